@@ -12,28 +12,15 @@
 
 #![allow(missing_docs)]
 
-use std::io::{BufRead as _, BufReader};
-use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
+use cds_benches::child::ServerProcess;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const CALLS: usize = 10_000;
 
 fn main() {
+    cds_benches::child::serve_if_asked();
     let args: Vec<String> = std::env::args().collect();
-    if let Some(i) = args.iter().position(|a| a == "--serve") {
-        let delay_ms = args.get(i + 1).and_then(|s| s.parse().ok()).unwrap_or(0);
-        let addr = cds_benches::server::start_delayed(
-            cds_benches::bodies::describe_account_info(),
-            1,
-            Duration::from_millis(delay_ms),
-        );
-        println!("ADDR {addr}");
-        loop {
-            std::thread::park();
-        }
-    }
     if args.iter().any(|a| a == "--list") {
         println!("concurrency: benchmark");
         return;
@@ -78,7 +65,8 @@ struct Run {
 }
 
 fn run(delay_ms: u64) -> Run {
-    let (mut child, addr) = spawn_server(delay_ms);
+    let server = ServerProcess::start("account", Duration::from_millis(delay_ms));
+    let addr = server.addr;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -116,29 +104,8 @@ fn run(delay_ms: u64) -> Run {
             memory_growth_bytes: peak.saturating_sub(before) * 1024,
         }
     });
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(server);
     result
-}
-
-fn spawn_server(delay_ms: u64) -> (Child, SocketAddr) {
-    let exe = std::env::current_exe().expect("own path");
-    let mut child = Command::new(exe)
-        .args(["--serve", &delay_ms.to_string()])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("the server process starts");
-    let stdout = child.stdout.take().expect("piped");
-    let mut line = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .expect("the server prints its address");
-    let addr = line
-        .trim()
-        .strip_prefix("ADDR ")
-        .and_then(|a| a.parse().ok())
-        .expect("an address");
-    (child, addr)
 }
 
 /// A `/proc/self/status` figure in kB (Linux); 0 elsewhere.

@@ -925,20 +925,26 @@ impl cds_core::ser::Entries for DescribeCostSummaryByProjectItem {
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(DescribeCostSummaryByProjectItem);
 /// Input of [`DescribeBill`](crate::Client::describe_bill).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeBillInput {
     /// Billing period, e.g. "2019.09.02 - 2019.09.03" (one space on each side of the "-")
     ///
     /// 账单区间("-"左右有一个空格) (`DateFromTo`, required)
-    #[serde(rename = "DateFromTo", skip_serializing_if = "Option::is_none")]
     pub date_from_to: Option<String>,
     /// Account currency (CN/US), default CN (RMB)
     ///
     /// 账户币种, 默认CN(人民币) (`Currency`, required)
-    #[serde(rename = "Currency", skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
 }
+impl cds_core::ser::Entries for DescribeBillInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "DateFromTo", &self.date_from_to)?;
+        cds_core::ser::entry(map, "Currency", &self.currency)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeBillInput);
 impl DescribeBillInput {
     /// A builder of this type.
     pub fn builder() -> DescribeBillInputBuilder {
@@ -1076,30 +1082,36 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeBillInfo`](crate::Client::describe_bill_info).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeBillInfoInput {
     /// Billing start date, e.g. 2019.09.02
     ///
     /// 账单开始时间 (`DateFrom`, required)
-    #[serde(rename = "DateFrom", skip_serializing_if = "Option::is_none")]
     pub date_from: Option<String>,
     /// Billing end date, e.g. 2019.09.03
     ///
     /// 账单结束时间 (`DateTo`, required)
-    #[serde(rename = "DateTo", skip_serializing_if = "Option::is_none")]
     pub date_to: Option<String>,
     /// Resource id
     ///
     /// 资源ID (`ResourceId`, required)
-    #[serde(rename = "ResourceId", skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
     /// Account currency (CN/US), default CN (RMB)
     ///
     /// 账户币种, 默认CN(人民币) (`Currency`, required)
-    #[serde(rename = "Currency", skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
 }
+impl cds_core::ser::Entries for DescribeBillInfoInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "DateFrom", &self.date_from)?;
+        cds_core::ser::entry(map, "DateTo", &self.date_to)?;
+        cds_core::ser::entry(map, "ResourceId", &self.resource_id)?;
+        cds_core::ser::entry(map, "Currency", &self.currency)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeBillInfoInput);
 impl DescribeBillInfoInput {
     /// A builder of this type.
     pub fn builder() -> DescribeBillInfoInputBuilder {
@@ -1267,25 +1279,31 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeBillDetail`](crate::Client::describe_bill_detail).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeBillDetailInput {
     /// Start date, e.g. 2021.10.01 (later than 2019.01.01)
     ///
     /// 开始日期（大于2019.01.01） (`DateFrom`, required)
-    #[serde(rename = "DateFrom", skip_serializing_if = "Option::is_none")]
     pub date_from: Option<String>,
     /// End date (later than 2019.01.01); the range from start to end may not exceed 31 days
     ///
     /// 结束日期（大于2019.01.01）开始日期到结束日期不超过31天 (`DateTo`, required)
-    #[serde(rename = "DateTo", skip_serializing_if = "Option::is_none")]
     pub date_to: Option<String>,
     /// Project name, e.g. 默认项目组 (default project)
     ///
     /// 项目名称 (`ProjectName`)
-    #[serde(rename = "ProjectName", skip_serializing_if = "Option::is_none")]
     pub project_name: Option<String>,
 }
+impl cds_core::ser::Entries for DescribeBillDetailInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "DateFrom", &self.date_from)?;
+        cds_core::ser::entry(map, "DateTo", &self.date_to)?;
+        cds_core::ser::entry(map, "ProjectName", &self.project_name)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeBillDetailInput);
 impl DescribeBillDetailInput {
     /// A builder of this type.
     pub fn builder() -> DescribeBillDetailInputBuilder {
@@ -1435,9 +1453,15 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeAccountInfo`](crate::Client::describe_account_info).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeAccountInfoInput {}
+impl cds_core::ser::Entries for DescribeAccountInfoInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, _map: &mut M) -> Result<(), M::Error> {
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeAccountInfoInput);
 impl DescribeAccountInfoInput {
     /// A builder of this type.
     pub fn builder() -> DescribeAccountInfoInputBuilder {
@@ -1541,25 +1565,31 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeCostSummaryByPro`](crate::Client::describe_cost_summary_by_pro).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeCostSummaryByProInput {
     /// Billing start date, e.g. 2022-10-01
     ///
     /// 账单开始时间 (`DateFrom`, required)
-    #[serde(rename = "DateFrom", skip_serializing_if = "Option::is_none")]
     pub date_from: Option<String>,
     /// Billing end date, e.g. 2022-10-17
     ///
     /// 账单结束时间 (`DateTo`, required)
-    #[serde(rename = "DateTo", skip_serializing_if = "Option::is_none")]
     pub date_to: Option<String>,
     /// Account currency (CN/US), default CN (RMB)
     ///
     /// 账户币种, 默认CN(人民币) (`Currency`, required)
-    #[serde(rename = "Currency", skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
 }
+impl cds_core::ser::Entries for DescribeCostSummaryByProInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "DateFrom", &self.date_from)?;
+        cds_core::ser::entry(map, "DateTo", &self.date_to)?;
+        cds_core::ser::entry(map, "Currency", &self.currency)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeCostSummaryByProInput);
 impl DescribeCostSummaryByProInput {
     /// A builder of this type.
     pub fn builder() -> DescribeCostSummaryByProInputBuilder {
@@ -1712,25 +1742,31 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeCostSummaryByProject`](crate::Client::describe_cost_summary_by_project).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeCostSummaryByProjectInput {
     /// Billing start date, e.g. 2022-10-01
     ///
     /// 账单开始时间 (`DateFrom`, required)
-    #[serde(rename = "DateFrom", skip_serializing_if = "Option::is_none")]
     pub date_from: Option<String>,
     /// Billing end date, e.g. 2022-10-17
     ///
     /// 账单结束时间 (`DateTo`, required)
-    #[serde(rename = "DateTo", skip_serializing_if = "Option::is_none")]
     pub date_to: Option<String>,
     /// Account currency (CN/US), default CN (RMB)
     ///
     /// 账户币种, 默认CN(人民币) (`Currency`, required)
-    #[serde(rename = "Currency", skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
 }
+impl cds_core::ser::Entries for DescribeCostSummaryByProjectInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "DateFrom", &self.date_from)?;
+        cds_core::ser::entry(map, "DateTo", &self.date_to)?;
+        cds_core::ser::entry(map, "Currency", &self.currency)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeCostSummaryByProjectInput);
 impl DescribeCostSummaryByProjectInput {
     /// A builder of this type.
     pub fn builder() -> DescribeCostSummaryByProjectInputBuilder {

@@ -956,15 +956,21 @@ impl cds_core::de::FromScalar for BmsPowerOperation {
     }
 }
 /// Input of [`DescribeBmsGoods`](crate::Client::describe_bms_goods).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeBmsGoodsInput {
     /// Availability zone id
     ///
     /// 可用区编号 (`RegionId`, required)
-    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
 }
+impl cds_core::ser::Entries for DescribeBmsGoodsInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "RegionId", &self.region_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeBmsGoodsInput);
 impl DescribeBmsGoodsInput {
     /// A builder of this type.
     pub fn builder() -> DescribeBmsGoodsInputBuilder {
@@ -1089,40 +1095,46 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeBmsGoodsPrice`](crate::Client::describe_bms_goods_price).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeBmsGoodsPriceInput {
     /// Availability zone id
     ///
     /// 可用区编号 (`RegionId`, required)
-    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Goods id
     ///
     /// 商品ID (`GoodsId`, required)
-    #[serde(rename = "GoodsId", skip_serializing_if = "Option::is_none")]
     pub goods_id: Option<i64>,
     /// Configuration (compute) id
     ///
     /// 规格配置ID (`ComputeId`, required)
-    #[serde(rename = "ComputeId", skip_serializing_if = "Option::is_none")]
     pub compute_id: Option<String>,
     /// Billing method: PrePaid (prepaid, monthly/yearly) or PostPaid (pay as you go); only PrePaid is supported at present
     ///
     /// 付费方式，取值范围： PrePaid：预付费，包年包月。 PostPaid：按量付费。 目前只支持包年包月 (`InstanceChargeType`, required)
-    #[serde(rename = "InstanceChargeType", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// Months to buy for prepaid billing: 0 buys until the end of the month, 1 until the end of the following calendar month; default 0
     ///
     /// 包年包月购买月数，输入0为购买到月底，输入1为到月底后在购买一个自然月，默认为0。 (`PrepaidMonth`, required)
-    #[serde(rename = "PrepaidMonth", skip_serializing_if = "Option::is_none")]
     pub prepaid_month: Option<i64>,
     /// Number of bare-metal servers; default 1
     ///
     /// 指定创建裸金属服务器的数量，默认取值：1 (`Amount`, required)
-    #[serde(rename = "Amount", skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
 }
+impl cds_core::ser::Entries for DescribeBmsGoodsPriceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "RegionId", &self.region_id)?;
+        cds_core::ser::entry(map, "GoodsId", &self.goods_id)?;
+        cds_core::ser::entry(map, "ComputeId", &self.compute_id)?;
+        cds_core::ser::entry(map, "InstanceChargeType", &self.instance_charge_type)?;
+        cds_core::ser::entry(map, "PrepaidMonth", &self.prepaid_month)?;
+        cds_core::ser::entry(map, "Amount", &self.amount)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeBmsGoodsPriceInput);
 impl DescribeBmsGoodsPriceInput {
     /// A builder of this type.
     pub fn builder() -> DescribeBmsGoodsPriceInputBuilder {
@@ -1322,20 +1334,26 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeBmsImage`](crate::Client::describe_bms_image).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeBmsImageInput {
     /// Image type: public or private
     ///
     /// 镜像类型: public:公有镜像,private:私有镜像 (`ImageType`)
-    #[serde(rename = "ImageType", skip_serializing_if = "Option::is_none")]
     pub image_type: Option<String>,
     /// Operating system type: centos, ubuntu, etc.
     ///
     /// 操作系统类型: centos,ubuntu等 (`OsType`)
-    #[serde(rename = "OsType", skip_serializing_if = "Option::is_none")]
     pub os_type: Option<String>,
 }
+impl cds_core::ser::Entries for DescribeBmsImageInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ImageType", &self.image_type)?;
+        cds_core::ser::entry(map, "OsType", &self.os_type)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeBmsImageInput);
 impl DescribeBmsImageInput {
     /// A builder of this type.
     pub fn builder() -> DescribeBmsImageInputBuilder {
@@ -1465,111 +1483,88 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateBmsInstance`](crate::Client::create_bms_instance).
-#[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateBmsInstanceInput {
     /// Availability zone id
     ///
     /// 可用区编号 (`RegionId`, required)
-    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Virtual data center id
     ///
     /// 虚拟数据中心ID (`VdcId`, required)
-    #[serde(rename = "VdcId", skip_serializing_if = "Option::is_none")]
     pub vdc_id: Option<String>,
     /// Password
     ///
     /// 密码 (`Password`, required)
-    #[serde(rename = "Password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Host name
     ///
     /// 主机名称 (`InstanceName`, required)
-    #[serde(rename = "InstanceName", skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// Host number, at least three digits (padded when shorter)
     ///
     /// 主机编号，编号至少三位，不足三位自动补全 (`AssignHostNo`)
-    #[serde(rename = "AssignHostNo", skip_serializing_if = "Option::is_none")]
     pub assign_host_no: Option<String>,
     /// Billing method: PrePaid (prepaid, monthly/yearly) or PostPaid (pay as you go)
     ///
     /// 付费方式，取值范围： PrePaid：预付费，包年包月, PostPaid：按需计费 (`InstanceChargeType`, required)
-    #[serde(rename = "InstanceChargeType", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// For prepaid billing: whether to renew automatically, 1 = yes (default), 0 = no
     ///
     /// 包年包月是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`, required)
-    #[serde(rename = "AutoRenew", skip_serializing_if = "Option::is_none")]
     pub auto_renew: Option<i64>,
     /// Months to buy for prepaid billing: 0 buys until the end of the month, 1 until the end of the following calendar month; default 0
     ///
     /// 包年包月购买月数，输入0为购买到月底，输入1为到月底后在购买一个自然月，默认为0。 (`PrepaidMonth`, required)
-    #[serde(rename = "PrepaidMonth", skip_serializing_if = "Option::is_none")]
     pub prepaid_month: Option<i64>,
     /// Configuration (compute) id
     ///
     /// 规格配置ID (`ComputeId`, required)
-    #[serde(rename = "ComputeId", skip_serializing_if = "Option::is_none")]
     pub compute_id: Option<String>,
     /// Goods id
     ///
     /// 商品ID (`GoodsId`, required)
-    #[serde(rename = "GoodsId", skip_serializing_if = "Option::is_none")]
     pub goods_id: Option<i64>,
     /// Image id
     ///
     /// 镜像ID (`ImageId`, required)
-    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// Whether to enable monitoring: True enables, False disables (default)
     ///
     /// 是否开启监控, True为开启，False为关闭，默认为关闭。 (`EnableMonitor`)
-    #[serde(rename = "EnableMonitor", skip_serializing_if = "Option::is_none")]
     pub enable_monitor: Option<bool>,
     /// Ids of the network segments
     ///
     /// 网段主键ID列表 (`PipeIds`, required)
-    #[serde(rename = "PipeIds", skip_serializing_if = "Option::is_none")]
     pub pipe_ids: Option<Vec<String>>,
     /// Number of bare-metal servers to create, 1-100
     ///
     /// 指定创建裸金属服务器的数量，取值范围：1-100 (`Amount`, required)
-    #[serde(rename = "Amount", skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Custom RAID level of the data disks: 0, 1, 5 or 10
     ///
     /// 数据盘自定义Raid,支持 0, 1, 5, 10 (`Raid`)
-    #[serde(rename = "Raid", skip_serializing_if = "Option::is_none")]
     pub raid: Option<String>,
     /// Custom system-disk partitions; the first must be "/", swap is optional, others (e.g. /aaa) are custom
     ///
     /// 系统盘自定义分区，第一个必须是"/" 分区，swap分区可选，/aaa分区为自定义 (`CustomPartition`)
-    #[serde(rename = "CustomPartition", skip_serializing_if = "Option::is_none")]
     pub custom_partition: Option<Vec<String>>,
     /// Sizes in GB of the custom partitions, in the order of CustomPartition
     ///
     /// 系统盘自定义分区大小，单位GB，与自定义分区列表中对应分区的大小 (`CustomPartitionSize`)
-    #[serde(
-        rename = "CustomPartitionSize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub custom_partition_size: Option<Vec<i64>>,
     /// Trial credit id
     ///
     /// 测试金ID (`SubjectId`)
-    #[serde(rename = "SubjectId", skip_serializing_if = "Option::is_none")]
     pub subject_id: Option<String>,
     /// Whether to bond the network cards: 0 = no (default), 1 = yes
     ///
     /// 网卡是否做bond， 0：不做（默认），1：做 (`IsBond`)
-    #[serde(rename = "IsBond", skip_serializing_if = "Option::is_none")]
     pub is_bond: Option<i64>,
     /// Switch port mode: in access mode a port serves one network and the IP is bound to the physical card; in trunk mode a port can serve several networks and IPs are bound to virtual cards
     ///
     /// 交换机端口模式， 注：access模式的一个端口只能对应一个网络，IP绑定在物理网卡上；trunk模式的一个端口可以对应多个网络，IP绑定在虚拟网卡上 (`PortMode`)
-    #[serde(rename = "PortMode", skip_serializing_if = "Option::is_none")]
     pub port_mode: Option<String>,
 }
 impl std::fmt::Debug for CreateBmsInstanceInput {
@@ -1598,6 +1593,32 @@ impl std::fmt::Debug for CreateBmsInstanceInput {
             .finish()
     }
 }
+impl cds_core::ser::Entries for CreateBmsInstanceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "RegionId", &self.region_id)?;
+        cds_core::ser::entry(map, "VdcId", &self.vdc_id)?;
+        cds_core::ser::entry(map, "Password", &self.password)?;
+        cds_core::ser::entry(map, "InstanceName", &self.instance_name)?;
+        cds_core::ser::entry(map, "AssignHostNo", &self.assign_host_no)?;
+        cds_core::ser::entry(map, "InstanceChargeType", &self.instance_charge_type)?;
+        cds_core::ser::entry(map, "AutoRenew", &self.auto_renew)?;
+        cds_core::ser::entry(map, "PrepaidMonth", &self.prepaid_month)?;
+        cds_core::ser::entry(map, "ComputeId", &self.compute_id)?;
+        cds_core::ser::entry(map, "GoodsId", &self.goods_id)?;
+        cds_core::ser::entry(map, "ImageId", &self.image_id)?;
+        cds_core::ser::entry(map, "EnableMonitor", &self.enable_monitor)?;
+        cds_core::ser::entry(map, "PipeIds", &self.pipe_ids)?;
+        cds_core::ser::entry(map, "Amount", &self.amount)?;
+        cds_core::ser::entry(map, "Raid", &self.raid)?;
+        cds_core::ser::entry(map, "CustomPartition", &self.custom_partition)?;
+        cds_core::ser::entry(map, "CustomPartitionSize", &self.custom_partition_size)?;
+        cds_core::ser::entry(map, "SubjectId", &self.subject_id)?;
+        cds_core::ser::entry(map, "IsBond", &self.is_bond)?;
+        cds_core::ser::entry(map, "PortMode", &self.port_mode)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateBmsInstanceInput);
 impl CreateBmsInstanceInput {
     /// A builder of this type.
     pub fn builder() -> CreateBmsInstanceInputBuilder {
@@ -2017,30 +2038,36 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeBms`](crate::Client::describe_bms).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeBmsInput {
     /// Virtual data center id
     ///
     /// 虚拟数据中心ID (`VdcId`)
-    #[serde(rename = "VdcId", skip_serializing_if = "Option::is_none")]
     pub vdc_id: Option<String>,
     /// Bare-metal server name
     ///
     /// 裸金属名称 (`Name`)
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Page number of the list; starts at 1, default 1
     ///
     /// Bms列表页码。起始值：1, 默认值：1 (`PageNumber`)
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Items per page; default 500
     ///
     /// 每页返回数量，默认值：500 (`PageSize`)
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
+impl cds_core::ser::Entries for DescribeBmsInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "VdcId", &self.vdc_id)?;
+        cds_core::ser::entry(map, "Name", &self.name)?;
+        cds_core::ser::entry(map, "PageNumber", &self.page_number)?;
+        cds_core::ser::entry(map, "PageSize", &self.page_size)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeBmsInput);
 impl DescribeBmsInput {
     /// A builder of this type.
     pub fn builder() -> DescribeBmsInputBuilder {
@@ -2205,15 +2232,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeBmsDetail`](crate::Client::describe_bms_detail).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeBmsDetailInput {
     /// Bare-metal server id
     ///
     /// 裸金属主键ID (`BaremetalId`, required)
-    #[serde(rename = "BaremetalId", skip_serializing_if = "Option::is_none")]
     pub baremetal_id: Option<String>,
 }
+impl cds_core::ser::Entries for DescribeBmsDetailInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "BaremetalId", &self.baremetal_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeBmsDetailInput);
 impl DescribeBmsDetailInput {
     /// A builder of this type.
     pub fn builder() -> DescribeBmsDetailInputBuilder {
@@ -2338,20 +2371,26 @@ impl crate::Client {
     }
 }
 /// Input of [`OperateBmsPower`](crate::Client::operate_bms_power).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OperateBmsPowerInput {
     /// Power operation: start, stop or reset (restart)
     ///
     /// 操作电源的状态&lt;br /&gt;start:  开启&lt;br /&gt;stop:  关闭&lt;br /&gt;reset:  重启 (`Operate`, required)
-    #[serde(rename = "Operate", skip_serializing_if = "Option::is_none")]
     pub operate: Option<BmsPowerOperation>,
     /// Ids of the bare-metal servers
     ///
     /// 裸金属资源（ID）列表 (`BaremetalIds`, required)
-    #[serde(rename = "BaremetalIds", skip_serializing_if = "Option::is_none")]
     pub baremetal_ids: Option<Vec<String>>,
 }
+impl cds_core::ser::Entries for OperateBmsPowerInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Operate", &self.operate)?;
+        cds_core::ser::entry(map, "BaremetalIds", &self.baremetal_ids)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OperateBmsPowerInput);
 impl OperateBmsPowerInput {
     /// A builder of this type.
     pub fn builder() -> OperateBmsPowerInputBuilder {
@@ -2513,41 +2552,32 @@ impl crate::Client {
     }
 }
 /// Input of [`ReinstallBms`](crate::Client::reinstall_bms).
-#[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReinstallBmsInput {
     /// Bare-metal server id
     ///
     /// 裸金属ID (`BaremetalId`, required)
-    #[serde(rename = "BaremetalId", skip_serializing_if = "Option::is_none")]
     pub baremetal_id: Option<String>,
     /// Image id
     ///
     /// 镜像ID (`ImageId`, required)
-    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// Password
     ///
     /// 密码 (`Password`, required)
-    #[serde(rename = "Password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Custom RAID level of the data disks: 0, 1, 5 or 10
     ///
     /// 数据盘自定义Raid,支持 0, 1, 5, 10 (`Raid`)
-    #[serde(rename = "Raid", skip_serializing_if = "Option::is_none")]
     pub raid: Option<String>,
     /// Custom system-disk partitions; the first must be "/", swap is optional, others (e.g. /aaa) are custom
     ///
     /// 系统盘自定义分区，第一个必须是"/" 分区，swap分区可选，/aaa分区为自定义 (`CustomPartition`)
-    #[serde(rename = "CustomPartition", skip_serializing_if = "Option::is_none")]
     pub custom_partition: Option<Vec<String>>,
     /// Sizes in GB of the custom partitions, in the order of CustomPartition
     ///
     /// 系统盘自定义分区大小，单位GB，与自定义分区列表中对应分区的大小 (`CustomPartitionSize`)
-    #[serde(
-        rename = "CustomPartitionSize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub custom_partition_size: Option<Vec<i64>>,
 }
 impl std::fmt::Debug for ReinstallBmsInput {
@@ -2562,6 +2592,18 @@ impl std::fmt::Debug for ReinstallBmsInput {
             .finish()
     }
 }
+impl cds_core::ser::Entries for ReinstallBmsInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "BaremetalId", &self.baremetal_id)?;
+        cds_core::ser::entry(map, "ImageId", &self.image_id)?;
+        cds_core::ser::entry(map, "Password", &self.password)?;
+        cds_core::ser::entry(map, "Raid", &self.raid)?;
+        cds_core::ser::entry(map, "CustomPartition", &self.custom_partition)?;
+        cds_core::ser::entry(map, "CustomPartitionSize", &self.custom_partition_size)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ReinstallBmsInput);
 impl ReinstallBmsInput {
     /// A builder of this type.
     pub fn builder() -> ReinstallBmsInputBuilder {
@@ -2778,15 +2820,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeBmsVNC`](crate::Client::describe_bms_vnc).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeBmsVNCInput {
     /// Bare-metal server id
     ///
     /// 裸金属编号id (`BaremetalId`, required)
-    #[serde(rename = "BaremetalId", skip_serializing_if = "Option::is_none")]
     pub baremetal_id: Option<String>,
 }
+impl cds_core::ser::Entries for DescribeBmsVNCInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "BaremetalId", &self.baremetal_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeBmsVNCInput);
 impl DescribeBmsVNCInput {
     /// A builder of this type.
     pub fn builder() -> DescribeBmsVNCInputBuilder {
@@ -2911,35 +2959,41 @@ impl crate::Client {
     }
 }
 /// Input of [`ModifyBmsOrder`](crate::Client::modify_bms_order).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ModifyBmsOrderInput {
     /// Bare-metal server id
     ///
     /// 裸金属编号id (`BaremetalId`, required)
-    #[serde(rename = "BaremetalId", skip_serializing_if = "Option::is_none")]
     pub baremetal_id: Option<String>,
     /// Whether to enable automatic renewal: 0 = no, 1 = yes
     ///
     /// 是否开启自动续约&lt;br /&gt;0: 不开启，1: 开启 (`AutoRenewal`, required)
-    #[serde(rename = "AutoRenewal", skip_serializing_if = "Option::is_none")]
     pub auto_renewal: Option<i64>,
     /// Billing method: 1 = monthly/yearly (the only one supported at present)
     ///
     /// 计费方式&lt;br /&gt;1: 包年包月&lt;br /&gt;目前只支持包年包月 (`BillMethod`)
-    #[serde(rename = "BillMethod", skip_serializing_if = "Option::is_none")]
     pub bill_method: Option<String>,
     /// Renewal duration
     ///
     /// 续约时长 (`Duration`)
-    #[serde(rename = "Duration", skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
     /// Whether to bill until the end of the month: 0 = no, 1 = yes
     ///
     /// 是否计费到月底&lt;br /&gt;0: 否，1: 是 (`IsToMonth`)
-    #[serde(rename = "IsToMonth", skip_serializing_if = "Option::is_none")]
     pub is_to_month: Option<i64>,
 }
+impl cds_core::ser::Entries for ModifyBmsOrderInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "BaremetalId", &self.baremetal_id)?;
+        cds_core::ser::entry(map, "AutoRenewal", &self.auto_renewal)?;
+        cds_core::ser::entry(map, "BillMethod", &self.bill_method)?;
+        cds_core::ser::entry(map, "Duration", &self.duration)?;
+        cds_core::ser::entry(map, "IsToMonth", &self.is_to_month)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ModifyBmsOrderInput);
 impl ModifyBmsOrderInput {
     /// A builder of this type.
     pub fn builder() -> ModifyBmsOrderInputBuilder {
@@ -3115,15 +3169,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeBmsTask`](crate::Client::describe_bms_task).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeBmsTaskInput {
     /// TaskId returned by CreateBmsInstance
     ///
     /// 创建裸金属服务器返回的TaskId (`TaskId`, required)
-    #[serde(rename = "TaskId", skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
 }
+impl cds_core::ser::Entries for DescribeBmsTaskInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeBmsTaskInput);
 impl DescribeBmsTaskInput {
     /// A builder of this type.
     pub fn builder() -> DescribeBmsTaskInputBuilder {
@@ -3248,15 +3308,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteBmsInstance`](crate::Client::delete_bms_instance).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteBmsInstanceInput {
     /// Id of the pay-as-you-go bare-metal server (power it off before deleting)
     ///
     /// 按需裸金属服务器的编号id（删除前请先关机） (`BaremetalId`, required)
-    #[serde(rename = "BaremetalId", skip_serializing_if = "Option::is_none")]
     pub baremetal_id: Option<String>,
 }
+impl cds_core::ser::Entries for DeleteBmsInstanceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "BaremetalId", &self.baremetal_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DeleteBmsInstanceInput);
 impl DeleteBmsInstanceInput {
     /// A builder of this type.
     pub fn builder() -> DeleteBmsInstanceInputBuilder {

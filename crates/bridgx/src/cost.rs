@@ -153,20 +153,26 @@ impl cds_core::ser::Entries for ListDailyMachineUsageInstance {
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(ListDailyMachineUsageInstance);
 /// Input of [`GetDailyMachineUsageTotal`](crate::Client::get_daily_machine_usage_total).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetDailyMachineUsageTotalInput {
     /// Cluster name
     ///
     /// 集群名 (`cluster_name`)
-    #[serde(rename = "cluster_name", skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// Date, e.g. 2021-10-11 (documented as yyyy-dd-mm)
     ///
     /// yyyy-dd-mm (`date`, required)
-    #[serde(rename = "date", skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
 }
+impl cds_core::ser::Entries for GetDailyMachineUsageTotalInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "cluster_name", &self.cluster_name)?;
+        cds_core::ser::entry(map, "date", &self.date)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(GetDailyMachineUsageTotalInput);
 impl GetDailyMachineUsageTotalInput {
     /// A builder of this type.
     pub fn builder() -> GetDailyMachineUsageTotalInputBuilder {
@@ -303,30 +309,36 @@ impl crate::Client {
     }
 }
 /// Input of [`ListDailyMachineUsage`](crate::Client::list_daily_machine_usage).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListDailyMachineUsageInput {
     /// Cluster name
     ///
     /// 集群名 (`cluster_name`)
-    #[serde(rename = "cluster_name", skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// Date, e.g. 2021-10-11 (documented as yyyy-dd-mm)
     ///
     /// yyyy-dd-mm (`date`, required)
-    #[serde(rename = "date", skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// Page number (default the first page)
     ///
     /// 默认第一页 (`page_number`)
-    #[serde(rename = "page_number", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Page size, default 10, at most 50
     ///
     /// 默认 10 最大 50 (`page_size`)
-    #[serde(rename = "page_size", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
+impl cds_core::ser::Entries for ListDailyMachineUsageInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "cluster_name", &self.cluster_name)?;
+        cds_core::ser::entry(map, "date", &self.date)?;
+        cds_core::ser::entry(map, "page_number", &self.page_number)?;
+        cds_core::ser::entry(map, "page_size", &self.page_size)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ListDailyMachineUsageInput);
 impl ListDailyMachineUsageInput {
     /// A builder of this type.
     pub fn builder() -> ListDailyMachineUsageInputBuilder {

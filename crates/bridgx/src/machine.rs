@@ -397,50 +397,56 @@ impl cds_core::ser::Entries for ListMachinesInstance {
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(ListMachinesInstance);
 /// Input of [`ListMachines`](crate::Client::list_machines).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListMachinesInput {
     /// Cloud account
     ///
     /// 云账户 (`account`)
-    #[serde(rename = "account", skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
     /// Instance id (exact match)
     ///
     /// 实例ID，精确匹配 (`instance_id`)
-    #[serde(rename = "instance_id", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Private or public IP (exact match)
     ///
     /// 内网或外网IP，精确匹配 (`ip`)
-    #[serde(rename = "ip", skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     /// Cloud provider (exact match)
     ///
     /// 特定云厂商，精确匹配 (`provider`)
-    #[serde(rename = "provider", skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// Cluster name
     ///
     /// 集群名称 (`cluster_name`)
-    #[serde(rename = "cluster_name", skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// Status (e.g. running,deleted)
     ///
     /// 状态 (`status`)
-    #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Page number (default the first page)
     ///
     /// 默认第一页 (`page_number`)
-    #[serde(rename = "page_number", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Page size, default 10, at most 50
     ///
     /// 默认 10 最大 50 (`page_size`)
-    #[serde(rename = "page_size", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
+impl cds_core::ser::Entries for ListMachinesInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "account", &self.account)?;
+        cds_core::ser::entry(map, "instance_id", &self.instance_id)?;
+        cds_core::ser::entry(map, "ip", &self.ip)?;
+        cds_core::ser::entry(map, "provider", &self.provider)?;
+        cds_core::ser::entry(map, "cluster_name", &self.cluster_name)?;
+        cds_core::ser::entry(map, "status", &self.status)?;
+        cds_core::ser::entry(map, "page_number", &self.page_number)?;
+        cds_core::ser::entry(map, "page_size", &self.page_size)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ListMachinesInput);
 impl ListMachinesInput {
     /// A builder of this type.
     pub fn builder() -> ListMachinesInputBuilder {
@@ -653,15 +659,21 @@ impl crate::Client {
     }
 }
 /// Input of [`GetMachine`](crate::Client::get_machine).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetMachineInput {
     /// Machine id
     ///
     /// 机器的id (`instance_id`, required)
-    #[serde(rename = "instance_id", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
 }
+impl cds_core::ser::Entries for GetMachineInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "instance_id", &self.instance_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(GetMachineInput);
 impl GetMachineInput {
     /// A builder of this type.
     pub fn builder() -> GetMachineInputBuilder {
@@ -784,20 +796,26 @@ impl crate::Client {
     }
 }
 /// Input of [`GetMachineCount`](crate::Client::get_machine_count).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetMachineCountInput {
     /// Cloud account
     ///
     /// 云账户 (`account`)
-    #[serde(rename = "account", skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
     /// Cluster name
     ///
     /// 集群名称 (`cluster_name`)
-    #[serde(rename = "cluster_name", skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
 }
+impl cds_core::ser::Entries for GetMachineCountInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "account", &self.account)?;
+        cds_core::ser::entry(map, "cluster_name", &self.cluster_name)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(GetMachineCountInput);
 impl GetMachineCountInput {
     /// A builder of this type.
     pub fn builder() -> GetMachineCountInputBuilder {

@@ -124,25 +124,31 @@ impl cds_core::ser::Entries for ListTasksTask {
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(ListTasksTask);
 /// Input of [`CreateExpandTask`](crate::Client::create_expand_task).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateExpandTaskInput {
     /// Task name
     ///
     /// 任务名称 (`task_name`, required)
-    #[serde(rename = "task_name", skip_serializing_if = "Option::is_none")]
     pub task_name: Option<String>,
     /// Cluster name
     ///
     /// 集群的名称 (`cluster_name`, required)
-    #[serde(rename = "cluster_name", skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// Number of machines to add
     ///
     /// 扩容的机器数量 (`count`, required)
-    #[serde(rename = "count", skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
 }
+impl cds_core::ser::Entries for CreateExpandTaskInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "task_name", &self.task_name)?;
+        cds_core::ser::entry(map, "cluster_name", &self.cluster_name)?;
+        cds_core::ser::entry(map, "count", &self.count)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateExpandTaskInput);
 impl CreateExpandTaskInput {
     /// A builder of this type.
     pub fn builder() -> CreateExpandTaskInputBuilder {
@@ -297,30 +303,36 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateShrinkTask`](crate::Client::create_shrink_task).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateShrinkTaskInput {
     /// Task name
     ///
     /// 任务名称 (`task_name`, required)
-    #[serde(rename = "task_name", skip_serializing_if = "Option::is_none")]
     pub task_name: Option<String>,
     /// Cluster name
     ///
     /// 集群的名称 (`cluster_name`, required)
-    #[serde(rename = "cluster_name", skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// IP addresses of the machines to remove
     ///
     /// 缩容的ip地址 (`ips`)
-    #[serde(rename = "ips", skip_serializing_if = "Option::is_none")]
     pub ips: Option<Vec<String>>,
     /// Number of machines to remove
     ///
     /// 扩容的机器数量 (`count`, required)
-    #[serde(rename = "count", skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
 }
+impl cds_core::ser::Entries for CreateShrinkTaskInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "task_name", &self.task_name)?;
+        cds_core::ser::entry(map, "cluster_name", &self.cluster_name)?;
+        cds_core::ser::entry(map, "ips", &self.ips)?;
+        cds_core::ser::entry(map, "count", &self.count)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateShrinkTaskInput);
 impl CreateShrinkTaskInput {
     /// A builder of this type.
     pub fn builder() -> CreateShrinkTaskInputBuilder {
@@ -487,25 +499,31 @@ impl crate::Client {
     }
 }
 /// Input of [`ListTasks`](crate::Client::list_tasks).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListTasksInput {
     /// Cloud account
     ///
     /// 云账户 (`account`)
-    #[serde(rename = "account", skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
     /// Page number (default the first page)
     ///
     /// 默认第一页 (`page_number`)
-    #[serde(rename = "page_number", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Page size, default 10, at most 50
     ///
     /// 默认 10 最大 50 (`page_size`)
-    #[serde(rename = "page_size", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
+impl cds_core::ser::Entries for ListTasksInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "account", &self.account)?;
+        cds_core::ser::entry(map, "page_number", &self.page_number)?;
+        cds_core::ser::entry(map, "page_size", &self.page_size)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ListTasksInput);
 impl ListTasksInput {
     /// A builder of this type.
     pub fn builder() -> ListTasksInputBuilder {

@@ -8,7 +8,7 @@ use cds_core::de::{lenient, lenient_vec};
 /// Charging configuration
 ///
 /// charge_config中的内容
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateClusterChargeConfig {
     /// Charge type: PostPaid (pay as you go) or PrePaid (monthly/yearly)
@@ -16,19 +16,25 @@ pub struct CreateClusterChargeConfig {
     /// 付费类型：&lt;br&gt;
     /// PostPaid按量付费&lt;br&gt;
     /// PrePaid包年包月 (`charge_type`, required)
-    #[serde(rename = "charge_type", skip_serializing_if = "Option::is_none")]
     pub charge_type: Option<String>,
     /// Unit of the purchase period, Week or Month; required when charge_type is PrePaid
     ///
     /// 购买资源的时长单位,取值范围:&lt;br&gt;Week: 周&lt;br&gt; Month: 月 (`period_unit`)
-    #[serde(rename = "period_unit", skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<String>,
     /// Purchase period: 1-4 for Week; 1-9, 12, 24, 36, 48 or 60 for Month; required when charge_type is PrePaid
     ///
     /// 购买资源的时长, 取值范围:&lt;br&gt;period_unit为Week时: \[1, 2, 3, 4\]&lt;br&gt;period_unit为Month时: \[1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 24, 36, 48, 60\] (`period`)
-    #[serde(rename = "period", skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
 }
+impl cds_core::ser::Entries for CreateClusterChargeConfig {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "charge_type", &self.charge_type)?;
+        cds_core::ser::entry(map, "period_unit", &self.period_unit)?;
+        cds_core::ser::entry(map, "period", &self.period)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateClusterChargeConfig);
 impl CreateClusterChargeConfig {
     /// A builder of this type.
     pub fn builder() -> CreateClusterChargeConfigBuilder {
@@ -72,20 +78,26 @@ impl cds_core::validate::Validate for CreateClusterChargeConfig {
 /// System or data disk configuration
 ///
 /// system_disk和data_disk中的内容
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateClusterDisk {
     /// System (data) disk type, e.g. cloud_efficiency
     ///
     /// 系统盘(数据盘)类型 (`category`, required)
-    #[serde(rename = "category", skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// System (data) disk size in GB
     ///
     /// 系统盘(数据盘)大小(G) (`size`, required)
-    #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
+impl cds_core::ser::Entries for CreateClusterDisk {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "category", &self.category)?;
+        cds_core::ser::entry(map, "size", &self.size)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateClusterDisk);
 impl CreateClusterDisk {
     /// A builder of this type.
     pub fn builder() -> CreateClusterDiskBuilder {
@@ -127,20 +139,26 @@ impl cds_core::validate::Validate for CreateClusterDisk {
 /// Storage configuration
 ///
 /// disks中的内容
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateClusterDisks {
     /// System disk configuration
     ///
     /// 系统盘配置 (`system_disk`, required)
-    #[serde(rename = "system_disk", skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<CreateClusterDisk>,
     /// Data disk configuration
     ///
     /// 数据盘配置 (`data_disk`, required)
-    #[serde(rename = "data_disk", skip_serializing_if = "Option::is_none")]
     pub data_disk: Option<Vec<CreateClusterDisk>>,
 }
+impl cds_core::ser::Entries for CreateClusterDisks {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "system_disk", &self.system_disk)?;
+        cds_core::ser::entry(map, "data_disk", &self.data_disk)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateClusterDisks);
 impl CreateClusterDisks {
     /// A builder of this type.
     pub fn builder() -> CreateClusterDisksBuilder {
@@ -194,35 +212,38 @@ impl cds_core::validate::Validate for CreateClusterDisks {
 /// Network configuration of the cluster
 ///
 /// network_config中的内容
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateClusterNetworkConfig {
     /// VPC id
     ///
     /// 虚拟私有网络vpc的id (`vpc`, required)
-    #[serde(rename = "vpc", skip_serializing_if = "Option::is_none")]
     pub vpc: Option<String>,
     /// Subnet id
     ///
     /// 子网id (`subnet_id`, required)
-    #[serde(rename = "subnet_id", skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Security group id
     ///
     /// 安全组id (`security_group`, required)
-    #[serde(rename = "security_group", skip_serializing_if = "Option::is_none")]
     pub security_group: Option<String>,
     /// Internet charge type: PayByBandwidth (fixed bandwidth) or PayByTraffic (by traffic, default); required when public bandwidth is needed
     ///
     /// 网络计费类型。取值范围：&lt;br&gt;
     /// PayByBandwidth：按固定带宽计费。&lt;br&gt;
     /// PayByTraffic（默认）：按使用流量计费。 (`internet_charge_type`)
-    #[serde(
-        rename = "internet_charge_type",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub internet_charge_type: Option<String>,
 }
+impl cds_core::ser::Entries for CreateClusterNetworkConfig {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "vpc", &self.vpc)?;
+        cds_core::ser::entry(map, "subnet_id", &self.subnet_id)?;
+        cds_core::ser::entry(map, "security_group", &self.security_group)?;
+        cds_core::ser::entry(map, "internet_charge_type", &self.internet_charge_type)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateClusterNetworkConfig);
 impl CreateClusterNetworkConfig {
     /// A builder of this type.
     pub fn builder() -> CreateClusterNetworkConfigBuilder {
@@ -277,35 +298,41 @@ impl cds_core::validate::Validate for CreateClusterNetworkConfig {
 /// Security group rule
 ///
 /// Rule
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupRule {
     /// Transport protocol (case-sensitive): tcp, udp, icmp, gre, or all
     ///
     /// 传输层协议。取值大小写敏感。取值范围：&lt;br&gt; tcp&lt;br&gt; udp&lt;br&gt; icmp&lt;br&gt; gre&lt;br&gt; all：支持所有协议 (`protocol`, required)
-    #[serde(rename = "protocol", skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Destination port range: for TCP/UDP 1-65535 as start/end (e.g. 1/200); -1/-1 for ICMP, GRE and all
     ///
     /// 目的端安全组开放的传输层协议相关的端口范围。取值范围：&lt;br&gt; TCP/UDP协议：取值范围为1~65535。使用斜线（/）隔开起始端口和终止端口。例如：1/200&lt;br&gt; ICMP协议：-1/-1&lt;br&gt; GRE协议：-1/-1&lt;br&gt; IpProtocol取值为all：-1/-1 (`port_range`, required)
-    #[serde(rename = "port_range", skip_serializing_if = "Option::is_none")]
     pub port_range: Option<String>,
     /// Rule direction: egress (outbound) or ingress (inbound)
     ///
     /// 安全组规则的方向：取值范围：&lt;br&gt; egress：出方向&lt;br&gt; ingress：入方向 (`direction`, required)
-    #[serde(rename = "direction", skip_serializing_if = "Option::is_none")]
     pub direction: Option<String>,
     /// Security group id to grant access (inbound or outbound); give either group_id or cidr_ip
     ///
     /// 需要设置访问权限的(入或者出)安全组ID (`group_id`)
-    #[serde(rename = "group_id", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// IPv4 CIDR block to grant access (inbound or outbound); give either group_id or cidr_ip
     ///
     /// 需要设置访问权限的(入或者出)IPv4 CIDR地址块 (`cidr_ip`)
-    #[serde(rename = "cidr_ip", skip_serializing_if = "Option::is_none")]
     pub cidr_ip: Option<String>,
 }
+impl cds_core::ser::Entries for CreateSecurityGroupRule {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "protocol", &self.protocol)?;
+        cds_core::ser::entry(map, "port_range", &self.port_range)?;
+        cds_core::ser::entry(map, "direction", &self.direction)?;
+        cds_core::ser::entry(map, "group_id", &self.group_id)?;
+        cds_core::ser::entry(map, "cidr_ip", &self.cidr_ip)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateSecurityGroupRule);
 impl CreateSecurityGroupRule {
     /// A builder of this type.
     pub fn builder() -> CreateSecurityGroupRuleBuilder {
@@ -1237,78 +1264,64 @@ impl cds_core::ser::Entries for Pager {
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(Pager);
 /// Input of [`CreateCluster`](crate::Client::create_cluster).
-#[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateClusterInput {
     /// Cluster name
     ///
     /// 集群名称 (`name`, required)
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Cloud provider: AlibabaCloud, HuaweiCloud, TencentCloud, BaiduCloud or AWSCloud
     ///
     /// 云厂商 (`provider`, required)
-    #[serde(rename = "provider", skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// Region, e.g. cn-beijing
     ///
     /// 区域 (`region_id`, required)
-    #[serde(rename = "region_id", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Availability zone, e.g. cn-beijing-h
     ///
     /// 可用区 (`zone_id`, required)
-    #[serde(rename = "zone_id", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<String>,
     /// Network configuration
     ///
     /// 网络配置信息 (`network_config`, required)
-    #[serde(rename = "network_config", skip_serializing_if = "Option::is_none")]
     pub network_config: Option<CreateClusterNetworkConfig>,
     /// Instance specification, e.g. ecs.s6-c1m1.small
     ///
     /// 实例规格 (`instance_type`, required)
-    #[serde(rename = "instance_type", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// Charging configuration
     ///
     /// 付费信息配置 (`charge_config`)
-    #[serde(rename = "charge_config", skip_serializing_if = "Option::is_none")]
     pub charge_config: Option<CreateClusterChargeConfig>,
     /// Charge type (PostPaid or PrePaid), as sent at the top level by the request example
     ///
     /// 付费类型 (`charge_type`)
-    #[serde(rename = "charge_type", skip_serializing_if = "Option::is_none")]
     pub charge_type: Option<String>,
     /// System image id
     ///
     /// 系统镜像id (`image`, required)
-    #[serde(rename = "image", skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// Storage configuration
     ///
     /// 存储配置信息 (`disks`, required)
-    #[serde(rename = "disks", skip_serializing_if = "Option::is_none")]
     pub disks: Option<CreateClusterDisks>,
     /// Default instance password
     ///
     /// 默认实例密码 (`password`, required)
-    #[serde(rename = "password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Cloud account access key (AK)
     ///
     /// 云账户ak (`account_key`, required)
-    #[serde(rename = "account_key", skip_serializing_if = "Option::is_none")]
     pub account_key: Option<String>,
     /// Cluster description
     ///
     /// 集群描述 (`desc`)
-    #[serde(rename = "desc", skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
     /// Cluster tags
     ///
     /// 集群标签 (`tags`)
-    #[serde(rename = "tags", skip_serializing_if = "Option::is_none")]
     pub tags: Option<String>,
 }
 impl std::fmt::Debug for CreateClusterInput {
@@ -1331,6 +1344,26 @@ impl std::fmt::Debug for CreateClusterInput {
             .finish()
     }
 }
+impl cds_core::ser::Entries for CreateClusterInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "provider", &self.provider)?;
+        cds_core::ser::entry(map, "region_id", &self.region_id)?;
+        cds_core::ser::entry(map, "zone_id", &self.zone_id)?;
+        cds_core::ser::entry(map, "network_config", &self.network_config)?;
+        cds_core::ser::entry(map, "instance_type", &self.instance_type)?;
+        cds_core::ser::entry(map, "charge_config", &self.charge_config)?;
+        cds_core::ser::entry(map, "charge_type", &self.charge_type)?;
+        cds_core::ser::entry(map, "image", &self.image)?;
+        cds_core::ser::entry(map, "disks", &self.disks)?;
+        cds_core::ser::entry(map, "password", &self.password)?;
+        cds_core::ser::entry(map, "account_key", &self.account_key)?;
+        cds_core::ser::entry(map, "desc", &self.desc)?;
+        cds_core::ser::entry(map, "tags", &self.tags)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateClusterInput);
 impl CreateClusterInput {
     /// A builder of this type.
     pub fn builder() -> CreateClusterInputBuilder {
@@ -1647,25 +1680,31 @@ impl crate::Client {
     }
 }
 /// Input of [`ListClusters`](crate::Client::list_clusters).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListClustersInput {
     /// Cloud account (when omitted, all clusters of the organization are listed)
     ///
     /// 云账户(不传默认查询组织下所有集群) (`account`)
-    #[serde(rename = "account", skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
     /// Page number (default the first page)
     ///
     /// 默认第一页 (`page_number`)
-    #[serde(rename = "page_number", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Page size, default 10, at most 50
     ///
     /// 默认 10 最大 50 (`page_size`)
-    #[serde(rename = "page_size", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
+impl cds_core::ser::Entries for ListClustersInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "account", &self.account)?;
+        cds_core::ser::entry(map, "page_number", &self.page_number)?;
+        cds_core::ser::entry(map, "page_size", &self.page_size)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ListClustersInput);
 impl ListClustersInput {
     /// A builder of this type.
     pub fn builder() -> ListClustersInputBuilder {
@@ -1818,35 +1857,41 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateVpc`](crate::Client::create_vpc).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateVpcInput {
     /// Cloud provider, e.g. AlibabaCloud
     ///
     /// 云厂商 (`provider`, required)
-    #[serde(rename = "provider", skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// Target region id
     ///
     /// 目标地域ID (`region_id`, required)
-    #[serde(rename = "region_id", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// CIDR block of the VPC: 172.16.0.0/12 (default), 10.0.0.0/8, 192.168.0.0/16 or a subset of them
     ///
     /// VPC的网段。您可以使用以下网段或其子集作为VPC的网段：&lt;br&gt; 172.16.0.0/12（默认值）&lt;br&gt; 10.0.0.0/8&lt;br&gt; 192.168.0.0/16。 (`cidr_block`)
-    #[serde(rename = "cidr_block", skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
     /// VPC name: 2-64 characters, starting with a letter or Chinese character; may contain digits, periods, underscores and hyphens; must not start with <http://> or <https://>
     ///
     /// VPC的名称: 长度为2～64个字符，必须以字母或中文开头，&lt;br&gt; 可包含数字、半角句号（.）、下划线（_）和短划线（-），&lt;br&gt; 但不能以<http://> 或<https://> 开头。 (`vpc_name`, required)
-    #[serde(rename = "vpc_name", skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
     /// Access key (AK) of the cloud provider account
     ///
     /// 云厂商账户下的 AK (`ak`, required)
-    #[serde(rename = "ak", skip_serializing_if = "Option::is_none")]
     pub ak: Option<String>,
 }
+impl cds_core::ser::Entries for CreateVpcInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "provider", &self.provider)?;
+        cds_core::ser::entry(map, "region_id", &self.region_id)?;
+        cds_core::ser::entry(map, "cidr_block", &self.cidr_block)?;
+        cds_core::ser::entry(map, "vpc_name", &self.vpc_name)?;
+        cds_core::ser::entry(map, "ak", &self.ak)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateVpcInput);
 impl CreateVpcInput {
     /// A builder of this type.
     pub fn builder() -> CreateVpcInputBuilder {
@@ -2030,35 +2075,41 @@ impl crate::Client {
     }
 }
 /// Input of [`ListVpcs`](crate::Client::list_vpcs).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListVpcsInput {
     /// Cloud provider
     ///
     /// 云厂商 (`provider`)
-    #[serde(rename = "provider", skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// Region id of the VPC
     ///
     /// VPC所在的地域ID (`region_id`)
-    #[serde(rename = "region_id", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// VPC name
     ///
     /// VPC的名称 (`vpc_name`)
-    #[serde(rename = "vpc_name", skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
     /// Page number (default the first page)
     ///
     /// 默认第一页 (`page_number`)
-    #[serde(rename = "page_number", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Page size, default 10, at most 50
     ///
     /// 默认 10 最大 50 (`page_size`)
-    #[serde(rename = "page_size", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
+impl cds_core::ser::Entries for ListVpcsInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "provider", &self.provider)?;
+        cds_core::ser::entry(map, "region_id", &self.region_id)?;
+        cds_core::ser::entry(map, "vpc_name", &self.vpc_name)?;
+        cds_core::ser::entry(map, "page_number", &self.page_number)?;
+        cds_core::ser::entry(map, "page_size", &self.page_size)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ListVpcsInput);
 impl ListVpcsInput {
     /// A builder of this type.
     pub fn builder() -> ListVpcsInputBuilder {
@@ -2234,35 +2285,41 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateSubnet`](crate::Client::create_subnet).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateSubnetInput {
     /// Cloud provider account (access key)
     ///
     /// 云厂商账号 (`account_key`, required)
-    #[serde(rename = "account_key", skip_serializing_if = "Option::is_none")]
     pub account_key: Option<String>,
     /// Availability zone id
     ///
     /// 可用区ID (`zone_id`, required)
-    #[serde(rename = "zone_id", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<String>,
     /// CIDR block of the switch: mask length 16-29 bits, within the VPC's CIDR, not equal to the destination CIDR of a route entry of the VPC (a subset is allowed)
     ///
     /// 交换机的网段。交换机网段要求如下：&lt;br&gt; 交换机的网段的掩码长度范围为16～29位。&lt;br&gt; 交换机的网段必须从属于所在VPC的网段。&lt;br&gt; 交换机的网段不能与所在VPC中路由条目的目标网段相同，&lt;br&gt; 但可以是目标网段的子集。 (`cidr_block`, required)
-    #[serde(rename = "cidr_block", skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
     /// Id of the VPC the switch belongs to
     ///
     /// 要创建的交换机所属的VPC ID (`vpc_id`, required)
-    #[serde(rename = "vpc_id", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Switch name: 2-128 characters, starting with a letter or Chinese character, not starting with <http://> or <https://>
     ///
     /// 交换机的名称,名称长度为2～128个字符，必须以字母或中文开头，&lt;br&gt; 但不能以<http://> 或<https://> 开头。 (`switch_name`, required)
-    #[serde(rename = "switch_name", skip_serializing_if = "Option::is_none")]
     pub switch_name: Option<String>,
 }
+impl cds_core::ser::Entries for CreateSubnetInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "account_key", &self.account_key)?;
+        cds_core::ser::entry(map, "zone_id", &self.zone_id)?;
+        cds_core::ser::entry(map, "cidr_block", &self.cidr_block)?;
+        cds_core::ser::entry(map, "vpc_id", &self.vpc_id)?;
+        cds_core::ser::entry(map, "switch_name", &self.switch_name)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateSubnetInput);
 impl CreateSubnetInput {
     /// A builder of this type.
     pub fn builder() -> CreateSubnetInputBuilder {
@@ -2450,30 +2507,36 @@ impl crate::Client {
     }
 }
 /// Input of [`ListSubnets`](crate::Client::list_subnets).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListSubnetsInput {
     /// Id of the VPC the switches belong to
     ///
     /// 要查询的交换机所属VPC的ID (`vpc_id`, required)
-    #[serde(rename = "vpc_id", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Name of the switch to look up (when omitted, all switches of the VPC)
     ///
     /// 要查询的交换机的名称。(不传默认查询VPC下全部 switch) (`switch_name`)
-    #[serde(rename = "switch_name", skip_serializing_if = "Option::is_none")]
     pub switch_name: Option<String>,
     /// Page number (default the first page)
     ///
     /// 默认第一页 (`page_number`)
-    #[serde(rename = "page_number", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Page size, default 10, at most 50
     ///
     /// 默认 10 最大 50 (`page_size`)
-    #[serde(rename = "page_size", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
+impl cds_core::ser::Entries for ListSubnetsInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "vpc_id", &self.vpc_id)?;
+        cds_core::ser::entry(map, "switch_name", &self.switch_name)?;
+        cds_core::ser::entry(map, "page_number", &self.page_number)?;
+        cds_core::ser::entry(map, "page_size", &self.page_size)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ListSubnetsInput);
 impl ListSubnetsInput {
     /// A builder of this type.
     pub fn builder() -> ListSubnetsInputBuilder {
@@ -2644,33 +2707,36 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateSecurityGroup`](crate::Client::create_security_group).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupInput {
     /// Cloud provider account (access key)
     ///
     /// 云厂商账号 (`account_key`, required)
-    #[serde(rename = "account_key", skip_serializing_if = "Option::is_none")]
     pub account_key: Option<String>,
     /// Id of the VPC the security group belongs to
     ///
     /// 安全组所属VPC ID (`vpc_id`, required)
-    #[serde(rename = "vpc_id", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Security group name: 2-128 English or Chinese characters, starting with a letter or Chinese character, not starting with <http://> or <https://>; may contain digits, colons, underscores or hyphens; default empty
     ///
     /// 安全组名称。长度为2~128个英文或中文字符。&lt;br&gt; 必须以大小字母或中文开头，不能以 <http://> 和&lt;br&gt; <https://> 开头。可以包含数字、半角冒号（:）、&lt;br&gt; 下划线（_）或者连字符（-）。默认值：空。 (`security_group_name`, required)
-    #[serde(
-        rename = "security_group_name",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub security_group_name: Option<String>,
     /// Rules
     ///
     /// 规则 (`rules`, required)
-    #[serde(rename = "rules", skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<CreateSecurityGroupRule>>,
 }
+impl cds_core::ser::Entries for CreateSecurityGroupInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "account_key", &self.account_key)?;
+        cds_core::ser::entry(map, "vpc_id", &self.vpc_id)?;
+        cds_core::ser::entry(map, "security_group_name", &self.security_group_name)?;
+        cds_core::ser::entry(map, "rules", &self.rules)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateSecurityGroupInput);
 impl CreateSecurityGroupInput {
     /// A builder of this type.
     pub fn builder() -> CreateSecurityGroupInputBuilder {
@@ -2857,38 +2923,41 @@ impl crate::Client {
     }
 }
 /// Input of [`ListSecurityGroups`](crate::Client::list_security_groups).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListSecurityGroupsInput {
     /// Region id of the security group
     ///
     /// 安全组所属地域ID (`region_id`)
-    #[serde(rename = "region_id", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Id of the VPC the security groups belong to
     ///
     /// 安全组所属VPC ID (`vpc_id`, required)
-    #[serde(rename = "vpc_id", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Security group name (when omitted, all groups of the VPC)
     ///
     /// 安全组名称。(不传默认查 VPC 下所有) (`security_group_name`)
-    #[serde(
-        rename = "security_group_name",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub security_group_name: Option<String>,
     /// Page number (default the first page)
     ///
     /// 默认第一页 (`page_number`)
-    #[serde(rename = "page_number", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Page size, default 10, at most 50
     ///
     /// 默认 10 最大 50 (`page_size`)
-    #[serde(rename = "page_size", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
+impl cds_core::ser::Entries for ListSecurityGroupsInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "region_id", &self.region_id)?;
+        cds_core::ser::entry(map, "vpc_id", &self.vpc_id)?;
+        cds_core::ser::entry(map, "security_group_name", &self.security_group_name)?;
+        cds_core::ser::entry(map, "page_number", &self.page_number)?;
+        cds_core::ser::entry(map, "page_size", &self.page_size)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ListSecurityGroupsInput);
 impl ListSecurityGroupsInput {
     /// A builder of this type.
     pub fn builder() -> ListSecurityGroupsInputBuilder {
@@ -3074,66 +3143,66 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateNetworkConfig`](crate::Client::create_network_config).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateNetworkConfigInput {
     /// Cloud provider
     ///
     /// 云厂商 (`provider`, required)
-    #[serde(rename = "provider", skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// Target region id
     ///
     /// 目标地域ID (`region_id`, required)
-    #[serde(rename = "region_id", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// CIDR block of the VPC: 172.16.0.0/12 (default), 10.0.0.0/8, 192.168.0.0/16 or a subset of them
     ///
     /// VPC的网段。您可以使用以下网段或其子集作为VPC的网段：&lt;br&gt; 172.16.0.0/12（默认值）。&lt;br&gt; 10.0.0.0/8。&lt;br&gt; 192.168.0.0/16。 (`cidr_block`, required)
-    #[serde(rename = "cidr_block", skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
     /// VPC name: 2-128 characters, starting with a letter or Chinese character; may contain digits, periods, underscores and hyphens; must not start with <http://> or <https://>
     ///
     /// VPC的名称:长度为2～128个字符，必须以字母或中文开头，&lt;br&gt; 可包含数字、半角句号（.）、下划线（_）和短划线（-），&lt;br&gt; 但不能以<http://> 或<https://> 开头。 (`vpc_name`, required)
-    #[serde(rename = "vpc_name", skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
     /// Availability zone id
     ///
     /// 可用区ID (`zone_id`, required)
-    #[serde(rename = "zone_id", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<String>,
     /// CIDR block of the switch: mask length 16-29 bits, within the VPC's CIDR, not equal to the destination CIDR of a route entry of the VPC (a subset is allowed)
     ///
     /// 交换机的网段。交换机网段要求如下：&lt;br&gt; 交换机的网段的掩码长度范围为16～29位。&lt;br&gt; 交换机的网段必须从属于所在VPC的网段。&lt;br&gt; 交换机的网段不能与所在VPC中路由条目的目标网段相同，但可以是目标网段的子集。 (`switch_cidr_block`, required)
-    #[serde(rename = "switch_cidr_block", skip_serializing_if = "Option::is_none")]
     pub switch_cidr_block: Option<String>,
     /// Switch name: 2-128 characters, starting with a letter or Chinese character, not starting with <http://> or <https://>
     ///
     /// 交换机的名称:长度为2～128个字符，必须以字母或中文开头，&lt;br&gt; 但不能以<http://> 或<https://> 开头。 (`switch_name`, required)
-    #[serde(rename = "switch_name", skip_serializing_if = "Option::is_none")]
     pub switch_name: Option<String>,
     /// Security group name: 2-128 English or Chinese characters, starting with a letter or Chinese character, not starting with <http://> or <https://>; may contain digits, colons, underscores or hyphens; default empty
     ///
     /// 安全组名称。长度为2~128个英文或中文字符。&lt;br&gt; 必须以大小字母或中文开头，不能以 <http://> 和<https://> 开头。&lt;br&gt; 可以包含数字、半角冒号（:）、下划线（_）或者连字符（-）。默认值：空。 (`security_group_name`, required)
-    #[serde(
-        rename = "security_group_name",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub security_group_name: Option<String>,
     /// Security group type: normal (basic) or enterprise
     ///
     /// 安全组类型。可能值：&lt;br&gt; normal：普通安全组&lt;br&gt; enterprise：企业安全组 (`security_group_type`, required)
-    #[serde(
-        rename = "security_group_type",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub security_group_type: Option<String>,
     /// Access key (AK) of the cloud provider account
     ///
     /// 云厂商账户下的 AK (`ak`, required)
-    #[serde(rename = "ak", skip_serializing_if = "Option::is_none")]
     pub ak: Option<String>,
 }
+impl cds_core::ser::Entries for CreateNetworkConfigInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "provider", &self.provider)?;
+        cds_core::ser::entry(map, "region_id", &self.region_id)?;
+        cds_core::ser::entry(map, "cidr_block", &self.cidr_block)?;
+        cds_core::ser::entry(map, "vpc_name", &self.vpc_name)?;
+        cds_core::ser::entry(map, "zone_id", &self.zone_id)?;
+        cds_core::ser::entry(map, "switch_cidr_block", &self.switch_cidr_block)?;
+        cds_core::ser::entry(map, "switch_name", &self.switch_name)?;
+        cds_core::ser::entry(map, "security_group_name", &self.security_group_name)?;
+        cds_core::ser::entry(map, "security_group_type", &self.security_group_type)?;
+        cds_core::ser::entry(map, "ak", &self.ak)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateNetworkConfigInput);
 impl CreateNetworkConfigInput {
     /// A builder of this type.
     pub fn builder() -> CreateNetworkConfigInputBuilder {
@@ -3393,15 +3462,21 @@ impl crate::Client {
     }
 }
 /// Input of [`ListRegions`](crate::Client::list_regions).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListRegionsInput {
     /// Cloud provider
     ///
     /// 云厂商 (`provider`, required)
-    #[serde(rename = "provider", skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
 }
+impl cds_core::ser::Entries for ListRegionsInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "provider", &self.provider)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ListRegionsInput);
 impl ListRegionsInput {
     /// A builder of this type.
     pub fn builder() -> ListRegionsInputBuilder {
@@ -3524,20 +3599,26 @@ impl crate::Client {
     }
 }
 /// Input of [`ListZones`](crate::Client::list_zones).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListZonesInput {
     /// Cloud provider
     ///
     /// 云厂商 (`provider`, required)
-    #[serde(rename = "provider", skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// Region id
     ///
     /// 地域ID (`region_id`, required)
-    #[serde(rename = "region_id", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
 }
+impl cds_core::ser::Entries for ListZonesInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "provider", &self.provider)?;
+        cds_core::ser::entry(map, "region_id", &self.region_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ListZonesInput);
 impl ListZonesInput {
     /// A builder of this type.
     pub fn builder() -> ListZonesInputBuilder {
@@ -3675,25 +3756,31 @@ impl crate::Client {
     }
 }
 /// Input of [`ListInstanceTypes`](crate::Client::list_instance_types).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListInstanceTypesInput {
     /// Cloud provider
     ///
     /// 云厂商 (`provider`, required)
-    #[serde(rename = "provider", skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// Region id
     ///
     /// 地域ID (`region_id`, required)
-    #[serde(rename = "region_id", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Availability zone
     ///
     /// 可用区 (`zone_id`, required)
-    #[serde(rename = "zone_id", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<String>,
 }
+impl cds_core::ser::Entries for ListInstanceTypesInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "provider", &self.provider)?;
+        cds_core::ser::entry(map, "region_id", &self.region_id)?;
+        cds_core::ser::entry(map, "zone_id", &self.zone_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ListInstanceTypesInput);
 impl ListInstanceTypesInput {
     /// A builder of this type.
     pub fn builder() -> ListInstanceTypesInputBuilder {
@@ -3848,20 +3935,26 @@ impl crate::Client {
     }
 }
 /// Input of [`ListImages`](crate::Client::list_images).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListImagesInput {
     /// Cloud provider
     ///
     /// 云厂商 (`provider`, required)
-    #[serde(rename = "provider", skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// Region
     ///
     /// 区域 (`region_id`, required)
-    #[serde(rename = "region_id", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
 }
+impl cds_core::ser::Entries for ListImagesInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "provider", &self.provider)?;
+        cds_core::ser::entry(map, "region_id", &self.region_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ListImagesInput);
 impl ListImagesInput {
     /// A builder of this type.
     pub fn builder() -> ListImagesInputBuilder {
@@ -3999,25 +4092,31 @@ impl crate::Client {
     }
 }
 /// Input of [`SyncNetworkConfig`](crate::Client::sync_network_config).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct SyncNetworkConfigInput {
     /// Cloud provider
     ///
     /// 云厂商 (`provider`, required)
-    #[serde(rename = "provider", skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// Region
     ///
     /// 区域 (`region_id`, required)
-    #[serde(rename = "region_id", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Cloud account (access key)
     ///
     /// 云账号 (`account_key`, required)
-    #[serde(rename = "account_key", skip_serializing_if = "Option::is_none")]
     pub account_key: Option<String>,
 }
+impl cds_core::ser::Entries for SyncNetworkConfigInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "provider", &self.provider)?;
+        cds_core::ser::entry(map, "region_id", &self.region_id)?;
+        cds_core::ser::entry(map, "account_key", &self.account_key)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(SyncNetworkConfigInput);
 impl SyncNetworkConfigInput {
     /// A builder of this type.
     pub fn builder() -> SyncNetworkConfigInputBuilder {
@@ -4172,15 +4271,21 @@ impl crate::Client {
     }
 }
 /// Input of [`GetNetworkConfigTemplate`](crate::Client::get_network_config_template).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetNetworkConfigTemplateInput {
     /// Cloud provider
     ///
     /// 云厂商 (`provider`, required)
-    #[serde(rename = "provider", skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
 }
+impl cds_core::ser::Entries for GetNetworkConfigTemplateInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "provider", &self.provider)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(GetNetworkConfigTemplateInput);
 impl GetNetworkConfigTemplateInput {
     /// A builder of this type.
     pub fn builder() -> GetNetworkConfigTemplateInputBuilder {
@@ -4305,15 +4410,21 @@ impl crate::Client {
     }
 }
 /// Input of [`GetVpc`](crate::Client::get_vpc).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetVpcInput {
     /// VPC id (path placeholder)
     ///
     /// 占位符 vpc id (`id`, required)
-    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
+impl cds_core::ser::Entries for GetVpcInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "id", &self.id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(GetVpcInput);
 impl GetVpcInput {
     /// A builder of this type.
     pub fn builder() -> GetVpcInputBuilder {
@@ -4436,20 +4547,26 @@ impl crate::Client {
     }
 }
 /// Input of [`GetSubnet`](crate::Client::get_subnet).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetSubnetInput {
     /// Subnet id (path placeholder)
     ///
     /// 占位符 子网id (`id`, required)
-    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// VPC id
     ///
     /// vpc id (`vpc_id`, required)
-    #[serde(rename = "vpc_id", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
 }
+impl cds_core::ser::Entries for GetSubnetInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "id", &self.id)?;
+        cds_core::ser::entry(map, "vpc_id", &self.vpc_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(GetSubnetInput);
 impl GetSubnetInput {
     /// A builder of this type.
     pub fn builder() -> GetSubnetInputBuilder {
@@ -4587,15 +4704,21 @@ impl crate::Client {
     }
 }
 /// Input of [`GetSecurityGroup`](crate::Client::get_security_group).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetSecurityGroupInput {
     /// Security group id (path placeholder)
     ///
     /// 占位符 安全组id (`id`, required)
-    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
+impl cds_core::ser::Entries for GetSecurityGroupInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "id", &self.id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(GetSecurityGroupInput);
 impl GetSecurityGroupInput {
     /// A builder of this type.
     pub fn builder() -> GetSecurityGroupInputBuilder {

@@ -65,20 +65,26 @@ impl cds_core::ser::Entries for GetMeteringPool {
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(GetMeteringPool);
 /// Input of [`GetMetering`](crate::Client::get_metering).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetMeteringInput {
     /// Get the metering information up to EndTime, e.g. 20191101
     ///
     /// 获取截止到EndTime的计量信息 (`EndTime`, required)
-    #[serde(rename = "EndTime", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
     /// Get the metering information of this storage pool only
     ///
     /// 单独获取这个存储池的计量信息 (`Uid`)
-    #[serde(rename = "Uid", skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
 }
+impl cds_core::ser::Entries for GetMeteringInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "EndTime", &self.end_time)?;
+        cds_core::ser::entry(map, "Uid", &self.uid)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(GetMeteringInput);
 impl GetMeteringInput {
     /// A builder of this type.
     pub fn builder() -> GetMeteringInputBuilder {

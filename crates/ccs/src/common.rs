@@ -394,20 +394,26 @@ impl cds_core::ser::Entries for DescribeTaskData {
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(DescribeTaskData);
 /// Input of [`DescribeAvailableResource`](crate::Client::describe_available_resource).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeAvailableResourceInput {
     /// Zone id, e.g. CN_Beijing_A (values: enum RegionId)
     ///
     /// 可用区编号 (`RegionId`, required)
-    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Sent as "1" by the call example; undocumented
     ///
     /// 调用示例中传入 "1"，未在参数表中说明 (`AvailableResource`)
-    #[serde(rename = "AvailableResource", skip_serializing_if = "Option::is_none")]
     pub available_resource: Option<String>,
 }
+impl cds_core::ser::Entries for DescribeAvailableResourceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "RegionId", &self.region_id)?;
+        cds_core::ser::entry(map, "AvailableResource", &self.available_resource)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeAvailableResourceInput);
 impl DescribeAvailableResourceInput {
     /// A builder of this type.
     pub fn builder() -> DescribeAvailableResourceInputBuilder {
@@ -549,15 +555,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeTask`](crate::Client::describe_task).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeTaskInput {
     /// Task id
     ///
     /// 任务Id (`TaskId`, required)
-    #[serde(rename = "TaskId", skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
 }
+impl cds_core::ser::Entries for DescribeTaskInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeTaskInput);
 impl DescribeTaskInput {
     /// A builder of this type.
     pub fn builder() -> DescribeTaskInputBuilder {

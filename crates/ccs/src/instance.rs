@@ -43,20 +43,26 @@ cds_core::impl_serialize!(CreateInstanceHtmlConsoleURLData);
 /// Private network and the IPs to assign in it
 ///
 /// 内网Ip
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateInstancePrivateIp {
     /// Private network id, available in the VDC
     ///
     /// 该Vdc下可用内网uuid (`PrivateId`, required)
-    #[serde(rename = "PrivateId", skip_serializing_if = "Option::is_none")]
     pub private_id: Option<String>,
     /// IP addresses to assign manually, or `auto` for each one to assign automatically
     ///
     /// 手动分配输入ip地址，自动分配输入：auto (`IP`, required)
-    #[serde(rename = "IP", skip_serializing_if = "Option::is_none")]
     pub ip: Option<Vec<String>>,
 }
+impl cds_core::ser::Entries for CreateInstancePrivateIp {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "PrivateId", &self.private_id)?;
+        cds_core::ser::entry(map, "IP", &self.ip)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateInstancePrivateIp);
 impl CreateInstancePrivateIp {
     /// A builder of this type.
     pub fn builder() -> CreateInstancePrivateIpBuilder {
@@ -98,20 +104,26 @@ impl cds_core::validate::Validate for CreateInstancePrivateIp {
 /// Windows activation keys
 ///
 /// Windows型主机激活码
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateInstanceWindowsActivation {
     /// 1 batch activation (one key for all servers created), 0 per-server activation (one key per server)
     ///
     /// 1为批量激活，0为单机激活 (`Batch`, required)
-    #[serde(rename = "Batch", skip_serializing_if = "Option::is_none")]
     pub batch: Option<i64>,
     /// Activation keys; per-server activation needs as many keys as servers are created
     ///
     /// 激活密钥；单机激活需要您输入与创建云服务器数量等数目的激活密钥 (`ProductIds`, required)
-    #[serde(rename = "ProductIds", skip_serializing_if = "Option::is_none")]
     pub product_ids: Option<Vec<String>>,
 }
+impl cds_core::ser::Entries for CreateInstanceWindowsActivation {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Batch", &self.batch)?;
+        cds_core::ser::entry(map, "ProductIds", &self.product_ids)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateInstanceWindowsActivation);
 impl CreateInstanceWindowsActivation {
     /// A builder of this type.
     pub fn builder() -> CreateInstanceWindowsActivationBuilder {
@@ -795,118 +807,96 @@ impl cds_core::ser::Entries for ResetInstancesPasswordTask {
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(ResetInstancesPasswordTask);
 /// Input of [`CreateInstance`](crate::Client::create_instance).
-#[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateInstanceInput {
     /// Region (zone) id, e.g. CN_Beijing_A; see the enum RegionId (appendix 1).
     ///
     /// 区域id (`RegionId`, required)
-    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Virtual data center the cloud server belongs to
     ///
     /// 云服务器所属虚拟数据中心 (`VdcId`, required)
-    #[serde(rename = "VdcId", skip_serializing_if = "Option::is_none")]
     pub vdc_id: Option<String>,
     /// Cloud server password (note: servers created with a public key also need a password)
     ///
     /// 云服务器密码 **(注: 公钥方式创建的云服务器也需要用户提供密码)** (`Password`, required)
-    #[serde(rename = "Password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Cloud server public key
     ///
     /// 云服务器公钥 (`PublicKey`)
-    #[serde(rename = "PublicKey", skip_serializing_if = "Option::is_none")]
     pub public_key: Option<String>,
     /// Host name of the cloud server
     ///
     /// 云服务器的主机名 (`InstanceName`, required)
-    #[serde(rename = "InstanceName", skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// Integer string. When numbering is enabled, a suffix of 3 to 6 digits is appended to the name automatically; when several servers are created at once, each server's number is incremented by 1. With numbering disabled, all servers created at once get the same name.
     ///
     /// int字符串；启用编号功能后，将自动为名称加上由3至6位数字组成的后缀，当一次性开通多台云服务器时，每台云服务器的编号将顺序加1。禁用编号后，一次性开通多台云服务器时每台服务器的名称将一样。 (`DescriptionNum`)
-    #[serde(rename = "DescriptionNum", skip_serializing_if = "Option::is_none")]
     pub description_num: Option<String>,
     /// Billing method: PrePaid (prepaid, monthly subscription) or PostPaid (default, pay as you go).
     ///
     /// 云主机的付费方式，取值范围：    PrePaid：预付费，包年包月。    PostPaid（默认）：按量付费。 (`InstanceChargeType`)
-    #[serde(rename = "InstanceChargeType", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// Whether a monthly subscription server renews automatically: 1 auto renew (default), 0 no auto renewal
     ///
     /// 包年包月云主机是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`)
-    #[serde(rename = "AutoRenew", skip_serializing_if = "Option::is_none")]
     pub auto_renew: Option<i64>,
     /// Months purchased for a monthly subscription server: 0 buys until the end of the month, 1 buys one calendar month; default 0.
     ///
     /// 包年包月云主机购买月数，输入0为购买到月底，输入1为购买一个自然月，默认为0。 (`PrepaidMonth`)
-    #[serde(rename = "PrepaidMonth", skip_serializing_if = "Option::is_none")]
     pub prepaid_month: Option<i64>,
     /// Number of CPUs; one of \[1,2,4,8,10,16,32\]. Defaults to the smallest purchasable.
     ///
     /// cpu数量，单位（个）只可选\[1,2,4,8,10,16,32\]    默认选择可以购买的最小的 (`Cpu`, required)
-    #[serde(rename = "Cpu", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// Memory in GB; one of \[1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128\]. Defaults to the smallest purchasable.
     ///
     /// 内存数量，单位（GB）只可选\[1, 2, 4, 8, 12,  16, 24, 32, 48, 64, 96, 128\]    默认选择可以购买的最小的 (`Ram`, required)
-    #[serde(rename = "Ram", skip_serializing_if = "Option::is_none")]
     pub ram: Option<i64>,
     /// Instance type to buy, see appendix 2 (enum InstanceType); the public interface (DescribeAvailableResource) tells the products sold per site.
     ///
     /// 购买实例的类型，具体类型可参考附件二，可调用公共接口获取不同及诶单售卖的产品 (`InstanceType`, required)
-    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<InstanceType>,
     /// Template (image) id; defaults to Ubuntu_16.04_64 (public template names: enum PublicTemplate, appendix 4).
     ///
     /// 模板Id，不指定则默认选择Ubuntu_16.04_64 (`ImageId`)
-    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// Optional for public images; required when a custom image is used
     ///
     /// 使用公共镜像时，该字段为非必填项；使用的是自定义镜像，该字段为必填项 (`ImagePassword`)
-    #[serde(rename = "ImagePassword", skip_serializing_if = "Option::is_none")]
     pub image_password: Option<String>,
     /// System disk type, size and number of IOPS performance packs. Defaults: IOPS 0, size of the chosen template's system disk, Type system_disk.
     ///
     /// 系统盘类型，大小，IOPS预置性能包个数。默认: "IOPS": 0, "size": 所选模板的系统盘大小, Type: system_disk (`SystemDisk`)
-    #[serde(rename = "SystemDisk", skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
     /// Data disks; SSD supports IOPS packs, default IOPS 0
     ///
     /// ssd支持IOPS,默认: "IOPS": 0 (`DataDisks`)
-    #[serde(rename = "DataDisks", skip_serializing_if = "Option::is_none")]
     pub data_disks: Option<Vec<DataDisk>>,
     /// Number of cloud servers to create, 1-99, default 1
     ///
     /// 指定创建云服务器的数量，取值范围：1-99，默认取值：1 (`Amount`)
-    #[serde(rename = "Amount", skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Public IPs. Each must be an available IP of the VDC; give addresses to assign manually, or `auto` to assign automatically; omitted means no public IP.
     ///
     /// 公网Ip    输入的ip必须是该Vdc下可用ip，手动分配输入ip地址，自动分配输入：auto，默认不写为不分配公网ip (`PublicIp`)
-    #[serde(rename = "PublicIp", skip_serializing_if = "Option::is_none")]
     pub public_ip: Option<Vec<String>>,
     /// Private IPs. The private network id and IPs must be available in the VDC; give addresses to assign manually, or `auto` to assign automatically; omitted means no private IP.
     ///
     /// 内网Ip    输入的ip必须是该Vdc下可用内网uuid、ip，手动分配输入ip地址，自动分配输入：auto，默认不写为不分配ip (`PrivateIp`)
-    #[serde(rename = "PrivateIp", skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<Vec<CreateInstancePrivateIp>>,
     /// Whether to set the time zone to UTC
     ///
     /// 是否设置时区为 UTC (`UTC`)
-    #[serde(rename = "UTC", skip_serializing_if = "Option::is_none")]
     pub utc: Option<bool>,
     /// Windows activation keys. Batch: 1 batch activation, 0 per-server activation. Batch activation activates all servers created by this call with the same key; per-server activation uses a different key for each server and needs as many keys as servers are created (several keys separated by commas).
     ///
     /// Windows型主机激活码, Batch: 1为批量激活，0为单机激活；&lt;br&gt; 批量激活：为本次创建的所有云服务器使用同一密钥进行激活；&lt;br&gt; 单机激活：为本次创建的云服务器分别使用不同密钥进行激活，需要您输入与创建云服务器数量等数目的激活密钥，输入多个密钥请用逗号分隔。 (`WindowsActivation`)
-    #[serde(rename = "WindowsActivation", skip_serializing_if = "Option::is_none")]
     pub windows_activation: Option<CreateInstanceWindowsActivation>,
     /// User-defined data, base64 encoded
     ///
     /// 用户自定义数据，格式必须为base64编码 (`UserData`)
-    #[serde(rename = "UserData", skip_serializing_if = "Option::is_none")]
     pub user_data: Option<Vec<String>>,
 }
 impl std::fmt::Debug for CreateInstanceInput {
@@ -940,6 +930,34 @@ impl std::fmt::Debug for CreateInstanceInput {
             .finish()
     }
 }
+impl cds_core::ser::Entries for CreateInstanceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "RegionId", &self.region_id)?;
+        cds_core::ser::entry(map, "VdcId", &self.vdc_id)?;
+        cds_core::ser::entry(map, "Password", &self.password)?;
+        cds_core::ser::entry(map, "PublicKey", &self.public_key)?;
+        cds_core::ser::entry(map, "InstanceName", &self.instance_name)?;
+        cds_core::ser::entry(map, "DescriptionNum", &self.description_num)?;
+        cds_core::ser::entry(map, "InstanceChargeType", &self.instance_charge_type)?;
+        cds_core::ser::entry(map, "AutoRenew", &self.auto_renew)?;
+        cds_core::ser::entry(map, "PrepaidMonth", &self.prepaid_month)?;
+        cds_core::ser::entry(map, "Cpu", &self.cpu)?;
+        cds_core::ser::entry(map, "Ram", &self.ram)?;
+        cds_core::ser::entry(map, "InstanceType", &self.instance_type)?;
+        cds_core::ser::entry(map, "ImageId", &self.image_id)?;
+        cds_core::ser::entry(map, "ImagePassword", &self.image_password)?;
+        cds_core::ser::entry(map, "SystemDisk", &self.system_disk)?;
+        cds_core::ser::entry(map, "DataDisks", &self.data_disks)?;
+        cds_core::ser::entry(map, "Amount", &self.amount)?;
+        cds_core::ser::entry(map, "PublicIp", &self.public_ip)?;
+        cds_core::ser::entry(map, "PrivateIp", &self.private_ip)?;
+        cds_core::ser::entry(map, "UTC", &self.utc)?;
+        cds_core::ser::entry(map, "WindowsActivation", &self.windows_activation)?;
+        cds_core::ser::entry(map, "UserData", &self.user_data)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateInstanceInput);
 impl CreateInstanceInput {
     /// A builder of this type.
     pub fn builder() -> CreateInstanceInputBuilder {
@@ -1380,15 +1398,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteInstance`](crate::Client::delete_instance).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteInstanceInput {
     /// Cloud server ids, available from DescribeInstances
     ///
     /// 云服务器的编号，可以在DescribeInstances中获取 (`InstanceIds`, required)
-    #[serde(rename = "InstanceIds", skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<Vec<String>>,
 }
+impl cds_core::ser::Entries for DeleteInstanceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "InstanceIds", &self.instance_ids)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DeleteInstanceInput);
 impl DeleteInstanceInput {
     /// A builder of this type.
     pub fn builder() -> DeleteInstanceInputBuilder {
@@ -1529,15 +1553,21 @@ impl crate::Client {
     }
 }
 /// Input of [`StopInstance`](crate::Client::stop_instance).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct StopInstanceInput {
     /// Cloud server id, available from DescribeInstances
     ///
     /// 云服务器的编号，可以在DescribeInstances中获取 (`InstanceId`, required)
-    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
 }
+impl cds_core::ser::Entries for StopInstanceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "InstanceId", &self.instance_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(StopInstanceInput);
 impl StopInstanceInput {
     /// A builder of this type.
     pub fn builder() -> StopInstanceInputBuilder {
@@ -1676,15 +1706,21 @@ impl crate::Client {
     }
 }
 /// Input of [`RebootInstance`](crate::Client::reboot_instance).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct RebootInstanceInput {
     /// Cloud server id, available from DescribeInstances
     ///
     /// 云服务器的编号，可以在DescribeInstances中获取 (`InstanceId`, required)
-    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
 }
+impl cds_core::ser::Entries for RebootInstanceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "InstanceId", &self.instance_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(RebootInstanceInput);
 impl RebootInstanceInput {
     /// A builder of this type.
     pub fn builder() -> RebootInstanceInputBuilder {
@@ -1825,30 +1861,36 @@ impl crate::Client {
     }
 }
 /// Input of [`ModifyInstanceChargeType`](crate::Client::modify_instance_charge_type).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ModifyInstanceChargeTypeInput {
     /// Cloud server id, available from DescribeInstances
     ///
     /// 云服务器的编号，可以在DescribeInstances中获取 (`InstanceId`, required)
-    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Billing method: PrePaid (prepaid, monthly subscription) or PostPaid (pay as you go).
     ///
     /// 云主机的付费方式，取值范围：    PrePaid：预付费，包年包月。    PostPaid：按量付费。 (`InstanceChargeType`, required)
-    #[serde(rename = "InstanceChargeType", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// Whether a monthly subscription server renews automatically: 1 auto renew (default), 0 no auto renewal
     ///
     /// 包年包月云主机是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`)
-    #[serde(rename = "AutoRenew", skip_serializing_if = "Option::is_none")]
     pub auto_renew: Option<i64>,
     /// Months purchased: 0 buys until the end of the month, 1 buys until the end of the month plus one calendar month; default 0.
     ///
     /// 包年包月云主机购买月数，输入0为购买到月底，输入1为到月底后在购买一个自然月，默认为0。 (`PrepaidMonth`)
-    #[serde(rename = "PrepaidMonth", skip_serializing_if = "Option::is_none")]
     pub prepaid_month: Option<i64>,
 }
+impl cds_core::ser::Entries for ModifyInstanceChargeTypeInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "InstanceId", &self.instance_id)?;
+        cds_core::ser::entry(map, "InstanceChargeType", &self.instance_charge_type)?;
+        cds_core::ser::entry(map, "AutoRenew", &self.auto_renew)?;
+        cds_core::ser::entry(map, "PrepaidMonth", &self.prepaid_month)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ModifyInstanceChargeTypeInput);
 impl ModifyInstanceChargeTypeInput {
     /// A builder of this type.
     pub fn builder() -> ModifyInstanceChargeTypeInputBuilder {
@@ -2034,30 +2076,36 @@ impl crate::Client {
     }
 }
 /// Input of [`ModifyInstanceSpec`](crate::Client::modify_instance_spec).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ModifyInstanceSpecInput {
     /// Cloud server id, found in the cloud server details
     ///
     /// 云服务器的编号，可以在查询云服务器详情中查出 (`InstanceId`, required)
-    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Number of CPUs; one of \[1,2,4,8,10,16,32\]. Unchanged when omitted.
     ///
     /// cpu数量，单位（个）只可选\[1,2,4,8,10,16,32\]    &lt;br /&gt;不填写默认不更改 (`Cpu`)
-    #[serde(rename = "Cpu", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// Memory in GB; one of \[1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128\]. Unchanged when omitted.
     ///
     /// 内存数量，单位（GB）只可选\[1, 2, 4, 8, 12,  16, 24, 32, 48, 64, 96, 128\]    &lt;br /&gt;不填写默认不更改 (`Ram`)
-    #[serde(rename = "Ram", skip_serializing_if = "Option::is_none")]
     pub ram: Option<i64>,
     /// New instance type (values: enum InstanceType, appendix 2)
     ///
     /// 将要修改为新的主机类型 (`InstanceType`)
-    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
 }
+impl cds_core::ser::Entries for ModifyInstanceSpecInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "InstanceId", &self.instance_id)?;
+        cds_core::ser::entry(map, "Cpu", &self.cpu)?;
+        cds_core::ser::entry(map, "Ram", &self.ram)?;
+        cds_core::ser::entry(map, "InstanceType", &self.instance_type)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ModifyInstanceSpecInput);
 impl ModifyInstanceSpecInput {
     /// A builder of this type.
     pub fn builder() -> ModifyInstanceSpecInputBuilder {
@@ -2234,20 +2282,26 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateDisk`](crate::Client::create_disk).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateDiskInput {
     /// Cloud server id, found in the cloud server details
     ///
     /// 云服务器的编号，可以在查询云服务器详情中查出 (`InstanceId`, required)
-    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Data disks. Size: data disk size; Type: data disk type (optional); IOPS: IOPS packs (optional, SSD only, default 0)
     ///
     /// 数据盘列表，&lt;br /&gt;Size：数据盘大小，&lt;br /&gt;Type：数据盘类型，可选参数，&lt;br /&gt;IOPS：IOPS包，可选参数,ssd类型可选，默认为0 (`DataDisks`)
-    #[serde(rename = "DataDisks", skip_serializing_if = "Option::is_none")]
     pub data_disks: Option<Vec<DataDisk>>,
 }
+impl cds_core::ser::Entries for CreateDiskInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "InstanceId", &self.instance_id)?;
+        cds_core::ser::entry(map, "DataDisks", &self.data_disks)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateDiskInput);
 impl CreateDiskInput {
     /// A builder of this type.
     pub fn builder() -> CreateDiskInputBuilder {
@@ -2404,30 +2458,36 @@ impl crate::Client {
     }
 }
 /// Input of [`ResizeDisk`](crate::Client::resize_disk).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ResizeDiskInput {
     /// Cloud server id, found in the cloud server details
     ///
     /// 云服务器的编号，可以在查询云服务器详情中查出 (`InstanceId`, required)
-    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Disk id
     ///
     /// 硬盘编号 (`DiskId`, required)
-    #[serde(rename = "DiskId", skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// Disk size after the expansion
     ///
     /// 硬盘扩容后的大小 (`DataSize`, required)
-    #[serde(rename = "DataSize", skip_serializing_if = "Option::is_none")]
     pub data_size: Option<i64>,
     /// Number of IOPS performance packs, default 0, SSD only
     ///
     /// IOPS预置性能包个数，默认为0，ssd类型可选 (`IOPS`)
-    #[serde(rename = "IOPS", skip_serializing_if = "Option::is_none")]
     pub iops: Option<i64>,
 }
+impl cds_core::ser::Entries for ResizeDiskInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "InstanceId", &self.instance_id)?;
+        cds_core::ser::entry(map, "DiskId", &self.disk_id)?;
+        cds_core::ser::entry(map, "DataSize", &self.data_size)?;
+        cds_core::ser::entry(map, "IOPS", &self.iops)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ResizeDiskInput);
 impl ResizeDiskInput {
     /// A builder of this type.
     pub fn builder() -> ResizeDiskInputBuilder {
@@ -2608,20 +2668,26 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteDisk`](crate::Client::delete_disk).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteDiskInput {
     /// Cloud server id, found in the cloud server details
     ///
     /// 云服务器的编号，可以在查询云服务器详情中查出 (`InstanceId`, required)
-    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Disk ids
     ///
     /// 硬盘编号 (`DiskIds`, required)
-    #[serde(rename = "DiskIds", skip_serializing_if = "Option::is_none")]
     pub disk_ids: Option<Vec<String>>,
 }
+impl cds_core::ser::Entries for DeleteDiskInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "InstanceId", &self.instance_id)?;
+        cds_core::ser::entry(map, "DiskIds", &self.disk_ids)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DeleteDiskInput);
 impl DeleteDiskInput {
     /// A builder of this type.
     pub fn builder() -> DeleteDiskInputBuilder {
@@ -2775,43 +2841,36 @@ impl crate::Client {
     }
 }
 /// Input of [`ResetImage`](crate::Client::reset_image).
-#[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResetImageInput {
     /// Cloud server id, found in the cloud server details
     ///
     /// 云服务器的编号，可以在查询云服务器详情中查出 (`InstanceId`, required)
-    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Template (image) id (public template names: enum PublicTemplate, appendix 4)
     ///
     /// 模板Id (`ImageId`, required)
-    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// Optional for public images; required when a custom image is used
     ///
     /// 使用公共镜像时，该字段为非必填项；使用的是自定义镜像，该字段为必填项 (`ImagePassword`)
-    #[serde(rename = "ImagePassword", skip_serializing_if = "Option::is_none")]
     pub image_password: Option<String>,
     /// Cloud server password (note: servers created with a public key also need a password)
     ///
     /// 云服务器密码 **(注: 公钥方式创建的云服务器也需要用户提供密码)** (`Password`, required)
-    #[serde(rename = "Password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Cloud server public key
     ///
     /// 云服务器公钥 (`PublicKey`)
-    #[serde(rename = "PublicKey", skip_serializing_if = "Option::is_none")]
     pub public_key: Option<String>,
     /// Windows product key: it is written and activated automatically when the server is created, so enter it correctly or activation fails; without a key an unactivated Windows server is created.
     ///
     /// 输入Windows密钥后，在创建云服务器时自动将密钥写入并激活系统，请您保证正确填写，否则将激活失败；若您未填写密钥，默认创建未激活的windows云服务器。 (`ProductId`)
-    #[serde(rename = "ProductId", skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// User-defined data, base64 encoded
     ///
     /// 用户自定义数据，格式必须为base64编码 (`UserData`)
-    #[serde(rename = "UserData", skip_serializing_if = "Option::is_none")]
     pub user_data: Option<Vec<String>>,
 }
 impl std::fmt::Debug for ResetImageInput {
@@ -2830,6 +2889,19 @@ impl std::fmt::Debug for ResetImageInput {
             .finish()
     }
 }
+impl cds_core::ser::Entries for ResetImageInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "InstanceId", &self.instance_id)?;
+        cds_core::ser::entry(map, "ImageId", &self.image_id)?;
+        cds_core::ser::entry(map, "ImagePassword", &self.image_password)?;
+        cds_core::ser::entry(map, "Password", &self.password)?;
+        cds_core::ser::entry(map, "PublicKey", &self.public_key)?;
+        cds_core::ser::entry(map, "ProductId", &self.product_id)?;
+        cds_core::ser::entry(map, "UserData", &self.user_data)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ResetImageInput);
 impl ResetImageInput {
     /// A builder of this type.
     pub fn builder() -> ResetImageInputBuilder {
@@ -3046,35 +3118,41 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeInstances`](crate::Client::describe_instances).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeInstancesInput {
     /// Page number of the list, starting at 1 (default 1); 10 entries per page by default
     ///
     /// Vdc列表的页码。起始值：1   默认值：1，默认每页显示10个Vdc的详细信息 (`PageNumber`)
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// VDC the cloud server belongs to
     ///
     /// 云服务器所属的Vdc (`VdcId`)
-    #[serde(rename = "VdcId", skip_serializing_if = "Option::is_none")]
     pub vdc_id: Option<String>,
     /// Cloud server id, found in the cloud server details
     ///
     /// 云服务器的编号，可以在查询云服务器详情中查出 (`InstanceId`)
-    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Public IPs
     ///
     /// 公网Ip (`PublicIp`)
-    #[serde(rename = "PublicIp", skip_serializing_if = "Option::is_none")]
     pub public_ip: Option<Vec<String>>,
     /// Number of entries per page
     ///
     /// 每页返回数量 (`PageSize`)
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
+impl cds_core::ser::Entries for DescribeInstancesInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "PageNumber", &self.page_number)?;
+        cds_core::ser::entry(map, "VdcId", &self.vdc_id)?;
+        cds_core::ser::entry(map, "InstanceId", &self.instance_id)?;
+        cds_core::ser::entry(map, "PublicIp", &self.public_ip)?;
+        cds_core::ser::entry(map, "PageSize", &self.page_size)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeInstancesInput);
 impl DescribeInstancesInput {
     /// A builder of this type.
     pub fn builder() -> DescribeInstancesInputBuilder {
@@ -3253,20 +3331,26 @@ impl crate::Client {
     }
 }
 /// Input of [`ConnectNetworkInterface`](crate::Client::connect_network_interface).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ConnectNetworkInterfaceInput {
     /// Network interface id, found in the cloud server details
     ///
     /// 网卡的编号，可以在查询云服务器详情中查出 (`InterfaceId`, required)
-    #[serde(rename = "InterfaceId", skip_serializing_if = "Option::is_none")]
     pub interface_id: Option<String>,
     /// Cloud server id
     ///
     /// 云主机ID (`InstanceId`, required)
-    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
 }
+impl cds_core::ser::Entries for ConnectNetworkInterfaceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "InterfaceId", &self.interface_id)?;
+        cds_core::ser::entry(map, "InstanceId", &self.instance_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ConnectNetworkInterfaceInput);
 impl ConnectNetworkInterfaceInput {
     /// A builder of this type.
     pub fn builder() -> ConnectNetworkInterfaceInputBuilder {
@@ -3422,20 +3506,26 @@ impl crate::Client {
     }
 }
 /// Input of [`DisconnectNetworkInterface`](crate::Client::disconnect_network_interface).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DisconnectNetworkInterfaceInput {
     /// Network interface id
     ///
     /// 网卡ID (`InterfaceId`, required)
-    #[serde(rename = "InterfaceId", skip_serializing_if = "Option::is_none")]
     pub interface_id: Option<String>,
     /// Cloud server id
     ///
     /// 主机ID (`InstanceId`, required)
-    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
 }
+impl cds_core::ser::Entries for DisconnectNetworkInterfaceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "InterfaceId", &self.interface_id)?;
+        cds_core::ser::entry(map, "InstanceId", &self.instance_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DisconnectNetworkInterfaceInput);
 impl DisconnectNetworkInterfaceInput {
     /// A builder of this type.
     pub fn builder() -> DisconnectNetworkInterfaceInputBuilder {
@@ -3591,28 +3681,24 @@ impl crate::Client {
     }
 }
 /// Input of [`ModifyIpAddress`](crate::Client::modify_ip_address).
-#[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyIpAddressInput {
     /// Cloud server id
     ///
     /// 云服务器编号 (`InstanceId`, required)
-    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Network interface id, found in the cloud server details
     ///
     /// 网卡的编号，可以在查询云服务器详情中查出 (`InterfaceId`, required)
-    #[serde(rename = "InterfaceId", skip_serializing_if = "Option::is_none")]
     pub interface_id: Option<String>,
     /// IP address to bind or change to; to unbind, pass None
     ///
     /// 要绑定或者修改的Ip地址，解绑Ip此处请填写None (`Address`, required)
-    #[serde(rename = "Address", skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// Cloud server password (note: servers created with a public key also need a password)
     ///
     /// 云服务器密码 **(注: 公钥方式创建的云服务器也需要用户提供密码)** (`Password`, required)
-    #[serde(rename = "Password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
 }
 impl std::fmt::Debug for ModifyIpAddressInput {
@@ -3625,6 +3711,16 @@ impl std::fmt::Debug for ModifyIpAddressInput {
             .finish()
     }
 }
+impl cds_core::ser::Entries for ModifyIpAddressInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "InstanceId", &self.instance_id)?;
+        cds_core::ser::entry(map, "InterfaceId", &self.interface_id)?;
+        cds_core::ser::entry(map, "Address", &self.address)?;
+        cds_core::ser::entry(map, "Password", &self.password)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ModifyIpAddressInput);
 impl ModifyIpAddressInput {
     /// A builder of this type.
     pub fn builder() -> ModifyIpAddressInputBuilder {
@@ -3810,45 +3906,51 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeInstanceMonitor`](crate::Client::describe_instance_monitor).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeInstanceMonitorInput {
     /// Cloud server id
     ///
     /// 云服务器编号 (`InstanceId`, required)
-    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Metric: CPUUtilization, RAMUtilization, DiskWriteIOPS, DiskReadIOPS, DiskWriteBPS, DiskReadBPS, InterfaceInRate, InterfaceOutRate (CPU, memory, disk IOPS, disk throughput, NIC traffic)
     ///
     /// 实例各项指标，CPU(cpu)、内存(ram)、硬盘IOPS(iops)、硬盘吞吐量(throughput)、网卡流量(nic) (`MetricName`, required)
-    #[serde(rename = "MetricName", skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
     /// Granularity of the data in seconds: 60 (one minute) or 900 (fifteen minutes)
     ///
     /// 监控数据粒度，一分钟粒度(60)、十五分钟粒度(900) (`Period`, required)
-    #[serde(rename = "Period", skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
     /// Start time, e.g. 2019-10-09 15:30:00
     ///
     /// 开始时间 (`StartTime`, required)
-    #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// End time, e.g. 2019-10-09 16:30:00
     ///
     /// 结束时间 (`EndTime`, required)
-    #[serde(rename = "EndTime", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
     /// Network interface id, found in the cloud server details
     ///
     /// 网卡的编号，可以在查询云服务器详情中查出 (`InterfaceId`)
-    #[serde(rename = "InterfaceId", skip_serializing_if = "Option::is_none")]
     pub interface_id: Option<String>,
     /// Disk id, found in the cloud server details
     ///
     /// 硬盘编号， 可以在查询云服务器详情中查出 (`DiskId`)
-    #[serde(rename = "DiskId", skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
 }
+impl cds_core::ser::Entries for DescribeInstanceMonitorInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "InstanceId", &self.instance_id)?;
+        cds_core::ser::entry(map, "MetricName", &self.metric_name)?;
+        cds_core::ser::entry(map, "Period", &self.period)?;
+        cds_core::ser::entry(map, "StartTime", &self.start_time)?;
+        cds_core::ser::entry(map, "EndTime", &self.end_time)?;
+        cds_core::ser::entry(map, "InterfaceId", &self.interface_id)?;
+        cds_core::ser::entry(map, "DiskId", &self.disk_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeInstanceMonitorInput);
 impl DescribeInstanceMonitorInput {
     /// A builder of this type.
     pub fn builder() -> DescribeInstanceMonitorInputBuilder {
@@ -4057,15 +4159,21 @@ impl crate::Client {
     }
 }
 /// Input of [`StartInstance`](crate::Client::start_instance).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct StartInstanceInput {
     /// Cloud server id, available from DescribeInstances
     ///
     /// 云服务器的编号，可以在DescribeInstances中获取 (`InstanceId`, required)
-    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
 }
+impl cds_core::ser::Entries for StartInstanceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "InstanceId", &self.instance_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(StartInstanceInput);
 impl StartInstanceInput {
     /// A builder of this type.
     pub fn builder() -> StartInstanceInputBuilder {
@@ -4206,20 +4314,26 @@ impl crate::Client {
     }
 }
 /// Input of [`ModifyInstanceName`](crate::Client::modify_instance_name).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ModifyInstanceNameInput {
     /// Cloud server id, found in the cloud server details
     ///
     /// 云服务器的编号，可以在查询云服务器详情中查出 (`InstanceId`, required)
-    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Host name of the cloud server
     ///
     /// 云服务器的主机名 (`InstanceName`, required)
-    #[serde(rename = "InstanceName", skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
 }
+impl cds_core::ser::Entries for ModifyInstanceNameInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "InstanceId", &self.instance_id)?;
+        cds_core::ser::entry(map, "InstanceName", &self.instance_name)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ModifyInstanceNameInput);
 impl ModifyInstanceNameInput {
     /// A builder of this type.
     pub fn builder() -> ModifyInstanceNameInputBuilder {
@@ -4365,9 +4479,15 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeTags`](crate::Client::describe_tags).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeTagsInput {}
+impl cds_core::ser::Entries for DescribeTagsInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, _map: &mut M) -> Result<(), M::Error> {
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeTagsInput);
 impl DescribeTagsInput {
     /// A builder of this type.
     pub fn builder() -> DescribeTagsInputBuilder {
@@ -4471,15 +4591,21 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateTag`](crate::Client::create_tag).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateTagInput {
     /// Tag name
     ///
     /// 标签名称 (`TagName`, required)
-    #[serde(rename = "TagName", skip_serializing_if = "Option::is_none")]
     pub tag_name: Option<String>,
 }
+impl cds_core::ser::Entries for CreateTagInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TagName", &self.tag_name)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateTagInput);
 impl CreateTagInput {
     /// A builder of this type.
     pub fn builder() -> CreateTagInputBuilder {
@@ -4606,15 +4732,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteTag`](crate::Client::delete_tag).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteTagInput {
     /// Tag id
     ///
     /// 标签Id (`TagId`, required)
-    #[serde(rename = "TagId", skip_serializing_if = "Option::is_none")]
     pub tag_id: Option<String>,
 }
+impl cds_core::ser::Entries for DeleteTagInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TagId", &self.tag_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DeleteTagInput);
 impl DeleteTagInput {
     /// A builder of this type.
     pub fn builder() -> DeleteTagInputBuilder {
@@ -4743,20 +4875,26 @@ impl crate::Client {
     }
 }
 /// Input of [`AddInstancesTags`](crate::Client::add_instances_tags).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct AddInstancesTagsInput {
     /// Cloud server ids, separated by commas
     ///
     /// 云主机IDs (`InstanceIds`, required)
-    #[serde(rename = "InstanceIds", skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<String>,
     /// Ids of the tags to add, separated by commas
     ///
     /// 被添加标签的IDs (`AddTagIds`)
-    #[serde(rename = "AddTagIds", skip_serializing_if = "Option::is_none")]
     pub add_tag_ids: Option<String>,
 }
+impl cds_core::ser::Entries for AddInstancesTagsInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "InstanceIds", &self.instance_ids)?;
+        cds_core::ser::entry(map, "AddTagIds", &self.add_tag_ids)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(AddInstancesTagsInput);
 impl AddInstancesTagsInput {
     /// A builder of this type.
     pub fn builder() -> AddInstancesTagsInputBuilder {
@@ -4897,20 +5035,26 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteInstancesTags`](crate::Client::delete_instances_tags).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteInstancesTagsInput {
     /// Cloud server ids, separated by commas
     ///
     /// 云主机IDs (`InstanceIds`, required)
-    #[serde(rename = "InstanceIds", skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<String>,
     /// Ids of the tags to remove, separated by commas
     ///
     /// 需要被删除的标签IDs (`DelTagIds`)
-    #[serde(rename = "DelTagIds", skip_serializing_if = "Option::is_none")]
     pub del_tag_ids: Option<String>,
 }
+impl cds_core::ser::Entries for DeleteInstancesTagsInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "InstanceIds", &self.instance_ids)?;
+        cds_core::ser::entry(map, "DelTagIds", &self.del_tag_ids)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DeleteInstancesTagsInput);
 impl DeleteInstancesTagsInput {
     /// A builder of this type.
     pub fn builder() -> DeleteInstancesTagsInputBuilder {
@@ -5051,25 +5195,31 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeInstanceType`](crate::Client::describe_instance_type).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeInstanceTypeInput {
     /// Zone, see the appendix (appendix 1, enum RegionId)
     ///
     /// 选择可用区,见附件 (`RegionId`, required)
-    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<RegionId>,
     /// Instance type (values: enum InstanceType, appendix 2)
     ///
     /// 主机类型 (`InstanceType`, required)
-    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// Billing method: PrePaid (prepaid, monthly subscription) or PostPaid (default, pay as you go).
     ///
     /// 云主机的付费方式，取值范围： PrePaid：预付费，包年包月。 PostPaid（默认）：按量付费。 (`InstanceChargeType`)
-    #[serde(rename = "InstanceChargeType", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
 }
+impl cds_core::ser::Entries for DescribeInstanceTypeInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "RegionId", &self.region_id)?;
+        cds_core::ser::entry(map, "InstanceType", &self.instance_type)?;
+        cds_core::ser::entry(map, "InstanceChargeType", &self.instance_charge_type)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeInstanceTypeInput);
 impl DescribeInstanceTypeInput {
     /// A builder of this type.
     pub fn builder() -> DescribeInstanceTypeInputBuilder {
@@ -5219,18 +5369,16 @@ impl crate::Client {
     }
 }
 /// Input of [`ResetInstancesPassword`](crate::Client::reset_instances_password).
-#[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResetInstancesPasswordInput {
     /// Cloud server ids, separated by commas
     ///
     /// 主机编号，多个用逗号隔开 (`InstanceIds`, required)
-    #[serde(rename = "InstanceIds", skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<String>,
     /// New password
     ///
     /// 新主机密码 (`Password`, required)
-    #[serde(rename = "Password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
 }
 impl std::fmt::Debug for ResetInstancesPasswordInput {
@@ -5241,6 +5389,14 @@ impl std::fmt::Debug for ResetInstancesPasswordInput {
             .finish()
     }
 }
+impl cds_core::ser::Entries for ResetInstancesPasswordInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "InstanceIds", &self.instance_ids)?;
+        cds_core::ser::entry(map, "Password", &self.password)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ResetInstancesPasswordInput);
 impl ResetInstancesPasswordInput {
     /// A builder of this type.
     pub fn builder() -> ResetInstancesPasswordInputBuilder {
@@ -5394,15 +5550,21 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateInstanceHtmlConsoleURL`](crate::Client::create_instance_html_console_url).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateInstanceHtmlConsoleURLInput {
     /// Cloud server id, available from DescribeInstances
     ///
     /// 云服务器的编号，可以在DescribeInstances中获取 (`InstanceId`, required)
-    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
 }
+impl cds_core::ser::Entries for CreateInstanceHtmlConsoleURLInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "InstanceId", &self.instance_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateInstanceHtmlConsoleURLInput);
 impl CreateInstanceHtmlConsoleURLInput {
     /// A builder of this type.
     pub fn builder() -> CreateInstanceHtmlConsoleURLInputBuilder {
@@ -5531,25 +5693,31 @@ impl crate::Client {
     }
 }
 /// Input of [`ExtendSystemDisk`](crate::Client::extend_system_disk).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ExtendSystemDiskInput {
     /// Cloud server id, available from DescribeInstances
     ///
     /// 云服务器的编号，可以在DescribeInstances中获取 (`InstanceId`, required)
-    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// System disk size
     ///
     /// 系统盘大小 (`Size`)
-    #[serde(rename = "Size", skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// Number of IOPS performance packs
     ///
     /// IOPS预置性能包个数 (`IOPS`)
-    #[serde(rename = "IOPS", skip_serializing_if = "Option::is_none")]
     pub iops: Option<i64>,
 }
+impl cds_core::ser::Entries for ExtendSystemDiskInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "InstanceId", &self.instance_id)?;
+        cds_core::ser::entry(map, "Size", &self.size)?;
+        cds_core::ser::entry(map, "IOPS", &self.iops)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ExtendSystemDiskInput);
 impl ExtendSystemDiskInput {
     /// A builder of this type.
     pub fn builder() -> ExtendSystemDiskInputBuilder {
@@ -5718,65 +5886,71 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeInstancePrice`](crate::Client::describe_instance_price).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeInstancePriceInput {
     /// Region (zone) id, e.g. CN_Beijing_A; see the enum RegionId (appendix 1).
     ///
     /// 区域id (`RegionId`, required)
-    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Billing method: PrePaid (prepaid, monthly subscription) or PostPaid (default, pay as you go).
     ///
     /// 云主机的付费方式，取值范围：    PrePaid：预付费，包年包月。    PostPaid（默认）：按量付费。 (`InstanceChargeType`)
-    #[serde(rename = "InstanceChargeType", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// Whether a monthly subscription server renews automatically: 1 auto renew (default), 0 no auto renewal
     ///
     /// 包年包月云主机是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`)
-    #[serde(rename = "AutoRenew", skip_serializing_if = "Option::is_none")]
     pub auto_renew: Option<i64>,
     /// Months purchased for a monthly subscription server: 0 buys until the end of the month, 1 buys one calendar month; default 0.
     ///
     /// 包年包月云主机购买月数，输入0为购买到月底，输入1为购买一个自然月，默认为0。 (`PrepaidMonth`)
-    #[serde(rename = "PrepaidMonth", skip_serializing_if = "Option::is_none")]
     pub prepaid_month: Option<i64>,
     /// Number of CPUs; one of \[1,2,4,8,10,16,32\]. Defaults to the smallest purchasable.
     ///
     /// cpu数量，单位（个）只可选\[1,2,4,8,10,16,32\]    默认选择可以购买的最小的 (`Cpu`, required)
-    #[serde(rename = "Cpu", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// Memory in GB; one of \[1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128\]. Defaults to the smallest purchasable.
     ///
     /// 内存数量，单位（GB）只可选\[1, 2, 4, 8, 12,  16, 24, 32, 48, 64, 96, 128\]    默认选择可以购买的最小的 (`Ram`, required)
-    #[serde(rename = "Ram", skip_serializing_if = "Option::is_none")]
     pub ram: Option<i64>,
     /// Instance type, e.g. Standard (values: enum InstanceType, appendix 2)
     ///
     /// 主机类型 (`InstanceType`, required)
-    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// Template (image) id; defaults to Ubuntu_16.04_64 (public template names: enum PublicTemplate, appendix 4).
     ///
     /// 模板Id，不指定则默认选择Ubuntu_16.04_64 (`ImageId`, required)
-    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// System disk type, size and number of IOPS performance packs. Defaults: IOPS 0, size of the chosen template's system disk, Type system_disk.
     ///
     /// 系统盘类型，大小，IOPS预置性能包个数。默认: "IOPS": 0, "size": 所选模板的系统盘大小, Type: system_disk (`SystemDisk`, required)
-    #[serde(rename = "SystemDisk", skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
     /// Data disks
     ///
     /// 数据盘 (`DataDisks`)
-    #[serde(rename = "DataDisks", skip_serializing_if = "Option::is_none")]
     pub data_disks: Option<Vec<DataDisk>>,
     /// Number of cloud servers, 1-99, default 1
     ///
     /// 指定创建云服务器的数量，取值范围：1-99，默认取值：1 (`Amount`, required)
-    #[serde(rename = "Amount", skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
 }
+impl cds_core::ser::Entries for DescribeInstancePriceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "RegionId", &self.region_id)?;
+        cds_core::ser::entry(map, "InstanceChargeType", &self.instance_charge_type)?;
+        cds_core::ser::entry(map, "AutoRenew", &self.auto_renew)?;
+        cds_core::ser::entry(map, "PrepaidMonth", &self.prepaid_month)?;
+        cds_core::ser::entry(map, "Cpu", &self.cpu)?;
+        cds_core::ser::entry(map, "Ram", &self.ram)?;
+        cds_core::ser::entry(map, "InstanceType", &self.instance_type)?;
+        cds_core::ser::entry(map, "ImageId", &self.image_id)?;
+        cds_core::ser::entry(map, "SystemDisk", &self.system_disk)?;
+        cds_core::ser::entry(map, "DataDisks", &self.data_disks)?;
+        cds_core::ser::entry(map, "Amount", &self.amount)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeInstancePriceInput);
 impl DescribeInstancePriceInput {
     /// A builder of this type.
     pub fn builder() -> DescribeInstancePriceInputBuilder {
@@ -6043,15 +6217,21 @@ impl crate::Client {
     }
 }
 /// Input of [`StopInstances`](crate::Client::stop_instances).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct StopInstancesInput {
     /// Cloud server ids, available from DescribeInstances, separated by commas
     ///
     /// 云服务器的编号，可以在DescribeInstances中获取,多个使用逗号分隔 (`InstanceIds`, required)
-    #[serde(rename = "InstanceIds", skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<String>,
 }
+impl cds_core::ser::Entries for StopInstancesInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "InstanceIds", &self.instance_ids)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(StopInstancesInput);
 impl StopInstancesInput {
     /// A builder of this type.
     pub fn builder() -> StopInstancesInputBuilder {
@@ -6192,15 +6372,21 @@ impl crate::Client {
     }
 }
 /// Input of [`StartInstances`](crate::Client::start_instances).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct StartInstancesInput {
     /// Cloud server ids, available from DescribeInstances, separated by commas
     ///
     /// 云服务器的编号，可以在DescribeInstances中获取,多个使用逗号分隔 (`InstanceIds`, required)
-    #[serde(rename = "InstanceIds", skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<String>,
 }
+impl cds_core::ser::Entries for StartInstancesInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "InstanceIds", &self.instance_ids)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(StartInstancesInput);
 impl StartInstancesInput {
     /// A builder of this type.
     pub fn builder() -> StartInstancesInputBuilder {
@@ -6341,15 +6527,21 @@ impl crate::Client {
     }
 }
 /// Input of [`RebootInstances`](crate::Client::reboot_instances).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct RebootInstancesInput {
     /// Cloud server ids, available from DescribeInstances, separated by commas
     ///
     /// 云服务器的编号，可以在DescribeInstances中获取,多个使用逗号分隔 (`InstanceIds`, required)
-    #[serde(rename = "InstanceIds", skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<String>,
 }
+impl cds_core::ser::Entries for RebootInstancesInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "InstanceIds", &self.instance_ids)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(RebootInstancesInput);
 impl RebootInstancesInput {
     /// A builder of this type.
     pub fn builder() -> RebootInstancesInputBuilder {
@@ -6490,33 +6682,28 @@ impl crate::Client {
     }
 }
 /// Input of [`BatchAddNetworkInterfaces`](crate::Client::batch_add_network_interfaces).
-#[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchAddNetworkInterfacesInput {
     /// Cloud server ids, available from DescribeInstances
     ///
     /// 云服务器的编号，可以在DescribeInstances中获取 (`InstanceIds`, required)
-    #[serde(rename = "InstanceIds", skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<Vec<String>>,
     /// Private network id (give either PrivateId or PublicId)
     ///
     /// 私网ID/公网ID(填写公网ID或私网ID) (`PrivateId`)
-    #[serde(rename = "PrivateId", skip_serializing_if = "Option::is_none")]
     pub private_id: Option<String>,
     /// Public network id (give either PublicId or PrivateId)
     ///
     /// 私网ID/公网ID(填写公网ID或私网ID) (`PublicId`)
-    #[serde(rename = "PublicId", skip_serializing_if = "Option::is_none")]
     pub public_id: Option<String>,
     /// VDC id
     ///
     /// Vdc编号 (`VdcId`, required)
-    #[serde(rename = "VdcId", skip_serializing_if = "Option::is_none")]
     pub vdc_id: Option<String>,
     /// Cloud server password
     ///
     /// 主机密码 (`Password`, required)
-    #[serde(rename = "Password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
 }
 impl std::fmt::Debug for BatchAddNetworkInterfacesInput {
@@ -6530,6 +6717,17 @@ impl std::fmt::Debug for BatchAddNetworkInterfacesInput {
             .finish()
     }
 }
+impl cds_core::ser::Entries for BatchAddNetworkInterfacesInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "InstanceIds", &self.instance_ids)?;
+        cds_core::ser::entry(map, "PrivateId", &self.private_id)?;
+        cds_core::ser::entry(map, "PublicId", &self.public_id)?;
+        cds_core::ser::entry(map, "VdcId", &self.vdc_id)?;
+        cds_core::ser::entry(map, "Password", &self.password)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(BatchAddNetworkInterfacesInput);
 impl BatchAddNetworkInterfacesInput {
     /// A builder of this type.
     pub fn builder() -> BatchAddNetworkInterfacesInputBuilder {
@@ -6728,30 +6926,36 @@ impl crate::Client {
     }
 }
 /// Input of [`BatchDeleteNetworkInterfaces`](crate::Client::batch_delete_network_interfaces).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct BatchDeleteNetworkInterfacesInput {
     /// Cloud server ids, available from DescribeInstances
     ///
     /// 云服务器的编号，可以在DescribeInstances中获取 (`InstanceIds`, required)
-    #[serde(rename = "InstanceIds", skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<Vec<String>>,
     /// Private network id (give either PrivateId or PublicId)
     ///
     /// 私网ID/公网ID(填写公网ID或私网ID) (`PrivateId`)
-    #[serde(rename = "PrivateId", skip_serializing_if = "Option::is_none")]
     pub private_id: Option<String>,
     /// Public network id (give either PublicId or PrivateId)
     ///
     /// 私网ID/公网ID(填写公网ID或私网ID) (`PublicId`)
-    #[serde(rename = "PublicId", skip_serializing_if = "Option::is_none")]
     pub public_id: Option<String>,
     /// VDC id
     ///
     /// Vdc编号 (`VdcId`, required)
-    #[serde(rename = "VdcId", skip_serializing_if = "Option::is_none")]
     pub vdc_id: Option<String>,
 }
+impl cds_core::ser::Entries for BatchDeleteNetworkInterfacesInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "InstanceIds", &self.instance_ids)?;
+        cds_core::ser::entry(map, "PrivateId", &self.private_id)?;
+        cds_core::ser::entry(map, "PublicId", &self.public_id)?;
+        cds_core::ser::entry(map, "VdcId", &self.vdc_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(BatchDeleteNetworkInterfacesInput);
 impl BatchDeleteNetworkInterfacesInput {
     /// A builder of this type.
     pub fn builder() -> BatchDeleteNetworkInterfacesInputBuilder {

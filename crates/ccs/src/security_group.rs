@@ -308,20 +308,26 @@ cds_core::impl_serialize!(DescribeSecurityGroupsGroup);
 /// A rule and its new priority
 ///
 /// 绑定数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupRulePriorityBindData {
     /// Rule id
     ///
     /// (BindData中参数)规则ID (`RuleId`, required)
-    #[serde(rename = "RuleId", skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
     /// Priority
     ///
     /// (BindData中参数)优先级 (`Priority`)
-    #[serde(rename = "Priority", skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
 }
+impl cds_core::ser::Entries for ModifySecurityGroupRulePriorityBindData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "RuleId", &self.rule_id)?;
+        cds_core::ser::entry(map, "Priority", &self.priority)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ModifySecurityGroupRulePriorityBindData);
 impl ModifySecurityGroupRulePriorityBindData {
     /// A builder of this type.
     pub fn builder() -> ModifySecurityGroupRulePriorityBindDataBuilder {
@@ -358,25 +364,31 @@ impl cds_core::validate::Validate for ModifySecurityGroupRulePriorityBindData {
     }
 }
 /// Input of [`CreateSecurityGroup`](crate::Client::create_security_group).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupInput {
     /// Security group name
     ///
     /// 安全组名称 (`SecurityGroupName`, required)
-    #[serde(rename = "SecurityGroupName", skip_serializing_if = "Option::is_none")]
     pub security_group_name: Option<String>,
     /// Security group description
     ///
     /// 安全组描述 (`Description`, required)
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Security group type (public/private)
     ///
     /// 安全组类型(public/private) (`SecurityGroupType`, required)
-    #[serde(rename = "SecurityGroupType", skip_serializing_if = "Option::is_none")]
     pub security_group_type: Option<String>,
 }
+impl cds_core::ser::Entries for CreateSecurityGroupInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SecurityGroupName", &self.security_group_name)?;
+        cds_core::ser::entry(map, "Description", &self.description)?;
+        cds_core::ser::entry(map, "SecurityGroupType", &self.security_group_type)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateSecurityGroupInput);
 impl CreateSecurityGroupInput {
     /// A builder of this type.
     pub fn builder() -> CreateSecurityGroupInputBuilder {
@@ -537,15 +549,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteSecurityGroup`](crate::Client::delete_security_group).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteSecurityGroupInput {
     /// Security group id
     ///
     /// 安全组ID (`SecurityGroupId`, required)
-    #[serde(rename = "SecurityGroupId", skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
 }
+impl cds_core::ser::Entries for DeleteSecurityGroupInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SecurityGroupId", &self.security_group_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DeleteSecurityGroupInput);
 impl DeleteSecurityGroupInput {
     /// A builder of this type.
     pub fn builder() -> DeleteSecurityGroupInputBuilder {
@@ -676,15 +694,21 @@ impl crate::Client {
     }
 }
 /// Input of [`ForceDeleteSecurityGroup`](crate::Client::force_delete_security_group).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ForceDeleteSecurityGroupInput {
     /// Security group id
     ///
     /// 安全组ID (`SecurityGroupId`, required)
-    #[serde(rename = "SecurityGroupId", skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
 }
+impl cds_core::ser::Entries for ForceDeleteSecurityGroupInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SecurityGroupId", &self.security_group_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ForceDeleteSecurityGroupInput);
 impl ForceDeleteSecurityGroupInput {
     /// A builder of this type.
     pub fn builder() -> ForceDeleteSecurityGroupInputBuilder {
@@ -831,20 +855,26 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeSecurityGroupAttribute`](crate::Client::describe_security_group_attribute).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupAttributeInput {
     /// Security group id
     ///
     /// 安全组ID (`SecurityGroupId`, required)
-    #[serde(rename = "SecurityGroupId", skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// Security group rule id
     ///
     /// 安全组规则ID (`RuleId`)
-    #[serde(rename = "RuleId", skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
 }
+impl cds_core::ser::Entries for DescribeSecurityGroupAttributeInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SecurityGroupId", &self.security_group_id)?;
+        cds_core::ser::entry(map, "RuleId", &self.rule_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeSecurityGroupAttributeInput);
 impl DescribeSecurityGroupAttributeInput {
     /// A builder of this type.
     pub fn builder() -> DescribeSecurityGroupAttributeInputBuilder {
@@ -987,25 +1017,31 @@ impl crate::Client {
     }
 }
 /// Input of [`ModifySecurityGroupAttribute`](crate::Client::modify_security_group_attribute).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupAttributeInput {
     /// Security group id
     ///
     /// 安全组ID (`SecurityGroupId`, required)
-    #[serde(rename = "SecurityGroupId", skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// New security group description
     ///
     /// 新安全组描述 (`Description`, required)
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// New security group name
     ///
     /// 新安全组名称 (`SecurityGroupName`, required)
-    #[serde(rename = "SecurityGroupName", skip_serializing_if = "Option::is_none")]
     pub security_group_name: Option<String>,
 }
+impl cds_core::ser::Entries for ModifySecurityGroupAttributeInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SecurityGroupId", &self.security_group_id)?;
+        cds_core::ser::entry(map, "Description", &self.description)?;
+        cds_core::ser::entry(map, "SecurityGroupName", &self.security_group_name)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ModifySecurityGroupAttributeInput);
 impl ModifySecurityGroupAttributeInput {
     /// A builder of this type.
     pub fn builder() -> ModifySecurityGroupAttributeInputBuilder {
@@ -1166,25 +1202,31 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeSecurityGroups`](crate::Client::describe_security_groups).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupsInput {
     /// Security group type (public/private); all types when omitted
     ///
     /// 安全组类型(public/private),不填默认筛选所有类型的安全组列表 (`SecurityGroupType`)
-    #[serde(rename = "SecurityGroupType", skip_serializing_if = "Option::is_none")]
     pub security_group_type: Option<String>,
     /// Search keyword
     ///
     /// 查询关键字 (`Keyword`)
-    #[serde(rename = "Keyword", skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
     /// Security group id
     ///
     /// 安全组ID (`SecurityGroupId`)
-    #[serde(rename = "SecurityGroupId", skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
 }
+impl cds_core::ser::Entries for DescribeSecurityGroupsInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SecurityGroupType", &self.security_group_type)?;
+        cds_core::ser::entry(map, "Keyword", &self.keyword)?;
+        cds_core::ser::entry(map, "SecurityGroupId", &self.security_group_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeSecurityGroupsInput);
 impl DescribeSecurityGroupsInput {
     /// A builder of this type.
     pub fn builder() -> DescribeSecurityGroupsInputBuilder {
@@ -1332,60 +1374,66 @@ impl crate::Client {
     }
 }
 /// Input of [`AddSecurityGroupRule`](crate::Client::add_security_group_rule).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct AddSecurityGroupRuleInput {
     /// Security group id
     ///
     /// 安全组id (`SecurityGroupId`, required)
-    #[serde(rename = "SecurityGroupId", skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// Connectivity policy inside the security group: 0 deny, 1 allow
     ///
     /// 安全组内网络连通策略。  **0 代表禁止,1 代表允许** (`Action`, required)
-    #[serde(rename = "Action", skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// Rule description
     ///
     /// 规则描述信息 (`Description`, required)
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Target IP address (CIDR)
     ///
     /// 目标ip地址 (`TargetAddress`, required)
-    #[serde(rename = "TargetAddress", skip_serializing_if = "Option::is_none")]
     pub target_address: Option<String>,
     /// Target port; 0 means all ports
     ///
     /// 目标端口。**其中0代表所有端口的集合** (`TargetPort`, required)
-    #[serde(rename = "TargetPort", skip_serializing_if = "Option::is_none")]
     pub target_port: Option<String>,
     /// Local source port opened or blocked
     ///
     /// 本机开放或禁止的源端口 (`LocalPort`, required)
-    #[serde(rename = "LocalPort", skip_serializing_if = "Option::is_none")]
     pub local_port: Option<String>,
     /// Rule direction; only bidirectional rules (all) are supported at present
     ///
     /// 规则访问权限。**目前只支持双向规则的添加和绑定** (`Direction`, required)
-    #[serde(rename = "Direction", skip_serializing_if = "Option::is_none")]
     pub direction: Option<String>,
     /// Rule priority within the security group, 1 to 100
     ///
     /// 设置安全组中规则优先级，范围是1~100 (`Priority`, required)
-    #[serde(rename = "Priority", skip_serializing_if = "Option::is_none")]
     pub priority: Option<String>,
     /// Transport protocol: ICMP, TCP or UDP. For ICMP, TargetPort and LocalPort need not be sent.
     ///
     /// 传输层协议。选填参数为:  ICMP、TCP、UDP。**注:如果协议为ICMP，不需要传递TargetPort、LocalPort参数。** (`Protocol`, required)
-    #[serde(rename = "Protocol", skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Rule type: mac or ip
     ///
     /// 设置规则类型。选项: mac/ip (`RuleType`, required)
-    #[serde(rename = "RuleType", skip_serializing_if = "Option::is_none")]
     pub rule_type: Option<String>,
 }
+impl cds_core::ser::Entries for AddSecurityGroupRuleInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SecurityGroupId", &self.security_group_id)?;
+        cds_core::ser::entry(map, "Action", &self.action)?;
+        cds_core::ser::entry(map, "Description", &self.description)?;
+        cds_core::ser::entry(map, "TargetAddress", &self.target_address)?;
+        cds_core::ser::entry(map, "TargetPort", &self.target_port)?;
+        cds_core::ser::entry(map, "LocalPort", &self.local_port)?;
+        cds_core::ser::entry(map, "Direction", &self.direction)?;
+        cds_core::ser::entry(map, "Priority", &self.priority)?;
+        cds_core::ser::entry(map, "Protocol", &self.protocol)?;
+        cds_core::ser::entry(map, "RuleType", &self.rule_type)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(AddSecurityGroupRuleInput);
 impl AddSecurityGroupRuleInput {
     /// A builder of this type.
     pub fn builder() -> AddSecurityGroupRuleInputBuilder {
@@ -1667,20 +1715,26 @@ impl crate::Client {
     }
 }
 /// Input of [`RemoveSecurityGroupRule`](crate::Client::remove_security_group_rule).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct RemoveSecurityGroupRuleInput {
     /// Security group id
     ///
     /// 安全组ID (`SecurityGroupId`, required)
-    #[serde(rename = "SecurityGroupId", skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// Rule ids
     ///
     /// 规则ID (`RuleIds`, required)
-    #[serde(rename = "RuleIds", skip_serializing_if = "Option::is_none")]
     pub rule_ids: Option<Vec<String>>,
 }
+impl cds_core::ser::Entries for RemoveSecurityGroupRuleInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SecurityGroupId", &self.security_group_id)?;
+        cds_core::ser::entry(map, "RuleIds", &self.rule_ids)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(RemoveSecurityGroupRuleInput);
 impl RemoveSecurityGroupRuleInput {
     /// A builder of this type.
     pub fn builder() -> RemoveSecurityGroupRuleInputBuilder {
@@ -1842,25 +1896,31 @@ impl crate::Client {
     }
 }
 /// Input of [`ModifySecurityGroupRule`](crate::Client::modify_security_group_rule).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupRuleInput {
     /// Security group id
     ///
     /// 安全组ID (`SecurityGroupId`, required)
-    #[serde(rename = "SecurityGroupId", skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// Rule id
     ///
     /// 规则ID (`RuleId`, required)
-    #[serde(rename = "RuleId", skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
     /// New description
     ///
     /// 新修改描述 (`Description`, required)
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
+impl cds_core::ser::Entries for ModifySecurityGroupRuleInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SecurityGroupId", &self.security_group_id)?;
+        cds_core::ser::entry(map, "RuleId", &self.rule_id)?;
+        cds_core::ser::entry(map, "Description", &self.description)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ModifySecurityGroupRuleInput);
 impl ModifySecurityGroupRuleInput {
     /// A builder of this type.
     pub fn builder() -> ModifySecurityGroupRuleInputBuilder {
@@ -2021,20 +2081,26 @@ impl crate::Client {
     }
 }
 /// Input of [`JoinSecurityGroup`](crate::Client::join_security_group).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct JoinSecurityGroupInput {
     /// Security group id
     ///
     /// 安全组ID (`SecurityGroupId`, required)
-    #[serde(rename = "SecurityGroupId", skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// Binding data: the cloud servers and networks to bind
     ///
     /// 绑定数据 (`BindData`, required)
-    #[serde(rename = "BindData", skip_serializing_if = "Option::is_none")]
     pub bind_data: Option<Vec<SecurityGroupBinding>>,
 }
+impl cds_core::ser::Entries for JoinSecurityGroupInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SecurityGroupId", &self.security_group_id)?;
+        cds_core::ser::entry(map, "BindData", &self.bind_data)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(JoinSecurityGroupInput);
 impl JoinSecurityGroupInput {
     /// A builder of this type.
     pub fn builder() -> JoinSecurityGroupInputBuilder {
@@ -2208,20 +2274,26 @@ impl crate::Client {
     }
 }
 /// Input of [`LeaveSecurityGroup`](crate::Client::leave_security_group).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct LeaveSecurityGroupInput {
     /// Security group id
     ///
     /// 安全组ID (`SecurityGroupId`, required)
-    #[serde(rename = "SecurityGroupId", skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// Binding data: the cloud servers and networks to unbind
     ///
     /// 绑定数据 (`BindData`, required)
-    #[serde(rename = "BindData", skip_serializing_if = "Option::is_none")]
     pub bind_data: Option<Vec<SecurityGroupBinding>>,
 }
+impl cds_core::ser::Entries for LeaveSecurityGroupInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SecurityGroupId", &self.security_group_id)?;
+        cds_core::ser::entry(map, "BindData", &self.bind_data)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(LeaveSecurityGroupInput);
 impl LeaveSecurityGroupInput {
     /// A builder of this type.
     pub fn builder() -> LeaveSecurityGroupInputBuilder {
@@ -2395,20 +2467,26 @@ impl crate::Client {
     }
 }
 /// Input of [`ModifySecurityGroupRulePriority`](crate::Client::modify_security_group_rule_priority).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupRulePriorityInput {
     /// Security group id
     ///
     /// 安全组ID (`SecurityGroupId`, required)
-    #[serde(rename = "SecurityGroupId", skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// Binding data: rules and their new priorities
     ///
     /// 绑定数据 (`BindData`, required)
-    #[serde(rename = "BindData", skip_serializing_if = "Option::is_none")]
     pub bind_data: Option<Vec<ModifySecurityGroupRulePriorityBindData>>,
 }
+impl cds_core::ser::Entries for ModifySecurityGroupRulePriorityInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SecurityGroupId", &self.security_group_id)?;
+        cds_core::ser::entry(map, "BindData", &self.bind_data)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ModifySecurityGroupRulePriorityInput);
 impl ModifySecurityGroupRulePriorityInput {
     /// A builder of this type.
     pub fn builder() -> ModifySecurityGroupRulePriorityInputBuilder {

@@ -8,25 +8,31 @@ use cds_core::de::{lenient, lenient_vec};
 /// Data disk of a new cloud server
 ///
 /// 数据盘
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DataDisk {
     /// Size in GB
     ///
     /// 数据盘大小 (`Size`, required)
-    #[serde(rename = "Size", skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// Disk type, e.g. ssd_disk or high_disk
     ///
     /// 数据盘类型 (`Type`)
-    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Number of IOPS packs (SSD only), default 0
     ///
     /// ssd支持IOPS,默认: "IOPS": 0 (`IOPS`)
-    #[serde(rename = "IOPS", skip_serializing_if = "Option::is_none")]
     pub iops: Option<i64>,
 }
+impl cds_core::ser::Entries for DataDisk {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Size", &self.size)?;
+        cds_core::ser::entry(map, "Type", &self.r#type)?;
+        cds_core::ser::entry(map, "IOPS", &self.iops)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DataDisk);
 impl DataDisk {
     /// A builder of this type.
     pub fn builder() -> DataDiskBuilder {
@@ -105,25 +111,31 @@ cds_core::impl_serialize!(OrderAudit);
 /// A cloud server network to bind
 ///
 /// 绑定数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct SecurityGroupBinding {
     /// Instance id
     ///
     /// 实例ID (`InstanceId`, required)
-    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Private network id
     ///
     /// 私网ID (`PrivateId`)
-    #[serde(rename = "PrivateId", skip_serializing_if = "Option::is_none")]
     pub private_id: Option<String>,
     /// Public network id
     ///
     /// 公网ID (`PublicId`)
-    #[serde(rename = "PublicId", skip_serializing_if = "Option::is_none")]
     pub public_id: Option<String>,
 }
+impl cds_core::ser::Entries for SecurityGroupBinding {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "InstanceId", &self.instance_id)?;
+        cds_core::ser::entry(map, "PrivateId", &self.private_id)?;
+        cds_core::ser::entry(map, "PublicId", &self.public_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(SecurityGroupBinding);
 impl SecurityGroupBinding {
     /// A builder of this type.
     pub fn builder() -> SecurityGroupBindingBuilder {
@@ -167,25 +179,31 @@ impl cds_core::validate::Validate for SecurityGroupBinding {
 /// System disk of a new cloud server
 ///
 /// 系统盘
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct SystemDisk {
     /// Size in GB; defaults to the system disk size of the chosen template
     ///
     /// 大小，默认为所选模板的系统盘大小 (`Size`)
-    #[serde(rename = "Size", skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// Disk type, e.g. system_disk (default) or ssd_system_disk
     ///
     /// 系统盘类型，默认 system_disk (`Type`)
-    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Number of IOPS performance packs, default 0
     ///
     /// IOPS预置性能包个数，默认 0 (`IOPS`)
-    #[serde(rename = "IOPS", skip_serializing_if = "Option::is_none")]
     pub iops: Option<i64>,
 }
+impl cds_core::ser::Entries for SystemDisk {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Size", &self.size)?;
+        cds_core::ser::entry(map, "Type", &self.r#type)?;
+        cds_core::ser::entry(map, "IOPS", &self.iops)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(SystemDisk);
 impl SystemDisk {
     /// A builder of this type.
     pub fn builder() -> SystemDiskBuilder {

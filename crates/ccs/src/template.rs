@@ -165,35 +165,41 @@ impl cds_core::ser::Entries for DescribeTemplateInfoTemplate {
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(DescribeTemplateInfoTemplate);
 /// Input of [`CreateTemplate`](crate::Client::create_template).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateTemplateInput {
     /// Cloud server instance id
     ///
     /// 云主机实例ID (`InstanceId`, required)
-    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Template name
     ///
     /// 模板名称 (`DisplayName`, required)
-    #[serde(rename = "DisplayName", skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Whether to create the template with the server powered on
     ///
     /// 是否开机定制模板 (`PowerOn`, required)
-    #[serde(rename = "PowerOn", skip_serializing_if = "Option::is_none")]
     pub power_on: Option<bool>,
     /// Whether the template includes the original server's data disks; default True
     ///
     /// 所定制的模板是否需要挂载原主机数据盘，默认为 True (`WithDataDisk`)
-    #[serde(rename = "WithDataDisk", skip_serializing_if = "Option::is_none")]
     pub with_data_disk: Option<bool>,
     /// Cloud server user name. Not needed if the server was created with a public key and the password was never changed; if you renamed the default administrator account, give the new name. A mismatching user name makes server creation fail.
     ///
     /// 云主机用户名, 如您的云主机使用的是公钥创建的方式，且未更改过密码，则无需填写用户名 如您修改过管理员权限默认账户，请填写修改后的名称。如用户名不一致，会导致创建云主机失败！ (`InstanceUserName`)
-    #[serde(rename = "InstanceUserName", skip_serializing_if = "Option::is_none")]
     pub instance_user_name: Option<String>,
 }
+impl cds_core::ser::Entries for CreateTemplateInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "InstanceId", &self.instance_id)?;
+        cds_core::ser::entry(map, "DisplayName", &self.display_name)?;
+        cds_core::ser::entry(map, "PowerOn", &self.power_on)?;
+        cds_core::ser::entry(map, "WithDataDisk", &self.with_data_disk)?;
+        cds_core::ser::entry(map, "InstanceUserName", &self.instance_user_name)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateTemplateInput);
 impl CreateTemplateInput {
     /// A builder of this type.
     pub fn builder() -> CreateTemplateInputBuilder {
@@ -394,20 +400,26 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteTemplate`](crate::Client::delete_template).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteTemplateInput {
     /// Template id
     ///
     /// 模板ID (`TemplateId`, required)
-    #[serde(rename = "TemplateId", skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// Region (zone) id, e.g. CN_Beijing_A (values: enum RegionId)
     ///
     /// 区域ID (`RegionId`, required)
-    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
 }
+impl cds_core::ser::Entries for DeleteTemplateInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TemplateId", &self.template_id)?;
+        cds_core::ser::entry(map, "RegionId", &self.region_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DeleteTemplateInput);
 impl DeleteTemplateInput {
     /// A builder of this type.
     pub fn builder() -> DeleteTemplateInputBuilder {
@@ -569,20 +581,26 @@ impl crate::Client {
     }
 }
 /// Input of [`SyncTemplate`](crate::Client::sync_template).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct SyncTemplateInput {
     /// Template id
     ///
     /// 模板ID (`TemplateId`, required)
-    #[serde(rename = "TemplateId", skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// Region (zone) id, e.g. CN_Beijing_A (values: enum RegionId)
     ///
     /// 区域ID (`RegionId`, required)
-    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
 }
+impl cds_core::ser::Entries for SyncTemplateInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TemplateId", &self.template_id)?;
+        cds_core::ser::entry(map, "RegionId", &self.region_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(SyncTemplateInput);
 impl SyncTemplateInput {
     /// A builder of this type.
     pub fn builder() -> SyncTemplateInputBuilder {
@@ -742,25 +760,31 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeTemplateInfo`](crate::Client::describe_template_info).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeTemplateInfoInput {
     /// Page number
     ///
     /// 页码 (`PageNumber`, required)
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Page size
     ///
     /// 每一页大小 (`PageSize`, required)
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// Search keyword
     ///
     /// 关键字查询 (`Keyword`)
-    #[serde(rename = "Keyword", skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
 }
+impl cds_core::ser::Entries for DescribeTemplateInfoInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "PageNumber", &self.page_number)?;
+        cds_core::ser::entry(map, "PageSize", &self.page_size)?;
+        cds_core::ser::entry(map, "Keyword", &self.keyword)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeTemplateInfoInput);
 impl DescribeTemplateInfoInput {
     /// A builder of this type.
     pub fn builder() -> DescribeTemplateInfoInputBuilder {

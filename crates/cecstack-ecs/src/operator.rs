@@ -8,20 +8,26 @@ use cds_core::de::{lenient, lenient_vec};
 /// One live migration
 ///
 /// 热迁移信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpBatchLiveMigrateInstancesMigration {
     /// Instance ID
     ///
     /// 虚机ID (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Target node
     ///
     /// 目标节点 (`nodeName`)
-    #[serde(rename = "nodeName", skip_serializing_if = "Option::is_none")]
     pub node_name: Option<String>,
 }
+impl cds_core::ser::Entries for OpBatchLiveMigrateInstancesMigration {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "nodeName", &self.node_name)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpBatchLiveMigrateInstancesMigration);
 impl OpBatchLiveMigrateInstancesMigration {
     /// A builder of this type.
     pub fn builder() -> OpBatchLiveMigrateInstancesMigrationBuilder {
@@ -424,48 +430,55 @@ cds_core::impl_serialize!(OpCreateFlavorFlavorType);
 /// Unit price of a flavor type for one billing mode
 ///
 /// 规格单价
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpCreateFlavorTypeFlavorPrice {
     /// Billing mode
     ///
     /// 计费模式 (`billingMode`, required)
-    #[serde(rename = "billingMode", skip_serializing_if = "Option::is_none")]
     pub billing_mode: Option<String>,
     /// Billing cycle
     ///
     /// 计费周期 (`cycleType`)
-    #[serde(rename = "cycleType", skip_serializing_if = "Option::is_none")]
     pub cycle_type: Option<String>,
     /// CPU price
     ///
     /// CPU价格 (`cpuPrice`, required)
-    #[serde(rename = "cpuPrice", skip_serializing_if = "Option::is_none")]
     pub cpu_price: Option<f64>,
     /// Memory price
     ///
     /// 内存价格 (`ramPrice`, required)
-    #[serde(rename = "ramPrice", skip_serializing_if = "Option::is_none")]
     pub ram_price: Option<f64>,
     /// GPU price; required when creating a GPU passthrough flavor
     ///
     /// gpu价格 注：创建GPU直通规格时需要指定 (`gpuPrice`)
-    #[serde(rename = "gpuPrice", skip_serializing_if = "Option::is_none")]
     pub gpu_price: Option<f64>,
     /// vGPU memory price; required when creating a vGPU flavor
     ///
     /// vgpu显存价格 注：创建vGPU规格时需要指定 (`gpuMemoryPrice`)
-    #[serde(rename = "gpuMemoryPrice", skip_serializing_if = "Option::is_none")]
     pub gpu_memory_price: Option<f64>,
     /// Elastic local disk price; required when creating an elastic-local-disk flavor
     ///
     /// 弹性本地盘价格 注：创建弹性本地盘规格时需要指定 (`elasticityLocalDiskPrice`)
-    #[serde(
-        rename = "elasticityLocalDiskPrice",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub elasticity_local_disk_price: Option<f64>,
 }
+impl cds_core::ser::Entries for OpCreateFlavorTypeFlavorPrice {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "billingMode", &self.billing_mode)?;
+        cds_core::ser::entry(map, "cycleType", &self.cycle_type)?;
+        cds_core::ser::entry(map, "cpuPrice", &self.cpu_price)?;
+        cds_core::ser::entry(map, "ramPrice", &self.ram_price)?;
+        cds_core::ser::entry(map, "gpuPrice", &self.gpu_price)?;
+        cds_core::ser::entry(map, "gpuMemoryPrice", &self.gpu_memory_price)?;
+        cds_core::ser::entry(
+            map,
+            "elasticityLocalDiskPrice",
+            &self.elasticity_local_disk_price,
+        )?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpCreateFlavorTypeFlavorPrice);
 impl OpCreateFlavorTypeFlavorPrice {
     /// A builder of this type.
     pub fn builder() -> OpCreateFlavorTypeFlavorPriceBuilder {
@@ -2169,20 +2182,26 @@ cds_core::impl_serialize!(OpListResourcePoolsData);
 /// A node to label
 ///
 /// 节点信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpSetNodeLabelsNode {
     /// Cell ID
     ///
     /// cell id (`cell`, required)
-    #[serde(rename = "cell", skip_serializing_if = "Option::is_none")]
     pub cell: Option<String>,
     /// Node name
     ///
     /// node名称 (`name`, required)
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+impl cds_core::ser::Entries for OpSetNodeLabelsNode {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "cell", &self.cell)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpSetNodeLabelsNode);
 impl OpSetNodeLabelsNode {
     /// A builder of this type.
     pub fn builder() -> OpSetNodeLabelsNodeBuilder {
@@ -2222,107 +2241,117 @@ impl cds_core::validate::Validate for OpSetNodeLabelsNode {
     }
 }
 /// Input of [`OpCreateFlavor`](crate::Client::op_create_flavor).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpCreateFlavorInput {
     /// Flavor type ID
     ///
     /// 规格类型id (`flavorTypeId`, required)
-    #[serde(rename = "flavorTypeId", skip_serializing_if = "Option::is_none")]
     pub flavor_type_id: Option<String>,
     /// Name, length \[1,127\]
     ///
     /// 名称【1,127】 (`name`, required)
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Number of CPU cores \[1,256\]
     ///
     /// cpu核数【1,256】 (`cpu`, required)
-    #[serde(rename = "cpu", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// Memory size (Gi) \[1,1024\]
     ///
     /// 内存大小（Gi）【1,1024】 (`ram`, required)
-    #[serde(rename = "ram", skip_serializing_if = "Option::is_none")]
     pub ram: Option<i64>,
     /// Number of local disks \[0,16\]
     ///
     /// 本地硬盘块数【0,16】 (`localDisk`)
-    #[serde(rename = "localDisk", skip_serializing_if = "Option::is_none")]
     pub local_disk: Option<i64>,
     /// Maximum bandwidth of the primary network card \[0,100\] Gbps
     ///
     /// 主网卡带宽最大值【0,100】Gbps (`intranetBWMax`)
-    #[serde(rename = "intranetBWMax", skip_serializing_if = "Option::is_none")]
     pub intranet_bw_max: Option<i64>,
     /// Number of GPUs: \[0,8\] for a GPU flavor, \[0,16\] for a vGPU flavor. Only for GPU or vGPU flavor types.
     ///
     /// 规格为GPU时，颗数限制为【0,8】 规格为vGPU时，颗数【0,16】 注：规格类型为GPU或VGPU规格类型时才能使用 (`gpu`)
-    #[serde(rename = "gpu", skip_serializing_if = "Option::is_none")]
     pub gpu: Option<i64>,
     /// vGPU type ID
     ///
     /// vGPU的类型ID (`vgpuTypeId`)
-    #[serde(rename = "vgpuTypeId", skip_serializing_if = "Option::is_none")]
     pub vgpu_type_id: Option<String>,
     /// vGPU name
     ///
     /// vGPU的名称 (`vgpuTypeName`)
-    #[serde(rename = "vgpuTypeName", skip_serializing_if = "Option::is_none")]
     pub vgpu_type_name: Option<String>,
     /// vGPU type display name
     ///
     /// VGPU类型展示名称 (`vgpuDisplayName`)
-    #[serde(rename = "vgpuDisplayName", skip_serializing_if = "Option::is_none")]
     pub vgpu_display_name: Option<String>,
     /// vGPU memory size (GB)
     ///
     /// vGPU的显存大小(GB) (`vgpuMemory`)
-    #[serde(rename = "vgpuMemory", skip_serializing_if = "Option::is_none")]
     pub vgpu_memory: Option<i64>,
     /// Whether to use an elastic local system disk. Only with an elastic-local-disk flavor type.
     ///
     /// 是否使用弹性本地系统盘 注：规格类型的本地硬盘，选择弹性本地盘规格类型时，才能使用 (`useElasticityLocalSysDisk`)
-    #[serde(
-        rename = "useElasticityLocalSysDisk",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub use_elasticity_local_sys_disk: Option<bool>,
     /// Elastic local system disk size (GiB) \[20,1024\]. Same restriction as above.
     ///
     /// 弹性本地系统盘大小（GiB）【20,1024】 注：同上 (`elasticityLocalSysDiskSize`)
-    #[serde(
-        rename = "elasticityLocalSysDiskSize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub elasticity_local_sys_disk_size: Option<i64>,
     /// Number of elastic local data disks \[0,4\]. Same restriction as above.
     ///
     /// 弹性本地数据盘数量【0,4】 注：同上 (`elasticityLocalDataDiskNum`)
-    #[serde(
-        rename = "elasticityLocalDataDiskNum",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub elasticity_local_data_disk_num: Option<i64>,
     /// Elastic local data disk size (GiB) \[10,16*1024\]. Same restriction as above.
     ///
     /// 弹性本地数据盘大小（GiB）【10,16*1024】 注：同上 (`elasticityLocalDataDiskSize`)
-    #[serde(
-        rename = "elasticityLocalDataDiskSize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub elasticity_local_data_disk_size: Option<i64>,
     /// Number of SR-IOV network cards
     ///
     /// sriov网卡数量 (`sriov`)
-    #[serde(rename = "sriov", skip_serializing_if = "Option::is_none")]
     pub sriov: Option<i64>,
     /// Whether to set the bandwidth
     ///
     /// 是否设置带宽 (`setBandwidth`)
-    #[serde(rename = "setBandwidth", skip_serializing_if = "Option::is_none")]
     pub set_bandwidth: Option<bool>,
 }
+impl cds_core::ser::Entries for OpCreateFlavorInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "flavorTypeId", &self.flavor_type_id)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "cpu", &self.cpu)?;
+        cds_core::ser::entry(map, "ram", &self.ram)?;
+        cds_core::ser::entry(map, "localDisk", &self.local_disk)?;
+        cds_core::ser::entry(map, "intranetBWMax", &self.intranet_bw_max)?;
+        cds_core::ser::entry(map, "gpu", &self.gpu)?;
+        cds_core::ser::entry(map, "vgpuTypeId", &self.vgpu_type_id)?;
+        cds_core::ser::entry(map, "vgpuTypeName", &self.vgpu_type_name)?;
+        cds_core::ser::entry(map, "vgpuDisplayName", &self.vgpu_display_name)?;
+        cds_core::ser::entry(map, "vgpuMemory", &self.vgpu_memory)?;
+        cds_core::ser::entry(
+            map,
+            "useElasticityLocalSysDisk",
+            &self.use_elasticity_local_sys_disk,
+        )?;
+        cds_core::ser::entry(
+            map,
+            "elasticityLocalSysDiskSize",
+            &self.elasticity_local_sys_disk_size,
+        )?;
+        cds_core::ser::entry(
+            map,
+            "elasticityLocalDataDiskNum",
+            &self.elasticity_local_data_disk_num,
+        )?;
+        cds_core::ser::entry(
+            map,
+            "elasticityLocalDataDiskSize",
+            &self.elasticity_local_data_disk_size,
+        )?;
+        cds_core::ser::entry(map, "sriov", &self.sriov)?;
+        cds_core::ser::entry(map, "setBandwidth", &self.set_bandwidth)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpCreateFlavorInput);
 impl OpCreateFlavorInput {
     /// A builder of this type.
     pub fn builder() -> OpCreateFlavorInputBuilder {
@@ -2646,25 +2675,31 @@ impl crate::Client {
     }
 }
 /// Input of [`OpUpdateFlavor`](crate::Client::op_update_flavor).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpUpdateFlavorInput {
     /// Flavor ID
     ///
     /// 规格id (`flavorId`, required)
-    #[serde(rename = "flavorId", skip_serializing_if = "Option::is_none")]
     pub flavor_id: Option<String>,
     /// Name, length \[1,127\]
     ///
     /// 名称【1,127】 (`name`, required)
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Maximum bandwidth of the primary network card \[0,100\] Gbps
     ///
     /// 主网卡带宽最大值【0,100】Gbps (`intranetBWMax`)
-    #[serde(rename = "intranetBWMax", skip_serializing_if = "Option::is_none")]
     pub intranet_bw_max: Option<i64>,
 }
+impl cds_core::ser::Entries for OpUpdateFlavorInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "flavorId", &self.flavor_id)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "intranetBWMax", &self.intranet_bw_max)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpUpdateFlavorInput);
 impl OpUpdateFlavorInput {
     /// A builder of this type.
     pub fn builder() -> OpUpdateFlavorInputBuilder {
@@ -2814,15 +2849,21 @@ impl crate::Client {
     }
 }
 /// Input of [`OpDeleteFlavor`](crate::Client::op_delete_flavor).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpDeleteFlavorInput {
     /// Flavor ID
     ///
     /// 规格id (`flavorId`, required)
-    #[serde(rename = "flavorId", skip_serializing_if = "Option::is_none")]
     pub flavor_id: Option<String>,
 }
+impl cds_core::ser::Entries for OpDeleteFlavorInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "flavorId", &self.flavor_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpDeleteFlavorInput);
 impl OpDeleteFlavorInput {
     /// A builder of this type.
     pub fn builder() -> OpDeleteFlavorInputBuilder {
@@ -2945,45 +2986,51 @@ impl crate::Client {
     }
 }
 /// Input of [`OpListFlavors`](crate::Client::op_list_flavors).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpListFlavorsInput {
     /// Page size
     ///
     /// 分页大小 (`pageSize`)
-    #[serde(rename = "pageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<String>,
     /// Page number
     ///
     /// 分页页码 (`pageNumber`)
-    #[serde(rename = "pageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<String>,
     /// Name
     ///
     /// 名称 (`name`)
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Flavor ID
     ///
     /// 规格id (`flavorId`)
-    #[serde(rename = "flavorId", skip_serializing_if = "Option::is_none")]
     pub flavor_id: Option<String>,
     /// Flavor type ID
     ///
     /// 规格类型id (`flavorTypeId`)
-    #[serde(rename = "flavorTypeId", skip_serializing_if = "Option::is_none")]
     pub flavor_type_id: Option<String>,
     /// Flavor type name (fuzzy match)
     ///
     /// 规格类型名称 (`flavorType`)
-    #[serde(rename = "flavorType", skip_serializing_if = "Option::is_none")]
     pub flavor_type: Option<String>,
     /// CPU architecture ("x86", "arm")
     ///
     /// cpu架构 ("x86"、"arm") (`archType`)
-    #[serde(rename = "archType", skip_serializing_if = "Option::is_none")]
     pub arch_type: Option<String>,
 }
+impl cds_core::ser::Entries for OpListFlavorsInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "pageSize", &self.page_size)?;
+        cds_core::ser::entry(map, "pageNumber", &self.page_number)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "flavorId", &self.flavor_id)?;
+        cds_core::ser::entry(map, "flavorTypeId", &self.flavor_type_id)?;
+        cds_core::ser::entry(map, "flavorType", &self.flavor_type)?;
+        cds_core::ser::entry(map, "archType", &self.arch_type)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpListFlavorsInput);
 impl OpListFlavorsInput {
     /// A builder of this type.
     pub fn builder() -> OpListFlavorsInputBuilder {
@@ -3184,9 +3231,15 @@ impl crate::Client {
     }
 }
 /// Input of [`OpListFlavorSupportedGpus`](crate::Client::op_list_flavor_supported_gpus).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpListFlavorSupportedGpusInput {}
+impl cds_core::ser::Entries for OpListFlavorSupportedGpusInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, _map: &mut M) -> Result<(), M::Error> {
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpListFlavorSupportedGpusInput);
 impl OpListFlavorSupportedGpusInput {
     /// A builder of this type.
     pub fn builder() -> OpListFlavorSupportedGpusInputBuilder {
@@ -3290,15 +3343,21 @@ impl crate::Client {
     }
 }
 /// Input of [`OpListFlavorSupportedVgpus`](crate::Client::op_list_flavor_supported_vgpus).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpListFlavorSupportedVgpusInput {
     /// GPU model
     ///
     /// GPU型号 (`gpuType`, required)
-    #[serde(rename = "gpuType", skip_serializing_if = "Option::is_none")]
     pub gpu_type: Option<String>,
 }
+impl cds_core::ser::Entries for OpListFlavorSupportedVgpusInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "gpuType", &self.gpu_type)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpListFlavorSupportedVgpusInput);
 impl OpListFlavorSupportedVgpusInput {
     /// A builder of this type.
     pub fn builder() -> OpListFlavorSupportedVgpusInputBuilder {
@@ -3421,100 +3480,106 @@ impl crate::Client {
     }
 }
 /// Input of [`OpCreateFlavorType`](crate::Client::op_create_flavor_type).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpCreateFlavorTypeInput {
     /// Flavor type name
     ///
     /// 规格类型名称 (`name`, required)
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// CPU architecture ("x86", "arm")
     ///
     /// CPU架构（"x86"、"arm"） (`archType`, required)
-    #[serde(rename = "archType", skip_serializing_if = "Option::is_none")]
     pub arch_type: Option<String>,
     /// CPU type
     ///
     /// CPU类型 (`cpuModel`, required)
-    #[serde(rename = "cpuModel", skip_serializing_if = "Option::is_none")]
     pub cpu_model: Option<String>,
     /// vCPU model ("host-passthrough", "custom"). ARM flavor types allow only host-passthrough. Private cloud: when omitted, x86 defaults to custom and ARM to host-passthrough. Operated cloud: when omitted, defaults to host-passthrough.
     ///
     /// vcpu模型（"host-passthrough"、"custom"） ARM规格类型仅允许配置host-passthrough 专有云：此项不填时，x86规格默认为custom，arm规格类型默认为host-passthrough 运营云：此项不填时，默认为host-passthrough (`vcpuType`)
-    #[serde(rename = "vcpuType", skip_serializing_if = "Option::is_none")]
     pub vcpu_type: Option<String>,
     /// Device type (basic device normal, GPU device gpu, vGPU device vgpu, AI computing device AiSpace)
     ///
     /// 设备类型（基础设备-normal GPU设备 gpu，VGPU设备 vgpu，智算设备 AiSpace） (`deviceType`, required)
-    #[serde(rename = "deviceType", skip_serializing_if = "Option::is_none")]
     pub device_type: Option<String>,
     /// Security type (trusted V1: 1.0, trusted V2: 2.0, trusted V3: 3.0)
     ///
     /// 安全类型（可信V1版 - 1.0，可信V2版 - 2.0，可信V3版 - 3.0） (`securityType`)
-    #[serde(rename = "securityType", skip_serializing_if = "Option::is_none")]
     pub security_type: Option<String>,
     /// Local disk type (none, hdd, ssd)
     ///
     /// 本地硬盘类型（none, hdd, ssd） (`localDiskType`)
-    #[serde(rename = "localDiskType", skip_serializing_if = "Option::is_none")]
     pub local_disk_type: Option<String>,
     /// Local disk interface type (sata, nvme)
     ///
     /// 本地硬盘接口类型（sata, nvme） (`localDiskInterface`)
-    #[serde(rename = "localDiskInterface", skip_serializing_if = "Option::is_none")]
     pub local_disk_interface: Option<String>,
     /// Local disk capacity
     ///
     /// 本地硬盘容量 (`localDiskSize`)
-    #[serde(rename = "localDiskSize", skip_serializing_if = "Option::is_none")]
     pub local_disk_size: Option<i64>,
     /// Flavor unit prices
     ///
     /// 规格单价 (`flavorPrices`, required)
-    #[serde(rename = "flavorPrices", skip_serializing_if = "Option::is_none")]
     pub flavor_prices: Option<Vec<OpCreateFlavorTypeFlavorPrice>>,
     /// Resource pool IDs
     ///
     /// 资源池ID (`rpIds`)
-    #[serde(rename = "rpIds", skip_serializing_if = "Option::is_none")]
     pub rp_ids: Option<Vec<String>>,
     /// Whether to enable dedicated CPU (if enabled, the overcommit ratio should be 1)
     ///
     /// 是否开启CPU独占（如果开启独占，则超分比应为1） (`isDedicatedCPU`)
-    #[serde(rename = "isDedicatedCPU", skip_serializing_if = "Option::is_none")]
     pub is_dedicated_cpu: Option<bool>,
     /// Whether to enable dedicated memory
     ///
     /// 是否开启内存独占 (`isDedicatedMem`)
-    #[serde(rename = "isDedicatedMem", skip_serializing_if = "Option::is_none")]
     pub is_dedicated_mem: Option<bool>,
     /// Whether to create a custom flavor
     ///
     /// 是否创建自定义规格 (`createCustomFlavor`)
-    #[serde(rename = "createCustomFlavor", skip_serializing_if = "Option::is_none")]
     pub create_custom_flavor: Option<bool>,
     /// Availability zone
     ///
     /// 可用区 (`az`)
-    #[serde(rename = "az", skip_serializing_if = "Option::is_none")]
     pub az: Option<String>,
     /// Whether the system disk is a local disk
     ///
     /// 系统盘是否是本地盘 (`isSystemLocalDisk`, required)
-    #[serde(rename = "isSystemLocalDisk", skip_serializing_if = "Option::is_none")]
     pub is_system_local_disk: Option<bool>,
     /// GPU type
     ///
     /// gpu类型 (`gpuType`)
-    #[serde(rename = "gpuType", skip_serializing_if = "Option::is_none")]
     pub gpu_type: Option<String>,
     /// Topology information
     ///
     /// 拓扑信息 (`extraSpace`)
-    #[serde(rename = "extraSpace", skip_serializing_if = "Option::is_none")]
     pub extra_space: Option<ExtraSpace>,
 }
+impl cds_core::ser::Entries for OpCreateFlavorTypeInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "archType", &self.arch_type)?;
+        cds_core::ser::entry(map, "cpuModel", &self.cpu_model)?;
+        cds_core::ser::entry(map, "vcpuType", &self.vcpu_type)?;
+        cds_core::ser::entry(map, "deviceType", &self.device_type)?;
+        cds_core::ser::entry(map, "securityType", &self.security_type)?;
+        cds_core::ser::entry(map, "localDiskType", &self.local_disk_type)?;
+        cds_core::ser::entry(map, "localDiskInterface", &self.local_disk_interface)?;
+        cds_core::ser::entry(map, "localDiskSize", &self.local_disk_size)?;
+        cds_core::ser::entry(map, "flavorPrices", &self.flavor_prices)?;
+        cds_core::ser::entry(map, "rpIds", &self.rp_ids)?;
+        cds_core::ser::entry(map, "isDedicatedCPU", &self.is_dedicated_cpu)?;
+        cds_core::ser::entry(map, "isDedicatedMem", &self.is_dedicated_mem)?;
+        cds_core::ser::entry(map, "createCustomFlavor", &self.create_custom_flavor)?;
+        cds_core::ser::entry(map, "az", &self.az)?;
+        cds_core::ser::entry(map, "isSystemLocalDisk", &self.is_system_local_disk)?;
+        cds_core::ser::entry(map, "gpuType", &self.gpu_type)?;
+        cds_core::ser::entry(map, "extraSpace", &self.extra_space)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpCreateFlavorTypeInput);
 impl OpCreateFlavorTypeInput {
     /// A builder of this type.
     pub fn builder() -> OpCreateFlavorTypeInputBuilder {
@@ -3868,30 +3933,36 @@ impl crate::Client {
     }
 }
 /// Input of [`OpUpdateFlavorType`](crate::Client::op_update_flavor_type).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpUpdateFlavorTypeInput {
     /// Flavor type ID
     ///
     /// 规格类型Id (`flavorTypeId`, required)
-    #[serde(rename = "flavorTypeId", skip_serializing_if = "Option::is_none")]
     pub flavor_type_id: Option<String>,
     /// Flavor type name (the document describes it as 'instance id, a URL parameter')
     ///
     /// 虚机id, url中的参数 (`name`, required)
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Resource pool IDs; omitting it or passing an empty string unbinds the resource pools
     ///
     /// 资源池ID, 不传或传空字符串将解绑资源池 (`rpIds`)
-    #[serde(rename = "rpIds", skip_serializing_if = "Option::is_none")]
     pub rp_ids: Option<Vec<String>>,
     /// Resource pool ID
     ///
     /// 资源池ID (`rpId`)
-    #[serde(rename = "rpId", skip_serializing_if = "Option::is_none")]
     pub rp_id: Option<String>,
 }
+impl cds_core::ser::Entries for OpUpdateFlavorTypeInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "flavorTypeId", &self.flavor_type_id)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "rpIds", &self.rp_ids)?;
+        cds_core::ser::entry(map, "rpId", &self.rp_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpUpdateFlavorTypeInput);
 impl OpUpdateFlavorTypeInput {
     /// A builder of this type.
     pub fn builder() -> OpUpdateFlavorTypeInputBuilder {
@@ -4045,15 +4116,21 @@ impl crate::Client {
     }
 }
 /// Input of [`OpDeleteFlavorType`](crate::Client::op_delete_flavor_type).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpDeleteFlavorTypeInput {
     /// Flavor type ID
     ///
     /// 规格类型Id (`flavorTypeId`, required)
-    #[serde(rename = "flavorTypeId", skip_serializing_if = "Option::is_none")]
     pub flavor_type_id: Option<String>,
 }
+impl cds_core::ser::Entries for OpDeleteFlavorTypeInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "flavorTypeId", &self.flavor_type_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpDeleteFlavorTypeInput);
 impl OpDeleteFlavorTypeInput {
     /// A builder of this type.
     pub fn builder() -> OpDeleteFlavorTypeInputBuilder {
@@ -4176,15 +4253,21 @@ impl crate::Client {
     }
 }
 /// Input of [`OpListResourcePoolHostCandidates`](crate::Client::op_list_resource_pool_host_candidates).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpListResourcePoolHostCandidatesInput {
     /// Availability zone name
     ///
     /// 可用区名称 (`az`)
-    #[serde(rename = "az", skip_serializing_if = "Option::is_none")]
     pub az: Option<String>,
 }
+impl cds_core::ser::Entries for OpListResourcePoolHostCandidatesInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "az", &self.az)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpListResourcePoolHostCandidatesInput);
 impl OpListResourcePoolHostCandidatesInput {
     /// A builder of this type.
     pub fn builder() -> OpListResourcePoolHostCandidatesInputBuilder {
@@ -4300,80 +4383,86 @@ impl crate::Client {
     }
 }
 /// Input of [`OpListFlavorTypes`](crate::Client::op_list_flavor_types).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpListFlavorTypesInput {
     /// Page size; defaults to the system page size
     ///
     /// 分页大小，默认为系统默认分页大小 (`pageSize`)
-    #[serde(rename = "pageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// Page number; defaults to 0 (the first page)
     ///
     /// 分页页码，默认为0（第一页） (`pageNumber`)
-    #[serde(rename = "pageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Filter: flavor type name, fuzzy match
     ///
     /// 过滤参数，规格类型名称，支持模糊查询 (`name`)
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Filter: flavor type ID
     ///
     /// 过滤参数，规格类型编号 (`flavorTypeId`)
-    #[serde(rename = "flavorTypeId", skip_serializing_if = "Option::is_none")]
     pub flavor_type_id: Option<String>,
     /// Filter: resource pool ID
     ///
     /// 过滤参数，资源池ID (`rpId`)
-    #[serde(rename = "rpId", skip_serializing_if = "Option::is_none")]
     pub rp_id: Option<String>,
     /// Filter: device type (basic device normal, GPU device gpu, vGPU device vgpu, AI computing device aiSpace)
     ///
     /// 过滤参数，设备类型（基础设备-normal GPU设备 gpu, VGPU设备vgpu, 智算设备 aiSpace） (`deviceType`)
-    #[serde(rename = "deviceType", skip_serializing_if = "Option::is_none")]
     pub device_type: Option<String>,
     /// Filter: trusted-computing security type (trusted V1: 1.0, trusted V2: 2.0, trusted V3: 3.0)
     ///
     /// 过滤参数，可信计算安全类型（可信V1版 - 1.0，可信V2版 - 2.0，可信V3版 - 3.0） (`securityType`)
-    #[serde(rename = "securityType", skip_serializing_if = "Option::is_none")]
     pub security_type: Option<String>,
     /// Filter: CPU architecture (x86, arm)
     ///
     /// 过滤参数，cpu架构（x86、arm） (`archType`)
-    #[serde(rename = "archType", skip_serializing_if = "Option::is_none")]
     pub arch_type: Option<String>,
     /// Filter: GPU type
     ///
     /// 过滤参数，gpu类型 (`gpuType`)
-    #[serde(rename = "gpuType", skip_serializing_if = "Option::is_none")]
     pub gpu_type: Option<String>,
     /// Filter: vCPU type (custom, host-passthrough)
     ///
     /// 过滤参数，vcpu类型（custom、host-passthrough） (`vcpuType`)
-    #[serde(rename = "vcpuType", skip_serializing_if = "Option::is_none")]
     pub vcpu_type: Option<String>,
     /// Filter: whether SR-IOV is supported
     ///
     /// 过滤参数，是否支持Sriov (`useSriov`)
-    #[serde(rename = "useSriov", skip_serializing_if = "Option::is_none")]
     pub use_sriov: Option<bool>,
     /// Filter: local disk type (none, hdd, ssd, elasticity)
     ///
     /// 过滤参数，本地磁盘类型（none, hdd, ssd, elasticity） (`localDiskType`)
-    #[serde(rename = "localDiskType", skip_serializing_if = "Option::is_none")]
     pub local_disk_type: Option<String>,
     /// Filter: availability zone
     ///
     /// 过滤参数，可用区 (`az`)
-    #[serde(rename = "az", skip_serializing_if = "Option::is_none")]
     pub az: Option<String>,
     /// Filter: flavor availability
     ///
     /// 过滤参数，规格可用性 (`deptAvailable`)
-    #[serde(rename = "deptAvailable", skip_serializing_if = "Option::is_none")]
     pub dept_available: Option<bool>,
 }
+impl cds_core::ser::Entries for OpListFlavorTypesInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "pageSize", &self.page_size)?;
+        cds_core::ser::entry(map, "pageNumber", &self.page_number)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "flavorTypeId", &self.flavor_type_id)?;
+        cds_core::ser::entry(map, "rpId", &self.rp_id)?;
+        cds_core::ser::entry(map, "deviceType", &self.device_type)?;
+        cds_core::ser::entry(map, "securityType", &self.security_type)?;
+        cds_core::ser::entry(map, "archType", &self.arch_type)?;
+        cds_core::ser::entry(map, "gpuType", &self.gpu_type)?;
+        cds_core::ser::entry(map, "vcpuType", &self.vcpu_type)?;
+        cds_core::ser::entry(map, "useSriov", &self.use_sriov)?;
+        cds_core::ser::entry(map, "localDiskType", &self.local_disk_type)?;
+        cds_core::ser::entry(map, "az", &self.az)?;
+        cds_core::ser::entry(map, "deptAvailable", &self.dept_available)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpListFlavorTypesInput);
 impl OpListFlavorTypesInput {
     /// A builder of this type.
     pub fn builder() -> OpListFlavorTypesInputBuilder {
@@ -4645,25 +4734,31 @@ impl crate::Client {
     }
 }
 /// Input of [`OpCreateResourcePool`](crate::Client::op_create_resource_pool).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpCreateResourcePoolInput {
     /// Availability zone
     ///
     /// 可用区 (`az`, required)
-    #[serde(rename = "az", skip_serializing_if = "Option::is_none")]
     pub az: Option<String>,
     /// Name, length \[1,127\]
     ///
     /// 名称【1,127】 (`name`, required)
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// CPU overcommit ratio of the resource pool, range \[1-6\]
     ///
     /// 资源池CPU超分比，超分比范围【1-6】 (`cpuAllocationRatio`, required)
-    #[serde(rename = "cpuAllocationRatio", skip_serializing_if = "Option::is_none")]
     pub cpu_allocation_ratio: Option<i64>,
 }
+impl cds_core::ser::Entries for OpCreateResourcePoolInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "az", &self.az)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "cpuAllocationRatio", &self.cpu_allocation_ratio)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpCreateResourcePoolInput);
 impl OpCreateResourcePoolInput {
     /// A builder of this type.
     pub fn builder() -> OpCreateResourcePoolInputBuilder {
@@ -4816,15 +4911,21 @@ impl crate::Client {
     }
 }
 /// Input of [`OpDeleteResourcePool`](crate::Client::op_delete_resource_pool).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpDeleteResourcePoolInput {
     /// Resource pool ID
     ///
     /// 资源池ID (`rpId`, required)
-    #[serde(rename = "rpId", skip_serializing_if = "Option::is_none")]
     pub rp_id: Option<String>,
 }
+impl cds_core::ser::Entries for OpDeleteResourcePoolInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "rpId", &self.rp_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpDeleteResourcePoolInput);
 impl OpDeleteResourcePoolInput {
     /// A builder of this type.
     pub fn builder() -> OpDeleteResourcePoolInputBuilder {
@@ -4939,30 +5040,36 @@ impl crate::Client {
     }
 }
 /// Input of [`OpListResourcePools`](crate::Client::op_list_resource_pools).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpListResourcePoolsInput {
     /// Page size, default 20
     ///
     /// 分页大小，默认20 (`pageSize`)
-    #[serde(rename = "pageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<String>,
     /// Page number
     ///
     /// 页码 (`pageNumber`)
-    #[serde(rename = "pageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<String>,
     /// Name, fuzzy match
     ///
     /// 名称，支持模糊查询 (`name`)
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Resource pool ID
     ///
     /// 资源池ID (`rpId`)
-    #[serde(rename = "rpId", skip_serializing_if = "Option::is_none")]
     pub rp_id: Option<String>,
 }
+impl cds_core::ser::Entries for OpListResourcePoolsInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "pageSize", &self.page_size)?;
+        cds_core::ser::entry(map, "pageNumber", &self.page_number)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "rpId", &self.rp_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpListResourcePoolsInput);
 impl OpListResourcePoolsInput {
     /// A builder of this type.
     pub fn builder() -> OpListResourcePoolsInputBuilder {
@@ -5126,15 +5233,21 @@ impl crate::Client {
     }
 }
 /// Input of [`OpGetResourcePool`](crate::Client::op_get_resource_pool).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpGetResourcePoolInput {
     /// Resource pool ID
     ///
     /// 资源池ID (`rpId`, required)
-    #[serde(rename = "rpId", skip_serializing_if = "Option::is_none")]
     pub rp_id: Option<String>,
 }
+impl cds_core::ser::Entries for OpGetResourcePoolInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "rpId", &self.rp_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpGetResourcePoolInput);
 impl OpGetResourcePoolInput {
     /// A builder of this type.
     pub fn builder() -> OpGetResourcePoolInputBuilder {
@@ -5257,20 +5370,26 @@ impl crate::Client {
     }
 }
 /// Input of [`OpAddResourcePoolHosts`](crate::Client::op_add_resource_pool_hosts).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpAddResourcePoolHostsInput {
     /// Resource pool ID
     ///
     /// 资源池ID (`rpId`, required)
-    #[serde(rename = "rpId", skip_serializing_if = "Option::is_none")]
     pub rp_id: Option<String>,
     /// Hosts
     ///
     /// 主机集合 (`hosts`, required)
-    #[serde(rename = "hosts", skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<Host>>,
 }
+impl cds_core::ser::Entries for OpAddResourcePoolHostsInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "rpId", &self.rp_id)?;
+        cds_core::ser::entry(map, "hosts", &self.hosts)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpAddResourcePoolHostsInput);
 impl OpAddResourcePoolHostsInput {
     /// A builder of this type.
     pub fn builder() -> OpAddResourcePoolHostsInputBuilder {
@@ -5406,30 +5525,36 @@ impl crate::Client {
     }
 }
 /// Input of [`OpRemoveResourcePoolHost`](crate::Client::op_remove_resource_pool_host).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpRemoveResourcePoolHostInput {
     /// Resource pool ID
     ///
     /// 资源池ID (`rpId`, required)
-    #[serde(rename = "rpId", skip_serializing_if = "Option::is_none")]
     pub rp_id: Option<String>,
     /// Cluster the host belongs to
     ///
     /// 主机所属集群 (`cell`, required)
-    #[serde(rename = "cell", skip_serializing_if = "Option::is_none")]
     pub cell: Option<String>,
     /// Host name
     ///
     /// 主机名称 (`name`, required)
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Host internal IP
     ///
     /// 主机内网ip (`innerIp`, required)
-    #[serde(rename = "innerIp", skip_serializing_if = "Option::is_none")]
     pub inner_ip: Option<String>,
 }
+impl cds_core::ser::Entries for OpRemoveResourcePoolHostInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "rpId", &self.rp_id)?;
+        cds_core::ser::entry(map, "cell", &self.cell)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "innerIp", &self.inner_ip)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpRemoveResourcePoolHostInput);
 impl OpRemoveResourcePoolHostInput {
     /// A builder of this type.
     pub fn builder() -> OpRemoveResourcePoolHostInputBuilder {
@@ -5589,25 +5714,31 @@ impl crate::Client {
     }
 }
 /// Input of [`OpModifyHostResourcePool`](crate::Client::op_modify_host_resource_pool).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpModifyHostResourcePoolInput {
     /// Resource pool ID (the current pool)
     ///
     /// 资源池ID (`rpId`, required)
-    #[serde(rename = "rpId", skip_serializing_if = "Option::is_none")]
     pub rp_id: Option<String>,
     /// Destination resource pool ID
     ///
     /// 目的资源池ID (`destRpId`, required)
-    #[serde(rename = "destRpId", skip_serializing_if = "Option::is_none")]
     pub dest_rp_id: Option<String>,
     /// Host information
     ///
     /// 主机信息 (`host`, required)
-    #[serde(rename = "host", skip_serializing_if = "Option::is_none")]
     pub host: Option<Host>,
 }
+impl cds_core::ser::Entries for OpModifyHostResourcePoolInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "rpId", &self.rp_id)?;
+        cds_core::ser::entry(map, "destRpId", &self.dest_rp_id)?;
+        cds_core::ser::entry(map, "host", &self.host)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpModifyHostResourcePoolInput);
 impl OpModifyHostResourcePoolInput {
     /// A builder of this type.
     pub fn builder() -> OpModifyHostResourcePoolInputBuilder {
@@ -5755,40 +5886,46 @@ impl crate::Client {
     }
 }
 /// Input of [`OpListResourcePoolHosts`](crate::Client::op_list_resource_pool_hosts).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpListResourcePoolHostsInput {
     /// Page size, default 20
     ///
     /// 分页大小，默认20 (`pageSize`)
-    #[serde(rename = "pageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<String>,
     /// Page number
     ///
     /// 页码 (`pageNumber`)
-    #[serde(rename = "pageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<String>,
     /// Resource pool ID
     ///
     /// 资源池ID (`rpId`)
-    #[serde(rename = "rpId", skip_serializing_if = "Option::is_none")]
     pub rp_id: Option<String>,
     /// Name, fuzzy match
     ///
     /// 名称, 支持模糊查询 (`name`)
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Host internal IP, fuzzy match
     ///
     /// 主机内网ip, 支持模糊查询 (`innerIp`)
-    #[serde(rename = "innerIp", skip_serializing_if = "Option::is_none")]
     pub inner_ip: Option<String>,
     /// CPU architecture ("x86", "arm")
     ///
     /// cpu架构 ("x86"、"arm") (`archType`)
-    #[serde(rename = "archType", skip_serializing_if = "Option::is_none")]
     pub arch_type: Option<String>,
 }
+impl cds_core::ser::Entries for OpListResourcePoolHostsInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "pageSize", &self.page_size)?;
+        cds_core::ser::entry(map, "pageNumber", &self.page_number)?;
+        cds_core::ser::entry(map, "rpId", &self.rp_id)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "innerIp", &self.inner_ip)?;
+        cds_core::ser::entry(map, "archType", &self.arch_type)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpListResourcePoolHostsInput);
 impl OpListResourcePoolHostsInput {
     /// A builder of this type.
     pub fn builder() -> OpListResourcePoolHostsInputBuilder {
@@ -5977,15 +6114,21 @@ impl crate::Client {
     }
 }
 /// Input of [`OpListHosts`](crate::Client::op_list_hosts).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpListHostsInput {
     /// Host group ID
     ///
     /// 主机组Id (`hgId`)
-    #[serde(rename = "hgId", skip_serializing_if = "Option::is_none")]
     pub hg_id: Option<String>,
 }
+impl cds_core::ser::Entries for OpListHostsInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "hgId", &self.hg_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpListHostsInput);
 impl OpListHostsInput {
     /// A builder of this type.
     pub fn builder() -> OpListHostsInputBuilder {
@@ -6099,15 +6242,21 @@ impl crate::Client {
     }
 }
 /// Input of [`OpCreateHostGroup`](crate::Client::op_create_host_group).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpCreateHostGroupInput {
     /// Name, length \[1,127\]
     ///
     /// 名称【1,127】 (`name`, required)
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+impl cds_core::ser::Entries for OpCreateHostGroupInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "name", &self.name)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpCreateHostGroupInput);
 impl OpCreateHostGroupInput {
     /// A builder of this type.
     pub fn builder() -> OpCreateHostGroupInputBuilder {
@@ -6230,15 +6379,21 @@ impl crate::Client {
     }
 }
 /// Input of [`OpDeleteHostGroup`](crate::Client::op_delete_host_group).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpDeleteHostGroupInput {
     /// Host group ID
     ///
     /// 主机组ID (`hgId`, required)
-    #[serde(rename = "hgId", skip_serializing_if = "Option::is_none")]
     pub hg_id: Option<String>,
 }
+impl cds_core::ser::Entries for OpDeleteHostGroupInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "hgId", &self.hg_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpDeleteHostGroupInput);
 impl OpDeleteHostGroupInput {
     /// A builder of this type.
     pub fn builder() -> OpDeleteHostGroupInputBuilder {
@@ -6353,30 +6508,36 @@ impl crate::Client {
     }
 }
 /// Input of [`OpListHostGroups`](crate::Client::op_list_host_groups).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpListHostGroupsInput {
     /// Page size, default 20
     ///
     /// 分页大小，默认20 (`pageSize`)
-    #[serde(rename = "pageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<String>,
     /// Page number
     ///
     /// 页码 (`pageNumber`)
-    #[serde(rename = "pageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<String>,
     /// Name, fuzzy match
     ///
     /// 名称，支持模糊查询 (`name`)
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Host group ID
     ///
     /// 主机组ID (`hgId`)
-    #[serde(rename = "hgId", skip_serializing_if = "Option::is_none")]
     pub hg_id: Option<String>,
 }
+impl cds_core::ser::Entries for OpListHostGroupsInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "pageSize", &self.page_size)?;
+        cds_core::ser::entry(map, "pageNumber", &self.page_number)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "hgId", &self.hg_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpListHostGroupsInput);
 impl OpListHostGroupsInput {
     /// A builder of this type.
     pub fn builder() -> OpListHostGroupsInputBuilder {
@@ -6540,15 +6701,21 @@ impl crate::Client {
     }
 }
 /// Input of [`OpGetHostGroup`](crate::Client::op_get_host_group).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpGetHostGroupInput {
     /// Host group ID
     ///
     /// 主机组ID (`hgId`, required)
-    #[serde(rename = "hgId", skip_serializing_if = "Option::is_none")]
     pub hg_id: Option<String>,
 }
+impl cds_core::ser::Entries for OpGetHostGroupInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "hgId", &self.hg_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpGetHostGroupInput);
 impl OpGetHostGroupInput {
     /// A builder of this type.
     pub fn builder() -> OpGetHostGroupInputBuilder {
@@ -6671,20 +6838,26 @@ impl crate::Client {
     }
 }
 /// Input of [`OpAddHostGroupHosts`](crate::Client::op_add_host_group_hosts).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpAddHostGroupHostsInput {
     /// Host group ID
     ///
     /// 主机组ID (`hgId`, required)
-    #[serde(rename = "hgId", skip_serializing_if = "Option::is_none")]
     pub hg_id: Option<String>,
     /// Hosts
     ///
     /// 主机集合 (`hosts`, required)
-    #[serde(rename = "hosts", skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<Host>>,
 }
+impl cds_core::ser::Entries for OpAddHostGroupHostsInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "hgId", &self.hg_id)?;
+        cds_core::ser::entry(map, "hosts", &self.hosts)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpAddHostGroupHostsInput);
 impl OpAddHostGroupHostsInput {
     /// A builder of this type.
     pub fn builder() -> OpAddHostGroupHostsInputBuilder {
@@ -6820,30 +6993,36 @@ impl crate::Client {
     }
 }
 /// Input of [`OpRemoveHostGroupHost`](crate::Client::op_remove_host_group_host).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpRemoveHostGroupHostInput {
     /// Host group ID
     ///
     /// 主机组ID (`hgId`, required)
-    #[serde(rename = "hgId", skip_serializing_if = "Option::is_none")]
     pub hg_id: Option<String>,
     /// Cluster the host belongs to
     ///
     /// 主机所属集群 (`cell`, required)
-    #[serde(rename = "cell", skip_serializing_if = "Option::is_none")]
     pub cell: Option<String>,
     /// Host name
     ///
     /// 主机名称 (`name`, required)
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Host internal IP
     ///
     /// 主机内网ip (`innerIp`, required)
-    #[serde(rename = "innerIp", skip_serializing_if = "Option::is_none")]
     pub inner_ip: Option<String>,
 }
+impl cds_core::ser::Entries for OpRemoveHostGroupHostInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "hgId", &self.hg_id)?;
+        cds_core::ser::entry(map, "cell", &self.cell)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "innerIp", &self.inner_ip)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpRemoveHostGroupHostInput);
 impl OpRemoveHostGroupHostInput {
     /// A builder of this type.
     pub fn builder() -> OpRemoveHostGroupHostInputBuilder {
@@ -7003,30 +7182,36 @@ impl crate::Client {
     }
 }
 /// Input of [`OpListHostGroupHosts`](crate::Client::op_list_host_group_hosts).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpListHostGroupHostsInput {
     /// Page size, default 20
     ///
     /// 分页大小，默认20 (`pageSize`)
-    #[serde(rename = "pageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<String>,
     /// Page number
     ///
     /// 页码 (`pageNumber`)
-    #[serde(rename = "pageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<String>,
     /// Host group ID
     ///
     /// 主机组ID (`hgId`)
-    #[serde(rename = "hgId", skip_serializing_if = "Option::is_none")]
     pub hg_id: Option<String>,
     /// Name, fuzzy match
     ///
     /// 名称，支持模糊查询 (`name`)
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+impl cds_core::ser::Entries for OpListHostGroupHostsInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "pageSize", &self.page_size)?;
+        cds_core::ser::entry(map, "pageNumber", &self.page_number)?;
+        cds_core::ser::entry(map, "hgId", &self.hg_id)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpListHostGroupHostsInput);
 impl OpListHostGroupHostsInput {
     /// A builder of this type.
     pub fn builder() -> OpListHostGroupHostsInputBuilder {
@@ -7191,20 +7376,26 @@ impl crate::Client {
     }
 }
 /// Input of [`OpListNodes`](crate::Client::op_list_nodes).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpListNodesInput {
     /// Number of records per page, for paging
     ///
     /// 每页显示的记录数，用于分页功能 (`size`)
-    #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// Page number, for paging
     ///
     /// 页码，用于分页功能 (`current`)
-    #[serde(rename = "current", skip_serializing_if = "Option::is_none")]
     pub current: Option<i64>,
 }
+impl cds_core::ser::Entries for OpListNodesInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "size", &self.size)?;
+        cds_core::ser::entry(map, "current", &self.current)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpListNodesInput);
 impl OpListNodesInput {
     /// A builder of this type.
     pub fn builder() -> OpListNodesInputBuilder {
@@ -7343,25 +7534,31 @@ impl crate::Client {
     }
 }
 /// Input of [`OpSetNodeGpuMode`](crate::Client::op_set_node_gpu_mode).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpSetNodeGpuModeInput {
     /// Cell ID
     ///
     /// cell id (`cell`, required)
-    #[serde(rename = "cell", skip_serializing_if = "Option::is_none")]
     pub cell: Option<String>,
     /// Node name
     ///
     /// node名称 (`name`, required)
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// GPU mode
     ///
     /// GPU模式 (`gpuMode`, required)
-    #[serde(rename = "gpuMode", skip_serializing_if = "Option::is_none")]
     pub gpu_mode: Option<String>,
 }
+impl cds_core::ser::Entries for OpSetNodeGpuModeInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "cell", &self.cell)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "gpuMode", &self.gpu_mode)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpSetNodeGpuModeInput);
 impl OpSetNodeGpuModeInput {
     /// A builder of this type.
     pub fn builder() -> OpSetNodeGpuModeInputBuilder {
@@ -7514,35 +7711,41 @@ impl crate::Client {
     }
 }
 /// Input of [`OpSetNodeLabels`](crate::Client::op_set_node_labels).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpSetNodeLabelsInput {
     /// Nodes
     ///
     /// 节点列表 (`nodes`, required)
-    #[serde(rename = "nodes", skip_serializing_if = "Option::is_none")]
     pub nodes: Option<Vec<OpSetNodeLabelsNode>>,
     /// Host label
     ///
     /// 主机标签 (`hostLabel`)
-    #[serde(rename = "hostLabel", skip_serializing_if = "Option::is_none")]
     pub host_label: Option<String>,
     /// Rack label
     ///
     /// 机架标签 (`rackLabel`)
-    #[serde(rename = "rackLabel", skip_serializing_if = "Option::is_none")]
     pub rack_label: Option<String>,
     /// Switch label
     ///
     /// 交换机标签 (`switchLabel`)
-    #[serde(rename = "switchLabel", skip_serializing_if = "Option::is_none")]
     pub switch_label: Option<String>,
     /// Network switch label
     ///
     /// 网络交换机标签 (`netSwitchLabel`)
-    #[serde(rename = "netSwitchLabel", skip_serializing_if = "Option::is_none")]
     pub net_switch_label: Option<String>,
 }
+impl cds_core::ser::Entries for OpSetNodeLabelsInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "nodes", &self.nodes)?;
+        cds_core::ser::entry(map, "hostLabel", &self.host_label)?;
+        cds_core::ser::entry(map, "rackLabel", &self.rack_label)?;
+        cds_core::ser::entry(map, "switchLabel", &self.switch_label)?;
+        cds_core::ser::entry(map, "netSwitchLabel", &self.net_switch_label)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpSetNodeLabelsInput);
 impl OpSetNodeLabelsInput {
     /// A builder of this type.
     pub fn builder() -> OpSetNodeLabelsInputBuilder {
@@ -7725,9 +7928,15 @@ impl crate::Client {
     }
 }
 /// Input of [`OpGetGlobalHaConfig`](crate::Client::op_get_global_ha_config).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpGetGlobalHaConfigInput {}
+impl cds_core::ser::Entries for OpGetGlobalHaConfigInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, _map: &mut M) -> Result<(), M::Error> {
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpGetGlobalHaConfigInput);
 impl OpGetGlobalHaConfigInput {
     /// A builder of this type.
     pub fn builder() -> OpGetGlobalHaConfigInputBuilder {
@@ -7831,15 +8040,21 @@ impl crate::Client {
     }
 }
 /// Input of [`OpSetGlobalHaConfig`](crate::Client::op_set_global_ha_config).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpSetGlobalHaConfigInput {
     /// Failure detection sensitivity (time, in seconds); values: 600, 300, 120, 60, 30
     ///
     /// 故障检查敏感度（时间，单位s） 取值：600, 300, 120, 60, 30 (`toleranceTime`, required)
-    #[serde(rename = "toleranceTime", skip_serializing_if = "Option::is_none")]
     pub tolerance_time: Option<i64>,
 }
+impl cds_core::ser::Entries for OpSetGlobalHaConfigInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "toleranceTime", &self.tolerance_time)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpSetGlobalHaConfigInput);
 impl OpSetGlobalHaConfigInput {
     /// A builder of this type.
     pub fn builder() -> OpSetGlobalHaConfigInputBuilder {
@@ -7962,9 +8177,15 @@ impl crate::Client {
     }
 }
 /// Input of [`OpGetGlobalCpuOvercommitConfig`](crate::Client::op_get_global_cpu_overcommit_config).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpGetGlobalCpuOvercommitConfigInput {}
+impl cds_core::ser::Entries for OpGetGlobalCpuOvercommitConfigInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, _map: &mut M) -> Result<(), M::Error> {
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpGetGlobalCpuOvercommitConfigInput);
 impl OpGetGlobalCpuOvercommitConfigInput {
     /// A builder of this type.
     pub fn builder() -> OpGetGlobalCpuOvercommitConfigInputBuilder {
@@ -8068,20 +8289,26 @@ impl crate::Client {
     }
 }
 /// Input of [`OpSetGlobalCpuOvercommitConfig`](crate::Client::op_set_global_cpu_overcommit_config).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpSetGlobalCpuOvercommitConfigInput {
     /// Global CPU overcommit ratio of the current region
     ///
     /// CPU当前region全局超分比 (`globalCpuOR`, required)
-    #[serde(rename = "globalCpuOR", skip_serializing_if = "Option::is_none")]
     pub global_cpu_or: Option<i64>,
     /// CPU overcommit configurations of the availability zones
     ///
     /// 可用区CPU超分比配置集合 (`azCpuConfigs`, required)
-    #[serde(rename = "azCpuConfigs", skip_serializing_if = "Option::is_none")]
     pub az_cpu_configs: Option<Vec<AzCpuOvercommit>>,
 }
+impl cds_core::ser::Entries for OpSetGlobalCpuOvercommitConfigInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "globalCpuOR", &self.global_cpu_or)?;
+        cds_core::ser::entry(map, "azCpuConfigs", &self.az_cpu_configs)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpSetGlobalCpuOvercommitConfigInput);
 impl OpSetGlobalCpuOvercommitConfigInput {
     /// A builder of this type.
     pub fn builder() -> OpSetGlobalCpuOvercommitConfigInputBuilder {
@@ -8223,9 +8450,15 @@ impl crate::Client {
     }
 }
 /// Input of [`OpGetInstanceStatusCounts`](crate::Client::op_get_instance_status_counts).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpGetInstanceStatusCountsInput {}
+impl cds_core::ser::Entries for OpGetInstanceStatusCountsInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, _map: &mut M) -> Result<(), M::Error> {
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpGetInstanceStatusCountsInput);
 impl OpGetInstanceStatusCountsInput {
     /// A builder of this type.
     pub fn builder() -> OpGetInstanceStatusCountsInputBuilder {
@@ -8329,9 +8562,15 @@ impl crate::Client {
     }
 }
 /// Input of [`OpGetClusterCapacity`](crate::Client::op_get_cluster_capacity).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpGetClusterCapacityInput {}
+impl cds_core::ser::Entries for OpGetClusterCapacityInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, _map: &mut M) -> Result<(), M::Error> {
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpGetClusterCapacityInput);
 impl OpGetClusterCapacityInput {
     /// A builder of this type.
     pub fn builder() -> OpGetClusterCapacityInputBuilder {
@@ -8435,20 +8674,26 @@ impl crate::Client {
     }
 }
 /// Input of [`OpSetGlobalMigrationNetwork`](crate::Client::op_set_global_migration_network).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpSetGlobalMigrationNetworkInput {
     /// Global migration network: manage (default, management network), storage (storage network), business (business network), cninet (encrypted migration over the management network)
     ///
     /// 全局迁移网络设置，可选值： manage （默认，管理网）、 storage （存储网）、 business （业务网）、 cninet （管理网加 密迁移） (`globalNetwork`, required)
-    #[serde(rename = "globalNetwork", skip_serializing_if = "Option::is_none")]
     pub global_network: Option<String>,
     /// Method used to obtain node IPs; the current version only offers ccos-api
     ///
     /// 指定获取节点IP的方法，当前 版本仅供选择： ccos-api (`nodeInfoMethod`, required)
-    #[serde(rename = "nodeInfoMethod", skip_serializing_if = "Option::is_none")]
     pub node_info_method: Option<String>,
 }
+impl cds_core::ser::Entries for OpSetGlobalMigrationNetworkInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "globalNetwork", &self.global_network)?;
+        cds_core::ser::entry(map, "nodeInfoMethod", &self.node_info_method)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpSetGlobalMigrationNetworkInput);
 impl OpSetGlobalMigrationNetworkInput {
     /// A builder of this type.
     pub fn builder() -> OpSetGlobalMigrationNetworkInputBuilder {
@@ -8586,9 +8831,15 @@ impl crate::Client {
     }
 }
 /// Input of [`OpGetGlobalMigrationNetwork`](crate::Client::op_get_global_migration_network).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpGetGlobalMigrationNetworkInput {}
+impl cds_core::ser::Entries for OpGetGlobalMigrationNetworkInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, _map: &mut M) -> Result<(), M::Error> {
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpGetGlobalMigrationNetworkInput);
 impl OpGetGlobalMigrationNetworkInput {
     /// A builder of this type.
     pub fn builder() -> OpGetGlobalMigrationNetworkInputBuilder {
@@ -8692,9 +8943,15 @@ impl crate::Client {
     }
 }
 /// Input of [`OpGetSnapshotRecycleConfig`](crate::Client::op_get_snapshot_recycle_config).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpGetSnapshotRecycleConfigInput {}
+impl cds_core::ser::Entries for OpGetSnapshotRecycleConfigInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, _map: &mut M) -> Result<(), M::Error> {
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpGetSnapshotRecycleConfigInput);
 impl OpGetSnapshotRecycleConfigInput {
     /// A builder of this type.
     pub fn builder() -> OpGetSnapshotRecycleConfigInputBuilder {
@@ -8798,20 +9055,26 @@ impl crate::Client {
     }
 }
 /// Input of [`OpSetSnapshotRecycleConfig`](crate::Client::op_set_snapshot_recycle_config).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpSetSnapshotRecycleConfigInput {
     /// true (on) or false (off)
     ///
     /// 取值: true (开), false (关) (`enable`, required)
-    #[serde(rename = "enable", skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     /// Retention time of resources in the recycle bin, in days
     ///
     /// 资源在回收站的保留时间, 单位为天 (`freezeTime`, required)
-    #[serde(rename = "freezeTime", skip_serializing_if = "Option::is_none")]
     pub freeze_time: Option<i64>,
 }
+impl cds_core::ser::Entries for OpSetSnapshotRecycleConfigInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "enable", &self.enable)?;
+        cds_core::ser::entry(map, "freezeTime", &self.freeze_time)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpSetSnapshotRecycleConfigInput);
 impl OpSetSnapshotRecycleConfigInput {
     /// A builder of this type.
     pub fn builder() -> OpSetSnapshotRecycleConfigInputBuilder {
@@ -8949,9 +9212,15 @@ impl crate::Client {
     }
 }
 /// Input of [`OpGetLiveMigrationGlobalConfig`](crate::Client::op_get_live_migration_global_config).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpGetLiveMigrationGlobalConfigInput {}
+impl cds_core::ser::Entries for OpGetLiveMigrationGlobalConfigInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, _map: &mut M) -> Result<(), M::Error> {
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpGetLiveMigrationGlobalConfigInput);
 impl OpGetLiveMigrationGlobalConfigInput {
     /// A builder of this type.
     pub fn builder() -> OpGetLiveMigrationGlobalConfigInputBuilder {
@@ -9055,15 +9324,21 @@ impl crate::Client {
     }
 }
 /// Input of [`OpSetLiveMigrationLimit`](crate::Client::op_set_live_migration_limit).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpSetLiveMigrationLimitInput {
     /// Live-migration concurrency limit, range 2-100
     ///
     /// 设置的热迁移并发数限制，取值范围2~100 (`migrateLimit`, required)
-    #[serde(rename = "migrateLimit", skip_serializing_if = "Option::is_none")]
     pub migrate_limit: Option<i64>,
 }
+impl cds_core::ser::Entries for OpSetLiveMigrationLimitInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "migrateLimit", &self.migrate_limit)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpSetLiveMigrationLimitInput);
 impl OpSetLiveMigrationLimitInput {
     /// A builder of this type.
     pub fn builder() -> OpSetLiveMigrationLimitInputBuilder {
@@ -9186,15 +9461,21 @@ impl crate::Client {
     }
 }
 /// Input of [`OpSetLiveMigrationCrossCpuType`](crate::Client::op_set_live_migration_cross_cpu_type).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpSetLiveMigrationCrossCpuTypeInput {
     /// Cross-CPU-type control, "ON" or "OFF"; initially "OFF"
     ///
     /// 跨CPU类型控制，取值为"ON"或"OFF"，初始值"OFF" (`cpuMultiArch`, required)
-    #[serde(rename = "cpuMultiArch", skip_serializing_if = "Option::is_none")]
     pub cpu_multi_arch: Option<String>,
 }
+impl cds_core::ser::Entries for OpSetLiveMigrationCrossCpuTypeInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "cpuMultiArch", &self.cpu_multi_arch)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpSetLiveMigrationCrossCpuTypeInput);
 impl OpSetLiveMigrationCrossCpuTypeInput {
     /// A builder of this type.
     pub fn builder() -> OpSetLiveMigrationCrossCpuTypeInputBuilder {
@@ -9317,15 +9598,21 @@ impl crate::Client {
     }
 }
 /// Input of [`OpBatchLiveMigrateInstances`](crate::Client::op_batch_live_migrate_instances).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpBatchLiveMigrateInstancesInput {
     /// Live migrations
     ///
     /// 热迁移数组 (`migrations`, required)
-    #[serde(rename = "migrations", skip_serializing_if = "Option::is_none")]
     pub migrations: Option<Vec<OpBatchLiveMigrateInstancesMigration>>,
 }
+impl cds_core::ser::Entries for OpBatchLiveMigrateInstancesInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "migrations", &self.migrations)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpBatchLiveMigrateInstancesInput);
 impl OpBatchLiveMigrateInstancesInput {
     /// A builder of this type.
     pub fn builder() -> OpBatchLiveMigrateInstancesInputBuilder {
@@ -9460,15 +9747,21 @@ impl crate::Client {
     }
 }
 /// Input of [`OpCancelLiveMigration`](crate::Client::op_cancel_live_migration).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpCancelLiveMigrationInput {
     /// Instance ID
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
+impl cds_core::ser::Entries for OpCancelLiveMigrationInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpCancelLiveMigrationInput);
 impl OpCancelLiveMigrationInput {
     /// A builder of this type.
     pub fn builder() -> OpCancelLiveMigrationInputBuilder {
@@ -9591,40 +9884,46 @@ impl crate::Client {
     }
 }
 /// Input of [`OpListAvailableLocalDisks`](crate::Client::op_list_available_local_disks).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpListAvailableLocalDisksInput {
     /// Availability zone
     ///
     /// 可用区 (`az`)
-    #[serde(rename = "az", skip_serializing_if = "Option::is_none")]
     pub az: Option<String>,
     /// Resource pools, comma-separated
     ///
     /// 资源池，多个用“,” 隔开 (`rpIds`)
-    #[serde(rename = "rpIds", skip_serializing_if = "Option::is_none")]
     pub rp_ids: Option<String>,
     /// Local disk type: hdd/ssd
     ///
     /// 本地盘类型 hdd/ssd (`localDiskType`)
-    #[serde(rename = "localDiskType", skip_serializing_if = "Option::is_none")]
     pub local_disk_type: Option<String>,
     /// Local disk interface: sata/nvme
     ///
     /// 本地盘接口 sata/nvme (`localDiskInterface`)
-    #[serde(rename = "localDiskInterface", skip_serializing_if = "Option::is_none")]
     pub local_disk_interface: Option<String>,
     /// Minimum size, in GiB
     ///
     /// 单位 GiB (`minSize`)
-    #[serde(rename = "minSize", skip_serializing_if = "Option::is_none")]
     pub min_size: Option<i64>,
     /// Maximum size, in GiB
     ///
     /// 单位 GiB (`maxSize`)
-    #[serde(rename = "maxSize", skip_serializing_if = "Option::is_none")]
     pub max_size: Option<i64>,
 }
+impl cds_core::ser::Entries for OpListAvailableLocalDisksInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "az", &self.az)?;
+        cds_core::ser::entry(map, "rpIds", &self.rp_ids)?;
+        cds_core::ser::entry(map, "localDiskType", &self.local_disk_type)?;
+        cds_core::ser::entry(map, "localDiskInterface", &self.local_disk_interface)?;
+        cds_core::ser::entry(map, "minSize", &self.min_size)?;
+        cds_core::ser::entry(map, "maxSize", &self.max_size)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OpListAvailableLocalDisksInput);
 impl OpListAvailableLocalDisksInput {
     /// A builder of this type.
     pub fn builder() -> OpListAvailableLocalDisksInputBuilder {

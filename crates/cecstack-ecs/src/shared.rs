@@ -8,18 +8,16 @@ use cds_core::de::{lenient, lenient_vec};
 /// CPU overcommit configuration of an availability zone
 ///
 /// 可用区CPU超分比配置
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct AzCpuOvercommit {
     /// Availability zone
     ///
     /// 可用区 (`az`, required)
-    #[serde(rename = "az", skip_serializing_if = "Option::is_none")]
     pub az: Option<String>,
     /// CPU overcommit ratio of the availability zone
     ///
     /// 可用区CPU超分比 (`azCpuOR`, required)
-    #[serde(rename = "azCpuOR", skip_serializing_if = "Option::is_none")]
     pub az_cpu_or: Option<i64>,
 }
 impl cds_core::de::Fields for AzCpuOvercommit {
@@ -38,6 +36,14 @@ impl cds_core::de::Fields for AzCpuOvercommit {
     }
 }
 cds_core::impl_deserialize!(AzCpuOvercommit);
+impl cds_core::ser::Entries for AzCpuOvercommit {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "az", &self.az)?;
+        cds_core::ser::entry(map, "azCpuOR", &self.az_cpu_or)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(AzCpuOvercommit);
 impl AzCpuOvercommit {
     /// A builder of this type.
     pub fn builder() -> AzCpuOvercommitBuilder {
@@ -561,18 +567,16 @@ cds_core::impl_serialize!(DeploymentSet);
 /// Topology options of a flavor type
 ///
 /// 拓扑信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ExtraSpace {
     /// Enable vNUMA
     ///
     /// 开启vNuma (`vNuma`)
-    #[serde(rename = "vNuma", skip_serializing_if = "Option::is_none")]
     pub v_numa: Option<bool>,
     /// Enable SR-IOV network cards
     ///
     /// 开启sriov网卡 (`sriov`)
-    #[serde(rename = "sriov", skip_serializing_if = "Option::is_none")]
     pub sriov: Option<bool>,
 }
 impl cds_core::de::Fields for ExtraSpace {
@@ -591,6 +595,14 @@ impl cds_core::de::Fields for ExtraSpace {
     }
 }
 cds_core::impl_deserialize!(ExtraSpace);
+impl cds_core::ser::Entries for ExtraSpace {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "vNuma", &self.v_numa)?;
+        cds_core::ser::entry(map, "sriov", &self.sriov)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ExtraSpace);
 impl ExtraSpace {
     /// A builder of this type.
     pub fn builder() -> ExtraSpaceBuilder {
@@ -1307,23 +1319,20 @@ cds_core::impl_serialize!(GpuInfo);
 /// A host to add to a resource pool
 ///
 /// 主机信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct Host {
     /// Cluster the host belongs to
     ///
     /// 主机所属集群 (`cell`, required)
-    #[serde(rename = "cell", skip_serializing_if = "Option::is_none")]
     pub cell: Option<String>,
     /// Host name
     ///
     /// 主机名称 (`name`, required)
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Host internal IP
     ///
     /// 主机内网ip (`innerIp`, required)
-    #[serde(rename = "innerIp", skip_serializing_if = "Option::is_none")]
     pub inner_ip: Option<String>,
 }
 impl cds_core::de::Fields for Host {
@@ -1343,6 +1352,15 @@ impl cds_core::de::Fields for Host {
     }
 }
 cds_core::impl_deserialize!(Host);
+impl cds_core::ser::Entries for Host {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "cell", &self.cell)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "innerIp", &self.inner_ip)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(Host);
 impl Host {
     /// A builder of this type.
     pub fn builder() -> HostBuilder {
@@ -1451,20 +1469,26 @@ cds_core::impl_serialize!(HostGroup);
 /// Image object
 ///
 /// 镜像对象
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ImageSource {
     /// Image ID
     ///
     /// 镜像ID (`imageUid`)
-    #[serde(rename = "imageUid", skip_serializing_if = "Option::is_none")]
     pub image_uid: Option<String>,
     /// URL of the image file
     ///
     /// 镜像文件的URL (`url`)
-    #[serde(rename = "url", skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
+impl cds_core::ser::Entries for ImageSource {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "imageUid", &self.image_uid)?;
+        cds_core::ser::entry(map, "url", &self.url)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ImageSource);
 impl ImageSource {
     /// A builder of this type.
     pub fn builder() -> ImageSourceBuilder {
@@ -2400,15 +2424,21 @@ cds_core::impl_serialize!(InstanceImage);
 /// ISO attach parameters, in the request body
 ///
 /// 挂载ISO参数，位于请求体中
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct IsoImageRef {
     /// Image ID
     ///
     /// 镜像ID (`imageId`)
-    #[serde(rename = "imageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
 }
+impl cds_core::ser::Entries for IsoImageRef {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "imageId", &self.image_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(IsoImageRef);
 impl IsoImageRef {
     /// A builder of this type.
     pub fn builder() -> IsoImageRefBuilder {
@@ -2435,18 +2465,16 @@ impl IsoImageRefBuilder {
 /// Array of labels
 ///
 /// 标签数组
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct Label {
     /// Label key
     ///
     /// 标签键 (`key`)
-    #[serde(rename = "key", skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Label value
     ///
     /// 标签值 (`value`)
-    #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 impl cds_core::de::Fields for Label {
@@ -2465,6 +2493,14 @@ impl cds_core::de::Fields for Label {
     }
 }
 cds_core::impl_deserialize!(Label);
+impl cds_core::ser::Entries for Label {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "key", &self.key)?;
+        cds_core::ser::entry(map, "value", &self.value)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(Label);
 impl Label {
     /// A builder of this type.
     pub fn builder() -> LabelBuilder {
@@ -2575,13 +2611,12 @@ cds_core::impl_serialize!(LocalDisk);
 /// Memory object
 ///
 /// 内存对象
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct MemorySize {
     /// Memory size (Gi)
     ///
     /// 内存大小（Gi） (`amount`, required)
-    #[serde(rename = "amount", skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
 }
 impl cds_core::de::Fields for MemorySize {
@@ -2599,6 +2634,13 @@ impl cds_core::de::Fields for MemorySize {
     }
 }
 cds_core::impl_deserialize!(MemorySize);
+impl cds_core::ser::Entries for MemorySize {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "amount", &self.amount)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(MemorySize);
 impl MemorySize {
     /// A builder of this type.
     pub fn builder() -> MemorySizeBuilder {
@@ -2632,20 +2674,26 @@ impl cds_core::validate::Validate for MemorySize {
 /// Memory object
 ///
 /// 内存对象
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct MemorySpec {
     /// Memory size (Gi)
     ///
     /// 内存大小 (Gi) (`amount`)
-    #[serde(rename = "amount", skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
     /// Huge page size
     ///
     /// 巨页大小 (`hugePage`)
-    #[serde(rename = "hugePage", skip_serializing_if = "Option::is_none")]
     pub huge_page: Option<String>,
 }
+impl cds_core::ser::Entries for MemorySpec {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "amount", &self.amount)?;
+        cds_core::ser::entry(map, "hugePage", &self.huge_page)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(MemorySpec);
 impl MemorySpec {
     /// A builder of this type.
     pub fn builder() -> MemorySpecBuilder {

@@ -8,28 +8,31 @@ use cds_core::de::{lenient, lenient_vec};
 /// Array of volumes to attach
 ///
 /// 挂载云盘信息数组
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct AttachInstanceVolumesVolumesItem {
     /// Volume id
     ///
     /// 云盘id (`volumeId`)
-    #[serde(rename = "volumeId", skip_serializing_if = "Option::is_none")]
     pub volume_id: Option<i64>,
     /// Whether it is released with the instance
     ///
     /// 是否随实例释放 (`deleteOnTermination`)
-    #[serde(
-        rename = "deleteOnTermination",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delete_on_termination: Option<bool>,
     /// Whether it can be used as a boot disk
     ///
     /// 是否可作为启动盘 (`bootable`)
-    #[serde(rename = "bootable", skip_serializing_if = "Option::is_none")]
     pub bootable: Option<bool>,
 }
+impl cds_core::ser::Entries for AttachInstanceVolumesVolumesItem {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "volumeId", &self.volume_id)?;
+        cds_core::ser::entry(map, "deleteOnTermination", &self.delete_on_termination)?;
+        cds_core::ser::entry(map, "bootable", &self.bootable)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(AttachInstanceVolumesVolumesItem);
 impl AttachInstanceVolumesVolumesItem {
     /// A builder of this type.
     pub fn builder() -> AttachInstanceVolumesVolumesItemBuilder {
@@ -66,20 +69,26 @@ impl AttachInstanceVolumesVolumesItemBuilder {
 /// Migration parameters
 ///
 /// 迁移入参结构
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct BatchColdMigrateInstancesMigrationsItem {
     /// Instance ID
     ///
     /// 虚拟机ID (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Name of the migration target node
     ///
     /// 迁移目标节点名称 (`nodeName`, required)
-    #[serde(rename = "nodeName", skip_serializing_if = "Option::is_none")]
     pub node_name: Option<String>,
 }
+impl cds_core::ser::Entries for BatchColdMigrateInstancesMigrationsItem {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "nodeName", &self.node_name)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(BatchColdMigrateInstancesMigrationsItem);
 impl BatchColdMigrateInstancesMigrationsItem {
     /// A builder of this type.
     pub fn builder() -> BatchColdMigrateInstancesMigrationsItemBuilder {
@@ -274,110 +283,116 @@ cds_core::impl_serialize!(BatchCreateInstancesFlavorTypesItem);
 /// Array of networks
 ///
 /// 网络数组
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct BatchCreateInstancesNetworksItem {
     /// dhcp: automatic assignment; fixedIp: manual assignment
     ///
     /// dhcp--自动分配，fixedIp--手动分配 (`ipType`, required)
-    #[serde(rename = "ipType", skip_serializing_if = "Option::is_none")]
     pub ip_type: Option<String>,
     /// VPC id
     ///
     /// vpc id (`vpcId`, required)
-    #[serde(rename = "vpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Network type: Geneve/VLAN/Flat/IBNic; default Geneve
     ///
     /// 网络类型： Geneve/VLAN/Flat/IBNic，默认Geneve (`networkType`, required)
-    #[serde(rename = "networkType", skip_serializing_if = "Option::is_none")]
     pub network_type: Option<String>,
     /// Subnet id
     ///
     /// 子网id (`subnetId`, required)
-    #[serde(rename = "subnetId", skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Subnet CIDR
     ///
     /// 子网网段 (`subnetCidr`)
-    #[serde(rename = "subnetCidr", skip_serializing_if = "Option::is_none")]
     pub subnet_cidr: Option<String>,
     /// IPv6 CIDR
     ///
     /// IPv6网段 (`ipv6Cidr`)
-    #[serde(rename = "ipv6Cidr", skip_serializing_if = "Option::is_none")]
     pub ipv6_cidr: Option<String>,
     /// IPv6 type
     ///
     /// IPv6类型 (`ipv6Type`)
-    #[serde(rename = "ipv6Type", skip_serializing_if = "Option::is_none")]
     pub ipv6_type: Option<String>,
     /// IPv6 address
     ///
     /// v6 ip (`ipv6Addr`)
-    #[serde(rename = "ipv6Addr", skip_serializing_if = "Option::is_none")]
     pub ipv6_addr: Option<String>,
     /// MAC address assignment
     ///
     /// MAC地址分配方式 (`macType`)
-    #[serde(rename = "macType", skip_serializing_if = "Option::is_none")]
     pub mac_type: Option<String>,
     /// MAC address
     ///
     /// MAC地址 (`macAddr`)
-    #[serde(rename = "macAddr", skip_serializing_if = "Option::is_none")]
     pub mac_addr: Option<String>,
     /// Elastic NIC type: "Primary" or "Extend"
     ///
     /// 弹性网卡类型，取值范围\["Primary","Extend"\] (`portType`, required)
-    #[serde(rename = "portType", skip_serializing_if = "Option::is_none")]
     pub port_type: Option<String>,
     /// Whether IPv6 is supported
     ///
     /// 是否支持v6 (`ipv6Enabled`)
-    #[serde(rename = "ipv6Enabled", skip_serializing_if = "Option::is_none")]
     pub ipv6_enabled: Option<bool>,
     /// Sort order
     ///
     /// 排序 (`index`)
-    #[serde(rename = "index", skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
     /// Port id
     ///
     /// port id (`portId`)
-    #[serde(rename = "portId", skip_serializing_if = "Option::is_none")]
     pub port_id: Option<String>,
     /// Fixed IP
     ///
     /// 指定ip (`fixedIp`)
-    #[serde(rename = "fixedIp", skip_serializing_if = "Option::is_none")]
     pub fixed_ip: Option<String>,
     /// MAC address
     ///
     /// mac地址 (`macAddress`)
-    #[serde(rename = "macAddress", skip_serializing_if = "Option::is_none")]
     pub mac_address: Option<String>,
     /// QoS policy id
     ///
     /// qos id (`qosPolicyId`)
-    #[serde(rename = "qosPolicyId", skip_serializing_if = "Option::is_none")]
     pub qos_policy_id: Option<String>,
     /// List of security groups
     ///
     /// 安全组列表 (`securityGroupList`)
-    #[serde(rename = "securityGroupList", skip_serializing_if = "Option::is_none")]
     pub security_group_list: Option<Vec<String>>,
     /// Product ID, for InfiniBand NIC PCI passthrough
     ///
     /// 支持IB网卡PCI直通，产品ID (`productId`)
-    #[serde(rename = "productId", skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// Vendor ID, for InfiniBand NIC PCI passthrough
     ///
     /// 支持IB网卡PCI直通，厂商ID (`vendorId`)
-    #[serde(rename = "vendorId", skip_serializing_if = "Option::is_none")]
     pub vendor_id: Option<String>,
 }
+impl cds_core::ser::Entries for BatchCreateInstancesNetworksItem {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ipType", &self.ip_type)?;
+        cds_core::ser::entry(map, "vpcId", &self.vpc_id)?;
+        cds_core::ser::entry(map, "networkType", &self.network_type)?;
+        cds_core::ser::entry(map, "subnetId", &self.subnet_id)?;
+        cds_core::ser::entry(map, "subnetCidr", &self.subnet_cidr)?;
+        cds_core::ser::entry(map, "ipv6Cidr", &self.ipv6_cidr)?;
+        cds_core::ser::entry(map, "ipv6Type", &self.ipv6_type)?;
+        cds_core::ser::entry(map, "ipv6Addr", &self.ipv6_addr)?;
+        cds_core::ser::entry(map, "macType", &self.mac_type)?;
+        cds_core::ser::entry(map, "macAddr", &self.mac_addr)?;
+        cds_core::ser::entry(map, "portType", &self.port_type)?;
+        cds_core::ser::entry(map, "ipv6Enabled", &self.ipv6_enabled)?;
+        cds_core::ser::entry(map, "index", &self.index)?;
+        cds_core::ser::entry(map, "portId", &self.port_id)?;
+        cds_core::ser::entry(map, "fixedIp", &self.fixed_ip)?;
+        cds_core::ser::entry(map, "macAddress", &self.mac_address)?;
+        cds_core::ser::entry(map, "qosPolicyId", &self.qos_policy_id)?;
+        cds_core::ser::entry(map, "securityGroupList", &self.security_group_list)?;
+        cds_core::ser::entry(map, "productId", &self.product_id)?;
+        cds_core::ser::entry(map, "vendorId", &self.vendor_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(BatchCreateInstancesNetworksItem);
 impl BatchCreateInstancesNetworksItem {
     /// A builder of this type.
     pub fn builder() -> BatchCreateInstancesNetworksItemBuilder {
@@ -521,53 +536,56 @@ impl cds_core::validate::Validate for BatchCreateInstancesNetworksItem {
 /// List of volumes
 ///
 /// 云盘列表
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct BatchCreateInstancesVolumesItem {
     /// Whether it is released with the instance; default false
     ///
     /// 是否随实例释放，默认false (`deleteOnTermination`)
-    #[serde(
-        rename = "deleteOnTermination",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delete_on_termination: Option<bool>,
     /// Disk bus; default virtio
     ///
     /// 磁盘总线 默认：virtio (`diskBus`)
-    #[serde(rename = "diskBus", skip_serializing_if = "Option::is_none")]
     pub disk_bus: Option<String>,
     /// Whether it is the system disk; default false
     ///
     /// 是否为系统盘，默认false (`isOsDisk`, required)
-    #[serde(rename = "isOsDisk", skip_serializing_if = "Option::is_none")]
     pub is_os_disk: Option<bool>,
     /// Intended use of the volume: "Block" or "Filesystem"
     ///
     /// 卷的预期使用方式，取值范围{"Block", "Filesystem"} (`volumeMode`)
-    #[serde(rename = "volumeMode", skip_serializing_if = "Option::is_none")]
     pub volume_mode: Option<String>,
     /// Volume size
     ///
     /// 云盘大小 (`volumeSize`, required)
-    #[serde(rename = "volumeSize", skip_serializing_if = "Option::is_none")]
     pub volume_size: Option<i64>,
     /// Volume type
     ///
     /// 云盘类型 (`volumeType`, required)
-    #[serde(rename = "volumeType", skip_serializing_if = "Option::is_none")]
     pub volume_type: Option<String>,
     /// Volume size unit
     ///
     /// 云盘大小单位 (`volumeUnit`)
-    #[serde(rename = "volumeUnit", skip_serializing_if = "Option::is_none")]
     pub volume_unit: Option<String>,
     /// Boot order
     ///
     /// 启动顺序 (`bootIndex`)
-    #[serde(rename = "bootIndex", skip_serializing_if = "Option::is_none")]
     pub boot_index: Option<i64>,
 }
+impl cds_core::ser::Entries for BatchCreateInstancesVolumesItem {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "deleteOnTermination", &self.delete_on_termination)?;
+        cds_core::ser::entry(map, "diskBus", &self.disk_bus)?;
+        cds_core::ser::entry(map, "isOsDisk", &self.is_os_disk)?;
+        cds_core::ser::entry(map, "volumeMode", &self.volume_mode)?;
+        cds_core::ser::entry(map, "volumeSize", &self.volume_size)?;
+        cds_core::ser::entry(map, "volumeType", &self.volume_type)?;
+        cds_core::ser::entry(map, "volumeUnit", &self.volume_unit)?;
+        cds_core::ser::entry(map, "bootIndex", &self.boot_index)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(BatchCreateInstancesVolumesItem);
 impl BatchCreateInstancesVolumesItem {
     /// A builder of this type.
     pub fn builder() -> BatchCreateInstancesVolumesItemBuilder {
@@ -642,20 +660,26 @@ impl cds_core::validate::Validate for BatchCreateInstancesVolumesItem {
 /// Memory object
 ///
 /// 内存对象
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CloneInstanceMemory {
     /// Memory size (Gi)
     ///
     /// 内存大小 (Gi) (`amount`, required)
-    #[serde(rename = "amount", skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
     /// Huge page size
     ///
     /// 巨页大小 (`hugePage`)
-    #[serde(rename = "hugePage", skip_serializing_if = "Option::is_none")]
     pub huge_page: Option<String>,
 }
+impl cds_core::ser::Entries for CloneInstanceMemory {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "amount", &self.amount)?;
+        cds_core::ser::entry(map, "hugePage", &self.huge_page)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CloneInstanceMemory);
 impl CloneInstanceMemory {
     /// A builder of this type.
     pub fn builder() -> CloneInstanceMemoryBuilder {
@@ -694,35 +718,41 @@ impl cds_core::validate::Validate for CloneInstanceMemory {
 /// Array of networks
 ///
 /// 网络数组
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CloneInstanceNetworksItem {
     /// dhcp: automatic assignment; fixedIp: manual assignment
     ///
     /// dhcp--自动分配，fixedIp--手动分配 (`ipType`, required)
-    #[serde(rename = "ipType", skip_serializing_if = "Option::is_none")]
     pub ip_type: Option<String>,
     /// VPC id
     ///
     /// vpc id (`vpcId`, required)
-    #[serde(rename = "vpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Subnet id
     ///
     /// 子网id (`subnetId`, required)
-    #[serde(rename = "subnetId", skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Sort order
     ///
     /// 排序 (`subnetCidr`, required)
-    #[serde(rename = "subnetCidr", skip_serializing_if = "Option::is_none")]
     pub subnet_cidr: Option<String>,
     /// Elastic NIC type: "Primary" or "Extend"
     ///
     /// 弹性网卡类型，取值范围\["Primary","Extend"\] (`portType`, required)
-    #[serde(rename = "portType", skip_serializing_if = "Option::is_none")]
     pub port_type: Option<String>,
 }
+impl cds_core::ser::Entries for CloneInstanceNetworksItem {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ipType", &self.ip_type)?;
+        cds_core::ser::entry(map, "vpcId", &self.vpc_id)?;
+        cds_core::ser::entry(map, "subnetId", &self.subnet_id)?;
+        cds_core::ser::entry(map, "subnetCidr", &self.subnet_cidr)?;
+        cds_core::ser::entry(map, "portType", &self.port_type)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CloneInstanceNetworksItem);
 impl CloneInstanceNetworksItem {
     /// A builder of this type.
     pub fn builder() -> CloneInstanceNetworksItemBuilder {
@@ -1153,76 +1183,82 @@ cds_core::impl_serialize!(CreateInstanceData);
 /// Array of networks
 ///
 /// 网络数组
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateInstanceNetworksItem {
     /// IP allocation type (dhcp)
     ///
     /// IP分配类型（dhcp） (`ipType`, required)
-    #[serde(rename = "ipType", skip_serializing_if = "Option::is_none")]
     pub ip_type: Option<String>,
     /// VPC ID (`vpcId`, required)
-    #[serde(rename = "vpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Subnet ID
     ///
     /// 子网ID (`subnetId`, required)
-    #[serde(rename = "subnetId", skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Subnet CIDR
     ///
     /// 子网网段 (`subnetCidr`)
-    #[serde(rename = "subnetCidr", skip_serializing_if = "Option::is_none")]
     pub subnet_cidr: Option<String>,
     /// Elastic NIC type
     ///
     /// 弹性网卡类型 (`portType`, required)
-    #[serde(rename = "portType", skip_serializing_if = "Option::is_none")]
     pub port_type: Option<String>,
     /// Sort order
     ///
     /// 排序 (`index`)
-    #[serde(rename = "index", skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
     /// Port ID (`portId`)
-    #[serde(rename = "portId", skip_serializing_if = "Option::is_none")]
     pub port_id: Option<String>,
     /// Fixed IP
     ///
     /// 指定IP (`fixedIp`)
-    #[serde(rename = "fixedIp", skip_serializing_if = "Option::is_none")]
     pub fixed_ip: Option<String>,
     /// MAC address
     ///
     /// MAC地址 (`macAddr`)
-    #[serde(rename = "macAddr", skip_serializing_if = "Option::is_none")]
     pub mac_addr: Option<String>,
     /// Whether IPv6 is supported
     ///
     /// 是否支持IPv6 (`ipv6Enabled`)
-    #[serde(rename = "ipv6Enabled", skip_serializing_if = "Option::is_none")]
     pub ipv6_enabled: Option<bool>,
     /// IPv6 address
     ///
     /// IPv6地址 (`ipv6Addr`)
-    #[serde(rename = "ipv6Addr", skip_serializing_if = "Option::is_none")]
     pub ipv6_addr: Option<String>,
     /// QoS policy ID
     ///
     /// QoS策略ID (`qosPolicyId`)
-    #[serde(rename = "qosPolicyId", skip_serializing_if = "Option::is_none")]
     pub qos_policy_id: Option<String>,
     /// List of security groups
     ///
     /// 安全组列表 (`secGroupList`, required)
-    #[serde(rename = "secGroupList", skip_serializing_if = "Option::is_none")]
     pub sec_group_list: Option<Vec<String>>,
     /// Network type: Geneve/VLAN/Flat; default Geneve; the primary NIC supports Geneve and VLAN
     ///
     /// 网络类型： Geneve/VLAN/Flat， 默认Geneve 主网卡支持Geneve、 VLAN (`networkType`, required)
-    #[serde(rename = "networkType", skip_serializing_if = "Option::is_none")]
     pub network_type: Option<String>,
 }
+impl cds_core::ser::Entries for CreateInstanceNetworksItem {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ipType", &self.ip_type)?;
+        cds_core::ser::entry(map, "vpcId", &self.vpc_id)?;
+        cds_core::ser::entry(map, "subnetId", &self.subnet_id)?;
+        cds_core::ser::entry(map, "subnetCidr", &self.subnet_cidr)?;
+        cds_core::ser::entry(map, "portType", &self.port_type)?;
+        cds_core::ser::entry(map, "index", &self.index)?;
+        cds_core::ser::entry(map, "portId", &self.port_id)?;
+        cds_core::ser::entry(map, "fixedIp", &self.fixed_ip)?;
+        cds_core::ser::entry(map, "macAddr", &self.mac_addr)?;
+        cds_core::ser::entry(map, "ipv6Enabled", &self.ipv6_enabled)?;
+        cds_core::ser::entry(map, "ipv6Addr", &self.ipv6_addr)?;
+        cds_core::ser::entry(map, "qosPolicyId", &self.qos_policy_id)?;
+        cds_core::ser::entry(map, "secGroupList", &self.sec_group_list)?;
+        cds_core::ser::entry(map, "networkType", &self.network_type)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateInstanceNetworksItem);
 impl CreateInstanceNetworksItem {
     /// A builder of this type.
     pub fn builder() -> CreateInstanceNetworksItemBuilder {
@@ -1336,48 +1372,51 @@ impl cds_core::validate::Validate for CreateInstanceNetworksItem {
 /// List of volumes
 ///
 /// 云盘列表
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateInstanceVolumesItem {
     /// Whether it is released with the instance
     ///
     /// 是否随实例释放 (`deleteOnTermination`)
-    #[serde(
-        rename = "deleteOnTermination",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delete_on_termination: Option<bool>,
     /// Disk bus
     ///
     /// 磁盘总线 (`diskBus`)
-    #[serde(rename = "diskBus", skip_serializing_if = "Option::is_none")]
     pub disk_bus: Option<String>,
     /// Whether it is the system disk
     ///
     /// 是否为系统盘 (`isOsDisk`, required)
-    #[serde(rename = "isOsDisk", skip_serializing_if = "Option::is_none")]
     pub is_os_disk: Option<bool>,
     /// Intended use of the volume
     ///
     /// 卷的预期使用方式 (`volumeMode`)
-    #[serde(rename = "volumeMode", skip_serializing_if = "Option::is_none")]
     pub volume_mode: Option<String>,
     /// Volume size
     ///
     /// 云盘大小 (`volumeSize`, required)
-    #[serde(rename = "volumeSize", skip_serializing_if = "Option::is_none")]
     pub volume_size: Option<i64>,
     /// Volume type
     ///
     /// 云盘类型 (`volumeType`, required)
-    #[serde(rename = "volumeType", skip_serializing_if = "Option::is_none")]
     pub volume_type: Option<String>,
     /// Boot order
     ///
     /// 启动顺序 (`bootIndex`)
-    #[serde(rename = "bootIndex", skip_serializing_if = "Option::is_none")]
     pub boot_index: Option<i64>,
 }
+impl cds_core::ser::Entries for CreateInstanceVolumesItem {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "deleteOnTermination", &self.delete_on_termination)?;
+        cds_core::ser::entry(map, "diskBus", &self.disk_bus)?;
+        cds_core::ser::entry(map, "isOsDisk", &self.is_os_disk)?;
+        cds_core::ser::entry(map, "volumeMode", &self.volume_mode)?;
+        cds_core::ser::entry(map, "volumeSize", &self.volume_size)?;
+        cds_core::ser::entry(map, "volumeType", &self.volume_type)?;
+        cds_core::ser::entry(map, "bootIndex", &self.boot_index)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateInstanceVolumesItem);
 impl CreateInstanceVolumesItem {
     /// A builder of this type.
     pub fn builder() -> CreateInstanceVolumesItemBuilder {
@@ -2572,30 +2611,36 @@ cds_core::impl_serialize!(QueryChangePriceData);
 /// List of flavors
 ///
 /// 规格列表
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryChangePriceFlavorsItem {
     /// Flavor id
     ///
     /// 规格id (`flavorId`, required)
-    #[serde(rename = "flavorId", skip_serializing_if = "Option::is_none")]
     pub flavor_id: Option<String>,
     /// Number of CPU cores; required for custom flavors
     ///
     /// cpu核数, 自定义规格必填 (`cpu`)
-    #[serde(rename = "cpu", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// Memory size in GiB; required for custom flavors
     ///
     /// 内存大小, 单位GiB, 自定义规格必填 (`ram`)
-    #[serde(rename = "ram", skip_serializing_if = "Option::is_none")]
     pub ram: Option<i64>,
     /// GPU size; required for custom flavors
     ///
     /// GPU大小, 自定义规格必填 (`gpu`)
-    #[serde(rename = "gpu", skip_serializing_if = "Option::is_none")]
     pub gpu: Option<i64>,
 }
+impl cds_core::ser::Entries for QueryChangePriceFlavorsItem {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "flavorId", &self.flavor_id)?;
+        cds_core::ser::entry(map, "cpu", &self.cpu)?;
+        cds_core::ser::entry(map, "ram", &self.ram)?;
+        cds_core::ser::entry(map, "gpu", &self.gpu)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(QueryChangePriceFlavorsItem);
 impl QueryChangePriceFlavorsItem {
     /// A builder of this type.
     pub fn builder() -> QueryChangePriceFlavorsItemBuilder {
@@ -2750,25 +2795,31 @@ cds_core::impl_serialize!(QueryPriceData);
 /// List of flavors
 ///
 /// 规格列表
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryPriceFlavorsItem {
     /// Flavor id
     ///
     /// 规格id (`flavorId`, required)
-    #[serde(rename = "flavorId", skip_serializing_if = "Option::is_none")]
     pub flavor_id: Option<String>,
     /// Number of CPUs
     ///
     /// CPU数量 (`cpu`)
-    #[serde(rename = "cpu", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// RAM size (Gi)
     ///
     /// RAM大小 (Gi) (`ram`)
-    #[serde(rename = "ram", skip_serializing_if = "Option::is_none")]
     pub ram: Option<i64>,
 }
+impl cds_core::ser::Entries for QueryPriceFlavorsItem {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "flavorId", &self.flavor_id)?;
+        cds_core::ser::entry(map, "cpu", &self.cpu)?;
+        cds_core::ser::entry(map, "ram", &self.ram)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(QueryPriceFlavorsItem);
 impl QueryPriceFlavorsItem {
     /// A builder of this type.
     pub fn builder() -> QueryPriceFlavorsItemBuilder {
@@ -3130,20 +3181,26 @@ cds_core::impl_serialize!(QueryRefundPriceRefundDetailDTOSItem);
 /// Instances to unsubscribe
 ///
 /// 退订实例列表
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryRefundPriceSpecListItem {
     /// Service code
     ///
     /// 服务编码 (`serviceCode`, required)
-    #[serde(rename = "serviceCode", skip_serializing_if = "Option::is_none")]
     pub service_code: Option<String>,
     /// Instance ID
     ///
     /// 实例ID (`instanceId`, required)
-    #[serde(rename = "instanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
 }
+impl cds_core::ser::Entries for QueryRefundPriceSpecListItem {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "serviceCode", &self.service_code)?;
+        cds_core::ser::entry(map, "instanceId", &self.instance_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(QueryRefundPriceSpecListItem);
 impl QueryRefundPriceSpecListItem {
     /// A builder of this type.
     pub fn builder() -> QueryRefundPriceSpecListItemBuilder {
@@ -3185,20 +3242,26 @@ impl cds_core::validate::Validate for QueryRefundPriceSpecListItem {
 /// Passthrough GPUs
 ///
 /// 直通gpu
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ResizeInstanceHostGpus {
     /// Passthrough GPU type
     ///
     /// 直通gpu类型 (`gpuType`)
-    #[serde(rename = "gpuType", skip_serializing_if = "Option::is_none")]
     pub gpu_type: Option<String>,
     /// Number of passthrough GPUs
     ///
     /// 直通gpu数量 (`number`)
-    #[serde(rename = "number", skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
 }
+impl cds_core::ser::Entries for ResizeInstanceHostGpus {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "gpuType", &self.gpu_type)?;
+        cds_core::ser::entry(map, "number", &self.number)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ResizeInstanceHostGpus);
 impl ResizeInstanceHostGpus {
     /// A builder of this type.
     pub fn builder() -> ResizeInstanceHostGpusBuilder {
@@ -3230,15 +3293,21 @@ impl ResizeInstanceHostGpusBuilder {
 /// Command to run, a body parameter
 ///
 /// 要执行的命令，位于请求体中的参数
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct RunVmtoolsCommandQgaCommand {
     /// Command
     ///
     /// 命令 (`command`)
-    #[serde(rename = "command", skip_serializing_if = "Option::is_none")]
     pub command: Option<String>,
 }
+impl cds_core::ser::Entries for RunVmtoolsCommandQgaCommand {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "command", &self.command)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(RunVmtoolsCommandQgaCommand);
 impl RunVmtoolsCommandQgaCommand {
     /// A builder of this type.
     pub fn builder() -> RunVmtoolsCommandQgaCommandBuilder {
@@ -3265,20 +3334,26 @@ impl RunVmtoolsCommandQgaCommandBuilder {
 /// Array of labels (at most five)
 ///
 /// 标签信息数组（最多五个标签）
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct UpdateInstanceLabelsLabelsItem {
     /// Label key
     ///
     /// 标签键 (`key`, required)
-    #[serde(rename = "key", skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Label value
     ///
     /// 标签值 (`value`, required)
-    #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+impl cds_core::ser::Entries for UpdateInstanceLabelsLabelsItem {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "key", &self.key)?;
+        cds_core::ser::entry(map, "value", &self.value)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(UpdateInstanceLabelsLabelsItem);
 impl UpdateInstanceLabelsLabelsItem {
     /// A builder of this type.
     pub fn builder() -> UpdateInstanceLabelsLabelsItemBuilder {
@@ -3318,168 +3393,136 @@ impl cds_core::validate::Validate for UpdateInstanceLabelsLabelsItem {
     }
 }
 /// Input of [`CreateInstance`](crate::Client::create_instance).
-#[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateInstanceInput {
     /// Department ID
     ///
     /// 部门ID (`departmentId`, required)
-    #[serde(rename = "departmentId", skip_serializing_if = "Option::is_none")]
     pub department_id: Option<String>,
     /// Resource group ID
     ///
     /// 资源组ID (`resourceGroupId`)
-    #[serde(rename = "resourceGroupId", skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
     /// Availability zone
     ///
     /// 可用区 (`az`, required)
-    #[serde(rename = "az", skip_serializing_if = "Option::is_none")]
     pub az: Option<String>,
     /// Region (the table describes it as 可用区, availability zone)
     ///
     /// 可用区 (`region`, required)
-    #[serde(rename = "region", skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Node ID
     ///
     /// 节点ID (`hostId`)
-    #[serde(rename = "hostId", skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
     /// Node name
     ///
     /// 节点名称 (`hostName`)
-    #[serde(rename = "hostName", skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
     /// Password
     ///
     /// 密码 (`password`)
-    #[serde(rename = "password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Display name in the list
     ///
     /// 列表显示名称 (`displayName`, required)
-    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Description
     ///
     /// 描述 (`description`)
-    #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Tenant ID
     ///
     /// 租户ID (`tenantId`, required)
-    #[serde(rename = "tenantId", skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Number of CPU cores
     ///
     /// CPU核数 (`cpus`, required)
-    #[serde(rename = "cpus", skip_serializing_if = "Option::is_none")]
     pub cpus: Option<i64>,
     /// Memory object
     ///
     /// 内存对象 (`memory`, required)
-    #[serde(rename = "memory", skip_serializing_if = "Option::is_none")]
     pub memory: Option<MemorySpec>,
     /// Number of local disks
     ///
     /// 本地硬盘块数 (`localDisk`)
-    #[serde(rename = "localDisk", skip_serializing_if = "Option::is_none")]
     pub local_disk: Option<i64>,
     /// List of volumes
     ///
     /// 云盘列表 (`volumes`, required)
-    #[serde(rename = "volumes", skip_serializing_if = "Option::is_none")]
     pub volumes: Option<Vec<CreateInstanceVolumesItem>>,
     /// Image object
     ///
     /// 镜像对象 (`image`, required)
-    #[serde(rename = "image", skip_serializing_if = "Option::is_none")]
     pub image: Option<ImageSource>,
     /// CPU architecture ("x86", "arm")
     ///
     /// CPU架构 ("x86"、"arm") (`archType`, required)
-    #[serde(rename = "archType", skip_serializing_if = "Option::is_none")]
     pub arch_type: Option<String>,
     /// Array of networks
     ///
     /// 网络数组 (`networks`, required)
-    #[serde(rename = "networks", skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<CreateInstanceNetworksItem>>,
     /// Operating system type
     ///
     /// 操作系统类型 (`osType`)
-    #[serde(rename = "osType", skip_serializing_if = "Option::is_none")]
     pub os_type: Option<String>,
     /// Array of labels
     ///
     /// 标签数组 (`vmLabels`)
-    #[serde(rename = "vmLabels", skip_serializing_if = "Option::is_none")]
     pub vm_labels: Option<Vec<Label>>,
     /// User data
     ///
     /// 用户自定义数据 (`userData`)
-    #[serde(rename = "userData", skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
     /// List of security groups
     ///
     /// 安全组列表 (`secGroupList`)
-    #[serde(rename = "secGroupList", skip_serializing_if = "Option::is_none")]
     pub sec_group_list: Option<Vec<String>>,
     /// Deployment set
     ///
     /// 部署集 (`deploymentSet`)
-    #[serde(rename = "deploymentSet", skip_serializing_if = "Option::is_none")]
     pub deployment_set: Option<String>,
     /// Whether it is operable
     ///
     /// 是否可操作 (`bOperate`)
-    #[serde(rename = "bOperate", skip_serializing_if = "Option::is_none")]
     pub b_operate: Option<bool>,
     /// Whether to create an order
     ///
     /// 是否创建订单 (`bCreateOrder`)
-    #[serde(rename = "bCreateOrder", skip_serializing_if = "Option::is_none")]
     pub b_create_order: Option<bool>,
     /// Whether to deduct quotas
     ///
     /// 是否扣减配额 (`bUpdateQuotas`)
-    #[serde(rename = "bUpdateQuotas", skip_serializing_if = "Option::is_none")]
     pub b_update_quotas: Option<bool>,
     /// Billing mode
     ///
     /// 计费模式 (`billingMode`)
-    #[serde(rename = "billingMode", skip_serializing_if = "Option::is_none")]
     pub billing_mode: Option<String>,
     /// Image source
     ///
     /// 镜像来源 (`imageSource`)
-    #[serde(rename = "imageSource", skip_serializing_if = "Option::is_none")]
     pub image_source: Option<String>,
     /// Number of billing cycles; required for subscription billing
     ///
     /// 周期值，包周期必填 (`cycleCount`)
-    #[serde(rename = "cycleCount", skip_serializing_if = "Option::is_none")]
     pub cycle_count: Option<i64>,
     /// Resource pool ID
     ///
     /// 资源池ID (`rpId`)
-    #[serde(rename = "rpId", skip_serializing_if = "Option::is_none")]
     pub rp_id: Option<String>,
     /// Number of SR-IOV NICs
     ///
     /// sriov网卡数量 (`sriov`)
-    #[serde(rename = "sriov", skip_serializing_if = "Option::is_none")]
     pub sriov: Option<i64>,
     /// Flavor ID
     ///
     /// 规格ID (`flavorId`)
-    #[serde(rename = "flavorId", skip_serializing_if = "Option::is_none")]
     pub flavor_id: Option<String>,
     /// Key pair name
     ///
     /// 密钥对名称 (`keyPairName`)
-    #[serde(rename = "keyPairName", skip_serializing_if = "Option::is_none")]
     pub key_pair_name: Option<String>,
 }
 impl std::fmt::Debug for CreateInstanceInput {
@@ -3520,6 +3563,44 @@ impl std::fmt::Debug for CreateInstanceInput {
             .finish()
     }
 }
+impl cds_core::ser::Entries for CreateInstanceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "departmentId", &self.department_id)?;
+        cds_core::ser::entry(map, "resourceGroupId", &self.resource_group_id)?;
+        cds_core::ser::entry(map, "az", &self.az)?;
+        cds_core::ser::entry(map, "region", &self.region)?;
+        cds_core::ser::entry(map, "hostId", &self.host_id)?;
+        cds_core::ser::entry(map, "hostName", &self.host_name)?;
+        cds_core::ser::entry(map, "password", &self.password)?;
+        cds_core::ser::entry(map, "displayName", &self.display_name)?;
+        cds_core::ser::entry(map, "description", &self.description)?;
+        cds_core::ser::entry(map, "tenantId", &self.tenant_id)?;
+        cds_core::ser::entry(map, "cpus", &self.cpus)?;
+        cds_core::ser::entry(map, "memory", &self.memory)?;
+        cds_core::ser::entry(map, "localDisk", &self.local_disk)?;
+        cds_core::ser::entry(map, "volumes", &self.volumes)?;
+        cds_core::ser::entry(map, "image", &self.image)?;
+        cds_core::ser::entry(map, "archType", &self.arch_type)?;
+        cds_core::ser::entry(map, "networks", &self.networks)?;
+        cds_core::ser::entry(map, "osType", &self.os_type)?;
+        cds_core::ser::entry(map, "vmLabels", &self.vm_labels)?;
+        cds_core::ser::entry(map, "userData", &self.user_data)?;
+        cds_core::ser::entry(map, "secGroupList", &self.sec_group_list)?;
+        cds_core::ser::entry(map, "deploymentSet", &self.deployment_set)?;
+        cds_core::ser::entry(map, "bOperate", &self.b_operate)?;
+        cds_core::ser::entry(map, "bCreateOrder", &self.b_create_order)?;
+        cds_core::ser::entry(map, "bUpdateQuotas", &self.b_update_quotas)?;
+        cds_core::ser::entry(map, "billingMode", &self.billing_mode)?;
+        cds_core::ser::entry(map, "imageSource", &self.image_source)?;
+        cds_core::ser::entry(map, "cycleCount", &self.cycle_count)?;
+        cds_core::ser::entry(map, "rpId", &self.rp_id)?;
+        cds_core::ser::entry(map, "sriov", &self.sriov)?;
+        cds_core::ser::entry(map, "flavorId", &self.flavor_id)?;
+        cds_core::ser::entry(map, "keyPairName", &self.key_pair_name)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateInstanceInput);
 impl CreateInstanceInput {
     /// A builder of this type.
     pub fn builder() -> CreateInstanceInputBuilder {
@@ -4068,203 +4149,164 @@ impl crate::Client {
     }
 }
 /// Input of [`BatchCreateInstances`](crate::Client::batch_create_instances).
-#[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchCreateInstancesInput {
     /// Department ID
     ///
     /// 部门ID (`departmentId`, required)
-    #[serde(rename = "departmentId", skip_serializing_if = "Option::is_none")]
     pub department_id: Option<String>,
     /// Resource group ID
     ///
     /// 资源组ID (`resourceGroupId`)
-    #[serde(rename = "resourceGroupId", skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
     /// Availability zone
     ///
     /// 可用区 (`az`, required)
-    #[serde(rename = "az", skip_serializing_if = "Option::is_none")]
     pub az: Option<String>,
     /// Region
     ///
     /// 区域 (`region`, required)
-    #[serde(rename = "region", skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Node name: 1-127 characters, starting with a letter or Chinese character; letters, digits, underscore (_), hyphen (-) and dot (.) allowed
     ///
     /// 节点名称，支持 1~127 位字符，必须以字母或中文开头，可以包含字母、数字、下划线（_）、中划线（-）、点（.） (`hostName`)
-    #[serde(rename = "hostName", skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
     /// Password
     ///
     /// 密码 (`password`)
-    #[serde(rename = "password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Display name in the list
     ///
     /// 列表显示名称 (`displayName`, required)
-    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Description
     ///
     /// 描述 (`description`)
-    #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Tenant id
     ///
     /// 租户id (`tenantId`, required)
-    #[serde(rename = "tenantId", skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Number of CPU cores
     ///
     /// cpu核数 (`cpus`, required)
-    #[serde(rename = "cpus", skip_serializing_if = "Option::is_none")]
     pub cpus: Option<i64>,
     /// Number of GPUs (required for passthrough GPU flavors)
     ///
     /// GPU数量（直通gpu规格需填写） (`gpus`)
-    #[serde(rename = "gpus", skip_serializing_if = "Option::is_none")]
     pub gpus: Option<i64>,
     /// Number of vGPUs (required for vGPU flavors)
     ///
     /// vGPU数量（vgpu规格需填写） (`vgpu`)
-    #[serde(rename = "vgpu", skip_serializing_if = "Option::is_none")]
     pub vgpu: Option<i64>,
     /// SSH key pair id
     ///
     /// sshKey (`keyPairId`)
-    #[serde(rename = "keyPairId", skip_serializing_if = "Option::is_none")]
     pub key_pair_id: Option<String>,
     /// Number of local disks
     ///
     /// 本地硬盘块数 (`localDisk`)
-    #[serde(rename = "localDisk", skip_serializing_if = "Option::is_none")]
     pub local_disk: Option<i64>,
     /// Memory object
     ///
     /// 内存对象 (`memory`, required)
-    #[serde(rename = "memory", skip_serializing_if = "Option::is_none")]
     pub memory: Option<MemorySize>,
     /// List of volumes
     ///
     /// 云盘列表 (`volumes`, required)
-    #[serde(rename = "volumes", skip_serializing_if = "Option::is_none")]
     pub volumes: Option<Vec<BatchCreateInstancesVolumesItem>>,
     /// Create the instance from a snapshot, when the snapshot is a system-disk snapshot. Note: local-disk instances cannot be created from snapshots
     ///
     /// 使用快照创建虚拟机，当快照是系统盘快照时。可以通过快照来创建ecs。 注：本地硬盘型虚拟机不支持通过快照创建 (`osSnapshotId`)
-    #[serde(rename = "osSnapshotId", skip_serializing_if = "Option::is_none")]
     pub os_snapshot_id: Option<i64>,
     /// Image object
     ///
     /// 镜像对象 (`image`, required)
-    #[serde(rename = "image", skip_serializing_if = "Option::is_none")]
     pub image: Option<ImageSource>,
     /// CPU architecture ("x86", "arm")
     ///
     /// cpu架构（"x86"，"arm"） (`archType`, required)
-    #[serde(rename = "archType", skip_serializing_if = "Option::is_none")]
     pub arch_type: Option<String>,
     /// Array of networks
     ///
     /// 网络数组 (`networks`, required)
-    #[serde(rename = "networks", skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<BatchCreateInstancesNetworksItem>>,
     /// Array of labels
     ///
     /// 标签数组 (`vmLabels`)
-    #[serde(rename = "vmLabels", skip_serializing_if = "Option::is_none")]
     pub vm_labels: Option<Vec<Label>>,
     /// OS type: linux/windows
     ///
     /// os类型:linux/windows (`osType`)
-    #[serde(rename = "osType", skip_serializing_if = "Option::is_none")]
     pub os_type: Option<String>,
     /// User data (#cloud-config), base64
     ///
     /// 用户自定义数据 (#cloud-config) : base64 (`userData`)
-    #[serde(rename = "userData", skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
     /// Security groups
     ///
     /// 安全组 (`secGroupList`, required)
-    #[serde(rename = "secGroupList", skip_serializing_if = "Option::is_none")]
     pub sec_group_list: Option<Vec<String>>,
     /// Defaults to 1 when omitted; range 1-50
     ///
     /// 不填默认1, 范围1-50 (`ecsCount`)
-    #[serde(rename = "ecsCount", skip_serializing_if = "Option::is_none")]
     pub ecs_count: Option<i64>,
     /// VNC password
     ///
     /// VNC密码 (`vncPassword`)
-    #[serde(rename = "vncPassword", skip_serializing_if = "Option::is_none")]
     pub vnc_password: Option<String>,
     /// Deployment set id
     ///
     /// 部署集id (`deploymentSet`)
-    #[serde(rename = "deploymentSet", skip_serializing_if = "Option::is_none")]
     pub deployment_set: Option<String>,
     /// Whether it is operable
     ///
     /// 是否可操作 (`bOperate`)
-    #[serde(rename = "bOperate", skip_serializing_if = "Option::is_none")]
     pub b_operate: Option<bool>,
     /// Whether to create an order
     ///
     /// 是否创建订单 (`bCreateOrder`)
-    #[serde(rename = "bCreateOrder", skip_serializing_if = "Option::is_none")]
     pub b_create_order: Option<bool>,
     /// Whether to deduct quotas
     ///
     /// 是否扣减配额 (`bUpdateQuotas`)
-    #[serde(rename = "bUpdateQuotas", skip_serializing_if = "Option::is_none")]
     pub b_update_quotas: Option<bool>,
     /// Billing mode
     ///
     /// 计费模式 (`billingMode`)
-    #[serde(rename = "billingMode", skip_serializing_if = "Option::is_none")]
     pub billing_mode: Option<String>,
     /// Image source
     ///
     /// 镜像来源 (`imageSource`)
-    #[serde(rename = "imageSource", skip_serializing_if = "Option::is_none")]
     pub image_source: Option<String>,
     /// Number of billing cycles; required for subscription billing
     ///
     /// 周期值, 包周期必填 (`cycleCount`)
-    #[serde(rename = "cycleCount", skip_serializing_if = "Option::is_none")]
     pub cycle_count: Option<i64>,
     /// Whether advanced monitoring is enabled
     ///
     /// 是否开启高级监控 (`isInstallAgent`)
-    #[serde(rename = "isInstallAgent", skip_serializing_if = "Option::is_none")]
     pub is_install_agent: Option<bool>,
     /// Resource pool ID
     ///
     /// 资源池ID (`rpId`)
-    #[serde(rename = "rpId", skip_serializing_if = "Option::is_none")]
     pub rp_id: Option<String>,
     /// Flavor ID
     ///
     /// 规格ID (`flavorId`)
-    #[serde(rename = "flavorId", skip_serializing_if = "Option::is_none")]
     pub flavor_id: Option<String>,
     /// Host group ID
     ///
     /// 主机组ID (`hgId`)
-    #[serde(rename = "hgId", skip_serializing_if = "Option::is_none")]
     pub hg_id: Option<String>,
     /// Whether security hardening is enabled
     ///
     /// 是否启用安全加固 (`cwpEnable`)
-    #[serde(rename = "cwpEnable", skip_serializing_if = "Option::is_none")]
     pub cwp_enable: Option<bool>,
     /// Number of SR-IOV NICs
     ///
     /// sriov网卡数量 (`sriov`)
-    #[serde(rename = "sriov", skip_serializing_if = "Option::is_none")]
     pub sriov: Option<i64>,
 }
 impl std::fmt::Debug for BatchCreateInstancesInput {
@@ -4315,6 +4357,51 @@ impl std::fmt::Debug for BatchCreateInstancesInput {
             .finish()
     }
 }
+impl cds_core::ser::Entries for BatchCreateInstancesInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "departmentId", &self.department_id)?;
+        cds_core::ser::entry(map, "resourceGroupId", &self.resource_group_id)?;
+        cds_core::ser::entry(map, "az", &self.az)?;
+        cds_core::ser::entry(map, "region", &self.region)?;
+        cds_core::ser::entry(map, "hostName", &self.host_name)?;
+        cds_core::ser::entry(map, "password", &self.password)?;
+        cds_core::ser::entry(map, "displayName", &self.display_name)?;
+        cds_core::ser::entry(map, "description", &self.description)?;
+        cds_core::ser::entry(map, "tenantId", &self.tenant_id)?;
+        cds_core::ser::entry(map, "cpus", &self.cpus)?;
+        cds_core::ser::entry(map, "gpus", &self.gpus)?;
+        cds_core::ser::entry(map, "vgpu", &self.vgpu)?;
+        cds_core::ser::entry(map, "keyPairId", &self.key_pair_id)?;
+        cds_core::ser::entry(map, "localDisk", &self.local_disk)?;
+        cds_core::ser::entry(map, "memory", &self.memory)?;
+        cds_core::ser::entry(map, "volumes", &self.volumes)?;
+        cds_core::ser::entry(map, "osSnapshotId", &self.os_snapshot_id)?;
+        cds_core::ser::entry(map, "image", &self.image)?;
+        cds_core::ser::entry(map, "archType", &self.arch_type)?;
+        cds_core::ser::entry(map, "networks", &self.networks)?;
+        cds_core::ser::entry(map, "vmLabels", &self.vm_labels)?;
+        cds_core::ser::entry(map, "osType", &self.os_type)?;
+        cds_core::ser::entry(map, "userData", &self.user_data)?;
+        cds_core::ser::entry(map, "secGroupList", &self.sec_group_list)?;
+        cds_core::ser::entry(map, "ecsCount", &self.ecs_count)?;
+        cds_core::ser::entry(map, "vncPassword", &self.vnc_password)?;
+        cds_core::ser::entry(map, "deploymentSet", &self.deployment_set)?;
+        cds_core::ser::entry(map, "bOperate", &self.b_operate)?;
+        cds_core::ser::entry(map, "bCreateOrder", &self.b_create_order)?;
+        cds_core::ser::entry(map, "bUpdateQuotas", &self.b_update_quotas)?;
+        cds_core::ser::entry(map, "billingMode", &self.billing_mode)?;
+        cds_core::ser::entry(map, "imageSource", &self.image_source)?;
+        cds_core::ser::entry(map, "cycleCount", &self.cycle_count)?;
+        cds_core::ser::entry(map, "isInstallAgent", &self.is_install_agent)?;
+        cds_core::ser::entry(map, "rpId", &self.rp_id)?;
+        cds_core::ser::entry(map, "flavorId", &self.flavor_id)?;
+        cds_core::ser::entry(map, "hgId", &self.hg_id)?;
+        cds_core::ser::entry(map, "cwpEnable", &self.cwp_enable)?;
+        cds_core::ser::entry(map, "sriov", &self.sriov)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(BatchCreateInstancesInput);
 impl BatchCreateInstancesInput {
     /// A builder of this type.
     pub fn builder() -> BatchCreateInstancesInputBuilder {
@@ -4953,15 +5040,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteInstance`](crate::Client::delete_instance).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteInstanceInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
+impl cds_core::ser::Entries for DeleteInstanceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DeleteInstanceInput);
 impl DeleteInstanceInput {
     /// A builder of this type.
     pub fn builder() -> DeleteInstanceInputBuilder {
@@ -5082,15 +5175,21 @@ impl crate::Client {
     }
 }
 /// Input of [`BatchDeleteInstances`](crate::Client::batch_delete_instances).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct BatchDeleteInstancesInput {
     /// Array of instance ids
     ///
     /// Ecsid数组 (`ecsIds`, required)
-    #[serde(rename = "ecsIds", skip_serializing_if = "Option::is_none")]
     pub ecs_ids: Option<Vec<String>>,
 }
+impl cds_core::ser::Entries for BatchDeleteInstancesInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsIds", &self.ecs_ids)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(BatchDeleteInstancesInput);
 impl BatchDeleteInstancesInput {
     /// A builder of this type.
     pub fn builder() -> BatchDeleteInstancesInputBuilder {
@@ -5213,15 +5312,21 @@ impl crate::Client {
     }
 }
 /// Input of [`GetInstance`](crate::Client::get_instance).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetInstanceInput {
     /// Cloud server ID
     ///
     /// 云服务器ID (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
+impl cds_core::ser::Entries for GetInstanceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(GetInstanceInput);
 impl GetInstanceInput {
     /// A builder of this type.
     pub fn builder() -> GetInstanceInputBuilder {
@@ -5342,95 +5447,101 @@ impl crate::Client {
     }
 }
 /// Input of [`ListInstances`](crate::Client::list_instances).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListInstancesInput {
     /// Number of records per page
     ///
     /// 每页显示的记录数 (`pageSize`)
-    #[serde(rename = "pageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// Page number
     ///
     /// 页码 (`pageNumber`)
-    #[serde(rename = "pageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Filter: VPC id
     ///
     /// 过滤条件，专有网络Id (`vpcId`)
-    #[serde(rename = "vpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Filter: subnet id
     ///
     /// 过滤条件，子网Id (`subnetId`)
-    #[serde(rename = "subnetId", skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Filter: private IP address
     ///
     /// 过滤条件，私网ip地址 (`privateIp`)
-    #[serde(rename = "privateIp", skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
     /// Filter: security group id (a single security group only)
     ///
     /// 过滤条件，安全组Id（仅支持单个安全组） (`secGroup`)
-    #[serde(rename = "secGroup", skip_serializing_if = "Option::is_none")]
     pub sec_group: Option<String>,
     /// Filter: elastic public IP address
     ///
     /// 过滤条件，弹性公网ip地址 (`eip`)
-    #[serde(rename = "eip", skip_serializing_if = "Option::is_none")]
     pub eip: Option<String>,
     /// Filter: flavor type
     ///
     /// 过滤条件，规格类型 (`flavorType`)
-    #[serde(rename = "flavorType", skip_serializing_if = "Option::is_none")]
     pub flavor_type: Option<String>,
     /// Filter: flavor
     ///
     /// 过滤条件，规格 (`flavor`)
-    #[serde(rename = "flavor", skip_serializing_if = "Option::is_none")]
     pub flavor: Option<String>,
     /// Filter: resource pool name
     ///
     /// 过滤条件，资源池名称 (`rpName`)
-    #[serde(rename = "rpName", skip_serializing_if = "Option::is_none")]
     pub rp_name: Option<String>,
     /// Filter: resource pool id
     ///
     /// 过滤条件，资源池id (`rpId`)
-    #[serde(rename = "rpId", skip_serializing_if = "Option::is_none")]
     pub rp_id: Option<String>,
     /// Filter: physical node hosting the instance
     ///
     /// 过滤条件，虚拟机所在物理机 (`nodeName`)
-    #[serde(rename = "nodeName", skip_serializing_if = "Option::is_none")]
     pub node_name: Option<String>,
     /// Filter: label, 'key'='value'
     ///
     /// 过滤条件，标签信息，'key'='value' (`vmLabels`)
-    #[serde(rename = "vmLabels", skip_serializing_if = "Option::is_none")]
     pub vm_labels: Option<String>,
     /// Filter: CPU overcommit ratio
     ///
     /// 过滤条件，cpu超分比 (`cpuExceedRatio`)
-    #[serde(rename = "cpuExceedRatio", skip_serializing_if = "Option::is_none")]
     pub cpu_exceed_ratio: Option<String>,
     /// Filter: locked or not, "true" or "false"
     ///
     /// 过滤条件，是否锁定，"true"或"false" (`isLock`)
-    #[serde(rename = "isLock", skip_serializing_if = "Option::is_none")]
     pub is_lock: Option<String>,
     /// Filter expression; see the request examples
     ///
     /// 过滤条件，参考请求示例使用 (`filter`)
-    #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
     /// Sort order; default created_at:desc
     ///
     /// 默认created_at:desc (`orderBy`)
-    #[serde(rename = "orderBy", skip_serializing_if = "Option::is_none")]
     pub order_by: Option<String>,
 }
+impl cds_core::ser::Entries for ListInstancesInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "pageSize", &self.page_size)?;
+        cds_core::ser::entry(map, "pageNumber", &self.page_number)?;
+        cds_core::ser::entry(map, "vpcId", &self.vpc_id)?;
+        cds_core::ser::entry(map, "subnetId", &self.subnet_id)?;
+        cds_core::ser::entry(map, "privateIp", &self.private_ip)?;
+        cds_core::ser::entry(map, "secGroup", &self.sec_group)?;
+        cds_core::ser::entry(map, "eip", &self.eip)?;
+        cds_core::ser::entry(map, "flavorType", &self.flavor_type)?;
+        cds_core::ser::entry(map, "flavor", &self.flavor)?;
+        cds_core::ser::entry(map, "rpName", &self.rp_name)?;
+        cds_core::ser::entry(map, "rpId", &self.rp_id)?;
+        cds_core::ser::entry(map, "nodeName", &self.node_name)?;
+        cds_core::ser::entry(map, "vmLabels", &self.vm_labels)?;
+        cds_core::ser::entry(map, "cpuExceedRatio", &self.cpu_exceed_ratio)?;
+        cds_core::ser::entry(map, "isLock", &self.is_lock)?;
+        cds_core::ser::entry(map, "filter", &self.filter)?;
+        cds_core::ser::entry(map, "orderBy", &self.order_by)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ListInstancesInput);
 impl ListInstancesInput {
     /// A builder of this type.
     pub fn builder() -> ListInstancesInputBuilder {
@@ -5752,25 +5863,31 @@ impl crate::Client {
     }
 }
 /// Input of [`ListInstanceRenewResources`](crate::Client::list_instance_renew_resources).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListInstanceRenewResourcesInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Number of billing cycles
     ///
     /// 周期值 (`cycleCount`, required)
-    #[serde(rename = "cycleCount", skip_serializing_if = "Option::is_none")]
     pub cycle_count: Option<i64>,
     /// Ids of the volumes to renew; all volumes when omitted
     ///
     /// 需要续订的云盘实例id, 不传返回所有云盘 (`volumes`)
-    #[serde(rename = "volumes", skip_serializing_if = "Option::is_none")]
     pub volumes: Option<Vec<serde_json::Value>>,
 }
+impl cds_core::ser::Entries for ListInstanceRenewResourcesInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "cycleCount", &self.cycle_count)?;
+        cds_core::ser::entry(map, "volumes", &self.volumes)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ListInstanceRenewResourcesInput);
 impl ListInstanceRenewResourcesInput {
     /// A builder of this type.
     pub fn builder() -> ListInstanceRenewResourcesInputBuilder {
@@ -5926,25 +6043,31 @@ impl crate::Client {
     }
 }
 /// Input of [`RenewInstance`](crate::Client::renew_instance).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct RenewInstanceInput {
     /// Instance id
     ///
     /// 虚机id (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Number of billing cycles
     ///
     /// 周期值 (`cycleCount`, required)
-    #[serde(rename = "cycleCount", skip_serializing_if = "Option::is_none")]
     pub cycle_count: Option<i64>,
     /// Ids of the volumes to renew
     ///
     /// 需要续订的云盘实例id (`volumes`)
-    #[serde(rename = "volumes", skip_serializing_if = "Option::is_none")]
     pub volumes: Option<Vec<serde_json::Value>>,
 }
+impl cds_core::ser::Entries for RenewInstanceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "cycleCount", &self.cycle_count)?;
+        cds_core::ser::entry(map, "volumes", &self.volumes)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(RenewInstanceInput);
 impl RenewInstanceInput {
     /// A builder of this type.
     pub fn builder() -> RenewInstanceInputBuilder {
@@ -6100,25 +6223,31 @@ impl crate::Client {
     }
 }
 /// Input of [`ListInstanceRefundResources`](crate::Client::list_instance_refund_resources).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListInstanceRefundResourcesInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Ids of the volumes to unsubscribe; all volumes when omitted
     ///
     /// 需要退订的云盘实例id, 不传返回所有云盘 (`volumes`)
-    #[serde(rename = "volumes", skip_serializing_if = "Option::is_none")]
     pub volumes: Option<Vec<serde_json::Value>>,
     /// Ids of the EIPs to unsubscribe; all EIPs when omitted
     ///
     /// 需要退订的eip实例id, 不传返回所有eip (`eips`)
-    #[serde(rename = "eips", skip_serializing_if = "Option::is_none")]
     pub eips: Option<Vec<serde_json::Value>>,
 }
+impl cds_core::ser::Entries for ListInstanceRefundResourcesInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "volumes", &self.volumes)?;
+        cds_core::ser::entry(map, "eips", &self.eips)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ListInstanceRefundResourcesInput);
 impl ListInstanceRefundResourcesInput {
     /// A builder of this type.
     pub fn builder() -> ListInstanceRefundResourcesInputBuilder {
@@ -6271,15 +6400,21 @@ impl crate::Client {
     }
 }
 /// Input of [`StartInstance`](crate::Client::start_instance).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct StartInstanceInput {
     /// Instance id
     ///
     /// 虚机id (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
+impl cds_core::ser::Entries for StartInstanceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(StartInstanceInput);
 impl StartInstanceInput {
     /// A builder of this type.
     pub fn builder() -> StartInstanceInputBuilder {
@@ -6402,20 +6537,26 @@ impl crate::Client {
     }
 }
 /// Input of [`StopInstance`](crate::Client::stop_instance).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct StopInstanceInput {
     /// Instance id
     ///
     /// 虚机id (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Only sent for the stop URL: 0 means forced shutdown, 1 means normal shutdown
     ///
     /// 仅在关机时传入，传0代表强制关机，传1代表非强制关机 (`gracePeriodSeconds`)
-    #[serde(rename = "gracePeriodSeconds", skip_serializing_if = "Option::is_none")]
     pub grace_period_seconds: Option<i64>,
 }
+impl cds_core::ser::Entries for StopInstanceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "gracePeriodSeconds", &self.grace_period_seconds)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(StopInstanceInput);
 impl StopInstanceInput {
     /// A builder of this type.
     pub fn builder() -> StopInstanceInputBuilder {
@@ -6548,15 +6689,21 @@ impl crate::Client {
     }
 }
 /// Input of [`SuspendInstance`](crate::Client::suspend_instance).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct SuspendInstanceInput {
     /// Instance id
     ///
     /// 虚机id (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
+impl cds_core::ser::Entries for SuspendInstanceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(SuspendInstanceInput);
 impl SuspendInstanceInput {
     /// A builder of this type.
     pub fn builder() -> SuspendInstanceInputBuilder {
@@ -6679,15 +6826,21 @@ impl crate::Client {
     }
 }
 /// Input of [`ResumeInstance`](crate::Client::resume_instance).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ResumeInstanceInput {
     /// Instance id
     ///
     /// 虚机id (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
+impl cds_core::ser::Entries for ResumeInstanceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ResumeInstanceInput);
 impl ResumeInstanceInput {
     /// A builder of this type.
     pub fn builder() -> ResumeInstanceInputBuilder {
@@ -6810,20 +6963,26 @@ impl crate::Client {
     }
 }
 /// Input of [`BatchStopInstances`](crate::Client::batch_stop_instances).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct BatchStopInstancesInput {
     /// Array of instance ids
     ///
     /// Ecsid数组 (`ecsIds`, required)
-    #[serde(rename = "ecsIds", skip_serializing_if = "Option::is_none")]
     pub ecs_ids: Option<Vec<String>>,
     /// 0: forced shutdown; 1: normal shutdown
     ///
     /// 0: 强制关机 1: 普通关机 (`GracePeriodSeconds`, required)
-    #[serde(rename = "GracePeriodSeconds", skip_serializing_if = "Option::is_none")]
     pub grace_period_seconds: Option<i64>,
 }
+impl cds_core::ser::Entries for BatchStopInstancesInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsIds", &self.ecs_ids)?;
+        cds_core::ser::entry(map, "GracePeriodSeconds", &self.grace_period_seconds)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(BatchStopInstancesInput);
 impl BatchStopInstancesInput {
     /// A builder of this type.
     pub fn builder() -> BatchStopInstancesInputBuilder {
@@ -6961,15 +7120,21 @@ impl crate::Client {
     }
 }
 /// Input of [`BatchStartInstances`](crate::Client::batch_start_instances).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct BatchStartInstancesInput {
     /// Array of instance ids
     ///
     /// Ecsid数组 (`ecsIds`, required)
-    #[serde(rename = "ecsIds", skip_serializing_if = "Option::is_none")]
     pub ecs_ids: Option<Vec<String>>,
 }
+impl cds_core::ser::Entries for BatchStartInstancesInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsIds", &self.ecs_ids)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(BatchStartInstancesInput);
 impl BatchStartInstancesInput {
     /// A builder of this type.
     pub fn builder() -> BatchStartInstancesInputBuilder {
@@ -7092,20 +7257,26 @@ impl crate::Client {
     }
 }
 /// Input of [`RestartInstance`](crate::Client::restart_instance).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct RestartInstanceInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Grace period, a body parameter (gracePeriodSeconds = 0 forces the restart, gracePeriodSeconds = 1 restarts normally)
     ///
     /// 宽限期，Body入参（gracePeriodSeconds = 0则是强制重启，gracePeriodSeconds = 1是普通重启） (`gracePeriodSeconds`)
-    #[serde(rename = "gracePeriodSeconds", skip_serializing_if = "Option::is_none")]
     pub grace_period_seconds: Option<i64>,
 }
+impl cds_core::ser::Entries for RestartInstanceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "gracePeriodSeconds", &self.grace_period_seconds)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(RestartInstanceInput);
 impl RestartInstanceInput {
     /// A builder of this type.
     pub fn builder() -> RestartInstanceInputBuilder {
@@ -7240,20 +7411,26 @@ impl crate::Client {
     }
 }
 /// Input of [`BatchRestartInstances`](crate::Client::batch_restart_instances).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct BatchRestartInstancesInput {
     /// Array of instance ids
     ///
     /// Ecsid数组 (`ecsIds`, required)
-    #[serde(rename = "ecsIds", skip_serializing_if = "Option::is_none")]
     pub ecs_ids: Option<Vec<String>>,
     /// gracePeriodSeconds = 0: forced restart; gracePeriodSeconds = 1: normal restart
     ///
     /// gracePeriodSeconds = 0 强制重启, gracePeriodSeconds = 1 普通重启 (`GracePeriodSeconds`, required)
-    #[serde(rename = "GracePeriodSeconds", skip_serializing_if = "Option::is_none")]
     pub grace_period_seconds: Option<i64>,
 }
+impl cds_core::ser::Entries for BatchRestartInstancesInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsIds", &self.ecs_ids)?;
+        cds_core::ser::entry(map, "GracePeriodSeconds", &self.grace_period_seconds)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(BatchRestartInstancesInput);
 impl BatchRestartInstancesInput {
     /// A builder of this type.
     pub fn builder() -> BatchRestartInstancesInputBuilder {
@@ -7391,23 +7568,20 @@ impl crate::Client {
     }
 }
 /// Input of [`ResetInstancePassword`](crate::Client::reset_instance_password).
-#[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResetInstancePasswordInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Password
     ///
     /// 密码 (`password`)
-    #[serde(rename = "password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// User name
     ///
     /// 用户名 (`user`)
-    #[serde(rename = "user", skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
 }
 impl std::fmt::Debug for ResetInstancePasswordInput {
@@ -7419,6 +7593,15 @@ impl std::fmt::Debug for ResetInstancePasswordInput {
             .finish()
     }
 }
+impl cds_core::ser::Entries for ResetInstancePasswordInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "password", &self.password)?;
+        cds_core::ser::entry(map, "user", &self.user)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ResetInstancePasswordInput);
 impl ResetInstancePasswordInput {
     /// A builder of this type.
     pub fn builder() -> ResetInstancePasswordInputBuilder {
@@ -7565,9 +7748,15 @@ impl crate::Client {
     }
 }
 /// Input of [`ListZones`](crate::Client::list_zones).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListZonesInput {}
+impl cds_core::ser::Entries for ListZonesInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, _map: &mut M) -> Result<(), M::Error> {
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ListZonesInput);
 impl ListZonesInput {
     /// A builder of this type.
     pub fn builder() -> ListZonesInputBuilder {
@@ -7669,20 +7858,26 @@ impl crate::Client {
     }
 }
 /// Input of [`LockInstance`](crate::Client::lock_instance).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct LockInstanceInput {
     /// Instance id
     ///
     /// 虚机id (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Whether to lock
     ///
     /// 是否锁定 (`isLock`, required)
-    #[serde(rename = "isLock", skip_serializing_if = "Option::is_none")]
     pub is_lock: Option<bool>,
 }
+impl cds_core::ser::Entries for LockInstanceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "isLock", &self.is_lock)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(LockInstanceInput);
 impl LockInstanceInput {
     /// A builder of this type.
     pub fn builder() -> LockInstanceInputBuilder {
@@ -7818,15 +8013,21 @@ impl crate::Client {
     }
 }
 /// Input of [`ListInstanceAttachedVolumes`](crate::Client::list_instance_attached_volumes).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListInstanceAttachedVolumesInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
+impl cds_core::ser::Entries for ListInstanceAttachedVolumesInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ListInstanceAttachedVolumesInput);
 impl ListInstanceAttachedVolumesInput {
     /// A builder of this type.
     pub fn builder() -> ListInstanceAttachedVolumesInputBuilder {
@@ -7949,20 +8150,26 @@ impl crate::Client {
     }
 }
 /// Input of [`AttachInstanceVolumes`](crate::Client::attach_instance_volumes).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct AttachInstanceVolumesInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Array of volumes to attach
     ///
     /// 挂载云盘信息数组 (`volumes`)
-    #[serde(rename = "volumes", skip_serializing_if = "Option::is_none")]
     pub volumes: Option<Vec<AttachInstanceVolumesVolumesItem>>,
 }
+impl cds_core::ser::Entries for AttachInstanceVolumesInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "volumes", &self.volumes)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(AttachInstanceVolumesInput);
 impl AttachInstanceVolumesInput {
     /// A builder of this type.
     pub fn builder() -> AttachInstanceVolumesInputBuilder {
@@ -8103,20 +8310,26 @@ impl crate::Client {
     }
 }
 /// Input of [`DetachInstanceVolume`](crate::Client::detach_instance_volume).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DetachInstanceVolumeInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Volume id, a body parameter
     ///
     /// 云盘id, body中的参数 (`volumeId`)
-    #[serde(rename = "volumeId", skip_serializing_if = "Option::is_none")]
     pub volume_id: Option<i64>,
 }
+impl cds_core::ser::Entries for DetachInstanceVolumeInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "volumeId", &self.volume_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DetachInstanceVolumeInput);
 impl DetachInstanceVolumeInput {
     /// A builder of this type.
     pub fn builder() -> DetachInstanceVolumeInputBuilder {
@@ -8251,20 +8464,26 @@ impl crate::Client {
     }
 }
 /// Input of [`DetachInstanceVolumes`](crate::Client::detach_instance_volumes).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DetachInstanceVolumesInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Volume id, a body parameter
     ///
     /// 云盘id, body中的参数 (`volumeUuids`, required)
-    #[serde(rename = "volumeUuids", skip_serializing_if = "Option::is_none")]
     pub volume_uuids: Option<Vec<String>>,
 }
+impl cds_core::ser::Entries for DetachInstanceVolumesInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "volumeUuids", &self.volume_uuids)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DetachInstanceVolumesInput);
 impl DetachInstanceVolumesInput {
     /// A builder of this type.
     pub fn builder() -> DetachInstanceVolumesInputBuilder {
@@ -8402,28 +8621,31 @@ impl crate::Client {
     }
 }
 /// Input of [`ResetVolumeDeleteFlag`](crate::Client::reset_volume_delete_flag).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ResetVolumeDeleteFlagInput {
     /// Instance id, a URL parameter
     ///
     /// 虚拟机id, 位于URL中的参数 (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Volume id, in the request body
     ///
     /// 云盘id, 位于请求体中 (`volumeId`, required)
-    #[serde(rename = "volumeId", skip_serializing_if = "Option::is_none")]
     pub volume_id: Option<i64>,
     /// Whether it is released with the instance, in the request body
     ///
     /// 是否随实例释放, 位于请求体中 (`deleteOnTermination`)
-    #[serde(
-        rename = "deleteOnTermination",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delete_on_termination: Option<bool>,
 }
+impl cds_core::ser::Entries for ResetVolumeDeleteFlagInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "volumeId", &self.volume_id)?;
+        cds_core::ser::entry(map, "deleteOnTermination", &self.delete_on_termination)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ResetVolumeDeleteFlagInput);
 impl ResetVolumeDeleteFlagInput {
     /// A builder of this type.
     pub fn builder() -> ResetVolumeDeleteFlagInputBuilder {
@@ -8573,20 +8795,26 @@ impl crate::Client {
     }
 }
 /// Input of [`UpdateInstanceLabels`](crate::Client::update_instance_labels).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct UpdateInstanceLabelsInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Array of labels (at most five)
     ///
     /// 标签信息数组（最多五个标签） (`labels`, required)
-    #[serde(rename = "labels", skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<UpdateInstanceLabelsLabelsItem>>,
 }
+impl cds_core::ser::Entries for UpdateInstanceLabelsInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "labels", &self.labels)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(UpdateInstanceLabelsInput);
 impl UpdateInstanceLabelsInput {
     /// A builder of this type.
     pub fn builder() -> UpdateInstanceLabelsInputBuilder {
@@ -8736,20 +8964,26 @@ impl crate::Client {
     }
 }
 /// Input of [`AttachInstanceIso`](crate::Client::attach_instance_iso).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct AttachInstanceIsoInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// ISO attach parameters, in the request body
     ///
     /// 挂载ISO参数，位于请求体中 (`attachRequests`, required)
-    #[serde(rename = "attachRequests", skip_serializing_if = "Option::is_none")]
     pub attach_requests: Option<Vec<IsoImageRef>>,
 }
+impl cds_core::ser::Entries for AttachInstanceIsoInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "attachRequests", &self.attach_requests)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(AttachInstanceIsoInput);
 impl AttachInstanceIsoInput {
     /// A builder of this type.
     pub fn builder() -> AttachInstanceIsoInputBuilder {
@@ -8893,20 +9127,26 @@ impl crate::Client {
     }
 }
 /// Input of [`DetachInstanceIso`](crate::Client::detach_instance_iso).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DetachInstanceIsoInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Volume id, in the request body
     ///
     /// 云盘id，位于请求体中 (`imageId`)
-    #[serde(rename = "imageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<Vec<IsoImageRef>>,
 }
+impl cds_core::ser::Entries for DetachInstanceIsoInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "imageId", &self.image_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DetachInstanceIsoInput);
 impl DetachInstanceIsoInput {
     /// A builder of this type.
     pub fn builder() -> DetachInstanceIsoInputBuilder {
@@ -9041,15 +9281,21 @@ impl crate::Client {
     }
 }
 /// Input of [`ListInstanceAttachedIsos`](crate::Client::list_instance_attached_isos).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListInstanceAttachedIsosInput {
     /// Instance id, a URL parameter
     ///
     /// 虚拟机id, 位于URL中的参数 (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
+impl cds_core::ser::Entries for ListInstanceAttachedIsosInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ListInstanceAttachedIsosInput);
 impl ListInstanceAttachedIsosInput {
     /// A builder of this type.
     pub fn builder() -> ListInstanceAttachedIsosInputBuilder {
@@ -9172,25 +9418,31 @@ impl crate::Client {
     }
 }
 /// Input of [`SetInstanceBootOrder`](crate::Client::set_instance_boot_order).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct SetInstanceBootOrderInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Boot mode: 0 boots from disk, 1 boots from CD-ROM
     ///
     /// 启动模式: 0表示硬盘启动, 1表示光盘启动 (`bootMode`, required)
-    #[serde(rename = "bootMode", skip_serializing_if = "Option::is_none")]
     pub boot_mode: Option<i64>,
     /// ISO imageId; required when bootMode is 1 (boot from CD-ROM)
     ///
     /// ISO imageId, 当bootMode为1(光盘启动)时必须提供 (`bootId`, required)
-    #[serde(rename = "bootId", skip_serializing_if = "Option::is_none")]
     pub boot_id: Option<String>,
 }
+impl cds_core::ser::Entries for SetInstanceBootOrderInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "bootMode", &self.boot_mode)?;
+        cds_core::ser::entry(map, "bootId", &self.boot_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(SetInstanceBootOrderInput);
 impl SetInstanceBootOrderInput {
     /// A builder of this type.
     pub fn builder() -> SetInstanceBootOrderInputBuilder {
@@ -9343,45 +9595,51 @@ impl crate::Client {
     }
 }
 /// Input of [`ResizeInstance`](crate::Client::resize_instance).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ResizeInstanceInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Number of CPU cores
     ///
     /// CPU核数 (`cpus`, required)
-    #[serde(rename = "cpus", skip_serializing_if = "Option::is_none")]
     pub cpus: Option<i64>,
     /// Memory object
     ///
     /// 内存对象 (`memory`, required)
-    #[serde(rename = "memory", skip_serializing_if = "Option::is_none")]
     pub memory: Option<MemorySpec>,
     /// Number of vGPUs
     ///
     /// vgpu数量 (`vgpus`)
-    #[serde(rename = "vgpus", skip_serializing_if = "Option::is_none")]
     pub vgpus: Option<i64>,
     /// Passthrough GPUs
     ///
     /// 直通gpu (`hostGpus`)
-    #[serde(rename = "hostGpus", skip_serializing_if = "Option::is_none")]
     pub host_gpus: Option<ResizeInstanceHostGpus>,
     /// Flavor ID
     ///
     /// 规格ID (`flavorId`, required)
-    #[serde(rename = "flavorId", skip_serializing_if = "Option::is_none")]
     pub flavor_id: Option<String>,
     /// Resource pool ID
     ///
     /// 资源池ID (`rpId`)
-    #[serde(rename = "rpId", skip_serializing_if = "Option::is_none")]
     pub rp_id: Option<String>,
 }
+impl cds_core::ser::Entries for ResizeInstanceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "cpus", &self.cpus)?;
+        cds_core::ser::entry(map, "memory", &self.memory)?;
+        cds_core::ser::entry(map, "vgpus", &self.vgpus)?;
+        cds_core::ser::entry(map, "hostGpus", &self.host_gpus)?;
+        cds_core::ser::entry(map, "flavorId", &self.flavor_id)?;
+        cds_core::ser::entry(map, "rpId", &self.rp_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ResizeInstanceInput);
 impl ResizeInstanceInput {
     /// A builder of this type.
     pub fn builder() -> ResizeInstanceInputBuilder {
@@ -9585,28 +9843,24 @@ impl crate::Client {
     }
 }
 /// Input of [`ChangeInstanceOs`](crate::Client::change_instance_os).
-#[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChangeInstanceOsInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Password of the new system
     ///
     /// 新系统的密码 (`password`)
-    #[serde(rename = "password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// User of the new system
     ///
     /// 新系统的用户 (`user`)
-    #[serde(rename = "user", skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// Image ID of the new system
     ///
     /// 新系统的镜像ID (`imageId`)
-    #[serde(rename = "imageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
 }
 impl std::fmt::Debug for ChangeInstanceOsInput {
@@ -9619,6 +9873,16 @@ impl std::fmt::Debug for ChangeInstanceOsInput {
             .finish()
     }
 }
+impl cds_core::ser::Entries for ChangeInstanceOsInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "password", &self.password)?;
+        cds_core::ser::entry(map, "user", &self.user)?;
+        cds_core::ser::entry(map, "imageId", &self.image_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ChangeInstanceOsInput);
 impl ChangeInstanceOsInput {
     /// A builder of this type.
     pub fn builder() -> ChangeInstanceOsInputBuilder {
@@ -9777,20 +10041,26 @@ impl crate::Client {
     }
 }
 /// Input of [`ResetInstanceHostname`](crate::Client::reset_instance_hostname).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ResetInstanceHostnameInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// New hostname
     ///
     /// 新的hostname (`hostname`, required)
-    #[serde(rename = "hostname", skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
 }
+impl cds_core::ser::Entries for ResetInstanceHostnameInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "hostname", &self.hostname)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ResetInstanceHostnameInput);
 impl ResetInstanceHostnameInput {
     /// A builder of this type.
     pub fn builder() -> ResetInstanceHostnameInputBuilder {
@@ -9928,20 +10198,26 @@ impl crate::Client {
     }
 }
 /// Input of [`ResetInstanceName`](crate::Client::reset_instance_name).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ResetInstanceNameInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// New instance name
     ///
     /// 新的虚拟机名称 (`displayname`, required)
-    #[serde(rename = "displayname", skip_serializing_if = "Option::is_none")]
     pub displayname: Option<String>,
 }
+impl cds_core::ser::Entries for ResetInstanceNameInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "displayname", &self.displayname)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ResetInstanceNameInput);
 impl ResetInstanceNameInput {
     /// A builder of this type.
     pub fn builder() -> ResetInstanceNameInputBuilder {
@@ -10079,20 +10355,26 @@ impl crate::Client {
     }
 }
 /// Input of [`UpdateInstanceDescription`](crate::Client::update_instance_description).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct UpdateInstanceDescriptionInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Description of the instance
     ///
     /// 虚拟机的描述信息 (`description`, required)
-    #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
+impl cds_core::ser::Entries for UpdateInstanceDescriptionInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "description", &self.description)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(UpdateInstanceDescriptionInput);
 impl UpdateInstanceDescriptionInput {
     /// A builder of this type.
     pub fn builder() -> UpdateInstanceDescriptionInputBuilder {
@@ -10230,15 +10512,21 @@ impl crate::Client {
     }
 }
 /// Input of [`ListInstanceSchedulableNodes`](crate::Client::list_instance_schedulable_nodes).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListInstanceSchedulableNodesInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
+impl cds_core::ser::Entries for ListInstanceSchedulableNodesInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ListInstanceSchedulableNodesInput);
 impl ListInstanceSchedulableNodesInput {
     /// A builder of this type.
     pub fn builder() -> ListInstanceSchedulableNodesInputBuilder {
@@ -10361,20 +10649,26 @@ impl crate::Client {
     }
 }
 /// Input of [`LiveMigrateInstance`](crate::Client::live_migrate_instance).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct LiveMigrateInstanceInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Target node, a body parameter
     ///
     /// 目标节点，位于请求体中的参数 (`nodeName`, required)
-    #[serde(rename = "nodeName", skip_serializing_if = "Option::is_none")]
     pub node_name: Option<String>,
 }
+impl cds_core::ser::Entries for LiveMigrateInstanceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "nodeName", &self.node_name)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(LiveMigrateInstanceInput);
 impl LiveMigrateInstanceInput {
     /// A builder of this type.
     pub fn builder() -> LiveMigrateInstanceInputBuilder {
@@ -10512,20 +10806,26 @@ impl crate::Client {
     }
 }
 /// Input of [`BatchListSchedulableNodes`](crate::Client::batch_list_schedulable_nodes).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct BatchListSchedulableNodesInput {
     /// Whether the migration is cold or live: "cold" or "live"; default "cold"
     ///
     /// 标注是冷迁还是热迁，取值 "cold" 或 "live"；默认 "cold" (`type`)
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Array of instance ID strings
     ///
     /// 虚拟机ID的字符串类型数组 (`ecsIds`, required)
-    #[serde(rename = "ecsIds", skip_serializing_if = "Option::is_none")]
     pub ecs_ids: Option<Vec<String>>,
 }
+impl cds_core::ser::Entries for BatchListSchedulableNodesInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "type", &self.r#type)?;
+        cds_core::ser::entry(map, "ecsIds", &self.ecs_ids)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(BatchListSchedulableNodesInput);
 impl BatchListSchedulableNodesInput {
     /// A builder of this type.
     pub fn builder() -> BatchListSchedulableNodesInputBuilder {
@@ -10660,20 +10960,26 @@ impl crate::Client {
     }
 }
 /// Input of [`ColdMigrateInstance`](crate::Client::cold_migrate_instance).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ColdMigrateInstanceInput {
     /// Instance id
     ///
     /// 虚机id (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Name of the migration target node
     ///
     /// 迁移目标节点名称 (`nodeName`, required)
-    #[serde(rename = "nodeName", skip_serializing_if = "Option::is_none")]
     pub node_name: Option<String>,
 }
+impl cds_core::ser::Entries for ColdMigrateInstanceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "nodeName", &self.node_name)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ColdMigrateInstanceInput);
 impl ColdMigrateInstanceInput {
     /// A builder of this type.
     pub fn builder() -> ColdMigrateInstanceInputBuilder {
@@ -10811,15 +11117,21 @@ impl crate::Client {
     }
 }
 /// Input of [`BatchColdMigrateInstances`](crate::Client::batch_cold_migrate_instances).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct BatchColdMigrateInstancesInput {
     /// Migration parameters
     ///
     /// 迁移入参结构 (`migrations`, required)
-    #[serde(rename = "migrations", skip_serializing_if = "Option::is_none")]
     pub migrations: Option<Vec<BatchColdMigrateInstancesMigrationsItem>>,
 }
+impl cds_core::ser::Entries for BatchColdMigrateInstancesInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "migrations", &self.migrations)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(BatchColdMigrateInstancesInput);
 impl BatchColdMigrateInstancesInput {
     /// A builder of this type.
     pub fn builder() -> BatchColdMigrateInstancesInputBuilder {
@@ -10954,20 +11266,26 @@ impl crate::Client {
     }
 }
 /// Input of [`RunVmtoolsCommand`](crate::Client::run_vmtools_command).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct RunVmtoolsCommandInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Command to run, a body parameter
     ///
     /// 要执行的命令，位于请求体中的参数 (`qgaCommand`, required)
-    #[serde(rename = "qgaCommand", skip_serializing_if = "Option::is_none")]
     pub qga_command: Option<RunVmtoolsCommandQgaCommand>,
 }
+impl cds_core::ser::Entries for RunVmtoolsCommandInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "qgaCommand", &self.qga_command)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(RunVmtoolsCommandInput);
 impl RunVmtoolsCommandInput {
     /// A builder of this type.
     pub fn builder() -> RunVmtoolsCommandInputBuilder {
@@ -11105,26 +11423,29 @@ impl crate::Client {
     }
 }
 /// Input of [`ModifyInstanceEipConfig`](crate::Client::modify_instance_eip_config).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ModifyInstanceEipConfigInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// EIP ID (`eipId`, required)
-    #[serde(rename = "eipId", skip_serializing_if = "Option::is_none")]
     pub eip_id: Option<String>,
     /// Whether it is released with the instance
     ///
     /// 是否随实例释放 (`deleteOnTermination`, required)
-    #[serde(
-        rename = "deleteOnTermination",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delete_on_termination: Option<bool>,
 }
+impl cds_core::ser::Entries for ModifyInstanceEipConfigInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "eipId", &self.eip_id)?;
+        cds_core::ser::entry(map, "deleteOnTermination", &self.delete_on_termination)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ModifyInstanceEipConfigInput);
 impl ModifyInstanceEipConfigInput {
     /// A builder of this type.
     pub fn builder() -> ModifyInstanceEipConfigInputBuilder {
@@ -11275,70 +11596,76 @@ impl crate::Client {
     }
 }
 /// Input of [`QueryPrice`](crate::Client::query_price).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryPriceInput {
     /// Tenant ID
     ///
     /// 租户ID (`tenantId`, required)
-    #[serde(rename = "tenantId", skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Department ID
     ///
     /// 部门ID (`departmentId`, required)
-    #[serde(rename = "departmentId", skip_serializing_if = "Option::is_none")]
     pub department_id: Option<String>,
     /// Region
     ///
     /// 地域 (`region`, required)
-    #[serde(rename = "region", skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Availability zone
     ///
     /// 可用区 (`az`, required)
-    #[serde(rename = "az", skip_serializing_if = "Option::is_none")]
     pub az: Option<String>,
     /// Pricing business type: Create (new purchase); Renew (renewal)
     ///
     /// 询价业务类型： Create（新购）； Renew（续费） (`action`, required)
-    #[serde(rename = "action", skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// ECS ID to renew
     ///
     /// 续费指定的ECS ID (`ecsId`)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Billing mode: ByCycle (subscription), OnDemand (pay as you go)
     ///
     /// 计费模式：ByCycle（包周期）， OnDemand（按需） (`billingMode`, required)
-    #[serde(rename = "billingMode", skip_serializing_if = "Option::is_none")]
     pub billing_mode: Option<String>,
     /// Cycle type: day (calendar day), hour (hourly), month (monthly), year (yearly)
     ///
     /// 周期类型：day（按自然天为周期类型）， hour（按小时为周期类型）， month（按月计费）， year（按年计费) (`cycleType`)
-    #[serde(rename = "cycleType", skip_serializing_if = "Option::is_none")]
     pub cycle_type: Option<String>,
     /// Number of billing cycles
     ///
     /// 周期值 (`cycleCount`)
-    #[serde(rename = "cycleCount", skip_serializing_if = "Option::is_none")]
     pub cycle_count: Option<i64>,
     /// Quantity to buy
     ///
     /// 购买数量 (`amount`)
-    #[serde(rename = "amount", skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// List of flavors
     ///
     /// 规格列表 (`flavors`)
-    #[serde(rename = "flavors", skip_serializing_if = "Option::is_none")]
     pub flavors: Option<Vec<QueryPriceFlavorsItem>>,
     /// List of volumes
     ///
     /// 云盘列表 (`volumes`)
-    #[serde(rename = "volumes", skip_serializing_if = "Option::is_none")]
     pub volumes: Option<Vec<serde_json::Value>>,
 }
+impl cds_core::ser::Entries for QueryPriceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "tenantId", &self.tenant_id)?;
+        cds_core::ser::entry(map, "departmentId", &self.department_id)?;
+        cds_core::ser::entry(map, "region", &self.region)?;
+        cds_core::ser::entry(map, "az", &self.az)?;
+        cds_core::ser::entry(map, "action", &self.action)?;
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "billingMode", &self.billing_mode)?;
+        cds_core::ser::entry(map, "cycleType", &self.cycle_type)?;
+        cds_core::ser::entry(map, "cycleCount", &self.cycle_count)?;
+        cds_core::ser::entry(map, "amount", &self.amount)?;
+        cds_core::ser::entry(map, "flavors", &self.flavors)?;
+        cds_core::ser::entry(map, "volumes", &self.volumes)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(QueryPriceInput);
 impl QueryPriceInput {
     /// A builder of this type.
     pub fn builder() -> QueryPriceInputBuilder {
@@ -11624,45 +11951,51 @@ impl crate::Client {
     }
 }
 /// Input of [`QueryChangePrice`](crate::Client::query_change_price).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryChangePriceInput {
     /// Tenant ID
     ///
     /// 租户ID (`tenantId`, required)
-    #[serde(rename = "tenantId", skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Department ID
     ///
     /// 部门ID (`departmentId`, required)
-    #[serde(rename = "departmentId", skip_serializing_if = "Option::is_none")]
     pub department_id: Option<String>,
     /// Region
     ///
     /// 地域 (`region`, required)
-    #[serde(rename = "region", skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Availability zone
     ///
     /// 可用区 (`az`, required)
-    #[serde(rename = "az", skip_serializing_if = "Option::is_none")]
     pub az: Option<String>,
     /// ECS ID to renew
     ///
     /// 续费指定的ECS ID (`ecsId`)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Billing mode: ByCycle (subscription), OnDemand (pay as you go)
     ///
     /// 计费模式: ByCycle (包周期), OnDemand (按需) (`billingMode`, required)
-    #[serde(rename = "billingMode", skip_serializing_if = "Option::is_none")]
     pub billing_mode: Option<String>,
     /// List of flavors
     ///
     /// 规格列表 (`flavors`)
-    #[serde(rename = "flavors", skip_serializing_if = "Option::is_none")]
     pub flavors: Option<Vec<QueryChangePriceFlavorsItem>>,
 }
+impl cds_core::ser::Entries for QueryChangePriceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "tenantId", &self.tenant_id)?;
+        cds_core::ser::entry(map, "departmentId", &self.department_id)?;
+        cds_core::ser::entry(map, "region", &self.region)?;
+        cds_core::ser::entry(map, "az", &self.az)?;
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "billingMode", &self.billing_mode)?;
+        cds_core::ser::entry(map, "flavors", &self.flavors)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(QueryChangePriceInput);
 impl QueryChangePriceInput {
     /// A builder of this type.
     pub fn builder() -> QueryChangePriceInputBuilder {
@@ -11881,25 +12214,31 @@ impl crate::Client {
     }
 }
 /// Input of [`QueryRefundPrice`](crate::Client::query_refund_price).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryRefundPriceInput {
     /// Tenant ID
     ///
     /// 租户ID (`tenantId`, required)
-    #[serde(rename = "tenantId", skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Department ID
     ///
     /// 部门ID (`departmentId`, required)
-    #[serde(rename = "departmentId", skip_serializing_if = "Option::is_none")]
     pub department_id: Option<String>,
     /// Instances to unsubscribe
     ///
     /// 退订实例列表 (`specList`, required)
-    #[serde(rename = "specList", skip_serializing_if = "Option::is_none")]
     pub spec_list: Option<Vec<QueryRefundPriceSpecListItem>>,
 }
+impl cds_core::ser::Entries for QueryRefundPriceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "tenantId", &self.tenant_id)?;
+        cds_core::ser::entry(map, "departmentId", &self.department_id)?;
+        cds_core::ser::entry(map, "specList", &self.spec_list)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(QueryRefundPriceInput);
 impl QueryRefundPriceInput {
     /// A builder of this type.
     pub fn builder() -> QueryRefundPriceInputBuilder {
@@ -12064,113 +12403,92 @@ impl crate::Client {
     }
 }
 /// Input of [`CloneInstance`](crate::Client::clone_instance).
-#[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CloneInstanceInput {
     /// ECS instance ID
     ///
     /// ECS实例ID (`ecsid`, required)
-    #[serde(rename = "ecsid", skip_serializing_if = "Option::is_none")]
     pub ecsid: Option<String>,
     /// Department ID
     ///
     /// 部门ID (`departmentId`, required)
-    #[serde(rename = "departmentId", skip_serializing_if = "Option::is_none")]
     pub department_id: Option<String>,
     /// Resource group ID
     ///
     /// 资源组ID (`resourceGroupId`)
-    #[serde(rename = "resourceGroupId", skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
     /// Availability zone
     ///
     /// 可用区 (`az`, required)
-    #[serde(rename = "az", skip_serializing_if = "Option::is_none")]
     pub az: Option<String>,
     /// Region
     ///
     /// 区域 (`region`, required)
-    #[serde(rename = "region", skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Password
     ///
     /// 密码 (`password`)
-    #[serde(rename = "password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Display name in the list
     ///
     /// 列表显示名称 (`displayName`, required)
-    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Description
     ///
     /// 描述 (`description`)
-    #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Tenant id
     ///
     /// 租户id (`tenantId`)
-    #[serde(rename = "tenantId", skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Number of CPU cores
     ///
     /// cpu核数 (`cpus`, required)
-    #[serde(rename = "cpus", skip_serializing_if = "Option::is_none")]
     pub cpus: Option<i64>,
     /// Memory object
     ///
     /// 内存对象 (`memory`, required)
-    #[serde(rename = "memory", skip_serializing_if = "Option::is_none")]
     pub memory: Option<CloneInstanceMemory>,
     /// CPU architecture ("x86", "arm")
     ///
     /// cpu架构 ("x86", "arm") (`archType`, required)
-    #[serde(rename = "archType", skip_serializing_if = "Option::is_none")]
     pub arch_type: Option<String>,
     /// Array of networks
     ///
     /// 网络数组 (`networks`, required)
-    #[serde(rename = "networks", skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<CloneInstanceNetworksItem>>,
     /// User data (#cloud-config), base64
     ///
     /// 用户自定义数据（#cloud-config）：base64 (`userData`)
-    #[serde(rename = "userData", skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
     /// Security groups
     ///
     /// 安全组 (`secGroupList`, required)
-    #[serde(rename = "secGroupList", skip_serializing_if = "Option::is_none")]
     pub sec_group_list: Option<Vec<String>>,
     /// Whether this is a clone
     ///
     /// 是否克隆 (`isClone`, required)
-    #[serde(rename = "isClone", skip_serializing_if = "Option::is_none")]
     pub is_clone: Option<bool>,
     /// Source instance id
     ///
     /// 源EcsId (`sourceEcsId`, required)
-    #[serde(rename = "sourceEcsId", skip_serializing_if = "Option::is_none")]
     pub source_ecs_id: Option<String>,
     /// Flavor id
     ///
     /// 规格id (`flavorId`, required)
-    #[serde(rename = "flavorId", skip_serializing_if = "Option::is_none")]
     pub flavor_id: Option<String>,
     /// Billing mode
     ///
     /// 计费模式 (`billingMode`)
-    #[serde(rename = "billingMode", skip_serializing_if = "Option::is_none")]
     pub billing_mode: Option<String>,
     /// Image object
     ///
     /// 镜像对象 (`image`)
-    #[serde(rename = "image", skip_serializing_if = "Option::is_none")]
     pub image: Option<ImageSource>,
     /// Image source
     ///
     /// 镜像来源 (`imageSource`)
-    #[serde(rename = "imageSource", skip_serializing_if = "Option::is_none")]
     pub image_source: Option<String>,
 }
 impl std::fmt::Debug for CloneInstanceInput {
@@ -12200,6 +12518,33 @@ impl std::fmt::Debug for CloneInstanceInput {
             .finish()
     }
 }
+impl cds_core::ser::Entries for CloneInstanceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsid", &self.ecsid)?;
+        cds_core::ser::entry(map, "departmentId", &self.department_id)?;
+        cds_core::ser::entry(map, "resourceGroupId", &self.resource_group_id)?;
+        cds_core::ser::entry(map, "az", &self.az)?;
+        cds_core::ser::entry(map, "region", &self.region)?;
+        cds_core::ser::entry(map, "password", &self.password)?;
+        cds_core::ser::entry(map, "displayName", &self.display_name)?;
+        cds_core::ser::entry(map, "description", &self.description)?;
+        cds_core::ser::entry(map, "tenantId", &self.tenant_id)?;
+        cds_core::ser::entry(map, "cpus", &self.cpus)?;
+        cds_core::ser::entry(map, "memory", &self.memory)?;
+        cds_core::ser::entry(map, "archType", &self.arch_type)?;
+        cds_core::ser::entry(map, "networks", &self.networks)?;
+        cds_core::ser::entry(map, "userData", &self.user_data)?;
+        cds_core::ser::entry(map, "secGroupList", &self.sec_group_list)?;
+        cds_core::ser::entry(map, "isClone", &self.is_clone)?;
+        cds_core::ser::entry(map, "sourceEcsId", &self.source_ecs_id)?;
+        cds_core::ser::entry(map, "flavorId", &self.flavor_id)?;
+        cds_core::ser::entry(map, "billingMode", &self.billing_mode)?;
+        cds_core::ser::entry(map, "image", &self.image)?;
+        cds_core::ser::entry(map, "imageSource", &self.image_source)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CloneInstanceInput);
 impl CloneInstanceInput {
     /// A builder of this type.
     pub fn builder() -> CloneInstanceInputBuilder {
@@ -12613,20 +12958,26 @@ impl crate::Client {
     }
 }
 /// Input of [`CheckInstanceClone`](crate::Client::check_instance_clone).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CheckInstanceCloneInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsid`, required)
-    #[serde(rename = "ecsid", skip_serializing_if = "Option::is_none")]
     pub ecsid: Option<String>,
     /// Tenant id
     ///
     /// 租户id (`tenantId`, required)
-    #[serde(rename = "tenantId", skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
 }
+impl cds_core::ser::Entries for CheckInstanceCloneInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsid", &self.ecsid)?;
+        cds_core::ser::entry(map, "tenantId", &self.tenant_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CheckInstanceCloneInput);
 impl CheckInstanceCloneInput {
     /// A builder of this type.
     pub fn builder() -> CheckInstanceCloneInputBuilder {
@@ -12764,15 +13115,21 @@ impl crate::Client {
     }
 }
 /// Input of [`HibernateInstance`](crate::Client::hibernate_instance).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct HibernateInstanceInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
+impl cds_core::ser::Entries for HibernateInstanceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(HibernateInstanceInput);
 impl HibernateInstanceInput {
     /// A builder of this type.
     pub fn builder() -> HibernateInstanceInputBuilder {

@@ -513,30 +513,36 @@ impl cds_core::ser::Entries for ListSshKeysSSHKeysItem {
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(ListSshKeysSSHKeysItem);
 /// Input of [`ListSshKeys`](crate::Client::list_ssh_keys).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListSshKeysInput {
     /// Page number.
     ///
     /// 页码。 (`pageIndex`, required)
-    #[serde(rename = "pageIndex", skip_serializing_if = "Option::is_none")]
     pub page_index: Option<i64>,
     /// Page size (the table says page count).
     ///
     /// 页数。 (`pageSize`, required)
-    #[serde(rename = "pageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// Key pair name.
     ///
     /// 密钥对名称。 (`name`)
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Key pair fingerprint.
     ///
     /// 密钥对指纹。 (`fingerprint`)
-    #[serde(rename = "fingerprint", skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<String>,
 }
+impl cds_core::ser::Entries for ListSshKeysInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "pageIndex", &self.page_index)?;
+        cds_core::ser::entry(map, "pageSize", &self.page_size)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "fingerprint", &self.fingerprint)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ListSshKeysInput);
 impl ListSshKeysInput {
     /// A builder of this type.
     pub fn builder() -> ListSshKeysInputBuilder {
@@ -709,30 +715,36 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateSshKey`](crate::Client::create_ssh_key).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateSshKeyInput {
     /// Key pair name
     ///
     /// 密钥名 (`name`, required)
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Department id
     ///
     /// 部门id (`departmentId`, required)
-    #[serde(rename = "departmentId", skip_serializing_if = "Option::is_none")]
     pub department_id: Option<String>,
     /// Tenant id
     ///
     /// 租户id (`tenantId`)
-    #[serde(rename = "tenantId", skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Resource group id
     ///
     /// 资源组id (`resourceGroupId`)
-    #[serde(rename = "resourceGroupId", skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
 }
+impl cds_core::ser::Entries for CreateSshKeyInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "departmentId", &self.department_id)?;
+        cds_core::ser::entry(map, "tenantId", &self.tenant_id)?;
+        cds_core::ser::entry(map, "resourceGroupId", &self.resource_group_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateSshKeyInput);
 impl CreateSshKeyInput {
     /// A builder of this type.
     pub fn builder() -> CreateSshKeyInputBuilder {
@@ -886,35 +898,41 @@ impl crate::Client {
     }
 }
 /// Input of [`ImportSshKey`](crate::Client::import_ssh_key).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ImportSshKeyInput {
     /// Key pair name
     ///
     /// 密钥名 (`name`, required)
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Department id
     ///
     /// 部门id (`departmentId`, required)
-    #[serde(rename = "departmentId", skip_serializing_if = "Option::is_none")]
     pub department_id: Option<String>,
     /// Public key
     ///
     /// 公钥 (`idRSAPub`, required)
-    #[serde(rename = "idRSAPub", skip_serializing_if = "Option::is_none")]
     pub id_rsa_pub: Option<String>,
     /// Resource group id
     ///
     /// 资源组id (`resourceGroupId`)
-    #[serde(rename = "resourceGroupId", skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
     /// Tenant id
     ///
     /// 租户id (`tenantId`)
-    #[serde(rename = "tenantId", skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
 }
+impl cds_core::ser::Entries for ImportSshKeyInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "departmentId", &self.department_id)?;
+        cds_core::ser::entry(map, "idRSAPub", &self.id_rsa_pub)?;
+        cds_core::ser::entry(map, "resourceGroupId", &self.resource_group_id)?;
+        cds_core::ser::entry(map, "tenantId", &self.tenant_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ImportSshKeyInput);
 impl ImportSshKeyInput {
     /// A builder of this type.
     pub fn builder() -> ImportSshKeyInputBuilder {
@@ -1091,15 +1109,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteSshKeys`](crate::Client::delete_ssh_keys).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteSshKeysInput {
     /// Array of key pair ids
     ///
     /// 密钥对id数组 (`keyPairIds`, required)
-    #[serde(rename = "keyPairIds", skip_serializing_if = "Option::is_none")]
     pub key_pair_ids: Option<Vec<String>>,
 }
+impl cds_core::ser::Entries for DeleteSshKeysInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "keyPairIds", &self.key_pair_ids)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DeleteSshKeysInput);
 impl DeleteSshKeysInput {
     /// A builder of this type.
     pub fn builder() -> DeleteSshKeysInputBuilder {
@@ -1222,23 +1246,20 @@ impl crate::Client {
     }
 }
 /// Input of [`BindSshKey`](crate::Client::bind_ssh_key).
-#[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BindSshKeyInput {
     /// Key pair id
     ///
     /// 密钥id (`keyPairId`, required)
-    #[serde(rename = "keyPairId", skip_serializing_if = "Option::is_none")]
     pub key_pair_id: Option<String>,
     /// One of yes, no
     ///
     /// oneof=yes no (`passwordAuth`, required)
-    #[serde(rename = "passwordAuth", skip_serializing_if = "Option::is_none")]
     pub password_auth: Option<String>,
     /// Instance id
     ///
     /// 虚拟机id (`ecsIds`, required)
-    #[serde(rename = "ecsIds", skip_serializing_if = "Option::is_none")]
     pub ecs_ids: Option<Vec<String>>,
 }
 impl std::fmt::Debug for BindSshKeyInput {
@@ -1253,6 +1274,15 @@ impl std::fmt::Debug for BindSshKeyInput {
             .finish()
     }
 }
+impl cds_core::ser::Entries for BindSshKeyInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "keyPairId", &self.key_pair_id)?;
+        cds_core::ser::entry(map, "passwordAuth", &self.password_auth)?;
+        cds_core::ser::entry(map, "ecsIds", &self.ecs_ids)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(BindSshKeyInput);
 impl BindSshKeyInput {
     /// A builder of this type.
     pub fn builder() -> BindSshKeyInputBuilder {
@@ -1403,23 +1433,20 @@ impl crate::Client {
     }
 }
 /// Input of [`UnbindSshKey`](crate::Client::unbind_ssh_key).
-#[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UnbindSshKeyInput {
     /// Key pair id
     ///
     /// 密钥id (`keyPairId`, required)
-    #[serde(rename = "keyPairId", skip_serializing_if = "Option::is_none")]
     pub key_pair_id: Option<String>,
     /// Instance id
     ///
     /// 虚机id (`ecsIds`, required)
-    #[serde(rename = "ecsIds", skip_serializing_if = "Option::is_none")]
     pub ecs_ids: Option<Vec<String>>,
     /// One of yes, no
     ///
     /// oneof=yes no (`passwordAuth`)
-    #[serde(rename = "passwordAuth", skip_serializing_if = "Option::is_none")]
     pub password_auth: Option<String>,
 }
 impl std::fmt::Debug for UnbindSshKeyInput {
@@ -1434,6 +1461,15 @@ impl std::fmt::Debug for UnbindSshKeyInput {
             .finish()
     }
 }
+impl cds_core::ser::Entries for UnbindSshKeyInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "keyPairId", &self.key_pair_id)?;
+        cds_core::ser::entry(map, "ecsIds", &self.ecs_ids)?;
+        cds_core::ser::entry(map, "passwordAuth", &self.password_auth)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(UnbindSshKeyInput);
 impl UnbindSshKeyInput {
     /// A builder of this type.
     pub fn builder() -> UnbindSshKeyInputBuilder {
@@ -1583,20 +1619,26 @@ impl crate::Client {
     }
 }
 /// Input of [`ListSshKeyInstances`](crate::Client::list_ssh_key_instances).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListSshKeyInstancesInput {
     /// Path parameter (bound/unbound)
     ///
     /// 路径参数 (bound/unbound) (`bound`, required)
-    #[serde(rename = "bound", skip_serializing_if = "Option::is_none")]
     pub bound: Option<String>,
     /// Key pair ID
     ///
     /// 密钥对ID (`keyPairId`, required)
-    #[serde(rename = "keyPairId", skip_serializing_if = "Option::is_none")]
     pub key_pair_id: Option<String>,
 }
+impl cds_core::ser::Entries for ListSshKeyInstancesInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "bound", &self.bound)?;
+        cds_core::ser::entry(map, "keyPairId", &self.key_pair_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ListSshKeyInstancesInput);
 impl ListSshKeyInstancesInput {
     /// A builder of this type.
     pub fn builder() -> ListSshKeyInstancesInputBuilder {
@@ -1734,20 +1776,26 @@ impl crate::Client {
     }
 }
 /// Input of [`ListInstanceSshKeys`](crate::Client::list_instance_ssh_keys).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListInstanceSshKeysInput {
     /// Path parameter (bound/unbound)
     ///
     /// 路径参数 (bound/unbound) (`bound`, required)
-    #[serde(rename = "bound", skip_serializing_if = "Option::is_none")]
     pub bound: Option<String>,
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
+impl cds_core::ser::Entries for ListInstanceSshKeysInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "bound", &self.bound)?;
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ListInstanceSshKeysInput);
 impl ListInstanceSshKeysInput {
     /// A builder of this type.
     pub fn builder() -> ListInstanceSshKeysInputBuilder {
@@ -1885,25 +1933,31 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateTemplate`](crate::Client::create_template).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateTemplateInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Template name
     ///
     /// 模板名称 (`templateName`, required)
-    #[serde(rename = "templateName", skip_serializing_if = "Option::is_none")]
     pub template_name: Option<String>,
     /// Template description
     ///
     /// 模板描述 (`templateDesc`)
-    #[serde(rename = "templateDesc", skip_serializing_if = "Option::is_none")]
     pub template_desc: Option<String>,
 }
+impl cds_core::ser::Entries for CreateTemplateInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "templateName", &self.template_name)?;
+        cds_core::ser::entry(map, "templateDesc", &self.template_desc)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateTemplateInput);
 impl CreateTemplateInput {
     /// A builder of this type.
     pub fn builder() -> CreateTemplateInputBuilder {
@@ -2053,76 +2107,60 @@ impl crate::Client {
     }
 }
 /// Input of [`SetInstanceSecurityOptions`](crate::Client::set_instance_security_options).
-#[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetInstanceSecurityOptionsInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsid`, required)
-    #[serde(rename = "ecsid", skip_serializing_if = "Option::is_none")]
     pub ecsid: Option<String>,
     /// List of IP addresses
     ///
     /// IP地址列表 (`nameAndIPList`)
-    #[serde(rename = "nameAndIPList", skip_serializing_if = "Option::is_none")]
     pub name_and_ip_list: Option<Vec<String>>,
     /// SSH login timeout
     ///
     /// SSH登录超时时间 (`timeOutLoginOut`)
-    #[serde(rename = "timeOutLoginOut", skip_serializing_if = "Option::is_none")]
     pub time_out_login_out: Option<String>,
     /// Number of login attempts
     ///
     /// 登录次数 (`deny`)
-    #[serde(rename = "deny", skip_serializing_if = "Option::is_none")]
     pub deny: Option<String>,
     /// User lockout time after timeout
     ///
     /// 用户超时锁定 (`unLockTime`)
-    #[serde(rename = "unLockTime", skip_serializing_if = "Option::is_none")]
     pub un_lock_time: Option<String>,
     /// Whitelist/blacklist on or off
     ///
     /// 黑白名单开启/关闭 (`Enable`)
-    #[serde(rename = "Enable", skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     /// Whitelist/blacklist
     ///
     /// 白名单/黑名单 (`BWEnable`)
-    #[serde(rename = "BWEnable", skip_serializing_if = "Option::is_none")]
     pub bw_enable: Option<bool>,
     /// Password length
     ///
     /// 密码长度 (`passwordStrength`)
-    #[serde(rename = "passwordStrength", skip_serializing_if = "Option::is_none")]
     pub password_strength: Option<String>,
     /// Contains lower-case letters
     ///
     /// 包含小写字母 (`numOfLowLetters`)
-    #[serde(rename = "numOfLowLetters", skip_serializing_if = "Option::is_none")]
     pub num_of_low_letters: Option<bool>,
     /// Contains upper-case letters
     ///
     /// 包含大写字母 (`numOfUpLetters`)
-    #[serde(rename = "numOfUpLetters", skip_serializing_if = "Option::is_none")]
     pub num_of_up_letters: Option<bool>,
     /// Contains digits
     ///
     /// 包含数字 (`numOfDigital`)
-    #[serde(rename = "numOfDigital", skip_serializing_if = "Option::is_none")]
     pub num_of_digital: Option<bool>,
     /// Contains special characters
     ///
     /// 包含特殊字符 (`numOfSpecialSymbols`)
-    #[serde(
-        rename = "numOfSpecialSymbols",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub num_of_special_symbols: Option<bool>,
     /// Password combination
     ///
     /// 密码组合 (`defaultComb`)
-    #[serde(rename = "defaultComb", skip_serializing_if = "Option::is_none")]
     pub default_comb: Option<String>,
 }
 impl std::fmt::Debug for SetInstanceSecurityOptionsInput {
@@ -2147,6 +2185,25 @@ impl std::fmt::Debug for SetInstanceSecurityOptionsInput {
             .finish()
     }
 }
+impl cds_core::ser::Entries for SetInstanceSecurityOptionsInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsid", &self.ecsid)?;
+        cds_core::ser::entry(map, "nameAndIPList", &self.name_and_ip_list)?;
+        cds_core::ser::entry(map, "timeOutLoginOut", &self.time_out_login_out)?;
+        cds_core::ser::entry(map, "deny", &self.deny)?;
+        cds_core::ser::entry(map, "unLockTime", &self.un_lock_time)?;
+        cds_core::ser::entry(map, "Enable", &self.enable)?;
+        cds_core::ser::entry(map, "BWEnable", &self.bw_enable)?;
+        cds_core::ser::entry(map, "passwordStrength", &self.password_strength)?;
+        cds_core::ser::entry(map, "numOfLowLetters", &self.num_of_low_letters)?;
+        cds_core::ser::entry(map, "numOfUpLetters", &self.num_of_up_letters)?;
+        cds_core::ser::entry(map, "numOfDigital", &self.num_of_digital)?;
+        cds_core::ser::entry(map, "numOfSpecialSymbols", &self.num_of_special_symbols)?;
+        cds_core::ser::entry(map, "defaultComb", &self.default_comb)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(SetInstanceSecurityOptionsInput);
 impl SetInstanceSecurityOptionsInput {
     /// A builder of this type.
     pub fn builder() -> SetInstanceSecurityOptionsInputBuilder {
@@ -2411,15 +2468,21 @@ impl crate::Client {
     }
 }
 /// Input of [`ListInstanceSecurityOptions`](crate::Client::list_instance_security_options).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListInstanceSecurityOptionsInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsid`, required)
-    #[serde(rename = "ecsid", skip_serializing_if = "Option::is_none")]
     pub ecsid: Option<String>,
 }
+impl cds_core::ser::Entries for ListInstanceSecurityOptionsInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsid", &self.ecsid)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ListInstanceSecurityOptionsInput);
 impl ListInstanceSecurityOptionsInput {
     /// A builder of this type.
     pub fn builder() -> ListInstanceSecurityOptionsInputBuilder {

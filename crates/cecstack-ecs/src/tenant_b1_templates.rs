@@ -896,40 +896,46 @@ impl cds_core::ser::Entries for ListTemplatesTemplate {
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(ListTemplatesTemplate);
 /// Input of [`ListTemplates`](crate::Client::list_templates).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListTemplatesInput {
     /// Template id
     ///
     /// 模版id (`templateId`)
-    #[serde(rename = "templateId", skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// Template name
     ///
     /// 模板名称 (`templateName`)
-    #[serde(rename = "templateName", skip_serializing_if = "Option::is_none")]
     pub template_name: Option<String>,
     /// Page size
     ///
     /// 分页大小 (`pageSize`)
-    #[serde(rename = "pageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// Page number
     ///
     /// 分页页码 (`pageNumber`)
-    #[serde(rename = "pageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Department id
     ///
     /// 部门id (`departmentId`)
-    #[serde(rename = "departmentId", skip_serializing_if = "Option::is_none")]
     pub department_id: Option<String>,
     /// Resource group id
     ///
     /// 资源集id (`resourceGroupId`)
-    #[serde(rename = "resourceGroupId", skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
 }
+impl cds_core::ser::Entries for ListTemplatesInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "templateId", &self.template_id)?;
+        cds_core::ser::entry(map, "templateName", &self.template_name)?;
+        cds_core::ser::entry(map, "pageSize", &self.page_size)?;
+        cds_core::ser::entry(map, "pageNumber", &self.page_number)?;
+        cds_core::ser::entry(map, "departmentId", &self.department_id)?;
+        cds_core::ser::entry(map, "resourceGroupId", &self.resource_group_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ListTemplatesInput);
 impl ListTemplatesInput {
     /// A builder of this type.
     pub fn builder() -> ListTemplatesInputBuilder {
@@ -1118,15 +1124,21 @@ impl crate::Client {
     }
 }
 /// Input of [`GetTemplate`](crate::Client::get_template).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetTemplateInput {
     /// Template id
     ///
     /// 模版ID (`templateId`, required)
-    #[serde(rename = "templateId", skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
 }
+impl cds_core::ser::Entries for GetTemplateInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "templateId", &self.template_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(GetTemplateInput);
 impl GetTemplateInput {
     /// A builder of this type.
     pub fn builder() -> GetTemplateInputBuilder {
@@ -1247,20 +1259,26 @@ impl crate::Client {
     }
 }
 /// Input of [`UpdateTemplateName`](crate::Client::update_template_name).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct UpdateTemplateNameInput {
     /// Template id
     ///
     /// 模版ID (`templateId`, required)
-    #[serde(rename = "templateId", skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// Template name
     ///
     /// 模版名称 (`templateName`, required)
-    #[serde(rename = "templateName", skip_serializing_if = "Option::is_none")]
     pub template_name: Option<String>,
 }
+impl cds_core::ser::Entries for UpdateTemplateNameInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "templateId", &self.template_id)?;
+        cds_core::ser::entry(map, "templateName", &self.template_name)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(UpdateTemplateNameInput);
 impl UpdateTemplateNameInput {
     /// A builder of this type.
     pub fn builder() -> UpdateTemplateNameInputBuilder {
@@ -1398,18 +1416,16 @@ impl crate::Client {
     }
 }
 /// Input of [`UpdateTemplateUserData`](crate::Client::update_template_user_data).
-#[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateTemplateUserDataInput {
     /// Template id
     ///
     /// 模版ID (`templateId`, required)
-    #[serde(rename = "templateId", skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// User data (Base64)
     ///
     /// 用户数据 (`userData`, required)
-    #[serde(rename = "userData", skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
 }
 impl std::fmt::Debug for UpdateTemplateUserDataInput {
@@ -1420,6 +1436,14 @@ impl std::fmt::Debug for UpdateTemplateUserDataInput {
             .finish()
     }
 }
+impl cds_core::ser::Entries for UpdateTemplateUserDataInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "templateId", &self.template_id)?;
+        cds_core::ser::entry(map, "userData", &self.user_data)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(UpdateTemplateUserDataInput);
 impl UpdateTemplateUserDataInput {
     /// A builder of this type.
     pub fn builder() -> UpdateTemplateUserDataInputBuilder {
@@ -1557,15 +1581,21 @@ impl crate::Client {
     }
 }
 /// Input of [`BatchDeleteTemplates`](crate::Client::batch_delete_templates).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct BatchDeleteTemplatesInput {
     /// Template ids
     ///
     /// 模版ID列表 (`templateIdList`, required)
-    #[serde(rename = "templateIdList", skip_serializing_if = "Option::is_none")]
     pub template_id_list: Option<Vec<String>>,
 }
+impl cds_core::ser::Entries for BatchDeleteTemplatesInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "templateIdList", &self.template_id_list)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(BatchDeleteTemplatesInput);
 impl BatchDeleteTemplatesInput {
     /// A builder of this type.
     pub fn builder() -> BatchDeleteTemplatesInputBuilder {
@@ -1694,40 +1724,46 @@ impl crate::Client {
     }
 }
 /// Input of [`ListSchedulers`](crate::Client::list_schedulers).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListSchedulersInput {
     /// Task state: "true" or "false"
     ///
     /// 任务状态 (`enabled`)
-    #[serde(rename = "enabled", skip_serializing_if = "Option::is_none")]
     pub enabled: Option<String>,
     /// Task type, e.g. restartEcs
     ///
     /// 任务类型 (`schedulerType`)
-    #[serde(rename = "schedulerType", skip_serializing_if = "Option::is_none")]
     pub scheduler_type: Option<String>,
     /// Task id
     ///
     /// 任务id (`schedulerId`)
-    #[serde(rename = "schedulerId", skip_serializing_if = "Option::is_none")]
     pub scheduler_id: Option<String>,
     /// Task name
     ///
     /// 任务名称 (`schedulerName`)
-    #[serde(rename = "schedulerName", skip_serializing_if = "Option::is_none")]
     pub scheduler_name: Option<String>,
     /// Page size
     ///
     /// 分页大小 (`pageSize`)
-    #[serde(rename = "pageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// Page number
     ///
     /// 分页页码 (`pageIndex`)
-    #[serde(rename = "pageIndex", skip_serializing_if = "Option::is_none")]
     pub page_index: Option<i64>,
 }
+impl cds_core::ser::Entries for ListSchedulersInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "enabled", &self.enabled)?;
+        cds_core::ser::entry(map, "schedulerType", &self.scheduler_type)?;
+        cds_core::ser::entry(map, "schedulerId", &self.scheduler_id)?;
+        cds_core::ser::entry(map, "schedulerName", &self.scheduler_name)?;
+        cds_core::ser::entry(map, "pageSize", &self.page_size)?;
+        cds_core::ser::entry(map, "pageIndex", &self.page_index)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ListSchedulersInput);
 impl ListSchedulersInput {
     /// A builder of this type.
     pub fn builder() -> ListSchedulersInputBuilder {
@@ -1916,60 +1952,66 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateScheduler`](crate::Client::create_scheduler).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateSchedulerInput {
     /// Department id
     ///
     /// 部门id (`departmentId`, required)
-    #[serde(rename = "departmentId", skip_serializing_if = "Option::is_none")]
     pub department_id: Option<String>,
     /// Resource group id
     ///
     /// 资源组id (`resourceGroupId`)
-    #[serde(rename = "resourceGroupId", skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
     /// Tenant id
     ///
     /// 租户id (`tenantId`)
-    #[serde(rename = "tenantId", skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Scheduled task name
     ///
     /// 定时任务名 (`schedulerName`, required)
-    #[serde(rename = "schedulerName", skip_serializing_if = "Option::is_none")]
     pub scheduler_name: Option<String>,
     /// Whether the scheduled task is enabled
     ///
     /// 定时任务是否开启 (`enabled`)
-    #[serde(rename = "enabled", skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Scheduled task type, e.g. restartEcs
     ///
     /// 定时任务类型 (`schedulerType`, required)
-    #[serde(rename = "schedulerType", skip_serializing_if = "Option::is_none")]
     pub scheduler_type: Option<String>,
     /// Objects the task is bound to (instance ids)
     ///
     /// 定时任务绑定对象 (`schedulerObject`, required)
-    #[serde(rename = "schedulerObject", skip_serializing_if = "Option::is_none")]
     pub scheduler_object: Option<Vec<String>>,
     /// Cron expression, e.g. */5 * * * 1
     ///
     /// cron表达式 (`cronExpression`, required)
-    #[serde(rename = "cronExpression", skip_serializing_if = "Option::is_none")]
     pub cron_expression: Option<String>,
     /// Expiry time (Unix milliseconds)
     ///
     /// 失效时间 (`infectiveAt`)
-    #[serde(rename = "infectiveAt", skip_serializing_if = "Option::is_none")]
     pub infective_at: Option<i64>,
     /// Whether to start immediately
     ///
     /// 是否立即启动 (`startNow`)
-    #[serde(rename = "startNow", skip_serializing_if = "Option::is_none")]
     pub start_now: Option<bool>,
 }
+impl cds_core::ser::Entries for CreateSchedulerInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "departmentId", &self.department_id)?;
+        cds_core::ser::entry(map, "resourceGroupId", &self.resource_group_id)?;
+        cds_core::ser::entry(map, "tenantId", &self.tenant_id)?;
+        cds_core::ser::entry(map, "schedulerName", &self.scheduler_name)?;
+        cds_core::ser::entry(map, "enabled", &self.enabled)?;
+        cds_core::ser::entry(map, "schedulerType", &self.scheduler_type)?;
+        cds_core::ser::entry(map, "schedulerObject", &self.scheduler_object)?;
+        cds_core::ser::entry(map, "cronExpression", &self.cron_expression)?;
+        cds_core::ser::entry(map, "infectiveAt", &self.infective_at)?;
+        cds_core::ser::entry(map, "startNow", &self.start_now)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateSchedulerInput);
 impl CreateSchedulerInput {
     /// A builder of this type.
     pub fn builder() -> CreateSchedulerInputBuilder {
@@ -2218,45 +2260,51 @@ impl crate::Client {
     }
 }
 /// Input of [`UpdateScheduler`](crate::Client::update_scheduler).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct UpdateSchedulerInput {
     /// Scheduled task id
     ///
     /// 定时任务ID (`schedulerId`, required)
-    #[serde(rename = "schedulerId", skip_serializing_if = "Option::is_none")]
     pub scheduler_id: Option<String>,
     /// Tenant id
     ///
     /// 租户id (`tenantId`)
-    #[serde(rename = "tenantId", skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Whether the scheduled task is enabled
     ///
     /// 定时任务是否开启 (`enabled`)
-    #[serde(rename = "enabled", skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Scheduled task name
     ///
     /// 定时任务名称 (`schedulerName`, required)
-    #[serde(rename = "schedulerName", skip_serializing_if = "Option::is_none")]
     pub scheduler_name: Option<String>,
     /// Objects the task is bound to
     ///
     /// 定时任务绑定对象（逗号分隔） (`schedulerObject`, required)
-    #[serde(rename = "schedulerObject", skip_serializing_if = "Option::is_none")]
     pub scheduler_object: Option<Vec<String>>,
     /// Cron expression
     ///
     /// cron表达式 (`cronExpression`, required)
-    #[serde(rename = "cronExpression", skip_serializing_if = "Option::is_none")]
     pub cron_expression: Option<String>,
     /// Expiry time (Unix milliseconds)
     ///
     /// 失效时间 (`infectiveAt`)
-    #[serde(rename = "infectiveAt", skip_serializing_if = "Option::is_none")]
     pub infective_at: Option<i64>,
 }
+impl cds_core::ser::Entries for UpdateSchedulerInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "schedulerId", &self.scheduler_id)?;
+        cds_core::ser::entry(map, "tenantId", &self.tenant_id)?;
+        cds_core::ser::entry(map, "enabled", &self.enabled)?;
+        cds_core::ser::entry(map, "schedulerName", &self.scheduler_name)?;
+        cds_core::ser::entry(map, "schedulerObject", &self.scheduler_object)?;
+        cds_core::ser::entry(map, "cronExpression", &self.cron_expression)?;
+        cds_core::ser::entry(map, "infectiveAt", &self.infective_at)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(UpdateSchedulerInput);
 impl UpdateSchedulerInput {
     /// A builder of this type.
     pub fn builder() -> UpdateSchedulerInputBuilder {
@@ -2466,15 +2514,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteScheduler`](crate::Client::delete_scheduler).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteSchedulerInput {
     /// Scheduler id
     ///
     /// 调度器ID (`schedulerId`, required)
-    #[serde(rename = "schedulerId", skip_serializing_if = "Option::is_none")]
     pub scheduler_id: Option<String>,
 }
+impl cds_core::ser::Entries for DeleteSchedulerInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "schedulerId", &self.scheduler_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DeleteSchedulerInput);
 impl DeleteSchedulerInput {
     /// A builder of this type.
     pub fn builder() -> DeleteSchedulerInputBuilder {

@@ -6,30 +6,36 @@ use crate::*;
 #[allow(unused_imports)]
 use cds_core::de::{lenient, lenient_vec};
 /// Input of [`ListSnapshots`](crate::Client::list_snapshots).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListSnapshotsInput {
     /// Number of items per page
     ///
     /// 每页显示的数量 (`pageSize`)
-    #[serde(rename = "pageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// Current page number
     ///
     /// 当前页码 (`pageNumber`)
-    #[serde(rename = "pageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Snapshot id
     ///
     /// 快照ID (`snapshotid`)
-    #[serde(rename = "snapshotid", skip_serializing_if = "Option::is_none")]
     pub snapshotid: Option<String>,
     /// Instance id
     ///
     /// ECS实例ID (`ecsid`)
-    #[serde(rename = "ecsid", skip_serializing_if = "Option::is_none")]
     pub ecsid: Option<String>,
 }
+impl cds_core::ser::Entries for ListSnapshotsInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "pageSize", &self.page_size)?;
+        cds_core::ser::entry(map, "pageNumber", &self.page_number)?;
+        cds_core::ser::entry(map, "snapshotid", &self.snapshotid)?;
+        cds_core::ser::entry(map, "ecsid", &self.ecsid)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ListSnapshotsInput);
 impl ListSnapshotsInput {
     /// A builder of this type.
     pub fn builder() -> ListSnapshotsInputBuilder {
@@ -193,20 +199,26 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateSnapshot`](crate::Client::create_snapshot).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateSnapshotInput {
     /// Instance id
     ///
     /// 虚拟机实例ID (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Snapshot name
     ///
     /// 快照名称 (`snapshotName`, required)
-    #[serde(rename = "snapshotName", skip_serializing_if = "Option::is_none")]
     pub snapshot_name: Option<String>,
 }
+impl cds_core::ser::Entries for CreateSnapshotInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "snapshotName", &self.snapshot_name)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateSnapshotInput);
 impl CreateSnapshotInput {
     /// A builder of this type.
     pub fn builder() -> CreateSnapshotInputBuilder {
@@ -344,15 +356,21 @@ impl crate::Client {
     }
 }
 /// Input of [`GetSnapshot`](crate::Client::get_snapshot).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetSnapshotInput {
     /// Snapshot id
     ///
     /// 快照ID (`snapshotId`, required)
-    #[serde(rename = "snapshotId", skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
 }
+impl cds_core::ser::Entries for GetSnapshotInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "snapshotId", &self.snapshot_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(GetSnapshotInput);
 impl GetSnapshotInput {
     /// A builder of this type.
     pub fn builder() -> GetSnapshotInputBuilder {
@@ -473,15 +491,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteSnapshot`](crate::Client::delete_snapshot).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteSnapshotInput {
     /// Snapshot id
     ///
     /// 快照ID (`snapshotId`, required)
-    #[serde(rename = "snapshotId", skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
 }
+impl cds_core::ser::Entries for DeleteSnapshotInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "snapshotId", &self.snapshot_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DeleteSnapshotInput);
 impl DeleteSnapshotInput {
     /// A builder of this type.
     pub fn builder() -> DeleteSnapshotInputBuilder {
@@ -604,15 +628,21 @@ impl crate::Client {
     }
 }
 /// Input of [`RollbackSnapshot`](crate::Client::rollback_snapshot).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct RollbackSnapshotInput {
     /// Snapshot id
     ///
     /// 快照ID (`snapshotId`, required)
-    #[serde(rename = "snapshotId", skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
 }
+impl cds_core::ser::Entries for RollbackSnapshotInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "snapshotId", &self.snapshot_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(RollbackSnapshotInput);
 impl RollbackSnapshotInput {
     /// A builder of this type.
     pub fn builder() -> RollbackSnapshotInputBuilder {
@@ -735,40 +765,46 @@ impl crate::Client {
     }
 }
 /// Input of [`ListSnapshotPolicies`](crate::Client::list_snapshot_policies).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListSnapshotPoliciesInput {
     /// Page size
     ///
     /// 分页大小 (`pageSize`)
-    #[serde(rename = "pageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// Page number
     ///
     /// 分页页码 (`pageNumber`)
-    #[serde(rename = "pageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Automatic snapshot policy name
     ///
     /// 自动快照策略名称 (`policyName`)
-    #[serde(rename = "policyName", skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
     /// Automatic snapshot policy id
     ///
     /// 自动快照策略ID (`policyId`)
-    #[serde(rename = "policyId", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
     /// Department id
     ///
     /// 部门ID (`departmentId`)
-    #[serde(rename = "departmentId", skip_serializing_if = "Option::is_none")]
     pub department_id: Option<String>,
     /// Resource group id
     ///
     /// 资源集ID (`resourceGroupId`)
-    #[serde(rename = "resourceGroupId", skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
 }
+impl cds_core::ser::Entries for ListSnapshotPoliciesInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "pageSize", &self.page_size)?;
+        cds_core::ser::entry(map, "pageNumber", &self.page_number)?;
+        cds_core::ser::entry(map, "policyName", &self.policy_name)?;
+        cds_core::ser::entry(map, "policyId", &self.policy_id)?;
+        cds_core::ser::entry(map, "departmentId", &self.department_id)?;
+        cds_core::ser::entry(map, "resourceGroupId", &self.resource_group_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ListSnapshotPoliciesInput);
 impl ListSnapshotPoliciesInput {
     /// A builder of this type.
     pub fn builder() -> ListSnapshotPoliciesInputBuilder {
@@ -957,30 +993,36 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateSnapshotPolicy`](crate::Client::create_snapshot_policy).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateSnapshotPolicyInput {
     /// Automatic snapshot policy name
     ///
     /// 自动快照策略名称 (`policyName`, required)
-    #[serde(rename = "policyName", skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
     /// Hour(s) of day at which snapshots are created
     ///
     /// 创建时间 (`hourOfDay`, required)
-    #[serde(rename = "hourOfDay", skip_serializing_if = "Option::is_none")]
     pub hour_of_day: Option<String>,
     /// Repeat days of week
     ///
     /// 重复日期 (`weekDays`, required)
-    #[serde(rename = "weekDays", skip_serializing_if = "Option::is_none")]
     pub week_days: Option<String>,
     /// Snapshot retention time \[0-65536\]
     ///
     /// 快照保留时间【0-65536】 (`expire`, required)
-    #[serde(rename = "expire", skip_serializing_if = "Option::is_none")]
     pub expire: Option<i64>,
 }
+impl cds_core::ser::Entries for CreateSnapshotPolicyInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "policyName", &self.policy_name)?;
+        cds_core::ser::entry(map, "hourOfDay", &self.hour_of_day)?;
+        cds_core::ser::entry(map, "weekDays", &self.week_days)?;
+        cds_core::ser::entry(map, "expire", &self.expire)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateSnapshotPolicyInput);
 impl CreateSnapshotPolicyInput {
     /// A builder of this type.
     pub fn builder() -> CreateSnapshotPolicyInputBuilder {
@@ -1148,15 +1190,21 @@ impl crate::Client {
     }
 }
 /// Input of [`GetSnapshotPolicy`](crate::Client::get_snapshot_policy).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetSnapshotPolicyInput {
     /// Automatic snapshot policy id
     ///
     /// 自动快照策略ID (`policyId`, required)
-    #[serde(rename = "policyId", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
 }
+impl cds_core::ser::Entries for GetSnapshotPolicyInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "policyId", &self.policy_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(GetSnapshotPolicyInput);
 impl GetSnapshotPolicyInput {
     /// A builder of this type.
     pub fn builder() -> GetSnapshotPolicyInputBuilder {
@@ -1279,15 +1327,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteSnapshotPolicy`](crate::Client::delete_snapshot_policy).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteSnapshotPolicyInput {
     /// Policy id
     ///
     /// 策略ID (`policyId`, required)
-    #[serde(rename = "policyId", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
 }
+impl cds_core::ser::Entries for DeleteSnapshotPolicyInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "policyId", &self.policy_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DeleteSnapshotPolicyInput);
 impl DeleteSnapshotPolicyInput {
     /// A builder of this type.
     pub fn builder() -> DeleteSnapshotPolicyInputBuilder {
@@ -1410,35 +1464,41 @@ impl crate::Client {
     }
 }
 /// Input of [`UpdateSnapshotPolicy`](crate::Client::update_snapshot_policy).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct UpdateSnapshotPolicyInput {
     /// Automatic snapshot policy id
     ///
     /// 自动快照策略ID (`policyId`, required)
-    #[serde(rename = "policyId", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
     /// Policy name
     ///
     /// 策略名称 (`policyName`, required)
-    #[serde(rename = "policyName", skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
     /// Hours of day to run, comma-separated (e.g. "0,1")
     ///
     /// 每天执行的小时 (`hourOfDay`, required)
-    #[serde(rename = "hourOfDay", skip_serializing_if = "Option::is_none")]
     pub hour_of_day: Option<String>,
     /// Days of week to run
     ///
     /// 每周执行的星期几 (`weekDays`, required)
-    #[serde(rename = "weekDays", skip_serializing_if = "Option::is_none")]
     pub week_days: Option<String>,
     /// Expiry time (minutes)
     ///
     /// 过期时间（分钟） (`expire`, required)
-    #[serde(rename = "expire", skip_serializing_if = "Option::is_none")]
     pub expire: Option<i64>,
 }
+impl cds_core::ser::Entries for UpdateSnapshotPolicyInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "policyId", &self.policy_id)?;
+        cds_core::ser::entry(map, "policyName", &self.policy_name)?;
+        cds_core::ser::entry(map, "hourOfDay", &self.hour_of_day)?;
+        cds_core::ser::entry(map, "weekDays", &self.week_days)?;
+        cds_core::ser::entry(map, "expire", &self.expire)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(UpdateSnapshotPolicyInput);
 impl UpdateSnapshotPolicyInput {
     /// A builder of this type.
     pub fn builder() -> UpdateSnapshotPolicyInputBuilder {
@@ -1621,20 +1681,26 @@ impl crate::Client {
     }
 }
 /// Input of [`BindSnapshotPolicy`](crate::Client::bind_snapshot_policy).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct BindSnapshotPolicyInput {
     /// Automatic snapshot policy id
     ///
     /// 自动快照策略ID (`policyId`, required)
-    #[serde(rename = "policyId", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
     /// Instance id
     ///
     /// ECS实例ID (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
+impl cds_core::ser::Entries for BindSnapshotPolicyInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "policyId", &self.policy_id)?;
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(BindSnapshotPolicyInput);
 impl BindSnapshotPolicyInput {
     /// A builder of this type.
     pub fn builder() -> BindSnapshotPolicyInputBuilder {
@@ -1772,20 +1838,26 @@ impl crate::Client {
     }
 }
 /// Input of [`UnbindSnapshotPolicy`](crate::Client::unbind_snapshot_policy).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct UnbindSnapshotPolicyInput {
     /// Automatic snapshot policy id
     ///
     /// 自动快照策略ID (`policyId`, required)
-    #[serde(rename = "policyId", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
     /// Instance id
     ///
     /// ECS实例ID (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
+impl cds_core::ser::Entries for UnbindSnapshotPolicyInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "policyId", &self.policy_id)?;
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(UnbindSnapshotPolicyInput);
 impl UnbindSnapshotPolicyInput {
     /// A builder of this type.
     pub fn builder() -> UnbindSnapshotPolicyInputBuilder {
@@ -1923,15 +1995,21 @@ impl crate::Client {
     }
 }
 /// Input of [`PauseSnapshotPolicy`](crate::Client::pause_snapshot_policy).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct PauseSnapshotPolicyInput {
     /// Automatic snapshot policy id
     ///
     /// 自动快照策略ID (`policyId`, required)
-    #[serde(rename = "policyId", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
 }
+impl cds_core::ser::Entries for PauseSnapshotPolicyInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "policyId", &self.policy_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(PauseSnapshotPolicyInput);
 impl PauseSnapshotPolicyInput {
     /// A builder of this type.
     pub fn builder() -> PauseSnapshotPolicyInputBuilder {
@@ -2054,15 +2132,21 @@ impl crate::Client {
     }
 }
 /// Input of [`ResumeSnapshotPolicy`](crate::Client::resume_snapshot_policy).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ResumeSnapshotPolicyInput {
     /// Automatic snapshot policy id
     ///
     /// 自动快照策略ID (`policyId`, required)
-    #[serde(rename = "policyId", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
 }
+impl cds_core::ser::Entries for ResumeSnapshotPolicyInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "policyId", &self.policy_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ResumeSnapshotPolicyInput);
 impl ResumeSnapshotPolicyInput {
     /// A builder of this type.
     pub fn builder() -> ResumeSnapshotPolicyInputBuilder {

@@ -8,30 +8,36 @@ use cds_core::de::{lenient, lenient_vec};
 /// A USB device to bind to or unbind from an instance (shared by BindInstanceUsb and UnbindInstanceUsb, whose tables are identical)
 ///
 /// 批量绑定参数
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct BindInstanceUsbDevice {
     /// USB device name
     ///
     /// USB设备名称 (`name`, required)
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Bus the USB device is on
     ///
     /// USB设备所在的总线 (`bus`, required)
-    #[serde(rename = "bus", skip_serializing_if = "Option::is_none")]
     pub bus: Option<String>,
     /// Device number of the USB device
     ///
     /// USB设备的设备编号 (`device`, required)
-    #[serde(rename = "device", skip_serializing_if = "Option::is_none")]
     pub device: Option<String>,
     /// Port the USB device is connected to
     ///
     /// USB设备所连接的端口号 (`port`, required)
-    #[serde(rename = "port", skip_serializing_if = "Option::is_none")]
     pub port: Option<String>,
 }
+impl cds_core::ser::Entries for BindInstanceUsbDevice {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "bus", &self.bus)?;
+        cds_core::ser::entry(map, "device", &self.device)?;
+        cds_core::ser::entry(map, "port", &self.port)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(BindInstanceUsbDevice);
 impl BindInstanceUsbDevice {
     /// A builder of this type.
     pub fn builder() -> BindInstanceUsbDeviceBuilder {
@@ -687,50 +693,56 @@ impl cds_core::de::FromScalar for QueryInstancesMonitorMetric {
     }
 }
 /// Input of [`CreateDeploymentSet`](crate::Client::create_deployment_set).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateDeploymentSetInput {
     /// Deployment set name, unique within a tenant
     ///
     /// 部署集名称，同一租户下唯一 (`name`, required)
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Tenant id
     ///
     /// 租户id (`tenantId`, required)
-    #[serde(rename = "tenantId", skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Department id
     ///
     /// 部门id (`departmentId`, required)
-    #[serde(rename = "departmentId", skip_serializing_if = "Option::is_none")]
     pub department_id: Option<String>,
     /// Resource group id
     ///
     /// 资源组id (`resourceGroupId`)
-    #[serde(rename = "resourceGroupId", skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
     /// Host policy: anti-affinity, soft-anti-affinity, affinity or soft-affinity
     ///
     /// 主机策略 取值范围 {"anti-affinity", "soft-anti-affinity", "affinity", "soft-affinity"} (`hostPolicy`)
-    #[serde(rename = "hostPolicy", skip_serializing_if = "Option::is_none")]
     pub host_policy: Option<CreateDeploymentSetPolicy>,
     /// Rack policy: anti-affinity, soft-anti-affinity, affinity or soft-affinity
     ///
     /// 机架策略 取值范围 {"anti-affinity", "soft-anti-affinity", "affinity", "soft-affinity"} (`rackPolicy`)
-    #[serde(rename = "rackPolicy", skip_serializing_if = "Option::is_none")]
     pub rack_policy: Option<CreateDeploymentSetPolicy>,
     /// Switch policy: anti-affinity, soft-anti-affinity, affinity or soft-affinity
     ///
     /// 交换机策略 取值范围 {"anti-affinity", "soft-anti-affinity", "affinity", "soft-affinity"} (`switchPolicy`)
-    #[serde(rename = "switchPolicy", skip_serializing_if = "Option::is_none")]
     pub switch_policy: Option<CreateDeploymentSetPolicy>,
     /// Network switch policy: anti-affinity, soft-anti-affinity, affinity or soft-affinity
     ///
     /// 网络交换机策略 取值范围 {"anti-affinity", "soft-anti-affinity", "affinity", "soft-affinity"} (`netSwitchPolicy`)
-    #[serde(rename = "netSwitchPolicy", skip_serializing_if = "Option::is_none")]
     pub net_switch_policy: Option<CreateDeploymentSetPolicy>,
 }
+impl cds_core::ser::Entries for CreateDeploymentSetInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "tenantId", &self.tenant_id)?;
+        cds_core::ser::entry(map, "departmentId", &self.department_id)?;
+        cds_core::ser::entry(map, "resourceGroupId", &self.resource_group_id)?;
+        cds_core::ser::entry(map, "hostPolicy", &self.host_policy)?;
+        cds_core::ser::entry(map, "rackPolicy", &self.rack_policy)?;
+        cds_core::ser::entry(map, "switchPolicy", &self.switch_policy)?;
+        cds_core::ser::entry(map, "netSwitchPolicy", &self.net_switch_policy)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateDeploymentSetInput);
 impl CreateDeploymentSetInput {
     /// A builder of this type.
     pub fn builder() -> CreateDeploymentSetInputBuilder {
@@ -943,20 +955,26 @@ impl crate::Client {
     }
 }
 /// Input of [`ListDeploymentSets`](crate::Client::list_deployment_sets).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListDeploymentSetsInput {
     /// Page number
     ///
     /// 页码 (`current`, required)
-    #[serde(rename = "current", skip_serializing_if = "Option::is_none")]
     pub current: Option<i64>,
     /// Number of records per page
     ///
     /// 每页显示的记录数 (`size`, required)
-    #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
+impl cds_core::ser::Entries for ListDeploymentSetsInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "current", &self.current)?;
+        cds_core::ser::entry(map, "size", &self.size)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ListDeploymentSetsInput);
 impl ListDeploymentSetsInput {
     /// A builder of this type.
     pub fn builder() -> ListDeploymentSetsInputBuilder {
@@ -1107,15 +1125,21 @@ impl crate::Client {
     }
 }
 /// Input of [`GetDeploymentSet`](crate::Client::get_deployment_set).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetDeploymentSetInput {
     /// Deployment set id
     ///
     /// 部署集Id (`deploymentSetId`, required)
-    #[serde(rename = "deploymentSetId", skip_serializing_if = "Option::is_none")]
     pub deployment_set_id: Option<String>,
 }
+impl cds_core::ser::Entries for GetDeploymentSetInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "deploymentSetId", &self.deployment_set_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(GetDeploymentSetInput);
 impl GetDeploymentSetInput {
     /// A builder of this type.
     pub fn builder() -> GetDeploymentSetInputBuilder {
@@ -1238,15 +1262,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteDeploymentSet`](crate::Client::delete_deployment_set).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteDeploymentSetInput {
     /// Deployment set id
     ///
     /// 部署集Id (`deploymentSetId`, required)
-    #[serde(rename = "deploymentSetId", skip_serializing_if = "Option::is_none")]
     pub deployment_set_id: Option<String>,
 }
+impl cds_core::ser::Entries for DeleteDeploymentSetInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "deploymentSetId", &self.deployment_set_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DeleteDeploymentSetInput);
 impl DeleteDeploymentSetInput {
     /// A builder of this type.
     pub fn builder() -> DeleteDeploymentSetInputBuilder {
@@ -1369,20 +1399,26 @@ impl crate::Client {
     }
 }
 /// Input of [`ListUsbDevices`](crate::Client::list_usb_devices).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListUsbDevicesInput {
     /// Omit when binding to list all USB devices; pass it when unbinding to list the USB devices attached to that instance
     ///
     /// 绑定时不传ecsId，查询所有USB；解绑时传ecsId，查询该ecs下挂载的USB (`ecsId`)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Node name
     ///
     /// 节点名称 (`nodeName`)
-    #[serde(rename = "nodeName", skip_serializing_if = "Option::is_none")]
     pub node_name: Option<String>,
 }
+impl cds_core::ser::Entries for ListUsbDevicesInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "nodeName", &self.node_name)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ListUsbDevicesInput);
 impl ListUsbDevicesInput {
     /// A builder of this type.
     pub fn builder() -> ListUsbDevicesInputBuilder {
@@ -1510,20 +1546,26 @@ impl crate::Client {
     }
 }
 /// Input of [`BindInstanceUsb`](crate::Client::bind_instance_usb).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct BindInstanceUsbInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsid`, required)
-    #[serde(rename = "ecsid", skip_serializing_if = "Option::is_none")]
     pub ecsid: Option<String>,
     /// Batch binding parameters (USB devices)
     ///
     /// 批量绑定参数 (`object`, required)
-    #[serde(rename = "object", skip_serializing_if = "Option::is_none")]
     pub object: Option<Vec<BindInstanceUsbDevice>>,
 }
+impl cds_core::ser::Entries for BindInstanceUsbInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsid", &self.ecsid)?;
+        cds_core::ser::entry(map, "object", &self.object)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(BindInstanceUsbInput);
 impl BindInstanceUsbInput {
     /// A builder of this type.
     pub fn builder() -> BindInstanceUsbInputBuilder {
@@ -1673,20 +1715,26 @@ impl crate::Client {
     }
 }
 /// Input of [`UnbindInstanceUsb`](crate::Client::unbind_instance_usb).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct UnbindInstanceUsbInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Batch unbinding parameters (USB devices)
     ///
     /// 批量绑定参数 (`object`, required)
-    #[serde(rename = "object", skip_serializing_if = "Option::is_none")]
     pub object: Option<Vec<BindInstanceUsbDevice>>,
 }
+impl cds_core::ser::Entries for UnbindInstanceUsbInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "object", &self.object)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(UnbindInstanceUsbInput);
 impl UnbindInstanceUsbInput {
     /// A builder of this type.
     pub fn builder() -> UnbindInstanceUsbInputBuilder {
@@ -1836,45 +1884,51 @@ impl crate::Client {
     }
 }
 /// Input of [`QueryInstanceMonitor`](crate::Client::query_instance_monitor).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryInstanceMonitorInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Start time in seconds since 1970-01-01 (e.g. "1694398820.237")
     ///
     /// 开始时间 单位为秒，从1970年1月1日开始计时 (`start`, required)
-    #[serde(rename = "start", skip_serializing_if = "Option::is_none")]
     pub start: Option<String>,
     /// End time in seconds since 1970-01-01
     ///
     /// 结束时间 单位为秒，从1970年1月1日开始计时 (`end`, required)
-    #[serde(rename = "end", skip_serializing_if = "Option::is_none")]
     pub end: Option<String>,
     /// Step between points, in seconds
     ///
     /// 时间间隔步长，单位为秒 (`step`, required)
-    #[serde(rename = "step", skip_serializing_if = "Option::is_none")]
     pub step: Option<String>,
     /// Namespace (e.g. default)
     ///
     /// 命名空间 (`namespace`)
-    #[serde(rename = "namespace", skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     /// Prometheus query expression (URL-encoded)
     ///
     /// Prometheus查询表达式字符串 (`query`, required)
-    #[serde(rename = "query", skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
     /// Timeout in milliseconds
     ///
     /// 超时时间 单位为毫秒（ms） (`timeout`)
-    #[serde(rename = "timeout", skip_serializing_if = "Option::is_none")]
     pub timeout: Option<String>,
 }
+impl cds_core::ser::Entries for QueryInstanceMonitorInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "start", &self.start)?;
+        cds_core::ser::entry(map, "end", &self.end)?;
+        cds_core::ser::entry(map, "step", &self.step)?;
+        cds_core::ser::entry(map, "namespace", &self.namespace)?;
+        cds_core::ser::entry(map, "query", &self.query)?;
+        cds_core::ser::entry(map, "timeout", &self.timeout)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(QueryInstanceMonitorInput);
 impl QueryInstanceMonitorInput {
     /// A builder of this type.
     pub fn builder() -> QueryInstanceMonitorInputBuilder {
@@ -2081,45 +2135,51 @@ impl crate::Client {
     }
 }
 /// Input of [`QueryInstancesMonitor`](crate::Client::query_instances_monitor).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryInstancesMonitorInput {
     /// Instance ids, separated by spaces
     ///
     /// 实例ID，多个以“ ”分隔 (`ecsIds`, required)
-    #[serde(rename = "ecsIds", skip_serializing_if = "Option::is_none")]
     pub ecs_ids: Option<String>,
     /// Start time in seconds since 1970-01-01
     ///
     /// 开始时间，单位：秒，从1970年1月1日开始计时 (`start`, required)
-    #[serde(rename = "start", skip_serializing_if = "Option::is_none")]
     pub start: Option<String>,
     /// End time in seconds since 1970-01-01
     ///
     /// 结束时间，单位：秒，从1970年1月1日开始计时 (`end`, required)
-    #[serde(rename = "end", skip_serializing_if = "Option::is_none")]
     pub end: Option<String>,
     /// Step between points, in seconds
     ///
     /// 时间间隔步长，单位：秒 (`step`, required)
-    #[serde(rename = "step", skip_serializing_if = "Option::is_none")]
     pub step: Option<String>,
     /// Namespace (e.g. default)
     ///
     /// 命名空间 (`namespace`)
-    #[serde(rename = "namespace", skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     /// Monitoring metric: cpu_usage, memory_usage, disk_read_rate, disk_write_rate, disk_read_iops, disk_write_iop, receive_packets_total, transmit_packets_total, net_receive_rate, net_transmit_rate, disk_read_delay, disk_write_delay
     ///
     /// 监控指标： cpu_usage CPU利用率 memory_usage 内存利用率 disk_read_rate 磁盘IO吞吐量读，单位KiB/s disk_write_rate 磁盘IO吞吐量写，单位KiB/s disk_read_iops 磁盘读IOPS disk_write_iop 磁盘写IOPS receive_packets_total 网络接收总包数 transmit_packets_total 网络发送总包数 net_receive_rate 网络吞吐量统计，接收，Mbps net_transmit_rate 网络吞吐量统计，发送，Mbps disk_read_delay 磁盘IO延迟 读 ms disk_write_delay 磁盘IO延迟 写 ms (`metric`, required)
-    #[serde(rename = "metric", skip_serializing_if = "Option::is_none")]
     pub metric: Option<QueryInstancesMonitorMetric>,
     /// Timeout in milliseconds
     ///
     /// 超时时间,ms (`timeout`)
-    #[serde(rename = "timeout", skip_serializing_if = "Option::is_none")]
     pub timeout: Option<String>,
 }
+impl cds_core::ser::Entries for QueryInstancesMonitorInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsIds", &self.ecs_ids)?;
+        cds_core::ser::entry(map, "start", &self.start)?;
+        cds_core::ser::entry(map, "end", &self.end)?;
+        cds_core::ser::entry(map, "step", &self.step)?;
+        cds_core::ser::entry(map, "namespace", &self.namespace)?;
+        cds_core::ser::entry(map, "metric", &self.metric)?;
+        cds_core::ser::entry(map, "timeout", &self.timeout)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(QueryInstancesMonitorInput);
 impl QueryInstancesMonitorInput {
     /// A builder of this type.
     pub fn builder() -> QueryInstancesMonitorInputBuilder {

@@ -8,55 +8,61 @@ use cds_core::de::{lenient, lenient_vec};
 /// A local disk to attach or detach (shared by AttachLocalDisks and DetachLocalDisks, whose tables are identical)
 ///
 /// 数组格式入参
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct AttachLocalDisksDisk {
     /// Local disk name
     ///
     /// 本地盘名称 (`diskName`, required)
-    #[serde(rename = "diskName", skip_serializing_if = "Option::is_none")]
     pub disk_name: Option<String>,
     /// Local disk type (e.g. hdd)
     ///
     /// 本地盘类型 (`diskType`)
-    #[serde(rename = "diskType", skip_serializing_if = "Option::is_none")]
     pub disk_type: Option<String>,
     /// Local disk interface (e.g. sata)
     ///
     /// 本地盘接口 (`diskInterface`)
-    #[serde(rename = "diskInterface", skip_serializing_if = "Option::is_none")]
     pub disk_interface: Option<String>,
     /// Local disk size (bytes)
     ///
     /// 本地盘大小 (`diskSize`)
-    #[serde(rename = "diskSize", skip_serializing_if = "Option::is_none")]
     pub disk_size: Option<i64>,
     /// Node name
     ///
     /// 节点名称 (`nodeName`)
-    #[serde(rename = "nodeName", skip_serializing_if = "Option::is_none")]
     pub node_name: Option<String>,
     /// PCI address
     ///
     /// pci地址 (`pciAddress`)
-    #[serde(rename = "pciAddress", skip_serializing_if = "Option::is_none")]
     pub pci_address: Option<String>,
     /// HCTL address
     ///
     /// hctl (`hctl`)
-    #[serde(rename = "hctl", skip_serializing_if = "Option::is_none")]
     pub hctl: Option<String>,
     /// Product
     ///
     /// 产品 (`product`)
-    #[serde(rename = "product", skip_serializing_if = "Option::is_none")]
     pub product: Option<String>,
     /// Vendor
     ///
     /// 供应商 (`vendor`)
-    #[serde(rename = "vendor", skip_serializing_if = "Option::is_none")]
     pub vendor: Option<String>,
 }
+impl cds_core::ser::Entries for AttachLocalDisksDisk {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "diskName", &self.disk_name)?;
+        cds_core::ser::entry(map, "diskType", &self.disk_type)?;
+        cds_core::ser::entry(map, "diskInterface", &self.disk_interface)?;
+        cds_core::ser::entry(map, "diskSize", &self.disk_size)?;
+        cds_core::ser::entry(map, "nodeName", &self.node_name)?;
+        cds_core::ser::entry(map, "pciAddress", &self.pci_address)?;
+        cds_core::ser::entry(map, "hctl", &self.hctl)?;
+        cds_core::ser::entry(map, "product", &self.product)?;
+        cds_core::ser::entry(map, "vendor", &self.vendor)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(AttachLocalDisksDisk);
 impl AttachLocalDisksDisk {
     /// A builder of this type.
     pub fn builder() -> AttachLocalDisksDiskBuilder {
@@ -130,100 +136,106 @@ impl cds_core::validate::Validate for AttachLocalDisksDisk {
 /// Filter conditions of the instance export
 ///
 /// 筛选条件
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ExportInstancesFilterParams {
     /// VPC id
     ///
     /// 专有网络ID (`vpcId`)
-    #[serde(rename = "vpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Subnet id
     ///
     /// 子网ID (`subnetId`)
-    #[serde(rename = "subnetId", skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Private IP
     ///
     /// 私有IP (`privateIp`)
-    #[serde(rename = "privateIp", skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
     /// Elastic IP
     ///
     /// 弹性公网IP (`eip`)
-    #[serde(rename = "eip", skip_serializing_if = "Option::is_none")]
     pub eip: Option<String>,
     /// Flavor type
     ///
     /// 规格类型 (`flavorType`)
-    #[serde(rename = "flavorType", skip_serializing_if = "Option::is_none")]
     pub flavor_type: Option<String>,
     /// Flavor
     ///
     /// 规格 (`flavor`)
-    #[serde(rename = "flavor", skip_serializing_if = "Option::is_none")]
     pub flavor: Option<String>,
     /// Name of the physical host
     ///
     /// 所在物理机名称 (`nodeName`)
-    #[serde(rename = "nodeName", skip_serializing_if = "Option::is_none")]
     pub node_name: Option<String>,
     /// Whether locked ("true"/"false")
     ///
     /// 是否锁定 (`isLock`)
-    #[serde(rename = "isLock", skip_serializing_if = "Option::is_none")]
     pub is_lock: Option<String>,
     /// Instance name
     ///
     /// 云服务器名称 (`displayName`)
-    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Instance id
     ///
     /// 云服务器ID (`ecsId`)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Department id
     ///
     /// 部门ID (`departmentId`)
-    #[serde(rename = "departmentId", skip_serializing_if = "Option::is_none")]
     pub department_id: Option<String>,
     /// Tenant id
     ///
     /// 租户Id (`tenantId`)
-    #[serde(rename = "tenantId", skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Resource group id
     ///
     /// 资源集ID (`resourceGroupId`)
-    #[serde(rename = "resourceGroupId", skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
     /// Instance states
     ///
     /// 云服务器状态 (`status`)
-    #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
     pub status: Option<Vec<String>>,
     /// Availability zones
     ///
     /// 可用区 (`az`)
-    #[serde(rename = "az", skip_serializing_if = "Option::is_none")]
     pub az: Option<Vec<String>>,
     /// Architectures
     ///
     /// 架构 (`cpuArch`)
-    #[serde(rename = "cpuArch", skip_serializing_if = "Option::is_none")]
     pub cpu_arch: Option<Vec<String>>,
     /// Labels
     ///
     /// 标签 (`vmLabels`)
-    #[serde(rename = "vmLabels", skip_serializing_if = "Option::is_none")]
     pub vm_labels: Option<Vec<String>>,
     /// Sort order
     ///
     /// 排序 (`orderBy`)
-    #[serde(rename = "orderBy", skip_serializing_if = "Option::is_none")]
     pub order_by: Option<String>,
 }
+impl cds_core::ser::Entries for ExportInstancesFilterParams {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "vpcId", &self.vpc_id)?;
+        cds_core::ser::entry(map, "subnetId", &self.subnet_id)?;
+        cds_core::ser::entry(map, "privateIp", &self.private_ip)?;
+        cds_core::ser::entry(map, "eip", &self.eip)?;
+        cds_core::ser::entry(map, "flavorType", &self.flavor_type)?;
+        cds_core::ser::entry(map, "flavor", &self.flavor)?;
+        cds_core::ser::entry(map, "nodeName", &self.node_name)?;
+        cds_core::ser::entry(map, "isLock", &self.is_lock)?;
+        cds_core::ser::entry(map, "displayName", &self.display_name)?;
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "departmentId", &self.department_id)?;
+        cds_core::ser::entry(map, "tenantId", &self.tenant_id)?;
+        cds_core::ser::entry(map, "resourceGroupId", &self.resource_group_id)?;
+        cds_core::ser::entry(map, "status", &self.status)?;
+        cds_core::ser::entry(map, "az", &self.az)?;
+        cds_core::ser::entry(map, "cpuArch", &self.cpu_arch)?;
+        cds_core::ser::entry(map, "vmLabels", &self.vm_labels)?;
+        cds_core::ser::entry(map, "orderBy", &self.order_by)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ExportInstancesFilterParams);
 impl ExportInstancesFilterParams {
     /// A builder of this type.
     pub fn builder() -> ExportInstancesFilterParamsBuilder {
@@ -1724,40 +1736,46 @@ impl cds_core::de::FromScalar for CheckVmtoolsIsoAttachedState {
     }
 }
 /// Input of [`ListRecycledSnapshots`](crate::Client::list_recycled_snapshots).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListRecycledSnapshotsInput {
     /// Page number
     ///
     /// 页数 (`current`, required)
-    #[serde(rename = "current", skip_serializing_if = "Option::is_none")]
     pub current: Option<i64>,
     /// Number of items per page
     ///
     /// 每页显示的数量 (`size`, required)
-    #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// Filter: instance id
     ///
     /// 过滤参数, ecsId (`ecsId`)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Filter: tenant id
     ///
     /// 过滤参数, 租户Id (`tenantId`)
-    #[serde(rename = "tenantId", skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Filter: recycled resource (snapshot) id
     ///
     /// 过滤参数, 实例ID (`instanceId`)
-    #[serde(rename = "instanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Filter: recycled resource name
     ///
     /// 过滤参数, 实例名称 (`instanceName`)
-    #[serde(rename = "instanceName", skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
 }
+impl cds_core::ser::Entries for ListRecycledSnapshotsInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "current", &self.current)?;
+        cds_core::ser::entry(map, "size", &self.size)?;
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "tenantId", &self.tenant_id)?;
+        cds_core::ser::entry(map, "instanceId", &self.instance_id)?;
+        cds_core::ser::entry(map, "instanceName", &self.instance_name)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ListRecycledSnapshotsInput);
 impl ListRecycledSnapshotsInput {
     /// A builder of this type.
     pub fn builder() -> ListRecycledSnapshotsInputBuilder {
@@ -1956,30 +1974,36 @@ impl crate::Client {
     }
 }
 /// Input of [`RestoreRecycledSnapshot`](crate::Client::restore_recycled_snapshot).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct RestoreRecycledSnapshotInput {
     /// Snapshot id
     ///
     /// 快照id (`snapshotId`, required)
-    #[serde(rename = "snapshotId", skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
     /// Name (only in the request example)
     ///
     /// 名称 (`name`)
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Description (only in the request example)
     ///
     /// 描述 (`description`)
-    #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Source type, e.g. ECS_SYSTEM_DISK (only in the request example)
     ///
     /// 来源类型 (`sourceType`)
-    #[serde(rename = "sourceType", skip_serializing_if = "Option::is_none")]
     pub source_type: Option<String>,
 }
+impl cds_core::ser::Entries for RestoreRecycledSnapshotInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "snapshotId", &self.snapshot_id)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "description", &self.description)?;
+        cds_core::ser::entry(map, "sourceType", &self.source_type)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(RestoreRecycledSnapshotInput);
 impl RestoreRecycledSnapshotInput {
     /// A builder of this type.
     pub fn builder() -> RestoreRecycledSnapshotInputBuilder {
@@ -2138,15 +2162,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteRecycledSnapshot`](crate::Client::delete_recycled_snapshot).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteRecycledSnapshotInput {
     /// Snapshot id
     ///
     /// 快照id (`snapshotId`, required)
-    #[serde(rename = "snapshotId", skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
 }
+impl cds_core::ser::Entries for DeleteRecycledSnapshotInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "snapshotId", &self.snapshot_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DeleteRecycledSnapshotInput);
 impl DeleteRecycledSnapshotInput {
     /// A builder of this type.
     pub fn builder() -> DeleteRecycledSnapshotInputBuilder {
@@ -2269,15 +2299,21 @@ impl crate::Client {
     }
 }
 /// Input of [`GetRecycledInstance`](crate::Client::get_recycled_instance).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetRecycledInstanceInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
+impl cds_core::ser::Entries for GetRecycledInstanceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(GetRecycledInstanceInput);
 impl GetRecycledInstanceInput {
     /// A builder of this type.
     pub fn builder() -> GetRecycledInstanceInputBuilder {
@@ -2400,15 +2436,21 @@ impl crate::Client {
     }
 }
 /// Input of [`RestoreRecycledInstance`](crate::Client::restore_recycled_instance).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct RestoreRecycledInstanceInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
+impl cds_core::ser::Entries for RestoreRecycledInstanceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(RestoreRecycledInstanceInput);
 impl RestoreRecycledInstanceInput {
     /// A builder of this type.
     pub fn builder() -> RestoreRecycledInstanceInputBuilder {
@@ -2531,15 +2573,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteRecycledInstance`](crate::Client::delete_recycled_instance).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteRecycledInstanceInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsid`, required)
-    #[serde(rename = "ecsid", skip_serializing_if = "Option::is_none")]
     pub ecsid: Option<String>,
 }
+impl cds_core::ser::Entries for DeleteRecycledInstanceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsid", &self.ecsid)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DeleteRecycledInstanceInput);
 impl DeleteRecycledInstanceInput {
     /// A builder of this type.
     pub fn builder() -> DeleteRecycledInstanceInputBuilder {
@@ -2662,20 +2710,26 @@ impl crate::Client {
     }
 }
 /// Input of [`AutoCleanRecycledInstances`](crate::Client::auto_clean_recycled_instances).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct AutoCleanRecycledInstancesInput {
     /// Instance id
     ///
     /// 云服务器id (`instanceId`, required)
-    #[serde(rename = "instanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Product code (e.g. ECS)
     ///
     /// 产品code (`serviceCode`, required)
-    #[serde(rename = "serviceCode", skip_serializing_if = "Option::is_none")]
     pub service_code: Option<String>,
 }
+impl cds_core::ser::Entries for AutoCleanRecycledInstancesInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "instanceId", &self.instance_id)?;
+        cds_core::ser::entry(map, "serviceCode", &self.service_code)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(AutoCleanRecycledInstancesInput);
 impl AutoCleanRecycledInstancesInput {
     /// A builder of this type.
     pub fn builder() -> AutoCleanRecycledInstancesInputBuilder {
@@ -2813,15 +2867,21 @@ impl crate::Client {
     }
 }
 /// Input of [`CheckVmtoolsIsoAttached`](crate::Client::check_vmtools_iso_attached).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CheckVmtoolsIsoAttachedInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
+impl cds_core::ser::Entries for CheckVmtoolsIsoAttachedInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CheckVmtoolsIsoAttachedInput);
 impl CheckVmtoolsIsoAttachedInput {
     /// A builder of this type.
     pub fn builder() -> CheckVmtoolsIsoAttachedInputBuilder {
@@ -2944,15 +3004,21 @@ impl crate::Client {
     }
 }
 /// Input of [`AttachVmtools`](crate::Client::attach_vmtools).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct AttachVmtoolsInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsid`, required)
-    #[serde(rename = "ecsid", skip_serializing_if = "Option::is_none")]
     pub ecsid: Option<String>,
 }
+impl cds_core::ser::Entries for AttachVmtoolsInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsid", &self.ecsid)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(AttachVmtoolsInput);
 impl AttachVmtoolsInput {
     /// A builder of this type.
     pub fn builder() -> AttachVmtoolsInputBuilder {
@@ -3075,15 +3141,21 @@ impl crate::Client {
     }
 }
 /// Input of [`ListSupportedIbNics`](crate::Client::list_supported_ib_nics).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListSupportedIbNicsInput {
     /// Availability zone
     ///
     /// 可用区 (`az`, required)
-    #[serde(rename = "az", skip_serializing_if = "Option::is_none")]
     pub az: Option<String>,
 }
+impl cds_core::ser::Entries for ListSupportedIbNicsInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "az", &self.az)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ListSupportedIbNicsInput);
 impl ListSupportedIbNicsInput {
     /// A builder of this type.
     pub fn builder() -> ListSupportedIbNicsInputBuilder {
@@ -3206,20 +3278,26 @@ impl crate::Client {
     }
 }
 /// Input of [`ExportInstances`](crate::Client::export_instances).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ExportInstancesInput {
     /// Columns to export, comma-separated: displayName, ecsId, department, resourceGroup, privateIp, status, az, vcpu, ram, flavor, payModel, cpuArch, eip, createTime, osInfo, tenant
     ///
     /// 导出列、逗号分割。支持导出的列：实例名称（displayName）、实例ID（ecsId）、部门（department）、资源集（resourceGroup）、私有IP（privateIp）、状态（status）、可用区（az）、vCPUs（vcpu）、内存（ram）、规格名称（flavor）、计费模式（payModel）、架构（cpuArch）、弹性公网IP（eip）、创建时间（createTime）、osInfo（操作系统）、tenant（租户） (`exportItem`, required)
-    #[serde(rename = "exportItem", skip_serializing_if = "Option::is_none")]
     pub export_item: Option<String>,
     /// Filter conditions, including but not limited to the fields below
     ///
     /// 筛选条件，包括但不限于以下字段： (`filterParams`, required)
-    #[serde(rename = "filterParams", skip_serializing_if = "Option::is_none")]
     pub filter_params: Option<ExportInstancesFilterParams>,
 }
+impl cds_core::ser::Entries for ExportInstancesInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "exportItem", &self.export_item)?;
+        cds_core::ser::entry(map, "filterParams", &self.filter_params)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ExportInstancesInput);
 impl ExportInstancesInput {
     /// A builder of this type.
     pub fn builder() -> ExportInstancesInputBuilder {
@@ -3324,15 +3402,21 @@ impl crate::Client {
     }
 }
 /// Input of [`InstallMonitorAgent`](crate::Client::install_monitor_agent).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct InstallMonitorAgentInput {
     /// Instance id
     ///
     /// 虚拟机实例ID (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
+impl cds_core::ser::Entries for InstallMonitorAgentInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(InstallMonitorAgentInput);
 impl InstallMonitorAgentInput {
     /// A builder of this type.
     pub fn builder() -> InstallMonitorAgentInputBuilder {
@@ -3455,20 +3539,26 @@ impl crate::Client {
     }
 }
 /// Input of [`GetServiceAttributes`](crate::Client::get_service_attributes).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetServiceAttributesInput {
     /// Tenant id
     ///
     /// 租户id (`tenantId`)
-    #[serde(rename = "tenantId", skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Department id
     ///
     /// 部门id (`departmentId`)
-    #[serde(rename = "departmentId", skip_serializing_if = "Option::is_none")]
     pub department_id: Option<String>,
 }
+impl cds_core::ser::Entries for GetServiceAttributesInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "tenantId", &self.tenant_id)?;
+        cds_core::ser::entry(map, "departmentId", &self.department_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(GetServiceAttributesInput);
 impl GetServiceAttributesInput {
     /// A builder of this type.
     pub fn builder() -> GetServiceAttributesInputBuilder {
@@ -3596,20 +3686,26 @@ impl crate::Client {
     }
 }
 /// Input of [`GetServiceRegionInfo`](crate::Client::get_service_region_info).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetServiceRegionInfoInput {
     /// Tenant id
     ///
     /// 租户ID (`tenantId`, required)
-    #[serde(rename = "tenantId", skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Department id
     ///
     /// 部门ID (`departmentId`)
-    #[serde(rename = "departmentId", skip_serializing_if = "Option::is_none")]
     pub department_id: Option<String>,
 }
+impl cds_core::ser::Entries for GetServiceRegionInfoInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "tenantId", &self.tenant_id)?;
+        cds_core::ser::entry(map, "departmentId", &self.department_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(GetServiceRegionInfoInput);
 impl GetServiceRegionInfoInput {
     /// A builder of this type.
     pub fn builder() -> GetServiceRegionInfoInputBuilder {
@@ -3744,20 +3840,26 @@ impl crate::Client {
     }
 }
 /// Input of [`BatchDetachSharedVolume`](crate::Client::batch_detach_shared_volume).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct BatchDetachSharedVolumeInput {
     /// Volume id
     ///
     /// 云盘id, body中的参数 (`volumeId`, required)
-    #[serde(rename = "volumeId", skip_serializing_if = "Option::is_none")]
     pub volume_id: Option<i64>,
     /// Ids of the instances to detach the shared volume from
     ///
     /// 需要卸载共享盘的 ecsId 列表 (`ecsIds`, required)
-    #[serde(rename = "ecsIds", skip_serializing_if = "Option::is_none")]
     pub ecs_ids: Option<Vec<String>>,
 }
+impl cds_core::ser::Entries for BatchDetachSharedVolumeInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "volumeId", &self.volume_id)?;
+        cds_core::ser::entry(map, "ecsIds", &self.ecs_ids)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(BatchDetachSharedVolumeInput);
 impl BatchDetachSharedVolumeInput {
     /// A builder of this type.
     pub fn builder() -> BatchDetachSharedVolumeInputBuilder {
@@ -3895,20 +3997,26 @@ impl crate::Client {
     }
 }
 /// Input of [`BatchAttachSharedVolume`](crate::Client::batch_attach_shared_volume).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct BatchAttachSharedVolumeInput {
     /// Volume id
     ///
     /// 云盘id, body中的参数 (`volumeId`, required)
-    #[serde(rename = "volumeId", skip_serializing_if = "Option::is_none")]
     pub volume_id: Option<i64>,
     /// Ids of the instances to attach the shared volume to
     ///
     /// 需要挂载到的 ecsId 列表 (`ecsIds`, required)
-    #[serde(rename = "ecsIds", skip_serializing_if = "Option::is_none")]
     pub ecs_ids: Option<Vec<String>>,
 }
+impl cds_core::ser::Entries for BatchAttachSharedVolumeInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "volumeId", &self.volume_id)?;
+        cds_core::ser::entry(map, "ecsIds", &self.ecs_ids)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(BatchAttachSharedVolumeInput);
 impl BatchAttachSharedVolumeInput {
     /// A builder of this type.
     pub fn builder() -> BatchAttachSharedVolumeInputBuilder {
@@ -4046,15 +4154,21 @@ impl crate::Client {
     }
 }
 /// Input of [`GetVncUrl`](crate::Client::get_vnc_url).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetVncUrlInput {
     /// Instance id
     ///
     /// 虚拟机ID (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
+impl cds_core::ser::Entries for GetVncUrlInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(GetVncUrlInput);
 impl GetVncUrlInput {
     /// A builder of this type.
     pub fn builder() -> GetVncUrlInputBuilder {
@@ -4175,18 +4289,16 @@ impl crate::Client {
     }
 }
 /// Input of [`ConnectVnc`](crate::Client::connect_vnc).
-#[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConnectVncInput {
     /// Instance id
     ///
     /// 虚拟机ID (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Remote access token, valid for 10 minutes; taken from GetVncUrl
     ///
     /// 远程访问的token，超时时间为10分钟 token来自于“获取VNC远程访问Url”接口 (`token`, required)
-    #[serde(rename = "token", skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 }
 impl std::fmt::Debug for ConnectVncInput {
@@ -4197,6 +4309,14 @@ impl std::fmt::Debug for ConnectVncInput {
             .finish()
     }
 }
+impl cds_core::ser::Entries for ConnectVncInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "token", &self.token)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ConnectVncInput);
 impl ConnectVncInput {
     /// A builder of this type.
     pub fn builder() -> ConnectVncInputBuilder {
@@ -4321,35 +4441,41 @@ impl crate::Client {
     }
 }
 /// Input of [`ListMonitorProcesses`](crate::Client::list_monitor_processes).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListMonitorProcessesInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Start timestamp, in seconds
     ///
     /// 起始时间戳, 单位秒 (`start`, required)
-    #[serde(rename = "start", skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
     /// End timestamp, in seconds
     ///
     /// 结束时间戳, 单位秒 (`end`, required)
-    #[serde(rename = "end", skip_serializing_if = "Option::is_none")]
     pub end: Option<i64>,
     /// Step, in seconds
     ///
     /// 步长, 单位秒 (`step`)
-    #[serde(rename = "step", skip_serializing_if = "Option::is_none")]
     pub step: Option<i64>,
     /// Timeout, in seconds
     ///
     /// 超时时间, 单位秒 (`timeout`)
-    #[serde(rename = "timeout", skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
 }
+impl cds_core::ser::Entries for ListMonitorProcessesInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "start", &self.start)?;
+        cds_core::ser::entry(map, "end", &self.end)?;
+        cds_core::ser::entry(map, "step", &self.step)?;
+        cds_core::ser::entry(map, "timeout", &self.timeout)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ListMonitorProcessesInput);
 impl ListMonitorProcessesInput {
     /// A builder of this type.
     pub fn builder() -> ListMonitorProcessesInputBuilder {
@@ -4526,15 +4652,21 @@ impl crate::Client {
     }
 }
 /// Input of [`UpgradeMonitorAgent`](crate::Client::upgrade_monitor_agent).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct UpgradeMonitorAgentInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
+impl cds_core::ser::Entries for UpgradeMonitorAgentInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(UpgradeMonitorAgentInput);
 impl UpgradeMonitorAgentInput {
     /// A builder of this type.
     pub fn builder() -> UpgradeMonitorAgentInputBuilder {
@@ -4649,15 +4781,21 @@ impl crate::Client {
     }
 }
 /// Input of [`ListInstanceNodeLocalDisks`](crate::Client::list_instance_node_local_disks).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListInstanceNodeLocalDisksInput {
     /// Instance id
     ///
     /// 虚拟机ID (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
+impl cds_core::ser::Entries for ListInstanceNodeLocalDisksInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ListInstanceNodeLocalDisksInput);
 impl ListInstanceNodeLocalDisksInput {
     /// A builder of this type.
     pub fn builder() -> ListInstanceNodeLocalDisksInputBuilder {
@@ -4780,20 +4918,26 @@ impl crate::Client {
     }
 }
 /// Input of [`AttachLocalDisks`](crate::Client::attach_local_disks).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct AttachLocalDisksInput {
     /// Instance id
     ///
     /// 虚机ID (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Local disks to attach (the request body is this JSON array)
     ///
     /// 数组格式入参 (`disks`, required)
-    #[serde(rename = "disks", skip_serializing_if = "Option::is_none")]
     pub disks: Option<Vec<AttachLocalDisksDisk>>,
 }
+impl cds_core::ser::Entries for AttachLocalDisksInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "disks", &self.disks)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(AttachLocalDisksInput);
 impl AttachLocalDisksInput {
     /// A builder of this type.
     pub fn builder() -> AttachLocalDisksInputBuilder {
@@ -4943,20 +5087,26 @@ impl crate::Client {
     }
 }
 /// Input of [`DetachLocalDisks`](crate::Client::detach_local_disks).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DetachLocalDisksInput {
     /// Instance id
     ///
     /// 虚拟机ID (`ecsId`, required)
-    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Local disks to detach (the request body is this JSON array)
     ///
     /// 数组格式入参 (`disks`, required)
-    #[serde(rename = "disks", skip_serializing_if = "Option::is_none")]
     pub disks: Option<Vec<AttachLocalDisksDisk>>,
 }
+impl cds_core::ser::Entries for DetachLocalDisksInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "disks", &self.disks)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DetachLocalDisksInput);
 impl DetachLocalDisksInput {
     /// A builder of this type.
     pub fn builder() -> DetachLocalDisksInputBuilder {
@@ -5106,45 +5256,51 @@ impl crate::Client {
     }
 }
 /// Input of [`ExportMonitorData`](crate::Client::export_monitor_data).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ExportMonitorDataInput {
     /// Task name
     ///
     /// 任务名称 (`templateName`, required)
-    #[serde(rename = "templateName", skip_serializing_if = "Option::is_none")]
     pub template_name: Option<String>,
     /// "aggregatedValue": aggregated; "originalValue": original values
     ///
     /// “aggregatedValue”：聚合 "originalValue":原始值 (`statisticalMethod`, required)
-    #[serde(rename = "statisticalMethod", skip_serializing_if = "Option::is_none")]
     pub statistical_method: Option<String>,
     /// Aggregation methods: min, max, avg
     ///
     /// min max avg (`aggregationMethods`)
-    #[serde(rename = "aggregationMethods", skip_serializing_if = "Option::is_none")]
     pub aggregation_methods: Option<Vec<String>>,
     /// Start time (Unix seconds)
     ///
     /// 开始时间 (`start`, required)
-    #[serde(rename = "start", skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
     /// End time (Unix seconds)
     ///
     /// 结束时间 (`end`, required)
-    #[serde(rename = "end", skip_serializing_if = "Option::is_none")]
     pub end: Option<i64>,
     /// Instances to export
     ///
     /// 指定虚拟机列表 (`ecsIds`)
-    #[serde(rename = "ecsIds", skip_serializing_if = "Option::is_none")]
     pub ecs_ids: Option<Vec<String>>,
     /// Metrics to export: cpuUsage, cpuContextSwitches, nodeLoad1, nodeLoad5, nodeLoad15, memoryEnchanced, swapUsage, diskReads, diskWrites, diskUsage, diskStorageUsed, diskStorageTotal, diskInode, diskIoUtils, diskReadTime, diskWriteTime, diskThroughputRead, diskThroughputWritten, networkTransmit, networkReceive, networkTcpTotal, networkTcpEstablished, processesTotal, fileNumber, loggedUsers, cpuCores
     ///
     /// 指定指标列表 "cpuUsage" // cpu的使用情况 "cpuContextSwitches" // CPU上下文切换率 (count/s) "nodeLoad1" // 系统负载 "nodeLoad5" // 系统负载 "nodeLoad15" // 系统负载 "memoryEnchanced" // 内存空间 (MiB), KB/s "swapUsage" // SWAP使用率 (%) "diskReads" // Disk request(unit: IOPS) "diskWrites" // Disk request(unit: IOPS) "diskUsage" // 磁盘使用率 (%) "diskStorageUsed" // 磁盘存储量 (GiB) "diskStorageTotal" // 磁盘存储量 (GiB) "diskInode" // 磁盘INODE使用率 (%) "diskIoUtils" // 磁盘IO使用率 (%) "diskReadTime" // 磁盘读写延迟 (ms), 读, ms "diskWriteTime" // 磁盘读写延迟 (ms), 读, ms "diskThroughputRead" // I/O Throughput statistics(unit: KB/s) "diskThroughputWritten" // I/O Throughput statistics(unit: KB/s) "networkTransmit" // Network throughput statistics(unit: MB/s) "networkReceive" // Network throughput statistics(unit: MB/s) "networkTcpTotal" // 网络连接数 (个) "networkTcpEstablished" // 网络连接数 (个) "processesTotal" // 进程总数 (个) "fileNumber" // 系统已打开文件数 (单位: 个) "loggedUsers" // shell终端在线用户数 (个) "cpuCores" // CPU核数 (核) (`metrics`)
-    #[serde(rename = "metrics", skip_serializing_if = "Option::is_none")]
     pub metrics: Option<Vec<String>>,
 }
+impl cds_core::ser::Entries for ExportMonitorDataInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "templateName", &self.template_name)?;
+        cds_core::ser::entry(map, "statisticalMethod", &self.statistical_method)?;
+        cds_core::ser::entry(map, "aggregationMethods", &self.aggregation_methods)?;
+        cds_core::ser::entry(map, "start", &self.start)?;
+        cds_core::ser::entry(map, "end", &self.end)?;
+        cds_core::ser::entry(map, "ecsIds", &self.ecs_ids)?;
+        cds_core::ser::entry(map, "metrics", &self.metrics)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ExportMonitorDataInput);
 impl ExportMonitorDataInput {
     /// A builder of this type.
     pub fn builder() -> ExportMonitorDataInputBuilder {

@@ -434,58 +434,61 @@ impl cds_core::de::FromScalar for DiskStatus {
     }
 }
 /// Input of [`CreateDisk`](crate::Client::create_disk).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateDiskInput {
     /// Availability zone code
     ///
     /// 可用区Code (`AvailableZoneCode`, required)
-    #[serde(rename = "AvailableZoneCode", skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// Instance to attach the disks to (attached when set and valid; disks can only be attached to instances of the same availability zone)
     ///
     /// 挂载到云主机的实例id(字段有值并且有效时表示挂载到该实例，云盘只能挂载至同一可用区的实例上) (`InstanceId`)
-    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Delete with the instance: 1 yes, 0 no (meaningful only when InstanceId is valid; defaults to 1 when attached)
     ///
     /// 是否随实例删除，1:是,0:否(挂载实例字段有效时，本字段有意义，如果挂载到实例，默认为1) (`ReleaseWithInstance`)
-    #[serde(
-        rename = "ReleaseWithInstance",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub release_with_instance: Option<i64>,
     /// Disk name; a default name is given when omitted (2-40 characters: letters, Chinese characters, digits, dot, underscore, colon, hyphen and ASCII parentheses; must start with a letter)
     ///
     /// 设置的云盘名称，不传则提供默认名称(名称规则：2-40个字符，可包含大小写字母、中文、数字、点号(.)、下划线(_)、半角冒号(:)、连字符(-)、英文括号(英文输入法下的括号)字符，以大小写字母开头) (`DiskName`)
-    #[serde(rename = "DiskName", skip_serializing_if = "Option::is_none")]
     pub disk_name: Option<String>,
     /// Disk type (only SSD for now)
     ///
     /// 盘类型(目前只支持SSD) (`DiskFeature`, required)
-    #[serde(rename = "DiskFeature", skip_serializing_if = "Option::is_none")]
     pub disk_feature: Option<String>,
     /// Snapshot id (data-disk snapshots only)
     ///
     /// 快照ID（只能传递数据盘的快照ID） (`SnapshotId`)
-    #[serde(rename = "SnapshotId", skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
     /// Capacity in GB; a multiple of 8, at least 24 GB
     ///
     /// 盘容量，单位:GB,容量为8的倍数，且最小24GB起。 (`Size`, required)
-    #[serde(rename = "Size", skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// Number of disks; defaults to 1
     ///
     /// 创建数量，不传默认为1 (`Number`)
-    #[serde(rename = "Number", skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// Billing method: 0 pay-as-you-go, 1 subscription (default 0; only pay-as-you-go is supported for now)
     ///
     /// 计费方式 ，0:按需计费,1:包年包月, (默认为0，目前只支持按需计费) (`BillingMethod`)
-    #[serde(rename = "BillingMethod", skip_serializing_if = "Option::is_none")]
     pub billing_method: Option<String>,
 }
+impl cds_core::ser::Entries for CreateDiskInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "AvailableZoneCode", &self.available_zone_code)?;
+        cds_core::ser::entry(map, "InstanceId", &self.instance_id)?;
+        cds_core::ser::entry(map, "ReleaseWithInstance", &self.release_with_instance)?;
+        cds_core::ser::entry(map, "DiskName", &self.disk_name)?;
+        cds_core::ser::entry(map, "DiskFeature", &self.disk_feature)?;
+        cds_core::ser::entry(map, "SnapshotId", &self.snapshot_id)?;
+        cds_core::ser::entry(map, "Size", &self.size)?;
+        cds_core::ser::entry(map, "Number", &self.number)?;
+        cds_core::ser::entry(map, "BillingMethod", &self.billing_method)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateDiskInput);
 impl CreateDiskInput {
     /// A builder of this type.
     pub fn builder() -> CreateDiskInputBuilder {
@@ -724,15 +727,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteDisk`](crate::Client::delete_disk).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteDiskInput {
     /// Cloud disk ids
     ///
     /// 云盘id列表 (`DiskIds`, required)
-    #[serde(rename = "DiskIds", skip_serializing_if = "Option::is_none")]
     pub disk_ids: Option<Vec<String>>,
 }
+impl cds_core::ser::Entries for DeleteDiskInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "DiskIds", &self.disk_ids)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DeleteDiskInput);
 impl DeleteDiskInput {
     /// A builder of this type.
     pub fn builder() -> DeleteDiskInputBuilder {
@@ -869,15 +878,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DetachDisk`](crate::Client::detach_disk).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DetachDiskInput {
     /// Ids of the cloud disks to detach
     ///
     /// 卸载的云盘id列表 (`DiskIds`, required)
-    #[serde(rename = "DiskIds", skip_serializing_if = "Option::is_none")]
     pub disk_ids: Option<Vec<String>>,
 }
+impl cds_core::ser::Entries for DetachDiskInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "DiskIds", &self.disk_ids)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DetachDiskInput);
 impl DetachDiskInput {
     /// A builder of this type.
     pub fn builder() -> DetachDiskInputBuilder {
@@ -1014,28 +1029,31 @@ impl crate::Client {
     }
 }
 /// Input of [`AttachDisk`](crate::Client::attach_disk).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct AttachDiskInput {
     /// Ids of the cloud disks to attach
     ///
     /// 挂载的云盘id列表 (`DiskIds`, required)
-    #[serde(rename = "DiskIds", skip_serializing_if = "Option::is_none")]
     pub disk_ids: Option<Vec<String>>,
     /// Target instance id
     ///
     /// 挂载的目标实例id (`EcsId`, required)
-    #[serde(rename = "EcsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Delete with the instance; default 1. 1 yes, 0 no
     ///
     /// 是否随实例删除,默认为1。1:是, 0:否 (`ReleaseWithInstance`)
-    #[serde(
-        rename = "ReleaseWithInstance",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub release_with_instance: Option<i64>,
 }
+impl cds_core::ser::Entries for AttachDiskInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "DiskIds", &self.disk_ids)?;
+        cds_core::ser::entry(map, "EcsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "ReleaseWithInstance", &self.release_with_instance)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(AttachDiskInput);
 impl AttachDiskInput {
     /// A builder of this type.
     pub fn builder() -> AttachDiskInputBuilder {
@@ -1199,20 +1217,26 @@ impl crate::Client {
     }
 }
 /// Input of [`ExtendDisk`](crate::Client::extend_disk).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ExtendDiskInput {
     /// Id of the cloud disk to extend
     ///
     /// 扩容的云盘id (`DiskId`, required)
-    #[serde(rename = "DiskId", skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// Target capacity in GB; must exceed the current capacity and be a multiple of 8
     ///
     /// 扩容目标容量,单位:GB，目标容量必须大于扩容前容量，且必须为8的倍数。 (`ExtendedSize`, required)
-    #[serde(rename = "ExtendedSize", skip_serializing_if = "Option::is_none")]
     pub extended_size: Option<i64>,
 }
+impl cds_core::ser::Entries for ExtendDiskInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "DiskId", &self.disk_id)?;
+        cds_core::ser::entry(map, "ExtendedSize", &self.extended_size)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ExtendDiskInput);
 impl ExtendDiskInput {
     /// A builder of this type.
     pub fn builder() -> ExtendDiskInputBuilder {
@@ -1364,15 +1388,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeDiskQuota`](crate::Client::describe_disk_quota).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeDiskQuotaInput {
     /// Availability zone code
     ///
     /// 可用区Code (`AvailableZoneCode`, required)
-    #[serde(rename = "AvailableZoneCode", skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
 }
+impl cds_core::ser::Entries for DescribeDiskQuotaInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "AvailableZoneCode", &self.available_zone_code)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeDiskQuotaInput);
 impl DescribeDiskQuotaInput {
     /// A builder of this type.
     pub fn builder() -> DescribeDiskQuotaInputBuilder {
@@ -1495,30 +1525,36 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeDiskList`](crate::Client::describe_disk_list).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeDiskListInput {
     /// Availability zone code
     ///
     /// 可用区Code (`AvailableZoneCode`)
-    #[serde(rename = "AvailableZoneCode", skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// Region code
     ///
     /// 地域Code (`RegionCode`)
-    #[serde(rename = "RegionCode", skip_serializing_if = "Option::is_none")]
     pub region_code: Option<String>,
     /// Page number
     ///
     /// 页码 (`PageNumber`)
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Records per page
     ///
     /// 每页记录数 (`PageSize`)
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
+impl cds_core::ser::Entries for DescribeDiskListInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "AvailableZoneCode", &self.available_zone_code)?;
+        cds_core::ser::entry(map, "RegionCode", &self.region_code)?;
+        cds_core::ser::entry(map, "PageNumber", &self.page_number)?;
+        cds_core::ser::entry(map, "PageSize", &self.page_size)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeDiskListInput);
 impl DescribeDiskListInput {
     /// A builder of this type.
     pub fn builder() -> DescribeDiskListInputBuilder {
@@ -1700,15 +1736,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeDisk`](crate::Client::describe_disk).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeDiskInput {
     /// Cloud disk id
     ///
     /// 云盘id (`DiskId`, required)
-    #[serde(rename = "DiskId", skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
 }
+impl cds_core::ser::Entries for DescribeDiskInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "DiskId", &self.disk_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeDiskInput);
 impl DescribeDiskInput {
     /// A builder of this type.
     pub fn builder() -> DescribeDiskInputBuilder {
@@ -1829,15 +1871,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeEcsAttachDisks`](crate::Client::describe_ecs_attach_disks).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeEcsAttachDisksInput {
     /// Cloud server (instance) id
     ///
     /// 云主机id (`EcsId`, required)
-    #[serde(rename = "EcsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
+impl cds_core::ser::Entries for DescribeEcsAttachDisksInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "EcsId", &self.ecs_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeEcsAttachDisksInput);
 impl DescribeEcsAttachDisksInput {
     /// A builder of this type.
     pub fn builder() -> DescribeEcsAttachDisksInputBuilder {
@@ -1960,15 +2008,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeEvent`](crate::Client::describe_event).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeEventInput {
     /// Event id
     ///
     /// 事件id (`EventId`, required)
-    #[serde(rename = "EventId", skip_serializing_if = "Option::is_none")]
     pub event_id: Option<String>,
 }
+impl cds_core::ser::Entries for DescribeEventInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "EventId", &self.event_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeEventInput);
 impl DescribeEventInput {
     /// A builder of this type.
     pub fn builder() -> DescribeEventInputBuilder {

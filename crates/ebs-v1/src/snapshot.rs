@@ -425,20 +425,26 @@ cds_core::impl_serialize!(DescribeSnapshotQuotaData);
 /// New snapshot to take when rolling back
 ///
 /// 新快照信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct RollbackDiskBySnapshotNewSnapshot {
     /// Name of the new snapshot
     ///
     /// 新建快照名称 (`SnapshotName`)
-    #[serde(rename = "SnapshotName", skip_serializing_if = "Option::is_none")]
     pub snapshot_name: Option<String>,
     /// Retention of the new snapshot
     ///
     /// 新建快照保留时间 (`ReservedTime`)
-    #[serde(rename = "ReservedTime", skip_serializing_if = "Option::is_none")]
     pub reserved_time: Option<String>,
 }
+impl cds_core::ser::Entries for RollbackDiskBySnapshotNewSnapshot {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SnapshotName", &self.snapshot_name)?;
+        cds_core::ser::entry(map, "ReservedTime", &self.reserved_time)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(RollbackDiskBySnapshotNewSnapshot);
 impl RollbackDiskBySnapshotNewSnapshot {
     /// A builder of this type.
     pub fn builder() -> RollbackDiskBySnapshotNewSnapshotBuilder {
@@ -594,35 +600,41 @@ impl cds_core::de::FromScalar for SnapshotStatus {
     }
 }
 /// Input of [`DescribeSnapshotList`](crate::Client::describe_snapshot_list).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeSnapshotListInput {
     /// Availability zone code
     ///
     /// 可用区Code (`AvailableZoneCode`)
-    #[serde(rename = "AvailableZoneCode", skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// Region code
     ///
     /// 地域Code (`RegionCode`)
-    #[serde(rename = "RegionCode", skip_serializing_if = "Option::is_none")]
     pub region_code: Option<String>,
     /// Cloud disk id
     ///
     /// 云盘ID (`DiskId`)
-    #[serde(rename = "DiskId", skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// Page number
     ///
     /// 页码 (`PageNumber`)
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Records per page
     ///
     /// 每页记录数 (`PageSize`)
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
+impl cds_core::ser::Entries for DescribeSnapshotListInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "AvailableZoneCode", &self.available_zone_code)?;
+        cds_core::ser::entry(map, "RegionCode", &self.region_code)?;
+        cds_core::ser::entry(map, "DiskId", &self.disk_id)?;
+        cds_core::ser::entry(map, "PageNumber", &self.page_number)?;
+        cds_core::ser::entry(map, "PageSize", &self.page_size)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeSnapshotListInput);
 impl DescribeSnapshotListInput {
     /// A builder of this type.
     pub fn builder() -> DescribeSnapshotListInputBuilder {
@@ -816,15 +828,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeSnapshot`](crate::Client::describe_snapshot).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeSnapshotInput {
     /// Snapshot id
     ///
     /// 快照ID (`SnapshotId`)
-    #[serde(rename = "SnapshotId", skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
 }
+impl cds_core::ser::Entries for DescribeSnapshotInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SnapshotId", &self.snapshot_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeSnapshotInput);
 impl DescribeSnapshotInput {
     /// A builder of this type.
     pub fn builder() -> DescribeSnapshotInputBuilder {
@@ -958,40 +976,46 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeSnapshotChainList`](crate::Client::describe_snapshot_chain_list).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeSnapshotChainListInput {
     /// Availability zone code
     ///
     /// 可用区Code (`AvailableZoneCode`)
-    #[serde(rename = "AvailableZoneCode", skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// Region code
     ///
     /// 地域Code (`RegionCode`)
-    #[serde(rename = "RegionCode", skip_serializing_if = "Option::is_none")]
     pub region_code: Option<String>,
     /// Cloud disk id
     ///
     /// 云盘ID (`DiskId`)
-    #[serde(rename = "DiskId", skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// Cloud server id
     ///
     /// 云主机ID (`InstanceId`)
-    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Page number
     ///
     /// 页码 (`PageNumber`)
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Records per page
     ///
     /// 每页记录数 (`PageSize`)
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
+impl cds_core::ser::Entries for DescribeSnapshotChainListInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "AvailableZoneCode", &self.available_zone_code)?;
+        cds_core::ser::entry(map, "RegionCode", &self.region_code)?;
+        cds_core::ser::entry(map, "DiskId", &self.disk_id)?;
+        cds_core::ser::entry(map, "InstanceId", &self.instance_id)?;
+        cds_core::ser::entry(map, "PageNumber", &self.page_number)?;
+        cds_core::ser::entry(map, "PageSize", &self.page_size)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeSnapshotChainListInput);
 impl DescribeSnapshotChainListInput {
     /// A builder of this type.
     pub fn builder() -> DescribeSnapshotChainListInputBuilder {
@@ -1199,30 +1223,36 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeSnapshotChain`](crate::Client::describe_snapshot_chain).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeSnapshotChainInput {
     /// Cloud disk id
     ///
     /// 云盘ID (`DiskId`)
-    #[serde(rename = "DiskId", skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// Snapshot chain id
     ///
     /// 快照链ID (`SnapshotChainId`)
-    #[serde(rename = "SnapshotChainId", skip_serializing_if = "Option::is_none")]
     pub snapshot_chain_id: Option<String>,
     /// Page number
     ///
     /// 页码 (`PageNumber`)
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Records per page
     ///
     /// 每页记录数 (`PageSize`)
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
+impl cds_core::ser::Entries for DescribeSnapshotChainInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "DiskId", &self.disk_id)?;
+        cds_core::ser::entry(map, "SnapshotChainId", &self.snapshot_chain_id)?;
+        cds_core::ser::entry(map, "PageNumber", &self.page_number)?;
+        cds_core::ser::entry(map, "PageSize", &self.page_size)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeSnapshotChainInput);
 impl DescribeSnapshotChainInput {
     /// A builder of this type.
     pub fn builder() -> DescribeSnapshotChainInputBuilder {
@@ -1404,25 +1434,31 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateSnapshot`](crate::Client::create_snapshot).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateSnapshotInput {
     /// Cloud disk id
     ///
     /// 云盘ID (`DiskId`, required)
-    #[serde(rename = "DiskId", skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// Snapshot name; defaults to the snapshot id. 2-128 characters, must not start with auto; letters, digits, Chinese characters and "-" allowed
     ///
     /// 快照名称。不传默认与快照id一致，快照名称允许使用2-128个字符，不允许使用auto作为开头，允许大小写字母、数字、汉字和“-” (`SnapshotName`)
-    #[serde(rename = "SnapshotName", skip_serializing_if = "Option::is_none")]
     pub snapshot_name: Option<String>,
     /// Snapshot retention; defaults to 1. Forever: kept permanently (deleted with the disk); a number: retention in days
     ///
     /// 快照保留时间。不传递该参数默认为1。Forever:永久保留，当云盘删除时快照跟随云盘删除；具体数字为保留天数。 (`ReservedTime`)
-    #[serde(rename = "ReservedTime", skip_serializing_if = "Option::is_none")]
     pub reserved_time: Option<String>,
 }
+impl cds_core::ser::Entries for CreateSnapshotInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "DiskId", &self.disk_id)?;
+        cds_core::ser::entry(map, "SnapshotName", &self.snapshot_name)?;
+        cds_core::ser::entry(map, "ReservedTime", &self.reserved_time)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateSnapshotInput);
 impl CreateSnapshotInput {
     /// A builder of this type.
     pub fn builder() -> CreateSnapshotInputBuilder {
@@ -1585,30 +1621,36 @@ impl crate::Client {
     }
 }
 /// Input of [`RollbackDiskBySnapshot`](crate::Client::rollback_disk_by_snapshot).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct RollbackDiskBySnapshotInput {
     /// Id of the cloud disk to roll back
     ///
     /// 要回滚的云盘ID (`DiskId`, required)
-    #[serde(rename = "DiskId", skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// Snapshot id
     ///
     /// 快照ID (`SnapshotId`, required)
-    #[serde(rename = "SnapshotId", skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
     /// Information of a new snapshot to take
     ///
     /// 新快照信息 (`NewSnapshot`)
-    #[serde(rename = "NewSnapshot", skip_serializing_if = "Option::is_none")]
     pub new_snapshot: Option<RollbackDiskBySnapshotNewSnapshot>,
     /// Power the cloud server on automatically: 1 on, 0 off; default 1
     ///
     /// 是否自动开启云主机电源。1：开启，0：不开启，默认为1 (`AutoTurnOnInstance`)
-    #[serde(rename = "AutoTurnOnInstance", skip_serializing_if = "Option::is_none")]
     pub auto_turn_on_instance: Option<i64>,
 }
+impl cds_core::ser::Entries for RollbackDiskBySnapshotInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "DiskId", &self.disk_id)?;
+        cds_core::ser::entry(map, "SnapshotId", &self.snapshot_id)?;
+        cds_core::ser::entry(map, "NewSnapshot", &self.new_snapshot)?;
+        cds_core::ser::entry(map, "AutoTurnOnInstance", &self.auto_turn_on_instance)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(RollbackDiskBySnapshotInput);
 impl RollbackDiskBySnapshotInput {
     /// A builder of this type.
     pub fn builder() -> RollbackDiskBySnapshotInputBuilder {
@@ -1786,20 +1828,26 @@ impl crate::Client {
     }
 }
 /// Input of [`RenameSnapshot`](crate::Client::rename_snapshot).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct RenameSnapshotInput {
     /// Snapshot id
     ///
     /// 快照ID (`SnapshotId`, required)
-    #[serde(rename = "SnapshotId", skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
     /// New snapshot name; must not clash with automatic snapshot names, must not start with auto, 2-126 characters; letters, digits, Chinese characters and "-" allowed
     ///
     /// 新的快照名称。允许用户自定义名称，避免与自动快照（后续规划功能）命名重复，不允许使用auto作为开头，字符长度为2-126，允许大小写字母、数字、汉字和“-” (`SnapshotName`, required)
-    #[serde(rename = "SnapshotName", skip_serializing_if = "Option::is_none")]
     pub snapshot_name: Option<String>,
 }
+impl cds_core::ser::Entries for RenameSnapshotInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SnapshotId", &self.snapshot_id)?;
+        cds_core::ser::entry(map, "SnapshotName", &self.snapshot_name)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(RenameSnapshotInput);
 impl RenameSnapshotInput {
     /// A builder of this type.
     pub fn builder() -> RenameSnapshotInputBuilder {
@@ -1937,15 +1985,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteSnapshot`](crate::Client::delete_snapshot).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteSnapshotInput {
     /// Snapshot ids
     ///
     /// 快照列表 (`SnapshotIds`, required)
-    #[serde(rename = "SnapshotIds", skip_serializing_if = "Option::is_none")]
     pub snapshot_ids: Option<Vec<String>>,
 }
+impl cds_core::ser::Entries for DeleteSnapshotInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SnapshotIds", &self.snapshot_ids)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DeleteSnapshotInput);
 impl DeleteSnapshotInput {
     /// A builder of this type.
     pub fn builder() -> DeleteSnapshotInputBuilder {
@@ -2084,15 +2138,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeSnapshotQuota`](crate::Client::describe_snapshot_quota).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeSnapshotQuotaInput {
     /// Cloud disk id
     ///
     /// 云盘ID (`DiskId`, required)
-    #[serde(rename = "DiskId", skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
 }
+impl cds_core::ser::Entries for DescribeSnapshotQuotaInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "DiskId", &self.disk_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeSnapshotQuotaInput);
 impl DescribeSnapshotQuotaInput {
     /// A builder of this type.
     pub fn builder() -> DescribeSnapshotQuotaInputBuilder {
@@ -2215,20 +2275,26 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateImageBySnapshot`](crate::Client::create_image_by_snapshot).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateImageBySnapshotInput {
     /// Snapshot id
     ///
     /// 快照ID (`SnapshotId`, required)
-    #[serde(rename = "SnapshotId", skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
     /// Image name
     ///
     /// 镜像名称 (`ImageName`, required)
-    #[serde(rename = "ImageName", skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
 }
+impl cds_core::ser::Entries for CreateImageBySnapshotInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SnapshotId", &self.snapshot_id)?;
+        cds_core::ser::entry(map, "ImageName", &self.image_name)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateImageBySnapshotInput);
 impl CreateImageBySnapshotInput {
     /// A builder of this type.
     pub fn builder() -> CreateImageBySnapshotInputBuilder {
@@ -2382,20 +2448,26 @@ impl crate::Client {
     }
 }
 /// Input of [`CopySnapshotCrossAZ`](crate::Client::copy_snapshot_cross_az).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CopySnapshotCrossAZInput {
     /// Snapshot id
     ///
     /// 快照ID (`SnapshotId`, required)
-    #[serde(rename = "SnapshotId", skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
     /// Target availability zone code
     ///
     /// 目标可用区Code (`AvailableZoneCode`, required)
-    #[serde(rename = "AvailableZoneCode", skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
 }
+impl cds_core::ser::Entries for CopySnapshotCrossAZInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SnapshotId", &self.snapshot_id)?;
+        cds_core::ser::entry(map, "AvailableZoneCode", &self.available_zone_code)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CopySnapshotCrossAZInput);
 impl CopySnapshotCrossAZInput {
     /// A builder of this type.
     pub fn builder() -> CopySnapshotCrossAZInputBuilder {

@@ -576,9 +576,15 @@ impl cds_core::ser::Entries for DescribeRegionsRegionGroup {
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(DescribeRegionsRegionGroup);
 /// Input of [`DescribeRegions`](crate::Client::describe_regions).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeRegionsInput {}
+impl cds_core::ser::Entries for DescribeRegionsInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, _map: &mut M) -> Result<(), M::Error> {
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeRegionsInput);
 impl DescribeRegionsInput {
     /// A builder of this type.
     pub fn builder() -> DescribeRegionsInputBuilder {
@@ -690,20 +696,26 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeEcsFamilyInfo`](crate::Client::describe_ecs_family_info).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeEcsFamilyInfoInput {
     /// Availability zone code (a private-network zone name from Appendix 5, or a value returned by DescribeRegions)
     ///
     /// 可用区code(可取**附件五**中私有网络可用区名称或者**DescribeRegions**返回值) (`AvailableZoneCode`, required)
-    #[serde(rename = "AvailableZoneCode", skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// Billing method: "0" pay-as-you-go; "1" monthly/yearly subscription
     ///
     /// 计费方式 : "0"：按需计费; "1"：包年包月 (`BillingMethod`, required)
-    #[serde(rename = "BillingMethod", skip_serializing_if = "Option::is_none")]
     pub billing_method: Option<String>,
 }
+impl cds_core::ser::Entries for DescribeEcsFamilyInfoInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "AvailableZoneCode", &self.available_zone_code)?;
+        cds_core::ser::entry(map, "BillingMethod", &self.billing_method)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeEcsFamilyInfoInput);
 impl DescribeEcsFamilyInfoInput {
     /// A builder of this type.
     pub fn builder() -> DescribeEcsFamilyInfoInputBuilder {
@@ -843,65 +855,71 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribePrice`](crate::Client::describe_price).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribePriceInput {
     /// Availability zone code (a private-network zone name from Appendix 5, or a value returned by DescribeRegions)
     ///
     /// 可用区code(可取**附件五**中私有网络可用区名称或者**DescribeRegions**返回值) (`AvailableZoneCode`, required)
-    #[serde(rename = "AvailableZoneCode", skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// Cloud server spec family name, e.g. Ram渲染型GN6-01
     ///
     /// 云服务器规格族名称,例：Ram渲染型GN6-01 (`EcsFamilyName`)
-    #[serde(rename = "EcsFamilyName", skip_serializing_if = "Option::is_none")]
     pub ecs_family_name: Option<String>,
     /// CPU count (must be a spec size returned by DescribeEcsFamilyInfo)
     ///
     /// Cpu大小（参数值必须为DescribeEcsFamilyInfo返回值中对应的规格大小） (`Cpu`, required)
-    #[serde(rename = "Cpu", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// Memory size (must be a spec size returned by DescribeEcsFamilyInfo)
     ///
     /// 内存大小（参数值必须为DescribeEcsFamilyInfo返回值中对应的规格大小） (`Ram`, required)
-    #[serde(rename = "Ram", skip_serializing_if = "Option::is_none")]
     pub ram: Option<i64>,
     /// Number of GPUs (must be a spec size returned by DescribeEcsFamilyInfo)
     ///
     /// 显卡数量（参数值必须为DescribeEcsFamilyInfo返回值中对应的规格大小） (`Gpu`)
-    #[serde(rename = "Gpu", skip_serializing_if = "Option::is_none")]
     pub gpu: Option<i64>,
     /// Billing method: "0" pay-as-you-go, "1" monthly
     ///
     /// 计费方式："0": 按需  "1":包月 (`BillingMethod`, required)
-    #[serde(rename = "BillingMethod", skip_serializing_if = "Option::is_none")]
     pub billing_method: Option<String>,
     /// Defaults to 1; only meaningful for monthly pricing, in months; below 12 billed monthly, 12 or more billed yearly and must be a multiple of 12
     ///
     /// 默认为1，只在包月算价时有意义，单位为月，小于12时按月计费；大于等于12时按年计费，且输入值必须为12的整数倍 (`Duration`)
-    #[serde(rename = "Duration", skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
     /// Whether a monthly purchase runs to the end of the month: 1 yes, 0 no, default 1. E.g. bought on 2022-07-22: 1 expires 2022-08-01, 0 expires 2022-08-22
     ///
     /// 包月是否到月底 1:是  0:否 默认为1。如2022-07-22购买，传值为1，则到期时间为2022-08-01；值为0，则到期时间为2022-08-22 (`IsToMonth`)
-    #[serde(rename = "IsToMonth", skip_serializing_if = "Option::is_none")]
     pub is_to_month: Option<i64>,
     /// System disk information, e.g. {"DiskFeature":"ssd","Size":40}
     ///
     /// 系统盘信息{"DiskFeature":"ssd","Size":40} (`SystemDiskInfo`, required)
-    #[serde(rename = "SystemDiskInfo", skip_serializing_if = "Option::is_none")]
     pub system_disk_info: Option<DiskSpec>,
     /// Data disk information, e.g. \[{"DiskFeature":"ssd","Size":40}\]
     ///
     /// 数据盘信息\[{"DiskFeature":"ssd","Size":40}\] (`DataDiskInfo`)
-    #[serde(rename = "DataDiskInfo", skip_serializing_if = "Option::is_none")]
     pub data_disk_info: Option<Vec<DiskSpec>>,
     /// Quantity to buy; defaults to 1
     ///
     /// 购买数量，默认为1 (`Number`)
-    #[serde(rename = "Number", skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
 }
+impl cds_core::ser::Entries for DescribePriceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "AvailableZoneCode", &self.available_zone_code)?;
+        cds_core::ser::entry(map, "EcsFamilyName", &self.ecs_family_name)?;
+        cds_core::ser::entry(map, "Cpu", &self.cpu)?;
+        cds_core::ser::entry(map, "Ram", &self.ram)?;
+        cds_core::ser::entry(map, "Gpu", &self.gpu)?;
+        cds_core::ser::entry(map, "BillingMethod", &self.billing_method)?;
+        cds_core::ser::entry(map, "Duration", &self.duration)?;
+        cds_core::ser::entry(map, "IsToMonth", &self.is_to_month)?;
+        cds_core::ser::entry(map, "SystemDiskInfo", &self.system_disk_info)?;
+        cds_core::ser::entry(map, "DataDiskInfo", &self.data_disk_info)?;
+        cds_core::ser::entry(map, "Number", &self.number)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribePriceInput);
 impl DescribePriceInput {
     /// A builder of this type.
     pub fn builder() -> DescribePriceInputBuilder {
@@ -1179,15 +1197,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeEvent`](crate::Client::describe_event).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeEventInput {
     /// Event id
     ///
     /// 事件id (`EventId`, required)
-    #[serde(rename = "EventId", skip_serializing_if = "Option::is_none")]
     pub event_id: Option<String>,
 }
+impl cds_core::ser::Entries for DescribeEventInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "EventId", &self.event_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeEventInput);
 impl DescribeEventInput {
     /// A builder of this type.
     pub fn builder() -> DescribeEventInputBuilder {
@@ -1312,9 +1336,15 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeAccountSubject`](crate::Client::describe_account_subject).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeAccountSubjectInput {}
+impl cds_core::ser::Entries for DescribeAccountSubjectInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, _map: &mut M) -> Result<(), M::Error> {
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeAccountSubjectInput);
 impl DescribeAccountSubjectInput {
     /// A builder of this type.
     pub fn builder() -> DescribeAccountSubjectInputBuilder {

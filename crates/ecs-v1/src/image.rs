@@ -209,20 +209,26 @@ impl cds_core::ser::Entries for DescribeImagesImage {
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(DescribeImagesImage);
 /// Input of [`DescribeImages`](crate::Client::describe_images).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeImagesInput {
     /// Availability zone code (a private-network zone name from Appendix 5, or a value returned by DescribeRegions)
     ///
     /// 可用区code(可取**附件五**中私有网络可用区名称或者**DescribeRegions**返回值) (`AvailableZoneCode`)
-    #[serde(rename = "AvailableZoneCode", skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// Image ids
     ///
     /// 镜像id列表 (`ImageIds`)
-    #[serde(rename = "ImageIds", skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<String>>,
 }
+impl cds_core::ser::Entries for DescribeImagesInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "AvailableZoneCode", &self.available_zone_code)?;
+        cds_core::ser::entry(map, "ImageIds", &self.image_ids)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeImagesInput);
 impl DescribeImagesInput {
     /// A builder of this type.
     pub fn builder() -> DescribeImagesInputBuilder {
@@ -370,20 +376,26 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateImage`](crate::Client::create_image).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateImageInput {
     /// Instance id
     ///
     /// 实例ID (`EcsId`, required)
-    #[serde(rename = "EcsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Image name
     ///
     /// 镜像名称 (`Name`, required)
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+impl cds_core::ser::Entries for CreateImageInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "EcsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "Name", &self.name)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateImageInput);
 impl CreateImageInput {
     /// A builder of this type.
     pub fn builder() -> CreateImageInputBuilder {
@@ -537,20 +549,26 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteImage`](crate::Client::delete_image).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteImageInput {
     /// Image ids
     ///
     /// 实例ID列表 (`ImageIds`, required)
-    #[serde(rename = "ImageIds", skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<String>>,
     /// Availability zone code of the images to delete; images of all nodes are deleted when omitted
     ///
     /// 删除的镜像所在可用区code，不填时默认删除所有节点镜像 (`AvailableZoneCode`)
-    #[serde(rename = "AvailableZoneCode", skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
 }
+impl cds_core::ser::Entries for DeleteImageInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ImageIds", &self.image_ids)?;
+        cds_core::ser::entry(map, "AvailableZoneCode", &self.available_zone_code)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DeleteImageInput);
 impl DeleteImageInput {
     /// A builder of this type.
     pub fn builder() -> DeleteImageInputBuilder {
@@ -701,20 +719,26 @@ impl crate::Client {
     }
 }
 /// Input of [`SyncImage`](crate::Client::sync_image).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct SyncImageInput {
     /// Image id
     ///
     /// 实例ID (`ImageId`, required)
-    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// Codes of the target availability zones
     ///
     /// 同步镜像到目标可用区code列表 (`AvailableZoneCodes`, required)
-    #[serde(rename = "AvailableZoneCodes", skip_serializing_if = "Option::is_none")]
     pub available_zone_codes: Option<Vec<String>>,
 }
+impl cds_core::ser::Entries for SyncImageInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ImageId", &self.image_id)?;
+        cds_core::ser::entry(map, "AvailableZoneCodes", &self.available_zone_codes)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(SyncImageInput);
 impl SyncImageInput {
     /// A builder of this type.
     pub fn builder() -> SyncImageInputBuilder {

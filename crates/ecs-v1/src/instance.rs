@@ -49,28 +49,31 @@ cds_core::impl_serialize!(CreateInstanceData);
 /// Data disk of a new cloud server
 ///
 /// 数据盘信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateInstanceDataDisk {
     /// Disk type: "local" local disk, "ssd" SSD cloud disk; local and cloud disks cannot be mixed
     ///
     /// 盘类型，"local"：本地盘，"ssd": ssd云盘.  本地盘和云盘不能混用 (`DiskFeature`)
-    #[serde(rename = "DiskFeature", skip_serializing_if = "Option::is_none")]
     pub disk_feature: Option<String>,
     /// Delete with the instance: 1 yes, 0 no; default yes
     ///
     /// 是否随实例删除:1:随实例删除,0:不随实例删除.不传默认随实例删除 (`ReleaseWithInstance`)
-    #[serde(
-        rename = "ReleaseWithInstance",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub release_with_instance: Option<i64>,
     /// Disk size
     ///
     /// 盘大小 (`Size`)
-    #[serde(rename = "Size", skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
+impl cds_core::ser::Entries for CreateInstanceDataDisk {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "DiskFeature", &self.disk_feature)?;
+        cds_core::ser::entry(map, "ReleaseWithInstance", &self.release_with_instance)?;
+        cds_core::ser::entry(map, "Size", &self.size)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateInstanceDataDisk);
 impl CreateInstanceDataDisk {
     /// A builder of this type.
     pub fn builder() -> CreateInstanceDataDiskBuilder {
@@ -107,25 +110,31 @@ impl CreateInstanceDataDiskBuilder {
 /// Public network gateway of a new cloud server
 ///
 /// 公网信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateInstancePubnetInfo {
     /// Subnet id
     ///
     /// 子网id (`SubnetId`)
-    #[serde(rename = "SubnetId", skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Gateway type: default outbound gateway "default_gateway", other virtual gateway "virtual"
     ///
     /// 两种类型: 默认出网网关:"default_gateway",其他虚拟网关：”virtual“ (`IpType`)
-    #[serde(rename = "IpType", skip_serializing_if = "Option::is_none")]
     pub ip_type: Option<String>,
     /// EIP ids
     ///
     /// 公网ip id列表 (`EipIds`)
-    #[serde(rename = "EipIds", skip_serializing_if = "Option::is_none")]
     pub eip_ids: Option<Vec<String>>,
 }
+impl cds_core::ser::Entries for CreateInstancePubnetInfo {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SubnetId", &self.subnet_id)?;
+        cds_core::ser::entry(map, "IpType", &self.ip_type)?;
+        cds_core::ser::entry(map, "EipIds", &self.eip_ids)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateInstancePubnetInfo);
 impl CreateInstancePubnetInfo {
     /// A builder of this type.
     pub fn builder() -> CreateInstancePubnetInfoBuilder {
@@ -162,15 +171,21 @@ impl CreateInstancePubnetInfoBuilder {
 /// Private network of a new cloud server
 ///
 /// 私有网络信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateInstanceSubnetInfo {
     /// Subnet id
     ///
     /// 子网id (`SubnetId`, required)
-    #[serde(rename = "SubnetId", skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
 }
+impl cds_core::ser::Entries for CreateInstanceSubnetInfo {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SubnetId", &self.subnet_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateInstanceSubnetInfo);
 impl CreateInstanceSubnetInfo {
     /// A builder of this type.
     pub fn builder() -> CreateInstanceSubnetInfoBuilder {
@@ -204,15 +219,21 @@ impl cds_core::validate::Validate for CreateInstanceSubnetInfo {
 /// VPC of a new cloud server
 ///
 /// vpc信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateInstanceVpcInfo {
     /// VPC id
     ///
     /// vpc id (`VpcId`, required)
-    #[serde(rename = "VpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
 }
+impl cds_core::ser::Entries for CreateInstanceVpcInfo {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "VpcId", &self.vpc_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateInstanceVpcInfo);
 impl CreateInstanceVpcInfo {
     /// A builder of this type.
     pub fn builder() -> CreateInstanceVpcInfoBuilder {
@@ -1558,35 +1579,41 @@ impl cds_core::de::FromScalar for InstanceStatus {
     }
 }
 /// Input of [`DescribeInstanceList`](crate::Client::describe_instance_list).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeInstanceListInput {
     /// Availability zone code
     ///
     /// 可用区code (`AvailableZoneCode`)
-    #[serde(rename = "AvailableZoneCode", skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// VPC id
     ///
     /// vpc id (`VpcId`)
-    #[serde(rename = "VpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Search text (instance id, instance name or private IP)
     ///
     /// 搜索信息（可传实例id或者实例名称或者私网ip） (`SearchInfo`)
-    #[serde(rename = "SearchInfo", skip_serializing_if = "Option::is_none")]
     pub search_info: Option<String>,
     /// Page number (all data is returned when the paging parameters are omitted)
     ///
     /// 当前页数（分页参数不传返回所有数据） (`PageNumber`)
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Items per page (all data is returned when the paging parameters are omitted)
     ///
     /// 每页数据条数（分页参数不传返回所有数据） (`PageSize`)
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
+impl cds_core::ser::Entries for DescribeInstanceListInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "AvailableZoneCode", &self.available_zone_code)?;
+        cds_core::ser::entry(map, "VpcId", &self.vpc_id)?;
+        cds_core::ser::entry(map, "SearchInfo", &self.search_info)?;
+        cds_core::ser::entry(map, "PageNumber", &self.page_number)?;
+        cds_core::ser::entry(map, "PageSize", &self.page_size)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeInstanceListInput);
 impl DescribeInstanceListInput {
     /// A builder of this type.
     pub fn builder() -> DescribeInstanceListInputBuilder {
@@ -1789,15 +1816,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeInstance`](crate::Client::describe_instance).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeInstanceInput {
     /// Cloud server id
     ///
     /// 云服务器id (`EcsId`, required)
-    #[serde(rename = "EcsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
+impl cds_core::ser::Entries for DescribeInstanceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "EcsId", &self.ecs_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeInstanceInput);
 impl DescribeInstanceInput {
     /// A builder of this type.
     pub fn builder() -> DescribeInstanceInputBuilder {
@@ -1928,15 +1961,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeInstanceStatus`](crate::Client::describe_instance_status).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeInstanceStatusInput {
     /// Cloud server ids
     ///
     /// 云服务器列表 (`EcsIds`, required)
-    #[serde(rename = "EcsIds", skip_serializing_if = "Option::is_none")]
     pub ecs_ids: Option<Vec<String>>,
 }
+impl cds_core::ser::Entries for DescribeInstanceStatusInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "EcsIds", &self.ecs_ids)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeInstanceStatusInput);
 impl DescribeInstanceStatusInput {
     /// A builder of this type.
     pub fn builder() -> DescribeInstanceStatusInputBuilder {
@@ -2061,35 +2100,41 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeInstanceMonitor`](crate::Client::describe_instance_monitor).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeInstanceMonitorInput {
     /// Instance id
     ///
     /// 实例ID (`EcsId`, required)
-    #[serde(rename = "EcsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Monitoring period back from now, in hours (default 1 hour)
     ///
     /// 当前时间某个时间段的监控时间，单位为小时 (默认1小时) (`TimeInterval`)
-    #[serde(rename = "TimeInterval", skip_serializing_if = "Option::is_none")]
     pub time_interval: Option<String>,
     /// Start of the time range
     ///
     /// 当前时间附近时间间隔 (`StartTime`)
-    #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// End of the time range (defaults to now)
     ///
     /// 获取数据的结束时间点(默认当前时间为结束时间) (`EndTime`)
-    #[serde(rename = "EndTime", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
     /// Metrics: CpuUsage (CPU usage), MemoryUsage (memory usage), Load (system load average), NetworkRate (network throughput), DiskUsage (disk usage), DiskThroughput (disk throughput), DiskIops (disk IOPS), GpuUsage (GPU usage), GpuMemoryUsage (GPU memory usage), GpuTemperature (GPU temperature), GpuClocksGraphics (graphics clock), GpuClocksMemory (memory clock); all metrics when omitted
     ///
     /// 监控指标('CpuUsage', 'CPU使用率'), ('MemoryUsage', '内存使用率'), ('Load', '系统平均负载'), ('NetworkRate', '网络吞吐量'), ('DiskUsage', '磁盘使用率'), ('DiskThroughput', '磁盘吞吐量'), ('DiskIops', '磁盘iops'), ('GpuUsage', 'GPU使用率'), ('GpuMemoryUsage', '显存使用率'), ('GpuTemperature', 'GPU温度') ,('GpuClocksGraphics','图形时钟频率'),('GpuClocksMemory', '显存时钟频率')不填默认监控所有指标 (`Indicators`)
-    #[serde(rename = "Indicators", skip_serializing_if = "Option::is_none")]
     pub indicators: Option<Vec<String>>,
 }
+impl cds_core::ser::Entries for DescribeInstanceMonitorInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "EcsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "TimeInterval", &self.time_interval)?;
+        cds_core::ser::entry(map, "StartTime", &self.start_time)?;
+        cds_core::ser::entry(map, "EndTime", &self.end_time)?;
+        cds_core::ser::entry(map, "Indicators", &self.indicators)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeInstanceMonitorInput);
 impl DescribeInstanceMonitorInput {
     /// A builder of this type.
     pub fn builder() -> DescribeInstanceMonitorInputBuilder {
@@ -2262,113 +2307,92 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateInstance`](crate::Client::create_instance).
-#[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateInstanceInput {
     /// Availability zone code (a private-network zone name from Appendix 5, or a value returned by DescribeRegions)
     ///
     /// 可用区code(可取**附件五**中私有网络可用区名称或者**DescribeRegions**返回值) (`AvailableZoneCode`, required)
-    #[serde(rename = "AvailableZoneCode", skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// Spec family name (EcsFamilyName returned by DescribeEcsFamilyInfo)
     ///
     /// 规格族名称(可取**DescribeEcsFamilyInfo**接口返回值EcsFamilyName) (`EcsFamilyName`, required)
-    #[serde(rename = "EcsFamilyName", skip_serializing_if = "Option::is_none")]
     pub ecs_family_name: Option<String>,
     /// CPU count
     ///
     /// Cpu (`Cpu`, required)
-    #[serde(rename = "Cpu", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// Memory size
     ///
     /// 内存 (`Ram`, required)
-    #[serde(rename = "Ram", skip_serializing_if = "Option::is_none")]
     pub ram: Option<i64>,
     /// Number of GPUs; defaults to 0
     ///
     /// 显卡数量，默认为0 (`Gpu`)
-    #[serde(rename = "Gpu", skip_serializing_if = "Option::is_none")]
     pub gpu: Option<i64>,
     /// Quantity to buy; defaults to 1 (at most 100 per batch by default)
     ///
     /// 购买数量，默认为1（默认批量最大值为100台） (`Number`)
-    #[serde(rename = "Number", skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// Billing method: "0" pay-as-you-go, "1" monthly/yearly subscription
     ///
     /// 计费方式："0": 按需  "1":包年包月 (`BillingMethod`, required)
-    #[serde(rename = "BillingMethod", skip_serializing_if = "Option::is_none")]
     pub billing_method: Option<String>,
     /// Login password
     ///
     /// 登录密码 (`Password`, required)
-    #[serde(rename = "Password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Image id or image name (ImageName or ImageId returned by DescribeImages)
     ///
     /// 镜像id或者镜像名称(**DescribeImage**返回值中的ImageName或者ImageId) (`ImageId`, required)
-    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// System disk information, e.g. {"DiskFeature": "local", "Size": 50}
     ///
     /// 系统盘信息，示例:{"DiskFeature":"local", # 盘类型: 本地盘:"local", 云盘:"ssd" "Size":50 # 盘大小} (`SystemDisk`, required)
-    #[serde(rename = "SystemDisk", skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<DiskSpec>,
     /// VPC information, e.g. {"VpcId": "7ab97a9a-8c0f-11ec-9b99-d2fedeecdbd1"}
     ///
     /// vpc信息，示例:{"VpcId":"7ab97a9a-8c0f-11ec-9b99-d2fedeecdbd1"} (`VpcInfo`, required)
-    #[serde(rename = "VpcInfo", skip_serializing_if = "Option::is_none")]
     pub vpc_info: Option<CreateInstanceVpcInfo>,
     /// Private network information, e.g. {"SubnetId": "2cee7596-bbbb-11ec-a287-debf4cca37ce"}
     ///
     /// 私有网络信息，示例：{"SubnetId":"2cee7596-bbbb-11ec-a287-debf4cca37ce" # 子网id} (`SubnetInfo`, required)
-    #[serde(rename = "SubnetInfo", skip_serializing_if = "Option::is_none")]
     pub subnet_info: Option<CreateInstanceSubnetInfo>,
     /// Public network information (Windows allows at most one public gateway, Linux at most three; exactly one of them must be the default outbound gateway)
     ///
     /// 公网信息(window系统最多只能设置一个公网网关，linux系统最多三个。网关中有且只能有一个默认出网网关){"SubnetId":"2cee7596-bbbb-11ec-a287-debf4cca37ce", "IpType":"",# 两种类型: 默认出网网关:"default_gateway",其他虚拟网关：”virtual“ "EipIds":\[\]} (`PubnetInfo`)
-    #[serde(rename = "PubnetInfo", skip_serializing_if = "Option::is_none")]
     pub pubnet_info: Option<Vec<CreateInstancePubnetInfo>>,
     /// Cloud server name; assigned automatically when omitted (ecs-&lt;creation date&gt;)
     ///
     /// 云服务器名,不传自动赋予（自动命名规则：ecs-创建日期） (`Name`)
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Starting number for numbering server names; omit if no numbering is needed
     ///
     /// 云服务器名称编号起始数字，不需要服务器编号可不传 (`StartNumber`)
-    #[serde(rename = "StartNumber", skip_serializing_if = "Option::is_none")]
     pub start_number: Option<i64>,
     /// Only meaningful for monthly billing, in months; one year is 12, more than a year must be a multiple of 12, at most 36 (3 years)
     ///
     /// 只在包月算价时有意义，以月份为单位，一年值为12，大于一年要输入12的整数倍，最大值36(3年) (`Duration`)
-    #[serde(rename = "Duration", skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
     /// Whether a monthly purchase runs to the end of the month: 1 yes, 0 no, default 1. E.g. bought on 2022-07-22: 1 expires 2022-08-01, 0 expires 2022-08-22
     ///
     /// 包月是否到月底 1:是  0:否 默认为1。如2022-07-22购买，传值为1，则到期时间为2022-08-01；值为0，则到期时间为2022-08-22 (`IsToMonth`)
-    #[serde(rename = "IsToMonth", skip_serializing_if = "Option::is_none")]
     pub is_to_month: Option<i64>,
     /// Auto-renew on expiry (needed for monthly billing): 1 yes, 0 no, default 1
     ///
     /// 是否自动续约，包月时需传。1:是  0:否 默认为1 (`IsAutoRenewal`)
-    #[serde(rename = "IsAutoRenewal", skip_serializing_if = "Option::is_none")]
     pub is_auto_renewal: Option<i64>,
     /// Use UTC time: 1 yes, 0 no, default 0 (UTC+8, Shanghai time)
     ///
     /// 是否utc时间，1:是  0:否 默认为0（默认UTC+8，上海时间） (`UtcTime`)
-    #[serde(rename = "UtcTime", skip_serializing_if = "Option::is_none")]
     pub utc_time: Option<i64>,
     /// Data disk information; cloud disks only, e.g. \[{"DiskFeature": "ssd", "ReleaseWithInstance": 1, "Size": 50}\]
     ///
     /// 数据盘信息。仅支持云盘，示例：\[{"DiskFeature":"local", # 盘类型，"local"：本地盘，"ssd": ssd云盘.  本地盘和云盘不能混用 "ReleaseWithInstance":1, # 是否随实例删除:1:随实例删除,0:不随实例删除.不传默认随实例删除 "Size":50 # 盘大小}\] (`DataDisk`)
-    #[serde(rename = "DataDisk", skip_serializing_if = "Option::is_none")]
     pub data_disk: Option<Vec<CreateInstanceDataDisk>>,
     /// DNS servers, two elements \[primary, secondary\]; the default public DNS when omitted
     ///
     /// dns 解析 需要两个元素  \[主dns，从dns\]，不选采用默认通用DNS (`DnsList`)
-    #[serde(rename = "DnsList", skip_serializing_if = "Option::is_none")]
     pub dns_list: Option<Vec<String>>,
 }
 impl std::fmt::Debug for CreateInstanceInput {
@@ -2398,6 +2422,33 @@ impl std::fmt::Debug for CreateInstanceInput {
             .finish()
     }
 }
+impl cds_core::ser::Entries for CreateInstanceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "AvailableZoneCode", &self.available_zone_code)?;
+        cds_core::ser::entry(map, "EcsFamilyName", &self.ecs_family_name)?;
+        cds_core::ser::entry(map, "Cpu", &self.cpu)?;
+        cds_core::ser::entry(map, "Ram", &self.ram)?;
+        cds_core::ser::entry(map, "Gpu", &self.gpu)?;
+        cds_core::ser::entry(map, "Number", &self.number)?;
+        cds_core::ser::entry(map, "BillingMethod", &self.billing_method)?;
+        cds_core::ser::entry(map, "Password", &self.password)?;
+        cds_core::ser::entry(map, "ImageId", &self.image_id)?;
+        cds_core::ser::entry(map, "SystemDisk", &self.system_disk)?;
+        cds_core::ser::entry(map, "VpcInfo", &self.vpc_info)?;
+        cds_core::ser::entry(map, "SubnetInfo", &self.subnet_info)?;
+        cds_core::ser::entry(map, "PubnetInfo", &self.pubnet_info)?;
+        cds_core::ser::entry(map, "Name", &self.name)?;
+        cds_core::ser::entry(map, "StartNumber", &self.start_number)?;
+        cds_core::ser::entry(map, "Duration", &self.duration)?;
+        cds_core::ser::entry(map, "IsToMonth", &self.is_to_month)?;
+        cds_core::ser::entry(map, "IsAutoRenewal", &self.is_auto_renewal)?;
+        cds_core::ser::entry(map, "UtcTime", &self.utc_time)?;
+        cds_core::ser::entry(map, "DataDisk", &self.data_disk)?;
+        cds_core::ser::entry(map, "DnsList", &self.dns_list)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateInstanceInput);
 impl CreateInstanceInput {
     /// A builder of this type.
     pub fn builder() -> CreateInstanceInputBuilder {
@@ -2826,20 +2877,26 @@ impl crate::Client {
     }
 }
 /// Input of [`OperateInstance`](crate::Client::operate_instance).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OperateInstanceInput {
     /// Cloud server ids
     ///
     /// 云服务器id列表 (`EcsIds`, required)
-    #[serde(rename = "EcsIds", skip_serializing_if = "Option::is_none")]
     pub ecs_ids: Option<Vec<String>>,
     /// Operation: start "start_up_ecs", shut down "shutdown_ecs", restart "restart_ecs", force shutdown "hard_shutdown_ecs"
     ///
     /// 操作类型：开机:"start_up_ecs" 关机:"shutdown_ecs" 重启:"restart_ecs" 强制关机:"hard_shutdown_ecs" (`OpType`, required)
-    #[serde(rename = "OpType", skip_serializing_if = "Option::is_none")]
     pub op_type: Option<String>,
 }
+impl cds_core::ser::Entries for OperateInstanceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "EcsIds", &self.ecs_ids)?;
+        cds_core::ser::entry(map, "OpType", &self.op_type)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OperateInstanceInput);
 impl OperateInstanceInput {
     /// A builder of this type.
     pub fn builder() -> OperateInstanceInputBuilder {
@@ -3001,15 +3058,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteInstance`](crate::Client::delete_instance).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteInstanceInput {
     /// Cloud server ids
     ///
     /// 云服务器id列表 (`EcsIds`, required)
-    #[serde(rename = "EcsIds", skip_serializing_if = "Option::is_none")]
     pub ecs_ids: Option<Vec<String>>,
 }
+impl cds_core::ser::Entries for DeleteInstanceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "EcsIds", &self.ecs_ids)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DeleteInstanceInput);
 impl DeleteInstanceInput {
     /// A builder of this type.
     pub fn builder() -> DeleteInstanceInputBuilder {
@@ -3156,18 +3219,16 @@ impl crate::Client {
     }
 }
 /// Input of [`ModifyInstancePassword`](crate::Client::modify_instance_password).
-#[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyInstancePasswordInput {
     /// Cloud server ids
     ///
     /// 云服务器id列表 (`EcsIds`, required)
-    #[serde(rename = "EcsIds", skip_serializing_if = "Option::is_none")]
     pub ecs_ids: Option<Vec<String>>,
     /// New password
     ///
     /// 新密码 (`Password`, required)
-    #[serde(rename = "Password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
 }
 impl std::fmt::Debug for ModifyInstancePasswordInput {
@@ -3178,6 +3239,14 @@ impl std::fmt::Debug for ModifyInstancePasswordInput {
             .finish()
     }
 }
+impl cds_core::ser::Entries for ModifyInstancePasswordInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "EcsIds", &self.ecs_ids)?;
+        cds_core::ser::entry(map, "Password", &self.password)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ModifyInstancePasswordInput);
 impl ModifyInstancePasswordInput {
     /// A builder of this type.
     pub fn builder() -> ModifyInstancePasswordInputBuilder {
@@ -3339,20 +3408,26 @@ impl crate::Client {
     }
 }
 /// Input of [`ModifyInstanceName`](crate::Client::modify_instance_name).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ModifyInstanceNameInput {
     /// Cloud server instance id
     ///
     /// 云服务器实例ID (`EcsId`, required)
-    #[serde(rename = "EcsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// New instance name
     ///
     /// 新实例名称 (`Name`, required)
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+impl cds_core::ser::Entries for ModifyInstanceNameInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "EcsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "Name", &self.name)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ModifyInstanceNameInput);
 impl ModifyInstanceNameInput {
     /// A builder of this type.
     pub fn builder() -> ModifyInstanceNameInputBuilder {

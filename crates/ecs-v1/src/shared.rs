@@ -8,20 +8,26 @@ use cds_core::de::{lenient, lenient_vec};
 /// System disk of a new cloud server
 ///
 /// 系统盘信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DiskSpec {
     /// Disk type: local disk "local", cloud disk "ssd"
     ///
     /// 盘类型: 本地盘:"local", 云盘:"ssd" (`DiskFeature`, required)
-    #[serde(rename = "DiskFeature", skip_serializing_if = "Option::is_none")]
     pub disk_feature: Option<String>,
     /// Disk size
     ///
     /// 盘大小 (`Size`, required)
-    #[serde(rename = "Size", skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
+impl cds_core::ser::Entries for DiskSpec {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "DiskFeature", &self.disk_feature)?;
+        cds_core::ser::entry(map, "Size", &self.size)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DiskSpec);
 impl DiskSpec {
     /// A builder of this type.
     pub fn builder() -> DiskSpecBuilder {

@@ -108,28 +108,24 @@ cds_core::impl_serialize!(CreateSubAccountsFailedMsg);
 /// Account to create
 ///
 /// 账户参数
-#[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSubAccountsParam {
     /// User password; a default password is generated when omitted. 8-20 characters combining digits, lower-case and upper-case letters
     ///
     /// 用户密码，不传会自动生成默认密码：需8-20位，必须为数字、小写字母、大写字母组合 (`password`)
-    #[serde(rename = "password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// User email
     ///
     /// 用户邮箱 (`email`, required)
-    #[serde(rename = "email", skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// User name
     ///
     /// 用户的名称 (`name`, required)
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Remark: at most 30 characters; Chinese characters, letters, digits and symbols are allowed
     ///
     /// 备注，子账户备注长度应长度不大于30位，支持汉字、英文、数字、符号 (`remark`)
-    #[serde(rename = "remark", skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
 }
 impl std::fmt::Debug for CreateSubAccountsParam {
@@ -142,6 +138,16 @@ impl std::fmt::Debug for CreateSubAccountsParam {
             .finish()
     }
 }
+impl cds_core::ser::Entries for CreateSubAccountsParam {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "password", &self.password)?;
+        cds_core::ser::entry(map, "email", &self.email)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "remark", &self.remark)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateSubAccountsParam);
 impl CreateSubAccountsParam {
     /// A builder of this type.
     pub fn builder() -> CreateSubAccountsParamBuilder {
@@ -275,25 +281,31 @@ impl cds_core::ser::Entries for QuerySubAccountsAccount {
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(QuerySubAccountsAccount);
 /// Input of [`QuerySubAccounts`](crate::Client::query_sub_accounts).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QuerySubAccountsInput {
     /// User email (filter)
     ///
     /// 用户邮箱 (`email`)
-    #[serde(rename = "email", skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// User name (filter)
     ///
     /// 用户的名称 (`name`)
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Remark (filter)
     ///
     /// 备注 (`remark`)
-    #[serde(rename = "remark", skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
 }
+impl cds_core::ser::Entries for QuerySubAccountsInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "email", &self.email)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "remark", &self.remark)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(QuerySubAccountsInput);
 impl QuerySubAccountsInput {
     /// A builder of this type.
     pub fn builder() -> QuerySubAccountsInputBuilder {
@@ -433,33 +445,28 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateSubAccount`](crate::Client::create_sub_account).
-#[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSubAccountInput {
     /// Request id (UUID)
     ///
     /// 请求uuid (`requestId`, required)
-    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// User password; a default password is generated when omitted. 8-20 characters combining digits, lower-case and upper-case letters
     ///
     /// 用户密码，不传会自动生成默认密码：需8-20位，必须为数字、小写字母、大写字母组合 (`password`)
-    #[serde(rename = "password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// User email
     ///
     /// 用户邮箱 (`email`, required)
-    #[serde(rename = "email", skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// User name
     ///
     /// 用户的名称 (`name`, required)
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Remark: at most 30 characters; Chinese characters, letters, digits and symbols are allowed
     ///
     /// 备注，，子账户备注长度应长度不大于30位，支持汉字、英文、数字、符号 (`remark`)
-    #[serde(rename = "remark", skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
 }
 impl std::fmt::Debug for CreateSubAccountInput {
@@ -473,6 +480,17 @@ impl std::fmt::Debug for CreateSubAccountInput {
             .finish()
     }
 }
+impl cds_core::ser::Entries for CreateSubAccountInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "requestId", &self.request_id)?;
+        cds_core::ser::entry(map, "password", &self.password)?;
+        cds_core::ser::entry(map, "email", &self.email)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "remark", &self.remark)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateSubAccountInput);
 impl CreateSubAccountInput {
     /// A builder of this type.
     pub fn builder() -> CreateSubAccountInputBuilder {
@@ -651,23 +669,26 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateSubAccounts`](crate::Client::create_sub_accounts).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateSubAccountsInput {
     /// Request id (UUID)
     ///
     /// 请求uuid (`requestId`, required)
-    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Accounts to create
     ///
     /// 账户参数 (`createAccountParams`, required)
-    #[serde(
-        rename = "createAccountParams",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub create_account_params: Option<Vec<CreateSubAccountsParam>>,
 }
+impl cds_core::ser::Entries for CreateSubAccountsInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "requestId", &self.request_id)?;
+        cds_core::ser::entry(map, "createAccountParams", &self.create_account_params)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateSubAccountsInput);
 impl CreateSubAccountsInput {
     /// A builder of this type.
     pub fn builder() -> CreateSubAccountsInputBuilder {
@@ -819,25 +840,31 @@ impl crate::Client {
     }
 }
 /// Input of [`ChangeSubAccountName`](crate::Client::change_sub_account_name).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ChangeSubAccountNameInput {
     /// Request id (UUID)
     ///
     /// 请求uuid (`requestId`, required)
-    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Account email
     ///
     /// 账户邮箱 (`email`, required)
-    #[serde(rename = "email", skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// New user name
     ///
     /// 用户名 (`name`, required)
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+impl cds_core::ser::Entries for ChangeSubAccountNameInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "requestId", &self.request_id)?;
+        cds_core::ser::entry(map, "email", &self.email)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ChangeSubAccountNameInput);
 impl ChangeSubAccountNameInput {
     /// A builder of this type.
     pub fn builder() -> ChangeSubAccountNameInputBuilder {
@@ -992,25 +1019,31 @@ impl crate::Client {
     }
 }
 /// Input of [`ChangeSubAccountRemark`](crate::Client::change_sub_account_remark).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ChangeSubAccountRemarkInput {
     /// Request id (UUID)
     ///
     /// 请求uuid (`requestId`, required)
-    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Account emails
     ///
     /// 账户邮箱集合 (`emails`, required)
-    #[serde(rename = "emails", skip_serializing_if = "Option::is_none")]
     pub emails: Option<Vec<String>>,
     /// Remark: at most 30 characters; Chinese characters, letters, digits and symbols are allowed
     ///
     /// 备注，子账户备注长度应长度不大于30位，支持汉字、英文、数字、符号 (`remark`, required)
-    #[serde(rename = "remark", skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
 }
+impl cds_core::ser::Entries for ChangeSubAccountRemarkInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "requestId", &self.request_id)?;
+        cds_core::ser::entry(map, "emails", &self.emails)?;
+        cds_core::ser::entry(map, "remark", &self.remark)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ChangeSubAccountRemarkInput);
 impl ChangeSubAccountRemarkInput {
     /// A builder of this type.
     pub fn builder() -> ChangeSubAccountRemarkInputBuilder {
@@ -1165,25 +1198,31 @@ impl crate::Client {
     }
 }
 /// Input of [`ChangeAccount`](crate::Client::change_account).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ChangeAccountInput {
     /// Request id (UUID)
     ///
     /// 请求uuid (`requestId`, required)
-    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Cloud desktop id
     ///
     /// vm Id (`vmId`, required)
-    #[serde(rename = "vmId", skip_serializing_if = "Option::is_none")]
     pub vm_id: Option<String>,
     /// Id of the account to bind
     ///
     /// vm accountId (`accountId`, required)
-    #[serde(rename = "accountId", skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
 }
+impl cds_core::ser::Entries for ChangeAccountInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "requestId", &self.request_id)?;
+        cds_core::ser::entry(map, "vmId", &self.vm_id)?;
+        cds_core::ser::entry(map, "accountId", &self.account_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ChangeAccountInput);
 impl ChangeAccountInput {
     /// A builder of this type.
     pub fn builder() -> ChangeAccountInputBuilder {
@@ -1338,20 +1377,26 @@ impl crate::Client {
     }
 }
 /// Input of [`UnbindAccounts`](crate::Client::unbind_accounts).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct UnbindAccountsInput {
     /// Request id (UUID)
     ///
     /// 请求uuid (`requestId`, required)
-    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Cloud desktop ids
     ///
     /// vm Ids (`vmIds`, required)
-    #[serde(rename = "vmIds", skip_serializing_if = "Option::is_none")]
     pub vm_ids: Option<Vec<String>>,
 }
+impl cds_core::ser::Entries for UnbindAccountsInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "requestId", &self.request_id)?;
+        cds_core::ser::entry(map, "vmIds", &self.vm_ids)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(UnbindAccountsInput);
 impl UnbindAccountsInput {
     /// A builder of this type.
     pub fn builder() -> UnbindAccountsInputBuilder {
@@ -1491,25 +1536,31 @@ impl crate::Client {
     }
 }
 /// Input of [`BindAccounts`](crate::Client::bind_accounts).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct BindAccountsInput {
     /// Request id (UUID)
     ///
     /// 请求uuid (`requestId`, required)
-    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Cloud desktop ids
     ///
     /// vm Ids (`vmIds`, required)
-    #[serde(rename = "vmIds", skip_serializing_if = "Option::is_none")]
     pub vm_ids: Option<Vec<String>>,
     /// Id of the account to bind
     ///
     /// vm accountId (`accountId`, required)
-    #[serde(rename = "accountId", skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
 }
+impl cds_core::ser::Entries for BindAccountsInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "requestId", &self.request_id)?;
+        cds_core::ser::entry(map, "vmIds", &self.vm_ids)?;
+        cds_core::ser::entry(map, "accountId", &self.account_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(BindAccountsInput);
 impl BindAccountsInput {
     /// A builder of this type.
     pub fn builder() -> BindAccountsInputBuilder {

@@ -361,15 +361,21 @@ impl cds_core::ser::Entries for QuerySitesSite {
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(QuerySitesSite);
 /// Input of [`QuerySites`](crate::Client::query_sites).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QuerySitesInput {
     /// Site id (filter)
     ///
     /// 站点id (`siteId`)
-    #[serde(rename = "siteId", skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
 }
+impl cds_core::ser::Entries for QuerySitesInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "siteId", &self.site_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(QuerySitesInput);
 impl QuerySitesInput {
     /// A builder of this type.
     pub fn builder() -> QuerySitesInputBuilder {
@@ -483,15 +489,21 @@ impl crate::Client {
     }
 }
 /// Input of [`QueryProducts`](crate::Client::query_products).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryProductsInput {
     /// Site id (filter)
     ///
     /// 站点id (`siteId`)
-    #[serde(rename = "siteId", skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
 }
+impl cds_core::ser::Entries for QueryProductsInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "siteId", &self.site_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(QueryProductsInput);
 impl QueryProductsInput {
     /// A builder of this type.
     pub fn builder() -> QueryProductsInputBuilder {
@@ -609,20 +621,26 @@ impl crate::Client {
     }
 }
 /// Input of [`QueryImages`](crate::Client::query_images).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryImagesInput {
     /// Site id (filter)
     ///
     /// 站点id (`siteId`)
-    #[serde(rename = "siteId", skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     /// Product specification id (filter)
     ///
     /// 商品规格id (`productId`)
-    #[serde(rename = "productId", skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
 }
+impl cds_core::ser::Entries for QueryImagesInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "siteId", &self.site_id)?;
+        cds_core::ser::entry(map, "productId", &self.product_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(QueryImagesInput);
 impl QueryImagesInput {
     /// A builder of this type.
     pub fn builder() -> QueryImagesInputBuilder {

@@ -457,20 +457,26 @@ impl cds_core::ser::Entries for GetLineBillingSchemeScheme {
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(GetLineBillingSchemeScheme);
 /// Input of [`CreateDefaultNet`](crate::Client::create_default_net).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateDefaultNetInput {
     /// Site id
     ///
     /// 站点id (`siteId`, required)
-    #[serde(rename = "siteId", skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     /// Request id (UUID)
     ///
     /// 请求标识uuid (`requestId`, required)
-    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
+impl cds_core::ser::Entries for CreateDefaultNetInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "siteId", &self.site_id)?;
+        cds_core::ser::entry(map, "requestId", &self.request_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateDefaultNetInput);
 impl CreateDefaultNetInput {
     /// A builder of this type.
     pub fn builder() -> CreateDefaultNetInputBuilder {
@@ -626,20 +632,26 @@ impl crate::Client {
     }
 }
 /// Input of [`SupplyDefaultNet`](crate::Client::supply_default_net).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct SupplyDefaultNetInput {
     /// Site id
     ///
     /// 站点id (`siteId`, required)
-    #[serde(rename = "siteId", skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     /// Request id (UUID)
     ///
     /// 请求标识uuid (`requestId`, required)
-    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
+impl cds_core::ser::Entries for SupplyDefaultNetInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "siteId", &self.site_id)?;
+        cds_core::ser::entry(map, "requestId", &self.request_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(SupplyDefaultNetInput);
 impl SupplyDefaultNetInput {
     /// A builder of this type.
     pub fn builder() -> SupplyDefaultNetInputBuilder {
@@ -795,20 +807,26 @@ impl crate::Client {
     }
 }
 /// Input of [`GetDefaultNet`](crate::Client::get_default_net).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetDefaultNetInput {
     /// Site id
     ///
     /// 站点id (`siteId`, required)
-    #[serde(rename = "siteId", skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     /// Request id (UUID)
     ///
     /// 请求标识uuid (`requestId`, required)
-    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
+impl cds_core::ser::Entries for GetDefaultNetInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "siteId", &self.site_id)?;
+        cds_core::ser::entry(map, "requestId", &self.request_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(GetDefaultNetInput);
 impl GetDefaultNetInput {
     /// A builder of this type.
     pub fn builder() -> GetDefaultNetInputBuilder {
@@ -948,20 +966,26 @@ impl crate::Client {
     }
 }
 /// Input of [`GetCustomNet`](crate::Client::get_custom_net).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetCustomNetInput {
     /// Site id
     ///
     /// 站点id (`siteId`, required)
-    #[serde(rename = "siteId", skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     /// Request id (UUID)
     ///
     /// 请求标识uuid (`requestId`, required)
-    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
+impl cds_core::ser::Entries for GetCustomNetInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "siteId", &self.site_id)?;
+        cds_core::ser::entry(map, "requestId", &self.request_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(GetCustomNetInput);
 impl GetCustomNetInput {
     /// A builder of this type.
     pub fn builder() -> GetCustomNetInputBuilder {
@@ -1101,20 +1125,26 @@ impl crate::Client {
     }
 }
 /// Input of [`GetLineBillingScheme`](crate::Client::get_line_billing_scheme).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetLineBillingSchemeInput {
     /// Site id
     ///
     /// 站点id (`siteId`, required)
-    #[serde(rename = "siteId", skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     /// Request id (UUID)
     ///
     /// 请求标识uuid (`requestId`, required)
-    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
+impl cds_core::ser::Entries for GetLineBillingSchemeInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "siteId", &self.site_id)?;
+        cds_core::ser::entry(map, "requestId", &self.request_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(GetLineBillingSchemeInput);
 impl GetLineBillingSchemeInput {
     /// A builder of this type.
     pub fn builder() -> GetLineBillingSchemeInputBuilder {
@@ -1254,35 +1284,41 @@ impl crate::Client {
     }
 }
 /// Input of [`GetEipPrice`](crate::Client::get_eip_price).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetEipPriceInput {
     /// Number of EIPs
     ///
     /// eip数量(个) (`size`, required)
-    #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
     pub size: Option<String>,
     /// Bandwidth conf_id (see GetLineBillingScheme)
     ///
     /// 带宽conf_id (`bandwidthConfId`, required)
-    #[serde(rename = "bandwidthConfId", skip_serializing_if = "Option::is_none")]
     pub bandwidth_conf_id: Option<String>,
     /// Site id
     ///
     /// 站点id (`siteId`, required)
-    #[serde(rename = "siteId", skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     /// Bandwidth (Mbps)
     ///
     /// 带宽值(mbps) (`qos`, required)
-    #[serde(rename = "qos", skip_serializing_if = "Option::is_none")]
     pub qos: Option<String>,
     /// Request id (UUID)
     ///
     /// 请求标识uuid (`requestId`, required)
-    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
+impl cds_core::ser::Entries for GetEipPriceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "size", &self.size)?;
+        cds_core::ser::entry(map, "bandwidthConfId", &self.bandwidth_conf_id)?;
+        cds_core::ser::entry(map, "siteId", &self.site_id)?;
+        cds_core::ser::entry(map, "qos", &self.qos)?;
+        cds_core::ser::entry(map, "requestId", &self.request_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(GetEipPriceInput);
 impl GetEipPriceInput {
     /// A builder of this type.
     pub fn builder() -> GetEipPriceInputBuilder {
@@ -1465,20 +1501,26 @@ impl crate::Client {
     }
 }
 /// Input of [`ConfigNet`](crate::Client::config_net).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ConfigNetInput {
     /// Request id (UUID)
     ///
     /// 请求uuid (`requestId`, required)
-    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Cloud desktop ids
     ///
     /// vm Ids (`vmIds`, required)
-    #[serde(rename = "vmIds", skip_serializing_if = "Option::is_none")]
     pub vm_ids: Option<Vec<String>>,
 }
+impl cds_core::ser::Entries for ConfigNetInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "requestId", &self.request_id)?;
+        cds_core::ser::entry(map, "vmIds", &self.vm_ids)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ConfigNetInput);
 impl ConfigNetInput {
     /// A builder of this type.
     pub fn builder() -> ConfigNetInputBuilder {

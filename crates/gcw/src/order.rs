@@ -85,55 +85,61 @@ impl cds_core::ser::Entries for QueryVmPriceData {
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(QueryVmPriceData);
 /// Input of [`QueryVmPrice`](crate::Client::query_vm_price).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryVmPriceInput {
     /// Request id (UUID)
     ///
     /// 请求uuid (`requestId`, required)
-    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Site id
     ///
     /// 节点id (`siteId`, required)
-    #[serde(rename = "siteId", skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     /// Number of months when billCycle is month (3 for 3 months, 5 for 5 months); not needed for pay-as-you-go; default 1
     ///
     /// 包月周期数，billCtcle的值是mounth时为包月，3个月传3,5个月传5；按需无需传，默认为1 (`duration`)
-    #[serde(rename = "duration", skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
     /// Whether the cost is computed to the end of the month (1 yes, 0 no; e.g. bought on 20 July to 31 July: isToMonth=1, duration=1); default 0 (monthly billing). E.g. starting 2022-06-22 12:19:08: isToMonth=1, duration=1 ends 2022-07-01 00:00:00; isToMonth=0, duration=1 ends 2022-07-22 12:19:08; isToMonth=1, duration=6 ends 2022-12-01; isToMonth=0, duration=6 ends 2022-12-22 12:19:08
     ///
     /// 费用是否为计算到月底(1:是,0:否) ,如:7月20号购买到月底7-31号,则is_to_month=1,duration=1 ， 默认为0（包月使用） 如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08 (`isToMonth`)
-    #[serde(rename = "isToMonth", skip_serializing_if = "Option::is_none")]
     pub is_to_month: Option<String>,
     /// Billing cycle: month (monthly) or minute (pay-as-you-go); default minute
     ///
     /// 计费周期 month是按月，minute是按需计费， 默认为minute (`billCycle`)
-    #[serde(rename = "billCycle", skip_serializing_if = "Option::is_none")]
     pub bill_cycle: Option<String>,
     /// Quantity to buy; default 1
     ///
     /// 购买数量 ， 默认为1 (`num`)
-    #[serde(rename = "num", skip_serializing_if = "Option::is_none")]
     pub num: Option<String>,
     /// Goods id
     ///
     /// 商品id (`goodsId`, required)
-    #[serde(rename = "goodsId", skip_serializing_if = "Option::is_none")]
     pub goods_id: Option<String>,
     /// System disk type: local (local disk) or ssd (cloud disk); default local
     ///
     /// 磁盘类型： 本地盘（local） 、云盘 (ssd) , 默认本地盘 (`sysVolume`)
-    #[serde(rename = "sysVolume", skip_serializing_if = "Option::is_none")]
     pub sys_volume: Option<String>,
     /// Cloud disk size; not needed for a local disk (for a cloud disk it must be larger than the image and a multiple of 8)
     ///
     /// 云盘大小 ，本底盘不用传  （云盘时传入盘的大小必须大于镜像大小且是8的倍数） (`sysVolumeSize`)
-    #[serde(rename = "sysVolumeSize", skip_serializing_if = "Option::is_none")]
     pub sys_volume_size: Option<String>,
 }
+impl cds_core::ser::Entries for QueryVmPriceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "requestId", &self.request_id)?;
+        cds_core::ser::entry(map, "siteId", &self.site_id)?;
+        cds_core::ser::entry(map, "duration", &self.duration)?;
+        cds_core::ser::entry(map, "isToMonth", &self.is_to_month)?;
+        cds_core::ser::entry(map, "billCycle", &self.bill_cycle)?;
+        cds_core::ser::entry(map, "num", &self.num)?;
+        cds_core::ser::entry(map, "goodsId", &self.goods_id)?;
+        cds_core::ser::entry(map, "sysVolume", &self.sys_volume)?;
+        cds_core::ser::entry(map, "sysVolumeSize", &self.sys_volume_size)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(QueryVmPriceInput);
 impl QueryVmPriceInput {
     /// A builder of this type.
     pub fn builder() -> QueryVmPriceInputBuilder {
@@ -360,35 +366,41 @@ impl crate::Client {
     }
 }
 /// Input of [`UpdateOrder`](crate::Client::update_order).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct UpdateOrderInput {
     /// Request id (UUID)
     ///
     /// 请求uuid (`requestId`, required)
-    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Cloud desktop ids
     ///
     /// vm ids (`vmIds`, required)
-    #[serde(rename = "vmIds", skip_serializing_if = "Option::is_none")]
     pub vm_ids: Option<Vec<String>>,
     /// Whether the monthly term runs to the end of a calendar month: 1 yes, 0 no (default 0). E.g. starting 2022-06-22 12:19:08: isToMonth=1, duration=1 ends 2022-07-01 00:00:00; isToMonth=0, duration=1 ends 2022-07-22 12:19:08; isToMonth=1, duration=6 ends 2022-12-01; isToMonth=0, duration=6 ends 2022-12-22 12:19:08
     ///
     /// 包月是否到月底 1是到月底，0否，默认为0 如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08 (`isToMonth`)
-    #[serde(rename = "isToMonth", skip_serializing_if = "Option::is_none")]
     pub is_to_month: Option<String>,
     /// Number of months (3 for 3 months, 5 for 5 months); default 1
     ///
     /// 包月周期数，3个月传3,5个月传5；默认为1 (`duration`)
-    #[serde(rename = "duration", skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
     /// Whether the monthly subscription renews automatically: 1 yes, 0 no; default 0
     ///
     /// 包月是否续约 1是0否 ， 默认为0 (`isAutoRenewal`)
-    #[serde(rename = "isAutoRenewal", skip_serializing_if = "Option::is_none")]
     pub is_auto_renewal: Option<String>,
 }
+impl cds_core::ser::Entries for UpdateOrderInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "requestId", &self.request_id)?;
+        cds_core::ser::entry(map, "vmIds", &self.vm_ids)?;
+        cds_core::ser::entry(map, "isToMonth", &self.is_to_month)?;
+        cds_core::ser::entry(map, "duration", &self.duration)?;
+        cds_core::ser::entry(map, "isAutoRenewal", &self.is_auto_renewal)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(UpdateOrderInput);
 impl UpdateOrderInput {
     /// A builder of this type.
     pub fn builder() -> UpdateOrderInputBuilder {
@@ -562,40 +574,46 @@ impl crate::Client {
     }
 }
 /// Input of [`RenewalOrder`](crate::Client::renewal_order).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct RenewalOrderInput {
     /// Request id (UUID)
     ///
     /// 请求uuid (`requestId`, required)
-    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Cloud desktop ids
     ///
     /// vm ids (`vmIds`, required)
-    #[serde(rename = "vmIds", skip_serializing_if = "Option::is_none")]
     pub vm_ids: Option<Vec<String>>,
     /// Number of months (3 for 3 months, 5 for 5 months); default 1
     ///
     /// 包月周期数，3个月传3,5个月传5；默认为1 (`duration`)
-    #[serde(rename = "duration", skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
     /// When the term runs to the end of the month, whether a partial month is charged as a full month: 0 no, 1 yes; default 0
     ///
     /// 包月到月底，不足整月时是否按整月收费 0：否 1:是 默认为0 (`priceToMonth`)
-    #[serde(rename = "priceToMonth", skip_serializing_if = "Option::is_none")]
     pub price_to_month: Option<String>,
     /// Whether the monthly term runs to the end of a calendar month: 1 yes, 0 no (default 0). E.g. starting 2022-06-22 12:19:08: isToMonth=1, duration=1 ends 2022-07-01 00:00:00; isToMonth=0, duration=1 ends 2022-07-22 12:19:08; isToMonth=1, duration=6 ends 2022-12-01; isToMonth=0, duration=6 ends 2022-12-22 12:19:08
     ///
     /// 包月是否到月底 1是到月底，0否 ， 默认为0  如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08 (`isToMonth`)
-    #[serde(rename = "isToMonth", skip_serializing_if = "Option::is_none")]
     pub is_to_month: Option<String>,
     /// Whether the monthly subscription renews automatically: 1 yes, 0 no; default 1
     ///
     /// 包月是否续约 1是0否 ， 默认为1 (`isAutoRenewal`)
-    #[serde(rename = "isAutoRenewal", skip_serializing_if = "Option::is_none")]
     pub is_auto_renewal: Option<String>,
 }
+impl cds_core::ser::Entries for RenewalOrderInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "requestId", &self.request_id)?;
+        cds_core::ser::entry(map, "vmIds", &self.vm_ids)?;
+        cds_core::ser::entry(map, "duration", &self.duration)?;
+        cds_core::ser::entry(map, "priceToMonth", &self.price_to_month)?;
+        cds_core::ser::entry(map, "isToMonth", &self.is_to_month)?;
+        cds_core::ser::entry(map, "isAutoRenewal", &self.is_auto_renewal)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(RenewalOrderInput);
 impl RenewalOrderInput {
     /// A builder of this type.
     pub fn builder() -> RenewalOrderInputBuilder {

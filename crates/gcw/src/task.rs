@@ -59,20 +59,26 @@ impl cds_core::ser::Entries for QueryTaskData {
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(QueryTaskData);
 /// Input of [`QueryTask`](crate::Client::query_task).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryTaskInput {
     /// Task id
     ///
     /// 任务id (`taskId`, required)
-    #[serde(rename = "taskId", skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
     /// Request id (a UUID chosen by the caller)
     ///
     /// 请求标识uuid (`requestId`, required)
-    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
+impl cds_core::ser::Entries for QueryTaskInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "taskId", &self.task_id)?;
+        cds_core::ser::entry(map, "requestId", &self.request_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(QueryTaskInput);
 impl QueryTaskInput {
     /// A builder of this type.
     pub fn builder() -> QueryTaskInputBuilder {

@@ -211,40 +211,46 @@ impl cds_core::ser::Entries for QueryVmsData {
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(QueryVmsData);
 /// Input of [`QueryVms`](crate::Client::query_vms).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryVmsInput {
     /// Site id (filter)
     ///
     /// 节点id (`siteId`)
-    #[serde(rename = "siteId", skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     /// Product specification id (filter)
     ///
     /// 规格 (`productId`)
-    #[serde(rename = "productId", skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// Billing method (filter): 1 monthly/yearly, 0 pay-as-you-go
     ///
     /// 计费模式 1包年包月 0按需 (`billMethod`)
-    #[serde(rename = "billMethod", skip_serializing_if = "Option::is_none")]
     pub bill_method: Option<String>,
     /// User email (filter)
     ///
     /// 用户邮箱 (`email`)
-    #[serde(rename = "email", skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// VPC id (filter)
     ///
     /// VPC id (`vpcId`)
-    #[serde(rename = "vpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// VPC name (filter)
     ///
     /// VPC name (`vpcName`)
-    #[serde(rename = "vpcName", skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
 }
+impl cds_core::ser::Entries for QueryVmsInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "siteId", &self.site_id)?;
+        cds_core::ser::entry(map, "productId", &self.product_id)?;
+        cds_core::ser::entry(map, "billMethod", &self.bill_method)?;
+        cds_core::ser::entry(map, "email", &self.email)?;
+        cds_core::ser::entry(map, "vpcId", &self.vpc_id)?;
+        cds_core::ser::entry(map, "vpcName", &self.vpc_name)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(QueryVmsInput);
 impl QueryVmsInput {
     /// A builder of this type.
     pub fn builder() -> QueryVmsInputBuilder {
@@ -420,15 +426,21 @@ impl crate::Client {
     }
 }
 /// Input of [`QueryVm`](crate::Client::query_vm).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryVmInput {
     /// Cloud desktop id
     ///
     /// 云桌面ID (`vmId`, required)
-    #[serde(rename = "vmId", skip_serializing_if = "Option::is_none")]
     pub vm_id: Option<String>,
 }
+impl cds_core::ser::Entries for QueryVmInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "vmId", &self.vm_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(QueryVmInput);
 impl QueryVmInput {
     /// A builder of this type.
     pub fn builder() -> QueryVmInputBuilder {
@@ -551,9 +563,15 @@ impl crate::Client {
     }
 }
 /// Input of [`QueryExpireVms`](crate::Client::query_expire_vms).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryExpireVmsInput {}
+impl cds_core::ser::Entries for QueryExpireVmsInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, _map: &mut M) -> Result<(), M::Error> {
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(QueryExpireVmsInput);
 impl QueryExpireVmsInput {
     /// A builder of this type.
     pub fn builder() -> QueryExpireVmsInputBuilder {
@@ -675,115 +693,121 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateVm`](crate::Client::create_vm).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateVmInput {
     /// Request id (UUID)
     ///
     /// 请求uuid (`requestId`, required)
-    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Site id
     ///
     /// 节点ID (`siteId`, required)
-    #[serde(rename = "siteId", skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     /// Product specification id
     ///
     /// 规格uuid (`productId`, required)
-    #[serde(rename = "productId", skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// GPU workstation name
     ///
     /// GPU工作站名称 (`name`, required)
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Number of desktops to create; default 1
     ///
     /// 开通数量，默认为1 (`num`)
-    #[serde(rename = "num", skip_serializing_if = "Option::is_none")]
     pub num: Option<String>,
     /// Starting number of the machines, greater than 0: when more than one desktop is bought, the names from the second on get a numeric suffix (e.g. 测试, then 测试_001, 测试_002); default 1
     ///
     /// 开通机器起始编号，需大于0,购买超过一台GPU云桌面时，从第二台起名称后缀将自动添加编号，如名称为“测试”、后续名称为测试_001、测试_002等，默认为1 (`hostNo`)
-    #[serde(rename = "hostNo", skip_serializing_if = "Option::is_none")]
     pub host_no: Option<String>,
     /// Image id
     ///
     /// 镜像id (`imageId`, required)
-    #[serde(rename = "imageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// Currency of the sub-account trial funds: US (USD) or CN (CNY); default CN
     ///
     /// 子账户-试用金的币种:US(美元)，CN(人民币) 默认人民币：“CN” , (`moneyType`)
-    #[serde(rename = "moneyType", skip_serializing_if = "Option::is_none")]
     pub money_type: Option<String>,
     /// Sub-account trial-funds id
     ///
     /// 子账户-试用金id (`subAccountId`)
-    #[serde(rename = "subAccountId", skip_serializing_if = "Option::is_none")]
     pub sub_account_id: Option<String>,
     /// Billing cycle: month (monthly) or minute (pay-as-you-go); default minute. For minute, duration, isToMonth, isAutoRenewal and priceToMonth are not needed; for month they may be omitted to use the defaults duration=1, isToMonth=0, isAutoRenewal=0, priceToMonth=0 (one full month)
     ///
     /// 费周期 month是按月，minute是按需计费 ， 默认为minute 如果选择按需：minute，则参数duration、isToMonth、isAutoRenewal、priceToMonth无需传如果选择包月：montn，则参数 duration、isToMonth、isAutoRenewal、priceToMonth 选择：1、不传使用默认值：duration=1，isToMonth=0，isAutoRenewal=0，priceToMonth=0表示为：包1个整月 (`billCycle`)
-    #[serde(rename = "billCycle", skip_serializing_if = "Option::is_none")]
     pub bill_cycle: Option<String>,
     /// Number of months when billCycle is month (3 for 3 months, 5 for 5 months); not needed for pay-as-you-go; default 1
     ///
     /// 包月周期数，billCtcle的值是mounth时为包月，3个月传3,5个月传5； 按需无需传，默认为1 (`duration`)
-    #[serde(rename = "duration", skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
     /// Whether the monthly term runs to the end of a calendar month: 1 yes, 0 no (default 0). E.g. starting 2022-06-22 12:19:08: isToMonth=1, duration=1 ends 2022-07-01 00:00:00; isToMonth=0, duration=1 ends 2022-07-22 12:19:08; isToMonth=1, duration=6 ends 2022-12-01; isToMonth=0, duration=6 ends 2022-12-22 12:19:08
     ///
     /// 包月是否到月底 1是到月底，0否， 默认为0如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08 (`isToMonth`)
-    #[serde(rename = "isToMonth", skip_serializing_if = "Option::is_none")]
     pub is_to_month: Option<String>,
     /// Whether the monthly subscription renews automatically: 1 yes, 0 no; default 0
     ///
     /// 包月是否续约 1是0否， 默认为0 (`isAutoRenewal`)
-    #[serde(rename = "isAutoRenewal", skip_serializing_if = "Option::is_none")]
     pub is_auto_renewal: Option<String>,
     /// Monthly billing: whether a partial month is charged as a full month, 1 yes, 0 no; default 0
     ///
     /// 包年包月 不足整月是否按整月收费 1是0否， 默认为0 (`priceToMonth`)
-    #[serde(rename = "priceToMonth", skip_serializing_if = "Option::is_none")]
     pub price_to_month: Option<String>,
     /// Bandwidth (Mbps)
     ///
     /// 带宽大小 (mbps) (`qos`, required)
-    #[serde(rename = "qos", skip_serializing_if = "Option::is_none")]
     pub qos: Option<String>,
     /// VPC id
     ///
     /// vpc id (`vpcId`, required)
-    #[serde(rename = "vpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Subnet id
     ///
     /// 子网–子网id (`subnetNetId`, required)
-    #[serde(rename = "subnetNetId", skip_serializing_if = "Option::is_none")]
     pub subnet_net_id: Option<String>,
     /// Virtual outbound gateway id
     ///
     /// 虚拟出网网关网关–id (`vgatewayNetId`, required)
-    #[serde(rename = "vgatewayNetId", skip_serializing_if = "Option::is_none")]
     pub vgateway_net_id: Option<String>,
     /// conf_id of the virtual gateway (bandwidth line)
     ///
     /// 虚拟网关–conf_id (`vgatewayConfId`, required)
-    #[serde(rename = "vgatewayConfId", skip_serializing_if = "Option::is_none")]
     pub vgateway_conf_id: Option<String>,
     /// System disk type: local (local disk) or ssd (cloud disk); default local
     ///
     /// 磁盘类型： 本地盘（local） 、云盘 (ssd) , 默认本地盘 (`sysVolume`)
-    #[serde(rename = "sysVolume", skip_serializing_if = "Option::is_none")]
     pub sys_volume: Option<String>,
     /// Cloud disk size; not needed for a local disk (for a cloud disk it must be larger than the image and a multiple of 8)
     ///
     /// 云盘大小 ，本底盘不用传  （云盘时传入盘的大小必须大于镜像大小且是8的倍数） (`sysVolumeSize`)
-    #[serde(rename = "sysVolumeSize", skip_serializing_if = "Option::is_none")]
     pub sys_volume_size: Option<String>,
 }
+impl cds_core::ser::Entries for CreateVmInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "requestId", &self.request_id)?;
+        cds_core::ser::entry(map, "siteId", &self.site_id)?;
+        cds_core::ser::entry(map, "productId", &self.product_id)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "num", &self.num)?;
+        cds_core::ser::entry(map, "hostNo", &self.host_no)?;
+        cds_core::ser::entry(map, "imageId", &self.image_id)?;
+        cds_core::ser::entry(map, "moneyType", &self.money_type)?;
+        cds_core::ser::entry(map, "subAccountId", &self.sub_account_id)?;
+        cds_core::ser::entry(map, "billCycle", &self.bill_cycle)?;
+        cds_core::ser::entry(map, "duration", &self.duration)?;
+        cds_core::ser::entry(map, "isToMonth", &self.is_to_month)?;
+        cds_core::ser::entry(map, "isAutoRenewal", &self.is_auto_renewal)?;
+        cds_core::ser::entry(map, "priceToMonth", &self.price_to_month)?;
+        cds_core::ser::entry(map, "qos", &self.qos)?;
+        cds_core::ser::entry(map, "vpcId", &self.vpc_id)?;
+        cds_core::ser::entry(map, "subnetNetId", &self.subnet_net_id)?;
+        cds_core::ser::entry(map, "vgatewayNetId", &self.vgateway_net_id)?;
+        cds_core::ser::entry(map, "vgatewayConfId", &self.vgateway_conf_id)?;
+        cds_core::ser::entry(map, "sysVolume", &self.sys_volume)?;
+        cds_core::ser::entry(map, "sysVolumeSize", &self.sys_volume_size)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateVmInput);
 impl CreateVmInput {
     /// A builder of this type.
     pub fn builder() -> CreateVmInputBuilder {
@@ -1189,25 +1213,31 @@ impl crate::Client {
     }
 }
 /// Input of [`OperateVm`](crate::Client::operate_vm).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OperateVmInput {
     /// Request id (UUID)
     ///
     /// 请求uuid (`requestId`, required)
-    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Operation: on, off or reboot
     ///
     /// 操作: “on”, “off”, “reboot” (`action`, required)
-    #[serde(rename = "action", skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// Cloud desktop ids
     ///
     /// vm Ids (`vmIds`, required)
-    #[serde(rename = "vmIds", skip_serializing_if = "Option::is_none")]
     pub vm_ids: Option<Vec<String>>,
 }
+impl cds_core::ser::Entries for OperateVmInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "requestId", &self.request_id)?;
+        cds_core::ser::entry(map, "action", &self.action)?;
+        cds_core::ser::entry(map, "vmIds", &self.vm_ids)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OperateVmInput);
 impl OperateVmInput {
     /// A builder of this type.
     pub fn builder() -> OperateVmInputBuilder {
@@ -1376,25 +1406,31 @@ impl crate::Client {
     }
 }
 /// Input of [`RebuildVm`](crate::Client::rebuild_vm).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct RebuildVmInput {
     /// Request id (UUID)
     ///
     /// 请求uuid (`requestId`, required)
-    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Cloud desktop id
     ///
     /// vm Id (`vmId`, required)
-    #[serde(rename = "vmId", skip_serializing_if = "Option::is_none")]
     pub vm_id: Option<String>,
     /// Image id
     ///
     /// 镜像id (`imageId`, required)
-    #[serde(rename = "imageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
 }
+impl cds_core::ser::Entries for RebuildVmInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "requestId", &self.request_id)?;
+        cds_core::ser::entry(map, "vmId", &self.vm_id)?;
+        cds_core::ser::entry(map, "imageId", &self.image_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(RebuildVmInput);
 impl RebuildVmInput {
     /// A builder of this type.
     pub fn builder() -> RebuildVmInputBuilder {
@@ -1563,20 +1599,26 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteVm`](crate::Client::delete_vm).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteVmInput {
     /// Request id (UUID)
     ///
     /// 请求uuid (`requestId`, required)
-    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Cloud desktop id
     ///
     /// vm Id (`vmId`, required)
-    #[serde(rename = "vmId", skip_serializing_if = "Option::is_none")]
     pub vm_id: Option<String>,
 }
+impl cds_core::ser::Entries for DeleteVmInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "requestId", &self.request_id)?;
+        cds_core::ser::entry(map, "vmId", &self.vm_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DeleteVmInput);
 impl DeleteVmInput {
     /// A builder of this type.
     pub fn builder() -> DeleteVmInputBuilder {
@@ -1730,25 +1772,31 @@ impl crate::Client {
     }
 }
 /// Input of [`ChangeVmName`](crate::Client::change_vm_name).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ChangeVmNameInput {
     /// Request id (UUID)
     ///
     /// 请求uuid (`requestId`, required)
-    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Cloud desktop id
     ///
     /// vm Id (`vmId`, required)
-    #[serde(rename = "vmId", skip_serializing_if = "Option::is_none")]
     pub vm_id: Option<String>,
     /// New cloud desktop name
     ///
     /// vm name (`name`, required)
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+impl cds_core::ser::Entries for ChangeVmNameInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "requestId", &self.request_id)?;
+        cds_core::ser::entry(map, "vmId", &self.vm_id)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ChangeVmNameInput);
 impl ChangeVmNameInput {
     /// A builder of this type.
     pub fn builder() -> ChangeVmNameInputBuilder {
@@ -1903,25 +1951,31 @@ impl crate::Client {
     }
 }
 /// Input of [`UpdateVmLabels`](crate::Client::update_vm_labels).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct UpdateVmLabelsInput {
     /// Request id (UUID)
     ///
     /// 请求uuid (`requestId`, required)
-    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Cloud desktop ids
     ///
     /// vm Ids (`vmIds`, required)
-    #[serde(rename = "vmIds", skip_serializing_if = "Option::is_none")]
     pub vm_ids: Option<Vec<String>>,
     /// Remark (label)
     ///
     /// 备注 (`label`, required)
-    #[serde(rename = "label", skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
 }
+impl cds_core::ser::Entries for UpdateVmLabelsInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "requestId", &self.request_id)?;
+        cds_core::ser::entry(map, "vmIds", &self.vm_ids)?;
+        cds_core::ser::entry(map, "label", &self.label)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(UpdateVmLabelsInput);
 impl UpdateVmLabelsInput {
     /// A builder of this type.
     pub fn builder() -> UpdateVmLabelsInputBuilder {

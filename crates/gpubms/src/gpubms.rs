@@ -43,20 +43,26 @@ cds_core::impl_serialize!(CreateGpuInstanceData);
 /// Private IP with its segment id
 ///
 /// 指定私网ip与segmentId
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateGpuInstanceSegment {
     /// Segment id
     ///
     /// segmentId (`SegmentId`)
-    #[serde(rename = "SegmentId", skip_serializing_if = "Option::is_none")]
     pub segment_id: Option<String>,
     /// Private IP address
     ///
     /// 私网ip (`Address`)
-    #[serde(rename = "Address", skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
 }
+impl cds_core::ser::Entries for CreateGpuInstanceSegment {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SegmentId", &self.segment_id)?;
+        cds_core::ser::entry(map, "Address", &self.address)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateGpuInstanceSegment);
 impl CreateGpuInstanceSegment {
     /// A builder of this type.
     pub fn builder() -> CreateGpuInstanceSegmentBuilder {
@@ -88,35 +94,41 @@ impl CreateGpuInstanceSegmentBuilder {
 /// VPC network information
 ///
 /// VPC网络信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateGpuInstanceVpcNetWork {
     /// VPC id (see DescribeVPC)
     ///
     /// VpcId为vpc网络编号id(可参考私有网络相关DescribeVPC获取返回VpcId) (`VpcId`, required)
-    #[serde(rename = "VpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Whether to reserve an EIP, default false
     ///
     /// ReserveEip 为是否预留eip，默认为false (`ReserveEip`)
-    #[serde(rename = "ReserveEip", skip_serializing_if = "Option::is_none")]
     pub reserve_eip: Option<bool>,
     /// Subnet id (see the SubnetId returned by DescribeSubnet)
     ///
     /// NetId 为子网ID(可参考私有网络相关DescribeSubnet返回SubnetId) (`NetId`, required)
-    #[serde(rename = "NetId", skip_serializing_if = "Option::is_none")]
     pub net_id: Option<String>,
     /// EIP ids, effective when ReserveEip is true; to pin EIP addresses give as many as servers are created; assigned automatically when empty
     ///
     /// EipIdList为eip的id列表，ReserveEip为ture时生效，如需指定eip地址时填入，需等于创建机器数量，当该值默认为空时自动分配 (`EipIdList`)
-    #[serde(rename = "EipIdList", skip_serializing_if = "Option::is_none")]
     pub eip_id_list: Option<Vec<String>>,
     /// Private IPs with their segment ids, as many as servers; assigned automatically when empty
     ///
     /// Segments为指定私网ip与segmentId，数量需等于机器数量。当Segments为空时，默认为自动分配 (`Segments`)
-    #[serde(rename = "Segments", skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<CreateGpuInstanceSegment>>,
 }
+impl cds_core::ser::Entries for CreateGpuInstanceVpcNetWork {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "VpcId", &self.vpc_id)?;
+        cds_core::ser::entry(map, "ReserveEip", &self.reserve_eip)?;
+        cds_core::ser::entry(map, "NetId", &self.net_id)?;
+        cds_core::ser::entry(map, "EipIdList", &self.eip_id_list)?;
+        cds_core::ser::entry(map, "Segments", &self.segments)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateGpuInstanceVpcNetWork);
 impl CreateGpuInstanceVpcNetWork {
     /// A builder of this type.
     pub fn builder() -> CreateGpuInstanceVpcNetWorkBuilder {
@@ -1276,9 +1288,15 @@ impl cds_core::ser::Entries for ReinstallGpuData {
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(ReinstallGpuData);
 /// Input of [`DescribeGpuRegions`](crate::Client::describe_gpu_regions).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeGpuRegionsInput {}
+impl cds_core::ser::Entries for DescribeGpuRegionsInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, _map: &mut M) -> Result<(), M::Error> {
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeGpuRegionsInput);
 impl DescribeGpuRegionsInput {
     /// A builder of this type.
     pub fn builder() -> DescribeGpuRegionsInputBuilder {
@@ -1382,15 +1400,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeGpuGoods`](crate::Client::describe_gpu_goods).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeGpuGoodsInput {
     /// Site (region) id, as returned by DescribeGpuRegions (documented as DescribeRegions)
     ///
     /// 站点编号（DescribeRegions返回值） (`RegionId`, required)
-    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
 }
+impl cds_core::ser::Entries for DescribeGpuGoodsInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "RegionId", &self.region_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeGpuGoodsInput);
 impl DescribeGpuGoodsInput {
     /// A builder of this type.
     pub fn builder() -> DescribeGpuGoodsInputBuilder {
@@ -1513,40 +1537,46 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeGpuGoodsPrice`](crate::Client::describe_gpu_goods_price).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeGpuGoodsPriceInput {
     /// Site (region) id
     ///
     /// 站点编号 (`RegionId`, required)
-    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Goods id
     ///
     /// 商品ID (`GoodsId`, required)
-    #[serde(rename = "GoodsId", skip_serializing_if = "Option::is_none")]
     pub goods_id: Option<i64>,
     /// Compute specification id
     ///
     /// 规格配置ID (`ComputeId`, required)
-    #[serde(rename = "ComputeId", skip_serializing_if = "Option::is_none")]
     pub compute_id: Option<String>,
     /// Charge type: PrePaid (prepaid, monthly/yearly) or PostPaid (pay as you go); currently only PrePaid is supported
     ///
     /// 付费方式，取值范围： PrePaid：预付费，包年包月。 PostPaid：按量付费。 目前只支持包年包月 (`InstanceChargeType`, required)
-    #[serde(rename = "InstanceChargeType", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// Months to buy for PrePaid: 0 buys until the end of the current month, 1 buys one more calendar month after that; default 0, at most 36
     ///
     /// 包年包月购买月数，输入0为购买到月底，输入1为到月底后在购买一个自然月，默认为0。最长36月 (`PrepaidMonth`)
-    #[serde(rename = "PrepaidMonth", skip_serializing_if = "Option::is_none")]
     pub prepaid_month: Option<i64>,
     /// Number of GPU servers to price, default 1
     ///
     /// 指定创建GPU服务器服务器的数量，默认取值：1 (`Amount`, required)
-    #[serde(rename = "Amount", skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
 }
+impl cds_core::ser::Entries for DescribeGpuGoodsPriceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "RegionId", &self.region_id)?;
+        cds_core::ser::entry(map, "GoodsId", &self.goods_id)?;
+        cds_core::ser::entry(map, "ComputeId", &self.compute_id)?;
+        cds_core::ser::entry(map, "InstanceChargeType", &self.instance_charge_type)?;
+        cds_core::ser::entry(map, "PrepaidMonth", &self.prepaid_month)?;
+        cds_core::ser::entry(map, "Amount", &self.amount)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeGpuGoodsPriceInput);
 impl DescribeGpuGoodsPriceInput {
     /// A builder of this type.
     pub fn builder() -> DescribeGpuGoodsPriceInputBuilder {
@@ -1741,30 +1771,36 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeGpu`](crate::Client::describe_gpu).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeGpuInput {
     /// VPC id / virtual data center id (e.g. the VpcId returned by DescribeVPC)
     ///
     /// VPC ID/虚拟数据中心Id(如：参考私有网络相关DescribeVPC 获取返回VpcId) (`AppId`)
-    #[serde(rename = "AppId", skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// GPU server name
     ///
     /// GPU服务器名称 (`Name`)
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Page number of the GPU list; starts at 1, default 1
     ///
     /// Gpu列表页码。起始值：1, 默认值：1 (`PageNumber`)
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Number of entries per page, default 500
     ///
     /// 每页返回数量，默认值：500 (`PageSize`)
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
+impl cds_core::ser::Entries for DescribeGpuInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "AppId", &self.app_id)?;
+        cds_core::ser::entry(map, "Name", &self.name)?;
+        cds_core::ser::entry(map, "PageNumber", &self.page_number)?;
+        cds_core::ser::entry(map, "PageSize", &self.page_size)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeGpuInput);
 impl DescribeGpuInput {
     /// A builder of this type.
     pub fn builder() -> DescribeGpuInputBuilder {
@@ -1927,15 +1963,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeGpuDetail`](crate::Client::describe_gpu_detail).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeGpuDetailInput {
     /// GPU server id
     ///
     /// GPU服务器ID (`ResourceId`, required)
-    #[serde(rename = "ResourceId", skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
 }
+impl cds_core::ser::Entries for DescribeGpuDetailInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ResourceId", &self.resource_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeGpuDetailInput);
 impl DescribeGpuDetailInput {
     /// A builder of this type.
     pub fn builder() -> DescribeGpuDetailInputBuilder {
@@ -2058,15 +2100,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeGpuTask`](crate::Client::describe_gpu_task).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeGpuTaskInput {
     /// Task id returned when creating GPU servers
     ///
     /// 创建GPU服务器服务器返回的TaskId (`TaskId`, required)
-    #[serde(rename = "TaskId", skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
 }
+impl cds_core::ser::Entries for DescribeGpuTaskInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeGpuTaskInput);
 impl DescribeGpuTaskInput {
     /// A builder of this type.
     pub fn builder() -> DescribeGpuTaskInputBuilder {
@@ -2189,41 +2237,32 @@ impl crate::Client {
     }
 }
 /// Input of [`ReinstallGpu`](crate::Client::reinstall_gpu).
-#[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReinstallGpuInput {
     /// GPU server id
     ///
     /// GPU服务器ID (`ResourceId`, required)
-    #[serde(rename = "ResourceId", skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
     /// Image id (see the Id returned by DescribeGpuImage)
     ///
     /// 镜像ID (参考DescribeGpuImage返回Id) (`ImageId`, required)
-    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// Password
     ///
     /// 密码 (`Password`, required)
-    #[serde(rename = "Password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Custom RAID of the data disks: 0, 1, 5, 10, -1 (pass-through), -2 (no RAID)
     ///
     /// 数据盘自定义Raid,支持 0, 1, 5, 10, -1（直通）,-2（不做raid） (`Raid`)
-    #[serde(rename = "Raid", skip_serializing_if = "Option::is_none")]
     pub raid: Option<i64>,
     /// Custom partitions of the system disk, e.g. \["/", "swap", "/aaa"\]; the first must be "/", swap is optional, others are custom
     ///
     /// 系统盘自定义分区，第一个必须是"/" 分区，swap分区可选，/aaa分区为自定义 (`CustomPartition`)
-    #[serde(rename = "CustomPartition", skip_serializing_if = "Option::is_none")]
     pub custom_partition: Option<Vec<String>>,
     /// Sizes in GB of the custom system-disk partitions, matching CustomPartition entry by entry
     ///
     /// 系统盘自定义分区大小，单位GB，与自定义分区列表中对应分区的大小 (`CustomPartitionSize`)
-    #[serde(
-        rename = "CustomPartitionSize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub custom_partition_size: Option<Vec<i64>>,
 }
 impl std::fmt::Debug for ReinstallGpuInput {
@@ -2238,6 +2277,18 @@ impl std::fmt::Debug for ReinstallGpuInput {
             .finish()
     }
 }
+impl cds_core::ser::Entries for ReinstallGpuInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ResourceId", &self.resource_id)?;
+        cds_core::ser::entry(map, "ImageId", &self.image_id)?;
+        cds_core::ser::entry(map, "Password", &self.password)?;
+        cds_core::ser::entry(map, "Raid", &self.raid)?;
+        cds_core::ser::entry(map, "CustomPartition", &self.custom_partition)?;
+        cds_core::ser::entry(map, "CustomPartitionSize", &self.custom_partition_size)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ReinstallGpuInput);
 impl ReinstallGpuInput {
     /// A builder of this type.
     pub fn builder() -> ReinstallGpuInputBuilder {
@@ -2452,30 +2503,36 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeGpuImage`](crate::Client::describe_gpu_image).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeGpuImageInput {
     /// Image type: public (public image) or private (private image)
     ///
     /// 镜像类型: public:公有镜像,private:私有镜像 (`ImageType`, required)
-    #[serde(rename = "ImageType", skip_serializing_if = "Option::is_none")]
     pub image_type: Option<String>,
     /// Site (region) id
     ///
     /// 站点编号 (`RegionId`, required)
-    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Operating system type: centos, ubuntu, etc.
     ///
     /// 操作系统类型: centos,ubuntu等 (`OsType`)
-    #[serde(rename = "OsType", skip_serializing_if = "Option::is_none")]
     pub os_type: Option<String>,
     /// Compute specification id (see the compute Id returned by DescribeGpuGoods); required for public images
     ///
     /// 规格配置ID（可参考DescribeGpuGoods返回ComputeIds中id），公有镜像必须指定 (`ComputeId`)
-    #[serde(rename = "ComputeId", skip_serializing_if = "Option::is_none")]
     pub compute_id: Option<String>,
 }
+impl cds_core::ser::Entries for DescribeGpuImageInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ImageType", &self.image_type)?;
+        cds_core::ser::entry(map, "RegionId", &self.region_id)?;
+        cds_core::ser::entry(map, "OsType", &self.os_type)?;
+        cds_core::ser::entry(map, "ComputeId", &self.compute_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeGpuImageInput);
 impl DescribeGpuImageInput {
     /// A builder of this type.
     pub fn builder() -> DescribeGpuImageInputBuilder {
@@ -2637,101 +2694,80 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateGpuInstance`](crate::Client::create_gpu_instance).
-#[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateGpuInstanceInput {
     /// Site (region) id
     ///
     /// 站点编号 (`RegionId`, required)
-    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// VPC network information: VpcId (VPC id, see DescribeVPC), ReserveEip (whether to reserve an EIP, default false), NetId (subnet id, see DescribeSubnet), EipIdList (EIP ids, effective when ReserveEip is true; must equal the number of servers; assigned automatically when empty), Segments (private IPs with their segment ids; must equal the number of servers; assigned automatically when empty)
     ///
     /// VPC网络信息。&lt;br/&gt;VpcId为vpc网络编号id(可参考私有网络相关DescribeVPC获取返回VpcId)。&lt;br/&gt;ReserveEip 为是否预留eip，默认为false。&lt;br/&gt;NetId 为子网ID(可参考私有网络相关DescribeSubnet返回SubnetId)。EipIdList为eip的id列表，ReserveEip为ture时生效，如需指定eip地址时填入，需等于创建机器数量，当该值默认为空时自动分配。&lt;br/&gt;Segments为指定私网ip与segmentId，数量需等于机器数量。&lt;br /&gt;当Segments为空时，默认为自动分配。 (`VpcNetWork`, required)
-    #[serde(rename = "VpcNetWork", skip_serializing_if = "Option::is_none")]
     pub vpc_net_work: Option<CreateGpuInstanceVpcNetWork>,
     /// Password
     ///
     /// 密码 (`Password`, required)
-    #[serde(rename = "Password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Host name
     ///
     /// 主机名称 (`InstanceName`, required)
-    #[serde(rename = "InstanceName", skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// Host number, at least three digits (padded automatically when shorter)
     ///
     /// 主机编号，编号至少三位，不足三位自动补全 (`AssignHostNo`)
-    #[serde(rename = "AssignHostNo", skip_serializing_if = "Option::is_none")]
     pub assign_host_no: Option<String>,
     /// Charge type: PrePaid (prepaid, monthly/yearly) or PostPaid (pay on demand)
     ///
     /// 付费方式，取值范围： PrePaid：预付费，包年包月, PostPaid：按需计费 (`InstanceChargeType`, required)
-    #[serde(rename = "InstanceChargeType", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// Whether a PrePaid server renews automatically: 1 renews (default), 0 does not
     ///
     /// 包年包月是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`)
-    #[serde(rename = "AutoRenew", skip_serializing_if = "Option::is_none")]
     pub auto_renew: Option<i64>,
     /// Months to buy for PrePaid: 0 buys until the end of the current month, 1 buys one calendar month; default 0, at most 36
     ///
     /// 包年包月云主机购买月数，输入0为购买到月底，输入1为购买一个自然月，默认为0。最长36月 (`PrepaidMonth`)
-    #[serde(rename = "PrepaidMonth", skip_serializing_if = "Option::is_none")]
     pub prepaid_month: Option<i64>,
     /// Compute specification id (see the compute id returned by DescribeGpuGoods)
     ///
     /// 规格配置（可参考DescribeGpuGoods返回ComputeIds中id）ID (`ComputeId`, required)
-    #[serde(rename = "ComputeId", skip_serializing_if = "Option::is_none")]
     pub compute_id: Option<String>,
     /// Goods id (see the GoodsId returned by DescribeGpuGoods)
     ///
     /// 商品（可参考DescribeGpuGoods返回GoodsId）ID (`GoodsId`, required)
-    #[serde(rename = "GoodsId", skip_serializing_if = "Option::is_none")]
     pub goods_id: Option<i64>,
     /// Image id (see the Id returned by DescribeGpuImage)
     ///
     /// 镜像ID (参考DescribeGpuImage返回Id) (`ImageId`, required)
-    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// NIC bond mode: noBond (default), bond1 or bond6
     ///
     /// 默认noBond。目前已支持bond1,bond6 (`BondMode`)
-    #[serde(rename = "BondMode", skip_serializing_if = "Option::is_none")]
     pub bond_mode: Option<String>,
     /// Custom RAID of the data disks: 0, 1, 5, 10, -1 (pass-through), -2 (no RAID)
     ///
     /// 数据盘自定义Raid,支持 0, 1, 5, 10, -1（直通）,-2（不做raid） (`Raid`)
-    #[serde(rename = "Raid", skip_serializing_if = "Option::is_none")]
     pub raid: Option<i64>,
     /// Number of GPU servers to create, 1-100
     ///
     /// 指定创建GPU服务器服务器的数量，取值范围：1-100 (`Amount`, required)
-    #[serde(rename = "Amount", skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Custom partitions of the system disk, e.g. \["/", "swap", "/aaa"\]; the first must be "/", swap is optional, others are custom
     ///
     /// 系统盘自定义分区，第一个必须是"/" 分区，swap分区可选，/aaa分区为自定义 (`CustomPartition`)
-    #[serde(rename = "CustomPartition", skip_serializing_if = "Option::is_none")]
     pub custom_partition: Option<Vec<String>>,
     /// Sizes in GB of the custom system-disk partitions, matching CustomPartition entry by entry
     ///
     /// 系统盘自定义分区大小，单位GB，与自定义分区列表中对应分区的大小 (`CustomPartitionSize`)
-    #[serde(
-        rename = "CustomPartitionSize",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub custom_partition_size: Option<Vec<i64>>,
     /// Trial credit (test fund) id
     ///
     /// 测试金ID (`SubjectId`)
-    #[serde(rename = "SubjectId", skip_serializing_if = "Option::is_none")]
     pub subject_id: Option<String>,
     /// Switch port mode, trunk or access: in access mode a port maps to one network and the IP is bound to the physical NIC; in trunk mode a port can map to several networks and IPs are bound to virtual NICs
     ///
     /// 交换机端口模式， 注：access模式的一个端口只能对应一个网络，IP绑定在物理网卡上；trunk模式的一个端口可以对应多个网络，IP绑定在虚拟网卡上 (`PortMode`)
-    #[serde(rename = "PortMode", skip_serializing_if = "Option::is_none")]
     pub port_mode: Option<String>,
 }
 impl std::fmt::Debug for CreateGpuInstanceInput {
@@ -2758,6 +2794,30 @@ impl std::fmt::Debug for CreateGpuInstanceInput {
             .finish()
     }
 }
+impl cds_core::ser::Entries for CreateGpuInstanceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "RegionId", &self.region_id)?;
+        cds_core::ser::entry(map, "VpcNetWork", &self.vpc_net_work)?;
+        cds_core::ser::entry(map, "Password", &self.password)?;
+        cds_core::ser::entry(map, "InstanceName", &self.instance_name)?;
+        cds_core::ser::entry(map, "AssignHostNo", &self.assign_host_no)?;
+        cds_core::ser::entry(map, "InstanceChargeType", &self.instance_charge_type)?;
+        cds_core::ser::entry(map, "AutoRenew", &self.auto_renew)?;
+        cds_core::ser::entry(map, "PrepaidMonth", &self.prepaid_month)?;
+        cds_core::ser::entry(map, "ComputeId", &self.compute_id)?;
+        cds_core::ser::entry(map, "GoodsId", &self.goods_id)?;
+        cds_core::ser::entry(map, "ImageId", &self.image_id)?;
+        cds_core::ser::entry(map, "BondMode", &self.bond_mode)?;
+        cds_core::ser::entry(map, "Raid", &self.raid)?;
+        cds_core::ser::entry(map, "Amount", &self.amount)?;
+        cds_core::ser::entry(map, "CustomPartition", &self.custom_partition)?;
+        cds_core::ser::entry(map, "CustomPartitionSize", &self.custom_partition_size)?;
+        cds_core::ser::entry(map, "SubjectId", &self.subject_id)?;
+        cds_core::ser::entry(map, "PortMode", &self.port_mode)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateGpuInstanceInput);
 impl CreateGpuInstanceInput {
     /// A builder of this type.
     pub fn builder() -> CreateGpuInstanceInputBuilder {
@@ -3139,20 +3199,26 @@ impl crate::Client {
     }
 }
 /// Input of [`OperateGpuPower`](crate::Client::operate_gpu_power).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OperateGpuPowerInput {
     /// Power operation: start (power on), stop (power off), reset (restart)
     ///
     /// 操作电源的状态&lt;br/&gt; start:  开启 &lt;br/&gt;stop:  关闭&lt;br/&gt; reset:  重启 (`Operate`, required)
-    #[serde(rename = "Operate", skip_serializing_if = "Option::is_none")]
     pub operate: Option<String>,
     /// GPU server resource ids
     ///
     /// GPU服务器资源ID列表 (`ResourceIds`, required)
-    #[serde(rename = "ResourceIds", skip_serializing_if = "Option::is_none")]
     pub resource_ids: Option<Vec<String>>,
 }
+impl cds_core::ser::Entries for OperateGpuPowerInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Operate", &self.operate)?;
+        cds_core::ser::entry(map, "ResourceIds", &self.resource_ids)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OperateGpuPowerInput);
 impl OperateGpuPowerInput {
     /// A builder of this type.
     pub fn builder() -> OperateGpuPowerInputBuilder {
@@ -3312,15 +3378,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteGpuInstances`](crate::Client::delete_gpu_instances).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteGpuInstancesInput {
     /// GPU server resource ids
     ///
     /// GPU服务器资源ID列表 (`ResourceIds`, required)
-    #[serde(rename = "ResourceIds", skip_serializing_if = "Option::is_none")]
     pub resource_ids: Option<Vec<String>>,
 }
+impl cds_core::ser::Entries for DeleteGpuInstancesInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ResourceIds", &self.resource_ids)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DeleteGpuInstancesInput);
 impl DeleteGpuInstancesInput {
     /// A builder of this type.
     pub fn builder() -> DeleteGpuInstancesInputBuilder {

@@ -71,15 +71,21 @@ impl cds_core::ser::Entries for GetWanAlarmReceiverItem {
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(GetWanAlarmReceiverItem);
 /// Input of [`GetWanAlarmReceiver`](crate::Client::get_wan_alarm_receiver).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetWanAlarmReceiverInput {
     /// Monitoring group whose contacts to get; pass an empty string to get all alarm contacts
     ///
     /// 获取特定监控组或全部告警联系人，获取全部告警联系人传递空字符串 (`ObjGroupId`)
-    #[serde(rename = "ObjGroupId", skip_serializing_if = "Option::is_none")]
     pub obj_group_id: Option<String>,
 }
+impl cds_core::ser::Entries for GetWanAlarmReceiverInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ObjGroupId", &self.obj_group_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(GetWanAlarmReceiverInput);
 impl GetWanAlarmReceiverInput {
     /// A builder of this type.
     pub fn builder() -> GetWanAlarmReceiverInputBuilder {
@@ -197,30 +203,36 @@ impl crate::Client {
     }
 }
 /// Input of [`UpdateWanAlarmReceiver`](crate::Client::update_wan_alarm_receiver).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct UpdateWanAlarmReceiverInput {
     /// Contact id
     ///
     /// 联系人ID (`ReceiverId`, required)
-    #[serde(rename = "ReceiverId", skip_serializing_if = "Option::is_none")]
     pub receiver_id: Option<String>,
     /// Contact email
     ///
     /// 联系人邮箱 (`Email`)
-    #[serde(rename = "Email", skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Contact mobile number
     ///
     /// 联系人手机号 (`Mobile`)
-    #[serde(rename = "Mobile", skip_serializing_if = "Option::is_none")]
     pub mobile: Option<String>,
     /// Country calling code: +86 (mainland China) or +1
     ///
     /// 可选择值 +86（国内)、+1 (`Code`)
-    #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
 }
+impl cds_core::ser::Entries for UpdateWanAlarmReceiverInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ReceiverId", &self.receiver_id)?;
+        cds_core::ser::entry(map, "Email", &self.email)?;
+        cds_core::ser::entry(map, "Mobile", &self.mobile)?;
+        cds_core::ser::entry(map, "Code", &self.code)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(UpdateWanAlarmReceiverInput);
 impl UpdateWanAlarmReceiverInput {
     /// A builder of this type.
     pub fn builder() -> UpdateWanAlarmReceiverInputBuilder {

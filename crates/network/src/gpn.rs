@@ -8,25 +8,31 @@ use cds_core::de::{lenient, lenient_vec};
 /// A POP access point to add
 ///
 /// POP接入点
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct AddAccessPointPop {
     /// POP id
     ///
     /// pop点id (`PopId`, required)
-    #[serde(rename = "PopId", skip_serializing_if = "Option::is_none")]
     pub pop_id: Option<String>,
     /// City id
     ///
     /// 城市编号 (`CityId`, required)
-    #[serde(rename = "CityId", skip_serializing_if = "Option::is_none")]
     pub city_id: Option<String>,
     /// Access point type (Pop)
     ///
     /// 接入点类型 (`PointType`, required)
-    #[serde(rename = "PointType", skip_serializing_if = "Option::is_none")]
     pub point_type: Option<String>,
 }
+impl cds_core::ser::Entries for AddAccessPointPop {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "PopId", &self.pop_id)?;
+        cds_core::ser::entry(map, "CityId", &self.city_id)?;
+        cds_core::ser::entry(map, "PointType", &self.point_type)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(AddAccessPointPop);
 impl AddAccessPointPop {
     /// A builder of this type.
     pub fn builder() -> AddAccessPointPopBuilder {
@@ -76,30 +82,36 @@ impl cds_core::validate::Validate for AddAccessPointPop {
 /// A VDC access point to add
 ///
 /// VDC接入点
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct AddAccessPointVdc {
     /// VDC id
     ///
     /// 虚拟数据中心id (`VdcId`, required)
-    #[serde(rename = "VdcId", skip_serializing_if = "Option::is_none")]
     pub vdc_id: Option<String>,
     /// Access point type (VDC)
     ///
     /// 接入点类型 (`PointType`, required)
-    #[serde(rename = "PointType", skip_serializing_if = "Option::is_none")]
     pub point_type: Option<String>,
     /// Private network id
     ///
     /// 私网id (`PrivateId`, required)
-    #[serde(rename = "PrivateId", skip_serializing_if = "Option::is_none")]
     pub private_id: Option<String>,
     /// City id
     ///
     /// 城市编号 (`CityId`, required)
-    #[serde(rename = "CityId", skip_serializing_if = "Option::is_none")]
     pub city_id: Option<String>,
 }
+impl cds_core::ser::Entries for AddAccessPointVdc {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "VdcId", &self.vdc_id)?;
+        cds_core::ser::entry(map, "PointType", &self.point_type)?;
+        cds_core::ser::entry(map, "PrivateId", &self.private_id)?;
+        cds_core::ser::entry(map, "CityId", &self.city_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(AddAccessPointVdc);
 impl AddAccessPointVdc {
     /// A builder of this type.
     pub fn builder() -> AddAccessPointVdcBuilder {
@@ -157,25 +169,31 @@ impl cds_core::validate::Validate for AddAccessPointVdc {
 /// A VDC access point of a new GPN
 ///
 /// VDC接入点
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateGpnAccessPoint {
     /// VDC id
     ///
     /// 虚拟数据中心id (`VdcId`, required)
-    #[serde(rename = "VdcId", skip_serializing_if = "Option::is_none")]
     pub vdc_id: Option<String>,
     /// Access point type (vdc)
     ///
     /// 接入点类型 (`AccessPointType`, required)
-    #[serde(rename = "AccessPointType", skip_serializing_if = "Option::is_none")]
     pub access_point_type: Option<String>,
     /// Private network id
     ///
     /// 私网id (`PrivateId`, required)
-    #[serde(rename = "PrivateId", skip_serializing_if = "Option::is_none")]
     pub private_id: Option<String>,
 }
+impl cds_core::ser::Entries for CreateGpnAccessPoint {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "VdcId", &self.vdc_id)?;
+        cds_core::ser::entry(map, "AccessPointType", &self.access_point_type)?;
+        cds_core::ser::entry(map, "PrivateId", &self.private_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateGpnAccessPoint);
 impl CreateGpnAccessPoint {
     /// A builder of this type.
     pub fn builder() -> CreateGpnAccessPointBuilder {
@@ -225,20 +243,26 @@ impl cds_core::validate::Validate for CreateGpnAccessPoint {
 /// A POP access point of a new GPN
 ///
 /// POP接入点
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateGpnPopAccessPoint {
     /// Access point type (pop)
     ///
     /// 接入点类型 (`AccessPointType`, required)
-    #[serde(rename = "AccessPointType", skip_serializing_if = "Option::is_none")]
     pub access_point_type: Option<String>,
     /// POP id
     ///
     /// pop点id (`PopId`, required)
-    #[serde(rename = "PopId", skip_serializing_if = "Option::is_none")]
     pub pop_id: Option<String>,
 }
+impl cds_core::ser::Entries for CreateGpnPopAccessPoint {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "AccessPointType", &self.access_point_type)?;
+        cds_core::ser::entry(map, "PopId", &self.pop_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateGpnPopAccessPoint);
 impl CreateGpnPopAccessPoint {
     /// A builder of this type.
     pub fn builder() -> CreateGpnPopAccessPointBuilder {
@@ -727,20 +751,26 @@ impl cds_core::ser::Entries for DescribeGpnJoinVpc {
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(DescribeGpnJoinVpc);
 /// Input of [`DescribeGPN`](crate::Client::describe_gpn).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeGPNInput {
     /// GPN id
     ///
     /// GPN编号 (`GpnId`)
-    #[serde(rename = "GpnId", skip_serializing_if = "Option::is_none")]
     pub gpn_id: Option<String>,
     /// Search keyword
     ///
     /// 关键词 (`Key`)
-    #[serde(rename = "Key", skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
 }
+impl cds_core::ser::Entries for DescribeGPNInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "GpnId", &self.gpn_id)?;
+        cds_core::ser::entry(map, "Key", &self.key)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeGPNInput);
 impl DescribeGPNInput {
     /// A builder of this type.
     pub fn builder() -> DescribeGPNInputBuilder {
@@ -866,25 +896,31 @@ impl crate::Client {
     }
 }
 /// Input of [`AddAccessPoint`](crate::Client::add_access_point).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct AddAccessPointInput {
     /// GPN id
     ///
     /// Gpn编号 (`GpnId`, required)
-    #[serde(rename = "GpnId", skip_serializing_if = "Option::is_none")]
     pub gpn_id: Option<String>,
     /// VDC access points to add
     ///
     /// 添加VDC接入点 (`VdcAdd`)
-    #[serde(rename = "VdcAdd", skip_serializing_if = "Option::is_none")]
     pub vdc_add: Option<Vec<AddAccessPointVdc>>,
     /// POP access points to add. PopAdd and VdcAdd must not both be empty
     ///
     /// 添加POP接入点&lt;br&gt;备注:PopAdd 和 VdcAdd不可同时为\[\] (`PopAdd`)
-    #[serde(rename = "PopAdd", skip_serializing_if = "Option::is_none")]
     pub pop_add: Option<Vec<AddAccessPointPop>>,
 }
+impl cds_core::ser::Entries for AddAccessPointInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "GpnId", &self.gpn_id)?;
+        cds_core::ser::entry(map, "VdcAdd", &self.vdc_add)?;
+        cds_core::ser::entry(map, "PopAdd", &self.pop_add)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(AddAccessPointInput);
 impl AddAccessPointInput {
     /// A builder of this type.
     pub fn builder() -> AddAccessPointInputBuilder {
@@ -1079,20 +1115,26 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteAccessPoint`](crate::Client::delete_access_point).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteAccessPointInput {
     /// GPN id
     ///
     /// Gpn编号 (`GpnId`, required)
-    #[serde(rename = "GpnId", skip_serializing_if = "Option::is_none")]
     pub gpn_id: Option<String>,
     /// Ids of the access points to remove
     ///
     /// 删除接入点 (`DelPoints`, required)
-    #[serde(rename = "DelPoints", skip_serializing_if = "Option::is_none")]
     pub del_points: Option<Vec<String>>,
 }
+impl cds_core::ser::Entries for DeleteAccessPointInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "GpnId", &self.gpn_id)?;
+        cds_core::ser::entry(map, "DelPoints", &self.del_points)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DeleteAccessPointInput);
 impl DeleteAccessPointInput {
     /// A builder of this type.
     pub fn builder() -> DeleteAccessPointInputBuilder {
@@ -1254,15 +1296,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeAccessInfo`](crate::Client::describe_access_info).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeAccessInfoInput {
     /// Access point type (vdc/pop)
     ///
     /// 接入点类型(vdc/pop) (`Type`, required)
-    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 }
+impl cds_core::ser::Entries for DescribeAccessInfoInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Type", &self.r#type)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeAccessInfoInput);
 impl DescribeAccessInfoInput {
     /// A builder of this type.
     pub fn builder() -> DescribeAccessInfoInputBuilder {
@@ -1391,30 +1439,36 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateGPN`](crate::Client::create_gpn).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateGPNInput {
     /// GPN name
     ///
     /// 接入点名称 (`Name`, required)
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// GPN bandwidth
     ///
     /// GPN带宽 (`Qos`, required)
-    #[serde(rename = "Qos", skip_serializing_if = "Option::is_none")]
     pub qos: Option<i64>,
     /// VDC access points
     ///
     /// Vdc_id: 虚拟数据中心id&lt;br/&gt;AccessPointType:接入点类型&lt;br/&gt;PrivateId:私网id (`AccessPoint`, required)
-    #[serde(rename = "AccessPoint", skip_serializing_if = "Option::is_none")]
     pub access_point: Option<Vec<CreateGpnAccessPoint>>,
     /// POP access points (may be an empty list)
     ///
     /// AccessPointType:接入点类型&lt;br/&gt;PopId:pop点id (`PopAccessPoint`, required)
-    #[serde(rename = "PopAccessPoint", skip_serializing_if = "Option::is_none")]
     pub pop_access_point: Option<Vec<CreateGpnPopAccessPoint>>,
 }
+impl cds_core::ser::Entries for CreateGPNInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Name", &self.name)?;
+        cds_core::ser::entry(map, "Qos", &self.qos)?;
+        cds_core::ser::entry(map, "AccessPoint", &self.access_point)?;
+        cds_core::ser::entry(map, "PopAccessPoint", &self.pop_access_point)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateGPNInput);
 impl CreateGPNInput {
     /// A builder of this type.
     pub fn builder() -> CreateGPNInputBuilder {
@@ -1626,15 +1680,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteGpn`](crate::Client::delete_gpn).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteGpnInput {
     /// GPN id
     ///
     /// GPN编号 (`GpnId`, required)
-    #[serde(rename = "GpnId", skip_serializing_if = "Option::is_none")]
     pub gpn_id: Option<String>,
 }
+impl cds_core::ser::Entries for DeleteGpnInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "GpnId", &self.gpn_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DeleteGpnInput);
 impl DeleteGpnInput {
     /// A builder of this type.
     pub fn builder() -> DeleteGpnInputBuilder {

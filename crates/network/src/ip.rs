@@ -6,20 +6,26 @@ use crate::*;
 #[allow(unused_imports)]
 use cds_core::de::{lenient, lenient_vec};
 /// Input of [`DescribePublicIp`](crate::Client::describe_public_ip).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribePublicIpInput {
     /// VDC id
     ///
     /// Vdc编号 (`VdcId`, required)
-    #[serde(rename = "VdcId", skip_serializing_if = "Option::is_none")]
     pub vdc_id: Option<String>,
     /// Public network id
     ///
     /// 公网ID (`PublicId`, required)
-    #[serde(rename = "PublicId", skip_serializing_if = "Option::is_none")]
     pub public_id: Option<String>,
 }
+impl cds_core::ser::Entries for DescribePublicIpInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "VdcId", &self.vdc_id)?;
+        cds_core::ser::entry(map, "PublicId", &self.public_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribePublicIpInput);
 impl DescribePublicIpInput {
     /// A builder of this type.
     pub fn builder() -> DescribePublicIpInputBuilder {
@@ -163,20 +169,26 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribePrivateIp`](crate::Client::describe_private_ip).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribePrivateIpInput {
     /// VDC id
     ///
     /// Vdc编号 (`VdcId`, required)
-    #[serde(rename = "VdcId", skip_serializing_if = "Option::is_none")]
     pub vdc_id: Option<String>,
     /// Private network id
     ///
     /// 私网ID (`PrivateId`, required)
-    #[serde(rename = "PrivateId", skip_serializing_if = "Option::is_none")]
     pub private_id: Option<String>,
 }
+impl cds_core::ser::Entries for DescribePrivateIpInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "VdcId", &self.vdc_id)?;
+        cds_core::ser::entry(map, "PrivateId", &self.private_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribePrivateIpInput);
 impl DescribePrivateIpInput {
     /// A builder of this type.
     pub fn builder() -> DescribePrivateIpInputBuilder {

@@ -8,45 +8,51 @@ use cds_core::de::{lenient, lenient_vec};
 /// Public network bought together with a new VDC
 ///
 /// 创建Vdc时购买的公网
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateVdcPublicNetwork {
     /// Public network name
     ///
     /// 公网名称 (`Name`)
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Bandwidth type (see appendix 3), e.g. Bandwidth_BGP
     ///
     /// 公网带宽类型，参考附件三带宽类型 (`Type`)
-    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Billing method, e.g. Bandwidth (fixed bandwidth)
     ///
     /// 计费方式 (`BillingMethod`)
-    #[serde(rename = "BillingMethod", skip_serializing_if = "Option::is_none")]
     pub billing_method: Option<String>,
     /// Bandwidth size
     ///
     /// 带宽大小 (`Qos`)
-    #[serde(rename = "Qos", skip_serializing_if = "Option::is_none")]
     pub qos: Option<i64>,
     /// Number of IPs to buy: 4, 8, 16, 32 or 64
     ///
     /// 购买的Ip数量 (`IPNum`)
-    #[serde(rename = "IPNum", skip_serializing_if = "Option::is_none")]
     pub ip_num: Option<i64>,
     /// Whether to renew automatically: 1 = yes, 0 = no
     ///
     /// 是否自动续费 (`AutoRenew`)
-    #[serde(rename = "AutoRenew", skip_serializing_if = "Option::is_none")]
     pub auto_renew: Option<i64>,
     /// Bandwidth cap for 95th-percentile billing
     ///
     /// 封顶带宽 (`FloatBandwich`)
-    #[serde(rename = "FloatBandwich", skip_serializing_if = "Option::is_none")]
     pub float_bandwich: Option<i64>,
 }
+impl cds_core::ser::Entries for CreateVdcPublicNetwork {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Name", &self.name)?;
+        cds_core::ser::entry(map, "Type", &self.r#type)?;
+        cds_core::ser::entry(map, "BillingMethod", &self.billing_method)?;
+        cds_core::ser::entry(map, "Qos", &self.qos)?;
+        cds_core::ser::entry(map, "IPNum", &self.ip_num)?;
+        cds_core::ser::entry(map, "AutoRenew", &self.auto_renew)?;
+        cds_core::ser::entry(map, "FloatBandwich", &self.float_bandwich)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateVdcPublicNetwork);
 impl CreateVdcPublicNetwork {
     /// A builder of this type.
     pub fn builder() -> CreateVdcPublicNetworkBuilder {
@@ -475,30 +481,36 @@ impl cds_core::ser::Entries for DescribeVdcVdc {
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(DescribeVdcVdc);
 /// Input of [`DescribeVdc`](crate::Client::describe_vdc).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeVdcInput {
     /// Region (availability zone) the VDC belongs to; see appendix 1
     ///
     /// 选择Vdc所属可用区,见附件一 (`RegionId`)
-    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// VDC id
     ///
     /// Vdc编号 (`VdcId`)
-    #[serde(rename = "VdcId", skip_serializing_if = "Option::is_none")]
     pub vdc_id: Option<String>,
     /// Page number of the VDC list
     ///
     /// Vdc列表的页码 (`PageNumber`)
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Search keyword
     ///
     /// 查询关键字 (`Keyword`)
-    #[serde(rename = "Keyword", skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
 }
+impl cds_core::ser::Entries for DescribeVdcInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "RegionId", &self.region_id)?;
+        cds_core::ser::entry(map, "VdcId", &self.vdc_id)?;
+        cds_core::ser::entry(map, "PageNumber", &self.page_number)?;
+        cds_core::ser::entry(map, "Keyword", &self.keyword)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeVdcInput);
 impl DescribeVdcInput {
     /// A builder of this type.
     pub fn builder() -> DescribeVdcInputBuilder {
@@ -650,25 +662,31 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateVdc`](crate::Client::create_vdc).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateVdcInput {
     /// Id of the region (availability zone) the VDC belongs to
     ///
     /// Vdc所属的可用区Id (`RegionId`, required)
-    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Name of the new VDC; defaults to the VDC's id when omitted
     ///
     /// 创建的Vdc名称，不填写时默认写入Vdc的Id (`VdcName`)
-    #[serde(rename = "VdcName", skip_serializing_if = "Option::is_none")]
     pub vdc_name: Option<String>,
     /// Public network to buy with the VDC; see appendix 3 for bandwidth types
     ///
     /// 参考附件三带宽类型 (`PublicNetwork`)
-    #[serde(rename = "PublicNetwork", skip_serializing_if = "Option::is_none")]
     pub public_network: Option<CreateVdcPublicNetwork>,
 }
+impl cds_core::ser::Entries for CreateVdcInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "RegionId", &self.region_id)?;
+        cds_core::ser::entry(map, "VdcName", &self.vdc_name)?;
+        cds_core::ser::entry(map, "PublicNetwork", &self.public_network)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateVdcInput);
 impl CreateVdcInput {
     /// A builder of this type.
     pub fn builder() -> CreateVdcInputBuilder {
@@ -831,15 +849,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteVdc`](crate::Client::delete_vdc).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteVdcInput {
     /// VDC id, as returned by DescribeVdc
     ///
     /// Vdc的编号，可以在查询Vdc详情中查出 (`VdcId`, required)
-    #[serde(rename = "VdcId", skip_serializing_if = "Option::is_none")]
     pub vdc_id: Option<String>,
 }
+impl cds_core::ser::Entries for DeleteVdcInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "VdcId", &self.vdc_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DeleteVdcInput);
 impl DeleteVdcInput {
     /// A builder of this type.
     pub fn builder() -> DeleteVdcInputBuilder {
@@ -978,50 +1002,56 @@ impl crate::Client {
     }
 }
 /// Input of [`CreatePublicNetwork`](crate::Client::create_public_network).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreatePublicNetworkInput {
     /// VDC the public network belongs to
     ///
     /// 云服务器所属的Vdc (`VdcId`, required)
-    #[serde(rename = "VdcId", skip_serializing_if = "Option::is_none")]
     pub vdc_id: Option<String>,
     /// Public network name; defaults to 公网1
     ///
     /// 公网名称，不填写时默认写公网1 (`Name`)
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Bandwidth type: BGP_4 (4-line BGP), BGP_2 (dual-line BGP), ChinaTelecom (China Telecom), AntiDDOS (anti-DDoS)
     ///
     /// BGP_4(4线BGP)       BGP_2(双线BGP)       ChinaTelecom(电信)       AntiDDOS(防DDOS) (`Type`, required)
-    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Billing method: Bandwidth (fixed bandwidth, default), Traffic (pay by traffic), DataPackage (traffic package), Bandwidth_95 (95th percentile)
     ///
     /// Bandwidth（固定带宽，默认）&lt;br /&gt;Traffic（流量按需）       &lt;br /&gt;DataPackage（流量包）      &lt;br /&gt;Bandwidth_95（95峰值） (`BillingMethod`, required)
-    #[serde(rename = "BillingMethod", skip_serializing_if = "Option::is_none")]
     pub billing_method: Option<String>,
     /// Fixed bandwidth: the bandwidth (max 500, step 5); 95th percentile: the guaranteed bandwidth (max 500, step 50); traffic package: the package size in GB (max 51200, i.e. 50 TB)
     ///
     /// 类型是固定带宽时，此处是公网带宽大小，最大500，步长5；类型是95峰值时，此处代表保底带宽，最大为500，步长50；类型是流量包时，代表流量包大小，单位是GB，最大是51200（50T) (`Qos`, required)
-    #[serde(rename = "Qos", skip_serializing_if = "Option::is_none")]
     pub qos: Option<i64>,
     /// Number of IPs to buy: 4, 8, 16, 32 or 64
     ///
     /// 购买的Ip数量，可选参数:{4,8,16,32,64} (`IPNum`, required)
-    #[serde(rename = "IPNum", skip_serializing_if = "Option::is_none")]
     pub ip_num: Option<i64>,
     /// For traffic-package and 95th-percentile billing: whether to renew automatically, 1 = yes (default), 0 = no
     ///
     /// 带宽类型为流量包和95峰值时，是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`, required)
-    #[serde(rename = "AutoRenew", skip_serializing_if = "Option::is_none")]
     pub auto_renew: Option<i64>,
     /// For 95th-percentile billing: the bandwidth cap; defaults to 120% of the bandwidth when empty
     ///
     /// 公网类型为95峰值时，带宽大小的封顶带宽，为空时，默认为带宽大小的120% (`FloatBandwidth`, required)
-    #[serde(rename = "FloatBandwidth", skip_serializing_if = "Option::is_none")]
     pub float_bandwidth: Option<i64>,
 }
+impl cds_core::ser::Entries for CreatePublicNetworkInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "VdcId", &self.vdc_id)?;
+        cds_core::ser::entry(map, "Name", &self.name)?;
+        cds_core::ser::entry(map, "Type", &self.r#type)?;
+        cds_core::ser::entry(map, "BillingMethod", &self.billing_method)?;
+        cds_core::ser::entry(map, "Qos", &self.qos)?;
+        cds_core::ser::entry(map, "IPNum", &self.ip_num)?;
+        cds_core::ser::entry(map, "AutoRenew", &self.auto_renew)?;
+        cds_core::ser::entry(map, "FloatBandwidth", &self.float_bandwidth)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreatePublicNetworkInput);
 impl CreatePublicNetworkInput {
     /// A builder of this type.
     pub fn builder() -> CreatePublicNetworkInputBuilder {
@@ -1264,35 +1294,41 @@ impl crate::Client {
     }
 }
 /// Input of [`CreatePrivateNetwork`](crate::Client::create_private_network).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreatePrivateNetworkInput {
     /// VDC the private network belongs to
     ///
     /// 云服务器所属的Vdc (`VdcId`, required)
-    #[serde(rename = "VdcId", skip_serializing_if = "Option::is_none")]
     pub vdc_id: Option<String>,
     /// Private network name; defaults to 私网1/2
     ///
     /// 私网名称，默认不写名称是私网1/2 (`Name`)
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Private network type (auto/manual), default auto
     ///
     /// 私网类型(auto/manual)，默认auto (`Type`)
-    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Private network address
     ///
     /// 私网地址 (`Address`)
-    #[serde(rename = "Address", skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// Private network mask
     ///
     /// 私网掩码 (`Mask`)
-    #[serde(rename = "Mask", skip_serializing_if = "Option::is_none")]
     pub mask: Option<String>,
 }
+impl cds_core::ser::Entries for CreatePrivateNetworkInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "VdcId", &self.vdc_id)?;
+        cds_core::ser::entry(map, "Name", &self.name)?;
+        cds_core::ser::entry(map, "Type", &self.r#type)?;
+        cds_core::ser::entry(map, "Address", &self.address)?;
+        cds_core::ser::entry(map, "Mask", &self.mask)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreatePrivateNetworkInput);
 impl CreatePrivateNetworkInput {
     /// A builder of this type.
     pub fn builder() -> CreatePrivateNetworkInputBuilder {
@@ -1481,20 +1517,26 @@ impl crate::Client {
     }
 }
 /// Input of [`ModifyPublicNetwork`](crate::Client::modify_public_network).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ModifyPublicNetworkInput {
     /// Public network id
     ///
     /// 公网id (`PublicId`, required)
-    #[serde(rename = "PublicId", skip_serializing_if = "Option::is_none")]
     pub public_id: Option<String>,
     /// Bandwidth size
     ///
     /// 带宽大小 (`Qos`, required)
-    #[serde(rename = "Qos", skip_serializing_if = "Option::is_none")]
     pub qos: Option<String>,
 }
+impl cds_core::ser::Entries for ModifyPublicNetworkInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "PublicId", &self.public_id)?;
+        cds_core::ser::entry(map, "Qos", &self.qos)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ModifyPublicNetworkInput);
 impl ModifyPublicNetworkInput {
     /// A builder of this type.
     pub fn builder() -> ModifyPublicNetworkInputBuilder {
@@ -1650,20 +1692,26 @@ impl crate::Client {
     }
 }
 /// Input of [`AddPublicIp`](crate::Client::add_public_ip).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct AddPublicIpInput {
     /// Public network id
     ///
     /// 公网id (`PublicId`, required)
-    #[serde(rename = "PublicId", skip_serializing_if = "Option::is_none")]
     pub public_id: Option<String>,
     /// Number of IPs to buy: 4, 8, 16, 32 or 64
     ///
     /// 购买的Ip数量，可选参数:{4,8,16,32,64} (`Number`, required)
-    #[serde(rename = "Number", skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
 }
+impl cds_core::ser::Entries for AddPublicIpInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "PublicId", &self.public_id)?;
+        cds_core::ser::entry(map, "Number", &self.number)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(AddPublicIpInput);
 impl AddPublicIpInput {
     /// A builder of this type.
     pub fn builder() -> AddPublicIpInputBuilder {
@@ -1817,15 +1865,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DeletePublicIp`](crate::Client::delete_public_ip).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeletePublicIpInput {
     /// Id of the public IP segment
     ///
     /// 公网Ip段的Id (`SegmentId`, required)
-    #[serde(rename = "SegmentId", skip_serializing_if = "Option::is_none")]
     pub segment_id: Option<String>,
 }
+impl cds_core::ser::Entries for DeletePublicIpInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SegmentId", &self.segment_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DeletePublicIpInput);
 impl DeletePublicIpInput {
     /// A builder of this type.
     pub fn builder() -> DeletePublicIpInputBuilder {
@@ -1966,15 +2020,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DeletePublicNetwork`](crate::Client::delete_public_network).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeletePublicNetworkInput {
     /// Public network id
     ///
     /// 公网Id (`PublicId`, required)
-    #[serde(rename = "PublicId", skip_serializing_if = "Option::is_none")]
     pub public_id: Option<String>,
 }
+impl cds_core::ser::Entries for DeletePublicNetworkInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "PublicId", &self.public_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DeletePublicNetworkInput);
 impl DeletePublicNetworkInput {
     /// A builder of this type.
     pub fn builder() -> DeletePublicNetworkInputBuilder {
@@ -2091,15 +2151,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DeletePrivateNetwork`](crate::Client::delete_private_network).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeletePrivateNetworkInput {
     /// Private network id
     ///
     /// 私网Id (`PrivateId`, required)
-    #[serde(rename = "PrivateId", skip_serializing_if = "Option::is_none")]
     pub private_id: Option<String>,
 }
+impl cds_core::ser::Entries for DeletePrivateNetworkInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "PrivateId", &self.private_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DeletePrivateNetworkInput);
 impl DeletePrivateNetworkInput {
     /// A builder of this type.
     pub fn builder() -> DeletePrivateNetworkInputBuilder {
@@ -2240,20 +2306,26 @@ impl crate::Client {
     }
 }
 /// Input of [`RenewPublicNetwork`](crate::Client::renew_public_network).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct RenewPublicNetworkInput {
     /// Public network id
     ///
     /// 公网Id (`PublicId`, required)
-    #[serde(rename = "PublicId", skip_serializing_if = "Option::is_none")]
     pub public_id: Option<String>,
     /// Whether to renew automatically: 1 = yes (default), 0 = no
     ///
     /// 是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`, required)
-    #[serde(rename = "AutoRenew", skip_serializing_if = "Option::is_none")]
     pub auto_renew: Option<i64>,
 }
+impl cds_core::ser::Entries for RenewPublicNetworkInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "PublicId", &self.public_id)?;
+        cds_core::ser::entry(map, "AutoRenew", &self.auto_renew)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(RenewPublicNetworkInput);
 impl RenewPublicNetworkInput {
     /// A builder of this type.
     pub fn builder() -> RenewPublicNetworkInputBuilder {
@@ -2385,15 +2457,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeBandwidthTraffic`](crate::Client::describe_bandwidth_traffic).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeBandwidthTrafficInput {
     /// Network id (the PublicId for a public network, the PrivateId for a private network)
     ///
     /// 网络Id(若查询公网即为PublicId， 若查询私网即为PrivateId) (`NetworkId`, required)
-    #[serde(rename = "NetworkId", skip_serializing_if = "Option::is_none")]
     pub network_id: Option<String>,
 }
+impl cds_core::ser::Entries for DescribeBandwidthTrafficInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "NetworkId", &self.network_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeBandwidthTrafficInput);
 impl DescribeBandwidthTrafficInput {
     /// A builder of this type.
     pub fn builder() -> DescribeBandwidthTrafficInputBuilder {
@@ -2518,20 +2596,26 @@ impl crate::Client {
     }
 }
 /// Input of [`ModifyVdcName`](crate::Client::modify_vdc_name).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ModifyVdcNameInput {
     /// VDC id
     ///
     /// 虚拟数据中心的编号 (`VdcId`, required)
-    #[serde(rename = "VdcId", skip_serializing_if = "Option::is_none")]
     pub vdc_id: Option<String>,
     /// New VDC name
     ///
     /// 虚拟数据中心的名称 (`VdcName`, required)
-    #[serde(rename = "VdcName", skip_serializing_if = "Option::is_none")]
     pub vdc_name: Option<String>,
 }
+impl cds_core::ser::Entries for ModifyVdcNameInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "VdcId", &self.vdc_id)?;
+        cds_core::ser::entry(map, "VdcName", &self.vdc_name)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ModifyVdcNameInput);
 impl ModifyVdcNameInput {
     /// A builder of this type.
     pub fn builder() -> ModifyVdcNameInputBuilder {

@@ -400,35 +400,41 @@ impl cds_core::ser::Entries for DiskTaskListData {
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(DiskTaskListData);
 /// Input of [`CreateDisk`](crate::Client::create_disk).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateDiskInput {
     /// Availability zone id
     ///
     /// 可用区id (`RegionId`, required)
-    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Name of the disk to create
     ///
     /// 创建的磁盘名字 (`Name`, required)
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Disk size (GB)
     ///
     /// 磁盘大小，单位G (`Size`, required)
-    #[serde(rename = "Size", skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// Number of disks to create
     ///
     /// 创建磁盘的数量 (`Num`, required)
-    #[serde(rename = "Num", skip_serializing_if = "Option::is_none")]
     pub num: Option<i64>,
     /// Goods (product) id, see DescribeGoodsId
     ///
     /// 商品ID (`GoodsId`, required)
-    #[serde(rename = "GoodsId", skip_serializing_if = "Option::is_none")]
     pub goods_id: Option<String>,
 }
+impl cds_core::ser::Entries for CreateDiskInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "RegionId", &self.region_id)?;
+        cds_core::ser::entry(map, "Name", &self.name)?;
+        cds_core::ser::entry(map, "Size", &self.size)?;
+        cds_core::ser::entry(map, "Num", &self.num)?;
+        cds_core::ser::entry(map, "GoodsId", &self.goods_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateDiskInput);
 impl CreateDiskInput {
     /// A builder of this type.
     pub fn builder() -> CreateDiskInputBuilder {
@@ -611,20 +617,26 @@ impl crate::Client {
     }
 }
 /// Input of [`AttachDisk`](crate::Client::attach_disk).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct AttachDiskInput {
     /// Resource id of the server to attach the disk to
     ///
     /// 挂载主机资源id (`InstanceId`, required)
-    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Disk id
     ///
     /// 磁盘id (`DiskId`, required)
-    #[serde(rename = "DiskId", skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
 }
+impl cds_core::ser::Entries for AttachDiskInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "InstanceId", &self.instance_id)?;
+        cds_core::ser::entry(map, "DiskId", &self.disk_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(AttachDiskInput);
 impl AttachDiskInput {
     /// A builder of this type.
     pub fn builder() -> AttachDiskInputBuilder {
@@ -762,15 +774,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DetachDisk`](crate::Client::detach_disk).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DetachDiskInput {
     /// Disk id
     ///
     /// 磁盘id (`DiskId`, required)
-    #[serde(rename = "DiskId", skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
 }
+impl cds_core::ser::Entries for DetachDiskInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "DiskId", &self.disk_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DetachDiskInput);
 impl DetachDiskInput {
     /// A builder of this type.
     pub fn builder() -> DetachDiskInputBuilder {
@@ -893,15 +911,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteDisk`](crate::Client::delete_disk).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteDiskInput {
     /// Disk id
     ///
     /// 磁盘id (`DiskId`, required)
-    #[serde(rename = "DiskId", skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
 }
+impl cds_core::ser::Entries for DeleteDiskInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "DiskId", &self.disk_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DeleteDiskInput);
 impl DeleteDiskInput {
     /// A builder of this type.
     pub fn builder() -> DeleteDiskInputBuilder {
@@ -1024,40 +1048,46 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeDisks`](crate::Client::describe_disks).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeDisksInput {
     /// Availability zone id
     ///
     /// 可用区id (`RegionId`)
-    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Disk id
     ///
     /// 磁盘id (`DiskId`)
-    #[serde(rename = "DiskId", skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// Id of the server the disk is attached to
     ///
     /// 挂载主机id (`InstanceId`)
-    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Disk name
     ///
     /// 创建的磁盘名字 (`Name`)
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Page number of the disk list
     ///
     /// Disk列表页码 (`PageNumber`)
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<String>,
     /// Number of items per page; default 50
     ///
     /// 每页返回数量；默认50 (`PageSize`)
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<String>,
 }
+impl cds_core::ser::Entries for DescribeDisksInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "RegionId", &self.region_id)?;
+        cds_core::ser::entry(map, "DiskId", &self.disk_id)?;
+        cds_core::ser::entry(map, "InstanceId", &self.instance_id)?;
+        cds_core::ser::entry(map, "Name", &self.name)?;
+        cds_core::ser::entry(map, "PageNumber", &self.page_number)?;
+        cds_core::ser::entry(map, "PageSize", &self.page_size)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeDisksInput);
 impl DescribeDisksInput {
     /// A builder of this type.
     pub fn builder() -> DescribeDisksInputBuilder {
@@ -1248,15 +1278,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeDiskUsage`](crate::Client::describe_disk_usage).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeDiskUsageInput {
     /// Disk id
     ///
     /// 磁盘id (`DiskId`, required)
-    #[serde(rename = "DiskId", skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
 }
+impl cds_core::ser::Entries for DescribeDiskUsageInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "DiskId", &self.disk_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeDiskUsageInput);
 impl DescribeDiskUsageInput {
     /// A builder of this type.
     pub fn builder() -> DescribeDiskUsageInputBuilder {
@@ -1381,20 +1417,26 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribePoolUsage`](crate::Client::describe_pool_usage).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribePoolUsageInput {
     /// Availability zone id
     ///
     /// 可用区id (`RegionId`, required)
-    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Storage pool name, e.g. nvme_pool, ssd_pool
     ///
     /// 存储池名字 (`PoolName`, required)
-    #[serde(rename = "PoolName", skip_serializing_if = "Option::is_none")]
     pub pool_name: Option<String>,
 }
+impl cds_core::ser::Entries for DescribePoolUsageInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "RegionId", &self.region_id)?;
+        cds_core::ser::entry(map, "PoolName", &self.pool_name)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribePoolUsageInput);
 impl DescribePoolUsageInput {
     /// A builder of this type.
     pub fn builder() -> DescribePoolUsageInputBuilder {
@@ -1534,20 +1576,26 @@ impl crate::Client {
     }
 }
 /// Input of [`ChangeIops`](crate::Client::change_iops).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ChangeIopsInput {
     /// Disk id
     ///
     /// 磁盘id (`DiskId`, required)
-    #[serde(rename = "DiskId", skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// IOPS
     ///
     /// iops (`Iops`, required)
-    #[serde(rename = "Iops", skip_serializing_if = "Option::is_none")]
     pub iops: Option<i64>,
 }
+impl cds_core::ser::Entries for ChangeIopsInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "DiskId", &self.disk_id)?;
+        cds_core::ser::entry(map, "Iops", &self.iops)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ChangeIopsInput);
 impl ChangeIopsInput {
     /// A builder of this type.
     pub fn builder() -> ChangeIopsInputBuilder {
@@ -1685,20 +1733,26 @@ impl crate::Client {
     }
 }
 /// Input of [`ChangeBandwidth`](crate::Client::change_bandwidth).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ChangeBandwidthInput {
     /// Disk id
     ///
     /// 磁盘id (`DiskId`, required)
-    #[serde(rename = "DiskId", skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// Disk bandwidth (the table describes it as the added IOPS)
     ///
     /// 增加的iops (`Bw`, required)
-    #[serde(rename = "Bw", skip_serializing_if = "Option::is_none")]
     pub bw: Option<i64>,
 }
+impl cds_core::ser::Entries for ChangeBandwidthInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "DiskId", &self.disk_id)?;
+        cds_core::ser::entry(map, "Bw", &self.bw)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ChangeBandwidthInput);
 impl ChangeBandwidthInput {
     /// A builder of this type.
     pub fn builder() -> ChangeBandwidthInputBuilder {
@@ -1838,20 +1892,26 @@ impl crate::Client {
     }
 }
 /// Input of [`ExpansionSize`](crate::Client::expansion_size).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ExpansionSizeInput {
     /// Disk id
     ///
     /// 磁盘id (`DiskId`, required)
-    #[serde(rename = "DiskId", skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// Capacity to add (GB)
     ///
     /// 增加的容量 (`Size`, required)
-    #[serde(rename = "Size", skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
+impl cds_core::ser::Entries for ExpansionSizeInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "DiskId", &self.disk_id)?;
+        cds_core::ser::entry(map, "Size", &self.size)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ExpansionSizeInput);
 impl ExpansionSizeInput {
     /// A builder of this type.
     pub fn builder() -> ExpansionSizeInputBuilder {
@@ -1991,20 +2051,26 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateSnapshot`](crate::Client::create_snapshot).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateSnapshotInput {
     /// Disk id
     ///
     /// 磁盘id (`DiskId`, required)
-    #[serde(rename = "DiskId", skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// Name of the snapshot to create
     ///
     /// 创建快照的名字 (`SnapshotName`, required)
-    #[serde(rename = "SnapshotName", skip_serializing_if = "Option::is_none")]
     pub snapshot_name: Option<String>,
 }
+impl cds_core::ser::Entries for CreateSnapshotInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "DiskId", &self.disk_id)?;
+        cds_core::ser::entry(map, "SnapshotName", &self.snapshot_name)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateSnapshotInput);
 impl CreateSnapshotInput {
     /// A builder of this type.
     pub fn builder() -> CreateSnapshotInputBuilder {
@@ -2144,20 +2210,26 @@ impl crate::Client {
     }
 }
 /// Input of [`CloneSnapshot`](crate::Client::clone_snapshot).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CloneSnapshotInput {
     /// Name of the new disk created by the clone
     ///
     /// 克隆生成的新磁盘名字 (`Name`, required)
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Snapshot id
     ///
     /// 快照id (`SnapshotId`, required)
-    #[serde(rename = "SnapshotId", skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
 }
+impl cds_core::ser::Entries for CloneSnapshotInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Name", &self.name)?;
+        cds_core::ser::entry(map, "SnapshotId", &self.snapshot_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CloneSnapshotInput);
 impl CloneSnapshotInput {
     /// A builder of this type.
     pub fn builder() -> CloneSnapshotInputBuilder {
@@ -2297,15 +2369,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteSnapshot`](crate::Client::delete_snapshot).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteSnapshotInput {
     /// Snapshot id
     ///
     /// 快照id (`SnapshotId`, required)
-    #[serde(rename = "SnapshotId", skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
 }
+impl cds_core::ser::Entries for DeleteSnapshotInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SnapshotId", &self.snapshot_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DeleteSnapshotInput);
 impl DeleteSnapshotInput {
     /// A builder of this type.
     pub fn builder() -> DeleteSnapshotInputBuilder {
@@ -2430,15 +2508,21 @@ impl crate::Client {
     }
 }
 /// Input of [`RollbackSnapshot`](crate::Client::rollback_snapshot).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct RollbackSnapshotInput {
     /// Snapshot id
     ///
     /// 快照id (`SnapshotId`, required)
-    #[serde(rename = "SnapshotId", skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
 }
+impl cds_core::ser::Entries for RollbackSnapshotInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SnapshotId", &self.snapshot_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(RollbackSnapshotInput);
 impl RollbackSnapshotInput {
     /// A builder of this type.
     pub fn builder() -> RollbackSnapshotInputBuilder {
@@ -2563,30 +2647,36 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeGoodsId`](crate::Client::describe_goods_id).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeGoodsIdInput {
     /// Availability zone id
     ///
     /// 可用区id (`RegionId`, required)
-    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Bandwidth
     ///
     /// 带宽 (`Bw`, required)
-    #[serde(rename = "Bw", skip_serializing_if = "Option::is_none")]
     pub bw: Option<i64>,
     /// IOPS
     ///
     /// iops (`Iops`, required)
-    #[serde(rename = "Iops", skip_serializing_if = "Option::is_none")]
     pub iops: Option<i64>,
     /// Disk type, e.g. ssd
     ///
     /// 磁盘类型 (`Type`, required)
-    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 }
+impl cds_core::ser::Entries for DescribeGoodsIdInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "RegionId", &self.region_id)?;
+        cds_core::ser::entry(map, "Bw", &self.bw)?;
+        cds_core::ser::entry(map, "Iops", &self.iops)?;
+        cds_core::ser::entry(map, "Type", &self.r#type)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeGoodsIdInput);
 impl DescribeGoodsIdInput {
     /// A builder of this type.
     pub fn builder() -> DescribeGoodsIdInputBuilder {

@@ -82,25 +82,31 @@ impl cds_core::ser::Entries for DescribeBandwidthData {
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(DescribeBandwidthData);
 /// Input of [`DescribeBandwidth`](crate::Client::describe_bandwidth).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeBandwidthInput {
     /// VPC region code, see appendix 5 (VpcRegion)
     ///
     /// VPC区域code, 见附件五 (`RegionCode`)
-    #[serde(rename = "RegionCode", skip_serializing_if = "Option::is_none")]
     pub region_code: Option<String>,
     /// VPC availability zone code, see appendix 5 (VpcZone)
     ///
     /// 列表页码。起始值：1, 默认值：1 (`AvailableZoneCode`)
-    #[serde(rename = "AvailableZoneCode", skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// Search keyword
     ///
     /// 查询关键字 (`Keyword`)
-    #[serde(rename = "Keyword", skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
 }
+impl cds_core::ser::Entries for DescribeBandwidthInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "RegionCode", &self.region_code)?;
+        cds_core::ser::entry(map, "AvailableZoneCode", &self.available_zone_code)?;
+        cds_core::ser::entry(map, "Keyword", &self.keyword)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeBandwidthInput);
 impl DescribeBandwidthInput {
     /// A builder of this type.
     pub fn builder() -> DescribeBandwidthInputBuilder {
@@ -240,40 +246,46 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateBandwidth`](crate::Client::create_bandwidth).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateBandwidthInput {
     /// VPC region code, see appendix 5 (VpcRegion)
     ///
     /// VPC区域code, 见附件五 (`RegionCode`, required)
-    #[serde(rename = "RegionCode", skip_serializing_if = "Option::is_none")]
     pub region_code: Option<String>,
     /// VPC availability zone code, see appendix 5 (VpcZone)
     ///
     /// VPC可用区code, 见附件五 (`AvailableZoneCode`, required)
-    #[serde(rename = "AvailableZoneCode", skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// Shared bandwidth name
     ///
     /// 共享带宽名称 (`Name`, required)
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Bandwidth type, e.g. Bandwidth_China_Telecom
     ///
     /// 带宽类型 (`BandwidthType`, required)
-    #[serde(rename = "BandwidthType", skip_serializing_if = "Option::is_none")]
     pub bandwidth_type: Option<String>,
     /// Billing scheme: BandwIdth_Shared (fixed bandwidth)
     ///
     /// 计费方案&lt;br/&gt;BandwIdth_Shared（固定带宽） (`BillScheme`, required)
-    #[serde(rename = "BillScheme", skip_serializing_if = "Option::is_none")]
     pub bill_scheme: Option<String>,
     /// Bandwidth size (Mbps)
     ///
     /// 带宽大小 (`Qos`, required)
-    #[serde(rename = "Qos", skip_serializing_if = "Option::is_none")]
     pub qos: Option<i64>,
 }
+impl cds_core::ser::Entries for CreateBandwidthInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "RegionCode", &self.region_code)?;
+        cds_core::ser::entry(map, "AvailableZoneCode", &self.available_zone_code)?;
+        cds_core::ser::entry(map, "Name", &self.name)?;
+        cds_core::ser::entry(map, "BandwidthType", &self.bandwidth_type)?;
+        cds_core::ser::entry(map, "BillScheme", &self.bill_scheme)?;
+        cds_core::ser::entry(map, "Qos", &self.qos)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateBandwidthInput);
 impl CreateBandwidthInput {
     /// A builder of this type.
     pub fn builder() -> CreateBandwidthInputBuilder {
@@ -471,20 +483,26 @@ impl crate::Client {
     }
 }
 /// Input of [`UpdateBandwidth`](crate::Client::update_bandwidth).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct UpdateBandwidthInput {
     /// Shared bandwidth id
     ///
     /// 共享带宽ID (`BandwidthId`, required)
-    #[serde(rename = "BandwidthId", skip_serializing_if = "Option::is_none")]
     pub bandwidth_id: Option<String>,
     /// Shared bandwidth size (Mbps)
     ///
     /// 共享带宽大小（Mbps） (`Qos`, required)
-    #[serde(rename = "Qos", skip_serializing_if = "Option::is_none")]
     pub qos: Option<i64>,
 }
+impl cds_core::ser::Entries for UpdateBandwidthInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "BandwidthId", &self.bandwidth_id)?;
+        cds_core::ser::entry(map, "Qos", &self.qos)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(UpdateBandwidthInput);
 impl UpdateBandwidthInput {
     /// A builder of this type.
     pub fn builder() -> UpdateBandwidthInputBuilder {
@@ -644,15 +662,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteBandwidth`](crate::Client::delete_bandwidth).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteBandwidthInput {
     /// Shared bandwidth id
     ///
     /// 共享带宽ID (`BandwidthId`, required)
-    #[serde(rename = "BandwidthId", skip_serializing_if = "Option::is_none")]
     pub bandwidth_id: Option<String>,
 }
+impl cds_core::ser::Entries for DeleteBandwidthInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "BandwidthId", &self.bandwidth_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DeleteBandwidthInput);
 impl DeleteBandwidthInput {
     /// A builder of this type.
     pub fn builder() -> DeleteBandwidthInputBuilder {
@@ -775,20 +799,26 @@ impl crate::Client {
     }
 }
 /// Input of [`BandwidthAddEIP`](crate::Client::bandwidth_add_eip).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct BandwidthAddEIPInput {
     /// Shared bandwidth id
     ///
     /// 共享带宽ID (`BandwidthId`, required)
-    #[serde(rename = "BandwidthId", skip_serializing_if = "Option::is_none")]
     pub bandwidth_id: Option<String>,
     /// EIP ids
     ///
     /// EIP ID列表 (`EIPIdList`, required)
-    #[serde(rename = "EIPIdList", skip_serializing_if = "Option::is_none")]
     pub eip_id_list: Option<Vec<String>>,
 }
+impl cds_core::ser::Entries for BandwidthAddEIPInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "BandwidthId", &self.bandwidth_id)?;
+        cds_core::ser::entry(map, "EIPIdList", &self.eip_id_list)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(BandwidthAddEIPInput);
 impl BandwidthAddEIPInput {
     /// A builder of this type.
     pub fn builder() -> BandwidthAddEIPInputBuilder {
@@ -948,40 +978,46 @@ impl crate::Client {
     }
 }
 /// Input of [`BandwidthRemoveEIP`](crate::Client::bandwidth_remove_eip).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct BandwidthRemoveEIPInput {
     /// EIP ids
     ///
     /// EIP列表 (`EIPIdList`, required)
-    #[serde(rename = "EIPIdList", skip_serializing_if = "Option::is_none")]
     pub eip_id_list: Option<Vec<String>>,
     /// Whether to delete the EIPs outright; otherwise a dedicated bandwidth must be bought for them and the parameters below are required
     ///
     /// 是否直接删除EIP，（否则需要为EIP新购独享底宽， 以下参数必传） (`Delete`, required)
-    #[serde(rename = "Delete", skip_serializing_if = "Option::is_none")]
     pub delete: Option<bool>,
     /// VPC region code, see appendix 5 (VpcRegion); required when Delete is false
     ///
     /// VPC区域code, 见附件五 (`RegionCode`)
-    #[serde(rename = "RegionCode", skip_serializing_if = "Option::is_none")]
     pub region_code: Option<String>,
     /// Bandwidth type of the new dedicated bandwidth; required when Delete is false
     ///
     /// 带宽类型 (`BandwidthType`)
-    #[serde(rename = "BandwidthType", skip_serializing_if = "Option::is_none")]
     pub bandwidth_type: Option<String>,
     /// Billing scheme of the new dedicated bandwidth, e.g. BandwIdth; required when Delete is false
     ///
     /// 计费方案 (`BillScheme`)
-    #[serde(rename = "BillScheme", skip_serializing_if = "Option::is_none")]
     pub bill_scheme: Option<String>,
     /// Bandwidth size (Mbps) of the new dedicated bandwidth; required when Delete is false
     ///
     /// 带宽大小 (`Qos`)
-    #[serde(rename = "Qos", skip_serializing_if = "Option::is_none")]
     pub qos: Option<i64>,
 }
+impl cds_core::ser::Entries for BandwidthRemoveEIPInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "EIPIdList", &self.eip_id_list)?;
+        cds_core::ser::entry(map, "Delete", &self.delete)?;
+        cds_core::ser::entry(map, "RegionCode", &self.region_code)?;
+        cds_core::ser::entry(map, "BandwidthType", &self.bandwidth_type)?;
+        cds_core::ser::entry(map, "BillScheme", &self.bill_scheme)?;
+        cds_core::ser::entry(map, "Qos", &self.qos)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(BandwidthRemoveEIPInput);
 impl BandwidthRemoveEIPInput {
     /// A builder of this type.
     pub fn builder() -> BandwidthRemoveEIPInputBuilder {

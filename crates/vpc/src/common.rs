@@ -53,15 +53,21 @@ impl cds_core::ser::Entries for DescribeTaskData {
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(DescribeTaskData);
 /// Input of [`DescribeTask`](crate::Client::describe_task).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeTaskInput {
     /// Task id
     ///
     /// 任务Id (`TaskId`, required)
-    #[serde(rename = "TaskId", skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
 }
+impl cds_core::ser::Entries for DescribeTaskInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeTaskInput);
 impl DescribeTaskInput {
     /// A builder of this type.
     pub fn builder() -> DescribeTaskInputBuilder {

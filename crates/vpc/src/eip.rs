@@ -358,30 +358,36 @@ cds_core::impl_serialize!(NetEIPInfoNet);
 /// IP addresses of a gateway to reserve and the EIPs to bind to them
 ///
 /// ip信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ReserveIPAndBindEIPIp {
     /// Virtual egress gateway id
     ///
     /// 虚拟出网网关ID (`NetId`, required)
-    #[serde(rename = "NetId", skip_serializing_if = "Option::is_none")]
     pub net_id: Option<String>,
     /// Gateway IP addresses
     ///
     /// 虚拟出网网关IP地址列表 (`AddressList`, required)
-    #[serde(rename = "AddressList", skip_serializing_if = "Option::is_none")]
     pub address_list: Option<Vec<String>>,
     /// EIP addresses
     ///
     /// EIP地址列表 (`EIPList`, required)
-    #[serde(rename = "EIPList", skip_serializing_if = "Option::is_none")]
     pub eip_list: Option<Vec<String>>,
     /// Description
     ///
     /// 描述 (`Description`, required)
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
+impl cds_core::ser::Entries for ReserveIPAndBindEIPIp {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "NetId", &self.net_id)?;
+        cds_core::ser::entry(map, "AddressList", &self.address_list)?;
+        cds_core::ser::entry(map, "EIPList", &self.eip_list)?;
+        cds_core::ser::entry(map, "Description", &self.description)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ReserveIPAndBindEIPIp);
 impl ReserveIPAndBindEIPIp {
     /// A builder of this type.
     pub fn builder() -> ReserveIPAndBindEIPIpBuilder {
@@ -437,25 +443,31 @@ impl cds_core::validate::Validate for ReserveIPAndBindEIPIp {
     }
 }
 /// Input of [`DescribeEIP`](crate::Client::describe_eip).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeEIPInput {
     /// VPC region code, see appendix 5 (VpcRegion)
     ///
     /// VPC区域code, 见附件五 (`RegionCode`, required)
-    #[serde(rename = "RegionCode", skip_serializing_if = "Option::is_none")]
     pub region_code: Option<String>,
     /// VPC availability zone code, see appendix 5 (VpcZone); required for edge nodes, not sent for cloud platform nodes (whose EIPs have no zone)
     ///
     /// VPC可用区code, 见附件五(云平台节点EIP不包含此字段) (`AvailableZoneCode`)
-    #[serde(rename = "AvailableZoneCode", skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// Search keyword (EIP address)
     ///
     /// 查询关键字 (`Keyword`)
-    #[serde(rename = "Keyword", skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
 }
+impl cds_core::ser::Entries for DescribeEIPInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "RegionCode", &self.region_code)?;
+        cds_core::ser::entry(map, "AvailableZoneCode", &self.available_zone_code)?;
+        cds_core::ser::entry(map, "Keyword", &self.keyword)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeEIPInput);
 impl DescribeEIPInput {
     /// A builder of this type.
     pub fn builder() -> DescribeEIPInputBuilder {
@@ -600,45 +612,51 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateEIP`](crate::Client::create_eip).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateEIPInput {
     /// VPC region code, see appendix 5 (VpcRegion)
     ///
     /// VPC区域code, 见附件五 (`RegionCode`, required)
-    #[serde(rename = "RegionCode", skip_serializing_if = "Option::is_none")]
     pub region_code: Option<String>,
     /// VPC availability zone code, see appendix 5 (VpcZone); not sent for cloud platform nodes, required for edge nodes
     ///
     /// VPC可用区code, 见附件五(云平台节点EIP不传此字段/边缘节点必传) (`AvailableZoneCode`)
-    #[serde(rename = "AvailableZoneCode", skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// Bandwidth type, e.g. Bandwidth_China_Telecom
     ///
     /// 带宽类型 (`BandwidthType`, required)
-    #[serde(rename = "BandwidthType", skip_serializing_if = "Option::is_none")]
     pub bandwidth_type: Option<String>,
     /// Billing scheme: BandwIdth (fixed bandwidth, default), BandwIdthMonth (fixed bandwidth, monthly)
     ///
     /// 计费方案&lt;br/&gt;BandwIdth（固定带宽，默认）&lt;br/&gt;BandwIdthMonth（固定带宽包月，默认） (`BillScheme`, required)
-    #[serde(rename = "BillScheme", skip_serializing_if = "Option::is_none")]
     pub bill_scheme: Option<String>,
     /// Bandwidth size (Mbps)
     ///
     /// 带宽大小 (`Qos`, required)
-    #[serde(rename = "Qos", skip_serializing_if = "Option::is_none")]
     pub qos: Option<i64>,
     /// Number of EIPs to create
     ///
     /// 创建个数 (`Size`, required)
-    #[serde(rename = "Size", skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// EIP description
     ///
     /// EIP描述 (`Description`)
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
+impl cds_core::ser::Entries for CreateEIPInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "RegionCode", &self.region_code)?;
+        cds_core::ser::entry(map, "AvailableZoneCode", &self.available_zone_code)?;
+        cds_core::ser::entry(map, "BandwidthType", &self.bandwidth_type)?;
+        cds_core::ser::entry(map, "BillScheme", &self.bill_scheme)?;
+        cds_core::ser::entry(map, "Qos", &self.qos)?;
+        cds_core::ser::entry(map, "Size", &self.size)?;
+        cds_core::ser::entry(map, "Description", &self.description)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateEIPInput);
 impl CreateEIPInput {
     /// A builder of this type.
     pub fn builder() -> CreateEIPInputBuilder {
@@ -843,25 +861,31 @@ impl crate::Client {
     }
 }
 /// Input of [`UpdateEIP`](crate::Client::update_eip).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct UpdateEIPInput {
     /// EIP id
     ///
     /// EIP ID (`EIPId`, required)
-    #[serde(rename = "EIPId", skip_serializing_if = "Option::is_none")]
     pub eip_id: Option<String>,
     /// Description
     ///
     /// 描述 (`Description`)
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Bandwidth size (Mbps)
     ///
     /// 带宽大小（Mbps） (`Qos`)
-    #[serde(rename = "Qos", skip_serializing_if = "Option::is_none")]
     pub qos: Option<i64>,
 }
+impl cds_core::ser::Entries for UpdateEIPInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "EIPId", &self.eip_id)?;
+        cds_core::ser::entry(map, "Description", &self.description)?;
+        cds_core::ser::entry(map, "Qos", &self.qos)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(UpdateEIPInput);
 impl UpdateEIPInput {
     /// A builder of this type.
     pub fn builder() -> UpdateEIPInputBuilder {
@@ -1028,15 +1052,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteEIP`](crate::Client::delete_eip).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteEIPInput {
     /// EIP id
     ///
     /// EIP ID (`EIPId`, required)
-    #[serde(rename = "EIPId", skip_serializing_if = "Option::is_none")]
     pub eip_id: Option<String>,
 }
+impl cds_core::ser::Entries for DeleteEIPInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "EIPId", &self.eip_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DeleteEIPInput);
 impl DeleteEIPInput {
     /// A builder of this type.
     pub fn builder() -> DeleteEIPInputBuilder {
@@ -1157,25 +1187,31 @@ impl crate::Client {
     }
 }
 /// Input of [`BindEIP`](crate::Client::bind_eip).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct BindEIPInput {
     /// EIP id
     ///
     /// EIP ID (`EIPId`, required)
-    #[serde(rename = "EIPId", skip_serializing_if = "Option::is_none")]
     pub eip_id: Option<String>,
     /// Subnet id (for edge nodes the virtual egress gateway id)
     ///
     /// 子网ID （边缘节点为虚拟出网网关ID） (`NetId`, required)
-    #[serde(rename = "NetId", skip_serializing_if = "Option::is_none")]
     pub net_id: Option<String>,
     /// Subnet IP address (for edge nodes the virtual egress gateway IP)
     ///
     /// 子网IP（边缘节点为虚拟出网网关IP） (`IP`, required)
-    #[serde(rename = "IP", skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
 }
+impl cds_core::ser::Entries for BindEIPInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "EIPId", &self.eip_id)?;
+        cds_core::ser::entry(map, "NetId", &self.net_id)?;
+        cds_core::ser::entry(map, "IP", &self.ip)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(BindEIPInput);
 impl BindEIPInput {
     /// A builder of this type.
     pub fn builder() -> BindEIPInputBuilder {
@@ -1348,25 +1384,31 @@ impl crate::Client {
     }
 }
 /// Input of [`UnbindEIP`](crate::Client::unbind_eip).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct UnbindEIPInput {
     /// EIP id
     ///
     /// EIP ID (`EIPId`, required)
-    #[serde(rename = "EIPId", skip_serializing_if = "Option::is_none")]
     pub eip_id: Option<String>,
     /// Subnet id (for edge nodes the virtual egress gateway id)
     ///
     /// 子网ID （边缘节点为虚拟出网网关ID） (`NetId`, required)
-    #[serde(rename = "NetId", skip_serializing_if = "Option::is_none")]
     pub net_id: Option<String>,
     /// Subnet IP address (for edge nodes the virtual egress gateway IP)
     ///
     /// 子网IP（边缘节点为虚拟出网网关IP） (`IP`, required)
-    #[serde(rename = "IP", skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
 }
+impl cds_core::ser::Entries for UnbindEIPInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "EIPId", &self.eip_id)?;
+        cds_core::ser::entry(map, "NetId", &self.net_id)?;
+        cds_core::ser::entry(map, "IP", &self.ip)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(UnbindEIPInput);
 impl UnbindEIPInput {
     /// A builder of this type.
     pub fn builder() -> UnbindEIPInputBuilder {
@@ -1539,15 +1581,21 @@ impl crate::Client {
     }
 }
 /// Input of [`NetEIPInfo`](crate::Client::net_eip_info).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct NetEIPInfoInput {
     /// Ids of subnets or virtual egress gateways
     ///
     /// 子网/虚拟出网网关 ID  列表 (`NetIdList`, required)
-    #[serde(rename = "NetIdList", skip_serializing_if = "Option::is_none")]
     pub net_id_list: Option<Vec<String>>,
 }
+impl cds_core::ser::Entries for NetEIPInfoInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "NetIdList", &self.net_id_list)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(NetEIPInfoInput);
 impl NetEIPInfoInput {
     /// A builder of this type.
     pub fn builder() -> NetEIPInfoInputBuilder {
@@ -1668,20 +1716,26 @@ impl crate::Client {
     }
 }
 /// Input of [`ReserveIPAndBindEIP`](crate::Client::reserve_ip_and_bind_eip).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ReserveIPAndBindEIPInput {
     /// VPC availability zone code, see appendix 5 (VpcZone)
     ///
     /// VPC可用区code, 见附件五 (`AvailableZoneCode`, required)
-    #[serde(rename = "AvailableZoneCode", skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// IP information
     ///
     /// ip信息 (`Ips`, required)
-    #[serde(rename = "Ips", skip_serializing_if = "Option::is_none")]
     pub ips: Option<Vec<ReserveIPAndBindEIPIp>>,
 }
+impl cds_core::ser::Entries for ReserveIPAndBindEIPInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "AvailableZoneCode", &self.available_zone_code)?;
+        cds_core::ser::entry(map, "Ips", &self.ips)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ReserveIPAndBindEIPInput);
 impl ReserveIPAndBindEIPInput {
     /// A builder of this type.
     pub fn builder() -> ReserveIPAndBindEIPInputBuilder {

@@ -51,33 +51,36 @@ cds_core::impl_serialize!(CreateVirtualGateWayData);
 /// A virtual egress gateway to create
 ///
 /// 虚拟出网网关
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateVirtualGateWayGateway {
     /// VPC availability zone code, see appendix 5 (VpcZone)
     ///
     /// VPC可用区code, 见附件五 (`AvailableZoneCode`, required)
-    #[serde(rename = "AvailableZoneCode", skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// Gateway name
     ///
     /// 虚拟出网网关名称 (`VirtualGateWayName`, required)
-    #[serde(rename = "VirtualGateWayName", skip_serializing_if = "Option::is_none")]
     pub virtual_gate_way_name: Option<String>,
     /// Gateway CIDR block, e.g. 10.15.1.0/24
     ///
     /// 虚拟出网网关网段 (`VirtualGateWaySegment`, required)
-    #[serde(
-        rename = "VirtualGateWaySegment",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub virtual_gate_way_segment: Option<String>,
     /// Bandwidth code, e.g. Bandwidth_CMCC
     ///
     /// 带宽CODE (`Type`, required)
-    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 }
+impl cds_core::ser::Entries for CreateVirtualGateWayGateway {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "AvailableZoneCode", &self.available_zone_code)?;
+        cds_core::ser::entry(map, "VirtualGateWayName", &self.virtual_gate_way_name)?;
+        cds_core::ser::entry(map, "VirtualGateWaySegment", &self.virtual_gate_way_segment)?;
+        cds_core::ser::entry(map, "Type", &self.r#type)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateVirtualGateWayGateway);
 impl CreateVirtualGateWayGateway {
     /// A builder of this type.
     pub fn builder() -> CreateVirtualGateWayGatewayBuilder {
@@ -267,35 +270,41 @@ impl cds_core::ser::Entries for DescribeVirtualGateWayGateway {
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(DescribeVirtualGateWayGateway);
 /// Input of [`DescribeVirtualGateWay`](crate::Client::describe_virtual_gate_way).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeVirtualGateWayInput {
     /// VPC region code, see appendix 5 (VpcRegion)
     ///
     /// VPC区域code, 见附件五 (`RegionCode`, required)
-    #[serde(rename = "RegionCode", skip_serializing_if = "Option::is_none")]
     pub region_code: Option<String>,
     /// Search keyword (name or id)
     ///
     /// 查询关键字 名称/ID (`Keyword`)
-    #[serde(rename = "Keyword", skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
     /// Page number of the list; starts at 1, default 1
     ///
     /// 列表页码。起始值：1, 默认值：1 (`PageNumber`)
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<String>,
     /// VPC id
     ///
     /// VPC ID (`VPCId`)
-    #[serde(rename = "VPCId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// VPC availability zone code, see appendix 5 (VpcZone)
     ///
     /// VPC可用区code, 见附件五 (`AvailableZoneCode`)
-    #[serde(rename = "AvailableZoneCode", skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
 }
+impl cds_core::ser::Entries for DescribeVirtualGateWayInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "RegionCode", &self.region_code)?;
+        cds_core::ser::entry(map, "Keyword", &self.keyword)?;
+        cds_core::ser::entry(map, "PageNumber", &self.page_number)?;
+        cds_core::ser::entry(map, "VPCId", &self.vpc_id)?;
+        cds_core::ser::entry(map, "AvailableZoneCode", &self.available_zone_code)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeVirtualGateWayInput);
 impl DescribeVirtualGateWayInput {
     /// A builder of this type.
     pub fn builder() -> DescribeVirtualGateWayInputBuilder {
@@ -466,20 +475,26 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateVirtualGateWay`](crate::Client::create_virtual_gate_way).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateVirtualGateWayInput {
     /// VPC id
     ///
     /// VPC ID (`VPCId`, required)
-    #[serde(rename = "VPCId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Virtual egress gateways to create
     ///
     /// 要创建的虚拟出网网关列表 (`VirtualGateWayList`, required)
-    #[serde(rename = "VirtualGateWayList", skip_serializing_if = "Option::is_none")]
     pub virtual_gate_way_list: Option<Vec<CreateVirtualGateWayGateway>>,
 }
+impl cds_core::ser::Entries for CreateVirtualGateWayInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "VPCId", &self.vpc_id)?;
+        cds_core::ser::entry(map, "VirtualGateWayList", &self.virtual_gate_way_list)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateVirtualGateWayInput);
 impl CreateVirtualGateWayInput {
     /// A builder of this type.
     pub fn builder() -> CreateVirtualGateWayInputBuilder {
@@ -629,15 +644,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteVirtualGateWay`](crate::Client::delete_virtual_gate_way).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteVirtualGateWayInput {
     /// Id of the virtual egress gateway to delete
     ///
     /// 要删除的虚拟出网网关ID (`VirtualGateWayId`, required)
-    #[serde(rename = "VirtualGateWayId", skip_serializing_if = "Option::is_none")]
     pub virtual_gate_way_id: Option<String>,
 }
+impl cds_core::ser::Entries for DeleteVirtualGateWayInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "VirtualGateWayId", &self.virtual_gate_way_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DeleteVirtualGateWayInput);
 impl DeleteVirtualGateWayInput {
     /// A builder of this type.
     pub fn builder() -> DeleteVirtualGateWayInputBuilder {

@@ -93,25 +93,31 @@ cds_core::impl_serialize!(Bandwidth);
 /// A subnet to create with the VPC
 ///
 /// 子网
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct SubnetSpec {
     /// VPC availability zone code, see appendix 5 (VpcZone)
     ///
     /// VPC可用区code, 见附件五 (`AvailableZoneCode`, required)
-    #[serde(rename = "AvailableZoneCode", skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// Subnet name
     ///
     /// 子网名称 (`SubnetName`, required)
-    #[serde(rename = "SubnetName", skip_serializing_if = "Option::is_none")]
     pub subnet_name: Option<String>,
     /// Subnet CIDR block, e.g. 10.15.1.0/24
     ///
     /// 子网网段 (`SubnetSegment`, required)
-    #[serde(rename = "SubnetSegment", skip_serializing_if = "Option::is_none")]
     pub subnet_segment: Option<String>,
 }
+impl cds_core::ser::Entries for SubnetSpec {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "AvailableZoneCode", &self.available_zone_code)?;
+        cds_core::ser::entry(map, "SubnetName", &self.subnet_name)?;
+        cds_core::ser::entry(map, "SubnetSegment", &self.subnet_segment)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(SubnetSpec);
 impl SubnetSpec {
     /// A builder of this type.
     pub fn builder() -> SubnetSpecBuilder {

@@ -468,35 +468,41 @@ impl cds_core::de::FromScalar for IpInfoType {
     }
 }
 /// Input of [`DescribeSubNet`](crate::Client::describe_sub_net).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeSubNetInput {
     /// VPC region code, see appendix 5 (VpcRegion)
     ///
     /// VPC区域code, 见附件五 (`RegionCode`, required)
-    #[serde(rename = "RegionCode", skip_serializing_if = "Option::is_none")]
     pub region_code: Option<String>,
     /// Search keyword (name or id)
     ///
     /// 查询关键字 名称/ID (`Keyword`)
-    #[serde(rename = "Keyword", skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
     /// Page number of the list; starts at 1, default 1
     ///
     /// 列表页码。起始值：1, 默认值：1 (`PageNumber`)
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<String>,
     /// VPC id
     ///
     /// VPC ID (`VPCId`)
-    #[serde(rename = "VPCId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// VPC availability zone code, see appendix 5 (VpcZone)
     ///
     /// VPC可用区code, 见附件五 (`AvailableZoneCode`)
-    #[serde(rename = "AvailableZoneCode", skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
 }
+impl cds_core::ser::Entries for DescribeSubNetInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "RegionCode", &self.region_code)?;
+        cds_core::ser::entry(map, "Keyword", &self.keyword)?;
+        cds_core::ser::entry(map, "PageNumber", &self.page_number)?;
+        cds_core::ser::entry(map, "VPCId", &self.vpc_id)?;
+        cds_core::ser::entry(map, "AvailableZoneCode", &self.available_zone_code)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeSubNetInput);
 impl DescribeSubNetInput {
     /// A builder of this type.
     pub fn builder() -> DescribeSubNetInputBuilder {
@@ -667,20 +673,26 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateSubNet`](crate::Client::create_sub_net).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateSubNetInput {
     /// VPC id
     ///
     /// VPC ID (`VPCId`, required)
-    #[serde(rename = "VPCId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Subnets to create
     ///
     /// 创建VPC必须创建一个子网 (`SubnetList`, required)
-    #[serde(rename = "SubnetList", skip_serializing_if = "Option::is_none")]
     pub subnet_list: Option<Vec<SubnetSpec>>,
 }
+impl cds_core::ser::Entries for CreateSubNetInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "VPCId", &self.vpc_id)?;
+        cds_core::ser::entry(map, "SubnetList", &self.subnet_list)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateSubNetInput);
 impl CreateSubNetInput {
     /// A builder of this type.
     pub fn builder() -> CreateSubNetInputBuilder {
@@ -824,15 +836,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteSubNet`](crate::Client::delete_sub_net).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteSubNetInput {
     /// Id of the subnet to delete
     ///
     /// 要删除的子网ID (`SubnetId`, required)
-    #[serde(rename = "SubnetId", skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
 }
+impl cds_core::ser::Entries for DeleteSubNetInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SubnetId", &self.subnet_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DeleteSubNetInput);
 impl DeleteSubNetInput {
     /// A builder of this type.
     pub fn builder() -> DeleteSubNetInputBuilder {
@@ -977,20 +995,26 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeIPInfo`](crate::Client::describe_ip_info).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeIPInfoInput {
     /// Id of the subnet, virtual egress gateway or public network
     ///
     /// 子网/虚拟出网网关/公网 ID (`NetId`, required)
-    #[serde(rename = "NetId", skip_serializing_if = "Option::is_none")]
     pub net_id: Option<String>,
     /// Network type: subnet, virtual_gateway or pubnet
     ///
     /// subnet/virtual_gateway/pubnet (`IPType`, required)
-    #[serde(rename = "IPType", skip_serializing_if = "Option::is_none")]
     pub ip_type: Option<IpInfoType>,
 }
+impl cds_core::ser::Entries for DescribeIPInfoInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "NetId", &self.net_id)?;
+        cds_core::ser::entry(map, "IPType", &self.ip_type)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeIPInfoInput);
 impl DescribeIPInfoInput {
     /// A builder of this type.
     pub fn builder() -> DescribeIPInfoInputBuilder {
@@ -1128,15 +1152,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeSubnetIp`](crate::Client::describe_subnet_ip).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeSubnetIpInput {
     /// Subnet id
     ///
     /// 子网ID (`NetId`, required)
-    #[serde(rename = "NetId", skip_serializing_if = "Option::is_none")]
     pub net_id: Option<String>,
 }
+impl cds_core::ser::Entries for DescribeSubnetIpInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "NetId", &self.net_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeSubnetIpInput);
 impl DescribeSubnetIpInput {
     /// A builder of this type.
     pub fn builder() -> DescribeSubnetIpInputBuilder {

@@ -6,20 +6,26 @@ use crate::*;
 #[allow(unused_imports)]
 use cds_core::de::{lenient, lenient_vec};
 /// Input of [`CreateVLINK`](crate::Client::create_vlink).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateVLINKInput {
     /// Subnet id
     ///
     /// 子网ID (`SubnetId`, required)
-    #[serde(rename = "SubnetId", skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Private network id
     ///
     /// 私网ID (`PipeId`, required)
-    #[serde(rename = "PipeId", skip_serializing_if = "Option::is_none")]
     pub pipe_id: Option<String>,
 }
+impl cds_core::ser::Entries for CreateVLINKInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SubnetId", &self.subnet_id)?;
+        cds_core::ser::entry(map, "PipeId", &self.pipe_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateVLINKInput);
 impl CreateVLINKInput {
     /// A builder of this type.
     pub fn builder() -> CreateVLINKInputBuilder {
@@ -155,15 +161,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteVLINK`](crate::Client::delete_vlink).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteVLINKInput {
     /// VLINK id
     ///
     /// VLINKId (`VLINKId`, required)
-    #[serde(rename = "VLINKId", skip_serializing_if = "Option::is_none")]
     pub vlink_id: Option<String>,
 }
+impl cds_core::ser::Entries for DeleteVLINKInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "VLINKId", &self.vlink_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DeleteVLINKInput);
 impl DeleteVLINKInput {
     /// A builder of this type.
     pub fn builder() -> DeleteVLINKInputBuilder {
@@ -284,23 +296,20 @@ impl crate::Client {
     }
 }
 /// Input of [`VLINKAddVM`](crate::Client::vlink_add_vm).
-#[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VLINKAddVMInput {
     /// VLINK id
     ///
     /// VLINKId (`VLINKId`, required)
-    #[serde(rename = "VLINKId", skip_serializing_if = "Option::is_none")]
     pub vlink_id: Option<String>,
     /// Cloud server ids
     ///
     /// 云主机ID列表 (`VMIdList`, required)
-    #[serde(rename = "VMIdList", skip_serializing_if = "Option::is_none")]
     pub vm_id_list: Option<Vec<String>>,
     /// Cloud server password
     ///
     /// 云主机密码 (`Password`)
-    #[serde(rename = "Password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
 }
 impl std::fmt::Debug for VLINKAddVMInput {
@@ -312,6 +321,15 @@ impl std::fmt::Debug for VLINKAddVMInput {
             .finish()
     }
 }
+impl cds_core::ser::Entries for VLINKAddVMInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "VLINKId", &self.vlink_id)?;
+        cds_core::ser::entry(map, "VMIdList", &self.vm_id_list)?;
+        cds_core::ser::entry(map, "Password", &self.password)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(VLINKAddVMInput);
 impl VLINKAddVMInput {
     /// A builder of this type.
     pub fn builder() -> VLINKAddVMInputBuilder {
@@ -481,20 +499,26 @@ impl crate::Client {
     }
 }
 /// Input of [`VLINKDeleteVM`](crate::Client::vlink_delete_vm).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct VLINKDeleteVMInput {
     /// VLINK id
     ///
     /// VLINKId (`VLINKId`, required)
-    #[serde(rename = "VLINKId", skip_serializing_if = "Option::is_none")]
     pub vlink_id: Option<String>,
     /// Cloud server ids
     ///
     /// 云主机ID列表 (`VMIdList`, required)
-    #[serde(rename = "VMIdList", skip_serializing_if = "Option::is_none")]
     pub vm_id_list: Option<Vec<String>>,
 }
+impl cds_core::ser::Entries for VLINKDeleteVMInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "VLINKId", &self.vlink_id)?;
+        cds_core::ser::entry(map, "VMIdList", &self.vm_id_list)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(VLINKDeleteVMInput);
 impl VLINKDeleteVMInput {
     /// A builder of this type.
     pub fn builder() -> VLINKDeleteVMInputBuilder {

@@ -159,25 +159,31 @@ impl cds_core::ser::Entries for DescribeVPCVpc {
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(DescribeVPCVpc);
 /// Input of [`DescribeVPC`](crate::Client::describe_vpc).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeVPCInput {
     /// VPC region code, see appendix 5 (VpcRegion)
     ///
     /// VPC区域code, 见附件五 (`RegionCode`, required)
-    #[serde(rename = "RegionCode", skip_serializing_if = "Option::is_none")]
     pub region_code: Option<String>,
     /// Page number of the list; starts at 1, default 1
     ///
     /// 列表页码。起始值：1, 默认值：1 (`PageNumber`)
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Search keyword (VPC name)
     ///
     /// 查询关键字 (`Keyword`)
-    #[serde(rename = "Keyword", skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
 }
+impl cds_core::ser::Entries for DescribeVPCInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "RegionCode", &self.region_code)?;
+        cds_core::ser::entry(map, "PageNumber", &self.page_number)?;
+        cds_core::ser::entry(map, "Keyword", &self.keyword)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeVPCInput);
 impl DescribeVPCInput {
     /// A builder of this type.
     pub fn builder() -> DescribeVPCInputBuilder {
@@ -322,35 +328,41 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateVPC`](crate::Client::create_vpc).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateVPCInput {
     /// VPC region code, see appendix 5 (VpcRegion)
     ///
     /// VPC区域code, 见附件五 (`RegionCode`, required)
-    #[serde(rename = "RegionCode", skip_serializing_if = "Option::is_none")]
     pub region_code: Option<String>,
     /// VPC name
     ///
     /// VPC名称 (`VPCName`, required)
-    #[serde(rename = "VPCName", skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
     /// VPC CIDR block, e.g. 10.15.0.0/16
     ///
     /// VPC网段 (`VPCSegment`, required)
-    #[serde(rename = "VPCSegment", skip_serializing_if = "Option::is_none")]
     pub vpc_segment: Option<String>,
     /// auto (use the recommended CIDR block) or manual (assign it by hand)
     ///
     /// 使用推荐网段或手动分配 (`VPCSegmentType`, required)
-    #[serde(rename = "VPCSegmentType", skip_serializing_if = "Option::is_none")]
     pub vpc_segment_type: Option<String>,
     /// Subnets to create; a VPC must be created with at least one subnet
     ///
     /// 创建VPC必须创建一个子网 (`SubnetList`, required)
-    #[serde(rename = "SubnetList", skip_serializing_if = "Option::is_none")]
     pub subnet_list: Option<Vec<SubnetSpec>>,
 }
+impl cds_core::ser::Entries for CreateVPCInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "RegionCode", &self.region_code)?;
+        cds_core::ser::entry(map, "VPCName", &self.vpc_name)?;
+        cds_core::ser::entry(map, "VPCSegment", &self.vpc_segment)?;
+        cds_core::ser::entry(map, "VPCSegmentType", &self.vpc_segment_type)?;
+        cds_core::ser::entry(map, "SubnetList", &self.subnet_list)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateVPCInput);
 impl CreateVPCInput {
     /// A builder of this type.
     pub fn builder() -> CreateVPCInputBuilder {
@@ -559,15 +571,21 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteVPC`](crate::Client::delete_vpc).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteVPCInput {
     /// Id of the VPC to delete
     ///
     /// 要删除的VPC ID (`VPCId`, required)
-    #[serde(rename = "VPCId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
 }
+impl cds_core::ser::Entries for DeleteVPCInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "VPCId", &self.vpc_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DeleteVPCInput);
 impl DeleteVPCInput {
     /// A builder of this type.
     pub fn builder() -> DeleteVPCInputBuilder {

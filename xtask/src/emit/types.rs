@@ -112,11 +112,11 @@ pub struct Role {
 /// A struct with all-optional fields (flattened ones excepted), its `Debug` (secrets redacted),
 /// and, for types that are sent, a builder and a required-field check.
 ///
-/// Types that are sent derive `Serialize`. Types that are received implement
-/// `cds_core::de::Fields` (one `match` on the wire name) instead of deriving `Deserialize`:
-/// that compiles to much less code than a derive with a `deserialize_with` per field. Types
-/// that are only received implement `Serialize` (for re-encoding a decoded answer) only with
-/// the crate's `serde-serialize` feature.
+/// No serde derive: types that are received implement `cds_core::de::Fields` (one `match` on
+/// the wire name), which compiles to much less code than a derive with a `deserialize_with`
+/// per field; types that are sent implement `cds_core::ser::Entries` (one line per field).
+/// Types that are only received implement `Serialize` (for re-encoding a decoded answer) only
+/// with the crate's `serde-serialize` feature. A consumer compiles no serde_derive.
 pub fn gen_struct(
     name: &Ident,
     doc: TokenStream,
@@ -125,20 +125,17 @@ pub fn gen_struct(
     types: &Types,
 ) -> TokenStream {
     let sensitive = fields.iter().any(|f| is_sensitive(&f.field));
-    let defs = fields.iter().map(|f| field_def(f, role));
+    let defs = fields.iter().map(field_def);
     let mut derives = vec![quote!(Clone), quote!(Default), quote!(PartialEq)];
     if !sensitive {
         derives.push(quote!(Debug));
-    }
-    if role.input {
-        derives.push(quote!(serde::Serialize));
     }
     let debug_impl = sensitive.then(|| debug_impl(name, fields));
     let builder = role
         .input
         .then(|| builder(name, fields, types, role.checked));
     let decode = role.output.then(|| fields_impl(name, fields, types));
-    let encode = (role.output && !role.input).then(|| entries_impl(name, fields));
+    let encode = (role.input || role.output).then(|| entries_impl(name, fields, role.input));
     quote! {
         #doc
         #[derive(#(#derives),*)]
@@ -151,9 +148,9 @@ pub fn gen_struct(
     }
 }
 
-/// One field: docs (with the wire name), and for types that are sent `rename` and skipping
-/// `None`.
-fn field_def(f: &StructField, role: Role) -> TokenStream {
+/// One field: docs (with the wire name); how it travels is in the type's `Fields` and
+/// `Entries` impls.
+fn field_def(f: &StructField) -> TokenStream {
     let id = ident(&f.rust);
     let ty = rust_type(&f.ty);
     let wire = &f.field.name;
@@ -163,8 +160,7 @@ fn field_def(f: &StructField, role: Role) -> TokenStream {
             "(flattened: these fields sit at this level of the body)",
             &[],
         ));
-        let attr = role.input.then(|| quote!(#[serde(flatten)]));
-        return quote! { #fdoc #attr pub #id: #ty, };
+        return quote! { #fdoc pub #id: #ty, };
     }
     let suffix = if f.field.required {
         format!("(`{wire}`, required)")
@@ -172,10 +168,7 @@ fn field_def(f: &StructField, role: Role) -> TokenStream {
         format!("(`{wire}`)")
     };
     let fdoc = docs::attrs(&docs::paragraphs(&f.field.doc, &suffix, &[]));
-    let attr = role
-        .input
-        .then(|| quote!(#[serde(rename = #wire, skip_serializing_if = "Option::is_none")]));
-    quote! { #fdoc #attr pub #id: Option<#ty>, }
+    quote! { #fdoc pub #id: Option<#ty>, }
 }
 
 /// `cds_core::de::Fields` (decoding member by member, scalars leniently) and `Deserialize`.
@@ -213,9 +206,9 @@ fn fields_impl(name: &Ident, fields: &[StructField], types: &Types) -> TokenStre
     }
 }
 
-/// `cds_core::ser::Entries` and `Serialize` for a type that is only received, with the
-/// crate's `serde-serialize` feature: `None` fields are left out.
-fn entries_impl(name: &Ident, fields: &[StructField]) -> TokenStream {
+/// `cds_core::ser::Entries` and `Serialize` (`None` fields left out): always for a type that
+/// is sent, and with the crate's `serde-serialize` feature for one that is only received.
+fn entries_impl(name: &Ident, fields: &[StructField], sent: bool) -> TokenStream {
     let entries = fields.iter().map(|f| {
         let id = ident(&f.rust);
         let wire = &f.field.name;
@@ -225,20 +218,21 @@ fn entries_impl(name: &Ident, fields: &[StructField]) -> TokenStream {
             quote! { cds_core::ser::entry(map, #wire, &self.#id)?; }
         }
     });
+    let gate = (!sent).then(|| quote!(#[cfg(feature = "serde-serialize")]));
     let map = if fields.is_empty() {
         format_ident!("_map")
     } else {
         format_ident!("map")
     };
     quote! {
-        #[cfg(feature = "serde-serialize")]
+        #gate
         impl cds_core::ser::Entries for #name {
             fn entries<M: serde::ser::SerializeMap>(&self, #map: &mut M) -> Result<(), M::Error> {
                 #(#entries)*
                 Ok(())
             }
         }
-        #[cfg(feature = "serde-serialize")]
+        #gate
         cds_core::impl_serialize!(#name);
     }
 }
