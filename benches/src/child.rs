@@ -6,8 +6,11 @@ use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+/// Builds a response body.
+pub type MakeBody = fn() -> Vec<u8>;
+
 /// Which body the child serves.
-pub const BODIES: [(&str, fn() -> Vec<u8>); 2] = [
+pub const BODIES: [(&str, MakeBody); 2] = [
     ("account", crate::bodies::describe_account_info),
     ("instances", || crate::bodies::describe_instances(500)),
 ];
