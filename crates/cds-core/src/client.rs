@@ -84,7 +84,8 @@ impl<O> Response<O> {
         self.raw.into_inner().unwrap_or(Value::Null)
     }
 
-    /// The body's bytes as they arrived.
+    /// The body's bytes as they arrived (empty for a response made with [`Response::new`]
+    /// and for binary answers, whose bytes are the output).
     pub fn body(&self) -> &[u8] {
         &self.body
     }

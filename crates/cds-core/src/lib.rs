@@ -4,8 +4,9 @@
 //! ([`operation`]) and call [`ServiceClient`] to do the rest: split parameters by location and
 //! check the required ones ([`request`]), sign the query ([`sign`]) or authenticate REST calls
 //! ([`auth`]), send with one shared HTTP client and retry what is safe to retry ([`retry`]),
-//! decode the envelope ([`envelope`]) into typed output (with lenient scalars, [`de`]), wait for
-//! tasks ([`waiter`]) and walk pages ([`paginate`]).
+//! decode the envelope ([`envelope`]) and the typed output in one pass ([`de`], lenient
+//! scalars; [`ser`] encodes generated types), wait for tasks ([`waiter`]) and walk pages
+//! ([`paginate`]).
 //!
 //! Nothing product-specific lives here.
 //!
