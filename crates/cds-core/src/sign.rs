@@ -111,101 +111,108 @@ pub fn encode(input: &str) -> String {
     ascii_to_string(bytes)
 }
 
-/// Most requests carry at most this many parameters; sorting them needs no allocation.
+/// Most requests carry at most this many parameters; ordering them needs no allocation.
 const INLINE_PARAMS: usize = 24;
 
-/// Calls `f` with `params` sorted by name, then value (byte order, as the signature needs).
-/// An insertion sort on a stack copy: requests carry a dozen parameters, mostly in order
-/// already, and names usually differ in their first 8 bytes, compared as one number first.
-fn with_sorted<R>(params: &[(&str, &str)], f: impl FnOnce(&[(&str, &str)]) -> R) -> R {
-    /// The first 8 bytes as a big-endian number (zero-padded): comparing two of these
-    /// orders names as their bytes do, unless they are equal.
-    fn prefix(s: &str) -> u64 {
-        let bytes = s.as_bytes();
-        match bytes.get(..8) {
-            Some(head) => head.iter().fold(0, |k, &b| k << 8 | u64::from(b)),
-            None => {
-                let k: u64 = bytes.iter().fold(0, |k, &b| k << 8 | u64::from(b));
-                // An empty name shifts by 64: all padding.
-                k.checked_shl(8 * (8 - bytes.len() as u32)).unwrap_or(0)
-            }
+/// The first 8 bytes of a name as a big-endian number (zero-padded): two of these compare as
+/// the names' bytes do, unless they are equal.
+fn prefix(s: &str) -> u64 {
+    let bytes = s.as_bytes();
+    match bytes.get(..8) {
+        Some(head) => head.iter().fold(0, |k, &b| k << 8 | u64::from(b)),
+        None => {
+            let k: u64 = bytes.iter().fold(0, |k, &b| k << 8 | u64::from(b));
+            // An empty name shifts by 64: all padding.
+            k.checked_shl(8 * (8 - bytes.len() as u32)).unwrap_or(0)
         }
     }
-    fn order(a: &(&str, &str), b: &(&str, &str)) -> std::cmp::Ordering {
-        prefix(a.0)
-            .cmp(&prefix(b.0))
-            .then_with(|| a.0.cmp(b.0))
-            .then_with(|| a.1.cmp(b.1))
-    }
-    fn insertion_sort(items: &mut [(&str, &str)]) {
-        for i in 1..items.len() {
+}
+
+/// Calls `f` with the indices of `params` in signing order: by name, then value (byte
+/// order). An insertion sort of indices keyed by each name's 8-byte prefix, on the stack:
+/// requests carry a dozen parameters, mostly in order already, and names usually differ in
+/// their first 8 bytes, so most comparisons are one integer comparison.
+fn with_order<R>(params: &[(&str, &str)], f: impl FnOnce(&[usize]) -> R) -> R {
+    fn sort(params: &[(&str, &str)], keys: &mut [u64], order: &mut [usize]) {
+        for (i, (key, slot)) in keys.iter_mut().zip(order.iter_mut()).enumerate() {
+            *key = prefix(params[i].0);
+            *slot = i;
+        }
+        let less = |a: usize, b: usize| match keys[a].cmp(&keys[b]) {
+            std::cmp::Ordering::Equal => params[a] < params[b],
+            other => other.is_lt(),
+        };
+        for i in 1..order.len() {
             let mut j = i;
-            while j > 0 && order(&items[j - 1], &items[j]).is_gt() {
-                items.swap(j - 1, j);
+            while j > 0 && less(order[j], order[j - 1]) {
+                order.swap(j - 1, j);
                 j -= 1;
             }
         }
     }
-    if params.len() <= INLINE_PARAMS {
-        let mut inline = [("", ""); INLINE_PARAMS];
-        let items = &mut inline[..params.len()];
-        items.copy_from_slice(params);
-        insertion_sort(items);
-        f(items)
+    let n = params.len();
+    if n <= INLINE_PARAMS {
+        let mut keys = [0u64; INLINE_PARAMS];
+        let mut order = [0usize; INLINE_PARAMS];
+        sort(params, &mut keys[..n], &mut order[..n]);
+        f(&order[..n])
     } else {
-        let mut items = params.to_vec();
-        items.sort_unstable_by(order);
-        f(&items)
+        let mut keys = vec![0u64; n];
+        let mut order = vec![0usize; n];
+        sort(params, &mut keys, &mut order);
+        f(&order)
     }
+}
+
+/// Calls `f` with `params` sorted in signing order (see [`with_order`]).
+fn with_sorted<R>(params: &[(&str, &str)], f: impl FnOnce(&[(&str, &str)]) -> R) -> R {
+    with_order(params, |order| {
+        let sorted: Vec<(&str, &str)> = order.iter().map(|&i| params[i]).collect();
+        f(&sorted)
+    })
 }
 
 /// The canonical query and the string to sign, built in one pass over the sorted parameters.
 fn canonical_and_string_to_sign(method: &str, params: &[(&str, &str)]) -> (Vec<u8>, Vec<u8>) {
     let mut canonical = Vec::new();
     let mut sts = Vec::new();
-    build(method, params, &mut Vec::new(), &mut canonical, &mut sts);
+    build(method, params, &mut canonical, &mut sts);
     (canonical, sts)
 }
 
 /// Fills `canonical` (the wire query, with room left for the signature) and `sts` (the string
-/// to sign); `copy` is scratch space. All three are cleared first.
+/// to sign); both are cleared first.
 ///
 /// Nearly every request's names and values need no escaping but the timestamp's `:` (ids,
-/// UUIDs, numbers, keys), so the parameters are first copied as they are, one check over the
-/// copy confirms it, and both strings are built from its pieces; only otherwise are they
-/// rebuilt byte by byte.
-fn build(
-    method: &str,
-    params: &[(&str, &str)],
-    copy: &mut Vec<u8>,
-    canonical: &mut Vec<u8>,
-    sts: &mut Vec<u8>,
-) {
+/// UUIDs, numbers, keys). So the parameters are first copied as they are, in signing order,
+/// into `canonical`; one check over that copy confirms it; the string to sign is built from the
+/// names and values around the separators and the few `:`, and the `:` of the canonical query
+/// are escaped in place. Only otherwise are both rebuilt byte by byte.
+fn build(method: &str, params: &[(&str, &str)], canonical: &mut Vec<u8>, sts: &mut Vec<u8>) {
     let raw: usize = params.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
-    copy.clear();
     canonical.clear();
     sts.clear();
-    copy.reserve(raw);
     // Room for the signature the caller appends (`&Signature=` and 28 base64 characters,
     // encoded) without growing.
-    canonical.reserve(raw + raw / 2 + 64);
+    canonical.reserve(raw + raw / 2 + 96);
     sts.reserve(method.len() + 5 + raw * 2);
     sts.extend_from_slice(method.as_bytes());
     sts.extend_from_slice(b"&%2F&");
-    with_sorted(params, |sorted| {
-        for (i, (name, value)) in sorted.iter().enumerate() {
+    with_order(params, |order| {
+        let sorted = || order.iter().map(|&i| params[i]);
+        for (i, (name, value)) in sorted().enumerate() {
             if i > 0 {
-                copy.push(b'&');
+                canonical.push(b'&');
             }
-            copy.extend_from_slice(name.as_bytes());
-            copy.push(b'=');
-            copy.extend_from_slice(value.as_bytes());
+            canonical.extend_from_slice(name.as_bytes());
+            canonical.push(b'=');
+            canonical.extend_from_slice(value.as_bytes());
         }
         // At most this many `:` take the fast path (a request has the timestamp's two).
         const MAX_COLONS: usize = 8;
         let mut colons = [0usize; MAX_COLONS];
         let mut count = 0;
-        for at in memchr::memchr_iter(b':', copy) {
+        for at in memchr::memchr_iter(b':', canonical) {
             if count == MAX_COLONS {
                 count = usize::MAX;
                 break;
@@ -213,48 +220,29 @@ fn build(
             colons[count] = at;
             count += 1;
         }
-        if count != usize::MAX && unreserved_or_separators(copy) {
-            // Only `=`, `&` and `:` need escaping, and the canonical query keeps `=` and `&`:
-            // it is the copy with its few `:` escaped, copied in as many chunks. The string to
-            // sign escapes all three: names and values are copied around the separators this
-            // loop writes itself and the `:` whose places in the copy are known.
+        if count != usize::MAX && unreserved_or_separators(canonical) {
             let colons = &colons[..count];
-            let mut start = 0;
-            for &at in colons {
-                canonical.extend_from_slice(&copy[start..at]);
-                canonical.extend_from_slice(b"%3A");
-                start = at + 1;
-            }
-            canonical.extend_from_slice(&copy[start..]);
-            let mut colons = colons.iter().copied().peekable();
+            let mut next = 0;
             let mut offset = 0;
-            let mut piece = |text: &str, offset: usize, sts: &mut Vec<u8>| {
-                let mut rest = text.as_bytes();
-                let mut start = offset;
-                while let Some(at) = colons.next_if(|&at| at < offset + text.len()) {
-                    let (before, after) = rest.split_at(at - start);
-                    sts.extend_from_slice(before);
-                    sts.extend_from_slice(b"%253A");
-                    rest = &after[1..];
-                    start = at + 1;
-                }
-                sts.extend_from_slice(rest);
-            };
-            for (i, (name, value)) in sorted.iter().enumerate() {
+            for (i, (name, value)) in sorted().enumerate() {
                 if i > 0 {
                     sts.extend_from_slice(b"%26");
                     offset += 1;
                 }
-                piece(name, offset, sts);
+                push_piece(sts, name, offset, colons, &mut next);
                 offset += name.len();
                 sts.extend_from_slice(b"%3D");
                 offset += 1;
-                piece(value, offset, sts);
+                push_piece(sts, value, offset, colons, &mut next);
                 offset += value.len();
+            }
+            for &at in colons.iter().rev() {
+                canonical.splice(at..at + 1, *b"%3A");
             }
             return;
         }
-        for (i, (name, value)) in sorted.iter().enumerate() {
+        canonical.clear();
+        for (i, (name, value)) in sorted().enumerate() {
             if i > 0 {
                 canonical.push(b'&');
                 sts.extend_from_slice(b"%26");
@@ -269,11 +257,20 @@ fn build(
     });
 }
 
-thread_local! {
-    /// Scratch buffers of [`Signer::signed_query`] (the copy and the string to sign), kept
-    /// per thread so that signing allocates only the query it returns.
-    static SCRATCH: std::cell::RefCell<(Vec<u8>, Vec<u8>)> =
-        const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+/// Appends `text`, which starts at `offset` of the copied query, to the string to sign, each
+/// of its `:` (the `colons` from `next` on that fall inside it) written `%253A`.
+#[inline]
+fn push_piece(sts: &mut Vec<u8>, text: &str, offset: usize, colons: &[usize], next: &mut usize) {
+    let end = offset + text.len();
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    while let Some(&at) = colons.get(*next).filter(|&&at| at < end) {
+        sts.extend_from_slice(&bytes[start..at - offset]);
+        sts.extend_from_slice(b"%253A");
+        start = at - offset + 1;
+        *next += 1;
+    }
+    sts.extend_from_slice(&bytes[start..]);
 }
 
 /// Whether `bytes` holds only unreserved bytes, the query's `=` and `&`, and `:` (every
@@ -385,31 +382,19 @@ impl Signer {
     /// Signs `params` and returns the complete wire query (see [`signed_query`]).
     pub fn signed_query(&self, method: &str, params: &[(&str, &str)]) -> String {
         let mut query = Vec::new();
-        let mut sign = |copy: &mut Vec<u8>, sts: &mut Vec<u8>| {
-            build(method, params, copy, &mut query, sts);
-            let mut out = [0u8; 28];
-            let sig = self.sign_into(sts, &mut out);
-            query.extend_from_slice(b"&Signature=");
-            // Base64's three reserved characters, escaped without the general encoder.
-            for &b in sig {
-                match b {
-                    b'+' => query.extend_from_slice(b"%2B"),
-                    b'/' => query.extend_from_slice(b"%2F"),
-                    b'=' => query.extend_from_slice(b"%3D"),
-                    _ => query.push(b),
-                }
+        let mut sts = Vec::new();
+        build(method, params, &mut query, &mut sts);
+        let mut out = [0u8; 28];
+        let sig = self.sign_into(&sts, &mut out);
+        query.extend_from_slice(b"&Signature=");
+        // Base64's three reserved characters, escaped without the general encoder.
+        for &b in sig {
+            match b {
+                b'+' => query.extend_from_slice(b"%2B"),
+                b'/' => query.extend_from_slice(b"%2F"),
+                b'=' => query.extend_from_slice(b"%3D"),
+                _ => query.push(b),
             }
-        };
-        let reused = SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
-            Ok(mut buffers) => {
-                let (copy, sts) = &mut *buffers;
-                sign(copy, sts);
-                true
-            }
-            Err(_) => false,
-        });
-        if !reused {
-            sign(&mut Vec::new(), &mut Vec::new());
         }
         ascii_to_string(query)
     }
