@@ -164,14 +164,6 @@ fn with_order<R>(params: &[(&str, &str)], f: impl FnOnce(&[usize]) -> R) -> R {
     }
 }
 
-/// Calls `f` with `params` sorted in signing order (see [`with_order`]).
-fn with_sorted<R>(params: &[(&str, &str)], f: impl FnOnce(&[(&str, &str)]) -> R) -> R {
-    with_order(params, |order| {
-        let sorted: Vec<(&str, &str)> = order.iter().map(|&i| params[i]).collect();
-        f(&sorted)
-    })
-}
-
 /// The canonical query and the string to sign, built in one pass over the sorted parameters.
 fn canonical_and_string_to_sign(method: &str, params: &[(&str, &str)]) -> (Vec<u8>, Vec<u8>) {
     let mut canonical = Vec::new();
@@ -295,8 +287,8 @@ fn unreserved_or_separators(bytes: &[u8]) -> bool {
 pub fn canonical_query(params: &[(&str, &str)]) -> String {
     let raw: usize = params.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
     let mut out = Vec::with_capacity(raw + raw / 2);
-    with_sorted(params, |sorted| {
-        for (i, (name, value)) in sorted.iter().enumerate() {
+    with_order(params, |order| {
+        for (i, (name, value)) in order.iter().map(|&i| params[i]).enumerate() {
             if i > 0 {
                 out.push(b'&');
             }
@@ -478,6 +470,14 @@ mod tests {
             canonical_query(&fast),
             "Action=X&Timestamp=2026-11-23T10%3A00%3A00Z"
         );
+    }
+
+    /// `params` sorted in signing order (see [`with_order`]).
+    fn with_sorted<R>(params: &[(&str, &str)], f: impl FnOnce(&[(&str, &str)]) -> R) -> R {
+        with_order(params, |order| {
+            let sorted: Vec<(&str, &str)> = order.iter().map(|&i| params[i]).collect();
+            f(&sorted)
+        })
     }
 
     #[test]
