@@ -37,6 +37,83 @@ pub struct Source {
     /// Acknowledged departures from the document (read by `cargo xtask doc-check`).
     #[serde(default)]
     pub departures: Vec<serde_yaml::Value>,
+    /// The vendor repository the document comes from (`capitalonline/openapi`).
+    #[serde(default)]
+    pub repo: Option<String>,
+    /// Its path in that repository.
+    #[serde(default)]
+    pub path: Option<String>,
+    /// The last commit that changed it.
+    #[serde(default)]
+    pub commit: Option<String>,
+    /// That commit's date (`YYYY-MM-DD`).
+    #[serde(default)]
+    pub date: Option<String>,
+    /// An earlier edition kept as history (checked through operations' `history:`), not the
+    /// document the line follows today.
+    #[serde(default)]
+    pub history: bool,
+}
+
+/// Marks an operation or a parameter that the vendor's documents no longer describe (renamed
+/// or removed): generated as `#[deprecated]`, still sent as before.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deprecation {
+    /// Date of the document edition that renamed or removed it (`YYYY-MM-DD`).
+    pub date: String,
+    /// Operations: the current name, when the operation was renamed.
+    #[serde(default)]
+    pub renamed_to: Option<String>,
+    /// Why (shown in the deprecation note).
+    pub why: String,
+}
+
+/// A parameter that no document names but the vendor's production code sends.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Undocumented {
+    /// Where the vendor code shows it (`repository file:line`).
+    pub evidence: String,
+    /// What it does, as far as the code shows.
+    #[serde(default)]
+    pub why: String,
+}
+
+/// A decision on one row of `shared/evidence/vendor-sdks.tsv` (read by `cargo xtask
+/// evidence-check`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    /// The row's `kind` (`req-missing-in-spec`, `resp-type`, `address`, ...).
+    pub kind: String,
+    /// The row's `field` (wire path, `[]` for list elements); empty for operation-wide rows.
+    #[serde(default)]
+    pub field: String,
+    /// Vendor repository (`cds-gic-sdk-go`).
+    pub repo: String,
+    /// `file:line` in it.
+    pub file: String,
+    /// What the vendor code shows.
+    pub shows: String,
+    /// `vendor`: the spec now follows the vendor code; `both`: the spec accepts both forms;
+    /// `document`: the spec keeps the document's form.
+    pub decision: EvidenceDecision,
+    /// Why (required for `document`).
+    #[serde(default)]
+    pub why: String,
+}
+
+/// How the spec resolved a piece of evidence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EvidenceDecision {
+    /// The spec follows the vendor's production code.
+    Vendor,
+    /// The spec accepts both forms.
+    Both,
+    /// The spec follows the document, for the reason given.
+    Document,
 }
 
 /// The response envelope.
@@ -302,6 +379,18 @@ pub struct Field {
     /// The value is a secret (password, key, token, user data): never shown in `Debug`.
     #[serde(default)]
     pub sensitive: bool,
+    /// Parameters: removed from the current documents; the builder setter is deprecated.
+    #[serde(default)]
+    pub deprecated: Option<Deprecation>,
+    /// Parameters: not in any document; sent by the vendor's production code.
+    #[serde(default)]
+    pub undocumented: Option<Undocumented>,
+    /// The documentation lists values, but the field stays free text: why.
+    #[serde(default)]
+    pub not_enum: Option<String>,
+    /// Type `any`: why the shape is not typed.
+    #[serde(default)]
+    pub untyped: Option<String>,
 }
 
 /// A documented error code.
@@ -364,11 +453,20 @@ pub struct Paginate {
 pub struct Operation {
     /// Name.
     pub name: String,
-    /// Source.
+    /// Source: where the operation is documented today.
     pub source: OpSource,
+    /// Earlier editions that documented it (the seeds), checked by doc-check as history.
+    #[serde(default)]
+    pub history: Vec<OpSource>,
+    /// Renamed or removed from the current documents.
+    #[serde(default)]
+    pub deprecated: Option<Deprecation>,
     /// Acknowledged departures from the document (read by `cargo xtask doc-check`).
     #[serde(default)]
     pub departures: Vec<serde_yaml::Value>,
+    /// Decisions on the vendor's production code (read by `cargo xtask evidence-check`).
+    #[serde(default)]
+    pub evidence: Vec<Evidence>,
     /// Docs.
     pub doc: Doc,
     /// Method.
@@ -794,6 +892,28 @@ impl Line {
                         item.clone(),
                         Some(&format!("examples[{i}]")),
                         format!("not JSON: {e}"),
+                    ));
+                }
+            }
+            if let Some(dep) = &op.deprecated {
+                if let Some(to) = &dep.renamed_to {
+                    if !self.operations().any(|(_, o)| &o.name == to) {
+                        errors.push(err(
+                            &file,
+                            item.clone(),
+                            Some("deprecated.renamed_to"),
+                            format!("no operation {to:?} in this line"),
+                        ));
+                    }
+                }
+            }
+            for (i, ev) in op.evidence.iter().enumerate() {
+                if ev.decision == EvidenceDecision::Document && ev.why.trim().is_empty() {
+                    errors.push(err(
+                        &file,
+                        item.clone(),
+                        Some(&format!("evidence[{i}]")),
+                        "a `document` decision needs its `why`".into(),
                     ));
                 }
             }
