@@ -418,6 +418,14 @@ pub fn timestamp(now: time::OffsetDateTime) -> String {
     out
 }
 
+/// The `Timestamp` of `at`, or `None` when `at` is before 1970 or after 9999 (the documented
+/// form has four year digits).
+pub fn timestamp_of(at: std::time::SystemTime) -> Option<String> {
+    let secs = at.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
+    let at = time::OffsetDateTime::from_unix_timestamp(i64::try_from(secs).ok()?).ok()?;
+    (at.year() <= 9999).then(|| timestamp(at))
+}
+
 /// The current UTC time as a `Timestamp` parameter.
 pub fn current_timestamp() -> String {
     timestamp(time::OffsetDateTime::now_utc())
