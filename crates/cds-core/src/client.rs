@@ -17,8 +17,8 @@ use crate::config::Config;
 use crate::de::Fields;
 use crate::error::{ConfigError, Error};
 use crate::operation::{AuthScheme, Host, Operation, Protocol, Service};
-use crate::redact;
 use crate::prepare::PreparedRequest;
+use crate::redact;
 use crate::request::RequestParts;
 use crate::retry::{self, Decision, Event, Failure, Outcome, Verdict};
 use crate::sign;
@@ -431,13 +431,14 @@ impl ServiceClient {
                 ));
             };
             let skew_before = config.skew.seconds();
-            let request = self.sign(op, plan)?.into_http(&config.http).map_err(|reason| {
-                Error::InvalidParameter {
+            let request = self
+                .sign(op, plan)?
+                .into_http(&config.http)
+                .map_err(|reason| Error::InvalidParameter {
                     operation: op.name,
                     parameter: "<request>".into(),
                     reason,
-                }
-            })?;
+                })?;
             let exchanged = transport::exchange(
                 clock,
                 &config.http,
@@ -622,7 +623,13 @@ impl ServiceClient {
                 }
                 let mut query = parts.query.clone();
                 let before = headers.len();
-                self.rest_auth(op, &parts.path, &mut query, &mut headers, plan.body.as_deref())?;
+                self.rest_auth(
+                    op,
+                    &parts.path,
+                    &mut query,
+                    &mut headers,
+                    plan.body.as_deref(),
+                )?;
                 secret_headers.extend(headers[before..].iter().map(|(name, _)| name.clone()));
                 let pairs: Vec<(&str, &str)> = query
                     .iter()
@@ -631,8 +638,7 @@ impl ServiceClient {
                 sign::canonical_query(&pairs)
             }
         };
-        let mut url =
-            String::with_capacity(plan.base.len() + parts.path.len() + query.len() + 2);
+        let mut url = String::with_capacity(plan.base.len() + parts.path.len() + query.len() + 2);
         url.push_str(&plan.base);
         url.push_str(&parts.path);
         if matches!(self.service.protocol, Protocol::Rpc { .. }) && !url.ends_with('/') {

@@ -100,8 +100,10 @@ struct FakeState {
     wall_start: SystemTime,
     elapsed: Duration,
     sleeps: Vec<Duration>,
-    /// Pending timers: when each fires (elapsed time) and who waits for it.
-    timers: Vec<(Duration, Waker)>,
+    /// Pending timers: id, when each fires (elapsed time) and who waits for it.
+    timers: Vec<(u64, Duration, Waker)>,
+    /// The next timer id.
+    next_timer: u64,
 }
 
 impl FakeState {
@@ -109,7 +111,7 @@ impl FakeState {
     fn advance(&mut self, by: Duration) {
         self.elapsed = self.elapsed.saturating_add(by).min(FAKE_HORIZON);
         let now = self.elapsed;
-        self.timers.retain(|(due, waker)| {
+        self.timers.retain(|(_, due, waker)| {
             let fired = *due <= now;
             if fired {
                 waker.wake_by_ref();
@@ -122,6 +124,7 @@ impl FakeState {
 /// A [`FakeClock`] timer: ready once the clock's elapsed time reaches `due`.
 struct FakeTimer {
     clock: FakeClock,
+    id: u64,
     due: Duration,
 }
 
@@ -129,11 +132,22 @@ impl Future for FakeTimer {
     type Output = ();
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let mut s = self.clock.state();
+        s.timers.retain(|(id, _, _)| *id != self.id);
         if s.elapsed >= self.due {
             return Poll::Ready(());
         }
-        s.timers.push((self.due, cx.waker().clone()));
+        s.timers.push((self.id, self.due, cx.waker().clone()));
         Poll::Pending
+    }
+}
+
+impl Drop for FakeTimer {
+    fn drop(&mut self) {
+        let id = self.id;
+        self.clock
+            .state()
+            .timers
+            .retain(|(timer, _, _)| *timer != id);
     }
 }
 
@@ -153,6 +167,7 @@ impl FakeClock {
                 elapsed: Duration::ZERO,
                 sleeps: Vec::new(),
                 timers: Vec::new(),
+                next_timer: 0,
             })),
         }
     }
@@ -166,7 +181,7 @@ impl FakeClock {
         self.state().advance(by);
     }
 
-    /// Timers waiting for this clock's time to move (timeouts in progress).
+    /// Live timers waiting for this clock's time to move (timeouts in progress).
     pub fn pending_timers(&self) -> usize {
         self.state().timers.len()
     }
@@ -200,9 +215,14 @@ impl Clock for FakeClock {
         Box::pin(tokio::task::yield_now())
     }
     fn timer(&self, duration: Duration) -> Sleep {
-        let due = self.state().elapsed.saturating_add(duration);
+        let (id, due) = {
+            let mut s = self.state();
+            s.next_timer += 1;
+            (s.next_timer, s.elapsed.saturating_add(duration))
+        };
         Box::pin(FakeTimer {
             clock: self.clone(),
+            id,
             due,
         })
     }

@@ -301,6 +301,13 @@ impl Config {
         self.skew.seconds()
     }
 
+    /// The current rate of `product`'s rate limit in requests per second (lower than
+    /// configured while an adaptive limit is slowed down), if the line is limited and has
+    /// been used.
+    pub fn current_rate(&self, product: &str) -> Option<f64> {
+        self.limiters.current_rate(product)
+    }
+
     /// The cap of response bodies, in bytes.
     pub fn max_response_bytes(&self) -> u64 {
         self.max_response_bytes

@@ -622,12 +622,20 @@ mod tests {
 
     #[test]
     fn classify_resends_a_skew_rejection_once_and_marks_throttling_codes() {
-        for code in ["InvalidTimeStamp.Expired", "RequestTimeTooSkewed", "TIMESTAMP"] {
+        for code in [
+            "InvalidTimeStamp.Expired",
+            "RequestTimeTooSkewed",
+            "TIMESTAMP",
+        ] {
             let rejected = Event::Service {
                 code,
                 skew_corrected: true,
             };
-            assert_eq!(decide(false, rejected).decision, Decision::ResendNow, "{code}");
+            assert_eq!(
+                decide(false, rejected).decision,
+                Decision::ResendNow,
+                "{code}"
+            );
             assert_eq!(
                 classify(&Outcome::new(false, rejected).skew_resent(true)).decision,
                 Decision::Stop,
@@ -693,12 +701,18 @@ mod tests {
             .operation_timeout(Some(Duration::from_secs(10)));
         let mut a = Attempts::new(&cfg, t0);
         assert_eq!(a.start(), 1);
-        let wait = a.retry_wait(Failure::TimedOut, None, t0, None).expect("a retry");
+        let wait = a
+            .retry_wait(Failure::TimedOut, None, t0, None)
+            .expect("a retry");
         assert!(wait < Duration::from_millis(100));
         assert_eq!(a.start(), 2);
         assert!(a.retry_wait(Failure::TimedOut, None, t0, None).is_some());
         assert_eq!(a.start(), 3);
-        assert_eq!(a.retry_wait(Failure::TimedOut, None, t0, None), None, "3 made");
+        assert_eq!(
+            a.retry_wait(Failure::TimedOut, None, t0, None),
+            None,
+            "3 made"
+        );
         assert_eq!(a.made(), 3);
 
         // The budget: a wait that would reach the deadline is not taken.
@@ -725,10 +739,17 @@ mod tests {
         let quota = RetryQuota::new(RetryQuotaConfig::new(14));
         let mut a = Attempts::new(&cfg.clone().max_attempts(10), t0);
         a.start();
-        assert!(a.retry_wait(Failure::TimedOut, None, t0, Some(&quota)).is_some());
+        assert!(a
+            .retry_wait(Failure::TimedOut, None, t0, Some(&quota))
+            .is_some());
         a.start();
-        assert_eq!(a.retry_wait(Failure::TimedOut, None, t0, Some(&quota)), None);
-        assert!(a.retry_wait(Failure::Status(503), None, t0, Some(&quota)).is_none());
+        assert_eq!(
+            a.retry_wait(Failure::TimedOut, None, t0, Some(&quota)),
+            None
+        );
+        assert!(a
+            .retry_wait(Failure::Status(503), None, t0, Some(&quota))
+            .is_none());
         assert_eq!(a.spent(), 10);
         assert_eq!(quota.available(), 4);
     }
@@ -747,7 +768,9 @@ mod tests {
             Some(Duration::from_secs(30)),
             "no deadline"
         );
-        assert!(a.retry_wait(Failure::TimedOut, Some(Duration::MAX), t0, None).is_some());
+        assert!(a
+            .retry_wait(Failure::TimedOut, Some(Duration::MAX), t0, None)
+            .is_some());
         assert_eq!(
             retry_delay(Duration::MAX, Some(Duration::MAX)),
             Duration::MAX

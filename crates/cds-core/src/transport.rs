@@ -143,7 +143,11 @@ pub(crate) struct ConnectTimedOut(pub Duration);
 
 impl std::fmt::Display for ConnectTimedOut {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "no connection within the connect timeout of {:?}", self.0)
+        write!(
+            f,
+            "no connection within the connect timeout of {:?}",
+            self.0
+        )
     }
 }
 

@@ -230,18 +230,19 @@ impl<P: Fields + Send> Wait<P> {
                 return Err(timeout(self.id, last_status));
             };
             clock.sleep(wait).await;
-            interval = (interval + interval / 2).min(max_interval);
+            interval = interval.saturating_add(interval / 2).min(max_interval);
         }
     }
 }
 
 /// The wait before the next poll: `interval`, or, when that would reach the deadline (`left`
-/// away), what leaves one last poll before it (`left` less the longest poll so far). `None`
-/// when even that is shorter than [`MIN_POLL_INTERVAL`]: the wait ends now.
+/// away), what leaves time for one last poll before it (`left` less the longest poll so far,
+/// and at least [`MIN_POLL_INTERVAL`]). `None` when no last poll fits: the wait ends now.
 fn next_wait(interval: Duration, left: Option<Duration>, poll_takes: Duration) -> Option<Duration> {
     match left {
         Some(left) if interval >= left => {
-            Some(left.saturating_sub(poll_takes)).filter(|last| *last >= MIN_POLL_INTERVAL)
+            Some(left.saturating_sub(poll_takes.max(MIN_POLL_INTERVAL)))
+                .filter(|last| *last >= MIN_POLL_INTERVAL)
         }
         _ => Some(interval),
     }

@@ -109,10 +109,7 @@ fn rpc_client() -> ServiceClient {
 #[test]
 fn an_rpc_get_is_signed_into_the_url_and_shown_without_secrets() {
     let prepared = rpc_client()
-        .prepare_value(
-            &GET_OP,
-            json!({"ThingId": "t=1&x", "Password": "hunter2!"}),
-        )
+        .prepare_value(&GET_OP, json!({"ThingId": "t=1&x", "Password": "hunter2!"}))
         .expect("prepared");
     assert_eq!(prepared.method, "GET");
     assert!(prepared
@@ -160,7 +157,9 @@ fn an_rpc_post_carries_a_json_body_and_redacts_sensitive_members() {
         .expect("prepared");
     assert_eq!(prepared.method, "POST");
     assert!(
-        prepared.url.starts_with("https://api.capitalonline.net/ccs/?"),
+        prepared
+            .url
+            .starts_with("https://api.capitalonline.net/ccs/?"),
         "the operation's host: {}",
         prepared.url
     );
@@ -251,7 +250,10 @@ fn what_a_call_would_refuse_prepare_refuses_without_io() {
     let unauthenticated = ServiceClient::new(&Config::builder().build().expect("config"), &RPC)
         .prepare_value(&GET_OP, json!({"ThingId": "t"}))
         .unwrap_err();
-    assert!(matches!(unauthenticated, Error::Config { .. }), "{unauthenticated}");
+    assert!(
+        matches!(unauthenticated, Error::Config { .. }),
+        "{unauthenticated}"
+    );
     let no_endpoint = ServiceClient::new(
         &Config::builder()
             .authenticator(TokenHeader)
@@ -261,7 +263,10 @@ fn what_a_call_would_refuse_prepare_refuses_without_io() {
     )
     .prepare_value(&REST_OP, json!({"ecsId": "i"}))
     .unwrap_err();
-    assert!(no_endpoint.to_string().contains("endpoint"), "{no_endpoint}");
+    assert!(
+        no_endpoint.to_string().contains("endpoint"),
+        "{no_endpoint}"
+    );
     let dots = ServiceClient::new(
         &Config::builder()
             .endpoint("https://e.example.com")
