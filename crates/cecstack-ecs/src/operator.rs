@@ -5,6 +5,147 @@
 use crate::*;
 #[allow(unused_imports)]
 use cds_core::de::{lenient, lenient_vec};
+/// Unit price of a flavor type for one billing mode
+///
+/// 规格单价
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct FlavorPrice {
+    /// Billing mode
+    ///
+    /// 计费模式 (`billingMode`, required)
+    pub billing_mode: Option<String>,
+    /// Billing cycle
+    ///
+    /// 计费周期 (`cycleType`)
+    pub cycle_type: Option<String>,
+    /// CPU price
+    ///
+    /// CPU价格 (`cpuPrice`, required)
+    pub cpu_price: Option<f64>,
+    /// Memory price
+    ///
+    /// 内存价格 (`ramPrice`, required)
+    pub ram_price: Option<f64>,
+    /// GPU price; required when creating a GPU passthrough flavor
+    ///
+    /// gpu价格 注：创建GPU直通规格时需要指定 (`gpuPrice`)
+    pub gpu_price: Option<f64>,
+    /// vGPU memory price; required when creating a vGPU flavor
+    ///
+    /// vgpu显存价格 注：创建vGPU规格时需要指定 (`gpuMemoryPrice`)
+    pub gpu_memory_price: Option<f64>,
+    /// Elastic local disk price; required when creating an elastic-local-disk flavor
+    ///
+    /// 弹性本地盘价格 注：创建弹性本地盘规格时需要指定 (`elasticityLocalDiskPrice`)
+    pub elasticity_local_disk_price: Option<f64>,
+}
+impl cds_core::de::Fields for FlavorPrice {
+    const NAME: &'static str = "FlavorPrice";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "billingMode" => self.billing_mode = cds_core::de::lenient(value)?,
+            "cycleType" => self.cycle_type = cds_core::de::lenient(value)?,
+            "cpuPrice" => self.cpu_price = cds_core::de::lenient(value)?,
+            "ramPrice" => self.ram_price = cds_core::de::lenient(value)?,
+            "gpuPrice" => self.gpu_price = cds_core::de::lenient(value)?,
+            "gpuMemoryPrice" => self.gpu_memory_price = cds_core::de::lenient(value)?,
+            "elasticityLocalDiskPrice" => {
+                self.elasticity_local_disk_price = cds_core::de::lenient(value)?;
+            }
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(FlavorPrice);
+impl cds_core::ser::Entries for FlavorPrice {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "billingMode", &self.billing_mode)?;
+        cds_core::ser::entry(map, "cycleType", &self.cycle_type)?;
+        cds_core::ser::entry(map, "cpuPrice", &self.cpu_price)?;
+        cds_core::ser::entry(map, "ramPrice", &self.ram_price)?;
+        cds_core::ser::entry(map, "gpuPrice", &self.gpu_price)?;
+        cds_core::ser::entry(map, "gpuMemoryPrice", &self.gpu_memory_price)?;
+        cds_core::ser::entry(
+            map,
+            "elasticityLocalDiskPrice",
+            &self.elasticity_local_disk_price,
+        )?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(FlavorPrice);
+impl FlavorPrice {
+    /// A builder of this type.
+    pub fn builder() -> FlavorPriceBuilder {
+        FlavorPriceBuilder::default()
+    }
+}
+/// Builder of [`FlavorPrice`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct FlavorPriceBuilder {
+    inner: FlavorPrice,
+}
+impl FlavorPriceBuilder {
+    /// Sets [`FlavorPrice::billing_mode`].
+    pub fn billing_mode(mut self, value: impl Into<String>) -> Self {
+        self.inner.billing_mode = Some(value.into());
+        self
+    }
+    /// Sets [`FlavorPrice::cycle_type`].
+    pub fn cycle_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.cycle_type = Some(value.into());
+        self
+    }
+    /// Sets [`FlavorPrice::cpu_price`].
+    pub fn cpu_price(mut self, value: impl Into<f64>) -> Self {
+        self.inner.cpu_price = Some(value.into());
+        self
+    }
+    /// Sets [`FlavorPrice::ram_price`].
+    pub fn ram_price(mut self, value: impl Into<f64>) -> Self {
+        self.inner.ram_price = Some(value.into());
+        self
+    }
+    /// Sets [`FlavorPrice::gpu_price`].
+    pub fn gpu_price(mut self, value: impl Into<f64>) -> Self {
+        self.inner.gpu_price = Some(value.into());
+        self
+    }
+    /// Sets [`FlavorPrice::gpu_memory_price`].
+    pub fn gpu_memory_price(mut self, value: impl Into<f64>) -> Self {
+        self.inner.gpu_memory_price = Some(value.into());
+        self
+    }
+    /// Sets [`FlavorPrice::elasticity_local_disk_price`].
+    pub fn elasticity_local_disk_price(mut self, value: impl Into<f64>) -> Self {
+        self.inner.elasticity_local_disk_price = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<FlavorPrice, cds_core::BuildError> {
+        cds_core::validate::build("FlavorPrice", self.inner)
+    }
+}
+impl cds_core::validate::Validate for FlavorPrice {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.billing_mode.is_none() {
+            missing.push(cds_core::validate::join(path, "billingMode"));
+        }
+        if self.cpu_price.is_none() {
+            missing.push(cds_core::validate::join(path, "cpuPrice"));
+        }
+        if self.ram_price.is_none() {
+            missing.push(cds_core::validate::join(path, "ramPrice"));
+        }
+    }
+}
 /// One live migration
 ///
 /// 热迁移信息
@@ -427,124 +568,6 @@ impl cds_core::ser::Entries for OpCreateFlavorFlavorType {
 }
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(OpCreateFlavorFlavorType);
-/// Unit price of a flavor type for one billing mode
-///
-/// 规格单价
-#[derive(Clone, Default, PartialEq, Debug)]
-#[non_exhaustive]
-pub struct OpCreateFlavorTypeFlavorPrice {
-    /// Billing mode
-    ///
-    /// 计费模式 (`billingMode`, required)
-    pub billing_mode: Option<String>,
-    /// Billing cycle
-    ///
-    /// 计费周期 (`cycleType`)
-    pub cycle_type: Option<String>,
-    /// CPU price
-    ///
-    /// CPU价格 (`cpuPrice`, required)
-    pub cpu_price: Option<f64>,
-    /// Memory price
-    ///
-    /// 内存价格 (`ramPrice`, required)
-    pub ram_price: Option<f64>,
-    /// GPU price; required when creating a GPU passthrough flavor
-    ///
-    /// gpu价格 注：创建GPU直通规格时需要指定 (`gpuPrice`)
-    pub gpu_price: Option<f64>,
-    /// vGPU memory price; required when creating a vGPU flavor
-    ///
-    /// vgpu显存价格 注：创建vGPU规格时需要指定 (`gpuMemoryPrice`)
-    pub gpu_memory_price: Option<f64>,
-    /// Elastic local disk price; required when creating an elastic-local-disk flavor
-    ///
-    /// 弹性本地盘价格 注：创建弹性本地盘规格时需要指定 (`elasticityLocalDiskPrice`)
-    pub elasticity_local_disk_price: Option<f64>,
-}
-impl cds_core::ser::Entries for OpCreateFlavorTypeFlavorPrice {
-    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        cds_core::ser::entry(map, "billingMode", &self.billing_mode)?;
-        cds_core::ser::entry(map, "cycleType", &self.cycle_type)?;
-        cds_core::ser::entry(map, "cpuPrice", &self.cpu_price)?;
-        cds_core::ser::entry(map, "ramPrice", &self.ram_price)?;
-        cds_core::ser::entry(map, "gpuPrice", &self.gpu_price)?;
-        cds_core::ser::entry(map, "gpuMemoryPrice", &self.gpu_memory_price)?;
-        cds_core::ser::entry(
-            map,
-            "elasticityLocalDiskPrice",
-            &self.elasticity_local_disk_price,
-        )?;
-        Ok(())
-    }
-}
-cds_core::impl_serialize!(OpCreateFlavorTypeFlavorPrice);
-impl OpCreateFlavorTypeFlavorPrice {
-    /// A builder of this type.
-    pub fn builder() -> OpCreateFlavorTypeFlavorPriceBuilder {
-        OpCreateFlavorTypeFlavorPriceBuilder::default()
-    }
-}
-/// Builder of [`OpCreateFlavorTypeFlavorPrice`]: set fields, then `build()`.
-#[derive(Debug, Clone, Default)]
-#[must_use = "a builder does nothing until `build()`"]
-pub struct OpCreateFlavorTypeFlavorPriceBuilder {
-    inner: OpCreateFlavorTypeFlavorPrice,
-}
-impl OpCreateFlavorTypeFlavorPriceBuilder {
-    /// Sets [`OpCreateFlavorTypeFlavorPrice::billing_mode`].
-    pub fn billing_mode(mut self, value: impl Into<String>) -> Self {
-        self.inner.billing_mode = Some(value.into());
-        self
-    }
-    /// Sets [`OpCreateFlavorTypeFlavorPrice::cycle_type`].
-    pub fn cycle_type(mut self, value: impl Into<String>) -> Self {
-        self.inner.cycle_type = Some(value.into());
-        self
-    }
-    /// Sets [`OpCreateFlavorTypeFlavorPrice::cpu_price`].
-    pub fn cpu_price(mut self, value: impl Into<f64>) -> Self {
-        self.inner.cpu_price = Some(value.into());
-        self
-    }
-    /// Sets [`OpCreateFlavorTypeFlavorPrice::ram_price`].
-    pub fn ram_price(mut self, value: impl Into<f64>) -> Self {
-        self.inner.ram_price = Some(value.into());
-        self
-    }
-    /// Sets [`OpCreateFlavorTypeFlavorPrice::gpu_price`].
-    pub fn gpu_price(mut self, value: impl Into<f64>) -> Self {
-        self.inner.gpu_price = Some(value.into());
-        self
-    }
-    /// Sets [`OpCreateFlavorTypeFlavorPrice::gpu_memory_price`].
-    pub fn gpu_memory_price(mut self, value: impl Into<f64>) -> Self {
-        self.inner.gpu_memory_price = Some(value.into());
-        self
-    }
-    /// Sets [`OpCreateFlavorTypeFlavorPrice::elasticity_local_disk_price`].
-    pub fn elasticity_local_disk_price(mut self, value: impl Into<f64>) -> Self {
-        self.inner.elasticity_local_disk_price = Some(value.into());
-        self
-    }
-    /// Builds the value; fails naming every required field (by path) that is not set.
-    pub fn build(self) -> Result<OpCreateFlavorTypeFlavorPrice, cds_core::BuildError> {
-        cds_core::validate::build("OpCreateFlavorTypeFlavorPrice", self.inner)
-    }
-}
-impl cds_core::validate::Validate for OpCreateFlavorTypeFlavorPrice {
-    fn validate(&self, path: &str, missing: &mut Vec<String>) {
-        if self.billing_mode.is_none() {
-            missing.push(cds_core::validate::join(path, "billingMode"));
-        }
-        if self.cpu_price.is_none() {
-            missing.push(cds_core::validate::join(path, "cpuPrice"));
-        }
-        if self.ram_price.is_none() {
-            missing.push(cds_core::validate::join(path, "ramPrice"));
-        }
-    }
-}
 /// CPU and memory capacity of the region
 ///
 /// 集群容量
@@ -1065,7 +1088,7 @@ pub struct OpListFlavorTypesData {
     /// Flavor types
     ///
     /// 规格类型列表 (`flavorTypes`)
-    pub flavor_types: Option<Vec<OperatorFlavorType>>,
+    pub flavor_types: Option<Vec<FlavorType>>,
     /// Total count
     ///
     /// 总计数 (`totalCount`)
@@ -3522,7 +3545,7 @@ pub struct OpCreateFlavorTypeInput {
     /// Flavor unit prices
     ///
     /// 规格单价 (`flavorPrices`, required)
-    pub flavor_prices: Option<Vec<OpCreateFlavorTypeFlavorPrice>>,
+    pub flavor_prices: Option<Vec<FlavorPrice>>,
     /// Resource pool IDs
     ///
     /// 资源池ID (`rpIds`)
@@ -3639,7 +3662,7 @@ impl OpCreateFlavorTypeInputBuilder {
         self
     }
     /// Sets [`OpCreateFlavorTypeInput::flavor_prices`].
-    pub fn flavor_prices<V: Into<OpCreateFlavorTypeFlavorPrice>>(
+    pub fn flavor_prices<V: Into<FlavorPrice>>(
         mut self,
         values: impl IntoIterator<Item = V>,
     ) -> Self {
@@ -3726,7 +3749,7 @@ pub struct OpCreateFlavorTypeOutput {
     /// The created flavor type (see the example)
     ///
     /// 创建成功的规格类型信息，具体内容见示例 (`data`)
-    pub data: Option<OperatorFlavorType>,
+    pub data: Option<FlavorType>,
 }
 impl cds_core::de::Fields for OpCreateFlavorTypeOutput {
     const NAME: &'static str = "OpCreateFlavorTypeOutput";
@@ -3836,7 +3859,7 @@ impl OpCreateFlavorTypeRequest {
     /// Flavor unit prices
     ///
     /// 规格单价 (`flavorPrices`, body, required)
-    pub fn flavor_prices<V: Into<OpCreateFlavorTypeFlavorPrice>>(
+    pub fn flavor_prices<V: Into<FlavorPrice>>(
         mut self,
         values: impl IntoIterator<Item = V>,
     ) -> Self {

@@ -1096,7 +1096,7 @@ pub struct FlavorType {
     /// Associated resource pool information
     ///
     /// 关联资源池信息 (`resourcePools`)
-    pub resource_pools: Option<serde_json::Value>,
+    pub resource_pools: Option<Vec<serde_json::Value>>,
     /// Whether dedicated CPUs are supported
     ///
     /// 是否支持cpu独占 (`isDedicatedCPU`)
@@ -2232,7 +2232,7 @@ pub struct InstanceFlavorType {
     /// Flavor unit price
     ///
     /// 规格单价 (`flavorPrices`)
-    pub flavor_prices: Option<serde_json::Value>,
+    pub flavor_prices: Option<Vec<FlavorPrice>>,
     /// List of flavors
     ///
     /// 规格列表 (`flavors`)
@@ -3093,197 +3093,6 @@ impl cds_core::ser::Entries for NetworkMapping {
 }
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(NetworkMapping);
-/// A flavor type
-///
-/// 规格类型信息
-#[derive(Clone, Default, PartialEq, Debug)]
-#[non_exhaustive]
-pub struct OperatorFlavorType {
-    /// Flavor type ID
-    ///
-    /// 规格类型ID (`flavorTypeId`)
-    pub flavor_type_id: Option<String>,
-    /// Specification code
-    ///
-    /// 规格代码 (`SpecCode`)
-    pub spec_code: Option<String>,
-    /// Name
-    ///
-    /// 名称 (`name`)
-    pub name: Option<String>,
-    /// Architecture type
-    ///
-    /// 架构类型 (`archType`)
-    pub arch_type: Option<String>,
-    /// CPU model
-    ///
-    /// CPU模型 (`cpuModel`)
-    pub cpu_model: Option<String>,
-    /// vCPU model type (custom, host-passthrough)
-    ///
-    /// vcpu model类型（custom、host-passthrough） (`vcpuType`)
-    pub vcpu_type: Option<String>,
-    /// Availability zone
-    ///
-    /// 可用区 (`az`)
-    pub az: Option<String>,
-    /// Available to departments
-    ///
-    /// 部门可用性 (`deptAvailable`)
-    pub dept_available: Option<bool>,
-    /// Creation time
-    ///
-    /// 创建时间 (`createAt`)
-    pub create_at: Option<String>,
-    /// Flavor count
-    ///
-    /// flavor计数 (`flavorCount`)
-    pub flavor_count: Option<i64>,
-    /// Device type (basic device normal, GPU device gpu, vGPU device vgpu, AI computing device AiSpace)
-    ///
-    /// 设备类型（基础设备-normal GPU设备 gpu, VGPU设备vgpu, 智算设备 AiSpace (`deviceType`)
-    pub device_type: Option<String>,
-    /// Security type (trusted V1: 1.0, trusted V2: 2.0, trusted V3: 3.0)
-    ///
-    /// 安全类型（可信V1版 - 1.0 , 可信V2版 - 2.0, 可信V3版 - 3.0） (`securityType`)
-    pub security_type: Option<String>,
-    /// GPU type
-    ///
-    /// GPU类型 (`gpuType`)
-    pub gpu_type: Option<String>,
-    /// GPU product
-    ///
-    /// GPU产品 (`gpuProduct`)
-    pub gpu_product: Option<String>,
-    /// Local disk type (none, hdd, ssd, elasticity)
-    ///
-    /// 本地磁盘类型（none, hdd, ssd, elasticity） (`localDiskType`)
-    pub local_disk_type: Option<String>,
-    /// Local disk interface (sata, nvme)
-    ///
-    /// 本地磁盘接口（sata, nvme） (`localDiskInterface`)
-    pub local_disk_interface: Option<String>,
-    /// Local disk size
-    ///
-    /// 本地磁盘大小 (`localDiskSize`)
-    pub local_disk_size: Option<i64>,
-    /// CPU overcommit ratio
-    ///
-    /// CPU超分比率 (`cpuOverscalingRatio`)
-    pub cpu_overscaling_ratio: Option<i64>,
-    /// Resource pool ID
-    ///
-    /// 资源池ID (`rpId`)
-    pub rp_id: Option<String>,
-    /// Resource pool name
-    ///
-    /// 资源池名称 (`rpName`)
-    pub rp_name: Option<String>,
-    /// Associated resource pools
-    ///
-    /// 关联资源池信息 (`resourcePools`)
-    pub resource_pools: Option<Vec<serde_json::Value>>,
-    /// Whether dedicated CPU is supported
-    ///
-    /// 是否支持cpu独占 (`isDedicatedCPU`)
-    pub is_dedicated_cpu: Option<bool>,
-    /// Whether dedicated memory is supported
-    ///
-    /// 是否支持内存独占 (`isDedicatedMem`)
-    pub is_dedicated_mem: Option<bool>,
-    /// Whether the flavor type uses a local system disk
-    ///
-    /// 是否为本地系统盘规格 (`isSystemLocalDisk`)
-    pub is_system_local_disk: Option<bool>,
-    /// Number of instances using the flavor type
-    ///
-    /// 关联该规格类型的ecs数量 (`vmCount`)
-    pub vm_count: Option<i64>,
-    /// Topology information
-    ///
-    /// 拓扑信息 (`extraSpace`)
-    pub extra_space: Option<ExtraSpace>,
-}
-impl cds_core::de::Fields for OperatorFlavorType {
-    const NAME: &'static str = "OperatorFlavorType";
-    fn field<'de, D: serde::Deserializer<'de>>(
-        &mut self,
-        key: &str,
-        value: D,
-    ) -> Result<(), D::Error> {
-        match key {
-            "flavorTypeId" => self.flavor_type_id = cds_core::de::lenient(value)?,
-            "SpecCode" => self.spec_code = cds_core::de::lenient(value)?,
-            "name" => self.name = cds_core::de::lenient(value)?,
-            "archType" => self.arch_type = cds_core::de::lenient(value)?,
-            "cpuModel" => self.cpu_model = cds_core::de::lenient(value)?,
-            "vcpuType" => self.vcpu_type = cds_core::de::lenient(value)?,
-            "az" => self.az = cds_core::de::lenient(value)?,
-            "deptAvailable" => self.dept_available = cds_core::de::lenient(value)?,
-            "createAt" => self.create_at = cds_core::de::lenient(value)?,
-            "flavorCount" => self.flavor_count = cds_core::de::lenient(value)?,
-            "deviceType" => self.device_type = cds_core::de::lenient(value)?,
-            "securityType" => self.security_type = cds_core::de::lenient(value)?,
-            "gpuType" => self.gpu_type = cds_core::de::lenient(value)?,
-            "gpuProduct" => self.gpu_product = cds_core::de::lenient(value)?,
-            "localDiskType" => self.local_disk_type = cds_core::de::lenient(value)?,
-            "localDiskInterface" => {
-                self.local_disk_interface = cds_core::de::lenient(value)?;
-            }
-            "localDiskSize" => self.local_disk_size = cds_core::de::lenient(value)?,
-            "cpuOverscalingRatio" => {
-                self.cpu_overscaling_ratio = cds_core::de::lenient(value)?;
-            }
-            "rpId" => self.rp_id = cds_core::de::lenient(value)?,
-            "rpName" => self.rp_name = cds_core::de::lenient(value)?,
-            "resourcePools" => self.resource_pools = cds_core::de::nested(value)?,
-            "isDedicatedCPU" => self.is_dedicated_cpu = cds_core::de::lenient(value)?,
-            "isDedicatedMem" => self.is_dedicated_mem = cds_core::de::lenient(value)?,
-            "isSystemLocalDisk" => {
-                self.is_system_local_disk = cds_core::de::lenient(value)?;
-            }
-            "vmCount" => self.vm_count = cds_core::de::lenient(value)?,
-            "extraSpace" => self.extra_space = cds_core::de::nested(value)?,
-            _ => cds_core::de::skip(value)?,
-        }
-        Ok(())
-    }
-}
-cds_core::impl_deserialize!(OperatorFlavorType);
-#[cfg(feature = "serde-serialize")]
-impl cds_core::ser::Entries for OperatorFlavorType {
-    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        cds_core::ser::entry(map, "flavorTypeId", &self.flavor_type_id)?;
-        cds_core::ser::entry(map, "SpecCode", &self.spec_code)?;
-        cds_core::ser::entry(map, "name", &self.name)?;
-        cds_core::ser::entry(map, "archType", &self.arch_type)?;
-        cds_core::ser::entry(map, "cpuModel", &self.cpu_model)?;
-        cds_core::ser::entry(map, "vcpuType", &self.vcpu_type)?;
-        cds_core::ser::entry(map, "az", &self.az)?;
-        cds_core::ser::entry(map, "deptAvailable", &self.dept_available)?;
-        cds_core::ser::entry(map, "createAt", &self.create_at)?;
-        cds_core::ser::entry(map, "flavorCount", &self.flavor_count)?;
-        cds_core::ser::entry(map, "deviceType", &self.device_type)?;
-        cds_core::ser::entry(map, "securityType", &self.security_type)?;
-        cds_core::ser::entry(map, "gpuType", &self.gpu_type)?;
-        cds_core::ser::entry(map, "gpuProduct", &self.gpu_product)?;
-        cds_core::ser::entry(map, "localDiskType", &self.local_disk_type)?;
-        cds_core::ser::entry(map, "localDiskInterface", &self.local_disk_interface)?;
-        cds_core::ser::entry(map, "localDiskSize", &self.local_disk_size)?;
-        cds_core::ser::entry(map, "cpuOverscalingRatio", &self.cpu_overscaling_ratio)?;
-        cds_core::ser::entry(map, "rpId", &self.rp_id)?;
-        cds_core::ser::entry(map, "rpName", &self.rp_name)?;
-        cds_core::ser::entry(map, "resourcePools", &self.resource_pools)?;
-        cds_core::ser::entry(map, "isDedicatedCPU", &self.is_dedicated_cpu)?;
-        cds_core::ser::entry(map, "isDedicatedMem", &self.is_dedicated_mem)?;
-        cds_core::ser::entry(map, "isSystemLocalDisk", &self.is_system_local_disk)?;
-        cds_core::ser::entry(map, "vmCount", &self.vm_count)?;
-        cds_core::ser::entry(map, "extraSpace", &self.extra_space)?;
-        Ok(())
-    }
-}
-#[cfg(feature = "serde-serialize")]
-cds_core::impl_serialize!(OperatorFlavorType);
 /// A resource pool
 ///
 /// 资源池信息

@@ -1753,7 +1753,7 @@ pub struct ListInstanceRefundResourcesData {
     /// Total amount
     ///
     /// 总金额 (`totalFee`)
-    pub total_fee: Option<i64>,
+    pub total_fee: Option<f64>,
     /// Used amount
     ///
     /// 已使用金额 (`usedFee`)
@@ -1887,9 +1887,9 @@ pub struct ListInstanceRefundResourcesVolumesItem {
     ///
     /// 云盘类型ID (`volumeTypeId`)
     pub volume_type_id: Option<String>,
-    /// List size
+    /// Volume size (GiB); not in the response table, typed from the example
     ///
-    /// 列表大小 (`size`)
+    /// 云盘大小 (`size`)
     pub size: Option<i64>,
     /// Refund amount
     ///
@@ -1898,7 +1898,7 @@ pub struct ListInstanceRefundResourcesVolumesItem {
     /// Total amount
     ///
     /// 总金额 (`totalFee`)
-    pub total_fee: Option<i64>,
+    pub total_fee: Option<f64>,
     /// Used amount
     ///
     /// 已使用金额 (`usedFee`)
@@ -2043,7 +2043,7 @@ pub struct ListInstanceRenewResourcesData {
     /// Price
     ///
     /// 价格 (`price`)
-    pub price: Option<i64>,
+    pub price: Option<f64>,
     /// Display price
     ///
     /// 显示价格 (`displayPrice`)
@@ -2157,14 +2157,14 @@ pub struct ListInstanceRenewResourcesVolumesItem {
     ///
     /// 云盘类型ID (`volumeTypeId`)
     pub volume_type_id: Option<String>,
-    /// List size
+    /// Volume size (GiB); not in the response table, typed from the example
     ///
-    /// 列表大小 (`size`)
+    /// 云盘大小 (`size`)
     pub size: Option<i64>,
     /// Price
     ///
     /// 价格 (`price`)
-    pub price: Option<i64>,
+    pub price: Option<f64>,
     /// Display price
     ///
     /// 显示价格 (`displayPrice`)
@@ -2421,6 +2421,85 @@ impl cds_core::ser::Entries for ListZonesZonesItem {
 }
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(ListZonesZonesItem);
+/// Price details
+///
+/// 价格详情
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct PriceDetail {
+    /// Service code
+    ///
+    /// 服务编码 (`serviceCode`)
+    pub service_code: Option<String>,
+    /// Service display name
+    ///
+    /// 服务显示名称 (`serviceDisplayName`)
+    pub service_display_name: Option<String>,
+    /// Specification code
+    ///
+    /// 规格编码 (`specCode`)
+    pub spec_code: Option<String>,
+    /// Instance ID
+    ///
+    /// 实例ID (`instanceId`)
+    pub instance_id: Option<String>,
+    /// Display price
+    ///
+    /// 显示价格 (`displayPrice`)
+    pub display_price: Option<String>,
+    /// Price
+    ///
+    /// 价格 (`price`)
+    pub price: Option<f64>,
+    /// Discount
+    ///
+    /// 折扣 (`discount`)
+    pub discount: Option<f64>,
+    /// Total
+    ///
+    /// 合计 (`total`)
+    pub total: Option<f64>,
+}
+impl cds_core::de::Fields for PriceDetail {
+    const NAME: &'static str = "PriceDetail";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "serviceCode" => self.service_code = cds_core::de::lenient(value)?,
+            "serviceDisplayName" => {
+                self.service_display_name = cds_core::de::lenient(value)?;
+            }
+            "specCode" => self.spec_code = cds_core::de::lenient(value)?,
+            "instanceId" => self.instance_id = cds_core::de::lenient(value)?,
+            "displayPrice" => self.display_price = cds_core::de::lenient(value)?,
+            "price" => self.price = cds_core::de::lenient(value)?,
+            "discount" => self.discount = cds_core::de::lenient(value)?,
+            "total" => self.total = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(PriceDetail);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for PriceDetail {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "serviceCode", &self.service_code)?;
+        cds_core::ser::entry(map, "serviceDisplayName", &self.service_display_name)?;
+        cds_core::ser::entry(map, "specCode", &self.spec_code)?;
+        cds_core::ser::entry(map, "instanceId", &self.instance_id)?;
+        cds_core::ser::entry(map, "displayPrice", &self.display_price)?;
+        cds_core::ser::entry(map, "price", &self.price)?;
+        cds_core::ser::entry(map, "discount", &self.discount)?;
+        cds_core::ser::entry(map, "total", &self.total)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(PriceDetail);
 /// Resize price details
 ///
 /// 变配价格详情
@@ -2446,7 +2525,7 @@ pub struct QueryChangePriceChangePriceDetailDTOItem {
     /// Total amount
     ///
     /// 总金额 (`totalFee`)
-    pub total_fee: Option<i64>,
+    pub total_fee: Option<f64>,
     /// Billing cycle
     ///
     /// 计费周期 (`cycleType`)
@@ -2507,15 +2586,15 @@ pub struct QueryChangePriceChangeTotalPrice {
     /// Price
     ///
     /// 价格 (`price`)
-    pub price: Option<i64>,
+    pub price: Option<f64>,
     /// Discount
     ///
     /// 折扣 (`discount`)
-    pub discount: Option<i64>,
+    pub discount: Option<f64>,
     /// Total
     ///
     /// 合计 (`total`)
-    pub total: Option<i64>,
+    pub total: Option<f64>,
     /// Resize price details
     ///
     /// 变配价格详情 (`changePriceDetailDTO`)
@@ -2568,7 +2647,7 @@ pub struct QueryChangePriceData {
     /// Total price
     ///
     /// 总价 (`totalPrice`)
-    pub total_price: Option<QueryChangePriceTotalPrice>,
+    pub total_price: Option<TotalPrice>,
     /// Total resize price
     ///
     /// 变配总价 (`changeTotalPrice`)
@@ -2686,65 +2765,6 @@ impl cds_core::validate::Validate for QueryChangePriceFlavorsItem {
         }
     }
 }
-/// Total price
-///
-/// 总价
-#[derive(Clone, Default, PartialEq, Debug)]
-#[non_exhaustive]
-pub struct QueryChangePriceTotalPrice {
-    /// Display price
-    ///
-    /// 显示价格 (`displayPrice`)
-    pub display_price: Option<String>,
-    /// Price
-    ///
-    /// 价格 (`price`)
-    pub price: Option<i64>,
-    /// Discount
-    ///
-    /// 折扣 (`discount`)
-    pub discount: Option<i64>,
-    /// Total
-    ///
-    /// 合计 (`total`)
-    pub total: Option<i64>,
-    /// Price details
-    ///
-    /// 价格详情 (`priceDetailDTOS`)
-    pub price_detail_dtos: Option<Vec<serde_json::Value>>,
-}
-impl cds_core::de::Fields for QueryChangePriceTotalPrice {
-    const NAME: &'static str = "QueryChangePriceTotalPrice";
-    fn field<'de, D: serde::Deserializer<'de>>(
-        &mut self,
-        key: &str,
-        value: D,
-    ) -> Result<(), D::Error> {
-        match key {
-            "displayPrice" => self.display_price = cds_core::de::lenient(value)?,
-            "price" => self.price = cds_core::de::lenient(value)?,
-            "discount" => self.discount = cds_core::de::lenient(value)?,
-            "total" => self.total = cds_core::de::lenient(value)?,
-            "priceDetailDTOS" => self.price_detail_dtos = cds_core::de::nested(value)?,
-            _ => cds_core::de::skip(value)?,
-        }
-        Ok(())
-    }
-}
-cds_core::impl_deserialize!(QueryChangePriceTotalPrice);
-#[cfg(feature = "serde-serialize")]
-impl cds_core::ser::Entries for QueryChangePriceTotalPrice {
-    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        cds_core::ser::entry(map, "displayPrice", &self.display_price)?;
-        cds_core::ser::entry(map, "price", &self.price)?;
-        cds_core::ser::entry(map, "discount", &self.discount)?;
-        cds_core::ser::entry(map, "total", &self.total)?;
-        cds_core::ser::entry(map, "priceDetailDTOS", &self.price_detail_dtos)?;
-        Ok(())
-    }
-}
-#[cfg(feature = "serde-serialize")]
-cds_core::impl_serialize!(QueryChangePriceTotalPrice);
 /// Returned data object, with the price display switch, the total price and the price details
 ///
 /// 返回的数据对象，包含显示价格开关、总价和价格详情
@@ -2758,7 +2778,7 @@ pub struct QueryPriceData {
     /// Total price
     ///
     /// 总价 (`totalPrice`)
-    pub total_price: Option<QueryPriceTotalPrice>,
+    pub total_price: Option<TotalPrice>,
     /// Tips
     ///
     /// 提示信息 (`tips`)
@@ -2860,144 +2880,97 @@ impl cds_core::validate::Validate for QueryPriceFlavorsItem {
         }
     }
 }
-/// Price details
+/// A volume to price (fields from the example column of the request table)
 ///
-/// 价格详情
+/// 云盘列表
 #[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
-pub struct QueryPricePriceDetailDTOSItem {
-    /// Service code
+pub struct QueryPriceVolume {
+    /// Image UUID
     ///
-    /// 服务编码 (`serviceCode`)
-    pub service_code: Option<String>,
-    /// Service display name
+    /// 镜像UUID (`imageUuid`)
+    pub image_uuid: Option<String>,
+    /// Volume size
     ///
-    /// 服务显示名称 (`serviceDisplayName`)
-    pub service_display_name: Option<String>,
-    /// Specification code
+    /// 云盘大小 (`size`)
+    pub size: Option<i64>,
+    /// Snapshot id
     ///
-    /// 规格编码 (`specCode`)
-    pub spec_code: Option<String>,
-    /// Instance ID
+    /// 快照ID (`snapshotId`)
+    pub snapshot_id: Option<String>,
+    /// Source type
     ///
-    /// 实例ID (`instanceId`)
-    pub instance_id: Option<String>,
-    /// Display price
+    /// 来源类型 (`source`)
+    pub source: Option<String>,
+    /// Source volume id
     ///
-    /// 显示价格 (`displayPrice`)
-    pub display_price: Option<String>,
-    /// Price
+    /// 源云盘ID (`sourceVolumeId`)
+    pub source_volume_id: Option<String>,
+    /// Volume type id
     ///
-    /// 价格 (`price`)
-    pub price: Option<f64>,
-    /// Discount
-    ///
-    /// 折扣 (`discount`)
-    pub discount: Option<f64>,
-    /// Total
-    ///
-    /// 合计 (`total`)
-    pub total: Option<f64>,
+    /// 云盘类型ID (`volumeTypeId`)
+    pub volume_type_id: Option<String>,
 }
-impl cds_core::de::Fields for QueryPricePriceDetailDTOSItem {
-    const NAME: &'static str = "QueryPricePriceDetailDTOSItem";
-    fn field<'de, D: serde::Deserializer<'de>>(
-        &mut self,
-        key: &str,
-        value: D,
-    ) -> Result<(), D::Error> {
-        match key {
-            "serviceCode" => self.service_code = cds_core::de::lenient(value)?,
-            "serviceDisplayName" => {
-                self.service_display_name = cds_core::de::lenient(value)?;
-            }
-            "specCode" => self.spec_code = cds_core::de::lenient(value)?,
-            "instanceId" => self.instance_id = cds_core::de::lenient(value)?,
-            "displayPrice" => self.display_price = cds_core::de::lenient(value)?,
-            "price" => self.price = cds_core::de::lenient(value)?,
-            "discount" => self.discount = cds_core::de::lenient(value)?,
-            "total" => self.total = cds_core::de::lenient(value)?,
-            _ => cds_core::de::skip(value)?,
-        }
-        Ok(())
-    }
-}
-cds_core::impl_deserialize!(QueryPricePriceDetailDTOSItem);
-#[cfg(feature = "serde-serialize")]
-impl cds_core::ser::Entries for QueryPricePriceDetailDTOSItem {
+impl cds_core::ser::Entries for QueryPriceVolume {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        cds_core::ser::entry(map, "serviceCode", &self.service_code)?;
-        cds_core::ser::entry(map, "serviceDisplayName", &self.service_display_name)?;
-        cds_core::ser::entry(map, "specCode", &self.spec_code)?;
-        cds_core::ser::entry(map, "instanceId", &self.instance_id)?;
-        cds_core::ser::entry(map, "displayPrice", &self.display_price)?;
-        cds_core::ser::entry(map, "price", &self.price)?;
-        cds_core::ser::entry(map, "discount", &self.discount)?;
-        cds_core::ser::entry(map, "total", &self.total)?;
+        cds_core::ser::entry(map, "imageUuid", &self.image_uuid)?;
+        cds_core::ser::entry(map, "size", &self.size)?;
+        cds_core::ser::entry(map, "snapshotId", &self.snapshot_id)?;
+        cds_core::ser::entry(map, "source", &self.source)?;
+        cds_core::ser::entry(map, "sourceVolumeId", &self.source_volume_id)?;
+        cds_core::ser::entry(map, "volumeTypeId", &self.volume_type_id)?;
         Ok(())
     }
 }
-#[cfg(feature = "serde-serialize")]
-cds_core::impl_serialize!(QueryPricePriceDetailDTOSItem);
-/// Total price
-///
-/// 总价
-#[derive(Clone, Default, PartialEq, Debug)]
-#[non_exhaustive]
-pub struct QueryPriceTotalPrice {
-    /// Display price
-    ///
-    /// 显示价格 (`displayPrice`)
-    pub display_price: Option<String>,
-    /// Price
-    ///
-    /// 价格 (`price`)
-    pub price: Option<f64>,
-    /// Discount
-    ///
-    /// 折扣 (`discount`)
-    pub discount: Option<f64>,
-    /// Total
-    ///
-    /// 合计 (`total`)
-    pub total: Option<f64>,
-    /// Price details
-    ///
-    /// 价格详情 (`priceDetailDTOS`)
-    pub price_detail_dtos: Option<Vec<QueryPricePriceDetailDTOSItem>>,
-}
-impl cds_core::de::Fields for QueryPriceTotalPrice {
-    const NAME: &'static str = "QueryPriceTotalPrice";
-    fn field<'de, D: serde::Deserializer<'de>>(
-        &mut self,
-        key: &str,
-        value: D,
-    ) -> Result<(), D::Error> {
-        match key {
-            "displayPrice" => self.display_price = cds_core::de::lenient(value)?,
-            "price" => self.price = cds_core::de::lenient(value)?,
-            "discount" => self.discount = cds_core::de::lenient(value)?,
-            "total" => self.total = cds_core::de::lenient(value)?,
-            "priceDetailDTOS" => self.price_detail_dtos = cds_core::de::nested(value)?,
-            _ => cds_core::de::skip(value)?,
-        }
-        Ok(())
+cds_core::impl_serialize!(QueryPriceVolume);
+impl QueryPriceVolume {
+    /// A builder of this type.
+    pub fn builder() -> QueryPriceVolumeBuilder {
+        QueryPriceVolumeBuilder::default()
     }
 }
-cds_core::impl_deserialize!(QueryPriceTotalPrice);
-#[cfg(feature = "serde-serialize")]
-impl cds_core::ser::Entries for QueryPriceTotalPrice {
-    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        cds_core::ser::entry(map, "displayPrice", &self.display_price)?;
-        cds_core::ser::entry(map, "price", &self.price)?;
-        cds_core::ser::entry(map, "discount", &self.discount)?;
-        cds_core::ser::entry(map, "total", &self.total)?;
-        cds_core::ser::entry(map, "priceDetailDTOS", &self.price_detail_dtos)?;
-        Ok(())
+/// Builder of [`QueryPriceVolume`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct QueryPriceVolumeBuilder {
+    inner: QueryPriceVolume,
+}
+impl QueryPriceVolumeBuilder {
+    /// Sets [`QueryPriceVolume::image_uuid`].
+    pub fn image_uuid(mut self, value: impl Into<String>) -> Self {
+        self.inner.image_uuid = Some(value.into());
+        self
+    }
+    /// Sets [`QueryPriceVolume::size`].
+    pub fn size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.size = Some(value.into());
+        self
+    }
+    /// Sets [`QueryPriceVolume::snapshot_id`].
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.snapshot_id = Some(value.into());
+        self
+    }
+    /// Sets [`QueryPriceVolume::source`].
+    pub fn source(mut self, value: impl Into<String>) -> Self {
+        self.inner.source = Some(value.into());
+        self
+    }
+    /// Sets [`QueryPriceVolume::source_volume_id`].
+    pub fn source_volume_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.source_volume_id = Some(value.into());
+        self
+    }
+    /// Sets [`QueryPriceVolume::volume_type_id`].
+    pub fn volume_type_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.volume_type_id = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> QueryPriceVolume {
+        self.inner
     }
 }
-#[cfg(feature = "serde-serialize")]
-cds_core::impl_serialize!(QueryPriceTotalPrice);
 /// Returned data object, with the price display switch, the total price and the price details
 ///
 /// 返回的数据对象，包含显示价格开关、总价和价格详情
@@ -3019,7 +2992,7 @@ pub struct QueryRefundPriceData {
     /// Total amount
     ///
     /// 总金额 (`totalFee`)
-    pub total_fee: Option<i64>,
+    pub total_fee: Option<f64>,
     /// Used amount
     ///
     /// 已使用金额 (`usedFee`)
@@ -3114,7 +3087,7 @@ pub struct QueryRefundPriceRefundDetailDTOSItem {
     /// Total amount
     ///
     /// 总金额 (`totalFee`)
-    pub total_fee: Option<i64>,
+    pub total_fee: Option<f64>,
     /// Used amount
     ///
     /// 已使用金额 (`usedFee`)
@@ -3290,47 +3263,65 @@ impl ResizeInstanceHostGpusBuilder {
         self.inner
     }
 }
-/// Command to run, a body parameter
+/// Total price
 ///
-/// 要执行的命令，位于请求体中的参数
+/// 总价
 #[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
-pub struct RunVmtoolsCommandQgaCommand {
-    /// Command
+pub struct TotalPrice {
+    /// Display price
     ///
-    /// 命令 (`command`)
-    pub command: Option<String>,
+    /// 显示价格 (`displayPrice`)
+    pub display_price: Option<String>,
+    /// Price
+    ///
+    /// 价格 (`price`)
+    pub price: Option<f64>,
+    /// Discount
+    ///
+    /// 折扣 (`discount`)
+    pub discount: Option<f64>,
+    /// Total
+    ///
+    /// 合计 (`total`)
+    pub total: Option<f64>,
+    /// Price details
+    ///
+    /// 价格详情 (`priceDetailDTOS`)
+    pub price_detail_dtos: Option<Vec<PriceDetail>>,
 }
-impl cds_core::ser::Entries for RunVmtoolsCommandQgaCommand {
-    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        cds_core::ser::entry(map, "command", &self.command)?;
+impl cds_core::de::Fields for TotalPrice {
+    const NAME: &'static str = "TotalPrice";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "displayPrice" => self.display_price = cds_core::de::lenient(value)?,
+            "price" => self.price = cds_core::de::lenient(value)?,
+            "discount" => self.discount = cds_core::de::lenient(value)?,
+            "total" => self.total = cds_core::de::lenient(value)?,
+            "priceDetailDTOS" => self.price_detail_dtos = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
         Ok(())
     }
 }
-cds_core::impl_serialize!(RunVmtoolsCommandQgaCommand);
-impl RunVmtoolsCommandQgaCommand {
-    /// A builder of this type.
-    pub fn builder() -> RunVmtoolsCommandQgaCommandBuilder {
-        RunVmtoolsCommandQgaCommandBuilder::default()
+cds_core::impl_deserialize!(TotalPrice);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for TotalPrice {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "displayPrice", &self.display_price)?;
+        cds_core::ser::entry(map, "price", &self.price)?;
+        cds_core::ser::entry(map, "discount", &self.discount)?;
+        cds_core::ser::entry(map, "total", &self.total)?;
+        cds_core::ser::entry(map, "priceDetailDTOS", &self.price_detail_dtos)?;
+        Ok(())
     }
 }
-/// Builder of [`RunVmtoolsCommandQgaCommand`]: set fields, then `build()`.
-#[derive(Debug, Clone, Default)]
-#[must_use = "a builder does nothing until `build()`"]
-pub struct RunVmtoolsCommandQgaCommandBuilder {
-    inner: RunVmtoolsCommandQgaCommand,
-}
-impl RunVmtoolsCommandQgaCommandBuilder {
-    /// Sets [`RunVmtoolsCommandQgaCommand::command`].
-    pub fn command(mut self, value: impl Into<String>) -> Self {
-        self.inner.command = Some(value.into());
-        self
-    }
-    /// Builds the value (it has no required fields).
-    pub fn build(self) -> RunVmtoolsCommandQgaCommand {
-        self.inner
-    }
-}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(TotalPrice);
 /// Array of labels (at most five)
 ///
 /// 标签信息数组（最多五个标签）
@@ -5877,7 +5868,7 @@ pub struct ListInstanceRenewResourcesInput {
     /// Ids of the volumes to renew; all volumes when omitted
     ///
     /// 需要续订的云盘实例id, 不传返回所有云盘 (`volumes`)
-    pub volumes: Option<Vec<serde_json::Value>>,
+    pub volumes: Option<Vec<String>>,
 }
 impl cds_core::ser::Entries for ListInstanceRenewResourcesInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -5912,10 +5903,7 @@ impl ListInstanceRenewResourcesInputBuilder {
         self
     }
     /// Sets [`ListInstanceRenewResourcesInput::volumes`].
-    pub fn volumes<V: Into<serde_json::Value>>(
-        mut self,
-        values: impl IntoIterator<Item = V>,
-    ) -> Self {
+    pub fn volumes<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
         self.inner.volumes = Some(values.into_iter().map(Into::into).collect());
         self
     }
@@ -6002,10 +5990,7 @@ impl ListInstanceRenewResourcesRequest {
     /// Ids of the volumes to renew; all volumes when omitted
     ///
     /// 需要续订的云盘实例id, 不传返回所有云盘 (`volumes`, body)
-    pub fn volumes<V: Into<serde_json::Value>>(
-        mut self,
-        values: impl IntoIterator<Item = V>,
-    ) -> Self {
+    pub fn volumes<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
         self.input.volumes = Some(values.into_iter().map(Into::into).collect());
         self
     }
@@ -6057,7 +6042,7 @@ pub struct RenewInstanceInput {
     /// Ids of the volumes to renew
     ///
     /// 需要续订的云盘实例id (`volumes`)
-    pub volumes: Option<Vec<serde_json::Value>>,
+    pub volumes: Option<Vec<String>>,
 }
 impl cds_core::ser::Entries for RenewInstanceInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -6092,10 +6077,7 @@ impl RenewInstanceInputBuilder {
         self
     }
     /// Sets [`RenewInstanceInput::volumes`].
-    pub fn volumes<V: Into<serde_json::Value>>(
-        mut self,
-        values: impl IntoIterator<Item = V>,
-    ) -> Self {
+    pub fn volumes<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
         self.inner.volumes = Some(values.into_iter().map(Into::into).collect());
         self
     }
@@ -6182,10 +6164,7 @@ impl RenewInstanceRequest {
     /// Ids of the volumes to renew
     ///
     /// 需要续订的云盘实例id (`volumes`, body)
-    pub fn volumes<V: Into<serde_json::Value>>(
-        mut self,
-        values: impl IntoIterator<Item = V>,
-    ) -> Self {
+    pub fn volumes<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
         self.input.volumes = Some(values.into_iter().map(Into::into).collect());
         self
     }
@@ -6233,11 +6212,11 @@ pub struct ListInstanceRefundResourcesInput {
     /// Ids of the volumes to unsubscribe; all volumes when omitted
     ///
     /// 需要退订的云盘实例id, 不传返回所有云盘 (`volumes`)
-    pub volumes: Option<Vec<serde_json::Value>>,
+    pub volumes: Option<Vec<String>>,
     /// Ids of the EIPs to unsubscribe; all EIPs when omitted
     ///
     /// 需要退订的eip实例id, 不传返回所有eip (`eips`)
-    pub eips: Option<Vec<serde_json::Value>>,
+    pub eips: Option<Vec<String>>,
 }
 impl cds_core::ser::Entries for ListInstanceRefundResourcesInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -6267,15 +6246,12 @@ impl ListInstanceRefundResourcesInputBuilder {
         self
     }
     /// Sets [`ListInstanceRefundResourcesInput::volumes`].
-    pub fn volumes<V: Into<serde_json::Value>>(
-        mut self,
-        values: impl IntoIterator<Item = V>,
-    ) -> Self {
+    pub fn volumes<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
         self.inner.volumes = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Sets [`ListInstanceRefundResourcesInput::eips`].
-    pub fn eips<V: Into<serde_json::Value>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+    pub fn eips<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
         self.inner.eips = Some(values.into_iter().map(Into::into).collect());
         self
     }
@@ -6352,17 +6328,14 @@ impl ListInstanceRefundResourcesRequest {
     /// Ids of the volumes to unsubscribe; all volumes when omitted
     ///
     /// 需要退订的云盘实例id, 不传返回所有云盘 (`volumes`, body)
-    pub fn volumes<V: Into<serde_json::Value>>(
-        mut self,
-        values: impl IntoIterator<Item = V>,
-    ) -> Self {
+    pub fn volumes<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
         self.input.volumes = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Ids of the EIPs to unsubscribe; all EIPs when omitted
     ///
     /// 需要退订的eip实例id, 不传返回所有eip (`eips`, body)
-    pub fn eips<V: Into<serde_json::Value>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+    pub fn eips<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
         self.input.eips = Some(values.into_iter().map(Into::into).collect());
         self
     }
@@ -11276,7 +11249,7 @@ pub struct RunVmtoolsCommandInput {
     /// Command to run, a body parameter
     ///
     /// 要执行的命令，位于请求体中的参数 (`qgaCommand`, required)
-    pub qga_command: Option<RunVmtoolsCommandQgaCommand>,
+    pub qga_command: Option<serde_json::Value>,
 }
 impl cds_core::ser::Entries for RunVmtoolsCommandInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -11305,7 +11278,7 @@ impl RunVmtoolsCommandInputBuilder {
         self
     }
     /// Sets [`RunVmtoolsCommandInput::qga_command`].
-    pub fn qga_command(mut self, value: impl Into<RunVmtoolsCommandQgaCommand>) -> Self {
+    pub fn qga_command(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.qga_command = Some(value.into());
         self
     }
@@ -11328,10 +11301,10 @@ impl cds_core::validate::Validate for RunVmtoolsCommandInput {
 #[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct RunVmtoolsCommandOutput {
-    /// null on success
+    /// null on success (the example answers the command's output as a string)
     ///
     /// 此接口成功调用时，返回null (`data`)
-    pub data: Option<String>,
+    pub data: Option<serde_json::Value>,
 }
 impl cds_core::de::Fields for RunVmtoolsCommandOutput {
     const NAME: &'static str = "RunVmtoolsCommandOutput";
@@ -11341,7 +11314,7 @@ impl cds_core::de::Fields for RunVmtoolsCommandOutput {
         value: D,
     ) -> Result<(), D::Error> {
         match key {
-            "data" => self.data = cds_core::de::lenient(value)?,
+            "data" => self.data = cds_core::de::nested(value)?,
             _ => cds_core::de::skip(value)?,
         }
         Ok(())
@@ -11385,7 +11358,7 @@ impl RunVmtoolsCommandRequest {
     /// Command to run, a body parameter
     ///
     /// 要执行的命令，位于请求体中的参数 (`qgaCommand`, body, required)
-    pub fn qga_command(mut self, value: impl Into<RunVmtoolsCommandQgaCommand>) -> Self {
+    pub fn qga_command(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.input.qga_command = Some(value.into());
         self
     }
@@ -11646,7 +11619,7 @@ pub struct QueryPriceInput {
     /// List of volumes
     ///
     /// 云盘列表 (`volumes`)
-    pub volumes: Option<Vec<serde_json::Value>>,
+    pub volumes: Option<Vec<QueryPriceVolume>>,
 }
 impl cds_core::ser::Entries for QueryPriceInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -11738,7 +11711,7 @@ impl QueryPriceInputBuilder {
         self
     }
     /// Sets [`QueryPriceInput::volumes`].
-    pub fn volumes<V: Into<serde_json::Value>>(
+    pub fn volumes<V: Into<QueryPriceVolume>>(
         mut self,
         values: impl IntoIterator<Item = V>,
     ) -> Self {
@@ -11912,7 +11885,7 @@ impl QueryPriceRequest {
     /// List of volumes
     ///
     /// 云盘列表 (`volumes`, body)
-    pub fn volumes<V: Into<serde_json::Value>>(
+    pub fn volumes<V: Into<QueryPriceVolume>>(
         mut self,
         values: impl IntoIterator<Item = V>,
     ) -> Self {

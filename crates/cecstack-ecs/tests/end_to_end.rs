@@ -326,7 +326,7 @@ async fn op_create_flavor_type_end_to_end() {
         .local_disk_type("sample value/+*~&=中".to_string())
         .local_disk_interface("sample value/+*~&=中".to_string())
         .local_disk_size(7_i64)
-        .flavor_prices([cds_cecstack_ecs::OpCreateFlavorTypeFlavorPrice::builder()
+        .flavor_prices([cds_cecstack_ecs::FlavorPrice::builder()
             .billing_mode("sample value/+*~&=中".to_string())
             .cycle_type("sample value/+*~&=中".to_string())
             .cpu_price(1.5_f64)
@@ -2751,7 +2751,7 @@ async fn list_instance_renew_resources_end_to_end() {
         .list_instance_renew_resources()
         .ecs_id("sample value/+*~&=中".to_string())
         .cycle_count(7_i64)
-        .volumes([serde_json::json!({ "sample" : 1 })])
+        .volumes(["sample value/+*~&=中".to_string()])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("ListInstanceRenewResources");
@@ -2804,7 +2804,7 @@ async fn renew_instance_end_to_end() {
         .renew_instance()
         .ecs_id("sample value/+*~&=中".to_string())
         .cycle_count(7_i64)
-        .volumes([serde_json::json!({ "sample" : 1 })])
+        .volumes(["sample value/+*~&=中".to_string()])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("RenewInstance");
@@ -2856,8 +2856,8 @@ async fn list_instance_refund_resources_end_to_end() {
     let response = client
         .list_instance_refund_resources()
         .ecs_id("sample value/+*~&=中".to_string())
-        .volumes([serde_json::json!({ "sample" : 1 })])
-        .eips([serde_json::json!({ "sample" : 1 })])
+        .volumes(["sample value/+*~&=中".to_string()])
+        .eips(["sample value/+*~&=中".to_string()])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("ListInstanceRefundResources");
@@ -4512,11 +4512,7 @@ async fn run_vmtools_command_end_to_end() {
     let response = client
         .run_vmtools_command()
         .ecs_id("sample value/+*~&=中".to_string())
-        .qga_command(
-            cds_cecstack_ecs::RunVmtoolsCommandQgaCommand::builder()
-                .command("sample value/+*~&=中".to_string())
-                .build(),
-        )
+        .qga_command(serde_json::json!({ "sample" : 1 }))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("RunVmtoolsCommand");
@@ -4636,7 +4632,14 @@ async fn query_price_end_to_end() {
             .ram(7_i64)
             .build()
             .expect("every required field is set")])
-        .volumes([serde_json::json!({ "sample" : 1 })])
+        .volumes([cds_cecstack_ecs::QueryPriceVolume::builder()
+            .image_uuid("sample value/+*~&=中".to_string())
+            .size(7_i64)
+            .snapshot_id("sample value/+*~&=中".to_string())
+            .source("sample value/+*~&=中".to_string())
+            .source_volume_id("sample value/+*~&=中".to_string())
+            .volume_type_id("sample value/+*~&=中".to_string())
+            .build()])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("QueryPrice");

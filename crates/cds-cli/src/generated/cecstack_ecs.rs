@@ -2909,8 +2909,8 @@ pub static LINE: Line = Line {
                 Param {
                     name: "volumes",
                     flag: "volumes",
-                    ty: Ty::Json,
-                    list: false,
+                    ty: Ty::String,
+                    list: true,
                     values: &[],
                     required: false,
                     en: "Ids of the volumes to renew; all volumes when omitted",
@@ -2950,8 +2950,8 @@ pub static LINE: Line = Line {
                 Param {
                     name: "volumes",
                     flag: "volumes",
-                    ty: Ty::Json,
-                    list: false,
+                    ty: Ty::String,
+                    list: true,
                     values: &[],
                     required: false,
                     en: "Ids of the volumes to renew",
@@ -2981,8 +2981,8 @@ pub static LINE: Line = Line {
                 Param {
                     name: "volumes",
                     flag: "volumes",
-                    ty: Ty::Json,
-                    list: false,
+                    ty: Ty::String,
+                    list: true,
                     values: &[],
                     required: false,
                     en: "Ids of the volumes to unsubscribe; all volumes when omitted",
@@ -2991,8 +2991,8 @@ pub static LINE: Line = Line {
                 Param {
                     name: "eips",
                     flag: "eips",
-                    ty: Ty::Json,
-                    list: false,
+                    ty: Ty::String,
+                    list: true,
                     values: &[],
                     required: false,
                     en: "Ids of the EIPs to unsubscribe; all EIPs when omitted",
