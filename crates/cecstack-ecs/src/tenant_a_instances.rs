@@ -148,7 +148,7 @@ pub struct BatchCreateInstancesFlavorTypesItem {
     /// Architecture type
     ///
     /// 架构类型 (`archType`)
-    pub arch_type: Option<String>,
+    pub arch_type: Option<ArchType>,
     /// CPU model
     ///
     /// CPU模型 (`cpuModel`)
@@ -172,11 +172,11 @@ pub struct BatchCreateInstancesFlavorTypesItem {
     /// Device type (basic normal, GPU gpu, vGPU vgpu, intelligent computing AiSpace)
     ///
     /// 设备类型（基础设备-normal, GPU设备-gpu, VGPU设备-vgpu, 智算设备-AiSpace） (`deviceType`)
-    pub device_type: Option<String>,
+    pub device_type: Option<DeviceType>,
     /// Security type (trusted V1 - 1.0, trusted V2 - 2.0, trusted V3 - 3.0)
     ///
     /// 安全类型（可信V1版 - 1.0, 可信V2版 - 2.0, 可信V3版 - 3.0） (`securityType`)
-    pub security_type: Option<String>,
+    pub security_type: Option<SecurityType>,
     /// GPU type
     ///
     /// GPU类型 (`gpuType`)
@@ -188,11 +188,11 @@ pub struct BatchCreateInstancesFlavorTypesItem {
     /// Local disk type (none, hdd, ssd, elasticity)
     ///
     /// 本地磁盘类型 (none, hdd, ssd, elasticity) (`localDiskType`)
-    pub local_disk_type: Option<String>,
+    pub local_disk_type: Option<LocalDiskType>,
     /// Local disk interface (sata, nvme)
     ///
     /// 本地磁盘接口 (sata, nvme) (`localDiskInterface`)
-    pub local_disk_interface: Option<String>,
+    pub local_disk_interface: Option<LocalDiskInterface>,
     /// Local disk size
     ///
     /// 本地磁盘大小 (`localDiskSize`)
@@ -289,7 +289,7 @@ pub struct BatchCreateInstancesNetworksItem {
     /// dhcp: automatic assignment; fixedIp: manual assignment
     ///
     /// dhcp--自动分配，fixedIp--手动分配 (`ipType`, required)
-    pub ip_type: Option<String>,
+    pub ip_type: Option<IpType>,
     /// VPC id
     ///
     /// vpc id (`vpcId`, required)
@@ -297,7 +297,7 @@ pub struct BatchCreateInstancesNetworksItem {
     /// Network type: Geneve/VLAN/Flat/IBNic; default Geneve
     ///
     /// 网络类型： Geneve/VLAN/Flat/IBNic，默认Geneve (`networkType`, required)
-    pub network_type: Option<String>,
+    pub network_type: Option<NetworkType>,
     /// Subnet id
     ///
     /// 子网id (`subnetId`, required)
@@ -329,7 +329,7 @@ pub struct BatchCreateInstancesNetworksItem {
     /// Elastic NIC type: "Primary" or "Extend"
     ///
     /// 弹性网卡类型，取值范围\["Primary","Extend"\] (`portType`, required)
-    pub port_type: Option<String>,
+    pub port_type: Option<PortType>,
     /// Whether IPv6 is supported
     ///
     /// 是否支持v6 (`ipv6Enabled`)
@@ -407,7 +407,7 @@ pub struct BatchCreateInstancesNetworksItemBuilder {
 }
 impl BatchCreateInstancesNetworksItemBuilder {
     /// Sets [`BatchCreateInstancesNetworksItem::ip_type`].
-    pub fn ip_type(mut self, value: impl Into<String>) -> Self {
+    pub fn ip_type(mut self, value: impl Into<IpType>) -> Self {
         self.inner.ip_type = Some(value.into());
         self
     }
@@ -417,7 +417,7 @@ impl BatchCreateInstancesNetworksItemBuilder {
         self
     }
     /// Sets [`BatchCreateInstancesNetworksItem::network_type`].
-    pub fn network_type(mut self, value: impl Into<String>) -> Self {
+    pub fn network_type(mut self, value: impl Into<NetworkType>) -> Self {
         self.inner.network_type = Some(value.into());
         self
     }
@@ -457,7 +457,7 @@ impl BatchCreateInstancesNetworksItemBuilder {
         self
     }
     /// Sets [`BatchCreateInstancesNetworksItem::port_type`].
-    pub fn port_type(mut self, value: impl Into<String>) -> Self {
+    pub fn port_type(mut self, value: impl Into<PortType>) -> Self {
         self.inner.port_type = Some(value.into());
         self
     }
@@ -554,7 +554,7 @@ pub struct BatchCreateInstancesVolumesItem {
     /// Intended use of the volume: "Block" or "Filesystem"
     ///
     /// 卷的预期使用方式，取值范围{"Block", "Filesystem"} (`volumeMode`)
-    pub volume_mode: Option<String>,
+    pub volume_mode: Option<VolumeMode>,
     /// Volume size
     ///
     /// 云盘大小 (`volumeSize`, required)
@@ -615,7 +615,7 @@ impl BatchCreateInstancesVolumesItemBuilder {
         self
     }
     /// Sets [`BatchCreateInstancesVolumesItem::volume_mode`].
-    pub fn volume_mode(mut self, value: impl Into<String>) -> Self {
+    pub fn volume_mode(mut self, value: impl Into<VolumeMode>) -> Self {
         self.inner.volume_mode = Some(value.into());
         self
     }
@@ -724,7 +724,7 @@ pub struct CloneInstanceNetworksItem {
     /// dhcp: automatic assignment; fixedIp: manual assignment
     ///
     /// dhcp--自动分配，fixedIp--手动分配 (`ipType`, required)
-    pub ip_type: Option<String>,
+    pub ip_type: Option<IpType>,
     /// VPC id
     ///
     /// vpc id (`vpcId`, required)
@@ -740,7 +740,7 @@ pub struct CloneInstanceNetworksItem {
     /// Elastic NIC type: "Primary" or "Extend"
     ///
     /// 弹性网卡类型，取值范围\["Primary","Extend"\] (`portType`, required)
-    pub port_type: Option<String>,
+    pub port_type: Option<PortType>,
 }
 impl cds_core::ser::Entries for CloneInstanceNetworksItem {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -767,7 +767,7 @@ pub struct CloneInstanceNetworksItemBuilder {
 }
 impl CloneInstanceNetworksItemBuilder {
     /// Sets [`CloneInstanceNetworksItem::ip_type`].
-    pub fn ip_type(mut self, value: impl Into<String>) -> Self {
+    pub fn ip_type(mut self, value: impl Into<IpType>) -> Self {
         self.inner.ip_type = Some(value.into());
         self
     }
@@ -787,7 +787,7 @@ impl CloneInstanceNetworksItemBuilder {
         self
     }
     /// Sets [`CloneInstanceNetworksItem::port_type`].
-    pub fn port_type(mut self, value: impl Into<String>) -> Self {
+    pub fn port_type(mut self, value: impl Into<PortType>) -> Self {
         self.inner.port_type = Some(value.into());
         self
     }
@@ -844,7 +844,7 @@ pub struct CreateInstanceBlockDeviceMappingsItem {
     /// Volume mode
     ///
     /// 云盘模式 (`volumeMode`)
-    pub volume_mode: Option<String>,
+    pub volume_mode: Option<VolumeMode>,
     /// Volume status
     ///
     /// 云盘状态 (`status`)
@@ -997,15 +997,15 @@ pub struct CreateInstanceData {
     /// CPU architecture ("x86", "arm")
     ///
     /// CPU架构（"x86"、"arm"） (`cpuArch`)
-    pub cpu_arch: Option<String>,
+    pub cpu_arch: Option<ArchType>,
     /// Operating system type
     ///
     /// 操作系统类型 (`osType`)
-    pub os_type: Option<String>,
+    pub os_type: Option<OsType>,
     /// Instance status (stopped, provisioning, starting, running, paused, stopping, terminating, crashLoopBackOff: unknown, migrating, unknown, errorUnschedulable: unschedulable, errImagePull: error, imagePullBackOff: error, errorPvcNotFound: error, errorDataVolumeNotFound: data volume error, dataVolumeError: data volume error, waitingForVolumeBinding: waiting for volume binding, softDeleted: unknown, hibernated, hibernating)
     ///
     /// 虚拟机状态（stopped:已关机;provisioning:置备中;starting:开机中;running:运行中;paused:已暂停;stopping:关机中;terminating:删除中;crashLoopBackOff:未知;migrating:迁移中;unknown:未知;errorUnschedulable:不可调度;errImagePull:错误;imagePullBackOff:错误;errorPvcNotFound:错误;errorDataVolumeNotFound:数据卷异常;dataVolumeError:数据卷异常;waitingForVolumeBinding:等待卷绑定;softDeleted:未知;hibernated:休眠;hibernating:休眠中) (`status`)
-    pub status: Option<String>,
+    pub status: Option<InstanceStatus>,
     /// Hard deletion time
     ///
     /// 硬删除时间 (`hardDeletedAt`)
@@ -1017,7 +1017,7 @@ pub struct CreateInstanceData {
     /// Task status (used for state synchronization; see the instance status)
     ///
     /// 任务状态（用于状态同步，参考虚拟机状态） (`taskStatus`)
-    pub task_status: Option<String>,
+    pub task_status: Option<InstanceStatus>,
     /// Task time
     ///
     /// 任务时间 (`taskAt`)
@@ -1189,7 +1189,7 @@ pub struct CreateInstanceNetworksItem {
     /// IP allocation type (dhcp)
     ///
     /// IP分配类型（dhcp） (`ipType`, required)
-    pub ip_type: Option<String>,
+    pub ip_type: Option<IpType>,
     /// VPC ID (`vpcId`, required)
     pub vpc_id: Option<String>,
     /// Subnet ID
@@ -1203,7 +1203,7 @@ pub struct CreateInstanceNetworksItem {
     /// Elastic NIC type
     ///
     /// 弹性网卡类型 (`portType`, required)
-    pub port_type: Option<String>,
+    pub port_type: Option<PortType>,
     /// Sort order
     ///
     /// 排序 (`index`)
@@ -1237,7 +1237,7 @@ pub struct CreateInstanceNetworksItem {
     /// Network type: Geneve/VLAN/Flat; default Geneve; the primary NIC supports Geneve and VLAN
     ///
     /// 网络类型： Geneve/VLAN/Flat， 默认Geneve 主网卡支持Geneve、 VLAN (`networkType`, required)
-    pub network_type: Option<String>,
+    pub network_type: Option<NetworkType>,
 }
 impl cds_core::ser::Entries for CreateInstanceNetworksItem {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -1273,7 +1273,7 @@ pub struct CreateInstanceNetworksItemBuilder {
 }
 impl CreateInstanceNetworksItemBuilder {
     /// Sets [`CreateInstanceNetworksItem::ip_type`].
-    pub fn ip_type(mut self, value: impl Into<String>) -> Self {
+    pub fn ip_type(mut self, value: impl Into<IpType>) -> Self {
         self.inner.ip_type = Some(value.into());
         self
     }
@@ -1293,7 +1293,7 @@ impl CreateInstanceNetworksItemBuilder {
         self
     }
     /// Sets [`CreateInstanceNetworksItem::port_type`].
-    pub fn port_type(mut self, value: impl Into<String>) -> Self {
+    pub fn port_type(mut self, value: impl Into<PortType>) -> Self {
         self.inner.port_type = Some(value.into());
         self
     }
@@ -1338,7 +1338,7 @@ impl CreateInstanceNetworksItemBuilder {
         self
     }
     /// Sets [`CreateInstanceNetworksItem::network_type`].
-    pub fn network_type(mut self, value: impl Into<String>) -> Self {
+    pub fn network_type(mut self, value: impl Into<NetworkType>) -> Self {
         self.inner.network_type = Some(value.into());
         self
     }
@@ -1390,7 +1390,7 @@ pub struct CreateInstanceVolumesItem {
     /// Intended use of the volume
     ///
     /// 卷的预期使用方式 (`volumeMode`)
-    pub volume_mode: Option<String>,
+    pub volume_mode: Option<VolumeMode>,
     /// Volume size
     ///
     /// 云盘大小 (`volumeSize`, required)
@@ -1446,7 +1446,7 @@ impl CreateInstanceVolumesItemBuilder {
         self
     }
     /// Sets [`CreateInstanceVolumesItem::volume_mode`].
-    pub fn volume_mode(mut self, value: impl Into<String>) -> Self {
+    pub fn volume_mode(mut self, value: impl Into<VolumeMode>) -> Self {
         self.inner.volume_mode = Some(value.into());
         self
     }
@@ -1508,7 +1508,7 @@ pub struct ListInstanceAttachedIsosDataItem {
     /// Operating system type
     ///
     /// 操作系统类型 (`osType`)
-    pub os_type: Option<String>,
+    pub os_type: Option<OsType>,
     /// OS platform
     ///
     /// 操作系统平台 (`platform`)
@@ -3383,6 +3383,198 @@ impl cds_core::validate::Validate for UpdateInstanceLabelsLabelsItem {
         }
     }
 }
+/// Billing cycle type
+///
+/// 周期类型
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BillingCycle {
+    /// Calendar day
+    ///
+    /// 按自然天为周期类型 (`day`)
+    Day,
+    /// Hour
+    ///
+    /// 按小时为周期类型 (`hour`)
+    Hour,
+    /// Month
+    ///
+    /// 按月计费 (`month`)
+    Month,
+    /// Year
+    ///
+    /// 按年计费 (`year`)
+    Year,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl BillingCycle {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            BillingCycle::Day => "day",
+            BillingCycle::Hour => "hour",
+            BillingCycle::Month => "month",
+            BillingCycle::Year => "year",
+            BillingCycle::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for BillingCycle {
+    fn from(value: &str) -> Self {
+        match value {
+            "day" => BillingCycle::Day,
+            "hour" => BillingCycle::Hour,
+            "month" => BillingCycle::Month,
+            "year" => BillingCycle::Year,
+            other => BillingCycle::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for BillingCycle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for BillingCycle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for BillingCycle {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(BillingCycle::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for BillingCycle {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| BillingCycle::from(text.as_str())))
+    }
+}
+/// Cold or live migration
+///
+/// 标注是冷迁还是热迁
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MigrationType {
+    /// Cold migration (the default)
+    ///
+    /// 冷迁 (`cold`)
+    Cold,
+    /// Live migration
+    ///
+    /// 热迁 (`live`)
+    Live,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl MigrationType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            MigrationType::Cold => "cold",
+            MigrationType::Live => "live",
+            MigrationType::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for MigrationType {
+    fn from(value: &str) -> Self {
+        match value {
+            "cold" => MigrationType::Cold,
+            "live" => MigrationType::Live,
+            other => MigrationType::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for MigrationType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for MigrationType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for MigrationType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(MigrationType::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for MigrationType {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| MigrationType::from(text.as_str())))
+    }
+}
+/// Business type of a price query
+///
+/// 询价业务类型
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PriceAction {
+    /// New purchase
+    ///
+    /// 新购 (`Create`)
+    Create,
+    /// Renewal
+    ///
+    /// 续费 (`Renew`)
+    Renew,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl PriceAction {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PriceAction::Create => "Create",
+            PriceAction::Renew => "Renew",
+            PriceAction::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for PriceAction {
+    fn from(value: &str) -> Self {
+        match value {
+            "Create" => PriceAction::Create,
+            "Renew" => PriceAction::Renew,
+            other => PriceAction::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for PriceAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for PriceAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for PriceAction {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(PriceAction::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for PriceAction {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| PriceAction::from(text.as_str())))
+    }
+}
 /// Input of [`CreateInstance`](crate::Client::create_instance).
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -3450,7 +3642,7 @@ pub struct CreateInstanceInput {
     /// CPU architecture ("x86", "arm")
     ///
     /// CPU架构 ("x86"、"arm") (`archType`, required)
-    pub arch_type: Option<String>,
+    pub arch_type: Option<ArchType>,
     /// Array of networks
     ///
     /// 网络数组 (`networks`, required)
@@ -3458,7 +3650,7 @@ pub struct CreateInstanceInput {
     /// Operating system type
     ///
     /// 操作系统类型 (`osType`)
-    pub os_type: Option<String>,
+    pub os_type: Option<OsType>,
     /// Array of labels
     ///
     /// 标签数组 (`vmLabels`)
@@ -3490,7 +3682,7 @@ pub struct CreateInstanceInput {
     /// Billing mode
     ///
     /// 计费模式 (`billingMode`)
-    pub billing_mode: Option<String>,
+    pub billing_mode: Option<BillingMode>,
     /// Image source
     ///
     /// 镜像来源 (`imageSource`)
@@ -3684,7 +3876,7 @@ impl CreateInstanceInputBuilder {
         self
     }
     /// Sets [`CreateInstanceInput::arch_type`].
-    pub fn arch_type(mut self, value: impl Into<String>) -> Self {
+    pub fn arch_type(mut self, value: impl Into<ArchType>) -> Self {
         self.inner.arch_type = Some(value.into());
         self
     }
@@ -3697,7 +3889,7 @@ impl CreateInstanceInputBuilder {
         self
     }
     /// Sets [`CreateInstanceInput::os_type`].
-    pub fn os_type(mut self, value: impl Into<String>) -> Self {
+    pub fn os_type(mut self, value: impl Into<OsType>) -> Self {
         self.inner.os_type = Some(value.into());
         self
     }
@@ -3737,7 +3929,7 @@ impl CreateInstanceInputBuilder {
         self
     }
     /// Sets [`CreateInstanceInput::billing_mode`].
-    pub fn billing_mode(mut self, value: impl Into<String>) -> Self {
+    pub fn billing_mode(mut self, value: impl Into<BillingMode>) -> Self {
         self.inner.billing_mode = Some(value.into());
         self
     }
@@ -3987,7 +4179,7 @@ impl CreateInstanceRequest {
     /// CPU architecture ("x86", "arm")
     ///
     /// CPU架构 ("x86"、"arm") (`archType`, body, required)
-    pub fn arch_type(mut self, value: impl Into<String>) -> Self {
+    pub fn arch_type(mut self, value: impl Into<ArchType>) -> Self {
         self.input.arch_type = Some(value.into());
         self
     }
@@ -4004,7 +4196,7 @@ impl CreateInstanceRequest {
     /// Operating system type
     ///
     /// 操作系统类型 (`osType`, body)
-    pub fn os_type(mut self, value: impl Into<String>) -> Self {
+    pub fn os_type(mut self, value: impl Into<OsType>) -> Self {
         self.input.os_type = Some(value.into());
         self
     }
@@ -4060,7 +4252,7 @@ impl CreateInstanceRequest {
     /// Billing mode
     ///
     /// 计费模式 (`billingMode`, body)
-    pub fn billing_mode(mut self, value: impl Into<String>) -> Self {
+    pub fn billing_mode(mut self, value: impl Into<BillingMode>) -> Self {
         self.input.billing_mode = Some(value.into());
         self
     }
@@ -4218,7 +4410,7 @@ pub struct BatchCreateInstancesInput {
     /// CPU architecture ("x86", "arm")
     ///
     /// cpu架构（"x86"，"arm"） (`archType`, required)
-    pub arch_type: Option<String>,
+    pub arch_type: Option<ArchType>,
     /// Array of networks
     ///
     /// 网络数组 (`networks`, required)
@@ -4230,7 +4422,7 @@ pub struct BatchCreateInstancesInput {
     /// OS type: linux/windows
     ///
     /// os类型:linux/windows (`osType`)
-    pub os_type: Option<String>,
+    pub os_type: Option<OsType>,
     /// User data (#cloud-config), base64
     ///
     /// 用户自定义数据 (#cloud-config) : base64 (`userData`)
@@ -4266,7 +4458,7 @@ pub struct BatchCreateInstancesInput {
     /// Billing mode
     ///
     /// 计费模式 (`billingMode`)
-    pub billing_mode: Option<String>,
+    pub billing_mode: Option<BillingMode>,
     /// Image source
     ///
     /// 镜像来源 (`imageSource`)
@@ -4500,7 +4692,7 @@ impl BatchCreateInstancesInputBuilder {
         self
     }
     /// Sets [`BatchCreateInstancesInput::arch_type`].
-    pub fn arch_type(mut self, value: impl Into<String>) -> Self {
+    pub fn arch_type(mut self, value: impl Into<ArchType>) -> Self {
         self.inner.arch_type = Some(value.into());
         self
     }
@@ -4518,7 +4710,7 @@ impl BatchCreateInstancesInputBuilder {
         self
     }
     /// Sets [`BatchCreateInstancesInput::os_type`].
-    pub fn os_type(mut self, value: impl Into<String>) -> Self {
+    pub fn os_type(mut self, value: impl Into<OsType>) -> Self {
         self.inner.os_type = Some(value.into());
         self
     }
@@ -4563,7 +4755,7 @@ impl BatchCreateInstancesInputBuilder {
         self
     }
     /// Sets [`BatchCreateInstancesInput::billing_mode`].
-    pub fn billing_mode(mut self, value: impl Into<String>) -> Self {
+    pub fn billing_mode(mut self, value: impl Into<BillingMode>) -> Self {
         self.inner.billing_mode = Some(value.into());
         self
     }
@@ -4850,7 +5042,7 @@ impl BatchCreateInstancesRequest {
     /// CPU architecture ("x86", "arm")
     ///
     /// cpu架构（"x86"，"arm"） (`archType`, body, required)
-    pub fn arch_type(mut self, value: impl Into<String>) -> Self {
+    pub fn arch_type(mut self, value: impl Into<ArchType>) -> Self {
         self.input.arch_type = Some(value.into());
         self
     }
@@ -4874,7 +5066,7 @@ impl BatchCreateInstancesRequest {
     /// OS type: linux/windows
     ///
     /// os类型:linux/windows (`osType`, body)
-    pub fn os_type(mut self, value: impl Into<String>) -> Self {
+    pub fn os_type(mut self, value: impl Into<OsType>) -> Self {
         self.input.os_type = Some(value.into());
         self
     }
@@ -4937,7 +5129,7 @@ impl BatchCreateInstancesRequest {
     /// Billing mode
     ///
     /// 计费模式 (`billingMode`, body)
-    pub fn billing_mode(mut self, value: impl Into<String>) -> Self {
+    pub fn billing_mode(mut self, value: impl Into<BillingMode>) -> Self {
         self.input.billing_mode = Some(value.into());
         self
     }
@@ -10785,7 +10977,7 @@ pub struct BatchListSchedulableNodesInput {
     /// Whether the migration is cold or live: "cold" or "live"; default "cold"
     ///
     /// 标注是冷迁还是热迁，取值 "cold" 或 "live"；默认 "cold" (`type`)
-    pub r#type: Option<String>,
+    pub r#type: Option<MigrationType>,
     /// Array of instance ID strings
     ///
     /// 虚拟机ID的字符串类型数组 (`ecsIds`, required)
@@ -10813,7 +11005,7 @@ pub struct BatchListSchedulableNodesInputBuilder {
 }
 impl BatchListSchedulableNodesInputBuilder {
     /// Sets the `type` field of [`BatchListSchedulableNodesInput`].
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    pub fn r#type(mut self, value: impl Into<MigrationType>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
@@ -10888,7 +11080,7 @@ impl BatchListSchedulableNodesRequest {
     /// Whether the migration is cold or live: "cold" or "live"; default "cold"
     ///
     /// 标注是冷迁还是热迁，取值 "cold" 或 "live"；默认 "cold" (`type`, body)
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    pub fn r#type(mut self, value: impl Into<MigrationType>) -> Self {
         self.input.r#type = Some(value.into());
         self
     }
@@ -11591,7 +11783,7 @@ pub struct QueryPriceInput {
     /// Pricing business type: Create (new purchase); Renew (renewal)
     ///
     /// 询价业务类型： Create（新购）； Renew（续费） (`action`, required)
-    pub action: Option<String>,
+    pub action: Option<PriceAction>,
     /// ECS ID to renew
     ///
     /// 续费指定的ECS ID (`ecsId`)
@@ -11599,11 +11791,11 @@ pub struct QueryPriceInput {
     /// Billing mode: ByCycle (subscription), OnDemand (pay as you go)
     ///
     /// 计费模式：ByCycle（包周期）， OnDemand（按需） (`billingMode`, required)
-    pub billing_mode: Option<String>,
+    pub billing_mode: Option<BillingMode>,
     /// Cycle type: day (calendar day), hour (hourly), month (monthly), year (yearly)
     ///
     /// 周期类型：day（按自然天为周期类型）， hour（按小时为周期类型）， month（按月计费）， year（按年计费) (`cycleType`)
-    pub cycle_type: Option<String>,
+    pub cycle_type: Option<BillingCycle>,
     /// Number of billing cycles
     ///
     /// 周期值 (`cycleCount`)
@@ -11673,7 +11865,7 @@ impl QueryPriceInputBuilder {
         self
     }
     /// Sets [`QueryPriceInput::action`].
-    pub fn action(mut self, value: impl Into<String>) -> Self {
+    pub fn action(mut self, value: impl Into<PriceAction>) -> Self {
         self.inner.action = Some(value.into());
         self
     }
@@ -11683,12 +11875,12 @@ impl QueryPriceInputBuilder {
         self
     }
     /// Sets [`QueryPriceInput::billing_mode`].
-    pub fn billing_mode(mut self, value: impl Into<String>) -> Self {
+    pub fn billing_mode(mut self, value: impl Into<BillingMode>) -> Self {
         self.inner.billing_mode = Some(value.into());
         self
     }
     /// Sets [`QueryPriceInput::cycle_type`].
-    pub fn cycle_type(mut self, value: impl Into<String>) -> Self {
+    pub fn cycle_type(mut self, value: impl Into<BillingCycle>) -> Self {
         self.inner.cycle_type = Some(value.into());
         self
     }
@@ -11833,7 +12025,7 @@ impl QueryPriceRequest {
     /// Pricing business type: Create (new purchase); Renew (renewal)
     ///
     /// 询价业务类型： Create（新购）； Renew（续费） (`action`, body, required)
-    pub fn action(mut self, value: impl Into<String>) -> Self {
+    pub fn action(mut self, value: impl Into<PriceAction>) -> Self {
         self.input.action = Some(value.into());
         self
     }
@@ -11847,14 +12039,14 @@ impl QueryPriceRequest {
     /// Billing mode: ByCycle (subscription), OnDemand (pay as you go)
     ///
     /// 计费模式：ByCycle（包周期）， OnDemand（按需） (`billingMode`, body, required)
-    pub fn billing_mode(mut self, value: impl Into<String>) -> Self {
+    pub fn billing_mode(mut self, value: impl Into<BillingMode>) -> Self {
         self.input.billing_mode = Some(value.into());
         self
     }
     /// Cycle type: day (calendar day), hour (hourly), month (monthly), year (yearly)
     ///
     /// 周期类型：day（按自然天为周期类型）， hour（按小时为周期类型）， month（按月计费）， year（按年计费) (`cycleType`, body)
-    pub fn cycle_type(mut self, value: impl Into<String>) -> Self {
+    pub fn cycle_type(mut self, value: impl Into<BillingCycle>) -> Self {
         self.input.cycle_type = Some(value.into());
         self
     }
@@ -11950,7 +12142,7 @@ pub struct QueryChangePriceInput {
     /// Billing mode: ByCycle (subscription), OnDemand (pay as you go)
     ///
     /// 计费模式: ByCycle (包周期), OnDemand (按需) (`billingMode`, required)
-    pub billing_mode: Option<String>,
+    pub billing_mode: Option<BillingMode>,
     /// List of flavors
     ///
     /// 规格列表 (`flavors`)
@@ -12008,7 +12200,7 @@ impl QueryChangePriceInputBuilder {
         self
     }
     /// Sets [`QueryChangePriceInput::billing_mode`].
-    pub fn billing_mode(mut self, value: impl Into<String>) -> Self {
+    pub fn billing_mode(mut self, value: impl Into<BillingMode>) -> Self {
         self.inner.billing_mode = Some(value.into());
         self
     }
@@ -12139,7 +12331,7 @@ impl QueryChangePriceRequest {
     /// Billing mode: ByCycle (subscription), OnDemand (pay as you go)
     ///
     /// 计费模式: ByCycle (包周期), OnDemand (按需) (`billingMode`, body, required)
-    pub fn billing_mode(mut self, value: impl Into<String>) -> Self {
+    pub fn billing_mode(mut self, value: impl Into<BillingMode>) -> Self {
         self.input.billing_mode = Some(value.into());
         self
     }
@@ -12426,7 +12618,7 @@ pub struct CloneInstanceInput {
     /// CPU architecture ("x86", "arm")
     ///
     /// cpu架构 ("x86", "arm") (`archType`, required)
-    pub arch_type: Option<String>,
+    pub arch_type: Option<ArchType>,
     /// Array of networks
     ///
     /// 网络数组 (`networks`, required)
@@ -12454,7 +12646,7 @@ pub struct CloneInstanceInput {
     /// Billing mode
     ///
     /// 计费模式 (`billingMode`)
-    pub billing_mode: Option<String>,
+    pub billing_mode: Option<BillingMode>,
     /// Image object
     ///
     /// 镜像对象 (`image`)
@@ -12587,7 +12779,7 @@ impl CloneInstanceInputBuilder {
         self
     }
     /// Sets [`CloneInstanceInput::arch_type`].
-    pub fn arch_type(mut self, value: impl Into<String>) -> Self {
+    pub fn arch_type(mut self, value: impl Into<ArchType>) -> Self {
         self.inner.arch_type = Some(value.into());
         self
     }
@@ -12625,7 +12817,7 @@ impl CloneInstanceInputBuilder {
         self
     }
     /// Sets [`CloneInstanceInput::billing_mode`].
-    pub fn billing_mode(mut self, value: impl Into<String>) -> Self {
+    pub fn billing_mode(mut self, value: impl Into<BillingMode>) -> Self {
         self.inner.billing_mode = Some(value.into());
         self
     }
@@ -12827,7 +13019,7 @@ impl CloneInstanceRequest {
     /// CPU architecture ("x86", "arm")
     ///
     /// cpu架构 ("x86", "arm") (`archType`, body, required)
-    pub fn arch_type(mut self, value: impl Into<String>) -> Self {
+    pub fn arch_type(mut self, value: impl Into<ArchType>) -> Self {
         self.input.arch_type = Some(value.into());
         self
     }
@@ -12879,7 +13071,7 @@ impl CloneInstanceRequest {
     /// Billing mode
     ///
     /// 计费模式 (`billingMode`, body)
-    pub fn billing_mode(mut self, value: impl Into<String>) -> Self {
+    pub fn billing_mode(mut self, value: impl Into<BillingMode>) -> Self {
         self.input.billing_mode = Some(value.into());
         self
     }
