@@ -18,7 +18,7 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Documentation notes: transcribed from `003_3c7c94b4056ec9cc.txt`; the 334 notes on where the documents contradict themselves, and how the SDK resolved each, are kept beside the operations in `spec/cecstack-ecs/`.
+//! Documentation notes: transcribed from `003_3c7c94b4056ec9cc.txt`; the 335 notes on where the documents contradict themselves, and how the SDK resolved each, are kept beside the operations in `spec/cecstack-ecs/`.
 #![forbid(unsafe_code)]
 #![allow(
     clippy::enum_variant_names,
