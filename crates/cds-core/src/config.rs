@@ -114,6 +114,9 @@ pub struct EnvNames {
     pub region_id: Option<&'static str>,
     /// Whether the endpoint variable may be absent (lines with a default host).
     pub endpoint_optional: bool,
+    /// A header that authenticates every request, as `Name: value` (lines whose
+    /// authentication is the caller's: read into a [`crate::auth::StaticHeaders`]; optional).
+    pub auth_header: Option<&'static str>,
 }
 
 impl EnvNames {
@@ -127,6 +130,7 @@ impl EnvNames {
             token: None,
             region_id: None,
             endpoint_optional: false,
+            auth_header: None,
         }
     }
 
@@ -172,6 +176,29 @@ impl EnvNames {
     pub const fn region_id(mut self, name: &'static str) -> Self {
         self.region_id = Some(name);
         self
+    }
+
+    /// The (optional) authentication header variable, `Name: value`.
+    pub const fn auth_header(mut self, name: &'static str) -> Self {
+        self.auth_header = Some(name);
+        self
+    }
+
+    /// Every variable declared, with its role (`endpoint`, `secret_id`, `secret_key`,
+    /// `region`, `token`, `region_id`, `auth_header`).
+    pub fn declared(&self) -> Vec<(&'static str, &'static str)> {
+        [
+            ("endpoint", self.endpoint),
+            ("secret_id", self.secret_id),
+            ("secret_key", self.secret_key),
+            ("region", self.region),
+            ("token", self.token),
+            ("region_id", self.region_id),
+            ("auth_header", self.auth_header),
+        ]
+        .into_iter()
+        .filter_map(|(role, name)| name.map(|n| (role, n)))
+        .collect()
     }
 }
 
@@ -271,6 +298,14 @@ impl Config {
         }
         if let Some(region_id) = required(names.region_id)? {
             builder = builder.region_id(region_id);
+        }
+        if let Some(header) = optional(names.auth_header) {
+            let (name, value) = header
+                .split_once(':')
+                .map(|(n, v)| (n.trim(), v.trim()))
+                .filter(|(n, v)| !n.is_empty() && !v.is_empty())
+                .ok_or(ConfigError::InvalidAuthHeader(names.auth_header.unwrap_or("")))?;
+            builder = builder.authenticator(crate::auth::StaticHeaders::new().header(name, value));
         }
         Ok(builder)
     }

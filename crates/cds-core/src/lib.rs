@@ -28,6 +28,7 @@ pub mod envelope;
 pub mod error;
 pub mod fixture;
 pub mod limit;
+pub mod model;
 pub mod operation;
 pub mod paginate;
 pub mod prepare;
