@@ -236,6 +236,10 @@ pub struct Snapshot {
     ///
     /// system:系统盘 data数据盘 (`DiskProperty`)
     pub disk_property: Option<String>,
+    /// Whether the snapshot has the optimization option on: 1 on, 0 off
+    ///
+    /// 快照是否开启优化选项，1为开启，0为不开启。 (`IsOptimized`)
+    pub is_optimized: Option<i64>,
 }
 impl cds_core::de::Fields for Snapshot {
     const NAME: &'static str = "Snapshot";
@@ -258,6 +262,7 @@ impl cds_core::de::Fields for Snapshot {
                 self.available_zone_code = cds_core::de::lenient(value)?;
             }
             "DiskProperty" => self.disk_property = cds_core::de::lenient(value)?,
+            "IsOptimized" => self.is_optimized = cds_core::de::lenient(value)?,
             _ => cds_core::de::skip(value)?,
         }
         Ok(())
@@ -278,6 +283,7 @@ impl cds_core::ser::Entries for Snapshot {
         cds_core::ser::entry(map, "RegionCode", &self.region_code)?;
         cds_core::ser::entry(map, "AvailableZoneCode", &self.available_zone_code)?;
         cds_core::ser::entry(map, "DiskProperty", &self.disk_property)?;
+        cds_core::ser::entry(map, "IsOptimized", &self.is_optimized)?;
         Ok(())
     }
 }

@@ -65,6 +65,7 @@ async fn delete_disk_end_to_end() {
     let response = client
         .delete_disk()
         .disk_ids(["sample value/+*~&=中".to_string()])
+        .delete_snapshot(7_i64)
         .send_with_response()
         .await;
     let seen = emulator.requests_for("DeleteDisk");
@@ -289,6 +290,7 @@ async fn describe_disk_list_end_to_end() {
         .describe_disk_list()
         .available_zone_code("sample value/+*~&=中".to_string())
         .region_code("sample value/+*~&=中".to_string())
+        .disk_ids(["sample value/+*~&=中".to_string()])
         .page_number(7_i64)
         .page_size(7_i64)
         .send_with_response()
@@ -467,6 +469,7 @@ async fn describe_snapshot_list_end_to_end() {
     let response = client
         .describe_snapshot_list()
         .available_zone_code("sample value/+*~&=中".to_string())
+        .snapshot_ids(["sample value/+*~&=中".to_string()])
         .region_code("sample value/+*~&=中".to_string())
         .disk_id("sample value/+*~&=中".to_string())
         .page_number(7_i64)
@@ -657,6 +660,7 @@ async fn create_snapshot_end_to_end() {
         .disk_id("sample value/+*~&=中".to_string())
         .snapshot_name("sample value/+*~&=中".to_string())
         .reserved_time("sample value/+*~&=中".to_string())
+        .is_optimized(7_i64)
         .send_with_response()
         .await;
     let seen = emulator.requests_for("CreateSnapshot");
@@ -798,6 +802,7 @@ async fn delete_snapshot_end_to_end() {
     let response = client
         .delete_snapshot()
         .snapshot_ids(["sample value/+*~&=中".to_string()])
+        .delete_bind_images(true)
         .send_with_response()
         .await;
     let seen = emulator.requests_for("DeleteSnapshot");
@@ -887,6 +892,7 @@ async fn create_image_by_snapshot_end_to_end() {
         .create_image_by_snapshot()
         .snapshot_id("sample value/+*~&=中".to_string())
         .image_name("sample value/+*~&=中".to_string())
+        .is_optimized(7_i64)
         .send_with_response()
         .await;
     let seen = emulator.requests_for("CreateImageBySnapshot");
