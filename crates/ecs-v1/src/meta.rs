@@ -62,6 +62,47 @@ pub static DESCRIBE_ECS_FAMILY_INFO: Operation = Operation {
     ],
     binary_response: false,
 };
+/// `DescribeZoneInstanceType`.
+pub static DESCRIBE_ZONE_INSTANCE_TYPE: Operation = Operation {
+    name: "DescribeZoneInstanceType",
+    method: Method::Get,
+    path: None,
+    host: None,
+    read: true,
+    params: &[
+        Param {
+            name: "AvailableZoneCode",
+            location: Location::Query,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "EcsFamilyName",
+            location: Location::Query,
+            required: false,
+            kind: Kind::String,
+        },
+        Param {
+            name: "Cpu",
+            location: Location::Query,
+            required: false,
+            kind: Kind::Integer,
+        },
+        Param {
+            name: "Ram",
+            location: Location::Query,
+            required: false,
+            kind: Kind::Integer,
+        },
+        Param {
+            name: "Gpu",
+            location: Location::Query,
+            required: false,
+            kind: Kind::Integer,
+        },
+    ],
+    binary_response: false,
+};
 /// `DescribePrice`.
 pub static DESCRIBE_PRICE: Operation = Operation {
     name: "DescribePrice",
@@ -207,6 +248,24 @@ pub static CREATE_IMAGE: Operation = Operation {
             required: true,
             kind: Kind::String,
         },
+        Param {
+            name: "TestAccount",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
+        },
+        Param {
+            name: "IsOptimized",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Integer,
+        },
+        Param {
+            name: "ProjectId",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
+        },
     ],
     binary_response: false,
 };
@@ -252,6 +311,12 @@ pub static SYNC_IMAGE: Operation = Operation {
             location: Location::Body,
             required: true,
             kind: Kind::List,
+        },
+        Param {
+            name: "TestAccount",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
         },
     ],
     binary_response: false,
@@ -419,6 +484,24 @@ pub static CREATE_INSTANCE: Operation = Operation {
             kind: Kind::String,
         },
         Param {
+            name: "SpotType",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
+        },
+        Param {
+            name: "SpotAmount",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
+        },
+        Param {
+            name: "SkipSpotRelease",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Boolean,
+        },
+        Param {
             name: "Password",
             location: Location::Body,
             required: true,
@@ -502,6 +585,24 @@ pub static CREATE_INSTANCE: Operation = Operation {
             required: false,
             kind: Kind::List,
         },
+        Param {
+            name: "SecurityGroups",
+            location: Location::Body,
+            required: false,
+            kind: Kind::List,
+        },
+        Param {
+            name: "TestAccount",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
+        },
+        Param {
+            name: "ProjectId",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
+        },
     ],
     binary_response: false,
 };
@@ -525,6 +626,12 @@ pub static OPERATE_INSTANCE: Operation = Operation {
             required: true,
             kind: Kind::String,
         },
+        Param {
+            name: "DeleteEip",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Integer,
+        },
     ],
     binary_response: false,
 };
@@ -535,12 +642,20 @@ pub static DELETE_INSTANCE: Operation = Operation {
     path: None,
     host: None,
     read: false,
-    params: &[Param {
-        name: "EcsIds",
-        location: Location::Body,
-        required: true,
-        kind: Kind::List,
-    }],
+    params: &[
+        Param {
+            name: "EcsIds",
+            location: Location::Body,
+            required: true,
+            kind: Kind::List,
+        },
+        Param {
+            name: "DeleteEip",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Integer,
+        },
+    ],
     binary_response: false,
 };
 /// `ModifyInstancePassword`.
@@ -589,10 +704,73 @@ pub static MODIFY_INSTANCE_NAME: Operation = Operation {
     ],
     binary_response: false,
 };
+/// `DescribeInstanceVncUrl`.
+pub static DESCRIBE_INSTANCE_VNC_URL: Operation = Operation {
+    name: "DescribeInstanceVncUrl",
+    method: Method::Get,
+    path: None,
+    host: None,
+    read: true,
+    params: &[Param {
+        name: "EcsId",
+        location: Location::Query,
+        required: true,
+        kind: Kind::String,
+    }],
+    binary_response: false,
+};
+/// `ChangeInstanceConfigure`.
+pub static CHANGE_INSTANCE_CONFIGURE: Operation = Operation {
+    name: "ChangeInstanceConfigure",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: false,
+    params: &[
+        Param {
+            name: "AvailableZoneCode",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "EcsFamilyName",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "Cpu",
+            location: Location::Body,
+            required: true,
+            kind: Kind::Integer,
+        },
+        Param {
+            name: "Ram",
+            location: Location::Body,
+            required: true,
+            kind: Kind::Integer,
+        },
+        Param {
+            name: "Gpu",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Integer,
+        },
+        Param {
+            name: "EcsIds",
+            location: Location::Body,
+            required: true,
+            kind: Kind::List,
+        },
+    ],
+    binary_response: false,
+};
 /// Every operation of the line.
 pub static OPERATIONS: &[&Operation] = &[
     &DESCRIBE_REGIONS,
     &DESCRIBE_ECS_FAMILY_INFO,
+    &DESCRIBE_ZONE_INSTANCE_TYPE,
     &DESCRIBE_PRICE,
     &DESCRIBE_EVENT,
     &DESCRIBE_ACCOUNT_SUBJECT,
@@ -609,6 +787,8 @@ pub static OPERATIONS: &[&Operation] = &[
     &DELETE_INSTANCE,
     &MODIFY_INSTANCE_PASSWORD,
     &MODIFY_INSTANCE_NAME,
+    &DESCRIBE_INSTANCE_VNC_URL,
+    &CHANGE_INSTANCE_CONFIGURE,
 ];
 /// Waiter `event`: polls `DescribeEvent`.
 pub static WAITER_EVENT: Waiter = Waiter {
