@@ -1085,7 +1085,11 @@ pub struct AttachDiskInput {
     pub disk_ids: Option<Vec<String>>,
     /// Target instance id
     ///
-    /// 挂载的目标实例id (`EcsId`, required)
+    /// 挂载的目标实例id (`InstanceId`, required)
+    pub instance_id: Option<String>,
+    /// Target instance id under the name the request example uses; set InstanceId instead
+    ///
+    /// 挂载的目标实例id (`EcsId`)
     pub ecs_id: Option<String>,
     /// Delete with the instance; default 1. 1 yes, 0 no
     ///
@@ -1095,6 +1099,7 @@ pub struct AttachDiskInput {
 impl cds_core::ser::Entries for AttachDiskInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         cds_core::ser::entry(map, "DiskIds", &self.disk_ids)?;
+        cds_core::ser::entry(map, "InstanceId", &self.instance_id)?;
         cds_core::ser::entry(map, "EcsId", &self.ecs_id)?;
         cds_core::ser::entry(map, "ReleaseWithInstance", &self.release_with_instance)?;
         Ok(())
@@ -1119,6 +1124,11 @@ impl AttachDiskInputBuilder {
         self.inner.disk_ids = Some(values.into_iter().map(Into::into).collect());
         self
     }
+    /// Sets [`AttachDiskInput::instance_id`].
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_id = Some(value.into());
+        self
+    }
     /// Sets [`AttachDiskInput::ecs_id`].
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.inner.ecs_id = Some(value.into());
@@ -1139,8 +1149,8 @@ impl cds_core::validate::Validate for AttachDiskInput {
         if self.disk_ids.is_none() {
             missing.push(cds_core::validate::join(path, "DiskIds"));
         }
-        if self.ecs_id.is_none() {
-            missing.push(cds_core::validate::join(path, "EcsId"));
+        if self.instance_id.is_none() {
+            missing.push(cds_core::validate::join(path, "InstanceId"));
         }
     }
 }
@@ -1204,7 +1214,14 @@ impl AttachDiskRequest {
     }
     /// Target instance id
     ///
-    /// 挂载的目标实例id (`EcsId`, body, required)
+    /// 挂载的目标实例id (`InstanceId`, body, required)
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+    /// Target instance id under the name the request example uses; set InstanceId instead
+    ///
+    /// 挂载的目标实例id (`EcsId`, body)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self

@@ -15,7 +15,7 @@ pub static SERVICE: Service = Service {
         version: "2019-08-08",
     },
     auth: AuthScheme::HmacSha1,
-    host: Host::Api,
+    host: Host::Cdsapi,
     path: "/ebs/v1",
     envelope: Envelope {
         code: "Code",
@@ -147,9 +147,15 @@ pub static ATTACH_DISK: Operation = Operation {
             kind: Kind::List,
         },
         Param {
-            name: "EcsId",
+            name: "InstanceId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "EcsId",
+            location: Location::Body,
+            required: false,
             kind: Kind::String,
         },
         Param {

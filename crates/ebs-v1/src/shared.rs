@@ -63,6 +63,8 @@ pub struct Disk {
     ///
     /// system:系统盘 data：数据盘 (`Property`)
     pub property: Option<String>,
+    /// An order number the service answers in DescribeDisk (meaning undocumented) (`Order`)
+    pub order: Option<i64>,
 }
 impl cds_core::de::Fields for Disk {
     const NAME: &'static str = "Disk";
@@ -89,6 +91,7 @@ impl cds_core::de::Fields for Disk {
             "StatusDisplay" => self.status_display = cds_core::de::lenient(value)?,
             "DiskFeature" => self.disk_feature = cds_core::de::lenient(value)?,
             "Property" => self.property = cds_core::de::lenient(value)?,
+            "Order" => self.order = cds_core::de::lenient(value)?,
             _ => cds_core::de::skip(value)?,
         }
         Ok(())
@@ -111,6 +114,7 @@ impl cds_core::ser::Entries for Disk {
         cds_core::ser::entry(map, "StatusDisplay", &self.status_display)?;
         cds_core::ser::entry(map, "DiskFeature", &self.disk_feature)?;
         cds_core::ser::entry(map, "Property", &self.property)?;
+        cds_core::ser::entry(map, "Order", &self.order)?;
         Ok(())
     }
 }

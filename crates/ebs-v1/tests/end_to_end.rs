@@ -154,6 +154,7 @@ async fn attach_disk_end_to_end() {
     let response = client
         .attach_disk()
         .disk_ids(["sample value/+*~&=中".to_string()])
+        .instance_id("sample value/+*~&=中".to_string())
         .ecs_id("sample value/+*~&=中".to_string())
         .release_with_instance(7_i64)
         .send_with_response()
