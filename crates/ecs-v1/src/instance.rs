@@ -143,6 +143,8 @@ pub struct CreateInstancePubnetInfo {
     ///
     /// int类型，选填，公网带宽值,单位为M;若带宽类型选择”固定带宽”需填写. (`Qos`)
     pub qos: Option<i64>,
+    /// Bandwidth line name (e.g. China Telecom, China Unicom), needed with a newly created VPP network (`BandwidthConfName`)
+    pub bandwidth_conf_name: Option<String>,
 }
 impl cds_core::ser::Entries for CreateInstancePubnetInfo {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -151,6 +153,7 @@ impl cds_core::ser::Entries for CreateInstancePubnetInfo {
         cds_core::ser::entry(map, "EipIds", &self.eip_ids)?;
         cds_core::ser::entry(map, "BandwidthType", &self.bandwidth_type)?;
         cds_core::ser::entry(map, "Qos", &self.qos)?;
+        cds_core::ser::entry(map, "BandwidthConfName", &self.bandwidth_conf_name)?;
         Ok(())
     }
 }
@@ -191,6 +194,11 @@ impl CreateInstancePubnetInfoBuilder {
     /// Sets [`CreateInstancePubnetInfo::qos`].
     pub fn qos(mut self, value: impl Into<i64>) -> Self {
         self.inner.qos = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstancePubnetInfo::bandwidth_conf_name`].
+    pub fn bandwidth_conf_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.bandwidth_conf_name = Some(value.into());
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
@@ -263,10 +271,13 @@ pub struct CreateInstanceSubnetInfo {
     ///
     /// 子网id (`SubnetId`, required)
     pub subnet_id: Option<String>,
+    /// Private IPs to assign, one per instance created (`IpAddress`)
+    pub ip_address: Option<Vec<String>>,
 }
 impl cds_core::ser::Entries for CreateInstanceSubnetInfo {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         cds_core::ser::entry(map, "SubnetId", &self.subnet_id)?;
+        cds_core::ser::entry(map, "IpAddress", &self.ip_address)?;
         Ok(())
     }
 }
@@ -287,6 +298,11 @@ impl CreateInstanceSubnetInfoBuilder {
     /// Sets [`CreateInstanceSubnetInfo::subnet_id`].
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.subnet_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceSubnetInfo::ip_address`].
+    pub fn ip_address<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.ip_address = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
@@ -371,6 +387,8 @@ pub struct DescribeInstanceBillingInfo {
     ///
     /// 计费周期: "month": 月，"year": 年 (`BillCycleId`)
     pub bill_cycle_id: Option<String>,
+    /// Billing method status (`BillingMethodStatus`)
+    pub billing_method_status: Option<String>,
 }
 impl cds_core::de::Fields for DescribeInstanceBillingInfo {
     const NAME: &'static str = "DescribeInstanceBillingInfo";
@@ -386,6 +404,9 @@ impl cds_core::de::Fields for DescribeInstanceBillingInfo {
             }
             "BillingStatus" => self.billing_status = cds_core::de::lenient(value)?,
             "BillCycleId" => self.bill_cycle_id = cds_core::de::lenient(value)?,
+            "BillingMethodStatus" => {
+                self.billing_method_status = cds_core::de::lenient(value)?;
+            }
             _ => cds_core::de::skip(value)?,
         }
         Ok(())
@@ -399,6 +420,7 @@ impl cds_core::ser::Entries for DescribeInstanceBillingInfo {
         cds_core::ser::entry(map, "BillingMethodName", &self.billing_method_name)?;
         cds_core::ser::entry(map, "BillingStatus", &self.billing_status)?;
         cds_core::ser::entry(map, "BillCycleId", &self.bill_cycle_id)?;
+        cds_core::ser::entry(map, "BillingMethodStatus", &self.billing_method_status)?;
         Ok(())
     }
 }
@@ -442,10 +464,10 @@ pub struct DescribeInstanceData {
     ///
     /// 状态 (`StatusDisplay`)
     pub status_display: Option<String>,
-    /// Whether it is a GPU cloud server (1 yes, 0 no)
+    /// Whether it is a GPU cloud server (1 yes, 0 no; or true/false)
     ///
     /// 是否是gpu型云服务器 (`IsGpu`)
-    pub is_gpu: Option<i64>,
+    pub is_gpu: Option<bool>,
     /// Creation time
     ///
     /// 创建时间 (`CreateTime`)
@@ -494,6 +516,20 @@ pub struct DescribeInstanceData {
     ///
     /// 是否关机不计费, 1:是， 0：否 (`NoChargeForShutdown`)
     pub no_charge_for_shutdown: Option<i64>,
+    /// Whether a monthly purchase runs to the end of the month (1 yes, 0 no) (`IsToMonth`)
+    pub is_to_month: Option<i64>,
+    /// Real GPU model name (`RealCardName`)
+    pub real_card_name: Option<String>,
+    /// Security groups of the instance (`SecurityGroup`)
+    pub security_group: Option<Vec<InstanceSecurityGroup>>,
+    /// Stock release flag (`StockRelease`)
+    pub stock_release: Option<bool>,
+    /// Instance supplier (`Supplier`)
+    pub supplier: Option<String>,
+    /// System disk feature (local, ssd) (`SystemDiskFeature`)
+    pub system_disk_feature: Option<String>,
+    /// Tags of the instance (`Tag`)
+    pub tag: Option<Vec<serde_json::Value>>,
 }
 impl cds_core::de::Fields for DescribeInstanceData {
     const NAME: &'static str = "DescribeInstanceData";
@@ -526,6 +562,15 @@ impl cds_core::de::Fields for DescribeInstanceData {
             "NoChargeForShutdown" => {
                 self.no_charge_for_shutdown = cds_core::de::lenient(value)?;
             }
+            "IsToMonth" => self.is_to_month = cds_core::de::lenient(value)?,
+            "RealCardName" => self.real_card_name = cds_core::de::lenient(value)?,
+            "SecurityGroup" => self.security_group = cds_core::de::nested(value)?,
+            "StockRelease" => self.stock_release = cds_core::de::lenient(value)?,
+            "Supplier" => self.supplier = cds_core::de::lenient(value)?,
+            "SystemDiskFeature" => {
+                self.system_disk_feature = cds_core::de::lenient(value)?;
+            }
+            "Tag" => self.tag = cds_core::de::nested(value)?,
             _ => cds_core::de::skip(value)?,
         }
         Ok(())
@@ -556,6 +601,13 @@ impl cds_core::ser::Entries for DescribeInstanceData {
         cds_core::ser::entry(map, "Pipe", &self.pipe)?;
         cds_core::ser::entry(map, "BillingInfo", &self.billing_info)?;
         cds_core::ser::entry(map, "NoChargeForShutdown", &self.no_charge_for_shutdown)?;
+        cds_core::ser::entry(map, "IsToMonth", &self.is_to_month)?;
+        cds_core::ser::entry(map, "RealCardName", &self.real_card_name)?;
+        cds_core::ser::entry(map, "SecurityGroup", &self.security_group)?;
+        cds_core::ser::entry(map, "StockRelease", &self.stock_release)?;
+        cds_core::ser::entry(map, "Supplier", &self.supplier)?;
+        cds_core::ser::entry(map, "SystemDiskFeature", &self.system_disk_feature)?;
+        cds_core::ser::entry(map, "Tag", &self.tag)?;
         Ok(())
     }
 }
@@ -603,6 +655,16 @@ pub struct DescribeInstanceDataDisk {
     ///
     /// 盘类型 (`DiskFeature`)
     pub disk_feature: Option<String>,
+    /// Data disk id (the example names it Id) (`DiskId`)
+    pub disk_id: Option<String>,
+    /// Disk display name (e.g. SSD云盘) (`DiskName`)
+    pub disk_name: Option<String>,
+    /// Disk product (goods) id (`EbsGoodsId`)
+    pub ebs_goods_id: Option<String>,
+    /// Instance product (goods) id (`EcsGoodsId`)
+    pub ecs_goods_id: Option<String>,
+    /// Whether the disk is deleted with the instance (1 yes, 0 no) (`IsFollowDelete`)
+    pub is_follow_delete: Option<i64>,
 }
 impl cds_core::de::Fields for DescribeInstanceDataDisk {
     const NAME: &'static str = "DescribeInstanceDataDisk";
@@ -623,6 +685,11 @@ impl cds_core::de::Fields for DescribeInstanceDataDisk {
             "Unit" => self.unit = cds_core::de::lenient(value)?,
             "Id" => self.id = cds_core::de::lenient(value)?,
             "DiskFeature" => self.disk_feature = cds_core::de::lenient(value)?,
+            "DiskId" => self.disk_id = cds_core::de::lenient(value)?,
+            "DiskName" => self.disk_name = cds_core::de::lenient(value)?,
+            "EbsGoodsId" => self.ebs_goods_id = cds_core::de::lenient(value)?,
+            "EcsGoodsId" => self.ecs_goods_id = cds_core::de::lenient(value)?,
+            "IsFollowDelete" => self.is_follow_delete = cds_core::de::lenient(value)?,
             _ => cds_core::de::skip(value)?,
         }
         Ok(())
@@ -641,6 +708,11 @@ impl cds_core::ser::Entries for DescribeInstanceDataDisk {
         cds_core::ser::entry(map, "Unit", &self.unit)?;
         cds_core::ser::entry(map, "Id", &self.id)?;
         cds_core::ser::entry(map, "DiskFeature", &self.disk_feature)?;
+        cds_core::ser::entry(map, "DiskId", &self.disk_id)?;
+        cds_core::ser::entry(map, "DiskName", &self.disk_name)?;
+        cds_core::ser::entry(map, "EbsGoodsId", &self.ebs_goods_id)?;
+        cds_core::ser::entry(map, "EcsGoodsId", &self.ecs_goods_id)?;
+        cds_core::ser::entry(map, "IsFollowDelete", &self.is_follow_delete)?;
         Ok(())
     }
 }
@@ -721,6 +793,12 @@ pub struct DescribeInstanceEcsRule {
     ///
     /// 显卡单位 (`GpuUnit`)
     pub gpu_unit: Option<String>,
+    /// Spec category id (`CategoryId`)
+    pub category_id: Option<String>,
+    /// Configuration name (`ConfName`)
+    pub conf_name: Option<String>,
+    /// Instance product (goods) id (`EcsGoodsId`)
+    pub ecs_goods_id: Option<String>,
 }
 impl cds_core::de::Fields for DescribeInstanceEcsRule {
     const NAME: &'static str = "DescribeInstanceEcsRule";
@@ -737,6 +815,9 @@ impl cds_core::de::Fields for DescribeInstanceEcsRule {
             "Gpu" => self.gpu = cds_core::de::lenient(value)?,
             "RamUnit" => self.ram_unit = cds_core::de::lenient(value)?,
             "GpuUnit" => self.gpu_unit = cds_core::de::lenient(value)?,
+            "CategoryId" => self.category_id = cds_core::de::lenient(value)?,
+            "ConfName" => self.conf_name = cds_core::de::lenient(value)?,
+            "EcsGoodsId" => self.ecs_goods_id = cds_core::de::lenient(value)?,
             _ => cds_core::de::skip(value)?,
         }
         Ok(())
@@ -753,6 +834,9 @@ impl cds_core::ser::Entries for DescribeInstanceEcsRule {
         cds_core::ser::entry(map, "Gpu", &self.gpu)?;
         cds_core::ser::entry(map, "RamUnit", &self.ram_unit)?;
         cds_core::ser::entry(map, "GpuUnit", &self.gpu_unit)?;
+        cds_core::ser::entry(map, "CategoryId", &self.category_id)?;
+        cds_core::ser::entry(map, "ConfName", &self.conf_name)?;
+        cds_core::ser::entry(map, "EcsGoodsId", &self.ecs_goods_id)?;
         Ok(())
     }
 }
@@ -1031,6 +1115,26 @@ pub struct DescribeInstanceListInstance {
     ///
     /// 是否关机不计费       1:是， 0：否 (`NoChargeForShutdown`)
     pub no_charge_for_shutdown: Option<i64>,
+    /// Whether a public IP is bound (`BindingPubnetIp`)
+    pub binding_pubnet_ip: Option<bool>,
+    /// Instance product (goods) id (`EcsGoodsId`)
+    pub ecs_goods_id: Option<String>,
+    /// GPU card information (`GpuCardInfo`)
+    pub gpu_card_info: Option<GpuCardInfo>,
+    /// GPU driver version (`GpuDriver`)
+    pub gpu_driver: Option<String>,
+    /// Whether the instance has snapshots (`IsHaveSnapshot`)
+    pub is_have_snapshot: Option<bool>,
+    /// Product source (`ProductSource`)
+    pub product_source: Option<String>,
+    /// Product source (display text) (`ProductSourceDisplay`)
+    pub product_source_display: Option<String>,
+    /// Security groups of the instance (`SecurityGroup`)
+    pub security_group: Option<Vec<serde_json::Value>>,
+    /// Subnet id (`SubnetId`)
+    pub subnet_id: Option<String>,
+    /// Tags of the instance (`Tag`)
+    pub tag: Option<Vec<serde_json::Value>>,
 }
 impl cds_core::de::Fields for DescribeInstanceListInstance {
     const NAME: &'static str = "DescribeInstanceListInstance";
@@ -1082,6 +1186,18 @@ impl cds_core::de::Fields for DescribeInstanceListInstance {
             "NoChargeForShutdown" => {
                 self.no_charge_for_shutdown = cds_core::de::lenient(value)?;
             }
+            "BindingPubnetIp" => self.binding_pubnet_ip = cds_core::de::lenient(value)?,
+            "EcsGoodsId" => self.ecs_goods_id = cds_core::de::lenient(value)?,
+            "GpuCardInfo" => self.gpu_card_info = cds_core::de::nested(value)?,
+            "GpuDriver" => self.gpu_driver = cds_core::de::lenient(value)?,
+            "IsHaveSnapshot" => self.is_have_snapshot = cds_core::de::lenient(value)?,
+            "ProductSource" => self.product_source = cds_core::de::lenient(value)?,
+            "ProductSourceDisplay" => {
+                self.product_source_display = cds_core::de::lenient(value)?;
+            }
+            "SecurityGroup" => self.security_group = cds_core::de::nested(value)?,
+            "SubnetId" => self.subnet_id = cds_core::de::lenient(value)?,
+            "Tag" => self.tag = cds_core::de::nested(value)?,
             _ => cds_core::de::skip(value)?,
         }
         Ok(())
@@ -1127,6 +1243,16 @@ impl cds_core::ser::Entries for DescribeInstanceListInstance {
         cds_core::ser::entry(map, "SpecFamilyId", &self.spec_family_id)?;
         cds_core::ser::entry(map, "EcsFamilyName", &self.ecs_family_name)?;
         cds_core::ser::entry(map, "NoChargeForShutdown", &self.no_charge_for_shutdown)?;
+        cds_core::ser::entry(map, "BindingPubnetIp", &self.binding_pubnet_ip)?;
+        cds_core::ser::entry(map, "EcsGoodsId", &self.ecs_goods_id)?;
+        cds_core::ser::entry(map, "GpuCardInfo", &self.gpu_card_info)?;
+        cds_core::ser::entry(map, "GpuDriver", &self.gpu_driver)?;
+        cds_core::ser::entry(map, "IsHaveSnapshot", &self.is_have_snapshot)?;
+        cds_core::ser::entry(map, "ProductSource", &self.product_source)?;
+        cds_core::ser::entry(map, "ProductSourceDisplay", &self.product_source_display)?;
+        cds_core::ser::entry(map, "SecurityGroup", &self.security_group)?;
+        cds_core::ser::entry(map, "SubnetId", &self.subnet_id)?;
+        cds_core::ser::entry(map, "Tag", &self.tag)?;
         Ok(())
     }
 }
@@ -1211,6 +1337,8 @@ pub struct DescribeInstanceOsInfo {
     ///
     /// 系统版本 (`Version`)
     pub version: Option<String>,
+    /// Unit (`Unit`)
+    pub unit: Option<String>,
 }
 impl cds_core::de::Fields for DescribeInstanceOsInfo {
     const NAME: &'static str = "DescribeInstanceOsInfo";
@@ -1225,6 +1353,7 @@ impl cds_core::de::Fields for DescribeInstanceOsInfo {
             "OsType" => self.os_type = cds_core::de::lenient(value)?,
             "Bit" => self.bit = cds_core::de::lenient(value)?,
             "Version" => self.version = cds_core::de::lenient(value)?,
+            "Unit" => self.unit = cds_core::de::lenient(value)?,
             _ => cds_core::de::skip(value)?,
         }
         Ok(())
@@ -1239,6 +1368,7 @@ impl cds_core::ser::Entries for DescribeInstanceOsInfo {
         cds_core::ser::entry(map, "OsType", &self.os_type)?;
         cds_core::ser::entry(map, "Bit", &self.bit)?;
         cds_core::ser::entry(map, "Version", &self.version)?;
+        cds_core::ser::entry(map, "Unit", &self.unit)?;
         Ok(())
     }
 }
@@ -1445,6 +1575,14 @@ pub struct DescribeInstanceSystemDisk {
     ///
     /// 盘类型 (`DiskFeature`)
     pub disk_feature: Option<String>,
+    /// Disk display name (e.g. SSD云盘) (`DiskName`)
+    pub disk_name: Option<String>,
+    /// Disk product (goods) id (`EbsGoodsId`)
+    pub ebs_goods_id: Option<String>,
+    /// Instance product (goods) id (`EcsGoodsId`)
+    pub ecs_goods_id: Option<String>,
+    /// Whether the disk is deleted with the instance (1 yes, 0 no) (`IsFollowDelete`)
+    pub is_follow_delete: Option<i64>,
 }
 impl cds_core::de::Fields for DescribeInstanceSystemDisk {
     const NAME: &'static str = "DescribeInstanceSystemDisk";
@@ -1465,6 +1603,10 @@ impl cds_core::de::Fields for DescribeInstanceSystemDisk {
             "Unit" => self.unit = cds_core::de::lenient(value)?,
             "DiskId" => self.disk_id = cds_core::de::lenient(value)?,
             "DiskFeature" => self.disk_feature = cds_core::de::lenient(value)?,
+            "DiskName" => self.disk_name = cds_core::de::lenient(value)?,
+            "EbsGoodsId" => self.ebs_goods_id = cds_core::de::lenient(value)?,
+            "EcsGoodsId" => self.ecs_goods_id = cds_core::de::lenient(value)?,
+            "IsFollowDelete" => self.is_follow_delete = cds_core::de::lenient(value)?,
             _ => cds_core::de::skip(value)?,
         }
         Ok(())
@@ -1483,11 +1625,180 @@ impl cds_core::ser::Entries for DescribeInstanceSystemDisk {
         cds_core::ser::entry(map, "Unit", &self.unit)?;
         cds_core::ser::entry(map, "DiskId", &self.disk_id)?;
         cds_core::ser::entry(map, "DiskFeature", &self.disk_feature)?;
+        cds_core::ser::entry(map, "DiskName", &self.disk_name)?;
+        cds_core::ser::entry(map, "EbsGoodsId", &self.ebs_goods_id)?;
+        cds_core::ser::entry(map, "EcsGoodsId", &self.ecs_goods_id)?;
+        cds_core::ser::entry(map, "IsFollowDelete", &self.is_follow_delete)?;
         Ok(())
     }
 }
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(DescribeInstanceSystemDisk);
+/// GPU card information of an instance (no document describes it)
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct GpuCardInfo {
+    /// GPU model name (`GicBusinessName`)
+    pub gic_business_name: Option<String>,
+    /// GPU driver version (`GpuDriver`)
+    pub gpu_driver: Option<String>,
+    /// GPU type id (`GpuTypeId`)
+    pub gpu_type_id: Option<String>,
+    /// Real names of the GPU model (`RealName`)
+    pub real_name: Option<Vec<String>>,
+}
+impl cds_core::de::Fields for GpuCardInfo {
+    const NAME: &'static str = "GpuCardInfo";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "GicBusinessName" => self.gic_business_name = cds_core::de::lenient(value)?,
+            "GpuDriver" => self.gpu_driver = cds_core::de::lenient(value)?,
+            "GpuTypeId" => self.gpu_type_id = cds_core::de::lenient(value)?,
+            "RealName" => self.real_name = cds_core::de::lenient_vec(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GpuCardInfo);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GpuCardInfo {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "GicBusinessName", &self.gic_business_name)?;
+        cds_core::ser::entry(map, "GpuDriver", &self.gpu_driver)?;
+        cds_core::ser::entry(map, "GpuTypeId", &self.gpu_type_id)?;
+        cds_core::ser::entry(map, "RealName", &self.real_name)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GpuCardInfo);
+/// A security group of an instance (no document describes it)
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct InstanceSecurityGroup {
+    /// Whether instances in the group can reach each other (`GroupInterconnected`)
+    pub group_interconnected: Option<bool>,
+    /// Priority (`Priority`)
+    pub priority: Option<i64>,
+    /// Security group id (`SecurityGroupId`)
+    pub security_group_id: Option<String>,
+    /// Security group name (`SecurityGroupName`)
+    pub security_group_name: Option<String>,
+    /// Security group type (`SecurityGroupType`)
+    pub security_group_type: Option<String>,
+}
+impl cds_core::de::Fields for InstanceSecurityGroup {
+    const NAME: &'static str = "InstanceSecurityGroup";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "GroupInterconnected" => {
+                self.group_interconnected = cds_core::de::lenient(value)?;
+            }
+            "Priority" => self.priority = cds_core::de::lenient(value)?,
+            "SecurityGroupId" => self.security_group_id = cds_core::de::lenient(value)?,
+            "SecurityGroupName" => {
+                self.security_group_name = cds_core::de::lenient(value)?;
+            }
+            "SecurityGroupType" => {
+                self.security_group_type = cds_core::de::lenient(value)?;
+            }
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(InstanceSecurityGroup);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for InstanceSecurityGroup {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "GroupInterconnected", &self.group_interconnected)?;
+        cds_core::ser::entry(map, "Priority", &self.priority)?;
+        cds_core::ser::entry(map, "SecurityGroupId", &self.security_group_id)?;
+        cds_core::ser::entry(map, "SecurityGroupName", &self.security_group_name)?;
+        cds_core::ser::entry(map, "SecurityGroupType", &self.security_group_type)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(InstanceSecurityGroup);
+/// System disk of a new cloud server
+///
+/// 系统盘信息
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct InstanceSystemDisk {
+    /// Disk type: local disk "local", cloud disk "ssd"
+    ///
+    /// 盘类型: 本地盘:"local", 云盘:"ssd" (`DiskFeature`, required)
+    pub disk_feature: Option<String>,
+    /// Disk size
+    ///
+    /// 盘大小 (`Size`, required)
+    pub size: Option<i64>,
+    /// Whether the system disk is deleted with the instance (1 yes, 0 no) (`ReleaseWithInstance`)
+    pub release_with_instance: Option<i64>,
+}
+impl cds_core::ser::Entries for InstanceSystemDisk {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "DiskFeature", &self.disk_feature)?;
+        cds_core::ser::entry(map, "Size", &self.size)?;
+        cds_core::ser::entry(map, "ReleaseWithInstance", &self.release_with_instance)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(InstanceSystemDisk);
+impl InstanceSystemDisk {
+    /// A builder of this type.
+    pub fn builder() -> InstanceSystemDiskBuilder {
+        InstanceSystemDiskBuilder::default()
+    }
+}
+/// Builder of [`InstanceSystemDisk`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct InstanceSystemDiskBuilder {
+    inner: InstanceSystemDisk,
+}
+impl InstanceSystemDiskBuilder {
+    /// Sets [`InstanceSystemDisk::disk_feature`].
+    pub fn disk_feature(mut self, value: impl Into<String>) -> Self {
+        self.inner.disk_feature = Some(value.into());
+        self
+    }
+    /// Sets [`InstanceSystemDisk::size`].
+    pub fn size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.size = Some(value.into());
+        self
+    }
+    /// Sets [`InstanceSystemDisk::release_with_instance`].
+    pub fn release_with_instance(mut self, value: impl Into<i64>) -> Self {
+        self.inner.release_with_instance = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<InstanceSystemDisk, cds_core::BuildError> {
+        cds_core::validate::build("InstanceSystemDisk", self.inner)
+    }
+}
+impl cds_core::validate::Validate for InstanceSystemDisk {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.disk_feature.is_none() {
+            missing.push(cds_core::validate::join(path, "DiskFeature"));
+        }
+        if self.size.is_none() {
+            missing.push(cds_core::validate::join(path, "Size"));
+        }
+    }
+}
 /// Remote connection address
 ///
 /// 远程连接地址
@@ -1730,6 +2041,8 @@ pub struct DescribeInstanceListInput {
     ///
     /// 搜索信息（可传实例id或者实例名称或者私网ip） (`SearchInfo`)
     pub search_info: Option<String>,
+    /// Instance ids to list, comma-separated (no document names this parameter) (`EcsIds`)
+    pub ecs_ids: Option<String>,
     /// Page number (all data is returned when the paging parameters are omitted)
     ///
     /// 当前页数（分页参数不传返回所有数据） (`PageNumber`)
@@ -1744,6 +2057,7 @@ impl cds_core::ser::Entries for DescribeInstanceListInput {
         cds_core::ser::entry(map, "AvailableZoneCode", &self.available_zone_code)?;
         cds_core::ser::entry(map, "VpcId", &self.vpc_id)?;
         cds_core::ser::entry(map, "SearchInfo", &self.search_info)?;
+        cds_core::ser::entry(map, "EcsIds", &self.ecs_ids)?;
         cds_core::ser::entry(map, "PageNumber", &self.page_number)?;
         cds_core::ser::entry(map, "PageSize", &self.page_size)?;
         Ok(())
@@ -1776,6 +2090,11 @@ impl DescribeInstanceListInputBuilder {
     /// Sets [`DescribeInstanceListInput::search_info`].
     pub fn search_info(mut self, value: impl Into<String>) -> Self {
         self.inner.search_info = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeInstanceListInput::ecs_ids`].
+    pub fn ecs_ids(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_ids = Some(value.into());
         self
     }
     /// Sets [`DescribeInstanceListInput::page_number`].
@@ -1887,6 +2206,11 @@ impl DescribeInstanceListRequest {
     /// 搜索信息（可传实例id或者实例名称或者私网ip） (`SearchInfo`, query)
     pub fn search_info(mut self, value: impl Into<String>) -> Self {
         self.input.search_info = Some(value.into());
+        self
+    }
+    /// Instance ids to list, comma-separated (no document names this parameter) (`EcsIds`, query)
+    pub fn ecs_ids(mut self, value: impl Into<String>) -> Self {
+        self.input.ecs_ids = Some(value.into());
         self
     }
     /// Page number (all data is returned when the paging parameters are omitted)
@@ -2497,7 +2821,7 @@ pub struct CreateInstanceInput {
     /// System disk information, e.g. {"DiskFeature": "local", "Size": 50}
     ///
     /// 系统盘信息，示例:{"DiskFeature":"local", # 盘类型: 本地盘:"local", 云盘:"ssd" "Size":50 # 盘大小} (`SystemDisk`, required)
-    pub system_disk: Option<DiskSpec>,
+    pub system_disk: Option<InstanceSystemDisk>,
     /// VPC information, e.g. {"VpcId": "7ab97a9a-8c0f-11ec-9b99-d2fedeecdbd1"}
     ///
     /// vpc信息，示例:{"VpcId":"7ab97a9a-8c0f-11ec-9b99-d2fedeecdbd1"} (`VpcInfo`, required)
@@ -2695,7 +3019,7 @@ impl CreateInstanceInputBuilder {
         self
     }
     /// Sets [`CreateInstanceInput::system_disk`].
-    pub fn system_disk(mut self, value: impl Into<DiskSpec>) -> Self {
+    pub fn system_disk(mut self, value: impl Into<InstanceSystemDisk>) -> Self {
         self.inner.system_disk = Some(value.into());
         self
     }
@@ -2976,7 +3300,7 @@ impl CreateInstanceRequest {
     /// System disk information, e.g. {"DiskFeature": "local", "Size": 50}
     ///
     /// 系统盘信息，示例:{"DiskFeature":"local", # 盘类型: 本地盘:"local", 云盘:"ssd" "Size":50 # 盘大小} (`SystemDisk`, body, required)
-    pub fn system_disk(mut self, value: impl Into<DiskSpec>) -> Self {
+    pub fn system_disk(mut self, value: impl Into<InstanceSystemDisk>) -> Self {
         self.input.system_disk = Some(value.into());
         self
     }

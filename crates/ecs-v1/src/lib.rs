@@ -15,7 +15,7 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Documentation notes: transcribed from `ecs-ebs_2026-02-03_79dfd7f9.md`, `000_2647209463bd15a0.txt`; the 99 notes on where the documents contradict themselves, and how the SDK resolved each, are kept beside the operations in `spec/ecs-v1/`.
+//! Documentation notes: transcribed from `ecs-ebs_2026-02-03_79dfd7f9.md`, `000_2647209463bd15a0.txt`; the 100 notes on where the documents contradict themselves, and how the SDK resolved each, are kept beside the operations in `spec/ecs-v1/`.
 #![forbid(unsafe_code)]
 #![allow(
     clippy::enum_variant_names,

@@ -15,7 +15,7 @@ pub static SERVICE: Service = Service {
         version: "2019-08-08",
     },
     auth: AuthScheme::HmacSha1,
-    host: Host::Api,
+    host: Host::Cdsapi,
     path: "/ecs/v1",
     envelope: Envelope {
         code: "Code",
@@ -208,20 +208,20 @@ pub static DESCRIBE_ACCOUNT_SUBJECT: Operation = Operation {
 /// `DescribeImages`.
 pub static DESCRIBE_IMAGES: Operation = Operation {
     name: "DescribeImages",
-    method: Method::Post,
+    method: Method::Get,
     path: Some("/ecs/v1.1"),
     host: None,
     read: true,
     params: &[
         Param {
             name: "AvailableZoneCode",
-            location: Location::Body,
+            location: Location::Query,
             required: false,
             kind: Kind::String,
         },
         Param {
             name: "ImageIds",
-            location: Location::Body,
+            location: Location::Query,
             required: false,
             kind: Kind::List,
         },
@@ -343,6 +343,12 @@ pub static DESCRIBE_INSTANCE_LIST: Operation = Operation {
         },
         Param {
             name: "SearchInfo",
+            location: Location::Query,
+            required: false,
+            kind: Kind::String,
+        },
+        Param {
+            name: "EcsIds",
             location: Location::Query,
             required: false,
             kind: Kind::String,

@@ -480,6 +480,7 @@ async fn describe_instance_list_end_to_end() {
         .available_zone_code("sample value/+*~&=中".to_string())
         .vpc_id("sample value/+*~&=中".to_string())
         .search_info("sample value/+*~&=中".to_string())
+        .ecs_ids("sample value/+*~&=中".to_string())
         .page_number(7_i64)
         .page_size(7_i64)
         .send_with_response()
@@ -674,9 +675,10 @@ async fn create_instance_end_to_end() {
         .password("sample value/+*~&=中".to_string())
         .image_id("sample value/+*~&=中".to_string())
         .system_disk(
-            cds_ecs_v1::DiskSpec::builder()
+            cds_ecs_v1::InstanceSystemDisk::builder()
                 .disk_feature("sample value/+*~&=中".to_string())
                 .size(7_i64)
+                .release_with_instance(7_i64)
                 .build()
                 .expect("every required field is set"),
         )
@@ -689,6 +691,7 @@ async fn create_instance_end_to_end() {
         .subnet_info(
             cds_ecs_v1::CreateInstanceSubnetInfo::builder()
                 .subnet_id("sample value/+*~&=中".to_string())
+                .ip_address(["sample value/+*~&=中".to_string()])
                 .build()
                 .expect("every required field is set"),
         )
@@ -698,6 +701,7 @@ async fn create_instance_end_to_end() {
             .eip_ids(["sample value/+*~&=中".to_string()])
             .bandwidth_type(cds_ecs_v1::BandwidthType::from("sample"))
             .qos(7_i64)
+            .bandwidth_conf_name("sample value/+*~&=中".to_string())
             .build()
             .expect("every required field is set")])
         .name("sample value/+*~&=中".to_string())

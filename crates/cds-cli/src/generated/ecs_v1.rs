@@ -510,6 +510,16 @@ pub static LINE: Line = Line {
                     zh: "搜索信息（可传实例id或者实例名称或者私网ip）",
                 },
                 Param {
+                    name: "EcsIds",
+                    flag: "ecs-ids",
+                    ty: Ty::String,
+                    list: false,
+                    values: &[],
+                    required: false,
+                    en: "Instance ids to list, comma-separated (no document names this parameter)",
+                    zh: "",
+                },
+                Param {
                     name: "PageNumber",
                     flag: "page-number",
                     ty: Ty::Integer,
