@@ -502,7 +502,7 @@ pub struct CreateDiskInput {
     /// Billing method: 0 pay-as-you-go, 1 subscription (default 0; only pay-as-you-go is supported for now)
     ///
     /// 计费方式 ，0:按需计费,1:包年包月, (默认为0，目前只支持按需计费) (`BillingMethod`)
-    pub billing_method: Option<String>,
+    pub billing_method: Option<BillingMethod>,
 }
 impl cds_core::ser::Entries for CreateDiskInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -573,7 +573,7 @@ impl CreateDiskInputBuilder {
         self
     }
     /// Sets [`CreateDiskInput::billing_method`].
-    pub fn billing_method(mut self, value: impl Into<String>) -> Self {
+    pub fn billing_method(mut self, value: impl Into<BillingMethod>) -> Self {
         self.inner.billing_method = Some(value.into());
         self
     }
@@ -705,7 +705,7 @@ impl CreateDiskRequest {
     /// Billing method: 0 pay-as-you-go, 1 subscription (default 0; only pay-as-you-go is supported for now)
     ///
     /// 计费方式 ，0:按需计费,1:包年包月, (默认为0，目前只支持按需计费) (`BillingMethod`, body)
-    pub fn billing_method(mut self, value: impl Into<String>) -> Self {
+    pub fn billing_method(mut self, value: impl Into<BillingMethod>) -> Self {
         self.input.billing_method = Some(value.into());
         self
     }

@@ -85,7 +85,7 @@ pub struct DescribeSnapshotChainData {
     /// Billing method: 0 pay-as-you-go
     ///
     /// 计费方式 ，0:按需计费 (`BillingMethod`)
-    pub billing_method: Option<String>,
+    pub billing_method: Option<BillingMethod>,
     /// Snapshot chain id
     ///
     /// 快照链ID (`SnapshotChainId`)
@@ -93,7 +93,7 @@ pub struct DescribeSnapshotChainData {
     /// system: system disk, data: data disk
     ///
     /// system:系统盘 data：数据盘 (`DiskProperty`)
-    pub disk_property: Option<String>,
+    pub disk_property: Option<DiskProperty>,
     /// Number of snapshots in the chain
     ///
     /// 该快照链下的快照数量 (`SnapshotNum`)
@@ -156,7 +156,7 @@ pub struct DescribeSnapshotChainListChain {
     /// Billing method: 0 pay-as-you-go, 1 subscription, 2 pay-per-use
     ///
     /// 计费方式 ，0:按需计费, 1:包年包月, 2:按次计费 (`BillingMethod`)
-    pub billing_method: Option<String>,
+    pub billing_method: Option<BillingMethod>,
     /// Cloud disk id
     ///
     /// 云盘ID (`DiskId`)
@@ -196,7 +196,7 @@ pub struct DescribeSnapshotChainListChain {
     /// system: system disk, data: data disk
     ///
     /// system:系统盘 data数据盘 (`DiskProperty`)
-    pub disk_property: Option<String>,
+    pub disk_property: Option<DiskProperty>,
     /// Snapshot chain id
     ///
     /// 快照链ID (`SnapshotChainId`)

@@ -20,7 +20,7 @@ async fn create_disk_end_to_end() {
         .snapshot_id("sample value/+*~&=中".to_string())
         .size(7_i64)
         .number(7_i64)
-        .billing_method("sample value/+*~&=中".to_string())
+        .billing_method(cds_ebs_v1::BillingMethod::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("CreateDisk");

@@ -102,7 +102,23 @@ pub static LINE: Line = Line {
                     flag: "billing-method",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "0",
+                            en: "Pay-as-you-go",
+                            zh: "按需计费",
+                        },
+                        EnumValue {
+                            value: "1",
+                            en: "Monthly/yearly subscription",
+                            zh: "包年包月",
+                        },
+                        EnumValue {
+                            value: "2",
+                            en: "Pay per use (snapshot chains)",
+                            zh: "按次计费",
+                        },
+                    ],
                     required: false,
                     en: "Billing method: 0 pay-as-you-go, 1 subscription (default 0; only pay-as-you-go is supported for now)",
                     zh: "计费方式 ，0:按需计费,1:包年包月, (默认为0，目前只支持按需计费)",
