@@ -90,7 +90,7 @@ pub struct DescribeImagesImage {
     /// public for public images, private for private images
     ///
     /// 公共镜像为public，私有镜像为private (`TemplateType`)
-    pub template_type: Option<String>,
+    pub template_type: Option<ImageTemplateType>,
     /// Image id
     ///
     /// 镜像id (`ImageId`)

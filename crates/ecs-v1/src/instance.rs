@@ -55,7 +55,7 @@ pub struct CreateInstanceDataDisk {
     /// Disk type: "local" local disk, "ssd" SSD cloud disk; local and cloud disks cannot be mixed
     ///
     /// 盘类型，"local"：本地盘，"ssd": ssd云盘.  本地盘和云盘不能混用 (`DiskFeature`)
-    pub disk_feature: Option<String>,
+    pub disk_feature: Option<DiskFeature>,
     /// Delete with the instance: 1 yes, 0 no; default yes
     ///
     /// 是否随实例删除:1:随实例删除,0:不随实例删除.不传默认随实例删除 (`ReleaseWithInstance`)
@@ -93,7 +93,7 @@ pub struct CreateInstanceDataDiskBuilder {
 }
 impl CreateInstanceDataDiskBuilder {
     /// Sets [`CreateInstanceDataDisk::disk_feature`].
-    pub fn disk_feature(mut self, value: impl Into<String>) -> Self {
+    pub fn disk_feature(mut self, value: impl Into<DiskFeature>) -> Self {
         self.inner.disk_feature = Some(value.into());
         self
     }
@@ -374,7 +374,7 @@ pub struct DescribeInstanceBillingInfo {
     /// Billing method: "0" pay-as-you-go, "1" subscription
     ///
     /// 计费方式code (`BillingMethod`)
-    pub billing_method: Option<String>,
+    pub billing_method: Option<BillingMethod>,
     /// Billing method
     ///
     /// 计费方式 (`BillingMethodName`)
@@ -386,7 +386,7 @@ pub struct DescribeInstanceBillingInfo {
     /// Billing cycle: "month" month, "year" year
     ///
     /// 计费周期: "month": 月，"year": 年 (`BillCycleId`)
-    pub bill_cycle_id: Option<String>,
+    pub bill_cycle_id: Option<BillingCycle>,
     /// Billing method status (`BillingMethodStatus`)
     pub billing_method_status: Option<String>,
 }
@@ -527,7 +527,7 @@ pub struct DescribeInstanceData {
     /// Instance supplier (`Supplier`)
     pub supplier: Option<String>,
     /// System disk feature (local, ssd) (`SystemDiskFeature`)
-    pub system_disk_feature: Option<String>,
+    pub system_disk_feature: Option<DiskFeature>,
     /// Tags of the instance (`Tag`)
     pub tag: Option<Vec<serde_json::Value>>,
 }
@@ -654,7 +654,7 @@ pub struct DescribeInstanceDataDisk {
     /// Disk type
     ///
     /// 盘类型 (`DiskFeature`)
-    pub disk_feature: Option<String>,
+    pub disk_feature: Option<DiskFeature>,
     /// Data disk id (the example names it Id) (`DiskId`)
     pub disk_id: Option<String>,
     /// Disk display name (e.g. SSD云盘) (`DiskName`)
@@ -1066,7 +1066,7 @@ pub struct DescribeInstanceListInstance {
     /// Billing method: "0" pay-as-you-go, "1" subscription
     ///
     /// 计费方式 (`BillingMethod`)
-    pub billing_method: Option<String>,
+    pub billing_method: Option<BillingMethod>,
     /// OS type
     ///
     /// 操作系统类型 (`OsType`)
@@ -1094,7 +1094,7 @@ pub struct DescribeInstanceListInstance {
     /// System disk feature (e.g. local, ssd)
     ///
     /// 系统盘盘类型 (`SystemDiskFeature`)
-    pub system_disk_feature: Option<String>,
+    pub system_disk_feature: Option<DiskFeature>,
     /// System disk size
     ///
     /// 系统盘大小 (`SystemDiskSize`)
@@ -1574,7 +1574,7 @@ pub struct DescribeInstanceSystemDisk {
     /// Disk type
     ///
     /// 盘类型 (`DiskFeature`)
-    pub disk_feature: Option<String>,
+    pub disk_feature: Option<DiskFeature>,
     /// Disk display name (e.g. SSD云盘) (`DiskName`)
     pub disk_name: Option<String>,
     /// Disk product (goods) id (`EbsGoodsId`)
@@ -1739,7 +1739,7 @@ pub struct InstanceSystemDisk {
     /// Disk type: local disk "local", cloud disk "ssd"
     ///
     /// 盘类型: 本地盘:"local", 云盘:"ssd" (`DiskFeature`, required)
-    pub disk_feature: Option<String>,
+    pub disk_feature: Option<DiskFeature>,
     /// Disk size
     ///
     /// 盘大小 (`Size`, required)
@@ -1770,7 +1770,7 @@ pub struct InstanceSystemDiskBuilder {
 }
 impl InstanceSystemDiskBuilder {
     /// Sets [`InstanceSystemDisk::disk_feature`].
-    pub fn disk_feature(mut self, value: impl Into<String>) -> Self {
+    pub fn disk_feature(mut self, value: impl Into<DiskFeature>) -> Self {
         self.inner.disk_feature = Some(value.into());
         self
     }
@@ -2582,7 +2582,7 @@ pub struct DescribeInstanceMonitorInput {
     /// Metrics: CpuUsage (CPU usage), MemoryUsage (memory usage), Load (system load average), NetworkRate (network throughput), DiskUsage (disk usage), DiskThroughput (disk throughput), DiskIops (disk IOPS), GpuUsage (GPU usage), GpuMemoryUsage (GPU memory usage), GpuTemperature (GPU temperature), GpuClocksGraphics (graphics clock), GpuClocksMemory (memory clock); all metrics when omitted
     ///
     /// 监控指标('CpuUsage', 'CPU使用率'), ('MemoryUsage', '内存使用率'), ('Load', '系统平均负载'), ('NetworkRate', '网络吞吐量'), ('DiskUsage', '磁盘使用率'), ('DiskThroughput', '磁盘吞吐量'), ('DiskIops', '磁盘iops'), ('GpuUsage', 'GPU使用率'), ('GpuMemoryUsage', '显存使用率'), ('GpuTemperature', 'GPU温度') ,('GpuClocksGraphics','图形时钟频率'),('GpuClocksMemory', '显存时钟频率')不填默认监控所有指标 (`Indicators`)
-    pub indicators: Option<Vec<String>>,
+    pub indicators: Option<Vec<MonitorIndicator>>,
 }
 impl cds_core::ser::Entries for DescribeInstanceMonitorInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -2629,7 +2629,10 @@ impl DescribeInstanceMonitorInputBuilder {
         self
     }
     /// Sets [`DescribeInstanceMonitorInput::indicators`].
-    pub fn indicators<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+    pub fn indicators<V: Into<MonitorIndicator>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
         self.inner.indicators = Some(values.into_iter().map(Into::into).collect());
         self
     }
@@ -2727,7 +2730,10 @@ impl DescribeInstanceMonitorRequest {
     /// Metrics: CpuUsage (CPU usage), MemoryUsage (memory usage), Load (system load average), NetworkRate (network throughput), DiskUsage (disk usage), DiskThroughput (disk throughput), DiskIops (disk IOPS), GpuUsage (GPU usage), GpuMemoryUsage (GPU memory usage), GpuTemperature (GPU temperature), GpuClocksGraphics (graphics clock), GpuClocksMemory (memory clock); all metrics when omitted
     ///
     /// 监控指标('CpuUsage', 'CPU使用率'), ('MemoryUsage', '内存使用率'), ('Load', '系统平均负载'), ('NetworkRate', '网络吞吐量'), ('DiskUsage', '磁盘使用率'), ('DiskThroughput', '磁盘吞吐量'), ('DiskIops', '磁盘iops'), ('GpuUsage', 'GPU使用率'), ('GpuMemoryUsage', '显存使用率'), ('GpuTemperature', 'GPU温度') ,('GpuClocksGraphics','图形时钟频率'),('GpuClocksMemory', '显存时钟频率')不填默认监控所有指标 (`Indicators`, body)
-    pub fn indicators<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+    pub fn indicators<V: Into<MonitorIndicator>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
         self.input.indicators = Some(values.into_iter().map(Into::into).collect());
         self
     }

@@ -14,7 +14,7 @@ pub struct DiskSpec {
     /// Disk type: local disk "local", cloud disk "ssd"
     ///
     /// 盘类型: 本地盘:"local", 云盘:"ssd" (`DiskFeature`, required)
-    pub disk_feature: Option<String>,
+    pub disk_feature: Option<DiskFeature>,
     /// Disk size
     ///
     /// 盘大小 (`Size`, required)
@@ -42,7 +42,7 @@ pub struct DiskSpecBuilder {
 }
 impl DiskSpecBuilder {
     /// Sets [`DiskSpec::disk_feature`].
-    pub fn disk_feature(mut self, value: impl Into<String>) -> Self {
+    pub fn disk_feature(mut self, value: impl Into<DiskFeature>) -> Self {
         self.inner.disk_feature = Some(value.into());
         self
     }
@@ -167,6 +167,66 @@ impl cds_core::de::FromScalar for BandwidthType {
             .map(|text| BandwidthType::from(text.as_str())))
     }
 }
+/// Billing cycle of a subscription
+///
+/// 计费周期
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BillingCycle {
+    /// Month
+    ///
+    /// 月 (`month`)
+    Month,
+    /// Year
+    ///
+    /// 年 (`year`)
+    Year,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl BillingCycle {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            BillingCycle::Month => "month",
+            BillingCycle::Year => "year",
+            BillingCycle::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for BillingCycle {
+    fn from(value: &str) -> Self {
+        match value {
+            "month" => BillingCycle::Month,
+            "year" => BillingCycle::Year,
+            other => BillingCycle::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for BillingCycle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for BillingCycle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for BillingCycle {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(BillingCycle::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for BillingCycle {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| BillingCycle::from(text.as_str())))
+    }
+}
 /// Billing method of a cloud server (sent as text)
 ///
 /// 计费方式
@@ -231,6 +291,126 @@ impl cds_core::de::FromScalar for BillingMethod {
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| BillingMethod::from(text.as_str())))
+    }
+}
+/// Disk type of a cloud server's disk
+///
+/// 盘类型
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DiskFeature {
+    /// Local disk
+    ///
+    /// 本地盘 (`local`)
+    Local,
+    /// SSD cloud disk
+    ///
+    /// ssd云盘 (`ssd`)
+    Ssd,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl DiskFeature {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            DiskFeature::Local => "local",
+            DiskFeature::Ssd => "ssd",
+            DiskFeature::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for DiskFeature {
+    fn from(value: &str) -> Self {
+        match value {
+            "local" => DiskFeature::Local,
+            "ssd" => DiskFeature::Ssd,
+            other => DiskFeature::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for DiskFeature {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for DiskFeature {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for DiskFeature {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(DiskFeature::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for DiskFeature {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| DiskFeature::from(text.as_str())))
+    }
+}
+/// Whether an image is public or private
+///
+/// 镜像类型（公共/私有）
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ImageTemplateType {
+    /// Public image
+    ///
+    /// 公共镜像 (`public`)
+    Public,
+    /// Private image
+    ///
+    /// 私有镜像 (`private`)
+    Private,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl ImageTemplateType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ImageTemplateType::Public => "public",
+            ImageTemplateType::Private => "private",
+            ImageTemplateType::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for ImageTemplateType {
+    fn from(value: &str) -> Self {
+        match value {
+            "public" => ImageTemplateType::Public,
+            "private" => ImageTemplateType::Private,
+            other => ImageTemplateType::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for ImageTemplateType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for ImageTemplateType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ImageTemplateType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(ImageTemplateType::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for ImageTemplateType {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| ImageTemplateType::from(text.as_str())))
     }
 }
 /// Power operation on cloud servers (OperateInstance OpType)
@@ -309,6 +489,126 @@ impl cds_core::de::FromScalar for InstanceOperation {
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| InstanceOperation::from(text.as_str())))
+    }
+}
+/// Monitoring metric of DescribeInstanceMonitor
+///
+/// 监控指标
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MonitorIndicator {
+    /// CPU usage
+    ///
+    /// CPU使用率 (`CpuUsage`)
+    CpuUsage,
+    /// Memory usage
+    ///
+    /// 内存使用率 (`MemoryUsage`)
+    MemoryUsage,
+    /// System load average
+    ///
+    /// 系统平均负载 (`Load`)
+    Load,
+    /// Network throughput
+    ///
+    /// 网络吞吐量 (`NetworkRate`)
+    NetworkRate,
+    /// Disk usage
+    ///
+    /// 磁盘使用率 (`DiskUsage`)
+    DiskUsage,
+    /// Disk throughput
+    ///
+    /// 磁盘吞吐量 (`DiskThroughput`)
+    DiskThroughput,
+    /// Disk IOPS
+    ///
+    /// 磁盘iops (`DiskIops`)
+    DiskIops,
+    /// GPU usage
+    ///
+    /// GPU使用率 (`GpuUsage`)
+    GpuUsage,
+    /// GPU memory usage
+    ///
+    /// 显存使用率 (`GpuMemoryUsage`)
+    GpuMemoryUsage,
+    /// GPU temperature
+    ///
+    /// GPU温度 (`GpuTemperature`)
+    GpuTemperature,
+    /// Graphics clock frequency
+    ///
+    /// 图形时钟频率 (`GpuClocksGraphics`)
+    GpuClocksGraphics,
+    /// Memory clock frequency
+    ///
+    /// 显存时钟频率 (`GpuClocksMemory`)
+    GpuClocksMemory,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl MonitorIndicator {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            MonitorIndicator::CpuUsage => "CpuUsage",
+            MonitorIndicator::MemoryUsage => "MemoryUsage",
+            MonitorIndicator::Load => "Load",
+            MonitorIndicator::NetworkRate => "NetworkRate",
+            MonitorIndicator::DiskUsage => "DiskUsage",
+            MonitorIndicator::DiskThroughput => "DiskThroughput",
+            MonitorIndicator::DiskIops => "DiskIops",
+            MonitorIndicator::GpuUsage => "GpuUsage",
+            MonitorIndicator::GpuMemoryUsage => "GpuMemoryUsage",
+            MonitorIndicator::GpuTemperature => "GpuTemperature",
+            MonitorIndicator::GpuClocksGraphics => "GpuClocksGraphics",
+            MonitorIndicator::GpuClocksMemory => "GpuClocksMemory",
+            MonitorIndicator::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for MonitorIndicator {
+    fn from(value: &str) -> Self {
+        match value {
+            "CpuUsage" => MonitorIndicator::CpuUsage,
+            "MemoryUsage" => MonitorIndicator::MemoryUsage,
+            "Load" => MonitorIndicator::Load,
+            "NetworkRate" => MonitorIndicator::NetworkRate,
+            "DiskUsage" => MonitorIndicator::DiskUsage,
+            "DiskThroughput" => MonitorIndicator::DiskThroughput,
+            "DiskIops" => MonitorIndicator::DiskIops,
+            "GpuUsage" => MonitorIndicator::GpuUsage,
+            "GpuMemoryUsage" => MonitorIndicator::GpuMemoryUsage,
+            "GpuTemperature" => MonitorIndicator::GpuTemperature,
+            "GpuClocksGraphics" => MonitorIndicator::GpuClocksGraphics,
+            "GpuClocksMemory" => MonitorIndicator::GpuClocksMemory,
+            other => MonitorIndicator::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for MonitorIndicator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for MonitorIndicator {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for MonitorIndicator {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(MonitorIndicator::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for MonitorIndicator {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| MonitorIndicator::from(text.as_str())))
     }
 }
 /// Outbound gateway a public IP is bound through

@@ -155,13 +155,13 @@ async fn describe_price_end_to_end() {
         .is_to_month(7_i64)
         .system_disk_info(
             cds_ecs_v1::DiskSpec::builder()
-                .disk_feature("sample value/+*~&=中".to_string())
+                .disk_feature(cds_ecs_v1::DiskFeature::from("sample"))
                 .size(7_i64)
                 .build()
                 .expect("every required field is set"),
         )
         .data_disk_info([cds_ecs_v1::DiskSpec::builder()
-            .disk_feature("sample value/+*~&=中".to_string())
+            .disk_feature(cds_ecs_v1::DiskFeature::from("sample"))
             .size(7_i64)
             .build()
             .expect("every required field is set")])
@@ -618,7 +618,7 @@ async fn describe_instance_monitor_end_to_end() {
         .time_interval("sample value/+*~&=中".to_string())
         .start_time("sample value/+*~&=中".to_string())
         .end_time("sample value/+*~&=中".to_string())
-        .indicators(["sample value/+*~&=中".to_string()])
+        .indicators([cds_ecs_v1::MonitorIndicator::from("sample")])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("DescribeInstanceMonitor");
@@ -676,7 +676,7 @@ async fn create_instance_end_to_end() {
         .image_id("sample value/+*~&=中".to_string())
         .system_disk(
             cds_ecs_v1::InstanceSystemDisk::builder()
-                .disk_feature("sample value/+*~&=中".to_string())
+                .disk_feature(cds_ecs_v1::DiskFeature::from("sample"))
                 .size(7_i64)
                 .release_with_instance(7_i64)
                 .build()
@@ -711,7 +711,7 @@ async fn create_instance_end_to_end() {
         .is_auto_renewal(7_i64)
         .utc_time(7_i64)
         .data_disk([cds_ecs_v1::CreateInstanceDataDisk::builder()
-            .disk_feature("sample value/+*~&=中".to_string())
+            .disk_feature(cds_ecs_v1::DiskFeature::from("sample"))
             .release_with_instance(7_i64)
             .size(7_i64)
             .snapshot_id("sample value/+*~&=中".to_string())

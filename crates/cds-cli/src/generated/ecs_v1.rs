@@ -642,7 +642,68 @@ pub static LINE: Line = Line {
                     flag: "indicators",
                     ty: Ty::String,
                     list: true,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "CpuUsage",
+                            en: "CPU usage",
+                            zh: "CPU使用率",
+                        },
+                        EnumValue {
+                            value: "MemoryUsage",
+                            en: "Memory usage",
+                            zh: "内存使用率",
+                        },
+                        EnumValue {
+                            value: "Load",
+                            en: "System load average",
+                            zh: "系统平均负载",
+                        },
+                        EnumValue {
+                            value: "NetworkRate",
+                            en: "Network throughput",
+                            zh: "网络吞吐量",
+                        },
+                        EnumValue {
+                            value: "DiskUsage",
+                            en: "Disk usage",
+                            zh: "磁盘使用率",
+                        },
+                        EnumValue {
+                            value: "DiskThroughput",
+                            en: "Disk throughput",
+                            zh: "磁盘吞吐量",
+                        },
+                        EnumValue {
+                            value: "DiskIops",
+                            en: "Disk IOPS",
+                            zh: "磁盘iops",
+                        },
+                        EnumValue {
+                            value: "GpuUsage",
+                            en: "GPU usage",
+                            zh: "GPU使用率",
+                        },
+                        EnumValue {
+                            value: "GpuMemoryUsage",
+                            en: "GPU memory usage",
+                            zh: "显存使用率",
+                        },
+                        EnumValue {
+                            value: "GpuTemperature",
+                            en: "GPU temperature",
+                            zh: "GPU温度",
+                        },
+                        EnumValue {
+                            value: "GpuClocksGraphics",
+                            en: "Graphics clock frequency",
+                            zh: "图形时钟频率",
+                        },
+                        EnumValue {
+                            value: "GpuClocksMemory",
+                            en: "Memory clock frequency",
+                            zh: "显存时钟频率",
+                        },
+                    ],
                     required: false,
                     en: "Metrics: CpuUsage (CPU usage), MemoryUsage (memory usage), Load (system load average), NetworkRate (network throughput), DiskUsage (disk usage), DiskThroughput (disk throughput), DiskIops (disk IOPS), GpuUsage (GPU usage), GpuMemoryUsage (GPU memory usage), GpuTemperature (GPU temperature), GpuClocksGraphics (graphics clock), GpuClocksMemory (memory clock); all metrics when omitted",
                     zh: "监控指标('CpuUsage', 'CPU使用率'), ('MemoryUsage', '内存使用率'), ('Load', '系统平均负载'), ('NetworkRate', '网络吞吐量'), ('DiskUsage', '磁盘使用率'), ('DiskThroughput', '磁盘吞吐量'), ('DiskIops', '磁盘iops'), ('GpuUsage', 'GPU使用率'), ('GpuMemoryUsage', '显存使用率'), ('GpuTemperature', 'GPU温度') ,('GpuClocksGraphics','图形时钟频率'),('GpuClocksMemory', '显存时钟频率')不填默认监控所有指标",
