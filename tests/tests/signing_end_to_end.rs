@@ -53,7 +53,12 @@ fn send(line: &'static LineDescription, op: &str, input: Value) -> cds_emulator:
     let before = rig.emulator.requests_for(op.name).len();
     let result = rig.runtime.block_on(client.execute_value(op, input));
     let recorded = rig.emulator.requests_for(op.name);
-    assert_eq!(recorded.len(), before + 1, "{} reached the emulator once", op.name);
+    assert_eq!(
+        recorded.len(),
+        before + 1,
+        "{} reached the emulator once",
+        op.name
+    );
     let last = recorded.last().cloned().expect("recorded");
     // Accepted: whatever the operation answers, it is not an authentication refusal.
     if let Err(e) = &result {
@@ -65,7 +70,9 @@ fn send(line: &'static LineDescription, op: &str, input: Value) -> cds_emulator:
         );
     }
     assert!(
-        last.rejected.as_deref().is_none_or(|c| !c.contains("Signature")),
+        last.rejected
+            .as_deref()
+            .is_none_or(|c| !c.contains("Signature")),
         "{:?}",
         last.rejected
     );
@@ -137,14 +144,9 @@ fn base64_and_ampersand_task_ids_are_accepted() {
     let rig = rig();
     let ccs = cds_ccs::Client::new(&rig.emulator.config());
     for id in ["dGVzdA==", "a&b", "a=b&c=d", "x y+z%", "任务=1"] {
-        let result = rig
-            .runtime
-            .block_on(ccs.describe_task().task_id(id).send());
+        let result = rig.runtime.block_on(ccs.describe_task().task_id(id).send());
         if let Err(e) = &result {
-            assert!(
-                !e.code().unwrap_or("").contains("Signature"),
-                "{id:?}: {e}"
-            );
+            assert!(!e.code().unwrap_or("").contains("Signature"), "{id:?}: {e}");
         }
         let recorded = rig.emulator.requests_for("DescribeTask");
         let last = recorded.last().expect("recorded");
