@@ -11,6 +11,62 @@ pub const DESCRIBE_BANDWIDTH_1: &str = r#"{
     "BandwidthList":
     [
       {
+        "AvailableZoneCode": "CN_Hongkong_B",
+        "BandwidthType": "Bandwidth_China_Unicom",
+        "BillScheme": "BandwIdth_Shared",
+        "CreateTime": "2022-03-21 14:56:06",
+        "Id": "fad4efd4-a8e3-11ec-a855-be7901716fad",
+        "Name": "zhz-test",
+        "Qos": 30,
+        "RegionCode": "CN_Hongkong",
+        "Status": "ok"
+      },
+      {
+        "AvailableZoneCode": "CN_Hongkong_B",
+        "BandwidthType": "Bandwidth_China_Telecom",
+        "BillScheme": "BandwIdth_Shared",
+        "CreateTime": "2022-03-15 17:03:56",
+        "Id": "d85b3aca-a43e-11ec-a3b5-fefaa522c9da",
+        "Name": "lxl-test",
+        "Qos": 40,
+        "RegionCode": "CN_Hongkong",
+        "Status": "ok"
+      },
+      {
+        "AvailableZoneCode": "CN_Hongkong_B",
+        "BandwidthType": "Bandwidth_China_Telecom",
+        "BillScheme": "BandwIdth_Shared",
+        "CreateTime": "2022-03-14 14:50:57",
+        "Id": "1a3fb8a8-a363-11ec-a585-fe67ea065188",
+        "Name": "test-zj",
+        "Qos": 300,
+        "RegionCode": "CN_Hongkong",
+        "Status": "ok"
+      },
+      {
+        "AvailableZoneCode": "CN_Hongkong_B",
+        "BandwidthType": "Bandwidth_CMCC",
+        "BillScheme": "BandwIdth_Shared",
+        "CreateTime": "2022-03-08 16:24:57",
+        "Id": "3d6b1326-9eb9-11ec-bc9c-3a75268f4570",
+        "Name": "测试",
+        "Qos": 35,
+        "RegionCode": "CN_Hongkong",
+        "Status": "ok"
+      }
+    ],
+    "Total": 4
+  },
+  "Message": "success"
+}"#;
+/// Documented example response 2 of `DescribeBandwidth`.
+pub const DESCRIBE_BANDWIDTH_2: &str = r#"{
+  "Code": "Success",
+  "Data":
+  {
+    "BandwidthList":
+    [
+      {
         "AvailableZoneCode": "CN_Hongkong_A",
         "BandwidthType": "Bandwidth_China_Unicom",
         "BillScheme": "BandwIdth_Shared",
@@ -99,6 +155,68 @@ pub const BANDWIDTH_REMOVE_EIP_1: &str = r#"{
   "Message": "任务下发成功",
   "TaskId": "7ed9733c-e704-11ec-a421-b2796a2c8db8"
 }"#;
+/// Documented example response 1 of `VPCBandWidthBillingScheme`.
+pub const VPC_BAND_WIDTH_BILLING_SCHEME_1: &str = r#"{
+    "Code": "Success",
+    "Data": [
+        {
+            "BandwidthType": "Bandwidth_China_Telecom",
+            "BandwidthTypeName": "电信",
+            "BillingSchemeList": [
+                {
+                    "BillingScheme": "BandwIdth",
+                    "BillingSchemeName": "固定带宽",
+                    "ResourceType": "Bandwidth",
+                    "ResourceTypeName": "EIP带宽"
+                }
+            ]
+        }
+    ],
+    "Message": "success"
+}"#;
+/// Documented example response 1 of `VPCBandWidthUnitPrice`.
+pub const VPC_BAND_WIDTH_UNIT_PRICE_1: &str = r#"{
+    "Code": "Success",
+    "Data": {
+        "BandwidthPrice": {
+            "Cycle": "/天",
+            "Discount": 1,
+            "DiscountStr": "无折扣",
+            "Price": 3.312,
+            "PriceStr": "3.312",
+            "Sign": "￥",
+            "StdPrice": 3.312,
+            "StdPriceStr": "3.312",
+            "Unit": "Mb"
+        },
+        "EIPPrice": {
+            "Cycle": "/天",
+            "Discount": 1,
+            "DiscountStr": "无折扣",
+            "Price": 0.331,
+            "PriceStr": "0.331",
+            "Sign": "￥",
+            "StdPrice": 0.331,
+            "StdPriceStr": "0.331",
+            "Unit": "个"
+        }
+    },
+    "Message": "success"
+}"#;
+/// Documented example response 1 of `BandwidthBindResource`.
+pub const BANDWIDTH_BIND_RESOURCE_1: &str = r#"{
+    "Code": "Success",
+    "Data": {},
+    "Message": "任务下发成功",
+    "TaskId": "b00ecc56-98f2-11f0-9cf5-0ef08d50031a"
+}"#;
+/// Documented example response 1 of `BandwidthUnbindResource`.
+pub const BANDWIDTH_UNBIND_RESOURCE_1: &str = r#"{
+    "Code": "Success",
+    "Data": {},
+    "Message": "任务下发成功",
+    "TaskId": "3e1db8ca-98f5-11f0-8126-0ef08d50031a"
+}"#;
 /// Documented example response 1 of `DescribeTask`.
 pub const DESCRIBE_TASK_1: &str = r#"{
     "Message":"Success.",
@@ -123,6 +241,66 @@ pub const DESCRIBE_TASK_2: &str = r#"{
 }"#;
 /// Documented example response 1 of `DescribeEIP`.
 pub const DESCRIBE_EIP_1: &str = r#"{
+  "Code": "Success",
+  "Data":
+  {
+    "Total": 2,
+    "EIPList":
+    [
+      {
+        "AvailableZoneCode": "",
+        "CreateTime": "2022-06-07 17:42:24",
+        "Description": "",
+        "IP": "118.186.70.138",
+        "Id": "22597c56-e646-11ec-97e2-7687d6f44ced",
+        "IsBind": false,
+        "RegionCode": "CN_Hongkong",
+        "Status": "ok",
+        "BandwidthInfo":
+        {
+          "AvailableZoneCode": "",
+          "BandwidthType": "Bandwidth_China_Telecom",
+          "BillScheme": "BandwIdth",
+          "CreateTime": "2022-06-07 17:42:24",
+          "Id": "2232dede-e646-11ec-97e2-7687d6f44ced",
+          "Name": "",
+          "Qos": 10,
+          "Status": "ok"
+        },
+         "BindResourceInfo": null
+      },
+      {
+        "AvailableZoneCode": "",
+        "CreateTime": "2022-06-07 12:35:44",
+        "Description": "",
+        "IP": "118.186.70.137",
+        "Id": "4b75b15c-e61b-11ec-8d74-cabfed3cc5e1",
+        "IsBind": true,
+        "RegionCode": "CN_Hongkong",
+        "Status": "ok",
+        "BandwidthInfo":
+        {
+          "AvailableZoneCode": "CN_Hongkong_B",
+          "BandwidthType": "Bandwidth_China_Telecom",
+          "BillScheme": "BandwIdth_Shared",
+          "CreateTime": "2022-06-07 12:35:37",
+          "Id": "46f802ce-e61b-11ec-a09a-cabfed3cc5e1",
+          "Name": "测试1",
+          "Qos": 10,
+          "Status": "ok"
+        },
+        "BindResourceInfo":
+        {
+          "SubnetIP": "10.3.2.4",
+          "SubnetId": "d9b88a1e-aa54-11ec-a512-06d5ff412043"
+        }
+      }
+    ]
+  },
+  "Message": "success"
+}"#;
+/// Documented example response 2 of `DescribeEIP`.
+pub const DESCRIBE_EIP_2: &str = r#"{
   "Code": "Success",
   "Data":
   {
@@ -281,6 +459,82 @@ pub const DELETE_VIRTUAL_GATE_WAY_1: &str = r#"{
    "Message": "您的虚拟出网网关删除任务已下发成功!",
    "TaskId": "05205da2-e642-11ec-8fd4-8a20ea9a3e7b"
 }"#;
+/// Documented example response 1 of `DescribeSubnet`.
+pub const DESCRIBE_SUBNET_1: &str = r#"{
+  "Code": "Success",
+  "Data": {
+    "SubnetList": [
+      {
+        "AvailableZoneCode": "CN_Hongkong_B",
+        "Status": "ok",
+        "SubnetId": "026f4386-e573-11ec-a09a-cabfed3cc5e1",
+        "SubnetName": "子网1",
+        "SubnetSegment": "10.15.1.0/24",
+        "UsedIPNum": 15,
+        "VPCId": "0266c864-e573-11ec-a09a-cabfed3cc5e1",
+        "VPCName": "OPENAPI_VPC1"
+      },
+      {
+        "AvailableZoneCode": "CN_Hongkong_B",
+        "Status": "ok",
+        "SubnetId": "22390f70-af37-11ec-8944-1200cba86117",
+        "SubnetName": "子网1",
+        "SubnetSegment": "10.10.11.0/24",
+        "UsedIPNum": 18,
+        "VPCId": "22310dfc-af37-11ec-8944-1200cba86117",
+        "VPCName": "openapi测试"
+      }
+    ],
+    "Total": 2
+  },
+  "Message": "success"
+}"#;
+/// Documented example response 2 of `DescribeSubnet`.
+pub const DESCRIBE_SUBNET_2: &str = r#"{
+  "Code": "Success",
+  "Data": {
+    "SubnetList": [
+      {
+        "AvailableZoneCode": "CN_Hongkong_A",
+        "Status": "ok",
+        "SubnetId": "026f4386-e573-11ec-a09a-cabfed3cc5e1",
+        "SubnetName": "子网1",
+        "SubnetSegment": "10.15.1.0/24",
+        "UsedIPNum": 15,
+        "VPCId": "0266c864-e573-11ec-a09a-cabfed3cc5e1",
+        "VPCName": "OPENAPI_VPC1"
+      },
+      {
+        "AvailableZoneCode": "CN_Hongkong_A",
+        "Status": "ok",
+        "SubnetId": "22390f70-af37-11ec-8944-1200cba86117",
+        "SubnetName": "子网1",
+        "SubnetSegment": "10.10.11.0/24",
+        "UsedIPNum": 18,
+        "VPCId": "22310dfc-af37-11ec-8944-1200cba86117",
+        "VPCName": "openapi测试"
+      }
+    ],
+    "Total": 2
+  },
+  "Message": "success"
+}"#;
+/// Documented example response 1 of `CreateSubnet`.
+pub const CREATE_SUBNET_1: &str = r#"{
+   "Code": "Success",
+   "Data": {
+      "SubnetIdList": ["354f920c-e577-11ec-8d74-cabfed3cc5e1"],
+      "TaskIdList": ["354f04cc-e577-11ec-8d74-cabfed3cc5e1"]
+   },
+   "Message": "您的子网创建任务已下发成功"
+}"#;
+/// Documented example response 1 of `DeleteSubnet`.
+pub const DELETE_SUBNET_1: &str = r#"{
+   "Code": "Success",
+   "Data": {},
+   "Message": "您的子网删除任务已下发成功!",
+   "TaskId": "0e6b73d2-e571-11ec-991d-0ad447efda1e"
+}"#;
 /// Documented example response 1 of `DescribeSubNet`.
 pub const DESCRIBE_SUB_NET_1: &str = r#"{
   "Code": "Success",
@@ -437,6 +691,34 @@ pub const DESCRIBE_VPC_1: &str = r#"{
                 "Status": "ok",
                 "VPCId": "9304b130-e25b-11ec-a12c-823092f7a5bd",
                 "VPCNmae": "OPENAPI_VPC1",
+                "BandwidthType": "Bandwidth_China_Telecom",
+                "VPCSegment": "10.15.0.0/16"
+            },
+            {
+                "CreateTime": "2022-03-29 16:06:27",
+                "RegionCode": "CN_Hongkong",
+                "Status": "ok",
+                "VPCId": "22310dfc-af37-11ec-8944-1200cba86117",
+                "VPCNmae": "openapi测试",
+                "BandwidthType": "Bandwidth_China_Telecom",
+                "VPCSegment": "10.10.0.0/16"
+            }
+        ]
+    },
+    "Message": "success"
+}"#;
+/// Documented example response 2 of `DescribeVPC`.
+pub const DESCRIBE_VPC_2: &str = r#"{
+    "Code": "Success",
+    "Data": {
+        "Total": 2,
+        "VPCList": [
+            {
+                "CreateTime": "2022-06-02 18:05:47",
+                "RegionCode": "CN_Hongkong",
+                "Status": "ok",
+                "VPCId": "9304b130-e25b-11ec-a12c-823092f7a5bd",
+                "VPCNmae": "OPENAPI_VPC1",
                 "VPCSegment": "10.15.0.0/16"
             },
             {
@@ -473,17 +755,29 @@ pub const DELETE_VPC_1: &str = r#"{
    "Message": "您的VPC删除任务已下发成功!",
    "TaskId": "98087aa4-e571-11ec-991d-0ad447efda1e"
 }"#;
+/// Documented example response 1 of `UpdateVPCBandwidthType`.
+pub const UPDATE_VPC_BANDWIDTH_TYPE_1: &str = r#"{
+  "Code": "Success",
+  "Data": null,
+  "Message": "修改成功"
+}"#;
 /// Every example as (operation, JSON).
 pub static ALL: &[(&str, &str)] = &[
     ("DescribeBandwidth", DESCRIBE_BANDWIDTH_1),
+    ("DescribeBandwidth", DESCRIBE_BANDWIDTH_2),
     ("CreateBandwidth", CREATE_BANDWIDTH_1),
     ("UpdateBandwidth", UPDATE_BANDWIDTH_1),
     ("DeleteBandwidth", DELETE_BANDWIDTH_1),
     ("BandwidthAddEIP", BANDWIDTH_ADD_EIP_1),
     ("BandwidthRemoveEIP", BANDWIDTH_REMOVE_EIP_1),
+    ("VPCBandWidthBillingScheme", VPC_BAND_WIDTH_BILLING_SCHEME_1),
+    ("VPCBandWidthUnitPrice", VPC_BAND_WIDTH_UNIT_PRICE_1),
+    ("BandwidthBindResource", BANDWIDTH_BIND_RESOURCE_1),
+    ("BandwidthUnbindResource", BANDWIDTH_UNBIND_RESOURCE_1),
     ("DescribeTask", DESCRIBE_TASK_1),
     ("DescribeTask", DESCRIBE_TASK_2),
     ("DescribeEIP", DESCRIBE_EIP_1),
+    ("DescribeEIP", DESCRIBE_EIP_2),
     ("CreateEIP", CREATE_EIP_1),
     ("UpdateEIP", UPDATE_EIP_1),
     ("DeleteEIP", DELETE_EIP_1),
@@ -494,6 +788,10 @@ pub static ALL: &[(&str, &str)] = &[
     ("DescribeVirtualGateWay", DESCRIBE_VIRTUAL_GATE_WAY_1),
     ("CreateVirtualGateWay", CREATE_VIRTUAL_GATE_WAY_1),
     ("DeleteVirtualGateWay", DELETE_VIRTUAL_GATE_WAY_1),
+    ("DescribeSubnet", DESCRIBE_SUBNET_1),
+    ("DescribeSubnet", DESCRIBE_SUBNET_2),
+    ("CreateSubnet", CREATE_SUBNET_1),
+    ("DeleteSubnet", DELETE_SUBNET_1),
     ("DescribeSubNet", DESCRIBE_SUB_NET_1),
     ("CreateSubNet", CREATE_SUB_NET_1),
     ("DeleteSubNet", DELETE_SUB_NET_1),
@@ -504,6 +802,8 @@ pub static ALL: &[(&str, &str)] = &[
     ("VLINKAddVM", VLINK_ADD_VM_1),
     ("VLINKDeleteVM", VLINK_DELETE_VM_1),
     ("DescribeVPC", DESCRIBE_VPC_1),
+    ("DescribeVPC", DESCRIBE_VPC_2),
     ("CreateVPC", CREATE_VPC_1),
     ("DeleteVPC", DELETE_VPC_1),
+    ("UpdateVPCBandwidthType", UPDATE_VPC_BANDWIDTH_TYPE_1),
 ];

@@ -19,7 +19,7 @@ pub static SERVICE: Service = Service {
     path: "/vpc",
     envelope: Envelope {
         code: "Code",
-        success: &["Success"],
+        success: &["Success", "OK"],
         message: "Message",
         request_id: Some("RequestId"),
         data: "Data",
@@ -100,6 +100,18 @@ pub static CREATE_BANDWIDTH: Operation = Operation {
             name: "Qos",
             location: Location::Body,
             required: true,
+            kind: Kind::Integer,
+        },
+        Param {
+            name: "NETID",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
+        },
+        Param {
+            name: "SubjectId",
+            location: Location::Body,
+            required: false,
             kind: Kind::Integer,
         },
     ],
@@ -193,6 +205,12 @@ pub static BANDWIDTH_REMOVE_EIP: Operation = Operation {
             kind: Kind::String,
         },
         Param {
+            name: "AvailableZoneCode",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
+        },
+        Param {
             name: "BandwidthType",
             location: Location::Body,
             required: false,
@@ -213,11 +231,125 @@ pub static BANDWIDTH_REMOVE_EIP: Operation = Operation {
     ],
     binary_response: false,
 };
+/// `VPCBandWidthBillingScheme`.
+pub static VPC_BAND_WIDTH_BILLING_SCHEME: Operation = Operation {
+    name: "VPCBandWidthBillingScheme",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: true,
+    params: &[
+        Param {
+            name: "AvailableZoneCode",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "RegionCode",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "Type",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
+        },
+    ],
+    binary_response: false,
+};
+/// `VPCBandWidthUnitPrice`.
+pub static VPC_BAND_WIDTH_UNIT_PRICE: Operation = Operation {
+    name: "VPCBandWidthUnitPrice",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: true,
+    params: &[
+        Param {
+            name: "AvailableZoneCode",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "RegionCode",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "BandwidthType",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "BillScheme",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "Type",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+    ],
+    binary_response: false,
+};
+/// `BandwidthBindResource`.
+pub static BANDWIDTH_BIND_RESOURCE: Operation = Operation {
+    name: "BandwidthBindResource",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: false,
+    params: &[
+        Param {
+            name: "BandwidthId",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "BindType",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "ResourceId",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+    ],
+    binary_response: false,
+};
+/// `BandwidthUnbindResource`.
+pub static BANDWIDTH_UNBIND_RESOURCE: Operation = Operation {
+    name: "BandwidthUnbindResource",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: false,
+    params: &[Param {
+        name: "BandwidthId",
+        location: Location::Body,
+        required: true,
+        kind: Kind::String,
+    }],
+    binary_response: false,
+};
 /// `DescribeTask`.
 pub static DESCRIBE_TASK: Operation = Operation {
     name: "DescribeTask",
     method: Method::Get,
-    path: Some("/ccs"),
+    path: Some("/vpc"),
     host: None,
     read: true,
     params: &[Param {
@@ -239,7 +371,7 @@ pub static DESCRIBE_EIP: Operation = Operation {
         Param {
             name: "RegionCode",
             location: Location::Body,
-            required: true,
+            required: false,
             kind: Kind::String,
         },
         Param {
@@ -306,6 +438,18 @@ pub static CREATE_EIP: Operation = Operation {
             location: Location::Body,
             required: false,
             kind: Kind::String,
+        },
+        Param {
+            name: "SubjectId",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Integer,
+        },
+        Param {
+            name: "ProjectId",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Integer,
         },
     ],
     binary_response: false,
@@ -529,9 +673,9 @@ pub static DELETE_VIRTUAL_GATE_WAY: Operation = Operation {
     }],
     binary_response: false,
 };
-/// `DescribeSubNet`.
-pub static DESCRIBE_SUB_NET: Operation = Operation {
-    name: "DescribeSubNet",
+/// `DescribeSubnet`.
+pub static DESCRIBE_SUBNET: Operation = Operation {
+    name: "DescribeSubnet",
     method: Method::Post,
     path: None,
     host: None,
@@ -540,7 +684,7 @@ pub static DESCRIBE_SUB_NET: Operation = Operation {
         Param {
             name: "RegionCode",
             location: Location::Body,
-            required: true,
+            required: false,
             kind: Kind::String,
         },
         Param {
@@ -553,7 +697,86 @@ pub static DESCRIBE_SUB_NET: Operation = Operation {
             name: "PageNumber",
             location: Location::Body,
             required: false,
+            kind: Kind::Integer,
+        },
+        Param {
+            name: "VPCId",
+            location: Location::Body,
+            required: false,
             kind: Kind::String,
+        },
+        Param {
+            name: "AvailableZoneCode",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
+        },
+    ],
+    binary_response: false,
+};
+/// `CreateSubnet`.
+pub static CREATE_SUBNET: Operation = Operation {
+    name: "CreateSubnet",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: false,
+    params: &[
+        Param {
+            name: "VPCId",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "SubnetList",
+            location: Location::Body,
+            required: true,
+            kind: Kind::List,
+        },
+    ],
+    binary_response: false,
+};
+/// `DeleteSubnet`.
+pub static DELETE_SUBNET: Operation = Operation {
+    name: "DeleteSubnet",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: false,
+    params: &[Param {
+        name: "SubnetId",
+        location: Location::Body,
+        required: true,
+        kind: Kind::String,
+    }],
+    binary_response: false,
+};
+/// `DescribeSubNet`.
+pub static DESCRIBE_SUB_NET: Operation = Operation {
+    name: "DescribeSubNet",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: true,
+    params: &[
+        Param {
+            name: "RegionCode",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
+        },
+        Param {
+            name: "Keyword",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
+        },
+        Param {
+            name: "PageNumber",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "VPCId",
@@ -747,7 +970,7 @@ pub static DESCRIBE_VPC: Operation = Operation {
         Param {
             name: "RegionCode",
             location: Location::Body,
-            required: true,
+            required: false,
             kind: Kind::String,
         },
         Param {
@@ -798,10 +1021,22 @@ pub static CREATE_VPC: Operation = Operation {
             kind: Kind::String,
         },
         Param {
+            name: "BandwidthType",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
+        },
+        Param {
             name: "SubnetList",
             location: Location::Body,
             required: true,
             kind: Kind::List,
+        },
+        Param {
+            name: "ProjectId",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
         },
     ],
     binary_response: false,
@@ -821,6 +1056,29 @@ pub static DELETE_VPC: Operation = Operation {
     }],
     binary_response: false,
 };
+/// `UpdateVPCBandwidthType`.
+pub static UPDATE_VPC_BANDWIDTH_TYPE: Operation = Operation {
+    name: "UpdateVPCBandwidthType",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: false,
+    params: &[
+        Param {
+            name: "VPCID",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "BandwidthType",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+    ],
+    binary_response: false,
+};
 /// Every operation of the line.
 pub static OPERATIONS: &[&Operation] = &[
     &DESCRIBE_BANDWIDTH,
@@ -829,6 +1087,10 @@ pub static OPERATIONS: &[&Operation] = &[
     &DELETE_BANDWIDTH,
     &BANDWIDTH_ADD_EIP,
     &BANDWIDTH_REMOVE_EIP,
+    &VPC_BAND_WIDTH_BILLING_SCHEME,
+    &VPC_BAND_WIDTH_UNIT_PRICE,
+    &BANDWIDTH_BIND_RESOURCE,
+    &BANDWIDTH_UNBIND_RESOURCE,
     &DESCRIBE_TASK,
     &DESCRIBE_EIP,
     &CREATE_EIP,
@@ -841,6 +1103,9 @@ pub static OPERATIONS: &[&Operation] = &[
     &DESCRIBE_VIRTUAL_GATE_WAY,
     &CREATE_VIRTUAL_GATE_WAY,
     &DELETE_VIRTUAL_GATE_WAY,
+    &DESCRIBE_SUBNET,
+    &CREATE_SUBNET,
+    &DELETE_SUBNET,
     &DESCRIBE_SUB_NET,
     &CREATE_SUB_NET,
     &DELETE_SUB_NET,
@@ -853,12 +1118,13 @@ pub static OPERATIONS: &[&Operation] = &[
     &DESCRIBE_VPC,
     &CREATE_VPC,
     &DELETE_VPC,
+    &UPDATE_VPC_BANDWIDTH_TYPE,
 ];
 /// Waiter `task`: polls `DescribeTask`.
 pub static WAITER_TASK: Waiter = Waiter {
     poller: &DESCRIBE_TASK,
     id_param: "TaskId",
-    status: "/Data/Status",
+    status: "/Data/TaskStatus",
     success: &["FINISH"],
     failure: &["ERROR"],
     reason: None,

@@ -65,6 +65,8 @@ async fn create_bandwidth_end_to_end() {
         .bandwidth_type("sample value/+*~&=中".to_string())
         .bill_scheme("sample value/+*~&=中".to_string())
         .qos(7_i64)
+        .netid("sample value/+*~&=中".to_string())
+        .subject_id(7_i64)
         .send_with_response()
         .await;
     let seen = emulator.requests_for("CreateBandwidth");
@@ -249,6 +251,7 @@ async fn bandwidth_remove_eip_end_to_end() {
         .eip_id_list(["sample value/+*~&=中".to_string()])
         .delete(true)
         .region_code("sample value/+*~&=中".to_string())
+        .available_zone_code("sample value/+*~&=中".to_string())
         .bandwidth_type("sample value/+*~&=中".to_string())
         .bill_scheme("sample value/+*~&=中".to_string())
         .qos(7_i64)
@@ -281,6 +284,194 @@ async fn bandwidth_remove_eip_end_to_end() {
             lost.is_empty(),
             "{} loses {lost:?} of what the emulator served",
             "BandwidthRemoveEIP"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn vpc_band_width_billing_scheme_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_vpc::Client::new(&emulator.config());
+    let response = client
+        .vpc_band_width_billing_scheme()
+        .available_zone_code("sample value/+*~&=中".to_string())
+        .region_code("sample value/+*~&=中".to_string())
+        .r#type(cds_vpc::BandwidthResourceType::from("sample"))
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("VPCBandWidthBillingScheme");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "VPCBandWidthBillingScheme"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "VPCBandWidthBillingScheme"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn vpc_band_width_unit_price_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_vpc::Client::new(&emulator.config());
+    let response = client
+        .vpc_band_width_unit_price()
+        .available_zone_code("sample value/+*~&=中".to_string())
+        .region_code("sample value/+*~&=中".to_string())
+        .bandwidth_type(cds_vpc::VpcBandwidthType::from("sample"))
+        .bill_scheme(cds_vpc::BillScheme::from("sample"))
+        .r#type(cds_vpc::BandwidthResourceType::from("sample"))
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("VPCBandWidthUnitPrice");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "VPCBandWidthUnitPrice"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "VPCBandWidthUnitPrice"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn bandwidth_bind_resource_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_vpc::Client::new(&emulator.config());
+    let response = client
+        .bandwidth_bind_resource()
+        .bandwidth_id("sample value/+*~&=中".to_string())
+        .bind_type(cds_vpc::BandwidthBindType::from("sample"))
+        .resource_id("sample value/+*~&=中".to_string())
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("BandwidthBindResource");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "BandwidthBindResource"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "BandwidthBindResource"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn bandwidth_unbind_resource_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_vpc::Client::new(&emulator.config());
+    let response = client
+        .bandwidth_unbind_resource()
+        .bandwidth_id("sample value/+*~&=中".to_string())
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("BandwidthUnbindResource");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "BandwidthUnbindResource"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "BandwidthUnbindResource"
         );
     }
     #[cfg(not(feature = "serde-serialize"))]
@@ -391,10 +582,12 @@ async fn create_eip_end_to_end() {
         .region_code("sample value/+*~&=中".to_string())
         .available_zone_code("sample value/+*~&=中".to_string())
         .bandwidth_type("sample value/+*~&=中".to_string())
-        .bill_scheme("sample value/+*~&=中".to_string())
+        .bill_scheme(cds_vpc::BillScheme::from("sample"))
         .qos(7_i64)
         .size(7_i64)
         .description("sample value/+*~&=中".to_string())
+        .subject_id(7_i64)
+        .project_id(7_i64)
         .send_with_response()
         .await;
     let seen = emulator.requests_for("CreateEIP");
@@ -861,6 +1054,151 @@ async fn delete_virtual_gate_way_end_to_end() {
     }
 }
 #[tokio::test]
+async fn describe_subnet_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_vpc::Client::new(&emulator.config());
+    let response = client
+        .describe_subnet()
+        .region_code("sample value/+*~&=中".to_string())
+        .keyword("sample value/+*~&=中".to_string())
+        .page_number(7_i64)
+        .vpc_id("sample value/+*~&=中".to_string())
+        .available_zone_code("sample value/+*~&=中".to_string())
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("DescribeSubnet");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "DescribeSubnet"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DescribeSubnet"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn create_subnet_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_vpc::Client::new(&emulator.config());
+    let response = client
+        .create_subnet()
+        .vpc_id("sample value/+*~&=中".to_string())
+        .subnet_list([cds_vpc::SubnetSpec::builder()
+            .available_zone_code("sample value/+*~&=中".to_string())
+            .subnet_name("sample value/+*~&=中".to_string())
+            .subnet_segment("sample value/+*~&=中".to_string())
+            .build()
+            .expect("every required field is set")])
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("CreateSubnet");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "CreateSubnet"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "CreateSubnet"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn delete_subnet_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_vpc::Client::new(&emulator.config());
+    let response = client
+        .delete_subnet()
+        .subnet_id("sample value/+*~&=中".to_string())
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("DeleteSubnet");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "DeleteSubnet"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DeleteSubnet"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
 async fn describe_sub_net_end_to_end() {
     let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
         .await
@@ -870,7 +1208,7 @@ async fn describe_sub_net_end_to_end() {
         .describe_sub_net()
         .region_code("sample value/+*~&=中".to_string())
         .keyword("sample value/+*~&=中".to_string())
-        .page_number("sample value/+*~&=中".to_string())
+        .page_number(7_i64)
         .vpc_id("sample value/+*~&=中".to_string())
         .available_zone_code("sample value/+*~&=中".to_string())
         .send_with_response()
@@ -1339,12 +1677,14 @@ async fn create_vpc_end_to_end() {
         .vpc_name("sample value/+*~&=中".to_string())
         .vpc_segment("sample value/+*~&=中".to_string())
         .vpc_segment_type("sample value/+*~&=中".to_string())
+        .bandwidth_type(cds_vpc::VpcBandwidthType::from("sample"))
         .subnet_list([cds_vpc::SubnetSpec::builder()
             .available_zone_code("sample value/+*~&=中".to_string())
             .subnet_name("sample value/+*~&=中".to_string())
             .subnet_segment("sample value/+*~&=中".to_string())
             .build()
             .expect("every required field is set")])
+        .project_id("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
     let seen = emulator.requests_for("CreateVPC");
@@ -1419,6 +1759,52 @@ async fn delete_vpc_end_to_end() {
             lost.is_empty(),
             "{} loses {lost:?} of what the emulator served",
             "DeleteVPC"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn update_vpc_bandwidth_type_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_vpc::Client::new(&emulator.config());
+    let response = client
+        .update_vpc_bandwidth_type()
+        .vpcid("sample value/+*~&=中".to_string())
+        .bandwidth_type(cds_vpc::VpcBandwidthType::from("sample"))
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("UpdateVPCBandwidthType");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "UpdateVPCBandwidthType"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "UpdateVPCBandwidthType"
         );
     }
     #[cfg(not(feature = "serde-serialize"))]

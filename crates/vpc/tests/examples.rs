@@ -24,6 +24,10 @@ fn describe_bandwidth_example_1_decodes_completely() {
     check::<cds_vpc::DescribeBandwidthOutput>(cds_vpc::examples::DESCRIBE_BANDWIDTH_1);
 }
 #[test]
+fn describe_bandwidth_example_2_decodes_completely() {
+    check::<cds_vpc::DescribeBandwidthOutput>(cds_vpc::examples::DESCRIBE_BANDWIDTH_2);
+}
+#[test]
 fn create_bandwidth_example_1_decodes_completely() {
     check::<cds_vpc::CreateBandwidthOutput>(cds_vpc::examples::CREATE_BANDWIDTH_1);
 }
@@ -44,6 +48,24 @@ fn bandwidth_remove_eip_example_1_decodes_completely() {
     check::<cds_vpc::BandwidthRemoveEIPOutput>(cds_vpc::examples::BANDWIDTH_REMOVE_EIP_1);
 }
 #[test]
+fn vpc_band_width_billing_scheme_example_1_decodes_completely() {
+    check::<cds_vpc::VPCBandWidthBillingSchemeOutput>(
+        cds_vpc::examples::VPC_BAND_WIDTH_BILLING_SCHEME_1,
+    );
+}
+#[test]
+fn vpc_band_width_unit_price_example_1_decodes_completely() {
+    check::<cds_vpc::VPCBandWidthUnitPriceOutput>(cds_vpc::examples::VPC_BAND_WIDTH_UNIT_PRICE_1);
+}
+#[test]
+fn bandwidth_bind_resource_example_1_decodes_completely() {
+    check::<cds_vpc::BandwidthBindResourceOutput>(cds_vpc::examples::BANDWIDTH_BIND_RESOURCE_1);
+}
+#[test]
+fn bandwidth_unbind_resource_example_1_decodes_completely() {
+    check::<cds_vpc::BandwidthUnbindResourceOutput>(cds_vpc::examples::BANDWIDTH_UNBIND_RESOURCE_1);
+}
+#[test]
 fn describe_task_example_1_decodes_completely() {
     check::<cds_vpc::DescribeTaskOutput>(cds_vpc::examples::DESCRIBE_TASK_1);
 }
@@ -54,6 +76,10 @@ fn describe_task_example_2_decodes_completely() {
 #[test]
 fn describe_eip_example_1_decodes_completely() {
     check::<cds_vpc::DescribeEIPOutput>(cds_vpc::examples::DESCRIBE_EIP_1);
+}
+#[test]
+fn describe_eip_example_2_decodes_completely() {
+    check::<cds_vpc::DescribeEIPOutput>(cds_vpc::examples::DESCRIBE_EIP_2);
 }
 #[test]
 fn create_eip_example_1_decodes_completely() {
@@ -96,6 +122,22 @@ fn delete_virtual_gate_way_example_1_decodes_completely() {
     check::<cds_vpc::DeleteVirtualGateWayOutput>(cds_vpc::examples::DELETE_VIRTUAL_GATE_WAY_1);
 }
 #[test]
+fn describe_subnet_example_1_decodes_completely() {
+    check::<cds_vpc::DescribeSubnetOutput>(cds_vpc::examples::DESCRIBE_SUBNET_1);
+}
+#[test]
+fn describe_subnet_example_2_decodes_completely() {
+    check::<cds_vpc::DescribeSubnetOutput>(cds_vpc::examples::DESCRIBE_SUBNET_2);
+}
+#[test]
+fn create_subnet_example_1_decodes_completely() {
+    check::<cds_vpc::CreateSubnetOutput>(cds_vpc::examples::CREATE_SUBNET_1);
+}
+#[test]
+fn delete_subnet_example_1_decodes_completely() {
+    check::<cds_vpc::DeleteSubnetOutput>(cds_vpc::examples::DELETE_SUBNET_1);
+}
+#[test]
 fn describe_sub_net_example_1_decodes_completely() {
     check::<cds_vpc::DescribeSubNetOutput>(cds_vpc::examples::DESCRIBE_SUB_NET_1);
 }
@@ -136,10 +178,18 @@ fn describe_vpc_example_1_decodes_completely() {
     check::<cds_vpc::DescribeVPCOutput>(cds_vpc::examples::DESCRIBE_VPC_1);
 }
 #[test]
+fn describe_vpc_example_2_decodes_completely() {
+    check::<cds_vpc::DescribeVPCOutput>(cds_vpc::examples::DESCRIBE_VPC_2);
+}
+#[test]
 fn create_vpc_example_1_decodes_completely() {
     check::<cds_vpc::CreateVPCOutput>(cds_vpc::examples::CREATE_VPC_1);
 }
 #[test]
 fn delete_vpc_example_1_decodes_completely() {
     check::<cds_vpc::DeleteVPCOutput>(cds_vpc::examples::DELETE_VPC_1);
+}
+#[test]
+fn update_vpc_bandwidth_type_example_1_decodes_completely() {
+    check::<cds_vpc::UpdateVPCBandwidthTypeOutput>(cds_vpc::examples::UPDATE_VPC_BANDWIDTH_TYPE_1);
 }
