@@ -459,6 +459,255 @@ pub const DELETE_VIRTUAL_GATE_WAY_1: &str = r#"{
    "Message": "您的虚拟出网网关删除任务已下发成功!",
    "TaskId": "05205da2-e642-11ec-8fd4-8a20ea9a3e7b"
 }"#;
+/// Documented example response 1 of `CreateVpcSlb`.
+pub const CREATE_VPC_SLB_1: &str = r#"{
+    "Code": "Success",
+    "Data": {
+        "SlbId": "6206d26a-99dd-11f0-80c2-964772e05ba7"
+    },
+    "Message": "任务下发成功",
+    "TaskId": "62c66b3e-99dd-11f0-80c2-964772e05ba7"
+}"#;
+/// Documented example response 1 of `DeleteVpcSlb`.
+pub const DELETE_VPC_SLB_1: &str = r#"{
+    "Code": "OK",
+    "Data": {
+        "msg": "task_id: 67c7d89c-98ee-11f0-a8b5-0ef08d50031a",
+        "status": 1
+    },
+    "Message": "任务下发成功",
+    "TaskId": "67c7d89c-98ee-11f0-a8b5-0ef08d50031a"
+}"#;
+/// Documented example response 1 of `UpdateVpcSlb`.
+pub const UPDATE_VPC_SLB_1: &str = r#"{
+    "Code": "Success",
+    "Data": {},
+    "Message": "任务下发成功",
+    "TaskId": "f7b851b0-99df-11f0-806a-964772e05ba7"
+}"#;
+/// Documented example response 1 of `DescribeVpcSlbListInfo`.
+pub const DESCRIBE_VPC_SLB_LIST_INFO_1: &str = r#"{
+    "Code": "OK",
+    "Data": {
+        "SlbList": [
+            {
+                "AzId": "fa29a374-ddd7-11ee-bcf5-eaace8164471",
+                "AzName": "可用区A",
+                "BandwidthId": "8bbe3f84-9777-11f0-b451-c2aae808f99f",
+                "BandwidthName": "test",
+                "BillingMethod": "0",
+                "ConfName": "标准型I",
+                "CreateTime": "2025-09-19 20:06:24",
+                "Id": "0f9c3a1e-9551-11f0-b451-c2aae808f99f",
+                "Name": "测试",
+                "NetType": "wan",
+                "RegionId": "99357bc8-dc2a-11ee-bbdc-9e0d7f9e3b40",
+                "RegionName": "庆阳",
+                "Status": "ok",
+                "StatusZh": "正常",
+                "VipList": [
+                    {
+                        "Address": "38.123.96.8",
+                        "Type": "public"
+                    }
+                ],
+                "VpcId": "635957ee-9543-11f0-8037-c2aae808f99f",
+                "VpcName": "SLB"
+            }
+        ]
+    },
+    "Message": "success"
+}"#;
+/// Documented example response 1 of `DescribeVpcSlbDetailInfo`.
+pub const DESCRIBE_VPC_SLB_DETAIL_INFO_1: &str = r#"{
+    "Code": "OK",
+    "Data": {
+        "AzId": "fa29a374-ddd7-11ee-bcf5-eaace8164471",
+        "AzName": "可用区A",
+        "BandwidthInfo": {
+            "Id": "8bbe3f84-9777-11f0-b451-c2aae808f99f",
+            "Name": "test-lxl"
+        },
+        "BillingMethod": "0",
+        "BillingSchemeId": "0e117624-419c-11ee-b4dc-aaa29186156d",
+        "BillingSchemeName": "VPC-标准型I-负载均衡-按需计费",
+        "ConfName": "标准型I",
+        "CreateTime": "2025-09-19 20:06:24",
+        "Id": "0f9c3a1e-9551-11f0-b451-c2aae808f99f",
+        "Name": "测试-lxl",
+        "NetType": "wan",
+        "NetTypeZh": "公网",
+        "RegionId": "99357bc8-dc2a-11ee-bbdc-9e0d7f9e3b40",
+        "RegionName": "庆阳",
+        "Status": "ok",
+        "StatusZh": "正常",
+        "VipList": [
+            {
+                "Address": "38.123.96.8",
+                "Type": "public"
+            }
+        ],
+        "VpcId": "635957ee-9543-11f0-8037-c2aae808f99f",
+        "VpcName": "SLB-计量bug复现--刘旭禄",
+        "VpcSegments": "10.0.0.0/16"
+    },
+    "Message": "success"
+}"#;
+/// Documented example response 1 of `DescribeVpcSlbListenCreateInfo`.
+pub const DESCRIBE_VPC_SLB_LISTEN_CREATE_INFO_1: &str = r#"{
+    "Code": "OK",
+    "Data": {
+        "SlbAclList": [
+            {
+                "AclId": "206ed02e-0ced-41cb-9e34-623ac08eb3f2",
+                "AclName": "222"
+            }
+        ],
+        "SlbVipList": [
+            {
+                "Vip": "38.123.96.8",
+                "VipId": "22e20ec2-9778-11f0-8f0f-962fdefe13b1",
+                "VipType": "wan_eip"
+            }
+        ]
+    },
+    "Message": "success"
+}"#;
+/// Documented example response 1 of `CreateVpcSLBListen`.
+pub const CREATE_VPC_SLB_LISTEN_1: &str = r#"{
+    "Code": "Success",
+    "Data": {
+        "ListenId": "4751aff2-9916-11f0-b7f3-7a25eed710cc"
+    },
+    "Message": "任务下发成功",
+    "TaskId": "47571014-9916-11f0-b7f3-7a25eed710cc"
+}"#;
+/// Documented example response 1 of `DeleteVpcSLBListen`.
+pub const DELETE_VPC_SLB_LISTEN_1: &str = r#"{
+    "Code": "Success",
+    "Data": {},
+    "Message": "删除任务已下发成功",
+    "TaskId": "65223bb0-991f-11f0-aec6-a6fdb2862bf2"
+}"#;
+/// Documented example response 1 of `UpdateVpcSLBListen`.
+pub const UPDATE_VPC_SLB_LISTEN_1: &str = r#"{
+    "Code": "Success",
+    "Data": {},
+    "Message": "任务下发成功",
+    "TaskId": "7915019c-9920-11f0-ad36-a6fdb2862bf2"
+}"#;
+/// Documented example response 1 of `DescribeVpcSlbListenList`.
+pub const DESCRIBE_VPC_SLB_LISTEN_LIST_1: &str = r#"{
+    "Code": "OK",
+    "Data": {
+        "ListenList": [
+            {
+                "CheckInfo": {
+                    "Error": 0,
+                    "Ok": 0
+                },
+                "ListenId": "4751aff2-9916-11f0-b7f3-7a25eed710cc",
+                "ListenName": "test1",
+                "ListenPort": "23456",
+                "ListenProtocol": "TCP",
+                "ListenVip": "38.123.96.8",
+                "Scheduler": "rr",
+                "SchedulerCn": "轮询",
+                "Status": "ok",
+                "StatusCn": "正常"
+            }
+        ],
+        "Total": 1
+    },
+    "Message": "success"
+}"#;
+/// Documented example response 1 of `QueryVpcSLBListen`.
+pub const QUERY_VPC_SLB_LISTEN_1: &str = r#"{
+    "Code": "Success",
+    "Data": {
+        "ListenId": "4751aff2-9916-11f0-b7f3-7a25eed710cc",
+        "ListenName": "test1",
+        "Vip": "38.123.96.8",
+        "VipId": "22e20ec2-9778-11f0-8f0f-962fdefe13b1",
+        "VipType": "wan_eip",
+        "ListenProtocol": "TCP",
+        "ListenPort": 23456,
+        "AclId": "",
+        "ListenTimeout": 10,
+        "Scheduler": "rr",
+        "HealthCheckInfo": {
+            "ConnectTimeout": 5,
+            "DelayBeforeRetry": 10,
+            "DelayLoop": 5,
+            "Path": "/",
+            "Port": 0,
+            "Protocol": "TCP",
+            "Retry": 2,
+            "StatusCode": 200,
+            "Virtualhost": ""
+        }
+    },
+    "Message": "success"
+}"#;
+/// Documented example response 1 of `DescribeVpcSlbListenRsInfo`.
+pub const DESCRIBE_VPC_SLB_LISTEN_RS_INFO_1: &str = r#"{
+    "Code": "OK",
+    "Data": [
+        {
+            "vm_id": "ins-qyvk5dju93nh1cs0",
+            "vm_name": "test-003",
+            "vm_private_ip": "10.0.0.6",
+            "vm_public_ip": "38.123.96.14",
+            "vm_type": "kvm"
+        }
+    ],
+    "Message": "success"
+}"#;
+/// Documented example response 1 of `CreateVpcSLBRsPort`.
+pub const CREATE_VPC_SLB_RS_PORT_1: &str = r#"{
+    "Code": "Success",
+    "Data": {},
+    "Message": "任务下发成功",
+    "TaskId": "258f8b2e-9924-11f0-8934-a6fdb2862bf2"
+}"#;
+/// Documented example response 1 of `DeleteVpcSLBRsPort`.
+pub const DELETE_VPC_SLB_RS_PORT_1: &str = r#"{
+    "Code": "Success",
+    "Data": {},
+    "Message": "任务下发成功",
+    "TaskId": "8aa32da8-9925-11f0-aec6-a6fdb2862bf2"
+}"#;
+/// Documented example response 1 of `UpdateVpcSLBRsPort`.
+pub const UPDATE_VPC_SLB_RS_PORT_1: &str = r#"{
+    "Code": "Success",
+    "Data": {},
+    "Message": "任务下发成功",
+    "TaskId": "f025dd1a-9925-11f0-8835-a6fdb2862bf2"
+}"#;
+/// Documented example response 1 of `QueryVpcSLBRsPort`.
+pub const QUERY_VPC_SLB_RS_PORT_1: &str = r#"{
+    "Code": "Success",
+    "Data": {
+        "RsPortList": [
+            {
+                "CheckStatus": "ok",
+                "CheckStatusStr": "正常",
+                "LanIp": "10.0.0.6",
+                "Port": "80",
+                "ResourceId": "ins-qyvk5dju93nh1cs0",
+                "ResourceName": "test-003",
+                "RsPortId": "258dbea2-9924-11f0-8934-a6fdb2862bf2",
+                "Status": "ok",
+                "StatusZh": "正常",
+                "VmType": "云服务器",
+                "WanIp": "38.123.96.14",
+                "Weight": "103"
+            }
+        ],
+        "Total": 1
+    },
+    "Message": "success"
+}"#;
 /// Documented example response 1 of `DescribeSubnet`.
 pub const DESCRIBE_SUBNET_1: &str = r#"{
   "Code": "Success",
@@ -788,6 +1037,28 @@ pub static ALL: &[(&str, &str)] = &[
     ("DescribeVirtualGateWay", DESCRIBE_VIRTUAL_GATE_WAY_1),
     ("CreateVirtualGateWay", CREATE_VIRTUAL_GATE_WAY_1),
     ("DeleteVirtualGateWay", DELETE_VIRTUAL_GATE_WAY_1),
+    ("CreateVpcSlb", CREATE_VPC_SLB_1),
+    ("DeleteVpcSlb", DELETE_VPC_SLB_1),
+    ("UpdateVpcSlb", UPDATE_VPC_SLB_1),
+    ("DescribeVpcSlbListInfo", DESCRIBE_VPC_SLB_LIST_INFO_1),
+    ("DescribeVpcSlbDetailInfo", DESCRIBE_VPC_SLB_DETAIL_INFO_1),
+    (
+        "DescribeVpcSlbListenCreateInfo",
+        DESCRIBE_VPC_SLB_LISTEN_CREATE_INFO_1,
+    ),
+    ("CreateVpcSLBListen", CREATE_VPC_SLB_LISTEN_1),
+    ("DeleteVpcSLBListen", DELETE_VPC_SLB_LISTEN_1),
+    ("UpdateVpcSLBListen", UPDATE_VPC_SLB_LISTEN_1),
+    ("DescribeVpcSlbListenList", DESCRIBE_VPC_SLB_LISTEN_LIST_1),
+    ("QueryVpcSLBListen", QUERY_VPC_SLB_LISTEN_1),
+    (
+        "DescribeVpcSlbListenRsInfo",
+        DESCRIBE_VPC_SLB_LISTEN_RS_INFO_1,
+    ),
+    ("CreateVpcSLBRsPort", CREATE_VPC_SLB_RS_PORT_1),
+    ("DeleteVpcSLBRsPort", DELETE_VPC_SLB_RS_PORT_1),
+    ("UpdateVpcSLBRsPort", UPDATE_VPC_SLB_RS_PORT_1),
+    ("QueryVpcSLBRsPort", QUERY_VPC_SLB_RS_PORT_1),
     ("DescribeSubnet", DESCRIBE_SUBNET_1),
     ("DescribeSubnet", DESCRIBE_SUBNET_2),
     ("CreateSubnet", CREATE_SUBNET_1),

@@ -673,6 +673,424 @@ pub static DELETE_VIRTUAL_GATE_WAY: Operation = Operation {
     }],
     binary_response: false,
 };
+/// `CreateVpcSlb`.
+pub static CREATE_VPC_SLB: Operation = Operation {
+    name: "CreateVpcSlb",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: false,
+    params: &[
+        Param {
+            name: "RegionCode",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "AvailableZoneCode",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "VpcId",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "Name",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "NetType",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "ConfType",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+    ],
+    binary_response: false,
+};
+/// `DeleteVpcSlb`.
+pub static DELETE_VPC_SLB: Operation = Operation {
+    name: "DeleteVpcSlb",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: false,
+    params: &[Param {
+        name: "SlbId",
+        location: Location::Body,
+        required: true,
+        kind: Kind::String,
+    }],
+    binary_response: false,
+};
+/// `UpdateVpcSlb`.
+pub static UPDATE_VPC_SLB: Operation = Operation {
+    name: "UpdateVpcSlb",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: false,
+    params: &[
+        Param {
+            name: "SlbId",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "Name",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "NetType",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "ConfType",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+    ],
+    binary_response: false,
+};
+/// `DescribeVpcSlbListInfo`.
+pub static DESCRIBE_VPC_SLB_LIST_INFO: Operation = Operation {
+    name: "DescribeVpcSlbListInfo",
+    method: Method::Get,
+    path: None,
+    host: None,
+    read: true,
+    params: &[
+        Param {
+            name: "VpcId",
+            location: Location::Query,
+            required: false,
+            kind: Kind::String,
+        },
+        Param {
+            name: "Keyword",
+            location: Location::Query,
+            required: false,
+            kind: Kind::String,
+        },
+    ],
+    binary_response: false,
+};
+/// `DescribeVpcSlbDetailInfo`.
+pub static DESCRIBE_VPC_SLB_DETAIL_INFO: Operation = Operation {
+    name: "DescribeVpcSlbDetailInfo",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: true,
+    params: &[Param {
+        name: "SlbId",
+        location: Location::Body,
+        required: true,
+        kind: Kind::String,
+    }],
+    binary_response: false,
+};
+/// `DescribeVpcSlbListenCreateInfo`.
+pub static DESCRIBE_VPC_SLB_LISTEN_CREATE_INFO: Operation = Operation {
+    name: "DescribeVpcSlbListenCreateInfo",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: true,
+    params: &[Param {
+        name: "SlbId",
+        location: Location::Body,
+        required: true,
+        kind: Kind::String,
+    }],
+    binary_response: false,
+};
+/// `CreateVpcSLBListen`.
+pub static CREATE_VPC_SLB_LISTEN: Operation = Operation {
+    name: "CreateVpcSLBListen",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: false,
+    params: &[
+        Param {
+            name: "SlbId",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "ListenName",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "Vip",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "VipId",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "VipType",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "ListenProtocol",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "ListenPort",
+            location: Location::Body,
+            required: true,
+            kind: Kind::Integer,
+        },
+        Param {
+            name: "AclId",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
+        },
+        Param {
+            name: "ListenTimeout",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Integer,
+        },
+        Param {
+            name: "Scheduler",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "HealthCheckInfo",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Object,
+        },
+    ],
+    binary_response: false,
+};
+/// `DeleteVpcSLBListen`.
+pub static DELETE_VPC_SLB_LISTEN: Operation = Operation {
+    name: "DeleteVpcSLBListen",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: false,
+    params: &[Param {
+        name: "ListenIds",
+        location: Location::Body,
+        required: true,
+        kind: Kind::List,
+    }],
+    binary_response: false,
+};
+/// `UpdateVpcSLBListen`.
+pub static UPDATE_VPC_SLB_LISTEN: Operation = Operation {
+    name: "UpdateVpcSLBListen",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: false,
+    params: &[
+        Param {
+            name: "ListenId",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "ListenName",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "AclId",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
+        },
+        Param {
+            name: "ListenTimeout",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Integer,
+        },
+        Param {
+            name: "Scheduler",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "HealthCheckInfo",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Object,
+        },
+    ],
+    binary_response: false,
+};
+/// `DescribeVpcSlbListenList`.
+pub static DESCRIBE_VPC_SLB_LISTEN_LIST: Operation = Operation {
+    name: "DescribeVpcSlbListenList",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: true,
+    params: &[Param {
+        name: "SlbId",
+        location: Location::Body,
+        required: true,
+        kind: Kind::String,
+    }],
+    binary_response: false,
+};
+/// `QueryVpcSLBListen`.
+pub static QUERY_VPC_SLB_LISTEN: Operation = Operation {
+    name: "QueryVpcSLBListen",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: true,
+    params: &[Param {
+        name: "ListenId",
+        location: Location::Body,
+        required: true,
+        kind: Kind::String,
+    }],
+    binary_response: false,
+};
+/// `DescribeVpcSlbListenRsInfo`.
+pub static DESCRIBE_VPC_SLB_LISTEN_RS_INFO: Operation = Operation {
+    name: "DescribeVpcSlbListenRsInfo",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: true,
+    params: &[
+        Param {
+            name: "VpcId",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "VmType",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+    ],
+    binary_response: false,
+};
+/// `CreateVpcSLBRsPort`.
+pub static CREATE_VPC_SLB_RS_PORT: Operation = Operation {
+    name: "CreateVpcSLBRsPort",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: false,
+    params: &[
+        Param {
+            name: "ListenId",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "RsList",
+            location: Location::Body,
+            required: true,
+            kind: Kind::List,
+        },
+    ],
+    binary_response: false,
+};
+/// `DeleteVpcSLBRsPort`.
+pub static DELETE_VPC_SLB_RS_PORT: Operation = Operation {
+    name: "DeleteVpcSLBRsPort",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: false,
+    params: &[Param {
+        name: "RsPortIds",
+        location: Location::Body,
+        required: true,
+        kind: Kind::List,
+    }],
+    binary_response: false,
+};
+/// `UpdateVpcSLBRsPort`.
+pub static UPDATE_VPC_SLB_RS_PORT: Operation = Operation {
+    name: "UpdateVpcSLBRsPort",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: false,
+    params: &[Param {
+        name: "RsPortList",
+        location: Location::Body,
+        required: true,
+        kind: Kind::List,
+    }],
+    binary_response: false,
+};
+/// `QueryVpcSLBRsPort`.
+pub static QUERY_VPC_SLB_RS_PORT: Operation = Operation {
+    name: "QueryVpcSLBRsPort",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: true,
+    params: &[
+        Param {
+            name: "ListenId",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "Keyword",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+    ],
+    binary_response: false,
+};
 /// `DescribeSubnet`.
 pub static DESCRIBE_SUBNET: Operation = Operation {
     name: "DescribeSubnet",
@@ -1103,6 +1521,22 @@ pub static OPERATIONS: &[&Operation] = &[
     &DESCRIBE_VIRTUAL_GATE_WAY,
     &CREATE_VIRTUAL_GATE_WAY,
     &DELETE_VIRTUAL_GATE_WAY,
+    &CREATE_VPC_SLB,
+    &DELETE_VPC_SLB,
+    &UPDATE_VPC_SLB,
+    &DESCRIBE_VPC_SLB_LIST_INFO,
+    &DESCRIBE_VPC_SLB_DETAIL_INFO,
+    &DESCRIBE_VPC_SLB_LISTEN_CREATE_INFO,
+    &CREATE_VPC_SLB_LISTEN,
+    &DELETE_VPC_SLB_LISTEN,
+    &UPDATE_VPC_SLB_LISTEN,
+    &DESCRIBE_VPC_SLB_LISTEN_LIST,
+    &QUERY_VPC_SLB_LISTEN,
+    &DESCRIBE_VPC_SLB_LISTEN_RS_INFO,
+    &CREATE_VPC_SLB_RS_PORT,
+    &DELETE_VPC_SLB_RS_PORT,
+    &UPDATE_VPC_SLB_RS_PORT,
+    &QUERY_VPC_SLB_RS_PORT,
     &DESCRIBE_SUBNET,
     &CREATE_SUBNET,
     &DELETE_SUBNET,

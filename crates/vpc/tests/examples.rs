@@ -122,6 +122,78 @@ fn delete_virtual_gate_way_example_1_decodes_completely() {
     check::<cds_vpc::DeleteVirtualGateWayOutput>(cds_vpc::examples::DELETE_VIRTUAL_GATE_WAY_1);
 }
 #[test]
+fn create_vpc_slb_example_1_decodes_completely() {
+    check::<cds_vpc::CreateVpcSlbOutput>(cds_vpc::examples::CREATE_VPC_SLB_1);
+}
+#[test]
+fn delete_vpc_slb_example_1_decodes_completely() {
+    check::<cds_vpc::DeleteVpcSlbOutput>(cds_vpc::examples::DELETE_VPC_SLB_1);
+}
+#[test]
+fn update_vpc_slb_example_1_decodes_completely() {
+    check::<cds_vpc::UpdateVpcSlbOutput>(cds_vpc::examples::UPDATE_VPC_SLB_1);
+}
+#[test]
+fn describe_vpc_slb_list_info_example_1_decodes_completely() {
+    check::<cds_vpc::DescribeVpcSlbListInfoOutput>(cds_vpc::examples::DESCRIBE_VPC_SLB_LIST_INFO_1);
+}
+#[test]
+fn describe_vpc_slb_detail_info_example_1_decodes_completely() {
+    check::<cds_vpc::DescribeVpcSlbDetailInfoOutput>(
+        cds_vpc::examples::DESCRIBE_VPC_SLB_DETAIL_INFO_1,
+    );
+}
+#[test]
+fn describe_vpc_slb_listen_create_info_example_1_decodes_completely() {
+    check::<cds_vpc::DescribeVpcSlbListenCreateInfoOutput>(
+        cds_vpc::examples::DESCRIBE_VPC_SLB_LISTEN_CREATE_INFO_1,
+    );
+}
+#[test]
+fn create_vpc_slb_listen_example_1_decodes_completely() {
+    check::<cds_vpc::CreateVpcSLBListenOutput>(cds_vpc::examples::CREATE_VPC_SLB_LISTEN_1);
+}
+#[test]
+fn delete_vpc_slb_listen_example_1_decodes_completely() {
+    check::<cds_vpc::DeleteVpcSLBListenOutput>(cds_vpc::examples::DELETE_VPC_SLB_LISTEN_1);
+}
+#[test]
+fn update_vpc_slb_listen_example_1_decodes_completely() {
+    check::<cds_vpc::UpdateVpcSLBListenOutput>(cds_vpc::examples::UPDATE_VPC_SLB_LISTEN_1);
+}
+#[test]
+fn describe_vpc_slb_listen_list_example_1_decodes_completely() {
+    check::<cds_vpc::DescribeVpcSlbListenListOutput>(
+        cds_vpc::examples::DESCRIBE_VPC_SLB_LISTEN_LIST_1,
+    );
+}
+#[test]
+fn query_vpc_slb_listen_example_1_decodes_completely() {
+    check::<cds_vpc::QueryVpcSLBListenOutput>(cds_vpc::examples::QUERY_VPC_SLB_LISTEN_1);
+}
+#[test]
+fn describe_vpc_slb_listen_rs_info_example_1_decodes_completely() {
+    check::<cds_vpc::DescribeVpcSlbListenRsInfoOutput>(
+        cds_vpc::examples::DESCRIBE_VPC_SLB_LISTEN_RS_INFO_1,
+    );
+}
+#[test]
+fn create_vpc_slb_rs_port_example_1_decodes_completely() {
+    check::<cds_vpc::CreateVpcSLBRsPortOutput>(cds_vpc::examples::CREATE_VPC_SLB_RS_PORT_1);
+}
+#[test]
+fn delete_vpc_slb_rs_port_example_1_decodes_completely() {
+    check::<cds_vpc::DeleteVpcSLBRsPortOutput>(cds_vpc::examples::DELETE_VPC_SLB_RS_PORT_1);
+}
+#[test]
+fn update_vpc_slb_rs_port_example_1_decodes_completely() {
+    check::<cds_vpc::UpdateVpcSLBRsPortOutput>(cds_vpc::examples::UPDATE_VPC_SLB_RS_PORT_1);
+}
+#[test]
+fn query_vpc_slb_rs_port_example_1_decodes_completely() {
+    check::<cds_vpc::QueryVpcSLBRsPortOutput>(cds_vpc::examples::QUERY_VPC_SLB_RS_PORT_1);
+}
+#[test]
 fn describe_subnet_example_1_decodes_completely() {
     check::<cds_vpc::DescribeSubnetOutput>(cds_vpc::examples::DESCRIBE_SUBNET_1);
 }
