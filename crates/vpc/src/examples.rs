@@ -894,6 +894,104 @@ pub const DESCRIBE_SUBNET_IP_1: &str = r#"{
     },
     "Message": "success"
 }"#;
+/// Documented example response 1 of `DescribeVDCIPUSEDAY`.
+pub const DESCRIBE_VDCIPUSEDAY_1: &str = r#"{
+    "Code": "Success",
+    "Data": {
+    "AVAILABLE": [{
+        "CustomerID": "Exxxxxx",
+        "IP": "100.255.0.218/29",
+        "SiteID": "aae6922c-25e5-11ee-8783-be2af23df048",
+        "VDCName": "VDCxxx",
+        "VDCID": "15a95214-868c-4027-aeea-b556669f53d9",
+        "PipeID": "9fd8146a-3c6c-11f0-abc0-d2b83fd1e97a",
+        "IPType": "VDCIP",
+        "UpdateTime": "None",
+        "Used": 0,
+        "DaysOfUsed": 100
+    }],
+    "UNAVAILABLE": [{
+        "CustomerID": "Exxxxxx",
+        "IP": "100.255.0.122/30",
+        "SiteID": "aae6922c-25e5-11ee-8783-be2af23df048",
+        "VDCName": "VDCxxx",
+        "VDCID": "15a95214-868c-4027-aeea-b556669f53d9",
+        "PipeID": "9fd8146a-3c6c-11f0-abc0-d2b83fd1e97a",
+        "IPType": "VDCIP",
+        "UpdateTime": "None",
+        "Used": 1,
+        "DaysOfUsed": 100
+    }]
+},
+    "Message": "success"
+}"#;
+/// Documented example response 1 of `DescribeOneMinuteFlow`.
+pub const DESCRIBE_ONE_MINUTE_FLOW_1: &str = r#"{
+    "Code": "OK",
+    "Data": [
+        {
+            "in_bps": 11930.0,
+            "out_bps": 10450.0,
+            "time": "2025-04-22 14:18:00",
+            "value": 11930.0
+        },
+        {
+            "in_bps": 11885.0,
+            "out_bps": 10645.0,
+            "time": "2025-04-22 14:19:00",
+            "value": 11885.0
+        }
+    ],
+    "Message": "success"
+}"#;
+/// Documented example response 1 of `DescribePipeUtilization`.
+pub const DESCRIBE_PIPE_UTILIZATION_1: &str = r#"{
+    "Code": "Success",
+    "Data": {
+        "Time": "2023-06-19 11:43:51",
+        "VdcInfo": [
+            {
+                "PipeInfo": null,
+                "VdcId": "019c4121-58d3-453b-9fce-46a05301699e",
+                "VdcName": "测试1"
+            },
+            {
+                "PipeInfo": [
+                    {
+                        "InFlow": 0,
+                        "InUtilization": "0.0%",
+                        "OutFlow": 0,
+                        "OutUtilization": "0.0%",
+                        "PipeId": "61c5c88a-0712-11ed-bddb-a6f78540e6aa",
+                        "PipeName": "公网1",
+                        "Qos": 10,
+                        "Type": "public"
+                    }
+                ],
+                "VdcId": "02a6eadb-8e81-47ec-a891-2ec7a805afcb",
+                "VdcName": "测试2"
+            }
+        ]
+    },
+    "Message": "success"
+}"#;
+/// Documented example response 1 of `DescribeAlarmObject`.
+pub const DESCRIBE_ALARM_OBJECT_1: &str = r#"{
+    "Code": "OK",
+    "Data": [
+        {
+            "link_instances": [
+                {
+                    "instance_id": "0546be68-d653-4a69-ac97-9dda41fe65a7",
+                    "instance_name": "云安全测试(公网1)"
+                }
+            ],
+            "product_type": "WAN",
+            "product_type_str": "公网"
+        }
+    ],
+    "Message": "success"
+}"#;
 /// Documented example response 1 of `CreateVLINK`.
 pub const CREATE_VLINK_1: &str = r#"{
     "Code": "Success",
@@ -1068,6 +1166,10 @@ pub static ALL: &[(&str, &str)] = &[
     ("DeleteSubNet", DELETE_SUB_NET_1),
     ("DescribeIPInfo", DESCRIBE_IP_INFO_1),
     ("DescribeSubnetIp", DESCRIBE_SUBNET_IP_1),
+    ("DescribeVDCIPUSEDAY", DESCRIBE_VDCIPUSEDAY_1),
+    ("DescribeOneMinuteFlow", DESCRIBE_ONE_MINUTE_FLOW_1),
+    ("DescribePipeUtilization", DESCRIBE_PIPE_UTILIZATION_1),
+    ("DescribeAlarmObject", DESCRIBE_ALARM_OBJECT_1),
     ("CreateVLINK", CREATE_VLINK_1),
     ("DeleteVLINK", DELETE_VLINK_1),
     ("VLINKAddVM", VLINK_ADD_VM_1),

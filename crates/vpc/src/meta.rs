@@ -1287,6 +1287,96 @@ pub static DESCRIBE_SUBNET_IP: Operation = Operation {
     }],
     binary_response: false,
 };
+/// `DescribeVDCIPUSEDAY`.
+pub static DESCRIBE_VDCIPUSEDAY: Operation = Operation {
+    name: "DescribeVDCIPUSEDAY",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: true,
+    params: &[
+        Param {
+            name: "AvailableZoneCode",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
+        },
+        Param {
+            name: "VDCId",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
+        },
+        Param {
+            name: "ShowAll",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Boolean,
+        },
+        Param {
+            name: "Day",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Integer,
+        },
+        Param {
+            name: "PageNumber",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Integer,
+        },
+    ],
+    binary_response: false,
+};
+/// `DescribeOneMinuteFlow`.
+pub static DESCRIBE_ONE_MINUTE_FLOW: Operation = Operation {
+    name: "DescribeOneMinuteFlow",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: true,
+    params: &[
+        Param {
+            name: "CloudId",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "StartTime",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "EndTime",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+    ],
+    binary_response: false,
+};
+/// `DescribePipeUtilization`.
+pub static DESCRIBE_PIPE_UTILIZATION: Operation = Operation {
+    name: "DescribePipeUtilization",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: true,
+    params: &[],
+    binary_response: false,
+};
+/// `DescribeAlarmObject`.
+pub static DESCRIBE_ALARM_OBJECT: Operation = Operation {
+    name: "DescribeAlarmObject",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: true,
+    params: &[],
+    binary_response: false,
+};
 /// `CreateVLINK`.
 pub static CREATE_VLINK: Operation = Operation {
     name: "CreateVLINK",
@@ -1545,6 +1635,10 @@ pub static OPERATIONS: &[&Operation] = &[
     &DELETE_SUB_NET,
     &DESCRIBE_IP_INFO,
     &DESCRIBE_SUBNET_IP,
+    &DESCRIBE_VDCIPUSEDAY,
+    &DESCRIBE_ONE_MINUTE_FLOW,
+    &DESCRIBE_PIPE_UTILIZATION,
+    &DESCRIBE_ALARM_OBJECT,
     &CREATE_VLINK,
     &DELETE_VLINK,
     &VLINK_ADD_VM,

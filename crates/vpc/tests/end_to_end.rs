@@ -2220,6 +2220,187 @@ async fn describe_subnet_ip_end_to_end() {
     }
 }
 #[tokio::test]
+async fn describe_vdcipuseday_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_vpc::Client::new(&emulator.config());
+    let response = client
+        .describe_vdcipuseday()
+        .available_zone_code("sample value/+*~&=中".to_string())
+        .vdc_id("sample value/+*~&=中".to_string())
+        .show_all(true)
+        .day(7_i64)
+        .page_number(7_i64)
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("DescribeVDCIPUSEDAY");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "DescribeVDCIPUSEDAY"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DescribeVDCIPUSEDAY"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn describe_one_minute_flow_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_vpc::Client::new(&emulator.config());
+    let response = client
+        .describe_one_minute_flow()
+        .cloud_id("sample value/+*~&=中".to_string())
+        .start_time("sample value/+*~&=中".to_string())
+        .end_time("sample value/+*~&=中".to_string())
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("DescribeOneMinuteFlow");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "DescribeOneMinuteFlow"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DescribeOneMinuteFlow"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn describe_pipe_utilization_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_vpc::Client::new(&emulator.config());
+    let response = client
+        .describe_pipe_utilization()
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("DescribePipeUtilization");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "DescribePipeUtilization"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DescribePipeUtilization"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn describe_alarm_object_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_vpc::Client::new(&emulator.config());
+    let response = client.describe_alarm_object().send_with_response().await;
+    let seen = emulator.requests_for("DescribeAlarmObject");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "DescribeAlarmObject"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DescribeAlarmObject"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
 async fn create_vlink_end_to_end() {
     let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
         .await

@@ -230,6 +230,22 @@ fn describe_subnet_ip_example_1_decodes_completely() {
     check::<cds_vpc::DescribeSubnetIpOutput>(cds_vpc::examples::DESCRIBE_SUBNET_IP_1);
 }
 #[test]
+fn describe_vdcipuseday_example_1_decodes_completely() {
+    check::<cds_vpc::DescribeVDCIPUSEDAYOutput>(cds_vpc::examples::DESCRIBE_VDCIPUSEDAY_1);
+}
+#[test]
+fn describe_one_minute_flow_example_1_decodes_completely() {
+    check::<cds_vpc::DescribeOneMinuteFlowOutput>(cds_vpc::examples::DESCRIBE_ONE_MINUTE_FLOW_1);
+}
+#[test]
+fn describe_pipe_utilization_example_1_decodes_completely() {
+    check::<cds_vpc::DescribePipeUtilizationOutput>(cds_vpc::examples::DESCRIBE_PIPE_UTILIZATION_1);
+}
+#[test]
+fn describe_alarm_object_example_1_decodes_completely() {
+    check::<cds_vpc::DescribeAlarmObjectOutput>(cds_vpc::examples::DESCRIBE_ALARM_OBJECT_1);
+}
+#[test]
 fn create_vlink_example_1_decodes_completely() {
     check::<cds_vpc::CreateVLINKOutput>(cds_vpc::examples::CREATE_VLINK_1);
 }
