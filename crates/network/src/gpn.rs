@@ -762,11 +762,16 @@ pub struct DescribeGPNInput {
     ///
     /// 关键词 (`Key`)
     pub key: Option<String>,
+    /// Project id
+    ///
+    /// 项目组ID (`ProjectId`)
+    pub project_id: Option<String>,
 }
 impl cds_core::ser::Entries for DescribeGPNInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         cds_core::ser::entry(map, "GpnId", &self.gpn_id)?;
         cds_core::ser::entry(map, "Key", &self.key)?;
+        cds_core::ser::entry(map, "ProjectId", &self.project_id)?;
         Ok(())
     }
 }
@@ -792,6 +797,11 @@ impl DescribeGPNInputBuilder {
     /// Sets [`DescribeGPNInput::key`].
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeGPNInput::project_id`].
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.project_id = Some(value.into());
         self
     }
     /// Builds the value (it has no required fields).
@@ -862,6 +872,13 @@ impl DescribeGPNRequest {
     /// 关键词 (`Key`, body)
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.input.key = Some(value.into());
+        self
+    }
+    /// Project id
+    ///
+    /// 项目组ID (`ProjectId`, body)
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.input.project_id = Some(value.into());
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
@@ -1458,6 +1475,10 @@ pub struct CreateGPNInput {
     ///
     /// AccessPointType:接入点类型&lt;br/&gt;PopId:pop点id (`PopAccessPoint`, required)
     pub pop_access_point: Option<Vec<CreateGpnPopAccessPoint>>,
+    /// Id of the trial credit (测试金) to pay with
+    ///
+    /// 测试金Id (`SubjectId`)
+    pub subject_id: Option<i64>,
 }
 impl cds_core::ser::Entries for CreateGPNInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -1465,6 +1486,7 @@ impl cds_core::ser::Entries for CreateGPNInput {
         cds_core::ser::entry(map, "Qos", &self.qos)?;
         cds_core::ser::entry(map, "AccessPoint", &self.access_point)?;
         cds_core::ser::entry(map, "PopAccessPoint", &self.pop_access_point)?;
+        cds_core::ser::entry(map, "SubjectId", &self.subject_id)?;
         Ok(())
     }
 }
@@ -1506,6 +1528,11 @@ impl CreateGPNInputBuilder {
         values: impl IntoIterator<Item = V>,
     ) -> Self {
         self.inner.pop_access_point = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`CreateGPNInput::subject_id`].
+    pub fn subject_id(mut self, value: impl Into<i64>) -> Self {
+        self.inner.subject_id = Some(value.into());
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
@@ -1630,6 +1657,13 @@ impl CreateGPNRequest {
         values: impl IntoIterator<Item = V>,
     ) -> Self {
         self.input.pop_access_point = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Id of the trial credit (测试金) to pay with
+    ///
+    /// 测试金Id (`SubjectId`, body)
+    pub fn subject_id(mut self, value: impl Into<i64>) -> Self {
+        self.input.subject_id = Some(value.into());
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
