@@ -23,6 +23,7 @@
     clippy::module_inception
 )]
 mod alarm;
+mod appendix;
 mod common;
 mod error_code;
 #[doc(hidden)]
@@ -34,6 +35,7 @@ pub mod meta;
 mod shared;
 mod vdc;
 pub use alarm::*;
+pub use appendix::*;
 pub use cds_core::{
     BuildError, Config, ConfigBuilder, ConfigError, Credentials, Error, RateLimit, Region,
     Response, RetryConfig, ServiceError, Wait, WaitOptions,

@@ -616,7 +616,7 @@ pub static RENEW_PUBLIC_NETWORK: Operation = Operation {
             name: "AutoRenew",
             location: Location::Query,
             required: true,
-            kind: Kind::Integer,
+            kind: Kind::String,
         },
     ],
     binary_response: false,

@@ -18,11 +18,11 @@ pub struct CreateVdcPublicNetwork {
     /// Bandwidth type (see appendix 3), e.g. Bandwidth_BGP
     ///
     /// 公网带宽类型，参考附件三带宽类型 (`Type`)
-    pub r#type: Option<String>,
+    pub r#type: Option<VdcBandwidthType>,
     /// Billing method, e.g. Bandwidth (fixed bandwidth)
     ///
     /// 计费方式 (`BillingMethod`)
-    pub billing_method: Option<String>,
+    pub billing_method: Option<BillingMethod>,
     /// Bandwidth size
     ///
     /// 带宽大小 (`Qos`)
@@ -87,12 +87,12 @@ impl CreateVdcPublicNetworkBuilder {
         self
     }
     /// Sets the `type` field of [`CreateVdcPublicNetwork`].
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    pub fn r#type(mut self, value: impl Into<VdcBandwidthType>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets [`CreateVdcPublicNetwork::billing_method`].
-    pub fn billing_method(mut self, value: impl Into<String>) -> Self {
+    pub fn billing_method(mut self, value: impl Into<BillingMethod>) -> Self {
         self.inner.billing_method = Some(value.into());
         self
     }
@@ -462,7 +462,7 @@ pub struct DescribeVdcVdc {
     /// Region (availability zone) of the VDC
     ///
     /// Vdc所在可用区 (`RegionId`)
-    pub region_id: Option<String>,
+    pub region_id: Option<AvailabilityZone>,
     /// Usage status of the VDC
     ///
     /// Vdc的使用状态 (`VdcStatus`)
@@ -614,7 +614,7 @@ pub struct VdcBandwidthBillingScheme {
     /// Billing scheme
     ///
     /// 计费方案 (`BillingScheme`)
-    pub billing_scheme: Option<String>,
+    pub billing_scheme: Option<BillingMethod>,
     /// Billing scheme in Chinese
     ///
     /// 计费方案中文名称 (`BillingSchemeName`)
@@ -622,7 +622,7 @@ pub struct VdcBandwidthBillingScheme {
     /// Resource type (wan)
     ///
     /// 资源类型 (`ResourceType`)
-    pub resource_type: Option<String>,
+    pub resource_type: Option<VdcBandwidthResourceType>,
     /// Resource type in Chinese
     ///
     /// 资源类型中文名称 (`ResourceTypeName`)
@@ -669,7 +669,7 @@ pub struct VdcBandwidthBillingSchemes {
     /// Bandwidth type
     ///
     /// 带宽类型 (`BandwidthType`)
-    pub bandwidth_type: Option<String>,
+    pub bandwidth_type: Option<VdcBandwidthType>,
     /// Bandwidth type in Chinese
     ///
     /// 带宽类型中文名称 (`BandwidthTypeName`)
@@ -752,6 +752,254 @@ impl cds_core::ser::Entries for VdcBandwidthUnitPrices {
 }
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(VdcBandwidthUnitPrices);
+/// Whether a traffic-package or 95th-percentile public network renews automatically
+///
+/// 是否自动续费
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AutoRenew {
+    /// Renew automatically (the default)
+    ///
+    /// 自动续费（默认） (`1`)
+    V1,
+    /// Do not renew automatically
+    ///
+    /// 不自动续费 (`0`)
+    V0,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl AutoRenew {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            AutoRenew::V1 => "1",
+            AutoRenew::V0 => "0",
+            AutoRenew::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for AutoRenew {
+    fn from(value: &str) -> Self {
+        match value {
+            "1" => AutoRenew::V1,
+            "0" => AutoRenew::V0,
+            other => AutoRenew::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for AutoRenew {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for AutoRenew {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for AutoRenew {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(AutoRenew::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for AutoRenew {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| AutoRenew::from(text.as_str())))
+    }
+}
+/// How a private network's address is chosen
+///
+/// 私网类型
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PrivateNetworkType {
+    /// Automatically (the default)
+    ///
+    /// auto，默认 (`auto`)
+    Auto,
+    /// By hand (Address and Mask)
+    ///
+    /// manual (`manual`)
+    Manual,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl PrivateNetworkType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PrivateNetworkType::Auto => "auto",
+            PrivateNetworkType::Manual => "manual",
+            PrivateNetworkType::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for PrivateNetworkType {
+    fn from(value: &str) -> Self {
+        match value {
+            "auto" => PrivateNetworkType::Auto,
+            "manual" => PrivateNetworkType::Manual,
+            other => PrivateNetworkType::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for PrivateNetworkType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for PrivateNetworkType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for PrivateNetworkType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(PrivateNetworkType::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for PrivateNetworkType {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| PrivateNetworkType::from(text.as_str())))
+    }
+}
+/// Bandwidth type of a public network added to a VDC
+///
+/// 公网带宽类型
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PublicNetworkType {
+    /// 4-line BGP
+    ///
+    /// 4线BGP (`BGP_4`)
+    Bgp4,
+    /// Dual-line BGP
+    ///
+    /// 双线BGP (`BGP_2`)
+    Bgp2,
+    /// China Telecom
+    ///
+    /// 电信 (`ChinaTelecom`)
+    ChinaTelecom,
+    /// Anti-DDoS
+    ///
+    /// 防DDOS (`AntiDDOS`)
+    AntiDdos,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl PublicNetworkType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PublicNetworkType::Bgp4 => "BGP_4",
+            PublicNetworkType::Bgp2 => "BGP_2",
+            PublicNetworkType::ChinaTelecom => "ChinaTelecom",
+            PublicNetworkType::AntiDdos => "AntiDDOS",
+            PublicNetworkType::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for PublicNetworkType {
+    fn from(value: &str) -> Self {
+        match value {
+            "BGP_4" => PublicNetworkType::Bgp4,
+            "BGP_2" => PublicNetworkType::Bgp2,
+            "ChinaTelecom" => PublicNetworkType::ChinaTelecom,
+            "AntiDDOS" => PublicNetworkType::AntiDdos,
+            other => PublicNetworkType::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for PublicNetworkType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for PublicNetworkType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for PublicNetworkType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(PublicNetworkType::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for PublicNetworkType {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| PublicNetworkType::from(text.as_str())))
+    }
+}
+/// Kind of resource a VDC billing scheme applies to
+///
+/// 资源类型
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VdcBandwidthResourceType {
+    /// Public bandwidth
+    ///
+    /// 公网带宽 (`wan`)
+    Wan,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl VdcBandwidthResourceType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            VdcBandwidthResourceType::Wan => "wan",
+            VdcBandwidthResourceType::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for VdcBandwidthResourceType {
+    fn from(value: &str) -> Self {
+        match value {
+            "wan" => VdcBandwidthResourceType::Wan,
+            other => VdcBandwidthResourceType::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for VdcBandwidthResourceType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for VdcBandwidthResourceType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for VdcBandwidthResourceType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(VdcBandwidthResourceType::from(
+            text.unwrap_or_default().as_str(),
+        ))
+    }
+}
+impl cds_core::de::FromScalar for VdcBandwidthResourceType {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| VdcBandwidthResourceType::from(text.as_str())))
+    }
+}
 /// Input of [`DescribeVdc`](crate::Client::describe_vdc).
 #[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
@@ -759,7 +1007,7 @@ pub struct DescribeVdcInput {
     /// Region (availability zone) the VDC belongs to; see appendix 1
     ///
     /// 选择Vdc所属可用区,见附件一 (`RegionId`)
-    pub region_id: Option<String>,
+    pub region_id: Option<AvailabilityZone>,
     /// VDC id
     ///
     /// Vdc编号 (`VdcId`)
@@ -807,7 +1055,7 @@ pub struct DescribeVdcInputBuilder {
 }
 impl DescribeVdcInputBuilder {
     /// Sets [`DescribeVdcInput::region_id`].
-    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+    pub fn region_id(mut self, value: impl Into<AvailabilityZone>) -> Self {
         self.inner.region_id = Some(value.into());
         self
     }
@@ -895,7 +1143,7 @@ impl DescribeVdcRequest {
     /// Region (availability zone) the VDC belongs to; see appendix 1
     ///
     /// 选择Vdc所属可用区,见附件一 (`RegionId`, query)
-    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+    pub fn region_id(mut self, value: impl Into<AvailabilityZone>) -> Self {
         self.input.region_id = Some(value.into());
         self
     }
@@ -974,7 +1222,7 @@ pub struct CreateVdcInput {
     /// Id of the region (availability zone) the VDC belongs to
     ///
     /// Vdc所属的可用区Id (`RegionId`, required)
-    pub region_id: Option<String>,
+    pub region_id: Option<AvailabilityZone>,
     /// Name of the new VDC; defaults to the VDC's id when omitted
     ///
     /// 创建的Vdc名称，不填写时默认写入Vdc的Id (`VdcName`)
@@ -1012,7 +1260,7 @@ pub struct CreateVdcInputBuilder {
 }
 impl CreateVdcInputBuilder {
     /// Sets [`CreateVdcInput::region_id`].
-    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+    pub fn region_id(mut self, value: impl Into<AvailabilityZone>) -> Self {
         self.inner.region_id = Some(value.into());
         self
     }
@@ -1097,7 +1345,7 @@ impl CreateVdcRequest {
     /// Id of the region (availability zone) the VDC belongs to
     ///
     /// Vdc所属的可用区Id (`RegionId`, body, required)
-    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+    pub fn region_id(mut self, value: impl Into<AvailabilityZone>) -> Self {
         self.input.region_id = Some(value.into());
         self
     }
@@ -1339,11 +1587,11 @@ pub struct CreatePublicNetworkInput {
     /// Bandwidth type: BGP_4 (4-line BGP), BGP_2 (dual-line BGP), ChinaTelecom (China Telecom), AntiDDOS (anti-DDoS)
     ///
     /// BGP_4(4线BGP)       BGP_2(双线BGP)       ChinaTelecom(电信)       AntiDDOS(防DDOS) (`Type`, required)
-    pub r#type: Option<String>,
+    pub r#type: Option<PublicNetworkType>,
     /// Billing method: Bandwidth (fixed bandwidth, default), Traffic (pay by traffic), DataPackage (traffic package), Bandwidth_95 (95th percentile)
     ///
     /// Bandwidth（固定带宽，默认）&lt;br /&gt;Traffic（流量按需）       &lt;br /&gt;DataPackage（流量包）      &lt;br /&gt;Bandwidth_95（95峰值） (`BillingMethod`, required)
-    pub billing_method: Option<String>,
+    pub billing_method: Option<BillingMethod>,
     /// Fixed bandwidth: the bandwidth (max 500, step 5); 95th percentile: the guaranteed bandwidth (max 500, step 50); traffic package: the package size in GB (max 51200, i.e. 50 TB)
     ///
     /// 类型是固定带宽时，此处是公网带宽大小，最大500，步长5；类型是95峰值时，此处代表保底带宽，最大为500，步长50；类型是流量包时，代表流量包大小，单位是GB，最大是51200（50T) (`Qos`, required)
@@ -1414,12 +1662,12 @@ impl CreatePublicNetworkInputBuilder {
         self
     }
     /// Sets the `type` field of [`CreatePublicNetworkInput`].
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    pub fn r#type(mut self, value: impl Into<PublicNetworkType>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets [`CreatePublicNetworkInput::billing_method`].
-    pub fn billing_method(mut self, value: impl Into<String>) -> Self {
+    pub fn billing_method(mut self, value: impl Into<BillingMethod>) -> Self {
         self.inner.billing_method = Some(value.into());
         self
     }
@@ -1556,14 +1804,14 @@ impl CreatePublicNetworkRequest {
     /// Bandwidth type: BGP_4 (4-line BGP), BGP_2 (dual-line BGP), ChinaTelecom (China Telecom), AntiDDOS (anti-DDoS)
     ///
     /// BGP_4(4线BGP)       BGP_2(双线BGP)       ChinaTelecom(电信)       AntiDDOS(防DDOS) (`Type`, body, required)
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    pub fn r#type(mut self, value: impl Into<PublicNetworkType>) -> Self {
         self.input.r#type = Some(value.into());
         self
     }
     /// Billing method: Bandwidth (fixed bandwidth, default), Traffic (pay by traffic), DataPackage (traffic package), Bandwidth_95 (95th percentile)
     ///
     /// Bandwidth（固定带宽，默认）&lt;br /&gt;Traffic（流量按需）       &lt;br /&gt;DataPackage（流量包）      &lt;br /&gt;Bandwidth_95（95峰值） (`BillingMethod`, body, required)
-    pub fn billing_method(mut self, value: impl Into<String>) -> Self {
+    pub fn billing_method(mut self, value: impl Into<BillingMethod>) -> Self {
         self.input.billing_method = Some(value.into());
         self
     }
@@ -1682,7 +1930,7 @@ pub struct CreatePrivateNetworkInput {
     /// Private network type (auto/manual), default auto
     ///
     /// 私网类型(auto/manual)，默认auto (`Type`)
-    pub r#type: Option<String>,
+    pub r#type: Option<PrivateNetworkType>,
     /// Private network address
     ///
     /// 私网地址 (`Address`)
@@ -1727,7 +1975,7 @@ impl CreatePrivateNetworkInputBuilder {
         self
     }
     /// Sets the `type` field of [`CreatePrivateNetworkInput`].
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    pub fn r#type(mut self, value: impl Into<PrivateNetworkType>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
@@ -1821,7 +2069,7 @@ impl CreatePrivateNetworkRequest {
     /// Private network type (auto/manual), default auto
     ///
     /// 私网类型(auto/manual)，默认auto (`Type`, body)
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    pub fn r#type(mut self, value: impl Into<PrivateNetworkType>) -> Self {
         self.input.r#type = Some(value.into());
         self
     }
@@ -2704,7 +2952,7 @@ pub struct RenewPublicNetworkInput {
     /// Whether to renew automatically: 1 = yes (default), 0 = no
     ///
     /// 是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`, required)
-    pub auto_renew: Option<i64>,
+    pub auto_renew: Option<AutoRenew>,
 }
 impl cds_core::ser::Entries for RenewPublicNetworkInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -2733,7 +2981,7 @@ impl RenewPublicNetworkInputBuilder {
         self
     }
     /// Sets [`RenewPublicNetworkInput::auto_renew`].
-    pub fn auto_renew(mut self, value: impl Into<i64>) -> Self {
+    pub fn auto_renew(mut self, value: impl Into<AutoRenew>) -> Self {
         self.inner.auto_renew = Some(value.into());
         self
     }
@@ -2813,7 +3061,7 @@ impl RenewPublicNetworkRequest {
     /// Whether to renew automatically: 1 = yes (default), 0 = no
     ///
     /// 是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`, query, required)
-    pub fn auto_renew(mut self, value: impl Into<i64>) -> Self {
+    pub fn auto_renew(mut self, value: impl Into<AutoRenew>) -> Self {
         self.input.auto_renew = Some(value.into());
         self
     }
@@ -3179,11 +3427,11 @@ pub struct VDCBandwidthBillingSchemeInput {
     /// Region (availability zone) of the VDC; see appendix 1
     ///
     /// 选择Vdc所属可用区,见附件一 (`RegionId`, required)
-    pub region_id: Option<String>,
+    pub region_id: Option<AvailabilityZone>,
     /// Resource type: wan (public bandwidth)
     ///
     /// 公网带宽:wan (`Type`)
-    pub r#type: Option<String>,
+    pub r#type: Option<VdcBandwidthResourceType>,
 }
 impl cds_core::ser::Entries for VDCBandwidthBillingSchemeInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -3207,12 +3455,12 @@ pub struct VDCBandwidthBillingSchemeInputBuilder {
 }
 impl VDCBandwidthBillingSchemeInputBuilder {
     /// Sets [`VDCBandwidthBillingSchemeInput::region_id`].
-    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+    pub fn region_id(mut self, value: impl Into<AvailabilityZone>) -> Self {
         self.inner.region_id = Some(value.into());
         self
     }
     /// Sets the `type` field of [`VDCBandwidthBillingSchemeInput`].
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    pub fn r#type(mut self, value: impl Into<VdcBandwidthResourceType>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
@@ -3282,14 +3530,14 @@ impl VDCBandwidthBillingSchemeRequest {
     /// Region (availability zone) of the VDC; see appendix 1
     ///
     /// 选择Vdc所属可用区,见附件一 (`RegionId`, query, required)
-    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+    pub fn region_id(mut self, value: impl Into<AvailabilityZone>) -> Self {
         self.input.region_id = Some(value.into());
         self
     }
     /// Resource type: wan (public bandwidth)
     ///
     /// 公网带宽:wan (`Type`, query)
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    pub fn r#type(mut self, value: impl Into<VdcBandwidthResourceType>) -> Self {
         self.input.r#type = Some(value.into());
         self
     }
@@ -3333,19 +3581,19 @@ pub struct VDCBandwidthUnitPriceInput {
     /// Region (availability zone) of the VDC; see appendix 1
     ///
     /// 选择Vdc所属可用区,见附件一 (`RegionId`, required)
-    pub region_id: Option<String>,
+    pub region_id: Option<AvailabilityZone>,
     /// Bandwidth type (as VDCBandwidthBillingScheme answers it)
     ///
     /// 带宽类型 (`BandwidthType`, required)
-    pub bandwidth_type: Option<String>,
+    pub bandwidth_type: Option<VdcBandwidthType>,
     /// Billing scheme (as VDCBandwidthBillingScheme answers it)
     ///
     /// 计费方案 (`BillingScheme`, required)
-    pub billing_scheme: Option<String>,
+    pub billing_scheme: Option<BillingMethod>,
     /// Resource type: wan (public bandwidth)
     ///
     /// 公网带宽:wan (`Type`, required)
-    pub r#type: Option<String>,
+    pub r#type: Option<VdcBandwidthResourceType>,
 }
 impl cds_core::ser::Entries for VDCBandwidthUnitPriceInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -3371,22 +3619,22 @@ pub struct VDCBandwidthUnitPriceInputBuilder {
 }
 impl VDCBandwidthUnitPriceInputBuilder {
     /// Sets [`VDCBandwidthUnitPriceInput::region_id`].
-    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+    pub fn region_id(mut self, value: impl Into<AvailabilityZone>) -> Self {
         self.inner.region_id = Some(value.into());
         self
     }
     /// Sets [`VDCBandwidthUnitPriceInput::bandwidth_type`].
-    pub fn bandwidth_type(mut self, value: impl Into<String>) -> Self {
+    pub fn bandwidth_type(mut self, value: impl Into<VdcBandwidthType>) -> Self {
         self.inner.bandwidth_type = Some(value.into());
         self
     }
     /// Sets [`VDCBandwidthUnitPriceInput::billing_scheme`].
-    pub fn billing_scheme(mut self, value: impl Into<String>) -> Self {
+    pub fn billing_scheme(mut self, value: impl Into<BillingMethod>) -> Self {
         self.inner.billing_scheme = Some(value.into());
         self
     }
     /// Sets the `type` field of [`VDCBandwidthUnitPriceInput`].
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    pub fn r#type(mut self, value: impl Into<VdcBandwidthResourceType>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
@@ -3465,28 +3713,28 @@ impl VDCBandwidthUnitPriceRequest {
     /// Region (availability zone) of the VDC; see appendix 1
     ///
     /// 选择Vdc所属可用区,见附件一 (`RegionId`, query, required)
-    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+    pub fn region_id(mut self, value: impl Into<AvailabilityZone>) -> Self {
         self.input.region_id = Some(value.into());
         self
     }
     /// Bandwidth type (as VDCBandwidthBillingScheme answers it)
     ///
     /// 带宽类型 (`BandwidthType`, query, required)
-    pub fn bandwidth_type(mut self, value: impl Into<String>) -> Self {
+    pub fn bandwidth_type(mut self, value: impl Into<VdcBandwidthType>) -> Self {
         self.input.bandwidth_type = Some(value.into());
         self
     }
     /// Billing scheme (as VDCBandwidthBillingScheme answers it)
     ///
     /// 计费方案 (`BillingScheme`, query, required)
-    pub fn billing_scheme(mut self, value: impl Into<String>) -> Self {
+    pub fn billing_scheme(mut self, value: impl Into<BillingMethod>) -> Self {
         self.input.billing_scheme = Some(value.into());
         self
     }
     /// Resource type: wan (public bandwidth)
     ///
     /// 公网带宽:wan (`Type`, query, required)
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    pub fn r#type(mut self, value: impl Into<VdcBandwidthResourceType>) -> Self {
         self.input.r#type = Some(value.into());
         self
     }

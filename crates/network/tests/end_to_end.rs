@@ -60,7 +60,7 @@ async fn update_wan_alarm_receiver_end_to_end() {
         .receiver_id("sample value/+*~&=中".to_string())
         .email("sample value/+*~&=中".to_string())
         .mobile("sample value/+*~&=中".to_string())
-        .code("sample value/+*~&=中".to_string())
+        .code(cds_network::CallingCode::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("UpdateWanAlarmReceiver");
@@ -301,7 +301,7 @@ async fn describe_access_info_end_to_end() {
     let client = cds_network::Client::new(&emulator.config());
     let response = client
         .describe_access_info()
-        .r#type("sample value/+*~&=中".to_string())
+        .r#type(cds_network::AccessPointType::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("DescribeAccessInfo");
@@ -350,12 +350,12 @@ async fn create_gpn_end_to_end() {
         .qos(7_i64)
         .access_point([cds_network::CreateGpnAccessPoint::builder()
             .vdc_id("sample value/+*~&=中".to_string())
-            .access_point_type("sample value/+*~&=中".to_string())
+            .access_point_type(cds_network::AccessPointType::from("sample"))
             .private_id("sample value/+*~&=中".to_string())
             .build()
             .expect("every required field is set")])
         .pop_access_point([cds_network::CreateGpnPopAccessPoint::builder()
-            .access_point_type("sample value/+*~&=中".to_string())
+            .access_point_type(cds_network::AccessPointType::from("sample"))
             .pop_id("sample value/+*~&=中".to_string())
             .build()
             .expect("every required field is set")])
@@ -541,7 +541,7 @@ async fn describe_vdc_end_to_end() {
     let client = cds_network::Client::new(&emulator.config());
     let response = client
         .describe_vdc()
-        .region_id("sample value/+*~&=中".to_string())
+        .region_id(cds_network::AvailabilityZone::from("sample"))
         .vdc_id("sample value/+*~&=中".to_string())
         .page_number(7_i64)
         .keyword("sample value/+*~&=中".to_string())
@@ -591,13 +591,13 @@ async fn create_vdc_end_to_end() {
     let client = cds_network::Client::new(&emulator.config());
     let response = client
         .create_vdc()
-        .region_id("sample value/+*~&=中".to_string())
+        .region_id(cds_network::AvailabilityZone::from("sample"))
         .vdc_name("sample value/+*~&=中".to_string())
         .public_network(
             cds_network::CreateVdcPublicNetwork::builder()
                 .name("sample value/+*~&=中".to_string())
-                .r#type("sample value/+*~&=中".to_string())
-                .billing_method("sample value/+*~&=中".to_string())
+                .r#type(cds_network::VdcBandwidthType::from("sample"))
+                .billing_method(cds_network::BillingMethod::from("sample"))
                 .qos(7_i64)
                 .ip_num(7_i64)
                 .auto_renew(7_i64)
@@ -699,8 +699,8 @@ async fn create_public_network_end_to_end() {
         .create_public_network()
         .vdc_id("sample value/+*~&=中".to_string())
         .name("sample value/+*~&=中".to_string())
-        .r#type("sample value/+*~&=中".to_string())
-        .billing_method("sample value/+*~&=中".to_string())
+        .r#type(cds_network::PublicNetworkType::from("sample"))
+        .billing_method(cds_network::BillingMethod::from("sample"))
         .qos(7_i64)
         .ip_num(7_i64)
         .auto_renew(7_i64)
@@ -754,7 +754,7 @@ async fn create_private_network_end_to_end() {
         .create_private_network()
         .vdc_id("sample value/+*~&=中".to_string())
         .name("sample value/+*~&=中".to_string())
-        .r#type("sample value/+*~&=中".to_string())
+        .r#type(cds_network::PrivateNetworkType::from("sample"))
         .address("sample value/+*~&=中".to_string())
         .mask(7_i64)
         .send_with_response()
@@ -1029,7 +1029,7 @@ async fn renew_public_network_end_to_end() {
     let response = client
         .renew_public_network()
         .public_id("sample value/+*~&=中".to_string())
-        .auto_renew(7_i64)
+        .auto_renew(cds_network::AutoRenew::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("RenewPublicNetwork");
@@ -1165,8 +1165,8 @@ async fn vdc_bandwidth_billing_scheme_end_to_end() {
     let client = cds_network::Client::new(&emulator.config());
     let response = client
         .vdc_bandwidth_billing_scheme()
-        .region_id("sample value/+*~&=中".to_string())
-        .r#type("sample value/+*~&=中".to_string())
+        .region_id(cds_network::AvailabilityZone::from("sample"))
+        .r#type(cds_network::VdcBandwidthResourceType::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("VDCBandwidthBillingScheme");
@@ -1211,10 +1211,10 @@ async fn vdc_bandwidth_unit_price_end_to_end() {
     let client = cds_network::Client::new(&emulator.config());
     let response = client
         .vdc_bandwidth_unit_price()
-        .region_id("sample value/+*~&=中".to_string())
-        .bandwidth_type("sample value/+*~&=中".to_string())
-        .billing_scheme("sample value/+*~&=中".to_string())
-        .r#type("sample value/+*~&=中".to_string())
+        .region_id(cds_network::AvailabilityZone::from("sample"))
+        .bandwidth_type(cds_network::VdcBandwidthType::from("sample"))
+        .billing_scheme(cds_network::BillingMethod::from("sample"))
+        .r#type(cds_network::VdcBandwidthResourceType::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("VDCBandwidthUnitPrice");

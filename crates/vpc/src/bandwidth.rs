@@ -616,11 +616,11 @@ pub struct CreateBandwidthInput {
     /// Bandwidth type, e.g. Bandwidth_China_Telecom
     ///
     /// 带宽类型 (`BandwidthType`, required)
-    pub bandwidth_type: Option<String>,
+    pub bandwidth_type: Option<VpcBandwidthType>,
     /// Billing scheme: BandwIdth_Shared (fixed bandwidth), Traffic_Shared (pay by traffic)
     ///
     /// 计费方案&lt;br/&gt;BandwIdth_Shared（固定带宽）&lt;br/&gt;Traffic_Shared（流量按需） (`BillScheme`, required)
-    pub bill_scheme: Option<String>,
+    pub bill_scheme: Option<BillScheme>,
     /// Bandwidth size (Mbps)
     ///
     /// 带宽大小 (`Qos`, required)
@@ -677,12 +677,12 @@ impl CreateBandwidthInputBuilder {
         self
     }
     /// Sets [`CreateBandwidthInput::bandwidth_type`].
-    pub fn bandwidth_type(mut self, value: impl Into<String>) -> Self {
+    pub fn bandwidth_type(mut self, value: impl Into<VpcBandwidthType>) -> Self {
         self.inner.bandwidth_type = Some(value.into());
         self
     }
     /// Sets [`CreateBandwidthInput::bill_scheme`].
-    pub fn bill_scheme(mut self, value: impl Into<String>) -> Self {
+    pub fn bill_scheme(mut self, value: impl Into<BillScheme>) -> Self {
         self.inner.bill_scheme = Some(value.into());
         self
     }
@@ -803,14 +803,14 @@ impl CreateBandwidthRequest {
     /// Bandwidth type, e.g. Bandwidth_China_Telecom
     ///
     /// 带宽类型 (`BandwidthType`, body, required)
-    pub fn bandwidth_type(mut self, value: impl Into<String>) -> Self {
+    pub fn bandwidth_type(mut self, value: impl Into<VpcBandwidthType>) -> Self {
         self.input.bandwidth_type = Some(value.into());
         self
     }
     /// Billing scheme: BandwIdth_Shared (fixed bandwidth), Traffic_Shared (pay by traffic)
     ///
     /// 计费方案&lt;br/&gt;BandwIdth_Shared（固定带宽）&lt;br/&gt;Traffic_Shared（流量按需） (`BillScheme`, body, required)
-    pub fn bill_scheme(mut self, value: impl Into<String>) -> Self {
+    pub fn bill_scheme(mut self, value: impl Into<BillScheme>) -> Self {
         self.input.bill_scheme = Some(value.into());
         self
     }
@@ -1392,11 +1392,11 @@ pub struct BandwidthRemoveEIPInput {
     /// Bandwidth type of the new dedicated bandwidth; required when Delete is false
     ///
     /// 带宽类型 (`BandwidthType`)
-    pub bandwidth_type: Option<String>,
+    pub bandwidth_type: Option<VpcBandwidthType>,
     /// Billing scheme of the new dedicated bandwidth, e.g. BandwIdth; required when Delete is false
     ///
     /// 计费方案 (`BillScheme`)
-    pub bill_scheme: Option<String>,
+    pub bill_scheme: Option<BillScheme>,
     /// Bandwidth size (Mbps) of the new dedicated bandwidth; required when Delete is false
     ///
     /// 带宽大小 (`Qos`)
@@ -1449,12 +1449,12 @@ impl BandwidthRemoveEIPInputBuilder {
         self
     }
     /// Sets [`BandwidthRemoveEIPInput::bandwidth_type`].
-    pub fn bandwidth_type(mut self, value: impl Into<String>) -> Self {
+    pub fn bandwidth_type(mut self, value: impl Into<VpcBandwidthType>) -> Self {
         self.inner.bandwidth_type = Some(value.into());
         self
     }
     /// Sets [`BandwidthRemoveEIPInput::bill_scheme`].
-    pub fn bill_scheme(mut self, value: impl Into<String>) -> Self {
+    pub fn bill_scheme(mut self, value: impl Into<BillScheme>) -> Self {
         self.inner.bill_scheme = Some(value.into());
         self
     }
@@ -1566,14 +1566,14 @@ impl BandwidthRemoveEIPRequest {
     /// Bandwidth type of the new dedicated bandwidth; required when Delete is false
     ///
     /// 带宽类型 (`BandwidthType`, body)
-    pub fn bandwidth_type(mut self, value: impl Into<String>) -> Self {
+    pub fn bandwidth_type(mut self, value: impl Into<VpcBandwidthType>) -> Self {
         self.input.bandwidth_type = Some(value.into());
         self
     }
     /// Billing scheme of the new dedicated bandwidth, e.g. BandwIdth; required when Delete is false
     ///
     /// 计费方案 (`BillScheme`, body)
-    pub fn bill_scheme(mut self, value: impl Into<String>) -> Self {
+    pub fn bill_scheme(mut self, value: impl Into<BillScheme>) -> Self {
         self.input.bill_scheme = Some(value.into());
         self
     }

@@ -619,7 +619,7 @@ pub struct CreateEIPInput {
     /// Bandwidth type, e.g. Bandwidth_China_Telecom
     ///
     /// 带宽类型 (`BandwidthType`, required)
-    pub bandwidth_type: Option<String>,
+    pub bandwidth_type: Option<VpcBandwidthType>,
     /// Billing scheme: BandwIdth (fixed bandwidth), BandwIdthMonth (fixed bandwidth, monthly), Traffic (pay by traffic)
     ///
     /// 计费方案&lt;br/&gt;BandwIdth（固定带宽）&lt;br/&gt;BandwIdthMonth（固定带宽包月）&lt;br/&gt;Traffic（流量按需）&lt;br/&gt; (`BillScheme`, required)
@@ -684,7 +684,7 @@ impl CreateEIPInputBuilder {
         self
     }
     /// Sets [`CreateEIPInput::bandwidth_type`].
-    pub fn bandwidth_type(mut self, value: impl Into<String>) -> Self {
+    pub fn bandwidth_type(mut self, value: impl Into<VpcBandwidthType>) -> Self {
         self.inner.bandwidth_type = Some(value.into());
         self
     }
@@ -810,7 +810,7 @@ impl CreateEIPRequest {
     /// Bandwidth type, e.g. Bandwidth_China_Telecom
     ///
     /// 带宽类型 (`BandwidthType`, body, required)
-    pub fn bandwidth_type(mut self, value: impl Into<String>) -> Self {
+    pub fn bandwidth_type(mut self, value: impl Into<VpcBandwidthType>) -> Self {
         self.input.bandwidth_type = Some(value.into());
         self
     }

@@ -110,7 +110,7 @@ pub struct DescribeIPInfoIp {
     /// IP status: 1 in use, 0 unused
     ///
     /// IP状态 1使用/0未使用 (`IPStatus`)
-    pub ip_status: Option<i64>,
+    pub ip_status: Option<IpStatus>,
     /// What the IP address is used for (absent when unused)
     ///
     /// IP用途 (`IPUsage`)
@@ -465,6 +465,66 @@ impl cds_core::de::FromScalar for IpInfoType {
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| IpInfoType::from(text.as_str())))
+    }
+}
+/// Whether an IP address is in use
+///
+/// IP状态
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IpStatus {
+    /// In use
+    ///
+    /// 使用 (`1`)
+    V1,
+    /// Unused
+    ///
+    /// 未使用 (`0`)
+    V0,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl IpStatus {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            IpStatus::V1 => "1",
+            IpStatus::V0 => "0",
+            IpStatus::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for IpStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "1" => IpStatus::V1,
+            "0" => IpStatus::V0,
+            other => IpStatus::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for IpStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for IpStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for IpStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(IpStatus::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for IpStatus {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| IpStatus::from(text.as_str())))
     }
 }
 /// Input of [`DescribeSubnet`](crate::Client::describe_subnet).

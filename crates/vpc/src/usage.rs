@@ -346,7 +346,7 @@ pub struct VdcIpUsage {
     /// Whether the IP is in use (1 used, 0 unused)
     ///
     /// 是否已使用,1:已使用,0:未使用 (`Used`)
-    pub used: Option<bool>,
+    pub used: Option<IpStatus>,
     /// Days since the IP was last used
     ///
     /// 最近使用距离今时间,100天 (`DaysOfUsed`)

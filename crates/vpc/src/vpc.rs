@@ -164,6 +164,66 @@ impl cds_core::ser::Entries for DescribeVPCVpc {
 }
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(DescribeVPCVpc);
+/// How the VPC's CIDR block is chosen
+///
+/// 使用推荐网段或手动分配
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VpcSegmentType {
+    /// Use the recommended CIDR block (appendix 6)
+    ///
+    /// 使用推荐网段 (`auto`)
+    Auto,
+    /// Assign it by hand
+    ///
+    /// 手动分配 (`manual`)
+    Manual,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl VpcSegmentType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            VpcSegmentType::Auto => "auto",
+            VpcSegmentType::Manual => "manual",
+            VpcSegmentType::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for VpcSegmentType {
+    fn from(value: &str) -> Self {
+        match value {
+            "auto" => VpcSegmentType::Auto,
+            "manual" => VpcSegmentType::Manual,
+            other => VpcSegmentType::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for VpcSegmentType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for VpcSegmentType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for VpcSegmentType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(VpcSegmentType::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for VpcSegmentType {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| VpcSegmentType::from(text.as_str())))
+    }
+}
 /// Input of [`DescribeVPC`](crate::Client::describe_vpc).
 #[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
@@ -345,7 +405,7 @@ pub struct CreateVPCInput {
     /// auto (use the recommended CIDR block) or manual (assign it by hand)
     ///
     /// 使用推荐网段或手动分配 (`VPCSegmentType`, required)
-    pub vpc_segment_type: Option<String>,
+    pub vpc_segment_type: Option<VpcSegmentType>,
     /// Bandwidth type of the VPC; required for edge nodes (see the VPC bandwidth types of appendix 6)
     ///
     /// VPC带宽类型，边缘节点必传，见附件三 (`BandwidthType`)
@@ -401,7 +461,7 @@ impl CreateVPCInputBuilder {
         self
     }
     /// Sets [`CreateVPCInput::vpc_segment_type`].
-    pub fn vpc_segment_type(mut self, value: impl Into<String>) -> Self {
+    pub fn vpc_segment_type(mut self, value: impl Into<VpcSegmentType>) -> Self {
         self.inner.vpc_segment_type = Some(value.into());
         self
     }
@@ -531,7 +591,7 @@ impl CreateVPCRequest {
     /// auto (use the recommended CIDR block) or manual (assign it by hand)
     ///
     /// 使用推荐网段或手动分配 (`VPCSegmentType`, body, required)
-    pub fn vpc_segment_type(mut self, value: impl Into<String>) -> Self {
+    pub fn vpc_segment_type(mut self, value: impl Into<VpcSegmentType>) -> Self {
         self.input.vpc_segment_type = Some(value.into());
         self
     }

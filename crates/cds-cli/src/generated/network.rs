@@ -73,7 +73,18 @@ pub static LINE: Line = Line {
                     flag: "code",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "+86",
+                            en: "Mainland China",
+                            zh: "国内",
+                        },
+                        EnumValue {
+                            value: "+1",
+                            en: "+1 (North America)",
+                            zh: "+1",
+                        },
+                    ],
                     required: false,
                     en: "Country calling code: +86 (mainland China) or +1",
                     zh: "可选择值 +86（国内)、+1",
@@ -236,7 +247,18 @@ pub static LINE: Line = Line {
                     flag: "type",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "vdc",
+                            en: "A VDC",
+                            zh: "vdc",
+                        },
+                        EnumValue {
+                            value: "pop",
+                            en: "A POP",
+                            zh: "pop",
+                        },
+                    ],
                     required: true,
                     en: "Access point type (vdc/pop)",
                     zh: "接入点类型(vdc/pop)",
@@ -409,7 +431,283 @@ pub static LINE: Line = Line {
                     flag: "region-id",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "CN_Beijing_A",
+                            en: "Beijing A (mainland China; no bare metal)",
+                            zh: "北京A（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_B",
+                            en: "Beijing B (mainland China; no bare metal)",
+                            zh: "北京B（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_C",
+                            en: "Beijing C (mainland China; no bare metal)",
+                            zh: "北京C（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_E",
+                            en: "Beijing E (mainland China; no bare metal)",
+                            zh: "北京E（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_H",
+                            en: "Beijing H (mainland China; no bare metal)",
+                            zh: "北京H（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_I",
+                            en: "Beijing I (mainland China; bare metal supported)",
+                            zh: "北京I（中国大陆，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_J",
+                            en: "Beijing J (mainland China; bare metal supported)",
+                            zh: "北京J（中国大陆，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_Y",
+                            en: "Beijing Y (mainland China; bare metal supported)",
+                            zh: "北京Y（中国大陆，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_Z",
+                            en: "Beijing Z (mainland China; bare metal supported)",
+                            zh: "北京Z（中国大陆，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_A",
+                            en: "Dallas A (North America; no bare metal)",
+                            zh: "达拉斯A（北美地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_B",
+                            en: "Dallas B (North America; no bare metal)",
+                            zh: "达拉斯B（北美地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_C",
+                            en: "Dallas C (North America; no bare metal)",
+                            zh: "达拉斯C（北美地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_D",
+                            en: "Dallas D (North America; bare metal supported)",
+                            zh: "达拉斯D（北美地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_E",
+                            en: "Dallas E (North America; bare metal supported)",
+                            zh: "达拉斯E（北美地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_F",
+                            en: "Dallas F (North America; bare metal supported)",
+                            zh: "达拉斯F（北美地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_G",
+                            en: "Dallas G (North America; no bare metal)",
+                            zh: "达拉斯G（北美地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_H",
+                            en: "Dallas H (North America; bare metal supported)",
+                            zh: "达拉斯H（北美地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_I",
+                            en: "Dallas I (North America; no bare metal)",
+                            zh: "达拉斯I（北美地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_J",
+                            en: "Dallas J (North America; no bare metal)",
+                            zh: "达拉斯J（北美地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "US_Miami_A",
+                            en: "Miami A (North America; no bare metal)",
+                            zh: "迈阿密A（北美地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "EUR_Germany_A",
+                            en: "Germany A (Europe; no bare metal)",
+                            zh: "德国A（欧洲地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "EUR_Germany_B",
+                            en: "Germany B (Europe; no bare metal)",
+                            zh: "德国B（欧洲地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "EUR_Germany_C",
+                            en: "Germany C (Europe; no bare metal)",
+                            zh: "德国C（欧洲地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "APAC_Tokyo_A",
+                            en: "Tokyo A (Asia-Pacific; no bare metal)",
+                            zh: "东京A（亚太地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Guangzhou_A",
+                            en: "Guangzhou A (mainland China; no bare metal)",
+                            zh: "广州A（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "EUR_Netherlands_A",
+                            en: "Netherlands A (Europe; no bare metal)",
+                            zh: "荷兰A（欧洲地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "US_LosAngeles_A",
+                            en: "LosAngeles A (North America; no bare metal)",
+                            zh: "洛杉矶A（北美地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Shanghai_A",
+                            en: "Shanghai A (mainland China; no bare metal)",
+                            zh: "上海A（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Shanghai_C",
+                            en: "Shanghai C (mainland China; no bare metal)",
+                            zh: "上海C（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Shanghai_D",
+                            en: "Shanghai D (mainland China; no bare metal)",
+                            zh: "上海D（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "APAC_Seoul_A",
+                            en: "Seoul A (Asia-Pacific; no bare metal)",
+                            zh: "首尔A（亚太地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Taipei_A",
+                            en: "Taipei A (mainland China; no bare metal)",
+                            zh: "台北A（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Wuxi_A",
+                            en: "Wuxi A (mainland China; no bare metal)",
+                            zh: "无锡A（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Wuxi_B",
+                            en: "Wuxi B (mainland China; bare metal supported)",
+                            zh: "无锡B（中国大陆，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "CN_Hongkong_A",
+                            en: "Hong Kong A (mainland China; no bare metal)",
+                            zh: "香港A（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "APAC_Singapore_A",
+                            en: "Singapore A (Asia-Pacific; no bare metal)",
+                            zh: "新加坡A（亚太地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "APAC_Singapore_B",
+                            en: "Singapore B (Asia-Pacific; no bare metal)",
+                            zh: "新加坡B（亚太地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "APAC_Singapore_C",
+                            en: "Singapore C (Asia-Pacific; no bare metal)",
+                            zh: "新加坡C（亚太地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "APAC_Singapore_D",
+                            en: "Singapore D (Asia-Pacific; no bare metal)",
+                            zh: "新加坡D（亚太地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "APAC_SGSIN_E",
+                            en: "Singapore E (Asia-Pacific; no bare metal)",
+                            zh: "新加坡E（亚太地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "APAC_Mumbai_A",
+                            en: "Mumbai A (Asia-Pacific; no bare metal)",
+                            zh: "孟买A（亚太地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "APAC_Mumbai_B",
+                            en: "Mumbai B (offline; Asia-Pacific; no bare metal)",
+                            zh: "孟买B（已下线，亚太地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "APAC_Mumbai_C",
+                            en: "Mumbai C (Asia-Pacific; bare metal supported)",
+                            zh: "孟买C（亚太地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "US_Virginia_A",
+                            en: "Virginia A (North America; bare metal supported)",
+                            zh: "弗吉尼亚A（北美地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_L",
+                            en: "Dallas L (North America; bare metal supported)",
+                            zh: "达拉斯L（北美地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "CN_Huhehaote_A",
+                            en: "Huhehaote A (mainland China; bare metal supported)",
+                            zh: "呼和浩特A（中国大陆，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "CN_Huhehaote_B",
+                            en: "Huhehaote B (mainland China; bare metal supported)",
+                            zh: "呼和浩特B（中国大陆，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "SR_SaintPaul_A",
+                            en: "SaintPaul A (South America; bare metal supported)",
+                            zh: "圣保罗A（南美地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "CN_Suzhou_A",
+                            en: "Suzhou A (mainland China; bare metal supported)",
+                            zh: "苏州A（中国大陆，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "APAC_Jakarta_A",
+                            en: "Jakarta A (Asia-Pacific; bare metal supported)",
+                            zh: "雅加达A（亚太地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "APAC_HoChiMinh_A",
+                            en: "HoChiMinh A (Asia-Pacific; bare metal supported)",
+                            zh: "胡志明A（亚太地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "EUR_Marseilles_A",
+                            en: "Marseilles A (Europe; bare metal supported)",
+                            zh: "马赛A（欧洲地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_N",
+                            en: "Dallas N (North America; bare metal supported)",
+                            zh: "达拉斯N（北美地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "CN_Changsha_A",
+                            en: "Changsha A (mainland China; no bare metal)",
+                            zh: "长沙A（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Suqian_B",
+                            en: "Suqian B (mainland China; bare metal supported)",
+                            zh: "宿迁B（中国大陆，是否支持裸金属：是）",
+                        },
+                    ],
                     required: false,
                     en: "Region (availability zone) the VDC belongs to; see appendix 1",
                     zh: "选择Vdc所属可用区,见附件一",
@@ -480,7 +778,283 @@ pub static LINE: Line = Line {
                     flag: "region-id",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "CN_Beijing_A",
+                            en: "Beijing A (mainland China; no bare metal)",
+                            zh: "北京A（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_B",
+                            en: "Beijing B (mainland China; no bare metal)",
+                            zh: "北京B（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_C",
+                            en: "Beijing C (mainland China; no bare metal)",
+                            zh: "北京C（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_E",
+                            en: "Beijing E (mainland China; no bare metal)",
+                            zh: "北京E（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_H",
+                            en: "Beijing H (mainland China; no bare metal)",
+                            zh: "北京H（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_I",
+                            en: "Beijing I (mainland China; bare metal supported)",
+                            zh: "北京I（中国大陆，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_J",
+                            en: "Beijing J (mainland China; bare metal supported)",
+                            zh: "北京J（中国大陆，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_Y",
+                            en: "Beijing Y (mainland China; bare metal supported)",
+                            zh: "北京Y（中国大陆，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_Z",
+                            en: "Beijing Z (mainland China; bare metal supported)",
+                            zh: "北京Z（中国大陆，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_A",
+                            en: "Dallas A (North America; no bare metal)",
+                            zh: "达拉斯A（北美地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_B",
+                            en: "Dallas B (North America; no bare metal)",
+                            zh: "达拉斯B（北美地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_C",
+                            en: "Dallas C (North America; no bare metal)",
+                            zh: "达拉斯C（北美地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_D",
+                            en: "Dallas D (North America; bare metal supported)",
+                            zh: "达拉斯D（北美地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_E",
+                            en: "Dallas E (North America; bare metal supported)",
+                            zh: "达拉斯E（北美地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_F",
+                            en: "Dallas F (North America; bare metal supported)",
+                            zh: "达拉斯F（北美地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_G",
+                            en: "Dallas G (North America; no bare metal)",
+                            zh: "达拉斯G（北美地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_H",
+                            en: "Dallas H (North America; bare metal supported)",
+                            zh: "达拉斯H（北美地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_I",
+                            en: "Dallas I (North America; no bare metal)",
+                            zh: "达拉斯I（北美地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_J",
+                            en: "Dallas J (North America; no bare metal)",
+                            zh: "达拉斯J（北美地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "US_Miami_A",
+                            en: "Miami A (North America; no bare metal)",
+                            zh: "迈阿密A（北美地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "EUR_Germany_A",
+                            en: "Germany A (Europe; no bare metal)",
+                            zh: "德国A（欧洲地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "EUR_Germany_B",
+                            en: "Germany B (Europe; no bare metal)",
+                            zh: "德国B（欧洲地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "EUR_Germany_C",
+                            en: "Germany C (Europe; no bare metal)",
+                            zh: "德国C（欧洲地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "APAC_Tokyo_A",
+                            en: "Tokyo A (Asia-Pacific; no bare metal)",
+                            zh: "东京A（亚太地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Guangzhou_A",
+                            en: "Guangzhou A (mainland China; no bare metal)",
+                            zh: "广州A（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "EUR_Netherlands_A",
+                            en: "Netherlands A (Europe; no bare metal)",
+                            zh: "荷兰A（欧洲地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "US_LosAngeles_A",
+                            en: "LosAngeles A (North America; no bare metal)",
+                            zh: "洛杉矶A（北美地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Shanghai_A",
+                            en: "Shanghai A (mainland China; no bare metal)",
+                            zh: "上海A（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Shanghai_C",
+                            en: "Shanghai C (mainland China; no bare metal)",
+                            zh: "上海C（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Shanghai_D",
+                            en: "Shanghai D (mainland China; no bare metal)",
+                            zh: "上海D（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "APAC_Seoul_A",
+                            en: "Seoul A (Asia-Pacific; no bare metal)",
+                            zh: "首尔A（亚太地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Taipei_A",
+                            en: "Taipei A (mainland China; no bare metal)",
+                            zh: "台北A（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Wuxi_A",
+                            en: "Wuxi A (mainland China; no bare metal)",
+                            zh: "无锡A（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Wuxi_B",
+                            en: "Wuxi B (mainland China; bare metal supported)",
+                            zh: "无锡B（中国大陆，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "CN_Hongkong_A",
+                            en: "Hong Kong A (mainland China; no bare metal)",
+                            zh: "香港A（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "APAC_Singapore_A",
+                            en: "Singapore A (Asia-Pacific; no bare metal)",
+                            zh: "新加坡A（亚太地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "APAC_Singapore_B",
+                            en: "Singapore B (Asia-Pacific; no bare metal)",
+                            zh: "新加坡B（亚太地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "APAC_Singapore_C",
+                            en: "Singapore C (Asia-Pacific; no bare metal)",
+                            zh: "新加坡C（亚太地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "APAC_Singapore_D",
+                            en: "Singapore D (Asia-Pacific; no bare metal)",
+                            zh: "新加坡D（亚太地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "APAC_SGSIN_E",
+                            en: "Singapore E (Asia-Pacific; no bare metal)",
+                            zh: "新加坡E（亚太地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "APAC_Mumbai_A",
+                            en: "Mumbai A (Asia-Pacific; no bare metal)",
+                            zh: "孟买A（亚太地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "APAC_Mumbai_B",
+                            en: "Mumbai B (offline; Asia-Pacific; no bare metal)",
+                            zh: "孟买B（已下线，亚太地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "APAC_Mumbai_C",
+                            en: "Mumbai C (Asia-Pacific; bare metal supported)",
+                            zh: "孟买C（亚太地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "US_Virginia_A",
+                            en: "Virginia A (North America; bare metal supported)",
+                            zh: "弗吉尼亚A（北美地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_L",
+                            en: "Dallas L (North America; bare metal supported)",
+                            zh: "达拉斯L（北美地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "CN_Huhehaote_A",
+                            en: "Huhehaote A (mainland China; bare metal supported)",
+                            zh: "呼和浩特A（中国大陆，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "CN_Huhehaote_B",
+                            en: "Huhehaote B (mainland China; bare metal supported)",
+                            zh: "呼和浩特B（中国大陆，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "SR_SaintPaul_A",
+                            en: "SaintPaul A (South America; bare metal supported)",
+                            zh: "圣保罗A（南美地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "CN_Suzhou_A",
+                            en: "Suzhou A (mainland China; bare metal supported)",
+                            zh: "苏州A（中国大陆，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "APAC_Jakarta_A",
+                            en: "Jakarta A (Asia-Pacific; bare metal supported)",
+                            zh: "雅加达A（亚太地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "APAC_HoChiMinh_A",
+                            en: "HoChiMinh A (Asia-Pacific; bare metal supported)",
+                            zh: "胡志明A（亚太地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "EUR_Marseilles_A",
+                            en: "Marseilles A (Europe; bare metal supported)",
+                            zh: "马赛A（欧洲地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_N",
+                            en: "Dallas N (North America; bare metal supported)",
+                            zh: "达拉斯N（北美地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "CN_Changsha_A",
+                            en: "Changsha A (mainland China; no bare metal)",
+                            zh: "长沙A（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Suqian_B",
+                            en: "Suqian B (mainland China; bare metal supported)",
+                            zh: "宿迁B（中国大陆，是否支持裸金属：是）",
+                        },
+                    ],
                     required: true,
                     en: "Id of the region (availability zone) the VDC belongs to",
                     zh: "Vdc所属的可用区Id",
@@ -580,7 +1154,28 @@ pub static LINE: Line = Line {
                     flag: "type",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "BGP_4",
+                            en: "4-line BGP",
+                            zh: "4线BGP",
+                        },
+                        EnumValue {
+                            value: "BGP_2",
+                            en: "Dual-line BGP",
+                            zh: "双线BGP",
+                        },
+                        EnumValue {
+                            value: "ChinaTelecom",
+                            en: "China Telecom",
+                            zh: "电信",
+                        },
+                        EnumValue {
+                            value: "AntiDDOS",
+                            en: "Anti-DDoS",
+                            zh: "防DDOS",
+                        },
+                    ],
                     required: true,
                     en: "Bandwidth type: BGP_4 (4-line BGP), BGP_2 (dual-line BGP), ChinaTelecom (China Telecom), AntiDDOS (anti-DDoS)",
                     zh: "BGP_4(4线BGP)       BGP_2(双线BGP)       ChinaTelecom(电信)       AntiDDOS(防DDOS)",
@@ -590,7 +1185,38 @@ pub static LINE: Line = Line {
                     flag: "billing-method",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "Bandwidth",
+                            en: "Fixed bandwidth (the default)",
+                            zh: "固定带宽，默认",
+                        },
+                        EnumValue {
+                            value: "Traffic",
+                            en: "Pay by traffic",
+                            zh: "流量按需",
+                        },
+                        EnumValue {
+                            value: "DataPackage",
+                            en: "Traffic package",
+                            zh: "流量包",
+                        },
+                        EnumValue {
+                            value: "Bandwidth_95",
+                            en: "95th percentile",
+                            zh: "95峰值",
+                        },
+                        EnumValue {
+                            value: "BandwIdth",
+                            en: "Fixed bandwidth, as appendix 3 and the billing-scheme answers spell it",
+                            zh: "固定带宽",
+                        },
+                        EnumValue {
+                            value: "BandwIdth_95",
+                            en: "95th percentile, as appendix 3 spells it",
+                            zh: "95峰值",
+                        },
+                    ],
                     required: true,
                     en: "Billing method: Bandwidth (fixed bandwidth, default), Traffic (pay by traffic), DataPackage (traffic package), Bandwidth_95 (95th percentile)",
                     zh: "Bandwidth（固定带宽，默认）<br />Traffic（流量按需）       <br />DataPackage（流量包）      <br />Bandwidth_95（95峰值）",
@@ -705,7 +1331,18 @@ pub static LINE: Line = Line {
                     flag: "type",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "auto",
+                            en: "Automatically (the default)",
+                            zh: "auto，默认",
+                        },
+                        EnumValue {
+                            value: "manual",
+                            en: "By hand (Address and Mask)",
+                            zh: "manual",
+                        },
+                    ],
                     required: false,
                     en: "Private network type (auto/manual), default auto",
                     zh: "私网类型(auto/manual)，默认auto",
@@ -901,7 +1538,18 @@ pub static LINE: Line = Line {
                     flag: "auto-renew",
                     ty: Ty::Integer,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "1",
+                            en: "Renew automatically (the default)",
+                            zh: "自动续费（默认）",
+                        },
+                        EnumValue {
+                            value: "0",
+                            en: "Do not renew automatically",
+                            zh: "不自动续费",
+                        },
+                    ],
                     required: true,
                     en: "Whether to renew automatically: 1 = yes (default), 0 = no",
                     zh: "是否自动续费，1为自动续费（默认），0为不自动续费",
@@ -978,7 +1626,283 @@ pub static LINE: Line = Line {
                     flag: "region-id",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "CN_Beijing_A",
+                            en: "Beijing A (mainland China; no bare metal)",
+                            zh: "北京A（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_B",
+                            en: "Beijing B (mainland China; no bare metal)",
+                            zh: "北京B（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_C",
+                            en: "Beijing C (mainland China; no bare metal)",
+                            zh: "北京C（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_E",
+                            en: "Beijing E (mainland China; no bare metal)",
+                            zh: "北京E（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_H",
+                            en: "Beijing H (mainland China; no bare metal)",
+                            zh: "北京H（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_I",
+                            en: "Beijing I (mainland China; bare metal supported)",
+                            zh: "北京I（中国大陆，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_J",
+                            en: "Beijing J (mainland China; bare metal supported)",
+                            zh: "北京J（中国大陆，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_Y",
+                            en: "Beijing Y (mainland China; bare metal supported)",
+                            zh: "北京Y（中国大陆，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_Z",
+                            en: "Beijing Z (mainland China; bare metal supported)",
+                            zh: "北京Z（中国大陆，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_A",
+                            en: "Dallas A (North America; no bare metal)",
+                            zh: "达拉斯A（北美地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_B",
+                            en: "Dallas B (North America; no bare metal)",
+                            zh: "达拉斯B（北美地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_C",
+                            en: "Dallas C (North America; no bare metal)",
+                            zh: "达拉斯C（北美地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_D",
+                            en: "Dallas D (North America; bare metal supported)",
+                            zh: "达拉斯D（北美地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_E",
+                            en: "Dallas E (North America; bare metal supported)",
+                            zh: "达拉斯E（北美地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_F",
+                            en: "Dallas F (North America; bare metal supported)",
+                            zh: "达拉斯F（北美地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_G",
+                            en: "Dallas G (North America; no bare metal)",
+                            zh: "达拉斯G（北美地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_H",
+                            en: "Dallas H (North America; bare metal supported)",
+                            zh: "达拉斯H（北美地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_I",
+                            en: "Dallas I (North America; no bare metal)",
+                            zh: "达拉斯I（北美地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_J",
+                            en: "Dallas J (North America; no bare metal)",
+                            zh: "达拉斯J（北美地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "US_Miami_A",
+                            en: "Miami A (North America; no bare metal)",
+                            zh: "迈阿密A（北美地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "EUR_Germany_A",
+                            en: "Germany A (Europe; no bare metal)",
+                            zh: "德国A（欧洲地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "EUR_Germany_B",
+                            en: "Germany B (Europe; no bare metal)",
+                            zh: "德国B（欧洲地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "EUR_Germany_C",
+                            en: "Germany C (Europe; no bare metal)",
+                            zh: "德国C（欧洲地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "APAC_Tokyo_A",
+                            en: "Tokyo A (Asia-Pacific; no bare metal)",
+                            zh: "东京A（亚太地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Guangzhou_A",
+                            en: "Guangzhou A (mainland China; no bare metal)",
+                            zh: "广州A（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "EUR_Netherlands_A",
+                            en: "Netherlands A (Europe; no bare metal)",
+                            zh: "荷兰A（欧洲地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "US_LosAngeles_A",
+                            en: "LosAngeles A (North America; no bare metal)",
+                            zh: "洛杉矶A（北美地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Shanghai_A",
+                            en: "Shanghai A (mainland China; no bare metal)",
+                            zh: "上海A（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Shanghai_C",
+                            en: "Shanghai C (mainland China; no bare metal)",
+                            zh: "上海C（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Shanghai_D",
+                            en: "Shanghai D (mainland China; no bare metal)",
+                            zh: "上海D（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "APAC_Seoul_A",
+                            en: "Seoul A (Asia-Pacific; no bare metal)",
+                            zh: "首尔A（亚太地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Taipei_A",
+                            en: "Taipei A (mainland China; no bare metal)",
+                            zh: "台北A（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Wuxi_A",
+                            en: "Wuxi A (mainland China; no bare metal)",
+                            zh: "无锡A（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Wuxi_B",
+                            en: "Wuxi B (mainland China; bare metal supported)",
+                            zh: "无锡B（中国大陆，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "CN_Hongkong_A",
+                            en: "Hong Kong A (mainland China; no bare metal)",
+                            zh: "香港A（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "APAC_Singapore_A",
+                            en: "Singapore A (Asia-Pacific; no bare metal)",
+                            zh: "新加坡A（亚太地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "APAC_Singapore_B",
+                            en: "Singapore B (Asia-Pacific; no bare metal)",
+                            zh: "新加坡B（亚太地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "APAC_Singapore_C",
+                            en: "Singapore C (Asia-Pacific; no bare metal)",
+                            zh: "新加坡C（亚太地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "APAC_Singapore_D",
+                            en: "Singapore D (Asia-Pacific; no bare metal)",
+                            zh: "新加坡D（亚太地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "APAC_SGSIN_E",
+                            en: "Singapore E (Asia-Pacific; no bare metal)",
+                            zh: "新加坡E（亚太地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "APAC_Mumbai_A",
+                            en: "Mumbai A (Asia-Pacific; no bare metal)",
+                            zh: "孟买A（亚太地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "APAC_Mumbai_B",
+                            en: "Mumbai B (offline; Asia-Pacific; no bare metal)",
+                            zh: "孟买B（已下线，亚太地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "APAC_Mumbai_C",
+                            en: "Mumbai C (Asia-Pacific; bare metal supported)",
+                            zh: "孟买C（亚太地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "US_Virginia_A",
+                            en: "Virginia A (North America; bare metal supported)",
+                            zh: "弗吉尼亚A（北美地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_L",
+                            en: "Dallas L (North America; bare metal supported)",
+                            zh: "达拉斯L（北美地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "CN_Huhehaote_A",
+                            en: "Huhehaote A (mainland China; bare metal supported)",
+                            zh: "呼和浩特A（中国大陆，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "CN_Huhehaote_B",
+                            en: "Huhehaote B (mainland China; bare metal supported)",
+                            zh: "呼和浩特B（中国大陆，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "SR_SaintPaul_A",
+                            en: "SaintPaul A (South America; bare metal supported)",
+                            zh: "圣保罗A（南美地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "CN_Suzhou_A",
+                            en: "Suzhou A (mainland China; bare metal supported)",
+                            zh: "苏州A（中国大陆，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "APAC_Jakarta_A",
+                            en: "Jakarta A (Asia-Pacific; bare metal supported)",
+                            zh: "雅加达A（亚太地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "APAC_HoChiMinh_A",
+                            en: "HoChiMinh A (Asia-Pacific; bare metal supported)",
+                            zh: "胡志明A（亚太地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "EUR_Marseilles_A",
+                            en: "Marseilles A (Europe; bare metal supported)",
+                            zh: "马赛A（欧洲地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_N",
+                            en: "Dallas N (North America; bare metal supported)",
+                            zh: "达拉斯N（北美地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "CN_Changsha_A",
+                            en: "Changsha A (mainland China; no bare metal)",
+                            zh: "长沙A（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Suqian_B",
+                            en: "Suqian B (mainland China; bare metal supported)",
+                            zh: "宿迁B（中国大陆，是否支持裸金属：是）",
+                        },
+                    ],
                     required: true,
                     en: "Region (availability zone) of the VDC; see appendix 1",
                     zh: "选择Vdc所属可用区,见附件一",
@@ -988,7 +1912,13 @@ pub static LINE: Line = Line {
                     flag: "type",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "wan",
+                            en: "Public bandwidth",
+                            zh: "公网带宽",
+                        },
+                    ],
                     required: false,
                     en: "Resource type: wan (public bandwidth)",
                     zh: "公网带宽:wan",
@@ -1009,7 +1939,283 @@ pub static LINE: Line = Line {
                     flag: "region-id",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "CN_Beijing_A",
+                            en: "Beijing A (mainland China; no bare metal)",
+                            zh: "北京A（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_B",
+                            en: "Beijing B (mainland China; no bare metal)",
+                            zh: "北京B（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_C",
+                            en: "Beijing C (mainland China; no bare metal)",
+                            zh: "北京C（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_E",
+                            en: "Beijing E (mainland China; no bare metal)",
+                            zh: "北京E（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_H",
+                            en: "Beijing H (mainland China; no bare metal)",
+                            zh: "北京H（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_I",
+                            en: "Beijing I (mainland China; bare metal supported)",
+                            zh: "北京I（中国大陆，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_J",
+                            en: "Beijing J (mainland China; bare metal supported)",
+                            zh: "北京J（中国大陆，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_Y",
+                            en: "Beijing Y (mainland China; bare metal supported)",
+                            zh: "北京Y（中国大陆，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_Z",
+                            en: "Beijing Z (mainland China; bare metal supported)",
+                            zh: "北京Z（中国大陆，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_A",
+                            en: "Dallas A (North America; no bare metal)",
+                            zh: "达拉斯A（北美地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_B",
+                            en: "Dallas B (North America; no bare metal)",
+                            zh: "达拉斯B（北美地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_C",
+                            en: "Dallas C (North America; no bare metal)",
+                            zh: "达拉斯C（北美地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_D",
+                            en: "Dallas D (North America; bare metal supported)",
+                            zh: "达拉斯D（北美地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_E",
+                            en: "Dallas E (North America; bare metal supported)",
+                            zh: "达拉斯E（北美地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_F",
+                            en: "Dallas F (North America; bare metal supported)",
+                            zh: "达拉斯F（北美地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_G",
+                            en: "Dallas G (North America; no bare metal)",
+                            zh: "达拉斯G（北美地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_H",
+                            en: "Dallas H (North America; bare metal supported)",
+                            zh: "达拉斯H（北美地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_I",
+                            en: "Dallas I (North America; no bare metal)",
+                            zh: "达拉斯I（北美地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_J",
+                            en: "Dallas J (North America; no bare metal)",
+                            zh: "达拉斯J（北美地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "US_Miami_A",
+                            en: "Miami A (North America; no bare metal)",
+                            zh: "迈阿密A（北美地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "EUR_Germany_A",
+                            en: "Germany A (Europe; no bare metal)",
+                            zh: "德国A（欧洲地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "EUR_Germany_B",
+                            en: "Germany B (Europe; no bare metal)",
+                            zh: "德国B（欧洲地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "EUR_Germany_C",
+                            en: "Germany C (Europe; no bare metal)",
+                            zh: "德国C（欧洲地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "APAC_Tokyo_A",
+                            en: "Tokyo A (Asia-Pacific; no bare metal)",
+                            zh: "东京A（亚太地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Guangzhou_A",
+                            en: "Guangzhou A (mainland China; no bare metal)",
+                            zh: "广州A（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "EUR_Netherlands_A",
+                            en: "Netherlands A (Europe; no bare metal)",
+                            zh: "荷兰A（欧洲地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "US_LosAngeles_A",
+                            en: "LosAngeles A (North America; no bare metal)",
+                            zh: "洛杉矶A（北美地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Shanghai_A",
+                            en: "Shanghai A (mainland China; no bare metal)",
+                            zh: "上海A（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Shanghai_C",
+                            en: "Shanghai C (mainland China; no bare metal)",
+                            zh: "上海C（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Shanghai_D",
+                            en: "Shanghai D (mainland China; no bare metal)",
+                            zh: "上海D（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "APAC_Seoul_A",
+                            en: "Seoul A (Asia-Pacific; no bare metal)",
+                            zh: "首尔A（亚太地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Taipei_A",
+                            en: "Taipei A (mainland China; no bare metal)",
+                            zh: "台北A（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Wuxi_A",
+                            en: "Wuxi A (mainland China; no bare metal)",
+                            zh: "无锡A（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Wuxi_B",
+                            en: "Wuxi B (mainland China; bare metal supported)",
+                            zh: "无锡B（中国大陆，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "CN_Hongkong_A",
+                            en: "Hong Kong A (mainland China; no bare metal)",
+                            zh: "香港A（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "APAC_Singapore_A",
+                            en: "Singapore A (Asia-Pacific; no bare metal)",
+                            zh: "新加坡A（亚太地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "APAC_Singapore_B",
+                            en: "Singapore B (Asia-Pacific; no bare metal)",
+                            zh: "新加坡B（亚太地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "APAC_Singapore_C",
+                            en: "Singapore C (Asia-Pacific; no bare metal)",
+                            zh: "新加坡C（亚太地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "APAC_Singapore_D",
+                            en: "Singapore D (Asia-Pacific; no bare metal)",
+                            zh: "新加坡D（亚太地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "APAC_SGSIN_E",
+                            en: "Singapore E (Asia-Pacific; no bare metal)",
+                            zh: "新加坡E（亚太地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "APAC_Mumbai_A",
+                            en: "Mumbai A (Asia-Pacific; no bare metal)",
+                            zh: "孟买A（亚太地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "APAC_Mumbai_B",
+                            en: "Mumbai B (offline; Asia-Pacific; no bare metal)",
+                            zh: "孟买B（已下线，亚太地区，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "APAC_Mumbai_C",
+                            en: "Mumbai C (Asia-Pacific; bare metal supported)",
+                            zh: "孟买C（亚太地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "US_Virginia_A",
+                            en: "Virginia A (North America; bare metal supported)",
+                            zh: "弗吉尼亚A（北美地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_L",
+                            en: "Dallas L (North America; bare metal supported)",
+                            zh: "达拉斯L（北美地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "CN_Huhehaote_A",
+                            en: "Huhehaote A (mainland China; bare metal supported)",
+                            zh: "呼和浩特A（中国大陆，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "CN_Huhehaote_B",
+                            en: "Huhehaote B (mainland China; bare metal supported)",
+                            zh: "呼和浩特B（中国大陆，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "SR_SaintPaul_A",
+                            en: "SaintPaul A (South America; bare metal supported)",
+                            zh: "圣保罗A（南美地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "CN_Suzhou_A",
+                            en: "Suzhou A (mainland China; bare metal supported)",
+                            zh: "苏州A（中国大陆，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "APAC_Jakarta_A",
+                            en: "Jakarta A (Asia-Pacific; bare metal supported)",
+                            zh: "雅加达A（亚太地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "APAC_HoChiMinh_A",
+                            en: "HoChiMinh A (Asia-Pacific; bare metal supported)",
+                            zh: "胡志明A（亚太地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "EUR_Marseilles_A",
+                            en: "Marseilles A (Europe; bare metal supported)",
+                            zh: "马赛A（欧洲地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_N",
+                            en: "Dallas N (North America; bare metal supported)",
+                            zh: "达拉斯N（北美地区，是否支持裸金属：是）",
+                        },
+                        EnumValue {
+                            value: "CN_Changsha_A",
+                            en: "Changsha A (mainland China; no bare metal)",
+                            zh: "长沙A（中国大陆，是否支持裸金属：否）",
+                        },
+                        EnumValue {
+                            value: "CN_Suqian_B",
+                            en: "Suqian B (mainland China; bare metal supported)",
+                            zh: "宿迁B（中国大陆，是否支持裸金属：是）",
+                        },
+                    ],
                     required: true,
                     en: "Region (availability zone) of the VDC; see appendix 1",
                     zh: "选择Vdc所属可用区,见附件一",
@@ -1019,7 +2225,128 @@ pub static LINE: Line = Line {
                     flag: "bandwidth-type",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "Bandwidth_Standard_BGP",
+                            en: "Standard BGP",
+                            zh: "标准BGP",
+                        },
+                        EnumValue {
+                            value: "Bandwidth_Multi_ISP_BGP",
+                            en: "BGP (multi-line)",
+                            zh: "BGP(多线)",
+                        },
+                        EnumValue {
+                            value: "Bandwidth_Multi_ISP_Economy_BGP",
+                            en: "BGP (economy multi-line)",
+                            zh: "BGP(经济型多线)",
+                        },
+                        EnumValue {
+                            value: "Bandwidth_Locally_Multi_ISP_BGP",
+                            en: "BGP (local multi-line)",
+                            zh: "BGP(本地多线)",
+                        },
+                        EnumValue {
+                            value: "Bandwidth_China_Optimized",
+                            en: "BGP, China-optimised",
+                            zh: "BGP-中国优化",
+                        },
+                        EnumValue {
+                            value: "Bandwidth_Tow_Line_BGP",
+                            en: "Dual-line BGP (the code is spelled Tow)",
+                            zh: "双线BGP",
+                        },
+                        EnumValue {
+                            value: "Bandwidth_Single_CMCC",
+                            en: "China Mobile only",
+                            zh: "单移动带宽",
+                        },
+                        EnumValue {
+                            value: "Bandwidth_Single_Telecom",
+                            en: "China Telecom only",
+                            zh: "单电信带宽",
+                        },
+                        EnumValue {
+                            value: "Bandwidth_Single_Unicom",
+                            en: "China Unicom only",
+                            zh: "单联通带宽",
+                        },
+                        EnumValue {
+                            value: "Bandwidth_BGP",
+                            en: "BGP",
+                            zh: "",
+                        },
+                        EnumValue {
+                            value: "Bandwidth_China_Telecom",
+                            en: "China Telecom",
+                            zh: "电信",
+                        },
+                        EnumValue {
+                            value: "Bandwidth_Taiwai_Optimized",
+                            en: "Taiwan-optimised (the code is spelled Taiwai)",
+                            zh: "台湾优化",
+                        },
+                        EnumValue {
+                            value: "Bandwidth_Korea_Optimized",
+                            en: "Korea-optimised",
+                            zh: "韩国优化",
+                        },
+                        EnumValue {
+                            value: "Bandwidth_VIP_Dedicated",
+                            en: "VIP dedicated bandwidth",
+                            zh: "VIP专用带宽",
+                        },
+                        EnumValue {
+                            value: "Bandwidth_Korea_Locally",
+                            en: "Korea local bandwidth",
+                            zh: "韩国本地带宽",
+                        },
+                        EnumValue {
+                            value: "Globally_Optimized_BGP",
+                            en: "Globally optimised BGP",
+                            zh: "全球优化BGP",
+                        },
+                        EnumValue {
+                            value: "Bandwidth_Japan_Locally",
+                            en: "Japan local bandwidth",
+                            zh: "日本本地带宽",
+                        },
+                        EnumValue {
+                            value: "Southeast_Asia_Optimizes_Bandwidth",
+                            en: "Philippines-optimised bandwidth",
+                            zh: "菲律宾优化带宽",
+                        },
+                        EnumValue {
+                            value: "Bandwidth_China_Unicom",
+                            en: "China Unicom",
+                            zh: "联通",
+                        },
+                        EnumValue {
+                            value: "Bandwidth_CMCC",
+                            en: "China Mobile",
+                            zh: "移动",
+                        },
+                        EnumValue {
+                            value: "Bandwidth_BGP_Optimized",
+                            en: "BGP, optimised",
+                            zh: "BGP优化",
+                        },
+                        EnumValue {
+                            value: "Bandwidth_East_China_BGP",
+                            en: "East China BGP",
+                            zh: "华东BGP",
+                        },
+                        EnumValue {
+                            value: "Bandwidth_North_China_BGP",
+                            en: "North China BGP",
+                            zh: "华北BGP",
+                        },
+                        EnumValue {
+                            value: "Bandwidth_SoutheastAsia_Optimization",
+                            en: "Southeast-Asia-optimised bandwidth",
+                            zh: "东南亚区域优化带宽",
+                        },
+                    ],
                     required: true,
                     en: "Bandwidth type (as VDCBandwidthBillingScheme answers it)",
                     zh: "带宽类型",
@@ -1029,7 +2356,38 @@ pub static LINE: Line = Line {
                     flag: "billing-scheme",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "Bandwidth",
+                            en: "Fixed bandwidth (the default)",
+                            zh: "固定带宽，默认",
+                        },
+                        EnumValue {
+                            value: "Traffic",
+                            en: "Pay by traffic",
+                            zh: "流量按需",
+                        },
+                        EnumValue {
+                            value: "DataPackage",
+                            en: "Traffic package",
+                            zh: "流量包",
+                        },
+                        EnumValue {
+                            value: "Bandwidth_95",
+                            en: "95th percentile",
+                            zh: "95峰值",
+                        },
+                        EnumValue {
+                            value: "BandwIdth",
+                            en: "Fixed bandwidth, as appendix 3 and the billing-scheme answers spell it",
+                            zh: "固定带宽",
+                        },
+                        EnumValue {
+                            value: "BandwIdth_95",
+                            en: "95th percentile, as appendix 3 spells it",
+                            zh: "95峰值",
+                        },
+                    ],
                     required: true,
                     en: "Billing scheme (as VDCBandwidthBillingScheme answers it)",
                     zh: "计费方案",
@@ -1039,7 +2397,13 @@ pub static LINE: Line = Line {
                     flag: "type",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "wan",
+                            en: "Public bandwidth",
+                            zh: "公网带宽",
+                        },
+                    ],
                     required: true,
                     en: "Resource type: wan (public bandwidth)",
                     zh: "公网带宽:wan",

@@ -93,7 +93,28 @@ pub static LINE: Line = Line {
                     flag: "bandwidth-type",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "Bandwidth_CMCC",
+                            en: "China Mobile",
+                            zh: "移动",
+                        },
+                        EnumValue {
+                            value: "Bandwidth_China_Unicom",
+                            en: "China Unicom",
+                            zh: "联通",
+                        },
+                        EnumValue {
+                            value: "Bandwidth_China_Telecom",
+                            en: "China Telecom",
+                            zh: "电信",
+                        },
+                        EnumValue {
+                            value: "Bandwidth_Multi_ISP_BGP",
+                            en: "Multi-line BGP",
+                            zh: "BGP多线",
+                        },
+                    ],
                     required: true,
                     en: "Bandwidth type, e.g. Bandwidth_China_Telecom",
                     zh: "带宽类型",
@@ -103,7 +124,38 @@ pub static LINE: Line = Line {
                     flag: "bill-scheme",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "BandwIdth",
+                            en: "EIP: fixed bandwidth",
+                            zh: "固定带宽",
+                        },
+                        EnumValue {
+                            value: "BandwIdthMonth",
+                            en: "EIP: fixed bandwidth, monthly",
+                            zh: "固定带宽EIP包月",
+                        },
+                        EnumValue {
+                            value: "Traffic",
+                            en: "EIP: pay by traffic",
+                            zh: "流量按需",
+                        },
+                        EnumValue {
+                            value: "BandwIdth_Shared",
+                            en: "Shared bandwidth: fixed bandwidth",
+                            zh: "固定带宽(共享)",
+                        },
+                        EnumValue {
+                            value: "BandwIdthMonth_Shared",
+                            en: "Shared bandwidth: fixed bandwidth, monthly",
+                            zh: "固定带宽(包月共享)",
+                        },
+                        EnumValue {
+                            value: "Traffic_Shared",
+                            en: "Shared bandwidth: pay by traffic",
+                            zh: "流量按需(共享)",
+                        },
+                    ],
                     required: true,
                     en: "Billing scheme: BandwIdth_Shared (fixed bandwidth), Traffic_Shared (pay by traffic)",
                     zh: "计费方案<br/>BandwIdth_Shared（固定带宽）<br/>Traffic_Shared（流量按需）",
@@ -285,7 +337,28 @@ pub static LINE: Line = Line {
                     flag: "bandwidth-type",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "Bandwidth_CMCC",
+                            en: "China Mobile",
+                            zh: "移动",
+                        },
+                        EnumValue {
+                            value: "Bandwidth_China_Unicom",
+                            en: "China Unicom",
+                            zh: "联通",
+                        },
+                        EnumValue {
+                            value: "Bandwidth_China_Telecom",
+                            en: "China Telecom",
+                            zh: "电信",
+                        },
+                        EnumValue {
+                            value: "Bandwidth_Multi_ISP_BGP",
+                            en: "Multi-line BGP",
+                            zh: "BGP多线",
+                        },
+                    ],
                     required: false,
                     en: "Bandwidth type of the new dedicated bandwidth; required when Delete is false",
                     zh: "带宽类型",
@@ -295,7 +368,38 @@ pub static LINE: Line = Line {
                     flag: "bill-scheme",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "BandwIdth",
+                            en: "EIP: fixed bandwidth",
+                            zh: "固定带宽",
+                        },
+                        EnumValue {
+                            value: "BandwIdthMonth",
+                            en: "EIP: fixed bandwidth, monthly",
+                            zh: "固定带宽EIP包月",
+                        },
+                        EnumValue {
+                            value: "Traffic",
+                            en: "EIP: pay by traffic",
+                            zh: "流量按需",
+                        },
+                        EnumValue {
+                            value: "BandwIdth_Shared",
+                            en: "Shared bandwidth: fixed bandwidth",
+                            zh: "固定带宽(共享)",
+                        },
+                        EnumValue {
+                            value: "BandwIdthMonth_Shared",
+                            en: "Shared bandwidth: fixed bandwidth, monthly",
+                            zh: "固定带宽(包月共享)",
+                        },
+                        EnumValue {
+                            value: "Traffic_Shared",
+                            en: "Shared bandwidth: pay by traffic",
+                            zh: "流量按需(共享)",
+                        },
+                    ],
                     required: false,
                     en: "Billing scheme of the new dedicated bandwidth, e.g. BandwIdth; required when Delete is false",
                     zh: "计费方案",
@@ -669,7 +773,28 @@ pub static LINE: Line = Line {
                     flag: "bandwidth-type",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "Bandwidth_CMCC",
+                            en: "China Mobile",
+                            zh: "移动",
+                        },
+                        EnumValue {
+                            value: "Bandwidth_China_Unicom",
+                            en: "China Unicom",
+                            zh: "联通",
+                        },
+                        EnumValue {
+                            value: "Bandwidth_China_Telecom",
+                            en: "China Telecom",
+                            zh: "电信",
+                        },
+                        EnumValue {
+                            value: "Bandwidth_Multi_ISP_BGP",
+                            en: "Multi-line BGP",
+                            zh: "BGP多线",
+                        },
+                    ],
                     required: true,
                     en: "Bandwidth type, e.g. Bandwidth_China_Telecom",
                     zh: "带宽类型",
@@ -2489,7 +2614,18 @@ pub static LINE: Line = Line {
                     flag: "vpc-segment-type",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "auto",
+                            en: "Use the recommended CIDR block (appendix 6)",
+                            zh: "使用推荐网段",
+                        },
+                        EnumValue {
+                            value: "manual",
+                            en: "Assign it by hand",
+                            zh: "手动分配",
+                        },
+                    ],
                     required: true,
                     en: "auto (use the recommended CIDR block) or manual (assign it by hand)",
                     zh: "使用推荐网段或手动分配",
