@@ -15,7 +15,7 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Documentation notes: transcribed from `vdc_2025-08-04_62db4b18.md`, `cloud-servers_2025-09-11_3c14659b.md`, `openapi-v1.2_2026-04-21_9f79fbfb.md`, `000_2647209463bd15a0.txt`; the 104 notes on where the documents contradict themselves, and how the SDK resolved each, are kept beside the operations in `spec/network/`.
+//! Documentation notes: transcribed from `vdc_2025-08-04_62db4b18.md`, `cloud-servers_2025-09-11_3c14659b.md`, `openapi-v1.2_2026-04-21_9f79fbfb.md`, `000_2647209463bd15a0.txt`; the 105 notes on where the documents contradict themselves, and how the SDK resolved each, are kept beside the operations in `spec/network/`.
 #![forbid(unsafe_code)]
 #![allow(
     clippy::enum_variant_names,
