@@ -36,9 +36,21 @@ fn usage() -> ExitCode {
     ExitCode::from(2)
 }
 
+/// The workspace `cargo xtask` was started in: the nearest folder from the current one up
+/// that holds `xtask/Cargo.toml` and `spec/`. Not the folder this binary was built from: git
+/// worktrees that share a target directory share the binary too, and each must act on its
+/// own tree.
 fn workspace_root() -> PathBuf {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().map(Path::to_path_buf).unwrap_or(manifest)
+    let start = std::env::current_dir().ok();
+    let found = start.as_deref().and_then(|dir| {
+        dir.ancestors()
+            .find(|d| d.join("xtask").join("Cargo.toml").is_file() && d.join("spec").is_dir())
+            .map(Path::to_path_buf)
+    });
+    found.unwrap_or_else(|| {
+        let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        manifest.parent().map(Path::to_path_buf).unwrap_or(manifest)
+    })
 }
 
 fn codegen(root: &Path, check: bool, only: &[String]) -> ExitCode {
