@@ -3446,3 +3446,162 @@ impl crate::Client {
         }
     }
 }
+/// Input of [`RenameBmsInstance`](crate::Client::rename_bms_instance).
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct RenameBmsInstanceInput {
+    /// Bare-metal server id
+    ///
+    /// 裸金属服务器的编号id (`BaremetalId`, required)
+    pub baremetal_id: Option<String>,
+    /// New host name
+    ///
+    /// 主机名称 (`name`, required)
+    pub name: Option<String>,
+}
+impl cds_core::ser::Entries for RenameBmsInstanceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "BaremetalId", &self.baremetal_id)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(RenameBmsInstanceInput);
+impl RenameBmsInstanceInput {
+    /// A builder of this type.
+    pub fn builder() -> RenameBmsInstanceInputBuilder {
+        RenameBmsInstanceInputBuilder::default()
+    }
+}
+/// Builder of [`RenameBmsInstanceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct RenameBmsInstanceInputBuilder {
+    inner: RenameBmsInstanceInput,
+}
+impl RenameBmsInstanceInputBuilder {
+    /// Sets [`RenameBmsInstanceInput::baremetal_id`].
+    pub fn baremetal_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.baremetal_id = Some(value.into());
+        self
+    }
+    /// Sets [`RenameBmsInstanceInput::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<RenameBmsInstanceInput, cds_core::BuildError> {
+        cds_core::validate::build("RenameBmsInstanceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for RenameBmsInstanceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.baremetal_id.is_none() {
+            missing.push(cds_core::validate::join(path, "BaremetalId"));
+        }
+        if self.name.is_none() {
+            missing.push(cds_core::validate::join(path, "name"));
+        }
+    }
+}
+/// Output of [`RenameBmsInstance`](crate::Client::rename_bms_instance): the response body (envelope fields excluded unless documented).
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct RenameBmsInstanceOutput {
+    /// Returned data (an empty object in the example)
+    ///
+    /// 返回数据 (`Data`)
+    pub data: Option<serde_json::Value>,
+}
+impl cds_core::de::Fields for RenameBmsInstanceOutput {
+    const NAME: &'static str = "RenameBmsInstanceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(RenameBmsInstanceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for RenameBmsInstanceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(RenameBmsInstanceOutput);
+/// Request builder of [`RenameBmsInstance`](crate::Client::rename_bms_instance): set parameters, then `.send().await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct RenameBmsInstanceRequest {
+    #[allow(dead_code)]
+    client: cds_core::ServiceClient,
+    input: RenameBmsInstanceInput,
+}
+impl RenameBmsInstanceRequest {
+    /// The input built so far.
+    pub fn input(&self) -> &RenameBmsInstanceInput {
+        &self.input
+    }
+    /// Replaces the whole input.
+    pub fn with_input(mut self, input: RenameBmsInstanceInput) -> Self {
+        self.input = input;
+        self
+    }
+    /// Bare-metal server id
+    ///
+    /// 裸金属服务器的编号id (`BaremetalId`, body, required)
+    pub fn baremetal_id(mut self, value: impl Into<String>) -> Self {
+        self.input.baremetal_id = Some(value.into());
+        self
+    }
+    /// New host name
+    ///
+    /// 主机名称 (`name`, body, required)
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.input.name = Some(value.into());
+        self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::RENAME_BMS_INSTANCE, &self.input)
+    }
+    /// Sends the request and decodes the output.
+    pub async fn send(self) -> Result<RenameBmsInstanceOutput, cds_core::Error> {
+        Ok(self.send_with_response().await?.output)
+    }
+    /// Sends the request; the output comes with the raw body, HTTP status and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<cds_core::Response<RenameBmsInstanceOutput>, cds_core::Error> {
+        self.check()?;
+        self.client
+            .execute(&meta::RENAME_BMS_INSTANCE, &self.input)
+            .await
+    }
+}
+impl crate::Client {
+    /// Rename a bare-metal server (change its host name).
+    ///
+    /// 修改主机名称
+    ///
+    /// `POST /bms` — changes state: retried only when the request certainly never reached the server.
+    ///
+    /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty).
+    ///
+    /// Wire name: `RenameBmsInstance`.
+    pub fn rename_bms_instance(&self) -> RenameBmsInstanceRequest {
+        RenameBmsInstanceRequest {
+            client: self.runtime().clone(),
+            input: RenameBmsInstanceInput::default(),
+        }
+    }
+}

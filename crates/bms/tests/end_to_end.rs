@@ -582,3 +582,49 @@ async fn delete_bms_instance_end_to_end() {
         let _ = served;
     }
 }
+#[tokio::test]
+async fn rename_bms_instance_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_bms::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_bms::Client::new(&emulator.config());
+    let response = client
+        .rename_bms_instance()
+        .baremetal_id("sample value/+*~&=中".to_string())
+        .name("sample value/+*~&=中".to_string())
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("RenameBmsInstance");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "RenameBmsInstance"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "RenameBmsInstance"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
