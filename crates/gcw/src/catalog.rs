@@ -222,7 +222,7 @@ pub struct QueryProductsProduct {
     ///
     /// 系统盘大小 (`systemDiskSize`)
     pub system_disk_size: Option<i64>,
-    /// Operating system
+    /// Operating system (dropped: the image decides the operating system)
     ///
     /// 操作系统 (`os`)
     pub os: Option<String>,
@@ -242,6 +242,18 @@ pub struct QueryProductsProduct {
     ///
     /// 是否允许使用ssd云盘 , 1允许，0不允许 (`isAllowSsd`)
     pub is_allow_ssd: Option<i64>,
+    /// Whether local disks are allowed: 1 allowed, 0 not allowed
+    ///
+    /// 是否允许使用本底盘, 1允许，0不允许 (`isAllowLocal`)
+    pub is_allow_local: Option<bool>,
+    /// Whether pay-as-you-go purchase is allowed: 1 allowed, 0 not allowed
+    ///
+    /// 是否允许按需购买 , 1允许，0不允许 (`isAllowMinute`)
+    pub is_allow_minute: Option<bool>,
+    /// Whether monthly purchase is allowed: 1 allowed, 0 not allowed
+    ///
+    /// 是否允许包月购买 , 1允许，0不允许 (`isAllowMonth`)
+    pub is_allow_month: Option<bool>,
 }
 impl cds_core::de::Fields for QueryProductsProduct {
     const NAME: &'static str = "QueryProductsProduct";
@@ -263,6 +275,9 @@ impl cds_core::de::Fields for QueryProductsProduct {
             "requirePrice" => self.require_price = cds_core::de::lenient(value)?,
             "monthPrice" => self.month_price = cds_core::de::lenient(value)?,
             "isAllowSsd" => self.is_allow_ssd = cds_core::de::lenient(value)?,
+            "isAllowLocal" => self.is_allow_local = cds_core::de::lenient(value)?,
+            "isAllowMinute" => self.is_allow_minute = cds_core::de::lenient(value)?,
+            "isAllowMonth" => self.is_allow_month = cds_core::de::lenient(value)?,
             _ => cds_core::de::skip(value)?,
         }
         Ok(())
@@ -284,6 +299,9 @@ impl cds_core::ser::Entries for QueryProductsProduct {
         cds_core::ser::entry(map, "requirePrice", &self.require_price)?;
         cds_core::ser::entry(map, "monthPrice", &self.month_price)?;
         cds_core::ser::entry(map, "isAllowSsd", &self.is_allow_ssd)?;
+        cds_core::ser::entry(map, "isAllowLocal", &self.is_allow_local)?;
+        cds_core::ser::entry(map, "isAllowMinute", &self.is_allow_minute)?;
+        cds_core::ser::entry(map, "isAllowMonth", &self.is_allow_month)?;
         Ok(())
     }
 }

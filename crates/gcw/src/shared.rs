@@ -239,7 +239,7 @@ pub struct NetSegment {
     pub dns: Option<String>,
     /// Network type: pubnet (public network), subnet (subnet), virtual_gateway (virtual outbound gateway)
     ///
-    /// 网络类型：pubnet(“公网”), subnet( “子网”),virtual_gateway( “虚拟出网网”) (`ip_type`)
+    /// 网络类型：pubnet("公网"), subnet( "子网"),virtual_gateway( "虚拟出网网") (`ip_type`)
     pub ip_type: Option<String>,
     /// Network address
     ///
@@ -426,7 +426,7 @@ cds_core::impl_serialize!(OrderResult);
 pub struct RequestAck {
     /// Request id
     ///
-    /// “” (`requestId`)
+    /// "" (`requestId`)
     pub request_id: Option<String>,
 }
 impl cds_core::de::Fields for RequestAck {

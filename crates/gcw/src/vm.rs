@@ -116,7 +116,7 @@ pub struct QueryVmData {
     pub expire_time: Option<String>,
     /// Status: configuring, rebooting, starting, using (running), stoping (stopping), stop (stopped), deleteing (deleting), deleted, dataMoving (migrating), error, asNeedExpiring (stopping for arrears), asNeedExpired (in arrears), asMonthExpiring (stopping on expiry), asMonthExpired (expired), logicalDeleted (logically deleted), destroying (deleting after expiry), destroy (deleted after expiry), invisibleError (reclaim error), netErr (network error)
     ///
-    /// 状态 : configuring(“配置中”), rebooting(“重启中”), starting(“开机中”), using(“已开机”), stoping(“关机中”), stop(“已关机”), deleteing(“删除中”), deleted(“已删除”),dataMoving(“云桌面迁移中”),error(“错误”),asNeedExpiring(“欠费关机中”),asNeedExpired(“已欠费”),asMonthExpiring(“到期关机中”),asMonthExpired(“已到期”),logicalDeleted(“逻辑删除”),destroying(“欠费到期删除中”),destroy(“欠费到期已删除”),invisibleError(“回收错误”),netErr("网络异常") (`status`)
+    /// 状态 : configuring("配置中"), rebooting("重启中"), starting("开机中"), using("已开机"), stoping("关机中"), stop("已关机"), deleteing("删除中"), deleted("已删除"),dataMoving("云桌面迁移中"),error("错误"),asNeedExpiring("欠费关机中"),asNeedExpired("已欠费"),asMonthExpiring("到期关机中"),asMonthExpired("已到期"),logicalDeleted("逻辑删除"),destroying("欠费到期删除中"),destroy("欠费到期已删除"),invisibleError("回收错误"),netErr("网络异常") (`status`)
     pub status: Option<String>,
     /// Remark (label); only in the example
     ///
@@ -718,7 +718,7 @@ pub struct CreateVmInput {
     pub num: Option<String>,
     /// Starting number of the machines, greater than 0: when more than one desktop is bought, the names from the second on get a numeric suffix (e.g. 测试, then 测试_001, 测试_002); default 1
     ///
-    /// 开通机器起始编号，需大于0,购买超过一台GPU云桌面时，从第二台起名称后缀将自动添加编号，如名称为“测试”、后续名称为测试_001、测试_002等，默认为1 (`hostNo`)
+    /// 开通机器起始编号，需大于0,购买超过一台GPU云桌面时，从第二台起名称后缀将自动添加编号，如名称为"测试"、后续名称为测试_001、测试_002等，默认为1 (`hostNo`)
     pub host_no: Option<String>,
     /// Image id
     ///
@@ -726,7 +726,7 @@ pub struct CreateVmInput {
     pub image_id: Option<String>,
     /// Currency of the sub-account trial funds: US (USD) or CN (CNY); default CN
     ///
-    /// 子账户-试用金的币种:US(美元)，CN(人民币) 默认人民币：“CN” , (`moneyType`)
+    /// 子账户-试用金的币种:US(美元)，CN(人民币) 默认人民币："CN" , (`moneyType`)
     pub money_type: Option<String>,
     /// Sub-account trial-funds id
     ///
@@ -740,17 +740,17 @@ pub struct CreateVmInput {
     ///
     /// 包月周期数，billCtcle的值是mounth时为包月，3个月传3,5个月传5； 按需无需传，默认为1 (`duration`)
     pub duration: Option<String>,
-    /// Whether the monthly term runs to the end of a calendar month: 1 yes, 0 no (default 0). E.g. starting 2022-06-22 12:19:08: isToMonth=1, duration=1 ends 2022-07-01 00:00:00; isToMonth=0, duration=1 ends 2022-07-22 12:19:08; isToMonth=1, duration=6 ends 2022-12-01; isToMonth=0, duration=6 ends 2022-12-22 12:19:08
+    /// Whether the monthly term runs to the end of a calendar month: 1 to the end of the month, 0 whole months (default 0). E.g. starting 2022-06-22 12:19:08: isToMonth=1, duration=1 ends 2022-07-01 00:00:00; isToMonth=0, duration=1 ends 2022-07-22 12:19:08; isToMonth=1, duration=6 ends 2022-12-01; isToMonth=0, duration=6 ends 2022-12-22 12:19:08
     ///
-    /// 包月是否到月底 1是到月底，0否， 默认为0如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08 (`isToMonth`)
+    /// 包月是否到月底 1是到月底，0是整月， 默认为0如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08 (`isToMonth`)
     pub is_to_month: Option<String>,
     /// Whether the monthly subscription renews automatically: 1 yes, 0 no; default 0
     ///
     /// 包月是否续约 1是0否， 默认为0 (`isAutoRenewal`)
     pub is_auto_renewal: Option<String>,
-    /// Monthly billing: whether a partial month is charged as a full month, 1 yes, 0 no; default 0
+    /// Monthly billing: whether a partial month is reckoned as a full month (used to decide whether the order may be created; the amount charged follows the monthly term): 0 yes, 1 no; default 0
     ///
-    /// 包年包月 不足整月是否按整月收费 1是0否， 默认为0 (`priceToMonth`)
+    /// 包年包月 不足整月是否按整月核算（目的是为了判断是否与允许创建订单 真正收费金额按照包月时长周期计算）  0是  1否， 默认为0 (`priceToMonth`)
     pub price_to_month: Option<String>,
     /// Bandwidth (Mbps)
     ///
@@ -766,11 +766,11 @@ pub struct CreateVmInput {
     pub subnet_net_id: Option<String>,
     /// Virtual outbound gateway id
     ///
-    /// 虚拟出网网关网关–id (`vgatewayNetId`, required)
+    /// 虚拟出网网关网关–id (`vgatewayNetId`)
     pub vgateway_net_id: Option<String>,
     /// conf_id of the virtual gateway (bandwidth line)
     ///
-    /// 虚拟网关–conf_id (`vgatewayConfId`, required)
+    /// 虚拟网关–conf_id (`vgatewayConfId`)
     pub vgateway_conf_id: Option<String>,
     /// System disk type: local (local disk) or ssd (cloud disk); default local
     ///
@@ -957,12 +957,6 @@ impl cds_core::validate::Validate for CreateVmInput {
         if self.subnet_net_id.is_none() {
             missing.push(cds_core::validate::join(path, "subnetNetId"));
         }
-        if self.vgateway_net_id.is_none() {
-            missing.push(cds_core::validate::join(path, "vgatewayNetId"));
-        }
-        if self.vgateway_conf_id.is_none() {
-            missing.push(cds_core::validate::join(path, "vgatewayConfId"));
-        }
     }
 }
 /// Output of [`CreateVm`](crate::Client::create_vm): the response body (envelope fields excluded unless documented).
@@ -1053,7 +1047,7 @@ impl CreateVmRequest {
     }
     /// Starting number of the machines, greater than 0: when more than one desktop is bought, the names from the second on get a numeric suffix (e.g. 测试, then 测试_001, 测试_002); default 1
     ///
-    /// 开通机器起始编号，需大于0,购买超过一台GPU云桌面时，从第二台起名称后缀将自动添加编号，如名称为“测试”、后续名称为测试_001、测试_002等，默认为1 (`hostNo`, body)
+    /// 开通机器起始编号，需大于0,购买超过一台GPU云桌面时，从第二台起名称后缀将自动添加编号，如名称为"测试"、后续名称为测试_001、测试_002等，默认为1 (`hostNo`, body)
     pub fn host_no(mut self, value: impl Into<String>) -> Self {
         self.input.host_no = Some(value.into());
         self
@@ -1067,7 +1061,7 @@ impl CreateVmRequest {
     }
     /// Currency of the sub-account trial funds: US (USD) or CN (CNY); default CN
     ///
-    /// 子账户-试用金的币种:US(美元)，CN(人民币) 默认人民币：“CN” , (`moneyType`, body)
+    /// 子账户-试用金的币种:US(美元)，CN(人民币) 默认人民币："CN" , (`moneyType`, body)
     pub fn money_type(mut self, value: impl Into<String>) -> Self {
         self.input.money_type = Some(value.into());
         self
@@ -1093,9 +1087,9 @@ impl CreateVmRequest {
         self.input.duration = Some(value.into());
         self
     }
-    /// Whether the monthly term runs to the end of a calendar month: 1 yes, 0 no (default 0). E.g. starting 2022-06-22 12:19:08: isToMonth=1, duration=1 ends 2022-07-01 00:00:00; isToMonth=0, duration=1 ends 2022-07-22 12:19:08; isToMonth=1, duration=6 ends 2022-12-01; isToMonth=0, duration=6 ends 2022-12-22 12:19:08
+    /// Whether the monthly term runs to the end of a calendar month: 1 to the end of the month, 0 whole months (default 0). E.g. starting 2022-06-22 12:19:08: isToMonth=1, duration=1 ends 2022-07-01 00:00:00; isToMonth=0, duration=1 ends 2022-07-22 12:19:08; isToMonth=1, duration=6 ends 2022-12-01; isToMonth=0, duration=6 ends 2022-12-22 12:19:08
     ///
-    /// 包月是否到月底 1是到月底，0否， 默认为0如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08 (`isToMonth`, body)
+    /// 包月是否到月底 1是到月底，0是整月， 默认为0如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08 (`isToMonth`, body)
     pub fn is_to_month(mut self, value: impl Into<String>) -> Self {
         self.input.is_to_month = Some(value.into());
         self
@@ -1107,9 +1101,9 @@ impl CreateVmRequest {
         self.input.is_auto_renewal = Some(value.into());
         self
     }
-    /// Monthly billing: whether a partial month is charged as a full month, 1 yes, 0 no; default 0
+    /// Monthly billing: whether a partial month is reckoned as a full month (used to decide whether the order may be created; the amount charged follows the monthly term): 0 yes, 1 no; default 0
     ///
-    /// 包年包月 不足整月是否按整月收费 1是0否， 默认为0 (`priceToMonth`, body)
+    /// 包年包月 不足整月是否按整月核算（目的是为了判断是否与允许创建订单 真正收费金额按照包月时长周期计算）  0是  1否， 默认为0 (`priceToMonth`, body)
     pub fn price_to_month(mut self, value: impl Into<String>) -> Self {
         self.input.price_to_month = Some(value.into());
         self
@@ -1137,14 +1131,14 @@ impl CreateVmRequest {
     }
     /// Virtual outbound gateway id
     ///
-    /// 虚拟出网网关网关–id (`vgatewayNetId`, body, required)
+    /// 虚拟出网网关网关–id (`vgatewayNetId`, body)
     pub fn vgateway_net_id(mut self, value: impl Into<String>) -> Self {
         self.input.vgateway_net_id = Some(value.into());
         self
     }
     /// conf_id of the virtual gateway (bandwidth line)
     ///
-    /// 虚拟网关–conf_id (`vgatewayConfId`, body, required)
+    /// 虚拟网关–conf_id (`vgatewayConfId`, body)
     pub fn vgateway_conf_id(mut self, value: impl Into<String>) -> Self {
         self.input.vgateway_conf_id = Some(value.into());
         self
@@ -1222,7 +1216,7 @@ pub struct OperateVmInput {
     pub request_id: Option<String>,
     /// Operation: on, off or reboot
     ///
-    /// 操作: “on”, “off”, “reboot” (`action`, required)
+    /// 操作: "on", "off", "reboot" (`action`, required)
     pub action: Option<String>,
     /// Cloud desktop ids
     ///
@@ -1344,7 +1338,7 @@ impl OperateVmRequest {
     }
     /// Operation: on, off or reboot
     ///
-    /// 操作: “on”, “off”, “reboot” (`action`, body, required)
+    /// 操作: "on", "off", "reboot" (`action`, body, required)
     pub fn action(mut self, value: impl Into<String>) -> Self {
         self.input.action = Some(value.into());
         self
@@ -1402,6 +1396,181 @@ impl crate::Client {
         OperateVmRequest {
             client: self.runtime().clone(),
             input: OperateVmInput::default(),
+        }
+    }
+}
+/// Input of [`OffAndUnbind`](crate::Client::off_and_unbind).
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct OffAndUnbindInput {
+    /// Request id (UUID)
+    ///
+    /// 请求uuid (`requestId`, required)
+    pub request_id: Option<String>,
+    /// Cloud desktop ids
+    ///
+    /// vm Ids (`vmIds`, required)
+    pub vm_ids: Option<Vec<String>>,
+}
+impl cds_core::ser::Entries for OffAndUnbindInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "requestId", &self.request_id)?;
+        cds_core::ser::entry(map, "vmIds", &self.vm_ids)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OffAndUnbindInput);
+impl OffAndUnbindInput {
+    /// A builder of this type.
+    pub fn builder() -> OffAndUnbindInputBuilder {
+        OffAndUnbindInputBuilder::default()
+    }
+}
+/// Builder of [`OffAndUnbindInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OffAndUnbindInputBuilder {
+    inner: OffAndUnbindInput,
+}
+impl OffAndUnbindInputBuilder {
+    /// Sets [`OffAndUnbindInput::request_id`].
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.request_id = Some(value.into());
+        self
+    }
+    /// Sets [`OffAndUnbindInput::vm_ids`].
+    pub fn vm_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.vm_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<OffAndUnbindInput, cds_core::BuildError> {
+        cds_core::validate::build("OffAndUnbindInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for OffAndUnbindInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.request_id.is_none() {
+            missing.push(cds_core::validate::join(path, "requestId"));
+        }
+        if self.vm_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "vmIds"));
+        }
+    }
+}
+/// Output of [`OffAndUnbind`](crate::Client::off_and_unbind): the response body (envelope fields excluded unless documented).
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct OffAndUnbindOutput {
+    /// Task started
+    ///
+    /// 返回数据 (`Data`)
+    pub data: Option<DesktopsTask>,
+}
+impl cds_core::de::Fields for OffAndUnbindOutput {
+    const NAME: &'static str = "OffAndUnbindOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OffAndUnbindOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OffAndUnbindOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OffAndUnbindOutput);
+/// Request builder of [`OffAndUnbind`](crate::Client::off_and_unbind): set parameters, then `.send().await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct OffAndUnbindRequest {
+    #[allow(dead_code)]
+    client: cds_core::ServiceClient,
+    input: OffAndUnbindInput,
+}
+impl OffAndUnbindRequest {
+    /// The input built so far.
+    pub fn input(&self) -> &OffAndUnbindInput {
+        &self.input
+    }
+    /// Replaces the whole input.
+    pub fn with_input(mut self, input: OffAndUnbindInput) -> Self {
+        self.input = input;
+        self
+    }
+    /// Request id (UUID)
+    ///
+    /// 请求uuid (`requestId`, body, required)
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.input.request_id = Some(value.into());
+        self
+    }
+    /// Cloud desktop ids
+    ///
+    /// vm Ids (`vmIds`, body, required)
+    pub fn vm_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.vm_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::OFF_AND_UNBIND, &self.input)
+    }
+    /// Sends the request and decodes the output.
+    pub async fn send(self) -> Result<OffAndUnbindOutput, cds_core::Error> {
+        Ok(self.send_with_response().await?.output)
+    }
+    /// Sends the request; the output comes with the raw body, HTTP status and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<cds_core::Response<OffAndUnbindOutput>, cds_core::Error> {
+        self.check()?;
+        self.client
+            .execute(&meta::OFF_AND_UNBIND, &self.input)
+            .await
+    }
+    /// Sends the request, then waits for the task it starts (its id at `/Data/taskId`), polling [`QueryTask`](crate::Client::query_task). Returns the output and the poller's final output.
+    pub async fn send_and_wait(
+        self,
+        options: cds_core::WaitOptions,
+    ) -> Result<(OffAndUnbindOutput, QueryTaskOutput), cds_core::Error> {
+        self.check()?;
+        cds_core::waiter::start_and_wait(
+            &self.client,
+            &meta::OFF_AND_UNBIND,
+            &self.input,
+            &meta::WAITER_TASK,
+            "/Data/taskId",
+            options,
+        )
+        .await
+    }
+}
+impl crate::Client {
+    /// Power off cloud desktops and unbind them.
+    ///
+    /// 云桌面关机并解绑操作
+    ///
+    /// `POST /gcw` — changes state: retried only when the request certainly never reached the server.
+    ///
+    /// Documented errors: [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`10005`](crate::ErrorCode::AccountDataError), [`13002`](crate::ErrorCode::GpuCloudDesktopOperationFailed), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount).
+    ///
+    /// Wire name: `OffAndUnbind`.
+    pub fn off_and_unbind(&self) -> OffAndUnbindRequest {
+        OffAndUnbindRequest {
+            client: self.runtime().clone(),
+            input: OffAndUnbindInput::default(),
         }
     }
 }
