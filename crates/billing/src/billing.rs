@@ -504,14 +504,14 @@ pub struct DescribeBillInfoDetail {
     ///
     /// 消费详情 (`CostDetail`)
     pub cost_detail: Option<String>,
-    /// Billing start timestamp
+    /// Billing start time (a Unix timestamp in the example; text such as "2022-01-01 00:00:00" also decodes)
     ///
     /// 账单开始时间戳 (`StartTime`)
-    pub start_time: Option<i64>,
-    /// Billing end timestamp
+    pub start_time: Option<String>,
+    /// Billing end time (a Unix timestamp in the example; text such as "2022-01-01 00:00:00" also decodes)
     ///
     /// 账单结束时间戳 (`EndTime`)
-    pub end_time: Option<i64>,
+    pub end_time: Option<String>,
     /// Billing type
     ///
     /// 计费类型 (`PayType`)
