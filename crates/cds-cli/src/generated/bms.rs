@@ -73,7 +73,18 @@ pub static LINE: Line = Line {
                     flag: "instance-charge-type",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "PrePaid",
+                            en: "Prepaid (monthly or yearly)",
+                            zh: "预付费，包年包月",
+                        },
+                        EnumValue {
+                            value: "PostPaid",
+                            en: "Pay as you go",
+                            zh: "按量付费",
+                        },
+                    ],
                     required: true,
                     en: "Billing method: PrePaid (prepaid, monthly/yearly) or PostPaid (pay as you go); only PrePaid is supported at present",
                     zh: "付费方式，取值范围： PrePaid：预付费，包年包月。 PostPaid：按量付费。 目前只支持包年包月",
@@ -114,7 +125,18 @@ pub static LINE: Line = Line {
                     flag: "image-type",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "public",
+                            en: "Public image",
+                            zh: "公有镜像",
+                        },
+                        EnumValue {
+                            value: "private",
+                            en: "Private image",
+                            zh: "私有镜像",
+                        },
+                    ],
                     required: false,
                     en: "Image type: public or private",
                     zh: "镜像类型: public:公有镜像,private:私有镜像",
@@ -195,7 +217,18 @@ pub static LINE: Line = Line {
                     flag: "instance-charge-type",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "PrePaid",
+                            en: "Prepaid (monthly or yearly)",
+                            zh: "预付费，包年包月",
+                        },
+                        EnumValue {
+                            value: "PostPaid",
+                            en: "Pay as you go",
+                            zh: "按量付费",
+                        },
+                    ],
                     required: true,
                     en: "Billing method: PrePaid (prepaid, monthly/yearly) or PostPaid (pay as you go)",
                     zh: "付费方式，取值范围： PrePaid：预付费，包年包月, PostPaid：按需计费",
@@ -285,7 +318,28 @@ pub static LINE: Line = Line {
                     flag: "raid",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "0",
+                            en: "RAID 0",
+                            zh: "0",
+                        },
+                        EnumValue {
+                            value: "1",
+                            en: "RAID 1",
+                            zh: "1",
+                        },
+                        EnumValue {
+                            value: "5",
+                            en: "RAID 5",
+                            zh: "5",
+                        },
+                        EnumValue {
+                            value: "10",
+                            en: "RAID 10",
+                            zh: "10",
+                        },
+                    ],
                     required: false,
                     en: "Custom RAID level of the data disks: 0, 1, 5 or 10",
                     zh: "数据盘自定义Raid,支持 0, 1, 5, 10",
@@ -335,7 +389,18 @@ pub static LINE: Line = Line {
                     flag: "port-mode",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "access",
+                            en: "Access: a port serves one network; the IP is bound to the physical network card",
+                            zh: "access模式的一个端口只能对应一个网络，IP绑定在物理网卡上",
+                        },
+                        EnumValue {
+                            value: "trunk",
+                            en: "Trunk: a port can serve several networks; IPs are bound to virtual network cards",
+                            zh: "trunk模式的一个端口可以对应多个网络，IP绑定在虚拟网卡上",
+                        },
+                    ],
                     required: false,
                     en: "Switch port mode: in access mode a port serves one network and the IP is bound to the physical card; in trunk mode a port can serve several networks and IPs are bound to virtual cards",
                     zh: "交换机端口模式， 注：access模式的一个端口只能对应一个网络，IP绑定在物理网卡上；trunk模式的一个端口可以对应多个网络，IP绑定在虚拟网卡上",
@@ -518,7 +583,28 @@ pub static LINE: Line = Line {
                     flag: "raid",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "0",
+                            en: "RAID 0",
+                            zh: "0",
+                        },
+                        EnumValue {
+                            value: "1",
+                            en: "RAID 1",
+                            zh: "1",
+                        },
+                        EnumValue {
+                            value: "5",
+                            en: "RAID 5",
+                            zh: "5",
+                        },
+                        EnumValue {
+                            value: "10",
+                            en: "RAID 10",
+                            zh: "10",
+                        },
+                    ],
                     required: false,
                     en: "Custom RAID level of the data disks: 0, 1, 5 or 10",
                     zh: "数据盘自定义Raid,支持 0, 1, 5, 10",
