@@ -15,7 +15,7 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Documentation notes: transcribed from `cloud-desktop_2023-05-12_4dbd9bb9.md`, `000_2647209463bd15a0.txt`, `001_ba77de5f5e3f3935.txt`; the 209 notes on where the documents contradict themselves, and how the SDK resolved each, are kept beside the operations in `spec/gcw/`.
+//! Documentation notes: transcribed from `cloud-desktop_2023-05-12_4dbd9bb9.md`, `000_2647209463bd15a0.txt`, `001_ba77de5f5e3f3935.txt`; the 210 notes on where the documents contradict themselves, and how the SDK resolved each, are kept beside the operations in `spec/gcw/`.
 #![forbid(unsafe_code)]
 #![allow(
     clippy::enum_variant_names,

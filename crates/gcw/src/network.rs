@@ -424,7 +424,7 @@ pub struct GetLineBillingSchemeScheme {
     /// Billing method: 0 pay-as-you-go, 1 monthly/yearly
     ///
     /// 计费方式 0：按需计费 1：包年包月 (`billing_method`)
-    pub billing_method: Option<String>,
+    pub billing_method: Option<BillingMethod>,
     /// Billing type
     ///
     /// 计费类型 (`billing_type`)
@@ -1455,11 +1455,11 @@ pub struct GetEipPriceInput {
     /// Whether the EIP is bought monthly: 0 no, 1 yes
     ///
     /// 是否包月  0：否 1：是 (`isMounth`, required)
-    pub is_mounth: Option<String>,
+    pub is_mounth: Option<BillingMethod>,
     /// For a monthly purchase, whether it runs to the end of the month: 0 buys whole months, 1 runs to the end of the month
     ///
     /// 包月购买时，是否到月底  0：购买整月 1：到月底  **(新增)** (`isToMonth`)
-    pub is_to_month: Option<String>,
+    pub is_to_month: Option<ToMonthEnd>,
     /// Monthly term in months (1 buys one month)
     ///
     /// 包月时长   1：表示购买一个月   **(新增)** (`duration`)
@@ -1522,12 +1522,12 @@ impl GetEipPriceInputBuilder {
         self
     }
     /// Sets [`GetEipPriceInput::is_mounth`].
-    pub fn is_mounth(mut self, value: impl Into<String>) -> Self {
+    pub fn is_mounth(mut self, value: impl Into<BillingMethod>) -> Self {
         self.inner.is_mounth = Some(value.into());
         self
     }
     /// Sets [`GetEipPriceInput::is_to_month`].
-    pub fn is_to_month(mut self, value: impl Into<String>) -> Self {
+    pub fn is_to_month(mut self, value: impl Into<ToMonthEnd>) -> Self {
         self.inner.is_to_month = Some(value.into());
         self
     }
@@ -1655,14 +1655,14 @@ impl GetEipPriceRequest {
     /// Whether the EIP is bought monthly: 0 no, 1 yes
     ///
     /// 是否包月  0：否 1：是 (`isMounth`, query, required)
-    pub fn is_mounth(mut self, value: impl Into<String>) -> Self {
+    pub fn is_mounth(mut self, value: impl Into<BillingMethod>) -> Self {
         self.input.is_mounth = Some(value.into());
         self
     }
     /// For a monthly purchase, whether it runs to the end of the month: 0 buys whole months, 1 runs to the end of the month
     ///
     /// 包月购买时，是否到月底  0：购买整月 1：到月底  **(新增)** (`isToMonth`, query)
-    pub fn is_to_month(mut self, value: impl Into<String>) -> Self {
+    pub fn is_to_month(mut self, value: impl Into<ToMonthEnd>) -> Self {
         self.input.is_to_month = Some(value.into());
         self
     }

@@ -18,7 +18,7 @@ pub struct QueryExpireVmsVm {
     /// Billing method (1 monthly/yearly, 0 pay-as-you-go)
     ///
     /// 计费类型 (`billMethod`)
-    pub bill_method: Option<i64>,
+    pub bill_method: Option<BillingMethod>,
     /// Expiry time of the monthly subscription
     ///
     /// 包月到期时间 (`expireTime`)
@@ -26,7 +26,7 @@ pub struct QueryExpireVmsVm {
     /// Status
     ///
     /// 状态 (`status`)
-    pub status: Option<String>,
+    pub status: Option<DesktopStatus>,
 }
 impl cds_core::de::Fields for QueryExpireVmsVm {
     const NAME: &'static str = "QueryExpireVmsVm";
@@ -75,7 +75,7 @@ pub struct QueryVmData {
     /// Billing method: 1 monthly/yearly, 0 pay-as-you-go
     ///
     /// 计费类型 1包年包月 0按需 (`billMethod`)
-    pub bill_method: Option<i64>,
+    pub bill_method: Option<BillingMethod>,
     /// Product specification id
     ///
     /// 规格 (`productId`)
@@ -117,7 +117,7 @@ pub struct QueryVmData {
     /// Status: configuring, rebooting, starting, using (running), stoping (stopping), stop (stopped), deleteing (deleting), deleted, dataMoving (migrating), error, asNeedExpiring (stopping for arrears), asNeedExpired (in arrears), asMonthExpiring (stopping on expiry), asMonthExpired (expired), logicalDeleted (logically deleted), destroying (deleting after expiry), destroy (deleted after expiry), invisibleError (reclaim error), netErr (network error)
     ///
     /// 状态 : configuring("配置中"), rebooting("重启中"), starting("开机中"), using("已开机"), stoping("关机中"), stop("已关机"), deleteing("删除中"), deleted("已删除"),dataMoving("云桌面迁移中"),error("错误"),asNeedExpiring("欠费关机中"),asNeedExpired("已欠费"),asMonthExpiring("到期关机中"),asMonthExpired("已到期"),logicalDeleted("逻辑删除"),destroying("欠费到期删除中"),destroy("欠费到期已删除"),invisibleError("回收错误"),netErr("网络异常") (`status`)
-    pub status: Option<String>,
+    pub status: Option<DesktopStatus>,
     /// Remark (label); only in the example
     ///
     /// 备注（仅见于返回示例） (`label`)
@@ -210,6 +210,234 @@ impl cds_core::ser::Entries for QueryVmsData {
 }
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(QueryVmsData);
+/// Cloud desktop status
+///
+/// 状态
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DesktopStatus {
+    /// Being configured
+    ///
+    /// 配置中 (`configuring`)
+    Configuring,
+    /// Rebooting
+    ///
+    /// 重启中 (`rebooting`)
+    Rebooting,
+    /// Starting
+    ///
+    /// 开机中 (`starting`)
+    Starting,
+    /// Running
+    ///
+    /// 已开机 (`using`)
+    Using,
+    /// Stopping (spelled stoping)
+    ///
+    /// 关机中 (`stoping`)
+    Stoping,
+    /// Stopped
+    ///
+    /// 已关机 (`stop`)
+    Stop,
+    /// Being deleted (spelled deleteing)
+    ///
+    /// 删除中 (`deleteing`)
+    Deleteing,
+    /// Deleted
+    ///
+    /// 已删除 (`deleted`)
+    Deleted,
+    /// Being migrated
+    ///
+    /// 云桌面迁移中 (`dataMoving`)
+    DataMoving,
+    /// Error
+    ///
+    /// 错误 (`error`)
+    Error,
+    /// Stopping for arrears (pay-as-you-go)
+    ///
+    /// 欠费关机中 (`asNeedExpiring`)
+    AsNeedExpiring,
+    /// In arrears
+    ///
+    /// 已欠费 (`asNeedExpired`)
+    AsNeedExpired,
+    /// Stopping on expiry (monthly)
+    ///
+    /// 到期关机中 (`asMonthExpiring`)
+    AsMonthExpiring,
+    /// Expired
+    ///
+    /// 已到期 (`asMonthExpired`)
+    AsMonthExpired,
+    /// Logically deleted
+    ///
+    /// 逻辑删除 (`logicalDeleted`)
+    LogicalDeleted,
+    /// Being deleted after arrears or expiry
+    ///
+    /// 欠费到期删除中 (`destroying`)
+    Destroying,
+    /// Deleted after arrears or expiry
+    ///
+    /// 欠费到期已删除 (`destroy`)
+    Destroy,
+    /// Reclaim error
+    ///
+    /// 回收错误 (`invisibleError`)
+    InvisibleError,
+    /// Network error (000 and the 2023-05-12 edition; not in 001)
+    ///
+    /// 网络异常 (`netErr`)
+    NetErr,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl DesktopStatus {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            DesktopStatus::Configuring => "configuring",
+            DesktopStatus::Rebooting => "rebooting",
+            DesktopStatus::Starting => "starting",
+            DesktopStatus::Using => "using",
+            DesktopStatus::Stoping => "stoping",
+            DesktopStatus::Stop => "stop",
+            DesktopStatus::Deleteing => "deleteing",
+            DesktopStatus::Deleted => "deleted",
+            DesktopStatus::DataMoving => "dataMoving",
+            DesktopStatus::Error => "error",
+            DesktopStatus::AsNeedExpiring => "asNeedExpiring",
+            DesktopStatus::AsNeedExpired => "asNeedExpired",
+            DesktopStatus::AsMonthExpiring => "asMonthExpiring",
+            DesktopStatus::AsMonthExpired => "asMonthExpired",
+            DesktopStatus::LogicalDeleted => "logicalDeleted",
+            DesktopStatus::Destroying => "destroying",
+            DesktopStatus::Destroy => "destroy",
+            DesktopStatus::InvisibleError => "invisibleError",
+            DesktopStatus::NetErr => "netErr",
+            DesktopStatus::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for DesktopStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "configuring" => DesktopStatus::Configuring,
+            "rebooting" => DesktopStatus::Rebooting,
+            "starting" => DesktopStatus::Starting,
+            "using" => DesktopStatus::Using,
+            "stoping" => DesktopStatus::Stoping,
+            "stop" => DesktopStatus::Stop,
+            "deleteing" => DesktopStatus::Deleteing,
+            "deleted" => DesktopStatus::Deleted,
+            "dataMoving" => DesktopStatus::DataMoving,
+            "error" => DesktopStatus::Error,
+            "asNeedExpiring" => DesktopStatus::AsNeedExpiring,
+            "asNeedExpired" => DesktopStatus::AsNeedExpired,
+            "asMonthExpiring" => DesktopStatus::AsMonthExpiring,
+            "asMonthExpired" => DesktopStatus::AsMonthExpired,
+            "logicalDeleted" => DesktopStatus::LogicalDeleted,
+            "destroying" => DesktopStatus::Destroying,
+            "destroy" => DesktopStatus::Destroy,
+            "invisibleError" => DesktopStatus::InvisibleError,
+            "netErr" => DesktopStatus::NetErr,
+            other => DesktopStatus::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for DesktopStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for DesktopStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for DesktopStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(DesktopStatus::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for DesktopStatus {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| DesktopStatus::from(text.as_str())))
+    }
+}
+/// Power operation on cloud desktops
+///
+/// 操作
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PowerAction {
+    /// Power on
+    ///
+    /// on (`on`)
+    On,
+    /// Power off
+    ///
+    /// off (`off`)
+    Off,
+    /// Reboot
+    ///
+    /// reboot (`reboot`)
+    Reboot,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl PowerAction {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PowerAction::On => "on",
+            PowerAction::Off => "off",
+            PowerAction::Reboot => "reboot",
+            PowerAction::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for PowerAction {
+    fn from(value: &str) -> Self {
+        match value {
+            "on" => PowerAction::On,
+            "off" => PowerAction::Off,
+            "reboot" => PowerAction::Reboot,
+            other => PowerAction::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for PowerAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for PowerAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for PowerAction {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(PowerAction::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for PowerAction {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| PowerAction::from(text.as_str())))
+    }
+}
 /// Input of [`QueryVms`](crate::Client::query_vms).
 #[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
@@ -225,7 +453,7 @@ pub struct QueryVmsInput {
     /// Billing method (filter): 1 monthly/yearly, 0 pay-as-you-go
     ///
     /// 计费模式 1包年包月 0按需 (`billMethod`)
-    pub bill_method: Option<String>,
+    pub bill_method: Option<BillingMethod>,
     /// User email (filter)
     ///
     /// 用户邮箱 (`email`)
@@ -275,7 +503,7 @@ impl QueryVmsInputBuilder {
         self
     }
     /// Sets [`QueryVmsInput::bill_method`].
-    pub fn bill_method(mut self, value: impl Into<String>) -> Self {
+    pub fn bill_method(mut self, value: impl Into<BillingMethod>) -> Self {
         self.inner.bill_method = Some(value.into());
         self
     }
@@ -367,7 +595,7 @@ impl QueryVmsRequest {
     /// Billing method (filter): 1 monthly/yearly, 0 pay-as-you-go
     ///
     /// 计费模式 1包年包月 0按需 (`billMethod`, query)
-    pub fn bill_method(mut self, value: impl Into<String>) -> Self {
+    pub fn bill_method(mut self, value: impl Into<BillingMethod>) -> Self {
         self.input.bill_method = Some(value.into());
         self
     }
@@ -727,7 +955,7 @@ pub struct CreateVmInput {
     /// Currency of the sub-account trial funds: US (USD) or CN (CNY); default CN
     ///
     /// 子账户-试用金的币种:US(美元)，CN(人民币) 默认人民币："CN" , (`moneyType`)
-    pub money_type: Option<String>,
+    pub money_type: Option<Currency>,
     /// Sub-account trial-funds id
     ///
     /// 子账户-试用金id (`subAccountId`)
@@ -735,7 +963,7 @@ pub struct CreateVmInput {
     /// Billing cycle: month (monthly) or minute (pay-as-you-go); default minute. For minute, duration, isToMonth, isAutoRenewal and priceToMonth are not needed; for month they may be omitted to use the defaults duration=1, isToMonth=0, isAutoRenewal=0, priceToMonth=0 (one full month)
     ///
     /// 费周期 month是按月，minute是按需计费 ， 默认为minute 如果选择按需：minute，则参数duration、isToMonth、isAutoRenewal、priceToMonth无需传如果选择包月：montn，则参数 duration、isToMonth、isAutoRenewal、priceToMonth 选择：1、不传使用默认值：duration=1，isToMonth=0，isAutoRenewal=0，priceToMonth=0表示为：包1个整月 (`billCycle`)
-    pub bill_cycle: Option<String>,
+    pub bill_cycle: Option<BillingCycle>,
     /// Number of months when billCycle is month (3 for 3 months, 5 for 5 months); not needed for pay-as-you-go; default 1
     ///
     /// 包月周期数，billCtcle的值是mounth时为包月，3个月传3,5个月传5； 按需无需传，默认为1 (`duration`)
@@ -743,11 +971,11 @@ pub struct CreateVmInput {
     /// Whether the monthly term runs to the end of a calendar month: 1 to the end of the month, 0 whole months (default 0). E.g. starting 2022-06-22 12:19:08: isToMonth=1, duration=1 ends 2022-07-01 00:00:00; isToMonth=0, duration=1 ends 2022-07-22 12:19:08; isToMonth=1, duration=6 ends 2022-12-01; isToMonth=0, duration=6 ends 2022-12-22 12:19:08
     ///
     /// 包月是否到月底 1是到月底，0是整月， 默认为0如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08 (`isToMonth`)
-    pub is_to_month: Option<String>,
+    pub is_to_month: Option<ToMonthEnd>,
     /// Whether the monthly subscription renews automatically: 1 yes, 0 no; default 0
     ///
     /// 包月是否续约 1是0否， 默认为0 (`isAutoRenewal`)
-    pub is_auto_renewal: Option<String>,
+    pub is_auto_renewal: Option<AutoRenewal>,
     /// Monthly billing: whether a partial month is reckoned as a full month (used to decide whether the order may be created; the amount charged follows the monthly term): 0 yes, 1 no; default 0
     ///
     /// 包年包月 不足整月是否按整月核算（目的是为了判断是否与允许创建订单 真正收费金额按照包月时长周期计算）  0是  1否， 默认为0 (`priceToMonth`)
@@ -775,7 +1003,7 @@ pub struct CreateVmInput {
     /// System disk type: local (local disk) or ssd (cloud disk); default local
     ///
     /// 磁盘类型： 本地盘（local） 、云盘 (ssd) , 默认本地盘 (`sysVolume`)
-    pub sys_volume: Option<String>,
+    pub sys_volume: Option<SystemDiskType>,
     /// Cloud disk size; not needed for a local disk (for a cloud disk it must be larger than the image and a multiple of 8)
     ///
     /// 云盘大小 ，本底盘不用传  （云盘时传入盘的大小必须大于镜像大小且是8的倍数） (`sysVolumeSize`)
@@ -857,7 +1085,7 @@ impl CreateVmInputBuilder {
         self
     }
     /// Sets [`CreateVmInput::money_type`].
-    pub fn money_type(mut self, value: impl Into<String>) -> Self {
+    pub fn money_type(mut self, value: impl Into<Currency>) -> Self {
         self.inner.money_type = Some(value.into());
         self
     }
@@ -867,7 +1095,7 @@ impl CreateVmInputBuilder {
         self
     }
     /// Sets [`CreateVmInput::bill_cycle`].
-    pub fn bill_cycle(mut self, value: impl Into<String>) -> Self {
+    pub fn bill_cycle(mut self, value: impl Into<BillingCycle>) -> Self {
         self.inner.bill_cycle = Some(value.into());
         self
     }
@@ -877,12 +1105,12 @@ impl CreateVmInputBuilder {
         self
     }
     /// Sets [`CreateVmInput::is_to_month`].
-    pub fn is_to_month(mut self, value: impl Into<String>) -> Self {
+    pub fn is_to_month(mut self, value: impl Into<ToMonthEnd>) -> Self {
         self.inner.is_to_month = Some(value.into());
         self
     }
     /// Sets [`CreateVmInput::is_auto_renewal`].
-    pub fn is_auto_renewal(mut self, value: impl Into<String>) -> Self {
+    pub fn is_auto_renewal(mut self, value: impl Into<AutoRenewal>) -> Self {
         self.inner.is_auto_renewal = Some(value.into());
         self
     }
@@ -917,7 +1145,7 @@ impl CreateVmInputBuilder {
         self
     }
     /// Sets [`CreateVmInput::sys_volume`].
-    pub fn sys_volume(mut self, value: impl Into<String>) -> Self {
+    pub fn sys_volume(mut self, value: impl Into<SystemDiskType>) -> Self {
         self.inner.sys_volume = Some(value.into());
         self
     }
@@ -1062,7 +1290,7 @@ impl CreateVmRequest {
     /// Currency of the sub-account trial funds: US (USD) or CN (CNY); default CN
     ///
     /// 子账户-试用金的币种:US(美元)，CN(人民币) 默认人民币："CN" , (`moneyType`, body)
-    pub fn money_type(mut self, value: impl Into<String>) -> Self {
+    pub fn money_type(mut self, value: impl Into<Currency>) -> Self {
         self.input.money_type = Some(value.into());
         self
     }
@@ -1076,7 +1304,7 @@ impl CreateVmRequest {
     /// Billing cycle: month (monthly) or minute (pay-as-you-go); default minute. For minute, duration, isToMonth, isAutoRenewal and priceToMonth are not needed; for month they may be omitted to use the defaults duration=1, isToMonth=0, isAutoRenewal=0, priceToMonth=0 (one full month)
     ///
     /// 费周期 month是按月，minute是按需计费 ， 默认为minute 如果选择按需：minute，则参数duration、isToMonth、isAutoRenewal、priceToMonth无需传如果选择包月：montn，则参数 duration、isToMonth、isAutoRenewal、priceToMonth 选择：1、不传使用默认值：duration=1，isToMonth=0，isAutoRenewal=0，priceToMonth=0表示为：包1个整月 (`billCycle`, body)
-    pub fn bill_cycle(mut self, value: impl Into<String>) -> Self {
+    pub fn bill_cycle(mut self, value: impl Into<BillingCycle>) -> Self {
         self.input.bill_cycle = Some(value.into());
         self
     }
@@ -1090,14 +1318,14 @@ impl CreateVmRequest {
     /// Whether the monthly term runs to the end of a calendar month: 1 to the end of the month, 0 whole months (default 0). E.g. starting 2022-06-22 12:19:08: isToMonth=1, duration=1 ends 2022-07-01 00:00:00; isToMonth=0, duration=1 ends 2022-07-22 12:19:08; isToMonth=1, duration=6 ends 2022-12-01; isToMonth=0, duration=6 ends 2022-12-22 12:19:08
     ///
     /// 包月是否到月底 1是到月底，0是整月， 默认为0如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08 (`isToMonth`, body)
-    pub fn is_to_month(mut self, value: impl Into<String>) -> Self {
+    pub fn is_to_month(mut self, value: impl Into<ToMonthEnd>) -> Self {
         self.input.is_to_month = Some(value.into());
         self
     }
     /// Whether the monthly subscription renews automatically: 1 yes, 0 no; default 0
     ///
     /// 包月是否续约 1是0否， 默认为0 (`isAutoRenewal`, body)
-    pub fn is_auto_renewal(mut self, value: impl Into<String>) -> Self {
+    pub fn is_auto_renewal(mut self, value: impl Into<AutoRenewal>) -> Self {
         self.input.is_auto_renewal = Some(value.into());
         self
     }
@@ -1146,7 +1374,7 @@ impl CreateVmRequest {
     /// System disk type: local (local disk) or ssd (cloud disk); default local
     ///
     /// 磁盘类型： 本地盘（local） 、云盘 (ssd) , 默认本地盘 (`sysVolume`, body)
-    pub fn sys_volume(mut self, value: impl Into<String>) -> Self {
+    pub fn sys_volume(mut self, value: impl Into<SystemDiskType>) -> Self {
         self.input.sys_volume = Some(value.into());
         self
     }
@@ -1217,7 +1445,7 @@ pub struct OperateVmInput {
     /// Operation: on, off or reboot
     ///
     /// 操作: "on", "off", "reboot" (`action`, required)
-    pub action: Option<String>,
+    pub action: Option<PowerAction>,
     /// Cloud desktop ids
     ///
     /// vm Ids (`vmIds`, required)
@@ -1251,7 +1479,7 @@ impl OperateVmInputBuilder {
         self
     }
     /// Sets [`OperateVmInput::action`].
-    pub fn action(mut self, value: impl Into<String>) -> Self {
+    pub fn action(mut self, value: impl Into<PowerAction>) -> Self {
         self.inner.action = Some(value.into());
         self
     }
@@ -1339,7 +1567,7 @@ impl OperateVmRequest {
     /// Operation: on, off or reboot
     ///
     /// 操作: "on", "off", "reboot" (`action`, body, required)
-    pub fn action(mut self, value: impl Into<String>) -> Self {
+    pub fn action(mut self, value: impl Into<PowerAction>) -> Self {
         self.input.action = Some(value.into());
         self
     }

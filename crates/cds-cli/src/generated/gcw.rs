@@ -666,7 +666,18 @@ pub static LINE: Line = Line {
                     flag: "is-mounth",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "0",
+                            en: "Pay as you go",
+                            zh: "按需",
+                        },
+                        EnumValue {
+                            value: "1",
+                            en: "Monthly or yearly",
+                            zh: "包年包月",
+                        },
+                    ],
                     required: true,
                     en: "Whether the EIP is bought monthly: 0 no, 1 yes",
                     zh: "是否包月  0：否 1：是",
@@ -676,7 +687,18 @@ pub static LINE: Line = Line {
                     flag: "is-to-month",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "0",
+                            en: "Whole months (the default)",
+                            zh: "整月",
+                        },
+                        EnumValue {
+                            value: "1",
+                            en: "To the end of the month",
+                            zh: "到月底",
+                        },
+                    ],
                     required: false,
                     en: "For a monthly purchase, whether it runs to the end of the month: 0 buys whole months, 1 runs to the end of the month",
                     zh: "包月购买时，是否到月底  0：购买整月 1：到月底  **(新增)**",
@@ -813,7 +835,18 @@ pub static LINE: Line = Line {
                     flag: "is-to-month",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "0",
+                            en: "Whole months (the default)",
+                            zh: "整月",
+                        },
+                        EnumValue {
+                            value: "1",
+                            en: "To the end of the month",
+                            zh: "到月底",
+                        },
+                    ],
                     required: false,
                     en: "Whether the cost is computed to the end of the month (0 whole months, 1 to the end of the month; e.g. bought on 20 July to 31 July: isToMonth=1, duration=1); default 0 (monthly billing). E.g. starting 2022-06-22 12:19:08: isToMonth=1, duration=1 ends 2022-07-01 00:00:00; isToMonth=0, duration=1 ends 2022-07-22 12:19:08; isToMonth=1, duration=6 ends 2022-12-01; isToMonth=0, duration=6 ends 2022-12-22 12:19:08",
                     zh: "费用是否为计算到月底(0是整月，1到月底) ,如:7月20号购买到月底7-31号,则is_to_month=1,duration=1 ， 默认为0（包月使用） 如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08",
@@ -823,7 +856,18 @@ pub static LINE: Line = Line {
                     flag: "bill-cycle",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "month",
+                            en: "Monthly",
+                            zh: "按月",
+                        },
+                        EnumValue {
+                            value: "minute",
+                            en: "Pay as you go (per minute; the default)",
+                            zh: "按需计费",
+                        },
+                    ],
                     required: false,
                     en: "Billing cycle: month (monthly) or minute (pay-as-you-go); default minute",
                     zh: "计费周期 month是按月，minute是按需计费， 默认为minute",
@@ -853,7 +897,18 @@ pub static LINE: Line = Line {
                     flag: "sys-volume",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "local",
+                            en: "Local disk (the default)",
+                            zh: "本地盘",
+                        },
+                        EnumValue {
+                            value: "ssd",
+                            en: "Cloud disk (SSD)",
+                            zh: "云盘",
+                        },
+                    ],
                     required: false,
                     en: "System disk type: local (local disk) or ssd (cloud disk); default local",
                     zh: "磁盘类型： 本地盘（local） 、云盘 (ssd) , 默认本地盘",
@@ -904,7 +959,18 @@ pub static LINE: Line = Line {
                     flag: "is-to-month",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "0",
+                            en: "Whole months (the default)",
+                            zh: "整月",
+                        },
+                        EnumValue {
+                            value: "1",
+                            en: "To the end of the month",
+                            zh: "到月底",
+                        },
+                    ],
                     required: false,
                     en: "Whether the monthly term runs to the end of a calendar month: 1 yes, 0 no (default 0). E.g. starting 2022-06-22 12:19:08: isToMonth=1, duration=1 ends 2022-07-01 00:00:00; isToMonth=0, duration=1 ends 2022-07-22 12:19:08; isToMonth=1, duration=6 ends 2022-12-01; isToMonth=0, duration=6 ends 2022-12-22 12:19:08",
                     zh: "包月是否到月底 1是到月底，0否，默认为0 如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08",
@@ -924,7 +990,18 @@ pub static LINE: Line = Line {
                     flag: "is-auto-renewal",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "0",
+                            en: "No",
+                            zh: "否",
+                        },
+                        EnumValue {
+                            value: "1",
+                            en: "Yes",
+                            zh: "是",
+                        },
+                    ],
                     required: false,
                     en: "Whether the monthly subscription renews automatically: 1 yes, 0 no; default 0",
                     zh: "包月是否续约 1是0否 ， 默认为0",
@@ -975,7 +1052,18 @@ pub static LINE: Line = Line {
                     flag: "price-to-month",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "0",
+                            en: "No (the default)",
+                            zh: "否",
+                        },
+                        EnumValue {
+                            value: "1",
+                            en: "Yes",
+                            zh: "是",
+                        },
+                    ],
                     required: false,
                     en: "When the term runs to the end of the month, whether a partial month is charged as a full month: 0 no, 1 yes; default 0",
                     zh: "包月到月底，不足整月时是否按整月收费 0：否 1:是 默认为0",
@@ -985,7 +1073,18 @@ pub static LINE: Line = Line {
                     flag: "is-to-month",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "0",
+                            en: "Whole months (the default)",
+                            zh: "整月",
+                        },
+                        EnumValue {
+                            value: "1",
+                            en: "To the end of the month",
+                            zh: "到月底",
+                        },
+                    ],
                     required: false,
                     en: "Whether the monthly term runs to the end of a calendar month: 1 yes, 0 no (default 0). E.g. starting 2022-06-22 12:19:08: isToMonth=1, duration=1 ends 2022-07-01 00:00:00; isToMonth=0, duration=1 ends 2022-07-22 12:19:08; isToMonth=1, duration=6 ends 2022-12-01; isToMonth=0, duration=6 ends 2022-12-22 12:19:08",
                     zh: "包月是否到月底 1是到月底，0否 ， 默认为0  如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08",
@@ -995,7 +1094,18 @@ pub static LINE: Line = Line {
                     flag: "is-auto-renewal",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "0",
+                            en: "No",
+                            zh: "否",
+                        },
+                        EnumValue {
+                            value: "1",
+                            en: "Yes",
+                            zh: "是",
+                        },
+                    ],
                     required: false,
                     en: "Whether the monthly subscription renews automatically: 1 yes, 0 no; default 1",
                     zh: "包月是否续约 1是0否 ， 默认为1",
@@ -1067,7 +1177,18 @@ pub static LINE: Line = Line {
                     flag: "bill-method",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "0",
+                            en: "Pay as you go",
+                            zh: "按需",
+                        },
+                        EnumValue {
+                            value: "1",
+                            en: "Monthly or yearly",
+                            zh: "包年包月",
+                        },
+                    ],
                     required: false,
                     en: "Billing method (filter): 1 monthly/yearly, 0 pay-as-you-go",
                     zh: "计费模式 1包年包月 0按需",
@@ -1219,7 +1340,18 @@ pub static LINE: Line = Line {
                     flag: "money-type",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "CN",
+                            en: "RMB (the default)",
+                            zh: "人民币",
+                        },
+                        EnumValue {
+                            value: "US",
+                            en: "US dollar",
+                            zh: "美元",
+                        },
+                    ],
                     required: false,
                     en: "Currency of the sub-account trial funds: US (USD) or CN (CNY); default CN",
                     zh: "子账户-试用金的币种:US(美元)，CN(人民币) 默认人民币：\"CN\" ,",
@@ -1239,7 +1371,18 @@ pub static LINE: Line = Line {
                     flag: "bill-cycle",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "month",
+                            en: "Monthly",
+                            zh: "按月",
+                        },
+                        EnumValue {
+                            value: "minute",
+                            en: "Pay as you go (per minute; the default)",
+                            zh: "按需计费",
+                        },
+                    ],
                     required: false,
                     en: "Billing cycle: month (monthly) or minute (pay-as-you-go); default minute. For minute, duration, isToMonth, isAutoRenewal and priceToMonth are not needed; for month they may be omitted to use the defaults duration=1, isToMonth=0, isAutoRenewal=0, priceToMonth=0 (one full month)",
                     zh: "费周期 month是按月，minute是按需计费 ， 默认为minute 如果选择按需：minute，则参数duration、isToMonth、isAutoRenewal、priceToMonth无需传如果选择包月：montn，则参数 duration、isToMonth、isAutoRenewal、priceToMonth 选择：1、不传使用默认值：duration=1，isToMonth=0，isAutoRenewal=0，priceToMonth=0表示为：包1个整月",
@@ -1259,7 +1402,18 @@ pub static LINE: Line = Line {
                     flag: "is-to-month",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "0",
+                            en: "Whole months (the default)",
+                            zh: "整月",
+                        },
+                        EnumValue {
+                            value: "1",
+                            en: "To the end of the month",
+                            zh: "到月底",
+                        },
+                    ],
                     required: false,
                     en: "Whether the monthly term runs to the end of a calendar month: 1 to the end of the month, 0 whole months (default 0). E.g. starting 2022-06-22 12:19:08: isToMonth=1, duration=1 ends 2022-07-01 00:00:00; isToMonth=0, duration=1 ends 2022-07-22 12:19:08; isToMonth=1, duration=6 ends 2022-12-01; isToMonth=0, duration=6 ends 2022-12-22 12:19:08",
                     zh: "包月是否到月底 1是到月底，0是整月， 默认为0如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08",
@@ -1269,7 +1423,18 @@ pub static LINE: Line = Line {
                     flag: "is-auto-renewal",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "0",
+                            en: "No",
+                            zh: "否",
+                        },
+                        EnumValue {
+                            value: "1",
+                            en: "Yes",
+                            zh: "是",
+                        },
+                    ],
                     required: false,
                     en: "Whether the monthly subscription renews automatically: 1 yes, 0 no; default 0",
                     zh: "包月是否续约 1是0否， 默认为0",
@@ -1339,7 +1504,18 @@ pub static LINE: Line = Line {
                     flag: "sys-volume",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "local",
+                            en: "Local disk (the default)",
+                            zh: "本地盘",
+                        },
+                        EnumValue {
+                            value: "ssd",
+                            en: "Cloud disk (SSD)",
+                            zh: "云盘",
+                        },
+                    ],
                     required: false,
                     en: "System disk type: local (local disk) or ssd (cloud disk); default local",
                     zh: "磁盘类型： 本地盘（local） 、云盘 (ssd) , 默认本地盘",
@@ -1384,7 +1560,23 @@ pub static LINE: Line = Line {
                     flag: "action",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "on",
+                            en: "Power on",
+                            zh: "on",
+                        },
+                        EnumValue {
+                            value: "off",
+                            en: "Power off",
+                            zh: "off",
+                        },
+                        EnumValue {
+                            value: "reboot",
+                            en: "Reboot",
+                            zh: "reboot",
+                        },
+                    ],
                     required: true,
                     en: "Operation: on, off or reboot",
                     zh: "操作: \"on\", \"off\", \"reboot\"",
