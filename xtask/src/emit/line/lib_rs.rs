@@ -8,7 +8,7 @@ use crate::emit::line::layout::Layout;
 use crate::emit::line::operation::has_operator;
 use crate::emit::line::package;
 use crate::names;
-use crate::spec::{Auth, Line, Protocol};
+use crate::spec::{Auth, Protocol};
 use proc_macro2::TokenStream;
 use quote::quote;
 
