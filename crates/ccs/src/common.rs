@@ -360,6 +360,10 @@ pub struct DescribeTaskData {
     ///
     /// 资源Id列表 (`ResourceId`)
     pub resource_id: Option<String>,
+    /// Resource ids (undocumented; read by the vendor's Go SDK)
+    ///
+    /// 资源Id列表（文档未说明） (`ResourceIds`)
+    pub resource_ids: Option<Vec<String>>,
     /// Task type, e.g. orderCreateVM
     ///
     /// 任务类型 (`TaskType`)
@@ -375,6 +379,7 @@ impl cds_core::de::Fields for DescribeTaskData {
         match key {
             "Status" => self.status = cds_core::de::lenient(value)?,
             "ResourceId" => self.resource_id = cds_core::de::lenient(value)?,
+            "ResourceIds" => self.resource_ids = cds_core::de::lenient_vec(value)?,
             "TaskType" => self.task_type = cds_core::de::lenient(value)?,
             _ => cds_core::de::skip(value)?,
         }
@@ -387,6 +392,7 @@ impl cds_core::ser::Entries for DescribeTaskData {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         cds_core::ser::entry(map, "Status", &self.status)?;
         cds_core::ser::entry(map, "ResourceId", &self.resource_id)?;
+        cds_core::ser::entry(map, "ResourceIds", &self.resource_ids)?;
         cds_core::ser::entry(map, "TaskType", &self.task_type)?;
         Ok(())
     }

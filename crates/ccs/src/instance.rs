@@ -421,6 +421,10 @@ pub struct DescribeInstancesData {
     ///
     /// 总页数 (`PageCount`)
     pub page_count: Option<i64>,
+    /// Total number of cloud servers (undocumented; read by the vendor's Go SDK)
+    ///
+    /// 云服务器总数（文档未说明） (`Total`)
+    pub total: Option<i64>,
 }
 impl cds_core::de::Fields for DescribeInstancesData {
     const NAME: &'static str = "DescribeInstancesData";
@@ -433,6 +437,7 @@ impl cds_core::de::Fields for DescribeInstancesData {
             "Instances" => self.instances = cds_core::de::nested(value)?,
             "PageNumber" => self.page_number = cds_core::de::lenient(value)?,
             "PageCount" => self.page_count = cds_core::de::lenient(value)?,
+            "Total" => self.total = cds_core::de::lenient(value)?,
             _ => cds_core::de::skip(value)?,
         }
         Ok(())
@@ -445,6 +450,7 @@ impl cds_core::ser::Entries for DescribeInstancesData {
         cds_core::ser::entry(map, "Instances", &self.instances)?;
         cds_core::ser::entry(map, "PageNumber", &self.page_number)?;
         cds_core::ser::entry(map, "PageCount", &self.page_count)?;
+        cds_core::ser::entry(map, "Total", &self.total)?;
         Ok(())
     }
 }
@@ -719,6 +725,10 @@ pub struct DescribeInstancesSystemDisk {
     ///
     /// 大小 (`Size`)
     pub size: Option<i64>,
+    /// Disk type, e.g. system_disk (undocumented; read by the vendor's Go SDK)
+    ///
+    /// 硬盘类型（文档未说明） (`DiskType`)
+    pub disk_type: Option<String>,
     /// IOPS (`IOPS`)
     pub iops: Option<i64>,
     /// IOPS (name used by the example of the section 示例)
@@ -735,6 +745,7 @@ impl cds_core::de::Fields for DescribeInstancesSystemDisk {
     ) -> Result<(), D::Error> {
         match key {
             "Size" => self.size = cds_core::de::lenient(value)?,
+            "DiskType" => self.disk_type = cds_core::de::lenient(value)?,
             "IOPS" => self.iops = cds_core::de::lenient(value)?,
             "IopsSize" => self.iops_size = cds_core::de::lenient(value)?,
             _ => cds_core::de::skip(value)?,
@@ -747,6 +758,7 @@ cds_core::impl_deserialize!(DescribeInstancesSystemDisk);
 impl cds_core::ser::Entries for DescribeInstancesSystemDisk {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         cds_core::ser::entry(map, "Size", &self.size)?;
+        cds_core::ser::entry(map, "DiskType", &self.disk_type)?;
         cds_core::ser::entry(map, "IOPS", &self.iops)?;
         cds_core::ser::entry(map, "IopsSize", &self.iops_size)?;
         Ok(())
@@ -4485,9 +4497,9 @@ pub struct ModifyIpAddressInput {
     ///
     /// 绑定/解绑Ipv6地址，true绑定，false解绑，默认为false (`Ipv6Bind`)
     pub ipv6_bind: Option<bool>,
-    /// Cloud server password (note: servers created with a public key also need a password)
+    /// Cloud server password (note: servers created with a public key also need a password). Marked required in the document; the vendor's clients call without it.
     ///
-    /// 云服务器密码 **(注: 公钥方式创建的云服务器也需要用户提供密码)** (`Password`, required)
+    /// 云服务器密码 **(注: 公钥方式创建的云服务器也需要用户提供密码)** (`Password`)
     pub password: Option<String>,
 }
 impl std::fmt::Debug for ModifyIpAddressInput {
@@ -4565,9 +4577,6 @@ impl cds_core::validate::Validate for ModifyIpAddressInput {
         }
         if self.address.is_none() {
             missing.push(cds_core::validate::join(path, "Address"));
-        }
-        if self.password.is_none() {
-            missing.push(cds_core::validate::join(path, "Password"));
         }
     }
 }
@@ -4650,9 +4659,9 @@ impl ModifyIpAddressRequest {
         self.input.ipv6_bind = Some(value.into());
         self
     }
-    /// Cloud server password (note: servers created with a public key also need a password)
+    /// Cloud server password (note: servers created with a public key also need a password). Marked required in the document; the vendor's clients call without it.
     ///
-    /// 云服务器密码 **(注: 公钥方式创建的云服务器也需要用户提供密码)** (`Password`, body, required)
+    /// 云服务器密码 **(注: 公钥方式创建的云服务器也需要用户提供密码)** (`Password`, body)
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.input.password = Some(value.into());
         self
@@ -6246,6 +6255,10 @@ pub struct ResetInstancesPasswordOutput {
     ///
     /// 返回信息 (`Data`)
     pub data: Option<Vec<ResetInstancesPasswordTask>>,
+    /// Task id at the top level, as the vendor's Go SDK reads it (the document's example answers one per server in Data)
+    ///
+    /// 任务Id (`TaskId`)
+    pub task_id: Option<String>,
 }
 impl cds_core::de::Fields for ResetInstancesPasswordOutput {
     const NAME: &'static str = "ResetInstancesPasswordOutput";
@@ -6256,6 +6269,7 @@ impl cds_core::de::Fields for ResetInstancesPasswordOutput {
     ) -> Result<(), D::Error> {
         match key {
             "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
             _ => cds_core::de::skip(value)?,
         }
         Ok(())
@@ -6266,6 +6280,7 @@ cds_core::impl_deserialize!(ResetInstancesPasswordOutput);
 impl cds_core::ser::Entries for ResetInstancesPasswordOutput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
         Ok(())
     }
 }

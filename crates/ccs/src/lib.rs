@@ -15,7 +15,7 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Documentation notes: transcribed from `cloud-servers_2025-09-11_3c14659b.md`, `openapi-v1.2_2026-04-21_9f79fbfb.md`, `000_2647209463bd15a0.txt`; the 182 notes on where the documents contradict themselves, and how the SDK resolved each, are kept beside the operations in `spec/ccs/`.
+//! Documentation notes: transcribed from `cloud-servers_2025-09-11_3c14659b.md`, `openapi-v1.2_2026-04-21_9f79fbfb.md`, `000_2647209463bd15a0.txt`; the 183 notes on where the documents contradict themselves, and how the SDK resolved each, are kept beside the operations in `spec/ccs/`.
 #![forbid(unsafe_code)]
 #![allow(
     clippy::enum_variant_names,

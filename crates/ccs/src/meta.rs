@@ -298,7 +298,7 @@ pub static DELETE_INSTANCE: Operation = Operation {
     name: "DeleteInstance",
     method: Method::Post,
     path: None,
-    host: Some(Host::Api),
+    host: None,
     read: false,
     params: &[Param {
         name: "InstanceIds",
@@ -702,7 +702,7 @@ pub static MODIFY_IP_ADDRESS: Operation = Operation {
         Param {
             name: "Password",
             location: Location::Body,
-            required: true,
+            required: false,
             kind: Kind::String,
         },
     ],
@@ -1768,7 +1768,7 @@ pub static DESCRIBE_SECURITY_GROUPS: Operation = Operation {
             kind: Kind::String,
         },
         Param {
-            name: "Keyword",
+            name: "keyword",
             location: Location::Body,
             required: false,
             kind: Kind::String,
@@ -1800,7 +1800,7 @@ pub static ADD_SECURITY_GROUP_RULE: Operation = Operation {
             name: "Action",
             location: Location::Body,
             required: true,
-            kind: Kind::String,
+            kind: Kind::Integer,
         },
         Param {
             name: "Description",

@@ -1275,9 +1275,9 @@ pub struct DescribeSecurityGroupsInput {
     ///
     /// 安全组类型(public/private),不填默认筛选所有类型的安全组列表 (`SecurityGroupType`)
     pub security_group_type: Option<SecurityGroupType>,
-    /// Search keyword
+    /// Search keyword (sent in lower case, as the vendor's SDKs send it; the document writes Keyword)
     ///
-    /// 查询关键字 (`Keyword`)
+    /// 查询关键字 (`keyword`)
     pub keyword: Option<String>,
     /// Security group id
     ///
@@ -1287,7 +1287,7 @@ pub struct DescribeSecurityGroupsInput {
 impl cds_core::ser::Entries for DescribeSecurityGroupsInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         cds_core::ser::entry(map, "SecurityGroupType", &self.security_group_type)?;
-        cds_core::ser::entry(map, "Keyword", &self.keyword)?;
+        cds_core::ser::entry(map, "keyword", &self.keyword)?;
         cds_core::ser::entry(map, "SecurityGroupId", &self.security_group_id)?;
         Ok(())
     }
@@ -1390,9 +1390,9 @@ impl DescribeSecurityGroupsRequest {
         self.input.security_group_type = Some(value.into());
         self
     }
-    /// Search keyword
+    /// Search keyword (sent in lower case, as the vendor's SDKs send it; the document writes Keyword)
     ///
-    /// 查询关键字 (`Keyword`, body)
+    /// 查询关键字 (`keyword`, body)
     pub fn keyword(mut self, value: impl Into<String>) -> Self {
         self.input.keyword = Some(value.into());
         self
@@ -1450,7 +1450,7 @@ pub struct AddSecurityGroupRuleInput {
     /// Connectivity policy inside the security group: 0 deny, 1 allow
     ///
     /// 安全组内网络连通策略。  **0 代表禁止,1 代表允许** (`Action`, required)
-    pub action: Option<String>,
+    pub action: Option<i64>,
     /// Rule description
     ///
     /// 规则描述信息 (`Description`, required)
@@ -1519,7 +1519,7 @@ impl AddSecurityGroupRuleInputBuilder {
         self
     }
     /// Sets [`AddSecurityGroupRuleInput::action`].
-    pub fn action(mut self, value: impl Into<String>) -> Self {
+    pub fn action(mut self, value: impl Into<i64>) -> Self {
         self.inner.action = Some(value.into());
         self
     }
@@ -1669,7 +1669,7 @@ impl AddSecurityGroupRuleRequest {
     /// Connectivity policy inside the security group: 0 deny, 1 allow
     ///
     /// 安全组内网络连通策略。  **0 代表禁止,1 代表允许** (`Action`, body, required)
-    pub fn action(mut self, value: impl Into<String>) -> Self {
+    pub fn action(mut self, value: impl Into<i64>) -> Self {
         self.input.action = Some(value.into());
         self
     }

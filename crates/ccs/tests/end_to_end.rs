@@ -2718,7 +2718,7 @@ async fn add_security_group_rule_end_to_end() {
     let response = client
         .add_security_group_rule()
         .security_group_id("sample value/+*~&=中".to_string())
-        .action("sample value/+*~&=中".to_string())
+        .action(7_i64)
         .description("sample value/+*~&=中".to_string())
         .target_address("sample value/+*~&=中".to_string())
         .target_port("sample value/+*~&=中".to_string())
