@@ -166,7 +166,7 @@ async fn create_instance_end_to_end() {
         .system_disk(
             cds_ccs::SystemDisk::builder()
                 .size(7_i64)
-                .r#type("sample value/+*~&=中".to_string())
+                .r#type(cds_ccs::SystemDiskType::from("sample"))
                 .iops(7_i64)
                 .build(),
         )
@@ -1439,7 +1439,7 @@ async fn describe_instance_price_end_to_end() {
         .system_disk(
             cds_ccs::SystemDisk::builder()
                 .size(7_i64)
-                .r#type("sample value/+*~&=中".to_string())
+                .r#type(cds_ccs::SystemDiskType::from("sample"))
                 .iops(7_i64)
                 .build(),
         )
