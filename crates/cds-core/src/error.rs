@@ -22,6 +22,9 @@ pub enum ConfigError {
     /// The HTTP client could not be built.
     #[error("cannot build the HTTP client: {0}")]
     Http(String),
+    /// The system clock cannot give a documented `Timestamp` (before 1970 or after 9999).
+    #[error("the system clock is outside the years 1970-9999: no request can be signed")]
+    Clock,
 }
 
 /// The result code, message and request id of a failed call, as the service reported them.

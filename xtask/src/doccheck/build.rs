@@ -91,7 +91,7 @@ pub fn build(name: &str, text: &str, headings: &[RawHeading]) -> Document {
 /// REST path).
 fn read_op(h: &RawHeading) -> Option<DocOp> {
     let mut op = DocOp {
-        heading: h.title.clone(),
+        heading: super::model::clean_heading(&h.title),
         line: h.line,
         ..DocOp::default()
     };

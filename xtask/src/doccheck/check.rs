@@ -18,6 +18,9 @@ pub struct CheckReport {
     /// Hash problems: a pinned sha256 that no longer matches (with the sections that
     /// changed), or section fingerprints that are missing or stale.
     pub hashes: Vec<String>,
+    /// Documents with no operation that no spec line lists (an index, a README): nothing
+    /// to compare, not a failure.
+    pub skipped: Vec<String>,
 }
 
 impl CheckReport {
@@ -55,58 +58,101 @@ pub fn check(docs: &[Document], lines: &[SpecLine]) -> CheckReport {
                 None => report.findings.push(f),
             }
         }
-        hashes(doc, lines, &mut report.hashes);
+        hashes(doc, lines, &mut report);
     }
-    let checked = |name: &str, d: &Departure| {
-        docs.iter().any(|doc| {
-            same_doc(name, &doc.name)
-                && d.document
-                    .as_ref()
-                    .is_none_or(|p| doc.name.starts_with(p.as_str()))
-        })
-    };
+    let checked = |name: &str| docs.iter().any(|doc| same_doc(name, &doc.name));
     for line in lines {
-        let mut all: Vec<(String, &str, &[Departure])> = line
-            .sources
-            .iter()
-            .map(|s| (String::new(), s.document.as_str(), s.departures.as_slice()))
-            .collect();
-        all.extend(
-            line.ops
-                .iter()
-                .map(|o| (o.name.clone(), o.document.as_str(), o.departures.as_slice())),
-        );
-        for (op, document, deps) in all {
-            for (k, d) in deps.iter().enumerate() {
-                let at = format!(
-                    "{} {} departure {} ({} {})",
-                    line.name,
-                    if op.is_empty() { "(product)" } else { &op },
-                    k + 1,
-                    d.kind,
-                    d.field.as_deref().unwrap_or("")
-                );
-                if d.why.trim().is_empty() {
-                    report.bad_departures.push(format!("{at}: no `why`"));
-                }
-                // A departure naming another document (gcw: 001) is in scope when that one is checked.
-                let doc_name = d.document.clone().unwrap_or_else(|| document.to_string());
-                if checked(&doc_name, d) && !used.contains(&(line.name.clone(), op.clone(), k)) {
-                    report
-                        .bad_departures
-                        .push(format!("{at}: acknowledges nothing (stale)"));
-                }
-            }
+        for src in &line.sources {
+            let scope = vec![src.document.clone()];
+            stale(
+                line,
+                "",
+                &scope,
+                &src.departures,
+                &used,
+                &checked,
+                &mut report,
+            );
+        }
+        for op in &line.ops {
+            let named: Vec<String> = op.documents().map(str::to_string).collect();
+            stale(
+                line,
+                &op.name,
+                &named,
+                &op.departures,
+                &used,
+                &checked,
+                &mut report,
+            );
         }
     }
     report
 }
 
-fn hashes(doc: &Document, lines: &[SpecLine], out: &mut Vec<String>) {
-    if !lines
+/// Reports the departures of one operation (or, with `op` empty, of one source) that carry
+/// no reason, or that acknowledged nothing although every document they apply to was
+/// checked. A departure applies to the documents the operation names (`source`, `history`);
+/// with a `document:` prefix, to the line's documents with that prefix.
+fn stale(
+    line: &SpecLine,
+    op: &str,
+    named: &[String],
+    deps: &[Departure],
+    used: &BTreeSet<(String, String, usize)>,
+    checked: &dyn Fn(&str) -> bool,
+    report: &mut CheckReport,
+) {
+    for (k, d) in deps.iter().enumerate() {
+        let at = format!(
+            "{} {} departure {} ({} {})",
+            line.name,
+            if op.is_empty() { "(product)" } else { op },
+            k + 1,
+            d.kind,
+            d.field.as_deref().unwrap_or("")
+        );
+        if d.why.trim().is_empty() {
+            report.bad_departures.push(format!("{at}: no `why`"));
+        }
+        let applies: Vec<&str> = match &d.document {
+            Some(p) => line
+                .sources
+                .iter()
+                .map(|s| s.document.as_str())
+                .chain(named.iter().map(String::as_str))
+                .filter(|n| n.starts_with(p.as_str()))
+                .collect(),
+            None => named.iter().map(String::as_str).collect(),
+        };
+        // A prefix naming no known document (`"001"` before 001 is a source) still counts
+        // when a checked document has it.
+        let in_scope = if applies.is_empty() {
+            d.document.as_deref().is_some_and(checked)
+        } else {
+            applies.iter().all(|n| checked(n))
+        };
+        if in_scope && !used.contains(&(line.name.clone(), op.to_string(), k)) {
+            report
+                .bad_departures
+                .push(format!("{at}: acknowledges nothing (stale)"));
+        }
+    }
+}
+
+fn hashes(doc: &Document, lines: &[SpecLine], report: &mut CheckReport) {
+    let out = &mut report.hashes;
+    let listed = lines
         .iter()
-        .any(|l| l.sources.iter().any(|s| same_doc(&s.document, &doc.name)))
-    {
+        .any(|l| l.sources.iter().any(|s| same_doc(&s.document, &doc.name)));
+    if !listed && doc.ops.is_empty() {
+        report.skipped.push(format!(
+            "{}: no operations, and no spec line lists it",
+            doc.name
+        ));
+        return;
+    }
+    if !listed {
         out.push(format!(
             "{}: no spec line lists this document in `sources`",
             doc.name

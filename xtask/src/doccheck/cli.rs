@@ -11,15 +11,25 @@ use std::process::ExitCode;
 const CHECK_USAGE: &str = "usage: cargo xtask doc-check [--spec DIR] [--suggest] [--print-section-hashes] [--show OP] DOC|DIR...";
 const DIFF_USAGE: &str = "usage: cargo xtask doc-diff [--old-section S] [--new-section S] OLD NEW";
 
-/// Documents named by `args`: files, or every `.txt` file of a folder.
-fn documents(args: &[PathBuf]) -> Result<Vec<Document>, String> {
+/// True for a file of a documents folder that is a document: `.txt` or `.md`, but not the
+/// folder's own `README.md`.
+fn is_document(p: &Path) -> bool {
+    let readme = p
+        .file_name()
+        .is_some_and(|n| n.eq_ignore_ascii_case("README.md"));
+    p.extension().is_some_and(|x| x == "txt" || x == "md") && !readme
+}
+
+/// Documents named by `args`: files, or every document of a folder (see [`is_document`]),
+/// each once.
+pub fn documents(args: &[PathBuf]) -> Result<Vec<Document>, String> {
     let mut paths = Vec::new();
     for a in args {
         if a.is_dir() {
             let mut found: Vec<PathBuf> = std::fs::read_dir(a)
                 .map_err(|e| format!("{}: {e}", a.display()))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+                .filter(|p| is_document(p))
                 .collect();
             found.sort();
             paths.extend(found);
@@ -27,6 +37,8 @@ fn documents(args: &[PathBuf]) -> Result<Vec<Document>, String> {
             paths.push(a.clone());
         }
     }
+    let mut seen = std::collections::BTreeSet::new();
+    paths.retain(|p| seen.insert(p.file_name().map(|n| n.to_os_string())));
     paths.iter().map(|p| parse_document(p)).collect()
 }
 
@@ -97,10 +109,38 @@ pub fn doc_check(root: &Path, args: &[String]) -> ExitCode {
         report.acknowledged.values().sum::<usize>(),
         started.elapsed()
     );
+    println!("{}", exit_reason(&report));
     if report.is_clean() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    }
+}
+
+/// The last line of a doc-check run: why it exits as it does.
+pub fn exit_reason(report: &CheckReport) -> String {
+    let mut why = Vec::new();
+    let mut count = |n: usize, what: &str| {
+        if n > 0 {
+            why.push(format!("{n} {what}"));
+        }
+    };
+    count(
+        report.findings.len(),
+        "unacknowledged difference(s) (add the spec edit or a departure)",
+    );
+    count(
+        report.bad_departures.len(),
+        "departure problem(s) (`departure:` lines: stale or without `why`)",
+    );
+    count(
+        report.hashes.len(),
+        "document problem(s) (`hash:` lines: a pinned sha256 or section fingerprint differs, or no line lists the document)",
+    );
+    if why.is_empty() {
+        "doc-check: exit 0: no unacknowledged difference, no departure or hash problem (acknowledged departures never fail the check)".to_string()
+    } else {
+        format!("doc-check: exit 1: {}", why.join("; "))
     }
 }
 
@@ -115,8 +155,20 @@ pub fn print_report(docs: &[Document], report: &CheckReport) {
     for h in &report.hashes {
         println!("hash: {h}");
     }
-    for (line, n) in &report.acknowledged {
-        println!("acknowledged: {line}: {n}");
+    for s in &report.skipped {
+        println!("skipped: {s}");
+    }
+    let mut per_line: std::collections::BTreeMap<&str, (usize, usize)> = report
+        .acknowledged
+        .iter()
+        .map(|(l, n)| (l.as_str(), (0, *n)))
+        .collect();
+    for f in &report.findings {
+        per_line.entry(f.line.as_str()).or_default().0 += 1;
+    }
+    for (line, (found, ack)) in &per_line {
+        let line = if line.is_empty() { "(no line)" } else { line };
+        println!("line {line}: {found} unacknowledged, {ack} acknowledged");
     }
     let _ = docs;
 }

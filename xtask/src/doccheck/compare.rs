@@ -2,7 +2,7 @@
 
 use super::jsonnorm::{normalise, short_hash};
 use super::model::{norm_heading, DocOp, Document};
-use super::specview::{Departure, SpecField, SpecLine, SpecOp};
+use super::specview::{Departure, OpRef, SpecField, SpecLine, SpecOp};
 use super::types::{doc_class, named, spec_class};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -283,7 +283,7 @@ fn compare_op(ctx: &mut Ctx<'_>, all_docs_checked: bool) {
         );
     }
     for sf in &op.params {
-        if !dnames.contains(sf.name.as_str()) {
+        if !dnames.contains(sf.name.as_str()) && !sf.undocumented && !sf.deprecated {
             let h = hint(line, op, Some(sf), &[&sf.name]);
             ctx.push("param_extra", &sf.name, None, None, h);
         }
@@ -372,9 +372,88 @@ fn compare_op(ctx: &mut Ctx<'_>, all_docs_checked: bool) {
     }
 }
 
+/// Date of `doc` (`YYYY-MM-DD`): the `date` of the line's source entry naming it, else a
+/// date in its file name (`vpc_2025-10-14_331050fe.md`).
+pub fn doc_date(line: &SpecLine, doc: &str) -> Option<String> {
+    line.sources
+        .iter()
+        .find(|s| same_doc(&s.document, doc))
+        .and_then(|s| s.date.clone())
+        .or_else(|| date_in_name(doc))
+}
+
+/// The first `YYYY-MM-DD` in a file name.
+pub fn date_in_name(name: &str) -> Option<String> {
+    let b = name.as_bytes();
+    (0..b.len().saturating_sub(9)).find_map(|k| {
+        let w = &b[k..k + 10];
+        let digits = |r: std::ops::Range<usize>| w[r].iter().all(u8::is_ascii_digit);
+        (digits(0..4) && w[4] == b'-' && digits(5..7) && w[7] == b'-' && digits(8..10))
+            .then(|| name[k..k + 10].to_string())
+    })
+}
+
+/// True when `op` was deprecated (renamed or removed) on or before the date of `doc`: such a
+/// document no longer has to describe it.
+fn deprecated_for(line: &SpecLine, op: &SpecOp, doc: &str) -> bool {
+    let Some(dep) = &op.deprecated else {
+        return false;
+    };
+    match doc_date(line, doc) {
+        Some(date) => dep.date.is_empty() || date >= dep.date,
+        None => false,
+    }
+}
+
+/// True when the heading `r` of `op` is also claimed by a deprecated operation renamed to
+/// `op`: that older operation is what the document describes, and it alone is compared.
+fn superseded(line: &SpecLine, op: &SpecOp, r: &OpRef) -> bool {
+    line.ops.iter().any(|o| {
+        o.deprecated
+            .as_ref()
+            .is_some_and(|d| d.renamed_to.as_deref() == Some(op.name.as_str()))
+            && o.reference(&r.document)
+                .is_some_and(|x| norm_heading(&x.heading) == norm_heading(&r.heading))
+    })
+}
+
+/// The documented operation `op` refers to in `doc` through `r`: the heading, nearest to
+/// the recorded line when it occurs more than once.
+fn by_heading(doc: &Document, r: &OpRef) -> Option<usize> {
+    let h = norm_heading(&r.heading);
+    doc.ops
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| norm_heading(&d.heading) == h)
+        .min_by_key(|(_, d)| d.line.abs_diff(r.line))
+        .map(|(k, _)| k)
+}
+
+/// The documented operation whose `Action` is the name of `op` (at the spec's address when
+/// several share it).
+fn by_action(doc: &Document, line: &SpecLine, op: &SpecOp) -> Option<usize> {
+    let path = op.path.clone().unwrap_or_else(|| line.path.clone());
+    let host = op.host.clone().unwrap_or_else(|| line.host.clone());
+    let same: Vec<usize> = (0..doc.ops.len())
+        .filter(|k| doc.ops[*k].action.as_deref() == Some(op.name.as_str()))
+        .collect();
+    same.iter()
+        .copied()
+        .find(|k| {
+            let d = &doc.ops[*k];
+            d.path.as_deref().map(|p| p.trim_end_matches('/')) == Some(path.trim_end_matches('/'))
+                && d.host.as_deref().is_none_or(|h| h == host)
+        })
+        .or_else(|| same.first().copied())
+}
+
 /// Compares `doc` with every spec line that lists it among its sources. `checked` names all
 /// documents of this run (spec examples are only required to come from a document when all
 /// of the line's documents are checked).
+///
+/// An operation is compared with `doc` when its `source` or one of its `history` entries
+/// names it (by heading). A line none of whose operations names `doc` is matched by
+/// `Action` instead, unless `doc` is a `history: true` source of the line.
 pub fn compare(doc: &Document, lines: &[SpecLine], checked: &[Document]) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut claimed = vec![false; doc.ops.len()];
@@ -396,27 +475,20 @@ pub fn compare(doc: &Document, lines: &[SpecLine], checked: &[Document]) -> Vec<
             .sources
             .iter()
             .all(|s| checked.iter().any(|d| same_doc(&s.document, &d.name)));
-        let by_heading = line.ops.iter().any(|o| same_doc(&o.document, &doc.name));
+        let named_here = line.ops.iter().any(|o| o.reference(&doc.name).is_some());
         let pool: BTreeSet<&String> = checked
             .iter()
             .filter(|d| line.sources.iter().any(|s| same_doc(&s.document, &d.name)))
             .flat_map(|d| d.json_blocks.iter())
             .collect();
         for op in &line.ops {
-            let found = if same_doc(&op.document, &doc.name) {
-                let h = norm_heading(&op.heading);
-                doc.ops
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, d)| norm_heading(&d.heading) == h)
-                    .min_by_key(|(_, d)| d.line.abs_diff(op.line))
-                    .map(|(k, _)| k)
-            } else if !by_heading {
-                doc.ops
-                    .iter()
-                    .position(|d| d.action.as_deref() == Some(op.name.as_str()))
-            } else {
-                continue;
+            let (found, heading) = match op.reference(&doc.name) {
+                Some(r) if superseded(line, op, r) => continue,
+                Some(r) => (by_heading(doc, r), r.heading.clone()),
+                None if !named_here && !src.history => {
+                    (by_action(doc, line, op), op.source.heading.clone())
+                }
+                None => continue,
             };
             match found {
                 Some(k) => {
@@ -431,6 +503,7 @@ pub fn compare(doc: &Document, lines: &[SpecLine], checked: &[Document]) -> Vec<
                     };
                     compare_op(&mut ctx, all_checked);
                 }
+                None if deprecated_for(line, op, &doc.name) => {}
                 None => out.push(Finding {
                     document: doc.name.clone(),
                     line: line.name.clone(),
@@ -438,7 +511,7 @@ pub fn compare(doc: &Document, lines: &[SpecLine], checked: &[Document]) -> Vec<
                     file: op.file.clone(),
                     doc_line: 0,
                     kind: "op_extra",
-                    field: op.heading.clone(),
+                    field: heading,
                     doc: None,
                     spec: None,
                     hint: op.notes.first().cloned(),

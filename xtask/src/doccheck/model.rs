@@ -108,10 +108,50 @@ pub fn strip_number(heading: &str) -> &str {
     t.trim()
 }
 
+/// The heading of an operation as doc-check reports it: markup removed, and no blank after
+/// the number's dot (`5. CreateSecurityGroupPolicies` and `2.**DescribeTask**` read as
+/// `5.CreateSecurityGroupPolicies` and `2.DescribeTask`; `2.44 获取密钥列表` is unchanged).
+pub fn clean_heading(h: &str) -> String {
+    let h = super::raw::strip_markup(h);
+    let number = h
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(h.len());
+    if number > 0 && h[..number].ends_with('.') {
+        format!("{}{}", &h[..number], h[number..].trim_start())
+    } else {
+        h
+    }
+}
+
 /// Normalises a heading for comparison: no blanks, no emphasis markers.
 pub fn norm_heading(h: &str) -> String {
     super::raw::strip_markup(h)
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '*')
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_read_alike_with_or_without_a_blank_or_emphasis() {
+        assert_eq!(
+            clean_heading("5. CreateSecurityGroupPolicies"),
+            "5.CreateSecurityGroupPolicies"
+        );
+        assert_eq!(clean_heading("2.**DescribeTask**"), "2.DescribeTask");
+        assert_eq!(clean_heading("2.44 获取密钥列表"), "2.44 获取密钥列表");
+        assert_eq!(clean_heading("1. 创建集群"), "1.创建集群");
+        assert_eq!(clean_heading("实例相关"), "实例相关");
+        assert_eq!(
+            norm_heading("5. CreateSecurityGroupPolicies"),
+            norm_heading("5.CreateSecurityGroupPolicies")
+        );
+        assert_eq!(
+            strip_number("5. CreateSecurityGroupPolicies"),
+            "CreateSecurityGroupPolicies"
+        );
+    }
 }

@@ -46,6 +46,30 @@ pub struct SpecSource {
     /// Acknowledged departures that concern no single operation (e.g. a documented
     /// operation left out).
     pub departures: Vec<Departure>,
+    /// An earlier edition, checked only through operations' `history:` entries.
+    pub history: bool,
+    /// Date of the edition (`YYYY-MM-DD`), when given.
+    pub date: Option<String>,
+}
+
+/// Where an operation is documented: a document, a heading in it and its line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OpRef {
+    /// Document file name.
+    pub document: String,
+    /// Heading, as written in the spec.
+    pub heading: String,
+    /// 1-based line of the heading.
+    pub line: usize,
+}
+
+/// An operation or parameter the current documents no longer describe.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Deprecation {
+    /// Date of the edition that renamed or removed it (`YYYY-MM-DD`).
+    pub date: String,
+    /// The current name of a renamed operation.
+    pub renamed_to: Option<String>,
 }
 
 /// An operation.
@@ -55,12 +79,12 @@ pub struct SpecOp {
     pub name: String,
     /// File it is in.
     pub file: PathBuf,
-    /// Source document.
-    pub document: String,
-    /// Source heading.
-    pub heading: String,
-    /// Source line.
-    pub line: usize,
+    /// Where it is documented today (`source:`).
+    pub source: OpRef,
+    /// Where earlier editions documented it (`history:`).
+    pub history: Vec<OpRef>,
+    /// Renamed or removed from the current documents.
+    pub deprecated: Option<Deprecation>,
     /// Method.
     pub method: String,
     /// Declared a read (safe to call in a sweep).
@@ -96,6 +120,10 @@ pub struct SpecField {
     pub required: bool,
     /// Flattened response field.
     pub flatten: bool,
+    /// Sent by the vendor's code, named by no document (never reported as extra).
+    pub undocumented: bool,
+    /// Removed from the current documents (never reported as extra).
+    pub deprecated: bool,
     /// Notes.
     pub notes: Vec<String>,
 }
@@ -115,6 +143,24 @@ pub struct Departure {
     pub document: Option<String>,
     /// The reason.
     pub why: String,
+}
+
+impl SpecOp {
+    /// The `source` or `history` entry naming `doc` (an edition of the same document
+    /// counts, see [`super::compare::same_doc`]); `source` first.
+    pub fn reference(&self, doc: &str) -> Option<&OpRef> {
+        std::iter::once(&self.source)
+            .chain(&self.history)
+            .find(|r| !r.document.is_empty() && super::compare::same_doc(&r.document, doc))
+    }
+
+    /// Every document the operation names (`source`, then `history`).
+    pub fn documents(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(&self.source)
+            .chain(&self.history)
+            .map(|r| r.document.as_str())
+            .filter(|d| !d.is_empty())
+    }
 }
 
 fn s(v: &Value, k: &str) -> String {
@@ -161,6 +207,8 @@ fn fields(v: &Value, k: &str) -> Vec<SpecField> {
             ty: s(f, "type"),
             required: f.get("required").and_then(Value::as_bool).unwrap_or(false),
             flatten: f.get("flatten").and_then(Value::as_bool).unwrap_or(false),
+            undocumented: f.get("undocumented").is_some(),
+            deprecated: f.get("deprecated").is_some(),
             notes: strings(f, "notes"),
         })
         .collect()
@@ -178,6 +226,14 @@ fn departures(v: &Value) -> Vec<Departure> {
             why: s(d, "why"),
         })
         .collect()
+}
+
+fn op_ref(v: &Value) -> OpRef {
+    OpRef {
+        document: s(v, "document"),
+        heading: s(v, "heading"),
+        line: v.get("line").and_then(Value::as_u64).unwrap_or(0) as usize,
+    }
 }
 
 fn error_codes(v: &Value) -> Vec<String> {
@@ -247,19 +303,23 @@ pub fn load_line(dir: &Path) -> Result<SpecLine, String> {
                     sections: strings(src, "sections"),
                     section_hashes: hashes,
                     departures: departures(src),
+                    history: src.get("history").and_then(Value::as_bool).unwrap_or(false),
+                    date: opt(src, "date"),
                 });
             }
             continue;
         }
         line.errors.extend(error_codes(&v));
         for op in seq(&v, "operations") {
-            let src = op.get("source").cloned().unwrap_or(Value::Null);
             line.ops.push(SpecOp {
                 name: s(op, "name"),
                 file: file.clone(),
-                document: s(&src, "document"),
-                heading: s(&src, "heading"),
-                line: src.get("line").and_then(Value::as_u64).unwrap_or(0) as usize,
+                source: op.get("source").map(op_ref).unwrap_or_default(),
+                history: seq(op, "history").iter().map(op_ref).collect(),
+                deprecated: op.get("deprecated").map(|d| Deprecation {
+                    date: s(d, "date"),
+                    renamed_to: opt(d, "renamed_to"),
+                }),
                 method: s(op, "method"),
                 read: op.get("read").and_then(Value::as_bool).unwrap_or(false),
                 path: opt(op, "path"),
