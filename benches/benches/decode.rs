@@ -5,7 +5,7 @@
 
 #![allow(missing_docs)] // criterion_group! generates undocumented functions.
 
-use cds_ccs::DescribeInstancesOutput;
+use cds_ccs::operation::describe_instances::DescribeInstancesOutput;
 use criterion::{criterion_group, criterion_main, Criterion};
 use serde::Deserialize as _;
 use std::hint::black_box;

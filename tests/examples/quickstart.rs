@@ -9,7 +9,8 @@
 //! `cargo run --example quickstart -- --live`, with `CDS_SECRET_ID` / `CDS_SECRET_KEY` set
 //! (and optionally `CDS_REGION`), makes only read-only calls against the real API.
 
-use cds_ccs::{DataDisk, ErrorCode};
+use cds_ccs::types::DataDisk;
+use cds_ccs::ErrorCode;
 use cds_core::WaitOptions;
 use std::error::Error;
 use std::time::Duration;
@@ -34,16 +35,20 @@ async fn main() -> Result<(), Box<dyn Error>> {
 
     let ecs = cds_ecs_v1::Client::new(&config);
     let regions = ecs.describe_regions().send().await?;
-    let groups = regions.data.unwrap_or_default();
-    let names: Vec<String> = groups
+    let names: Vec<&str> = regions
+        .data()
         .iter()
-        .flat_map(|g| g.region_list.iter().flatten())
-        .filter_map(|r| r.region_name.clone())
+        .flat_map(|group| group.region_list())
+        .filter_map(|region| region.region_name())
         .collect();
     step(
         "ecs-v1 DescribeRegions",
         "{}",
-        &format!("{} region group(s): {}", groups.len(), names.join(", ")),
+        &format!(
+            "{} region group(s): {}",
+            regions.data().len(),
+            names.join(", ")
+        ),
     );
 
     let network = cds_network::Client::new(&config);
@@ -54,29 +59,31 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .send_and_wait(fast.clone())
         .await?;
     let vdc_id = done
-        .data
-        .as_ref()
-        .and_then(|d| d.resource_id.clone())
+        .data()
+        .and_then(|d| d.resource_id())
         .unwrap_or_default();
     step(
         "network CreateVdc + wait",
         "RegionId=CN_Beijing_A VdcName=quickstart-vdc",
         &format!(
             "task {} finished with status {}: VDC {vdc_id}",
-            vdc.task_id.unwrap_or_default(),
-            done.data.and_then(|d| d.status).unwrap_or_default()
+            vdc.task_id().unwrap_or_default(),
+            done.data()
+                .and_then(|d| d.status())
+                .map(ToString::to_string)
+                .unwrap_or_default()
         ),
     );
 
     let ccs = cds_ccs::Client::new(&config);
     let disks = [
-        DataDisk::builder().size(100).r#type("ssd_disk").build()?,
+        DataDisk::builder().size(100).r#type("ssd_disk").build()?, // Size is required: build() checks
         DataDisk::builder().size(200).build()?,
     ];
     let (created, done) = ccs
         .create_instance()
         .region_id("CN_Beijing_A")
-        .vdc_id(vdc_id.clone())
+        .vdc_id(vdc_id)
         .instance_name("web")
         .password("Quickstart-Pa55!")
         .cpu(2)
@@ -86,29 +93,28 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .send_and_wait(fast.clone())
         .await?;
     let instance_id = done
-        .data
-        .as_ref()
-        .and_then(|d| d.resource_id.clone())
+        .data()
+        .and_then(|d| d.resource_id())
         .unwrap_or_default();
     step(
         "ccs CreateInstance + wait",
         "InstanceName=web Cpu=2 Ram=4 DataDisks=[100 GB ssd, 200 GB] Password=[REDACTED]",
         &format!(
             "task {} finished with status {}: instance {instance_id}",
-            created.task_id.unwrap_or_default(),
-            done.data
-                .and_then(|d| d.status)
-                .map(|s| s.to_string())
+            created.task_id().unwrap_or_default(),
+            done.data()
+                .and_then(|d| d.status())
+                .map(ToString::to_string)
                 .unwrap_or_default()
         ),
     );
 
     let listed = ccs
         .describe_instances()
-        .instance_id(instance_id.clone())
+        .instance_id(instance_id)
         .send()
         .await?;
-    let instances = listed.data.and_then(|d| d.instances).unwrap_or_default();
+    let instances = listed.data().map(|d| d.instances()).unwrap_or_default();
     let first = instances.first();
     step(
         "ccs DescribeInstances",
@@ -116,21 +122,20 @@ async fn main() -> Result<(), Box<dyn Error>> {
         &format!(
             "{} instance(s): {} status {}",
             instances.len(),
+            first.and_then(|i| i.instance_name()).unwrap_or_default(),
             first
-                .and_then(|i| i.instance_name.clone())
-                .unwrap_or_default(),
-            first
-                .and_then(|i| i.instance_status.clone())
+                .and_then(|i| i.instance_status())
+                .map(ToString::to_string)
                 .unwrap_or_default()
         ),
     );
-    if first.and_then(|i| i.instance_name.as_deref()) != Some("web") {
+    if first.and_then(|i| i.instance_name()) != Some("web") {
         return Err("the created instance is not listed with its name".into());
     }
 
     let (deleted, done) = ccs
         .delete_instance()
-        .instance_ids([instance_id.clone()])
+        .instance_ids([instance_id])
         .send_and_wait(fast)
         .await?;
     step(
@@ -138,24 +143,20 @@ async fn main() -> Result<(), Box<dyn Error>> {
         &format!("InstanceIds=[{instance_id}]"),
         &format!(
             "task {} finished with status {}",
-            deleted.task_id.unwrap_or_default(),
-            done.data
-                .and_then(|d| d.status)
-                .map(|s| s.to_string())
+            deleted.task_id().unwrap_or_default(),
+            done.data()
+                .and_then(|d| d.status())
+                .map(ToString::to_string)
                 .unwrap_or_default()
         ),
     );
 
     let listed = ccs
         .describe_instances()
-        .instance_id(instance_id.clone())
+        .instance_id(instance_id)
         .send()
         .await?;
-    let left = listed
-        .data
-        .and_then(|d| d.instances)
-        .unwrap_or_default()
-        .len();
+    let left = listed.data().map(|d| d.instances().len()).unwrap_or(0);
     step(
         "ccs DescribeInstances",
         &format!("InstanceId={instance_id}"),
@@ -167,7 +168,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
 
     match ccs
         .delete_instance()
-        .instance_ids([instance_id.clone()])
+        .instance_ids([instance_id])
         .send()
         .await
     {
@@ -183,14 +184,14 @@ async fn main() -> Result<(), Box<dyn Error>> {
 
     let billing = cds_billing::Client::new(&config);
     let account = billing.describe_account_info().send().await?;
-    let balance = account
-        .data
-        .and_then(|d| d.master_total_balance)
-        .unwrap_or_default();
+    let balance = account.data().and_then(|d| d.master_total_balance());
     step(
         "billing DescribeAccountInfo",
         "{}",
-        &format!("balance {balance}"),
+        &format!(
+            "balance {}",
+            balance.map(|b| b.to_string()).unwrap_or_default()
+        ),
     );
 
     let requests = emulator.requests();
@@ -221,10 +222,7 @@ async fn live() -> Result<(), Box<dyn Error>> {
     step(
         "ecs-v1 DescribeRegions",
         "{}",
-        &format!(
-            "{} region group(s)",
-            regions.data.map(|d| d.len()).unwrap_or(0)
-        ),
+        &format!("{} region group(s)", regions.data().len()),
     );
     let vdcs = cds_network::Client::new(&config)
         .describe_vdc()
@@ -233,18 +231,14 @@ async fn live() -> Result<(), Box<dyn Error>> {
     step(
         "network DescribeVdc",
         "{}",
-        &format!("{} VDC(s)", vdcs.data.map(|d| d.len()).unwrap_or(0)),
+        &format!("{} VDC(s)", vdcs.data().len()),
     );
     let listed = cds_ccs::Client::new(&config)
         .describe_instances()
         .page_size(10)
         .send()
         .await?;
-    let count = listed
-        .data
-        .and_then(|d| d.instances)
-        .map(|i| i.len())
-        .unwrap_or(0);
+    let count = listed.data().map(|d| d.instances().len()).unwrap_or(0);
     step(
         "ccs DescribeInstances",
         "PageSize=10",
@@ -259,7 +253,7 @@ async fn live() -> Result<(), Box<dyn Error>> {
         "{}",
         &format!(
             "balance {:?}",
-            account.data.and_then(|d| d.master_total_balance)
+            account.data().and_then(|d| d.master_total_balance())
         ),
     );
     Ok(())

@@ -1,6 +1,7 @@
 //! Paginators walk every page as a stream without the caller managing page numbers.
 
-use cds_emulator::{Emulator, Script};
+use cds_emulator::Emulator;
+use cds_emulator::Script;
 use futures_util::TryStreamExt as _;
 use serde_json::json;
 
@@ -25,7 +26,7 @@ async fn describe_instances_streams_every_page() {
         vec![page(&["a", "b"]), page(&["c", "d"]), page(&["e"])],
     );
     let client = cds_ccs::Client::new(&emu.config());
-    let items: Vec<cds_ccs::DescribeInstancesInstance> = client
+    let items: Vec<cds_ccs::operation::describe_instances::Instance> = client
         .describe_instances()
         .vdc_id("vdc-1")
         .page_size(2)

@@ -84,12 +84,12 @@ fn decode_all(value: &Value, bytes: &[u8]) {
             }
         }
     }
-    one::<cds_ccs::DescribeInstancesOutput>(value, bytes);
-    one::<cds_ccs::DescribeTaskOutput>(value, bytes);
-    one::<cds_ccs::CreateInstanceOutput>(value, bytes);
-    one::<cds_gcw::QuerySubAccountsOutput>(value, bytes);
-    one::<cds_cecstack_ecs::ListInstancesOutput>(value, bytes);
-    one::<cds_cecstack_ecs::GetInstanceOutput>(value, bytes);
+    one::<cds_ccs::operation::describe_instances::DescribeInstancesOutput>(value, bytes);
+    one::<cds_ccs::operation::describe_task::DescribeTaskOutput>(value, bytes);
+    one::<cds_ccs::operation::create_instance::CreateInstanceOutput>(value, bytes);
+    one::<cds_gcw::operation::query_sub_accounts::QuerySubAccountsOutput>(value, bytes);
+    one::<cds_cecstack_ecs::operation::list_instances::ListInstancesOutput>(value, bytes);
+    one::<cds_cecstack_ecs::operation::get_instance::GetInstanceOutput>(value, bytes);
 }
 
 /// Whether any member named `key` (case-insensitively) holds a non-redacted, non-null value.

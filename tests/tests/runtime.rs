@@ -6,8 +6,14 @@
 //! tests run in milliseconds and reproducibly.
 
 use cds_core::clock::FakeClock;
-use cds_core::{Config, Error, RateLimit, RetryConfig, RetryQuotaConfig};
-use cds_emulator::{Emulator, Fault, Script};
+use cds_core::Config;
+use cds_core::Error;
+use cds_core::RateLimit;
+use cds_core::RetryConfig;
+use cds_core::RetryQuotaConfig;
+use cds_emulator::Emulator;
+use cds_emulator::Fault;
+use cds_emulator::Script;
 use futures_util::TryStreamExt as _;
 use serde_json::json;
 use std::net::SocketAddr;
@@ -21,7 +27,9 @@ async fn ccs() -> Emulator {
         .expect("emulator")
 }
 
-async fn describe_task(client: &cds_ccs::Client) -> Result<cds_ccs::DescribeTaskOutput, Error> {
+async fn describe_task(
+    client: &cds_ccs::Client,
+) -> Result<cds_ccs::operation::describe_task::DescribeTaskOutput, Error> {
     client.describe_task().task_id("t-1").send().await
 }
 
@@ -596,7 +604,7 @@ async fn an_answer_without_status_ends_the_wait() {
 async fn typed_waits_decode_the_final_answer() {
     let emu = ccs().await;
     let client = cds_ccs::Client::new(&emu.config());
-    let done: cds_ccs::DescribeTaskOutput = cds_core::Wait::new(
+    let done: cds_ccs::operation::describe_task::DescribeTaskOutput = cds_core::Wait::new(
         client.runtime().clone(),
         &cds_ccs::meta::WAITER_TASK,
         "t-typed",
@@ -607,7 +615,7 @@ async fn typed_waits_decode_the_final_answer() {
     .expect("completes");
     assert_eq!(
         done.data.and_then(|d| d.status),
-        Some(cds_ccs::TaskStatus::Finish)
+        Some(cds_ccs::types::TaskStatus::Finish)
     );
 }
 
@@ -621,7 +629,7 @@ async fn a_repeated_page_ends_paging_with_an_error() {
         body: json!({"Code": "Success", "Data": {"Instances": [{"InstanceId": "a"}, {"InstanceId": "b"}]}}),
     };
     emu.script("DescribeInstances", full.status, full.body, None);
-    let result: Result<Vec<cds_ccs::DescribeInstancesInstance>, Error> =
+    let result: Result<Vec<cds_ccs::operation::describe_instances::Instance>, Error> =
         cds_ccs::Client::new(&emu.config())
             .describe_instances()
             .vdc_id("vdc-1")

@@ -1,6 +1,7 @@
 //! Waiting for tasks: Running → Completed, Failed with the reported reason, and the deadline.
 
-use cds_core::{Error, WaitOptions};
+use cds_core::Error;
+use cds_core::WaitOptions;
 use cds_emulator::Emulator;
 use std::time::Duration;
 
@@ -34,7 +35,7 @@ async fn ccs_task_goes_running_then_completed() {
     assert_eq!(polls[0].response["Data"]["Status"], "running");
     assert_eq!(
         done.data.and_then(|d| d.status),
-        Some(cds_ccs::TaskStatus::Finish)
+        Some(cds_ccs::types::TaskStatus::Finish)
     );
     assert_eq!(polls[0].query_param("TaskId"), created.task_id.as_deref());
 }

@@ -43,23 +43,25 @@ pub fn lists_values(doc: &Doc) -> bool {
         "possible values",
         "values:",
     ];
-    if markers.iter().any(|m| lower.contains(m)) && !is_range(&text) {
+    // "默认取值：1" gives a default, not a set.
+    let without_defaults = lower.replace("默认取值", "");
+    if markers.iter().any(|m| without_defaults.contains(m)) && !is_range(&text) {
         return true;
     }
     bracket_list(&text) || keyed_values(&text) >= 2
 }
 
-/// A numeric range such as `1-99` or `[1,128]` (not a value set).
+/// A numeric range such as `1-99`, `0 ~ 900` or `1至128` (not a value set).
 fn is_range(text: &str) -> bool {
-    let digits_and_dash = |s: &str| {
-        let s = s.trim();
-        !s.is_empty()
-            && s.chars()
-                .all(|c| c.is_ascii_digit() || c == '-' || c == '~' || c == ' ' || c == '.')
-            && s.contains(['-', '~'])
-    };
-    text.split(['：', ':', '，', ',', '；', ';', '（', '(', '）', ')'])
-        .any(digits_and_dash)
+    let chars: Vec<char> = text.chars().collect();
+    (0..chars.len()).any(|i| {
+        if !matches!(chars[i], '-' | '~' | '至' | '～') {
+            return false;
+        }
+        let before = chars[..i].iter().rev().find(|c| !c.is_whitespace());
+        let after = chars[i + 1..].iter().find(|c| !c.is_whitespace());
+        before.is_some_and(char::is_ascii_digit) && after.is_some_and(char::is_ascii_digit)
+    })
 }
 
 /// `[A,B,C]` with at least two word-like members, not all numbers.
@@ -75,9 +77,10 @@ fn bracket_list(text: &str) -> bool {
             .map(str::trim)
             .filter(|m| !m.is_empty())
             .collect();
-        let wordy = members
-            .iter()
-            .all(|m| m.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.'));
+        let wordy = members.iter().all(|m| {
+            m.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+        });
         let numbers = members.iter().all(|m| m.parse::<f64>().is_ok());
         if members.len() >= 2 && wordy && !numbers {
             return true;
@@ -103,10 +106,17 @@ fn keyed_values(text: &str) -> usize {
             let next = chars.get(i).copied();
             let prev = if start > 0 { chars[start - 1] } else { ' ' };
             let boundary = prev.is_whitespace()
-                || matches!(prev, '，' | ',' | '；' | ';' | '（' | '(' | '、' | '“' | '"' | '>' | '：')
+                || matches!(
+                    prev,
+                    '，' | ',' | '；' | ';' | '（' | '(' | '、' | '“' | '"' | '>' | '：'
+                )
                 || start == 0
                 || !prev.is_ascii();
-            if len <= 16 && boundary && matches!(next, Some('：') | Some('为') | Some('=')) {
+            let numeric = chars[start..i].iter().all(char::is_ascii_digit);
+            // `为` reads "is" after any word (`ReserveEip为true时`): only a number before it
+            // names a value (`1为自动续费`).
+            let keyed = matches!(next, Some('：') | Some('=')) || (numeric && next == Some('为'));
+            if len <= 16 && boundary && keyed {
                 count += 1;
             }
         } else {
@@ -147,7 +157,10 @@ pub fn lint(line: &Line) -> LineReport {
             report.declined += 1;
             return;
         }
-        let scalar = matches!(element, TypeRef::String | TypeRef::Integer | TypeRef::Number);
+        let scalar = matches!(
+            element,
+            TypeRef::String | TypeRef::Integer | TypeRef::Number
+        );
         if scalar && lists_values(&f.doc) {
             report.undecided.push(format!(
                 "{place}: its documentation lists values; make it an enum or say why not (`not_enum`)"
@@ -189,11 +202,23 @@ mod tests {
             "云主机的付费方式，取值范围：    PrePaid：预付费，包年包月。    PostPaid（默认）：按量付费。",
             ""
         )));
-        assert!(lists_values(&doc("任务执行的状态[NEW,DOING,FINISH,ERROR]", "")));
+        assert!(lists_values(&doc(
+            "任务执行的状态[NEW,DOING,FINISH,ERROR]",
+            ""
+        )));
         assert!(lists_values(&doc("0：关闭 1：开启", "")));
         assert!(lists_values(&doc("1为自动续费（默认），0为不自动续费", "")));
-        assert!(!lists_values(&doc("指定创建云服务器的数量，取值范围：1-99，默认取值：1", "")));
-        assert!(!lists_values(&doc("云服务器所属虚拟数据中心", "Virtual data center")));
+        assert!(!lists_values(&doc(
+            "指定创建云服务器的数量，取值范围：1-99，默认取值：1",
+            ""
+        )));
+        assert!(!lists_values(&doc(
+            "云服务器所属虚拟数据中心",
+            "Virtual data center"
+        )));
         assert!(!lists_values(&doc("cpu数量只可选[1,2,4,8]", "")));
+        assert!(!lists_values(&doc("指定创建裸金属服务器的数量，默认取值：1", "")));
+        assert!(!lists_values(&doc("会话保持时间，单位秒，取值范围：0-900", "in seconds")));
+        assert!(!lists_values(&doc("EipIdList为eip的id列表，ReserveEip为ture时生效", "")));
     }
 }

@@ -32,9 +32,29 @@ fn sanitize(s: &str) -> String {
     }
 }
 
+/// An acronym's plural written with a lower-case `s` (`NSGs`, `IPs`) upper-cased, so that
+/// case conversion keeps it one word (`describe_nsgs`, not `describe_ns_gs`).
+fn acronym_plurals(wire: &str) -> String {
+    let chars: Vec<char> = wire.chars().collect();
+    let mut out = String::with_capacity(wire.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let after_acronym =
+            i >= 2 && chars[i - 1].is_ascii_uppercase() && chars[i - 2].is_ascii_uppercase();
+        let ends_word = chars
+            .get(i + 1)
+            .is_none_or(|n| n.is_ascii_uppercase() || !n.is_ascii_alphabetic());
+        if c == 's' && after_acronym && ends_word {
+            out.push('S');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// snake_case identifier text (may need `r#`: see [`is_keyword`]).
 pub fn snake(wire: &str) -> String {
-    let mut s = sanitize(wire).to_snake_case();
+    let mut s = sanitize(&acronym_plurals(wire)).to_snake_case();
     if s.is_empty() {
         s = "field".into();
     }
@@ -138,6 +158,10 @@ mod tests {
         assert_eq!(snake("x-regionid"), "x_regionid");
         assert_eq!(snake("2fa"), "_2fa");
         assert_eq!(snake("self"), "self_");
+        assert_eq!(snake("DescribeNSGs"), "describe_nsgs");
+        assert_eq!(snake("GetIPsList"), "get_ips_list");
+        assert_eq!(snake("DescribeNSGAttribute"), "describe_nsg_attribute");
+        assert_eq!(snake("Ids"), "ids");
         assert_eq!(pascal("creating_image"), "CreatingImage");
         assert_eq!(pascal("1.0"), "V10");
         assert_eq!(setter_text("type"), "r#type");

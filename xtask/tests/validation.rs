@@ -326,3 +326,96 @@ fn waiters_name_a_poller_and_its_parameters() {
         ],
     );
 }
+
+// The resource model (`resources.yaml`): one negative test per rule.
+
+#[test]
+fn a_not_found_code_is_documented_or_says_why() {
+    assert_rejected(
+        "resources.yaml",
+        "code: InvalidName.Malformed",
+        "code: NoSuchThing",
+        &[
+            "resources.yaml",
+            "family instance",
+            "not_found",
+            "undocumented",
+        ],
+    );
+    assert!(errors_after(
+        "resources.yaml",
+        "code: InvalidName.Malformed, http: 400,",
+        "code: NoSuchThing, http: 400, undocumented: \"the documents give none\","
+    )
+    .is_empty());
+}
+
+#[test]
+fn an_embedding_names_a_family() {
+    assert_rejected(
+        "resources.yaml",
+        "    id_prefix: ins-",
+        "    id_prefix: ins-\n    embed: {parent: vdc, link: VdcId, field: Instances}",
+        &["resources.yaml", "family instance", "embed", "vdc"],
+    );
+}
+
+#[test]
+fn actions_name_operations_and_their_parameters() {
+    assert_rejected(
+        "resources.yaml",
+        "op: DescribeInstances",
+        "op: DescribeInstancez",
+        &[
+            "family instance",
+            "op DescribeInstancez",
+            "no such operation",
+        ],
+    );
+    assert_rejected(
+        "resources.yaml",
+        "fields: {InstanceName: InstanceName}",
+        "fields: {Name: InstanceName}",
+        &[
+            "family instance",
+            "op CreateInstance",
+            "Name is not a parameter",
+        ],
+    );
+}
+
+#[test]
+fn gets_and_changes_name_the_id_and_gets_the_record() {
+    assert_rejected(
+        "resources.yaml",
+        "        set: {Status: running}",
+        "        set: {Status: running}\n      - op: DescribeTask\n        kind: get\n        id: TaskId",
+        &["family instance", "op DescribeTask", "`at`"],
+    );
+    assert_rejected(
+        "resources.yaml",
+        "        set: {Status: running}",
+        "        set: {Status: running}\n      - op: CreateInstance\n        kind: delete",
+        &["family instance", "op CreateInstance", "(`id`)"],
+    );
+}
+
+#[test]
+fn a_list_has_an_items_pointer() {
+    assert_rejected(
+        "instance.yaml",
+        "    paginate: {page: PageNumber, size: PageSize, items: /Data/Instances, total: /Data/Total}\n",
+        "",
+        &["family instance", "op DescribeInstances", "items pointer"],
+    );
+}
+
+#[test]
+fn a_misspelled_kind_fails_at_load_time() {
+    assert_rejected(
+        "resources.yaml",
+        "kind: list",
+        "kind: lists",
+        &["resources.yaml", "unknown variant"],
+    );
+}

@@ -21,29 +21,37 @@ fn check<T: serde::de::DeserializeOwned>(json: &str) {
 }
 #[test]
 fn describe_bill_example_1_decodes_completely() {
-    check::<cds_billing::DescribeBillOutput>(cds_billing::examples::DESCRIBE_BILL_1);
+    check::<cds_billing::operation::describe_bill::DescribeBillOutput>(
+        cds_billing::examples::DESCRIBE_BILL_1,
+    );
 }
 #[test]
 fn describe_bill_info_example_1_decodes_completely() {
-    check::<cds_billing::DescribeBillInfoOutput>(cds_billing::examples::DESCRIBE_BILL_INFO_1);
+    check::<cds_billing::operation::describe_bill_info::DescribeBillInfoOutput>(
+        cds_billing::examples::DESCRIBE_BILL_INFO_1,
+    );
 }
 #[test]
 fn describe_bill_detail_example_1_decodes_completely() {
-    check::<cds_billing::DescribeBillDetailOutput>(cds_billing::examples::DESCRIBE_BILL_DETAIL_1);
+    check::<cds_billing::operation::describe_bill_detail::DescribeBillDetailOutput>(
+        cds_billing::examples::DESCRIBE_BILL_DETAIL_1,
+    );
 }
 #[test]
 fn describe_account_info_example_1_decodes_completely() {
-    check::<cds_billing::DescribeAccountInfoOutput>(cds_billing::examples::DESCRIBE_ACCOUNT_INFO_1);
+    check::<cds_billing::operation::describe_account_info::DescribeAccountInfoOutput>(
+        cds_billing::examples::DESCRIBE_ACCOUNT_INFO_1,
+    );
 }
 #[test]
 fn describe_cost_summary_by_pro_example_1_decodes_completely() {
-    check::<cds_billing::DescribeCostSummaryByProOutput>(
+    check::<cds_billing::operation::describe_cost_summary_by_pro::DescribeCostSummaryByProOutput>(
         cds_billing::examples::DESCRIBE_COST_SUMMARY_BY_PRO_1,
     );
 }
 #[test]
 fn describe_cost_summary_by_project_example_1_decodes_completely() {
-    check::<cds_billing::DescribeCostSummaryByProjectOutput>(
-        cds_billing::examples::DESCRIBE_COST_SUMMARY_BY_PROJECT_1,
-    );
+    check::<
+        cds_billing::operation::describe_cost_summary_by_project::DescribeCostSummaryByProjectOutput,
+    >(cds_billing::examples::DESCRIBE_COST_SUMMARY_BY_PROJECT_1);
 }

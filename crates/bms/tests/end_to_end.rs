@@ -3,7 +3,9 @@
 
 //! Every operation, every parameter set, sent once through the generated client to the
 //! emulator, which verifies authentication, locations and shapes; the decoded output
-//! must equal what the emulator served.
+//! must equal what the emulator served. Deprecated operations and parameters are
+//! called too: they must keep working.
+#![allow(deprecated)]
 #[tokio::test]
 async fn describe_bms_goods_end_to_end() {
     let emulator = cds_emulator::Emulator::start(&[&cds_bms::meta::LINE])
@@ -46,7 +48,7 @@ async fn describe_bms_goods_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -60,7 +62,7 @@ async fn describe_bms_goods_price_end_to_end() {
         .region_id("sample value/+*~&=中".to_string())
         .goods_id(7_i64)
         .compute_id("sample value/+*~&=中".to_string())
-        .instance_charge_type(cds_bms::InstanceChargeType::from("sample"))
+        .instance_charge_type(cds_bms::types::InstanceChargeType::from("sample"))
         .prepaid_month(7_i64)
         .amount(7_i64)
         .send_with_response()
@@ -96,7 +98,7 @@ async fn describe_bms_goods_price_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -107,7 +109,7 @@ async fn describe_bms_image_end_to_end() {
     let client = cds_bms::Client::new(&emulator.config());
     let response = client
         .describe_bms_image()
-        .image_type(cds_bms::ImageType::from("sample"))
+        .image_type(cds_bms::types::ImageType::from("sample"))
         .os_type("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
@@ -142,7 +144,7 @@ async fn describe_bms_image_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -158,7 +160,7 @@ async fn create_bms_instance_end_to_end() {
         .password("sample value/+*~&=中".to_string())
         .instance_name("sample value/+*~&=中".to_string())
         .assign_host_no("sample value/+*~&=中".to_string())
-        .instance_charge_type(cds_bms::InstanceChargeType::from("sample"))
+        .instance_charge_type(cds_bms::types::InstanceChargeType::from("sample"))
         .auto_renew(7_i64)
         .prepaid_month(7_i64)
         .compute_id("sample value/+*~&=中".to_string())
@@ -167,12 +169,12 @@ async fn create_bms_instance_end_to_end() {
         .enable_monitor(true)
         .pipe_ids(["sample value/+*~&=中".to_string()])
         .amount(7_i64)
-        .raid(cds_bms::RaidLevel::from("sample"))
+        .raid(cds_bms::types::RaidLevel::from("sample"))
         .custom_partition(["sample value/+*~&=中".to_string()])
         .custom_partition_size([7_i64])
         .subject_id("sample value/+*~&=中".to_string())
         .is_bond(7_i64)
-        .port_mode(cds_bms::PortMode::from("sample"))
+        .port_mode(cds_bms::types::PortMode::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("CreateBmsInstance");
@@ -206,7 +208,7 @@ async fn create_bms_instance_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -254,7 +256,7 @@ async fn describe_bms_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -299,7 +301,7 @@ async fn describe_bms_detail_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -310,7 +312,7 @@ async fn operate_bms_power_end_to_end() {
     let client = cds_bms::Client::new(&emulator.config());
     let response = client
         .operate_bms_power()
-        .operate(cds_bms::BmsPowerOperation::from("sample"))
+        .operate(cds_bms::types::BmsPowerOperation::from("sample"))
         .baremetal_ids(["sample value/+*~&=中".to_string()])
         .send_with_response()
         .await;
@@ -345,7 +347,7 @@ async fn operate_bms_power_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -359,7 +361,7 @@ async fn reinstall_bms_end_to_end() {
         .baremetal_id("sample value/+*~&=中".to_string())
         .image_id("sample value/+*~&=中".to_string())
         .password("sample value/+*~&=中".to_string())
-        .raid(cds_bms::RaidLevel::from("sample"))
+        .raid(cds_bms::types::RaidLevel::from("sample"))
         .custom_partition(["sample value/+*~&=中".to_string()])
         .custom_partition_size([7_i64])
         .send_with_response()
@@ -395,7 +397,7 @@ async fn reinstall_bms_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -440,7 +442,7 @@ async fn describe_bms_vnc_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -489,7 +491,7 @@ async fn modify_bms_order_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -534,7 +536,7 @@ async fn describe_bms_task_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -579,7 +581,7 @@ async fn delete_bms_instance_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -625,6 +627,6 @@ async fn rename_bms_instance_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }

@@ -21,53 +21,77 @@ fn check<T: serde::de::DeserializeOwned>(json: &str) {
 }
 #[test]
 fn describe_bms_goods_example_1_decodes_completely() {
-    check::<cds_bms::DescribeBmsGoodsOutput>(cds_bms::examples::DESCRIBE_BMS_GOODS_1);
+    check::<cds_bms::operation::describe_bms_goods::DescribeBmsGoodsOutput>(
+        cds_bms::examples::DESCRIBE_BMS_GOODS_1,
+    );
 }
 #[test]
 fn describe_bms_goods_price_example_1_decodes_completely() {
-    check::<cds_bms::DescribeBmsGoodsPriceOutput>(cds_bms::examples::DESCRIBE_BMS_GOODS_PRICE_1);
+    check::<cds_bms::operation::describe_bms_goods_price::DescribeBmsGoodsPriceOutput>(
+        cds_bms::examples::DESCRIBE_BMS_GOODS_PRICE_1,
+    );
 }
 #[test]
 fn describe_bms_image_example_1_decodes_completely() {
-    check::<cds_bms::DescribeBmsImageOutput>(cds_bms::examples::DESCRIBE_BMS_IMAGE_1);
+    check::<cds_bms::operation::describe_bms_image::DescribeBmsImageOutput>(
+        cds_bms::examples::DESCRIBE_BMS_IMAGE_1,
+    );
 }
 #[test]
 fn create_bms_instance_example_1_decodes_completely() {
-    check::<cds_bms::CreateBmsInstanceOutput>(cds_bms::examples::CREATE_BMS_INSTANCE_1);
+    check::<cds_bms::operation::create_bms_instance::CreateBmsInstanceOutput>(
+        cds_bms::examples::CREATE_BMS_INSTANCE_1,
+    );
 }
 #[test]
 fn describe_bms_example_1_decodes_completely() {
-    check::<cds_bms::DescribeBmsOutput>(cds_bms::examples::DESCRIBE_BMS_1);
+    check::<cds_bms::operation::describe_bms::DescribeBmsOutput>(cds_bms::examples::DESCRIBE_BMS_1);
 }
 #[test]
 fn describe_bms_detail_example_1_decodes_completely() {
-    check::<cds_bms::DescribeBmsDetailOutput>(cds_bms::examples::DESCRIBE_BMS_DETAIL_1);
+    check::<cds_bms::operation::describe_bms_detail::DescribeBmsDetailOutput>(
+        cds_bms::examples::DESCRIBE_BMS_DETAIL_1,
+    );
 }
 #[test]
 fn operate_bms_power_example_1_decodes_completely() {
-    check::<cds_bms::OperateBmsPowerOutput>(cds_bms::examples::OPERATE_BMS_POWER_1);
+    check::<cds_bms::operation::operate_bms_power::OperateBmsPowerOutput>(
+        cds_bms::examples::OPERATE_BMS_POWER_1,
+    );
 }
 #[test]
 fn reinstall_bms_example_1_decodes_completely() {
-    check::<cds_bms::ReinstallBmsOutput>(cds_bms::examples::REINSTALL_BMS_1);
+    check::<cds_bms::operation::reinstall_bms::ReinstallBmsOutput>(
+        cds_bms::examples::REINSTALL_BMS_1,
+    );
 }
 #[test]
 fn describe_bms_vnc_example_1_decodes_completely() {
-    check::<cds_bms::DescribeBmsVNCOutput>(cds_bms::examples::DESCRIBE_BMS_VNC_1);
+    check::<cds_bms::operation::describe_bms_vnc::DescribeBmsVNCOutput>(
+        cds_bms::examples::DESCRIBE_BMS_VNC_1,
+    );
 }
 #[test]
 fn modify_bms_order_example_1_decodes_completely() {
-    check::<cds_bms::ModifyBmsOrderOutput>(cds_bms::examples::MODIFY_BMS_ORDER_1);
+    check::<cds_bms::operation::modify_bms_order::ModifyBmsOrderOutput>(
+        cds_bms::examples::MODIFY_BMS_ORDER_1,
+    );
 }
 #[test]
 fn describe_bms_task_example_1_decodes_completely() {
-    check::<cds_bms::DescribeBmsTaskOutput>(cds_bms::examples::DESCRIBE_BMS_TASK_1);
+    check::<cds_bms::operation::describe_bms_task::DescribeBmsTaskOutput>(
+        cds_bms::examples::DESCRIBE_BMS_TASK_1,
+    );
 }
 #[test]
 fn delete_bms_instance_example_1_decodes_completely() {
-    check::<cds_bms::DeleteBmsInstanceOutput>(cds_bms::examples::DELETE_BMS_INSTANCE_1);
+    check::<cds_bms::operation::delete_bms_instance::DeleteBmsInstanceOutput>(
+        cds_bms::examples::DELETE_BMS_INSTANCE_1,
+    );
 }
 #[test]
 fn rename_bms_instance_example_1_decodes_completely() {
-    check::<cds_bms::RenameBmsInstanceOutput>(cds_bms::examples::RENAME_BMS_INSTANCE_1);
+    check::<cds_bms::operation::rename_bms_instance::RenameBmsInstanceOutput>(
+        cds_bms::examples::RENAME_BMS_INSTANCE_1,
+    );
 }

@@ -3,7 +3,9 @@
 
 //! Every operation, every parameter set, sent once through the generated client to the
 //! emulator, which verifies authentication, locations and shapes; the decoded output
-//! must equal what the emulator served.
+//! must equal what the emulator served. Deprecated operations and parameters are
+//! called too: they must keep working.
+#![allow(deprecated)]
 #[tokio::test]
 async fn get_daily_machine_usage_total_end_to_end() {
     let emulator = cds_emulator::Emulator::start(&[&cds_bridgx::meta::LINE])
@@ -46,7 +48,7 @@ async fn get_daily_machine_usage_total_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -93,7 +95,7 @@ async fn list_daily_machine_usage_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -107,7 +109,7 @@ async fn list_machines_end_to_end() {
         .account("sample value/+*~&=中".to_string())
         .instance_id("sample value/+*~&=中".to_string())
         .ip("sample value/+*~&=中".to_string())
-        .provider(cds_bridgx::CloudProvider::from("sample"))
+        .provider(cds_bridgx::types::CloudProvider::from("sample"))
         .cluster_name("sample value/+*~&=中".to_string())
         .status("sample value/+*~&=中".to_string())
         .page_number(7_i64)
@@ -144,7 +146,7 @@ async fn list_machines_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -188,7 +190,7 @@ async fn get_machine_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -233,7 +235,7 @@ async fn get_machine_count_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -279,7 +281,7 @@ async fn create_expand_task_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -326,7 +328,7 @@ async fn create_shrink_task_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -372,7 +374,7 @@ async fn list_tasks_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -384,39 +386,39 @@ async fn create_cluster_end_to_end() {
     let response = client
         .create_cluster()
         .name("sample value/+*~&=中".to_string())
-        .provider(cds_bridgx::CloudProvider::from("sample"))
+        .provider(cds_bridgx::types::CloudProvider::from("sample"))
         .region_id("sample value/+*~&=中".to_string())
         .zone_id("sample value/+*~&=中".to_string())
         .network_config(
-            cds_bridgx::CreateClusterNetworkConfig::builder()
+            cds_bridgx::operation::create_cluster::NetworkConfig::builder()
                 .vpc("sample value/+*~&=中".to_string())
                 .subnet_id("sample value/+*~&=中".to_string())
                 .security_group("sample value/+*~&=中".to_string())
-                .internet_charge_type(cds_bridgx::InternetChargeType::from("sample"))
+                .internet_charge_type(cds_bridgx::types::InternetChargeType::from("sample"))
                 .build()
                 .expect("every required field is set"),
         )
         .instance_type("sample value/+*~&=中".to_string())
         .charge_config(
-            cds_bridgx::CreateClusterChargeConfig::builder()
-                .charge_type(cds_bridgx::ChargeType::from("sample"))
-                .period_unit(cds_bridgx::PeriodUnit::from("sample"))
+            cds_bridgx::operation::create_cluster::ChargeConfig::builder()
+                .charge_type(cds_bridgx::types::ChargeType::from("sample"))
+                .period_unit(cds_bridgx::types::PeriodUnit::from("sample"))
                 .period(7_i64)
                 .build()
                 .expect("every required field is set"),
         )
-        .charge_type(cds_bridgx::ChargeType::from("sample"))
+        .charge_type(cds_bridgx::types::ChargeType::from("sample"))
         .image("sample value/+*~&=中".to_string())
         .disks(
-            cds_bridgx::CreateClusterDisks::builder()
+            cds_bridgx::operation::create_cluster::Disks::builder()
                 .system_disk(
-                    cds_bridgx::CreateClusterDisk::builder()
+                    cds_bridgx::operation::create_cluster::Disk::builder()
                         .category("sample value/+*~&=中".to_string())
                         .size(7_i64)
                         .build()
                         .expect("every required field is set"),
                 )
-                .data_disk([cds_bridgx::CreateClusterDisk::builder()
+                .data_disk([cds_bridgx::operation::create_cluster::Disk::builder()
                     .category("sample value/+*~&=中".to_string())
                     .size(7_i64)
                     .build()
@@ -460,7 +462,7 @@ async fn create_cluster_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -506,7 +508,7 @@ async fn list_clusters_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -517,7 +519,7 @@ async fn create_vpc_end_to_end() {
     let client = cds_bridgx::Client::new(&emulator.config());
     let response = client
         .create_vpc()
-        .provider(cds_bridgx::CloudProvider::from("sample"))
+        .provider(cds_bridgx::types::CloudProvider::from("sample"))
         .region_id("sample value/+*~&=中".to_string())
         .cidr_block("sample value/+*~&=中".to_string())
         .vpc_name("sample value/+*~&=中".to_string())
@@ -554,7 +556,7 @@ async fn create_vpc_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -565,7 +567,7 @@ async fn list_vpcs_end_to_end() {
     let client = cds_bridgx::Client::new(&emulator.config());
     let response = client
         .list_vpcs()
-        .provider(cds_bridgx::CloudProvider::from("sample"))
+        .provider(cds_bridgx::types::CloudProvider::from("sample"))
         .region_id("sample value/+*~&=中".to_string())
         .vpc_name("sample value/+*~&=中".to_string())
         .page_number(7_i64)
@@ -602,7 +604,7 @@ async fn list_vpcs_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -650,7 +652,7 @@ async fn create_subnet_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -697,7 +699,7 @@ async fn list_subnets_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -711,14 +713,16 @@ async fn create_security_group_end_to_end() {
         .account_key("sample value/+*~&=中".to_string())
         .vpc_id("sample value/+*~&=中".to_string())
         .security_group_name("sample value/+*~&=中".to_string())
-        .rules([cds_bridgx::CreateSecurityGroupRule::builder()
-            .protocol(cds_bridgx::IpProtocol::from("sample"))
-            .port_range("sample value/+*~&=中".to_string())
-            .direction(cds_bridgx::RuleDirection::from("sample"))
-            .group_id("sample value/+*~&=中".to_string())
-            .cidr_ip("sample value/+*~&=中".to_string())
-            .build()
-            .expect("every required field is set")])
+        .rules([
+            cds_bridgx::operation::create_security_group::Rule::builder()
+                .protocol(cds_bridgx::types::IpProtocol::from("sample"))
+                .port_range("sample value/+*~&=中".to_string())
+                .direction(cds_bridgx::types::RuleDirection::from("sample"))
+                .group_id("sample value/+*~&=中".to_string())
+                .cidr_ip("sample value/+*~&=中".to_string())
+                .build()
+                .expect("every required field is set"),
+        ])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("CreateSecurityGroup");
@@ -751,7 +755,7 @@ async fn create_security_group_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -799,7 +803,7 @@ async fn list_security_groups_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -810,7 +814,7 @@ async fn create_network_config_end_to_end() {
     let client = cds_bridgx::Client::new(&emulator.config());
     let response = client
         .create_network_config()
-        .provider(cds_bridgx::CloudProvider::from("sample"))
+        .provider(cds_bridgx::types::CloudProvider::from("sample"))
         .region_id("sample value/+*~&=中".to_string())
         .cidr_block("sample value/+*~&=中".to_string())
         .vpc_name("sample value/+*~&=中".to_string())
@@ -818,7 +822,7 @@ async fn create_network_config_end_to_end() {
         .switch_cidr_block("sample value/+*~&=中".to_string())
         .switch_name("sample value/+*~&=中".to_string())
         .security_group_name("sample value/+*~&=中".to_string())
-        .security_group_type(cds_bridgx::SecurityGroupType::from("sample"))
+        .security_group_type(cds_bridgx::types::SecurityGroupType::from("sample"))
         .ak("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
@@ -852,7 +856,7 @@ async fn create_network_config_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -863,7 +867,7 @@ async fn list_regions_end_to_end() {
     let client = cds_bridgx::Client::new(&emulator.config());
     let response = client
         .list_regions()
-        .provider(cds_bridgx::CloudProvider::from("sample"))
+        .provider(cds_bridgx::types::CloudProvider::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("ListRegions");
@@ -896,7 +900,7 @@ async fn list_regions_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -907,7 +911,7 @@ async fn list_zones_end_to_end() {
     let client = cds_bridgx::Client::new(&emulator.config());
     let response = client
         .list_zones()
-        .provider(cds_bridgx::CloudProvider::from("sample"))
+        .provider(cds_bridgx::types::CloudProvider::from("sample"))
         .region_id("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
@@ -941,7 +945,7 @@ async fn list_zones_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -952,7 +956,7 @@ async fn list_instance_types_end_to_end() {
     let client = cds_bridgx::Client::new(&emulator.config());
     let response = client
         .list_instance_types()
-        .provider(cds_bridgx::CloudProvider::from("sample"))
+        .provider(cds_bridgx::types::CloudProvider::from("sample"))
         .region_id("sample value/+*~&=中".to_string())
         .zone_id("sample value/+*~&=中".to_string())
         .send_with_response()
@@ -987,7 +991,7 @@ async fn list_instance_types_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -998,7 +1002,7 @@ async fn list_images_end_to_end() {
     let client = cds_bridgx::Client::new(&emulator.config());
     let response = client
         .list_images()
-        .provider(cds_bridgx::CloudProvider::from("sample"))
+        .provider(cds_bridgx::types::CloudProvider::from("sample"))
         .region_id("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
@@ -1032,7 +1036,7 @@ async fn list_images_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1043,7 +1047,7 @@ async fn sync_network_config_end_to_end() {
     let client = cds_bridgx::Client::new(&emulator.config());
     let response = client
         .sync_network_config()
-        .provider(cds_bridgx::CloudProvider::from("sample"))
+        .provider(cds_bridgx::types::CloudProvider::from("sample"))
         .region_id("sample value/+*~&=中".to_string())
         .account_key("sample value/+*~&=中".to_string())
         .send_with_response()
@@ -1078,7 +1082,7 @@ async fn sync_network_config_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1089,7 +1093,7 @@ async fn get_network_config_template_end_to_end() {
     let client = cds_bridgx::Client::new(&emulator.config());
     let response = client
         .get_network_config_template()
-        .provider(cds_bridgx::CloudProvider::from("sample"))
+        .provider(cds_bridgx::types::CloudProvider::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("GetNetworkConfigTemplate");
@@ -1122,7 +1126,7 @@ async fn get_network_config_template_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1172,7 +1176,7 @@ async fn get_vpc_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1223,7 +1227,7 @@ async fn get_subnet_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1273,6 +1277,6 @@ async fn get_security_group_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }

@@ -21,221 +21,289 @@ fn check<T: serde::de::DeserializeOwned>(json: &str) {
 }
 #[test]
 fn get_daily_machine_usage_total_example_1_decodes_completely() {
-    check::<cds_bridgx::GetDailyMachineUsageTotalOutput>(
+    check::<cds_bridgx::operation::get_daily_machine_usage_total::GetDailyMachineUsageTotalOutput>(
         cds_bridgx::examples::GET_DAILY_MACHINE_USAGE_TOTAL_1,
     );
 }
 #[test]
 fn get_daily_machine_usage_total_example_2_decodes_completely() {
-    check::<cds_bridgx::GetDailyMachineUsageTotalOutput>(
+    check::<cds_bridgx::operation::get_daily_machine_usage_total::GetDailyMachineUsageTotalOutput>(
         cds_bridgx::examples::GET_DAILY_MACHINE_USAGE_TOTAL_2,
     );
 }
 #[test]
 fn list_daily_machine_usage_example_1_decodes_completely() {
-    check::<cds_bridgx::ListDailyMachineUsageOutput>(
+    check::<cds_bridgx::operation::list_daily_machine_usage::ListDailyMachineUsageOutput>(
         cds_bridgx::examples::LIST_DAILY_MACHINE_USAGE_1,
     );
 }
 #[test]
 fn list_daily_machine_usage_example_2_decodes_completely() {
-    check::<cds_bridgx::ListDailyMachineUsageOutput>(
+    check::<cds_bridgx::operation::list_daily_machine_usage::ListDailyMachineUsageOutput>(
         cds_bridgx::examples::LIST_DAILY_MACHINE_USAGE_2,
     );
 }
 #[test]
 fn list_machines_example_1_decodes_completely() {
-    check::<cds_bridgx::ListMachinesOutput>(cds_bridgx::examples::LIST_MACHINES_1);
+    check::<cds_bridgx::operation::list_machines::ListMachinesOutput>(
+        cds_bridgx::examples::LIST_MACHINES_1,
+    );
 }
 #[test]
 fn list_machines_example_2_decodes_completely() {
-    check::<cds_bridgx::ListMachinesOutput>(cds_bridgx::examples::LIST_MACHINES_2);
+    check::<cds_bridgx::operation::list_machines::ListMachinesOutput>(
+        cds_bridgx::examples::LIST_MACHINES_2,
+    );
 }
 #[test]
 fn get_machine_example_1_decodes_completely() {
-    check::<cds_bridgx::GetMachineOutput>(cds_bridgx::examples::GET_MACHINE_1);
+    check::<cds_bridgx::operation::get_machine::GetMachineOutput>(
+        cds_bridgx::examples::GET_MACHINE_1,
+    );
 }
 #[test]
 fn get_machine_example_2_decodes_completely() {
-    check::<cds_bridgx::GetMachineOutput>(cds_bridgx::examples::GET_MACHINE_2);
+    check::<cds_bridgx::operation::get_machine::GetMachineOutput>(
+        cds_bridgx::examples::GET_MACHINE_2,
+    );
 }
 #[test]
 fn get_machine_count_example_1_decodes_completely() {
-    check::<cds_bridgx::GetMachineCountOutput>(cds_bridgx::examples::GET_MACHINE_COUNT_1);
+    check::<cds_bridgx::operation::get_machine_count::GetMachineCountOutput>(
+        cds_bridgx::examples::GET_MACHINE_COUNT_1,
+    );
 }
 #[test]
 fn get_machine_count_example_2_decodes_completely() {
-    check::<cds_bridgx::GetMachineCountOutput>(cds_bridgx::examples::GET_MACHINE_COUNT_2);
+    check::<cds_bridgx::operation::get_machine_count::GetMachineCountOutput>(
+        cds_bridgx::examples::GET_MACHINE_COUNT_2,
+    );
 }
 #[test]
 fn create_expand_task_example_1_decodes_completely() {
-    check::<cds_bridgx::CreateExpandTaskOutput>(cds_bridgx::examples::CREATE_EXPAND_TASK_1);
+    check::<cds_bridgx::operation::create_expand_task::CreateExpandTaskOutput>(
+        cds_bridgx::examples::CREATE_EXPAND_TASK_1,
+    );
 }
 #[test]
 fn create_expand_task_example_2_decodes_completely() {
-    check::<cds_bridgx::CreateExpandTaskOutput>(cds_bridgx::examples::CREATE_EXPAND_TASK_2);
+    check::<cds_bridgx::operation::create_expand_task::CreateExpandTaskOutput>(
+        cds_bridgx::examples::CREATE_EXPAND_TASK_2,
+    );
 }
 #[test]
 fn create_shrink_task_example_1_decodes_completely() {
-    check::<cds_bridgx::CreateShrinkTaskOutput>(cds_bridgx::examples::CREATE_SHRINK_TASK_1);
+    check::<cds_bridgx::operation::create_shrink_task::CreateShrinkTaskOutput>(
+        cds_bridgx::examples::CREATE_SHRINK_TASK_1,
+    );
 }
 #[test]
 fn create_shrink_task_example_2_decodes_completely() {
-    check::<cds_bridgx::CreateShrinkTaskOutput>(cds_bridgx::examples::CREATE_SHRINK_TASK_2);
+    check::<cds_bridgx::operation::create_shrink_task::CreateShrinkTaskOutput>(
+        cds_bridgx::examples::CREATE_SHRINK_TASK_2,
+    );
 }
 #[test]
 fn list_tasks_example_1_decodes_completely() {
-    check::<cds_bridgx::ListTasksOutput>(cds_bridgx::examples::LIST_TASKS_1);
+    check::<cds_bridgx::operation::list_tasks::ListTasksOutput>(cds_bridgx::examples::LIST_TASKS_1);
 }
 #[test]
 fn list_tasks_example_2_decodes_completely() {
-    check::<cds_bridgx::ListTasksOutput>(cds_bridgx::examples::LIST_TASKS_2);
+    check::<cds_bridgx::operation::list_tasks::ListTasksOutput>(cds_bridgx::examples::LIST_TASKS_2);
 }
 #[test]
 fn create_cluster_example_1_decodes_completely() {
-    check::<cds_bridgx::CreateClusterOutput>(cds_bridgx::examples::CREATE_CLUSTER_1);
+    check::<cds_bridgx::operation::create_cluster::CreateClusterOutput>(
+        cds_bridgx::examples::CREATE_CLUSTER_1,
+    );
 }
 #[test]
 fn create_cluster_example_2_decodes_completely() {
-    check::<cds_bridgx::CreateClusterOutput>(cds_bridgx::examples::CREATE_CLUSTER_2);
+    check::<cds_bridgx::operation::create_cluster::CreateClusterOutput>(
+        cds_bridgx::examples::CREATE_CLUSTER_2,
+    );
 }
 #[test]
 fn list_clusters_example_1_decodes_completely() {
-    check::<cds_bridgx::ListClustersOutput>(cds_bridgx::examples::LIST_CLUSTERS_1);
+    check::<cds_bridgx::operation::list_clusters::ListClustersOutput>(
+        cds_bridgx::examples::LIST_CLUSTERS_1,
+    );
 }
 #[test]
 fn list_clusters_example_2_decodes_completely() {
-    check::<cds_bridgx::ListClustersOutput>(cds_bridgx::examples::LIST_CLUSTERS_2);
+    check::<cds_bridgx::operation::list_clusters::ListClustersOutput>(
+        cds_bridgx::examples::LIST_CLUSTERS_2,
+    );
 }
 #[test]
 fn create_vpc_example_1_decodes_completely() {
-    check::<cds_bridgx::CreateVpcOutput>(cds_bridgx::examples::CREATE_VPC_1);
+    check::<cds_bridgx::operation::create_vpc::CreateVpcOutput>(cds_bridgx::examples::CREATE_VPC_1);
 }
 #[test]
 fn create_vpc_example_2_decodes_completely() {
-    check::<cds_bridgx::CreateVpcOutput>(cds_bridgx::examples::CREATE_VPC_2);
+    check::<cds_bridgx::operation::create_vpc::CreateVpcOutput>(cds_bridgx::examples::CREATE_VPC_2);
 }
 #[test]
 fn list_vpcs_example_1_decodes_completely() {
-    check::<cds_bridgx::ListVpcsOutput>(cds_bridgx::examples::LIST_VPCS_1);
+    check::<cds_bridgx::operation::list_vpcs::ListVpcsOutput>(cds_bridgx::examples::LIST_VPCS_1);
 }
 #[test]
 fn list_vpcs_example_2_decodes_completely() {
-    check::<cds_bridgx::ListVpcsOutput>(cds_bridgx::examples::LIST_VPCS_2);
+    check::<cds_bridgx::operation::list_vpcs::ListVpcsOutput>(cds_bridgx::examples::LIST_VPCS_2);
 }
 #[test]
 fn create_subnet_example_1_decodes_completely() {
-    check::<cds_bridgx::CreateSubnetOutput>(cds_bridgx::examples::CREATE_SUBNET_1);
+    check::<cds_bridgx::operation::create_subnet::CreateSubnetOutput>(
+        cds_bridgx::examples::CREATE_SUBNET_1,
+    );
 }
 #[test]
 fn create_subnet_example_2_decodes_completely() {
-    check::<cds_bridgx::CreateSubnetOutput>(cds_bridgx::examples::CREATE_SUBNET_2);
+    check::<cds_bridgx::operation::create_subnet::CreateSubnetOutput>(
+        cds_bridgx::examples::CREATE_SUBNET_2,
+    );
 }
 #[test]
 fn list_subnets_example_1_decodes_completely() {
-    check::<cds_bridgx::ListSubnetsOutput>(cds_bridgx::examples::LIST_SUBNETS_1);
+    check::<cds_bridgx::operation::list_subnets::ListSubnetsOutput>(
+        cds_bridgx::examples::LIST_SUBNETS_1,
+    );
 }
 #[test]
 fn list_subnets_example_2_decodes_completely() {
-    check::<cds_bridgx::ListSubnetsOutput>(cds_bridgx::examples::LIST_SUBNETS_2);
+    check::<cds_bridgx::operation::list_subnets::ListSubnetsOutput>(
+        cds_bridgx::examples::LIST_SUBNETS_2,
+    );
 }
 #[test]
 fn create_security_group_example_1_decodes_completely() {
-    check::<cds_bridgx::CreateSecurityGroupOutput>(cds_bridgx::examples::CREATE_SECURITY_GROUP_1);
+    check::<cds_bridgx::operation::create_security_group::CreateSecurityGroupOutput>(
+        cds_bridgx::examples::CREATE_SECURITY_GROUP_1,
+    );
 }
 #[test]
 fn create_security_group_example_2_decodes_completely() {
-    check::<cds_bridgx::CreateSecurityGroupOutput>(cds_bridgx::examples::CREATE_SECURITY_GROUP_2);
+    check::<cds_bridgx::operation::create_security_group::CreateSecurityGroupOutput>(
+        cds_bridgx::examples::CREATE_SECURITY_GROUP_2,
+    );
 }
 #[test]
 fn list_security_groups_example_1_decodes_completely() {
-    check::<cds_bridgx::ListSecurityGroupsOutput>(cds_bridgx::examples::LIST_SECURITY_GROUPS_1);
+    check::<cds_bridgx::operation::list_security_groups::ListSecurityGroupsOutput>(
+        cds_bridgx::examples::LIST_SECURITY_GROUPS_1,
+    );
 }
 #[test]
 fn list_security_groups_example_2_decodes_completely() {
-    check::<cds_bridgx::ListSecurityGroupsOutput>(cds_bridgx::examples::LIST_SECURITY_GROUPS_2);
+    check::<cds_bridgx::operation::list_security_groups::ListSecurityGroupsOutput>(
+        cds_bridgx::examples::LIST_SECURITY_GROUPS_2,
+    );
 }
 #[test]
 fn create_network_config_example_1_decodes_completely() {
-    check::<cds_bridgx::CreateNetworkConfigOutput>(cds_bridgx::examples::CREATE_NETWORK_CONFIG_1);
+    check::<cds_bridgx::operation::create_network_config::CreateNetworkConfigOutput>(
+        cds_bridgx::examples::CREATE_NETWORK_CONFIG_1,
+    );
 }
 #[test]
 fn create_network_config_example_2_decodes_completely() {
-    check::<cds_bridgx::CreateNetworkConfigOutput>(cds_bridgx::examples::CREATE_NETWORK_CONFIG_2);
+    check::<cds_bridgx::operation::create_network_config::CreateNetworkConfigOutput>(
+        cds_bridgx::examples::CREATE_NETWORK_CONFIG_2,
+    );
 }
 #[test]
 fn list_regions_example_1_decodes_completely() {
-    check::<cds_bridgx::ListRegionsOutput>(cds_bridgx::examples::LIST_REGIONS_1);
+    check::<cds_bridgx::operation::list_regions::ListRegionsOutput>(
+        cds_bridgx::examples::LIST_REGIONS_1,
+    );
 }
 #[test]
 fn list_regions_example_2_decodes_completely() {
-    check::<cds_bridgx::ListRegionsOutput>(cds_bridgx::examples::LIST_REGIONS_2);
+    check::<cds_bridgx::operation::list_regions::ListRegionsOutput>(
+        cds_bridgx::examples::LIST_REGIONS_2,
+    );
 }
 #[test]
 fn list_zones_example_1_decodes_completely() {
-    check::<cds_bridgx::ListZonesOutput>(cds_bridgx::examples::LIST_ZONES_1);
+    check::<cds_bridgx::operation::list_zones::ListZonesOutput>(cds_bridgx::examples::LIST_ZONES_1);
 }
 #[test]
 fn list_zones_example_2_decodes_completely() {
-    check::<cds_bridgx::ListZonesOutput>(cds_bridgx::examples::LIST_ZONES_2);
+    check::<cds_bridgx::operation::list_zones::ListZonesOutput>(cds_bridgx::examples::LIST_ZONES_2);
 }
 #[test]
 fn list_instance_types_example_1_decodes_completely() {
-    check::<cds_bridgx::ListInstanceTypesOutput>(cds_bridgx::examples::LIST_INSTANCE_TYPES_1);
+    check::<cds_bridgx::operation::list_instance_types::ListInstanceTypesOutput>(
+        cds_bridgx::examples::LIST_INSTANCE_TYPES_1,
+    );
 }
 #[test]
 fn list_instance_types_example_2_decodes_completely() {
-    check::<cds_bridgx::ListInstanceTypesOutput>(cds_bridgx::examples::LIST_INSTANCE_TYPES_2);
+    check::<cds_bridgx::operation::list_instance_types::ListInstanceTypesOutput>(
+        cds_bridgx::examples::LIST_INSTANCE_TYPES_2,
+    );
 }
 #[test]
 fn list_images_example_1_decodes_completely() {
-    check::<cds_bridgx::ListImagesOutput>(cds_bridgx::examples::LIST_IMAGES_1);
+    check::<cds_bridgx::operation::list_images::ListImagesOutput>(
+        cds_bridgx::examples::LIST_IMAGES_1,
+    );
 }
 #[test]
 fn list_images_example_2_decodes_completely() {
-    check::<cds_bridgx::ListImagesOutput>(cds_bridgx::examples::LIST_IMAGES_2);
+    check::<cds_bridgx::operation::list_images::ListImagesOutput>(
+        cds_bridgx::examples::LIST_IMAGES_2,
+    );
 }
 #[test]
 fn sync_network_config_example_1_decodes_completely() {
-    check::<cds_bridgx::SyncNetworkConfigOutput>(cds_bridgx::examples::SYNC_NETWORK_CONFIG_1);
+    check::<cds_bridgx::operation::sync_network_config::SyncNetworkConfigOutput>(
+        cds_bridgx::examples::SYNC_NETWORK_CONFIG_1,
+    );
 }
 #[test]
 fn sync_network_config_example_2_decodes_completely() {
-    check::<cds_bridgx::SyncNetworkConfigOutput>(cds_bridgx::examples::SYNC_NETWORK_CONFIG_2);
+    check::<cds_bridgx::operation::sync_network_config::SyncNetworkConfigOutput>(
+        cds_bridgx::examples::SYNC_NETWORK_CONFIG_2,
+    );
 }
 #[test]
 fn get_network_config_template_example_1_decodes_completely() {
-    check::<cds_bridgx::GetNetworkConfigTemplateOutput>(
+    check::<cds_bridgx::operation::get_network_config_template::GetNetworkConfigTemplateOutput>(
         cds_bridgx::examples::GET_NETWORK_CONFIG_TEMPLATE_1,
     );
 }
 #[test]
 fn get_network_config_template_example_2_decodes_completely() {
-    check::<cds_bridgx::GetNetworkConfigTemplateOutput>(
+    check::<cds_bridgx::operation::get_network_config_template::GetNetworkConfigTemplateOutput>(
         cds_bridgx::examples::GET_NETWORK_CONFIG_TEMPLATE_2,
     );
 }
 #[test]
 fn get_vpc_example_1_decodes_completely() {
-    check::<cds_bridgx::GetVpcOutput>(cds_bridgx::examples::GET_VPC_1);
+    check::<cds_bridgx::operation::get_vpc::GetVpcOutput>(cds_bridgx::examples::GET_VPC_1);
 }
 #[test]
 fn get_vpc_example_2_decodes_completely() {
-    check::<cds_bridgx::GetVpcOutput>(cds_bridgx::examples::GET_VPC_2);
+    check::<cds_bridgx::operation::get_vpc::GetVpcOutput>(cds_bridgx::examples::GET_VPC_2);
 }
 #[test]
 fn get_subnet_example_1_decodes_completely() {
-    check::<cds_bridgx::GetSubnetOutput>(cds_bridgx::examples::GET_SUBNET_1);
+    check::<cds_bridgx::operation::get_subnet::GetSubnetOutput>(cds_bridgx::examples::GET_SUBNET_1);
 }
 #[test]
 fn get_subnet_example_2_decodes_completely() {
-    check::<cds_bridgx::GetSubnetOutput>(cds_bridgx::examples::GET_SUBNET_2);
+    check::<cds_bridgx::operation::get_subnet::GetSubnetOutput>(cds_bridgx::examples::GET_SUBNET_2);
 }
 #[test]
 fn get_security_group_example_1_decodes_completely() {
-    check::<cds_bridgx::GetSecurityGroupOutput>(cds_bridgx::examples::GET_SECURITY_GROUP_1);
+    check::<cds_bridgx::operation::get_security_group::GetSecurityGroupOutput>(
+        cds_bridgx::examples::GET_SECURITY_GROUP_1,
+    );
 }
 #[test]
 fn get_security_group_example_2_decodes_completely() {
-    check::<cds_bridgx::GetSecurityGroupOutput>(cds_bridgx::examples::GET_SECURITY_GROUP_2);
+    check::<cds_bridgx::operation::get_security_group::GetSecurityGroupOutput>(
+        cds_bridgx::examples::GET_SECURITY_GROUP_2,
+    );
 }

@@ -3,7 +3,9 @@
 
 //! Every operation, every parameter set, sent once through the generated client to the
 //! emulator, which verifies authentication, locations and shapes; the decoded output
-//! must equal what the emulator served.
+//! must equal what the emulator served. Deprecated operations and parameters are
+//! called too: they must keep working.
+#![allow(deprecated)]
 #[tokio::test]
 async fn get_metering_end_to_end() {
     let emulator = cds_emulator::Emulator::start(&[&cds_ccs::meta::LINE])
@@ -47,7 +49,7 @@ async fn get_metering_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -58,7 +60,7 @@ async fn describe_available_resource_end_to_end() {
     let client = cds_ccs::Client::new(&emulator.config());
     let response = client
         .describe_available_resource()
-        .region_id("sample value/+*~&=中".to_string())
+        .region_id(cds_ccs::types::RegionId::from("sample"))
         .available_resource("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
@@ -93,7 +95,7 @@ async fn describe_available_resource_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -138,7 +140,7 @@ async fn describe_task_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -155,22 +157,22 @@ async fn create_instance_end_to_end() {
         .public_key("sample value/+*~&=中".to_string())
         .instance_name("sample value/+*~&=中".to_string())
         .description_num("sample value/+*~&=中".to_string())
-        .instance_charge_type(cds_ccs::InstanceChargeType::from("sample"))
+        .instance_charge_type(cds_ccs::types::InstanceChargeType::from("sample"))
         .auto_renew(7_i64)
         .prepaid_month(7_i64)
         .cpu(7_i64)
         .ram(7_i64)
-        .instance_type(cds_ccs::InstanceType::from("sample"))
+        .instance_type(cds_ccs::types::InstanceType::from("sample"))
         .image_id("sample value/+*~&=中".to_string())
         .image_password("sample value/+*~&=中".to_string())
         .system_disk(
-            cds_ccs::SystemDisk::builder()
+            cds_ccs::types::SystemDisk::builder()
                 .size(7_i64)
-                .r#type(cds_ccs::SystemDiskType::from("sample"))
+                .r#type(cds_ccs::types::SystemDiskType::from("sample"))
                 .iops(7_i64)
                 .build(),
         )
-        .data_disks([cds_ccs::DataDisk::builder()
+        .data_disks([cds_ccs::types::DataDisk::builder()
             .size(7_i64)
             .r#type("sample value/+*~&=中".to_string())
             .iops(7_i64)
@@ -179,7 +181,7 @@ async fn create_instance_end_to_end() {
         .amount(7_i64)
         .public_ip(["sample value/+*~&=中".to_string()])
         .ipv6_bind(true)
-        .private_ip([cds_ccs::CreateInstancePrivateIp::builder()
+        .private_ip([cds_ccs::operation::create_instance::PrivateIp::builder()
             .private_id("sample value/+*~&=中".to_string())
             .ip(["sample value/+*~&=中".to_string()])
             .segment("sample value/+*~&=中".to_string())
@@ -187,21 +189,23 @@ async fn create_instance_end_to_end() {
             .expect("every required field is set")])
         .utc(true)
         .windows_activation(
-            cds_ccs::CreateInstanceWindowsActivation::builder()
+            cds_ccs::operation::create_instance::WindowsActivation::builder()
                 .batch(7_i64)
                 .product_ids(["sample value/+*~&=中".to_string()])
                 .build()
                 .expect("every required field is set"),
         )
         .user_data(["sample value/+*~&=中".to_string()])
-        .security_group([cds_ccs::CreateInstanceSecurityGroup::builder()
-            .security_group_id("sample value/+*~&=中".to_string())
-            .pipe_id("sample value/+*~&=中".to_string())
-            .build()
-            .expect("every required field is set")])
+        .security_group([
+            cds_ccs::operation::create_instance::SecurityGroup::builder()
+                .security_group_id("sample value/+*~&=中".to_string())
+                .pipe_id("sample value/+*~&=中".to_string())
+                .build()
+                .expect("every required field is set"),
+        ])
         .dry_run(true)
         .swap_off(true)
-        .ordered_ip([cds_ccs::OrderedIp::builder()
+        .ordered_ip([cds_ccs::types::OrderedIp::builder()
             .pipe_id("sample value/+*~&=中".to_string())
             .ip(["sample value/+*~&=中".to_string()])
             .build()
@@ -244,7 +248,7 @@ async fn create_instance_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -289,7 +293,7 @@ async fn delete_instance_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -301,7 +305,7 @@ async fn stop_instance_end_to_end() {
     let response = client
         .stop_instance()
         .instance_id("sample value/+*~&=中".to_string())
-        .stop_type(cds_ccs::StopType::from("sample"))
+        .stop_type(cds_ccs::types::StopType::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("StopInstance");
@@ -335,7 +339,7 @@ async fn stop_instance_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -380,7 +384,7 @@ async fn reboot_instance_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -392,7 +396,7 @@ async fn modify_instance_charge_type_end_to_end() {
     let response = client
         .modify_instance_charge_type()
         .instance_id("sample value/+*~&=中".to_string())
-        .instance_charge_type(cds_ccs::InstanceChargeType::from("sample"))
+        .instance_charge_type(cds_ccs::types::InstanceChargeType::from("sample"))
         .auto_renew(7_i64)
         .prepaid_month(7_i64)
         .send_with_response()
@@ -428,7 +432,7 @@ async fn modify_instance_charge_type_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -442,7 +446,7 @@ async fn modify_instance_spec_end_to_end() {
         .instance_id("sample value/+*~&=中".to_string())
         .cpu(7_i64)
         .ram(7_i64)
-        .instance_type("sample value/+*~&=中".to_string())
+        .instance_type(cds_ccs::types::InstanceType::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("ModifyInstanceSpec");
@@ -476,7 +480,7 @@ async fn modify_instance_spec_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -488,7 +492,7 @@ async fn create_disk_end_to_end() {
     let response = client
         .create_disk()
         .instance_id("sample value/+*~&=中".to_string())
-        .data_disks([cds_ccs::DataDisk::builder()
+        .data_disks([cds_ccs::types::DataDisk::builder()
             .size(7_i64)
             .r#type("sample value/+*~&=中".to_string())
             .iops(7_i64)
@@ -527,7 +531,7 @@ async fn create_disk_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -575,7 +579,7 @@ async fn resize_disk_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -621,7 +625,7 @@ async fn delete_disk_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -673,7 +677,7 @@ async fn reset_image_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -692,7 +696,7 @@ async fn describe_instances_end_to_end() {
         .page_size(7_i64)
         .vdc_name("sample value/+*~&=中".to_string())
         .tag_name("sample value/+*~&=中".to_string())
-        .region_id("sample value/+*~&=中".to_string())
+        .region_id(cds_ccs::types::RegionId::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("DescribeInstances");
@@ -726,7 +730,7 @@ async fn describe_instances_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -772,7 +776,7 @@ async fn connect_network_interface_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -818,7 +822,7 @@ async fn disconnect_network_interface_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -867,7 +871,7 @@ async fn modify_ip_address_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -918,7 +922,7 @@ async fn describe_instance_monitor_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -963,7 +967,7 @@ async fn start_instance_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1009,7 +1013,7 @@ async fn modify_instance_name_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1050,7 +1054,7 @@ async fn describe_tags_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1095,7 +1099,7 @@ async fn create_tag_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1140,7 +1144,7 @@ async fn delete_tag_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1186,7 +1190,7 @@ async fn add_instances_tags_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1232,7 +1236,7 @@ async fn delete_instances_tags_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1243,9 +1247,9 @@ async fn describe_instance_type_end_to_end() {
     let client = cds_ccs::Client::new(&emulator.config());
     let response = client
         .describe_instance_type()
-        .region_id(cds_ccs::RegionId::from("sample"))
-        .instance_type("sample value/+*~&=中".to_string())
-        .instance_charge_type(cds_ccs::InstanceChargeType::from("sample"))
+        .region_id(cds_ccs::types::RegionId::from("sample"))
+        .instance_type(cds_ccs::types::InstanceType::from("sample"))
+        .instance_charge_type(cds_ccs::types::InstanceChargeType::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("DescribeInstanceType");
@@ -1279,7 +1283,7 @@ async fn describe_instance_type_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1325,7 +1329,7 @@ async fn reset_instances_password_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1370,7 +1374,7 @@ async fn create_instance_html_console_url_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1417,7 +1421,7 @@ async fn extend_system_disk_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1429,21 +1433,21 @@ async fn describe_instance_price_end_to_end() {
     let response = client
         .describe_instance_price()
         .region_id("sample value/+*~&=中".to_string())
-        .instance_charge_type(cds_ccs::InstanceChargeType::from("sample"))
+        .instance_charge_type(cds_ccs::types::InstanceChargeType::from("sample"))
         .auto_renew(7_i64)
         .prepaid_month(7_i64)
         .cpu(7_i64)
         .ram(7_i64)
-        .instance_type("sample value/+*~&=中".to_string())
+        .instance_type(cds_ccs::types::InstanceType::from("sample"))
         .image_id("sample value/+*~&=中".to_string())
         .system_disk(
-            cds_ccs::SystemDisk::builder()
+            cds_ccs::types::SystemDisk::builder()
                 .size(7_i64)
-                .r#type(cds_ccs::SystemDiskType::from("sample"))
+                .r#type(cds_ccs::types::SystemDiskType::from("sample"))
                 .iops(7_i64)
                 .build(),
         )
-        .data_disks([cds_ccs::DataDisk::builder()
+        .data_disks([cds_ccs::types::DataDisk::builder()
             .size(7_i64)
             .r#type("sample value/+*~&=中".to_string())
             .iops(7_i64)
@@ -1484,7 +1488,7 @@ async fn describe_instance_price_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1496,7 +1500,7 @@ async fn stop_instances_end_to_end() {
     let response = client
         .stop_instances()
         .instance_ids("sample value/+*~&=中".to_string())
-        .stop_type(cds_ccs::StopType::from("sample"))
+        .stop_type(cds_ccs::types::StopType::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("StopInstances");
@@ -1530,7 +1534,7 @@ async fn stop_instances_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1575,7 +1579,7 @@ async fn start_instances_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1620,7 +1624,7 @@ async fn reboot_instances_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1669,7 +1673,7 @@ async fn batch_add_network_interfaces_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1717,7 +1721,7 @@ async fn batch_delete_network_interfaces_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1766,7 +1770,7 @@ async fn describe_network_card_flow_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1812,7 +1816,7 @@ async fn get_ip_info_by_segment_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1858,7 +1862,7 @@ async fn modify_instance_attribute_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1871,7 +1875,7 @@ async fn create_nsg_end_to_end() {
         .create_nsg()
         .security_group_name("sample value/+*~&=中".to_string())
         .description("sample value/+*~&=中".to_string())
-        .security_group_type(cds_ccs::SecurityGroupType::from("sample"))
+        .security_group_type(cds_ccs::types::SecurityGroupType::from("sample"))
         .project_id("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
@@ -1906,7 +1910,7 @@ async fn create_nsg_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1952,7 +1956,7 @@ async fn delete_nsg_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1997,7 +2001,7 @@ async fn describe_nsg_attribute_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2044,18 +2048,18 @@ async fn modify_nsg_attribute_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
-async fn describe_ns_gs_end_to_end() {
+async fn describe_nsgs_end_to_end() {
     let emulator = cds_emulator::Emulator::start(&[&cds_ccs::meta::LINE])
         .await
         .expect("the emulator starts");
     let client = cds_ccs::Client::new(&emulator.config());
     let response = client
-        .describe_ns_gs()
-        .security_group_type(cds_ccs::SecurityGroupType::from("sample"))
+        .describe_nsgs()
+        .security_group_type(cds_ccs::types::SecurityGroupType::from("sample"))
         .keyword("sample value/+*~&=中".to_string())
         .project_id("sample value/+*~&=中".to_string())
         .send_with_response()
@@ -2091,7 +2095,7 @@ async fn describe_ns_gs_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2136,7 +2140,7 @@ async fn describe_nsg_members_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2149,9 +2153,9 @@ async fn add_nsg_rule_end_to_end() {
         .add_nsg_rule()
         .security_group_id("sample value/+*~&=中".to_string())
         .description("sample value/+*~&=中".to_string())
-        .action(cds_ccs::NsgRuleAction::from("sample"))
+        .action(cds_ccs::types::NsgRuleAction::from("sample"))
         .direction(7_i64)
-        .protocol(cds_ccs::RuleProtocol::from("sample"))
+        .protocol(cds_ccs::types::RuleProtocol::from("sample"))
         .ip_list(["sample value/+*~&=中".to_string()])
         .port_list(["sample value/+*~&=中".to_string()])
         .priority(7_i64)
@@ -2188,7 +2192,7 @@ async fn add_nsg_rule_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2234,7 +2238,7 @@ async fn remove_nsg_rule_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2248,9 +2252,9 @@ async fn modify_nsg_rule_end_to_end() {
         .security_group_id("sample value/+*~&=中".to_string())
         .rule_id("sample value/+*~&=中".to_string())
         .description("sample value/+*~&=中".to_string())
-        .action(cds_ccs::NsgRuleAction::from("sample"))
+        .action(cds_ccs::types::NsgRuleAction::from("sample"))
         .direction(7_i64)
-        .protocol(cds_ccs::RuleProtocol::from("sample"))
+        .protocol(cds_ccs::types::RuleProtocol::from("sample"))
         .ip_list(["sample value/+*~&=中".to_string()])
         .port_list(["sample value/+*~&=中".to_string()])
         .priority(7_i64)
@@ -2287,7 +2291,7 @@ async fn modify_nsg_rule_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2333,7 +2337,7 @@ async fn join_nsg_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2379,7 +2383,7 @@ async fn leave_nsg_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2391,7 +2395,7 @@ async fn modify_nsg_rule_priority_end_to_end() {
     let response = client
         .modify_nsg_rule_priority()
         .security_group_id("sample value/+*~&=中".to_string())
-        .rules([cds_ccs::SecurityGroupRulePriority::builder()
+        .rules([cds_ccs::types::SecurityGroupRulePriority::builder()
             .rule_id("sample value/+*~&=中".to_string())
             .priority(7_i64)
             .build()
@@ -2429,7 +2433,7 @@ async fn modify_nsg_rule_priority_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2442,7 +2446,7 @@ async fn create_security_group_end_to_end() {
         .create_security_group()
         .security_group_name("sample value/+*~&=中".to_string())
         .description("sample value/+*~&=中".to_string())
-        .security_group_type(cds_ccs::SecurityGroupType::from("sample"))
+        .security_group_type(cds_ccs::types::SecurityGroupType::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("CreateSecurityGroup");
@@ -2476,7 +2480,7 @@ async fn create_security_group_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2521,7 +2525,7 @@ async fn delete_security_group_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2566,7 +2570,7 @@ async fn force_delete_security_group_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2612,7 +2616,7 @@ async fn describe_security_group_attribute_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2659,7 +2663,7 @@ async fn modify_security_group_attribute_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2670,7 +2674,7 @@ async fn describe_security_groups_end_to_end() {
     let client = cds_ccs::Client::new(&emulator.config());
     let response = client
         .describe_security_groups()
-        .security_group_type(cds_ccs::SecurityGroupType::from("sample"))
+        .security_group_type(cds_ccs::types::SecurityGroupType::from("sample"))
         .keyword("sample value/+*~&=中".to_string())
         .security_group_id("sample value/+*~&=中".to_string())
         .send_with_response()
@@ -2706,7 +2710,7 @@ async fn describe_security_groups_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2725,8 +2729,8 @@ async fn add_security_group_rule_end_to_end() {
         .local_port("sample value/+*~&=中".to_string())
         .direction("sample value/+*~&=中".to_string())
         .priority("sample value/+*~&=中".to_string())
-        .protocol(cds_ccs::RuleProtocol::from("sample"))
-        .rule_type(cds_ccs::SecurityGroupRuleType::from("sample"))
+        .protocol(cds_ccs::types::RuleProtocol::from("sample"))
+        .rule_type(cds_ccs::types::SecurityGroupRuleType::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("AddSecurityGroupRule");
@@ -2760,7 +2764,7 @@ async fn add_security_group_rule_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2806,7 +2810,7 @@ async fn remove_security_group_rule_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2853,7 +2857,7 @@ async fn modify_security_group_rule_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2865,7 +2869,7 @@ async fn join_security_group_end_to_end() {
     let response = client
         .join_security_group()
         .security_group_id("sample value/+*~&=中".to_string())
-        .bind_data([cds_ccs::SecurityGroupBinding::builder()
+        .bind_data([cds_ccs::types::SecurityGroupBinding::builder()
             .instance_id("sample value/+*~&=中".to_string())
             .private_id("sample value/+*~&=中".to_string())
             .public_id("sample value/+*~&=中".to_string())
@@ -2904,7 +2908,7 @@ async fn join_security_group_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2916,7 +2920,7 @@ async fn leave_security_group_end_to_end() {
     let response = client
         .leave_security_group()
         .security_group_id("sample value/+*~&=中".to_string())
-        .bind_data([cds_ccs::SecurityGroupBinding::builder()
+        .bind_data([cds_ccs::types::SecurityGroupBinding::builder()
             .instance_id("sample value/+*~&=中".to_string())
             .private_id("sample value/+*~&=中".to_string())
             .public_id("sample value/+*~&=中".to_string())
@@ -2955,7 +2959,7 @@ async fn leave_security_group_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2967,7 +2971,7 @@ async fn modify_security_group_rule_priority_end_to_end() {
     let response = client
         .modify_security_group_rule_priority()
         .security_group_id("sample value/+*~&=中".to_string())
-        .bind_data([cds_ccs::SecurityGroupRulePriority::builder()
+        .bind_data([cds_ccs::types::SecurityGroupRulePriority::builder()
             .rule_id("sample value/+*~&=中".to_string())
             .priority(7_i64)
             .build()
@@ -3005,7 +3009,7 @@ async fn modify_security_group_rule_priority_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -3054,7 +3058,7 @@ async fn create_template_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -3066,7 +3070,7 @@ async fn delete_template_end_to_end() {
     let response = client
         .delete_template()
         .template_id("sample value/+*~&=中".to_string())
-        .region_id("sample value/+*~&=中".to_string())
+        .region_id(cds_ccs::types::RegionId::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("DeleteTemplate");
@@ -3100,7 +3104,7 @@ async fn delete_template_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -3112,7 +3116,7 @@ async fn sync_template_end_to_end() {
     let response = client
         .sync_template()
         .template_id("sample value/+*~&=中".to_string())
-        .region_id("sample value/+*~&=中".to_string())
+        .region_id(cds_ccs::types::RegionId::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("SyncTemplate");
@@ -3146,7 +3150,7 @@ async fn sync_template_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -3193,6 +3197,6 @@ async fn describe_template_info_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }

@@ -21,317 +21,409 @@ fn check<T: serde::de::DeserializeOwned>(json: &str) {
 }
 #[test]
 fn get_metering_example_1_decodes_completely() {
-    check::<cds_ccs::GetMeteringOutput>(cds_ccs::examples::GET_METERING_1);
+    check::<cds_ccs::operation::get_metering::GetMeteringOutput>(cds_ccs::examples::GET_METERING_1);
 }
 #[test]
 fn describe_available_resource_example_1_decodes_completely() {
-    check::<cds_ccs::DescribeAvailableResourceOutput>(
+    check::<cds_ccs::operation::describe_available_resource::DescribeAvailableResourceOutput>(
         cds_ccs::examples::DESCRIBE_AVAILABLE_RESOURCE_1,
     );
 }
 #[test]
 fn describe_task_example_1_decodes_completely() {
-    check::<cds_ccs::DescribeTaskOutput>(cds_ccs::examples::DESCRIBE_TASK_1);
+    check::<cds_ccs::operation::describe_task::DescribeTaskOutput>(
+        cds_ccs::examples::DESCRIBE_TASK_1,
+    );
 }
 #[test]
 fn describe_task_example_2_decodes_completely() {
-    check::<cds_ccs::DescribeTaskOutput>(cds_ccs::examples::DESCRIBE_TASK_2);
+    check::<cds_ccs::operation::describe_task::DescribeTaskOutput>(
+        cds_ccs::examples::DESCRIBE_TASK_2,
+    );
 }
 #[test]
 fn create_instance_example_1_decodes_completely() {
-    check::<cds_ccs::CreateInstanceOutput>(cds_ccs::examples::CREATE_INSTANCE_1);
+    check::<cds_ccs::operation::create_instance::CreateInstanceOutput>(
+        cds_ccs::examples::CREATE_INSTANCE_1,
+    );
 }
 #[test]
 fn create_instance_example_2_decodes_completely() {
-    check::<cds_ccs::CreateInstanceOutput>(cds_ccs::examples::CREATE_INSTANCE_2);
+    check::<cds_ccs::operation::create_instance::CreateInstanceOutput>(
+        cds_ccs::examples::CREATE_INSTANCE_2,
+    );
 }
 #[test]
 fn delete_instance_example_1_decodes_completely() {
-    check::<cds_ccs::DeleteInstanceOutput>(cds_ccs::examples::DELETE_INSTANCE_1);
+    check::<cds_ccs::operation::delete_instance::DeleteInstanceOutput>(
+        cds_ccs::examples::DELETE_INSTANCE_1,
+    );
 }
 #[test]
 fn stop_instance_example_1_decodes_completely() {
-    check::<cds_ccs::StopInstanceOutput>(cds_ccs::examples::STOP_INSTANCE_1);
+    check::<cds_ccs::operation::stop_instance::StopInstanceOutput>(
+        cds_ccs::examples::STOP_INSTANCE_1,
+    );
 }
 #[test]
 fn reboot_instance_example_1_decodes_completely() {
-    check::<cds_ccs::RebootInstanceOutput>(cds_ccs::examples::REBOOT_INSTANCE_1);
+    check::<cds_ccs::operation::reboot_instance::RebootInstanceOutput>(
+        cds_ccs::examples::REBOOT_INSTANCE_1,
+    );
 }
 #[test]
 fn modify_instance_charge_type_example_1_decodes_completely() {
-    check::<cds_ccs::ModifyInstanceChargeTypeOutput>(
+    check::<cds_ccs::operation::modify_instance_charge_type::ModifyInstanceChargeTypeOutput>(
         cds_ccs::examples::MODIFY_INSTANCE_CHARGE_TYPE_1,
     );
 }
 #[test]
 fn modify_instance_charge_type_example_2_decodes_completely() {
-    check::<cds_ccs::ModifyInstanceChargeTypeOutput>(
+    check::<cds_ccs::operation::modify_instance_charge_type::ModifyInstanceChargeTypeOutput>(
         cds_ccs::examples::MODIFY_INSTANCE_CHARGE_TYPE_2,
     );
 }
 #[test]
 fn modify_instance_spec_example_1_decodes_completely() {
-    check::<cds_ccs::ModifyInstanceSpecOutput>(cds_ccs::examples::MODIFY_INSTANCE_SPEC_1);
+    check::<cds_ccs::operation::modify_instance_spec::ModifyInstanceSpecOutput>(
+        cds_ccs::examples::MODIFY_INSTANCE_SPEC_1,
+    );
 }
 #[test]
 fn create_disk_example_1_decodes_completely() {
-    check::<cds_ccs::CreateDiskOutput>(cds_ccs::examples::CREATE_DISK_1);
+    check::<cds_ccs::operation::create_disk::CreateDiskOutput>(cds_ccs::examples::CREATE_DISK_1);
 }
 #[test]
 fn resize_disk_example_1_decodes_completely() {
-    check::<cds_ccs::ResizeDiskOutput>(cds_ccs::examples::RESIZE_DISK_1);
+    check::<cds_ccs::operation::resize_disk::ResizeDiskOutput>(cds_ccs::examples::RESIZE_DISK_1);
 }
 #[test]
 fn delete_disk_example_1_decodes_completely() {
-    check::<cds_ccs::DeleteDiskOutput>(cds_ccs::examples::DELETE_DISK_1);
+    check::<cds_ccs::operation::delete_disk::DeleteDiskOutput>(cds_ccs::examples::DELETE_DISK_1);
 }
 #[test]
 fn reset_image_example_1_decodes_completely() {
-    check::<cds_ccs::ResetImageOutput>(cds_ccs::examples::RESET_IMAGE_1);
+    check::<cds_ccs::operation::reset_image::ResetImageOutput>(cds_ccs::examples::RESET_IMAGE_1);
 }
 #[test]
 fn describe_instances_example_1_decodes_completely() {
-    check::<cds_ccs::DescribeInstancesOutput>(cds_ccs::examples::DESCRIBE_INSTANCES_1);
+    check::<cds_ccs::operation::describe_instances::DescribeInstancesOutput>(
+        cds_ccs::examples::DESCRIBE_INSTANCES_1,
+    );
 }
 #[test]
 fn describe_instances_example_2_decodes_completely() {
-    check::<cds_ccs::DescribeInstancesOutput>(cds_ccs::examples::DESCRIBE_INSTANCES_2);
+    check::<cds_ccs::operation::describe_instances::DescribeInstancesOutput>(
+        cds_ccs::examples::DESCRIBE_INSTANCES_2,
+    );
 }
 #[test]
 fn describe_instances_example_3_decodes_completely() {
-    check::<cds_ccs::DescribeInstancesOutput>(cds_ccs::examples::DESCRIBE_INSTANCES_3);
+    check::<cds_ccs::operation::describe_instances::DescribeInstancesOutput>(
+        cds_ccs::examples::DESCRIBE_INSTANCES_3,
+    );
 }
 #[test]
 fn connect_network_interface_example_1_decodes_completely() {
-    check::<cds_ccs::ConnectNetworkInterfaceOutput>(cds_ccs::examples::CONNECT_NETWORK_INTERFACE_1);
+    check::<cds_ccs::operation::connect_network_interface::ConnectNetworkInterfaceOutput>(
+        cds_ccs::examples::CONNECT_NETWORK_INTERFACE_1,
+    );
 }
 #[test]
 fn disconnect_network_interface_example_1_decodes_completely() {
-    check::<cds_ccs::DisconnectNetworkInterfaceOutput>(
+    check::<cds_ccs::operation::disconnect_network_interface::DisconnectNetworkInterfaceOutput>(
         cds_ccs::examples::DISCONNECT_NETWORK_INTERFACE_1,
     );
 }
 #[test]
 fn modify_ip_address_example_1_decodes_completely() {
-    check::<cds_ccs::ModifyIpAddressOutput>(cds_ccs::examples::MODIFY_IP_ADDRESS_1);
+    check::<cds_ccs::operation::modify_ip_address::ModifyIpAddressOutput>(
+        cds_ccs::examples::MODIFY_IP_ADDRESS_1,
+    );
 }
 #[test]
 fn describe_instance_monitor_example_1_decodes_completely() {
-    check::<cds_ccs::DescribeInstanceMonitorOutput>(cds_ccs::examples::DESCRIBE_INSTANCE_MONITOR_1);
+    check::<cds_ccs::operation::describe_instance_monitor::DescribeInstanceMonitorOutput>(
+        cds_ccs::examples::DESCRIBE_INSTANCE_MONITOR_1,
+    );
 }
 #[test]
 fn start_instance_example_1_decodes_completely() {
-    check::<cds_ccs::StartInstanceOutput>(cds_ccs::examples::START_INSTANCE_1);
+    check::<cds_ccs::operation::start_instance::StartInstanceOutput>(
+        cds_ccs::examples::START_INSTANCE_1,
+    );
 }
 #[test]
 fn modify_instance_name_example_1_decodes_completely() {
-    check::<cds_ccs::ModifyInstanceNameOutput>(cds_ccs::examples::MODIFY_INSTANCE_NAME_1);
+    check::<cds_ccs::operation::modify_instance_name::ModifyInstanceNameOutput>(
+        cds_ccs::examples::MODIFY_INSTANCE_NAME_1,
+    );
 }
 #[test]
 fn describe_tags_example_1_decodes_completely() {
-    check::<cds_ccs::DescribeTagsOutput>(cds_ccs::examples::DESCRIBE_TAGS_1);
+    check::<cds_ccs::operation::describe_tags::DescribeTagsOutput>(
+        cds_ccs::examples::DESCRIBE_TAGS_1,
+    );
 }
 #[test]
 fn create_tag_example_1_decodes_completely() {
-    check::<cds_ccs::CreateTagOutput>(cds_ccs::examples::CREATE_TAG_1);
+    check::<cds_ccs::operation::create_tag::CreateTagOutput>(cds_ccs::examples::CREATE_TAG_1);
 }
 #[test]
 fn delete_tag_example_1_decodes_completely() {
-    check::<cds_ccs::DeleteTagOutput>(cds_ccs::examples::DELETE_TAG_1);
+    check::<cds_ccs::operation::delete_tag::DeleteTagOutput>(cds_ccs::examples::DELETE_TAG_1);
 }
 #[test]
 fn add_instances_tags_example_1_decodes_completely() {
-    check::<cds_ccs::AddInstancesTagsOutput>(cds_ccs::examples::ADD_INSTANCES_TAGS_1);
+    check::<cds_ccs::operation::add_instances_tags::AddInstancesTagsOutput>(
+        cds_ccs::examples::ADD_INSTANCES_TAGS_1,
+    );
 }
 #[test]
 fn delete_instances_tags_example_1_decodes_completely() {
-    check::<cds_ccs::DeleteInstancesTagsOutput>(cds_ccs::examples::DELETE_INSTANCES_TAGS_1);
+    check::<cds_ccs::operation::delete_instances_tags::DeleteInstancesTagsOutput>(
+        cds_ccs::examples::DELETE_INSTANCES_TAGS_1,
+    );
 }
 #[test]
 fn describe_instance_type_example_1_decodes_completely() {
-    check::<cds_ccs::DescribeInstanceTypeOutput>(cds_ccs::examples::DESCRIBE_INSTANCE_TYPE_1);
+    check::<cds_ccs::operation::describe_instance_type::DescribeInstanceTypeOutput>(
+        cds_ccs::examples::DESCRIBE_INSTANCE_TYPE_1,
+    );
 }
 #[test]
 fn reset_instances_password_example_1_decodes_completely() {
-    check::<cds_ccs::ResetInstancesPasswordOutput>(cds_ccs::examples::RESET_INSTANCES_PASSWORD_1);
+    check::<cds_ccs::operation::reset_instances_password::ResetInstancesPasswordOutput>(
+        cds_ccs::examples::RESET_INSTANCES_PASSWORD_1,
+    );
 }
 #[test]
 fn create_instance_html_console_url_example_1_decodes_completely() {
-    check::<cds_ccs::CreateInstanceHtmlConsoleURLOutput>(
+    check::<cds_ccs::operation::create_instance_html_console_url::CreateInstanceHtmlConsoleURLOutput>(
         cds_ccs::examples::CREATE_INSTANCE_HTML_CONSOLE_URL_1,
     );
 }
 #[test]
 fn extend_system_disk_example_1_decodes_completely() {
-    check::<cds_ccs::ExtendSystemDiskOutput>(cds_ccs::examples::EXTEND_SYSTEM_DISK_1);
+    check::<cds_ccs::operation::extend_system_disk::ExtendSystemDiskOutput>(
+        cds_ccs::examples::EXTEND_SYSTEM_DISK_1,
+    );
 }
 #[test]
 fn describe_instance_price_example_1_decodes_completely() {
-    check::<cds_ccs::DescribeInstancePriceOutput>(cds_ccs::examples::DESCRIBE_INSTANCE_PRICE_1);
+    check::<cds_ccs::operation::describe_instance_price::DescribeInstancePriceOutput>(
+        cds_ccs::examples::DESCRIBE_INSTANCE_PRICE_1,
+    );
 }
 #[test]
 fn stop_instances_example_1_decodes_completely() {
-    check::<cds_ccs::StopInstancesOutput>(cds_ccs::examples::STOP_INSTANCES_1);
+    check::<cds_ccs::operation::stop_instances::StopInstancesOutput>(
+        cds_ccs::examples::STOP_INSTANCES_1,
+    );
 }
 #[test]
 fn start_instances_example_1_decodes_completely() {
-    check::<cds_ccs::StartInstancesOutput>(cds_ccs::examples::START_INSTANCES_1);
+    check::<cds_ccs::operation::start_instances::StartInstancesOutput>(
+        cds_ccs::examples::START_INSTANCES_1,
+    );
 }
 #[test]
 fn reboot_instances_example_1_decodes_completely() {
-    check::<cds_ccs::RebootInstancesOutput>(cds_ccs::examples::REBOOT_INSTANCES_1);
+    check::<cds_ccs::operation::reboot_instances::RebootInstancesOutput>(
+        cds_ccs::examples::REBOOT_INSTANCES_1,
+    );
 }
 #[test]
 fn batch_add_network_interfaces_example_1_decodes_completely() {
-    check::<cds_ccs::BatchAddNetworkInterfacesOutput>(
+    check::<cds_ccs::operation::batch_add_network_interfaces::BatchAddNetworkInterfacesOutput>(
         cds_ccs::examples::BATCH_ADD_NETWORK_INTERFACES_1,
     );
 }
 #[test]
 fn batch_delete_network_interfaces_example_1_decodes_completely() {
-    check::<cds_ccs::BatchDeleteNetworkInterfacesOutput>(
+    check::<cds_ccs::operation::batch_delete_network_interfaces::BatchDeleteNetworkInterfacesOutput>(
         cds_ccs::examples::BATCH_DELETE_NETWORK_INTERFACES_1,
     );
 }
 #[test]
 fn describe_network_card_flow_example_1_decodes_completely() {
-    check::<cds_ccs::DescribeNetworkCardFlowOutput>(
+    check::<cds_ccs::operation::describe_network_card_flow::DescribeNetworkCardFlowOutput>(
         cds_ccs::examples::DESCRIBE_NETWORK_CARD_FLOW_1,
     );
 }
 #[test]
 fn get_ip_info_by_segment_example_1_decodes_completely() {
-    check::<cds_ccs::GetIpInfoBySegmentOutput>(cds_ccs::examples::GET_IP_INFO_BY_SEGMENT_1);
+    check::<cds_ccs::operation::get_ip_info_by_segment::GetIpInfoBySegmentOutput>(
+        cds_ccs::examples::GET_IP_INFO_BY_SEGMENT_1,
+    );
 }
 #[test]
 fn modify_instance_attribute_example_1_decodes_completely() {
-    check::<cds_ccs::ModifyInstanceAttributeOutput>(cds_ccs::examples::MODIFY_INSTANCE_ATTRIBUTE_1);
+    check::<cds_ccs::operation::modify_instance_attribute::ModifyInstanceAttributeOutput>(
+        cds_ccs::examples::MODIFY_INSTANCE_ATTRIBUTE_1,
+    );
 }
 #[test]
 fn create_nsg_example_1_decodes_completely() {
-    check::<cds_ccs::CreateNSGOutput>(cds_ccs::examples::CREATE_NSG_1);
+    check::<cds_ccs::operation::create_nsg::CreateNSGOutput>(cds_ccs::examples::CREATE_NSG_1);
 }
 #[test]
 fn delete_nsg_example_1_decodes_completely() {
-    check::<cds_ccs::DeleteNSGOutput>(cds_ccs::examples::DELETE_NSG_1);
+    check::<cds_ccs::operation::delete_nsg::DeleteNSGOutput>(cds_ccs::examples::DELETE_NSG_1);
 }
 #[test]
 fn describe_nsg_attribute_example_1_decodes_completely() {
-    check::<cds_ccs::DescribeNSGAttributeOutput>(cds_ccs::examples::DESCRIBE_NSG_ATTRIBUTE_1);
+    check::<cds_ccs::operation::describe_nsg_attribute::DescribeNSGAttributeOutput>(
+        cds_ccs::examples::DESCRIBE_NSG_ATTRIBUTE_1,
+    );
 }
 #[test]
 fn modify_nsg_attribute_example_1_decodes_completely() {
-    check::<cds_ccs::ModifyNSGAttributeOutput>(cds_ccs::examples::MODIFY_NSG_ATTRIBUTE_1);
+    check::<cds_ccs::operation::modify_nsg_attribute::ModifyNSGAttributeOutput>(
+        cds_ccs::examples::MODIFY_NSG_ATTRIBUTE_1,
+    );
 }
 #[test]
-fn describe_ns_gs_example_1_decodes_completely() {
-    check::<cds_ccs::DescribeNSGsOutput>(cds_ccs::examples::DESCRIBE_NS_GS_1);
+fn describe_nsgs_example_1_decodes_completely() {
+    check::<cds_ccs::operation::describe_nsgs::DescribeNSGsOutput>(
+        cds_ccs::examples::DESCRIBE_NS_GS_1,
+    );
 }
 #[test]
 fn describe_nsg_members_example_1_decodes_completely() {
-    check::<cds_ccs::DescribeNSGMembersOutput>(cds_ccs::examples::DESCRIBE_NSG_MEMBERS_1);
+    check::<cds_ccs::operation::describe_nsg_members::DescribeNSGMembersOutput>(
+        cds_ccs::examples::DESCRIBE_NSG_MEMBERS_1,
+    );
 }
 #[test]
 fn add_nsg_rule_example_1_decodes_completely() {
-    check::<cds_ccs::AddNSGRuleOutput>(cds_ccs::examples::ADD_NSG_RULE_1);
+    check::<cds_ccs::operation::add_nsg_rule::AddNSGRuleOutput>(cds_ccs::examples::ADD_NSG_RULE_1);
 }
 #[test]
 fn remove_nsg_rule_example_1_decodes_completely() {
-    check::<cds_ccs::RemoveNSGRuleOutput>(cds_ccs::examples::REMOVE_NSG_RULE_1);
+    check::<cds_ccs::operation::remove_nsg_rule::RemoveNSGRuleOutput>(
+        cds_ccs::examples::REMOVE_NSG_RULE_1,
+    );
 }
 #[test]
 fn modify_nsg_rule_example_1_decodes_completely() {
-    check::<cds_ccs::ModifyNSGRuleOutput>(cds_ccs::examples::MODIFY_NSG_RULE_1);
+    check::<cds_ccs::operation::modify_nsg_rule::ModifyNSGRuleOutput>(
+        cds_ccs::examples::MODIFY_NSG_RULE_1,
+    );
 }
 #[test]
 fn join_nsg_example_1_decodes_completely() {
-    check::<cds_ccs::JoinNSGOutput>(cds_ccs::examples::JOIN_NSG_1);
+    check::<cds_ccs::operation::join_nsg::JoinNSGOutput>(cds_ccs::examples::JOIN_NSG_1);
 }
 #[test]
 fn leave_nsg_example_1_decodes_completely() {
-    check::<cds_ccs::LeaveNSGOutput>(cds_ccs::examples::LEAVE_NSG_1);
+    check::<cds_ccs::operation::leave_nsg::LeaveNSGOutput>(cds_ccs::examples::LEAVE_NSG_1);
 }
 #[test]
 fn modify_nsg_rule_priority_example_1_decodes_completely() {
-    check::<cds_ccs::ModifyNSGRulePriorityOutput>(cds_ccs::examples::MODIFY_NSG_RULE_PRIORITY_1);
+    check::<cds_ccs::operation::modify_nsg_rule_priority::ModifyNSGRulePriorityOutput>(
+        cds_ccs::examples::MODIFY_NSG_RULE_PRIORITY_1,
+    );
 }
 #[test]
 fn create_security_group_example_1_decodes_completely() {
-    check::<cds_ccs::CreateSecurityGroupOutput>(cds_ccs::examples::CREATE_SECURITY_GROUP_1);
+    check::<cds_ccs::operation::create_security_group::CreateSecurityGroupOutput>(
+        cds_ccs::examples::CREATE_SECURITY_GROUP_1,
+    );
 }
 #[test]
 fn delete_security_group_example_1_decodes_completely() {
-    check::<cds_ccs::DeleteSecurityGroupOutput>(cds_ccs::examples::DELETE_SECURITY_GROUP_1);
+    check::<cds_ccs::operation::delete_security_group::DeleteSecurityGroupOutput>(
+        cds_ccs::examples::DELETE_SECURITY_GROUP_1,
+    );
 }
 #[test]
 fn force_delete_security_group_example_1_decodes_completely() {
-    check::<cds_ccs::ForceDeleteSecurityGroupOutput>(
+    check::<cds_ccs::operation::force_delete_security_group::ForceDeleteSecurityGroupOutput>(
         cds_ccs::examples::FORCE_DELETE_SECURITY_GROUP_1,
     );
 }
 #[test]
 fn describe_security_group_attribute_example_1_decodes_completely() {
-    check::<cds_ccs::DescribeSecurityGroupAttributeOutput>(
-        cds_ccs::examples::DESCRIBE_SECURITY_GROUP_ATTRIBUTE_1,
-    );
+    check::<
+        cds_ccs::operation::describe_security_group_attribute::DescribeSecurityGroupAttributeOutput,
+    >(cds_ccs::examples::DESCRIBE_SECURITY_GROUP_ATTRIBUTE_1);
 }
 #[test]
 fn modify_security_group_attribute_example_1_decodes_completely() {
-    check::<cds_ccs::ModifySecurityGroupAttributeOutput>(
+    check::<cds_ccs::operation::modify_security_group_attribute::ModifySecurityGroupAttributeOutput>(
         cds_ccs::examples::MODIFY_SECURITY_GROUP_ATTRIBUTE_1,
     );
 }
 #[test]
 fn describe_security_groups_example_1_decodes_completely() {
-    check::<cds_ccs::DescribeSecurityGroupsOutput>(cds_ccs::examples::DESCRIBE_SECURITY_GROUPS_1);
+    check::<cds_ccs::operation::describe_security_groups::DescribeSecurityGroupsOutput>(
+        cds_ccs::examples::DESCRIBE_SECURITY_GROUPS_1,
+    );
 }
 #[test]
 fn add_security_group_rule_example_1_decodes_completely() {
-    check::<cds_ccs::AddSecurityGroupRuleOutput>(cds_ccs::examples::ADD_SECURITY_GROUP_RULE_1);
+    check::<cds_ccs::operation::add_security_group_rule::AddSecurityGroupRuleOutput>(
+        cds_ccs::examples::ADD_SECURITY_GROUP_RULE_1,
+    );
 }
 #[test]
 fn remove_security_group_rule_example_1_decodes_completely() {
-    check::<cds_ccs::RemoveSecurityGroupRuleOutput>(
+    check::<cds_ccs::operation::remove_security_group_rule::RemoveSecurityGroupRuleOutput>(
         cds_ccs::examples::REMOVE_SECURITY_GROUP_RULE_1,
     );
 }
 #[test]
 fn modify_security_group_rule_example_1_decodes_completely() {
-    check::<cds_ccs::ModifySecurityGroupRuleOutput>(
+    check::<cds_ccs::operation::modify_security_group_rule::ModifySecurityGroupRuleOutput>(
         cds_ccs::examples::MODIFY_SECURITY_GROUP_RULE_1,
     );
 }
 #[test]
 fn join_security_group_example_1_decodes_completely() {
-    check::<cds_ccs::JoinSecurityGroupOutput>(cds_ccs::examples::JOIN_SECURITY_GROUP_1);
-}
-#[test]
-fn leave_security_group_example_1_decodes_completely() {
-    check::<cds_ccs::LeaveSecurityGroupOutput>(cds_ccs::examples::LEAVE_SECURITY_GROUP_1);
-}
-#[test]
-fn modify_security_group_rule_priority_example_1_decodes_completely() {
-    check::<cds_ccs::ModifySecurityGroupRulePriorityOutput>(
-        cds_ccs::examples::MODIFY_SECURITY_GROUP_RULE_PRIORITY_1,
+    check::<cds_ccs::operation::join_security_group::JoinSecurityGroupOutput>(
+        cds_ccs::examples::JOIN_SECURITY_GROUP_1,
     );
 }
 #[test]
+fn leave_security_group_example_1_decodes_completely() {
+    check::<cds_ccs::operation::leave_security_group::LeaveSecurityGroupOutput>(
+        cds_ccs::examples::LEAVE_SECURITY_GROUP_1,
+    );
+}
+#[test]
+fn modify_security_group_rule_priority_example_1_decodes_completely() {
+    check::<
+        cds_ccs::operation::modify_security_group_rule_priority::ModifySecurityGroupRulePriorityOutput,
+    >(cds_ccs::examples::MODIFY_SECURITY_GROUP_RULE_PRIORITY_1);
+}
+#[test]
 fn create_template_example_1_decodes_completely() {
-    check::<cds_ccs::CreateTemplateOutput>(cds_ccs::examples::CREATE_TEMPLATE_1);
+    check::<cds_ccs::operation::create_template::CreateTemplateOutput>(
+        cds_ccs::examples::CREATE_TEMPLATE_1,
+    );
 }
 #[test]
 fn create_template_example_2_decodes_completely() {
-    check::<cds_ccs::CreateTemplateOutput>(cds_ccs::examples::CREATE_TEMPLATE_2);
+    check::<cds_ccs::operation::create_template::CreateTemplateOutput>(
+        cds_ccs::examples::CREATE_TEMPLATE_2,
+    );
 }
 #[test]
 fn delete_template_example_1_decodes_completely() {
-    check::<cds_ccs::DeleteTemplateOutput>(cds_ccs::examples::DELETE_TEMPLATE_1);
+    check::<cds_ccs::operation::delete_template::DeleteTemplateOutput>(
+        cds_ccs::examples::DELETE_TEMPLATE_1,
+    );
 }
 #[test]
 fn sync_template_example_1_decodes_completely() {
-    check::<cds_ccs::SyncTemplateOutput>(cds_ccs::examples::SYNC_TEMPLATE_1);
+    check::<cds_ccs::operation::sync_template::SyncTemplateOutput>(
+        cds_ccs::examples::SYNC_TEMPLATE_1,
+    );
 }
 #[test]
 fn describe_template_info_example_1_decodes_completely() {
-    check::<cds_ccs::DescribeTemplateInfoOutput>(cds_ccs::examples::DESCRIBE_TEMPLATE_INFO_1);
+    check::<cds_ccs::operation::describe_template_info::DescribeTemplateInfoOutput>(
+        cds_ccs::examples::DESCRIBE_TEMPLATE_INFO_1,
+    );
 }

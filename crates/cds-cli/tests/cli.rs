@@ -100,7 +100,7 @@ fn required_input(line: &Line, op: &Op) -> Map<String, Value> {
             .params
             .iter()
             .find(|m| m.name == p.name)
-            .map(|m| m.kind)
+            .map(|m| m.kind())
             .unwrap_or(Kind::Any);
         let one = match (p.values.first(), p.ty) {
             (Some(v), Ty::Integer) => json!(v.value.parse::<i64>().unwrap_or(1)),

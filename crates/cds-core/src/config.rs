@@ -304,7 +304,9 @@ impl Config {
                 .split_once(':')
                 .map(|(n, v)| (n.trim(), v.trim()))
                 .filter(|(n, v)| !n.is_empty() && !v.is_empty())
-                .ok_or(ConfigError::InvalidAuthHeader(names.auth_header.unwrap_or("")))?;
+                .ok_or(ConfigError::InvalidAuthHeader(
+                    names.auth_header.unwrap_or(""),
+                ))?;
             builder = builder.authenticator(crate::auth::StaticHeaders::new().header(name, value));
         }
         Ok(builder)

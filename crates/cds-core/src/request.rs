@@ -138,7 +138,7 @@ fn text_of(value: Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::operation::{Kind, Method, Param};
+    use crate::operation::{Method, Param, Shape};
     use serde_json::json;
 
     static OP: Operation = Operation {
@@ -152,28 +152,45 @@ mod tests {
                 name: "thingId",
                 location: Location::Path,
                 required: true,
-                kind: Kind::String,
+                shape: Shape::String,
+                sensitive: false,
+                deprecated: None,
+                undocumented: None,
             },
             Param {
                 name: "Limit",
                 location: Location::Query,
                 required: false,
-                kind: Kind::Integer,
+                shape: Shape::Integer,
+                sensitive: false,
+                deprecated: None,
+                undocumented: None,
             },
             Param {
                 name: "Names",
                 location: Location::Body,
                 required: false,
-                kind: Kind::List,
+                shape: Shape::List(&Shape::Any),
+                sensitive: false,
+                deprecated: None,
+                undocumented: None,
             },
             Param {
                 name: "x-trace",
                 location: Location::Header,
                 required: false,
-                kind: Kind::String,
+                shape: Shape::String,
+                sensitive: false,
+                deprecated: None,
+                undocumented: None,
             },
         ],
         binary_response: false,
+        output: &crate::operation::EMPTY_OUTPUT,
+        task: None,
+        pagination: None,
+        websocket: false,
+        deprecated: None,
     };
 
     #[test]

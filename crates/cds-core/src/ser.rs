@@ -33,38 +33,40 @@ pub fn number<M: SerializeMap>(
     key: &'static str,
     value: &Option<f64>,
 ) -> Result<(), M::Error> {
-    numbers(map, key, &value.map(|v| [v]))?;
     match value {
-        Some(v) => map.serialize_entry(key, v),
+        Some(v) => {
+            finite::<M>(key, *v)?;
+            map.serialize_entry(key, v)
+        }
         None => Ok(()),
     }
 }
 
 /// Writes a list of numbers when set (see [`number`]: NaN and ±∞ are errors).
-pub fn numbers<M: SerializeMap, L: AsRef<[f64]>>(
-    map: &mut M,
-    key: &'static str,
-    values: &Option<L>,
-) -> Result<(), M::Error> {
-    let Some(values) = values else {
-        return Ok(());
-    };
-    if let Some(bad) = values.as_ref().iter().find(|v| !v.is_finite()) {
-        return Err(serde::ser::Error::custom(format!(
-            "{key} is {bad}, which JSON cannot carry"
-        )));
-    }
-    Ok(())
-}
-
-/// [`numbers`] for a list field: checks, then writes it.
 pub fn number_list<M: SerializeMap>(
     map: &mut M,
     key: &'static str,
     values: &Option<Vec<f64>>,
 ) -> Result<(), M::Error> {
-    numbers(map, key, values)?;
-    entry(map, key, values)
+    match values {
+        Some(values) => {
+            for v in values {
+                finite::<M>(key, *v)?;
+            }
+            map.serialize_entry(key, values)
+        }
+        None => Ok(()),
+    }
+}
+
+fn finite<M: SerializeMap>(key: &'static str, value: f64) -> Result<(), M::Error> {
+    if value.is_finite() {
+        Ok(())
+    } else {
+        Err(serde::ser::Error::custom(format!(
+            "{key} is {value}, which JSON cannot carry"
+        )))
+    }
 }
 
 /// Implements `serde::Serialize` for [`Entries`] types (generated output structs).

@@ -117,6 +117,11 @@ mod tests {
             read: false,
             params: &[],
             binary_response: false,
+            output: &crate::operation::EMPTY_OUTPUT,
+            task: None,
+            pagination: None,
+            websocket: false,
+            deprecated: None,
         };
         match check(&OP, &input) {
             Err(Error::InvalidParameter { parameter, .. }) => {

@@ -3,7 +3,7 @@
 
 use cds_core::auth::{AuthAdditions, AuthRequest, Authenticate};
 use cds_core::operation::{
-    AuthScheme, Envelope, Host, Kind, Location, Method, Operation, Param, Protocol, Service,
+    AuthScheme, Envelope, Host, Location, Method, Operation, Param, Protocol, Service, Shape,
 };
 use cds_core::{Config, Credentials, Error, ServiceClient};
 use serde_json::json;
@@ -45,7 +45,10 @@ const fn param(name: &'static str, location: Location, required: bool) -> Param 
         name,
         location,
         required,
-        kind: Kind::String,
+        shape: Shape::String,
+        sensitive: false,
+        deprecated: None,
+        undocumented: None,
     }
 }
 
@@ -60,6 +63,11 @@ static GET_OP: Operation = Operation {
         param("Password", Location::Query, false),
     ],
     binary_response: false,
+    output: &cds_core::operation::EMPTY_OUTPUT,
+    task: None,
+    pagination: None,
+    websocket: false,
+    deprecated: None,
 };
 
 static POST_OP: Operation = Operation {
@@ -74,6 +82,11 @@ static POST_OP: Operation = Operation {
         param("UserData", Location::Body, false),
     ],
     binary_response: false,
+    output: &cds_core::operation::EMPTY_OUTPUT,
+    task: None,
+    pagination: None,
+    websocket: false,
+    deprecated: None,
 };
 
 static REST_OP: Operation = Operation {
@@ -88,6 +101,11 @@ static REST_OP: Operation = Operation {
         param("dryRun", Location::Query, false),
     ],
     binary_response: false,
+    output: &cds_core::operation::EMPTY_OUTPUT,
+    task: None,
+    pagination: None,
+    websocket: false,
+    deprecated: None,
 };
 
 struct TokenHeader;

@@ -2,7 +2,7 @@
 //! value, nothing that URL normalisation could read as a separator or a dot segment) and the
 //! redaction of bodies shown in `Debug`, errors and logs.
 
-use cds_core::operation::{Kind, Location, Method, Operation, Param};
+use cds_core::operation::{Location, Method, Operation, Param, Shape};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
@@ -16,9 +16,17 @@ static OP: Operation = Operation {
         name: "id",
         location: Location::Path,
         required: true,
-        kind: Kind::String,
+        shape: Shape::String,
+        sensitive: false,
+        deprecated: None,
+        undocumented: None,
     }],
     binary_response: false,
+    output: &cds_core::operation::EMPTY_OUTPUT,
+    task: None,
+    pagination: None,
+    websocket: false,
+    deprecated: None,
 };
 
 /// The oracle: every byte but `A-Z a-z 0-9 - _ ~` as `%XY` (the dot too).

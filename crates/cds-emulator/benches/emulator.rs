@@ -67,12 +67,8 @@ fn main() {
         .build()
         .unwrap();
     rt.block_on(async {
-        let lines: Vec<&'static cds_core::operation::LineDescription> = vec![
-            &cds_ccs::meta::LINE, &cds_network::meta::LINE, &cds_vpc::meta::LINE, &cds_bms::meta::LINE,
-            &cds_storage::meta::LINE, &cds_gcw::meta::LINE, &cds_gpubms::meta::LINE, &cds_ecs_v1::meta::LINE,
-            &cds_ebs_v1::meta::LINE, &cds_cecstack_ecs::meta::LINE, &cds_bridgx::meta::LINE,
-        ];
-        // In-process: the first start parses the embedded models (once per process).
+        let lines = cds_lines::all();
+        // In-process: the first start reads the lines' models (once per process).
         let started = Instant::now();
         let emu = cds_emulator::Emulator::builder(&lines).start().await.unwrap();
         let addr = emu.addr();

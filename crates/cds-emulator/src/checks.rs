@@ -115,12 +115,14 @@ pub fn check(
                     param.location,
                     Location::Query | Location::Header | Location::Path
                 ) || (compatible && value.is_string());
-                if !shape_matches(param.kind, &value, text_location) {
+                if !shape_matches(param.kind(), &value, text_location) {
                     return Err((
                         "InvalidParameter",
                         format!(
                             "The parameter {} is not a valid {:?}: {}",
-                            param.name, param.kind, value
+                            param.name,
+                            param.kind(),
+                            value
                         ),
                     ));
                 }

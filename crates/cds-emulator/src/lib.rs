@@ -60,9 +60,14 @@ pub enum Mode {
     Compatible,
 }
 
-/// Names of the product lines that have a resource model (the others answer examples).
-pub fn modelled_lines() -> Vec<&'static str> {
-    model::all().iter().map(|m| m.line.as_str()).collect()
+/// Names of the product lines among `lines` that have a resource model (the others answer
+/// examples).
+pub fn modelled_lines(lines: &[&'static LineDescription]) -> Vec<&'static str> {
+    lines
+        .iter()
+        .filter(|l| l.resources.is_some())
+        .map(|l| l.service.product)
+        .collect()
 }
 
 /// Configures and starts an [`Emulator`]; see [`Emulator::builder`].
@@ -140,8 +145,8 @@ impl EmulatorBuilder {
             clock_skew_secs: std::sync::atomic::AtomicI64::new(0),
         });
         if shared.store.is_some() {
-            // Parse the embedded models now, not on the first request.
-            let _ = model::all();
+            // Read the served lines' models now, not on the first request.
+            model::register(&shared.lines);
         }
         let handler_shared = shared.clone();
         let app = axum::Router::new().fallback(move |method, uri, headers, body| {

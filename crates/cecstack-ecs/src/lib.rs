@@ -13,10 +13,12 @@
 //!     .authenticator(cds_core::auth::StaticHeaders::new().header("x-auth-token", "..."))
 //!     .build()?;
 //! let client = cds_cecstack_ecs::Client::new(&config);
-//! let output = client.op_list_flavors().send().await?;
+//! let output: cds_cecstack_ecs::operation::list_instances::ListInstancesOutput = client.list_instances().send().await?;
 //! println!("{output:?}");
 //! # Ok(()) }
 //! ```
+//!
+//! The crate root holds [`Client`], the configuration types and [`ErrorCode`]; [`operation`] has one module per operation (its input, output, request builder and the shapes only it uses); [`types`] the shapes several operations share and every documented value set; [`meta`] the static description of the line that the runtime, the `cds` CLI and the emulator read. The operator-side API is reached through [`Client::operator`].
 //!
 //! Documentation notes: transcribed from `003_3c7c94b4056ec9cc.txt`; the 335 notes on where the documents contradict themselves, and how the SDK resolved each, are kept beside the operations in `spec/cecstack-ecs/`.
 #![forbid(unsafe_code)]
@@ -25,50 +27,21 @@
     clippy::large_enum_variant,
     clippy::module_inception
 )]
+mod client;
 mod error_code;
 #[doc(hidden)]
 pub mod examples;
-#[doc(hidden)]
 pub mod meta;
-mod operator;
-mod shared;
-mod tenant_a_instances;
-mod tenant_a_keys;
-mod tenant_b1_templates;
-mod tenant_b2_snapshots;
-mod tenant_b3_deploy_usb_monitor;
-mod tenant_b4_recycle_misc;
+pub mod operation;
+pub mod types;
 pub use cds_core::{
-    BuildError, Config, ConfigBuilder, ConfigError, Credentials, Error, RateLimit, Region,
-    Response, RetryConfig, ServiceError, Wait, WaitOptions,
+    BuildError, Config, ConfigBuilder, ConfigError, Credentials, Error, PreparedRequest, RateLimit,
+    Region, Response, RetryConfig, ServiceError, Wait, WaitOptions,
 };
+pub use client::{Client, OperatorClient};
 pub use error_code::ErrorCode;
-pub use operator::*;
-pub use shared::*;
-pub use tenant_a_instances::*;
-pub use tenant_a_keys::*;
-pub use tenant_b1_templates::*;
-pub use tenant_b2_snapshots::*;
-pub use tenant_b3_deploy_usb_monitor::*;
-pub use tenant_b4_recycle_misc::*;
-/// Client of this product line; cheap to clone (the HTTP connection pool is shared).
-#[derive(Debug, Clone)]
-pub struct Client {
-    runtime: cds_core::ServiceClient,
-}
-impl Client {
-    /// A client using `config` (credentials, region or endpoint, retries, timeouts).
-    pub fn new(config: &cds_core::Config) -> Self {
-        Self {
-            runtime: cds_core::ServiceClient::new(config, &meta::SERVICE),
-        }
-    }
-    /// The runtime client, for untyped calls ([`cds_core::ServiceClient::execute_value`]).
-    pub fn runtime(&self) -> &cds_core::ServiceClient {
-        &self.runtime
-    }
-    /// A configuration builder preset from `CECSTACK_ENDPOINT`, `CECSTACK_REGION_ID`. This line's authentication is the caller's: add it with [`ConfigBuilder::authenticator`] before `build()` (a call without one fails with [`Error::Config`] before anything is sent).
-    pub fn config_from_env() -> Result<cds_core::ConfigBuilder, cds_core::ConfigError> {
-        cds_core::Config::builder_from_env(&meta::ENV)
-    }
+/// What most programs use: `use cds_xxx::prelude::*;`.
+pub mod prelude {
+    pub use crate::types::*;
+    pub use crate::{Client, Config, Credentials, Error, ErrorCode, Region, WaitOptions};
 }

@@ -3,7 +3,9 @@
 
 //! Every operation, every parameter set, sent once through the generated client to the
 //! emulator, which verifies authentication, locations and shapes; the decoded output
-//! must equal what the emulator served.
+//! must equal what the emulator served. Deprecated operations and parameters are
+//! called too: they must keep working.
+#![allow(deprecated)]
 #[tokio::test]
 async fn op_create_flavor_end_to_end() {
     let emulator = cds_emulator::Emulator::start(&[&cds_cecstack_ecs::meta::LINE])
@@ -11,7 +13,8 @@ async fn op_create_flavor_end_to_end() {
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
-        .op_create_flavor()
+        .operator()
+        .create_flavor()
         .flavor_type_id("sample value/+*~&=中".to_string())
         .name("sample value/+*~&=中".to_string())
         .cpu(7_i64)
@@ -62,7 +65,7 @@ async fn op_create_flavor_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -72,7 +75,8 @@ async fn op_update_flavor_end_to_end() {
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
-        .op_update_flavor()
+        .operator()
+        .update_flavor()
         .flavor_id("sample value/+*~&=中".to_string())
         .name("sample value/+*~&=中".to_string())
         .intranet_bw_max(7_i64)
@@ -115,7 +119,7 @@ async fn op_update_flavor_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -125,7 +129,8 @@ async fn op_delete_flavor_end_to_end() {
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
-        .op_delete_flavor()
+        .operator()
+        .delete_flavor()
         .flavor_id("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
@@ -166,7 +171,7 @@ async fn op_delete_flavor_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -176,14 +181,15 @@ async fn op_list_flavors_end_to_end() {
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
-        .op_list_flavors()
+        .operator()
+        .list_flavors()
         .page_size("sample value/+*~&=中".to_string())
         .page_number("sample value/+*~&=中".to_string())
         .name("sample value/+*~&=中".to_string())
         .flavor_id("sample value/+*~&=中".to_string())
         .flavor_type_id("sample value/+*~&=中".to_string())
         .flavor_type("sample value/+*~&=中".to_string())
-        .arch_type(cds_cecstack_ecs::ArchType::from("sample"))
+        .arch_type(cds_cecstack_ecs::types::ArchType::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("OpListFlavors");
@@ -217,7 +223,7 @@ async fn op_list_flavors_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -227,7 +233,8 @@ async fn op_list_flavor_supported_gpus_end_to_end() {
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
-        .op_list_flavor_supported_gpus()
+        .operator()
+        .list_flavor_supported_gpus()
         .send_with_response()
         .await;
     let seen = emulator.requests_for("OpListFlavorSupportedGpus");
@@ -261,7 +268,7 @@ async fn op_list_flavor_supported_gpus_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -271,7 +278,8 @@ async fn op_list_flavor_supported_vgpus_end_to_end() {
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
-        .op_list_flavor_supported_vgpus()
+        .operator()
+        .list_flavor_supported_vgpus()
         .gpu_type("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
@@ -306,7 +314,7 @@ async fn op_list_flavor_supported_vgpus_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -316,18 +324,19 @@ async fn op_create_flavor_type_end_to_end() {
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
-        .op_create_flavor_type()
+        .operator()
+        .create_flavor_type()
         .name("sample value/+*~&=中".to_string())
-        .arch_type(cds_cecstack_ecs::ArchType::from("sample"))
+        .arch_type(cds_cecstack_ecs::types::ArchType::from("sample"))
         .cpu_model("sample value/+*~&=中".to_string())
-        .vcpu_type(cds_cecstack_ecs::VcpuType::from("sample"))
-        .device_type(cds_cecstack_ecs::DeviceType::from("sample"))
-        .security_type(cds_cecstack_ecs::SecurityType::from("sample"))
-        .local_disk_type(cds_cecstack_ecs::LocalDiskType::from("sample"))
-        .local_disk_interface(cds_cecstack_ecs::LocalDiskInterface::from("sample"))
+        .vcpu_type(cds_cecstack_ecs::types::VcpuType::from("sample"))
+        .device_type(cds_cecstack_ecs::types::DeviceType::from("sample"))
+        .security_type(cds_cecstack_ecs::types::SecurityType::from("sample"))
+        .local_disk_type(cds_cecstack_ecs::types::LocalDiskType::from("sample"))
+        .local_disk_interface(cds_cecstack_ecs::types::LocalDiskInterface::from("sample"))
         .local_disk_size(7_i64)
-        .flavor_prices([cds_cecstack_ecs::FlavorPrice::builder()
-            .billing_mode(cds_cecstack_ecs::BillingMode::from("sample"))
+        .flavor_prices([cds_cecstack_ecs::types::FlavorPrice::builder()
+            .billing_mode(cds_cecstack_ecs::types::BillingMode::from("sample"))
             .cycle_type("sample value/+*~&=中".to_string())
             .cpu_price(1.5_f64)
             .ram_price(1.5_f64)
@@ -344,7 +353,7 @@ async fn op_create_flavor_type_end_to_end() {
         .is_system_local_disk(true)
         .gpu_type("sample value/+*~&=中".to_string())
         .extra_space(
-            cds_cecstack_ecs::ExtraSpace::builder()
+            cds_cecstack_ecs::types::ExtraSpace::builder()
                 .v_numa(true)
                 .sriov(true)
                 .build(),
@@ -382,7 +391,7 @@ async fn op_create_flavor_type_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -392,7 +401,8 @@ async fn op_update_flavor_type_end_to_end() {
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
-        .op_update_flavor_type()
+        .operator()
+        .update_flavor_type()
         .flavor_type_id("sample value/+*~&=中".to_string())
         .name("sample value/+*~&=中".to_string())
         .rp_ids(["sample value/+*~&=中".to_string()])
@@ -436,7 +446,7 @@ async fn op_update_flavor_type_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -446,7 +456,8 @@ async fn op_delete_flavor_type_end_to_end() {
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
-        .op_delete_flavor_type()
+        .operator()
+        .delete_flavor_type()
         .flavor_type_id("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
@@ -487,7 +498,7 @@ async fn op_delete_flavor_type_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -497,7 +508,8 @@ async fn op_list_resource_pool_host_candidates_end_to_end() {
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
-        .op_list_resource_pool_host_candidates()
+        .operator()
+        .list_resource_pool_host_candidates()
         .az("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
@@ -532,7 +544,7 @@ async fn op_list_resource_pool_host_candidates_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -542,19 +554,20 @@ async fn op_list_flavor_types_end_to_end() {
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
-        .op_list_flavor_types()
+        .operator()
+        .list_flavor_types()
         .page_size(7_i64)
         .page_number(7_i64)
         .name("sample value/+*~&=中".to_string())
         .flavor_type_id("sample value/+*~&=中".to_string())
         .rp_id("sample value/+*~&=中".to_string())
-        .device_type(cds_cecstack_ecs::DeviceType::from("sample"))
-        .security_type(cds_cecstack_ecs::SecurityType::from("sample"))
-        .arch_type(cds_cecstack_ecs::ArchType::from("sample"))
+        .device_type(cds_cecstack_ecs::types::DeviceType::from("sample"))
+        .security_type(cds_cecstack_ecs::types::SecurityType::from("sample"))
+        .arch_type(cds_cecstack_ecs::types::ArchType::from("sample"))
         .gpu_type("sample value/+*~&=中".to_string())
-        .vcpu_type(cds_cecstack_ecs::VcpuType::from("sample"))
+        .vcpu_type(cds_cecstack_ecs::types::VcpuType::from("sample"))
         .use_sriov(true)
-        .local_disk_type(cds_cecstack_ecs::LocalDiskType::from("sample"))
+        .local_disk_type(cds_cecstack_ecs::types::LocalDiskType::from("sample"))
         .az("sample value/+*~&=中".to_string())
         .dept_available(true)
         .send_with_response()
@@ -590,7 +603,7 @@ async fn op_list_flavor_types_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -600,7 +613,8 @@ async fn op_create_resource_pool_end_to_end() {
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
-        .op_create_resource_pool()
+        .operator()
+        .create_resource_pool()
         .az("sample value/+*~&=中".to_string())
         .name("sample value/+*~&=中".to_string())
         .cpu_allocation_ratio(7_i64)
@@ -637,7 +651,7 @@ async fn op_create_resource_pool_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -647,7 +661,8 @@ async fn op_delete_resource_pool_end_to_end() {
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
-        .op_delete_resource_pool()
+        .operator()
+        .delete_resource_pool()
         .rp_id("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
@@ -688,7 +703,7 @@ async fn op_delete_resource_pool_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -698,7 +713,8 @@ async fn op_list_resource_pools_end_to_end() {
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
-        .op_list_resource_pools()
+        .operator()
+        .list_resource_pools()
         .page_size("sample value/+*~&=中".to_string())
         .page_number("sample value/+*~&=中".to_string())
         .name("sample value/+*~&=中".to_string())
@@ -736,7 +752,7 @@ async fn op_list_resource_pools_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -746,7 +762,8 @@ async fn op_get_resource_pool_end_to_end() {
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
-        .op_get_resource_pool()
+        .operator()
+        .get_resource_pool()
         .rp_id("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
@@ -787,7 +804,7 @@ async fn op_get_resource_pool_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -797,9 +814,10 @@ async fn op_add_resource_pool_hosts_end_to_end() {
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
-        .op_add_resource_pool_hosts()
+        .operator()
+        .add_resource_pool_hosts()
         .rp_id("sample value/+*~&=中".to_string())
-        .hosts([cds_cecstack_ecs::Host::builder()
+        .hosts([cds_cecstack_ecs::types::Host::builder()
             .cell("sample value/+*~&=中".to_string())
             .name("sample value/+*~&=中".to_string())
             .inner_ip("sample value/+*~&=中".to_string())
@@ -844,7 +862,7 @@ async fn op_add_resource_pool_hosts_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -854,7 +872,8 @@ async fn op_remove_resource_pool_host_end_to_end() {
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
-        .op_remove_resource_pool_host()
+        .operator()
+        .remove_resource_pool_host()
         .rp_id("sample value/+*~&=中".to_string())
         .cell("sample value/+*~&=中".to_string())
         .name("sample value/+*~&=中".to_string())
@@ -898,7 +917,7 @@ async fn op_remove_resource_pool_host_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -908,11 +927,12 @@ async fn op_modify_host_resource_pool_end_to_end() {
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
-        .op_modify_host_resource_pool()
+        .operator()
+        .modify_host_resource_pool()
         .rp_id("sample value/+*~&=中".to_string())
         .dest_rp_id("sample value/+*~&=中".to_string())
         .host(
-            cds_cecstack_ecs::Host::builder()
+            cds_cecstack_ecs::types::Host::builder()
                 .cell("sample value/+*~&=中".to_string())
                 .name("sample value/+*~&=中".to_string())
                 .inner_ip("sample value/+*~&=中".to_string())
@@ -958,7 +978,7 @@ async fn op_modify_host_resource_pool_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -968,13 +988,14 @@ async fn op_list_resource_pool_hosts_end_to_end() {
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
-        .op_list_resource_pool_hosts()
+        .operator()
+        .list_resource_pool_hosts()
         .page_size("sample value/+*~&=中".to_string())
         .page_number("sample value/+*~&=中".to_string())
         .rp_id("sample value/+*~&=中".to_string())
         .name("sample value/+*~&=中".to_string())
         .inner_ip("sample value/+*~&=中".to_string())
-        .arch_type(cds_cecstack_ecs::ArchType::from("sample"))
+        .arch_type(cds_cecstack_ecs::types::ArchType::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("OpListResourcePoolHosts");
@@ -1008,7 +1029,7 @@ async fn op_list_resource_pool_hosts_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1018,7 +1039,8 @@ async fn op_list_hosts_end_to_end() {
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
-        .op_list_hosts()
+        .operator()
+        .list_hosts()
         .hg_id("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
@@ -1053,7 +1075,7 @@ async fn op_list_hosts_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1063,7 +1085,8 @@ async fn op_create_host_group_end_to_end() {
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
-        .op_create_host_group()
+        .operator()
+        .create_host_group()
         .name("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
@@ -1098,7 +1121,7 @@ async fn op_create_host_group_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1108,7 +1131,8 @@ async fn op_delete_host_group_end_to_end() {
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
-        .op_delete_host_group()
+        .operator()
+        .delete_host_group()
         .hg_id("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
@@ -1149,7 +1173,7 @@ async fn op_delete_host_group_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1159,7 +1183,8 @@ async fn op_list_host_groups_end_to_end() {
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
-        .op_list_host_groups()
+        .operator()
+        .list_host_groups()
         .page_size("sample value/+*~&=中".to_string())
         .page_number("sample value/+*~&=中".to_string())
         .name("sample value/+*~&=中".to_string())
@@ -1197,7 +1222,7 @@ async fn op_list_host_groups_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1207,7 +1232,8 @@ async fn op_get_host_group_end_to_end() {
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
-        .op_get_host_group()
+        .operator()
+        .get_host_group()
         .hg_id("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
@@ -1248,7 +1274,7 @@ async fn op_get_host_group_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1258,9 +1284,10 @@ async fn op_add_host_group_hosts_end_to_end() {
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
-        .op_add_host_group_hosts()
+        .operator()
+        .add_host_group_hosts()
         .hg_id("sample value/+*~&=中".to_string())
-        .hosts([cds_cecstack_ecs::Host::builder()
+        .hosts([cds_cecstack_ecs::types::Host::builder()
             .cell("sample value/+*~&=中".to_string())
             .name("sample value/+*~&=中".to_string())
             .inner_ip("sample value/+*~&=中".to_string())
@@ -1305,7 +1332,7 @@ async fn op_add_host_group_hosts_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1315,7 +1342,8 @@ async fn op_remove_host_group_host_end_to_end() {
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
-        .op_remove_host_group_host()
+        .operator()
+        .remove_host_group_host()
         .hg_id("sample value/+*~&=中".to_string())
         .cell("sample value/+*~&=中".to_string())
         .name("sample value/+*~&=中".to_string())
@@ -1359,7 +1387,7 @@ async fn op_remove_host_group_host_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1369,7 +1397,8 @@ async fn op_list_host_group_hosts_end_to_end() {
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
-        .op_list_host_group_hosts()
+        .operator()
+        .list_host_group_hosts()
         .page_size("sample value/+*~&=中".to_string())
         .page_number("sample value/+*~&=中".to_string())
         .hg_id("sample value/+*~&=中".to_string())
@@ -1407,7 +1436,7 @@ async fn op_list_host_group_hosts_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1417,7 +1446,8 @@ async fn op_list_nodes_end_to_end() {
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
-        .op_list_nodes()
+        .operator()
+        .list_nodes()
         .size(7_i64)
         .current(7_i64)
         .send_with_response()
@@ -1453,7 +1483,7 @@ async fn op_list_nodes_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1463,7 +1493,8 @@ async fn op_set_node_gpu_mode_end_to_end() {
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
-        .op_set_node_gpu_mode()
+        .operator()
+        .set_node_gpu_mode()
         .cell("sample value/+*~&=中".to_string())
         .name("sample value/+*~&=中".to_string())
         .gpu_mode("sample value/+*~&=中".to_string())
@@ -1500,7 +1531,7 @@ async fn op_set_node_gpu_mode_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1510,12 +1541,15 @@ async fn op_set_node_labels_end_to_end() {
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
-        .op_set_node_labels()
-        .nodes([cds_cecstack_ecs::OpSetNodeLabelsNode::builder()
-            .cell("sample value/+*~&=中".to_string())
-            .name("sample value/+*~&=中".to_string())
-            .build()
-            .expect("every required field is set")])
+        .operator()
+        .set_node_labels()
+        .nodes([
+            cds_cecstack_ecs::operation::operator::set_node_labels::Node::builder()
+                .cell("sample value/+*~&=中".to_string())
+                .name("sample value/+*~&=中".to_string())
+                .build()
+                .expect("every required field is set"),
+        ])
         .host_label("sample value/+*~&=中".to_string())
         .rack_label("sample value/+*~&=中".to_string())
         .switch_label("sample value/+*~&=中".to_string())
@@ -1553,7 +1587,7 @@ async fn op_set_node_labels_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1562,7 +1596,11 @@ async fn op_get_global_ha_config_end_to_end() {
         .await
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
-    let response = client.op_get_global_ha_config().send_with_response().await;
+    let response = client
+        .operator()
+        .get_global_ha_config()
+        .send_with_response()
+        .await;
     let seen = emulator.requests_for("OpGetGlobalHaConfig");
     let response = match response {
         Ok(r) => r,
@@ -1594,7 +1632,7 @@ async fn op_get_global_ha_config_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1604,7 +1642,8 @@ async fn op_set_global_ha_config_end_to_end() {
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
-        .op_set_global_ha_config()
+        .operator()
+        .set_global_ha_config()
         .tolerance_time(7_i64)
         .send_with_response()
         .await;
@@ -1639,7 +1678,7 @@ async fn op_set_global_ha_config_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1649,7 +1688,8 @@ async fn op_get_global_cpu_overcommit_config_end_to_end() {
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
-        .op_get_global_cpu_overcommit_config()
+        .operator()
+        .get_global_cpu_overcommit_config()
         .send_with_response()
         .await;
     let seen = emulator.requests_for("OpGetGlobalCpuOvercommitConfig");
@@ -1683,7 +1723,7 @@ async fn op_get_global_cpu_overcommit_config_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1693,9 +1733,10 @@ async fn op_set_global_cpu_overcommit_config_end_to_end() {
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
-        .op_set_global_cpu_overcommit_config()
+        .operator()
+        .set_global_cpu_overcommit_config()
         .global_cpu_or(7_i64)
-        .az_cpu_configs([cds_cecstack_ecs::AzCpuOvercommit::builder()
+        .az_cpu_configs([cds_cecstack_ecs::types::AzCpuOvercommit::builder()
             .az("sample value/+*~&=中".to_string())
             .az_cpu_or(7_i64)
             .build()
@@ -1733,7 +1774,7 @@ async fn op_set_global_cpu_overcommit_config_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1743,7 +1784,8 @@ async fn op_get_instance_status_counts_end_to_end() {
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
-        .op_get_instance_status_counts()
+        .operator()
+        .get_instance_status_counts()
         .send_with_response()
         .await;
     let seen = emulator.requests_for("OpGetInstanceStatusCounts");
@@ -1777,7 +1819,7 @@ async fn op_get_instance_status_counts_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1786,7 +1828,11 @@ async fn op_get_cluster_capacity_end_to_end() {
         .await
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
-    let response = client.op_get_cluster_capacity().send_with_response().await;
+    let response = client
+        .operator()
+        .get_cluster_capacity()
+        .send_with_response()
+        .await;
     let seen = emulator.requests_for("OpGetClusterCapacity");
     let response = match response {
         Ok(r) => r,
@@ -1818,7 +1864,7 @@ async fn op_get_cluster_capacity_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1828,9 +1874,10 @@ async fn op_set_global_migration_network_end_to_end() {
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
-        .op_set_global_migration_network()
-        .global_network(cds_cecstack_ecs::MigrationNetwork::from("sample"))
-        .node_info_method(cds_cecstack_ecs::NodeInfoMethod::from("sample"))
+        .operator()
+        .set_global_migration_network()
+        .global_network(cds_cecstack_ecs::types::MigrationNetwork::from("sample"))
+        .node_info_method(cds_cecstack_ecs::types::NodeInfoMethod::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("OpSetGlobalMigrationNetwork");
@@ -1864,7 +1911,7 @@ async fn op_set_global_migration_network_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1874,7 +1921,8 @@ async fn op_get_global_migration_network_end_to_end() {
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
-        .op_get_global_migration_network()
+        .operator()
+        .get_global_migration_network()
         .send_with_response()
         .await;
     let seen = emulator.requests_for("OpGetGlobalMigrationNetwork");
@@ -1908,7 +1956,7 @@ async fn op_get_global_migration_network_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1918,7 +1966,8 @@ async fn op_get_snapshot_recycle_config_end_to_end() {
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
-        .op_get_snapshot_recycle_config()
+        .operator()
+        .get_snapshot_recycle_config()
         .send_with_response()
         .await;
     let seen = emulator.requests_for("OpGetSnapshotRecycleConfig");
@@ -1952,7 +2001,7 @@ async fn op_get_snapshot_recycle_config_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1962,7 +2011,8 @@ async fn op_set_snapshot_recycle_config_end_to_end() {
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
-        .op_set_snapshot_recycle_config()
+        .operator()
+        .set_snapshot_recycle_config()
         .enable(true)
         .freeze_time(7_i64)
         .send_with_response()
@@ -1998,7 +2048,7 @@ async fn op_set_snapshot_recycle_config_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2008,7 +2058,8 @@ async fn op_get_live_migration_global_config_end_to_end() {
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
-        .op_get_live_migration_global_config()
+        .operator()
+        .get_live_migration_global_config()
         .send_with_response()
         .await;
     let seen = emulator.requests_for("OpGetLiveMigrationGlobalConfig");
@@ -2042,7 +2093,7 @@ async fn op_get_live_migration_global_config_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2052,7 +2103,8 @@ async fn op_set_live_migration_limit_end_to_end() {
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
-        .op_set_live_migration_limit()
+        .operator()
+        .set_live_migration_limit()
         .migrate_limit(7_i64)
         .send_with_response()
         .await;
@@ -2087,7 +2139,7 @@ async fn op_set_live_migration_limit_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2097,8 +2149,9 @@ async fn op_set_live_migration_cross_cpu_type_end_to_end() {
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
-        .op_set_live_migration_cross_cpu_type()
-        .cpu_multi_arch(cds_cecstack_ecs::CpuMultiArchSwitch::from("sample"))
+        .operator()
+        .set_live_migration_cross_cpu_type()
+        .cpu_multi_arch(cds_cecstack_ecs::types::CpuMultiArchSwitch::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("OpSetLiveMigrationCrossCpuType");
@@ -2132,7 +2185,7 @@ async fn op_set_live_migration_cross_cpu_type_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2142,9 +2195,10 @@ async fn op_batch_live_migrate_instances_end_to_end() {
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
-        .op_batch_live_migrate_instances()
+        .operator()
+        .batch_live_migrate_instances()
         .migrations([
-            cds_cecstack_ecs::OpBatchLiveMigrateInstancesMigration::builder()
+            cds_cecstack_ecs::operation::operator::batch_live_migrate_instances::Migration::builder()
                 .ecs_id("sample value/+*~&=中".to_string())
                 .node_name("sample value/+*~&=中".to_string())
                 .build()
@@ -2183,7 +2237,7 @@ async fn op_batch_live_migrate_instances_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2193,7 +2247,8 @@ async fn op_cancel_live_migration_end_to_end() {
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
-        .op_cancel_live_migration()
+        .operator()
+        .cancel_live_migration()
         .ecs_id("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
@@ -2234,7 +2289,7 @@ async fn op_cancel_live_migration_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2244,11 +2299,12 @@ async fn op_list_available_local_disks_end_to_end() {
         .expect("the emulator starts");
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
-        .op_list_available_local_disks()
+        .operator()
+        .list_available_local_disks()
         .az("sample value/+*~&=中".to_string())
         .rp_ids("sample value/+*~&=中".to_string())
-        .local_disk_type(cds_cecstack_ecs::LocalDiskType::from("sample"))
-        .local_disk_interface(cds_cecstack_ecs::LocalDiskInterface::from("sample"))
+        .local_disk_type(cds_cecstack_ecs::types::LocalDiskType::from("sample"))
+        .local_disk_interface(cds_cecstack_ecs::types::LocalDiskInterface::from("sample"))
         .min_size(7_i64)
         .max_size(7_i64)
         .send_with_response()
@@ -2284,7 +2340,7 @@ async fn op_list_available_local_disks_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2307,48 +2363,52 @@ async fn create_instance_end_to_end() {
         .tenant_id("sample value/+*~&=中".to_string())
         .cpus(7_i64)
         .memory(
-            cds_cecstack_ecs::MemorySpec::builder()
+            cds_cecstack_ecs::types::MemorySpec::builder()
                 .amount("sample value/+*~&=中".to_string())
                 .huge_page("sample value/+*~&=中".to_string())
                 .build(),
         )
         .local_disk(7_i64)
-        .volumes([cds_cecstack_ecs::CreateInstanceVolumesItem::builder()
-            .delete_on_termination(true)
-            .disk_bus("sample value/+*~&=中".to_string())
-            .is_os_disk(true)
-            .volume_mode(cds_cecstack_ecs::VolumeMode::from("sample"))
-            .volume_size(7_i64)
-            .volume_type("sample value/+*~&=中".to_string())
-            .boot_index(7_i64)
-            .build()
-            .expect("every required field is set")])
+        .volumes([
+            cds_cecstack_ecs::operation::create_instance::VolumesItem::builder()
+                .delete_on_termination(true)
+                .disk_bus("sample value/+*~&=中".to_string())
+                .is_os_disk(true)
+                .volume_mode(cds_cecstack_ecs::types::VolumeMode::from("sample"))
+                .volume_size(7_i64)
+                .volume_type("sample value/+*~&=中".to_string())
+                .boot_index(7_i64)
+                .build()
+                .expect("every required field is set"),
+        ])
         .image(
-            cds_cecstack_ecs::ImageSource::builder()
+            cds_cecstack_ecs::types::ImageSource::builder()
                 .image_uid("sample value/+*~&=中".to_string())
                 .set_url("sample value/+*~&=中".to_string())
                 .build(),
         )
-        .arch_type(cds_cecstack_ecs::ArchType::from("sample"))
-        .networks([cds_cecstack_ecs::CreateInstanceNetworksItem::builder()
-            .ip_type(cds_cecstack_ecs::IpType::from("sample"))
-            .vpc_id("sample value/+*~&=中".to_string())
-            .subnet_id("sample value/+*~&=中".to_string())
-            .subnet_cidr("sample value/+*~&=中".to_string())
-            .port_type(cds_cecstack_ecs::PortType::from("sample"))
-            .index(7_i64)
-            .port_id("sample value/+*~&=中".to_string())
-            .fixed_ip("sample value/+*~&=中".to_string())
-            .mac_addr("sample value/+*~&=中".to_string())
-            .ipv6_enabled(true)
-            .ipv6_addr("sample value/+*~&=中".to_string())
-            .qos_policy_id("sample value/+*~&=中".to_string())
-            .sec_group_list(["sample value/+*~&=中".to_string()])
-            .network_type(cds_cecstack_ecs::NetworkType::from("sample"))
-            .build()
-            .expect("every required field is set")])
-        .os_type(cds_cecstack_ecs::OsType::from("sample"))
-        .vm_labels([cds_cecstack_ecs::Label::builder()
+        .arch_type(cds_cecstack_ecs::types::ArchType::from("sample"))
+        .networks([
+            cds_cecstack_ecs::operation::create_instance::NetworksItem::builder()
+                .ip_type(cds_cecstack_ecs::types::IpType::from("sample"))
+                .vpc_id("sample value/+*~&=中".to_string())
+                .subnet_id("sample value/+*~&=中".to_string())
+                .subnet_cidr("sample value/+*~&=中".to_string())
+                .port_type(cds_cecstack_ecs::types::PortType::from("sample"))
+                .index(7_i64)
+                .port_id("sample value/+*~&=中".to_string())
+                .fixed_ip("sample value/+*~&=中".to_string())
+                .mac_addr("sample value/+*~&=中".to_string())
+                .ipv6_enabled(true)
+                .ipv6_addr("sample value/+*~&=中".to_string())
+                .qos_policy_id("sample value/+*~&=中".to_string())
+                .sec_group_list(["sample value/+*~&=中".to_string()])
+                .network_type(cds_cecstack_ecs::types::NetworkType::from("sample"))
+                .build()
+                .expect("every required field is set"),
+        ])
+        .os_type(cds_cecstack_ecs::types::OsType::from("sample"))
+        .vm_labels([cds_cecstack_ecs::types::Label::builder()
             .key("sample value/+*~&=中".to_string())
             .value("sample value/+*~&=中".to_string())
             .build()])
@@ -2358,7 +2418,7 @@ async fn create_instance_end_to_end() {
         .b_operate(true)
         .b_create_order(true)
         .b_update_quotas(true)
-        .billing_mode(cds_cecstack_ecs::BillingMode::from("sample"))
+        .billing_mode(cds_cecstack_ecs::types::BillingMode::from("sample"))
         .image_source("sample value/+*~&=中".to_string())
         .cycle_count(7_i64)
         .rp_id("sample value/+*~&=中".to_string())
@@ -2398,7 +2458,7 @@ async fn create_instance_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2424,37 +2484,37 @@ async fn batch_create_instances_end_to_end() {
         .key_pair_id("sample value/+*~&=中".to_string())
         .local_disk(7_i64)
         .memory(
-            cds_cecstack_ecs::MemorySize::builder()
+            cds_cecstack_ecs::types::MemorySize::builder()
                 .amount("sample value/+*~&=中".to_string())
                 .build()
                 .expect("every required field is set"),
         )
-        .volumes(
-            [cds_cecstack_ecs::BatchCreateInstancesVolumesItem::builder()
+        .volumes([
+            cds_cecstack_ecs::operation::batch_create_instances::VolumesItem::builder()
                 .delete_on_termination(true)
                 .disk_bus("sample value/+*~&=中".to_string())
                 .is_os_disk(true)
-                .volume_mode(cds_cecstack_ecs::VolumeMode::from("sample"))
+                .volume_mode(cds_cecstack_ecs::types::VolumeMode::from("sample"))
                 .volume_size(7_i64)
                 .volume_type("sample value/+*~&=中".to_string())
                 .volume_unit("sample value/+*~&=中".to_string())
                 .boot_index(7_i64)
                 .build()
-                .expect("every required field is set")],
-        )
+                .expect("every required field is set"),
+        ])
         .os_snapshot_id(7_i64)
         .image(
-            cds_cecstack_ecs::ImageSource::builder()
+            cds_cecstack_ecs::types::ImageSource::builder()
                 .image_uid("sample value/+*~&=中".to_string())
                 .set_url("sample value/+*~&=中".to_string())
                 .build(),
         )
-        .arch_type(cds_cecstack_ecs::ArchType::from("sample"))
+        .arch_type(cds_cecstack_ecs::types::ArchType::from("sample"))
         .networks([
-            cds_cecstack_ecs::BatchCreateInstancesNetworksItem::builder()
-                .ip_type(cds_cecstack_ecs::IpType::from("sample"))
+            cds_cecstack_ecs::operation::batch_create_instances::NetworksItem::builder()
+                .ip_type(cds_cecstack_ecs::types::IpType::from("sample"))
                 .vpc_id("sample value/+*~&=中".to_string())
-                .network_type(cds_cecstack_ecs::NetworkType::from("sample"))
+                .network_type(cds_cecstack_ecs::types::NetworkType::from("sample"))
                 .subnet_id("sample value/+*~&=中".to_string())
                 .subnet_cidr("sample value/+*~&=中".to_string())
                 .ipv6_cidr("sample value/+*~&=中".to_string())
@@ -2462,7 +2522,7 @@ async fn batch_create_instances_end_to_end() {
                 .ipv6_addr("sample value/+*~&=中".to_string())
                 .mac_type("sample value/+*~&=中".to_string())
                 .mac_addr("sample value/+*~&=中".to_string())
-                .port_type(cds_cecstack_ecs::PortType::from("sample"))
+                .port_type(cds_cecstack_ecs::types::PortType::from("sample"))
                 .ipv6_enabled(true)
                 .index(7_i64)
                 .port_id("sample value/+*~&=中".to_string())
@@ -2475,11 +2535,11 @@ async fn batch_create_instances_end_to_end() {
                 .build()
                 .expect("every required field is set"),
         ])
-        .vm_labels([cds_cecstack_ecs::Label::builder()
+        .vm_labels([cds_cecstack_ecs::types::Label::builder()
             .key("sample value/+*~&=中".to_string())
             .value("sample value/+*~&=中".to_string())
             .build()])
-        .os_type(cds_cecstack_ecs::OsType::from("sample"))
+        .os_type(cds_cecstack_ecs::types::OsType::from("sample"))
         .user_data("sample value/+*~&=中".to_string())
         .sec_group_list(["sample value/+*~&=中".to_string()])
         .ecs_count(7_i64)
@@ -2488,7 +2548,7 @@ async fn batch_create_instances_end_to_end() {
         .b_operate(true)
         .b_create_order(true)
         .b_update_quotas(true)
-        .billing_mode(cds_cecstack_ecs::BillingMode::from("sample"))
+        .billing_mode(cds_cecstack_ecs::types::BillingMode::from("sample"))
         .image_source("sample value/+*~&=中".to_string())
         .cycle_count(7_i64)
         .is_install_agent(true)
@@ -2530,7 +2590,7 @@ async fn batch_create_instances_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2581,7 +2641,7 @@ async fn delete_instance_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2626,7 +2686,7 @@ async fn batch_delete_instances_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2677,7 +2737,7 @@ async fn get_instance_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2738,7 +2798,7 @@ async fn list_instances_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2791,7 +2851,7 @@ async fn list_instance_renew_resources_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2844,7 +2904,7 @@ async fn renew_instance_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2897,7 +2957,7 @@ async fn list_instance_refund_resources_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2948,7 +3008,7 @@ async fn start_instance_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -3000,7 +3060,7 @@ async fn stop_instance_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -3051,7 +3111,7 @@ async fn suspend_instance_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -3102,7 +3162,7 @@ async fn resume_instance_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -3148,7 +3208,7 @@ async fn batch_stop_instances_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -3193,7 +3253,7 @@ async fn batch_start_instances_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -3245,7 +3305,7 @@ async fn restart_instance_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -3291,7 +3351,7 @@ async fn batch_restart_instances_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -3344,7 +3404,7 @@ async fn reset_instance_password_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -3385,7 +3445,7 @@ async fn list_zones_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -3437,7 +3497,7 @@ async fn lock_instance_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -3488,7 +3548,7 @@ async fn list_instance_attached_volumes_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -3501,7 +3561,7 @@ async fn attach_instance_volumes_end_to_end() {
         .attach_instance_volumes()
         .ecs_id("sample value/+*~&=中".to_string())
         .volumes([
-            cds_cecstack_ecs::AttachInstanceVolumesVolumesItem::builder()
+            cds_cecstack_ecs::operation::attach_instance_volumes::VolumesItem::builder()
                 .volume_id(7_i64)
                 .delete_on_termination(true)
                 .bootable(true)
@@ -3546,7 +3606,7 @@ async fn attach_instance_volumes_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -3598,7 +3658,7 @@ async fn detach_instance_volume_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -3650,7 +3710,7 @@ async fn detach_instance_volumes_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -3703,7 +3763,7 @@ async fn reset_volume_delete_flag_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -3715,11 +3775,13 @@ async fn update_instance_labels_end_to_end() {
     let response = client
         .update_instance_labels()
         .ecs_id("sample value/+*~&=中".to_string())
-        .labels([cds_cecstack_ecs::UpdateInstanceLabelsLabelsItem::builder()
-            .key("sample value/+*~&=中".to_string())
-            .value("sample value/+*~&=中".to_string())
-            .build()
-            .expect("every required field is set")])
+        .labels([
+            cds_cecstack_ecs::operation::update_instance_labels::LabelsItem::builder()
+                .key("sample value/+*~&=中".to_string())
+                .value("sample value/+*~&=中".to_string())
+                .build()
+                .expect("every required field is set"),
+        ])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("UpdateInstanceLabels");
@@ -3759,7 +3821,7 @@ async fn update_instance_labels_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -3771,7 +3833,7 @@ async fn attach_instance_iso_end_to_end() {
     let response = client
         .attach_instance_iso()
         .ecs_id("sample value/+*~&=中".to_string())
-        .attach_requests([cds_cecstack_ecs::IsoImageRef::builder()
+        .attach_requests([cds_cecstack_ecs::types::IsoImageRef::builder()
             .image_id("sample value/+*~&=中".to_string())
             .build()])
         .send_with_response()
@@ -3813,7 +3875,7 @@ async fn attach_instance_iso_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -3825,7 +3887,7 @@ async fn detach_instance_iso_end_to_end() {
     let response = client
         .detach_instance_iso()
         .ecs_id("sample value/+*~&=中".to_string())
-        .image_id([cds_cecstack_ecs::IsoImageRef::builder()
+        .image_id([cds_cecstack_ecs::types::IsoImageRef::builder()
             .image_id("sample value/+*~&=中".to_string())
             .build()])
         .send_with_response()
@@ -3867,7 +3929,7 @@ async fn detach_instance_iso_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -3918,7 +3980,7 @@ async fn list_instance_attached_isos_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -3971,7 +4033,7 @@ async fn set_instance_boot_order_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -3985,14 +4047,14 @@ async fn resize_instance_end_to_end() {
         .ecs_id("sample value/+*~&=中".to_string())
         .cpus(7_i64)
         .memory(
-            cds_cecstack_ecs::MemorySpec::builder()
+            cds_cecstack_ecs::types::MemorySpec::builder()
                 .amount("sample value/+*~&=中".to_string())
                 .huge_page("sample value/+*~&=中".to_string())
                 .build(),
         )
         .vgpus(7_i64)
         .host_gpus(
-            cds_cecstack_ecs::ResizeInstanceHostGpus::builder()
+            cds_cecstack_ecs::operation::resize_instance::HostGpus::builder()
                 .gpu_type("sample value/+*~&=中".to_string())
                 .number(7_i64)
                 .build(),
@@ -4038,7 +4100,7 @@ async fn resize_instance_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -4092,7 +4154,7 @@ async fn change_instance_os_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -4144,7 +4206,7 @@ async fn reset_instance_hostname_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -4196,7 +4258,7 @@ async fn reset_instance_name_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -4248,7 +4310,7 @@ async fn update_instance_description_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -4299,7 +4361,7 @@ async fn list_instance_schedulable_nodes_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -4351,7 +4413,7 @@ async fn live_migrate_instance_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -4362,7 +4424,7 @@ async fn batch_list_schedulable_nodes_end_to_end() {
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
         .batch_list_schedulable_nodes()
-        .r#type(cds_cecstack_ecs::MigrationType::from("sample"))
+        .r#type(cds_cecstack_ecs::types::MigrationType::from("sample"))
         .ecs_ids(["sample value/+*~&=中".to_string()])
         .send_with_response()
         .await;
@@ -4397,7 +4459,7 @@ async fn batch_list_schedulable_nodes_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -4449,7 +4511,7 @@ async fn cold_migrate_instance_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -4461,7 +4523,7 @@ async fn batch_cold_migrate_instances_end_to_end() {
     let response = client
         .batch_cold_migrate_instances()
         .migrations([
-            cds_cecstack_ecs::BatchColdMigrateInstancesMigrationsItem::builder()
+            cds_cecstack_ecs::operation::batch_cold_migrate_instances::MigrationsItem::builder()
                 .ecs_id("sample value/+*~&=中".to_string())
                 .node_name("sample value/+*~&=中".to_string())
                 .build()
@@ -4500,7 +4562,7 @@ async fn batch_cold_migrate_instances_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -4552,7 +4614,7 @@ async fn run_vmtools_command_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -4605,7 +4667,7 @@ async fn modify_instance_eip_config_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -4620,19 +4682,21 @@ async fn query_price_end_to_end() {
         .department_id("sample value/+*~&=中".to_string())
         .region("sample value/+*~&=中".to_string())
         .az("sample value/+*~&=中".to_string())
-        .action(cds_cecstack_ecs::PriceAction::from("sample"))
+        .action(cds_cecstack_ecs::types::PriceAction::from("sample"))
         .ecs_id("sample value/+*~&=中".to_string())
-        .billing_mode(cds_cecstack_ecs::BillingMode::from("sample"))
-        .cycle_type(cds_cecstack_ecs::BillingCycle::from("sample"))
+        .billing_mode(cds_cecstack_ecs::types::BillingMode::from("sample"))
+        .cycle_type(cds_cecstack_ecs::types::BillingCycle::from("sample"))
         .cycle_count(7_i64)
         .amount(7_i64)
-        .flavors([cds_cecstack_ecs::QueryPriceFlavorsItem::builder()
-            .flavor_id("sample value/+*~&=中".to_string())
-            .cpu(7_i64)
-            .ram(7_i64)
-            .build()
-            .expect("every required field is set")])
-        .volumes([cds_cecstack_ecs::QueryPriceVolume::builder()
+        .flavors([
+            cds_cecstack_ecs::operation::query_price::FlavorsItem::builder()
+                .flavor_id("sample value/+*~&=中".to_string())
+                .cpu(7_i64)
+                .ram(7_i64)
+                .build()
+                .expect("every required field is set"),
+        ])
+        .volumes([cds_cecstack_ecs::operation::query_price::Volume::builder()
             .image_uuid("sample value/+*~&=中".to_string())
             .size(7_i64)
             .snapshot_id("sample value/+*~&=中".to_string())
@@ -4673,7 +4737,7 @@ async fn query_price_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -4689,14 +4753,16 @@ async fn query_change_price_end_to_end() {
         .region("sample value/+*~&=中".to_string())
         .az("sample value/+*~&=中".to_string())
         .ecs_id("sample value/+*~&=中".to_string())
-        .billing_mode(cds_cecstack_ecs::BillingMode::from("sample"))
-        .flavors([cds_cecstack_ecs::QueryChangePriceFlavorsItem::builder()
-            .flavor_id("sample value/+*~&=中".to_string())
-            .cpu(7_i64)
-            .ram(7_i64)
-            .gpu(7_i64)
-            .build()
-            .expect("every required field is set")])
+        .billing_mode(cds_cecstack_ecs::types::BillingMode::from("sample"))
+        .flavors([
+            cds_cecstack_ecs::operation::query_change_price::FlavorsItem::builder()
+                .flavor_id("sample value/+*~&=中".to_string())
+                .cpu(7_i64)
+                .ram(7_i64)
+                .gpu(7_i64)
+                .build()
+                .expect("every required field is set"),
+        ])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("QueryChangePrice");
@@ -4730,7 +4796,7 @@ async fn query_change_price_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -4743,11 +4809,13 @@ async fn query_refund_price_end_to_end() {
         .query_refund_price()
         .tenant_id("sample value/+*~&=中".to_string())
         .department_id("sample value/+*~&=中".to_string())
-        .spec_list([cds_cecstack_ecs::QueryRefundPriceSpecListItem::builder()
-            .service_code("sample value/+*~&=中".to_string())
-            .instance_id("sample value/+*~&=中".to_string())
-            .build()
-            .expect("every required field is set")])
+        .spec_list([
+            cds_cecstack_ecs::operation::query_refund_price::SpecListItem::builder()
+                .service_code("sample value/+*~&=中".to_string())
+                .instance_id("sample value/+*~&=中".to_string())
+                .build()
+                .expect("every required field is set"),
+        ])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("QueryRefundPrice");
@@ -4781,7 +4849,7 @@ async fn query_refund_price_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -4803,29 +4871,31 @@ async fn clone_instance_end_to_end() {
         .tenant_id("sample value/+*~&=中".to_string())
         .cpus(7_i64)
         .memory(
-            cds_cecstack_ecs::CloneInstanceMemory::builder()
+            cds_cecstack_ecs::operation::clone_instance::Memory::builder()
                 .amount("sample value/+*~&=中".to_string())
                 .huge_page("sample value/+*~&=中".to_string())
                 .build()
                 .expect("every required field is set"),
         )
-        .arch_type(cds_cecstack_ecs::ArchType::from("sample"))
-        .networks([cds_cecstack_ecs::CloneInstanceNetworksItem::builder()
-            .ip_type(cds_cecstack_ecs::IpType::from("sample"))
-            .vpc_id("sample value/+*~&=中".to_string())
-            .subnet_id("sample value/+*~&=中".to_string())
-            .subnet_cidr("sample value/+*~&=中".to_string())
-            .port_type(cds_cecstack_ecs::PortType::from("sample"))
-            .build()
-            .expect("every required field is set")])
+        .arch_type(cds_cecstack_ecs::types::ArchType::from("sample"))
+        .networks([
+            cds_cecstack_ecs::operation::clone_instance::NetworksItem::builder()
+                .ip_type(cds_cecstack_ecs::types::IpType::from("sample"))
+                .vpc_id("sample value/+*~&=中".to_string())
+                .subnet_id("sample value/+*~&=中".to_string())
+                .subnet_cidr("sample value/+*~&=中".to_string())
+                .port_type(cds_cecstack_ecs::types::PortType::from("sample"))
+                .build()
+                .expect("every required field is set"),
+        ])
         .user_data("sample value/+*~&=中".to_string())
         .sec_group_list(["sample value/+*~&=中".to_string()])
         .is_clone(true)
         .source_ecs_id("sample value/+*~&=中".to_string())
         .flavor_id("sample value/+*~&=中".to_string())
-        .billing_mode(cds_cecstack_ecs::BillingMode::from("sample"))
+        .billing_mode(cds_cecstack_ecs::types::BillingMode::from("sample"))
         .image(
-            cds_cecstack_ecs::ImageSource::builder()
+            cds_cecstack_ecs::types::ImageSource::builder()
                 .image_uid("sample value/+*~&=中".to_string())
                 .set_url("sample value/+*~&=中".to_string())
                 .build(),
@@ -4870,7 +4940,7 @@ async fn clone_instance_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -4922,7 +4992,7 @@ async fn check_instance_clone_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -4973,7 +5043,7 @@ async fn hibernate_instance_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -5021,7 +5091,7 @@ async fn list_ssh_keys_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -5069,7 +5139,7 @@ async fn create_ssh_key_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -5118,7 +5188,7 @@ async fn import_ssh_key_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -5163,7 +5233,7 @@ async fn delete_ssh_keys_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -5175,7 +5245,7 @@ async fn bind_ssh_key_end_to_end() {
     let response = client
         .bind_ssh_key()
         .key_pair_id("sample value/+*~&=中".to_string())
-        .password_auth(cds_cecstack_ecs::PasswordAuth::from("sample"))
+        .password_auth(cds_cecstack_ecs::types::PasswordAuth::from("sample"))
         .ecs_ids(["sample value/+*~&=中".to_string()])
         .send_with_response()
         .await;
@@ -5210,7 +5280,7 @@ async fn bind_ssh_key_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -5223,7 +5293,7 @@ async fn unbind_ssh_key_end_to_end() {
         .unbind_ssh_key()
         .key_pair_id("sample value/+*~&=中".to_string())
         .ecs_ids(["sample value/+*~&=中".to_string()])
-        .password_auth(cds_cecstack_ecs::PasswordAuth::from("sample"))
+        .password_auth(cds_cecstack_ecs::types::PasswordAuth::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("UnbindSshKey");
@@ -5257,7 +5327,7 @@ async fn unbind_ssh_key_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -5315,7 +5385,7 @@ async fn list_ssh_key_instances_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -5373,7 +5443,7 @@ async fn list_instance_ssh_keys_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -5426,7 +5496,7 @@ async fn create_template_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -5489,7 +5559,7 @@ async fn set_instance_security_options_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -5540,7 +5610,7 @@ async fn list_instance_security_options_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -5590,7 +5660,7 @@ async fn list_templates_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -5641,7 +5711,7 @@ async fn get_template_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -5693,7 +5763,7 @@ async fn update_template_name_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -5745,7 +5815,7 @@ async fn update_template_user_data_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -5790,7 +5860,7 @@ async fn batch_delete_templates_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -5840,7 +5910,7 @@ async fn list_schedulers_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -5894,7 +5964,7 @@ async fn create_scheduler_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -5951,7 +6021,7 @@ async fn update_scheduler_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -6002,7 +6072,7 @@ async fn delete_scheduler_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -6050,7 +6120,7 @@ async fn list_snapshots_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -6096,7 +6166,7 @@ async fn create_snapshot_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -6147,7 +6217,7 @@ async fn get_snapshot_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -6198,7 +6268,7 @@ async fn delete_snapshot_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -6249,7 +6319,7 @@ async fn rollback_snapshot_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -6299,7 +6369,7 @@ async fn list_snapshot_policies_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -6347,7 +6417,7 @@ async fn create_snapshot_policy_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -6398,7 +6468,7 @@ async fn get_snapshot_policy_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -6449,7 +6519,7 @@ async fn delete_snapshot_policy_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -6504,7 +6574,7 @@ async fn update_snapshot_policy_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -6556,7 +6626,7 @@ async fn bind_snapshot_policy_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -6608,7 +6678,7 @@ async fn unbind_snapshot_policy_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -6659,7 +6729,7 @@ async fn pause_snapshot_policy_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -6710,7 +6780,7 @@ async fn resume_snapshot_policy_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -6725,10 +6795,10 @@ async fn create_deployment_set_end_to_end() {
         .tenant_id("sample value/+*~&=中".to_string())
         .department_id("sample value/+*~&=中".to_string())
         .resource_group_id("sample value/+*~&=中".to_string())
-        .host_policy(cds_cecstack_ecs::DeploymentSetPolicy::from("sample"))
-        .rack_policy(cds_cecstack_ecs::DeploymentSetPolicy::from("sample"))
-        .switch_policy(cds_cecstack_ecs::DeploymentSetPolicy::from("sample"))
-        .net_switch_policy(cds_cecstack_ecs::DeploymentSetPolicy::from("sample"))
+        .host_policy(cds_cecstack_ecs::types::DeploymentSetPolicy::from("sample"))
+        .rack_policy(cds_cecstack_ecs::types::DeploymentSetPolicy::from("sample"))
+        .switch_policy(cds_cecstack_ecs::types::DeploymentSetPolicy::from("sample"))
+        .net_switch_policy(cds_cecstack_ecs::types::DeploymentSetPolicy::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("CreateDeploymentSet");
@@ -6762,7 +6832,7 @@ async fn create_deployment_set_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -6808,7 +6878,7 @@ async fn list_deployment_sets_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -6862,7 +6932,7 @@ async fn get_deployment_set_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -6916,7 +6986,7 @@ async fn delete_deployment_set_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -6962,7 +7032,7 @@ async fn list_usb_devices_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -6974,7 +7044,7 @@ async fn bind_instance_usb_end_to_end() {
     let response = client
         .bind_instance_usb()
         .ecsid("sample value/+*~&=中".to_string())
-        .object([cds_cecstack_ecs::BindInstanceUsbDevice::builder()
+        .object([cds_cecstack_ecs::types::BindInstanceUsbDevice::builder()
             .name("sample value/+*~&=中".to_string())
             .bus("sample value/+*~&=中".to_string())
             .device("sample value/+*~&=中".to_string())
@@ -7020,7 +7090,7 @@ async fn bind_instance_usb_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -7032,7 +7102,7 @@ async fn unbind_instance_usb_end_to_end() {
     let response = client
         .unbind_instance_usb()
         .ecs_id("sample value/+*~&=中".to_string())
-        .object([cds_cecstack_ecs::BindInstanceUsbDevice::builder()
+        .object([cds_cecstack_ecs::types::BindInstanceUsbDevice::builder()
             .name("sample value/+*~&=中".to_string())
             .bus("sample value/+*~&=中".to_string())
             .device("sample value/+*~&=中".to_string())
@@ -7078,7 +7148,7 @@ async fn unbind_instance_usb_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -7135,7 +7205,7 @@ async fn query_instance_monitor_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -7151,7 +7221,7 @@ async fn query_instances_monitor_end_to_end() {
         .end("sample value/+*~&=中".to_string())
         .step("sample value/+*~&=中".to_string())
         .namespace("sample value/+*~&=中".to_string())
-        .metric(cds_cecstack_ecs::MonitorMetric::from("sample"))
+        .metric(cds_cecstack_ecs::types::MonitorMetric::from("sample"))
         .timeout("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
@@ -7186,7 +7256,7 @@ async fn query_instances_monitor_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -7236,7 +7306,7 @@ async fn list_recycled_snapshots_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -7290,7 +7360,7 @@ async fn restore_recycled_snapshot_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -7341,7 +7411,7 @@ async fn delete_recycled_snapshot_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -7392,7 +7462,7 @@ async fn get_recycled_instance_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -7443,7 +7513,7 @@ async fn restore_recycled_instance_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -7494,7 +7564,7 @@ async fn delete_recycled_instance_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -7540,7 +7610,7 @@ async fn auto_clean_recycled_instances_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -7591,7 +7661,7 @@ async fn check_vmtools_iso_attached_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -7642,7 +7712,7 @@ async fn attach_vmtools_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -7687,7 +7757,7 @@ async fn list_supported_ib_nics_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -7700,7 +7770,7 @@ async fn export_instances_end_to_end() {
         .export_instances()
         .export_item("sample value/+*~&=中".to_string())
         .filter_params(
-            cds_cecstack_ecs::ExportInstancesFilterParams::builder()
+            cds_cecstack_ecs::operation::export_instances::FilterParams::builder()
                 .vpc_id("sample value/+*~&=中".to_string())
                 .subnet_id("sample value/+*~&=中".to_string())
                 .private_ip("sample value/+*~&=中".to_string())
@@ -7714,9 +7784,9 @@ async fn export_instances_end_to_end() {
                 .department_id("sample value/+*~&=中".to_string())
                 .tenant_id("sample value/+*~&=中".to_string())
                 .resource_group_id("sample value/+*~&=中".to_string())
-                .status([cds_cecstack_ecs::InstanceStatus::from("sample")])
+                .status([cds_cecstack_ecs::types::InstanceStatus::from("sample")])
                 .az(["sample value/+*~&=中".to_string()])
-                .cpu_arch([cds_cecstack_ecs::ArchType::from("sample")])
+                .cpu_arch([cds_cecstack_ecs::types::ArchType::from("sample")])
                 .vm_labels(["sample value/+*~&=中".to_string()])
                 .order_by("sample value/+*~&=中".to_string())
                 .build(),
@@ -7785,7 +7855,7 @@ async fn install_monitor_agent_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -7831,7 +7901,7 @@ async fn get_service_attributes_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -7877,7 +7947,7 @@ async fn get_service_region_info_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -7923,7 +7993,7 @@ async fn batch_detach_shared_volume_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -7969,7 +8039,7 @@ async fn batch_attach_shared_volume_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -8020,7 +8090,7 @@ async fn get_vnc_url_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[test]
@@ -8098,7 +8168,7 @@ async fn list_monitor_processes_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -8149,7 +8219,7 @@ async fn upgrade_monitor_agent_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -8200,7 +8270,7 @@ async fn list_instance_node_local_disks_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -8212,7 +8282,7 @@ async fn attach_local_disks_end_to_end() {
     let response = client
         .attach_local_disks()
         .ecs_id("sample value/+*~&=中".to_string())
-        .disks([cds_cecstack_ecs::AttachLocalDisksDisk::builder()
+        .disks([cds_cecstack_ecs::types::AttachLocalDisksDisk::builder()
             .disk_name("sample value/+*~&=中".to_string())
             .disk_type("sample value/+*~&=中".to_string())
             .disk_interface("sample value/+*~&=中".to_string())
@@ -8263,7 +8333,7 @@ async fn attach_local_disks_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -8275,7 +8345,7 @@ async fn detach_local_disks_end_to_end() {
     let response = client
         .detach_local_disks()
         .ecs_id("sample value/+*~&=中".to_string())
-        .disks([cds_cecstack_ecs::AttachLocalDisksDisk::builder()
+        .disks([cds_cecstack_ecs::types::AttachLocalDisksDisk::builder()
             .disk_name("sample value/+*~&=中".to_string())
             .disk_type("sample value/+*~&=中".to_string())
             .disk_interface("sample value/+*~&=中".to_string())
@@ -8326,7 +8396,7 @@ async fn detach_local_disks_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -8338,12 +8408,12 @@ async fn export_monitor_data_end_to_end() {
     let response = client
         .export_monitor_data()
         .template_name("sample value/+*~&=中".to_string())
-        .statistical_method(cds_cecstack_ecs::StatisticalMethod::from("sample"))
-        .aggregation_methods([cds_cecstack_ecs::AggregationMethod::from("sample")])
+        .statistical_method(cds_cecstack_ecs::types::StatisticalMethod::from("sample"))
+        .aggregation_methods([cds_cecstack_ecs::types::AggregationMethod::from("sample")])
         .start(7_i64)
         .end(7_i64)
         .ecs_ids(["sample value/+*~&=中".to_string()])
-        .metrics([cds_cecstack_ecs::ExportMetric::from("sample")])
+        .metrics([cds_cecstack_ecs::types::ExportMetric::from("sample")])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("ExportMonitorData");
@@ -8377,6 +8447,6 @@ async fn export_monitor_data_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }

@@ -21,951 +21,1021 @@ fn check<T: serde::de::DeserializeOwned>(json: &str) {
 }
 #[test]
 fn op_create_flavor_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpCreateFlavorOutput>(cds_cecstack_ecs::examples::OP_CREATE_FLAVOR_1);
+    check::<cds_cecstack_ecs::operation::operator::create_flavor::CreateFlavorOutput>(
+        cds_cecstack_ecs::examples::OP_CREATE_FLAVOR_1,
+    );
 }
 #[test]
 fn op_update_flavor_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpUpdateFlavorOutput>(cds_cecstack_ecs::examples::OP_UPDATE_FLAVOR_1);
+    check::<cds_cecstack_ecs::operation::operator::update_flavor::UpdateFlavorOutput>(
+        cds_cecstack_ecs::examples::OP_UPDATE_FLAVOR_1,
+    );
 }
 #[test]
 fn op_delete_flavor_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpDeleteFlavorOutput>(cds_cecstack_ecs::examples::OP_DELETE_FLAVOR_1);
+    check::<cds_cecstack_ecs::operation::operator::delete_flavor::DeleteFlavorOutput>(
+        cds_cecstack_ecs::examples::OP_DELETE_FLAVOR_1,
+    );
 }
 #[test]
 fn op_list_flavors_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpListFlavorsOutput>(cds_cecstack_ecs::examples::OP_LIST_FLAVORS_1);
+    check::<cds_cecstack_ecs::operation::operator::list_flavors::ListFlavorsOutput>(
+        cds_cecstack_ecs::examples::OP_LIST_FLAVORS_1,
+    );
 }
 #[test]
 fn op_list_flavor_supported_gpus_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpListFlavorSupportedGpusOutput>(
-        cds_cecstack_ecs::examples::OP_LIST_FLAVOR_SUPPORTED_GPUS_1,
-    );
+    check::<
+        cds_cecstack_ecs::operation::operator::list_flavor_supported_gpus::ListFlavorSupportedGpusOutput,
+    >(cds_cecstack_ecs::examples::OP_LIST_FLAVOR_SUPPORTED_GPUS_1);
 }
 #[test]
 fn op_list_flavor_supported_vgpus_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpListFlavorSupportedVgpusOutput>(
-        cds_cecstack_ecs::examples::OP_LIST_FLAVOR_SUPPORTED_VGPUS_1,
-    );
+    check::<
+        cds_cecstack_ecs::operation::operator::list_flavor_supported_vgpus::ListFlavorSupportedVgpusOutput,
+    >(cds_cecstack_ecs::examples::OP_LIST_FLAVOR_SUPPORTED_VGPUS_1);
 }
 #[test]
 fn op_create_flavor_type_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpCreateFlavorTypeOutput>(
+    check::<cds_cecstack_ecs::operation::operator::create_flavor_type::CreateFlavorTypeOutput>(
         cds_cecstack_ecs::examples::OP_CREATE_FLAVOR_TYPE_1,
     );
 }
 #[test]
 fn op_update_flavor_type_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpUpdateFlavorTypeOutput>(
+    check::<cds_cecstack_ecs::operation::operator::update_flavor_type::UpdateFlavorTypeOutput>(
         cds_cecstack_ecs::examples::OP_UPDATE_FLAVOR_TYPE_1,
     );
 }
 #[test]
 fn op_delete_flavor_type_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpDeleteFlavorTypeOutput>(
+    check::<cds_cecstack_ecs::operation::operator::delete_flavor_type::DeleteFlavorTypeOutput>(
         cds_cecstack_ecs::examples::OP_DELETE_FLAVOR_TYPE_1,
     );
 }
 #[test]
 fn op_list_resource_pool_host_candidates_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpListResourcePoolHostCandidatesOutput>(
-        cds_cecstack_ecs::examples::OP_LIST_RESOURCE_POOL_HOST_CANDIDATES_1,
-    );
+    check::<
+        cds_cecstack_ecs::operation::operator::list_resource_pool_host_candidates::ListResourcePoolHostCandidatesOutput,
+    >(cds_cecstack_ecs::examples::OP_LIST_RESOURCE_POOL_HOST_CANDIDATES_1);
 }
 #[test]
 fn op_list_flavor_types_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpListFlavorTypesOutput>(
+    check::<cds_cecstack_ecs::operation::operator::list_flavor_types::ListFlavorTypesOutput>(
         cds_cecstack_ecs::examples::OP_LIST_FLAVOR_TYPES_1,
     );
 }
 #[test]
 fn op_create_resource_pool_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpCreateResourcePoolOutput>(
+    check::<cds_cecstack_ecs::operation::operator::create_resource_pool::CreateResourcePoolOutput>(
         cds_cecstack_ecs::examples::OP_CREATE_RESOURCE_POOL_1,
     );
 }
 #[test]
 fn op_delete_resource_pool_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpDeleteResourcePoolOutput>(
+    check::<cds_cecstack_ecs::operation::operator::delete_resource_pool::DeleteResourcePoolOutput>(
         cds_cecstack_ecs::examples::OP_DELETE_RESOURCE_POOL_1,
     );
 }
 #[test]
 fn op_list_resource_pools_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpListResourcePoolsOutput>(
+    check::<cds_cecstack_ecs::operation::operator::list_resource_pools::ListResourcePoolsOutput>(
         cds_cecstack_ecs::examples::OP_LIST_RESOURCE_POOLS_1,
     );
 }
 #[test]
 fn op_get_resource_pool_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpGetResourcePoolOutput>(
+    check::<cds_cecstack_ecs::operation::operator::get_resource_pool::GetResourcePoolOutput>(
         cds_cecstack_ecs::examples::OP_GET_RESOURCE_POOL_1,
     );
 }
 #[test]
 fn op_add_resource_pool_hosts_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpAddResourcePoolHostsOutput>(
-        cds_cecstack_ecs::examples::OP_ADD_RESOURCE_POOL_HOSTS_1,
-    );
+    check::<
+        cds_cecstack_ecs::operation::operator::add_resource_pool_hosts::AddResourcePoolHostsOutput,
+    >(cds_cecstack_ecs::examples::OP_ADD_RESOURCE_POOL_HOSTS_1);
 }
 #[test]
 fn op_remove_resource_pool_host_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpRemoveResourcePoolHostOutput>(
-        cds_cecstack_ecs::examples::OP_REMOVE_RESOURCE_POOL_HOST_1,
-    );
+    check::<
+        cds_cecstack_ecs::operation::operator::remove_resource_pool_host::RemoveResourcePoolHostOutput,
+    >(cds_cecstack_ecs::examples::OP_REMOVE_RESOURCE_POOL_HOST_1);
 }
 #[test]
 fn op_modify_host_resource_pool_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpModifyHostResourcePoolOutput>(
-        cds_cecstack_ecs::examples::OP_MODIFY_HOST_RESOURCE_POOL_1,
-    );
+    check::<
+        cds_cecstack_ecs::operation::operator::modify_host_resource_pool::ModifyHostResourcePoolOutput,
+    >(cds_cecstack_ecs::examples::OP_MODIFY_HOST_RESOURCE_POOL_1);
 }
 #[test]
 fn op_list_resource_pool_hosts_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpListResourcePoolHostsOutput>(
-        cds_cecstack_ecs::examples::OP_LIST_RESOURCE_POOL_HOSTS_1,
-    );
+    check::<
+        cds_cecstack_ecs::operation::operator::list_resource_pool_hosts::ListResourcePoolHostsOutput,
+    >(cds_cecstack_ecs::examples::OP_LIST_RESOURCE_POOL_HOSTS_1);
 }
 #[test]
 fn op_list_hosts_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpListHostsOutput>(cds_cecstack_ecs::examples::OP_LIST_HOSTS_1);
+    check::<cds_cecstack_ecs::operation::operator::list_hosts::ListHostsOutput>(
+        cds_cecstack_ecs::examples::OP_LIST_HOSTS_1,
+    );
 }
 #[test]
 fn op_create_host_group_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpCreateHostGroupOutput>(
+    check::<cds_cecstack_ecs::operation::operator::create_host_group::CreateHostGroupOutput>(
         cds_cecstack_ecs::examples::OP_CREATE_HOST_GROUP_1,
     );
 }
 #[test]
 fn op_delete_host_group_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpDeleteHostGroupOutput>(
+    check::<cds_cecstack_ecs::operation::operator::delete_host_group::DeleteHostGroupOutput>(
         cds_cecstack_ecs::examples::OP_DELETE_HOST_GROUP_1,
     );
 }
 #[test]
 fn op_list_host_groups_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpListHostGroupsOutput>(
+    check::<cds_cecstack_ecs::operation::operator::list_host_groups::ListHostGroupsOutput>(
         cds_cecstack_ecs::examples::OP_LIST_HOST_GROUPS_1,
     );
 }
 #[test]
 fn op_get_host_group_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpGetHostGroupOutput>(
+    check::<cds_cecstack_ecs::operation::operator::get_host_group::GetHostGroupOutput>(
         cds_cecstack_ecs::examples::OP_GET_HOST_GROUP_1,
     );
 }
 #[test]
 fn op_add_host_group_hosts_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpAddHostGroupHostsOutput>(
+    check::<cds_cecstack_ecs::operation::operator::add_host_group_hosts::AddHostGroupHostsOutput>(
         cds_cecstack_ecs::examples::OP_ADD_HOST_GROUP_HOSTS_1,
     );
 }
 #[test]
 fn op_remove_host_group_host_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpRemoveHostGroupHostOutput>(
+    check::<cds_cecstack_ecs::operation::operator::remove_host_group_host::RemoveHostGroupHostOutput>(
         cds_cecstack_ecs::examples::OP_REMOVE_HOST_GROUP_HOST_1,
     );
 }
 #[test]
 fn op_list_host_group_hosts_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpListHostGroupHostsOutput>(
+    check::<cds_cecstack_ecs::operation::operator::list_host_group_hosts::ListHostGroupHostsOutput>(
         cds_cecstack_ecs::examples::OP_LIST_HOST_GROUP_HOSTS_1,
     );
 }
 #[test]
 fn op_list_nodes_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpListNodesOutput>(cds_cecstack_ecs::examples::OP_LIST_NODES_1);
+    check::<cds_cecstack_ecs::operation::operator::list_nodes::ListNodesOutput>(
+        cds_cecstack_ecs::examples::OP_LIST_NODES_1,
+    );
 }
 #[test]
 fn op_set_node_gpu_mode_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpSetNodeGpuModeOutput>(
+    check::<cds_cecstack_ecs::operation::operator::set_node_gpu_mode::SetNodeGpuModeOutput>(
         cds_cecstack_ecs::examples::OP_SET_NODE_GPU_MODE_1,
     );
 }
 #[test]
 fn op_set_node_labels_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpSetNodeLabelsOutput>(
+    check::<cds_cecstack_ecs::operation::operator::set_node_labels::SetNodeLabelsOutput>(
         cds_cecstack_ecs::examples::OP_SET_NODE_LABELS_1,
     );
 }
 #[test]
 fn op_get_global_ha_config_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpGetGlobalHaConfigOutput>(
+    check::<cds_cecstack_ecs::operation::operator::get_global_ha_config::GetGlobalHaConfigOutput>(
         cds_cecstack_ecs::examples::OP_GET_GLOBAL_HA_CONFIG_1,
     );
 }
 #[test]
 fn op_set_global_ha_config_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpSetGlobalHaConfigOutput>(
+    check::<cds_cecstack_ecs::operation::operator::set_global_ha_config::SetGlobalHaConfigOutput>(
         cds_cecstack_ecs::examples::OP_SET_GLOBAL_HA_CONFIG_1,
     );
 }
 #[test]
 fn op_get_global_cpu_overcommit_config_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpGetGlobalCpuOvercommitConfigOutput>(
-        cds_cecstack_ecs::examples::OP_GET_GLOBAL_CPU_OVERCOMMIT_CONFIG_1,
-    );
+    check::<
+        cds_cecstack_ecs::operation::operator::get_global_cpu_overcommit_config::GetGlobalCpuOvercommitConfigOutput,
+    >(cds_cecstack_ecs::examples::OP_GET_GLOBAL_CPU_OVERCOMMIT_CONFIG_1);
 }
 #[test]
 fn op_set_global_cpu_overcommit_config_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpSetGlobalCpuOvercommitConfigOutput>(
-        cds_cecstack_ecs::examples::OP_SET_GLOBAL_CPU_OVERCOMMIT_CONFIG_1,
-    );
+    check::<
+        cds_cecstack_ecs::operation::operator::set_global_cpu_overcommit_config::SetGlobalCpuOvercommitConfigOutput,
+    >(cds_cecstack_ecs::examples::OP_SET_GLOBAL_CPU_OVERCOMMIT_CONFIG_1);
 }
 #[test]
 fn op_get_instance_status_counts_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpGetInstanceStatusCountsOutput>(
-        cds_cecstack_ecs::examples::OP_GET_INSTANCE_STATUS_COUNTS_1,
-    );
+    check::<
+        cds_cecstack_ecs::operation::operator::get_instance_status_counts::GetInstanceStatusCountsOutput,
+    >(cds_cecstack_ecs::examples::OP_GET_INSTANCE_STATUS_COUNTS_1);
 }
 #[test]
 fn op_get_cluster_capacity_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpGetClusterCapacityOutput>(
+    check::<cds_cecstack_ecs::operation::operator::get_cluster_capacity::GetClusterCapacityOutput>(
         cds_cecstack_ecs::examples::OP_GET_CLUSTER_CAPACITY_1,
     );
 }
 #[test]
 fn op_set_global_migration_network_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpSetGlobalMigrationNetworkOutput>(
-        cds_cecstack_ecs::examples::OP_SET_GLOBAL_MIGRATION_NETWORK_1,
-    );
+    check::<
+        cds_cecstack_ecs::operation::operator::set_global_migration_network::SetGlobalMigrationNetworkOutput,
+    >(cds_cecstack_ecs::examples::OP_SET_GLOBAL_MIGRATION_NETWORK_1);
 }
 #[test]
 fn op_get_global_migration_network_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpGetGlobalMigrationNetworkOutput>(
-        cds_cecstack_ecs::examples::OP_GET_GLOBAL_MIGRATION_NETWORK_1,
-    );
+    check::<
+        cds_cecstack_ecs::operation::operator::get_global_migration_network::GetGlobalMigrationNetworkOutput,
+    >(cds_cecstack_ecs::examples::OP_GET_GLOBAL_MIGRATION_NETWORK_1);
 }
 #[test]
 fn op_get_snapshot_recycle_config_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpGetSnapshotRecycleConfigOutput>(
-        cds_cecstack_ecs::examples::OP_GET_SNAPSHOT_RECYCLE_CONFIG_1,
-    );
+    check::<
+        cds_cecstack_ecs::operation::operator::get_snapshot_recycle_config::GetSnapshotRecycleConfigOutput,
+    >(cds_cecstack_ecs::examples::OP_GET_SNAPSHOT_RECYCLE_CONFIG_1);
 }
 #[test]
 fn op_set_snapshot_recycle_config_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpSetSnapshotRecycleConfigOutput>(
-        cds_cecstack_ecs::examples::OP_SET_SNAPSHOT_RECYCLE_CONFIG_1,
-    );
+    check::<
+        cds_cecstack_ecs::operation::operator::set_snapshot_recycle_config::SetSnapshotRecycleConfigOutput,
+    >(cds_cecstack_ecs::examples::OP_SET_SNAPSHOT_RECYCLE_CONFIG_1);
 }
 #[test]
 fn op_get_live_migration_global_config_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpGetLiveMigrationGlobalConfigOutput>(
-        cds_cecstack_ecs::examples::OP_GET_LIVE_MIGRATION_GLOBAL_CONFIG_1,
-    );
+    check::<
+        cds_cecstack_ecs::operation::operator::get_live_migration_global_config::GetLiveMigrationGlobalConfigOutput,
+    >(cds_cecstack_ecs::examples::OP_GET_LIVE_MIGRATION_GLOBAL_CONFIG_1);
 }
 #[test]
 fn op_set_live_migration_limit_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpSetLiveMigrationLimitOutput>(
-        cds_cecstack_ecs::examples::OP_SET_LIVE_MIGRATION_LIMIT_1,
-    );
+    check::<
+        cds_cecstack_ecs::operation::operator::set_live_migration_limit::SetLiveMigrationLimitOutput,
+    >(cds_cecstack_ecs::examples::OP_SET_LIVE_MIGRATION_LIMIT_1);
 }
 #[test]
 fn op_set_live_migration_cross_cpu_type_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpSetLiveMigrationCrossCpuTypeOutput>(
-        cds_cecstack_ecs::examples::OP_SET_LIVE_MIGRATION_CROSS_CPU_TYPE_1,
-    );
+    check::<
+        cds_cecstack_ecs::operation::operator::set_live_migration_cross_cpu_type::SetLiveMigrationCrossCpuTypeOutput,
+    >(cds_cecstack_ecs::examples::OP_SET_LIVE_MIGRATION_CROSS_CPU_TYPE_1);
 }
 #[test]
 fn op_batch_live_migrate_instances_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpBatchLiveMigrateInstancesOutput>(
-        cds_cecstack_ecs::examples::OP_BATCH_LIVE_MIGRATE_INSTANCES_1,
-    );
+    check::<
+        cds_cecstack_ecs::operation::operator::batch_live_migrate_instances::BatchLiveMigrateInstancesOutput,
+    >(cds_cecstack_ecs::examples::OP_BATCH_LIVE_MIGRATE_INSTANCES_1);
 }
 #[test]
 fn op_cancel_live_migration_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpCancelLiveMigrationOutput>(
+    check::<cds_cecstack_ecs::operation::operator::cancel_live_migration::CancelLiveMigrationOutput>(
         cds_cecstack_ecs::examples::OP_CANCEL_LIVE_MIGRATION_1,
     );
 }
 #[test]
 fn op_list_available_local_disks_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::OpListAvailableLocalDisksOutput>(
-        cds_cecstack_ecs::examples::OP_LIST_AVAILABLE_LOCAL_DISKS_1,
-    );
+    check::<
+        cds_cecstack_ecs::operation::operator::list_available_local_disks::ListAvailableLocalDisksOutput,
+    >(cds_cecstack_ecs::examples::OP_LIST_AVAILABLE_LOCAL_DISKS_1);
 }
 #[test]
 fn create_instance_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::CreateInstanceOutput>(cds_cecstack_ecs::examples::CREATE_INSTANCE_1);
+    check::<cds_cecstack_ecs::operation::create_instance::CreateInstanceOutput>(
+        cds_cecstack_ecs::examples::CREATE_INSTANCE_1,
+    );
 }
 #[test]
 fn batch_create_instances_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::BatchCreateInstancesOutput>(
+    check::<cds_cecstack_ecs::operation::batch_create_instances::BatchCreateInstancesOutput>(
         cds_cecstack_ecs::examples::BATCH_CREATE_INSTANCES_1,
     );
 }
 #[test]
 fn delete_instance_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::DeleteInstanceOutput>(cds_cecstack_ecs::examples::DELETE_INSTANCE_1);
+    check::<cds_cecstack_ecs::operation::delete_instance::DeleteInstanceOutput>(
+        cds_cecstack_ecs::examples::DELETE_INSTANCE_1,
+    );
 }
 #[test]
 fn batch_delete_instances_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::BatchDeleteInstancesOutput>(
+    check::<cds_cecstack_ecs::operation::batch_delete_instances::BatchDeleteInstancesOutput>(
         cds_cecstack_ecs::examples::BATCH_DELETE_INSTANCES_1,
     );
 }
 #[test]
 fn get_instance_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::GetInstanceOutput>(cds_cecstack_ecs::examples::GET_INSTANCE_1);
+    check::<cds_cecstack_ecs::operation::get_instance::GetInstanceOutput>(
+        cds_cecstack_ecs::examples::GET_INSTANCE_1,
+    );
 }
 #[test]
 fn list_instances_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::ListInstancesOutput>(cds_cecstack_ecs::examples::LIST_INSTANCES_1);
+    check::<cds_cecstack_ecs::operation::list_instances::ListInstancesOutput>(
+        cds_cecstack_ecs::examples::LIST_INSTANCES_1,
+    );
 }
 #[test]
 fn list_instance_renew_resources_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::ListInstanceRenewResourcesOutput>(
-        cds_cecstack_ecs::examples::LIST_INSTANCE_RENEW_RESOURCES_1,
-    );
+    check::<
+        cds_cecstack_ecs::operation::list_instance_renew_resources::ListInstanceRenewResourcesOutput,
+    >(cds_cecstack_ecs::examples::LIST_INSTANCE_RENEW_RESOURCES_1);
 }
 #[test]
 fn renew_instance_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::RenewInstanceOutput>(cds_cecstack_ecs::examples::RENEW_INSTANCE_1);
-}
-#[test]
-fn list_instance_refund_resources_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::ListInstanceRefundResourcesOutput>(
-        cds_cecstack_ecs::examples::LIST_INSTANCE_REFUND_RESOURCES_1,
+    check::<cds_cecstack_ecs::operation::renew_instance::RenewInstanceOutput>(
+        cds_cecstack_ecs::examples::RENEW_INSTANCE_1,
     );
 }
 #[test]
+fn list_instance_refund_resources_example_1_decodes_completely() {
+    check::<
+        cds_cecstack_ecs::operation::list_instance_refund_resources::ListInstanceRefundResourcesOutput,
+    >(cds_cecstack_ecs::examples::LIST_INSTANCE_REFUND_RESOURCES_1);
+}
+#[test]
 fn start_instance_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::StartInstanceOutput>(cds_cecstack_ecs::examples::START_INSTANCE_1);
+    check::<cds_cecstack_ecs::operation::start_instance::StartInstanceOutput>(
+        cds_cecstack_ecs::examples::START_INSTANCE_1,
+    );
 }
 #[test]
 fn stop_instance_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::StopInstanceOutput>(cds_cecstack_ecs::examples::STOP_INSTANCE_1);
+    check::<cds_cecstack_ecs::operation::stop_instance::StopInstanceOutput>(
+        cds_cecstack_ecs::examples::STOP_INSTANCE_1,
+    );
 }
 #[test]
 fn suspend_instance_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::SuspendInstanceOutput>(
+    check::<cds_cecstack_ecs::operation::suspend_instance::SuspendInstanceOutput>(
         cds_cecstack_ecs::examples::SUSPEND_INSTANCE_1,
     );
 }
 #[test]
 fn resume_instance_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::ResumeInstanceOutput>(cds_cecstack_ecs::examples::RESUME_INSTANCE_1);
+    check::<cds_cecstack_ecs::operation::resume_instance::ResumeInstanceOutput>(
+        cds_cecstack_ecs::examples::RESUME_INSTANCE_1,
+    );
 }
 #[test]
 fn batch_stop_instances_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::BatchStopInstancesOutput>(
+    check::<cds_cecstack_ecs::operation::batch_stop_instances::BatchStopInstancesOutput>(
         cds_cecstack_ecs::examples::BATCH_STOP_INSTANCES_1,
     );
 }
 #[test]
 fn batch_start_instances_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::BatchStartInstancesOutput>(
+    check::<cds_cecstack_ecs::operation::batch_start_instances::BatchStartInstancesOutput>(
         cds_cecstack_ecs::examples::BATCH_START_INSTANCES_1,
     );
 }
 #[test]
 fn restart_instance_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::RestartInstanceOutput>(
+    check::<cds_cecstack_ecs::operation::restart_instance::RestartInstanceOutput>(
         cds_cecstack_ecs::examples::RESTART_INSTANCE_1,
     );
 }
 #[test]
 fn batch_restart_instances_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::BatchRestartInstancesOutput>(
+    check::<cds_cecstack_ecs::operation::batch_restart_instances::BatchRestartInstancesOutput>(
         cds_cecstack_ecs::examples::BATCH_RESTART_INSTANCES_1,
     );
 }
 #[test]
 fn reset_instance_password_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::ResetInstancePasswordOutput>(
+    check::<cds_cecstack_ecs::operation::reset_instance_password::ResetInstancePasswordOutput>(
         cds_cecstack_ecs::examples::RESET_INSTANCE_PASSWORD_1,
     );
 }
 #[test]
 fn list_zones_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::ListZonesOutput>(cds_cecstack_ecs::examples::LIST_ZONES_1);
-}
-#[test]
-fn lock_instance_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::LockInstanceOutput>(cds_cecstack_ecs::examples::LOCK_INSTANCE_1);
-}
-#[test]
-fn list_instance_attached_volumes_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::ListInstanceAttachedVolumesOutput>(
-        cds_cecstack_ecs::examples::LIST_INSTANCE_ATTACHED_VOLUMES_1,
+    check::<cds_cecstack_ecs::operation::list_zones::ListZonesOutput>(
+        cds_cecstack_ecs::examples::LIST_ZONES_1,
     );
 }
 #[test]
+fn lock_instance_example_1_decodes_completely() {
+    check::<cds_cecstack_ecs::operation::lock_instance::LockInstanceOutput>(
+        cds_cecstack_ecs::examples::LOCK_INSTANCE_1,
+    );
+}
+#[test]
+fn list_instance_attached_volumes_example_1_decodes_completely() {
+    check::<
+        cds_cecstack_ecs::operation::list_instance_attached_volumes::ListInstanceAttachedVolumesOutput,
+    >(cds_cecstack_ecs::examples::LIST_INSTANCE_ATTACHED_VOLUMES_1);
+}
+#[test]
 fn attach_instance_volumes_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::AttachInstanceVolumesOutput>(
+    check::<cds_cecstack_ecs::operation::attach_instance_volumes::AttachInstanceVolumesOutput>(
         cds_cecstack_ecs::examples::ATTACH_INSTANCE_VOLUMES_1,
     );
 }
 #[test]
 fn detach_instance_volume_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::DetachInstanceVolumeOutput>(
+    check::<cds_cecstack_ecs::operation::detach_instance_volume::DetachInstanceVolumeOutput>(
         cds_cecstack_ecs::examples::DETACH_INSTANCE_VOLUME_1,
     );
 }
 #[test]
 fn detach_instance_volumes_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::DetachInstanceVolumesOutput>(
+    check::<cds_cecstack_ecs::operation::detach_instance_volumes::DetachInstanceVolumesOutput>(
         cds_cecstack_ecs::examples::DETACH_INSTANCE_VOLUMES_1,
     );
 }
 #[test]
 fn reset_volume_delete_flag_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::ResetVolumeDeleteFlagOutput>(
+    check::<cds_cecstack_ecs::operation::reset_volume_delete_flag::ResetVolumeDeleteFlagOutput>(
         cds_cecstack_ecs::examples::RESET_VOLUME_DELETE_FLAG_1,
     );
 }
 #[test]
 fn update_instance_labels_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::UpdateInstanceLabelsOutput>(
+    check::<cds_cecstack_ecs::operation::update_instance_labels::UpdateInstanceLabelsOutput>(
         cds_cecstack_ecs::examples::UPDATE_INSTANCE_LABELS_1,
     );
 }
 #[test]
 fn attach_instance_iso_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::AttachInstanceIsoOutput>(
+    check::<cds_cecstack_ecs::operation::attach_instance_iso::AttachInstanceIsoOutput>(
         cds_cecstack_ecs::examples::ATTACH_INSTANCE_ISO_1,
     );
 }
 #[test]
 fn detach_instance_iso_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::DetachInstanceIsoOutput>(
+    check::<cds_cecstack_ecs::operation::detach_instance_iso::DetachInstanceIsoOutput>(
         cds_cecstack_ecs::examples::DETACH_INSTANCE_ISO_1,
     );
 }
 #[test]
 fn list_instance_attached_isos_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::ListInstanceAttachedIsosOutput>(
+    check::<cds_cecstack_ecs::operation::list_instance_attached_isos::ListInstanceAttachedIsosOutput>(
         cds_cecstack_ecs::examples::LIST_INSTANCE_ATTACHED_ISOS_1,
     );
 }
 #[test]
 fn set_instance_boot_order_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::SetInstanceBootOrderOutput>(
+    check::<cds_cecstack_ecs::operation::set_instance_boot_order::SetInstanceBootOrderOutput>(
         cds_cecstack_ecs::examples::SET_INSTANCE_BOOT_ORDER_1,
     );
 }
 #[test]
 fn resize_instance_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::ResizeInstanceOutput>(cds_cecstack_ecs::examples::RESIZE_INSTANCE_1);
+    check::<cds_cecstack_ecs::operation::resize_instance::ResizeInstanceOutput>(
+        cds_cecstack_ecs::examples::RESIZE_INSTANCE_1,
+    );
 }
 #[test]
 fn change_instance_os_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::ChangeInstanceOsOutput>(
+    check::<cds_cecstack_ecs::operation::change_instance_os::ChangeInstanceOsOutput>(
         cds_cecstack_ecs::examples::CHANGE_INSTANCE_OS_1,
     );
 }
 #[test]
 fn reset_instance_hostname_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::ResetInstanceHostnameOutput>(
+    check::<cds_cecstack_ecs::operation::reset_instance_hostname::ResetInstanceHostnameOutput>(
         cds_cecstack_ecs::examples::RESET_INSTANCE_HOSTNAME_1,
     );
 }
 #[test]
 fn reset_instance_name_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::ResetInstanceNameOutput>(
+    check::<cds_cecstack_ecs::operation::reset_instance_name::ResetInstanceNameOutput>(
         cds_cecstack_ecs::examples::RESET_INSTANCE_NAME_1,
     );
 }
 #[test]
 fn update_instance_description_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::UpdateInstanceDescriptionOutput>(
-        cds_cecstack_ecs::examples::UPDATE_INSTANCE_DESCRIPTION_1,
-    );
+    check::<
+        cds_cecstack_ecs::operation::update_instance_description::UpdateInstanceDescriptionOutput,
+    >(cds_cecstack_ecs::examples::UPDATE_INSTANCE_DESCRIPTION_1);
 }
 #[test]
 fn list_instance_schedulable_nodes_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::ListInstanceSchedulableNodesOutput>(
-        cds_cecstack_ecs::examples::LIST_INSTANCE_SCHEDULABLE_NODES_1,
-    );
+    check::<
+        cds_cecstack_ecs::operation::list_instance_schedulable_nodes::ListInstanceSchedulableNodesOutput,
+    >(cds_cecstack_ecs::examples::LIST_INSTANCE_SCHEDULABLE_NODES_1);
 }
 #[test]
 fn live_migrate_instance_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::LiveMigrateInstanceOutput>(
+    check::<cds_cecstack_ecs::operation::live_migrate_instance::LiveMigrateInstanceOutput>(
         cds_cecstack_ecs::examples::LIVE_MIGRATE_INSTANCE_1,
     );
 }
 #[test]
 fn batch_list_schedulable_nodes_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::BatchListSchedulableNodesOutput>(
-        cds_cecstack_ecs::examples::BATCH_LIST_SCHEDULABLE_NODES_1,
-    );
+    check::<
+        cds_cecstack_ecs::operation::batch_list_schedulable_nodes::BatchListSchedulableNodesOutput,
+    >(cds_cecstack_ecs::examples::BATCH_LIST_SCHEDULABLE_NODES_1);
 }
 #[test]
 fn cold_migrate_instance_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::ColdMigrateInstanceOutput>(
+    check::<cds_cecstack_ecs::operation::cold_migrate_instance::ColdMigrateInstanceOutput>(
         cds_cecstack_ecs::examples::COLD_MIGRATE_INSTANCE_1,
     );
 }
 #[test]
 fn batch_cold_migrate_instances_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::BatchColdMigrateInstancesOutput>(
-        cds_cecstack_ecs::examples::BATCH_COLD_MIGRATE_INSTANCES_1,
-    );
+    check::<
+        cds_cecstack_ecs::operation::batch_cold_migrate_instances::BatchColdMigrateInstancesOutput,
+    >(cds_cecstack_ecs::examples::BATCH_COLD_MIGRATE_INSTANCES_1);
 }
 #[test]
 fn run_vmtools_command_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::RunVmtoolsCommandOutput>(
+    check::<cds_cecstack_ecs::operation::run_vmtools_command::RunVmtoolsCommandOutput>(
         cds_cecstack_ecs::examples::RUN_VMTOOLS_COMMAND_1,
     );
 }
 #[test]
 fn modify_instance_eip_config_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::ModifyInstanceEipConfigOutput>(
+    check::<cds_cecstack_ecs::operation::modify_instance_eip_config::ModifyInstanceEipConfigOutput>(
         cds_cecstack_ecs::examples::MODIFY_INSTANCE_EIP_CONFIG_1,
     );
 }
 #[test]
 fn query_price_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::QueryPriceOutput>(cds_cecstack_ecs::examples::QUERY_PRICE_1);
+    check::<cds_cecstack_ecs::operation::query_price::QueryPriceOutput>(
+        cds_cecstack_ecs::examples::QUERY_PRICE_1,
+    );
 }
 #[test]
 fn query_change_price_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::QueryChangePriceOutput>(
+    check::<cds_cecstack_ecs::operation::query_change_price::QueryChangePriceOutput>(
         cds_cecstack_ecs::examples::QUERY_CHANGE_PRICE_1,
     );
 }
 #[test]
 fn query_refund_price_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::QueryRefundPriceOutput>(
+    check::<cds_cecstack_ecs::operation::query_refund_price::QueryRefundPriceOutput>(
         cds_cecstack_ecs::examples::QUERY_REFUND_PRICE_1,
     );
 }
 #[test]
 fn clone_instance_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::CloneInstanceOutput>(cds_cecstack_ecs::examples::CLONE_INSTANCE_1);
+    check::<cds_cecstack_ecs::operation::clone_instance::CloneInstanceOutput>(
+        cds_cecstack_ecs::examples::CLONE_INSTANCE_1,
+    );
 }
 #[test]
 fn check_instance_clone_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::CheckInstanceCloneOutput>(
+    check::<cds_cecstack_ecs::operation::check_instance_clone::CheckInstanceCloneOutput>(
         cds_cecstack_ecs::examples::CHECK_INSTANCE_CLONE_1,
     );
 }
 #[test]
 fn hibernate_instance_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::HibernateInstanceOutput>(
+    check::<cds_cecstack_ecs::operation::hibernate_instance::HibernateInstanceOutput>(
         cds_cecstack_ecs::examples::HIBERNATE_INSTANCE_1,
     );
 }
 #[test]
 fn list_ssh_keys_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::ListSshKeysOutput>(cds_cecstack_ecs::examples::LIST_SSH_KEYS_1);
+    check::<cds_cecstack_ecs::operation::list_ssh_keys::ListSshKeysOutput>(
+        cds_cecstack_ecs::examples::LIST_SSH_KEYS_1,
+    );
 }
 #[test]
 fn import_ssh_key_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::ImportSshKeyOutput>(cds_cecstack_ecs::examples::IMPORT_SSH_KEY_1);
+    check::<cds_cecstack_ecs::operation::import_ssh_key::ImportSshKeyOutput>(
+        cds_cecstack_ecs::examples::IMPORT_SSH_KEY_1,
+    );
 }
 #[test]
 fn delete_ssh_keys_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::DeleteSshKeysOutput>(cds_cecstack_ecs::examples::DELETE_SSH_KEYS_1);
+    check::<cds_cecstack_ecs::operation::delete_ssh_keys::DeleteSshKeysOutput>(
+        cds_cecstack_ecs::examples::DELETE_SSH_KEYS_1,
+    );
 }
 #[test]
 fn bind_ssh_key_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::BindSshKeyOutput>(cds_cecstack_ecs::examples::BIND_SSH_KEY_1);
+    check::<cds_cecstack_ecs::operation::bind_ssh_key::BindSshKeyOutput>(
+        cds_cecstack_ecs::examples::BIND_SSH_KEY_1,
+    );
 }
 #[test]
 fn unbind_ssh_key_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::UnbindSshKeyOutput>(cds_cecstack_ecs::examples::UNBIND_SSH_KEY_1);
+    check::<cds_cecstack_ecs::operation::unbind_ssh_key::UnbindSshKeyOutput>(
+        cds_cecstack_ecs::examples::UNBIND_SSH_KEY_1,
+    );
 }
 #[test]
 fn list_ssh_key_instances_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::ListSshKeyInstancesOutput>(
+    check::<cds_cecstack_ecs::operation::list_ssh_key_instances::ListSshKeyInstancesOutput>(
         cds_cecstack_ecs::examples::LIST_SSH_KEY_INSTANCES_1,
     );
 }
 #[test]
 fn list_instance_ssh_keys_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::ListInstanceSshKeysOutput>(
+    check::<cds_cecstack_ecs::operation::list_instance_ssh_keys::ListInstanceSshKeysOutput>(
         cds_cecstack_ecs::examples::LIST_INSTANCE_SSH_KEYS_1,
     );
 }
 #[test]
 fn create_template_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::CreateTemplateOutput>(cds_cecstack_ecs::examples::CREATE_TEMPLATE_1);
+    check::<cds_cecstack_ecs::operation::create_template::CreateTemplateOutput>(
+        cds_cecstack_ecs::examples::CREATE_TEMPLATE_1,
+    );
 }
 #[test]
 fn set_instance_security_options_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::SetInstanceSecurityOptionsOutput>(
-        cds_cecstack_ecs::examples::SET_INSTANCE_SECURITY_OPTIONS_1,
-    );
+    check::<
+        cds_cecstack_ecs::operation::set_instance_security_options::SetInstanceSecurityOptionsOutput,
+    >(cds_cecstack_ecs::examples::SET_INSTANCE_SECURITY_OPTIONS_1);
 }
 #[test]
 fn list_instance_security_options_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::ListInstanceSecurityOptionsOutput>(
-        cds_cecstack_ecs::examples::LIST_INSTANCE_SECURITY_OPTIONS_1,
-    );
+    check::<
+        cds_cecstack_ecs::operation::list_instance_security_options::ListInstanceSecurityOptionsOutput,
+    >(cds_cecstack_ecs::examples::LIST_INSTANCE_SECURITY_OPTIONS_1);
 }
 #[test]
 fn list_templates_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::ListTemplatesOutput>(cds_cecstack_ecs::examples::LIST_TEMPLATES_1);
+    check::<cds_cecstack_ecs::operation::list_templates::ListTemplatesOutput>(
+        cds_cecstack_ecs::examples::LIST_TEMPLATES_1,
+    );
 }
 #[test]
 fn get_template_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::GetTemplateOutput>(cds_cecstack_ecs::examples::GET_TEMPLATE_1);
+    check::<cds_cecstack_ecs::operation::get_template::GetTemplateOutput>(
+        cds_cecstack_ecs::examples::GET_TEMPLATE_1,
+    );
 }
 #[test]
 fn update_template_name_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::UpdateTemplateNameOutput>(
+    check::<cds_cecstack_ecs::operation::update_template_name::UpdateTemplateNameOutput>(
         cds_cecstack_ecs::examples::UPDATE_TEMPLATE_NAME_1,
     );
 }
 #[test]
 fn update_template_user_data_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::UpdateTemplateUserDataOutput>(
+    check::<cds_cecstack_ecs::operation::update_template_user_data::UpdateTemplateUserDataOutput>(
         cds_cecstack_ecs::examples::UPDATE_TEMPLATE_USER_DATA_1,
     );
 }
 #[test]
 fn batch_delete_templates_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::BatchDeleteTemplatesOutput>(
+    check::<cds_cecstack_ecs::operation::batch_delete_templates::BatchDeleteTemplatesOutput>(
         cds_cecstack_ecs::examples::BATCH_DELETE_TEMPLATES_1,
     );
 }
 #[test]
 fn list_schedulers_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::ListSchedulersOutput>(cds_cecstack_ecs::examples::LIST_SCHEDULERS_1);
+    check::<cds_cecstack_ecs::operation::list_schedulers::ListSchedulersOutput>(
+        cds_cecstack_ecs::examples::LIST_SCHEDULERS_1,
+    );
 }
 #[test]
 fn create_scheduler_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::CreateSchedulerOutput>(
+    check::<cds_cecstack_ecs::operation::create_scheduler::CreateSchedulerOutput>(
         cds_cecstack_ecs::examples::CREATE_SCHEDULER_1,
     );
 }
 #[test]
 fn update_scheduler_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::UpdateSchedulerOutput>(
+    check::<cds_cecstack_ecs::operation::update_scheduler::UpdateSchedulerOutput>(
         cds_cecstack_ecs::examples::UPDATE_SCHEDULER_1,
     );
 }
 #[test]
 fn delete_scheduler_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::DeleteSchedulerOutput>(
+    check::<cds_cecstack_ecs::operation::delete_scheduler::DeleteSchedulerOutput>(
         cds_cecstack_ecs::examples::DELETE_SCHEDULER_1,
     );
 }
 #[test]
 fn list_snapshots_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::ListSnapshotsOutput>(cds_cecstack_ecs::examples::LIST_SNAPSHOTS_1);
+    check::<cds_cecstack_ecs::operation::list_snapshots::ListSnapshotsOutput>(
+        cds_cecstack_ecs::examples::LIST_SNAPSHOTS_1,
+    );
 }
 #[test]
 fn create_snapshot_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::CreateSnapshotOutput>(cds_cecstack_ecs::examples::CREATE_SNAPSHOT_1);
+    check::<cds_cecstack_ecs::operation::create_snapshot::CreateSnapshotOutput>(
+        cds_cecstack_ecs::examples::CREATE_SNAPSHOT_1,
+    );
 }
 #[test]
 fn get_snapshot_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::GetSnapshotOutput>(cds_cecstack_ecs::examples::GET_SNAPSHOT_1);
+    check::<cds_cecstack_ecs::operation::get_snapshot::GetSnapshotOutput>(
+        cds_cecstack_ecs::examples::GET_SNAPSHOT_1,
+    );
 }
 #[test]
 fn delete_snapshot_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::DeleteSnapshotOutput>(cds_cecstack_ecs::examples::DELETE_SNAPSHOT_1);
+    check::<cds_cecstack_ecs::operation::delete_snapshot::DeleteSnapshotOutput>(
+        cds_cecstack_ecs::examples::DELETE_SNAPSHOT_1,
+    );
 }
 #[test]
 fn rollback_snapshot_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::RollbackSnapshotOutput>(
+    check::<cds_cecstack_ecs::operation::rollback_snapshot::RollbackSnapshotOutput>(
         cds_cecstack_ecs::examples::ROLLBACK_SNAPSHOT_1,
     );
 }
 #[test]
 fn list_snapshot_policies_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::ListSnapshotPoliciesOutput>(
+    check::<cds_cecstack_ecs::operation::list_snapshot_policies::ListSnapshotPoliciesOutput>(
         cds_cecstack_ecs::examples::LIST_SNAPSHOT_POLICIES_1,
     );
 }
 #[test]
 fn create_snapshot_policy_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::CreateSnapshotPolicyOutput>(
+    check::<cds_cecstack_ecs::operation::create_snapshot_policy::CreateSnapshotPolicyOutput>(
         cds_cecstack_ecs::examples::CREATE_SNAPSHOT_POLICY_1,
     );
 }
 #[test]
 fn get_snapshot_policy_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::GetSnapshotPolicyOutput>(
+    check::<cds_cecstack_ecs::operation::get_snapshot_policy::GetSnapshotPolicyOutput>(
         cds_cecstack_ecs::examples::GET_SNAPSHOT_POLICY_1,
     );
 }
 #[test]
 fn delete_snapshot_policy_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::DeleteSnapshotPolicyOutput>(
+    check::<cds_cecstack_ecs::operation::delete_snapshot_policy::DeleteSnapshotPolicyOutput>(
         cds_cecstack_ecs::examples::DELETE_SNAPSHOT_POLICY_1,
     );
 }
 #[test]
 fn update_snapshot_policy_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::UpdateSnapshotPolicyOutput>(
+    check::<cds_cecstack_ecs::operation::update_snapshot_policy::UpdateSnapshotPolicyOutput>(
         cds_cecstack_ecs::examples::UPDATE_SNAPSHOT_POLICY_1,
     );
 }
 #[test]
 fn bind_snapshot_policy_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::BindSnapshotPolicyOutput>(
+    check::<cds_cecstack_ecs::operation::bind_snapshot_policy::BindSnapshotPolicyOutput>(
         cds_cecstack_ecs::examples::BIND_SNAPSHOT_POLICY_1,
     );
 }
 #[test]
 fn unbind_snapshot_policy_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::UnbindSnapshotPolicyOutput>(
+    check::<cds_cecstack_ecs::operation::unbind_snapshot_policy::UnbindSnapshotPolicyOutput>(
         cds_cecstack_ecs::examples::UNBIND_SNAPSHOT_POLICY_1,
     );
 }
 #[test]
 fn pause_snapshot_policy_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::PauseSnapshotPolicyOutput>(
+    check::<cds_cecstack_ecs::operation::pause_snapshot_policy::PauseSnapshotPolicyOutput>(
         cds_cecstack_ecs::examples::PAUSE_SNAPSHOT_POLICY_1,
     );
 }
 #[test]
 fn resume_snapshot_policy_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::ResumeSnapshotPolicyOutput>(
+    check::<cds_cecstack_ecs::operation::resume_snapshot_policy::ResumeSnapshotPolicyOutput>(
         cds_cecstack_ecs::examples::RESUME_SNAPSHOT_POLICY_1,
     );
 }
 #[test]
 fn create_deployment_set_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::CreateDeploymentSetOutput>(
+    check::<cds_cecstack_ecs::operation::create_deployment_set::CreateDeploymentSetOutput>(
         cds_cecstack_ecs::examples::CREATE_DEPLOYMENT_SET_1,
     );
 }
 #[test]
 fn list_deployment_sets_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::ListDeploymentSetsOutput>(
+    check::<cds_cecstack_ecs::operation::list_deployment_sets::ListDeploymentSetsOutput>(
         cds_cecstack_ecs::examples::LIST_DEPLOYMENT_SETS_1,
     );
 }
 #[test]
 fn get_deployment_set_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::GetDeploymentSetOutput>(
+    check::<cds_cecstack_ecs::operation::get_deployment_set::GetDeploymentSetOutput>(
         cds_cecstack_ecs::examples::GET_DEPLOYMENT_SET_1,
     );
 }
 #[test]
 fn delete_deployment_set_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::DeleteDeploymentSetOutput>(
+    check::<cds_cecstack_ecs::operation::delete_deployment_set::DeleteDeploymentSetOutput>(
         cds_cecstack_ecs::examples::DELETE_DEPLOYMENT_SET_1,
     );
 }
 #[test]
 fn list_usb_devices_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::ListUsbDevicesOutput>(cds_cecstack_ecs::examples::LIST_USB_DEVICES_1);
+    check::<cds_cecstack_ecs::operation::list_usb_devices::ListUsbDevicesOutput>(
+        cds_cecstack_ecs::examples::LIST_USB_DEVICES_1,
+    );
 }
 #[test]
 fn bind_instance_usb_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::BindInstanceUsbOutput>(
+    check::<cds_cecstack_ecs::operation::bind_instance_usb::BindInstanceUsbOutput>(
         cds_cecstack_ecs::examples::BIND_INSTANCE_USB_1,
     );
 }
 #[test]
 fn unbind_instance_usb_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::UnbindInstanceUsbOutput>(
+    check::<cds_cecstack_ecs::operation::unbind_instance_usb::UnbindInstanceUsbOutput>(
         cds_cecstack_ecs::examples::UNBIND_INSTANCE_USB_1,
     );
 }
 #[test]
 fn query_instance_monitor_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::QueryInstanceMonitorOutput>(
+    check::<cds_cecstack_ecs::operation::query_instance_monitor::QueryInstanceMonitorOutput>(
         cds_cecstack_ecs::examples::QUERY_INSTANCE_MONITOR_1,
     );
 }
 #[test]
 fn query_instance_monitor_example_2_decodes_completely() {
-    check::<cds_cecstack_ecs::QueryInstanceMonitorOutput>(
+    check::<cds_cecstack_ecs::operation::query_instance_monitor::QueryInstanceMonitorOutput>(
         cds_cecstack_ecs::examples::QUERY_INSTANCE_MONITOR_2,
     );
 }
 #[test]
 fn query_instance_monitor_example_3_decodes_completely() {
-    check::<cds_cecstack_ecs::QueryInstanceMonitorOutput>(
+    check::<cds_cecstack_ecs::operation::query_instance_monitor::QueryInstanceMonitorOutput>(
         cds_cecstack_ecs::examples::QUERY_INSTANCE_MONITOR_3,
     );
 }
 #[test]
 fn query_instance_monitor_example_4_decodes_completely() {
-    check::<cds_cecstack_ecs::QueryInstanceMonitorOutput>(
+    check::<cds_cecstack_ecs::operation::query_instance_monitor::QueryInstanceMonitorOutput>(
         cds_cecstack_ecs::examples::QUERY_INSTANCE_MONITOR_4,
     );
 }
 #[test]
 fn query_instance_monitor_example_5_decodes_completely() {
-    check::<cds_cecstack_ecs::QueryInstanceMonitorOutput>(
+    check::<cds_cecstack_ecs::operation::query_instance_monitor::QueryInstanceMonitorOutput>(
         cds_cecstack_ecs::examples::QUERY_INSTANCE_MONITOR_5,
     );
 }
 #[test]
 fn query_instance_monitor_example_6_decodes_completely() {
-    check::<cds_cecstack_ecs::QueryInstanceMonitorOutput>(
+    check::<cds_cecstack_ecs::operation::query_instance_monitor::QueryInstanceMonitorOutput>(
         cds_cecstack_ecs::examples::QUERY_INSTANCE_MONITOR_6,
     );
 }
 #[test]
 fn query_instance_monitor_example_7_decodes_completely() {
-    check::<cds_cecstack_ecs::QueryInstanceMonitorOutput>(
+    check::<cds_cecstack_ecs::operation::query_instance_monitor::QueryInstanceMonitorOutput>(
         cds_cecstack_ecs::examples::QUERY_INSTANCE_MONITOR_7,
     );
 }
 #[test]
 fn query_instances_monitor_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::QueryInstancesMonitorOutput>(
+    check::<cds_cecstack_ecs::operation::query_instances_monitor::QueryInstancesMonitorOutput>(
         cds_cecstack_ecs::examples::QUERY_INSTANCES_MONITOR_1,
     );
 }
 #[test]
 fn query_instances_monitor_example_2_decodes_completely() {
-    check::<cds_cecstack_ecs::QueryInstancesMonitorOutput>(
+    check::<cds_cecstack_ecs::operation::query_instances_monitor::QueryInstancesMonitorOutput>(
         cds_cecstack_ecs::examples::QUERY_INSTANCES_MONITOR_2,
     );
 }
 #[test]
 fn query_instances_monitor_example_3_decodes_completely() {
-    check::<cds_cecstack_ecs::QueryInstancesMonitorOutput>(
+    check::<cds_cecstack_ecs::operation::query_instances_monitor::QueryInstancesMonitorOutput>(
         cds_cecstack_ecs::examples::QUERY_INSTANCES_MONITOR_3,
     );
 }
 #[test]
 fn query_instances_monitor_example_4_decodes_completely() {
-    check::<cds_cecstack_ecs::QueryInstancesMonitorOutput>(
+    check::<cds_cecstack_ecs::operation::query_instances_monitor::QueryInstancesMonitorOutput>(
         cds_cecstack_ecs::examples::QUERY_INSTANCES_MONITOR_4,
     );
 }
 #[test]
 fn query_instances_monitor_example_5_decodes_completely() {
-    check::<cds_cecstack_ecs::QueryInstancesMonitorOutput>(
+    check::<cds_cecstack_ecs::operation::query_instances_monitor::QueryInstancesMonitorOutput>(
         cds_cecstack_ecs::examples::QUERY_INSTANCES_MONITOR_5,
     );
 }
 #[test]
 fn query_instances_monitor_example_6_decodes_completely() {
-    check::<cds_cecstack_ecs::QueryInstancesMonitorOutput>(
+    check::<cds_cecstack_ecs::operation::query_instances_monitor::QueryInstancesMonitorOutput>(
         cds_cecstack_ecs::examples::QUERY_INSTANCES_MONITOR_6,
     );
 }
 #[test]
 fn query_instances_monitor_example_7_decodes_completely() {
-    check::<cds_cecstack_ecs::QueryInstancesMonitorOutput>(
+    check::<cds_cecstack_ecs::operation::query_instances_monitor::QueryInstancesMonitorOutput>(
         cds_cecstack_ecs::examples::QUERY_INSTANCES_MONITOR_7,
     );
 }
 #[test]
 fn list_recycled_snapshots_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::ListRecycledSnapshotsOutput>(
+    check::<cds_cecstack_ecs::operation::list_recycled_snapshots::ListRecycledSnapshotsOutput>(
         cds_cecstack_ecs::examples::LIST_RECYCLED_SNAPSHOTS_1,
     );
 }
 #[test]
 fn restore_recycled_snapshot_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::RestoreRecycledSnapshotOutput>(
+    check::<cds_cecstack_ecs::operation::restore_recycled_snapshot::RestoreRecycledSnapshotOutput>(
         cds_cecstack_ecs::examples::RESTORE_RECYCLED_SNAPSHOT_1,
     );
 }
 #[test]
 fn delete_recycled_snapshot_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::DeleteRecycledSnapshotOutput>(
+    check::<cds_cecstack_ecs::operation::delete_recycled_snapshot::DeleteRecycledSnapshotOutput>(
         cds_cecstack_ecs::examples::DELETE_RECYCLED_SNAPSHOT_1,
     );
 }
 #[test]
 fn get_recycled_instance_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::GetRecycledInstanceOutput>(
+    check::<cds_cecstack_ecs::operation::get_recycled_instance::GetRecycledInstanceOutput>(
         cds_cecstack_ecs::examples::GET_RECYCLED_INSTANCE_1,
     );
 }
 #[test]
 fn restore_recycled_instance_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::RestoreRecycledInstanceOutput>(
+    check::<cds_cecstack_ecs::operation::restore_recycled_instance::RestoreRecycledInstanceOutput>(
         cds_cecstack_ecs::examples::RESTORE_RECYCLED_INSTANCE_1,
     );
 }
 #[test]
 fn delete_recycled_instance_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::DeleteRecycledInstanceOutput>(
+    check::<cds_cecstack_ecs::operation::delete_recycled_instance::DeleteRecycledInstanceOutput>(
         cds_cecstack_ecs::examples::DELETE_RECYCLED_INSTANCE_1,
     );
 }
 #[test]
 fn auto_clean_recycled_instances_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::AutoCleanRecycledInstancesOutput>(
-        cds_cecstack_ecs::examples::AUTO_CLEAN_RECYCLED_INSTANCES_1,
-    );
+    check::<
+        cds_cecstack_ecs::operation::auto_clean_recycled_instances::AutoCleanRecycledInstancesOutput,
+    >(cds_cecstack_ecs::examples::AUTO_CLEAN_RECYCLED_INSTANCES_1);
 }
 #[test]
 fn check_vmtools_iso_attached_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::CheckVmtoolsIsoAttachedOutput>(
+    check::<cds_cecstack_ecs::operation::check_vmtools_iso_attached::CheckVmtoolsIsoAttachedOutput>(
         cds_cecstack_ecs::examples::CHECK_VMTOOLS_ISO_ATTACHED_1,
     );
 }
 #[test]
 fn attach_vmtools_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::AttachVmtoolsOutput>(cds_cecstack_ecs::examples::ATTACH_VMTOOLS_1);
+    check::<cds_cecstack_ecs::operation::attach_vmtools::AttachVmtoolsOutput>(
+        cds_cecstack_ecs::examples::ATTACH_VMTOOLS_1,
+    );
 }
 #[test]
 fn list_supported_ib_nics_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::ListSupportedIbNicsOutput>(
+    check::<cds_cecstack_ecs::operation::list_supported_ib_nics::ListSupportedIbNicsOutput>(
         cds_cecstack_ecs::examples::LIST_SUPPORTED_IB_NICS_1,
     );
 }
 #[test]
 fn install_monitor_agent_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::InstallMonitorAgentOutput>(
+    check::<cds_cecstack_ecs::operation::install_monitor_agent::InstallMonitorAgentOutput>(
         cds_cecstack_ecs::examples::INSTALL_MONITOR_AGENT_1,
     );
 }
 #[test]
 fn get_service_attributes_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::GetServiceAttributesOutput>(
+    check::<cds_cecstack_ecs::operation::get_service_attributes::GetServiceAttributesOutput>(
         cds_cecstack_ecs::examples::GET_SERVICE_ATTRIBUTES_1,
     );
 }
 #[test]
 fn get_service_region_info_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::GetServiceRegionInfoOutput>(
+    check::<cds_cecstack_ecs::operation::get_service_region_info::GetServiceRegionInfoOutput>(
         cds_cecstack_ecs::examples::GET_SERVICE_REGION_INFO_1,
     );
 }
 #[test]
 fn batch_detach_shared_volume_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::BatchDetachSharedVolumeOutput>(
+    check::<cds_cecstack_ecs::operation::batch_detach_shared_volume::BatchDetachSharedVolumeOutput>(
         cds_cecstack_ecs::examples::BATCH_DETACH_SHARED_VOLUME_1,
     );
 }
 #[test]
 fn batch_attach_shared_volume_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::BatchAttachSharedVolumeOutput>(
+    check::<cds_cecstack_ecs::operation::batch_attach_shared_volume::BatchAttachSharedVolumeOutput>(
         cds_cecstack_ecs::examples::BATCH_ATTACH_SHARED_VOLUME_1,
     );
 }
 #[test]
 fn get_vnc_url_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::GetVncUrlOutput>(cds_cecstack_ecs::examples::GET_VNC_URL_1);
+    check::<cds_cecstack_ecs::operation::get_vnc_url::GetVncUrlOutput>(
+        cds_cecstack_ecs::examples::GET_VNC_URL_1,
+    );
 }
 #[test]
 fn list_monitor_processes_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::ListMonitorProcessesOutput>(
+    check::<cds_cecstack_ecs::operation::list_monitor_processes::ListMonitorProcessesOutput>(
         cds_cecstack_ecs::examples::LIST_MONITOR_PROCESSES_1,
     );
 }
 #[test]
 fn upgrade_monitor_agent_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::UpgradeMonitorAgentOutput>(
+    check::<cds_cecstack_ecs::operation::upgrade_monitor_agent::UpgradeMonitorAgentOutput>(
         cds_cecstack_ecs::examples::UPGRADE_MONITOR_AGENT_1,
     );
 }
 #[test]
 fn list_instance_node_local_disks_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::ListInstanceNodeLocalDisksOutput>(
-        cds_cecstack_ecs::examples::LIST_INSTANCE_NODE_LOCAL_DISKS_1,
-    );
+    check::<
+        cds_cecstack_ecs::operation::list_instance_node_local_disks::ListInstanceNodeLocalDisksOutput,
+    >(cds_cecstack_ecs::examples::LIST_INSTANCE_NODE_LOCAL_DISKS_1);
 }
 #[test]
 fn attach_local_disks_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::AttachLocalDisksOutput>(
+    check::<cds_cecstack_ecs::operation::attach_local_disks::AttachLocalDisksOutput>(
         cds_cecstack_ecs::examples::ATTACH_LOCAL_DISKS_1,
     );
 }
 #[test]
 fn detach_local_disks_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::DetachLocalDisksOutput>(
+    check::<cds_cecstack_ecs::operation::detach_local_disks::DetachLocalDisksOutput>(
         cds_cecstack_ecs::examples::DETACH_LOCAL_DISKS_1,
     );
 }
 #[test]
 fn export_monitor_data_example_1_decodes_completely() {
-    check::<cds_cecstack_ecs::ExportMonitorDataOutput>(
+    check::<cds_cecstack_ecs::operation::export_monitor_data::ExportMonitorDataOutput>(
         cds_cecstack_ecs::examples::EXPORT_MONITOR_DATA_1,
     );
 }

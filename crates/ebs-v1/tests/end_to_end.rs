@@ -3,7 +3,9 @@
 
 //! Every operation, every parameter set, sent once through the generated client to the
 //! emulator, which verifies authentication, locations and shapes; the decoded output
-//! must equal what the emulator served.
+//! must equal what the emulator served. Deprecated operations and parameters are
+//! called too: they must keep working.
+#![allow(deprecated)]
 #[tokio::test]
 async fn create_disk_end_to_end() {
     let emulator = cds_emulator::Emulator::start(&[&cds_ebs_v1::meta::LINE])
@@ -20,7 +22,7 @@ async fn create_disk_end_to_end() {
         .snapshot_id("sample value/+*~&=中".to_string())
         .size(7_i64)
         .number(7_i64)
-        .billing_method(cds_ebs_v1::BillingMethod::from("sample"))
+        .billing_method(cds_ebs_v1::types::BillingMethod::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("CreateDisk");
@@ -53,7 +55,7 @@ async fn create_disk_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -98,7 +100,7 @@ async fn delete_disk_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -142,7 +144,7 @@ async fn detach_disk_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -189,7 +191,7 @@ async fn attach_disk_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -234,7 +236,7 @@ async fn extend_disk_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -278,7 +280,7 @@ async fn describe_disk_quota_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -326,7 +328,7 @@ async fn describe_disk_list_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -370,7 +372,7 @@ async fn describe_disk_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -414,7 +416,7 @@ async fn describe_ecs_attach_disks_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -458,7 +460,7 @@ async fn describe_event_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -507,7 +509,7 @@ async fn describe_snapshot_list_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -551,7 +553,7 @@ async fn describe_snapshot_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -600,7 +602,7 @@ async fn describe_snapshot_chain_list_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -647,7 +649,7 @@ async fn describe_snapshot_chain_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -694,7 +696,7 @@ async fn create_snapshot_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -708,7 +710,7 @@ async fn rollback_disk_by_snapshot_end_to_end() {
         .disk_id("sample value/+*~&=中".to_string())
         .snapshot_id("sample value/+*~&=中".to_string())
         .new_snapshot(
-            cds_ebs_v1::RollbackDiskBySnapshotNewSnapshot::builder()
+            cds_ebs_v1::operation::rollback_disk_by_snapshot::NewSnapshot::builder()
                 .snapshot_name("sample value/+*~&=中".to_string())
                 .reserved_time("sample value/+*~&=中".to_string())
                 .build(),
@@ -746,7 +748,7 @@ async fn rollback_disk_by_snapshot_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -791,7 +793,7 @@ async fn rename_snapshot_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -836,7 +838,7 @@ async fn delete_snapshot_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -880,7 +882,7 @@ async fn describe_snapshot_quota_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -926,7 +928,7 @@ async fn create_image_by_snapshot_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -971,6 +973,6 @@ async fn copy_snapshot_cross_az_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }

@@ -21,111 +21,145 @@ fn check<T: serde::de::DeserializeOwned>(json: &str) {
 }
 #[test]
 fn create_disk_example_1_decodes_completely() {
-    check::<cds_ebs_v1::CreateDiskOutput>(cds_ebs_v1::examples::CREATE_DISK_1);
+    check::<cds_ebs_v1::operation::create_disk::CreateDiskOutput>(
+        cds_ebs_v1::examples::CREATE_DISK_1,
+    );
 }
 #[test]
 fn delete_disk_example_1_decodes_completely() {
-    check::<cds_ebs_v1::DeleteDiskOutput>(cds_ebs_v1::examples::DELETE_DISK_1);
+    check::<cds_ebs_v1::operation::delete_disk::DeleteDiskOutput>(
+        cds_ebs_v1::examples::DELETE_DISK_1,
+    );
 }
 #[test]
 fn detach_disk_example_1_decodes_completely() {
-    check::<cds_ebs_v1::DetachDiskOutput>(cds_ebs_v1::examples::DETACH_DISK_1);
+    check::<cds_ebs_v1::operation::detach_disk::DetachDiskOutput>(
+        cds_ebs_v1::examples::DETACH_DISK_1,
+    );
 }
 #[test]
 fn attach_disk_example_1_decodes_completely() {
-    check::<cds_ebs_v1::AttachDiskOutput>(cds_ebs_v1::examples::ATTACH_DISK_1);
+    check::<cds_ebs_v1::operation::attach_disk::AttachDiskOutput>(
+        cds_ebs_v1::examples::ATTACH_DISK_1,
+    );
 }
 #[test]
 fn extend_disk_example_1_decodes_completely() {
-    check::<cds_ebs_v1::ExtendDiskOutput>(cds_ebs_v1::examples::EXTEND_DISK_1);
+    check::<cds_ebs_v1::operation::extend_disk::ExtendDiskOutput>(
+        cds_ebs_v1::examples::EXTEND_DISK_1,
+    );
 }
 #[test]
 fn describe_disk_quota_example_1_decodes_completely() {
-    check::<cds_ebs_v1::DescribeDiskQuotaOutput>(cds_ebs_v1::examples::DESCRIBE_DISK_QUOTA_1);
+    check::<cds_ebs_v1::operation::describe_disk_quota::DescribeDiskQuotaOutput>(
+        cds_ebs_v1::examples::DESCRIBE_DISK_QUOTA_1,
+    );
 }
 #[test]
 fn describe_disk_list_example_1_decodes_completely() {
-    check::<cds_ebs_v1::DescribeDiskListOutput>(cds_ebs_v1::examples::DESCRIBE_DISK_LIST_1);
+    check::<cds_ebs_v1::operation::describe_disk_list::DescribeDiskListOutput>(
+        cds_ebs_v1::examples::DESCRIBE_DISK_LIST_1,
+    );
 }
 #[test]
 fn describe_disk_example_1_decodes_completely() {
-    check::<cds_ebs_v1::DescribeDiskOutput>(cds_ebs_v1::examples::DESCRIBE_DISK_1);
+    check::<cds_ebs_v1::operation::describe_disk::DescribeDiskOutput>(
+        cds_ebs_v1::examples::DESCRIBE_DISK_1,
+    );
 }
 #[test]
 fn describe_ecs_attach_disks_example_1_decodes_completely() {
-    check::<cds_ebs_v1::DescribeEcsAttachDisksOutput>(
+    check::<cds_ebs_v1::operation::describe_ecs_attach_disks::DescribeEcsAttachDisksOutput>(
         cds_ebs_v1::examples::DESCRIBE_ECS_ATTACH_DISKS_1,
     );
 }
 #[test]
 fn describe_event_example_1_decodes_completely() {
-    check::<cds_ebs_v1::DescribeEventOutput>(cds_ebs_v1::examples::DESCRIBE_EVENT_1);
+    check::<cds_ebs_v1::operation::describe_event::DescribeEventOutput>(
+        cds_ebs_v1::examples::DESCRIBE_EVENT_1,
+    );
 }
 #[test]
 fn describe_snapshot_list_example_1_decodes_completely() {
-    check::<cds_ebs_v1::DescribeSnapshotListOutput>(cds_ebs_v1::examples::DESCRIBE_SNAPSHOT_LIST_1);
+    check::<cds_ebs_v1::operation::describe_snapshot_list::DescribeSnapshotListOutput>(
+        cds_ebs_v1::examples::DESCRIBE_SNAPSHOT_LIST_1,
+    );
 }
 #[test]
 fn describe_snapshot_list_example_2_decodes_completely() {
-    check::<cds_ebs_v1::DescribeSnapshotListOutput>(cds_ebs_v1::examples::DESCRIBE_SNAPSHOT_LIST_2);
+    check::<cds_ebs_v1::operation::describe_snapshot_list::DescribeSnapshotListOutput>(
+        cds_ebs_v1::examples::DESCRIBE_SNAPSHOT_LIST_2,
+    );
 }
 #[test]
 fn describe_snapshot_example_1_decodes_completely() {
-    check::<cds_ebs_v1::DescribeSnapshotOutput>(cds_ebs_v1::examples::DESCRIBE_SNAPSHOT_1);
+    check::<cds_ebs_v1::operation::describe_snapshot::DescribeSnapshotOutput>(
+        cds_ebs_v1::examples::DESCRIBE_SNAPSHOT_1,
+    );
 }
 #[test]
 fn describe_snapshot_example_2_decodes_completely() {
-    check::<cds_ebs_v1::DescribeSnapshotOutput>(cds_ebs_v1::examples::DESCRIBE_SNAPSHOT_2);
+    check::<cds_ebs_v1::operation::describe_snapshot::DescribeSnapshotOutput>(
+        cds_ebs_v1::examples::DESCRIBE_SNAPSHOT_2,
+    );
 }
 #[test]
 fn describe_snapshot_chain_list_example_1_decodes_completely() {
-    check::<cds_ebs_v1::DescribeSnapshotChainListOutput>(
+    check::<cds_ebs_v1::operation::describe_snapshot_chain_list::DescribeSnapshotChainListOutput>(
         cds_ebs_v1::examples::DESCRIBE_SNAPSHOT_CHAIN_LIST_1,
     );
 }
 #[test]
 fn describe_snapshot_chain_example_1_decodes_completely() {
-    check::<cds_ebs_v1::DescribeSnapshotChainOutput>(
+    check::<cds_ebs_v1::operation::describe_snapshot_chain::DescribeSnapshotChainOutput>(
         cds_ebs_v1::examples::DESCRIBE_SNAPSHOT_CHAIN_1,
     );
 }
 #[test]
 fn create_snapshot_example_1_decodes_completely() {
-    check::<cds_ebs_v1::CreateSnapshotOutput>(cds_ebs_v1::examples::CREATE_SNAPSHOT_1);
+    check::<cds_ebs_v1::operation::create_snapshot::CreateSnapshotOutput>(
+        cds_ebs_v1::examples::CREATE_SNAPSHOT_1,
+    );
 }
 #[test]
 fn rollback_disk_by_snapshot_example_1_decodes_completely() {
-    check::<cds_ebs_v1::RollbackDiskBySnapshotOutput>(
+    check::<cds_ebs_v1::operation::rollback_disk_by_snapshot::RollbackDiskBySnapshotOutput>(
         cds_ebs_v1::examples::ROLLBACK_DISK_BY_SNAPSHOT_1,
     );
 }
 #[test]
 fn rename_snapshot_example_1_decodes_completely() {
-    check::<cds_ebs_v1::RenameSnapshotOutput>(cds_ebs_v1::examples::RENAME_SNAPSHOT_1);
+    check::<cds_ebs_v1::operation::rename_snapshot::RenameSnapshotOutput>(
+        cds_ebs_v1::examples::RENAME_SNAPSHOT_1,
+    );
 }
 #[test]
 fn delete_snapshot_example_1_decodes_completely() {
-    check::<cds_ebs_v1::DeleteSnapshotOutput>(cds_ebs_v1::examples::DELETE_SNAPSHOT_1);
+    check::<cds_ebs_v1::operation::delete_snapshot::DeleteSnapshotOutput>(
+        cds_ebs_v1::examples::DELETE_SNAPSHOT_1,
+    );
 }
 #[test]
 fn describe_snapshot_quota_example_1_decodes_completely() {
-    check::<cds_ebs_v1::DescribeSnapshotQuotaOutput>(
+    check::<cds_ebs_v1::operation::describe_snapshot_quota::DescribeSnapshotQuotaOutput>(
         cds_ebs_v1::examples::DESCRIBE_SNAPSHOT_QUOTA_1,
     );
 }
 #[test]
 fn create_image_by_snapshot_example_1_decodes_completely() {
-    check::<cds_ebs_v1::CreateImageBySnapshotOutput>(
+    check::<cds_ebs_v1::operation::create_image_by_snapshot::CreateImageBySnapshotOutput>(
         cds_ebs_v1::examples::CREATE_IMAGE_BY_SNAPSHOT_1,
     );
 }
 #[test]
 fn create_image_by_snapshot_example_2_decodes_completely() {
-    check::<cds_ebs_v1::CreateImageBySnapshotOutput>(
+    check::<cds_ebs_v1::operation::create_image_by_snapshot::CreateImageBySnapshotOutput>(
         cds_ebs_v1::examples::CREATE_IMAGE_BY_SNAPSHOT_2,
     );
 }
 #[test]
 fn copy_snapshot_cross_az_example_1_decodes_completely() {
-    check::<cds_ebs_v1::CopySnapshotCrossAZOutput>(cds_ebs_v1::examples::COPY_SNAPSHOT_CROSS_AZ_1);
+    check::<cds_ebs_v1::operation::copy_snapshot_cross_az::CopySnapshotCrossAZOutput>(
+        cds_ebs_v1::examples::COPY_SNAPSHOT_CROSS_AZ_1,
+    );
 }

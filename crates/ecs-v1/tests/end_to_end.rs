@@ -3,7 +3,9 @@
 
 //! Every operation, every parameter set, sent once through the generated client to the
 //! emulator, which verifies authentication, locations and shapes; the decoded output
-//! must equal what the emulator served.
+//! must equal what the emulator served. Deprecated operations and parameters are
+//! called too: they must keep working.
+#![allow(deprecated)]
 #[tokio::test]
 async fn describe_regions_end_to_end() {
     let emulator = cds_emulator::Emulator::start(&[&cds_ecs_v1::meta::LINE])
@@ -41,7 +43,7 @@ async fn describe_regions_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -53,7 +55,7 @@ async fn describe_ecs_family_info_end_to_end() {
     let response = client
         .describe_ecs_family_info()
         .available_zone_code("sample value/+*~&=中".to_string())
-        .billing_method(cds_ecs_v1::BillingMethod::from("sample"))
+        .billing_method(cds_ecs_v1::types::BillingMethod::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("DescribeEcsFamilyInfo");
@@ -86,7 +88,7 @@ async fn describe_ecs_family_info_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -134,7 +136,7 @@ async fn describe_zone_instance_type_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -150,18 +152,18 @@ async fn describe_price_end_to_end() {
         .cpu(7_i64)
         .ram(7_i64)
         .gpu(7_i64)
-        .billing_method(cds_ecs_v1::BillingMethod::from("sample"))
+        .billing_method(cds_ecs_v1::types::BillingMethod::from("sample"))
         .duration(7_i64)
         .is_to_month(7_i64)
         .system_disk_info(
-            cds_ecs_v1::DiskSpec::builder()
-                .disk_feature(cds_ecs_v1::DiskFeature::from("sample"))
+            cds_ecs_v1::types::DiskSpec::builder()
+                .disk_feature(cds_ecs_v1::types::DiskFeature::from("sample"))
                 .size(7_i64)
                 .build()
                 .expect("every required field is set"),
         )
-        .data_disk_info([cds_ecs_v1::DiskSpec::builder()
-            .disk_feature(cds_ecs_v1::DiskFeature::from("sample"))
+        .data_disk_info([cds_ecs_v1::types::DiskSpec::builder()
+            .disk_feature(cds_ecs_v1::types::DiskFeature::from("sample"))
             .size(7_i64)
             .build()
             .expect("every required field is set")])
@@ -198,7 +200,7 @@ async fn describe_price_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -242,7 +244,7 @@ async fn describe_event_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -282,7 +284,7 @@ async fn describe_account_subject_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -327,7 +329,7 @@ async fn describe_images_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -375,7 +377,7 @@ async fn create_image_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -420,7 +422,7 @@ async fn delete_image_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -466,7 +468,7 @@ async fn sync_image_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -515,7 +517,7 @@ async fn describe_instance_list_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -559,7 +561,7 @@ async fn describe_instance_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -603,7 +605,7 @@ async fn describe_instance_status_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -618,7 +620,7 @@ async fn describe_instance_monitor_end_to_end() {
         .time_interval("sample value/+*~&=中".to_string())
         .start_time("sample value/+*~&=中".to_string())
         .end_time("sample value/+*~&=中".to_string())
-        .indicators([cds_ecs_v1::MonitorIndicator::from("sample")])
+        .indicators([cds_ecs_v1::types::MonitorIndicator::from("sample")])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("DescribeInstanceMonitor");
@@ -651,7 +653,7 @@ async fn describe_instance_monitor_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -668,59 +670,63 @@ async fn create_instance_end_to_end() {
         .ram(7_i64)
         .gpu(7_i64)
         .number(7_i64)
-        .billing_method(cds_ecs_v1::BillingMethod::from("sample"))
-        .spot_type(cds_ecs_v1::SpotType::from("sample"))
+        .billing_method(cds_ecs_v1::types::BillingMethod::from("sample"))
+        .spot_type(cds_ecs_v1::types::SpotType::from("sample"))
         .spot_amount("sample value/+*~&=中".to_string())
         .skip_spot_release(true)
         .password("sample value/+*~&=中".to_string())
         .image_id("sample value/+*~&=中".to_string())
         .system_disk(
-            cds_ecs_v1::InstanceSystemDisk::builder()
-                .disk_feature(cds_ecs_v1::DiskFeature::from("sample"))
+            cds_ecs_v1::types::InstanceSystemDisk::builder()
+                .disk_feature(cds_ecs_v1::types::DiskFeature::from("sample"))
                 .size(7_i64)
                 .release_with_instance(7_i64)
                 .build()
                 .expect("every required field is set"),
         )
         .vpc_info(
-            cds_ecs_v1::CreateInstanceVpcInfo::builder()
+            cds_ecs_v1::operation::create_instance::VpcInfo::builder()
                 .vpc_id("sample value/+*~&=中".to_string())
                 .build()
                 .expect("every required field is set"),
         )
         .subnet_info(
-            cds_ecs_v1::CreateInstanceSubnetInfo::builder()
+            cds_ecs_v1::operation::create_instance::SubnetInfo::builder()
                 .subnet_id("sample value/+*~&=中".to_string())
                 .ip_address(["sample value/+*~&=中".to_string()])
                 .build()
                 .expect("every required field is set"),
         )
-        .pubnet_info([cds_ecs_v1::CreateInstancePubnetInfo::builder()
-            .subnet_id("sample value/+*~&=中".to_string())
-            .ip_type(cds_ecs_v1::PubnetIpType::from("sample"))
-            .eip_ids(["sample value/+*~&=中".to_string()])
-            .bandwidth_type(cds_ecs_v1::BandwidthType::from("sample"))
-            .qos(7_i64)
-            .bandwidth_conf_name("sample value/+*~&=中".to_string())
-            .build()
-            .expect("every required field is set")])
+        .pubnet_info([
+            cds_ecs_v1::operation::create_instance::PubnetInfo::builder()
+                .subnet_id("sample value/+*~&=中".to_string())
+                .ip_type(cds_ecs_v1::types::PubnetIpType::from("sample"))
+                .eip_ids(["sample value/+*~&=中".to_string()])
+                .bandwidth_type(cds_ecs_v1::types::BandwidthType::from("sample"))
+                .qos(7_i64)
+                .bandwidth_conf_name("sample value/+*~&=中".to_string())
+                .build()
+                .expect("every required field is set"),
+        ])
         .name("sample value/+*~&=中".to_string())
         .start_number(7_i64)
         .duration(7_i64)
         .is_to_month(7_i64)
         .is_auto_renewal(7_i64)
         .utc_time(7_i64)
-        .data_disk([cds_ecs_v1::CreateInstanceDataDisk::builder()
-            .disk_feature(cds_ecs_v1::DiskFeature::from("sample"))
+        .data_disk([cds_ecs_v1::operation::create_instance::DataDisk::builder()
+            .disk_feature(cds_ecs_v1::types::DiskFeature::from("sample"))
             .release_with_instance(7_i64)
             .size(7_i64)
             .snapshot_id("sample value/+*~&=中".to_string())
             .build()])
         .dns_list(["sample value/+*~&=中".to_string()])
-        .security_groups([cds_ecs_v1::CreateInstanceSecurityGroup::builder()
-            .security_group_id("sample value/+*~&=中".to_string())
-            .build()
-            .expect("every required field is set")])
+        .security_groups([
+            cds_ecs_v1::operation::create_instance::SecurityGroup::builder()
+                .security_group_id("sample value/+*~&=中".to_string())
+                .build()
+                .expect("every required field is set"),
+        ])
         .test_account("sample value/+*~&=中".to_string())
         .project_id("sample value/+*~&=中".to_string())
         .send_with_response()
@@ -755,7 +761,7 @@ async fn create_instance_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -767,7 +773,7 @@ async fn operate_instance_end_to_end() {
     let response = client
         .operate_instance()
         .ecs_ids(["sample value/+*~&=中".to_string()])
-        .op_type(cds_ecs_v1::InstanceOperation::from("sample"))
+        .op_type(cds_ecs_v1::types::InstanceOperation::from("sample"))
         .delete_eip(7_i64)
         .send_with_response()
         .await;
@@ -801,7 +807,7 @@ async fn operate_instance_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -846,7 +852,7 @@ async fn delete_instance_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -891,7 +897,7 @@ async fn modify_instance_password_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -936,7 +942,7 @@ async fn modify_instance_name_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -980,7 +986,7 @@ async fn describe_instance_vnc_url_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1029,6 +1035,6 @@ async fn change_instance_configure_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }

@@ -21,113 +21,143 @@ fn check<T: serde::de::DeserializeOwned>(json: &str) {
 }
 #[test]
 fn describe_regions_example_1_decodes_completely() {
-    check::<cds_ecs_v1::DescribeRegionsOutput>(cds_ecs_v1::examples::DESCRIBE_REGIONS_1);
+    check::<cds_ecs_v1::operation::describe_regions::DescribeRegionsOutput>(
+        cds_ecs_v1::examples::DESCRIBE_REGIONS_1,
+    );
 }
 #[test]
 fn describe_ecs_family_info_example_1_decodes_completely() {
-    check::<cds_ecs_v1::DescribeEcsFamilyInfoOutput>(
+    check::<cds_ecs_v1::operation::describe_ecs_family_info::DescribeEcsFamilyInfoOutput>(
         cds_ecs_v1::examples::DESCRIBE_ECS_FAMILY_INFO_1,
     );
 }
 #[test]
 fn describe_zone_instance_type_example_1_decodes_completely() {
-    check::<cds_ecs_v1::DescribeZoneInstanceTypeOutput>(
+    check::<cds_ecs_v1::operation::describe_zone_instance_type::DescribeZoneInstanceTypeOutput>(
         cds_ecs_v1::examples::DESCRIBE_ZONE_INSTANCE_TYPE_1,
     );
 }
 #[test]
 fn describe_price_example_1_decodes_completely() {
-    check::<cds_ecs_v1::DescribePriceOutput>(cds_ecs_v1::examples::DESCRIBE_PRICE_1);
+    check::<cds_ecs_v1::operation::describe_price::DescribePriceOutput>(
+        cds_ecs_v1::examples::DESCRIBE_PRICE_1,
+    );
 }
 #[test]
 fn describe_event_example_1_decodes_completely() {
-    check::<cds_ecs_v1::DescribeEventOutput>(cds_ecs_v1::examples::DESCRIBE_EVENT_1);
+    check::<cds_ecs_v1::operation::describe_event::DescribeEventOutput>(
+        cds_ecs_v1::examples::DESCRIBE_EVENT_1,
+    );
 }
 #[test]
 fn describe_account_subject_example_1_decodes_completely() {
-    check::<cds_ecs_v1::DescribeAccountSubjectOutput>(
+    check::<cds_ecs_v1::operation::describe_account_subject::DescribeAccountSubjectOutput>(
         cds_ecs_v1::examples::DESCRIBE_ACCOUNT_SUBJECT_1,
     );
 }
 #[test]
 fn describe_images_example_1_decodes_completely() {
-    check::<cds_ecs_v1::DescribeImagesOutput>(cds_ecs_v1::examples::DESCRIBE_IMAGES_1);
+    check::<cds_ecs_v1::operation::describe_images::DescribeImagesOutput>(
+        cds_ecs_v1::examples::DESCRIBE_IMAGES_1,
+    );
 }
 #[test]
 fn describe_images_example_2_decodes_completely() {
-    check::<cds_ecs_v1::DescribeImagesOutput>(cds_ecs_v1::examples::DESCRIBE_IMAGES_2);
+    check::<cds_ecs_v1::operation::describe_images::DescribeImagesOutput>(
+        cds_ecs_v1::examples::DESCRIBE_IMAGES_2,
+    );
 }
 #[test]
 fn create_image_example_1_decodes_completely() {
-    check::<cds_ecs_v1::CreateImageOutput>(cds_ecs_v1::examples::CREATE_IMAGE_1);
+    check::<cds_ecs_v1::operation::create_image::CreateImageOutput>(
+        cds_ecs_v1::examples::CREATE_IMAGE_1,
+    );
 }
 #[test]
 fn delete_image_example_1_decodes_completely() {
-    check::<cds_ecs_v1::DeleteImageOutput>(cds_ecs_v1::examples::DELETE_IMAGE_1);
+    check::<cds_ecs_v1::operation::delete_image::DeleteImageOutput>(
+        cds_ecs_v1::examples::DELETE_IMAGE_1,
+    );
 }
 #[test]
 fn sync_image_example_1_decodes_completely() {
-    check::<cds_ecs_v1::SyncImageOutput>(cds_ecs_v1::examples::SYNC_IMAGE_1);
+    check::<cds_ecs_v1::operation::sync_image::SyncImageOutput>(cds_ecs_v1::examples::SYNC_IMAGE_1);
 }
 #[test]
 fn describe_instance_list_example_1_decodes_completely() {
-    check::<cds_ecs_v1::DescribeInstanceListOutput>(cds_ecs_v1::examples::DESCRIBE_INSTANCE_LIST_1);
+    check::<cds_ecs_v1::operation::describe_instance_list::DescribeInstanceListOutput>(
+        cds_ecs_v1::examples::DESCRIBE_INSTANCE_LIST_1,
+    );
 }
 #[test]
 fn describe_instance_list_example_2_decodes_completely() {
-    check::<cds_ecs_v1::DescribeInstanceListOutput>(cds_ecs_v1::examples::DESCRIBE_INSTANCE_LIST_2);
+    check::<cds_ecs_v1::operation::describe_instance_list::DescribeInstanceListOutput>(
+        cds_ecs_v1::examples::DESCRIBE_INSTANCE_LIST_2,
+    );
 }
 #[test]
 fn describe_instance_example_1_decodes_completely() {
-    check::<cds_ecs_v1::DescribeInstanceOutput>(cds_ecs_v1::examples::DESCRIBE_INSTANCE_1);
+    check::<cds_ecs_v1::operation::describe_instance::DescribeInstanceOutput>(
+        cds_ecs_v1::examples::DESCRIBE_INSTANCE_1,
+    );
 }
 #[test]
 fn describe_instance_example_2_decodes_completely() {
-    check::<cds_ecs_v1::DescribeInstanceOutput>(cds_ecs_v1::examples::DESCRIBE_INSTANCE_2);
+    check::<cds_ecs_v1::operation::describe_instance::DescribeInstanceOutput>(
+        cds_ecs_v1::examples::DESCRIBE_INSTANCE_2,
+    );
 }
 #[test]
 fn describe_instance_status_example_1_decodes_completely() {
-    check::<cds_ecs_v1::DescribeInstanceStatusOutput>(
+    check::<cds_ecs_v1::operation::describe_instance_status::DescribeInstanceStatusOutput>(
         cds_ecs_v1::examples::DESCRIBE_INSTANCE_STATUS_1,
     );
 }
 #[test]
 fn describe_instance_monitor_example_1_decodes_completely() {
-    check::<cds_ecs_v1::DescribeInstanceMonitorOutput>(
+    check::<cds_ecs_v1::operation::describe_instance_monitor::DescribeInstanceMonitorOutput>(
         cds_ecs_v1::examples::DESCRIBE_INSTANCE_MONITOR_1,
     );
 }
 #[test]
 fn create_instance_example_1_decodes_completely() {
-    check::<cds_ecs_v1::CreateInstanceOutput>(cds_ecs_v1::examples::CREATE_INSTANCE_1);
+    check::<cds_ecs_v1::operation::create_instance::CreateInstanceOutput>(
+        cds_ecs_v1::examples::CREATE_INSTANCE_1,
+    );
 }
 #[test]
 fn operate_instance_example_1_decodes_completely() {
-    check::<cds_ecs_v1::OperateInstanceOutput>(cds_ecs_v1::examples::OPERATE_INSTANCE_1);
+    check::<cds_ecs_v1::operation::operate_instance::OperateInstanceOutput>(
+        cds_ecs_v1::examples::OPERATE_INSTANCE_1,
+    );
 }
 #[test]
 fn delete_instance_example_1_decodes_completely() {
-    check::<cds_ecs_v1::DeleteInstanceOutput>(cds_ecs_v1::examples::DELETE_INSTANCE_1);
+    check::<cds_ecs_v1::operation::delete_instance::DeleteInstanceOutput>(
+        cds_ecs_v1::examples::DELETE_INSTANCE_1,
+    );
 }
 #[test]
 fn modify_instance_password_example_1_decodes_completely() {
-    check::<cds_ecs_v1::ModifyInstancePasswordOutput>(
+    check::<cds_ecs_v1::operation::modify_instance_password::ModifyInstancePasswordOutput>(
         cds_ecs_v1::examples::MODIFY_INSTANCE_PASSWORD_1,
     );
 }
 #[test]
 fn modify_instance_name_example_1_decodes_completely() {
-    check::<cds_ecs_v1::ModifyInstanceNameOutput>(cds_ecs_v1::examples::MODIFY_INSTANCE_NAME_1);
+    check::<cds_ecs_v1::operation::modify_instance_name::ModifyInstanceNameOutput>(
+        cds_ecs_v1::examples::MODIFY_INSTANCE_NAME_1,
+    );
 }
 #[test]
 fn describe_instance_vnc_url_example_1_decodes_completely() {
-    check::<cds_ecs_v1::DescribeInstanceVncUrlOutput>(
+    check::<cds_ecs_v1::operation::describe_instance_vnc_url::DescribeInstanceVncUrlOutput>(
         cds_ecs_v1::examples::DESCRIBE_INSTANCE_VNC_URL_1,
     );
 }
 #[test]
 fn change_instance_configure_example_1_decodes_completely() {
-    check::<cds_ecs_v1::ChangeInstanceConfigureOutput>(
+    check::<cds_ecs_v1::operation::change_instance_configure::ChangeInstanceConfigureOutput>(
         cds_ecs_v1::examples::CHANGE_INSTANCE_CONFIGURE_1,
     );
 }

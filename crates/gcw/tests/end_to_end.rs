@@ -3,7 +3,9 @@
 
 //! Every operation, every parameter set, sent once through the generated client to the
 //! emulator, which verifies authentication, locations and shapes; the decoded output
-//! must equal what the emulator served.
+//! must equal what the emulator served. Deprecated operations and parameters are
+//! called too: they must keep working.
+#![allow(deprecated)]
 #[tokio::test]
 async fn query_sub_accounts_end_to_end() {
     let emulator = cds_emulator::Emulator::start(&[&cds_gcw::meta::LINE])
@@ -48,7 +50,7 @@ async fn query_sub_accounts_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -97,7 +99,7 @@ async fn create_sub_account_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -109,7 +111,7 @@ async fn create_sub_accounts_end_to_end() {
     let response = client
         .create_sub_accounts()
         .request_id("sample value/+*~&=中".to_string())
-        .create_account_params([cds_gcw::CreateSubAccountsParam::builder()
+        .create_account_params([cds_gcw::operation::create_sub_accounts::Param::builder()
             .password("sample value/+*~&=中".to_string())
             .email("sample value/+*~&=中".to_string())
             .name("sample value/+*~&=中".to_string())
@@ -149,7 +151,7 @@ async fn create_sub_accounts_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -196,7 +198,7 @@ async fn change_sub_account_name_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -243,7 +245,7 @@ async fn change_sub_account_remark_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -290,7 +292,7 @@ async fn change_account_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -336,7 +338,7 @@ async fn unbind_accounts_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -383,7 +385,7 @@ async fn bind_accounts_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -428,7 +430,7 @@ async fn query_sites_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -473,7 +475,7 @@ async fn query_products_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -519,7 +521,7 @@ async fn query_images_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -566,7 +568,7 @@ async fn create_default_net_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -613,7 +615,7 @@ async fn supply_default_net_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -660,7 +662,7 @@ async fn get_default_net_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -707,7 +709,7 @@ async fn get_custom_net_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -753,7 +755,7 @@ async fn get_line_billing_scheme_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -768,8 +770,8 @@ async fn get_eip_price_end_to_end() {
         .bandwidth_conf_id("sample value/+*~&=中".to_string())
         .bandwidth_conf_id_str("sample value/+*~&=中".to_string())
         .site_id("sample value/+*~&=中".to_string())
-        .is_mounth(cds_gcw::BillingMethod::from("sample"))
-        .is_to_month(cds_gcw::ToMonthEnd::from("sample"))
+        .is_mounth(cds_gcw::types::BillingMethod::from("sample"))
+        .is_to_month(cds_gcw::types::ToMonthEnd::from("sample"))
         .duration("sample value/+*~&=中".to_string())
         .qos("sample value/+*~&=中".to_string())
         .request_id("sample value/+*~&=中".to_string())
@@ -806,7 +808,7 @@ async fn get_eip_price_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -852,7 +854,7 @@ async fn config_net_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -897,7 +899,7 @@ async fn get_vpc_bandwidth_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -911,11 +913,11 @@ async fn query_vm_price_end_to_end() {
         .request_id("sample value/+*~&=中".to_string())
         .site_id("sample value/+*~&=中".to_string())
         .duration("sample value/+*~&=中".to_string())
-        .is_to_month(cds_gcw::ToMonthEnd::from("sample"))
-        .bill_cycle(cds_gcw::BillingCycle::from("sample"))
+        .is_to_month(cds_gcw::types::ToMonthEnd::from("sample"))
+        .bill_cycle(cds_gcw::types::BillingCycle::from("sample"))
         .num("sample value/+*~&=中".to_string())
         .goods_id("sample value/+*~&=中".to_string())
-        .sys_volume(cds_gcw::SystemDiskType::from("sample"))
+        .sys_volume(cds_gcw::types::SystemDiskType::from("sample"))
         .sys_volume_size("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
@@ -950,7 +952,7 @@ async fn query_vm_price_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -963,9 +965,9 @@ async fn update_order_end_to_end() {
         .update_order()
         .request_id("sample value/+*~&=中".to_string())
         .vm_ids(["sample value/+*~&=中".to_string()])
-        .is_to_month(cds_gcw::ToMonthEnd::from("sample"))
+        .is_to_month(cds_gcw::types::ToMonthEnd::from("sample"))
         .duration("sample value/+*~&=中".to_string())
-        .is_auto_renewal(cds_gcw::AutoRenewal::from("sample"))
+        .is_auto_renewal(cds_gcw::types::AutoRenewal::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("UpdateOrder");
@@ -999,7 +1001,7 @@ async fn update_order_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1013,9 +1015,9 @@ async fn renewal_order_end_to_end() {
         .request_id("sample value/+*~&=中".to_string())
         .vm_ids(["sample value/+*~&=中".to_string()])
         .duration("sample value/+*~&=中".to_string())
-        .price_to_month(cds_gcw::PartialMonthCharge::from("sample"))
-        .is_to_month(cds_gcw::ToMonthEnd::from("sample"))
-        .is_auto_renewal(cds_gcw::AutoRenewal::from("sample"))
+        .price_to_month(cds_gcw::types::PartialMonthCharge::from("sample"))
+        .is_to_month(cds_gcw::types::ToMonthEnd::from("sample"))
+        .is_auto_renewal(cds_gcw::types::AutoRenewal::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("RenewalOrder");
@@ -1049,7 +1051,7 @@ async fn renewal_order_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1095,7 +1097,7 @@ async fn query_task_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1108,7 +1110,7 @@ async fn query_vms_end_to_end() {
         .query_vms()
         .site_id("sample value/+*~&=中".to_string())
         .product_id("sample value/+*~&=中".to_string())
-        .bill_method(cds_gcw::BillingMethod::from("sample"))
+        .bill_method(cds_gcw::types::BillingMethod::from("sample"))
         .email("sample value/+*~&=中".to_string())
         .vpc_id("sample value/+*~&=中".to_string())
         .vpc_name("sample value/+*~&=中".to_string())
@@ -1145,7 +1147,7 @@ async fn query_vms_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1190,7 +1192,7 @@ async fn query_vm_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1231,7 +1233,7 @@ async fn query_expire_vms_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1249,19 +1251,19 @@ async fn create_vm_end_to_end() {
         .num("sample value/+*~&=中".to_string())
         .host_no("sample value/+*~&=中".to_string())
         .image_id("sample value/+*~&=中".to_string())
-        .money_type(cds_gcw::Currency::from("sample"))
+        .money_type(cds_gcw::types::Currency::from("sample"))
         .sub_account_id("sample value/+*~&=中".to_string())
-        .bill_cycle(cds_gcw::BillingCycle::from("sample"))
+        .bill_cycle(cds_gcw::types::BillingCycle::from("sample"))
         .duration("sample value/+*~&=中".to_string())
-        .is_to_month(cds_gcw::ToMonthEnd::from("sample"))
-        .is_auto_renewal(cds_gcw::AutoRenewal::from("sample"))
+        .is_to_month(cds_gcw::types::ToMonthEnd::from("sample"))
+        .is_auto_renewal(cds_gcw::types::AutoRenewal::from("sample"))
         .price_to_month("sample value/+*~&=中".to_string())
         .qos("sample value/+*~&=中".to_string())
         .vpc_id("sample value/+*~&=中".to_string())
         .subnet_net_id("sample value/+*~&=中".to_string())
         .vgateway_net_id("sample value/+*~&=中".to_string())
         .vgateway_conf_id("sample value/+*~&=中".to_string())
-        .sys_volume(cds_gcw::SystemDiskType::from("sample"))
+        .sys_volume(cds_gcw::types::SystemDiskType::from("sample"))
         .sys_volume_size("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
@@ -1296,7 +1298,7 @@ async fn create_vm_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1308,7 +1310,7 @@ async fn operate_vm_end_to_end() {
     let response = client
         .operate_vm()
         .request_id("sample value/+*~&=中".to_string())
-        .action(cds_gcw::PowerAction::from("sample"))
+        .action(cds_gcw::types::PowerAction::from("sample"))
         .vm_ids(["sample value/+*~&=中".to_string()])
         .send_with_response()
         .await;
@@ -1343,7 +1345,7 @@ async fn operate_vm_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1389,7 +1391,7 @@ async fn off_and_unbind_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1436,7 +1438,7 @@ async fn rebuild_vm_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1482,7 +1484,7 @@ async fn delete_vm_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1529,7 +1531,7 @@ async fn change_vm_name_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1576,6 +1578,6 @@ async fn update_vm_labels_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }

@@ -21,253 +21,335 @@ fn check<T: serde::de::DeserializeOwned>(json: &str) {
 }
 #[test]
 fn query_sub_accounts_example_1_decodes_completely() {
-    check::<cds_gcw::QuerySubAccountsOutput>(cds_gcw::examples::QUERY_SUB_ACCOUNTS_1);
+    check::<cds_gcw::operation::query_sub_accounts::QuerySubAccountsOutput>(
+        cds_gcw::examples::QUERY_SUB_ACCOUNTS_1,
+    );
 }
 #[test]
 fn query_sub_accounts_example_2_decodes_completely() {
-    check::<cds_gcw::QuerySubAccountsOutput>(cds_gcw::examples::QUERY_SUB_ACCOUNTS_2);
+    check::<cds_gcw::operation::query_sub_accounts::QuerySubAccountsOutput>(
+        cds_gcw::examples::QUERY_SUB_ACCOUNTS_2,
+    );
 }
 #[test]
 fn query_sub_accounts_example_3_decodes_completely() {
-    check::<cds_gcw::QuerySubAccountsOutput>(cds_gcw::examples::QUERY_SUB_ACCOUNTS_3);
+    check::<cds_gcw::operation::query_sub_accounts::QuerySubAccountsOutput>(
+        cds_gcw::examples::QUERY_SUB_ACCOUNTS_3,
+    );
 }
 #[test]
 fn create_sub_account_example_1_decodes_completely() {
-    check::<cds_gcw::CreateSubAccountOutput>(cds_gcw::examples::CREATE_SUB_ACCOUNT_1);
+    check::<cds_gcw::operation::create_sub_account::CreateSubAccountOutput>(
+        cds_gcw::examples::CREATE_SUB_ACCOUNT_1,
+    );
 }
 #[test]
 fn create_sub_accounts_example_1_decodes_completely() {
-    check::<cds_gcw::CreateSubAccountsOutput>(cds_gcw::examples::CREATE_SUB_ACCOUNTS_1);
+    check::<cds_gcw::operation::create_sub_accounts::CreateSubAccountsOutput>(
+        cds_gcw::examples::CREATE_SUB_ACCOUNTS_1,
+    );
 }
 #[test]
 fn create_sub_accounts_example_2_decodes_completely() {
-    check::<cds_gcw::CreateSubAccountsOutput>(cds_gcw::examples::CREATE_SUB_ACCOUNTS_2);
+    check::<cds_gcw::operation::create_sub_accounts::CreateSubAccountsOutput>(
+        cds_gcw::examples::CREATE_SUB_ACCOUNTS_2,
+    );
 }
 #[test]
 fn change_sub_account_name_example_1_decodes_completely() {
-    check::<cds_gcw::ChangeSubAccountNameOutput>(cds_gcw::examples::CHANGE_SUB_ACCOUNT_NAME_1);
+    check::<cds_gcw::operation::change_sub_account_name::ChangeSubAccountNameOutput>(
+        cds_gcw::examples::CHANGE_SUB_ACCOUNT_NAME_1,
+    );
 }
 #[test]
 fn change_sub_account_remark_example_1_decodes_completely() {
-    check::<cds_gcw::ChangeSubAccountRemarkOutput>(cds_gcw::examples::CHANGE_SUB_ACCOUNT_REMARK_1);
+    check::<cds_gcw::operation::change_sub_account_remark::ChangeSubAccountRemarkOutput>(
+        cds_gcw::examples::CHANGE_SUB_ACCOUNT_REMARK_1,
+    );
 }
 #[test]
 fn change_account_example_1_decodes_completely() {
-    check::<cds_gcw::ChangeAccountOutput>(cds_gcw::examples::CHANGE_ACCOUNT_1);
+    check::<cds_gcw::operation::change_account::ChangeAccountOutput>(
+        cds_gcw::examples::CHANGE_ACCOUNT_1,
+    );
 }
 #[test]
 fn unbind_accounts_example_1_decodes_completely() {
-    check::<cds_gcw::UnbindAccountsOutput>(cds_gcw::examples::UNBIND_ACCOUNTS_1);
+    check::<cds_gcw::operation::unbind_accounts::UnbindAccountsOutput>(
+        cds_gcw::examples::UNBIND_ACCOUNTS_1,
+    );
 }
 #[test]
 fn unbind_accounts_example_2_decodes_completely() {
-    check::<cds_gcw::UnbindAccountsOutput>(cds_gcw::examples::UNBIND_ACCOUNTS_2);
+    check::<cds_gcw::operation::unbind_accounts::UnbindAccountsOutput>(
+        cds_gcw::examples::UNBIND_ACCOUNTS_2,
+    );
 }
 #[test]
 fn unbind_accounts_example_3_decodes_completely() {
-    check::<cds_gcw::UnbindAccountsOutput>(cds_gcw::examples::UNBIND_ACCOUNTS_3);
+    check::<cds_gcw::operation::unbind_accounts::UnbindAccountsOutput>(
+        cds_gcw::examples::UNBIND_ACCOUNTS_3,
+    );
 }
 #[test]
 fn bind_accounts_example_1_decodes_completely() {
-    check::<cds_gcw::BindAccountsOutput>(cds_gcw::examples::BIND_ACCOUNTS_1);
+    check::<cds_gcw::operation::bind_accounts::BindAccountsOutput>(
+        cds_gcw::examples::BIND_ACCOUNTS_1,
+    );
 }
 #[test]
 fn bind_accounts_example_2_decodes_completely() {
-    check::<cds_gcw::BindAccountsOutput>(cds_gcw::examples::BIND_ACCOUNTS_2);
+    check::<cds_gcw::operation::bind_accounts::BindAccountsOutput>(
+        cds_gcw::examples::BIND_ACCOUNTS_2,
+    );
 }
 #[test]
 fn bind_accounts_example_3_decodes_completely() {
-    check::<cds_gcw::BindAccountsOutput>(cds_gcw::examples::BIND_ACCOUNTS_3);
+    check::<cds_gcw::operation::bind_accounts::BindAccountsOutput>(
+        cds_gcw::examples::BIND_ACCOUNTS_3,
+    );
 }
 #[test]
 fn query_sites_example_1_decodes_completely() {
-    check::<cds_gcw::QuerySitesOutput>(cds_gcw::examples::QUERY_SITES_1);
+    check::<cds_gcw::operation::query_sites::QuerySitesOutput>(cds_gcw::examples::QUERY_SITES_1);
 }
 #[test]
 fn query_sites_example_2_decodes_completely() {
-    check::<cds_gcw::QuerySitesOutput>(cds_gcw::examples::QUERY_SITES_2);
+    check::<cds_gcw::operation::query_sites::QuerySitesOutput>(cds_gcw::examples::QUERY_SITES_2);
 }
 #[test]
 fn query_products_example_1_decodes_completely() {
-    check::<cds_gcw::QueryProductsOutput>(cds_gcw::examples::QUERY_PRODUCTS_1);
+    check::<cds_gcw::operation::query_products::QueryProductsOutput>(
+        cds_gcw::examples::QUERY_PRODUCTS_1,
+    );
 }
 #[test]
 fn query_products_example_2_decodes_completely() {
-    check::<cds_gcw::QueryProductsOutput>(cds_gcw::examples::QUERY_PRODUCTS_2);
+    check::<cds_gcw::operation::query_products::QueryProductsOutput>(
+        cds_gcw::examples::QUERY_PRODUCTS_2,
+    );
 }
 #[test]
 fn query_products_example_3_decodes_completely() {
-    check::<cds_gcw::QueryProductsOutput>(cds_gcw::examples::QUERY_PRODUCTS_3);
+    check::<cds_gcw::operation::query_products::QueryProductsOutput>(
+        cds_gcw::examples::QUERY_PRODUCTS_3,
+    );
 }
 #[test]
 fn query_images_example_1_decodes_completely() {
-    check::<cds_gcw::QueryImagesOutput>(cds_gcw::examples::QUERY_IMAGES_1);
+    check::<cds_gcw::operation::query_images::QueryImagesOutput>(cds_gcw::examples::QUERY_IMAGES_1);
 }
 #[test]
 fn query_images_example_2_decodes_completely() {
-    check::<cds_gcw::QueryImagesOutput>(cds_gcw::examples::QUERY_IMAGES_2);
+    check::<cds_gcw::operation::query_images::QueryImagesOutput>(cds_gcw::examples::QUERY_IMAGES_2);
 }
 #[test]
 fn create_default_net_example_1_decodes_completely() {
-    check::<cds_gcw::CreateDefaultNetOutput>(cds_gcw::examples::CREATE_DEFAULT_NET_1);
+    check::<cds_gcw::operation::create_default_net::CreateDefaultNetOutput>(
+        cds_gcw::examples::CREATE_DEFAULT_NET_1,
+    );
 }
 #[test]
 fn create_default_net_example_2_decodes_completely() {
-    check::<cds_gcw::CreateDefaultNetOutput>(cds_gcw::examples::CREATE_DEFAULT_NET_2);
+    check::<cds_gcw::operation::create_default_net::CreateDefaultNetOutput>(
+        cds_gcw::examples::CREATE_DEFAULT_NET_2,
+    );
 }
 #[test]
 fn supply_default_net_example_1_decodes_completely() {
-    check::<cds_gcw::SupplyDefaultNetOutput>(cds_gcw::examples::SUPPLY_DEFAULT_NET_1);
+    check::<cds_gcw::operation::supply_default_net::SupplyDefaultNetOutput>(
+        cds_gcw::examples::SUPPLY_DEFAULT_NET_1,
+    );
 }
 #[test]
 fn supply_default_net_example_2_decodes_completely() {
-    check::<cds_gcw::SupplyDefaultNetOutput>(cds_gcw::examples::SUPPLY_DEFAULT_NET_2);
+    check::<cds_gcw::operation::supply_default_net::SupplyDefaultNetOutput>(
+        cds_gcw::examples::SUPPLY_DEFAULT_NET_2,
+    );
 }
 #[test]
 fn get_default_net_example_1_decodes_completely() {
-    check::<cds_gcw::GetDefaultNetOutput>(cds_gcw::examples::GET_DEFAULT_NET_1);
+    check::<cds_gcw::operation::get_default_net::GetDefaultNetOutput>(
+        cds_gcw::examples::GET_DEFAULT_NET_1,
+    );
 }
 #[test]
 fn get_default_net_example_2_decodes_completely() {
-    check::<cds_gcw::GetDefaultNetOutput>(cds_gcw::examples::GET_DEFAULT_NET_2);
+    check::<cds_gcw::operation::get_default_net::GetDefaultNetOutput>(
+        cds_gcw::examples::GET_DEFAULT_NET_2,
+    );
 }
 #[test]
 fn get_custom_net_example_1_decodes_completely() {
-    check::<cds_gcw::GetCustomNetOutput>(cds_gcw::examples::GET_CUSTOM_NET_1);
+    check::<cds_gcw::operation::get_custom_net::GetCustomNetOutput>(
+        cds_gcw::examples::GET_CUSTOM_NET_1,
+    );
 }
 #[test]
 fn get_custom_net_example_2_decodes_completely() {
-    check::<cds_gcw::GetCustomNetOutput>(cds_gcw::examples::GET_CUSTOM_NET_2);
+    check::<cds_gcw::operation::get_custom_net::GetCustomNetOutput>(
+        cds_gcw::examples::GET_CUSTOM_NET_2,
+    );
 }
 #[test]
 fn get_line_billing_scheme_example_1_decodes_completely() {
-    check::<cds_gcw::GetLineBillingSchemeOutput>(cds_gcw::examples::GET_LINE_BILLING_SCHEME_1);
+    check::<cds_gcw::operation::get_line_billing_scheme::GetLineBillingSchemeOutput>(
+        cds_gcw::examples::GET_LINE_BILLING_SCHEME_1,
+    );
 }
 #[test]
 fn get_line_billing_scheme_example_2_decodes_completely() {
-    check::<cds_gcw::GetLineBillingSchemeOutput>(cds_gcw::examples::GET_LINE_BILLING_SCHEME_2);
+    check::<cds_gcw::operation::get_line_billing_scheme::GetLineBillingSchemeOutput>(
+        cds_gcw::examples::GET_LINE_BILLING_SCHEME_2,
+    );
 }
 #[test]
 fn get_eip_price_example_1_decodes_completely() {
-    check::<cds_gcw::GetEipPriceOutput>(cds_gcw::examples::GET_EIP_PRICE_1);
+    check::<cds_gcw::operation::get_eip_price::GetEipPriceOutput>(
+        cds_gcw::examples::GET_EIP_PRICE_1,
+    );
 }
 #[test]
 fn config_net_example_1_decodes_completely() {
-    check::<cds_gcw::ConfigNetOutput>(cds_gcw::examples::CONFIG_NET_1);
+    check::<cds_gcw::operation::config_net::ConfigNetOutput>(cds_gcw::examples::CONFIG_NET_1);
 }
 #[test]
 fn config_net_example_2_decodes_completely() {
-    check::<cds_gcw::ConfigNetOutput>(cds_gcw::examples::CONFIG_NET_2);
+    check::<cds_gcw::operation::config_net::ConfigNetOutput>(cds_gcw::examples::CONFIG_NET_2);
 }
 #[test]
 fn get_vpc_bandwidth_example_1_decodes_completely() {
-    check::<cds_gcw::GetVpcBandwidthOutput>(cds_gcw::examples::GET_VPC_BANDWIDTH_1);
+    check::<cds_gcw::operation::get_vpc_bandwidth::GetVpcBandwidthOutput>(
+        cds_gcw::examples::GET_VPC_BANDWIDTH_1,
+    );
 }
 #[test]
 fn query_vm_price_example_1_decodes_completely() {
-    check::<cds_gcw::QueryVmPriceOutput>(cds_gcw::examples::QUERY_VM_PRICE_1);
+    check::<cds_gcw::operation::query_vm_price::QueryVmPriceOutput>(
+        cds_gcw::examples::QUERY_VM_PRICE_1,
+    );
 }
 #[test]
 fn query_vm_price_example_2_decodes_completely() {
-    check::<cds_gcw::QueryVmPriceOutput>(cds_gcw::examples::QUERY_VM_PRICE_2);
+    check::<cds_gcw::operation::query_vm_price::QueryVmPriceOutput>(
+        cds_gcw::examples::QUERY_VM_PRICE_2,
+    );
 }
 #[test]
 fn query_vm_price_example_3_decodes_completely() {
-    check::<cds_gcw::QueryVmPriceOutput>(cds_gcw::examples::QUERY_VM_PRICE_3);
+    check::<cds_gcw::operation::query_vm_price::QueryVmPriceOutput>(
+        cds_gcw::examples::QUERY_VM_PRICE_3,
+    );
 }
 #[test]
 fn update_order_example_1_decodes_completely() {
-    check::<cds_gcw::UpdateOrderOutput>(cds_gcw::examples::UPDATE_ORDER_1);
+    check::<cds_gcw::operation::update_order::UpdateOrderOutput>(cds_gcw::examples::UPDATE_ORDER_1);
 }
 #[test]
 fn update_order_example_2_decodes_completely() {
-    check::<cds_gcw::UpdateOrderOutput>(cds_gcw::examples::UPDATE_ORDER_2);
+    check::<cds_gcw::operation::update_order::UpdateOrderOutput>(cds_gcw::examples::UPDATE_ORDER_2);
 }
 #[test]
 fn renewal_order_example_1_decodes_completely() {
-    check::<cds_gcw::RenewalOrderOutput>(cds_gcw::examples::RENEWAL_ORDER_1);
+    check::<cds_gcw::operation::renewal_order::RenewalOrderOutput>(
+        cds_gcw::examples::RENEWAL_ORDER_1,
+    );
 }
 #[test]
 fn renewal_order_example_2_decodes_completely() {
-    check::<cds_gcw::RenewalOrderOutput>(cds_gcw::examples::RENEWAL_ORDER_2);
+    check::<cds_gcw::operation::renewal_order::RenewalOrderOutput>(
+        cds_gcw::examples::RENEWAL_ORDER_2,
+    );
 }
 #[test]
 fn query_task_example_1_decodes_completely() {
-    check::<cds_gcw::QueryTaskOutput>(cds_gcw::examples::QUERY_TASK_1);
+    check::<cds_gcw::operation::query_task::QueryTaskOutput>(cds_gcw::examples::QUERY_TASK_1);
 }
 #[test]
 fn query_task_example_2_decodes_completely() {
-    check::<cds_gcw::QueryTaskOutput>(cds_gcw::examples::QUERY_TASK_2);
+    check::<cds_gcw::operation::query_task::QueryTaskOutput>(cds_gcw::examples::QUERY_TASK_2);
 }
 #[test]
 fn query_vms_example_1_decodes_completely() {
-    check::<cds_gcw::QueryVmsOutput>(cds_gcw::examples::QUERY_VMS_1);
+    check::<cds_gcw::operation::query_vms::QueryVmsOutput>(cds_gcw::examples::QUERY_VMS_1);
 }
 #[test]
 fn query_vms_example_2_decodes_completely() {
-    check::<cds_gcw::QueryVmsOutput>(cds_gcw::examples::QUERY_VMS_2);
+    check::<cds_gcw::operation::query_vms::QueryVmsOutput>(cds_gcw::examples::QUERY_VMS_2);
 }
 #[test]
 fn query_vm_example_1_decodes_completely() {
-    check::<cds_gcw::QueryVmOutput>(cds_gcw::examples::QUERY_VM_1);
+    check::<cds_gcw::operation::query_vm::QueryVmOutput>(cds_gcw::examples::QUERY_VM_1);
 }
 #[test]
 fn query_vm_example_2_decodes_completely() {
-    check::<cds_gcw::QueryVmOutput>(cds_gcw::examples::QUERY_VM_2);
+    check::<cds_gcw::operation::query_vm::QueryVmOutput>(cds_gcw::examples::QUERY_VM_2);
 }
 #[test]
 fn query_expire_vms_example_1_decodes_completely() {
-    check::<cds_gcw::QueryExpireVmsOutput>(cds_gcw::examples::QUERY_EXPIRE_VMS_1);
+    check::<cds_gcw::operation::query_expire_vms::QueryExpireVmsOutput>(
+        cds_gcw::examples::QUERY_EXPIRE_VMS_1,
+    );
 }
 #[test]
 fn query_expire_vms_example_2_decodes_completely() {
-    check::<cds_gcw::QueryExpireVmsOutput>(cds_gcw::examples::QUERY_EXPIRE_VMS_2);
+    check::<cds_gcw::operation::query_expire_vms::QueryExpireVmsOutput>(
+        cds_gcw::examples::QUERY_EXPIRE_VMS_2,
+    );
 }
 #[test]
 fn query_expire_vms_example_3_decodes_completely() {
-    check::<cds_gcw::QueryExpireVmsOutput>(cds_gcw::examples::QUERY_EXPIRE_VMS_3);
+    check::<cds_gcw::operation::query_expire_vms::QueryExpireVmsOutput>(
+        cds_gcw::examples::QUERY_EXPIRE_VMS_3,
+    );
 }
 #[test]
 fn create_vm_example_1_decodes_completely() {
-    check::<cds_gcw::CreateVmOutput>(cds_gcw::examples::CREATE_VM_1);
+    check::<cds_gcw::operation::create_vm::CreateVmOutput>(cds_gcw::examples::CREATE_VM_1);
 }
 #[test]
 fn create_vm_example_2_decodes_completely() {
-    check::<cds_gcw::CreateVmOutput>(cds_gcw::examples::CREATE_VM_2);
+    check::<cds_gcw::operation::create_vm::CreateVmOutput>(cds_gcw::examples::CREATE_VM_2);
 }
 #[test]
 fn operate_vm_example_1_decodes_completely() {
-    check::<cds_gcw::OperateVmOutput>(cds_gcw::examples::OPERATE_VM_1);
+    check::<cds_gcw::operation::operate_vm::OperateVmOutput>(cds_gcw::examples::OPERATE_VM_1);
 }
 #[test]
 fn operate_vm_example_2_decodes_completely() {
-    check::<cds_gcw::OperateVmOutput>(cds_gcw::examples::OPERATE_VM_2);
+    check::<cds_gcw::operation::operate_vm::OperateVmOutput>(cds_gcw::examples::OPERATE_VM_2);
 }
 #[test]
 fn off_and_unbind_example_1_decodes_completely() {
-    check::<cds_gcw::OffAndUnbindOutput>(cds_gcw::examples::OFF_AND_UNBIND_1);
+    check::<cds_gcw::operation::off_and_unbind::OffAndUnbindOutput>(
+        cds_gcw::examples::OFF_AND_UNBIND_1,
+    );
 }
 #[test]
 fn rebuild_vm_example_1_decodes_completely() {
-    check::<cds_gcw::RebuildVmOutput>(cds_gcw::examples::REBUILD_VM_1);
+    check::<cds_gcw::operation::rebuild_vm::RebuildVmOutput>(cds_gcw::examples::REBUILD_VM_1);
 }
 #[test]
 fn rebuild_vm_example_2_decodes_completely() {
-    check::<cds_gcw::RebuildVmOutput>(cds_gcw::examples::REBUILD_VM_2);
+    check::<cds_gcw::operation::rebuild_vm::RebuildVmOutput>(cds_gcw::examples::REBUILD_VM_2);
 }
 #[test]
 fn delete_vm_example_1_decodes_completely() {
-    check::<cds_gcw::DeleteVmOutput>(cds_gcw::examples::DELETE_VM_1);
+    check::<cds_gcw::operation::delete_vm::DeleteVmOutput>(cds_gcw::examples::DELETE_VM_1);
 }
 #[test]
 fn delete_vm_example_2_decodes_completely() {
-    check::<cds_gcw::DeleteVmOutput>(cds_gcw::examples::DELETE_VM_2);
+    check::<cds_gcw::operation::delete_vm::DeleteVmOutput>(cds_gcw::examples::DELETE_VM_2);
 }
 #[test]
 fn change_vm_name_example_1_decodes_completely() {
-    check::<cds_gcw::ChangeVmNameOutput>(cds_gcw::examples::CHANGE_VM_NAME_1);
+    check::<cds_gcw::operation::change_vm_name::ChangeVmNameOutput>(
+        cds_gcw::examples::CHANGE_VM_NAME_1,
+    );
 }
 #[test]
 fn update_vm_labels_example_1_decodes_completely() {
-    check::<cds_gcw::UpdateVmLabelsOutput>(cds_gcw::examples::UPDATE_VM_LABELS_1);
+    check::<cds_gcw::operation::update_vm_labels::UpdateVmLabelsOutput>(
+        cds_gcw::examples::UPDATE_VM_LABELS_1,
+    );
 }

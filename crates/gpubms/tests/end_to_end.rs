@@ -3,7 +3,9 @@
 
 //! Every operation, every parameter set, sent once through the generated client to the
 //! emulator, which verifies authentication, locations and shapes; the decoded output
-//! must equal what the emulator served.
+//! must equal what the emulator served. Deprecated operations and parameters are
+//! called too: they must keep working.
+#![allow(deprecated)]
 #[tokio::test]
 async fn describe_gpu_regions_end_to_end() {
     let emulator = cds_emulator::Emulator::start(&[&cds_gpubms::meta::LINE])
@@ -42,7 +44,7 @@ async fn describe_gpu_regions_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -87,7 +89,7 @@ async fn describe_gpu_goods_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -101,7 +103,7 @@ async fn describe_gpu_goods_price_end_to_end() {
         .region_id("sample value/+*~&=中".to_string())
         .goods_id(7_i64)
         .compute_id("sample value/+*~&=中".to_string())
-        .instance_charge_type(cds_gpubms::InstanceChargeType::from("sample"))
+        .instance_charge_type(cds_gpubms::types::InstanceChargeType::from("sample"))
         .prepaid_month(7_i64)
         .amount(7_i64)
         .send_with_response()
@@ -137,7 +139,7 @@ async fn describe_gpu_goods_price_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -185,7 +187,7 @@ async fn describe_gpu_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -230,7 +232,7 @@ async fn describe_gpu_detail_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -275,7 +277,7 @@ async fn describe_gpu_task_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -325,7 +327,7 @@ async fn reinstall_gpu_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -336,7 +338,7 @@ async fn describe_gpu_image_end_to_end() {
     let client = cds_gpubms::Client::new(&emulator.config());
     let response = client
         .describe_gpu_image()
-        .image_type(cds_gpubms::ImageType::from("sample"))
+        .image_type(cds_gpubms::types::ImageType::from("sample"))
         .region_id("sample value/+*~&=中".to_string())
         .os_type("sample value/+*~&=中".to_string())
         .compute_id("sample value/+*~&=中".to_string())
@@ -373,7 +375,7 @@ async fn describe_gpu_image_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -386,34 +388,36 @@ async fn create_gpu_instance_end_to_end() {
         .create_gpu_instance()
         .region_id("sample value/+*~&=中".to_string())
         .vpc_net_work(
-            cds_gpubms::CreateGpuInstanceVpcNetWork::builder()
+            cds_gpubms::operation::create_gpu_instance::VpcNetWork::builder()
                 .vpc_id("sample value/+*~&=中".to_string())
                 .reserve_eip(true)
                 .net_id("sample value/+*~&=中".to_string())
                 .eip_id_list(["sample value/+*~&=中".to_string()])
-                .segments([cds_gpubms::CreateGpuInstanceSegment::builder()
-                    .segment_id("sample value/+*~&=中".to_string())
-                    .address("sample value/+*~&=中".to_string())
-                    .build()])
+                .segments([
+                    cds_gpubms::operation::create_gpu_instance::Segment::builder()
+                        .segment_id("sample value/+*~&=中".to_string())
+                        .address("sample value/+*~&=中".to_string())
+                        .build(),
+                ])
                 .build()
                 .expect("every required field is set"),
         )
         .password("sample value/+*~&=中".to_string())
         .instance_name("sample value/+*~&=中".to_string())
         .assign_host_no("sample value/+*~&=中".to_string())
-        .instance_charge_type(cds_gpubms::InstanceChargeType::from("sample"))
+        .instance_charge_type(cds_gpubms::types::InstanceChargeType::from("sample"))
         .auto_renew(7_i64)
         .prepaid_month(7_i64)
         .compute_id("sample value/+*~&=中".to_string())
         .goods_id(7_i64)
         .image_id("sample value/+*~&=中".to_string())
-        .bond_mode(cds_gpubms::BondMode::from("sample"))
+        .bond_mode(cds_gpubms::types::BondMode::from("sample"))
         .raid(7_i64)
         .amount(7_i64)
         .custom_partition(["sample value/+*~&=中".to_string()])
         .custom_partition_size([7_i64])
         .subject_id("sample value/+*~&=中".to_string())
-        .port_mode(cds_gpubms::PortMode::from("sample"))
+        .port_mode(cds_gpubms::types::PortMode::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("CreateGpuInstance");
@@ -447,7 +451,7 @@ async fn create_gpu_instance_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -458,7 +462,7 @@ async fn operate_gpu_power_end_to_end() {
     let client = cds_gpubms::Client::new(&emulator.config());
     let response = client
         .operate_gpu_power()
-        .operate(cds_gpubms::PowerOperation::from("sample"))
+        .operate(cds_gpubms::types::PowerOperation::from("sample"))
         .resource_ids(["sample value/+*~&=中".to_string()])
         .send_with_response()
         .await;
@@ -493,7 +497,7 @@ async fn operate_gpu_power_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -538,6 +542,6 @@ async fn delete_gpu_instances_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }

@@ -21,47 +21,67 @@ fn check<T: serde::de::DeserializeOwned>(json: &str) {
 }
 #[test]
 fn describe_gpu_regions_example_1_decodes_completely() {
-    check::<cds_gpubms::DescribeGpuRegionsOutput>(cds_gpubms::examples::DESCRIBE_GPU_REGIONS_1);
+    check::<cds_gpubms::operation::describe_gpu_regions::DescribeGpuRegionsOutput>(
+        cds_gpubms::examples::DESCRIBE_GPU_REGIONS_1,
+    );
 }
 #[test]
 fn describe_gpu_goods_example_1_decodes_completely() {
-    check::<cds_gpubms::DescribeGpuGoodsOutput>(cds_gpubms::examples::DESCRIBE_GPU_GOODS_1);
+    check::<cds_gpubms::operation::describe_gpu_goods::DescribeGpuGoodsOutput>(
+        cds_gpubms::examples::DESCRIBE_GPU_GOODS_1,
+    );
 }
 #[test]
 fn describe_gpu_goods_price_example_1_decodes_completely() {
-    check::<cds_gpubms::DescribeGpuGoodsPriceOutput>(
+    check::<cds_gpubms::operation::describe_gpu_goods_price::DescribeGpuGoodsPriceOutput>(
         cds_gpubms::examples::DESCRIBE_GPU_GOODS_PRICE_1,
     );
 }
 #[test]
 fn describe_gpu_example_1_decodes_completely() {
-    check::<cds_gpubms::DescribeGpuOutput>(cds_gpubms::examples::DESCRIBE_GPU_1);
+    check::<cds_gpubms::operation::describe_gpu::DescribeGpuOutput>(
+        cds_gpubms::examples::DESCRIBE_GPU_1,
+    );
 }
 #[test]
 fn describe_gpu_detail_example_1_decodes_completely() {
-    check::<cds_gpubms::DescribeGpuDetailOutput>(cds_gpubms::examples::DESCRIBE_GPU_DETAIL_1);
+    check::<cds_gpubms::operation::describe_gpu_detail::DescribeGpuDetailOutput>(
+        cds_gpubms::examples::DESCRIBE_GPU_DETAIL_1,
+    );
 }
 #[test]
 fn describe_gpu_task_example_1_decodes_completely() {
-    check::<cds_gpubms::DescribeGpuTaskOutput>(cds_gpubms::examples::DESCRIBE_GPU_TASK_1);
+    check::<cds_gpubms::operation::describe_gpu_task::DescribeGpuTaskOutput>(
+        cds_gpubms::examples::DESCRIBE_GPU_TASK_1,
+    );
 }
 #[test]
 fn reinstall_gpu_example_1_decodes_completely() {
-    check::<cds_gpubms::ReinstallGpuOutput>(cds_gpubms::examples::REINSTALL_GPU_1);
+    check::<cds_gpubms::operation::reinstall_gpu::ReinstallGpuOutput>(
+        cds_gpubms::examples::REINSTALL_GPU_1,
+    );
 }
 #[test]
 fn describe_gpu_image_example_1_decodes_completely() {
-    check::<cds_gpubms::DescribeGpuImageOutput>(cds_gpubms::examples::DESCRIBE_GPU_IMAGE_1);
+    check::<cds_gpubms::operation::describe_gpu_image::DescribeGpuImageOutput>(
+        cds_gpubms::examples::DESCRIBE_GPU_IMAGE_1,
+    );
 }
 #[test]
 fn create_gpu_instance_example_1_decodes_completely() {
-    check::<cds_gpubms::CreateGpuInstanceOutput>(cds_gpubms::examples::CREATE_GPU_INSTANCE_1);
+    check::<cds_gpubms::operation::create_gpu_instance::CreateGpuInstanceOutput>(
+        cds_gpubms::examples::CREATE_GPU_INSTANCE_1,
+    );
 }
 #[test]
 fn operate_gpu_power_example_1_decodes_completely() {
-    check::<cds_gpubms::OperateGpuPowerOutput>(cds_gpubms::examples::OPERATE_GPU_POWER_1);
+    check::<cds_gpubms::operation::operate_gpu_power::OperateGpuPowerOutput>(
+        cds_gpubms::examples::OPERATE_GPU_POWER_1,
+    );
 }
 #[test]
 fn delete_gpu_instances_example_1_decodes_completely() {
-    check::<cds_gpubms::DeleteGpuInstancesOutput>(cds_gpubms::examples::DELETE_GPU_INSTANCES_1);
+    check::<cds_gpubms::operation::delete_gpu_instances::DeleteGpuInstancesOutput>(
+        cds_gpubms::examples::DELETE_GPU_INSTANCES_1,
+    );
 }

@@ -3,7 +3,9 @@
 
 //! Every operation, every parameter set, sent once through the generated client to the
 //! emulator, which verifies authentication, locations and shapes; the decoded output
-//! must equal what the emulator served.
+//! must equal what the emulator served. Deprecated operations and parameters are
+//! called too: they must keep working.
+#![allow(deprecated)]
 #[tokio::test]
 async fn get_wan_alarm_receiver_end_to_end() {
     let emulator = cds_emulator::Emulator::start(&[&cds_network::meta::LINE])
@@ -46,7 +48,7 @@ async fn get_wan_alarm_receiver_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -60,7 +62,7 @@ async fn update_wan_alarm_receiver_end_to_end() {
         .receiver_id("sample value/+*~&=中".to_string())
         .email("sample value/+*~&=中".to_string())
         .mobile("sample value/+*~&=中".to_string())
-        .code(cds_network::CallingCode::from("sample"))
+        .code(cds_network::types::CallingCode::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("UpdateWanAlarmReceiver");
@@ -94,7 +96,7 @@ async fn update_wan_alarm_receiver_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -139,7 +141,7 @@ async fn describe_task_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -186,7 +188,7 @@ async fn describe_gpn_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -198,14 +200,14 @@ async fn add_access_point_end_to_end() {
     let response = client
         .add_access_point()
         .gpn_id("sample value/+*~&=中".to_string())
-        .vdc_add([cds_network::AddAccessPointVdc::builder()
+        .vdc_add([cds_network::operation::add_access_point::Vdc::builder()
             .vdc_id("sample value/+*~&=中".to_string())
             .point_type("sample value/+*~&=中".to_string())
             .private_id("sample value/+*~&=中".to_string())
             .city_id("sample value/+*~&=中".to_string())
             .build()
             .expect("every required field is set")])
-        .pop_add([cds_network::AddAccessPointPop::builder()
+        .pop_add([cds_network::operation::add_access_point::Pop::builder()
             .pop_id("sample value/+*~&=中".to_string())
             .city_id("sample value/+*~&=中".to_string())
             .point_type("sample value/+*~&=中".to_string())
@@ -244,7 +246,7 @@ async fn add_access_point_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -290,7 +292,7 @@ async fn delete_access_point_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -301,7 +303,7 @@ async fn describe_access_info_end_to_end() {
     let client = cds_network::Client::new(&emulator.config());
     let response = client
         .describe_access_info()
-        .r#type(cds_network::AccessPointType::from("sample"))
+        .r#type(cds_network::types::AccessPointType::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("DescribeAccessInfo");
@@ -335,7 +337,7 @@ async fn describe_access_info_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -348,14 +350,14 @@ async fn create_gpn_end_to_end() {
         .create_gpn()
         .name("sample value/+*~&=中".to_string())
         .qos(7_i64)
-        .access_point([cds_network::CreateGpnAccessPoint::builder()
+        .access_point([cds_network::types::CreateGpnAccessPoint::builder()
             .vdc_id("sample value/+*~&=中".to_string())
-            .access_point_type(cds_network::AccessPointType::from("sample"))
+            .access_point_type(cds_network::types::AccessPointType::from("sample"))
             .private_id("sample value/+*~&=中".to_string())
             .build()
             .expect("every required field is set")])
-        .pop_access_point([cds_network::CreateGpnPopAccessPoint::builder()
-            .access_point_type(cds_network::AccessPointType::from("sample"))
+        .pop_access_point([cds_network::types::CreateGpnPopAccessPoint::builder()
+            .access_point_type(cds_network::types::AccessPointType::from("sample"))
             .pop_id("sample value/+*~&=中".to_string())
             .build()
             .expect("every required field is set")])
@@ -393,7 +395,7 @@ async fn create_gpn_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -438,7 +440,7 @@ async fn delete_gpn_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -484,7 +486,7 @@ async fn describe_public_ip_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -530,7 +532,7 @@ async fn describe_private_ip_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -541,7 +543,7 @@ async fn describe_vdc_end_to_end() {
     let client = cds_network::Client::new(&emulator.config());
     let response = client
         .describe_vdc()
-        .region_id(cds_network::AvailabilityZone::from("sample"))
+        .region_id(cds_network::types::AvailabilityZone::from("sample"))
         .vdc_id("sample value/+*~&=中".to_string())
         .page_number(7_i64)
         .keyword("sample value/+*~&=中".to_string())
@@ -580,7 +582,7 @@ async fn describe_vdc_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -591,13 +593,13 @@ async fn create_vdc_end_to_end() {
     let client = cds_network::Client::new(&emulator.config());
     let response = client
         .create_vdc()
-        .region_id(cds_network::AvailabilityZone::from("sample"))
+        .region_id(cds_network::types::AvailabilityZone::from("sample"))
         .vdc_name("sample value/+*~&=中".to_string())
         .public_network(
-            cds_network::CreateVdcPublicNetwork::builder()
+            cds_network::operation::create_vdc::PublicNetwork::builder()
                 .name("sample value/+*~&=中".to_string())
-                .r#type(cds_network::VdcBandwidthType::from("sample"))
-                .billing_method(cds_network::BillingMethod::from("sample"))
+                .r#type(cds_network::types::VdcBandwidthType::from("sample"))
+                .billing_method(cds_network::types::BillingMethod::from("sample"))
                 .qos(7_i64)
                 .ip_num(7_i64)
                 .auto_renew(7_i64)
@@ -641,7 +643,7 @@ async fn create_vdc_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -686,7 +688,7 @@ async fn delete_vdc_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -699,8 +701,8 @@ async fn create_public_network_end_to_end() {
         .create_public_network()
         .vdc_id("sample value/+*~&=中".to_string())
         .name("sample value/+*~&=中".to_string())
-        .r#type(cds_network::PublicNetworkType::from("sample"))
-        .billing_method(cds_network::BillingMethod::from("sample"))
+        .r#type(cds_network::types::PublicNetworkType::from("sample"))
+        .billing_method(cds_network::types::BillingMethod::from("sample"))
         .qos(7_i64)
         .ip_num(7_i64)
         .auto_renew(7_i64)
@@ -741,7 +743,7 @@ async fn create_public_network_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -754,7 +756,7 @@ async fn create_private_network_end_to_end() {
         .create_private_network()
         .vdc_id("sample value/+*~&=中".to_string())
         .name("sample value/+*~&=中".to_string())
-        .r#type(cds_network::PrivateNetworkType::from("sample"))
+        .r#type(cds_network::types::PrivateNetworkType::from("sample"))
         .address("sample value/+*~&=中".to_string())
         .mask(7_i64)
         .send_with_response()
@@ -790,7 +792,7 @@ async fn create_private_network_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -836,7 +838,7 @@ async fn modify_public_network_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -882,7 +884,7 @@ async fn add_public_ip_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -927,7 +929,7 @@ async fn delete_public_ip_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -972,7 +974,7 @@ async fn delete_public_network_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1017,7 +1019,7 @@ async fn delete_private_network_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1029,7 +1031,7 @@ async fn renew_public_network_end_to_end() {
     let response = client
         .renew_public_network()
         .public_id("sample value/+*~&=中".to_string())
-        .auto_renew(cds_network::AutoRenew::from("sample"))
+        .auto_renew(cds_network::types::AutoRenew::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("RenewPublicNetwork");
@@ -1063,7 +1065,7 @@ async fn renew_public_network_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1108,7 +1110,7 @@ async fn describe_bandwidth_traffic_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1154,7 +1156,7 @@ async fn modify_vdc_name_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1165,8 +1167,8 @@ async fn vdc_bandwidth_billing_scheme_end_to_end() {
     let client = cds_network::Client::new(&emulator.config());
     let response = client
         .vdc_bandwidth_billing_scheme()
-        .region_id(cds_network::AvailabilityZone::from("sample"))
-        .r#type(cds_network::VdcBandwidthResourceType::from("sample"))
+        .region_id(cds_network::types::AvailabilityZone::from("sample"))
+        .r#type(cds_network::types::VdcBandwidthResourceType::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("VDCBandwidthBillingScheme");
@@ -1200,7 +1202,7 @@ async fn vdc_bandwidth_billing_scheme_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1211,10 +1213,10 @@ async fn vdc_bandwidth_unit_price_end_to_end() {
     let client = cds_network::Client::new(&emulator.config());
     let response = client
         .vdc_bandwidth_unit_price()
-        .region_id(cds_network::AvailabilityZone::from("sample"))
-        .bandwidth_type(cds_network::VdcBandwidthType::from("sample"))
-        .billing_scheme(cds_network::BillingMethod::from("sample"))
-        .r#type(cds_network::VdcBandwidthResourceType::from("sample"))
+        .region_id(cds_network::types::AvailabilityZone::from("sample"))
+        .bandwidth_type(cds_network::types::VdcBandwidthType::from("sample"))
+        .billing_scheme(cds_network::types::BillingMethod::from("sample"))
+        .r#type(cds_network::types::VdcBandwidthResourceType::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("VDCBandwidthUnitPrice");
@@ -1248,6 +1250,6 @@ async fn vdc_bandwidth_unit_price_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }

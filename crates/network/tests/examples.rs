@@ -21,127 +21,169 @@ fn check<T: serde::de::DeserializeOwned>(json: &str) {
 }
 #[test]
 fn get_wan_alarm_receiver_example_1_decodes_completely() {
-    check::<cds_network::GetWanAlarmReceiverOutput>(
+    check::<cds_network::operation::get_wan_alarm_receiver::GetWanAlarmReceiverOutput>(
         cds_network::examples::GET_WAN_ALARM_RECEIVER_1,
     );
 }
 #[test]
 fn update_wan_alarm_receiver_example_1_decodes_completely() {
-    check::<cds_network::UpdateWanAlarmReceiverOutput>(
+    check::<cds_network::operation::update_wan_alarm_receiver::UpdateWanAlarmReceiverOutput>(
         cds_network::examples::UPDATE_WAN_ALARM_RECEIVER_1,
     );
 }
 #[test]
 fn describe_task_example_1_decodes_completely() {
-    check::<cds_network::DescribeTaskOutput>(cds_network::examples::DESCRIBE_TASK_1);
+    check::<cds_network::operation::describe_task::DescribeTaskOutput>(
+        cds_network::examples::DESCRIBE_TASK_1,
+    );
 }
 #[test]
 fn describe_task_example_2_decodes_completely() {
-    check::<cds_network::DescribeTaskOutput>(cds_network::examples::DESCRIBE_TASK_2);
+    check::<cds_network::operation::describe_task::DescribeTaskOutput>(
+        cds_network::examples::DESCRIBE_TASK_2,
+    );
 }
 #[test]
 fn describe_gpn_example_1_decodes_completely() {
-    check::<cds_network::DescribeGPNOutput>(cds_network::examples::DESCRIBE_GPN_1);
+    check::<cds_network::operation::describe_gpn::DescribeGPNOutput>(
+        cds_network::examples::DESCRIBE_GPN_1,
+    );
 }
 #[test]
 fn add_access_point_example_1_decodes_completely() {
-    check::<cds_network::AddAccessPointOutput>(cds_network::examples::ADD_ACCESS_POINT_1);
+    check::<cds_network::operation::add_access_point::AddAccessPointOutput>(
+        cds_network::examples::ADD_ACCESS_POINT_1,
+    );
 }
 #[test]
 fn delete_access_point_example_1_decodes_completely() {
-    check::<cds_network::DeleteAccessPointOutput>(cds_network::examples::DELETE_ACCESS_POINT_1);
+    check::<cds_network::operation::delete_access_point::DeleteAccessPointOutput>(
+        cds_network::examples::DELETE_ACCESS_POINT_1,
+    );
 }
 #[test]
 fn describe_access_info_example_1_decodes_completely() {
-    check::<cds_network::DescribeAccessInfoOutput>(cds_network::examples::DESCRIBE_ACCESS_INFO_1);
+    check::<cds_network::operation::describe_access_info::DescribeAccessInfoOutput>(
+        cds_network::examples::DESCRIBE_ACCESS_INFO_1,
+    );
 }
 #[test]
 fn create_gpn_example_1_decodes_completely() {
-    check::<cds_network::CreateGPNOutput>(cds_network::examples::CREATE_GPN_1);
+    check::<cds_network::operation::create_gpn::CreateGPNOutput>(
+        cds_network::examples::CREATE_GPN_1,
+    );
 }
 #[test]
 fn delete_gpn_example_1_decodes_completely() {
-    check::<cds_network::DeleteGpnOutput>(cds_network::examples::DELETE_GPN_1);
+    check::<cds_network::operation::delete_gpn::DeleteGpnOutput>(
+        cds_network::examples::DELETE_GPN_1,
+    );
 }
 #[test]
 fn describe_public_ip_example_1_decodes_completely() {
-    check::<cds_network::DescribePublicIpOutput>(cds_network::examples::DESCRIBE_PUBLIC_IP_1);
+    check::<cds_network::operation::describe_public_ip::DescribePublicIpOutput>(
+        cds_network::examples::DESCRIBE_PUBLIC_IP_1,
+    );
 }
 #[test]
 fn describe_private_ip_example_1_decodes_completely() {
-    check::<cds_network::DescribePrivateIpOutput>(cds_network::examples::DESCRIBE_PRIVATE_IP_1);
+    check::<cds_network::operation::describe_private_ip::DescribePrivateIpOutput>(
+        cds_network::examples::DESCRIBE_PRIVATE_IP_1,
+    );
 }
 #[test]
 fn describe_vdc_example_1_decodes_completely() {
-    check::<cds_network::DescribeVdcOutput>(cds_network::examples::DESCRIBE_VDC_1);
+    check::<cds_network::operation::describe_vdc::DescribeVdcOutput>(
+        cds_network::examples::DESCRIBE_VDC_1,
+    );
 }
 #[test]
 fn create_vdc_example_1_decodes_completely() {
-    check::<cds_network::CreateVdcOutput>(cds_network::examples::CREATE_VDC_1);
+    check::<cds_network::operation::create_vdc::CreateVdcOutput>(
+        cds_network::examples::CREATE_VDC_1,
+    );
 }
 #[test]
 fn delete_vdc_example_1_decodes_completely() {
-    check::<cds_network::DeleteVdcOutput>(cds_network::examples::DELETE_VDC_1);
+    check::<cds_network::operation::delete_vdc::DeleteVdcOutput>(
+        cds_network::examples::DELETE_VDC_1,
+    );
 }
 #[test]
 fn create_public_network_example_1_decodes_completely() {
-    check::<cds_network::CreatePublicNetworkOutput>(cds_network::examples::CREATE_PUBLIC_NETWORK_1);
+    check::<cds_network::operation::create_public_network::CreatePublicNetworkOutput>(
+        cds_network::examples::CREATE_PUBLIC_NETWORK_1,
+    );
 }
 #[test]
 fn create_private_network_example_1_decodes_completely() {
-    check::<cds_network::CreatePrivateNetworkOutput>(
+    check::<cds_network::operation::create_private_network::CreatePrivateNetworkOutput>(
         cds_network::examples::CREATE_PRIVATE_NETWORK_1,
     );
 }
 #[test]
 fn modify_public_network_example_1_decodes_completely() {
-    check::<cds_network::ModifyPublicNetworkOutput>(cds_network::examples::MODIFY_PUBLIC_NETWORK_1);
+    check::<cds_network::operation::modify_public_network::ModifyPublicNetworkOutput>(
+        cds_network::examples::MODIFY_PUBLIC_NETWORK_1,
+    );
 }
 #[test]
 fn modify_public_network_example_2_decodes_completely() {
-    check::<cds_network::ModifyPublicNetworkOutput>(cds_network::examples::MODIFY_PUBLIC_NETWORK_2);
+    check::<cds_network::operation::modify_public_network::ModifyPublicNetworkOutput>(
+        cds_network::examples::MODIFY_PUBLIC_NETWORK_2,
+    );
 }
 #[test]
 fn add_public_ip_example_1_decodes_completely() {
-    check::<cds_network::AddPublicIpOutput>(cds_network::examples::ADD_PUBLIC_IP_1);
+    check::<cds_network::operation::add_public_ip::AddPublicIpOutput>(
+        cds_network::examples::ADD_PUBLIC_IP_1,
+    );
 }
 #[test]
 fn delete_public_ip_example_1_decodes_completely() {
-    check::<cds_network::DeletePublicIpOutput>(cds_network::examples::DELETE_PUBLIC_IP_1);
+    check::<cds_network::operation::delete_public_ip::DeletePublicIpOutput>(
+        cds_network::examples::DELETE_PUBLIC_IP_1,
+    );
 }
 #[test]
 fn delete_public_network_example_1_decodes_completely() {
-    check::<cds_network::DeletePublicNetworkOutput>(cds_network::examples::DELETE_PUBLIC_NETWORK_1);
+    check::<cds_network::operation::delete_public_network::DeletePublicNetworkOutput>(
+        cds_network::examples::DELETE_PUBLIC_NETWORK_1,
+    );
 }
 #[test]
 fn delete_private_network_example_1_decodes_completely() {
-    check::<cds_network::DeletePrivateNetworkOutput>(
+    check::<cds_network::operation::delete_private_network::DeletePrivateNetworkOutput>(
         cds_network::examples::DELETE_PRIVATE_NETWORK_1,
     );
 }
 #[test]
 fn renew_public_network_example_1_decodes_completely() {
-    check::<cds_network::RenewPublicNetworkOutput>(cds_network::examples::RENEW_PUBLIC_NETWORK_1);
+    check::<cds_network::operation::renew_public_network::RenewPublicNetworkOutput>(
+        cds_network::examples::RENEW_PUBLIC_NETWORK_1,
+    );
 }
 #[test]
 fn describe_bandwidth_traffic_example_1_decodes_completely() {
-    check::<cds_network::DescribeBandwidthTrafficOutput>(
+    check::<cds_network::operation::describe_bandwidth_traffic::DescribeBandwidthTrafficOutput>(
         cds_network::examples::DESCRIBE_BANDWIDTH_TRAFFIC_1,
     );
 }
 #[test]
 fn modify_vdc_name_example_1_decodes_completely() {
-    check::<cds_network::ModifyVdcNameOutput>(cds_network::examples::MODIFY_VDC_NAME_1);
+    check::<cds_network::operation::modify_vdc_name::ModifyVdcNameOutput>(
+        cds_network::examples::MODIFY_VDC_NAME_1,
+    );
 }
 #[test]
 fn vdc_bandwidth_billing_scheme_example_1_decodes_completely() {
-    check::<cds_network::VDCBandwidthBillingSchemeOutput>(
+    check::<cds_network::operation::vdc_bandwidth_billing_scheme::VDCBandwidthBillingSchemeOutput>(
         cds_network::examples::VDC_BANDWIDTH_BILLING_SCHEME_1,
     );
 }
 #[test]
 fn vdc_bandwidth_unit_price_example_1_decodes_completely() {
-    check::<cds_network::VDCBandwidthUnitPriceOutput>(
+    check::<cds_network::operation::vdc_bandwidth_unit_price::VDCBandwidthUnitPriceOutput>(
         cds_network::examples::VDC_BANDWIDTH_UNIT_PRICE_1,
     );
 }

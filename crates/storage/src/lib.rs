@@ -10,10 +10,12 @@
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = cds_storage::Client::from_env()?; // CDS_SECRET_ID, CDS_SECRET_KEY, CDS_REGION, CDS_ENDPOINT
-//! let output = client.describe_disks().send().await?;
+//! let output: cds_storage::operation::describe_disks::DescribeDisksOutput = client.describe_disks().send().await?;
 //! println!("{output:?}");
 //! # Ok(()) }
 //! ```
+//!
+//! The crate root holds [`Client`], the configuration types and [`ErrorCode`]; [`operation`] has one module per operation (its input, output, request builder and the shapes only it uses); [`types`] the shapes several operations share and every documented value set; [`meta`] the static description of the line that the runtime, the `cds` CLI and the emulator read.
 //!
 //! Documentation notes: transcribed from `openapi-v1.2_2026-04-21_9f79fbfb.md`, `000_2647209463bd15a0.txt`; the 25 notes on where the documents contradict themselves, and how the SDK resolved each, are kept beside the operations in `spec/storage/`.
 #![forbid(unsafe_code)]
@@ -22,42 +24,21 @@
     clippy::large_enum_variant,
     clippy::module_inception
 )]
+mod client;
 mod error_code;
 #[doc(hidden)]
 pub mod examples;
-#[doc(hidden)]
 pub mod meta;
-mod shared;
-mod storage;
+pub mod operation;
+pub mod types;
 pub use cds_core::{
-    BuildError, Config, ConfigBuilder, ConfigError, Credentials, Error, RateLimit, Region,
-    Response, RetryConfig, ServiceError, Wait, WaitOptions,
+    BuildError, Config, ConfigBuilder, ConfigError, Credentials, Error, PreparedRequest, RateLimit,
+    Region, Response, RetryConfig, ServiceError, Wait, WaitOptions,
 };
+pub use client::Client;
 pub use error_code::ErrorCode;
-pub use shared::*;
-pub use storage::*;
-/// Client of this product line; cheap to clone (the HTTP connection pool is shared).
-#[derive(Debug, Clone)]
-pub struct Client {
-    runtime: cds_core::ServiceClient,
-}
-impl Client {
-    /// A client using `config` (credentials, region or endpoint, retries, timeouts).
-    pub fn new(config: &cds_core::Config) -> Self {
-        Self {
-            runtime: cds_core::ServiceClient::new(config, &meta::SERVICE),
-        }
-    }
-    /// The runtime client, for untyped calls ([`cds_core::ServiceClient::execute_value`]).
-    pub fn runtime(&self) -> &cds_core::ServiceClient {
-        &self.runtime
-    }
-    /// A client configured from the environment: `CDS_SECRET_ID`, `CDS_SECRET_KEY`, `CDS_REGION`, `CDS_ENDPOINT` (a missing required variable is an error naming it).
-    pub fn from_env() -> Result<Self, cds_core::ConfigError> {
-        Ok(Self::new(&cds_core::Config::from_env_names(&meta::ENV)?))
-    }
-    /// A configuration builder preset from the same variables, to add retries, timeouts or limits.
-    pub fn config_from_env() -> Result<cds_core::ConfigBuilder, cds_core::ConfigError> {
-        cds_core::Config::builder_from_env(&meta::ENV)
-    }
+/// What most programs use: `use cds_xxx::prelude::*;`.
+pub mod prelude {
+    pub use crate::types::*;
+    pub use crate::{Client, Config, Credentials, Error, ErrorCode, Region, WaitOptions};
 }

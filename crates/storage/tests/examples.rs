@@ -21,61 +21,91 @@ fn check<T: serde::de::DeserializeOwned>(json: &str) {
 }
 #[test]
 fn create_disk_example_1_decodes_completely() {
-    check::<cds_storage::CreateDiskOutput>(cds_storage::examples::CREATE_DISK_1);
+    check::<cds_storage::operation::create_disk::CreateDiskOutput>(
+        cds_storage::examples::CREATE_DISK_1,
+    );
 }
 #[test]
 fn attach_disk_example_1_decodes_completely() {
-    check::<cds_storage::AttachDiskOutput>(cds_storage::examples::ATTACH_DISK_1);
+    check::<cds_storage::operation::attach_disk::AttachDiskOutput>(
+        cds_storage::examples::ATTACH_DISK_1,
+    );
 }
 #[test]
 fn detach_disk_example_1_decodes_completely() {
-    check::<cds_storage::DetachDiskOutput>(cds_storage::examples::DETACH_DISK_1);
+    check::<cds_storage::operation::detach_disk::DetachDiskOutput>(
+        cds_storage::examples::DETACH_DISK_1,
+    );
 }
 #[test]
 fn delete_disk_example_1_decodes_completely() {
-    check::<cds_storage::DeleteDiskOutput>(cds_storage::examples::DELETE_DISK_1);
+    check::<cds_storage::operation::delete_disk::DeleteDiskOutput>(
+        cds_storage::examples::DELETE_DISK_1,
+    );
 }
 #[test]
 fn describe_disks_example_1_decodes_completely() {
-    check::<cds_storage::DescribeDisksOutput>(cds_storage::examples::DESCRIBE_DISKS_1);
+    check::<cds_storage::operation::describe_disks::DescribeDisksOutput>(
+        cds_storage::examples::DESCRIBE_DISKS_1,
+    );
 }
 #[test]
 fn describe_disk_usage_example_1_decodes_completely() {
-    check::<cds_storage::DescribeDiskUsageOutput>(cds_storage::examples::DESCRIBE_DISK_USAGE_1);
+    check::<cds_storage::operation::describe_disk_usage::DescribeDiskUsageOutput>(
+        cds_storage::examples::DESCRIBE_DISK_USAGE_1,
+    );
 }
 #[test]
 fn describe_pool_usage_example_1_decodes_completely() {
-    check::<cds_storage::DescribePoolUsageOutput>(cds_storage::examples::DESCRIBE_POOL_USAGE_1);
+    check::<cds_storage::operation::describe_pool_usage::DescribePoolUsageOutput>(
+        cds_storage::examples::DESCRIBE_POOL_USAGE_1,
+    );
 }
 #[test]
 fn change_iops_example_1_decodes_completely() {
-    check::<cds_storage::ChangeIopsOutput>(cds_storage::examples::CHANGE_IOPS_1);
+    check::<cds_storage::operation::change_iops::ChangeIopsOutput>(
+        cds_storage::examples::CHANGE_IOPS_1,
+    );
 }
 #[test]
 fn change_bandwidth_example_1_decodes_completely() {
-    check::<cds_storage::ChangeBandwidthOutput>(cds_storage::examples::CHANGE_BANDWIDTH_1);
+    check::<cds_storage::operation::change_bandwidth::ChangeBandwidthOutput>(
+        cds_storage::examples::CHANGE_BANDWIDTH_1,
+    );
 }
 #[test]
 fn expansion_size_example_1_decodes_completely() {
-    check::<cds_storage::ExpansionSizeOutput>(cds_storage::examples::EXPANSION_SIZE_1);
+    check::<cds_storage::operation::expansion_size::ExpansionSizeOutput>(
+        cds_storage::examples::EXPANSION_SIZE_1,
+    );
 }
 #[test]
 fn create_snapshot_example_1_decodes_completely() {
-    check::<cds_storage::CreateSnapshotOutput>(cds_storage::examples::CREATE_SNAPSHOT_1);
+    check::<cds_storage::operation::create_snapshot::CreateSnapshotOutput>(
+        cds_storage::examples::CREATE_SNAPSHOT_1,
+    );
 }
 #[test]
 fn clone_snapshot_example_1_decodes_completely() {
-    check::<cds_storage::CloneSnapshotOutput>(cds_storage::examples::CLONE_SNAPSHOT_1);
+    check::<cds_storage::operation::clone_snapshot::CloneSnapshotOutput>(
+        cds_storage::examples::CLONE_SNAPSHOT_1,
+    );
 }
 #[test]
 fn delete_snapshot_example_1_decodes_completely() {
-    check::<cds_storage::DeleteSnapshotOutput>(cds_storage::examples::DELETE_SNAPSHOT_1);
+    check::<cds_storage::operation::delete_snapshot::DeleteSnapshotOutput>(
+        cds_storage::examples::DELETE_SNAPSHOT_1,
+    );
 }
 #[test]
 fn rollback_snapshot_example_1_decodes_completely() {
-    check::<cds_storage::RollbackSnapshotOutput>(cds_storage::examples::ROLLBACK_SNAPSHOT_1);
+    check::<cds_storage::operation::rollback_snapshot::RollbackSnapshotOutput>(
+        cds_storage::examples::ROLLBACK_SNAPSHOT_1,
+    );
 }
 #[test]
 fn describe_goods_id_example_1_decodes_completely() {
-    check::<cds_storage::DescribeGoodsIdOutput>(cds_storage::examples::DESCRIBE_GOODS_ID_1);
+    check::<cds_storage::operation::describe_goods_id::DescribeGoodsIdOutput>(
+        cds_storage::examples::DESCRIBE_GOODS_ID_1,
+    );
 }

@@ -3,7 +3,9 @@
 
 //! Every operation, every parameter set, sent once through the generated client to the
 //! emulator, which verifies authentication, locations and shapes; the decoded output
-//! must equal what the emulator served.
+//! must equal what the emulator served. Deprecated operations and parameters are
+//! called too: they must keep working.
+#![allow(deprecated)]
 #[tokio::test]
 async fn describe_bandwidth_end_to_end() {
     let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
@@ -48,7 +50,7 @@ async fn describe_bandwidth_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -62,8 +64,8 @@ async fn create_bandwidth_end_to_end() {
         .region_code("sample value/+*~&=中".to_string())
         .available_zone_code("sample value/+*~&=中".to_string())
         .name("sample value/+*~&=中".to_string())
-        .bandwidth_type(cds_vpc::VpcBandwidthType::from("sample"))
-        .bill_scheme(cds_vpc::BillScheme::from("sample"))
+        .bandwidth_type(cds_vpc::types::VpcBandwidthType::from("sample"))
+        .bill_scheme(cds_vpc::types::BillScheme::from("sample"))
         .qos(7_i64)
         .netid("sample value/+*~&=中".to_string())
         .subject_id(7_i64)
@@ -100,7 +102,7 @@ async fn create_bandwidth_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -146,7 +148,7 @@ async fn update_bandwidth_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -191,7 +193,7 @@ async fn delete_bandwidth_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -237,7 +239,7 @@ async fn bandwidth_add_eip_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -252,8 +254,8 @@ async fn bandwidth_remove_eip_end_to_end() {
         .delete(true)
         .region_code("sample value/+*~&=中".to_string())
         .available_zone_code("sample value/+*~&=中".to_string())
-        .bandwidth_type(cds_vpc::VpcBandwidthType::from("sample"))
-        .bill_scheme(cds_vpc::BillScheme::from("sample"))
+        .bandwidth_type(cds_vpc::types::VpcBandwidthType::from("sample"))
+        .bill_scheme(cds_vpc::types::BillScheme::from("sample"))
         .qos(7_i64)
         .send_with_response()
         .await;
@@ -288,7 +290,7 @@ async fn bandwidth_remove_eip_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -301,7 +303,7 @@ async fn vpc_band_width_billing_scheme_end_to_end() {
         .vpc_band_width_billing_scheme()
         .available_zone_code("sample value/+*~&=中".to_string())
         .region_code("sample value/+*~&=中".to_string())
-        .r#type(cds_vpc::BandwidthResourceType::from("sample"))
+        .r#type(cds_vpc::types::BandwidthResourceType::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("VPCBandWidthBillingScheme");
@@ -335,7 +337,7 @@ async fn vpc_band_width_billing_scheme_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -348,9 +350,9 @@ async fn vpc_band_width_unit_price_end_to_end() {
         .vpc_band_width_unit_price()
         .available_zone_code("sample value/+*~&=中".to_string())
         .region_code("sample value/+*~&=中".to_string())
-        .bandwidth_type(cds_vpc::VpcBandwidthType::from("sample"))
-        .bill_scheme(cds_vpc::BillScheme::from("sample"))
-        .r#type(cds_vpc::BandwidthResourceType::from("sample"))
+        .bandwidth_type(cds_vpc::types::VpcBandwidthType::from("sample"))
+        .bill_scheme(cds_vpc::types::BillScheme::from("sample"))
+        .r#type(cds_vpc::types::BandwidthResourceType::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("VPCBandWidthUnitPrice");
@@ -384,7 +386,7 @@ async fn vpc_band_width_unit_price_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -396,7 +398,7 @@ async fn bandwidth_bind_resource_end_to_end() {
     let response = client
         .bandwidth_bind_resource()
         .bandwidth_id("sample value/+*~&=中".to_string())
-        .bind_type(cds_vpc::BandwidthBindType::from("sample"))
+        .bind_type(cds_vpc::types::BandwidthBindType::from("sample"))
         .resource_id("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
@@ -431,7 +433,7 @@ async fn bandwidth_bind_resource_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -476,7 +478,7 @@ async fn bandwidth_unbind_resource_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -521,7 +523,7 @@ async fn describe_task_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -568,7 +570,7 @@ async fn describe_eip_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -581,8 +583,8 @@ async fn create_eip_end_to_end() {
         .create_eip()
         .region_code("sample value/+*~&=中".to_string())
         .available_zone_code("sample value/+*~&=中".to_string())
-        .bandwidth_type(cds_vpc::VpcBandwidthType::from("sample"))
-        .bill_scheme(cds_vpc::BillScheme::from("sample"))
+        .bandwidth_type(cds_vpc::types::VpcBandwidthType::from("sample"))
+        .bill_scheme(cds_vpc::types::BillScheme::from("sample"))
         .qos(7_i64)
         .size(7_i64)
         .description("sample value/+*~&=中".to_string())
@@ -621,7 +623,7 @@ async fn create_eip_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -668,7 +670,7 @@ async fn update_eip_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -713,7 +715,7 @@ async fn delete_eip_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -760,7 +762,7 @@ async fn bind_eip_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -807,7 +809,7 @@ async fn unbind_eip_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -852,7 +854,7 @@ async fn net_eip_info_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -864,7 +866,7 @@ async fn reserve_ip_and_bind_eip_end_to_end() {
     let response = client
         .reserve_ip_and_bind_eip()
         .available_zone_code("sample value/+*~&=中".to_string())
-        .ips([cds_vpc::ReserveIPAndBindEIPIp::builder()
+        .ips([cds_vpc::operation::reserve_ip_and_bind_eip::Ip::builder()
             .net_id("sample value/+*~&=中".to_string())
             .address_list(["sample value/+*~&=中".to_string()])
             .eip_list(["sample value/+*~&=中".to_string()])
@@ -904,7 +906,7 @@ async fn reserve_ip_and_bind_eip_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -953,7 +955,7 @@ async fn describe_virtual_gate_way_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -965,13 +967,15 @@ async fn create_virtual_gate_way_end_to_end() {
     let response = client
         .create_virtual_gate_way()
         .vpc_id("sample value/+*~&=中".to_string())
-        .virtual_gate_way_list([cds_vpc::CreateVirtualGateWayGateway::builder()
-            .available_zone_code("sample value/+*~&=中".to_string())
-            .virtual_gate_way_name("sample value/+*~&=中".to_string())
-            .virtual_gate_way_segment("sample value/+*~&=中".to_string())
-            .r#type(cds_vpc::VpcBandwidthType::from("sample"))
-            .build()
-            .expect("every required field is set")])
+        .virtual_gate_way_list([
+            cds_vpc::operation::create_virtual_gate_way::Gateway::builder()
+                .available_zone_code("sample value/+*~&=中".to_string())
+                .virtual_gate_way_name("sample value/+*~&=中".to_string())
+                .virtual_gate_way_segment("sample value/+*~&=中".to_string())
+                .r#type(cds_vpc::types::VpcBandwidthType::from("sample"))
+                .build()
+                .expect("every required field is set"),
+        ])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("CreateVirtualGateWay");
@@ -1005,7 +1009,7 @@ async fn create_virtual_gate_way_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1050,7 +1054,7 @@ async fn delete_virtual_gate_way_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1065,8 +1069,8 @@ async fn create_vpc_slb_end_to_end() {
         .available_zone_code("sample value/+*~&=中".to_string())
         .vpc_id("sample value/+*~&=中".to_string())
         .name("sample value/+*~&=中".to_string())
-        .net_type(cds_vpc::SlbNetType::from("sample"))
-        .conf_type(cds_vpc::SlbConfType::from("sample"))
+        .net_type(cds_vpc::types::SlbNetType::from("sample"))
+        .conf_type(cds_vpc::types::SlbConfType::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("CreateVpcSlb");
@@ -1100,7 +1104,7 @@ async fn create_vpc_slb_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1145,7 +1149,7 @@ async fn delete_vpc_slb_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1158,8 +1162,8 @@ async fn update_vpc_slb_end_to_end() {
         .update_vpc_slb()
         .slb_id("sample value/+*~&=中".to_string())
         .name("sample value/+*~&=中".to_string())
-        .net_type(cds_vpc::SlbNetType::from("sample"))
-        .conf_type(cds_vpc::SlbConfType::from("sample"))
+        .net_type(cds_vpc::types::SlbNetType::from("sample"))
+        .conf_type(cds_vpc::types::SlbConfType::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("UpdateVpcSlb");
@@ -1193,7 +1197,7 @@ async fn update_vpc_slb_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1239,7 +1243,7 @@ async fn describe_vpc_slb_list_info_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1284,7 +1288,7 @@ async fn describe_vpc_slb_detail_info_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1329,7 +1333,7 @@ async fn describe_vpc_slb_listen_create_info_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1344,15 +1348,15 @@ async fn create_vpc_slb_listen_end_to_end() {
         .listen_name("sample value/+*~&=中".to_string())
         .vip("sample value/+*~&=中".to_string())
         .vip_id("sample value/+*~&=中".to_string())
-        .vip_type(cds_vpc::ListenVipType::from("sample"))
-        .listen_protocol(cds_vpc::ListenProtocol::from("sample"))
+        .vip_type(cds_vpc::types::ListenVipType::from("sample"))
+        .listen_protocol(cds_vpc::types::ListenProtocol::from("sample"))
         .listen_port(7_i64)
         .acl_id("sample value/+*~&=中".to_string())
         .listen_timeout(7_i64)
-        .scheduler(cds_vpc::SlbScheduler::from("sample"))
+        .scheduler(cds_vpc::types::SlbScheduler::from("sample"))
         .health_check_info(
-            cds_vpc::HealthCheck::builder()
-                .protocol(cds_vpc::HealthCheckProtocol::from("sample"))
+            cds_vpc::types::HealthCheck::builder()
+                .protocol(cds_vpc::types::HealthCheckProtocol::from("sample"))
                 .virtualhost("sample value/+*~&=中".to_string())
                 .port(7_i64)
                 .path("sample value/+*~&=中".to_string())
@@ -1396,7 +1400,7 @@ async fn create_vpc_slb_listen_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1441,7 +1445,7 @@ async fn delete_vpc_slb_listen_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1456,10 +1460,10 @@ async fn update_vpc_slb_listen_end_to_end() {
         .listen_name("sample value/+*~&=中".to_string())
         .acl_id("sample value/+*~&=中".to_string())
         .listen_timeout(7_i64)
-        .scheduler(cds_vpc::SlbScheduler::from("sample"))
+        .scheduler(cds_vpc::types::SlbScheduler::from("sample"))
         .health_check_info(
-            cds_vpc::HealthCheck::builder()
-                .protocol(cds_vpc::HealthCheckProtocol::from("sample"))
+            cds_vpc::types::HealthCheck::builder()
+                .protocol(cds_vpc::types::HealthCheckProtocol::from("sample"))
                 .virtualhost("sample value/+*~&=中".to_string())
                 .port(7_i64)
                 .path("sample value/+*~&=中".to_string())
@@ -1503,7 +1507,7 @@ async fn update_vpc_slb_listen_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1548,7 +1552,7 @@ async fn describe_vpc_slb_listen_list_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1593,7 +1597,7 @@ async fn query_vpc_slb_listen_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1605,7 +1609,7 @@ async fn describe_vpc_slb_listen_rs_info_end_to_end() {
     let response = client
         .describe_vpc_slb_listen_rs_info()
         .vpc_id("sample value/+*~&=中".to_string())
-        .vm_type(cds_vpc::SlbVmType::from("sample"))
+        .vm_type(cds_vpc::types::SlbVmType::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("DescribeVpcSlbListenRsInfo");
@@ -1639,23 +1643,23 @@ async fn describe_vpc_slb_listen_rs_info_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
-async fn create_vpc_slb_rs_port_end_to_end() {
+async fn create_vpc_slbrs_port_end_to_end() {
     let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
         .await
         .expect("the emulator starts");
     let client = cds_vpc::Client::new(&emulator.config());
     let response = client
-        .create_vpc_slb_rs_port()
+        .create_vpc_slbrs_port()
         .listen_id("sample value/+*~&=中".to_string())
-        .rs_list([cds_vpc::SlbBackend::builder()
+        .rs_list([cds_vpc::types::SlbBackend::builder()
             .vm_id("sample value/+*~&=中".to_string())
             .vm_name("sample value/+*~&=中".to_string())
             .vm_public_ip("sample value/+*~&=中".to_string())
-            .vm_type(cds_vpc::SlbVmType::from("sample"))
+            .vm_type(cds_vpc::types::SlbVmType::from("sample"))
             .vm_private_ip("sample value/+*~&=中".to_string())
             .port("sample value/+*~&=中".to_string())
             .weight("sample value/+*~&=中".to_string())
@@ -1694,17 +1698,17 @@ async fn create_vpc_slb_rs_port_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
-async fn delete_vpc_slb_rs_port_end_to_end() {
+async fn delete_vpc_slbrs_port_end_to_end() {
     let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
         .await
         .expect("the emulator starts");
     let client = cds_vpc::Client::new(&emulator.config());
     let response = client
-        .delete_vpc_slb_rs_port()
+        .delete_vpc_slbrs_port()
         .rs_port_ids(["sample value/+*~&=中".to_string()])
         .send_with_response()
         .await;
@@ -1739,18 +1743,18 @@ async fn delete_vpc_slb_rs_port_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
-async fn update_vpc_slb_rs_port_end_to_end() {
+async fn update_vpc_slbrs_port_end_to_end() {
     let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
         .await
         .expect("the emulator starts");
     let client = cds_vpc::Client::new(&emulator.config());
     let response = client
-        .update_vpc_slb_rs_port()
-        .rs_port_list([cds_vpc::SlbBackendChange::builder()
+        .update_vpc_slbrs_port()
+        .rs_port_list([cds_vpc::types::SlbBackendChange::builder()
             .rs_port_id("sample value/+*~&=中".to_string())
             .port("sample value/+*~&=中".to_string())
             .weight("sample value/+*~&=中".to_string())
@@ -1789,17 +1793,17 @@ async fn update_vpc_slb_rs_port_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
-async fn query_vpc_slb_rs_port_end_to_end() {
+async fn query_vpc_slbrs_port_end_to_end() {
     let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
         .await
         .expect("the emulator starts");
     let client = cds_vpc::Client::new(&emulator.config());
     let response = client
-        .query_vpc_slb_rs_port()
+        .query_vpc_slbrs_port()
         .listen_id("sample value/+*~&=中".to_string())
         .keyword("sample value/+*~&=中".to_string())
         .send_with_response()
@@ -1835,7 +1839,7 @@ async fn query_vpc_slb_rs_port_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1884,7 +1888,7 @@ async fn describe_subnet_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1896,7 +1900,7 @@ async fn create_subnet_end_to_end() {
     let response = client
         .create_subnet()
         .vpc_id("sample value/+*~&=中".to_string())
-        .subnet_list([cds_vpc::SubnetSpec::builder()
+        .subnet_list([cds_vpc::types::SubnetSpec::builder()
             .available_zone_code("sample value/+*~&=中".to_string())
             .subnet_name("sample value/+*~&=中".to_string())
             .subnet_segment("sample value/+*~&=中".to_string())
@@ -1935,7 +1939,7 @@ async fn create_subnet_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -1980,7 +1984,7 @@ async fn delete_subnet_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2029,7 +2033,7 @@ async fn describe_sub_net_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2041,7 +2045,7 @@ async fn create_sub_net_end_to_end() {
     let response = client
         .create_sub_net()
         .vpc_id("sample value/+*~&=中".to_string())
-        .subnet_list([cds_vpc::SubnetSpec::builder()
+        .subnet_list([cds_vpc::types::SubnetSpec::builder()
             .available_zone_code("sample value/+*~&=中".to_string())
             .subnet_name("sample value/+*~&=中".to_string())
             .subnet_segment("sample value/+*~&=中".to_string())
@@ -2080,7 +2084,7 @@ async fn create_sub_net_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2125,7 +2129,7 @@ async fn delete_sub_net_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2137,7 +2141,7 @@ async fn describe_ip_info_end_to_end() {
     let response = client
         .describe_ip_info()
         .net_id("sample value/+*~&=中".to_string())
-        .ip_type(cds_vpc::IpInfoType::from("sample"))
+        .ip_type(cds_vpc::types::IpInfoType::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("DescribeIPInfo");
@@ -2171,7 +2175,7 @@ async fn describe_ip_info_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2216,7 +2220,7 @@ async fn describe_subnet_ip_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2265,7 +2269,7 @@ async fn describe_vdcipuseday_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2312,7 +2316,7 @@ async fn describe_one_minute_flow_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2356,7 +2360,7 @@ async fn describe_pipe_utilization_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2397,7 +2401,7 @@ async fn describe_alarm_object_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2443,7 +2447,7 @@ async fn create_vlink_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2488,7 +2492,7 @@ async fn delete_vlink_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2535,7 +2539,7 @@ async fn vlink_add_vm_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2581,7 +2585,7 @@ async fn vlink_delete_vm_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2628,7 +2632,7 @@ async fn describe_vpc_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2642,9 +2646,9 @@ async fn create_vpc_end_to_end() {
         .region_code("sample value/+*~&=中".to_string())
         .vpc_name("sample value/+*~&=中".to_string())
         .vpc_segment("sample value/+*~&=中".to_string())
-        .vpc_segment_type(cds_vpc::VpcSegmentType::from("sample"))
-        .bandwidth_type(cds_vpc::VpcBandwidthType::from("sample"))
-        .subnet_list([cds_vpc::SubnetSpec::builder()
+        .vpc_segment_type(cds_vpc::types::VpcSegmentType::from("sample"))
+        .bandwidth_type(cds_vpc::types::VpcBandwidthType::from("sample"))
+        .subnet_list([cds_vpc::types::SubnetSpec::builder()
             .available_zone_code("sample value/+*~&=中".to_string())
             .subnet_name("sample value/+*~&=中".to_string())
             .subnet_segment("sample value/+*~&=中".to_string())
@@ -2684,7 +2688,7 @@ async fn create_vpc_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2729,7 +2733,7 @@ async fn delete_vpc_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }
 #[tokio::test]
@@ -2741,7 +2745,7 @@ async fn update_vpc_bandwidth_type_end_to_end() {
     let response = client
         .update_vpc_bandwidth_type()
         .vpcid("sample value/+*~&=中".to_string())
-        .bandwidth_type(cds_vpc::VpcBandwidthType::from("sample"))
+        .bandwidth_type(cds_vpc::types::VpcBandwidthType::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("UpdateVPCBandwidthType");
@@ -2775,6 +2779,6 @@ async fn update_vpc_bandwidth_type_end_to_end() {
     }
     #[cfg(not(feature = "serde-serialize"))]
     {
-        let _ = served;
+        let _ = (served, &response);
     }
 }

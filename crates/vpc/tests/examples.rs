@@ -21,263 +21,349 @@ fn check<T: serde::de::DeserializeOwned>(json: &str) {
 }
 #[test]
 fn describe_bandwidth_example_1_decodes_completely() {
-    check::<cds_vpc::DescribeBandwidthOutput>(cds_vpc::examples::DESCRIBE_BANDWIDTH_1);
+    check::<cds_vpc::operation::describe_bandwidth::DescribeBandwidthOutput>(
+        cds_vpc::examples::DESCRIBE_BANDWIDTH_1,
+    );
 }
 #[test]
 fn describe_bandwidth_example_2_decodes_completely() {
-    check::<cds_vpc::DescribeBandwidthOutput>(cds_vpc::examples::DESCRIBE_BANDWIDTH_2);
+    check::<cds_vpc::operation::describe_bandwidth::DescribeBandwidthOutput>(
+        cds_vpc::examples::DESCRIBE_BANDWIDTH_2,
+    );
 }
 #[test]
 fn create_bandwidth_example_1_decodes_completely() {
-    check::<cds_vpc::CreateBandwidthOutput>(cds_vpc::examples::CREATE_BANDWIDTH_1);
+    check::<cds_vpc::operation::create_bandwidth::CreateBandwidthOutput>(
+        cds_vpc::examples::CREATE_BANDWIDTH_1,
+    );
 }
 #[test]
 fn update_bandwidth_example_1_decodes_completely() {
-    check::<cds_vpc::UpdateBandwidthOutput>(cds_vpc::examples::UPDATE_BANDWIDTH_1);
+    check::<cds_vpc::operation::update_bandwidth::UpdateBandwidthOutput>(
+        cds_vpc::examples::UPDATE_BANDWIDTH_1,
+    );
 }
 #[test]
 fn delete_bandwidth_example_1_decodes_completely() {
-    check::<cds_vpc::DeleteBandwidthOutput>(cds_vpc::examples::DELETE_BANDWIDTH_1);
+    check::<cds_vpc::operation::delete_bandwidth::DeleteBandwidthOutput>(
+        cds_vpc::examples::DELETE_BANDWIDTH_1,
+    );
 }
 #[test]
 fn bandwidth_add_eip_example_1_decodes_completely() {
-    check::<cds_vpc::BandwidthAddEIPOutput>(cds_vpc::examples::BANDWIDTH_ADD_EIP_1);
+    check::<cds_vpc::operation::bandwidth_add_eip::BandwidthAddEIPOutput>(
+        cds_vpc::examples::BANDWIDTH_ADD_EIP_1,
+    );
 }
 #[test]
 fn bandwidth_remove_eip_example_1_decodes_completely() {
-    check::<cds_vpc::BandwidthRemoveEIPOutput>(cds_vpc::examples::BANDWIDTH_REMOVE_EIP_1);
+    check::<cds_vpc::operation::bandwidth_remove_eip::BandwidthRemoveEIPOutput>(
+        cds_vpc::examples::BANDWIDTH_REMOVE_EIP_1,
+    );
 }
 #[test]
 fn vpc_band_width_billing_scheme_example_1_decodes_completely() {
-    check::<cds_vpc::VPCBandWidthBillingSchemeOutput>(
+    check::<cds_vpc::operation::vpc_band_width_billing_scheme::VPCBandWidthBillingSchemeOutput>(
         cds_vpc::examples::VPC_BAND_WIDTH_BILLING_SCHEME_1,
     );
 }
 #[test]
 fn vpc_band_width_unit_price_example_1_decodes_completely() {
-    check::<cds_vpc::VPCBandWidthUnitPriceOutput>(cds_vpc::examples::VPC_BAND_WIDTH_UNIT_PRICE_1);
+    check::<cds_vpc::operation::vpc_band_width_unit_price::VPCBandWidthUnitPriceOutput>(
+        cds_vpc::examples::VPC_BAND_WIDTH_UNIT_PRICE_1,
+    );
 }
 #[test]
 fn bandwidth_bind_resource_example_1_decodes_completely() {
-    check::<cds_vpc::BandwidthBindResourceOutput>(cds_vpc::examples::BANDWIDTH_BIND_RESOURCE_1);
+    check::<cds_vpc::operation::bandwidth_bind_resource::BandwidthBindResourceOutput>(
+        cds_vpc::examples::BANDWIDTH_BIND_RESOURCE_1,
+    );
 }
 #[test]
 fn bandwidth_unbind_resource_example_1_decodes_completely() {
-    check::<cds_vpc::BandwidthUnbindResourceOutput>(cds_vpc::examples::BANDWIDTH_UNBIND_RESOURCE_1);
+    check::<cds_vpc::operation::bandwidth_unbind_resource::BandwidthUnbindResourceOutput>(
+        cds_vpc::examples::BANDWIDTH_UNBIND_RESOURCE_1,
+    );
 }
 #[test]
 fn describe_task_example_1_decodes_completely() {
-    check::<cds_vpc::DescribeTaskOutput>(cds_vpc::examples::DESCRIBE_TASK_1);
+    check::<cds_vpc::operation::describe_task::DescribeTaskOutput>(
+        cds_vpc::examples::DESCRIBE_TASK_1,
+    );
 }
 #[test]
 fn describe_task_example_2_decodes_completely() {
-    check::<cds_vpc::DescribeTaskOutput>(cds_vpc::examples::DESCRIBE_TASK_2);
+    check::<cds_vpc::operation::describe_task::DescribeTaskOutput>(
+        cds_vpc::examples::DESCRIBE_TASK_2,
+    );
 }
 #[test]
 fn describe_eip_example_1_decodes_completely() {
-    check::<cds_vpc::DescribeEIPOutput>(cds_vpc::examples::DESCRIBE_EIP_1);
+    check::<cds_vpc::operation::describe_eip::DescribeEIPOutput>(cds_vpc::examples::DESCRIBE_EIP_1);
 }
 #[test]
 fn describe_eip_example_2_decodes_completely() {
-    check::<cds_vpc::DescribeEIPOutput>(cds_vpc::examples::DESCRIBE_EIP_2);
+    check::<cds_vpc::operation::describe_eip::DescribeEIPOutput>(cds_vpc::examples::DESCRIBE_EIP_2);
 }
 #[test]
 fn create_eip_example_1_decodes_completely() {
-    check::<cds_vpc::CreateEIPOutput>(cds_vpc::examples::CREATE_EIP_1);
+    check::<cds_vpc::operation::create_eip::CreateEIPOutput>(cds_vpc::examples::CREATE_EIP_1);
 }
 #[test]
 fn update_eip_example_1_decodes_completely() {
-    check::<cds_vpc::UpdateEIPOutput>(cds_vpc::examples::UPDATE_EIP_1);
+    check::<cds_vpc::operation::update_eip::UpdateEIPOutput>(cds_vpc::examples::UPDATE_EIP_1);
 }
 #[test]
 fn delete_eip_example_1_decodes_completely() {
-    check::<cds_vpc::DeleteEIPOutput>(cds_vpc::examples::DELETE_EIP_1);
+    check::<cds_vpc::operation::delete_eip::DeleteEIPOutput>(cds_vpc::examples::DELETE_EIP_1);
 }
 #[test]
 fn bind_eip_example_1_decodes_completely() {
-    check::<cds_vpc::BindEIPOutput>(cds_vpc::examples::BIND_EIP_1);
+    check::<cds_vpc::operation::bind_eip::BindEIPOutput>(cds_vpc::examples::BIND_EIP_1);
 }
 #[test]
 fn unbind_eip_example_1_decodes_completely() {
-    check::<cds_vpc::UnbindEIPOutput>(cds_vpc::examples::UNBIND_EIP_1);
+    check::<cds_vpc::operation::unbind_eip::UnbindEIPOutput>(cds_vpc::examples::UNBIND_EIP_1);
 }
 #[test]
 fn net_eip_info_example_1_decodes_completely() {
-    check::<cds_vpc::NetEIPInfoOutput>(cds_vpc::examples::NET_EIP_INFO_1);
+    check::<cds_vpc::operation::net_eip_info::NetEIPInfoOutput>(cds_vpc::examples::NET_EIP_INFO_1);
 }
 #[test]
 fn reserve_ip_and_bind_eip_example_1_decodes_completely() {
-    check::<cds_vpc::ReserveIPAndBindEIPOutput>(cds_vpc::examples::RESERVE_IP_AND_BIND_EIP_1);
+    check::<cds_vpc::operation::reserve_ip_and_bind_eip::ReserveIPAndBindEIPOutput>(
+        cds_vpc::examples::RESERVE_IP_AND_BIND_EIP_1,
+    );
 }
 #[test]
 fn describe_virtual_gate_way_example_1_decodes_completely() {
-    check::<cds_vpc::DescribeVirtualGateWayOutput>(cds_vpc::examples::DESCRIBE_VIRTUAL_GATE_WAY_1);
+    check::<cds_vpc::operation::describe_virtual_gate_way::DescribeVirtualGateWayOutput>(
+        cds_vpc::examples::DESCRIBE_VIRTUAL_GATE_WAY_1,
+    );
 }
 #[test]
 fn create_virtual_gate_way_example_1_decodes_completely() {
-    check::<cds_vpc::CreateVirtualGateWayOutput>(cds_vpc::examples::CREATE_VIRTUAL_GATE_WAY_1);
+    check::<cds_vpc::operation::create_virtual_gate_way::CreateVirtualGateWayOutput>(
+        cds_vpc::examples::CREATE_VIRTUAL_GATE_WAY_1,
+    );
 }
 #[test]
 fn delete_virtual_gate_way_example_1_decodes_completely() {
-    check::<cds_vpc::DeleteVirtualGateWayOutput>(cds_vpc::examples::DELETE_VIRTUAL_GATE_WAY_1);
+    check::<cds_vpc::operation::delete_virtual_gate_way::DeleteVirtualGateWayOutput>(
+        cds_vpc::examples::DELETE_VIRTUAL_GATE_WAY_1,
+    );
 }
 #[test]
 fn create_vpc_slb_example_1_decodes_completely() {
-    check::<cds_vpc::CreateVpcSlbOutput>(cds_vpc::examples::CREATE_VPC_SLB_1);
+    check::<cds_vpc::operation::create_vpc_slb::CreateVpcSlbOutput>(
+        cds_vpc::examples::CREATE_VPC_SLB_1,
+    );
 }
 #[test]
 fn delete_vpc_slb_example_1_decodes_completely() {
-    check::<cds_vpc::DeleteVpcSlbOutput>(cds_vpc::examples::DELETE_VPC_SLB_1);
+    check::<cds_vpc::operation::delete_vpc_slb::DeleteVpcSlbOutput>(
+        cds_vpc::examples::DELETE_VPC_SLB_1,
+    );
 }
 #[test]
 fn update_vpc_slb_example_1_decodes_completely() {
-    check::<cds_vpc::UpdateVpcSlbOutput>(cds_vpc::examples::UPDATE_VPC_SLB_1);
+    check::<cds_vpc::operation::update_vpc_slb::UpdateVpcSlbOutput>(
+        cds_vpc::examples::UPDATE_VPC_SLB_1,
+    );
 }
 #[test]
 fn describe_vpc_slb_list_info_example_1_decodes_completely() {
-    check::<cds_vpc::DescribeVpcSlbListInfoOutput>(cds_vpc::examples::DESCRIBE_VPC_SLB_LIST_INFO_1);
+    check::<cds_vpc::operation::describe_vpc_slb_list_info::DescribeVpcSlbListInfoOutput>(
+        cds_vpc::examples::DESCRIBE_VPC_SLB_LIST_INFO_1,
+    );
 }
 #[test]
 fn describe_vpc_slb_detail_info_example_1_decodes_completely() {
-    check::<cds_vpc::DescribeVpcSlbDetailInfoOutput>(
+    check::<cds_vpc::operation::describe_vpc_slb_detail_info::DescribeVpcSlbDetailInfoOutput>(
         cds_vpc::examples::DESCRIBE_VPC_SLB_DETAIL_INFO_1,
     );
 }
 #[test]
 fn describe_vpc_slb_listen_create_info_example_1_decodes_completely() {
-    check::<cds_vpc::DescribeVpcSlbListenCreateInfoOutput>(
-        cds_vpc::examples::DESCRIBE_VPC_SLB_LISTEN_CREATE_INFO_1,
-    );
+    check::<
+        cds_vpc::operation::describe_vpc_slb_listen_create_info::DescribeVpcSlbListenCreateInfoOutput,
+    >(cds_vpc::examples::DESCRIBE_VPC_SLB_LISTEN_CREATE_INFO_1);
 }
 #[test]
 fn create_vpc_slb_listen_example_1_decodes_completely() {
-    check::<cds_vpc::CreateVpcSLBListenOutput>(cds_vpc::examples::CREATE_VPC_SLB_LISTEN_1);
+    check::<cds_vpc::operation::create_vpc_slb_listen::CreateVpcSLBListenOutput>(
+        cds_vpc::examples::CREATE_VPC_SLB_LISTEN_1,
+    );
 }
 #[test]
 fn delete_vpc_slb_listen_example_1_decodes_completely() {
-    check::<cds_vpc::DeleteVpcSLBListenOutput>(cds_vpc::examples::DELETE_VPC_SLB_LISTEN_1);
+    check::<cds_vpc::operation::delete_vpc_slb_listen::DeleteVpcSLBListenOutput>(
+        cds_vpc::examples::DELETE_VPC_SLB_LISTEN_1,
+    );
 }
 #[test]
 fn update_vpc_slb_listen_example_1_decodes_completely() {
-    check::<cds_vpc::UpdateVpcSLBListenOutput>(cds_vpc::examples::UPDATE_VPC_SLB_LISTEN_1);
+    check::<cds_vpc::operation::update_vpc_slb_listen::UpdateVpcSLBListenOutput>(
+        cds_vpc::examples::UPDATE_VPC_SLB_LISTEN_1,
+    );
 }
 #[test]
 fn describe_vpc_slb_listen_list_example_1_decodes_completely() {
-    check::<cds_vpc::DescribeVpcSlbListenListOutput>(
+    check::<cds_vpc::operation::describe_vpc_slb_listen_list::DescribeVpcSlbListenListOutput>(
         cds_vpc::examples::DESCRIBE_VPC_SLB_LISTEN_LIST_1,
     );
 }
 #[test]
 fn query_vpc_slb_listen_example_1_decodes_completely() {
-    check::<cds_vpc::QueryVpcSLBListenOutput>(cds_vpc::examples::QUERY_VPC_SLB_LISTEN_1);
+    check::<cds_vpc::operation::query_vpc_slb_listen::QueryVpcSLBListenOutput>(
+        cds_vpc::examples::QUERY_VPC_SLB_LISTEN_1,
+    );
 }
 #[test]
 fn describe_vpc_slb_listen_rs_info_example_1_decodes_completely() {
-    check::<cds_vpc::DescribeVpcSlbListenRsInfoOutput>(
+    check::<cds_vpc::operation::describe_vpc_slb_listen_rs_info::DescribeVpcSlbListenRsInfoOutput>(
         cds_vpc::examples::DESCRIBE_VPC_SLB_LISTEN_RS_INFO_1,
     );
 }
 #[test]
-fn create_vpc_slb_rs_port_example_1_decodes_completely() {
-    check::<cds_vpc::CreateVpcSLBRsPortOutput>(cds_vpc::examples::CREATE_VPC_SLB_RS_PORT_1);
+fn create_vpc_slbrs_port_example_1_decodes_completely() {
+    check::<cds_vpc::operation::create_vpc_slbrs_port::CreateVpcSLBRsPortOutput>(
+        cds_vpc::examples::CREATE_VPC_SLB_RS_PORT_1,
+    );
 }
 #[test]
-fn delete_vpc_slb_rs_port_example_1_decodes_completely() {
-    check::<cds_vpc::DeleteVpcSLBRsPortOutput>(cds_vpc::examples::DELETE_VPC_SLB_RS_PORT_1);
+fn delete_vpc_slbrs_port_example_1_decodes_completely() {
+    check::<cds_vpc::operation::delete_vpc_slbrs_port::DeleteVpcSLBRsPortOutput>(
+        cds_vpc::examples::DELETE_VPC_SLB_RS_PORT_1,
+    );
 }
 #[test]
-fn update_vpc_slb_rs_port_example_1_decodes_completely() {
-    check::<cds_vpc::UpdateVpcSLBRsPortOutput>(cds_vpc::examples::UPDATE_VPC_SLB_RS_PORT_1);
+fn update_vpc_slbrs_port_example_1_decodes_completely() {
+    check::<cds_vpc::operation::update_vpc_slbrs_port::UpdateVpcSLBRsPortOutput>(
+        cds_vpc::examples::UPDATE_VPC_SLB_RS_PORT_1,
+    );
 }
 #[test]
-fn query_vpc_slb_rs_port_example_1_decodes_completely() {
-    check::<cds_vpc::QueryVpcSLBRsPortOutput>(cds_vpc::examples::QUERY_VPC_SLB_RS_PORT_1);
+fn query_vpc_slbrs_port_example_1_decodes_completely() {
+    check::<cds_vpc::operation::query_vpc_slbrs_port::QueryVpcSLBRsPortOutput>(
+        cds_vpc::examples::QUERY_VPC_SLB_RS_PORT_1,
+    );
 }
 #[test]
 fn describe_subnet_example_1_decodes_completely() {
-    check::<cds_vpc::DescribeSubnetOutput>(cds_vpc::examples::DESCRIBE_SUBNET_1);
+    check::<cds_vpc::operation::describe_subnet::DescribeSubnetOutput>(
+        cds_vpc::examples::DESCRIBE_SUBNET_1,
+    );
 }
 #[test]
 fn describe_subnet_example_2_decodes_completely() {
-    check::<cds_vpc::DescribeSubnetOutput>(cds_vpc::examples::DESCRIBE_SUBNET_2);
+    check::<cds_vpc::operation::describe_subnet::DescribeSubnetOutput>(
+        cds_vpc::examples::DESCRIBE_SUBNET_2,
+    );
 }
 #[test]
 fn create_subnet_example_1_decodes_completely() {
-    check::<cds_vpc::CreateSubnetOutput>(cds_vpc::examples::CREATE_SUBNET_1);
+    check::<cds_vpc::operation::create_subnet::CreateSubnetOutput>(
+        cds_vpc::examples::CREATE_SUBNET_1,
+    );
 }
 #[test]
 fn delete_subnet_example_1_decodes_completely() {
-    check::<cds_vpc::DeleteSubnetOutput>(cds_vpc::examples::DELETE_SUBNET_1);
+    check::<cds_vpc::operation::delete_subnet::DeleteSubnetOutput>(
+        cds_vpc::examples::DELETE_SUBNET_1,
+    );
 }
 #[test]
 fn describe_sub_net_example_1_decodes_completely() {
-    check::<cds_vpc::DescribeSubNetOutput>(cds_vpc::examples::DESCRIBE_SUB_NET_1);
+    check::<cds_vpc::operation::describe_sub_net::DescribeSubNetOutput>(
+        cds_vpc::examples::DESCRIBE_SUB_NET_1,
+    );
 }
 #[test]
 fn create_sub_net_example_1_decodes_completely() {
-    check::<cds_vpc::CreateSubNetOutput>(cds_vpc::examples::CREATE_SUB_NET_1);
+    check::<cds_vpc::operation::create_sub_net::CreateSubNetOutput>(
+        cds_vpc::examples::CREATE_SUB_NET_1,
+    );
 }
 #[test]
 fn delete_sub_net_example_1_decodes_completely() {
-    check::<cds_vpc::DeleteSubNetOutput>(cds_vpc::examples::DELETE_SUB_NET_1);
+    check::<cds_vpc::operation::delete_sub_net::DeleteSubNetOutput>(
+        cds_vpc::examples::DELETE_SUB_NET_1,
+    );
 }
 #[test]
 fn describe_ip_info_example_1_decodes_completely() {
-    check::<cds_vpc::DescribeIPInfoOutput>(cds_vpc::examples::DESCRIBE_IP_INFO_1);
+    check::<cds_vpc::operation::describe_ip_info::DescribeIPInfoOutput>(
+        cds_vpc::examples::DESCRIBE_IP_INFO_1,
+    );
 }
 #[test]
 fn describe_subnet_ip_example_1_decodes_completely() {
-    check::<cds_vpc::DescribeSubnetIpOutput>(cds_vpc::examples::DESCRIBE_SUBNET_IP_1);
+    check::<cds_vpc::operation::describe_subnet_ip::DescribeSubnetIpOutput>(
+        cds_vpc::examples::DESCRIBE_SUBNET_IP_1,
+    );
 }
 #[test]
 fn describe_vdcipuseday_example_1_decodes_completely() {
-    check::<cds_vpc::DescribeVDCIPUSEDAYOutput>(cds_vpc::examples::DESCRIBE_VDCIPUSEDAY_1);
+    check::<cds_vpc::operation::describe_vdcipuseday::DescribeVDCIPUSEDAYOutput>(
+        cds_vpc::examples::DESCRIBE_VDCIPUSEDAY_1,
+    );
 }
 #[test]
 fn describe_one_minute_flow_example_1_decodes_completely() {
-    check::<cds_vpc::DescribeOneMinuteFlowOutput>(cds_vpc::examples::DESCRIBE_ONE_MINUTE_FLOW_1);
+    check::<cds_vpc::operation::describe_one_minute_flow::DescribeOneMinuteFlowOutput>(
+        cds_vpc::examples::DESCRIBE_ONE_MINUTE_FLOW_1,
+    );
 }
 #[test]
 fn describe_pipe_utilization_example_1_decodes_completely() {
-    check::<cds_vpc::DescribePipeUtilizationOutput>(cds_vpc::examples::DESCRIBE_PIPE_UTILIZATION_1);
+    check::<cds_vpc::operation::describe_pipe_utilization::DescribePipeUtilizationOutput>(
+        cds_vpc::examples::DESCRIBE_PIPE_UTILIZATION_1,
+    );
 }
 #[test]
 fn describe_alarm_object_example_1_decodes_completely() {
-    check::<cds_vpc::DescribeAlarmObjectOutput>(cds_vpc::examples::DESCRIBE_ALARM_OBJECT_1);
+    check::<cds_vpc::operation::describe_alarm_object::DescribeAlarmObjectOutput>(
+        cds_vpc::examples::DESCRIBE_ALARM_OBJECT_1,
+    );
 }
 #[test]
 fn create_vlink_example_1_decodes_completely() {
-    check::<cds_vpc::CreateVLINKOutput>(cds_vpc::examples::CREATE_VLINK_1);
+    check::<cds_vpc::operation::create_vlink::CreateVLINKOutput>(cds_vpc::examples::CREATE_VLINK_1);
 }
 #[test]
 fn delete_vlink_example_1_decodes_completely() {
-    check::<cds_vpc::DeleteVLINKOutput>(cds_vpc::examples::DELETE_VLINK_1);
+    check::<cds_vpc::operation::delete_vlink::DeleteVLINKOutput>(cds_vpc::examples::DELETE_VLINK_1);
 }
 #[test]
 fn vlink_add_vm_example_1_decodes_completely() {
-    check::<cds_vpc::VLINKAddVMOutput>(cds_vpc::examples::VLINK_ADD_VM_1);
+    check::<cds_vpc::operation::vlink_add_vm::VLINKAddVMOutput>(cds_vpc::examples::VLINK_ADD_VM_1);
 }
 #[test]
 fn vlink_delete_vm_example_1_decodes_completely() {
-    check::<cds_vpc::VLINKDeleteVMOutput>(cds_vpc::examples::VLINK_DELETE_VM_1);
+    check::<cds_vpc::operation::vlink_delete_vm::VLINKDeleteVMOutput>(
+        cds_vpc::examples::VLINK_DELETE_VM_1,
+    );
 }
 #[test]
 fn describe_vpc_example_1_decodes_completely() {
-    check::<cds_vpc::DescribeVPCOutput>(cds_vpc::examples::DESCRIBE_VPC_1);
+    check::<cds_vpc::operation::describe_vpc::DescribeVPCOutput>(cds_vpc::examples::DESCRIBE_VPC_1);
 }
 #[test]
 fn describe_vpc_example_2_decodes_completely() {
-    check::<cds_vpc::DescribeVPCOutput>(cds_vpc::examples::DESCRIBE_VPC_2);
+    check::<cds_vpc::operation::describe_vpc::DescribeVPCOutput>(cds_vpc::examples::DESCRIBE_VPC_2);
 }
 #[test]
 fn create_vpc_example_1_decodes_completely() {
-    check::<cds_vpc::CreateVPCOutput>(cds_vpc::examples::CREATE_VPC_1);
+    check::<cds_vpc::operation::create_vpc::CreateVPCOutput>(cds_vpc::examples::CREATE_VPC_1);
 }
 #[test]
 fn delete_vpc_example_1_decodes_completely() {
-    check::<cds_vpc::DeleteVPCOutput>(cds_vpc::examples::DELETE_VPC_1);
+    check::<cds_vpc::operation::delete_vpc::DeleteVPCOutput>(cds_vpc::examples::DELETE_VPC_1);
 }
 #[test]
 fn update_vpc_bandwidth_type_example_1_decodes_completely() {
-    check::<cds_vpc::UpdateVPCBandwidthTypeOutput>(cds_vpc::examples::UPDATE_VPC_BANDWIDTH_TYPE_1);
+    check::<cds_vpc::operation::update_vpc_bandwidth_type::UpdateVPCBandwidthTypeOutput>(
+        cds_vpc::examples::UPDATE_VPC_BANDWIDTH_TYPE_1,
+    );
 }

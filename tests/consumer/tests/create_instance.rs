@@ -2,7 +2,11 @@
 //! required nested field checked before any I/O, a documented error code matched through the
 //! enum, and the waiter's typed status.
 
-use cds_ccs::{Client, DataDisk, Error, ErrorCode, WaitOptions};
+use cds_ccs::Client;
+use cds_ccs::types::DataDisk;
+use cds_ccs::Error;
+use cds_ccs::ErrorCode;
+use cds_ccs::WaitOptions;
 use std::time::Duration;
 
 fn quick() -> WaitOptions {
@@ -44,7 +48,7 @@ async fn create_an_instance_with_two_data_disks_and_wait_for_it() {
     assert!(created.task_id.is_some());
     assert_eq!(
         task.data.and_then(|d| d.status),
-        Some(cds_ccs::TaskStatus::Finish),
+        Some(cds_ccs::types::TaskStatus::Finish),
         "the waiter returns the poller's typed output"
     );
 

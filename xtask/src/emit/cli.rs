@@ -92,6 +92,7 @@ fn mod_rs(lines: &[Line]) -> TokenStream {
 fn line_module(line: &Line) -> TokenStream {
     let name = &line.name;
     let krate = format_ident!("cds_{}", module(&line.name));
+    let krate = quote!(cds_lines::#krate);
     let (title_en, title_zh) = (&line.product.title.en, &line.product.title.zh);
     let enums = line.enums();
     let ops = line.operations().map(|(_, op)| op_tokens(line, op, &enums));

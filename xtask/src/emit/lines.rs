@@ -13,7 +13,10 @@ use std::path::PathBuf;
 pub fn files(lines: &[Line]) -> Result<Files, Vec<String>> {
     let dir = PathBuf::from("crates/cds-lines");
     let mut files = Files::new();
-    files.insert(dir.join("Cargo.toml"), toml_file(cargo_toml(lines), "spec/*/"));
+    files.insert(
+        dir.join("Cargo.toml"),
+        toml_file(cargo_toml(lines), "spec/*/"),
+    );
     let path = dir.join("src/lib.rs");
     let lib = rust_file(&path, lib_rs(lines), "spec/*/").map_err(|e| vec![e])?;
     files.insert(path, lib);
@@ -60,12 +63,17 @@ workspace = true
 }
 
 fn lib_rs(lines: &[Line]) -> TokenStream {
-    let krates = lines
+    let krates: Vec<_> = lines
         .iter()
-        .map(|l| format_ident!("{}", package(l).replace('-', "_")));
+        .map(|l| format_ident!("{}", package(l).replace('-', "_")))
+        .collect();
     let count = lines.len();
     let names = lines.iter().map(|l| l.name.as_str());
     let doc = format!(" Every product line ({count}), in the spec's order.");
+    let reexports = lines.iter().map(|l| {
+        let k = format_ident!("{}", package(l).replace('-', "_"));
+        quote!(pub use #k;)
+    });
     quote! {
         //! Every product line of the SDK, for tools that serve or drive them all. Each entry is
         //! the line crate's `meta::LINE`: the one description of the line that the runtime,
@@ -73,6 +81,8 @@ fn lib_rs(lines: &[Line]) -> TokenStream {
         #![forbid(unsafe_code)]
 
         use cds_core::operation::LineDescription;
+
+        #(#reexports)*
 
         #[doc = #doc]
         pub static ALL: &[&LineDescription] = &[ #(&#krates::meta::LINE),* ];

@@ -9,7 +9,7 @@ pub static LINE: Line = Line {
     name: "billing",
     title_en: "Billing",
     title_zh: "账单相关",
-    meta: &cds_billing::meta::LINE,
+    meta: &cds_lines::cds_billing::meta::LINE,
     ops: &[
         Op {
             name: "DescribeBill",

@@ -9,7 +9,7 @@ pub static LINE: Line = Line {
     name: "bms",
     title_en: "Bare-metal servers",
     title_zh: "裸金属服务器",
-    meta: &cds_bms::meta::LINE,
+    meta: &cds_lines::cds_bms::meta::LINE,
     ops: &[
         Op {
             name: "DescribeBmsGoods",

@@ -9,7 +9,7 @@ pub static LINE: Line = Line {
     name: "bridgx",
     title_en: "BridgX multi-cloud cluster manager",
     title_zh: "BridgX开发者API",
-    meta: &cds_bridgx::meta::LINE,
+    meta: &cds_lines::cds_bridgx::meta::LINE,
     ops: &[
         Op {
             name: "GetDailyMachineUsageTotal",

@@ -9,7 +9,7 @@ pub static LINE: Line = Line {
     name: "ccs",
     title_en: "Cloud servers (instances)",
     title_zh: "云服务器",
-    meta: &cds_ccs::meta::LINE,
+    meta: &cds_lines::cds_ccs::meta::LINE,
     ops: &[
         Op {
             name: "GetMetering",
@@ -53,7 +53,288 @@ pub static LINE: Line = Line {
                     flag: "region-id",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "CN_Beijing_A",
+                            en: "Beijing A; Mainland China; bare metal: no",
+                            zh: "北京A；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_B",
+                            en: "Beijing B; Mainland China; bare metal: no",
+                            zh: "北京B；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_C",
+                            en: "Beijing C; Mainland China; bare metal: no",
+                            zh: "北京C；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_E",
+                            en: "Beijing E; Mainland China; bare metal: no",
+                            zh: "北京E；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_H",
+                            en: "Beijing H; Mainland China; bare metal: no",
+                            zh: "北京H；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_I",
+                            en: "Beijing I; Mainland China; bare metal: yes",
+                            zh: "北京I；所在大区：中国大陆；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_J",
+                            en: "Beijing J; Mainland China; bare metal: yes",
+                            zh: "北京J；所在大区：中国大陆；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_Y",
+                            en: "Beijing Y; Mainland China; bare metal: yes",
+                            zh: "北京Y；所在大区：中国大陆；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_Z",
+                            en: "Beijing Z; Mainland China; bare metal: yes",
+                            zh: "北京Z；所在大区：中国大陆；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_A",
+                            en: "Dallas A; North America; bare metal: no",
+                            zh: "达拉斯A；所在大区：北美地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_B",
+                            en: "Dallas B; North America; bare metal: no",
+                            zh: "达拉斯B；所在大区：北美地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_C",
+                            en: "Dallas C; North America; bare metal: no",
+                            zh: "达拉斯C；所在大区：北美地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_D",
+                            en: "Dallas D; North America; bare metal: yes",
+                            zh: "达拉斯D；所在大区：北美地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_E",
+                            en: "Dallas E; North America; bare metal: yes",
+                            zh: "达拉斯E；所在大区：北美地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_F",
+                            en: "Dallas F; North America; bare metal: yes",
+                            zh: "达拉斯F；所在大区：北美地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_G",
+                            en: "Dallas G; North America; bare metal: no",
+                            zh: "达拉斯G；所在大区：北美地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_H",
+                            en: "Dallas H; North America; bare metal: yes",
+                            zh: "达拉斯H；所在大区：北美地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_I",
+                            en: "Dallas I; North America; bare metal: no",
+                            zh: "达拉斯I；所在大区：北美地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_J",
+                            en: "Dallas J; North America; bare metal: no",
+                            zh: "达拉斯J；所在大区：北美地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "US_Miami_A",
+                            en: "Miami A; North America; bare metal: listed twice, as no and as yes",
+                            zh: "迈阿密A；所在大区：北美地区；是否支持裸金属：否（另一行：是）",
+                        },
+                        EnumValue {
+                            value: "EUR_Germany_A",
+                            en: "Germany A; Europe; bare metal: no",
+                            zh: "德国A；所在大区：欧洲地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "EUR_Germany_B",
+                            en: "Germany B; Europe; bare metal: no",
+                            zh: "德国B；所在大区：欧洲地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "EUR_Germany_C",
+                            en: "Germany C; Europe; bare metal: no (yes in the 2022 edition)",
+                            zh: "德国C；所在大区：欧洲地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "APAC_Tokyo_A",
+                            en: "Tokyo A; Asia-Pacific; bare metal: no",
+                            zh: "东京A；所在大区：亚太地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Guangzhou_A",
+                            en: "Guangzhou A; Mainland China; bare metal: no",
+                            zh: "广州A；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "EUR_Netherlands_A",
+                            en: "Netherlands A; Europe; bare metal: no",
+                            zh: "荷兰A；所在大区：欧洲地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "US_LosAngeles_A",
+                            en: "Los Angeles A; North America; bare metal: no",
+                            zh: "洛杉矶A；所在大区：北美地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Shanghai_A",
+                            en: "Shanghai A; Mainland China; bare metal: no",
+                            zh: "上海A；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Shanghai_C",
+                            en: "Shanghai C; Mainland China; bare metal: no",
+                            zh: "上海C；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Shanghai_D",
+                            en: "Shanghai D; Mainland China; bare metal: no",
+                            zh: "上海D；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "APAC_Seoul_A",
+                            en: "Seoul A; Asia-Pacific; bare metal: no",
+                            zh: "首尔A；所在大区：亚太地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Taipei_A",
+                            en: "Taipei A; Mainland China; bare metal: no",
+                            zh: "台北A；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Wuxi_A",
+                            en: "Wuxi A; Mainland China; bare metal: no",
+                            zh: "无锡A；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Wuxi_B",
+                            en: "Wuxi B; Mainland China; bare metal: yes",
+                            zh: "无锡B；所在大区：中国大陆；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "CN_Hongkong_A",
+                            en: "Hong Kong A; Mainland China; bare metal: no",
+                            zh: "香港A；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "APAC_Singapore_A",
+                            en: "Singapore A; Asia-Pacific; bare metal: no",
+                            zh: "新加坡A；所在大区：亚太地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "APAC_Singapore_B",
+                            en: "Singapore B; Asia-Pacific; bare metal: no",
+                            zh: "新加坡B；所在大区：亚太地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "APAC_Singapore_C",
+                            en: "Singapore C; Asia-Pacific; bare metal: no",
+                            zh: "新加坡C；所在大区：亚太地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "APAC_Singapore_D",
+                            en: "Singapore D; Asia-Pacific; bare metal: no",
+                            zh: "新加坡D；所在大区：亚太地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "APAC_SGSIN_E",
+                            en: "Singapore E; Asia-Pacific; bare metal: no",
+                            zh: "新加坡E；所在大区：亚太地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "APAC_Mumbai_A",
+                            en: "Mumbai A; Asia-Pacific; bare metal: no",
+                            zh: "孟买A；所在大区：亚太地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "APAC_Mumbai_B",
+                            en: "Mumbai B (offline); Asia-Pacific; bare metal: no",
+                            zh: "孟买B(已下线)；所在大区：亚太地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "APAC_Mumbai_C",
+                            en: "Mumbai C; Asia-Pacific; bare metal: yes",
+                            zh: "孟买C；所在大区：亚太地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "US_Virginia_A",
+                            en: "Virginia A; North America; bare metal: yes",
+                            zh: "弗吉尼亚A；所在大区：北美地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_L",
+                            en: "Dallas L; North America; bare metal: yes",
+                            zh: "达拉斯L；所在大区：北美地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "APAC_Singapore_E",
+                            en: "Singapore E (2022 edition; the 2026-04-21 edition lists Singapore E as APAC_SGSIN_E); Asia-Pacific; bare metal: yes",
+                            zh: "新加坡E；所在大区：亚太地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "CN_Huhehaote_A",
+                            en: "Hohhot A; Mainland China; bare metal: yes",
+                            zh: "呼和浩特A；所在大区：中国大陆；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "CN_Huhehaote_B",
+                            en: "Hohhot B; Mainland China; bare metal: yes",
+                            zh: "呼和浩特B；所在大区：中国大陆；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "SR_SaintPaul_A",
+                            en: "São Paulo A; South America; bare metal: yes",
+                            zh: "圣保罗A；所在大区：南美地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "CN_Suzhou_A",
+                            en: "Suzhou A; Mainland China; bare metal: yes",
+                            zh: "苏州A；所在大区：中国大陆；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "APAC_Jakarta_A",
+                            en: "Jakarta A; Asia-Pacific; bare metal: yes",
+                            zh: "雅加达A；所在大区：亚太地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "APAC_HoChiMinh_A",
+                            en: "Ho Chi Minh City A; Asia-Pacific; bare metal: yes",
+                            zh: "胡志明A；所在大区：亚太地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "EUR_Marseilles_A",
+                            en: "Marseille A; Europe; bare metal: yes",
+                            zh: "马赛A；所在大区：欧洲地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_N",
+                            en: "Dallas N; North America; bare metal: yes",
+                            zh: "达拉斯N；所在大区：北美地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "CN_Changsha_A",
+                            en: "Changsha A; Mainland China; bare metal: no",
+                            zh: "长沙A；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Suqian_B",
+                            en: "Suqian B; Mainland China; bare metal: yes",
+                            zh: "宿迁B；所在大区：中国大陆；是否支持裸金属：是",
+                        },
+                    ],
                     required: true,
                     en: "Zone id, e.g. CN_Beijing_A (values: enum RegionId)",
                     zh: "可用区编号",
@@ -1019,7 +1300,383 @@ pub static LINE: Line = Line {
                     flag: "instance-type",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "IO",
+                            en: "IO enhanced",
+                            zh: "IO增强型",
+                        },
+                        EnumValue {
+                            value: "High",
+                            en: "High performance",
+                            zh: "高性能型",
+                        },
+                        EnumValue {
+                            value: "Standard",
+                            en: "Standard",
+                            zh: "标准型",
+                        },
+                        EnumValue {
+                            value: "General",
+                            en: "General purpose",
+                            zh: "通用型",
+                        },
+                        EnumValue {
+                            value: "Balance",
+                            en: "Balanced",
+                            zh: "均衡型",
+                        },
+                        EnumValue {
+                            value: "Compact",
+                            en: "Compact",
+                            zh: "紧凑型",
+                        },
+                        EnumValue {
+                            value: "Memory",
+                            en: "Memory optimized",
+                            zh: "内存型",
+                        },
+                        EnumValue {
+                            value: "Exclusive",
+                            en: "Exclusive",
+                            zh: "独享型",
+                        },
+                        EnumValue {
+                            value: "HighIO",
+                            en: "High I/O",
+                            zh: "高I/O型",
+                        },
+                        EnumValue {
+                            value: "Compute",
+                            en: "Compute optimized",
+                            zh: "计算型",
+                        },
+                        EnumValue {
+                            value: "G2_General",
+                            en: "G2 general purpose",
+                            zh: "G2.通用型",
+                        },
+                        EnumValue {
+                            value: "G2_Compute",
+                            en: "G2 compute optimized",
+                            zh: "G2.计算型",
+                        },
+                        EnumValue {
+                            value: "G2_Memory",
+                            en: "G2 memory optimized",
+                            zh: "G2.内存型",
+                        },
+                        EnumValue {
+                            value: "G2L_General",
+                            en: "G2L general purpose",
+                            zh: "G2L.通用型",
+                        },
+                        EnumValue {
+                            value: "G2L_Compute",
+                            en: "G2L compute optimized",
+                            zh: "G2L.计算型",
+                        },
+                        EnumValue {
+                            value: "G2L_Memory",
+                            en: "G2L memory optimized",
+                            zh: "G2L.内存型",
+                        },
+                        EnumValue {
+                            value: "G2L_Dense",
+                            en: "G2L dense compute",
+                            zh: "G2L.密集计算型",
+                        },
+                        EnumValue {
+                            value: "CCS.IC3",
+                            en: "Dense compute ic3",
+                            zh: "密集计算型ic3",
+                        },
+                        EnumValue {
+                            value: "CCS.C3",
+                            en: "Compute optimized c3",
+                            zh: "计算型c3",
+                        },
+                        EnumValue {
+                            value: "CCS.G3",
+                            en: "General purpose g3",
+                            zh: "通用型g3",
+                        },
+                        EnumValue {
+                            value: "CCS.R3",
+                            en: "Memory optimized r3",
+                            zh: "内存型r3",
+                        },
+                        EnumValue {
+                            value: "CCS.iC2",
+                            en: "Dense compute ic2",
+                            zh: "密集计算型ic2",
+                        },
+                        EnumValue {
+                            value: "CCS.C2",
+                            en: "Compute optimized c2",
+                            zh: "计算型c2",
+                        },
+                        EnumValue {
+                            value: "CCS.G2",
+                            en: "General purpose g2",
+                            zh: "通用型g2",
+                        },
+                        EnumValue {
+                            value: "CCS.R2",
+                            en: "Memory optimized r2",
+                            zh: "内存型r2",
+                        },
+                        EnumValue {
+                            value: "CCS.IC1",
+                            en: "Dense compute ic1",
+                            zh: "密集计算型ic1",
+                        },
+                        EnumValue {
+                            value: "CCS.C1",
+                            en: "Compute optimized c1",
+                            zh: "计算型c1",
+                        },
+                        EnumValue {
+                            value: "CCS.G1",
+                            en: "General purpose g1",
+                            zh: "通用型g1",
+                        },
+                        EnumValue {
+                            value: "CCS.R1",
+                            en: "Memory optimized r1",
+                            zh: "内存型r1",
+                        },
+                        EnumValue {
+                            value: "CCS.HFC3",
+                            en: "High clock speed compute optimized hfc3",
+                            zh: "高主频计算型hfc3",
+                        },
+                        EnumValue {
+                            value: "CCS.HFG3",
+                            en: "High clock speed general purpose hfg3",
+                            zh: "高主频通用型hfg3",
+                        },
+                        EnumValue {
+                            value: "CCS.HFR3",
+                            en: "High clock speed memory optimized hfr3",
+                            zh: "高主频内存型hfr3",
+                        },
+                        EnumValue {
+                            value: "CCS.IC3V2",
+                            en: "Dense compute ic3v2",
+                            zh: "密集计算型ic3v2",
+                        },
+                        EnumValue {
+                            value: "CCS.C3V2",
+                            en: "Compute optimized c3v2",
+                            zh: "计算型c3v2",
+                        },
+                        EnumValue {
+                            value: "CCS.G3V2",
+                            en: "General purpose g3v2",
+                            zh: "通用型g3v2",
+                        },
+                        EnumValue {
+                            value: "CCS.R3V2",
+                            en: "Memory optimized r3v2",
+                            zh: "内存型r3v2",
+                        },
+                        EnumValue {
+                            value: "CCS.IC2V2",
+                            en: "Dense compute ic2v2",
+                            zh: "密集计算型ic2v2",
+                        },
+                        EnumValue {
+                            value: "CCS.C2V2",
+                            en: "Compute optimized c2v2",
+                            zh: "计算型c2v2",
+                        },
+                        EnumValue {
+                            value: "CCS.G2V2",
+                            en: "General purpose g2v2",
+                            zh: "通用型g2v2",
+                        },
+                        EnumValue {
+                            value: "CCS.R2V2",
+                            en: "Memory optimized r2v2",
+                            zh: "内存型r2v2",
+                        },
+                        EnumValue {
+                            value: "CCS.IC1V2",
+                            en: "Dense compute ic1v2",
+                            zh: "密集计算型ic1v2",
+                        },
+                        EnumValue {
+                            value: "CCS.C1V2",
+                            en: "Compute optimized c1v2",
+                            zh: "计算型c1v2",
+                        },
+                        EnumValue {
+                            value: "CCS.G1V2",
+                            en: "General purpose g1v2",
+                            zh: "通用型g1v2",
+                        },
+                        EnumValue {
+                            value: "CCS.R1V2",
+                            en: "Memory optimized r1v2",
+                            zh: "内存型r1v2",
+                        },
+                        EnumValue {
+                            value: "CCS.C3NE3",
+                            en: "Compute optimized, network enhanced c3ne",
+                            zh: "计算网络增强型c3ne",
+                        },
+                        EnumValue {
+                            value: "CCS.G3NE3",
+                            en: "General purpose, network enhanced g3ne",
+                            zh: "通用网络增强型g3ne",
+                        },
+                        EnumValue {
+                            value: "CCS.R3NE3",
+                            en: "Memory optimized, network enhanced r3ne",
+                            zh: "内存网络增强型r3ne",
+                        },
+                        EnumValue {
+                            value: "CCS.G2NE",
+                            en: "Network enhanced general purpose g2ne",
+                            zh: "网络增强通用型g2ne",
+                        },
+                        EnumValue {
+                            value: "CCS.G1NE",
+                            en: "Network enhanced general purpose g1ne",
+                            zh: "网络增强通用型g1ne",
+                        },
+                        EnumValue {
+                            value: "CCS.C2NE",
+                            en: "Network enhanced compute optimized c2ne",
+                            zh: "网络增强计算型c2ne",
+                        },
+                        EnumValue {
+                            value: "CCS.IC2NE",
+                            en: "Network enhanced dense compute ic2ne",
+                            zh: "网络增强密集计算型ic2ne",
+                        },
+                        EnumValue {
+                            value: "CCS.C1NE",
+                            en: "Network enhanced compute optimized c1ne",
+                            zh: "网络增强计算型c1ne",
+                        },
+                        EnumValue {
+                            value: "CCS.IC1NE",
+                            en: "Network enhanced dense compute ic1ne",
+                            zh: "网络增强密集计算型ic1ne",
+                        },
+                        EnumValue {
+                            value: "CCS.R2NE",
+                            en: "Network enhanced memory optimized r2ne",
+                            zh: "网络增强内存型r2ne",
+                        },
+                        EnumValue {
+                            value: "CCS.R1NE",
+                            en: "Network enhanced memory optimized r1ne",
+                            zh: "网络增强内存型r1ne",
+                        },
+                        EnumValue {
+                            value: "CCS.IC1A",
+                            en: "AMD dense compute ic1a",
+                            zh: "云主机AMD密集计算型ic1a",
+                        },
+                        EnumValue {
+                            value: "CCS.HC1",
+                            en: "Dedicated host, compute optimized hc1",
+                            zh: "专有宿主机计算型云主机hc1",
+                        },
+                        EnumValue {
+                            value: "CCS.HG1",
+                            en: "Dedicated host, general purpose hg1",
+                            zh: "专有宿主机通用型云主机hg1",
+                        },
+                        EnumValue {
+                            value: "CCS.HR1",
+                            en: "Dedicated host, memory optimized hr1",
+                            zh: "专有宿主机内存型云主机hr1",
+                        },
+                        EnumValue {
+                            value: "CCS.HIC1",
+                            en: "Dedicated host, dense compute hic1",
+                            zh: "专有宿主机密集计算型hic1",
+                        },
+                        EnumValue {
+                            value: "CCS.C1CL",
+                            en: "Compute optimized c1cl",
+                            zh: "计算型c1cl",
+                        },
+                        EnumValue {
+                            value: "CCS.HG3",
+                            en: "Dedicated host, general purpose hg3",
+                            zh: "专有宿主机通用型云主机hg3",
+                        },
+                        EnumValue {
+                            value: "CCS.HC3",
+                            en: "Dedicated host, compute optimized hc3",
+                            zh: "专有宿主机计算型云主机hc3",
+                        },
+                        EnumValue {
+                            value: "CCS.HIC3",
+                            en: "Dedicated host, dense compute hic3",
+                            zh: "专有宿主机密集计算型hic3",
+                        },
+                        EnumValue {
+                            value: "CCS.HR3",
+                            en: "Dedicated host, memory optimized hr3",
+                            zh: "专有宿主机内存型云主机hr3",
+                        },
+                        EnumValue {
+                            value: "CCS.IC3CL",
+                            en: "Dense compute ic3cl",
+                            zh: "密集计算型ic3cl",
+                        },
+                        EnumValue {
+                            value: "CCS.IC1CL",
+                            en: "Dense compute ic1cl",
+                            zh: "密集计算型ic1cl",
+                        },
+                        EnumValue {
+                            value: "CCS.GC3",
+                            en: "GPU compute gc3",
+                            zh: "GPU计算型gc3",
+                        },
+                        EnumValue {
+                            value: "CCS.IC2CL",
+                            en: "Dense compute ic2cl",
+                            zh: "密集计算型ic2cl",
+                        },
+                        EnumValue {
+                            value: "CCS.C2CL",
+                            en: "Compute optimized c2cl",
+                            zh: "计算型c2cl",
+                        },
+                        EnumValue {
+                            value: "CCS.C3CL",
+                            en: "Compute optimized c3cl",
+                            zh: "计算型c3cl",
+                        },
+                        EnumValue {
+                            value: "CCS.G3CL",
+                            en: "General purpose g3cl",
+                            zh: "通用型g3cl",
+                        },
+                        EnumValue {
+                            value: "CCS.G2CL",
+                            en: "General purpose g2cl",
+                            zh: "通用型g2cl",
+                        },
+                        EnumValue {
+                            value: "CCS.R3CL",
+                            en: "Memory optimized r3cl",
+                            zh: "内存型r3cl",
+                        },
+                        EnumValue {
+                            value: "CCS.R2CL",
+                            en: "Memory optimized r2cl",
+                            zh: "内存型r2cl",
+                        },
+                    ],
                     required: false,
                     en: "New instance type (values: enum InstanceType, appendix 2)",
                     zh: "将要修改为新的主机类型",
@@ -1344,7 +2001,288 @@ pub static LINE: Line = Line {
                     flag: "region-id",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "CN_Beijing_A",
+                            en: "Beijing A; Mainland China; bare metal: no",
+                            zh: "北京A；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_B",
+                            en: "Beijing B; Mainland China; bare metal: no",
+                            zh: "北京B；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_C",
+                            en: "Beijing C; Mainland China; bare metal: no",
+                            zh: "北京C；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_E",
+                            en: "Beijing E; Mainland China; bare metal: no",
+                            zh: "北京E；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_H",
+                            en: "Beijing H; Mainland China; bare metal: no",
+                            zh: "北京H；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_I",
+                            en: "Beijing I; Mainland China; bare metal: yes",
+                            zh: "北京I；所在大区：中国大陆；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_J",
+                            en: "Beijing J; Mainland China; bare metal: yes",
+                            zh: "北京J；所在大区：中国大陆；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_Y",
+                            en: "Beijing Y; Mainland China; bare metal: yes",
+                            zh: "北京Y；所在大区：中国大陆；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_Z",
+                            en: "Beijing Z; Mainland China; bare metal: yes",
+                            zh: "北京Z；所在大区：中国大陆；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_A",
+                            en: "Dallas A; North America; bare metal: no",
+                            zh: "达拉斯A；所在大区：北美地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_B",
+                            en: "Dallas B; North America; bare metal: no",
+                            zh: "达拉斯B；所在大区：北美地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_C",
+                            en: "Dallas C; North America; bare metal: no",
+                            zh: "达拉斯C；所在大区：北美地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_D",
+                            en: "Dallas D; North America; bare metal: yes",
+                            zh: "达拉斯D；所在大区：北美地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_E",
+                            en: "Dallas E; North America; bare metal: yes",
+                            zh: "达拉斯E；所在大区：北美地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_F",
+                            en: "Dallas F; North America; bare metal: yes",
+                            zh: "达拉斯F；所在大区：北美地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_G",
+                            en: "Dallas G; North America; bare metal: no",
+                            zh: "达拉斯G；所在大区：北美地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_H",
+                            en: "Dallas H; North America; bare metal: yes",
+                            zh: "达拉斯H；所在大区：北美地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_I",
+                            en: "Dallas I; North America; bare metal: no",
+                            zh: "达拉斯I；所在大区：北美地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_J",
+                            en: "Dallas J; North America; bare metal: no",
+                            zh: "达拉斯J；所在大区：北美地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "US_Miami_A",
+                            en: "Miami A; North America; bare metal: listed twice, as no and as yes",
+                            zh: "迈阿密A；所在大区：北美地区；是否支持裸金属：否（另一行：是）",
+                        },
+                        EnumValue {
+                            value: "EUR_Germany_A",
+                            en: "Germany A; Europe; bare metal: no",
+                            zh: "德国A；所在大区：欧洲地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "EUR_Germany_B",
+                            en: "Germany B; Europe; bare metal: no",
+                            zh: "德国B；所在大区：欧洲地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "EUR_Germany_C",
+                            en: "Germany C; Europe; bare metal: no (yes in the 2022 edition)",
+                            zh: "德国C；所在大区：欧洲地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "APAC_Tokyo_A",
+                            en: "Tokyo A; Asia-Pacific; bare metal: no",
+                            zh: "东京A；所在大区：亚太地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Guangzhou_A",
+                            en: "Guangzhou A; Mainland China; bare metal: no",
+                            zh: "广州A；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "EUR_Netherlands_A",
+                            en: "Netherlands A; Europe; bare metal: no",
+                            zh: "荷兰A；所在大区：欧洲地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "US_LosAngeles_A",
+                            en: "Los Angeles A; North America; bare metal: no",
+                            zh: "洛杉矶A；所在大区：北美地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Shanghai_A",
+                            en: "Shanghai A; Mainland China; bare metal: no",
+                            zh: "上海A；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Shanghai_C",
+                            en: "Shanghai C; Mainland China; bare metal: no",
+                            zh: "上海C；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Shanghai_D",
+                            en: "Shanghai D; Mainland China; bare metal: no",
+                            zh: "上海D；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "APAC_Seoul_A",
+                            en: "Seoul A; Asia-Pacific; bare metal: no",
+                            zh: "首尔A；所在大区：亚太地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Taipei_A",
+                            en: "Taipei A; Mainland China; bare metal: no",
+                            zh: "台北A；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Wuxi_A",
+                            en: "Wuxi A; Mainland China; bare metal: no",
+                            zh: "无锡A；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Wuxi_B",
+                            en: "Wuxi B; Mainland China; bare metal: yes",
+                            zh: "无锡B；所在大区：中国大陆；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "CN_Hongkong_A",
+                            en: "Hong Kong A; Mainland China; bare metal: no",
+                            zh: "香港A；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "APAC_Singapore_A",
+                            en: "Singapore A; Asia-Pacific; bare metal: no",
+                            zh: "新加坡A；所在大区：亚太地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "APAC_Singapore_B",
+                            en: "Singapore B; Asia-Pacific; bare metal: no",
+                            zh: "新加坡B；所在大区：亚太地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "APAC_Singapore_C",
+                            en: "Singapore C; Asia-Pacific; bare metal: no",
+                            zh: "新加坡C；所在大区：亚太地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "APAC_Singapore_D",
+                            en: "Singapore D; Asia-Pacific; bare metal: no",
+                            zh: "新加坡D；所在大区：亚太地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "APAC_SGSIN_E",
+                            en: "Singapore E; Asia-Pacific; bare metal: no",
+                            zh: "新加坡E；所在大区：亚太地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "APAC_Mumbai_A",
+                            en: "Mumbai A; Asia-Pacific; bare metal: no",
+                            zh: "孟买A；所在大区：亚太地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "APAC_Mumbai_B",
+                            en: "Mumbai B (offline); Asia-Pacific; bare metal: no",
+                            zh: "孟买B(已下线)；所在大区：亚太地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "APAC_Mumbai_C",
+                            en: "Mumbai C; Asia-Pacific; bare metal: yes",
+                            zh: "孟买C；所在大区：亚太地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "US_Virginia_A",
+                            en: "Virginia A; North America; bare metal: yes",
+                            zh: "弗吉尼亚A；所在大区：北美地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_L",
+                            en: "Dallas L; North America; bare metal: yes",
+                            zh: "达拉斯L；所在大区：北美地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "APAC_Singapore_E",
+                            en: "Singapore E (2022 edition; the 2026-04-21 edition lists Singapore E as APAC_SGSIN_E); Asia-Pacific; bare metal: yes",
+                            zh: "新加坡E；所在大区：亚太地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "CN_Huhehaote_A",
+                            en: "Hohhot A; Mainland China; bare metal: yes",
+                            zh: "呼和浩特A；所在大区：中国大陆；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "CN_Huhehaote_B",
+                            en: "Hohhot B; Mainland China; bare metal: yes",
+                            zh: "呼和浩特B；所在大区：中国大陆；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "SR_SaintPaul_A",
+                            en: "São Paulo A; South America; bare metal: yes",
+                            zh: "圣保罗A；所在大区：南美地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "CN_Suzhou_A",
+                            en: "Suzhou A; Mainland China; bare metal: yes",
+                            zh: "苏州A；所在大区：中国大陆；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "APAC_Jakarta_A",
+                            en: "Jakarta A; Asia-Pacific; bare metal: yes",
+                            zh: "雅加达A；所在大区：亚太地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "APAC_HoChiMinh_A",
+                            en: "Ho Chi Minh City A; Asia-Pacific; bare metal: yes",
+                            zh: "胡志明A；所在大区：亚太地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "EUR_Marseilles_A",
+                            en: "Marseille A; Europe; bare metal: yes",
+                            zh: "马赛A；所在大区：欧洲地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_N",
+                            en: "Dallas N; North America; bare metal: yes",
+                            zh: "达拉斯N；所在大区：北美地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "CN_Changsha_A",
+                            en: "Changsha A; Mainland China; bare metal: no",
+                            zh: "长沙A；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Suqian_B",
+                            en: "Suqian B; Mainland China; bare metal: yes",
+                            zh: "宿迁B；所在大区：中国大陆；是否支持裸金属：是",
+                        },
+                    ],
                     required: false,
                     en: "Zone the VDC belongs to (values: enum RegionId)",
                     zh: "RegionId：Vdc所属的可用区",
@@ -2047,7 +2985,383 @@ pub static LINE: Line = Line {
                     flag: "instance-type",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "IO",
+                            en: "IO enhanced",
+                            zh: "IO增强型",
+                        },
+                        EnumValue {
+                            value: "High",
+                            en: "High performance",
+                            zh: "高性能型",
+                        },
+                        EnumValue {
+                            value: "Standard",
+                            en: "Standard",
+                            zh: "标准型",
+                        },
+                        EnumValue {
+                            value: "General",
+                            en: "General purpose",
+                            zh: "通用型",
+                        },
+                        EnumValue {
+                            value: "Balance",
+                            en: "Balanced",
+                            zh: "均衡型",
+                        },
+                        EnumValue {
+                            value: "Compact",
+                            en: "Compact",
+                            zh: "紧凑型",
+                        },
+                        EnumValue {
+                            value: "Memory",
+                            en: "Memory optimized",
+                            zh: "内存型",
+                        },
+                        EnumValue {
+                            value: "Exclusive",
+                            en: "Exclusive",
+                            zh: "独享型",
+                        },
+                        EnumValue {
+                            value: "HighIO",
+                            en: "High I/O",
+                            zh: "高I/O型",
+                        },
+                        EnumValue {
+                            value: "Compute",
+                            en: "Compute optimized",
+                            zh: "计算型",
+                        },
+                        EnumValue {
+                            value: "G2_General",
+                            en: "G2 general purpose",
+                            zh: "G2.通用型",
+                        },
+                        EnumValue {
+                            value: "G2_Compute",
+                            en: "G2 compute optimized",
+                            zh: "G2.计算型",
+                        },
+                        EnumValue {
+                            value: "G2_Memory",
+                            en: "G2 memory optimized",
+                            zh: "G2.内存型",
+                        },
+                        EnumValue {
+                            value: "G2L_General",
+                            en: "G2L general purpose",
+                            zh: "G2L.通用型",
+                        },
+                        EnumValue {
+                            value: "G2L_Compute",
+                            en: "G2L compute optimized",
+                            zh: "G2L.计算型",
+                        },
+                        EnumValue {
+                            value: "G2L_Memory",
+                            en: "G2L memory optimized",
+                            zh: "G2L.内存型",
+                        },
+                        EnumValue {
+                            value: "G2L_Dense",
+                            en: "G2L dense compute",
+                            zh: "G2L.密集计算型",
+                        },
+                        EnumValue {
+                            value: "CCS.IC3",
+                            en: "Dense compute ic3",
+                            zh: "密集计算型ic3",
+                        },
+                        EnumValue {
+                            value: "CCS.C3",
+                            en: "Compute optimized c3",
+                            zh: "计算型c3",
+                        },
+                        EnumValue {
+                            value: "CCS.G3",
+                            en: "General purpose g3",
+                            zh: "通用型g3",
+                        },
+                        EnumValue {
+                            value: "CCS.R3",
+                            en: "Memory optimized r3",
+                            zh: "内存型r3",
+                        },
+                        EnumValue {
+                            value: "CCS.iC2",
+                            en: "Dense compute ic2",
+                            zh: "密集计算型ic2",
+                        },
+                        EnumValue {
+                            value: "CCS.C2",
+                            en: "Compute optimized c2",
+                            zh: "计算型c2",
+                        },
+                        EnumValue {
+                            value: "CCS.G2",
+                            en: "General purpose g2",
+                            zh: "通用型g2",
+                        },
+                        EnumValue {
+                            value: "CCS.R2",
+                            en: "Memory optimized r2",
+                            zh: "内存型r2",
+                        },
+                        EnumValue {
+                            value: "CCS.IC1",
+                            en: "Dense compute ic1",
+                            zh: "密集计算型ic1",
+                        },
+                        EnumValue {
+                            value: "CCS.C1",
+                            en: "Compute optimized c1",
+                            zh: "计算型c1",
+                        },
+                        EnumValue {
+                            value: "CCS.G1",
+                            en: "General purpose g1",
+                            zh: "通用型g1",
+                        },
+                        EnumValue {
+                            value: "CCS.R1",
+                            en: "Memory optimized r1",
+                            zh: "内存型r1",
+                        },
+                        EnumValue {
+                            value: "CCS.HFC3",
+                            en: "High clock speed compute optimized hfc3",
+                            zh: "高主频计算型hfc3",
+                        },
+                        EnumValue {
+                            value: "CCS.HFG3",
+                            en: "High clock speed general purpose hfg3",
+                            zh: "高主频通用型hfg3",
+                        },
+                        EnumValue {
+                            value: "CCS.HFR3",
+                            en: "High clock speed memory optimized hfr3",
+                            zh: "高主频内存型hfr3",
+                        },
+                        EnumValue {
+                            value: "CCS.IC3V2",
+                            en: "Dense compute ic3v2",
+                            zh: "密集计算型ic3v2",
+                        },
+                        EnumValue {
+                            value: "CCS.C3V2",
+                            en: "Compute optimized c3v2",
+                            zh: "计算型c3v2",
+                        },
+                        EnumValue {
+                            value: "CCS.G3V2",
+                            en: "General purpose g3v2",
+                            zh: "通用型g3v2",
+                        },
+                        EnumValue {
+                            value: "CCS.R3V2",
+                            en: "Memory optimized r3v2",
+                            zh: "内存型r3v2",
+                        },
+                        EnumValue {
+                            value: "CCS.IC2V2",
+                            en: "Dense compute ic2v2",
+                            zh: "密集计算型ic2v2",
+                        },
+                        EnumValue {
+                            value: "CCS.C2V2",
+                            en: "Compute optimized c2v2",
+                            zh: "计算型c2v2",
+                        },
+                        EnumValue {
+                            value: "CCS.G2V2",
+                            en: "General purpose g2v2",
+                            zh: "通用型g2v2",
+                        },
+                        EnumValue {
+                            value: "CCS.R2V2",
+                            en: "Memory optimized r2v2",
+                            zh: "内存型r2v2",
+                        },
+                        EnumValue {
+                            value: "CCS.IC1V2",
+                            en: "Dense compute ic1v2",
+                            zh: "密集计算型ic1v2",
+                        },
+                        EnumValue {
+                            value: "CCS.C1V2",
+                            en: "Compute optimized c1v2",
+                            zh: "计算型c1v2",
+                        },
+                        EnumValue {
+                            value: "CCS.G1V2",
+                            en: "General purpose g1v2",
+                            zh: "通用型g1v2",
+                        },
+                        EnumValue {
+                            value: "CCS.R1V2",
+                            en: "Memory optimized r1v2",
+                            zh: "内存型r1v2",
+                        },
+                        EnumValue {
+                            value: "CCS.C3NE3",
+                            en: "Compute optimized, network enhanced c3ne",
+                            zh: "计算网络增强型c3ne",
+                        },
+                        EnumValue {
+                            value: "CCS.G3NE3",
+                            en: "General purpose, network enhanced g3ne",
+                            zh: "通用网络增强型g3ne",
+                        },
+                        EnumValue {
+                            value: "CCS.R3NE3",
+                            en: "Memory optimized, network enhanced r3ne",
+                            zh: "内存网络增强型r3ne",
+                        },
+                        EnumValue {
+                            value: "CCS.G2NE",
+                            en: "Network enhanced general purpose g2ne",
+                            zh: "网络增强通用型g2ne",
+                        },
+                        EnumValue {
+                            value: "CCS.G1NE",
+                            en: "Network enhanced general purpose g1ne",
+                            zh: "网络增强通用型g1ne",
+                        },
+                        EnumValue {
+                            value: "CCS.C2NE",
+                            en: "Network enhanced compute optimized c2ne",
+                            zh: "网络增强计算型c2ne",
+                        },
+                        EnumValue {
+                            value: "CCS.IC2NE",
+                            en: "Network enhanced dense compute ic2ne",
+                            zh: "网络增强密集计算型ic2ne",
+                        },
+                        EnumValue {
+                            value: "CCS.C1NE",
+                            en: "Network enhanced compute optimized c1ne",
+                            zh: "网络增强计算型c1ne",
+                        },
+                        EnumValue {
+                            value: "CCS.IC1NE",
+                            en: "Network enhanced dense compute ic1ne",
+                            zh: "网络增强密集计算型ic1ne",
+                        },
+                        EnumValue {
+                            value: "CCS.R2NE",
+                            en: "Network enhanced memory optimized r2ne",
+                            zh: "网络增强内存型r2ne",
+                        },
+                        EnumValue {
+                            value: "CCS.R1NE",
+                            en: "Network enhanced memory optimized r1ne",
+                            zh: "网络增强内存型r1ne",
+                        },
+                        EnumValue {
+                            value: "CCS.IC1A",
+                            en: "AMD dense compute ic1a",
+                            zh: "云主机AMD密集计算型ic1a",
+                        },
+                        EnumValue {
+                            value: "CCS.HC1",
+                            en: "Dedicated host, compute optimized hc1",
+                            zh: "专有宿主机计算型云主机hc1",
+                        },
+                        EnumValue {
+                            value: "CCS.HG1",
+                            en: "Dedicated host, general purpose hg1",
+                            zh: "专有宿主机通用型云主机hg1",
+                        },
+                        EnumValue {
+                            value: "CCS.HR1",
+                            en: "Dedicated host, memory optimized hr1",
+                            zh: "专有宿主机内存型云主机hr1",
+                        },
+                        EnumValue {
+                            value: "CCS.HIC1",
+                            en: "Dedicated host, dense compute hic1",
+                            zh: "专有宿主机密集计算型hic1",
+                        },
+                        EnumValue {
+                            value: "CCS.C1CL",
+                            en: "Compute optimized c1cl",
+                            zh: "计算型c1cl",
+                        },
+                        EnumValue {
+                            value: "CCS.HG3",
+                            en: "Dedicated host, general purpose hg3",
+                            zh: "专有宿主机通用型云主机hg3",
+                        },
+                        EnumValue {
+                            value: "CCS.HC3",
+                            en: "Dedicated host, compute optimized hc3",
+                            zh: "专有宿主机计算型云主机hc3",
+                        },
+                        EnumValue {
+                            value: "CCS.HIC3",
+                            en: "Dedicated host, dense compute hic3",
+                            zh: "专有宿主机密集计算型hic3",
+                        },
+                        EnumValue {
+                            value: "CCS.HR3",
+                            en: "Dedicated host, memory optimized hr3",
+                            zh: "专有宿主机内存型云主机hr3",
+                        },
+                        EnumValue {
+                            value: "CCS.IC3CL",
+                            en: "Dense compute ic3cl",
+                            zh: "密集计算型ic3cl",
+                        },
+                        EnumValue {
+                            value: "CCS.IC1CL",
+                            en: "Dense compute ic1cl",
+                            zh: "密集计算型ic1cl",
+                        },
+                        EnumValue {
+                            value: "CCS.GC3",
+                            en: "GPU compute gc3",
+                            zh: "GPU计算型gc3",
+                        },
+                        EnumValue {
+                            value: "CCS.IC2CL",
+                            en: "Dense compute ic2cl",
+                            zh: "密集计算型ic2cl",
+                        },
+                        EnumValue {
+                            value: "CCS.C2CL",
+                            en: "Compute optimized c2cl",
+                            zh: "计算型c2cl",
+                        },
+                        EnumValue {
+                            value: "CCS.C3CL",
+                            en: "Compute optimized c3cl",
+                            zh: "计算型c3cl",
+                        },
+                        EnumValue {
+                            value: "CCS.G3CL",
+                            en: "General purpose g3cl",
+                            zh: "通用型g3cl",
+                        },
+                        EnumValue {
+                            value: "CCS.G2CL",
+                            en: "General purpose g2cl",
+                            zh: "通用型g2cl",
+                        },
+                        EnumValue {
+                            value: "CCS.R3CL",
+                            en: "Memory optimized r3cl",
+                            zh: "内存型r3cl",
+                        },
+                        EnumValue {
+                            value: "CCS.R2CL",
+                            en: "Memory optimized r2cl",
+                            zh: "内存型r2cl",
+                        },
+                    ],
                     required: true,
                     en: "Instance type (values: enum InstanceType, appendix 2)",
                     zh: "主机类型",
@@ -2261,7 +3575,383 @@ pub static LINE: Line = Line {
                     flag: "instance-type",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "IO",
+                            en: "IO enhanced",
+                            zh: "IO增强型",
+                        },
+                        EnumValue {
+                            value: "High",
+                            en: "High performance",
+                            zh: "高性能型",
+                        },
+                        EnumValue {
+                            value: "Standard",
+                            en: "Standard",
+                            zh: "标准型",
+                        },
+                        EnumValue {
+                            value: "General",
+                            en: "General purpose",
+                            zh: "通用型",
+                        },
+                        EnumValue {
+                            value: "Balance",
+                            en: "Balanced",
+                            zh: "均衡型",
+                        },
+                        EnumValue {
+                            value: "Compact",
+                            en: "Compact",
+                            zh: "紧凑型",
+                        },
+                        EnumValue {
+                            value: "Memory",
+                            en: "Memory optimized",
+                            zh: "内存型",
+                        },
+                        EnumValue {
+                            value: "Exclusive",
+                            en: "Exclusive",
+                            zh: "独享型",
+                        },
+                        EnumValue {
+                            value: "HighIO",
+                            en: "High I/O",
+                            zh: "高I/O型",
+                        },
+                        EnumValue {
+                            value: "Compute",
+                            en: "Compute optimized",
+                            zh: "计算型",
+                        },
+                        EnumValue {
+                            value: "G2_General",
+                            en: "G2 general purpose",
+                            zh: "G2.通用型",
+                        },
+                        EnumValue {
+                            value: "G2_Compute",
+                            en: "G2 compute optimized",
+                            zh: "G2.计算型",
+                        },
+                        EnumValue {
+                            value: "G2_Memory",
+                            en: "G2 memory optimized",
+                            zh: "G2.内存型",
+                        },
+                        EnumValue {
+                            value: "G2L_General",
+                            en: "G2L general purpose",
+                            zh: "G2L.通用型",
+                        },
+                        EnumValue {
+                            value: "G2L_Compute",
+                            en: "G2L compute optimized",
+                            zh: "G2L.计算型",
+                        },
+                        EnumValue {
+                            value: "G2L_Memory",
+                            en: "G2L memory optimized",
+                            zh: "G2L.内存型",
+                        },
+                        EnumValue {
+                            value: "G2L_Dense",
+                            en: "G2L dense compute",
+                            zh: "G2L.密集计算型",
+                        },
+                        EnumValue {
+                            value: "CCS.IC3",
+                            en: "Dense compute ic3",
+                            zh: "密集计算型ic3",
+                        },
+                        EnumValue {
+                            value: "CCS.C3",
+                            en: "Compute optimized c3",
+                            zh: "计算型c3",
+                        },
+                        EnumValue {
+                            value: "CCS.G3",
+                            en: "General purpose g3",
+                            zh: "通用型g3",
+                        },
+                        EnumValue {
+                            value: "CCS.R3",
+                            en: "Memory optimized r3",
+                            zh: "内存型r3",
+                        },
+                        EnumValue {
+                            value: "CCS.iC2",
+                            en: "Dense compute ic2",
+                            zh: "密集计算型ic2",
+                        },
+                        EnumValue {
+                            value: "CCS.C2",
+                            en: "Compute optimized c2",
+                            zh: "计算型c2",
+                        },
+                        EnumValue {
+                            value: "CCS.G2",
+                            en: "General purpose g2",
+                            zh: "通用型g2",
+                        },
+                        EnumValue {
+                            value: "CCS.R2",
+                            en: "Memory optimized r2",
+                            zh: "内存型r2",
+                        },
+                        EnumValue {
+                            value: "CCS.IC1",
+                            en: "Dense compute ic1",
+                            zh: "密集计算型ic1",
+                        },
+                        EnumValue {
+                            value: "CCS.C1",
+                            en: "Compute optimized c1",
+                            zh: "计算型c1",
+                        },
+                        EnumValue {
+                            value: "CCS.G1",
+                            en: "General purpose g1",
+                            zh: "通用型g1",
+                        },
+                        EnumValue {
+                            value: "CCS.R1",
+                            en: "Memory optimized r1",
+                            zh: "内存型r1",
+                        },
+                        EnumValue {
+                            value: "CCS.HFC3",
+                            en: "High clock speed compute optimized hfc3",
+                            zh: "高主频计算型hfc3",
+                        },
+                        EnumValue {
+                            value: "CCS.HFG3",
+                            en: "High clock speed general purpose hfg3",
+                            zh: "高主频通用型hfg3",
+                        },
+                        EnumValue {
+                            value: "CCS.HFR3",
+                            en: "High clock speed memory optimized hfr3",
+                            zh: "高主频内存型hfr3",
+                        },
+                        EnumValue {
+                            value: "CCS.IC3V2",
+                            en: "Dense compute ic3v2",
+                            zh: "密集计算型ic3v2",
+                        },
+                        EnumValue {
+                            value: "CCS.C3V2",
+                            en: "Compute optimized c3v2",
+                            zh: "计算型c3v2",
+                        },
+                        EnumValue {
+                            value: "CCS.G3V2",
+                            en: "General purpose g3v2",
+                            zh: "通用型g3v2",
+                        },
+                        EnumValue {
+                            value: "CCS.R3V2",
+                            en: "Memory optimized r3v2",
+                            zh: "内存型r3v2",
+                        },
+                        EnumValue {
+                            value: "CCS.IC2V2",
+                            en: "Dense compute ic2v2",
+                            zh: "密集计算型ic2v2",
+                        },
+                        EnumValue {
+                            value: "CCS.C2V2",
+                            en: "Compute optimized c2v2",
+                            zh: "计算型c2v2",
+                        },
+                        EnumValue {
+                            value: "CCS.G2V2",
+                            en: "General purpose g2v2",
+                            zh: "通用型g2v2",
+                        },
+                        EnumValue {
+                            value: "CCS.R2V2",
+                            en: "Memory optimized r2v2",
+                            zh: "内存型r2v2",
+                        },
+                        EnumValue {
+                            value: "CCS.IC1V2",
+                            en: "Dense compute ic1v2",
+                            zh: "密集计算型ic1v2",
+                        },
+                        EnumValue {
+                            value: "CCS.C1V2",
+                            en: "Compute optimized c1v2",
+                            zh: "计算型c1v2",
+                        },
+                        EnumValue {
+                            value: "CCS.G1V2",
+                            en: "General purpose g1v2",
+                            zh: "通用型g1v2",
+                        },
+                        EnumValue {
+                            value: "CCS.R1V2",
+                            en: "Memory optimized r1v2",
+                            zh: "内存型r1v2",
+                        },
+                        EnumValue {
+                            value: "CCS.C3NE3",
+                            en: "Compute optimized, network enhanced c3ne",
+                            zh: "计算网络增强型c3ne",
+                        },
+                        EnumValue {
+                            value: "CCS.G3NE3",
+                            en: "General purpose, network enhanced g3ne",
+                            zh: "通用网络增强型g3ne",
+                        },
+                        EnumValue {
+                            value: "CCS.R3NE3",
+                            en: "Memory optimized, network enhanced r3ne",
+                            zh: "内存网络增强型r3ne",
+                        },
+                        EnumValue {
+                            value: "CCS.G2NE",
+                            en: "Network enhanced general purpose g2ne",
+                            zh: "网络增强通用型g2ne",
+                        },
+                        EnumValue {
+                            value: "CCS.G1NE",
+                            en: "Network enhanced general purpose g1ne",
+                            zh: "网络增强通用型g1ne",
+                        },
+                        EnumValue {
+                            value: "CCS.C2NE",
+                            en: "Network enhanced compute optimized c2ne",
+                            zh: "网络增强计算型c2ne",
+                        },
+                        EnumValue {
+                            value: "CCS.IC2NE",
+                            en: "Network enhanced dense compute ic2ne",
+                            zh: "网络增强密集计算型ic2ne",
+                        },
+                        EnumValue {
+                            value: "CCS.C1NE",
+                            en: "Network enhanced compute optimized c1ne",
+                            zh: "网络增强计算型c1ne",
+                        },
+                        EnumValue {
+                            value: "CCS.IC1NE",
+                            en: "Network enhanced dense compute ic1ne",
+                            zh: "网络增强密集计算型ic1ne",
+                        },
+                        EnumValue {
+                            value: "CCS.R2NE",
+                            en: "Network enhanced memory optimized r2ne",
+                            zh: "网络增强内存型r2ne",
+                        },
+                        EnumValue {
+                            value: "CCS.R1NE",
+                            en: "Network enhanced memory optimized r1ne",
+                            zh: "网络增强内存型r1ne",
+                        },
+                        EnumValue {
+                            value: "CCS.IC1A",
+                            en: "AMD dense compute ic1a",
+                            zh: "云主机AMD密集计算型ic1a",
+                        },
+                        EnumValue {
+                            value: "CCS.HC1",
+                            en: "Dedicated host, compute optimized hc1",
+                            zh: "专有宿主机计算型云主机hc1",
+                        },
+                        EnumValue {
+                            value: "CCS.HG1",
+                            en: "Dedicated host, general purpose hg1",
+                            zh: "专有宿主机通用型云主机hg1",
+                        },
+                        EnumValue {
+                            value: "CCS.HR1",
+                            en: "Dedicated host, memory optimized hr1",
+                            zh: "专有宿主机内存型云主机hr1",
+                        },
+                        EnumValue {
+                            value: "CCS.HIC1",
+                            en: "Dedicated host, dense compute hic1",
+                            zh: "专有宿主机密集计算型hic1",
+                        },
+                        EnumValue {
+                            value: "CCS.C1CL",
+                            en: "Compute optimized c1cl",
+                            zh: "计算型c1cl",
+                        },
+                        EnumValue {
+                            value: "CCS.HG3",
+                            en: "Dedicated host, general purpose hg3",
+                            zh: "专有宿主机通用型云主机hg3",
+                        },
+                        EnumValue {
+                            value: "CCS.HC3",
+                            en: "Dedicated host, compute optimized hc3",
+                            zh: "专有宿主机计算型云主机hc3",
+                        },
+                        EnumValue {
+                            value: "CCS.HIC3",
+                            en: "Dedicated host, dense compute hic3",
+                            zh: "专有宿主机密集计算型hic3",
+                        },
+                        EnumValue {
+                            value: "CCS.HR3",
+                            en: "Dedicated host, memory optimized hr3",
+                            zh: "专有宿主机内存型云主机hr3",
+                        },
+                        EnumValue {
+                            value: "CCS.IC3CL",
+                            en: "Dense compute ic3cl",
+                            zh: "密集计算型ic3cl",
+                        },
+                        EnumValue {
+                            value: "CCS.IC1CL",
+                            en: "Dense compute ic1cl",
+                            zh: "密集计算型ic1cl",
+                        },
+                        EnumValue {
+                            value: "CCS.GC3",
+                            en: "GPU compute gc3",
+                            zh: "GPU计算型gc3",
+                        },
+                        EnumValue {
+                            value: "CCS.IC2CL",
+                            en: "Dense compute ic2cl",
+                            zh: "密集计算型ic2cl",
+                        },
+                        EnumValue {
+                            value: "CCS.C2CL",
+                            en: "Compute optimized c2cl",
+                            zh: "计算型c2cl",
+                        },
+                        EnumValue {
+                            value: "CCS.C3CL",
+                            en: "Compute optimized c3cl",
+                            zh: "计算型c3cl",
+                        },
+                        EnumValue {
+                            value: "CCS.G3CL",
+                            en: "General purpose g3cl",
+                            zh: "通用型g3cl",
+                        },
+                        EnumValue {
+                            value: "CCS.G2CL",
+                            en: "General purpose g2cl",
+                            zh: "通用型g2cl",
+                        },
+                        EnumValue {
+                            value: "CCS.R3CL",
+                            en: "Memory optimized r3cl",
+                            zh: "内存型r3cl",
+                        },
+                        EnumValue {
+                            value: "CCS.R2CL",
+                            en: "Memory optimized r2cl",
+                            zh: "内存型r2cl",
+                        },
+                    ],
                     required: true,
                     en: "Instance type, e.g. Standard (values: enum InstanceType, appendix 2)",
                     zh: "主机类型",
@@ -3889,7 +5579,288 @@ pub static LINE: Line = Line {
                     flag: "region-id",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "CN_Beijing_A",
+                            en: "Beijing A; Mainland China; bare metal: no",
+                            zh: "北京A；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_B",
+                            en: "Beijing B; Mainland China; bare metal: no",
+                            zh: "北京B；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_C",
+                            en: "Beijing C; Mainland China; bare metal: no",
+                            zh: "北京C；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_E",
+                            en: "Beijing E; Mainland China; bare metal: no",
+                            zh: "北京E；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_H",
+                            en: "Beijing H; Mainland China; bare metal: no",
+                            zh: "北京H；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_I",
+                            en: "Beijing I; Mainland China; bare metal: yes",
+                            zh: "北京I；所在大区：中国大陆；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_J",
+                            en: "Beijing J; Mainland China; bare metal: yes",
+                            zh: "北京J；所在大区：中国大陆；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_Y",
+                            en: "Beijing Y; Mainland China; bare metal: yes",
+                            zh: "北京Y；所在大区：中国大陆；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_Z",
+                            en: "Beijing Z; Mainland China; bare metal: yes",
+                            zh: "北京Z；所在大区：中国大陆；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_A",
+                            en: "Dallas A; North America; bare metal: no",
+                            zh: "达拉斯A；所在大区：北美地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_B",
+                            en: "Dallas B; North America; bare metal: no",
+                            zh: "达拉斯B；所在大区：北美地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_C",
+                            en: "Dallas C; North America; bare metal: no",
+                            zh: "达拉斯C；所在大区：北美地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_D",
+                            en: "Dallas D; North America; bare metal: yes",
+                            zh: "达拉斯D；所在大区：北美地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_E",
+                            en: "Dallas E; North America; bare metal: yes",
+                            zh: "达拉斯E；所在大区：北美地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_F",
+                            en: "Dallas F; North America; bare metal: yes",
+                            zh: "达拉斯F；所在大区：北美地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_G",
+                            en: "Dallas G; North America; bare metal: no",
+                            zh: "达拉斯G；所在大区：北美地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_H",
+                            en: "Dallas H; North America; bare metal: yes",
+                            zh: "达拉斯H；所在大区：北美地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_I",
+                            en: "Dallas I; North America; bare metal: no",
+                            zh: "达拉斯I；所在大区：北美地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_J",
+                            en: "Dallas J; North America; bare metal: no",
+                            zh: "达拉斯J；所在大区：北美地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "US_Miami_A",
+                            en: "Miami A; North America; bare metal: listed twice, as no and as yes",
+                            zh: "迈阿密A；所在大区：北美地区；是否支持裸金属：否（另一行：是）",
+                        },
+                        EnumValue {
+                            value: "EUR_Germany_A",
+                            en: "Germany A; Europe; bare metal: no",
+                            zh: "德国A；所在大区：欧洲地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "EUR_Germany_B",
+                            en: "Germany B; Europe; bare metal: no",
+                            zh: "德国B；所在大区：欧洲地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "EUR_Germany_C",
+                            en: "Germany C; Europe; bare metal: no (yes in the 2022 edition)",
+                            zh: "德国C；所在大区：欧洲地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "APAC_Tokyo_A",
+                            en: "Tokyo A; Asia-Pacific; bare metal: no",
+                            zh: "东京A；所在大区：亚太地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Guangzhou_A",
+                            en: "Guangzhou A; Mainland China; bare metal: no",
+                            zh: "广州A；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "EUR_Netherlands_A",
+                            en: "Netherlands A; Europe; bare metal: no",
+                            zh: "荷兰A；所在大区：欧洲地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "US_LosAngeles_A",
+                            en: "Los Angeles A; North America; bare metal: no",
+                            zh: "洛杉矶A；所在大区：北美地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Shanghai_A",
+                            en: "Shanghai A; Mainland China; bare metal: no",
+                            zh: "上海A；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Shanghai_C",
+                            en: "Shanghai C; Mainland China; bare metal: no",
+                            zh: "上海C；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Shanghai_D",
+                            en: "Shanghai D; Mainland China; bare metal: no",
+                            zh: "上海D；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "APAC_Seoul_A",
+                            en: "Seoul A; Asia-Pacific; bare metal: no",
+                            zh: "首尔A；所在大区：亚太地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Taipei_A",
+                            en: "Taipei A; Mainland China; bare metal: no",
+                            zh: "台北A；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Wuxi_A",
+                            en: "Wuxi A; Mainland China; bare metal: no",
+                            zh: "无锡A；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Wuxi_B",
+                            en: "Wuxi B; Mainland China; bare metal: yes",
+                            zh: "无锡B；所在大区：中国大陆；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "CN_Hongkong_A",
+                            en: "Hong Kong A; Mainland China; bare metal: no",
+                            zh: "香港A；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "APAC_Singapore_A",
+                            en: "Singapore A; Asia-Pacific; bare metal: no",
+                            zh: "新加坡A；所在大区：亚太地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "APAC_Singapore_B",
+                            en: "Singapore B; Asia-Pacific; bare metal: no",
+                            zh: "新加坡B；所在大区：亚太地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "APAC_Singapore_C",
+                            en: "Singapore C; Asia-Pacific; bare metal: no",
+                            zh: "新加坡C；所在大区：亚太地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "APAC_Singapore_D",
+                            en: "Singapore D; Asia-Pacific; bare metal: no",
+                            zh: "新加坡D；所在大区：亚太地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "APAC_SGSIN_E",
+                            en: "Singapore E; Asia-Pacific; bare metal: no",
+                            zh: "新加坡E；所在大区：亚太地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "APAC_Mumbai_A",
+                            en: "Mumbai A; Asia-Pacific; bare metal: no",
+                            zh: "孟买A；所在大区：亚太地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "APAC_Mumbai_B",
+                            en: "Mumbai B (offline); Asia-Pacific; bare metal: no",
+                            zh: "孟买B(已下线)；所在大区：亚太地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "APAC_Mumbai_C",
+                            en: "Mumbai C; Asia-Pacific; bare metal: yes",
+                            zh: "孟买C；所在大区：亚太地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "US_Virginia_A",
+                            en: "Virginia A; North America; bare metal: yes",
+                            zh: "弗吉尼亚A；所在大区：北美地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_L",
+                            en: "Dallas L; North America; bare metal: yes",
+                            zh: "达拉斯L；所在大区：北美地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "APAC_Singapore_E",
+                            en: "Singapore E (2022 edition; the 2026-04-21 edition lists Singapore E as APAC_SGSIN_E); Asia-Pacific; bare metal: yes",
+                            zh: "新加坡E；所在大区：亚太地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "CN_Huhehaote_A",
+                            en: "Hohhot A; Mainland China; bare metal: yes",
+                            zh: "呼和浩特A；所在大区：中国大陆；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "CN_Huhehaote_B",
+                            en: "Hohhot B; Mainland China; bare metal: yes",
+                            zh: "呼和浩特B；所在大区：中国大陆；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "SR_SaintPaul_A",
+                            en: "São Paulo A; South America; bare metal: yes",
+                            zh: "圣保罗A；所在大区：南美地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "CN_Suzhou_A",
+                            en: "Suzhou A; Mainland China; bare metal: yes",
+                            zh: "苏州A；所在大区：中国大陆；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "APAC_Jakarta_A",
+                            en: "Jakarta A; Asia-Pacific; bare metal: yes",
+                            zh: "雅加达A；所在大区：亚太地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "APAC_HoChiMinh_A",
+                            en: "Ho Chi Minh City A; Asia-Pacific; bare metal: yes",
+                            zh: "胡志明A；所在大区：亚太地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "EUR_Marseilles_A",
+                            en: "Marseille A; Europe; bare metal: yes",
+                            zh: "马赛A；所在大区：欧洲地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_N",
+                            en: "Dallas N; North America; bare metal: yes",
+                            zh: "达拉斯N；所在大区：北美地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "CN_Changsha_A",
+                            en: "Changsha A; Mainland China; bare metal: no",
+                            zh: "长沙A；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Suqian_B",
+                            en: "Suqian B; Mainland China; bare metal: yes",
+                            zh: "宿迁B；所在大区：中国大陆；是否支持裸金属：是",
+                        },
+                    ],
                     required: true,
                     en: "Region (zone) id, e.g. CN_Beijing_A (values: enum RegionId)",
                     zh: "区域ID",
@@ -3924,7 +5895,288 @@ pub static LINE: Line = Line {
                     flag: "region-id",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "CN_Beijing_A",
+                            en: "Beijing A; Mainland China; bare metal: no",
+                            zh: "北京A；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_B",
+                            en: "Beijing B; Mainland China; bare metal: no",
+                            zh: "北京B；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_C",
+                            en: "Beijing C; Mainland China; bare metal: no",
+                            zh: "北京C；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_E",
+                            en: "Beijing E; Mainland China; bare metal: no",
+                            zh: "北京E；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_H",
+                            en: "Beijing H; Mainland China; bare metal: no",
+                            zh: "北京H；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_I",
+                            en: "Beijing I; Mainland China; bare metal: yes",
+                            zh: "北京I；所在大区：中国大陆；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_J",
+                            en: "Beijing J; Mainland China; bare metal: yes",
+                            zh: "北京J；所在大区：中国大陆；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_Y",
+                            en: "Beijing Y; Mainland China; bare metal: yes",
+                            zh: "北京Y；所在大区：中国大陆；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "CN_Beijing_Z",
+                            en: "Beijing Z; Mainland China; bare metal: yes",
+                            zh: "北京Z；所在大区：中国大陆；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_A",
+                            en: "Dallas A; North America; bare metal: no",
+                            zh: "达拉斯A；所在大区：北美地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_B",
+                            en: "Dallas B; North America; bare metal: no",
+                            zh: "达拉斯B；所在大区：北美地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_C",
+                            en: "Dallas C; North America; bare metal: no",
+                            zh: "达拉斯C；所在大区：北美地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_D",
+                            en: "Dallas D; North America; bare metal: yes",
+                            zh: "达拉斯D；所在大区：北美地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_E",
+                            en: "Dallas E; North America; bare metal: yes",
+                            zh: "达拉斯E；所在大区：北美地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_F",
+                            en: "Dallas F; North America; bare metal: yes",
+                            zh: "达拉斯F；所在大区：北美地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_G",
+                            en: "Dallas G; North America; bare metal: no",
+                            zh: "达拉斯G；所在大区：北美地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_H",
+                            en: "Dallas H; North America; bare metal: yes",
+                            zh: "达拉斯H；所在大区：北美地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_I",
+                            en: "Dallas I; North America; bare metal: no",
+                            zh: "达拉斯I；所在大区：北美地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_J",
+                            en: "Dallas J; North America; bare metal: no",
+                            zh: "达拉斯J；所在大区：北美地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "US_Miami_A",
+                            en: "Miami A; North America; bare metal: listed twice, as no and as yes",
+                            zh: "迈阿密A；所在大区：北美地区；是否支持裸金属：否（另一行：是）",
+                        },
+                        EnumValue {
+                            value: "EUR_Germany_A",
+                            en: "Germany A; Europe; bare metal: no",
+                            zh: "德国A；所在大区：欧洲地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "EUR_Germany_B",
+                            en: "Germany B; Europe; bare metal: no",
+                            zh: "德国B；所在大区：欧洲地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "EUR_Germany_C",
+                            en: "Germany C; Europe; bare metal: no (yes in the 2022 edition)",
+                            zh: "德国C；所在大区：欧洲地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "APAC_Tokyo_A",
+                            en: "Tokyo A; Asia-Pacific; bare metal: no",
+                            zh: "东京A；所在大区：亚太地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Guangzhou_A",
+                            en: "Guangzhou A; Mainland China; bare metal: no",
+                            zh: "广州A；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "EUR_Netherlands_A",
+                            en: "Netherlands A; Europe; bare metal: no",
+                            zh: "荷兰A；所在大区：欧洲地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "US_LosAngeles_A",
+                            en: "Los Angeles A; North America; bare metal: no",
+                            zh: "洛杉矶A；所在大区：北美地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Shanghai_A",
+                            en: "Shanghai A; Mainland China; bare metal: no",
+                            zh: "上海A；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Shanghai_C",
+                            en: "Shanghai C; Mainland China; bare metal: no",
+                            zh: "上海C；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Shanghai_D",
+                            en: "Shanghai D; Mainland China; bare metal: no",
+                            zh: "上海D；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "APAC_Seoul_A",
+                            en: "Seoul A; Asia-Pacific; bare metal: no",
+                            zh: "首尔A；所在大区：亚太地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Taipei_A",
+                            en: "Taipei A; Mainland China; bare metal: no",
+                            zh: "台北A；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Wuxi_A",
+                            en: "Wuxi A; Mainland China; bare metal: no",
+                            zh: "无锡A；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Wuxi_B",
+                            en: "Wuxi B; Mainland China; bare metal: yes",
+                            zh: "无锡B；所在大区：中国大陆；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "CN_Hongkong_A",
+                            en: "Hong Kong A; Mainland China; bare metal: no",
+                            zh: "香港A；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "APAC_Singapore_A",
+                            en: "Singapore A; Asia-Pacific; bare metal: no",
+                            zh: "新加坡A；所在大区：亚太地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "APAC_Singapore_B",
+                            en: "Singapore B; Asia-Pacific; bare metal: no",
+                            zh: "新加坡B；所在大区：亚太地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "APAC_Singapore_C",
+                            en: "Singapore C; Asia-Pacific; bare metal: no",
+                            zh: "新加坡C；所在大区：亚太地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "APAC_Singapore_D",
+                            en: "Singapore D; Asia-Pacific; bare metal: no",
+                            zh: "新加坡D；所在大区：亚太地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "APAC_SGSIN_E",
+                            en: "Singapore E; Asia-Pacific; bare metal: no",
+                            zh: "新加坡E；所在大区：亚太地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "APAC_Mumbai_A",
+                            en: "Mumbai A; Asia-Pacific; bare metal: no",
+                            zh: "孟买A；所在大区：亚太地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "APAC_Mumbai_B",
+                            en: "Mumbai B (offline); Asia-Pacific; bare metal: no",
+                            zh: "孟买B(已下线)；所在大区：亚太地区；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "APAC_Mumbai_C",
+                            en: "Mumbai C; Asia-Pacific; bare metal: yes",
+                            zh: "孟买C；所在大区：亚太地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "US_Virginia_A",
+                            en: "Virginia A; North America; bare metal: yes",
+                            zh: "弗吉尼亚A；所在大区：北美地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_L",
+                            en: "Dallas L; North America; bare metal: yes",
+                            zh: "达拉斯L；所在大区：北美地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "APAC_Singapore_E",
+                            en: "Singapore E (2022 edition; the 2026-04-21 edition lists Singapore E as APAC_SGSIN_E); Asia-Pacific; bare metal: yes",
+                            zh: "新加坡E；所在大区：亚太地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "CN_Huhehaote_A",
+                            en: "Hohhot A; Mainland China; bare metal: yes",
+                            zh: "呼和浩特A；所在大区：中国大陆；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "CN_Huhehaote_B",
+                            en: "Hohhot B; Mainland China; bare metal: yes",
+                            zh: "呼和浩特B；所在大区：中国大陆；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "SR_SaintPaul_A",
+                            en: "São Paulo A; South America; bare metal: yes",
+                            zh: "圣保罗A；所在大区：南美地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "CN_Suzhou_A",
+                            en: "Suzhou A; Mainland China; bare metal: yes",
+                            zh: "苏州A；所在大区：中国大陆；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "APAC_Jakarta_A",
+                            en: "Jakarta A; Asia-Pacific; bare metal: yes",
+                            zh: "雅加达A；所在大区：亚太地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "APAC_HoChiMinh_A",
+                            en: "Ho Chi Minh City A; Asia-Pacific; bare metal: yes",
+                            zh: "胡志明A；所在大区：亚太地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "EUR_Marseilles_A",
+                            en: "Marseille A; Europe; bare metal: yes",
+                            zh: "马赛A；所在大区：欧洲地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "US_Dallas_N",
+                            en: "Dallas N; North America; bare metal: yes",
+                            zh: "达拉斯N；所在大区：北美地区；是否支持裸金属：是",
+                        },
+                        EnumValue {
+                            value: "CN_Changsha_A",
+                            en: "Changsha A; Mainland China; bare metal: no",
+                            zh: "长沙A；所在大区：中国大陆；是否支持裸金属：否",
+                        },
+                        EnumValue {
+                            value: "CN_Suqian_B",
+                            en: "Suqian B; Mainland China; bare metal: yes",
+                            zh: "宿迁B；所在大区：中国大陆；是否支持裸金属：是",
+                        },
+                    ],
                     required: true,
                     en: "Region (zone) id, e.g. CN_Beijing_A (values: enum RegionId)",
                     zh: "区域ID",

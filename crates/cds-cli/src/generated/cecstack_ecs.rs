@@ -9,7 +9,7 @@ pub static LINE: Line = Line {
     name: "cecstack-ecs",
     title_en: "CECSTACK Elastic Compute Service (ECS)",
     title_zh: "CECSTACK 云服务器 ECS",
-    meta: &cds_cecstack_ecs::meta::LINE,
+    meta: &cds_lines::cds_cecstack_ecs::meta::LINE,
     ops: &[
         Op {
             name: "OpCreateFlavor",

@@ -9,7 +9,7 @@ pub static LINE: Line = Line {
     name: "ebs-v1",
     title_en: "Elastic Block Storage v1 (cloud disks and snapshots)",
     title_zh: "云盘EBS与快照",
-    meta: &cds_ebs_v1::meta::LINE,
+    meta: &cds_lines::cds_ebs_v1::meta::LINE,
     ops: &[
         Op {
             name: "CreateDisk",

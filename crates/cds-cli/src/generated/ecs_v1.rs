@@ -9,7 +9,7 @@ pub static LINE: Line = Line {
     name: "ecs-v1",
     title_en: "Elastic Compute Service v1 (ECS)",
     title_zh: "弹性云服务器ECS",
-    meta: &cds_ecs_v1::meta::LINE,
+    meta: &cds_lines::cds_ecs_v1::meta::LINE,
     ops: &[
         Op {
             name: "DescribeRegions",

@@ -9,7 +9,7 @@ pub static LINE: Line = Line {
     name: "gcw",
     title_en: "Cloud desktop (GPU cloud workstation)",
     title_zh: "云桌面",
-    meta: &cds_gcw::meta::LINE,
+    meta: &cds_lines::cds_gcw::meta::LINE,
     ops: &[
         Op {
             name: "QuerySubAccounts",

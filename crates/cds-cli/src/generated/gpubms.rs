@@ -9,7 +9,7 @@ pub static LINE: Line = Line {
     name: "gpubms",
     title_en: "GPU bare-metal servers",
     title_zh: "GPU服务器",
-    meta: &cds_gpubms::meta::LINE,
+    meta: &cds_lines::cds_gpubms::meta::LINE,
     ops: &[
         Op {
             name: "DescribeGpuRegions",

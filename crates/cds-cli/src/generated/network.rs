@@ -9,7 +9,7 @@ pub static LINE: Line = Line {
     name: "network",
     title_en: "Virtual data centers, public and private networks, GPN and network alarms",
     title_zh: "虚拟数据中心、公网与私网、云互联组(GPN)及网络告警",
-    meta: &cds_network::meta::LINE,
+    meta: &cds_lines::cds_network::meta::LINE,
     ops: &[
         Op {
             name: "GetWanAlarmReceiver",

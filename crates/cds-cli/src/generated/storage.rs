@@ -9,7 +9,7 @@ pub static LINE: Line = Line {
     name: "storage",
     title_en: "Bare-metal cloud disks",
     title_zh: "裸金属云盘",
-    meta: &cds_storage::meta::LINE,
+    meta: &cds_lines::cds_storage::meta::LINE,
     ops: &[
         Op {
             name: "CreateDisk",

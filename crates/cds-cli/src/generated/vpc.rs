@@ -9,7 +9,7 @@ pub static LINE: Line = Line {
     name: "vpc",
     title_en: "Virtual private cloud (VPC)",
     title_zh: "私有网络",
-    meta: &cds_vpc::meta::LINE,
+    meta: &cds_lines::cds_vpc::meta::LINE,
     ops: &[
         Op {
             name: "DescribeBandwidth",

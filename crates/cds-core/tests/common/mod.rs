@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use cds_core::operation::{
-    AuthScheme, Envelope, Host, Kind, Location, Method, Operation, Param, Protocol, Service,
+    AuthScheme, Envelope, Host, Location, Method, Operation, Param, Protocol, Service, Shape,
 };
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -39,7 +39,10 @@ const fn string(name: &'static str, location: Location, required: bool) -> Param
         name,
         location,
         required,
-        kind: Kind::String,
+        shape: Shape::String,
+        sensitive: false,
+        deprecated: None,
+        undocumented: None,
     }
 }
 
@@ -52,6 +55,11 @@ pub static READ: Operation = Operation {
     read: true,
     params: &[string("ThingId", Location::Query, false)],
     binary_response: false,
+    output: &cds_core::operation::EMPTY_OUTPUT,
+    task: None,
+    pagination: None,
+    websocket: false,
+    deprecated: None,
 };
 
 /// A write (retried only when never sent).
@@ -63,6 +71,11 @@ pub static WRITE: Operation = Operation {
     read: false,
     params: &[string("Name", Location::Body, false)],
     binary_response: false,
+    output: &cds_core::operation::EMPTY_OUTPUT,
+    task: None,
+    pagination: None,
+    websocket: false,
+    deprecated: None,
 };
 
 /// A paginated read.
@@ -77,16 +90,27 @@ pub static LIST: Operation = Operation {
             name: "PageNumber",
             location: Location::Query,
             required: false,
-            kind: Kind::Integer,
+            shape: Shape::Integer,
+            sensitive: false,
+            deprecated: None,
+            undocumented: None,
         },
         Param {
             name: "PageSize",
             location: Location::Query,
             required: false,
-            kind: Kind::Integer,
+            shape: Shape::Integer,
+            sensitive: false,
+            deprecated: None,
+            undocumented: None,
         },
     ],
     binary_response: false,
+    output: &cds_core::operation::EMPTY_OUTPUT,
+    task: None,
+    pagination: None,
+    websocket: false,
+    deprecated: None,
 };
 
 /// A complete HTTP/1.1 answer with a JSON body.

@@ -8,21 +8,9 @@ mod args;
 use cds_core::operation::LineDescription;
 use std::process::ExitCode;
 
+/// Every product line of the SDK (the generated list).
 fn all_lines() -> Vec<&'static LineDescription> {
-    vec![
-        &cds_ccs::meta::LINE,
-        &cds_network::meta::LINE,
-        &cds_vpc::meta::LINE,
-        &cds_bms::meta::LINE,
-        &cds_storage::meta::LINE,
-        &cds_billing::meta::LINE,
-        &cds_gcw::meta::LINE,
-        &cds_gpubms::meta::LINE,
-        &cds_ecs_v1::meta::LINE,
-        &cds_ebs_v1::meta::LINE,
-        &cds_cecstack_ecs::meta::LINE,
-        &cds_bridgx::meta::LINE,
-    ]
+    cds_lines::all()
 }
 
 fn main() -> ExitCode {
