@@ -20,11 +20,15 @@ fn client(emulator: &Emulator) -> cds_ccs::Client {
     cds_ccs::Client::new(&config)
 }
 
-async fn read(client: &cds_ccs::Client) -> Result<cds_ccs::operation::describe_task::DescribeTaskOutput, Error> {
+async fn read(
+    client: &cds_ccs::Client,
+) -> Result<cds_ccs::operation::describe_task::DescribeTaskOutput, Error> {
     client.describe_task().task_id("t-1").send().await
 }
 
-async fn create(client: &cds_ccs::Client) -> Result<cds_ccs::operation::create_instance::CreateInstanceOutput, Error> {
+async fn create(
+    client: &cds_ccs::Client,
+) -> Result<cds_ccs::operation::create_instance::CreateInstanceOutput, Error> {
     client
         .create_instance()
         .region_id("CN_Beijing_A")

@@ -217,8 +217,17 @@ mod tests {
             "Virtual data center"
         )));
         assert!(!lists_values(&doc("cpu数量只可选[1,2,4,8]", "")));
-        assert!(!lists_values(&doc("指定创建裸金属服务器的数量，默认取值：1", "")));
-        assert!(!lists_values(&doc("会话保持时间，单位秒，取值范围：0-900", "in seconds")));
-        assert!(!lists_values(&doc("EipIdList为eip的id列表，ReserveEip为ture时生效", "")));
+        assert!(!lists_values(&doc(
+            "指定创建裸金属服务器的数量，默认取值：1",
+            ""
+        )));
+        assert!(!lists_values(&doc(
+            "会话保持时间，单位秒，取值范围：0-900",
+            "in seconds"
+        )));
+        assert!(!lists_values(&doc(
+            "EipIdList为eip的id列表，ReserveEip为ture时生效",
+            ""
+        )));
     }
 }

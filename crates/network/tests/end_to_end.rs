@@ -1031,7 +1031,7 @@ async fn renew_public_network_end_to_end() {
     let response = client
         .renew_public_network()
         .public_id("sample value/+*~&=中".to_string())
-        .auto_renew(cds_network::types::AutoRenew::from("sample"))
+        .auto_renew(cds_network::types::AutoRenew::from("1"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("RenewPublicNetwork");

@@ -2,11 +2,9 @@
 //! required nested field checked before any I/O, a documented error code matched through the
 //! enum, and the waiter's typed status.
 
-use cds_ccs::Client;
-use cds_ccs::types::DataDisk;
-use cds_ccs::Error;
-use cds_ccs::ErrorCode;
-use cds_ccs::WaitOptions;
+use cds_ccs::operation::describe_instances::DescribeInstancesOutput;
+use cds_ccs::types::{DataDisk, InstanceChargeType, TaskStatus};
+use cds_ccs::{Client, Error, ErrorCode, WaitOptions};
 use std::time::Duration;
 
 fn quick() -> WaitOptions {
@@ -45,10 +43,10 @@ async fn create_an_instance_with_two_data_disks_and_wait_for_it() {
         .send_and_wait(quick())
         .await
         .expect("the instance is created");
-    assert!(created.task_id.is_some());
+    assert!(created.task_id().is_some());
     assert_eq!(
-        task.data.and_then(|d| d.status),
-        Some(cds_ccs::types::TaskStatus::Finish),
+        task.data().and_then(|d| d.status()),
+        Some(&TaskStatus::Finish),
         "the waiter returns the poller's typed output"
     );
 
@@ -120,5 +118,59 @@ async fn documented_error_codes_are_matched_through_the_enum() {
         ErrorCode::InvalidTaskIdMalformed.http_status(),
         Some(400),
         "the documented status comes with the code"
+    );
+}
+
+/// The 1.0 surface as a user writes it: shared shapes in `types`, an operation's output in
+/// `operation::<op>`, enums that take their text, borrowing accessors.
+#[tokio::test]
+async fn list_the_instances_by_name_with_borrowing_accessors() {
+    // The stateful emulator: what is created is listed.
+    let emulator = cds_emulator::Emulator::builder(&[&cds_ccs::meta::LINE])
+        .start()
+        .await
+        .expect("the emulator starts");
+    let client = Client::new(&emulator.config());
+    for name in ["web", "db"] {
+        let disk: DataDisk = DataDisk::builder().size(50).build().expect("size is set");
+        client
+            .create_instance()
+            .region_id("CN_Beijing_A")
+            .vdc_id("vdc-1")
+            .instance_name(name)
+            .password("Consumer-Pa55!")
+            .cpu(2)
+            .ram(4)
+            .instance_type("Standard")
+            .instance_charge_type(InstanceChargeType::PostPaid)
+            .data_disks([disk])
+            .send_and_wait(quick())
+            .await
+            .expect("created");
+    }
+    let out: DescribeInstancesOutput = client
+        .describe_instances()
+        .send()
+        .await
+        .expect("listed");
+    let mut names: Vec<&str> = out
+        .data()
+        .map(|d| d.instances())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|i| i.instance_name())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["db", "web"]);
+    // What the request carried, typed: the enum went out as its documented text.
+    let sent = emulator.requests_for("CreateInstance");
+    assert_eq!(
+        sent[0].body.as_ref().map(|b| b["InstanceChargeType"].clone()),
+        Some(serde_json::json!("PostPaid"))
+    );
+    assert_eq!(InstanceChargeType::from("PrePaid"), InstanceChargeType::PrePaid);
+    assert_eq!(
+        "Monthly".parse::<InstanceChargeType>(),
+        Ok(InstanceChargeType::Unknown("Monthly".into()))
     );
 }

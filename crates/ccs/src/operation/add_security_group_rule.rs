@@ -366,7 +366,7 @@ impl crate::Client {
     ///
     /// Wire name: `AddSecurityGroupRule`.
     #[deprecated(
-        note = "renamed to AddNSGRule (`add_nsg_rule()`) in the vendor's documents on 2025-08-06; this still sends AddSecurityGroupRule"
+        note = "use `add_nsg_rule()`: Renamed AddNSGRule in the vendor's documents on 2025-08-06 (97ea3eeb), which say the old security-group actions are out of service (旧版API接口已停用). This method still sends AddSecurityGroupRule."
     )]
     pub fn add_security_group_rule(&self) -> AddSecurityGroupRuleRequest {
         AddSecurityGroupRuleRequest {

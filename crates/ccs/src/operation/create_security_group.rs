@@ -210,7 +210,7 @@ impl crate::Client {
     ///
     /// Wire name: `CreateSecurityGroup`.
     #[deprecated(
-        note = "renamed to CreateNSG (`create_nsg()`) in the vendor's documents on 2025-08-06; this still sends CreateSecurityGroup"
+        note = "use `create_nsg()`: Renamed CreateNSG in the vendor's documents on 2025-08-06 (97ea3eeb), which say the old security-group actions are out of service (旧版API接口已停用). This method still sends CreateSecurityGroup."
     )]
     pub fn create_security_group(&self) -> CreateSecurityGroupRequest {
         CreateSecurityGroupRequest {

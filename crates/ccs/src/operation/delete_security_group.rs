@@ -164,7 +164,7 @@ impl crate::Client {
     ///
     /// Wire name: `DeleteSecurityGroup`.
     #[deprecated(
-        note = "renamed to DeleteNSG (`delete_nsg()`) in the vendor's documents on 2025-08-06; this still sends DeleteSecurityGroup"
+        note = "use `delete_nsg()`: Renamed DeleteNSG in the vendor's documents on 2025-08-06 (97ea3eeb), which say the old security-group actions are out of service (旧版API接口已停用). This method still sends DeleteSecurityGroup."
     )]
     pub fn delete_security_group(&self) -> DeleteSecurityGroupRequest {
         DeleteSecurityGroupRequest {

@@ -418,7 +418,7 @@ impl crate::Client {
     ///
     /// Wire name: `DescribeSecurityGroupAttribute`.
     #[deprecated(
-        note = "renamed to DescribeNSGAttribute (`describe_nsg_attribute()`) in the vendor's documents on 2025-08-06; this still sends DescribeSecurityGroupAttribute"
+        note = "use `describe_nsg_attribute()`: Renamed DescribeNSGAttribute in the vendor's documents on 2025-08-06 (97ea3eeb), which say the old security-group actions are out of service (旧版API接口已停用). This method still sends DescribeSecurityGroupAttribute."
     )]
     pub fn describe_security_group_attribute(&self) -> DescribeSecurityGroupAttributeRequest {
         DescribeSecurityGroupAttributeRequest {

@@ -379,7 +379,7 @@ impl crate::Client {
     ///
     /// Wire name: `DescribeSecurityGroups`.
     #[deprecated(
-        note = "renamed to DescribeNSGs (`describe_nsgs()`) in the vendor's documents on 2025-08-06; this still sends DescribeSecurityGroups"
+        note = "use `describe_nsgs()`: Renamed DescribeNSGs in the vendor's documents on 2025-08-06 (97ea3eeb), which say the old security-group actions are out of service (旧版API接口已停用). This method still sends DescribeSecurityGroups."
     )]
     pub fn describe_security_groups(&self) -> DescribeSecurityGroupsRequest {
         DescribeSecurityGroupsRequest {

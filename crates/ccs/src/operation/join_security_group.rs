@@ -218,7 +218,7 @@ impl crate::Client {
     ///
     /// Wire name: `JoinSecurityGroup`.
     #[deprecated(
-        note = "renamed to JoinNSG (`join_nsg()`) in the vendor's documents on 2025-08-06; this still sends JoinSecurityGroup"
+        note = "use `join_nsg()`: Renamed JoinNSG in the vendor's documents on 2025-08-06 (97ea3eeb), which say the old security-group actions are out of service (旧版API接口已停用). This method still sends JoinSecurityGroup."
     )]
     pub fn join_security_group(&self) -> JoinSecurityGroupRequest {
         JoinSecurityGroupRequest {

@@ -218,7 +218,7 @@ impl crate::Client {
     ///
     /// Wire name: `LeaveSecurityGroup`.
     #[deprecated(
-        note = "renamed to LeaveNSG (`leave_nsg()`) in the vendor's documents on 2025-08-06; this still sends LeaveSecurityGroup"
+        note = "use `leave_nsg()`: Renamed LeaveNSG in the vendor's documents on 2025-08-06 (97ea3eeb), which say the old security-group actions are out of service (旧版API接口已停用). This method still sends LeaveSecurityGroup."
     )]
     pub fn leave_security_group(&self) -> LeaveSecurityGroupRequest {
         LeaveSecurityGroupRequest {

@@ -204,7 +204,7 @@ impl crate::Client {
     ///
     /// Wire name: `ModifySecurityGroupAttribute`.
     #[deprecated(
-        note = "renamed to ModifyNSGAttribute (`modify_nsg_attribute()`) in the vendor's documents on 2025-08-06; this still sends ModifySecurityGroupAttribute"
+        note = "use `modify_nsg_attribute()`: Renamed ModifyNSGAttribute in the vendor's documents on 2025-08-06 (97ea3eeb), which say the old security-group actions are out of service (旧版API接口已停用). This method still sends ModifySecurityGroupAttribute."
     )]
     pub fn modify_security_group_attribute(&self) -> ModifySecurityGroupAttributeRequest {
         ModifySecurityGroupAttributeRequest {

@@ -204,7 +204,7 @@ impl crate::Client {
     ///
     /// Wire name: `ModifySecurityGroupRule`.
     #[deprecated(
-        note = "renamed to ModifyNSGRule (`modify_nsg_rule()`) in the vendor's documents on 2025-08-06; this still sends ModifySecurityGroupRule"
+        note = "use `modify_nsg_rule()`: Renamed ModifyNSGRule in the vendor's documents on 2025-08-06 (97ea3eeb), which say the old security-group actions are out of service (旧版API接口已停用). This method still sends ModifySecurityGroupRule."
     )]
     pub fn modify_security_group_rule(&self) -> ModifySecurityGroupRuleRequest {
         ModifySecurityGroupRuleRequest {

@@ -226,7 +226,7 @@ impl crate::Client {
     ///
     /// Wire name: `ModifySecurityGroupRulePriority`.
     #[deprecated(
-        note = "renamed to ModifyNSGRulePriority (`modify_nsg_rule_priority()`) in the vendor's documents on 2025-08-06; this still sends ModifySecurityGroupRulePriority"
+        note = "use `modify_nsg_rule_priority()`: Renamed ModifyNSGRulePriority in the vendor's documents on 2025-08-06 (97ea3eeb), which say the old security-group actions are out of service (旧版API接口已停用). This method still sends ModifySecurityGroupRulePriority."
     )]
     pub fn modify_security_group_rule_priority(&self) -> ModifySecurityGroupRulePriorityRequest {
         ModifySecurityGroupRulePriorityRequest {

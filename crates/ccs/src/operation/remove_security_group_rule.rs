@@ -206,7 +206,7 @@ impl crate::Client {
     ///
     /// Wire name: `RemoveSecurityGroupRule`.
     #[deprecated(
-        note = "renamed to RemoveNSGRule (`remove_nsg_rule()`) in the vendor's documents on 2025-08-06; this still sends RemoveSecurityGroupRule"
+        note = "use `remove_nsg_rule()`: Renamed RemoveNSGRule in the vendor's documents on 2025-08-06 (97ea3eeb), which say the old security-group actions are out of service (旧版API接口已停用). This method still sends RemoveSecurityGroupRule."
     )]
     pub fn remove_security_group_rule(&self) -> RemoveSecurityGroupRuleRequest {
         RemoveSecurityGroupRuleRequest {

@@ -184,7 +184,7 @@ impl crate::Client {
     ///
     /// Wire name: `CreateSubNet`.
     #[deprecated(
-        note = "renamed to CreateSubnet (`create_subnet()`) in the vendor's documents on 2023-01-09; this still sends CreateSubNet"
+        note = "use `create_subnet()`: Renamed CreateSubnet in the vendor's documents (between 2022-12-14 and 2023-01-09); this operation still sends the old action CreateSubNet. No source shows whether the service still accepts the old spelling: the 2022 edition's own call example and the vendor's Go SDK already sent CreateSubnet. This method still sends CreateSubNet."
     )]
     pub fn create_sub_net(&self) -> CreateSubNetRequest {
         CreateSubNetRequest {

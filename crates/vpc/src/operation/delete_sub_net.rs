@@ -184,7 +184,7 @@ impl crate::Client {
     ///
     /// Wire name: `DeleteSubNet`.
     #[deprecated(
-        note = "renamed to DeleteSubnet (`delete_subnet()`) in the vendor's documents on 2023-01-09; this still sends DeleteSubNet"
+        note = "use `delete_subnet()`: Renamed DeleteSubnet in the vendor's documents (between 2022-12-14 and 2023-01-09); this operation still sends the old action DeleteSubNet. No source shows whether the service still accepts the old spelling: the 2022 edition's own call example and the vendor's Go SDK already sent DeleteSubnet. This method still sends DeleteSubNet."
     )]
     pub fn delete_sub_net(&self) -> DeleteSubNetRequest {
         DeleteSubNetRequest {

@@ -213,7 +213,7 @@ impl crate::Client {
     ///
     /// Wire name: `DescribeSubNet`.
     #[deprecated(
-        note = "renamed to DescribeSubnet (`describe_subnet()`) in the vendor's documents on 2023-01-09; this still sends DescribeSubNet"
+        note = "use `describe_subnet()`: Renamed DescribeSubnet in the vendor's documents (between 2022-12-14 and 2023-01-09); this operation still sends the old action DescribeSubNet. No source shows whether the service still accepts the old spelling: the 2022 edition's own call example and the vendor's Go SDK already sent DescribeSubnet. This method still sends DescribeSubNet."
     )]
     pub fn describe_sub_net(&self) -> DescribeSubNetRequest {
         DescribeSubNetRequest {

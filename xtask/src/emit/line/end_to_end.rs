@@ -15,6 +15,19 @@ use quote::{format_ident, quote};
 /// `+`, `*`, `~`, `&`, `=` and non-ASCII.
 pub const SAMPLE_TEXT: &str = "sample value/+*~&=中";
 
+/// The sample value of enum `name`: an undocumented text (it must travel as is), or for a set
+/// of integers its first documented value (the wire type must stay a number).
+fn enum_sample(layout: &Layout, name: &str) -> Option<String> {
+    let def = layout.enums.get(name)?;
+    if crate::emit::line::types::is_integer_enum(def) {
+        def.values
+            .first()
+            .map(|v| crate::emit::line::types::yaml_text(&v.value))
+    } else {
+        Some("sample".to_string())
+    }
+}
+
 /// An expression of type `ty` used as a sample argument: nested values are built with their
 /// builders (every field near the top, required ones deeper down).
 fn sample(krate: &proc_macro2::Ident, ty: &TypeRef, layout: &Layout, depth: usize) -> TokenStream {
@@ -26,8 +39,8 @@ fn sample(krate: &proc_macro2::Ident, ty: &TypeRef, layout: &Layout, depth: usiz
         TypeRef::Any => quote!(serde_json::json!({"sample": 1})),
         TypeRef::Named(n) => {
             let path = layout.external_path(krate, n);
-            if layout.is_enum(n) {
-                return quote!(#path::from("sample"));
+            if let Some(value) = enum_sample(layout, n) {
+                return quote!(#path::from(#value));
             }
             let Some(def) = layout.resolve(n) else {
                 return quote!(#path::default());
@@ -103,7 +116,7 @@ pub fn end_to_end(layout: &Layout) -> TokenStream {
                 Ok(TypeRef::Integer) => "7".to_string(),
                 Ok(TypeRef::Number) => "1.5".to_string(),
                 Ok(TypeRef::Boolean) => "true".to_string(),
-                Ok(TypeRef::Named(n)) if layout.is_enum(&n) => "sample".to_string(),
+                Ok(TypeRef::Named(n)) if layout.is_enum(&n) => enum_sample(layout, &n).unwrap_or_default(),
                 _ => SAMPLE_TEXT.to_string(),
             };
             quote! {

@@ -254,10 +254,15 @@ fn operation(layout: &Layout, op: &Operation, names: &OpNames) -> TokenStream {
     let deprecated = op.deprecated.as_ref().map(|d| {
         let note = match &d.renamed_to {
             Some(to) => {
-                let to_method = layout.ops.get(to).map(|n| n.method.clone()).unwrap_or_default();
+                let to_method = layout
+                    .ops
+                    .get(to)
+                    .map(|n| n.method.clone())
+                    .unwrap_or_default();
                 format!(
-                    "renamed to {to} (`{to_method}()`) in the vendor's documents on {}; this still sends {}",
-                    d.date, op.name
+                    "use `{to_method}()`: {} This method still sends {}.",
+                    d.why.trim(),
+                    op.name
                 )
             }
             None => format!(
