@@ -148,11 +148,7 @@ async fn list_the_instances_by_name_with_borrowing_accessors() {
             .await
             .expect("created");
     }
-    let out: DescribeInstancesOutput = client
-        .describe_instances()
-        .send()
-        .await
-        .expect("listed");
+    let out: DescribeInstancesOutput = client.describe_instances().send().await.expect("listed");
     let mut names: Vec<&str> = out
         .data()
         .map(|d| d.instances())
@@ -165,10 +161,16 @@ async fn list_the_instances_by_name_with_borrowing_accessors() {
     // What the request carried, typed: the enum went out as its documented text.
     let sent = emulator.requests_for("CreateInstance");
     assert_eq!(
-        sent[0].body.as_ref().map(|b| b["InstanceChargeType"].clone()),
+        sent[0]
+            .body
+            .as_ref()
+            .map(|b| b["InstanceChargeType"].clone()),
         Some(serde_json::json!("PostPaid"))
     );
-    assert_eq!(InstanceChargeType::from("PrePaid"), InstanceChargeType::PrePaid);
+    assert_eq!(
+        InstanceChargeType::from("PrePaid"),
+        InstanceChargeType::PrePaid
+    );
     assert_eq!(
         "Monthly".parse::<InstanceChargeType>(),
         Ok(InstanceChargeType::Unknown("Monthly".into()))
