@@ -1,14 +1,15 @@
 //! Command-line front ends of `cargo xtask doc-check` and `cargo xtask doc-diff`.
 
-use super::check::{check, CheckReport};
-use super::compare::{same_doc, Finding};
+use super::check::{check_with, CheckReport};
+use super::compare::{same_doc, Finding, Options};
 use super::diff::diff;
 use super::model::Document;
+use super::suggest::suggestions;
 use super::{parse_document, specview};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const CHECK_USAGE: &str = "usage: cargo xtask doc-check [--spec DIR] [--suggest] [--print-section-hashes] [--show OP] DOC|DIR...";
+const CHECK_USAGE: &str = "usage: cargo xtask doc-check [--spec DIR] [--deep] [--suggest] [--print-section-hashes] [--show OP] DOC|DIR...";
 const DIFF_USAGE: &str = "usage: cargo xtask doc-diff [--old-section S] [--new-section S] OLD NEW";
 
 /// True for a file of a documents folder that is a document: `.txt` or `.md`, but not the
@@ -46,6 +47,7 @@ pub fn documents(args: &[PathBuf]) -> Result<Vec<Document>, String> {
 pub fn doc_check(root: &Path, args: &[String]) -> ExitCode {
     let mut spec = root.join("spec");
     let mut suggest = false;
+    let mut opts = Options::default();
     let mut print_hashes = false;
     let mut show = None;
     let mut docs = Vec::new();
@@ -57,6 +59,7 @@ pub fn doc_check(root: &Path, args: &[String]) -> ExitCode {
                 None => return usage(CHECK_USAGE),
             },
             "--suggest" => suggest = true,
+            "--deep" => opts.deep = true,
             "--print-section-hashes" => print_hashes = true,
             "--show" => match it.next() {
                 Some(k) => show = Some(k.clone()),
@@ -93,10 +96,10 @@ pub fn doc_check(root: &Path, args: &[String]) -> ExitCode {
         print_section_hashes(&docs, &lines);
         return ExitCode::SUCCESS;
     }
-    let report = check(&docs, &lines);
+    let report = check_with(&docs, &lines, opts);
     if suggest {
-        for f in &report.findings {
-            println!("{}", suggestion(f));
+        for s in suggestions(&report.findings) {
+            println!("{s}");
         }
         return ExitCode::SUCCESS;
     }
@@ -158,19 +161,48 @@ pub fn print_report(docs: &[Document], report: &CheckReport) {
     for s in &report.skipped {
         println!("skipped: {s}");
     }
-    let mut per_line: std::collections::BTreeMap<&str, (usize, usize)> = report
-        .acknowledged
-        .iter()
-        .map(|(l, n)| (l.as_str(), (0, *n)))
-        .collect();
-    for f in &report.findings {
-        per_line.entry(f.line.as_str()).or_default().0 += 1;
-    }
-    for (line, (found, ack)) in &per_line {
-        let line = if line.is_empty() { "(no line)" } else { line };
-        println!("line {line}: {found} unacknowledged, {ack} acknowledged");
+    for l in per_line(report) {
+        println!("{l}");
     }
     let _ = docs;
+}
+
+/// Per spec line: the unacknowledged differences (with their count per kind) and the
+/// acknowledged ones, e.g. `line ccs: 3 unacknowledged (param_extra 2, method 1), 26
+/// acknowledged`.
+pub fn per_line(report: &CheckReport) -> Vec<String> {
+    type Kinds<'a> = std::collections::BTreeMap<&'a str, usize>;
+    let mut lines: std::collections::BTreeMap<&str, (Kinds<'_>, usize)> = report
+        .acknowledged
+        .iter()
+        .map(|(l, n)| (l.as_str(), (Kinds::new(), *n)))
+        .collect();
+    for f in &report.findings {
+        *lines
+            .entry(f.line.as_str())
+            .or_default()
+            .0
+            .entry(f.kind)
+            .or_default() += 1;
+    }
+    lines
+        .iter()
+        .map(|(line, (kinds, ack))| {
+            let line = if line.is_empty() { "(no line)" } else { line };
+            let total: usize = kinds.values().sum();
+            let mut by: Vec<(&&str, &usize)> = kinds.iter().collect();
+            by.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+            let by: Vec<String> = by.iter().map(|(k, n)| format!("{k} {n}")).collect();
+            if by.is_empty() {
+                format!("line {line}: 0 unacknowledged, {ack} acknowledged")
+            } else {
+                format!(
+                    "line {line}: {total} unacknowledged ({}), {ack} acknowledged",
+                    by.join(", ")
+                )
+            }
+        })
+        .collect()
 }
 
 /// One line per finding: document and line, spec line and operation, kind, field, values.
@@ -191,29 +223,6 @@ pub fn describe(f: &Finding) -> String {
         s.push_str(&format!(" spec={v:?}"));
     }
     s
-}
-
-/// A departure entry acknowledging `f`, as a tab-separated line: spec file, operation
-/// (empty for the product), entry (a YAML flow mapping, `why` from a note when one seems
-/// to explain the difference, else `TODO`).
-pub fn suggestion(f: &Finding) -> String {
-    let mut m = serde_json::Map::new();
-    m.insert("kind".into(), f.kind.into());
-    if !f.field.is_empty() {
-        m.insert("field".into(), f.field.clone().into());
-    }
-    if let Some(d) = &f.doc {
-        m.insert("doc".into(), d.clone().into());
-    }
-    if let Some(v) = &f.spec {
-        m.insert("spec".into(), v.clone().into());
-    }
-    m.insert(
-        "why".into(),
-        f.hint.clone().unwrap_or_else(|| "TODO".into()).into(),
-    );
-    let entry = serde_json::Value::Object(m).to_string();
-    format!("{}\t{}\t{}\t{}", f.file.display(), f.op, f.document, entry)
 }
 
 fn print_section_hashes(docs: &[Document], lines: &[specview::SpecLine]) {

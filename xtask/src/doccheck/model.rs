@@ -80,12 +80,17 @@ pub struct DocField {
     pub name: String,
     /// Last component of the name (`vpcId`), used to look it up in the spec.
     pub leaf: String,
+    /// The enclosing field the document names for this row: `Computes` for `Id（Computes）`,
+    /// the row above for a 子属性 (sub-attribute) row.
+    pub parent: Option<String>,
     /// Type as written.
     pub ty: String,
     /// Required flag, when the table has one and the cell is understood.
     pub required: Option<bool>,
     /// Description.
     pub desc: String,
+    /// The example cell (示例, 示例值), when the table has one.
+    pub example: String,
 }
 
 impl DocOp {

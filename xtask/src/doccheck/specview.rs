@@ -124,6 +124,8 @@ pub struct SpecField {
     pub undocumented: bool,
     /// Removed from the current documents (never reported as extra).
     pub deprecated: bool,
+    /// Typed `any` on purpose (`untyped:` gives the reason): not reported as untyped.
+    pub untyped: bool,
     /// Notes.
     pub notes: Vec<String>,
 }
@@ -135,6 +137,8 @@ pub struct Departure {
     pub kind: String,
     /// Field, parameter, error code, example (`#2`) or operation it concerns.
     pub field: Option<String>,
+    /// Several fields with one reason (`field: [a, b]`): matches any of them.
+    pub fields: Vec<String>,
     /// What the document says, when the finding has a value.
     pub doc: Option<String>,
     /// What the spec says, when the finding has a value.
@@ -209,6 +213,7 @@ fn fields(v: &Value, k: &str) -> Vec<SpecField> {
             flatten: f.get("flatten").and_then(Value::as_bool).unwrap_or(false),
             undocumented: f.get("undocumented").is_some(),
             deprecated: f.get("deprecated").is_some(),
+            untyped: f.get("untyped").is_some(),
             notes: strings(f, "notes"),
         })
         .collect()
@@ -219,7 +224,11 @@ fn departures(v: &Value) -> Vec<Departure> {
         .iter()
         .map(|d| Departure {
             kind: s(d, "kind"),
-            field: opt(d, "field"),
+            field: match d.get("field") {
+                Some(Value::Sequence(_)) => None,
+                _ => opt(d, "field"),
+            },
+            fields: strings(d, "field"),
             doc: opt(d, "doc"),
             spec: opt(d, "spec"),
             document: opt(d, "document"),
