@@ -11,7 +11,7 @@ fn main() -> ExitCode {
     let mut rest = args.iter();
     match args.first().map(String::as_str) {
         Some("doc-check") => return xtask::doccheck::cli::doc_check(&root, &args[1..]),
-        Some("doc-diff") => return xtask::doccheck::cli::doc_diff(&args[1..]),
+        Some("doc-diff") => return xtask::doccheck::cli::doc_diff(&root, &args[1..]),
         Some("conformance") => return xtask::doccheck::cli::conformance(&root, &args[1..]),
         _ => {}
     }

@@ -100,6 +100,8 @@ fn read_op(h: &RawHeading) -> Option<DocOp> {
         match b {
             Block::Text(t) => {
                 let clean = strip_markup(t);
+                op.text.push_str(&clean);
+                op.text.push('\n');
                 let clean = clean.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
                 let clean = clean.trim();
                 let (key, value) = split_label(clean);

@@ -2,7 +2,7 @@
 
 use super::check::{check_with, CheckReport};
 use super::compare::{same_doc, Finding, Options};
-use super::diff::diff;
+use super::diff::diff_many;
 use super::model::Document;
 use super::suggest::suggestions;
 use super::{parse_document, specview};
@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const CHECK_USAGE: &str = "usage: cargo xtask doc-check [--spec DIR] [--deep] [--suggest] [--print-section-hashes] [--show OP] DOC|DIR...";
-const DIFF_USAGE: &str = "usage: cargo xtask doc-diff [--old-section S] [--new-section S] OLD NEW";
+const DIFF_USAGE: &str = "usage: cargo xtask doc-diff [--old-section S] [--new-section S] [--spec DIR] [--line LINE] (OLD NEW | OLD... -- NEW...)";
 
 /// True for a file of a documents folder that is a document: `.txt` or `.md`, but not the
 /// folder's own `README.md`.
@@ -260,39 +260,52 @@ fn print_section_hashes(docs: &[Document], lines: &[specview::SpecLine]) {
 }
 
 /// `cargo xtask doc-diff`.
-pub fn doc_diff(args: &[String]) -> ExitCode {
+pub fn doc_diff(root: &Path, args: &[String]) -> ExitCode {
     let mut old_section = None;
     let mut new_section = None;
-    let mut files = Vec::new();
+    let mut spec = root.join("spec");
+    let mut only = None;
+    let (mut old, mut new) = (Vec::new(), Vec::new());
+    let mut after_separator = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--old-section" => old_section = it.next().cloned(),
             "--new-section" => new_section = it.next().cloned(),
+            "--spec" => match it.next() {
+                Some(d) => spec = PathBuf::from(d),
+                None => return usage(DIFF_USAGE),
+            },
+            "--line" => only = it.next().cloned(),
+            "--" => after_separator = true,
             s if s.starts_with("--") => return usage(DIFF_USAGE),
-            s => files.push(PathBuf::from(s)),
+            s if after_separator => new.push(PathBuf::from(s)),
+            s => old.push(PathBuf::from(s)),
         }
     }
-    let [old, new] = files.as_slice() else {
+    // Without `--`: exactly OLD NEW.
+    if !after_separator {
+        if old.len() != 2 {
+            return usage(DIFF_USAGE);
+        }
+        new.push(old.remove(1));
+    }
+    if old.is_empty() || new.is_empty() {
         return usage(DIFF_USAGE);
-    };
-    let (old, new) = match (parse_document(old), parse_document(new)) {
+    }
+    let (old, new) = match (documents(&old), documents(&new)) {
         (Ok(o), Ok(n)) => (o, n),
         (Err(e), _) | (_, Err(e)) => {
             eprintln!("error: {e}");
             return ExitCode::FAILURE;
         }
     };
-    let changes = diff(&old, &new, old_section.as_deref(), new_section.as_deref());
-    let mut last = String::new();
-    for c in &changes {
-        if c.op != last {
-            println!("{}", c.op);
-            last = c.op.clone();
-        }
-        println!("  {} {}", c.kind, c.detail);
+    // The spec only groups the report by line; without it everything is "(no line)".
+    let lines = specview::load_all(&spec).unwrap_or_default();
+    let changes = diff_many(&old, &new, old_section.as_deref(), new_section.as_deref());
+    for l in super::diffreport::render(&changes, &lines, only.as_deref()) {
+        println!("{l}");
     }
-    println!("doc-diff: {} change(s)", changes.len());
     ExitCode::SUCCESS
 }
 

@@ -58,12 +58,13 @@ pub fn same_doc(spec_name: &str, name: &str) -> bool {
     spec_name == name || prefix(spec_name) == prefix(name)
 }
 
-fn prefix(n: &str) -> &str {
+/// The family of a document name: the part before the first `_` (`000`, `vpc`).
+pub fn prefix(n: &str) -> &str {
     n.split('_').next().unwrap_or(n)
 }
 
 /// `/a/:id/b` → `/a/{id}/b` (two notations of a path parameter).
-fn colon_params(path: &str) -> String {
+pub fn colon_params(path: &str) -> String {
     path.split('/')
         .map(|seg| match seg.strip_prefix(':') {
             Some(n) if !n.is_empty() => format!("{{{n}}}"),

@@ -45,7 +45,7 @@ pub struct Section {
 }
 
 /// One documented operation.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DocOp {
     /// Heading text, cleaned (e.g. `1.CreateInstance`, `2.44 获取密钥列表`).
     pub heading: String,
@@ -71,6 +71,9 @@ pub struct DocOp {
     pub errors: Vec<String>,
     /// Example responses, normalised.
     pub examples: Vec<String>,
+    /// The prose under the heading (labels and descriptions, markup removed), where a
+    /// vendor's note such as a former name would be.
+    pub text: String,
 }
 
 /// A row of a parameter or response table.
