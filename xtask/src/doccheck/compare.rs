@@ -407,6 +407,20 @@ fn compare_op(ctx: &mut Ctx<'_>, all_docs_checked: bool, opts: Options) {
             ctx.push("error_missing", code, None, None, h);
         }
     }
+    // An operation's own codes the document no longer lists, neither for the operation
+    // nor in a table outside the operations (`--deep`).
+    if opts.deep {
+        let listed = |c: &String| dop.errors.contains(c) || ctx.doc.errors.contains(c);
+        for code in op.errors.iter().filter(|c| !listed(c)) {
+            let why =
+                format!("The document does not list the error code `{code}` for this operation.");
+            let h = Some(match sentence(&op.notes, code) {
+                Some(n) => format!("{why} {n}"),
+                None => why,
+            });
+            ctx.push("error_extra", code, None, None, h);
+        }
+    }
 
     // Examples.
     let spec_norm: Vec<String> = op.examples.iter().map(|e| normalise(e)).collect();

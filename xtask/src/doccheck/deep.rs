@@ -58,6 +58,15 @@ fn type_difference(ctx: &Ctx<'_>, row: &DocField, node: &Node<'_>) -> Option<(bo
     }
 }
 
+/// The first node of the same spec field as node `k` (a field of a named type used in
+/// several places is reported at its first path).
+fn first_of(nodes: &[Node<'_>], k: usize) -> usize {
+    nodes
+        .iter()
+        .position(|n| std::ptr::eq(n.field, nodes[k].field))
+        .unwrap_or(k)
+}
+
 /// Marks node `k` described, and every other node of the same named-type field (a type
 /// used in two places, `PrePaid` and `PostPaid` lists of one `Goods`, is documented once).
 fn describe(nodes: &[Node<'_>], k: usize, described: &mut [bool]) {
@@ -130,6 +139,14 @@ pub(super) fn response(ctx: &mut Ctx<'_>) {
         match place {
             Place::At(k) => {
                 describe(&nodes, k, &mut described);
+                // Reported at the field's first path; the examples are read at every path
+                // the field has.
+                let same: Vec<&str> = nodes
+                    .iter()
+                    .filter(|n| std::ptr::eq(n.field, nodes[k].field))
+                    .map(|n| n.path.as_str())
+                    .collect();
+                let k = first_of(&nodes, k);
                 let node = &nodes[k];
                 if let Some((untyped, spec)) = type_difference(ctx, row, node) {
                     let kind = if untyped {
@@ -157,7 +174,7 @@ pub(super) fn response(ctx: &mut Ctx<'_>) {
                 };
                 let shown = examples
                     .iter()
-                    .filter_map(|ex| ex.get(&node.path).copied().flatten())
+                    .flat_map(|ex| same.iter().filter_map(|p| ex.get(*p).copied().flatten()))
                     .find(|ec| *ec != dc && !(dc == "number" && *ec == "integer"));
                 if let Some(ec) = shown.filter(|_| !example_reported[k]) {
                     example_reported[k] = true;
@@ -192,7 +209,8 @@ pub(super) fn response(ctx: &mut Ctx<'_>) {
         }
     }
     for (k, node) in nodes.iter().enumerate() {
-        if described[k] || node.top() {
+        // A field of a type used in several places is reported once, at its first path.
+        if described[k] || node.top() || first_of(&nodes, k) != k {
             continue;
         }
         let in_example = !node.path.contains("{}")
@@ -241,7 +259,7 @@ pub(super) fn params(ctx: &mut Ctx<'_>) {
         match place {
             Place::At(k) => {
                 describe(&nodes, k, &mut described);
-                let node = &nodes[k];
+                let node = &nodes[first_of(&nodes, k)];
                 match type_difference(ctx, row, node) {
                     // `any` where the table states a type: at every depth.
                     Some((true, spec)) => {
@@ -316,7 +334,8 @@ pub(super) fn params(ctx: &mut Ctx<'_>) {
     }
     for (k, node) in nodes.iter().enumerate() {
         let f = node.field;
-        if described[k] || node.top() || f.undocumented || f.deprecated {
+        if described[k] || node.top() || f.undocumented || f.deprecated || first_of(&nodes, k) != k
+        {
             continue;
         }
         let in_example = shown.contains_key(&node.path);
