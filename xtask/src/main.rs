@@ -1,4 +1,5 @@
-//! `cargo xtask codegen [--check]`, `cargo xtask doc-check DOC...`, `cargo xtask doc-diff OLD NEW`.
+//! `cargo xtask codegen [--check]`, `cargo xtask doc-check DOC...`, `cargo xtask doc-diff OLD NEW`,
+//! `cargo xtask evidence-check TSV`, `cargo xtask conformance`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -12,6 +13,7 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("doc-check") => return xtask::doccheck::cli::doc_check(&root, &args[1..]),
         Some("doc-diff") => return xtask::doccheck::cli::doc_diff(&root, &args[1..]),
+        Some("evidence-check") => return xtask::doccheck::cli::evidence_check(&root, &args[1..]),
         Some("conformance") => return xtask::doccheck::cli::conformance(&root, &args[1..]),
         _ => {}
     }

@@ -309,6 +309,131 @@ pub fn doc_diff(root: &Path, args: &[String]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+const EVIDENCE_USAGE: &str =
+    "usage: cargo xtask evidence-check [--spec DIR] [--line LINE] [--all] TSV";
+
+/// `cargo xtask evidence-check`: every row of the vendor-code comparison against the
+/// spec's `evidence:` decisions (see [`super::evidence`]).
+pub fn evidence_check(root: &Path, args: &[String]) -> ExitCode {
+    let mut spec = root.join("spec");
+    let mut only = None;
+    let mut all = false;
+    let mut tsv = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--spec" => match it.next() {
+                Some(d) => spec = PathBuf::from(d),
+                None => return usage(EVIDENCE_USAGE),
+            },
+            "--line" => only = it.next().cloned(),
+            "--all" => all = true,
+            s if s.starts_with("--") => return usage(EVIDENCE_USAGE),
+            s if tsv.is_none() => tsv = Some(PathBuf::from(s)),
+            _ => return usage(EVIDENCE_USAGE),
+        }
+    }
+    let Some(tsv) = tsv else {
+        return usage(EVIDENCE_USAGE);
+    };
+    let rows = match std::fs::read_to_string(&tsv)
+        .map_err(|e| e.to_string())
+        .and_then(|t| super::evidence::read_tsv(&t))
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {}: {e}", tsv.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let lines = match specview::load_all(&spec) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let rows: Vec<_> = rows
+        .into_iter()
+        .filter(|r| only.as_ref().is_none_or(|l| *l == r.line))
+        .collect();
+    let mut report = super::evidence::check(&rows, &lines);
+    if let Some(l) = &only {
+        report.stale.retain(|s| s.starts_with(&format!("{l} ")));
+    }
+    for j in &report.rows {
+        let r = &j.row;
+        let why = match &j.class {
+            super::evidence::Class::Unresolved(why) => why.as_str(),
+            _ if all => "",
+            _ => continue,
+        };
+        println!(
+            "{}:{} {} {} {} {} ({} {}): {}{}",
+            tsv.display(),
+            r.at,
+            r.line,
+            r.action,
+            r.kind,
+            r.field,
+            r.repo,
+            r.vfile,
+            j.class.name(),
+            if why.is_empty() {
+                String::new()
+            } else {
+                format!(": {why}")
+            }
+        );
+    }
+    for s in &report.stale {
+        println!("stale: {s}");
+    }
+    let names = ["vendor", "both", "document", "unresolved"];
+    let mut total = std::collections::BTreeMap::new();
+    for (line, classes) in report.counts() {
+        let by: Vec<String> = names
+            .iter()
+            .map(|c| format!("{c} {}", classes.get(c).copied().unwrap_or(0)))
+            .collect();
+        println!(
+            "line {line}: {} row(s): {}",
+            classes.values().sum::<usize>(),
+            by.join(", ")
+        );
+        for (c, n) in classes {
+            *total.entry(c).or_insert(0) += n;
+        }
+    }
+    let by: Vec<String> = names
+        .iter()
+        .map(|c| format!("{c} {}", total.get(c).copied().unwrap_or(0)))
+        .collect();
+    println!(
+        "evidence-check: {} row(s): {}",
+        report.rows.len(),
+        by.join(", ")
+    );
+    let unresolved = total.get("unresolved").copied().unwrap_or(0);
+    if report.is_clean() {
+        println!("evidence-check: exit 0: every row is decided (vendor, both, or document with a reason)");
+        ExitCode::SUCCESS
+    } else {
+        let mut why = Vec::new();
+        if unresolved > 0 {
+            why.push(format!("{unresolved} unresolved row(s) (record a decision under the operation's `evidence:`, or make the spec match it)"));
+        }
+        if !report.stale.is_empty() {
+            why.push(format!(
+                "{} stale entry(ies) (`stale:` lines)",
+                report.stale.len()
+            ));
+        }
+        println!("evidence-check: exit 1: {}", why.join("; "));
+        ExitCode::FAILURE
+    }
+}
+
 const CONFORMANCE_USAGE: &str =
     "usage: cargo xtask conformance [--spec DIR] --line LINE (--plan | --answers DIR)";
 

@@ -12,6 +12,7 @@ pub mod conformance;
 pub mod deep;
 pub mod diff;
 pub mod diffreport;
+pub mod evidence;
 pub mod jsonnorm;
 pub mod markdown;
 pub mod matching;

@@ -105,6 +105,27 @@ pub struct SpecOp {
     pub notes: Vec<String>,
     /// Acknowledged departures.
     pub departures: Vec<Departure>,
+    /// Decisions on rows of the vendor-code comparison (`evidence:`).
+    pub evidence: Vec<EvidenceEntry>,
+}
+
+/// A decision on one row of `shared/evidence/vendor-sdks.tsv` (see `spec/README.md`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EvidenceEntry {
+    /// The row's `kind`.
+    pub kind: String,
+    /// The row's `field`.
+    pub field: String,
+    /// Vendor repository.
+    pub repo: String,
+    /// `file:line` in it.
+    pub file: String,
+    /// What the vendor code shows.
+    pub shows: String,
+    /// `vendor`, `both` or `document`.
+    pub decision: String,
+    /// Why (required for `document`).
+    pub why: String,
 }
 
 /// A parameter or field.
@@ -339,6 +360,18 @@ pub fn load_line(dir: &Path) -> Result<SpecLine, String> {
                 examples: strings(op, "examples"),
                 notes: strings(op, "notes"),
                 departures: departures(op),
+                evidence: seq(op, "evidence")
+                    .iter()
+                    .map(|e| EvidenceEntry {
+                        kind: s(e, "kind"),
+                        field: s(e, "field"),
+                        repo: s(e, "repo"),
+                        file: s(e, "file"),
+                        shows: s(e, "shows"),
+                        decision: s(e, "decision"),
+                        why: s(e, "why"),
+                    })
+                    .collect(),
             });
         }
         if let Some(Value::Mapping(types)) = v.get("types") {
