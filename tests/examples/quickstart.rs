@@ -96,7 +96,10 @@ async fn main() -> Result<(), Box<dyn Error>> {
         &format!(
             "task {} finished with status {}: instance {instance_id}",
             created.task_id.unwrap_or_default(),
-            done.data.and_then(|d| d.status).unwrap_or_default()
+            done.data
+                .and_then(|d| d.status)
+                .map(|s| s.to_string())
+                .unwrap_or_default()
         ),
     );
 
@@ -136,7 +139,10 @@ async fn main() -> Result<(), Box<dyn Error>> {
         &format!(
             "task {} finished with status {}",
             deleted.task_id.unwrap_or_default(),
-            done.data.and_then(|d| d.status).unwrap_or_default()
+            done.data
+                .and_then(|d| d.status)
+                .map(|s| s.to_string())
+                .unwrap_or_default()
         ),
     );
 

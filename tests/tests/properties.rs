@@ -4,7 +4,9 @@
 //!   accepted by the emulator's independent verifier (`cds_emulator::verify`), and every
 //!   parameter arrives intact.
 //! - No response body (arbitrary bytes, arbitrary JSON) makes the envelope, the redaction or
-//!   a generated output type's decoder panic.
+//!   a generated output type's decoder panic, through serde or the one-pass typed decoder.
+//!   (The decoder's verdicts are checked against an oracle in `crates/cds-core/tests/decode_oracle.rs`,
+//!   the signer's in `crates/cds-core/tests/sign_oracle.rs`.)
 
 use cds_core::operation::Envelope;
 use proptest::collection::{btree_map, vec};
@@ -63,11 +65,24 @@ proptest! {
     }
 }
 
-/// Feeds `value` (and its bytes) to a sample of generated output types of every protocol.
+/// Feeds `value` (and its bytes) to a sample of generated output types of every protocol,
+/// through serde and through the one-pass decoder every typed call uses
+/// (`Envelope::decode_typed`, with each line's envelope).
 fn decode_all(value: &Value, bytes: &[u8]) {
-    fn one<T: DeserializeOwned>(value: &Value, bytes: &[u8]) {
+    fn one<T: DeserializeOwned + cds_core::de::Fields>(value: &Value, bytes: &[u8]) {
         let _ = T::deserialize(value);
         let _ = serde_json::from_slice::<T>(bytes);
+        for line in cds_tests::all_lines() {
+            for status in [200, 400] {
+                let _ = line.service.envelope.decode_typed::<T>(
+                    "Op",
+                    status,
+                    None,
+                    bytes,
+                    line.service.sensitive_fields,
+                );
+            }
+        }
     }
     one::<cds_ccs::DescribeInstancesOutput>(value, bytes);
     one::<cds_ccs::DescribeTaskOutput>(value, bytes);

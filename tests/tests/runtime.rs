@@ -605,7 +605,10 @@ async fn typed_waits_decode_the_final_answer() {
     .send()
     .await
     .expect("completes");
-    assert_eq!(done.data.and_then(|d| d.status).as_deref(), Some("FINISH"));
+    assert_eq!(
+        done.data.and_then(|d| d.status),
+        Some(cds_ccs::TaskStatus::Finish)
+    );
 }
 
 // ---- paginators --------------------------------------------------------------------------

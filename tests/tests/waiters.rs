@@ -32,7 +32,10 @@ async fn ccs_task_goes_running_then_completed() {
     let polls = emu.requests_for("DescribeTask");
     assert_eq!(polls.len(), 2, "one Running answer, then Completed");
     assert_eq!(polls[0].response["Data"]["Status"], "running");
-    assert_eq!(done.data.and_then(|d| d.status).as_deref(), Some("FINISH"));
+    assert_eq!(
+        done.data.and_then(|d| d.status),
+        Some(cds_ccs::TaskStatus::Finish)
+    );
     assert_eq!(polls[0].query_param("TaskId"), created.task_id.as_deref());
 }
 

@@ -1,4 +1,5 @@
-//! `cargo xtask codegen [--check]`, `cargo xtask doc-check DOC...`, `cargo xtask doc-diff OLD NEW`,
+//! `cargo xtask codegen [--check] [--only LINE]`, `cargo xtask spec-lint`,
+//! `cargo xtask doc-check DOC...`, `cargo xtask doc-diff OLD NEW`,
 //! `cargo xtask evidence-check TSV`, `cargo xtask conformance`.
 
 use std::path::{Path, PathBuf};
@@ -15,6 +16,7 @@ fn main() -> ExitCode {
         Some("doc-diff") => return xtask::doccheck::cli::doc_diff(&root, &args[1..]),
         Some("evidence-check") => return xtask::doccheck::cli::evidence_check(&root, &args[1..]),
         Some("conformance") => return xtask::doccheck::cli::conformance(&root, &args[1..]),
+        Some("spec-lint") => return spec_lint(&root),
         _ => {}
     }
     if rest.next().map(String::as_str) != Some("codegen") {
@@ -34,13 +36,67 @@ fn main() -> ExitCode {
 }
 
 fn usage() -> ExitCode {
-    eprintln!("usage: cargo xtask codegen [--check] [--only LINE]...");
+    eprintln!("usage: cargo xtask codegen [--check] [--only LINE]... | spec-lint | doc-check … | doc-diff … | conformance …");
     ExitCode::from(2)
 }
 
+/// `cargo xtask spec-lint`: value sets and `any` fields, per line (see `xtask::lint`).
+fn spec_lint(root: &Path) -> ExitCode {
+    let (lines, errors) = match xtask::load_lines(&root.join("spec"), &[]) {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    for e in &errors {
+        eprintln!("error: {e}");
+    }
+    println!("| line | enums | fields typed by an enum | listed values kept as text (with a reason) | `any` fields (each with a reason) | undecided |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: |");
+    let mut undecided = Vec::new();
+    for line in &lines {
+        let r = xtask::lint::lint(line);
+        println!(
+            "| {} | {} | {} | {} | {} | {} |",
+            r.line,
+            r.enums,
+            r.enum_fields,
+            r.declined,
+            r.any_fields,
+            r.undecided.len()
+        );
+        undecided.extend(r.undecided.into_iter().map(|u| format!("{}: {u}", r.line)));
+    }
+    for u in &undecided {
+        eprintln!("undecided: {u}");
+    }
+    if undecided.is_empty() && errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        eprintln!(
+            "spec-lint: {} undecided field(s): give each an enum, or `not_enum`/`untyped` with its reason",
+            undecided.len()
+        );
+        ExitCode::FAILURE
+    }
+}
+
+/// The workspace `cargo xtask` was started in: the nearest folder from the current one up
+/// that holds `xtask/Cargo.toml` and `spec/`. Not the folder this binary was built from: git
+/// worktrees that share a target directory share the binary too, and each must act on its
+/// own tree.
 fn workspace_root() -> PathBuf {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().map(Path::to_path_buf).unwrap_or(manifest)
+    let start = std::env::current_dir().ok();
+    let found = start.as_deref().and_then(|dir| {
+        dir.ancestors()
+            .find(|d| d.join("xtask").join("Cargo.toml").is_file() && d.join("spec").is_dir())
+            .map(Path::to_path_buf)
+    });
+    found.unwrap_or_else(|| {
+        let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        manifest.parent().map(Path::to_path_buf).unwrap_or(manifest)
+    })
 }
 
 fn codegen(root: &Path, check: bool, only: &[String]) -> ExitCode {

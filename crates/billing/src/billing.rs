@@ -18,7 +18,7 @@ pub struct DescribeAccountInfoCost {
     /// Currency
     ///
     /// 币种 (`Currency`)
-    pub currency: Option<String>,
+    pub currency: Option<Currency>,
     /// Monthly consumption amount
     ///
     /// 主账户月消费金额 (`Amount`)
@@ -140,7 +140,7 @@ pub struct DescribeAccountInfoRecharge {
     /// Currency
     ///
     /// 币种 (`Currency`)
-    pub currency: Option<String>,
+    pub currency: Option<Currency>,
     /// Recharge amount
     ///
     /// 主账户充值金额 (`Amount`)
@@ -317,7 +317,7 @@ pub struct DescribeBillDetailItem {
     /// Currency ("CN": RMB, "US": USD)
     ///
     /// 币种（”CN“：人民币，”US“：美元） (`Currency`)
-    pub currency: Option<String>,
+    pub currency: Option<Currency>,
     /// Cloud server label
     ///
     /// 云服务器标签 (`Label`)
@@ -504,14 +504,14 @@ pub struct DescribeBillInfoDetail {
     ///
     /// 消费详情 (`CostDetail`)
     pub cost_detail: Option<String>,
-    /// Billing start timestamp
+    /// Billing start time (a Unix timestamp in the example; text such as "2022-01-01 00:00:00" also decodes)
     ///
     /// 账单开始时间戳 (`StartTime`)
-    pub start_time: Option<i64>,
-    /// Billing end timestamp
+    pub start_time: Option<String>,
+    /// Billing end time (a Unix timestamp in the example; text such as "2022-01-01 00:00:00" also decodes)
     ///
     /// 账单结束时间戳 (`EndTime`)
-    pub end_time: Option<i64>,
+    pub end_time: Option<String>,
     /// Billing type
     ///
     /// 计费类型 (`PayType`)
@@ -754,7 +754,7 @@ pub struct DescribeCostSummaryByProItem {
     /// Currency
     ///
     /// 币种 (`Currency`)
-    pub currency: Option<String>,
+    pub currency: Option<Currency>,
     /// Product name
     ///
     /// 产品名称 (`ProductName`)
@@ -856,7 +856,7 @@ pub struct DescribeCostSummaryByProjectItem {
     /// Currency
     ///
     /// 币种 (`Currency`)
-    pub currency: Option<String>,
+    pub currency: Option<Currency>,
     /// Master account consumption
     ///
     /// 主账户消费金额 (`TotalMasterCost`)
@@ -924,6 +924,66 @@ impl cds_core::ser::Entries for DescribeCostSummaryByProjectItem {
 }
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(DescribeCostSummaryByProjectItem);
+/// Account currency
+///
+/// 币种
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Currency {
+    /// RMB (the default)
+    ///
+    /// 人民币 (`CN`)
+    Cn,
+    /// US dollar
+    ///
+    /// 美元 (`US`)
+    Us,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl Currency {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Currency::Cn => "CN",
+            Currency::Us => "US",
+            Currency::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for Currency {
+    fn from(value: &str) -> Self {
+        match value {
+            "CN" => Currency::Cn,
+            "US" => Currency::Us,
+            other => Currency::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for Currency {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for Currency {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for Currency {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(Currency::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for Currency {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| Currency::from(text.as_str())))
+    }
+}
 /// Input of [`DescribeBill`](crate::Client::describe_bill).
 #[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
@@ -935,7 +995,7 @@ pub struct DescribeBillInput {
     /// Account currency (CN/US), default CN (RMB)
     ///
     /// 账户币种, 默认CN(人民币) (`Currency`, required)
-    pub currency: Option<String>,
+    pub currency: Option<Currency>,
 }
 impl cds_core::ser::Entries for DescribeBillInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -964,7 +1024,7 @@ impl DescribeBillInputBuilder {
         self
     }
     /// Sets [`DescribeBillInput::currency`].
-    pub fn currency(mut self, value: impl Into<String>) -> Self {
+    pub fn currency(mut self, value: impl Into<Currency>) -> Self {
         self.inner.currency = Some(value.into());
         self
     }
@@ -1044,7 +1104,7 @@ impl DescribeBillRequest {
     /// Account currency (CN/US), default CN (RMB)
     ///
     /// 账户币种, 默认CN(人民币) (`Currency`, query, required)
-    pub fn currency(mut self, value: impl Into<String>) -> Self {
+    pub fn currency(mut self, value: impl Into<Currency>) -> Self {
         self.input.currency = Some(value.into());
         self
     }
@@ -1100,7 +1160,7 @@ pub struct DescribeBillInfoInput {
     /// Account currency (CN/US), default CN (RMB)
     ///
     /// 账户币种, 默认CN(人民币) (`Currency`, required)
-    pub currency: Option<String>,
+    pub currency: Option<Currency>,
 }
 impl cds_core::ser::Entries for DescribeBillInfoInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -1141,7 +1201,7 @@ impl DescribeBillInfoInputBuilder {
         self
     }
     /// Sets [`DescribeBillInfoInput::currency`].
-    pub fn currency(mut self, value: impl Into<String>) -> Self {
+    pub fn currency(mut self, value: impl Into<Currency>) -> Self {
         self.inner.currency = Some(value.into());
         self
     }
@@ -1241,7 +1301,7 @@ impl DescribeBillInfoRequest {
     /// Account currency (CN/US), default CN (RMB)
     ///
     /// 账户币种, 默认CN(人民币) (`Currency`, query, required)
-    pub fn currency(mut self, value: impl Into<String>) -> Self {
+    pub fn currency(mut self, value: impl Into<Currency>) -> Self {
         self.input.currency = Some(value.into());
         self
     }
@@ -1579,7 +1639,7 @@ pub struct DescribeCostSummaryByProInput {
     /// Account currency (CN/US), default CN (RMB)
     ///
     /// 账户币种, 默认CN(人民币) (`Currency`, required)
-    pub currency: Option<String>,
+    pub currency: Option<Currency>,
 }
 impl cds_core::ser::Entries for DescribeCostSummaryByProInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -1614,7 +1674,7 @@ impl DescribeCostSummaryByProInputBuilder {
         self
     }
     /// Sets [`DescribeCostSummaryByProInput::currency`].
-    pub fn currency(mut self, value: impl Into<String>) -> Self {
+    pub fn currency(mut self, value: impl Into<Currency>) -> Self {
         self.inner.currency = Some(value.into());
         self
     }
@@ -1704,7 +1764,7 @@ impl DescribeCostSummaryByProRequest {
     /// Account currency (CN/US), default CN (RMB)
     ///
     /// 账户币种, 默认CN(人民币) (`Currency`, query, required)
-    pub fn currency(mut self, value: impl Into<String>) -> Self {
+    pub fn currency(mut self, value: impl Into<Currency>) -> Self {
         self.input.currency = Some(value.into());
         self
     }
@@ -1756,7 +1816,7 @@ pub struct DescribeCostSummaryByProjectInput {
     /// Account currency (CN/US), default CN (RMB)
     ///
     /// 账户币种, 默认CN(人民币) (`Currency`, required)
-    pub currency: Option<String>,
+    pub currency: Option<Currency>,
 }
 impl cds_core::ser::Entries for DescribeCostSummaryByProjectInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -1791,7 +1851,7 @@ impl DescribeCostSummaryByProjectInputBuilder {
         self
     }
     /// Sets [`DescribeCostSummaryByProjectInput::currency`].
-    pub fn currency(mut self, value: impl Into<String>) -> Self {
+    pub fn currency(mut self, value: impl Into<Currency>) -> Self {
         self.inner.currency = Some(value.into());
         self
     }
@@ -1881,7 +1941,7 @@ impl DescribeCostSummaryByProjectRequest {
     /// Account currency (CN/US), default CN (RMB)
     ///
     /// 账户币种, 默认CN(人民币) (`Currency`, query, required)
-    pub fn currency(mut self, value: impl Into<String>) -> Self {
+    pub fn currency(mut self, value: impl Into<Currency>) -> Self {
         self.input.currency = Some(value.into());
         self
     }

@@ -15,7 +15,7 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Documentation notes: transcribed from `000_2647209463bd15a0.txt`; the 26 notes on where the documents contradict themselves, and how the SDK resolved each, are kept beside the operations in `spec/billing/`.
+//! Documentation notes: transcribed from `openapi-v1.2_2026-04-21_9f79fbfb.md`, `000_2647209463bd15a0.txt`; the 26 notes on where the documents contradict themselves, and how the SDK resolved each, are kept beside the operations in `spec/billing/`.
 #![forbid(unsafe_code)]
 #![allow(
     clippy::enum_variant_names,

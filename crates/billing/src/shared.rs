@@ -30,7 +30,7 @@ pub struct CostSummary {
     /// Currency ("CN": RMB, "US": USD)
     ///
     /// 币种（”CN“：人民币，”US“：美元） (`Currency`)
-    pub currency: Option<String>,
+    pub currency: Option<Currency>,
 }
 impl cds_core::de::Fields for CostSummary {
     const NAME: &'static str = "CostSummary";

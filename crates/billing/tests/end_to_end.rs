@@ -13,7 +13,7 @@ async fn describe_bill_end_to_end() {
     let response = client
         .describe_bill()
         .date_from_to("sample value/+*~&=中".to_string())
-        .currency("sample value/+*~&=中".to_string())
+        .currency(cds_billing::Currency::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("DescribeBill");
@@ -61,7 +61,7 @@ async fn describe_bill_info_end_to_end() {
         .date_from("sample value/+*~&=中".to_string())
         .date_to("sample value/+*~&=中".to_string())
         .resource_id("sample value/+*~&=中".to_string())
-        .currency("sample value/+*~&=中".to_string())
+        .currency(cds_billing::Currency::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("DescribeBillInfo");
@@ -196,7 +196,7 @@ async fn describe_cost_summary_by_pro_end_to_end() {
         .describe_cost_summary_by_pro()
         .date_from("sample value/+*~&=中".to_string())
         .date_to("sample value/+*~&=中".to_string())
-        .currency("sample value/+*~&=中".to_string())
+        .currency(cds_billing::Currency::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("DescribeCostSummaryByPro");
@@ -243,7 +243,7 @@ async fn describe_cost_summary_by_project_end_to_end() {
         .describe_cost_summary_by_project()
         .date_from("sample value/+*~&=中".to_string())
         .date_to("sample value/+*~&=中".to_string())
-        .currency("sample value/+*~&=中".to_string())
+        .currency(cds_billing::Currency::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("DescribeCostSummaryByProject");

@@ -58,11 +58,11 @@ pub struct DescribeBmsBaremetal {
     /// Billing method: PrePaid (prepaid) or PostPaid (pay as you go); only prepaid is supported at present
     ///
     /// 计费方式&lt;br /&gt;PrePaid：预付费 &lt;br /&gt;PostPaid：按量付费&lt;br /&gt;目前只支持包年包月 (`InstanceChargeType`)
-    pub instance_charge_type: Option<String>,
+    pub instance_charge_type: Option<InstanceChargeType>,
     /// 0 = automatic renewal off, 1 = on
     ///
     /// 0: 没有开启自动续约，1: 开启自动续约 (`IsAutoRenewal`)
-    pub is_auto_renewal: Option<i64>,
+    pub is_auto_renewal: Option<AutoRenewal>,
     /// Creation time
     ///
     /// 裸金属创建时间 (`CreateDate`)
@@ -242,7 +242,7 @@ pub struct DescribeBmsDetailData {
     /// Billing method: PrePaid (prepaid) or PostPaid (pay as you go); only prepaid is supported at present
     ///
     /// 计费方式&lt;br /&gt;PrePaid：预付费 &lt;br /&gt;PostPaid：按量付费&lt;br /&gt;目前只支持包年包月 (`InstanceChargeType`)
-    pub instance_charge_type: Option<String>,
+    pub instance_charge_type: Option<InstanceChargeType>,
     /// Billing status: 1 = billing
     ///
     /// 1: 计费中 (`BillStatus`)
@@ -250,7 +250,7 @@ pub struct DescribeBmsDetailData {
     /// 0 = automatic renewal off, 1 = on
     ///
     /// 0: 没有开启自动续约，1: 开启自动续约 (`IsAutoRenewal`)
-    pub is_auto_renewal: Option<i64>,
+    pub is_auto_renewal: Option<AutoRenewal>,
     /// Running time
     ///
     /// 运行时间 (`RunningTime`)
@@ -654,7 +654,7 @@ pub struct DescribeBmsGoodsPriceData {
     /// Currency: CN = renminbi, US = US dollar
     ///
     /// 结算方式,CN:人命币 US:美元 (`Currency`)
-    pub currency: Option<String>,
+    pub currency: Option<Currency>,
 }
 impl cds_core::de::Fields for DescribeBmsGoodsPriceData {
     const NAME: &'static str = "DescribeBmsGoodsPriceData";
@@ -701,7 +701,7 @@ pub struct DescribeBmsImageItem {
     /// Image type: public or private
     ///
     /// 镜像类型: public:公有镜像,private:私有镜像 (`Type`)
-    pub r#type: Option<String>,
+    pub r#type: Option<ImageType>,
 }
 impl cds_core::de::Fields for DescribeBmsImageItem {
     const NAME: &'static str = "DescribeBmsImageItem";
@@ -744,7 +744,7 @@ pub struct DescribeBmsTaskData {
     /// Task status: succeed (done) or init (in progress)
     ///
     /// 任务状态: succeed（完成）, init(进行中) (`Status`)
-    pub status: Option<String>,
+    pub status: Option<TaskStatus>,
 }
 impl cds_core::de::Fields for DescribeBmsTaskData {
     const NAME: &'static str = "DescribeBmsTaskData";
@@ -889,6 +889,66 @@ impl cds_core::ser::Entries for OperateBmsPowerData {
 }
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(OperateBmsPowerData);
+/// Automatic renewal state (an integer on the wire)
+///
+/// 自动续约
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AutoRenewal {
+    /// Automatic renewal off
+    ///
+    /// 没有开启自动续约 (`0`)
+    V0,
+    /// Automatic renewal on
+    ///
+    /// 开启自动续约 (`1`)
+    V1,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl AutoRenewal {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            AutoRenewal::V0 => "0",
+            AutoRenewal::V1 => "1",
+            AutoRenewal::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for AutoRenewal {
+    fn from(value: &str) -> Self {
+        match value {
+            "0" => AutoRenewal::V0,
+            "1" => AutoRenewal::V1,
+            other => AutoRenewal::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for AutoRenewal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for AutoRenewal {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for AutoRenewal {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(AutoRenewal::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for AutoRenewal {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| AutoRenewal::from(text.as_str())))
+    }
+}
 /// Power operation on a bare-metal server
 ///
 /// 操作电源的状态
@@ -953,6 +1013,378 @@ impl cds_core::de::FromScalar for BmsPowerOperation {
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| BmsPowerOperation::from(text.as_str())))
+    }
+}
+/// Settlement currency
+///
+/// 结算方式
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Currency {
+    /// Renminbi
+    ///
+    /// 人命币 (`CN`)
+    Cn,
+    /// US dollar
+    ///
+    /// 美元 (`US`)
+    Us,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl Currency {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Currency::Cn => "CN",
+            Currency::Us => "US",
+            Currency::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for Currency {
+    fn from(value: &str) -> Self {
+        match value {
+            "CN" => Currency::Cn,
+            "US" => Currency::Us,
+            other => Currency::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for Currency {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for Currency {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for Currency {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(Currency::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for Currency {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| Currency::from(text.as_str())))
+    }
+}
+/// Image type
+///
+/// 镜像类型
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ImageType {
+    /// Public image
+    ///
+    /// 公有镜像 (`public`)
+    Public,
+    /// Private image
+    ///
+    /// 私有镜像 (`private`)
+    Private,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl ImageType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ImageType::Public => "public",
+            ImageType::Private => "private",
+            ImageType::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for ImageType {
+    fn from(value: &str) -> Self {
+        match value {
+            "public" => ImageType::Public,
+            "private" => ImageType::Private,
+            other => ImageType::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for ImageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for ImageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ImageType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(ImageType::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for ImageType {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| ImageType::from(text.as_str())))
+    }
+}
+/// Billing method
+///
+/// 付费方式
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InstanceChargeType {
+    /// Prepaid (monthly or yearly)
+    ///
+    /// 预付费，包年包月 (`PrePaid`)
+    PrePaid,
+    /// Pay as you go
+    ///
+    /// 按量付费 (`PostPaid`)
+    PostPaid,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl InstanceChargeType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            InstanceChargeType::PrePaid => "PrePaid",
+            InstanceChargeType::PostPaid => "PostPaid",
+            InstanceChargeType::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for InstanceChargeType {
+    fn from(value: &str) -> Self {
+        match value {
+            "PrePaid" => InstanceChargeType::PrePaid,
+            "PostPaid" => InstanceChargeType::PostPaid,
+            other => InstanceChargeType::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for InstanceChargeType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for InstanceChargeType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for InstanceChargeType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(InstanceChargeType::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for InstanceChargeType {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| InstanceChargeType::from(text.as_str())))
+    }
+}
+/// Switch port mode
+///
+/// 交换机端口模式
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PortMode {
+    /// Access: a port serves one network; the IP is bound to the physical network card
+    ///
+    /// access模式的一个端口只能对应一个网络，IP绑定在物理网卡上 (`access`)
+    Access,
+    /// Trunk: a port can serve several networks; IPs are bound to virtual network cards
+    ///
+    /// trunk模式的一个端口可以对应多个网络，IP绑定在虚拟网卡上 (`trunk`)
+    Trunk,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl PortMode {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PortMode::Access => "access",
+            PortMode::Trunk => "trunk",
+            PortMode::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for PortMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "access" => PortMode::Access,
+            "trunk" => PortMode::Trunk,
+            other => PortMode::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for PortMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for PortMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortMode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(PortMode::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for PortMode {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| PortMode::from(text.as_str())))
+    }
+}
+/// Custom RAID level of the data disks (text on the wire)
+///
+/// 数据盘自定义Raid
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RaidLevel {
+    /// RAID 0
+    ///
+    /// 0 (`0`)
+    V0,
+    /// RAID 1
+    ///
+    /// 1 (`1`)
+    V1,
+    /// RAID 5
+    ///
+    /// 5 (`5`)
+    V5,
+    /// RAID 10
+    ///
+    /// 10 (`10`)
+    V10,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl RaidLevel {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            RaidLevel::V0 => "0",
+            RaidLevel::V1 => "1",
+            RaidLevel::V5 => "5",
+            RaidLevel::V10 => "10",
+            RaidLevel::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for RaidLevel {
+    fn from(value: &str) -> Self {
+        match value {
+            "0" => RaidLevel::V0,
+            "1" => RaidLevel::V1,
+            "5" => RaidLevel::V5,
+            "10" => RaidLevel::V10,
+            other => RaidLevel::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for RaidLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for RaidLevel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for RaidLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(RaidLevel::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for RaidLevel {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| RaidLevel::from(text.as_str())))
+    }
+}
+/// Task status
+///
+/// 任务状态
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TaskStatus {
+    /// Done
+    ///
+    /// 完成 (`succeed`)
+    Succeed,
+    /// In progress
+    ///
+    /// 进行中 (`init`)
+    Init,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl TaskStatus {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TaskStatus::Succeed => "succeed",
+            TaskStatus::Init => "init",
+            TaskStatus::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for TaskStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "succeed" => TaskStatus::Succeed,
+            "init" => TaskStatus::Init,
+            other => TaskStatus::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for TaskStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for TaskStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaskStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(TaskStatus::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for TaskStatus {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| TaskStatus::from(text.as_str())))
     }
 }
 /// Input of [`DescribeBmsGoods`](crate::Client::describe_bms_goods).
@@ -1113,7 +1545,7 @@ pub struct DescribeBmsGoodsPriceInput {
     /// Billing method: PrePaid (prepaid, monthly/yearly) or PostPaid (pay as you go); only PrePaid is supported at present
     ///
     /// 付费方式，取值范围： PrePaid：预付费，包年包月。 PostPaid：按量付费。 目前只支持包年包月 (`InstanceChargeType`, required)
-    pub instance_charge_type: Option<String>,
+    pub instance_charge_type: Option<InstanceChargeType>,
     /// Months to buy for prepaid billing: 0 buys until the end of the month, 1 until the end of the following calendar month; default 0
     ///
     /// 包年包月购买月数，输入0为购买到月底，输入1为到月底后在购买一个自然月，默认为0。 (`PrepaidMonth`, required)
@@ -1164,7 +1596,7 @@ impl DescribeBmsGoodsPriceInputBuilder {
         self
     }
     /// Sets [`DescribeBmsGoodsPriceInput::instance_charge_type`].
-    pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
+    pub fn instance_charge_type(mut self, value: impl Into<InstanceChargeType>) -> Self {
         self.inner.instance_charge_type = Some(value.into());
         self
     }
@@ -1280,7 +1712,7 @@ impl DescribeBmsGoodsPriceRequest {
     /// Billing method: PrePaid (prepaid, monthly/yearly) or PostPaid (pay as you go); only PrePaid is supported at present
     ///
     /// 付费方式，取值范围： PrePaid：预付费，包年包月。 PostPaid：按量付费。 目前只支持包年包月 (`InstanceChargeType`, body, required)
-    pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
+    pub fn instance_charge_type(mut self, value: impl Into<InstanceChargeType>) -> Self {
         self.input.instance_charge_type = Some(value.into());
         self
     }
@@ -1340,7 +1772,7 @@ pub struct DescribeBmsImageInput {
     /// Image type: public or private
     ///
     /// 镜像类型: public:公有镜像,private:私有镜像 (`ImageType`)
-    pub image_type: Option<String>,
+    pub image_type: Option<ImageType>,
     /// Operating system type: centos, ubuntu, etc.
     ///
     /// 操作系统类型: centos,ubuntu等 (`OsType`)
@@ -1368,7 +1800,7 @@ pub struct DescribeBmsImageInputBuilder {
 }
 impl DescribeBmsImageInputBuilder {
     /// Sets [`DescribeBmsImageInput::image_type`].
-    pub fn image_type(mut self, value: impl Into<String>) -> Self {
+    pub fn image_type(mut self, value: impl Into<ImageType>) -> Self {
         self.inner.image_type = Some(value.into());
         self
     }
@@ -1436,7 +1868,7 @@ impl DescribeBmsImageRequest {
     /// Image type: public or private
     ///
     /// 镜像类型: public:公有镜像,private:私有镜像 (`ImageType`, body)
-    pub fn image_type(mut self, value: impl Into<String>) -> Self {
+    pub fn image_type(mut self, value: impl Into<ImageType>) -> Self {
         self.input.image_type = Some(value.into());
         self
     }
@@ -1509,7 +1941,7 @@ pub struct CreateBmsInstanceInput {
     /// Billing method: PrePaid (prepaid, monthly/yearly) or PostPaid (pay as you go)
     ///
     /// 付费方式，取值范围： PrePaid：预付费，包年包月, PostPaid：按需计费 (`InstanceChargeType`, required)
-    pub instance_charge_type: Option<String>,
+    pub instance_charge_type: Option<InstanceChargeType>,
     /// For prepaid billing: whether to renew automatically, 1 = yes (default), 0 = no
     ///
     /// 包年包月是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`, required)
@@ -1545,7 +1977,7 @@ pub struct CreateBmsInstanceInput {
     /// Custom RAID level of the data disks: 0, 1, 5 or 10
     ///
     /// 数据盘自定义Raid,支持 0, 1, 5, 10 (`Raid`)
-    pub raid: Option<String>,
+    pub raid: Option<RaidLevel>,
     /// Custom system-disk partitions; the first must be "/", swap is optional, others (e.g. /aaa) are custom
     ///
     /// 系统盘自定义分区，第一个必须是"/" 分区，swap分区可选，/aaa分区为自定义 (`CustomPartition`)
@@ -1565,7 +1997,7 @@ pub struct CreateBmsInstanceInput {
     /// Switch port mode: in access mode a port serves one network and the IP is bound to the physical card; in trunk mode a port can serve several networks and IPs are bound to virtual cards
     ///
     /// 交换机端口模式， 注：access模式的一个端口只能对应一个网络，IP绑定在物理网卡上；trunk模式的一个端口可以对应多个网络，IP绑定在虚拟网卡上 (`PortMode`)
-    pub port_mode: Option<String>,
+    pub port_mode: Option<PortMode>,
 }
 impl std::fmt::Debug for CreateBmsInstanceInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -1658,7 +2090,7 @@ impl CreateBmsInstanceInputBuilder {
         self
     }
     /// Sets [`CreateBmsInstanceInput::instance_charge_type`].
-    pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
+    pub fn instance_charge_type(mut self, value: impl Into<InstanceChargeType>) -> Self {
         self.inner.instance_charge_type = Some(value.into());
         self
     }
@@ -1703,7 +2135,7 @@ impl CreateBmsInstanceInputBuilder {
         self
     }
     /// Sets [`CreateBmsInstanceInput::raid`].
-    pub fn raid(mut self, value: impl Into<String>) -> Self {
+    pub fn raid(mut self, value: impl Into<RaidLevel>) -> Self {
         self.inner.raid = Some(value.into());
         self
     }
@@ -1734,7 +2166,7 @@ impl CreateBmsInstanceInputBuilder {
         self
     }
     /// Sets [`CreateBmsInstanceInput::port_mode`].
-    pub fn port_mode(mut self, value: impl Into<String>) -> Self {
+    pub fn port_mode(mut self, value: impl Into<PortMode>) -> Self {
         self.inner.port_mode = Some(value.into());
         self
     }
@@ -1878,7 +2310,7 @@ impl CreateBmsInstanceRequest {
     /// Billing method: PrePaid (prepaid, monthly/yearly) or PostPaid (pay as you go)
     ///
     /// 付费方式，取值范围： PrePaid：预付费，包年包月, PostPaid：按需计费 (`InstanceChargeType`, body, required)
-    pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
+    pub fn instance_charge_type(mut self, value: impl Into<InstanceChargeType>) -> Self {
         self.input.instance_charge_type = Some(value.into());
         self
     }
@@ -1941,7 +2373,7 @@ impl CreateBmsInstanceRequest {
     /// Custom RAID level of the data disks: 0, 1, 5 or 10
     ///
     /// 数据盘自定义Raid,支持 0, 1, 5, 10 (`Raid`, body)
-    pub fn raid(mut self, value: impl Into<String>) -> Self {
+    pub fn raid(mut self, value: impl Into<RaidLevel>) -> Self {
         self.input.raid = Some(value.into());
         self
     }
@@ -1982,7 +2414,7 @@ impl CreateBmsInstanceRequest {
     /// Switch port mode: in access mode a port serves one network and the IP is bound to the physical card; in trunk mode a port can serve several networks and IPs are bound to virtual cards
     ///
     /// 交换机端口模式， 注：access模式的一个端口只能对应一个网络，IP绑定在物理网卡上；trunk模式的一个端口可以对应多个网络，IP绑定在虚拟网卡上 (`PortMode`, body)
-    pub fn port_mode(mut self, value: impl Into<String>) -> Self {
+    pub fn port_mode(mut self, value: impl Into<PortMode>) -> Self {
         self.input.port_mode = Some(value.into());
         self
     }
@@ -2570,7 +3002,7 @@ pub struct ReinstallBmsInput {
     /// Custom RAID level of the data disks: 0, 1, 5 or 10
     ///
     /// 数据盘自定义Raid,支持 0, 1, 5, 10 (`Raid`)
-    pub raid: Option<String>,
+    pub raid: Option<RaidLevel>,
     /// Custom system-disk partitions; the first must be "/", swap is optional, others (e.g. /aaa) are custom
     ///
     /// 系统盘自定义分区，第一个必须是"/" 分区，swap分区可选，/aaa分区为自定义 (`CustomPartition`)
@@ -2633,7 +3065,7 @@ impl ReinstallBmsInputBuilder {
         self
     }
     /// Sets [`ReinstallBmsInput::raid`].
-    pub fn raid(mut self, value: impl Into<String>) -> Self {
+    pub fn raid(mut self, value: impl Into<RaidLevel>) -> Self {
         self.inner.raid = Some(value.into());
         self
     }
@@ -2746,7 +3178,7 @@ impl ReinstallBmsRequest {
     /// Custom RAID level of the data disks: 0, 1, 5 or 10
     ///
     /// 数据盘自定义Raid,支持 0, 1, 5, 10 (`Raid`, body)
-    pub fn raid(mut self, value: impl Into<String>) -> Self {
+    pub fn raid(mut self, value: impl Into<RaidLevel>) -> Self {
         self.input.raid = Some(value.into());
         self
     }
@@ -3443,6 +3875,165 @@ impl crate::Client {
         DeleteBmsInstanceRequest {
             client: self.runtime().clone(),
             input: DeleteBmsInstanceInput::default(),
+        }
+    }
+}
+/// Input of [`RenameBmsInstance`](crate::Client::rename_bms_instance).
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct RenameBmsInstanceInput {
+    /// Bare-metal server id
+    ///
+    /// 裸金属服务器的编号id (`BaremetalId`, required)
+    pub baremetal_id: Option<String>,
+    /// New host name
+    ///
+    /// 主机名称 (`name`, required)
+    pub name: Option<String>,
+}
+impl cds_core::ser::Entries for RenameBmsInstanceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "BaremetalId", &self.baremetal_id)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(RenameBmsInstanceInput);
+impl RenameBmsInstanceInput {
+    /// A builder of this type.
+    pub fn builder() -> RenameBmsInstanceInputBuilder {
+        RenameBmsInstanceInputBuilder::default()
+    }
+}
+/// Builder of [`RenameBmsInstanceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct RenameBmsInstanceInputBuilder {
+    inner: RenameBmsInstanceInput,
+}
+impl RenameBmsInstanceInputBuilder {
+    /// Sets [`RenameBmsInstanceInput::baremetal_id`].
+    pub fn baremetal_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.baremetal_id = Some(value.into());
+        self
+    }
+    /// Sets [`RenameBmsInstanceInput::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<RenameBmsInstanceInput, cds_core::BuildError> {
+        cds_core::validate::build("RenameBmsInstanceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for RenameBmsInstanceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.baremetal_id.is_none() {
+            missing.push(cds_core::validate::join(path, "BaremetalId"));
+        }
+        if self.name.is_none() {
+            missing.push(cds_core::validate::join(path, "name"));
+        }
+    }
+}
+/// Output of [`RenameBmsInstance`](crate::Client::rename_bms_instance): the response body (envelope fields excluded unless documented).
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct RenameBmsInstanceOutput {
+    /// Returned data (an empty object in the example)
+    ///
+    /// 返回数据 (`Data`)
+    pub data: Option<serde_json::Value>,
+}
+impl cds_core::de::Fields for RenameBmsInstanceOutput {
+    const NAME: &'static str = "RenameBmsInstanceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(RenameBmsInstanceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for RenameBmsInstanceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(RenameBmsInstanceOutput);
+/// Request builder of [`RenameBmsInstance`](crate::Client::rename_bms_instance): set parameters, then `.send().await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct RenameBmsInstanceRequest {
+    #[allow(dead_code)]
+    client: cds_core::ServiceClient,
+    input: RenameBmsInstanceInput,
+}
+impl RenameBmsInstanceRequest {
+    /// The input built so far.
+    pub fn input(&self) -> &RenameBmsInstanceInput {
+        &self.input
+    }
+    /// Replaces the whole input.
+    pub fn with_input(mut self, input: RenameBmsInstanceInput) -> Self {
+        self.input = input;
+        self
+    }
+    /// Bare-metal server id
+    ///
+    /// 裸金属服务器的编号id (`BaremetalId`, body, required)
+    pub fn baremetal_id(mut self, value: impl Into<String>) -> Self {
+        self.input.baremetal_id = Some(value.into());
+        self
+    }
+    /// New host name
+    ///
+    /// 主机名称 (`name`, body, required)
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.input.name = Some(value.into());
+        self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::RENAME_BMS_INSTANCE, &self.input)
+    }
+    /// Sends the request and decodes the output.
+    pub async fn send(self) -> Result<RenameBmsInstanceOutput, cds_core::Error> {
+        Ok(self.send_with_response().await?.output)
+    }
+    /// Sends the request; the output comes with the raw body, HTTP status and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<cds_core::Response<RenameBmsInstanceOutput>, cds_core::Error> {
+        self.check()?;
+        self.client
+            .execute(&meta::RENAME_BMS_INSTANCE, &self.input)
+            .await
+    }
+}
+impl crate::Client {
+    /// Rename a bare-metal server (change its host name).
+    ///
+    /// 修改主机名称
+    ///
+    /// `POST /bms` — changes state: retried only when the request certainly never reached the server.
+    ///
+    /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty).
+    ///
+    /// Wire name: `RenameBmsInstance`.
+    pub fn rename_bms_instance(&self) -> RenameBmsInstanceRequest {
+        RenameBmsInstanceRequest {
+            client: self.runtime().clone(),
+            input: RenameBmsInstanceInput::default(),
         }
     }
 }

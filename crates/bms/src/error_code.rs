@@ -56,11 +56,11 @@ pub enum ErrorCode {
     OrderUpdateError,
     /// RegionId is required / 参数RegionId是必选项。 — “The parameter "RegionId" is required.”
     ///
-    /// `ParameterInvalid`, HTTP 400; documented for DescribeBmsGoods, DescribeBmsGoodsPrice, CreateBmsInstance, DescribeBmsDetail, OperateBmsPower, ReinstallBms, DescribeBmsVNC, ModifyBmsOrder, DescribeBmsTask, DeleteBmsInstance.
+    /// `ParameterInvalid`, HTTP 400; documented for DescribeBmsGoods, DescribeBmsGoodsPrice, CreateBmsInstance, DescribeBmsDetail, OperateBmsPower, ReinstallBms, DescribeBmsVNC, ModifyBmsOrder, DescribeBmsTask, DeleteBmsInstance, RenameBmsInstance.
     ParameterInvalid,
     /// RegionId must not be empty / 参数RegionId不能为空。 — “The parameter "RegionId" cannot be empty.”
     ///
-    /// `ParameterIsEmpty`, HTTP 400; documented for DescribeBmsGoods, DescribeBmsGoodsPrice, DescribeBmsImage, CreateBmsInstance, DescribeBms, DescribeBmsDetail, OperateBmsPower, ReinstallBms, DescribeBmsVNC, ModifyBmsOrder, DescribeBmsTask, DeleteBmsInstance.
+    /// `ParameterIsEmpty`, HTTP 400; documented for DescribeBmsGoods, DescribeBmsGoodsPrice, DescribeBmsImage, CreateBmsInstance, DescribeBms, DescribeBmsDetail, OperateBmsPower, ReinstallBms, DescribeBmsVNC, ModifyBmsOrder, DescribeBmsTask, DeleteBmsInstance, RenameBmsInstance.
     ParameterIsEmpty,
     /// PipeIds is not valid / 参数PipeIds是无效的。 — “The parameter PipeIds is not valid.”
     ///

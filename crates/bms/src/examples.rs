@@ -272,6 +272,12 @@ pub const DELETE_BMS_INSTANCE_1: &str = r#"{
   "Message": "Success.",
   "Data": {}
 }"#;
+/// Documented example response 1 of `RenameBmsInstance`.
+pub const RENAME_BMS_INSTANCE_1: &str = r#"{
+  "Code": "Success",
+  "Message": "Success.",
+  "Data": {}
+}"#;
 /// Every example as (operation, JSON).
 pub static ALL: &[(&str, &str)] = &[
     ("DescribeBmsGoods", DESCRIBE_BMS_GOODS_1),
@@ -286,4 +292,5 @@ pub static ALL: &[(&str, &str)] = &[
     ("ModifyBmsOrder", MODIFY_BMS_ORDER_1),
     ("DescribeBmsTask", DESCRIBE_BMS_TASK_1),
     ("DeleteBmsInstance", DELETE_BMS_INSTANCE_1),
+    ("RenameBmsInstance", RENAME_BMS_INSTANCE_1),
 ];

@@ -451,6 +451,29 @@ pub static DELETE_BMS_INSTANCE: Operation = Operation {
     }],
     binary_response: false,
 };
+/// `RenameBmsInstance`.
+pub static RENAME_BMS_INSTANCE: Operation = Operation {
+    name: "RenameBmsInstance",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: false,
+    params: &[
+        Param {
+            name: "BaremetalId",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "name",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+    ],
+    binary_response: false,
+};
 /// Every operation of the line.
 pub static OPERATIONS: &[&Operation] = &[
     &DESCRIBE_BMS_GOODS,
@@ -465,6 +488,7 @@ pub static OPERATIONS: &[&Operation] = &[
     &MODIFY_BMS_ORDER,
     &DESCRIBE_BMS_TASK,
     &DELETE_BMS_INSTANCE,
+    &RENAME_BMS_INSTANCE,
 ];
 /// Waiter `bms_task`: polls `DescribeBmsTask`.
 pub static WAITER_BMS_TASK: Waiter = Waiter {

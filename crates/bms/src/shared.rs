@@ -30,7 +30,7 @@ pub struct NetworkCard {
     /// IP type: public or private
     ///
     /// Ip类型：public/private (`IpType`)
-    pub ip_type: Option<String>,
+    pub ip_type: Option<IpType>,
     /// IP version
     ///
     /// Ip版本 (`IpVersion`)
@@ -50,7 +50,7 @@ pub struct NetworkCard {
     /// Whether connected: on or off
     ///
     /// 是否连接  on\off (`ConnectState`)
-    pub connect_state: Option<String>,
+    pub connect_state: Option<ConnectState>,
 }
 impl cds_core::de::Fields for NetworkCard {
     const NAME: &'static str = "NetworkCard";
@@ -164,3 +164,123 @@ impl cds_core::ser::Entries for TaskIdList {
 }
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(TaskIdList);
+/// Whether a network card is connected
+///
+/// 是否连接
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectState {
+    /// Connected
+    ///
+    /// on (`on`)
+    On,
+    /// Not connected
+    ///
+    /// off (`off`)
+    Off,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl ConnectState {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ConnectState::On => "on",
+            ConnectState::Off => "off",
+            ConnectState::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for ConnectState {
+    fn from(value: &str) -> Self {
+        match value {
+            "on" => ConnectState::On,
+            "off" => ConnectState::Off,
+            other => ConnectState::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for ConnectState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for ConnectState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ConnectState {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(ConnectState::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for ConnectState {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| ConnectState::from(text.as_str())))
+    }
+}
+/// IP type of a network card
+///
+/// Ip类型
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IpType {
+    /// Public
+    ///
+    /// public (`public`)
+    Public,
+    /// Private
+    ///
+    /// private (`private`)
+    Private,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl IpType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            IpType::Public => "public",
+            IpType::Private => "private",
+            IpType::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for IpType {
+    fn from(value: &str) -> Self {
+        match value {
+            "public" => IpType::Public,
+            "private" => IpType::Private,
+            other => IpType::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for IpType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for IpType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for IpType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(IpType::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for IpType {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| IpType::from(text.as_str())))
+    }
+}

@@ -60,7 +60,7 @@ async fn describe_bms_goods_price_end_to_end() {
         .region_id("sample value/+*~&=中".to_string())
         .goods_id(7_i64)
         .compute_id("sample value/+*~&=中".to_string())
-        .instance_charge_type("sample value/+*~&=中".to_string())
+        .instance_charge_type(cds_bms::InstanceChargeType::from("sample"))
         .prepaid_month(7_i64)
         .amount(7_i64)
         .send_with_response()
@@ -107,7 +107,7 @@ async fn describe_bms_image_end_to_end() {
     let client = cds_bms::Client::new(&emulator.config());
     let response = client
         .describe_bms_image()
-        .image_type("sample value/+*~&=中".to_string())
+        .image_type(cds_bms::ImageType::from("sample"))
         .os_type("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
@@ -158,7 +158,7 @@ async fn create_bms_instance_end_to_end() {
         .password("sample value/+*~&=中".to_string())
         .instance_name("sample value/+*~&=中".to_string())
         .assign_host_no("sample value/+*~&=中".to_string())
-        .instance_charge_type("sample value/+*~&=中".to_string())
+        .instance_charge_type(cds_bms::InstanceChargeType::from("sample"))
         .auto_renew(7_i64)
         .prepaid_month(7_i64)
         .compute_id("sample value/+*~&=中".to_string())
@@ -167,12 +167,12 @@ async fn create_bms_instance_end_to_end() {
         .enable_monitor(true)
         .pipe_ids(["sample value/+*~&=中".to_string()])
         .amount(7_i64)
-        .raid("sample value/+*~&=中".to_string())
+        .raid(cds_bms::RaidLevel::from("sample"))
         .custom_partition(["sample value/+*~&=中".to_string()])
         .custom_partition_size([7_i64])
         .subject_id("sample value/+*~&=中".to_string())
         .is_bond(7_i64)
-        .port_mode("sample value/+*~&=中".to_string())
+        .port_mode(cds_bms::PortMode::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("CreateBmsInstance");
@@ -359,7 +359,7 @@ async fn reinstall_bms_end_to_end() {
         .baremetal_id("sample value/+*~&=中".to_string())
         .image_id("sample value/+*~&=中".to_string())
         .password("sample value/+*~&=中".to_string())
-        .raid("sample value/+*~&=中".to_string())
+        .raid(cds_bms::RaidLevel::from("sample"))
         .custom_partition(["sample value/+*~&=中".to_string()])
         .custom_partition_size([7_i64])
         .send_with_response()
@@ -575,6 +575,52 @@ async fn delete_bms_instance_end_to_end() {
             lost.is_empty(),
             "{} loses {lost:?} of what the emulator served",
             "DeleteBmsInstance"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn rename_bms_instance_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_bms::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_bms::Client::new(&emulator.config());
+    let response = client
+        .rename_bms_instance()
+        .baremetal_id("sample value/+*~&=中".to_string())
+        .name("sample value/+*~&=中".to_string())
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("RenameBmsInstance");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "RenameBmsInstance"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "RenameBmsInstance"
         );
     }
     #[cfg(not(feature = "serde-serialize"))]

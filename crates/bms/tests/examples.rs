@@ -67,3 +67,7 @@ fn describe_bms_task_example_1_decodes_completely() {
 fn delete_bms_instance_example_1_decodes_completely() {
     check::<cds_bms::DeleteBmsInstanceOutput>(cds_bms::examples::DELETE_BMS_INSTANCE_1);
 }
+#[test]
+fn rename_bms_instance_example_1_decodes_completely() {
+    check::<cds_bms::RenameBmsInstanceOutput>(cds_bms::examples::RENAME_BMS_INSTANCE_1);
+}

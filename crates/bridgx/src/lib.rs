@@ -15,7 +15,7 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Documentation notes: transcribed from `004_8a16a4b18060865d.txt`; the 66 notes on where the documents contradict themselves, and how the SDK resolved each, are kept beside the operations in `spec/bridgx/`.
+//! Documentation notes: transcribed from `bridgx-developer-api_2022-02-09_5798476e.md`, `004_8a16a4b18060865d.txt`; the 67 notes on where the documents contradict themselves, and how the SDK resolved each, are kept beside the operations in `spec/bridgx/`.
 #![forbid(unsafe_code)]
 #![allow(
     clippy::enum_variant_names,

@@ -53,7 +53,7 @@ pub struct GetMachineData {
     /// Cloud provider
     ///
     /// 云厂商 (`provider`)
-    pub provider: Option<String>,
+    pub provider: Option<CloudProvider>,
     /// Region (documented as availability zone)
     ///
     /// 可用区 (`region_id`)
@@ -334,7 +334,7 @@ pub struct ListMachinesInstance {
     /// Cloud provider
     ///
     /// 云厂商 (`provider`)
-    pub provider: Option<String>,
+    pub provider: Option<CloudProvider>,
     /// Cluster the machine belongs to
     ///
     /// 所属集群 (`cluster_name`)
@@ -415,7 +415,7 @@ pub struct ListMachinesInput {
     /// Cloud provider (exact match)
     ///
     /// 特定云厂商，精确匹配 (`provider`)
-    pub provider: Option<String>,
+    pub provider: Option<CloudProvider>,
     /// Cluster name
     ///
     /// 集群名称 (`cluster_name`)
@@ -476,7 +476,7 @@ impl ListMachinesInputBuilder {
         self
     }
     /// Sets [`ListMachinesInput::provider`].
-    pub fn provider(mut self, value: impl Into<String>) -> Self {
+    pub fn provider(mut self, value: impl Into<CloudProvider>) -> Self {
         self.inner.provider = Some(value.into());
         self
     }
@@ -580,7 +580,7 @@ impl ListMachinesRequest {
     /// Cloud provider (exact match)
     ///
     /// 特定云厂商，精确匹配 (`provider`, query)
-    pub fn provider(mut self, value: impl Into<String>) -> Self {
+    pub fn provider(mut self, value: impl Into<CloudProvider>) -> Self {
         self.input.provider = Some(value.into());
         self
     }

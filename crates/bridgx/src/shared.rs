@@ -123,11 +123,11 @@ pub struct Vpc {
     /// Cloud provider
     ///
     /// 所属的云厂商 (`Provider`)
-    pub provider: Option<String>,
+    pub provider: Option<CloudProvider>,
     /// VPC status: Pending (being configured) or Available
     ///
     /// VPC的状态，取值：&lt;br&gt; Pending：配置中。&lt;br&gt; Available：可用。 (`Status`)
-    pub status: Option<String>,
+    pub status: Option<VpcStatus>,
     /// VPC creation time
     ///
     /// VPC创建时间 (`CreateAt`)
@@ -169,3 +169,141 @@ impl cds_core::ser::Entries for Vpc {
 }
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(Vpc);
+/// Cloud provider
+///
+/// 云厂商
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CloudProvider {
+    /// Alibaba Cloud
+    ///
+    /// AlibabaCloud (`AlibabaCloud`)
+    AlibabaCloud,
+    /// Huawei Cloud
+    ///
+    /// HuaweiCloud (`HuaweiCloud`)
+    HuaweiCloud,
+    /// Tencent Cloud
+    ///
+    /// TencentCloud (`TencentCloud`)
+    TencentCloud,
+    /// Baidu Cloud
+    ///
+    /// BaiduCloud (`BaiduCloud`)
+    BaiduCloud,
+    /// Amazon Web Services
+    ///
+    /// AWSCloud (`AWSCloud`)
+    AwsCloud,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl CloudProvider {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CloudProvider::AlibabaCloud => "AlibabaCloud",
+            CloudProvider::HuaweiCloud => "HuaweiCloud",
+            CloudProvider::TencentCloud => "TencentCloud",
+            CloudProvider::BaiduCloud => "BaiduCloud",
+            CloudProvider::AwsCloud => "AWSCloud",
+            CloudProvider::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for CloudProvider {
+    fn from(value: &str) -> Self {
+        match value {
+            "AlibabaCloud" => CloudProvider::AlibabaCloud,
+            "HuaweiCloud" => CloudProvider::HuaweiCloud,
+            "TencentCloud" => CloudProvider::TencentCloud,
+            "BaiduCloud" => CloudProvider::BaiduCloud,
+            "AWSCloud" => CloudProvider::AwsCloud,
+            other => CloudProvider::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for CloudProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CloudProvider {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CloudProvider {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(CloudProvider::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for CloudProvider {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| CloudProvider::from(text.as_str())))
+    }
+}
+/// VPC status
+///
+/// VPC的状态
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VpcStatus {
+    /// Being configured
+    ///
+    /// 配置中 (`Pending`)
+    Pending,
+    /// Available
+    ///
+    /// 可用 (`Available`)
+    Available,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl VpcStatus {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            VpcStatus::Pending => "Pending",
+            VpcStatus::Available => "Available",
+            VpcStatus::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for VpcStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "Pending" => VpcStatus::Pending,
+            "Available" => VpcStatus::Available,
+            other => VpcStatus::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for VpcStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for VpcStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for VpcStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(VpcStatus::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for VpcStatus {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| VpcStatus::from(text.as_str())))
+    }
+}

@@ -16,11 +16,11 @@ pub struct CreateClusterChargeConfig {
     /// 付费类型：&lt;br&gt;
     /// PostPaid按量付费&lt;br&gt;
     /// PrePaid包年包月 (`charge_type`, required)
-    pub charge_type: Option<String>,
+    pub charge_type: Option<ChargeType>,
     /// Unit of the purchase period, Week or Month; required when charge_type is PrePaid
     ///
     /// 购买资源的时长单位,取值范围:&lt;br&gt;Week: 周&lt;br&gt; Month: 月 (`period_unit`)
-    pub period_unit: Option<String>,
+    pub period_unit: Option<PeriodUnit>,
     /// Purchase period: 1-4 for Week; 1-9, 12, 24, 36, 48 or 60 for Month; required when charge_type is PrePaid
     ///
     /// 购买资源的时长, 取值范围:&lt;br&gt;period_unit为Week时: \[1, 2, 3, 4\]&lt;br&gt;period_unit为Month时: \[1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 24, 36, 48, 60\] (`period`)
@@ -49,12 +49,12 @@ pub struct CreateClusterChargeConfigBuilder {
 }
 impl CreateClusterChargeConfigBuilder {
     /// Sets [`CreateClusterChargeConfig::charge_type`].
-    pub fn charge_type(mut self, value: impl Into<String>) -> Self {
+    pub fn charge_type(mut self, value: impl Into<ChargeType>) -> Self {
         self.inner.charge_type = Some(value.into());
         self
     }
     /// Sets [`CreateClusterChargeConfig::period_unit`].
-    pub fn period_unit(mut self, value: impl Into<String>) -> Self {
+    pub fn period_unit(mut self, value: impl Into<PeriodUnit>) -> Self {
         self.inner.period_unit = Some(value.into());
         self
     }
@@ -232,7 +232,7 @@ pub struct CreateClusterNetworkConfig {
     /// 网络计费类型。取值范围：&lt;br&gt;
     /// PayByBandwidth：按固定带宽计费。&lt;br&gt;
     /// PayByTraffic（默认）：按使用流量计费。 (`internet_charge_type`)
-    pub internet_charge_type: Option<String>,
+    pub internet_charge_type: Option<InternetChargeType>,
 }
 impl cds_core::ser::Entries for CreateClusterNetworkConfig {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -273,7 +273,7 @@ impl CreateClusterNetworkConfigBuilder {
         self
     }
     /// Sets [`CreateClusterNetworkConfig::internet_charge_type`].
-    pub fn internet_charge_type(mut self, value: impl Into<String>) -> Self {
+    pub fn internet_charge_type(mut self, value: impl Into<InternetChargeType>) -> Self {
         self.inner.internet_charge_type = Some(value.into());
         self
     }
@@ -304,7 +304,7 @@ pub struct CreateSecurityGroupRule {
     /// Transport protocol (case-sensitive): tcp, udp, icmp, gre, or all
     ///
     /// 传输层协议。取值大小写敏感。取值范围：&lt;br&gt; tcp&lt;br&gt; udp&lt;br&gt; icmp&lt;br&gt; gre&lt;br&gt; all：支持所有协议 (`protocol`, required)
-    pub protocol: Option<String>,
+    pub protocol: Option<IpProtocol>,
     /// Destination port range: for TCP/UDP 1-65535 as start/end (e.g. 1/200); -1/-1 for ICMP, GRE and all
     ///
     /// 目的端安全组开放的传输层协议相关的端口范围。取值范围：&lt;br&gt; TCP/UDP协议：取值范围为1~65535。使用斜线（/）隔开起始端口和终止端口。例如：1/200&lt;br&gt; ICMP协议：-1/-1&lt;br&gt; GRE协议：-1/-1&lt;br&gt; IpProtocol取值为all：-1/-1 (`port_range`, required)
@@ -312,7 +312,7 @@ pub struct CreateSecurityGroupRule {
     /// Rule direction: egress (outbound) or ingress (inbound)
     ///
     /// 安全组规则的方向：取值范围：&lt;br&gt; egress：出方向&lt;br&gt; ingress：入方向 (`direction`, required)
-    pub direction: Option<String>,
+    pub direction: Option<RuleDirection>,
     /// Security group id to grant access (inbound or outbound); give either group_id or cidr_ip
     ///
     /// 需要设置访问权限的(入或者出)安全组ID (`group_id`)
@@ -347,7 +347,7 @@ pub struct CreateSecurityGroupRuleBuilder {
 }
 impl CreateSecurityGroupRuleBuilder {
     /// Sets [`CreateSecurityGroupRule::protocol`].
-    pub fn protocol(mut self, value: impl Into<String>) -> Self {
+    pub fn protocol(mut self, value: impl Into<IpProtocol>) -> Self {
         self.inner.protocol = Some(value.into());
         self
     }
@@ -357,7 +357,7 @@ impl CreateSecurityGroupRuleBuilder {
         self
     }
     /// Sets [`CreateSecurityGroupRule::direction`].
-    pub fn direction(mut self, value: impl Into<String>) -> Self {
+    pub fn direction(mut self, value: impl Into<RuleDirection>) -> Self {
         self.inner.direction = Some(value.into());
         self
     }
@@ -398,7 +398,7 @@ pub struct GetNetworkConfigTemplateData {
     /// Cloud provider
     ///
     /// 云厂商 (`provider`)
-    pub provider: Option<String>,
+    pub provider: Option<CloudProvider>,
     /// Region id
     ///
     /// 地域ID (`region_id`)
@@ -434,7 +434,7 @@ pub struct GetNetworkConfigTemplateData {
     /// Security group type
     ///
     /// 安全组类型 (`security_group_type`)
-    pub security_group_type: Option<String>,
+    pub security_group_type: Option<SecurityGroupType>,
     /// Access key (AK) of the cloud account
     ///
     /// 云厂商账户下的 AK (`ak`)
@@ -503,7 +503,7 @@ pub struct GetNetworkConfigTemplateRule {
     /// Transport protocol
     ///
     /// 传输层协议 (`protocol`)
-    pub protocol: Option<String>,
+    pub protocol: Option<IpProtocol>,
     /// First port
     ///
     /// 起始端口 (`port_from`)
@@ -515,7 +515,7 @@ pub struct GetNetworkConfigTemplateRule {
     /// Rule direction: ingress or egress
     ///
     /// 安全组规则的方向 (`direction`)
-    pub direction: Option<String>,
+    pub direction: Option<RuleDirection>,
     /// Security group id to grant access
     ///
     /// 需要设置访问权限的安全组ID (`group_id`)
@@ -582,7 +582,7 @@ pub struct GetSecurityGroupData {
     /// Security group type: normal or enterprise
     ///
     /// 安全组类型 (`security_group_type`)
-    pub security_group_type: Option<String>,
+    pub security_group_type: Option<SecurityGroupType>,
     /// Security group rules
     ///
     /// 安全组规则 (`rules`)
@@ -631,7 +631,7 @@ pub struct GetSecurityGroupRule {
     /// Transport protocol
     ///
     /// 传输层协议 (`protocol`)
-    pub protocol: Option<String>,
+    pub protocol: Option<IpProtocol>,
     /// Port range (e.g. 1-65535)
     ///
     /// 端口范围 (`port_range`)
@@ -639,7 +639,7 @@ pub struct GetSecurityGroupRule {
     /// Rule direction: ingress or egress
     ///
     /// 安全组规则的方向 (`direction`)
-    pub direction: Option<String>,
+    pub direction: Option<RuleDirection>,
     /// Security group id granted access
     ///
     /// 需要设置访问权限的安全组ID (`group_id`)
@@ -704,7 +704,7 @@ pub struct ListClustersCluster {
     /// Cloud provider (e.g. AlibabaCloud)
     ///
     /// AlibabaCloud (`provider`)
-    pub provider: Option<String>,
+    pub provider: Option<CloudProvider>,
     /// Cloud account
     ///
     /// 云账号 (`account`)
@@ -1004,7 +1004,7 @@ pub struct ListSecurityGroupsGroup {
     /// Security group type: normal (basic) or enterprise
     ///
     /// 安全组类型。可能值：&lt;br&gt; normal：普通安全组&lt;br&gt; enterprise：企业安全组 (`SecurityGroupType`)
-    pub security_group_type: Option<String>,
+    pub security_group_type: Option<SecurityGroupType>,
     /// Creation time (documented as ISO 8601 UTC, yyyy-MM-ddThh:mmZ)
     ///
     /// 创建时间。按照ISO8601标准表示，并需要使用UTC时间。&lt;br&gt; 格式为：yyyy-MM-ddThh:mmZ。 (`CreateAt`)
@@ -1263,6 +1263,384 @@ impl cds_core::ser::Entries for Pager {
 }
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(Pager);
+/// Charge type
+///
+/// 付费类型
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ChargeType {
+    /// Pay as you go
+    ///
+    /// 按量付费 (`PostPaid`)
+    PostPaid,
+    /// Monthly or yearly
+    ///
+    /// 包年包月 (`PrePaid`)
+    PrePaid,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl ChargeType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ChargeType::PostPaid => "PostPaid",
+            ChargeType::PrePaid => "PrePaid",
+            ChargeType::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for ChargeType {
+    fn from(value: &str) -> Self {
+        match value {
+            "PostPaid" => ChargeType::PostPaid,
+            "PrePaid" => ChargeType::PrePaid,
+            other => ChargeType::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for ChargeType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for ChargeType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ChargeType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(ChargeType::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for ChargeType {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| ChargeType::from(text.as_str())))
+    }
+}
+/// Internet charge type
+///
+/// 网络计费类型
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InternetChargeType {
+    /// By fixed bandwidth
+    ///
+    /// 按固定带宽计费 (`PayByBandwidth`)
+    PayByBandwidth,
+    /// By traffic (the default)
+    ///
+    /// 按使用流量计费 (`PayByTraffic`)
+    PayByTraffic,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl InternetChargeType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            InternetChargeType::PayByBandwidth => "PayByBandwidth",
+            InternetChargeType::PayByTraffic => "PayByTraffic",
+            InternetChargeType::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for InternetChargeType {
+    fn from(value: &str) -> Self {
+        match value {
+            "PayByBandwidth" => InternetChargeType::PayByBandwidth,
+            "PayByTraffic" => InternetChargeType::PayByTraffic,
+            other => InternetChargeType::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for InternetChargeType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for InternetChargeType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for InternetChargeType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(InternetChargeType::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for InternetChargeType {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| InternetChargeType::from(text.as_str())))
+    }
+}
+/// Transport-layer protocol of a rule (case-sensitive)
+///
+/// 传输层协议
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IpProtocol {
+    /// TCP
+    ///
+    /// tcp (`tcp`)
+    Tcp,
+    /// UDP
+    ///
+    /// udp (`udp`)
+    Udp,
+    /// ICMP
+    ///
+    /// icmp (`icmp`)
+    Icmp,
+    /// GRE
+    ///
+    /// gre (`gre`)
+    Gre,
+    /// All protocols
+    ///
+    /// 支持所有协议 (`all`)
+    All,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl IpProtocol {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            IpProtocol::Tcp => "tcp",
+            IpProtocol::Udp => "udp",
+            IpProtocol::Icmp => "icmp",
+            IpProtocol::Gre => "gre",
+            IpProtocol::All => "all",
+            IpProtocol::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for IpProtocol {
+    fn from(value: &str) -> Self {
+        match value {
+            "tcp" => IpProtocol::Tcp,
+            "udp" => IpProtocol::Udp,
+            "icmp" => IpProtocol::Icmp,
+            "gre" => IpProtocol::Gre,
+            "all" => IpProtocol::All,
+            other => IpProtocol::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for IpProtocol {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for IpProtocol {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for IpProtocol {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(IpProtocol::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for IpProtocol {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| IpProtocol::from(text.as_str())))
+    }
+}
+/// Unit of a purchase period
+///
+/// 购买资源的时长单位
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PeriodUnit {
+    /// Week
+    ///
+    /// 周 (`Week`)
+    Week,
+    /// Month
+    ///
+    /// 月 (`Month`)
+    Month,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl PeriodUnit {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PeriodUnit::Week => "Week",
+            PeriodUnit::Month => "Month",
+            PeriodUnit::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for PeriodUnit {
+    fn from(value: &str) -> Self {
+        match value {
+            "Week" => PeriodUnit::Week,
+            "Month" => PeriodUnit::Month,
+            other => PeriodUnit::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for PeriodUnit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for PeriodUnit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for PeriodUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(PeriodUnit::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for PeriodUnit {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| PeriodUnit::from(text.as_str())))
+    }
+}
+/// Direction of a security group rule
+///
+/// 安全组规则的方向
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RuleDirection {
+    /// Outbound
+    ///
+    /// 出方向 (`egress`)
+    Egress,
+    /// Inbound
+    ///
+    /// 入方向 (`ingress`)
+    Ingress,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl RuleDirection {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            RuleDirection::Egress => "egress",
+            RuleDirection::Ingress => "ingress",
+            RuleDirection::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for RuleDirection {
+    fn from(value: &str) -> Self {
+        match value {
+            "egress" => RuleDirection::Egress,
+            "ingress" => RuleDirection::Ingress,
+            other => RuleDirection::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for RuleDirection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for RuleDirection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for RuleDirection {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(RuleDirection::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for RuleDirection {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| RuleDirection::from(text.as_str())))
+    }
+}
+/// Security group type
+///
+/// 安全组类型
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SecurityGroupType {
+    /// Basic security group
+    ///
+    /// 普通安全组 (`normal`)
+    Normal,
+    /// Enterprise security group
+    ///
+    /// 企业安全组 (`enterprise`)
+    Enterprise,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl SecurityGroupType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            SecurityGroupType::Normal => "normal",
+            SecurityGroupType::Enterprise => "enterprise",
+            SecurityGroupType::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for SecurityGroupType {
+    fn from(value: &str) -> Self {
+        match value {
+            "normal" => SecurityGroupType::Normal,
+            "enterprise" => SecurityGroupType::Enterprise,
+            other => SecurityGroupType::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for SecurityGroupType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for SecurityGroupType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for SecurityGroupType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(SecurityGroupType::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for SecurityGroupType {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| SecurityGroupType::from(text.as_str())))
+    }
+}
 /// Input of [`CreateCluster`](crate::Client::create_cluster).
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -1274,7 +1652,7 @@ pub struct CreateClusterInput {
     /// Cloud provider: AlibabaCloud, HuaweiCloud, TencentCloud, BaiduCloud or AWSCloud
     ///
     /// 云厂商 (`provider`, required)
-    pub provider: Option<String>,
+    pub provider: Option<CloudProvider>,
     /// Region, e.g. cn-beijing
     ///
     /// 区域 (`region_id`, required)
@@ -1298,7 +1676,7 @@ pub struct CreateClusterInput {
     /// Charge type (PostPaid or PrePaid), as sent at the top level by the request example
     ///
     /// 付费类型 (`charge_type`)
-    pub charge_type: Option<String>,
+    pub charge_type: Option<ChargeType>,
     /// System image id
     ///
     /// 系统镜像id (`image`, required)
@@ -1383,7 +1761,7 @@ impl CreateClusterInputBuilder {
         self
     }
     /// Sets [`CreateClusterInput::provider`].
-    pub fn provider(mut self, value: impl Into<String>) -> Self {
+    pub fn provider(mut self, value: impl Into<CloudProvider>) -> Self {
         self.inner.provider = Some(value.into());
         self
     }
@@ -1413,7 +1791,7 @@ impl CreateClusterInputBuilder {
         self
     }
     /// Sets [`CreateClusterInput::charge_type`].
-    pub fn charge_type(mut self, value: impl Into<String>) -> Self {
+    pub fn charge_type(mut self, value: impl Into<ChargeType>) -> Self {
         self.inner.charge_type = Some(value.into());
         self
     }
@@ -1556,7 +1934,7 @@ impl CreateClusterRequest {
     /// Cloud provider: AlibabaCloud, HuaweiCloud, TencentCloud, BaiduCloud or AWSCloud
     ///
     /// 云厂商 (`provider`, body, required)
-    pub fn provider(mut self, value: impl Into<String>) -> Self {
+    pub fn provider(mut self, value: impl Into<CloudProvider>) -> Self {
         self.input.provider = Some(value.into());
         self
     }
@@ -1598,7 +1976,7 @@ impl CreateClusterRequest {
     /// Charge type (PostPaid or PrePaid), as sent at the top level by the request example
     ///
     /// 付费类型 (`charge_type`, body)
-    pub fn charge_type(mut self, value: impl Into<String>) -> Self {
+    pub fn charge_type(mut self, value: impl Into<ChargeType>) -> Self {
         self.input.charge_type = Some(value.into());
         self
     }
@@ -1863,7 +2241,7 @@ pub struct CreateVpcInput {
     /// Cloud provider, e.g. AlibabaCloud
     ///
     /// 云厂商 (`provider`, required)
-    pub provider: Option<String>,
+    pub provider: Option<CloudProvider>,
     /// Target region id
     ///
     /// 目标地域ID (`region_id`, required)
@@ -1906,7 +2284,7 @@ pub struct CreateVpcInputBuilder {
 }
 impl CreateVpcInputBuilder {
     /// Sets [`CreateVpcInput::provider`].
-    pub fn provider(mut self, value: impl Into<String>) -> Self {
+    pub fn provider(mut self, value: impl Into<CloudProvider>) -> Self {
         self.inner.provider = Some(value.into());
         self
     }
@@ -2005,7 +2383,7 @@ impl CreateVpcRequest {
     /// Cloud provider, e.g. AlibabaCloud
     ///
     /// 云厂商 (`provider`, body, required)
-    pub fn provider(mut self, value: impl Into<String>) -> Self {
+    pub fn provider(mut self, value: impl Into<CloudProvider>) -> Self {
         self.input.provider = Some(value.into());
         self
     }
@@ -2081,7 +2459,7 @@ pub struct ListVpcsInput {
     /// Cloud provider
     ///
     /// 云厂商 (`provider`)
-    pub provider: Option<String>,
+    pub provider: Option<CloudProvider>,
     /// Region id of the VPC
     ///
     /// VPC所在的地域ID (`region_id`)
@@ -2124,7 +2502,7 @@ pub struct ListVpcsInputBuilder {
 }
 impl ListVpcsInputBuilder {
     /// Sets [`ListVpcsInput::provider`].
-    pub fn provider(mut self, value: impl Into<String>) -> Self {
+    pub fn provider(mut self, value: impl Into<CloudProvider>) -> Self {
         self.inner.provider = Some(value.into());
         self
     }
@@ -2207,7 +2585,7 @@ impl ListVpcsRequest {
     /// Cloud provider
     ///
     /// 云厂商 (`provider`, query)
-    pub fn provider(mut self, value: impl Into<String>) -> Self {
+    pub fn provider(mut self, value: impl Into<CloudProvider>) -> Self {
         self.input.provider = Some(value.into());
         self
     }
@@ -3149,7 +3527,7 @@ pub struct CreateNetworkConfigInput {
     /// Cloud provider
     ///
     /// 云厂商 (`provider`, required)
-    pub provider: Option<String>,
+    pub provider: Option<CloudProvider>,
     /// Target region id
     ///
     /// 目标地域ID (`region_id`, required)
@@ -3181,7 +3559,7 @@ pub struct CreateNetworkConfigInput {
     /// Security group type: normal (basic) or enterprise
     ///
     /// 安全组类型。可能值：&lt;br&gt; normal：普通安全组&lt;br&gt; enterprise：企业安全组 (`security_group_type`, required)
-    pub security_group_type: Option<String>,
+    pub security_group_type: Option<SecurityGroupType>,
     /// Access key (AK) of the cloud provider account
     ///
     /// 云厂商账户下的 AK (`ak`, required)
@@ -3217,7 +3595,7 @@ pub struct CreateNetworkConfigInputBuilder {
 }
 impl CreateNetworkConfigInputBuilder {
     /// Sets [`CreateNetworkConfigInput::provider`].
-    pub fn provider(mut self, value: impl Into<String>) -> Self {
+    pub fn provider(mut self, value: impl Into<CloudProvider>) -> Self {
         self.inner.provider = Some(value.into());
         self
     }
@@ -3257,7 +3635,7 @@ impl CreateNetworkConfigInputBuilder {
         self
     }
     /// Sets [`CreateNetworkConfigInput::security_group_type`].
-    pub fn security_group_type(mut self, value: impl Into<String>) -> Self {
+    pub fn security_group_type(mut self, value: impl Into<SecurityGroupType>) -> Self {
         self.inner.security_group_type = Some(value.into());
         self
     }
@@ -3359,7 +3737,7 @@ impl CreateNetworkConfigRequest {
     /// Cloud provider
     ///
     /// 云厂商 (`provider`, body, required)
-    pub fn provider(mut self, value: impl Into<String>) -> Self {
+    pub fn provider(mut self, value: impl Into<CloudProvider>) -> Self {
         self.input.provider = Some(value.into());
         self
     }
@@ -3415,7 +3793,7 @@ impl CreateNetworkConfigRequest {
     /// Security group type: normal (basic) or enterprise
     ///
     /// 安全组类型。可能值：&lt;br&gt; normal：普通安全组&lt;br&gt; enterprise：企业安全组 (`security_group_type`, body, required)
-    pub fn security_group_type(mut self, value: impl Into<String>) -> Self {
+    pub fn security_group_type(mut self, value: impl Into<SecurityGroupType>) -> Self {
         self.input.security_group_type = Some(value.into());
         self
     }
@@ -3468,7 +3846,7 @@ pub struct ListRegionsInput {
     /// Cloud provider
     ///
     /// 云厂商 (`provider`, required)
-    pub provider: Option<String>,
+    pub provider: Option<CloudProvider>,
 }
 impl cds_core::ser::Entries for ListRegionsInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -3491,7 +3869,7 @@ pub struct ListRegionsInputBuilder {
 }
 impl ListRegionsInputBuilder {
     /// Sets [`ListRegionsInput::provider`].
-    pub fn provider(mut self, value: impl Into<String>) -> Self {
+    pub fn provider(mut self, value: impl Into<CloudProvider>) -> Self {
         self.inner.provider = Some(value.into());
         self
     }
@@ -3561,7 +3939,7 @@ impl ListRegionsRequest {
     /// Cloud provider
     ///
     /// 云厂商 (`provider`, query, required)
-    pub fn provider(mut self, value: impl Into<String>) -> Self {
+    pub fn provider(mut self, value: impl Into<CloudProvider>) -> Self {
         self.input.provider = Some(value.into());
         self
     }
@@ -3605,7 +3983,7 @@ pub struct ListZonesInput {
     /// Cloud provider
     ///
     /// 云厂商 (`provider`, required)
-    pub provider: Option<String>,
+    pub provider: Option<CloudProvider>,
     /// Region id
     ///
     /// 地域ID (`region_id`, required)
@@ -3633,7 +4011,7 @@ pub struct ListZonesInputBuilder {
 }
 impl ListZonesInputBuilder {
     /// Sets [`ListZonesInput::provider`].
-    pub fn provider(mut self, value: impl Into<String>) -> Self {
+    pub fn provider(mut self, value: impl Into<CloudProvider>) -> Self {
         self.inner.provider = Some(value.into());
         self
     }
@@ -3711,7 +4089,7 @@ impl ListZonesRequest {
     /// Cloud provider
     ///
     /// 云厂商 (`provider`, query, required)
-    pub fn provider(mut self, value: impl Into<String>) -> Self {
+    pub fn provider(mut self, value: impl Into<CloudProvider>) -> Self {
         self.input.provider = Some(value.into());
         self
     }
@@ -3762,7 +4140,7 @@ pub struct ListInstanceTypesInput {
     /// Cloud provider
     ///
     /// 云厂商 (`provider`, required)
-    pub provider: Option<String>,
+    pub provider: Option<CloudProvider>,
     /// Region id
     ///
     /// 地域ID (`region_id`, required)
@@ -3795,7 +4173,7 @@ pub struct ListInstanceTypesInputBuilder {
 }
 impl ListInstanceTypesInputBuilder {
     /// Sets [`ListInstanceTypesInput::provider`].
-    pub fn provider(mut self, value: impl Into<String>) -> Self {
+    pub fn provider(mut self, value: impl Into<CloudProvider>) -> Self {
         self.inner.provider = Some(value.into());
         self
     }
@@ -3881,7 +4259,7 @@ impl ListInstanceTypesRequest {
     /// Cloud provider
     ///
     /// 云厂商 (`provider`, query, required)
-    pub fn provider(mut self, value: impl Into<String>) -> Self {
+    pub fn provider(mut self, value: impl Into<CloudProvider>) -> Self {
         self.input.provider = Some(value.into());
         self
     }
@@ -3941,7 +4319,7 @@ pub struct ListImagesInput {
     /// Cloud provider
     ///
     /// 云厂商 (`provider`, required)
-    pub provider: Option<String>,
+    pub provider: Option<CloudProvider>,
     /// Region
     ///
     /// 区域 (`region_id`, required)
@@ -3969,7 +4347,7 @@ pub struct ListImagesInputBuilder {
 }
 impl ListImagesInputBuilder {
     /// Sets [`ListImagesInput::provider`].
-    pub fn provider(mut self, value: impl Into<String>) -> Self {
+    pub fn provider(mut self, value: impl Into<CloudProvider>) -> Self {
         self.inner.provider = Some(value.into());
         self
     }
@@ -4047,7 +4425,7 @@ impl ListImagesRequest {
     /// Cloud provider
     ///
     /// 云厂商 (`provider`, query, required)
-    pub fn provider(mut self, value: impl Into<String>) -> Self {
+    pub fn provider(mut self, value: impl Into<CloudProvider>) -> Self {
         self.input.provider = Some(value.into());
         self
     }
@@ -4098,7 +4476,7 @@ pub struct SyncNetworkConfigInput {
     /// Cloud provider
     ///
     /// 云厂商 (`provider`, required)
-    pub provider: Option<String>,
+    pub provider: Option<CloudProvider>,
     /// Region
     ///
     /// 区域 (`region_id`, required)
@@ -4131,7 +4509,7 @@ pub struct SyncNetworkConfigInputBuilder {
 }
 impl SyncNetworkConfigInputBuilder {
     /// Sets [`SyncNetworkConfigInput::provider`].
-    pub fn provider(mut self, value: impl Into<String>) -> Self {
+    pub fn provider(mut self, value: impl Into<CloudProvider>) -> Self {
         self.inner.provider = Some(value.into());
         self
     }
@@ -4217,7 +4595,7 @@ impl SyncNetworkConfigRequest {
     /// Cloud provider
     ///
     /// 云厂商 (`provider`, body, required)
-    pub fn provider(mut self, value: impl Into<String>) -> Self {
+    pub fn provider(mut self, value: impl Into<CloudProvider>) -> Self {
         self.input.provider = Some(value.into());
         self
     }
@@ -4277,7 +4655,7 @@ pub struct GetNetworkConfigTemplateInput {
     /// Cloud provider
     ///
     /// 云厂商 (`provider`, required)
-    pub provider: Option<String>,
+    pub provider: Option<CloudProvider>,
 }
 impl cds_core::ser::Entries for GetNetworkConfigTemplateInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -4300,7 +4678,7 @@ pub struct GetNetworkConfigTemplateInputBuilder {
 }
 impl GetNetworkConfigTemplateInputBuilder {
     /// Sets [`GetNetworkConfigTemplateInput::provider`].
-    pub fn provider(mut self, value: impl Into<String>) -> Self {
+    pub fn provider(mut self, value: impl Into<CloudProvider>) -> Self {
         self.inner.provider = Some(value.into());
         self
     }
@@ -4370,7 +4748,7 @@ impl GetNetworkConfigTemplateRequest {
     /// Cloud provider
     ///
     /// 云厂商 (`provider`, query, required)
-    pub fn provider(mut self, value: impl Into<String>) -> Self {
+    pub fn provider(mut self, value: impl Into<CloudProvider>) -> Self {
         self.input.provider = Some(value.into());
         self
     }

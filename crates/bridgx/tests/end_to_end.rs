@@ -107,7 +107,7 @@ async fn list_machines_end_to_end() {
         .account("sample value/+*~&=中".to_string())
         .instance_id("sample value/+*~&=中".to_string())
         .ip("sample value/+*~&=中".to_string())
-        .provider("sample value/+*~&=中".to_string())
+        .provider(cds_bridgx::CloudProvider::from("sample"))
         .cluster_name("sample value/+*~&=中".to_string())
         .status("sample value/+*~&=中".to_string())
         .page_number(7_i64)
@@ -384,7 +384,7 @@ async fn create_cluster_end_to_end() {
     let response = client
         .create_cluster()
         .name("sample value/+*~&=中".to_string())
-        .provider("sample value/+*~&=中".to_string())
+        .provider(cds_bridgx::CloudProvider::from("sample"))
         .region_id("sample value/+*~&=中".to_string())
         .zone_id("sample value/+*~&=中".to_string())
         .network_config(
@@ -392,20 +392,20 @@ async fn create_cluster_end_to_end() {
                 .vpc("sample value/+*~&=中".to_string())
                 .subnet_id("sample value/+*~&=中".to_string())
                 .security_group("sample value/+*~&=中".to_string())
-                .internet_charge_type("sample value/+*~&=中".to_string())
+                .internet_charge_type(cds_bridgx::InternetChargeType::from("sample"))
                 .build()
                 .expect("every required field is set"),
         )
         .instance_type("sample value/+*~&=中".to_string())
         .charge_config(
             cds_bridgx::CreateClusterChargeConfig::builder()
-                .charge_type("sample value/+*~&=中".to_string())
-                .period_unit("sample value/+*~&=中".to_string())
+                .charge_type(cds_bridgx::ChargeType::from("sample"))
+                .period_unit(cds_bridgx::PeriodUnit::from("sample"))
                 .period(7_i64)
                 .build()
                 .expect("every required field is set"),
         )
-        .charge_type("sample value/+*~&=中".to_string())
+        .charge_type(cds_bridgx::ChargeType::from("sample"))
         .image("sample value/+*~&=中".to_string())
         .disks(
             cds_bridgx::CreateClusterDisks::builder()
@@ -517,7 +517,7 @@ async fn create_vpc_end_to_end() {
     let client = cds_bridgx::Client::new(&emulator.config());
     let response = client
         .create_vpc()
-        .provider("sample value/+*~&=中".to_string())
+        .provider(cds_bridgx::CloudProvider::from("sample"))
         .region_id("sample value/+*~&=中".to_string())
         .cidr_block("sample value/+*~&=中".to_string())
         .vpc_name("sample value/+*~&=中".to_string())
@@ -565,7 +565,7 @@ async fn list_vpcs_end_to_end() {
     let client = cds_bridgx::Client::new(&emulator.config());
     let response = client
         .list_vpcs()
-        .provider("sample value/+*~&=中".to_string())
+        .provider(cds_bridgx::CloudProvider::from("sample"))
         .region_id("sample value/+*~&=中".to_string())
         .vpc_name("sample value/+*~&=中".to_string())
         .page_number(7_i64)
@@ -712,9 +712,9 @@ async fn create_security_group_end_to_end() {
         .vpc_id("sample value/+*~&=中".to_string())
         .security_group_name("sample value/+*~&=中".to_string())
         .rules([cds_bridgx::CreateSecurityGroupRule::builder()
-            .protocol("sample value/+*~&=中".to_string())
+            .protocol(cds_bridgx::IpProtocol::from("sample"))
             .port_range("sample value/+*~&=中".to_string())
-            .direction("sample value/+*~&=中".to_string())
+            .direction(cds_bridgx::RuleDirection::from("sample"))
             .group_id("sample value/+*~&=中".to_string())
             .cidr_ip("sample value/+*~&=中".to_string())
             .build()
@@ -810,7 +810,7 @@ async fn create_network_config_end_to_end() {
     let client = cds_bridgx::Client::new(&emulator.config());
     let response = client
         .create_network_config()
-        .provider("sample value/+*~&=中".to_string())
+        .provider(cds_bridgx::CloudProvider::from("sample"))
         .region_id("sample value/+*~&=中".to_string())
         .cidr_block("sample value/+*~&=中".to_string())
         .vpc_name("sample value/+*~&=中".to_string())
@@ -818,7 +818,7 @@ async fn create_network_config_end_to_end() {
         .switch_cidr_block("sample value/+*~&=中".to_string())
         .switch_name("sample value/+*~&=中".to_string())
         .security_group_name("sample value/+*~&=中".to_string())
-        .security_group_type("sample value/+*~&=中".to_string())
+        .security_group_type(cds_bridgx::SecurityGroupType::from("sample"))
         .ak("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
@@ -863,7 +863,7 @@ async fn list_regions_end_to_end() {
     let client = cds_bridgx::Client::new(&emulator.config());
     let response = client
         .list_regions()
-        .provider("sample value/+*~&=中".to_string())
+        .provider(cds_bridgx::CloudProvider::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("ListRegions");
@@ -907,7 +907,7 @@ async fn list_zones_end_to_end() {
     let client = cds_bridgx::Client::new(&emulator.config());
     let response = client
         .list_zones()
-        .provider("sample value/+*~&=中".to_string())
+        .provider(cds_bridgx::CloudProvider::from("sample"))
         .region_id("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
@@ -952,7 +952,7 @@ async fn list_instance_types_end_to_end() {
     let client = cds_bridgx::Client::new(&emulator.config());
     let response = client
         .list_instance_types()
-        .provider("sample value/+*~&=中".to_string())
+        .provider(cds_bridgx::CloudProvider::from("sample"))
         .region_id("sample value/+*~&=中".to_string())
         .zone_id("sample value/+*~&=中".to_string())
         .send_with_response()
@@ -998,7 +998,7 @@ async fn list_images_end_to_end() {
     let client = cds_bridgx::Client::new(&emulator.config());
     let response = client
         .list_images()
-        .provider("sample value/+*~&=中".to_string())
+        .provider(cds_bridgx::CloudProvider::from("sample"))
         .region_id("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
@@ -1043,7 +1043,7 @@ async fn sync_network_config_end_to_end() {
     let client = cds_bridgx::Client::new(&emulator.config());
     let response = client
         .sync_network_config()
-        .provider("sample value/+*~&=中".to_string())
+        .provider(cds_bridgx::CloudProvider::from("sample"))
         .region_id("sample value/+*~&=中".to_string())
         .account_key("sample value/+*~&=中".to_string())
         .send_with_response()
@@ -1089,7 +1089,7 @@ async fn get_network_config_template_end_to_end() {
     let client = cds_bridgx::Client::new(&emulator.config());
     let response = client
         .get_network_config_template()
-        .provider("sample value/+*~&=中".to_string())
+        .provider(cds_bridgx::CloudProvider::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("GetNetworkConfigTemplate");

@@ -5,6 +5,92 @@
 use crate::*;
 #[allow(unused_imports)]
 use cds_core::de::{lenient, lenient_vec};
+/// Billing methods of the bandwidth types, appendix 3 (column BillingMethod)
+///
+/// 附件三 计费方式
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BandwidthBillingMethod {
+    /// Fixed bandwidth
+    ///
+    /// 固定带宽 (`BandwIdth`)
+    BandwIdth,
+    /// Pay by traffic
+    ///
+    /// 流量按需 (`Traffic`)
+    Traffic,
+    /// 95th percentile peak
+    ///
+    /// 95峰值 (`BandwIdth_95`)
+    BandwIdth95,
+    /// Data package
+    ///
+    /// 流量包 (`DataPackage`)
+    DataPackage,
+    /// Fixed bandwidth, as spelled in the North China BGP and Southeast Asia rows
+    ///
+    /// 固定带宽 (`Bandwidth`)
+    Bandwidth,
+    /// 95th percentile peak, as spelled in the North China BGP and Southeast Asia rows
+    ///
+    /// 95峰值 (`Bandwidth_95`)
+    Bandwidth95,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl BandwidthBillingMethod {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            BandwidthBillingMethod::BandwIdth => "BandwIdth",
+            BandwidthBillingMethod::Traffic => "Traffic",
+            BandwidthBillingMethod::BandwIdth95 => "BandwIdth_95",
+            BandwidthBillingMethod::DataPackage => "DataPackage",
+            BandwidthBillingMethod::Bandwidth => "Bandwidth",
+            BandwidthBillingMethod::Bandwidth95 => "Bandwidth_95",
+            BandwidthBillingMethod::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for BandwidthBillingMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "BandwIdth" => BandwidthBillingMethod::BandwIdth,
+            "Traffic" => BandwidthBillingMethod::Traffic,
+            "BandwIdth_95" => BandwidthBillingMethod::BandwIdth95,
+            "DataPackage" => BandwidthBillingMethod::DataPackage,
+            "Bandwidth" => BandwidthBillingMethod::Bandwidth,
+            "Bandwidth_95" => BandwidthBillingMethod::Bandwidth95,
+            other => BandwidthBillingMethod::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for BandwidthBillingMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for BandwidthBillingMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for BandwidthBillingMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(BandwidthBillingMethod::from(
+            text.unwrap_or_default().as_str(),
+        ))
+    }
+}
+impl cds_core::de::FromScalar for BandwidthBillingMethod {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| BandwidthBillingMethod::from(text.as_str())))
+    }
+}
 /// Bandwidth types, appendix 3
 ///
 /// 附件三 带宽类型
@@ -25,7 +111,7 @@ pub enum BandwidthType {
     ///
     /// 菲律宾优化带宽 (`Southeast_Asia_Optimizes_Bandwidth`)
     SoutheastAsiaOptimizesBandwidth,
-    /// IPv6 test
+    /// IPv6 test (2022 edition only)
     ///
     /// IPv6测试 (`Test_Ipv6`)
     TestIpv6,
@@ -55,7 +141,7 @@ pub enum BandwidthType {
     ///
     /// 双线BGP (`Bandwidth_Tow_Line_BGP`)
     BandwidthTowLineBgp,
-    /// Customer dedicated bandwidth
+    /// Customer dedicated bandwidth (2022 edition only)
     ///
     /// 客户专用带宽 (`Customer_Specific_Bandwidth`)
     CustomerSpecificBandwidth,
@@ -79,7 +165,7 @@ pub enum BandwidthType {
     ///
     /// 华北BGP (`Bandwidth_North_China_BGP`)
     BandwidthNorthChinaBgp,
-    /// Southeast Asia optimized BGP
+    /// Southeast Asia optimized BGP (2022 edition; the 2026-04-21 edition lists Bandwidth_SoutheastAsia_Optimization)
     ///
     /// 东南亚优化BGP (`Bandwidth_SoutheastAsia_Optimization_BGP`)
     BandwidthSoutheastAsiaOptimizationBgp,
@@ -95,6 +181,30 @@ pub enum BandwidthType {
     ///
     /// BGP(经济型多线) (`Bandwidth_Multi_ISP_Economy_BGP`)
     BandwidthMultiIspEconomyBgp,
+    /// BGP (local multi-line)
+    ///
+    /// BGP(本地多线) (`Bandwidth_Locally_Multi_ISP_BGP`)
+    BandwidthLocallyMultiIspBgp,
+    /// BGP, China optimized
+    ///
+    /// BGP-中国优化 (`Bandwidth_China_Optimized`)
+    BandwidthChinaOptimized,
+    /// China Mobile only
+    ///
+    /// 单移动带宽 (`Bandwidth_Single_CMCC`)
+    BandwidthSingleCmcc,
+    /// China Telecom only
+    ///
+    /// 单电信带宽 (`Bandwidth_Single_Telecom`)
+    BandwidthSingleTelecom,
+    /// China Unicom only
+    ///
+    /// 单联通带宽 (`Bandwidth_Single_Unicom`)
+    BandwidthSingleUnicom,
+    /// Southeast Asia regional optimized bandwidth
+    ///
+    /// 东南亚区域优化带宽 (`Bandwidth_SoutheastAsia_Optimization`)
+    BandwidthSoutheastAsiaOptimization,
     /// A value not documented when this SDK was generated.
     Unknown(String),
 }
@@ -125,6 +235,14 @@ impl BandwidthType {
             BandwidthType::BandwidthStandardBgp => "Bandwidth_Standard_BGP",
             BandwidthType::BandwidthMultiIspBgp => "Bandwidth_Multi_ISP_BGP",
             BandwidthType::BandwidthMultiIspEconomyBgp => "Bandwidth_Multi_ISP_Economy_BGP",
+            BandwidthType::BandwidthLocallyMultiIspBgp => "Bandwidth_Locally_Multi_ISP_BGP",
+            BandwidthType::BandwidthChinaOptimized => "Bandwidth_China_Optimized",
+            BandwidthType::BandwidthSingleCmcc => "Bandwidth_Single_CMCC",
+            BandwidthType::BandwidthSingleTelecom => "Bandwidth_Single_Telecom",
+            BandwidthType::BandwidthSingleUnicom => "Bandwidth_Single_Unicom",
+            BandwidthType::BandwidthSoutheastAsiaOptimization => {
+                "Bandwidth_SoutheastAsia_Optimization"
+            }
             BandwidthType::Unknown(other) => other.as_str(),
         }
     }
@@ -155,6 +273,14 @@ impl From<&str> for BandwidthType {
             "Bandwidth_Standard_BGP" => BandwidthType::BandwidthStandardBgp,
             "Bandwidth_Multi_ISP_BGP" => BandwidthType::BandwidthMultiIspBgp,
             "Bandwidth_Multi_ISP_Economy_BGP" => BandwidthType::BandwidthMultiIspEconomyBgp,
+            "Bandwidth_Locally_Multi_ISP_BGP" => BandwidthType::BandwidthLocallyMultiIspBgp,
+            "Bandwidth_China_Optimized" => BandwidthType::BandwidthChinaOptimized,
+            "Bandwidth_Single_CMCC" => BandwidthType::BandwidthSingleCmcc,
+            "Bandwidth_Single_Telecom" => BandwidthType::BandwidthSingleTelecom,
+            "Bandwidth_Single_Unicom" => BandwidthType::BandwidthSingleUnicom,
+            "Bandwidth_SoutheastAsia_Optimization" => {
+                BandwidthType::BandwidthSoutheastAsiaOptimization
+            }
             other => BandwidthType::Unknown(other.to_string()),
         }
     }
@@ -691,6 +817,10 @@ pub enum PublicTemplate {
     ///
     /// 模板大类型：Anolis OS (`AnolisOS_8.6_64`)
     AnolisOs8664,
+    /// Rocky Linux 9.3 64-bit
+    ///
+    /// 模板大类型：Rocky Linux (`RockyLinux_9.3_64`)
+    RockyLinux9364,
     /// Rocky Linux 9.0 64-bit
     ///
     /// 模板大类型：Rocky Linux (`RockyLinux_9.0_64`)
@@ -779,6 +909,14 @@ pub enum PublicTemplate {
     ///
     /// 模板大类型：Centos (`Centos_5.9_64`)
     Centos5964,
+    /// Debian 12.4 64-bit
+    ///
+    /// 模板大类型：Debian (`Debian_12.4_64`)
+    Debian12464,
+    /// Debian 11.3 64-bit
+    ///
+    /// 模板大类型：Debian (`Debian_11.3_64`)
+    Debian11364,
     /// Debian 10.2 64-bit
     ///
     /// 模板大类型：Debian (`Debian_10.2_64`)
@@ -787,6 +925,10 @@ pub enum PublicTemplate {
     ///
     /// 模板大类型：Debian (`Debian_9.11_64`)
     Debian91164,
+    /// Debian 9.8 64-bit
+    ///
+    /// 模板大类型：Debian (`Debian_9.8_64`)
+    Debian9864,
     /// Debian 8.11 64-bit
     ///
     /// 模板大类型：Debian (`Debian_8.11_64`)
@@ -807,6 +949,10 @@ pub enum PublicTemplate {
     ///
     /// 模板大类型：Redhat (`Redhat_6.5_64`)
     Redhat6564,
+    /// Ubuntu 22.04 64-bit
+    ///
+    /// 模板大类型：Ubuntu (`Ubuntu_22.04_64`)
+    Ubuntu220464,
     /// Ubuntu 20.04 64-bit
     ///
     /// 模板大类型：Ubuntu (`Ubuntu_20.04_64`)
@@ -883,6 +1029,7 @@ impl PublicTemplate {
     pub fn as_str(&self) -> &str {
         match self {
             PublicTemplate::AnolisOs8664 => "AnolisOS_8.6_64",
+            PublicTemplate::RockyLinux9364 => "RockyLinux_9.3_64",
             PublicTemplate::RockyLinux9064 => "RockyLinux_9.0_64",
             PublicTemplate::RockyLinux8664 => "RockyLinux_8.6_64",
             PublicTemplate::RockyLinux8564 => "RockyLinux_8.5_64",
@@ -905,13 +1052,17 @@ impl PublicTemplate {
             PublicTemplate::Centos6564 => "Centos_6.5_64",
             PublicTemplate::Centos6464 => "Centos_6.4_64",
             PublicTemplate::Centos5964 => "Centos_5.9_64",
+            PublicTemplate::Debian12464 => "Debian_12.4_64",
+            PublicTemplate::Debian11364 => "Debian_11.3_64",
             PublicTemplate::Debian10264 => "Debian_10.2_64",
             PublicTemplate::Debian91164 => "Debian_9.11_64",
+            PublicTemplate::Debian9864 => "Debian_9.8_64",
             PublicTemplate::Debian81164 => "Debian_8.11_64",
             PublicTemplate::Debian8164 => "Debian_8.1_64",
             PublicTemplate::Debian7464 => "Debian_7.4_64",
             PublicTemplate::Redhat7464 => "Redhat_7.4_64",
             PublicTemplate::Redhat6564 => "Redhat_6.5_64",
+            PublicTemplate::Ubuntu220464 => "Ubuntu_22.04_64",
             PublicTemplate::Ubuntu200464 => "Ubuntu_20.04_64",
             PublicTemplate::Ubuntu180464 => "Ubuntu_18.04_64",
             PublicTemplate::Ubuntu160464 => "Ubuntu_16.04_64",
@@ -937,6 +1088,7 @@ impl From<&str> for PublicTemplate {
     fn from(value: &str) -> Self {
         match value {
             "AnolisOS_8.6_64" => PublicTemplate::AnolisOs8664,
+            "RockyLinux_9.3_64" => PublicTemplate::RockyLinux9364,
             "RockyLinux_9.0_64" => PublicTemplate::RockyLinux9064,
             "RockyLinux_8.6_64" => PublicTemplate::RockyLinux8664,
             "RockyLinux_8.5_64" => PublicTemplate::RockyLinux8564,
@@ -959,13 +1111,17 @@ impl From<&str> for PublicTemplate {
             "Centos_6.5_64" => PublicTemplate::Centos6564,
             "Centos_6.4_64" => PublicTemplate::Centos6464,
             "Centos_5.9_64" => PublicTemplate::Centos5964,
+            "Debian_12.4_64" => PublicTemplate::Debian12464,
+            "Debian_11.3_64" => PublicTemplate::Debian11364,
             "Debian_10.2_64" => PublicTemplate::Debian10264,
             "Debian_9.11_64" => PublicTemplate::Debian91164,
+            "Debian_9.8_64" => PublicTemplate::Debian9864,
             "Debian_8.11_64" => PublicTemplate::Debian81164,
             "Debian_8.1_64" => PublicTemplate::Debian8164,
             "Debian_7.4_64" => PublicTemplate::Debian7464,
             "Redhat_7.4_64" => PublicTemplate::Redhat7464,
             "Redhat_6.5_64" => PublicTemplate::Redhat6564,
+            "Ubuntu_22.04_64" => PublicTemplate::Ubuntu220464,
             "Ubuntu_20.04_64" => PublicTemplate::Ubuntu200464,
             "Ubuntu_18.04_64" => PublicTemplate::Ubuntu180464,
             "Ubuntu_16.04_64" => PublicTemplate::Ubuntu160464,
@@ -1045,6 +1201,14 @@ pub enum RegionId {
     ///
     /// 北京J；所在大区：中国大陆；是否支持裸金属：是 (`CN_Beijing_J`)
     CnBeijingJ,
+    /// Beijing Y; Mainland China; bare metal: yes
+    ///
+    /// 北京Y；所在大区：中国大陆；是否支持裸金属：是 (`CN_Beijing_Y`)
+    CnBeijingY,
+    /// Beijing Z; Mainland China; bare metal: yes
+    ///
+    /// 北京Z；所在大区：中国大陆；是否支持裸金属：是 (`CN_Beijing_Z`)
+    CnBeijingZ,
     /// Dallas A; North America; bare metal: no
     ///
     /// 达拉斯A；所在大区：北美地区；是否支持裸金属：否 (`US_Dallas_A`)
@@ -1085,9 +1249,9 @@ pub enum RegionId {
     ///
     /// 达拉斯J；所在大区：北美地区；是否支持裸金属：否 (`US_Dallas_J`)
     UsDallasJ,
-    /// Miami A; North America; bare metal: no
+    /// Miami A; North America; bare metal: listed twice, as no and as yes
     ///
-    /// 迈阿密A；所在大区：北美地区；是否支持裸金属：否 (`US_Miami_A`)
+    /// 迈阿密A；所在大区：北美地区；是否支持裸金属：否（另一行：是） (`US_Miami_A`)
     UsMiamiA,
     /// Germany A; Europe; bare metal: no
     ///
@@ -1097,6 +1261,10 @@ pub enum RegionId {
     ///
     /// 德国B；所在大区：欧洲地区；是否支持裸金属：否 (`EUR_Germany_B`)
     EurGermanyB,
+    /// Germany C; Europe; bare metal: no (yes in the 2022 edition)
+    ///
+    /// 德国C；所在大区：欧洲地区；是否支持裸金属：否 (`EUR_Germany_C`)
+    EurGermanyC,
     /// Tokyo A; Asia-Pacific; bare metal: no
     ///
     /// 东京A；所在大区：亚太地区；是否支持裸金属：否 (`APAC_Tokyo_A`)
@@ -1121,6 +1289,10 @@ pub enum RegionId {
     ///
     /// 上海C；所在大区：中国大陆；是否支持裸金属：否 (`CN_Shanghai_C`)
     CnShanghaiC,
+    /// Shanghai D; Mainland China; bare metal: no
+    ///
+    /// 上海D；所在大区：中国大陆；是否支持裸金属：否 (`CN_Shanghai_D`)
+    CnShanghaiD,
     /// Seoul A; Asia-Pacific; bare metal: no
     ///
     /// 首尔A；所在大区：亚太地区；是否支持裸金属：否 (`APAC_Seoul_A`)
@@ -1157,6 +1329,10 @@ pub enum RegionId {
     ///
     /// 新加坡D；所在大区：亚太地区；是否支持裸金属：否 (`APAC_Singapore_D`)
     ApacSingaporeD,
+    /// Singapore E; Asia-Pacific; bare metal: no
+    ///
+    /// 新加坡E；所在大区：亚太地区；是否支持裸金属：否 (`APAC_SGSIN_E`)
+    ApacSgsinE,
     /// Mumbai A; Asia-Pacific; bare metal: no
     ///
     /// 孟买A；所在大区：亚太地区；是否支持裸金属：否 (`APAC_Mumbai_A`)
@@ -1173,15 +1349,11 @@ pub enum RegionId {
     ///
     /// 弗吉尼亚A；所在大区：北美地区；是否支持裸金属：是 (`US_Virginia_A`)
     UsVirginiaA,
-    /// Germany C; Europe; bare metal: yes
-    ///
-    /// 德国C；所在大区：欧洲地区；是否支持裸金属：是 (`EUR_Germany_C`)
-    EurGermanyC,
     /// Dallas L; North America; bare metal: yes
     ///
     /// 达拉斯L；所在大区：北美地区；是否支持裸金属：是 (`US_Dallas_L`)
     UsDallasL,
-    /// Singapore E; Asia-Pacific; bare metal: yes
+    /// Singapore E (2022 edition; the 2026-04-21 edition lists Singapore E as APAC_SGSIN_E); Asia-Pacific; bare metal: yes
     ///
     /// 新加坡E；所在大区：亚太地区；是否支持裸金属：是 (`APAC_Singapore_E`)
     ApacSingaporeE,
@@ -1189,6 +1361,10 @@ pub enum RegionId {
     ///
     /// 呼和浩特A；所在大区：中国大陆；是否支持裸金属：是 (`CN_Huhehaote_A`)
     CnHuhehaoteA,
+    /// Hohhot B; Mainland China; bare metal: yes
+    ///
+    /// 呼和浩特B；所在大区：中国大陆；是否支持裸金属：是 (`CN_Huhehaote_B`)
+    CnHuhehaoteB,
     /// São Paulo A; South America; bare metal: yes
     ///
     /// 圣保罗A；所在大区：南美地区；是否支持裸金属：是 (`SR_SaintPaul_A`)
@@ -1209,6 +1385,18 @@ pub enum RegionId {
     ///
     /// 马赛A；所在大区：欧洲地区；是否支持裸金属：是 (`EUR_Marseilles_A`)
     EurMarseillesA,
+    /// Dallas N; North America; bare metal: yes
+    ///
+    /// 达拉斯N；所在大区：北美地区；是否支持裸金属：是 (`US_Dallas_N`)
+    UsDallasN,
+    /// Changsha A; Mainland China; bare metal: no
+    ///
+    /// 长沙A；所在大区：中国大陆；是否支持裸金属：否 (`CN_Changsha_A`)
+    CnChangshaA,
+    /// Suqian B; Mainland China; bare metal: yes
+    ///
+    /// 宿迁B；所在大区：中国大陆；是否支持裸金属：是 (`CN_Suqian_B`)
+    CnSuqianB,
     /// A value not documented when this SDK was generated.
     Unknown(String),
 }
@@ -1223,6 +1411,8 @@ impl RegionId {
             RegionId::CnBeijingH => "CN_Beijing_H",
             RegionId::CnBeijingI => "CN_Beijing_I",
             RegionId::CnBeijingJ => "CN_Beijing_J",
+            RegionId::CnBeijingY => "CN_Beijing_Y",
+            RegionId::CnBeijingZ => "CN_Beijing_Z",
             RegionId::UsDallasA => "US_Dallas_A",
             RegionId::UsDallasB => "US_Dallas_B",
             RegionId::UsDallasC => "US_Dallas_C",
@@ -1236,12 +1426,14 @@ impl RegionId {
             RegionId::UsMiamiA => "US_Miami_A",
             RegionId::EurGermanyA => "EUR_Germany_A",
             RegionId::EurGermanyB => "EUR_Germany_B",
+            RegionId::EurGermanyC => "EUR_Germany_C",
             RegionId::ApacTokyoA => "APAC_Tokyo_A",
             RegionId::CnGuangzhouA => "CN_Guangzhou_A",
             RegionId::EurNetherlandsA => "EUR_Netherlands_A",
             RegionId::UsLosAngelesA => "US_LosAngeles_A",
             RegionId::CnShanghaiA => "CN_Shanghai_A",
             RegionId::CnShanghaiC => "CN_Shanghai_C",
+            RegionId::CnShanghaiD => "CN_Shanghai_D",
             RegionId::ApacSeoulA => "APAC_Seoul_A",
             RegionId::CnTaipeiA => "CN_Taipei_A",
             RegionId::CnWuxiA => "CN_Wuxi_A",
@@ -1251,19 +1443,23 @@ impl RegionId {
             RegionId::ApacSingaporeB => "APAC_Singapore_B",
             RegionId::ApacSingaporeC => "APAC_Singapore_C",
             RegionId::ApacSingaporeD => "APAC_Singapore_D",
+            RegionId::ApacSgsinE => "APAC_SGSIN_E",
             RegionId::ApacMumbaiA => "APAC_Mumbai_A",
             RegionId::ApacMumbaiB => "APAC_Mumbai_B",
             RegionId::ApacMumbaiC => "APAC_Mumbai_C",
             RegionId::UsVirginiaA => "US_Virginia_A",
-            RegionId::EurGermanyC => "EUR_Germany_C",
             RegionId::UsDallasL => "US_Dallas_L",
             RegionId::ApacSingaporeE => "APAC_Singapore_E",
             RegionId::CnHuhehaoteA => "CN_Huhehaote_A",
+            RegionId::CnHuhehaoteB => "CN_Huhehaote_B",
             RegionId::SrSaintPaulA => "SR_SaintPaul_A",
             RegionId::CnSuzhouA => "CN_Suzhou_A",
             RegionId::ApacJakartaA => "APAC_Jakarta_A",
             RegionId::ApacHoChiMinhA => "APAC_HoChiMinh_A",
             RegionId::EurMarseillesA => "EUR_Marseilles_A",
+            RegionId::UsDallasN => "US_Dallas_N",
+            RegionId::CnChangshaA => "CN_Changsha_A",
+            RegionId::CnSuqianB => "CN_Suqian_B",
             RegionId::Unknown(other) => other.as_str(),
         }
     }
@@ -1278,6 +1474,8 @@ impl From<&str> for RegionId {
             "CN_Beijing_H" => RegionId::CnBeijingH,
             "CN_Beijing_I" => RegionId::CnBeijingI,
             "CN_Beijing_J" => RegionId::CnBeijingJ,
+            "CN_Beijing_Y" => RegionId::CnBeijingY,
+            "CN_Beijing_Z" => RegionId::CnBeijingZ,
             "US_Dallas_A" => RegionId::UsDallasA,
             "US_Dallas_B" => RegionId::UsDallasB,
             "US_Dallas_C" => RegionId::UsDallasC,
@@ -1291,12 +1489,14 @@ impl From<&str> for RegionId {
             "US_Miami_A" => RegionId::UsMiamiA,
             "EUR_Germany_A" => RegionId::EurGermanyA,
             "EUR_Germany_B" => RegionId::EurGermanyB,
+            "EUR_Germany_C" => RegionId::EurGermanyC,
             "APAC_Tokyo_A" => RegionId::ApacTokyoA,
             "CN_Guangzhou_A" => RegionId::CnGuangzhouA,
             "EUR_Netherlands_A" => RegionId::EurNetherlandsA,
             "US_LosAngeles_A" => RegionId::UsLosAngelesA,
             "CN_Shanghai_A" => RegionId::CnShanghaiA,
             "CN_Shanghai_C" => RegionId::CnShanghaiC,
+            "CN_Shanghai_D" => RegionId::CnShanghaiD,
             "APAC_Seoul_A" => RegionId::ApacSeoulA,
             "CN_Taipei_A" => RegionId::CnTaipeiA,
             "CN_Wuxi_A" => RegionId::CnWuxiA,
@@ -1306,19 +1506,23 @@ impl From<&str> for RegionId {
             "APAC_Singapore_B" => RegionId::ApacSingaporeB,
             "APAC_Singapore_C" => RegionId::ApacSingaporeC,
             "APAC_Singapore_D" => RegionId::ApacSingaporeD,
+            "APAC_SGSIN_E" => RegionId::ApacSgsinE,
             "APAC_Mumbai_A" => RegionId::ApacMumbaiA,
             "APAC_Mumbai_B" => RegionId::ApacMumbaiB,
             "APAC_Mumbai_C" => RegionId::ApacMumbaiC,
             "US_Virginia_A" => RegionId::UsVirginiaA,
-            "EUR_Germany_C" => RegionId::EurGermanyC,
             "US_Dallas_L" => RegionId::UsDallasL,
             "APAC_Singapore_E" => RegionId::ApacSingaporeE,
             "CN_Huhehaote_A" => RegionId::CnHuhehaoteA,
+            "CN_Huhehaote_B" => RegionId::CnHuhehaoteB,
             "SR_SaintPaul_A" => RegionId::SrSaintPaulA,
             "CN_Suzhou_A" => RegionId::CnSuzhouA,
             "APAC_Jakarta_A" => RegionId::ApacJakartaA,
             "APAC_HoChiMinh_A" => RegionId::ApacHoChiMinhA,
             "EUR_Marseilles_A" => RegionId::EurMarseillesA,
+            "US_Dallas_N" => RegionId::UsDallasN,
+            "CN_Changsha_A" => RegionId::CnChangshaA,
+            "CN_Suqian_B" => RegionId::CnSuqianB,
             other => RegionId::Unknown(other.to_string()),
         }
     }

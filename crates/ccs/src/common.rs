@@ -11,10 +11,10 @@ use cds_core::de::{lenient, lenient_vec};
 #[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeAvailableResourceBillingMethod {
-    /// Billing method, e.g. DataPackage, BandwIdth, Traffic
+    /// Billing method (appendix 3), e.g. DataPackage, BandwIdth, Traffic
     ///
     /// 计费方式 (`Key`)
-    pub key: Option<String>,
+    pub key: Option<BandwidthBillingMethod>,
     /// Maximum bandwidth
     ///
     /// 最大带宽 (`MaxQos`)
@@ -211,10 +211,10 @@ cds_core::impl_serialize!(DescribeAvailableResourceImageGoods);
 #[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeAvailableResourceInstanceGood {
-    /// Instance type, e.g. Standard (see enum InstanceType)
+    /// Instance type (appendix 2), e.g. Standard
     ///
     /// 主机类型 (`InstanceType`)
-    pub instance_type: Option<String>,
+    pub instance_type: Option<InstanceType>,
     /// Images on offer
     ///
     /// 镜像 (`ImageGoods`)
@@ -264,10 +264,10 @@ cds_core::impl_serialize!(DescribeAvailableResourceInstanceGood);
 #[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeAvailableResourcePublicImage {
-    /// Image id, e.g. Centos_8.0_64 (see enum PublicTemplate)
+    /// Public image id (appendix 4), e.g. Centos_8.0_64
     ///
     /// 镜像ID (`ImageId`)
-    pub image_id: Option<String>,
+    pub image_id: Option<PublicTemplate>,
     /// Image type, e.g. centos
     ///
     /// 镜像类型 (`ImageType`)
@@ -311,10 +311,10 @@ cds_core::impl_serialize!(DescribeAvailableResourcePublicImage);
 #[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeAvailableResourceWanGood {
-    /// Bandwidth type, e.g. Bandwidth_China_Optimized (see enum BandwidthType)
+    /// Bandwidth type (appendix 3)
     ///
     /// 带宽类型 (`Type`)
-    pub r#type: Option<String>,
+    pub r#type: Option<BandwidthType>,
     /// Billing methods
     ///
     /// 计费方式 (`BillingMethod`)
@@ -355,11 +355,15 @@ pub struct DescribeTaskData {
     /// Task status: NEW, DOING, FINISH, ERROR (new, running, finished, error)
     ///
     /// 任务执行的状态\[NEW,DOING,FINISH,ERROR\],分别对应新增，正在执行，完成，错误 (`Status`)
-    pub status: Option<String>,
+    pub status: Option<TaskStatus>,
     /// Resource id
     ///
     /// 资源Id列表 (`ResourceId`)
     pub resource_id: Option<String>,
+    /// Resource ids (undocumented; read by the vendor's Go SDK)
+    ///
+    /// 资源Id列表（文档未说明） (`ResourceIds`)
+    pub resource_ids: Option<Vec<String>>,
     /// Task type, e.g. orderCreateVM
     ///
     /// 任务类型 (`TaskType`)
@@ -375,6 +379,7 @@ impl cds_core::de::Fields for DescribeTaskData {
         match key {
             "Status" => self.status = cds_core::de::lenient(value)?,
             "ResourceId" => self.resource_id = cds_core::de::lenient(value)?,
+            "ResourceIds" => self.resource_ids = cds_core::de::lenient_vec(value)?,
             "TaskType" => self.task_type = cds_core::de::lenient(value)?,
             _ => cds_core::de::skip(value)?,
         }
@@ -387,12 +392,85 @@ impl cds_core::ser::Entries for DescribeTaskData {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         cds_core::ser::entry(map, "Status", &self.status)?;
         cds_core::ser::entry(map, "ResourceId", &self.resource_id)?;
+        cds_core::ser::entry(map, "ResourceIds", &self.resource_ids)?;
         cds_core::ser::entry(map, "TaskType", &self.task_type)?;
         Ok(())
     }
 }
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(DescribeTaskData);
+/// Status of an asynchronous task
+///
+/// 任务执行的状态
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TaskStatus {
+    /// New
+    ///
+    /// 新增 (`NEW`)
+    New,
+    /// Running
+    ///
+    /// 正在执行 (`DOING`)
+    Doing,
+    /// Finished
+    ///
+    /// 完成 (`FINISH`)
+    Finish,
+    /// Error
+    ///
+    /// 错误 (`ERROR`)
+    Error,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl TaskStatus {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TaskStatus::New => "NEW",
+            TaskStatus::Doing => "DOING",
+            TaskStatus::Finish => "FINISH",
+            TaskStatus::Error => "ERROR",
+            TaskStatus::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for TaskStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "NEW" => TaskStatus::New,
+            "DOING" => TaskStatus::Doing,
+            "FINISH" => TaskStatus::Finish,
+            "ERROR" => TaskStatus::Error,
+            other => TaskStatus::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for TaskStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for TaskStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaskStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(TaskStatus::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for TaskStatus {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| TaskStatus::from(text.as_str())))
+    }
+}
 /// Input of [`DescribeAvailableResource`](crate::Client::describe_available_resource).
 #[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]

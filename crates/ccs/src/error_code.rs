@@ -52,7 +52,7 @@ pub enum ErrorCode {
     InvalidInstanceTypeValueUnauthorized,
     /// The network interface id parameter is malformed / 指定网卡ID参数格式错误 — “The specified parameter "InterfaceID" is not valid.”
     ///
-    /// `InvalidInterfaceID.Malformed`, HTTP 400; documented for ConnectNetworkInterface, DisconnectNetworkInterface, ModifyIpAddress, DescribeInstanceMonitor, CreateSecurityGroup, DeleteSecurityGroup, ForceDeleteSecurityGroup, DescribeSecurityGroupAttribute, ModifySecurityGroupAttribute, DescribeSecurityGroups, AddSecurityGroupRule, RemoveSecurityGroupRule, ModifySecurityGroupRule, JoinSecurityGroup, LeaveSecurityGroup, ModifySecurityGroupRulePriority.
+    /// `InvalidInterfaceID.Malformed`, HTTP 400; documented for ConnectNetworkInterface, DisconnectNetworkInterface, ModifyIpAddress, DescribeInstanceMonitor, DescribeNetworkCardFlow, CreateNSG, DeleteNSG, DescribeNSGAttribute, ModifyNSGAttribute, DescribeNSGs, DescribeNSGMembers, AddNSGRule, RemoveNSGRule, ModifyNSGRule, JoinNSG, LeaveNSG, ModifyNSGRulePriority, CreateSecurityGroup, DeleteSecurityGroup, ForceDeleteSecurityGroup, DescribeSecurityGroupAttribute, ModifySecurityGroupAttribute, DescribeSecurityGroups, AddSecurityGroupRule, RemoveSecurityGroupRule, ModifySecurityGroupRule, JoinSecurityGroup, LeaveSecurityGroup, ModifySecurityGroupRulePriority.
     InvalidInterfaceIdMalformed,
     /// The specified IP address is invalid. / 指定的 IP地址不合法。 — “%s”
     ///

@@ -273,6 +273,64 @@ pub const DESCRIBE_INSTANCES_2: &str = r#"{"Code": "Success", "Data":
       ]
   }
 }"#;
+/// Documented example response 3 of `DescribeInstances`.
+pub const DESCRIBE_INSTANCES_3: &str = r#"{
+    "Message":"Success.",
+    "Code":"Success",
+    "Data":{
+        "Instances":[
+            {
+                "InstanceStatus":"updating",
+                "RegionId":"CN_Beijing_A",
+                "PrivateNetworkInterface":[
+                    {
+                        "InterfaceId":"e0e12830-a7b6-11e9-a7ea-0242ac1102f8",
+                        "Name":"siwang-api1",
+                        "IP":"10.240.59.2",
+                        "MAC":"00:50:56:a5:22:22",
+                        "Connected":1,
+                        "PrivateId":"4e6f6790-a6b3-11e9-8f88-0242ac110041"
+                    }
+                ],
+                "InstanceId":"e0dfea2e-a7b6-11e9-a7ea-0242ac1102f8",
+                "Disks":{
+                    "SystemDisk":{
+                        "IOPS":600,
+                        "Size":60
+                    },
+                    "DataDisks":[]
+                },
+                "VdcId":"0bb08ed7-e686-4168-93e5-e0187579753b",
+                "PublicNetworkInterface":[
+                  {
+                    "Connected": 1,
+                    "IP": "100.255.1.189",
+                    "IPv6": "2000:1:2:8::2",
+                    "InterfaceId": "1aba5f70-1f1e-11ef-b5b7-1e5601ea876b",
+                    "MAC": "00:50:56:83:95:a4",
+                    "Name": "公网1",
+                    "PublicId": "b555cee2-1f1a-11ef-b5cb-fe18097c7c52"
+                  }
+                ],
+                "InstanceChargeType":"PostPaid",
+                "VdcName":"cdsApi-testaa",
+                "InstanceName":"root",
+                "Cpu": 4,
+                "Ram": 4,
+                "Tags": [
+                  {
+                    "TagId": "123",
+                    "TagName": "tag_abc"
+                  }
+                ],
+                "VdcId": "c603ee06-cef3-439d-bdea-fd72768ecb77",
+                "VdcName": "test-j"
+              } 
+        ],
+        "PageNumber":1,
+        "PageCount":1
+    }
+}"#;
 /// Documented example response 1 of `ConnectNetworkInterface`.
 pub const CONNECT_NETWORK_INTERFACE_1: &str = r#"{
 "Code":"Success",
@@ -460,6 +518,196 @@ pub const BATCH_DELETE_NETWORK_INTERFACES_1: &str = r#"{
     "Data": {},
     "Message": "",
     "TaskId": "12804345"
+}"#;
+/// Documented example response 1 of `DescribeNetworkCardFlow`.
+pub const DESCRIBE_NETWORK_CARD_FLOW_1: &str = r#"{
+    "Code": "Success",
+    "Data": {
+        "NetworkCardFlow": {
+            "Input": 0.89531,
+            "Output": 0.74532
+        },
+        "InstanceId": "c4987c70-5bfc-11ed-82a5-c28d140f35b4",
+       "InterfaceId": "7226c99a-0b2c-11ed-aa5b-6ac04c76c0d0",
+       "Period": 300
+    },
+    "Message": "获取网卡流量数据成功."
+}"#;
+/// Documented example response 1 of `GetIpInfoBySegment`.
+pub const GET_IP_INFO_BY_SEGMENT_1: &str = r#"{
+    "Code": "Success",
+    "Data": {
+        "AvailableIPList": ["10.240.193.10","10.240.193.11"],
+        "AvailableIPTotal": 2
+    },
+    "Message": "Success."
+}"#;
+/// Documented example response 1 of `ModifyInstanceAttribute`.
+pub const MODIFY_INSTANCE_ATTRIBUTE_1: &str = r#"{
+    "Code": "Success",
+    "Data": {},
+    "Message": "Success."
+}"#;
+/// Documented example response 1 of `CreateNSG`.
+pub const CREATE_NSG_1: &str = r#"{
+  "Code": "Success",
+  "Data": {
+    "SecurityGroupId": "a1d31aa2-6e09-11f0-98b4-5e6fe984ebcd"
+  },
+  "Message": "创建安全组成功."
+}"#;
+/// Documented example response 1 of `DeleteNSG`.
+pub const DELETE_NSG_1: &str = r#"{
+  "Code": "Success",
+  "Data": {},
+  "Message": "删除安全组成功."
+}"#;
+/// Documented example response 1 of `DescribeNSGAttribute`.
+pub const DESCRIBE_NSG_ATTRIBUTE_1: &str = r#"{
+  "Code": "Success",
+  "Data": {
+    "CreateTime": "2024-09-26 16:55:29",
+    "Description": "测试",
+    "ProjectId": "0-0",
+    "QuotaCount": 8,
+    "RuleCount": 3,
+    "Rules": [
+      {
+        "Action": "ACCEPT",
+        "CreateTime": "2025-06-11 22:13:01",
+        "Description": "默认",
+        "Direction": 0,
+        "IpList": ["10.4.0.0/14","192.168.0.0/16","172.17.0.0/16"],
+        "PortList": ["3306","6379"],
+        "Priority": 4,
+        "Protocol": "TCP",
+        "QuotaCount": 6,
+        "RuleId": "2ef7e4d4-46ce-11f0-a518-42a0f7857d25",
+        "UpdateTime": "2025-08-01 19:31:23"
+      },
+      {
+        "Action": "ACCEPT",
+        "CreateTime": "2025-06-11 22:13:01",
+        "Description": "允许回包",
+        "Direction": 0,
+        "IpList": ["0.0.0.0/0"],
+        "PortList": ["32768-60999"],
+        "Priority": 990,
+        "Protocol": "TCP",
+        "QuotaCount": 1,
+        "RuleId": "2ef89046-46ce-11f0-a518-42a0f7857d25",
+        "UpdateTime": "2025-06-11 22:13:01"
+      },
+      {
+        "Action": "DROP",
+        "CreateTime": "2025-06-11 22:13:01",
+        "Description": "禁止所有TCP",
+        "Direction": 0,
+        "IpList": ["0.0.0.0/0"],
+        "PortList": ["0"],
+        "Priority": 999,
+        "Protocol": "TCP",
+        "QuotaCount": 1,
+        "RuleId": "2ef76450-46ce-11f0-a518-42a0f7857d25",
+        "UpdateTime": "2025-06-11 22:13:01"
+      }
+    ],
+    "SecurityGroupId": "2ef59800-46ce-11f0-a518-42a0f7857d25",
+    "SecurityGroupName": "基础规则测试",
+    "UpdateTime": "2025-08-01 19:31:23"
+  },
+  "Message": ""
+}"#;
+/// Documented example response 1 of `ModifyNSGAttribute`.
+pub const MODIFY_NSG_ATTRIBUTE_1: &str = r#"{
+  "Code": "Success",
+  "Data": {},
+  "Message": "修改安全组信息成功."
+}"#;
+/// Documented example response 1 of `DescribeNSGs`.
+pub const DESCRIBE_NS_GS_1: &str = r#"{
+  "Code": "Success",
+  "Data": {
+    "SecurityGroupCount": 1,
+    "SecurityGroups": [
+      {
+        "CreateTime": "2025-05-01 16:45:40",
+        "Description": "API测试",
+        "InstanceCount": 2,
+        "InterfaceCount": 2,
+        "ProjectId": "0-0",
+        "SecurityGroupId": "e715e7fc-6eb3-11f0-be7c-5ab347f5ba2f",
+        "SecurityGroupName": "新版安全组",
+        "SecurityGroupType": "private",
+        "UpdateTime": "2025-05-04 11:08:24"
+      }
+    ]
+  },
+  "Message": ""
+}"#;
+/// Documented example response 1 of `DescribeNSGMembers`.
+pub const DESCRIBE_NSG_MEMBERS_1: &str = r#"{
+  "Code": "Success",
+  "Data": {
+    "MemberCount": 2,
+    "Members": [
+      {
+        "InstanceId": "4b5bc769-e8ed-4ebb-bb5c-f2e267f4a4cf",
+        "InstanceName": "mysql-master",
+        "InstanceStatus": "running",
+        "InterfaceId": "a2dea5ea-662c-11f0-8352-d217780626f4",
+        "InterfaceIpAddress": "10.240.69.7",
+        "InterfaceMac": "00:50:56:83:0a:fd",
+        "InterfaceStatus": "ok"
+      },
+      {
+        "InstanceId": "f8a55376-7afb-46a2-a03d-94bf3b2e4c44",
+        "InstanceName": "mysql-slave",
+        "InstanceStatus": "running",
+        "InterfaceId": "cc99293e-661b-11f0-bf79-9e758eabd7fd",
+        "InterfaceIpAddress": "10.240.69.8",
+        "InterfaceMac": "00:50:56:83:7f:85",
+        "InterfaceStatus": "ok"
+      }
+    ]
+  },
+  "Message": ""
+}"#;
+/// Documented example response 1 of `AddNSGRule`.
+pub const ADD_NSG_RULE_1: &str = r#"{
+  "Code": "Success",
+  "Data": {},
+  "Message": "开始更新规则，请稍候."
+}"#;
+/// Documented example response 1 of `RemoveNSGRule`.
+pub const REMOVE_NSG_RULE_1: &str = r#"{
+  "Code": "Success",
+  "Data": {},
+  "Message": "删除规则成功."
+}"#;
+/// Documented example response 1 of `ModifyNSGRule`.
+pub const MODIFY_NSG_RULE_1: &str = r#"{
+  "Code": "Success",
+  "Data": {},
+  "Message": "开始更新规则，请稍候."
+}"#;
+/// Documented example response 1 of `JoinNSG`.
+pub const JOIN_NSG_1: &str = r#"{
+  "Code": "Success",
+  "Data": {},
+  "Message": "开始更新规则，请稍候."
+}"#;
+/// Documented example response 1 of `LeaveNSG`.
+pub const LEAVE_NSG_1: &str = r#"{
+  "Code": "Success",
+  "Data": {},
+  "Message": "开始更新规则，请稍候."
+}"#;
+/// Documented example response 1 of `ModifyNSGRulePriority`.
+pub const MODIFY_NSG_RULE_PRIORITY_1: &str = r#"{
+  "Code": "Success",
+  "Data": {},
+  "Message": "开始更新规则，请稍候."
 }"#;
 /// Documented example response 1 of `CreateSecurityGroup`.
 pub const CREATE_SECURITY_GROUP_1: &str = r#"{
@@ -692,6 +940,7 @@ pub static ALL: &[(&str, &str)] = &[
     ("ResetImage", RESET_IMAGE_1),
     ("DescribeInstances", DESCRIBE_INSTANCES_1),
     ("DescribeInstances", DESCRIBE_INSTANCES_2),
+    ("DescribeInstances", DESCRIBE_INSTANCES_3),
     ("ConnectNetworkInterface", CONNECT_NETWORK_INTERFACE_1),
     ("DisconnectNetworkInterface", DISCONNECT_NETWORK_INTERFACE_1),
     ("ModifyIpAddress", MODIFY_IP_ADDRESS_1),
@@ -719,6 +968,21 @@ pub static ALL: &[(&str, &str)] = &[
         "BatchDeleteNetworkInterfaces",
         BATCH_DELETE_NETWORK_INTERFACES_1,
     ),
+    ("DescribeNetworkCardFlow", DESCRIBE_NETWORK_CARD_FLOW_1),
+    ("GetIpInfoBySegment", GET_IP_INFO_BY_SEGMENT_1),
+    ("ModifyInstanceAttribute", MODIFY_INSTANCE_ATTRIBUTE_1),
+    ("CreateNSG", CREATE_NSG_1),
+    ("DeleteNSG", DELETE_NSG_1),
+    ("DescribeNSGAttribute", DESCRIBE_NSG_ATTRIBUTE_1),
+    ("ModifyNSGAttribute", MODIFY_NSG_ATTRIBUTE_1),
+    ("DescribeNSGs", DESCRIBE_NS_GS_1),
+    ("DescribeNSGMembers", DESCRIBE_NSG_MEMBERS_1),
+    ("AddNSGRule", ADD_NSG_RULE_1),
+    ("RemoveNSGRule", REMOVE_NSG_RULE_1),
+    ("ModifyNSGRule", MODIFY_NSG_RULE_1),
+    ("JoinNSG", JOIN_NSG_1),
+    ("LeaveNSG", LEAVE_NSG_1),
+    ("ModifyNSGRulePriority", MODIFY_NSG_RULE_PRIORITY_1),
     ("CreateSecurityGroup", CREATE_SECURITY_GROUP_1),
     ("DeleteSecurityGroup", DELETE_SECURITY_GROUP_1),
     ("ForceDeleteSecurityGroup", FORCE_DELETE_SECURITY_GROUP_1),

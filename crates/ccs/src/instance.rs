@@ -54,11 +54,16 @@ pub struct CreateInstancePrivateIp {
     ///
     /// 手动分配输入ip地址，自动分配输入：auto (`IP`, required)
     pub ip: Option<Vec<String>>,
+    /// Subnet block to take the addresses from, e.g. 10.240.193.1/32 (optional)
+    ///
+    /// Segment为子网网段，非必填项 (`Segment`)
+    pub segment: Option<String>,
 }
 impl cds_core::ser::Entries for CreateInstancePrivateIp {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         cds_core::ser::entry(map, "PrivateId", &self.private_id)?;
         cds_core::ser::entry(map, "IP", &self.ip)?;
+        cds_core::ser::entry(map, "Segment", &self.segment)?;
         Ok(())
     }
 }
@@ -86,6 +91,11 @@ impl CreateInstancePrivateIpBuilder {
         self.inner.ip = Some(values.into_iter().map(Into::into).collect());
         self
     }
+    /// Sets [`CreateInstancePrivateIp::segment`].
+    pub fn segment(mut self, value: impl Into<String>) -> Self {
+        self.inner.segment = Some(value.into());
+        self
+    }
     /// Builds the value; fails naming every required field (by path) that is not set.
     pub fn build(self) -> Result<CreateInstancePrivateIp, cds_core::BuildError> {
         cds_core::validate::build("CreateInstancePrivateIp", self.inner)
@@ -98,6 +108,67 @@ impl cds_core::validate::Validate for CreateInstancePrivateIp {
         }
         if self.ip.is_none() {
             missing.push(cds_core::validate::join(path, "IP"));
+        }
+    }
+}
+/// A security group to bind to one network of the new cloud server
+///
+/// 绑定安全组
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct CreateInstanceSecurityGroup {
+    /// Security group id
+    ///
+    /// 安全组ID (`SecurityGroupId`, required)
+    pub security_group_id: Option<String>,
+    /// Network (public or private network) id
+    ///
+    /// 网络ID (`PipeId`, required)
+    pub pipe_id: Option<String>,
+}
+impl cds_core::ser::Entries for CreateInstanceSecurityGroup {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SecurityGroupId", &self.security_group_id)?;
+        cds_core::ser::entry(map, "PipeId", &self.pipe_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateInstanceSecurityGroup);
+impl CreateInstanceSecurityGroup {
+    /// A builder of this type.
+    pub fn builder() -> CreateInstanceSecurityGroupBuilder {
+        CreateInstanceSecurityGroupBuilder::default()
+    }
+}
+/// Builder of [`CreateInstanceSecurityGroup`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateInstanceSecurityGroupBuilder {
+    inner: CreateInstanceSecurityGroup,
+}
+impl CreateInstanceSecurityGroupBuilder {
+    /// Sets [`CreateInstanceSecurityGroup::security_group_id`].
+    pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.security_group_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceSecurityGroup::pipe_id`].
+    pub fn pipe_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.pipe_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateInstanceSecurityGroup, cds_core::BuildError> {
+        cds_core::validate::build("CreateInstanceSecurityGroup", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateInstanceSecurityGroup {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.security_group_id.is_none() {
+            missing.push(cds_core::validate::join(path, "SecurityGroupId"));
+        }
+        if self.pipe_id.is_none() {
+            missing.push(cds_core::validate::join(path, "PipeId"));
         }
     }
 }
@@ -350,6 +421,10 @@ pub struct DescribeInstancesData {
     ///
     /// 总页数 (`PageCount`)
     pub page_count: Option<i64>,
+    /// Total number of cloud servers (undocumented; read by the vendor's Go SDK)
+    ///
+    /// 云服务器总数（文档未说明） (`Total`)
+    pub total: Option<i64>,
 }
 impl cds_core::de::Fields for DescribeInstancesData {
     const NAME: &'static str = "DescribeInstancesData";
@@ -362,6 +437,7 @@ impl cds_core::de::Fields for DescribeInstancesData {
             "Instances" => self.instances = cds_core::de::nested(value)?,
             "PageNumber" => self.page_number = cds_core::de::lenient(value)?,
             "PageCount" => self.page_count = cds_core::de::lenient(value)?,
+            "Total" => self.total = cds_core::de::lenient(value)?,
             _ => cds_core::de::skip(value)?,
         }
         Ok(())
@@ -374,6 +450,7 @@ impl cds_core::ser::Entries for DescribeInstancesData {
         cds_core::ser::entry(map, "Instances", &self.instances)?;
         cds_core::ser::entry(map, "PageNumber", &self.page_number)?;
         cds_core::ser::entry(map, "PageCount", &self.page_count)?;
+        cds_core::ser::entry(map, "Total", &self.total)?;
         Ok(())
     }
 }
@@ -392,7 +469,7 @@ pub struct DescribeInstancesDisks {
     /// Data disks
     ///
     /// 数据硬盘信息 (`DataDisks`)
-    pub data_disks: Option<Vec<serde_json::Value>>,
+    pub data_disks: Option<Vec<InstanceDataDisk>>,
     /// Number of data disks that can still be added
     ///
     /// 剩余可添加数据盘数量 (`LeftDataDiskNum`)
@@ -447,7 +524,7 @@ pub struct DescribeInstancesInstance {
     /// Billing method of the cloud server
     ///
     /// 云服务器计费方式 (`InstanceChargeType`)
-    pub instance_charge_type: Option<String>,
+    pub instance_charge_type: Option<InstanceChargeType>,
     /// Billing status of the cloud server
     ///
     /// 云服务器计费状态 (`InstanceChargeStatus`)
@@ -475,8 +552,8 @@ pub struct DescribeInstancesInstance {
     /// Data disks
     ///
     /// 数据硬盘信息 (`DataDisks`)
-    pub data_disks: Option<Vec<serde_json::Value>>,
-    /// Public network interface(s)
+    pub data_disks: Option<Vec<InstanceDiskSummary>>,
+    /// Public network interface(s): a list of {InterfaceId, PublicId, Name, IP, IPv6, MAC, Connected}, or one such object
     ///
     /// 公网网卡信息 (`PublicNetworkInterface`)
     pub public_network_interface: Option<serde_json::Value>,
@@ -648,6 +725,10 @@ pub struct DescribeInstancesSystemDisk {
     ///
     /// 大小 (`Size`)
     pub size: Option<i64>,
+    /// Disk type, e.g. system_disk (undocumented; read by the vendor's Go SDK)
+    ///
+    /// 硬盘类型（文档未说明） (`DiskType`)
+    pub disk_type: Option<String>,
     /// IOPS (`IOPS`)
     pub iops: Option<i64>,
     /// IOPS (name used by the example of the section 示例)
@@ -664,6 +745,7 @@ impl cds_core::de::Fields for DescribeInstancesSystemDisk {
     ) -> Result<(), D::Error> {
         match key {
             "Size" => self.size = cds_core::de::lenient(value)?,
+            "DiskType" => self.disk_type = cds_core::de::lenient(value)?,
             "IOPS" => self.iops = cds_core::de::lenient(value)?,
             "IopsSize" => self.iops_size = cds_core::de::lenient(value)?,
             _ => cds_core::de::skip(value)?,
@@ -676,6 +758,7 @@ cds_core::impl_deserialize!(DescribeInstancesSystemDisk);
 impl cds_core::ser::Entries for DescribeInstancesSystemDisk {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         cds_core::ser::entry(map, "Size", &self.size)?;
+        cds_core::ser::entry(map, "DiskType", &self.disk_type)?;
         cds_core::ser::entry(map, "IOPS", &self.iops)?;
         cds_core::ser::entry(map, "IopsSize", &self.iops_size)?;
         Ok(())
@@ -765,6 +848,256 @@ impl cds_core::ser::Entries for DescribeTagsTag {
 }
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(DescribeTagsTag);
+/// A data disk of a cloud server
+///
+/// 数据盘
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct InstanceDataDisk {
+    /// Disk id
+    ///
+    /// 硬盘编号 (`DiskId`)
+    pub disk_id: Option<String>,
+    /// Disk type, e.g. ssd_disk or high_disk
+    ///
+    /// 硬盘类型 (`DiskType`)
+    pub disk_type: Option<String>,
+    /// Size (GB)
+    ///
+    /// 大小 (`Size`)
+    pub size: Option<i64>,
+    /// IOPS (`IOPS`)
+    pub iops: Option<i64>,
+    /// IOPS (the name the example of the section 示例 uses for the system disk)
+    ///
+    /// IOPS (`IopsSize`)
+    pub iops_size: Option<i64>,
+}
+impl cds_core::de::Fields for InstanceDataDisk {
+    const NAME: &'static str = "InstanceDataDisk";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "DiskId" => self.disk_id = cds_core::de::lenient(value)?,
+            "DiskType" => self.disk_type = cds_core::de::lenient(value)?,
+            "Size" => self.size = cds_core::de::lenient(value)?,
+            "IOPS" => self.iops = cds_core::de::lenient(value)?,
+            "IopsSize" => self.iops_size = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(InstanceDataDisk);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for InstanceDataDisk {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "DiskId", &self.disk_id)?;
+        cds_core::ser::entry(map, "DiskType", &self.disk_type)?;
+        cds_core::ser::entry(map, "Size", &self.size)?;
+        cds_core::ser::entry(map, "IOPS", &self.iops)?;
+        cds_core::ser::entry(map, "IopsSize", &self.iops_size)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(InstanceDataDisk);
+/// A data disk as the response table of DescribeInstances lists it
+///
+/// 数据硬盘信息
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct InstanceDiskSummary {
+    /// Size (GB)
+    ///
+    /// 大小 (`size`)
+    pub size: Option<i64>,
+    /// Disk type, e.g. ssd_disk or high_disk
+    ///
+    /// 类型 (`type`)
+    pub r#type: Option<String>,
+}
+impl cds_core::de::Fields for InstanceDiskSummary {
+    const NAME: &'static str = "InstanceDiskSummary";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "size" => self.size = cds_core::de::lenient(value)?,
+            "type" => self.r#type = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(InstanceDiskSummary);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for InstanceDiskSummary {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "size", &self.size)?;
+        cds_core::ser::entry(map, "type", &self.r#type)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(InstanceDiskSummary);
+/// Inbound and outbound traffic
+///
+/// 网卡流量信息
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct NetworkCardFlow {
+    /// Inbound traffic (GB)
+    ///
+    /// 入向流量统计(单位GB) (`Input`)
+    pub input: Option<f64>,
+    /// Outbound traffic (GB)
+    ///
+    /// 出向流量统计(单位GB) (`Output`)
+    pub output: Option<f64>,
+}
+impl cds_core::de::Fields for NetworkCardFlow {
+    const NAME: &'static str = "NetworkCardFlow";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Input" => self.input = cds_core::de::lenient(value)?,
+            "Output" => self.output = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(NetworkCardFlow);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for NetworkCardFlow {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Input", &self.input)?;
+        cds_core::ser::entry(map, "Output", &self.output)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(NetworkCardFlow);
+/// Traffic of a network interface
+///
+/// 网卡流量数据
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct NetworkCardFlowData {
+    /// Instance id
+    ///
+    /// 实例ID (`InstanceId`)
+    pub instance_id: Option<String>,
+    /// Network interface id
+    ///
+    /// 网卡的编号 (`InterfaceId`)
+    pub interface_id: Option<String>,
+    /// Traffic of the interface
+    ///
+    /// 网卡流量信息 (`NetworkCardFlow`)
+    pub network_card_flow: Option<NetworkCardFlow>,
+    /// Data granularity in seconds (300 in the example)
+    ///
+    /// 数据粒度 (`Period`)
+    pub period: Option<i64>,
+}
+impl cds_core::de::Fields for NetworkCardFlowData {
+    const NAME: &'static str = "NetworkCardFlowData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "InstanceId" => self.instance_id = cds_core::de::lenient(value)?,
+            "InterfaceId" => self.interface_id = cds_core::de::lenient(value)?,
+            "NetworkCardFlow" => self.network_card_flow = cds_core::de::nested(value)?,
+            "Period" => self.period = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(NetworkCardFlowData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for NetworkCardFlowData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "InstanceId", &self.instance_id)?;
+        cds_core::ser::entry(map, "InterfaceId", &self.interface_id)?;
+        cds_core::ser::entry(map, "NetworkCardFlow", &self.network_card_flow)?;
+        cds_core::ser::entry(map, "Period", &self.period)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(NetworkCardFlowData);
+/// A network interface of the new cloud server, in order
+///
+/// 自定义网卡顺序
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct OrderedIp {
+    /// Public or private network id of the VDC
+    ///
+    /// 该Vdc下可用公/私网uuid (`PipeId`, required)
+    pub pipe_id: Option<String>,
+    /// IP addresses to assign manually, or `auto` for each one to assign automatically; omitted means no IP
+    ///
+    /// 手动分配输入ip地址，自动分配输入：auto，默认不写为不分配ip (`IP`)
+    pub ip: Option<Vec<String>>,
+}
+impl cds_core::ser::Entries for OrderedIp {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "PipeId", &self.pipe_id)?;
+        cds_core::ser::entry(map, "IP", &self.ip)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OrderedIp);
+impl OrderedIp {
+    /// A builder of this type.
+    pub fn builder() -> OrderedIpBuilder {
+        OrderedIpBuilder::default()
+    }
+}
+/// Builder of [`OrderedIp`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OrderedIpBuilder {
+    inner: OrderedIp,
+}
+impl OrderedIpBuilder {
+    /// Sets [`OrderedIp::pipe_id`].
+    pub fn pipe_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.pipe_id = Some(value.into());
+        self
+    }
+    /// Sets [`OrderedIp::ip`].
+    pub fn ip<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.ip = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<OrderedIp, cds_core::BuildError> {
+        cds_core::validate::build("OrderedIp", self.inner)
+    }
+}
+impl cds_core::validate::Validate for OrderedIp {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.pipe_id.is_none() {
+            missing.push(cds_core::validate::join(path, "PipeId"));
+        }
+    }
+}
 /// Password-change task of one cloud server
 ///
 /// 修改密码任务
@@ -806,6 +1139,169 @@ impl cds_core::ser::Entries for ResetInstancesPasswordTask {
 }
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(ResetInstancesPasswordTask);
+/// Available IPs of a subnet block
+///
+/// 可用IP信息
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct SegmentIpInfo {
+    /// Number of available IPs
+    ///
+    /// 可用IP数量 (`AvailableIPTotal`)
+    pub available_ip_total: Option<i64>,
+    /// Available IPs
+    ///
+    /// 可用IP列表 (`AvailableIPList`)
+    pub available_ip_list: Option<Vec<String>>,
+}
+impl cds_core::de::Fields for SegmentIpInfo {
+    const NAME: &'static str = "SegmentIpInfo";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "AvailableIPTotal" => self.available_ip_total = cds_core::de::lenient(value)?,
+            "AvailableIPList" => {
+                self.available_ip_list = cds_core::de::lenient_vec(value)?;
+            }
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(SegmentIpInfo);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for SegmentIpInfo {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "AvailableIPTotal", &self.available_ip_total)?;
+        cds_core::ser::entry(map, "AvailableIPList", &self.available_ip_list)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(SegmentIpInfo);
+/// Billing method of a cloud server
+///
+/// 云主机的付费方式
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InstanceChargeType {
+    /// Prepaid: monthly subscription
+    ///
+    /// 预付费，包年包月 (`PrePaid`)
+    PrePaid,
+    /// Pay as you go (the default where the parameter is optional)
+    ///
+    /// 按量付费 (`PostPaid`)
+    PostPaid,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl InstanceChargeType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            InstanceChargeType::PrePaid => "PrePaid",
+            InstanceChargeType::PostPaid => "PostPaid",
+            InstanceChargeType::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for InstanceChargeType {
+    fn from(value: &str) -> Self {
+        match value {
+            "PrePaid" => InstanceChargeType::PrePaid,
+            "PostPaid" => InstanceChargeType::PostPaid,
+            other => InstanceChargeType::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for InstanceChargeType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for InstanceChargeType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for InstanceChargeType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(InstanceChargeType::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for InstanceChargeType {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| InstanceChargeType::from(text.as_str())))
+    }
+}
+/// How a cloud server is powered off
+///
+/// 实例的关机方式
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StopType {
+    /// Force the power off
+    ///
+    /// 直接强制关机 (`HARD`)
+    Hard,
+    /// Graceful shutdown only (the default)
+    ///
+    /// 仅软关机 (`SOFT`)
+    Soft,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl StopType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            StopType::Hard => "HARD",
+            StopType::Soft => "SOFT",
+            StopType::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for StopType {
+    fn from(value: &str) -> Self {
+        match value {
+            "HARD" => StopType::Hard,
+            "SOFT" => StopType::Soft,
+            other => StopType::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for StopType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for StopType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for StopType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(StopType::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for StopType {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| StopType::from(text.as_str())))
+    }
+}
 /// Input of [`CreateInstance`](crate::Client::create_instance).
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -837,7 +1333,7 @@ pub struct CreateInstanceInput {
     /// Billing method: PrePaid (prepaid, monthly subscription) or PostPaid (default, pay as you go).
     ///
     /// 云主机的付费方式，取值范围：    PrePaid：预付费，包年包月。    PostPaid（默认）：按量付费。 (`InstanceChargeType`)
-    pub instance_charge_type: Option<String>,
+    pub instance_charge_type: Option<InstanceChargeType>,
     /// Whether a monthly subscription server renews automatically: 1 auto renew (default), 0 no auto renewal
     ///
     /// 包年包月云主机是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`)
@@ -866,9 +1362,9 @@ pub struct CreateInstanceInput {
     ///
     /// 使用公共镜像时，该字段为非必填项；使用的是自定义镜像，该字段为必填项 (`ImagePassword`)
     pub image_password: Option<String>,
-    /// System disk type, size and number of IOPS performance packs. Defaults: IOPS 0, size of the chosen template's system disk, Type system_disk.
+    /// System disk type, size and number of IOPS performance packs. Defaults: IOPS 0, size of the chosen template's system disk, Type system_disk (performance) or ssd_system_disk (ultra-high performance).
     ///
-    /// 系统盘类型，大小，IOPS预置性能包个数。默认: "IOPS": 0, "size": 所选模板的系统盘大小, Type: system_disk (`SystemDisk`)
+    /// 系统盘类型，大小，IOPS预置性能包个数。默认: "IOPS": 0, "size": 所选模板的系统盘大小, Type: system_disk(性能),ssd_system_disk(超高性能) (`SystemDisk`)
     pub system_disk: Option<SystemDisk>,
     /// Data disks; SSD supports IOPS packs, default IOPS 0
     ///
@@ -878,13 +1374,17 @@ pub struct CreateInstanceInput {
     ///
     /// 指定创建云服务器的数量，取值范围：1-99，默认取值：1 (`Amount`)
     pub amount: Option<i64>,
-    /// Public IPs. Each must be an available IP of the VDC; give addresses to assign manually, or `auto` to assign automatically; omitted means no public IP.
+    /// Public IPv4 addresses. Each must be an available IP of the VDC; give addresses to assign manually, or `auto` to assign automatically; omitted means no public IPv4 address.
     ///
-    /// 公网Ip    输入的ip必须是该Vdc下可用ip，手动分配输入ip地址，自动分配输入：auto，默认不写为不分配公网ip (`PublicIp`)
+    /// 公网Ipv4    输入的ip必须是该Vdc下可用ip，手动分配输入ip地址，自动分配输入：auto，默认不写为不分配公网Ipv4 (`PublicIp`)
     pub public_ip: Option<Vec<String>>,
-    /// Private IPs. The private network id and IPs must be available in the VDC; give addresses to assign manually, or `auto` to assign automatically; omitted means no private IP.
+    /// Whether to assign a public IPv6 address too (default false); ignored when no public IPv4 address is assigned
     ///
-    /// 内网Ip    输入的ip必须是该Vdc下可用内网uuid、ip，手动分配输入ip地址，自动分配输入：auto，默认不写为不分配ip (`PrivateIp`)
+    /// 是否同时分配公网Ipv6，默认为false。若未分配公网IPv4则此字段无效 (`Ipv6Bind`)
+    pub ipv6_bind: Option<bool>,
+    /// Private IPs. The private network id and IPs must be available in the VDC; give addresses to assign manually, or `auto` to assign automatically; omitted means no private IP. Segment (optional) is the subnet block.
+    ///
+    /// 内网Ip    输入的ip必须是该Vdc下可用内网uuid、ip，手动分配输入ip地址，自动分配输入：auto，默认不写为不分配ip,Segment为子网网段，非必填项 (`PrivateIp`)
     pub private_ip: Option<Vec<CreateInstancePrivateIp>>,
     /// Whether to set the time zone to UTC
     ///
@@ -898,6 +1398,42 @@ pub struct CreateInstanceInput {
     ///
     /// 用户自定义数据，格式必须为base64编码 (`UserData`)
     pub user_data: Option<Vec<String>>,
+    /// Security groups to bind, each as {security group id, network id}; where a network has several security groups they take effect in the order of the list
+    ///
+    /// 绑定安全组列表，每项内容为{安全组ID, 网络ID}；同一网络下有多个安全组时，按列表中的顺序生效 (`SecurityGroup`)
+    pub security_group: Option<Vec<CreateInstanceSecurityGroup>>,
+    /// Dry run for testing: nothing is executed. Default false.
+    ///
+    /// 试运行，测试使用，不执行具体逻辑。默认false不测试 (`DryRun`)
+    pub dry_run: Option<bool>,
+    /// Whether to turn off the swap partition of the system disk (default false)
+    ///
+    /// 是否关闭云服务器系统盘swap分区。默认false不关闭 (`SwapOff`)
+    pub swap_off: Option<bool>,
+    /// Custom order of the network interfaces: public or private network ids of the VDC, in the order the interfaces should have; IP as for PrivateIp (addresses, or auto). When given, PublicIp and PrivateIp are ignored.
+    ///
+    /// 自定义网卡顺序，输入该Vdc下可用公/私网uuid。网卡顺序将按照您传的uuid顺序生效。ip，手动分配输入ip地址，自动分配输入：auto，默认不写为不分配ip。此参数传入之后,PublicIp，PrivateIp不生效。 (`OrderedIP`)
+    pub ordered_ip: Option<Vec<OrderedIp>>,
+    /// Tag names, at most 20 at a time (existing tags: DescribeTags); a tag that does not exist is created
+    ///
+    /// 标签名称, 一次性最多支持20个。可通过DescribeTags获取现有标签。 若标签不存在, 默认为您创建 (`LabelNames`)
+    pub label_names: Option<Vec<String>>,
+    /// Deletion protection: true on, false off
+    ///
+    /// 删除保护开关状态， true为开启，false关闭。 (`DeletionProtection`)
+    pub deletion_protection: Option<bool>,
+    /// Dedicated host to create the cloud server on; make sure the host is in a normal state
+    ///
+    /// 创建云主机所处的专有宿主机ID信息，请确保宿主机状态正常。 (`DedicatedHostId`)
+    pub dedicated_host_id: Option<String>,
+    /// Host name of the guest operating system (undocumented; sent by the vendor's Go SDK)
+    ///
+    /// 云服务器操作系统主机名（文档未说明） (`HostName`)
+    pub host_name: Option<String>,
+    /// Test fund id to pay with (undocumented here; documented on the VDC and network creates)
+    ///
+    /// 测试金Id（本接口文档未说明） (`SubjectId`)
+    pub subject_id: Option<i64>,
 }
 impl std::fmt::Debug for CreateInstanceInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -923,10 +1459,20 @@ impl std::fmt::Debug for CreateInstanceInput {
             .field("data_disks", &self.data_disks)
             .field("amount", &self.amount)
             .field("public_ip", &self.public_ip)
+            .field("ipv6_bind", &self.ipv6_bind)
             .field("private_ip", &self.private_ip)
             .field("utc", &self.utc)
             .field("windows_activation", &self.windows_activation)
             .field("user_data", &self.user_data.as_ref().map(|_| "[REDACTED]"))
+            .field("security_group", &self.security_group)
+            .field("dry_run", &self.dry_run)
+            .field("swap_off", &self.swap_off)
+            .field("ordered_ip", &self.ordered_ip)
+            .field("label_names", &self.label_names)
+            .field("deletion_protection", &self.deletion_protection)
+            .field("dedicated_host_id", &self.dedicated_host_id)
+            .field("host_name", &self.host_name)
+            .field("subject_id", &self.subject_id)
             .finish()
     }
 }
@@ -950,10 +1496,20 @@ impl cds_core::ser::Entries for CreateInstanceInput {
         cds_core::ser::entry(map, "DataDisks", &self.data_disks)?;
         cds_core::ser::entry(map, "Amount", &self.amount)?;
         cds_core::ser::entry(map, "PublicIp", &self.public_ip)?;
+        cds_core::ser::entry(map, "Ipv6Bind", &self.ipv6_bind)?;
         cds_core::ser::entry(map, "PrivateIp", &self.private_ip)?;
         cds_core::ser::entry(map, "UTC", &self.utc)?;
         cds_core::ser::entry(map, "WindowsActivation", &self.windows_activation)?;
         cds_core::ser::entry(map, "UserData", &self.user_data)?;
+        cds_core::ser::entry(map, "SecurityGroup", &self.security_group)?;
+        cds_core::ser::entry(map, "DryRun", &self.dry_run)?;
+        cds_core::ser::entry(map, "SwapOff", &self.swap_off)?;
+        cds_core::ser::entry(map, "OrderedIP", &self.ordered_ip)?;
+        cds_core::ser::entry(map, "LabelNames", &self.label_names)?;
+        cds_core::ser::entry(map, "DeletionProtection", &self.deletion_protection)?;
+        cds_core::ser::entry(map, "DedicatedHostId", &self.dedicated_host_id)?;
+        cds_core::ser::entry(map, "HostName", &self.host_name)?;
+        cds_core::ser::entry(map, "SubjectId", &self.subject_id)?;
         Ok(())
     }
 }
@@ -1002,7 +1558,7 @@ impl CreateInstanceInputBuilder {
         self
     }
     /// Sets [`CreateInstanceInput::instance_charge_type`].
-    pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
+    pub fn instance_charge_type(mut self, value: impl Into<InstanceChargeType>) -> Self {
         self.inner.instance_charge_type = Some(value.into());
         self
     }
@@ -1061,6 +1617,11 @@ impl CreateInstanceInputBuilder {
         self.inner.public_ip = Some(values.into_iter().map(Into::into).collect());
         self
     }
+    /// Sets [`CreateInstanceInput::ipv6_bind`].
+    pub fn ipv6_bind(mut self, value: impl Into<bool>) -> Self {
+        self.inner.ipv6_bind = Some(value.into());
+        self
+    }
     /// Sets [`CreateInstanceInput::private_ip`].
     pub fn private_ip<V: Into<CreateInstancePrivateIp>>(
         mut self,
@@ -1082,6 +1643,54 @@ impl CreateInstanceInputBuilder {
     /// Sets [`CreateInstanceInput::user_data`].
     pub fn user_data<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
         self.inner.user_data = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`CreateInstanceInput::security_group`].
+    pub fn security_group<V: Into<CreateInstanceSecurityGroup>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.security_group = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`CreateInstanceInput::dry_run`].
+    pub fn dry_run(mut self, value: impl Into<bool>) -> Self {
+        self.inner.dry_run = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::swap_off`].
+    pub fn swap_off(mut self, value: impl Into<bool>) -> Self {
+        self.inner.swap_off = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::ordered_ip`].
+    pub fn ordered_ip<V: Into<OrderedIp>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.ordered_ip = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`CreateInstanceInput::label_names`].
+    pub fn label_names<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.label_names = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`CreateInstanceInput::deletion_protection`].
+    pub fn deletion_protection(mut self, value: impl Into<bool>) -> Self {
+        self.inner.deletion_protection = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::dedicated_host_id`].
+    pub fn dedicated_host_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.dedicated_host_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::host_name`].
+    pub fn host_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.host_name = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::subject_id`].
+    pub fn subject_id(mut self, value: impl Into<i64>) -> Self {
+        self.inner.subject_id = Some(value.into());
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
@@ -1129,6 +1738,18 @@ impl cds_core::validate::Validate for CreateInstanceInput {
                 &cds_core::validate::join(path, "WindowsActivation"),
                 missing,
             );
+        }
+        if let Some(items) = &self.security_group {
+            let at = cds_core::validate::join(path, "SecurityGroup");
+            for (i, v) in items.iter().enumerate() {
+                v.validate(&format!("{at}[{i}]"), missing);
+            }
+        }
+        if let Some(items) = &self.ordered_ip {
+            let at = cds_core::validate::join(path, "OrderedIP");
+            for (i, v) in items.iter().enumerate() {
+                v.validate(&format!("{at}[{i}]"), missing);
+            }
         }
     }
 }
@@ -1234,7 +1855,7 @@ impl CreateInstanceRequest {
     /// Billing method: PrePaid (prepaid, monthly subscription) or PostPaid (default, pay as you go).
     ///
     /// 云主机的付费方式，取值范围：    PrePaid：预付费，包年包月。    PostPaid（默认）：按量付费。 (`InstanceChargeType`, body)
-    pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
+    pub fn instance_charge_type(mut self, value: impl Into<InstanceChargeType>) -> Self {
         self.input.instance_charge_type = Some(value.into());
         self
     }
@@ -1287,9 +1908,9 @@ impl CreateInstanceRequest {
         self.input.image_password = Some(value.into());
         self
     }
-    /// System disk type, size and number of IOPS performance packs. Defaults: IOPS 0, size of the chosen template's system disk, Type system_disk.
+    /// System disk type, size and number of IOPS performance packs. Defaults: IOPS 0, size of the chosen template's system disk, Type system_disk (performance) or ssd_system_disk (ultra-high performance).
     ///
-    /// 系统盘类型，大小，IOPS预置性能包个数。默认: "IOPS": 0, "size": 所选模板的系统盘大小, Type: system_disk (`SystemDisk`, body)
+    /// 系统盘类型，大小，IOPS预置性能包个数。默认: "IOPS": 0, "size": 所选模板的系统盘大小, Type: system_disk(性能),ssd_system_disk(超高性能) (`SystemDisk`, body)
     pub fn system_disk(mut self, value: impl Into<SystemDisk>) -> Self {
         self.input.system_disk = Some(value.into());
         self
@@ -1308,16 +1929,23 @@ impl CreateInstanceRequest {
         self.input.amount = Some(value.into());
         self
     }
-    /// Public IPs. Each must be an available IP of the VDC; give addresses to assign manually, or `auto` to assign automatically; omitted means no public IP.
+    /// Public IPv4 addresses. Each must be an available IP of the VDC; give addresses to assign manually, or `auto` to assign automatically; omitted means no public IPv4 address.
     ///
-    /// 公网Ip    输入的ip必须是该Vdc下可用ip，手动分配输入ip地址，自动分配输入：auto，默认不写为不分配公网ip (`PublicIp`, body)
+    /// 公网Ipv4    输入的ip必须是该Vdc下可用ip，手动分配输入ip地址，自动分配输入：auto，默认不写为不分配公网Ipv4 (`PublicIp`, body)
     pub fn public_ip<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
         self.input.public_ip = Some(values.into_iter().map(Into::into).collect());
         self
     }
-    /// Private IPs. The private network id and IPs must be available in the VDC; give addresses to assign manually, or `auto` to assign automatically; omitted means no private IP.
+    /// Whether to assign a public IPv6 address too (default false); ignored when no public IPv4 address is assigned
     ///
-    /// 内网Ip    输入的ip必须是该Vdc下可用内网uuid、ip，手动分配输入ip地址，自动分配输入：auto，默认不写为不分配ip (`PrivateIp`, body)
+    /// 是否同时分配公网Ipv6，默认为false。若未分配公网IPv4则此字段无效 (`Ipv6Bind`, body)
+    pub fn ipv6_bind(mut self, value: impl Into<bool>) -> Self {
+        self.input.ipv6_bind = Some(value.into());
+        self
+    }
+    /// Private IPs. The private network id and IPs must be available in the VDC; give addresses to assign manually, or `auto` to assign automatically; omitted means no private IP. Segment (optional) is the subnet block.
+    ///
+    /// 内网Ip    输入的ip必须是该Vdc下可用内网uuid、ip，手动分配输入ip地址，自动分配输入：auto，默认不写为不分配ip,Segment为子网网段，非必填项 (`PrivateIp`, body)
     pub fn private_ip<V: Into<CreateInstancePrivateIp>>(
         mut self,
         values: impl IntoIterator<Item = V>,
@@ -1344,6 +1972,72 @@ impl CreateInstanceRequest {
     /// 用户自定义数据，格式必须为base64编码 (`UserData`, body)
     pub fn user_data<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
         self.input.user_data = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Security groups to bind, each as {security group id, network id}; where a network has several security groups they take effect in the order of the list
+    ///
+    /// 绑定安全组列表，每项内容为{安全组ID, 网络ID}；同一网络下有多个安全组时，按列表中的顺序生效 (`SecurityGroup`, body)
+    pub fn security_group<V: Into<CreateInstanceSecurityGroup>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.security_group = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Dry run for testing: nothing is executed. Default false.
+    ///
+    /// 试运行，测试使用，不执行具体逻辑。默认false不测试 (`DryRun`, body)
+    pub fn dry_run(mut self, value: impl Into<bool>) -> Self {
+        self.input.dry_run = Some(value.into());
+        self
+    }
+    /// Whether to turn off the swap partition of the system disk (default false)
+    ///
+    /// 是否关闭云服务器系统盘swap分区。默认false不关闭 (`SwapOff`, body)
+    pub fn swap_off(mut self, value: impl Into<bool>) -> Self {
+        self.input.swap_off = Some(value.into());
+        self
+    }
+    /// Custom order of the network interfaces: public or private network ids of the VDC, in the order the interfaces should have; IP as for PrivateIp (addresses, or auto). When given, PublicIp and PrivateIp are ignored.
+    ///
+    /// 自定义网卡顺序，输入该Vdc下可用公/私网uuid。网卡顺序将按照您传的uuid顺序生效。ip，手动分配输入ip地址，自动分配输入：auto，默认不写为不分配ip。此参数传入之后,PublicIp，PrivateIp不生效。 (`OrderedIP`, body)
+    pub fn ordered_ip<V: Into<OrderedIp>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.ordered_ip = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Tag names, at most 20 at a time (existing tags: DescribeTags); a tag that does not exist is created
+    ///
+    /// 标签名称, 一次性最多支持20个。可通过DescribeTags获取现有标签。 若标签不存在, 默认为您创建 (`LabelNames`, body)
+    pub fn label_names<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.label_names = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Deletion protection: true on, false off
+    ///
+    /// 删除保护开关状态， true为开启，false关闭。 (`DeletionProtection`, body)
+    pub fn deletion_protection(mut self, value: impl Into<bool>) -> Self {
+        self.input.deletion_protection = Some(value.into());
+        self
+    }
+    /// Dedicated host to create the cloud server on; make sure the host is in a normal state
+    ///
+    /// 创建云主机所处的专有宿主机ID信息，请确保宿主机状态正常。 (`DedicatedHostId`, body)
+    pub fn dedicated_host_id(mut self, value: impl Into<String>) -> Self {
+        self.input.dedicated_host_id = Some(value.into());
+        self
+    }
+    /// Host name of the guest operating system (undocumented; sent by the vendor's Go SDK)
+    ///
+    /// 云服务器操作系统主机名（文档未说明） (`HostName`, body)
+    pub fn host_name(mut self, value: impl Into<String>) -> Self {
+        self.input.host_name = Some(value.into());
+        self
+    }
+    /// Test fund id to pay with (undocumented here; documented on the VDC and network creates)
+    ///
+    /// 测试金Id（本接口文档未说明） (`SubjectId`, body)
+    pub fn subject_id(mut self, value: impl Into<i64>) -> Self {
+        self.input.subject_id = Some(value.into());
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
@@ -1560,10 +2254,15 @@ pub struct StopInstanceInput {
     ///
     /// 云服务器的编号，可以在DescribeInstances中获取 (`InstanceId`, required)
     pub instance_id: Option<String>,
+    /// How to power off: HARD forces the power off, SOFT shuts down gracefully only. Default SOFT.
+    ///
+    /// 实例的关机方式:  HARD：直接强制关机, SOFT：仅软关机。 默认关机方式为软关机(SOFT)。 (`StopType`)
+    pub stop_type: Option<StopType>,
 }
 impl cds_core::ser::Entries for StopInstanceInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         cds_core::ser::entry(map, "InstanceId", &self.instance_id)?;
+        cds_core::ser::entry(map, "StopType", &self.stop_type)?;
         Ok(())
     }
 }
@@ -1584,6 +2283,11 @@ impl StopInstanceInputBuilder {
     /// Sets [`StopInstanceInput::instance_id`].
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Sets [`StopInstanceInput::stop_type`].
+    pub fn stop_type(mut self, value: impl Into<StopType>) -> Self {
+        self.inner.stop_type = Some(value.into());
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
@@ -1654,6 +2358,13 @@ impl StopInstanceRequest {
     /// 云服务器的编号，可以在DescribeInstances中获取 (`InstanceId`, query, required)
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.input.instance_id = Some(value.into());
+        self
+    }
+    /// How to power off: HARD forces the power off, SOFT shuts down gracefully only. Default SOFT.
+    ///
+    /// 实例的关机方式:  HARD：直接强制关机, SOFT：仅软关机。 默认关机方式为软关机(SOFT)。 (`StopType`, query)
+    pub fn stop_type(mut self, value: impl Into<StopType>) -> Self {
+        self.input.stop_type = Some(value.into());
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
@@ -1871,7 +2582,7 @@ pub struct ModifyInstanceChargeTypeInput {
     /// Billing method: PrePaid (prepaid, monthly subscription) or PostPaid (pay as you go).
     ///
     /// 云主机的付费方式，取值范围：    PrePaid：预付费，包年包月。    PostPaid：按量付费。 (`InstanceChargeType`, required)
-    pub instance_charge_type: Option<String>,
+    pub instance_charge_type: Option<InstanceChargeType>,
     /// Whether a monthly subscription server renews automatically: 1 auto renew (default), 0 no auto renewal
     ///
     /// 包年包月云主机是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`)
@@ -1910,7 +2621,7 @@ impl ModifyInstanceChargeTypeInputBuilder {
         self
     }
     /// Sets [`ModifyInstanceChargeTypeInput::instance_charge_type`].
-    pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
+    pub fn instance_charge_type(mut self, value: impl Into<InstanceChargeType>) -> Self {
         self.inner.instance_charge_type = Some(value.into());
         self
     }
@@ -2006,7 +2717,7 @@ impl ModifyInstanceChargeTypeRequest {
     /// Billing method: PrePaid (prepaid, monthly subscription) or PostPaid (pay as you go).
     ///
     /// 云主机的付费方式，取值范围：    PrePaid：预付费，包年包月。    PostPaid：按量付费。 (`InstanceChargeType`, body, required)
-    pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
+    pub fn instance_charge_type(mut self, value: impl Into<InstanceChargeType>) -> Self {
         self.input.instance_charge_type = Some(value.into());
         self
     }
@@ -2872,6 +3583,10 @@ pub struct ResetImageInput {
     ///
     /// 用户自定义数据，格式必须为base64编码 (`UserData`)
     pub user_data: Option<Vec<String>>,
+    /// Whether to turn off the swap partition of the system disk (default false)
+    ///
+    /// 是否关闭云服务器系统盘swap分区。默认false不关闭 (`SwapOff`)
+    pub swap_off: Option<bool>,
 }
 impl std::fmt::Debug for ResetImageInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -2886,6 +3601,7 @@ impl std::fmt::Debug for ResetImageInput {
             .field("public_key", &self.public_key)
             .field("product_id", &self.product_id)
             .field("user_data", &self.user_data.as_ref().map(|_| "[REDACTED]"))
+            .field("swap_off", &self.swap_off)
             .finish()
     }
 }
@@ -2898,6 +3614,7 @@ impl cds_core::ser::Entries for ResetImageInput {
         cds_core::ser::entry(map, "PublicKey", &self.public_key)?;
         cds_core::ser::entry(map, "ProductId", &self.product_id)?;
         cds_core::ser::entry(map, "UserData", &self.user_data)?;
+        cds_core::ser::entry(map, "SwapOff", &self.swap_off)?;
         Ok(())
     }
 }
@@ -2948,6 +3665,11 @@ impl ResetImageInputBuilder {
     /// Sets [`ResetImageInput::user_data`].
     pub fn user_data<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
         self.inner.user_data = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`ResetImageInput::swap_off`].
+    pub fn swap_off(mut self, value: impl Into<bool>) -> Self {
+        self.inner.swap_off = Some(value.into());
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
@@ -3068,6 +3790,13 @@ impl ResetImageRequest {
         self.input.user_data = Some(values.into_iter().map(Into::into).collect());
         self
     }
+    /// Whether to turn off the swap partition of the system disk (default false)
+    ///
+    /// 是否关闭云服务器系统盘swap分区。默认false不关闭 (`SwapOff`, body)
+    pub fn swap_off(mut self, value: impl Into<bool>) -> Self {
+        self.input.swap_off = Some(value.into());
+        self
+    }
     /// Checks required fields (nested ones by path) before anything is sent.
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&meta::RESET_IMAGE, &self.input)
@@ -3137,10 +3866,26 @@ pub struct DescribeInstancesInput {
     ///
     /// 公网Ip (`PublicIp`)
     pub public_ip: Option<Vec<String>>,
+    /// Public IPv6 address
+    ///
+    /// 公网Ipv6 (`PublicIpv6`)
+    pub public_ipv6: Option<String>,
     /// Number of entries per page
     ///
     /// 每页返回数量 (`PageSize`)
     pub page_size: Option<i64>,
+    /// Name of the VDC the cloud server belongs to
+    ///
+    /// 云服务器所属的Vdc名称 (`VdcName`)
+    pub vdc_name: Option<String>,
+    /// Tag of the cloud server
+    ///
+    /// 云主机资源的标签信息 (`TagName`)
+    pub tag_name: Option<String>,
+    /// Zone the VDC belongs to (values: enum RegionId)
+    ///
+    /// RegionId：Vdc所属的可用区 (`RegionId`)
+    pub region_id: Option<String>,
 }
 impl cds_core::ser::Entries for DescribeInstancesInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -3148,7 +3893,11 @@ impl cds_core::ser::Entries for DescribeInstancesInput {
         cds_core::ser::entry(map, "VdcId", &self.vdc_id)?;
         cds_core::ser::entry(map, "InstanceId", &self.instance_id)?;
         cds_core::ser::entry(map, "PublicIp", &self.public_ip)?;
+        cds_core::ser::entry(map, "PublicIpv6", &self.public_ipv6)?;
         cds_core::ser::entry(map, "PageSize", &self.page_size)?;
+        cds_core::ser::entry(map, "VdcName", &self.vdc_name)?;
+        cds_core::ser::entry(map, "TagName", &self.tag_name)?;
+        cds_core::ser::entry(map, "RegionId", &self.region_id)?;
         Ok(())
     }
 }
@@ -3186,9 +3935,29 @@ impl DescribeInstancesInputBuilder {
         self.inner.public_ip = Some(values.into_iter().map(Into::into).collect());
         self
     }
+    /// Sets [`DescribeInstancesInput::public_ipv6`].
+    pub fn public_ipv6(mut self, value: impl Into<String>) -> Self {
+        self.inner.public_ipv6 = Some(value.into());
+        self
+    }
     /// Sets [`DescribeInstancesInput::page_size`].
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
         self.inner.page_size = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeInstancesInput::vdc_name`].
+    pub fn vdc_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.vdc_name = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeInstancesInput::tag_name`].
+    pub fn tag_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.tag_name = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeInstancesInput::region_id`].
+    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.region_id = Some(value.into());
         self
     }
     /// Builds the value (it has no required fields).
@@ -3275,11 +4044,39 @@ impl DescribeInstancesRequest {
         self.input.public_ip = Some(values.into_iter().map(Into::into).collect());
         self
     }
+    /// Public IPv6 address
+    ///
+    /// 公网Ipv6 (`PublicIpv6`, body)
+    pub fn public_ipv6(mut self, value: impl Into<String>) -> Self {
+        self.input.public_ipv6 = Some(value.into());
+        self
+    }
     /// Number of entries per page
     ///
     /// 每页返回数量 (`PageSize`, body)
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
         self.input.page_size = Some(value.into());
+        self
+    }
+    /// Name of the VDC the cloud server belongs to
+    ///
+    /// 云服务器所属的Vdc名称 (`VdcName`, body)
+    pub fn vdc_name(mut self, value: impl Into<String>) -> Self {
+        self.input.vdc_name = Some(value.into());
+        self
+    }
+    /// Tag of the cloud server
+    ///
+    /// 云主机资源的标签信息 (`TagName`, body)
+    pub fn tag_name(mut self, value: impl Into<String>) -> Self {
+        self.input.tag_name = Some(value.into());
+        self
+    }
+    /// Zone the VDC belongs to (values: enum RegionId)
+    ///
+    /// RegionId：Vdc所属的可用区 (`RegionId`, body)
+    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+        self.input.region_id = Some(value.into());
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
@@ -3692,13 +4489,17 @@ pub struct ModifyIpAddressInput {
     ///
     /// 网卡的编号，可以在查询云服务器详情中查出 (`InterfaceId`, required)
     pub interface_id: Option<String>,
-    /// IP address to bind or change to; to unbind, pass None
+    /// IPv4 address to bind or change to; to unbind, pass None
     ///
-    /// 要绑定或者修改的Ip地址，解绑Ip此处请填写None (`Address`, required)
+    /// 要绑定或者修改的Ipv4地址，解绑Ip此处请填写None (`Address`, required)
     pub address: Option<String>,
-    /// Cloud server password (note: servers created with a public key also need a password)
+    /// Bind (true) or unbind (false) the IPv6 address; default false
     ///
-    /// 云服务器密码 **(注: 公钥方式创建的云服务器也需要用户提供密码)** (`Password`, required)
+    /// 绑定/解绑Ipv6地址，true绑定，false解绑，默认为false (`Ipv6Bind`)
+    pub ipv6_bind: Option<bool>,
+    /// Cloud server password (note: servers created with a public key also need a password). Marked required in the document; the vendor's clients call without it.
+    ///
+    /// 云服务器密码 **(注: 公钥方式创建的云服务器也需要用户提供密码)** (`Password`)
     pub password: Option<String>,
 }
 impl std::fmt::Debug for ModifyIpAddressInput {
@@ -3707,6 +4508,7 @@ impl std::fmt::Debug for ModifyIpAddressInput {
             .field("instance_id", &self.instance_id)
             .field("interface_id", &self.interface_id)
             .field("address", &self.address)
+            .field("ipv6_bind", &self.ipv6_bind)
             .field("password", &self.password.as_ref().map(|_| "[REDACTED]"))
             .finish()
     }
@@ -3716,6 +4518,7 @@ impl cds_core::ser::Entries for ModifyIpAddressInput {
         cds_core::ser::entry(map, "InstanceId", &self.instance_id)?;
         cds_core::ser::entry(map, "InterfaceId", &self.interface_id)?;
         cds_core::ser::entry(map, "Address", &self.address)?;
+        cds_core::ser::entry(map, "Ipv6Bind", &self.ipv6_bind)?;
         cds_core::ser::entry(map, "Password", &self.password)?;
         Ok(())
     }
@@ -3749,6 +4552,11 @@ impl ModifyIpAddressInputBuilder {
         self.inner.address = Some(value.into());
         self
     }
+    /// Sets [`ModifyIpAddressInput::ipv6_bind`].
+    pub fn ipv6_bind(mut self, value: impl Into<bool>) -> Self {
+        self.inner.ipv6_bind = Some(value.into());
+        self
+    }
     /// Sets [`ModifyIpAddressInput::password`].
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.inner.password = Some(value.into());
@@ -3769,9 +4577,6 @@ impl cds_core::validate::Validate for ModifyIpAddressInput {
         }
         if self.address.is_none() {
             missing.push(cds_core::validate::join(path, "Address"));
-        }
-        if self.password.is_none() {
-            missing.push(cds_core::validate::join(path, "Password"));
         }
     }
 }
@@ -3840,16 +4645,23 @@ impl ModifyIpAddressRequest {
         self.input.interface_id = Some(value.into());
         self
     }
-    /// IP address to bind or change to; to unbind, pass None
+    /// IPv4 address to bind or change to; to unbind, pass None
     ///
-    /// 要绑定或者修改的Ip地址，解绑Ip此处请填写None (`Address`, body, required)
+    /// 要绑定或者修改的Ipv4地址，解绑Ip此处请填写None (`Address`, body, required)
     pub fn address(mut self, value: impl Into<String>) -> Self {
         self.input.address = Some(value.into());
         self
     }
-    /// Cloud server password (note: servers created with a public key also need a password)
+    /// Bind (true) or unbind (false) the IPv6 address; default false
     ///
-    /// 云服务器密码 **(注: 公钥方式创建的云服务器也需要用户提供密码)** (`Password`, body, required)
+    /// 绑定/解绑Ipv6地址，true绑定，false解绑，默认为false (`Ipv6Bind`, body)
+    pub fn ipv6_bind(mut self, value: impl Into<bool>) -> Self {
+        self.input.ipv6_bind = Some(value.into());
+        self
+    }
+    /// Cloud server password (note: servers created with a public key also need a password). Marked required in the document; the vendor's clients call without it.
+    ///
+    /// 云服务器密码 **(注: 公钥方式创建的云服务器也需要用户提供密码)** (`Password`, body)
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.input.password = Some(value.into());
         self
@@ -5209,7 +6021,7 @@ pub struct DescribeInstanceTypeInput {
     /// Billing method: PrePaid (prepaid, monthly subscription) or PostPaid (default, pay as you go).
     ///
     /// 云主机的付费方式，取值范围： PrePaid：预付费，包年包月。 PostPaid（默认）：按量付费。 (`InstanceChargeType`)
-    pub instance_charge_type: Option<String>,
+    pub instance_charge_type: Option<InstanceChargeType>,
 }
 impl cds_core::ser::Entries for DescribeInstanceTypeInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -5244,7 +6056,7 @@ impl DescribeInstanceTypeInputBuilder {
         self
     }
     /// Sets [`DescribeInstanceTypeInput::instance_charge_type`].
-    pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
+    pub fn instance_charge_type(mut self, value: impl Into<InstanceChargeType>) -> Self {
         self.inner.instance_charge_type = Some(value.into());
         self
     }
@@ -5331,7 +6143,7 @@ impl DescribeInstanceTypeRequest {
     /// Billing method: PrePaid (prepaid, monthly subscription) or PostPaid (default, pay as you go).
     ///
     /// 云主机的付费方式，取值范围： PrePaid：预付费，包年包月。 PostPaid（默认）：按量付费。 (`InstanceChargeType`, body)
-    pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
+    pub fn instance_charge_type(mut self, value: impl Into<InstanceChargeType>) -> Self {
         self.input.instance_charge_type = Some(value.into());
         self
     }
@@ -5443,6 +6255,10 @@ pub struct ResetInstancesPasswordOutput {
     ///
     /// 返回信息 (`Data`)
     pub data: Option<Vec<ResetInstancesPasswordTask>>,
+    /// Task id at the top level, as the vendor's Go SDK reads it (the document's example answers one per server in Data)
+    ///
+    /// 任务Id (`TaskId`)
+    pub task_id: Option<String>,
 }
 impl cds_core::de::Fields for ResetInstancesPasswordOutput {
     const NAME: &'static str = "ResetInstancesPasswordOutput";
@@ -5453,6 +6269,7 @@ impl cds_core::de::Fields for ResetInstancesPasswordOutput {
     ) -> Result<(), D::Error> {
         match key {
             "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
             _ => cds_core::de::skip(value)?,
         }
         Ok(())
@@ -5463,6 +6280,7 @@ cds_core::impl_deserialize!(ResetInstancesPasswordOutput);
 impl cds_core::ser::Entries for ResetInstancesPasswordOutput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
         Ok(())
     }
 }
@@ -5896,7 +6714,7 @@ pub struct DescribeInstancePriceInput {
     /// Billing method: PrePaid (prepaid, monthly subscription) or PostPaid (default, pay as you go).
     ///
     /// 云主机的付费方式，取值范围：    PrePaid：预付费，包年包月。    PostPaid（默认）：按量付费。 (`InstanceChargeType`)
-    pub instance_charge_type: Option<String>,
+    pub instance_charge_type: Option<InstanceChargeType>,
     /// Whether a monthly subscription server renews automatically: 1 auto renew (default), 0 no auto renewal
     ///
     /// 包年包月云主机是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`)
@@ -5933,6 +6751,10 @@ pub struct DescribeInstancePriceInput {
     ///
     /// 指定创建云服务器的数量，取值范围：1-99，默认取值：1 (`Amount`, required)
     pub amount: Option<i64>,
+    /// Dedicated host to price the cloud servers on
+    ///
+    /// 专有宿主机询价新增参数 (`HostId`)
+    pub host_id: Option<String>,
 }
 impl cds_core::ser::Entries for DescribeInstancePriceInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -5947,6 +6769,7 @@ impl cds_core::ser::Entries for DescribeInstancePriceInput {
         cds_core::ser::entry(map, "SystemDisk", &self.system_disk)?;
         cds_core::ser::entry(map, "DataDisks", &self.data_disks)?;
         cds_core::ser::entry(map, "Amount", &self.amount)?;
+        cds_core::ser::entry(map, "HostId", &self.host_id)?;
         Ok(())
     }
 }
@@ -5970,7 +6793,7 @@ impl DescribeInstancePriceInputBuilder {
         self
     }
     /// Sets [`DescribeInstancePriceInput::instance_charge_type`].
-    pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
+    pub fn instance_charge_type(mut self, value: impl Into<InstanceChargeType>) -> Self {
         self.inner.instance_charge_type = Some(value.into());
         self
     }
@@ -6017,6 +6840,11 @@ impl DescribeInstancePriceInputBuilder {
     /// Sets [`DescribeInstancePriceInput::amount`].
     pub fn amount(mut self, value: impl Into<i64>) -> Self {
         self.inner.amount = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeInstancePriceInput::host_id`].
+    pub fn host_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.host_id = Some(value.into());
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
@@ -6116,7 +6944,7 @@ impl DescribeInstancePriceRequest {
     /// Billing method: PrePaid (prepaid, monthly subscription) or PostPaid (default, pay as you go).
     ///
     /// 云主机的付费方式，取值范围：    PrePaid：预付费，包年包月。    PostPaid（默认）：按量付费。 (`InstanceChargeType`, body)
-    pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
+    pub fn instance_charge_type(mut self, value: impl Into<InstanceChargeType>) -> Self {
         self.input.instance_charge_type = Some(value.into());
         self
     }
@@ -6183,6 +7011,13 @@ impl DescribeInstancePriceRequest {
         self.input.amount = Some(value.into());
         self
     }
+    /// Dedicated host to price the cloud servers on
+    ///
+    /// 专有宿主机询价新增参数 (`HostId`, body)
+    pub fn host_id(mut self, value: impl Into<String>) -> Self {
+        self.input.host_id = Some(value.into());
+        self
+    }
     /// Checks required fields (nested ones by path) before anything is sent.
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&meta::DESCRIBE_INSTANCE_PRICE, &self.input)
@@ -6224,10 +7059,15 @@ pub struct StopInstancesInput {
     ///
     /// 云服务器的编号，可以在DescribeInstances中获取,多个使用逗号分隔 (`InstanceIds`, required)
     pub instance_ids: Option<String>,
+    /// How to power off: HARD forces the power off, SOFT shuts down gracefully only. Default SOFT.
+    ///
+    /// 实例的关机方式:  HARD：直接强制关机, SOFT：仅软关机。 默认关机方式为软关机(SOFT)。 (`StopType`)
+    pub stop_type: Option<StopType>,
 }
 impl cds_core::ser::Entries for StopInstancesInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         cds_core::ser::entry(map, "InstanceIds", &self.instance_ids)?;
+        cds_core::ser::entry(map, "StopType", &self.stop_type)?;
         Ok(())
     }
 }
@@ -6248,6 +7088,11 @@ impl StopInstancesInputBuilder {
     /// Sets [`StopInstancesInput::instance_ids`].
     pub fn instance_ids(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_ids = Some(value.into());
+        self
+    }
+    /// Sets [`StopInstancesInput::stop_type`].
+    pub fn stop_type(mut self, value: impl Into<StopType>) -> Self {
+        self.inner.stop_type = Some(value.into());
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
@@ -6318,6 +7163,13 @@ impl StopInstancesRequest {
     /// 云服务器的编号，可以在DescribeInstances中获取,多个使用逗号分隔 (`InstanceIds`, query, required)
     pub fn instance_ids(mut self, value: impl Into<String>) -> Self {
         self.input.instance_ids = Some(value.into());
+        self
+    }
+    /// How to power off: HARD forces the power off, SOFT shuts down gracefully only. Default SOFT.
+    ///
+    /// 实例的关机方式:  HARD：直接强制关机, SOFT：仅软关机。 默认关机方式为软关机(SOFT)。 (`StopType`, query)
+    pub fn stop_type(mut self, value: impl Into<StopType>) -> Self {
+        self.input.stop_type = Some(value.into());
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
@@ -7135,6 +7987,539 @@ impl crate::Client {
         BatchDeleteNetworkInterfacesRequest {
             client: self.runtime().clone(),
             input: BatchDeleteNetworkInterfacesInput::default(),
+        }
+    }
+}
+/// Input of [`DescribeNetworkCardFlow`](crate::Client::describe_network_card_flow).
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct DescribeNetworkCardFlowInput {
+    /// Instance id
+    ///
+    /// 实例ID (`InstanceId`, required)
+    pub instance_id: Option<String>,
+    /// Network interface id, found in the cloud server details
+    ///
+    /// 网卡的编号，可以在查询云服务器详情中查出 (`InterfaceId`, required)
+    pub interface_id: Option<String>,
+    /// Traffic metric name, e.g. NetworkCardFlow
+    ///
+    /// 流量指标名称 (`MetricName`, required)
+    pub metric_name: Option<String>,
+    /// Start time, e.g. 2019-10-09 15:30:00
+    ///
+    /// 开始时间 (`StartTime`, required)
+    pub start_time: Option<String>,
+    /// End time, e.g. 2019-10-09 16:30:00
+    ///
+    /// 结束时间 (`EndTime`, required)
+    pub end_time: Option<String>,
+}
+impl cds_core::ser::Entries for DescribeNetworkCardFlowInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "InstanceId", &self.instance_id)?;
+        cds_core::ser::entry(map, "InterfaceId", &self.interface_id)?;
+        cds_core::ser::entry(map, "MetricName", &self.metric_name)?;
+        cds_core::ser::entry(map, "StartTime", &self.start_time)?;
+        cds_core::ser::entry(map, "EndTime", &self.end_time)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeNetworkCardFlowInput);
+impl DescribeNetworkCardFlowInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeNetworkCardFlowInputBuilder {
+        DescribeNetworkCardFlowInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeNetworkCardFlowInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeNetworkCardFlowInputBuilder {
+    inner: DescribeNetworkCardFlowInput,
+}
+impl DescribeNetworkCardFlowInputBuilder {
+    /// Sets [`DescribeNetworkCardFlowInput::instance_id`].
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeNetworkCardFlowInput::interface_id`].
+    pub fn interface_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.interface_id = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeNetworkCardFlowInput::metric_name`].
+    pub fn metric_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.metric_name = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeNetworkCardFlowInput::start_time`].
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.inner.start_time = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeNetworkCardFlowInput::end_time`].
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.inner.end_time = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeNetworkCardFlowInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeNetworkCardFlowInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeNetworkCardFlowInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.instance_id.is_none() {
+            missing.push(cds_core::validate::join(path, "InstanceId"));
+        }
+        if self.interface_id.is_none() {
+            missing.push(cds_core::validate::join(path, "InterfaceId"));
+        }
+        if self.metric_name.is_none() {
+            missing.push(cds_core::validate::join(path, "MetricName"));
+        }
+        if self.start_time.is_none() {
+            missing.push(cds_core::validate::join(path, "StartTime"));
+        }
+        if self.end_time.is_none() {
+            missing.push(cds_core::validate::join(path, "EndTime"));
+        }
+    }
+}
+/// Output of [`DescribeNetworkCardFlow`](crate::Client::describe_network_card_flow): the response body (envelope fields excluded unless documented).
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct DescribeNetworkCardFlowOutput {
+    /// Returned data
+    ///
+    /// 返回数据列表 (`Data`)
+    pub data: Option<NetworkCardFlowData>,
+}
+impl cds_core::de::Fields for DescribeNetworkCardFlowOutput {
+    const NAME: &'static str = "DescribeNetworkCardFlowOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeNetworkCardFlowOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeNetworkCardFlowOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeNetworkCardFlowOutput);
+/// Request builder of [`DescribeNetworkCardFlow`](crate::Client::describe_network_card_flow): set parameters, then `.send().await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct DescribeNetworkCardFlowRequest {
+    #[allow(dead_code)]
+    client: cds_core::ServiceClient,
+    input: DescribeNetworkCardFlowInput,
+}
+impl DescribeNetworkCardFlowRequest {
+    /// The input built so far.
+    pub fn input(&self) -> &DescribeNetworkCardFlowInput {
+        &self.input
+    }
+    /// Replaces the whole input.
+    pub fn with_input(mut self, input: DescribeNetworkCardFlowInput) -> Self {
+        self.input = input;
+        self
+    }
+    /// Instance id
+    ///
+    /// 实例ID (`InstanceId`, body, required)
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+    /// Network interface id, found in the cloud server details
+    ///
+    /// 网卡的编号，可以在查询云服务器详情中查出 (`InterfaceId`, body, required)
+    pub fn interface_id(mut self, value: impl Into<String>) -> Self {
+        self.input.interface_id = Some(value.into());
+        self
+    }
+    /// Traffic metric name, e.g. NetworkCardFlow
+    ///
+    /// 流量指标名称 (`MetricName`, body, required)
+    pub fn metric_name(mut self, value: impl Into<String>) -> Self {
+        self.input.metric_name = Some(value.into());
+        self
+    }
+    /// Start time, e.g. 2019-10-09 15:30:00
+    ///
+    /// 开始时间 (`StartTime`, body, required)
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.input.start_time = Some(value.into());
+        self
+    }
+    /// End time, e.g. 2019-10-09 16:30:00
+    ///
+    /// 结束时间 (`EndTime`, body, required)
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.input.end_time = Some(value.into());
+        self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_NETWORK_CARD_FLOW, &self.input)
+    }
+    /// Sends the request and decodes the output.
+    pub async fn send(self) -> Result<DescribeNetworkCardFlowOutput, cds_core::Error> {
+        Ok(self.send_with_response().await?.output)
+    }
+    /// Sends the request; the output comes with the raw body, HTTP status and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<cds_core::Response<DescribeNetworkCardFlowOutput>, cds_core::Error> {
+        self.check()?;
+        self.client
+            .execute(&meta::DESCRIBE_NETWORK_CARD_FLOW, &self.input)
+            .await
+    }
+}
+impl crate::Client {
+    /// Get the traffic of a network interface.
+    ///
+    /// 获取网卡流量数据
+    ///
+    /// `POST /ccs` — read-only: retried on transient failures.
+    ///
+    /// Documented errors: [`InvalidInterfaceID.Malformed`](crate::ErrorCode::InvalidInterfaceIdMalformed).
+    ///
+    /// Wire name: `DescribeNetworkCardFlow`.
+    pub fn describe_network_card_flow(&self) -> DescribeNetworkCardFlowRequest {
+        DescribeNetworkCardFlowRequest {
+            client: self.runtime().clone(),
+            input: DescribeNetworkCardFlowInput::default(),
+        }
+    }
+}
+/// Input of [`GetIpInfoBySegment`](crate::Client::get_ip_info_by_segment).
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct GetIpInfoBySegmentInput {
+    /// Private network id
+    ///
+    /// 私网ID (`PrivateId`, required)
+    pub private_id: Option<String>,
+    /// Subnet block, e.g. 10.12.19.234/24
+    ///
+    /// 子网段 (`Segment`, required)
+    pub segment: Option<String>,
+}
+impl cds_core::ser::Entries for GetIpInfoBySegmentInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "PrivateId", &self.private_id)?;
+        cds_core::ser::entry(map, "Segment", &self.segment)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(GetIpInfoBySegmentInput);
+impl GetIpInfoBySegmentInput {
+    /// A builder of this type.
+    pub fn builder() -> GetIpInfoBySegmentInputBuilder {
+        GetIpInfoBySegmentInputBuilder::default()
+    }
+}
+/// Builder of [`GetIpInfoBySegmentInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct GetIpInfoBySegmentInputBuilder {
+    inner: GetIpInfoBySegmentInput,
+}
+impl GetIpInfoBySegmentInputBuilder {
+    /// Sets [`GetIpInfoBySegmentInput::private_id`].
+    pub fn private_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.private_id = Some(value.into());
+        self
+    }
+    /// Sets [`GetIpInfoBySegmentInput::segment`].
+    pub fn segment(mut self, value: impl Into<String>) -> Self {
+        self.inner.segment = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<GetIpInfoBySegmentInput, cds_core::BuildError> {
+        cds_core::validate::build("GetIpInfoBySegmentInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for GetIpInfoBySegmentInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.private_id.is_none() {
+            missing.push(cds_core::validate::join(path, "PrivateId"));
+        }
+        if self.segment.is_none() {
+            missing.push(cds_core::validate::join(path, "Segment"));
+        }
+    }
+}
+/// Output of [`GetIpInfoBySegment`](crate::Client::get_ip_info_by_segment): the response body (envelope fields excluded unless documented).
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct GetIpInfoBySegmentOutput {
+    /// Returned data
+    ///
+    /// 返回数据列表 (`Data`)
+    pub data: Option<SegmentIpInfo>,
+}
+impl cds_core::de::Fields for GetIpInfoBySegmentOutput {
+    const NAME: &'static str = "GetIpInfoBySegmentOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetIpInfoBySegmentOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetIpInfoBySegmentOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetIpInfoBySegmentOutput);
+/// Request builder of [`GetIpInfoBySegment`](crate::Client::get_ip_info_by_segment): set parameters, then `.send().await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetIpInfoBySegmentRequest {
+    #[allow(dead_code)]
+    client: cds_core::ServiceClient,
+    input: GetIpInfoBySegmentInput,
+}
+impl GetIpInfoBySegmentRequest {
+    /// The input built so far.
+    pub fn input(&self) -> &GetIpInfoBySegmentInput {
+        &self.input
+    }
+    /// Replaces the whole input.
+    pub fn with_input(mut self, input: GetIpInfoBySegmentInput) -> Self {
+        self.input = input;
+        self
+    }
+    /// Private network id
+    ///
+    /// 私网ID (`PrivateId`, body, required)
+    pub fn private_id(mut self, value: impl Into<String>) -> Self {
+        self.input.private_id = Some(value.into());
+        self
+    }
+    /// Subnet block, e.g. 10.12.19.234/24
+    ///
+    /// 子网段 (`Segment`, body, required)
+    pub fn segment(mut self, value: impl Into<String>) -> Self {
+        self.input.segment = Some(value.into());
+        self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::GET_IP_INFO_BY_SEGMENT, &self.input)
+    }
+    /// Sends the request and decodes the output.
+    pub async fn send(self) -> Result<GetIpInfoBySegmentOutput, cds_core::Error> {
+        Ok(self.send_with_response().await?.output)
+    }
+    /// Sends the request; the output comes with the raw body, HTTP status and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<cds_core::Response<GetIpInfoBySegmentOutput>, cds_core::Error> {
+        self.check()?;
+        self.client
+            .execute(&meta::GET_IP_INFO_BY_SEGMENT, &self.input)
+            .await
+    }
+}
+impl crate::Client {
+    /// Get the available IPs of a subnet block of a private network.
+    ///
+    /// 通过网段获取私网下可用IP信息
+    ///
+    /// `POST /ccs` — read-only: retried on transient failures.
+    ///
+    /// Wire name: `GetIpInfoBySegment`.
+    pub fn get_ip_info_by_segment(&self) -> GetIpInfoBySegmentRequest {
+        GetIpInfoBySegmentRequest {
+            client: self.runtime().clone(),
+            input: GetIpInfoBySegmentInput::default(),
+        }
+    }
+}
+/// Input of [`ModifyInstanceAttribute`](crate::Client::modify_instance_attribute).
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct ModifyInstanceAttributeInput {
+    /// Cloud server ids, available from DescribeInstances
+    ///
+    /// 云服务器的编号，可以在DescribeInstances中获取 (`InstanceIds`, required)
+    pub instance_ids: Option<Vec<String>>,
+    /// Deletion protection: true on, false off
+    ///
+    /// 删除保护开关状态， true为开启，false关闭。 (`DeletionProtection`, required)
+    pub deletion_protection: Option<bool>,
+}
+impl cds_core::ser::Entries for ModifyInstanceAttributeInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "InstanceIds", &self.instance_ids)?;
+        cds_core::ser::entry(map, "DeletionProtection", &self.deletion_protection)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ModifyInstanceAttributeInput);
+impl ModifyInstanceAttributeInput {
+    /// A builder of this type.
+    pub fn builder() -> ModifyInstanceAttributeInputBuilder {
+        ModifyInstanceAttributeInputBuilder::default()
+    }
+}
+/// Builder of [`ModifyInstanceAttributeInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ModifyInstanceAttributeInputBuilder {
+    inner: ModifyInstanceAttributeInput,
+}
+impl ModifyInstanceAttributeInputBuilder {
+    /// Sets [`ModifyInstanceAttributeInput::instance_ids`].
+    pub fn instance_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.instance_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`ModifyInstanceAttributeInput::deletion_protection`].
+    pub fn deletion_protection(mut self, value: impl Into<bool>) -> Self {
+        self.inner.deletion_protection = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ModifyInstanceAttributeInput, cds_core::BuildError> {
+        cds_core::validate::build("ModifyInstanceAttributeInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ModifyInstanceAttributeInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.instance_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "InstanceIds"));
+        }
+        if self.deletion_protection.is_none() {
+            missing.push(cds_core::validate::join(path, "DeletionProtection"));
+        }
+    }
+}
+/// Output of [`ModifyInstanceAttribute`](crate::Client::modify_instance_attribute): the response body (envelope fields excluded unless documented).
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct ModifyInstanceAttributeOutput {
+    /// Returned data (empty object)
+    ///
+    /// 返回数据 (`Data`)
+    pub data: Option<serde_json::Value>,
+}
+impl cds_core::de::Fields for ModifyInstanceAttributeOutput {
+    const NAME: &'static str = "ModifyInstanceAttributeOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ModifyInstanceAttributeOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ModifyInstanceAttributeOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ModifyInstanceAttributeOutput);
+/// Request builder of [`ModifyInstanceAttribute`](crate::Client::modify_instance_attribute): set parameters, then `.send().await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct ModifyInstanceAttributeRequest {
+    #[allow(dead_code)]
+    client: cds_core::ServiceClient,
+    input: ModifyInstanceAttributeInput,
+}
+impl ModifyInstanceAttributeRequest {
+    /// The input built so far.
+    pub fn input(&self) -> &ModifyInstanceAttributeInput {
+        &self.input
+    }
+    /// Replaces the whole input.
+    pub fn with_input(mut self, input: ModifyInstanceAttributeInput) -> Self {
+        self.input = input;
+        self
+    }
+    /// Cloud server ids, available from DescribeInstances
+    ///
+    /// 云服务器的编号，可以在DescribeInstances中获取 (`InstanceIds`, body, required)
+    pub fn instance_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.instance_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Deletion protection: true on, false off
+    ///
+    /// 删除保护开关状态， true为开启，false关闭。 (`DeletionProtection`, body, required)
+    pub fn deletion_protection(mut self, value: impl Into<bool>) -> Self {
+        self.input.deletion_protection = Some(value.into());
+        self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::MODIFY_INSTANCE_ATTRIBUTE, &self.input)
+    }
+    /// Sends the request and decodes the output.
+    pub async fn send(self) -> Result<ModifyInstanceAttributeOutput, cds_core::Error> {
+        Ok(self.send_with_response().await?.output)
+    }
+    /// Sends the request; the output comes with the raw body, HTTP status and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<cds_core::Response<ModifyInstanceAttributeOutput>, cds_core::Error> {
+        self.check()?;
+        self.client
+            .execute(&meta::MODIFY_INSTANCE_ATTRIBUTE, &self.input)
+            .await
+    }
+}
+impl crate::Client {
+    /// Turn the deletion protection of one or more cloud servers on or off.
+    ///
+    /// 修改一台或多台云主机删除保护开关状态
+    ///
+    /// `POST /ccs` — changes state: retried only when the request certainly never reached the server.
+    ///
+    /// Wire name: `ModifyInstanceAttribute`.
+    pub fn modify_instance_attribute(&self) -> ModifyInstanceAttributeRequest {
+        ModifyInstanceAttributeRequest {
+            client: self.runtime().clone(),
+            input: ModifyInstanceAttributeInput::default(),
         }
     }
 }

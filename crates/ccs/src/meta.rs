@@ -207,6 +207,12 @@ pub static CREATE_INSTANCE: Operation = Operation {
             kind: Kind::List,
         },
         Param {
+            name: "Ipv6Bind",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Boolean,
+        },
+        Param {
             name: "PrivateIp",
             location: Location::Body,
             required: false,
@@ -230,6 +236,60 @@ pub static CREATE_INSTANCE: Operation = Operation {
             required: false,
             kind: Kind::List,
         },
+        Param {
+            name: "SecurityGroup",
+            location: Location::Body,
+            required: false,
+            kind: Kind::List,
+        },
+        Param {
+            name: "DryRun",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Boolean,
+        },
+        Param {
+            name: "SwapOff",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Boolean,
+        },
+        Param {
+            name: "OrderedIP",
+            location: Location::Body,
+            required: false,
+            kind: Kind::List,
+        },
+        Param {
+            name: "LabelNames",
+            location: Location::Body,
+            required: false,
+            kind: Kind::List,
+        },
+        Param {
+            name: "DeletionProtection",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Boolean,
+        },
+        Param {
+            name: "DedicatedHostId",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
+        },
+        Param {
+            name: "HostName",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
+        },
+        Param {
+            name: "SubjectId",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Integer,
+        },
     ],
     binary_response: false,
 };
@@ -238,7 +298,7 @@ pub static DELETE_INSTANCE: Operation = Operation {
     name: "DeleteInstance",
     method: Method::Post,
     path: None,
-    host: Some(Host::Api),
+    host: None,
     read: false,
     params: &[Param {
         name: "InstanceIds",
@@ -255,12 +315,20 @@ pub static STOP_INSTANCE: Operation = Operation {
     path: None,
     host: None,
     read: false,
-    params: &[Param {
-        name: "InstanceId",
-        location: Location::Query,
-        required: true,
-        kind: Kind::String,
-    }],
+    params: &[
+        Param {
+            name: "InstanceId",
+            location: Location::Query,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "StopType",
+            location: Location::Query,
+            required: false,
+            kind: Kind::String,
+        },
+    ],
     binary_response: false,
 };
 /// `RebootInstance`.
@@ -479,6 +547,12 @@ pub static RESET_IMAGE: Operation = Operation {
             required: false,
             kind: Kind::List,
         },
+        Param {
+            name: "SwapOff",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Boolean,
+        },
     ],
     binary_response: false,
 };
@@ -515,10 +589,34 @@ pub static DESCRIBE_INSTANCES: Operation = Operation {
             kind: Kind::List,
         },
         Param {
+            name: "PublicIpv6",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
+        },
+        Param {
             name: "PageSize",
             location: Location::Body,
             required: false,
             kind: Kind::Integer,
+        },
+        Param {
+            name: "VdcName",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
+        },
+        Param {
+            name: "TagName",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
+        },
+        Param {
+            name: "RegionId",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
         },
     ],
     binary_response: false,
@@ -596,9 +694,15 @@ pub static MODIFY_IP_ADDRESS: Operation = Operation {
             kind: Kind::String,
         },
         Param {
+            name: "Ipv6Bind",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Boolean,
+        },
+        Param {
             name: "Password",
             location: Location::Body,
-            required: true,
+            required: false,
             kind: Kind::String,
         },
     ],
@@ -951,6 +1055,12 @@ pub static DESCRIBE_INSTANCE_PRICE: Operation = Operation {
             required: true,
             kind: Kind::Integer,
         },
+        Param {
+            name: "HostId",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
+        },
     ],
     binary_response: false,
 };
@@ -961,12 +1071,20 @@ pub static STOP_INSTANCES: Operation = Operation {
     path: None,
     host: None,
     read: false,
-    params: &[Param {
-        name: "InstanceIds",
-        location: Location::Query,
-        required: true,
-        kind: Kind::String,
-    }],
+    params: &[
+        Param {
+            name: "InstanceIds",
+            location: Location::Query,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "StopType",
+            location: Location::Query,
+            required: false,
+            kind: Kind::String,
+        },
+    ],
     binary_response: false,
 };
 /// `StartInstances`.
@@ -1071,6 +1189,455 @@ pub static BATCH_DELETE_NETWORK_INTERFACES: Operation = Operation {
             location: Location::Body,
             required: true,
             kind: Kind::String,
+        },
+    ],
+    binary_response: false,
+};
+/// `DescribeNetworkCardFlow`.
+pub static DESCRIBE_NETWORK_CARD_FLOW: Operation = Operation {
+    name: "DescribeNetworkCardFlow",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: true,
+    params: &[
+        Param {
+            name: "InstanceId",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "InterfaceId",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "MetricName",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "StartTime",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "EndTime",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+    ],
+    binary_response: false,
+};
+/// `GetIpInfoBySegment`.
+pub static GET_IP_INFO_BY_SEGMENT: Operation = Operation {
+    name: "GetIpInfoBySegment",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: true,
+    params: &[
+        Param {
+            name: "PrivateId",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "Segment",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+    ],
+    binary_response: false,
+};
+/// `ModifyInstanceAttribute`.
+pub static MODIFY_INSTANCE_ATTRIBUTE: Operation = Operation {
+    name: "ModifyInstanceAttribute",
+    method: Method::Post,
+    path: None,
+    host: Some(Host::Api),
+    read: false,
+    params: &[
+        Param {
+            name: "InstanceIds",
+            location: Location::Body,
+            required: true,
+            kind: Kind::List,
+        },
+        Param {
+            name: "DeletionProtection",
+            location: Location::Body,
+            required: true,
+            kind: Kind::Boolean,
+        },
+    ],
+    binary_response: false,
+};
+/// `CreateNSG`.
+pub static CREATE_NSG: Operation = Operation {
+    name: "CreateNSG",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: false,
+    params: &[
+        Param {
+            name: "SecurityGroupName",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "Description",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "SecurityGroupType",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "ProjectId",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
+        },
+    ],
+    binary_response: false,
+};
+/// `DeleteNSG`.
+pub static DELETE_NSG: Operation = Operation {
+    name: "DeleteNSG",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: false,
+    params: &[
+        Param {
+            name: "SecurityGroupId",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "ForceDelete",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Boolean,
+        },
+    ],
+    binary_response: false,
+};
+/// `DescribeNSGAttribute`.
+pub static DESCRIBE_NSG_ATTRIBUTE: Operation = Operation {
+    name: "DescribeNSGAttribute",
+    method: Method::Get,
+    path: None,
+    host: None,
+    read: true,
+    params: &[Param {
+        name: "SecurityGroupId",
+        location: Location::Query,
+        required: true,
+        kind: Kind::String,
+    }],
+    binary_response: false,
+};
+/// `ModifyNSGAttribute`.
+pub static MODIFY_NSG_ATTRIBUTE: Operation = Operation {
+    name: "ModifyNSGAttribute",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: false,
+    params: &[
+        Param {
+            name: "SecurityGroupId",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "SecurityGroupName",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "Description",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+    ],
+    binary_response: false,
+};
+/// `DescribeNSGs`.
+pub static DESCRIBE_NS_GS: Operation = Operation {
+    name: "DescribeNSGs",
+    method: Method::Get,
+    path: None,
+    host: None,
+    read: true,
+    params: &[
+        Param {
+            name: "SecurityGroupType",
+            location: Location::Query,
+            required: false,
+            kind: Kind::String,
+        },
+        Param {
+            name: "Keyword",
+            location: Location::Query,
+            required: false,
+            kind: Kind::String,
+        },
+        Param {
+            name: "ProjectId",
+            location: Location::Query,
+            required: false,
+            kind: Kind::String,
+        },
+    ],
+    binary_response: false,
+};
+/// `DescribeNSGMembers`.
+pub static DESCRIBE_NSG_MEMBERS: Operation = Operation {
+    name: "DescribeNSGMembers",
+    method: Method::Get,
+    path: None,
+    host: None,
+    read: true,
+    params: &[Param {
+        name: "SecurityGroupId",
+        location: Location::Query,
+        required: true,
+        kind: Kind::String,
+    }],
+    binary_response: false,
+};
+/// `AddNSGRule`.
+pub static ADD_NSG_RULE: Operation = Operation {
+    name: "AddNSGRule",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: false,
+    params: &[
+        Param {
+            name: "SecurityGroupId",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "Description",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "Action",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "Direction",
+            location: Location::Body,
+            required: true,
+            kind: Kind::Integer,
+        },
+        Param {
+            name: "Protocol",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "IpList",
+            location: Location::Body,
+            required: true,
+            kind: Kind::List,
+        },
+        Param {
+            name: "PortList",
+            location: Location::Body,
+            required: true,
+            kind: Kind::List,
+        },
+        Param {
+            name: "Priority",
+            location: Location::Body,
+            required: true,
+            kind: Kind::Integer,
+        },
+    ],
+    binary_response: false,
+};
+/// `RemoveNSGRule`.
+pub static REMOVE_NSG_RULE: Operation = Operation {
+    name: "RemoveNSGRule",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: false,
+    params: &[
+        Param {
+            name: "SecurityGroupId",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "RuleId",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+    ],
+    binary_response: false,
+};
+/// `ModifyNSGRule`.
+pub static MODIFY_NSG_RULE: Operation = Operation {
+    name: "ModifyNSGRule",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: false,
+    params: &[
+        Param {
+            name: "SecurityGroupId",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "RuleId",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "Description",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
+        },
+        Param {
+            name: "Action",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
+        },
+        Param {
+            name: "Direction",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Integer,
+        },
+        Param {
+            name: "Protocol",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
+        },
+        Param {
+            name: "IpList",
+            location: Location::Body,
+            required: false,
+            kind: Kind::List,
+        },
+        Param {
+            name: "PortList",
+            location: Location::Body,
+            required: false,
+            kind: Kind::List,
+        },
+        Param {
+            name: "Priority",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Integer,
+        },
+    ],
+    binary_response: false,
+};
+/// `JoinNSG`.
+pub static JOIN_NSG: Operation = Operation {
+    name: "JoinNSG",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: false,
+    params: &[
+        Param {
+            name: "SecurityGroupId",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "InterfaceIds",
+            location: Location::Body,
+            required: true,
+            kind: Kind::List,
+        },
+    ],
+    binary_response: false,
+};
+/// `LeaveNSG`.
+pub static LEAVE_NSG: Operation = Operation {
+    name: "LeaveNSG",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: false,
+    params: &[
+        Param {
+            name: "SecurityGroupId",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "InterfaceIds",
+            location: Location::Body,
+            required: true,
+            kind: Kind::List,
+        },
+    ],
+    binary_response: false,
+};
+/// `ModifyNSGRulePriority`.
+pub static MODIFY_NSG_RULE_PRIORITY: Operation = Operation {
+    name: "ModifyNSGRulePriority",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: false,
+    params: &[
+        Param {
+            name: "SecurityGroupId",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "Rules",
+            location: Location::Body,
+            required: true,
+            kind: Kind::List,
         },
     ],
     binary_response: false,
@@ -1201,7 +1768,7 @@ pub static DESCRIBE_SECURITY_GROUPS: Operation = Operation {
             kind: Kind::String,
         },
         Param {
-            name: "Keyword",
+            name: "keyword",
             location: Location::Body,
             required: false,
             kind: Kind::String,
@@ -1233,7 +1800,7 @@ pub static ADD_SECURITY_GROUP_RULE: Operation = Operation {
             name: "Action",
             location: Location::Body,
             required: true,
-            kind: Kind::String,
+            kind: Kind::Integer,
         },
         Param {
             name: "Description",
@@ -1560,6 +2127,21 @@ pub static OPERATIONS: &[&Operation] = &[
     &REBOOT_INSTANCES,
     &BATCH_ADD_NETWORK_INTERFACES,
     &BATCH_DELETE_NETWORK_INTERFACES,
+    &DESCRIBE_NETWORK_CARD_FLOW,
+    &GET_IP_INFO_BY_SEGMENT,
+    &MODIFY_INSTANCE_ATTRIBUTE,
+    &CREATE_NSG,
+    &DELETE_NSG,
+    &DESCRIBE_NSG_ATTRIBUTE,
+    &MODIFY_NSG_ATTRIBUTE,
+    &DESCRIBE_NS_GS,
+    &DESCRIBE_NSG_MEMBERS,
+    &ADD_NSG_RULE,
+    &REMOVE_NSG_RULE,
+    &MODIFY_NSG_RULE,
+    &JOIN_NSG,
+    &LEAVE_NSG,
+    &MODIFY_NSG_RULE_PRIORITY,
     &CREATE_SECURITY_GROUP,
     &DELETE_SECURITY_GROUP,
     &FORCE_DELETE_SECURITY_GROUP,

@@ -18,7 +18,7 @@ pub struct DescribeSecurityGroupAttributeData {
     /// Security group type (public/private)
     ///
     /// 安全组类型 (`SecurityGroupType`)
-    pub security_group_type: Option<String>,
+    pub security_group_type: Option<SecurityGroupType>,
     /// Number of rules
     ///
     /// 安全组规则数量 (`SecurityGroupRuleCount`)
@@ -111,11 +111,11 @@ pub struct DescribeSecurityGroupAttributeRule {
     /// Rule action: 1 allow, 0 deny
     ///
     /// 规则动作：1:允许 0:禁止 (`Action`)
-    pub action: Option<i64>,
+    pub action: Option<SecurityGroupRuleAction>,
     /// Rule type: ip/Mac
     ///
     /// 规则类型：ip/Mac (`Type`)
-    pub r#type: Option<String>,
+    pub r#type: Option<SecurityGroupRuleType>,
     /// Rule description
     ///
     /// 规则描述 (`Description`)
@@ -235,7 +235,7 @@ pub struct DescribeSecurityGroupsGroup {
     /// Security group type (public/private)
     ///
     /// 安全组类型 (`SecurityGroupType`)
-    pub security_group_type: Option<String>,
+    pub security_group_type: Option<SecurityGroupType>,
     /// Number of bound instances
     ///
     /// 绑定主机实例数量 (`BindInstanceCount`)
@@ -305,62 +305,128 @@ impl cds_core::ser::Entries for DescribeSecurityGroupsGroup {
 }
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(DescribeSecurityGroupsGroup);
-/// A rule and its new priority
+/// Action of a rule of the old security groups (a number on the wire)
 ///
-/// 绑定数据
-#[derive(Clone, Default, PartialEq, Debug)]
+/// 规则动作
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub struct ModifySecurityGroupRulePriorityBindData {
-    /// Rule id
+pub enum SecurityGroupRuleAction {
+    /// Deny
     ///
-    /// (BindData中参数)规则ID (`RuleId`, required)
-    pub rule_id: Option<String>,
-    /// Priority
+    /// 禁止 (`0`)
+    V0,
+    /// Allow
     ///
-    /// (BindData中参数)优先级 (`Priority`)
-    pub priority: Option<i64>,
+    /// 允许 (`1`)
+    V1,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
 }
-impl cds_core::ser::Entries for ModifySecurityGroupRulePriorityBindData {
-    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        cds_core::ser::entry(map, "RuleId", &self.rule_id)?;
-        cds_core::ser::entry(map, "Priority", &self.priority)?;
-        Ok(())
-    }
-}
-cds_core::impl_serialize!(ModifySecurityGroupRulePriorityBindData);
-impl ModifySecurityGroupRulePriorityBindData {
-    /// A builder of this type.
-    pub fn builder() -> ModifySecurityGroupRulePriorityBindDataBuilder {
-        ModifySecurityGroupRulePriorityBindDataBuilder::default()
-    }
-}
-/// Builder of [`ModifySecurityGroupRulePriorityBindData`]: set fields, then `build()`.
-#[derive(Debug, Clone, Default)]
-#[must_use = "a builder does nothing until `build()`"]
-pub struct ModifySecurityGroupRulePriorityBindDataBuilder {
-    inner: ModifySecurityGroupRulePriorityBindData,
-}
-impl ModifySecurityGroupRulePriorityBindDataBuilder {
-    /// Sets [`ModifySecurityGroupRulePriorityBindData::rule_id`].
-    pub fn rule_id(mut self, value: impl Into<String>) -> Self {
-        self.inner.rule_id = Some(value.into());
-        self
-    }
-    /// Sets [`ModifySecurityGroupRulePriorityBindData::priority`].
-    pub fn priority(mut self, value: impl Into<i64>) -> Self {
-        self.inner.priority = Some(value.into());
-        self
-    }
-    /// Builds the value; fails naming every required field (by path) that is not set.
-    pub fn build(self) -> Result<ModifySecurityGroupRulePriorityBindData, cds_core::BuildError> {
-        cds_core::validate::build("ModifySecurityGroupRulePriorityBindData", self.inner)
-    }
-}
-impl cds_core::validate::Validate for ModifySecurityGroupRulePriorityBindData {
-    fn validate(&self, path: &str, missing: &mut Vec<String>) {
-        if self.rule_id.is_none() {
-            missing.push(cds_core::validate::join(path, "RuleId"));
+impl SecurityGroupRuleAction {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            SecurityGroupRuleAction::V0 => "0",
+            SecurityGroupRuleAction::V1 => "1",
+            SecurityGroupRuleAction::Unknown(other) => other.as_str(),
         }
+    }
+}
+impl From<&str> for SecurityGroupRuleAction {
+    fn from(value: &str) -> Self {
+        match value {
+            "0" => SecurityGroupRuleAction::V0,
+            "1" => SecurityGroupRuleAction::V1,
+            other => SecurityGroupRuleAction::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for SecurityGroupRuleAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for SecurityGroupRuleAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for SecurityGroupRuleAction {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(SecurityGroupRuleAction::from(
+            text.unwrap_or_default().as_str(),
+        ))
+    }
+}
+impl cds_core::de::FromScalar for SecurityGroupRuleAction {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| SecurityGroupRuleAction::from(text.as_str())))
+    }
+}
+/// Type of a rule of the old security groups
+///
+/// 规则类型
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SecurityGroupRuleType {
+    /// IP rule
+    ///
+    /// ip (`ip`)
+    Ip,
+    /// MAC rule
+    ///
+    /// mac (`mac`)
+    Mac,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl SecurityGroupRuleType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            SecurityGroupRuleType::Ip => "ip",
+            SecurityGroupRuleType::Mac => "mac",
+            SecurityGroupRuleType::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for SecurityGroupRuleType {
+    fn from(value: &str) -> Self {
+        match value {
+            "ip" => SecurityGroupRuleType::Ip,
+            "mac" => SecurityGroupRuleType::Mac,
+            other => SecurityGroupRuleType::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for SecurityGroupRuleType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for SecurityGroupRuleType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for SecurityGroupRuleType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(SecurityGroupRuleType::from(
+            text.unwrap_or_default().as_str(),
+        ))
+    }
+}
+impl cds_core::de::FromScalar for SecurityGroupRuleType {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| SecurityGroupRuleType::from(text.as_str())))
     }
 }
 /// Input of [`CreateSecurityGroup`](crate::Client::create_security_group).
@@ -378,7 +444,7 @@ pub struct CreateSecurityGroupInput {
     /// Security group type (public/private)
     ///
     /// 安全组类型(public/private) (`SecurityGroupType`, required)
-    pub security_group_type: Option<String>,
+    pub security_group_type: Option<SecurityGroupType>,
 }
 impl cds_core::ser::Entries for CreateSecurityGroupInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -413,7 +479,7 @@ impl CreateSecurityGroupInputBuilder {
         self
     }
     /// Sets [`CreateSecurityGroupInput::security_group_type`].
-    pub fn security_group_type(mut self, value: impl Into<String>) -> Self {
+    pub fn security_group_type(mut self, value: impl Into<SecurityGroupType>) -> Self {
         self.inner.security_group_type = Some(value.into());
         self
     }
@@ -509,7 +575,7 @@ impl CreateSecurityGroupRequest {
     /// Security group type (public/private)
     ///
     /// 安全组类型(public/private) (`SecurityGroupType`, body, required)
-    pub fn security_group_type(mut self, value: impl Into<String>) -> Self {
+    pub fn security_group_type(mut self, value: impl Into<SecurityGroupType>) -> Self {
         self.input.security_group_type = Some(value.into());
         self
     }
@@ -1208,10 +1274,10 @@ pub struct DescribeSecurityGroupsInput {
     /// Security group type (public/private); all types when omitted
     ///
     /// 安全组类型(public/private),不填默认筛选所有类型的安全组列表 (`SecurityGroupType`)
-    pub security_group_type: Option<String>,
-    /// Search keyword
+    pub security_group_type: Option<SecurityGroupType>,
+    /// Search keyword (sent in lower case, as the vendor's SDKs send it; the document writes Keyword)
     ///
-    /// 查询关键字 (`Keyword`)
+    /// 查询关键字 (`keyword`)
     pub keyword: Option<String>,
     /// Security group id
     ///
@@ -1221,7 +1287,7 @@ pub struct DescribeSecurityGroupsInput {
 impl cds_core::ser::Entries for DescribeSecurityGroupsInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         cds_core::ser::entry(map, "SecurityGroupType", &self.security_group_type)?;
-        cds_core::ser::entry(map, "Keyword", &self.keyword)?;
+        cds_core::ser::entry(map, "keyword", &self.keyword)?;
         cds_core::ser::entry(map, "SecurityGroupId", &self.security_group_id)?;
         Ok(())
     }
@@ -1241,7 +1307,7 @@ pub struct DescribeSecurityGroupsInputBuilder {
 }
 impl DescribeSecurityGroupsInputBuilder {
     /// Sets [`DescribeSecurityGroupsInput::security_group_type`].
-    pub fn security_group_type(mut self, value: impl Into<String>) -> Self {
+    pub fn security_group_type(mut self, value: impl Into<SecurityGroupType>) -> Self {
         self.inner.security_group_type = Some(value.into());
         self
     }
@@ -1320,13 +1386,13 @@ impl DescribeSecurityGroupsRequest {
     /// Security group type (public/private); all types when omitted
     ///
     /// 安全组类型(public/private),不填默认筛选所有类型的安全组列表 (`SecurityGroupType`, body)
-    pub fn security_group_type(mut self, value: impl Into<String>) -> Self {
+    pub fn security_group_type(mut self, value: impl Into<SecurityGroupType>) -> Self {
         self.input.security_group_type = Some(value.into());
         self
     }
-    /// Search keyword
+    /// Search keyword (sent in lower case, as the vendor's SDKs send it; the document writes Keyword)
     ///
-    /// 查询关键字 (`Keyword`, body)
+    /// 查询关键字 (`keyword`, body)
     pub fn keyword(mut self, value: impl Into<String>) -> Self {
         self.input.keyword = Some(value.into());
         self
@@ -1384,7 +1450,7 @@ pub struct AddSecurityGroupRuleInput {
     /// Connectivity policy inside the security group: 0 deny, 1 allow
     ///
     /// 安全组内网络连通策略。  **0 代表禁止,1 代表允许** (`Action`, required)
-    pub action: Option<String>,
+    pub action: Option<i64>,
     /// Rule description
     ///
     /// 规则描述信息 (`Description`, required)
@@ -1412,11 +1478,11 @@ pub struct AddSecurityGroupRuleInput {
     /// Transport protocol: ICMP, TCP or UDP. For ICMP, TargetPort and LocalPort need not be sent.
     ///
     /// 传输层协议。选填参数为:  ICMP、TCP、UDP。**注:如果协议为ICMP，不需要传递TargetPort、LocalPort参数。** (`Protocol`, required)
-    pub protocol: Option<String>,
+    pub protocol: Option<RuleProtocol>,
     /// Rule type: mac or ip
     ///
     /// 设置规则类型。选项: mac/ip (`RuleType`, required)
-    pub rule_type: Option<String>,
+    pub rule_type: Option<SecurityGroupRuleType>,
 }
 impl cds_core::ser::Entries for AddSecurityGroupRuleInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -1453,7 +1519,7 @@ impl AddSecurityGroupRuleInputBuilder {
         self
     }
     /// Sets [`AddSecurityGroupRuleInput::action`].
-    pub fn action(mut self, value: impl Into<String>) -> Self {
+    pub fn action(mut self, value: impl Into<i64>) -> Self {
         self.inner.action = Some(value.into());
         self
     }
@@ -1488,12 +1554,12 @@ impl AddSecurityGroupRuleInputBuilder {
         self
     }
     /// Sets [`AddSecurityGroupRuleInput::protocol`].
-    pub fn protocol(mut self, value: impl Into<String>) -> Self {
+    pub fn protocol(mut self, value: impl Into<RuleProtocol>) -> Self {
         self.inner.protocol = Some(value.into());
         self
     }
     /// Sets [`AddSecurityGroupRuleInput::rule_type`].
-    pub fn rule_type(mut self, value: impl Into<String>) -> Self {
+    pub fn rule_type(mut self, value: impl Into<SecurityGroupRuleType>) -> Self {
         self.inner.rule_type = Some(value.into());
         self
     }
@@ -1603,7 +1669,7 @@ impl AddSecurityGroupRuleRequest {
     /// Connectivity policy inside the security group: 0 deny, 1 allow
     ///
     /// 安全组内网络连通策略。  **0 代表禁止,1 代表允许** (`Action`, body, required)
-    pub fn action(mut self, value: impl Into<String>) -> Self {
+    pub fn action(mut self, value: impl Into<i64>) -> Self {
         self.input.action = Some(value.into());
         self
     }
@@ -1652,14 +1718,14 @@ impl AddSecurityGroupRuleRequest {
     /// Transport protocol: ICMP, TCP or UDP. For ICMP, TargetPort and LocalPort need not be sent.
     ///
     /// 传输层协议。选填参数为:  ICMP、TCP、UDP。**注:如果协议为ICMP，不需要传递TargetPort、LocalPort参数。** (`Protocol`, body, required)
-    pub fn protocol(mut self, value: impl Into<String>) -> Self {
+    pub fn protocol(mut self, value: impl Into<RuleProtocol>) -> Self {
         self.input.protocol = Some(value.into());
         self
     }
     /// Rule type: mac or ip
     ///
     /// 设置规则类型。选项: mac/ip (`RuleType`, body, required)
-    pub fn rule_type(mut self, value: impl Into<String>) -> Self {
+    pub fn rule_type(mut self, value: impl Into<SecurityGroupRuleType>) -> Self {
         self.input.rule_type = Some(value.into());
         self
     }
@@ -2477,7 +2543,7 @@ pub struct ModifySecurityGroupRulePriorityInput {
     /// Binding data: rules and their new priorities
     ///
     /// 绑定数据 (`BindData`, required)
-    pub bind_data: Option<Vec<ModifySecurityGroupRulePriorityBindData>>,
+    pub bind_data: Option<Vec<SecurityGroupRulePriority>>,
 }
 impl cds_core::ser::Entries for ModifySecurityGroupRulePriorityInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -2506,7 +2572,7 @@ impl ModifySecurityGroupRulePriorityInputBuilder {
         self
     }
     /// Sets [`ModifySecurityGroupRulePriorityInput::bind_data`].
-    pub fn bind_data<V: Into<ModifySecurityGroupRulePriorityBindData>>(
+    pub fn bind_data<V: Into<SecurityGroupRulePriority>>(
         mut self,
         values: impl IntoIterator<Item = V>,
     ) -> Self {
@@ -2601,7 +2667,7 @@ impl ModifySecurityGroupRulePriorityRequest {
     /// Binding data: rules and their new priorities
     ///
     /// 绑定数据 (`BindData`, body, required)
-    pub fn bind_data<V: Into<ModifySecurityGroupRulePriorityBindData>>(
+    pub fn bind_data<V: Into<SecurityGroupRulePriority>>(
         mut self,
         values: impl IntoIterator<Item = V>,
     ) -> Self {

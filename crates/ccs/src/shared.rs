@@ -186,10 +186,10 @@ pub struct SystemDisk {
     ///
     /// 大小，默认为所选模板的系统盘大小 (`Size`)
     pub size: Option<i64>,
-    /// Disk type, e.g. system_disk (default) or ssd_system_disk
+    /// Disk type: system_disk (default, performance) or ssd_system_disk (ultra-high performance)
     ///
     /// 系统盘类型，默认 system_disk (`Type`)
-    pub r#type: Option<String>,
+    pub r#type: Option<SystemDiskType>,
     /// Number of IOPS performance packs, default 0
     ///
     /// IOPS预置性能包个数，默认 0 (`IOPS`)
@@ -223,7 +223,7 @@ impl SystemDiskBuilder {
         self
     }
     /// Sets the `type` field of [`SystemDisk`].
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    pub fn r#type(mut self, value: impl Into<SystemDiskType>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
@@ -235,5 +235,65 @@ impl SystemDiskBuilder {
     /// Builds the value (it has no required fields).
     pub fn build(self) -> SystemDisk {
         self.inner
+    }
+}
+/// Type of a system disk
+///
+/// 系统盘类型
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SystemDiskType {
+    /// Performance (the default)
+    ///
+    /// 性能 (`system_disk`)
+    SystemDisk,
+    /// Ultra-high performance (SSD)
+    ///
+    /// 超高性能 (`ssd_system_disk`)
+    SsdSystemDisk,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl SystemDiskType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            SystemDiskType::SystemDisk => "system_disk",
+            SystemDiskType::SsdSystemDisk => "ssd_system_disk",
+            SystemDiskType::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for SystemDiskType {
+    fn from(value: &str) -> Self {
+        match value {
+            "system_disk" => SystemDiskType::SystemDisk,
+            "ssd_system_disk" => SystemDiskType::SsdSystemDisk,
+            other => SystemDiskType::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for SystemDiskType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for SystemDiskType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for SystemDiskType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(SystemDiskType::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for SystemDiskType {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| SystemDiskType::from(text.as_str())))
     }
 }

@@ -260,10 +260,10 @@ impl cds_core::validate::Validate for CreateTemplateInput {
 #[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateTemplateOutput {
-    /// Returned data
+    /// Returned data: empty, or the task's status as DescribeTask answers it
     ///
     /// 返回信息 (`Data`)
-    pub data: Option<serde_json::Value>,
+    pub data: Option<DescribeTaskData>,
     /// Task id
     ///
     /// 任务ID (`TaskId`)

@@ -155,7 +155,7 @@ async fn create_instance_end_to_end() {
         .public_key("sample value/+*~&=中".to_string())
         .instance_name("sample value/+*~&=中".to_string())
         .description_num("sample value/+*~&=中".to_string())
-        .instance_charge_type("sample value/+*~&=中".to_string())
+        .instance_charge_type(cds_ccs::InstanceChargeType::from("sample"))
         .auto_renew(7_i64)
         .prepaid_month(7_i64)
         .cpu(7_i64)
@@ -166,7 +166,7 @@ async fn create_instance_end_to_end() {
         .system_disk(
             cds_ccs::SystemDisk::builder()
                 .size(7_i64)
-                .r#type("sample value/+*~&=中".to_string())
+                .r#type(cds_ccs::SystemDiskType::from("sample"))
                 .iops(7_i64)
                 .build(),
         )
@@ -178,9 +178,11 @@ async fn create_instance_end_to_end() {
             .expect("every required field is set")])
         .amount(7_i64)
         .public_ip(["sample value/+*~&=中".to_string()])
+        .ipv6_bind(true)
         .private_ip([cds_ccs::CreateInstancePrivateIp::builder()
             .private_id("sample value/+*~&=中".to_string())
             .ip(["sample value/+*~&=中".to_string()])
+            .segment("sample value/+*~&=中".to_string())
             .build()
             .expect("every required field is set")])
         .utc(true)
@@ -192,6 +194,23 @@ async fn create_instance_end_to_end() {
                 .expect("every required field is set"),
         )
         .user_data(["sample value/+*~&=中".to_string()])
+        .security_group([cds_ccs::CreateInstanceSecurityGroup::builder()
+            .security_group_id("sample value/+*~&=中".to_string())
+            .pipe_id("sample value/+*~&=中".to_string())
+            .build()
+            .expect("every required field is set")])
+        .dry_run(true)
+        .swap_off(true)
+        .ordered_ip([cds_ccs::OrderedIp::builder()
+            .pipe_id("sample value/+*~&=中".to_string())
+            .ip(["sample value/+*~&=中".to_string()])
+            .build()
+            .expect("every required field is set")])
+        .label_names(["sample value/+*~&=中".to_string()])
+        .deletion_protection(true)
+        .dedicated_host_id("sample value/+*~&=中".to_string())
+        .host_name("sample value/+*~&=中".to_string())
+        .subject_id(7_i64)
         .send_with_response()
         .await;
     let seen = emulator.requests_for("CreateInstance");
@@ -282,6 +301,7 @@ async fn stop_instance_end_to_end() {
     let response = client
         .stop_instance()
         .instance_id("sample value/+*~&=中".to_string())
+        .stop_type(cds_ccs::StopType::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("StopInstance");
@@ -372,7 +392,7 @@ async fn modify_instance_charge_type_end_to_end() {
     let response = client
         .modify_instance_charge_type()
         .instance_id("sample value/+*~&=中".to_string())
-        .instance_charge_type("sample value/+*~&=中".to_string())
+        .instance_charge_type(cds_ccs::InstanceChargeType::from("sample"))
         .auto_renew(7_i64)
         .prepaid_month(7_i64)
         .send_with_response()
@@ -619,6 +639,7 @@ async fn reset_image_end_to_end() {
         .public_key("sample value/+*~&=中".to_string())
         .product_id("sample value/+*~&=中".to_string())
         .user_data(["sample value/+*~&=中".to_string()])
+        .swap_off(true)
         .send_with_response()
         .await;
     let seen = emulator.requests_for("ResetImage");
@@ -667,7 +688,11 @@ async fn describe_instances_end_to_end() {
         .vdc_id("sample value/+*~&=中".to_string())
         .instance_id("sample value/+*~&=中".to_string())
         .public_ip(["sample value/+*~&=中".to_string()])
+        .public_ipv6("sample value/+*~&=中".to_string())
         .page_size(7_i64)
+        .vdc_name("sample value/+*~&=中".to_string())
+        .tag_name("sample value/+*~&=中".to_string())
+        .region_id("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
     let seen = emulator.requests_for("DescribeInstances");
@@ -807,6 +832,7 @@ async fn modify_ip_address_end_to_end() {
         .instance_id("sample value/+*~&=中".to_string())
         .interface_id("sample value/+*~&=中".to_string())
         .address("sample value/+*~&=中".to_string())
+        .ipv6_bind(true)
         .password("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
@@ -1219,7 +1245,7 @@ async fn describe_instance_type_end_to_end() {
         .describe_instance_type()
         .region_id(cds_ccs::RegionId::from("sample"))
         .instance_type("sample value/+*~&=中".to_string())
-        .instance_charge_type("sample value/+*~&=中".to_string())
+        .instance_charge_type(cds_ccs::InstanceChargeType::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("DescribeInstanceType");
@@ -1403,7 +1429,7 @@ async fn describe_instance_price_end_to_end() {
     let response = client
         .describe_instance_price()
         .region_id("sample value/+*~&=中".to_string())
-        .instance_charge_type("sample value/+*~&=中".to_string())
+        .instance_charge_type(cds_ccs::InstanceChargeType::from("sample"))
         .auto_renew(7_i64)
         .prepaid_month(7_i64)
         .cpu(7_i64)
@@ -1413,7 +1439,7 @@ async fn describe_instance_price_end_to_end() {
         .system_disk(
             cds_ccs::SystemDisk::builder()
                 .size(7_i64)
-                .r#type("sample value/+*~&=中".to_string())
+                .r#type(cds_ccs::SystemDiskType::from("sample"))
                 .iops(7_i64)
                 .build(),
         )
@@ -1424,6 +1450,7 @@ async fn describe_instance_price_end_to_end() {
             .build()
             .expect("every required field is set")])
         .amount(7_i64)
+        .host_id("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
     let seen = emulator.requests_for("DescribeInstancePrice");
@@ -1469,6 +1496,7 @@ async fn stop_instances_end_to_end() {
     let response = client
         .stop_instances()
         .instance_ids("sample value/+*~&=中".to_string())
+        .stop_type(cds_ccs::StopType::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("StopInstances");
@@ -1693,6 +1721,718 @@ async fn batch_delete_network_interfaces_end_to_end() {
     }
 }
 #[tokio::test]
+async fn describe_network_card_flow_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_ccs::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_ccs::Client::new(&emulator.config());
+    let response = client
+        .describe_network_card_flow()
+        .instance_id("sample value/+*~&=中".to_string())
+        .interface_id("sample value/+*~&=中".to_string())
+        .metric_name("sample value/+*~&=中".to_string())
+        .start_time("sample value/+*~&=中".to_string())
+        .end_time("sample value/+*~&=中".to_string())
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("DescribeNetworkCardFlow");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "DescribeNetworkCardFlow"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DescribeNetworkCardFlow"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn get_ip_info_by_segment_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_ccs::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_ccs::Client::new(&emulator.config());
+    let response = client
+        .get_ip_info_by_segment()
+        .private_id("sample value/+*~&=中".to_string())
+        .segment("sample value/+*~&=中".to_string())
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("GetIpInfoBySegment");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "GetIpInfoBySegment"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "GetIpInfoBySegment"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn modify_instance_attribute_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_ccs::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_ccs::Client::new(&emulator.config());
+    let response = client
+        .modify_instance_attribute()
+        .instance_ids(["sample value/+*~&=中".to_string()])
+        .deletion_protection(true)
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("ModifyInstanceAttribute");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "ModifyInstanceAttribute"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ModifyInstanceAttribute"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn create_nsg_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_ccs::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_ccs::Client::new(&emulator.config());
+    let response = client
+        .create_nsg()
+        .security_group_name("sample value/+*~&=中".to_string())
+        .description("sample value/+*~&=中".to_string())
+        .security_group_type(cds_ccs::SecurityGroupType::from("sample"))
+        .project_id("sample value/+*~&=中".to_string())
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("CreateNSG");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "CreateNSG"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "CreateNSG"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn delete_nsg_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_ccs::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_ccs::Client::new(&emulator.config());
+    let response = client
+        .delete_nsg()
+        .security_group_id("sample value/+*~&=中".to_string())
+        .force_delete(true)
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("DeleteNSG");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "DeleteNSG"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DeleteNSG"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn describe_nsg_attribute_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_ccs::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_ccs::Client::new(&emulator.config());
+    let response = client
+        .describe_nsg_attribute()
+        .security_group_id("sample value/+*~&=中".to_string())
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("DescribeNSGAttribute");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "DescribeNSGAttribute"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DescribeNSGAttribute"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn modify_nsg_attribute_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_ccs::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_ccs::Client::new(&emulator.config());
+    let response = client
+        .modify_nsg_attribute()
+        .security_group_id("sample value/+*~&=中".to_string())
+        .security_group_name("sample value/+*~&=中".to_string())
+        .description("sample value/+*~&=中".to_string())
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("ModifyNSGAttribute");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "ModifyNSGAttribute"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ModifyNSGAttribute"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn describe_ns_gs_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_ccs::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_ccs::Client::new(&emulator.config());
+    let response = client
+        .describe_ns_gs()
+        .security_group_type(cds_ccs::SecurityGroupType::from("sample"))
+        .keyword("sample value/+*~&=中".to_string())
+        .project_id("sample value/+*~&=中".to_string())
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("DescribeNSGs");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "DescribeNSGs"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DescribeNSGs"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn describe_nsg_members_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_ccs::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_ccs::Client::new(&emulator.config());
+    let response = client
+        .describe_nsg_members()
+        .security_group_id("sample value/+*~&=中".to_string())
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("DescribeNSGMembers");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "DescribeNSGMembers"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DescribeNSGMembers"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn add_nsg_rule_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_ccs::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_ccs::Client::new(&emulator.config());
+    let response = client
+        .add_nsg_rule()
+        .security_group_id("sample value/+*~&=中".to_string())
+        .description("sample value/+*~&=中".to_string())
+        .action(cds_ccs::NsgRuleAction::from("sample"))
+        .direction(7_i64)
+        .protocol(cds_ccs::RuleProtocol::from("sample"))
+        .ip_list(["sample value/+*~&=中".to_string()])
+        .port_list(["sample value/+*~&=中".to_string()])
+        .priority(7_i64)
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("AddNSGRule");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "AddNSGRule"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "AddNSGRule"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn remove_nsg_rule_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_ccs::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_ccs::Client::new(&emulator.config());
+    let response = client
+        .remove_nsg_rule()
+        .security_group_id("sample value/+*~&=中".to_string())
+        .rule_id("sample value/+*~&=中".to_string())
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("RemoveNSGRule");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "RemoveNSGRule"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "RemoveNSGRule"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn modify_nsg_rule_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_ccs::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_ccs::Client::new(&emulator.config());
+    let response = client
+        .modify_nsg_rule()
+        .security_group_id("sample value/+*~&=中".to_string())
+        .rule_id("sample value/+*~&=中".to_string())
+        .description("sample value/+*~&=中".to_string())
+        .action(cds_ccs::NsgRuleAction::from("sample"))
+        .direction(7_i64)
+        .protocol(cds_ccs::RuleProtocol::from("sample"))
+        .ip_list(["sample value/+*~&=中".to_string()])
+        .port_list(["sample value/+*~&=中".to_string()])
+        .priority(7_i64)
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("ModifyNSGRule");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "ModifyNSGRule"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ModifyNSGRule"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn join_nsg_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_ccs::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_ccs::Client::new(&emulator.config());
+    let response = client
+        .join_nsg()
+        .security_group_id("sample value/+*~&=中".to_string())
+        .interface_ids(["sample value/+*~&=中".to_string()])
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("JoinNSG");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "JoinNSG"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "JoinNSG"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn leave_nsg_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_ccs::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_ccs::Client::new(&emulator.config());
+    let response = client
+        .leave_nsg()
+        .security_group_id("sample value/+*~&=中".to_string())
+        .interface_ids(["sample value/+*~&=中".to_string()])
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("LeaveNSG");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "LeaveNSG"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "LeaveNSG"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn modify_nsg_rule_priority_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_ccs::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_ccs::Client::new(&emulator.config());
+    let response = client
+        .modify_nsg_rule_priority()
+        .security_group_id("sample value/+*~&=中".to_string())
+        .rules([cds_ccs::SecurityGroupRulePriority::builder()
+            .rule_id("sample value/+*~&=中".to_string())
+            .priority(7_i64)
+            .build()
+            .expect("every required field is set")])
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("ModifyNSGRulePriority");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "ModifyNSGRulePriority"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ModifyNSGRulePriority"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
 async fn create_security_group_end_to_end() {
     let emulator = cds_emulator::Emulator::start(&[&cds_ccs::meta::LINE])
         .await
@@ -1702,7 +2442,7 @@ async fn create_security_group_end_to_end() {
         .create_security_group()
         .security_group_name("sample value/+*~&=中".to_string())
         .description("sample value/+*~&=中".to_string())
-        .security_group_type("sample value/+*~&=中".to_string())
+        .security_group_type(cds_ccs::SecurityGroupType::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("CreateSecurityGroup");
@@ -1930,7 +2670,7 @@ async fn describe_security_groups_end_to_end() {
     let client = cds_ccs::Client::new(&emulator.config());
     let response = client
         .describe_security_groups()
-        .security_group_type("sample value/+*~&=中".to_string())
+        .security_group_type(cds_ccs::SecurityGroupType::from("sample"))
         .keyword("sample value/+*~&=中".to_string())
         .security_group_id("sample value/+*~&=中".to_string())
         .send_with_response()
@@ -1978,15 +2718,15 @@ async fn add_security_group_rule_end_to_end() {
     let response = client
         .add_security_group_rule()
         .security_group_id("sample value/+*~&=中".to_string())
-        .action("sample value/+*~&=中".to_string())
+        .action(7_i64)
         .description("sample value/+*~&=中".to_string())
         .target_address("sample value/+*~&=中".to_string())
         .target_port("sample value/+*~&=中".to_string())
         .local_port("sample value/+*~&=中".to_string())
         .direction("sample value/+*~&=中".to_string())
         .priority("sample value/+*~&=中".to_string())
-        .protocol("sample value/+*~&=中".to_string())
-        .rule_type("sample value/+*~&=中".to_string())
+        .protocol(cds_ccs::RuleProtocol::from("sample"))
+        .rule_type(cds_ccs::SecurityGroupRuleType::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("AddSecurityGroupRule");
@@ -2227,7 +2967,7 @@ async fn modify_security_group_rule_priority_end_to_end() {
     let response = client
         .modify_security_group_rule_priority()
         .security_group_id("sample value/+*~&=中".to_string())
-        .bind_data([cds_ccs::ModifySecurityGroupRulePriorityBindData::builder()
+        .bind_data([cds_ccs::SecurityGroupRulePriority::builder()
             .rule_id("sample value/+*~&=中".to_string())
             .priority(7_i64)
             .build()

@@ -98,6 +98,10 @@ fn describe_instances_example_2_decodes_completely() {
     check::<cds_ccs::DescribeInstancesOutput>(cds_ccs::examples::DESCRIBE_INSTANCES_2);
 }
 #[test]
+fn describe_instances_example_3_decodes_completely() {
+    check::<cds_ccs::DescribeInstancesOutput>(cds_ccs::examples::DESCRIBE_INSTANCES_3);
+}
+#[test]
 fn connect_network_interface_example_1_decodes_completely() {
     check::<cds_ccs::ConnectNetworkInterfaceOutput>(cds_ccs::examples::CONNECT_NETWORK_INTERFACE_1);
 }
@@ -188,6 +192,68 @@ fn batch_delete_network_interfaces_example_1_decodes_completely() {
     check::<cds_ccs::BatchDeleteNetworkInterfacesOutput>(
         cds_ccs::examples::BATCH_DELETE_NETWORK_INTERFACES_1,
     );
+}
+#[test]
+fn describe_network_card_flow_example_1_decodes_completely() {
+    check::<cds_ccs::DescribeNetworkCardFlowOutput>(
+        cds_ccs::examples::DESCRIBE_NETWORK_CARD_FLOW_1,
+    );
+}
+#[test]
+fn get_ip_info_by_segment_example_1_decodes_completely() {
+    check::<cds_ccs::GetIpInfoBySegmentOutput>(cds_ccs::examples::GET_IP_INFO_BY_SEGMENT_1);
+}
+#[test]
+fn modify_instance_attribute_example_1_decodes_completely() {
+    check::<cds_ccs::ModifyInstanceAttributeOutput>(cds_ccs::examples::MODIFY_INSTANCE_ATTRIBUTE_1);
+}
+#[test]
+fn create_nsg_example_1_decodes_completely() {
+    check::<cds_ccs::CreateNSGOutput>(cds_ccs::examples::CREATE_NSG_1);
+}
+#[test]
+fn delete_nsg_example_1_decodes_completely() {
+    check::<cds_ccs::DeleteNSGOutput>(cds_ccs::examples::DELETE_NSG_1);
+}
+#[test]
+fn describe_nsg_attribute_example_1_decodes_completely() {
+    check::<cds_ccs::DescribeNSGAttributeOutput>(cds_ccs::examples::DESCRIBE_NSG_ATTRIBUTE_1);
+}
+#[test]
+fn modify_nsg_attribute_example_1_decodes_completely() {
+    check::<cds_ccs::ModifyNSGAttributeOutput>(cds_ccs::examples::MODIFY_NSG_ATTRIBUTE_1);
+}
+#[test]
+fn describe_ns_gs_example_1_decodes_completely() {
+    check::<cds_ccs::DescribeNSGsOutput>(cds_ccs::examples::DESCRIBE_NS_GS_1);
+}
+#[test]
+fn describe_nsg_members_example_1_decodes_completely() {
+    check::<cds_ccs::DescribeNSGMembersOutput>(cds_ccs::examples::DESCRIBE_NSG_MEMBERS_1);
+}
+#[test]
+fn add_nsg_rule_example_1_decodes_completely() {
+    check::<cds_ccs::AddNSGRuleOutput>(cds_ccs::examples::ADD_NSG_RULE_1);
+}
+#[test]
+fn remove_nsg_rule_example_1_decodes_completely() {
+    check::<cds_ccs::RemoveNSGRuleOutput>(cds_ccs::examples::REMOVE_NSG_RULE_1);
+}
+#[test]
+fn modify_nsg_rule_example_1_decodes_completely() {
+    check::<cds_ccs::ModifyNSGRuleOutput>(cds_ccs::examples::MODIFY_NSG_RULE_1);
+}
+#[test]
+fn join_nsg_example_1_decodes_completely() {
+    check::<cds_ccs::JoinNSGOutput>(cds_ccs::examples::JOIN_NSG_1);
+}
+#[test]
+fn leave_nsg_example_1_decodes_completely() {
+    check::<cds_ccs::LeaveNSGOutput>(cds_ccs::examples::LEAVE_NSG_1);
+}
+#[test]
+fn modify_nsg_rule_priority_example_1_decodes_completely() {
+    check::<cds_ccs::ModifyNSGRulePriorityOutput>(cds_ccs::examples::MODIFY_NSG_RULE_PRIORITY_1);
 }
 #[test]
 fn create_security_group_example_1_decodes_completely() {

@@ -270,6 +270,51 @@ fn a_create_with_wait_polls_the_task_until_it_finishes() {
 }
 
 #[test]
+fn values_with_reserved_bytes_arrive_exactly_and_verify_in_strict_mode() {
+    let rig = rig();
+    for id in ["dGVzdA==", "a&b", "a=b&c=d", "x y+z%2B", "任务 = 1"] {
+        let out = rig
+            .cds()
+            .args(["ccs", "describe-task", "--task-id", id])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{id:?}: {}", text(&out.stderr));
+        let last = rig
+            .emulator
+            .requests_for("DescribeTask")
+            .pop()
+            .expect("recorded");
+        assert!(last.rejected.is_none(), "{id:?}: {:?}", last.rejected);
+        assert_eq!(last.query_param("TaskId"), Some(id));
+    }
+}
+
+#[test]
+fn a_wait_timeout_too_large_to_represent_waits_without_a_deadline() {
+    let rig = rig();
+    let (line, op) = find("ccs", "create-instance");
+    let input = serde_json::to_string(&required_input(line, op)).unwrap();
+    let out = rig
+        .cds()
+        .args([
+            "ccs",
+            "create-instance",
+            "--input-json",
+            "-",
+            "--wait",
+            "--wait-interval",
+            "0.02",
+            "--wait-timeout",
+            "18446744073709551615",
+        ])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "stderr: {}", text(&out.stderr));
+    assert!(stdout_json(&out).get("TaskId").is_some());
+}
+
+#[test]
 fn all_pages_walks_every_page_of_every_paginated_operation() {
     let rig = rig();
     let mut checked = 0;

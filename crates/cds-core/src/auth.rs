@@ -9,10 +9,10 @@
 use secrecy::{ExposeSecret, SecretString};
 use std::fmt;
 
-/// A prepared REST request, as an [`Authenticate`] implementation sees it.
+/// A REST request before authentication, as an [`Authenticate`] implementation sees it.
 #[derive(Debug)]
 #[non_exhaustive]
-pub struct PreparedRequest<'a> {
+pub struct AuthRequest<'a> {
     /// HTTP method.
     pub method: &'a str,
     /// Path, parameters substituted and percent-encoded.
@@ -25,8 +25,15 @@ pub struct PreparedRequest<'a> {
     pub body: Option<&'a [u8]>,
 }
 
-impl<'a> PreparedRequest<'a> {
-    /// A prepared request (for testing an [`Authenticate`] implementation).
+/// The former name of [`AuthRequest`].
+#[deprecated(
+    since = "0.2.0",
+    note = "renamed AuthRequest; `cds_core::PreparedRequest` is now the whole request a call sends"
+)]
+pub type PreparedRequest<'a> = AuthRequest<'a>;
+
+impl<'a> AuthRequest<'a> {
+    /// A request to authenticate (for testing an [`Authenticate`] implementation).
     pub fn new(
         method: &'a str,
         path: &'a str,
@@ -88,7 +95,7 @@ impl fmt::Debug for AuthAdditions {
 /// Adds authentication to a prepared request; called on every attempt.
 pub trait Authenticate: Send + Sync {
     /// Returns what to add to `request`.
-    fn authenticate(&self, request: &PreparedRequest<'_>) -> AuthAdditions;
+    fn authenticate(&self, request: &AuthRequest<'_>) -> AuthAdditions;
 }
 
 /// Adds the same headers to every request (for example a token header).
@@ -130,7 +137,7 @@ impl fmt::Debug for StaticHeaders {
 }
 
 impl Authenticate for StaticHeaders {
-    fn authenticate(&self, _request: &PreparedRequest<'_>) -> AuthAdditions {
+    fn authenticate(&self, _request: &AuthRequest<'_>) -> AuthAdditions {
         AuthAdditions {
             headers: self
                 .headers
@@ -149,7 +156,7 @@ mod tests {
     #[test]
     fn static_headers_add_headers_and_hide_values() {
         let auth = StaticHeaders::new().header("X-Auth-Token", "tok-secret");
-        let req = PreparedRequest {
+        let req = AuthRequest {
             method: "GET",
             path: "/api/ecs/v1/flavors",
             query: &[],

@@ -1,25 +1,32 @@
 //! The runtime half of every generated client: checks, builds, authenticates, sends,
 //! retries and decodes one operation call.
 //!
-//! Order of a call: everything that can fail without the network (input, path parameters,
-//! authentication settings, endpoint) is checked first and fails as [`Error::Config`] /
-//! [`Error::InvalidParameter`] / [`Error::MissingParameter`] after zero attempts; then each
-//! attempt waits for the rate limiter, is signed anew, sent, and its body streamed up to the
-//! size cap; failures are retried as [`crate::retry`] says, within the retry quota and the
-//! operation's total budget.
+//! A call is stages, each testable alone:
+//! 1. **plan** (no I/O, no time): everything that can fail without the network (input, path
+//!    parameters, authentication settings, endpoint, body encoding) fails here as
+//!    [`Error::Config`] / [`Error::InvalidParameter`] / [`Error::MissingParameter`], after zero
+//!    attempts;
+//! 2. **prepare** each attempt ([`ServiceClient::prepare`] shows one): signed anew (fresh
+//!    nonce and timestamp) or authenticated, as a [`PreparedRequest`];
+//! 3. **exchange** it (the rate limiter first; the body streamed up to the size cap, within
+//!    the attempt's timeout);
+//! 4. **classify** the outcome ([`retry::classify`]: every retry decision), and wait, re-send
+//!    or return as it says, within the retry quota and the operation's budget.
 
 use crate::config::Config;
 use crate::de::Fields;
 use crate::error::{ConfigError, Error};
 use crate::operation::{AuthScheme, Host, Operation, Protocol, Service};
+use crate::prepare::PreparedRequest;
 use crate::redact;
 use crate::request::RequestParts;
-use crate::retry::{self, Failure, Retry};
+use crate::retry::{self, Decision, Event, Failure, Outcome, Verdict};
 use crate::sign;
 use crate::transport::{self, Answer, AttemptError};
 use serde::Serialize;
 use serde_json::Value;
 use std::fmt;
+use std::time::Duration;
 use tracing::Instrument as _;
 
 /// A decoded response: the typed output plus what a caller may need besides it.
@@ -305,16 +312,37 @@ impl ServiceClient {
         })
     }
 
+    /// The request `op` with `input` would send now: checked, authenticated and (for the RPC
+    /// lines) signed with a fresh nonce and timestamp, without any I/O. Its `Display` shows it
+    /// with every secret redacted (signature, tokens, authenticator headers, sensitive
+    /// fields). Fails like a call would before sending: missing parameters, missing
+    /// authentication or endpoint, values that cannot be encoded.
+    pub fn prepare<I: Serialize>(
+        &self,
+        op: &'static Operation,
+        input: &I,
+    ) -> Result<PreparedRequest, Error> {
+        let plan = self.plan(op, to_input(op, input)?)?;
+        self.sign(op, &plan)
+    }
+
+    /// [`ServiceClient::prepare`] for parameters given as a JSON object keyed by wire names.
+    pub fn prepare_value(
+        &self,
+        op: &'static Operation,
+        input: Value,
+    ) -> Result<PreparedRequest, Error> {
+        let plan = self.plan(op, input)?;
+        self.sign(op, &plan)
+    }
+
     async fn call(
         &self,
         op: &'static Operation,
         input: Value,
         decode: DecodeBody<'_>,
     ) -> Result<Done, Error> {
-        let path = op.path.unwrap_or(self.service.path);
-        let parts = RequestParts::split(op, path, input)?;
-        self.check_auth(op)?;
-        let base = self.base_url(op)?;
+        let plan = self.plan(op, input)?;
         let span = tracing::info_span!(
             "cds.call",
             product = self.service.product,
@@ -323,9 +351,36 @@ impl ServiceClient {
             status = tracing::field::Empty,
             request_id = tracing::field::Empty,
         );
-        self.run_with_retries(op, &base, &parts, decode)
+        self.run_with_retries(op, &plan, decode)
             .instrument(span)
             .await
+    }
+
+    /// Everything about a request that does not change between attempts, checked: the
+    /// parameters split by location (required ones present), the authentication configured,
+    /// the base URL, the body encoded.
+    fn plan(&self, op: &'static Operation, input: Value) -> Result<Plan, Error> {
+        let path = op.path.unwrap_or(self.service.path);
+        let parts = RequestParts::split(op, path, input)?;
+        self.check_auth(op)?;
+        let base = self.base_url(op)?;
+        let sends_body = parts.has_body_params
+            || (op.method != crate::operation::Method::Get
+                && op.method != crate::operation::Method::Delete);
+        let body = if sends_body {
+            let encoded = match &parts.body_root {
+                Some(root) => serde_json::to_vec(root),
+                None => serde_json::to_vec(&parts.body),
+            };
+            Some(encoded.map_err(|e| Error::InvalidParameter {
+                operation: op.name,
+                parameter: "<body>".into(),
+                reason: e.to_string(),
+            })?)
+        } else {
+            None
+        };
+        Ok(Plan { parts, base, body })
     }
 
     /// Fails before any request when the line's authentication is not configured: a request
@@ -351,44 +406,48 @@ impl ServiceClient {
         }
     }
 
+    /// The loop: prepare an attempt, exchange it, let [`retry::classify`] judge the outcome,
+    /// and wait, re-send or return as it says.
     async fn run_with_retries(
         &self,
         op: &'static Operation,
-        base: &str,
-        parts: &RequestParts,
+        plan: &Plan,
         decode: DecodeBody<'_>,
     ) -> Result<Done, Error> {
         let config = &self.config;
         let clock = config.clock.as_ref();
-        let started = clock.now();
-        let deadline = config
-            .retry
-            .operation_timeout
-            .map(|budget| started + budget);
-        let mut backoff = config.retry.backoff();
-        let mut attempt: u32 = 0;
-        let mut spent: u32 = 0;
-        let mut skew_retried = false;
+        let mut attempts = retry::Attempts::new(&config.retry, clock.now());
+        let mut skew_resent = false;
         loop {
-            attempt += 1;
+            let attempt = attempts.start();
             tracing::Span::current().record("attempt", attempt);
             config.limiters.acquire(clock, self.service.product).await;
-            let remaining = deadline.map(|d| d.saturating_duration_since(clock.now()));
-            if remaining.is_some_and(|r| r.is_zero()) {
+            let Some(timeout) = attempts.attempt_timeout(config.timeout, clock.now()) else {
                 return Err(self.transport_error(
                     op,
                     attempt - 1,
                     Failure::TimedOut,
                     "the operation's time budget is spent".into(),
                 ));
-            }
-            let timeout = remaining.map_or(config.timeout, |r| r.min(config.timeout));
-            let skew_used = config.skew.seconds();
-            let request = self.build_request(op, base, parts)?;
-            let outcome =
-                transport::exchange(&config.http, request, timeout, config.max_response_bytes)
-                    .await;
-            let answer = match outcome {
+            };
+            let skew_before = config.skew.seconds();
+            let request = self
+                .sign(op, plan)?
+                .into_http(&config.http)
+                .map_err(|reason| Error::InvalidParameter {
+                    operation: op.name,
+                    parameter: "<request>".into(),
+                    reason,
+                })?;
+            let exchanged = transport::exchange(
+                clock,
+                &config.http,
+                request,
+                timeout,
+                config.max_response_bytes,
+            )
+            .await;
+            let answer = match exchanged {
                 Ok(answer) => answer,
                 Err(AttemptError::TooLarge(status)) => {
                     return Err(Error::ResponseTooLarge {
@@ -398,15 +457,8 @@ impl ServiceClient {
                     })
                 }
                 Err(AttemptError::Failed(failure, message)) => {
-                    if let Some(delay) = self.retry_wait(
-                        op,
-                        failure,
-                        attempt,
-                        &mut backoff,
-                        None,
-                        deadline,
-                        &mut spent,
-                    ) {
+                    let verdict = retry::classify(&Outcome::new(op.read, Event::Failed(failure)));
+                    if let Some(delay) = self.backoff(&verdict, &mut attempts) {
                         tracing::debug!(?failure, ?delay, "retrying");
                         clock.sleep(delay).await;
                         continue;
@@ -428,94 +480,74 @@ impl ServiceClient {
                         .unwrap_or_else(|| "(none)".into()),
                 });
             }
-            if status == 429 || status >= 500 {
-                if status == 429 {
-                    config.limiters.on_throttled(self.service.product);
-                }
-                let wish = retry::retry_after(&answer.headers, clock.system_now());
-                let failure = Failure::Status(status);
-                if let Some(delay) = self.retry_wait(
-                    op,
-                    failure,
-                    attempt,
-                    &mut backoff,
-                    wish,
-                    deadline,
-                    &mut spent,
-                ) {
-                    tracing::debug!(?failure, ?delay, "retrying");
-                    clock.sleep(delay).await;
-                    continue;
-                }
+            let retry_after = retry::retry_after(&answer.headers, clock.system_now());
+            let verdict = retry::classify(&Outcome::new(
+                op.read,
+                Event::Status {
+                    status,
+                    retry_after,
+                },
+            ));
+            self.feed_limiter(&verdict);
+            if let Some(delay) = self.backoff(&verdict, &mut attempts) {
+                tracing::debug!(status, ?delay, "retrying");
+                clock.sleep(delay).await;
+                continue;
             }
             let result = self.finish(answer, decode);
-            match &result {
-                Ok(_) => {
-                    config.limiters.on_success(self.service.product);
-                    if let Some(q) = &config.quota {
-                        q.on_success(spent);
-                    }
+            let event = match &result {
+                Ok(_) => Event::Success,
+                Err(Error::Service(e)) => Event::Service {
+                    code: &e.code,
+                    skew_corrected: config.skew.seconds() != skew_before,
+                },
+                Err(_) => return result,
+            };
+            let verdict = retry::classify(&Outcome::new(op.read, event).skew_resent(skew_resent));
+            self.feed_limiter(&verdict);
+            match verdict.decision {
+                Decision::ResendNow => {
+                    skew_resent = true;
+                    tracing::debug!(
+                        skew = config.skew.seconds(),
+                        "clock skew corrected; re-sending"
+                    );
+                    continue;
                 }
-                Err(Error::Service(e)) => {
-                    let code = e.code.to_ascii_lowercase();
-                    if code.contains("throttl") || code.contains("toomanyrequests") {
-                        config.limiters.on_throttled(self.service.product);
-                    }
-                    // The server refused our timestamp and told us its time: the request was
-                    // rejected before any processing, so sending it once more, with the
-                    // corrected timestamp, is safe even for a write.
-                    let skew_rejected =
-                        code.contains("timestamp") || code.contains("timetooskewed");
-                    if skew_rejected && !skew_retried && config.skew.seconds() != skew_used {
-                        skew_retried = true;
-                        tracing::debug!(
-                            skew = config.skew.seconds(),
-                            "clock skew corrected; retrying"
-                        );
-                        continue;
-                    }
+                Decision::Stop | Decision::Backoff { .. } => {}
+            }
+            if result.is_ok() {
+                config.limiters.on_success(self.service.product);
+                if let Some(q) = &config.quota {
+                    q.on_success(attempts.spent());
                 }
-                Err(_) => {}
             }
             return result;
         }
     }
 
-    /// The wait before another attempt after `failure`, or `None` when the call must stop:
-    /// not retryable, attempts used up, quota empty, or the wait would overrun the budget.
-    #[allow(clippy::too_many_arguments)]
-    fn retry_wait(
-        &self,
-        op: &'static Operation,
-        failure: Failure,
-        attempt: u32,
-        backoff: &mut retry::Backoff,
-        retry_after: Option<std::time::Duration>,
-        deadline: Option<std::time::Instant>,
-        spent: &mut u32,
-    ) -> Option<std::time::Duration> {
-        let config = &self.config;
-        if !Retry::should_retry(op.read, failure) || attempt >= config.retry.max_attempts {
+    /// The wait before retrying as `verdict` says, if attempts, budget and quota allow one.
+    fn backoff(&self, verdict: &Verdict, attempts: &mut retry::Attempts) -> Option<Duration> {
+        let Decision::Backoff {
+            failure,
+            retry_after,
+        } = verdict.decision
+        else {
             return None;
+        };
+        attempts.retry_wait(
+            failure,
+            retry_after,
+            self.config.clock.now(),
+            self.config.quota.as_deref(),
+        )
+    }
+
+    /// Tells an adaptive rate limit that the line throttled us.
+    fn feed_limiter(&self, verdict: &Verdict) {
+        if verdict.throttled {
+            self.config.limiters.on_throttled(self.service.product);
         }
-        let delay = retry::retry_delay(backoff.next_delay(), retry_after);
-        if deadline.is_some_and(|d| config.clock.now() + delay >= d) {
-            tracing::debug!(
-                ?delay,
-                "no retry: the wait would overrun the operation budget"
-            );
-            return None;
-        }
-        if let Some(quota) = &config.quota {
-            match quota.acquire(failure) {
-                Some(cost) => *spent += cost,
-                None => {
-                    tracing::debug!("no retry: the retry quota is empty");
-                    return None;
-                }
-            }
-        }
-        Some(delay)
     }
 
     fn transport_error(
@@ -575,32 +607,12 @@ impl ServiceClient {
         }
     }
 
-    fn build_request(
-        &self,
-        op: &'static Operation,
-        base: &str,
-        parts: &RequestParts,
-    ) -> Result<reqwest::Request, Error> {
-        let method = reqwest::Method::from_bytes(op.method.as_str().as_bytes()).map_err(|e| {
-            Error::InvalidParameter {
-                operation: op.name,
-                parameter: "<method>".into(),
-                reason: e.to_string(),
-            }
-        })?;
-        let sends_body = parts.has_body_params
-            || (op.method != crate::operation::Method::Get
-                && op.method != crate::operation::Method::Delete);
-        let body = if sends_body {
-            let encoded = match &parts.body_root {
-                Some(root) => serde_json::to_vec(root),
-                None => serde_json::to_vec(&parts.body),
-            };
-            Some(encoded.unwrap_or_else(|_| b"{}".to_vec()))
-        } else {
-            None
-        };
+    /// One attempt's request: the plan authenticated now (fresh nonce and timestamp for the
+    /// RPC lines, the bearer token or the authenticator's additions for REST).
+    fn sign(&self, op: &'static Operation, plan: &Plan) -> Result<PreparedRequest, Error> {
+        let parts = &plan.parts;
         let mut headers = parts.headers.clone();
+        let mut secret_headers = Vec::new();
         let query = match self.service.protocol {
             Protocol::Rpc { version } => self.rpc_query(op, version, parts)?,
             Protocol::Rest => {
@@ -610,7 +622,15 @@ impl ServiceClient {
                     headers.push((name.to_string(), region.clone()));
                 }
                 let mut query = parts.query.clone();
-                self.rest_auth(op, &parts.path, &mut query, &mut headers, body.as_deref())?;
+                let before = headers.len();
+                self.rest_auth(
+                    op,
+                    &parts.path,
+                    &mut query,
+                    &mut headers,
+                    plan.body.as_deref(),
+                )?;
+                secret_headers.extend(headers[before..].iter().map(|(name, _)| name.clone()));
                 let pairs: Vec<(&str, &str)> = query
                     .iter()
                     .map(|(k, v)| (k.as_str(), v.as_str()))
@@ -618,8 +638,8 @@ impl ServiceClient {
                 sign::canonical_query(&pairs)
             }
         };
-        let mut url = String::with_capacity(base.len() + parts.path.len() + query.len() + 2);
-        url.push_str(base);
+        let mut url = String::with_capacity(plan.base.len() + parts.path.len() + query.len() + 2);
+        url.push_str(&plan.base);
         url.push_str(&parts.path);
         if matches!(self.service.protocol, Protocol::Rpc { .. }) && !url.ends_with('/') {
             // The document's sample code requests `<url>/?<query>`.
@@ -629,24 +649,14 @@ impl ServiceClient {
             url.push('?');
             url.push_str(&query);
         }
-        let url = reqwest::Url::parse(&url).map_err(|e| Error::InvalidParameter {
+        Ok(PreparedRequest {
             operation: op.name,
-            parameter: "<url>".into(),
-            reason: format!("{e}"),
-        })?;
-        let mut builder = self.config.http.request(method, url);
-        for (name, value) in &headers {
-            builder = builder.header(name.as_str(), value.as_str());
-        }
-        if let Some(body) = body {
-            builder = builder
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(body);
-        }
-        builder.build().map_err(|e| Error::InvalidParameter {
-            operation: op.name,
-            parameter: "<request>".into(),
-            reason: e.to_string(),
+            method: op.method.as_str(),
+            url,
+            headers,
+            body: plan.body.clone(),
+            secret_headers,
+            sensitive: self.service.sensitive_fields,
         })
     }
 
@@ -662,8 +672,13 @@ impl ServiceClient {
             source: ConfigError::Missing("credentials (ConfigBuilder::credentials)"),
         })?;
         let nonce = sign::nonce();
-        let now = self.config.skew.apply(self.config.clock.system_now());
-        let timestamp = sign::timestamp(time::OffsetDateTime::from(now));
+        let local = self.config.clock.system_now();
+        let timestamp = sign::timestamp_of(self.config.skew.apply(local))
+            .or_else(|| sign::timestamp_of(local))
+            .ok_or(Error::Config {
+                operation: op.name,
+                source: ConfigError::Clock,
+            })?;
         let mut params: Vec<(&str, &str)> = Vec::with_capacity(parts.query.len() + 7);
         params.extend([
             ("Action", op.name),
@@ -701,21 +716,26 @@ impl ServiceClient {
                     operation: op.name,
                     source: ConfigError::Missing("authenticator (ConfigBuilder::authenticator)"),
                 })?;
-                {
-                    let add = auth.authenticate(&crate::auth::PreparedRequest {
-                        method: op.method.as_str(),
-                        path,
-                        query,
-                        headers,
-                        body,
-                    });
-                    headers.extend(add.headers);
-                    query.extend(add.query);
-                }
+                let add = auth.authenticate(&crate::auth::AuthRequest {
+                    method: op.method.as_str(),
+                    path,
+                    query,
+                    headers,
+                    body,
+                });
+                headers.extend(add.headers);
+                query.extend(add.query);
             }
         }
         Ok(())
     }
+}
+
+/// What does not change between the attempts of a call (see [`ServiceClient::plan`]).
+struct Plan {
+    parts: RequestParts,
+    base: String,
+    body: Option<Vec<u8>>,
 }
 
 fn to_input<I: Serialize>(op: &'static Operation, input: &I) -> Result<Value, Error> {

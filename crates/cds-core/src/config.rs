@@ -114,6 +114,9 @@ pub struct EnvNames {
     pub region_id: Option<&'static str>,
     /// Whether the endpoint variable may be absent (lines with a default host).
     pub endpoint_optional: bool,
+    /// A header that authenticates every request, as `Name: value` (lines whose
+    /// authentication is the caller's: read into a [`crate::auth::StaticHeaders`]; optional).
+    pub auth_header: Option<&'static str>,
 }
 
 impl EnvNames {
@@ -127,6 +130,7 @@ impl EnvNames {
             token: None,
             region_id: None,
             endpoint_optional: false,
+            auth_header: None,
         }
     }
 
@@ -172,6 +176,29 @@ impl EnvNames {
     pub const fn region_id(mut self, name: &'static str) -> Self {
         self.region_id = Some(name);
         self
+    }
+
+    /// The (optional) authentication header variable, `Name: value`.
+    pub const fn auth_header(mut self, name: &'static str) -> Self {
+        self.auth_header = Some(name);
+        self
+    }
+
+    /// Every variable declared, with its role (`endpoint`, `secret_id`, `secret_key`,
+    /// `region`, `token`, `region_id`, `auth_header`).
+    pub fn declared(&self) -> Vec<(&'static str, &'static str)> {
+        [
+            ("endpoint", self.endpoint),
+            ("secret_id", self.secret_id),
+            ("secret_key", self.secret_key),
+            ("region", self.region),
+            ("token", self.token),
+            ("region_id", self.region_id),
+            ("auth_header", self.auth_header),
+        ]
+        .into_iter()
+        .filter_map(|(role, name)| name.map(|n| (role, n)))
+        .collect()
     }
 }
 
@@ -272,6 +299,14 @@ impl Config {
         if let Some(region_id) = required(names.region_id)? {
             builder = builder.region_id(region_id);
         }
+        if let Some(header) = optional(names.auth_header) {
+            let (name, value) = header
+                .split_once(':')
+                .map(|(n, v)| (n.trim(), v.trim()))
+                .filter(|(n, v)| !n.is_empty() && !v.is_empty())
+                .ok_or(ConfigError::InvalidAuthHeader(names.auth_header.unwrap_or("")))?;
+            builder = builder.authenticator(crate::auth::StaticHeaders::new().header(name, value));
+        }
         Ok(builder)
     }
 
@@ -301,11 +336,30 @@ impl Config {
         self.skew.seconds()
     }
 
+    /// The current rate of `product`'s rate limit in requests per second (lower than
+    /// configured while an adaptive limit is slowed down), if the line is limited and has
+    /// been used.
+    pub fn current_rate(&self, product: &str) -> Option<f64> {
+        self.limiters.current_rate(product)
+    }
+
     /// The cap of response bodies, in bytes.
     pub fn max_response_bytes(&self) -> u64 {
         self.max_response_bytes
     }
 }
+
+/// Time allowed to make a connection, by default.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Time allowed for one attempt (the whole exchange, body included), by default.
+pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Where `localhost` resolves (port taken from the URL): IPv4 and IPv6 loopback.
+const LOCALHOST: [std::net::SocketAddr; 2] = [
+    std::net::SocketAddr::new(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 0),
+    std::net::SocketAddr::new(std::net::IpAddr::V6(std::net::Ipv6Addr::LOCALHOST), 0),
+];
 
 /// Builds a [`Config`] from explicit values.
 #[derive(Default)]
@@ -443,10 +497,16 @@ impl ConfigBuilder {
             Some(endpoint) => Some(validate_endpoint(endpoint, self.allow_insecure_http)?),
             None => None,
         };
+        let clock: Arc<dyn Clock> = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
+                .connector_layer(crate::transport::ConnectTimeout {
+                    clock: clock.clone(),
+                    timeout: self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+                })
+                // `localhost` is loopback by definition: never ask DNS for it.
+                .resolve_to_addrs("localhost", &LOCALHOST)
                 .pool_idle_timeout(Duration::from_secs(90))
                 .tcp_nodelay(true)
                 .redirect(reqwest::redirect::Policy::none())
@@ -466,11 +526,11 @@ impl ConfigBuilder {
             region_id: self.region_id,
             retry,
             http,
-            timeout: self.timeout.unwrap_or(Duration::from_secs(30)),
+            timeout: self.timeout.unwrap_or(DEFAULT_ATTEMPT_TIMEOUT),
             max_response_bytes: self
                 .max_response_bytes
                 .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
-            clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
+            clock,
             skew: Arc::new(Skew::default()),
             quota,
             limiters: Arc::new(RateLimiters::new(self.rate_limit, self.rate_limits)),
@@ -513,10 +573,8 @@ fn is_loopback(host: &str) -> bool {
     let bare = host.trim_start_matches('[').trim_end_matches(']');
     match bare.parse::<std::net::IpAddr>() {
         Ok(ip) => ip.is_loopback(),
-        Err(_) => {
-            let lower = bare.to_ascii_lowercase();
-            lower == "localhost" || lower.ends_with(".localhost")
-        }
+        // Only the name itself: `*.localhost` names are resolved through DNS like any other.
+        Err(_) => bare.eq_ignore_ascii_case("localhost"),
     }
 }
 
@@ -589,11 +647,18 @@ mod tests {
         ] {
             assert!(Config::builder().endpoint(ok).build().is_ok(), "{ok}");
         }
-        let err = Config::builder()
-            .endpoint("http://example.com")
-            .build()
-            .unwrap_err();
-        assert!(err.to_string().contains("allow_insecure_http"), "{err}");
+        for refused in [
+            "http://example.com",
+            "http://a.localhost",
+            "http://localhost.example.com",
+            "http://127.0.0.1.nip.io",
+        ] {
+            let err = Config::builder().endpoint(refused).build().unwrap_err();
+            assert!(
+                err.to_string().contains("allow_insecure_http"),
+                "{refused}: {err}"
+            );
+        }
         assert!(Config::builder()
             .endpoint("http://example.com")
             .allow_insecure_http(true)

@@ -76,7 +76,7 @@ impl Envelope {
                 })
             }
         };
-        let Some(object) = value.as_object() else {
+        if !value.is_object() {
             // A documented example answers a bare array without any envelope: taken as the
             // payload when the status says success.
             if ok_status && value.is_array() {
@@ -94,20 +94,23 @@ impl Envelope {
                 reason: "expected a JSON object".into(),
                 body_start: body_start(body, QUOTE),
             });
-        };
-        let request_id = self
-            .request_id
-            .and_then(|field| field_of(object, field))
-            .and_then(scalar_text)
-            .or(header_request_id);
-        let code = field_of(object, self.code).and_then(scalar_text);
-        let message = || {
-            field_of(object, self.message)
-                .or_else(|| MESSAGE_ALIASES.iter().find_map(|m| object.get(*m)))
-                .and_then(scalar_text)
-        };
+        }
+        // The envelope members by the same rule as the one-pass decoder (exact name first,
+        // then ignoring case, the last of equals; scalars only), read in body order.
+        let mut seen = Seen::default();
+        if let Ok(text) = std::str::from_utf8(body) {
+            let _ = decode_str::<Ignored>(self, text, &mut seen);
+        }
+        let request_id = seen.request_id.map(|(_, id)| id).or(header_request_id);
+        let message = seen.message.map(|(_, m)| m);
         let request_id = self.judge(
-            operation, status, code, message, request_id, body, sensitive,
+            operation,
+            status,
+            seen.code.map(|(_, c)| c),
+            || message,
+            request_id,
+            body,
+            sensitive,
         )?;
         Ok(Decoded {
             body: value,
@@ -255,6 +258,21 @@ pub struct Typed<O> {
     pub raw: Option<Value>,
 }
 
+/// An output that keeps nothing: decoding into it only reads the envelope members.
+#[derive(Default)]
+struct Ignored;
+
+impl Fields for Ignored {
+    const NAME: &'static str = "envelope";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        _key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        crate::de::skip(value)
+    }
+}
+
 /// An envelope member.
 #[derive(Clone, Copy)]
 enum Member {
@@ -351,15 +369,6 @@ impl<'de, O: Fields> Visitor<'de> for TopVisitor<'_, O> {
 
 /// A field by its documented name, or failing that by the same name in another case (some
 /// documented examples answer `code` where the line's envelope says `Code`).
-fn field_of<'a>(object: &'a serde_json::Map<String, Value>, name: &str) -> Option<&'a Value> {
-    object.get(name).or_else(|| {
-        object
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v)
-    })
-}
-
 /// The text of a string or number value.
 fn scalar_text(v: &Value) -> Option<String> {
     match v {

@@ -22,6 +22,12 @@ pub enum ConfigError {
     /// The HTTP client could not be built.
     #[error("cannot build the HTTP client: {0}")]
     Http(String),
+    /// The authentication header variable is not `Name: value` (its value is never shown).
+    #[error("{0} must hold `Name: value` (e.g. `X-Auth-Token: …`)")]
+    InvalidAuthHeader(&'static str),
+    /// The system clock cannot give a documented `Timestamp` (before 1970 or after 9999).
+    #[error("the system clock is outside the years 1970-9999: no request can be signed")]
+    Clock,
 }
 
 /// The result code, message and request id of a failed call, as the service reported them.

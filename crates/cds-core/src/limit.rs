@@ -61,6 +61,17 @@ impl Bucket {
     }
 }
 
+/// The longest a request waits for one token: bounds the wait when a rate was set to
+/// something unusable (zero, NaN) through the public fields.
+const MAX_TOKEN_WAIT: Duration = Duration::from_secs(60);
+
+/// How long until a bucket holding `tokens` refills to one at `rate` tokens per second (at
+/// least 1 ms, at most [`MAX_TOKEN_WAIT`]).
+fn refill_wait(tokens: f64, rate: f64) -> Duration {
+    let seconds = ((1.0 - tokens) / rate).max(0.001);
+    Duration::try_from_secs_f64(seconds).map_or(MAX_TOKEN_WAIT, |d| d.min(MAX_TOKEN_WAIT))
+}
+
 /// The rate limits of a configuration and their live buckets.
 #[derive(Debug, Default)]
 pub struct RateLimiters {
@@ -107,7 +118,7 @@ impl RateLimiters {
                     bucket.tokens -= 1.0;
                     return;
                 }
-                Duration::from_secs_f64(((1.0 - bucket.tokens) / bucket.rate).max(0.001))
+                refill_wait(bucket.tokens, bucket.rate)
             };
             clock.sleep(wait).await;
         }

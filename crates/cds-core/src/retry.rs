@@ -163,7 +163,7 @@ pub fn retry_after(headers: &reqwest::header::HeaderMap, now: SystemTime) -> Opt
 /// park us for minutes; the operation budget bounds it further).
 pub fn retry_delay(backoff: Duration, retry_after: Option<Duration>) -> Duration {
     match retry_after {
-        Some(wish) => wish.clamp(backoff, backoff + RETRY_AFTER_EXTRA),
+        Some(wish) => wish.clamp(backoff, backoff.saturating_add(RETRY_AFTER_EXTRA)),
         None => backoff,
     }
 }
@@ -276,13 +276,260 @@ pub enum Failure {
 pub struct Retry;
 
 impl Retry {
-    /// `read`: the operation is declared safe to repeat.
+    /// `read`: the operation is declared safe to repeat. (The rule [`classify`] applies to
+    /// transport failures and HTTP statuses.)
     pub fn should_retry(read: bool, failure: Failure) -> bool {
         match failure {
             Failure::ConnectFailed => true,
             Failure::TimedOut | Failure::Interrupted => read,
-            Failure::Status(status) => read && (status == 429 || (500..=599).contains(&status)),
+            Failure::Status(status) => read && is_transient_status(status),
         }
+    }
+}
+
+/// 429 and every 5xx: the server could not serve the request now.
+fn is_transient_status(status: u16) -> bool {
+    status == 429 || (500..=599).contains(&status)
+}
+
+/// What one attempt came to, with what [`classify`] needs to judge it.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct Outcome<'a> {
+    /// The operation is declared safe to repeat (`read: true` in the spec).
+    pub read: bool,
+    /// What happened.
+    pub event: Event<'a>,
+    /// This call was already re-sent once for a clock-skew rejection.
+    pub skew_resent: bool,
+}
+
+impl<'a> Outcome<'a> {
+    /// `event` of an operation that is (`read`) or is not safe to repeat.
+    pub fn new(read: bool, event: Event<'a>) -> Self {
+        Self {
+            read,
+            event,
+            skew_resent: false,
+        }
+    }
+
+    /// Whether the call was already re-sent once for a clock-skew rejection.
+    pub fn skew_resent(mut self, resent: bool) -> Self {
+        self.skew_resent = resent;
+        self
+    }
+}
+
+/// The event of an attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Event<'a> {
+    /// No answer came: how it failed.
+    Failed(Failure),
+    /// An HTTP answer with this status, judged before its body is decoded; `retry_after` is
+    /// the server's wish ([`retry_after`]).
+    Status {
+        /// HTTP status.
+        status: u16,
+        /// The server's `Retry-After`, if any.
+        retry_after: Option<Duration>,
+    },
+    /// The body decoded to a failure result code.
+    Service {
+        /// The service's result code.
+        code: &'a str,
+        /// This answer's `Date` changed the learnt clock skew.
+        skew_corrected: bool,
+    },
+    /// The call succeeded.
+    Success,
+}
+
+/// What to do after an attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Return the attempt's result (success or error).
+    Stop,
+    /// Retry after a backoff (if attempts, quota and budget allow): the failure class prices
+    /// the retry, `retry_after` is the server's wish.
+    Backoff {
+        /// What failed.
+        failure: Failure,
+        /// The server's wish, if any.
+        retry_after: Option<Duration>,
+    },
+    /// Re-sign and send again at once, once: the server refused the timestamp before doing
+    /// anything and told us its time.
+    ResendNow,
+}
+
+/// [`classify`]'s judgement of an attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Verdict {
+    /// What to do next.
+    pub decision: Decision,
+    /// The answer said "throttled" (HTTP 429 or a throttling result code): an adaptive rate
+    /// limit slows down.
+    pub throttled: bool,
+}
+
+/// Every retry decision of the runtime, in one place:
+/// - transport failures: a connection that could not be made is retried for every operation
+///   (the request never left); timeouts and broken connections only for reads;
+/// - HTTP 429 and 5xx: retried for reads, with the server's `Retry-After`;
+/// - a result code about the timestamp (`…Timestamp…`, `TimeTooSkewed`) from an answer that
+///   corrected the clock skew: re-sent at once, once, even for a write (refused unprocessed);
+/// - a result code or HTTP status that says throttled marks the verdict `throttled`;
+/// - everything else (4xx, other result codes, success) stops.
+pub fn classify(outcome: &Outcome<'_>) -> Verdict {
+    let stop = |throttled| Verdict {
+        decision: Decision::Stop,
+        throttled,
+    };
+    match outcome.event {
+        Event::Failed(failure) => {
+            if Retry::should_retry(outcome.read, failure) {
+                Verdict {
+                    decision: Decision::Backoff {
+                        failure,
+                        retry_after: None,
+                    },
+                    throttled: false,
+                }
+            } else {
+                stop(false)
+            }
+        }
+        Event::Status {
+            status,
+            retry_after,
+        } => {
+            let throttled = status == 429;
+            if outcome.read && is_transient_status(status) {
+                Verdict {
+                    decision: Decision::Backoff {
+                        failure: Failure::Status(status),
+                        retry_after,
+                    },
+                    throttled,
+                }
+            } else {
+                stop(throttled)
+            }
+        }
+        Event::Service {
+            code,
+            skew_corrected,
+        } => {
+            let code = code.to_ascii_lowercase();
+            let throttled = code.contains("throttl") || code.contains("toomanyrequests");
+            let skew_rejected = code.contains("timestamp") || code.contains("timetooskewed");
+            if skew_rejected && skew_corrected && !outcome.skew_resent {
+                Verdict {
+                    decision: Decision::ResendNow,
+                    throttled,
+                }
+            } else {
+                stop(throttled)
+            }
+        }
+        Event::Success => stop(false),
+    }
+}
+
+/// The retry state of one call: attempts made, its backoff schedule, the retry-quota tokens it
+/// spent and its deadline. Says whether another attempt may start, and after which wait.
+#[derive(Debug)]
+pub struct Attempts {
+    max_attempts: u32,
+    made: u32,
+    backoff: Backoff,
+    spent: u32,
+    deadline: Option<std::time::Instant>,
+}
+
+impl Attempts {
+    /// A call under `config` starting at `started` (its deadline is the operation budget from
+    /// there; a budget too large to represent means none).
+    pub fn new(config: &RetryConfig, started: std::time::Instant) -> Self {
+        Self {
+            max_attempts: config.max_attempts.max(1),
+            made: 0,
+            backoff: config.backoff(),
+            spent: 0,
+            deadline: config
+                .operation_timeout
+                .and_then(|budget| crate::clock::deadline_after(started, budget)),
+        }
+    }
+
+    /// Counts a new attempt and returns its number (from 1).
+    pub fn start(&mut self) -> u32 {
+        self.made = self.made.saturating_add(1);
+        self.made
+    }
+
+    /// Attempts started so far.
+    pub fn made(&self) -> u32 {
+        self.made
+    }
+
+    /// Retry-quota tokens this call spent.
+    pub fn spent(&self) -> u32 {
+        self.spent
+    }
+
+    /// The time an attempt starting `now` may take: `per_attempt`, cut to what is left of the
+    /// operation budget; `None` when the budget is spent.
+    pub fn attempt_timeout(
+        &self,
+        per_attempt: Duration,
+        now: std::time::Instant,
+    ) -> Option<Duration> {
+        match self.deadline {
+            None => Some(per_attempt),
+            Some(deadline) => {
+                let left = deadline.saturating_duration_since(now);
+                (!left.is_zero()).then(|| left.min(per_attempt))
+            }
+        }
+    }
+
+    /// The wait before retrying after `failure`, or `None` when the call must stop: attempts
+    /// used up, the wait would overrun the budget, or the quota cannot pay.
+    pub fn retry_wait(
+        &mut self,
+        failure: Failure,
+        retry_after: Option<Duration>,
+        now: std::time::Instant,
+        quota: Option<&RetryQuota>,
+    ) -> Option<Duration> {
+        if self.made >= self.max_attempts {
+            return None;
+        }
+        let delay = retry_delay(self.backoff.next_delay(), retry_after);
+        if self
+            .deadline
+            .is_some_and(|d| crate::clock::would_reach(now, delay, d))
+        {
+            tracing::debug!(
+                ?delay,
+                "no retry: the wait would overrun the operation budget"
+            );
+            return None;
+        }
+        if let Some(quota) = quota {
+            match quota.acquire(failure) {
+                Some(cost) => self.spent = self.spent.saturating_add(cost),
+                None => {
+                    tracing::debug!("no retry: the retry quota is empty");
+                    return None;
+                }
+            }
+        }
+        Some(delay)
     }
 }
 
@@ -304,6 +551,230 @@ mod tests {
         assert!(Retry::should_retry(false, Failure::ConnectFailed));
         assert!(!Retry::should_retry(true, Failure::Status(400)));
         assert!(!Retry::should_retry(true, Failure::Status(307)));
+    }
+
+    fn decide(read: bool, event: Event<'_>) -> Verdict {
+        classify(&Outcome::new(read, event))
+    }
+
+    fn backoff(failure: Failure, retry_after: Option<Duration>) -> Decision {
+        Decision::Backoff {
+            failure,
+            retry_after,
+        }
+    }
+
+    #[test]
+    fn classify_retries_transport_failures_as_the_promises_say() {
+        for read in [true, false] {
+            assert_eq!(
+                decide(read, Event::Failed(Failure::ConnectFailed)).decision,
+                backoff(Failure::ConnectFailed, None),
+                "a connection never made is retried (read {read})"
+            );
+        }
+        for failure in [Failure::TimedOut, Failure::Interrupted] {
+            assert_eq!(
+                decide(true, Event::Failed(failure)).decision,
+                backoff(failure, None)
+            );
+            assert_eq!(
+                decide(false, Event::Failed(failure)).decision,
+                Decision::Stop,
+                "a write that may have arrived is not repeated"
+            );
+        }
+    }
+
+    #[test]
+    fn classify_retries_429_and_5xx_for_reads_only_and_marks_429_throttled() {
+        let wish = Some(Duration::from_secs(3));
+        for status in [429_u16, 500, 502, 503, 599] {
+            let event = Event::Status {
+                status,
+                retry_after: wish,
+            };
+            let read = decide(true, event);
+            assert_eq!(read.decision, backoff(Failure::Status(status), wish));
+            assert_eq!(read.throttled, status == 429, "{status}");
+            let write = decide(false, event);
+            assert_eq!(write.decision, Decision::Stop, "{status}");
+            assert_eq!(write.throttled, status == 429, "{status}");
+        }
+        for status in [200_u16, 204, 400, 404, 428, 430, 499, 600] {
+            let v = decide(
+                true,
+                Event::Status {
+                    status,
+                    retry_after: wish,
+                },
+            );
+            assert_eq!(
+                v,
+                Verdict {
+                    decision: Decision::Stop,
+                    throttled: false
+                },
+                "{status}"
+            );
+        }
+    }
+
+    #[test]
+    fn classify_resends_a_skew_rejection_once_and_marks_throttling_codes() {
+        for code in [
+            "InvalidTimeStamp.Expired",
+            "RequestTimeTooSkewed",
+            "TIMESTAMP",
+        ] {
+            let rejected = Event::Service {
+                code,
+                skew_corrected: true,
+            };
+            assert_eq!(
+                decide(false, rejected).decision,
+                Decision::ResendNow,
+                "{code}"
+            );
+            assert_eq!(
+                classify(&Outcome::new(false, rejected).skew_resent(true)).decision,
+                Decision::Stop,
+                "only once"
+            );
+            let uncorrected = Event::Service {
+                code,
+                skew_corrected: false,
+            };
+            assert_eq!(
+                decide(true, uncorrected).decision,
+                Decision::Stop,
+                "no new time learnt: nothing to gain"
+            );
+        }
+        for code in ["Throttling.User", "throttled", "TooManyRequests"] {
+            let v = decide(
+                true,
+                Event::Service {
+                    code,
+                    skew_corrected: false,
+                },
+            );
+            assert_eq!(
+                v,
+                Verdict {
+                    decision: Decision::Stop,
+                    throttled: true
+                },
+                "{code}"
+            );
+        }
+        let plain = decide(
+            true,
+            Event::Service {
+                code: "InstanceNotFound",
+                skew_corrected: true,
+            },
+        );
+        assert_eq!(
+            plain,
+            Verdict {
+                decision: Decision::Stop,
+                throttled: false
+            }
+        );
+        assert_eq!(
+            decide(true, Event::Success),
+            Verdict {
+                decision: Decision::Stop,
+                throttled: false
+            }
+        );
+    }
+
+    #[test]
+    fn attempts_stop_at_the_maximum_the_budget_and_the_quota() {
+        let t0 = std::time::Instant::now();
+        let cfg = RetryConfig::new()
+            .max_attempts(3)
+            .initial_backoff(Duration::from_millis(100))
+            .max_backoff(Duration::from_millis(100))
+            .operation_timeout(Some(Duration::from_secs(10)));
+        let mut a = Attempts::new(&cfg, t0);
+        assert_eq!(a.start(), 1);
+        let wait = a
+            .retry_wait(Failure::TimedOut, None, t0, None)
+            .expect("a retry");
+        assert!(wait < Duration::from_millis(100));
+        assert_eq!(a.start(), 2);
+        assert!(a.retry_wait(Failure::TimedOut, None, t0, None).is_some());
+        assert_eq!(a.start(), 3);
+        assert_eq!(
+            a.retry_wait(Failure::TimedOut, None, t0, None),
+            None,
+            "3 made"
+        );
+        assert_eq!(a.made(), 3);
+
+        // The budget: a wait that would reach the deadline is not taken.
+        let mut a = Attempts::new(&cfg, t0);
+        a.start();
+        let late = t0 + Duration::from_millis(9_950);
+        let wish = Some(Duration::from_millis(60));
+        assert_eq!(a.retry_wait(Failure::Status(503), wish, late, None), None);
+        // The last attempt's timeout is cut to what is left; none when nothing is.
+        assert_eq!(
+            a.attempt_timeout(Duration::from_secs(30), t0 + Duration::from_secs(4)),
+            Some(Duration::from_secs(6))
+        );
+        assert_eq!(
+            a.attempt_timeout(Duration::from_secs(2), t0),
+            Some(Duration::from_secs(2))
+        );
+        assert_eq!(
+            a.attempt_timeout(Duration::from_secs(30), t0 + Duration::from_secs(10)),
+            None
+        );
+
+        // The quota pays per retry and the call remembers what it spent.
+        let quota = RetryQuota::new(RetryQuotaConfig::new(14));
+        let mut a = Attempts::new(&cfg.clone().max_attempts(10), t0);
+        a.start();
+        assert!(a
+            .retry_wait(Failure::TimedOut, None, t0, Some(&quota))
+            .is_some());
+        a.start();
+        assert_eq!(
+            a.retry_wait(Failure::TimedOut, None, t0, Some(&quota)),
+            None
+        );
+        assert!(a
+            .retry_wait(Failure::Status(503), None, t0, Some(&quota))
+            .is_none());
+        assert_eq!(a.spent(), 10);
+        assert_eq!(quota.available(), 4);
+    }
+
+    #[test]
+    fn an_unrepresentable_budget_or_backoff_is_no_panic() {
+        let t0 = std::time::Instant::now();
+        let cfg = RetryConfig::new()
+            .operation_timeout(Some(Duration::MAX))
+            .max_backoff(Duration::MAX)
+            .initial_backoff(Duration::MAX);
+        let mut a = Attempts::new(&cfg, t0);
+        a.start();
+        assert_eq!(
+            a.attempt_timeout(Duration::from_secs(30), t0),
+            Some(Duration::from_secs(30)),
+            "no deadline"
+        );
+        assert!(a
+            .retry_wait(Failure::TimedOut, Some(Duration::MAX), t0, None)
+            .is_some());
+        assert_eq!(
+            retry_delay(Duration::MAX, Some(Duration::MAX)),
+            Duration::MAX
+        );
     }
 
     #[test]

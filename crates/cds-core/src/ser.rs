@@ -26,6 +26,47 @@ pub fn entry<M: SerializeMap, T: Serialize>(
     }
 }
 
+/// Writes a number when set; a value that JSON cannot carry (NaN, ±∞) is an error naming the
+/// member, never a silent `null`.
+pub fn number<M: SerializeMap>(
+    map: &mut M,
+    key: &'static str,
+    value: &Option<f64>,
+) -> Result<(), M::Error> {
+    numbers(map, key, &value.map(|v| [v]))?;
+    match value {
+        Some(v) => map.serialize_entry(key, v),
+        None => Ok(()),
+    }
+}
+
+/// Writes a list of numbers when set (see [`number`]: NaN and ±∞ are errors).
+pub fn numbers<M: SerializeMap, L: AsRef<[f64]>>(
+    map: &mut M,
+    key: &'static str,
+    values: &Option<L>,
+) -> Result<(), M::Error> {
+    let Some(values) = values else {
+        return Ok(());
+    };
+    if let Some(bad) = values.as_ref().iter().find(|v| !v.is_finite()) {
+        return Err(serde::ser::Error::custom(format!(
+            "{key} is {bad}, which JSON cannot carry"
+        )));
+    }
+    Ok(())
+}
+
+/// [`numbers`] for a list field: checks, then writes it.
+pub fn number_list<M: SerializeMap>(
+    map: &mut M,
+    key: &'static str,
+    values: &Option<Vec<f64>>,
+) -> Result<(), M::Error> {
+    numbers(map, key, values)?;
+    entry(map, key, values)
+}
+
 /// Implements `serde::Serialize` for [`Entries`] types (generated output structs).
 #[macro_export]
 macro_rules! impl_serialize {

@@ -176,10 +176,11 @@ fn canonical_and_string_to_sign(method: &str, params: &[(&str, &str)]) -> (Vec<u
 /// to sign); both are cleared first.
 ///
 /// Nearly every request's names and values need no escaping but the timestamp's `:` (ids,
-/// UUIDs, numbers, keys). So the parameters are first copied as they are, in signing order,
-/// into `canonical`; one check over that copy confirms it; the string to sign is built from the
-/// names and values around the separators and the few `:`, and the `:` of the canonical query
-/// are escaped in place. Only otherwise are both rebuilt byte by byte.
+/// UUIDs, numbers, keys). So each name and value is first checked on its own (unreserved
+/// bytes and `:` only: never `=` or `&`, which only the separators written here may be);
+/// when all pass, they are copied as they are, in signing order, into `canonical`, the string
+/// to sign is built from them around the separators and the few `:`, and the `:` of the
+/// canonical query are escaped in place. Otherwise both are built byte by byte.
 fn build(method: &str, params: &[(&str, &str)], canonical: &mut Vec<u8>, sts: &mut Vec<u8>) {
     let raw: usize = params.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
     canonical.clear();
@@ -190,29 +191,37 @@ fn build(method: &str, params: &[(&str, &str)], canonical: &mut Vec<u8>, sts: &m
     sts.reserve(method.len() + 5 + raw * 2);
     sts.extend_from_slice(method.as_bytes());
     sts.extend_from_slice(b"&%2F&");
+    // Each name and value on its own: a `=` or `&` inside one must be escaped, so it must
+    // never pass for a separator of the joined copy.
+    let copyable = params.iter().all(|(name, value)| {
+        unreserved_or_colon(name.as_bytes()) & unreserved_or_colon(value.as_bytes())
+    });
     with_order(params, |order| {
         let sorted = || order.iter().map(|&i| params[i]);
-        for (i, (name, value)) in sorted().enumerate() {
-            if i > 0 {
-                canonical.push(b'&');
-            }
-            canonical.extend_from_slice(name.as_bytes());
-            canonical.push(b'=');
-            canonical.extend_from_slice(value.as_bytes());
-        }
         // At most this many `:` take the fast path (a request has the timestamp's two).
         const MAX_COLONS: usize = 8;
         let mut colons = [0usize; MAX_COLONS];
-        let mut count = 0;
-        for at in memchr::memchr_iter(b':', canonical) {
-            if count == MAX_COLONS {
-                count = usize::MAX;
-                break;
+        let mut count = usize::MAX;
+        if copyable {
+            for (i, (name, value)) in sorted().enumerate() {
+                if i > 0 {
+                    canonical.push(b'&');
+                }
+                canonical.extend_from_slice(name.as_bytes());
+                canonical.push(b'=');
+                canonical.extend_from_slice(value.as_bytes());
             }
-            colons[count] = at;
-            count += 1;
+            count = 0;
+            for at in memchr::memchr_iter(b':', canonical) {
+                if count == MAX_COLONS {
+                    count = usize::MAX;
+                    break;
+                }
+                colons[count] = at;
+                count += 1;
+            }
         }
-        if count != usize::MAX && unreserved_or_separators(canonical) {
+        if count != usize::MAX {
             let colons = &colons[..count];
             let mut next = 0;
             let mut offset = 0;
@@ -265,18 +274,17 @@ fn push_piece(sts: &mut Vec<u8>, text: &str, offset: usize, colons: &[usize], ne
     sts.extend_from_slice(&bytes[start..]);
 }
 
-/// Whether `bytes` holds only unreserved bytes, the query's `=` and `&`, and `:` (every
-/// request's `Timestamp` has two); see [`all_unreserved`] for why it is written so.
+/// Whether `bytes` (one name or one value) holds only unreserved bytes and `:` (every
+/// request's `Timestamp` has two); see [`all_unreserved`] for why it is written so. `=` and
+/// `&` are refused: inside a name or value they must be escaped.
 #[inline]
-fn unreserved_or_separators(bytes: &[u8]) -> bool {
+fn unreserved_or_colon(bytes: &[u8]) -> bool {
     bytes.iter().fold(true, |ok, &b| {
         ok & (b.is_ascii_alphanumeric()
             | (b == b'-')
             | (b == b'_')
             | (b == b'.')
             | (b == b'~')
-            | (b == b'=')
-            | (b == b'&')
             | (b == b':'))
     })
 }
@@ -408,6 +416,14 @@ pub fn timestamp(now: time::OffsetDateTime) -> String {
         now.second()
     );
     out
+}
+
+/// The `Timestamp` of `at`, or `None` when `at` is before 1970 or after 9999 (the documented
+/// form has four year digits).
+pub fn timestamp_of(at: std::time::SystemTime) -> Option<String> {
+    let secs = at.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
+    let at = time::OffsetDateTime::from_unix_timestamp(i64::try_from(secs).ok()?).ok()?;
+    (at.year() <= 9999).then(|| timestamp(at))
 }
 
 /// The current UTC time as a `Timestamp` parameter.

@@ -1,12 +1,19 @@
-//! One HTTP exchange: send a built request, then stream the body up to a size cap.
+//! One HTTP exchange: send a built request, then stream the body up to a size cap, within the
+//! attempt's timeout; and the connect timeout, as a layer of the HTTP client's connector.
 //!
-//! Redirects are never followed here (the HTTP client is built without a redirect policy, and
-//! the caller refuses any 3xx it sees), so a signed request and its body go only where the
-//! configuration says.
+//! Both timeouts run on the configuration's [`Clock`], so a test with a fake clock decides
+//! when they fire. Redirects are never followed here (the HTTP client is built without a
+//! redirect policy, and the caller refuses any 3xx it sees), so a signed request and its body
+//! go only where the configuration says.
 
+use crate::clock::Clock;
 use crate::retry::Failure;
 use bytes::{Bytes, BytesMut};
 use reqwest::header::HeaderMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 /// The HTTP answer of one attempt.
@@ -42,9 +49,10 @@ pub(crate) enum AttemptError {
     TooLarge(u16),
 }
 
-/// Sends `request` with `http` and reads the whole answer within `timeout`, refusing bodies
-/// longer than `max_body` bytes.
+/// Sends `request` with `http` and reads the whole answer within `timeout` of `clock`'s time,
+/// refusing bodies longer than `max_body` bytes.
 pub(crate) async fn exchange(
+    clock: &dyn Clock,
     http: &reqwest::Client,
     request: reqwest::Request,
     timeout: Duration,
@@ -89,12 +97,86 @@ pub(crate) async fn exchange(
             body: body.freeze(),
         })
     };
-    match tokio::time::timeout(timeout, work).await {
+    match crate::clock::timeout(clock, timeout, work).await {
         Ok(result) => result,
         Err(_) => Err(AttemptError::Failed(
             Failure::TimedOut,
             format!("no complete answer within {timeout:?}"),
         )),
+    }
+}
+
+/// The connect timeout, as a layer of the HTTP client's connector: a connection not made
+/// within the timeout (of the configuration's clock) fails with [`ConnectTimedOut`], which
+/// the HTTP client reports as a connect error (the request never left).
+#[derive(Clone)]
+pub(crate) struct ConnectTimeout {
+    pub clock: Arc<dyn Clock>,
+    pub timeout: Duration,
+}
+
+impl<S> tower_layer::Layer<S> for ConnectTimeout {
+    type Service = ConnectWithin<S>;
+    fn layer(&self, inner: S) -> Self::Service {
+        ConnectWithin {
+            inner,
+            clock: self.clock.clone(),
+            timeout: self.timeout,
+        }
+    }
+}
+
+/// A connector service bounded by a connect timeout (see [`ConnectTimeout`]).
+#[derive(Clone)]
+pub(crate) struct ConnectWithin<S> {
+    inner: S,
+    clock: Arc<dyn Clock>,
+    timeout: Duration,
+}
+
+/// The error of a boxed connector.
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// No connection within the connect timeout.
+#[derive(Debug)]
+pub(crate) struct ConnectTimedOut(pub Duration);
+
+impl std::fmt::Display for ConnectTimedOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "no connection within the connect timeout of {:?}",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for ConnectTimedOut {}
+
+impl<S, R> tower_service::Service<R> for ConnectWithin<S>
+where
+    S: tower_service::Service<R, Error = BoxError>,
+    S::Future: Send + 'static,
+    S::Response: 'static,
+{
+    type Response = S::Response;
+    type Error = BoxError;
+    type Future = Pin<Box<dyn Future<Output = Result<S::Response, BoxError>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: R) -> Self::Future {
+        let connecting = self.inner.call(request);
+        let clock = self.clock.clone();
+        let timeout = self.timeout;
+        Box::pin(async move {
+            match crate::clock::timeout(clock.as_ref(), timeout, connecting).await {
+                Ok(result) => result,
+                Err(_) => Err(Box::new(ConnectTimedOut(timeout)) as BoxError),
+            }
+        })
     }
 }
 

@@ -125,7 +125,8 @@ impl<P: Fields + Send> Wait<P> {
     pub async fn send(self) -> Result<P, Error> {
         let clock = self.client.config().clock.clone();
         let started = clock.now();
-        let deadline = started + self.options.deadline;
+        // A deadline too far away to represent means no deadline.
+        let deadline = crate::clock::deadline_after(started, self.options.deadline);
         let mut interval = self.options.initial_interval.max(MIN_POLL_INTERVAL);
         let max_interval = self.options.max_interval.max(interval);
         let op = self.waiter.poller;
@@ -137,20 +138,29 @@ impl<P: Fields + Send> Wait<P> {
             waited: clock.now().saturating_duration_since(started),
             last_status,
         };
+        let mut last_poll_took = Duration::ZERO;
         loop {
-            let remaining = deadline.saturating_duration_since(clock.now());
-            if remaining.is_zero() {
+            let remaining = deadline.map(|d| d.saturating_duration_since(clock.now()));
+            if remaining.is_some_and(|r| r.is_zero()) {
                 return Err(timeout(self.id, last_status));
             }
             let mut params = json!({ self.waiter.id_param: self.id });
             for name in self.waiter.fresh_uuid_params {
                 params[*name] = Value::String(crate::sign::nonce());
             }
+            let poll_started = clock.now();
             let poll = self.client.execute_value(op, params);
-            let response = match tokio::time::timeout(remaining, poll).await {
-                Ok(response) => response?,
-                Err(_) => return Err(timeout(self.id, last_status)),
+            let response = match remaining {
+                Some(remaining) => {
+                    match crate::clock::timeout(clock.as_ref(), remaining, poll).await {
+                        Ok(response) => response?,
+                        Err(_) => return Err(timeout(self.id, last_status)),
+                    }
+                }
+                None => poll.await?,
             };
+            last_poll_took =
+                last_poll_took.max(clock.now().saturating_duration_since(poll_started));
             let status = response
                 .raw()
                 .pointer(self.waiter.status)
@@ -212,12 +222,29 @@ impl<P: Fields + Send> Wait<P> {
                     }
                 }
             }
-            if clock.now() + interval >= deadline {
+            let Some(wait) = next_wait(
+                interval,
+                deadline.map(|d| d.saturating_duration_since(clock.now())),
+                last_poll_took,
+            ) else {
                 return Err(timeout(self.id, last_status));
-            }
-            clock.sleep(interval).await;
-            interval = (interval + interval / 2).min(max_interval);
+            };
+            clock.sleep(wait).await;
+            interval = interval.saturating_add(interval / 2).min(max_interval);
         }
+    }
+}
+
+/// The wait before the next poll: `interval`, or, when that would reach the deadline (`left`
+/// away), what leaves time for one last poll before it (`left` less the longest poll so far,
+/// and at least [`MIN_POLL_INTERVAL`]). `None` when no last poll fits: the wait ends now.
+fn next_wait(interval: Duration, left: Option<Duration>, poll_takes: Duration) -> Option<Duration> {
+    match left {
+        Some(left) if interval >= left => {
+            Some(left.saturating_sub(poll_takes.max(MIN_POLL_INTERVAL)))
+                .filter(|last| *last >= MIN_POLL_INTERVAL)
+        }
+        _ => Some(interval),
     }
 }
 

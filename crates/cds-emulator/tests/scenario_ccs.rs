@@ -343,7 +343,7 @@ async fn security_groups() {
             .security_group_id(id)
             .send()
             .await,
-        "InstanceNotFound",
+        "InvalidInterfaceID.Malformed",
         400,
     );
 }

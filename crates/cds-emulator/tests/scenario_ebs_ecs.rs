@@ -160,14 +160,14 @@ async fn disks_attach_to_instances_and_snapshots() {
     let bad = ebs
         .attach_disk()
         .disk_ids(vec![disk.clone()])
-        .ecs_id("ins-nope")
+        .instance_id("ins-nope")
         .send()
         .await;
     assert_service_error(bad, "InvalidEcsId.NotFound", 404);
     let att = json(
         &ebs.attach_disk()
             .disk_ids(vec![disk.clone()])
-            .ecs_id(host.clone())
+            .instance_id(host.clone())
             .send()
             .await
             .expect("AttachDisk"),

@@ -2728,7 +2728,7 @@ pub static RUN_VMTOOLS_COMMAND: Operation = Operation {
             name: "qgaCommand",
             location: Location::Body,
             required: true,
-            kind: Kind::Object,
+            kind: Kind::Any,
         },
     ],
     binary_response: false,

@@ -5,6 +5,147 @@
 use crate::*;
 #[allow(unused_imports)]
 use cds_core::de::{lenient, lenient_vec};
+/// Unit price of a flavor type for one billing mode
+///
+/// 规格单价
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct FlavorPrice {
+    /// Billing mode
+    ///
+    /// 计费模式 (`billingMode`, required)
+    pub billing_mode: Option<BillingMode>,
+    /// Billing cycle
+    ///
+    /// 计费周期 (`cycleType`)
+    pub cycle_type: Option<String>,
+    /// CPU price
+    ///
+    /// CPU价格 (`cpuPrice`, required)
+    pub cpu_price: Option<f64>,
+    /// Memory price
+    ///
+    /// 内存价格 (`ramPrice`, required)
+    pub ram_price: Option<f64>,
+    /// GPU price; required when creating a GPU passthrough flavor
+    ///
+    /// gpu价格 注：创建GPU直通规格时需要指定 (`gpuPrice`)
+    pub gpu_price: Option<f64>,
+    /// vGPU memory price; required when creating a vGPU flavor
+    ///
+    /// vgpu显存价格 注：创建vGPU规格时需要指定 (`gpuMemoryPrice`)
+    pub gpu_memory_price: Option<f64>,
+    /// Elastic local disk price; required when creating an elastic-local-disk flavor
+    ///
+    /// 弹性本地盘价格 注：创建弹性本地盘规格时需要指定 (`elasticityLocalDiskPrice`)
+    pub elasticity_local_disk_price: Option<f64>,
+}
+impl cds_core::de::Fields for FlavorPrice {
+    const NAME: &'static str = "FlavorPrice";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "billingMode" => self.billing_mode = cds_core::de::lenient(value)?,
+            "cycleType" => self.cycle_type = cds_core::de::lenient(value)?,
+            "cpuPrice" => self.cpu_price = cds_core::de::lenient(value)?,
+            "ramPrice" => self.ram_price = cds_core::de::lenient(value)?,
+            "gpuPrice" => self.gpu_price = cds_core::de::lenient(value)?,
+            "gpuMemoryPrice" => self.gpu_memory_price = cds_core::de::lenient(value)?,
+            "elasticityLocalDiskPrice" => {
+                self.elasticity_local_disk_price = cds_core::de::lenient(value)?;
+            }
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(FlavorPrice);
+impl cds_core::ser::Entries for FlavorPrice {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "billingMode", &self.billing_mode)?;
+        cds_core::ser::entry(map, "cycleType", &self.cycle_type)?;
+        cds_core::ser::entry(map, "cpuPrice", &self.cpu_price)?;
+        cds_core::ser::entry(map, "ramPrice", &self.ram_price)?;
+        cds_core::ser::entry(map, "gpuPrice", &self.gpu_price)?;
+        cds_core::ser::entry(map, "gpuMemoryPrice", &self.gpu_memory_price)?;
+        cds_core::ser::entry(
+            map,
+            "elasticityLocalDiskPrice",
+            &self.elasticity_local_disk_price,
+        )?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(FlavorPrice);
+impl FlavorPrice {
+    /// A builder of this type.
+    pub fn builder() -> FlavorPriceBuilder {
+        FlavorPriceBuilder::default()
+    }
+}
+/// Builder of [`FlavorPrice`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct FlavorPriceBuilder {
+    inner: FlavorPrice,
+}
+impl FlavorPriceBuilder {
+    /// Sets [`FlavorPrice::billing_mode`].
+    pub fn billing_mode(mut self, value: impl Into<BillingMode>) -> Self {
+        self.inner.billing_mode = Some(value.into());
+        self
+    }
+    /// Sets [`FlavorPrice::cycle_type`].
+    pub fn cycle_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.cycle_type = Some(value.into());
+        self
+    }
+    /// Sets [`FlavorPrice::cpu_price`].
+    pub fn cpu_price(mut self, value: impl Into<f64>) -> Self {
+        self.inner.cpu_price = Some(value.into());
+        self
+    }
+    /// Sets [`FlavorPrice::ram_price`].
+    pub fn ram_price(mut self, value: impl Into<f64>) -> Self {
+        self.inner.ram_price = Some(value.into());
+        self
+    }
+    /// Sets [`FlavorPrice::gpu_price`].
+    pub fn gpu_price(mut self, value: impl Into<f64>) -> Self {
+        self.inner.gpu_price = Some(value.into());
+        self
+    }
+    /// Sets [`FlavorPrice::gpu_memory_price`].
+    pub fn gpu_memory_price(mut self, value: impl Into<f64>) -> Self {
+        self.inner.gpu_memory_price = Some(value.into());
+        self
+    }
+    /// Sets [`FlavorPrice::elasticity_local_disk_price`].
+    pub fn elasticity_local_disk_price(mut self, value: impl Into<f64>) -> Self {
+        self.inner.elasticity_local_disk_price = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<FlavorPrice, cds_core::BuildError> {
+        cds_core::validate::build("FlavorPrice", self.inner)
+    }
+}
+impl cds_core::validate::Validate for FlavorPrice {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.billing_mode.is_none() {
+            missing.push(cds_core::validate::join(path, "billingMode"));
+        }
+        if self.cpu_price.is_none() {
+            missing.push(cds_core::validate::join(path, "cpuPrice"));
+        }
+        if self.ram_price.is_none() {
+            missing.push(cds_core::validate::join(path, "ramPrice"));
+        }
+    }
+}
 /// One live migration
 ///
 /// 热迁移信息
@@ -257,7 +398,7 @@ pub struct OpCreateFlavorFlavorType {
     /// CPU architecture (x86, amd64, null)
     ///
     /// cpu架构 (x86、amd64、null) (`archType`)
-    pub arch_type: Option<String>,
+    pub arch_type: Option<ArchType>,
     /// CPU model
     ///
     /// CPU模型 (`cpuModel`)
@@ -281,11 +422,11 @@ pub struct OpCreateFlavorFlavorType {
     /// Device type (basic device: normal, GPU device: gpu, virtual GPU: vgu)
     ///
     /// 设备类型 (基础设备-normal GPU设备 gpu, 虚拟GPU-vgu) (`deviceType`)
-    pub device_type: Option<String>,
+    pub device_type: Option<DeviceType>,
     /// Security type (trusted V1: 1.0, trusted V2: 2.0, trusted V3: 3.0)
     ///
     /// 安全类型 (可信V1版 - 1.0, 可信V2版 - 2.0, 可信V3版 - 3.0) (`securityType`)
-    pub security_type: Option<String>,
+    pub security_type: Option<SecurityType>,
     /// GPU type
     ///
     /// GPU类型 (`gpuType`)
@@ -297,11 +438,11 @@ pub struct OpCreateFlavorFlavorType {
     /// Local disk type
     ///
     /// 本地硬盘类型 (`localDiskType`)
-    pub local_disk_type: Option<String>,
+    pub local_disk_type: Option<LocalDiskType>,
     /// Local disk interface
     ///
     /// 本地硬盘接口类型 (`localDiskInterface`)
-    pub local_disk_interface: Option<String>,
+    pub local_disk_interface: Option<LocalDiskInterface>,
     /// Local disk size
     ///
     /// 本地硬盘容量 (`localDiskSize`)
@@ -427,124 +568,6 @@ impl cds_core::ser::Entries for OpCreateFlavorFlavorType {
 }
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(OpCreateFlavorFlavorType);
-/// Unit price of a flavor type for one billing mode
-///
-/// 规格单价
-#[derive(Clone, Default, PartialEq, Debug)]
-#[non_exhaustive]
-pub struct OpCreateFlavorTypeFlavorPrice {
-    /// Billing mode
-    ///
-    /// 计费模式 (`billingMode`, required)
-    pub billing_mode: Option<String>,
-    /// Billing cycle
-    ///
-    /// 计费周期 (`cycleType`)
-    pub cycle_type: Option<String>,
-    /// CPU price
-    ///
-    /// CPU价格 (`cpuPrice`, required)
-    pub cpu_price: Option<f64>,
-    /// Memory price
-    ///
-    /// 内存价格 (`ramPrice`, required)
-    pub ram_price: Option<f64>,
-    /// GPU price; required when creating a GPU passthrough flavor
-    ///
-    /// gpu价格 注：创建GPU直通规格时需要指定 (`gpuPrice`)
-    pub gpu_price: Option<f64>,
-    /// vGPU memory price; required when creating a vGPU flavor
-    ///
-    /// vgpu显存价格 注：创建vGPU规格时需要指定 (`gpuMemoryPrice`)
-    pub gpu_memory_price: Option<f64>,
-    /// Elastic local disk price; required when creating an elastic-local-disk flavor
-    ///
-    /// 弹性本地盘价格 注：创建弹性本地盘规格时需要指定 (`elasticityLocalDiskPrice`)
-    pub elasticity_local_disk_price: Option<f64>,
-}
-impl cds_core::ser::Entries for OpCreateFlavorTypeFlavorPrice {
-    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        cds_core::ser::entry(map, "billingMode", &self.billing_mode)?;
-        cds_core::ser::entry(map, "cycleType", &self.cycle_type)?;
-        cds_core::ser::entry(map, "cpuPrice", &self.cpu_price)?;
-        cds_core::ser::entry(map, "ramPrice", &self.ram_price)?;
-        cds_core::ser::entry(map, "gpuPrice", &self.gpu_price)?;
-        cds_core::ser::entry(map, "gpuMemoryPrice", &self.gpu_memory_price)?;
-        cds_core::ser::entry(
-            map,
-            "elasticityLocalDiskPrice",
-            &self.elasticity_local_disk_price,
-        )?;
-        Ok(())
-    }
-}
-cds_core::impl_serialize!(OpCreateFlavorTypeFlavorPrice);
-impl OpCreateFlavorTypeFlavorPrice {
-    /// A builder of this type.
-    pub fn builder() -> OpCreateFlavorTypeFlavorPriceBuilder {
-        OpCreateFlavorTypeFlavorPriceBuilder::default()
-    }
-}
-/// Builder of [`OpCreateFlavorTypeFlavorPrice`]: set fields, then `build()`.
-#[derive(Debug, Clone, Default)]
-#[must_use = "a builder does nothing until `build()`"]
-pub struct OpCreateFlavorTypeFlavorPriceBuilder {
-    inner: OpCreateFlavorTypeFlavorPrice,
-}
-impl OpCreateFlavorTypeFlavorPriceBuilder {
-    /// Sets [`OpCreateFlavorTypeFlavorPrice::billing_mode`].
-    pub fn billing_mode(mut self, value: impl Into<String>) -> Self {
-        self.inner.billing_mode = Some(value.into());
-        self
-    }
-    /// Sets [`OpCreateFlavorTypeFlavorPrice::cycle_type`].
-    pub fn cycle_type(mut self, value: impl Into<String>) -> Self {
-        self.inner.cycle_type = Some(value.into());
-        self
-    }
-    /// Sets [`OpCreateFlavorTypeFlavorPrice::cpu_price`].
-    pub fn cpu_price(mut self, value: impl Into<f64>) -> Self {
-        self.inner.cpu_price = Some(value.into());
-        self
-    }
-    /// Sets [`OpCreateFlavorTypeFlavorPrice::ram_price`].
-    pub fn ram_price(mut self, value: impl Into<f64>) -> Self {
-        self.inner.ram_price = Some(value.into());
-        self
-    }
-    /// Sets [`OpCreateFlavorTypeFlavorPrice::gpu_price`].
-    pub fn gpu_price(mut self, value: impl Into<f64>) -> Self {
-        self.inner.gpu_price = Some(value.into());
-        self
-    }
-    /// Sets [`OpCreateFlavorTypeFlavorPrice::gpu_memory_price`].
-    pub fn gpu_memory_price(mut self, value: impl Into<f64>) -> Self {
-        self.inner.gpu_memory_price = Some(value.into());
-        self
-    }
-    /// Sets [`OpCreateFlavorTypeFlavorPrice::elasticity_local_disk_price`].
-    pub fn elasticity_local_disk_price(mut self, value: impl Into<f64>) -> Self {
-        self.inner.elasticity_local_disk_price = Some(value.into());
-        self
-    }
-    /// Builds the value; fails naming every required field (by path) that is not set.
-    pub fn build(self) -> Result<OpCreateFlavorTypeFlavorPrice, cds_core::BuildError> {
-        cds_core::validate::build("OpCreateFlavorTypeFlavorPrice", self.inner)
-    }
-}
-impl cds_core::validate::Validate for OpCreateFlavorTypeFlavorPrice {
-    fn validate(&self, path: &str, missing: &mut Vec<String>) {
-        if self.billing_mode.is_none() {
-            missing.push(cds_core::validate::join(path, "billingMode"));
-        }
-        if self.cpu_price.is_none() {
-            missing.push(cds_core::validate::join(path, "cpuPrice"));
-        }
-        if self.ram_price.is_none() {
-            missing.push(cds_core::validate::join(path, "ramPrice"));
-        }
-    }
-}
 /// CPU and memory capacity of the region
 ///
 /// 集群容量
@@ -724,11 +747,11 @@ pub struct OpGetGlobalMigrationNetworkData {
     /// Global migration network setting
     ///
     /// 全局迁移网络设置 (`globalNetwork`)
-    pub global_network: Option<String>,
+    pub global_network: Option<MigrationNetwork>,
     /// Method used to obtain node IPs
     ///
     /// 获取节点IP的方法 (`nodeInfoMethod`)
-    pub node_info_method: Option<String>,
+    pub node_info_method: Option<NodeInfoMethod>,
 }
 impl cds_core::de::Fields for OpGetGlobalMigrationNetworkData {
     const NAME: &'static str = "OpGetGlobalMigrationNetworkData";
@@ -828,7 +851,7 @@ pub struct OpGetLiveMigrationGlobalConfigData {
     /// Cross-CPU-architecture control, on or off (ON / OFF)
     ///
     /// 跨CPU架构控制，开启或关闭 (`cpuMultiArch`)
-    pub cpu_multi_arch: Option<String>,
+    pub cpu_multi_arch: Option<CpuMultiArchSwitch>,
 }
 impl cds_core::de::Fields for OpGetLiveMigrationGlobalConfigData {
     const NAME: &'static str = "OpGetLiveMigrationGlobalConfigData";
@@ -1065,7 +1088,7 @@ pub struct OpListFlavorTypesData {
     /// Flavor types
     ///
     /// 规格类型列表 (`flavorTypes`)
-    pub flavor_types: Option<Vec<OperatorFlavorType>>,
+    pub flavor_types: Option<Vec<FlavorType>>,
     /// Total count
     ///
     /// 总计数 (`totalCount`)
@@ -1332,7 +1355,7 @@ pub struct OpListFlavorsFlavorType {
     /// Architecture type
     ///
     /// 架构类型 (`archType`)
-    pub arch_type: Option<String>,
+    pub arch_type: Option<ArchType>,
     /// CPU model
     ///
     /// CPU模型 (`cpuModel`)
@@ -1356,11 +1379,11 @@ pub struct OpListFlavorsFlavorType {
     /// Device type: basic device normal, GPU device gpu, virtual GPU vgpu, AI computing aiSpace
     ///
     /// 设备类型 基础设备: normal GPU设备: gpu 虚拟GPU: vgpu 智算: aiSpace (`deviceType`)
-    pub device_type: Option<String>,
+    pub device_type: Option<DeviceType>,
     /// Security type (trusted V1: 1.0, trusted V2: 2.0, trusted V3: 3.0; empty when disabled)
     ///
     /// 安全类型 (可信V1版 - 1.0, 可信V2版 - 2.0, 可信V3版 - 3.0, 不开启的时候传空) (`securityType`)
-    pub security_type: Option<String>,
+    pub security_type: Option<SecurityType>,
     /// GPU type
     ///
     /// GPU类型 (`gpuType`)
@@ -1372,11 +1395,11 @@ pub struct OpListFlavorsFlavorType {
     /// Local disk type (hdd, ssd, none)
     ///
     /// 本地硬盘类型 (hdd、ssd、none) (`localDiskType`)
-    pub local_disk_type: Option<String>,
+    pub local_disk_type: Option<LocalDiskType>,
     /// Local disk interface
     ///
     /// 本地硬盘接口类型 (`localDiskInterface`)
-    pub local_disk_interface: Option<String>,
+    pub local_disk_interface: Option<LocalDiskInterface>,
     /// Local disk size
     ///
     /// 本地硬盘容量 (`localDiskSize`)
@@ -2240,6 +2263,192 @@ impl cds_core::validate::Validate for OpSetNodeLabelsNode {
         }
     }
 }
+/// Live migration across CPU types
+///
+/// 跨CPU类型控制
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CpuMultiArchSwitch {
+    /// On
+    ///
+    /// 开启 (`ON`)
+    On,
+    /// Off (the initial value)
+    ///
+    /// 关闭 (`OFF`)
+    Off,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl CpuMultiArchSwitch {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CpuMultiArchSwitch::On => "ON",
+            CpuMultiArchSwitch::Off => "OFF",
+            CpuMultiArchSwitch::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for CpuMultiArchSwitch {
+    fn from(value: &str) -> Self {
+        match value {
+            "ON" => CpuMultiArchSwitch::On,
+            "OFF" => CpuMultiArchSwitch::Off,
+            other => CpuMultiArchSwitch::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for CpuMultiArchSwitch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CpuMultiArchSwitch {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CpuMultiArchSwitch {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(CpuMultiArchSwitch::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for CpuMultiArchSwitch {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| CpuMultiArchSwitch::from(text.as_str())))
+    }
+}
+/// Network used for migrations
+///
+/// 全局迁移网络设置
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MigrationNetwork {
+    /// Management network (the default)
+    ///
+    /// 默认，管理网 (`manage`)
+    Manage,
+    /// Storage network
+    ///
+    /// 存储网 (`storage`)
+    Storage,
+    /// Business network
+    ///
+    /// 业务网 (`business`)
+    Business,
+    /// Encrypted migration over the management network
+    ///
+    /// 管理网加 密迁移 (`cninet`)
+    Cninet,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl MigrationNetwork {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            MigrationNetwork::Manage => "manage",
+            MigrationNetwork::Storage => "storage",
+            MigrationNetwork::Business => "business",
+            MigrationNetwork::Cninet => "cninet",
+            MigrationNetwork::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for MigrationNetwork {
+    fn from(value: &str) -> Self {
+        match value {
+            "manage" => MigrationNetwork::Manage,
+            "storage" => MigrationNetwork::Storage,
+            "business" => MigrationNetwork::Business,
+            "cninet" => MigrationNetwork::Cninet,
+            other => MigrationNetwork::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for MigrationNetwork {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for MigrationNetwork {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for MigrationNetwork {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(MigrationNetwork::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for MigrationNetwork {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| MigrationNetwork::from(text.as_str())))
+    }
+}
+/// How node IPs are obtained
+///
+/// 指定获取节点IP的方法
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NodeInfoMethod {
+    /// ccos-api (the only choice in this version)
+    ///
+    /// ccos-api (`ccos-api`)
+    CcosApi,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl NodeInfoMethod {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            NodeInfoMethod::CcosApi => "ccos-api",
+            NodeInfoMethod::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for NodeInfoMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "ccos-api" => NodeInfoMethod::CcosApi,
+            other => NodeInfoMethod::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for NodeInfoMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for NodeInfoMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for NodeInfoMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(NodeInfoMethod::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for NodeInfoMethod {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| NodeInfoMethod::from(text.as_str())))
+    }
+}
 /// Input of [`OpCreateFlavor`](crate::Client::op_create_flavor).
 #[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
@@ -3016,7 +3225,7 @@ pub struct OpListFlavorsInput {
     /// CPU architecture ("x86", "arm")
     ///
     /// cpu架构 ("x86"、"arm") (`archType`)
-    pub arch_type: Option<String>,
+    pub arch_type: Option<ArchType>,
 }
 impl cds_core::ser::Entries for OpListFlavorsInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -3075,7 +3284,7 @@ impl OpListFlavorsInputBuilder {
         self
     }
     /// Sets [`OpListFlavorsInput::arch_type`].
-    pub fn arch_type(mut self, value: impl Into<String>) -> Self {
+    pub fn arch_type(mut self, value: impl Into<ArchType>) -> Self {
         self.inner.arch_type = Some(value.into());
         self
     }
@@ -3180,7 +3389,7 @@ impl OpListFlavorsRequest {
     /// CPU architecture ("x86", "arm")
     ///
     /// cpu架构 ("x86"、"arm") (`archType`, query)
-    pub fn arch_type(mut self, value: impl Into<String>) -> Self {
+    pub fn arch_type(mut self, value: impl Into<ArchType>) -> Self {
         self.input.arch_type = Some(value.into());
         self
     }
@@ -3490,7 +3699,7 @@ pub struct OpCreateFlavorTypeInput {
     /// CPU architecture ("x86", "arm")
     ///
     /// CPU架构（"x86"、"arm"） (`archType`, required)
-    pub arch_type: Option<String>,
+    pub arch_type: Option<ArchType>,
     /// CPU type
     ///
     /// CPU类型 (`cpuModel`, required)
@@ -3498,23 +3707,23 @@ pub struct OpCreateFlavorTypeInput {
     /// vCPU model ("host-passthrough", "custom"). ARM flavor types allow only host-passthrough. Private cloud: when omitted, x86 defaults to custom and ARM to host-passthrough. Operated cloud: when omitted, defaults to host-passthrough.
     ///
     /// vcpu模型（"host-passthrough"、"custom"） ARM规格类型仅允许配置host-passthrough 专有云：此项不填时，x86规格默认为custom，arm规格类型默认为host-passthrough 运营云：此项不填时，默认为host-passthrough (`vcpuType`)
-    pub vcpu_type: Option<String>,
+    pub vcpu_type: Option<VcpuType>,
     /// Device type (basic device normal, GPU device gpu, vGPU device vgpu, AI computing device AiSpace)
     ///
     /// 设备类型（基础设备-normal GPU设备 gpu，VGPU设备 vgpu，智算设备 AiSpace） (`deviceType`, required)
-    pub device_type: Option<String>,
+    pub device_type: Option<DeviceType>,
     /// Security type (trusted V1: 1.0, trusted V2: 2.0, trusted V3: 3.0)
     ///
     /// 安全类型（可信V1版 - 1.0，可信V2版 - 2.0，可信V3版 - 3.0） (`securityType`)
-    pub security_type: Option<String>,
+    pub security_type: Option<SecurityType>,
     /// Local disk type (none, hdd, ssd)
     ///
     /// 本地硬盘类型（none, hdd, ssd） (`localDiskType`)
-    pub local_disk_type: Option<String>,
+    pub local_disk_type: Option<LocalDiskType>,
     /// Local disk interface type (sata, nvme)
     ///
     /// 本地硬盘接口类型（sata, nvme） (`localDiskInterface`)
-    pub local_disk_interface: Option<String>,
+    pub local_disk_interface: Option<LocalDiskInterface>,
     /// Local disk capacity
     ///
     /// 本地硬盘容量 (`localDiskSize`)
@@ -3522,7 +3731,7 @@ pub struct OpCreateFlavorTypeInput {
     /// Flavor unit prices
     ///
     /// 规格单价 (`flavorPrices`, required)
-    pub flavor_prices: Option<Vec<OpCreateFlavorTypeFlavorPrice>>,
+    pub flavor_prices: Option<Vec<FlavorPrice>>,
     /// Resource pool IDs
     ///
     /// 资源池ID (`rpIds`)
@@ -3599,7 +3808,7 @@ impl OpCreateFlavorTypeInputBuilder {
         self
     }
     /// Sets [`OpCreateFlavorTypeInput::arch_type`].
-    pub fn arch_type(mut self, value: impl Into<String>) -> Self {
+    pub fn arch_type(mut self, value: impl Into<ArchType>) -> Self {
         self.inner.arch_type = Some(value.into());
         self
     }
@@ -3609,27 +3818,27 @@ impl OpCreateFlavorTypeInputBuilder {
         self
     }
     /// Sets [`OpCreateFlavorTypeInput::vcpu_type`].
-    pub fn vcpu_type(mut self, value: impl Into<String>) -> Self {
+    pub fn vcpu_type(mut self, value: impl Into<VcpuType>) -> Self {
         self.inner.vcpu_type = Some(value.into());
         self
     }
     /// Sets [`OpCreateFlavorTypeInput::device_type`].
-    pub fn device_type(mut self, value: impl Into<String>) -> Self {
+    pub fn device_type(mut self, value: impl Into<DeviceType>) -> Self {
         self.inner.device_type = Some(value.into());
         self
     }
     /// Sets [`OpCreateFlavorTypeInput::security_type`].
-    pub fn security_type(mut self, value: impl Into<String>) -> Self {
+    pub fn security_type(mut self, value: impl Into<SecurityType>) -> Self {
         self.inner.security_type = Some(value.into());
         self
     }
     /// Sets [`OpCreateFlavorTypeInput::local_disk_type`].
-    pub fn local_disk_type(mut self, value: impl Into<String>) -> Self {
+    pub fn local_disk_type(mut self, value: impl Into<LocalDiskType>) -> Self {
         self.inner.local_disk_type = Some(value.into());
         self
     }
     /// Sets [`OpCreateFlavorTypeInput::local_disk_interface`].
-    pub fn local_disk_interface(mut self, value: impl Into<String>) -> Self {
+    pub fn local_disk_interface(mut self, value: impl Into<LocalDiskInterface>) -> Self {
         self.inner.local_disk_interface = Some(value.into());
         self
     }
@@ -3639,7 +3848,7 @@ impl OpCreateFlavorTypeInputBuilder {
         self
     }
     /// Sets [`OpCreateFlavorTypeInput::flavor_prices`].
-    pub fn flavor_prices<V: Into<OpCreateFlavorTypeFlavorPrice>>(
+    pub fn flavor_prices<V: Into<FlavorPrice>>(
         mut self,
         values: impl IntoIterator<Item = V>,
     ) -> Self {
@@ -3726,7 +3935,7 @@ pub struct OpCreateFlavorTypeOutput {
     /// The created flavor type (see the example)
     ///
     /// 创建成功的规格类型信息，具体内容见示例 (`data`)
-    pub data: Option<OperatorFlavorType>,
+    pub data: Option<FlavorType>,
 }
 impl cds_core::de::Fields for OpCreateFlavorTypeOutput {
     const NAME: &'static str = "OpCreateFlavorTypeOutput";
@@ -3780,7 +3989,7 @@ impl OpCreateFlavorTypeRequest {
     /// CPU architecture ("x86", "arm")
     ///
     /// CPU架构（"x86"、"arm"） (`archType`, body, required)
-    pub fn arch_type(mut self, value: impl Into<String>) -> Self {
+    pub fn arch_type(mut self, value: impl Into<ArchType>) -> Self {
         self.input.arch_type = Some(value.into());
         self
     }
@@ -3794,35 +4003,35 @@ impl OpCreateFlavorTypeRequest {
     /// vCPU model ("host-passthrough", "custom"). ARM flavor types allow only host-passthrough. Private cloud: when omitted, x86 defaults to custom and ARM to host-passthrough. Operated cloud: when omitted, defaults to host-passthrough.
     ///
     /// vcpu模型（"host-passthrough"、"custom"） ARM规格类型仅允许配置host-passthrough 专有云：此项不填时，x86规格默认为custom，arm规格类型默认为host-passthrough 运营云：此项不填时，默认为host-passthrough (`vcpuType`, body)
-    pub fn vcpu_type(mut self, value: impl Into<String>) -> Self {
+    pub fn vcpu_type(mut self, value: impl Into<VcpuType>) -> Self {
         self.input.vcpu_type = Some(value.into());
         self
     }
     /// Device type (basic device normal, GPU device gpu, vGPU device vgpu, AI computing device AiSpace)
     ///
     /// 设备类型（基础设备-normal GPU设备 gpu，VGPU设备 vgpu，智算设备 AiSpace） (`deviceType`, body, required)
-    pub fn device_type(mut self, value: impl Into<String>) -> Self {
+    pub fn device_type(mut self, value: impl Into<DeviceType>) -> Self {
         self.input.device_type = Some(value.into());
         self
     }
     /// Security type (trusted V1: 1.0, trusted V2: 2.0, trusted V3: 3.0)
     ///
     /// 安全类型（可信V1版 - 1.0，可信V2版 - 2.0，可信V3版 - 3.0） (`securityType`, body)
-    pub fn security_type(mut self, value: impl Into<String>) -> Self {
+    pub fn security_type(mut self, value: impl Into<SecurityType>) -> Self {
         self.input.security_type = Some(value.into());
         self
     }
     /// Local disk type (none, hdd, ssd)
     ///
     /// 本地硬盘类型（none, hdd, ssd） (`localDiskType`, body)
-    pub fn local_disk_type(mut self, value: impl Into<String>) -> Self {
+    pub fn local_disk_type(mut self, value: impl Into<LocalDiskType>) -> Self {
         self.input.local_disk_type = Some(value.into());
         self
     }
     /// Local disk interface type (sata, nvme)
     ///
     /// 本地硬盘接口类型（sata, nvme） (`localDiskInterface`, body)
-    pub fn local_disk_interface(mut self, value: impl Into<String>) -> Self {
+    pub fn local_disk_interface(mut self, value: impl Into<LocalDiskInterface>) -> Self {
         self.input.local_disk_interface = Some(value.into());
         self
     }
@@ -3836,7 +4045,7 @@ impl OpCreateFlavorTypeRequest {
     /// Flavor unit prices
     ///
     /// 规格单价 (`flavorPrices`, body, required)
-    pub fn flavor_prices<V: Into<OpCreateFlavorTypeFlavorPrice>>(
+    pub fn flavor_prices<V: Into<FlavorPrice>>(
         mut self,
         values: impl IntoIterator<Item = V>,
     ) -> Self {
@@ -4409,15 +4618,15 @@ pub struct OpListFlavorTypesInput {
     /// Filter: device type (basic device normal, GPU device gpu, vGPU device vgpu, AI computing device aiSpace)
     ///
     /// 过滤参数，设备类型（基础设备-normal GPU设备 gpu, VGPU设备vgpu, 智算设备 aiSpace） (`deviceType`)
-    pub device_type: Option<String>,
+    pub device_type: Option<DeviceType>,
     /// Filter: trusted-computing security type (trusted V1: 1.0, trusted V2: 2.0, trusted V3: 3.0)
     ///
     /// 过滤参数，可信计算安全类型（可信V1版 - 1.0，可信V2版 - 2.0，可信V3版 - 3.0） (`securityType`)
-    pub security_type: Option<String>,
+    pub security_type: Option<SecurityType>,
     /// Filter: CPU architecture (x86, arm)
     ///
     /// 过滤参数，cpu架构（x86、arm） (`archType`)
-    pub arch_type: Option<String>,
+    pub arch_type: Option<ArchType>,
     /// Filter: GPU type
     ///
     /// 过滤参数，gpu类型 (`gpuType`)
@@ -4425,7 +4634,7 @@ pub struct OpListFlavorTypesInput {
     /// Filter: vCPU type (custom, host-passthrough)
     ///
     /// 过滤参数，vcpu类型（custom、host-passthrough） (`vcpuType`)
-    pub vcpu_type: Option<String>,
+    pub vcpu_type: Option<VcpuType>,
     /// Filter: whether SR-IOV is supported
     ///
     /// 过滤参数，是否支持Sriov (`useSriov`)
@@ -4433,7 +4642,7 @@ pub struct OpListFlavorTypesInput {
     /// Filter: local disk type (none, hdd, ssd, elasticity)
     ///
     /// 过滤参数，本地磁盘类型（none, hdd, ssd, elasticity） (`localDiskType`)
-    pub local_disk_type: Option<String>,
+    pub local_disk_type: Option<LocalDiskType>,
     /// Filter: availability zone
     ///
     /// 过滤参数，可用区 (`az`)
@@ -4502,17 +4711,17 @@ impl OpListFlavorTypesInputBuilder {
         self
     }
     /// Sets [`OpListFlavorTypesInput::device_type`].
-    pub fn device_type(mut self, value: impl Into<String>) -> Self {
+    pub fn device_type(mut self, value: impl Into<DeviceType>) -> Self {
         self.inner.device_type = Some(value.into());
         self
     }
     /// Sets [`OpListFlavorTypesInput::security_type`].
-    pub fn security_type(mut self, value: impl Into<String>) -> Self {
+    pub fn security_type(mut self, value: impl Into<SecurityType>) -> Self {
         self.inner.security_type = Some(value.into());
         self
     }
     /// Sets [`OpListFlavorTypesInput::arch_type`].
-    pub fn arch_type(mut self, value: impl Into<String>) -> Self {
+    pub fn arch_type(mut self, value: impl Into<ArchType>) -> Self {
         self.inner.arch_type = Some(value.into());
         self
     }
@@ -4522,7 +4731,7 @@ impl OpListFlavorTypesInputBuilder {
         self
     }
     /// Sets [`OpListFlavorTypesInput::vcpu_type`].
-    pub fn vcpu_type(mut self, value: impl Into<String>) -> Self {
+    pub fn vcpu_type(mut self, value: impl Into<VcpuType>) -> Self {
         self.inner.vcpu_type = Some(value.into());
         self
     }
@@ -4532,7 +4741,7 @@ impl OpListFlavorTypesInputBuilder {
         self
     }
     /// Sets [`OpListFlavorTypesInput::local_disk_type`].
-    pub fn local_disk_type(mut self, value: impl Into<String>) -> Self {
+    pub fn local_disk_type(mut self, value: impl Into<LocalDiskType>) -> Self {
         self.inner.local_disk_type = Some(value.into());
         self
     }
@@ -4640,21 +4849,21 @@ impl OpListFlavorTypesRequest {
     /// Filter: device type (basic device normal, GPU device gpu, vGPU device vgpu, AI computing device aiSpace)
     ///
     /// 过滤参数，设备类型（基础设备-normal GPU设备 gpu, VGPU设备vgpu, 智算设备 aiSpace） (`deviceType`, query)
-    pub fn device_type(mut self, value: impl Into<String>) -> Self {
+    pub fn device_type(mut self, value: impl Into<DeviceType>) -> Self {
         self.input.device_type = Some(value.into());
         self
     }
     /// Filter: trusted-computing security type (trusted V1: 1.0, trusted V2: 2.0, trusted V3: 3.0)
     ///
     /// 过滤参数，可信计算安全类型（可信V1版 - 1.0，可信V2版 - 2.0，可信V3版 - 3.0） (`securityType`, query)
-    pub fn security_type(mut self, value: impl Into<String>) -> Self {
+    pub fn security_type(mut self, value: impl Into<SecurityType>) -> Self {
         self.input.security_type = Some(value.into());
         self
     }
     /// Filter: CPU architecture (x86, arm)
     ///
     /// 过滤参数，cpu架构（x86、arm） (`archType`, query)
-    pub fn arch_type(mut self, value: impl Into<String>) -> Self {
+    pub fn arch_type(mut self, value: impl Into<ArchType>) -> Self {
         self.input.arch_type = Some(value.into());
         self
     }
@@ -4668,7 +4877,7 @@ impl OpListFlavorTypesRequest {
     /// Filter: vCPU type (custom, host-passthrough)
     ///
     /// 过滤参数，vcpu类型（custom、host-passthrough） (`vcpuType`, query)
-    pub fn vcpu_type(mut self, value: impl Into<String>) -> Self {
+    pub fn vcpu_type(mut self, value: impl Into<VcpuType>) -> Self {
         self.input.vcpu_type = Some(value.into());
         self
     }
@@ -4682,7 +4891,7 @@ impl OpListFlavorTypesRequest {
     /// Filter: local disk type (none, hdd, ssd, elasticity)
     ///
     /// 过滤参数，本地磁盘类型（none, hdd, ssd, elasticity） (`localDiskType`, query)
-    pub fn local_disk_type(mut self, value: impl Into<String>) -> Self {
+    pub fn local_disk_type(mut self, value: impl Into<LocalDiskType>) -> Self {
         self.input.local_disk_type = Some(value.into());
         self
     }
@@ -5912,7 +6121,7 @@ pub struct OpListResourcePoolHostsInput {
     /// CPU architecture ("x86", "arm")
     ///
     /// cpu架构 ("x86"、"arm") (`archType`)
-    pub arch_type: Option<String>,
+    pub arch_type: Option<ArchType>,
 }
 impl cds_core::ser::Entries for OpListResourcePoolHostsInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -5965,7 +6174,7 @@ impl OpListResourcePoolHostsInputBuilder {
         self
     }
     /// Sets [`OpListResourcePoolHostsInput::arch_type`].
-    pub fn arch_type(mut self, value: impl Into<String>) -> Self {
+    pub fn arch_type(mut self, value: impl Into<ArchType>) -> Self {
         self.inner.arch_type = Some(value.into());
         self
     }
@@ -6063,7 +6272,7 @@ impl OpListResourcePoolHostsRequest {
     /// CPU architecture ("x86", "arm")
     ///
     /// cpu架构 ("x86"、"arm") (`archType`, query)
-    pub fn arch_type(mut self, value: impl Into<String>) -> Self {
+    pub fn arch_type(mut self, value: impl Into<ArchType>) -> Self {
         self.input.arch_type = Some(value.into());
         self
     }
@@ -8680,11 +8889,11 @@ pub struct OpSetGlobalMigrationNetworkInput {
     /// Global migration network: manage (default, management network), storage (storage network), business (business network), cninet (encrypted migration over the management network)
     ///
     /// 全局迁移网络设置，可选值： manage （默认，管理网）、 storage （存储网）、 business （业务网）、 cninet （管理网加 密迁移） (`globalNetwork`, required)
-    pub global_network: Option<String>,
+    pub global_network: Option<MigrationNetwork>,
     /// Method used to obtain node IPs; the current version only offers ccos-api
     ///
     /// 指定获取节点IP的方法，当前 版本仅供选择： ccos-api (`nodeInfoMethod`, required)
-    pub node_info_method: Option<String>,
+    pub node_info_method: Option<NodeInfoMethod>,
 }
 impl cds_core::ser::Entries for OpSetGlobalMigrationNetworkInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -8708,12 +8917,12 @@ pub struct OpSetGlobalMigrationNetworkInputBuilder {
 }
 impl OpSetGlobalMigrationNetworkInputBuilder {
     /// Sets [`OpSetGlobalMigrationNetworkInput::global_network`].
-    pub fn global_network(mut self, value: impl Into<String>) -> Self {
+    pub fn global_network(mut self, value: impl Into<MigrationNetwork>) -> Self {
         self.inner.global_network = Some(value.into());
         self
     }
     /// Sets [`OpSetGlobalMigrationNetworkInput::node_info_method`].
-    pub fn node_info_method(mut self, value: impl Into<String>) -> Self {
+    pub fn node_info_method(mut self, value: impl Into<NodeInfoMethod>) -> Self {
         self.inner.node_info_method = Some(value.into());
         self
     }
@@ -8786,14 +8995,14 @@ impl OpSetGlobalMigrationNetworkRequest {
     /// Global migration network: manage (default, management network), storage (storage network), business (business network), cninet (encrypted migration over the management network)
     ///
     /// 全局迁移网络设置，可选值： manage （默认，管理网）、 storage （存储网）、 business （业务网）、 cninet （管理网加 密迁移） (`globalNetwork`, body, required)
-    pub fn global_network(mut self, value: impl Into<String>) -> Self {
+    pub fn global_network(mut self, value: impl Into<MigrationNetwork>) -> Self {
         self.input.global_network = Some(value.into());
         self
     }
     /// Method used to obtain node IPs; the current version only offers ccos-api
     ///
     /// 指定获取节点IP的方法，当前 版本仅供选择： ccos-api (`nodeInfoMethod`, body, required)
-    pub fn node_info_method(mut self, value: impl Into<String>) -> Self {
+    pub fn node_info_method(mut self, value: impl Into<NodeInfoMethod>) -> Self {
         self.input.node_info_method = Some(value.into());
         self
     }
@@ -9467,7 +9676,7 @@ pub struct OpSetLiveMigrationCrossCpuTypeInput {
     /// Cross-CPU-type control, "ON" or "OFF"; initially "OFF"
     ///
     /// 跨CPU类型控制，取值为"ON"或"OFF"，初始值"OFF" (`cpuMultiArch`, required)
-    pub cpu_multi_arch: Option<String>,
+    pub cpu_multi_arch: Option<CpuMultiArchSwitch>,
 }
 impl cds_core::ser::Entries for OpSetLiveMigrationCrossCpuTypeInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -9490,7 +9699,7 @@ pub struct OpSetLiveMigrationCrossCpuTypeInputBuilder {
 }
 impl OpSetLiveMigrationCrossCpuTypeInputBuilder {
     /// Sets [`OpSetLiveMigrationCrossCpuTypeInput::cpu_multi_arch`].
-    pub fn cpu_multi_arch(mut self, value: impl Into<String>) -> Self {
+    pub fn cpu_multi_arch(mut self, value: impl Into<CpuMultiArchSwitch>) -> Self {
         self.inner.cpu_multi_arch = Some(value.into());
         self
     }
@@ -9560,7 +9769,7 @@ impl OpSetLiveMigrationCrossCpuTypeRequest {
     /// Cross-CPU-type control, "ON" or "OFF"; initially "OFF"
     ///
     /// 跨CPU类型控制，取值为"ON"或"OFF"，初始值"OFF" (`cpuMultiArch`, body, required)
-    pub fn cpu_multi_arch(mut self, value: impl Into<String>) -> Self {
+    pub fn cpu_multi_arch(mut self, value: impl Into<CpuMultiArchSwitch>) -> Self {
         self.input.cpu_multi_arch = Some(value.into());
         self
     }
@@ -9898,11 +10107,11 @@ pub struct OpListAvailableLocalDisksInput {
     /// Local disk type: hdd/ssd
     ///
     /// 本地盘类型 hdd/ssd (`localDiskType`)
-    pub local_disk_type: Option<String>,
+    pub local_disk_type: Option<LocalDiskType>,
     /// Local disk interface: sata/nvme
     ///
     /// 本地盘接口 sata/nvme (`localDiskInterface`)
-    pub local_disk_interface: Option<String>,
+    pub local_disk_interface: Option<LocalDiskInterface>,
     /// Minimum size, in GiB
     ///
     /// 单位 GiB (`minSize`)
@@ -9948,12 +10157,12 @@ impl OpListAvailableLocalDisksInputBuilder {
         self
     }
     /// Sets [`OpListAvailableLocalDisksInput::local_disk_type`].
-    pub fn local_disk_type(mut self, value: impl Into<String>) -> Self {
+    pub fn local_disk_type(mut self, value: impl Into<LocalDiskType>) -> Self {
         self.inner.local_disk_type = Some(value.into());
         self
     }
     /// Sets [`OpListAvailableLocalDisksInput::local_disk_interface`].
-    pub fn local_disk_interface(mut self, value: impl Into<String>) -> Self {
+    pub fn local_disk_interface(mut self, value: impl Into<LocalDiskInterface>) -> Self {
         self.inner.local_disk_interface = Some(value.into());
         self
     }
@@ -10040,14 +10249,14 @@ impl OpListAvailableLocalDisksRequest {
     /// Local disk type: hdd/ssd
     ///
     /// 本地盘类型 hdd/ssd (`localDiskType`, query)
-    pub fn local_disk_type(mut self, value: impl Into<String>) -> Self {
+    pub fn local_disk_type(mut self, value: impl Into<LocalDiskType>) -> Self {
         self.input.local_disk_type = Some(value.into());
         self
     }
     /// Local disk interface: sata/nvme
     ///
     /// 本地盘接口 sata/nvme (`localDiskInterface`, query)
-    pub fn local_disk_interface(mut self, value: impl Into<String>) -> Self {
+    pub fn local_disk_interface(mut self, value: impl Into<LocalDiskInterface>) -> Self {
         self.input.local_disk_interface = Some(value.into());
         self
     }

@@ -186,7 +186,7 @@ pub struct BillingFlavorType {
     /// CPU architecture ("x86", "arm")
     ///
     /// CPU架构 ("x86"、"arm") (`archType`)
-    pub arch_type: Option<String>,
+    pub arch_type: Option<ArchType>,
     /// CPU model
     ///
     /// CPU模型 (`cpuModel`)
@@ -210,11 +210,11 @@ pub struct BillingFlavorType {
     /// Device type (basic device normal, GPU device gpu, virtual GPU vgpu)
     ///
     /// 设备类型 (基础设备-normal GPU设备 gpu, 虚拟GPU-vgu) (`deviceType`)
-    pub device_type: Option<String>,
+    pub device_type: Option<DeviceType>,
     /// Security type (trusted V1 - 1.0, trusted V2 - 2.0, trusted V3 - 3.0)
     ///
     /// 安全类型 (可信V1版 - 1.0, 可信V2版 - 2.0, 可信V3版 - 3.0) (`securityType`)
-    pub security_type: Option<String>,
+    pub security_type: Option<SecurityType>,
     /// GPU type
     ///
     /// GPU类型 (`gpuType`)
@@ -337,7 +337,7 @@ pub struct BlockDeviceMapping {
     /// Volume mode
     ///
     /// 云盘模式 (`volumeMode`)
-    pub volume_mode: Option<String>,
+    pub volume_mode: Option<VolumeMode>,
     /// Volume status
     ///
     /// 云盘状态 (`status`)
@@ -474,19 +474,19 @@ pub struct DeploymentSet {
     /// Host policy
     ///
     /// 主机策略 (`hostPolicy`)
-    pub host_policy: Option<String>,
+    pub host_policy: Option<DeploymentSetPolicy>,
     /// Rack policy
     ///
     /// 机架策略 (`rackPolicy`)
-    pub rack_policy: Option<String>,
+    pub rack_policy: Option<DeploymentSetPolicy>,
     /// Switch policy
     ///
     /// 交换机策略 (`switchPolicy`)
-    pub switch_policy: Option<String>,
+    pub switch_policy: Option<DeploymentSetPolicy>,
     /// Network switch policy
     ///
     /// 网络交换机策略 (`netSwitchPolicy`)
-    pub net_switch_policy: Option<String>,
+    pub net_switch_policy: Option<DeploymentSetPolicy>,
     /// Number of instances
     ///
     /// ECS数量 (`ecsCount`)
@@ -1028,7 +1028,7 @@ pub struct FlavorType {
     /// Architecture type
     ///
     /// 架构类型 (`archType`)
-    pub arch_type: Option<String>,
+    pub arch_type: Option<ArchType>,
     /// CPU model
     ///
     /// CPU模型 (`cpuModel`)
@@ -1036,7 +1036,7 @@ pub struct FlavorType {
     /// vCPU model (custom, host-passthrough)
     ///
     /// vcpu模型（custom、host-passthrough） (`vcpuType`)
-    pub vcpu_type: Option<String>,
+    pub vcpu_type: Option<VcpuType>,
     /// Availability zone
     ///
     /// 可用区 (`az`)
@@ -1056,11 +1056,11 @@ pub struct FlavorType {
     /// Device type (basic normal, GPU gpu, vGPU vgpu, intelligent computing AiSpace)
     ///
     /// 设备类型（基础设备-normal, GPU设备-gpu, VGPU设备-vgpu, 智算设备-AiSpace） (`deviceType`)
-    pub device_type: Option<String>,
+    pub device_type: Option<DeviceType>,
     /// Security type (trusted V1 - 1.0, trusted V2 - 2.0, trusted V3 - 3.0)
     ///
     /// 安全类型（可信V1版 - 1.0, 可信V2版 - 2.0, 可信V3版 - 3.0） (`securityType`)
-    pub security_type: Option<String>,
+    pub security_type: Option<SecurityType>,
     /// GPU type
     ///
     /// GPU类型 (`gpuType`)
@@ -1072,11 +1072,11 @@ pub struct FlavorType {
     /// Local disk type (none, hdd, ssd, elasticity)
     ///
     /// 本地磁盘类型 (none, hdd, ssd, elasticity) (`localDiskType`)
-    pub local_disk_type: Option<String>,
+    pub local_disk_type: Option<LocalDiskType>,
     /// Local disk interface (sata, nvme)
     ///
     /// 本地磁盘接口 (sata, nvme) (`localDiskInterface`)
-    pub local_disk_interface: Option<String>,
+    pub local_disk_interface: Option<LocalDiskInterface>,
     /// Local disk size
     ///
     /// 本地磁盘大小 (`localDiskSize`)
@@ -1096,7 +1096,7 @@ pub struct FlavorType {
     /// Associated resource pool information
     ///
     /// 关联资源池信息 (`resourcePools`)
-    pub resource_pools: Option<serde_json::Value>,
+    pub resource_pools: Option<Vec<serde_json::Value>>,
     /// Whether dedicated CPUs are supported
     ///
     /// 是否支持cpu独占 (`isDedicatedCPU`)
@@ -1620,19 +1620,19 @@ pub struct Instance {
     /// CPU architecture ("x86", "arm")
     ///
     /// CPU架构（"x86"、"arm"） (`cpuArch`)
-    pub cpu_arch: Option<String>,
+    pub cpu_arch: Option<ArchType>,
     /// Operating system type (windows/linux)
     ///
     /// 操作系统类型（windows/linux） (`osType`)
-    pub os_type: Option<String>,
+    pub os_type: Option<OsType>,
     /// Instance status (stopped, provisioning, starting, running, paused, stopping, terminating, crashLoopBackOff: unknown, migrating, unknown, errorUnschedulable: unschedulable, errImagePull: error, imagePullBackOff: error, errorPvcNotFound: error, errorDataVolumeNotFound: data volume error, dataVolumeError: data volume error, waitingForVolumeBinding: waiting for volume binding, softDeleted: unknown, hibernated, hibernating)
     ///
     /// 虚拟机状态（stopped:已关机;provisioning:置备中;starting:开机中;running:运行中;paused:已暂停;stopping:关机中;terminating:删除中;crashLoopBackOff:未知;migrating:迁移中;unknown:未知;errorUnschedulable:不可调度;errImagePull:错误;imagePullBackOff:错误;errorPvcNotFound:错误;errorDataVolumeNotFound:数据卷异常;dataVolumeError:数据卷异常;waitingForVolumeBinding:等待卷绑定;softDeleted:未知;hibernated:休眠;hibernating:休眠中） (`status`)
-    pub status: Option<String>,
+    pub status: Option<InstanceStatus>,
     /// Task status (see the instance status; used for state synchronization)
     ///
     /// 任务状态（参考虚拟机状态，状态同步使用） (`taskStatus`)
-    pub task_status: Option<String>,
+    pub task_status: Option<InstanceStatus>,
     /// Task execution time
     ///
     /// 任务执行时间 (`taskAt`)
@@ -1646,7 +1646,7 @@ pub struct Instance {
     /// Billing mode (ByCycle subscription, OnDemand pay as you go)
     ///
     /// 计费模式（ByCycle包周期， OnDemand按需） (`billingMode`)
-    pub billing_mode: Option<String>,
+    pub billing_mode: Option<BillingMode>,
     /// Order number
     ///
     /// 订单号 (`orderNo`)
@@ -1798,7 +1798,7 @@ pub struct Instance {
     /// vCPU model (custom, host-passthrough)
     ///
     /// vcpu模型（custom、host-passthrough） (`vcpuType`)
-    pub vcpu_type: Option<String>,
+    pub vcpu_type: Option<VcpuType>,
     /// CPU overcommit ratio
     ///
     /// CPU超分比 (`cpuExceedRatio`)
@@ -2172,7 +2172,7 @@ pub struct InstanceFlavorType {
     /// Architecture type
     ///
     /// 架构类型 (`archType`)
-    pub arch_type: Option<String>,
+    pub arch_type: Option<ArchType>,
     /// CPU model
     ///
     /// CPU模型 (`cpuModel`)
@@ -2180,15 +2180,15 @@ pub struct InstanceFlavorType {
     /// vCPU model (custom, host-passthrough)
     ///
     /// vcpu模型（custom、host-passthrough） (`vcpuType`)
-    pub vcpu_type: Option<String>,
+    pub vcpu_type: Option<VcpuType>,
     /// Local disk type (none, hdd, ssd, elasticity)
     ///
     /// 本地磁盘类型 (none, hdd, ssd, elasticity) (`localDiskType`)
-    pub local_disk_type: Option<String>,
+    pub local_disk_type: Option<LocalDiskType>,
     /// Local disk interface (sata, nvme)
     ///
     /// 本地磁盘接口 (sata, nvme) (`localDiskInterface`)
-    pub local_disk_interface: Option<String>,
+    pub local_disk_interface: Option<LocalDiskInterface>,
     /// Local disk size
     ///
     /// 本地磁盘大小 (`localDiskSize`)
@@ -2200,7 +2200,7 @@ pub struct InstanceFlavorType {
     /// Device type (basic normal, GPU gpu, vGPU vgpu, intelligent computing AiSpace)
     ///
     /// 设备类型（基础设备-normal, GPU设备-gpu, VGPU设备-vgpu, 智算设备-AiSpace） (`deviceType`)
-    pub device_type: Option<String>,
+    pub device_type: Option<DeviceType>,
     /// GPU type
     ///
     /// GPU类型 (`GPUType`)
@@ -2208,7 +2208,7 @@ pub struct InstanceFlavorType {
     /// Security type (trusted V1 - 1.0, trusted V2 - 2.0, trusted V3 - 3.0)
     ///
     /// 安全类型（可信V1版 - 1.0, 可信V2版 - 2.0, 可信V3版 - 3.0） (`securityType`)
-    pub security_type: Option<String>,
+    pub security_type: Option<SecurityType>,
     /// GPU product
     ///
     /// GPU产品 (`GPUProduct`)
@@ -2232,7 +2232,7 @@ pub struct InstanceFlavorType {
     /// Flavor unit price
     ///
     /// 规格单价 (`flavorPrices`)
-    pub flavor_prices: Option<serde_json::Value>,
+    pub flavor_prices: Option<Vec<FlavorPrice>>,
     /// List of flavors
     ///
     /// 规格列表 (`flavors`)
@@ -2359,11 +2359,11 @@ pub struct InstanceImage {
     /// CPU architecture ("x86", "arm")
     ///
     /// CPU架构（"x86"、"arm"） (`cpuArch`)
-    pub cpu_arch: Option<String>,
+    pub cpu_arch: Option<ArchType>,
     /// Operating system type (windows/linux)
     ///
     /// 操作系统类型（windows/linux） (`osType`)
-    pub os_type: Option<String>,
+    pub os_type: Option<OsType>,
     /// OS platform
     ///
     /// 操作系统平台 (`platform`)
@@ -2785,7 +2785,7 @@ pub struct NetworkMapping {
     /// Elastic NIC type: "Primary" or "Extend"
     ///
     /// 弹性网卡类型，取值范围\["Primary","Extend"\] (`portType`)
-    pub port_type: Option<String>,
+    pub port_type: Option<PortType>,
     /// Whether it is released with the instance
     ///
     /// 是否随实例释放 (`deleteOnTermination`)
@@ -2881,7 +2881,7 @@ pub struct NetworkMapping {
     /// Network type: Geneve/VLAN/Flat; default Geneve; the primary NIC supports Geneve and VLAN
     ///
     /// 网络类型： Geneve/VLAN/Flat， 默认Geneve 主网卡支持Geneve、 VLAN (`networkType`)
-    pub network_type: Option<String>,
+    pub network_type: Option<NetworkType>,
     /// NIC name
     ///
     /// 网卡名称 (`nicName`)
@@ -3093,197 +3093,6 @@ impl cds_core::ser::Entries for NetworkMapping {
 }
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(NetworkMapping);
-/// A flavor type
-///
-/// 规格类型信息
-#[derive(Clone, Default, PartialEq, Debug)]
-#[non_exhaustive]
-pub struct OperatorFlavorType {
-    /// Flavor type ID
-    ///
-    /// 规格类型ID (`flavorTypeId`)
-    pub flavor_type_id: Option<String>,
-    /// Specification code
-    ///
-    /// 规格代码 (`SpecCode`)
-    pub spec_code: Option<String>,
-    /// Name
-    ///
-    /// 名称 (`name`)
-    pub name: Option<String>,
-    /// Architecture type
-    ///
-    /// 架构类型 (`archType`)
-    pub arch_type: Option<String>,
-    /// CPU model
-    ///
-    /// CPU模型 (`cpuModel`)
-    pub cpu_model: Option<String>,
-    /// vCPU model type (custom, host-passthrough)
-    ///
-    /// vcpu model类型（custom、host-passthrough） (`vcpuType`)
-    pub vcpu_type: Option<String>,
-    /// Availability zone
-    ///
-    /// 可用区 (`az`)
-    pub az: Option<String>,
-    /// Available to departments
-    ///
-    /// 部门可用性 (`deptAvailable`)
-    pub dept_available: Option<bool>,
-    /// Creation time
-    ///
-    /// 创建时间 (`createAt`)
-    pub create_at: Option<String>,
-    /// Flavor count
-    ///
-    /// flavor计数 (`flavorCount`)
-    pub flavor_count: Option<i64>,
-    /// Device type (basic device normal, GPU device gpu, vGPU device vgpu, AI computing device AiSpace)
-    ///
-    /// 设备类型（基础设备-normal GPU设备 gpu, VGPU设备vgpu, 智算设备 AiSpace (`deviceType`)
-    pub device_type: Option<String>,
-    /// Security type (trusted V1: 1.0, trusted V2: 2.0, trusted V3: 3.0)
-    ///
-    /// 安全类型（可信V1版 - 1.0 , 可信V2版 - 2.0, 可信V3版 - 3.0） (`securityType`)
-    pub security_type: Option<String>,
-    /// GPU type
-    ///
-    /// GPU类型 (`gpuType`)
-    pub gpu_type: Option<String>,
-    /// GPU product
-    ///
-    /// GPU产品 (`gpuProduct`)
-    pub gpu_product: Option<String>,
-    /// Local disk type (none, hdd, ssd, elasticity)
-    ///
-    /// 本地磁盘类型（none, hdd, ssd, elasticity） (`localDiskType`)
-    pub local_disk_type: Option<String>,
-    /// Local disk interface (sata, nvme)
-    ///
-    /// 本地磁盘接口（sata, nvme） (`localDiskInterface`)
-    pub local_disk_interface: Option<String>,
-    /// Local disk size
-    ///
-    /// 本地磁盘大小 (`localDiskSize`)
-    pub local_disk_size: Option<i64>,
-    /// CPU overcommit ratio
-    ///
-    /// CPU超分比率 (`cpuOverscalingRatio`)
-    pub cpu_overscaling_ratio: Option<i64>,
-    /// Resource pool ID
-    ///
-    /// 资源池ID (`rpId`)
-    pub rp_id: Option<String>,
-    /// Resource pool name
-    ///
-    /// 资源池名称 (`rpName`)
-    pub rp_name: Option<String>,
-    /// Associated resource pools
-    ///
-    /// 关联资源池信息 (`resourcePools`)
-    pub resource_pools: Option<Vec<serde_json::Value>>,
-    /// Whether dedicated CPU is supported
-    ///
-    /// 是否支持cpu独占 (`isDedicatedCPU`)
-    pub is_dedicated_cpu: Option<bool>,
-    /// Whether dedicated memory is supported
-    ///
-    /// 是否支持内存独占 (`isDedicatedMem`)
-    pub is_dedicated_mem: Option<bool>,
-    /// Whether the flavor type uses a local system disk
-    ///
-    /// 是否为本地系统盘规格 (`isSystemLocalDisk`)
-    pub is_system_local_disk: Option<bool>,
-    /// Number of instances using the flavor type
-    ///
-    /// 关联该规格类型的ecs数量 (`vmCount`)
-    pub vm_count: Option<i64>,
-    /// Topology information
-    ///
-    /// 拓扑信息 (`extraSpace`)
-    pub extra_space: Option<ExtraSpace>,
-}
-impl cds_core::de::Fields for OperatorFlavorType {
-    const NAME: &'static str = "OperatorFlavorType";
-    fn field<'de, D: serde::Deserializer<'de>>(
-        &mut self,
-        key: &str,
-        value: D,
-    ) -> Result<(), D::Error> {
-        match key {
-            "flavorTypeId" => self.flavor_type_id = cds_core::de::lenient(value)?,
-            "SpecCode" => self.spec_code = cds_core::de::lenient(value)?,
-            "name" => self.name = cds_core::de::lenient(value)?,
-            "archType" => self.arch_type = cds_core::de::lenient(value)?,
-            "cpuModel" => self.cpu_model = cds_core::de::lenient(value)?,
-            "vcpuType" => self.vcpu_type = cds_core::de::lenient(value)?,
-            "az" => self.az = cds_core::de::lenient(value)?,
-            "deptAvailable" => self.dept_available = cds_core::de::lenient(value)?,
-            "createAt" => self.create_at = cds_core::de::lenient(value)?,
-            "flavorCount" => self.flavor_count = cds_core::de::lenient(value)?,
-            "deviceType" => self.device_type = cds_core::de::lenient(value)?,
-            "securityType" => self.security_type = cds_core::de::lenient(value)?,
-            "gpuType" => self.gpu_type = cds_core::de::lenient(value)?,
-            "gpuProduct" => self.gpu_product = cds_core::de::lenient(value)?,
-            "localDiskType" => self.local_disk_type = cds_core::de::lenient(value)?,
-            "localDiskInterface" => {
-                self.local_disk_interface = cds_core::de::lenient(value)?;
-            }
-            "localDiskSize" => self.local_disk_size = cds_core::de::lenient(value)?,
-            "cpuOverscalingRatio" => {
-                self.cpu_overscaling_ratio = cds_core::de::lenient(value)?;
-            }
-            "rpId" => self.rp_id = cds_core::de::lenient(value)?,
-            "rpName" => self.rp_name = cds_core::de::lenient(value)?,
-            "resourcePools" => self.resource_pools = cds_core::de::nested(value)?,
-            "isDedicatedCPU" => self.is_dedicated_cpu = cds_core::de::lenient(value)?,
-            "isDedicatedMem" => self.is_dedicated_mem = cds_core::de::lenient(value)?,
-            "isSystemLocalDisk" => {
-                self.is_system_local_disk = cds_core::de::lenient(value)?;
-            }
-            "vmCount" => self.vm_count = cds_core::de::lenient(value)?,
-            "extraSpace" => self.extra_space = cds_core::de::nested(value)?,
-            _ => cds_core::de::skip(value)?,
-        }
-        Ok(())
-    }
-}
-cds_core::impl_deserialize!(OperatorFlavorType);
-#[cfg(feature = "serde-serialize")]
-impl cds_core::ser::Entries for OperatorFlavorType {
-    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        cds_core::ser::entry(map, "flavorTypeId", &self.flavor_type_id)?;
-        cds_core::ser::entry(map, "SpecCode", &self.spec_code)?;
-        cds_core::ser::entry(map, "name", &self.name)?;
-        cds_core::ser::entry(map, "archType", &self.arch_type)?;
-        cds_core::ser::entry(map, "cpuModel", &self.cpu_model)?;
-        cds_core::ser::entry(map, "vcpuType", &self.vcpu_type)?;
-        cds_core::ser::entry(map, "az", &self.az)?;
-        cds_core::ser::entry(map, "deptAvailable", &self.dept_available)?;
-        cds_core::ser::entry(map, "createAt", &self.create_at)?;
-        cds_core::ser::entry(map, "flavorCount", &self.flavor_count)?;
-        cds_core::ser::entry(map, "deviceType", &self.device_type)?;
-        cds_core::ser::entry(map, "securityType", &self.security_type)?;
-        cds_core::ser::entry(map, "gpuType", &self.gpu_type)?;
-        cds_core::ser::entry(map, "gpuProduct", &self.gpu_product)?;
-        cds_core::ser::entry(map, "localDiskType", &self.local_disk_type)?;
-        cds_core::ser::entry(map, "localDiskInterface", &self.local_disk_interface)?;
-        cds_core::ser::entry(map, "localDiskSize", &self.local_disk_size)?;
-        cds_core::ser::entry(map, "cpuOverscalingRatio", &self.cpu_overscaling_ratio)?;
-        cds_core::ser::entry(map, "rpId", &self.rp_id)?;
-        cds_core::ser::entry(map, "rpName", &self.rp_name)?;
-        cds_core::ser::entry(map, "resourcePools", &self.resource_pools)?;
-        cds_core::ser::entry(map, "isDedicatedCPU", &self.is_dedicated_cpu)?;
-        cds_core::ser::entry(map, "isDedicatedMem", &self.is_dedicated_mem)?;
-        cds_core::ser::entry(map, "isSystemLocalDisk", &self.is_system_local_disk)?;
-        cds_core::ser::entry(map, "vmCount", &self.vm_count)?;
-        cds_core::ser::entry(map, "extraSpace", &self.extra_space)?;
-        Ok(())
-    }
-}
-#[cfg(feature = "serde-serialize")]
-cds_core::impl_serialize!(OperatorFlavorType);
 /// A resource pool
 ///
 /// 资源池信息
@@ -3863,3 +3672,941 @@ impl cds_core::ser::Entries for VmtoolsStatus {
 }
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(VmtoolsStatus);
+/// CPU architecture
+///
+/// CPU架构
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ArchType {
+    /// x86 (64-bit)
+    ///
+    /// x86 (`x86`)
+    X86,
+    /// ARM
+    ///
+    /// arm (`arm`)
+    Arm,
+    /// amd64 (x86-64)
+    ///
+    /// amd64 (`amd64`)
+    Amd64,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl ArchType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ArchType::X86 => "x86",
+            ArchType::Arm => "arm",
+            ArchType::Amd64 => "amd64",
+            ArchType::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for ArchType {
+    fn from(value: &str) -> Self {
+        match value {
+            "x86" => ArchType::X86,
+            "arm" => ArchType::Arm,
+            "amd64" => ArchType::Amd64,
+            other => ArchType::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for ArchType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for ArchType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ArchType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(ArchType::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for ArchType {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| ArchType::from(text.as_str())))
+    }
+}
+/// Billing mode
+///
+/// 计费模式
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BillingMode {
+    /// Subscription, billed per cycle
+    ///
+    /// 包周期 (`ByCycle`)
+    ByCycle,
+    /// Pay as you go
+    ///
+    /// 按需 (`OnDemand`)
+    OnDemand,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl BillingMode {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            BillingMode::ByCycle => "ByCycle",
+            BillingMode::OnDemand => "OnDemand",
+            BillingMode::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for BillingMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "ByCycle" => BillingMode::ByCycle,
+            "OnDemand" => BillingMode::OnDemand,
+            other => BillingMode::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for BillingMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for BillingMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for BillingMode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(BillingMode::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for BillingMode {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| BillingMode::from(text.as_str())))
+    }
+}
+/// Device type of a flavor type
+///
+/// 设备类型
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DeviceType {
+    /// Basic device
+    ///
+    /// 基础设备 (`normal`)
+    Normal,
+    /// GPU device
+    ///
+    /// GPU设备 (`gpu`)
+    Gpu,
+    /// vGPU device
+    ///
+    /// VGPU设备 (`vgpu`)
+    Vgpu,
+    /// AI computing device
+    ///
+    /// 智算设备 (`AiSpace`)
+    AiSpace,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl DeviceType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            DeviceType::Normal => "normal",
+            DeviceType::Gpu => "gpu",
+            DeviceType::Vgpu => "vgpu",
+            DeviceType::AiSpace => "AiSpace",
+            DeviceType::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for DeviceType {
+    fn from(value: &str) -> Self {
+        match value {
+            "normal" => DeviceType::Normal,
+            "gpu" => DeviceType::Gpu,
+            "vgpu" => DeviceType::Vgpu,
+            "AiSpace" => DeviceType::AiSpace,
+            other => DeviceType::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for DeviceType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for DeviceType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeviceType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(DeviceType::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for DeviceType {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| DeviceType::from(text.as_str())))
+    }
+}
+/// Instance status
+///
+/// 虚拟机状态
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InstanceStatus {
+    /// Stopped
+    ///
+    /// 已关机 (`Stopped`)
+    Stopped,
+    /// Provisioning
+    ///
+    /// 置备中 (`Provisioning`)
+    Provisioning,
+    /// Starting
+    ///
+    /// 开机中 (`Starting`)
+    Starting,
+    /// Running
+    ///
+    /// 运行中 (`Running`)
+    Running,
+    /// Paused
+    ///
+    /// 已暂停 (`Paused`)
+    Paused,
+    /// Stopping
+    ///
+    /// 关机中 (`Stopping`)
+    Stopping,
+    /// Being deleted
+    ///
+    /// 删除中 (`Terminating`)
+    Terminating,
+    /// Crash loop (shown as unknown)
+    ///
+    /// 未知 (`CrashLoopBackOff`)
+    CrashLoopBackOff,
+    /// Migrating
+    ///
+    /// 迁移中 (`Migrating`)
+    Migrating,
+    /// Unknown
+    ///
+    /// 未知 (`Unknown`)
+    Unknown_,
+    /// Cannot be scheduled
+    ///
+    /// 不可调度 (`ErrorUnschedulable`)
+    ErrorUnschedulable,
+    /// Error (image pull)
+    ///
+    /// 错误 (`ErrImagePull`)
+    ErrImagePull,
+    /// Error (image pull back-off)
+    ///
+    /// 错误 (`ImagePullBackOff`)
+    ImagePullBackOff,
+    /// Error (volume claim not found)
+    ///
+    /// 错误 (`ErrorPvcNotFound`)
+    ErrorPvcNotFound,
+    /// Data volume error (not found)
+    ///
+    /// 数据卷异常 (`ErrorDataVolumeNotFound`)
+    ErrorDataVolumeNotFound,
+    /// Data volume error
+    ///
+    /// 数据卷异常 (`DataVolumeError`)
+    DataVolumeError,
+    /// Waiting for volume binding
+    ///
+    /// 等待卷绑定 (`WaitingForVolumeBinding`)
+    WaitingForVolumeBinding,
+    /// Soft-deleted (shown as unknown)
+    ///
+    /// 未知 (`SoftDeleted`)
+    SoftDeleted,
+    /// Hibernated
+    ///
+    /// 休眠 (`Hibernated`)
+    Hibernated,
+    /// Hibernating
+    ///
+    /// 休眠中 (`Hibernating`)
+    Hibernating,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl InstanceStatus {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            InstanceStatus::Stopped => "Stopped",
+            InstanceStatus::Provisioning => "Provisioning",
+            InstanceStatus::Starting => "Starting",
+            InstanceStatus::Running => "Running",
+            InstanceStatus::Paused => "Paused",
+            InstanceStatus::Stopping => "Stopping",
+            InstanceStatus::Terminating => "Terminating",
+            InstanceStatus::CrashLoopBackOff => "CrashLoopBackOff",
+            InstanceStatus::Migrating => "Migrating",
+            InstanceStatus::Unknown_ => "Unknown",
+            InstanceStatus::ErrorUnschedulable => "ErrorUnschedulable",
+            InstanceStatus::ErrImagePull => "ErrImagePull",
+            InstanceStatus::ImagePullBackOff => "ImagePullBackOff",
+            InstanceStatus::ErrorPvcNotFound => "ErrorPvcNotFound",
+            InstanceStatus::ErrorDataVolumeNotFound => "ErrorDataVolumeNotFound",
+            InstanceStatus::DataVolumeError => "DataVolumeError",
+            InstanceStatus::WaitingForVolumeBinding => "WaitingForVolumeBinding",
+            InstanceStatus::SoftDeleted => "SoftDeleted",
+            InstanceStatus::Hibernated => "Hibernated",
+            InstanceStatus::Hibernating => "Hibernating",
+            InstanceStatus::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for InstanceStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "Stopped" => InstanceStatus::Stopped,
+            "Provisioning" => InstanceStatus::Provisioning,
+            "Starting" => InstanceStatus::Starting,
+            "Running" => InstanceStatus::Running,
+            "Paused" => InstanceStatus::Paused,
+            "Stopping" => InstanceStatus::Stopping,
+            "Terminating" => InstanceStatus::Terminating,
+            "CrashLoopBackOff" => InstanceStatus::CrashLoopBackOff,
+            "Migrating" => InstanceStatus::Migrating,
+            "Unknown" => InstanceStatus::Unknown_,
+            "ErrorUnschedulable" => InstanceStatus::ErrorUnschedulable,
+            "ErrImagePull" => InstanceStatus::ErrImagePull,
+            "ImagePullBackOff" => InstanceStatus::ImagePullBackOff,
+            "ErrorPvcNotFound" => InstanceStatus::ErrorPvcNotFound,
+            "ErrorDataVolumeNotFound" => InstanceStatus::ErrorDataVolumeNotFound,
+            "DataVolumeError" => InstanceStatus::DataVolumeError,
+            "WaitingForVolumeBinding" => InstanceStatus::WaitingForVolumeBinding,
+            "SoftDeleted" => InstanceStatus::SoftDeleted,
+            "Hibernated" => InstanceStatus::Hibernated,
+            "Hibernating" => InstanceStatus::Hibernating,
+            other => InstanceStatus::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for InstanceStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for InstanceStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for InstanceStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(InstanceStatus::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for InstanceStatus {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| InstanceStatus::from(text.as_str())))
+    }
+}
+/// How the NIC's IP is assigned
+///
+/// IP分配类型
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IpType {
+    /// Assigned automatically
+    ///
+    /// 自动分配 (`dhcp`)
+    Dhcp,
+    /// Assigned manually (fixedIp)
+    ///
+    /// 手动分配 (`fixedIp`)
+    FixedIp,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl IpType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            IpType::Dhcp => "dhcp",
+            IpType::FixedIp => "fixedIp",
+            IpType::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for IpType {
+    fn from(value: &str) -> Self {
+        match value {
+            "dhcp" => IpType::Dhcp,
+            "fixedIp" => IpType::FixedIp,
+            other => IpType::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for IpType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for IpType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for IpType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(IpType::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for IpType {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| IpType::from(text.as_str())))
+    }
+}
+/// Local disk interface of a flavor type
+///
+/// 本地磁盘接口
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LocalDiskInterface {
+    /// SATA
+    ///
+    /// sata (`sata`)
+    Sata,
+    /// NVMe
+    ///
+    /// nvme (`nvme`)
+    Nvme,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl LocalDiskInterface {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            LocalDiskInterface::Sata => "sata",
+            LocalDiskInterface::Nvme => "nvme",
+            LocalDiskInterface::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for LocalDiskInterface {
+    fn from(value: &str) -> Self {
+        match value {
+            "sata" => LocalDiskInterface::Sata,
+            "nvme" => LocalDiskInterface::Nvme,
+            other => LocalDiskInterface::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for LocalDiskInterface {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for LocalDiskInterface {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for LocalDiskInterface {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(LocalDiskInterface::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for LocalDiskInterface {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| LocalDiskInterface::from(text.as_str())))
+    }
+}
+/// Local disk type of a flavor type
+///
+/// 本地磁盘类型
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LocalDiskType {
+    /// No local disk
+    ///
+    /// none (`none`)
+    None,
+    /// HDD
+    ///
+    /// hdd (`hdd`)
+    Hdd,
+    /// SSD
+    ///
+    /// ssd (`ssd`)
+    Ssd,
+    /// Elastic local disk
+    ///
+    /// elasticity (`elasticity`)
+    Elasticity,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl LocalDiskType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            LocalDiskType::None => "none",
+            LocalDiskType::Hdd => "hdd",
+            LocalDiskType::Ssd => "ssd",
+            LocalDiskType::Elasticity => "elasticity",
+            LocalDiskType::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for LocalDiskType {
+    fn from(value: &str) -> Self {
+        match value {
+            "none" => LocalDiskType::None,
+            "hdd" => LocalDiskType::Hdd,
+            "ssd" => LocalDiskType::Ssd,
+            "elasticity" => LocalDiskType::Elasticity,
+            other => LocalDiskType::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for LocalDiskType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for LocalDiskType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for LocalDiskType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(LocalDiskType::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for LocalDiskType {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| LocalDiskType::from(text.as_str())))
+    }
+}
+/// Network type of a NIC
+///
+/// 网络类型
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NetworkType {
+    /// Geneve (the default)
+    ///
+    /// Geneve (`Geneve`)
+    Geneve,
+    /// VLAN (`VLAN`)
+    Vlan,
+    /// Flat (`Flat`)
+    Flat,
+    /// InfiniBand NIC (PCI passthrough)
+    ///
+    /// IBNic (`IBNic`)
+    IbNic,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl NetworkType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            NetworkType::Geneve => "Geneve",
+            NetworkType::Vlan => "VLAN",
+            NetworkType::Flat => "Flat",
+            NetworkType::IbNic => "IBNic",
+            NetworkType::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for NetworkType {
+    fn from(value: &str) -> Self {
+        match value {
+            "Geneve" => NetworkType::Geneve,
+            "VLAN" => NetworkType::Vlan,
+            "Flat" => NetworkType::Flat,
+            "IBNic" => NetworkType::IbNic,
+            other => NetworkType::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for NetworkType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for NetworkType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for NetworkType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(NetworkType::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for NetworkType {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| NetworkType::from(text.as_str())))
+    }
+}
+/// Operating system type
+///
+/// 操作系统类型
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OsType {
+    /// Linux
+    ///
+    /// linux (`linux`)
+    Linux,
+    /// Windows
+    ///
+    /// windows (`windows`)
+    Windows,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl OsType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            OsType::Linux => "linux",
+            OsType::Windows => "windows",
+            OsType::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for OsType {
+    fn from(value: &str) -> Self {
+        match value {
+            "linux" => OsType::Linux,
+            "windows" => OsType::Windows,
+            other => OsType::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for OsType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for OsType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for OsType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(OsType::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for OsType {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| OsType::from(text.as_str())))
+    }
+}
+/// Elastic NIC type
+///
+/// 弹性网卡类型
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PortType {
+    /// Primary NIC
+    ///
+    /// Primary (`Primary`)
+    Primary,
+    /// Extended (secondary) NIC
+    ///
+    /// Extend (`Extend`)
+    Extend,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl PortType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PortType::Primary => "Primary",
+            PortType::Extend => "Extend",
+            PortType::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for PortType {
+    fn from(value: &str) -> Self {
+        match value {
+            "Primary" => PortType::Primary,
+            "Extend" => PortType::Extend,
+            other => PortType::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for PortType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for PortType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(PortType::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for PortType {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| PortType::from(text.as_str())))
+    }
+}
+/// Trusted-computing security type of a flavor type
+///
+/// 安全类型
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SecurityType {
+    /// Trusted computing V1
+    ///
+    /// 可信V1版 (`1.0`)
+    V10,
+    /// Trusted computing V2
+    ///
+    /// 可信V2版 (`2.0`)
+    V20,
+    /// Trusted computing V3
+    ///
+    /// 可信V3版 (`3.0`)
+    V30,
+    /// Not enabled (the value of every example)
+    ///
+    /// 不开启 (`none`)
+    None,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl SecurityType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            SecurityType::V10 => "1.0",
+            SecurityType::V20 => "2.0",
+            SecurityType::V30 => "3.0",
+            SecurityType::None => "none",
+            SecurityType::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for SecurityType {
+    fn from(value: &str) -> Self {
+        match value {
+            "1.0" => SecurityType::V10,
+            "2.0" => SecurityType::V20,
+            "3.0" => SecurityType::V30,
+            "none" => SecurityType::None,
+            other => SecurityType::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for SecurityType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for SecurityType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for SecurityType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(SecurityType::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for SecurityType {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| SecurityType::from(text.as_str())))
+    }
+}
+/// vCPU model
+///
+/// vcpu模型
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VcpuType {
+    /// Custom CPU model (the x86 default on private clouds)
+    ///
+    /// custom (`custom`)
+    Custom,
+    /// Host CPU passthrough (the only choice for ARM flavor types)
+    ///
+    /// host-passthrough (`host-passthrough`)
+    HostPassthrough,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl VcpuType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            VcpuType::Custom => "custom",
+            VcpuType::HostPassthrough => "host-passthrough",
+            VcpuType::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for VcpuType {
+    fn from(value: &str) -> Self {
+        match value {
+            "custom" => VcpuType::Custom,
+            "host-passthrough" => VcpuType::HostPassthrough,
+            other => VcpuType::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for VcpuType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for VcpuType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for VcpuType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(VcpuType::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for VcpuType {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| VcpuType::from(text.as_str())))
+    }
+}
+/// Intended use of a volume
+///
+/// 卷的预期使用方式
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VolumeMode {
+    /// Block device
+    ///
+    /// Block (`Block`)
+    Block,
+    /// File system
+    ///
+    /// Filesystem (`Filesystem`)
+    Filesystem,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl VolumeMode {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            VolumeMode::Block => "Block",
+            VolumeMode::Filesystem => "Filesystem",
+            VolumeMode::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for VolumeMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "Block" => VolumeMode::Block,
+            "Filesystem" => VolumeMode::Filesystem,
+            other => VolumeMode::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for VolumeMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for VolumeMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for VolumeMode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(VolumeMode::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for VolumeMode {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| VolumeMode::from(text.as_str())))
+    }
+}

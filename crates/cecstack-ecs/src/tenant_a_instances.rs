@@ -148,7 +148,7 @@ pub struct BatchCreateInstancesFlavorTypesItem {
     /// Architecture type
     ///
     /// 架构类型 (`archType`)
-    pub arch_type: Option<String>,
+    pub arch_type: Option<ArchType>,
     /// CPU model
     ///
     /// CPU模型 (`cpuModel`)
@@ -172,11 +172,11 @@ pub struct BatchCreateInstancesFlavorTypesItem {
     /// Device type (basic normal, GPU gpu, vGPU vgpu, intelligent computing AiSpace)
     ///
     /// 设备类型（基础设备-normal, GPU设备-gpu, VGPU设备-vgpu, 智算设备-AiSpace） (`deviceType`)
-    pub device_type: Option<String>,
+    pub device_type: Option<DeviceType>,
     /// Security type (trusted V1 - 1.0, trusted V2 - 2.0, trusted V3 - 3.0)
     ///
     /// 安全类型（可信V1版 - 1.0, 可信V2版 - 2.0, 可信V3版 - 3.0） (`securityType`)
-    pub security_type: Option<String>,
+    pub security_type: Option<SecurityType>,
     /// GPU type
     ///
     /// GPU类型 (`gpuType`)
@@ -188,11 +188,11 @@ pub struct BatchCreateInstancesFlavorTypesItem {
     /// Local disk type (none, hdd, ssd, elasticity)
     ///
     /// 本地磁盘类型 (none, hdd, ssd, elasticity) (`localDiskType`)
-    pub local_disk_type: Option<String>,
+    pub local_disk_type: Option<LocalDiskType>,
     /// Local disk interface (sata, nvme)
     ///
     /// 本地磁盘接口 (sata, nvme) (`localDiskInterface`)
-    pub local_disk_interface: Option<String>,
+    pub local_disk_interface: Option<LocalDiskInterface>,
     /// Local disk size
     ///
     /// 本地磁盘大小 (`localDiskSize`)
@@ -289,7 +289,7 @@ pub struct BatchCreateInstancesNetworksItem {
     /// dhcp: automatic assignment; fixedIp: manual assignment
     ///
     /// dhcp--自动分配，fixedIp--手动分配 (`ipType`, required)
-    pub ip_type: Option<String>,
+    pub ip_type: Option<IpType>,
     /// VPC id
     ///
     /// vpc id (`vpcId`, required)
@@ -297,7 +297,7 @@ pub struct BatchCreateInstancesNetworksItem {
     /// Network type: Geneve/VLAN/Flat/IBNic; default Geneve
     ///
     /// 网络类型： Geneve/VLAN/Flat/IBNic，默认Geneve (`networkType`, required)
-    pub network_type: Option<String>,
+    pub network_type: Option<NetworkType>,
     /// Subnet id
     ///
     /// 子网id (`subnetId`, required)
@@ -329,7 +329,7 @@ pub struct BatchCreateInstancesNetworksItem {
     /// Elastic NIC type: "Primary" or "Extend"
     ///
     /// 弹性网卡类型，取值范围\["Primary","Extend"\] (`portType`, required)
-    pub port_type: Option<String>,
+    pub port_type: Option<PortType>,
     /// Whether IPv6 is supported
     ///
     /// 是否支持v6 (`ipv6Enabled`)
@@ -407,7 +407,7 @@ pub struct BatchCreateInstancesNetworksItemBuilder {
 }
 impl BatchCreateInstancesNetworksItemBuilder {
     /// Sets [`BatchCreateInstancesNetworksItem::ip_type`].
-    pub fn ip_type(mut self, value: impl Into<String>) -> Self {
+    pub fn ip_type(mut self, value: impl Into<IpType>) -> Self {
         self.inner.ip_type = Some(value.into());
         self
     }
@@ -417,7 +417,7 @@ impl BatchCreateInstancesNetworksItemBuilder {
         self
     }
     /// Sets [`BatchCreateInstancesNetworksItem::network_type`].
-    pub fn network_type(mut self, value: impl Into<String>) -> Self {
+    pub fn network_type(mut self, value: impl Into<NetworkType>) -> Self {
         self.inner.network_type = Some(value.into());
         self
     }
@@ -457,7 +457,7 @@ impl BatchCreateInstancesNetworksItemBuilder {
         self
     }
     /// Sets [`BatchCreateInstancesNetworksItem::port_type`].
-    pub fn port_type(mut self, value: impl Into<String>) -> Self {
+    pub fn port_type(mut self, value: impl Into<PortType>) -> Self {
         self.inner.port_type = Some(value.into());
         self
     }
@@ -554,7 +554,7 @@ pub struct BatchCreateInstancesVolumesItem {
     /// Intended use of the volume: "Block" or "Filesystem"
     ///
     /// 卷的预期使用方式，取值范围{"Block", "Filesystem"} (`volumeMode`)
-    pub volume_mode: Option<String>,
+    pub volume_mode: Option<VolumeMode>,
     /// Volume size
     ///
     /// 云盘大小 (`volumeSize`, required)
@@ -615,7 +615,7 @@ impl BatchCreateInstancesVolumesItemBuilder {
         self
     }
     /// Sets [`BatchCreateInstancesVolumesItem::volume_mode`].
-    pub fn volume_mode(mut self, value: impl Into<String>) -> Self {
+    pub fn volume_mode(mut self, value: impl Into<VolumeMode>) -> Self {
         self.inner.volume_mode = Some(value.into());
         self
     }
@@ -724,7 +724,7 @@ pub struct CloneInstanceNetworksItem {
     /// dhcp: automatic assignment; fixedIp: manual assignment
     ///
     /// dhcp--自动分配，fixedIp--手动分配 (`ipType`, required)
-    pub ip_type: Option<String>,
+    pub ip_type: Option<IpType>,
     /// VPC id
     ///
     /// vpc id (`vpcId`, required)
@@ -740,7 +740,7 @@ pub struct CloneInstanceNetworksItem {
     /// Elastic NIC type: "Primary" or "Extend"
     ///
     /// 弹性网卡类型，取值范围\["Primary","Extend"\] (`portType`, required)
-    pub port_type: Option<String>,
+    pub port_type: Option<PortType>,
 }
 impl cds_core::ser::Entries for CloneInstanceNetworksItem {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -767,7 +767,7 @@ pub struct CloneInstanceNetworksItemBuilder {
 }
 impl CloneInstanceNetworksItemBuilder {
     /// Sets [`CloneInstanceNetworksItem::ip_type`].
-    pub fn ip_type(mut self, value: impl Into<String>) -> Self {
+    pub fn ip_type(mut self, value: impl Into<IpType>) -> Self {
         self.inner.ip_type = Some(value.into());
         self
     }
@@ -787,7 +787,7 @@ impl CloneInstanceNetworksItemBuilder {
         self
     }
     /// Sets [`CloneInstanceNetworksItem::port_type`].
-    pub fn port_type(mut self, value: impl Into<String>) -> Self {
+    pub fn port_type(mut self, value: impl Into<PortType>) -> Self {
         self.inner.port_type = Some(value.into());
         self
     }
@@ -844,7 +844,7 @@ pub struct CreateInstanceBlockDeviceMappingsItem {
     /// Volume mode
     ///
     /// 云盘模式 (`volumeMode`)
-    pub volume_mode: Option<String>,
+    pub volume_mode: Option<VolumeMode>,
     /// Volume status
     ///
     /// 云盘状态 (`status`)
@@ -997,15 +997,15 @@ pub struct CreateInstanceData {
     /// CPU architecture ("x86", "arm")
     ///
     /// CPU架构（"x86"、"arm"） (`cpuArch`)
-    pub cpu_arch: Option<String>,
+    pub cpu_arch: Option<ArchType>,
     /// Operating system type
     ///
     /// 操作系统类型 (`osType`)
-    pub os_type: Option<String>,
+    pub os_type: Option<OsType>,
     /// Instance status (stopped, provisioning, starting, running, paused, stopping, terminating, crashLoopBackOff: unknown, migrating, unknown, errorUnschedulable: unschedulable, errImagePull: error, imagePullBackOff: error, errorPvcNotFound: error, errorDataVolumeNotFound: data volume error, dataVolumeError: data volume error, waitingForVolumeBinding: waiting for volume binding, softDeleted: unknown, hibernated, hibernating)
     ///
     /// 虚拟机状态（stopped:已关机;provisioning:置备中;starting:开机中;running:运行中;paused:已暂停;stopping:关机中;terminating:删除中;crashLoopBackOff:未知;migrating:迁移中;unknown:未知;errorUnschedulable:不可调度;errImagePull:错误;imagePullBackOff:错误;errorPvcNotFound:错误;errorDataVolumeNotFound:数据卷异常;dataVolumeError:数据卷异常;waitingForVolumeBinding:等待卷绑定;softDeleted:未知;hibernated:休眠;hibernating:休眠中) (`status`)
-    pub status: Option<String>,
+    pub status: Option<InstanceStatus>,
     /// Hard deletion time
     ///
     /// 硬删除时间 (`hardDeletedAt`)
@@ -1017,7 +1017,7 @@ pub struct CreateInstanceData {
     /// Task status (used for state synchronization; see the instance status)
     ///
     /// 任务状态（用于状态同步，参考虚拟机状态） (`taskStatus`)
-    pub task_status: Option<String>,
+    pub task_status: Option<InstanceStatus>,
     /// Task time
     ///
     /// 任务时间 (`taskAt`)
@@ -1189,7 +1189,7 @@ pub struct CreateInstanceNetworksItem {
     /// IP allocation type (dhcp)
     ///
     /// IP分配类型（dhcp） (`ipType`, required)
-    pub ip_type: Option<String>,
+    pub ip_type: Option<IpType>,
     /// VPC ID (`vpcId`, required)
     pub vpc_id: Option<String>,
     /// Subnet ID
@@ -1203,7 +1203,7 @@ pub struct CreateInstanceNetworksItem {
     /// Elastic NIC type
     ///
     /// 弹性网卡类型 (`portType`, required)
-    pub port_type: Option<String>,
+    pub port_type: Option<PortType>,
     /// Sort order
     ///
     /// 排序 (`index`)
@@ -1237,7 +1237,7 @@ pub struct CreateInstanceNetworksItem {
     /// Network type: Geneve/VLAN/Flat; default Geneve; the primary NIC supports Geneve and VLAN
     ///
     /// 网络类型： Geneve/VLAN/Flat， 默认Geneve 主网卡支持Geneve、 VLAN (`networkType`, required)
-    pub network_type: Option<String>,
+    pub network_type: Option<NetworkType>,
 }
 impl cds_core::ser::Entries for CreateInstanceNetworksItem {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -1273,7 +1273,7 @@ pub struct CreateInstanceNetworksItemBuilder {
 }
 impl CreateInstanceNetworksItemBuilder {
     /// Sets [`CreateInstanceNetworksItem::ip_type`].
-    pub fn ip_type(mut self, value: impl Into<String>) -> Self {
+    pub fn ip_type(mut self, value: impl Into<IpType>) -> Self {
         self.inner.ip_type = Some(value.into());
         self
     }
@@ -1293,7 +1293,7 @@ impl CreateInstanceNetworksItemBuilder {
         self
     }
     /// Sets [`CreateInstanceNetworksItem::port_type`].
-    pub fn port_type(mut self, value: impl Into<String>) -> Self {
+    pub fn port_type(mut self, value: impl Into<PortType>) -> Self {
         self.inner.port_type = Some(value.into());
         self
     }
@@ -1338,7 +1338,7 @@ impl CreateInstanceNetworksItemBuilder {
         self
     }
     /// Sets [`CreateInstanceNetworksItem::network_type`].
-    pub fn network_type(mut self, value: impl Into<String>) -> Self {
+    pub fn network_type(mut self, value: impl Into<NetworkType>) -> Self {
         self.inner.network_type = Some(value.into());
         self
     }
@@ -1390,7 +1390,7 @@ pub struct CreateInstanceVolumesItem {
     /// Intended use of the volume
     ///
     /// 卷的预期使用方式 (`volumeMode`)
-    pub volume_mode: Option<String>,
+    pub volume_mode: Option<VolumeMode>,
     /// Volume size
     ///
     /// 云盘大小 (`volumeSize`, required)
@@ -1446,7 +1446,7 @@ impl CreateInstanceVolumesItemBuilder {
         self
     }
     /// Sets [`CreateInstanceVolumesItem::volume_mode`].
-    pub fn volume_mode(mut self, value: impl Into<String>) -> Self {
+    pub fn volume_mode(mut self, value: impl Into<VolumeMode>) -> Self {
         self.inner.volume_mode = Some(value.into());
         self
     }
@@ -1508,7 +1508,7 @@ pub struct ListInstanceAttachedIsosDataItem {
     /// Operating system type
     ///
     /// 操作系统类型 (`osType`)
-    pub os_type: Option<String>,
+    pub os_type: Option<OsType>,
     /// OS platform
     ///
     /// 操作系统平台 (`platform`)
@@ -1753,7 +1753,7 @@ pub struct ListInstanceRefundResourcesData {
     /// Total amount
     ///
     /// 总金额 (`totalFee`)
-    pub total_fee: Option<i64>,
+    pub total_fee: Option<f64>,
     /// Used amount
     ///
     /// 已使用金额 (`usedFee`)
@@ -1887,9 +1887,9 @@ pub struct ListInstanceRefundResourcesVolumesItem {
     ///
     /// 云盘类型ID (`volumeTypeId`)
     pub volume_type_id: Option<String>,
-    /// List size
+    /// Volume size (GiB); not in the response table, typed from the example
     ///
-    /// 列表大小 (`size`)
+    /// 云盘大小 (`size`)
     pub size: Option<i64>,
     /// Refund amount
     ///
@@ -1898,7 +1898,7 @@ pub struct ListInstanceRefundResourcesVolumesItem {
     /// Total amount
     ///
     /// 总金额 (`totalFee`)
-    pub total_fee: Option<i64>,
+    pub total_fee: Option<f64>,
     /// Used amount
     ///
     /// 已使用金额 (`usedFee`)
@@ -2043,7 +2043,7 @@ pub struct ListInstanceRenewResourcesData {
     /// Price
     ///
     /// 价格 (`price`)
-    pub price: Option<i64>,
+    pub price: Option<f64>,
     /// Display price
     ///
     /// 显示价格 (`displayPrice`)
@@ -2157,14 +2157,14 @@ pub struct ListInstanceRenewResourcesVolumesItem {
     ///
     /// 云盘类型ID (`volumeTypeId`)
     pub volume_type_id: Option<String>,
-    /// List size
+    /// Volume size (GiB); not in the response table, typed from the example
     ///
-    /// 列表大小 (`size`)
+    /// 云盘大小 (`size`)
     pub size: Option<i64>,
     /// Price
     ///
     /// 价格 (`price`)
-    pub price: Option<i64>,
+    pub price: Option<f64>,
     /// Display price
     ///
     /// 显示价格 (`displayPrice`)
@@ -2421,6 +2421,85 @@ impl cds_core::ser::Entries for ListZonesZonesItem {
 }
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(ListZonesZonesItem);
+/// Price details
+///
+/// 价格详情
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct PriceDetail {
+    /// Service code
+    ///
+    /// 服务编码 (`serviceCode`)
+    pub service_code: Option<String>,
+    /// Service display name
+    ///
+    /// 服务显示名称 (`serviceDisplayName`)
+    pub service_display_name: Option<String>,
+    /// Specification code
+    ///
+    /// 规格编码 (`specCode`)
+    pub spec_code: Option<String>,
+    /// Instance ID
+    ///
+    /// 实例ID (`instanceId`)
+    pub instance_id: Option<String>,
+    /// Display price
+    ///
+    /// 显示价格 (`displayPrice`)
+    pub display_price: Option<String>,
+    /// Price
+    ///
+    /// 价格 (`price`)
+    pub price: Option<f64>,
+    /// Discount
+    ///
+    /// 折扣 (`discount`)
+    pub discount: Option<f64>,
+    /// Total
+    ///
+    /// 合计 (`total`)
+    pub total: Option<f64>,
+}
+impl cds_core::de::Fields for PriceDetail {
+    const NAME: &'static str = "PriceDetail";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "serviceCode" => self.service_code = cds_core::de::lenient(value)?,
+            "serviceDisplayName" => {
+                self.service_display_name = cds_core::de::lenient(value)?;
+            }
+            "specCode" => self.spec_code = cds_core::de::lenient(value)?,
+            "instanceId" => self.instance_id = cds_core::de::lenient(value)?,
+            "displayPrice" => self.display_price = cds_core::de::lenient(value)?,
+            "price" => self.price = cds_core::de::lenient(value)?,
+            "discount" => self.discount = cds_core::de::lenient(value)?,
+            "total" => self.total = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(PriceDetail);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for PriceDetail {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "serviceCode", &self.service_code)?;
+        cds_core::ser::entry(map, "serviceDisplayName", &self.service_display_name)?;
+        cds_core::ser::entry(map, "specCode", &self.spec_code)?;
+        cds_core::ser::entry(map, "instanceId", &self.instance_id)?;
+        cds_core::ser::entry(map, "displayPrice", &self.display_price)?;
+        cds_core::ser::entry(map, "price", &self.price)?;
+        cds_core::ser::entry(map, "discount", &self.discount)?;
+        cds_core::ser::entry(map, "total", &self.total)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(PriceDetail);
 /// Resize price details
 ///
 /// 变配价格详情
@@ -2446,7 +2525,7 @@ pub struct QueryChangePriceChangePriceDetailDTOItem {
     /// Total amount
     ///
     /// 总金额 (`totalFee`)
-    pub total_fee: Option<i64>,
+    pub total_fee: Option<f64>,
     /// Billing cycle
     ///
     /// 计费周期 (`cycleType`)
@@ -2507,15 +2586,15 @@ pub struct QueryChangePriceChangeTotalPrice {
     /// Price
     ///
     /// 价格 (`price`)
-    pub price: Option<i64>,
+    pub price: Option<f64>,
     /// Discount
     ///
     /// 折扣 (`discount`)
-    pub discount: Option<i64>,
+    pub discount: Option<f64>,
     /// Total
     ///
     /// 合计 (`total`)
-    pub total: Option<i64>,
+    pub total: Option<f64>,
     /// Resize price details
     ///
     /// 变配价格详情 (`changePriceDetailDTO`)
@@ -2568,7 +2647,7 @@ pub struct QueryChangePriceData {
     /// Total price
     ///
     /// 总价 (`totalPrice`)
-    pub total_price: Option<QueryChangePriceTotalPrice>,
+    pub total_price: Option<TotalPrice>,
     /// Total resize price
     ///
     /// 变配总价 (`changeTotalPrice`)
@@ -2686,65 +2765,6 @@ impl cds_core::validate::Validate for QueryChangePriceFlavorsItem {
         }
     }
 }
-/// Total price
-///
-/// 总价
-#[derive(Clone, Default, PartialEq, Debug)]
-#[non_exhaustive]
-pub struct QueryChangePriceTotalPrice {
-    /// Display price
-    ///
-    /// 显示价格 (`displayPrice`)
-    pub display_price: Option<String>,
-    /// Price
-    ///
-    /// 价格 (`price`)
-    pub price: Option<i64>,
-    /// Discount
-    ///
-    /// 折扣 (`discount`)
-    pub discount: Option<i64>,
-    /// Total
-    ///
-    /// 合计 (`total`)
-    pub total: Option<i64>,
-    /// Price details
-    ///
-    /// 价格详情 (`priceDetailDTOS`)
-    pub price_detail_dtos: Option<Vec<serde_json::Value>>,
-}
-impl cds_core::de::Fields for QueryChangePriceTotalPrice {
-    const NAME: &'static str = "QueryChangePriceTotalPrice";
-    fn field<'de, D: serde::Deserializer<'de>>(
-        &mut self,
-        key: &str,
-        value: D,
-    ) -> Result<(), D::Error> {
-        match key {
-            "displayPrice" => self.display_price = cds_core::de::lenient(value)?,
-            "price" => self.price = cds_core::de::lenient(value)?,
-            "discount" => self.discount = cds_core::de::lenient(value)?,
-            "total" => self.total = cds_core::de::lenient(value)?,
-            "priceDetailDTOS" => self.price_detail_dtos = cds_core::de::nested(value)?,
-            _ => cds_core::de::skip(value)?,
-        }
-        Ok(())
-    }
-}
-cds_core::impl_deserialize!(QueryChangePriceTotalPrice);
-#[cfg(feature = "serde-serialize")]
-impl cds_core::ser::Entries for QueryChangePriceTotalPrice {
-    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        cds_core::ser::entry(map, "displayPrice", &self.display_price)?;
-        cds_core::ser::entry(map, "price", &self.price)?;
-        cds_core::ser::entry(map, "discount", &self.discount)?;
-        cds_core::ser::entry(map, "total", &self.total)?;
-        cds_core::ser::entry(map, "priceDetailDTOS", &self.price_detail_dtos)?;
-        Ok(())
-    }
-}
-#[cfg(feature = "serde-serialize")]
-cds_core::impl_serialize!(QueryChangePriceTotalPrice);
 /// Returned data object, with the price display switch, the total price and the price details
 ///
 /// 返回的数据对象，包含显示价格开关、总价和价格详情
@@ -2758,7 +2778,7 @@ pub struct QueryPriceData {
     /// Total price
     ///
     /// 总价 (`totalPrice`)
-    pub total_price: Option<QueryPriceTotalPrice>,
+    pub total_price: Option<TotalPrice>,
     /// Tips
     ///
     /// 提示信息 (`tips`)
@@ -2860,144 +2880,97 @@ impl cds_core::validate::Validate for QueryPriceFlavorsItem {
         }
     }
 }
-/// Price details
+/// A volume to price (fields from the example column of the request table)
 ///
-/// 价格详情
+/// 云盘列表
 #[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
-pub struct QueryPricePriceDetailDTOSItem {
-    /// Service code
+pub struct QueryPriceVolume {
+    /// Image UUID
     ///
-    /// 服务编码 (`serviceCode`)
-    pub service_code: Option<String>,
-    /// Service display name
+    /// 镜像UUID (`imageUuid`)
+    pub image_uuid: Option<String>,
+    /// Volume size
     ///
-    /// 服务显示名称 (`serviceDisplayName`)
-    pub service_display_name: Option<String>,
-    /// Specification code
+    /// 云盘大小 (`size`)
+    pub size: Option<i64>,
+    /// Snapshot id
     ///
-    /// 规格编码 (`specCode`)
-    pub spec_code: Option<String>,
-    /// Instance ID
+    /// 快照ID (`snapshotId`)
+    pub snapshot_id: Option<String>,
+    /// Source type
     ///
-    /// 实例ID (`instanceId`)
-    pub instance_id: Option<String>,
-    /// Display price
+    /// 来源类型 (`source`)
+    pub source: Option<String>,
+    /// Source volume id
     ///
-    /// 显示价格 (`displayPrice`)
-    pub display_price: Option<String>,
-    /// Price
+    /// 源云盘ID (`sourceVolumeId`)
+    pub source_volume_id: Option<String>,
+    /// Volume type id
     ///
-    /// 价格 (`price`)
-    pub price: Option<f64>,
-    /// Discount
-    ///
-    /// 折扣 (`discount`)
-    pub discount: Option<f64>,
-    /// Total
-    ///
-    /// 合计 (`total`)
-    pub total: Option<f64>,
+    /// 云盘类型ID (`volumeTypeId`)
+    pub volume_type_id: Option<String>,
 }
-impl cds_core::de::Fields for QueryPricePriceDetailDTOSItem {
-    const NAME: &'static str = "QueryPricePriceDetailDTOSItem";
-    fn field<'de, D: serde::Deserializer<'de>>(
-        &mut self,
-        key: &str,
-        value: D,
-    ) -> Result<(), D::Error> {
-        match key {
-            "serviceCode" => self.service_code = cds_core::de::lenient(value)?,
-            "serviceDisplayName" => {
-                self.service_display_name = cds_core::de::lenient(value)?;
-            }
-            "specCode" => self.spec_code = cds_core::de::lenient(value)?,
-            "instanceId" => self.instance_id = cds_core::de::lenient(value)?,
-            "displayPrice" => self.display_price = cds_core::de::lenient(value)?,
-            "price" => self.price = cds_core::de::lenient(value)?,
-            "discount" => self.discount = cds_core::de::lenient(value)?,
-            "total" => self.total = cds_core::de::lenient(value)?,
-            _ => cds_core::de::skip(value)?,
-        }
-        Ok(())
-    }
-}
-cds_core::impl_deserialize!(QueryPricePriceDetailDTOSItem);
-#[cfg(feature = "serde-serialize")]
-impl cds_core::ser::Entries for QueryPricePriceDetailDTOSItem {
+impl cds_core::ser::Entries for QueryPriceVolume {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        cds_core::ser::entry(map, "serviceCode", &self.service_code)?;
-        cds_core::ser::entry(map, "serviceDisplayName", &self.service_display_name)?;
-        cds_core::ser::entry(map, "specCode", &self.spec_code)?;
-        cds_core::ser::entry(map, "instanceId", &self.instance_id)?;
-        cds_core::ser::entry(map, "displayPrice", &self.display_price)?;
-        cds_core::ser::entry(map, "price", &self.price)?;
-        cds_core::ser::entry(map, "discount", &self.discount)?;
-        cds_core::ser::entry(map, "total", &self.total)?;
+        cds_core::ser::entry(map, "imageUuid", &self.image_uuid)?;
+        cds_core::ser::entry(map, "size", &self.size)?;
+        cds_core::ser::entry(map, "snapshotId", &self.snapshot_id)?;
+        cds_core::ser::entry(map, "source", &self.source)?;
+        cds_core::ser::entry(map, "sourceVolumeId", &self.source_volume_id)?;
+        cds_core::ser::entry(map, "volumeTypeId", &self.volume_type_id)?;
         Ok(())
     }
 }
-#[cfg(feature = "serde-serialize")]
-cds_core::impl_serialize!(QueryPricePriceDetailDTOSItem);
-/// Total price
-///
-/// 总价
-#[derive(Clone, Default, PartialEq, Debug)]
-#[non_exhaustive]
-pub struct QueryPriceTotalPrice {
-    /// Display price
-    ///
-    /// 显示价格 (`displayPrice`)
-    pub display_price: Option<String>,
-    /// Price
-    ///
-    /// 价格 (`price`)
-    pub price: Option<f64>,
-    /// Discount
-    ///
-    /// 折扣 (`discount`)
-    pub discount: Option<f64>,
-    /// Total
-    ///
-    /// 合计 (`total`)
-    pub total: Option<f64>,
-    /// Price details
-    ///
-    /// 价格详情 (`priceDetailDTOS`)
-    pub price_detail_dtos: Option<Vec<QueryPricePriceDetailDTOSItem>>,
-}
-impl cds_core::de::Fields for QueryPriceTotalPrice {
-    const NAME: &'static str = "QueryPriceTotalPrice";
-    fn field<'de, D: serde::Deserializer<'de>>(
-        &mut self,
-        key: &str,
-        value: D,
-    ) -> Result<(), D::Error> {
-        match key {
-            "displayPrice" => self.display_price = cds_core::de::lenient(value)?,
-            "price" => self.price = cds_core::de::lenient(value)?,
-            "discount" => self.discount = cds_core::de::lenient(value)?,
-            "total" => self.total = cds_core::de::lenient(value)?,
-            "priceDetailDTOS" => self.price_detail_dtos = cds_core::de::nested(value)?,
-            _ => cds_core::de::skip(value)?,
-        }
-        Ok(())
+cds_core::impl_serialize!(QueryPriceVolume);
+impl QueryPriceVolume {
+    /// A builder of this type.
+    pub fn builder() -> QueryPriceVolumeBuilder {
+        QueryPriceVolumeBuilder::default()
     }
 }
-cds_core::impl_deserialize!(QueryPriceTotalPrice);
-#[cfg(feature = "serde-serialize")]
-impl cds_core::ser::Entries for QueryPriceTotalPrice {
-    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        cds_core::ser::entry(map, "displayPrice", &self.display_price)?;
-        cds_core::ser::entry(map, "price", &self.price)?;
-        cds_core::ser::entry(map, "discount", &self.discount)?;
-        cds_core::ser::entry(map, "total", &self.total)?;
-        cds_core::ser::entry(map, "priceDetailDTOS", &self.price_detail_dtos)?;
-        Ok(())
+/// Builder of [`QueryPriceVolume`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct QueryPriceVolumeBuilder {
+    inner: QueryPriceVolume,
+}
+impl QueryPriceVolumeBuilder {
+    /// Sets [`QueryPriceVolume::image_uuid`].
+    pub fn image_uuid(mut self, value: impl Into<String>) -> Self {
+        self.inner.image_uuid = Some(value.into());
+        self
+    }
+    /// Sets [`QueryPriceVolume::size`].
+    pub fn size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.size = Some(value.into());
+        self
+    }
+    /// Sets [`QueryPriceVolume::snapshot_id`].
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.snapshot_id = Some(value.into());
+        self
+    }
+    /// Sets [`QueryPriceVolume::source`].
+    pub fn source(mut self, value: impl Into<String>) -> Self {
+        self.inner.source = Some(value.into());
+        self
+    }
+    /// Sets [`QueryPriceVolume::source_volume_id`].
+    pub fn source_volume_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.source_volume_id = Some(value.into());
+        self
+    }
+    /// Sets [`QueryPriceVolume::volume_type_id`].
+    pub fn volume_type_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.volume_type_id = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> QueryPriceVolume {
+        self.inner
     }
 }
-#[cfg(feature = "serde-serialize")]
-cds_core::impl_serialize!(QueryPriceTotalPrice);
 /// Returned data object, with the price display switch, the total price and the price details
 ///
 /// 返回的数据对象，包含显示价格开关、总价和价格详情
@@ -3019,7 +2992,7 @@ pub struct QueryRefundPriceData {
     /// Total amount
     ///
     /// 总金额 (`totalFee`)
-    pub total_fee: Option<i64>,
+    pub total_fee: Option<f64>,
     /// Used amount
     ///
     /// 已使用金额 (`usedFee`)
@@ -3114,7 +3087,7 @@ pub struct QueryRefundPriceRefundDetailDTOSItem {
     /// Total amount
     ///
     /// 总金额 (`totalFee`)
-    pub total_fee: Option<i64>,
+    pub total_fee: Option<f64>,
     /// Used amount
     ///
     /// 已使用金额 (`usedFee`)
@@ -3290,47 +3263,65 @@ impl ResizeInstanceHostGpusBuilder {
         self.inner
     }
 }
-/// Command to run, a body parameter
+/// Total price
 ///
-/// 要执行的命令，位于请求体中的参数
+/// 总价
 #[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
-pub struct RunVmtoolsCommandQgaCommand {
-    /// Command
+pub struct TotalPrice {
+    /// Display price
     ///
-    /// 命令 (`command`)
-    pub command: Option<String>,
+    /// 显示价格 (`displayPrice`)
+    pub display_price: Option<String>,
+    /// Price
+    ///
+    /// 价格 (`price`)
+    pub price: Option<f64>,
+    /// Discount
+    ///
+    /// 折扣 (`discount`)
+    pub discount: Option<f64>,
+    /// Total
+    ///
+    /// 合计 (`total`)
+    pub total: Option<f64>,
+    /// Price details
+    ///
+    /// 价格详情 (`priceDetailDTOS`)
+    pub price_detail_dtos: Option<Vec<PriceDetail>>,
 }
-impl cds_core::ser::Entries for RunVmtoolsCommandQgaCommand {
-    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        cds_core::ser::entry(map, "command", &self.command)?;
+impl cds_core::de::Fields for TotalPrice {
+    const NAME: &'static str = "TotalPrice";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "displayPrice" => self.display_price = cds_core::de::lenient(value)?,
+            "price" => self.price = cds_core::de::lenient(value)?,
+            "discount" => self.discount = cds_core::de::lenient(value)?,
+            "total" => self.total = cds_core::de::lenient(value)?,
+            "priceDetailDTOS" => self.price_detail_dtos = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
         Ok(())
     }
 }
-cds_core::impl_serialize!(RunVmtoolsCommandQgaCommand);
-impl RunVmtoolsCommandQgaCommand {
-    /// A builder of this type.
-    pub fn builder() -> RunVmtoolsCommandQgaCommandBuilder {
-        RunVmtoolsCommandQgaCommandBuilder::default()
+cds_core::impl_deserialize!(TotalPrice);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for TotalPrice {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "displayPrice", &self.display_price)?;
+        cds_core::ser::entry(map, "price", &self.price)?;
+        cds_core::ser::entry(map, "discount", &self.discount)?;
+        cds_core::ser::entry(map, "total", &self.total)?;
+        cds_core::ser::entry(map, "priceDetailDTOS", &self.price_detail_dtos)?;
+        Ok(())
     }
 }
-/// Builder of [`RunVmtoolsCommandQgaCommand`]: set fields, then `build()`.
-#[derive(Debug, Clone, Default)]
-#[must_use = "a builder does nothing until `build()`"]
-pub struct RunVmtoolsCommandQgaCommandBuilder {
-    inner: RunVmtoolsCommandQgaCommand,
-}
-impl RunVmtoolsCommandQgaCommandBuilder {
-    /// Sets [`RunVmtoolsCommandQgaCommand::command`].
-    pub fn command(mut self, value: impl Into<String>) -> Self {
-        self.inner.command = Some(value.into());
-        self
-    }
-    /// Builds the value (it has no required fields).
-    pub fn build(self) -> RunVmtoolsCommandQgaCommand {
-        self.inner
-    }
-}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(TotalPrice);
 /// Array of labels (at most five)
 ///
 /// 标签信息数组（最多五个标签）
@@ -3390,6 +3381,198 @@ impl cds_core::validate::Validate for UpdateInstanceLabelsLabelsItem {
         if self.value.is_none() {
             missing.push(cds_core::validate::join(path, "value"));
         }
+    }
+}
+/// Billing cycle type
+///
+/// 周期类型
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BillingCycle {
+    /// Calendar day
+    ///
+    /// 按自然天为周期类型 (`day`)
+    Day,
+    /// Hour
+    ///
+    /// 按小时为周期类型 (`hour`)
+    Hour,
+    /// Month
+    ///
+    /// 按月计费 (`month`)
+    Month,
+    /// Year
+    ///
+    /// 按年计费 (`year`)
+    Year,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl BillingCycle {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            BillingCycle::Day => "day",
+            BillingCycle::Hour => "hour",
+            BillingCycle::Month => "month",
+            BillingCycle::Year => "year",
+            BillingCycle::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for BillingCycle {
+    fn from(value: &str) -> Self {
+        match value {
+            "day" => BillingCycle::Day,
+            "hour" => BillingCycle::Hour,
+            "month" => BillingCycle::Month,
+            "year" => BillingCycle::Year,
+            other => BillingCycle::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for BillingCycle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for BillingCycle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for BillingCycle {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(BillingCycle::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for BillingCycle {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| BillingCycle::from(text.as_str())))
+    }
+}
+/// Cold or live migration
+///
+/// 标注是冷迁还是热迁
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MigrationType {
+    /// Cold migration (the default)
+    ///
+    /// 冷迁 (`cold`)
+    Cold,
+    /// Live migration
+    ///
+    /// 热迁 (`live`)
+    Live,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl MigrationType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            MigrationType::Cold => "cold",
+            MigrationType::Live => "live",
+            MigrationType::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for MigrationType {
+    fn from(value: &str) -> Self {
+        match value {
+            "cold" => MigrationType::Cold,
+            "live" => MigrationType::Live,
+            other => MigrationType::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for MigrationType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for MigrationType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for MigrationType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(MigrationType::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for MigrationType {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| MigrationType::from(text.as_str())))
+    }
+}
+/// Business type of a price query
+///
+/// 询价业务类型
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PriceAction {
+    /// New purchase
+    ///
+    /// 新购 (`Create`)
+    Create,
+    /// Renewal
+    ///
+    /// 续费 (`Renew`)
+    Renew,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl PriceAction {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PriceAction::Create => "Create",
+            PriceAction::Renew => "Renew",
+            PriceAction::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for PriceAction {
+    fn from(value: &str) -> Self {
+        match value {
+            "Create" => PriceAction::Create,
+            "Renew" => PriceAction::Renew,
+            other => PriceAction::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for PriceAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for PriceAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for PriceAction {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(PriceAction::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for PriceAction {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| PriceAction::from(text.as_str())))
     }
 }
 /// Input of [`CreateInstance`](crate::Client::create_instance).
@@ -3459,7 +3642,7 @@ pub struct CreateInstanceInput {
     /// CPU architecture ("x86", "arm")
     ///
     /// CPU架构 ("x86"、"arm") (`archType`, required)
-    pub arch_type: Option<String>,
+    pub arch_type: Option<ArchType>,
     /// Array of networks
     ///
     /// 网络数组 (`networks`, required)
@@ -3467,7 +3650,7 @@ pub struct CreateInstanceInput {
     /// Operating system type
     ///
     /// 操作系统类型 (`osType`)
-    pub os_type: Option<String>,
+    pub os_type: Option<OsType>,
     /// Array of labels
     ///
     /// 标签数组 (`vmLabels`)
@@ -3499,7 +3682,7 @@ pub struct CreateInstanceInput {
     /// Billing mode
     ///
     /// 计费模式 (`billingMode`)
-    pub billing_mode: Option<String>,
+    pub billing_mode: Option<BillingMode>,
     /// Image source
     ///
     /// 镜像来源 (`imageSource`)
@@ -3693,7 +3876,7 @@ impl CreateInstanceInputBuilder {
         self
     }
     /// Sets [`CreateInstanceInput::arch_type`].
-    pub fn arch_type(mut self, value: impl Into<String>) -> Self {
+    pub fn arch_type(mut self, value: impl Into<ArchType>) -> Self {
         self.inner.arch_type = Some(value.into());
         self
     }
@@ -3706,7 +3889,7 @@ impl CreateInstanceInputBuilder {
         self
     }
     /// Sets [`CreateInstanceInput::os_type`].
-    pub fn os_type(mut self, value: impl Into<String>) -> Self {
+    pub fn os_type(mut self, value: impl Into<OsType>) -> Self {
         self.inner.os_type = Some(value.into());
         self
     }
@@ -3746,7 +3929,7 @@ impl CreateInstanceInputBuilder {
         self
     }
     /// Sets [`CreateInstanceInput::billing_mode`].
-    pub fn billing_mode(mut self, value: impl Into<String>) -> Self {
+    pub fn billing_mode(mut self, value: impl Into<BillingMode>) -> Self {
         self.inner.billing_mode = Some(value.into());
         self
     }
@@ -3996,7 +4179,7 @@ impl CreateInstanceRequest {
     /// CPU architecture ("x86", "arm")
     ///
     /// CPU架构 ("x86"、"arm") (`archType`, body, required)
-    pub fn arch_type(mut self, value: impl Into<String>) -> Self {
+    pub fn arch_type(mut self, value: impl Into<ArchType>) -> Self {
         self.input.arch_type = Some(value.into());
         self
     }
@@ -4013,7 +4196,7 @@ impl CreateInstanceRequest {
     /// Operating system type
     ///
     /// 操作系统类型 (`osType`, body)
-    pub fn os_type(mut self, value: impl Into<String>) -> Self {
+    pub fn os_type(mut self, value: impl Into<OsType>) -> Self {
         self.input.os_type = Some(value.into());
         self
     }
@@ -4069,7 +4252,7 @@ impl CreateInstanceRequest {
     /// Billing mode
     ///
     /// 计费模式 (`billingMode`, body)
-    pub fn billing_mode(mut self, value: impl Into<String>) -> Self {
+    pub fn billing_mode(mut self, value: impl Into<BillingMode>) -> Self {
         self.input.billing_mode = Some(value.into());
         self
     }
@@ -4227,7 +4410,7 @@ pub struct BatchCreateInstancesInput {
     /// CPU architecture ("x86", "arm")
     ///
     /// cpu架构（"x86"，"arm"） (`archType`, required)
-    pub arch_type: Option<String>,
+    pub arch_type: Option<ArchType>,
     /// Array of networks
     ///
     /// 网络数组 (`networks`, required)
@@ -4239,7 +4422,7 @@ pub struct BatchCreateInstancesInput {
     /// OS type: linux/windows
     ///
     /// os类型:linux/windows (`osType`)
-    pub os_type: Option<String>,
+    pub os_type: Option<OsType>,
     /// User data (#cloud-config), base64
     ///
     /// 用户自定义数据 (#cloud-config) : base64 (`userData`)
@@ -4275,7 +4458,7 @@ pub struct BatchCreateInstancesInput {
     /// Billing mode
     ///
     /// 计费模式 (`billingMode`)
-    pub billing_mode: Option<String>,
+    pub billing_mode: Option<BillingMode>,
     /// Image source
     ///
     /// 镜像来源 (`imageSource`)
@@ -4509,7 +4692,7 @@ impl BatchCreateInstancesInputBuilder {
         self
     }
     /// Sets [`BatchCreateInstancesInput::arch_type`].
-    pub fn arch_type(mut self, value: impl Into<String>) -> Self {
+    pub fn arch_type(mut self, value: impl Into<ArchType>) -> Self {
         self.inner.arch_type = Some(value.into());
         self
     }
@@ -4527,7 +4710,7 @@ impl BatchCreateInstancesInputBuilder {
         self
     }
     /// Sets [`BatchCreateInstancesInput::os_type`].
-    pub fn os_type(mut self, value: impl Into<String>) -> Self {
+    pub fn os_type(mut self, value: impl Into<OsType>) -> Self {
         self.inner.os_type = Some(value.into());
         self
     }
@@ -4572,7 +4755,7 @@ impl BatchCreateInstancesInputBuilder {
         self
     }
     /// Sets [`BatchCreateInstancesInput::billing_mode`].
-    pub fn billing_mode(mut self, value: impl Into<String>) -> Self {
+    pub fn billing_mode(mut self, value: impl Into<BillingMode>) -> Self {
         self.inner.billing_mode = Some(value.into());
         self
     }
@@ -4859,7 +5042,7 @@ impl BatchCreateInstancesRequest {
     /// CPU architecture ("x86", "arm")
     ///
     /// cpu架构（"x86"，"arm"） (`archType`, body, required)
-    pub fn arch_type(mut self, value: impl Into<String>) -> Self {
+    pub fn arch_type(mut self, value: impl Into<ArchType>) -> Self {
         self.input.arch_type = Some(value.into());
         self
     }
@@ -4883,7 +5066,7 @@ impl BatchCreateInstancesRequest {
     /// OS type: linux/windows
     ///
     /// os类型:linux/windows (`osType`, body)
-    pub fn os_type(mut self, value: impl Into<String>) -> Self {
+    pub fn os_type(mut self, value: impl Into<OsType>) -> Self {
         self.input.os_type = Some(value.into());
         self
     }
@@ -4946,7 +5129,7 @@ impl BatchCreateInstancesRequest {
     /// Billing mode
     ///
     /// 计费模式 (`billingMode`, body)
-    pub fn billing_mode(mut self, value: impl Into<String>) -> Self {
+    pub fn billing_mode(mut self, value: impl Into<BillingMode>) -> Self {
         self.input.billing_mode = Some(value.into());
         self
     }
@@ -5877,7 +6060,7 @@ pub struct ListInstanceRenewResourcesInput {
     /// Ids of the volumes to renew; all volumes when omitted
     ///
     /// 需要续订的云盘实例id, 不传返回所有云盘 (`volumes`)
-    pub volumes: Option<Vec<serde_json::Value>>,
+    pub volumes: Option<Vec<String>>,
 }
 impl cds_core::ser::Entries for ListInstanceRenewResourcesInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -5912,10 +6095,7 @@ impl ListInstanceRenewResourcesInputBuilder {
         self
     }
     /// Sets [`ListInstanceRenewResourcesInput::volumes`].
-    pub fn volumes<V: Into<serde_json::Value>>(
-        mut self,
-        values: impl IntoIterator<Item = V>,
-    ) -> Self {
+    pub fn volumes<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
         self.inner.volumes = Some(values.into_iter().map(Into::into).collect());
         self
     }
@@ -6002,10 +6182,7 @@ impl ListInstanceRenewResourcesRequest {
     /// Ids of the volumes to renew; all volumes when omitted
     ///
     /// 需要续订的云盘实例id, 不传返回所有云盘 (`volumes`, body)
-    pub fn volumes<V: Into<serde_json::Value>>(
-        mut self,
-        values: impl IntoIterator<Item = V>,
-    ) -> Self {
+    pub fn volumes<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
         self.input.volumes = Some(values.into_iter().map(Into::into).collect());
         self
     }
@@ -6057,7 +6234,7 @@ pub struct RenewInstanceInput {
     /// Ids of the volumes to renew
     ///
     /// 需要续订的云盘实例id (`volumes`)
-    pub volumes: Option<Vec<serde_json::Value>>,
+    pub volumes: Option<Vec<String>>,
 }
 impl cds_core::ser::Entries for RenewInstanceInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -6092,10 +6269,7 @@ impl RenewInstanceInputBuilder {
         self
     }
     /// Sets [`RenewInstanceInput::volumes`].
-    pub fn volumes<V: Into<serde_json::Value>>(
-        mut self,
-        values: impl IntoIterator<Item = V>,
-    ) -> Self {
+    pub fn volumes<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
         self.inner.volumes = Some(values.into_iter().map(Into::into).collect());
         self
     }
@@ -6182,10 +6356,7 @@ impl RenewInstanceRequest {
     /// Ids of the volumes to renew
     ///
     /// 需要续订的云盘实例id (`volumes`, body)
-    pub fn volumes<V: Into<serde_json::Value>>(
-        mut self,
-        values: impl IntoIterator<Item = V>,
-    ) -> Self {
+    pub fn volumes<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
         self.input.volumes = Some(values.into_iter().map(Into::into).collect());
         self
     }
@@ -6233,11 +6404,11 @@ pub struct ListInstanceRefundResourcesInput {
     /// Ids of the volumes to unsubscribe; all volumes when omitted
     ///
     /// 需要退订的云盘实例id, 不传返回所有云盘 (`volumes`)
-    pub volumes: Option<Vec<serde_json::Value>>,
+    pub volumes: Option<Vec<String>>,
     /// Ids of the EIPs to unsubscribe; all EIPs when omitted
     ///
     /// 需要退订的eip实例id, 不传返回所有eip (`eips`)
-    pub eips: Option<Vec<serde_json::Value>>,
+    pub eips: Option<Vec<String>>,
 }
 impl cds_core::ser::Entries for ListInstanceRefundResourcesInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -6267,15 +6438,12 @@ impl ListInstanceRefundResourcesInputBuilder {
         self
     }
     /// Sets [`ListInstanceRefundResourcesInput::volumes`].
-    pub fn volumes<V: Into<serde_json::Value>>(
-        mut self,
-        values: impl IntoIterator<Item = V>,
-    ) -> Self {
+    pub fn volumes<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
         self.inner.volumes = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Sets [`ListInstanceRefundResourcesInput::eips`].
-    pub fn eips<V: Into<serde_json::Value>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+    pub fn eips<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
         self.inner.eips = Some(values.into_iter().map(Into::into).collect());
         self
     }
@@ -6352,17 +6520,14 @@ impl ListInstanceRefundResourcesRequest {
     /// Ids of the volumes to unsubscribe; all volumes when omitted
     ///
     /// 需要退订的云盘实例id, 不传返回所有云盘 (`volumes`, body)
-    pub fn volumes<V: Into<serde_json::Value>>(
-        mut self,
-        values: impl IntoIterator<Item = V>,
-    ) -> Self {
+    pub fn volumes<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
         self.input.volumes = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Ids of the EIPs to unsubscribe; all EIPs when omitted
     ///
     /// 需要退订的eip实例id, 不传返回所有eip (`eips`, body)
-    pub fn eips<V: Into<serde_json::Value>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+    pub fn eips<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
         self.input.eips = Some(values.into_iter().map(Into::into).collect());
         self
     }
@@ -10812,7 +10977,7 @@ pub struct BatchListSchedulableNodesInput {
     /// Whether the migration is cold or live: "cold" or "live"; default "cold"
     ///
     /// 标注是冷迁还是热迁，取值 "cold" 或 "live"；默认 "cold" (`type`)
-    pub r#type: Option<String>,
+    pub r#type: Option<MigrationType>,
     /// Array of instance ID strings
     ///
     /// 虚拟机ID的字符串类型数组 (`ecsIds`, required)
@@ -10840,7 +11005,7 @@ pub struct BatchListSchedulableNodesInputBuilder {
 }
 impl BatchListSchedulableNodesInputBuilder {
     /// Sets the `type` field of [`BatchListSchedulableNodesInput`].
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    pub fn r#type(mut self, value: impl Into<MigrationType>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
@@ -10915,7 +11080,7 @@ impl BatchListSchedulableNodesRequest {
     /// Whether the migration is cold or live: "cold" or "live"; default "cold"
     ///
     /// 标注是冷迁还是热迁，取值 "cold" 或 "live"；默认 "cold" (`type`, body)
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    pub fn r#type(mut self, value: impl Into<MigrationType>) -> Self {
         self.input.r#type = Some(value.into());
         self
     }
@@ -11276,7 +11441,7 @@ pub struct RunVmtoolsCommandInput {
     /// Command to run, a body parameter
     ///
     /// 要执行的命令，位于请求体中的参数 (`qgaCommand`, required)
-    pub qga_command: Option<RunVmtoolsCommandQgaCommand>,
+    pub qga_command: Option<serde_json::Value>,
 }
 impl cds_core::ser::Entries for RunVmtoolsCommandInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -11305,7 +11470,7 @@ impl RunVmtoolsCommandInputBuilder {
         self
     }
     /// Sets [`RunVmtoolsCommandInput::qga_command`].
-    pub fn qga_command(mut self, value: impl Into<RunVmtoolsCommandQgaCommand>) -> Self {
+    pub fn qga_command(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.qga_command = Some(value.into());
         self
     }
@@ -11328,10 +11493,10 @@ impl cds_core::validate::Validate for RunVmtoolsCommandInput {
 #[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct RunVmtoolsCommandOutput {
-    /// null on success
+    /// null on success (the example answers the command's output as a string)
     ///
     /// 此接口成功调用时，返回null (`data`)
-    pub data: Option<String>,
+    pub data: Option<serde_json::Value>,
 }
 impl cds_core::de::Fields for RunVmtoolsCommandOutput {
     const NAME: &'static str = "RunVmtoolsCommandOutput";
@@ -11341,7 +11506,7 @@ impl cds_core::de::Fields for RunVmtoolsCommandOutput {
         value: D,
     ) -> Result<(), D::Error> {
         match key {
-            "data" => self.data = cds_core::de::lenient(value)?,
+            "data" => self.data = cds_core::de::nested(value)?,
             _ => cds_core::de::skip(value)?,
         }
         Ok(())
@@ -11385,7 +11550,7 @@ impl RunVmtoolsCommandRequest {
     /// Command to run, a body parameter
     ///
     /// 要执行的命令，位于请求体中的参数 (`qgaCommand`, body, required)
-    pub fn qga_command(mut self, value: impl Into<RunVmtoolsCommandQgaCommand>) -> Self {
+    pub fn qga_command(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.input.qga_command = Some(value.into());
         self
     }
@@ -11618,7 +11783,7 @@ pub struct QueryPriceInput {
     /// Pricing business type: Create (new purchase); Renew (renewal)
     ///
     /// 询价业务类型： Create（新购）； Renew（续费） (`action`, required)
-    pub action: Option<String>,
+    pub action: Option<PriceAction>,
     /// ECS ID to renew
     ///
     /// 续费指定的ECS ID (`ecsId`)
@@ -11626,11 +11791,11 @@ pub struct QueryPriceInput {
     /// Billing mode: ByCycle (subscription), OnDemand (pay as you go)
     ///
     /// 计费模式：ByCycle（包周期）， OnDemand（按需） (`billingMode`, required)
-    pub billing_mode: Option<String>,
+    pub billing_mode: Option<BillingMode>,
     /// Cycle type: day (calendar day), hour (hourly), month (monthly), year (yearly)
     ///
     /// 周期类型：day（按自然天为周期类型）， hour（按小时为周期类型）， month（按月计费）， year（按年计费) (`cycleType`)
-    pub cycle_type: Option<String>,
+    pub cycle_type: Option<BillingCycle>,
     /// Number of billing cycles
     ///
     /// 周期值 (`cycleCount`)
@@ -11646,7 +11811,7 @@ pub struct QueryPriceInput {
     /// List of volumes
     ///
     /// 云盘列表 (`volumes`)
-    pub volumes: Option<Vec<serde_json::Value>>,
+    pub volumes: Option<Vec<QueryPriceVolume>>,
 }
 impl cds_core::ser::Entries for QueryPriceInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -11700,7 +11865,7 @@ impl QueryPriceInputBuilder {
         self
     }
     /// Sets [`QueryPriceInput::action`].
-    pub fn action(mut self, value: impl Into<String>) -> Self {
+    pub fn action(mut self, value: impl Into<PriceAction>) -> Self {
         self.inner.action = Some(value.into());
         self
     }
@@ -11710,12 +11875,12 @@ impl QueryPriceInputBuilder {
         self
     }
     /// Sets [`QueryPriceInput::billing_mode`].
-    pub fn billing_mode(mut self, value: impl Into<String>) -> Self {
+    pub fn billing_mode(mut self, value: impl Into<BillingMode>) -> Self {
         self.inner.billing_mode = Some(value.into());
         self
     }
     /// Sets [`QueryPriceInput::cycle_type`].
-    pub fn cycle_type(mut self, value: impl Into<String>) -> Self {
+    pub fn cycle_type(mut self, value: impl Into<BillingCycle>) -> Self {
         self.inner.cycle_type = Some(value.into());
         self
     }
@@ -11738,7 +11903,7 @@ impl QueryPriceInputBuilder {
         self
     }
     /// Sets [`QueryPriceInput::volumes`].
-    pub fn volumes<V: Into<serde_json::Value>>(
+    pub fn volumes<V: Into<QueryPriceVolume>>(
         mut self,
         values: impl IntoIterator<Item = V>,
     ) -> Self {
@@ -11860,7 +12025,7 @@ impl QueryPriceRequest {
     /// Pricing business type: Create (new purchase); Renew (renewal)
     ///
     /// 询价业务类型： Create（新购）； Renew（续费） (`action`, body, required)
-    pub fn action(mut self, value: impl Into<String>) -> Self {
+    pub fn action(mut self, value: impl Into<PriceAction>) -> Self {
         self.input.action = Some(value.into());
         self
     }
@@ -11874,14 +12039,14 @@ impl QueryPriceRequest {
     /// Billing mode: ByCycle (subscription), OnDemand (pay as you go)
     ///
     /// 计费模式：ByCycle（包周期）， OnDemand（按需） (`billingMode`, body, required)
-    pub fn billing_mode(mut self, value: impl Into<String>) -> Self {
+    pub fn billing_mode(mut self, value: impl Into<BillingMode>) -> Self {
         self.input.billing_mode = Some(value.into());
         self
     }
     /// Cycle type: day (calendar day), hour (hourly), month (monthly), year (yearly)
     ///
     /// 周期类型：day（按自然天为周期类型）， hour（按小时为周期类型）， month（按月计费）， year（按年计费) (`cycleType`, body)
-    pub fn cycle_type(mut self, value: impl Into<String>) -> Self {
+    pub fn cycle_type(mut self, value: impl Into<BillingCycle>) -> Self {
         self.input.cycle_type = Some(value.into());
         self
     }
@@ -11912,7 +12077,7 @@ impl QueryPriceRequest {
     /// List of volumes
     ///
     /// 云盘列表 (`volumes`, body)
-    pub fn volumes<V: Into<serde_json::Value>>(
+    pub fn volumes<V: Into<QueryPriceVolume>>(
         mut self,
         values: impl IntoIterator<Item = V>,
     ) -> Self {
@@ -11977,7 +12142,7 @@ pub struct QueryChangePriceInput {
     /// Billing mode: ByCycle (subscription), OnDemand (pay as you go)
     ///
     /// 计费模式: ByCycle (包周期), OnDemand (按需) (`billingMode`, required)
-    pub billing_mode: Option<String>,
+    pub billing_mode: Option<BillingMode>,
     /// List of flavors
     ///
     /// 规格列表 (`flavors`)
@@ -12035,7 +12200,7 @@ impl QueryChangePriceInputBuilder {
         self
     }
     /// Sets [`QueryChangePriceInput::billing_mode`].
-    pub fn billing_mode(mut self, value: impl Into<String>) -> Self {
+    pub fn billing_mode(mut self, value: impl Into<BillingMode>) -> Self {
         self.inner.billing_mode = Some(value.into());
         self
     }
@@ -12166,7 +12331,7 @@ impl QueryChangePriceRequest {
     /// Billing mode: ByCycle (subscription), OnDemand (pay as you go)
     ///
     /// 计费模式: ByCycle (包周期), OnDemand (按需) (`billingMode`, body, required)
-    pub fn billing_mode(mut self, value: impl Into<String>) -> Self {
+    pub fn billing_mode(mut self, value: impl Into<BillingMode>) -> Self {
         self.input.billing_mode = Some(value.into());
         self
     }
@@ -12453,7 +12618,7 @@ pub struct CloneInstanceInput {
     /// CPU architecture ("x86", "arm")
     ///
     /// cpu架构 ("x86", "arm") (`archType`, required)
-    pub arch_type: Option<String>,
+    pub arch_type: Option<ArchType>,
     /// Array of networks
     ///
     /// 网络数组 (`networks`, required)
@@ -12481,7 +12646,7 @@ pub struct CloneInstanceInput {
     /// Billing mode
     ///
     /// 计费模式 (`billingMode`)
-    pub billing_mode: Option<String>,
+    pub billing_mode: Option<BillingMode>,
     /// Image object
     ///
     /// 镜像对象 (`image`)
@@ -12614,7 +12779,7 @@ impl CloneInstanceInputBuilder {
         self
     }
     /// Sets [`CloneInstanceInput::arch_type`].
-    pub fn arch_type(mut self, value: impl Into<String>) -> Self {
+    pub fn arch_type(mut self, value: impl Into<ArchType>) -> Self {
         self.inner.arch_type = Some(value.into());
         self
     }
@@ -12652,7 +12817,7 @@ impl CloneInstanceInputBuilder {
         self
     }
     /// Sets [`CloneInstanceInput::billing_mode`].
-    pub fn billing_mode(mut self, value: impl Into<String>) -> Self {
+    pub fn billing_mode(mut self, value: impl Into<BillingMode>) -> Self {
         self.inner.billing_mode = Some(value.into());
         self
     }
@@ -12854,7 +13019,7 @@ impl CloneInstanceRequest {
     /// CPU architecture ("x86", "arm")
     ///
     /// cpu架构 ("x86", "arm") (`archType`, body, required)
-    pub fn arch_type(mut self, value: impl Into<String>) -> Self {
+    pub fn arch_type(mut self, value: impl Into<ArchType>) -> Self {
         self.input.arch_type = Some(value.into());
         self
     }
@@ -12906,7 +13071,7 @@ impl CloneInstanceRequest {
     /// Billing mode
     ///
     /// 计费模式 (`billingMode`, body)
-    pub fn billing_mode(mut self, value: impl Into<String>) -> Self {
+    pub fn billing_mode(mut self, value: impl Into<BillingMode>) -> Self {
         self.input.billing_mode = Some(value.into());
         self
     }

@@ -344,7 +344,7 @@ pub struct ListSshKeyInstancesDataItem {
     /// Instance status (stopped, provisioning, starting, running, paused, stopping, terminating, crashLoopBackOff: unknown, migrating, unknown, errorUnschedulable: unschedulable, errImagePull: error, imagePullBackOff: error, errorPvcNotFound: error, errorDataVolumeNotFound: data volume error, dataVolumeError: data volume error, waitingForVolumeBinding: waiting for volume binding, softDeleted: unknown, hibernated, hibernating)
     ///
     /// 虚拟机状态 (stopped:已关机;provisioning:置备中;starting:开机中;running:运行中;paused:已暂停;stopping:关机中;terminating:删除中;crashLoopBackOff:未知;migrating:迁移中;unknown:未知;errorUnschedulable:不可调度;errImagePull:错误;imagePullBackOff:错误;errorPvcNotFound:错误;errorDataVolumeNotFound:数据卷异常;dataVolumeError:数据卷异常;waitingForVolumeBinding:等待卷绑定;softDeleted:未知;hibernated:休眠;hibernating:休眠中) (`status`)
-    pub status: Option<String>,
+    pub status: Option<InstanceStatus>,
 }
 impl cds_core::de::Fields for ListSshKeyInstancesDataItem {
     const NAME: &'static str = "ListSshKeyInstancesDataItem";
@@ -512,6 +512,66 @@ impl cds_core::ser::Entries for ListSshKeysSSHKeysItem {
 }
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(ListSshKeysSSHKeysItem);
+/// Password authentication choice when binding or unbinding a key pair
+///
+/// oneof=yes no
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PasswordAuth {
+    /// Yes
+    ///
+    /// yes (`yes`)
+    Yes,
+    /// No
+    ///
+    /// no (`no`)
+    No,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl PasswordAuth {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PasswordAuth::Yes => "yes",
+            PasswordAuth::No => "no",
+            PasswordAuth::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for PasswordAuth {
+    fn from(value: &str) -> Self {
+        match value {
+            "yes" => PasswordAuth::Yes,
+            "no" => PasswordAuth::No,
+            other => PasswordAuth::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for PasswordAuth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for PasswordAuth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for PasswordAuth {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(PasswordAuth::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for PasswordAuth {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| PasswordAuth::from(text.as_str())))
+    }
+}
 /// Input of [`ListSshKeys`](crate::Client::list_ssh_keys).
 #[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
@@ -1256,7 +1316,7 @@ pub struct BindSshKeyInput {
     /// One of yes, no
     ///
     /// oneof=yes no (`passwordAuth`, required)
-    pub password_auth: Option<String>,
+    pub password_auth: Option<PasswordAuth>,
     /// Instance id
     ///
     /// 虚拟机id (`ecsIds`, required)
@@ -1302,7 +1362,7 @@ impl BindSshKeyInputBuilder {
         self
     }
     /// Sets [`BindSshKeyInput::password_auth`].
-    pub fn password_auth(mut self, value: impl Into<String>) -> Self {
+    pub fn password_auth(mut self, value: impl Into<PasswordAuth>) -> Self {
         self.inner.password_auth = Some(value.into());
         self
     }
@@ -1390,7 +1450,7 @@ impl BindSshKeyRequest {
     /// One of yes, no
     ///
     /// oneof=yes no (`passwordAuth`, body, required)
-    pub fn password_auth(mut self, value: impl Into<String>) -> Self {
+    pub fn password_auth(mut self, value: impl Into<PasswordAuth>) -> Self {
         self.input.password_auth = Some(value.into());
         self
     }
@@ -1447,7 +1507,7 @@ pub struct UnbindSshKeyInput {
     /// One of yes, no
     ///
     /// oneof=yes no (`passwordAuth`)
-    pub password_auth: Option<String>,
+    pub password_auth: Option<PasswordAuth>,
 }
 impl std::fmt::Debug for UnbindSshKeyInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -1494,7 +1554,7 @@ impl UnbindSshKeyInputBuilder {
         self
     }
     /// Sets [`UnbindSshKeyInput::password_auth`].
-    pub fn password_auth(mut self, value: impl Into<String>) -> Self {
+    pub fn password_auth(mut self, value: impl Into<PasswordAuth>) -> Self {
         self.inner.password_auth = Some(value.into());
         self
     }
@@ -1581,7 +1641,7 @@ impl UnbindSshKeyRequest {
     /// One of yes, no
     ///
     /// oneof=yes no (`passwordAuth`, body)
-    pub fn password_auth(mut self, value: impl Into<String>) -> Self {
+    pub fn password_auth(mut self, value: impl Into<PasswordAuth>) -> Self {
         self.input.password_auth = Some(value.into());
         self
     }

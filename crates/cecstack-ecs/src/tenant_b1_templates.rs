@@ -93,7 +93,7 @@ pub struct GetTemplateData {
     /// CPU architecture ("x86", "arm")
     ///
     /// CPU架构 ("x86"、"arm") (`archType`)
-    pub arch_type: Option<String>,
+    pub arch_type: Option<ArchType>,
     /// Flavor id
     ///
     /// 规格ID (`flavorId`)
@@ -141,7 +141,7 @@ pub struct GetTemplateData {
     /// Billing mode
     ///
     /// 计费模式 (`billingMode`)
-    pub billing_mode: Option<String>,
+    pub billing_mode: Option<BillingMode>,
     /// Memory size (Gi per the table; the example looks like bytes)
     ///
     /// 内存大小 (Gi) (`ram`)
@@ -385,7 +385,7 @@ pub struct GetTemplateFlavorType {
     /// CPU architecture ("x86", "arm")
     ///
     /// CPU架构 ("x86"、"arm") (`archType`)
-    pub arch_type: Option<String>,
+    pub arch_type: Option<ArchType>,
     /// CPU model
     ///
     /// CPU型号 (`cpuModel`)
@@ -409,11 +409,11 @@ pub struct GetTemplateFlavorType {
     /// Device type
     ///
     /// 设备类型 (`deviceType`)
-    pub device_type: Option<String>,
+    pub device_type: Option<DeviceType>,
     /// Security type
     ///
     /// 安全类型 (`securityType`)
-    pub security_type: Option<String>,
+    pub security_type: Option<SecurityType>,
     /// CPU overcommit ratio
     ///
     /// CPU过量比例 (`cpuOverscalingRatio`)
@@ -488,7 +488,7 @@ pub struct GetTemplateNetwork {
     /// Port type
     ///
     /// 端口类型 (`portType`)
-    pub port_type: Option<String>,
+    pub port_type: Option<PortType>,
 }
 impl cds_core::de::Fields for GetTemplateNetwork {
     const NAME: &'static str = "GetTemplateNetwork";
@@ -545,7 +545,7 @@ pub struct GetTemplateVolume {
     /// Volume mode
     ///
     /// 云盘模式 (`volumeMode`)
-    pub volume_mode: Option<String>,
+    pub volume_mode: Option<VolumeMode>,
     /// Disk bus type
     ///
     /// 云盘总线类型 (`diskBus`)

@@ -133,19 +133,19 @@ pub struct CreateDeploymentSetData {
     /// Host policy
     ///
     /// 主机策略 (`hostPolicy`)
-    pub host_policy: Option<CreateDeploymentSetPolicy>,
+    pub host_policy: Option<DeploymentSetPolicy>,
     /// Rack policy
     ///
     /// 机架策略 (`rackPolicy`)
-    pub rack_policy: Option<CreateDeploymentSetPolicy>,
+    pub rack_policy: Option<DeploymentSetPolicy>,
     /// Switch policy
     ///
     /// 交换机策略 (`switchPolicy`)
-    pub switch_policy: Option<CreateDeploymentSetPolicy>,
+    pub switch_policy: Option<DeploymentSetPolicy>,
     /// Network switch policy
     ///
     /// 网络交换机策略 (`netSwitchPolicy`)
-    pub net_switch_policy: Option<CreateDeploymentSetPolicy>,
+    pub net_switch_policy: Option<DeploymentSetPolicy>,
     /// Number of instances
     ///
     /// ECS数量 (`ecsCount`)
@@ -503,7 +503,7 @@ cds_core::impl_serialize!(QueryInstanceMonitorSeries);
 /// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CreateDeploymentSetPolicy {
+pub enum DeploymentSetPolicy {
     /// Anti-affinity
     ///
     /// 反亲和 (`anti-affinity`)
@@ -523,51 +523,49 @@ pub enum CreateDeploymentSetPolicy {
     /// A value not documented when this SDK was generated.
     Unknown(String),
 }
-impl CreateDeploymentSetPolicy {
+impl DeploymentSetPolicy {
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
-            CreateDeploymentSetPolicy::AntiAffinity => "anti-affinity",
-            CreateDeploymentSetPolicy::SoftAntiAffinity => "soft-anti-affinity",
-            CreateDeploymentSetPolicy::Affinity => "affinity",
-            CreateDeploymentSetPolicy::SoftAffinity => "soft-affinity",
-            CreateDeploymentSetPolicy::Unknown(other) => other.as_str(),
+            DeploymentSetPolicy::AntiAffinity => "anti-affinity",
+            DeploymentSetPolicy::SoftAntiAffinity => "soft-anti-affinity",
+            DeploymentSetPolicy::Affinity => "affinity",
+            DeploymentSetPolicy::SoftAffinity => "soft-affinity",
+            DeploymentSetPolicy::Unknown(other) => other.as_str(),
         }
     }
 }
-impl From<&str> for CreateDeploymentSetPolicy {
+impl From<&str> for DeploymentSetPolicy {
     fn from(value: &str) -> Self {
         match value {
-            "anti-affinity" => CreateDeploymentSetPolicy::AntiAffinity,
-            "soft-anti-affinity" => CreateDeploymentSetPolicy::SoftAntiAffinity,
-            "affinity" => CreateDeploymentSetPolicy::Affinity,
-            "soft-affinity" => CreateDeploymentSetPolicy::SoftAffinity,
-            other => CreateDeploymentSetPolicy::Unknown(other.to_string()),
+            "anti-affinity" => DeploymentSetPolicy::AntiAffinity,
+            "soft-anti-affinity" => DeploymentSetPolicy::SoftAntiAffinity,
+            "affinity" => DeploymentSetPolicy::Affinity,
+            "soft-affinity" => DeploymentSetPolicy::SoftAffinity,
+            other => DeploymentSetPolicy::Unknown(other.to_string()),
         }
     }
 }
-impl std::fmt::Display for CreateDeploymentSetPolicy {
+impl std::fmt::Display for DeploymentSetPolicy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl serde::Serialize for CreateDeploymentSetPolicy {
+impl serde::Serialize for DeploymentSetPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateDeploymentSetPolicy {
+impl<'de> serde::Deserialize<'de> for DeploymentSetPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text: Option<String> = cds_core::de::lenient(deserializer)?;
-        Ok(CreateDeploymentSetPolicy::from(
-            text.unwrap_or_default().as_str(),
-        ))
+        Ok(DeploymentSetPolicy::from(text.unwrap_or_default().as_str()))
     }
 }
-impl cds_core::de::FromScalar for CreateDeploymentSetPolicy {
+impl cds_core::de::FromScalar for DeploymentSetPolicy {
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
-            .map(|text| CreateDeploymentSetPolicy::from(text.as_str())))
+            .map(|text| DeploymentSetPolicy::from(text.as_str())))
     }
 }
 /// Basic monitoring metric
@@ -577,7 +575,7 @@ impl cds_core::de::FromScalar for CreateDeploymentSetPolicy {
 /// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum QueryInstancesMonitorMetric {
+pub enum MonitorMetric {
     /// CPU utilization
     ///
     /// CPU利用率 (`cpu_usage`)
@@ -629,67 +627,65 @@ pub enum QueryInstancesMonitorMetric {
     /// A value not documented when this SDK was generated.
     Unknown(String),
 }
-impl QueryInstancesMonitorMetric {
+impl MonitorMetric {
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
-            QueryInstancesMonitorMetric::CpuUsage => "cpu_usage",
-            QueryInstancesMonitorMetric::MemoryUsage => "memory_usage",
-            QueryInstancesMonitorMetric::DiskReadRate => "disk_read_rate",
-            QueryInstancesMonitorMetric::DiskWriteRate => "disk_write_rate",
-            QueryInstancesMonitorMetric::DiskReadIops => "disk_read_iops",
-            QueryInstancesMonitorMetric::DiskWriteIop => "disk_write_iop",
-            QueryInstancesMonitorMetric::ReceivePacketsTotal => "receive_packets_total",
-            QueryInstancesMonitorMetric::TransmitPacketsTotal => "transmit_packets_total",
-            QueryInstancesMonitorMetric::NetReceiveRate => "net_receive_rate",
-            QueryInstancesMonitorMetric::NetTransmitRate => "net_transmit_rate",
-            QueryInstancesMonitorMetric::DiskReadDelay => "disk_read_delay",
-            QueryInstancesMonitorMetric::DiskWriteDelay => "disk_write_delay",
-            QueryInstancesMonitorMetric::Unknown(other) => other.as_str(),
+            MonitorMetric::CpuUsage => "cpu_usage",
+            MonitorMetric::MemoryUsage => "memory_usage",
+            MonitorMetric::DiskReadRate => "disk_read_rate",
+            MonitorMetric::DiskWriteRate => "disk_write_rate",
+            MonitorMetric::DiskReadIops => "disk_read_iops",
+            MonitorMetric::DiskWriteIop => "disk_write_iop",
+            MonitorMetric::ReceivePacketsTotal => "receive_packets_total",
+            MonitorMetric::TransmitPacketsTotal => "transmit_packets_total",
+            MonitorMetric::NetReceiveRate => "net_receive_rate",
+            MonitorMetric::NetTransmitRate => "net_transmit_rate",
+            MonitorMetric::DiskReadDelay => "disk_read_delay",
+            MonitorMetric::DiskWriteDelay => "disk_write_delay",
+            MonitorMetric::Unknown(other) => other.as_str(),
         }
     }
 }
-impl From<&str> for QueryInstancesMonitorMetric {
+impl From<&str> for MonitorMetric {
     fn from(value: &str) -> Self {
         match value {
-            "cpu_usage" => QueryInstancesMonitorMetric::CpuUsage,
-            "memory_usage" => QueryInstancesMonitorMetric::MemoryUsage,
-            "disk_read_rate" => QueryInstancesMonitorMetric::DiskReadRate,
-            "disk_write_rate" => QueryInstancesMonitorMetric::DiskWriteRate,
-            "disk_read_iops" => QueryInstancesMonitorMetric::DiskReadIops,
-            "disk_write_iop" => QueryInstancesMonitorMetric::DiskWriteIop,
-            "receive_packets_total" => QueryInstancesMonitorMetric::ReceivePacketsTotal,
-            "transmit_packets_total" => QueryInstancesMonitorMetric::TransmitPacketsTotal,
-            "net_receive_rate" => QueryInstancesMonitorMetric::NetReceiveRate,
-            "net_transmit_rate" => QueryInstancesMonitorMetric::NetTransmitRate,
-            "disk_read_delay" => QueryInstancesMonitorMetric::DiskReadDelay,
-            "disk_write_delay" => QueryInstancesMonitorMetric::DiskWriteDelay,
-            other => QueryInstancesMonitorMetric::Unknown(other.to_string()),
+            "cpu_usage" => MonitorMetric::CpuUsage,
+            "memory_usage" => MonitorMetric::MemoryUsage,
+            "disk_read_rate" => MonitorMetric::DiskReadRate,
+            "disk_write_rate" => MonitorMetric::DiskWriteRate,
+            "disk_read_iops" => MonitorMetric::DiskReadIops,
+            "disk_write_iop" => MonitorMetric::DiskWriteIop,
+            "receive_packets_total" => MonitorMetric::ReceivePacketsTotal,
+            "transmit_packets_total" => MonitorMetric::TransmitPacketsTotal,
+            "net_receive_rate" => MonitorMetric::NetReceiveRate,
+            "net_transmit_rate" => MonitorMetric::NetTransmitRate,
+            "disk_read_delay" => MonitorMetric::DiskReadDelay,
+            "disk_write_delay" => MonitorMetric::DiskWriteDelay,
+            other => MonitorMetric::Unknown(other.to_string()),
         }
     }
 }
-impl std::fmt::Display for QueryInstancesMonitorMetric {
+impl std::fmt::Display for MonitorMetric {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl serde::Serialize for QueryInstancesMonitorMetric {
+impl serde::Serialize for MonitorMetric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for QueryInstancesMonitorMetric {
+impl<'de> serde::Deserialize<'de> for MonitorMetric {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text: Option<String> = cds_core::de::lenient(deserializer)?;
-        Ok(QueryInstancesMonitorMetric::from(
-            text.unwrap_or_default().as_str(),
-        ))
+        Ok(MonitorMetric::from(text.unwrap_or_default().as_str()))
     }
 }
-impl cds_core::de::FromScalar for QueryInstancesMonitorMetric {
+impl cds_core::de::FromScalar for MonitorMetric {
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
-            .map(|text| QueryInstancesMonitorMetric::from(text.as_str())))
+            .map(|text| MonitorMetric::from(text.as_str())))
     }
 }
 /// Input of [`CreateDeploymentSet`](crate::Client::create_deployment_set).
@@ -715,19 +711,19 @@ pub struct CreateDeploymentSetInput {
     /// Host policy: anti-affinity, soft-anti-affinity, affinity or soft-affinity
     ///
     /// 主机策略 取值范围 {"anti-affinity", "soft-anti-affinity", "affinity", "soft-affinity"} (`hostPolicy`)
-    pub host_policy: Option<CreateDeploymentSetPolicy>,
+    pub host_policy: Option<DeploymentSetPolicy>,
     /// Rack policy: anti-affinity, soft-anti-affinity, affinity or soft-affinity
     ///
     /// 机架策略 取值范围 {"anti-affinity", "soft-anti-affinity", "affinity", "soft-affinity"} (`rackPolicy`)
-    pub rack_policy: Option<CreateDeploymentSetPolicy>,
+    pub rack_policy: Option<DeploymentSetPolicy>,
     /// Switch policy: anti-affinity, soft-anti-affinity, affinity or soft-affinity
     ///
     /// 交换机策略 取值范围 {"anti-affinity", "soft-anti-affinity", "affinity", "soft-affinity"} (`switchPolicy`)
-    pub switch_policy: Option<CreateDeploymentSetPolicy>,
+    pub switch_policy: Option<DeploymentSetPolicy>,
     /// Network switch policy: anti-affinity, soft-anti-affinity, affinity or soft-affinity
     ///
     /// 网络交换机策略 取值范围 {"anti-affinity", "soft-anti-affinity", "affinity", "soft-affinity"} (`netSwitchPolicy`)
-    pub net_switch_policy: Option<CreateDeploymentSetPolicy>,
+    pub net_switch_policy: Option<DeploymentSetPolicy>,
 }
 impl cds_core::ser::Entries for CreateDeploymentSetInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -777,22 +773,22 @@ impl CreateDeploymentSetInputBuilder {
         self
     }
     /// Sets [`CreateDeploymentSetInput::host_policy`].
-    pub fn host_policy(mut self, value: impl Into<CreateDeploymentSetPolicy>) -> Self {
+    pub fn host_policy(mut self, value: impl Into<DeploymentSetPolicy>) -> Self {
         self.inner.host_policy = Some(value.into());
         self
     }
     /// Sets [`CreateDeploymentSetInput::rack_policy`].
-    pub fn rack_policy(mut self, value: impl Into<CreateDeploymentSetPolicy>) -> Self {
+    pub fn rack_policy(mut self, value: impl Into<DeploymentSetPolicy>) -> Self {
         self.inner.rack_policy = Some(value.into());
         self
     }
     /// Sets [`CreateDeploymentSetInput::switch_policy`].
-    pub fn switch_policy(mut self, value: impl Into<CreateDeploymentSetPolicy>) -> Self {
+    pub fn switch_policy(mut self, value: impl Into<DeploymentSetPolicy>) -> Self {
         self.inner.switch_policy = Some(value.into());
         self
     }
     /// Sets [`CreateDeploymentSetInput::net_switch_policy`].
-    pub fn net_switch_policy(mut self, value: impl Into<CreateDeploymentSetPolicy>) -> Self {
+    pub fn net_switch_policy(mut self, value: impl Into<DeploymentSetPolicy>) -> Self {
         self.inner.net_switch_policy = Some(value.into());
         self
     }
@@ -896,28 +892,28 @@ impl CreateDeploymentSetRequest {
     /// Host policy: anti-affinity, soft-anti-affinity, affinity or soft-affinity
     ///
     /// 主机策略 取值范围 {"anti-affinity", "soft-anti-affinity", "affinity", "soft-affinity"} (`hostPolicy`, body)
-    pub fn host_policy(mut self, value: impl Into<CreateDeploymentSetPolicy>) -> Self {
+    pub fn host_policy(mut self, value: impl Into<DeploymentSetPolicy>) -> Self {
         self.input.host_policy = Some(value.into());
         self
     }
     /// Rack policy: anti-affinity, soft-anti-affinity, affinity or soft-affinity
     ///
     /// 机架策略 取值范围 {"anti-affinity", "soft-anti-affinity", "affinity", "soft-affinity"} (`rackPolicy`, body)
-    pub fn rack_policy(mut self, value: impl Into<CreateDeploymentSetPolicy>) -> Self {
+    pub fn rack_policy(mut self, value: impl Into<DeploymentSetPolicy>) -> Self {
         self.input.rack_policy = Some(value.into());
         self
     }
     /// Switch policy: anti-affinity, soft-anti-affinity, affinity or soft-affinity
     ///
     /// 交换机策略 取值范围 {"anti-affinity", "soft-anti-affinity", "affinity", "soft-affinity"} (`switchPolicy`, body)
-    pub fn switch_policy(mut self, value: impl Into<CreateDeploymentSetPolicy>) -> Self {
+    pub fn switch_policy(mut self, value: impl Into<DeploymentSetPolicy>) -> Self {
         self.input.switch_policy = Some(value.into());
         self
     }
     /// Network switch policy: anti-affinity, soft-anti-affinity, affinity or soft-affinity
     ///
     /// 网络交换机策略 取值范围 {"anti-affinity", "soft-anti-affinity", "affinity", "soft-affinity"} (`netSwitchPolicy`, body)
-    pub fn net_switch_policy(mut self, value: impl Into<CreateDeploymentSetPolicy>) -> Self {
+    pub fn net_switch_policy(mut self, value: impl Into<DeploymentSetPolicy>) -> Self {
         self.input.net_switch_policy = Some(value.into());
         self
     }
@@ -2161,7 +2157,7 @@ pub struct QueryInstancesMonitorInput {
     /// Monitoring metric: cpu_usage, memory_usage, disk_read_rate, disk_write_rate, disk_read_iops, disk_write_iop, receive_packets_total, transmit_packets_total, net_receive_rate, net_transmit_rate, disk_read_delay, disk_write_delay
     ///
     /// 监控指标： cpu_usage CPU利用率 memory_usage 内存利用率 disk_read_rate 磁盘IO吞吐量读，单位KiB/s disk_write_rate 磁盘IO吞吐量写，单位KiB/s disk_read_iops 磁盘读IOPS disk_write_iop 磁盘写IOPS receive_packets_total 网络接收总包数 transmit_packets_total 网络发送总包数 net_receive_rate 网络吞吐量统计，接收，Mbps net_transmit_rate 网络吞吐量统计，发送，Mbps disk_read_delay 磁盘IO延迟 读 ms disk_write_delay 磁盘IO延迟 写 ms (`metric`, required)
-    pub metric: Option<QueryInstancesMonitorMetric>,
+    pub metric: Option<MonitorMetric>,
     /// Timeout in milliseconds
     ///
     /// 超时时间,ms (`timeout`)
@@ -2219,7 +2215,7 @@ impl QueryInstancesMonitorInputBuilder {
         self
     }
     /// Sets [`QueryInstancesMonitorInput::metric`].
-    pub fn metric(mut self, value: impl Into<QueryInstancesMonitorMetric>) -> Self {
+    pub fn metric(mut self, value: impl Into<MonitorMetric>) -> Self {
         self.inner.metric = Some(value.into());
         self
     }
@@ -2341,7 +2337,7 @@ impl QueryInstancesMonitorRequest {
     /// Monitoring metric: cpu_usage, memory_usage, disk_read_rate, disk_write_rate, disk_read_iops, disk_write_iop, receive_packets_total, transmit_packets_total, net_receive_rate, net_transmit_rate, disk_read_delay, disk_write_delay
     ///
     /// 监控指标： cpu_usage CPU利用率 memory_usage 内存利用率 disk_read_rate 磁盘IO吞吐量读，单位KiB/s disk_write_rate 磁盘IO吞吐量写，单位KiB/s disk_read_iops 磁盘读IOPS disk_write_iop 磁盘写IOPS receive_packets_total 网络接收总包数 transmit_packets_total 网络发送总包数 net_receive_rate 网络吞吐量统计，接收，Mbps net_transmit_rate 网络吞吐量统计，发送，Mbps disk_read_delay 磁盘IO延迟 读 ms disk_write_delay 磁盘IO延迟 写 ms (`metric`, query, required)
-    pub fn metric(mut self, value: impl Into<QueryInstancesMonitorMetric>) -> Self {
+    pub fn metric(mut self, value: impl Into<MonitorMetric>) -> Self {
         self.input.metric = Some(value.into());
         self
     }

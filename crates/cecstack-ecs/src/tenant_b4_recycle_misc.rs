@@ -194,7 +194,7 @@ pub struct ExportInstancesFilterParams {
     /// Instance states
     ///
     /// 云服务器状态 (`status`)
-    pub status: Option<Vec<String>>,
+    pub status: Option<Vec<InstanceStatus>>,
     /// Availability zones
     ///
     /// 可用区 (`az`)
@@ -202,7 +202,7 @@ pub struct ExportInstancesFilterParams {
     /// Architectures
     ///
     /// 架构 (`cpuArch`)
-    pub cpu_arch: Option<Vec<String>>,
+    pub cpu_arch: Option<Vec<ArchType>>,
     /// Labels
     ///
     /// 标签 (`vmLabels`)
@@ -315,7 +315,7 @@ impl ExportInstancesFilterParamsBuilder {
         self
     }
     /// Sets [`ExportInstancesFilterParams::status`].
-    pub fn status<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+    pub fn status<V: Into<InstanceStatus>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
         self.inner.status = Some(values.into_iter().map(Into::into).collect());
         self
     }
@@ -325,7 +325,7 @@ impl ExportInstancesFilterParamsBuilder {
         self
     }
     /// Sets [`ExportInstancesFilterParams::cpu_arch`].
-    pub fn cpu_arch<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+    pub fn cpu_arch<V: Into<ArchType>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
         self.inner.cpu_arch = Some(values.into_iter().map(Into::into).collect());
         self
     }
@@ -413,7 +413,7 @@ pub struct GetRecycledInstanceData {
     /// CPU architecture (x86, arm)
     ///
     /// cpu架构（"x86"，"arm"） (`archType`)
-    pub arch_type: Option<String>,
+    pub arch_type: Option<ArchType>,
     /// Networks
     ///
     /// 网络数组 (`networks`)
@@ -421,7 +421,7 @@ pub struct GetRecycledInstanceData {
     /// OS type (linux/windows)
     ///
     /// os类型:linux/windows (`osType`)
-    pub os_type: Option<String>,
+    pub os_type: Option<OsType>,
     /// User data (Base64 #cloud-config)
     ///
     /// 用户自定义数据 (`userData`)
@@ -457,7 +457,7 @@ pub struct GetRecycledInstanceData {
     /// Billing mode (ByCycle, OnDemand)
     ///
     /// 计费模式 (`billingMode`)
-    pub billing_mode: Option<String>,
+    pub billing_mode: Option<BillingMode>,
     /// Key pair id
     ///
     /// 密钥对ID (`keyPairId`)
@@ -811,11 +811,11 @@ pub struct GetRecycledInstanceNetwork {
     /// Port type (e.g. Primary)
     ///
     /// 端口类型 (`portType`)
-    pub port_type: Option<String>,
+    pub port_type: Option<PortType>,
     /// IP type (e.g. fixedIp)
     ///
     /// IP类型 (`ipType`)
-    pub ip_type: Option<String>,
+    pub ip_type: Option<IpType>,
     /// VPC name
     ///
     /// VPC名称 (`vpcName`)
@@ -908,7 +908,7 @@ pub struct GetRecycledInstanceVolume {
     /// Volume mode
     ///
     /// 云盘模式 (`volumeMode`)
-    pub volume_mode: Option<String>,
+    pub volume_mode: Option<VolumeMode>,
     /// Whether the volume is deleted with the instance
     ///
     /// 是否随实例删除 (`deleteOnTermination`)
@@ -995,7 +995,7 @@ pub struct GetServiceAttributesBillingMode {
     /// Default billing mode: ByCycle or OnDemand
     ///
     /// 默认计费模式ByCycle或者OnDemand (`defaultMode`)
-    pub default_mode: Option<String>,
+    pub default_mode: Option<BillingMode>,
     /// Displayed button names and values
     ///
     /// 展现的按钮名称和取值列表 (`displayModes`)
@@ -1097,7 +1097,7 @@ pub struct GetServiceAttributesDisplayMode {
     /// Button value: ByCycle, OnDemand
     ///
     /// 按钮取值ByCycle, OnDemand (`value`)
-    pub value: Option<String>,
+    pub value: Option<BillingMode>,
     /// Button name: 包年包月 (yearly/monthly), 按需计费 (on demand)
     ///
     /// 按钮名称包年包月, 按需计费 (`name`)
@@ -1661,6 +1661,336 @@ impl cds_core::ser::Entries for ListSupportedIbNicsItem {
 }
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(ListSupportedIbNicsItem);
+/// Aggregation of exported monitoring data
+///
+/// 聚合方式
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AggregationMethod {
+    /// Minimum
+    ///
+    /// min (`min`)
+    Min,
+    /// Maximum
+    ///
+    /// max (`max`)
+    Max,
+    /// Average
+    ///
+    /// avg (`avg`)
+    Avg,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl AggregationMethod {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            AggregationMethod::Min => "min",
+            AggregationMethod::Max => "max",
+            AggregationMethod::Avg => "avg",
+            AggregationMethod::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for AggregationMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "min" => AggregationMethod::Min,
+            "max" => AggregationMethod::Max,
+            "avg" => AggregationMethod::Avg,
+            other => AggregationMethod::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for AggregationMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for AggregationMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for AggregationMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(AggregationMethod::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for AggregationMethod {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| AggregationMethod::from(text.as_str())))
+    }
+}
+/// A metric of a monitoring export
+///
+/// 指定指标列表
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ExportMetric {
+    /// CPU usage
+    ///
+    /// cpu的使用情况 (`cpuUsage`)
+    CpuUsage,
+    /// CPU context switch rate (count/s)
+    ///
+    /// CPU上下文切换率 (count/s) (`cpuContextSwitches`)
+    CpuContextSwitches,
+    /// System load (1 min)
+    ///
+    /// 系统负载 (`nodeLoad1`)
+    NodeLoad1,
+    /// System load (5 min)
+    ///
+    /// 系统负载 (`nodeLoad5`)
+    NodeLoad5,
+    /// System load (15 min)
+    ///
+    /// 系统负载 (`nodeLoad15`)
+    NodeLoad15,
+    /// Memory space (MiB)
+    ///
+    /// 内存空间 (MiB), KB/s (`memoryEnchanced`)
+    MemoryEnchanced,
+    /// Swap usage (%)
+    ///
+    /// SWAP使用率 (%) (`swapUsage`)
+    SwapUsage,
+    /// Disk read requests (IOPS)
+    ///
+    /// Disk request(unit: IOPS) (`diskReads`)
+    DiskReads,
+    /// Disk write requests (IOPS)
+    ///
+    /// Disk request(unit: IOPS) (`diskWrites`)
+    DiskWrites,
+    /// Disk usage (%)
+    ///
+    /// 磁盘使用率 (%) (`diskUsage`)
+    DiskUsage,
+    /// Disk storage used (GiB)
+    ///
+    /// 磁盘存储量 (GiB) (`diskStorageUsed`)
+    DiskStorageUsed,
+    /// Disk storage total (GiB)
+    ///
+    /// 磁盘存储量 (GiB) (`diskStorageTotal`)
+    DiskStorageTotal,
+    /// Disk inode usage (%)
+    ///
+    /// 磁盘INODE使用率 (%) (`diskInode`)
+    DiskInode,
+    /// Disk IO utilization (%)
+    ///
+    /// 磁盘IO使用率 (%) (`diskIoUtils`)
+    DiskIoUtils,
+    /// Disk read latency (ms)
+    ///
+    /// 磁盘读写延迟 (ms), 读, ms (`diskReadTime`)
+    DiskReadTime,
+    /// Disk write latency (ms)
+    ///
+    /// 磁盘读写延迟 (ms), 读, ms (`diskWriteTime`)
+    DiskWriteTime,
+    /// Disk read throughput (KB/s)
+    ///
+    /// I/O Throughput statistics(unit: KB/s) (`diskThroughputRead`)
+    DiskThroughputRead,
+    /// Disk write throughput (KB/s)
+    ///
+    /// I/O Throughput statistics(unit: KB/s) (`diskThroughputWritten`)
+    DiskThroughputWritten,
+    /// Network transmit throughput (MB/s)
+    ///
+    /// Network throughput statistics(unit: MB/s) (`networkTransmit`)
+    NetworkTransmit,
+    /// Network receive throughput (MB/s)
+    ///
+    /// Network throughput statistics(unit: MB/s) (`networkReceive`)
+    NetworkReceive,
+    /// Network connections (total)
+    ///
+    /// 网络连接数 (个) (`networkTcpTotal`)
+    NetworkTcpTotal,
+    /// Network connections (established)
+    ///
+    /// 网络连接数 (个) (`networkTcpEstablished`)
+    NetworkTcpEstablished,
+    /// Total processes
+    ///
+    /// 进程总数 (个) (`processesTotal`)
+    ProcessesTotal,
+    /// Open files
+    ///
+    /// 系统已打开文件数 (单位: 个) (`fileNumber`)
+    FileNumber,
+    /// Users logged in on a shell
+    ///
+    /// shell终端在线用户数 (个) (`loggedUsers`)
+    LoggedUsers,
+    /// CPU cores
+    ///
+    /// CPU核数 (核) (`cpuCores`)
+    CpuCores,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl ExportMetric {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ExportMetric::CpuUsage => "cpuUsage",
+            ExportMetric::CpuContextSwitches => "cpuContextSwitches",
+            ExportMetric::NodeLoad1 => "nodeLoad1",
+            ExportMetric::NodeLoad5 => "nodeLoad5",
+            ExportMetric::NodeLoad15 => "nodeLoad15",
+            ExportMetric::MemoryEnchanced => "memoryEnchanced",
+            ExportMetric::SwapUsage => "swapUsage",
+            ExportMetric::DiskReads => "diskReads",
+            ExportMetric::DiskWrites => "diskWrites",
+            ExportMetric::DiskUsage => "diskUsage",
+            ExportMetric::DiskStorageUsed => "diskStorageUsed",
+            ExportMetric::DiskStorageTotal => "diskStorageTotal",
+            ExportMetric::DiskInode => "diskInode",
+            ExportMetric::DiskIoUtils => "diskIoUtils",
+            ExportMetric::DiskReadTime => "diskReadTime",
+            ExportMetric::DiskWriteTime => "diskWriteTime",
+            ExportMetric::DiskThroughputRead => "diskThroughputRead",
+            ExportMetric::DiskThroughputWritten => "diskThroughputWritten",
+            ExportMetric::NetworkTransmit => "networkTransmit",
+            ExportMetric::NetworkReceive => "networkReceive",
+            ExportMetric::NetworkTcpTotal => "networkTcpTotal",
+            ExportMetric::NetworkTcpEstablished => "networkTcpEstablished",
+            ExportMetric::ProcessesTotal => "processesTotal",
+            ExportMetric::FileNumber => "fileNumber",
+            ExportMetric::LoggedUsers => "loggedUsers",
+            ExportMetric::CpuCores => "cpuCores",
+            ExportMetric::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for ExportMetric {
+    fn from(value: &str) -> Self {
+        match value {
+            "cpuUsage" => ExportMetric::CpuUsage,
+            "cpuContextSwitches" => ExportMetric::CpuContextSwitches,
+            "nodeLoad1" => ExportMetric::NodeLoad1,
+            "nodeLoad5" => ExportMetric::NodeLoad5,
+            "nodeLoad15" => ExportMetric::NodeLoad15,
+            "memoryEnchanced" => ExportMetric::MemoryEnchanced,
+            "swapUsage" => ExportMetric::SwapUsage,
+            "diskReads" => ExportMetric::DiskReads,
+            "diskWrites" => ExportMetric::DiskWrites,
+            "diskUsage" => ExportMetric::DiskUsage,
+            "diskStorageUsed" => ExportMetric::DiskStorageUsed,
+            "diskStorageTotal" => ExportMetric::DiskStorageTotal,
+            "diskInode" => ExportMetric::DiskInode,
+            "diskIoUtils" => ExportMetric::DiskIoUtils,
+            "diskReadTime" => ExportMetric::DiskReadTime,
+            "diskWriteTime" => ExportMetric::DiskWriteTime,
+            "diskThroughputRead" => ExportMetric::DiskThroughputRead,
+            "diskThroughputWritten" => ExportMetric::DiskThroughputWritten,
+            "networkTransmit" => ExportMetric::NetworkTransmit,
+            "networkReceive" => ExportMetric::NetworkReceive,
+            "networkTcpTotal" => ExportMetric::NetworkTcpTotal,
+            "networkTcpEstablished" => ExportMetric::NetworkTcpEstablished,
+            "processesTotal" => ExportMetric::ProcessesTotal,
+            "fileNumber" => ExportMetric::FileNumber,
+            "loggedUsers" => ExportMetric::LoggedUsers,
+            "cpuCores" => ExportMetric::CpuCores,
+            other => ExportMetric::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for ExportMetric {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for ExportMetric {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExportMetric {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(ExportMetric::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for ExportMetric {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| ExportMetric::from(text.as_str())))
+    }
+}
+/// How exported monitoring data is computed
+///
+/// 统计方式
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StatisticalMethod {
+    /// Aggregated
+    ///
+    /// 聚合 (`aggregatedValue`)
+    AggregatedValue,
+    /// Original values
+    ///
+    /// 原始值 (`originalValue`)
+    OriginalValue,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl StatisticalMethod {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            StatisticalMethod::AggregatedValue => "aggregatedValue",
+            StatisticalMethod::OriginalValue => "originalValue",
+            StatisticalMethod::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for StatisticalMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "aggregatedValue" => StatisticalMethod::AggregatedValue,
+            "originalValue" => StatisticalMethod::OriginalValue,
+            other => StatisticalMethod::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for StatisticalMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for StatisticalMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for StatisticalMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(StatisticalMethod::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for StatisticalMethod {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| StatisticalMethod::from(text.as_str())))
+    }
+}
 /// Attachment state of the vmtools ISO
 ///
 /// vmtools iso 挂载状态
@@ -1668,7 +1998,7 @@ cds_core::impl_serialize!(ListSupportedIbNicsItem);
 /// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CheckVmtoolsIsoAttachedState {
+pub enum VmtoolsIsoState {
     /// Not attached
     ///
     /// 未挂载 (`detached`)
@@ -1688,51 +2018,49 @@ pub enum CheckVmtoolsIsoAttachedState {
     /// A value not documented when this SDK was generated.
     Unknown(String),
 }
-impl CheckVmtoolsIsoAttachedState {
+impl VmtoolsIsoState {
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
-            CheckVmtoolsIsoAttachedState::Detached => "detached",
-            CheckVmtoolsIsoAttachedState::Attaching => "attaching",
-            CheckVmtoolsIsoAttachedState::Attached => "attached",
-            CheckVmtoolsIsoAttachedState::Detaching => "detaching",
-            CheckVmtoolsIsoAttachedState::Unknown(other) => other.as_str(),
+            VmtoolsIsoState::Detached => "detached",
+            VmtoolsIsoState::Attaching => "attaching",
+            VmtoolsIsoState::Attached => "attached",
+            VmtoolsIsoState::Detaching => "detaching",
+            VmtoolsIsoState::Unknown(other) => other.as_str(),
         }
     }
 }
-impl From<&str> for CheckVmtoolsIsoAttachedState {
+impl From<&str> for VmtoolsIsoState {
     fn from(value: &str) -> Self {
         match value {
-            "detached" => CheckVmtoolsIsoAttachedState::Detached,
-            "attaching" => CheckVmtoolsIsoAttachedState::Attaching,
-            "attached" => CheckVmtoolsIsoAttachedState::Attached,
-            "detaching" => CheckVmtoolsIsoAttachedState::Detaching,
-            other => CheckVmtoolsIsoAttachedState::Unknown(other.to_string()),
+            "detached" => VmtoolsIsoState::Detached,
+            "attaching" => VmtoolsIsoState::Attaching,
+            "attached" => VmtoolsIsoState::Attached,
+            "detaching" => VmtoolsIsoState::Detaching,
+            other => VmtoolsIsoState::Unknown(other.to_string()),
         }
     }
 }
-impl std::fmt::Display for CheckVmtoolsIsoAttachedState {
+impl std::fmt::Display for VmtoolsIsoState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl serde::Serialize for CheckVmtoolsIsoAttachedState {
+impl serde::Serialize for VmtoolsIsoState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for CheckVmtoolsIsoAttachedState {
+impl<'de> serde::Deserialize<'de> for VmtoolsIsoState {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text: Option<String> = cds_core::de::lenient(deserializer)?;
-        Ok(CheckVmtoolsIsoAttachedState::from(
-            text.unwrap_or_default().as_str(),
-        ))
+        Ok(VmtoolsIsoState::from(text.unwrap_or_default().as_str()))
     }
 }
-impl cds_core::de::FromScalar for CheckVmtoolsIsoAttachedState {
+impl cds_core::de::FromScalar for VmtoolsIsoState {
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
-            .map(|text| CheckVmtoolsIsoAttachedState::from(text.as_str())))
+            .map(|text| VmtoolsIsoState::from(text.as_str())))
     }
 }
 /// Input of [`ListRecycledSnapshots`](crate::Client::list_recycled_snapshots).
@@ -2919,7 +3247,7 @@ pub struct CheckVmtoolsIsoAttachedOutput {
     /// detached = not attached, attaching = attaching, attached = attached, detaching = detaching
     ///
     /// detached 未挂载, attaching 挂载中 attached 已挂载 detaching 卸载中 (`data`)
-    pub data: Option<CheckVmtoolsIsoAttachedState>,
+    pub data: Option<VmtoolsIsoState>,
 }
 impl cds_core::de::Fields for CheckVmtoolsIsoAttachedOutput {
     const NAME: &'static str = "CheckVmtoolsIsoAttachedOutput";
@@ -5266,11 +5594,11 @@ pub struct ExportMonitorDataInput {
     /// "aggregatedValue": aggregated; "originalValue": original values
     ///
     /// “aggregatedValue”：聚合 "originalValue":原始值 (`statisticalMethod`, required)
-    pub statistical_method: Option<String>,
+    pub statistical_method: Option<StatisticalMethod>,
     /// Aggregation methods: min, max, avg
     ///
     /// min max avg (`aggregationMethods`)
-    pub aggregation_methods: Option<Vec<String>>,
+    pub aggregation_methods: Option<Vec<AggregationMethod>>,
     /// Start time (Unix seconds)
     ///
     /// 开始时间 (`start`, required)
@@ -5286,7 +5614,7 @@ pub struct ExportMonitorDataInput {
     /// Metrics to export: cpuUsage, cpuContextSwitches, nodeLoad1, nodeLoad5, nodeLoad15, memoryEnchanced, swapUsage, diskReads, diskWrites, diskUsage, diskStorageUsed, diskStorageTotal, diskInode, diskIoUtils, diskReadTime, diskWriteTime, diskThroughputRead, diskThroughputWritten, networkTransmit, networkReceive, networkTcpTotal, networkTcpEstablished, processesTotal, fileNumber, loggedUsers, cpuCores
     ///
     /// 指定指标列表 "cpuUsage" // cpu的使用情况 "cpuContextSwitches" // CPU上下文切换率 (count/s) "nodeLoad1" // 系统负载 "nodeLoad5" // 系统负载 "nodeLoad15" // 系统负载 "memoryEnchanced" // 内存空间 (MiB), KB/s "swapUsage" // SWAP使用率 (%) "diskReads" // Disk request(unit: IOPS) "diskWrites" // Disk request(unit: IOPS) "diskUsage" // 磁盘使用率 (%) "diskStorageUsed" // 磁盘存储量 (GiB) "diskStorageTotal" // 磁盘存储量 (GiB) "diskInode" // 磁盘INODE使用率 (%) "diskIoUtils" // 磁盘IO使用率 (%) "diskReadTime" // 磁盘读写延迟 (ms), 读, ms "diskWriteTime" // 磁盘读写延迟 (ms), 读, ms "diskThroughputRead" // I/O Throughput statistics(unit: KB/s) "diskThroughputWritten" // I/O Throughput statistics(unit: KB/s) "networkTransmit" // Network throughput statistics(unit: MB/s) "networkReceive" // Network throughput statistics(unit: MB/s) "networkTcpTotal" // 网络连接数 (个) "networkTcpEstablished" // 网络连接数 (个) "processesTotal" // 进程总数 (个) "fileNumber" // 系统已打开文件数 (单位: 个) "loggedUsers" // shell终端在线用户数 (个) "cpuCores" // CPU核数 (核) (`metrics`)
-    pub metrics: Option<Vec<String>>,
+    pub metrics: Option<Vec<ExportMetric>>,
 }
 impl cds_core::ser::Entries for ExportMonitorDataInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -5320,12 +5648,12 @@ impl ExportMonitorDataInputBuilder {
         self
     }
     /// Sets [`ExportMonitorDataInput::statistical_method`].
-    pub fn statistical_method(mut self, value: impl Into<String>) -> Self {
+    pub fn statistical_method(mut self, value: impl Into<StatisticalMethod>) -> Self {
         self.inner.statistical_method = Some(value.into());
         self
     }
     /// Sets [`ExportMonitorDataInput::aggregation_methods`].
-    pub fn aggregation_methods<V: Into<String>>(
+    pub fn aggregation_methods<V: Into<AggregationMethod>>(
         mut self,
         values: impl IntoIterator<Item = V>,
     ) -> Self {
@@ -5348,7 +5676,7 @@ impl ExportMonitorDataInputBuilder {
         self
     }
     /// Sets [`ExportMonitorDataInput::metrics`].
-    pub fn metrics<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+    pub fn metrics<V: Into<ExportMetric>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
         self.inner.metrics = Some(values.into_iter().map(Into::into).collect());
         self
     }
@@ -5434,14 +5762,14 @@ impl ExportMonitorDataRequest {
     /// "aggregatedValue": aggregated; "originalValue": original values
     ///
     /// “aggregatedValue”：聚合 "originalValue":原始值 (`statisticalMethod`, body, required)
-    pub fn statistical_method(mut self, value: impl Into<String>) -> Self {
+    pub fn statistical_method(mut self, value: impl Into<StatisticalMethod>) -> Self {
         self.input.statistical_method = Some(value.into());
         self
     }
     /// Aggregation methods: min, max, avg
     ///
     /// min max avg (`aggregationMethods`, body)
-    pub fn aggregation_methods<V: Into<String>>(
+    pub fn aggregation_methods<V: Into<AggregationMethod>>(
         mut self,
         values: impl IntoIterator<Item = V>,
     ) -> Self {
@@ -5472,7 +5800,7 @@ impl ExportMonitorDataRequest {
     /// Metrics to export: cpuUsage, cpuContextSwitches, nodeLoad1, nodeLoad5, nodeLoad15, memoryEnchanced, swapUsage, diskReads, diskWrites, diskUsage, diskStorageUsed, diskStorageTotal, diskInode, diskIoUtils, diskReadTime, diskWriteTime, diskThroughputRead, diskThroughputWritten, networkTransmit, networkReceive, networkTcpTotal, networkTcpEstablished, processesTotal, fileNumber, loggedUsers, cpuCores
     ///
     /// 指定指标列表 "cpuUsage" // cpu的使用情况 "cpuContextSwitches" // CPU上下文切换率 (count/s) "nodeLoad1" // 系统负载 "nodeLoad5" // 系统负载 "nodeLoad15" // 系统负载 "memoryEnchanced" // 内存空间 (MiB), KB/s "swapUsage" // SWAP使用率 (%) "diskReads" // Disk request(unit: IOPS) "diskWrites" // Disk request(unit: IOPS) "diskUsage" // 磁盘使用率 (%) "diskStorageUsed" // 磁盘存储量 (GiB) "diskStorageTotal" // 磁盘存储量 (GiB) "diskInode" // 磁盘INODE使用率 (%) "diskIoUtils" // 磁盘IO使用率 (%) "diskReadTime" // 磁盘读写延迟 (ms), 读, ms "diskWriteTime" // 磁盘读写延迟 (ms), 读, ms "diskThroughputRead" // I/O Throughput statistics(unit: KB/s) "diskThroughputWritten" // I/O Throughput statistics(unit: KB/s) "networkTransmit" // Network throughput statistics(unit: MB/s) "networkReceive" // Network throughput statistics(unit: MB/s) "networkTcpTotal" // 网络连接数 (个) "networkTcpEstablished" // 网络连接数 (个) "processesTotal" // 进程总数 (个) "fileNumber" // 系统已打开文件数 (单位: 个) "loggedUsers" // shell终端在线用户数 (个) "cpuCores" // CPU核数 (核) (`metrics`, body)
-    pub fn metrics<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+    pub fn metrics<V: Into<ExportMetric>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
         self.input.metrics = Some(values.into_iter().map(Into::into).collect());
         self
     }

@@ -183,7 +183,7 @@ async fn op_list_flavors_end_to_end() {
         .flavor_id("sample value/+*~&=中".to_string())
         .flavor_type_id("sample value/+*~&=中".to_string())
         .flavor_type("sample value/+*~&=中".to_string())
-        .arch_type("sample value/+*~&=中".to_string())
+        .arch_type(cds_cecstack_ecs::ArchType::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("OpListFlavors");
@@ -318,16 +318,16 @@ async fn op_create_flavor_type_end_to_end() {
     let response = client
         .op_create_flavor_type()
         .name("sample value/+*~&=中".to_string())
-        .arch_type("sample value/+*~&=中".to_string())
+        .arch_type(cds_cecstack_ecs::ArchType::from("sample"))
         .cpu_model("sample value/+*~&=中".to_string())
-        .vcpu_type("sample value/+*~&=中".to_string())
-        .device_type("sample value/+*~&=中".to_string())
-        .security_type("sample value/+*~&=中".to_string())
-        .local_disk_type("sample value/+*~&=中".to_string())
-        .local_disk_interface("sample value/+*~&=中".to_string())
+        .vcpu_type(cds_cecstack_ecs::VcpuType::from("sample"))
+        .device_type(cds_cecstack_ecs::DeviceType::from("sample"))
+        .security_type(cds_cecstack_ecs::SecurityType::from("sample"))
+        .local_disk_type(cds_cecstack_ecs::LocalDiskType::from("sample"))
+        .local_disk_interface(cds_cecstack_ecs::LocalDiskInterface::from("sample"))
         .local_disk_size(7_i64)
-        .flavor_prices([cds_cecstack_ecs::OpCreateFlavorTypeFlavorPrice::builder()
-            .billing_mode("sample value/+*~&=中".to_string())
+        .flavor_prices([cds_cecstack_ecs::FlavorPrice::builder()
+            .billing_mode(cds_cecstack_ecs::BillingMode::from("sample"))
             .cycle_type("sample value/+*~&=中".to_string())
             .cpu_price(1.5_f64)
             .ram_price(1.5_f64)
@@ -548,13 +548,13 @@ async fn op_list_flavor_types_end_to_end() {
         .name("sample value/+*~&=中".to_string())
         .flavor_type_id("sample value/+*~&=中".to_string())
         .rp_id("sample value/+*~&=中".to_string())
-        .device_type("sample value/+*~&=中".to_string())
-        .security_type("sample value/+*~&=中".to_string())
-        .arch_type("sample value/+*~&=中".to_string())
+        .device_type(cds_cecstack_ecs::DeviceType::from("sample"))
+        .security_type(cds_cecstack_ecs::SecurityType::from("sample"))
+        .arch_type(cds_cecstack_ecs::ArchType::from("sample"))
         .gpu_type("sample value/+*~&=中".to_string())
-        .vcpu_type("sample value/+*~&=中".to_string())
+        .vcpu_type(cds_cecstack_ecs::VcpuType::from("sample"))
         .use_sriov(true)
-        .local_disk_type("sample value/+*~&=中".to_string())
+        .local_disk_type(cds_cecstack_ecs::LocalDiskType::from("sample"))
         .az("sample value/+*~&=中".to_string())
         .dept_available(true)
         .send_with_response()
@@ -974,7 +974,7 @@ async fn op_list_resource_pool_hosts_end_to_end() {
         .rp_id("sample value/+*~&=中".to_string())
         .name("sample value/+*~&=中".to_string())
         .inner_ip("sample value/+*~&=中".to_string())
-        .arch_type("sample value/+*~&=中".to_string())
+        .arch_type(cds_cecstack_ecs::ArchType::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("OpListResourcePoolHosts");
@@ -1829,8 +1829,8 @@ async fn op_set_global_migration_network_end_to_end() {
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
         .op_set_global_migration_network()
-        .global_network("sample value/+*~&=中".to_string())
-        .node_info_method("sample value/+*~&=中".to_string())
+        .global_network(cds_cecstack_ecs::MigrationNetwork::from("sample"))
+        .node_info_method(cds_cecstack_ecs::NodeInfoMethod::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("OpSetGlobalMigrationNetwork");
@@ -2098,7 +2098,7 @@ async fn op_set_live_migration_cross_cpu_type_end_to_end() {
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
         .op_set_live_migration_cross_cpu_type()
-        .cpu_multi_arch("sample value/+*~&=中".to_string())
+        .cpu_multi_arch(cds_cecstack_ecs::CpuMultiArchSwitch::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("OpSetLiveMigrationCrossCpuType");
@@ -2247,8 +2247,8 @@ async fn op_list_available_local_disks_end_to_end() {
         .op_list_available_local_disks()
         .az("sample value/+*~&=中".to_string())
         .rp_ids("sample value/+*~&=中".to_string())
-        .local_disk_type("sample value/+*~&=中".to_string())
-        .local_disk_interface("sample value/+*~&=中".to_string())
+        .local_disk_type(cds_cecstack_ecs::LocalDiskType::from("sample"))
+        .local_disk_interface(cds_cecstack_ecs::LocalDiskInterface::from("sample"))
         .min_size(7_i64)
         .max_size(7_i64)
         .send_with_response()
@@ -2317,7 +2317,7 @@ async fn create_instance_end_to_end() {
             .delete_on_termination(true)
             .disk_bus("sample value/+*~&=中".to_string())
             .is_os_disk(true)
-            .volume_mode("sample value/+*~&=中".to_string())
+            .volume_mode(cds_cecstack_ecs::VolumeMode::from("sample"))
             .volume_size(7_i64)
             .volume_type("sample value/+*~&=中".to_string())
             .boot_index(7_i64)
@@ -2329,13 +2329,13 @@ async fn create_instance_end_to_end() {
                 .set_url("sample value/+*~&=中".to_string())
                 .build(),
         )
-        .arch_type("sample value/+*~&=中".to_string())
+        .arch_type(cds_cecstack_ecs::ArchType::from("sample"))
         .networks([cds_cecstack_ecs::CreateInstanceNetworksItem::builder()
-            .ip_type("sample value/+*~&=中".to_string())
+            .ip_type(cds_cecstack_ecs::IpType::from("sample"))
             .vpc_id("sample value/+*~&=中".to_string())
             .subnet_id("sample value/+*~&=中".to_string())
             .subnet_cidr("sample value/+*~&=中".to_string())
-            .port_type("sample value/+*~&=中".to_string())
+            .port_type(cds_cecstack_ecs::PortType::from("sample"))
             .index(7_i64)
             .port_id("sample value/+*~&=中".to_string())
             .fixed_ip("sample value/+*~&=中".to_string())
@@ -2344,10 +2344,10 @@ async fn create_instance_end_to_end() {
             .ipv6_addr("sample value/+*~&=中".to_string())
             .qos_policy_id("sample value/+*~&=中".to_string())
             .sec_group_list(["sample value/+*~&=中".to_string()])
-            .network_type("sample value/+*~&=中".to_string())
+            .network_type(cds_cecstack_ecs::NetworkType::from("sample"))
             .build()
             .expect("every required field is set")])
-        .os_type("sample value/+*~&=中".to_string())
+        .os_type(cds_cecstack_ecs::OsType::from("sample"))
         .vm_labels([cds_cecstack_ecs::Label::builder()
             .key("sample value/+*~&=中".to_string())
             .value("sample value/+*~&=中".to_string())
@@ -2358,7 +2358,7 @@ async fn create_instance_end_to_end() {
         .b_operate(true)
         .b_create_order(true)
         .b_update_quotas(true)
-        .billing_mode("sample value/+*~&=中".to_string())
+        .billing_mode(cds_cecstack_ecs::BillingMode::from("sample"))
         .image_source("sample value/+*~&=中".to_string())
         .cycle_count(7_i64)
         .rp_id("sample value/+*~&=中".to_string())
@@ -2434,7 +2434,7 @@ async fn batch_create_instances_end_to_end() {
                 .delete_on_termination(true)
                 .disk_bus("sample value/+*~&=中".to_string())
                 .is_os_disk(true)
-                .volume_mode("sample value/+*~&=中".to_string())
+                .volume_mode(cds_cecstack_ecs::VolumeMode::from("sample"))
                 .volume_size(7_i64)
                 .volume_type("sample value/+*~&=中".to_string())
                 .volume_unit("sample value/+*~&=中".to_string())
@@ -2449,12 +2449,12 @@ async fn batch_create_instances_end_to_end() {
                 .set_url("sample value/+*~&=中".to_string())
                 .build(),
         )
-        .arch_type("sample value/+*~&=中".to_string())
+        .arch_type(cds_cecstack_ecs::ArchType::from("sample"))
         .networks([
             cds_cecstack_ecs::BatchCreateInstancesNetworksItem::builder()
-                .ip_type("sample value/+*~&=中".to_string())
+                .ip_type(cds_cecstack_ecs::IpType::from("sample"))
                 .vpc_id("sample value/+*~&=中".to_string())
-                .network_type("sample value/+*~&=中".to_string())
+                .network_type(cds_cecstack_ecs::NetworkType::from("sample"))
                 .subnet_id("sample value/+*~&=中".to_string())
                 .subnet_cidr("sample value/+*~&=中".to_string())
                 .ipv6_cidr("sample value/+*~&=中".to_string())
@@ -2462,7 +2462,7 @@ async fn batch_create_instances_end_to_end() {
                 .ipv6_addr("sample value/+*~&=中".to_string())
                 .mac_type("sample value/+*~&=中".to_string())
                 .mac_addr("sample value/+*~&=中".to_string())
-                .port_type("sample value/+*~&=中".to_string())
+                .port_type(cds_cecstack_ecs::PortType::from("sample"))
                 .ipv6_enabled(true)
                 .index(7_i64)
                 .port_id("sample value/+*~&=中".to_string())
@@ -2479,7 +2479,7 @@ async fn batch_create_instances_end_to_end() {
             .key("sample value/+*~&=中".to_string())
             .value("sample value/+*~&=中".to_string())
             .build()])
-        .os_type("sample value/+*~&=中".to_string())
+        .os_type(cds_cecstack_ecs::OsType::from("sample"))
         .user_data("sample value/+*~&=中".to_string())
         .sec_group_list(["sample value/+*~&=中".to_string()])
         .ecs_count(7_i64)
@@ -2488,7 +2488,7 @@ async fn batch_create_instances_end_to_end() {
         .b_operate(true)
         .b_create_order(true)
         .b_update_quotas(true)
-        .billing_mode("sample value/+*~&=中".to_string())
+        .billing_mode(cds_cecstack_ecs::BillingMode::from("sample"))
         .image_source("sample value/+*~&=中".to_string())
         .cycle_count(7_i64)
         .is_install_agent(true)
@@ -2751,7 +2751,7 @@ async fn list_instance_renew_resources_end_to_end() {
         .list_instance_renew_resources()
         .ecs_id("sample value/+*~&=中".to_string())
         .cycle_count(7_i64)
-        .volumes([serde_json::json!({ "sample" : 1 })])
+        .volumes(["sample value/+*~&=中".to_string()])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("ListInstanceRenewResources");
@@ -2804,7 +2804,7 @@ async fn renew_instance_end_to_end() {
         .renew_instance()
         .ecs_id("sample value/+*~&=中".to_string())
         .cycle_count(7_i64)
-        .volumes([serde_json::json!({ "sample" : 1 })])
+        .volumes(["sample value/+*~&=中".to_string()])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("RenewInstance");
@@ -2856,8 +2856,8 @@ async fn list_instance_refund_resources_end_to_end() {
     let response = client
         .list_instance_refund_resources()
         .ecs_id("sample value/+*~&=中".to_string())
-        .volumes([serde_json::json!({ "sample" : 1 })])
-        .eips([serde_json::json!({ "sample" : 1 })])
+        .volumes(["sample value/+*~&=中".to_string()])
+        .eips(["sample value/+*~&=中".to_string()])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("ListInstanceRefundResources");
@@ -4362,7 +4362,7 @@ async fn batch_list_schedulable_nodes_end_to_end() {
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
         .batch_list_schedulable_nodes()
-        .r#type("sample value/+*~&=中".to_string())
+        .r#type(cds_cecstack_ecs::MigrationType::from("sample"))
         .ecs_ids(["sample value/+*~&=中".to_string()])
         .send_with_response()
         .await;
@@ -4512,11 +4512,7 @@ async fn run_vmtools_command_end_to_end() {
     let response = client
         .run_vmtools_command()
         .ecs_id("sample value/+*~&=中".to_string())
-        .qga_command(
-            cds_cecstack_ecs::RunVmtoolsCommandQgaCommand::builder()
-                .command("sample value/+*~&=中".to_string())
-                .build(),
-        )
+        .qga_command(serde_json::json!({ "sample" : 1 }))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("RunVmtoolsCommand");
@@ -4624,10 +4620,10 @@ async fn query_price_end_to_end() {
         .department_id("sample value/+*~&=中".to_string())
         .region("sample value/+*~&=中".to_string())
         .az("sample value/+*~&=中".to_string())
-        .action("sample value/+*~&=中".to_string())
+        .action(cds_cecstack_ecs::PriceAction::from("sample"))
         .ecs_id("sample value/+*~&=中".to_string())
-        .billing_mode("sample value/+*~&=中".to_string())
-        .cycle_type("sample value/+*~&=中".to_string())
+        .billing_mode(cds_cecstack_ecs::BillingMode::from("sample"))
+        .cycle_type(cds_cecstack_ecs::BillingCycle::from("sample"))
         .cycle_count(7_i64)
         .amount(7_i64)
         .flavors([cds_cecstack_ecs::QueryPriceFlavorsItem::builder()
@@ -4636,7 +4632,14 @@ async fn query_price_end_to_end() {
             .ram(7_i64)
             .build()
             .expect("every required field is set")])
-        .volumes([serde_json::json!({ "sample" : 1 })])
+        .volumes([cds_cecstack_ecs::QueryPriceVolume::builder()
+            .image_uuid("sample value/+*~&=中".to_string())
+            .size(7_i64)
+            .snapshot_id("sample value/+*~&=中".to_string())
+            .source("sample value/+*~&=中".to_string())
+            .source_volume_id("sample value/+*~&=中".to_string())
+            .volume_type_id("sample value/+*~&=中".to_string())
+            .build()])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("QueryPrice");
@@ -4686,7 +4689,7 @@ async fn query_change_price_end_to_end() {
         .region("sample value/+*~&=中".to_string())
         .az("sample value/+*~&=中".to_string())
         .ecs_id("sample value/+*~&=中".to_string())
-        .billing_mode("sample value/+*~&=中".to_string())
+        .billing_mode(cds_cecstack_ecs::BillingMode::from("sample"))
         .flavors([cds_cecstack_ecs::QueryChangePriceFlavorsItem::builder()
             .flavor_id("sample value/+*~&=中".to_string())
             .cpu(7_i64)
@@ -4806,13 +4809,13 @@ async fn clone_instance_end_to_end() {
                 .build()
                 .expect("every required field is set"),
         )
-        .arch_type("sample value/+*~&=中".to_string())
+        .arch_type(cds_cecstack_ecs::ArchType::from("sample"))
         .networks([cds_cecstack_ecs::CloneInstanceNetworksItem::builder()
-            .ip_type("sample value/+*~&=中".to_string())
+            .ip_type(cds_cecstack_ecs::IpType::from("sample"))
             .vpc_id("sample value/+*~&=中".to_string())
             .subnet_id("sample value/+*~&=中".to_string())
             .subnet_cidr("sample value/+*~&=中".to_string())
-            .port_type("sample value/+*~&=中".to_string())
+            .port_type(cds_cecstack_ecs::PortType::from("sample"))
             .build()
             .expect("every required field is set")])
         .user_data("sample value/+*~&=中".to_string())
@@ -4820,7 +4823,7 @@ async fn clone_instance_end_to_end() {
         .is_clone(true)
         .source_ecs_id("sample value/+*~&=中".to_string())
         .flavor_id("sample value/+*~&=中".to_string())
-        .billing_mode("sample value/+*~&=中".to_string())
+        .billing_mode(cds_cecstack_ecs::BillingMode::from("sample"))
         .image(
             cds_cecstack_ecs::ImageSource::builder()
                 .image_uid("sample value/+*~&=中".to_string())
@@ -5172,7 +5175,7 @@ async fn bind_ssh_key_end_to_end() {
     let response = client
         .bind_ssh_key()
         .key_pair_id("sample value/+*~&=中".to_string())
-        .password_auth("sample value/+*~&=中".to_string())
+        .password_auth(cds_cecstack_ecs::PasswordAuth::from("sample"))
         .ecs_ids(["sample value/+*~&=中".to_string()])
         .send_with_response()
         .await;
@@ -5220,7 +5223,7 @@ async fn unbind_ssh_key_end_to_end() {
         .unbind_ssh_key()
         .key_pair_id("sample value/+*~&=中".to_string())
         .ecs_ids(["sample value/+*~&=中".to_string()])
-        .password_auth("sample value/+*~&=中".to_string())
+        .password_auth(cds_cecstack_ecs::PasswordAuth::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("UnbindSshKey");
@@ -6722,10 +6725,10 @@ async fn create_deployment_set_end_to_end() {
         .tenant_id("sample value/+*~&=中".to_string())
         .department_id("sample value/+*~&=中".to_string())
         .resource_group_id("sample value/+*~&=中".to_string())
-        .host_policy(cds_cecstack_ecs::CreateDeploymentSetPolicy::from("sample"))
-        .rack_policy(cds_cecstack_ecs::CreateDeploymentSetPolicy::from("sample"))
-        .switch_policy(cds_cecstack_ecs::CreateDeploymentSetPolicy::from("sample"))
-        .net_switch_policy(cds_cecstack_ecs::CreateDeploymentSetPolicy::from("sample"))
+        .host_policy(cds_cecstack_ecs::DeploymentSetPolicy::from("sample"))
+        .rack_policy(cds_cecstack_ecs::DeploymentSetPolicy::from("sample"))
+        .switch_policy(cds_cecstack_ecs::DeploymentSetPolicy::from("sample"))
+        .net_switch_policy(cds_cecstack_ecs::DeploymentSetPolicy::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("CreateDeploymentSet");
@@ -7148,9 +7151,7 @@ async fn query_instances_monitor_end_to_end() {
         .end("sample value/+*~&=中".to_string())
         .step("sample value/+*~&=中".to_string())
         .namespace("sample value/+*~&=中".to_string())
-        .metric(cds_cecstack_ecs::QueryInstancesMonitorMetric::from(
-            "sample",
-        ))
+        .metric(cds_cecstack_ecs::MonitorMetric::from("sample"))
         .timeout("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
@@ -7713,9 +7714,9 @@ async fn export_instances_end_to_end() {
                 .department_id("sample value/+*~&=中".to_string())
                 .tenant_id("sample value/+*~&=中".to_string())
                 .resource_group_id("sample value/+*~&=中".to_string())
-                .status(["sample value/+*~&=中".to_string()])
+                .status([cds_cecstack_ecs::InstanceStatus::from("sample")])
                 .az(["sample value/+*~&=中".to_string()])
-                .cpu_arch(["sample value/+*~&=中".to_string()])
+                .cpu_arch([cds_cecstack_ecs::ArchType::from("sample")])
                 .vm_labels(["sample value/+*~&=中".to_string()])
                 .order_by("sample value/+*~&=中".to_string())
                 .build(),
@@ -8337,12 +8338,12 @@ async fn export_monitor_data_end_to_end() {
     let response = client
         .export_monitor_data()
         .template_name("sample value/+*~&=中".to_string())
-        .statistical_method("sample value/+*~&=中".to_string())
-        .aggregation_methods(["sample value/+*~&=中".to_string()])
+        .statistical_method(cds_cecstack_ecs::StatisticalMethod::from("sample"))
+        .aggregation_methods([cds_cecstack_ecs::AggregationMethod::from("sample")])
         .start(7_i64)
         .end(7_i64)
         .ecs_ids(["sample value/+*~&=中".to_string()])
-        .metrics(["sample value/+*~&=中".to_string()])
+        .metrics([cds_cecstack_ecs::ExportMetric::from("sample")])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("ExportMonitorData");

@@ -377,6 +377,26 @@ pub enum DiskStatus {
     ///
     /// 错误 (`error`)
     Error,
+    /// Recovering
+    ///
+    /// 恢复中 (`recovering`)
+    Recovering,
+    /// Cancelling recycling
+    ///
+    /// 取消回收中 (`cancel_recycling`)
+    CancelRecycling,
+    /// Being recycled for arrears
+    ///
+    /// 欠费回收中 (`recycling`)
+    Recycling,
+    /// Creating a snapshot
+    ///
+    /// 创建快照中 (`creating_snapshot`)
+    CreatingSnapshot,
+    /// Rolling back
+    ///
+    /// 回滚中 (`rollback`)
+    Rollback,
     /// A value not documented when this SDK was generated.
     Unknown(String),
 }
@@ -392,6 +412,11 @@ impl DiskStatus {
             DiskStatus::Waiting => "waiting",
             DiskStatus::Updating => "updating",
             DiskStatus::Error => "error",
+            DiskStatus::Recovering => "recovering",
+            DiskStatus::CancelRecycling => "cancel_recycling",
+            DiskStatus::Recycling => "recycling",
+            DiskStatus::CreatingSnapshot => "creating_snapshot",
+            DiskStatus::Rollback => "rollback",
             DiskStatus::Unknown(other) => other.as_str(),
         }
     }
@@ -407,6 +432,11 @@ impl From<&str> for DiskStatus {
             "waiting" => DiskStatus::Waiting,
             "updating" => DiskStatus::Updating,
             "error" => DiskStatus::Error,
+            "recovering" => DiskStatus::Recovering,
+            "cancel_recycling" => DiskStatus::CancelRecycling,
+            "recycling" => DiskStatus::Recycling,
+            "creating_snapshot" => DiskStatus::CreatingSnapshot,
+            "rollback" => DiskStatus::Rollback,
             other => DiskStatus::Unknown(other.to_string()),
         }
     }
@@ -472,7 +502,7 @@ pub struct CreateDiskInput {
     /// Billing method: 0 pay-as-you-go, 1 subscription (default 0; only pay-as-you-go is supported for now)
     ///
     /// 计费方式 ，0:按需计费,1:包年包月, (默认为0，目前只支持按需计费) (`BillingMethod`)
-    pub billing_method: Option<String>,
+    pub billing_method: Option<BillingMethod>,
 }
 impl cds_core::ser::Entries for CreateDiskInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -543,7 +573,7 @@ impl CreateDiskInputBuilder {
         self
     }
     /// Sets [`CreateDiskInput::billing_method`].
-    pub fn billing_method(mut self, value: impl Into<String>) -> Self {
+    pub fn billing_method(mut self, value: impl Into<BillingMethod>) -> Self {
         self.inner.billing_method = Some(value.into());
         self
     }
@@ -675,7 +705,7 @@ impl CreateDiskRequest {
     /// Billing method: 0 pay-as-you-go, 1 subscription (default 0; only pay-as-you-go is supported for now)
     ///
     /// 计费方式 ，0:按需计费,1:包年包月, (默认为0，目前只支持按需计费) (`BillingMethod`, body)
-    pub fn billing_method(mut self, value: impl Into<String>) -> Self {
+    pub fn billing_method(mut self, value: impl Into<BillingMethod>) -> Self {
         self.input.billing_method = Some(value.into());
         self
     }
@@ -734,10 +764,15 @@ pub struct DeleteDiskInput {
     ///
     /// 云盘id列表 (`DiskIds`, required)
     pub disk_ids: Option<Vec<String>>,
+    /// Also delete the disks' snapshots that are not kept forever: 1 yes, 0 no; default 0
+    ///
+    /// 是否同时删除非永久保留快照 (`DeleteSnapshot`)
+    pub delete_snapshot: Option<i64>,
 }
 impl cds_core::ser::Entries for DeleteDiskInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         cds_core::ser::entry(map, "DiskIds", &self.disk_ids)?;
+        cds_core::ser::entry(map, "DeleteSnapshot", &self.delete_snapshot)?;
         Ok(())
     }
 }
@@ -758,6 +793,11 @@ impl DeleteDiskInputBuilder {
     /// Sets [`DeleteDiskInput::disk_ids`].
     pub fn disk_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
         self.inner.disk_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`DeleteDiskInput::delete_snapshot`].
+    pub fn delete_snapshot(mut self, value: impl Into<i64>) -> Self {
+        self.inner.delete_snapshot = Some(value.into());
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
@@ -828,6 +868,13 @@ impl DeleteDiskRequest {
     /// 云盘id列表 (`DiskIds`, body, required)
     pub fn disk_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
         self.input.disk_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Also delete the disks' snapshots that are not kept forever: 1 yes, 0 no; default 0
+    ///
+    /// 是否同时删除非永久保留快照 (`DeleteSnapshot`, body)
+    pub fn delete_snapshot(mut self, value: impl Into<i64>) -> Self {
+        self.input.delete_snapshot = Some(value.into());
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
@@ -1038,7 +1085,11 @@ pub struct AttachDiskInput {
     pub disk_ids: Option<Vec<String>>,
     /// Target instance id
     ///
-    /// 挂载的目标实例id (`EcsId`, required)
+    /// 挂载的目标实例id (`InstanceId`, required)
+    pub instance_id: Option<String>,
+    /// Target instance id under the name the request example uses; set InstanceId instead
+    ///
+    /// 挂载的目标实例id (`EcsId`)
     pub ecs_id: Option<String>,
     /// Delete with the instance; default 1. 1 yes, 0 no
     ///
@@ -1048,6 +1099,7 @@ pub struct AttachDiskInput {
 impl cds_core::ser::Entries for AttachDiskInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         cds_core::ser::entry(map, "DiskIds", &self.disk_ids)?;
+        cds_core::ser::entry(map, "InstanceId", &self.instance_id)?;
         cds_core::ser::entry(map, "EcsId", &self.ecs_id)?;
         cds_core::ser::entry(map, "ReleaseWithInstance", &self.release_with_instance)?;
         Ok(())
@@ -1072,6 +1124,11 @@ impl AttachDiskInputBuilder {
         self.inner.disk_ids = Some(values.into_iter().map(Into::into).collect());
         self
     }
+    /// Sets [`AttachDiskInput::instance_id`].
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_id = Some(value.into());
+        self
+    }
     /// Sets [`AttachDiskInput::ecs_id`].
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.inner.ecs_id = Some(value.into());
@@ -1092,8 +1149,8 @@ impl cds_core::validate::Validate for AttachDiskInput {
         if self.disk_ids.is_none() {
             missing.push(cds_core::validate::join(path, "DiskIds"));
         }
-        if self.ecs_id.is_none() {
-            missing.push(cds_core::validate::join(path, "EcsId"));
+        if self.instance_id.is_none() {
+            missing.push(cds_core::validate::join(path, "InstanceId"));
         }
     }
 }
@@ -1157,7 +1214,14 @@ impl AttachDiskRequest {
     }
     /// Target instance id
     ///
-    /// 挂载的目标实例id (`EcsId`, body, required)
+    /// 挂载的目标实例id (`InstanceId`, body, required)
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+    /// Target instance id under the name the request example uses; set InstanceId instead
+    ///
+    /// 挂载的目标实例id (`EcsId`, body)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
@@ -1536,6 +1600,10 @@ pub struct DescribeDiskListInput {
     ///
     /// 地域Code (`RegionCode`)
     pub region_code: Option<String>,
+    /// Cloud disk ids, sent as a JSON array text (e.g. '\["disk-xx", "disk-xx"\]')
+    ///
+    /// 云盘资源id列表 (`DiskIds`)
+    pub disk_ids: Option<Vec<String>>,
     /// Page number
     ///
     /// 页码 (`PageNumber`)
@@ -1549,6 +1617,7 @@ impl cds_core::ser::Entries for DescribeDiskListInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         cds_core::ser::entry(map, "AvailableZoneCode", &self.available_zone_code)?;
         cds_core::ser::entry(map, "RegionCode", &self.region_code)?;
+        cds_core::ser::entry(map, "DiskIds", &self.disk_ids)?;
         cds_core::ser::entry(map, "PageNumber", &self.page_number)?;
         cds_core::ser::entry(map, "PageSize", &self.page_size)?;
         Ok(())
@@ -1576,6 +1645,11 @@ impl DescribeDiskListInputBuilder {
     /// Sets [`DescribeDiskListInput::region_code`].
     pub fn region_code(mut self, value: impl Into<String>) -> Self {
         self.inner.region_code = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeDiskListInput::disk_ids`].
+    pub fn disk_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.disk_ids = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Sets [`DescribeDiskListInput::page_number`].
@@ -1674,6 +1748,13 @@ impl DescribeDiskListRequest {
     /// 地域Code (`RegionCode`, query)
     pub fn region_code(mut self, value: impl Into<String>) -> Self {
         self.input.region_code = Some(value.into());
+        self
+    }
+    /// Cloud disk ids, sent as a JSON array text (e.g. '\["disk-xx", "disk-xx"\]')
+    ///
+    /// 云盘资源id列表 (`DiskIds`, query)
+    pub fn disk_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.disk_ids = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Page number

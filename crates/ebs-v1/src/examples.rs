@@ -186,6 +186,32 @@ pub const DESCRIBE_SNAPSHOT_LIST_1: &str = r#"{
     "PageSize": 1,
     "TotalCount": 1
 }"#;
+/// Documented example response 2 of `DescribeSnapshotList`.
+pub const DESCRIBE_SNAPSHOT_LIST_2: &str = r#"{
+    "Code": "Success",
+    "Msg": "获取快照列表成功！",
+    "Data": {
+        "SnapshotList": [
+            {
+                "SnapshotId": "s-disk-tyvgscgr1ria5ftt-aa22-01",
+                "SnapshotName": "-2222222",
+                "DiskId": "disk-tyvgscgr1ria5ftt",
+                "DiskName": "ssd-20221010",
+                "DiskSize": 24,
+                "ReservedTime": "Forever",
+                "SnapshotStatus": "running",
+                "CreateTime": "2022-10-10 11:18:49",
+                "RegionCode": "CN_Huhhot",
+                "AvailableZoneCode": "CN_Hohhot_B",
+                "DiskProperty": "data",
+                "IsOptimized": 1
+            }
+        ]
+    },
+    "PageNumber": 1,
+    "PageSize": 1,
+    "TotalCount": 1
+}"#;
 /// Documented example response 1 of `DescribeSnapshot`.
 pub const DESCRIBE_SNAPSHOT_1: &str = r#"{
     "Code": "Success",
@@ -203,6 +229,27 @@ pub const DESCRIBE_SNAPSHOT_1: &str = r#"{
             "RegionCode": "CN_Huhhot",
             "AvailableZoneCode": "CN_Hohhot_B",
             "DiskProperty": "data"
+        }
+    }
+}"#;
+/// Documented example response 2 of `DescribeSnapshot`.
+pub const DESCRIBE_SNAPSHOT_2: &str = r#"{
+    "Code": "Success",
+    "Msg": "获取快照详情成功！",
+    "Data": {
+        "SnapshotInfo": {
+            "SnapshotId": "s-disk-tyvgscgr1ria5ftt-aa22-01",
+            "SnapshotName": "-2222222",
+            "DiskId": "disk-tyvgscgr1ria5ftt",
+            "DiskName": "ssd-20221010",
+            "DiskSize": 24,
+            "ReservedTime": "Forever",
+            "SnapshotStatus": "running",
+            "CreateTime": "2022-10-10 11:18:49",
+            "RegionCode": "CN_Huhhot",
+            "AvailableZoneCode": "CN_Hohhot_B",
+            "DiskProperty": "data",
+            "IsOptimized": 1
         }
     }
 }"#;
@@ -318,6 +365,15 @@ pub const CREATE_IMAGE_BY_SNAPSHOT_1: &str = r#"{
         "ImageName": "测试镜像名称"
     }
 }"#;
+/// Documented example response 2 of `CreateImageBySnapshot`.
+pub const CREATE_IMAGE_BY_SNAPSHOT_2: &str = r#"{
+    "Code": "Success",
+    "Msg": "系统盘快照创建镜像成功！",
+    "Data": {
+        "EventId": "eddb28de-4f91-11ed-988b-82b53449da97",
+        "ImageId": "img-**"
+    }
+}"#;
 /// Documented example response 1 of `CopySnapshotCrossAZ`.
 pub const COPY_SNAPSHOT_CROSS_AZ_1: &str = r#"{
     "Code": "Success",
@@ -340,7 +396,9 @@ pub static ALL: &[(&str, &str)] = &[
     ("DescribeEcsAttachDisks", DESCRIBE_ECS_ATTACH_DISKS_1),
     ("DescribeEvent", DESCRIBE_EVENT_1),
     ("DescribeSnapshotList", DESCRIBE_SNAPSHOT_LIST_1),
+    ("DescribeSnapshotList", DESCRIBE_SNAPSHOT_LIST_2),
     ("DescribeSnapshot", DESCRIBE_SNAPSHOT_1),
+    ("DescribeSnapshot", DESCRIBE_SNAPSHOT_2),
     ("DescribeSnapshotChainList", DESCRIBE_SNAPSHOT_CHAIN_LIST_1),
     ("DescribeSnapshotChain", DESCRIBE_SNAPSHOT_CHAIN_1),
     ("CreateSnapshot", CREATE_SNAPSHOT_1),
@@ -349,5 +407,6 @@ pub static ALL: &[(&str, &str)] = &[
     ("DeleteSnapshot", DELETE_SNAPSHOT_1),
     ("DescribeSnapshotQuota", DESCRIBE_SNAPSHOT_QUOTA_1),
     ("CreateImageBySnapshot", CREATE_IMAGE_BY_SNAPSHOT_1),
+    ("CreateImageBySnapshot", CREATE_IMAGE_BY_SNAPSHOT_2),
     ("CopySnapshotCrossAZ", COPY_SNAPSHOT_CROSS_AZ_1),
 ];

@@ -15,7 +15,7 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Documentation notes: transcribed from `000_2647209463bd15a0.txt`; the 43 notes on where the documents contradict themselves, and how the SDK resolved each, are kept beside the operations in `spec/ebs-v1/`.
+//! Documentation notes: transcribed from `ecs-ebs_2026-02-03_79dfd7f9.md`, `openapi-v1.2_2026-04-21_9f79fbfb.md`, `000_2647209463bd15a0.txt`; the 57 notes on where the documents contradict themselves, and how the SDK resolved each, are kept beside the operations in `spec/ebs-v1/`.
 #![forbid(unsafe_code)]
 #![allow(
     clippy::enum_variant_names,

@@ -15,7 +15,7 @@ pub static SERVICE: Service = Service {
         version: "2019-08-08",
     },
     auth: AuthScheme::HmacSha1,
-    host: Host::Api,
+    host: Host::Cdsapi,
     path: "/ebs/v1",
     envelope: Envelope {
         code: "Code",
@@ -101,12 +101,20 @@ pub static DELETE_DISK: Operation = Operation {
     path: None,
     host: None,
     read: false,
-    params: &[Param {
-        name: "DiskIds",
-        location: Location::Body,
-        required: true,
-        kind: Kind::List,
-    }],
+    params: &[
+        Param {
+            name: "DiskIds",
+            location: Location::Body,
+            required: true,
+            kind: Kind::List,
+        },
+        Param {
+            name: "DeleteSnapshot",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Integer,
+        },
+    ],
     binary_response: false,
 };
 /// `DetachDisk`.
@@ -139,9 +147,15 @@ pub static ATTACH_DISK: Operation = Operation {
             kind: Kind::List,
         },
         Param {
-            name: "EcsId",
+            name: "InstanceId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "EcsId",
+            location: Location::Body,
+            required: false,
             kind: Kind::String,
         },
         Param {
@@ -210,6 +224,12 @@ pub static DESCRIBE_DISK_LIST: Operation = Operation {
             location: Location::Query,
             required: false,
             kind: Kind::String,
+        },
+        Param {
+            name: "DiskIds",
+            location: Location::Query,
+            required: false,
+            kind: Kind::List,
         },
         Param {
             name: "PageNumber",
@@ -284,6 +304,12 @@ pub static DESCRIBE_SNAPSHOT_LIST: Operation = Operation {
             location: Location::Query,
             required: false,
             kind: Kind::String,
+        },
+        Param {
+            name: "SnapshotIds",
+            location: Location::Query,
+            required: false,
+            kind: Kind::List,
         },
         Param {
             name: "RegionCode",
@@ -435,6 +461,12 @@ pub static CREATE_SNAPSHOT: Operation = Operation {
             required: false,
             kind: Kind::String,
         },
+        Param {
+            name: "IsOptimized",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Integer,
+        },
     ],
     binary_response: false,
 };
@@ -503,12 +535,20 @@ pub static DELETE_SNAPSHOT: Operation = Operation {
     path: None,
     host: None,
     read: false,
-    params: &[Param {
-        name: "SnapshotIds",
-        location: Location::Body,
-        required: true,
-        kind: Kind::List,
-    }],
+    params: &[
+        Param {
+            name: "SnapshotIds",
+            location: Location::Body,
+            required: true,
+            kind: Kind::List,
+        },
+        Param {
+            name: "DeleteBindImages",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Boolean,
+        },
+    ],
     binary_response: false,
 };
 /// `DescribeSnapshotQuota`.
@@ -545,6 +585,12 @@ pub static CREATE_IMAGE_BY_SNAPSHOT: Operation = Operation {
             location: Location::Body,
             required: true,
             kind: Kind::String,
+        },
+        Param {
+            name: "IsOptimized",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Integer,
         },
     ],
     binary_response: false,

@@ -34,7 +34,7 @@ pub struct Disk {
     /// 0 pay-as-you-go, 1 subscription
     ///
     /// 0:按需计费, 1:包年包月 (`BillingMethod`)
-    pub billing_method: Option<String>,
+    pub billing_method: Option<BillingMethod>,
     /// Deleted with the instance: 1 yes, 0 no
     ///
     /// 是否随实例删除，1:是，0:否 (`ReleaseWithInstance`)
@@ -62,7 +62,9 @@ pub struct Disk {
     /// system: system disk, data: data disk
     ///
     /// system:系统盘 data：数据盘 (`Property`)
-    pub property: Option<String>,
+    pub property: Option<DiskProperty>,
+    /// An order number the service answers in DescribeDisk (meaning undocumented) (`Order`)
+    pub order: Option<i64>,
 }
 impl cds_core::de::Fields for Disk {
     const NAME: &'static str = "Disk";
@@ -89,6 +91,7 @@ impl cds_core::de::Fields for Disk {
             "StatusDisplay" => self.status_display = cds_core::de::lenient(value)?,
             "DiskFeature" => self.disk_feature = cds_core::de::lenient(value)?,
             "Property" => self.property = cds_core::de::lenient(value)?,
+            "Order" => self.order = cds_core::de::lenient(value)?,
             _ => cds_core::de::skip(value)?,
         }
         Ok(())
@@ -111,6 +114,7 @@ impl cds_core::ser::Entries for Disk {
         cds_core::ser::entry(map, "StatusDisplay", &self.status_display)?;
         cds_core::ser::entry(map, "DiskFeature", &self.disk_feature)?;
         cds_core::ser::entry(map, "Property", &self.property)?;
+        cds_core::ser::entry(map, "Order", &self.order)?;
         Ok(())
     }
 }
@@ -235,7 +239,11 @@ pub struct Snapshot {
     /// system: system disk, data: data disk
     ///
     /// system:系统盘 data数据盘 (`DiskProperty`)
-    pub disk_property: Option<String>,
+    pub disk_property: Option<DiskProperty>,
+    /// Whether the snapshot has the optimization option on: 1 on, 0 off
+    ///
+    /// 快照是否开启优化选项，1为开启，0为不开启。 (`IsOptimized`)
+    pub is_optimized: Option<i64>,
 }
 impl cds_core::de::Fields for Snapshot {
     const NAME: &'static str = "Snapshot";
@@ -258,6 +266,7 @@ impl cds_core::de::Fields for Snapshot {
                 self.available_zone_code = cds_core::de::lenient(value)?;
             }
             "DiskProperty" => self.disk_property = cds_core::de::lenient(value)?,
+            "IsOptimized" => self.is_optimized = cds_core::de::lenient(value)?,
             _ => cds_core::de::skip(value)?,
         }
         Ok(())
@@ -278,6 +287,7 @@ impl cds_core::ser::Entries for Snapshot {
         cds_core::ser::entry(map, "RegionCode", &self.region_code)?;
         cds_core::ser::entry(map, "AvailableZoneCode", &self.available_zone_code)?;
         cds_core::ser::entry(map, "DiskProperty", &self.disk_property)?;
+        cds_core::ser::entry(map, "IsOptimized", &self.is_optimized)?;
         Ok(())
     }
 }
@@ -324,3 +334,129 @@ impl cds_core::ser::Entries for SnapshotEvent {
 }
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(SnapshotEvent);
+/// Billing method of a disk or snapshot chain (sent as text)
+///
+/// 计费方式
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BillingMethod {
+    /// Pay-as-you-go
+    ///
+    /// 按需计费 (`0`)
+    V0,
+    /// Monthly/yearly subscription
+    ///
+    /// 包年包月 (`1`)
+    V1,
+    /// Pay per use (snapshot chains)
+    ///
+    /// 按次计费 (`2`)
+    V2,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl BillingMethod {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            BillingMethod::V0 => "0",
+            BillingMethod::V1 => "1",
+            BillingMethod::V2 => "2",
+            BillingMethod::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for BillingMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "0" => BillingMethod::V0,
+            "1" => BillingMethod::V1,
+            "2" => BillingMethod::V2,
+            other => BillingMethod::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for BillingMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for BillingMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for BillingMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(BillingMethod::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for BillingMethod {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| BillingMethod::from(text.as_str())))
+    }
+}
+/// Role of a disk
+///
+/// 盘属性
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DiskProperty {
+    /// System disk
+    ///
+    /// 系统盘 (`system`)
+    System,
+    /// Data disk
+    ///
+    /// 数据盘 (`data`)
+    Data,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl DiskProperty {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            DiskProperty::System => "system",
+            DiskProperty::Data => "data",
+            DiskProperty::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for DiskProperty {
+    fn from(value: &str) -> Self {
+        match value {
+            "system" => DiskProperty::System,
+            "data" => DiskProperty::Data,
+            other => DiskProperty::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for DiskProperty {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for DiskProperty {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for DiskProperty {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(DiskProperty::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for DiskProperty {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| DiskProperty::from(text.as_str())))
+    }
+}

@@ -85,7 +85,7 @@ pub struct DescribeSnapshotChainData {
     /// Billing method: 0 pay-as-you-go
     ///
     /// 计费方式 ，0:按需计费 (`BillingMethod`)
-    pub billing_method: Option<String>,
+    pub billing_method: Option<BillingMethod>,
     /// Snapshot chain id
     ///
     /// 快照链ID (`SnapshotChainId`)
@@ -93,7 +93,7 @@ pub struct DescribeSnapshotChainData {
     /// system: system disk, data: data disk
     ///
     /// system:系统盘 data：数据盘 (`DiskProperty`)
-    pub disk_property: Option<String>,
+    pub disk_property: Option<DiskProperty>,
     /// Number of snapshots in the chain
     ///
     /// 该快照链下的快照数量 (`SnapshotNum`)
@@ -156,7 +156,7 @@ pub struct DescribeSnapshotChainListChain {
     /// Billing method: 0 pay-as-you-go, 1 subscription, 2 pay-per-use
     ///
     /// 计费方式 ，0:按需计费, 1:包年包月, 2:按次计费 (`BillingMethod`)
-    pub billing_method: Option<String>,
+    pub billing_method: Option<BillingMethod>,
     /// Cloud disk id
     ///
     /// 云盘ID (`DiskId`)
@@ -196,7 +196,7 @@ pub struct DescribeSnapshotChainListChain {
     /// system: system disk, data: data disk
     ///
     /// system:系统盘 data数据盘 (`DiskProperty`)
-    pub disk_property: Option<String>,
+    pub disk_property: Option<DiskProperty>,
     /// Snapshot chain id
     ///
     /// 快照链ID (`SnapshotChainId`)
@@ -607,6 +607,10 @@ pub struct DescribeSnapshotListInput {
     ///
     /// 可用区Code (`AvailableZoneCode`)
     pub available_zone_code: Option<String>,
+    /// Snapshot ids, sent as a JSON array text (e.g. '\["s-xxx", "s-xxx"\]')
+    ///
+    /// 快照列表 (`SnapshotIds`)
+    pub snapshot_ids: Option<Vec<String>>,
     /// Region code
     ///
     /// 地域Code (`RegionCode`)
@@ -627,6 +631,7 @@ pub struct DescribeSnapshotListInput {
 impl cds_core::ser::Entries for DescribeSnapshotListInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         cds_core::ser::entry(map, "AvailableZoneCode", &self.available_zone_code)?;
+        cds_core::ser::entry(map, "SnapshotIds", &self.snapshot_ids)?;
         cds_core::ser::entry(map, "RegionCode", &self.region_code)?;
         cds_core::ser::entry(map, "DiskId", &self.disk_id)?;
         cds_core::ser::entry(map, "PageNumber", &self.page_number)?;
@@ -651,6 +656,11 @@ impl DescribeSnapshotListInputBuilder {
     /// Sets [`DescribeSnapshotListInput::available_zone_code`].
     pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
         self.inner.available_zone_code = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeSnapshotListInput::snapshot_ids`].
+    pub fn snapshot_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.snapshot_ids = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Sets [`DescribeSnapshotListInput::region_code`].
@@ -752,6 +762,13 @@ impl DescribeSnapshotListRequest {
     /// 可用区Code (`AvailableZoneCode`, query)
     pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
         self.input.available_zone_code = Some(value.into());
+        self
+    }
+    /// Snapshot ids, sent as a JSON array text (e.g. '\["s-xxx", "s-xxx"\]')
+    ///
+    /// 快照列表 (`SnapshotIds`, query)
+    pub fn snapshot_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.snapshot_ids = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Region code
@@ -1445,16 +1462,21 @@ pub struct CreateSnapshotInput {
     ///
     /// 快照名称。不传默认与快照id一致，快照名称允许使用2-128个字符，不允许使用auto作为开头，允许大小写字母、数字、汉字和“-” (`SnapshotName`)
     pub snapshot_name: Option<String>,
-    /// Snapshot retention; defaults to 1. Forever: kept permanently (deleted with the disk); a number: retention in days
+    /// Snapshot retention; defaults to 1. Forever: kept permanently (not deleted with the disk); a number: retention in days
     ///
-    /// 快照保留时间。不传递该参数默认为1。Forever:永久保留，当云盘删除时快照跟随云盘删除；具体数字为保留天数。 (`ReservedTime`)
+    /// 快照保留时间。不传递该参数默认为1。Forever:永久保留，当云盘删除时快照不随随云盘删除；具体数字为保留天数。 (`ReservedTime`)
     pub reserved_time: Option<String>,
+    /// Optimization/acceleration option: 1 on, 0 off; default 0
+    ///
+    /// 优化加速选项 (`IsOptimized`)
+    pub is_optimized: Option<i64>,
 }
 impl cds_core::ser::Entries for CreateSnapshotInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         cds_core::ser::entry(map, "DiskId", &self.disk_id)?;
         cds_core::ser::entry(map, "SnapshotName", &self.snapshot_name)?;
         cds_core::ser::entry(map, "ReservedTime", &self.reserved_time)?;
+        cds_core::ser::entry(map, "IsOptimized", &self.is_optimized)?;
         Ok(())
     }
 }
@@ -1485,6 +1507,11 @@ impl CreateSnapshotInputBuilder {
     /// Sets [`CreateSnapshotInput::reserved_time`].
     pub fn reserved_time(mut self, value: impl Into<String>) -> Self {
         self.inner.reserved_time = Some(value.into());
+        self
+    }
+    /// Sets [`CreateSnapshotInput::is_optimized`].
+    pub fn is_optimized(mut self, value: impl Into<i64>) -> Self {
+        self.inner.is_optimized = Some(value.into());
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
@@ -1564,11 +1591,18 @@ impl CreateSnapshotRequest {
         self.input.snapshot_name = Some(value.into());
         self
     }
-    /// Snapshot retention; defaults to 1. Forever: kept permanently (deleted with the disk); a number: retention in days
+    /// Snapshot retention; defaults to 1. Forever: kept permanently (not deleted with the disk); a number: retention in days
     ///
-    /// 快照保留时间。不传递该参数默认为1。Forever:永久保留，当云盘删除时快照跟随云盘删除；具体数字为保留天数。 (`ReservedTime`, body)
+    /// 快照保留时间。不传递该参数默认为1。Forever:永久保留，当云盘删除时快照不随随云盘删除；具体数字为保留天数。 (`ReservedTime`, body)
     pub fn reserved_time(mut self, value: impl Into<String>) -> Self {
         self.input.reserved_time = Some(value.into());
+        self
+    }
+    /// Optimization/acceleration option: 1 on, 0 off; default 0
+    ///
+    /// 优化加速选项 (`IsOptimized`, body)
+    pub fn is_optimized(mut self, value: impl Into<i64>) -> Self {
+        self.input.is_optimized = Some(value.into());
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
@@ -1992,10 +2026,15 @@ pub struct DeleteSnapshotInput {
     ///
     /// 快照列表 (`SnapshotIds`, required)
     pub snapshot_ids: Option<Vec<String>>,
+    /// Delete the images made from the snapshots too: true deletes them, false leaves them
+    ///
+    /// 删除快照关联的镜像选项 (`DeleteBindImages`)
+    pub delete_bind_images: Option<bool>,
 }
 impl cds_core::ser::Entries for DeleteSnapshotInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         cds_core::ser::entry(map, "SnapshotIds", &self.snapshot_ids)?;
+        cds_core::ser::entry(map, "DeleteBindImages", &self.delete_bind_images)?;
         Ok(())
     }
 }
@@ -2016,6 +2055,11 @@ impl DeleteSnapshotInputBuilder {
     /// Sets [`DeleteSnapshotInput::snapshot_ids`].
     pub fn snapshot_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
         self.inner.snapshot_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`DeleteSnapshotInput::delete_bind_images`].
+    pub fn delete_bind_images(mut self, value: impl Into<bool>) -> Self {
+        self.inner.delete_bind_images = Some(value.into());
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
@@ -2086,6 +2130,13 @@ impl DeleteSnapshotRequest {
     /// 快照列表 (`SnapshotIds`, body, required)
     pub fn snapshot_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
         self.input.snapshot_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Delete the images made from the snapshots too: true deletes them, false leaves them
+    ///
+    /// 删除快照关联的镜像选项 (`DeleteBindImages`, body)
+    pub fn delete_bind_images(mut self, value: impl Into<bool>) -> Self {
+        self.input.delete_bind_images = Some(value.into());
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
@@ -2286,11 +2337,16 @@ pub struct CreateImageBySnapshotInput {
     ///
     /// 镜像名称 (`ImageName`, required)
     pub image_name: Option<String>,
+    /// Optimization/acceleration option: 1 on, 0 off; default 0
+    ///
+    /// 优化加速选项 (`IsOptimized`)
+    pub is_optimized: Option<i64>,
 }
 impl cds_core::ser::Entries for CreateImageBySnapshotInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         cds_core::ser::entry(map, "SnapshotId", &self.snapshot_id)?;
         cds_core::ser::entry(map, "ImageName", &self.image_name)?;
+        cds_core::ser::entry(map, "IsOptimized", &self.is_optimized)?;
         Ok(())
     }
 }
@@ -2316,6 +2372,11 @@ impl CreateImageBySnapshotInputBuilder {
     /// Sets [`CreateImageBySnapshotInput::image_name`].
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.inner.image_name = Some(value.into());
+        self
+    }
+    /// Sets [`CreateImageBySnapshotInput::is_optimized`].
+    pub fn is_optimized(mut self, value: impl Into<i64>) -> Self {
+        self.inner.is_optimized = Some(value.into());
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
@@ -2396,6 +2457,13 @@ impl CreateImageBySnapshotRequest {
     /// 镜像名称 (`ImageName`, body, required)
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.input.image_name = Some(value.into());
+        self
+    }
+    /// Optimization/acceleration option: 1 on, 0 off; default 0
+    ///
+    /// 优化加速选项 (`IsOptimized`, body)
+    pub fn is_optimized(mut self, value: impl Into<i64>) -> Self {
+        self.input.is_optimized = Some(value.into());
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.

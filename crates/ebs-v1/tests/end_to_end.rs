@@ -20,7 +20,7 @@ async fn create_disk_end_to_end() {
         .snapshot_id("sample value/+*~&=中".to_string())
         .size(7_i64)
         .number(7_i64)
-        .billing_method("sample value/+*~&=中".to_string())
+        .billing_method(cds_ebs_v1::BillingMethod::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("CreateDisk");
@@ -65,6 +65,7 @@ async fn delete_disk_end_to_end() {
     let response = client
         .delete_disk()
         .disk_ids(["sample value/+*~&=中".to_string()])
+        .delete_snapshot(7_i64)
         .send_with_response()
         .await;
     let seen = emulator.requests_for("DeleteDisk");
@@ -153,6 +154,7 @@ async fn attach_disk_end_to_end() {
     let response = client
         .attach_disk()
         .disk_ids(["sample value/+*~&=中".to_string()])
+        .instance_id("sample value/+*~&=中".to_string())
         .ecs_id("sample value/+*~&=中".to_string())
         .release_with_instance(7_i64)
         .send_with_response()
@@ -289,6 +291,7 @@ async fn describe_disk_list_end_to_end() {
         .describe_disk_list()
         .available_zone_code("sample value/+*~&=中".to_string())
         .region_code("sample value/+*~&=中".to_string())
+        .disk_ids(["sample value/+*~&=中".to_string()])
         .page_number(7_i64)
         .page_size(7_i64)
         .send_with_response()
@@ -467,6 +470,7 @@ async fn describe_snapshot_list_end_to_end() {
     let response = client
         .describe_snapshot_list()
         .available_zone_code("sample value/+*~&=中".to_string())
+        .snapshot_ids(["sample value/+*~&=中".to_string()])
         .region_code("sample value/+*~&=中".to_string())
         .disk_id("sample value/+*~&=中".to_string())
         .page_number(7_i64)
@@ -657,6 +661,7 @@ async fn create_snapshot_end_to_end() {
         .disk_id("sample value/+*~&=中".to_string())
         .snapshot_name("sample value/+*~&=中".to_string())
         .reserved_time("sample value/+*~&=中".to_string())
+        .is_optimized(7_i64)
         .send_with_response()
         .await;
     let seen = emulator.requests_for("CreateSnapshot");
@@ -798,6 +803,7 @@ async fn delete_snapshot_end_to_end() {
     let response = client
         .delete_snapshot()
         .snapshot_ids(["sample value/+*~&=中".to_string()])
+        .delete_bind_images(true)
         .send_with_response()
         .await;
     let seen = emulator.requests_for("DeleteSnapshot");
@@ -887,6 +893,7 @@ async fn create_image_by_snapshot_end_to_end() {
         .create_image_by_snapshot()
         .snapshot_id("sample value/+*~&=中".to_string())
         .image_name("sample value/+*~&=中".to_string())
+        .is_optimized(7_i64)
         .send_with_response()
         .await;
     let seen = emulator.requests_for("CreateImageBySnapshot");

@@ -66,8 +66,16 @@ fn describe_snapshot_list_example_1_decodes_completely() {
     check::<cds_ebs_v1::DescribeSnapshotListOutput>(cds_ebs_v1::examples::DESCRIBE_SNAPSHOT_LIST_1);
 }
 #[test]
+fn describe_snapshot_list_example_2_decodes_completely() {
+    check::<cds_ebs_v1::DescribeSnapshotListOutput>(cds_ebs_v1::examples::DESCRIBE_SNAPSHOT_LIST_2);
+}
+#[test]
 fn describe_snapshot_example_1_decodes_completely() {
     check::<cds_ebs_v1::DescribeSnapshotOutput>(cds_ebs_v1::examples::DESCRIBE_SNAPSHOT_1);
+}
+#[test]
+fn describe_snapshot_example_2_decodes_completely() {
+    check::<cds_ebs_v1::DescribeSnapshotOutput>(cds_ebs_v1::examples::DESCRIBE_SNAPSHOT_2);
 }
 #[test]
 fn describe_snapshot_chain_list_example_1_decodes_completely() {
@@ -109,6 +117,12 @@ fn describe_snapshot_quota_example_1_decodes_completely() {
 fn create_image_by_snapshot_example_1_decodes_completely() {
     check::<cds_ebs_v1::CreateImageBySnapshotOutput>(
         cds_ebs_v1::examples::CREATE_IMAGE_BY_SNAPSHOT_1,
+    );
+}
+#[test]
+fn create_image_by_snapshot_example_2_decodes_completely() {
+    check::<cds_ebs_v1::CreateImageBySnapshotOutput>(
+        cds_ebs_v1::examples::CREATE_IMAGE_BY_SNAPSHOT_2,
     );
 }
 #[test]

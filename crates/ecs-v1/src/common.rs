@@ -397,6 +397,14 @@ pub struct DescribePriceData {
     ///
     /// 总价,单位为元 (`TotalPrice`)
     pub total_price: Option<f64>,
+    /// Spot instance standard price (the lowest bid), in yuan
+    ///
+    /// 竞价实例标准价格（最低出价）,单位为元 (`SpotStdAmount`)
+    pub spot_std_amount: Option<f64>,
+    /// Spot instance pay-as-you-go price (the highest bid), in yuan
+    ///
+    /// 竞价实例按需价格（最高出价），单位为元 (`DemandStdAmount`)
+    pub demand_std_amount: Option<f64>,
 }
 impl cds_core::de::Fields for DescribePriceData {
     const NAME: &'static str = "DescribePriceData";
@@ -409,6 +417,8 @@ impl cds_core::de::Fields for DescribePriceData {
             "PriceUnit" => self.price_unit = cds_core::de::lenient(value)?,
             "PriceSymbol" => self.price_symbol = cds_core::de::lenient(value)?,
             "TotalPrice" => self.total_price = cds_core::de::lenient(value)?,
+            "SpotStdAmount" => self.spot_std_amount = cds_core::de::lenient(value)?,
+            "DemandStdAmount" => self.demand_std_amount = cds_core::de::lenient(value)?,
             _ => cds_core::de::skip(value)?,
         }
         Ok(())
@@ -421,6 +431,8 @@ impl cds_core::ser::Entries for DescribePriceData {
         cds_core::ser::entry(map, "PriceUnit", &self.price_unit)?;
         cds_core::ser::entry(map, "PriceSymbol", &self.price_symbol)?;
         cds_core::ser::entry(map, "TotalPrice", &self.total_price)?;
+        cds_core::ser::entry(map, "SpotStdAmount", &self.spot_std_amount)?;
+        cds_core::ser::entry(map, "DemandStdAmount", &self.demand_std_amount)?;
         Ok(())
     }
 }
@@ -575,6 +587,124 @@ impl cds_core::ser::Entries for DescribeRegionsRegionGroup {
 }
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(DescribeRegionsRegionGroup);
+/// A compute family of an availability zone
+///
+/// 规格族及其销售状况
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct ZoneInstanceFamily {
+    /// Spec family name
+    ///
+    /// 规格族名称 (`EcsFamilyName`)
+    pub ecs_family_name: Option<String>,
+    /// Availability zone (name)
+    ///
+    /// 可用区 (`AvailableZone`)
+    pub available_zone: Option<String>,
+    /// Specs
+    ///
+    /// 规格列表 (`SpecList`)
+    pub spec_list: Option<Vec<ZoneInstanceSpec>>,
+}
+impl cds_core::de::Fields for ZoneInstanceFamily {
+    const NAME: &'static str = "ZoneInstanceFamily";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "EcsFamilyName" => self.ecs_family_name = cds_core::de::lenient(value)?,
+            "AvailableZone" => self.available_zone = cds_core::de::lenient(value)?,
+            "SpecList" => self.spec_list = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ZoneInstanceFamily);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ZoneInstanceFamily {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "EcsFamilyName", &self.ecs_family_name)?;
+        cds_core::ser::entry(map, "AvailableZone", &self.available_zone)?;
+        cds_core::ser::entry(map, "SpecList", &self.spec_list)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ZoneInstanceFamily);
+/// A compute spec with its sale status
+///
+/// 规格及其销售状况
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct ZoneInstanceSpec {
+    /// CPU count
+    ///
+    /// Cpu大小 (`Cpu`)
+    pub cpu: Option<i64>,
+    /// Memory size
+    ///
+    /// 内存大小 (`Ram`)
+    pub ram: Option<i64>,
+    /// Number of GPUs
+    ///
+    /// 显卡数量 (`Gpu`)
+    pub gpu: Option<i64>,
+    /// GPU model
+    ///
+    /// 显卡型号 (`GpuType`)
+    pub gpu_type: Option<String>,
+    /// GPU driver type
+    ///
+    /// 显卡驱动类型 (`SupportGpuDriver`)
+    pub support_gpu_driver: Option<String>,
+    /// Sale status: SELL on sale, SELLOUT sold out
+    ///
+    /// 销售状况：1）SELL销售中;2)SELLOUT已售罄 (`Status`)
+    pub status: Option<SaleStatus>,
+    /// Processor model
+    ///
+    /// 处理器型号 (`CpuName`)
+    pub cpu_name: Option<String>,
+}
+impl cds_core::de::Fields for ZoneInstanceSpec {
+    const NAME: &'static str = "ZoneInstanceSpec";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Cpu" => self.cpu = cds_core::de::lenient(value)?,
+            "Ram" => self.ram = cds_core::de::lenient(value)?,
+            "Gpu" => self.gpu = cds_core::de::lenient(value)?,
+            "GpuType" => self.gpu_type = cds_core::de::lenient(value)?,
+            "SupportGpuDriver" => self.support_gpu_driver = cds_core::de::lenient(value)?,
+            "Status" => self.status = cds_core::de::lenient(value)?,
+            "CpuName" => self.cpu_name = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ZoneInstanceSpec);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ZoneInstanceSpec {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Cpu", &self.cpu)?;
+        cds_core::ser::entry(map, "Ram", &self.ram)?;
+        cds_core::ser::entry(map, "Gpu", &self.gpu)?;
+        cds_core::ser::entry(map, "GpuType", &self.gpu_type)?;
+        cds_core::ser::entry(map, "SupportGpuDriver", &self.support_gpu_driver)?;
+        cds_core::ser::entry(map, "Status", &self.status)?;
+        cds_core::ser::entry(map, "CpuName", &self.cpu_name)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ZoneInstanceSpec);
 /// Input of [`DescribeRegions`](crate::Client::describe_regions).
 #[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
@@ -685,7 +815,7 @@ impl crate::Client {
     ///
     /// `GET /ecs/v1` — read-only: retried on transient failures.
     ///
-    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InternalError`](crate::ErrorCode::InternalError).
+    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidResourceId.NotFound`](crate::ErrorCode::InvalidResourceIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InvalidEvent.InvalidUrl.NotFound`](crate::ErrorCode::InvalidEventInvalidUrlNotFound), [`InternalError`](crate::ErrorCode::InternalError).
     ///
     /// Wire name: `DescribeRegions`.
     pub fn describe_regions(&self) -> DescribeRegionsRequest {
@@ -703,10 +833,10 @@ pub struct DescribeEcsFamilyInfoInput {
     ///
     /// 可用区code(可取**附件五**中私有网络可用区名称或者**DescribeRegions**返回值) (`AvailableZoneCode`, required)
     pub available_zone_code: Option<String>,
-    /// Billing method: "0" pay-as-you-go; "1" monthly/yearly subscription
+    /// Billing method: "0" pay-as-you-go; "1" monthly/yearly subscription; "3" spot instance
     ///
-    /// 计费方式 : "0"：按需计费; "1"：包年包月 (`BillingMethod`, required)
-    pub billing_method: Option<String>,
+    /// 计费方式 : "0"：按需计费; "1"：包年包月; "3": 竞价实例 (`BillingMethod`, required)
+    pub billing_method: Option<BillingMethod>,
 }
 impl cds_core::ser::Entries for DescribeEcsFamilyInfoInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -735,7 +865,7 @@ impl DescribeEcsFamilyInfoInputBuilder {
         self
     }
     /// Sets [`DescribeEcsFamilyInfoInput::billing_method`].
-    pub fn billing_method(mut self, value: impl Into<String>) -> Self {
+    pub fn billing_method(mut self, value: impl Into<BillingMethod>) -> Self {
         self.inner.billing_method = Some(value.into());
         self
     }
@@ -812,10 +942,10 @@ impl DescribeEcsFamilyInfoRequest {
         self.input.available_zone_code = Some(value.into());
         self
     }
-    /// Billing method: "0" pay-as-you-go; "1" monthly/yearly subscription
+    /// Billing method: "0" pay-as-you-go; "1" monthly/yearly subscription; "3" spot instance
     ///
-    /// 计费方式 : "0"：按需计费; "1"：包年包月 (`BillingMethod`, query, required)
-    pub fn billing_method(mut self, value: impl Into<String>) -> Self {
+    /// 计费方式 : "0"：按需计费; "1"：包年包月; "3": 竞价实例 (`BillingMethod`, query, required)
+    pub fn billing_method(mut self, value: impl Into<BillingMethod>) -> Self {
         self.input.billing_method = Some(value.into());
         self
     }
@@ -844,13 +974,220 @@ impl crate::Client {
     ///
     /// `GET /ecs/v1` — read-only: retried on transient failures.
     ///
-    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InternalError`](crate::ErrorCode::InternalError).
+    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidResourceId.NotFound`](crate::ErrorCode::InvalidResourceIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InvalidEvent.InvalidUrl.NotFound`](crate::ErrorCode::InvalidEventInvalidUrlNotFound), [`InternalError`](crate::ErrorCode::InternalError).
     ///
     /// Wire name: `DescribeEcsFamilyInfo`.
     pub fn describe_ecs_family_info(&self) -> DescribeEcsFamilyInfoRequest {
         DescribeEcsFamilyInfoRequest {
             client: self.runtime().clone(),
             input: DescribeEcsFamilyInfoInput::default(),
+        }
+    }
+}
+/// Input of [`DescribeZoneInstanceType`](crate::Client::describe_zone_instance_type).
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct DescribeZoneInstanceTypeInput {
+    /// Availability zone code (a private-network zone name from Appendix 5, or a value returned by DescribeRegions)
+    ///
+    /// 可用区code(可取**附件五**中私有网络可用区名称或者**DescribeRegions**返回值) (`AvailableZoneCode`, required)
+    pub available_zone_code: Option<String>,
+    /// Spec family name
+    ///
+    /// 规格族名称 (`EcsFamilyName`)
+    pub ecs_family_name: Option<String>,
+    /// CPU count
+    ///
+    /// Cpu大小 (`Cpu`)
+    pub cpu: Option<i64>,
+    /// Memory size
+    ///
+    /// 内存大小 (`Ram`)
+    pub ram: Option<i64>,
+    /// Number of GPUs
+    ///
+    /// 显卡数量 (`Gpu`)
+    pub gpu: Option<i64>,
+}
+impl cds_core::ser::Entries for DescribeZoneInstanceTypeInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "AvailableZoneCode", &self.available_zone_code)?;
+        cds_core::ser::entry(map, "EcsFamilyName", &self.ecs_family_name)?;
+        cds_core::ser::entry(map, "Cpu", &self.cpu)?;
+        cds_core::ser::entry(map, "Ram", &self.ram)?;
+        cds_core::ser::entry(map, "Gpu", &self.gpu)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeZoneInstanceTypeInput);
+impl DescribeZoneInstanceTypeInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeZoneInstanceTypeInputBuilder {
+        DescribeZoneInstanceTypeInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeZoneInstanceTypeInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeZoneInstanceTypeInputBuilder {
+    inner: DescribeZoneInstanceTypeInput,
+}
+impl DescribeZoneInstanceTypeInputBuilder {
+    /// Sets [`DescribeZoneInstanceTypeInput::available_zone_code`].
+    pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
+        self.inner.available_zone_code = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeZoneInstanceTypeInput::ecs_family_name`].
+    pub fn ecs_family_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_family_name = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeZoneInstanceTypeInput::cpu`].
+    pub fn cpu(mut self, value: impl Into<i64>) -> Self {
+        self.inner.cpu = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeZoneInstanceTypeInput::ram`].
+    pub fn ram(mut self, value: impl Into<i64>) -> Self {
+        self.inner.ram = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeZoneInstanceTypeInput::gpu`].
+    pub fn gpu(mut self, value: impl Into<i64>) -> Self {
+        self.inner.gpu = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeZoneInstanceTypeInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeZoneInstanceTypeInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeZoneInstanceTypeInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.available_zone_code.is_none() {
+            missing.push(cds_core::validate::join(path, "AvailableZoneCode"));
+        }
+    }
+}
+/// Output of [`DescribeZoneInstanceType`](crate::Client::describe_zone_instance_type): the response body (envelope fields excluded unless documented).
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct DescribeZoneInstanceTypeOutput {
+    /// Compute families of the zone
+    ///
+    /// 返回数据 (`Data`)
+    pub data: Option<Vec<ZoneInstanceFamily>>,
+}
+impl cds_core::de::Fields for DescribeZoneInstanceTypeOutput {
+    const NAME: &'static str = "DescribeZoneInstanceTypeOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeZoneInstanceTypeOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeZoneInstanceTypeOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeZoneInstanceTypeOutput);
+/// Request builder of [`DescribeZoneInstanceType`](crate::Client::describe_zone_instance_type): set parameters, then `.send().await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct DescribeZoneInstanceTypeRequest {
+    #[allow(dead_code)]
+    client: cds_core::ServiceClient,
+    input: DescribeZoneInstanceTypeInput,
+}
+impl DescribeZoneInstanceTypeRequest {
+    /// The input built so far.
+    pub fn input(&self) -> &DescribeZoneInstanceTypeInput {
+        &self.input
+    }
+    /// Replaces the whole input.
+    pub fn with_input(mut self, input: DescribeZoneInstanceTypeInput) -> Self {
+        self.input = input;
+        self
+    }
+    /// Availability zone code (a private-network zone name from Appendix 5, or a value returned by DescribeRegions)
+    ///
+    /// 可用区code(可取**附件五**中私有网络可用区名称或者**DescribeRegions**返回值) (`AvailableZoneCode`, query, required)
+    pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
+        self.input.available_zone_code = Some(value.into());
+        self
+    }
+    /// Spec family name
+    ///
+    /// 规格族名称 (`EcsFamilyName`, query)
+    pub fn ecs_family_name(mut self, value: impl Into<String>) -> Self {
+        self.input.ecs_family_name = Some(value.into());
+        self
+    }
+    /// CPU count
+    ///
+    /// Cpu大小 (`Cpu`, query)
+    pub fn cpu(mut self, value: impl Into<i64>) -> Self {
+        self.input.cpu = Some(value.into());
+        self
+    }
+    /// Memory size
+    ///
+    /// 内存大小 (`Ram`, query)
+    pub fn ram(mut self, value: impl Into<i64>) -> Self {
+        self.input.ram = Some(value.into());
+        self
+    }
+    /// Number of GPUs
+    ///
+    /// 显卡数量 (`Gpu`, query)
+    pub fn gpu(mut self, value: impl Into<i64>) -> Self {
+        self.input.gpu = Some(value.into());
+        self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_ZONE_INSTANCE_TYPE, &self.input)
+    }
+    /// Sends the request and decodes the output.
+    pub async fn send(self) -> Result<DescribeZoneInstanceTypeOutput, cds_core::Error> {
+        Ok(self.send_with_response().await?.output)
+    }
+    /// Sends the request; the output comes with the raw body, HTTP status and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<cds_core::Response<DescribeZoneInstanceTypeOutput>, cds_core::Error> {
+        self.check()?;
+        self.client
+            .execute(&meta::DESCRIBE_ZONE_INSTANCE_TYPE, &self.input)
+            .await
+    }
+}
+impl crate::Client {
+    /// Get the ECS compute families and specs of an availability zone with their sale status.
+    ///
+    /// 获取弹性云服务器ECS计算类型规格及其销售状况
+    ///
+    /// `GET /ecs/v1` — read-only: retried on transient failures.
+    ///
+    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InternalError`](crate::ErrorCode::InternalError).
+    ///
+    /// Wire name: `DescribeZoneInstanceType`.
+    pub fn describe_zone_instance_type(&self) -> DescribeZoneInstanceTypeRequest {
+        DescribeZoneInstanceTypeRequest {
+            client: self.runtime().clone(),
+            input: DescribeZoneInstanceTypeInput::default(),
         }
     }
 }
@@ -878,10 +1215,10 @@ pub struct DescribePriceInput {
     ///
     /// 显卡数量（参数值必须为DescribeEcsFamilyInfo返回值中对应的规格大小） (`Gpu`)
     pub gpu: Option<i64>,
-    /// Billing method: "0" pay-as-you-go, "1" monthly
+    /// Billing method: "0" pay-as-you-go, "1" monthly, "3" spot
     ///
-    /// 计费方式："0": 按需  "1":包月 (`BillingMethod`, required)
-    pub billing_method: Option<String>,
+    /// 计费方式："0": 按需  "1":包月  "3"竞价 (`BillingMethod`, required)
+    pub billing_method: Option<BillingMethod>,
     /// Defaults to 1; only meaningful for monthly pricing, in months; below 12 billed monthly, 12 or more billed yearly and must be a multiple of 12
     ///
     /// 默认为1，只在包月算价时有意义，单位为月，小于12时按月计费；大于等于12时按年计费，且输入值必须为12的整数倍 (`Duration`)
@@ -959,7 +1296,7 @@ impl DescribePriceInputBuilder {
         self
     }
     /// Sets [`DescribePriceInput::billing_method`].
-    pub fn billing_method(mut self, value: impl Into<String>) -> Self {
+    pub fn billing_method(mut self, value: impl Into<BillingMethod>) -> Self {
         self.inner.billing_method = Some(value.into());
         self
     }
@@ -1116,10 +1453,10 @@ impl DescribePriceRequest {
         self.input.gpu = Some(value.into());
         self
     }
-    /// Billing method: "0" pay-as-you-go, "1" monthly
+    /// Billing method: "0" pay-as-you-go, "1" monthly, "3" spot
     ///
-    /// 计费方式："0": 按需  "1":包月 (`BillingMethod`, body, required)
-    pub fn billing_method(mut self, value: impl Into<String>) -> Self {
+    /// 计费方式："0": 按需  "1":包月  "3"竞价 (`BillingMethod`, body, required)
+    pub fn billing_method(mut self, value: impl Into<BillingMethod>) -> Self {
         self.input.billing_method = Some(value.into());
         self
     }
@@ -1186,7 +1523,7 @@ impl crate::Client {
     ///
     /// `POST /ecs/v1` — read-only: retried on transient failures.
     ///
-    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InternalError`](crate::ErrorCode::InternalError).
+    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidResourceId.NotFound`](crate::ErrorCode::InvalidResourceIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InvalidEvent.InvalidUrl.NotFound`](crate::ErrorCode::InvalidEventInvalidUrlNotFound), [`InternalError`](crate::ErrorCode::InternalError).
     ///
     /// Wire name: `DescribePrice`.
     pub fn describe_price(&self) -> DescribePriceRequest {
@@ -1325,7 +1662,7 @@ impl crate::Client {
     ///
     /// `GET /ecs/v1` — read-only: retried on transient failures.
     ///
-    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InternalError`](crate::ErrorCode::InternalError).
+    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidResourceId.NotFound`](crate::ErrorCode::InvalidResourceIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InvalidEvent.InvalidUrl.NotFound`](crate::ErrorCode::InvalidEventInvalidUrlNotFound), [`InternalError`](crate::ErrorCode::InternalError).
     ///
     /// Wire name: `DescribeEvent`.
     pub fn describe_event(&self) -> DescribeEventRequest {
@@ -1445,7 +1782,7 @@ impl crate::Client {
     ///
     /// `GET /ecs/v1` — read-only: retried on transient failures.
     ///
-    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InternalError`](crate::ErrorCode::InternalError).
+    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidResourceId.NotFound`](crate::ErrorCode::InvalidResourceIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InvalidEvent.InvalidUrl.NotFound`](crate::ErrorCode::InvalidEventInvalidUrlNotFound), [`InternalError`](crate::ErrorCode::InternalError).
     ///
     /// Wire name: `DescribeAccountSubject`.
     pub fn describe_account_subject(&self) -> DescribeAccountSubjectRequest {

@@ -12,107 +12,115 @@
 pub enum ErrorCode {
     /// Internal error; retry, and open a ticket if it keeps failing / 内部错误，请重试。如果多次尝试失败，请提交工单 — “The request processing has failed due to some unknown error, exception or failure.”
     ///
-    /// `InternalError`, HTTP 500; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName.
+    /// `InternalError`, HTTP 500; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribeZoneInstanceType, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
     InternalError,
     /// Customer information not found / 未获取到客户信息 — “Customer information does not exist”
     ///
-    /// `InvalidAccount.NotFound`, HTTP 404; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName.
+    /// `InvalidAccount.NotFound`, HTTP 404; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribeZoneInstanceType, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
     InvalidAccountNotFound,
     /// The specified availability zone does not exist / 指定的可用区不存在 — “The specified available zone does not exist.”
     ///
-    /// `InvalidAvailableZone.NotFound`, HTTP 404; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName.
+    /// `InvalidAvailableZone.NotFound`, HTTP 404; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribeZoneInstanceType, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
     InvalidAvailableZoneNotFound,
     /// The specified disk size does not exist, or no permission for this size / 指定的盘规格不存在，或者没有权限操作此规格 — “The specified DiskSize does not exist or beyond the permitted range.”
     ///
-    /// `InvalidDiskSize.ValueNotSupported`, HTTP 400; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName.
+    /// `InvalidDiskSize.ValueNotSupported`, HTTP 400; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
     InvalidDiskSizeValueNotSupported,
     /// The specified instance does not exist / 指定的实例不存在 — “The specified instance does not exist.”
     ///
     /// `InvalidEcsId.NotFound`, HTTP 404; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName.
     InvalidEcsIdNotFound,
+    /// The route does not exist or has been upgraded / 路由不存在或已升级 — “The specified url does not exist”
+    ///
+    /// `InvalidEvent.InvalidUrl.NotFound`, HTTP 404; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
+    InvalidEventInvalidUrlNotFound,
     /// The specified event does not exist / 指定的事件不存在 — “The specified event does not exist.”
     ///
-    /// `InvalidEvent.NotFound`, HTTP 404; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName.
+    /// `InvalidEvent.NotFound`, HTTP 404; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
     InvalidEventNotFound,
     /// The specified image does not exist / 指定的镜像不存在 — “The specified image does not exist.”
     ///
-    /// `InvalidImage.NotFound`, HTTP 404; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName.
+    /// `InvalidImage.NotFound`, HTTP 404; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
     InvalidImageNotFound,
     /// The specified instance spec does not exist / 指定的实例规格参数不存在 — “The specified InstanceSpec does not exist or beyond the permitted range.”
     ///
-    /// `InvalidInstanceSpec.ValueNotSupported`, HTTP 400; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName.
+    /// `InvalidInstanceSpec.ValueNotSupported`, HTTP 400; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
     InvalidInstanceSpecValueNotSupported,
     /// The specified instance family does not exist, or no permission for instances of this spec / 指定的实例规格族类型不存在，或者没有权限操作此规格的实例 — “The specified InstanceType does not exist or beyond the permitted range.”
     ///
-    /// `InvalidInstanceType.ValueNotSupported`, HTTP 400; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName.
+    /// `InvalidInstanceType.ValueNotSupported`, HTTP 400; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
     InvalidInstanceTypeValueNotSupported,
     /// The operation failed validation and cannot proceed / 操作未通过校验，无法进行 — “The operation fails to pass the inspection and is invalid.”
     ///
-    /// `InvalidOperation`, HTTP 403; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName.
+    /// `InvalidOperation`, HTTP 403; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
     InvalidOperation,
     /// Resources of a batch operation must be in the same availability zone / 批量操作资源需要在相同可用区下 — “The operation is invalid.The resources of the operation are not in the same zone.”
     ///
-    /// `InvalidOperation.AzMismatch`, HTTP 403; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName.
+    /// `InvalidOperation.AzMismatch`, HTTP 403; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
     InvalidOperationAzMismatch,
     /// The instance status does not allow the operation / 实例状态不支持执行指定操作 — “The instance state does not support the specified operation.”
     ///
-    /// `InvalidOperation.InstanceStatusUnsupported`, HTTP 403; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName.
+    /// `InvalidOperation.InstanceStatusUnsupported`, HTTP 403; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
     InvalidOperationInstanceStatusUnsupported,
     /// Resources of a batch operation must be in the same VPC / 批量操作资源需要在相同vpc下 — “The operation is invalid. The resources of the operation are not in the same VPC.”
     ///
-    /// `InvalidOperation.VpcMismatch`, HTTP 403; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName.
+    /// `InvalidOperation.VpcMismatch`, HTTP 403; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
     InvalidOperationVpcMismatch,
     /// A parameter is not valid / 参数不合法 — “The parameter is not valid.”
     ///
-    /// `InvalidParameter`, HTTP 400; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName.
+    /// `InvalidParameter`, HTTP 400; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribeZoneInstanceType, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
     InvalidParameter,
     /// A required parameter is empty / 必需的参数为空 — “Required parameter is empty.”
     ///
-    /// `InvalidParameter.IsNull`, HTTP 400; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName.
+    /// `InvalidParameter.IsNull`, HTTP 400; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
     InvalidParameterIsNull,
     /// The specified region does not exist / 指定的地域不存在 — “The specified region does not exist.”
     ///
-    /// `InvalidRegion.NotFound`, HTTP 404; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName.
+    /// `InvalidRegion.NotFound`, HTTP 404; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
     InvalidRegionNotFound,
+    /// The specified resource id does not exist / 指定的资源id不存在 — “The specified resource zone does not exist”
+    ///
+    /// `InvalidResourceId.NotFound`, HTTP 404; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
+    InvalidResourceIdNotFound,
     /// No user information found under the customer / 未获取到客户名下用户信息 — “The user information under the customer name does not exist.”
     ///
-    /// `InvalidUser.NotFound`, HTTP 404; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName.
+    /// `InvalidUser.NotFound`, HTTP 404; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
     InvalidUserNotFound,
     /// The specified VPC does not exist / 指定的Vpc不存在 — “The specified vpc does not exist.”
     ///
-    /// `InvalidVpc.NotFound`, HTTP 404; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName.
+    /// `InvalidVpc.NotFound`, HTTP 404; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
     InvalidVpcNotFound,
     /// The specified disk size exceeds the maximum / 指定的盘规格超出最大限制 — “The specified disk size exceeds the maximum capacity of the disk.”
     ///
-    /// `MaxDiskSizeExceed`, HTTP 400; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName.
+    /// `MaxDiskSizeExceed`, HTTP 400; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
     MaxDiskSizeExceed,
     /// The number of instances to create exceeds the number currently allowed / 云服务器创建数量大于当前可创建数量 — “Exceeding the maximum number of ECS available.”
     ///
-    /// `MaxEcsCountExceed`, HTTP 400; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName.
+    /// `MaxEcsCountExceed`, HTTP 400; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
     MaxEcsCountExceed,
     /// The specified disk size is below the minimum / 指定的盘规格低于最小限制 — “The specified disk size is below the minimum capacity of the disk.”
     ///
-    /// `MinDiskSizeLess`, HTTP 400; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName.
+    /// `MinDiskSizeLess`, HTTP 400; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
     MinDiskSizeLess,
     /// A required parameter is missing / 缺少必需的参数 — “Missing required parameter.”
     ///
-    /// `MissingParameter`, HTTP 400; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName.
+    /// `MissingParameter`, HTTP 400; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribeZoneInstanceType, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
     MissingParameter,
     /// Request parameter parsing error / 请求参数解析错误 — “Parameter parsing error.”
     ///
-    /// `ParamParseError`, HTTP 400; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName.
+    /// `ParamParseError`, HTTP 400; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribeZoneInstanceType, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
     ParamParseError,
     /// Mixing local disks and cloud disks is not supported / 不支持盘本地盘和云盘混用 — “Mixing local disks and cloud disks is not supported.”
     ///
-    /// `UnSupportedMixingLocalAndEbs`, HTTP 400; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName.
+    /// `UnSupportedMixingLocalAndEbs`, HTTP 400; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
     UnSupportedMixingLocalAndEbs,
     /// The action is not supported / Action不在可选范围内 — “Unsupported action.”
     ///
-    /// `UnsupportedAction`, HTTP 400; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName.
+    /// `UnsupportedAction`, HTTP 400; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribeZoneInstanceType, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
     UnsupportedAction,
     /// The HTTP method is not supported for this action / http请求方式不支持 — “Action does not correspond to the request method.”
     ///
-    /// `UnsupportedHTTPMethod`, HTTP 400; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName.
+    /// `UnsupportedHTTPMethod`, HTTP 400; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribeZoneInstanceType, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
     UnsupportedHttpMethod,
     /// A code not documented when this SDK was generated.
     Unknown(String),
@@ -130,6 +138,7 @@ impl ErrorCode {
             ErrorCode::InvalidAvailableZoneNotFound => "InvalidAvailableZone.NotFound",
             ErrorCode::InvalidDiskSizeValueNotSupported => "InvalidDiskSize.ValueNotSupported",
             ErrorCode::InvalidEcsIdNotFound => "InvalidEcsId.NotFound",
+            ErrorCode::InvalidEventInvalidUrlNotFound => "InvalidEvent.InvalidUrl.NotFound",
             ErrorCode::InvalidEventNotFound => "InvalidEvent.NotFound",
             ErrorCode::InvalidImageNotFound => "InvalidImage.NotFound",
             ErrorCode::InvalidInstanceSpecValueNotSupported => {
@@ -147,6 +156,7 @@ impl ErrorCode {
             ErrorCode::InvalidParameter => "InvalidParameter",
             ErrorCode::InvalidParameterIsNull => "InvalidParameter.IsNull",
             ErrorCode::InvalidRegionNotFound => "InvalidRegion.NotFound",
+            ErrorCode::InvalidResourceIdNotFound => "InvalidResourceId.NotFound",
             ErrorCode::InvalidUserNotFound => "InvalidUser.NotFound",
             ErrorCode::InvalidVpcNotFound => "InvalidVpc.NotFound",
             ErrorCode::MaxDiskSizeExceed => "MaxDiskSizeExceed",
@@ -169,6 +179,7 @@ impl ErrorCode {
             ErrorCode::InvalidAvailableZoneNotFound => Some(404u16),
             ErrorCode::InvalidDiskSizeValueNotSupported => Some(400u16),
             ErrorCode::InvalidEcsIdNotFound => Some(404u16),
+            ErrorCode::InvalidEventInvalidUrlNotFound => Some(404u16),
             ErrorCode::InvalidEventNotFound => Some(404u16),
             ErrorCode::InvalidImageNotFound => Some(404u16),
             ErrorCode::InvalidInstanceSpecValueNotSupported => Some(400u16),
@@ -180,6 +191,7 @@ impl ErrorCode {
             ErrorCode::InvalidParameter => Some(400u16),
             ErrorCode::InvalidParameterIsNull => Some(400u16),
             ErrorCode::InvalidRegionNotFound => Some(404u16),
+            ErrorCode::InvalidResourceIdNotFound => Some(404u16),
             ErrorCode::InvalidUserNotFound => Some(404u16),
             ErrorCode::InvalidVpcNotFound => Some(404u16),
             ErrorCode::MaxDiskSizeExceed => Some(400u16),
@@ -202,6 +214,7 @@ impl From<&str> for ErrorCode {
             "invalidavailablezone.notfound" => ErrorCode::InvalidAvailableZoneNotFound,
             "invaliddisksize.valuenotsupported" => ErrorCode::InvalidDiskSizeValueNotSupported,
             "invalidecsid.notfound" => ErrorCode::InvalidEcsIdNotFound,
+            "invalidevent.invalidurl.notfound" => ErrorCode::InvalidEventInvalidUrlNotFound,
             "invalidevent.notfound" => ErrorCode::InvalidEventNotFound,
             "invalidimage.notfound" => ErrorCode::InvalidImageNotFound,
             "invalidinstancespec.valuenotsupported" => {
@@ -219,6 +232,7 @@ impl From<&str> for ErrorCode {
             "invalidparameter" => ErrorCode::InvalidParameter,
             "invalidparameter.isnull" => ErrorCode::InvalidParameterIsNull,
             "invalidregion.notfound" => ErrorCode::InvalidRegionNotFound,
+            "invalidresourceid.notfound" => ErrorCode::InvalidResourceIdNotFound,
             "invaliduser.notfound" => ErrorCode::InvalidUserNotFound,
             "invalidvpc.notfound" => ErrorCode::InvalidVpcNotFound,
             "maxdisksizeexceed" => ErrorCode::MaxDiskSizeExceed,

@@ -157,6 +157,29 @@ pub const DESCRIBE_ECS_FAMILY_INFO_1: &str = r#"{
     },
     "RequestId": "f73056a01050e1626a1a9f5b5ae6143d"
 }"#;
+/// Documented example response 1 of `DescribeZoneInstanceType`.
+pub const DESCRIBE_ZONE_INSTANCE_TYPE_1: &str = r#"{
+    "Code": "Success",
+    "Msg": "获取计算类型族及其售卖状态！",
+    "Data": [
+        {
+            "EcsFamilyName": "专业渲染型rp3",
+            "AvailableZone": "宿迁B",
+            "SpecList": [
+                {
+                    "Cpu": 12,
+                    "Ram": 24,
+                    "Gpu": 1,
+                    "GpuType": "专业显卡",
+                    "SupportGpuDriver": "Datacenter",
+                    "Status": "SELLOUT",
+                    "CpuName": "Intel第八代处理器"
+                }
+            ]
+        }
+    ],
+    "RequestId": "5987dcd6-3fed-41ac-9e75-de17d675cb64"
+}"#;
 /// Documented example response 1 of `DescribePrice`.
 pub const DESCRIBE_PRICE_1: &str = r#"{
     "Code": "Success",
@@ -254,6 +277,40 @@ pub const DESCRIBE_IMAGES_1: &str = r#"{
     "PageSize": 71,
     "TotalCount": 71
 }"#;
+/// Documented example response 2 of `DescribeImages`.
+pub const DESCRIBE_IMAGES_2: &str = r#"{
+    "Code": "Success",
+    "Msg": "获取镜像信息成功！",
+    "Data": {
+        "ImageList": [
+            {
+                "TemplateType": "public",
+                "ImageId": "667a49df-20ff-4569-9cdc-35180b28d16f",
+                "ImageName": "Ubuntu 20.04 64位",
+                "Status": "running",
+                "OsType": "Ubuntu",
+                "OsBit": 64,
+                "StatusDisplay": "可用",
+                "AzId": "16e6e380-729d-11ec-b62a-1e00e202ff80",
+                "AzName": "大别山A",
+                "SupportGpuDriver": "Datacenter",
+                "Username": "root",
+                "SupportType": [
+                    "gpu"
+                ],
+                "OsVersion": "20.04",
+                "CreateTime": "2022-01-24 17:46:17",
+                "OsSize": 24,
+                "AvailableZoneCode": "CN_DaBieShan_A",
+                "IsOptimized": 1
+            }
+        ]
+    },
+    "RequestId": "13c88ede54e011edb7f6c2b5d7e451cd",
+    "PageNumber": 1,
+    "PageSize": 71,
+    "TotalCount": 71
+}"#;
 /// Documented example response 1 of `CreateImage`.
 pub const CREATE_IMAGE_1: &str = r#"{
     "Code":"Success",
@@ -340,6 +397,68 @@ pub const DESCRIBE_INSTANCE_LIST_1: &str = r#"{
     "RequestId": "0343bc60-e876-11eb-aa87-30c9ab46699c"
 
 }"#;
+/// Documented example response 2 of `DescribeInstanceList`.
+pub const DESCRIBE_INSTANCE_LIST_2: &str = r#"{
+    "code": "Success",
+    "CodeMsg": "success",
+    "Message": "获取云服务器列表成功！",
+    "Data": {
+        "EcsList": [
+            {
+                "EcsId": "ins-tevgfaaronl12h11",
+                "EcsName": "openAPI-MPUB--101",
+                "VpcId": "9a25d704-fe63-11ec-a994-2e3db9adf607",
+                "VpcName": "呼和浩特B-VPC",
+                "Status": "running",
+                "StatusDisplay": "运行中",
+                "AzId": "e5aa47be-da46-11ec-bad2-defff767b3b5",
+                "AzName": "呼和浩特B",
+                "RegionId": "cdc9be22-a6f8-11eb-be28-ca1003d55bcc",
+                "RegionName": "呼和浩特",
+                "PrivateNet": "10.15.100.147",
+                "PubNet": "10.15.1.40",
+                "VirtualNet": [],
+                "EipInfo": {
+                    "10.15.100.147": {
+                        "ConfName": "",
+                        "EipIp": ""
+                    },
+                    "10.15.1.40": {
+                        "ConfName": "移动",
+                        "EipIp": "117.161.233.90"
+                    }
+                },
+                "CreateTime": "2022-07-31 14:14:59",
+                "EndBillTime": "2099-01-01 00:00:00",
+                "IsAutoRenewal": "1",
+                "IsGpu": false,
+                "CardName": "",
+                "CpuSize": 4,
+                "RamSize": 4,
+                "GpuSize": 0,
+                "BillingMethodName": "按需计费",
+                "BillingMethod": "0",
+                "OsType": "Centos",
+                "OsVersion": "7.4",
+                "ImageName": "Centos 7.4 64位",
+                "OsBit": 64,
+                "CustomerId": "E104616",
+                "SystemDiskType": "本地盘",
+                "SystemDiskFeature": "local",
+                "SystemDiskSize": 50,
+                "SupportGpuDriver": "",
+                "SpecFamilyId": "bd1a7a0a-f29f-11ec-a66c-7a4c8683bd6c",
+                "EcsFamilyName": "CPU密集计算型I3",
+                "NoChargeForShutdown": 0
+            }
+        ]
+    },
+    "PageNumber": 1,
+    "PageSize": 1,
+    "TotalCount": 6,
+    "RequestId": "0343bc60-e876-11eb-aa87-30c9ab46699c"
+
+}"#;
 /// Documented example response 1 of `DescribeInstance`.
 pub const DESCRIBE_INSTANCE_1: &str = r#"{
     "code": "Success",
@@ -360,6 +479,92 @@ pub const DESCRIBE_INSTANCE_1: &str = r#"{
         "IsAutoRenewal": "1",
         "TimeZone": "UTC",
         "IsRam": false,
+        "EcsRule": {
+            "Name": "Cpu密集计算型I3",
+            "CpuNum": 1,
+            "CpuUnit": "核",
+            "Ram": 1,
+            "Gpu": 0,
+            "RamUnit": "个",
+            "GpuUnit": "GiB"
+        },
+        "OsInfo": {
+            "ImageId": "2a602ae4-d4fd-11ec-bd6f-5ee3d36afa8f",
+            "ImageName": "create-image1",
+            "OsType": "Centos",
+            "Bit": 64,
+            "Version": "7.4"
+        },
+        "Disk": {
+            "SystemDiskConf": {
+                "ReleaseWithInstance": 1,
+                "DiskType": "system",
+                "Name": "ssd_20220721",  
+                "Size": 24,
+                "DiskIops": 2520,
+                "BandMbps": 96,
+                "Unit": "GB",
+                "DiskId": "disk-dj3g8odrnwqdrybj",
+                "DiskFeature": "ssd"
+            },
+            "DataDiskConf": [
+                {"ReleaseWithInstance": 0,
+                "DiskType": "data",
+                "Name": "ssd_20220721",  
+                "Size": 24,
+                "DiskIops": 2520,
+                "BandMbps": 96,
+                "Unit": "GB",
+                "Id": "disk-dj3g8odrnwqdrybj",
+                "DiskFeature": "ssd"}
+            ]
+        },
+        "Pipe": {
+            "VpcName": "Ram服务器",
+            "VpcId": "7ab97a9a-8c0f-11ec-9b99-d2fedeecdbd1",
+            "SubnetId": "2cee7596-bbbb-11ec-a287-debf4cca37ce",
+            "SubnetName": "test-kvm",
+            "CreateTime": "2022-04-14 14:21:52",
+            "PrivateNet": "10.1.128.53",
+            "PubNet": "",
+            "VirtualNet": [],
+            "EipInfo": {
+                "10.1.128.53": {
+                    "ConfName": "",
+                    "EipIp": "",
+                    "CurrentUseQos": ""
+                }
+            }
+        },
+        "BillingInfo": {
+            "BillingMethod": "1",
+            "BillingMethodName": "包年包月",
+            "BillingStatus": "正常",
+            "BillCycleId": "month"
+        }
+    }
+}"#;
+/// Documented example response 2 of `DescribeInstance`.
+pub const DESCRIBE_INSTANCE_2: &str = r#"{
+    "code": "Success",
+    "CodeMsg": "success",
+    "Message": "获取云服务器详情成功！",
+    "Data": {
+        "EcsId": "ins-ajgaioirpwvdjynj",
+        "EcsName": "宿迁",
+        "RegionId": "3af19bf4-729c-11ec-b62a-1e00e202ff80",
+        "RegionName": "宿迁",
+        "AzId": "16e6e380-729d-11ec-b62a-1e00e202ff80",
+        "AzName": "宿迁A",
+        "Status": "running",
+        "StatusDisplay": "运行中",
+        "CreateTime": "2022-07-21 15:30:22",
+        "Duration": 1,
+        "EndBillTime": "2022-08-21 15:37:18",
+        "IsAutoRenewal": "1",
+        "TimeZone": "UTC",
+        "IsRam": false,
+        "NoChargeForShutdown": 0,
         "EcsRule": {
             "Name": "Cpu密集计算型I3",
             "CpuNum": 1,
@@ -506,19 +711,40 @@ pub const MODIFY_INSTANCE_NAME_1: &str = r#"{
     },
     "RequestId": "7cafad69fb02ea43ae0fb92699600d5c"
 }"#;
+/// Documented example response 1 of `DescribeInstanceVncUrl`.
+pub const DESCRIBE_INSTANCE_VNC_URL_1: &str = r#"{
+    "Code": "Success",
+    "Msg": "获取远程连接地址成功！",
+    "Data": {
+        "InstanceVncUrl": "http://xxx.capitalonline.net/xxx"
+    }
+}"#;
+/// Documented example response 1 of `ChangeInstanceConfigure`.
+pub const CHANGE_INSTANCE_CONFIGURE_1: &str = r#"{
+    "Code": "Success",
+    "Msg": "云服务器规格修改成功",
+    "Data": {
+        "EventId": "fd97952e-0c9c-11ed-bd9c-62b5fae1caf2"
+    },
+    "RequestId": "7cafad69fb02ea43ae0fb92699600d5c"
+}"#;
 /// Every example as (operation, JSON).
 pub static ALL: &[(&str, &str)] = &[
     ("DescribeRegions", DESCRIBE_REGIONS_1),
     ("DescribeEcsFamilyInfo", DESCRIBE_ECS_FAMILY_INFO_1),
+    ("DescribeZoneInstanceType", DESCRIBE_ZONE_INSTANCE_TYPE_1),
     ("DescribePrice", DESCRIBE_PRICE_1),
     ("DescribeEvent", DESCRIBE_EVENT_1),
     ("DescribeAccountSubject", DESCRIBE_ACCOUNT_SUBJECT_1),
     ("DescribeImages", DESCRIBE_IMAGES_1),
+    ("DescribeImages", DESCRIBE_IMAGES_2),
     ("CreateImage", CREATE_IMAGE_1),
     ("DeleteImage", DELETE_IMAGE_1),
     ("SyncImage", SYNC_IMAGE_1),
     ("DescribeInstanceList", DESCRIBE_INSTANCE_LIST_1),
+    ("DescribeInstanceList", DESCRIBE_INSTANCE_LIST_2),
     ("DescribeInstance", DESCRIBE_INSTANCE_1),
+    ("DescribeInstance", DESCRIBE_INSTANCE_2),
     ("DescribeInstanceStatus", DESCRIBE_INSTANCE_STATUS_1),
     ("DescribeInstanceMonitor", DESCRIBE_INSTANCE_MONITOR_1),
     ("CreateInstance", CREATE_INSTANCE_1),
@@ -526,4 +752,6 @@ pub static ALL: &[(&str, &str)] = &[
     ("DeleteInstance", DELETE_INSTANCE_1),
     ("ModifyInstancePassword", MODIFY_INSTANCE_PASSWORD_1),
     ("ModifyInstanceName", MODIFY_INSTANCE_NAME_1),
+    ("DescribeInstanceVncUrl", DESCRIBE_INSTANCE_VNC_URL_1),
+    ("ChangeInstanceConfigure", CHANGE_INSTANCE_CONFIGURE_1),
 ];

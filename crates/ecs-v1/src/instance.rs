@@ -55,7 +55,7 @@ pub struct CreateInstanceDataDisk {
     /// Disk type: "local" local disk, "ssd" SSD cloud disk; local and cloud disks cannot be mixed
     ///
     /// 盘类型，"local"：本地盘，"ssd": ssd云盘.  本地盘和云盘不能混用 (`DiskFeature`)
-    pub disk_feature: Option<String>,
+    pub disk_feature: Option<DiskFeature>,
     /// Delete with the instance: 1 yes, 0 no; default yes
     ///
     /// 是否随实例删除:1:随实例删除,0:不随实例删除.不传默认随实例删除 (`ReleaseWithInstance`)
@@ -64,12 +64,17 @@ pub struct CreateInstanceDataDisk {
     ///
     /// 盘大小 (`Size`)
     pub size: Option<i64>,
+    /// Snapshot to create the data disk from (optional)
+    ///
+    /// 快照id,通过此快照创建数据盘,非必填 (`SnapshotId`)
+    pub snapshot_id: Option<String>,
 }
 impl cds_core::ser::Entries for CreateInstanceDataDisk {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         cds_core::ser::entry(map, "DiskFeature", &self.disk_feature)?;
         cds_core::ser::entry(map, "ReleaseWithInstance", &self.release_with_instance)?;
         cds_core::ser::entry(map, "Size", &self.size)?;
+        cds_core::ser::entry(map, "SnapshotId", &self.snapshot_id)?;
         Ok(())
     }
 }
@@ -88,7 +93,7 @@ pub struct CreateInstanceDataDiskBuilder {
 }
 impl CreateInstanceDataDiskBuilder {
     /// Sets [`CreateInstanceDataDisk::disk_feature`].
-    pub fn disk_feature(mut self, value: impl Into<String>) -> Self {
+    pub fn disk_feature(mut self, value: impl Into<DiskFeature>) -> Self {
         self.inner.disk_feature = Some(value.into());
         self
     }
@@ -102,6 +107,11 @@ impl CreateInstanceDataDiskBuilder {
         self.inner.size = Some(value.into());
         self
     }
+    /// Sets [`CreateInstanceDataDisk::snapshot_id`].
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.snapshot_id = Some(value.into());
+        self
+    }
     /// Builds the value (it has no required fields).
     pub fn build(self) -> CreateInstanceDataDisk {
         self.inner
@@ -113,24 +123,37 @@ impl CreateInstanceDataDiskBuilder {
 #[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateInstancePubnetInfo {
-    /// Subnet id
+    /// Subnet id; the virtual outbound gateway id when a virtual gateway IP is bound to the public IP
     ///
-    /// 子网id (`SubnetId`)
+    /// string类型，必填,子网id;若使用虚拟出网网关IP绑定公网IP则传虚拟出网网关id. (`SubnetId`, required)
     pub subnet_id: Option<String>,
-    /// Gateway type: default outbound gateway "default_gateway", other virtual gateway "virtual"
+    /// Gateway type (required with a virtual outbound gateway): default outbound gateway "default_gateway", virtual gateway "virtual"
     ///
-    /// 两种类型: 默认出网网关:"default_gateway",其他虚拟网关：”virtual“ (`IpType`)
-    pub ip_type: Option<String>,
-    /// EIP ids
+    /// string类型，选填, 若使用虚拟出网网关必填.默认出网网关:"default_gateway",虚拟网关：”virtual”. (`IpType`)
+    pub ip_type: Option<PubnetIpType>,
+    /// Ids of the EIPs to bind: omit to allocate new public IPs; to bind existing ones give as many as servers
     ///
-    /// 公网ip id列表 (`EipIds`)
+    /// list类型, 选填,绑定的eip的id列表;若需新分配公网IP,不填,绑定已有公网IP需填,数量需要和云服务器数量一致. (`EipIds`)
     pub eip_ids: Option<Vec<String>>,
+    /// Bandwidth type of a newly allocated public IP (required then; omitted when binding existing ones): fixed "Bandwidth", fixed monthly "BandwidthMonth", pay-by-traffic "Traffic" (a subscription instance with fixed bandwidth needs BandwidthMonth)
+    ///
+    /// string类型，选填, 带宽类型;若需新分配公网IP必填,表示绑定公网IP的带宽类型.绑定已有公网IP不填.固定带宽:”Bandwidth”,固定带宽包月:”BandwidthMonth”,流量按需: “Traffic”（若实例计费方式为包年包月选择固定带宽时需传"固定带宽包月"）. (`BandwidthType`)
+    pub bandwidth_type: Option<BandwidthType>,
+    /// Public bandwidth in Mbit/s; needed with fixed bandwidth
+    ///
+    /// int类型，选填，公网带宽值,单位为M;若带宽类型选择”固定带宽”需填写. (`Qos`)
+    pub qos: Option<i64>,
+    /// Bandwidth line name (e.g. China Telecom, China Unicom), needed with a newly created VPP network (`BandwidthConfName`)
+    pub bandwidth_conf_name: Option<String>,
 }
 impl cds_core::ser::Entries for CreateInstancePubnetInfo {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         cds_core::ser::entry(map, "SubnetId", &self.subnet_id)?;
         cds_core::ser::entry(map, "IpType", &self.ip_type)?;
         cds_core::ser::entry(map, "EipIds", &self.eip_ids)?;
+        cds_core::ser::entry(map, "BandwidthType", &self.bandwidth_type)?;
+        cds_core::ser::entry(map, "Qos", &self.qos)?;
+        cds_core::ser::entry(map, "BandwidthConfName", &self.bandwidth_conf_name)?;
         Ok(())
     }
 }
@@ -154,7 +177,7 @@ impl CreateInstancePubnetInfoBuilder {
         self
     }
     /// Sets [`CreateInstancePubnetInfo::ip_type`].
-    pub fn ip_type(mut self, value: impl Into<String>) -> Self {
+    pub fn ip_type(mut self, value: impl Into<PubnetIpType>) -> Self {
         self.inner.ip_type = Some(value.into());
         self
     }
@@ -163,9 +186,79 @@ impl CreateInstancePubnetInfoBuilder {
         self.inner.eip_ids = Some(values.into_iter().map(Into::into).collect());
         self
     }
-    /// Builds the value (it has no required fields).
-    pub fn build(self) -> CreateInstancePubnetInfo {
-        self.inner
+    /// Sets [`CreateInstancePubnetInfo::bandwidth_type`].
+    pub fn bandwidth_type(mut self, value: impl Into<BandwidthType>) -> Self {
+        self.inner.bandwidth_type = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstancePubnetInfo::qos`].
+    pub fn qos(mut self, value: impl Into<i64>) -> Self {
+        self.inner.qos = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstancePubnetInfo::bandwidth_conf_name`].
+    pub fn bandwidth_conf_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.bandwidth_conf_name = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateInstancePubnetInfo, cds_core::BuildError> {
+        cds_core::validate::build("CreateInstancePubnetInfo", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateInstancePubnetInfo {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.subnet_id.is_none() {
+            missing.push(cds_core::validate::join(path, "SubnetId"));
+        }
+    }
+}
+/// Security group of a new cloud server
+///
+/// 安全组
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct CreateInstanceSecurityGroup {
+    /// Security group id
+    ///
+    /// 安全组id (`SecurityGroupId`, required)
+    pub security_group_id: Option<String>,
+}
+impl cds_core::ser::Entries for CreateInstanceSecurityGroup {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SecurityGroupId", &self.security_group_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateInstanceSecurityGroup);
+impl CreateInstanceSecurityGroup {
+    /// A builder of this type.
+    pub fn builder() -> CreateInstanceSecurityGroupBuilder {
+        CreateInstanceSecurityGroupBuilder::default()
+    }
+}
+/// Builder of [`CreateInstanceSecurityGroup`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateInstanceSecurityGroupBuilder {
+    inner: CreateInstanceSecurityGroup,
+}
+impl CreateInstanceSecurityGroupBuilder {
+    /// Sets [`CreateInstanceSecurityGroup::security_group_id`].
+    pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.security_group_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateInstanceSecurityGroup, cds_core::BuildError> {
+        cds_core::validate::build("CreateInstanceSecurityGroup", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateInstanceSecurityGroup {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.security_group_id.is_none() {
+            missing.push(cds_core::validate::join(path, "SecurityGroupId"));
+        }
     }
 }
 /// Private network of a new cloud server
@@ -178,10 +271,13 @@ pub struct CreateInstanceSubnetInfo {
     ///
     /// 子网id (`SubnetId`, required)
     pub subnet_id: Option<String>,
+    /// Private IPs to assign, one per instance created (`IpAddress`)
+    pub ip_address: Option<Vec<String>>,
 }
 impl cds_core::ser::Entries for CreateInstanceSubnetInfo {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         cds_core::ser::entry(map, "SubnetId", &self.subnet_id)?;
+        cds_core::ser::entry(map, "IpAddress", &self.ip_address)?;
         Ok(())
     }
 }
@@ -202,6 +298,11 @@ impl CreateInstanceSubnetInfoBuilder {
     /// Sets [`CreateInstanceSubnetInfo::subnet_id`].
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.subnet_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceSubnetInfo::ip_address`].
+    pub fn ip_address<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.ip_address = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
@@ -273,7 +374,7 @@ pub struct DescribeInstanceBillingInfo {
     /// Billing method: "0" pay-as-you-go, "1" subscription
     ///
     /// 计费方式code (`BillingMethod`)
-    pub billing_method: Option<String>,
+    pub billing_method: Option<BillingMethod>,
     /// Billing method
     ///
     /// 计费方式 (`BillingMethodName`)
@@ -285,7 +386,9 @@ pub struct DescribeInstanceBillingInfo {
     /// Billing cycle: "month" month, "year" year
     ///
     /// 计费周期: "month": 月，"year": 年 (`BillCycleId`)
-    pub bill_cycle_id: Option<String>,
+    pub bill_cycle_id: Option<BillingCycle>,
+    /// Billing method status (`BillingMethodStatus`)
+    pub billing_method_status: Option<String>,
 }
 impl cds_core::de::Fields for DescribeInstanceBillingInfo {
     const NAME: &'static str = "DescribeInstanceBillingInfo";
@@ -301,6 +404,9 @@ impl cds_core::de::Fields for DescribeInstanceBillingInfo {
             }
             "BillingStatus" => self.billing_status = cds_core::de::lenient(value)?,
             "BillCycleId" => self.bill_cycle_id = cds_core::de::lenient(value)?,
+            "BillingMethodStatus" => {
+                self.billing_method_status = cds_core::de::lenient(value)?;
+            }
             _ => cds_core::de::skip(value)?,
         }
         Ok(())
@@ -314,6 +420,7 @@ impl cds_core::ser::Entries for DescribeInstanceBillingInfo {
         cds_core::ser::entry(map, "BillingMethodName", &self.billing_method_name)?;
         cds_core::ser::entry(map, "BillingStatus", &self.billing_status)?;
         cds_core::ser::entry(map, "BillCycleId", &self.bill_cycle_id)?;
+        cds_core::ser::entry(map, "BillingMethodStatus", &self.billing_method_status)?;
         Ok(())
     }
 }
@@ -357,10 +464,10 @@ pub struct DescribeInstanceData {
     ///
     /// 状态 (`StatusDisplay`)
     pub status_display: Option<String>,
-    /// Whether it is a GPU cloud server (1 yes, 0 no)
+    /// Whether it is a GPU cloud server (1 yes, 0 no; or true/false)
     ///
     /// 是否是gpu型云服务器 (`IsGpu`)
-    pub is_gpu: Option<i64>,
+    pub is_gpu: Option<bool>,
     /// Creation time
     ///
     /// 创建时间 (`CreateTime`)
@@ -405,6 +512,24 @@ pub struct DescribeInstanceData {
     ///
     /// 计费信息 (`BillingInfo`)
     pub billing_info: Option<DescribeInstanceBillingInfo>,
+    /// Whether shutting down stops billing: 1 yes, 0 no
+    ///
+    /// 是否关机不计费, 1:是， 0：否 (`NoChargeForShutdown`)
+    pub no_charge_for_shutdown: Option<i64>,
+    /// Whether a monthly purchase runs to the end of the month (1 yes, 0 no) (`IsToMonth`)
+    pub is_to_month: Option<i64>,
+    /// Real GPU model name (`RealCardName`)
+    pub real_card_name: Option<String>,
+    /// Security groups of the instance (`SecurityGroup`)
+    pub security_group: Option<Vec<InstanceSecurityGroup>>,
+    /// Stock release flag (`StockRelease`)
+    pub stock_release: Option<bool>,
+    /// Instance supplier (`Supplier`)
+    pub supplier: Option<String>,
+    /// System disk feature (local, ssd) (`SystemDiskFeature`)
+    pub system_disk_feature: Option<DiskFeature>,
+    /// Tags of the instance (`Tag`)
+    pub tag: Option<Vec<serde_json::Value>>,
 }
 impl cds_core::de::Fields for DescribeInstanceData {
     const NAME: &'static str = "DescribeInstanceData";
@@ -434,6 +559,18 @@ impl cds_core::de::Fields for DescribeInstanceData {
             "Disk" => self.disk = cds_core::de::nested(value)?,
             "Pipe" => self.pipe = cds_core::de::nested(value)?,
             "BillingInfo" => self.billing_info = cds_core::de::nested(value)?,
+            "NoChargeForShutdown" => {
+                self.no_charge_for_shutdown = cds_core::de::lenient(value)?;
+            }
+            "IsToMonth" => self.is_to_month = cds_core::de::lenient(value)?,
+            "RealCardName" => self.real_card_name = cds_core::de::lenient(value)?,
+            "SecurityGroup" => self.security_group = cds_core::de::nested(value)?,
+            "StockRelease" => self.stock_release = cds_core::de::lenient(value)?,
+            "Supplier" => self.supplier = cds_core::de::lenient(value)?,
+            "SystemDiskFeature" => {
+                self.system_disk_feature = cds_core::de::lenient(value)?;
+            }
+            "Tag" => self.tag = cds_core::de::nested(value)?,
             _ => cds_core::de::skip(value)?,
         }
         Ok(())
@@ -463,6 +600,14 @@ impl cds_core::ser::Entries for DescribeInstanceData {
         cds_core::ser::entry(map, "Disk", &self.disk)?;
         cds_core::ser::entry(map, "Pipe", &self.pipe)?;
         cds_core::ser::entry(map, "BillingInfo", &self.billing_info)?;
+        cds_core::ser::entry(map, "NoChargeForShutdown", &self.no_charge_for_shutdown)?;
+        cds_core::ser::entry(map, "IsToMonth", &self.is_to_month)?;
+        cds_core::ser::entry(map, "RealCardName", &self.real_card_name)?;
+        cds_core::ser::entry(map, "SecurityGroup", &self.security_group)?;
+        cds_core::ser::entry(map, "StockRelease", &self.stock_release)?;
+        cds_core::ser::entry(map, "Supplier", &self.supplier)?;
+        cds_core::ser::entry(map, "SystemDiskFeature", &self.system_disk_feature)?;
+        cds_core::ser::entry(map, "Tag", &self.tag)?;
         Ok(())
     }
 }
@@ -509,7 +654,17 @@ pub struct DescribeInstanceDataDisk {
     /// Disk type
     ///
     /// 盘类型 (`DiskFeature`)
-    pub disk_feature: Option<String>,
+    pub disk_feature: Option<DiskFeature>,
+    /// Data disk id (the example names it Id) (`DiskId`)
+    pub disk_id: Option<String>,
+    /// Disk display name (e.g. SSD云盘) (`DiskName`)
+    pub disk_name: Option<String>,
+    /// Disk product (goods) id (`EbsGoodsId`)
+    pub ebs_goods_id: Option<String>,
+    /// Instance product (goods) id (`EcsGoodsId`)
+    pub ecs_goods_id: Option<String>,
+    /// Whether the disk is deleted with the instance (1 yes, 0 no) (`IsFollowDelete`)
+    pub is_follow_delete: Option<i64>,
 }
 impl cds_core::de::Fields for DescribeInstanceDataDisk {
     const NAME: &'static str = "DescribeInstanceDataDisk";
@@ -530,6 +685,11 @@ impl cds_core::de::Fields for DescribeInstanceDataDisk {
             "Unit" => self.unit = cds_core::de::lenient(value)?,
             "Id" => self.id = cds_core::de::lenient(value)?,
             "DiskFeature" => self.disk_feature = cds_core::de::lenient(value)?,
+            "DiskId" => self.disk_id = cds_core::de::lenient(value)?,
+            "DiskName" => self.disk_name = cds_core::de::lenient(value)?,
+            "EbsGoodsId" => self.ebs_goods_id = cds_core::de::lenient(value)?,
+            "EcsGoodsId" => self.ecs_goods_id = cds_core::de::lenient(value)?,
+            "IsFollowDelete" => self.is_follow_delete = cds_core::de::lenient(value)?,
             _ => cds_core::de::skip(value)?,
         }
         Ok(())
@@ -548,6 +708,11 @@ impl cds_core::ser::Entries for DescribeInstanceDataDisk {
         cds_core::ser::entry(map, "Unit", &self.unit)?;
         cds_core::ser::entry(map, "Id", &self.id)?;
         cds_core::ser::entry(map, "DiskFeature", &self.disk_feature)?;
+        cds_core::ser::entry(map, "DiskId", &self.disk_id)?;
+        cds_core::ser::entry(map, "DiskName", &self.disk_name)?;
+        cds_core::ser::entry(map, "EbsGoodsId", &self.ebs_goods_id)?;
+        cds_core::ser::entry(map, "EcsGoodsId", &self.ecs_goods_id)?;
+        cds_core::ser::entry(map, "IsFollowDelete", &self.is_follow_delete)?;
         Ok(())
     }
 }
@@ -628,6 +793,12 @@ pub struct DescribeInstanceEcsRule {
     ///
     /// 显卡单位 (`GpuUnit`)
     pub gpu_unit: Option<String>,
+    /// Spec category id (`CategoryId`)
+    pub category_id: Option<String>,
+    /// Configuration name (`ConfName`)
+    pub conf_name: Option<String>,
+    /// Instance product (goods) id (`EcsGoodsId`)
+    pub ecs_goods_id: Option<String>,
 }
 impl cds_core::de::Fields for DescribeInstanceEcsRule {
     const NAME: &'static str = "DescribeInstanceEcsRule";
@@ -644,6 +815,9 @@ impl cds_core::de::Fields for DescribeInstanceEcsRule {
             "Gpu" => self.gpu = cds_core::de::lenient(value)?,
             "RamUnit" => self.ram_unit = cds_core::de::lenient(value)?,
             "GpuUnit" => self.gpu_unit = cds_core::de::lenient(value)?,
+            "CategoryId" => self.category_id = cds_core::de::lenient(value)?,
+            "ConfName" => self.conf_name = cds_core::de::lenient(value)?,
+            "EcsGoodsId" => self.ecs_goods_id = cds_core::de::lenient(value)?,
             _ => cds_core::de::skip(value)?,
         }
         Ok(())
@@ -660,6 +834,9 @@ impl cds_core::ser::Entries for DescribeInstanceEcsRule {
         cds_core::ser::entry(map, "Gpu", &self.gpu)?;
         cds_core::ser::entry(map, "RamUnit", &self.ram_unit)?;
         cds_core::ser::entry(map, "GpuUnit", &self.gpu_unit)?;
+        cds_core::ser::entry(map, "CategoryId", &self.category_id)?;
+        cds_core::ser::entry(map, "ConfName", &self.conf_name)?;
+        cds_core::ser::entry(map, "EcsGoodsId", &self.ecs_goods_id)?;
         Ok(())
     }
 }
@@ -889,7 +1066,7 @@ pub struct DescribeInstanceListInstance {
     /// Billing method: "0" pay-as-you-go, "1" subscription
     ///
     /// 计费方式 (`BillingMethod`)
-    pub billing_method: Option<String>,
+    pub billing_method: Option<BillingMethod>,
     /// OS type
     ///
     /// 操作系统类型 (`OsType`)
@@ -917,7 +1094,7 @@ pub struct DescribeInstanceListInstance {
     /// System disk feature (e.g. local, ssd)
     ///
     /// 系统盘盘类型 (`SystemDiskFeature`)
-    pub system_disk_feature: Option<String>,
+    pub system_disk_feature: Option<DiskFeature>,
     /// System disk size
     ///
     /// 系统盘大小 (`SystemDiskSize`)
@@ -934,6 +1111,30 @@ pub struct DescribeInstanceListInstance {
     ///
     /// 规格族名称 (`EcsFamilyName`)
     pub ecs_family_name: Option<String>,
+    /// Whether shutting down stops billing: 1 yes, 0 no
+    ///
+    /// 是否关机不计费       1:是， 0：否 (`NoChargeForShutdown`)
+    pub no_charge_for_shutdown: Option<i64>,
+    /// Whether a public IP is bound (`BindingPubnetIp`)
+    pub binding_pubnet_ip: Option<bool>,
+    /// Instance product (goods) id (`EcsGoodsId`)
+    pub ecs_goods_id: Option<String>,
+    /// GPU card information (`GpuCardInfo`)
+    pub gpu_card_info: Option<GpuCardInfo>,
+    /// GPU driver version (`GpuDriver`)
+    pub gpu_driver: Option<String>,
+    /// Whether the instance has snapshots (`IsHaveSnapshot`)
+    pub is_have_snapshot: Option<bool>,
+    /// Product source (`ProductSource`)
+    pub product_source: Option<String>,
+    /// Product source (display text) (`ProductSourceDisplay`)
+    pub product_source_display: Option<String>,
+    /// Security groups of the instance (`SecurityGroup`)
+    pub security_group: Option<Vec<serde_json::Value>>,
+    /// Subnet id (`SubnetId`)
+    pub subnet_id: Option<String>,
+    /// Tags of the instance (`Tag`)
+    pub tag: Option<Vec<serde_json::Value>>,
 }
 impl cds_core::de::Fields for DescribeInstanceListInstance {
     const NAME: &'static str = "DescribeInstanceListInstance";
@@ -982,6 +1183,21 @@ impl cds_core::de::Fields for DescribeInstanceListInstance {
             "SupportGpuDriver" => self.support_gpu_driver = cds_core::de::lenient(value)?,
             "SpecFamilyId" => self.spec_family_id = cds_core::de::lenient(value)?,
             "EcsFamilyName" => self.ecs_family_name = cds_core::de::lenient(value)?,
+            "NoChargeForShutdown" => {
+                self.no_charge_for_shutdown = cds_core::de::lenient(value)?;
+            }
+            "BindingPubnetIp" => self.binding_pubnet_ip = cds_core::de::lenient(value)?,
+            "EcsGoodsId" => self.ecs_goods_id = cds_core::de::lenient(value)?,
+            "GpuCardInfo" => self.gpu_card_info = cds_core::de::nested(value)?,
+            "GpuDriver" => self.gpu_driver = cds_core::de::lenient(value)?,
+            "IsHaveSnapshot" => self.is_have_snapshot = cds_core::de::lenient(value)?,
+            "ProductSource" => self.product_source = cds_core::de::lenient(value)?,
+            "ProductSourceDisplay" => {
+                self.product_source_display = cds_core::de::lenient(value)?;
+            }
+            "SecurityGroup" => self.security_group = cds_core::de::nested(value)?,
+            "SubnetId" => self.subnet_id = cds_core::de::lenient(value)?,
+            "Tag" => self.tag = cds_core::de::nested(value)?,
             _ => cds_core::de::skip(value)?,
         }
         Ok(())
@@ -1026,6 +1242,17 @@ impl cds_core::ser::Entries for DescribeInstanceListInstance {
         cds_core::ser::entry(map, "SupportGpuDriver", &self.support_gpu_driver)?;
         cds_core::ser::entry(map, "SpecFamilyId", &self.spec_family_id)?;
         cds_core::ser::entry(map, "EcsFamilyName", &self.ecs_family_name)?;
+        cds_core::ser::entry(map, "NoChargeForShutdown", &self.no_charge_for_shutdown)?;
+        cds_core::ser::entry(map, "BindingPubnetIp", &self.binding_pubnet_ip)?;
+        cds_core::ser::entry(map, "EcsGoodsId", &self.ecs_goods_id)?;
+        cds_core::ser::entry(map, "GpuCardInfo", &self.gpu_card_info)?;
+        cds_core::ser::entry(map, "GpuDriver", &self.gpu_driver)?;
+        cds_core::ser::entry(map, "IsHaveSnapshot", &self.is_have_snapshot)?;
+        cds_core::ser::entry(map, "ProductSource", &self.product_source)?;
+        cds_core::ser::entry(map, "ProductSourceDisplay", &self.product_source_display)?;
+        cds_core::ser::entry(map, "SecurityGroup", &self.security_group)?;
+        cds_core::ser::entry(map, "SubnetId", &self.subnet_id)?;
+        cds_core::ser::entry(map, "Tag", &self.tag)?;
         Ok(())
     }
 }
@@ -1110,6 +1337,8 @@ pub struct DescribeInstanceOsInfo {
     ///
     /// 系统版本 (`Version`)
     pub version: Option<String>,
+    /// Unit (`Unit`)
+    pub unit: Option<String>,
 }
 impl cds_core::de::Fields for DescribeInstanceOsInfo {
     const NAME: &'static str = "DescribeInstanceOsInfo";
@@ -1124,6 +1353,7 @@ impl cds_core::de::Fields for DescribeInstanceOsInfo {
             "OsType" => self.os_type = cds_core::de::lenient(value)?,
             "Bit" => self.bit = cds_core::de::lenient(value)?,
             "Version" => self.version = cds_core::de::lenient(value)?,
+            "Unit" => self.unit = cds_core::de::lenient(value)?,
             _ => cds_core::de::skip(value)?,
         }
         Ok(())
@@ -1138,6 +1368,7 @@ impl cds_core::ser::Entries for DescribeInstanceOsInfo {
         cds_core::ser::entry(map, "OsType", &self.os_type)?;
         cds_core::ser::entry(map, "Bit", &self.bit)?;
         cds_core::ser::entry(map, "Version", &self.version)?;
+        cds_core::ser::entry(map, "Unit", &self.unit)?;
         Ok(())
     }
 }
@@ -1343,7 +1574,15 @@ pub struct DescribeInstanceSystemDisk {
     /// Disk type
     ///
     /// 盘类型 (`DiskFeature`)
-    pub disk_feature: Option<String>,
+    pub disk_feature: Option<DiskFeature>,
+    /// Disk display name (e.g. SSD云盘) (`DiskName`)
+    pub disk_name: Option<String>,
+    /// Disk product (goods) id (`EbsGoodsId`)
+    pub ebs_goods_id: Option<String>,
+    /// Instance product (goods) id (`EcsGoodsId`)
+    pub ecs_goods_id: Option<String>,
+    /// Whether the disk is deleted with the instance (1 yes, 0 no) (`IsFollowDelete`)
+    pub is_follow_delete: Option<i64>,
 }
 impl cds_core::de::Fields for DescribeInstanceSystemDisk {
     const NAME: &'static str = "DescribeInstanceSystemDisk";
@@ -1364,6 +1603,10 @@ impl cds_core::de::Fields for DescribeInstanceSystemDisk {
             "Unit" => self.unit = cds_core::de::lenient(value)?,
             "DiskId" => self.disk_id = cds_core::de::lenient(value)?,
             "DiskFeature" => self.disk_feature = cds_core::de::lenient(value)?,
+            "DiskName" => self.disk_name = cds_core::de::lenient(value)?,
+            "EbsGoodsId" => self.ebs_goods_id = cds_core::de::lenient(value)?,
+            "EcsGoodsId" => self.ecs_goods_id = cds_core::de::lenient(value)?,
+            "IsFollowDelete" => self.is_follow_delete = cds_core::de::lenient(value)?,
             _ => cds_core::de::skip(value)?,
         }
         Ok(())
@@ -1382,11 +1625,215 @@ impl cds_core::ser::Entries for DescribeInstanceSystemDisk {
         cds_core::ser::entry(map, "Unit", &self.unit)?;
         cds_core::ser::entry(map, "DiskId", &self.disk_id)?;
         cds_core::ser::entry(map, "DiskFeature", &self.disk_feature)?;
+        cds_core::ser::entry(map, "DiskName", &self.disk_name)?;
+        cds_core::ser::entry(map, "EbsGoodsId", &self.ebs_goods_id)?;
+        cds_core::ser::entry(map, "EcsGoodsId", &self.ecs_goods_id)?;
+        cds_core::ser::entry(map, "IsFollowDelete", &self.is_follow_delete)?;
         Ok(())
     }
 }
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(DescribeInstanceSystemDisk);
+/// GPU card information of an instance (no document describes it)
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct GpuCardInfo {
+    /// GPU model name (`GicBusinessName`)
+    pub gic_business_name: Option<String>,
+    /// GPU driver version (`GpuDriver`)
+    pub gpu_driver: Option<String>,
+    /// GPU type id (`GpuTypeId`)
+    pub gpu_type_id: Option<String>,
+    /// Real names of the GPU model (`RealName`)
+    pub real_name: Option<Vec<String>>,
+}
+impl cds_core::de::Fields for GpuCardInfo {
+    const NAME: &'static str = "GpuCardInfo";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "GicBusinessName" => self.gic_business_name = cds_core::de::lenient(value)?,
+            "GpuDriver" => self.gpu_driver = cds_core::de::lenient(value)?,
+            "GpuTypeId" => self.gpu_type_id = cds_core::de::lenient(value)?,
+            "RealName" => self.real_name = cds_core::de::lenient_vec(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GpuCardInfo);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GpuCardInfo {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "GicBusinessName", &self.gic_business_name)?;
+        cds_core::ser::entry(map, "GpuDriver", &self.gpu_driver)?;
+        cds_core::ser::entry(map, "GpuTypeId", &self.gpu_type_id)?;
+        cds_core::ser::entry(map, "RealName", &self.real_name)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GpuCardInfo);
+/// A security group of an instance (no document describes it)
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct InstanceSecurityGroup {
+    /// Whether instances in the group can reach each other (`GroupInterconnected`)
+    pub group_interconnected: Option<bool>,
+    /// Priority (`Priority`)
+    pub priority: Option<i64>,
+    /// Security group id (`SecurityGroupId`)
+    pub security_group_id: Option<String>,
+    /// Security group name (`SecurityGroupName`)
+    pub security_group_name: Option<String>,
+    /// Security group type (`SecurityGroupType`)
+    pub security_group_type: Option<String>,
+}
+impl cds_core::de::Fields for InstanceSecurityGroup {
+    const NAME: &'static str = "InstanceSecurityGroup";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "GroupInterconnected" => {
+                self.group_interconnected = cds_core::de::lenient(value)?;
+            }
+            "Priority" => self.priority = cds_core::de::lenient(value)?,
+            "SecurityGroupId" => self.security_group_id = cds_core::de::lenient(value)?,
+            "SecurityGroupName" => {
+                self.security_group_name = cds_core::de::lenient(value)?;
+            }
+            "SecurityGroupType" => {
+                self.security_group_type = cds_core::de::lenient(value)?;
+            }
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(InstanceSecurityGroup);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for InstanceSecurityGroup {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "GroupInterconnected", &self.group_interconnected)?;
+        cds_core::ser::entry(map, "Priority", &self.priority)?;
+        cds_core::ser::entry(map, "SecurityGroupId", &self.security_group_id)?;
+        cds_core::ser::entry(map, "SecurityGroupName", &self.security_group_name)?;
+        cds_core::ser::entry(map, "SecurityGroupType", &self.security_group_type)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(InstanceSecurityGroup);
+/// System disk of a new cloud server
+///
+/// 系统盘信息
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct InstanceSystemDisk {
+    /// Disk type: local disk "local", cloud disk "ssd"
+    ///
+    /// 盘类型: 本地盘:"local", 云盘:"ssd" (`DiskFeature`, required)
+    pub disk_feature: Option<DiskFeature>,
+    /// Disk size
+    ///
+    /// 盘大小 (`Size`, required)
+    pub size: Option<i64>,
+    /// Whether the system disk is deleted with the instance (1 yes, 0 no) (`ReleaseWithInstance`)
+    pub release_with_instance: Option<i64>,
+}
+impl cds_core::ser::Entries for InstanceSystemDisk {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "DiskFeature", &self.disk_feature)?;
+        cds_core::ser::entry(map, "Size", &self.size)?;
+        cds_core::ser::entry(map, "ReleaseWithInstance", &self.release_with_instance)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(InstanceSystemDisk);
+impl InstanceSystemDisk {
+    /// A builder of this type.
+    pub fn builder() -> InstanceSystemDiskBuilder {
+        InstanceSystemDiskBuilder::default()
+    }
+}
+/// Builder of [`InstanceSystemDisk`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct InstanceSystemDiskBuilder {
+    inner: InstanceSystemDisk,
+}
+impl InstanceSystemDiskBuilder {
+    /// Sets [`InstanceSystemDisk::disk_feature`].
+    pub fn disk_feature(mut self, value: impl Into<DiskFeature>) -> Self {
+        self.inner.disk_feature = Some(value.into());
+        self
+    }
+    /// Sets [`InstanceSystemDisk::size`].
+    pub fn size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.size = Some(value.into());
+        self
+    }
+    /// Sets [`InstanceSystemDisk::release_with_instance`].
+    pub fn release_with_instance(mut self, value: impl Into<i64>) -> Self {
+        self.inner.release_with_instance = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<InstanceSystemDisk, cds_core::BuildError> {
+        cds_core::validate::build("InstanceSystemDisk", self.inner)
+    }
+}
+impl cds_core::validate::Validate for InstanceSystemDisk {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.disk_feature.is_none() {
+            missing.push(cds_core::validate::join(path, "DiskFeature"));
+        }
+        if self.size.is_none() {
+            missing.push(cds_core::validate::join(path, "Size"));
+        }
+    }
+}
+/// Remote connection address
+///
+/// 远程连接地址
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct InstanceVncUrl {
+    /// VNC remote connection address
+    ///
+    /// vnc远程连接地址 (`InstanceVncUrl`)
+    pub instance_vnc_url: Option<String>,
+}
+impl cds_core::de::Fields for InstanceVncUrl {
+    const NAME: &'static str = "InstanceVncUrl";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "InstanceVncUrl" => self.instance_vnc_url = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(InstanceVncUrl);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for InstanceVncUrl {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "InstanceVncUrl", &self.instance_vnc_url)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(InstanceVncUrl);
 /// Renamed instance
 ///
 /// 修改结果
@@ -1594,6 +2041,8 @@ pub struct DescribeInstanceListInput {
     ///
     /// 搜索信息（可传实例id或者实例名称或者私网ip） (`SearchInfo`)
     pub search_info: Option<String>,
+    /// Instance ids to list, comma-separated (no document names this parameter) (`EcsIds`)
+    pub ecs_ids: Option<String>,
     /// Page number (all data is returned when the paging parameters are omitted)
     ///
     /// 当前页数（分页参数不传返回所有数据） (`PageNumber`)
@@ -1608,6 +2057,7 @@ impl cds_core::ser::Entries for DescribeInstanceListInput {
         cds_core::ser::entry(map, "AvailableZoneCode", &self.available_zone_code)?;
         cds_core::ser::entry(map, "VpcId", &self.vpc_id)?;
         cds_core::ser::entry(map, "SearchInfo", &self.search_info)?;
+        cds_core::ser::entry(map, "EcsIds", &self.ecs_ids)?;
         cds_core::ser::entry(map, "PageNumber", &self.page_number)?;
         cds_core::ser::entry(map, "PageSize", &self.page_size)?;
         Ok(())
@@ -1640,6 +2090,11 @@ impl DescribeInstanceListInputBuilder {
     /// Sets [`DescribeInstanceListInput::search_info`].
     pub fn search_info(mut self, value: impl Into<String>) -> Self {
         self.inner.search_info = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeInstanceListInput::ecs_ids`].
+    pub fn ecs_ids(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_ids = Some(value.into());
         self
     }
     /// Sets [`DescribeInstanceListInput::page_number`].
@@ -1753,6 +2208,11 @@ impl DescribeInstanceListRequest {
         self.input.search_info = Some(value.into());
         self
     }
+    /// Instance ids to list, comma-separated (no document names this parameter) (`EcsIds`, query)
+    pub fn ecs_ids(mut self, value: impl Into<String>) -> Self {
+        self.input.ecs_ids = Some(value.into());
+        self
+    }
     /// Page number (all data is returned when the paging parameters are omitted)
     ///
     /// 当前页数（分页参数不传返回所有数据） (`PageNumber`, query)
@@ -1805,7 +2265,7 @@ impl crate::Client {
     ///
     /// `GET /ecs/v1` — read-only: retried on transient failures.
     ///
-    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InternalError`](crate::ErrorCode::InternalError).
+    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidResourceId.NotFound`](crate::ErrorCode::InvalidResourceIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InvalidEvent.InvalidUrl.NotFound`](crate::ErrorCode::InvalidEventInvalidUrlNotFound), [`InternalError`](crate::ErrorCode::InternalError).
     ///
     /// Wire name: `DescribeInstanceList`.
     pub fn describe_instance_list(&self) -> DescribeInstanceListRequest {
@@ -1950,7 +2410,7 @@ impl crate::Client {
     ///
     /// `GET /ecs/v1` — read-only: retried on transient failures.
     ///
-    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InternalError`](crate::ErrorCode::InternalError).
+    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidResourceId.NotFound`](crate::ErrorCode::InvalidResourceIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InvalidEvent.InvalidUrl.NotFound`](crate::ErrorCode::InvalidEventInvalidUrlNotFound), [`InternalError`](crate::ErrorCode::InternalError).
     ///
     /// Wire name: `DescribeInstance`.
     pub fn describe_instance(&self) -> DescribeInstanceRequest {
@@ -2089,7 +2549,7 @@ impl crate::Client {
     ///
     /// `POST /ecs/v1` — read-only: retried on transient failures.
     ///
-    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InternalError`](crate::ErrorCode::InternalError).
+    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidResourceId.NotFound`](crate::ErrorCode::InvalidResourceIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InvalidEvent.InvalidUrl.NotFound`](crate::ErrorCode::InvalidEventInvalidUrlNotFound), [`InternalError`](crate::ErrorCode::InternalError).
     ///
     /// Wire name: `DescribeInstanceStatus`.
     pub fn describe_instance_status(&self) -> DescribeInstanceStatusRequest {
@@ -2122,7 +2582,7 @@ pub struct DescribeInstanceMonitorInput {
     /// Metrics: CpuUsage (CPU usage), MemoryUsage (memory usage), Load (system load average), NetworkRate (network throughput), DiskUsage (disk usage), DiskThroughput (disk throughput), DiskIops (disk IOPS), GpuUsage (GPU usage), GpuMemoryUsage (GPU memory usage), GpuTemperature (GPU temperature), GpuClocksGraphics (graphics clock), GpuClocksMemory (memory clock); all metrics when omitted
     ///
     /// 监控指标('CpuUsage', 'CPU使用率'), ('MemoryUsage', '内存使用率'), ('Load', '系统平均负载'), ('NetworkRate', '网络吞吐量'), ('DiskUsage', '磁盘使用率'), ('DiskThroughput', '磁盘吞吐量'), ('DiskIops', '磁盘iops'), ('GpuUsage', 'GPU使用率'), ('GpuMemoryUsage', '显存使用率'), ('GpuTemperature', 'GPU温度') ,('GpuClocksGraphics','图形时钟频率'),('GpuClocksMemory', '显存时钟频率')不填默认监控所有指标 (`Indicators`)
-    pub indicators: Option<Vec<String>>,
+    pub indicators: Option<Vec<MonitorIndicator>>,
 }
 impl cds_core::ser::Entries for DescribeInstanceMonitorInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -2169,7 +2629,10 @@ impl DescribeInstanceMonitorInputBuilder {
         self
     }
     /// Sets [`DescribeInstanceMonitorInput::indicators`].
-    pub fn indicators<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+    pub fn indicators<V: Into<MonitorIndicator>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
         self.inner.indicators = Some(values.into_iter().map(Into::into).collect());
         self
     }
@@ -2267,7 +2730,10 @@ impl DescribeInstanceMonitorRequest {
     /// Metrics: CpuUsage (CPU usage), MemoryUsage (memory usage), Load (system load average), NetworkRate (network throughput), DiskUsage (disk usage), DiskThroughput (disk throughput), DiskIops (disk IOPS), GpuUsage (GPU usage), GpuMemoryUsage (GPU memory usage), GpuTemperature (GPU temperature), GpuClocksGraphics (graphics clock), GpuClocksMemory (memory clock); all metrics when omitted
     ///
     /// 监控指标('CpuUsage', 'CPU使用率'), ('MemoryUsage', '内存使用率'), ('Load', '系统平均负载'), ('NetworkRate', '网络吞吐量'), ('DiskUsage', '磁盘使用率'), ('DiskThroughput', '磁盘吞吐量'), ('DiskIops', '磁盘iops'), ('GpuUsage', 'GPU使用率'), ('GpuMemoryUsage', '显存使用率'), ('GpuTemperature', 'GPU温度') ,('GpuClocksGraphics','图形时钟频率'),('GpuClocksMemory', '显存时钟频率')不填默认监控所有指标 (`Indicators`, body)
-    pub fn indicators<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+    pub fn indicators<V: Into<MonitorIndicator>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
         self.input.indicators = Some(values.into_iter().map(Into::into).collect());
         self
     }
@@ -2296,7 +2762,7 @@ impl crate::Client {
     ///
     /// `POST /ecs/v1` — read-only: retried on transient failures.
     ///
-    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InternalError`](crate::ErrorCode::InternalError).
+    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidResourceId.NotFound`](crate::ErrorCode::InvalidResourceIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InvalidEvent.InvalidUrl.NotFound`](crate::ErrorCode::InvalidEventInvalidUrlNotFound), [`InternalError`](crate::ErrorCode::InternalError).
     ///
     /// Wire name: `DescribeInstanceMonitor`.
     pub fn describe_instance_monitor(&self) -> DescribeInstanceMonitorRequest {
@@ -2334,22 +2800,34 @@ pub struct CreateInstanceInput {
     ///
     /// 购买数量，默认为1（默认批量最大值为100台） (`Number`)
     pub number: Option<i64>,
-    /// Billing method: "0" pay-as-you-go, "1" monthly/yearly subscription
+    /// Billing method: "0" pay-as-you-go, "1" monthly/yearly subscription, "3" spot instance
     ///
-    /// 计费方式："0": 按需  "1":包年包月 (`BillingMethod`, required)
-    pub billing_method: Option<String>,
+    /// 计费方式："0": 按需  "1":包年包月  "3": 竞价实例 (`BillingMethod`, required)
+    pub billing_method: Option<BillingMethod>,
+    /// Spot bidding mode: "auto" bids automatically at the market price, up to the pay-as-you-go price (the instance is never released over its bid, but may still be released when stock runs short); "bid" sets a price ceiling
+    ///
+    /// 购买的竞价实例模式： "auto": 自动出价（自动根据市场价格出价，最高可达到按需计费价格。实例不会因出价问题释放，但库存不足时仍会被自动释放），"bid" 设置上线 (`SpotType`)
+    pub spot_type: Option<SpotType>,
+    /// Price to pay in the bid (ceiling) mode; must lie in the spot price range DescribePrice returns
+    ///
+    /// 竞价实例bid（设置上线）模式下需指的购买价 （需在**DescribePrice**返回的竞价价格范围内) (`SpotAmount`)
+    pub spot_amount: Option<String>,
+    /// Skip releasing spot instances already holding the resource pool. Default false: when stock is short, spot instances are released (which waits for their return, about an hour), maximising the pool's availability. True: no spot instance is released and the wait is skipped, for creations that must finish quickly
+    ///
+    /// 是否跳过资源池中已占用的竞价实例释放。默认为 False：库存紧张时会释放竞价实例，释放依赖退租过程（约 1 小时），可最大化提高资源池整体可用性与利用率。设为 True 时：不释放竞价实例，从而跳过等待过程，适用于对创建速度要求较高、期望短时间内完成机器创建的场景。 (`SkipSpotRelease`)
+    pub skip_spot_release: Option<bool>,
     /// Login password
     ///
     /// 登录密码 (`Password`, required)
     pub password: Option<String>,
     /// Image id or image name (ImageName or ImageId returned by DescribeImages)
     ///
-    /// 镜像id或者镜像名称(**DescribeImage**返回值中的ImageName或者ImageId) (`ImageId`, required)
+    /// 镜像id或者镜像名称(**DescribeImages**返回值中的ImageName或者ImageId) (`ImageId`, required)
     pub image_id: Option<String>,
     /// System disk information, e.g. {"DiskFeature": "local", "Size": 50}
     ///
     /// 系统盘信息，示例:{"DiskFeature":"local", # 盘类型: 本地盘:"local", 云盘:"ssd" "Size":50 # 盘大小} (`SystemDisk`, required)
-    pub system_disk: Option<DiskSpec>,
+    pub system_disk: Option<InstanceSystemDisk>,
     /// VPC information, e.g. {"VpcId": "7ab97a9a-8c0f-11ec-9b99-d2fedeecdbd1"}
     ///
     /// vpc信息，示例:{"VpcId":"7ab97a9a-8c0f-11ec-9b99-d2fedeecdbd1"} (`VpcInfo`, required)
@@ -2358,9 +2836,9 @@ pub struct CreateInstanceInput {
     ///
     /// 私有网络信息，示例：{"SubnetId":"2cee7596-bbbb-11ec-a287-debf4cca37ce" # 子网id} (`SubnetInfo`, required)
     pub subnet_info: Option<CreateInstanceSubnetInfo>,
-    /// Public network information (Windows allows at most one public gateway, Linux at most three; exactly one of them must be the default outbound gateway)
+    /// Public IPs: allocate new ones or bind existing ones (SubnetId, EipIds, IpType, BandwidthType, Qos: see the fields)
     ///
-    /// 公网信息(window系统最多只能设置一个公网网关，linux系统最多三个。网关中有且只能有一个默认出网网关){"SubnetId":"2cee7596-bbbb-11ec-a287-debf4cca37ce", "IpType":"",# 两种类型: 默认出网网关:"default_gateway",其他虚拟网关：”virtual“ "EipIds":\[\]} (`PubnetInfo`)
+    /// 支持新分配公网IP和绑定已有的公网IP."SubnetId":""; string类型，必填,子网id;若使用虚拟出网网关IP绑定公网IP则传虚拟出网网关id."EipIds":\[\]; list类型, 选填,绑定的eip的id列表;若需新分配公网IP,不填,绑定已有公网IP需填,数量需要和云服务器数量一致."IpType":""; string类型，选填, 若使用虚拟出网网关必填.默认出网网关:"default_gateway",虚拟网关：”virtual”."BandwidthType":""; string类型，选填, 带宽类型;若需新分配公网IP必填,表示绑定公网IP的带宽类型.绑定已有公网IP不填.固定带宽:”Bandwidth”,固定带宽包月:”BandwidthMonth”,流量按需: “Traffic”（若实例计费方式为包年包月选择固定带宽时需传"固定带宽包月"）."Qos":100; int类型，选填，公网带宽值,单位为M;若带宽类型选择”固定带宽”需填写. (`PubnetInfo`)
     pub pubnet_info: Option<Vec<CreateInstancePubnetInfo>>,
     /// Cloud server name; assigned automatically when omitted (ecs-&lt;creation date&gt;)
     ///
@@ -2386,14 +2864,26 @@ pub struct CreateInstanceInput {
     ///
     /// 是否utc时间，1:是  0:否 默认为0（默认UTC+8，上海时间） (`UtcTime`)
     pub utc_time: Option<i64>,
-    /// Data disk information; cloud disks only, e.g. \[{"DiskFeature": "ssd", "ReleaseWithInstance": 1, "Size": 50}\]
+    /// Data disk information; cloud disks only, e.g. \[{"DiskFeature": "ssd", "ReleaseWithInstance": 1, "Size": 50, "SnapshotId": "s-xxx"}\]
     ///
-    /// 数据盘信息。仅支持云盘，示例：\[{"DiskFeature":"local", # 盘类型，"local"：本地盘，"ssd": ssd云盘.  本地盘和云盘不能混用 "ReleaseWithInstance":1, # 是否随实例删除:1:随实例删除,0:不随实例删除.不传默认随实例删除 "Size":50 # 盘大小}\] (`DataDisk`)
+    /// 数据盘信息。仅支持云盘，示例：\[{"DiskFeature":"local", # 盘类型，"local"：本地盘，"ssd": ssd云盘.  本地盘和云盘不能混用 "ReleaseWithInstance":1, # 是否随实例删除:1:随实例删除,0:不随实例删除.不传默认随实例删除 "Size":50 # 盘大小, "SnapshotId":"s-xxx" # 快照id,通过此快照创建数据盘,非必填}\] (`DataDisk`)
     pub data_disk: Option<Vec<CreateInstanceDataDisk>>,
     /// DNS servers, two elements \[primary, secondary\]; the default public DNS when omitted
     ///
     /// dns 解析 需要两个元素  \[主dns，从dns\]，不选采用默认通用DNS (`DnsList`)
     pub dns_list: Option<Vec<String>>,
+    /// Security groups, highest priority first, e.g. \[{"SecurityGroupId": "sg-p9fpfbrg6r1ft5vs"}\]
+    ///
+    /// 安全组列表，安全组优先级按顺序由高到低，示例：SecurityGroups:\[{"SecurityGroupId":"sg-p9fpfbrg6r1ft5vs", #安全组id}\] (`SecurityGroups`)
+    pub security_groups: Option<Vec<CreateInstanceSecurityGroup>>,
+    /// Test account name
+    ///
+    /// 测试账户名称 (`TestAccount`)
+    pub test_account: Option<String>,
+    /// Project group id
+    ///
+    /// 项目组id (`ProjectId`)
+    pub project_id: Option<String>,
 }
 impl std::fmt::Debug for CreateInstanceInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -2405,6 +2895,9 @@ impl std::fmt::Debug for CreateInstanceInput {
             .field("gpu", &self.gpu)
             .field("number", &self.number)
             .field("billing_method", &self.billing_method)
+            .field("spot_type", &self.spot_type)
+            .field("spot_amount", &self.spot_amount)
+            .field("skip_spot_release", &self.skip_spot_release)
             .field("password", &self.password.as_ref().map(|_| "[REDACTED]"))
             .field("image_id", &self.image_id)
             .field("system_disk", &self.system_disk)
@@ -2419,6 +2912,9 @@ impl std::fmt::Debug for CreateInstanceInput {
             .field("utc_time", &self.utc_time)
             .field("data_disk", &self.data_disk)
             .field("dns_list", &self.dns_list)
+            .field("security_groups", &self.security_groups)
+            .field("test_account", &self.test_account)
+            .field("project_id", &self.project_id)
             .finish()
     }
 }
@@ -2431,6 +2927,9 @@ impl cds_core::ser::Entries for CreateInstanceInput {
         cds_core::ser::entry(map, "Gpu", &self.gpu)?;
         cds_core::ser::entry(map, "Number", &self.number)?;
         cds_core::ser::entry(map, "BillingMethod", &self.billing_method)?;
+        cds_core::ser::entry(map, "SpotType", &self.spot_type)?;
+        cds_core::ser::entry(map, "SpotAmount", &self.spot_amount)?;
+        cds_core::ser::entry(map, "SkipSpotRelease", &self.skip_spot_release)?;
         cds_core::ser::entry(map, "Password", &self.password)?;
         cds_core::ser::entry(map, "ImageId", &self.image_id)?;
         cds_core::ser::entry(map, "SystemDisk", &self.system_disk)?;
@@ -2445,6 +2944,9 @@ impl cds_core::ser::Entries for CreateInstanceInput {
         cds_core::ser::entry(map, "UtcTime", &self.utc_time)?;
         cds_core::ser::entry(map, "DataDisk", &self.data_disk)?;
         cds_core::ser::entry(map, "DnsList", &self.dns_list)?;
+        cds_core::ser::entry(map, "SecurityGroups", &self.security_groups)?;
+        cds_core::ser::entry(map, "TestAccount", &self.test_account)?;
+        cds_core::ser::entry(map, "ProjectId", &self.project_id)?;
         Ok(())
     }
 }
@@ -2493,8 +2995,23 @@ impl CreateInstanceInputBuilder {
         self
     }
     /// Sets [`CreateInstanceInput::billing_method`].
-    pub fn billing_method(mut self, value: impl Into<String>) -> Self {
+    pub fn billing_method(mut self, value: impl Into<BillingMethod>) -> Self {
         self.inner.billing_method = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::spot_type`].
+    pub fn spot_type(mut self, value: impl Into<SpotType>) -> Self {
+        self.inner.spot_type = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::spot_amount`].
+    pub fn spot_amount(mut self, value: impl Into<String>) -> Self {
+        self.inner.spot_amount = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::skip_spot_release`].
+    pub fn skip_spot_release(mut self, value: impl Into<bool>) -> Self {
+        self.inner.skip_spot_release = Some(value.into());
         self
     }
     /// Sets [`CreateInstanceInput::password`].
@@ -2508,7 +3025,7 @@ impl CreateInstanceInputBuilder {
         self
     }
     /// Sets [`CreateInstanceInput::system_disk`].
-    pub fn system_disk(mut self, value: impl Into<DiskSpec>) -> Self {
+    pub fn system_disk(mut self, value: impl Into<InstanceSystemDisk>) -> Self {
         self.inner.system_disk = Some(value.into());
         self
     }
@@ -2573,6 +3090,24 @@ impl CreateInstanceInputBuilder {
         self.inner.dns_list = Some(values.into_iter().map(Into::into).collect());
         self
     }
+    /// Sets [`CreateInstanceInput::security_groups`].
+    pub fn security_groups<V: Into<CreateInstanceSecurityGroup>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.security_groups = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`CreateInstanceInput::test_account`].
+    pub fn test_account(mut self, value: impl Into<String>) -> Self {
+        self.inner.test_account = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::project_id`].
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.project_id = Some(value.into());
+        self
+    }
     /// Builds the value; fails naming every required field (by path) that is not set.
     pub fn build(self) -> Result<CreateInstanceInput, cds_core::BuildError> {
         cds_core::validate::build("CreateInstanceInput", self.inner)
@@ -2618,6 +3153,18 @@ impl cds_core::validate::Validate for CreateInstanceInput {
         }
         if let Some(v) = &self.subnet_info {
             v.validate(&cds_core::validate::join(path, "SubnetInfo"), missing);
+        }
+        if let Some(items) = &self.pubnet_info {
+            let at = cds_core::validate::join(path, "PubnetInfo");
+            for (i, v) in items.iter().enumerate() {
+                v.validate(&format!("{at}[{i}]"), missing);
+            }
+        }
+        if let Some(items) = &self.security_groups {
+            let at = cds_core::validate::join(path, "SecurityGroups");
+            for (i, v) in items.iter().enumerate() {
+                v.validate(&format!("{at}[{i}]"), missing);
+            }
         }
     }
 }
@@ -2714,11 +3261,32 @@ impl CreateInstanceRequest {
         self.input.number = Some(value.into());
         self
     }
-    /// Billing method: "0" pay-as-you-go, "1" monthly/yearly subscription
+    /// Billing method: "0" pay-as-you-go, "1" monthly/yearly subscription, "3" spot instance
     ///
-    /// 计费方式："0": 按需  "1":包年包月 (`BillingMethod`, body, required)
-    pub fn billing_method(mut self, value: impl Into<String>) -> Self {
+    /// 计费方式："0": 按需  "1":包年包月  "3": 竞价实例 (`BillingMethod`, body, required)
+    pub fn billing_method(mut self, value: impl Into<BillingMethod>) -> Self {
         self.input.billing_method = Some(value.into());
+        self
+    }
+    /// Spot bidding mode: "auto" bids automatically at the market price, up to the pay-as-you-go price (the instance is never released over its bid, but may still be released when stock runs short); "bid" sets a price ceiling
+    ///
+    /// 购买的竞价实例模式： "auto": 自动出价（自动根据市场价格出价，最高可达到按需计费价格。实例不会因出价问题释放，但库存不足时仍会被自动释放），"bid" 设置上线 (`SpotType`, body)
+    pub fn spot_type(mut self, value: impl Into<SpotType>) -> Self {
+        self.input.spot_type = Some(value.into());
+        self
+    }
+    /// Price to pay in the bid (ceiling) mode; must lie in the spot price range DescribePrice returns
+    ///
+    /// 竞价实例bid（设置上线）模式下需指的购买价 （需在**DescribePrice**返回的竞价价格范围内) (`SpotAmount`, body)
+    pub fn spot_amount(mut self, value: impl Into<String>) -> Self {
+        self.input.spot_amount = Some(value.into());
+        self
+    }
+    /// Skip releasing spot instances already holding the resource pool. Default false: when stock is short, spot instances are released (which waits for their return, about an hour), maximising the pool's availability. True: no spot instance is released and the wait is skipped, for creations that must finish quickly
+    ///
+    /// 是否跳过资源池中已占用的竞价实例释放。默认为 False：库存紧张时会释放竞价实例，释放依赖退租过程（约 1 小时），可最大化提高资源池整体可用性与利用率。设为 True 时：不释放竞价实例，从而跳过等待过程，适用于对创建速度要求较高、期望短时间内完成机器创建的场景。 (`SkipSpotRelease`, body)
+    pub fn skip_spot_release(mut self, value: impl Into<bool>) -> Self {
+        self.input.skip_spot_release = Some(value.into());
         self
     }
     /// Login password
@@ -2730,7 +3298,7 @@ impl CreateInstanceRequest {
     }
     /// Image id or image name (ImageName or ImageId returned by DescribeImages)
     ///
-    /// 镜像id或者镜像名称(**DescribeImage**返回值中的ImageName或者ImageId) (`ImageId`, body, required)
+    /// 镜像id或者镜像名称(**DescribeImages**返回值中的ImageName或者ImageId) (`ImageId`, body, required)
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.input.image_id = Some(value.into());
         self
@@ -2738,7 +3306,7 @@ impl CreateInstanceRequest {
     /// System disk information, e.g. {"DiskFeature": "local", "Size": 50}
     ///
     /// 系统盘信息，示例:{"DiskFeature":"local", # 盘类型: 本地盘:"local", 云盘:"ssd" "Size":50 # 盘大小} (`SystemDisk`, body, required)
-    pub fn system_disk(mut self, value: impl Into<DiskSpec>) -> Self {
+    pub fn system_disk(mut self, value: impl Into<InstanceSystemDisk>) -> Self {
         self.input.system_disk = Some(value.into());
         self
     }
@@ -2756,9 +3324,9 @@ impl CreateInstanceRequest {
         self.input.subnet_info = Some(value.into());
         self
     }
-    /// Public network information (Windows allows at most one public gateway, Linux at most three; exactly one of them must be the default outbound gateway)
+    /// Public IPs: allocate new ones or bind existing ones (SubnetId, EipIds, IpType, BandwidthType, Qos: see the fields)
     ///
-    /// 公网信息(window系统最多只能设置一个公网网关，linux系统最多三个。网关中有且只能有一个默认出网网关){"SubnetId":"2cee7596-bbbb-11ec-a287-debf4cca37ce", "IpType":"",# 两种类型: 默认出网网关:"default_gateway",其他虚拟网关：”virtual“ "EipIds":\[\]} (`PubnetInfo`, body)
+    /// 支持新分配公网IP和绑定已有的公网IP."SubnetId":""; string类型，必填,子网id;若使用虚拟出网网关IP绑定公网IP则传虚拟出网网关id."EipIds":\[\]; list类型, 选填,绑定的eip的id列表;若需新分配公网IP,不填,绑定已有公网IP需填,数量需要和云服务器数量一致."IpType":""; string类型，选填, 若使用虚拟出网网关必填.默认出网网关:"default_gateway",虚拟网关：”virtual”."BandwidthType":""; string类型，选填, 带宽类型;若需新分配公网IP必填,表示绑定公网IP的带宽类型.绑定已有公网IP不填.固定带宽:”Bandwidth”,固定带宽包月:”BandwidthMonth”,流量按需: “Traffic”（若实例计费方式为包年包月选择固定带宽时需传"固定带宽包月"）."Qos":100; int类型，选填，公网带宽值,单位为M;若带宽类型选择”固定带宽”需填写. (`PubnetInfo`, body)
     pub fn pubnet_info<V: Into<CreateInstancePubnetInfo>>(
         mut self,
         values: impl IntoIterator<Item = V>,
@@ -2808,9 +3376,9 @@ impl CreateInstanceRequest {
         self.input.utc_time = Some(value.into());
         self
     }
-    /// Data disk information; cloud disks only, e.g. \[{"DiskFeature": "ssd", "ReleaseWithInstance": 1, "Size": 50}\]
+    /// Data disk information; cloud disks only, e.g. \[{"DiskFeature": "ssd", "ReleaseWithInstance": 1, "Size": 50, "SnapshotId": "s-xxx"}\]
     ///
-    /// 数据盘信息。仅支持云盘，示例：\[{"DiskFeature":"local", # 盘类型，"local"：本地盘，"ssd": ssd云盘.  本地盘和云盘不能混用 "ReleaseWithInstance":1, # 是否随实例删除:1:随实例删除,0:不随实例删除.不传默认随实例删除 "Size":50 # 盘大小}\] (`DataDisk`, body)
+    /// 数据盘信息。仅支持云盘，示例：\[{"DiskFeature":"local", # 盘类型，"local"：本地盘，"ssd": ssd云盘.  本地盘和云盘不能混用 "ReleaseWithInstance":1, # 是否随实例删除:1:随实例删除,0:不随实例删除.不传默认随实例删除 "Size":50 # 盘大小, "SnapshotId":"s-xxx" # 快照id,通过此快照创建数据盘,非必填}\] (`DataDisk`, body)
     pub fn data_disk<V: Into<CreateInstanceDataDisk>>(
         mut self,
         values: impl IntoIterator<Item = V>,
@@ -2823,6 +3391,30 @@ impl CreateInstanceRequest {
     /// dns 解析 需要两个元素  \[主dns，从dns\]，不选采用默认通用DNS (`DnsList`, body)
     pub fn dns_list<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
         self.input.dns_list = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Security groups, highest priority first, e.g. \[{"SecurityGroupId": "sg-p9fpfbrg6r1ft5vs"}\]
+    ///
+    /// 安全组列表，安全组优先级按顺序由高到低，示例：SecurityGroups:\[{"SecurityGroupId":"sg-p9fpfbrg6r1ft5vs", #安全组id}\] (`SecurityGroups`, body)
+    pub fn security_groups<V: Into<CreateInstanceSecurityGroup>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.security_groups = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Test account name
+    ///
+    /// 测试账户名称 (`TestAccount`, body)
+    pub fn test_account(mut self, value: impl Into<String>) -> Self {
+        self.input.test_account = Some(value.into());
+        self
+    }
+    /// Project group id
+    ///
+    /// 项目组id (`ProjectId`, body)
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.input.project_id = Some(value.into());
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
@@ -2866,7 +3458,7 @@ impl crate::Client {
     ///
     /// `POST /ecs/v1` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InternalError`](crate::ErrorCode::InternalError).
+    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidResourceId.NotFound`](crate::ErrorCode::InvalidResourceIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InvalidEvent.InvalidUrl.NotFound`](crate::ErrorCode::InvalidEventInvalidUrlNotFound), [`InternalError`](crate::ErrorCode::InternalError).
     ///
     /// Wire name: `CreateInstance`.
     pub fn create_instance(&self) -> CreateInstanceRequest {
@@ -2884,15 +3476,20 @@ pub struct OperateInstanceInput {
     ///
     /// 云服务器id列表 (`EcsIds`, required)
     pub ecs_ids: Option<Vec<String>>,
-    /// Operation: start "start_up_ecs", shut down "shutdown_ecs", restart "restart_ecs", force shutdown "hard_shutdown_ecs"
+    /// Operation: start "start_up_ecs", shut down "shutdown_ecs", restart "restart_ecs", force shutdown "hard_shutdown_ecs", shut down without charge "free_shutdown_ecs" (pay-as-you-go cloud-disk instances only; the public IP may change at the next start; instances that do not support it shut down normally and keep being charged; while shut down this way only start, delete and custom image are allowed; the feature is on a whitelist, ask sales)
     ///
-    /// 操作类型：开机:"start_up_ecs" 关机:"shutdown_ecs" 重启:"restart_ecs" 强制关机:"hard_shutdown_ecs" (`OpType`, required)
-    pub op_type: Option<String>,
+    /// 操作类型：开机:"start_up_ecs" 关机:"shutdown_ecs" 重启:"restart_ecs" 强制关机:"hard_shutdown_ecs" 不计费关机:"free_shutdown_ecs",仅按需计费的云盘实例支持关机不计费，再开机公网IP可能会变化；若批量操作关机：支持关机不收费的实例，关机后停止 CPU、内存、GPU和公网收费；不支持关机不收费的实例，正常关机，继续收费；不计费关机期间不支持除开机、删除、定制镜像外的操作。目前关机不计费白名单开放，若需要请联系商务。 (`OpType`, required)
+    pub op_type: Option<InstanceOperation>,
+    /// Public IP release: 0 keep the public IP, 1 release it; default 1; only effective for free_shutdown_ecs
+    ///
+    /// 公网释放选项，0：保留公网IP；1：释放公网IP；默认1：释放公网IP；仅在关机不计费情况生效 (`DeleteEip`)
+    pub delete_eip: Option<i64>,
 }
 impl cds_core::ser::Entries for OperateInstanceInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         cds_core::ser::entry(map, "EcsIds", &self.ecs_ids)?;
         cds_core::ser::entry(map, "OpType", &self.op_type)?;
+        cds_core::ser::entry(map, "DeleteEip", &self.delete_eip)?;
         Ok(())
     }
 }
@@ -2916,8 +3513,13 @@ impl OperateInstanceInputBuilder {
         self
     }
     /// Sets [`OperateInstanceInput::op_type`].
-    pub fn op_type(mut self, value: impl Into<String>) -> Self {
+    pub fn op_type(mut self, value: impl Into<InstanceOperation>) -> Self {
         self.inner.op_type = Some(value.into());
+        self
+    }
+    /// Sets [`OperateInstanceInput::delete_eip`].
+    pub fn delete_eip(mut self, value: impl Into<i64>) -> Self {
+        self.inner.delete_eip = Some(value.into());
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
@@ -2999,11 +3601,18 @@ impl OperateInstanceRequest {
         self.input.ecs_ids = Some(values.into_iter().map(Into::into).collect());
         self
     }
-    /// Operation: start "start_up_ecs", shut down "shutdown_ecs", restart "restart_ecs", force shutdown "hard_shutdown_ecs"
+    /// Operation: start "start_up_ecs", shut down "shutdown_ecs", restart "restart_ecs", force shutdown "hard_shutdown_ecs", shut down without charge "free_shutdown_ecs" (pay-as-you-go cloud-disk instances only; the public IP may change at the next start; instances that do not support it shut down normally and keep being charged; while shut down this way only start, delete and custom image are allowed; the feature is on a whitelist, ask sales)
     ///
-    /// 操作类型：开机:"start_up_ecs" 关机:"shutdown_ecs" 重启:"restart_ecs" 强制关机:"hard_shutdown_ecs" (`OpType`, body, required)
-    pub fn op_type(mut self, value: impl Into<String>) -> Self {
+    /// 操作类型：开机:"start_up_ecs" 关机:"shutdown_ecs" 重启:"restart_ecs" 强制关机:"hard_shutdown_ecs" 不计费关机:"free_shutdown_ecs",仅按需计费的云盘实例支持关机不计费，再开机公网IP可能会变化；若批量操作关机：支持关机不收费的实例，关机后停止 CPU、内存、GPU和公网收费；不支持关机不收费的实例，正常关机，继续收费；不计费关机期间不支持除开机、删除、定制镜像外的操作。目前关机不计费白名单开放，若需要请联系商务。 (`OpType`, body, required)
+    pub fn op_type(mut self, value: impl Into<InstanceOperation>) -> Self {
         self.input.op_type = Some(value.into());
+        self
+    }
+    /// Public IP release: 0 keep the public IP, 1 release it; default 1; only effective for free_shutdown_ecs
+    ///
+    /// 公网释放选项，0：保留公网IP；1：释放公网IP；默认1：释放公网IP；仅在关机不计费情况生效 (`DeleteEip`, body)
+    pub fn delete_eip(mut self, value: impl Into<i64>) -> Self {
+        self.input.delete_eip = Some(value.into());
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
@@ -3047,7 +3656,7 @@ impl crate::Client {
     ///
     /// `POST /ecs/v1` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InternalError`](crate::ErrorCode::InternalError).
+    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidResourceId.NotFound`](crate::ErrorCode::InvalidResourceIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InvalidEvent.InvalidUrl.NotFound`](crate::ErrorCode::InvalidEventInvalidUrlNotFound), [`InternalError`](crate::ErrorCode::InternalError).
     ///
     /// Wire name: `OperateInstance`.
     pub fn operate_instance(&self) -> OperateInstanceRequest {
@@ -3065,10 +3674,15 @@ pub struct DeleteInstanceInput {
     ///
     /// 云服务器id列表 (`EcsIds`, required)
     pub ecs_ids: Option<Vec<String>>,
+    /// 1: unbind and delete the EIPs bound to the servers, 0: unbind them only; default 0
+    ///
+    /// 1:解绑并删除服务器绑定的EIP，0:解绑EIP  默认为0 (`DeleteEip`)
+    pub delete_eip: Option<i64>,
 }
 impl cds_core::ser::Entries for DeleteInstanceInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         cds_core::ser::entry(map, "EcsIds", &self.ecs_ids)?;
+        cds_core::ser::entry(map, "DeleteEip", &self.delete_eip)?;
         Ok(())
     }
 }
@@ -3089,6 +3703,11 @@ impl DeleteInstanceInputBuilder {
     /// Sets [`DeleteInstanceInput::ecs_ids`].
     pub fn ecs_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
         self.inner.ecs_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`DeleteInstanceInput::delete_eip`].
+    pub fn delete_eip(mut self, value: impl Into<i64>) -> Self {
+        self.inner.delete_eip = Some(value.into());
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
@@ -3167,6 +3786,13 @@ impl DeleteInstanceRequest {
         self.input.ecs_ids = Some(values.into_iter().map(Into::into).collect());
         self
     }
+    /// 1: unbind and delete the EIPs bound to the servers, 0: unbind them only; default 0
+    ///
+    /// 1:解绑并删除服务器绑定的EIP，0:解绑EIP  默认为0 (`DeleteEip`, body)
+    pub fn delete_eip(mut self, value: impl Into<i64>) -> Self {
+        self.input.delete_eip = Some(value.into());
+        self
+    }
     /// Checks required fields (nested ones by path) before anything is sent.
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&meta::DELETE_INSTANCE, &self.input)
@@ -3208,7 +3834,7 @@ impl crate::Client {
     ///
     /// `POST /ecs/v1` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InternalError`](crate::ErrorCode::InternalError).
+    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidResourceId.NotFound`](crate::ErrorCode::InvalidResourceIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InvalidEvent.InvalidUrl.NotFound`](crate::ErrorCode::InvalidEventInvalidUrlNotFound), [`InternalError`](crate::ErrorCode::InternalError).
     ///
     /// Wire name: `DeleteInstance`.
     pub fn delete_instance(&self) -> DeleteInstanceRequest {
@@ -3397,7 +4023,7 @@ impl crate::Client {
     ///
     /// `POST /ecs/v1` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InternalError`](crate::ErrorCode::InternalError).
+    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidResourceId.NotFound`](crate::ErrorCode::InvalidResourceIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InvalidEvent.InvalidUrl.NotFound`](crate::ErrorCode::InvalidEventInvalidUrlNotFound), [`InternalError`](crate::ErrorCode::InternalError).
     ///
     /// Wire name: `ModifyInstancePassword`.
     pub fn modify_instance_password(&self) -> ModifyInstancePasswordRequest {
@@ -3556,13 +4182,404 @@ impl crate::Client {
     ///
     /// `POST /ecs/v1` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InternalError`](crate::ErrorCode::InternalError).
+    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidResourceId.NotFound`](crate::ErrorCode::InvalidResourceIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InvalidEvent.InvalidUrl.NotFound`](crate::ErrorCode::InvalidEventInvalidUrlNotFound), [`InternalError`](crate::ErrorCode::InternalError).
     ///
     /// Wire name: `ModifyInstanceName`.
     pub fn modify_instance_name(&self) -> ModifyInstanceNameRequest {
         ModifyInstanceNameRequest {
             client: self.runtime().clone(),
             input: ModifyInstanceNameInput::default(),
+        }
+    }
+}
+/// Input of [`DescribeInstanceVncUrl`](crate::Client::describe_instance_vnc_url).
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct DescribeInstanceVncUrlInput {
+    /// Instance id
+    ///
+    /// 实例ID (`EcsId`, required)
+    pub ecs_id: Option<String>,
+}
+impl cds_core::ser::Entries for DescribeInstanceVncUrlInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "EcsId", &self.ecs_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeInstanceVncUrlInput);
+impl DescribeInstanceVncUrlInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeInstanceVncUrlInputBuilder {
+        DescribeInstanceVncUrlInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeInstanceVncUrlInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeInstanceVncUrlInputBuilder {
+    inner: DescribeInstanceVncUrlInput,
+}
+impl DescribeInstanceVncUrlInputBuilder {
+    /// Sets [`DescribeInstanceVncUrlInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeInstanceVncUrlInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeInstanceVncUrlInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeInstanceVncUrlInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "EcsId"));
+        }
+    }
+}
+/// Output of [`DescribeInstanceVncUrl`](crate::Client::describe_instance_vnc_url): the response body (envelope fields excluded unless documented).
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct DescribeInstanceVncUrlOutput {
+    /// Remote connection address
+    ///
+    /// 返回数据 (`Data`)
+    pub data: Option<InstanceVncUrl>,
+}
+impl cds_core::de::Fields for DescribeInstanceVncUrlOutput {
+    const NAME: &'static str = "DescribeInstanceVncUrlOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeInstanceVncUrlOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeInstanceVncUrlOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeInstanceVncUrlOutput);
+/// Request builder of [`DescribeInstanceVncUrl`](crate::Client::describe_instance_vnc_url): set parameters, then `.send().await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct DescribeInstanceVncUrlRequest {
+    #[allow(dead_code)]
+    client: cds_core::ServiceClient,
+    input: DescribeInstanceVncUrlInput,
+}
+impl DescribeInstanceVncUrlRequest {
+    /// The input built so far.
+    pub fn input(&self) -> &DescribeInstanceVncUrlInput {
+        &self.input
+    }
+    /// Replaces the whole input.
+    pub fn with_input(mut self, input: DescribeInstanceVncUrlInput) -> Self {
+        self.input = input;
+        self
+    }
+    /// Instance id
+    ///
+    /// 实例ID (`EcsId`, query, required)
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.input.ecs_id = Some(value.into());
+        self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_INSTANCE_VNC_URL, &self.input)
+    }
+    /// Sends the request and decodes the output.
+    pub async fn send(self) -> Result<DescribeInstanceVncUrlOutput, cds_core::Error> {
+        Ok(self.send_with_response().await?.output)
+    }
+    /// Sends the request; the output comes with the raw body, HTTP status and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<cds_core::Response<DescribeInstanceVncUrlOutput>, cds_core::Error> {
+        self.check()?;
+        self.client
+            .execute(&meta::DESCRIBE_INSTANCE_VNC_URL, &self.input)
+            .await
+    }
+}
+impl crate::Client {
+    /// Get the remote (VNC) connection address of a cloud server.
+    ///
+    /// 获取云服务器远程连接地址
+    ///
+    /// `GET /ecs/v1` — read-only: retried on transient failures.
+    ///
+    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidResourceId.NotFound`](crate::ErrorCode::InvalidResourceIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InvalidEvent.InvalidUrl.NotFound`](crate::ErrorCode::InvalidEventInvalidUrlNotFound), [`InternalError`](crate::ErrorCode::InternalError).
+    ///
+    /// Wire name: `DescribeInstanceVncUrl`.
+    pub fn describe_instance_vnc_url(&self) -> DescribeInstanceVncUrlRequest {
+        DescribeInstanceVncUrlRequest {
+            client: self.runtime().clone(),
+            input: DescribeInstanceVncUrlInput::default(),
+        }
+    }
+}
+/// Input of [`ChangeInstanceConfigure`](crate::Client::change_instance_configure).
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct ChangeInstanceConfigureInput {
+    /// Availability zone code
+    ///
+    /// 可用区code (`AvailableZoneCode`, required)
+    pub available_zone_code: Option<String>,
+    /// Spec family name
+    ///
+    /// 规格族名称 (`EcsFamilyName`, required)
+    pub ecs_family_name: Option<String>,
+    /// CPU count
+    ///
+    /// Cpu (`Cpu`, required)
+    pub cpu: Option<i64>,
+    /// Memory size
+    ///
+    /// 内存 (`Ram`, required)
+    pub ram: Option<i64>,
+    /// Number of GPUs; defaults to 0
+    ///
+    /// 显卡数量，默认为0 (`Gpu`)
+    pub gpu: Option<i64>,
+    /// Instance ids
+    ///
+    /// 实例id列表 (`EcsIds`, required)
+    pub ecs_ids: Option<Vec<String>>,
+}
+impl cds_core::ser::Entries for ChangeInstanceConfigureInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "AvailableZoneCode", &self.available_zone_code)?;
+        cds_core::ser::entry(map, "EcsFamilyName", &self.ecs_family_name)?;
+        cds_core::ser::entry(map, "Cpu", &self.cpu)?;
+        cds_core::ser::entry(map, "Ram", &self.ram)?;
+        cds_core::ser::entry(map, "Gpu", &self.gpu)?;
+        cds_core::ser::entry(map, "EcsIds", &self.ecs_ids)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(ChangeInstanceConfigureInput);
+impl ChangeInstanceConfigureInput {
+    /// A builder of this type.
+    pub fn builder() -> ChangeInstanceConfigureInputBuilder {
+        ChangeInstanceConfigureInputBuilder::default()
+    }
+}
+/// Builder of [`ChangeInstanceConfigureInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ChangeInstanceConfigureInputBuilder {
+    inner: ChangeInstanceConfigureInput,
+}
+impl ChangeInstanceConfigureInputBuilder {
+    /// Sets [`ChangeInstanceConfigureInput::available_zone_code`].
+    pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
+        self.inner.available_zone_code = Some(value.into());
+        self
+    }
+    /// Sets [`ChangeInstanceConfigureInput::ecs_family_name`].
+    pub fn ecs_family_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_family_name = Some(value.into());
+        self
+    }
+    /// Sets [`ChangeInstanceConfigureInput::cpu`].
+    pub fn cpu(mut self, value: impl Into<i64>) -> Self {
+        self.inner.cpu = Some(value.into());
+        self
+    }
+    /// Sets [`ChangeInstanceConfigureInput::ram`].
+    pub fn ram(mut self, value: impl Into<i64>) -> Self {
+        self.inner.ram = Some(value.into());
+        self
+    }
+    /// Sets [`ChangeInstanceConfigureInput::gpu`].
+    pub fn gpu(mut self, value: impl Into<i64>) -> Self {
+        self.inner.gpu = Some(value.into());
+        self
+    }
+    /// Sets [`ChangeInstanceConfigureInput::ecs_ids`].
+    pub fn ecs_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.ecs_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ChangeInstanceConfigureInput, cds_core::BuildError> {
+        cds_core::validate::build("ChangeInstanceConfigureInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ChangeInstanceConfigureInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.available_zone_code.is_none() {
+            missing.push(cds_core::validate::join(path, "AvailableZoneCode"));
+        }
+        if self.ecs_family_name.is_none() {
+            missing.push(cds_core::validate::join(path, "EcsFamilyName"));
+        }
+        if self.cpu.is_none() {
+            missing.push(cds_core::validate::join(path, "Cpu"));
+        }
+        if self.ram.is_none() {
+            missing.push(cds_core::validate::join(path, "Ram"));
+        }
+        if self.ecs_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "EcsIds"));
+        }
+    }
+}
+/// Output of [`ChangeInstanceConfigure`](crate::Client::change_instance_configure): the response body (envelope fields excluded unless documented).
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct ChangeInstanceConfigureOutput {
+    /// Operation result
+    ///
+    /// 返回数据 (`Data`)
+    pub data: Option<EventResult>,
+}
+impl cds_core::de::Fields for ChangeInstanceConfigureOutput {
+    const NAME: &'static str = "ChangeInstanceConfigureOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ChangeInstanceConfigureOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ChangeInstanceConfigureOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ChangeInstanceConfigureOutput);
+/// Request builder of [`ChangeInstanceConfigure`](crate::Client::change_instance_configure): set parameters, then `.send().await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct ChangeInstanceConfigureRequest {
+    #[allow(dead_code)]
+    client: cds_core::ServiceClient,
+    input: ChangeInstanceConfigureInput,
+}
+impl ChangeInstanceConfigureRequest {
+    /// The input built so far.
+    pub fn input(&self) -> &ChangeInstanceConfigureInput {
+        &self.input
+    }
+    /// Replaces the whole input.
+    pub fn with_input(mut self, input: ChangeInstanceConfigureInput) -> Self {
+        self.input = input;
+        self
+    }
+    /// Availability zone code
+    ///
+    /// 可用区code (`AvailableZoneCode`, body, required)
+    pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
+        self.input.available_zone_code = Some(value.into());
+        self
+    }
+    /// Spec family name
+    ///
+    /// 规格族名称 (`EcsFamilyName`, body, required)
+    pub fn ecs_family_name(mut self, value: impl Into<String>) -> Self {
+        self.input.ecs_family_name = Some(value.into());
+        self
+    }
+    /// CPU count
+    ///
+    /// Cpu (`Cpu`, body, required)
+    pub fn cpu(mut self, value: impl Into<i64>) -> Self {
+        self.input.cpu = Some(value.into());
+        self
+    }
+    /// Memory size
+    ///
+    /// 内存 (`Ram`, body, required)
+    pub fn ram(mut self, value: impl Into<i64>) -> Self {
+        self.input.ram = Some(value.into());
+        self
+    }
+    /// Number of GPUs; defaults to 0
+    ///
+    /// 显卡数量，默认为0 (`Gpu`, body)
+    pub fn gpu(mut self, value: impl Into<i64>) -> Self {
+        self.input.gpu = Some(value.into());
+        self
+    }
+    /// Instance ids
+    ///
+    /// 实例id列表 (`EcsIds`, body, required)
+    pub fn ecs_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.ecs_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CHANGE_INSTANCE_CONFIGURE, &self.input)
+    }
+    /// Sends the request and decodes the output.
+    pub async fn send(self) -> Result<ChangeInstanceConfigureOutput, cds_core::Error> {
+        Ok(self.send_with_response().await?.output)
+    }
+    /// Sends the request; the output comes with the raw body, HTTP status and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<cds_core::Response<ChangeInstanceConfigureOutput>, cds_core::Error> {
+        self.check()?;
+        self.client
+            .execute(&meta::CHANGE_INSTANCE_CONFIGURE, &self.input)
+            .await
+    }
+    /// Sends the request, then waits for the task it starts (its id at `/Data/EventId`), polling [`DescribeEvent`](crate::Client::describe_event). Returns the output and the poller's final output.
+    pub async fn send_and_wait(
+        self,
+        options: cds_core::WaitOptions,
+    ) -> Result<(ChangeInstanceConfigureOutput, DescribeEventOutput), cds_core::Error> {
+        self.check()?;
+        cds_core::waiter::start_and_wait(
+            &self.client,
+            &meta::CHANGE_INSTANCE_CONFIGURE,
+            &self.input,
+            &meta::WAITER_EVENT,
+            "/Data/EventId",
+            options,
+        )
+        .await
+    }
+}
+impl crate::Client {
+    /// Change the spec of cloud servers. Only shut-down instances; no change across types; GPU instances cannot change driver; pay-as-you-go instances may go up or down, subscription ones only up; cloud-disk instances may change spec family, local-disk ones may not; a batch must be consistent; spot instances cannot be changed.
+    ///
+    /// 更改实例规格。需知：1. 已关机状态下才可以操作 2. 不支持跨类型修改实例规格 3. GPU型不支持跨驱动 4. 按需计费支持升降配置 5. 包年包月只支持升配置 6. 云盘实例支持跨规格族，本地盘实例不支持跨规格族 7. 批量操作要具有一致性 8. 竞价实例不允许修改
+    ///
+    /// `POST /ecs/v1` — changes state: retried only when the request certainly never reached the server.
+    ///
+    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidResourceId.NotFound`](crate::ErrorCode::InvalidResourceIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InvalidEvent.InvalidUrl.NotFound`](crate::ErrorCode::InvalidEventInvalidUrlNotFound), [`InternalError`](crate::ErrorCode::InternalError).
+    ///
+    /// Wire name: `ChangeInstanceConfigure`.
+    pub fn change_instance_configure(&self) -> ChangeInstanceConfigureRequest {
+        ChangeInstanceConfigureRequest {
+            client: self.runtime().clone(),
+            input: ChangeInstanceConfigureInput::default(),
         }
     }
 }

@@ -15,7 +15,7 @@ pub static SERVICE: Service = Service {
         version: "2019-08-08",
     },
     auth: AuthScheme::HmacSha1,
-    host: Host::Api,
+    host: Host::Cdsapi,
     path: "/ecs/v1",
     envelope: Envelope {
         code: "Code",
@@ -58,6 +58,47 @@ pub static DESCRIBE_ECS_FAMILY_INFO: Operation = Operation {
             location: Location::Query,
             required: true,
             kind: Kind::String,
+        },
+    ],
+    binary_response: false,
+};
+/// `DescribeZoneInstanceType`.
+pub static DESCRIBE_ZONE_INSTANCE_TYPE: Operation = Operation {
+    name: "DescribeZoneInstanceType",
+    method: Method::Get,
+    path: None,
+    host: None,
+    read: true,
+    params: &[
+        Param {
+            name: "AvailableZoneCode",
+            location: Location::Query,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "EcsFamilyName",
+            location: Location::Query,
+            required: false,
+            kind: Kind::String,
+        },
+        Param {
+            name: "Cpu",
+            location: Location::Query,
+            required: false,
+            kind: Kind::Integer,
+        },
+        Param {
+            name: "Ram",
+            location: Location::Query,
+            required: false,
+            kind: Kind::Integer,
+        },
+        Param {
+            name: "Gpu",
+            location: Location::Query,
+            required: false,
+            kind: Kind::Integer,
         },
     ],
     binary_response: false,
@@ -167,20 +208,20 @@ pub static DESCRIBE_ACCOUNT_SUBJECT: Operation = Operation {
 /// `DescribeImages`.
 pub static DESCRIBE_IMAGES: Operation = Operation {
     name: "DescribeImages",
-    method: Method::Post,
+    method: Method::Get,
     path: Some("/ecs/v1.1"),
     host: None,
     read: true,
     params: &[
         Param {
             name: "AvailableZoneCode",
-            location: Location::Body,
+            location: Location::Query,
             required: false,
             kind: Kind::String,
         },
         Param {
             name: "ImageIds",
-            location: Location::Body,
+            location: Location::Query,
             required: false,
             kind: Kind::List,
         },
@@ -205,6 +246,24 @@ pub static CREATE_IMAGE: Operation = Operation {
             name: "Name",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "TestAccount",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
+        },
+        Param {
+            name: "IsOptimized",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Integer,
+        },
+        Param {
+            name: "ProjectId",
+            location: Location::Body,
+            required: false,
             kind: Kind::String,
         },
     ],
@@ -253,6 +312,12 @@ pub static SYNC_IMAGE: Operation = Operation {
             required: true,
             kind: Kind::List,
         },
+        Param {
+            name: "TestAccount",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
+        },
     ],
     binary_response: false,
 };
@@ -278,6 +343,12 @@ pub static DESCRIBE_INSTANCE_LIST: Operation = Operation {
         },
         Param {
             name: "SearchInfo",
+            location: Location::Query,
+            required: false,
+            kind: Kind::String,
+        },
+        Param {
+            name: "EcsIds",
             location: Location::Query,
             required: false,
             kind: Kind::String,
@@ -419,6 +490,24 @@ pub static CREATE_INSTANCE: Operation = Operation {
             kind: Kind::String,
         },
         Param {
+            name: "SpotType",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
+        },
+        Param {
+            name: "SpotAmount",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
+        },
+        Param {
+            name: "SkipSpotRelease",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Boolean,
+        },
+        Param {
             name: "Password",
             location: Location::Body,
             required: true,
@@ -502,6 +591,24 @@ pub static CREATE_INSTANCE: Operation = Operation {
             required: false,
             kind: Kind::List,
         },
+        Param {
+            name: "SecurityGroups",
+            location: Location::Body,
+            required: false,
+            kind: Kind::List,
+        },
+        Param {
+            name: "TestAccount",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
+        },
+        Param {
+            name: "ProjectId",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
+        },
     ],
     binary_response: false,
 };
@@ -525,6 +632,12 @@ pub static OPERATE_INSTANCE: Operation = Operation {
             required: true,
             kind: Kind::String,
         },
+        Param {
+            name: "DeleteEip",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Integer,
+        },
     ],
     binary_response: false,
 };
@@ -535,12 +648,20 @@ pub static DELETE_INSTANCE: Operation = Operation {
     path: None,
     host: None,
     read: false,
-    params: &[Param {
-        name: "EcsIds",
-        location: Location::Body,
-        required: true,
-        kind: Kind::List,
-    }],
+    params: &[
+        Param {
+            name: "EcsIds",
+            location: Location::Body,
+            required: true,
+            kind: Kind::List,
+        },
+        Param {
+            name: "DeleteEip",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Integer,
+        },
+    ],
     binary_response: false,
 };
 /// `ModifyInstancePassword`.
@@ -589,10 +710,73 @@ pub static MODIFY_INSTANCE_NAME: Operation = Operation {
     ],
     binary_response: false,
 };
+/// `DescribeInstanceVncUrl`.
+pub static DESCRIBE_INSTANCE_VNC_URL: Operation = Operation {
+    name: "DescribeInstanceVncUrl",
+    method: Method::Get,
+    path: None,
+    host: None,
+    read: true,
+    params: &[Param {
+        name: "EcsId",
+        location: Location::Query,
+        required: true,
+        kind: Kind::String,
+    }],
+    binary_response: false,
+};
+/// `ChangeInstanceConfigure`.
+pub static CHANGE_INSTANCE_CONFIGURE: Operation = Operation {
+    name: "ChangeInstanceConfigure",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: false,
+    params: &[
+        Param {
+            name: "AvailableZoneCode",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "EcsFamilyName",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "Cpu",
+            location: Location::Body,
+            required: true,
+            kind: Kind::Integer,
+        },
+        Param {
+            name: "Ram",
+            location: Location::Body,
+            required: true,
+            kind: Kind::Integer,
+        },
+        Param {
+            name: "Gpu",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Integer,
+        },
+        Param {
+            name: "EcsIds",
+            location: Location::Body,
+            required: true,
+            kind: Kind::List,
+        },
+    ],
+    binary_response: false,
+};
 /// Every operation of the line.
 pub static OPERATIONS: &[&Operation] = &[
     &DESCRIBE_REGIONS,
     &DESCRIBE_ECS_FAMILY_INFO,
+    &DESCRIBE_ZONE_INSTANCE_TYPE,
     &DESCRIBE_PRICE,
     &DESCRIBE_EVENT,
     &DESCRIBE_ACCOUNT_SUBJECT,
@@ -609,6 +793,8 @@ pub static OPERATIONS: &[&Operation] = &[
     &DELETE_INSTANCE,
     &MODIFY_INSTANCE_PASSWORD,
     &MODIFY_INSTANCE_NAME,
+    &DESCRIBE_INSTANCE_VNC_URL,
+    &CHANGE_INSTANCE_CONFIGURE,
 ];
 /// Waiter `event`: polls `DescribeEvent`.
 pub static WAITER_EVENT: Waiter = Waiter {

@@ -14,7 +14,7 @@ pub struct DiskSpec {
     /// Disk type: local disk "local", cloud disk "ssd"
     ///
     /// 盘类型: 本地盘:"local", 云盘:"ssd" (`DiskFeature`, required)
-    pub disk_feature: Option<String>,
+    pub disk_feature: Option<DiskFeature>,
     /// Disk size
     ///
     /// 盘大小 (`Size`, required)
@@ -42,7 +42,7 @@ pub struct DiskSpecBuilder {
 }
 impl DiskSpecBuilder {
     /// Sets [`DiskSpec::disk_feature`].
-    pub fn disk_feature(mut self, value: impl Into<String>) -> Self {
+    pub fn disk_feature(mut self, value: impl Into<DiskFeature>) -> Self {
         self.inner.disk_feature = Some(value.into());
         self
     }
@@ -101,3 +101,693 @@ impl cds_core::ser::Entries for EventResult {
 }
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(EventResult);
+/// Bandwidth type of a newly allocated public IP
+///
+/// 带宽类型
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BandwidthType {
+    /// Fixed bandwidth
+    ///
+    /// 固定带宽 (`Bandwidth`)
+    Bandwidth,
+    /// Fixed bandwidth, monthly
+    ///
+    /// 固定带宽包月 (`BandwidthMonth`)
+    BandwidthMonth,
+    /// Pay by traffic
+    ///
+    /// 流量按需 (`Traffic`)
+    Traffic,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl BandwidthType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            BandwidthType::Bandwidth => "Bandwidth",
+            BandwidthType::BandwidthMonth => "BandwidthMonth",
+            BandwidthType::Traffic => "Traffic",
+            BandwidthType::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for BandwidthType {
+    fn from(value: &str) -> Self {
+        match value {
+            "Bandwidth" => BandwidthType::Bandwidth,
+            "BandwidthMonth" => BandwidthType::BandwidthMonth,
+            "Traffic" => BandwidthType::Traffic,
+            other => BandwidthType::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for BandwidthType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for BandwidthType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for BandwidthType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(BandwidthType::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for BandwidthType {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| BandwidthType::from(text.as_str())))
+    }
+}
+/// Billing cycle of a subscription
+///
+/// 计费周期
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BillingCycle {
+    /// Month
+    ///
+    /// 月 (`month`)
+    Month,
+    /// Year
+    ///
+    /// 年 (`year`)
+    Year,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl BillingCycle {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            BillingCycle::Month => "month",
+            BillingCycle::Year => "year",
+            BillingCycle::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for BillingCycle {
+    fn from(value: &str) -> Self {
+        match value {
+            "month" => BillingCycle::Month,
+            "year" => BillingCycle::Year,
+            other => BillingCycle::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for BillingCycle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for BillingCycle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for BillingCycle {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(BillingCycle::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for BillingCycle {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| BillingCycle::from(text.as_str())))
+    }
+}
+/// Billing method of a cloud server (sent as text)
+///
+/// 计费方式
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BillingMethod {
+    /// Pay-as-you-go
+    ///
+    /// 按需计费 (`0`)
+    V0,
+    /// Monthly/yearly subscription
+    ///
+    /// 包年包月 (`1`)
+    V1,
+    /// Spot instance
+    ///
+    /// 竞价实例 (`3`)
+    V3,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl BillingMethod {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            BillingMethod::V0 => "0",
+            BillingMethod::V1 => "1",
+            BillingMethod::V3 => "3",
+            BillingMethod::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for BillingMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "0" => BillingMethod::V0,
+            "1" => BillingMethod::V1,
+            "3" => BillingMethod::V3,
+            other => BillingMethod::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for BillingMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for BillingMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for BillingMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(BillingMethod::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for BillingMethod {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| BillingMethod::from(text.as_str())))
+    }
+}
+/// Disk type of a cloud server's disk
+///
+/// 盘类型
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DiskFeature {
+    /// Local disk
+    ///
+    /// 本地盘 (`local`)
+    Local,
+    /// SSD cloud disk
+    ///
+    /// ssd云盘 (`ssd`)
+    Ssd,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl DiskFeature {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            DiskFeature::Local => "local",
+            DiskFeature::Ssd => "ssd",
+            DiskFeature::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for DiskFeature {
+    fn from(value: &str) -> Self {
+        match value {
+            "local" => DiskFeature::Local,
+            "ssd" => DiskFeature::Ssd,
+            other => DiskFeature::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for DiskFeature {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for DiskFeature {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for DiskFeature {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(DiskFeature::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for DiskFeature {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| DiskFeature::from(text.as_str())))
+    }
+}
+/// Whether an image is public or private
+///
+/// 镜像类型（公共/私有）
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ImageTemplateType {
+    /// Public image
+    ///
+    /// 公共镜像 (`public`)
+    Public,
+    /// Private image
+    ///
+    /// 私有镜像 (`private`)
+    Private,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl ImageTemplateType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ImageTemplateType::Public => "public",
+            ImageTemplateType::Private => "private",
+            ImageTemplateType::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for ImageTemplateType {
+    fn from(value: &str) -> Self {
+        match value {
+            "public" => ImageTemplateType::Public,
+            "private" => ImageTemplateType::Private,
+            other => ImageTemplateType::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for ImageTemplateType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for ImageTemplateType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ImageTemplateType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(ImageTemplateType::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for ImageTemplateType {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| ImageTemplateType::from(text.as_str())))
+    }
+}
+/// Power operation on cloud servers (OperateInstance OpType)
+///
+/// 操作类型
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InstanceOperation {
+    /// Start
+    ///
+    /// 开机 (`start_up_ecs`)
+    StartUpEcs,
+    /// Shut down
+    ///
+    /// 关机 (`shutdown_ecs`)
+    ShutdownEcs,
+    /// Restart
+    ///
+    /// 重启 (`restart_ecs`)
+    RestartEcs,
+    /// Force shutdown
+    ///
+    /// 强制关机 (`hard_shutdown_ecs`)
+    HardShutdownEcs,
+    /// Shut down without charge (pay-as-you-go cloud-disk instances on the whitelist)
+    ///
+    /// 不计费关机 (`free_shutdown_ecs`)
+    FreeShutdownEcs,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl InstanceOperation {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            InstanceOperation::StartUpEcs => "start_up_ecs",
+            InstanceOperation::ShutdownEcs => "shutdown_ecs",
+            InstanceOperation::RestartEcs => "restart_ecs",
+            InstanceOperation::HardShutdownEcs => "hard_shutdown_ecs",
+            InstanceOperation::FreeShutdownEcs => "free_shutdown_ecs",
+            InstanceOperation::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for InstanceOperation {
+    fn from(value: &str) -> Self {
+        match value {
+            "start_up_ecs" => InstanceOperation::StartUpEcs,
+            "shutdown_ecs" => InstanceOperation::ShutdownEcs,
+            "restart_ecs" => InstanceOperation::RestartEcs,
+            "hard_shutdown_ecs" => InstanceOperation::HardShutdownEcs,
+            "free_shutdown_ecs" => InstanceOperation::FreeShutdownEcs,
+            other => InstanceOperation::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for InstanceOperation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for InstanceOperation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for InstanceOperation {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(InstanceOperation::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for InstanceOperation {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| InstanceOperation::from(text.as_str())))
+    }
+}
+/// Monitoring metric of DescribeInstanceMonitor
+///
+/// 监控指标
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MonitorIndicator {
+    /// CPU usage
+    ///
+    /// CPU使用率 (`CpuUsage`)
+    CpuUsage,
+    /// Memory usage
+    ///
+    /// 内存使用率 (`MemoryUsage`)
+    MemoryUsage,
+    /// System load average
+    ///
+    /// 系统平均负载 (`Load`)
+    Load,
+    /// Network throughput
+    ///
+    /// 网络吞吐量 (`NetworkRate`)
+    NetworkRate,
+    /// Disk usage
+    ///
+    /// 磁盘使用率 (`DiskUsage`)
+    DiskUsage,
+    /// Disk throughput
+    ///
+    /// 磁盘吞吐量 (`DiskThroughput`)
+    DiskThroughput,
+    /// Disk IOPS
+    ///
+    /// 磁盘iops (`DiskIops`)
+    DiskIops,
+    /// GPU usage
+    ///
+    /// GPU使用率 (`GpuUsage`)
+    GpuUsage,
+    /// GPU memory usage
+    ///
+    /// 显存使用率 (`GpuMemoryUsage`)
+    GpuMemoryUsage,
+    /// GPU temperature
+    ///
+    /// GPU温度 (`GpuTemperature`)
+    GpuTemperature,
+    /// Graphics clock frequency
+    ///
+    /// 图形时钟频率 (`GpuClocksGraphics`)
+    GpuClocksGraphics,
+    /// Memory clock frequency
+    ///
+    /// 显存时钟频率 (`GpuClocksMemory`)
+    GpuClocksMemory,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl MonitorIndicator {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            MonitorIndicator::CpuUsage => "CpuUsage",
+            MonitorIndicator::MemoryUsage => "MemoryUsage",
+            MonitorIndicator::Load => "Load",
+            MonitorIndicator::NetworkRate => "NetworkRate",
+            MonitorIndicator::DiskUsage => "DiskUsage",
+            MonitorIndicator::DiskThroughput => "DiskThroughput",
+            MonitorIndicator::DiskIops => "DiskIops",
+            MonitorIndicator::GpuUsage => "GpuUsage",
+            MonitorIndicator::GpuMemoryUsage => "GpuMemoryUsage",
+            MonitorIndicator::GpuTemperature => "GpuTemperature",
+            MonitorIndicator::GpuClocksGraphics => "GpuClocksGraphics",
+            MonitorIndicator::GpuClocksMemory => "GpuClocksMemory",
+            MonitorIndicator::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for MonitorIndicator {
+    fn from(value: &str) -> Self {
+        match value {
+            "CpuUsage" => MonitorIndicator::CpuUsage,
+            "MemoryUsage" => MonitorIndicator::MemoryUsage,
+            "Load" => MonitorIndicator::Load,
+            "NetworkRate" => MonitorIndicator::NetworkRate,
+            "DiskUsage" => MonitorIndicator::DiskUsage,
+            "DiskThroughput" => MonitorIndicator::DiskThroughput,
+            "DiskIops" => MonitorIndicator::DiskIops,
+            "GpuUsage" => MonitorIndicator::GpuUsage,
+            "GpuMemoryUsage" => MonitorIndicator::GpuMemoryUsage,
+            "GpuTemperature" => MonitorIndicator::GpuTemperature,
+            "GpuClocksGraphics" => MonitorIndicator::GpuClocksGraphics,
+            "GpuClocksMemory" => MonitorIndicator::GpuClocksMemory,
+            other => MonitorIndicator::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for MonitorIndicator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for MonitorIndicator {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for MonitorIndicator {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(MonitorIndicator::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for MonitorIndicator {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| MonitorIndicator::from(text.as_str())))
+    }
+}
+/// Outbound gateway a public IP is bound through
+///
+/// 出网网关类型
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PubnetIpType {
+    /// Default outbound gateway
+    ///
+    /// 默认出网网关 (`default_gateway`)
+    DefaultGateway,
+    /// Virtual gateway
+    ///
+    /// 虚拟网关 (`virtual`)
+    Virtual,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl PubnetIpType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PubnetIpType::DefaultGateway => "default_gateway",
+            PubnetIpType::Virtual => "virtual",
+            PubnetIpType::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for PubnetIpType {
+    fn from(value: &str) -> Self {
+        match value {
+            "default_gateway" => PubnetIpType::DefaultGateway,
+            "virtual" => PubnetIpType::Virtual,
+            other => PubnetIpType::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for PubnetIpType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for PubnetIpType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for PubnetIpType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(PubnetIpType::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for PubnetIpType {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| PubnetIpType::from(text.as_str())))
+    }
+}
+/// Sale status of a compute spec
+///
+/// 销售状况
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SaleStatus {
+    /// On sale
+    ///
+    /// 销售中 (`SELL`)
+    Sell,
+    /// Sold out
+    ///
+    /// 已售罄 (`SELLOUT`)
+    Sellout,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl SaleStatus {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            SaleStatus::Sell => "SELL",
+            SaleStatus::Sellout => "SELLOUT",
+            SaleStatus::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for SaleStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "SELL" => SaleStatus::Sell,
+            "SELLOUT" => SaleStatus::Sellout,
+            other => SaleStatus::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for SaleStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for SaleStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for SaleStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(SaleStatus::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for SaleStatus {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| SaleStatus::from(text.as_str())))
+    }
+}
+/// Bidding mode of a spot instance
+///
+/// 购买的竞价实例模式
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SpotType {
+    /// Bid automatically at the market price, up to the pay-as-you-go price
+    ///
+    /// 自动出价（自动根据市场价格出价，最高可达到按需计费价格。实例不会因出价问题释放，但库存不足时仍会被自动释放） (`auto`)
+    Auto,
+    /// Set a price ceiling (SpotAmount)
+    ///
+    /// 设置上线 (`bid`)
+    Bid,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl SpotType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            SpotType::Auto => "auto",
+            SpotType::Bid => "bid",
+            SpotType::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for SpotType {
+    fn from(value: &str) -> Self {
+        match value {
+            "auto" => SpotType::Auto,
+            "bid" => SpotType::Bid,
+            other => SpotType::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for SpotType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for SpotType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for SpotType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(SpotType::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for SpotType {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| SpotType::from(text.as_str())))
+    }
+}

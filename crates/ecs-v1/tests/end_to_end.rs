@@ -53,7 +53,7 @@ async fn describe_ecs_family_info_end_to_end() {
     let response = client
         .describe_ecs_family_info()
         .available_zone_code("sample value/+*~&=中".to_string())
-        .billing_method("sample value/+*~&=中".to_string())
+        .billing_method(cds_ecs_v1::BillingMethod::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("DescribeEcsFamilyInfo");
@@ -90,6 +90,54 @@ async fn describe_ecs_family_info_end_to_end() {
     }
 }
 #[tokio::test]
+async fn describe_zone_instance_type_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_ecs_v1::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_ecs_v1::Client::new(&emulator.config());
+    let response = client
+        .describe_zone_instance_type()
+        .available_zone_code("sample value/+*~&=中".to_string())
+        .ecs_family_name("sample value/+*~&=中".to_string())
+        .cpu(7_i64)
+        .ram(7_i64)
+        .gpu(7_i64)
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("DescribeZoneInstanceType");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "DescribeZoneInstanceType"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DescribeZoneInstanceType"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
 async fn describe_price_end_to_end() {
     let emulator = cds_emulator::Emulator::start(&[&cds_ecs_v1::meta::LINE])
         .await
@@ -102,18 +150,18 @@ async fn describe_price_end_to_end() {
         .cpu(7_i64)
         .ram(7_i64)
         .gpu(7_i64)
-        .billing_method("sample value/+*~&=中".to_string())
+        .billing_method(cds_ecs_v1::BillingMethod::from("sample"))
         .duration(7_i64)
         .is_to_month(7_i64)
         .system_disk_info(
             cds_ecs_v1::DiskSpec::builder()
-                .disk_feature("sample value/+*~&=中".to_string())
+                .disk_feature(cds_ecs_v1::DiskFeature::from("sample"))
                 .size(7_i64)
                 .build()
                 .expect("every required field is set"),
         )
         .data_disk_info([cds_ecs_v1::DiskSpec::builder()
-            .disk_feature("sample value/+*~&=中".to_string())
+            .disk_feature(cds_ecs_v1::DiskFeature::from("sample"))
             .size(7_i64)
             .build()
             .expect("every required field is set")])
@@ -292,6 +340,9 @@ async fn create_image_end_to_end() {
         .create_image()
         .ecs_id("sample value/+*~&=中".to_string())
         .name("sample value/+*~&=中".to_string())
+        .test_account("sample value/+*~&=中".to_string())
+        .is_optimized(7_i64)
+        .project_id("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
     let seen = emulator.requests_for("CreateImage");
@@ -382,6 +433,7 @@ async fn sync_image_end_to_end() {
         .sync_image()
         .image_id("sample value/+*~&=中".to_string())
         .available_zone_codes(["sample value/+*~&=中".to_string()])
+        .test_account("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
     let seen = emulator.requests_for("SyncImage");
@@ -428,6 +480,7 @@ async fn describe_instance_list_end_to_end() {
         .available_zone_code("sample value/+*~&=中".to_string())
         .vpc_id("sample value/+*~&=中".to_string())
         .search_info("sample value/+*~&=中".to_string())
+        .ecs_ids("sample value/+*~&=中".to_string())
         .page_number(7_i64)
         .page_size(7_i64)
         .send_with_response()
@@ -565,7 +618,7 @@ async fn describe_instance_monitor_end_to_end() {
         .time_interval("sample value/+*~&=中".to_string())
         .start_time("sample value/+*~&=中".to_string())
         .end_time("sample value/+*~&=中".to_string())
-        .indicators(["sample value/+*~&=中".to_string()])
+        .indicators([cds_ecs_v1::MonitorIndicator::from("sample")])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("DescribeInstanceMonitor");
@@ -615,13 +668,17 @@ async fn create_instance_end_to_end() {
         .ram(7_i64)
         .gpu(7_i64)
         .number(7_i64)
-        .billing_method("sample value/+*~&=中".to_string())
+        .billing_method(cds_ecs_v1::BillingMethod::from("sample"))
+        .spot_type(cds_ecs_v1::SpotType::from("sample"))
+        .spot_amount("sample value/+*~&=中".to_string())
+        .skip_spot_release(true)
         .password("sample value/+*~&=中".to_string())
         .image_id("sample value/+*~&=中".to_string())
         .system_disk(
-            cds_ecs_v1::DiskSpec::builder()
-                .disk_feature("sample value/+*~&=中".to_string())
+            cds_ecs_v1::InstanceSystemDisk::builder()
+                .disk_feature(cds_ecs_v1::DiskFeature::from("sample"))
                 .size(7_i64)
+                .release_with_instance(7_i64)
                 .build()
                 .expect("every required field is set"),
         )
@@ -634,14 +691,19 @@ async fn create_instance_end_to_end() {
         .subnet_info(
             cds_ecs_v1::CreateInstanceSubnetInfo::builder()
                 .subnet_id("sample value/+*~&=中".to_string())
+                .ip_address(["sample value/+*~&=中".to_string()])
                 .build()
                 .expect("every required field is set"),
         )
         .pubnet_info([cds_ecs_v1::CreateInstancePubnetInfo::builder()
             .subnet_id("sample value/+*~&=中".to_string())
-            .ip_type("sample value/+*~&=中".to_string())
+            .ip_type(cds_ecs_v1::PubnetIpType::from("sample"))
             .eip_ids(["sample value/+*~&=中".to_string()])
-            .build()])
+            .bandwidth_type(cds_ecs_v1::BandwidthType::from("sample"))
+            .qos(7_i64)
+            .bandwidth_conf_name("sample value/+*~&=中".to_string())
+            .build()
+            .expect("every required field is set")])
         .name("sample value/+*~&=中".to_string())
         .start_number(7_i64)
         .duration(7_i64)
@@ -649,11 +711,18 @@ async fn create_instance_end_to_end() {
         .is_auto_renewal(7_i64)
         .utc_time(7_i64)
         .data_disk([cds_ecs_v1::CreateInstanceDataDisk::builder()
-            .disk_feature("sample value/+*~&=中".to_string())
+            .disk_feature(cds_ecs_v1::DiskFeature::from("sample"))
             .release_with_instance(7_i64)
             .size(7_i64)
+            .snapshot_id("sample value/+*~&=中".to_string())
             .build()])
         .dns_list(["sample value/+*~&=中".to_string()])
+        .security_groups([cds_ecs_v1::CreateInstanceSecurityGroup::builder()
+            .security_group_id("sample value/+*~&=中".to_string())
+            .build()
+            .expect("every required field is set")])
+        .test_account("sample value/+*~&=中".to_string())
+        .project_id("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
     let seen = emulator.requests_for("CreateInstance");
@@ -698,7 +767,8 @@ async fn operate_instance_end_to_end() {
     let response = client
         .operate_instance()
         .ecs_ids(["sample value/+*~&=中".to_string()])
-        .op_type("sample value/+*~&=中".to_string())
+        .op_type(cds_ecs_v1::InstanceOperation::from("sample"))
+        .delete_eip(7_i64)
         .send_with_response()
         .await;
     let seen = emulator.requests_for("OperateInstance");
@@ -743,6 +813,7 @@ async fn delete_instance_end_to_end() {
     let response = client
         .delete_instance()
         .ecs_ids(["sample value/+*~&=中".to_string()])
+        .delete_eip(7_i64)
         .send_with_response()
         .await;
     let seen = emulator.requests_for("DeleteInstance");
@@ -861,6 +932,99 @@ async fn modify_instance_name_end_to_end() {
             lost.is_empty(),
             "{} loses {lost:?} of what the emulator served",
             "ModifyInstanceName"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn describe_instance_vnc_url_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_ecs_v1::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_ecs_v1::Client::new(&emulator.config());
+    let response = client
+        .describe_instance_vnc_url()
+        .ecs_id("sample value/+*~&=中".to_string())
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("DescribeInstanceVncUrl");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "DescribeInstanceVncUrl"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DescribeInstanceVncUrl"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn change_instance_configure_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_ecs_v1::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_ecs_v1::Client::new(&emulator.config());
+    let response = client
+        .change_instance_configure()
+        .available_zone_code("sample value/+*~&=中".to_string())
+        .ecs_family_name("sample value/+*~&=中".to_string())
+        .cpu(7_i64)
+        .ram(7_i64)
+        .gpu(7_i64)
+        .ecs_ids(["sample value/+*~&=中".to_string()])
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("ChangeInstanceConfigure");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "ChangeInstanceConfigure"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ChangeInstanceConfigure"
         );
     }
     #[cfg(not(feature = "serde-serialize"))]

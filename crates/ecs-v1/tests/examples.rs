@@ -30,6 +30,12 @@ fn describe_ecs_family_info_example_1_decodes_completely() {
     );
 }
 #[test]
+fn describe_zone_instance_type_example_1_decodes_completely() {
+    check::<cds_ecs_v1::DescribeZoneInstanceTypeOutput>(
+        cds_ecs_v1::examples::DESCRIBE_ZONE_INSTANCE_TYPE_1,
+    );
+}
+#[test]
 fn describe_price_example_1_decodes_completely() {
     check::<cds_ecs_v1::DescribePriceOutput>(cds_ecs_v1::examples::DESCRIBE_PRICE_1);
 }
@@ -48,6 +54,10 @@ fn describe_images_example_1_decodes_completely() {
     check::<cds_ecs_v1::DescribeImagesOutput>(cds_ecs_v1::examples::DESCRIBE_IMAGES_1);
 }
 #[test]
+fn describe_images_example_2_decodes_completely() {
+    check::<cds_ecs_v1::DescribeImagesOutput>(cds_ecs_v1::examples::DESCRIBE_IMAGES_2);
+}
+#[test]
 fn create_image_example_1_decodes_completely() {
     check::<cds_ecs_v1::CreateImageOutput>(cds_ecs_v1::examples::CREATE_IMAGE_1);
 }
@@ -64,8 +74,16 @@ fn describe_instance_list_example_1_decodes_completely() {
     check::<cds_ecs_v1::DescribeInstanceListOutput>(cds_ecs_v1::examples::DESCRIBE_INSTANCE_LIST_1);
 }
 #[test]
+fn describe_instance_list_example_2_decodes_completely() {
+    check::<cds_ecs_v1::DescribeInstanceListOutput>(cds_ecs_v1::examples::DESCRIBE_INSTANCE_LIST_2);
+}
+#[test]
 fn describe_instance_example_1_decodes_completely() {
     check::<cds_ecs_v1::DescribeInstanceOutput>(cds_ecs_v1::examples::DESCRIBE_INSTANCE_1);
+}
+#[test]
+fn describe_instance_example_2_decodes_completely() {
+    check::<cds_ecs_v1::DescribeInstanceOutput>(cds_ecs_v1::examples::DESCRIBE_INSTANCE_2);
 }
 #[test]
 fn describe_instance_status_example_1_decodes_completely() {
@@ -100,4 +118,16 @@ fn modify_instance_password_example_1_decodes_completely() {
 #[test]
 fn modify_instance_name_example_1_decodes_completely() {
     check::<cds_ecs_v1::ModifyInstanceNameOutput>(cds_ecs_v1::examples::MODIFY_INSTANCE_NAME_1);
+}
+#[test]
+fn describe_instance_vnc_url_example_1_decodes_completely() {
+    check::<cds_ecs_v1::DescribeInstanceVncUrlOutput>(
+        cds_ecs_v1::examples::DESCRIBE_INSTANCE_VNC_URL_1,
+    );
+}
+#[test]
+fn change_instance_configure_example_1_decodes_completely() {
+    check::<cds_ecs_v1::ChangeInstanceConfigureOutput>(
+        cds_ecs_v1::examples::CHANGE_INSTANCE_CONFIGURE_1,
+    );
 }

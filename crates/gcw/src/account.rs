@@ -229,7 +229,7 @@ pub struct QuerySubAccountsAccount {
     /// Account status: creating, create (created), error (creation failed)
     ///
     /// 账户状态，creating(创建中)，create(创建完成),error(创建失败) (`status`)
-    pub status: Option<String>,
+    pub status: Option<SubAccountStatus>,
 }
 impl std::fmt::Debug for QuerySubAccountsAccount {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -280,6 +280,72 @@ impl cds_core::ser::Entries for QuerySubAccountsAccount {
 }
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(QuerySubAccountsAccount);
+/// Sub-account status
+///
+/// 账户状态
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SubAccountStatus {
+    /// Being created
+    ///
+    /// 创建中 (`creating`)
+    Creating,
+    /// Created
+    ///
+    /// 创建完成 (`create`)
+    Create,
+    /// Creation failed
+    ///
+    /// 创建失败 (`error`)
+    Error,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl SubAccountStatus {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            SubAccountStatus::Creating => "creating",
+            SubAccountStatus::Create => "create",
+            SubAccountStatus::Error => "error",
+            SubAccountStatus::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for SubAccountStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "creating" => SubAccountStatus::Creating,
+            "create" => SubAccountStatus::Create,
+            "error" => SubAccountStatus::Error,
+            other => SubAccountStatus::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for SubAccountStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for SubAccountStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for SubAccountStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(SubAccountStatus::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for SubAccountStatus {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| SubAccountStatus::from(text.as_str())))
+    }
+}
 /// Input of [`QuerySubAccounts`](crate::Client::query_sub_accounts).
 #[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]

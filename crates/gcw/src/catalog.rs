@@ -26,7 +26,7 @@ pub struct QueryImagesImage {
     /// Image type: public or private
     ///
     /// 镜像类型 public(公有) private（私有） (`imageType`)
-    pub image_type: Option<String>,
+    pub image_type: Option<ImageType>,
     /// Operating system type
     ///
     /// 操作系统类型 (`osType`)
@@ -103,7 +103,7 @@ pub struct QueryImagesImageSite {
     /// Status: Creating, Available, Synchronizing, Error, Deleting, Using, Deleted; only Available and Using images can be used to create or rebuild a cloud desktop
     ///
     /// 状态 Creating(创建中)，Available(可用),Synchronizing(同步中), Error(错误), Deleting(删除中), Using(使用中) ，Deleted(已删除) ， 只有Available(可用)与Using(使用中)的镜像可用来创建与重装云桌面 (`status`)
-    pub status: Option<String>,
+    pub status: Option<ImageStatus>,
 }
 impl cds_core::de::Fields for QueryImagesImageSite {
     const NAME: &'static str = "QueryImagesImageSite";
@@ -222,7 +222,7 @@ pub struct QueryProductsProduct {
     ///
     /// 系统盘大小 (`systemDiskSize`)
     pub system_disk_size: Option<i64>,
-    /// Operating system
+    /// Operating system (dropped: the image decides the operating system)
     ///
     /// 操作系统 (`os`)
     pub os: Option<String>,
@@ -241,7 +241,19 @@ pub struct QueryProductsProduct {
     /// Whether SSD cloud disks are allowed: 1 allowed, 0 not allowed
     ///
     /// 是否允许使用ssd云盘 , 1允许，0不允许 (`isAllowSsd`)
-    pub is_allow_ssd: Option<i64>,
+    pub is_allow_ssd: Option<bool>,
+    /// Whether local disks are allowed: 1 allowed, 0 not allowed
+    ///
+    /// 是否允许使用本底盘, 1允许，0不允许 (`isAllowLocal`)
+    pub is_allow_local: Option<bool>,
+    /// Whether pay-as-you-go purchase is allowed: 1 allowed, 0 not allowed
+    ///
+    /// 是否允许按需购买 , 1允许，0不允许 (`isAllowMinute`)
+    pub is_allow_minute: Option<bool>,
+    /// Whether monthly purchase is allowed: 1 allowed, 0 not allowed
+    ///
+    /// 是否允许包月购买 , 1允许，0不允许 (`isAllowMonth`)
+    pub is_allow_month: Option<bool>,
 }
 impl cds_core::de::Fields for QueryProductsProduct {
     const NAME: &'static str = "QueryProductsProduct";
@@ -263,6 +275,9 @@ impl cds_core::de::Fields for QueryProductsProduct {
             "requirePrice" => self.require_price = cds_core::de::lenient(value)?,
             "monthPrice" => self.month_price = cds_core::de::lenient(value)?,
             "isAllowSsd" => self.is_allow_ssd = cds_core::de::lenient(value)?,
+            "isAllowLocal" => self.is_allow_local = cds_core::de::lenient(value)?,
+            "isAllowMinute" => self.is_allow_minute = cds_core::de::lenient(value)?,
+            "isAllowMonth" => self.is_allow_month = cds_core::de::lenient(value)?,
             _ => cds_core::de::skip(value)?,
         }
         Ok(())
@@ -284,6 +299,9 @@ impl cds_core::ser::Entries for QueryProductsProduct {
         cds_core::ser::entry(map, "requirePrice", &self.require_price)?;
         cds_core::ser::entry(map, "monthPrice", &self.month_price)?;
         cds_core::ser::entry(map, "isAllowSsd", &self.is_allow_ssd)?;
+        cds_core::ser::entry(map, "isAllowLocal", &self.is_allow_local)?;
+        cds_core::ser::entry(map, "isAllowMinute", &self.is_allow_minute)?;
+        cds_core::ser::entry(map, "isAllowMonth", &self.is_allow_month)?;
         Ok(())
     }
 }
@@ -360,6 +378,156 @@ impl cds_core::ser::Entries for QuerySitesSite {
 }
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(QuerySitesSite);
+/// Image status at a site (only Available and Using images can create or rebuild a desktop)
+///
+/// 镜像状态
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ImageStatus {
+    /// Being created
+    ///
+    /// 创建中 (`Creating`)
+    Creating,
+    /// Available
+    ///
+    /// 可用 (`Available`)
+    Available,
+    /// Being synchronised
+    ///
+    /// 同步中 (`Synchronizing`)
+    Synchronizing,
+    /// Error
+    ///
+    /// 错误 (`Error`)
+    Error,
+    /// Being deleted
+    ///
+    /// 删除中 (`Deleting`)
+    Deleting,
+    /// In use
+    ///
+    /// 使用中 (`Using`)
+    Using,
+    /// Deleted
+    ///
+    /// 已删除 (`Deleted`)
+    Deleted,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl ImageStatus {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ImageStatus::Creating => "Creating",
+            ImageStatus::Available => "Available",
+            ImageStatus::Synchronizing => "Synchronizing",
+            ImageStatus::Error => "Error",
+            ImageStatus::Deleting => "Deleting",
+            ImageStatus::Using => "Using",
+            ImageStatus::Deleted => "Deleted",
+            ImageStatus::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for ImageStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "Creating" => ImageStatus::Creating,
+            "Available" => ImageStatus::Available,
+            "Synchronizing" => ImageStatus::Synchronizing,
+            "Error" => ImageStatus::Error,
+            "Deleting" => ImageStatus::Deleting,
+            "Using" => ImageStatus::Using,
+            "Deleted" => ImageStatus::Deleted,
+            other => ImageStatus::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for ImageStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for ImageStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ImageStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(ImageStatus::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for ImageStatus {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| ImageStatus::from(text.as_str())))
+    }
+}
+/// Image type
+///
+/// 镜像类型
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ImageType {
+    /// Public image
+    ///
+    /// 公有 (`public`)
+    Public,
+    /// Private image
+    ///
+    /// 私有 (`private`)
+    Private,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl ImageType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ImageType::Public => "public",
+            ImageType::Private => "private",
+            ImageType::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for ImageType {
+    fn from(value: &str) -> Self {
+        match value {
+            "public" => ImageType::Public,
+            "private" => ImageType::Private,
+            other => ImageType::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for ImageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for ImageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ImageType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(ImageType::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for ImageType {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| ImageType::from(text.as_str())))
+    }
+}
 /// Input of [`QuerySites`](crate::Client::query_sites).
 #[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]

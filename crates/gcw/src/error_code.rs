@@ -12,7 +12,7 @@
 pub enum ErrorCode {
     /// Account data error / 账户数据异常 — “账户数据异常”
     ///
-    /// `10005`; documented for CreateSubAccount, CreateSubAccounts, CreateDefaultNet, SupplyDefaultNet, ConfigNet, CreateVm, OperateVm, RebuildVm, DeleteVm.
+    /// `10005`; documented for CreateSubAccount, CreateSubAccounts, CreateDefaultNet, SupplyDefaultNet, ConfigNet, CreateVm, OperateVm, OffAndUnbind, RebuildVm, DeleteVm.
     AccountDataError,
     /// The current account lacks permission / 当前账户权限不足 — “当前账户权限不足”
     ///
@@ -58,6 +58,10 @@ pub enum ErrorCode {
     ///
     /// `13503`; documented for GetEipPrice.
     FailedGetEipPriceServiceError,
+    /// Failed to get the VPC line types / 获取vpc线路类型失败 — “获取vpc线路类型失败”
+    ///
+    /// `13507`; documented for GetVpcBandwidth.
+    FailedGetVpcLineTypes,
     /// Failed to query the cloud desktop price / 查询云桌面价格失败 — “查询云桌面价格失败”
     ///
     /// `12505`; documented for QueryVmPrice.
@@ -92,7 +96,7 @@ pub enum ErrorCode {
     FailedUpdateCloudDesktopRemark,
     /// The GPU cloud desktop operation failed / GPU云桌面执行操作失败 — “GPU云桌面执行操作失败”
     ///
-    /// `13002`; documented for ConfigNet, OperateVm, RebuildVm, DeleteVm.
+    /// `13002`; documented for ConfigNet, OperateVm, OffAndUnbind, RebuildVm, DeleteVm.
     GpuCloudDesktopOperationFailed,
     /// Insufficient resources / 当前资源不足 — “当前资源不足”
     ///
@@ -104,7 +108,7 @@ pub enum ErrorCode {
     InternalDataErrorFailedQueryProductInformation,
     /// Invalid parameter: no such account / 参数错误,无对应账户 — “参数错误”
     ///
-    /// `10006`; documented for ChangeSubAccountName, ChangeSubAccountRemark, QueryImages, CreateDefaultNet, SupplyDefaultNet, GetDefaultNet, GetCustomNet, GetLineBillingScheme, GetEipPrice, QueryVmPrice, UpdateOrder, RenewalOrder, QueryTask, QueryVm, CreateVm, OperateVm, RebuildVm, DeleteVm, ChangeVmName.
+    /// `10006`; documented for ChangeSubAccountName, ChangeSubAccountRemark, QueryImages, CreateDefaultNet, SupplyDefaultNet, GetDefaultNet, GetCustomNet, GetLineBillingScheme, GetEipPrice, QueryVmPrice, UpdateOrder, RenewalOrder, QueryTask, QueryVm, CreateVm, OperateVm, OffAndUnbind, RebuildVm, DeleteVm, ChangeVmName.
     InvalidParameterNoSuchAccount,
     /// The monthly purchase quota of the user is exhausted; change the billing method or ask sales to raise the quota / 当前用户包月购买已达配额上限，请修改计费方式或联系销售人员增加包月配额 — “当前用户包月购买已达配额上限，请修改计费方式或联系销售人员增加包月配额”
     ///
@@ -120,7 +124,7 @@ pub enum ErrorCode {
     OneClickCreationFailed,
     /// The parameters do not meet the requirements / 传入参数不符合要求 — “传入参数不符合要求”
     ///
-    /// `10003`; documented for CreateSubAccount, CreateSubAccounts, ChangeSubAccountName, ChangeSubAccountRemark, ChangeAccount, UnbindAccounts, BindAccounts, CreateDefaultNet, SupplyDefaultNet, GetDefaultNet, GetCustomNet, GetLineBillingScheme, GetEipPrice, ConfigNet, QueryVmPrice, UpdateOrder, RenewalOrder, QueryTask, QueryVms, QueryVm, CreateVm, OperateVm, RebuildVm, DeleteVm, ChangeVmName, UpdateVmLabels.
+    /// `10003`; documented for CreateSubAccount, CreateSubAccounts, ChangeSubAccountName, ChangeSubAccountRemark, ChangeAccount, UnbindAccounts, BindAccounts, CreateDefaultNet, SupplyDefaultNet, GetDefaultNet, GetCustomNet, GetLineBillingScheme, GetEipPrice, ConfigNet, GetVpcBandwidth, QueryVmPrice, UpdateOrder, RenewalOrder, QueryTask, QueryVms, QueryVm, CreateVm, OperateVm, OffAndUnbind, RebuildVm, DeleteVm, ChangeVmName, UpdateVmLabels.
     ParametersDoNotMeetRequirements,
     /// The pay-as-you-go purchase quota of the user is exhausted; change the billing method or ask sales to raise the quota / 当前用户按需购买已达配额上限，请修改计费方式或联系销售人员增加按需配额 — “当前用户按需购买已达配额上限，请修改计费方式或联系销售人员增加按需配额”
     ///
@@ -157,6 +161,7 @@ impl ErrorCode {
             ErrorCode::FailedCreateUsersInBatch => "11003",
             ErrorCode::FailedGetBillingSchemesServiceError => "13504",
             ErrorCode::FailedGetEipPriceServiceError => "13503",
+            ErrorCode::FailedGetVpcLineTypes => "13507",
             ErrorCode::FailedQueryCloudDesktopPrice => "12505",
             ErrorCode::FailedQueryProductSpecifications => "12000",
             ErrorCode::FailedQueryVpcAndZoneInformationServiceError => "13502",
@@ -202,6 +207,7 @@ impl From<&str> for ErrorCode {
             "11003" => ErrorCode::FailedCreateUsersInBatch,
             "13504" => ErrorCode::FailedGetBillingSchemesServiceError,
             "13503" => ErrorCode::FailedGetEipPriceServiceError,
+            "13507" => ErrorCode::FailedGetVpcLineTypes,
             "12505" => ErrorCode::FailedQueryCloudDesktopPrice,
             "12000" => ErrorCode::FailedQueryProductSpecifications,
             "13502" => ErrorCode::FailedQueryVpcAndZoneInformationServiceError,

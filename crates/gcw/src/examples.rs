@@ -32,6 +32,21 @@ pub const QUERY_SUB_ACCOUNTS_2: &str = r#"{
     ],
     "Message": ""
 }"#;
+/// Documented example response 3 of `QuerySubAccounts`.
+pub const QUERY_SUB_ACCOUNTS_3: &str = r#"{
+    "Code": "Success",
+    "Data": [
+        {
+            "accountId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+            "bindNum": 0,
+            "email": "myeamil@email.com",
+            "name": "myname",
+            "password": "mypassword",
+            "remark": "myremark"
+        }
+    ],
+    "Message": ""
+}"#;
 /// Documented example response 1 of `CreateSubAccount`.
 pub const CREATE_SUB_ACCOUNT_1: &str = r#"{
     "Code": "Success",
@@ -49,6 +64,23 @@ pub const CREATE_SUB_ACCOUNTS_1: &str = r#"{
                "name": "miao1233333",
                "email": "3121111111@163.com",
                "remark": "miao123aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+                "messsage": "子账户备注长度应长度不大于30位，支持汉字、英文、数字、符号"
+            }
+         ]
+    },
+    "Message": ""
+}"#;
+/// Documented example response 2 of `CreateSubAccounts`.
+pub const CREATE_SUB_ACCOUNTS_2: &str = r#"{
+    "Code": "Success",
+    "Data": {
+        "failedNum": 1,
+        "successNum": 0,
+        "failedMsgs": [
+           {
+               "name": "myname",
+               "email": "myemail@myemail.com",
+               "remark": "myremark",
                 "messsage": "子账户备注长度应长度不大于30位，支持汉字、英文、数字、符号"
             }
          ]
@@ -98,6 +130,25 @@ pub const UNBIND_ACCOUNTS_2: &str = r#"{
     "Data": null,
     "Message": ""
 }"#;
+/// Documented example response 3 of `UnbindAccounts`.
+pub const UNBIND_ACCOUNTS_3: &str = r#"{
+    "Code": "Success",
+    "Data": {
+        "failedMsgs": [
+            {
+                "messsage": "对应云桌面不存在",
+                "vmId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx"
+            },
+            {
+                "messsage": "对应云桌面不存在",
+                "vmId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx"
+            }
+        ],
+        "failedNum": 2,
+        "successNum": 1
+    },
+    "Message": ""
+}"#;
 /// Documented example response 1 of `BindAccounts`.
 pub const BIND_ACCOUNTS_1: &str = r#"{
     "Code": "Success",
@@ -123,6 +174,25 @@ pub const BIND_ACCOUNTS_2: &str = r#"{
     "Data": null,
     "Message": ""
 }"#;
+/// Documented example response 3 of `BindAccounts`.
+pub const BIND_ACCOUNTS_3: &str = r#"{
+    "Code": "Success",
+    "Data": {
+        "failedMsgs": [
+            {
+                "messsage": "对应云桌面不存在",
+                "vmId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx"
+            },
+            {
+                "messsage": "对应云桌面不存在",
+                "vmId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx"
+            }
+        ],
+        "failedNum": 2,
+        "successNum": 1
+    },
+    "Message": ""
+}"#;
 /// Documented example response 1 of `QuerySites`.
 pub const QUERY_SITES_1: &str = r#"{
     "Code": "Success",
@@ -143,6 +213,31 @@ pub const QUERY_SITES_1: &str = r#"{
             "regionId": "408fd19e-fa78-11e6-bd9a-30b49e091019",
             "regionName": "中国大陆",
             "siteId": "f7c3c7a6-8d5f-11ec-9311-5293695d0ddd",
+            "siteName": "宿迁A"
+        }
+    ],
+    "Message": ""
+}"#;
+/// Documented example response 2 of `QuerySites`.
+pub const QUERY_SITES_2: &str = r#"{
+    "Code": "Success",
+    "Data": [
+        {
+            "cityId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+            "cityName": "襄阳",
+            "podName": "POD210",
+            "regionId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+            "regionName": "中国大陆",
+            "siteId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+            "siteName": "襄阳A"
+        },
+        {
+            "cityId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+            "cityName": "宿迁",
+            "podName": "POD203",
+            "regionId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+            "regionName": "中国大陆",
+            "siteId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
             "siteName": "宿迁A"
         }
     ],
@@ -212,6 +307,45 @@ pub const QUERY_PRODUCTS_2: &str = r#"{
             "requirePrice": 0.1868333333,
             "siteId": "9efa59c0-a0db-11ec-aefa-1efd5a8f8465",
             "systemDiskSize": 150
+        }
+    ],
+    "Message": ""
+}"#;
+/// Documented example response 3 of `QueryProducts`.
+pub const QUERY_PRODUCTS_3: &str = r#"{
+    "Code": "Success",
+    "Data": [
+        {
+            "cpuCores": 14,
+            "goodsId": 99999,
+            "gpuModel": "NVIDIA A5000",
+            "gpuRam": 24,
+            "memorySize": 25,
+            "monthPrice": 9999,
+            "productId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+            "requirePrice": 0.1868333333,
+            "siteId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+            "systemDiskSize": 150,
+            "isAllowSsd":1,
+            "isAllowLocal":1,
+            "isAllowMinute":1,
+            "isAllowMonth":1
+        },
+        {
+            "cpuCores": 14,
+            "goodsId": 99999,
+            "gpuModel": "NVIDIA A5000",
+            "gpuRam": 24,
+            "memorySize": 25,
+            "monthPrice": 3364,
+            "productId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+            "requirePrice": 0.1868333333,
+            "siteId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+            "systemDiskSize": 150,
+            "isAllowSsd":0,
+            "isAllowLocal":1,
+            "isAllowMinute":1,
+            "isAllowMonth":1
         }
     ],
     "Message": ""
@@ -297,6 +431,87 @@ pub const QUERY_IMAGES_1: &str = r#"{
     "requestId": null,
     "status": 0
 }"#;
+/// Documented example response 2 of `QueryImages`.
+pub const QUERY_IMAGES_2: &str = r#"{
+    "code": "Success",
+    "msg": null,
+    "data": [
+        {
+            "productId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+            "productName": "图形处理型",
+            "publicImages": [
+                {
+                    "imageId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+                    "imageName": "Windows10-公共镜像-图像处理型",
+                    "detailName": "",
+                    "imageType": "Public",
+                    "osType": "windows",
+                    "imageSize": 0.0,
+                    "message": "",
+                    "imageSites": [
+                        {
+                            "imageSiteId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+                            "siteId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+                            "siteName": "保定A",
+                            "status": "Available"
+                        },
+                        {
+                            "imageSiteId": "bc205502-7y54-1893-a36f-325af61c1",
+                            "siteId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+                            "siteName": "娄底A",
+                            "status": "Available"
+                        },
+                        {
+                            "imageSiteId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+                            "siteId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+                            "siteName": "宿迁A",
+                            "status": "Available"
+                        },
+                        {
+                            "imageSiteId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+                            "siteId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+                            "siteName": "宿迁B",
+                            "status": "Available"
+                        }
+                    ]
+                }
+            ],
+            "privateImages": [
+                {
+                    "imageId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+                    "imageName": "定制模板",
+                    "detailName": "dass-customerId-windows10-Geforce-1111111111111",
+                    "imageType": "Private",
+                    "osType": "windows",
+                    "imageSize": 32.0,
+                    "message": "",
+                    "imageSites": [
+                        {
+                            "imageSiteId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+                            "siteId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+                            "siteName": "保定A",
+                            "status": "Available"
+                        },
+                        {
+                            "imageSiteId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+                            "siteId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+                            "siteName": "娄底A",
+                            "status": "Available"
+                        },
+                        {
+                            "imageSiteId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+                            "siteId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+                            "siteName": "宿迁A",
+                            "status": "Available"
+                        }
+                    ]
+                }
+            ]
+        }
+    ],
+    "requestId": null,
+    "status": 0
+}"#;
 /// Documented example response 1 of `CreateDefaultNet`.
 pub const CREATE_DEFAULT_NET_1: &str = r#"{
     "Code": "Success",
@@ -307,6 +522,16 @@ pub const CREATE_DEFAULT_NET_1: &str = r#"{
     },
     "Message": ""
 }"#;
+/// Documented example response 2 of `CreateDefaultNet`.
+pub const CREATE_DEFAULT_NET_2: &str = r#"{
+    "Code": "Success",
+    "Data": {
+        "requestContent": "{\"customerId\":\"\",\"requestId\":\"6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx\",\"siteId\":\"6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx\",\"bandwidthConfIdStr\":\"1306\",\"userFrom\":\"cdsapi\",\"userId\":\"999999\"}",
+        "requestId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+        "taskId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx"
+    },
+    "Message": ""
+}"#;
 /// Documented example response 1 of `SupplyDefaultNet`.
 pub const SUPPLY_DEFAULT_NET_1: &str = r#"{
     "Code": "Success",
@@ -314,6 +539,16 @@ pub const SUPPLY_DEFAULT_NET_1: &str = r#"{
         "requestContent": "{\"customerId\":\"CDS01555\",\"requestId\":\"6ca9ed98-27c8-4431-995f-59cc6d743dab\",\"siteId\":\"32e6fd62-9bac-11ec-875a-2a8d1f4e167e\",\"userFrom\":\"cdsapi\",\"userId\":\"715923\"}",
         "requestId": "6ca9ed98-27c8-4431-995f-59cc6d743dab",
         "taskId": "d460f799-6896-4d93-b037-02ee2efb3adb"
+    },
+    "Message": ""
+}"#;
+/// Documented example response 2 of `SupplyDefaultNet`.
+pub const SUPPLY_DEFAULT_NET_2: &str = r#"{
+    "Code": "Success",
+    "Data": {
+        "requestContent": "{\"customerId\":\"\",\"requestId\":\"6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx\",\"siteId\":\"6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx\",\"bandwidthConfIdStr\":\"1306\",\"userFrom\":\"cdsapi\",\"userId\":\"999999\"}",
+        "requestId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+        "taskId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx"
     },
     "Message": ""
 }"#;
@@ -385,6 +620,42 @@ pub const GET_DEFAULT_NET_1: &str = r#"{
     },
     "Message": ""
 }"#;
+/// Documented example response 2 of `GetDefaultNet`.
+pub const GET_DEFAULT_NET_2: &str = r#"{
+    "Code": "Success",
+    "Data": {
+        "cityId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+      "createTime": "2022-05-07 14:03:44",
+        "customerId": "customerId",
+        "deleteFlag": false,
+        "id": 476,
+        "subnets": [
+            {
+                "dns": "[\"119.29.29.29\",\"114.114.114.114\"]",
+                "gateway": "10.1.0.1",
+                "id": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+                "ip_address": "10.1.0.0",
+                "ip_type": "subnet",
+                "mask": 16,
+                "name": "子网1",               
+                "not_used": 65520,
+                "used_num": 16,
+            "status": "ok",
+                "status_str": "正常",
+                "vlan_id": "1704"
+            }
+        ],
+        "updateTime": "2022-05-07 14:04:35",
+        "userId": "999999",
+        "bandwidth_conf_id": "1216",
+        "bandwidth_conf_name": "电信",
+        "vpcId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+        "vpcName": "娄底-云桌面默认VPC",
+        "vpcRecordId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+        "vpcSegment": "10.0.0.0/8"
+    },
+    "Message": ""
+}"#;
 /// Documented example response 1 of `GetCustomNet`.
 pub const GET_CUSTOM_NET_1: &str = r#"{
     "Code": "Success",
@@ -443,6 +714,38 @@ pub const GET_CUSTOM_NET_1: &str = r#"{
             }
         ],
             "vpcId": "2c869a08-d749-11ec-9fb4-ca91557d24a6",
+            "vpcName": "襄阳-云桌面默认VPC",
+            "vpcSegment": "10.0.0.0/8"
+        }
+    ],
+    "Message": ""
+}"#;
+/// Documented example response 2 of `GetCustomNet`.
+pub const GET_CUSTOM_NET_2: &str = r#"{
+    "Code": "Success",
+    "Data": [
+        {
+            "customerId": "",
+            "subnets": [
+                {
+                    "dns": "[\"8.8.8.8\",\"114.114.114.114\"]",
+                    "gateway": "10.1.0.1",
+                    "id": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+                    "ip_address": "10.1.0.0",
+                    "ip_type": "subnet",
+                    "mask": 16,
+                    "name": "子网1",                   
+                    "not_used": 65520,
+                    "used_num": 16,
+              "status": "ok",
+                    "status_str": "正常",
+                    "vlan_id": "9999"
+                }
+            ],
+            "bandwidth_conf_id": "1216",   
+            "bandwidth_conf_name": "电信",   
+            "userId": "999999",
+            "vpcId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
             "vpcName": "襄阳-云桌面默认VPC",
             "vpcSegment": "10.0.0.0/8"
         }
@@ -519,6 +822,76 @@ pub const GET_LINE_BILLING_SCHEME_1: &str = r#"{
     ],
     "Message": ""
 }"#;
+/// Documented example response 2 of `GetLineBillingScheme`.
+pub const GET_LINE_BILLING_SCHEME_2: &str = r#"{
+    "Code": "Success",
+    "Data": [
+        {
+            "billing_scheme": [
+                {
+                    "billing_cycle_id": "minute",
+                    "billing_items": [
+                        {
+                            "id": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+                            "key": "Bandwidth",
+                            "name": "固定带宽-电信"
+                        }
+                    ],
+                    "billing_method": "0",
+                    "billing_scheme_id": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+                    "billing_scheme_name": "固定带宽EIP电信",
+                    "billing_type": "number",
+                    "goods_id": "99999"
+                }
+            ],
+            "conf_id": 99999,
+            "conf_name": "电信"
+        },
+        {
+            "billing_scheme": [
+                {
+                    "billing_cycle_id": "minute",
+                    "billing_items": [
+                        {
+                            "id": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+                            "key": "Bandwidth",
+                            "name": "固定带宽-移动"
+                        }
+                    ],
+                    "billing_method": "0",
+                    "billing_scheme_id": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+                    "billing_scheme_name": "固定带宽EIP移动",
+                    "billing_type": "number",
+                    "goods_id": "99999"
+                }
+            ],
+            "conf_id": 99999,
+            "conf_name": "移动"
+        },
+        {
+            "billing_scheme": [
+                {
+                    "billing_cycle_id": "minute",
+                    "billing_items": [
+                        {
+                            "id": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+                            "key": "Bandwidth",
+                            "name": "固定带宽-联通"
+                        }
+                    ],
+                    "billing_method": "0",
+                    "billing_scheme_id": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+                    "billing_scheme_name": "固定带宽EIP联通",
+                    "billing_type": "number",
+                    "goods_id": "99999"
+                }
+            ],
+            "conf_id": 99999,
+            "conf_name": "联通"
+        }
+    ],
+    "Message": ""
+}"#;
 /// Documented example response 1 of `GetEipPrice`.
 pub const GET_EIP_PRICE_1: &str = r#"{
     "Code": "Success",
@@ -560,6 +933,34 @@ pub const CONFIG_NET_1: &str = r#"{
     },
     "Message": ""
 }"#;
+/// Documented example response 2 of `ConfigNet`.
+pub const CONFIG_NET_2: &str = r#"{
+    "Code": "Success",
+    "Data": {
+        "requestContent": "{\"customerId\":\"\",\"requestId\":\"6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx\",\"userFrom\":\"cdsapi\",\"userId\":\"\",\"vmIds\":[\"gcw-ecb427c719754291959c4073cff0217a\"]}",
+        "requestId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+        "taskId": "gcw-750f5ef099254fe599a994641d266195",
+        "vmIds": [
+            "gcw-ecb427c719754291959c4073cff0217a"
+        ]
+    },
+    "Message": ""
+}"#;
+/// Documented example response 1 of `GetVpcBandwidth`.
+pub const GET_VPC_BANDWIDTH_1: &str = r#"{
+    "Code": "Success",
+    "Data": [
+        {
+            "conf_id": 10289,
+            "conf_name": "电信"
+        },
+        {
+            "conf_id": 10298,
+            "conf_name": "移动"
+        }
+    ],
+    "Message": ""
+}"#;
 /// Documented example response 1 of `QueryVmPrice`.
 pub const QUERY_VM_PRICE_1: &str = r#"{
     "Code": "Success",
@@ -586,6 +987,21 @@ pub const QUERY_VM_PRICE_2: &str = r#"{
     },
     "Message": ""
 }"#;
+/// Documented example response 3 of `QueryVmPrice`.
+pub const QUERY_VM_PRICE_3: &str = r#"{
+    "Code": "Success",
+    "Data": {
+        "areaId": "CN",
+        "num": 1,
+        "requestContent": "{\"billCycle\":\"month\",\"billMethod\":\"1\",\"customerId\":\"\",\"duration\":\"1\",\"goodsId\":\"99999\",\"isToMonth\":\"0\",\"num\":\"1\",\"requestId\":\"6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx\",\"siteId\":\"6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx\",\"sysVolume\":\"local\",\"sysVolumeSize\":\"96\",\"userFrom\":\"cdsapi\",\"userId\":\"999999\"}",
+        "requestId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+        "singleTradeAmount": 999999,
+        "sysVolumePrice": 0,
+        "tradeAmount": 999999,
+        "vmPrice": 999999
+    },
+    "Message": ""
+}"#;
 /// Documented example response 1 of `UpdateOrder`.
 pub const UPDATE_ORDER_1: &str = r#"{
     "Code": "Success",
@@ -596,6 +1012,20 @@ pub const UPDATE_ORDER_1: &str = r#"{
         "requestId": "ebbfcb70-a98f-11ec-926b-8aaa763f849e",
         "successVmIds": [
             "1f08cc62-c24b-46dd-b190-bf139d00ee82"
+        ]
+    },
+    "Message": ""
+}"#;
+/// Documented example response 2 of `UpdateOrder`.
+pub const UPDATE_ORDER_2: &str = r#"{
+    "Code": "Success",
+    "Data": {
+        "failedMsg": "",
+        "failedVmIds": [],
+        "requestContent": "{\"billCycle\":\"month\",\"customerId\":\"\",\"duration\":1,\"isAutoRenewal\":0,\"isToMonth\":1,\"requestId\":\"6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx\",\"userFrom\":\"cdsapi\",\"userId\":\"999999\",\"vmIds\":[\"6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx\"]}",
+        "requestId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+        "successVmIds": [
+            "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx"
         ]
     },
     "Message": ""
@@ -614,6 +1044,20 @@ pub const RENEWAL_ORDER_1: &str = r#"{
     },
     "Message": ""
 }"#;
+/// Documented example response 2 of `RenewalOrder`.
+pub const RENEWAL_ORDER_2: &str = r#"{
+    "Code": "Success",
+    "Data": {
+        "failedMsg": "",
+        "failedVmIds": [],
+        "requestContent": "{\"billCycle\":\"month\",\"customerId\":\"\",\"duration\":1,\"isAutoRenewal\":1,\"isToMonth\":1,\"priceToMonth\":1,\"requestId\":\"6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx\",\"userFrom\":\"cdsapi\",\"userId\":\"999999\",\"vmIds\":[\"6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx\"]}",
+        "requestId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+        "successVmIds": [
+            "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx"
+        ]
+    },
+    "Message": ""
+}"#;
 /// Documented example response 1 of `QueryTask`.
 pub const QUERY_TASK_1: &str = r#"{
     "Code": "Success",
@@ -625,12 +1069,33 @@ pub const QUERY_TASK_1: &str = r#"{
     },
     "Message": ""
 }"#;
+/// Documented example response 2 of `QueryTask`.
+pub const QUERY_TASK_2: &str = r#"{
+    "Code": "Success",
+    "Data": {
+        "failReason": "失败子任务名称：关闭云桌面,失败子任务id:6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx,失败流程名称:关闭云桌面,失败流程id：6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx,失败原因:平台关机的云桌面不存在",
+        "requestId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+        "status": "Failed",
+        "taskId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx"
+    },
+    "Message": ""
+}"#;
 /// Documented example response 1 of `QueryVms`.
 pub const QUERY_VMS_1: &str = r#"{
     "Code": "Success",
     "Data": {
         "vmIds": [
             "a8d09bab-64d4-4549-9c8c-0efe19423e5e"
+        ]
+    },
+    "Message": ""
+}"#;
+/// Documented example response 2 of `QueryVms`.
+pub const QUERY_VMS_2: &str = r#"{
+    "Code": "Success",
+    "Data": {
+        "vmIds": [
+            "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx"
         ]
     },
     "Message": ""
@@ -657,6 +1122,28 @@ pub const QUERY_VM_1: &str = r#"{
     },
     "Message": ""
 }"#;
+/// Documented example response 2 of `QueryVm`.
+pub const QUERY_VM_2: &str = r#"{
+    "Code": "Success",
+    "Data": {
+        "accountEmail": "myemail@myemail.com",
+        "accountName": "",
+        "billMethod": 0,
+        "bw": 5,
+        "eip": "移动:1.1.1.1",
+        "expireTime": "2098-12-31T16:00:00.000+0000",
+        "label": "",
+        "privateIp": "vlan1704:10.1.0.14",
+        "productId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+        "publicIp": "10.3.0.4",
+        "siteId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+        "status": "using",
+        "vmName": "openapi_test_2",
+        "vpcId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+        "vpcName": "娄底-云桌面默认VPC"
+    },
+    "Message": ""
+}"#;
 /// Documented example response 1 of `QueryExpireVms`.
 pub const QUERY_EXPIRE_VMS_1: &str = r#"{
     "Code": "Success",
@@ -676,6 +1163,19 @@ pub const QUERY_EXPIRE_VMS_2: &str = r#"{
     "msg": null,
     "data": []
 }"#;
+/// Documented example response 3 of `QueryExpireVms`.
+pub const QUERY_EXPIRE_VMS_3: &str = r#"{
+    "Code": "Success",
+    "Data": [
+        {
+            "billMethod": 1,
+            "expireTime": "2022-06-30T16:00:00.000+0000",
+            "status": "using",
+            "vmName": "myname"
+        }
+    ],
+    "Message": ""
+}"#;
 /// Documented example response 1 of `CreateVm`.
 pub const CREATE_VM_1: &str = r#"{
     "Code": "Success",
@@ -685,6 +1185,19 @@ pub const CREATE_VM_1: &str = r#"{
         "taskId": "53b150e2-bb27-4db1-8dc6-650eaba66fc2",
         "vmIds": [
             "a8d09bab-64d4-4549-9c8c-0efe19423e5e"
+        ]
+    },
+    "Message": ""
+}"#;
+/// Documented example response 2 of `CreateVm`.
+pub const CREATE_VM_2: &str = r#"{
+    "Code": "Success",
+    "Data": {
+        "requestContent": "{\"billCycle\":\"minute\",\"billMethod\":0,\"customerId\":\"\",\"duration\":1,\"funEipParam\":{\"qos\":5,\"siteId\":\"6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx\",\"size\":1,\"subnetNetId\":\"6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx\",\"vpcId\":\"6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx\",\"vpcName\":\"娄底-云桌面默认VPC\"},\"isAutoRenewal\":0,\"isToMonth\":0,\"name\":\"openapi_test_2\",\"num\":1,\"priceToMonth\":0,\"productId\":\"6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx\",\"qos\":5,\"requestId\":\"6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx\",\"siteId\":\"6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx\",\"subnetNetId\":\"6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx\",\"userFrom\":\"cdsapi\",\"userId\":\"999999\",\"vpcId\":\"6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx\",\"vpcName\":\"娄底-云桌面默认VPC\"}",
+        "requestId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+        "taskId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+        "vmIds": [
+            "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx"
         ]
     },
     "Message": ""
@@ -702,6 +1215,32 @@ pub const OPERATE_VM_1: &str = r#"{
     },
     "Message": ""
 }"#;
+/// Documented example response 2 of `OperateVm`.
+pub const OPERATE_VM_2: &str = r#"{
+    "Code": "Success",
+    "Data": {
+        "requestContent": "{\"action\":\"off\",\"customerId\":\"\",\"funVmParam\":{\"action\":\"off\",\"instanceIds\":[\"6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx\"]},\"requestId\":\"6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx\",\"userFrom\":\"cdsapi\",\"userId\":\"\",\"vmIds\":[\"6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx\"]}",
+        "requestId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+        "taskId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+        "vmIds": [
+            "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx"
+        ]
+    },
+    "Message": ""
+}"#;
+/// Documented example response 1 of `OffAndUnbind`.
+pub const OFF_AND_UNBIND_1: &str = r#"{
+    "Code": "Success",
+    "Data": {
+        "requestContent": "{\"action\":\"off\",\"customerId\":\"\",\"funVmParam\":{\"instanceIds\":[\"6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx\"]},\"requestId\":\"6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx\",\"userFrom\":\"cdsapi\",\"userId\":\"\",\"vmIds\":[\"6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx\"]}",
+        "requestId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+        "taskId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+        "vmIds": [
+            "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx"
+        ]
+    },
+    "Message": ""
+}"#;
 /// Documented example response 1 of `RebuildVm`.
 pub const REBUILD_VM_1: &str = r#"{
     "Code": "Success",
@@ -713,6 +1252,17 @@ pub const REBUILD_VM_1: &str = r#"{
     },
     "Message": ""
 }"#;
+/// Documented example response 2 of `RebuildVm`.
+pub const REBUILD_VM_2: &str = r#"{
+    "Code": "Success",
+    "Data": {
+        "requestContent": "vmId=6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+        "requestId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+        "taskId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+        "vmId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx"
+    },
+    "Message": ""
+}"#;
 /// Documented example response 1 of `DeleteVm`.
 pub const DELETE_VM_1: &str = r#"{
     "Code": "Success",
@@ -721,6 +1271,17 @@ pub const DELETE_VM_1: &str = r#"{
         "requestId": "ebbfcb70-a98f-11ec-926b-8aaa763f849e",
         "taskId": "8eb19f5b-fd44-4225-94f5-0f9e39e56695",
         "vmId": "a8d09bab-64d4-4549-9c8c-0efe19423e5e"
+    },
+    "Message": ""
+}"#;
+/// Documented example response 2 of `DeleteVm`.
+pub const DELETE_VM_2: &str = r#"{
+    "Code": "Success",
+    "Data": {
+        "requestContent": "{\"customerId\":\"\",\"funVmParam\":{\"instanceIds\":[\"6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx\"]},\"requestId\":\"6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx\",\"userFrom\":\"cdsapi\",\"userId\":\"\",\"vmId\":\"6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx\"}",
+        "requestId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+        "taskId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+        "vmId": "6bca6bbd-xxxx-xxxx-xxxx-xxxxxxxxxxxx"
     },
     "Message": ""
 }"#;
@@ -740,39 +1301,65 @@ pub const UPDATE_VM_LABELS_1: &str = r#"{
 pub static ALL: &[(&str, &str)] = &[
     ("QuerySubAccounts", QUERY_SUB_ACCOUNTS_1),
     ("QuerySubAccounts", QUERY_SUB_ACCOUNTS_2),
+    ("QuerySubAccounts", QUERY_SUB_ACCOUNTS_3),
     ("CreateSubAccount", CREATE_SUB_ACCOUNT_1),
     ("CreateSubAccounts", CREATE_SUB_ACCOUNTS_1),
+    ("CreateSubAccounts", CREATE_SUB_ACCOUNTS_2),
     ("ChangeSubAccountName", CHANGE_SUB_ACCOUNT_NAME_1),
     ("ChangeSubAccountRemark", CHANGE_SUB_ACCOUNT_REMARK_1),
     ("ChangeAccount", CHANGE_ACCOUNT_1),
     ("UnbindAccounts", UNBIND_ACCOUNTS_1),
     ("UnbindAccounts", UNBIND_ACCOUNTS_2),
+    ("UnbindAccounts", UNBIND_ACCOUNTS_3),
     ("BindAccounts", BIND_ACCOUNTS_1),
     ("BindAccounts", BIND_ACCOUNTS_2),
+    ("BindAccounts", BIND_ACCOUNTS_3),
     ("QuerySites", QUERY_SITES_1),
+    ("QuerySites", QUERY_SITES_2),
     ("QueryProducts", QUERY_PRODUCTS_1),
     ("QueryProducts", QUERY_PRODUCTS_2),
+    ("QueryProducts", QUERY_PRODUCTS_3),
     ("QueryImages", QUERY_IMAGES_1),
+    ("QueryImages", QUERY_IMAGES_2),
     ("CreateDefaultNet", CREATE_DEFAULT_NET_1),
+    ("CreateDefaultNet", CREATE_DEFAULT_NET_2),
     ("SupplyDefaultNet", SUPPLY_DEFAULT_NET_1),
+    ("SupplyDefaultNet", SUPPLY_DEFAULT_NET_2),
     ("GetDefaultNet", GET_DEFAULT_NET_1),
+    ("GetDefaultNet", GET_DEFAULT_NET_2),
     ("GetCustomNet", GET_CUSTOM_NET_1),
+    ("GetCustomNet", GET_CUSTOM_NET_2),
     ("GetLineBillingScheme", GET_LINE_BILLING_SCHEME_1),
+    ("GetLineBillingScheme", GET_LINE_BILLING_SCHEME_2),
     ("GetEipPrice", GET_EIP_PRICE_1),
     ("ConfigNet", CONFIG_NET_1),
+    ("ConfigNet", CONFIG_NET_2),
+    ("GetVpcBandwidth", GET_VPC_BANDWIDTH_1),
     ("QueryVmPrice", QUERY_VM_PRICE_1),
     ("QueryVmPrice", QUERY_VM_PRICE_2),
+    ("QueryVmPrice", QUERY_VM_PRICE_3),
     ("UpdateOrder", UPDATE_ORDER_1),
+    ("UpdateOrder", UPDATE_ORDER_2),
     ("RenewalOrder", RENEWAL_ORDER_1),
+    ("RenewalOrder", RENEWAL_ORDER_2),
     ("QueryTask", QUERY_TASK_1),
+    ("QueryTask", QUERY_TASK_2),
     ("QueryVms", QUERY_VMS_1),
+    ("QueryVms", QUERY_VMS_2),
     ("QueryVm", QUERY_VM_1),
+    ("QueryVm", QUERY_VM_2),
     ("QueryExpireVms", QUERY_EXPIRE_VMS_1),
     ("QueryExpireVms", QUERY_EXPIRE_VMS_2),
+    ("QueryExpireVms", QUERY_EXPIRE_VMS_3),
     ("CreateVm", CREATE_VM_1),
+    ("CreateVm", CREATE_VM_2),
     ("OperateVm", OPERATE_VM_1),
+    ("OperateVm", OPERATE_VM_2),
+    ("OffAndUnbind", OFF_AND_UNBIND_1),
     ("RebuildVm", REBUILD_VM_1),
+    ("RebuildVm", REBUILD_VM_2),
     ("DeleteVm", DELETE_VM_1),
+    ("DeleteVm", DELETE_VM_2),
     ("ChangeVmName", CHANGE_VM_NAME_1),
     ("UpdateVmLabels", UPDATE_VM_LABELS_1),
 ];

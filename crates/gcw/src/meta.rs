@@ -329,6 +329,12 @@ pub static CREATE_DEFAULT_NET: Operation = Operation {
             kind: Kind::String,
         },
         Param {
+            name: "bandwidthConfIdStr",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
             name: "requestId",
             location: Location::Body,
             required: true,
@@ -347,6 +353,12 @@ pub static SUPPLY_DEFAULT_NET: Operation = Operation {
     params: &[
         Param {
             name: "siteId",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "bandwidthConfIdStr",
             location: Location::Body,
             required: true,
             kind: Kind::String,
@@ -375,6 +387,12 @@ pub static GET_DEFAULT_NET: Operation = Operation {
             kind: Kind::String,
         },
         Param {
+            name: "bandwidthConfIdStr",
+            location: Location::Query,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
             name: "requestId",
             location: Location::Query,
             required: true,
@@ -393,6 +411,12 @@ pub static GET_CUSTOM_NET: Operation = Operation {
     params: &[
         Param {
             name: "siteId",
+            location: Location::Query,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "bandwidthConfIdStr",
             location: Location::Query,
             required: true,
             kind: Kind::String,
@@ -446,6 +470,12 @@ pub static GET_EIP_PRICE: Operation = Operation {
         Param {
             name: "bandwidthConfId",
             location: Location::Query,
+            required: false,
+            kind: Kind::String,
+        },
+        Param {
+            name: "bandwidthConfIdStr",
+            location: Location::Query,
             required: true,
             kind: Kind::String,
         },
@@ -453,6 +483,24 @@ pub static GET_EIP_PRICE: Operation = Operation {
             name: "siteId",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "isMounth",
+            location: Location::Query,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "isToMonth",
+            location: Location::Query,
+            required: false,
+            kind: Kind::String,
+        },
+        Param {
+            name: "duration",
+            location: Location::Query,
+            required: false,
             kind: Kind::String,
         },
         Param {
@@ -491,6 +539,21 @@ pub static CONFIG_NET: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
+};
+/// `GetVpcBandwidth`.
+pub static GET_VPC_BANDWIDTH: Operation = Operation {
+    name: "GetVpcBandwidth",
+    method: Method::Get,
+    path: None,
+    host: None,
+    read: true,
+    params: &[Param {
+        name: "siteId",
+        location: Location::Query,
+        required: true,
+        kind: Kind::String,
+    }],
     binary_response: false,
 };
 /// `QueryVmPrice`.
@@ -854,13 +917,13 @@ pub static CREATE_VM: Operation = Operation {
         Param {
             name: "vgatewayNetId",
             location: Location::Body,
-            required: true,
+            required: false,
             kind: Kind::String,
         },
         Param {
             name: "vgatewayConfId",
             location: Location::Body,
-            required: true,
+            required: false,
             kind: Kind::String,
         },
         Param {
@@ -894,6 +957,29 @@ pub static OPERATE_VM: Operation = Operation {
         },
         Param {
             name: "action",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "vmIds",
+            location: Location::Body,
+            required: true,
+            kind: Kind::List,
+        },
+    ],
+    binary_response: false,
+};
+/// `OffAndUnbind`.
+pub static OFF_AND_UNBIND: Operation = Operation {
+    name: "OffAndUnbind",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: false,
+    params: &[
+        Param {
+            name: "requestId",
             location: Location::Body,
             required: true,
             kind: Kind::String,
@@ -1037,6 +1123,7 @@ pub static OPERATIONS: &[&Operation] = &[
     &GET_LINE_BILLING_SCHEME,
     &GET_EIP_PRICE,
     &CONFIG_NET,
+    &GET_VPC_BANDWIDTH,
     &QUERY_VM_PRICE,
     &UPDATE_ORDER,
     &RENEWAL_ORDER,
@@ -1046,6 +1133,7 @@ pub static OPERATIONS: &[&Operation] = &[
     &QUERY_EXPIRE_VMS,
     &CREATE_VM,
     &OPERATE_VM,
+    &OFF_AND_UNBIND,
     &REBUILD_VM,
     &DELETE_VM,
     &CHANGE_VM_NAME,

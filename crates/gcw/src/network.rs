@@ -39,6 +39,14 @@ pub struct GetCustomNetVpc {
     ///
     /// 虚拟网关集合 (`vgateways`)
     pub vgateways: Option<Vec<NetSegment>>,
+    /// Bandwidth type (line) id, the same value as GetVpcBandwidth's conf_id
+    ///
+    /// 带宽类型 id   **(新增) 与从32获取值相同** (`bandwidth_conf_id`)
+    pub bandwidth_conf_id: Option<String>,
+    /// Bandwidth type (line) name, the same value as GetVpcBandwidth's conf_name
+    ///
+    /// 带宽类型名字 **(新增) 与从32获取值相同** (`bandwidth_conf_name`)
+    pub bandwidth_conf_name: Option<String>,
 }
 impl cds_core::de::Fields for GetCustomNetVpc {
     const NAME: &'static str = "GetCustomNetVpc";
@@ -55,6 +63,10 @@ impl cds_core::de::Fields for GetCustomNetVpc {
             "userId" => self.user_id = cds_core::de::lenient(value)?,
             "subnets" => self.subnets = cds_core::de::nested(value)?,
             "vgateways" => self.vgateways = cds_core::de::nested(value)?,
+            "bandwidth_conf_id" => self.bandwidth_conf_id = cds_core::de::lenient(value)?,
+            "bandwidth_conf_name" => {
+                self.bandwidth_conf_name = cds_core::de::lenient(value)?;
+            }
             _ => cds_core::de::skip(value)?,
         }
         Ok(())
@@ -71,6 +83,8 @@ impl cds_core::ser::Entries for GetCustomNetVpc {
         cds_core::ser::entry(map, "userId", &self.user_id)?;
         cds_core::ser::entry(map, "subnets", &self.subnets)?;
         cds_core::ser::entry(map, "vgateways", &self.vgateways)?;
+        cds_core::ser::entry(map, "bandwidth_conf_id", &self.bandwidth_conf_id)?;
+        cds_core::ser::entry(map, "bandwidth_conf_name", &self.bandwidth_conf_name)?;
         Ok(())
     }
 }
@@ -134,6 +148,14 @@ pub struct GetDefaultNetData {
     ///
     /// 虚拟网关集合 (`vgateways`)
     pub vgateways: Option<Vec<NetSegment>>,
+    /// Bandwidth type (line) id, the same value as GetVpcBandwidth's conf_id
+    ///
+    /// 带宽类型 id   **(新增) 与从32获取值相同** (`bandwidth_conf_id`)
+    pub bandwidth_conf_id: Option<String>,
+    /// Bandwidth type (line) name, the same value as GetVpcBandwidth's conf_name
+    ///
+    /// 带宽类型名字 **(新增) 与从32获取值相同** (`bandwidth_conf_name`)
+    pub bandwidth_conf_name: Option<String>,
 }
 impl cds_core::de::Fields for GetDefaultNetData {
     const NAME: &'static str = "GetDefaultNetData";
@@ -156,6 +178,10 @@ impl cds_core::de::Fields for GetDefaultNetData {
             "deleteFlag" => self.delete_flag = cds_core::de::lenient(value)?,
             "subnets" => self.subnets = cds_core::de::nested(value)?,
             "vgateways" => self.vgateways = cds_core::de::nested(value)?,
+            "bandwidth_conf_id" => self.bandwidth_conf_id = cds_core::de::lenient(value)?,
+            "bandwidth_conf_name" => {
+                self.bandwidth_conf_name = cds_core::de::lenient(value)?;
+            }
             _ => cds_core::de::skip(value)?,
         }
         Ok(())
@@ -178,6 +204,8 @@ impl cds_core::ser::Entries for GetDefaultNetData {
         cds_core::ser::entry(map, "deleteFlag", &self.delete_flag)?;
         cds_core::ser::entry(map, "subnets", &self.subnets)?;
         cds_core::ser::entry(map, "vgateways", &self.vgateways)?;
+        cds_core::ser::entry(map, "bandwidth_conf_id", &self.bandwidth_conf_id)?;
+        cds_core::ser::entry(map, "bandwidth_conf_name", &self.bandwidth_conf_name)?;
         Ok(())
     }
 }
@@ -396,7 +424,7 @@ pub struct GetLineBillingSchemeScheme {
     /// Billing method: 0 pay-as-you-go, 1 monthly/yearly
     ///
     /// 计费方式 0：按需计费 1：包年包月 (`billing_method`)
-    pub billing_method: Option<String>,
+    pub billing_method: Option<BillingMethod>,
     /// Billing type
     ///
     /// 计费类型 (`billing_type`)
@@ -411,7 +439,7 @@ pub struct GetLineBillingSchemeScheme {
     pub billing_scheme_name: Option<String>,
     /// Billing cycle id, e.g. minute
     ///
-    /// “minute” (`billing_cycle_id`)
+    /// "minute" (`billing_cycle_id`)
     pub billing_cycle_id: Option<String>,
     /// Billing items
     ///
@@ -456,6 +484,47 @@ impl cds_core::ser::Entries for GetLineBillingSchemeScheme {
 }
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(GetLineBillingSchemeScheme);
+/// VPC bandwidth line (carrier)
+///
+/// vpc线路
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct VpcBandwidthLine {
+    /// Line (scheme) id: pass it as bandwidthConfIdStr
+    ///
+    /// 方案id (`conf_id`)
+    pub conf_id: Option<i64>,
+    /// Line name: China Telecom, China Unicom, ...
+    ///
+    /// 方案名称 电信/联通… (`conf_name`)
+    pub conf_name: Option<String>,
+}
+impl cds_core::de::Fields for VpcBandwidthLine {
+    const NAME: &'static str = "VpcBandwidthLine";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "conf_id" => self.conf_id = cds_core::de::lenient(value)?,
+            "conf_name" => self.conf_name = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(VpcBandwidthLine);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for VpcBandwidthLine {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "conf_id", &self.conf_id)?;
+        cds_core::ser::entry(map, "conf_name", &self.conf_name)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(VpcBandwidthLine);
 /// Input of [`CreateDefaultNet`](crate::Client::create_default_net).
 #[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
@@ -464,6 +533,10 @@ pub struct CreateDefaultNetInput {
     ///
     /// 站点id (`siteId`, required)
     pub site_id: Option<String>,
+    /// VPC bandwidth (line) id: the conf_id of a line returned by GetVpcBandwidth
+    ///
+    /// vpc带宽id   **(新增) 从32获取** (`bandwidthConfIdStr`, required)
+    pub bandwidth_conf_id_str: Option<String>,
     /// Request id (UUID)
     ///
     /// 请求标识uuid (`requestId`, required)
@@ -472,6 +545,7 @@ pub struct CreateDefaultNetInput {
 impl cds_core::ser::Entries for CreateDefaultNetInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         cds_core::ser::entry(map, "siteId", &self.site_id)?;
+        cds_core::ser::entry(map, "bandwidthConfIdStr", &self.bandwidth_conf_id_str)?;
         cds_core::ser::entry(map, "requestId", &self.request_id)?;
         Ok(())
     }
@@ -495,6 +569,11 @@ impl CreateDefaultNetInputBuilder {
         self.inner.site_id = Some(value.into());
         self
     }
+    /// Sets [`CreateDefaultNetInput::bandwidth_conf_id_str`].
+    pub fn bandwidth_conf_id_str(mut self, value: impl Into<String>) -> Self {
+        self.inner.bandwidth_conf_id_str = Some(value.into());
+        self
+    }
     /// Sets [`CreateDefaultNetInput::request_id`].
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
@@ -509,6 +588,9 @@ impl cds_core::validate::Validate for CreateDefaultNetInput {
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.site_id.is_none() {
             missing.push(cds_core::validate::join(path, "siteId"));
+        }
+        if self.bandwidth_conf_id_str.is_none() {
+            missing.push(cds_core::validate::join(path, "bandwidthConfIdStr"));
         }
         if self.request_id.is_none() {
             missing.push(cds_core::validate::join(path, "requestId"));
@@ -571,6 +653,13 @@ impl CreateDefaultNetRequest {
     /// 站点id (`siteId`, body, required)
     pub fn site_id(mut self, value: impl Into<String>) -> Self {
         self.input.site_id = Some(value.into());
+        self
+    }
+    /// VPC bandwidth (line) id: the conf_id of a line returned by GetVpcBandwidth
+    ///
+    /// vpc带宽id   **(新增) 从32获取** (`bandwidthConfIdStr`, body, required)
+    pub fn bandwidth_conf_id_str(mut self, value: impl Into<String>) -> Self {
+        self.input.bandwidth_conf_id_str = Some(value.into());
         self
     }
     /// Request id (UUID)
@@ -639,6 +728,10 @@ pub struct SupplyDefaultNetInput {
     ///
     /// 站点id (`siteId`, required)
     pub site_id: Option<String>,
+    /// VPC bandwidth (line) id: the conf_id of a line returned by GetVpcBandwidth
+    ///
+    /// vpc带宽id  **(新增) 从32获取** (`bandwidthConfIdStr`, required)
+    pub bandwidth_conf_id_str: Option<String>,
     /// Request id (UUID)
     ///
     /// 请求标识uuid (`requestId`, required)
@@ -647,6 +740,7 @@ pub struct SupplyDefaultNetInput {
 impl cds_core::ser::Entries for SupplyDefaultNetInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         cds_core::ser::entry(map, "siteId", &self.site_id)?;
+        cds_core::ser::entry(map, "bandwidthConfIdStr", &self.bandwidth_conf_id_str)?;
         cds_core::ser::entry(map, "requestId", &self.request_id)?;
         Ok(())
     }
@@ -670,6 +764,11 @@ impl SupplyDefaultNetInputBuilder {
         self.inner.site_id = Some(value.into());
         self
     }
+    /// Sets [`SupplyDefaultNetInput::bandwidth_conf_id_str`].
+    pub fn bandwidth_conf_id_str(mut self, value: impl Into<String>) -> Self {
+        self.inner.bandwidth_conf_id_str = Some(value.into());
+        self
+    }
     /// Sets [`SupplyDefaultNetInput::request_id`].
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
@@ -684,6 +783,9 @@ impl cds_core::validate::Validate for SupplyDefaultNetInput {
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.site_id.is_none() {
             missing.push(cds_core::validate::join(path, "siteId"));
+        }
+        if self.bandwidth_conf_id_str.is_none() {
+            missing.push(cds_core::validate::join(path, "bandwidthConfIdStr"));
         }
         if self.request_id.is_none() {
             missing.push(cds_core::validate::join(path, "requestId"));
@@ -746,6 +848,13 @@ impl SupplyDefaultNetRequest {
     /// 站点id (`siteId`, body, required)
     pub fn site_id(mut self, value: impl Into<String>) -> Self {
         self.input.site_id = Some(value.into());
+        self
+    }
+    /// VPC bandwidth (line) id: the conf_id of a line returned by GetVpcBandwidth
+    ///
+    /// vpc带宽id  **(新增) 从32获取** (`bandwidthConfIdStr`, body, required)
+    pub fn bandwidth_conf_id_str(mut self, value: impl Into<String>) -> Self {
+        self.input.bandwidth_conf_id_str = Some(value.into());
         self
     }
     /// Request id (UUID)
@@ -814,6 +923,10 @@ pub struct GetDefaultNetInput {
     ///
     /// 站点id (`siteId`, required)
     pub site_id: Option<String>,
+    /// VPC bandwidth (line) id: the conf_id of a line returned by GetVpcBandwidth
+    ///
+    /// vpc带宽id  **(新增) 从32获取** (`bandwidthConfIdStr`, required)
+    pub bandwidth_conf_id_str: Option<String>,
     /// Request id (UUID)
     ///
     /// 请求标识uuid (`requestId`, required)
@@ -822,6 +935,7 @@ pub struct GetDefaultNetInput {
 impl cds_core::ser::Entries for GetDefaultNetInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         cds_core::ser::entry(map, "siteId", &self.site_id)?;
+        cds_core::ser::entry(map, "bandwidthConfIdStr", &self.bandwidth_conf_id_str)?;
         cds_core::ser::entry(map, "requestId", &self.request_id)?;
         Ok(())
     }
@@ -845,6 +959,11 @@ impl GetDefaultNetInputBuilder {
         self.inner.site_id = Some(value.into());
         self
     }
+    /// Sets [`GetDefaultNetInput::bandwidth_conf_id_str`].
+    pub fn bandwidth_conf_id_str(mut self, value: impl Into<String>) -> Self {
+        self.inner.bandwidth_conf_id_str = Some(value.into());
+        self
+    }
     /// Sets [`GetDefaultNetInput::request_id`].
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
@@ -859,6 +978,9 @@ impl cds_core::validate::Validate for GetDefaultNetInput {
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.site_id.is_none() {
             missing.push(cds_core::validate::join(path, "siteId"));
+        }
+        if self.bandwidth_conf_id_str.is_none() {
+            missing.push(cds_core::validate::join(path, "bandwidthConfIdStr"));
         }
         if self.request_id.is_none() {
             missing.push(cds_core::validate::join(path, "requestId"));
@@ -923,6 +1045,13 @@ impl GetDefaultNetRequest {
         self.input.site_id = Some(value.into());
         self
     }
+    /// VPC bandwidth (line) id: the conf_id of a line returned by GetVpcBandwidth
+    ///
+    /// vpc带宽id  **(新增) 从32获取** (`bandwidthConfIdStr`, query, required)
+    pub fn bandwidth_conf_id_str(mut self, value: impl Into<String>) -> Self {
+        self.input.bandwidth_conf_id_str = Some(value.into());
+        self
+    }
     /// Request id (UUID)
     ///
     /// 请求标识uuid (`requestId`, query, required)
@@ -973,6 +1102,10 @@ pub struct GetCustomNetInput {
     ///
     /// 站点id (`siteId`, required)
     pub site_id: Option<String>,
+    /// VPC bandwidth (line) id: the conf_id of a line returned by GetVpcBandwidth
+    ///
+    /// vpc带宽id **(新增) 从32获取** (`bandwidthConfIdStr`, required)
+    pub bandwidth_conf_id_str: Option<String>,
     /// Request id (UUID)
     ///
     /// 请求标识uuid (`requestId`, required)
@@ -981,6 +1114,7 @@ pub struct GetCustomNetInput {
 impl cds_core::ser::Entries for GetCustomNetInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         cds_core::ser::entry(map, "siteId", &self.site_id)?;
+        cds_core::ser::entry(map, "bandwidthConfIdStr", &self.bandwidth_conf_id_str)?;
         cds_core::ser::entry(map, "requestId", &self.request_id)?;
         Ok(())
     }
@@ -1004,6 +1138,11 @@ impl GetCustomNetInputBuilder {
         self.inner.site_id = Some(value.into());
         self
     }
+    /// Sets [`GetCustomNetInput::bandwidth_conf_id_str`].
+    pub fn bandwidth_conf_id_str(mut self, value: impl Into<String>) -> Self {
+        self.inner.bandwidth_conf_id_str = Some(value.into());
+        self
+    }
     /// Sets [`GetCustomNetInput::request_id`].
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
@@ -1018,6 +1157,9 @@ impl cds_core::validate::Validate for GetCustomNetInput {
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.site_id.is_none() {
             missing.push(cds_core::validate::join(path, "siteId"));
+        }
+        if self.bandwidth_conf_id_str.is_none() {
+            missing.push(cds_core::validate::join(path, "bandwidthConfIdStr"));
         }
         if self.request_id.is_none() {
             missing.push(cds_core::validate::join(path, "requestId"));
@@ -1080,6 +1222,13 @@ impl GetCustomNetRequest {
     /// 站点id (`siteId`, query, required)
     pub fn site_id(mut self, value: impl Into<String>) -> Self {
         self.input.site_id = Some(value.into());
+        self
+    }
+    /// VPC bandwidth (line) id: the conf_id of a line returned by GetVpcBandwidth
+    ///
+    /// vpc带宽id **(新增) 从32获取** (`bandwidthConfIdStr`, query, required)
+    pub fn bandwidth_conf_id_str(mut self, value: impl Into<String>) -> Self {
+        self.input.bandwidth_conf_id_str = Some(value.into());
         self
     }
     /// Request id (UUID)
@@ -1291,14 +1440,30 @@ pub struct GetEipPriceInput {
     ///
     /// eip数量(个) (`size`, required)
     pub size: Option<String>,
-    /// Bandwidth conf_id (see GetLineBillingScheme)
+    /// Bandwidth conf_id (see GetLineBillingScheme); replaced by bandwidthConfIdStr
     ///
-    /// 带宽conf_id (`bandwidthConfId`, required)
+    /// 带宽conf_id (`bandwidthConfId`)
     pub bandwidth_conf_id: Option<String>,
+    /// Bandwidth conf_id: the conf_id of a line returned by GetVpcBandwidth
+    ///
+    /// 带宽conf_id **(新增) 从32获取** (`bandwidthConfIdStr`, required)
+    pub bandwidth_conf_id_str: Option<String>,
     /// Site id
     ///
     /// 站点id (`siteId`, required)
     pub site_id: Option<String>,
+    /// Whether the EIP is bought monthly: 0 no, 1 yes
+    ///
+    /// 是否包月  0：否 1：是 (`isMounth`, required)
+    pub is_mounth: Option<BillingMethod>,
+    /// For a monthly purchase, whether it runs to the end of the month: 0 buys whole months, 1 runs to the end of the month
+    ///
+    /// 包月购买时，是否到月底  0：购买整月 1：到月底  **(新增)** (`isToMonth`)
+    pub is_to_month: Option<ToMonthEnd>,
+    /// Monthly term in months (1 buys one month)
+    ///
+    /// 包月时长   1：表示购买一个月   **(新增)** (`duration`)
+    pub duration: Option<String>,
     /// Bandwidth (Mbps)
     ///
     /// 带宽值(mbps) (`qos`, required)
@@ -1312,7 +1477,11 @@ impl cds_core::ser::Entries for GetEipPriceInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         cds_core::ser::entry(map, "size", &self.size)?;
         cds_core::ser::entry(map, "bandwidthConfId", &self.bandwidth_conf_id)?;
+        cds_core::ser::entry(map, "bandwidthConfIdStr", &self.bandwidth_conf_id_str)?;
         cds_core::ser::entry(map, "siteId", &self.site_id)?;
+        cds_core::ser::entry(map, "isMounth", &self.is_mounth)?;
+        cds_core::ser::entry(map, "isToMonth", &self.is_to_month)?;
+        cds_core::ser::entry(map, "duration", &self.duration)?;
         cds_core::ser::entry(map, "qos", &self.qos)?;
         cds_core::ser::entry(map, "requestId", &self.request_id)?;
         Ok(())
@@ -1342,9 +1511,29 @@ impl GetEipPriceInputBuilder {
         self.inner.bandwidth_conf_id = Some(value.into());
         self
     }
+    /// Sets [`GetEipPriceInput::bandwidth_conf_id_str`].
+    pub fn bandwidth_conf_id_str(mut self, value: impl Into<String>) -> Self {
+        self.inner.bandwidth_conf_id_str = Some(value.into());
+        self
+    }
     /// Sets [`GetEipPriceInput::site_id`].
     pub fn site_id(mut self, value: impl Into<String>) -> Self {
         self.inner.site_id = Some(value.into());
+        self
+    }
+    /// Sets [`GetEipPriceInput::is_mounth`].
+    pub fn is_mounth(mut self, value: impl Into<BillingMethod>) -> Self {
+        self.inner.is_mounth = Some(value.into());
+        self
+    }
+    /// Sets [`GetEipPriceInput::is_to_month`].
+    pub fn is_to_month(mut self, value: impl Into<ToMonthEnd>) -> Self {
+        self.inner.is_to_month = Some(value.into());
+        self
+    }
+    /// Sets [`GetEipPriceInput::duration`].
+    pub fn duration(mut self, value: impl Into<String>) -> Self {
+        self.inner.duration = Some(value.into());
         self
     }
     /// Sets [`GetEipPriceInput::qos`].
@@ -1367,11 +1556,14 @@ impl cds_core::validate::Validate for GetEipPriceInput {
         if self.size.is_none() {
             missing.push(cds_core::validate::join(path, "size"));
         }
-        if self.bandwidth_conf_id.is_none() {
-            missing.push(cds_core::validate::join(path, "bandwidthConfId"));
+        if self.bandwidth_conf_id_str.is_none() {
+            missing.push(cds_core::validate::join(path, "bandwidthConfIdStr"));
         }
         if self.site_id.is_none() {
             missing.push(cds_core::validate::join(path, "siteId"));
+        }
+        if self.is_mounth.is_none() {
+            missing.push(cds_core::validate::join(path, "isMounth"));
         }
         if self.qos.is_none() {
             missing.push(cds_core::validate::join(path, "qos"));
@@ -1439,11 +1631,18 @@ impl GetEipPriceRequest {
         self.input.size = Some(value.into());
         self
     }
-    /// Bandwidth conf_id (see GetLineBillingScheme)
+    /// Bandwidth conf_id (see GetLineBillingScheme); replaced by bandwidthConfIdStr
     ///
-    /// 带宽conf_id (`bandwidthConfId`, query, required)
+    /// 带宽conf_id (`bandwidthConfId`, query)
     pub fn bandwidth_conf_id(mut self, value: impl Into<String>) -> Self {
         self.input.bandwidth_conf_id = Some(value.into());
+        self
+    }
+    /// Bandwidth conf_id: the conf_id of a line returned by GetVpcBandwidth
+    ///
+    /// 带宽conf_id **(新增) 从32获取** (`bandwidthConfIdStr`, query, required)
+    pub fn bandwidth_conf_id_str(mut self, value: impl Into<String>) -> Self {
+        self.input.bandwidth_conf_id_str = Some(value.into());
         self
     }
     /// Site id
@@ -1451,6 +1650,27 @@ impl GetEipPriceRequest {
     /// 站点id (`siteId`, query, required)
     pub fn site_id(mut self, value: impl Into<String>) -> Self {
         self.input.site_id = Some(value.into());
+        self
+    }
+    /// Whether the EIP is bought monthly: 0 no, 1 yes
+    ///
+    /// 是否包月  0：否 1：是 (`isMounth`, query, required)
+    pub fn is_mounth(mut self, value: impl Into<BillingMethod>) -> Self {
+        self.input.is_mounth = Some(value.into());
+        self
+    }
+    /// For a monthly purchase, whether it runs to the end of the month: 0 buys whole months, 1 runs to the end of the month
+    ///
+    /// 包月购买时，是否到月底  0：购买整月 1：到月底  **(新增)** (`isToMonth`, query)
+    pub fn is_to_month(mut self, value: impl Into<ToMonthEnd>) -> Self {
+        self.input.is_to_month = Some(value.into());
+        self
+    }
+    /// Monthly term in months (1 buys one month)
+    ///
+    /// 包月时长   1：表示购买一个月   **(新增)** (`duration`, query)
+    pub fn duration(mut self, value: impl Into<String>) -> Self {
+        self.input.duration = Some(value.into());
         self
     }
     /// Bandwidth (Mbps)
@@ -1670,6 +1890,145 @@ impl crate::Client {
         ConfigNetRequest {
             client: self.runtime().clone(),
             input: ConfigNetInput::default(),
+        }
+    }
+}
+/// Input of [`GetVpcBandwidth`](crate::Client::get_vpc_bandwidth).
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct GetVpcBandwidthInput {
+    /// Site id
+    ///
+    /// 站点id (`siteId`, required)
+    pub site_id: Option<String>,
+}
+impl cds_core::ser::Entries for GetVpcBandwidthInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "siteId", &self.site_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(GetVpcBandwidthInput);
+impl GetVpcBandwidthInput {
+    /// A builder of this type.
+    pub fn builder() -> GetVpcBandwidthInputBuilder {
+        GetVpcBandwidthInputBuilder::default()
+    }
+}
+/// Builder of [`GetVpcBandwidthInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct GetVpcBandwidthInputBuilder {
+    inner: GetVpcBandwidthInput,
+}
+impl GetVpcBandwidthInputBuilder {
+    /// Sets [`GetVpcBandwidthInput::site_id`].
+    pub fn site_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.site_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<GetVpcBandwidthInput, cds_core::BuildError> {
+        cds_core::validate::build("GetVpcBandwidthInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for GetVpcBandwidthInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.site_id.is_none() {
+            missing.push(cds_core::validate::join(path, "siteId"));
+        }
+    }
+}
+/// Output of [`GetVpcBandwidth`](crate::Client::get_vpc_bandwidth): the response body (envelope fields excluded unless documented).
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct GetVpcBandwidthOutput {
+    /// Lines
+    ///
+    /// 返回数据 (`Data`)
+    pub data: Option<Vec<VpcBandwidthLine>>,
+}
+impl cds_core::de::Fields for GetVpcBandwidthOutput {
+    const NAME: &'static str = "GetVpcBandwidthOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetVpcBandwidthOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetVpcBandwidthOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetVpcBandwidthOutput);
+/// Request builder of [`GetVpcBandwidth`](crate::Client::get_vpc_bandwidth): set parameters, then `.send().await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetVpcBandwidthRequest {
+    #[allow(dead_code)]
+    client: cds_core::ServiceClient,
+    input: GetVpcBandwidthInput,
+}
+impl GetVpcBandwidthRequest {
+    /// The input built so far.
+    pub fn input(&self) -> &GetVpcBandwidthInput {
+        &self.input
+    }
+    /// Replaces the whole input.
+    pub fn with_input(mut self, input: GetVpcBandwidthInput) -> Self {
+        self.input = input;
+        self
+    }
+    /// Site id
+    ///
+    /// 站点id (`siteId`, query, required)
+    pub fn site_id(mut self, value: impl Into<String>) -> Self {
+        self.input.site_id = Some(value.into());
+        self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::GET_VPC_BANDWIDTH, &self.input)
+    }
+    /// Sends the request and decodes the output.
+    pub async fn send(self) -> Result<GetVpcBandwidthOutput, cds_core::Error> {
+        Ok(self.send_with_response().await?.output)
+    }
+    /// Sends the request; the output comes with the raw body, HTTP status and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<cds_core::Response<GetVpcBandwidthOutput>, cds_core::Error> {
+        self.check()?;
+        self.client
+            .execute(&meta::GET_VPC_BANDWIDTH, &self.input)
+            .await
+    }
+}
+impl crate::Client {
+    /// List the VPC bandwidth lines (carriers) of a site; their conf_id is the bandwidthConfIdStr of the network operations.
+    ///
+    /// 获取vpc线路
+    ///
+    /// `GET /gcw` — read-only: retried on transient failures.
+    ///
+    /// Documented errors: [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`13507`](crate::ErrorCode::FailedGetVpcLineTypes).
+    ///
+    /// Wire name: `GetVpcBandwidth`.
+    pub fn get_vpc_bandwidth(&self) -> GetVpcBandwidthRequest {
+        GetVpcBandwidthRequest {
+            client: self.runtime().clone(),
+            input: GetVpcBandwidthInput::default(),
         }
     }
 }

@@ -100,14 +100,14 @@ pub struct QueryVmPriceInput {
     ///
     /// 包月周期数，billCtcle的值是mounth时为包月，3个月传3,5个月传5；按需无需传，默认为1 (`duration`)
     pub duration: Option<String>,
-    /// Whether the cost is computed to the end of the month (1 yes, 0 no; e.g. bought on 20 July to 31 July: isToMonth=1, duration=1); default 0 (monthly billing). E.g. starting 2022-06-22 12:19:08: isToMonth=1, duration=1 ends 2022-07-01 00:00:00; isToMonth=0, duration=1 ends 2022-07-22 12:19:08; isToMonth=1, duration=6 ends 2022-12-01; isToMonth=0, duration=6 ends 2022-12-22 12:19:08
+    /// Whether the cost is computed to the end of the month (0 whole months, 1 to the end of the month; e.g. bought on 20 July to 31 July: isToMonth=1, duration=1); default 0 (monthly billing). E.g. starting 2022-06-22 12:19:08: isToMonth=1, duration=1 ends 2022-07-01 00:00:00; isToMonth=0, duration=1 ends 2022-07-22 12:19:08; isToMonth=1, duration=6 ends 2022-12-01; isToMonth=0, duration=6 ends 2022-12-22 12:19:08
     ///
-    /// 费用是否为计算到月底(1:是,0:否) ,如:7月20号购买到月底7-31号,则is_to_month=1,duration=1 ， 默认为0（包月使用） 如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08 (`isToMonth`)
-    pub is_to_month: Option<String>,
+    /// 费用是否为计算到月底(0是整月，1到月底) ,如:7月20号购买到月底7-31号,则is_to_month=1,duration=1 ， 默认为0（包月使用） 如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08 (`isToMonth`)
+    pub is_to_month: Option<ToMonthEnd>,
     /// Billing cycle: month (monthly) or minute (pay-as-you-go); default minute
     ///
     /// 计费周期 month是按月，minute是按需计费， 默认为minute (`billCycle`)
-    pub bill_cycle: Option<String>,
+    pub bill_cycle: Option<BillingCycle>,
     /// Quantity to buy; default 1
     ///
     /// 购买数量 ， 默认为1 (`num`)
@@ -119,7 +119,7 @@ pub struct QueryVmPriceInput {
     /// System disk type: local (local disk) or ssd (cloud disk); default local
     ///
     /// 磁盘类型： 本地盘（local） 、云盘 (ssd) , 默认本地盘 (`sysVolume`)
-    pub sys_volume: Option<String>,
+    pub sys_volume: Option<SystemDiskType>,
     /// Cloud disk size; not needed for a local disk (for a cloud disk it must be larger than the image and a multiple of 8)
     ///
     /// 云盘大小 ，本底盘不用传  （云盘时传入盘的大小必须大于镜像大小且是8的倍数） (`sysVolumeSize`)
@@ -169,12 +169,12 @@ impl QueryVmPriceInputBuilder {
         self
     }
     /// Sets [`QueryVmPriceInput::is_to_month`].
-    pub fn is_to_month(mut self, value: impl Into<String>) -> Self {
+    pub fn is_to_month(mut self, value: impl Into<ToMonthEnd>) -> Self {
         self.inner.is_to_month = Some(value.into());
         self
     }
     /// Sets [`QueryVmPriceInput::bill_cycle`].
-    pub fn bill_cycle(mut self, value: impl Into<String>) -> Self {
+    pub fn bill_cycle(mut self, value: impl Into<BillingCycle>) -> Self {
         self.inner.bill_cycle = Some(value.into());
         self
     }
@@ -189,7 +189,7 @@ impl QueryVmPriceInputBuilder {
         self
     }
     /// Sets [`QueryVmPriceInput::sys_volume`].
-    pub fn sys_volume(mut self, value: impl Into<String>) -> Self {
+    pub fn sys_volume(mut self, value: impl Into<SystemDiskType>) -> Self {
         self.inner.sys_volume = Some(value.into());
         self
     }
@@ -288,17 +288,17 @@ impl QueryVmPriceRequest {
         self.input.duration = Some(value.into());
         self
     }
-    /// Whether the cost is computed to the end of the month (1 yes, 0 no; e.g. bought on 20 July to 31 July: isToMonth=1, duration=1); default 0 (monthly billing). E.g. starting 2022-06-22 12:19:08: isToMonth=1, duration=1 ends 2022-07-01 00:00:00; isToMonth=0, duration=1 ends 2022-07-22 12:19:08; isToMonth=1, duration=6 ends 2022-12-01; isToMonth=0, duration=6 ends 2022-12-22 12:19:08
+    /// Whether the cost is computed to the end of the month (0 whole months, 1 to the end of the month; e.g. bought on 20 July to 31 July: isToMonth=1, duration=1); default 0 (monthly billing). E.g. starting 2022-06-22 12:19:08: isToMonth=1, duration=1 ends 2022-07-01 00:00:00; isToMonth=0, duration=1 ends 2022-07-22 12:19:08; isToMonth=1, duration=6 ends 2022-12-01; isToMonth=0, duration=6 ends 2022-12-22 12:19:08
     ///
-    /// 费用是否为计算到月底(1:是,0:否) ,如:7月20号购买到月底7-31号,则is_to_month=1,duration=1 ， 默认为0（包月使用） 如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08 (`isToMonth`, body)
-    pub fn is_to_month(mut self, value: impl Into<String>) -> Self {
+    /// 费用是否为计算到月底(0是整月，1到月底) ,如:7月20号购买到月底7-31号,则is_to_month=1,duration=1 ， 默认为0（包月使用） 如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08 (`isToMonth`, body)
+    pub fn is_to_month(mut self, value: impl Into<ToMonthEnd>) -> Self {
         self.input.is_to_month = Some(value.into());
         self
     }
     /// Billing cycle: month (monthly) or minute (pay-as-you-go); default minute
     ///
     /// 计费周期 month是按月，minute是按需计费， 默认为minute (`billCycle`, body)
-    pub fn bill_cycle(mut self, value: impl Into<String>) -> Self {
+    pub fn bill_cycle(mut self, value: impl Into<BillingCycle>) -> Self {
         self.input.bill_cycle = Some(value.into());
         self
     }
@@ -319,7 +319,7 @@ impl QueryVmPriceRequest {
     /// System disk type: local (local disk) or ssd (cloud disk); default local
     ///
     /// 磁盘类型： 本地盘（local） 、云盘 (ssd) , 默认本地盘 (`sysVolume`, body)
-    pub fn sys_volume(mut self, value: impl Into<String>) -> Self {
+    pub fn sys_volume(mut self, value: impl Into<SystemDiskType>) -> Self {
         self.input.sys_volume = Some(value.into());
         self
     }
@@ -380,7 +380,7 @@ pub struct UpdateOrderInput {
     /// Whether the monthly term runs to the end of a calendar month: 1 yes, 0 no (default 0). E.g. starting 2022-06-22 12:19:08: isToMonth=1, duration=1 ends 2022-07-01 00:00:00; isToMonth=0, duration=1 ends 2022-07-22 12:19:08; isToMonth=1, duration=6 ends 2022-12-01; isToMonth=0, duration=6 ends 2022-12-22 12:19:08
     ///
     /// 包月是否到月底 1是到月底，0否，默认为0 如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08 (`isToMonth`)
-    pub is_to_month: Option<String>,
+    pub is_to_month: Option<ToMonthEnd>,
     /// Number of months (3 for 3 months, 5 for 5 months); default 1
     ///
     /// 包月周期数，3个月传3,5个月传5；默认为1 (`duration`)
@@ -388,7 +388,7 @@ pub struct UpdateOrderInput {
     /// Whether the monthly subscription renews automatically: 1 yes, 0 no; default 0
     ///
     /// 包月是否续约 1是0否 ， 默认为0 (`isAutoRenewal`)
-    pub is_auto_renewal: Option<String>,
+    pub is_auto_renewal: Option<AutoRenewal>,
 }
 impl cds_core::ser::Entries for UpdateOrderInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -425,7 +425,7 @@ impl UpdateOrderInputBuilder {
         self
     }
     /// Sets [`UpdateOrderInput::is_to_month`].
-    pub fn is_to_month(mut self, value: impl Into<String>) -> Self {
+    pub fn is_to_month(mut self, value: impl Into<ToMonthEnd>) -> Self {
         self.inner.is_to_month = Some(value.into());
         self
     }
@@ -435,7 +435,7 @@ impl UpdateOrderInputBuilder {
         self
     }
     /// Sets [`UpdateOrderInput::is_auto_renewal`].
-    pub fn is_auto_renewal(mut self, value: impl Into<String>) -> Self {
+    pub fn is_auto_renewal(mut self, value: impl Into<AutoRenewal>) -> Self {
         self.inner.is_auto_renewal = Some(value.into());
         self
     }
@@ -522,7 +522,7 @@ impl UpdateOrderRequest {
     /// Whether the monthly term runs to the end of a calendar month: 1 yes, 0 no (default 0). E.g. starting 2022-06-22 12:19:08: isToMonth=1, duration=1 ends 2022-07-01 00:00:00; isToMonth=0, duration=1 ends 2022-07-22 12:19:08; isToMonth=1, duration=6 ends 2022-12-01; isToMonth=0, duration=6 ends 2022-12-22 12:19:08
     ///
     /// 包月是否到月底 1是到月底，0否，默认为0 如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08 (`isToMonth`, body)
-    pub fn is_to_month(mut self, value: impl Into<String>) -> Self {
+    pub fn is_to_month(mut self, value: impl Into<ToMonthEnd>) -> Self {
         self.input.is_to_month = Some(value.into());
         self
     }
@@ -536,7 +536,7 @@ impl UpdateOrderRequest {
     /// Whether the monthly subscription renews automatically: 1 yes, 0 no; default 0
     ///
     /// 包月是否续约 1是0否 ， 默认为0 (`isAutoRenewal`, body)
-    pub fn is_auto_renewal(mut self, value: impl Into<String>) -> Self {
+    pub fn is_auto_renewal(mut self, value: impl Into<AutoRenewal>) -> Self {
         self.input.is_auto_renewal = Some(value.into());
         self
     }
@@ -592,15 +592,15 @@ pub struct RenewalOrderInput {
     /// When the term runs to the end of the month, whether a partial month is charged as a full month: 0 no, 1 yes; default 0
     ///
     /// 包月到月底，不足整月时是否按整月收费 0：否 1:是 默认为0 (`priceToMonth`)
-    pub price_to_month: Option<String>,
+    pub price_to_month: Option<PartialMonthCharge>,
     /// Whether the monthly term runs to the end of a calendar month: 1 yes, 0 no (default 0). E.g. starting 2022-06-22 12:19:08: isToMonth=1, duration=1 ends 2022-07-01 00:00:00; isToMonth=0, duration=1 ends 2022-07-22 12:19:08; isToMonth=1, duration=6 ends 2022-12-01; isToMonth=0, duration=6 ends 2022-12-22 12:19:08
     ///
     /// 包月是否到月底 1是到月底，0否 ， 默认为0  如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08 (`isToMonth`)
-    pub is_to_month: Option<String>,
+    pub is_to_month: Option<ToMonthEnd>,
     /// Whether the monthly subscription renews automatically: 1 yes, 0 no; default 1
     ///
     /// 包月是否续约 1是0否 ， 默认为1 (`isAutoRenewal`)
-    pub is_auto_renewal: Option<String>,
+    pub is_auto_renewal: Option<AutoRenewal>,
 }
 impl cds_core::ser::Entries for RenewalOrderInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -643,17 +643,17 @@ impl RenewalOrderInputBuilder {
         self
     }
     /// Sets [`RenewalOrderInput::price_to_month`].
-    pub fn price_to_month(mut self, value: impl Into<String>) -> Self {
+    pub fn price_to_month(mut self, value: impl Into<PartialMonthCharge>) -> Self {
         self.inner.price_to_month = Some(value.into());
         self
     }
     /// Sets [`RenewalOrderInput::is_to_month`].
-    pub fn is_to_month(mut self, value: impl Into<String>) -> Self {
+    pub fn is_to_month(mut self, value: impl Into<ToMonthEnd>) -> Self {
         self.inner.is_to_month = Some(value.into());
         self
     }
     /// Sets [`RenewalOrderInput::is_auto_renewal`].
-    pub fn is_auto_renewal(mut self, value: impl Into<String>) -> Self {
+    pub fn is_auto_renewal(mut self, value: impl Into<AutoRenewal>) -> Self {
         self.inner.is_auto_renewal = Some(value.into());
         self
     }
@@ -747,21 +747,21 @@ impl RenewalOrderRequest {
     /// When the term runs to the end of the month, whether a partial month is charged as a full month: 0 no, 1 yes; default 0
     ///
     /// 包月到月底，不足整月时是否按整月收费 0：否 1:是 默认为0 (`priceToMonth`, body)
-    pub fn price_to_month(mut self, value: impl Into<String>) -> Self {
+    pub fn price_to_month(mut self, value: impl Into<PartialMonthCharge>) -> Self {
         self.input.price_to_month = Some(value.into());
         self
     }
     /// Whether the monthly term runs to the end of a calendar month: 1 yes, 0 no (default 0). E.g. starting 2022-06-22 12:19:08: isToMonth=1, duration=1 ends 2022-07-01 00:00:00; isToMonth=0, duration=1 ends 2022-07-22 12:19:08; isToMonth=1, duration=6 ends 2022-12-01; isToMonth=0, duration=6 ends 2022-12-22 12:19:08
     ///
     /// 包月是否到月底 1是到月底，0否 ， 默认为0  如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08 (`isToMonth`, body)
-    pub fn is_to_month(mut self, value: impl Into<String>) -> Self {
+    pub fn is_to_month(mut self, value: impl Into<ToMonthEnd>) -> Self {
         self.input.is_to_month = Some(value.into());
         self
     }
     /// Whether the monthly subscription renews automatically: 1 yes, 0 no; default 1
     ///
     /// 包月是否续约 1是0否 ， 默认为1 (`isAutoRenewal`, body)
-    pub fn is_auto_renewal(mut self, value: impl Into<String>) -> Self {
+    pub fn is_auto_renewal(mut self, value: impl Into<AutoRenewal>) -> Self {
         self.input.is_auto_renewal = Some(value.into());
         self
     }

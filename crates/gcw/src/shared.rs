@@ -208,7 +208,7 @@ pub struct NetSegment {
     /// Status: ok, erro (error), creating, deleting, updating, deleted, shutdown, stopping, starting
     ///
     /// 状态 , ok ,erro ,creating ,deleting ,updating ,deleted ,shutdown ,stopping , starting (`status`)
-    pub status: Option<String>,
+    pub status: Option<NetStatus>,
     /// Status name: normal, error, creating, deleting, updating, deleted, waiting for deletion, disabling, enabling
     ///
     /// 状态name, 正常 , 错误 , 创建中 , 删除中 , 更新中 , 已删除 , 等待删除 , 禁用中 , 启用中 (`status_str`)
@@ -239,8 +239,8 @@ pub struct NetSegment {
     pub dns: Option<String>,
     /// Network type: pubnet (public network), subnet (subnet), virtual_gateway (virtual outbound gateway)
     ///
-    /// 网络类型：pubnet(“公网”), subnet( “子网”),virtual_gateway( “虚拟出网网”) (`ip_type`)
-    pub ip_type: Option<String>,
+    /// 网络类型：pubnet("公网"), subnet( "子网"),virtual_gateway( "虚拟出网网") (`ip_type`)
+    pub ip_type: Option<NetType>,
     /// Network address
     ///
     /// ip (`ip_address`)
@@ -426,7 +426,7 @@ cds_core::impl_serialize!(OrderResult);
 pub struct RequestAck {
     /// Request id
     ///
-    /// “” (`requestId`)
+    /// "" (`requestId`)
     pub request_id: Option<String>,
 }
 impl cds_core::de::Fields for RequestAck {
@@ -453,3 +453,591 @@ impl cds_core::ser::Entries for RequestAck {
 }
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(RequestAck);
+/// Whether a monthly subscription renews automatically (text on the wire)
+///
+/// 包月是否续约
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AutoRenewal {
+    /// No
+    ///
+    /// 否 (`0`)
+    V0,
+    /// Yes
+    ///
+    /// 是 (`1`)
+    V1,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl AutoRenewal {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            AutoRenewal::V0 => "0",
+            AutoRenewal::V1 => "1",
+            AutoRenewal::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for AutoRenewal {
+    fn from(value: &str) -> Self {
+        match value {
+            "0" => AutoRenewal::V0,
+            "1" => AutoRenewal::V1,
+            other => AutoRenewal::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for AutoRenewal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for AutoRenewal {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for AutoRenewal {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(AutoRenewal::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for AutoRenewal {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| AutoRenewal::from(text.as_str())))
+    }
+}
+/// Billing cycle
+///
+/// 计费周期
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BillingCycle {
+    /// Monthly
+    ///
+    /// 按月 (`month`)
+    Month,
+    /// Pay as you go (per minute; the default)
+    ///
+    /// 按需计费 (`minute`)
+    Minute,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl BillingCycle {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            BillingCycle::Month => "month",
+            BillingCycle::Minute => "minute",
+            BillingCycle::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for BillingCycle {
+    fn from(value: &str) -> Self {
+        match value {
+            "month" => BillingCycle::Month,
+            "minute" => BillingCycle::Minute,
+            other => BillingCycle::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for BillingCycle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for BillingCycle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for BillingCycle {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(BillingCycle::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for BillingCycle {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| BillingCycle::from(text.as_str())))
+    }
+}
+/// Billing method (0 or 1; text in requests, a number in some answers)
+///
+/// 计费方式
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BillingMethod {
+    /// Pay as you go
+    ///
+    /// 按需 (`0`)
+    V0,
+    /// Monthly or yearly
+    ///
+    /// 包年包月 (`1`)
+    V1,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl BillingMethod {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            BillingMethod::V0 => "0",
+            BillingMethod::V1 => "1",
+            BillingMethod::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for BillingMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "0" => BillingMethod::V0,
+            "1" => BillingMethod::V1,
+            other => BillingMethod::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for BillingMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for BillingMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for BillingMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(BillingMethod::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for BillingMethod {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| BillingMethod::from(text.as_str())))
+    }
+}
+/// Currency of sub-account trial funds
+///
+/// 币种
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Currency {
+    /// RMB (the default)
+    ///
+    /// 人民币 (`CN`)
+    Cn,
+    /// US dollar
+    ///
+    /// 美元 (`US`)
+    Us,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl Currency {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Currency::Cn => "CN",
+            Currency::Us => "US",
+            Currency::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for Currency {
+    fn from(value: &str) -> Self {
+        match value {
+            "CN" => Currency::Cn,
+            "US" => Currency::Us,
+            other => Currency::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for Currency {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for Currency {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for Currency {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(Currency::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for Currency {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| Currency::from(text.as_str())))
+    }
+}
+/// Status of a subnet or gateway
+///
+/// 状态
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NetStatus {
+    /// Normal
+    ///
+    /// 正常 (`ok`)
+    Ok,
+    /// Error (spelled erro)
+    ///
+    /// 错误 (`erro`)
+    Erro,
+    /// Being created
+    ///
+    /// 创建中 (`creating`)
+    Creating,
+    /// Being deleted
+    ///
+    /// 删除中 (`deleting`)
+    Deleting,
+    /// Being updated
+    ///
+    /// 更新中 (`updating`)
+    Updating,
+    /// Deleted
+    ///
+    /// 已删除 (`deleted`)
+    Deleted,
+    /// Shut down
+    ///
+    /// shutdown (`shutdown`)
+    Shutdown,
+    /// Being disabled
+    ///
+    /// stopping (`stopping`)
+    Stopping,
+    /// Being enabled
+    ///
+    /// starting (`starting`)
+    Starting,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl NetStatus {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            NetStatus::Ok => "ok",
+            NetStatus::Erro => "erro",
+            NetStatus::Creating => "creating",
+            NetStatus::Deleting => "deleting",
+            NetStatus::Updating => "updating",
+            NetStatus::Deleted => "deleted",
+            NetStatus::Shutdown => "shutdown",
+            NetStatus::Stopping => "stopping",
+            NetStatus::Starting => "starting",
+            NetStatus::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for NetStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "ok" => NetStatus::Ok,
+            "erro" => NetStatus::Erro,
+            "creating" => NetStatus::Creating,
+            "deleting" => NetStatus::Deleting,
+            "updating" => NetStatus::Updating,
+            "deleted" => NetStatus::Deleted,
+            "shutdown" => NetStatus::Shutdown,
+            "stopping" => NetStatus::Stopping,
+            "starting" => NetStatus::Starting,
+            other => NetStatus::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for NetStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for NetStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for NetStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(NetStatus::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for NetStatus {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| NetStatus::from(text.as_str())))
+    }
+}
+/// Network type
+///
+/// 网络类型
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NetType {
+    /// Public network
+    ///
+    /// 公网 (`pubnet`)
+    Pubnet,
+    /// Subnet
+    ///
+    /// 子网 (`subnet`)
+    Subnet,
+    /// Virtual outbound gateway
+    ///
+    /// 虚拟出网网 (`virtual_gateway`)
+    VirtualGateway,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl NetType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            NetType::Pubnet => "pubnet",
+            NetType::Subnet => "subnet",
+            NetType::VirtualGateway => "virtual_gateway",
+            NetType::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for NetType {
+    fn from(value: &str) -> Self {
+        match value {
+            "pubnet" => NetType::Pubnet,
+            "subnet" => NetType::Subnet,
+            "virtual_gateway" => NetType::VirtualGateway,
+            other => NetType::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for NetType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for NetType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for NetType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(NetType::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for NetType {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| NetType::from(text.as_str())))
+    }
+}
+/// RenewalOrder: whether a partial month up to the end of the month is charged as a full month (text on the wire)
+///
+/// 包月到月底，不足整月时是否按整月收费
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PartialMonthCharge {
+    /// No (the default)
+    ///
+    /// 否 (`0`)
+    V0,
+    /// Yes
+    ///
+    /// 是 (`1`)
+    V1,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl PartialMonthCharge {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PartialMonthCharge::V0 => "0",
+            PartialMonthCharge::V1 => "1",
+            PartialMonthCharge::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for PartialMonthCharge {
+    fn from(value: &str) -> Self {
+        match value {
+            "0" => PartialMonthCharge::V0,
+            "1" => PartialMonthCharge::V1,
+            other => PartialMonthCharge::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for PartialMonthCharge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for PartialMonthCharge {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for PartialMonthCharge {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(PartialMonthCharge::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for PartialMonthCharge {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| PartialMonthCharge::from(text.as_str())))
+    }
+}
+/// System disk type
+///
+/// 磁盘类型
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SystemDiskType {
+    /// Local disk (the default)
+    ///
+    /// 本地盘 (`local`)
+    Local,
+    /// Cloud disk (SSD)
+    ///
+    /// 云盘 (`ssd`)
+    Ssd,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl SystemDiskType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            SystemDiskType::Local => "local",
+            SystemDiskType::Ssd => "ssd",
+            SystemDiskType::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for SystemDiskType {
+    fn from(value: &str) -> Self {
+        match value {
+            "local" => SystemDiskType::Local,
+            "ssd" => SystemDiskType::Ssd,
+            other => SystemDiskType::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for SystemDiskType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for SystemDiskType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for SystemDiskType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(SystemDiskType::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for SystemDiskType {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| SystemDiskType::from(text.as_str())))
+    }
+}
+/// Whether a monthly term runs to the end of a calendar month (text on the wire)
+///
+/// 包月是否到月底
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ToMonthEnd {
+    /// Whole months (the default)
+    ///
+    /// 整月 (`0`)
+    V0,
+    /// To the end of the month
+    ///
+    /// 到月底 (`1`)
+    V1,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl ToMonthEnd {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ToMonthEnd::V0 => "0",
+            ToMonthEnd::V1 => "1",
+            ToMonthEnd::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for ToMonthEnd {
+    fn from(value: &str) -> Self {
+        match value {
+            "0" => ToMonthEnd::V0,
+            "1" => ToMonthEnd::V1,
+            other => ToMonthEnd::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for ToMonthEnd {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for ToMonthEnd {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ToMonthEnd {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(ToMonthEnd::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for ToMonthEnd {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| ToMonthEnd::from(text.as_str())))
+    }
+}

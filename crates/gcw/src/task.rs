@@ -18,7 +18,7 @@ pub struct QueryTaskData {
     /// Task status: Running, Failed, Completed
     ///
     /// 任务状态 Running Failed Completed (`status`)
-    pub status: Option<String>,
+    pub status: Option<TaskStatus>,
     /// Failure reason
     ///
     /// 失败原因 (`failReason`)
@@ -58,6 +58,66 @@ impl cds_core::ser::Entries for QueryTaskData {
 }
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(QueryTaskData);
+/// Task status
+///
+/// 任务状态
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TaskStatus {
+    /// Running (`Running`)
+    Running,
+    /// Failed (`Failed`)
+    Failed,
+    /// Completed (`Completed`)
+    Completed,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl TaskStatus {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TaskStatus::Running => "Running",
+            TaskStatus::Failed => "Failed",
+            TaskStatus::Completed => "Completed",
+            TaskStatus::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for TaskStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "Running" => TaskStatus::Running,
+            "Failed" => TaskStatus::Failed,
+            "Completed" => TaskStatus::Completed,
+            other => TaskStatus::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for TaskStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for TaskStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaskStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(TaskStatus::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for TaskStatus {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| TaskStatus::from(text.as_str())))
+    }
+}
 /// Input of [`QueryTask`](crate::Client::query_task).
 #[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]

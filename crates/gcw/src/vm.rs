@@ -18,7 +18,7 @@ pub struct QueryExpireVmsVm {
     /// Billing method (1 monthly/yearly, 0 pay-as-you-go)
     ///
     /// 计费类型 (`billMethod`)
-    pub bill_method: Option<i64>,
+    pub bill_method: Option<BillingMethod>,
     /// Expiry time of the monthly subscription
     ///
     /// 包月到期时间 (`expireTime`)
@@ -26,7 +26,7 @@ pub struct QueryExpireVmsVm {
     /// Status
     ///
     /// 状态 (`status`)
-    pub status: Option<String>,
+    pub status: Option<DesktopStatus>,
 }
 impl cds_core::de::Fields for QueryExpireVmsVm {
     const NAME: &'static str = "QueryExpireVmsVm";
@@ -75,7 +75,7 @@ pub struct QueryVmData {
     /// Billing method: 1 monthly/yearly, 0 pay-as-you-go
     ///
     /// 计费类型 1包年包月 0按需 (`billMethod`)
-    pub bill_method: Option<i64>,
+    pub bill_method: Option<BillingMethod>,
     /// Product specification id
     ///
     /// 规格 (`productId`)
@@ -116,8 +116,8 @@ pub struct QueryVmData {
     pub expire_time: Option<String>,
     /// Status: configuring, rebooting, starting, using (running), stoping (stopping), stop (stopped), deleteing (deleting), deleted, dataMoving (migrating), error, asNeedExpiring (stopping for arrears), asNeedExpired (in arrears), asMonthExpiring (stopping on expiry), asMonthExpired (expired), logicalDeleted (logically deleted), destroying (deleting after expiry), destroy (deleted after expiry), invisibleError (reclaim error), netErr (network error)
     ///
-    /// 状态 : configuring(“配置中”), rebooting(“重启中”), starting(“开机中”), using(“已开机”), stoping(“关机中”), stop(“已关机”), deleteing(“删除中”), deleted(“已删除”),dataMoving(“云桌面迁移中”),error(“错误”),asNeedExpiring(“欠费关机中”),asNeedExpired(“已欠费”),asMonthExpiring(“到期关机中”),asMonthExpired(“已到期”),logicalDeleted(“逻辑删除”),destroying(“欠费到期删除中”),destroy(“欠费到期已删除”),invisibleError(“回收错误”),netErr("网络异常") (`status`)
-    pub status: Option<String>,
+    /// 状态 : configuring("配置中"), rebooting("重启中"), starting("开机中"), using("已开机"), stoping("关机中"), stop("已关机"), deleteing("删除中"), deleted("已删除"),dataMoving("云桌面迁移中"),error("错误"),asNeedExpiring("欠费关机中"),asNeedExpired("已欠费"),asMonthExpiring("到期关机中"),asMonthExpired("已到期"),logicalDeleted("逻辑删除"),destroying("欠费到期删除中"),destroy("欠费到期已删除"),invisibleError("回收错误"),netErr("网络异常") (`status`)
+    pub status: Option<DesktopStatus>,
     /// Remark (label); only in the example
     ///
     /// 备注（仅见于返回示例） (`label`)
@@ -210,6 +210,234 @@ impl cds_core::ser::Entries for QueryVmsData {
 }
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(QueryVmsData);
+/// Cloud desktop status
+///
+/// 状态
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DesktopStatus {
+    /// Being configured
+    ///
+    /// 配置中 (`configuring`)
+    Configuring,
+    /// Rebooting
+    ///
+    /// 重启中 (`rebooting`)
+    Rebooting,
+    /// Starting
+    ///
+    /// 开机中 (`starting`)
+    Starting,
+    /// Running
+    ///
+    /// 已开机 (`using`)
+    Using,
+    /// Stopping (spelled stoping)
+    ///
+    /// 关机中 (`stoping`)
+    Stoping,
+    /// Stopped
+    ///
+    /// 已关机 (`stop`)
+    Stop,
+    /// Being deleted (spelled deleteing)
+    ///
+    /// 删除中 (`deleteing`)
+    Deleteing,
+    /// Deleted
+    ///
+    /// 已删除 (`deleted`)
+    Deleted,
+    /// Being migrated
+    ///
+    /// 云桌面迁移中 (`dataMoving`)
+    DataMoving,
+    /// Error
+    ///
+    /// 错误 (`error`)
+    Error,
+    /// Stopping for arrears (pay-as-you-go)
+    ///
+    /// 欠费关机中 (`asNeedExpiring`)
+    AsNeedExpiring,
+    /// In arrears
+    ///
+    /// 已欠费 (`asNeedExpired`)
+    AsNeedExpired,
+    /// Stopping on expiry (monthly)
+    ///
+    /// 到期关机中 (`asMonthExpiring`)
+    AsMonthExpiring,
+    /// Expired
+    ///
+    /// 已到期 (`asMonthExpired`)
+    AsMonthExpired,
+    /// Logically deleted
+    ///
+    /// 逻辑删除 (`logicalDeleted`)
+    LogicalDeleted,
+    /// Being deleted after arrears or expiry
+    ///
+    /// 欠费到期删除中 (`destroying`)
+    Destroying,
+    /// Deleted after arrears or expiry
+    ///
+    /// 欠费到期已删除 (`destroy`)
+    Destroy,
+    /// Reclaim error
+    ///
+    /// 回收错误 (`invisibleError`)
+    InvisibleError,
+    /// Network error (000 and the 2023-05-12 edition; not in 001)
+    ///
+    /// 网络异常 (`netErr`)
+    NetErr,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl DesktopStatus {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            DesktopStatus::Configuring => "configuring",
+            DesktopStatus::Rebooting => "rebooting",
+            DesktopStatus::Starting => "starting",
+            DesktopStatus::Using => "using",
+            DesktopStatus::Stoping => "stoping",
+            DesktopStatus::Stop => "stop",
+            DesktopStatus::Deleteing => "deleteing",
+            DesktopStatus::Deleted => "deleted",
+            DesktopStatus::DataMoving => "dataMoving",
+            DesktopStatus::Error => "error",
+            DesktopStatus::AsNeedExpiring => "asNeedExpiring",
+            DesktopStatus::AsNeedExpired => "asNeedExpired",
+            DesktopStatus::AsMonthExpiring => "asMonthExpiring",
+            DesktopStatus::AsMonthExpired => "asMonthExpired",
+            DesktopStatus::LogicalDeleted => "logicalDeleted",
+            DesktopStatus::Destroying => "destroying",
+            DesktopStatus::Destroy => "destroy",
+            DesktopStatus::InvisibleError => "invisibleError",
+            DesktopStatus::NetErr => "netErr",
+            DesktopStatus::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for DesktopStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "configuring" => DesktopStatus::Configuring,
+            "rebooting" => DesktopStatus::Rebooting,
+            "starting" => DesktopStatus::Starting,
+            "using" => DesktopStatus::Using,
+            "stoping" => DesktopStatus::Stoping,
+            "stop" => DesktopStatus::Stop,
+            "deleteing" => DesktopStatus::Deleteing,
+            "deleted" => DesktopStatus::Deleted,
+            "dataMoving" => DesktopStatus::DataMoving,
+            "error" => DesktopStatus::Error,
+            "asNeedExpiring" => DesktopStatus::AsNeedExpiring,
+            "asNeedExpired" => DesktopStatus::AsNeedExpired,
+            "asMonthExpiring" => DesktopStatus::AsMonthExpiring,
+            "asMonthExpired" => DesktopStatus::AsMonthExpired,
+            "logicalDeleted" => DesktopStatus::LogicalDeleted,
+            "destroying" => DesktopStatus::Destroying,
+            "destroy" => DesktopStatus::Destroy,
+            "invisibleError" => DesktopStatus::InvisibleError,
+            "netErr" => DesktopStatus::NetErr,
+            other => DesktopStatus::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for DesktopStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for DesktopStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for DesktopStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(DesktopStatus::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for DesktopStatus {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| DesktopStatus::from(text.as_str())))
+    }
+}
+/// Power operation on cloud desktops
+///
+/// 操作
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PowerAction {
+    /// Power on
+    ///
+    /// on (`on`)
+    On,
+    /// Power off
+    ///
+    /// off (`off`)
+    Off,
+    /// Reboot
+    ///
+    /// reboot (`reboot`)
+    Reboot,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl PowerAction {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PowerAction::On => "on",
+            PowerAction::Off => "off",
+            PowerAction::Reboot => "reboot",
+            PowerAction::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for PowerAction {
+    fn from(value: &str) -> Self {
+        match value {
+            "on" => PowerAction::On,
+            "off" => PowerAction::Off,
+            "reboot" => PowerAction::Reboot,
+            other => PowerAction::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for PowerAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for PowerAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for PowerAction {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(PowerAction::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for PowerAction {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| PowerAction::from(text.as_str())))
+    }
+}
 /// Input of [`QueryVms`](crate::Client::query_vms).
 #[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
@@ -225,7 +453,7 @@ pub struct QueryVmsInput {
     /// Billing method (filter): 1 monthly/yearly, 0 pay-as-you-go
     ///
     /// 计费模式 1包年包月 0按需 (`billMethod`)
-    pub bill_method: Option<String>,
+    pub bill_method: Option<BillingMethod>,
     /// User email (filter)
     ///
     /// 用户邮箱 (`email`)
@@ -275,7 +503,7 @@ impl QueryVmsInputBuilder {
         self
     }
     /// Sets [`QueryVmsInput::bill_method`].
-    pub fn bill_method(mut self, value: impl Into<String>) -> Self {
+    pub fn bill_method(mut self, value: impl Into<BillingMethod>) -> Self {
         self.inner.bill_method = Some(value.into());
         self
     }
@@ -367,7 +595,7 @@ impl QueryVmsRequest {
     /// Billing method (filter): 1 monthly/yearly, 0 pay-as-you-go
     ///
     /// 计费模式 1包年包月 0按需 (`billMethod`, query)
-    pub fn bill_method(mut self, value: impl Into<String>) -> Self {
+    pub fn bill_method(mut self, value: impl Into<BillingMethod>) -> Self {
         self.input.bill_method = Some(value.into());
         self
     }
@@ -718,7 +946,7 @@ pub struct CreateVmInput {
     pub num: Option<String>,
     /// Starting number of the machines, greater than 0: when more than one desktop is bought, the names from the second on get a numeric suffix (e.g. 测试, then 测试_001, 测试_002); default 1
     ///
-    /// 开通机器起始编号，需大于0,购买超过一台GPU云桌面时，从第二台起名称后缀将自动添加编号，如名称为“测试”、后续名称为测试_001、测试_002等，默认为1 (`hostNo`)
+    /// 开通机器起始编号，需大于0,购买超过一台GPU云桌面时，从第二台起名称后缀将自动添加编号，如名称为"测试"、后续名称为测试_001、测试_002等，默认为1 (`hostNo`)
     pub host_no: Option<String>,
     /// Image id
     ///
@@ -726,8 +954,8 @@ pub struct CreateVmInput {
     pub image_id: Option<String>,
     /// Currency of the sub-account trial funds: US (USD) or CN (CNY); default CN
     ///
-    /// 子账户-试用金的币种:US(美元)，CN(人民币) 默认人民币：“CN” , (`moneyType`)
-    pub money_type: Option<String>,
+    /// 子账户-试用金的币种:US(美元)，CN(人民币) 默认人民币："CN" , (`moneyType`)
+    pub money_type: Option<Currency>,
     /// Sub-account trial-funds id
     ///
     /// 子账户-试用金id (`subAccountId`)
@@ -735,22 +963,22 @@ pub struct CreateVmInput {
     /// Billing cycle: month (monthly) or minute (pay-as-you-go); default minute. For minute, duration, isToMonth, isAutoRenewal and priceToMonth are not needed; for month they may be omitted to use the defaults duration=1, isToMonth=0, isAutoRenewal=0, priceToMonth=0 (one full month)
     ///
     /// 费周期 month是按月，minute是按需计费 ， 默认为minute 如果选择按需：minute，则参数duration、isToMonth、isAutoRenewal、priceToMonth无需传如果选择包月：montn，则参数 duration、isToMonth、isAutoRenewal、priceToMonth 选择：1、不传使用默认值：duration=1，isToMonth=0，isAutoRenewal=0，priceToMonth=0表示为：包1个整月 (`billCycle`)
-    pub bill_cycle: Option<String>,
+    pub bill_cycle: Option<BillingCycle>,
     /// Number of months when billCycle is month (3 for 3 months, 5 for 5 months); not needed for pay-as-you-go; default 1
     ///
     /// 包月周期数，billCtcle的值是mounth时为包月，3个月传3,5个月传5； 按需无需传，默认为1 (`duration`)
     pub duration: Option<String>,
-    /// Whether the monthly term runs to the end of a calendar month: 1 yes, 0 no (default 0). E.g. starting 2022-06-22 12:19:08: isToMonth=1, duration=1 ends 2022-07-01 00:00:00; isToMonth=0, duration=1 ends 2022-07-22 12:19:08; isToMonth=1, duration=6 ends 2022-12-01; isToMonth=0, duration=6 ends 2022-12-22 12:19:08
+    /// Whether the monthly term runs to the end of a calendar month: 1 to the end of the month, 0 whole months (default 0). E.g. starting 2022-06-22 12:19:08: isToMonth=1, duration=1 ends 2022-07-01 00:00:00; isToMonth=0, duration=1 ends 2022-07-22 12:19:08; isToMonth=1, duration=6 ends 2022-12-01; isToMonth=0, duration=6 ends 2022-12-22 12:19:08
     ///
-    /// 包月是否到月底 1是到月底，0否， 默认为0如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08 (`isToMonth`)
-    pub is_to_month: Option<String>,
+    /// 包月是否到月底 1是到月底，0是整月， 默认为0如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08 (`isToMonth`)
+    pub is_to_month: Option<ToMonthEnd>,
     /// Whether the monthly subscription renews automatically: 1 yes, 0 no; default 0
     ///
     /// 包月是否续约 1是0否， 默认为0 (`isAutoRenewal`)
-    pub is_auto_renewal: Option<String>,
-    /// Monthly billing: whether a partial month is charged as a full month, 1 yes, 0 no; default 0
+    pub is_auto_renewal: Option<AutoRenewal>,
+    /// Monthly billing: whether a partial month is reckoned as a full month (used to decide whether the order may be created; the amount charged follows the monthly term): 0 yes, 1 no; default 0
     ///
-    /// 包年包月 不足整月是否按整月收费 1是0否， 默认为0 (`priceToMonth`)
+    /// 包年包月 不足整月是否按整月核算（目的是为了判断是否与允许创建订单 真正收费金额按照包月时长周期计算）  0是  1否， 默认为0 (`priceToMonth`)
     pub price_to_month: Option<String>,
     /// Bandwidth (Mbps)
     ///
@@ -766,16 +994,16 @@ pub struct CreateVmInput {
     pub subnet_net_id: Option<String>,
     /// Virtual outbound gateway id
     ///
-    /// 虚拟出网网关网关–id (`vgatewayNetId`, required)
+    /// 虚拟出网网关网关–id (`vgatewayNetId`)
     pub vgateway_net_id: Option<String>,
     /// conf_id of the virtual gateway (bandwidth line)
     ///
-    /// 虚拟网关–conf_id (`vgatewayConfId`, required)
+    /// 虚拟网关–conf_id (`vgatewayConfId`)
     pub vgateway_conf_id: Option<String>,
     /// System disk type: local (local disk) or ssd (cloud disk); default local
     ///
     /// 磁盘类型： 本地盘（local） 、云盘 (ssd) , 默认本地盘 (`sysVolume`)
-    pub sys_volume: Option<String>,
+    pub sys_volume: Option<SystemDiskType>,
     /// Cloud disk size; not needed for a local disk (for a cloud disk it must be larger than the image and a multiple of 8)
     ///
     /// 云盘大小 ，本底盘不用传  （云盘时传入盘的大小必须大于镜像大小且是8的倍数） (`sysVolumeSize`)
@@ -857,7 +1085,7 @@ impl CreateVmInputBuilder {
         self
     }
     /// Sets [`CreateVmInput::money_type`].
-    pub fn money_type(mut self, value: impl Into<String>) -> Self {
+    pub fn money_type(mut self, value: impl Into<Currency>) -> Self {
         self.inner.money_type = Some(value.into());
         self
     }
@@ -867,7 +1095,7 @@ impl CreateVmInputBuilder {
         self
     }
     /// Sets [`CreateVmInput::bill_cycle`].
-    pub fn bill_cycle(mut self, value: impl Into<String>) -> Self {
+    pub fn bill_cycle(mut self, value: impl Into<BillingCycle>) -> Self {
         self.inner.bill_cycle = Some(value.into());
         self
     }
@@ -877,12 +1105,12 @@ impl CreateVmInputBuilder {
         self
     }
     /// Sets [`CreateVmInput::is_to_month`].
-    pub fn is_to_month(mut self, value: impl Into<String>) -> Self {
+    pub fn is_to_month(mut self, value: impl Into<ToMonthEnd>) -> Self {
         self.inner.is_to_month = Some(value.into());
         self
     }
     /// Sets [`CreateVmInput::is_auto_renewal`].
-    pub fn is_auto_renewal(mut self, value: impl Into<String>) -> Self {
+    pub fn is_auto_renewal(mut self, value: impl Into<AutoRenewal>) -> Self {
         self.inner.is_auto_renewal = Some(value.into());
         self
     }
@@ -917,7 +1145,7 @@ impl CreateVmInputBuilder {
         self
     }
     /// Sets [`CreateVmInput::sys_volume`].
-    pub fn sys_volume(mut self, value: impl Into<String>) -> Self {
+    pub fn sys_volume(mut self, value: impl Into<SystemDiskType>) -> Self {
         self.inner.sys_volume = Some(value.into());
         self
     }
@@ -956,12 +1184,6 @@ impl cds_core::validate::Validate for CreateVmInput {
         }
         if self.subnet_net_id.is_none() {
             missing.push(cds_core::validate::join(path, "subnetNetId"));
-        }
-        if self.vgateway_net_id.is_none() {
-            missing.push(cds_core::validate::join(path, "vgatewayNetId"));
-        }
-        if self.vgateway_conf_id.is_none() {
-            missing.push(cds_core::validate::join(path, "vgatewayConfId"));
         }
     }
 }
@@ -1053,7 +1275,7 @@ impl CreateVmRequest {
     }
     /// Starting number of the machines, greater than 0: when more than one desktop is bought, the names from the second on get a numeric suffix (e.g. 测试, then 测试_001, 测试_002); default 1
     ///
-    /// 开通机器起始编号，需大于0,购买超过一台GPU云桌面时，从第二台起名称后缀将自动添加编号，如名称为“测试”、后续名称为测试_001、测试_002等，默认为1 (`hostNo`, body)
+    /// 开通机器起始编号，需大于0,购买超过一台GPU云桌面时，从第二台起名称后缀将自动添加编号，如名称为"测试"、后续名称为测试_001、测试_002等，默认为1 (`hostNo`, body)
     pub fn host_no(mut self, value: impl Into<String>) -> Self {
         self.input.host_no = Some(value.into());
         self
@@ -1067,8 +1289,8 @@ impl CreateVmRequest {
     }
     /// Currency of the sub-account trial funds: US (USD) or CN (CNY); default CN
     ///
-    /// 子账户-试用金的币种:US(美元)，CN(人民币) 默认人民币：“CN” , (`moneyType`, body)
-    pub fn money_type(mut self, value: impl Into<String>) -> Self {
+    /// 子账户-试用金的币种:US(美元)，CN(人民币) 默认人民币："CN" , (`moneyType`, body)
+    pub fn money_type(mut self, value: impl Into<Currency>) -> Self {
         self.input.money_type = Some(value.into());
         self
     }
@@ -1082,7 +1304,7 @@ impl CreateVmRequest {
     /// Billing cycle: month (monthly) or minute (pay-as-you-go); default minute. For minute, duration, isToMonth, isAutoRenewal and priceToMonth are not needed; for month they may be omitted to use the defaults duration=1, isToMonth=0, isAutoRenewal=0, priceToMonth=0 (one full month)
     ///
     /// 费周期 month是按月，minute是按需计费 ， 默认为minute 如果选择按需：minute，则参数duration、isToMonth、isAutoRenewal、priceToMonth无需传如果选择包月：montn，则参数 duration、isToMonth、isAutoRenewal、priceToMonth 选择：1、不传使用默认值：duration=1，isToMonth=0，isAutoRenewal=0，priceToMonth=0表示为：包1个整月 (`billCycle`, body)
-    pub fn bill_cycle(mut self, value: impl Into<String>) -> Self {
+    pub fn bill_cycle(mut self, value: impl Into<BillingCycle>) -> Self {
         self.input.bill_cycle = Some(value.into());
         self
     }
@@ -1093,23 +1315,23 @@ impl CreateVmRequest {
         self.input.duration = Some(value.into());
         self
     }
-    /// Whether the monthly term runs to the end of a calendar month: 1 yes, 0 no (default 0). E.g. starting 2022-06-22 12:19:08: isToMonth=1, duration=1 ends 2022-07-01 00:00:00; isToMonth=0, duration=1 ends 2022-07-22 12:19:08; isToMonth=1, duration=6 ends 2022-12-01; isToMonth=0, duration=6 ends 2022-12-22 12:19:08
+    /// Whether the monthly term runs to the end of a calendar month: 1 to the end of the month, 0 whole months (default 0). E.g. starting 2022-06-22 12:19:08: isToMonth=1, duration=1 ends 2022-07-01 00:00:00; isToMonth=0, duration=1 ends 2022-07-22 12:19:08; isToMonth=1, duration=6 ends 2022-12-01; isToMonth=0, duration=6 ends 2022-12-22 12:19:08
     ///
-    /// 包月是否到月底 1是到月底，0否， 默认为0如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08 (`isToMonth`, body)
-    pub fn is_to_month(mut self, value: impl Into<String>) -> Self {
+    /// 包月是否到月底 1是到月底，0是整月， 默认为0如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08 (`isToMonth`, body)
+    pub fn is_to_month(mut self, value: impl Into<ToMonthEnd>) -> Self {
         self.input.is_to_month = Some(value.into());
         self
     }
     /// Whether the monthly subscription renews automatically: 1 yes, 0 no; default 0
     ///
     /// 包月是否续约 1是0否， 默认为0 (`isAutoRenewal`, body)
-    pub fn is_auto_renewal(mut self, value: impl Into<String>) -> Self {
+    pub fn is_auto_renewal(mut self, value: impl Into<AutoRenewal>) -> Self {
         self.input.is_auto_renewal = Some(value.into());
         self
     }
-    /// Monthly billing: whether a partial month is charged as a full month, 1 yes, 0 no; default 0
+    /// Monthly billing: whether a partial month is reckoned as a full month (used to decide whether the order may be created; the amount charged follows the monthly term): 0 yes, 1 no; default 0
     ///
-    /// 包年包月 不足整月是否按整月收费 1是0否， 默认为0 (`priceToMonth`, body)
+    /// 包年包月 不足整月是否按整月核算（目的是为了判断是否与允许创建订单 真正收费金额按照包月时长周期计算）  0是  1否， 默认为0 (`priceToMonth`, body)
     pub fn price_to_month(mut self, value: impl Into<String>) -> Self {
         self.input.price_to_month = Some(value.into());
         self
@@ -1137,14 +1359,14 @@ impl CreateVmRequest {
     }
     /// Virtual outbound gateway id
     ///
-    /// 虚拟出网网关网关–id (`vgatewayNetId`, body, required)
+    /// 虚拟出网网关网关–id (`vgatewayNetId`, body)
     pub fn vgateway_net_id(mut self, value: impl Into<String>) -> Self {
         self.input.vgateway_net_id = Some(value.into());
         self
     }
     /// conf_id of the virtual gateway (bandwidth line)
     ///
-    /// 虚拟网关–conf_id (`vgatewayConfId`, body, required)
+    /// 虚拟网关–conf_id (`vgatewayConfId`, body)
     pub fn vgateway_conf_id(mut self, value: impl Into<String>) -> Self {
         self.input.vgateway_conf_id = Some(value.into());
         self
@@ -1152,7 +1374,7 @@ impl CreateVmRequest {
     /// System disk type: local (local disk) or ssd (cloud disk); default local
     ///
     /// 磁盘类型： 本地盘（local） 、云盘 (ssd) , 默认本地盘 (`sysVolume`, body)
-    pub fn sys_volume(mut self, value: impl Into<String>) -> Self {
+    pub fn sys_volume(mut self, value: impl Into<SystemDiskType>) -> Self {
         self.input.sys_volume = Some(value.into());
         self
     }
@@ -1222,8 +1444,8 @@ pub struct OperateVmInput {
     pub request_id: Option<String>,
     /// Operation: on, off or reboot
     ///
-    /// 操作: “on”, “off”, “reboot” (`action`, required)
-    pub action: Option<String>,
+    /// 操作: "on", "off", "reboot" (`action`, required)
+    pub action: Option<PowerAction>,
     /// Cloud desktop ids
     ///
     /// vm Ids (`vmIds`, required)
@@ -1257,7 +1479,7 @@ impl OperateVmInputBuilder {
         self
     }
     /// Sets [`OperateVmInput::action`].
-    pub fn action(mut self, value: impl Into<String>) -> Self {
+    pub fn action(mut self, value: impl Into<PowerAction>) -> Self {
         self.inner.action = Some(value.into());
         self
     }
@@ -1344,8 +1566,8 @@ impl OperateVmRequest {
     }
     /// Operation: on, off or reboot
     ///
-    /// 操作: “on”, “off”, “reboot” (`action`, body, required)
-    pub fn action(mut self, value: impl Into<String>) -> Self {
+    /// 操作: "on", "off", "reboot" (`action`, body, required)
+    pub fn action(mut self, value: impl Into<PowerAction>) -> Self {
         self.input.action = Some(value.into());
         self
     }
@@ -1402,6 +1624,181 @@ impl crate::Client {
         OperateVmRequest {
             client: self.runtime().clone(),
             input: OperateVmInput::default(),
+        }
+    }
+}
+/// Input of [`OffAndUnbind`](crate::Client::off_and_unbind).
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct OffAndUnbindInput {
+    /// Request id (UUID)
+    ///
+    /// 请求uuid (`requestId`, required)
+    pub request_id: Option<String>,
+    /// Cloud desktop ids
+    ///
+    /// vm Ids (`vmIds`, required)
+    pub vm_ids: Option<Vec<String>>,
+}
+impl cds_core::ser::Entries for OffAndUnbindInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "requestId", &self.request_id)?;
+        cds_core::ser::entry(map, "vmIds", &self.vm_ids)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(OffAndUnbindInput);
+impl OffAndUnbindInput {
+    /// A builder of this type.
+    pub fn builder() -> OffAndUnbindInputBuilder {
+        OffAndUnbindInputBuilder::default()
+    }
+}
+/// Builder of [`OffAndUnbindInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OffAndUnbindInputBuilder {
+    inner: OffAndUnbindInput,
+}
+impl OffAndUnbindInputBuilder {
+    /// Sets [`OffAndUnbindInput::request_id`].
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.request_id = Some(value.into());
+        self
+    }
+    /// Sets [`OffAndUnbindInput::vm_ids`].
+    pub fn vm_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.vm_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<OffAndUnbindInput, cds_core::BuildError> {
+        cds_core::validate::build("OffAndUnbindInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for OffAndUnbindInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.request_id.is_none() {
+            missing.push(cds_core::validate::join(path, "requestId"));
+        }
+        if self.vm_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "vmIds"));
+        }
+    }
+}
+/// Output of [`OffAndUnbind`](crate::Client::off_and_unbind): the response body (envelope fields excluded unless documented).
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct OffAndUnbindOutput {
+    /// Task started
+    ///
+    /// 返回数据 (`Data`)
+    pub data: Option<DesktopsTask>,
+}
+impl cds_core::de::Fields for OffAndUnbindOutput {
+    const NAME: &'static str = "OffAndUnbindOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OffAndUnbindOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OffAndUnbindOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OffAndUnbindOutput);
+/// Request builder of [`OffAndUnbind`](crate::Client::off_and_unbind): set parameters, then `.send().await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct OffAndUnbindRequest {
+    #[allow(dead_code)]
+    client: cds_core::ServiceClient,
+    input: OffAndUnbindInput,
+}
+impl OffAndUnbindRequest {
+    /// The input built so far.
+    pub fn input(&self) -> &OffAndUnbindInput {
+        &self.input
+    }
+    /// Replaces the whole input.
+    pub fn with_input(mut self, input: OffAndUnbindInput) -> Self {
+        self.input = input;
+        self
+    }
+    /// Request id (UUID)
+    ///
+    /// 请求uuid (`requestId`, body, required)
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.input.request_id = Some(value.into());
+        self
+    }
+    /// Cloud desktop ids
+    ///
+    /// vm Ids (`vmIds`, body, required)
+    pub fn vm_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.vm_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::OFF_AND_UNBIND, &self.input)
+    }
+    /// Sends the request and decodes the output.
+    pub async fn send(self) -> Result<OffAndUnbindOutput, cds_core::Error> {
+        Ok(self.send_with_response().await?.output)
+    }
+    /// Sends the request; the output comes with the raw body, HTTP status and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<cds_core::Response<OffAndUnbindOutput>, cds_core::Error> {
+        self.check()?;
+        self.client
+            .execute(&meta::OFF_AND_UNBIND, &self.input)
+            .await
+    }
+    /// Sends the request, then waits for the task it starts (its id at `/Data/taskId`), polling [`QueryTask`](crate::Client::query_task). Returns the output and the poller's final output.
+    pub async fn send_and_wait(
+        self,
+        options: cds_core::WaitOptions,
+    ) -> Result<(OffAndUnbindOutput, QueryTaskOutput), cds_core::Error> {
+        self.check()?;
+        cds_core::waiter::start_and_wait(
+            &self.client,
+            &meta::OFF_AND_UNBIND,
+            &self.input,
+            &meta::WAITER_TASK,
+            "/Data/taskId",
+            options,
+        )
+        .await
+    }
+}
+impl crate::Client {
+    /// Power off cloud desktops and unbind them.
+    ///
+    /// 云桌面关机并解绑操作
+    ///
+    /// `POST /gcw` — changes state: retried only when the request certainly never reached the server.
+    ///
+    /// Documented errors: [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`10005`](crate::ErrorCode::AccountDataError), [`13002`](crate::ErrorCode::GpuCloudDesktopOperationFailed), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount).
+    ///
+    /// Wire name: `OffAndUnbind`.
+    pub fn off_and_unbind(&self) -> OffAndUnbindRequest {
+        OffAndUnbindRequest {
+            client: self.runtime().clone(),
+            input: OffAndUnbindInput::default(),
         }
     }
 }

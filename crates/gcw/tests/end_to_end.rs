@@ -531,6 +531,7 @@ async fn create_default_net_end_to_end() {
     let response = client
         .create_default_net()
         .site_id("sample value/+*~&=中".to_string())
+        .bandwidth_conf_id_str("sample value/+*~&=中".to_string())
         .request_id("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
@@ -577,6 +578,7 @@ async fn supply_default_net_end_to_end() {
     let response = client
         .supply_default_net()
         .site_id("sample value/+*~&=中".to_string())
+        .bandwidth_conf_id_str("sample value/+*~&=中".to_string())
         .request_id("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
@@ -623,6 +625,7 @@ async fn get_default_net_end_to_end() {
     let response = client
         .get_default_net()
         .site_id("sample value/+*~&=中".to_string())
+        .bandwidth_conf_id_str("sample value/+*~&=中".to_string())
         .request_id("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
@@ -669,6 +672,7 @@ async fn get_custom_net_end_to_end() {
     let response = client
         .get_custom_net()
         .site_id("sample value/+*~&=中".to_string())
+        .bandwidth_conf_id_str("sample value/+*~&=中".to_string())
         .request_id("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
@@ -762,7 +766,11 @@ async fn get_eip_price_end_to_end() {
         .get_eip_price()
         .size("sample value/+*~&=中".to_string())
         .bandwidth_conf_id("sample value/+*~&=中".to_string())
+        .bandwidth_conf_id_str("sample value/+*~&=中".to_string())
         .site_id("sample value/+*~&=中".to_string())
+        .is_mounth(cds_gcw::BillingMethod::from("sample"))
+        .is_to_month(cds_gcw::ToMonthEnd::from("sample"))
+        .duration("sample value/+*~&=中".to_string())
         .qos("sample value/+*~&=中".to_string())
         .request_id("sample value/+*~&=中".to_string())
         .send_with_response()
@@ -848,6 +856,51 @@ async fn config_net_end_to_end() {
     }
 }
 #[tokio::test]
+async fn get_vpc_bandwidth_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_gcw::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_gcw::Client::new(&emulator.config());
+    let response = client
+        .get_vpc_bandwidth()
+        .site_id("sample value/+*~&=中".to_string())
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("GetVpcBandwidth");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "GetVpcBandwidth"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "GetVpcBandwidth"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
 async fn query_vm_price_end_to_end() {
     let emulator = cds_emulator::Emulator::start(&[&cds_gcw::meta::LINE])
         .await
@@ -858,11 +911,11 @@ async fn query_vm_price_end_to_end() {
         .request_id("sample value/+*~&=中".to_string())
         .site_id("sample value/+*~&=中".to_string())
         .duration("sample value/+*~&=中".to_string())
-        .is_to_month("sample value/+*~&=中".to_string())
-        .bill_cycle("sample value/+*~&=中".to_string())
+        .is_to_month(cds_gcw::ToMonthEnd::from("sample"))
+        .bill_cycle(cds_gcw::BillingCycle::from("sample"))
         .num("sample value/+*~&=中".to_string())
         .goods_id("sample value/+*~&=中".to_string())
-        .sys_volume("sample value/+*~&=中".to_string())
+        .sys_volume(cds_gcw::SystemDiskType::from("sample"))
         .sys_volume_size("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
@@ -910,9 +963,9 @@ async fn update_order_end_to_end() {
         .update_order()
         .request_id("sample value/+*~&=中".to_string())
         .vm_ids(["sample value/+*~&=中".to_string()])
-        .is_to_month("sample value/+*~&=中".to_string())
+        .is_to_month(cds_gcw::ToMonthEnd::from("sample"))
         .duration("sample value/+*~&=中".to_string())
-        .is_auto_renewal("sample value/+*~&=中".to_string())
+        .is_auto_renewal(cds_gcw::AutoRenewal::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("UpdateOrder");
@@ -960,9 +1013,9 @@ async fn renewal_order_end_to_end() {
         .request_id("sample value/+*~&=中".to_string())
         .vm_ids(["sample value/+*~&=中".to_string()])
         .duration("sample value/+*~&=中".to_string())
-        .price_to_month("sample value/+*~&=中".to_string())
-        .is_to_month("sample value/+*~&=中".to_string())
-        .is_auto_renewal("sample value/+*~&=中".to_string())
+        .price_to_month(cds_gcw::PartialMonthCharge::from("sample"))
+        .is_to_month(cds_gcw::ToMonthEnd::from("sample"))
+        .is_auto_renewal(cds_gcw::AutoRenewal::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("RenewalOrder");
@@ -1055,7 +1108,7 @@ async fn query_vms_end_to_end() {
         .query_vms()
         .site_id("sample value/+*~&=中".to_string())
         .product_id("sample value/+*~&=中".to_string())
-        .bill_method("sample value/+*~&=中".to_string())
+        .bill_method(cds_gcw::BillingMethod::from("sample"))
         .email("sample value/+*~&=中".to_string())
         .vpc_id("sample value/+*~&=中".to_string())
         .vpc_name("sample value/+*~&=中".to_string())
@@ -1196,19 +1249,19 @@ async fn create_vm_end_to_end() {
         .num("sample value/+*~&=中".to_string())
         .host_no("sample value/+*~&=中".to_string())
         .image_id("sample value/+*~&=中".to_string())
-        .money_type("sample value/+*~&=中".to_string())
+        .money_type(cds_gcw::Currency::from("sample"))
         .sub_account_id("sample value/+*~&=中".to_string())
-        .bill_cycle("sample value/+*~&=中".to_string())
+        .bill_cycle(cds_gcw::BillingCycle::from("sample"))
         .duration("sample value/+*~&=中".to_string())
-        .is_to_month("sample value/+*~&=中".to_string())
-        .is_auto_renewal("sample value/+*~&=中".to_string())
+        .is_to_month(cds_gcw::ToMonthEnd::from("sample"))
+        .is_auto_renewal(cds_gcw::AutoRenewal::from("sample"))
         .price_to_month("sample value/+*~&=中".to_string())
         .qos("sample value/+*~&=中".to_string())
         .vpc_id("sample value/+*~&=中".to_string())
         .subnet_net_id("sample value/+*~&=中".to_string())
         .vgateway_net_id("sample value/+*~&=中".to_string())
         .vgateway_conf_id("sample value/+*~&=中".to_string())
-        .sys_volume("sample value/+*~&=中".to_string())
+        .sys_volume(cds_gcw::SystemDiskType::from("sample"))
         .sys_volume_size("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
@@ -1255,7 +1308,7 @@ async fn operate_vm_end_to_end() {
     let response = client
         .operate_vm()
         .request_id("sample value/+*~&=中".to_string())
-        .action("sample value/+*~&=中".to_string())
+        .action(cds_gcw::PowerAction::from("sample"))
         .vm_ids(["sample value/+*~&=中".to_string()])
         .send_with_response()
         .await;
@@ -1286,6 +1339,52 @@ async fn operate_vm_end_to_end() {
             lost.is_empty(),
             "{} loses {lost:?} of what the emulator served",
             "OperateVm"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn off_and_unbind_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_gcw::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_gcw::Client::new(&emulator.config());
+    let response = client
+        .off_and_unbind()
+        .request_id("sample value/+*~&=中".to_string())
+        .vm_ids(["sample value/+*~&=中".to_string()])
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("OffAndUnbind");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "OffAndUnbind"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OffAndUnbind"
         );
     }
     #[cfg(not(feature = "serde-serialize"))]

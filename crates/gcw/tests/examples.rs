@@ -28,12 +28,20 @@ fn query_sub_accounts_example_2_decodes_completely() {
     check::<cds_gcw::QuerySubAccountsOutput>(cds_gcw::examples::QUERY_SUB_ACCOUNTS_2);
 }
 #[test]
+fn query_sub_accounts_example_3_decodes_completely() {
+    check::<cds_gcw::QuerySubAccountsOutput>(cds_gcw::examples::QUERY_SUB_ACCOUNTS_3);
+}
+#[test]
 fn create_sub_account_example_1_decodes_completely() {
     check::<cds_gcw::CreateSubAccountOutput>(cds_gcw::examples::CREATE_SUB_ACCOUNT_1);
 }
 #[test]
 fn create_sub_accounts_example_1_decodes_completely() {
     check::<cds_gcw::CreateSubAccountsOutput>(cds_gcw::examples::CREATE_SUB_ACCOUNTS_1);
+}
+#[test]
+fn create_sub_accounts_example_2_decodes_completely() {
+    check::<cds_gcw::CreateSubAccountsOutput>(cds_gcw::examples::CREATE_SUB_ACCOUNTS_2);
 }
 #[test]
 fn change_sub_account_name_example_1_decodes_completely() {
@@ -56,6 +64,10 @@ fn unbind_accounts_example_2_decodes_completely() {
     check::<cds_gcw::UnbindAccountsOutput>(cds_gcw::examples::UNBIND_ACCOUNTS_2);
 }
 #[test]
+fn unbind_accounts_example_3_decodes_completely() {
+    check::<cds_gcw::UnbindAccountsOutput>(cds_gcw::examples::UNBIND_ACCOUNTS_3);
+}
+#[test]
 fn bind_accounts_example_1_decodes_completely() {
     check::<cds_gcw::BindAccountsOutput>(cds_gcw::examples::BIND_ACCOUNTS_1);
 }
@@ -64,8 +76,16 @@ fn bind_accounts_example_2_decodes_completely() {
     check::<cds_gcw::BindAccountsOutput>(cds_gcw::examples::BIND_ACCOUNTS_2);
 }
 #[test]
+fn bind_accounts_example_3_decodes_completely() {
+    check::<cds_gcw::BindAccountsOutput>(cds_gcw::examples::BIND_ACCOUNTS_3);
+}
+#[test]
 fn query_sites_example_1_decodes_completely() {
     check::<cds_gcw::QuerySitesOutput>(cds_gcw::examples::QUERY_SITES_1);
+}
+#[test]
+fn query_sites_example_2_decodes_completely() {
+    check::<cds_gcw::QuerySitesOutput>(cds_gcw::examples::QUERY_SITES_2);
 }
 #[test]
 fn query_products_example_1_decodes_completely() {
@@ -76,28 +96,56 @@ fn query_products_example_2_decodes_completely() {
     check::<cds_gcw::QueryProductsOutput>(cds_gcw::examples::QUERY_PRODUCTS_2);
 }
 #[test]
+fn query_products_example_3_decodes_completely() {
+    check::<cds_gcw::QueryProductsOutput>(cds_gcw::examples::QUERY_PRODUCTS_3);
+}
+#[test]
 fn query_images_example_1_decodes_completely() {
     check::<cds_gcw::QueryImagesOutput>(cds_gcw::examples::QUERY_IMAGES_1);
+}
+#[test]
+fn query_images_example_2_decodes_completely() {
+    check::<cds_gcw::QueryImagesOutput>(cds_gcw::examples::QUERY_IMAGES_2);
 }
 #[test]
 fn create_default_net_example_1_decodes_completely() {
     check::<cds_gcw::CreateDefaultNetOutput>(cds_gcw::examples::CREATE_DEFAULT_NET_1);
 }
 #[test]
+fn create_default_net_example_2_decodes_completely() {
+    check::<cds_gcw::CreateDefaultNetOutput>(cds_gcw::examples::CREATE_DEFAULT_NET_2);
+}
+#[test]
 fn supply_default_net_example_1_decodes_completely() {
     check::<cds_gcw::SupplyDefaultNetOutput>(cds_gcw::examples::SUPPLY_DEFAULT_NET_1);
+}
+#[test]
+fn supply_default_net_example_2_decodes_completely() {
+    check::<cds_gcw::SupplyDefaultNetOutput>(cds_gcw::examples::SUPPLY_DEFAULT_NET_2);
 }
 #[test]
 fn get_default_net_example_1_decodes_completely() {
     check::<cds_gcw::GetDefaultNetOutput>(cds_gcw::examples::GET_DEFAULT_NET_1);
 }
 #[test]
+fn get_default_net_example_2_decodes_completely() {
+    check::<cds_gcw::GetDefaultNetOutput>(cds_gcw::examples::GET_DEFAULT_NET_2);
+}
+#[test]
 fn get_custom_net_example_1_decodes_completely() {
     check::<cds_gcw::GetCustomNetOutput>(cds_gcw::examples::GET_CUSTOM_NET_1);
 }
 #[test]
+fn get_custom_net_example_2_decodes_completely() {
+    check::<cds_gcw::GetCustomNetOutput>(cds_gcw::examples::GET_CUSTOM_NET_2);
+}
+#[test]
 fn get_line_billing_scheme_example_1_decodes_completely() {
     check::<cds_gcw::GetLineBillingSchemeOutput>(cds_gcw::examples::GET_LINE_BILLING_SCHEME_1);
+}
+#[test]
+fn get_line_billing_scheme_example_2_decodes_completely() {
+    check::<cds_gcw::GetLineBillingSchemeOutput>(cds_gcw::examples::GET_LINE_BILLING_SCHEME_2);
 }
 #[test]
 fn get_eip_price_example_1_decodes_completely() {
@@ -108,6 +156,14 @@ fn config_net_example_1_decodes_completely() {
     check::<cds_gcw::ConfigNetOutput>(cds_gcw::examples::CONFIG_NET_1);
 }
 #[test]
+fn config_net_example_2_decodes_completely() {
+    check::<cds_gcw::ConfigNetOutput>(cds_gcw::examples::CONFIG_NET_2);
+}
+#[test]
+fn get_vpc_bandwidth_example_1_decodes_completely() {
+    check::<cds_gcw::GetVpcBandwidthOutput>(cds_gcw::examples::GET_VPC_BANDWIDTH_1);
+}
+#[test]
 fn query_vm_price_example_1_decodes_completely() {
     check::<cds_gcw::QueryVmPriceOutput>(cds_gcw::examples::QUERY_VM_PRICE_1);
 }
@@ -116,24 +172,48 @@ fn query_vm_price_example_2_decodes_completely() {
     check::<cds_gcw::QueryVmPriceOutput>(cds_gcw::examples::QUERY_VM_PRICE_2);
 }
 #[test]
+fn query_vm_price_example_3_decodes_completely() {
+    check::<cds_gcw::QueryVmPriceOutput>(cds_gcw::examples::QUERY_VM_PRICE_3);
+}
+#[test]
 fn update_order_example_1_decodes_completely() {
     check::<cds_gcw::UpdateOrderOutput>(cds_gcw::examples::UPDATE_ORDER_1);
+}
+#[test]
+fn update_order_example_2_decodes_completely() {
+    check::<cds_gcw::UpdateOrderOutput>(cds_gcw::examples::UPDATE_ORDER_2);
 }
 #[test]
 fn renewal_order_example_1_decodes_completely() {
     check::<cds_gcw::RenewalOrderOutput>(cds_gcw::examples::RENEWAL_ORDER_1);
 }
 #[test]
+fn renewal_order_example_2_decodes_completely() {
+    check::<cds_gcw::RenewalOrderOutput>(cds_gcw::examples::RENEWAL_ORDER_2);
+}
+#[test]
 fn query_task_example_1_decodes_completely() {
     check::<cds_gcw::QueryTaskOutput>(cds_gcw::examples::QUERY_TASK_1);
+}
+#[test]
+fn query_task_example_2_decodes_completely() {
+    check::<cds_gcw::QueryTaskOutput>(cds_gcw::examples::QUERY_TASK_2);
 }
 #[test]
 fn query_vms_example_1_decodes_completely() {
     check::<cds_gcw::QueryVmsOutput>(cds_gcw::examples::QUERY_VMS_1);
 }
 #[test]
+fn query_vms_example_2_decodes_completely() {
+    check::<cds_gcw::QueryVmsOutput>(cds_gcw::examples::QUERY_VMS_2);
+}
+#[test]
 fn query_vm_example_1_decodes_completely() {
     check::<cds_gcw::QueryVmOutput>(cds_gcw::examples::QUERY_VM_1);
+}
+#[test]
+fn query_vm_example_2_decodes_completely() {
+    check::<cds_gcw::QueryVmOutput>(cds_gcw::examples::QUERY_VM_2);
 }
 #[test]
 fn query_expire_vms_example_1_decodes_completely() {
@@ -144,20 +224,44 @@ fn query_expire_vms_example_2_decodes_completely() {
     check::<cds_gcw::QueryExpireVmsOutput>(cds_gcw::examples::QUERY_EXPIRE_VMS_2);
 }
 #[test]
+fn query_expire_vms_example_3_decodes_completely() {
+    check::<cds_gcw::QueryExpireVmsOutput>(cds_gcw::examples::QUERY_EXPIRE_VMS_3);
+}
+#[test]
 fn create_vm_example_1_decodes_completely() {
     check::<cds_gcw::CreateVmOutput>(cds_gcw::examples::CREATE_VM_1);
+}
+#[test]
+fn create_vm_example_2_decodes_completely() {
+    check::<cds_gcw::CreateVmOutput>(cds_gcw::examples::CREATE_VM_2);
 }
 #[test]
 fn operate_vm_example_1_decodes_completely() {
     check::<cds_gcw::OperateVmOutput>(cds_gcw::examples::OPERATE_VM_1);
 }
 #[test]
+fn operate_vm_example_2_decodes_completely() {
+    check::<cds_gcw::OperateVmOutput>(cds_gcw::examples::OPERATE_VM_2);
+}
+#[test]
+fn off_and_unbind_example_1_decodes_completely() {
+    check::<cds_gcw::OffAndUnbindOutput>(cds_gcw::examples::OFF_AND_UNBIND_1);
+}
+#[test]
 fn rebuild_vm_example_1_decodes_completely() {
     check::<cds_gcw::RebuildVmOutput>(cds_gcw::examples::REBUILD_VM_1);
 }
 #[test]
+fn rebuild_vm_example_2_decodes_completely() {
+    check::<cds_gcw::RebuildVmOutput>(cds_gcw::examples::REBUILD_VM_2);
+}
+#[test]
 fn delete_vm_example_1_decodes_completely() {
     check::<cds_gcw::DeleteVmOutput>(cds_gcw::examples::DELETE_VM_1);
+}
+#[test]
+fn delete_vm_example_2_decodes_completely() {
+    check::<cds_gcw::DeleteVmOutput>(cds_gcw::examples::DELETE_VM_2);
 }
 #[test]
 fn change_vm_name_example_1_decodes_completely() {

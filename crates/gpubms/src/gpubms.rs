@@ -297,7 +297,7 @@ pub struct DescribeGpuDetailData {
     /// Charge type: PrePaid (prepaid) or PostPaid (pay as you go); currently only PrePaid is supported
     ///
     /// 计费方式&lt;br&gt;PrePaid：预付费&lt;br&gt;PostPaid：按量付费&lt;br&gt;目前只支持包年包月 (`InstanceChargeType`)
-    pub instance_charge_type: Option<String>,
+    pub instance_charge_type: Option<InstanceChargeType>,
     /// Billing status (1: billing)
     ///
     /// 1: 计费中 (`BillStatus`)
@@ -305,7 +305,7 @@ pub struct DescribeGpuDetailData {
     /// 0: auto-renewal off, 1: auto-renewal on
     ///
     /// 0: 没有开启自动续约，1: 开启自动续约 (`IsAutoRenewal`)
-    pub is_auto_renewal: Option<i64>,
+    pub is_auto_renewal: Option<AutoRenewal>,
     /// Running time
     ///
     /// 运行时间 (`RunningTime`)
@@ -414,7 +414,7 @@ pub struct DescribeGpuDetailNetworkCard {
     /// IP type: subnet/public/private
     ///
     /// Ip类型：subnet/public/private (`IpType`)
-    pub ip_type: Option<String>,
+    pub ip_type: Option<IpType>,
     /// IP version
     ///
     /// Ip版本 (`IpVersion`)
@@ -819,7 +819,7 @@ pub struct DescribeGpuGoodsPriceData {
     /// Settlement currency: CN (RMB), US (USD)
     ///
     /// 结算方式,CN:人命币 US:美元 (`Currency`)
-    pub currency: Option<String>,
+    pub currency: Option<Currency>,
 }
 impl cds_core::de::Fields for DescribeGpuGoodsPriceData {
     const NAME: &'static str = "DescribeGpuGoodsPriceData";
@@ -866,7 +866,7 @@ pub struct DescribeGpuImageImage {
     /// Image type: public (public image), private (private image)
     ///
     /// 镜像类型: public:公有镜像,private:私有镜像 (`Type`)
-    pub r#type: Option<String>,
+    pub r#type: Option<ImageType>,
 }
 impl cds_core::de::Fields for DescribeGpuImageImage {
     const NAME: &'static str = "DescribeGpuImageImage";
@@ -913,7 +913,7 @@ pub struct DescribeGpuNetworkCard {
     /// IP type: subnet/public/private
     ///
     /// Ip类型：subnet/public/private (`IpType`)
-    pub ip_type: Option<String>,
+    pub ip_type: Option<IpType>,
     /// IP version
     ///
     /// Ip版本 (`IpVersion`)
@@ -1063,11 +1063,11 @@ pub struct DescribeGpuRecord {
     /// Charge type: PrePaid (prepaid) or PostPaid (pay as you go); currently only PrePaid is supported
     ///
     /// 计费方式&lt;br&gt;PrePaid：预付费&lt;br&gt;PostPaid：按量付费&lt;br&gt;目前只支持包年包月 (`InstanceChargeType`)
-    pub instance_charge_type: Option<String>,
+    pub instance_charge_type: Option<InstanceChargeType>,
     /// 0: auto-renewal off, 1: auto-renewal on
     ///
     /// 0: 没有开启自动续约，1: 开启自动续约 (`IsAutoRenewal`)
-    pub is_auto_renewal: Option<i64>,
+    pub is_auto_renewal: Option<AutoRenewal>,
     /// GPU server creation time
     ///
     /// GPU服务器创建时间 (`CreateDate`)
@@ -1183,7 +1183,7 @@ pub struct DescribeGpuTaskData {
     /// Task status: succeed (done), init (in progress), failed (failed)
     ///
     /// 任务状态: succeed（完成）, init(进行中)，failed(失败) (`Status`)
-    pub status: Option<String>,
+    pub status: Option<TaskStatus>,
 }
 impl cds_core::de::Fields for DescribeGpuTaskData {
     const NAME: &'static str = "DescribeGpuTaskData";
@@ -1287,6 +1287,566 @@ impl cds_core::ser::Entries for ReinstallGpuData {
 }
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(ReinstallGpuData);
+/// Auto-renewal state (an integer on the wire)
+///
+/// 自动续约
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AutoRenewal {
+    /// Auto-renewal off
+    ///
+    /// 没有开启自动续约 (`0`)
+    V0,
+    /// Auto-renewal on
+    ///
+    /// 开启自动续约 (`1`)
+    V1,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl AutoRenewal {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            AutoRenewal::V0 => "0",
+            AutoRenewal::V1 => "1",
+            AutoRenewal::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for AutoRenewal {
+    fn from(value: &str) -> Self {
+        match value {
+            "0" => AutoRenewal::V0,
+            "1" => AutoRenewal::V1,
+            other => AutoRenewal::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for AutoRenewal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for AutoRenewal {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for AutoRenewal {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(AutoRenewal::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for AutoRenewal {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| AutoRenewal::from(text.as_str())))
+    }
+}
+/// NIC bond mode
+///
+/// 网卡绑定模式
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BondMode {
+    /// No bonding (default)
+    ///
+    /// 默认noBond (`noBond`)
+    NoBond,
+    /// bond1 (`bond1`)
+    Bond1,
+    /// bond6 (`bond6`)
+    Bond6,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl BondMode {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            BondMode::NoBond => "noBond",
+            BondMode::Bond1 => "bond1",
+            BondMode::Bond6 => "bond6",
+            BondMode::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for BondMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "noBond" => BondMode::NoBond,
+            "bond1" => BondMode::Bond1,
+            "bond6" => BondMode::Bond6,
+            other => BondMode::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for BondMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for BondMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for BondMode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(BondMode::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for BondMode {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| BondMode::from(text.as_str())))
+    }
+}
+/// Settlement currency
+///
+/// 结算方式
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Currency {
+    /// RMB
+    ///
+    /// 人命币 (`CN`)
+    Cn,
+    /// US dollar
+    ///
+    /// 美元 (`US`)
+    Us,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl Currency {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Currency::Cn => "CN",
+            Currency::Us => "US",
+            Currency::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for Currency {
+    fn from(value: &str) -> Self {
+        match value {
+            "CN" => Currency::Cn,
+            "US" => Currency::Us,
+            other => Currency::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for Currency {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for Currency {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for Currency {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(Currency::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for Currency {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| Currency::from(text.as_str())))
+    }
+}
+/// Image type
+///
+/// 镜像类型
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ImageType {
+    /// Public image
+    ///
+    /// 公有镜像 (`public`)
+    Public,
+    /// Private image
+    ///
+    /// 私有镜像 (`private`)
+    Private,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl ImageType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ImageType::Public => "public",
+            ImageType::Private => "private",
+            ImageType::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for ImageType {
+    fn from(value: &str) -> Self {
+        match value {
+            "public" => ImageType::Public,
+            "private" => ImageType::Private,
+            other => ImageType::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for ImageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for ImageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ImageType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(ImageType::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for ImageType {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| ImageType::from(text.as_str())))
+    }
+}
+/// Charge type
+///
+/// 付费方式
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InstanceChargeType {
+    /// Prepaid (monthly or yearly)
+    ///
+    /// 预付费，包年包月 (`PrePaid`)
+    PrePaid,
+    /// Pay as you go
+    ///
+    /// 按量付费 (`PostPaid`)
+    PostPaid,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl InstanceChargeType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            InstanceChargeType::PrePaid => "PrePaid",
+            InstanceChargeType::PostPaid => "PostPaid",
+            InstanceChargeType::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for InstanceChargeType {
+    fn from(value: &str) -> Self {
+        match value {
+            "PrePaid" => InstanceChargeType::PrePaid,
+            "PostPaid" => InstanceChargeType::PostPaid,
+            other => InstanceChargeType::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for InstanceChargeType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for InstanceChargeType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for InstanceChargeType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(InstanceChargeType::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for InstanceChargeType {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| InstanceChargeType::from(text.as_str())))
+    }
+}
+/// IP type of a network card
+///
+/// Ip类型
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IpType {
+    /// Subnet
+    ///
+    /// subnet (`subnet`)
+    Subnet,
+    /// Public
+    ///
+    /// public (`public`)
+    Public,
+    /// Private
+    ///
+    /// private (`private`)
+    Private,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl IpType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            IpType::Subnet => "subnet",
+            IpType::Public => "public",
+            IpType::Private => "private",
+            IpType::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for IpType {
+    fn from(value: &str) -> Self {
+        match value {
+            "subnet" => IpType::Subnet,
+            "public" => IpType::Public,
+            "private" => IpType::Private,
+            other => IpType::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for IpType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for IpType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for IpType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(IpType::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for IpType {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| IpType::from(text.as_str())))
+    }
+}
+/// Switch port mode
+///
+/// 交换机端口模式
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PortMode {
+    /// Access: a port serves one network; the IP is bound to the physical NIC
+    ///
+    /// access模式的一个端口只能对应一个网络，IP绑定在物理网卡上 (`access`)
+    Access,
+    /// Trunk: a port can serve several networks; IPs are bound to virtual NICs
+    ///
+    /// trunk模式的一个端口可以对应多个网络，IP绑定在虚拟网卡上 (`trunk`)
+    Trunk,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl PortMode {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PortMode::Access => "access",
+            PortMode::Trunk => "trunk",
+            PortMode::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for PortMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "access" => PortMode::Access,
+            "trunk" => PortMode::Trunk,
+            other => PortMode::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for PortMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for PortMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for PortMode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(PortMode::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for PortMode {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| PortMode::from(text.as_str())))
+    }
+}
+/// Power operation on GPU servers
+///
+/// 操作电源的状态
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PowerOperation {
+    /// Power on
+    ///
+    /// 开启 (`start`)
+    Start,
+    /// Power off
+    ///
+    /// 关闭 (`stop`)
+    Stop,
+    /// Restart
+    ///
+    /// 重启 (`reset`)
+    Reset,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl PowerOperation {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PowerOperation::Start => "start",
+            PowerOperation::Stop => "stop",
+            PowerOperation::Reset => "reset",
+            PowerOperation::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for PowerOperation {
+    fn from(value: &str) -> Self {
+        match value {
+            "start" => PowerOperation::Start,
+            "stop" => PowerOperation::Stop,
+            "reset" => PowerOperation::Reset,
+            other => PowerOperation::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for PowerOperation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for PowerOperation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for PowerOperation {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(PowerOperation::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for PowerOperation {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| PowerOperation::from(text.as_str())))
+    }
+}
+/// Task status
+///
+/// 任务状态
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TaskStatus {
+    /// Done
+    ///
+    /// 完成 (`succeed`)
+    Succeed,
+    /// In progress
+    ///
+    /// 进行中 (`init`)
+    Init,
+    /// Failed
+    ///
+    /// 失败 (`failed`)
+    Failed,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl TaskStatus {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TaskStatus::Succeed => "succeed",
+            TaskStatus::Init => "init",
+            TaskStatus::Failed => "failed",
+            TaskStatus::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for TaskStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "succeed" => TaskStatus::Succeed,
+            "init" => TaskStatus::Init,
+            "failed" => TaskStatus::Failed,
+            other => TaskStatus::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for TaskStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for TaskStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaskStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(TaskStatus::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for TaskStatus {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| TaskStatus::from(text.as_str())))
+    }
+}
 /// Input of [`DescribeGpuRegions`](crate::Client::describe_gpu_regions).
 #[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
@@ -1555,7 +2115,7 @@ pub struct DescribeGpuGoodsPriceInput {
     /// Charge type: PrePaid (prepaid, monthly/yearly) or PostPaid (pay as you go); currently only PrePaid is supported
     ///
     /// 付费方式，取值范围： PrePaid：预付费，包年包月。 PostPaid：按量付费。 目前只支持包年包月 (`InstanceChargeType`, required)
-    pub instance_charge_type: Option<String>,
+    pub instance_charge_type: Option<InstanceChargeType>,
     /// Months to buy for PrePaid: 0 buys until the end of the current month, 1 buys one more calendar month after that; default 0, at most 36
     ///
     /// 包年包月购买月数，输入0为购买到月底，输入1为到月底后在购买一个自然月，默认为0。最长36月 (`PrepaidMonth`)
@@ -1606,7 +2166,7 @@ impl DescribeGpuGoodsPriceInputBuilder {
         self
     }
     /// Sets [`DescribeGpuGoodsPriceInput::instance_charge_type`].
-    pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
+    pub fn instance_charge_type(mut self, value: impl Into<InstanceChargeType>) -> Self {
         self.inner.instance_charge_type = Some(value.into());
         self
     }
@@ -1719,7 +2279,7 @@ impl DescribeGpuGoodsPriceRequest {
     /// Charge type: PrePaid (prepaid, monthly/yearly) or PostPaid (pay as you go); currently only PrePaid is supported
     ///
     /// 付费方式，取值范围： PrePaid：预付费，包年包月。 PostPaid：按量付费。 目前只支持包年包月 (`InstanceChargeType`, body, required)
-    pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
+    pub fn instance_charge_type(mut self, value: impl Into<InstanceChargeType>) -> Self {
         self.input.instance_charge_type = Some(value.into());
         self
     }
@@ -2509,7 +3069,7 @@ pub struct DescribeGpuImageInput {
     /// Image type: public (public image) or private (private image)
     ///
     /// 镜像类型: public:公有镜像,private:私有镜像 (`ImageType`, required)
-    pub image_type: Option<String>,
+    pub image_type: Option<ImageType>,
     /// Site (region) id
     ///
     /// 站点编号 (`RegionId`, required)
@@ -2547,7 +3107,7 @@ pub struct DescribeGpuImageInputBuilder {
 }
 impl DescribeGpuImageInputBuilder {
     /// Sets [`DescribeGpuImageInput::image_type`].
-    pub fn image_type(mut self, value: impl Into<String>) -> Self {
+    pub fn image_type(mut self, value: impl Into<ImageType>) -> Self {
         self.inner.image_type = Some(value.into());
         self
     }
@@ -2635,7 +3195,7 @@ impl DescribeGpuImageRequest {
     /// Image type: public (public image) or private (private image)
     ///
     /// 镜像类型: public:公有镜像,private:私有镜像 (`ImageType`, body, required)
-    pub fn image_type(mut self, value: impl Into<String>) -> Self {
+    pub fn image_type(mut self, value: impl Into<ImageType>) -> Self {
         self.input.image_type = Some(value.into());
         self
     }
@@ -2720,7 +3280,7 @@ pub struct CreateGpuInstanceInput {
     /// Charge type: PrePaid (prepaid, monthly/yearly) or PostPaid (pay on demand)
     ///
     /// 付费方式，取值范围： PrePaid：预付费，包年包月, PostPaid：按需计费 (`InstanceChargeType`, required)
-    pub instance_charge_type: Option<String>,
+    pub instance_charge_type: Option<InstanceChargeType>,
     /// Whether a PrePaid server renews automatically: 1 renews (default), 0 does not
     ///
     /// 包年包月是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`)
@@ -2744,7 +3304,7 @@ pub struct CreateGpuInstanceInput {
     /// NIC bond mode: noBond (default), bond1 or bond6
     ///
     /// 默认noBond。目前已支持bond1,bond6 (`BondMode`)
-    pub bond_mode: Option<String>,
+    pub bond_mode: Option<BondMode>,
     /// Custom RAID of the data disks: 0, 1, 5, 10, -1 (pass-through), -2 (no RAID)
     ///
     /// 数据盘自定义Raid,支持 0, 1, 5, 10, -1（直通）,-2（不做raid） (`Raid`)
@@ -2768,7 +3328,7 @@ pub struct CreateGpuInstanceInput {
     /// Switch port mode, trunk or access: in access mode a port maps to one network and the IP is bound to the physical NIC; in trunk mode a port can map to several networks and IPs are bound to virtual NICs
     ///
     /// 交换机端口模式， 注：access模式的一个端口只能对应一个网络，IP绑定在物理网卡上；trunk模式的一个端口可以对应多个网络，IP绑定在虚拟网卡上 (`PortMode`)
-    pub port_mode: Option<String>,
+    pub port_mode: Option<PortMode>,
 }
 impl std::fmt::Debug for CreateGpuInstanceInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -2857,7 +3417,7 @@ impl CreateGpuInstanceInputBuilder {
         self
     }
     /// Sets [`CreateGpuInstanceInput::instance_charge_type`].
-    pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
+    pub fn instance_charge_type(mut self, value: impl Into<InstanceChargeType>) -> Self {
         self.inner.instance_charge_type = Some(value.into());
         self
     }
@@ -2887,7 +3447,7 @@ impl CreateGpuInstanceInputBuilder {
         self
     }
     /// Sets [`CreateGpuInstanceInput::bond_mode`].
-    pub fn bond_mode(mut self, value: impl Into<String>) -> Self {
+    pub fn bond_mode(mut self, value: impl Into<BondMode>) -> Self {
         self.inner.bond_mode = Some(value.into());
         self
     }
@@ -2923,7 +3483,7 @@ impl CreateGpuInstanceInputBuilder {
         self
     }
     /// Sets [`CreateGpuInstanceInput::port_mode`].
-    pub fn port_mode(mut self, value: impl Into<String>) -> Self {
+    pub fn port_mode(mut self, value: impl Into<PortMode>) -> Self {
         self.inner.port_mode = Some(value.into());
         self
     }
@@ -3055,7 +3615,7 @@ impl CreateGpuInstanceRequest {
     /// Charge type: PrePaid (prepaid, monthly/yearly) or PostPaid (pay on demand)
     ///
     /// 付费方式，取值范围： PrePaid：预付费，包年包月, PostPaid：按需计费 (`InstanceChargeType`, body, required)
-    pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
+    pub fn instance_charge_type(mut self, value: impl Into<InstanceChargeType>) -> Self {
         self.input.instance_charge_type = Some(value.into());
         self
     }
@@ -3097,7 +3657,7 @@ impl CreateGpuInstanceRequest {
     /// NIC bond mode: noBond (default), bond1 or bond6
     ///
     /// 默认noBond。目前已支持bond1,bond6 (`BondMode`, body)
-    pub fn bond_mode(mut self, value: impl Into<String>) -> Self {
+    pub fn bond_mode(mut self, value: impl Into<BondMode>) -> Self {
         self.input.bond_mode = Some(value.into());
         self
     }
@@ -3145,7 +3705,7 @@ impl CreateGpuInstanceRequest {
     /// Switch port mode, trunk or access: in access mode a port maps to one network and the IP is bound to the physical NIC; in trunk mode a port can map to several networks and IPs are bound to virtual NICs
     ///
     /// 交换机端口模式， 注：access模式的一个端口只能对应一个网络，IP绑定在物理网卡上；trunk模式的一个端口可以对应多个网络，IP绑定在虚拟网卡上 (`PortMode`, body)
-    pub fn port_mode(mut self, value: impl Into<String>) -> Self {
+    pub fn port_mode(mut self, value: impl Into<PortMode>) -> Self {
         self.input.port_mode = Some(value.into());
         self
     }
@@ -3205,7 +3765,7 @@ pub struct OperateGpuPowerInput {
     /// Power operation: start (power on), stop (power off), reset (restart)
     ///
     /// 操作电源的状态&lt;br/&gt; start:  开启 &lt;br/&gt;stop:  关闭&lt;br/&gt; reset:  重启 (`Operate`, required)
-    pub operate: Option<String>,
+    pub operate: Option<PowerOperation>,
     /// GPU server resource ids
     ///
     /// GPU服务器资源ID列表 (`ResourceIds`, required)
@@ -3233,7 +3793,7 @@ pub struct OperateGpuPowerInputBuilder {
 }
 impl OperateGpuPowerInputBuilder {
     /// Sets [`OperateGpuPowerInput::operate`].
-    pub fn operate(mut self, value: impl Into<String>) -> Self {
+    pub fn operate(mut self, value: impl Into<PowerOperation>) -> Self {
         self.inner.operate = Some(value.into());
         self
     }
@@ -3317,7 +3877,7 @@ impl OperateGpuPowerRequest {
     /// Power operation: start (power on), stop (power off), reset (restart)
     ///
     /// 操作电源的状态&lt;br/&gt; start:  开启 &lt;br/&gt;stop:  关闭&lt;br/&gt; reset:  重启 (`Operate`, body, required)
-    pub fn operate(mut self, value: impl Into<String>) -> Self {
+    pub fn operate(mut self, value: impl Into<PowerOperation>) -> Self {
         self.input.operate = Some(value.into());
         self
     }

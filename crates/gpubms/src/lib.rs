@@ -15,7 +15,7 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Documentation notes: transcribed from `002_4ed561843f68c119.txt`; the 32 notes on where the documents contradict themselves, and how the SDK resolved each, are kept beside the operations in `spec/gpubms/`.
+//! Documentation notes: transcribed from `gpu-servers_2025-01-17_2c81073f.md`, `002_4ed561843f68c119.txt`; the 32 notes on where the documents contradict themselves, and how the SDK resolved each, are kept beside the operations in `spec/gpubms/`.
 #![forbid(unsafe_code)]
 #![allow(
     clippy::enum_variant_names,

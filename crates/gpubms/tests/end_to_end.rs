@@ -101,7 +101,7 @@ async fn describe_gpu_goods_price_end_to_end() {
         .region_id("sample value/+*~&=中".to_string())
         .goods_id(7_i64)
         .compute_id("sample value/+*~&=中".to_string())
-        .instance_charge_type("sample value/+*~&=中".to_string())
+        .instance_charge_type(cds_gpubms::InstanceChargeType::from("sample"))
         .prepaid_month(7_i64)
         .amount(7_i64)
         .send_with_response()
@@ -336,7 +336,7 @@ async fn describe_gpu_image_end_to_end() {
     let client = cds_gpubms::Client::new(&emulator.config());
     let response = client
         .describe_gpu_image()
-        .image_type("sample value/+*~&=中".to_string())
+        .image_type(cds_gpubms::ImageType::from("sample"))
         .region_id("sample value/+*~&=中".to_string())
         .os_type("sample value/+*~&=中".to_string())
         .compute_id("sample value/+*~&=中".to_string())
@@ -401,19 +401,19 @@ async fn create_gpu_instance_end_to_end() {
         .password("sample value/+*~&=中".to_string())
         .instance_name("sample value/+*~&=中".to_string())
         .assign_host_no("sample value/+*~&=中".to_string())
-        .instance_charge_type("sample value/+*~&=中".to_string())
+        .instance_charge_type(cds_gpubms::InstanceChargeType::from("sample"))
         .auto_renew(7_i64)
         .prepaid_month(7_i64)
         .compute_id("sample value/+*~&=中".to_string())
         .goods_id(7_i64)
         .image_id("sample value/+*~&=中".to_string())
-        .bond_mode("sample value/+*~&=中".to_string())
+        .bond_mode(cds_gpubms::BondMode::from("sample"))
         .raid(7_i64)
         .amount(7_i64)
         .custom_partition(["sample value/+*~&=中".to_string()])
         .custom_partition_size([7_i64])
         .subject_id("sample value/+*~&=中".to_string())
-        .port_mode("sample value/+*~&=中".to_string())
+        .port_mode(cds_gpubms::PortMode::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("CreateGpuInstance");
@@ -458,7 +458,7 @@ async fn operate_gpu_power_end_to_end() {
     let client = cds_gpubms::Client::new(&emulator.config());
     let response = client
         .operate_gpu_power()
-        .operate("sample value/+*~&=中".to_string())
+        .operate(cds_gpubms::PowerOperation::from("sample"))
         .resource_ids(["sample value/+*~&=中".to_string()])
         .send_with_response()
         .await;

@@ -70,6 +70,66 @@ impl cds_core::ser::Entries for GetWanAlarmReceiverItem {
 }
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(GetWanAlarmReceiverItem);
+/// Country calling code of a contact's mobile number
+///
+/// 可选择值 +86（国内)、+1
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CallingCode {
+    /// Mainland China
+    ///
+    /// 国内 (`+86`)
+    V86,
+    /// +1 (North America)
+    ///
+    /// +1 (`+1`)
+    V1,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl CallingCode {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallingCode::V86 => "+86",
+            CallingCode::V1 => "+1",
+            CallingCode::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for CallingCode {
+    fn from(value: &str) -> Self {
+        match value {
+            "+86" => CallingCode::V86,
+            "+1" => CallingCode::V1,
+            other => CallingCode::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for CallingCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CallingCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CallingCode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(CallingCode::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for CallingCode {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| CallingCode::from(text.as_str())))
+    }
+}
 /// Input of [`GetWanAlarmReceiver`](crate::Client::get_wan_alarm_receiver).
 #[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
@@ -221,7 +281,7 @@ pub struct UpdateWanAlarmReceiverInput {
     /// Country calling code: +86 (mainland China) or +1
     ///
     /// 可选择值 +86（国内)、+1 (`Code`)
-    pub code: Option<String>,
+    pub code: Option<CallingCode>,
 }
 impl cds_core::ser::Entries for UpdateWanAlarmReceiverInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -262,7 +322,7 @@ impl UpdateWanAlarmReceiverInputBuilder {
         self
     }
     /// Sets [`UpdateWanAlarmReceiverInput::code`].
-    pub fn code(mut self, value: impl Into<String>) -> Self {
+    pub fn code(mut self, value: impl Into<CallingCode>) -> Self {
         self.inner.code = Some(value.into());
         self
     }
@@ -353,7 +413,7 @@ impl UpdateWanAlarmReceiverRequest {
     /// Country calling code: +86 (mainland China) or +1
     ///
     /// 可选择值 +86（国内)、+1 (`Code`, body)
-    pub fn code(mut self, value: impl Into<String>) -> Self {
+    pub fn code(mut self, value: impl Into<CallingCode>) -> Self {
         self.input.code = Some(value.into());
         self
     }

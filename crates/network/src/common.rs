@@ -14,7 +14,7 @@ pub struct DescribeTaskData {
     /// Task status: NEW, DOING, FINISH or ERROR (new, running, finished, failed)
     ///
     /// 任务执行的状态\[NEW,DOING,FINISH,ERROR\],分别对应新增，正在执行，完成，错误 (`Status`)
-    pub status: Option<String>,
+    pub status: Option<TaskStatus>,
     /// Resource id
     ///
     /// 资源Id列表 (`ResourceId`)
@@ -52,6 +52,78 @@ impl cds_core::ser::Entries for DescribeTaskData {
 }
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(DescribeTaskData);
+/// Status of a task
+///
+/// 任务执行的状态
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TaskStatus {
+    /// New
+    ///
+    /// 新增 (`NEW`)
+    New,
+    /// Running
+    ///
+    /// 正在执行 (`DOING`)
+    Doing,
+    /// Done
+    ///
+    /// 完成 (`FINISH`)
+    Finish,
+    /// Failed
+    ///
+    /// 错误 (`ERROR`)
+    Error,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl TaskStatus {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TaskStatus::New => "NEW",
+            TaskStatus::Doing => "DOING",
+            TaskStatus::Finish => "FINISH",
+            TaskStatus::Error => "ERROR",
+            TaskStatus::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for TaskStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "NEW" => TaskStatus::New,
+            "DOING" => TaskStatus::Doing,
+            "FINISH" => TaskStatus::Finish,
+            "ERROR" => TaskStatus::Error,
+            other => TaskStatus::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for TaskStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for TaskStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaskStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(TaskStatus::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for TaskStatus {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| TaskStatus::from(text.as_str())))
+    }
+}
 /// Input of [`DescribeTask`](crate::Client::describe_task).
 #[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]

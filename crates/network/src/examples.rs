@@ -332,6 +332,54 @@ pub const MODIFY_VDC_NAME_1: &str = r#"{
   "Message": "Success.",
   "TaskId": ""
 }"#;
+/// Documented example response 1 of `VDCBandwidthBillingScheme`.
+pub const VDC_BANDWIDTH_BILLING_SCHEME_1: &str = r#"{
+    "Code": "Success",
+    "Data": [
+        {
+            "BandwidthType": "Bandwidth_China_Telecom",
+            "BandwidthTypeName": "电信",
+            "BillingSchemeList": [
+                {
+                    "BillingScheme": "BandwIdth",
+                    "BillingSchemeName": "固定带宽",
+                    "ResourceType": "wan",
+                    "ResourceTypeName": "公网带宽"
+                }
+            ]
+        }
+    ],
+    "Message": "success"
+}"#;
+/// Documented example response 1 of `VDCBandwidthUnitPrice`.
+pub const VDC_BANDWIDTH_UNIT_PRICE_1: &str = r#"{
+    "Code": "Success",
+    "Data": {
+        "BandwidthPrice": {
+            "Cycle": "/天",
+            "Discount": 1,
+            "DiscountStr": "无折扣",
+            "Price": 3.312,
+            "PriceStr": "3.312",
+            "Sign": "￥",
+            "StdPrice": 3.312,
+            "StdPriceStr": "3.312",
+            "Unit": "Mb"
+        },
+        "EIPPrice": {
+            "Cycle": "/天",
+            "Discount": 1,
+            "DiscountStr": "无折扣",
+            "Price": 0.331,
+            "PriceStr": "0.331",
+            "Sign": "￥",
+            "StdPrice": 0.331,
+            "StdPriceStr": "0.331",
+            "Unit": "个"
+        }
+    },
+    "Message": "success"
+}"#;
 /// Every example as (operation, JSON).
 pub static ALL: &[(&str, &str)] = &[
     ("GetWanAlarmReceiver", GET_WAN_ALARM_RECEIVER_1),
@@ -360,4 +408,6 @@ pub static ALL: &[(&str, &str)] = &[
     ("RenewPublicNetwork", RENEW_PUBLIC_NETWORK_1),
     ("DescribeBandwidthTraffic", DESCRIBE_BANDWIDTH_TRAFFIC_1),
     ("ModifyVdcName", MODIFY_VDC_NAME_1),
+    ("VDCBandwidthBillingScheme", VDC_BANDWIDTH_BILLING_SCHEME_1),
+    ("VDCBandwidthUnitPrice", VDC_BANDWIDTH_UNIT_PRICE_1),
 ];

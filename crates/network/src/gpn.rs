@@ -179,7 +179,7 @@ pub struct CreateGpnAccessPoint {
     /// Access point type (vdc)
     ///
     /// 接入点类型 (`AccessPointType`, required)
-    pub access_point_type: Option<String>,
+    pub access_point_type: Option<AccessPointType>,
     /// Private network id
     ///
     /// 私网id (`PrivateId`, required)
@@ -213,7 +213,7 @@ impl CreateGpnAccessPointBuilder {
         self
     }
     /// Sets [`CreateGpnAccessPoint::access_point_type`].
-    pub fn access_point_type(mut self, value: impl Into<String>) -> Self {
+    pub fn access_point_type(mut self, value: impl Into<AccessPointType>) -> Self {
         self.inner.access_point_type = Some(value.into());
         self
     }
@@ -249,7 +249,7 @@ pub struct CreateGpnPopAccessPoint {
     /// Access point type (pop)
     ///
     /// 接入点类型 (`AccessPointType`, required)
-    pub access_point_type: Option<String>,
+    pub access_point_type: Option<AccessPointType>,
     /// POP id
     ///
     /// pop点id (`PopId`, required)
@@ -277,7 +277,7 @@ pub struct CreateGpnPopAccessPointBuilder {
 }
 impl CreateGpnPopAccessPointBuilder {
     /// Sets [`CreateGpnPopAccessPoint::access_point_type`].
-    pub fn access_point_type(mut self, value: impl Into<String>) -> Self {
+    pub fn access_point_type(mut self, value: impl Into<AccessPointType>) -> Self {
         self.inner.access_point_type = Some(value.into());
         self
     }
@@ -396,7 +396,7 @@ pub struct DescribeAccessInfoVdc {
     /// Region id
     ///
     /// 地区编号 (`RegionId`)
-    pub region_id: Option<String>,
+    pub region_id: Option<AvailabilityZone>,
     /// Region name
     ///
     /// 地区名称 (`RegionName`)
@@ -609,7 +609,7 @@ pub struct DescribeGpnJoinVdc {
     /// Region (availability zone) id
     ///
     /// 可用区编号 (`RegionId`)
-    pub region_id: Option<String>,
+    pub region_id: Option<AvailabilityZone>,
     /// VDC name
     ///
     /// 数据中心名称 (`VdcName`)
@@ -686,7 +686,7 @@ pub struct DescribeGpnJoinVpc {
     /// Region (availability zone) id
     ///
     /// 可用区编号 (`RegionId`)
-    pub region_id: Option<String>,
+    pub region_id: Option<AvailabilityZone>,
     /// VPC name
     ///
     /// 数据中心名称 (`VpcName`)
@@ -750,6 +750,66 @@ impl cds_core::ser::Entries for DescribeGpnJoinVpc {
 }
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(DescribeGpnJoinVpc);
+/// Kind of GPN access point
+///
+/// 接入点类型
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AccessPointType {
+    /// A VDC
+    ///
+    /// vdc (`vdc`)
+    Vdc,
+    /// A POP
+    ///
+    /// pop (`pop`)
+    Pop,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl AccessPointType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            AccessPointType::Vdc => "vdc",
+            AccessPointType::Pop => "pop",
+            AccessPointType::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for AccessPointType {
+    fn from(value: &str) -> Self {
+        match value {
+            "vdc" => AccessPointType::Vdc,
+            "pop" => AccessPointType::Pop,
+            other => AccessPointType::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for AccessPointType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for AccessPointType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for AccessPointType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(AccessPointType::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for AccessPointType {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| AccessPointType::from(text.as_str())))
+    }
+}
 /// Input of [`DescribeGPN`](crate::Client::describe_gpn).
 #[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
@@ -762,11 +822,16 @@ pub struct DescribeGPNInput {
     ///
     /// 关键词 (`Key`)
     pub key: Option<String>,
+    /// Project id
+    ///
+    /// 项目组ID (`ProjectId`)
+    pub project_id: Option<String>,
 }
 impl cds_core::ser::Entries for DescribeGPNInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         cds_core::ser::entry(map, "GpnId", &self.gpn_id)?;
         cds_core::ser::entry(map, "Key", &self.key)?;
+        cds_core::ser::entry(map, "ProjectId", &self.project_id)?;
         Ok(())
     }
 }
@@ -792,6 +857,11 @@ impl DescribeGPNInputBuilder {
     /// Sets [`DescribeGPNInput::key`].
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeGPNInput::project_id`].
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.project_id = Some(value.into());
         self
     }
     /// Builds the value (it has no required fields).
@@ -862,6 +932,13 @@ impl DescribeGPNRequest {
     /// 关键词 (`Key`, body)
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.input.key = Some(value.into());
+        self
+    }
+    /// Project id
+    ///
+    /// 项目组ID (`ProjectId`, body)
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.input.project_id = Some(value.into());
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
@@ -1302,7 +1379,7 @@ pub struct DescribeAccessInfoInput {
     /// Access point type (vdc/pop)
     ///
     /// 接入点类型(vdc/pop) (`Type`, required)
-    pub r#type: Option<String>,
+    pub r#type: Option<AccessPointType>,
 }
 impl cds_core::ser::Entries for DescribeAccessInfoInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -1325,7 +1402,7 @@ pub struct DescribeAccessInfoInputBuilder {
 }
 impl DescribeAccessInfoInputBuilder {
     /// Sets the `type` field of [`DescribeAccessInfoInput`].
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    pub fn r#type(mut self, value: impl Into<AccessPointType>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
@@ -1401,7 +1478,7 @@ impl DescribeAccessInfoRequest {
     /// Access point type (vdc/pop)
     ///
     /// 接入点类型(vdc/pop) (`Type`, body, required)
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    pub fn r#type(mut self, value: impl Into<AccessPointType>) -> Self {
         self.input.r#type = Some(value.into());
         self
     }
@@ -1458,6 +1535,10 @@ pub struct CreateGPNInput {
     ///
     /// AccessPointType:接入点类型&lt;br/&gt;PopId:pop点id (`PopAccessPoint`, required)
     pub pop_access_point: Option<Vec<CreateGpnPopAccessPoint>>,
+    /// Id of the trial credit (测试金) to pay with
+    ///
+    /// 测试金Id (`SubjectId`)
+    pub subject_id: Option<i64>,
 }
 impl cds_core::ser::Entries for CreateGPNInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -1465,6 +1546,7 @@ impl cds_core::ser::Entries for CreateGPNInput {
         cds_core::ser::entry(map, "Qos", &self.qos)?;
         cds_core::ser::entry(map, "AccessPoint", &self.access_point)?;
         cds_core::ser::entry(map, "PopAccessPoint", &self.pop_access_point)?;
+        cds_core::ser::entry(map, "SubjectId", &self.subject_id)?;
         Ok(())
     }
 }
@@ -1506,6 +1588,11 @@ impl CreateGPNInputBuilder {
         values: impl IntoIterator<Item = V>,
     ) -> Self {
         self.inner.pop_access_point = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`CreateGPNInput::subject_id`].
+    pub fn subject_id(mut self, value: impl Into<i64>) -> Self {
+        self.inner.subject_id = Some(value.into());
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
@@ -1630,6 +1717,13 @@ impl CreateGPNRequest {
         values: impl IntoIterator<Item = V>,
     ) -> Self {
         self.input.pop_access_point = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Id of the trial credit (测试金) to pay with
+    ///
+    /// 测试金Id (`SubjectId`, body)
+    pub fn subject_id(mut self, value: impl Into<i64>) -> Self {
+        self.input.subject_id = Some(value.into());
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.

@@ -114,6 +114,12 @@ pub static DESCRIBE_GPN: Operation = Operation {
             required: false,
             kind: Kind::String,
         },
+        Param {
+            name: "ProjectId",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
+        },
     ],
     binary_response: false,
 };
@@ -216,6 +222,12 @@ pub static CREATE_GPN: Operation = Operation {
             required: true,
             kind: Kind::List,
         },
+        Param {
+            name: "SubjectId",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Integer,
+        },
     ],
     binary_response: false,
 };
@@ -312,6 +324,18 @@ pub static DESCRIBE_VDC: Operation = Operation {
             required: false,
             kind: Kind::String,
         },
+        Param {
+            name: "ProjectId",
+            location: Location::Query,
+            required: false,
+            kind: Kind::String,
+        },
+        Param {
+            name: "PageSize",
+            location: Location::Query,
+            required: false,
+            kind: Kind::Integer,
+        },
     ],
     binary_response: false,
 };
@@ -340,6 +364,12 @@ pub static CREATE_VDC: Operation = Operation {
             location: Location::Body,
             required: false,
             kind: Kind::Object,
+        },
+        Param {
+            name: "SubjectId",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Integer,
         },
     ],
     binary_response: false,
@@ -415,6 +445,24 @@ pub static CREATE_PUBLIC_NETWORK: Operation = Operation {
             required: true,
             kind: Kind::Integer,
         },
+        Param {
+            name: "SubjectId",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Integer,
+        },
+        Param {
+            name: "BusyQos",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Integer,
+        },
+        Param {
+            name: "BusyFloatBandwidth",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Integer,
+        },
     ],
     binary_response: false,
 };
@@ -454,7 +502,7 @@ pub static CREATE_PRIVATE_NETWORK: Operation = Operation {
             name: "Mask",
             location: Location::Body,
             required: false,
-            kind: Kind::String,
+            kind: Kind::Integer,
         },
     ],
     binary_response: false,
@@ -568,7 +616,7 @@ pub static RENEW_PUBLIC_NETWORK: Operation = Operation {
             name: "AutoRenew",
             location: Location::Query,
             required: true,
-            kind: Kind::Integer,
+            kind: Kind::String,
         },
     ],
     binary_response: false,
@@ -611,6 +659,64 @@ pub static MODIFY_VDC_NAME: Operation = Operation {
     ],
     binary_response: false,
 };
+/// `VDCBandwidthBillingScheme`.
+pub static VDC_BANDWIDTH_BILLING_SCHEME: Operation = Operation {
+    name: "VDCBandwidthBillingScheme",
+    method: Method::Get,
+    path: None,
+    host: None,
+    read: true,
+    params: &[
+        Param {
+            name: "RegionId",
+            location: Location::Query,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "Type",
+            location: Location::Query,
+            required: false,
+            kind: Kind::String,
+        },
+    ],
+    binary_response: false,
+};
+/// `VDCBandwidthUnitPrice`.
+pub static VDC_BANDWIDTH_UNIT_PRICE: Operation = Operation {
+    name: "VDCBandwidthUnitPrice",
+    method: Method::Get,
+    path: None,
+    host: None,
+    read: true,
+    params: &[
+        Param {
+            name: "RegionId",
+            location: Location::Query,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "BandwidthType",
+            location: Location::Query,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "BillingScheme",
+            location: Location::Query,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "Type",
+            location: Location::Query,
+            required: true,
+            kind: Kind::String,
+        },
+    ],
+    binary_response: false,
+};
 /// Every operation of the line.
 pub static OPERATIONS: &[&Operation] = &[
     &GET_WAN_ALARM_RECEIVER,
@@ -637,6 +743,8 @@ pub static OPERATIONS: &[&Operation] = &[
     &RENEW_PUBLIC_NETWORK,
     &DESCRIBE_BANDWIDTH_TRAFFIC,
     &MODIFY_VDC_NAME,
+    &VDC_BANDWIDTH_BILLING_SCHEME,
+    &VDC_BANDWIDTH_UNIT_PRICE,
 ];
 /// Waiter `task`: polls `DescribeTask`.
 pub static WAITER_TASK: Waiter = Waiter {

@@ -18,11 +18,11 @@ pub struct CreateVdcPublicNetwork {
     /// Bandwidth type (see appendix 3), e.g. Bandwidth_BGP
     ///
     /// 公网带宽类型，参考附件三带宽类型 (`Type`)
-    pub r#type: Option<String>,
+    pub r#type: Option<VdcBandwidthType>,
     /// Billing method, e.g. Bandwidth (fixed bandwidth)
     ///
     /// 计费方式 (`BillingMethod`)
-    pub billing_method: Option<String>,
+    pub billing_method: Option<BillingMethod>,
     /// Bandwidth size
     ///
     /// 带宽大小 (`Qos`)
@@ -37,6 +37,18 @@ pub struct CreateVdcPublicNetwork {
     pub auto_renew: Option<i64>,
     /// Bandwidth cap for 95th-percentile billing
     ///
+    /// 封顶带宽 (`FloatBandwidth`)
+    pub float_bandwidth: Option<i64>,
+    /// Busy-hour guaranteed bandwidth; not needed for ordinary bandwidth
+    ///
+    /// 繁时保底 (`BusyQos`)
+    pub busy_qos: Option<i64>,
+    /// Busy-hour bandwidth cap; not needed for ordinary bandwidth
+    ///
+    /// 繁时封顶 (`BusyFloatBandwidth`)
+    pub busy_float_bandwidth: Option<i64>,
+    /// The document's misspelling of FloatBandwidth; use float_bandwidth
+    ///
     /// 封顶带宽 (`FloatBandwich`)
     pub float_bandwich: Option<i64>,
 }
@@ -48,6 +60,9 @@ impl cds_core::ser::Entries for CreateVdcPublicNetwork {
         cds_core::ser::entry(map, "Qos", &self.qos)?;
         cds_core::ser::entry(map, "IPNum", &self.ip_num)?;
         cds_core::ser::entry(map, "AutoRenew", &self.auto_renew)?;
+        cds_core::ser::entry(map, "FloatBandwidth", &self.float_bandwidth)?;
+        cds_core::ser::entry(map, "BusyQos", &self.busy_qos)?;
+        cds_core::ser::entry(map, "BusyFloatBandwidth", &self.busy_float_bandwidth)?;
         cds_core::ser::entry(map, "FloatBandwich", &self.float_bandwich)?;
         Ok(())
     }
@@ -72,12 +87,12 @@ impl CreateVdcPublicNetworkBuilder {
         self
     }
     /// Sets the `type` field of [`CreateVdcPublicNetwork`].
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    pub fn r#type(mut self, value: impl Into<VdcBandwidthType>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets [`CreateVdcPublicNetwork::billing_method`].
-    pub fn billing_method(mut self, value: impl Into<String>) -> Self {
+    pub fn billing_method(mut self, value: impl Into<BillingMethod>) -> Self {
         self.inner.billing_method = Some(value.into());
         self
     }
@@ -94,6 +109,21 @@ impl CreateVdcPublicNetworkBuilder {
     /// Sets [`CreateVdcPublicNetwork::auto_renew`].
     pub fn auto_renew(mut self, value: impl Into<i64>) -> Self {
         self.inner.auto_renew = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVdcPublicNetwork::float_bandwidth`].
+    pub fn float_bandwidth(mut self, value: impl Into<i64>) -> Self {
+        self.inner.float_bandwidth = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVdcPublicNetwork::busy_qos`].
+    pub fn busy_qos(mut self, value: impl Into<i64>) -> Self {
+        self.inner.busy_qos = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVdcPublicNetwork::busy_float_bandwidth`].
+    pub fn busy_float_bandwidth(mut self, value: impl Into<i64>) -> Self {
+        self.inner.busy_float_bandwidth = Some(value.into());
         self
     }
     /// Sets [`CreateVdcPublicNetwork::float_bandwich`].
@@ -212,6 +242,10 @@ pub struct DescribeVdcPrivateNetwork {
     ///
     /// 未使用的Ip数量 (`UnuseIpNum`)
     pub unuse_ip_num: Option<i64>,
+    /// Number of unused IPs, under the name the vendor's Terraform SDK reads
+    ///
+    /// 未使用的Ip数量 (`unuse_ip_num`)
+    pub unuse_ip_num_2: Option<i64>,
     /// Private IP ranges (first~last address)
     ///
     /// 私网网段 (`Segments`)
@@ -241,6 +275,7 @@ impl cds_core::de::Fields for DescribeVdcPrivateNetwork {
             "Name" => self.name = cds_core::de::lenient(value)?,
             "Status" => self.status = cds_core::de::lenient(value)?,
             "UnuseIpNum" => self.unuse_ip_num = cds_core::de::lenient(value)?,
+            "unuse_ip_num" => self.unuse_ip_num_2 = cds_core::de::lenient(value)?,
             "Segments" => self.segments = cds_core::de::lenient_vec(value)?,
             "Ip" => self.ip = cds_core::de::lenient(value)?,
             "Mask" => self.mask = cds_core::de::lenient(value)?,
@@ -258,6 +293,7 @@ impl cds_core::ser::Entries for DescribeVdcPrivateNetwork {
         cds_core::ser::entry(map, "Name", &self.name)?;
         cds_core::ser::entry(map, "Status", &self.status)?;
         cds_core::ser::entry(map, "UnuseIpNum", &self.unuse_ip_num)?;
+        cds_core::ser::entry(map, "unuse_ip_num", &self.unuse_ip_num_2)?;
         cds_core::ser::entry(map, "Segments", &self.segments)?;
         cds_core::ser::entry(map, "Ip", &self.ip)?;
         cds_core::ser::entry(map, "Mask", &self.mask)?;
@@ -293,6 +329,10 @@ pub struct DescribeVdcPublicNetwork {
     ///
     /// 未使用的Ip数量 (`UnuseIpNum`)
     pub unuse_ip_num: Option<i64>,
+    /// Number of unused IPs, under the name the vendor's Terraform SDK reads
+    ///
+    /// 未使用的Ip数量 (`unuse_ip_num`)
+    pub unuse_ip_num_2: Option<i64>,
     /// IP segments of the public network
     ///
     /// 公网Ip段 (`Segments`)
@@ -323,6 +363,7 @@ impl cds_core::de::Fields for DescribeVdcPublicNetwork {
             "Status" => self.status = cds_core::de::lenient(value)?,
             "Qos" => self.qos = cds_core::de::lenient(value)?,
             "UnuseIpNum" => self.unuse_ip_num = cds_core::de::lenient(value)?,
+            "unuse_ip_num" => self.unuse_ip_num_2 = cds_core::de::lenient(value)?,
             "Segments" => self.segments = cds_core::de::nested(value)?,
             "Type" => self.r#type = cds_core::de::lenient(value)?,
             "Ip" => self.ip = cds_core::de::lenient(value)?,
@@ -341,6 +382,7 @@ impl cds_core::ser::Entries for DescribeVdcPublicNetwork {
         cds_core::ser::entry(map, "Status", &self.status)?;
         cds_core::ser::entry(map, "Qos", &self.qos)?;
         cds_core::ser::entry(map, "UnuseIpNum", &self.unuse_ip_num)?;
+        cds_core::ser::entry(map, "unuse_ip_num", &self.unuse_ip_num_2)?;
         cds_core::ser::entry(map, "Segments", &self.segments)?;
         cds_core::ser::entry(map, "Type", &self.r#type)?;
         cds_core::ser::entry(map, "Ip", &self.ip)?;
@@ -420,7 +462,7 @@ pub struct DescribeVdcVdc {
     /// Region (availability zone) of the VDC
     ///
     /// Vdc所在可用区 (`RegionId`)
-    pub region_id: Option<String>,
+    pub region_id: Option<AvailabilityZone>,
     /// Usage status of the VDC
     ///
     /// Vdc的使用状态 (`VdcStatus`)
@@ -480,6 +522,484 @@ impl cds_core::ser::Entries for DescribeVdcVdc {
 }
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(DescribeVdcVdc);
+/// A unit price
+///
+/// 价格
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct UnitPrice {
+    /// List price
+    ///
+    /// 原价 (`StdPrice`)
+    pub std_price: Option<f64>,
+    /// List price as text
+    ///
+    /// 原价字符串类型 (`StdPriceStr`)
+    pub std_price_str: Option<String>,
+    /// Discounted price
+    ///
+    /// 折扣价 (`Price`)
+    pub price: Option<f64>,
+    /// Discounted price as text
+    ///
+    /// 折扣价字符串类型 (`PriceStr`)
+    pub price_str: Option<String>,
+    /// Discount
+    ///
+    /// 折扣 (`Discount`)
+    pub discount: Option<f64>,
+    /// Discount as text (无折扣 when there is none)
+    ///
+    /// 折扣字符串类型 (`DiscountStr`)
+    pub discount_str: Option<String>,
+    /// Currency sign (¥ or $)
+    ///
+    /// 币种符号 (`Sign`)
+    pub sign: Option<String>,
+    /// Price period: /天 (per day) or /GB
+    ///
+    /// 价格周期 (`Cycle`)
+    pub cycle: Option<String>,
+    /// Unit: Mb or GB
+    ///
+    /// 价格计量单位 (`Unit`)
+    pub unit: Option<String>,
+}
+impl cds_core::de::Fields for UnitPrice {
+    const NAME: &'static str = "UnitPrice";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "StdPrice" => self.std_price = cds_core::de::lenient(value)?,
+            "StdPriceStr" => self.std_price_str = cds_core::de::lenient(value)?,
+            "Price" => self.price = cds_core::de::lenient(value)?,
+            "PriceStr" => self.price_str = cds_core::de::lenient(value)?,
+            "Discount" => self.discount = cds_core::de::lenient(value)?,
+            "DiscountStr" => self.discount_str = cds_core::de::lenient(value)?,
+            "Sign" => self.sign = cds_core::de::lenient(value)?,
+            "Cycle" => self.cycle = cds_core::de::lenient(value)?,
+            "Unit" => self.unit = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(UnitPrice);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for UnitPrice {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "StdPrice", &self.std_price)?;
+        cds_core::ser::entry(map, "StdPriceStr", &self.std_price_str)?;
+        cds_core::ser::entry(map, "Price", &self.price)?;
+        cds_core::ser::entry(map, "PriceStr", &self.price_str)?;
+        cds_core::ser::entry(map, "Discount", &self.discount)?;
+        cds_core::ser::entry(map, "DiscountStr", &self.discount_str)?;
+        cds_core::ser::entry(map, "Sign", &self.sign)?;
+        cds_core::ser::entry(map, "Cycle", &self.cycle)?;
+        cds_core::ser::entry(map, "Unit", &self.unit)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(UnitPrice);
+/// A public bandwidth billing scheme
+///
+/// 计费方案信息
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct VdcBandwidthBillingScheme {
+    /// Billing scheme
+    ///
+    /// 计费方案 (`BillingScheme`)
+    pub billing_scheme: Option<BillingMethod>,
+    /// Billing scheme in Chinese
+    ///
+    /// 计费方案中文名称 (`BillingSchemeName`)
+    pub billing_scheme_name: Option<String>,
+    /// Resource type (wan)
+    ///
+    /// 资源类型 (`ResourceType`)
+    pub resource_type: Option<VdcBandwidthResourceType>,
+    /// Resource type in Chinese
+    ///
+    /// 资源类型中文名称 (`ResourceTypeName`)
+    pub resource_type_name: Option<String>,
+}
+impl cds_core::de::Fields for VdcBandwidthBillingScheme {
+    const NAME: &'static str = "VdcBandwidthBillingScheme";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "BillingScheme" => self.billing_scheme = cds_core::de::lenient(value)?,
+            "BillingSchemeName" => {
+                self.billing_scheme_name = cds_core::de::lenient(value)?;
+            }
+            "ResourceType" => self.resource_type = cds_core::de::lenient(value)?,
+            "ResourceTypeName" => self.resource_type_name = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(VdcBandwidthBillingScheme);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for VdcBandwidthBillingScheme {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "BillingScheme", &self.billing_scheme)?;
+        cds_core::ser::entry(map, "BillingSchemeName", &self.billing_scheme_name)?;
+        cds_core::ser::entry(map, "ResourceType", &self.resource_type)?;
+        cds_core::ser::entry(map, "ResourceTypeName", &self.resource_type_name)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(VdcBandwidthBillingScheme);
+/// The billing schemes of one public bandwidth type
+///
+/// 返回数据
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct VdcBandwidthBillingSchemes {
+    /// Bandwidth type
+    ///
+    /// 带宽类型 (`BandwidthType`)
+    pub bandwidth_type: Option<VdcBandwidthType>,
+    /// Bandwidth type in Chinese
+    ///
+    /// 带宽类型中文名称 (`BandwidthTypeName`)
+    pub bandwidth_type_name: Option<String>,
+    /// Billing schemes
+    ///
+    /// 计费方案信息列表 (`BillingSchemeList`)
+    pub billing_scheme_list: Option<Vec<VdcBandwidthBillingScheme>>,
+}
+impl cds_core::de::Fields for VdcBandwidthBillingSchemes {
+    const NAME: &'static str = "VdcBandwidthBillingSchemes";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "BandwidthType" => self.bandwidth_type = cds_core::de::lenient(value)?,
+            "BandwidthTypeName" => {
+                self.bandwidth_type_name = cds_core::de::lenient(value)?;
+            }
+            "BillingSchemeList" => {
+                self.billing_scheme_list = cds_core::de::nested(value)?;
+            }
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(VdcBandwidthBillingSchemes);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for VdcBandwidthBillingSchemes {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "BandwidthType", &self.bandwidth_type)?;
+        cds_core::ser::entry(map, "BandwidthTypeName", &self.bandwidth_type_name)?;
+        cds_core::ser::entry(map, "BillingSchemeList", &self.billing_scheme_list)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(VdcBandwidthBillingSchemes);
+/// Unit prices of a public bandwidth billing scheme
+///
+/// 返回数据
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct VdcBandwidthUnitPrices {
+    /// Bandwidth price
+    ///
+    /// 带宽价格 (`BandwidthPrice`)
+    pub bandwidth_price: Option<UnitPrice>,
+    /// Price of one IP (in the example only)
+    ///
+    /// EIP价格 (`EIPPrice`)
+    pub eip_price: Option<UnitPrice>,
+}
+impl cds_core::de::Fields for VdcBandwidthUnitPrices {
+    const NAME: &'static str = "VdcBandwidthUnitPrices";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "BandwidthPrice" => self.bandwidth_price = cds_core::de::nested(value)?,
+            "EIPPrice" => self.eip_price = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(VdcBandwidthUnitPrices);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for VdcBandwidthUnitPrices {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "BandwidthPrice", &self.bandwidth_price)?;
+        cds_core::ser::entry(map, "EIPPrice", &self.eip_price)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(VdcBandwidthUnitPrices);
+/// Whether a traffic-package or 95th-percentile public network renews automatically
+///
+/// 是否自动续费
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AutoRenew {
+    /// Renew automatically (the default)
+    ///
+    /// 自动续费（默认） (`1`)
+    V1,
+    /// Do not renew automatically
+    ///
+    /// 不自动续费 (`0`)
+    V0,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl AutoRenew {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            AutoRenew::V1 => "1",
+            AutoRenew::V0 => "0",
+            AutoRenew::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for AutoRenew {
+    fn from(value: &str) -> Self {
+        match value {
+            "1" => AutoRenew::V1,
+            "0" => AutoRenew::V0,
+            other => AutoRenew::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for AutoRenew {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for AutoRenew {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for AutoRenew {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(AutoRenew::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for AutoRenew {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| AutoRenew::from(text.as_str())))
+    }
+}
+/// How a private network's address is chosen
+///
+/// 私网类型
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PrivateNetworkType {
+    /// Automatically (the default)
+    ///
+    /// auto，默认 (`auto`)
+    Auto,
+    /// By hand (Address and Mask)
+    ///
+    /// manual (`manual`)
+    Manual,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl PrivateNetworkType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PrivateNetworkType::Auto => "auto",
+            PrivateNetworkType::Manual => "manual",
+            PrivateNetworkType::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for PrivateNetworkType {
+    fn from(value: &str) -> Self {
+        match value {
+            "auto" => PrivateNetworkType::Auto,
+            "manual" => PrivateNetworkType::Manual,
+            other => PrivateNetworkType::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for PrivateNetworkType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for PrivateNetworkType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for PrivateNetworkType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(PrivateNetworkType::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for PrivateNetworkType {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| PrivateNetworkType::from(text.as_str())))
+    }
+}
+/// Bandwidth type of a public network added to a VDC
+///
+/// 公网带宽类型
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PublicNetworkType {
+    /// 4-line BGP
+    ///
+    /// 4线BGP (`BGP_4`)
+    Bgp4,
+    /// Dual-line BGP
+    ///
+    /// 双线BGP (`BGP_2`)
+    Bgp2,
+    /// China Telecom
+    ///
+    /// 电信 (`ChinaTelecom`)
+    ChinaTelecom,
+    /// Anti-DDoS
+    ///
+    /// 防DDOS (`AntiDDOS`)
+    AntiDdos,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl PublicNetworkType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PublicNetworkType::Bgp4 => "BGP_4",
+            PublicNetworkType::Bgp2 => "BGP_2",
+            PublicNetworkType::ChinaTelecom => "ChinaTelecom",
+            PublicNetworkType::AntiDdos => "AntiDDOS",
+            PublicNetworkType::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for PublicNetworkType {
+    fn from(value: &str) -> Self {
+        match value {
+            "BGP_4" => PublicNetworkType::Bgp4,
+            "BGP_2" => PublicNetworkType::Bgp2,
+            "ChinaTelecom" => PublicNetworkType::ChinaTelecom,
+            "AntiDDOS" => PublicNetworkType::AntiDdos,
+            other => PublicNetworkType::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for PublicNetworkType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for PublicNetworkType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for PublicNetworkType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(PublicNetworkType::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for PublicNetworkType {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| PublicNetworkType::from(text.as_str())))
+    }
+}
+/// Kind of resource a VDC billing scheme applies to
+///
+/// 资源类型
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VdcBandwidthResourceType {
+    /// Public bandwidth
+    ///
+    /// 公网带宽 (`wan`)
+    Wan,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl VdcBandwidthResourceType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            VdcBandwidthResourceType::Wan => "wan",
+            VdcBandwidthResourceType::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for VdcBandwidthResourceType {
+    fn from(value: &str) -> Self {
+        match value {
+            "wan" => VdcBandwidthResourceType::Wan,
+            other => VdcBandwidthResourceType::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for VdcBandwidthResourceType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for VdcBandwidthResourceType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for VdcBandwidthResourceType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(VdcBandwidthResourceType::from(
+            text.unwrap_or_default().as_str(),
+        ))
+    }
+}
+impl cds_core::de::FromScalar for VdcBandwidthResourceType {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| VdcBandwidthResourceType::from(text.as_str())))
+    }
+}
 /// Input of [`DescribeVdc`](crate::Client::describe_vdc).
 #[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
@@ -487,7 +1007,7 @@ pub struct DescribeVdcInput {
     /// Region (availability zone) the VDC belongs to; see appendix 1
     ///
     /// 选择Vdc所属可用区,见附件一 (`RegionId`)
-    pub region_id: Option<String>,
+    pub region_id: Option<AvailabilityZone>,
     /// VDC id
     ///
     /// Vdc编号 (`VdcId`)
@@ -500,6 +1020,14 @@ pub struct DescribeVdcInput {
     ///
     /// 查询关键字 (`Keyword`)
     pub keyword: Option<String>,
+    /// Project id
+    ///
+    /// 项目组ID (`ProjectId`)
+    pub project_id: Option<String>,
+    /// Page size of the VDC list
+    ///
+    /// Vdc列表的页大小 (`PageSize`)
+    pub page_size: Option<i64>,
 }
 impl cds_core::ser::Entries for DescribeVdcInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -507,6 +1035,8 @@ impl cds_core::ser::Entries for DescribeVdcInput {
         cds_core::ser::entry(map, "VdcId", &self.vdc_id)?;
         cds_core::ser::entry(map, "PageNumber", &self.page_number)?;
         cds_core::ser::entry(map, "Keyword", &self.keyword)?;
+        cds_core::ser::entry(map, "ProjectId", &self.project_id)?;
+        cds_core::ser::entry(map, "PageSize", &self.page_size)?;
         Ok(())
     }
 }
@@ -525,7 +1055,7 @@ pub struct DescribeVdcInputBuilder {
 }
 impl DescribeVdcInputBuilder {
     /// Sets [`DescribeVdcInput::region_id`].
-    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+    pub fn region_id(mut self, value: impl Into<AvailabilityZone>) -> Self {
         self.inner.region_id = Some(value.into());
         self
     }
@@ -542,6 +1072,16 @@ impl DescribeVdcInputBuilder {
     /// Sets [`DescribeVdcInput::keyword`].
     pub fn keyword(mut self, value: impl Into<String>) -> Self {
         self.inner.keyword = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeVdcInput::project_id`].
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.project_id = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeVdcInput::page_size`].
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_size = Some(value.into());
         self
     }
     /// Builds the value (it has no required fields).
@@ -603,7 +1143,7 @@ impl DescribeVdcRequest {
     /// Region (availability zone) the VDC belongs to; see appendix 1
     ///
     /// 选择Vdc所属可用区,见附件一 (`RegionId`, query)
-    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+    pub fn region_id(mut self, value: impl Into<AvailabilityZone>) -> Self {
         self.input.region_id = Some(value.into());
         self
     }
@@ -626,6 +1166,20 @@ impl DescribeVdcRequest {
     /// 查询关键字 (`Keyword`, query)
     pub fn keyword(mut self, value: impl Into<String>) -> Self {
         self.input.keyword = Some(value.into());
+        self
+    }
+    /// Project id
+    ///
+    /// 项目组ID (`ProjectId`, query)
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.input.project_id = Some(value.into());
+        self
+    }
+    /// Page size of the VDC list
+    ///
+    /// Vdc列表的页大小 (`PageSize`, query)
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.input.page_size = Some(value.into());
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
@@ -668,21 +1222,26 @@ pub struct CreateVdcInput {
     /// Id of the region (availability zone) the VDC belongs to
     ///
     /// Vdc所属的可用区Id (`RegionId`, required)
-    pub region_id: Option<String>,
+    pub region_id: Option<AvailabilityZone>,
     /// Name of the new VDC; defaults to the VDC's id when omitted
     ///
     /// 创建的Vdc名称，不填写时默认写入Vdc的Id (`VdcName`)
     pub vdc_name: Option<String>,
-    /// Public network to buy with the VDC; see appendix 3 for bandwidth types
+    /// Public network to buy with the VDC; see appendix 3 for bandwidth types. BusyQos and BusyFloatBandwidth are the busy-hour floor and cap, not needed for ordinary bandwidth
     ///
-    /// 参考附件三带宽类型 (`PublicNetwork`)
+    /// 参考附件三带宽类型,  BusyQos、BusyFloatBandwidth繁时保底和封顶，普通带宽可不传 (`PublicNetwork`)
     pub public_network: Option<CreateVdcPublicNetwork>,
+    /// Id of the trial credit (测试金) to pay with
+    ///
+    /// 测试金Id (`SubjectId`)
+    pub subject_id: Option<i64>,
 }
 impl cds_core::ser::Entries for CreateVdcInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         cds_core::ser::entry(map, "RegionId", &self.region_id)?;
         cds_core::ser::entry(map, "VdcName", &self.vdc_name)?;
         cds_core::ser::entry(map, "PublicNetwork", &self.public_network)?;
+        cds_core::ser::entry(map, "SubjectId", &self.subject_id)?;
         Ok(())
     }
 }
@@ -701,7 +1260,7 @@ pub struct CreateVdcInputBuilder {
 }
 impl CreateVdcInputBuilder {
     /// Sets [`CreateVdcInput::region_id`].
-    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+    pub fn region_id(mut self, value: impl Into<AvailabilityZone>) -> Self {
         self.inner.region_id = Some(value.into());
         self
     }
@@ -713,6 +1272,11 @@ impl CreateVdcInputBuilder {
     /// Sets [`CreateVdcInput::public_network`].
     pub fn public_network(mut self, value: impl Into<CreateVdcPublicNetwork>) -> Self {
         self.inner.public_network = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVdcInput::subject_id`].
+    pub fn subject_id(mut self, value: impl Into<i64>) -> Self {
+        self.inner.subject_id = Some(value.into());
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
@@ -781,7 +1345,7 @@ impl CreateVdcRequest {
     /// Id of the region (availability zone) the VDC belongs to
     ///
     /// Vdc所属的可用区Id (`RegionId`, body, required)
-    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+    pub fn region_id(mut self, value: impl Into<AvailabilityZone>) -> Self {
         self.input.region_id = Some(value.into());
         self
     }
@@ -792,11 +1356,18 @@ impl CreateVdcRequest {
         self.input.vdc_name = Some(value.into());
         self
     }
-    /// Public network to buy with the VDC; see appendix 3 for bandwidth types
+    /// Public network to buy with the VDC; see appendix 3 for bandwidth types. BusyQos and BusyFloatBandwidth are the busy-hour floor and cap, not needed for ordinary bandwidth
     ///
-    /// 参考附件三带宽类型 (`PublicNetwork`, body)
+    /// 参考附件三带宽类型,  BusyQos、BusyFloatBandwidth繁时保底和封顶，普通带宽可不传 (`PublicNetwork`, body)
     pub fn public_network(mut self, value: impl Into<CreateVdcPublicNetwork>) -> Self {
         self.input.public_network = Some(value.into());
+        self
+    }
+    /// Id of the trial credit (测试金) to pay with
+    ///
+    /// 测试金Id (`SubjectId`, body)
+    pub fn subject_id(mut self, value: impl Into<i64>) -> Self {
+        self.input.subject_id = Some(value.into());
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
@@ -1016,11 +1587,11 @@ pub struct CreatePublicNetworkInput {
     /// Bandwidth type: BGP_4 (4-line BGP), BGP_2 (dual-line BGP), ChinaTelecom (China Telecom), AntiDDOS (anti-DDoS)
     ///
     /// BGP_4(4线BGP)       BGP_2(双线BGP)       ChinaTelecom(电信)       AntiDDOS(防DDOS) (`Type`, required)
-    pub r#type: Option<String>,
+    pub r#type: Option<PublicNetworkType>,
     /// Billing method: Bandwidth (fixed bandwidth, default), Traffic (pay by traffic), DataPackage (traffic package), Bandwidth_95 (95th percentile)
     ///
     /// Bandwidth（固定带宽，默认）&lt;br /&gt;Traffic（流量按需）       &lt;br /&gt;DataPackage（流量包）      &lt;br /&gt;Bandwidth_95（95峰值） (`BillingMethod`, required)
-    pub billing_method: Option<String>,
+    pub billing_method: Option<BillingMethod>,
     /// Fixed bandwidth: the bandwidth (max 500, step 5); 95th percentile: the guaranteed bandwidth (max 500, step 50); traffic package: the package size in GB (max 51200, i.e. 50 TB)
     ///
     /// 类型是固定带宽时，此处是公网带宽大小，最大500，步长5；类型是95峰值时，此处代表保底带宽，最大为500，步长50；类型是流量包时，代表流量包大小，单位是GB，最大是51200（50T) (`Qos`, required)
@@ -1037,6 +1608,18 @@ pub struct CreatePublicNetworkInput {
     ///
     /// 公网类型为95峰值时，带宽大小的封顶带宽，为空时，默认为带宽大小的120% (`FloatBandwidth`, required)
     pub float_bandwidth: Option<i64>,
+    /// Id of the trial credit (测试金) to pay with
+    ///
+    /// 测试金Id (`SubjectId`)
+    pub subject_id: Option<i64>,
+    /// Busy-hour guaranteed bandwidth; not needed for ordinary full-time bandwidth
+    ///
+    /// 繁时保底带宽，正常全时带宽可不传 (`BusyQos`)
+    pub busy_qos: Option<i64>,
+    /// Busy-hour bandwidth cap; not needed for ordinary full-time bandwidth
+    ///
+    /// 繁时封顶带宽，正常全时带宽可不传 (`BusyFloatBandwidth`)
+    pub busy_float_bandwidth: Option<i64>,
 }
 impl cds_core::ser::Entries for CreatePublicNetworkInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -1048,6 +1631,9 @@ impl cds_core::ser::Entries for CreatePublicNetworkInput {
         cds_core::ser::entry(map, "IPNum", &self.ip_num)?;
         cds_core::ser::entry(map, "AutoRenew", &self.auto_renew)?;
         cds_core::ser::entry(map, "FloatBandwidth", &self.float_bandwidth)?;
+        cds_core::ser::entry(map, "SubjectId", &self.subject_id)?;
+        cds_core::ser::entry(map, "BusyQos", &self.busy_qos)?;
+        cds_core::ser::entry(map, "BusyFloatBandwidth", &self.busy_float_bandwidth)?;
         Ok(())
     }
 }
@@ -1076,12 +1662,12 @@ impl CreatePublicNetworkInputBuilder {
         self
     }
     /// Sets the `type` field of [`CreatePublicNetworkInput`].
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    pub fn r#type(mut self, value: impl Into<PublicNetworkType>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets [`CreatePublicNetworkInput::billing_method`].
-    pub fn billing_method(mut self, value: impl Into<String>) -> Self {
+    pub fn billing_method(mut self, value: impl Into<BillingMethod>) -> Self {
         self.inner.billing_method = Some(value.into());
         self
     }
@@ -1103,6 +1689,21 @@ impl CreatePublicNetworkInputBuilder {
     /// Sets [`CreatePublicNetworkInput::float_bandwidth`].
     pub fn float_bandwidth(mut self, value: impl Into<i64>) -> Self {
         self.inner.float_bandwidth = Some(value.into());
+        self
+    }
+    /// Sets [`CreatePublicNetworkInput::subject_id`].
+    pub fn subject_id(mut self, value: impl Into<i64>) -> Self {
+        self.inner.subject_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreatePublicNetworkInput::busy_qos`].
+    pub fn busy_qos(mut self, value: impl Into<i64>) -> Self {
+        self.inner.busy_qos = Some(value.into());
+        self
+    }
+    /// Sets [`CreatePublicNetworkInput::busy_float_bandwidth`].
+    pub fn busy_float_bandwidth(mut self, value: impl Into<i64>) -> Self {
+        self.inner.busy_float_bandwidth = Some(value.into());
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
@@ -1203,14 +1804,14 @@ impl CreatePublicNetworkRequest {
     /// Bandwidth type: BGP_4 (4-line BGP), BGP_2 (dual-line BGP), ChinaTelecom (China Telecom), AntiDDOS (anti-DDoS)
     ///
     /// BGP_4(4线BGP)       BGP_2(双线BGP)       ChinaTelecom(电信)       AntiDDOS(防DDOS) (`Type`, body, required)
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    pub fn r#type(mut self, value: impl Into<PublicNetworkType>) -> Self {
         self.input.r#type = Some(value.into());
         self
     }
     /// Billing method: Bandwidth (fixed bandwidth, default), Traffic (pay by traffic), DataPackage (traffic package), Bandwidth_95 (95th percentile)
     ///
     /// Bandwidth（固定带宽，默认）&lt;br /&gt;Traffic（流量按需）       &lt;br /&gt;DataPackage（流量包）      &lt;br /&gt;Bandwidth_95（95峰值） (`BillingMethod`, body, required)
-    pub fn billing_method(mut self, value: impl Into<String>) -> Self {
+    pub fn billing_method(mut self, value: impl Into<BillingMethod>) -> Self {
         self.input.billing_method = Some(value.into());
         self
     }
@@ -1240,6 +1841,27 @@ impl CreatePublicNetworkRequest {
     /// 公网类型为95峰值时，带宽大小的封顶带宽，为空时，默认为带宽大小的120% (`FloatBandwidth`, body, required)
     pub fn float_bandwidth(mut self, value: impl Into<i64>) -> Self {
         self.input.float_bandwidth = Some(value.into());
+        self
+    }
+    /// Id of the trial credit (测试金) to pay with
+    ///
+    /// 测试金Id (`SubjectId`, body)
+    pub fn subject_id(mut self, value: impl Into<i64>) -> Self {
+        self.input.subject_id = Some(value.into());
+        self
+    }
+    /// Busy-hour guaranteed bandwidth; not needed for ordinary full-time bandwidth
+    ///
+    /// 繁时保底带宽，正常全时带宽可不传 (`BusyQos`, body)
+    pub fn busy_qos(mut self, value: impl Into<i64>) -> Self {
+        self.input.busy_qos = Some(value.into());
+        self
+    }
+    /// Busy-hour bandwidth cap; not needed for ordinary full-time bandwidth
+    ///
+    /// 繁时封顶带宽，正常全时带宽可不传 (`BusyFloatBandwidth`, body)
+    pub fn busy_float_bandwidth(mut self, value: impl Into<i64>) -> Self {
+        self.input.busy_float_bandwidth = Some(value.into());
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
@@ -1308,15 +1930,15 @@ pub struct CreatePrivateNetworkInput {
     /// Private network type (auto/manual), default auto
     ///
     /// 私网类型(auto/manual)，默认auto (`Type`)
-    pub r#type: Option<String>,
+    pub r#type: Option<PrivateNetworkType>,
     /// Private network address
     ///
     /// 私网地址 (`Address`)
     pub address: Option<String>,
-    /// Private network mask
+    /// Private network mask (prefix length, e.g. 16)
     ///
     /// 私网掩码 (`Mask`)
-    pub mask: Option<String>,
+    pub mask: Option<i64>,
 }
 impl cds_core::ser::Entries for CreatePrivateNetworkInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -1353,7 +1975,7 @@ impl CreatePrivateNetworkInputBuilder {
         self
     }
     /// Sets the `type` field of [`CreatePrivateNetworkInput`].
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    pub fn r#type(mut self, value: impl Into<PrivateNetworkType>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
@@ -1363,7 +1985,7 @@ impl CreatePrivateNetworkInputBuilder {
         self
     }
     /// Sets [`CreatePrivateNetworkInput::mask`].
-    pub fn mask(mut self, value: impl Into<String>) -> Self {
+    pub fn mask(mut self, value: impl Into<i64>) -> Self {
         self.inner.mask = Some(value.into());
         self
     }
@@ -1447,7 +2069,7 @@ impl CreatePrivateNetworkRequest {
     /// Private network type (auto/manual), default auto
     ///
     /// 私网类型(auto/manual)，默认auto (`Type`, body)
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    pub fn r#type(mut self, value: impl Into<PrivateNetworkType>) -> Self {
         self.input.r#type = Some(value.into());
         self
     }
@@ -1458,10 +2080,10 @@ impl CreatePrivateNetworkRequest {
         self.input.address = Some(value.into());
         self
     }
-    /// Private network mask
+    /// Private network mask (prefix length, e.g. 16)
     ///
     /// 私网掩码 (`Mask`, body)
-    pub fn mask(mut self, value: impl Into<String>) -> Self {
+    pub fn mask(mut self, value: impl Into<i64>) -> Self {
         self.input.mask = Some(value.into());
         self
     }
@@ -1918,6 +2540,10 @@ pub struct DeletePublicIpOutput {
     ///
     /// 任务Id (`TaskId`)
     pub task_id: Option<String>,
+    /// Returned data (undocumented; declared by the vendor's SDK)
+    ///
+    /// 返回数据 (`Data`)
+    pub data: Option<serde_json::Value>,
 }
 impl cds_core::de::Fields for DeletePublicIpOutput {
     const NAME: &'static str = "DeletePublicIpOutput";
@@ -1928,6 +2554,7 @@ impl cds_core::de::Fields for DeletePublicIpOutput {
     ) -> Result<(), D::Error> {
         match key {
             "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            "Data" => self.data = cds_core::de::nested(value)?,
             _ => cds_core::de::skip(value)?,
         }
         Ok(())
@@ -1938,6 +2565,7 @@ cds_core::impl_deserialize!(DeletePublicIpOutput);
 impl cds_core::ser::Entries for DeletePublicIpOutput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        cds_core::ser::entry(map, "Data", &self.data)?;
         Ok(())
     }
 }
@@ -2068,7 +2696,12 @@ impl cds_core::validate::Validate for DeletePublicNetworkInput {
 /// Output of [`DeletePublicNetwork`](crate::Client::delete_public_network): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
-pub struct DeletePublicNetworkOutput {}
+pub struct DeletePublicNetworkOutput {
+    /// Task id (undocumented; read by the vendor's SDK)
+    ///
+    /// 任务Id (`TaskId`)
+    pub task_id: Option<String>,
+}
 impl cds_core::de::Fields for DeletePublicNetworkOutput {
     const NAME: &'static str = "DeletePublicNetworkOutput";
     fn field<'de, D: serde::Deserializer<'de>>(
@@ -2076,15 +2709,18 @@ impl cds_core::de::Fields for DeletePublicNetworkOutput {
         key: &str,
         value: D,
     ) -> Result<(), D::Error> {
-        let _ = key;
-        cds_core::de::skip(value)?;
+        match key {
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
         Ok(())
     }
 }
 cds_core::impl_deserialize!(DeletePublicNetworkOutput);
 #[cfg(feature = "serde-serialize")]
 impl cds_core::ser::Entries for DeletePublicNetworkOutput {
-    fn entries<M: serde::ser::SerializeMap>(&self, _map: &mut M) -> Result<(), M::Error> {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
         Ok(())
     }
 }
@@ -2316,7 +2952,7 @@ pub struct RenewPublicNetworkInput {
     /// Whether to renew automatically: 1 = yes (default), 0 = no
     ///
     /// 是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`, required)
-    pub auto_renew: Option<i64>,
+    pub auto_renew: Option<AutoRenew>,
 }
 impl cds_core::ser::Entries for RenewPublicNetworkInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -2345,7 +2981,7 @@ impl RenewPublicNetworkInputBuilder {
         self
     }
     /// Sets [`RenewPublicNetworkInput::auto_renew`].
-    pub fn auto_renew(mut self, value: impl Into<i64>) -> Self {
+    pub fn auto_renew(mut self, value: impl Into<AutoRenew>) -> Self {
         self.inner.auto_renew = Some(value.into());
         self
     }
@@ -2367,7 +3003,12 @@ impl cds_core::validate::Validate for RenewPublicNetworkInput {
 /// Output of [`RenewPublicNetwork`](crate::Client::renew_public_network): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
-pub struct RenewPublicNetworkOutput {}
+pub struct RenewPublicNetworkOutput {
+    /// Task id (undocumented; Terraform waits on it)
+    ///
+    /// 任务Id (`TaskId`)
+    pub task_id: Option<String>,
+}
 impl cds_core::de::Fields for RenewPublicNetworkOutput {
     const NAME: &'static str = "RenewPublicNetworkOutput";
     fn field<'de, D: serde::Deserializer<'de>>(
@@ -2375,15 +3016,18 @@ impl cds_core::de::Fields for RenewPublicNetworkOutput {
         key: &str,
         value: D,
     ) -> Result<(), D::Error> {
-        let _ = key;
-        cds_core::de::skip(value)?;
+        match key {
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
         Ok(())
     }
 }
 cds_core::impl_deserialize!(RenewPublicNetworkOutput);
 #[cfg(feature = "serde-serialize")]
 impl cds_core::ser::Entries for RenewPublicNetworkOutput {
-    fn entries<M: serde::ser::SerializeMap>(&self, _map: &mut M) -> Result<(), M::Error> {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
         Ok(())
     }
 }
@@ -2417,7 +3061,7 @@ impl RenewPublicNetworkRequest {
     /// Whether to renew automatically: 1 = yes (default), 0 = no
     ///
     /// 是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`, query, required)
-    pub fn auto_renew(mut self, value: impl Into<i64>) -> Self {
+    pub fn auto_renew(mut self, value: impl Into<AutoRenew>) -> Self {
         self.input.auto_renew = Some(value.into());
         self
     }
@@ -2437,6 +3081,22 @@ impl RenewPublicNetworkRequest {
         self.client
             .execute(&meta::RENEW_PUBLIC_NETWORK, &self.input)
             .await
+    }
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
+    pub async fn send_and_wait(
+        self,
+        options: cds_core::WaitOptions,
+    ) -> Result<(RenewPublicNetworkOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
+        cds_core::waiter::start_and_wait(
+            &self.client,
+            &meta::RENEW_PUBLIC_NETWORK,
+            &self.input,
+            &meta::WAITER_TASK,
+            "/TaskId",
+            options,
+        )
+        .await
     }
 }
 impl crate::Client {
@@ -2757,6 +3417,357 @@ impl crate::Client {
         ModifyVdcNameRequest {
             client: self.runtime().clone(),
             input: ModifyVdcNameInput::default(),
+        }
+    }
+}
+/// Input of [`VDCBandwidthBillingScheme`](crate::Client::vdc_bandwidth_billing_scheme).
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct VDCBandwidthBillingSchemeInput {
+    /// Region (availability zone) of the VDC; see appendix 1
+    ///
+    /// 选择Vdc所属可用区,见附件一 (`RegionId`, required)
+    pub region_id: Option<AvailabilityZone>,
+    /// Resource type: wan (public bandwidth)
+    ///
+    /// 公网带宽:wan (`Type`)
+    pub r#type: Option<VdcBandwidthResourceType>,
+}
+impl cds_core::ser::Entries for VDCBandwidthBillingSchemeInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "RegionId", &self.region_id)?;
+        cds_core::ser::entry(map, "Type", &self.r#type)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(VDCBandwidthBillingSchemeInput);
+impl VDCBandwidthBillingSchemeInput {
+    /// A builder of this type.
+    pub fn builder() -> VDCBandwidthBillingSchemeInputBuilder {
+        VDCBandwidthBillingSchemeInputBuilder::default()
+    }
+}
+/// Builder of [`VDCBandwidthBillingSchemeInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct VDCBandwidthBillingSchemeInputBuilder {
+    inner: VDCBandwidthBillingSchemeInput,
+}
+impl VDCBandwidthBillingSchemeInputBuilder {
+    /// Sets [`VDCBandwidthBillingSchemeInput::region_id`].
+    pub fn region_id(mut self, value: impl Into<AvailabilityZone>) -> Self {
+        self.inner.region_id = Some(value.into());
+        self
+    }
+    /// Sets the `type` field of [`VDCBandwidthBillingSchemeInput`].
+    pub fn r#type(mut self, value: impl Into<VdcBandwidthResourceType>) -> Self {
+        self.inner.r#type = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<VDCBandwidthBillingSchemeInput, cds_core::BuildError> {
+        cds_core::validate::build("VDCBandwidthBillingSchemeInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for VDCBandwidthBillingSchemeInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.region_id.is_none() {
+            missing.push(cds_core::validate::join(path, "RegionId"));
+        }
+    }
+}
+/// Output of [`VDCBandwidthBillingScheme`](crate::Client::vdc_bandwidth_billing_scheme): the response body (envelope fields excluded unless documented).
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct VDCBandwidthBillingSchemeOutput {
+    /// Billing schemes per bandwidth type
+    ///
+    /// 返回数据 (`Data`)
+    pub data: Option<Vec<VdcBandwidthBillingSchemes>>,
+}
+impl cds_core::de::Fields for VDCBandwidthBillingSchemeOutput {
+    const NAME: &'static str = "VDCBandwidthBillingSchemeOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(VDCBandwidthBillingSchemeOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for VDCBandwidthBillingSchemeOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(VDCBandwidthBillingSchemeOutput);
+/// Request builder of [`VDCBandwidthBillingScheme`](crate::Client::vdc_bandwidth_billing_scheme): set parameters, then `.send().await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct VDCBandwidthBillingSchemeRequest {
+    #[allow(dead_code)]
+    client: cds_core::ServiceClient,
+    input: VDCBandwidthBillingSchemeInput,
+}
+impl VDCBandwidthBillingSchemeRequest {
+    /// The input built so far.
+    pub fn input(&self) -> &VDCBandwidthBillingSchemeInput {
+        &self.input
+    }
+    /// Replaces the whole input.
+    pub fn with_input(mut self, input: VDCBandwidthBillingSchemeInput) -> Self {
+        self.input = input;
+        self
+    }
+    /// Region (availability zone) of the VDC; see appendix 1
+    ///
+    /// 选择Vdc所属可用区,见附件一 (`RegionId`, query, required)
+    pub fn region_id(mut self, value: impl Into<AvailabilityZone>) -> Self {
+        self.input.region_id = Some(value.into());
+        self
+    }
+    /// Resource type: wan (public bandwidth)
+    ///
+    /// 公网带宽:wan (`Type`, query)
+    pub fn r#type(mut self, value: impl Into<VdcBandwidthResourceType>) -> Self {
+        self.input.r#type = Some(value.into());
+        self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::VDC_BANDWIDTH_BILLING_SCHEME, &self.input)
+    }
+    /// Sends the request and decodes the output.
+    pub async fn send(self) -> Result<VDCBandwidthBillingSchemeOutput, cds_core::Error> {
+        Ok(self.send_with_response().await?.output)
+    }
+    /// Sends the request; the output comes with the raw body, HTTP status and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<cds_core::Response<VDCBandwidthBillingSchemeOutput>, cds_core::Error> {
+        self.check()?;
+        self.client
+            .execute(&meta::VDC_BANDWIDTH_BILLING_SCHEME, &self.input)
+            .await
+    }
+}
+impl crate::Client {
+    /// List the public bandwidth billing schemes a region supports.
+    ///
+    /// 获取对应节点支持的公网带宽计费方案
+    ///
+    /// `GET /network` — read-only: retried on transient failures.
+    ///
+    /// Wire name: `VDCBandwidthBillingScheme`.
+    pub fn vdc_bandwidth_billing_scheme(&self) -> VDCBandwidthBillingSchemeRequest {
+        VDCBandwidthBillingSchemeRequest {
+            client: self.runtime().clone(),
+            input: VDCBandwidthBillingSchemeInput::default(),
+        }
+    }
+}
+/// Input of [`VDCBandwidthUnitPrice`](crate::Client::vdc_bandwidth_unit_price).
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct VDCBandwidthUnitPriceInput {
+    /// Region (availability zone) of the VDC; see appendix 1
+    ///
+    /// 选择Vdc所属可用区,见附件一 (`RegionId`, required)
+    pub region_id: Option<AvailabilityZone>,
+    /// Bandwidth type (as VDCBandwidthBillingScheme answers it)
+    ///
+    /// 带宽类型 (`BandwidthType`, required)
+    pub bandwidth_type: Option<VdcBandwidthType>,
+    /// Billing scheme (as VDCBandwidthBillingScheme answers it)
+    ///
+    /// 计费方案 (`BillingScheme`, required)
+    pub billing_scheme: Option<BillingMethod>,
+    /// Resource type: wan (public bandwidth)
+    ///
+    /// 公网带宽:wan (`Type`, required)
+    pub r#type: Option<VdcBandwidthResourceType>,
+}
+impl cds_core::ser::Entries for VDCBandwidthUnitPriceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "RegionId", &self.region_id)?;
+        cds_core::ser::entry(map, "BandwidthType", &self.bandwidth_type)?;
+        cds_core::ser::entry(map, "BillingScheme", &self.billing_scheme)?;
+        cds_core::ser::entry(map, "Type", &self.r#type)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(VDCBandwidthUnitPriceInput);
+impl VDCBandwidthUnitPriceInput {
+    /// A builder of this type.
+    pub fn builder() -> VDCBandwidthUnitPriceInputBuilder {
+        VDCBandwidthUnitPriceInputBuilder::default()
+    }
+}
+/// Builder of [`VDCBandwidthUnitPriceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct VDCBandwidthUnitPriceInputBuilder {
+    inner: VDCBandwidthUnitPriceInput,
+}
+impl VDCBandwidthUnitPriceInputBuilder {
+    /// Sets [`VDCBandwidthUnitPriceInput::region_id`].
+    pub fn region_id(mut self, value: impl Into<AvailabilityZone>) -> Self {
+        self.inner.region_id = Some(value.into());
+        self
+    }
+    /// Sets [`VDCBandwidthUnitPriceInput::bandwidth_type`].
+    pub fn bandwidth_type(mut self, value: impl Into<VdcBandwidthType>) -> Self {
+        self.inner.bandwidth_type = Some(value.into());
+        self
+    }
+    /// Sets [`VDCBandwidthUnitPriceInput::billing_scheme`].
+    pub fn billing_scheme(mut self, value: impl Into<BillingMethod>) -> Self {
+        self.inner.billing_scheme = Some(value.into());
+        self
+    }
+    /// Sets the `type` field of [`VDCBandwidthUnitPriceInput`].
+    pub fn r#type(mut self, value: impl Into<VdcBandwidthResourceType>) -> Self {
+        self.inner.r#type = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<VDCBandwidthUnitPriceInput, cds_core::BuildError> {
+        cds_core::validate::build("VDCBandwidthUnitPriceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for VDCBandwidthUnitPriceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.region_id.is_none() {
+            missing.push(cds_core::validate::join(path, "RegionId"));
+        }
+        if self.bandwidth_type.is_none() {
+            missing.push(cds_core::validate::join(path, "BandwidthType"));
+        }
+        if self.billing_scheme.is_none() {
+            missing.push(cds_core::validate::join(path, "BillingScheme"));
+        }
+        if self.r#type.is_none() {
+            missing.push(cds_core::validate::join(path, "Type"));
+        }
+    }
+}
+/// Output of [`VDCBandwidthUnitPrice`](crate::Client::vdc_bandwidth_unit_price): the response body (envelope fields excluded unless documented).
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct VDCBandwidthUnitPriceOutput {
+    /// Prices
+    ///
+    /// 返回数据 (`Data`)
+    pub data: Option<VdcBandwidthUnitPrices>,
+}
+impl cds_core::de::Fields for VDCBandwidthUnitPriceOutput {
+    const NAME: &'static str = "VDCBandwidthUnitPriceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(VDCBandwidthUnitPriceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for VDCBandwidthUnitPriceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(VDCBandwidthUnitPriceOutput);
+/// Request builder of [`VDCBandwidthUnitPrice`](crate::Client::vdc_bandwidth_unit_price): set parameters, then `.send().await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct VDCBandwidthUnitPriceRequest {
+    #[allow(dead_code)]
+    client: cds_core::ServiceClient,
+    input: VDCBandwidthUnitPriceInput,
+}
+impl VDCBandwidthUnitPriceRequest {
+    /// The input built so far.
+    pub fn input(&self) -> &VDCBandwidthUnitPriceInput {
+        &self.input
+    }
+    /// Replaces the whole input.
+    pub fn with_input(mut self, input: VDCBandwidthUnitPriceInput) -> Self {
+        self.input = input;
+        self
+    }
+    /// Region (availability zone) of the VDC; see appendix 1
+    ///
+    /// 选择Vdc所属可用区,见附件一 (`RegionId`, query, required)
+    pub fn region_id(mut self, value: impl Into<AvailabilityZone>) -> Self {
+        self.input.region_id = Some(value.into());
+        self
+    }
+    /// Bandwidth type (as VDCBandwidthBillingScheme answers it)
+    ///
+    /// 带宽类型 (`BandwidthType`, query, required)
+    pub fn bandwidth_type(mut self, value: impl Into<VdcBandwidthType>) -> Self {
+        self.input.bandwidth_type = Some(value.into());
+        self
+    }
+    /// Billing scheme (as VDCBandwidthBillingScheme answers it)
+    ///
+    /// 计费方案 (`BillingScheme`, query, required)
+    pub fn billing_scheme(mut self, value: impl Into<BillingMethod>) -> Self {
+        self.input.billing_scheme = Some(value.into());
+        self
+    }
+    /// Resource type: wan (public bandwidth)
+    ///
+    /// 公网带宽:wan (`Type`, query, required)
+    pub fn r#type(mut self, value: impl Into<VdcBandwidthResourceType>) -> Self {
+        self.input.r#type = Some(value.into());
+        self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::VDC_BANDWIDTH_UNIT_PRICE, &self.input)
+    }
+    /// Sends the request and decodes the output.
+    pub async fn send(self) -> Result<VDCBandwidthUnitPriceOutput, cds_core::Error> {
+        Ok(self.send_with_response().await?.output)
+    }
+    /// Sends the request; the output comes with the raw body, HTTP status and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<cds_core::Response<VDCBandwidthUnitPriceOutput>, cds_core::Error> {
+        self.check()?;
+        self.client
+            .execute(&meta::VDC_BANDWIDTH_UNIT_PRICE, &self.input)
+            .await
+    }
+}
+impl crate::Client {
+    /// Get the unit price of a public bandwidth billing scheme of a region.
+    ///
+    /// 获取对应节点支持的公网带宽计费方案的对应单价
+    ///
+    /// `GET /network` — read-only: retried on transient failures.
+    ///
+    /// Wire name: `VDCBandwidthUnitPrice`.
+    pub fn vdc_bandwidth_unit_price(&self) -> VDCBandwidthUnitPriceRequest {
+        VDCBandwidthUnitPriceRequest {
+            client: self.runtime().clone(),
+            input: VDCBandwidthUnitPriceInput::default(),
         }
     }
 }

@@ -60,7 +60,7 @@ async fn update_wan_alarm_receiver_end_to_end() {
         .receiver_id("sample value/+*~&=中".to_string())
         .email("sample value/+*~&=中".to_string())
         .mobile("sample value/+*~&=中".to_string())
-        .code("sample value/+*~&=中".to_string())
+        .code(cds_network::CallingCode::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("UpdateWanAlarmReceiver");
@@ -152,6 +152,7 @@ async fn describe_gpn_end_to_end() {
         .describe_gpn()
         .gpn_id("sample value/+*~&=中".to_string())
         .key("sample value/+*~&=中".to_string())
+        .project_id("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
     let seen = emulator.requests_for("DescribeGPN");
@@ -300,7 +301,7 @@ async fn describe_access_info_end_to_end() {
     let client = cds_network::Client::new(&emulator.config());
     let response = client
         .describe_access_info()
-        .r#type("sample value/+*~&=中".to_string())
+        .r#type(cds_network::AccessPointType::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("DescribeAccessInfo");
@@ -349,15 +350,16 @@ async fn create_gpn_end_to_end() {
         .qos(7_i64)
         .access_point([cds_network::CreateGpnAccessPoint::builder()
             .vdc_id("sample value/+*~&=中".to_string())
-            .access_point_type("sample value/+*~&=中".to_string())
+            .access_point_type(cds_network::AccessPointType::from("sample"))
             .private_id("sample value/+*~&=中".to_string())
             .build()
             .expect("every required field is set")])
         .pop_access_point([cds_network::CreateGpnPopAccessPoint::builder()
-            .access_point_type("sample value/+*~&=中".to_string())
+            .access_point_type(cds_network::AccessPointType::from("sample"))
             .pop_id("sample value/+*~&=中".to_string())
             .build()
             .expect("every required field is set")])
+        .subject_id(7_i64)
         .send_with_response()
         .await;
     let seen = emulator.requests_for("CreateGPN");
@@ -539,10 +541,12 @@ async fn describe_vdc_end_to_end() {
     let client = cds_network::Client::new(&emulator.config());
     let response = client
         .describe_vdc()
-        .region_id("sample value/+*~&=中".to_string())
+        .region_id(cds_network::AvailabilityZone::from("sample"))
         .vdc_id("sample value/+*~&=中".to_string())
         .page_number(7_i64)
         .keyword("sample value/+*~&=中".to_string())
+        .project_id("sample value/+*~&=中".to_string())
+        .page_size(7_i64)
         .send_with_response()
         .await;
     let seen = emulator.requests_for("DescribeVdc");
@@ -587,19 +591,23 @@ async fn create_vdc_end_to_end() {
     let client = cds_network::Client::new(&emulator.config());
     let response = client
         .create_vdc()
-        .region_id("sample value/+*~&=中".to_string())
+        .region_id(cds_network::AvailabilityZone::from("sample"))
         .vdc_name("sample value/+*~&=中".to_string())
         .public_network(
             cds_network::CreateVdcPublicNetwork::builder()
                 .name("sample value/+*~&=中".to_string())
-                .r#type("sample value/+*~&=中".to_string())
-                .billing_method("sample value/+*~&=中".to_string())
+                .r#type(cds_network::VdcBandwidthType::from("sample"))
+                .billing_method(cds_network::BillingMethod::from("sample"))
                 .qos(7_i64)
                 .ip_num(7_i64)
                 .auto_renew(7_i64)
+                .float_bandwidth(7_i64)
+                .busy_qos(7_i64)
+                .busy_float_bandwidth(7_i64)
                 .float_bandwich(7_i64)
                 .build(),
         )
+        .subject_id(7_i64)
         .send_with_response()
         .await;
     let seen = emulator.requests_for("CreateVdc");
@@ -691,12 +699,15 @@ async fn create_public_network_end_to_end() {
         .create_public_network()
         .vdc_id("sample value/+*~&=中".to_string())
         .name("sample value/+*~&=中".to_string())
-        .r#type("sample value/+*~&=中".to_string())
-        .billing_method("sample value/+*~&=中".to_string())
+        .r#type(cds_network::PublicNetworkType::from("sample"))
+        .billing_method(cds_network::BillingMethod::from("sample"))
         .qos(7_i64)
         .ip_num(7_i64)
         .auto_renew(7_i64)
         .float_bandwidth(7_i64)
+        .subject_id(7_i64)
+        .busy_qos(7_i64)
+        .busy_float_bandwidth(7_i64)
         .send_with_response()
         .await;
     let seen = emulator.requests_for("CreatePublicNetwork");
@@ -743,9 +754,9 @@ async fn create_private_network_end_to_end() {
         .create_private_network()
         .vdc_id("sample value/+*~&=中".to_string())
         .name("sample value/+*~&=中".to_string())
-        .r#type("sample value/+*~&=中".to_string())
+        .r#type(cds_network::PrivateNetworkType::from("sample"))
         .address("sample value/+*~&=中".to_string())
-        .mask("sample value/+*~&=中".to_string())
+        .mask(7_i64)
         .send_with_response()
         .await;
     let seen = emulator.requests_for("CreatePrivateNetwork");
@@ -1018,7 +1029,7 @@ async fn renew_public_network_end_to_end() {
     let response = client
         .renew_public_network()
         .public_id("sample value/+*~&=中".to_string())
-        .auto_renew(7_i64)
+        .auto_renew(cds_network::AutoRenew::from("sample"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("RenewPublicNetwork");
@@ -1139,6 +1150,100 @@ async fn modify_vdc_name_end_to_end() {
             lost.is_empty(),
             "{} loses {lost:?} of what the emulator served",
             "ModifyVdcName"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn vdc_bandwidth_billing_scheme_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_network::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_network::Client::new(&emulator.config());
+    let response = client
+        .vdc_bandwidth_billing_scheme()
+        .region_id(cds_network::AvailabilityZone::from("sample"))
+        .r#type(cds_network::VdcBandwidthResourceType::from("sample"))
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("VDCBandwidthBillingScheme");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "VDCBandwidthBillingScheme"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "VDCBandwidthBillingScheme"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn vdc_bandwidth_unit_price_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_network::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_network::Client::new(&emulator.config());
+    let response = client
+        .vdc_bandwidth_unit_price()
+        .region_id(cds_network::AvailabilityZone::from("sample"))
+        .bandwidth_type(cds_network::VdcBandwidthType::from("sample"))
+        .billing_scheme(cds_network::BillingMethod::from("sample"))
+        .r#type(cds_network::VdcBandwidthResourceType::from("sample"))
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("VDCBandwidthUnitPrice");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "VDCBandwidthUnitPrice"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "VDCBandwidthUnitPrice"
         );
     }
     #[cfg(not(feature = "serde-serialize"))]

@@ -133,3 +133,15 @@ fn describe_bandwidth_traffic_example_1_decodes_completely() {
 fn modify_vdc_name_example_1_decodes_completely() {
     check::<cds_network::ModifyVdcNameOutput>(cds_network::examples::MODIFY_VDC_NAME_1);
 }
+#[test]
+fn vdc_bandwidth_billing_scheme_example_1_decodes_completely() {
+    check::<cds_network::VDCBandwidthBillingSchemeOutput>(
+        cds_network::examples::VDC_BANDWIDTH_BILLING_SCHEME_1,
+    );
+}
+#[test]
+fn vdc_bandwidth_unit_price_example_1_decodes_completely() {
+    check::<cds_network::VDCBandwidthUnitPriceOutput>(
+        cds_network::examples::VDC_BANDWIDTH_UNIT_PRICE_1,
+    );
+}

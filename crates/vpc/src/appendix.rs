@@ -5,7 +5,163 @@
 use crate::*;
 #[allow(unused_imports)]
 use cds_core::de::{lenient, lenient_vec};
-/// VPC region code (appendix 5, VPC region names). The document's examples also use CN_Hongkong, which this table spells CN_HongKong.
+/// Billing scheme of an EIP's bandwidth or of a shared bandwidth (appendix 6, EIP billing schemes and shared bandwidth billing types)
+///
+/// EIP计费方案、共享带宽计费类型
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BillScheme {
+    /// EIP: fixed bandwidth
+    ///
+    /// 固定带宽 (`BandwIdth`)
+    BandwIdth,
+    /// EIP: fixed bandwidth, monthly
+    ///
+    /// 固定带宽EIP包月 (`BandwIdthMonth`)
+    BandwIdthMonth,
+    /// EIP: pay by traffic
+    ///
+    /// 流量按需 (`Traffic`)
+    Traffic,
+    /// Shared bandwidth: fixed bandwidth
+    ///
+    /// 固定带宽(共享) (`BandwIdth_Shared`)
+    BandwIdthShared,
+    /// Shared bandwidth: fixed bandwidth, monthly
+    ///
+    /// 固定带宽(包月共享) (`BandwIdthMonth_Shared`)
+    BandwIdthMonthShared,
+    /// Shared bandwidth: pay by traffic
+    ///
+    /// 流量按需(共享) (`Traffic_Shared`)
+    TrafficShared,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl BillScheme {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            BillScheme::BandwIdth => "BandwIdth",
+            BillScheme::BandwIdthMonth => "BandwIdthMonth",
+            BillScheme::Traffic => "Traffic",
+            BillScheme::BandwIdthShared => "BandwIdth_Shared",
+            BillScheme::BandwIdthMonthShared => "BandwIdthMonth_Shared",
+            BillScheme::TrafficShared => "Traffic_Shared",
+            BillScheme::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for BillScheme {
+    fn from(value: &str) -> Self {
+        match value {
+            "BandwIdth" => BillScheme::BandwIdth,
+            "BandwIdthMonth" => BillScheme::BandwIdthMonth,
+            "Traffic" => BillScheme::Traffic,
+            "BandwIdth_Shared" => BillScheme::BandwIdthShared,
+            "BandwIdthMonth_Shared" => BillScheme::BandwIdthMonthShared,
+            "Traffic_Shared" => BillScheme::TrafficShared,
+            other => BillScheme::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for BillScheme {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for BillScheme {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for BillScheme {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(BillScheme::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for BillScheme {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| BillScheme::from(text.as_str())))
+    }
+}
+/// Bandwidth type (carrier line) of a VPC, an EIP or a shared bandwidth (appendix 6, VPC bandwidth types)
+///
+/// vpc带宽类型
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VpcBandwidthType {
+    /// China Mobile
+    ///
+    /// 移动 (`Bandwidth_CMCC`)
+    BandwidthCmcc,
+    /// China Unicom
+    ///
+    /// 联通 (`Bandwidth_China_Unicom`)
+    BandwidthChinaUnicom,
+    /// China Telecom
+    ///
+    /// 电信 (`Bandwidth_China_Telecom`)
+    BandwidthChinaTelecom,
+    /// Multi-line BGP
+    ///
+    /// BGP多线 (`Bandwidth_Multi_ISP_BGP`)
+    BandwidthMultiIspBgp,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl VpcBandwidthType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            VpcBandwidthType::BandwidthCmcc => "Bandwidth_CMCC",
+            VpcBandwidthType::BandwidthChinaUnicom => "Bandwidth_China_Unicom",
+            VpcBandwidthType::BandwidthChinaTelecom => "Bandwidth_China_Telecom",
+            VpcBandwidthType::BandwidthMultiIspBgp => "Bandwidth_Multi_ISP_BGP",
+            VpcBandwidthType::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for VpcBandwidthType {
+    fn from(value: &str) -> Self {
+        match value {
+            "Bandwidth_CMCC" => VpcBandwidthType::BandwidthCmcc,
+            "Bandwidth_China_Unicom" => VpcBandwidthType::BandwidthChinaUnicom,
+            "Bandwidth_China_Telecom" => VpcBandwidthType::BandwidthChinaTelecom,
+            "Bandwidth_Multi_ISP_BGP" => VpcBandwidthType::BandwidthMultiIspBgp,
+            other => VpcBandwidthType::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for VpcBandwidthType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for VpcBandwidthType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for VpcBandwidthType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(VpcBandwidthType::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for VpcBandwidthType {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| VpcBandwidthType::from(text.as_str())))
+    }
+}
+/// VPC region code (appendix 5, VPC region names). The document's examples also use CN_Hongkong, which this table spells CN_HongKong. Values marked 2022 are not in the current appendix.
 ///
 /// 私有网络区域名称
 ///
@@ -13,15 +169,15 @@ use cds_core::de::{lenient, lenient_vec};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpcRegion {
-    /// Dongguan (edge node, mainland China)
+    /// Dongguan (edge node, mainland China); listed in the 2022 edition only
     ///
     /// 东莞（边缘节点，中国大陆） (`CN_Dongguan`)
     CnDongguan,
-    /// Zhongwei (edge node, mainland China)
+    /// Zhongwei (edge node, mainland China); listed in the 2022 edition only
     ///
     /// 中卫（边缘节点，中国大陆） (`CN_Zhongwei`)
     CnZhongwei,
-    /// Baoding (edge node, mainland China)
+    /// Baoding (edge node, mainland China); listed in the 2022 edition only
     ///
     /// 保定（边缘节点，中国大陆） (`CN_Baoding`)
     CnBaoding,
@@ -29,7 +185,7 @@ pub enum VpcRegion {
     ///
     /// 呼和浩特（边缘节点，中国大陆） (`CN_Huhhot`)
     CnHuhhot,
-    /// Loudi (edge node, mainland China)
+    /// Loudi (edge node, mainland China); listed in the 2022 edition only
     ///
     /// 娄底（边缘节点，中国大陆） (`CN_Loudi`)
     CnLoudi,
@@ -37,43 +193,43 @@ pub enum VpcRegion {
     ///
     /// 宿迁（边缘节点，中国大陆） (`CN_Suqian`)
     CnSuqian,
-    /// Luoyang (edge node, mainland China)
+    /// Luoyang (edge node, mainland China); listed in the 2022 edition only
     ///
     /// 洛阳（边缘节点，中国大陆） (`CN_Luoyang`)
     CnLuoyang,
-    /// Jinan (edge node, mainland China)
+    /// Jinan (edge node, mainland China); listed in the 2022 edition only
     ///
     /// 济南（边缘节点，中国大陆） (`CN_Jinan`)
     CnJinan,
-    /// Meishan (edge node, mainland China)
+    /// Meishan (edge node, mainland China); listed in the 2022 edition only
     ///
     /// 眉山（边缘节点，中国大陆） (`CN_Meishan`)
     CnMeishan,
-    /// Fuzhou (edge node, mainland China)
+    /// Fuzhou (edge node, mainland China); listed in the 2022 edition only
     ///
     /// 福州（边缘节点，中国大陆） (`CN_Fuzhou`)
     CnFuzhou,
-    /// Quzhou (edge node, mainland China)
+    /// Quzhou (edge node, mainland China); listed in the 2022 edition only
     ///
     /// 衢州（边缘节点，中国大陆） (`CN_Quzhou`)
     CnQuzhou,
-    /// Xiangyang (edge node, mainland China)
+    /// Xiangyang (edge node, mainland China); listed in the 2022 edition only
     ///
     /// 襄阳（边缘节点，中国大陆） (`CN_Xiangyang`)
     CnXiangyang,
-    /// Xi'an (edge node, mainland China)
+    /// Xi'an (edge node, mainland China); listed in the 2022 edition only
     ///
     /// 西安（边缘节点，中国大陆） (`CN_Xian`)
     CnXian,
-    /// Guiyang (edge node, mainland China)
+    /// Guiyang (edge node, mainland China); listed in the 2022 edition only
     ///
     /// 贵阳（边缘节点，中国大陆） (`CN_Guiyang`)
     CnGuiyang,
-    /// Chongqing Liangjiang (edge node, mainland China)
+    /// Chongqing Liangjiang (edge node, mainland China); listed in the 2022 edition only
     ///
     /// 重庆两江（边缘节点，中国大陆） (`CN_Liangjiang`)
     CnLiangjiang,
-    /// Jinhua (edge node, mainland China)
+    /// Jinhua (edge node, mainland China); listed in the 2022 edition only
     ///
     /// 金华（边缘节点，中国大陆） (`CN_Jinhua`)
     CnJinhua,
@@ -81,6 +237,22 @@ pub enum VpcRegion {
     ///
     /// 中国香港（云平台节点，亚太地区） (`CN_HongKong`)
     CnHongKong,
+    /// Xinchuang (edge node, mainland China)
+    ///
+    /// 信创（边缘节点，中国大陆） (`CN_Xinchuang`)
+    CnXinchuang,
+    /// Wenchang (edge node, mainland China)
+    ///
+    /// 文昌（边缘节点，中国大陆） (`CN_Wenchang`)
+    CnWenchang,
+    /// Qingyang (edge node, mainland China)
+    ///
+    /// 庆阳（边缘节点，中国大陆） (`CN_Qingyang`)
+    CnQingyang,
+    /// Dallas (edge node; the appendix gives its area as mainland China)
+    ///
+    /// 达拉斯（边缘节点，中国大陆） (`US_Dallas`)
+    UsDallas,
     /// A value not documented when this SDK was generated.
     Unknown(String),
 }
@@ -105,6 +277,10 @@ impl VpcRegion {
             VpcRegion::CnLiangjiang => "CN_Liangjiang",
             VpcRegion::CnJinhua => "CN_Jinhua",
             VpcRegion::CnHongKong => "CN_HongKong",
+            VpcRegion::CnXinchuang => "CN_Xinchuang",
+            VpcRegion::CnWenchang => "CN_Wenchang",
+            VpcRegion::CnQingyang => "CN_Qingyang",
+            VpcRegion::UsDallas => "US_Dallas",
             VpcRegion::Unknown(other) => other.as_str(),
         }
     }
@@ -129,6 +305,10 @@ impl From<&str> for VpcRegion {
             "CN_Liangjiang" => VpcRegion::CnLiangjiang,
             "CN_Jinhua" => VpcRegion::CnJinhua,
             "CN_HongKong" => VpcRegion::CnHongKong,
+            "CN_Xinchuang" => VpcRegion::CnXinchuang,
+            "CN_Wenchang" => VpcRegion::CnWenchang,
+            "CN_Qingyang" => VpcRegion::CnQingyang,
+            "US_Dallas" => VpcRegion::UsDallas,
             other => VpcRegion::Unknown(other.to_string()),
         }
     }
@@ -155,7 +335,7 @@ impl cds_core::de::FromScalar for VpcRegion {
             .map(|text| VpcRegion::from(text.as_str())))
     }
 }
-/// VPC availability zone code (appendix 5, VPC availability zone names). The document's examples also use CN_Hongkong_A and CN_DaBieShan_A, which this table does not list.
+/// VPC availability zone code (appendix 5, VPC availability zone names). The document's examples also use CN_Hongkong_A, CN_Hongkong_B (spelled CN_HongKong_B here), CN_Suqian_A and CN_DaBieShan_A. Values marked 2022 are not in the current appendix.
 ///
 /// 私有网络可用区名称
 ///
@@ -163,15 +343,15 @@ impl cds_core::de::FromScalar for VpcRegion {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpcZone {
-    /// Dongguan A (edge node, region Dongguan)
+    /// Dongguan A (edge node, region Dongguan); listed in the 2022 edition only
     ///
     /// 东莞A（边缘节点，东莞） (`CN_Dongguan_A`)
     CnDongguanA,
-    /// Zhongwei A (edge node, region Zhongwei)
+    /// Zhongwei A (edge node, region Zhongwei); listed in the 2022 edition only
     ///
     /// 中卫A（边缘节点，中卫） (`CN_Zhongwei_A`)
     CnZhongweiA,
-    /// Baoding A (edge node, region Baoding)
+    /// Baoding A (edge node, region Baoding); listed in the 2022 edition only
     ///
     /// 保定A（边缘节点，保定） (`CN_Baoding_A`)
     CnBaodingA,
@@ -179,11 +359,11 @@ pub enum VpcZone {
     ///
     /// 呼和浩特B（边缘节点，呼和浩特） (`CN_Hohhot_B`)
     CnHohhotB,
-    /// Loudi A (edge node, region Loudi)
+    /// Loudi A (edge node, region Loudi); listed in the 2022 edition only
     ///
     /// 娄底A（边缘节点，娄底） (`CN_Loudi_A`)
     CnLoudiA,
-    /// Suqian A (edge node, region Suqian)
+    /// Suqian A (edge node, region Suqian); listed in the 2022 edition only
     ///
     /// 宿迁A（边缘节点，宿迁） (`CN_Suqian_A`)
     CnSuqianA,
@@ -191,43 +371,43 @@ pub enum VpcZone {
     ///
     /// 宿迁B（边缘节点，宿迁） (`CN_Suqian_B`)
     CnSuqianB,
-    /// Luoyang A (edge node, region Luoyang; spelled Louyang here, the region code is CN_Luoyang)
+    /// Luoyang A (edge node, region Luoyang; spelled Louyang here, the region code is CN_Luoyang); listed in the 2022 edition only
     ///
     /// 洛阳A（边缘节点，洛阳） (`CN_Louyang_A`)
     CnLouyangA,
-    /// Jinan A (edge node, region Jinan)
+    /// Jinan A (edge node, region Jinan); listed in the 2022 edition only
     ///
     /// 济南A（边缘节点，济南） (`CN_Jinan_A`)
     CnJinanA,
-    /// Meishan A (edge node, region Meishan)
+    /// Meishan A (edge node, region Meishan); listed in the 2022 edition only
     ///
     /// 眉山A（边缘节点，眉山） (`CN_Meishan_A`)
     CnMeishanA,
-    /// Fuzhou A (edge node, region Fuzhou)
+    /// Fuzhou A (edge node, region Fuzhou); listed in the 2022 edition only
     ///
     /// 福州A（边缘节点，福州） (`CN_Fuzhou_A`)
     CnFuzhouA,
-    /// Quzhou A (edge node, region Quzhou)
+    /// Quzhou A (edge node, region Quzhou); listed in the 2022 edition only
     ///
     /// 衢州A（边缘节点，衢州） (`CN_Quzhou_A`)
     CnQuzhouA,
-    /// Xiangyang A (edge node, region Xiangyang)
+    /// Xiangyang A (edge node, region Xiangyang); listed in the 2022 edition only
     ///
     /// 襄阳A（边缘节点，襄阳） (`CN_Xiangyang_A`)
     CnXiangyangA,
-    /// Xi'an A (edge node, region Xi'an)
+    /// Xi'an A (edge node, region Xi'an); listed in the 2022 edition only
     ///
     /// 西安A（边缘节点，西安） (`CN_Xian_A`)
     CnXianA,
-    /// Guiyang A (edge node, region Guiyang)
+    /// Guiyang A (edge node, region Guiyang); listed in the 2022 edition only
     ///
     /// 贵阳A（边缘节点，贵阳） (`CN_Guiyang_A`)
     CnGuiyangA,
-    /// Chongqing Liangjiang A (edge node, region Chongqing Liangjiang)
+    /// Chongqing Liangjiang A (edge node, region Chongqing Liangjiang); listed in the 2022 edition only
     ///
     /// 重庆两江A（边缘节点，重庆两江） (`CN_Liangjiang_A`)
     CnLiangjiangA,
-    /// Jinhua A (edge node, region Jinhua)
+    /// Jinhua A (edge node, region Jinhua); listed in the 2022 edition only
     ///
     /// 金华A（边缘节点，金华） (`CN_Jinhua_A`)
     CnJinhuaA,
@@ -235,6 +415,26 @@ pub enum VpcZone {
     ///
     /// 香港B（云平台节点，中国香港） (`CN_HongKong_B`)
     CnHongKongB,
+    /// Suqian C (edge node, region Suqian)
+    ///
+    /// 宿迁C（边缘节点，宿迁） (`CN_Suqian_C`)
+    CnSuqianC,
+    /// Wenchang A (edge node, region Wenchang)
+    ///
+    /// 文昌A（边缘节点，文昌） (`CN_Wenchang_A`)
+    CnWenchangA,
+    /// Xinchuang A (edge node, region Xinchuang)
+    ///
+    /// 信创A（边缘节点，信创） (`CN_Xinchuang_A`)
+    CnXinchuangA,
+    /// Qingyang A (edge node, region Qingyang)
+    ///
+    /// 庆阳A（边缘节点，庆阳） (`CN_Qingyang_A`)
+    CnQingyangA,
+    /// Dallas N (edge node, region Dallas)
+    ///
+    /// 达拉斯N（边缘节点，达拉斯） (`US_Dallas_N`)
+    UsDallasN,
     /// A value not documented when this SDK was generated.
     Unknown(String),
 }
@@ -260,6 +460,11 @@ impl VpcZone {
             VpcZone::CnLiangjiangA => "CN_Liangjiang_A",
             VpcZone::CnJinhuaA => "CN_Jinhua_A",
             VpcZone::CnHongKongB => "CN_HongKong_B",
+            VpcZone::CnSuqianC => "CN_Suqian_C",
+            VpcZone::CnWenchangA => "CN_Wenchang_A",
+            VpcZone::CnXinchuangA => "CN_Xinchuang_A",
+            VpcZone::CnQingyangA => "CN_Qingyang_A",
+            VpcZone::UsDallasN => "US_Dallas_N",
             VpcZone::Unknown(other) => other.as_str(),
         }
     }
@@ -285,6 +490,11 @@ impl From<&str> for VpcZone {
             "CN_Liangjiang_A" => VpcZone::CnLiangjiangA,
             "CN_Jinhua_A" => VpcZone::CnJinhuaA,
             "CN_HongKong_B" => VpcZone::CnHongKongB,
+            "CN_Suqian_C" => VpcZone::CnSuqianC,
+            "CN_Wenchang_A" => VpcZone::CnWenchangA,
+            "CN_Xinchuang_A" => VpcZone::CnXinchuangA,
+            "CN_Qingyang_A" => VpcZone::CnQingyangA,
+            "US_Dallas_N" => VpcZone::UsDallasN,
             other => VpcZone::Unknown(other.to_string()),
         }
     }

@@ -5,6 +5,153 @@
 use crate::*;
 #[allow(unused_imports)]
 use cds_core::de::{lenient, lenient_vec};
+/// A billing scheme
+///
+/// 计费方案信息
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct BandwidthBillingScheme {
+    /// Billing scheme
+    ///
+    /// 计费方案 (`BillingScheme`)
+    pub billing_scheme: Option<BillScheme>,
+    /// Billing scheme in Chinese
+    ///
+    /// 计费方案中文名称 (`BillingSchemeName`)
+    pub billing_scheme_name: Option<String>,
+    /// Resource type
+    ///
+    /// 资源类型 (`ResourceType`)
+    pub resource_type: Option<BandwidthResourceType>,
+    /// Resource type in Chinese
+    ///
+    /// 资源类型中文名称 (`ResourceTypeName`)
+    pub resource_type_name: Option<String>,
+}
+impl cds_core::de::Fields for BandwidthBillingScheme {
+    const NAME: &'static str = "BandwidthBillingScheme";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "BillingScheme" => self.billing_scheme = cds_core::de::lenient(value)?,
+            "BillingSchemeName" => {
+                self.billing_scheme_name = cds_core::de::lenient(value)?;
+            }
+            "ResourceType" => self.resource_type = cds_core::de::lenient(value)?,
+            "ResourceTypeName" => self.resource_type_name = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(BandwidthBillingScheme);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for BandwidthBillingScheme {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "BillingScheme", &self.billing_scheme)?;
+        cds_core::ser::entry(map, "BillingSchemeName", &self.billing_scheme_name)?;
+        cds_core::ser::entry(map, "ResourceType", &self.resource_type)?;
+        cds_core::ser::entry(map, "ResourceTypeName", &self.resource_type_name)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(BandwidthBillingScheme);
+/// The billing schemes of one bandwidth type
+///
+/// 返回数据
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct BandwidthBillingSchemes {
+    /// Bandwidth type
+    ///
+    /// 带宽类型 (`BandwidthType`)
+    pub bandwidth_type: Option<VpcBandwidthType>,
+    /// Bandwidth type in Chinese
+    ///
+    /// 带宽类型中文名称 (`BandwidthTypeName`)
+    pub bandwidth_type_name: Option<String>,
+    /// Billing schemes
+    ///
+    /// 计费方案信息列表 (`BillingSchemeList`)
+    pub billing_scheme_list: Option<Vec<BandwidthBillingScheme>>,
+}
+impl cds_core::de::Fields for BandwidthBillingSchemes {
+    const NAME: &'static str = "BandwidthBillingSchemes";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "BandwidthType" => self.bandwidth_type = cds_core::de::lenient(value)?,
+            "BandwidthTypeName" => {
+                self.bandwidth_type_name = cds_core::de::lenient(value)?;
+            }
+            "BillingSchemeList" => {
+                self.billing_scheme_list = cds_core::de::nested(value)?;
+            }
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(BandwidthBillingSchemes);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for BandwidthBillingSchemes {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "BandwidthType", &self.bandwidth_type)?;
+        cds_core::ser::entry(map, "BandwidthTypeName", &self.bandwidth_type_name)?;
+        cds_core::ser::entry(map, "BillingSchemeList", &self.billing_scheme_list)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(BandwidthBillingSchemes);
+/// Unit prices of a billing scheme
+///
+/// 返回数据
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct BandwidthUnitPrices {
+    /// Bandwidth price
+    ///
+    /// 带宽价格 (`BandwidthPrice`)
+    pub bandwidth_price: Option<UnitPrice>,
+    /// Price of one EIP
+    ///
+    /// EIP价格 (`EIPPrice`)
+    pub eip_price: Option<UnitPrice>,
+}
+impl cds_core::de::Fields for BandwidthUnitPrices {
+    const NAME: &'static str = "BandwidthUnitPrices";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "BandwidthPrice" => self.bandwidth_price = cds_core::de::nested(value)?,
+            "EIPPrice" => self.eip_price = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(BandwidthUnitPrices);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for BandwidthUnitPrices {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "BandwidthPrice", &self.bandwidth_price)?;
+        cds_core::ser::entry(map, "EIPPrice", &self.eip_price)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(BandwidthUnitPrices);
 /// A created shared bandwidth
 ///
 /// 返回数据
@@ -81,6 +228,211 @@ impl cds_core::ser::Entries for DescribeBandwidthData {
 }
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(DescribeBandwidthData);
+/// A unit price
+///
+/// 价格
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct UnitPrice {
+    /// List price
+    ///
+    /// 原价 (`StdPrice`)
+    pub std_price: Option<f64>,
+    /// List price as text
+    ///
+    /// 原价字符串类型 (`StdPriceStr`)
+    pub std_price_str: Option<String>,
+    /// Discounted price
+    ///
+    /// 折扣价 (`Price`)
+    pub price: Option<f64>,
+    /// Discounted price as text
+    ///
+    /// 折扣价字符串类型 (`PriceStr`)
+    pub price_str: Option<String>,
+    /// Discount
+    ///
+    /// 折扣 (`Discount`)
+    pub discount: Option<f64>,
+    /// Discount as text (无折扣 when there is none)
+    ///
+    /// 折扣字符串类型 (`DiscountStr`)
+    pub discount_str: Option<String>,
+    /// Currency sign (¥ or $)
+    ///
+    /// 币种符号 (`Sign`)
+    pub sign: Option<String>,
+    /// Price period, e.g. /天 (per day)
+    ///
+    /// 价格周期 (`Cycle`)
+    pub cycle: Option<String>,
+    /// Unit, e.g. Mb
+    ///
+    /// 价格计量单位 (`Unit`)
+    pub unit: Option<String>,
+}
+impl cds_core::de::Fields for UnitPrice {
+    const NAME: &'static str = "UnitPrice";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "StdPrice" => self.std_price = cds_core::de::lenient(value)?,
+            "StdPriceStr" => self.std_price_str = cds_core::de::lenient(value)?,
+            "Price" => self.price = cds_core::de::lenient(value)?,
+            "PriceStr" => self.price_str = cds_core::de::lenient(value)?,
+            "Discount" => self.discount = cds_core::de::lenient(value)?,
+            "DiscountStr" => self.discount_str = cds_core::de::lenient(value)?,
+            "Sign" => self.sign = cds_core::de::lenient(value)?,
+            "Cycle" => self.cycle = cds_core::de::lenient(value)?,
+            "Unit" => self.unit = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(UnitPrice);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for UnitPrice {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "StdPrice", &self.std_price)?;
+        cds_core::ser::entry(map, "StdPriceStr", &self.std_price_str)?;
+        cds_core::ser::entry(map, "Price", &self.price)?;
+        cds_core::ser::entry(map, "PriceStr", &self.price_str)?;
+        cds_core::ser::entry(map, "Discount", &self.discount)?;
+        cds_core::ser::entry(map, "DiscountStr", &self.discount_str)?;
+        cds_core::ser::entry(map, "Sign", &self.sign)?;
+        cds_core::ser::entry(map, "Cycle", &self.cycle)?;
+        cds_core::ser::entry(map, "Unit", &self.unit)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(UnitPrice);
+/// Kind of resource a shared bandwidth is bound to
+///
+/// 绑定资源类型
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BandwidthBindType {
+    /// A NAT gateway
+    ///
+    /// 绑定NAT (`NAT`)
+    Nat,
+    /// A VPC SLB
+    ///
+    /// 绑定VPC SLB (`VPCSLB`)
+    Vpcslb,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl BandwidthBindType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            BandwidthBindType::Nat => "NAT",
+            BandwidthBindType::Vpcslb => "VPCSLB",
+            BandwidthBindType::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for BandwidthBindType {
+    fn from(value: &str) -> Self {
+        match value {
+            "NAT" => BandwidthBindType::Nat,
+            "VPCSLB" => BandwidthBindType::Vpcslb,
+            other => BandwidthBindType::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for BandwidthBindType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for BandwidthBindType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for BandwidthBindType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(BandwidthBindType::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for BandwidthBindType {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| BandwidthBindType::from(text.as_str())))
+    }
+}
+/// Kind of bandwidth a billing scheme applies to
+///
+/// 资源类型
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BandwidthResourceType {
+    /// EIP bandwidth
+    ///
+    /// EIP (`Bandwidth`)
+    Bandwidth,
+    /// Shared bandwidth
+    ///
+    /// 共享带宽 (`Bandwidth_Shared`)
+    BandwidthShared,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl BandwidthResourceType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            BandwidthResourceType::Bandwidth => "Bandwidth",
+            BandwidthResourceType::BandwidthShared => "Bandwidth_Shared",
+            BandwidthResourceType::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for BandwidthResourceType {
+    fn from(value: &str) -> Self {
+        match value {
+            "Bandwidth" => BandwidthResourceType::Bandwidth,
+            "Bandwidth_Shared" => BandwidthResourceType::BandwidthShared,
+            other => BandwidthResourceType::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for BandwidthResourceType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for BandwidthResourceType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for BandwidthResourceType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(BandwidthResourceType::from(
+            text.unwrap_or_default().as_str(),
+        ))
+    }
+}
+impl cds_core::de::FromScalar for BandwidthResourceType {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| BandwidthResourceType::from(text.as_str())))
+    }
+}
 /// Input of [`DescribeBandwidth`](crate::Client::describe_bandwidth).
 #[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
@@ -264,15 +616,23 @@ pub struct CreateBandwidthInput {
     /// Bandwidth type, e.g. Bandwidth_China_Telecom
     ///
     /// 带宽类型 (`BandwidthType`, required)
-    pub bandwidth_type: Option<String>,
-    /// Billing scheme: BandwIdth_Shared (fixed bandwidth)
+    pub bandwidth_type: Option<VpcBandwidthType>,
+    /// Billing scheme: BandwIdth_Shared (fixed bandwidth), Traffic_Shared (pay by traffic)
     ///
-    /// 计费方案&lt;br/&gt;BandwIdth_Shared（固定带宽） (`BillScheme`, required)
-    pub bill_scheme: Option<String>,
+    /// 计费方案&lt;br/&gt;BandwIdth_Shared（固定带宽）&lt;br/&gt;Traffic_Shared（流量按需） (`BillScheme`, required)
+    pub bill_scheme: Option<BillScheme>,
     /// Bandwidth size (Mbps)
     ///
     /// 带宽大小 (`Qos`, required)
     pub qos: Option<i64>,
+    /// Subnet id; required for edge nodes
+    ///
+    /// 子网ID，边缘节点必传 (`NETID`)
+    pub netid: Option<String>,
+    /// Id of the trial credit (测试金) to pay with
+    ///
+    /// 测试金Id (`SubjectId`)
+    pub subject_id: Option<i64>,
 }
 impl cds_core::ser::Entries for CreateBandwidthInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -282,6 +642,8 @@ impl cds_core::ser::Entries for CreateBandwidthInput {
         cds_core::ser::entry(map, "BandwidthType", &self.bandwidth_type)?;
         cds_core::ser::entry(map, "BillScheme", &self.bill_scheme)?;
         cds_core::ser::entry(map, "Qos", &self.qos)?;
+        cds_core::ser::entry(map, "NETID", &self.netid)?;
+        cds_core::ser::entry(map, "SubjectId", &self.subject_id)?;
         Ok(())
     }
 }
@@ -315,18 +677,28 @@ impl CreateBandwidthInputBuilder {
         self
     }
     /// Sets [`CreateBandwidthInput::bandwidth_type`].
-    pub fn bandwidth_type(mut self, value: impl Into<String>) -> Self {
+    pub fn bandwidth_type(mut self, value: impl Into<VpcBandwidthType>) -> Self {
         self.inner.bandwidth_type = Some(value.into());
         self
     }
     /// Sets [`CreateBandwidthInput::bill_scheme`].
-    pub fn bill_scheme(mut self, value: impl Into<String>) -> Self {
+    pub fn bill_scheme(mut self, value: impl Into<BillScheme>) -> Self {
         self.inner.bill_scheme = Some(value.into());
         self
     }
     /// Sets [`CreateBandwidthInput::qos`].
     pub fn qos(mut self, value: impl Into<i64>) -> Self {
         self.inner.qos = Some(value.into());
+        self
+    }
+    /// Sets [`CreateBandwidthInput::netid`].
+    pub fn netid(mut self, value: impl Into<String>) -> Self {
+        self.inner.netid = Some(value.into());
+        self
+    }
+    /// Sets [`CreateBandwidthInput::subject_id`].
+    pub fn subject_id(mut self, value: impl Into<i64>) -> Self {
+        self.inner.subject_id = Some(value.into());
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
@@ -431,14 +803,14 @@ impl CreateBandwidthRequest {
     /// Bandwidth type, e.g. Bandwidth_China_Telecom
     ///
     /// 带宽类型 (`BandwidthType`, body, required)
-    pub fn bandwidth_type(mut self, value: impl Into<String>) -> Self {
+    pub fn bandwidth_type(mut self, value: impl Into<VpcBandwidthType>) -> Self {
         self.input.bandwidth_type = Some(value.into());
         self
     }
-    /// Billing scheme: BandwIdth_Shared (fixed bandwidth)
+    /// Billing scheme: BandwIdth_Shared (fixed bandwidth), Traffic_Shared (pay by traffic)
     ///
-    /// 计费方案&lt;br/&gt;BandwIdth_Shared（固定带宽） (`BillScheme`, body, required)
-    pub fn bill_scheme(mut self, value: impl Into<String>) -> Self {
+    /// 计费方案&lt;br/&gt;BandwIdth_Shared（固定带宽）&lt;br/&gt;Traffic_Shared（流量按需） (`BillScheme`, body, required)
+    pub fn bill_scheme(mut self, value: impl Into<BillScheme>) -> Self {
         self.input.bill_scheme = Some(value.into());
         self
     }
@@ -447,6 +819,20 @@ impl CreateBandwidthRequest {
     /// 带宽大小 (`Qos`, body, required)
     pub fn qos(mut self, value: impl Into<i64>) -> Self {
         self.input.qos = Some(value.into());
+        self
+    }
+    /// Subnet id; required for edge nodes
+    ///
+    /// 子网ID，边缘节点必传 (`NETID`, body)
+    pub fn netid(mut self, value: impl Into<String>) -> Self {
+        self.input.netid = Some(value.into());
+        self
+    }
+    /// Id of the trial credit (测试金) to pay with
+    ///
+    /// 测试金Id (`SubjectId`, body)
+    pub fn subject_id(mut self, value: impl Into<i64>) -> Self {
+        self.input.subject_id = Some(value.into());
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
@@ -715,6 +1101,10 @@ pub struct DeleteBandwidthOutput {
     ///
     /// 返回数据 (`Data`)
     pub data: Option<serde_json::Value>,
+    /// Task id (read by the vendor's SDK; undocumented)
+    ///
+    /// 任务ID (`TaskId`)
+    pub task_id: Option<String>,
 }
 impl cds_core::de::Fields for DeleteBandwidthOutput {
     const NAME: &'static str = "DeleteBandwidthOutput";
@@ -725,6 +1115,7 @@ impl cds_core::de::Fields for DeleteBandwidthOutput {
     ) -> Result<(), D::Error> {
         match key {
             "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
             _ => cds_core::de::skip(value)?,
         }
         Ok(())
@@ -735,6 +1126,7 @@ cds_core::impl_deserialize!(DeleteBandwidthOutput);
 impl cds_core::ser::Entries for DeleteBandwidthOutput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
         Ok(())
     }
 }
@@ -993,14 +1385,18 @@ pub struct BandwidthRemoveEIPInput {
     ///
     /// VPC区域code, 见附件五 (`RegionCode`)
     pub region_code: Option<String>,
+    /// VPC availability zone code of the new dedicated bandwidth (edge nodes)
+    ///
+    /// VPC可用区code (`AvailableZoneCode`)
+    pub available_zone_code: Option<String>,
     /// Bandwidth type of the new dedicated bandwidth; required when Delete is false
     ///
     /// 带宽类型 (`BandwidthType`)
-    pub bandwidth_type: Option<String>,
+    pub bandwidth_type: Option<VpcBandwidthType>,
     /// Billing scheme of the new dedicated bandwidth, e.g. BandwIdth; required when Delete is false
     ///
     /// 计费方案 (`BillScheme`)
-    pub bill_scheme: Option<String>,
+    pub bill_scheme: Option<BillScheme>,
     /// Bandwidth size (Mbps) of the new dedicated bandwidth; required when Delete is false
     ///
     /// 带宽大小 (`Qos`)
@@ -1011,6 +1407,7 @@ impl cds_core::ser::Entries for BandwidthRemoveEIPInput {
         cds_core::ser::entry(map, "EIPIdList", &self.eip_id_list)?;
         cds_core::ser::entry(map, "Delete", &self.delete)?;
         cds_core::ser::entry(map, "RegionCode", &self.region_code)?;
+        cds_core::ser::entry(map, "AvailableZoneCode", &self.available_zone_code)?;
         cds_core::ser::entry(map, "BandwidthType", &self.bandwidth_type)?;
         cds_core::ser::entry(map, "BillScheme", &self.bill_scheme)?;
         cds_core::ser::entry(map, "Qos", &self.qos)?;
@@ -1046,13 +1443,18 @@ impl BandwidthRemoveEIPInputBuilder {
         self.inner.region_code = Some(value.into());
         self
     }
+    /// Sets [`BandwidthRemoveEIPInput::available_zone_code`].
+    pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
+        self.inner.available_zone_code = Some(value.into());
+        self
+    }
     /// Sets [`BandwidthRemoveEIPInput::bandwidth_type`].
-    pub fn bandwidth_type(mut self, value: impl Into<String>) -> Self {
+    pub fn bandwidth_type(mut self, value: impl Into<VpcBandwidthType>) -> Self {
         self.inner.bandwidth_type = Some(value.into());
         self
     }
     /// Sets [`BandwidthRemoveEIPInput::bill_scheme`].
-    pub fn bill_scheme(mut self, value: impl Into<String>) -> Self {
+    pub fn bill_scheme(mut self, value: impl Into<BillScheme>) -> Self {
         self.inner.bill_scheme = Some(value.into());
         self
     }
@@ -1154,17 +1556,24 @@ impl BandwidthRemoveEIPRequest {
         self.input.region_code = Some(value.into());
         self
     }
+    /// VPC availability zone code of the new dedicated bandwidth (edge nodes)
+    ///
+    /// VPC可用区code (`AvailableZoneCode`, body)
+    pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
+        self.input.available_zone_code = Some(value.into());
+        self
+    }
     /// Bandwidth type of the new dedicated bandwidth; required when Delete is false
     ///
     /// 带宽类型 (`BandwidthType`, body)
-    pub fn bandwidth_type(mut self, value: impl Into<String>) -> Self {
+    pub fn bandwidth_type(mut self, value: impl Into<VpcBandwidthType>) -> Self {
         self.input.bandwidth_type = Some(value.into());
         self
     }
     /// Billing scheme of the new dedicated bandwidth, e.g. BandwIdth; required when Delete is false
     ///
     /// 计费方案 (`BillScheme`, body)
-    pub fn bill_scheme(mut self, value: impl Into<String>) -> Self {
+    pub fn bill_scheme(mut self, value: impl Into<BillScheme>) -> Self {
         self.input.bill_scheme = Some(value.into());
         self
     }
@@ -1221,6 +1630,755 @@ impl crate::Client {
         BandwidthRemoveEIPRequest {
             client: self.runtime().clone(),
             input: BandwidthRemoveEIPInput::default(),
+        }
+    }
+}
+/// Input of [`VPCBandWidthBillingScheme`](crate::Client::vpc_band_width_billing_scheme).
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct VPCBandWidthBillingSchemeInput {
+    /// Availability zone code, see appendix 5
+    ///
+    /// 可用区Code, 见附件五 (`AvailableZoneCode`, required)
+    pub available_zone_code: Option<String>,
+    /// Region code, see appendix 5
+    ///
+    /// 地域Code, 见附件五 (`RegionCode`, required)
+    pub region_code: Option<String>,
+    /// Resource type: Bandwidth (EIP bandwidth) or Bandwidth_Shared (shared bandwidth); empty for both
+    ///
+    /// EIP：Bandwidth ； 共享带宽：Bandwidth_Shared (`Type`)
+    pub r#type: Option<BandwidthResourceType>,
+}
+impl cds_core::ser::Entries for VPCBandWidthBillingSchemeInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "AvailableZoneCode", &self.available_zone_code)?;
+        cds_core::ser::entry(map, "RegionCode", &self.region_code)?;
+        cds_core::ser::entry(map, "Type", &self.r#type)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(VPCBandWidthBillingSchemeInput);
+impl VPCBandWidthBillingSchemeInput {
+    /// A builder of this type.
+    pub fn builder() -> VPCBandWidthBillingSchemeInputBuilder {
+        VPCBandWidthBillingSchemeInputBuilder::default()
+    }
+}
+/// Builder of [`VPCBandWidthBillingSchemeInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct VPCBandWidthBillingSchemeInputBuilder {
+    inner: VPCBandWidthBillingSchemeInput,
+}
+impl VPCBandWidthBillingSchemeInputBuilder {
+    /// Sets [`VPCBandWidthBillingSchemeInput::available_zone_code`].
+    pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
+        self.inner.available_zone_code = Some(value.into());
+        self
+    }
+    /// Sets [`VPCBandWidthBillingSchemeInput::region_code`].
+    pub fn region_code(mut self, value: impl Into<String>) -> Self {
+        self.inner.region_code = Some(value.into());
+        self
+    }
+    /// Sets the `type` field of [`VPCBandWidthBillingSchemeInput`].
+    pub fn r#type(mut self, value: impl Into<BandwidthResourceType>) -> Self {
+        self.inner.r#type = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<VPCBandWidthBillingSchemeInput, cds_core::BuildError> {
+        cds_core::validate::build("VPCBandWidthBillingSchemeInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for VPCBandWidthBillingSchemeInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.available_zone_code.is_none() {
+            missing.push(cds_core::validate::join(path, "AvailableZoneCode"));
+        }
+        if self.region_code.is_none() {
+            missing.push(cds_core::validate::join(path, "RegionCode"));
+        }
+    }
+}
+/// Output of [`VPCBandWidthBillingScheme`](crate::Client::vpc_band_width_billing_scheme): the response body (envelope fields excluded unless documented).
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct VPCBandWidthBillingSchemeOutput {
+    /// Billing schemes per bandwidth type
+    ///
+    /// 返回数据 (`Data`)
+    pub data: Option<Vec<BandwidthBillingSchemes>>,
+}
+impl cds_core::de::Fields for VPCBandWidthBillingSchemeOutput {
+    const NAME: &'static str = "VPCBandWidthBillingSchemeOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(VPCBandWidthBillingSchemeOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for VPCBandWidthBillingSchemeOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(VPCBandWidthBillingSchemeOutput);
+/// Request builder of [`VPCBandWidthBillingScheme`](crate::Client::vpc_band_width_billing_scheme): set parameters, then `.send().await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct VPCBandWidthBillingSchemeRequest {
+    #[allow(dead_code)]
+    client: cds_core::ServiceClient,
+    input: VPCBandWidthBillingSchemeInput,
+}
+impl VPCBandWidthBillingSchemeRequest {
+    /// The input built so far.
+    pub fn input(&self) -> &VPCBandWidthBillingSchemeInput {
+        &self.input
+    }
+    /// Replaces the whole input.
+    pub fn with_input(mut self, input: VPCBandWidthBillingSchemeInput) -> Self {
+        self.input = input;
+        self
+    }
+    /// Availability zone code, see appendix 5
+    ///
+    /// 可用区Code, 见附件五 (`AvailableZoneCode`, body, required)
+    pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
+        self.input.available_zone_code = Some(value.into());
+        self
+    }
+    /// Region code, see appendix 5
+    ///
+    /// 地域Code, 见附件五 (`RegionCode`, body, required)
+    pub fn region_code(mut self, value: impl Into<String>) -> Self {
+        self.input.region_code = Some(value.into());
+        self
+    }
+    /// Resource type: Bandwidth (EIP bandwidth) or Bandwidth_Shared (shared bandwidth); empty for both
+    ///
+    /// EIP：Bandwidth ； 共享带宽：Bandwidth_Shared (`Type`, body)
+    pub fn r#type(mut self, value: impl Into<BandwidthResourceType>) -> Self {
+        self.input.r#type = Some(value.into());
+        self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::VPC_BAND_WIDTH_BILLING_SCHEME, &self.input)
+    }
+    /// Sends the request and decodes the output.
+    pub async fn send(self) -> Result<VPCBandWidthBillingSchemeOutput, cds_core::Error> {
+        Ok(self.send_with_response().await?.output)
+    }
+    /// Sends the request; the output comes with the raw body, HTTP status and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<cds_core::Response<VPCBandWidthBillingSchemeOutput>, cds_core::Error> {
+        self.check()?;
+        self.client
+            .execute(&meta::VPC_BAND_WIDTH_BILLING_SCHEME, &self.input)
+            .await
+    }
+}
+impl crate::Client {
+    /// List the EIP and shared-bandwidth billing schemes a node supports.
+    ///
+    /// 获取对应节点支持的EIP带宽及共享带宽计费方案
+    ///
+    /// `POST /vpc` — read-only: retried on transient failures.
+    ///
+    /// Wire name: `VPCBandWidthBillingScheme`.
+    pub fn vpc_band_width_billing_scheme(&self) -> VPCBandWidthBillingSchemeRequest {
+        VPCBandWidthBillingSchemeRequest {
+            client: self.runtime().clone(),
+            input: VPCBandWidthBillingSchemeInput::default(),
+        }
+    }
+}
+/// Input of [`VPCBandWidthUnitPrice`](crate::Client::vpc_band_width_unit_price).
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct VPCBandWidthUnitPriceInput {
+    /// Availability zone code, see appendix 5
+    ///
+    /// 可用区Code, 见附件五 (`AvailableZoneCode`, required)
+    pub available_zone_code: Option<String>,
+    /// Region code, see appendix 5
+    ///
+    /// 地域Code, 见附件五 (`RegionCode`, required)
+    pub region_code: Option<String>,
+    /// Bandwidth type
+    ///
+    /// 带宽类型 (`BandwidthType`, required)
+    pub bandwidth_type: Option<VpcBandwidthType>,
+    /// Billing scheme
+    ///
+    /// 计费方案 (`BillScheme`, required)
+    pub bill_scheme: Option<BillScheme>,
+    /// Resource type: Bandwidth (EIP bandwidth) or Bandwidth_Shared (shared bandwidth)
+    ///
+    /// EIP：Bandwidth ； 共享带宽：Bandwidth_Shared (`Type`, required)
+    pub r#type: Option<BandwidthResourceType>,
+}
+impl cds_core::ser::Entries for VPCBandWidthUnitPriceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "AvailableZoneCode", &self.available_zone_code)?;
+        cds_core::ser::entry(map, "RegionCode", &self.region_code)?;
+        cds_core::ser::entry(map, "BandwidthType", &self.bandwidth_type)?;
+        cds_core::ser::entry(map, "BillScheme", &self.bill_scheme)?;
+        cds_core::ser::entry(map, "Type", &self.r#type)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(VPCBandWidthUnitPriceInput);
+impl VPCBandWidthUnitPriceInput {
+    /// A builder of this type.
+    pub fn builder() -> VPCBandWidthUnitPriceInputBuilder {
+        VPCBandWidthUnitPriceInputBuilder::default()
+    }
+}
+/// Builder of [`VPCBandWidthUnitPriceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct VPCBandWidthUnitPriceInputBuilder {
+    inner: VPCBandWidthUnitPriceInput,
+}
+impl VPCBandWidthUnitPriceInputBuilder {
+    /// Sets [`VPCBandWidthUnitPriceInput::available_zone_code`].
+    pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
+        self.inner.available_zone_code = Some(value.into());
+        self
+    }
+    /// Sets [`VPCBandWidthUnitPriceInput::region_code`].
+    pub fn region_code(mut self, value: impl Into<String>) -> Self {
+        self.inner.region_code = Some(value.into());
+        self
+    }
+    /// Sets [`VPCBandWidthUnitPriceInput::bandwidth_type`].
+    pub fn bandwidth_type(mut self, value: impl Into<VpcBandwidthType>) -> Self {
+        self.inner.bandwidth_type = Some(value.into());
+        self
+    }
+    /// Sets [`VPCBandWidthUnitPriceInput::bill_scheme`].
+    pub fn bill_scheme(mut self, value: impl Into<BillScheme>) -> Self {
+        self.inner.bill_scheme = Some(value.into());
+        self
+    }
+    /// Sets the `type` field of [`VPCBandWidthUnitPriceInput`].
+    pub fn r#type(mut self, value: impl Into<BandwidthResourceType>) -> Self {
+        self.inner.r#type = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<VPCBandWidthUnitPriceInput, cds_core::BuildError> {
+        cds_core::validate::build("VPCBandWidthUnitPriceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for VPCBandWidthUnitPriceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.available_zone_code.is_none() {
+            missing.push(cds_core::validate::join(path, "AvailableZoneCode"));
+        }
+        if self.region_code.is_none() {
+            missing.push(cds_core::validate::join(path, "RegionCode"));
+        }
+        if self.bandwidth_type.is_none() {
+            missing.push(cds_core::validate::join(path, "BandwidthType"));
+        }
+        if self.bill_scheme.is_none() {
+            missing.push(cds_core::validate::join(path, "BillScheme"));
+        }
+        if self.r#type.is_none() {
+            missing.push(cds_core::validate::join(path, "Type"));
+        }
+    }
+}
+/// Output of [`VPCBandWidthUnitPrice`](crate::Client::vpc_band_width_unit_price): the response body (envelope fields excluded unless documented).
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct VPCBandWidthUnitPriceOutput {
+    /// Prices
+    ///
+    /// 返回数据 (`Data`)
+    pub data: Option<BandwidthUnitPrices>,
+}
+impl cds_core::de::Fields for VPCBandWidthUnitPriceOutput {
+    const NAME: &'static str = "VPCBandWidthUnitPriceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(VPCBandWidthUnitPriceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for VPCBandWidthUnitPriceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(VPCBandWidthUnitPriceOutput);
+/// Request builder of [`VPCBandWidthUnitPrice`](crate::Client::vpc_band_width_unit_price): set parameters, then `.send().await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct VPCBandWidthUnitPriceRequest {
+    #[allow(dead_code)]
+    client: cds_core::ServiceClient,
+    input: VPCBandWidthUnitPriceInput,
+}
+impl VPCBandWidthUnitPriceRequest {
+    /// The input built so far.
+    pub fn input(&self) -> &VPCBandWidthUnitPriceInput {
+        &self.input
+    }
+    /// Replaces the whole input.
+    pub fn with_input(mut self, input: VPCBandWidthUnitPriceInput) -> Self {
+        self.input = input;
+        self
+    }
+    /// Availability zone code, see appendix 5
+    ///
+    /// 可用区Code, 见附件五 (`AvailableZoneCode`, body, required)
+    pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
+        self.input.available_zone_code = Some(value.into());
+        self
+    }
+    /// Region code, see appendix 5
+    ///
+    /// 地域Code, 见附件五 (`RegionCode`, body, required)
+    pub fn region_code(mut self, value: impl Into<String>) -> Self {
+        self.input.region_code = Some(value.into());
+        self
+    }
+    /// Bandwidth type
+    ///
+    /// 带宽类型 (`BandwidthType`, body, required)
+    pub fn bandwidth_type(mut self, value: impl Into<VpcBandwidthType>) -> Self {
+        self.input.bandwidth_type = Some(value.into());
+        self
+    }
+    /// Billing scheme
+    ///
+    /// 计费方案 (`BillScheme`, body, required)
+    pub fn bill_scheme(mut self, value: impl Into<BillScheme>) -> Self {
+        self.input.bill_scheme = Some(value.into());
+        self
+    }
+    /// Resource type: Bandwidth (EIP bandwidth) or Bandwidth_Shared (shared bandwidth)
+    ///
+    /// EIP：Bandwidth ； 共享带宽：Bandwidth_Shared (`Type`, body, required)
+    pub fn r#type(mut self, value: impl Into<BandwidthResourceType>) -> Self {
+        self.input.r#type = Some(value.into());
+        self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::VPC_BAND_WIDTH_UNIT_PRICE, &self.input)
+    }
+    /// Sends the request and decodes the output.
+    pub async fn send(self) -> Result<VPCBandWidthUnitPriceOutput, cds_core::Error> {
+        Ok(self.send_with_response().await?.output)
+    }
+    /// Sends the request; the output comes with the raw body, HTTP status and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<cds_core::Response<VPCBandWidthUnitPriceOutput>, cds_core::Error> {
+        self.check()?;
+        self.client
+            .execute(&meta::VPC_BAND_WIDTH_UNIT_PRICE, &self.input)
+            .await
+    }
+}
+impl crate::Client {
+    /// Get the unit price of an EIP or shared-bandwidth billing scheme.
+    ///
+    /// 获取EIP带宽及共享带宽计费方案对应单价
+    ///
+    /// `POST /vpc` — read-only: retried on transient failures.
+    ///
+    /// Wire name: `VPCBandWidthUnitPrice`.
+    pub fn vpc_band_width_unit_price(&self) -> VPCBandWidthUnitPriceRequest {
+        VPCBandWidthUnitPriceRequest {
+            client: self.runtime().clone(),
+            input: VPCBandWidthUnitPriceInput::default(),
+        }
+    }
+}
+/// Input of [`BandwidthBindResource`](crate::Client::bandwidth_bind_resource).
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct BandwidthBindResourceInput {
+    /// Shared bandwidth id
+    ///
+    /// 共享带宽ID (`BandwidthId`, required)
+    pub bandwidth_id: Option<String>,
+    /// Kind of resource: NAT (a NAT gateway), VPCSLB (a VPC SLB)
+    ///
+    /// 绑定资源类型：NAT-绑定NAT、VPCSLB-绑定VPC SLB (`BindType`, required)
+    pub bind_type: Option<BandwidthBindType>,
+    /// Id of the resource (the SLB id)
+    ///
+    /// SLB实例ID (`ResourceId`, required)
+    pub resource_id: Option<String>,
+}
+impl cds_core::ser::Entries for BandwidthBindResourceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "BandwidthId", &self.bandwidth_id)?;
+        cds_core::ser::entry(map, "BindType", &self.bind_type)?;
+        cds_core::ser::entry(map, "ResourceId", &self.resource_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(BandwidthBindResourceInput);
+impl BandwidthBindResourceInput {
+    /// A builder of this type.
+    pub fn builder() -> BandwidthBindResourceInputBuilder {
+        BandwidthBindResourceInputBuilder::default()
+    }
+}
+/// Builder of [`BandwidthBindResourceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct BandwidthBindResourceInputBuilder {
+    inner: BandwidthBindResourceInput,
+}
+impl BandwidthBindResourceInputBuilder {
+    /// Sets [`BandwidthBindResourceInput::bandwidth_id`].
+    pub fn bandwidth_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.bandwidth_id = Some(value.into());
+        self
+    }
+    /// Sets [`BandwidthBindResourceInput::bind_type`].
+    pub fn bind_type(mut self, value: impl Into<BandwidthBindType>) -> Self {
+        self.inner.bind_type = Some(value.into());
+        self
+    }
+    /// Sets [`BandwidthBindResourceInput::resource_id`].
+    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.resource_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<BandwidthBindResourceInput, cds_core::BuildError> {
+        cds_core::validate::build("BandwidthBindResourceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for BandwidthBindResourceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.bandwidth_id.is_none() {
+            missing.push(cds_core::validate::join(path, "BandwidthId"));
+        }
+        if self.bind_type.is_none() {
+            missing.push(cds_core::validate::join(path, "BindType"));
+        }
+        if self.resource_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ResourceId"));
+        }
+    }
+}
+/// Output of [`BandwidthBindResource`](crate::Client::bandwidth_bind_resource): the response body (envelope fields excluded unless documented).
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct BandwidthBindResourceOutput {
+    /// Returned data (an empty object)
+    ///
+    /// 返回数据 (`Data`)
+    pub data: Option<serde_json::Value>,
+    /// Task id
+    ///
+    /// 任务ID (`TaskId`)
+    pub task_id: Option<String>,
+}
+impl cds_core::de::Fields for BandwidthBindResourceOutput {
+    const NAME: &'static str = "BandwidthBindResourceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(BandwidthBindResourceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for BandwidthBindResourceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(BandwidthBindResourceOutput);
+/// Request builder of [`BandwidthBindResource`](crate::Client::bandwidth_bind_resource): set parameters, then `.send().await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct BandwidthBindResourceRequest {
+    #[allow(dead_code)]
+    client: cds_core::ServiceClient,
+    input: BandwidthBindResourceInput,
+}
+impl BandwidthBindResourceRequest {
+    /// The input built so far.
+    pub fn input(&self) -> &BandwidthBindResourceInput {
+        &self.input
+    }
+    /// Replaces the whole input.
+    pub fn with_input(mut self, input: BandwidthBindResourceInput) -> Self {
+        self.input = input;
+        self
+    }
+    /// Shared bandwidth id
+    ///
+    /// 共享带宽ID (`BandwidthId`, body, required)
+    pub fn bandwidth_id(mut self, value: impl Into<String>) -> Self {
+        self.input.bandwidth_id = Some(value.into());
+        self
+    }
+    /// Kind of resource: NAT (a NAT gateway), VPCSLB (a VPC SLB)
+    ///
+    /// 绑定资源类型：NAT-绑定NAT、VPCSLB-绑定VPC SLB (`BindType`, body, required)
+    pub fn bind_type(mut self, value: impl Into<BandwidthBindType>) -> Self {
+        self.input.bind_type = Some(value.into());
+        self
+    }
+    /// Id of the resource (the SLB id)
+    ///
+    /// SLB实例ID (`ResourceId`, body, required)
+    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
+        self.input.resource_id = Some(value.into());
+        self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::BANDWIDTH_BIND_RESOURCE, &self.input)
+    }
+    /// Sends the request and decodes the output.
+    pub async fn send(self) -> Result<BandwidthBindResourceOutput, cds_core::Error> {
+        Ok(self.send_with_response().await?.output)
+    }
+    /// Sends the request; the output comes with the raw body, HTTP status and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<cds_core::Response<BandwidthBindResourceOutput>, cds_core::Error> {
+        self.check()?;
+        self.client
+            .execute(&meta::BANDWIDTH_BIND_RESOURCE, &self.input)
+            .await
+    }
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
+    pub async fn send_and_wait(
+        self,
+        options: cds_core::WaitOptions,
+    ) -> Result<(BandwidthBindResourceOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
+        cds_core::waiter::start_and_wait(
+            &self.client,
+            &meta::BANDWIDTH_BIND_RESOURCE,
+            &self.input,
+            &meta::WAITER_TASK,
+            "/TaskId",
+            options,
+        )
+        .await
+    }
+}
+impl crate::Client {
+    /// Bind a shared bandwidth to a resource (a NAT gateway or a VPC SLB).
+    ///
+    /// 共享带宽绑定资源
+    ///
+    /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
+    ///
+    /// Wire name: `BandwidthBindResource`.
+    pub fn bandwidth_bind_resource(&self) -> BandwidthBindResourceRequest {
+        BandwidthBindResourceRequest {
+            client: self.runtime().clone(),
+            input: BandwidthBindResourceInput::default(),
+        }
+    }
+}
+/// Input of [`BandwidthUnbindResource`](crate::Client::bandwidth_unbind_resource).
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct BandwidthUnbindResourceInput {
+    /// Shared bandwidth id
+    ///
+    /// 共享带宽ID (`BandwidthId`, required)
+    pub bandwidth_id: Option<String>,
+}
+impl cds_core::ser::Entries for BandwidthUnbindResourceInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "BandwidthId", &self.bandwidth_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(BandwidthUnbindResourceInput);
+impl BandwidthUnbindResourceInput {
+    /// A builder of this type.
+    pub fn builder() -> BandwidthUnbindResourceInputBuilder {
+        BandwidthUnbindResourceInputBuilder::default()
+    }
+}
+/// Builder of [`BandwidthUnbindResourceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct BandwidthUnbindResourceInputBuilder {
+    inner: BandwidthUnbindResourceInput,
+}
+impl BandwidthUnbindResourceInputBuilder {
+    /// Sets [`BandwidthUnbindResourceInput::bandwidth_id`].
+    pub fn bandwidth_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.bandwidth_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<BandwidthUnbindResourceInput, cds_core::BuildError> {
+        cds_core::validate::build("BandwidthUnbindResourceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for BandwidthUnbindResourceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.bandwidth_id.is_none() {
+            missing.push(cds_core::validate::join(path, "BandwidthId"));
+        }
+    }
+}
+/// Output of [`BandwidthUnbindResource`](crate::Client::bandwidth_unbind_resource): the response body (envelope fields excluded unless documented).
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct BandwidthUnbindResourceOutput {
+    /// Returned data (an empty object)
+    ///
+    /// 返回数据 (`Data`)
+    pub data: Option<serde_json::Value>,
+    /// Task id
+    ///
+    /// 任务ID (`TaskId`)
+    pub task_id: Option<String>,
+}
+impl cds_core::de::Fields for BandwidthUnbindResourceOutput {
+    const NAME: &'static str = "BandwidthUnbindResourceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(BandwidthUnbindResourceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for BandwidthUnbindResourceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(BandwidthUnbindResourceOutput);
+/// Request builder of [`BandwidthUnbindResource`](crate::Client::bandwidth_unbind_resource): set parameters, then `.send().await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct BandwidthUnbindResourceRequest {
+    #[allow(dead_code)]
+    client: cds_core::ServiceClient,
+    input: BandwidthUnbindResourceInput,
+}
+impl BandwidthUnbindResourceRequest {
+    /// The input built so far.
+    pub fn input(&self) -> &BandwidthUnbindResourceInput {
+        &self.input
+    }
+    /// Replaces the whole input.
+    pub fn with_input(mut self, input: BandwidthUnbindResourceInput) -> Self {
+        self.input = input;
+        self
+    }
+    /// Shared bandwidth id
+    ///
+    /// 共享带宽ID (`BandwidthId`, body, required)
+    pub fn bandwidth_id(mut self, value: impl Into<String>) -> Self {
+        self.input.bandwidth_id = Some(value.into());
+        self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::BANDWIDTH_UNBIND_RESOURCE, &self.input)
+    }
+    /// Sends the request and decodes the output.
+    pub async fn send(self) -> Result<BandwidthUnbindResourceOutput, cds_core::Error> {
+        Ok(self.send_with_response().await?.output)
+    }
+    /// Sends the request; the output comes with the raw body, HTTP status and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<cds_core::Response<BandwidthUnbindResourceOutput>, cds_core::Error> {
+        self.check()?;
+        self.client
+            .execute(&meta::BANDWIDTH_UNBIND_RESOURCE, &self.input)
+            .await
+    }
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
+    pub async fn send_and_wait(
+        self,
+        options: cds_core::WaitOptions,
+    ) -> Result<(BandwidthUnbindResourceOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
+        cds_core::waiter::start_and_wait(
+            &self.client,
+            &meta::BANDWIDTH_UNBIND_RESOURCE,
+            &self.input,
+            &meta::WAITER_TASK,
+            "/TaskId",
+            options,
+        )
+        .await
+    }
+}
+impl crate::Client {
+    /// Unbind a shared bandwidth from its resource.
+    ///
+    /// 共享带宽解绑资源
+    ///
+    /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
+    ///
+    /// Wire name: `BandwidthUnbindResource`.
+    pub fn bandwidth_unbind_resource(&self) -> BandwidthUnbindResourceRequest {
+        BandwidthUnbindResourceRequest {
+            client: self.runtime().clone(),
+            input: BandwidthUnbindResourceInput::default(),
         }
     }
 }

@@ -14,7 +14,11 @@ pub struct DescribeTaskData {
     /// Task status: NEW (new), DOING (running), FINISH (done), ERROR (failed)
     ///
     /// 任务执行的状态\[NEW,DOING,FINISH,ERROR\],分别对应新增，正在执行，完成，错误 (`Status`)
-    pub status: Option<String>,
+    pub status: Option<TaskStatus>,
+    /// Task status as the VPC endpoint answers it (read by the vendor's SDK; undocumented)
+    ///
+    /// 任务状态 (`TaskStatus`)
+    pub task_status: Option<String>,
     /// Resource id
     ///
     /// 资源Id列表 (`ResourceId`)
@@ -33,6 +37,7 @@ impl cds_core::de::Fields for DescribeTaskData {
     ) -> Result<(), D::Error> {
         match key {
             "Status" => self.status = cds_core::de::lenient(value)?,
+            "TaskStatus" => self.task_status = cds_core::de::lenient(value)?,
             "ResourceId" => self.resource_id = cds_core::de::lenient(value)?,
             "TaskType" => self.task_type = cds_core::de::lenient(value)?,
             _ => cds_core::de::skip(value)?,
@@ -45,6 +50,7 @@ cds_core::impl_deserialize!(DescribeTaskData);
 impl cds_core::ser::Entries for DescribeTaskData {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         cds_core::ser::entry(map, "Status", &self.status)?;
+        cds_core::ser::entry(map, "TaskStatus", &self.task_status)?;
         cds_core::ser::entry(map, "ResourceId", &self.resource_id)?;
         cds_core::ser::entry(map, "TaskType", &self.task_type)?;
         Ok(())
@@ -52,6 +58,78 @@ impl cds_core::ser::Entries for DescribeTaskData {
 }
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(DescribeTaskData);
+/// Status of a task
+///
+/// 任务执行的状态
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TaskStatus {
+    /// New
+    ///
+    /// 新增 (`NEW`)
+    New,
+    /// Running
+    ///
+    /// 正在执行 (`DOING`)
+    Doing,
+    /// Done
+    ///
+    /// 完成 (`FINISH`)
+    Finish,
+    /// Failed
+    ///
+    /// 错误 (`ERROR`)
+    Error,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl TaskStatus {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TaskStatus::New => "NEW",
+            TaskStatus::Doing => "DOING",
+            TaskStatus::Finish => "FINISH",
+            TaskStatus::Error => "ERROR",
+            TaskStatus::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for TaskStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "NEW" => TaskStatus::New,
+            "DOING" => TaskStatus::Doing,
+            "FINISH" => TaskStatus::Finish,
+            "ERROR" => TaskStatus::Error,
+            other => TaskStatus::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for TaskStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for TaskStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for TaskStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(TaskStatus::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for TaskStatus {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| TaskStatus::from(text.as_str())))
+    }
+}
 /// Input of [`DescribeTask`](crate::Client::describe_task).
 #[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
@@ -183,7 +261,7 @@ impl crate::Client {
     ///
     /// 查询任务状态
     ///
-    /// `GET /ccs` — read-only: retried on transient failures.
+    /// `GET /vpc` — read-only: retried on transient failures.
     ///
     /// Documented errors: [`InvalidTaskID.Malformed`](crate::ErrorCode::InvalidTaskIdMalformed).
     ///

@@ -448,7 +448,7 @@ impl cds_core::validate::Validate for ReserveIPAndBindEIPIp {
 pub struct DescribeEIPInput {
     /// VPC region code, see appendix 5 (VpcRegion)
     ///
-    /// VPC区域code, 见附件五 (`RegionCode`, required)
+    /// VPC区域code, 见附件五 (`RegionCode`)
     pub region_code: Option<String>,
     /// VPC availability zone code, see appendix 5 (VpcZone); required for edge nodes, not sent for cloud platform nodes (whose EIPs have no zone)
     ///
@@ -496,16 +496,9 @@ impl DescribeEIPInputBuilder {
         self.inner.keyword = Some(value.into());
         self
     }
-    /// Builds the value; fails naming every required field (by path) that is not set.
-    pub fn build(self) -> Result<DescribeEIPInput, cds_core::BuildError> {
-        cds_core::validate::build("DescribeEIPInput", self.inner)
-    }
-}
-impl cds_core::validate::Validate for DescribeEIPInput {
-    fn validate(&self, path: &str, missing: &mut Vec<String>) {
-        if self.region_code.is_none() {
-            missing.push(cds_core::validate::join(path, "RegionCode"));
-        }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> DescribeEIPInput {
+        self.inner
     }
 }
 /// Output of [`DescribeEIP`](crate::Client::describe_eip): the response body (envelope fields excluded unless documented).
@@ -561,7 +554,7 @@ impl DescribeEIPRequest {
     }
     /// VPC region code, see appendix 5 (VpcRegion)
     ///
-    /// VPC区域code, 见附件五 (`RegionCode`, body, required)
+    /// VPC区域code, 见附件五 (`RegionCode`, body)
     pub fn region_code(mut self, value: impl Into<String>) -> Self {
         self.input.region_code = Some(value.into());
         self
@@ -582,7 +575,7 @@ impl DescribeEIPRequest {
     }
     /// Checks required fields (nested ones by path) before anything is sent.
     fn check(&self) -> Result<(), cds_core::Error> {
-        cds_core::validate::check(&meta::DESCRIBE_EIP, &self.input)
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeEIPOutput, cds_core::Error> {
@@ -626,11 +619,11 @@ pub struct CreateEIPInput {
     /// Bandwidth type, e.g. Bandwidth_China_Telecom
     ///
     /// 带宽类型 (`BandwidthType`, required)
-    pub bandwidth_type: Option<String>,
-    /// Billing scheme: BandwIdth (fixed bandwidth, default), BandwIdthMonth (fixed bandwidth, monthly)
+    pub bandwidth_type: Option<VpcBandwidthType>,
+    /// Billing scheme: BandwIdth (fixed bandwidth), BandwIdthMonth (fixed bandwidth, monthly), Traffic (pay by traffic)
     ///
-    /// 计费方案&lt;br/&gt;BandwIdth（固定带宽，默认）&lt;br/&gt;BandwIdthMonth（固定带宽包月，默认） (`BillScheme`, required)
-    pub bill_scheme: Option<String>,
+    /// 计费方案&lt;br/&gt;BandwIdth（固定带宽）&lt;br/&gt;BandwIdthMonth（固定带宽包月）&lt;br/&gt;Traffic（流量按需）&lt;br/&gt; (`BillScheme`, required)
+    pub bill_scheme: Option<BillScheme>,
     /// Bandwidth size (Mbps)
     ///
     /// 带宽大小 (`Qos`, required)
@@ -643,6 +636,14 @@ pub struct CreateEIPInput {
     ///
     /// EIP描述 (`Description`)
     pub description: Option<String>,
+    /// Id of the trial credit (测试金) to pay with
+    ///
+    /// 测试金Id (`SubjectId`)
+    pub subject_id: Option<i64>,
+    /// Project id
+    ///
+    /// 项目组ID (`ProjectId`)
+    pub project_id: Option<i64>,
 }
 impl cds_core::ser::Entries for CreateEIPInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -653,6 +654,8 @@ impl cds_core::ser::Entries for CreateEIPInput {
         cds_core::ser::entry(map, "Qos", &self.qos)?;
         cds_core::ser::entry(map, "Size", &self.size)?;
         cds_core::ser::entry(map, "Description", &self.description)?;
+        cds_core::ser::entry(map, "SubjectId", &self.subject_id)?;
+        cds_core::ser::entry(map, "ProjectId", &self.project_id)?;
         Ok(())
     }
 }
@@ -681,12 +684,12 @@ impl CreateEIPInputBuilder {
         self
     }
     /// Sets [`CreateEIPInput::bandwidth_type`].
-    pub fn bandwidth_type(mut self, value: impl Into<String>) -> Self {
+    pub fn bandwidth_type(mut self, value: impl Into<VpcBandwidthType>) -> Self {
         self.inner.bandwidth_type = Some(value.into());
         self
     }
     /// Sets [`CreateEIPInput::bill_scheme`].
-    pub fn bill_scheme(mut self, value: impl Into<String>) -> Self {
+    pub fn bill_scheme(mut self, value: impl Into<BillScheme>) -> Self {
         self.inner.bill_scheme = Some(value.into());
         self
     }
@@ -703,6 +706,16 @@ impl CreateEIPInputBuilder {
     /// Sets [`CreateEIPInput::description`].
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
+        self
+    }
+    /// Sets [`CreateEIPInput::subject_id`].
+    pub fn subject_id(mut self, value: impl Into<i64>) -> Self {
+        self.inner.subject_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateEIPInput::project_id`].
+    pub fn project_id(mut self, value: impl Into<i64>) -> Self {
+        self.inner.project_id = Some(value.into());
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
@@ -797,14 +810,14 @@ impl CreateEIPRequest {
     /// Bandwidth type, e.g. Bandwidth_China_Telecom
     ///
     /// 带宽类型 (`BandwidthType`, body, required)
-    pub fn bandwidth_type(mut self, value: impl Into<String>) -> Self {
+    pub fn bandwidth_type(mut self, value: impl Into<VpcBandwidthType>) -> Self {
         self.input.bandwidth_type = Some(value.into());
         self
     }
-    /// Billing scheme: BandwIdth (fixed bandwidth, default), BandwIdthMonth (fixed bandwidth, monthly)
+    /// Billing scheme: BandwIdth (fixed bandwidth), BandwIdthMonth (fixed bandwidth, monthly), Traffic (pay by traffic)
     ///
-    /// 计费方案&lt;br/&gt;BandwIdth（固定带宽，默认）&lt;br/&gt;BandwIdthMonth（固定带宽包月，默认） (`BillScheme`, body, required)
-    pub fn bill_scheme(mut self, value: impl Into<String>) -> Self {
+    /// 计费方案&lt;br/&gt;BandwIdth（固定带宽）&lt;br/&gt;BandwIdthMonth（固定带宽包月）&lt;br/&gt;Traffic（流量按需）&lt;br/&gt; (`BillScheme`, body, required)
+    pub fn bill_scheme(mut self, value: impl Into<BillScheme>) -> Self {
         self.input.bill_scheme = Some(value.into());
         self
     }
@@ -827,6 +840,20 @@ impl CreateEIPRequest {
     /// EIP描述 (`Description`, body)
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.input.description = Some(value.into());
+        self
+    }
+    /// Id of the trial credit (测试金) to pay with
+    ///
+    /// 测试金Id (`SubjectId`, body)
+    pub fn subject_id(mut self, value: impl Into<i64>) -> Self {
+        self.input.subject_id = Some(value.into());
+        self
+    }
+    /// Project id
+    ///
+    /// 项目组ID (`ProjectId`, body)
+    pub fn project_id(mut self, value: impl Into<i64>) -> Self {
+        self.input.project_id = Some(value.into());
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.

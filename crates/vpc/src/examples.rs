@@ -11,6 +11,62 @@ pub const DESCRIBE_BANDWIDTH_1: &str = r#"{
     "BandwidthList":
     [
       {
+        "AvailableZoneCode": "CN_Hongkong_B",
+        "BandwidthType": "Bandwidth_China_Unicom",
+        "BillScheme": "BandwIdth_Shared",
+        "CreateTime": "2022-03-21 14:56:06",
+        "Id": "fad4efd4-a8e3-11ec-a855-be7901716fad",
+        "Name": "zhz-test",
+        "Qos": 30,
+        "RegionCode": "CN_Hongkong",
+        "Status": "ok"
+      },
+      {
+        "AvailableZoneCode": "CN_Hongkong_B",
+        "BandwidthType": "Bandwidth_China_Telecom",
+        "BillScheme": "BandwIdth_Shared",
+        "CreateTime": "2022-03-15 17:03:56",
+        "Id": "d85b3aca-a43e-11ec-a3b5-fefaa522c9da",
+        "Name": "lxl-test",
+        "Qos": 40,
+        "RegionCode": "CN_Hongkong",
+        "Status": "ok"
+      },
+      {
+        "AvailableZoneCode": "CN_Hongkong_B",
+        "BandwidthType": "Bandwidth_China_Telecom",
+        "BillScheme": "BandwIdth_Shared",
+        "CreateTime": "2022-03-14 14:50:57",
+        "Id": "1a3fb8a8-a363-11ec-a585-fe67ea065188",
+        "Name": "test-zj",
+        "Qos": 300,
+        "RegionCode": "CN_Hongkong",
+        "Status": "ok"
+      },
+      {
+        "AvailableZoneCode": "CN_Hongkong_B",
+        "BandwidthType": "Bandwidth_CMCC",
+        "BillScheme": "BandwIdth_Shared",
+        "CreateTime": "2022-03-08 16:24:57",
+        "Id": "3d6b1326-9eb9-11ec-bc9c-3a75268f4570",
+        "Name": "测试",
+        "Qos": 35,
+        "RegionCode": "CN_Hongkong",
+        "Status": "ok"
+      }
+    ],
+    "Total": 4
+  },
+  "Message": "success"
+}"#;
+/// Documented example response 2 of `DescribeBandwidth`.
+pub const DESCRIBE_BANDWIDTH_2: &str = r#"{
+  "Code": "Success",
+  "Data":
+  {
+    "BandwidthList":
+    [
+      {
         "AvailableZoneCode": "CN_Hongkong_A",
         "BandwidthType": "Bandwidth_China_Unicom",
         "BillScheme": "BandwIdth_Shared",
@@ -99,6 +155,68 @@ pub const BANDWIDTH_REMOVE_EIP_1: &str = r#"{
   "Message": "任务下发成功",
   "TaskId": "7ed9733c-e704-11ec-a421-b2796a2c8db8"
 }"#;
+/// Documented example response 1 of `VPCBandWidthBillingScheme`.
+pub const VPC_BAND_WIDTH_BILLING_SCHEME_1: &str = r#"{
+    "Code": "Success",
+    "Data": [
+        {
+            "BandwidthType": "Bandwidth_China_Telecom",
+            "BandwidthTypeName": "电信",
+            "BillingSchemeList": [
+                {
+                    "BillingScheme": "BandwIdth",
+                    "BillingSchemeName": "固定带宽",
+                    "ResourceType": "Bandwidth",
+                    "ResourceTypeName": "EIP带宽"
+                }
+            ]
+        }
+    ],
+    "Message": "success"
+}"#;
+/// Documented example response 1 of `VPCBandWidthUnitPrice`.
+pub const VPC_BAND_WIDTH_UNIT_PRICE_1: &str = r#"{
+    "Code": "Success",
+    "Data": {
+        "BandwidthPrice": {
+            "Cycle": "/天",
+            "Discount": 1,
+            "DiscountStr": "无折扣",
+            "Price": 3.312,
+            "PriceStr": "3.312",
+            "Sign": "￥",
+            "StdPrice": 3.312,
+            "StdPriceStr": "3.312",
+            "Unit": "Mb"
+        },
+        "EIPPrice": {
+            "Cycle": "/天",
+            "Discount": 1,
+            "DiscountStr": "无折扣",
+            "Price": 0.331,
+            "PriceStr": "0.331",
+            "Sign": "￥",
+            "StdPrice": 0.331,
+            "StdPriceStr": "0.331",
+            "Unit": "个"
+        }
+    },
+    "Message": "success"
+}"#;
+/// Documented example response 1 of `BandwidthBindResource`.
+pub const BANDWIDTH_BIND_RESOURCE_1: &str = r#"{
+    "Code": "Success",
+    "Data": {},
+    "Message": "任务下发成功",
+    "TaskId": "b00ecc56-98f2-11f0-9cf5-0ef08d50031a"
+}"#;
+/// Documented example response 1 of `BandwidthUnbindResource`.
+pub const BANDWIDTH_UNBIND_RESOURCE_1: &str = r#"{
+    "Code": "Success",
+    "Data": {},
+    "Message": "任务下发成功",
+    "TaskId": "3e1db8ca-98f5-11f0-8126-0ef08d50031a"
+}"#;
 /// Documented example response 1 of `DescribeTask`.
 pub const DESCRIBE_TASK_1: &str = r#"{
     "Message":"Success.",
@@ -123,6 +241,66 @@ pub const DESCRIBE_TASK_2: &str = r#"{
 }"#;
 /// Documented example response 1 of `DescribeEIP`.
 pub const DESCRIBE_EIP_1: &str = r#"{
+  "Code": "Success",
+  "Data":
+  {
+    "Total": 2,
+    "EIPList":
+    [
+      {
+        "AvailableZoneCode": "",
+        "CreateTime": "2022-06-07 17:42:24",
+        "Description": "",
+        "IP": "118.186.70.138",
+        "Id": "22597c56-e646-11ec-97e2-7687d6f44ced",
+        "IsBind": false,
+        "RegionCode": "CN_Hongkong",
+        "Status": "ok",
+        "BandwidthInfo":
+        {
+          "AvailableZoneCode": "",
+          "BandwidthType": "Bandwidth_China_Telecom",
+          "BillScheme": "BandwIdth",
+          "CreateTime": "2022-06-07 17:42:24",
+          "Id": "2232dede-e646-11ec-97e2-7687d6f44ced",
+          "Name": "",
+          "Qos": 10,
+          "Status": "ok"
+        },
+         "BindResourceInfo": null
+      },
+      {
+        "AvailableZoneCode": "",
+        "CreateTime": "2022-06-07 12:35:44",
+        "Description": "",
+        "IP": "118.186.70.137",
+        "Id": "4b75b15c-e61b-11ec-8d74-cabfed3cc5e1",
+        "IsBind": true,
+        "RegionCode": "CN_Hongkong",
+        "Status": "ok",
+        "BandwidthInfo":
+        {
+          "AvailableZoneCode": "CN_Hongkong_B",
+          "BandwidthType": "Bandwidth_China_Telecom",
+          "BillScheme": "BandwIdth_Shared",
+          "CreateTime": "2022-06-07 12:35:37",
+          "Id": "46f802ce-e61b-11ec-a09a-cabfed3cc5e1",
+          "Name": "测试1",
+          "Qos": 10,
+          "Status": "ok"
+        },
+        "BindResourceInfo":
+        {
+          "SubnetIP": "10.3.2.4",
+          "SubnetId": "d9b88a1e-aa54-11ec-a512-06d5ff412043"
+        }
+      }
+    ]
+  },
+  "Message": "success"
+}"#;
+/// Documented example response 2 of `DescribeEIP`.
+pub const DESCRIBE_EIP_2: &str = r#"{
   "Code": "Success",
   "Data":
   {
@@ -281,6 +459,331 @@ pub const DELETE_VIRTUAL_GATE_WAY_1: &str = r#"{
    "Message": "您的虚拟出网网关删除任务已下发成功!",
    "TaskId": "05205da2-e642-11ec-8fd4-8a20ea9a3e7b"
 }"#;
+/// Documented example response 1 of `CreateVpcSlb`.
+pub const CREATE_VPC_SLB_1: &str = r#"{
+    "Code": "Success",
+    "Data": {
+        "SlbId": "6206d26a-99dd-11f0-80c2-964772e05ba7"
+    },
+    "Message": "任务下发成功",
+    "TaskId": "62c66b3e-99dd-11f0-80c2-964772e05ba7"
+}"#;
+/// Documented example response 1 of `DeleteVpcSlb`.
+pub const DELETE_VPC_SLB_1: &str = r#"{
+    "Code": "OK",
+    "Data": {
+        "msg": "task_id: 67c7d89c-98ee-11f0-a8b5-0ef08d50031a",
+        "status": 1
+    },
+    "Message": "任务下发成功",
+    "TaskId": "67c7d89c-98ee-11f0-a8b5-0ef08d50031a"
+}"#;
+/// Documented example response 1 of `UpdateVpcSlb`.
+pub const UPDATE_VPC_SLB_1: &str = r#"{
+    "Code": "Success",
+    "Data": {},
+    "Message": "任务下发成功",
+    "TaskId": "f7b851b0-99df-11f0-806a-964772e05ba7"
+}"#;
+/// Documented example response 1 of `DescribeVpcSlbListInfo`.
+pub const DESCRIBE_VPC_SLB_LIST_INFO_1: &str = r#"{
+    "Code": "OK",
+    "Data": {
+        "SlbList": [
+            {
+                "AzId": "fa29a374-ddd7-11ee-bcf5-eaace8164471",
+                "AzName": "可用区A",
+                "BandwidthId": "8bbe3f84-9777-11f0-b451-c2aae808f99f",
+                "BandwidthName": "test",
+                "BillingMethod": "0",
+                "ConfName": "标准型I",
+                "CreateTime": "2025-09-19 20:06:24",
+                "Id": "0f9c3a1e-9551-11f0-b451-c2aae808f99f",
+                "Name": "测试",
+                "NetType": "wan",
+                "RegionId": "99357bc8-dc2a-11ee-bbdc-9e0d7f9e3b40",
+                "RegionName": "庆阳",
+                "Status": "ok",
+                "StatusZh": "正常",
+                "VipList": [
+                    {
+                        "Address": "38.123.96.8",
+                        "Type": "public"
+                    }
+                ],
+                "VpcId": "635957ee-9543-11f0-8037-c2aae808f99f",
+                "VpcName": "SLB"
+            }
+        ]
+    },
+    "Message": "success"
+}"#;
+/// Documented example response 1 of `DescribeVpcSlbDetailInfo`.
+pub const DESCRIBE_VPC_SLB_DETAIL_INFO_1: &str = r#"{
+    "Code": "OK",
+    "Data": {
+        "AzId": "fa29a374-ddd7-11ee-bcf5-eaace8164471",
+        "AzName": "可用区A",
+        "BandwidthInfo": {
+            "Id": "8bbe3f84-9777-11f0-b451-c2aae808f99f",
+            "Name": "test-lxl"
+        },
+        "BillingMethod": "0",
+        "BillingSchemeId": "0e117624-419c-11ee-b4dc-aaa29186156d",
+        "BillingSchemeName": "VPC-标准型I-负载均衡-按需计费",
+        "ConfName": "标准型I",
+        "CreateTime": "2025-09-19 20:06:24",
+        "Id": "0f9c3a1e-9551-11f0-b451-c2aae808f99f",
+        "Name": "测试-lxl",
+        "NetType": "wan",
+        "NetTypeZh": "公网",
+        "RegionId": "99357bc8-dc2a-11ee-bbdc-9e0d7f9e3b40",
+        "RegionName": "庆阳",
+        "Status": "ok",
+        "StatusZh": "正常",
+        "VipList": [
+            {
+                "Address": "38.123.96.8",
+                "Type": "public"
+            }
+        ],
+        "VpcId": "635957ee-9543-11f0-8037-c2aae808f99f",
+        "VpcName": "SLB-计量bug复现--刘旭禄",
+        "VpcSegments": "10.0.0.0/16"
+    },
+    "Message": "success"
+}"#;
+/// Documented example response 1 of `DescribeVpcSlbListenCreateInfo`.
+pub const DESCRIBE_VPC_SLB_LISTEN_CREATE_INFO_1: &str = r#"{
+    "Code": "OK",
+    "Data": {
+        "SlbAclList": [
+            {
+                "AclId": "206ed02e-0ced-41cb-9e34-623ac08eb3f2",
+                "AclName": "222"
+            }
+        ],
+        "SlbVipList": [
+            {
+                "Vip": "38.123.96.8",
+                "VipId": "22e20ec2-9778-11f0-8f0f-962fdefe13b1",
+                "VipType": "wan_eip"
+            }
+        ]
+    },
+    "Message": "success"
+}"#;
+/// Documented example response 1 of `CreateVpcSLBListen`.
+pub const CREATE_VPC_SLB_LISTEN_1: &str = r#"{
+    "Code": "Success",
+    "Data": {
+        "ListenId": "4751aff2-9916-11f0-b7f3-7a25eed710cc"
+    },
+    "Message": "任务下发成功",
+    "TaskId": "47571014-9916-11f0-b7f3-7a25eed710cc"
+}"#;
+/// Documented example response 1 of `DeleteVpcSLBListen`.
+pub const DELETE_VPC_SLB_LISTEN_1: &str = r#"{
+    "Code": "Success",
+    "Data": {},
+    "Message": "删除任务已下发成功",
+    "TaskId": "65223bb0-991f-11f0-aec6-a6fdb2862bf2"
+}"#;
+/// Documented example response 1 of `UpdateVpcSLBListen`.
+pub const UPDATE_VPC_SLB_LISTEN_1: &str = r#"{
+    "Code": "Success",
+    "Data": {},
+    "Message": "任务下发成功",
+    "TaskId": "7915019c-9920-11f0-ad36-a6fdb2862bf2"
+}"#;
+/// Documented example response 1 of `DescribeVpcSlbListenList`.
+pub const DESCRIBE_VPC_SLB_LISTEN_LIST_1: &str = r#"{
+    "Code": "OK",
+    "Data": {
+        "ListenList": [
+            {
+                "CheckInfo": {
+                    "Error": 0,
+                    "Ok": 0
+                },
+                "ListenId": "4751aff2-9916-11f0-b7f3-7a25eed710cc",
+                "ListenName": "test1",
+                "ListenPort": "23456",
+                "ListenProtocol": "TCP",
+                "ListenVip": "38.123.96.8",
+                "Scheduler": "rr",
+                "SchedulerCn": "轮询",
+                "Status": "ok",
+                "StatusCn": "正常"
+            }
+        ],
+        "Total": 1
+    },
+    "Message": "success"
+}"#;
+/// Documented example response 1 of `QueryVpcSLBListen`.
+pub const QUERY_VPC_SLB_LISTEN_1: &str = r#"{
+    "Code": "Success",
+    "Data": {
+        "ListenId": "4751aff2-9916-11f0-b7f3-7a25eed710cc",
+        "ListenName": "test1",
+        "Vip": "38.123.96.8",
+        "VipId": "22e20ec2-9778-11f0-8f0f-962fdefe13b1",
+        "VipType": "wan_eip",
+        "ListenProtocol": "TCP",
+        "ListenPort": 23456,
+        "AclId": "",
+        "ListenTimeout": 10,
+        "Scheduler": "rr",
+        "HealthCheckInfo": {
+            "ConnectTimeout": 5,
+            "DelayBeforeRetry": 10,
+            "DelayLoop": 5,
+            "Path": "/",
+            "Port": 0,
+            "Protocol": "TCP",
+            "Retry": 2,
+            "StatusCode": 200,
+            "Virtualhost": ""
+        }
+    },
+    "Message": "success"
+}"#;
+/// Documented example response 1 of `DescribeVpcSlbListenRsInfo`.
+pub const DESCRIBE_VPC_SLB_LISTEN_RS_INFO_1: &str = r#"{
+    "Code": "OK",
+    "Data": [
+        {
+            "vm_id": "ins-qyvk5dju93nh1cs0",
+            "vm_name": "test-003",
+            "vm_private_ip": "10.0.0.6",
+            "vm_public_ip": "38.123.96.14",
+            "vm_type": "kvm"
+        }
+    ],
+    "Message": "success"
+}"#;
+/// Documented example response 1 of `CreateVpcSLBRsPort`.
+pub const CREATE_VPC_SLB_RS_PORT_1: &str = r#"{
+    "Code": "Success",
+    "Data": {},
+    "Message": "任务下发成功",
+    "TaskId": "258f8b2e-9924-11f0-8934-a6fdb2862bf2"
+}"#;
+/// Documented example response 1 of `DeleteVpcSLBRsPort`.
+pub const DELETE_VPC_SLB_RS_PORT_1: &str = r#"{
+    "Code": "Success",
+    "Data": {},
+    "Message": "任务下发成功",
+    "TaskId": "8aa32da8-9925-11f0-aec6-a6fdb2862bf2"
+}"#;
+/// Documented example response 1 of `UpdateVpcSLBRsPort`.
+pub const UPDATE_VPC_SLB_RS_PORT_1: &str = r#"{
+    "Code": "Success",
+    "Data": {},
+    "Message": "任务下发成功",
+    "TaskId": "f025dd1a-9925-11f0-8835-a6fdb2862bf2"
+}"#;
+/// Documented example response 1 of `QueryVpcSLBRsPort`.
+pub const QUERY_VPC_SLB_RS_PORT_1: &str = r#"{
+    "Code": "Success",
+    "Data": {
+        "RsPortList": [
+            {
+                "CheckStatus": "ok",
+                "CheckStatusStr": "正常",
+                "LanIp": "10.0.0.6",
+                "Port": "80",
+                "ResourceId": "ins-qyvk5dju93nh1cs0",
+                "ResourceName": "test-003",
+                "RsPortId": "258dbea2-9924-11f0-8934-a6fdb2862bf2",
+                "Status": "ok",
+                "StatusZh": "正常",
+                "VmType": "云服务器",
+                "WanIp": "38.123.96.14",
+                "Weight": "103"
+            }
+        ],
+        "Total": 1
+    },
+    "Message": "success"
+}"#;
+/// Documented example response 1 of `DescribeSubnet`.
+pub const DESCRIBE_SUBNET_1: &str = r#"{
+  "Code": "Success",
+  "Data": {
+    "SubnetList": [
+      {
+        "AvailableZoneCode": "CN_Hongkong_B",
+        "Status": "ok",
+        "SubnetId": "026f4386-e573-11ec-a09a-cabfed3cc5e1",
+        "SubnetName": "子网1",
+        "SubnetSegment": "10.15.1.0/24",
+        "UsedIPNum": 15,
+        "VPCId": "0266c864-e573-11ec-a09a-cabfed3cc5e1",
+        "VPCName": "OPENAPI_VPC1"
+      },
+      {
+        "AvailableZoneCode": "CN_Hongkong_B",
+        "Status": "ok",
+        "SubnetId": "22390f70-af37-11ec-8944-1200cba86117",
+        "SubnetName": "子网1",
+        "SubnetSegment": "10.10.11.0/24",
+        "UsedIPNum": 18,
+        "VPCId": "22310dfc-af37-11ec-8944-1200cba86117",
+        "VPCName": "openapi测试"
+      }
+    ],
+    "Total": 2
+  },
+  "Message": "success"
+}"#;
+/// Documented example response 2 of `DescribeSubnet`.
+pub const DESCRIBE_SUBNET_2: &str = r#"{
+  "Code": "Success",
+  "Data": {
+    "SubnetList": [
+      {
+        "AvailableZoneCode": "CN_Hongkong_A",
+        "Status": "ok",
+        "SubnetId": "026f4386-e573-11ec-a09a-cabfed3cc5e1",
+        "SubnetName": "子网1",
+        "SubnetSegment": "10.15.1.0/24",
+        "UsedIPNum": 15,
+        "VPCId": "0266c864-e573-11ec-a09a-cabfed3cc5e1",
+        "VPCName": "OPENAPI_VPC1"
+      },
+      {
+        "AvailableZoneCode": "CN_Hongkong_A",
+        "Status": "ok",
+        "SubnetId": "22390f70-af37-11ec-8944-1200cba86117",
+        "SubnetName": "子网1",
+        "SubnetSegment": "10.10.11.0/24",
+        "UsedIPNum": 18,
+        "VPCId": "22310dfc-af37-11ec-8944-1200cba86117",
+        "VPCName": "openapi测试"
+      }
+    ],
+    "Total": 2
+  },
+  "Message": "success"
+}"#;
+/// Documented example response 1 of `CreateSubnet`.
+pub const CREATE_SUBNET_1: &str = r#"{
+   "Code": "Success",
+   "Data": {
+      "SubnetIdList": ["354f920c-e577-11ec-8d74-cabfed3cc5e1"],
+      "TaskIdList": ["354f04cc-e577-11ec-8d74-cabfed3cc5e1"]
+   },
+   "Message": "您的子网创建任务已下发成功"
+}"#;
+/// Documented example response 1 of `DeleteSubnet`.
+pub const DELETE_SUBNET_1: &str = r#"{
+   "Code": "Success",
+   "Data": {},
+   "Message": "您的子网删除任务已下发成功!",
+   "TaskId": "0e6b73d2-e571-11ec-991d-0ad447efda1e"
+}"#;
 /// Documented example response 1 of `DescribeSubNet`.
 pub const DESCRIBE_SUB_NET_1: &str = r#"{
   "Code": "Success",
@@ -391,6 +894,104 @@ pub const DESCRIBE_SUBNET_IP_1: &str = r#"{
     },
     "Message": "success"
 }"#;
+/// Documented example response 1 of `DescribeVDCIPUSEDAY`.
+pub const DESCRIBE_VDCIPUSEDAY_1: &str = r#"{
+    "Code": "Success",
+    "Data": {
+    "AVAILABLE": [{
+        "CustomerID": "Exxxxxx",
+        "IP": "100.255.0.218/29",
+        "SiteID": "aae6922c-25e5-11ee-8783-be2af23df048",
+        "VDCName": "VDCxxx",
+        "VDCID": "15a95214-868c-4027-aeea-b556669f53d9",
+        "PipeID": "9fd8146a-3c6c-11f0-abc0-d2b83fd1e97a",
+        "IPType": "VDCIP",
+        "UpdateTime": "None",
+        "Used": 0,
+        "DaysOfUsed": 100
+    }],
+    "UNAVAILABLE": [{
+        "CustomerID": "Exxxxxx",
+        "IP": "100.255.0.122/30",
+        "SiteID": "aae6922c-25e5-11ee-8783-be2af23df048",
+        "VDCName": "VDCxxx",
+        "VDCID": "15a95214-868c-4027-aeea-b556669f53d9",
+        "PipeID": "9fd8146a-3c6c-11f0-abc0-d2b83fd1e97a",
+        "IPType": "VDCIP",
+        "UpdateTime": "None",
+        "Used": 1,
+        "DaysOfUsed": 100
+    }]
+},
+    "Message": "success"
+}"#;
+/// Documented example response 1 of `DescribeOneMinuteFlow`.
+pub const DESCRIBE_ONE_MINUTE_FLOW_1: &str = r#"{
+    "Code": "OK",
+    "Data": [
+        {
+            "in_bps": 11930.0,
+            "out_bps": 10450.0,
+            "time": "2025-04-22 14:18:00",
+            "value": 11930.0
+        },
+        {
+            "in_bps": 11885.0,
+            "out_bps": 10645.0,
+            "time": "2025-04-22 14:19:00",
+            "value": 11885.0
+        }
+    ],
+    "Message": "success"
+}"#;
+/// Documented example response 1 of `DescribePipeUtilization`.
+pub const DESCRIBE_PIPE_UTILIZATION_1: &str = r#"{
+    "Code": "Success",
+    "Data": {
+        "Time": "2023-06-19 11:43:51",
+        "VdcInfo": [
+            {
+                "PipeInfo": null,
+                "VdcId": "019c4121-58d3-453b-9fce-46a05301699e",
+                "VdcName": "测试1"
+            },
+            {
+                "PipeInfo": [
+                    {
+                        "InFlow": 0,
+                        "InUtilization": "0.0%",
+                        "OutFlow": 0,
+                        "OutUtilization": "0.0%",
+                        "PipeId": "61c5c88a-0712-11ed-bddb-a6f78540e6aa",
+                        "PipeName": "公网1",
+                        "Qos": 10,
+                        "Type": "public"
+                    }
+                ],
+                "VdcId": "02a6eadb-8e81-47ec-a891-2ec7a805afcb",
+                "VdcName": "测试2"
+            }
+        ]
+    },
+    "Message": "success"
+}"#;
+/// Documented example response 1 of `DescribeAlarmObject`.
+pub const DESCRIBE_ALARM_OBJECT_1: &str = r#"{
+    "Code": "OK",
+    "Data": [
+        {
+            "link_instances": [
+                {
+                    "instance_id": "0546be68-d653-4a69-ac97-9dda41fe65a7",
+                    "instance_name": "云安全测试(公网1)"
+                }
+            ],
+            "product_type": "WAN",
+            "product_type_str": "公网"
+        }
+    ],
+    "Message": "success"
+}"#;
 /// Documented example response 1 of `CreateVLINK`.
 pub const CREATE_VLINK_1: &str = r#"{
     "Code": "Success",
@@ -437,6 +1038,34 @@ pub const DESCRIBE_VPC_1: &str = r#"{
                 "Status": "ok",
                 "VPCId": "9304b130-e25b-11ec-a12c-823092f7a5bd",
                 "VPCNmae": "OPENAPI_VPC1",
+                "BandwidthType": "Bandwidth_China_Telecom",
+                "VPCSegment": "10.15.0.0/16"
+            },
+            {
+                "CreateTime": "2022-03-29 16:06:27",
+                "RegionCode": "CN_Hongkong",
+                "Status": "ok",
+                "VPCId": "22310dfc-af37-11ec-8944-1200cba86117",
+                "VPCNmae": "openapi测试",
+                "BandwidthType": "Bandwidth_China_Telecom",
+                "VPCSegment": "10.10.0.0/16"
+            }
+        ]
+    },
+    "Message": "success"
+}"#;
+/// Documented example response 2 of `DescribeVPC`.
+pub const DESCRIBE_VPC_2: &str = r#"{
+    "Code": "Success",
+    "Data": {
+        "Total": 2,
+        "VPCList": [
+            {
+                "CreateTime": "2022-06-02 18:05:47",
+                "RegionCode": "CN_Hongkong",
+                "Status": "ok",
+                "VPCId": "9304b130-e25b-11ec-a12c-823092f7a5bd",
+                "VPCNmae": "OPENAPI_VPC1",
                 "VPCSegment": "10.15.0.0/16"
             },
             {
@@ -473,17 +1102,29 @@ pub const DELETE_VPC_1: &str = r#"{
    "Message": "您的VPC删除任务已下发成功!",
    "TaskId": "98087aa4-e571-11ec-991d-0ad447efda1e"
 }"#;
+/// Documented example response 1 of `UpdateVPCBandwidthType`.
+pub const UPDATE_VPC_BANDWIDTH_TYPE_1: &str = r#"{
+  "Code": "Success",
+  "Data": null,
+  "Message": "修改成功"
+}"#;
 /// Every example as (operation, JSON).
 pub static ALL: &[(&str, &str)] = &[
     ("DescribeBandwidth", DESCRIBE_BANDWIDTH_1),
+    ("DescribeBandwidth", DESCRIBE_BANDWIDTH_2),
     ("CreateBandwidth", CREATE_BANDWIDTH_1),
     ("UpdateBandwidth", UPDATE_BANDWIDTH_1),
     ("DeleteBandwidth", DELETE_BANDWIDTH_1),
     ("BandwidthAddEIP", BANDWIDTH_ADD_EIP_1),
     ("BandwidthRemoveEIP", BANDWIDTH_REMOVE_EIP_1),
+    ("VPCBandWidthBillingScheme", VPC_BAND_WIDTH_BILLING_SCHEME_1),
+    ("VPCBandWidthUnitPrice", VPC_BAND_WIDTH_UNIT_PRICE_1),
+    ("BandwidthBindResource", BANDWIDTH_BIND_RESOURCE_1),
+    ("BandwidthUnbindResource", BANDWIDTH_UNBIND_RESOURCE_1),
     ("DescribeTask", DESCRIBE_TASK_1),
     ("DescribeTask", DESCRIBE_TASK_2),
     ("DescribeEIP", DESCRIBE_EIP_1),
+    ("DescribeEIP", DESCRIBE_EIP_2),
     ("CreateEIP", CREATE_EIP_1),
     ("UpdateEIP", UPDATE_EIP_1),
     ("DeleteEIP", DELETE_EIP_1),
@@ -494,16 +1135,48 @@ pub static ALL: &[(&str, &str)] = &[
     ("DescribeVirtualGateWay", DESCRIBE_VIRTUAL_GATE_WAY_1),
     ("CreateVirtualGateWay", CREATE_VIRTUAL_GATE_WAY_1),
     ("DeleteVirtualGateWay", DELETE_VIRTUAL_GATE_WAY_1),
+    ("CreateVpcSlb", CREATE_VPC_SLB_1),
+    ("DeleteVpcSlb", DELETE_VPC_SLB_1),
+    ("UpdateVpcSlb", UPDATE_VPC_SLB_1),
+    ("DescribeVpcSlbListInfo", DESCRIBE_VPC_SLB_LIST_INFO_1),
+    ("DescribeVpcSlbDetailInfo", DESCRIBE_VPC_SLB_DETAIL_INFO_1),
+    (
+        "DescribeVpcSlbListenCreateInfo",
+        DESCRIBE_VPC_SLB_LISTEN_CREATE_INFO_1,
+    ),
+    ("CreateVpcSLBListen", CREATE_VPC_SLB_LISTEN_1),
+    ("DeleteVpcSLBListen", DELETE_VPC_SLB_LISTEN_1),
+    ("UpdateVpcSLBListen", UPDATE_VPC_SLB_LISTEN_1),
+    ("DescribeVpcSlbListenList", DESCRIBE_VPC_SLB_LISTEN_LIST_1),
+    ("QueryVpcSLBListen", QUERY_VPC_SLB_LISTEN_1),
+    (
+        "DescribeVpcSlbListenRsInfo",
+        DESCRIBE_VPC_SLB_LISTEN_RS_INFO_1,
+    ),
+    ("CreateVpcSLBRsPort", CREATE_VPC_SLB_RS_PORT_1),
+    ("DeleteVpcSLBRsPort", DELETE_VPC_SLB_RS_PORT_1),
+    ("UpdateVpcSLBRsPort", UPDATE_VPC_SLB_RS_PORT_1),
+    ("QueryVpcSLBRsPort", QUERY_VPC_SLB_RS_PORT_1),
+    ("DescribeSubnet", DESCRIBE_SUBNET_1),
+    ("DescribeSubnet", DESCRIBE_SUBNET_2),
+    ("CreateSubnet", CREATE_SUBNET_1),
+    ("DeleteSubnet", DELETE_SUBNET_1),
     ("DescribeSubNet", DESCRIBE_SUB_NET_1),
     ("CreateSubNet", CREATE_SUB_NET_1),
     ("DeleteSubNet", DELETE_SUB_NET_1),
     ("DescribeIPInfo", DESCRIBE_IP_INFO_1),
     ("DescribeSubnetIp", DESCRIBE_SUBNET_IP_1),
+    ("DescribeVDCIPUSEDAY", DESCRIBE_VDCIPUSEDAY_1),
+    ("DescribeOneMinuteFlow", DESCRIBE_ONE_MINUTE_FLOW_1),
+    ("DescribePipeUtilization", DESCRIBE_PIPE_UTILIZATION_1),
+    ("DescribeAlarmObject", DESCRIBE_ALARM_OBJECT_1),
     ("CreateVLINK", CREATE_VLINK_1),
     ("DeleteVLINK", DELETE_VLINK_1),
     ("VLINKAddVM", VLINK_ADD_VM_1),
     ("VLINKDeleteVM", VLINK_DELETE_VM_1),
     ("DescribeVPC", DESCRIBE_VPC_1),
+    ("DescribeVPC", DESCRIBE_VPC_2),
     ("CreateVPC", CREATE_VPC_1),
     ("DeleteVPC", DELETE_VPC_1),
+    ("UpdateVPCBandwidthType", UPDATE_VPC_BANDWIDTH_TYPE_1),
 ];

@@ -69,7 +69,7 @@ pub struct CreateVirtualGateWayGateway {
     /// Bandwidth code, e.g. Bandwidth_CMCC
     ///
     /// 带宽CODE (`Type`, required)
-    pub r#type: Option<String>,
+    pub r#type: Option<VpcBandwidthType>,
 }
 impl cds_core::ser::Entries for CreateVirtualGateWayGateway {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -110,7 +110,7 @@ impl CreateVirtualGateWayGatewayBuilder {
         self
     }
     /// Sets the `type` field of [`CreateVirtualGateWayGateway`].
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    pub fn r#type(mut self, value: impl Into<VpcBandwidthType>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }

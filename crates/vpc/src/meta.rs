@@ -19,7 +19,7 @@ pub static SERVICE: Service = Service {
     path: "/vpc",
     envelope: Envelope {
         code: "Code",
-        success: &["Success"],
+        success: &["Success", "OK"],
         message: "Message",
         request_id: Some("RequestId"),
         data: "Data",
@@ -100,6 +100,18 @@ pub static CREATE_BANDWIDTH: Operation = Operation {
             name: "Qos",
             location: Location::Body,
             required: true,
+            kind: Kind::Integer,
+        },
+        Param {
+            name: "NETID",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
+        },
+        Param {
+            name: "SubjectId",
+            location: Location::Body,
+            required: false,
             kind: Kind::Integer,
         },
     ],
@@ -193,6 +205,12 @@ pub static BANDWIDTH_REMOVE_EIP: Operation = Operation {
             kind: Kind::String,
         },
         Param {
+            name: "AvailableZoneCode",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
+        },
+        Param {
             name: "BandwidthType",
             location: Location::Body,
             required: false,
@@ -213,11 +231,125 @@ pub static BANDWIDTH_REMOVE_EIP: Operation = Operation {
     ],
     binary_response: false,
 };
+/// `VPCBandWidthBillingScheme`.
+pub static VPC_BAND_WIDTH_BILLING_SCHEME: Operation = Operation {
+    name: "VPCBandWidthBillingScheme",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: true,
+    params: &[
+        Param {
+            name: "AvailableZoneCode",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "RegionCode",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "Type",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
+        },
+    ],
+    binary_response: false,
+};
+/// `VPCBandWidthUnitPrice`.
+pub static VPC_BAND_WIDTH_UNIT_PRICE: Operation = Operation {
+    name: "VPCBandWidthUnitPrice",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: true,
+    params: &[
+        Param {
+            name: "AvailableZoneCode",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "RegionCode",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "BandwidthType",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "BillScheme",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "Type",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+    ],
+    binary_response: false,
+};
+/// `BandwidthBindResource`.
+pub static BANDWIDTH_BIND_RESOURCE: Operation = Operation {
+    name: "BandwidthBindResource",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: false,
+    params: &[
+        Param {
+            name: "BandwidthId",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "BindType",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "ResourceId",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+    ],
+    binary_response: false,
+};
+/// `BandwidthUnbindResource`.
+pub static BANDWIDTH_UNBIND_RESOURCE: Operation = Operation {
+    name: "BandwidthUnbindResource",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: false,
+    params: &[Param {
+        name: "BandwidthId",
+        location: Location::Body,
+        required: true,
+        kind: Kind::String,
+    }],
+    binary_response: false,
+};
 /// `DescribeTask`.
 pub static DESCRIBE_TASK: Operation = Operation {
     name: "DescribeTask",
     method: Method::Get,
-    path: Some("/ccs"),
+    path: Some("/vpc"),
     host: None,
     read: true,
     params: &[Param {
@@ -239,7 +371,7 @@ pub static DESCRIBE_EIP: Operation = Operation {
         Param {
             name: "RegionCode",
             location: Location::Body,
-            required: true,
+            required: false,
             kind: Kind::String,
         },
         Param {
@@ -306,6 +438,18 @@ pub static CREATE_EIP: Operation = Operation {
             location: Location::Body,
             required: false,
             kind: Kind::String,
+        },
+        Param {
+            name: "SubjectId",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Integer,
+        },
+        Param {
+            name: "ProjectId",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Integer,
         },
     ],
     binary_response: false,
@@ -529,9 +673,427 @@ pub static DELETE_VIRTUAL_GATE_WAY: Operation = Operation {
     }],
     binary_response: false,
 };
-/// `DescribeSubNet`.
-pub static DESCRIBE_SUB_NET: Operation = Operation {
-    name: "DescribeSubNet",
+/// `CreateVpcSlb`.
+pub static CREATE_VPC_SLB: Operation = Operation {
+    name: "CreateVpcSlb",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: false,
+    params: &[
+        Param {
+            name: "RegionCode",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "AvailableZoneCode",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "VpcId",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "Name",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "NetType",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "ConfType",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+    ],
+    binary_response: false,
+};
+/// `DeleteVpcSlb`.
+pub static DELETE_VPC_SLB: Operation = Operation {
+    name: "DeleteVpcSlb",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: false,
+    params: &[Param {
+        name: "SlbId",
+        location: Location::Body,
+        required: true,
+        kind: Kind::String,
+    }],
+    binary_response: false,
+};
+/// `UpdateVpcSlb`.
+pub static UPDATE_VPC_SLB: Operation = Operation {
+    name: "UpdateVpcSlb",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: false,
+    params: &[
+        Param {
+            name: "SlbId",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "Name",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "NetType",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "ConfType",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+    ],
+    binary_response: false,
+};
+/// `DescribeVpcSlbListInfo`.
+pub static DESCRIBE_VPC_SLB_LIST_INFO: Operation = Operation {
+    name: "DescribeVpcSlbListInfo",
+    method: Method::Get,
+    path: None,
+    host: None,
+    read: true,
+    params: &[
+        Param {
+            name: "VpcId",
+            location: Location::Query,
+            required: false,
+            kind: Kind::String,
+        },
+        Param {
+            name: "Keyword",
+            location: Location::Query,
+            required: false,
+            kind: Kind::String,
+        },
+    ],
+    binary_response: false,
+};
+/// `DescribeVpcSlbDetailInfo`.
+pub static DESCRIBE_VPC_SLB_DETAIL_INFO: Operation = Operation {
+    name: "DescribeVpcSlbDetailInfo",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: true,
+    params: &[Param {
+        name: "SlbId",
+        location: Location::Body,
+        required: true,
+        kind: Kind::String,
+    }],
+    binary_response: false,
+};
+/// `DescribeVpcSlbListenCreateInfo`.
+pub static DESCRIBE_VPC_SLB_LISTEN_CREATE_INFO: Operation = Operation {
+    name: "DescribeVpcSlbListenCreateInfo",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: true,
+    params: &[Param {
+        name: "SlbId",
+        location: Location::Body,
+        required: true,
+        kind: Kind::String,
+    }],
+    binary_response: false,
+};
+/// `CreateVpcSLBListen`.
+pub static CREATE_VPC_SLB_LISTEN: Operation = Operation {
+    name: "CreateVpcSLBListen",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: false,
+    params: &[
+        Param {
+            name: "SlbId",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "ListenName",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "Vip",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "VipId",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "VipType",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "ListenProtocol",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "ListenPort",
+            location: Location::Body,
+            required: true,
+            kind: Kind::Integer,
+        },
+        Param {
+            name: "AclId",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
+        },
+        Param {
+            name: "ListenTimeout",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Integer,
+        },
+        Param {
+            name: "Scheduler",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "HealthCheckInfo",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Object,
+        },
+    ],
+    binary_response: false,
+};
+/// `DeleteVpcSLBListen`.
+pub static DELETE_VPC_SLB_LISTEN: Operation = Operation {
+    name: "DeleteVpcSLBListen",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: false,
+    params: &[Param {
+        name: "ListenIds",
+        location: Location::Body,
+        required: true,
+        kind: Kind::List,
+    }],
+    binary_response: false,
+};
+/// `UpdateVpcSLBListen`.
+pub static UPDATE_VPC_SLB_LISTEN: Operation = Operation {
+    name: "UpdateVpcSLBListen",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: false,
+    params: &[
+        Param {
+            name: "ListenId",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "ListenName",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "AclId",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
+        },
+        Param {
+            name: "ListenTimeout",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Integer,
+        },
+        Param {
+            name: "Scheduler",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "HealthCheckInfo",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Object,
+        },
+    ],
+    binary_response: false,
+};
+/// `DescribeVpcSlbListenList`.
+pub static DESCRIBE_VPC_SLB_LISTEN_LIST: Operation = Operation {
+    name: "DescribeVpcSlbListenList",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: true,
+    params: &[Param {
+        name: "SlbId",
+        location: Location::Body,
+        required: true,
+        kind: Kind::String,
+    }],
+    binary_response: false,
+};
+/// `QueryVpcSLBListen`.
+pub static QUERY_VPC_SLB_LISTEN: Operation = Operation {
+    name: "QueryVpcSLBListen",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: true,
+    params: &[Param {
+        name: "ListenId",
+        location: Location::Body,
+        required: true,
+        kind: Kind::String,
+    }],
+    binary_response: false,
+};
+/// `DescribeVpcSlbListenRsInfo`.
+pub static DESCRIBE_VPC_SLB_LISTEN_RS_INFO: Operation = Operation {
+    name: "DescribeVpcSlbListenRsInfo",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: true,
+    params: &[
+        Param {
+            name: "VpcId",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "VmType",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+    ],
+    binary_response: false,
+};
+/// `CreateVpcSLBRsPort`.
+pub static CREATE_VPC_SLB_RS_PORT: Operation = Operation {
+    name: "CreateVpcSLBRsPort",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: false,
+    params: &[
+        Param {
+            name: "ListenId",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "RsList",
+            location: Location::Body,
+            required: true,
+            kind: Kind::List,
+        },
+    ],
+    binary_response: false,
+};
+/// `DeleteVpcSLBRsPort`.
+pub static DELETE_VPC_SLB_RS_PORT: Operation = Operation {
+    name: "DeleteVpcSLBRsPort",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: false,
+    params: &[Param {
+        name: "RsPortIds",
+        location: Location::Body,
+        required: true,
+        kind: Kind::List,
+    }],
+    binary_response: false,
+};
+/// `UpdateVpcSLBRsPort`.
+pub static UPDATE_VPC_SLB_RS_PORT: Operation = Operation {
+    name: "UpdateVpcSLBRsPort",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: false,
+    params: &[Param {
+        name: "RsPortList",
+        location: Location::Body,
+        required: true,
+        kind: Kind::List,
+    }],
+    binary_response: false,
+};
+/// `QueryVpcSLBRsPort`.
+pub static QUERY_VPC_SLB_RS_PORT: Operation = Operation {
+    name: "QueryVpcSLBRsPort",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: true,
+    params: &[
+        Param {
+            name: "ListenId",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "Keyword",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+    ],
+    binary_response: false,
+};
+/// `DescribeSubnet`.
+pub static DESCRIBE_SUBNET: Operation = Operation {
+    name: "DescribeSubnet",
     method: Method::Post,
     path: None,
     host: None,
@@ -540,7 +1102,7 @@ pub static DESCRIBE_SUB_NET: Operation = Operation {
         Param {
             name: "RegionCode",
             location: Location::Body,
-            required: true,
+            required: false,
             kind: Kind::String,
         },
         Param {
@@ -553,7 +1115,86 @@ pub static DESCRIBE_SUB_NET: Operation = Operation {
             name: "PageNumber",
             location: Location::Body,
             required: false,
+            kind: Kind::Integer,
+        },
+        Param {
+            name: "VPCId",
+            location: Location::Body,
+            required: false,
             kind: Kind::String,
+        },
+        Param {
+            name: "AvailableZoneCode",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
+        },
+    ],
+    binary_response: false,
+};
+/// `CreateSubnet`.
+pub static CREATE_SUBNET: Operation = Operation {
+    name: "CreateSubnet",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: false,
+    params: &[
+        Param {
+            name: "VPCId",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "SubnetList",
+            location: Location::Body,
+            required: true,
+            kind: Kind::List,
+        },
+    ],
+    binary_response: false,
+};
+/// `DeleteSubnet`.
+pub static DELETE_SUBNET: Operation = Operation {
+    name: "DeleteSubnet",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: false,
+    params: &[Param {
+        name: "SubnetId",
+        location: Location::Body,
+        required: true,
+        kind: Kind::String,
+    }],
+    binary_response: false,
+};
+/// `DescribeSubNet`.
+pub static DESCRIBE_SUB_NET: Operation = Operation {
+    name: "DescribeSubNet",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: true,
+    params: &[
+        Param {
+            name: "RegionCode",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
+        },
+        Param {
+            name: "Keyword",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
+        },
+        Param {
+            name: "PageNumber",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "VPCId",
@@ -644,6 +1285,96 @@ pub static DESCRIBE_SUBNET_IP: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
+};
+/// `DescribeVDCIPUSEDAY`.
+pub static DESCRIBE_VDCIPUSEDAY: Operation = Operation {
+    name: "DescribeVDCIPUSEDAY",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: true,
+    params: &[
+        Param {
+            name: "AvailableZoneCode",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
+        },
+        Param {
+            name: "VDCId",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
+        },
+        Param {
+            name: "ShowAll",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Boolean,
+        },
+        Param {
+            name: "Day",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Integer,
+        },
+        Param {
+            name: "PageNumber",
+            location: Location::Body,
+            required: false,
+            kind: Kind::Integer,
+        },
+    ],
+    binary_response: false,
+};
+/// `DescribeOneMinuteFlow`.
+pub static DESCRIBE_ONE_MINUTE_FLOW: Operation = Operation {
+    name: "DescribeOneMinuteFlow",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: true,
+    params: &[
+        Param {
+            name: "CloudId",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "StartTime",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "EndTime",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+    ],
+    binary_response: false,
+};
+/// `DescribePipeUtilization`.
+pub static DESCRIBE_PIPE_UTILIZATION: Operation = Operation {
+    name: "DescribePipeUtilization",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: true,
+    params: &[],
+    binary_response: false,
+};
+/// `DescribeAlarmObject`.
+pub static DESCRIBE_ALARM_OBJECT: Operation = Operation {
+    name: "DescribeAlarmObject",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: true,
+    params: &[],
     binary_response: false,
 };
 /// `CreateVLINK`.
@@ -747,7 +1478,7 @@ pub static DESCRIBE_VPC: Operation = Operation {
         Param {
             name: "RegionCode",
             location: Location::Body,
-            required: true,
+            required: false,
             kind: Kind::String,
         },
         Param {
@@ -798,10 +1529,22 @@ pub static CREATE_VPC: Operation = Operation {
             kind: Kind::String,
         },
         Param {
+            name: "BandwidthType",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
+        },
+        Param {
             name: "SubnetList",
             location: Location::Body,
             required: true,
             kind: Kind::List,
+        },
+        Param {
+            name: "ProjectId",
+            location: Location::Body,
+            required: false,
+            kind: Kind::String,
         },
     ],
     binary_response: false,
@@ -821,6 +1564,29 @@ pub static DELETE_VPC: Operation = Operation {
     }],
     binary_response: false,
 };
+/// `UpdateVPCBandwidthType`.
+pub static UPDATE_VPC_BANDWIDTH_TYPE: Operation = Operation {
+    name: "UpdateVPCBandwidthType",
+    method: Method::Post,
+    path: None,
+    host: None,
+    read: false,
+    params: &[
+        Param {
+            name: "VPCID",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+        Param {
+            name: "BandwidthType",
+            location: Location::Body,
+            required: true,
+            kind: Kind::String,
+        },
+    ],
+    binary_response: false,
+};
 /// Every operation of the line.
 pub static OPERATIONS: &[&Operation] = &[
     &DESCRIBE_BANDWIDTH,
@@ -829,6 +1595,10 @@ pub static OPERATIONS: &[&Operation] = &[
     &DELETE_BANDWIDTH,
     &BANDWIDTH_ADD_EIP,
     &BANDWIDTH_REMOVE_EIP,
+    &VPC_BAND_WIDTH_BILLING_SCHEME,
+    &VPC_BAND_WIDTH_UNIT_PRICE,
+    &BANDWIDTH_BIND_RESOURCE,
+    &BANDWIDTH_UNBIND_RESOURCE,
     &DESCRIBE_TASK,
     &DESCRIBE_EIP,
     &CREATE_EIP,
@@ -841,11 +1611,34 @@ pub static OPERATIONS: &[&Operation] = &[
     &DESCRIBE_VIRTUAL_GATE_WAY,
     &CREATE_VIRTUAL_GATE_WAY,
     &DELETE_VIRTUAL_GATE_WAY,
+    &CREATE_VPC_SLB,
+    &DELETE_VPC_SLB,
+    &UPDATE_VPC_SLB,
+    &DESCRIBE_VPC_SLB_LIST_INFO,
+    &DESCRIBE_VPC_SLB_DETAIL_INFO,
+    &DESCRIBE_VPC_SLB_LISTEN_CREATE_INFO,
+    &CREATE_VPC_SLB_LISTEN,
+    &DELETE_VPC_SLB_LISTEN,
+    &UPDATE_VPC_SLB_LISTEN,
+    &DESCRIBE_VPC_SLB_LISTEN_LIST,
+    &QUERY_VPC_SLB_LISTEN,
+    &DESCRIBE_VPC_SLB_LISTEN_RS_INFO,
+    &CREATE_VPC_SLB_RS_PORT,
+    &DELETE_VPC_SLB_RS_PORT,
+    &UPDATE_VPC_SLB_RS_PORT,
+    &QUERY_VPC_SLB_RS_PORT,
+    &DESCRIBE_SUBNET,
+    &CREATE_SUBNET,
+    &DELETE_SUBNET,
     &DESCRIBE_SUB_NET,
     &CREATE_SUB_NET,
     &DELETE_SUB_NET,
     &DESCRIBE_IP_INFO,
     &DESCRIBE_SUBNET_IP,
+    &DESCRIBE_VDCIPUSEDAY,
+    &DESCRIBE_ONE_MINUTE_FLOW,
+    &DESCRIBE_PIPE_UTILIZATION,
+    &DESCRIBE_ALARM_OBJECT,
     &CREATE_VLINK,
     &DELETE_VLINK,
     &VLINK_ADD_VM,
@@ -853,12 +1646,13 @@ pub static OPERATIONS: &[&Operation] = &[
     &DESCRIBE_VPC,
     &CREATE_VPC,
     &DELETE_VPC,
+    &UPDATE_VPC_BANDWIDTH_TYPE,
 ];
 /// Waiter `task`: polls `DescribeTask`.
 pub static WAITER_TASK: Waiter = Waiter {
     poller: &DESCRIBE_TASK,
     id_param: "TaskId",
-    status: "/Data/Status",
+    status: "/Data/TaskStatus",
     success: &["FINISH"],
     failure: &["ERROR"],
     reason: None,

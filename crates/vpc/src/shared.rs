@@ -34,11 +34,11 @@ pub struct Bandwidth {
     /// Bandwidth type
     ///
     /// 带宽类型 (`BandwidthType`)
-    pub bandwidth_type: Option<String>,
+    pub bandwidth_type: Option<VpcBandwidthType>,
     /// Billing scheme
     ///
     /// 计费方案 (`BillScheme`)
-    pub bill_scheme: Option<String>,
+    pub bill_scheme: Option<BillScheme>,
     /// Bandwidth status
     ///
     /// 带宽状态 (`Status`)

@@ -10,7 +10,7 @@ use cds_core::de::{lenient, lenient_vec};
 /// 返回数据
 #[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
-pub struct CreateSubNetData {
+pub struct CreateSubnetData {
     /// Ids of the created subnets
     ///
     /// 创建子网ID列表 (`SubnetIdList`)
@@ -24,8 +24,8 @@ pub struct CreateSubNetData {
     /// 创建子网任务ID列表 (`SubnetTaskId`)
     pub subnet_task_id: Option<Vec<String>>,
 }
-impl cds_core::de::Fields for CreateSubNetData {
-    const NAME: &'static str = "CreateSubNetData";
+impl cds_core::de::Fields for CreateSubnetData {
+    const NAME: &'static str = "CreateSubnetData";
     fn field<'de, D: serde::Deserializer<'de>>(
         &mut self,
         key: &str,
@@ -40,9 +40,9 @@ impl cds_core::de::Fields for CreateSubNetData {
         Ok(())
     }
 }
-cds_core::impl_deserialize!(CreateSubNetData);
+cds_core::impl_deserialize!(CreateSubnetData);
 #[cfg(feature = "serde-serialize")]
-impl cds_core::ser::Entries for CreateSubNetData {
+impl cds_core::ser::Entries for CreateSubnetData {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         cds_core::ser::entry(map, "SubnetIdList", &self.subnet_id_list)?;
         cds_core::ser::entry(map, "TaskIdList", &self.task_id_list)?;
@@ -51,7 +51,7 @@ impl cds_core::ser::Entries for CreateSubNetData {
     }
 }
 #[cfg(feature = "serde-serialize")]
-cds_core::impl_serialize!(CreateSubNetData);
+cds_core::impl_serialize!(CreateSubnetData);
 /// IP address information
 ///
 /// 返回数据
@@ -110,7 +110,7 @@ pub struct DescribeIPInfoIp {
     /// IP status: 1 in use, 0 unused
     ///
     /// IP状态 1使用/0未使用 (`IPStatus`)
-    pub ip_status: Option<i64>,
+    pub ip_status: Option<IpStatus>,
     /// What the IP address is used for (absent when unused)
     ///
     /// IP用途 (`IPUsage`)
@@ -192,7 +192,7 @@ cds_core::impl_serialize!(DescribeIPInfoSegment);
 /// 返回信息
 #[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
-pub struct DescribeSubNetData {
+pub struct DescribeSubnetData {
     /// Number of subnets
     ///
     /// 总数 (`Total`)
@@ -200,10 +200,10 @@ pub struct DescribeSubNetData {
     /// Subnets
     ///
     /// 子网列表 (`SubnetList`)
-    pub subnet_list: Option<Vec<DescribeSubNetSubnet>>,
+    pub subnet_list: Option<Vec<Subnet>>,
 }
-impl cds_core::de::Fields for DescribeSubNetData {
-    const NAME: &'static str = "DescribeSubNetData";
+impl cds_core::de::Fields for DescribeSubnetData {
+    const NAME: &'static str = "DescribeSubnetData";
     fn field<'de, D: serde::Deserializer<'de>>(
         &mut self,
         key: &str,
@@ -217,9 +217,9 @@ impl cds_core::de::Fields for DescribeSubNetData {
         Ok(())
     }
 }
-cds_core::impl_deserialize!(DescribeSubNetData);
+cds_core::impl_deserialize!(DescribeSubnetData);
 #[cfg(feature = "serde-serialize")]
-impl cds_core::ser::Entries for DescribeSubNetData {
+impl cds_core::ser::Entries for DescribeSubnetData {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         cds_core::ser::entry(map, "Total", &self.total)?;
         cds_core::ser::entry(map, "SubnetList", &self.subnet_list)?;
@@ -227,86 +227,7 @@ impl cds_core::ser::Entries for DescribeSubNetData {
     }
 }
 #[cfg(feature = "serde-serialize")]
-cds_core::impl_serialize!(DescribeSubNetData);
-/// A subnet
-///
-/// 子网
-#[derive(Clone, Default, PartialEq, Debug)]
-#[non_exhaustive]
-pub struct DescribeSubNetSubnet {
-    /// Subnet id
-    ///
-    /// 子网ID (`SubnetId`)
-    pub subnet_id: Option<String>,
-    /// Subnet name
-    ///
-    /// 子网名称 (`SubnetName`)
-    pub subnet_name: Option<String>,
-    /// Subnet CIDR block
-    ///
-    /// 子网网段 (`SubnetSegment`)
-    pub subnet_segment: Option<String>,
-    /// Number of IP addresses in use
-    ///
-    /// 已用IP数量 (`UsedIPNum`)
-    pub used_ip_num: Option<i64>,
-    /// VPC id
-    ///
-    /// VPC ID (`VPCId`)
-    pub vpc_id: Option<String>,
-    /// VPC name
-    ///
-    /// VPC名称 (`VPCName`)
-    pub vpc_name: Option<String>,
-    /// Availability zone code
-    ///
-    /// 可用区code (`AvailableZoneCode`)
-    pub available_zone_code: Option<String>,
-    /// Subnet status, e.g. ok
-    ///
-    /// 子网状态 (`Status`)
-    pub status: Option<String>,
-}
-impl cds_core::de::Fields for DescribeSubNetSubnet {
-    const NAME: &'static str = "DescribeSubNetSubnet";
-    fn field<'de, D: serde::Deserializer<'de>>(
-        &mut self,
-        key: &str,
-        value: D,
-    ) -> Result<(), D::Error> {
-        match key {
-            "SubnetId" => self.subnet_id = cds_core::de::lenient(value)?,
-            "SubnetName" => self.subnet_name = cds_core::de::lenient(value)?,
-            "SubnetSegment" => self.subnet_segment = cds_core::de::lenient(value)?,
-            "UsedIPNum" => self.used_ip_num = cds_core::de::lenient(value)?,
-            "VPCId" => self.vpc_id = cds_core::de::lenient(value)?,
-            "VPCName" => self.vpc_name = cds_core::de::lenient(value)?,
-            "AvailableZoneCode" => {
-                self.available_zone_code = cds_core::de::lenient(value)?;
-            }
-            "Status" => self.status = cds_core::de::lenient(value)?,
-            _ => cds_core::de::skip(value)?,
-        }
-        Ok(())
-    }
-}
-cds_core::impl_deserialize!(DescribeSubNetSubnet);
-#[cfg(feature = "serde-serialize")]
-impl cds_core::ser::Entries for DescribeSubNetSubnet {
-    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        cds_core::ser::entry(map, "SubnetId", &self.subnet_id)?;
-        cds_core::ser::entry(map, "SubnetName", &self.subnet_name)?;
-        cds_core::ser::entry(map, "SubnetSegment", &self.subnet_segment)?;
-        cds_core::ser::entry(map, "UsedIPNum", &self.used_ip_num)?;
-        cds_core::ser::entry(map, "VPCId", &self.vpc_id)?;
-        cds_core::ser::entry(map, "VPCName", &self.vpc_name)?;
-        cds_core::ser::entry(map, "AvailableZoneCode", &self.available_zone_code)?;
-        cds_core::ser::entry(map, "Status", &self.status)?;
-        Ok(())
-    }
-}
-#[cfg(feature = "serde-serialize")]
-cds_core::impl_serialize!(DescribeSubNetSubnet);
+cds_core::impl_serialize!(DescribeSubnetData);
 /// IP usage of the subnet
 ///
 /// 返回数据
@@ -401,6 +322,85 @@ impl cds_core::ser::Entries for DescribeSubnetIpUsed {
 }
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(DescribeSubnetIpUsed);
+/// A subnet
+///
+/// 子网
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct Subnet {
+    /// Subnet id
+    ///
+    /// 子网ID (`SubnetId`)
+    pub subnet_id: Option<String>,
+    /// Subnet name
+    ///
+    /// 子网名称 (`SubnetName`)
+    pub subnet_name: Option<String>,
+    /// Subnet CIDR block
+    ///
+    /// 子网网段 (`SubnetSegment`)
+    pub subnet_segment: Option<String>,
+    /// Number of IP addresses in use
+    ///
+    /// 已用IP数量 (`UsedIPNum`)
+    pub used_ip_num: Option<i64>,
+    /// VPC id
+    ///
+    /// VPC ID (`VPCId`)
+    pub vpc_id: Option<String>,
+    /// VPC name
+    ///
+    /// VPC名称 (`VPCName`)
+    pub vpc_name: Option<String>,
+    /// Availability zone code
+    ///
+    /// 可用区code (`AvailableZoneCode`)
+    pub available_zone_code: Option<String>,
+    /// Subnet status, e.g. ok
+    ///
+    /// 子网状态 (`Status`)
+    pub status: Option<String>,
+}
+impl cds_core::de::Fields for Subnet {
+    const NAME: &'static str = "Subnet";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "SubnetId" => self.subnet_id = cds_core::de::lenient(value)?,
+            "SubnetName" => self.subnet_name = cds_core::de::lenient(value)?,
+            "SubnetSegment" => self.subnet_segment = cds_core::de::lenient(value)?,
+            "UsedIPNum" => self.used_ip_num = cds_core::de::lenient(value)?,
+            "VPCId" => self.vpc_id = cds_core::de::lenient(value)?,
+            "VPCName" => self.vpc_name = cds_core::de::lenient(value)?,
+            "AvailableZoneCode" => {
+                self.available_zone_code = cds_core::de::lenient(value)?;
+            }
+            "Status" => self.status = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(Subnet);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for Subnet {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SubnetId", &self.subnet_id)?;
+        cds_core::ser::entry(map, "SubnetName", &self.subnet_name)?;
+        cds_core::ser::entry(map, "SubnetSegment", &self.subnet_segment)?;
+        cds_core::ser::entry(map, "UsedIPNum", &self.used_ip_num)?;
+        cds_core::ser::entry(map, "VPCId", &self.vpc_id)?;
+        cds_core::ser::entry(map, "VPCName", &self.vpc_name)?;
+        cds_core::ser::entry(map, "AvailableZoneCode", &self.available_zone_code)?;
+        cds_core::ser::entry(map, "Status", &self.status)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(Subnet);
 /// Network type queried by DescribeIPInfo
 ///
 /// subnet/virtual_gateway/pubnet
@@ -467,13 +467,73 @@ impl cds_core::de::FromScalar for IpInfoType {
             .map(|text| IpInfoType::from(text.as_str())))
     }
 }
-/// Input of [`DescribeSubNet`](crate::Client::describe_sub_net).
+/// Whether an IP address is in use
+///
+/// IP状态
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IpStatus {
+    /// In use
+    ///
+    /// 使用 (`1`)
+    V1,
+    /// Unused
+    ///
+    /// 未使用 (`0`)
+    V0,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl IpStatus {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            IpStatus::V1 => "1",
+            IpStatus::V0 => "0",
+            IpStatus::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for IpStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "1" => IpStatus::V1,
+            "0" => IpStatus::V0,
+            other => IpStatus::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for IpStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for IpStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for IpStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(IpStatus::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for IpStatus {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| IpStatus::from(text.as_str())))
+    }
+}
+/// Input of [`DescribeSubnet`](crate::Client::describe_subnet).
 #[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
-pub struct DescribeSubNetInput {
+pub struct DescribeSubnetInput {
     /// VPC region code, see appendix 5 (VpcRegion)
     ///
-    /// VPC区域code, 见附件五 (`RegionCode`, required)
+    /// VPC区域code, 见附件五 (`RegionCode`)
     pub region_code: Option<String>,
     /// Search keyword (name or id)
     ///
@@ -482,7 +542,523 @@ pub struct DescribeSubNetInput {
     /// Page number of the list; starts at 1, default 1
     ///
     /// 列表页码。起始值：1, 默认值：1 (`PageNumber`)
-    pub page_number: Option<String>,
+    pub page_number: Option<i64>,
+    /// VPC id
+    ///
+    /// VPC ID (`VPCId`)
+    pub vpc_id: Option<String>,
+    /// VPC availability zone code, see appendix 5 (VpcZone)
+    ///
+    /// VPC可用区code, 见附件五 (`AvailableZoneCode`)
+    pub available_zone_code: Option<String>,
+}
+impl cds_core::ser::Entries for DescribeSubnetInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "RegionCode", &self.region_code)?;
+        cds_core::ser::entry(map, "Keyword", &self.keyword)?;
+        cds_core::ser::entry(map, "PageNumber", &self.page_number)?;
+        cds_core::ser::entry(map, "VPCId", &self.vpc_id)?;
+        cds_core::ser::entry(map, "AvailableZoneCode", &self.available_zone_code)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DescribeSubnetInput);
+impl DescribeSubnetInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeSubnetInputBuilder {
+        DescribeSubnetInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeSubnetInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeSubnetInputBuilder {
+    inner: DescribeSubnetInput,
+}
+impl DescribeSubnetInputBuilder {
+    /// Sets [`DescribeSubnetInput::region_code`].
+    pub fn region_code(mut self, value: impl Into<String>) -> Self {
+        self.inner.region_code = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeSubnetInput::keyword`].
+    pub fn keyword(mut self, value: impl Into<String>) -> Self {
+        self.inner.keyword = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeSubnetInput::page_number`].
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_number = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeSubnetInput::vpc_id`].
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vpc_id = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeSubnetInput::available_zone_code`].
+    pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
+        self.inner.available_zone_code = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> DescribeSubnetInput {
+        self.inner
+    }
+}
+/// Output of [`DescribeSubnet`](crate::Client::describe_subnet): the response body (envelope fields excluded unless documented).
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct DescribeSubnetOutput {
+    /// Returned data
+    ///
+    /// 返回信息 (`Data`)
+    pub data: Option<DescribeSubnetData>,
+}
+impl cds_core::de::Fields for DescribeSubnetOutput {
+    const NAME: &'static str = "DescribeSubnetOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeSubnetOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeSubnetOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeSubnetOutput);
+/// Request builder of [`DescribeSubnet`](crate::Client::describe_subnet): set parameters, then `.send().await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct DescribeSubnetRequest {
+    #[allow(dead_code)]
+    client: cds_core::ServiceClient,
+    input: DescribeSubnetInput,
+}
+impl DescribeSubnetRequest {
+    /// The input built so far.
+    pub fn input(&self) -> &DescribeSubnetInput {
+        &self.input
+    }
+    /// Replaces the whole input.
+    pub fn with_input(mut self, input: DescribeSubnetInput) -> Self {
+        self.input = input;
+        self
+    }
+    /// VPC region code, see appendix 5 (VpcRegion)
+    ///
+    /// VPC区域code, 见附件五 (`RegionCode`, body)
+    pub fn region_code(mut self, value: impl Into<String>) -> Self {
+        self.input.region_code = Some(value.into());
+        self
+    }
+    /// Search keyword (name or id)
+    ///
+    /// 查询关键字 名称/ID (`Keyword`, body)
+    pub fn keyword(mut self, value: impl Into<String>) -> Self {
+        self.input.keyword = Some(value.into());
+        self
+    }
+    /// Page number of the list; starts at 1, default 1
+    ///
+    /// 列表页码。起始值：1, 默认值：1 (`PageNumber`, body)
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.input.page_number = Some(value.into());
+        self
+    }
+    /// VPC id
+    ///
+    /// VPC ID (`VPCId`, body)
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.input.vpc_id = Some(value.into());
+        self
+    }
+    /// VPC availability zone code, see appendix 5 (VpcZone)
+    ///
+    /// VPC可用区code, 见附件五 (`AvailableZoneCode`, body)
+    pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
+        self.input.available_zone_code = Some(value.into());
+        self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
+    }
+    /// Sends the request and decodes the output.
+    pub async fn send(self) -> Result<DescribeSubnetOutput, cds_core::Error> {
+        Ok(self.send_with_response().await?.output)
+    }
+    /// Sends the request; the output comes with the raw body, HTTP status and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<cds_core::Response<DescribeSubnetOutput>, cds_core::Error> {
+        self.check()?;
+        self.client
+            .execute(&meta::DESCRIBE_SUBNET, &self.input)
+            .await
+    }
+}
+impl crate::Client {
+    /// Query subnets.
+    ///
+    /// 查询子网信息
+    ///
+    /// `POST /vpc` — read-only: retried on transient failures.
+    ///
+    /// Wire name: `DescribeSubnet`.
+    pub fn describe_subnet(&self) -> DescribeSubnetRequest {
+        DescribeSubnetRequest {
+            client: self.runtime().clone(),
+            input: DescribeSubnetInput::default(),
+        }
+    }
+}
+/// Input of [`CreateSubnet`](crate::Client::create_subnet).
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct CreateSubnetInput {
+    /// VPC id
+    ///
+    /// VPC ID (`VPCId`, required)
+    pub vpc_id: Option<String>,
+    /// Subnets to create
+    ///
+    /// 创建VPC必须创建一个子网 (`SubnetList`, required)
+    pub subnet_list: Option<Vec<SubnetSpec>>,
+}
+impl cds_core::ser::Entries for CreateSubnetInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "VPCId", &self.vpc_id)?;
+        cds_core::ser::entry(map, "SubnetList", &self.subnet_list)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(CreateSubnetInput);
+impl CreateSubnetInput {
+    /// A builder of this type.
+    pub fn builder() -> CreateSubnetInputBuilder {
+        CreateSubnetInputBuilder::default()
+    }
+}
+/// Builder of [`CreateSubnetInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateSubnetInputBuilder {
+    inner: CreateSubnetInput,
+}
+impl CreateSubnetInputBuilder {
+    /// Sets [`CreateSubnetInput::vpc_id`].
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vpc_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateSubnetInput::subnet_list`].
+    pub fn subnet_list<V: Into<SubnetSpec>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.subnet_list = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateSubnetInput, cds_core::BuildError> {
+        cds_core::validate::build("CreateSubnetInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateSubnetInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.vpc_id.is_none() {
+            missing.push(cds_core::validate::join(path, "VPCId"));
+        }
+        if self.subnet_list.is_none() {
+            missing.push(cds_core::validate::join(path, "SubnetList"));
+        }
+        if let Some(items) = &self.subnet_list {
+            let at = cds_core::validate::join(path, "SubnetList");
+            for (i, v) in items.iter().enumerate() {
+                v.validate(&format!("{at}[{i}]"), missing);
+            }
+        }
+    }
+}
+/// Output of [`CreateSubnet`](crate::Client::create_subnet): the response body (envelope fields excluded unless documented).
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct CreateSubnetOutput {
+    /// Returned data
+    ///
+    /// 返回数据 (`Data`)
+    pub data: Option<CreateSubnetData>,
+}
+impl cds_core::de::Fields for CreateSubnetOutput {
+    const NAME: &'static str = "CreateSubnetOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateSubnetOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateSubnetOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateSubnetOutput);
+/// Request builder of [`CreateSubnet`](crate::Client::create_subnet): set parameters, then `.send().await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct CreateSubnetRequest {
+    #[allow(dead_code)]
+    client: cds_core::ServiceClient,
+    input: CreateSubnetInput,
+}
+impl CreateSubnetRequest {
+    /// The input built so far.
+    pub fn input(&self) -> &CreateSubnetInput {
+        &self.input
+    }
+    /// Replaces the whole input.
+    pub fn with_input(mut self, input: CreateSubnetInput) -> Self {
+        self.input = input;
+        self
+    }
+    /// VPC id
+    ///
+    /// VPC ID (`VPCId`, body, required)
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.input.vpc_id = Some(value.into());
+        self
+    }
+    /// Subnets to create
+    ///
+    /// 创建VPC必须创建一个子网 (`SubnetList`, body, required)
+    pub fn subnet_list<V: Into<SubnetSpec>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.subnet_list = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CREATE_SUBNET, &self.input)
+    }
+    /// Sends the request and decodes the output.
+    pub async fn send(self) -> Result<CreateSubnetOutput, cds_core::Error> {
+        Ok(self.send_with_response().await?.output)
+    }
+    /// Sends the request; the output comes with the raw body, HTTP status and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<cds_core::Response<CreateSubnetOutput>, cds_core::Error> {
+        self.check()?;
+        self.client.execute(&meta::CREATE_SUBNET, &self.input).await
+    }
+}
+impl crate::Client {
+    /// Create subnets in a VPC.
+    ///
+    /// 创建一个子网
+    ///
+    /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
+    ///
+    /// Wire name: `CreateSubnet`.
+    pub fn create_subnet(&self) -> CreateSubnetRequest {
+        CreateSubnetRequest {
+            client: self.runtime().clone(),
+            input: CreateSubnetInput::default(),
+        }
+    }
+}
+/// Input of [`DeleteSubnet`](crate::Client::delete_subnet).
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct DeleteSubnetInput {
+    /// Id of the subnet to delete
+    ///
+    /// 要删除的子网ID (`SubnetId`, required)
+    pub subnet_id: Option<String>,
+}
+impl cds_core::ser::Entries for DeleteSubnetInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SubnetId", &self.subnet_id)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(DeleteSubnetInput);
+impl DeleteSubnetInput {
+    /// A builder of this type.
+    pub fn builder() -> DeleteSubnetInputBuilder {
+        DeleteSubnetInputBuilder::default()
+    }
+}
+/// Builder of [`DeleteSubnetInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DeleteSubnetInputBuilder {
+    inner: DeleteSubnetInput,
+}
+impl DeleteSubnetInputBuilder {
+    /// Sets [`DeleteSubnetInput::subnet_id`].
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.subnet_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DeleteSubnetInput, cds_core::BuildError> {
+        cds_core::validate::build("DeleteSubnetInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DeleteSubnetInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.subnet_id.is_none() {
+            missing.push(cds_core::validate::join(path, "SubnetId"));
+        }
+    }
+}
+/// Output of [`DeleteSubnet`](crate::Client::delete_subnet): the response body (envelope fields excluded unless documented).
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct DeleteSubnetOutput {
+    /// Returned data (an empty object)
+    ///
+    /// 返回数据 (`Data`)
+    pub data: Option<serde_json::Value>,
+    /// Task id
+    ///
+    /// 任务ID (`TaskId`)
+    pub task_id: Option<String>,
+}
+impl cds_core::de::Fields for DeleteSubnetOutput {
+    const NAME: &'static str = "DeleteSubnetOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DeleteSubnetOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DeleteSubnetOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DeleteSubnetOutput);
+/// Request builder of [`DeleteSubnet`](crate::Client::delete_subnet): set parameters, then `.send().await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct DeleteSubnetRequest {
+    #[allow(dead_code)]
+    client: cds_core::ServiceClient,
+    input: DeleteSubnetInput,
+}
+impl DeleteSubnetRequest {
+    /// The input built so far.
+    pub fn input(&self) -> &DeleteSubnetInput {
+        &self.input
+    }
+    /// Replaces the whole input.
+    pub fn with_input(mut self, input: DeleteSubnetInput) -> Self {
+        self.input = input;
+        self
+    }
+    /// Id of the subnet to delete
+    ///
+    /// 要删除的子网ID (`SubnetId`, body, required)
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.input.subnet_id = Some(value.into());
+        self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DELETE_SUBNET, &self.input)
+    }
+    /// Sends the request and decodes the output.
+    pub async fn send(self) -> Result<DeleteSubnetOutput, cds_core::Error> {
+        Ok(self.send_with_response().await?.output)
+    }
+    /// Sends the request; the output comes with the raw body, HTTP status and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<cds_core::Response<DeleteSubnetOutput>, cds_core::Error> {
+        self.check()?;
+        self.client.execute(&meta::DELETE_SUBNET, &self.input).await
+    }
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
+    pub async fn send_and_wait(
+        self,
+        options: cds_core::WaitOptions,
+    ) -> Result<(DeleteSubnetOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
+        cds_core::waiter::start_and_wait(
+            &self.client,
+            &meta::DELETE_SUBNET,
+            &self.input,
+            &meta::WAITER_TASK,
+            "/TaskId",
+            options,
+        )
+        .await
+    }
+}
+impl crate::Client {
+    /// Delete a subnet.
+    ///
+    /// 删除一个子网
+    ///
+    /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
+    ///
+    /// Wire name: `DeleteSubnet`.
+    pub fn delete_subnet(&self) -> DeleteSubnetRequest {
+        DeleteSubnetRequest {
+            client: self.runtime().clone(),
+            input: DeleteSubnetInput::default(),
+        }
+    }
+}
+/// Input of [`DescribeSubNet`](crate::Client::describe_sub_net).
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct DescribeSubNetInput {
+    /// VPC region code, see appendix 5 (VpcRegion)
+    ///
+    /// VPC区域code, 见附件五 (`RegionCode`)
+    pub region_code: Option<String>,
+    /// Search keyword (name or id)
+    ///
+    /// 查询关键字 名称/ID (`Keyword`)
+    pub keyword: Option<String>,
+    /// Page number of the list; starts at 1, default 1
+    ///
+    /// 列表页码。起始值：1, 默认值：1 (`PageNumber`)
+    pub page_number: Option<i64>,
     /// VPC id
     ///
     /// VPC ID (`VPCId`)
@@ -527,7 +1103,7 @@ impl DescribeSubNetInputBuilder {
         self
     }
     /// Sets [`DescribeSubNetInput::page_number`].
-    pub fn page_number(mut self, value: impl Into<String>) -> Self {
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.inner.page_number = Some(value.into());
         self
     }
@@ -541,16 +1117,9 @@ impl DescribeSubNetInputBuilder {
         self.inner.available_zone_code = Some(value.into());
         self
     }
-    /// Builds the value; fails naming every required field (by path) that is not set.
-    pub fn build(self) -> Result<DescribeSubNetInput, cds_core::BuildError> {
-        cds_core::validate::build("DescribeSubNetInput", self.inner)
-    }
-}
-impl cds_core::validate::Validate for DescribeSubNetInput {
-    fn validate(&self, path: &str, missing: &mut Vec<String>) {
-        if self.region_code.is_none() {
-            missing.push(cds_core::validate::join(path, "RegionCode"));
-        }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> DescribeSubNetInput {
+        self.inner
     }
 }
 /// Output of [`DescribeSubNet`](crate::Client::describe_sub_net): the response body (envelope fields excluded unless documented).
@@ -560,7 +1129,7 @@ pub struct DescribeSubNetOutput {
     /// Returned data
     ///
     /// 返回信息 (`Data`)
-    pub data: Option<DescribeSubNetData>,
+    pub data: Option<DescribeSubnetData>,
 }
 impl cds_core::de::Fields for DescribeSubNetOutput {
     const NAME: &'static str = "DescribeSubNetOutput";
@@ -606,7 +1175,7 @@ impl DescribeSubNetRequest {
     }
     /// VPC region code, see appendix 5 (VpcRegion)
     ///
-    /// VPC区域code, 见附件五 (`RegionCode`, body, required)
+    /// VPC区域code, 见附件五 (`RegionCode`, body)
     pub fn region_code(mut self, value: impl Into<String>) -> Self {
         self.input.region_code = Some(value.into());
         self
@@ -621,7 +1190,7 @@ impl DescribeSubNetRequest {
     /// Page number of the list; starts at 1, default 1
     ///
     /// 列表页码。起始值：1, 默认值：1 (`PageNumber`, body)
-    pub fn page_number(mut self, value: impl Into<String>) -> Self {
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.input.page_number = Some(value.into());
         self
     }
@@ -641,7 +1210,7 @@ impl DescribeSubNetRequest {
     }
     /// Checks required fields (nested ones by path) before anything is sent.
     fn check(&self) -> Result<(), cds_core::Error> {
-        cds_core::validate::check(&meta::DESCRIBE_SUB_NET, &self.input)
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeSubNetOutput, cds_core::Error> {
@@ -658,7 +1227,7 @@ impl DescribeSubNetRequest {
     }
 }
 impl crate::Client {
-    /// Query subnets.
+    /// Query subnets (old spelling of DescribeSubnet).
     ///
     /// 查询子网信息
     ///
@@ -744,7 +1313,7 @@ pub struct CreateSubNetOutput {
     /// Returned data
     ///
     /// 返回数据 (`Data`)
-    pub data: Option<CreateSubNetData>,
+    pub data: Option<CreateSubnetData>,
 }
 impl cds_core::de::Fields for CreateSubNetOutput {
     const NAME: &'static str = "CreateSubNetOutput";
@@ -821,7 +1390,7 @@ impl CreateSubNetRequest {
     }
 }
 impl crate::Client {
-    /// Create subnets in a VPC.
+    /// Create subnets in a VPC (old spelling of CreateSubnet).
     ///
     /// 创建一个子网
     ///
@@ -980,7 +1549,7 @@ impl DeleteSubNetRequest {
     }
 }
 impl crate::Client {
-    /// Delete a subnet.
+    /// Delete a subnet (old spelling of DeleteSubnet).
     ///
     /// 删除一个子网
     ///

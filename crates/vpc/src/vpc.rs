@@ -123,6 +123,10 @@ pub struct DescribeVPCVpc {
     ///
     /// 创建时间 (`CreateTime`)
     pub create_time: Option<String>,
+    /// Bandwidth type of the VPC
+    ///
+    /// 带宽类型 (`BandwidthType`)
+    pub bandwidth_type: Option<VpcBandwidthType>,
 }
 impl cds_core::de::Fields for DescribeVPCVpc {
     const NAME: &'static str = "DescribeVPCVpc";
@@ -138,6 +142,7 @@ impl cds_core::de::Fields for DescribeVPCVpc {
             "Status" => self.status = cds_core::de::lenient(value)?,
             "RegionCode" => self.region_code = cds_core::de::lenient(value)?,
             "CreateTime" => self.create_time = cds_core::de::lenient(value)?,
+            "BandwidthType" => self.bandwidth_type = cds_core::de::lenient(value)?,
             _ => cds_core::de::skip(value)?,
         }
         Ok(())
@@ -153,18 +158,79 @@ impl cds_core::ser::Entries for DescribeVPCVpc {
         cds_core::ser::entry(map, "Status", &self.status)?;
         cds_core::ser::entry(map, "RegionCode", &self.region_code)?;
         cds_core::ser::entry(map, "CreateTime", &self.create_time)?;
+        cds_core::ser::entry(map, "BandwidthType", &self.bandwidth_type)?;
         Ok(())
     }
 }
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(DescribeVPCVpc);
+/// How the VPC's CIDR block is chosen
+///
+/// 使用推荐网段或手动分配
+///
+/// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VpcSegmentType {
+    /// Use the recommended CIDR block (appendix 6)
+    ///
+    /// 使用推荐网段 (`auto`)
+    Auto,
+    /// Assign it by hand
+    ///
+    /// 手动分配 (`manual`)
+    Manual,
+    /// A value not documented when this SDK was generated.
+    Unknown(String),
+}
+impl VpcSegmentType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            VpcSegmentType::Auto => "auto",
+            VpcSegmentType::Manual => "manual",
+            VpcSegmentType::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for VpcSegmentType {
+    fn from(value: &str) -> Self {
+        match value {
+            "auto" => VpcSegmentType::Auto,
+            "manual" => VpcSegmentType::Manual,
+            other => VpcSegmentType::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for VpcSegmentType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for VpcSegmentType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for VpcSegmentType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text: Option<String> = cds_core::de::lenient(deserializer)?;
+        Ok(VpcSegmentType::from(text.unwrap_or_default().as_str()))
+    }
+}
+impl cds_core::de::FromScalar for VpcSegmentType {
+    fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
+        Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
+            .map(|text| VpcSegmentType::from(text.as_str())))
+    }
+}
 /// Input of [`DescribeVPC`](crate::Client::describe_vpc).
 #[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeVPCInput {
     /// VPC region code, see appendix 5 (VpcRegion)
     ///
-    /// VPC区域code, 见附件五 (`RegionCode`, required)
+    /// VPC区域code, 见附件五 (`RegionCode`)
     pub region_code: Option<String>,
     /// Page number of the list; starts at 1, default 1
     ///
@@ -212,16 +278,9 @@ impl DescribeVPCInputBuilder {
         self.inner.keyword = Some(value.into());
         self
     }
-    /// Builds the value; fails naming every required field (by path) that is not set.
-    pub fn build(self) -> Result<DescribeVPCInput, cds_core::BuildError> {
-        cds_core::validate::build("DescribeVPCInput", self.inner)
-    }
-}
-impl cds_core::validate::Validate for DescribeVPCInput {
-    fn validate(&self, path: &str, missing: &mut Vec<String>) {
-        if self.region_code.is_none() {
-            missing.push(cds_core::validate::join(path, "RegionCode"));
-        }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> DescribeVPCInput {
+        self.inner
     }
 }
 /// Output of [`DescribeVPC`](crate::Client::describe_vpc): the response body (envelope fields excluded unless documented).
@@ -277,7 +336,7 @@ impl DescribeVPCRequest {
     }
     /// VPC region code, see appendix 5 (VpcRegion)
     ///
-    /// VPC区域code, 见附件五 (`RegionCode`, body, required)
+    /// VPC区域code, 见附件五 (`RegionCode`, body)
     pub fn region_code(mut self, value: impl Into<String>) -> Self {
         self.input.region_code = Some(value.into());
         self
@@ -298,7 +357,7 @@ impl DescribeVPCRequest {
     }
     /// Checks required fields (nested ones by path) before anything is sent.
     fn check(&self) -> Result<(), cds_core::Error> {
-        cds_core::validate::check(&meta::DESCRIBE_VPC, &self.input)
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeVPCOutput, cds_core::Error> {
@@ -346,11 +405,19 @@ pub struct CreateVPCInput {
     /// auto (use the recommended CIDR block) or manual (assign it by hand)
     ///
     /// 使用推荐网段或手动分配 (`VPCSegmentType`, required)
-    pub vpc_segment_type: Option<String>,
+    pub vpc_segment_type: Option<VpcSegmentType>,
+    /// Bandwidth type of the VPC; required for edge nodes (see the VPC bandwidth types of appendix 6)
+    ///
+    /// VPC带宽类型，边缘节点必传，见附件三 (`BandwidthType`)
+    pub bandwidth_type: Option<VpcBandwidthType>,
     /// Subnets to create; a VPC must be created with at least one subnet
     ///
     /// 创建VPC必须创建一个子网 (`SubnetList`, required)
     pub subnet_list: Option<Vec<SubnetSpec>>,
+    /// Project id
+    ///
+    /// 项目组ID (`ProjectId`)
+    pub project_id: Option<String>,
 }
 impl cds_core::ser::Entries for CreateVPCInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -358,7 +425,9 @@ impl cds_core::ser::Entries for CreateVPCInput {
         cds_core::ser::entry(map, "VPCName", &self.vpc_name)?;
         cds_core::ser::entry(map, "VPCSegment", &self.vpc_segment)?;
         cds_core::ser::entry(map, "VPCSegmentType", &self.vpc_segment_type)?;
+        cds_core::ser::entry(map, "BandwidthType", &self.bandwidth_type)?;
         cds_core::ser::entry(map, "SubnetList", &self.subnet_list)?;
+        cds_core::ser::entry(map, "ProjectId", &self.project_id)?;
         Ok(())
     }
 }
@@ -392,13 +461,23 @@ impl CreateVPCInputBuilder {
         self
     }
     /// Sets [`CreateVPCInput::vpc_segment_type`].
-    pub fn vpc_segment_type(mut self, value: impl Into<String>) -> Self {
+    pub fn vpc_segment_type(mut self, value: impl Into<VpcSegmentType>) -> Self {
         self.inner.vpc_segment_type = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVPCInput::bandwidth_type`].
+    pub fn bandwidth_type(mut self, value: impl Into<VpcBandwidthType>) -> Self {
+        self.inner.bandwidth_type = Some(value.into());
         self
     }
     /// Sets [`CreateVPCInput::subnet_list`].
     pub fn subnet_list<V: Into<SubnetSpec>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
         self.inner.subnet_list = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`CreateVPCInput::project_id`].
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.project_id = Some(value.into());
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
@@ -512,8 +591,15 @@ impl CreateVPCRequest {
     /// auto (use the recommended CIDR block) or manual (assign it by hand)
     ///
     /// 使用推荐网段或手动分配 (`VPCSegmentType`, body, required)
-    pub fn vpc_segment_type(mut self, value: impl Into<String>) -> Self {
+    pub fn vpc_segment_type(mut self, value: impl Into<VpcSegmentType>) -> Self {
         self.input.vpc_segment_type = Some(value.into());
+        self
+    }
+    /// Bandwidth type of the VPC; required for edge nodes (see the VPC bandwidth types of appendix 6)
+    ///
+    /// VPC带宽类型，边缘节点必传，见附件三 (`BandwidthType`, body)
+    pub fn bandwidth_type(mut self, value: impl Into<VpcBandwidthType>) -> Self {
+        self.input.bandwidth_type = Some(value.into());
         self
     }
     /// Subnets to create; a VPC must be created with at least one subnet
@@ -521,6 +607,13 @@ impl CreateVPCRequest {
     /// 创建VPC必须创建一个子网 (`SubnetList`, body, required)
     pub fn subnet_list<V: Into<SubnetSpec>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
         self.input.subnet_list = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Project id
+    ///
+    /// 项目组ID (`ProjectId`, body)
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.input.project_id = Some(value.into());
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
@@ -724,6 +817,163 @@ impl crate::Client {
         DeleteVPCRequest {
             client: self.runtime().clone(),
             input: DeleteVPCInput::default(),
+        }
+    }
+}
+/// Input of [`UpdateVPCBandwidthType`](crate::Client::update_vpc_bandwidth_type).
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct UpdateVPCBandwidthTypeInput {
+    /// VPC id
+    ///
+    /// VPC ID (`VPCID`, required)
+    pub vpcid: Option<String>,
+    /// New bandwidth type of the VPC
+    ///
+    /// 共享带宽大小（Mbps） (`BandwidthType`, required)
+    pub bandwidth_type: Option<VpcBandwidthType>,
+}
+impl cds_core::ser::Entries for UpdateVPCBandwidthTypeInput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "VPCID", &self.vpcid)?;
+        cds_core::ser::entry(map, "BandwidthType", &self.bandwidth_type)?;
+        Ok(())
+    }
+}
+cds_core::impl_serialize!(UpdateVPCBandwidthTypeInput);
+impl UpdateVPCBandwidthTypeInput {
+    /// A builder of this type.
+    pub fn builder() -> UpdateVPCBandwidthTypeInputBuilder {
+        UpdateVPCBandwidthTypeInputBuilder::default()
+    }
+}
+/// Builder of [`UpdateVPCBandwidthTypeInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct UpdateVPCBandwidthTypeInputBuilder {
+    inner: UpdateVPCBandwidthTypeInput,
+}
+impl UpdateVPCBandwidthTypeInputBuilder {
+    /// Sets [`UpdateVPCBandwidthTypeInput::vpcid`].
+    pub fn vpcid(mut self, value: impl Into<String>) -> Self {
+        self.inner.vpcid = Some(value.into());
+        self
+    }
+    /// Sets [`UpdateVPCBandwidthTypeInput::bandwidth_type`].
+    pub fn bandwidth_type(mut self, value: impl Into<VpcBandwidthType>) -> Self {
+        self.inner.bandwidth_type = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<UpdateVPCBandwidthTypeInput, cds_core::BuildError> {
+        cds_core::validate::build("UpdateVPCBandwidthTypeInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for UpdateVPCBandwidthTypeInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.vpcid.is_none() {
+            missing.push(cds_core::validate::join(path, "VPCID"));
+        }
+        if self.bandwidth_type.is_none() {
+            missing.push(cds_core::validate::join(path, "BandwidthType"));
+        }
+    }
+}
+/// Output of [`UpdateVPCBandwidthType`](crate::Client::update_vpc_bandwidth_type): the response body (envelope fields excluded unless documented).
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct UpdateVPCBandwidthTypeOutput {
+    /// Returned data (null)
+    ///
+    /// 返回数据 (`Data`)
+    pub data: Option<serde_json::Value>,
+}
+impl cds_core::de::Fields for UpdateVPCBandwidthTypeOutput {
+    const NAME: &'static str = "UpdateVPCBandwidthTypeOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(UpdateVPCBandwidthTypeOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for UpdateVPCBandwidthTypeOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(UpdateVPCBandwidthTypeOutput);
+/// Request builder of [`UpdateVPCBandwidthType`](crate::Client::update_vpc_bandwidth_type): set parameters, then `.send().await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct UpdateVPCBandwidthTypeRequest {
+    #[allow(dead_code)]
+    client: cds_core::ServiceClient,
+    input: UpdateVPCBandwidthTypeInput,
+}
+impl UpdateVPCBandwidthTypeRequest {
+    /// The input built so far.
+    pub fn input(&self) -> &UpdateVPCBandwidthTypeInput {
+        &self.input
+    }
+    /// Replaces the whole input.
+    pub fn with_input(mut self, input: UpdateVPCBandwidthTypeInput) -> Self {
+        self.input = input;
+        self
+    }
+    /// VPC id
+    ///
+    /// VPC ID (`VPCID`, body, required)
+    pub fn vpcid(mut self, value: impl Into<String>) -> Self {
+        self.input.vpcid = Some(value.into());
+        self
+    }
+    /// New bandwidth type of the VPC
+    ///
+    /// 共享带宽大小（Mbps） (`BandwidthType`, body, required)
+    pub fn bandwidth_type(mut self, value: impl Into<VpcBandwidthType>) -> Self {
+        self.input.bandwidth_type = Some(value.into());
+        self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::UPDATE_VPC_BANDWIDTH_TYPE, &self.input)
+    }
+    /// Sends the request and decodes the output.
+    pub async fn send(self) -> Result<UpdateVPCBandwidthTypeOutput, cds_core::Error> {
+        Ok(self.send_with_response().await?.output)
+    }
+    /// Sends the request; the output comes with the raw body, HTTP status and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<cds_core::Response<UpdateVPCBandwidthTypeOutput>, cds_core::Error> {
+        self.check()?;
+        self.client
+            .execute(&meta::UPDATE_VPC_BANDWIDTH_TYPE, &self.input)
+            .await
+    }
+}
+impl crate::Client {
+    /// Change the bandwidth type of a VPC (edge nodes only).
+    ///
+    /// 变更VPC带宽类型(仅适用于边缘节点)
+    ///
+    /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
+    ///
+    /// Wire name: `UpdateVPCBandwidthType`.
+    pub fn update_vpc_bandwidth_type(&self) -> UpdateVPCBandwidthTypeRequest {
+        UpdateVPCBandwidthTypeRequest {
+            client: self.runtime().clone(),
+            input: UpdateVPCBandwidthTypeInput::default(),
         }
     }
 }

@@ -62,9 +62,11 @@ async fn create_bandwidth_end_to_end() {
         .region_code("sample value/+*~&=中".to_string())
         .available_zone_code("sample value/+*~&=中".to_string())
         .name("sample value/+*~&=中".to_string())
-        .bandwidth_type("sample value/+*~&=中".to_string())
-        .bill_scheme("sample value/+*~&=中".to_string())
+        .bandwidth_type(cds_vpc::VpcBandwidthType::from("sample"))
+        .bill_scheme(cds_vpc::BillScheme::from("sample"))
         .qos(7_i64)
+        .netid("sample value/+*~&=中".to_string())
+        .subject_id(7_i64)
         .send_with_response()
         .await;
     let seen = emulator.requests_for("CreateBandwidth");
@@ -249,8 +251,9 @@ async fn bandwidth_remove_eip_end_to_end() {
         .eip_id_list(["sample value/+*~&=中".to_string()])
         .delete(true)
         .region_code("sample value/+*~&=中".to_string())
-        .bandwidth_type("sample value/+*~&=中".to_string())
-        .bill_scheme("sample value/+*~&=中".to_string())
+        .available_zone_code("sample value/+*~&=中".to_string())
+        .bandwidth_type(cds_vpc::VpcBandwidthType::from("sample"))
+        .bill_scheme(cds_vpc::BillScheme::from("sample"))
         .qos(7_i64)
         .send_with_response()
         .await;
@@ -281,6 +284,194 @@ async fn bandwidth_remove_eip_end_to_end() {
             lost.is_empty(),
             "{} loses {lost:?} of what the emulator served",
             "BandwidthRemoveEIP"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn vpc_band_width_billing_scheme_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_vpc::Client::new(&emulator.config());
+    let response = client
+        .vpc_band_width_billing_scheme()
+        .available_zone_code("sample value/+*~&=中".to_string())
+        .region_code("sample value/+*~&=中".to_string())
+        .r#type(cds_vpc::BandwidthResourceType::from("sample"))
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("VPCBandWidthBillingScheme");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "VPCBandWidthBillingScheme"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "VPCBandWidthBillingScheme"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn vpc_band_width_unit_price_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_vpc::Client::new(&emulator.config());
+    let response = client
+        .vpc_band_width_unit_price()
+        .available_zone_code("sample value/+*~&=中".to_string())
+        .region_code("sample value/+*~&=中".to_string())
+        .bandwidth_type(cds_vpc::VpcBandwidthType::from("sample"))
+        .bill_scheme(cds_vpc::BillScheme::from("sample"))
+        .r#type(cds_vpc::BandwidthResourceType::from("sample"))
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("VPCBandWidthUnitPrice");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "VPCBandWidthUnitPrice"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "VPCBandWidthUnitPrice"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn bandwidth_bind_resource_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_vpc::Client::new(&emulator.config());
+    let response = client
+        .bandwidth_bind_resource()
+        .bandwidth_id("sample value/+*~&=中".to_string())
+        .bind_type(cds_vpc::BandwidthBindType::from("sample"))
+        .resource_id("sample value/+*~&=中".to_string())
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("BandwidthBindResource");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "BandwidthBindResource"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "BandwidthBindResource"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn bandwidth_unbind_resource_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_vpc::Client::new(&emulator.config());
+    let response = client
+        .bandwidth_unbind_resource()
+        .bandwidth_id("sample value/+*~&=中".to_string())
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("BandwidthUnbindResource");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "BandwidthUnbindResource"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "BandwidthUnbindResource"
         );
     }
     #[cfg(not(feature = "serde-serialize"))]
@@ -390,11 +581,13 @@ async fn create_eip_end_to_end() {
         .create_eip()
         .region_code("sample value/+*~&=中".to_string())
         .available_zone_code("sample value/+*~&=中".to_string())
-        .bandwidth_type("sample value/+*~&=中".to_string())
-        .bill_scheme("sample value/+*~&=中".to_string())
+        .bandwidth_type(cds_vpc::VpcBandwidthType::from("sample"))
+        .bill_scheme(cds_vpc::BillScheme::from("sample"))
         .qos(7_i64)
         .size(7_i64)
         .description("sample value/+*~&=中".to_string())
+        .subject_id(7_i64)
+        .project_id(7_i64)
         .send_with_response()
         .await;
     let seen = emulator.requests_for("CreateEIP");
@@ -776,7 +969,7 @@ async fn create_virtual_gate_way_end_to_end() {
             .available_zone_code("sample value/+*~&=中".to_string())
             .virtual_gate_way_name("sample value/+*~&=中".to_string())
             .virtual_gate_way_segment("sample value/+*~&=中".to_string())
-            .r#type("sample value/+*~&=中".to_string())
+            .r#type(cds_vpc::VpcBandwidthType::from("sample"))
             .build()
             .expect("every required field is set")])
         .send_with_response()
@@ -861,6 +1054,936 @@ async fn delete_virtual_gate_way_end_to_end() {
     }
 }
 #[tokio::test]
+async fn create_vpc_slb_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_vpc::Client::new(&emulator.config());
+    let response = client
+        .create_vpc_slb()
+        .region_code("sample value/+*~&=中".to_string())
+        .available_zone_code("sample value/+*~&=中".to_string())
+        .vpc_id("sample value/+*~&=中".to_string())
+        .name("sample value/+*~&=中".to_string())
+        .net_type(cds_vpc::SlbNetType::from("sample"))
+        .conf_type(cds_vpc::SlbConfType::from("sample"))
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("CreateVpcSlb");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "CreateVpcSlb"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "CreateVpcSlb"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn delete_vpc_slb_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_vpc::Client::new(&emulator.config());
+    let response = client
+        .delete_vpc_slb()
+        .slb_id("sample value/+*~&=中".to_string())
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("DeleteVpcSlb");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "DeleteVpcSlb"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DeleteVpcSlb"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn update_vpc_slb_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_vpc::Client::new(&emulator.config());
+    let response = client
+        .update_vpc_slb()
+        .slb_id("sample value/+*~&=中".to_string())
+        .name("sample value/+*~&=中".to_string())
+        .net_type(cds_vpc::SlbNetType::from("sample"))
+        .conf_type(cds_vpc::SlbConfType::from("sample"))
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("UpdateVpcSlb");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "UpdateVpcSlb"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "UpdateVpcSlb"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn describe_vpc_slb_list_info_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_vpc::Client::new(&emulator.config());
+    let response = client
+        .describe_vpc_slb_list_info()
+        .vpc_id("sample value/+*~&=中".to_string())
+        .keyword("sample value/+*~&=中".to_string())
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("DescribeVpcSlbListInfo");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "DescribeVpcSlbListInfo"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DescribeVpcSlbListInfo"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn describe_vpc_slb_detail_info_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_vpc::Client::new(&emulator.config());
+    let response = client
+        .describe_vpc_slb_detail_info()
+        .slb_id("sample value/+*~&=中".to_string())
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("DescribeVpcSlbDetailInfo");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "DescribeVpcSlbDetailInfo"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DescribeVpcSlbDetailInfo"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn describe_vpc_slb_listen_create_info_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_vpc::Client::new(&emulator.config());
+    let response = client
+        .describe_vpc_slb_listen_create_info()
+        .slb_id("sample value/+*~&=中".to_string())
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("DescribeVpcSlbListenCreateInfo");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "DescribeVpcSlbListenCreateInfo"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DescribeVpcSlbListenCreateInfo"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn create_vpc_slb_listen_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_vpc::Client::new(&emulator.config());
+    let response = client
+        .create_vpc_slb_listen()
+        .slb_id("sample value/+*~&=中".to_string())
+        .listen_name("sample value/+*~&=中".to_string())
+        .vip("sample value/+*~&=中".to_string())
+        .vip_id("sample value/+*~&=中".to_string())
+        .vip_type(cds_vpc::ListenVipType::from("sample"))
+        .listen_protocol(cds_vpc::ListenProtocol::from("sample"))
+        .listen_port(7_i64)
+        .acl_id("sample value/+*~&=中".to_string())
+        .listen_timeout(7_i64)
+        .scheduler(cds_vpc::SlbScheduler::from("sample"))
+        .health_check_info(
+            cds_vpc::HealthCheck::builder()
+                .protocol(cds_vpc::HealthCheckProtocol::from("sample"))
+                .virtualhost("sample value/+*~&=中".to_string())
+                .port(7_i64)
+                .path("sample value/+*~&=中".to_string())
+                .status_code(7_i64)
+                .connect_timeout(7_i64)
+                .delay_loop(7_i64)
+                .retry(7_i64)
+                .delay_before_retry(7_i64)
+                .build(),
+        )
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("CreateVpcSLBListen");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "CreateVpcSLBListen"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "CreateVpcSLBListen"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn delete_vpc_slb_listen_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_vpc::Client::new(&emulator.config());
+    let response = client
+        .delete_vpc_slb_listen()
+        .listen_ids(["sample value/+*~&=中".to_string()])
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("DeleteVpcSLBListen");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "DeleteVpcSLBListen"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DeleteVpcSLBListen"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn update_vpc_slb_listen_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_vpc::Client::new(&emulator.config());
+    let response = client
+        .update_vpc_slb_listen()
+        .listen_id("sample value/+*~&=中".to_string())
+        .listen_name("sample value/+*~&=中".to_string())
+        .acl_id("sample value/+*~&=中".to_string())
+        .listen_timeout(7_i64)
+        .scheduler(cds_vpc::SlbScheduler::from("sample"))
+        .health_check_info(
+            cds_vpc::HealthCheck::builder()
+                .protocol(cds_vpc::HealthCheckProtocol::from("sample"))
+                .virtualhost("sample value/+*~&=中".to_string())
+                .port(7_i64)
+                .path("sample value/+*~&=中".to_string())
+                .status_code(7_i64)
+                .connect_timeout(7_i64)
+                .delay_loop(7_i64)
+                .retry(7_i64)
+                .delay_before_retry(7_i64)
+                .build(),
+        )
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("UpdateVpcSLBListen");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "UpdateVpcSLBListen"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "UpdateVpcSLBListen"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn describe_vpc_slb_listen_list_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_vpc::Client::new(&emulator.config());
+    let response = client
+        .describe_vpc_slb_listen_list()
+        .slb_id("sample value/+*~&=中".to_string())
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("DescribeVpcSlbListenList");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "DescribeVpcSlbListenList"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DescribeVpcSlbListenList"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn query_vpc_slb_listen_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_vpc::Client::new(&emulator.config());
+    let response = client
+        .query_vpc_slb_listen()
+        .listen_id("sample value/+*~&=中".to_string())
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("QueryVpcSLBListen");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "QueryVpcSLBListen"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "QueryVpcSLBListen"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn describe_vpc_slb_listen_rs_info_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_vpc::Client::new(&emulator.config());
+    let response = client
+        .describe_vpc_slb_listen_rs_info()
+        .vpc_id("sample value/+*~&=中".to_string())
+        .vm_type(cds_vpc::SlbVmType::from("sample"))
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("DescribeVpcSlbListenRsInfo");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "DescribeVpcSlbListenRsInfo"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DescribeVpcSlbListenRsInfo"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn create_vpc_slb_rs_port_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_vpc::Client::new(&emulator.config());
+    let response = client
+        .create_vpc_slb_rs_port()
+        .listen_id("sample value/+*~&=中".to_string())
+        .rs_list([cds_vpc::SlbBackend::builder()
+            .vm_id("sample value/+*~&=中".to_string())
+            .vm_name("sample value/+*~&=中".to_string())
+            .vm_public_ip("sample value/+*~&=中".to_string())
+            .vm_type(cds_vpc::SlbVmType::from("sample"))
+            .vm_private_ip("sample value/+*~&=中".to_string())
+            .port("sample value/+*~&=中".to_string())
+            .weight("sample value/+*~&=中".to_string())
+            .build()
+            .expect("every required field is set")])
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("CreateVpcSLBRsPort");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "CreateVpcSLBRsPort"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "CreateVpcSLBRsPort"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn delete_vpc_slb_rs_port_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_vpc::Client::new(&emulator.config());
+    let response = client
+        .delete_vpc_slb_rs_port()
+        .rs_port_ids(["sample value/+*~&=中".to_string()])
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("DeleteVpcSLBRsPort");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "DeleteVpcSLBRsPort"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DeleteVpcSLBRsPort"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn update_vpc_slb_rs_port_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_vpc::Client::new(&emulator.config());
+    let response = client
+        .update_vpc_slb_rs_port()
+        .rs_port_list([cds_vpc::SlbBackendChange::builder()
+            .rs_port_id("sample value/+*~&=中".to_string())
+            .port("sample value/+*~&=中".to_string())
+            .weight("sample value/+*~&=中".to_string())
+            .build()
+            .expect("every required field is set")])
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("UpdateVpcSLBRsPort");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "UpdateVpcSLBRsPort"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "UpdateVpcSLBRsPort"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn query_vpc_slb_rs_port_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_vpc::Client::new(&emulator.config());
+    let response = client
+        .query_vpc_slb_rs_port()
+        .listen_id("sample value/+*~&=中".to_string())
+        .keyword("sample value/+*~&=中".to_string())
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("QueryVpcSLBRsPort");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "QueryVpcSLBRsPort"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "QueryVpcSLBRsPort"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn describe_subnet_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_vpc::Client::new(&emulator.config());
+    let response = client
+        .describe_subnet()
+        .region_code("sample value/+*~&=中".to_string())
+        .keyword("sample value/+*~&=中".to_string())
+        .page_number(7_i64)
+        .vpc_id("sample value/+*~&=中".to_string())
+        .available_zone_code("sample value/+*~&=中".to_string())
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("DescribeSubnet");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "DescribeSubnet"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DescribeSubnet"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn create_subnet_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_vpc::Client::new(&emulator.config());
+    let response = client
+        .create_subnet()
+        .vpc_id("sample value/+*~&=中".to_string())
+        .subnet_list([cds_vpc::SubnetSpec::builder()
+            .available_zone_code("sample value/+*~&=中".to_string())
+            .subnet_name("sample value/+*~&=中".to_string())
+            .subnet_segment("sample value/+*~&=中".to_string())
+            .build()
+            .expect("every required field is set")])
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("CreateSubnet");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "CreateSubnet"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "CreateSubnet"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn delete_subnet_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_vpc::Client::new(&emulator.config());
+    let response = client
+        .delete_subnet()
+        .subnet_id("sample value/+*~&=中".to_string())
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("DeleteSubnet");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "DeleteSubnet"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DeleteSubnet"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
 async fn describe_sub_net_end_to_end() {
     let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
         .await
@@ -870,7 +1993,7 @@ async fn describe_sub_net_end_to_end() {
         .describe_sub_net()
         .region_code("sample value/+*~&=中".to_string())
         .keyword("sample value/+*~&=中".to_string())
-        .page_number("sample value/+*~&=中".to_string())
+        .page_number(7_i64)
         .vpc_id("sample value/+*~&=中".to_string())
         .available_zone_code("sample value/+*~&=中".to_string())
         .send_with_response()
@@ -1089,6 +2212,187 @@ async fn describe_subnet_ip_end_to_end() {
             lost.is_empty(),
             "{} loses {lost:?} of what the emulator served",
             "DescribeSubnetIp"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn describe_vdcipuseday_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_vpc::Client::new(&emulator.config());
+    let response = client
+        .describe_vdcipuseday()
+        .available_zone_code("sample value/+*~&=中".to_string())
+        .vdc_id("sample value/+*~&=中".to_string())
+        .show_all(true)
+        .day(7_i64)
+        .page_number(7_i64)
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("DescribeVDCIPUSEDAY");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "DescribeVDCIPUSEDAY"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DescribeVDCIPUSEDAY"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn describe_one_minute_flow_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_vpc::Client::new(&emulator.config());
+    let response = client
+        .describe_one_minute_flow()
+        .cloud_id("sample value/+*~&=中".to_string())
+        .start_time("sample value/+*~&=中".to_string())
+        .end_time("sample value/+*~&=中".to_string())
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("DescribeOneMinuteFlow");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "DescribeOneMinuteFlow"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DescribeOneMinuteFlow"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn describe_pipe_utilization_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_vpc::Client::new(&emulator.config());
+    let response = client
+        .describe_pipe_utilization()
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("DescribePipeUtilization");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "DescribePipeUtilization"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DescribePipeUtilization"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn describe_alarm_object_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_vpc::Client::new(&emulator.config());
+    let response = client.describe_alarm_object().send_with_response().await;
+    let seen = emulator.requests_for("DescribeAlarmObject");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "DescribeAlarmObject"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DescribeAlarmObject"
         );
     }
     #[cfg(not(feature = "serde-serialize"))]
@@ -1338,13 +2642,15 @@ async fn create_vpc_end_to_end() {
         .region_code("sample value/+*~&=中".to_string())
         .vpc_name("sample value/+*~&=中".to_string())
         .vpc_segment("sample value/+*~&=中".to_string())
-        .vpc_segment_type("sample value/+*~&=中".to_string())
+        .vpc_segment_type(cds_vpc::VpcSegmentType::from("sample"))
+        .bandwidth_type(cds_vpc::VpcBandwidthType::from("sample"))
         .subnet_list([cds_vpc::SubnetSpec::builder()
             .available_zone_code("sample value/+*~&=中".to_string())
             .subnet_name("sample value/+*~&=中".to_string())
             .subnet_segment("sample value/+*~&=中".to_string())
             .build()
             .expect("every required field is set")])
+        .project_id("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
     let seen = emulator.requests_for("CreateVPC");
@@ -1419,6 +2725,52 @@ async fn delete_vpc_end_to_end() {
             lost.is_empty(),
             "{} loses {lost:?} of what the emulator served",
             "DeleteVPC"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
+}
+#[tokio::test]
+async fn update_vpc_bandwidth_type_end_to_end() {
+    let emulator = cds_emulator::Emulator::start(&[&cds_vpc::meta::LINE])
+        .await
+        .expect("the emulator starts");
+    let client = cds_vpc::Client::new(&emulator.config());
+    let response = client
+        .update_vpc_bandwidth_type()
+        .vpcid("sample value/+*~&=中".to_string())
+        .bandwidth_type(cds_vpc::VpcBandwidthType::from("sample"))
+        .send_with_response()
+        .await;
+    let seen = emulator.requests_for("UpdateVPCBandwidthType");
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            panic!(
+                "{} failed against the emulator: {e}; requests: {seen:#?}",
+                "UpdateVPCBandwidthType"
+            )
+        }
+    };
+    assert_eq!(seen.len(), 1, "exactly one request is sent");
+    assert_eq!(seen[0].rejected, None);
+    let served = match &seen[0].response {
+        serde_json::Value::Array(_) => {
+            serde_json::json!({ "Data" : seen[0].response.clone() })
+        }
+        other => other.clone(),
+    };
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "UpdateVPCBandwidthType"
         );
     }
     #[cfg(not(feature = "serde-serialize"))]

@@ -24,6 +24,10 @@ fn describe_bandwidth_example_1_decodes_completely() {
     check::<cds_vpc::DescribeBandwidthOutput>(cds_vpc::examples::DESCRIBE_BANDWIDTH_1);
 }
 #[test]
+fn describe_bandwidth_example_2_decodes_completely() {
+    check::<cds_vpc::DescribeBandwidthOutput>(cds_vpc::examples::DESCRIBE_BANDWIDTH_2);
+}
+#[test]
 fn create_bandwidth_example_1_decodes_completely() {
     check::<cds_vpc::CreateBandwidthOutput>(cds_vpc::examples::CREATE_BANDWIDTH_1);
 }
@@ -44,6 +48,24 @@ fn bandwidth_remove_eip_example_1_decodes_completely() {
     check::<cds_vpc::BandwidthRemoveEIPOutput>(cds_vpc::examples::BANDWIDTH_REMOVE_EIP_1);
 }
 #[test]
+fn vpc_band_width_billing_scheme_example_1_decodes_completely() {
+    check::<cds_vpc::VPCBandWidthBillingSchemeOutput>(
+        cds_vpc::examples::VPC_BAND_WIDTH_BILLING_SCHEME_1,
+    );
+}
+#[test]
+fn vpc_band_width_unit_price_example_1_decodes_completely() {
+    check::<cds_vpc::VPCBandWidthUnitPriceOutput>(cds_vpc::examples::VPC_BAND_WIDTH_UNIT_PRICE_1);
+}
+#[test]
+fn bandwidth_bind_resource_example_1_decodes_completely() {
+    check::<cds_vpc::BandwidthBindResourceOutput>(cds_vpc::examples::BANDWIDTH_BIND_RESOURCE_1);
+}
+#[test]
+fn bandwidth_unbind_resource_example_1_decodes_completely() {
+    check::<cds_vpc::BandwidthUnbindResourceOutput>(cds_vpc::examples::BANDWIDTH_UNBIND_RESOURCE_1);
+}
+#[test]
 fn describe_task_example_1_decodes_completely() {
     check::<cds_vpc::DescribeTaskOutput>(cds_vpc::examples::DESCRIBE_TASK_1);
 }
@@ -54,6 +76,10 @@ fn describe_task_example_2_decodes_completely() {
 #[test]
 fn describe_eip_example_1_decodes_completely() {
     check::<cds_vpc::DescribeEIPOutput>(cds_vpc::examples::DESCRIBE_EIP_1);
+}
+#[test]
+fn describe_eip_example_2_decodes_completely() {
+    check::<cds_vpc::DescribeEIPOutput>(cds_vpc::examples::DESCRIBE_EIP_2);
 }
 #[test]
 fn create_eip_example_1_decodes_completely() {
@@ -96,6 +122,94 @@ fn delete_virtual_gate_way_example_1_decodes_completely() {
     check::<cds_vpc::DeleteVirtualGateWayOutput>(cds_vpc::examples::DELETE_VIRTUAL_GATE_WAY_1);
 }
 #[test]
+fn create_vpc_slb_example_1_decodes_completely() {
+    check::<cds_vpc::CreateVpcSlbOutput>(cds_vpc::examples::CREATE_VPC_SLB_1);
+}
+#[test]
+fn delete_vpc_slb_example_1_decodes_completely() {
+    check::<cds_vpc::DeleteVpcSlbOutput>(cds_vpc::examples::DELETE_VPC_SLB_1);
+}
+#[test]
+fn update_vpc_slb_example_1_decodes_completely() {
+    check::<cds_vpc::UpdateVpcSlbOutput>(cds_vpc::examples::UPDATE_VPC_SLB_1);
+}
+#[test]
+fn describe_vpc_slb_list_info_example_1_decodes_completely() {
+    check::<cds_vpc::DescribeVpcSlbListInfoOutput>(cds_vpc::examples::DESCRIBE_VPC_SLB_LIST_INFO_1);
+}
+#[test]
+fn describe_vpc_slb_detail_info_example_1_decodes_completely() {
+    check::<cds_vpc::DescribeVpcSlbDetailInfoOutput>(
+        cds_vpc::examples::DESCRIBE_VPC_SLB_DETAIL_INFO_1,
+    );
+}
+#[test]
+fn describe_vpc_slb_listen_create_info_example_1_decodes_completely() {
+    check::<cds_vpc::DescribeVpcSlbListenCreateInfoOutput>(
+        cds_vpc::examples::DESCRIBE_VPC_SLB_LISTEN_CREATE_INFO_1,
+    );
+}
+#[test]
+fn create_vpc_slb_listen_example_1_decodes_completely() {
+    check::<cds_vpc::CreateVpcSLBListenOutput>(cds_vpc::examples::CREATE_VPC_SLB_LISTEN_1);
+}
+#[test]
+fn delete_vpc_slb_listen_example_1_decodes_completely() {
+    check::<cds_vpc::DeleteVpcSLBListenOutput>(cds_vpc::examples::DELETE_VPC_SLB_LISTEN_1);
+}
+#[test]
+fn update_vpc_slb_listen_example_1_decodes_completely() {
+    check::<cds_vpc::UpdateVpcSLBListenOutput>(cds_vpc::examples::UPDATE_VPC_SLB_LISTEN_1);
+}
+#[test]
+fn describe_vpc_slb_listen_list_example_1_decodes_completely() {
+    check::<cds_vpc::DescribeVpcSlbListenListOutput>(
+        cds_vpc::examples::DESCRIBE_VPC_SLB_LISTEN_LIST_1,
+    );
+}
+#[test]
+fn query_vpc_slb_listen_example_1_decodes_completely() {
+    check::<cds_vpc::QueryVpcSLBListenOutput>(cds_vpc::examples::QUERY_VPC_SLB_LISTEN_1);
+}
+#[test]
+fn describe_vpc_slb_listen_rs_info_example_1_decodes_completely() {
+    check::<cds_vpc::DescribeVpcSlbListenRsInfoOutput>(
+        cds_vpc::examples::DESCRIBE_VPC_SLB_LISTEN_RS_INFO_1,
+    );
+}
+#[test]
+fn create_vpc_slb_rs_port_example_1_decodes_completely() {
+    check::<cds_vpc::CreateVpcSLBRsPortOutput>(cds_vpc::examples::CREATE_VPC_SLB_RS_PORT_1);
+}
+#[test]
+fn delete_vpc_slb_rs_port_example_1_decodes_completely() {
+    check::<cds_vpc::DeleteVpcSLBRsPortOutput>(cds_vpc::examples::DELETE_VPC_SLB_RS_PORT_1);
+}
+#[test]
+fn update_vpc_slb_rs_port_example_1_decodes_completely() {
+    check::<cds_vpc::UpdateVpcSLBRsPortOutput>(cds_vpc::examples::UPDATE_VPC_SLB_RS_PORT_1);
+}
+#[test]
+fn query_vpc_slb_rs_port_example_1_decodes_completely() {
+    check::<cds_vpc::QueryVpcSLBRsPortOutput>(cds_vpc::examples::QUERY_VPC_SLB_RS_PORT_1);
+}
+#[test]
+fn describe_subnet_example_1_decodes_completely() {
+    check::<cds_vpc::DescribeSubnetOutput>(cds_vpc::examples::DESCRIBE_SUBNET_1);
+}
+#[test]
+fn describe_subnet_example_2_decodes_completely() {
+    check::<cds_vpc::DescribeSubnetOutput>(cds_vpc::examples::DESCRIBE_SUBNET_2);
+}
+#[test]
+fn create_subnet_example_1_decodes_completely() {
+    check::<cds_vpc::CreateSubnetOutput>(cds_vpc::examples::CREATE_SUBNET_1);
+}
+#[test]
+fn delete_subnet_example_1_decodes_completely() {
+    check::<cds_vpc::DeleteSubnetOutput>(cds_vpc::examples::DELETE_SUBNET_1);
+}
+#[test]
 fn describe_sub_net_example_1_decodes_completely() {
     check::<cds_vpc::DescribeSubNetOutput>(cds_vpc::examples::DESCRIBE_SUB_NET_1);
 }
@@ -114,6 +228,22 @@ fn describe_ip_info_example_1_decodes_completely() {
 #[test]
 fn describe_subnet_ip_example_1_decodes_completely() {
     check::<cds_vpc::DescribeSubnetIpOutput>(cds_vpc::examples::DESCRIBE_SUBNET_IP_1);
+}
+#[test]
+fn describe_vdcipuseday_example_1_decodes_completely() {
+    check::<cds_vpc::DescribeVDCIPUSEDAYOutput>(cds_vpc::examples::DESCRIBE_VDCIPUSEDAY_1);
+}
+#[test]
+fn describe_one_minute_flow_example_1_decodes_completely() {
+    check::<cds_vpc::DescribeOneMinuteFlowOutput>(cds_vpc::examples::DESCRIBE_ONE_MINUTE_FLOW_1);
+}
+#[test]
+fn describe_pipe_utilization_example_1_decodes_completely() {
+    check::<cds_vpc::DescribePipeUtilizationOutput>(cds_vpc::examples::DESCRIBE_PIPE_UTILIZATION_1);
+}
+#[test]
+fn describe_alarm_object_example_1_decodes_completely() {
+    check::<cds_vpc::DescribeAlarmObjectOutput>(cds_vpc::examples::DESCRIBE_ALARM_OBJECT_1);
 }
 #[test]
 fn create_vlink_example_1_decodes_completely() {
@@ -136,10 +266,18 @@ fn describe_vpc_example_1_decodes_completely() {
     check::<cds_vpc::DescribeVPCOutput>(cds_vpc::examples::DESCRIBE_VPC_1);
 }
 #[test]
+fn describe_vpc_example_2_decodes_completely() {
+    check::<cds_vpc::DescribeVPCOutput>(cds_vpc::examples::DESCRIBE_VPC_2);
+}
+#[test]
 fn create_vpc_example_1_decodes_completely() {
     check::<cds_vpc::CreateVPCOutput>(cds_vpc::examples::CREATE_VPC_1);
 }
 #[test]
 fn delete_vpc_example_1_decodes_completely() {
     check::<cds_vpc::DeleteVPCOutput>(cds_vpc::examples::DELETE_VPC_1);
+}
+#[test]
+fn update_vpc_bandwidth_type_example_1_decodes_completely() {
+    check::<cds_vpc::UpdateVPCBandwidthTypeOutput>(cds_vpc::examples::UPDATE_VPC_BANDWIDTH_TYPE_1);
 }

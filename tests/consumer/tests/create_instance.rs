@@ -43,8 +43,8 @@ async fn create_an_instance_with_two_data_disks_and_wait_for_it() {
         .expect("the instance is created");
     assert!(created.task_id.is_some());
     assert_eq!(
-        task.data.and_then(|d| d.status).as_deref(),
-        Some("FINISH"),
+        task.data.and_then(|d| d.status),
+        Some(cds_ccs::TaskStatus::Finish),
         "the waiter returns the poller's typed output"
     );
 

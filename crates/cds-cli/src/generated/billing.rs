@@ -32,7 +32,18 @@ pub static LINE: Line = Line {
                     flag: "currency",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "CN",
+                            en: "RMB (the default)",
+                            zh: "人民币",
+                        },
+                        EnumValue {
+                            value: "US",
+                            en: "US dollar",
+                            zh: "美元",
+                        },
+                    ],
                     required: true,
                     en: "Account currency (CN/US), default CN (RMB)",
                     zh: "账户币种, 默认CN(人民币)",
@@ -83,7 +94,18 @@ pub static LINE: Line = Line {
                     flag: "currency",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "CN",
+                            en: "RMB (the default)",
+                            zh: "人民币",
+                        },
+                        EnumValue {
+                            value: "US",
+                            en: "US dollar",
+                            zh: "美元",
+                        },
+                    ],
                     required: true,
                     en: "Account currency (CN/US), default CN (RMB)",
                     zh: "账户币种, 默认CN(人民币)",
@@ -175,7 +197,18 @@ pub static LINE: Line = Line {
                     flag: "currency",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "CN",
+                            en: "RMB (the default)",
+                            zh: "人民币",
+                        },
+                        EnumValue {
+                            value: "US",
+                            en: "US dollar",
+                            zh: "美元",
+                        },
+                    ],
                     required: true,
                     en: "Account currency (CN/US), default CN (RMB)",
                     zh: "账户币种, 默认CN(人民币)",
@@ -216,7 +249,18 @@ pub static LINE: Line = Line {
                     flag: "currency",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "CN",
+                            en: "RMB (the default)",
+                            zh: "人民币",
+                        },
+                        EnumValue {
+                            value: "US",
+                            en: "US dollar",
+                            zh: "美元",
+                        },
+                    ],
                     required: true,
                     en: "Account currency (CN/US), default CN (RMB)",
                     zh: "账户币种, 默认CN(人民币)",

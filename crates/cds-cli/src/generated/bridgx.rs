@@ -139,7 +139,33 @@ pub static LINE: Line = Line {
                     flag: "provider",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "AlibabaCloud",
+                            en: "Alibaba Cloud",
+                            zh: "AlibabaCloud",
+                        },
+                        EnumValue {
+                            value: "HuaweiCloud",
+                            en: "Huawei Cloud",
+                            zh: "HuaweiCloud",
+                        },
+                        EnumValue {
+                            value: "TencentCloud",
+                            en: "Tencent Cloud",
+                            zh: "TencentCloud",
+                        },
+                        EnumValue {
+                            value: "BaiduCloud",
+                            en: "Baidu Cloud",
+                            zh: "BaiduCloud",
+                        },
+                        EnumValue {
+                            value: "AWSCloud",
+                            en: "Amazon Web Services",
+                            zh: "AWSCloud",
+                        },
+                    ],
                     required: false,
                     en: "Cloud provider (exact match)",
                     zh: "特定云厂商，精确匹配",
@@ -405,7 +431,33 @@ pub static LINE: Line = Line {
                     flag: "provider",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "AlibabaCloud",
+                            en: "Alibaba Cloud",
+                            zh: "AlibabaCloud",
+                        },
+                        EnumValue {
+                            value: "HuaweiCloud",
+                            en: "Huawei Cloud",
+                            zh: "HuaweiCloud",
+                        },
+                        EnumValue {
+                            value: "TencentCloud",
+                            en: "Tencent Cloud",
+                            zh: "TencentCloud",
+                        },
+                        EnumValue {
+                            value: "BaiduCloud",
+                            en: "Baidu Cloud",
+                            zh: "BaiduCloud",
+                        },
+                        EnumValue {
+                            value: "AWSCloud",
+                            en: "Amazon Web Services",
+                            zh: "AWSCloud",
+                        },
+                    ],
                     required: true,
                     en: "Cloud provider: AlibabaCloud, HuaweiCloud, TencentCloud, BaiduCloud or AWSCloud",
                     zh: "云厂商",
@@ -465,7 +517,18 @@ pub static LINE: Line = Line {
                     flag: "charge-type",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "PostPaid",
+                            en: "Pay as you go",
+                            zh: "按量付费",
+                        },
+                        EnumValue {
+                            value: "PrePaid",
+                            en: "Monthly or yearly",
+                            zh: "包年包月",
+                        },
+                    ],
                     required: false,
                     en: "Charge type (PostPaid or PrePaid), as sent at the top level by the request example",
                     zh: "付费类型",
@@ -592,7 +655,33 @@ pub static LINE: Line = Line {
                     flag: "provider",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "AlibabaCloud",
+                            en: "Alibaba Cloud",
+                            zh: "AlibabaCloud",
+                        },
+                        EnumValue {
+                            value: "HuaweiCloud",
+                            en: "Huawei Cloud",
+                            zh: "HuaweiCloud",
+                        },
+                        EnumValue {
+                            value: "TencentCloud",
+                            en: "Tencent Cloud",
+                            zh: "TencentCloud",
+                        },
+                        EnumValue {
+                            value: "BaiduCloud",
+                            en: "Baidu Cloud",
+                            zh: "BaiduCloud",
+                        },
+                        EnumValue {
+                            value: "AWSCloud",
+                            en: "Amazon Web Services",
+                            zh: "AWSCloud",
+                        },
+                    ],
                     required: true,
                     en: "Cloud provider, e.g. AlibabaCloud",
                     zh: "云厂商",
@@ -653,7 +742,33 @@ pub static LINE: Line = Line {
                     flag: "provider",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "AlibabaCloud",
+                            en: "Alibaba Cloud",
+                            zh: "AlibabaCloud",
+                        },
+                        EnumValue {
+                            value: "HuaweiCloud",
+                            en: "Huawei Cloud",
+                            zh: "HuaweiCloud",
+                        },
+                        EnumValue {
+                            value: "TencentCloud",
+                            en: "Tencent Cloud",
+                            zh: "TencentCloud",
+                        },
+                        EnumValue {
+                            value: "BaiduCloud",
+                            en: "Baidu Cloud",
+                            zh: "BaiduCloud",
+                        },
+                        EnumValue {
+                            value: "AWSCloud",
+                            en: "Amazon Web Services",
+                            zh: "AWSCloud",
+                        },
+                    ],
                     required: false,
                     en: "Cloud provider",
                     zh: "云厂商",
@@ -953,7 +1068,33 @@ pub static LINE: Line = Line {
                     flag: "provider",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "AlibabaCloud",
+                            en: "Alibaba Cloud",
+                            zh: "AlibabaCloud",
+                        },
+                        EnumValue {
+                            value: "HuaweiCloud",
+                            en: "Huawei Cloud",
+                            zh: "HuaweiCloud",
+                        },
+                        EnumValue {
+                            value: "TencentCloud",
+                            en: "Tencent Cloud",
+                            zh: "TencentCloud",
+                        },
+                        EnumValue {
+                            value: "BaiduCloud",
+                            en: "Baidu Cloud",
+                            zh: "BaiduCloud",
+                        },
+                        EnumValue {
+                            value: "AWSCloud",
+                            en: "Amazon Web Services",
+                            zh: "AWSCloud",
+                        },
+                    ],
                     required: true,
                     en: "Cloud provider",
                     zh: "云厂商",
@@ -1033,7 +1174,18 @@ pub static LINE: Line = Line {
                     flag: "security-group-type",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "normal",
+                            en: "Basic security group",
+                            zh: "普通安全组",
+                        },
+                        EnumValue {
+                            value: "enterprise",
+                            en: "Enterprise security group",
+                            zh: "企业安全组",
+                        },
+                    ],
                     required: true,
                     en: "Security group type: normal (basic) or enterprise",
                     zh: "安全组类型。可能值：<br> normal：普通安全组<br> enterprise：企业安全组",
@@ -1064,7 +1216,33 @@ pub static LINE: Line = Line {
                     flag: "provider",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "AlibabaCloud",
+                            en: "Alibaba Cloud",
+                            zh: "AlibabaCloud",
+                        },
+                        EnumValue {
+                            value: "HuaweiCloud",
+                            en: "Huawei Cloud",
+                            zh: "HuaweiCloud",
+                        },
+                        EnumValue {
+                            value: "TencentCloud",
+                            en: "Tencent Cloud",
+                            zh: "TencentCloud",
+                        },
+                        EnumValue {
+                            value: "BaiduCloud",
+                            en: "Baidu Cloud",
+                            zh: "BaiduCloud",
+                        },
+                        EnumValue {
+                            value: "AWSCloud",
+                            en: "Amazon Web Services",
+                            zh: "AWSCloud",
+                        },
+                    ],
                     required: true,
                     en: "Cloud provider",
                     zh: "云厂商",
@@ -1085,7 +1263,33 @@ pub static LINE: Line = Line {
                     flag: "provider",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "AlibabaCloud",
+                            en: "Alibaba Cloud",
+                            zh: "AlibabaCloud",
+                        },
+                        EnumValue {
+                            value: "HuaweiCloud",
+                            en: "Huawei Cloud",
+                            zh: "HuaweiCloud",
+                        },
+                        EnumValue {
+                            value: "TencentCloud",
+                            en: "Tencent Cloud",
+                            zh: "TencentCloud",
+                        },
+                        EnumValue {
+                            value: "BaiduCloud",
+                            en: "Baidu Cloud",
+                            zh: "BaiduCloud",
+                        },
+                        EnumValue {
+                            value: "AWSCloud",
+                            en: "Amazon Web Services",
+                            zh: "AWSCloud",
+                        },
+                    ],
                     required: true,
                     en: "Cloud provider",
                     zh: "云厂商",
@@ -1116,7 +1320,33 @@ pub static LINE: Line = Line {
                     flag: "provider",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "AlibabaCloud",
+                            en: "Alibaba Cloud",
+                            zh: "AlibabaCloud",
+                        },
+                        EnumValue {
+                            value: "HuaweiCloud",
+                            en: "Huawei Cloud",
+                            zh: "HuaweiCloud",
+                        },
+                        EnumValue {
+                            value: "TencentCloud",
+                            en: "Tencent Cloud",
+                            zh: "TencentCloud",
+                        },
+                        EnumValue {
+                            value: "BaiduCloud",
+                            en: "Baidu Cloud",
+                            zh: "BaiduCloud",
+                        },
+                        EnumValue {
+                            value: "AWSCloud",
+                            en: "Amazon Web Services",
+                            zh: "AWSCloud",
+                        },
+                    ],
                     required: true,
                     en: "Cloud provider",
                     zh: "云厂商",
@@ -1157,7 +1387,33 @@ pub static LINE: Line = Line {
                     flag: "provider",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "AlibabaCloud",
+                            en: "Alibaba Cloud",
+                            zh: "AlibabaCloud",
+                        },
+                        EnumValue {
+                            value: "HuaweiCloud",
+                            en: "Huawei Cloud",
+                            zh: "HuaweiCloud",
+                        },
+                        EnumValue {
+                            value: "TencentCloud",
+                            en: "Tencent Cloud",
+                            zh: "TencentCloud",
+                        },
+                        EnumValue {
+                            value: "BaiduCloud",
+                            en: "Baidu Cloud",
+                            zh: "BaiduCloud",
+                        },
+                        EnumValue {
+                            value: "AWSCloud",
+                            en: "Amazon Web Services",
+                            zh: "AWSCloud",
+                        },
+                    ],
                     required: true,
                     en: "Cloud provider",
                     zh: "云厂商",
@@ -1188,7 +1444,33 @@ pub static LINE: Line = Line {
                     flag: "provider",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "AlibabaCloud",
+                            en: "Alibaba Cloud",
+                            zh: "AlibabaCloud",
+                        },
+                        EnumValue {
+                            value: "HuaweiCloud",
+                            en: "Huawei Cloud",
+                            zh: "HuaweiCloud",
+                        },
+                        EnumValue {
+                            value: "TencentCloud",
+                            en: "Tencent Cloud",
+                            zh: "TencentCloud",
+                        },
+                        EnumValue {
+                            value: "BaiduCloud",
+                            en: "Baidu Cloud",
+                            zh: "BaiduCloud",
+                        },
+                        EnumValue {
+                            value: "AWSCloud",
+                            en: "Amazon Web Services",
+                            zh: "AWSCloud",
+                        },
+                    ],
                     required: true,
                     en: "Cloud provider",
                     zh: "云厂商",
@@ -1229,7 +1511,33 @@ pub static LINE: Line = Line {
                     flag: "provider",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "AlibabaCloud",
+                            en: "Alibaba Cloud",
+                            zh: "AlibabaCloud",
+                        },
+                        EnumValue {
+                            value: "HuaweiCloud",
+                            en: "Huawei Cloud",
+                            zh: "HuaweiCloud",
+                        },
+                        EnumValue {
+                            value: "TencentCloud",
+                            en: "Tencent Cloud",
+                            zh: "TencentCloud",
+                        },
+                        EnumValue {
+                            value: "BaiduCloud",
+                            en: "Baidu Cloud",
+                            zh: "BaiduCloud",
+                        },
+                        EnumValue {
+                            value: "AWSCloud",
+                            en: "Amazon Web Services",
+                            zh: "AWSCloud",
+                        },
+                    ],
                     required: true,
                     en: "Cloud provider",
                     zh: "云厂商",

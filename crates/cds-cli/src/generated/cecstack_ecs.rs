@@ -325,7 +325,23 @@ pub static LINE: Line = Line {
                     flag: "arch-type",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "x86",
+                            en: "x86 (64-bit)",
+                            zh: "x86",
+                        },
+                        EnumValue {
+                            value: "arm",
+                            en: "ARM",
+                            zh: "arm",
+                        },
+                        EnumValue {
+                            value: "amd64",
+                            en: "amd64 (x86-64)",
+                            zh: "amd64",
+                        },
+                    ],
                     required: false,
                     en: "CPU architecture (\"x86\", \"arm\")",
                     zh: "cpu架构 (\"x86\"、\"arm\")",
@@ -392,7 +408,23 @@ pub static LINE: Line = Line {
                     flag: "arch-type",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "x86",
+                            en: "x86 (64-bit)",
+                            zh: "x86",
+                        },
+                        EnumValue {
+                            value: "arm",
+                            en: "ARM",
+                            zh: "arm",
+                        },
+                        EnumValue {
+                            value: "amd64",
+                            en: "amd64 (x86-64)",
+                            zh: "amd64",
+                        },
+                    ],
                     required: true,
                     en: "CPU architecture (\"x86\", \"arm\")",
                     zh: "CPU架构（\"x86\"、\"arm\"）",
@@ -412,7 +444,18 @@ pub static LINE: Line = Line {
                     flag: "vcpu-type",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "custom",
+                            en: "Custom CPU model (the x86 default on private clouds)",
+                            zh: "custom",
+                        },
+                        EnumValue {
+                            value: "host-passthrough",
+                            en: "Host CPU passthrough (the only choice for ARM flavor types)",
+                            zh: "host-passthrough",
+                        },
+                    ],
                     required: false,
                     en: "vCPU model (\"host-passthrough\", \"custom\"). ARM flavor types allow only host-passthrough. Private cloud: when omitted, x86 defaults to custom and ARM to host-passthrough. Operated cloud: when omitted, defaults to host-passthrough.",
                     zh: "vcpu模型（\"host-passthrough\"、\"custom\"） ARM规格类型仅允许配置host-passthrough 专有云：此项不填时，x86规格默认为custom，arm规格类型默认为host-passthrough 运营云：此项不填时，默认为host-passthrough",
@@ -422,7 +465,28 @@ pub static LINE: Line = Line {
                     flag: "device-type",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "normal",
+                            en: "Basic device",
+                            zh: "基础设备",
+                        },
+                        EnumValue {
+                            value: "gpu",
+                            en: "GPU device",
+                            zh: "GPU设备",
+                        },
+                        EnumValue {
+                            value: "vgpu",
+                            en: "vGPU device",
+                            zh: "VGPU设备",
+                        },
+                        EnumValue {
+                            value: "AiSpace",
+                            en: "AI computing device",
+                            zh: "智算设备",
+                        },
+                    ],
                     required: true,
                     en: "Device type (basic device normal, GPU device gpu, vGPU device vgpu, AI computing device AiSpace)",
                     zh: "设备类型（基础设备-normal GPU设备 gpu，VGPU设备 vgpu，智算设备 AiSpace）",
@@ -432,7 +496,28 @@ pub static LINE: Line = Line {
                     flag: "security-type",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "1.0",
+                            en: "Trusted computing V1",
+                            zh: "可信V1版",
+                        },
+                        EnumValue {
+                            value: "2.0",
+                            en: "Trusted computing V2",
+                            zh: "可信V2版",
+                        },
+                        EnumValue {
+                            value: "3.0",
+                            en: "Trusted computing V3",
+                            zh: "可信V3版",
+                        },
+                        EnumValue {
+                            value: "none",
+                            en: "Not enabled (the value of every example)",
+                            zh: "不开启",
+                        },
+                    ],
                     required: false,
                     en: "Security type (trusted V1: 1.0, trusted V2: 2.0, trusted V3: 3.0)",
                     zh: "安全类型（可信V1版 - 1.0，可信V2版 - 2.0，可信V3版 - 3.0）",
@@ -442,7 +527,28 @@ pub static LINE: Line = Line {
                     flag: "local-disk-type",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "none",
+                            en: "No local disk",
+                            zh: "none",
+                        },
+                        EnumValue {
+                            value: "hdd",
+                            en: "HDD",
+                            zh: "hdd",
+                        },
+                        EnumValue {
+                            value: "ssd",
+                            en: "SSD",
+                            zh: "ssd",
+                        },
+                        EnumValue {
+                            value: "elasticity",
+                            en: "Elastic local disk",
+                            zh: "elasticity",
+                        },
+                    ],
                     required: false,
                     en: "Local disk type (none, hdd, ssd)",
                     zh: "本地硬盘类型（none, hdd, ssd）",
@@ -452,7 +558,18 @@ pub static LINE: Line = Line {
                     flag: "local-disk-interface",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "sata",
+                            en: "SATA",
+                            zh: "sata",
+                        },
+                        EnumValue {
+                            value: "nvme",
+                            en: "NVMe",
+                            zh: "nvme",
+                        },
+                    ],
                     required: false,
                     en: "Local disk interface type (sata, nvme)",
                     zh: "本地硬盘接口类型（sata, nvme）",
@@ -716,7 +833,28 @@ pub static LINE: Line = Line {
                     flag: "device-type",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "normal",
+                            en: "Basic device",
+                            zh: "基础设备",
+                        },
+                        EnumValue {
+                            value: "gpu",
+                            en: "GPU device",
+                            zh: "GPU设备",
+                        },
+                        EnumValue {
+                            value: "vgpu",
+                            en: "vGPU device",
+                            zh: "VGPU设备",
+                        },
+                        EnumValue {
+                            value: "AiSpace",
+                            en: "AI computing device",
+                            zh: "智算设备",
+                        },
+                    ],
                     required: false,
                     en: "Filter: device type (basic device normal, GPU device gpu, vGPU device vgpu, AI computing device aiSpace)",
                     zh: "过滤参数，设备类型（基础设备-normal GPU设备 gpu, VGPU设备vgpu, 智算设备 aiSpace）",
@@ -726,7 +864,28 @@ pub static LINE: Line = Line {
                     flag: "security-type",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "1.0",
+                            en: "Trusted computing V1",
+                            zh: "可信V1版",
+                        },
+                        EnumValue {
+                            value: "2.0",
+                            en: "Trusted computing V2",
+                            zh: "可信V2版",
+                        },
+                        EnumValue {
+                            value: "3.0",
+                            en: "Trusted computing V3",
+                            zh: "可信V3版",
+                        },
+                        EnumValue {
+                            value: "none",
+                            en: "Not enabled (the value of every example)",
+                            zh: "不开启",
+                        },
+                    ],
                     required: false,
                     en: "Filter: trusted-computing security type (trusted V1: 1.0, trusted V2: 2.0, trusted V3: 3.0)",
                     zh: "过滤参数，可信计算安全类型（可信V1版 - 1.0，可信V2版 - 2.0，可信V3版 - 3.0）",
@@ -736,7 +895,23 @@ pub static LINE: Line = Line {
                     flag: "arch-type",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "x86",
+                            en: "x86 (64-bit)",
+                            zh: "x86",
+                        },
+                        EnumValue {
+                            value: "arm",
+                            en: "ARM",
+                            zh: "arm",
+                        },
+                        EnumValue {
+                            value: "amd64",
+                            en: "amd64 (x86-64)",
+                            zh: "amd64",
+                        },
+                    ],
                     required: false,
                     en: "Filter: CPU architecture (x86, arm)",
                     zh: "过滤参数，cpu架构（x86、arm）",
@@ -756,7 +931,18 @@ pub static LINE: Line = Line {
                     flag: "vcpu-type",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "custom",
+                            en: "Custom CPU model (the x86 default on private clouds)",
+                            zh: "custom",
+                        },
+                        EnumValue {
+                            value: "host-passthrough",
+                            en: "Host CPU passthrough (the only choice for ARM flavor types)",
+                            zh: "host-passthrough",
+                        },
+                    ],
                     required: false,
                     en: "Filter: vCPU type (custom, host-passthrough)",
                     zh: "过滤参数，vcpu类型（custom、host-passthrough）",
@@ -776,7 +962,28 @@ pub static LINE: Line = Line {
                     flag: "local-disk-type",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "none",
+                            en: "No local disk",
+                            zh: "none",
+                        },
+                        EnumValue {
+                            value: "hdd",
+                            en: "HDD",
+                            zh: "hdd",
+                        },
+                        EnumValue {
+                            value: "ssd",
+                            en: "SSD",
+                            zh: "ssd",
+                        },
+                        EnumValue {
+                            value: "elasticity",
+                            en: "Elastic local disk",
+                            zh: "elasticity",
+                        },
+                    ],
                     required: false,
                     en: "Filter: local disk type (none, hdd, ssd, elasticity)",
                     zh: "过滤参数，本地磁盘类型（none, hdd, ssd, elasticity）",
@@ -1129,7 +1336,23 @@ pub static LINE: Line = Line {
                     flag: "arch-type",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "x86",
+                            en: "x86 (64-bit)",
+                            zh: "x86",
+                        },
+                        EnumValue {
+                            value: "arm",
+                            en: "ARM",
+                            zh: "arm",
+                        },
+                        EnumValue {
+                            value: "amd64",
+                            en: "amd64 (x86-64)",
+                            zh: "amd64",
+                        },
+                    ],
                     required: false,
                     en: "CPU architecture (\"x86\", \"arm\")",
                     zh: "cpu架构 (\"x86\"、\"arm\")",
@@ -1663,7 +1886,28 @@ pub static LINE: Line = Line {
                     flag: "global-network",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "manage",
+                            en: "Management network (the default)",
+                            zh: "默认，管理网",
+                        },
+                        EnumValue {
+                            value: "storage",
+                            en: "Storage network",
+                            zh: "存储网",
+                        },
+                        EnumValue {
+                            value: "business",
+                            en: "Business network",
+                            zh: "业务网",
+                        },
+                        EnumValue {
+                            value: "cninet",
+                            en: "Encrypted migration over the management network",
+                            zh: "管理网加 密迁移",
+                        },
+                    ],
                     required: true,
                     en: "Global migration network: manage (default, management network), storage (storage network), business (business network), cninet (encrypted migration over the management network)",
                     zh: "全局迁移网络设置，可选值： manage （默认，管理网）、 storage （存储网）、 business （业务网）、 cninet （管理网加 密迁移）",
@@ -1673,7 +1917,13 @@ pub static LINE: Line = Line {
                     flag: "node-info-method",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "ccos-api",
+                            en: "ccos-api (the only choice in this version)",
+                            zh: "ccos-api",
+                        },
+                    ],
                     required: true,
                     en: "Method used to obtain node IPs; the current version only offers ccos-api",
                     zh: "指定获取节点IP的方法，当前 版本仅供选择： ccos-api",
@@ -1776,7 +2026,18 @@ pub static LINE: Line = Line {
                     flag: "cpu-multi-arch",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "ON",
+                            en: "On",
+                            zh: "开启",
+                        },
+                        EnumValue {
+                            value: "OFF",
+                            en: "Off (the initial value)",
+                            zh: "关闭",
+                        },
+                    ],
                     required: true,
                     en: "Cross-CPU-type control, \"ON\" or \"OFF\"; initially \"OFF\"",
                     zh: "跨CPU类型控制，取值为\"ON\"或\"OFF\"，初始值\"OFF\"",
@@ -1859,7 +2120,28 @@ pub static LINE: Line = Line {
                     flag: "local-disk-type",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "none",
+                            en: "No local disk",
+                            zh: "none",
+                        },
+                        EnumValue {
+                            value: "hdd",
+                            en: "HDD",
+                            zh: "hdd",
+                        },
+                        EnumValue {
+                            value: "ssd",
+                            en: "SSD",
+                            zh: "ssd",
+                        },
+                        EnumValue {
+                            value: "elasticity",
+                            en: "Elastic local disk",
+                            zh: "elasticity",
+                        },
+                    ],
                     required: false,
                     en: "Local disk type: hdd/ssd",
                     zh: "本地盘类型 hdd/ssd",
@@ -1869,7 +2151,18 @@ pub static LINE: Line = Line {
                     flag: "local-disk-interface",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "sata",
+                            en: "SATA",
+                            zh: "sata",
+                        },
+                        EnumValue {
+                            value: "nvme",
+                            en: "NVMe",
+                            zh: "nvme",
+                        },
+                    ],
                     required: false,
                     en: "Local disk interface: sata/nvme",
                     zh: "本地盘接口 sata/nvme",
@@ -2060,7 +2353,23 @@ pub static LINE: Line = Line {
                     flag: "arch-type",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "x86",
+                            en: "x86 (64-bit)",
+                            zh: "x86",
+                        },
+                        EnumValue {
+                            value: "arm",
+                            en: "ARM",
+                            zh: "arm",
+                        },
+                        EnumValue {
+                            value: "amd64",
+                            en: "amd64 (x86-64)",
+                            zh: "amd64",
+                        },
+                    ],
                     required: true,
                     en: "CPU architecture (\"x86\", \"arm\")",
                     zh: "CPU架构 (\"x86\"、\"arm\")",
@@ -2080,7 +2389,18 @@ pub static LINE: Line = Line {
                     flag: "os-type",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "linux",
+                            en: "Linux",
+                            zh: "linux",
+                        },
+                        EnumValue {
+                            value: "windows",
+                            en: "Windows",
+                            zh: "windows",
+                        },
+                    ],
                     required: false,
                     en: "Operating system type",
                     zh: "操作系统类型",
@@ -2160,7 +2480,18 @@ pub static LINE: Line = Line {
                     flag: "billing-mode",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "ByCycle",
+                            en: "Subscription, billed per cycle",
+                            zh: "包周期",
+                        },
+                        EnumValue {
+                            value: "OnDemand",
+                            en: "Pay as you go",
+                            zh: "按需",
+                        },
+                    ],
                     required: false,
                     en: "Billing mode",
                     zh: "计费模式",
@@ -2421,7 +2752,23 @@ pub static LINE: Line = Line {
                     flag: "arch-type",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "x86",
+                            en: "x86 (64-bit)",
+                            zh: "x86",
+                        },
+                        EnumValue {
+                            value: "arm",
+                            en: "ARM",
+                            zh: "arm",
+                        },
+                        EnumValue {
+                            value: "amd64",
+                            en: "amd64 (x86-64)",
+                            zh: "amd64",
+                        },
+                    ],
                     required: true,
                     en: "CPU architecture (\"x86\", \"arm\")",
                     zh: "cpu架构（\"x86\"，\"arm\"）",
@@ -2451,7 +2798,18 @@ pub static LINE: Line = Line {
                     flag: "os-type",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "linux",
+                            en: "Linux",
+                            zh: "linux",
+                        },
+                        EnumValue {
+                            value: "windows",
+                            en: "Windows",
+                            zh: "windows",
+                        },
+                    ],
                     required: false,
                     en: "OS type: linux/windows",
                     zh: "os类型:linux/windows",
@@ -2541,7 +2899,18 @@ pub static LINE: Line = Line {
                     flag: "billing-mode",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "ByCycle",
+                            en: "Subscription, billed per cycle",
+                            zh: "包周期",
+                        },
+                        EnumValue {
+                            value: "OnDemand",
+                            en: "Pay as you go",
+                            zh: "按需",
+                        },
+                    ],
                     required: false,
                     en: "Billing mode",
                     zh: "计费模式",
@@ -2909,8 +3278,8 @@ pub static LINE: Line = Line {
                 Param {
                     name: "volumes",
                     flag: "volumes",
-                    ty: Ty::Json,
-                    list: false,
+                    ty: Ty::String,
+                    list: true,
                     values: &[],
                     required: false,
                     en: "Ids of the volumes to renew; all volumes when omitted",
@@ -2950,8 +3319,8 @@ pub static LINE: Line = Line {
                 Param {
                     name: "volumes",
                     flag: "volumes",
-                    ty: Ty::Json,
-                    list: false,
+                    ty: Ty::String,
+                    list: true,
                     values: &[],
                     required: false,
                     en: "Ids of the volumes to renew",
@@ -2981,8 +3350,8 @@ pub static LINE: Line = Line {
                 Param {
                     name: "volumes",
                     flag: "volumes",
-                    ty: Ty::Json,
-                    list: false,
+                    ty: Ty::String,
+                    list: true,
                     values: &[],
                     required: false,
                     en: "Ids of the volumes to unsubscribe; all volumes when omitted",
@@ -2991,8 +3360,8 @@ pub static LINE: Line = Line {
                 Param {
                     name: "eips",
                     flag: "eips",
-                    ty: Ty::Json,
-                    list: false,
+                    ty: Ty::String,
+                    list: true,
                     values: &[],
                     required: false,
                     en: "Ids of the EIPs to unsubscribe; all EIPs when omitted",
@@ -3891,7 +4260,18 @@ pub static LINE: Line = Line {
                     flag: "type",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "cold",
+                            en: "Cold migration (the default)",
+                            zh: "冷迁",
+                        },
+                        EnumValue {
+                            value: "live",
+                            en: "Live migration",
+                            zh: "热迁",
+                        },
+                    ],
                     required: false,
                     en: "Whether the migration is cold or live: \"cold\" or \"live\"; default \"cold\"",
                     zh: "标注是冷迁还是热迁，取值 \"cold\" 或 \"live\"；默认 \"cold\"",
@@ -4086,7 +4466,18 @@ pub static LINE: Line = Line {
                     flag: "action",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "Create",
+                            en: "New purchase",
+                            zh: "新购",
+                        },
+                        EnumValue {
+                            value: "Renew",
+                            en: "Renewal",
+                            zh: "续费",
+                        },
+                    ],
                     required: true,
                     en: "Pricing business type: Create (new purchase); Renew (renewal)",
                     zh: "询价业务类型： Create（新购）； Renew（续费）",
@@ -4106,7 +4497,18 @@ pub static LINE: Line = Line {
                     flag: "billing-mode",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "ByCycle",
+                            en: "Subscription, billed per cycle",
+                            zh: "包周期",
+                        },
+                        EnumValue {
+                            value: "OnDemand",
+                            en: "Pay as you go",
+                            zh: "按需",
+                        },
+                    ],
                     required: true,
                     en: "Billing mode: ByCycle (subscription), OnDemand (pay as you go)",
                     zh: "计费模式：ByCycle（包周期）， OnDemand（按需）",
@@ -4116,7 +4518,28 @@ pub static LINE: Line = Line {
                     flag: "cycle-type",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "day",
+                            en: "Calendar day",
+                            zh: "按自然天为周期类型",
+                        },
+                        EnumValue {
+                            value: "hour",
+                            en: "Hour",
+                            zh: "按小时为周期类型",
+                        },
+                        EnumValue {
+                            value: "month",
+                            en: "Month",
+                            zh: "按月计费",
+                        },
+                        EnumValue {
+                            value: "year",
+                            en: "Year",
+                            zh: "按年计费",
+                        },
+                    ],
                     required: false,
                     en: "Cycle type: day (calendar day), hour (hourly), month (monthly), year (yearly)",
                     zh: "周期类型：day（按自然天为周期类型）， hour（按小时为周期类型）， month（按月计费）， year（按年计费)",
@@ -4227,7 +4650,18 @@ pub static LINE: Line = Line {
                     flag: "billing-mode",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "ByCycle",
+                            en: "Subscription, billed per cycle",
+                            zh: "包周期",
+                        },
+                        EnumValue {
+                            value: "OnDemand",
+                            en: "Pay as you go",
+                            zh: "按需",
+                        },
+                    ],
                     required: true,
                     en: "Billing mode: ByCycle (subscription), OnDemand (pay as you go)",
                     zh: "计费模式: ByCycle (包周期), OnDemand (按需)",
@@ -4409,7 +4843,23 @@ pub static LINE: Line = Line {
                     flag: "arch-type",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "x86",
+                            en: "x86 (64-bit)",
+                            zh: "x86",
+                        },
+                        EnumValue {
+                            value: "arm",
+                            en: "ARM",
+                            zh: "arm",
+                        },
+                        EnumValue {
+                            value: "amd64",
+                            en: "amd64 (x86-64)",
+                            zh: "amd64",
+                        },
+                    ],
                     required: true,
                     en: "CPU architecture (\"x86\", \"arm\")",
                     zh: "cpu架构 (\"x86\", \"arm\")",
@@ -4479,7 +4929,18 @@ pub static LINE: Line = Line {
                     flag: "billing-mode",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "ByCycle",
+                            en: "Subscription, billed per cycle",
+                            zh: "包周期",
+                        },
+                        EnumValue {
+                            value: "OnDemand",
+                            en: "Pay as you go",
+                            zh: "按需",
+                        },
+                    ],
                     required: false,
                     en: "Billing mode",
                     zh: "计费模式",
@@ -4771,7 +5232,18 @@ pub static LINE: Line = Line {
                     flag: "password-auth",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "yes",
+                            en: "Yes",
+                            zh: "yes",
+                        },
+                        EnumValue {
+                            value: "no",
+                            en: "No",
+                            zh: "no",
+                        },
+                    ],
                     required: true,
                     en: "One of yes, no",
                     zh: "oneof=yes no",
@@ -4822,7 +5294,18 @@ pub static LINE: Line = Line {
                     flag: "password-auth",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "yes",
+                            en: "Yes",
+                            zh: "yes",
+                        },
+                        EnumValue {
+                            value: "no",
+                            en: "No",
+                            zh: "no",
+                        },
+                    ],
                     required: false,
                     en: "One of yes, no",
                     zh: "oneof=yes no",
@@ -7338,7 +7821,18 @@ pub static LINE: Line = Line {
                     flag: "statistical-method",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "aggregatedValue",
+                            en: "Aggregated",
+                            zh: "聚合",
+                        },
+                        EnumValue {
+                            value: "originalValue",
+                            en: "Original values",
+                            zh: "原始值",
+                        },
+                    ],
                     required: true,
                     en: "\"aggregatedValue\": aggregated; \"originalValue\": original values",
                     zh: "“aggregatedValue”：聚合 \"originalValue\":原始值",
@@ -7348,7 +7842,23 @@ pub static LINE: Line = Line {
                     flag: "aggregation-methods",
                     ty: Ty::String,
                     list: true,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "min",
+                            en: "Minimum",
+                            zh: "min",
+                        },
+                        EnumValue {
+                            value: "max",
+                            en: "Maximum",
+                            zh: "max",
+                        },
+                        EnumValue {
+                            value: "avg",
+                            en: "Average",
+                            zh: "avg",
+                        },
+                    ],
                     required: false,
                     en: "Aggregation methods: min, max, avg",
                     zh: "min max avg",
@@ -7388,7 +7898,138 @@ pub static LINE: Line = Line {
                     flag: "metrics",
                     ty: Ty::String,
                     list: true,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "cpuUsage",
+                            en: "CPU usage",
+                            zh: "cpu的使用情况",
+                        },
+                        EnumValue {
+                            value: "cpuContextSwitches",
+                            en: "CPU context switch rate (count/s)",
+                            zh: "CPU上下文切换率 (count/s)",
+                        },
+                        EnumValue {
+                            value: "nodeLoad1",
+                            en: "System load (1 min)",
+                            zh: "系统负载",
+                        },
+                        EnumValue {
+                            value: "nodeLoad5",
+                            en: "System load (5 min)",
+                            zh: "系统负载",
+                        },
+                        EnumValue {
+                            value: "nodeLoad15",
+                            en: "System load (15 min)",
+                            zh: "系统负载",
+                        },
+                        EnumValue {
+                            value: "memoryEnchanced",
+                            en: "Memory space (MiB)",
+                            zh: "内存空间 (MiB), KB/s",
+                        },
+                        EnumValue {
+                            value: "swapUsage",
+                            en: "Swap usage (%)",
+                            zh: "SWAP使用率 (%)",
+                        },
+                        EnumValue {
+                            value: "diskReads",
+                            en: "Disk read requests (IOPS)",
+                            zh: "Disk request(unit: IOPS)",
+                        },
+                        EnumValue {
+                            value: "diskWrites",
+                            en: "Disk write requests (IOPS)",
+                            zh: "Disk request(unit: IOPS)",
+                        },
+                        EnumValue {
+                            value: "diskUsage",
+                            en: "Disk usage (%)",
+                            zh: "磁盘使用率 (%)",
+                        },
+                        EnumValue {
+                            value: "diskStorageUsed",
+                            en: "Disk storage used (GiB)",
+                            zh: "磁盘存储量 (GiB)",
+                        },
+                        EnumValue {
+                            value: "diskStorageTotal",
+                            en: "Disk storage total (GiB)",
+                            zh: "磁盘存储量 (GiB)",
+                        },
+                        EnumValue {
+                            value: "diskInode",
+                            en: "Disk inode usage (%)",
+                            zh: "磁盘INODE使用率 (%)",
+                        },
+                        EnumValue {
+                            value: "diskIoUtils",
+                            en: "Disk IO utilization (%)",
+                            zh: "磁盘IO使用率 (%)",
+                        },
+                        EnumValue {
+                            value: "diskReadTime",
+                            en: "Disk read latency (ms)",
+                            zh: "磁盘读写延迟 (ms), 读, ms",
+                        },
+                        EnumValue {
+                            value: "diskWriteTime",
+                            en: "Disk write latency (ms)",
+                            zh: "磁盘读写延迟 (ms), 读, ms",
+                        },
+                        EnumValue {
+                            value: "diskThroughputRead",
+                            en: "Disk read throughput (KB/s)",
+                            zh: "I/O Throughput statistics(unit: KB/s)",
+                        },
+                        EnumValue {
+                            value: "diskThroughputWritten",
+                            en: "Disk write throughput (KB/s)",
+                            zh: "I/O Throughput statistics(unit: KB/s)",
+                        },
+                        EnumValue {
+                            value: "networkTransmit",
+                            en: "Network transmit throughput (MB/s)",
+                            zh: "Network throughput statistics(unit: MB/s)",
+                        },
+                        EnumValue {
+                            value: "networkReceive",
+                            en: "Network receive throughput (MB/s)",
+                            zh: "Network throughput statistics(unit: MB/s)",
+                        },
+                        EnumValue {
+                            value: "networkTcpTotal",
+                            en: "Network connections (total)",
+                            zh: "网络连接数 (个)",
+                        },
+                        EnumValue {
+                            value: "networkTcpEstablished",
+                            en: "Network connections (established)",
+                            zh: "网络连接数 (个)",
+                        },
+                        EnumValue {
+                            value: "processesTotal",
+                            en: "Total processes",
+                            zh: "进程总数 (个)",
+                        },
+                        EnumValue {
+                            value: "fileNumber",
+                            en: "Open files",
+                            zh: "系统已打开文件数 (单位: 个)",
+                        },
+                        EnumValue {
+                            value: "loggedUsers",
+                            en: "Users logged in on a shell",
+                            zh: "shell终端在线用户数 (个)",
+                        },
+                        EnumValue {
+                            value: "cpuCores",
+                            en: "CPU cores",
+                            zh: "CPU核数 (核)",
+                        },
+                    ],
                     required: false,
                     en: "Metrics to export: cpuUsage, cpuContextSwitches, nodeLoad1, nodeLoad5, nodeLoad15, memoryEnchanced, swapUsage, diskReads, diskWrites, diskUsage, diskStorageUsed, diskStorageTotal, diskInode, diskIoUtils, diskReadTime, diskWriteTime, diskThroughputRead, diskThroughputWritten, networkTransmit, networkReceive, networkTcpTotal, networkTcpEstablished, processesTotal, fileNumber, loggedUsers, cpuCores",
                     zh: "指定指标列表 \"cpuUsage\" // cpu的使用情况 \"cpuContextSwitches\" // CPU上下文切换率 (count/s) \"nodeLoad1\" // 系统负载 \"nodeLoad5\" // 系统负载 \"nodeLoad15\" // 系统负载 \"memoryEnchanced\" // 内存空间 (MiB), KB/s \"swapUsage\" // SWAP使用率 (%) \"diskReads\" // Disk request(unit: IOPS) \"diskWrites\" // Disk request(unit: IOPS) \"diskUsage\" // 磁盘使用率 (%) \"diskStorageUsed\" // 磁盘存储量 (GiB) \"diskStorageTotal\" // 磁盘存储量 (GiB) \"diskInode\" // 磁盘INODE使用率 (%) \"diskIoUtils\" // 磁盘IO使用率 (%) \"diskReadTime\" // 磁盘读写延迟 (ms), 读, ms \"diskWriteTime\" // 磁盘读写延迟 (ms), 读, ms \"diskThroughputRead\" // I/O Throughput statistics(unit: KB/s) \"diskThroughputWritten\" // I/O Throughput statistics(unit: KB/s) \"networkTransmit\" // Network throughput statistics(unit: MB/s) \"networkReceive\" // Network throughput statistics(unit: MB/s) \"networkTcpTotal\" // 网络连接数 (个) \"networkTcpEstablished\" // 网络连接数 (个) \"processesTotal\" // 进程总数 (个) \"fileNumber\" // 系统已打开文件数 (单位: 个) \"loggedUsers\" // shell终端在线用户数 (个) \"cpuCores\" // CPU核数 (核)",

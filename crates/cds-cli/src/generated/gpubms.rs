@@ -83,7 +83,18 @@ pub static LINE: Line = Line {
                     flag: "instance-charge-type",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "PrePaid",
+                            en: "Prepaid (monthly or yearly)",
+                            zh: "预付费，包年包月",
+                        },
+                        EnumValue {
+                            value: "PostPaid",
+                            en: "Pay as you go",
+                            zh: "按量付费",
+                        },
+                    ],
                     required: true,
                     en: "Charge type: PrePaid (prepaid, monthly/yearly) or PostPaid (pay as you go); currently only PrePaid is supported",
                     zh: "付费方式，取值范围： PrePaid：预付费，包年包月。 PostPaid：按量付费。 目前只支持包年包月",
@@ -297,7 +308,18 @@ pub static LINE: Line = Line {
                     flag: "image-type",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "public",
+                            en: "Public image",
+                            zh: "公有镜像",
+                        },
+                        EnumValue {
+                            value: "private",
+                            en: "Private image",
+                            zh: "私有镜像",
+                        },
+                    ],
                     required: true,
                     en: "Image type: public (public image) or private (private image)",
                     zh: "镜像类型: public:公有镜像,private:私有镜像",
@@ -398,7 +420,18 @@ pub static LINE: Line = Line {
                     flag: "instance-charge-type",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "PrePaid",
+                            en: "Prepaid (monthly or yearly)",
+                            zh: "预付费，包年包月",
+                        },
+                        EnumValue {
+                            value: "PostPaid",
+                            en: "Pay as you go",
+                            zh: "按量付费",
+                        },
+                    ],
                     required: true,
                     en: "Charge type: PrePaid (prepaid, monthly/yearly) or PostPaid (pay on demand)",
                     zh: "付费方式，取值范围： PrePaid：预付费，包年包月, PostPaid：按需计费",
@@ -458,7 +491,23 @@ pub static LINE: Line = Line {
                     flag: "bond-mode",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "noBond",
+                            en: "No bonding (default)",
+                            zh: "默认noBond",
+                        },
+                        EnumValue {
+                            value: "bond1",
+                            en: "bond1",
+                            zh: "",
+                        },
+                        EnumValue {
+                            value: "bond6",
+                            en: "bond6",
+                            zh: "",
+                        },
+                    ],
                     required: false,
                     en: "NIC bond mode: noBond (default), bond1 or bond6",
                     zh: "默认noBond。目前已支持bond1,bond6",
@@ -518,7 +567,18 @@ pub static LINE: Line = Line {
                     flag: "port-mode",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "access",
+                            en: "Access: a port serves one network; the IP is bound to the physical NIC",
+                            zh: "access模式的一个端口只能对应一个网络，IP绑定在物理网卡上",
+                        },
+                        EnumValue {
+                            value: "trunk",
+                            en: "Trunk: a port can serve several networks; IPs are bound to virtual NICs",
+                            zh: "trunk模式的一个端口可以对应多个网络，IP绑定在虚拟网卡上",
+                        },
+                    ],
                     required: false,
                     en: "Switch port mode, trunk or access: in access mode a port maps to one network and the IP is bound to the physical NIC; in trunk mode a port can map to several networks and IPs are bound to virtual NICs",
                     zh: "交换机端口模式， 注：access模式的一个端口只能对应一个网络，IP绑定在物理网卡上；trunk模式的一个端口可以对应多个网络，IP绑定在虚拟网卡上",
@@ -543,7 +603,23 @@ pub static LINE: Line = Line {
                     flag: "operate",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "start",
+                            en: "Power on",
+                            zh: "开启",
+                        },
+                        EnumValue {
+                            value: "stop",
+                            en: "Power off",
+                            zh: "关闭",
+                        },
+                        EnumValue {
+                            value: "reset",
+                            en: "Restart",
+                            zh: "重启",
+                        },
+                    ],
                     required: true,
                     en: "Power operation: start (power on), stop (power off), reset (restart)",
                     zh: "操作电源的状态<br/> start:  开启 <br/>stop:  关闭<br/> reset:  重启",

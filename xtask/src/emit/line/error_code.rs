@@ -6,7 +6,7 @@
 //! only in letter case are one variant (the first spelling is its `as_str`).
 
 use crate::docs;
-use crate::emit::types::yaml_text;
+use crate::emit::line::types::yaml_text;
 use crate::names;
 use crate::spec::{ErrorCode, Line};
 use proc_macro2::TokenStream;

@@ -1,66 +1,13 @@
-//! Generated structs (with builders and required-field checks for what is sent) and enums.
+//! Generated structs (with borrowing accessors for what is received, builders and
+//! required-field checks for what is sent) and enums.
 
 use crate::docs;
+use crate::emit::line::layout::Layout;
 use crate::names::{self, ident};
-use crate::roles::Roles;
-use crate::spec::{EnumDef, Field, Line, TypeDef};
+use crate::spec::{EnumDef, Field};
 use crate::typeref::TypeRef;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
-use std::collections::BTreeMap;
-
-/// What the generator needs to know about a line's types.
-pub struct Types<'a> {
-    /// Enums by name.
-    pub enums: BTreeMap<&'a str, &'a EnumDef>,
-    /// Named types by name.
-    pub defs: BTreeMap<&'a str, &'a TypeDef>,
-    /// Their uses.
-    pub roles: Roles,
-}
-
-impl<'a> Types<'a> {
-    /// The types of `line`.
-    pub fn of(line: &'a Line) -> Self {
-        Types {
-            enums: line.enums(),
-            defs: line.types(),
-            roles: Roles::of(line),
-        }
-    }
-
-    fn is_enum(&self, t: &TypeRef) -> bool {
-        matches!(t, TypeRef::Named(n) if self.enums.contains_key(n.as_str()))
-    }
-
-    /// Whether a value of this type decodes leniently as a scalar (scalars and enums).
-    fn lenient_scalar(&self, t: &TypeRef) -> bool {
-        t.is_scalar() || self.is_enum(t)
-    }
-}
-
-/// The Rust type of a spec type.
-pub fn rust_type(t: &TypeRef) -> TokenStream {
-    match t {
-        TypeRef::String => quote!(String),
-        TypeRef::Integer => quote!(i64),
-        TypeRef::Number => quote!(f64),
-        TypeRef::Boolean => quote!(bool),
-        TypeRef::Any => quote!(serde_json::Value),
-        TypeRef::Named(n) => {
-            let id = format_ident!("{}", n);
-            quote!(#id)
-        }
-        TypeRef::List(inner) => {
-            let inner = rust_type(inner);
-            quote!(Vec<#inner>)
-        }
-        TypeRef::Map(inner) => {
-            let inner = rust_type(inner);
-            quote!(std::collections::BTreeMap<String, #inner>)
-        }
-    }
-}
 
 /// Whether a field holds a secret: declared `sensitive: true` in the spec, or named like one
 /// (a safety net for fields the spec has not marked yet).
@@ -110,7 +57,8 @@ pub struct Role {
 }
 
 /// A struct with all-optional fields (flattened ones excepted), its `Debug` (secrets redacted),
-/// and, for types that are sent, a builder and a required-field check.
+/// borrowing accessors when it is received, and a builder and a required-field check when it
+/// is sent.
 ///
 /// No serde derive: types that are received implement `cds_core::de::Fields` (one `match` on
 /// the wire name), which compiles to much less code than a derive with a `deserialize_with`
@@ -118,14 +66,14 @@ pub struct Role {
 /// Types that are only received implement `Serialize` (for re-encoding a decoded answer) only
 /// with the crate's `serde-serialize` feature. A consumer compiles no serde_derive.
 pub fn gen_struct(
+    layout: &Layout,
     name: &Ident,
     doc: TokenStream,
     fields: &[StructField],
     role: Role,
-    types: &Types,
 ) -> TokenStream {
     let sensitive = fields.iter().any(|f| is_sensitive(&f.field));
-    let defs = fields.iter().map(field_def);
+    let defs = fields.iter().map(|f| field_def(layout, f));
     let mut derives = vec![quote!(Clone), quote!(Default), quote!(PartialEq)];
     if !sensitive {
         derives.push(quote!(Debug));
@@ -133,14 +81,16 @@ pub fn gen_struct(
     let debug_impl = sensitive.then(|| debug_impl(name, fields));
     let builder = role
         .input
-        .then(|| builder(name, fields, types, role.checked));
-    let decode = role.output.then(|| fields_impl(name, fields, types));
+        .then(|| builder(layout, name, fields, role.checked));
+    let decode = role.output.then(|| fields_impl(layout, name, fields));
+    let accessors = role.output.then(|| accessors(layout, name, fields));
     let encode = (role.input || role.output).then(|| entries_impl(name, fields, role.input));
     quote! {
         #doc
         #[derive(#(#derives),*)]
         #[non_exhaustive]
         pub struct #name { #(#defs)* }
+        #accessors
         #debug_impl
         #decode
         #encode
@@ -148,11 +98,36 @@ pub fn gen_struct(
     }
 }
 
+/// Doc paragraphs of a field: its docs with the wire name, and what the spec says of it
+/// (deprecated, undocumented).
+pub fn field_doc(field: &Field, suffix: &str) -> TokenStream {
+    let mut extra = Vec::new();
+    if let Some(d) = &field.deprecated {
+        extra.push(format!(
+            "Deprecated: {} (vendor documents of {}). Still sent when set.",
+            docs::escape(&d.why),
+            d.date
+        ));
+    }
+    if let Some(u) = &field.undocumented {
+        extra.push(format!(
+            "Not in the vendor's documents: the vendor's own production code sends it ({}).{}",
+            docs::escape(&u.evidence),
+            if u.why.trim().is_empty() {
+                String::new()
+            } else {
+                format!(" {}", docs::escape(&u.why))
+            }
+        ));
+    }
+    docs::attrs(&docs::paragraphs(&field.doc, suffix, &extra))
+}
+
 /// One field: docs (with the wire name); how it travels is in the type's `Fields` and
 /// `Entries` impls.
-fn field_def(f: &StructField) -> TokenStream {
+fn field_def(layout: &Layout, f: &StructField) -> TokenStream {
     let id = ident(&f.rust);
-    let ty = rust_type(&f.ty);
+    let ty = layout.rust_type(&f.ty);
     let wire = &f.field.name;
     if f.field.flatten {
         let fdoc = docs::attrs(&docs::paragraphs(
@@ -167,15 +142,69 @@ fn field_def(f: &StructField) -> TokenStream {
     } else {
         format!("(`{wire}`)")
     };
-    let fdoc = docs::attrs(&docs::paragraphs(&f.field.doc, &suffix, &[]));
+    let fdoc = field_doc(&f.field, &suffix);
     quote! { #fdoc pub #id: Option<#ty>, }
 }
 
+/// The name of the accessor of field `rust` (fields named like the type's `builder()` get a
+/// suffix).
+fn accessor_name(rust: &str) -> Ident {
+    if rust == "builder" {
+        format_ident!("builder_field")
+    } else {
+        ident(rust)
+    }
+}
+
+/// Borrowing accessors, named as the fields: `Option<&str>` for text, `&[T]` for lists (empty
+/// when absent), `Option<&T>` for nested shapes, enums and JSON, `Option<T>` for numbers and
+/// booleans, `&T` for a flattened shape.
+fn accessors(layout: &Layout, name: &Ident, fields: &[StructField]) -> Option<TokenStream> {
+    if fields.is_empty() {
+        return None;
+    }
+    let methods = fields.iter().map(|f| {
+        let id = ident(&f.rust);
+        let method = accessor_name(&f.rust);
+        let doc = format!(" `{}` (see the field [`{name}::{}`]).", f.field.name, f.rust)
+            .replace("::r#", "::");
+        let ty = layout.rust_type(&f.ty);
+        if f.field.flatten {
+            return quote! { #[doc = #doc] pub fn #method(&self) -> &#ty { &self.#id } };
+        }
+        match &f.ty {
+            TypeRef::String => quote! {
+                #[doc = #doc] pub fn #method(&self) -> Option<&str> { self.#id.as_deref() }
+            },
+            TypeRef::Integer | TypeRef::Number | TypeRef::Boolean => quote! {
+                #[doc = #doc] pub fn #method(&self) -> Option<#ty> { self.#id }
+            },
+            TypeRef::List(inner) => {
+                let inner = layout.rust_type(inner);
+                quote! {
+                    #[doc = #doc] pub fn #method(&self) -> &[#inner] { self.#id.as_deref().unwrap_or_default() }
+                }
+            }
+            _ => quote! {
+                #[doc = #doc] pub fn #method(&self) -> Option<&#ty> { self.#id.as_ref() }
+            },
+        }
+    });
+    Some(quote! {
+        impl #name {
+            #(#methods)*
+        }
+    })
+}
+
 /// `cds_core::de::Fields` (decoding member by member, scalars leniently) and `Deserialize`.
-fn fields_impl(name: &Ident, fields: &[StructField], types: &Types) -> TokenStream {
+fn fields_impl(layout: &Layout, name: &Ident, fields: &[StructField]) -> TokenStream {
     let name_str = name.to_string();
     let mut fallback = quote!(cds_core::de::skip(value)?);
     let mut arms = Vec::new();
+    let lenient_scalar = |t: &TypeRef| {
+        t.is_scalar() || matches!(t, TypeRef::Named(n) if layout.is_enum(n))
+    };
     for f in fields {
         let id = ident(&f.rust);
         if f.field.flatten {
@@ -184,8 +213,8 @@ fn fields_impl(name: &Ident, fields: &[StructField], types: &Types) -> TokenStre
         }
         let wire = &f.field.name;
         let decode = match &f.ty {
-            t if types.lenient_scalar(t) => quote!(lenient),
-            TypeRef::List(inner) if types.lenient_scalar(inner) => quote!(lenient_vec),
+            t if lenient_scalar(t) => quote!(lenient),
+            TypeRef::List(inner) if lenient_scalar(inner) => quote!(lenient_vec),
             _ => quote!(nested),
         };
         arms.push(quote! { #wire => self.#id = cds_core::de::#decode(value)?, });
@@ -206,16 +235,22 @@ fn fields_impl(name: &Ident, fields: &[StructField], types: &Types) -> TokenStre
     }
 }
 
-/// `cds_core::ser::Entries` and `Serialize` (`None` fields left out): always for a type that
-/// is sent, and with the crate's `serde-serialize` feature for one that is only received.
+/// `cds_core::ser::Entries` and `Serialize` (`None` fields left out; numbers JSON cannot carry
+/// are errors): always for a type that is sent, and with the crate's `serde-serialize`
+/// feature for one that is only received.
 fn entries_impl(name: &Ident, fields: &[StructField], sent: bool) -> TokenStream {
     let entries = fields.iter().map(|f| {
         let id = ident(&f.rust);
         let wire = &f.field.name;
         if f.field.flatten {
-            quote! { cds_core::ser::Entries::entries(&self.#id, map)?; }
-        } else {
-            quote! { cds_core::ser::entry(map, #wire, &self.#id)?; }
+            return quote! { cds_core::ser::Entries::entries(&self.#id, map)?; };
+        }
+        match &f.ty {
+            TypeRef::Number => quote! { cds_core::ser::number(map, #wire, &self.#id)?; },
+            TypeRef::List(inner) if **inner == TypeRef::Number => {
+                quote! { cds_core::ser::number_list(map, #wire, &self.#id)?; }
+            }
+            _ => quote! { cds_core::ser::entry(map, #wire, &self.#id)?; },
         }
     });
     let gate = (!sent).then(|| quote!(#[cfg(feature = "serde-serialize")]));
@@ -257,9 +292,22 @@ fn debug_impl(name: &Ident, fields: &[StructField]) -> TokenStream {
     }
 }
 
-/// A setter taking what a user naturally has: `impl Into<T>`, or for a list any iterable of
-/// `impl Into<T>` (`vec!["auto"]`, `[disk_a, disk_b]`).
+/// `#[deprecated]` for a field the current documents removed.
+pub fn deprecated_attr(field: &Field) -> Option<TokenStream> {
+    field.deprecated.as_ref().map(|d| {
+        let note = format!(
+            "{} (removed from the vendor's documents of {}); still sent when set",
+            d.why.trim().trim_end_matches('.'),
+            d.date
+        );
+        quote!(#[deprecated(note = #note)])
+    })
+}
+
+/// A setter taking what a user naturally has: `impl Into<T>` (an enum also takes its `&str`),
+/// or for a list any iterable of `impl Into<T>` (`vec!["auto"]`, `[disk_a, disk_b]`).
 pub fn setter(
+    layout: &Layout,
     f: &StructField,
     doc: TokenStream,
     target: TokenStream,
@@ -267,10 +315,12 @@ pub fn setter(
 ) -> TokenStream {
     let field = ident(&f.rust);
     let setter = names::setter(&f.rust);
+    let deprecated = deprecated_attr(&f.field);
     if f.field.flatten {
-        let ty = rust_type(&f.ty);
+        let ty = layout.rust_type(&f.ty);
         return quote! {
             #doc
+            #deprecated
             pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
                 self.#target.#field = value.into();
                 #receiver
@@ -279,9 +329,10 @@ pub fn setter(
     }
     match &f.ty {
         TypeRef::List(inner) => {
-            let inner = rust_type(inner);
+            let inner = layout.rust_type(inner);
             quote! {
                 #doc
+                #deprecated
                 pub fn #setter<V: Into<#inner>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
                     self.#target.#field = Some(values.into_iter().map(Into::into).collect());
                     #receiver
@@ -289,9 +340,10 @@ pub fn setter(
             }
         }
         ty => {
-            let ty = rust_type(ty);
+            let ty = layout.rust_type(ty);
             quote! {
                 #doc
+                #deprecated
                 pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
                     self.#target.#field = Some(value.into());
                     #receiver
@@ -303,7 +355,7 @@ pub fn setter(
 
 /// `T::builder()`, `TBuilder` with one setter per field, and `build()`: a `Result` naming every
 /// missing required field (nested ones by path) when `T` has any, else `T` itself.
-fn builder(name: &Ident, fields: &[StructField], types: &Types, checked: bool) -> TokenStream {
+fn builder(layout: &Layout, name: &Ident, fields: &[StructField], checked: bool) -> TokenStream {
     let builder = format_ident!("{}Builder", name);
     let name_str = name.to_string();
     let builder_doc = format!(" Builder of [`{name_str}`]: set fields, then `build()`.");
@@ -313,7 +365,7 @@ fn builder(name: &Ident, fields: &[StructField], types: &Types, checked: bool) -
         } else {
             format!(" Sets [`{name_str}::{}`].", f.rust)
         };
-        setter(f, quote!(#[doc = #doc]), quote!(inner), quote!(self))
+        setter(layout, f, quote!(#[doc = #doc]), quote!(inner), quote!(self))
     });
     let build = if checked {
         quote! {
@@ -330,7 +382,7 @@ fn builder(name: &Ident, fields: &[StructField], types: &Types, checked: bool) -
             }
         }
     };
-    let check = checked.then(|| validate_impl(name, fields, types));
+    let check = checked.then(|| validate_impl(layout, name, fields));
     quote! {
         impl #name {
             /// A builder of this type.
@@ -342,6 +394,7 @@ fn builder(name: &Ident, fields: &[StructField], types: &Types, checked: bool) -
         #[derive(Debug, Clone, Default)]
         #[must_use = "a builder does nothing until `build()`"]
         pub struct #builder { inner: #name }
+        #[allow(deprecated)]
         impl #builder {
             #(#setters)*
             #build
@@ -352,21 +405,22 @@ fn builder(name: &Ident, fields: &[StructField], types: &Types, checked: bool) -
 
 /// `impl cds_core::validate::Validate`: pushes the path of every required field that is not
 /// set, and checks the nested values that need it.
-fn validate_impl(name: &Ident, fields: &[StructField], types: &Types) -> TokenStream {
+fn validate_impl(layout: &Layout, name: &Ident, fields: &[StructField]) -> TokenStream {
+    let validated = |n: &String| layout.roles.validated.contains(n);
     let checks = fields.iter().filter_map(|f| {
         let id = ident(&f.rust);
         let wire = &f.field.name;
         let nested = match &f.ty {
-            TypeRef::Named(n) if types.roles.validated.contains(n) => Some(quote! {
+            TypeRef::Named(n) if validated(n) => Some(quote! {
                 if let Some(v) = &self.#id { v.validate(&cds_core::validate::join(path, #wire), missing); }
             }),
-            TypeRef::List(inner) if matches!(&**inner, TypeRef::Named(n) if types.roles.validated.contains(n)) => Some(quote! {
+            TypeRef::List(inner) if matches!(&**inner, TypeRef::Named(n) if validated(n)) => Some(quote! {
                 if let Some(items) = &self.#id {
                     let at = cds_core::validate::join(path, #wire);
                     for (i, v) in items.iter().enumerate() { v.validate(&format!("{at}[{i}]"), missing); }
                 }
             }),
-            TypeRef::Map(inner) if matches!(&**inner, TypeRef::Named(n) if types.roles.validated.contains(n)) => Some(quote! {
+            TypeRef::Map(inner) if matches!(&**inner, TypeRef::Named(n) if validated(n)) => Some(quote! {
                 if let Some(items) = &self.#id {
                     let at = cds_core::validate::join(path, #wire);
                     for (k, v) in items { v.validate(&format!("{at}.{k}"), missing); }
@@ -391,12 +445,35 @@ fn validate_impl(name: &Ident, fields: &[StructField], types: &Types) -> TokenSt
     }
 }
 
-/// A non-exhaustive string enum that keeps unknown values.
+/// Whether every value of an enum is an integer (the value set travels as JSON numbers).
+pub fn is_integer_enum(def: &EnumDef) -> bool {
+    !def.values.is_empty()
+        && def
+            .values
+            .iter()
+            .all(|v| v.value.is_i64() || v.value.is_u64())
+}
+
+/// A documented value set: non-exhaustive, `Unknown(String)` keeps an undocumented value (it
+/// round-trips), `as_str`, `FromStr`/`From<&str>`/`From<String>` (so setters take `"PrePaid"`
+/// too), `values()`, and each value's documented meaning in both languages. A set of
+/// integers is sent as JSON numbers and also converts from `i64`.
 pub fn gen_enum(name: &str, def: &EnumDef) -> TokenStream {
     let id = format_ident!("{}", name);
     let doc = docs::doc(&def.doc);
     let values: Vec<String> = def.values.iter().map(|v| yaml_text(&v.value)).collect();
-    let variants = names::dedupe(values.iter().map(|v| names::pascal(v)).collect());
+    let integer = is_integer_enum(def);
+    let variants = names::dedupe(
+        def.values
+            .iter()
+            .zip(&values)
+            .map(|(v, text)| match &v.name {
+                Some(name) => names::pascal(name),
+                None if integer => format!("V{}", text.replace('-', "Minus")),
+                None => names::pascal(text),
+            })
+            .collect(),
+    );
     let variants: Vec<String> = variants
         .into_iter()
         .map(|v| {
@@ -415,15 +492,40 @@ pub fn gen_enum(name: &str, def: &EnumDef) -> TokenStream {
             &[],
         ))
     });
+    let serialize = if integer {
+        quote! {
+            match self.as_str().parse::<i64>() {
+                Ok(number) => serializer.serialize_i64(number),
+                Err(_) => serializer.serialize_str(self.as_str()),
+            }
+        }
+    } else {
+        quote!(serializer.serialize_str(self.as_str()))
+    };
+    let from_integer = integer.then(|| {
+        quote! {
+            impl From<i64> for #id {
+                fn from(value: i64) -> Self {
+                    #id::from(value.to_string().as_str())
+                }
+            }
+        }
+    });
+    let wire = if integer {
+        "Sent as a JSON number."
+    } else {
+        "Sent as text."
+    };
+    let note = format!(" Non-exhaustive: a value not documented when this SDK was generated decodes to `Unknown` and is sent back unchanged. {wire}");
     quote! {
         #doc
         ///
-        /// Non-exhaustive: a value this SDK does not know decodes to `Unknown`.
+        #[doc = #note]
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum #id {
             #( #var_docs #var_ids, )*
-            /// A value not documented when this SDK was generated.
+            /// A value not documented when this SDK was generated (kept as received).
             Unknown(String),
         }
         impl #id {
@@ -434,6 +536,10 @@ pub fn gen_enum(name: &str, def: &EnumDef) -> TokenStream {
                     #id::Unknown(other) => other.as_str(),
                 }
             }
+            /// Every documented wire value.
+            pub fn values() -> &'static [&'static str] {
+                &[ #(#values),* ]
+            }
         }
         impl From<&str> for #id {
             fn from(value: &str) -> Self {
@@ -443,6 +549,18 @@ pub fn gen_enum(name: &str, def: &EnumDef) -> TokenStream {
                 }
             }
         }
+        impl From<String> for #id {
+            fn from(value: String) -> Self {
+                #id::from(value.as_str())
+            }
+        }
+        #from_integer
+        impl std::str::FromStr for #id {
+            type Err = std::convert::Infallible;
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(#id::from(value))
+            }
+        }
         impl std::fmt::Display for #id {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
@@ -450,7 +568,7 @@ pub fn gen_enum(name: &str, def: &EnumDef) -> TokenStream {
         }
         impl serde::Serialize for #id {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
+                #serialize
             }
         }
         impl<'de> serde::Deserialize<'de> for #id {

@@ -2,10 +2,11 @@
 //! against the emulator, with every parameter set, so that signing, locations, shapes,
 //! path encoding and decoding are all exercised.
 
-use crate::emit::package;
-use crate::emit::types::{struct_fields, Types};
+use crate::emit::line::layout::Layout;
+use crate::emit::line::package;
+use crate::emit::line::types::struct_fields;
 use crate::names::{self, ident};
-use crate::spec::{Line, Location, ResponseKind};
+use crate::spec::{Location, ResponseKind};
 use crate::typeref::TypeRef;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -16,7 +17,7 @@ pub const SAMPLE_TEXT: &str = "sample value/+*~&=中";
 
 /// An expression of type `ty` used as a sample argument: nested values are built with their
 /// builders (every field near the top, required ones deeper down).
-fn sample(krate: &proc_macro2::Ident, ty: &TypeRef, types: &Types, depth: usize) -> TokenStream {
+fn sample(krate: &proc_macro2::Ident, ty: &TypeRef, layout: &Layout, depth: usize) -> TokenStream {
     match ty {
         TypeRef::String => quote!(#SAMPLE_TEXT.to_string()),
         TypeRef::Integer => quote!(7_i64),
@@ -24,16 +25,12 @@ fn sample(krate: &proc_macro2::Ident, ty: &TypeRef, types: &Types, depth: usize)
         TypeRef::Boolean => quote!(true),
         TypeRef::Any => quote!(serde_json::json!({"sample": 1})),
         TypeRef::Named(n) => {
-            let id = format_ident!("{}", n);
-            if types.enums.contains_key(n.as_str()) {
-                return quote!(#krate::#id::from("sample"));
+            let path = layout.external_path(krate, n);
+            if layout.is_enum(n) {
+                return quote!(#path::from("sample"));
             }
-            let def = match types.defs.get(n.as_str()) {
-                Some(def) => match &def.alias {
-                    Some(target) => types.defs.get(target.as_str()).copied().unwrap_or(def),
-                    None => def,
-                },
-                None => return quote!(#krate::#id::default()),
+            let Some(def) = layout.resolve(n) else {
+                return quote!(#path::default());
             };
             let setters = struct_fields(&def.fields)
                 .into_iter()
@@ -41,22 +38,27 @@ fn sample(krate: &proc_macro2::Ident, ty: &TypeRef, types: &Types, depth: usize)
                 .map(|f| {
                     let setter = names::setter(&f.rust);
                     let value = match &f.ty {
-                        TypeRef::List(inner) => sample(krate, inner, types, depth + 1),
-                        other => sample(krate, other, types, depth + 1),
+                        TypeRef::List(inner) => sample(krate, inner, layout, depth + 1),
+                        other => sample(krate, other, layout, depth + 1),
                     };
                     match &f.ty {
                         TypeRef::List(_) => quote!(.#setter([#value])),
                         _ => quote!(.#setter(#value)),
                     }
                 });
-            if types.roles.validated.contains(n) {
-                quote!(#krate::#id::builder() #(#setters)* .build().expect("every required field is set"))
+            let target = layout
+                .defs
+                .get(n.as_str())
+                .and_then(|d| d.alias.clone())
+                .unwrap_or_else(|| n.clone());
+            if layout.roles.validated.contains(&target) || layout.roles.validated.contains(n) {
+                quote!(#path::builder() #(#setters)* .build().expect("every required field is set"))
             } else {
-                quote!(#krate::#id::builder() #(#setters)* .build())
+                quote!(#path::builder() #(#setters)* .build())
             }
         }
         TypeRef::List(inner) => {
-            let inner = sample(krate, inner, types, depth);
+            let inner = sample(krate, inner, layout, depth);
             quote!(vec![#inner])
         }
         TypeRef::Map(_) => quote!(std::collections::BTreeMap::new()),
@@ -64,7 +66,8 @@ fn sample(krate: &proc_macro2::Ident, ty: &TypeRef, types: &Types, depth: usize)
 }
 
 /// `tests/end_to_end.rs` of a line.
-pub fn end_to_end(line: &Line, types: &Types) -> TokenStream {
+pub fn end_to_end(layout: &Layout) -> TokenStream {
+    let line = layout.line;
     let krate = format_ident!("{}", package(line).replace('-', "_"));
     let data_field = line.product.envelope.data.clone();
     let e = &line.product.envelope;
@@ -72,18 +75,24 @@ pub fn end_to_end(line: &Line, types: &Types) -> TokenStream {
     envelope.extend(e.request_id.clone());
     let tests = line.operations().map(|(_, op)| {
         let test = format_ident!("{}_end_to_end", names::snake(&op.name));
-        let method = ident(&names::snake(&op.name));
+        let op_names = layout.op(op);
+        let method = ident(&op_names.method);
+        let client_of = if op_names.operator {
+            quote!(.operator())
+        } else {
+            quote!()
+        };
         let name = &op.name;
         let data_field = &data_field;
         let setters = struct_fields(&op.params).into_iter().map(|p| {
             let setter = names::setter(&p.rust);
             match &p.ty {
                 TypeRef::List(inner) => {
-                    let value = sample(&krate, inner, types, 0);
+                    let value = sample(&krate, inner, layout, 0);
                     quote!(.#setter([#value]))
                 }
                 other => {
-                    let value = sample(&krate, other, types, 0);
+                    let value = sample(&krate, other, layout, 0);
                     quote!(.#setter(#value))
                 }
             }
@@ -94,6 +103,7 @@ pub fn end_to_end(line: &Line, types: &Types) -> TokenStream {
                 Ok(TypeRef::Integer) => "7".to_string(),
                 Ok(TypeRef::Number) => "1.5".to_string(),
                 Ok(TypeRef::Boolean) => "true".to_string(),
+                Ok(TypeRef::Named(n)) if layout.is_enum(&n) => "sample".to_string(),
                 _ => SAMPLE_TEXT.to_string(),
             };
             quote! {
@@ -114,9 +124,9 @@ pub fn end_to_end(line: &Line, types: &Types) -> TokenStream {
                 fn #test() {
                     let config = cds_core::Config::builder().endpoint("http://127.0.0.1:1").build().expect("config");
                     let client = #krate::Client::new(&config);
-                    let url = client.#method() #(#setters)* .url("vnc.example:8443").expect("all parameters set");
+                    let url = client #client_of .#method() #(#setters)* .url("vnc.example:8443").expect("all parameters set");
                     assert_eq!(url, #expected);
-                    let missing = client.#method().url("vnc.example:8443");
+                    let missing = client #client_of .#method().url("vnc.example:8443");
                     assert!(matches!(missing, Err(cds_core::Error::MissingParameter { .. })));
                 }
             };
@@ -143,7 +153,7 @@ pub fn end_to_end(line: &Line, types: &Types) -> TokenStream {
                 }
                 #[cfg(not(feature = "serde-serialize"))]
                 {
-                    let _ = served;
+                    let _ = (served, &response);
                 }
             }
         };
@@ -152,7 +162,7 @@ pub fn end_to_end(line: &Line, types: &Types) -> TokenStream {
             async fn #test() {
                 let emulator = cds_emulator::Emulator::start(&[&#krate::meta::LINE]).await.expect("the emulator starts");
                 let client = #krate::Client::new(&emulator.config());
-                let response = client.#method() #(#setters)* .send_with_response().await;
+                let response = client #client_of .#method() #(#setters)* .send_with_response().await;
                 let seen = emulator.requests_for(#name);
                 let response = match response {
                     Ok(r) => r,
@@ -169,7 +179,9 @@ pub fn end_to_end(line: &Line, types: &Types) -> TokenStream {
     quote! {
         //! Every operation, every parameter set, sent once through the generated client to the
         //! emulator, which verifies authentication, locations and shapes; the decoded output
-        //! must equal what the emulator served.
+        //! must equal what the emulator served. Deprecated operations and parameters are
+        //! called too: they must keep working.
+        #![allow(deprecated)]
         #(#tests)*
     }
 }

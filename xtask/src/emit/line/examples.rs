@@ -1,7 +1,8 @@
 //! `src/examples.rs` (the documented example responses, verbatim) and `tests/examples.rs`
 //! (each decodes completely into its operation's output type).
 
-use crate::emit::package;
+use crate::emit::line::layout::Layout;
+use crate::emit::line::package;
 use crate::names;
 use crate::spec::Line;
 use heck::ToShoutySnakeCase;
@@ -47,14 +48,18 @@ pub fn examples_rs(line: &Line) -> TokenStream {
 }
 
 /// `tests/examples.rs`.
-pub fn example_tests(line: &Line) -> TokenStream {
+pub fn example_tests(layout: &Layout) -> TokenStream {
+    let line = layout.line;
     let krate = format_ident!("{}", package(line).replace('-', "_"));
     let e = &line.product.envelope;
     let data = e.data.clone();
     let mut envelope = vec![e.code.clone(), e.message.clone()];
     envelope.extend(e.request_id.clone());
     let tests = line.operations().flat_map(|(_, op)| {
-        let output = format_ident!("{}Output", op.name);
+        let names = layout.op(op);
+        let module = layout.module_tokens(names);
+        let output_id = names.output();
+        let output = quote!(#module::#output_id);
         let krate = krate.clone();
         op.examples.iter().enumerate().map(move |(i, _)| {
             let id = example_const(&op.name, i);

@@ -1,72 +1,100 @@
-//! One module per operation file: the named types and enums it defines, and for each operation
-//! its input, output, request builder, and the `Client` method that starts it.
+//! One module per operation (`src/operation/<op>.rs`): its input, its output (with borrowing
+//! accessors), its request builder, the shapes only it uses, and the client method that
+//! starts it; plus `src/operation/mod.rs` (and `operation/operator/mod.rs` for an
+//! operator-side API).
 
 use crate::docs;
-use crate::emit::types::{gen_enum, gen_struct, rust_type, setter, struct_fields, Role, Types};
-use crate::names::{self, ident};
-use crate::spec::{Group, Line, Location, Operation, ResponseKind, TypeDef};
+use crate::emit::line::layout::{Layout, OpNames};
+use crate::emit::line::meta::meta_ident;
+use crate::emit::line::types::{field_doc, gen_struct, setter, struct_fields, Role};
+use crate::names;
+use crate::spec::{Location, Operation, ResponseKind, TypeDef};
 use crate::typeref::TypeRef;
-use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
 
-/// Name of the static describing an operation in `meta`.
-pub fn meta_ident(op: &str) -> proc_macro2::Ident {
-    format_ident!("{}", op.to_shouty_snake_case())
+/// `src/operation/mod.rs`: one `pub mod` per operation (and `pub mod operator` when the line
+/// has an operator-side API); or, with `operator`, `src/operation/operator/mod.rs`.
+pub fn mod_rs(layout: &Layout, operator: bool) -> TokenStream {
+    let mut modules: Vec<&OpNames> = layout
+        .ops
+        .values()
+        .filter(|n| n.operator == operator)
+        .collect();
+    modules.sort_by(|a, b| a.module.cmp(&b.module));
+    let mods = modules.iter().map(|n| {
+        let m = names::ident(&n.module);
+        let doc = format!(" `{}`: input, output, request.", n.rust);
+        quote!(#[doc = #doc] pub mod #m;)
+    });
+    let has_operator = !operator && layout.ops.values().any(|n| n.operator);
+    let operator_mod = has_operator.then(|| {
+        quote! {
+            /// The operator-side (administrator) API, reached through [`crate::Client::operator`].
+            pub mod operator;
+        }
+    });
+    let doc = if operator {
+        " The operator-side operations: one module each (input, output, request, the shapes only it uses)."
+    } else {
+        " The operations: one module each (input, output, request, and the shapes only that operation uses)."
+    };
+    quote! {
+        #![doc = #doc]
+        #operator_mod
+        #(#mods)*
+    }
 }
 
-/// The module of one operation file.
-pub fn group_module(line: &Line, group: &Group, types: &Types) -> TokenStream {
+/// The module of operation `op`.
+pub fn operation_module(layout: &Layout, op: &Operation) -> TokenStream {
+    let names = layout.op(op);
     let mut items = Vec::new();
-    for (name, def) in &group.types {
-        let id = format_ident!("{}", name);
-        let doc = docs::doc(&def.doc);
-        if let Some(target) = &def.alias {
-            let target = format_ident!("{}", target);
-            items.push(quote! { #doc pub type #id = #target; });
-            continue;
-        }
-        let role = Role {
-            input: types.roles.input.contains(name),
-            output: types.roles.output.contains(name) || !types.roles.input.contains(name),
-            checked: types.roles.validated.contains(name),
-        };
-        items.push(gen_struct(
-            &id,
-            doc,
-            &struct_fields(&def.fields),
-            role,
-            types,
-        ));
+    for name in layout.local_types(&op.name) {
+        let def = layout.defs[name];
+        items.push(local_type(layout, name, def));
     }
-    for (name, def) in &group.enums {
-        items.push(gen_enum(name, def));
-    }
-    for op in &group.operations {
-        items.push(operation(line, op, types));
-    }
+    items.push(operation(layout, op, names));
+    let doc = docs::lines(&docs::paragraphs(&op.doc, &format!("(`{}`)", op.name), &[]));
     quote! {
-        #[allow(unused_imports)]
-        use crate::*;
-        #[allow(unused_imports)]
-        use cds_core::de::{lenient, lenient_vec};
+        #( #![doc = #doc] )*
         #(#items)*
     }
 }
 
-fn operation(line: &Line, op: &Operation, types: &Types) -> TokenStream {
-    let input = format_ident!("{}Input", op.name);
-    let output = format_ident!("{}Output", op.name);
-    let request = format_ident!("{}Request", op.name);
-    let method = ident(&names::snake(&op.name));
+fn local_type(layout: &Layout, name: &str, def: &TypeDef) -> TokenStream {
+    let id = format_ident!("{}", layout.type_name(name));
+    let doc = docs::attrs(&docs::paragraphs(&def.doc, &format!("(spec type `{name}`)"), &[]));
+    gen_struct(layout, &id, doc, &struct_fields(&def.fields), role_of(layout, name))
+}
+
+/// The role of named type `name`.
+pub fn role_of(layout: &Layout, name: &str) -> Role {
+    let roles = &layout.roles;
+    Role {
+        input: roles.input.contains(name),
+        output: roles.output.contains(name) || !roles.input.contains(name),
+        checked: roles.validated.contains(name),
+    }
+}
+
+fn operation(layout: &Layout, op: &Operation, names: &OpNames) -> TokenStream {
+    let line = layout.line;
+    let input = names.input();
+    let output = names.output();
+    let request = names.request();
+    let method = names::ident(&names.method);
+    let client = names.client();
     let meta = meta_ident(&op.name);
     let params = struct_fields(&op.params);
-    let link = format!("[`{}`](crate::Client::{})", op.name, names::snake(&op.name));
+    let link = format!("[`{}`](crate::{}::{})", names.rust, client, names.method);
 
     let input_doc = docs::attrs(&[format!("Input of {link}.")]);
-    let checked = types.roles.nested_check(&op.params) || op.params.iter().any(|f| f.required);
+    let checked =
+        layout.roles.nested_check(&op.params) || op.params.iter().any(|f| f.required);
     let input_struct = gen_struct(
+        layout,
         &input,
         input_doc,
         &params,
@@ -75,7 +103,6 @@ fn operation(line: &Line, op: &Operation, types: &Types) -> TokenStream {
             output: false,
             checked,
         },
-        types,
     );
     let output_doc = docs::attrs(&[format!(
         "Output of {link}: the response body (envelope fields excluded unless documented)."
@@ -83,6 +110,7 @@ fn operation(line: &Line, op: &Operation, types: &Types) -> TokenStream {
     let binary = op.response_kind == ResponseKind::Binary;
     let output_struct = (!binary).then(|| {
         gen_struct(
+            layout,
             &output,
             output_doc,
             &struct_fields(&op.response),
@@ -91,7 +119,6 @@ fn operation(line: &Line, op: &Operation, types: &Types) -> TokenStream {
                 output: true,
                 checked: false,
             },
-            types,
         )
     });
 
@@ -107,12 +134,11 @@ fn operation(line: &Line, op: &Operation, types: &Types) -> TokenStream {
             location,
             if p.field.required { ", required" } else { "" }
         );
-        let doc = docs::attrs(&docs::paragraphs(&p.field.doc, &suffix, &[]));
-        setter(p, doc, quote!(input), quote!(self))
+        setter(layout, p, field_doc(&p.field, &suffix), quote!(input), quote!(self))
     });
 
     let task = op.task.as_ref().map(|t| {
-        let waiter = format_ident!("WAITER_{}", t.waiter.to_shouty_snake_case());
+        let waiter = format_ident!("WAITER_{}", heck::ToShoutySnakeCase::to_shouty_snake_case(t.waiter.as_str()));
         let pointer = &t.id;
         let poller = line
             .product
@@ -121,25 +147,26 @@ fn operation(line: &Line, op: &Operation, types: &Types) -> TokenStream {
             .find(|w| w.name == t.waiter)
             .map(|w| w.poller.as_str())
             .unwrap_or("");
-        let poller_output = format_ident!("{}Output", poller);
+        let poller_names = &layout.ops[poller];
+        let poller_output = layout.output_path(poller);
         let doc = format!(
-            " Sends the request, then waits for the task it starts (its id at `{pointer}`), polling [`{poller}`](crate::Client::{}). Returns the output and the poller's final output.",
-            names::snake(poller)
+            " Sends the request, then waits for the task it starts (its id at `{pointer}`), polling [`{}`](crate::{}::{}). Returns the output and the poller's final output.",
+            poller_names.rust, poller_names.client(), poller_names.method
         );
         quote! {
             #[doc = #doc]
             pub async fn send_and_wait(self, options: cds_core::WaitOptions) -> Result<(#output, #poller_output), cds_core::Error> {
                 self.check()?;
-                cds_core::waiter::start_and_wait(&self.client, &meta::#meta, &self.input, &meta::#waiter, #pointer, options).await
+                cds_core::waiter::start_and_wait(&self.client, &crate::meta::#meta, &self.input, &crate::meta::#waiter, #pointer, options).await
             }
         }
     });
 
     let pages = op.paginate.as_ref().map(|p| {
-        let item = resolve_pointer(op, &p.items, &types.defs)
-            .map(|t| rust_type(&t))
+        let item = resolve_pointer(op, &p.items, &layout.defs)
+            .map(|t| layout.rust_type(&t))
             .unwrap_or_else(|| quote!(serde_json::Value));
-        let pagination = format_ident!("PAGINATION_{}", op.name.to_shouty_snake_case());
+        let pagination = format_ident!("PAGINATION_{}", heck::ToShoutySnakeCase::to_shouty_snake_case(op.name.as_str()));
         let doc = format!(
             " Streams every item at `{}` across all pages, advancing `{}` (page size `{}`, default 50).",
             p.items, p.page, p.size
@@ -148,13 +175,13 @@ fn operation(line: &Line, op: &Operation, types: &Types) -> TokenStream {
             #[doc = #doc]
             pub fn into_items(self) -> impl cds_core::__private::Stream<Item = Result<#item, cds_core::Error>> + Send {
                 let input = serde_json::to_value(&self.input).unwrap_or(serde_json::Value::Null);
-                cds_core::paginate::items(self.client, &meta::#meta, &meta::#pagination, input)
+                cds_core::paginate::items(self.client, &crate::meta::#meta, &crate::meta::#pagination, input)
             }
         }
     });
 
     let check_body = if checked {
-        quote!(cds_core::validate::check(&meta::#meta, &self.input))
+        quote!(cds_core::validate::check(&crate::meta::#meta, &self.input))
     } else {
         quote!(Ok(()))
     };
@@ -180,11 +207,11 @@ fn operation(line: &Line, op: &Operation, types: &Types) -> TokenStream {
             .errors
             .iter()
             .map(|e| {
-                let code = crate::emit::types::yaml_text(&e.code);
+                let code = crate::emit::line::types::yaml_text(&e.code);
                 format!(
                     "[`{}`](crate::ErrorCode::{})",
                     code.replace('`', "'"),
-                    crate::emit::error_code::variant_for(line, &code)
+                    crate::emit::line::error_code::variant_for(line, &code)
                 )
             })
             .collect();
@@ -193,7 +220,39 @@ fn operation(line: &Line, op: &Operation, types: &Types) -> TokenStream {
     if op.websocket {
         extra.push("A WebSocket endpoint: the builder's `url(host)` gives the `wss://` URL to open with a WebSocket client; nothing is sent by this SDK.".into());
     }
+    if let Some(d) = &op.deprecated {
+        extra.push(match &d.renamed_to {
+            Some(to) => format!(
+                "Deprecated: renamed `{to}` in the vendor's documents of {}; this method still sends `{}`. {}",
+                d.date,
+                op.name,
+                docs::escape(&d.why)
+            ),
+            None => format!(
+                "Deprecated: removed from the vendor's documents of {}. {}",
+                d.date,
+                docs::escape(&d.why)
+            ),
+        });
+    }
     let op_doc = docs::attrs(&docs::paragraphs(&op.doc, "", &extra));
+    let deprecated = op.deprecated.as_ref().map(|d| {
+        let note = match &d.renamed_to {
+            Some(to) => {
+                let to_method = layout.ops.get(to).map(|n| n.method.clone()).unwrap_or_default();
+                format!(
+                    "renamed to {to} (`{to_method}()`) in the vendor's documents on {}; this still sends {}",
+                    d.date, op.name
+                )
+            }
+            None => format!(
+                "removed from the vendor's documents on {}: {}",
+                d.date,
+                d.why.trim().trim_end_matches('.')
+            ),
+        };
+        quote!(#[deprecated(note = #note)])
+    });
     let request_doc = format!(" Request builder of {link}: set parameters, then `.send().await`.");
     let calls = if binary {
         quote! {
@@ -204,7 +263,7 @@ fn operation(line: &Line, op: &Operation, types: &Types) -> TokenStream {
             /// Sends the request; the file's bytes come with the HTTP status and request id.
             pub async fn send_with_response(self) -> Result<cds_core::Response<cds_core::Bytes>, cds_core::Error> {
                 self.check()?;
-                self.client.execute_binary(&meta::#meta, &self.input).await
+                self.client.execute_binary(&crate::meta::#meta, &self.input).await
             }
         }
     } else if op.websocket {
@@ -213,7 +272,7 @@ fn operation(line: &Line, op: &Operation, types: &Types) -> TokenStream {
             /// the line's URL operation returns), path parameters substituted and encoded.
             pub fn url(&self, host: &str) -> Result<String, cds_core::Error> {
                 self.check()?;
-                cds_core::request::websocket_url(&meta::#meta, host, &self.input)
+                cds_core::request::websocket_url(&crate::meta::#meta, host, &self.input)
             }
         }
     } else {
@@ -225,14 +284,23 @@ fn operation(line: &Line, op: &Operation, types: &Types) -> TokenStream {
             /// Sends the request; the output comes with the raw body, HTTP status and request id.
             pub async fn send_with_response(self) -> Result<cds_core::Response<#output>, cds_core::Error> {
                 self.check()?;
-                self.client.execute(&meta::#meta, &self.input).await
+                self.client.execute(&crate::meta::#meta, &self.input).await
             }
             #task
             #pages
         }
     };
-    let name = &op.name;
-    let wire_doc = format!(" Wire name: `{name}`.");
+    let prepare = (!op.websocket).then(|| {
+        quote! {
+            /// The request this would send now (signed, authenticated), without sending it:
+            /// its `Display` redacts every secret.
+            pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
+                self.check()?;
+                self.client.prepare(&crate::meta::#meta, &self.input)
+            }
+        }
+    });
+    let wire_doc = format!(" Wire name: `{}`.", op.name);
     quote! {
         #input_struct
         #output_struct
@@ -246,6 +314,7 @@ fn operation(line: &Line, op: &Operation, types: &Types) -> TokenStream {
             input: #input,
         }
 
+        #[allow(deprecated)]
         impl #request {
             /// The input built so far.
             pub fn input(&self) -> &#input {
@@ -258,13 +327,15 @@ fn operation(line: &Line, op: &Operation, types: &Types) -> TokenStream {
             }
             #(#setters)*
             #check
+            #prepare
             #calls
         }
 
-        impl crate::Client {
+        impl crate::#client {
             #op_doc
             #[doc = ""]
             #[doc = #wire_doc]
+            #deprecated
             pub fn #method(&self) -> #request {
                 #request { client: self.runtime().clone(), input: #input::default() }
             }
@@ -299,4 +370,9 @@ pub fn resolve_pointer(
         TypeRef::List(inner) => Some(*inner),
         _ => None,
     }
+}
+
+/// Whether `line` has an operator-side API.
+pub fn has_operator(layout: &Layout) -> bool {
+    layout.ops.values().any(|n| n.operator)
 }

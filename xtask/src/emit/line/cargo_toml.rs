@@ -1,6 +1,6 @@
 //! `Cargo.toml` of a generated crate.
 
-use crate::emit::package;
+use crate::emit::line::package;
 use crate::spec::Line;
 
 /// The manifest: `cds-core` (pinned exactly by the workspace, see the root `Cargo.toml`),

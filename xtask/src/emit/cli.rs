@@ -9,15 +9,15 @@
 //! The tables reference the line crates' `meta::LINE` so that the CLI executes operations from
 //! the same static descriptions the SDK uses.
 
-use crate::emit::types::yaml_text;
+use crate::emit::line::types::yaml_text;
+use crate::output::{rust_file, Files};
 use crate::spec::{Doc, EnumDef, Field, Line, Operation};
 use crate::typeref::TypeRef;
-use crate::Files;
 use heck::{ToKebabCase, ToSnakeCase};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Flags the CLI defines on every operation command; a parameter whose kebab name collides
 /// gets the suffix `-param`.
@@ -45,49 +45,33 @@ const RESERVED_FLAGS: &[&str] = &[
     "version",
 ];
 
-/// Generates the CLI tables for every line under `spec_dir`.
-pub fn files(spec_dir: &Path) -> Result<Files, Vec<String>> {
-    let dirs = crate::line_dirs(spec_dir).map_err(|e| vec![e])?;
-    let mut lines = Vec::new();
-    let mut errors = Vec::new();
-    for dir in dirs {
-        match Line::load(&dir) {
-            Ok(line) => lines.push(line),
-            Err(e) => errors.extend(e.into_iter().map(|e| e.to_string())),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
+/// The CLI tables of `lines`.
+pub fn files(lines: &[Line]) -> Result<Files, Vec<String>> {
     let base = PathBuf::from("crates/cds-cli/src/generated");
     let mut out = Files::new();
-    for line in &lines {
+    let mut errors = Vec::new();
+    for line in lines {
         let path = base.join(format!("{}.rs", module(&line.name)));
         let from = format!("spec/{}/*.yaml", line.name);
-        out.insert(path.clone(), format_rust(&path, line_module(line), &from)?);
+        match rust_file(&path, line_module(line), &from) {
+            Ok(f) => {
+                out.insert(path, f);
+            }
+            Err(e) => errors.push(e),
+        }
     }
     let path = base.join("mod.rs");
-    out.insert(
-        path.clone(),
-        format_rust(&path, mod_rs(&lines), "spec/*/*.yaml")?,
-    );
-    Ok(out)
-}
-
-fn format_rust(
-    path: &Path,
-    tokens: TokenStream,
-    from: &str,
-) -> Result<crate::Generated, Vec<String>> {
-    let marker = crate::GENERATED_MARKER;
-    syn::parse2::<syn::File>(tokens)
-        .map(|f| crate::Generated {
-            header: format!(
-                "// {marker} from {from}.\n// Do not edit: change the spec and run `cargo xtask codegen`.\n\n"
-            ),
-            body: crate::Body::Rust(prettyplease::unparse(&f)),
-        })
-        .map_err(|e| vec![format!("{}: generated code does not parse: {e}", path.display())])
+    match rust_file(&path, mod_rs(lines), "spec/*/*.yaml") {
+        Ok(f) => {
+            out.insert(path, f);
+        }
+        Err(e) => errors.push(e),
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
 }
 
 fn module(line: &str) -> String {
