@@ -75,9 +75,10 @@ fn bracket_list(text: &str) -> bool {
             .map(str::trim)
             .filter(|m| !m.is_empty())
             .collect();
-        let wordy = members
-            .iter()
-            .all(|m| m.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.'));
+        let wordy = members.iter().all(|m| {
+            m.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+        });
         let numbers = members.iter().all(|m| m.parse::<f64>().is_ok());
         if members.len() >= 2 && wordy && !numbers {
             return true;
@@ -103,7 +104,10 @@ fn keyed_values(text: &str) -> usize {
             let next = chars.get(i).copied();
             let prev = if start > 0 { chars[start - 1] } else { ' ' };
             let boundary = prev.is_whitespace()
-                || matches!(prev, '，' | ',' | '；' | ';' | '（' | '(' | '、' | '“' | '"' | '>' | '：')
+                || matches!(
+                    prev,
+                    '，' | ',' | '；' | ';' | '（' | '(' | '、' | '“' | '"' | '>' | '：'
+                )
                 || start == 0
                 || !prev.is_ascii();
             if len <= 16 && boundary && matches!(next, Some('：') | Some('为') | Some('=')) {
@@ -147,7 +151,10 @@ pub fn lint(line: &Line) -> LineReport {
             report.declined += 1;
             return;
         }
-        let scalar = matches!(element, TypeRef::String | TypeRef::Integer | TypeRef::Number);
+        let scalar = matches!(
+            element,
+            TypeRef::String | TypeRef::Integer | TypeRef::Number
+        );
         if scalar && lists_values(&f.doc) {
             report.undecided.push(format!(
                 "{place}: its documentation lists values; make it an enum or say why not (`not_enum`)"
@@ -189,11 +196,20 @@ mod tests {
             "云主机的付费方式，取值范围：    PrePaid：预付费，包年包月。    PostPaid（默认）：按量付费。",
             ""
         )));
-        assert!(lists_values(&doc("任务执行的状态[NEW,DOING,FINISH,ERROR]", "")));
+        assert!(lists_values(&doc(
+            "任务执行的状态[NEW,DOING,FINISH,ERROR]",
+            ""
+        )));
         assert!(lists_values(&doc("0：关闭 1：开启", "")));
         assert!(lists_values(&doc("1为自动续费（默认），0为不自动续费", "")));
-        assert!(!lists_values(&doc("指定创建云服务器的数量，取值范围：1-99，默认取值：1", "")));
-        assert!(!lists_values(&doc("云服务器所属虚拟数据中心", "Virtual data center")));
+        assert!(!lists_values(&doc(
+            "指定创建云服务器的数量，取值范围：1-99，默认取值：1",
+            ""
+        )));
+        assert!(!lists_values(&doc(
+            "云服务器所属虚拟数据中心",
+            "Virtual data center"
+        )));
         assert!(!lists_values(&doc("cpu数量只可选[1,2,4,8]", "")));
     }
 }

@@ -143,10 +143,10 @@ fn every_depth_is_compared() {
     let report = deep(&lines);
     let mut want = vec![
         "param_nested_extra Filter.Zone doc=example",
-        "param_nested_extra Filter.Tags[] doc=example",
+        "param_nested_extra Filter.Tags doc=example",
         "param_nested_required Disks[].Size doc=true spec=false",
         "param_nested_extra Disks[].Type",
-        "param_untyped Ids[] doc=array spec=list<any>",
+        "param_untyped Ids doc=array spec=list<any>",
         "response_type Data.Goods[].Cpu doc=int spec=string",
         "example_type Data.Goods[].Cpu doc=table int, example string spec=string",
         "response_untyped Data.Goods[].Extra doc=object spec=any",

@@ -10,6 +10,7 @@ use xtask::doccheck::specview;
 const TSV: &str = "line\taction\tkind\tfield\tspec\tdoc\tvendor\tclass\thit\tdeparture\trepo\tvfile\tdoc_line
 ccs\tDeleteInstance\taddress\taddress\tapi.capitalonline.net/ccs\t\tcdsapi.capitalonline.net/ccs\ta\tyes\t\tcds-gic-sdk-go\tinstance/client.go:80\t000:489
 ccs\tCreateInstance\treq-missing-in-spec\tHostName\t\tdoc:no\tstring\ta\tgap\t\tcds-gic-sdk-go\tinstance/models.go:45\t000:375
+ccs\tCreateInstance\treq-missing-in-spec\tHostName\t\tdoc:no\tstring\ta\tgap\t\tcds-gic-sdk-go\tinstance/other.go:7\t000:375
 ccs\tCreateInstance\treq-missing-in-spec\tSubjectId\t\tdoc:no\tstring\ta\tgap\t\tcds-gic-sdk-go\tinstance/models.go:46\t000:375
 ccs\tDescribeBill\tresp-type\tData.Items[].StartTime\tinteger\tstring\tstring\td\tpossible\t\topenapi(example/Golang)\texample/Golang/x.go:116\t000:8496
 ccs\tDescribeBill\tresp-missing-in-spec\tdata.Total\t\tdoc:no\tinteger\ta\tgap\t\tcds-cloudos-go-sdk\tservices/x.go:3\t000:8496
@@ -33,6 +34,7 @@ operations:
       - {name: HostName, in: body, type: string, undocumented: {evidence: "cds-gic-sdk-go instance/models.go:45"}}
     evidence:
       - {kind: req-missing-in-spec, field: HostName, repo: cds-gic-sdk-go, file: "instance/models.go:45", shows: "sends HostName", decision: vendor}
+      - {kind: req-missing-in-spec, field: HostName, repo: cds-gic-sdk-go, file: "instance/other.go:7", shows: "sends HostName", decision: vendor}
       - {kind: req-missing-in-spec, field: SubjectId, repo: cds-gic-sdk-go, file: "instance/models.go:46", shows: "sends SubjectId", decision: vendor}
       - {kind: req-missing-in-spec, field: Nope, repo: cds-gic-sdk-go, file: "instance/models.go:99", shows: "x", decision: vendor}
   - name: DescribeBill
@@ -98,6 +100,8 @@ fn each_row_is_classified_and_vendor_decisions_are_verified() {
             // host `api` although the decision says the vendor's `cdsapi`.
             "DeleteInstance address unresolved: decision `vendor`, but the spec's address is api/ccs, the vendor's cdsapi/ccs",
             "CreateInstance HostName vendor",
+            // One entry per row: the same field from another file of the same repository.
+            "CreateInstance HostName vendor",
             "CreateInstance SubjectId unresolved: decision `vendor`, but the spec has no request field `SubjectId`",
             "DescribeBill Data.Items[].StartTime both",
             "DescribeBill data.Total unresolved: decision `vendor`, but the spec has no response field `data.Total`",
@@ -109,7 +113,7 @@ fn each_row_is_classified_and_vendor_decisions_are_verified() {
     );
     assert_eq!(
         report.stale,
-        ["ccs CreateInstance evidence 3 (req-missing-in-spec Nope cds-gic-sdk-go): matches no row of the file"]
+        ["ccs CreateInstance evidence 4 (req-missing-in-spec Nope cds-gic-sdk-go): matches no row of the file"]
     );
     assert!(!report.is_clean());
     let ccs = &report.counts()["ccs"];
@@ -120,6 +124,6 @@ fn each_row_is_classified_and_vendor_decisions_are_verified() {
             ccs["document"],
             ccs["unresolved"]
         ),
-        (2, 1, 1, 4)
+        (3, 1, 1, 4)
     );
 }

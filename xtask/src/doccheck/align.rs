@@ -172,9 +172,9 @@ mod tests {
             paths,
             [
                 "Data",
-                "Data.PostPaid[]",
+                "Data.PostPaid",
                 "Data.PostPaid[].Id",
-                "Data.PostPaid[].Computes[]",
+                "Data.PostPaid[].Computes",
                 "Data.PostPaid[].Computes[].Id",
                 "Data.PostPaid[].Computes[].Cpu"
             ]

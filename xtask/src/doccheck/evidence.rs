@@ -150,14 +150,16 @@ impl Report {
 }
 
 /// True when `e` records the decision on `r`: same kind and field, and the same
-/// repository (as the TSV writes it, or its name before `(`, `/` or `@`) or file.
+/// repository (as the TSV writes it, or its name before `(`, `/` or `@`) and, when the entry
+/// names a file, the same file (the row's `vfile`, or its end); or, whatever the repository,
+/// exactly the row's file.
 pub fn entry_matches(e: &EvidenceEntry, r: &Row) -> bool {
     let short = r.repo.split(['(', '/', '@']).next().unwrap_or(&r.repo);
+    let repo = e.repo == r.repo || e.repo == short;
+    let file = e.file.is_empty() || r.vfile == e.file || r.vfile.ends_with(&format!("/{}", e.file));
     e.kind == r.kind
         && e.field == r.field
-        && (e.repo == r.repo
-            || e.repo == short && (e.file.is_empty() || r.vfile.ends_with(&e.file))
-            || (!e.file.is_empty() && e.file == r.vfile))
+        && ((repo && file) || (!e.file.is_empty() && e.file == r.vfile))
 }
 
 /// The operations of `line` a row about `action` may be recorded on: the operation itself
@@ -271,7 +273,20 @@ fn vendor_address(v: &str) -> Option<String> {
         rest = stripped.split_once(')').map_or("", |(_, r)| r);
     }
     let path = rest.split_whitespace().next().unwrap_or("");
-    Some(format!("{host}{}", path.trim_end_matches('/')))
+    Some(address(host, path))
+}
+
+/// `host` and `path` as one (`cdsapi/vpc`; a bare `/` stays: `cdsapi/`).
+fn address(host: &str, path: &str) -> String {
+    let p = path.trim_end_matches('/');
+    format!(
+        "{host}{}",
+        if p.is_empty() && !path.is_empty() {
+            "/"
+        } else {
+            p
+        }
+    )
 }
 
 /// The field at `path`: exactly for requests (the wire name is sent as written), ignoring
@@ -298,7 +313,7 @@ fn verify(line: &SpecLine, op: &SpecOp, r: &Row, both: bool) -> Option<String> {
             let want = vendor_address(&r.vendor)?;
             let host = op.host.as_deref().unwrap_or(&line.host);
             let path = op.path.as_deref().unwrap_or(&line.path);
-            let have = format!("{host}{}", path.trim_end_matches('/'));
+            let have = address(host, path);
             (have != want && !(both && vendor_address(&r.spec).as_deref() == Some(have.as_str())))
                 .then(|| format!("the spec's address is {have}, the vendor's {want}"))
         }
@@ -370,7 +385,7 @@ mod tests {
         assert_eq!(
             vendor_address("\"cdsapi.capitalonline.net/ (SetDomain(LbApiHost), path \"\"/\"\")\"")
                 .as_deref(),
-            Some("cdsapi")
+            Some("cdsapi/")
         );
         assert_eq!(vendor_class("list<string>"), Some("list"));
         assert_eq!(vendor_class("boolean"), Some("boolean"));

@@ -10,7 +10,8 @@ use std::collections::BTreeMap;
 /// One field of the tree.
 #[derive(Debug, Clone)]
 pub struct Node<'a> {
-    /// Wire path: names joined by `.`, `[]` after a list, `{}` after a map.
+    /// Wire path: names joined by `.`; inside a list `[]` follows its name, inside a map
+    /// `{}` (`Data.Instances[].Disks`; the list itself is `Data.Instances`).
     pub path: String,
     /// The field's wire name.
     pub name: &'a str,
@@ -83,7 +84,7 @@ fn add<'a>(
             }
             continue;
         }
-        let path = format!("{prefix}{}{}", f.name, wrappers(&f.ty));
+        let path = format!("{prefix}{}", f.name);
         let k = out.len();
         out.push(Node {
             path: path.clone(),
@@ -94,7 +95,14 @@ fn add<'a>(
         });
         if let Some((n, t)) = inner {
             chain.push(n);
-            add(line, t, Some(k), &format!("{path}."), chain, out);
+            add(
+                line,
+                t,
+                Some(k),
+                &format!("{path}{}.", wrappers(&f.ty)),
+                chain,
+                out,
+            );
             chain.pop();
         }
     }
@@ -125,10 +133,14 @@ fn walk(v: &Value, prefix: &str, out: &mut BTreeMap<String, Option<&'static str>
     match v {
         Value::Object(m) => {
             for (k, x) in m {
-                let mut seg = format!("{prefix}{k}");
+                let key = format!("{prefix}{k}");
+                let slot = out.entry(key.clone()).or_insert(None);
+                if slot.is_none() {
+                    *slot = value_class(x);
+                }
+                // A list's elements sit under `name[]`; lists of lists under `name[][]`.
+                let mut seg = key;
                 let mut x = x;
-                // A list's elements sit at `name[]`; lists of lists at `name[][]`.
-                let class = value_class(x);
                 while let Value::Array(items) = x {
                     seg.push_str("[]");
                     for item in items {
@@ -138,10 +150,6 @@ fn walk(v: &Value, prefix: &str, out: &mut BTreeMap<String, Option<&'static str>
                         Some(first @ Value::Array(_)) => x = first,
                         _ => break,
                     }
-                }
-                let slot = out.entry(seg.clone()).or_insert(None);
-                if slot.is_none() {
-                    *slot = class;
                 }
                 if x.is_object() {
                     walk(x, &format!("{seg}."), out);
@@ -177,15 +185,15 @@ mod tests {
             keys,
             [
                 "Data",
-                "Data.Instances[]",
+                "Data.Instances",
                 "Data.Instances[].Disks",
-                "Data.Instances[].Disks.DataDisks[]",
+                "Data.Instances[].Disks.DataDisks",
                 "Data.Instances[].Disks.DataDisks[].Size",
                 "Data.Instances[].Id",
                 "Data.Total"
             ]
         );
-        assert_eq!(p["Data.Instances[]"], Some("list"));
+        assert_eq!(p["Data.Instances"], Some("list"));
         assert_eq!(p["Data.Total"], None);
         assert_eq!(segments("Data.Instances[].Id"), ["Data", "Instances", "Id"]);
         assert_eq!(segments("networks[0].vpcId"), ["networks", "vpcId"]);

@@ -29,10 +29,11 @@ pub fn coverage(root: &Path, lines: &[Line], generated: &Files) -> Result<Files,
         if let Some(model) = &line.resources {
             for f in &model.resources {
                 for a in &f.operations {
-                    roles
-                        .entry(a.op.clone())
-                        .or_default()
-                        .push(format!("{} {}", f.name, a.kind.as_str()));
+                    roles.entry(a.op.clone()).or_default().push(format!(
+                        "{} {}",
+                        f.name,
+                        a.kind.as_str()
+                    ));
                 }
             }
         }

@@ -13,7 +13,10 @@ use std::path::PathBuf;
 pub fn files(lines: &[Line]) -> Result<Files, Vec<String>> {
     let dir = PathBuf::from("crates/cds-lines");
     let mut files = Files::new();
-    files.insert(dir.join("Cargo.toml"), toml_file(cargo_toml(lines), "spec/*/"));
+    files.insert(
+        dir.join("Cargo.toml"),
+        toml_file(cargo_toml(lines), "spec/*/"),
+    );
     let path = dir.join("src/lib.rs");
     let lib = rust_file(&path, lib_rs(lines), "spec/*/").map_err(|e| vec![e])?;
     files.insert(path, lib);

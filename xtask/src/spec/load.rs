@@ -95,7 +95,6 @@ impl Line {
             .flat_map(|(_, g)| g.enums.iter().map(|(n, t)| (n.as_str(), t)))
             .collect()
     }
-
 }
 
 /// A YAML error, with the operation it falls in when that can be told from the text.

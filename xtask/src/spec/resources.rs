@@ -211,12 +211,7 @@ pub fn validate(line: &Line, model: &Model, dir: &Path) -> Vec<SpecError> {
     let file = dir.join("resources.yaml");
     let mut errors = Vec::new();
     let mut push = |family: &str, field: Option<&str>, message: String| {
-        errors.push(err(
-            &file,
-            Some(format!("family {family}")),
-            field,
-            message,
-        ))
+        errors.push(err(&file, Some(format!("family {family}")), field, message))
     };
     let documented = documented_errors(line);
     let families: Vec<&str> = model.resources.iter().map(|f| f.name.as_str()).collect();

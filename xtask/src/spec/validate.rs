@@ -360,4 +360,3 @@ pub fn err(file: &Path, item: Option<String>, field: Option<&str>, message: Stri
         message,
     }
 }
-

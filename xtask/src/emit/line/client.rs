@@ -20,9 +20,14 @@ pub fn env_names(line: &Line) -> Vec<String> {
         .filter_map(|(_, v)| v.cloned())
         .collect();
     if declared.is_empty() && line.product.protocol == Protocol::Rpc {
-        ["CDS_SECRET_ID", "CDS_SECRET_KEY", "CDS_REGION", "CDS_ENDPOINT"]
-            .map(String::from)
-            .to_vec()
+        [
+            "CDS_SECRET_ID",
+            "CDS_SECRET_KEY",
+            "CDS_REGION",
+            "CDS_ENDPOINT",
+        ]
+        .map(String::from)
+        .to_vec()
     } else {
         declared
     }

@@ -124,12 +124,7 @@ impl<'a> Layout<'a> {
         let mut taken: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for name in defs.keys() {
             let place = local_name(name, &users, &ops, &defs)
-                .filter(|(op, short)| {
-                    taken
-                        .entry(op.clone())
-                        .or_default()
-                        .insert(short.clone())
-                })
+                .filter(|(op, short)| taken.entry(op.clone()).or_default().insert(short.clone()))
                 .map(|(op, name)| Place::Operation { op, name })
                 .unwrap_or(Place::Types);
             places.insert(name.to_string(), place);
@@ -214,7 +209,9 @@ impl<'a> Layout<'a> {
         self.defs
             .keys()
             .copied()
-            .filter(|n| matches!(self.places.get(*n), Some(Place::Operation { op: o, .. }) if o == op))
+            .filter(
+                |n| matches!(self.places.get(*n), Some(Place::Operation { op: o, .. }) if o == op),
+            )
             .collect()
     }
 
@@ -280,7 +277,12 @@ fn users(line: &Line, defs: &BTreeMap<&str, &TypeDef>) -> BTreeMap<String, BTree
             .iter()
             .chain(&op.response)
             .filter_map(|f| TypeRef::parse(&f.ty).ok())
-            .flat_map(|t| t.named().into_iter().map(str::to_string).collect::<Vec<_>>())
+            .flat_map(|t| {
+                t.named()
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
             .collect();
         let mut seen = BTreeSet::new();
         while let Some(name) = stack.pop() {

@@ -48,7 +48,12 @@ fn crate_docs(layout: &Layout) -> Vec<String> {
         .map(|(_, o)| o)
         .filter(tenant)
         .find(|o| o.params.iter().all(|f| !f.required) && o.deprecated.is_none())
-        .or_else(|| line.operations().map(|(_, o)| o).filter(tenant).find(|o| o.deprecated.is_none()));
+        .or_else(|| {
+            line.operations()
+                .map(|(_, o)| o)
+                .filter(tenant)
+                .find(|o| o.deprecated.is_none())
+        });
     if let Some(op) = first_op {
         let client = match p.auth {
             Auth::Pluggable => format!("let config = {krate}::Client::config_from_env()?\n    .authenticator(cds_core::auth::StaticHeaders::new().header(\"x-auth-token\", \"...\"))\n    .build()?;\nlet client = {krate}::Client::new(&config);"),
@@ -62,7 +67,11 @@ fn crate_docs(layout: &Layout) -> Vec<String> {
                 format!(
                     ".{}({})",
                     names::setter_text(&names::snake(&f.name)),
-                    if layout.is_enum(&f.ty) { "\"...\"" } else { example_literal(&f.ty) }
+                    if layout.is_enum(&f.ty) {
+                        "\"...\""
+                    } else {
+                        example_literal(&f.ty)
+                    }
                 )
             })
             .collect();

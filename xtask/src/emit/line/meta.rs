@@ -7,7 +7,9 @@
 
 use crate::emit::line::layout::Layout;
 use crate::emit::line::types::{is_integer_enum, is_sensitive, yaml_text};
-use crate::spec::{Auth, Field, HostKind, Line, Location, Method, Operation, Protocol, ResponseKind};
+use crate::spec::{
+    Auth, Field, HostKind, Line, Location, Method, Operation, Protocol, ResponseKind,
+};
 use crate::typeref::TypeRef;
 use heck::ToShoutySnakeCase;
 use proc_macro2::{Ident, TokenStream};

@@ -41,9 +41,15 @@ pub fn crate_files(line: &Line) -> Result<Files, Vec<String>> {
         ("src/error_code.rs".into(), error_code::error_code_rs(line)),
         ("src/examples.rs".into(), examples::examples_rs(line)),
         ("tests/examples.rs".into(), examples::example_tests(&layout)),
-        ("tests/end_to_end.rs".into(), end_to_end::end_to_end(&layout)),
+        (
+            "tests/end_to_end.rs".into(),
+            end_to_end::end_to_end(&layout),
+        ),
         ("src/types/mod.rs".into(), shared_types::mod_rs(&layout)),
-        ("src/operation/mod.rs".into(), operation::mod_rs(&layout, false)),
+        (
+            "src/operation/mod.rs".into(),
+            operation::mod_rs(&layout, false),
+        ),
     ];
     for name in layout.shared_types() {
         rust.push((

@@ -65,8 +65,18 @@ pub fn operation_module(layout: &Layout, op: &Operation) -> TokenStream {
 
 fn local_type(layout: &Layout, name: &str, def: &TypeDef) -> TokenStream {
     let id = format_ident!("{}", layout.type_name(name));
-    let doc = docs::attrs(&docs::paragraphs(&def.doc, &format!("(spec type `{name}`)"), &[]));
-    gen_struct(layout, &id, doc, &struct_fields(&def.fields), role_of(layout, name))
+    let doc = docs::attrs(&docs::paragraphs(
+        &def.doc,
+        &format!("(spec type `{name}`)"),
+        &[],
+    ));
+    gen_struct(
+        layout,
+        &id,
+        doc,
+        &struct_fields(&def.fields),
+        role_of(layout, name),
+    )
 }
 
 /// The role of named type `name`.
@@ -91,8 +101,7 @@ fn operation(layout: &Layout, op: &Operation, names: &OpNames) -> TokenStream {
     let link = format!("[`{}`](crate::{}::{})", names.rust, client, names.method);
 
     let input_doc = docs::attrs(&[format!("Input of {link}.")]);
-    let checked =
-        layout.roles.nested_check(&op.params) || op.params.iter().any(|f| f.required);
+    let checked = layout.roles.nested_check(&op.params) || op.params.iter().any(|f| f.required);
     let input_struct = gen_struct(
         layout,
         &input,
@@ -134,7 +143,13 @@ fn operation(layout: &Layout, op: &Operation, names: &OpNames) -> TokenStream {
             location,
             if p.field.required { ", required" } else { "" }
         );
-        setter(layout, p, field_doc(&p.field, &suffix), quote!(input), quote!(self))
+        setter(
+            layout,
+            p,
+            field_doc(&p.field, &suffix),
+            quote!(input),
+            quote!(self),
+        )
     });
 
     let task = op.task.as_ref().map(|t| {

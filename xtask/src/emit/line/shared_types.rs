@@ -48,5 +48,11 @@ pub fn type_file(layout: &Layout, name: &str) -> TokenStream {
         let target = layout.type_path(target);
         return quote! { #doc pub type #id = #target; };
     }
-    gen_struct(layout, &id, doc, &struct_fields(&def.fields), role_of(layout, name))
+    gen_struct(
+        layout,
+        &id,
+        doc,
+        &struct_fields(&def.fields),
+        role_of(layout, name),
+    )
 }

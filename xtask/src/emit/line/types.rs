@@ -202,9 +202,8 @@ fn fields_impl(layout: &Layout, name: &Ident, fields: &[StructField]) -> TokenSt
     let name_str = name.to_string();
     let mut fallback = quote!(cds_core::de::skip(value)?);
     let mut arms = Vec::new();
-    let lenient_scalar = |t: &TypeRef| {
-        t.is_scalar() || matches!(t, TypeRef::Named(n) if layout.is_enum(n))
-    };
+    let lenient_scalar =
+        |t: &TypeRef| t.is_scalar() || matches!(t, TypeRef::Named(n) if layout.is_enum(n));
     for f in fields {
         let id = ident(&f.rust);
         if f.field.flatten {
@@ -365,7 +364,13 @@ fn builder(layout: &Layout, name: &Ident, fields: &[StructField], checked: bool)
         } else {
             format!(" Sets [`{name_str}::{}`].", f.rust)
         };
-        setter(layout, f, quote!(#[doc = #doc]), quote!(inner), quote!(self))
+        setter(
+            layout,
+            f,
+            quote!(#[doc = #doc]),
+            quote!(inner),
+            quote!(self),
+        )
     });
     let build = if checked {
         quote! {
