@@ -4,8 +4,54 @@
 use super::compare::Finding;
 use std::collections::BTreeMap;
 
-/// Findings grouped into one entry: spec file, operation, document, kind, `doc` value.
-type GroupKey<'a> = (String, &'a str, &'a str, &'static str, Option<&'a str>);
+/// Findings grouped into one entry: spec file, operation, `document:` scope, kind, `doc`
+/// value.
+type GroupKey<'a> = (
+    String,
+    &'a str,
+    Option<&'a str>,
+    &'static str,
+    Option<&'a str>,
+);
+
+/// One difference as a departure sees it: spec file, operation, kind, field, `doc`, `spec`.
+type Same<'a> = (
+    String,
+    &'a str,
+    &'static str,
+    &'a str,
+    Option<&'a str>,
+    Option<&'a str>,
+);
+
+/// The findings with one of each difference: the same difference found in the operation's
+/// current edition and in its history needs one departure without a `document:` scope.
+fn distinct(findings: &[Finding]) -> Vec<Finding> {
+    let mut seen: BTreeMap<Same<'_>, usize> = BTreeMap::new();
+    let mut out: Vec<Finding> = Vec::new();
+    for f in findings {
+        let key = (
+            f.file.display().to_string(),
+            f.op.as_str(),
+            f.kind,
+            f.field.as_str(),
+            f.doc.as_deref(),
+            f.spec.as_deref(),
+        );
+        match seen.get(&key) {
+            Some(&k) => {
+                if f.scope.is_none() || out[k].scope != f.scope {
+                    out[k].scope = None;
+                }
+            }
+            None => {
+                seen.insert(key, out.len());
+                out.push(f.clone());
+            }
+        }
+    }
+    out
+}
 
 /// A departure entry acknowledging `f`, as a tab-separated line: spec file, operation
 /// (empty for the product), document, entry (a JSON flow mapping, `why` drafted from the
@@ -51,21 +97,27 @@ fn group_why(kind: &str, in_example: bool) -> Option<&'static str> {
         ("param_nested_extra", false) => {
             "Not in the request table: TODO say where the spec has them from."
         }
+        ("error_extra", _) => {
+            "The document does not list these error codes for this operation: TODO say why the spec keeps them."
+        }
         _ => return None,
     })
 }
 
-/// `--suggest`: one departure per finding; nested fields missing from a table are grouped
-/// per operation, document and kind into one entry with a list of fields and one reason.
+/// `--suggest`: one departure per difference (found in the current edition and in the
+/// history alike: one entry, without `document:`); nested fields missing from a table and
+/// error codes missing from the document are grouped per operation, scope and kind into one
+/// entry with a list of fields and one reason.
 pub fn suggestions(findings: &[Finding]) -> Vec<String> {
+    let findings = distinct(findings);
     let mut out = Vec::new();
     let mut groups: BTreeMap<GroupKey<'_>, Vec<&Finding>> = BTreeMap::new();
-    for f in findings {
+    for f in &findings {
         if group_why(f.kind, f.doc.is_some()).is_some() {
             let key = (
                 f.file.display().to_string(),
                 f.op.as_str(),
-                f.document.as_str(),
+                f.scope.as_deref(),
                 f.kind,
                 f.doc.as_deref(),
             );
