@@ -1,5 +1,6 @@
 //! `cargo xtask codegen [--check] [--only LINE]`, `cargo xtask spec-lint`,
-//! `cargo xtask doc-check DOC...`, `cargo xtask doc-diff OLD NEW`, `cargo xtask conformance`.
+//! `cargo xtask doc-check DOC...`, `cargo xtask doc-diff OLD NEW`,
+//! `cargo xtask evidence-check TSV`, `cargo xtask conformance`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -12,7 +13,8 @@ fn main() -> ExitCode {
     let mut rest = args.iter();
     match args.first().map(String::as_str) {
         Some("doc-check") => return xtask::doccheck::cli::doc_check(&root, &args[1..]),
-        Some("doc-diff") => return xtask::doccheck::cli::doc_diff(&args[1..]),
+        Some("doc-diff") => return xtask::doccheck::cli::doc_diff(&root, &args[1..]),
+        Some("evidence-check") => return xtask::doccheck::cli::evidence_check(&root, &args[1..]),
         Some("conformance") => return xtask::doccheck::cli::conformance(&root, &args[1..]),
         Some("spec-lint") => return spec_lint(&root),
         _ => {}

@@ -188,7 +188,7 @@ fn cloud_desktop_editions_differ_where_the_spec_reconciled_them() {
     assert!(has("CreateSubAccount", "param_removed", "password"));
     assert!(has("QueryVmPrice", "param_removed", "sysVolume"));
     assert!(has("CreateVm", "param_removed", "vgatewayNetId"));
-    assert!(has("CreateVm", "param_added", "vGatewayNetId"));
+    assert!(has("CreateVm", "param_added", "vGatewayNetId (required)"));
     // Example responses that differ between the editions (both kept in the spec).
     assert!(changes
         .iter()
@@ -220,4 +220,83 @@ fn every_document_checks_clean() {
     );
     assert!(report.hashes.is_empty(), "{:?}", report.hashes);
     assert!(report.acknowledged.values().sum::<usize>() > 0);
+}
+
+/// Every document of `../shared/editions/` (the vendor's current editions), or `None`.
+fn editions() -> Option<Vec<xtask::doccheck::model::Document>> {
+    let dir = root().join("../shared/editions");
+    match xtask::doccheck::cli::documents(std::slice::from_ref(&dir)) {
+        Ok(d) if !d.is_empty() => Some(d),
+        other => {
+            eprintln!("skipped: {}: {:?}", dir.display(), other.err());
+            None
+        }
+    }
+}
+
+#[test]
+fn the_current_editions_rename_and_move_what_operations_tsv_says() {
+    let (Some(text), Some(new)) = (seed(DOC000), editions()) else {
+        return;
+    };
+    let Ok(tsv) = std::fs::read_to_string(root().join("../shared/editions/operations.tsv")) else {
+        return;
+    };
+    let old = [parse_text(DOC000, &text)];
+    let changes = xtask::doccheck::diff::diff_many(&old, &new, None, None);
+    let mut renamed: Vec<String> = changes
+        .iter()
+        .filter(|c| c.kind == "renamed")
+        .map(|c| c.detail.split(" (").next().unwrap_or("").to_string())
+        .collect();
+    renamed.sort();
+    // operations.tsv: `renamed-from-X` rows, as `X → Y`.
+    let mut want: Vec<String> = tsv
+        .lines()
+        .filter_map(|l| {
+            let cols: Vec<&str> = l.split('\t').collect();
+            let from = cols.get(2)?.strip_prefix("renamed-from-")?;
+            Some(format!("{from} → {}", cols[1]))
+        })
+        .collect();
+    want.sort();
+    assert_eq!(renamed.len(), 14);
+    assert_eq!(renamed, want);
+    // Every operation of seed 000 that operations.tsv lists as moved (or renamed into
+    // another file) is reported as moved, to that file.
+    let moved: Vec<(&str, &str)> = changes
+        .iter()
+        .filter(|c| c.kind == "moved")
+        .map(|c| {
+            let to = c.detail.split(" → ").nth(1).unwrap_or("");
+            (c.op.as_str(), to.split(':').next().unwrap_or(""))
+        })
+        .collect();
+    let mut expected = 0;
+    for l in tsv.lines() {
+        let cols: Vec<&str> = l.split('\t').collect();
+        let (Some(op), Some(status), Some(file), Some(src)) =
+            (cols.get(1), cols.get(2), cols.get(3), cols.get(8))
+        else {
+            continue;
+        };
+        let elsewhere = *status == "moved"
+            || (status.starts_with("renamed-from-") && !file.starts_with("openapi"));
+        if !elsewhere || !src.starts_with("000:") {
+            continue;
+        }
+        expected += 1;
+        assert!(
+            moved.contains(&(op, file)),
+            "{op} not reported as moved to {file}"
+        );
+    }
+    assert!(expected > 100, "{expected}");
+    assert_eq!(moved.len(), expected, "{moved:?}");
+    let removed: Vec<&str> = changes
+        .iter()
+        .filter(|c| c.kind == "op_removed")
+        .map(|c| c.op.as_str())
+        .collect();
+    assert_eq!(removed, ["ForceDeleteSecurityGroup"]);
 }

@@ -1,7 +1,10 @@
 //! doc-check with current editions and history: a small spec and two editions of a document,
 //! written by the test into a temporary folder (no vendor document needed).
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::temp_dir;
+use std::path::Path;
 use xtask::doccheck::check::{check, CheckReport};
 use xtask::doccheck::cli::exit_reason;
 use xtask::doccheck::{parse_text, sha256_hex, specview};
@@ -46,14 +49,6 @@ operations:
     deprecated: {date: "2025-08-05", why: "gone; DeleteNSG takes ForceDelete"}
     method: POST
 "#;
-
-/// A fresh folder under the system's temporary directory.
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("xtask-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
 
 /// Writes the spec (`spec/ccs/`) with `ops` as its operation file.
 fn write_spec(dir: &Path, ops: &str) -> Vec<specview::SpecLine> {

@@ -100,6 +100,8 @@ fn read_op(h: &RawHeading) -> Option<DocOp> {
         match b {
             Block::Text(t) => {
                 let clean = strip_markup(t);
+                op.text.push_str(&clean);
+                op.text.push('\n');
                 let clean = clean.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
                 let clean = clean.trim();
                 let (key, value) = split_label(clean);
@@ -343,10 +345,14 @@ fn fields(rows: &[Vec<String>]) -> Vec<DocField> {
         h.contains("必选") || h.contains("必须") || h.contains("必填") || h.contains("required")
     });
     let desc_col = col(header, |h| h.contains("描述") || h.contains("说明"));
+    let example_col = col(header, |h| {
+        h.contains("示例") || h.eq_ignore_ascii_case("example")
+    });
     let cell = |row: &Vec<String>, c: Option<usize>| {
         c.and_then(|c| row.get(c)).cloned().unwrap_or_default()
     };
     let mut out = Vec::new();
+    let mut above: Option<String> = None;
     for row in &rows[1..] {
         if row == header {
             continue;
@@ -354,11 +360,8 @@ fn fields(rows: &[Vec<String>]) -> Vec<DocField> {
         let sub = cell(row, sub_col);
         let main = cell(row, Some(name_col));
         // A sub-attribute row leaves the name cell empty (004).
-        let raw = if sub.trim().is_empty() || !main.trim().is_empty() {
-            main
-        } else {
-            sub
-        };
+        let is_sub = !sub.trim().is_empty() && main.trim().is_empty();
+        let raw = if is_sub { sub } else { main };
         let name = clean_name(&raw);
         if name.is_empty() {
             continue;
@@ -367,12 +370,20 @@ fn fields(rows: &[Vec<String>]) -> Vec<DocField> {
         if !leaf.chars().any(char::is_alphanumeric) {
             continue;
         }
+        let parent = if is_sub {
+            above.clone()
+        } else {
+            above = Some(name.clone());
+            parent_hint(&raw)
+        };
         out.push(DocField {
             leaf,
+            parent,
             name,
             ty: cell(row, type_col).trim().to_string(),
             required: required_flag(&cell(row, req_col)),
             desc: cell(row, desc_col).trim().to_string(),
+            example: cell(row, example_col).trim().to_string(),
         });
     }
     out
@@ -391,6 +402,24 @@ fn clean_name(raw: &str) -> String {
         _ => s,
     };
     s.trim_end_matches("[]").to_string()
+}
+
+/// The enclosing field named in parentheses after a row's name: `Id（Computes）` →
+/// `Computes` (only an identifier counts; `Size(GB)` names a unit, not a field).
+fn parent_hint(raw: &str) -> Option<String> {
+    let s = strip_markup(raw);
+    let open = s.find(['(', '（'])?;
+    let rest = &s[open..];
+    let rest = rest.trim_start_matches(['(', '（']);
+    let inner = rest.split([')', '）']).next()?.trim();
+    let ident = !inner.is_empty()
+        && inner.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && inner
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
+        && inner.chars().any(|c| c.is_ascii_lowercase());
+    (ident && open > 0).then(|| inner.to_string())
 }
 
 /// Last component of a dotted name, without indexes: `networks[0].vpcId` → `vpcId`.

@@ -1,10 +1,14 @@
 //! doc-check proper: compare each document with the spec, apply the acknowledged
 //! departures, and check the pinned hashes (whole document and per section).
 
-use super::compare::{compare, same_doc, Finding};
+use super::compare::{compare, same_doc, Finding, Options};
 use super::model::{norm_heading, Document};
 use super::specview::{Departure, SpecLine};
 use std::collections::{BTreeMap, BTreeSet};
+
+/// (line, operation or `""`, departure index, field) of every departure that acknowledged
+/// a finding.
+type Used = BTreeSet<(String, String, usize, String)>;
 
 /// The outcome of a doc-check run.
 #[derive(Debug, Default)]
@@ -30,13 +34,18 @@ impl CheckReport {
     }
 }
 
-/// Checks `docs` against `lines`.
+/// Checks `docs` against `lines` (top level only; see [`check_with`]).
 pub fn check(docs: &[Document], lines: &[SpecLine]) -> CheckReport {
+    check_with(docs, lines, Options::default())
+}
+
+/// Checks `docs` against `lines`, comparing what `opts` asks for.
+pub fn check_with(docs: &[Document], lines: &[SpecLine], opts: Options) -> CheckReport {
     let mut report = CheckReport::default();
-    // (line, op or "", index) of every departure used.
-    let mut used: BTreeSet<(String, String, usize)> = BTreeSet::new();
+    // (line, op or "", index, field) of every departure used.
+    let mut used: Used = BTreeSet::new();
     for doc in docs {
-        for f in compare(doc, lines, docs) {
+        for f in compare(doc, lines, docs, opts) {
             let deps: &[Departure] = lines.iter().find(|l| l.name == f.line).map_or(&[], |l| {
                 if f.op.is_empty() {
                     l.sources
@@ -52,7 +61,7 @@ pub fn check(docs: &[Document], lines: &[SpecLine]) -> CheckReport {
             });
             match deps.iter().position(|d| f.matched_by(d)) {
                 Some(k) => {
-                    used.insert((f.line.clone(), f.op.clone(), k));
+                    used.insert((f.line.clone(), f.op.clone(), k, f.field.clone()));
                     *report.acknowledged.entry(f.line.clone()).or_default() += 1;
                 }
                 None => report.findings.push(f),
@@ -99,7 +108,7 @@ fn stale(
     op: &str,
     named: &[String],
     deps: &[Departure],
-    used: &BTreeSet<(String, String, usize)>,
+    used: &Used,
     checked: &dyn Fn(&str) -> bool,
     report: &mut CheckReport,
 ) {
@@ -110,7 +119,11 @@ fn stale(
             if op.is_empty() { "(product)" } else { op },
             k + 1,
             d.kind,
-            d.field.as_deref().unwrap_or("")
+            match (&d.field, d.fields.is_empty()) {
+                (Some(f), _) => f.clone(),
+                (None, false) => format!("[{}]", d.fields.join(", ")),
+                (None, true) => String::new(),
+            }
         );
         if d.why.trim().is_empty() {
             report.bad_departures.push(format!("{at}: no `why`"));
@@ -132,10 +145,24 @@ fn stale(
         } else {
             applies.iter().all(|n| checked(n))
         };
-        if in_scope && !used.contains(&(line.name.clone(), op.to_string(), k)) {
+        if !in_scope {
+            continue;
+        }
+        let key = |f: &str| (line.name.clone(), op.to_string(), k, f.to_string());
+        let any = used
+            .range(key("")..)
+            .next()
+            .is_some_and(|u| (&u.0, u.1.as_str(), u.2) == (&line.name, op, k));
+        if !any {
             report
                 .bad_departures
                 .push(format!("{at}: acknowledges nothing (stale)"));
+            continue;
+        }
+        for f in d.fields.iter().filter(|f| !used.contains(&key(f))) {
+            report
+                .bad_departures
+                .push(format!("{at}: field {f} acknowledges nothing (stale)"));
         }
     }
 }

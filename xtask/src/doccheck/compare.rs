@@ -30,6 +30,10 @@ pub struct Finding {
     pub spec: Option<String>,
     /// A note of the spec that probably explains the difference (for `--suggest`).
     pub hint: Option<String>,
+    /// The `document:` prefix a departure for this finding needs: set when the document is
+    /// not the operation's `source` (an earlier edition named by `history:`, or another
+    /// document matched by `Action`).
+    pub scope: Option<String>,
 }
 
 impl Finding {
@@ -37,6 +41,7 @@ impl Finding {
     pub fn matched_by(&self, d: &Departure) -> bool {
         d.kind == self.kind
             && d.field.as_ref().is_none_or(|f| *f == self.field)
+            && (d.fields.is_empty() || d.fields.contains(&self.field))
             && d.doc.as_ref().is_none_or(|v| Some(v) == self.doc.as_ref())
             && d.spec
                 .as_ref()
@@ -53,12 +58,13 @@ pub fn same_doc(spec_name: &str, name: &str) -> bool {
     spec_name == name || prefix(spec_name) == prefix(name)
 }
 
-fn prefix(n: &str) -> &str {
+/// The family of a document name: the part before the first `_` (`000`, `vpc`).
+pub fn prefix(n: &str) -> &str {
     n.split('_').next().unwrap_or(n)
 }
 
 /// `/a/:id/b` → `/a/{id}/b` (two notations of a path parameter).
-fn colon_params(path: &str) -> String {
+pub fn colon_params(path: &str) -> String {
     path.split('/')
         .map(|seg| match seg.strip_prefix(':') {
             Some(n) if !n.is_empty() => format!("{{{n}}}"),
@@ -103,33 +109,80 @@ fn top<'a>(line: &'a SpecLine, fields: &'a [SpecField]) -> Vec<&'a SpecField> {
     out
 }
 
-fn hint(line: &SpecLine, op: &SpecOp, field: Option<&SpecField>, words: &[&str]) -> Option<String> {
-    if let Some(n) = field.and_then(|f| f.notes.first()) {
-        return Some(n.clone());
+/// The sentence of `notes` that names `word` (as code first), trimmed: a reason must be
+/// about its own difference, never the whole note.
+pub fn sentence(notes: &[String], word: &str) -> Option<String> {
+    if word.chars().count() < 2 {
+        return None;
     }
-    op_hint(op, words)
+    let quoted = format!("`{word}`");
+    for pat in [quoted.as_str(), word] {
+        for n in notes {
+            if let Some(s) = split_sentences(n).into_iter().find(|s| s.contains(pat)) {
+                return Some(s.to_string());
+            }
+        }
+    }
+    None
+}
+
+/// Sentences of a note: ends at `. ` or `。` (not inside backticks).
+fn split_sentences(note: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut code = false;
+    let b: Vec<(usize, char)> = note.char_indices().collect();
+    for (i, (at, c)) in b.iter().enumerate() {
+        match c {
+            '`' => code = !code,
+            '.' if !code && b.get(i + 1).is_none_or(|(_, n)| n.is_whitespace()) => {
+                out.push(note[start..at + 1].trim());
+                start = at + 1;
+            }
+            '。' if !code => {
+                out.push(note[start..at + c.len_utf8()].trim());
+                start = at + c.len_utf8();
+            }
+            _ => {}
+        }
+    }
+    if start < note.len() {
+        out.push(note[start..].trim());
+    }
+    out.retain(|s| !s.is_empty());
+    out
+}
+
+fn hint(line: &SpecLine, op: &SpecOp, field: Option<&SpecField>, words: &[&str]) -> Option<String> {
+    let field_notes = field.map_or(&[][..], |f| f.notes.as_slice());
+    words
+        .iter()
+        .find_map(|w| sentence(field_notes, w))
+        .or_else(|| field_notes.first().map(|n| first_sentence(n)))
+        .or_else(|| words.iter().find_map(|w| sentence(&op.notes, w)))
         .or_else(|| {
             op.response
                 .iter()
                 .find(|f| f.flatten && field.is_some())
-                .and_then(|p| p.notes.first().cloned())
+                .and_then(|p| p.notes.first().map(|n| first_sentence(n)))
         })
-        .or_else(|| {
-            line.notes
-                .iter()
-                .find(|n| n.contains(op.name.as_str()))
-                .cloned()
-        })
+        .or_else(|| sentence(&line.notes, &op.name))
 }
 
-/// Every note of `op` about its examples, joined (an operation with several examples
-/// explains them in several notes).
+fn first_sentence(note: &str) -> String {
+    split_sentences(note)
+        .first()
+        .map_or_else(String::new, |s| (*s).to_string())
+}
+
+/// The notes of `op` about its examples, one sentence each.
 fn example_hint(line: &SpecLine, op: &SpecOp) -> Option<String> {
     let notes: Vec<&str> = op
         .notes
         .iter()
+        .flat_map(|n| split_sentences(n))
         .filter(|n| n.contains("xample") || n.contains("JSON") || n.contains("page break"))
-        .map(String::as_str)
+        .take(2)
         .collect();
     if notes.is_empty() {
         hint(line, op, None, &["示例"])
@@ -138,36 +191,35 @@ fn example_hint(line: &SpecLine, op: &SpecOp) -> Option<String> {
     }
 }
 
-/// The first note of `op` naming one of `words` (in order of preference), as code first.
-fn op_hint(op: &SpecOp, words: &[&str]) -> Option<String> {
-    let words: Vec<&&str> = words.iter().filter(|w| w.chars().count() >= 2).collect();
-    for quoted in [true, false] {
-        for w in &words {
-            let pat = if quoted {
-                format!("`{w}`")
-            } else {
-                (**w).to_string()
-            };
-            if let Some(n) = op.notes.iter().find(|n| n.contains(&pat)) {
-                return Some(n.clone());
-            }
-        }
-    }
-    None
-}
-
-struct Ctx<'a> {
-    doc: &'a Document,
-    line: &'a SpecLine,
-    op: &'a SpecOp,
-    dop: &'a DocOp,
+/// What a comparison of one operation works on.
+pub(super) struct Ctx<'a> {
+    pub(super) doc: &'a Document,
+    pub(super) line: &'a SpecLine,
+    pub(super) op: &'a SpecOp,
+    pub(super) dop: &'a DocOp,
     /// Every JSON block of the checked documents the line is transcribed from.
     pool: &'a BTreeSet<&'a String>,
     out: &'a mut Vec<Finding>,
 }
 
 impl Ctx<'_> {
-    fn push(
+    /// A draft reason for `--suggest`: `why`, followed by the one sentence of a note (of
+    /// the field, else of the operation) that names `word`, if any.
+    pub(super) fn note(
+        &self,
+        field: Option<&SpecField>,
+        word: &str,
+        why: String,
+    ) -> Option<String> {
+        let notes = field.map_or(&[][..], |f| f.notes.as_slice());
+        let found = sentence(notes, word).or_else(|| sentence(&self.op.notes, word));
+        Some(match found {
+            Some(n) if !why.contains(&n) => format!("{why} {n}"),
+            _ => why,
+        })
+    }
+
+    pub(super) fn push(
         &mut self,
         kind: &'static str,
         field: &str,
@@ -186,12 +238,26 @@ impl Ctx<'_> {
             doc,
             spec,
             hint,
+            scope: scope(self.op, &self.doc.name),
         });
     }
 }
 
+/// See [`Finding::scope`].
+fn scope(op: &SpecOp, doc: &str) -> Option<String> {
+    (!same_doc(&op.source.document, doc)).then(|| prefix(doc).to_string())
+}
+
+/// What doc-check compares.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Below the top level too (see [`super::deep`]): nested request and response fields,
+    /// response types, examples against the tables.
+    pub deep: bool,
+}
+
 /// Compares one documented operation with its spec operation.
-fn compare_op(ctx: &mut Ctx<'_>, all_docs_checked: bool) {
+fn compare_op(ctx: &mut Ctx<'_>, all_docs_checked: bool, opts: Options) {
     let (line, op, dop) = (ctx.line, ctx.op, ctx.dop);
     let rest = line.protocol == "rest";
     if let Some(a) = &dop.action {
@@ -341,6 +407,20 @@ fn compare_op(ctx: &mut Ctx<'_>, all_docs_checked: bool) {
             ctx.push("error_missing", code, None, None, h);
         }
     }
+    // An operation's own codes the document no longer lists, neither for the operation
+    // nor in a table outside the operations (`--deep`).
+    if opts.deep {
+        let listed = |c: &String| dop.errors.contains(c) || ctx.doc.errors.contains(c);
+        for code in op.errors.iter().filter(|c| !listed(c)) {
+            let why =
+                format!("The document does not list the error code `{code}` for this operation.");
+            let h = Some(match sentence(&op.notes, code) {
+                Some(n) => format!("{why} {n}"),
+                None => why,
+            });
+            ctx.push("error_extra", code, None, None, h);
+        }
+    }
 
     // Examples.
     let spec_norm: Vec<String> = op.examples.iter().map(|e| normalise(e)).collect();
@@ -369,6 +449,10 @@ fn compare_op(ctx: &mut Ctx<'_>, all_docs_checked: bool) {
                 );
             }
         }
+    }
+    if opts.deep {
+        super::deep::params(ctx);
+        super::deep::response(ctx);
     }
 }
 
@@ -454,7 +538,12 @@ fn by_action(doc: &Document, line: &SpecLine, op: &SpecOp) -> Option<usize> {
 /// An operation is compared with `doc` when its `source` or one of its `history` entries
 /// names it (by heading). A line none of whose operations names `doc` is matched by
 /// `Action` instead, unless `doc` is a `history: true` source of the line.
-pub fn compare(doc: &Document, lines: &[SpecLine], checked: &[Document]) -> Vec<Finding> {
+pub fn compare(
+    doc: &Document,
+    lines: &[SpecLine],
+    checked: &[Document],
+    opts: Options,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut claimed = vec![false; doc.ops.len()];
     let mut sections: BTreeSet<String> = BTreeSet::new();
@@ -501,7 +590,7 @@ pub fn compare(doc: &Document, lines: &[SpecLine], checked: &[Document]) -> Vec<
                         pool: &pool,
                         out: &mut out,
                     };
-                    compare_op(&mut ctx, all_checked);
+                    compare_op(&mut ctx, all_checked, opts);
                 }
                 None if deprecated_for(line, op, &doc.name) => {}
                 None => out.push(Finding {
@@ -514,7 +603,8 @@ pub fn compare(doc: &Document, lines: &[SpecLine], checked: &[Document]) -> Vec<
                     field: heading,
                     doc: None,
                     spec: None,
-                    hint: op.notes.first().cloned(),
+                    hint: op.notes.first().map(|n| first_sentence(n)),
+                    scope: scope(op, &doc.name),
                 }),
             }
         }
@@ -547,6 +637,7 @@ pub fn compare(doc: &Document, lines: &[SpecLine], checked: &[Document]) -> Vec<
                     doc: Some(short_hash(&aux.example)),
                     spec: None,
                     hint: example_hint(line, op),
+                    scope: scope(op, &doc.name),
                 });
             }
         }
@@ -596,5 +687,6 @@ fn line_finding(doc: &Document, line: &SpecLine, kind: &'static str, field: &str
         doc: None,
         spec: None,
         hint: None,
+        scope: None,
     }
 }

@@ -3,18 +3,25 @@
 //! response fields, error codes, example JSON), compared with the spec, or with another
 //! edition of the same document. See `spec/MAINTAINING.md`.
 
+pub mod align;
 pub mod build;
 pub mod check;
 pub mod cli;
 pub mod compare;
 pub mod conformance;
+pub mod deep;
 pub mod diff;
+pub mod diffreport;
+pub mod evidence;
 pub mod jsonnorm;
 pub mod markdown;
+pub mod matching;
 pub mod model;
 pub mod pdftext;
 pub mod raw;
 pub mod specview;
+pub mod suggest;
+pub mod tree;
 pub mod types;
 
 use sha2::{Digest, Sha256};

@@ -45,7 +45,7 @@ pub struct Section {
 }
 
 /// One documented operation.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DocOp {
     /// Heading text, cleaned (e.g. `1.CreateInstance`, `2.44 获取密钥列表`).
     pub heading: String,
@@ -71,6 +71,9 @@ pub struct DocOp {
     pub errors: Vec<String>,
     /// Example responses, normalised.
     pub examples: Vec<String>,
+    /// The prose under the heading (labels and descriptions, markup removed), where a
+    /// vendor's note such as a former name would be.
+    pub text: String,
 }
 
 /// A row of a parameter or response table.
@@ -80,12 +83,17 @@ pub struct DocField {
     pub name: String,
     /// Last component of the name (`vpcId`), used to look it up in the spec.
     pub leaf: String,
+    /// The enclosing field the document names for this row: `Computes` for `Id（Computes）`,
+    /// the row above for a 子属性 (sub-attribute) row.
+    pub parent: Option<String>,
     /// Type as written.
     pub ty: String,
     /// Required flag, when the table has one and the cell is understood.
     pub required: Option<bool>,
     /// Description.
     pub desc: String,
+    /// The example cell (示例, 示例值), when the table has one.
+    pub example: String,
 }
 
 impl DocOp {

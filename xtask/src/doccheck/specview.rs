@@ -105,6 +105,27 @@ pub struct SpecOp {
     pub notes: Vec<String>,
     /// Acknowledged departures.
     pub departures: Vec<Departure>,
+    /// Decisions on rows of the vendor-code comparison (`evidence:`).
+    pub evidence: Vec<EvidenceEntry>,
+}
+
+/// A decision on one row of `shared/evidence/vendor-sdks.tsv` (see `spec/README.md`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EvidenceEntry {
+    /// The row's `kind`.
+    pub kind: String,
+    /// The row's `field`.
+    pub field: String,
+    /// Vendor repository.
+    pub repo: String,
+    /// `file:line` in it.
+    pub file: String,
+    /// What the vendor code shows.
+    pub shows: String,
+    /// `vendor`, `both` or `document`.
+    pub decision: String,
+    /// Why (required for `document`).
+    pub why: String,
 }
 
 /// A parameter or field.
@@ -124,6 +145,8 @@ pub struct SpecField {
     pub undocumented: bool,
     /// Removed from the current documents (never reported as extra).
     pub deprecated: bool,
+    /// Typed `any` on purpose (`untyped:` gives the reason): not reported as untyped.
+    pub untyped: bool,
     /// Notes.
     pub notes: Vec<String>,
 }
@@ -135,6 +158,8 @@ pub struct Departure {
     pub kind: String,
     /// Field, parameter, error code, example (`#2`) or operation it concerns.
     pub field: Option<String>,
+    /// Several fields with one reason (`field: [a, b]`): matches any of them.
+    pub fields: Vec<String>,
     /// What the document says, when the finding has a value.
     pub doc: Option<String>,
     /// What the spec says, when the finding has a value.
@@ -209,6 +234,7 @@ fn fields(v: &Value, k: &str) -> Vec<SpecField> {
             flatten: f.get("flatten").and_then(Value::as_bool).unwrap_or(false),
             undocumented: f.get("undocumented").is_some(),
             deprecated: f.get("deprecated").is_some(),
+            untyped: f.get("untyped").is_some(),
             notes: strings(f, "notes"),
         })
         .collect()
@@ -219,7 +245,11 @@ fn departures(v: &Value) -> Vec<Departure> {
         .iter()
         .map(|d| Departure {
             kind: s(d, "kind"),
-            field: opt(d, "field"),
+            field: match d.get("field") {
+                Some(Value::Sequence(_)) => None,
+                _ => opt(d, "field"),
+            },
+            fields: strings(d, "field"),
             doc: opt(d, "doc"),
             spec: opt(d, "spec"),
             document: opt(d, "document"),
@@ -330,6 +360,18 @@ pub fn load_line(dir: &Path) -> Result<SpecLine, String> {
                 examples: strings(op, "examples"),
                 notes: strings(op, "notes"),
                 departures: departures(op),
+                evidence: seq(op, "evidence")
+                    .iter()
+                    .map(|e| EvidenceEntry {
+                        kind: s(e, "kind"),
+                        field: s(e, "field"),
+                        repo: s(e, "repo"),
+                        file: s(e, "file"),
+                        shows: s(e, "shows"),
+                        decision: s(e, "decision"),
+                        why: s(e, "why"),
+                    })
+                    .collect(),
             });
         }
         if let Some(Value::Mapping(types)) = v.get("types") {

@@ -11,6 +11,12 @@ pub fn doc_class(raw: &str) -> Option<&'static str> {
         .filter(|c| !c.is_whitespace() && *c != '*')
         .collect::<String>()
         .to_ascii_lowercase();
+    // `{object}` (004) reads as `object`.
+    let t = t
+        .strip_prefix('{')
+        .and_then(|x| x.strip_suffix('}'))
+        .unwrap_or(&t)
+        .to_string();
     if t.is_empty() {
         return None;
     }
@@ -26,6 +32,42 @@ pub fn doc_class(raw: &str) -> Option<&'static str> {
         "dict" | "object" | "map" | "json" | "struct" | "obj" => "object",
         _ => return None,
     })
+}
+
+/// Class of the elements of a document list type, when the word names them: `[]string`,
+/// `string[]`, `List<String>`, `list[int]`, `Array of string`, `array(object)`.
+pub fn doc_element_class(raw: &str) -> Option<&'static str> {
+    let t: String = raw
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '*')
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let inner = if let Some(x) = t.strip_prefix("[]") {
+        x
+    } else if let Some(x) = t.strip_suffix("[]") {
+        x
+    } else if let Some(x) = ["listof", "arrayof"].iter().find_map(|p| t.strip_prefix(p)) {
+        x.trim_end_matches('s')
+    } else {
+        let open = t.find(['<', '[', '('])?;
+        let head = &t[..open];
+        if head != "list" && head != "array" {
+            return None;
+        }
+        t[open + 1..].trim_end_matches(['>', ']', ')'])
+    };
+    if inner.is_empty() {
+        return None;
+    }
+    doc_class(inner)
+}
+
+/// The element type of a spec list type (`list<Foo>` → `Foo`), or the type itself.
+pub fn list_element(ty: &str) -> &str {
+    let t = ty.trim();
+    t.strip_prefix("list<")
+        .and_then(|x| x.strip_suffix('>'))
+        .unwrap_or(t)
 }
 
 /// Class of a spec type expression in `line`.
@@ -74,6 +116,15 @@ mod tests {
         assert_eq!(doc_class("[]string"), Some("list"));
         assert_eq!(doc_class("Dict"), Some("object"));
         assert_eq!(doc_class("something"), None);
+        assert_eq!(doc_class("{object}"), Some("object"));
+        assert_eq!(doc_class("[]"), Some("list"));
+        assert_eq!(doc_element_class("[]string"), Some("string"));
+        assert_eq!(doc_element_class("List<String>"), Some("string"));
+        assert_eq!(doc_element_class("Array of objects"), Some("object"));
+        assert_eq!(doc_element_class("int[]"), Some("integer"));
+        assert_eq!(doc_element_class("list"), None);
+        assert_eq!(doc_element_class("[]"), None);
+        assert_eq!(list_element("list<Foo>"), "Foo");
         let line = SpecLine::default();
         assert_eq!(spec_class(&line, "list<Foo>"), "list");
         assert_eq!(named("list<map<Foo>>"), Some("Foo"));
