@@ -1,36 +1,10 @@
-//! What a test can tell the emulator to do, and what it records.
+//! What the emulator records (a bounded log of the requests it served) and the test controls
+//! of the examples-only mode (task polls, failed tasks).
 
 use serde_json::Value;
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::time::Duration;
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
-/// A fault to inject into the next N answers of an operation.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Fault {
-    /// Answer with this HTTP status and the protocol's error envelope.
-    Status(u16),
-    /// Wait this long, then answer normally.
-    Delay(Duration),
-    /// Answer HTTP 200 with a body that starts like JSON but is not.
-    MalformedJson,
-    /// Answer HTTP 200 with an HTML page.
-    NonJson,
-    /// Send the headers and half of the body, then close the connection.
-    TruncatedBody,
-    /// Send the headers, then close the connection before any body byte.
-    CloseMidResponse,
-}
-
-/// A scripted answer for an operation.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Script {
-    /// HTTP status.
-    pub status: u16,
-    /// Body.
-    pub body: Value,
-}
-
-/// One request as received.
+/// One request as received and answered.
 #[derive(Debug, Clone)]
 pub struct RecordedRequest {
     /// Product line that served it (empty when unroutable).
@@ -43,17 +17,20 @@ pub struct RecordedRequest {
     pub path: String,
     /// Decoded path parameters (REST).
     pub path_params: BTreeMap<String, String>,
-    /// Decoded query parameters.
+    /// Decoded query parameters (empty for a request refused before authentication).
     pub query: Vec<(String, String)>,
-    /// Headers (lower-case names); `authorization` is kept so tests can check it.
+    /// Headers, lower-case names (empty for a request refused before authentication);
+    /// `authorization` is kept so tests can check it.
     pub headers: BTreeMap<String, String>,
-    /// JSON body, if any.
+    /// JSON body, if any (never kept for a request refused before authentication).
     pub body: Option<Value>,
     /// `None` when the request was accepted, otherwise the error code answered.
     pub rejected: Option<String>,
+    /// Parameters the compatible mode ignored (undocumented ones), as received.
+    pub ignored: Vec<String>,
     /// HTTP status answered.
     pub status: u16,
-    /// Body answered (`Null` for faults that send no JSON).
+    /// Body answered (`Null` for answers that are not JSON).
     pub response: Value,
 }
 
@@ -67,41 +44,58 @@ impl RecordedRequest {
     }
 }
 
-/// Mutable state shared by the server and the test.
-#[derive(Debug, Default)]
-pub(crate) struct State {
-    pub scripts: HashMap<String, (Script, Option<u32>)>,
-    pub queues: HashMap<String, std::collections::VecDeque<Script>>,
-    pub faults: HashMap<String, (Fault, u32)>,
-    pub records: Vec<RecordedRequest>,
-    pub nonces: HashSet<String>,
+/// The last `capacity` requests (a ring buffer; capacity 0 keeps nothing).
+#[derive(Debug)]
+pub(crate) struct RequestLog {
+    entries: VecDeque<RecordedRequest>,
+    capacity: usize,
+}
+
+impl RequestLog {
+    pub fn new(capacity: usize) -> RequestLog {
+        RequestLog {
+            entries: VecDeque::new(),
+            capacity,
+        }
+    }
+
+    pub fn push(&mut self, r: RecordedRequest) {
+        if self.capacity == 0 {
+            return;
+        }
+        while self.entries.len() >= self.capacity {
+            self.entries.pop_front();
+        }
+        self.entries.push_back(r);
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &RecordedRequest> {
+        self.entries.iter()
+    }
+
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+}
+
+/// Test controls of the examples-only mode.
+#[derive(Debug)]
+pub(crate) struct Controls {
     pub task_polls: HashMap<String, u32>,
     pub failed_tasks: HashMap<String, String>,
     pub polls_until_done: u32,
 }
 
-impl State {
-    pub fn take_fault(&mut self, op: &str) -> Option<Fault> {
-        let entry = self.faults.get_mut(op)?;
-        if entry.1 == 0 {
-            return None;
-        }
-        entry.1 -= 1;
-        Some(entry.0.clone())
-    }
-
-    pub fn take_script(&mut self, op: &str) -> Option<Script> {
-        if let Some(next) = self.queues.get_mut(op).and_then(|q| q.pop_front()) {
-            return Some(next);
-        }
-        let (script, times) = self.scripts.get_mut(op)?;
-        match times {
-            Some(0) => None,
-            Some(n) => {
-                *n -= 1;
-                Some(script.clone())
-            }
-            None => Some(script.clone()),
+impl Default for Controls {
+    fn default() -> Self {
+        Controls {
+            task_polls: HashMap::new(),
+            failed_tasks: HashMap::new(),
+            polls_until_done: 2,
         }
     }
 }

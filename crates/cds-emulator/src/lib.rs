@@ -30,20 +30,27 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod auth;
 mod checks;
 mod control;
 mod engine;
-pub mod faults;
 mod model;
+pub mod overrides;
+mod pipeline;
 mod respond;
 mod routing;
 mod server;
 mod store;
 pub mod verify;
 
-pub use control::{Fault, RecordedRequest, Script};
-pub use faults::FaultRule;
+pub use control::RecordedRequest;
+pub use overrides::{Fault, FaultRule, Override, OverrideError, OverrideId, Script};
 pub use store::{STATE_FORMAT, STATE_VERSION};
+
+/// Parsing helpers of the command line (`--fault`, `--latency`).
+pub mod faults {
+    pub use crate::overrides::{parse_duration, Draw, FaultRule};
+}
 
 /// Where the emulator accepts parameters.
 ///
@@ -79,8 +86,10 @@ pub struct EmulatorBuilder {
     stateful: bool,
     seed: u64,
     task_latency: Duration,
-    rules: Vec<FaultRule>,
+    overrides: Vec<Override>,
     fault_seed: u64,
+    log_capacity: usize,
+    limits: server::Limits,
 }
 
 impl EmulatorBuilder {
@@ -115,62 +124,92 @@ impl EmulatorBuilder {
         self
     }
 
-    /// Adds a fault rule.
-    pub fn fault_rule(mut self, rule: FaultRule) -> Self {
-        self.rules.push(rule);
+    /// Adds an override (checked when the emulator starts: an operation named by text must
+    /// exist in a served line).
+    pub fn with_override(mut self, o: Override) -> Self {
+        self.overrides.push(o);
         self
     }
 
-    /// Seed of the fault rules' draws (default 0).
+    /// Adds a fault rule (an [`Override`]).
+    pub fn fault_rule(self, rule: FaultRule) -> Self {
+        self.with_override(rule.into())
+    }
+
+    /// Seed of the overrides' probability draws (default 0).
     pub fn fault_seed(mut self, seed: u64) -> Self {
         self.fault_seed = seed;
         self
     }
 
+    /// How many requests the request log keeps, the most recent ones (default 10,000; 0 keeps
+    /// none, as the `cds-emulator` binary does unless told otherwise).
+    pub fn request_log(mut self, capacity: usize) -> Self {
+        self.log_capacity = capacity;
+        self
+    }
+
+    /// How long a client has to send a request's headers (default 10 s).
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.header_read = timeout;
+        self
+    }
+
+    /// How long a connection may stay without a byte read or written before it is closed, and
+    /// how long a request body may take to arrive (default 60 s).
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.idle = timeout;
+        self
+    }
+
+    /// The largest request body accepted (default 4 MiB; larger ones are answered 413).
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        self.limits.body_bytes = bytes;
+        self
+    }
+
     /// Binds and starts serving in the current tokio runtime.
     pub async fn start(self) -> std::io::Result<Emulator> {
+        let mut overrides = overrides::Overrides::new(self.fault_seed);
+        for o in self.overrides {
+            o.check(&self.lines)
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+            overrides.add(o);
+        }
+        if self.stateful {
+            // Read the served lines' models now, not on the first request.
+            model::register(&self.lines);
+        }
         let listener = tokio::net::TcpListener::bind(self.addr).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
             lines: self.lines,
-            state: Mutex::new(State {
-                polls_until_done: 2,
-                ..State::default()
-            }),
+            log: Mutex::new(control::RequestLog::new(self.log_capacity)),
+            logging: self.log_capacity > 0,
+            controls: Mutex::new(control::Controls::default()),
+            nonces: Mutex::new(auth::Nonces::default()),
+            overrides: Mutex::new(overrides),
+            clock_skew_secs: std::sync::atomic::AtomicI64::new(0),
             store: self
                 .stateful
                 .then(|| Mutex::new(Store::new(self.seed, self.task_latency))),
             mode: self.mode,
-            rules: Mutex::new((self.rules, faults::Draw::new(self.fault_seed))),
-            clock_skew_secs: std::sync::atomic::AtomicI64::new(0),
+            request_counter: std::sync::atomic::AtomicU64::new(0),
+            limits: self.limits,
+            connections: std::sync::atomic::AtomicUsize::new(0),
         });
-        if shared.store.is_some() {
-            // Read the served lines' models now, not on the first request.
-            model::register(&shared.lines);
-        }
-        let handler_shared = shared.clone();
-        let app = axum::Router::new().fallback(move |method, uri, headers, body| {
-            let shared = handler_shared.clone();
-            server::handle(shared, method, uri, headers, body)
-        });
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await;
-        });
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let served = tokio::spawn(server::serve(listener, shared.clone(), stopped));
         Ok(Emulator {
             addr,
             shared,
-            shutdown: Some(tx),
+            stop,
+            served: Some(served),
         })
     }
 }
 
 use cds_core::operation::LineDescription;
-use control::State;
 use serde_json::Value;
 use server::Shared;
 use std::net::SocketAddr;
@@ -187,11 +226,27 @@ pub const BEARER_TOKEN: &str = "emulator-bearer-token";
 /// The region id the emulator's [`Emulator::config`] sends (CECSTACK `x-regionid`).
 pub const REGION_ID: &str = "region0";
 
-/// A running emulator; stops when dropped.
+/// What an emulator holds (see [`Emulator::stats`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Stats {
+    /// Requests in the request log.
+    pub logged_requests: usize,
+    /// Signature nonces remembered (each until its timestamp leaves the 15-minute window).
+    pub nonces: usize,
+    /// Connections open.
+    pub connections: usize,
+    /// Resources held (every tenant).
+    pub resources: usize,
+}
+
+/// A running emulator; stops when dropped (or, waiting for the requests in progress, with
+/// [`Emulator::shutdown`]).
 pub struct Emulator {
     addr: SocketAddr,
     shared: Arc<Shared>,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    stop: tokio::sync::watch::Sender<bool>,
+    served: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl std::fmt::Debug for Emulator {
@@ -213,8 +268,10 @@ impl Emulator {
             stateful: true,
             seed: 0,
             task_latency: Duration::ZERO,
-            rules: Vec::new(),
+            overrides: Vec::new(),
             fault_seed: 0,
+            log_capacity: 10_000,
+            limits: server::Limits::default(),
         }
     }
 
@@ -374,54 +431,115 @@ impl Emulator {
         }
     }
 
-    /// Adds a fault rule.
+    /// Registers an override (see [`Override`]); the most recently added matching override
+    /// answers. Fails when it names an operation or line that is not served.
+    pub fn add_override(&self, o: Override) -> Result<OverrideId, OverrideError> {
+        o.check(&self.shared.lines)?;
+        Ok(self.overrides().add(o))
+    }
+
+    /// Removes an override; false when it was not registered (or was removed already).
+    pub fn remove_override(&self, id: OverrideId) -> bool {
+        self.overrides().remove(id)
+    }
+
+    /// Removes every override.
+    pub fn clear_overrides(&self) {
+        self.overrides().clear();
+    }
+
+    fn overrides(&self) -> std::sync::MutexGuard<'_, overrides::Overrides> {
+        self.shared
+            .overrides
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Registers an override from compatibility methods, which have no error to return.
+    #[track_caller]
+    fn add_or_panic(&self, o: Override) {
+        if let Err(e) = self.add_override(o) {
+            panic!("{e}");
+        }
+    }
+
+    /// Adds a fault rule (an [`Override`], see [`Emulator::add_override`]).
+    ///
+    /// # Panics
+    ///
+    /// When the rule names an operation or line that is not served.
+    #[track_caller]
     pub fn add_fault_rule(&self, rule: FaultRule) {
-        let mut rules = self.shared.rules.lock().unwrap_or_else(|e| e.into_inner());
-        rules.0.push(rule);
+        self.add_or_panic(rule.into());
     }
 
-    /// Removes every fault rule.
+    /// Removes every override (fault rules, scripts and injected faults alike).
     pub fn clear_fault_rules(&self) {
-        let mut rules = self.shared.rules.lock().unwrap_or_else(|e| e.into_inner());
-        rules.0.clear();
+        self.clear_overrides();
     }
 
-    fn state(&self) -> std::sync::MutexGuard<'_, State> {
-        self.shared.state.lock().unwrap_or_else(|e| e.into_inner())
+    fn controls(&self) -> std::sync::MutexGuard<'_, control::Controls> {
+        self.shared
+            .controls
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Answer `operation` with `status` and `body` (for `times` calls, or always when `None`).
+    /// Answer `operation` with `status` and `body` (for `times` calls, or always when `None`):
+    /// `Override::named(operation).status(status).body(body)`.
+    ///
+    /// # Panics
+    ///
+    /// When no served line has an operation named `operation`.
+    #[track_caller]
     pub fn script(&self, operation: &str, status: u16, body: Value, times: Option<u32>) {
-        self.state()
-            .scripts
-            .insert(operation.to_string(), (Script { status, body }, times));
+        let mut o = Override::named(operation).status(status).body(body);
+        if let Some(n) = times {
+            o = o.times(n);
+        }
+        self.add_or_panic(o);
     }
 
     /// Answer the next calls of `operation` with `answers`, one each, in order (then fall back
-    /// to [`Emulator::script`] or the documented example).
+    /// to earlier overrides or the emulator's own answer).
+    ///
+    /// # Panics
+    ///
+    /// When no served line has an operation named `operation`.
+    #[track_caller]
     pub fn script_sequence(&self, operation: &str, answers: Vec<Script>) {
-        self.state()
-            .queues
-            .insert(operation.to_string(), answers.into());
+        // The most recent override answers first: register the last answer first.
+        for s in answers.into_iter().rev() {
+            self.add_or_panic(
+                Override::named(operation)
+                    .times(1)
+                    .status(s.status)
+                    .body(s.body),
+            );
+        }
     }
 
     /// Inject `fault` into the next `times` answers of `operation`.
+    ///
+    /// # Panics
+    ///
+    /// When no served line has an operation named `operation`.
+    #[track_caller]
     pub fn inject(&self, operation: &str, fault: Fault, times: u32) {
-        self.state()
-            .faults
-            .insert(operation.to_string(), (fault, times));
+        self.add_or_panic(fault.into_override(operation, times));
     }
 
     /// Make task `id` report failure with `reason` from now on.
     pub fn fail_task(&self, id: &str, reason: &str) {
-        self.state()
+        self.controls()
             .failed_tasks
             .insert(id.to_string(), reason.to_string());
     }
 
-    /// How many polls a task takes to complete (default 2: Running, then Completed).
+    /// How many polls a task takes to complete in the examples-only mode (default 2: running,
+    /// then finished).
     pub fn set_polls_until_done(&self, polls: u32) {
-        self.state().polls_until_done = polls;
+        self.controls().polls_until_done = polls;
     }
 
     /// Runs the emulated server's clock `seconds` ahead of the real one (negative: behind):
@@ -432,37 +550,65 @@ impl Emulator {
             .store(seconds, std::sync::atomic::Ordering::Relaxed);
     }
 
-    /// Every request received so far.
-    pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.state().records.clone()
+    fn log(&self) -> std::sync::MutexGuard<'_, control::RequestLog> {
+        self.shared.log.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The requests received for `operation`.
+    /// The requests the log holds (the most recent ones, up to its capacity), oldest first.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.log().iter().cloned().collect()
+    }
+
+    /// The requests the log holds for the operation named `operation`.
     pub fn requests_for(&self, operation: &str) -> Vec<RecordedRequest> {
-        self.state()
-            .records
+        self.log()
             .iter()
             .filter(|r| r.operation == operation)
             .cloned()
             .collect()
     }
 
-    /// Forgets recorded requests, scripts, faults and tasks (nonces stay used).
+    /// What the emulator holds now: requests in its log, nonces remembered, open connections,
+    /// resources (to check that nothing grows without bound).
+    pub fn stats(&self) -> Stats {
+        Stats {
+            logged_requests: self.log().len(),
+            nonces: self
+                .shared
+                .nonces
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .len(),
+            connections: self
+                .shared
+                .connections
+                .load(std::sync::atomic::Ordering::SeqCst),
+            resources: self.resource_count(),
+        }
+    }
+
+    /// Forgets recorded requests, overrides and the examples-only mode's task polls (nonces stay
+    /// used; resources stay: see [`Emulator::reset_resources`]).
     pub fn reset(&self) {
-        let mut state = self.state();
-        state.records.clear();
-        state.scripts.clear();
-        state.queues.clear();
-        state.faults.clear();
-        state.task_polls.clear();
-        state.failed_tasks.clear();
+        self.log().clear();
+        self.clear_overrides();
+        let mut c = self.controls();
+        c.task_polls.clear();
+        c.failed_tasks.clear();
+    }
+
+    /// Stops accepting connections, lets the requests in progress finish, and returns when
+    /// every connection is closed.
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        if let Some(served) = self.served.take() {
+            let _ = served.await;
+        }
     }
 }
 
 impl Drop for Emulator {
     fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
+        let _ = self.stop.send(true);
     }
 }

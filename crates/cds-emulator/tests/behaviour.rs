@@ -283,3 +283,95 @@ async fn concurrent_creates_from_several_tenants() {
     )
     .is_empty());
 }
+
+#[tokio::test]
+async fn overrides_replace_change_or_break_answers_and_every_answer_has_a_date() {
+    use cds_emulator::Override;
+    let emu = cds_emulator::Emulator::builder(&[&cds_network::meta::LINE, &cds_bridgx::meta::LINE])
+        .start()
+        .await
+        .unwrap();
+    // An unknown operation name is an error at registration, not a rule that never fires.
+    let err = emu
+        .add_override(Override::named("DescribeVdcs").status(500))
+        .unwrap_err();
+    assert!(err.to_string().contains("DescribeVdcs"), "{err}");
+    assert!(emu
+        .add_override(Override::named("ListClusters").line("network"))
+        .is_err());
+    // A typed handle.
+    emu.add_override(
+        Override::operation(&cds_network::meta::DESCRIBE_VDC)
+            .times(1)
+            .status(503)
+            .code("ServiceBusy")
+            .retry_after(4),
+    )
+    .unwrap();
+    let http = reqwest::Client::new();
+    let net = cds_network::Client::new(
+        &emu.config_builder()
+            .retry(cds_core::RetryConfig::new().max_attempts(1))
+            .build()
+            .unwrap(),
+    );
+    let err = net.describe_vdc().send().await.unwrap_err();
+    assert_eq!(err.code(), Some("ServiceBusy"));
+    // Drift through an edit of the faithful answer: a renamed field.
+    let id = emu
+        .add_override(Override::named("DescribeVdc").edit(|body| {
+            body["Renamed"] = body["Data"].take();
+        }))
+        .unwrap();
+    let raw = net.describe_vdc().send().await.unwrap();
+    assert!(raw.data.is_none(), "the payload moved to Renamed");
+    let seen = emu.requests_for("DescribeVdc");
+    assert!(seen.last().unwrap().response.get("Renamed").is_some());
+    assert!(emu.remove_override(id));
+    // The line's envelope around data of one's own.
+    emu.add_override(
+        Override::named("DescribeVdc")
+            .times(1)
+            .data(serde_json::json!([{"VdcId": "v-x", "VdcName": "scripted"}])),
+    )
+    .unwrap();
+    let listed = json(&net.describe_vdc().send().await.unwrap());
+    assert_eq!(items(&listed, "/Data")[0]["VdcName"], "scripted");
+    // Malformed JSON in BridgX's envelope (integer code, lower-case fields), with a Date.
+    emu.add_override(Override::named("ListClusters").times(1).malformed_json())
+        .unwrap();
+    let resp = http
+        .get(format!("{}/api/v1/cluster/describe_all", emu.base_url()))
+        .header(
+            "authorization",
+            format!("Bearer {}", cds_emulator::BEARER_TOKEN),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.headers().get("date").is_some(), "faults carry a Date");
+    let text = resp.text().await.unwrap();
+    assert!(text.starts_with("{\"code\": 200"), "{text}");
+    // Refusals carry a Date too.
+    let resp = http
+        .get(format!("{}/network?Action=DescribeVdc", emu.base_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 403);
+    assert!(resp.headers().get("date").is_some());
+    // The most recent matching override answers; `times` runs out.
+    emu.add_override(Override::named("DescribeVdc").status(500))
+        .unwrap();
+    emu.add_override(Override::named("DescribeVdc").times(1).status(502))
+        .unwrap();
+    let codes: Vec<u16> = {
+        let mut v = Vec::new();
+        for _ in 0..2 {
+            let e = net.describe_vdc().send().await.unwrap_err();
+            v.push(e.as_service().unwrap().status);
+        }
+        v
+    };
+    assert_eq!(codes, [502, 500]);
+}

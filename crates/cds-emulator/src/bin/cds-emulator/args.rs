@@ -1,6 +1,6 @@
 //! Command-line arguments of `cds-emulator`.
 
-use cds_emulator::{FaultRule, Mode};
+use cds_emulator::{Mode, Override};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -22,13 +22,16 @@ OPTIONS:
     --seed N               seed of the generated ids (default 0)
     --state FILE           load the resources from FILE at start (if it exists) and save them
                            there, atomically, on exit (Ctrl-C)
-    --fault RULE           inject faults; repeatable. RULE is comma-separated key=value:
-                           line=ccs,op=CreateInstance,p=0.2,status=503,code=ServiceUnavailable,
-                           retry-after=2,latency=150ms (every key optional, p defaults to 1)
+    --fault RULE           override answers (inject faults); repeatable. RULE is comma-separated
+                           key=value: line=ccs,op=CreateInstance,p=0.2,times=5,status=503,
+                           code=ServiceUnavailable,message=busy,retry-after=2,latency=150ms, or
+                           the words malformed-json, non-json, truncate, close (every key
+                           optional, p defaults to 1; an unknown line or operation is refused)
     --fault-seed N         seed of the fault draws (default 0): same seed, same faults
     --strict               accept each parameter only where the spec puts it (default:
                            compatible, a documented parameter is accepted in the query or body)
     --stateless            answer every operation with its documented example (no resources)
+    --request-log N        keep the last N requests in memory (default 0: none)
     -h, --help             print this help
     -V, --version          print the version
 ";
@@ -42,7 +45,8 @@ pub struct Args {
     pub latency: Duration,
     pub seed: u64,
     pub state: Option<PathBuf>,
-    pub faults: Vec<FaultRule>,
+    pub faults: Vec<Override>,
+    pub request_log: usize,
     pub fault_seed: u64,
     pub mode: Mode,
     pub stateless: bool,
@@ -61,6 +65,7 @@ pub fn parse(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Args,
         seed: 0,
         state: None,
         faults: Vec::new(),
+        request_log: 0,
         fault_seed: 0,
         mode: Mode::Compatible,
         stateless: false,
@@ -112,7 +117,13 @@ pub fn parse(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Args,
             }
             Long("fault") => {
                 let v = text(parser.value().map_err(|e| e.to_string())?)?;
-                out.faults.push(FaultRule::parse(&v)?);
+                out.faults.push(Override::parse(&v)?);
+            }
+            Long("request-log") => {
+                let v = text(parser.value().map_err(|e| e.to_string())?)?;
+                out.request_log = v
+                    .parse()
+                    .map_err(|_| format!("--request-log {v:?} is not a number"))?;
             }
             Long("strict") => out.mode = Mode::Strict,
             Long("stateless") => out.stateless = true,

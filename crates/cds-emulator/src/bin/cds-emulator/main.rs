@@ -84,9 +84,10 @@ async fn serve(args: args::Args, lines: Vec<&'static LineDescription>) -> std::i
         .stateful(!args.stateless)
         .seed(args.seed)
         .task_latency(args.latency)
-        .fault_seed(args.fault_seed);
+        .fault_seed(args.fault_seed)
+        .request_log(args.request_log);
     for rule in args.faults.iter().cloned() {
-        builder = builder.fault_rule(rule);
+        builder = builder.with_override(rule);
     }
     let emulator = builder.start().await?;
     if let Some(path) = &args.state {
