@@ -32,7 +32,8 @@ async fn ccs_task_goes_running_then_completed() {
     assert!(created.task_id.is_some());
     let polls = emu.requests_for("DescribeTask");
     assert_eq!(polls.len(), 2, "one Running answer, then Completed");
-    assert_eq!(polls[0].response["Data"]["Status"], "running");
+    // DescribeTask documents NEW, DOING, FINISH, ERROR: a task in progress is DOING.
+    assert_eq!(polls[0].response["Data"]["Status"], "DOING");
     assert_eq!(
         done.data.and_then(|d| d.status),
         Some(cds_ccs::types::TaskStatus::Finish)

@@ -124,7 +124,7 @@ fn generated_crate_has_the_promised_surface() {
     assert!(meta.contains("pub static ENUM_INSTANCE_KIND: EnumSet"));
     assert!(meta.contains("task: Some(TaskMarker"));
     assert!(meta.contains("pagination: Some(&PAGINATION_DESCRIBE_INSTANCES)"));
-    assert!(meta.contains("pub static RESOURCES: Option<&ResourceModel> = Some("));
+    assert!(meta.contains("pub static RESOURCES: Option<&cds_core::model::ResourceModel> = Some("));
     assert!(
         meta.contains("task: Some(\"/TaskId\")"),
         "a create's task pointer comes from the spec"

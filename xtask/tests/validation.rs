@@ -327,41 +327,144 @@ fn waiters_name_a_poller_and_its_parameters() {
     );
 }
 
-// The resource model (`resources.yaml`): one negative test per rule.
+// The resource model (`resources.yaml`): one negative test per rule (numbered as in
+// `xtask::spec::resources::validate`).
+
+/// A check of the fixture's instances by DescribeTask's `TaskId` (the fixture's only other
+/// operation with a parameter), appended to the instance family's operations.
+const CHECK: &str =
+    "        set: {Status: running}\n      - {op: DescribeTask, kind: check, id: TaskId";
 
 #[test]
-fn a_not_found_code_is_documented_or_says_why() {
+fn r1_task_statuses_are_the_waiters_and_documented() {
     assert_rejected(
         "resources.yaml",
-        "code: InvalidName.Malformed",
-        "code: NoSuchThing",
+        "running: DOING",
+        "running: FINISH",
+        &["resources.yaml", "tasks", "running", "ends the wait"],
+    );
+    assert_rejected(
+        "resources.yaml",
+        "running: DOING",
+        "running: DOING\n  finished: DONE",
+        &["tasks", "finished", "DONE", "success values"],
+    );
+    assert_rejected(
+        "resources.yaml",
+        "running: DOING",
+        "running: DOING\n  failed: OOPS",
+        &["tasks", "failed", "OOPS", "failure values"],
+    );
+}
+
+#[test]
+fn r2_the_unknown_task_answer_is_documented_or_says_why() {
+    assert_rejected(
+        "resources.yaml",
+        r#"unknown: {code: InvalidName.Malformed, why: "the fixture's poller documents no error"}"#,
+        "unknown: {code: InvalidName.Malformed}",
+        &["tasks", "unknown", "not documented by DescribeTask", "why"],
+    );
+}
+
+#[test]
+fn r3_family_codes_are_documented_and_fallbacks_say_why() {
+    assert_rejected(
+        "resources.yaml",
+        "not_found: [InvalidName.Malformed]",
+        "not_found: [NoSuchThing]",
         &[
-            "resources.yaml",
             "family instance",
-            "not_found",
-            "undocumented",
+            "errors",
+            "NoSuchThing",
+            "documented by no operation",
+        ],
+    );
+    assert_rejected(
+        "resources.yaml",
+        "      state: [\"20101\"]",
+        "      state: [\"20101\"]\n      fallback: {code: Gone}",
+        &["family instance", "errors", "fallback Gone", "`why`"],
+    );
+}
+
+#[test]
+fn r4_operations_that_name_records_resolve_their_errors() {
+    assert_rejected(
+        "resources.yaml",
+        "        set: {Status: running}",
+        &format!("{CHECK}}}"),
+        &[
+            "family instance",
+            "op DescribeTask",
+            "documents none",
+            "`fallback`",
         ],
     );
     assert!(errors_after(
         "resources.yaml",
-        "code: InvalidName.Malformed, http: 400,",
-        "code: NoSuchThing, http: 400, undocumented: \"the documents give none\","
+        "      state: [\"20101\"]",
+        "      state: [\"20101\"]\n      fallback: {code: Gone, why: \"no document says\"}"
     )
     .is_empty());
-}
-
-#[test]
-fn an_embedding_names_a_family() {
     assert_rejected(
         "resources.yaml",
-        "    id_prefix: ins-",
-        "    id_prefix: ins-\n    embed: {parent: vdc, link: VdcId, field: Instances}",
-        &["resources.yaml", "family instance", "embed", "vdc"],
+        "        set: {Status: running}",
+        &format!("{CHECK}, from: [running], errors: {{not_found: InvalidName.Malformed}}}}"),
+        &[
+            "op DescribeTask",
+            "errors",
+            "InvalidName.Malformed is not documented by DescribeTask",
+        ],
     );
 }
 
 #[test]
-fn actions_name_operations_and_their_parameters() {
+fn r5_preferred_codes_are_the_operations_own() {
+    assert_rejected(
+        "resources.yaml",
+        "        set: {Status: running}",
+        "        set: {Status: running}\n        errors: {not_found: \"20101\", state: Nope}",
+        &[
+            "op CreateInstance",
+            "errors: Nope is not documented by CreateInstance",
+        ],
+    );
+    assert_rejected(
+        "resources.yaml",
+        "        set: {Status: running}",
+        "        set: {Status: running}\n        errors: {missing: \"20101\"}",
+        &["op CreateInstance", "unknown role missing"],
+    );
+}
+
+#[test]
+fn r6_statuses_set_are_documented() {
+    assert_rejected(
+        "resources.yaml",
+        "set: {Status: running}",
+        "set: {Status: booting}",
+        &[
+            "family instance",
+            "op CreateInstance",
+            "booting",
+            "not a documented status",
+        ],
+    );
+}
+
+#[test]
+fn r7_an_embedding_names_a_family() {
+    assert_rejected(
+        "resources.yaml",
+        "embed: {parent: instance,",
+        "embed: {parent: vdc,",
+        &["resources.yaml", "family disk", "embed", "vdc"],
+    );
+}
+
+#[test]
+fn r8_actions_name_operations_and_their_parameters() {
     assert_rejected(
         "resources.yaml",
         "op: DescribeInstances",
@@ -374,39 +477,168 @@ fn actions_name_operations_and_their_parameters() {
     );
     assert_rejected(
         "resources.yaml",
-        "fields: {InstanceName: InstanceName}",
-        "fields: {Name: InstanceName}",
+        "filters: {PageSize:",
+        "filters: {Name:",
         &[
             "family instance",
-            "op CreateInstance",
+            "op DescribeInstances",
             "Name is not a parameter",
         ],
     );
 }
 
 #[test]
-fn gets_and_changes_name_the_id_and_gets_the_record() {
+fn r9_gets_lists_and_changes_name_what_they_need() {
     assert_rejected(
         "resources.yaml",
         "        set: {Status: running}",
-        "        set: {Status: running}\n      - op: DescribeTask\n        kind: get\n        id: TaskId",
+        "        set: {Status: running}\n      - {op: DescribeTask, kind: get, id: TaskId}",
         &["family instance", "op DescribeTask", "`at`"],
     );
     assert_rejected(
         "resources.yaml",
         "        set: {Status: running}",
-        "        set: {Status: running}\n      - op: CreateInstance\n        kind: delete",
-        &["family instance", "op CreateInstance", "(`id`)"],
+        "        set: {Status: running}\n      - {op: DescribeTask, kind: delete}",
+        &["family instance", "op DescribeTask", "(`id`)"],
     );
-}
-
-#[test]
-fn a_list_has_an_items_pointer() {
     assert_rejected(
         "instance.yaml",
         "    paginate: {page: PageNumber, size: PageSize, items: /Data/Instances, total: /Data/Total}\n",
         "",
         &["family instance", "op DescribeInstances", "items pointer"],
+    );
+}
+
+#[test]
+fn r10_expressions_parse_and_references_have_refs() {
+    assert_rejected(
+        "resources.yaml",
+        r#"Kind: "$Kind|standard""#,
+        r#"Kind: "@colour""#,
+        &[
+            "op CreateInstance",
+            "record Kind",
+            "unknown generator @colour",
+        ],
+    );
+    assert_rejected(
+        "resources.yaml",
+        r#"Kind: "$Kind|standard""#,
+        r#"Kind: "$Sort""#,
+        &[
+            "op CreateInstance",
+            "record Kind",
+            "Sort is not a parameter",
+        ],
+    );
+    assert_rejected(
+        "resources.yaml",
+        r#"Kind: "$Kind|standard""#,
+        r#"Kind: "&Kind.Name""#,
+        &["op CreateInstance", "&Kind has no `refs` entry"],
+    );
+    assert_rejected(
+        "resources.yaml",
+        "filters: {PageSize: \"~InstanceName\"}",
+        "filters: {PageSize: \"~\"}",
+        &["op DescribeInstances", "filter PageSize", "names no field"],
+    );
+}
+
+#[test]
+fn r11_an_operation_has_one_action() {
+    assert_rejected(
+        "resources.yaml",
+        "    operations: []",
+        "    operations:\n      - {op: DescribeInstances, kind: list}",
+        &[
+            "family disk",
+            "op DescribeInstances",
+            "also modelled by family instance",
+        ],
+    );
+    assert_rejected(
+        "resources.yaml",
+        "unmodelled: []",
+        "unmodelled: [{op: CreateInstance, why: \"x\"}]",
+        &[
+            "unmodelled CreateInstance",
+            "also modelled by family instance",
+        ],
+    );
+}
+
+#[test]
+fn r12_refs_and_blockers_name_families() {
+    assert_rejected(
+        "resources.yaml",
+        "        set: {Status: running}",
+        "        set: {Status: running}\n        refs: {Kind: vdc}",
+        &["op CreateInstance", "refs Kind", "vdc is not a family"],
+    );
+    assert!(errors_after(
+        "resources.yaml",
+        "        set: {Status: running}",
+        "        set: {Status: running}\n        refs: {Kind: network/vdc}",
+    )
+    .is_empty());
+    assert_rejected(
+        "resources.yaml",
+        "        set: {Status: running}",
+        &format!("{CHECK}, blocked_by: [{{family: gpn, link: Id}}]}}\n      - {{op: DescribeInstances, kind: list}}").replacen("\n      - {op: DescribeInstances, kind: list}", "", 1),
+        &["op DescribeTask", "blocked_by gpn is not a family"],
+    );
+}
+
+#[test]
+fn r13_transitions_are_chosen_by_a_parameter_and_its_values() {
+    assert_rejected(
+        "resources.yaml",
+        "        set: {Status: running}",
+        "        set: {Status: running}\n        transitions: {standard: {set: {Status: running}}}",
+        &["op CreateInstance", "transitions need `by`"],
+    );
+    assert_rejected(
+        "resources.yaml",
+        "        set: {Status: running}",
+        "        set: {Status: running}\n        by: Kind\n        transitions: {huge: {set: {Status: running}}}",
+        &["op CreateInstance", "transition huge is not a value of Kind", "standard, gpu"],
+    );
+}
+
+#[test]
+fn r14_children_are_embedded_and_made_from_a_parameter() {
+    assert_rejected(
+        "resources.yaml",
+        "embed: {parent: instance, link: InstanceId, at: Disks}",
+        "embed: {parent: disk, link: InstanceId, at: Disks}",
+        &[
+            "family instance",
+            "op CreateInstance",
+            "children disk is not a family embedded in instance",
+        ],
+    );
+    assert_rejected(
+        "resources.yaml",
+        "each: DataDisks",
+        "each: Disks",
+        &["op CreateInstance", "Disks is not a parameter"],
+    );
+}
+
+#[test]
+fn r15_unmodelled_operations_exist_and_say_why() {
+    assert_rejected(
+        "resources.yaml",
+        "unmodelled: []",
+        "unmodelled: [{op: Reboot, why: \"no\"}]",
+        &["unmodelled Reboot", "no such operation"],
+    );
+    assert_rejected(
+        "resources.yaml",
+        "unmodelled: []",
+        "unmodelled: [{op: DescribeTask, why: \" \"}]",
+        &["unmodelled DescribeTask", "`why`"],
     );
 }
 

@@ -6,8 +6,6 @@
 //! shapes, output shape, task, paging), waiters, the shapes of the named types and
 //! value sets, environment variables, examples and the resource model.
 #[allow(unused_imports)]
-use cds_core::model::{Action, ActionKind, Embed, Family, NotFound, ResourceModel, Switch};
-#[allow(unused_imports)]
 use cds_core::operation::{
     AuthScheme, EnumSet, EnumValue, Envelope, Field, Host, LineDescription, Location, Method,
     Operation, Pagination, Param, Protocol, Service, Shape, Struct, TaskMarker, Waiter,
@@ -1095,7 +1093,7 @@ pub static ENUM_CURRENCY: EnumSet = EnumSet {
     integer: false,
 };
 /// The emulator's resource model of this line (`spec/<line>/resources.yaml`).
-pub static RESOURCES: Option<&ResourceModel> = None;
+pub static RESOURCES: Option<&cds_core::model::ResourceModel> = None;
 /// Everything generated about this line, for tools such as the emulator and the CLI.
 pub static LINE: LineDescription = LineDescription {
     service: &SERVICE,

@@ -34,6 +34,7 @@ mod auth;
 mod checks;
 mod control;
 mod engine;
+mod journal;
 mod model;
 pub mod overrides;
 mod pipeline;
@@ -373,14 +374,23 @@ impl Emulator {
     /// The records of `family` (`"ccs/instance"`) of `tenant` (`""`: the default credentials).
     pub fn resources(&self, tenant: &str, family: &str) -> Vec<Value> {
         self.store()
-            .map(|s| s.records(tenant, family).to_vec())
+            .and_then(|s| {
+                s.records(tenant, family)
+                    .map(|r| r.iter().cloned().collect())
+            })
             .unwrap_or_default()
     }
 
     /// Adds a record to `family` of `tenant` directly (fixtures, benchmarks).
     pub fn insert_resource(&self, tenant: &str, family: &str, record: Value) {
         if let Some(mut s) = self.store() {
-            s.records_mut(tenant, family).push(record);
+            s.apply(
+                tenant,
+                store::Change::Insert {
+                    family: family.to_string(),
+                    records: vec![record],
+                },
+            );
         }
     }
 
@@ -534,6 +544,9 @@ impl Emulator {
         self.controls()
             .failed_tasks
             .insert(id.to_string(), reason.to_string());
+        if let Some(mut s) = self.store() {
+            s.fail_task(id, reason);
+        }
     }
 
     /// How many polls a task takes to complete in the examples-only mode (default 2: running,

@@ -1,129 +1,84 @@
-//! The resource model: `spec/<line>/resources.yaml`, written by `cargo xtask codegen` into
-//! each line's `meta::RESOURCES` (`cds_core::model`), read here into the engine's own form
-//! (JSON values parsed, maps keyed) once per line and kept for the process.
+//! The resource model of the served lines (`spec/<line>/resources.yaml`, written by
+//! `cargo xtask codegen` into each line's `meta::RESOURCES` as `cds_core::model` statics), with
+//! what the engine derives from it once per line and keeps for the process: each family's
+//! clean record template (the documented example with its lists emptied and the values that
+//! must never be shared marked for regeneration), the operations' lookup table, and the
+//! resolution of documented error answers.
 
+use cds_core::model::{Action, ErrorAnswer, Family, ResourceModel, TaskModel};
 use cds_core::operation::LineDescription;
-use serde_json::Value;
-use std::collections::BTreeMap;
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, OnceLock};
 
 /// One line's model.
-#[derive(Debug)]
 pub struct LineModel {
-    /// Product line name.
-    pub line: String,
-    /// Pointer in the poller's answer where a stateful task reports its resource id.
-    pub task_resource: Option<String>,
-    /// Resource families.
-    pub resources: Vec<Family>,
+    /// The line.
+    pub desc: &'static LineDescription,
+    /// Its model.
+    pub model: &'static ResourceModel,
+    /// Its families, in the model's order.
+    pub families: Vec<FamilyInfo>,
+    /// Operation name → (family index, action index).
+    ops: HashMap<&'static str, (usize, usize)>,
 }
 
-/// A resource family.
-#[derive(Debug)]
-pub struct Family {
-    /// Family name, unique in the line.
-    pub name: String,
-    /// Record field holding the id.
-    pub id: String,
-    /// Prefix of generated ids (empty: UUID-shaped ids).
-    pub id_prefix: String,
-    /// The documented not-found error.
-    pub not_found: NotFound,
-    /// Records of this family are shown inside another family's records.
-    pub embed: Option<Embed>,
-    /// The operations that act on the family.
-    pub operations: Vec<Action>,
+/// A family and what is derived from it.
+pub struct FamilyInfo {
+    /// `line/family`.
+    pub key: String,
+    /// The family.
+    pub def: &'static Family,
+    /// The record every new record starts from.
+    pub template: Template,
+    /// Indexes (into the line's families) of the families embedded in this one.
+    pub children: Vec<usize>,
+    /// Whether shown children drop their link field (the example's items have none).
+    pub hide_link: bool,
+    /// Whether ids are numbers (the documented example's are).
+    pub numeric_id: bool,
 }
 
-/// The documented not-found error.
-#[derive(Debug)]
-pub struct NotFound {
-    /// Error code.
-    pub code: String,
-    /// HTTP status.
-    pub http: u16,
-    /// Message.
-    pub message: String,
-}
-
-/// Embedding in a parent family.
-#[derive(Debug)]
-pub struct Embed {
-    /// Parent family (same line).
-    pub parent: String,
-    /// Field of the child holding the parent's id.
-    pub link: String,
-    /// Field of the parent that lists the children.
-    pub field: String,
-}
-
-/// What an operation does to a family.
+/// What a value of the example is made into for each new record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// Adds a record.
-    Create,
-    /// Lists records (filtered, paged).
-    List,
-    /// Shows one record.
-    Get,
-    /// Removes records.
-    Delete,
-    /// Changes records.
-    Update,
+pub enum Fresh {
+    /// A fresh UUID.
+    Uuid,
+    /// A fresh private IPv4 address.
+    Ip,
+    /// A fresh public IPv4 address.
+    PublicIp,
+    /// A fresh MAC address.
+    Mac,
 }
 
-/// A status chosen by a parameter's value (`OpType: start_up` → `running`).
-#[derive(Debug)]
-pub struct Switch {
-    /// The parameter.
-    pub param: String,
-    /// The record field set.
-    pub field: String,
-    /// Parameter value → field value.
-    pub map: BTreeMap<String, Value>,
+/// A record template: the example record, cleaned, and the pointers of the values each new
+/// record gets afresh (the same example value becomes the same fresh value in one record).
+#[derive(Debug, Clone, Default)]
+pub struct Template {
+    /// The cleaned example record.
+    pub record: Value,
+    /// Pointer → (what it becomes, the example's value).
+    pub fresh: Vec<(String, Fresh, String)>,
 }
 
-/// One operation of a family.
-#[derive(Debug)]
-pub struct Action {
-    /// Operation name.
-    pub op: String,
-    /// What it does.
-    pub kind: Kind,
-    /// Parameter taking the id (or a list of ids).
-    pub id: Option<String>,
-    /// Parameter → record field filled from it.
-    pub fields: BTreeMap<String, String>,
-    /// Field → value set when the operation completes.
-    pub set: BTreeMap<String, Value>,
-    /// Field → value set at once, while an asynchronous operation runs.
-    pub pending: BTreeMap<String, Value>,
-    /// A field set from a parameter's value.
-    pub switch: Option<Switch>,
-    /// List filters: parameter → field compared.
-    pub filters: BTreeMap<String, String>,
-    /// Parameter → `line/family` its value must name.
-    pub refs: BTreeMap<String, String>,
-    /// Pointer of the items array (list).
-    pub items: Option<String>,
-    /// Pointer of the record (get).
-    pub at: Option<String>,
-    /// Pointers where a create writes the new id.
-    pub id_out: Vec<String>,
-    /// Pointer where a create writes the whole new record.
-    pub record_out: Option<String>,
-    /// Pointer inside each listed item where the record goes (items wrap records).
-    pub item_at: Option<String>,
-    /// The list shows ids only.
-    pub ids_only: bool,
-    /// Pointer of the task id, when the operation is asynchronous.
-    pub task: Option<String>,
-    /// Page-number parameter (list).
-    pub page: Option<String>,
-    /// Page-size parameter (list).
-    pub size: Option<String>,
-    /// Pointer of the total count (list).
-    pub total: Option<String>,
+impl LineModel {
+    /// The family and action of operation `op`, if the model names it.
+    pub fn action(&self, op: &str) -> Option<(&FamilyInfo, &'static Action)> {
+        let (f, a) = *self.ops.get(op)?;
+        let family = &self.families[f];
+        Some((family, &family.def.actions[a]))
+    }
+
+    /// The family named `name` of this line.
+    pub fn family(&self, name: &str) -> Option<&FamilyInfo> {
+        self.families.iter().find(|f| f.def.name == name)
+    }
+
+    /// The line's task model.
+    pub fn tasks(&self) -> Option<&'static TaskModel> {
+        self.model.tasks.as_ref()
+    }
 }
 
 /// The models read so far, by line.
@@ -139,9 +94,9 @@ pub fn register(lines: &[&'static LineDescription]) {
         let Some(m) = line.resources else {
             continue;
         };
-        models.entry(line.service.product).or_insert_with(|| {
-            Box::leak(Box::new(LineModel::from_static(line.service.product, m)))
-        });
+        models
+            .entry(line.service.product)
+            .or_insert_with(|| Box::leak(Box::new(LineModel::new(line, m))));
     }
 }
 
@@ -154,92 +109,268 @@ pub fn line(line: &str) -> Option<&'static LineModel> {
         .copied()
 }
 
-/// The family `line/name`.
-pub fn family(key: &str) -> Option<(&'static LineModel, &'static Family)> {
+/// The family `family` of `line`'s model, or `other_line/family`.
+pub fn family(
+    line_model: &'static LineModel,
+    name: &str,
+) -> Option<(&'static LineModel, &'static FamilyInfo)> {
+    match name.split_once('/') {
+        Some((l, f)) => {
+            let m = line(l)?;
+            m.family(f).map(|x| (m, x))
+        }
+        None => line_model.family(name).map(|x| (line_model, x)),
+    }
+}
+
+/// The id field of the family with key `line/family`, if registered.
+pub fn id_field(key: &str) -> Option<&'static str> {
     let (l, f) = key.split_once('/')?;
-    let m = line(l)?;
-    m.resources.iter().find(|x| x.name == f).map(|x| (m, x))
-}
-
-fn json(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_string()))
-}
-
-fn strings(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
-
-fn values(pairs: &[(&str, &str)]) -> BTreeMap<String, Value> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), json(v)))
-        .collect()
+    line(l)?.family(f).map(|x| x.def.id)
 }
 
 impl LineModel {
-    fn from_static(line: &str, m: &cds_core::model::ResourceModel) -> Self {
-        use cds_core::model::ActionKind;
-        let owned = |v: Option<&str>| v.map(str::to_string);
+    fn new(desc: &'static LineDescription, model: &'static ResourceModel) -> LineModel {
+        let mut ops = HashMap::new();
+        for (fi, f) in model.families.iter().enumerate() {
+            for (ai, a) in f.actions.iter().enumerate() {
+                ops.entry(a.op).or_insert((fi, ai));
+            }
+        }
+        let mut families: Vec<FamilyInfo> = model
+            .families
+            .iter()
+            .map(|f| FamilyInfo {
+                key: format!("{}/{}", desc.service.product, f.name),
+                def: f,
+                template: Template::default(),
+                children: Vec::new(),
+                hide_link: false,
+                numeric_id: false,
+            })
+            .collect();
+        for i in 0..families.len() {
+            if let Some(e) = families[i].def.embed {
+                if let Some(p) = families.iter().position(|p| p.def.name == e.parent) {
+                    families[p].children.push(i);
+                }
+            }
+        }
+        // Templates: parents first (an embedded family's example sits in its parent's).
+        let examples: Vec<Option<Value>> = (0..families.len())
+            .map(|i| example_record(desc, model, &families, i))
+            .collect();
+        for (i, ex) in examples.into_iter().enumerate() {
+            let ex = ex.unwrap_or_else(|| Value::Object(Map::new()));
+            let link_in_example = families[i]
+                .def
+                .embed
+                .is_some_and(|e| ex.get(e.link).is_some());
+            families[i].hide_link = families[i].def.embed.is_some() && !link_in_example;
+            families[i].numeric_id = ex.get(families[i].def.id).is_some_and(Value::is_number);
+            families[i].template = Template::from_example(ex);
+        }
         LineModel {
-            line: line.to_string(),
-            task_resource: owned(m.task_resource),
-            resources: m
-                .families
-                .iter()
-                .map(|f| Family {
-                    name: f.name.to_string(),
-                    id: f.id.to_string(),
-                    id_prefix: f.id_prefix.to_string(),
-                    not_found: NotFound {
-                        code: f.not_found.code.to_string(),
-                        http: f.not_found.http,
-                        message: f.not_found.message.to_string(),
-                    },
-                    embed: f.embed.map(|e| Embed {
-                        parent: e.parent.to_string(),
-                        link: e.link.to_string(),
-                        field: e.field.to_string(),
-                    }),
-                    operations: f
-                        .actions
-                        .iter()
-                        .map(|a| Action {
-                            op: a.op.to_string(),
-                            kind: match a.kind {
-                                ActionKind::Create => Kind::Create,
-                                ActionKind::List => Kind::List,
-                                ActionKind::Get => Kind::Get,
-                                ActionKind::Delete => Kind::Delete,
-                                ActionKind::Update => Kind::Update,
-                            },
-                            id: owned(a.id),
-                            fields: strings(a.fields),
-                            set: values(a.set),
-                            pending: values(a.pending),
-                            switch: a.switch.map(|s| Switch {
-                                param: s.param.to_string(),
-                                field: s.field.to_string(),
-                                map: values(s.map),
-                            }),
-                            filters: strings(a.filters),
-                            refs: strings(a.refs),
-                            items: owned(a.items),
-                            at: owned(a.at),
-                            id_out: a.id_out.iter().map(|p| p.to_string()).collect(),
-                            record_out: owned(a.record_out),
-                            item_at: owned(a.item_at),
-                            ids_only: a.ids_only,
-                            task: owned(a.task),
-                            page: owned(a.page),
-                            size: owned(a.size),
-                            total: owned(a.total),
-                        })
-                        .collect(),
-                })
-                .collect(),
+            desc,
+            model,
+            families,
+            ops,
         }
     }
+}
+
+/// The example record of family `i`: the first item of a list example, or a get example's
+/// record; for an embedded family, the first of its kind in the parent's example record.
+fn example_record(
+    desc: &'static LineDescription,
+    model: &ResourceModel,
+    families: &[FamilyInfo],
+    i: usize,
+) -> Option<Value> {
+    let f = families[i].def;
+    if let Some(e) = f.embed {
+        let parent = families.iter().position(|p| p.def.name == e.parent)?;
+        if parent != i {
+            if let Some(p) = example_record(desc, model, families, parent) {
+                if let Some(Value::Object(first)) = p.pointer(&pointer(e.at)).and_then(|v| v.get(0))
+                {
+                    return Some(Value::Object(first.clone()));
+                }
+            }
+        }
+    }
+    for a in f.actions {
+        let at = match a.kind {
+            cds_core::model::ActionKind::List => a.items,
+            cds_core::model::ActionKind::Get => a.at,
+            _ => None,
+        };
+        let Some(at) = at else { continue };
+        let Some(op) = desc.operations.iter().find(|o| o.name == a.op) else {
+            continue;
+        };
+        let ex = crate::respond::example(desc, op);
+        let found = match ex.pointer(at) {
+            Some(Value::Array(items)) => items.first().cloned(),
+            Some(Value::Object(map)) if a.keyed => map.values().next().cloned(),
+            Some(v @ Value::Object(_)) => Some(v.clone()),
+            _ => None,
+        };
+        let found = match (a.item_at, found) {
+            (Some(at), Some(item)) => item.pointer(at).cloned(),
+            (_, found) => found,
+        };
+        if let Some(v @ Value::Object(_)) = found {
+            return Some(v);
+        }
+    }
+    None
+}
+
+/// `a/b` → `/a/b` (model pointers are written without the leading slash).
+pub fn pointer(p: &str) -> String {
+    if p.starts_with('/') || p.is_empty() {
+        p.to_string()
+    } else {
+        format!("/{p}")
+    }
+}
+
+impl Template {
+    fn from_example(mut record: Value) -> Template {
+        let mut fresh = Vec::new();
+        clean(&mut record, String::new(), &mut fresh);
+        Template { record, fresh }
+    }
+}
+
+/// Empties lists (sub-resources exist only when made), empties maps keyed by ids or addresses,
+/// and notes the id-, address- and MAC-shaped values to regenerate.
+fn clean(v: &mut Value, at: String, fresh: &mut Vec<(String, Fresh, String)>) {
+    match v {
+        Value::Array(items) => items.clear(),
+        Value::Object(map) => {
+            if !map.is_empty() && map.keys().all(|k| shape(k).is_some()) {
+                map.clear();
+                return;
+            }
+            for (k, child) in map.iter_mut() {
+                let p = format!("{at}/{}", k.replace('~', "~0").replace('/', "~1"));
+                clean(child, p, fresh);
+            }
+        }
+        Value::String(s) => {
+            if let Some(kind) = shape(s) {
+                fresh.push((at, kind, s.clone()));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// What a text looks like: a UUID, an IPv4 address (private or public), a MAC address.
+pub fn shape(s: &str) -> Option<Fresh> {
+    let b = s.as_bytes();
+    let hex = |c: &u8| c.is_ascii_hexdigit();
+    if b.len() == 36
+        && [8, 13, 18, 23].iter().all(|i| b[*i] == b'-')
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| [8, 13, 18, 23].contains(&i) || hex(c))
+    {
+        return Some(Fresh::Uuid);
+    }
+    if b.len() == 17
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| if i % 3 == 2 { *c == b':' } else { hex(c) })
+    {
+        return Some(Fresh::Mac);
+    }
+    let parts: Vec<&str> = s.split('.').collect();
+    if parts.len() == 4
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.len() <= 3 && p.parse::<u8>().is_ok())
+    {
+        let n: Vec<u8> = parts.iter().filter_map(|p| p.parse().ok()).collect();
+        let private =
+            n[0] == 10 || (n[0] == 172 && (16..32).contains(&n[1])) || (n[0] == 192 && n[1] == 168);
+        return Some(if private { Fresh::Ip } else { Fresh::PublicIp });
+    }
+    None
+}
+
+/// The error roles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// An id that names nothing.
+    NotFound,
+    /// An id that cannot be an id.
+    Malformed,
+    /// A record in the wrong state.
+    State,
+}
+
+impl Role {
+    fn name(self) -> &'static str {
+        match self {
+            Role::NotFound => "not_found",
+            Role::Malformed => "malformed",
+            Role::State => "state",
+        }
+    }
+}
+
+/// The answer `action` documents for `role` concerning a record of `family`: the action's
+/// preferred code, else the first of the family's codes for the role that it documents.
+pub fn documented(family: &Family, action: &Action, role: Role) -> Option<ErrorAnswer> {
+    let preferred = action
+        .prefer
+        .iter()
+        .filter(|(r, _)| *r == role.name())
+        .map(|(_, c)| *c);
+    let listed = match role {
+        Role::NotFound => family.errors.not_found,
+        Role::Malformed => family.errors.malformed,
+        Role::State => family.errors.state,
+    };
+    preferred
+        .chain(listed.iter().copied())
+        .find_map(|c| action.documented.iter().find(|d| d.code == c).copied())
+}
+
+/// The answer to id `id` that names no record of `family`, for `action`: the documented
+/// malformed code when the id cannot be an id, else the documented not-found code (either one
+/// when the action documents only one), else the family's fallback.
+pub fn unknown_id(family: &Family, action: &Action, id: &str) -> ErrorAnswer {
+    let nf = documented(family, action, Role::NotFound);
+    let mf = documented(family, action, Role::Malformed);
+    let first = if malformed(id) { mf.or(nf) } else { nf.or(mf) };
+    first.or(family.errors.fallback).unwrap_or(ErrorAnswer {
+        code: "InvalidParameter",
+        http: 400,
+        message: "The specified resource does not exist.",
+    })
+}
+
+/// The answer to a record of `family` in a state `action` does not allow.
+pub fn wrong_state(family: &Family, action: &Action) -> ErrorAnswer {
+    documented(family, action, Role::State)
+        .or(family.errors.state_fallback)
+        .unwrap_or(ErrorAnswer {
+            code: "IncorrectStatus",
+            http: 403,
+            message: "The current status of the resource does not support this operation.",
+        })
+}
+
+/// Whether `id` cannot be an id of any kind: empty, longer than 128 characters, or holding
+/// characters other than letters, digits and `-_.:`.
+pub fn malformed(id: &str) -> bool {
+    id.is_empty()
+        || id.len() > 128
+        || !id
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
 }

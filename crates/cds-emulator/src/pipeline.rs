@@ -446,6 +446,7 @@ fn override_(shared: &Shared, ex: &Exchange, call: &Call) -> Overridden {
 /// pollers), changed by the override's edit.
 fn answer(shared: &Shared, ex: &Exchange, call: &Call, act: Option<&Act>) -> Reply {
     let stateful = shared.store.as_ref().and_then(|store| {
+        let failure = poller_failure(shared, call);
         let ecall = engine::Call {
             line: call.line,
             op: call.op,
@@ -453,6 +454,8 @@ fn answer(shared: &Shared, ex: &Exchange, call: &Call, act: Option<&Act>) -> Rep
             partition: &call.tenant,
             request_id: &ex.request_id,
             served: &shared.lines,
+            failure: failure.as_deref(),
+            now: shared.now(),
         };
         let mut store = store.lock().unwrap_or_else(|e| e.into_inner());
         engine::answer(&mut store, &ecall)
@@ -467,6 +470,35 @@ fn answer(shared: &Shared, ex: &Exchange, call: &Call, act: Option<&Act>) -> Rep
     }
     reply.retry_after = act.and_then(|a| a.retry_after);
     reply
+}
+
+/// The id a poller asks about, when the request is a poll.
+fn polled_id(call: &Call) -> Option<String> {
+    let waiter = call
+        .line
+        .waiters
+        .iter()
+        .find(|w| std::ptr::eq(w.poller, call.op) || w.poller.name == call.op.name)?;
+    call.params
+        .get(waiter.id_param)
+        .map(|v| {
+            v.as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| v.to_string())
+        })
+        .or_else(|| call.path_params.get(waiter.id_param).cloned())
+}
+
+/// The failure a test asked the polled task to report ([`crate::Emulator::fail_task`]).
+fn poller_failure(shared: &Shared, call: &Call) -> Option<String> {
+    let id = polled_id(call)?;
+    shared
+        .controls
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .failed_tasks
+        .get(&id)
+        .cloned()
 }
 
 /// The error code of an error reply, as its envelope says.
@@ -523,7 +555,14 @@ fn default_answer(shared: &Shared, call: &Call) -> Value {
             *n
         };
         let failure = controls.failed_tasks.get(&id).cloned();
-        respond::task_status(waiter, polls, controls.polls_until_done, failure.as_deref())
+        let tasks = line.resources.and_then(|m| m.tasks.as_ref());
+        respond::task_status(
+            waiter,
+            tasks,
+            polls,
+            controls.polls_until_done,
+            failure.as_deref(),
+        )
     };
     respond::set_pointer(&mut answer, waiter.status, json!(status));
     if let (Some(reason), Some(pointer)) = (reason, waiter.reason) {

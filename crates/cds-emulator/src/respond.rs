@@ -125,27 +125,31 @@ pub fn set_pointer(target: &mut Value, pointer: &str, value: Value) {
     }
 }
 
-/// The state a poller reports for a task: `(status, reason)`.
+/// The state a poller reports for a task in the examples-only mode: `(status, reason)`, in the
+/// documented values of the line's task model (else the waiter's).
 pub fn task_status(
     waiter: &Waiter,
+    tasks: Option<&cds_core::model::TaskModel>,
     polls: u32,
     polls_until_done: u32,
     failure: Option<&str>,
 ) -> (String, Option<String>) {
     if let Some(reason) = failure {
-        let status = waiter.failure.first().copied().unwrap_or("failed");
+        let status = tasks
+            .and_then(|t| t.failed)
+            .or(waiter.failure.first().copied())
+            .unwrap_or("failed");
         return (status.to_string(), Some(reason.to_string()));
     }
     if polls >= polls_until_done {
-        return (
-            waiter
-                .success
-                .first()
-                .copied()
-                .unwrap_or("success")
-                .to_string(),
-            None,
-        );
+        let done = tasks
+            .map(|t| t.finished)
+            .or(waiter.success.first().copied())
+            .unwrap_or("success");
+        return (done.to_string(), None);
+    }
+    if let Some(t) = tasks {
+        return (t.running.to_string(), None);
     }
     let running = ["running", "doing", "pending", "in-progress"]
         .into_iter()

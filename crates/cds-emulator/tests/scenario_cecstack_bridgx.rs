@@ -60,6 +60,74 @@ async fn cecstack_resources() {
     assert_eq!(one["data"]["status"], "Stopped");
     assert_eq!(one["data"]["description"], "db host");
 
+    // Operations on an instance check it and its state (the line-wide documented codes).
+    let refused = ecs.stop_instance().ecs_id(id.clone()).send().await;
+    assert_service_error(refused, "ECS.InvalidParameter.Status.NotSupported", 400);
+    let unknown = ecs
+        .renew_instance()
+        .ecs_id("ecs-nothing")
+        .cycle_count(1)
+        .send()
+        .await;
+    assert_service_error(unknown, "ECS.DBGet.NoData", 400);
+    let unknown = ecs
+        .detach_instance_volumes()
+        .ecs_id("ecs-nothing")
+        .volume_uuids(["v-1"])
+        .send()
+        .await;
+    assert_service_error(unknown, "ECS.DBGet.NoData", 400);
+    ecs.renew_instance()
+        .ecs_id(id.clone())
+        .cycle_count(1)
+        .send()
+        .await
+        .expect("RenewInstance of an instance that exists");
+    // RunVmtoolsCommand needs a running instance; cold migration a stopped one.
+    let refused = ecs
+        .run_vmtools_command()
+        .ecs_id(id.clone())
+        .qga_command(json!({"execute": "guest-ping"}))
+        .send()
+        .await;
+    assert_service_error(refused, "ECS.InvalidParameter.Status.NotSupported", 400);
+    ecs.cold_migrate_instance()
+        .ecs_id(id.clone())
+        .node_name("node-2")
+        .send()
+        .await
+        .expect("a stopped instance migrates cold");
+    ecs.lock_instance()
+        .ecs_id(id.clone())
+        .is_lock(true)
+        .send()
+        .await
+        .unwrap();
+    let one = json(&ecs.get_instance().ecs_id(id.clone()).send().await.unwrap());
+    assert_eq!(one["data"]["nodeName"], "node-2");
+    assert_eq!(one["data"]["isLock"], true);
+    let locked = json(&ecs.list_instances().is_lock("true").send().await.unwrap());
+    assert_eq!(items(&locked, "/data/virtualMachines").len(), 1);
+    ecs.start_instance()
+        .ecs_id(id.clone())
+        .send()
+        .await
+        .unwrap();
+    let refused = ecs
+        .cold_migrate_instance()
+        .ecs_id(id.clone())
+        .node_name("node-3")
+        .send()
+        .await;
+    assert_service_error(refused, "ECS.InvalidParameter.Status.NotSupported", 400);
+    ecs.run_vmtools_command()
+        .ecs_id(id.clone())
+        .qga_command(json!({"execute": "guest-ping"}))
+        .send()
+        .await
+        .expect("a running instance runs the command");
+    ecs.stop_instance().ecs_id(id.clone()).send().await.unwrap();
+
     // Key pairs.
     ecs.create_ssh_key()
         .name("key-1")
@@ -260,6 +328,12 @@ async fn bridgx_clusters() {
         "400",
         400,
     );
+    let tasks = json(&bx.list_tasks().send().await.unwrap());
+    let tasks = items(&tasks, "/data/task_list");
+    assert_eq!(tasks.len(), 1);
+    assert_eq!(tasks[0]["task_name"], "grow");
+    assert_eq!(tasks[0]["task_action"], "EXPAND");
+    assert_eq!(tasks[0]["cluster_name"], "web");
     // Another token (tenant) sees no cluster.
     let other = cds_bridgx::Client::new(&emu.tenant_config("b"));
     let theirs = json(&other.list_clusters().send().await.unwrap());

@@ -37,12 +37,90 @@ async fn storage_disks() {
     assert_eq!(disks[0]["State"], "detach");
     assert_eq!(list["Data"]["Total"], 1);
 
+    // Num 2 makes two disks, each listed with its own id.
+    let two = json(
+        &st.create_disk()
+            .region_id("r-1")
+            .name("pair")
+            .size(100)
+            .num(2)
+            .goods_id("g-1")
+            .send()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(items(&two, "/Data/DiskInfo").len(), 2);
+    assert_ne!(
+        two["Data"]["DiskInfo"][0]["DiskId"],
+        two["Data"]["DiskInfo"][1]["DiskId"]
+    );
+    let named = json(&st.describe_disks().name("pai").send().await.unwrap());
+    assert_eq!(
+        items(&named, "/Data/DiskList").len(),
+        2,
+        "Name filters by part of the name"
+    );
+    // A detached disk cannot be detached.
+    assert_service_error(
+        st.detach_disk().disk_id(id.clone()).send().await,
+        "ParameterInvalid",
+        400,
+    );
     st.attach_disk()
         .disk_id(id.clone())
         .instance_id("i-1")
         .send()
         .await
         .expect("AttachDisk");
+    assert_service_error(
+        st.delete_disk().disk_id(id.clone()).send().await,
+        "ParameterInvalid",
+        400,
+    );
+    st.expansion_size()
+        .disk_id(id.clone())
+        .size(800)
+        .send()
+        .await
+        .unwrap();
+    let usage = json(
+        &st.describe_disk_usage()
+            .disk_id(id.clone())
+            .send()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(usage["Data"]["DiskId"], id.as_str());
+    assert_eq!(usage["Data"]["Size"], 800);
+    let snap = json(
+        &st.create_snapshot()
+            .disk_id(id.clone())
+            .snapshot_name("s1")
+            .send()
+            .await
+            .unwrap(),
+    );
+    let snap_id = text(&snap, "/Data/SnapshotId");
+    let clone = json(
+        &st.clone_snapshot()
+            .snapshot_id(snap_id.clone())
+            .name("from-snap")
+            .send()
+            .await
+            .unwrap(),
+    );
+    let cloned = text(&clone, "/Data/DiskId");
+    let listed = json(&st.describe_disks().disk_id(cloned).send().await.unwrap());
+    assert_eq!(items(&listed, "/Data/DiskList")[0]["Size"], 800);
+    assert_service_error(
+        st.clone_snapshot()
+            .snapshot_id("nope")
+            .name("x")
+            .send()
+            .await,
+        "ParameterInvalid",
+        400,
+    );
     let list = json(&st.describe_disks().instance_id("i-1").send().await.unwrap());
     assert_eq!(items(&list, "/Data/DiskList")[0]["State"], "attach");
     st.detach_disk()
@@ -62,7 +140,13 @@ async fn storage_disks() {
         .await
         .expect("DeleteDisk");
     assert!(items(
-        &json(&st.describe_disks().send().await.unwrap()),
+        &json(
+            &st.describe_disks()
+                .disk_id(id.clone())
+                .send()
+                .await
+                .unwrap()
+        ),
         "/Data/DiskList"
     )
     .is_empty());
@@ -98,11 +182,18 @@ async fn cloud_desktops() {
             .await
             .expect("CreateVm"),
     );
+    // Listed at once, configuring (配置中) while its task runs.
     let before = json(&gcw.query_vms().send().await.expect("QueryVms"));
-    assert!(
-        items(&before, "/Data/vmIds").is_empty(),
-        "not visible while the task runs"
+    let pending = items(&before, "/Data/vmIds");
+    assert_eq!(pending.len(), 1);
+    let during = json(
+        &gcw.query_vm()
+            .vm_id(pending[0].as_str().unwrap())
+            .send()
+            .await
+            .unwrap(),
     );
+    assert_eq!(during["Data"]["status"], "configuring");
     gcw.wait_for_task(text(&out, "/Data/taskId"))
         .poll_interval(FAST.0, FAST.1)
         .send()
@@ -124,6 +215,27 @@ async fn cloud_desktops() {
     assert_eq!(one["Data"]["vmName"], "desk-1");
     assert_eq!(one["Data"]["status"], "using");
 
+    // A running desktop cannot be reinstalled (13004), nor started again.
+    assert_service_error(
+        gcw.rebuild_vm()
+            .request_id("r-x")
+            .vm_id(id.clone())
+            .image_id("img-2")
+            .send()
+            .await,
+        "13004",
+        400,
+    );
+    assert_service_error(
+        gcw.operate_vm()
+            .request_id("r-y")
+            .action("on")
+            .vm_ids(vec![id.clone()])
+            .send()
+            .await,
+        "13002",
+        400,
+    );
     let op = json(
         &gcw.operate_vm()
             .request_id("r-2")
@@ -148,6 +260,27 @@ async fn cloud_desktops() {
     let one = json(&gcw.query_vm().vm_id(id.clone()).send().await.unwrap());
     assert_eq!(one["Data"]["status"], "stop");
     assert_eq!(one["Data"]["vmName"], "desk-renamed");
+    let rebuild = json(
+        &gcw.rebuild_vm()
+            .request_id("r-z")
+            .vm_id(id.clone())
+            .image_id("img-2")
+            .send()
+            .await
+            .expect("a stopped desktop is reinstalled"),
+    );
+    gcw.wait_for_task(text(&rebuild, "/Data/taskId"))
+        .poll_interval(FAST.0, FAST.1)
+        .send()
+        .await
+        .unwrap();
+    let unknown_task = gcw
+        .query_task()
+        .task_id("nope")
+        .request_id("r-q")
+        .send()
+        .await;
+    assert_service_error(unknown_task, "10006", 400);
 
     let del = json(
         &gcw.delete_vm()

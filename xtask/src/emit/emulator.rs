@@ -5,6 +5,7 @@
 
 use crate::names;
 use crate::output::{Body, Files, Generated, GENERATED_MARKER};
+use crate::spec::resources::{parse_expr, Action, Expr, Kind};
 use crate::spec::{Line, Operation};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -25,15 +26,34 @@ pub fn coverage(root: &Path, lines: &[Line], generated: &Files) -> Result<Files,
     );
     let mut totals = Vec::new();
     for line in lines {
-        let mut roles: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        // Operation → (role text, stateful?, inputs not honoured).
+        let mut roles: BTreeMap<String, (String, bool, String)> = BTreeMap::new();
+        let mut unmodelled: BTreeMap<String, String> = BTreeMap::new();
         if let Some(model) = &line.resources {
             for f in &model.resources {
                 for a in &f.operations {
-                    roles.entry(a.op.clone()).or_default().push(format!(
-                        "{} {}",
-                        f.name,
-                        a.kind.as_str()
-                    ));
+                    let stateful = a.kind != Kind::Check;
+                    let inputs = line
+                        .operations()
+                        .map(|(_, o)| o)
+                        .find(|o| o.name == a.op)
+                        .map(|o| not_honoured(o, a))
+                        .unwrap_or_default();
+                    roles.insert(
+                        a.op.clone(),
+                        (format!("{} {}", f.name, a.kind.as_str()), stateful, inputs),
+                    );
+                }
+            }
+            for u in &model.unmodelled {
+                unmodelled.insert(u.op.clone(), u.why.clone());
+            }
+            if model.tasks.is_some() {
+                if let Some(w) = line.product.waiters.first() {
+                    roles.insert(
+                        w.poller.clone(),
+                        ("task poller".to_string(), true, String::new()),
+                    );
                 }
             }
         }
@@ -76,7 +96,8 @@ pub fn coverage(root: &Path, lines: &[Line], generated: &Files) -> Result<Files,
         }
         let mut ops: Vec<&Operation> = line.operations().map(|(_, o)| o).collect();
         ops.sort_by(|a, b| a.name.cmp(&b.name));
-        let stateful = ops.iter().filter(|o| roles.contains_key(&o.name)).count();
+        let stateful = roles.values().filter(|r| r.1).count();
+        let checks = roles.values().filter(|r| !r.1).count();
         let scenario = |o: &&&Operation| {
             sources
                 .iter()
@@ -87,8 +108,15 @@ pub fn coverage(root: &Path, lines: &[Line], generated: &Files) -> Result<Files,
             .filter(|o| roles.contains_key(&o.name))
             .filter(scenario)
             .count();
-        totals.push((line.name.clone(), ops.len(), stateful, covered));
-        out.push_str(&format!("## {}\n\n| operation | emulator | stateful scenario | other tests |\n| --- | --- | --- | --- |\n", line.name));
+        totals.push(Totals {
+            line: line.name.clone(),
+            operations: ops.len(),
+            stateful,
+            checks,
+            unmodelled: unmodelled.len(),
+            covered,
+        });
+        out.push_str(&format!("## {}\n\n| operation | emulator | inputs not modelled | stateful scenario | other tests |\n| --- | --- | --- | --- | --- |\n", line.name));
         for op in ops {
             let calling = |scenario: bool| {
                 let found: Vec<String> = sources
@@ -104,24 +132,59 @@ pub fn coverage(root: &Path, lines: &[Line], generated: &Files) -> Result<Files,
                     found.join(", ")
                 }
             };
-            let role = roles
-                .get(&op.name)
-                .map(|r| format!("stateful: {}", r.join(", ")))
-                .unwrap_or_else(|| "example".into());
+            let (role, inputs) = match roles.get(&op.name) {
+                Some((r, true, i)) => (format!("stateful: {r}"), i.clone()),
+                Some((r, false, i)) => (format!("checks ids: {r}"), i.clone()),
+                None => match unmodelled.get(&op.name) {
+                    Some(why) => (format!("example (not modelled: {why})"), String::new()),
+                    None => ("example".to_string(), String::new()),
+                },
+            };
             out.push_str(&format!(
-                "| {} | {} | {} | {} |\n",
+                "| {} | {} | {} | {} | {} |\n",
                 op.name,
                 role,
+                inputs.replace('|', "\\|"),
                 calling(true),
                 calling(false)
             ));
         }
         out.push('\n');
     }
-    let mut summary = String::from("## Summary\n\n| line | operations | stateful | stateful and called by a scenario |\n| --- | --- | --- | --- |\n");
-    for (l, n, s, c) in totals {
-        summary.push_str(&format!("| {l} | {n} | {s} | {c} |\n"));
+    let mut summary = String::from(
+        "## Summary\n\n\
+         `stateful`: the operation reads or changes the line's records; `checks ids`: it checks that\n\
+         the records it names exist (and are in a state that allows it), then answers its example;\n\
+         `example only`: neither (of which `not modelled` name a modelled resource, each with the\n\
+         reason in its row).\n\n\
+         | line | operations | stateful | checks ids | example only | of which not modelled | modelled and called by a scenario |\n\
+         | --- | --- | --- | --- | --- | --- | --- |\n",
+    );
+    let mut sum = [0usize; 6];
+    for t in &totals {
+        let example = t.operations - t.stateful - t.checks;
+        summary.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} | {} |\n",
+            t.line, t.operations, t.stateful, t.checks, example, t.unmodelled, t.covered
+        ));
+        for (i, n) in [
+            t.operations,
+            t.stateful,
+            t.checks,
+            example,
+            t.unmodelled,
+            t.covered,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            sum[i] += n;
+        }
     }
+    summary.push_str(&format!(
+        "| all | {} | {} | {} | {} | {} | {} |\n",
+        sum[0], sum[1], sum[2], sum[3], sum[4], sum[5]
+    ));
     out.push_str(&summary);
     let mut files = Files::new();
     files.insert(
@@ -132,6 +195,72 @@ pub fn coverage(root: &Path, lines: &[Line], generated: &Files) -> Result<Files,
         },
     );
     Ok(files)
+}
+
+/// Counts of one line.
+struct Totals {
+    line: String,
+    operations: usize,
+    stateful: usize,
+    checks: usize,
+    unmodelled: usize,
+    covered: usize,
+}
+
+/// The documented parameters of `op` that action `a` does not honour (named nowhere in it),
+/// with the reason the model gives (`ignores`).
+fn not_honoured(op: &Operation, a: &Action) -> String {
+    let mut used: Vec<String> = Vec::new();
+    let top = |p: &str| {
+        let end = p.find(['/', '[']).unwrap_or(p.len());
+        p[..end].to_string()
+    };
+    used.extend(a.id.iter().map(|p| top(p)));
+    used.extend(a.count.iter().map(|p| top(p)));
+    used.extend(a.each.iter().map(|p| top(p)));
+    used.extend(a.by.iter().map(|p| top(p)));
+    used.extend(a.page.iter().map(|p| top(p)));
+    used.extend(a.size.iter().map(|p| top(p)));
+    used.extend(a.filters.keys().map(|p| top(p)));
+    used.extend(a.refs.keys().map(|p| top(p)));
+    used.extend(a.children.iter().map(|c| top(&c.each)));
+    if let Some(p) = &op.paginate {
+        if a.kind == Kind::List {
+            used.push(p.page.clone());
+            used.push(p.size.clone());
+        }
+    }
+    let maps = [&a.record, &a.pending, &a.set, &a.out];
+    let mut visit = |e: &Expr| {
+        if let Expr::Param(p) = e {
+            used.push(top(p));
+        }
+    };
+    for m in maps {
+        for v in m.values() {
+            if let Ok(e) = parse_expr(v) {
+                e.walk(&mut visit);
+            }
+        }
+    }
+    for t in a.transitions.values() {
+        for v in t.pending.values().chain(t.set.values()) {
+            if let Ok(e) = parse_expr(v) {
+                e.walk(&mut visit);
+            }
+        }
+    }
+    let mut parts = Vec::new();
+    for p in &op.params {
+        if used.contains(&p.name) || p.deprecated.is_some() {
+            continue;
+        }
+        match a.ignores.get(&p.name) {
+            Some(why) => parts.push(format!("{} ({why})", p.name)),
+            None => parts.push(p.name.clone()),
+        }
+    }
+    parts.join(", ")
 }
 
 /// Whether test source `text` calls operation `op`: its client method, or its description

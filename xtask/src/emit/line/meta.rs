@@ -311,8 +311,6 @@ pub fn meta_rs(layout: &Layout) -> TokenStream {
         //! value sets, environment variables, examples and the resource model.
         #[allow(unused_imports)]
         use cds_core::operation::{AuthScheme, EnumSet, EnumValue, Envelope, Field, Host, LineDescription, Location, Method, Operation, Pagination, Param, Protocol, Service, Shape, Struct, TaskMarker, Waiter};
-        #[allow(unused_imports)]
-        use cds_core::model::{Action, ActionKind, Embed, Family, NotFound, ResourceModel, Switch};
 
         /// The product line.
         pub static SERVICE: Service = Service {
