@@ -23,7 +23,7 @@ pub struct AddNSGRuleInput {
     /// Rule direction (0 = inbound, 1 = outbound)
     ///
     /// 规则方向（0=入方向，1=出方向） (`Direction`, required)
-    pub direction: Option<i64>,
+    pub direction: Option<crate::types::NsgRuleDirection>,
     /// Protocol (TCP, UDP, ICMP)
     ///
     /// 协议类型（TCP，UDP，ICMP） (`Protocol`, required)
@@ -85,7 +85,7 @@ impl AddNSGRuleInputBuilder {
         self
     }
     /// Sets [`AddNSGRuleInput::direction`].
-    pub fn direction(mut self, value: impl Into<i64>) -> Self {
+    pub fn direction(mut self, value: impl Into<crate::types::NsgRuleDirection>) -> Self {
         self.inner.direction = Some(value.into());
         self
     }
@@ -224,7 +224,7 @@ impl AddNSGRuleRequest {
     /// Rule direction (0 = inbound, 1 = outbound)
     ///
     /// 规则方向（0=入方向，1=出方向） (`Direction`, body, required)
-    pub fn direction(mut self, value: impl Into<i64>) -> Self {
+    pub fn direction(mut self, value: impl Into<crate::types::NsgRuleDirection>) -> Self {
         self.input.direction = Some(value.into());
         self
     }

@@ -15,7 +15,7 @@ pub struct AddSecurityGroupRuleInput {
     /// Connectivity policy inside the security group: 0 deny, 1 allow
     ///
     /// 安全组内网络连通策略。  **0 代表禁止,1 代表允许** (`Action`, required)
-    pub action: Option<i64>,
+    pub action: Option<crate::types::SecurityGroupRuleAction>,
     /// Rule description
     ///
     /// 规则描述信息 (`Description`, required)
@@ -85,7 +85,7 @@ impl AddSecurityGroupRuleInputBuilder {
         self
     }
     /// Sets [`AddSecurityGroupRuleInput::action`].
-    pub fn action(mut self, value: impl Into<i64>) -> Self {
+    pub fn action(mut self, value: impl Into<crate::types::SecurityGroupRuleAction>) -> Self {
         self.inner.action = Some(value.into());
         self
     }
@@ -246,7 +246,7 @@ impl AddSecurityGroupRuleRequest {
     /// Connectivity policy inside the security group: 0 deny, 1 allow
     ///
     /// 安全组内网络连通策略。  **0 代表禁止,1 代表允许** (`Action`, body, required)
-    pub fn action(mut self, value: impl Into<i64>) -> Self {
+    pub fn action(mut self, value: impl Into<crate::types::SecurityGroupRuleAction>) -> Self {
         self.input.action = Some(value.into());
         self
     }

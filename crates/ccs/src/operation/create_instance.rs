@@ -147,7 +147,7 @@ pub struct WindowsActivation {
     /// 1 batch activation (one key for all servers created), 0 per-server activation (one key per server)
     ///
     /// 1为批量激活，0为单机激活 (`Batch`, required)
-    pub batch: Option<i64>,
+    pub batch: Option<crate::types::WindowsActivationMode>,
     /// Activation keys; per-server activation needs as many keys as servers are created
     ///
     /// 激活密钥；单机激活需要您输入与创建云服务器数量等数目的激活密钥 (`ProductIds`, required)
@@ -176,7 +176,7 @@ pub struct WindowsActivationBuilder {
 #[allow(deprecated)]
 impl WindowsActivationBuilder {
     /// Sets [`WindowsActivation::batch`].
-    pub fn batch(mut self, value: impl Into<i64>) -> Self {
+    pub fn batch(mut self, value: impl Into<crate::types::WindowsActivationMode>) -> Self {
         self.inner.batch = Some(value.into());
         self
     }
@@ -235,7 +235,7 @@ pub struct CreateInstanceInput {
     /// Whether a monthly subscription server renews automatically: 1 auto renew (default), 0 no auto renewal
     ///
     /// 包年包月云主机是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`)
-    pub auto_renew: Option<i64>,
+    pub auto_renew: Option<crate::types::AutoRenew>,
     /// Months purchased for a monthly subscription server: 0 buys until the end of the month, 1 buys one calendar month; default 0.
     ///
     /// 包年包月云主机购买月数，输入0为购买到月底，输入1为购买一个自然月，默认为0。 (`PrepaidMonth`)
@@ -469,7 +469,7 @@ impl CreateInstanceInputBuilder {
         self
     }
     /// Sets [`CreateInstanceInput::auto_renew`].
-    pub fn auto_renew(mut self, value: impl Into<i64>) -> Self {
+    pub fn auto_renew(mut self, value: impl Into<crate::types::AutoRenew>) -> Self {
         self.inner.auto_renew = Some(value.into());
         self
     }
@@ -791,7 +791,7 @@ impl CreateInstanceRequest {
     /// Whether a monthly subscription server renews automatically: 1 auto renew (default), 0 no auto renewal
     ///
     /// 包年包月云主机是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`, body)
-    pub fn auto_renew(mut self, value: impl Into<i64>) -> Self {
+    pub fn auto_renew(mut self, value: impl Into<crate::types::AutoRenew>) -> Self {
         self.input.auto_renew = Some(value.into());
         self
     }

@@ -131,7 +131,7 @@ pub struct DescribeInstanceMonitorInput {
     /// Granularity of the data in seconds: 60 (one minute) or 900 (fifteen minutes)
     ///
     /// 监控数据粒度，一分钟粒度(60)、十五分钟粒度(900) (`Period`, required)
-    pub period: Option<i64>,
+    pub period: Option<crate::types::MonitorPeriod>,
     /// Start time, e.g. 2019-10-09 15:30:00
     ///
     /// 开始时间 (`StartTime`, required)
@@ -187,7 +187,7 @@ impl DescribeInstanceMonitorInputBuilder {
         self
     }
     /// Sets [`DescribeInstanceMonitorInput::period`].
-    pub fn period(mut self, value: impl Into<i64>) -> Self {
+    pub fn period(mut self, value: impl Into<crate::types::MonitorPeriod>) -> Self {
         self.inner.period = Some(value.into());
         self
     }
@@ -310,7 +310,7 @@ impl DescribeInstanceMonitorRequest {
     /// Granularity of the data in seconds: 60 (one minute) or 900 (fifteen minutes)
     ///
     /// 监控数据粒度，一分钟粒度(60)、十五分钟粒度(900) (`Period`, body, required)
-    pub fn period(mut self, value: impl Into<i64>) -> Self {
+    pub fn period(mut self, value: impl Into<crate::types::MonitorPeriod>) -> Self {
         self.input.period = Some(value.into());
         self
     }

@@ -60,7 +60,7 @@ pub struct DescribeInstancePriceInput {
     /// Whether a monthly subscription server renews automatically: 1 auto renew (default), 0 no auto renewal
     ///
     /// 包年包月云主机是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`)
-    pub auto_renew: Option<i64>,
+    pub auto_renew: Option<crate::types::AutoRenew>,
     /// Months purchased for a monthly subscription server: 0 buys until the end of the month, 1 buys one calendar month; default 0.
     ///
     /// 包年包月云主机购买月数，输入0为购买到月底，输入1为购买一个自然月，默认为0。 (`PrepaidMonth`)
@@ -144,7 +144,7 @@ impl DescribeInstancePriceInputBuilder {
         self
     }
     /// Sets [`DescribeInstancePriceInput::auto_renew`].
-    pub fn auto_renew(mut self, value: impl Into<i64>) -> Self {
+    pub fn auto_renew(mut self, value: impl Into<crate::types::AutoRenew>) -> Self {
         self.inner.auto_renew = Some(value.into());
         self
     }
@@ -310,7 +310,7 @@ impl DescribeInstancePriceRequest {
     /// Whether a monthly subscription server renews automatically: 1 auto renew (default), 0 no auto renewal
     ///
     /// 包年包月云主机是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`, body)
-    pub fn auto_renew(mut self, value: impl Into<i64>) -> Self {
+    pub fn auto_renew(mut self, value: impl Into<crate::types::AutoRenew>) -> Self {
         self.input.auto_renew = Some(value.into());
         self
     }

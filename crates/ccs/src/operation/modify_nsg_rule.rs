@@ -27,7 +27,7 @@ pub struct ModifyNSGRuleInput {
     /// Rule direction (0 = inbound, 1 = outbound)
     ///
     /// 规则方向（0=入方向，1=出方向） (`Direction`)
-    pub direction: Option<i64>,
+    pub direction: Option<crate::types::NsgRuleDirection>,
     /// Protocol (TCP, UDP, ICMP)
     ///
     /// 协议类型（TCP，UDP，ICMP） (`Protocol`)
@@ -95,7 +95,7 @@ impl ModifyNSGRuleInputBuilder {
         self
     }
     /// Sets [`ModifyNSGRuleInput::direction`].
-    pub fn direction(mut self, value: impl Into<i64>) -> Self {
+    pub fn direction(mut self, value: impl Into<crate::types::NsgRuleDirection>) -> Self {
         self.inner.direction = Some(value.into());
         self
     }
@@ -223,7 +223,7 @@ impl ModifyNSGRuleRequest {
     /// Rule direction (0 = inbound, 1 = outbound)
     ///
     /// 规则方向（0=入方向，1=出方向） (`Direction`, body)
-    pub fn direction(mut self, value: impl Into<i64>) -> Self {
+    pub fn direction(mut self, value: impl Into<crate::types::NsgRuleDirection>) -> Self {
         self.input.direction = Some(value.into());
         self
     }

@@ -12,11 +12,11 @@ pub enum NsgRuleDirection {
     /// Inbound
     ///
     /// 入方向 (`0`)
-    V0,
+    Inbound,
     /// Outbound
     ///
     /// 出方向 (`1`)
-    V1,
+    Outbound,
     /// A value not documented when this SDK was generated (kept as received).
     Unknown(String),
 }
@@ -24,8 +24,8 @@ impl NsgRuleDirection {
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
-            NsgRuleDirection::V0 => "0",
-            NsgRuleDirection::V1 => "1",
+            NsgRuleDirection::Inbound => "0",
+            NsgRuleDirection::Outbound => "1",
             NsgRuleDirection::Unknown(other) => other.as_str(),
         }
     }
@@ -37,8 +37,8 @@ impl NsgRuleDirection {
 impl From<&str> for NsgRuleDirection {
     fn from(value: &str) -> Self {
         match value {
-            "0" => NsgRuleDirection::V0,
-            "1" => NsgRuleDirection::V1,
+            "0" => NsgRuleDirection::Inbound,
+            "1" => NsgRuleDirection::Outbound,
             other => NsgRuleDirection::Unknown(other.to_string()),
         }
     }

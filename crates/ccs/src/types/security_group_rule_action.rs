@@ -12,11 +12,11 @@ pub enum SecurityGroupRuleAction {
     /// Deny
     ///
     /// 禁止 (`0`)
-    V0,
+    Deny,
     /// Allow
     ///
     /// 允许 (`1`)
-    V1,
+    Allow,
     /// A value not documented when this SDK was generated (kept as received).
     Unknown(String),
 }
@@ -24,8 +24,8 @@ impl SecurityGroupRuleAction {
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
-            SecurityGroupRuleAction::V0 => "0",
-            SecurityGroupRuleAction::V1 => "1",
+            SecurityGroupRuleAction::Deny => "0",
+            SecurityGroupRuleAction::Allow => "1",
             SecurityGroupRuleAction::Unknown(other) => other.as_str(),
         }
     }
@@ -37,8 +37,8 @@ impl SecurityGroupRuleAction {
 impl From<&str> for SecurityGroupRuleAction {
     fn from(value: &str) -> Self {
         match value {
-            "0" => SecurityGroupRuleAction::V0,
-            "1" => SecurityGroupRuleAction::V1,
+            "0" => SecurityGroupRuleAction::Deny,
+            "1" => SecurityGroupRuleAction::Allow,
             other => SecurityGroupRuleAction::Unknown(other.to_string()),
         }
     }

@@ -467,7 +467,18 @@ pub static LINE: Line = Line {
                     flag: "auto-renew",
                     ty: Ty::Integer,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "1",
+                            en: "Renew automatically (the default)",
+                            zh: "自动续费（默认）",
+                        },
+                        EnumValue {
+                            value: "0",
+                            en: "Do not renew automatically",
+                            zh: "不自动续费",
+                        },
+                    ],
                     required: false,
                     en: "Whether a monthly subscription server renews automatically: 1 auto renew (default), 0 no auto renewal",
                     zh: "包年包月云主机是否自动续费，1为自动续费（默认），0为不自动续费",
@@ -1235,7 +1246,18 @@ pub static LINE: Line = Line {
                     flag: "auto-renew",
                     ty: Ty::Integer,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "1",
+                            en: "Renew automatically (the default)",
+                            zh: "自动续费（默认）",
+                        },
+                        EnumValue {
+                            value: "0",
+                            en: "Do not renew automatically",
+                            zh: "不自动续费",
+                        },
+                    ],
                     required: false,
                     en: "Whether a monthly subscription server renews automatically: 1 auto renew (default), 0 no auto renewal",
                     zh: "包年包月云主机是否自动续费，1为自动续费（默认），0为不自动续费",
@@ -2463,7 +2485,18 @@ pub static LINE: Line = Line {
                     flag: "period",
                     ty: Ty::Integer,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "60",
+                            en: "One minute",
+                            zh: "一分钟粒度",
+                        },
+                        EnumValue {
+                            value: "900",
+                            en: "Fifteen minutes",
+                            zh: "十五分钟粒度",
+                        },
+                    ],
                     required: true,
                     en: "Granularity of the data in seconds: 60 (one minute) or 900 (fifteen minutes)",
                     zh: "监控数据粒度，一分钟粒度(60)、十五分钟粒度(900)",
@@ -3535,7 +3568,18 @@ pub static LINE: Line = Line {
                     flag: "auto-renew",
                     ty: Ty::Integer,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "1",
+                            en: "Renew automatically (the default)",
+                            zh: "自动续费（默认）",
+                        },
+                        EnumValue {
+                            value: "0",
+                            en: "Do not renew automatically",
+                            zh: "不自动续费",
+                        },
+                    ],
                     required: false,
                     en: "Whether a monthly subscription server renews automatically: 1 auto renew (default), 0 no auto renewal",
                     zh: "包年包月云主机是否自动续费，1为自动续费（默认），0为不自动续费",
@@ -4630,7 +4674,18 @@ pub static LINE: Line = Line {
                     flag: "direction",
                     ty: Ty::Integer,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "0",
+                            en: "Inbound",
+                            zh: "入方向",
+                        },
+                        EnumValue {
+                            value: "1",
+                            en: "Outbound",
+                            zh: "出方向",
+                        },
+                    ],
                     required: true,
                     en: "Rule direction (0 = inbound, 1 = outbound)",
                     zh: "规则方向（0=入方向，1=出方向）",
@@ -4789,7 +4844,18 @@ pub static LINE: Line = Line {
                     flag: "direction",
                     ty: Ty::Integer,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "0",
+                            en: "Inbound",
+                            zh: "入方向",
+                        },
+                        EnumValue {
+                            value: "1",
+                            en: "Outbound",
+                            zh: "出方向",
+                        },
+                    ],
                     required: false,
                     en: "Rule direction (0 = inbound, 1 = outbound)",
                     zh: "规则方向（0=入方向，1=出方向）",
@@ -5191,7 +5257,18 @@ pub static LINE: Line = Line {
                     flag: "action",
                     ty: Ty::Integer,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "0",
+                            en: "Deny",
+                            zh: "禁止",
+                        },
+                        EnumValue {
+                            value: "1",
+                            en: "Allow",
+                            zh: "允许",
+                        },
+                    ],
                     required: true,
                     en: "Connectivity policy inside the security group: 0 deny, 1 allow",
                     zh: "安全组内网络连通策略。  **0 代表禁止,1 代表允许**",

@@ -993,12 +993,12 @@ pub static LINE: Line = Line {
                     values: &[
                         EnumValue {
                             value: "0",
-                            en: "No",
+                            en: "Do not renew",
                             zh: "否",
                         },
                         EnumValue {
                             value: "1",
-                            en: "Yes",
+                            en: "Renew automatically",
                             zh: "是",
                         },
                     ],
@@ -1055,12 +1055,12 @@ pub static LINE: Line = Line {
                     values: &[
                         EnumValue {
                             value: "0",
-                            en: "No (the default)",
+                            en: "No: not charged as a full month (the default)",
                             zh: "否",
                         },
                         EnumValue {
                             value: "1",
-                            en: "Yes",
+                            en: "Yes: charged as a full month",
                             zh: "是",
                         },
                     ],
@@ -1097,12 +1097,12 @@ pub static LINE: Line = Line {
                     values: &[
                         EnumValue {
                             value: "0",
-                            en: "No",
+                            en: "Do not renew",
                             zh: "否",
                         },
                         EnumValue {
                             value: "1",
-                            en: "Yes",
+                            en: "Renew automatically",
                             zh: "是",
                         },
                     ],
@@ -1426,12 +1426,12 @@ pub static LINE: Line = Line {
                     values: &[
                         EnumValue {
                             value: "0",
-                            en: "No",
+                            en: "Do not renew",
                             zh: "否",
                         },
                         EnumValue {
                             value: "1",
-                            en: "Yes",
+                            en: "Renew automatically",
                             zh: "是",
                         },
                     ],

@@ -1246,7 +1246,18 @@ pub static LINE: Line = Line {
                     flag: "auto-renew",
                     ty: Ty::Integer,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "1",
+                            en: "Renew automatically (the default)",
+                            zh: "自动续费（默认）",
+                        },
+                        EnumValue {
+                            value: "0",
+                            en: "Do not renew automatically",
+                            zh: "不自动续费",
+                        },
+                    ],
                     required: true,
                     en: "For traffic-package and 95th-percentile billing: whether to renew automatically, 1 = yes (default), 0 = no",
                     zh: "带宽类型为流量包和95峰值时，是否自动续费，1为自动续费（默认），0为不自动续费",

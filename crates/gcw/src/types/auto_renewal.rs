@@ -9,14 +9,14 @@
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AutoRenewal {
-    /// No
+    /// Do not renew
     ///
     /// 否 (`0`)
-    V0,
-    /// Yes
+    NoRenewal,
+    /// Renew automatically
     ///
     /// 是 (`1`)
-    V1,
+    Renew,
     /// A value not documented when this SDK was generated (kept as received).
     Unknown(String),
 }
@@ -24,8 +24,8 @@ impl AutoRenewal {
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
-            AutoRenewal::V0 => "0",
-            AutoRenewal::V1 => "1",
+            AutoRenewal::NoRenewal => "0",
+            AutoRenewal::Renew => "1",
             AutoRenewal::Unknown(other) => other.as_str(),
         }
     }
@@ -37,8 +37,8 @@ impl AutoRenewal {
 impl From<&str> for AutoRenewal {
     fn from(value: &str) -> Self {
         match value {
-            "0" => AutoRenewal::V0,
-            "1" => AutoRenewal::V1,
+            "0" => AutoRenewal::NoRenewal,
+            "1" => AutoRenewal::Renew,
             other => AutoRenewal::Unknown(other.to_string()),
         }
     }

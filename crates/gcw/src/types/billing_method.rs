@@ -12,11 +12,11 @@ pub enum BillingMethod {
     /// Pay as you go
     ///
     /// 按需 (`0`)
-    V0,
+    PayAsYouGo,
     /// Monthly or yearly
     ///
     /// 包年包月 (`1`)
-    V1,
+    Monthly,
     /// A value not documented when this SDK was generated (kept as received).
     Unknown(String),
 }
@@ -24,8 +24,8 @@ impl BillingMethod {
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
-            BillingMethod::V0 => "0",
-            BillingMethod::V1 => "1",
+            BillingMethod::PayAsYouGo => "0",
+            BillingMethod::Monthly => "1",
             BillingMethod::Unknown(other) => other.as_str(),
         }
     }
@@ -37,8 +37,8 @@ impl BillingMethod {
 impl From<&str> for BillingMethod {
     fn from(value: &str) -> Self {
         match value {
-            "0" => BillingMethod::V0,
-            "1" => BillingMethod::V1,
+            "0" => BillingMethod::PayAsYouGo,
+            "1" => BillingMethod::Monthly,
             other => BillingMethod::Unknown(other.to_string()),
         }
     }

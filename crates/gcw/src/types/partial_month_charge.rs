@@ -9,14 +9,14 @@
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PartialMonthCharge {
-    /// No (the default)
+    /// No: not charged as a full month (the default)
     ///
     /// 否 (`0`)
-    V0,
-    /// Yes
+    ProRata,
+    /// Yes: charged as a full month
     ///
     /// 是 (`1`)
-    V1,
+    FullMonth,
     /// A value not documented when this SDK was generated (kept as received).
     Unknown(String),
 }
@@ -24,8 +24,8 @@ impl PartialMonthCharge {
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
-            PartialMonthCharge::V0 => "0",
-            PartialMonthCharge::V1 => "1",
+            PartialMonthCharge::ProRata => "0",
+            PartialMonthCharge::FullMonth => "1",
             PartialMonthCharge::Unknown(other) => other.as_str(),
         }
     }
@@ -37,8 +37,8 @@ impl PartialMonthCharge {
 impl From<&str> for PartialMonthCharge {
     fn from(value: &str) -> Self {
         match value {
-            "0" => PartialMonthCharge::V0,
-            "1" => PartialMonthCharge::V1,
+            "0" => PartialMonthCharge::ProRata,
+            "1" => PartialMonthCharge::FullMonth,
             other => PartialMonthCharge::Unknown(other.to_string()),
         }
     }

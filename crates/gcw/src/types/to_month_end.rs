@@ -12,11 +12,11 @@ pub enum ToMonthEnd {
     /// Whole months (the default)
     ///
     /// 整月 (`0`)
-    V0,
+    WholeMonths,
     /// To the end of the month
     ///
     /// 到月底 (`1`)
-    V1,
+    ToMonthEnd,
     /// A value not documented when this SDK was generated (kept as received).
     Unknown(String),
 }
@@ -24,8 +24,8 @@ impl ToMonthEnd {
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
-            ToMonthEnd::V0 => "0",
-            ToMonthEnd::V1 => "1",
+            ToMonthEnd::WholeMonths => "0",
+            ToMonthEnd::ToMonthEnd => "1",
             ToMonthEnd::Unknown(other) => other.as_str(),
         }
     }
@@ -37,8 +37,8 @@ impl ToMonthEnd {
 impl From<&str> for ToMonthEnd {
     fn from(value: &str) -> Self {
         match value {
-            "0" => ToMonthEnd::V0,
-            "1" => ToMonthEnd::V1,
+            "0" => ToMonthEnd::WholeMonths,
+            "1" => ToMonthEnd::ToMonthEnd,
             other => ToMonthEnd::Unknown(other.to_string()),
         }
     }

@@ -35,7 +35,7 @@ pub struct CreatePublicNetworkInput {
     /// For traffic-package and 95th-percentile billing: whether to renew automatically, 1 = yes (default), 0 = no
     ///
     /// 带宽类型为流量包和95峰值时，是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`, required)
-    pub auto_renew: Option<i64>,
+    pub auto_renew: Option<crate::types::AutoRenew>,
     /// For 95th-percentile billing: the bandwidth cap; defaults to 120% of the bandwidth when empty
     ///
     /// 公网类型为95峰值时，带宽大小的封顶带宽，为空时，默认为带宽大小的120% (`FloatBandwidth`, required)
@@ -115,7 +115,7 @@ impl CreatePublicNetworkInputBuilder {
         self
     }
     /// Sets [`CreatePublicNetworkInput::auto_renew`].
-    pub fn auto_renew(mut self, value: impl Into<i64>) -> Self {
+    pub fn auto_renew(mut self, value: impl Into<crate::types::AutoRenew>) -> Self {
         self.inner.auto_renew = Some(value.into());
         self
     }
@@ -272,7 +272,7 @@ impl CreatePublicNetworkRequest {
     /// For traffic-package and 95th-percentile billing: whether to renew automatically, 1 = yes (default), 0 = no
     ///
     /// 带宽类型为流量包和95峰值时，是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`, body, required)
-    pub fn auto_renew(mut self, value: impl Into<i64>) -> Self {
+    pub fn auto_renew(mut self, value: impl Into<crate::types::AutoRenew>) -> Self {
         self.input.auto_renew = Some(value.into());
         self
     }

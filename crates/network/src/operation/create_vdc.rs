@@ -33,7 +33,7 @@ pub struct PublicNetwork {
     /// Whether to renew automatically: 1 = yes, 0 = no
     ///
     /// 是否自动续费 (`AutoRenew`)
-    pub auto_renew: Option<i64>,
+    pub auto_renew: Option<crate::types::AutoRenew>,
     /// Bandwidth cap for 95th-percentile billing
     ///
     /// 封顶带宽 (`FloatBandwidth`)
@@ -109,7 +109,7 @@ impl PublicNetworkBuilder {
         self
     }
     /// Sets [`PublicNetwork::auto_renew`].
-    pub fn auto_renew(mut self, value: impl Into<i64>) -> Self {
+    pub fn auto_renew(mut self, value: impl Into<crate::types::AutoRenew>) -> Self {
         self.inner.auto_renew = Some(value.into());
         self
     }

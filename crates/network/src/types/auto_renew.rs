@@ -12,11 +12,11 @@ pub enum AutoRenew {
     /// Renew automatically (the default)
     ///
     /// 自动续费（默认） (`1`)
-    V1,
+    Renew,
     /// Do not renew automatically
     ///
     /// 不自动续费 (`0`)
-    V0,
+    NoRenew,
     /// A value not documented when this SDK was generated (kept as received).
     Unknown(String),
 }
@@ -24,8 +24,8 @@ impl AutoRenew {
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
-            AutoRenew::V1 => "1",
-            AutoRenew::V0 => "0",
+            AutoRenew::Renew => "1",
+            AutoRenew::NoRenew => "0",
             AutoRenew::Unknown(other) => other.as_str(),
         }
     }
@@ -37,8 +37,8 @@ impl AutoRenew {
 impl From<&str> for AutoRenew {
     fn from(value: &str) -> Self {
         match value {
-            "1" => AutoRenew::V1,
-            "0" => AutoRenew::V0,
+            "1" => AutoRenew::Renew,
+            "0" => AutoRenew::NoRenew,
             other => AutoRenew::Unknown(other.to_string()),
         }
     }

@@ -12,11 +12,11 @@ pub enum IpStatus {
     /// In use
     ///
     /// 使用 (`1`)
-    V1,
+    InUse,
     /// Unused
     ///
     /// 未使用 (`0`)
-    V0,
+    Unused,
     /// A value not documented when this SDK was generated (kept as received).
     Unknown(String),
 }
@@ -24,8 +24,8 @@ impl IpStatus {
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
-            IpStatus::V1 => "1",
-            IpStatus::V0 => "0",
+            IpStatus::InUse => "1",
+            IpStatus::Unused => "0",
             IpStatus::Unknown(other) => other.as_str(),
         }
     }
@@ -37,8 +37,8 @@ impl IpStatus {
 impl From<&str> for IpStatus {
     fn from(value: &str) -> Self {
         match value {
-            "1" => IpStatus::V1,
-            "0" => IpStatus::V0,
+            "1" => IpStatus::InUse,
+            "0" => IpStatus::Unused,
             other => IpStatus::Unknown(other.to_string()),
         }
     }

@@ -12,7 +12,7 @@ pub enum SlbBillingMethod {
     /// Pay as you go
     ///
     /// 按需计费 (`0`)
-    V0,
+    PayAsYouGo,
     /// A value not documented when this SDK was generated (kept as received).
     Unknown(String),
 }
@@ -20,7 +20,7 @@ impl SlbBillingMethod {
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
-            SlbBillingMethod::V0 => "0",
+            SlbBillingMethod::PayAsYouGo => "0",
             SlbBillingMethod::Unknown(other) => other.as_str(),
         }
     }
@@ -32,7 +32,7 @@ impl SlbBillingMethod {
 impl From<&str> for SlbBillingMethod {
     fn from(value: &str) -> Self {
         match value {
-            "0" => SlbBillingMethod::V0,
+            "0" => SlbBillingMethod::PayAsYouGo,
             other => SlbBillingMethod::Unknown(other.to_string()),
         }
     }
