@@ -17,24 +17,28 @@ use std::collections::BTreeMap;
 /// `src/operation/mod.rs`: one `pub mod` per operation (and `pub mod operator` when the line
 /// has an operator-side API); or, with `operator`, `src/operation/operator/mod.rs`.
 pub fn mod_rs(layout: &Layout, operator: bool) -> TokenStream {
-    let mut modules: Vec<&OpNames> = layout
+    let mut modules: Vec<(String, TokenStream)> = layout
         .ops
         .values()
         .filter(|n| n.operator == operator)
+        .map(|n| {
+            let m = names::ident(&n.module);
+            let doc = format!(" `{}`: input, output, request.", n.rust);
+            (n.module.clone(), quote!(#[doc = #doc] pub mod #m;))
+        })
         .collect();
-    modules.sort_by(|a, b| a.module.cmp(&b.module));
-    let mods = modules.iter().map(|n| {
-        let m = names::ident(&n.module);
-        let doc = format!(" `{}`: input, output, request.", n.rust);
-        quote!(#[doc = #doc] pub mod #m;)
-    });
-    let has_operator = !operator && layout.ops.values().any(|n| n.operator);
-    let operator_mod = has_operator.then(|| {
-        quote! {
-            /// The operator-side (administrator) API, reached through [`crate::Client::operator`].
-            pub mod operator;
-        }
-    });
+    if !operator && layout.ops.values().any(|n| n.operator) {
+        modules.push((
+            "operator".to_string(),
+            quote! {
+                /// The operator-side (administrator) API, reached through [`crate::Client::operator`].
+                pub mod operator;
+            },
+        ));
+    }
+    // In the order rustfmt keeps them, so that `codegen --check` needs no rustfmt.
+    modules.sort_by(|a, b| a.0.cmp(&b.0));
+    let mods = modules.into_iter().map(|(_, m)| m);
     let doc = if operator {
         " The operator-side operations: one module each (input, output, request, the shapes only it uses)."
     } else {
@@ -42,7 +46,6 @@ pub fn mod_rs(layout: &Layout, operator: bool) -> TokenStream {
     };
     quote! {
         #![doc = #doc]
-        #operator_mod
         #(#mods)*
     }
 }
