@@ -3414,7 +3414,18 @@ pub static LINE: Line = Line {
                     flag: "grace-period-seconds",
                     ty: Ty::Integer,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "0",
+                            en: "Forced shutdown",
+                            zh: "强制关机",
+                        },
+                        EnumValue {
+                            value: "1",
+                            en: "Normal (graceful) shutdown",
+                            zh: "普通关机",
+                        },
+                    ],
                     required: false,
                     en: "Only sent for the stop URL: 0 means forced shutdown, 1 means normal shutdown",
                     zh: "仅在关机时传入，传0代表强制关机，传1代表非强制关机",
@@ -3487,7 +3498,18 @@ pub static LINE: Line = Line {
                     flag: "grace-period-seconds",
                     ty: Ty::Integer,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "0",
+                            en: "Forced shutdown",
+                            zh: "强制关机",
+                        },
+                        EnumValue {
+                            value: "1",
+                            en: "Normal (graceful) shutdown",
+                            zh: "普通关机",
+                        },
+                    ],
                     required: true,
                     en: "0: forced shutdown; 1: normal shutdown",
                     zh: "0: 强制关机 1: 普通关机",
@@ -3539,7 +3561,18 @@ pub static LINE: Line = Line {
                     flag: "grace-period-seconds",
                     ty: Ty::Integer,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "0",
+                            en: "Forced restart",
+                            zh: "强制重启",
+                        },
+                        EnumValue {
+                            value: "1",
+                            en: "Normal (graceful) restart",
+                            zh: "普通重启",
+                        },
+                    ],
                     required: false,
                     en: "Grace period, a body parameter (gracePeriodSeconds = 0 forces the restart, gracePeriodSeconds = 1 restarts normally)",
                     zh: "宽限期，Body入参（gracePeriodSeconds = 0则是强制重启，gracePeriodSeconds = 1是普通重启）",
@@ -3570,7 +3603,18 @@ pub static LINE: Line = Line {
                     flag: "grace-period-seconds",
                     ty: Ty::Integer,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "0",
+                            en: "Forced restart",
+                            zh: "强制重启",
+                        },
+                        EnumValue {
+                            value: "1",
+                            en: "Normal (graceful) restart",
+                            zh: "普通重启",
+                        },
+                    ],
                     required: true,
                     en: "gracePeriodSeconds = 0: forced restart; gracePeriodSeconds = 1: normal restart",
                     zh: "gracePeriodSeconds = 0 强制重启, gracePeriodSeconds = 1 普通重启",
@@ -3952,7 +3996,18 @@ pub static LINE: Line = Line {
                     flag: "boot-mode",
                     ty: Ty::Integer,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "0",
+                            en: "Boot from disk",
+                            zh: "硬盘启动",
+                        },
+                        EnumValue {
+                            value: "1",
+                            en: "Boot from CD-ROM (ISO); bootId is then required",
+                            zh: "光盘启动",
+                        },
+                    ],
                     required: true,
                     en: "Boot mode: 0 boots from disk, 1 boots from CD-ROM",
                     zh: "启动模式: 0表示硬盘启动, 1表示光盘启动",
@@ -5326,7 +5381,18 @@ pub static LINE: Line = Line {
                     flag: "bound",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "bound",
+                            en: "Bound",
+                            zh: "绑定",
+                        },
+                        EnumValue {
+                            value: "unbound",
+                            en: "Not bound",
+                            zh: "未绑定",
+                        },
+                    ],
                     required: true,
                     en: "Path parameter (bound/unbound)",
                     zh: "路径参数 (bound/unbound)",
@@ -5357,7 +5423,18 @@ pub static LINE: Line = Line {
                     flag: "bound",
                     ty: Ty::String,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "bound",
+                            en: "Bound",
+                            zh: "绑定",
+                        },
+                        EnumValue {
+                            value: "unbound",
+                            en: "Not bound",
+                            zh: "未绑定",
+                        },
+                    ],
                     required: true,
                     en: "Path parameter (bound/unbound)",
                     zh: "路径参数 (bound/unbound)",

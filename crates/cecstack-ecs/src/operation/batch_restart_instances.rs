@@ -15,7 +15,7 @@ pub struct BatchRestartInstancesInput {
     /// gracePeriodSeconds = 0: forced restart; gracePeriodSeconds = 1: normal restart
     ///
     /// gracePeriodSeconds = 0 强制重启, gracePeriodSeconds = 1 普通重启 (`GracePeriodSeconds`, required)
-    pub grace_period_seconds: Option<i64>,
+    pub grace_period_seconds: Option<crate::types::RestartMode>,
 }
 impl cds_core::ser::Entries for BatchRestartInstancesInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -45,7 +45,7 @@ impl BatchRestartInstancesInputBuilder {
         self
     }
     /// Sets [`BatchRestartInstancesInput::grace_period_seconds`].
-    pub fn grace_period_seconds(mut self, value: impl Into<i64>) -> Self {
+    pub fn grace_period_seconds(mut self, value: impl Into<crate::types::RestartMode>) -> Self {
         self.inner.grace_period_seconds = Some(value.into());
         self
     }
@@ -132,7 +132,7 @@ impl BatchRestartInstancesRequest {
     /// gracePeriodSeconds = 0: forced restart; gracePeriodSeconds = 1: normal restart
     ///
     /// gracePeriodSeconds = 0 强制重启, gracePeriodSeconds = 1 普通重启 (`GracePeriodSeconds`, body, required)
-    pub fn grace_period_seconds(mut self, value: impl Into<i64>) -> Self {
+    pub fn grace_period_seconds(mut self, value: impl Into<crate::types::RestartMode>) -> Self {
         self.input.grace_period_seconds = Some(value.into());
         self
     }

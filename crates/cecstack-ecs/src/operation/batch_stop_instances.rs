@@ -15,7 +15,7 @@ pub struct BatchStopInstancesInput {
     /// 0: forced shutdown; 1: normal shutdown
     ///
     /// 0: 强制关机 1: 普通关机 (`GracePeriodSeconds`, required)
-    pub grace_period_seconds: Option<i64>,
+    pub grace_period_seconds: Option<crate::types::ShutdownMode>,
 }
 impl cds_core::ser::Entries for BatchStopInstancesInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -45,7 +45,7 @@ impl BatchStopInstancesInputBuilder {
         self
     }
     /// Sets [`BatchStopInstancesInput::grace_period_seconds`].
-    pub fn grace_period_seconds(mut self, value: impl Into<i64>) -> Self {
+    pub fn grace_period_seconds(mut self, value: impl Into<crate::types::ShutdownMode>) -> Self {
         self.inner.grace_period_seconds = Some(value.into());
         self
     }
@@ -132,7 +132,7 @@ impl BatchStopInstancesRequest {
     /// 0: forced shutdown; 1: normal shutdown
     ///
     /// 0: 强制关机 1: 普通关机 (`GracePeriodSeconds`, body, required)
-    pub fn grace_period_seconds(mut self, value: impl Into<i64>) -> Self {
+    pub fn grace_period_seconds(mut self, value: impl Into<crate::types::ShutdownMode>) -> Self {
         self.input.grace_period_seconds = Some(value.into());
         self
     }

@@ -134,7 +134,7 @@ pub struct ListInstanceSshKeysInput {
     /// Path parameter (bound/unbound)
     ///
     /// 路径参数 (bound/unbound) (`bound`, required)
-    pub bound: Option<String>,
+    pub bound: Option<crate::types::SshKeyBinding>,
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
@@ -163,7 +163,7 @@ pub struct ListInstanceSshKeysInputBuilder {
 #[allow(deprecated)]
 impl ListInstanceSshKeysInputBuilder {
     /// Sets [`ListInstanceSshKeysInput::bound`].
-    pub fn bound(mut self, value: impl Into<String>) -> Self {
+    pub fn bound(mut self, value: impl Into<crate::types::SshKeyBinding>) -> Self {
         self.inner.bound = Some(value.into());
         self
     }
@@ -248,7 +248,7 @@ impl ListInstanceSshKeysRequest {
     /// Path parameter (bound/unbound)
     ///
     /// 路径参数 (bound/unbound) (`bound`, path, required)
-    pub fn bound(mut self, value: impl Into<String>) -> Self {
+    pub fn bound(mut self, value: impl Into<crate::types::SshKeyBinding>) -> Self {
         self.input.bound = Some(value.into());
         self
     }

@@ -72,7 +72,7 @@ pub struct ListSshKeyInstancesInput {
     /// Path parameter (bound/unbound)
     ///
     /// 路径参数 (bound/unbound) (`bound`, required)
-    pub bound: Option<String>,
+    pub bound: Option<crate::types::SshKeyBinding>,
     /// Key pair ID
     ///
     /// 密钥对ID (`keyPairId`, required)
@@ -101,7 +101,7 @@ pub struct ListSshKeyInstancesInputBuilder {
 #[allow(deprecated)]
 impl ListSshKeyInstancesInputBuilder {
     /// Sets [`ListSshKeyInstancesInput::bound`].
-    pub fn bound(mut self, value: impl Into<String>) -> Self {
+    pub fn bound(mut self, value: impl Into<crate::types::SshKeyBinding>) -> Self {
         self.inner.bound = Some(value.into());
         self
     }
@@ -186,7 +186,7 @@ impl ListSshKeyInstancesRequest {
     /// Path parameter (bound/unbound)
     ///
     /// 路径参数 (bound/unbound) (`bound`, path, required)
-    pub fn bound(mut self, value: impl Into<String>) -> Self {
+    pub fn bound(mut self, value: impl Into<crate::types::SshKeyBinding>) -> Self {
         self.input.bound = Some(value.into());
         self
     }

@@ -15,7 +15,7 @@ pub struct RestartInstanceInput {
     /// Grace period, a body parameter (gracePeriodSeconds = 0 forces the restart, gracePeriodSeconds = 1 restarts normally)
     ///
     /// 宽限期，Body入参（gracePeriodSeconds = 0则是强制重启，gracePeriodSeconds = 1是普通重启） (`gracePeriodSeconds`)
-    pub grace_period_seconds: Option<i64>,
+    pub grace_period_seconds: Option<crate::types::RestartMode>,
 }
 impl cds_core::ser::Entries for RestartInstanceInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -45,7 +45,7 @@ impl RestartInstanceInputBuilder {
         self
     }
     /// Sets [`RestartInstanceInput::grace_period_seconds`].
-    pub fn grace_period_seconds(mut self, value: impl Into<i64>) -> Self {
+    pub fn grace_period_seconds(mut self, value: impl Into<crate::types::RestartMode>) -> Self {
         self.inner.grace_period_seconds = Some(value.into());
         self
     }
@@ -129,7 +129,7 @@ impl RestartInstanceRequest {
     /// Grace period, a body parameter (gracePeriodSeconds = 0 forces the restart, gracePeriodSeconds = 1 restarts normally)
     ///
     /// 宽限期，Body入参（gracePeriodSeconds = 0则是强制重启，gracePeriodSeconds = 1是普通重启） (`gracePeriodSeconds`, body)
-    pub fn grace_period_seconds(mut self, value: impl Into<i64>) -> Self {
+    pub fn grace_period_seconds(mut self, value: impl Into<crate::types::RestartMode>) -> Self {
         self.input.grace_period_seconds = Some(value.into());
         self
     }

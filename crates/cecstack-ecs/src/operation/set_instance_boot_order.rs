@@ -15,7 +15,7 @@ pub struct SetInstanceBootOrderInput {
     /// Boot mode: 0 boots from disk, 1 boots from CD-ROM
     ///
     /// 启动模式: 0表示硬盘启动, 1表示光盘启动 (`bootMode`, required)
-    pub boot_mode: Option<i64>,
+    pub boot_mode: Option<crate::types::BootMode>,
     /// ISO imageId; required when bootMode is 1 (boot from CD-ROM)
     ///
     /// ISO imageId, 当bootMode为1(光盘启动)时必须提供 (`bootId`, required)
@@ -50,7 +50,7 @@ impl SetInstanceBootOrderInputBuilder {
         self
     }
     /// Sets [`SetInstanceBootOrderInput::boot_mode`].
-    pub fn boot_mode(mut self, value: impl Into<i64>) -> Self {
+    pub fn boot_mode(mut self, value: impl Into<crate::types::BootMode>) -> Self {
         self.inner.boot_mode = Some(value.into());
         self
     }
@@ -145,7 +145,7 @@ impl SetInstanceBootOrderRequest {
     /// Boot mode: 0 boots from disk, 1 boots from CD-ROM
     ///
     /// 启动模式: 0表示硬盘启动, 1表示光盘启动 (`bootMode`, body, required)
-    pub fn boot_mode(mut self, value: impl Into<i64>) -> Self {
+    pub fn boot_mode(mut self, value: impl Into<crate::types::BootMode>) -> Self {
         self.input.boot_mode = Some(value.into());
         self
     }

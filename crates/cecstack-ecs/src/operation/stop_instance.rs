@@ -15,7 +15,7 @@ pub struct StopInstanceInput {
     /// Only sent for the stop URL: 0 means forced shutdown, 1 means normal shutdown
     ///
     /// 仅在关机时传入，传0代表强制关机，传1代表非强制关机 (`gracePeriodSeconds`)
-    pub grace_period_seconds: Option<i64>,
+    pub grace_period_seconds: Option<crate::types::ShutdownMode>,
 }
 impl cds_core::ser::Entries for StopInstanceInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -45,7 +45,7 @@ impl StopInstanceInputBuilder {
         self
     }
     /// Sets [`StopInstanceInput::grace_period_seconds`].
-    pub fn grace_period_seconds(mut self, value: impl Into<i64>) -> Self {
+    pub fn grace_period_seconds(mut self, value: impl Into<crate::types::ShutdownMode>) -> Self {
         self.inner.grace_period_seconds = Some(value.into());
         self
     }
@@ -129,7 +129,7 @@ impl StopInstanceRequest {
     /// Only sent for the stop URL: 0 means forced shutdown, 1 means normal shutdown
     ///
     /// 仅在关机时传入，传0代表强制关机，传1代表非强制关机 (`gracePeriodSeconds`, body)
-    pub fn grace_period_seconds(mut self, value: impl Into<i64>) -> Self {
+    pub fn grace_period_seconds(mut self, value: impl Into<crate::types::ShutdownMode>) -> Self {
         self.input.grace_period_seconds = Some(value.into());
         self
     }
