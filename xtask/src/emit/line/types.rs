@@ -514,6 +514,12 @@ pub fn gen_enum(name: &str, def: &EnumDef) -> TokenStream {
                     #id::from(value.to_string().as_str())
                 }
             }
+            /// So that a bare literal converts too (`.auto_renew(1)`).
+            impl From<i32> for #id {
+                fn from(value: i32) -> Self {
+                    #id::from(i64::from(value))
+                }
+            }
         }
     });
     let wire = if integer {
