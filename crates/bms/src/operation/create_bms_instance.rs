@@ -35,7 +35,7 @@ pub struct CreateBmsInstanceInput {
     /// For prepaid billing: whether to renew automatically, 1 = yes (default), 0 = no
     ///
     /// 包年包月是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`, required)
-    pub auto_renew: Option<i64>,
+    pub auto_renew: Option<crate::types::AutoRenewal>,
     /// Months to buy for prepaid billing: 0 buys until the end of the month, 1 until the end of the following calendar month; default 0
     ///
     /// 包年包月购买月数，输入0为购买到月底，输入1为到月底后在购买一个自然月，默认为0。 (`PrepaidMonth`, required)
@@ -83,7 +83,7 @@ pub struct CreateBmsInstanceInput {
     /// Whether to bond the network cards: 0 = no (default), 1 = yes
     ///
     /// 网卡是否做bond， 0：不做（默认），1：做 (`IsBond`)
-    pub is_bond: Option<i64>,
+    pub is_bond: Option<crate::types::NicBond>,
     /// Switch port mode: in access mode a port serves one network and the IP is bound to the physical card; in trunk mode a port can serve several networks and IPs are bound to virtual cards
     ///
     /// 交换机端口模式， 注：access模式的一个端口只能对应一个网络，IP绑定在物理网卡上；trunk模式的一个端口可以对应多个网络，IP绑定在虚拟网卡上 (`PortMode`)
@@ -189,7 +189,7 @@ impl CreateBmsInstanceInputBuilder {
         self
     }
     /// Sets [`CreateBmsInstanceInput::auto_renew`].
-    pub fn auto_renew(mut self, value: impl Into<i64>) -> Self {
+    pub fn auto_renew(mut self, value: impl Into<crate::types::AutoRenewal>) -> Self {
         self.inner.auto_renew = Some(value.into());
         self
     }
@@ -255,7 +255,7 @@ impl CreateBmsInstanceInputBuilder {
         self
     }
     /// Sets [`CreateBmsInstanceInput::is_bond`].
-    pub fn is_bond(mut self, value: impl Into<i64>) -> Self {
+    pub fn is_bond(mut self, value: impl Into<crate::types::NicBond>) -> Self {
         self.inner.is_bond = Some(value.into());
         self
     }
@@ -425,7 +425,7 @@ impl CreateBmsInstanceRequest {
     /// For prepaid billing: whether to renew automatically, 1 = yes (default), 0 = no
     ///
     /// 包年包月是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`, body, required)
-    pub fn auto_renew(mut self, value: impl Into<i64>) -> Self {
+    pub fn auto_renew(mut self, value: impl Into<crate::types::AutoRenewal>) -> Self {
         self.input.auto_renew = Some(value.into());
         self
     }
@@ -515,7 +515,7 @@ impl CreateBmsInstanceRequest {
     /// Whether to bond the network cards: 0 = no (default), 1 = yes
     ///
     /// 网卡是否做bond， 0：不做（默认），1：做 (`IsBond`, body)
-    pub fn is_bond(mut self, value: impl Into<i64>) -> Self {
+    pub fn is_bond(mut self, value: impl Into<crate::types::NicBond>) -> Self {
         self.input.is_bond = Some(value.into());
         self
     }

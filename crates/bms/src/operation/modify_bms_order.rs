@@ -56,7 +56,7 @@ pub struct ModifyBmsOrderInput {
     /// Whether to enable automatic renewal: 0 = no, 1 = yes
     ///
     /// 是否开启自动续约&lt;br /&gt;0: 不开启，1: 开启 (`AutoRenewal`, required)
-    pub auto_renewal: Option<i64>,
+    pub auto_renewal: Option<crate::types::AutoRenewal>,
     /// Billing method: 1 = monthly/yearly (the only one supported at present)
     ///
     /// 计费方式&lt;br /&gt;1: 包年包月&lt;br /&gt;目前只支持包年包月 (`BillMethod`)
@@ -68,7 +68,7 @@ pub struct ModifyBmsOrderInput {
     /// Whether to bill until the end of the month: 0 = no, 1 = yes
     ///
     /// 是否计费到月底&lt;br /&gt;0: 否，1: 是 (`IsToMonth`)
-    pub is_to_month: Option<i64>,
+    pub is_to_month: Option<crate::types::ToMonthEnd>,
 }
 impl cds_core::ser::Entries for ModifyBmsOrderInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -101,7 +101,7 @@ impl ModifyBmsOrderInputBuilder {
         self
     }
     /// Sets [`ModifyBmsOrderInput::auto_renewal`].
-    pub fn auto_renewal(mut self, value: impl Into<i64>) -> Self {
+    pub fn auto_renewal(mut self, value: impl Into<crate::types::AutoRenewal>) -> Self {
         self.inner.auto_renewal = Some(value.into());
         self
     }
@@ -116,7 +116,7 @@ impl ModifyBmsOrderInputBuilder {
         self
     }
     /// Sets [`ModifyBmsOrderInput::is_to_month`].
-    pub fn is_to_month(mut self, value: impl Into<i64>) -> Self {
+    pub fn is_to_month(mut self, value: impl Into<crate::types::ToMonthEnd>) -> Self {
         self.inner.is_to_month = Some(value.into());
         self
     }
@@ -203,7 +203,7 @@ impl ModifyBmsOrderRequest {
     /// Whether to enable automatic renewal: 0 = no, 1 = yes
     ///
     /// 是否开启自动续约&lt;br /&gt;0: 不开启，1: 开启 (`AutoRenewal`, body, required)
-    pub fn auto_renewal(mut self, value: impl Into<i64>) -> Self {
+    pub fn auto_renewal(mut self, value: impl Into<crate::types::AutoRenewal>) -> Self {
         self.input.auto_renewal = Some(value.into());
         self
     }
@@ -224,7 +224,7 @@ impl ModifyBmsOrderRequest {
     /// Whether to bill until the end of the month: 0 = no, 1 = yes
     ///
     /// 是否计费到月底&lt;br /&gt;0: 否，1: 是 (`IsToMonth`, body)
-    pub fn is_to_month(mut self, value: impl Into<i64>) -> Self {
+    pub fn is_to_month(mut self, value: impl Into<crate::types::ToMonthEnd>) -> Self {
         self.input.is_to_month = Some(value.into());
         self
     }

@@ -238,7 +238,18 @@ pub static LINE: Line = Line {
                     flag: "auto-renew",
                     ty: Ty::Integer,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "0",
+                            en: "Automatic renewal off",
+                            zh: "没有开启自动续约",
+                        },
+                        EnumValue {
+                            value: "1",
+                            en: "Automatic renewal on",
+                            zh: "开启自动续约",
+                        },
+                    ],
                     required: true,
                     en: "For prepaid billing: whether to renew automatically, 1 = yes (default), 0 = no",
                     zh: "包年包月是否自动续费，1为自动续费（默认），0为不自动续费",
@@ -379,7 +390,18 @@ pub static LINE: Line = Line {
                     flag: "is-bond",
                     ty: Ty::Integer,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "0",
+                            en: "No bond (default)",
+                            zh: "不做（默认）",
+                        },
+                        EnumValue {
+                            value: "1",
+                            en: "Bond the network cards",
+                            zh: "做",
+                        },
+                    ],
                     required: false,
                     en: "Whether to bond the network cards: 0 = no (default), 1 = yes",
                     zh: "网卡是否做bond， 0：不做（默认），1：做",
@@ -680,7 +702,18 @@ pub static LINE: Line = Line {
                     flag: "auto-renewal",
                     ty: Ty::Integer,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "0",
+                            en: "Automatic renewal off",
+                            zh: "没有开启自动续约",
+                        },
+                        EnumValue {
+                            value: "1",
+                            en: "Automatic renewal on",
+                            zh: "开启自动续约",
+                        },
+                    ],
                     required: true,
                     en: "Whether to enable automatic renewal: 0 = no, 1 = yes",
                     zh: "是否开启自动续约<br />0: 不开启，1: 开启",
@@ -710,7 +743,18 @@ pub static LINE: Line = Line {
                     flag: "is-to-month",
                     ty: Ty::Integer,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "0",
+                            en: "No",
+                            zh: "否",
+                        },
+                        EnumValue {
+                            value: "1",
+                            en: "Yes",
+                            zh: "是",
+                        },
+                    ],
                     required: false,
                     en: "Whether to bill until the end of the month: 0 = no, 1 = yes",
                     zh: "是否计费到月底<br />0: 否，1: 是",

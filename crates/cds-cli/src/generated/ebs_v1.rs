@@ -42,7 +42,18 @@ pub static LINE: Line = Line {
                     flag: "release-with-instance",
                     ty: Ty::Integer,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "0",
+                            en: "Not deleted with the instance",
+                            zh: "否",
+                        },
+                        EnumValue {
+                            value: "1",
+                            en: "Deleted with the instance",
+                            zh: "是",
+                        },
+                    ],
                     required: false,
                     en: "Delete with the instance: 1 yes, 0 no (meaningful only when InstanceId is valid; defaults to 1 when attached)",
                     zh: "是否随实例删除，1:是,0:否(挂载实例字段有效时，本字段有意义，如果挂载到实例，默认为1)",
@@ -153,7 +164,18 @@ pub static LINE: Line = Line {
                     flag: "delete-snapshot",
                     ty: Ty::Integer,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "0",
+                            en: "Keep the snapshots (default)",
+                            zh: "否",
+                        },
+                        EnumValue {
+                            value: "1",
+                            en: "Delete the snapshots",
+                            zh: "是",
+                        },
+                    ],
                     required: false,
                     en: "Also delete the disks' snapshots that are not kept forever: 1 yes, 0 no; default 0",
                     zh: "是否同时删除非永久保留快照",
@@ -233,7 +255,18 @@ pub static LINE: Line = Line {
                     flag: "release-with-instance",
                     ty: Ty::Integer,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "0",
+                            en: "Not deleted with the instance",
+                            zh: "否",
+                        },
+                        EnumValue {
+                            value: "1",
+                            en: "Deleted with the instance",
+                            zh: "是",
+                        },
+                    ],
                     required: false,
                     en: "Delete with the instance; default 1. 1 yes, 0 no",
                     zh: "是否随实例删除,默认为1。1:是, 0:否",
@@ -702,7 +735,18 @@ pub static LINE: Line = Line {
                     flag: "is-optimized",
                     ty: Ty::Integer,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "0",
+                            en: "Optimization off",
+                            zh: "不开启优化加速选项",
+                        },
+                        EnumValue {
+                            value: "1",
+                            en: "Optimization on",
+                            zh: "开启优化加速选项",
+                        },
+                    ],
                     required: false,
                     en: "Optimization/acceleration option: 1 on, 0 off; default 0",
                     zh: "优化加速选项",
@@ -757,7 +801,18 @@ pub static LINE: Line = Line {
                     flag: "auto-turn-on-instance",
                     ty: Ty::Integer,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "0",
+                            en: "Leave it off",
+                            zh: "不开启",
+                        },
+                        EnumValue {
+                            value: "1",
+                            en: "Power it on (default)",
+                            zh: "开启",
+                        },
+                    ],
                     required: false,
                     en: "Power the cloud server on automatically: 1 on, 0 off; default 1",
                     zh: "是否自动开启云主机电源。1：开启，0：不开启，默认为1",
@@ -889,7 +944,18 @@ pub static LINE: Line = Line {
                     flag: "is-optimized",
                     ty: Ty::Integer,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "0",
+                            en: "Optimization off",
+                            zh: "不开启优化加速选项",
+                        },
+                        EnumValue {
+                            value: "1",
+                            en: "Optimization on",
+                            zh: "开启优化加速选项",
+                        },
+                    ],
                     required: false,
                     en: "Optimization/acceleration option: 1 on, 0 off; default 0",
                     zh: "优化加速选项",

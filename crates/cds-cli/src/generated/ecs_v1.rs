@@ -226,7 +226,18 @@ pub static LINE: Line = Line {
                     flag: "is-to-month",
                     ty: Ty::Integer,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "1",
+                            en: "Runs to the end of the month (the default)",
+                            zh: "是",
+                        },
+                        EnumValue {
+                            value: "0",
+                            en: "Runs a whole month from the purchase",
+                            zh: "否",
+                        },
+                    ],
                     required: false,
                     en: "Whether a monthly purchase runs to the end of the month: 1 yes, 0 no, default 1. E.g. bought on 2022-07-22: 1 expires 2022-08-01, 0 expires 2022-08-22",
                     zh: "包月是否到月底 1:是  0:否 默认为1。如2022-07-22购买，传值为1，则到期时间为2022-08-01；值为0，则到期时间为2022-08-22",
@@ -369,7 +380,18 @@ pub static LINE: Line = Line {
                     flag: "is-optimized",
                     ty: Ty::Integer,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "1",
+                            en: "Optimization on",
+                            zh: "开启优化加速选项",
+                        },
+                        EnumValue {
+                            value: "0",
+                            en: "Optimization off (the default)",
+                            zh: "不开启优化加速选项",
+                        },
+                    ],
                     required: false,
                     en: "Optimization/acceleration option: 1 on, 0 off; default 0",
                     zh: "1：开启优化加速选项，0：不开启优化加速选项，默认为0",
@@ -941,7 +963,18 @@ pub static LINE: Line = Line {
                     flag: "is-to-month",
                     ty: Ty::Integer,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "1",
+                            en: "Runs to the end of the month (the default)",
+                            zh: "是",
+                        },
+                        EnumValue {
+                            value: "0",
+                            en: "Runs a whole month from the purchase",
+                            zh: "否",
+                        },
+                    ],
                     required: false,
                     en: "Whether a monthly purchase runs to the end of the month: 1 yes, 0 no, default 1. E.g. bought on 2022-07-22: 1 expires 2022-08-01, 0 expires 2022-08-22",
                     zh: "包月是否到月底 1:是  0:否 默认为1。如2022-07-22购买，传值为1，则到期时间为2022-08-01；值为0，则到期时间为2022-08-22",
@@ -951,7 +984,18 @@ pub static LINE: Line = Line {
                     flag: "is-auto-renewal",
                     ty: Ty::Integer,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "1",
+                            en: "Renew automatically (the default)",
+                            zh: "是",
+                        },
+                        EnumValue {
+                            value: "0",
+                            en: "Do not renew",
+                            zh: "否",
+                        },
+                    ],
                     required: false,
                     en: "Auto-renew on expiry (needed for monthly billing): 1 yes, 0 no, default 1",
                     zh: "是否自动续约，包月时需传。1:是  0:否 默认为1",
@@ -961,7 +1005,18 @@ pub static LINE: Line = Line {
                     flag: "utc-time",
                     ty: Ty::Integer,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "1",
+                            en: "UTC",
+                            zh: "是",
+                        },
+                        EnumValue {
+                            value: "0",
+                            en: "UTC+8, Shanghai time (the default)",
+                            zh: "否（默认UTC+8，上海时间）",
+                        },
+                    ],
                     required: false,
                     en: "Use UTC time: 1 yes, 0 no, default 0 (UTC+8, Shanghai time)",
                     zh: "是否utc时间，1:是  0:否 默认为0（默认UTC+8，上海时间）",
@@ -1082,7 +1137,18 @@ pub static LINE: Line = Line {
                     flag: "delete-eip",
                     ty: Ty::Integer,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "0",
+                            en: "Keep the public IPs (DeleteInstance: unbind them only)",
+                            zh: "保留公网IP",
+                        },
+                        EnumValue {
+                            value: "1",
+                            en: "Release the public IPs (DeleteInstance: unbind and delete them)",
+                            zh: "释放公网IP",
+                        },
+                    ],
                     required: false,
                     en: "Public IP release: 0 keep the public IP, 1 release it; default 1; only effective for free_shutdown_ecs",
                     zh: "公网释放选项，0：保留公网IP；1：释放公网IP；默认1：释放公网IP；仅在关机不计费情况生效",
@@ -1117,7 +1183,18 @@ pub static LINE: Line = Line {
                     flag: "delete-eip",
                     ty: Ty::Integer,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "0",
+                            en: "Keep the public IPs (DeleteInstance: unbind them only)",
+                            zh: "保留公网IP",
+                        },
+                        EnumValue {
+                            value: "1",
+                            en: "Release the public IPs (DeleteInstance: unbind and delete them)",
+                            zh: "释放公网IP",
+                        },
+                    ],
                     required: false,
                     en: "1: unbind and delete the EIPs bound to the servers, 0: unbind them only; default 0",
                     zh: "1:解绑并删除服务器绑定的EIP，0:解绑EIP  默认为0",

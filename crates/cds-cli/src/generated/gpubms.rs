@@ -263,7 +263,38 @@ pub static LINE: Line = Line {
                     flag: "raid",
                     ty: Ty::Integer,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "0",
+                            en: "RAID 0",
+                            zh: "0",
+                        },
+                        EnumValue {
+                            value: "1",
+                            en: "RAID 1",
+                            zh: "1",
+                        },
+                        EnumValue {
+                            value: "5",
+                            en: "RAID 5",
+                            zh: "5",
+                        },
+                        EnumValue {
+                            value: "10",
+                            en: "RAID 10",
+                            zh: "10",
+                        },
+                        EnumValue {
+                            value: "-1",
+                            en: "Pass-through",
+                            zh: "直通",
+                        },
+                        EnumValue {
+                            value: "-2",
+                            en: "No RAID",
+                            zh: "不做raid",
+                        },
+                    ],
                     required: false,
                     en: "Custom RAID of the data disks: 0, 1, 5, 10, -1 (pass-through), -2 (no RAID)",
                     zh: "数据盘自定义Raid,支持 0, 1, 5, 10, -1（直通）,-2（不做raid）",
@@ -441,7 +472,18 @@ pub static LINE: Line = Line {
                     flag: "auto-renew",
                     ty: Ty::Integer,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "0",
+                            en: "Auto-renewal off",
+                            zh: "没有开启自动续约",
+                        },
+                        EnumValue {
+                            value: "1",
+                            en: "Auto-renewal on",
+                            zh: "开启自动续约",
+                        },
+                    ],
                     required: false,
                     en: "Whether a PrePaid server renews automatically: 1 renews (default), 0 does not",
                     zh: "包年包月是否自动续费，1为自动续费（默认），0为不自动续费",
@@ -517,7 +559,38 @@ pub static LINE: Line = Line {
                     flag: "raid",
                     ty: Ty::Integer,
                     list: false,
-                    values: &[],
+                    values: &[
+                        EnumValue {
+                            value: "0",
+                            en: "RAID 0",
+                            zh: "0",
+                        },
+                        EnumValue {
+                            value: "1",
+                            en: "RAID 1",
+                            zh: "1",
+                        },
+                        EnumValue {
+                            value: "5",
+                            en: "RAID 5",
+                            zh: "5",
+                        },
+                        EnumValue {
+                            value: "10",
+                            en: "RAID 10",
+                            zh: "10",
+                        },
+                        EnumValue {
+                            value: "-1",
+                            en: "Pass-through",
+                            zh: "直通",
+                        },
+                        EnumValue {
+                            value: "-2",
+                            en: "No RAID",
+                            zh: "不做raid",
+                        },
+                    ],
                     required: false,
                     en: "Custom RAID of the data disks: 0, 1, 5, 10, -1 (pass-through), -2 (no RAID)",
                     zh: "数据盘自定义Raid,支持 0, 1, 5, 10, -1（直通）,-2（不做raid）",

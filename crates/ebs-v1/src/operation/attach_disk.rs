@@ -25,7 +25,7 @@ pub struct AttachDiskInput {
     /// Delete with the instance; default 1. 1 yes, 0 no
     ///
     /// 是否随实例删除,默认为1。1:是, 0:否 (`ReleaseWithInstance`)
-    pub release_with_instance: Option<i64>,
+    pub release_with_instance: Option<crate::types::ReleaseWithInstance>,
 }
 impl cds_core::ser::Entries for AttachDiskInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -70,7 +70,10 @@ impl AttachDiskInputBuilder {
         self
     }
     /// Sets [`AttachDiskInput::release_with_instance`].
-    pub fn release_with_instance(mut self, value: impl Into<i64>) -> Self {
+    pub fn release_with_instance(
+        mut self,
+        value: impl Into<crate::types::ReleaseWithInstance>,
+    ) -> Self {
         self.inner.release_with_instance = Some(value.into());
         self
     }
@@ -176,7 +179,10 @@ impl AttachDiskRequest {
     /// Delete with the instance; default 1. 1 yes, 0 no
     ///
     /// 是否随实例删除,默认为1。1:是, 0:否 (`ReleaseWithInstance`, body)
-    pub fn release_with_instance(mut self, value: impl Into<i64>) -> Self {
+    pub fn release_with_instance(
+        mut self,
+        value: impl Into<crate::types::ReleaseWithInstance>,
+    ) -> Self {
         self.input.release_with_instance = Some(value.into());
         self
     }

@@ -70,7 +70,7 @@ pub struct CreateDiskInput {
     /// Delete with the instance: 1 yes, 0 no (meaningful only when InstanceId is valid; defaults to 1 when attached)
     ///
     /// 是否随实例删除，1:是,0:否(挂载实例字段有效时，本字段有意义，如果挂载到实例，默认为1) (`ReleaseWithInstance`)
-    pub release_with_instance: Option<i64>,
+    pub release_with_instance: Option<crate::types::ReleaseWithInstance>,
     /// Disk name; a default name is given when omitted (2-40 characters: letters, Chinese characters, digits, dot, underscore, colon, hyphen and ASCII parentheses; must start with a letter)
     ///
     /// 设置的云盘名称，不传则提供默认名称(名称规则：2-40个字符，可包含大小写字母、中文、数字、点号(.)、下划线(_)、半角冒号(:)、连字符(-)、英文括号(英文输入法下的括号)字符，以大小写字母开头) (`DiskName`)
@@ -136,7 +136,10 @@ impl CreateDiskInputBuilder {
         self
     }
     /// Sets [`CreateDiskInput::release_with_instance`].
-    pub fn release_with_instance(mut self, value: impl Into<i64>) -> Self {
+    pub fn release_with_instance(
+        mut self,
+        value: impl Into<crate::types::ReleaseWithInstance>,
+    ) -> Self {
         self.inner.release_with_instance = Some(value.into());
         self
     }
@@ -263,7 +266,10 @@ impl CreateDiskRequest {
     /// Delete with the instance: 1 yes, 0 no (meaningful only when InstanceId is valid; defaults to 1 when attached)
     ///
     /// 是否随实例删除，1:是,0:否(挂载实例字段有效时，本字段有意义，如果挂载到实例，默认为1) (`ReleaseWithInstance`, body)
-    pub fn release_with_instance(mut self, value: impl Into<i64>) -> Self {
+    pub fn release_with_instance(
+        mut self,
+        value: impl Into<crate::types::ReleaseWithInstance>,
+    ) -> Self {
         self.input.release_with_instance = Some(value.into());
         self
     }

@@ -80,7 +80,7 @@ pub struct CreateImageBySnapshotInput {
     /// Optimization/acceleration option: 1 on, 0 off; default 0
     ///
     /// 优化加速选项 (`IsOptimized`)
-    pub is_optimized: Option<i64>,
+    pub is_optimized: Option<crate::types::Optimization>,
 }
 impl cds_core::ser::Entries for CreateImageBySnapshotInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -116,7 +116,7 @@ impl CreateImageBySnapshotInputBuilder {
         self
     }
     /// Sets [`CreateImageBySnapshotInput::is_optimized`].
-    pub fn is_optimized(mut self, value: impl Into<i64>) -> Self {
+    pub fn is_optimized(mut self, value: impl Into<crate::types::Optimization>) -> Self {
         self.inner.is_optimized = Some(value.into());
         self
     }
@@ -210,7 +210,7 @@ impl CreateImageBySnapshotRequest {
     /// Optimization/acceleration option: 1 on, 0 off; default 0
     ///
     /// 优化加速选项 (`IsOptimized`, body)
-    pub fn is_optimized(mut self, value: impl Into<i64>) -> Self {
+    pub fn is_optimized(mut self, value: impl Into<crate::types::Optimization>) -> Self {
         self.input.is_optimized = Some(value.into());
         self
     }

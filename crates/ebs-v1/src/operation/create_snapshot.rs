@@ -23,7 +23,7 @@ pub struct CreateSnapshotInput {
     /// Optimization/acceleration option: 1 on, 0 off; default 0
     ///
     /// 优化加速选项 (`IsOptimized`)
-    pub is_optimized: Option<i64>,
+    pub is_optimized: Option<crate::types::Optimization>,
 }
 impl cds_core::ser::Entries for CreateSnapshotInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -65,7 +65,7 @@ impl CreateSnapshotInputBuilder {
         self
     }
     /// Sets [`CreateSnapshotInput::is_optimized`].
-    pub fn is_optimized(mut self, value: impl Into<i64>) -> Self {
+    pub fn is_optimized(mut self, value: impl Into<crate::types::Optimization>) -> Self {
         self.inner.is_optimized = Some(value.into());
         self
     }
@@ -163,7 +163,7 @@ impl CreateSnapshotRequest {
     /// Optimization/acceleration option: 1 on, 0 off; default 0
     ///
     /// 优化加速选项 (`IsOptimized`, body)
-    pub fn is_optimized(mut self, value: impl Into<i64>) -> Self {
+    pub fn is_optimized(mut self, value: impl Into<crate::types::Optimization>) -> Self {
         self.input.is_optimized = Some(value.into());
         self
     }

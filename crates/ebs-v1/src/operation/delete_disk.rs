@@ -15,7 +15,7 @@ pub struct DeleteDiskInput {
     /// Also delete the disks' snapshots that are not kept forever: 1 yes, 0 no; default 0
     ///
     /// 是否同时删除非永久保留快照 (`DeleteSnapshot`)
-    pub delete_snapshot: Option<i64>,
+    pub delete_snapshot: Option<crate::types::SnapshotDeletion>,
 }
 impl cds_core::ser::Entries for DeleteDiskInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -45,7 +45,7 @@ impl DeleteDiskInputBuilder {
         self
     }
     /// Sets [`DeleteDiskInput::delete_snapshot`].
-    pub fn delete_snapshot(mut self, value: impl Into<i64>) -> Self {
+    pub fn delete_snapshot(mut self, value: impl Into<crate::types::SnapshotDeletion>) -> Self {
         self.inner.delete_snapshot = Some(value.into());
         self
     }
@@ -129,7 +129,7 @@ impl DeleteDiskRequest {
     /// Also delete the disks' snapshots that are not kept forever: 1 yes, 0 no; default 0
     ///
     /// 是否同时删除非永久保留快照 (`DeleteSnapshot`, body)
-    pub fn delete_snapshot(mut self, value: impl Into<i64>) -> Self {
+    pub fn delete_snapshot(mut self, value: impl Into<crate::types::SnapshotDeletion>) -> Self {
         self.input.delete_snapshot = Some(value.into());
         self
     }

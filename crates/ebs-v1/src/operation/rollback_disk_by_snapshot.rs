@@ -75,7 +75,7 @@ pub struct RollbackDiskBySnapshotInput {
     /// Power the cloud server on automatically: 1 on, 0 off; default 1
     ///
     /// 是否自动开启云主机电源。1：开启，0：不开启，默认为1 (`AutoTurnOnInstance`)
-    pub auto_turn_on_instance: Option<i64>,
+    pub auto_turn_on_instance: Option<crate::types::AutoPowerOn>,
 }
 impl cds_core::ser::Entries for RollbackDiskBySnapshotInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -120,7 +120,7 @@ impl RollbackDiskBySnapshotInputBuilder {
         self
     }
     /// Sets [`RollbackDiskBySnapshotInput::auto_turn_on_instance`].
-    pub fn auto_turn_on_instance(mut self, value: impl Into<i64>) -> Self {
+    pub fn auto_turn_on_instance(mut self, value: impl Into<crate::types::AutoPowerOn>) -> Self {
         self.inner.auto_turn_on_instance = Some(value.into());
         self
     }
@@ -224,7 +224,7 @@ impl RollbackDiskBySnapshotRequest {
     /// Power the cloud server on automatically: 1 on, 0 off; default 1
     ///
     /// 是否自动开启云主机电源。1：开启，0：不开启，默认为1 (`AutoTurnOnInstance`, body)
-    pub fn auto_turn_on_instance(mut self, value: impl Into<i64>) -> Self {
+    pub fn auto_turn_on_instance(mut self, value: impl Into<crate::types::AutoPowerOn>) -> Self {
         self.input.auto_turn_on_instance = Some(value.into());
         self
     }

@@ -12,15 +12,15 @@ pub enum BillingMethod {
     /// Pay-as-you-go
     ///
     /// 按需计费 (`0`)
-    V0,
+    PayAsYouGo,
     /// Monthly/yearly subscription
     ///
     /// 包年包月 (`1`)
-    V1,
+    Subscription,
     /// Pay per use (snapshot chains)
     ///
     /// 按次计费 (`2`)
-    V2,
+    PayPerUse,
     /// A value not documented when this SDK was generated (kept as received).
     Unknown(String),
 }
@@ -28,9 +28,9 @@ impl BillingMethod {
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
-            BillingMethod::V0 => "0",
-            BillingMethod::V1 => "1",
-            BillingMethod::V2 => "2",
+            BillingMethod::PayAsYouGo => "0",
+            BillingMethod::Subscription => "1",
+            BillingMethod::PayPerUse => "2",
             BillingMethod::Unknown(other) => other.as_str(),
         }
     }
@@ -42,9 +42,9 @@ impl BillingMethod {
 impl From<&str> for BillingMethod {
     fn from(value: &str) -> Self {
         match value {
-            "0" => BillingMethod::V0,
-            "1" => BillingMethod::V1,
-            "2" => BillingMethod::V2,
+            "0" => BillingMethod::PayAsYouGo,
+            "1" => BillingMethod::Subscription,
+            "2" => BillingMethod::PayPerUse,
             other => BillingMethod::Unknown(other.to_string()),
         }
     }

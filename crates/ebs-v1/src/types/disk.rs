@@ -34,7 +34,7 @@ pub struct Disk {
     /// Deleted with the instance: 1 yes, 0 no
     ///
     /// 是否随实例删除，1:是，0:否 (`ReleaseWithInstance`)
-    pub release_with_instance: Option<i64>,
+    pub release_with_instance: Option<crate::types::ReleaseWithInstance>,
     /// Region code
     ///
     /// 地域Code (`RegionCode`)
@@ -90,8 +90,8 @@ impl Disk {
         self.billing_method.as_ref()
     }
     /// `ReleaseWithInstance` (see the field [`Disk::release_with_instance`]).
-    pub fn release_with_instance(&self) -> Option<i64> {
-        self.release_with_instance
+    pub fn release_with_instance(&self) -> Option<&crate::types::ReleaseWithInstance> {
+        self.release_with_instance.as_ref()
     }
     /// `RegionCode` (see the field [`Disk::region_code`]).
     pub fn region_code(&self) -> Option<&str> {

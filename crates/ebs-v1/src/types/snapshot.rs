@@ -54,7 +54,7 @@ pub struct Snapshot {
     /// Whether the snapshot has the optimization option on: 1 on, 0 off
     ///
     /// 快照是否开启优化选项，1为开启，0为不开启。 (`IsOptimized`)
-    pub is_optimized: Option<i64>,
+    pub is_optimized: Option<crate::types::Optimization>,
 }
 impl Snapshot {
     /// `SnapshotId` (see the field [`Snapshot::snapshot_id`]).
@@ -102,8 +102,8 @@ impl Snapshot {
         self.disk_property.as_ref()
     }
     /// `IsOptimized` (see the field [`Snapshot::is_optimized`]).
-    pub fn is_optimized(&self) -> Option<i64> {
-        self.is_optimized
+    pub fn is_optimized(&self) -> Option<&crate::types::Optimization> {
+        self.is_optimized.as_ref()
     }
 }
 impl cds_core::de::Fields for Snapshot {

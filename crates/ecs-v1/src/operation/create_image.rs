@@ -74,7 +74,7 @@ pub struct CreateImageInput {
     /// Optimization/acceleration option: 1 on, 0 off; default 0
     ///
     /// 1：开启优化加速选项，0：不开启优化加速选项，默认为0 (`IsOptimized`)
-    pub is_optimized: Option<i64>,
+    pub is_optimized: Option<crate::types::Optimization>,
     /// Project group id
     ///
     /// 项目组ID (`ProjectId`)
@@ -121,7 +121,7 @@ impl CreateImageInputBuilder {
         self
     }
     /// Sets [`CreateImageInput::is_optimized`].
-    pub fn is_optimized(mut self, value: impl Into<i64>) -> Self {
+    pub fn is_optimized(mut self, value: impl Into<crate::types::Optimization>) -> Self {
         self.inner.is_optimized = Some(value.into());
         self
     }
@@ -227,7 +227,7 @@ impl CreateImageRequest {
     /// Optimization/acceleration option: 1 on, 0 off; default 0
     ///
     /// 1：开启优化加速选项，0：不开启优化加速选项，默认为0 (`IsOptimized`, body)
-    pub fn is_optimized(mut self, value: impl Into<i64>) -> Self {
+    pub fn is_optimized(mut self, value: impl Into<crate::types::Optimization>) -> Self {
         self.input.is_optimized = Some(value.into());
         self
     }
@@ -290,8 +290,6 @@ impl crate::Client {
     /// 创建私有镜像
     ///
     /// `POST /ecs/v1` — changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidResourceId.NotFound`](crate::ErrorCode::InvalidResourceIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InvalidEvent.InvalidUrl.NotFound`](crate::ErrorCode::InvalidEventInvalidUrlNotFound), [`InternalError`](crate::ErrorCode::InternalError).
     ///
     /// Wire name: `CreateImage`.
     pub fn create_image(&self) -> CreateImageRequest {

@@ -68,7 +68,7 @@ pub struct DataDisk {
     /// Delete with the instance: 1 yes, 0 no; default yes
     ///
     /// 是否随实例删除:1:随实例删除,0:不随实例删除.不传默认随实例删除 (`ReleaseWithInstance`)
-    pub release_with_instance: Option<i64>,
+    pub release_with_instance: Option<crate::types::ReleaseWithInstance>,
     /// Disk size
     ///
     /// 盘大小 (`Size`)
@@ -108,7 +108,10 @@ impl DataDiskBuilder {
         self
     }
     /// Sets [`DataDisk::release_with_instance`].
-    pub fn release_with_instance(mut self, value: impl Into<i64>) -> Self {
+    pub fn release_with_instance(
+        mut self,
+        value: impl Into<crate::types::ReleaseWithInstance>,
+    ) -> Self {
         self.inner.release_with_instance = Some(value.into());
         self
     }
@@ -466,15 +469,15 @@ pub struct CreateInstanceInput {
     /// Whether a monthly purchase runs to the end of the month: 1 yes, 0 no, default 1. E.g. bought on 2022-07-22: 1 expires 2022-08-01, 0 expires 2022-08-22
     ///
     /// 包月是否到月底 1:是  0:否 默认为1。如2022-07-22购买，传值为1，则到期时间为2022-08-01；值为0，则到期时间为2022-08-22 (`IsToMonth`)
-    pub is_to_month: Option<i64>,
+    pub is_to_month: Option<crate::types::ToMonthEnd>,
     /// Auto-renew on expiry (needed for monthly billing): 1 yes, 0 no, default 1
     ///
     /// 是否自动续约，包月时需传。1:是  0:否 默认为1 (`IsAutoRenewal`)
-    pub is_auto_renewal: Option<i64>,
+    pub is_auto_renewal: Option<crate::types::AutoRenewal>,
     /// Use UTC time: 1 yes, 0 no, default 0 (UTC+8, Shanghai time)
     ///
     /// 是否utc时间，1:是  0:否 默认为0（默认UTC+8，上海时间） (`UtcTime`)
-    pub utc_time: Option<i64>,
+    pub utc_time: Option<crate::types::UtcTime>,
     /// Data disk information; cloud disks only, e.g. \[{"DiskFeature": "ssd", "ReleaseWithInstance": 1, "Size": 50, "SnapshotId": "s-xxx"}\]
     ///
     /// 数据盘信息。仅支持云盘，示例：\[{"DiskFeature":"local", # 盘类型，"local"：本地盘，"ssd": ssd云盘.  本地盘和云盘不能混用 "ReleaseWithInstance":1, # 是否随实例删除:1:随实例删除,0:不随实例删除.不传默认随实例删除 "Size":50 # 盘大小, "SnapshotId":"s-xxx" # 快照id,通过此快照创建数据盘,非必填}\] (`DataDisk`)
@@ -681,17 +684,17 @@ impl CreateInstanceInputBuilder {
         self
     }
     /// Sets [`CreateInstanceInput::is_to_month`].
-    pub fn is_to_month(mut self, value: impl Into<i64>) -> Self {
+    pub fn is_to_month(mut self, value: impl Into<crate::types::ToMonthEnd>) -> Self {
         self.inner.is_to_month = Some(value.into());
         self
     }
     /// Sets [`CreateInstanceInput::is_auto_renewal`].
-    pub fn is_auto_renewal(mut self, value: impl Into<i64>) -> Self {
+    pub fn is_auto_renewal(mut self, value: impl Into<crate::types::AutoRenewal>) -> Self {
         self.inner.is_auto_renewal = Some(value.into());
         self
     }
     /// Sets [`CreateInstanceInput::utc_time`].
-    pub fn utc_time(mut self, value: impl Into<i64>) -> Self {
+    pub fn utc_time(mut self, value: impl Into<crate::types::UtcTime>) -> Self {
         self.inner.utc_time = Some(value.into());
         self
     }
@@ -989,21 +992,21 @@ impl CreateInstanceRequest {
     /// Whether a monthly purchase runs to the end of the month: 1 yes, 0 no, default 1. E.g. bought on 2022-07-22: 1 expires 2022-08-01, 0 expires 2022-08-22
     ///
     /// 包月是否到月底 1:是  0:否 默认为1。如2022-07-22购买，传值为1，则到期时间为2022-08-01；值为0，则到期时间为2022-08-22 (`IsToMonth`, body)
-    pub fn is_to_month(mut self, value: impl Into<i64>) -> Self {
+    pub fn is_to_month(mut self, value: impl Into<crate::types::ToMonthEnd>) -> Self {
         self.input.is_to_month = Some(value.into());
         self
     }
     /// Auto-renew on expiry (needed for monthly billing): 1 yes, 0 no, default 1
     ///
     /// 是否自动续约，包月时需传。1:是  0:否 默认为1 (`IsAutoRenewal`, body)
-    pub fn is_auto_renewal(mut self, value: impl Into<i64>) -> Self {
+    pub fn is_auto_renewal(mut self, value: impl Into<crate::types::AutoRenewal>) -> Self {
         self.input.is_auto_renewal = Some(value.into());
         self
     }
     /// Use UTC time: 1 yes, 0 no, default 0 (UTC+8, Shanghai time)
     ///
     /// 是否utc时间，1:是  0:否 默认为0（默认UTC+8，上海时间） (`UtcTime`, body)
-    pub fn utc_time(mut self, value: impl Into<i64>) -> Self {
+    pub fn utc_time(mut self, value: impl Into<crate::types::UtcTime>) -> Self {
         self.input.utc_time = Some(value.into());
         self
     }
@@ -1101,8 +1104,6 @@ impl crate::Client {
     /// 创建云服务器
     ///
     /// `POST /ecs/v1` — changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidResourceId.NotFound`](crate::ErrorCode::InvalidResourceIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InvalidEvent.InvalidUrl.NotFound`](crate::ErrorCode::InvalidEventInvalidUrlNotFound), [`InternalError`](crate::ErrorCode::InternalError).
     ///
     /// Wire name: `CreateInstance`.
     pub fn create_instance(&self) -> CreateInstanceRequest {

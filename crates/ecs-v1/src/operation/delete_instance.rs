@@ -15,7 +15,7 @@ pub struct DeleteInstanceInput {
     /// 1: unbind and delete the EIPs bound to the servers, 0: unbind them only; default 0
     ///
     /// 1:解绑并删除服务器绑定的EIP，0:解绑EIP  默认为0 (`DeleteEip`)
-    pub delete_eip: Option<i64>,
+    pub delete_eip: Option<crate::types::EipDeletion>,
 }
 impl cds_core::ser::Entries for DeleteInstanceInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -45,7 +45,7 @@ impl DeleteInstanceInputBuilder {
         self
     }
     /// Sets [`DeleteInstanceInput::delete_eip`].
-    pub fn delete_eip(mut self, value: impl Into<i64>) -> Self {
+    pub fn delete_eip(mut self, value: impl Into<crate::types::EipDeletion>) -> Self {
         self.inner.delete_eip = Some(value.into());
         self
     }
@@ -139,7 +139,7 @@ impl DeleteInstanceRequest {
     /// 1: unbind and delete the EIPs bound to the servers, 0: unbind them only; default 0
     ///
     /// 1:解绑并删除服务器绑定的EIP，0:解绑EIP  默认为0 (`DeleteEip`, body)
-    pub fn delete_eip(mut self, value: impl Into<i64>) -> Self {
+    pub fn delete_eip(mut self, value: impl Into<crate::types::EipDeletion>) -> Self {
         self.input.delete_eip = Some(value.into());
         self
     }
@@ -196,8 +196,6 @@ impl crate::Client {
     /// 删除云服务器
     ///
     /// `POST /ecs/v1` — changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidResourceId.NotFound`](crate::ErrorCode::InvalidResourceIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InvalidEvent.InvalidUrl.NotFound`](crate::ErrorCode::InvalidEventInvalidUrlNotFound), [`InternalError`](crate::ErrorCode::InternalError).
     ///
     /// Wire name: `DeleteInstance`.
     pub fn delete_instance(&self) -> DeleteInstanceRequest {

@@ -178,11 +178,11 @@ pub struct Data {
     /// Whether shutting down stops billing: 1 yes, 0 no
     ///
     /// 是否关机不计费, 1:是， 0：否 (`NoChargeForShutdown`)
-    pub no_charge_for_shutdown: Option<i64>,
+    pub no_charge_for_shutdown: Option<crate::types::ShutdownBilling>,
     /// Whether a monthly purchase runs to the end of the month (1 yes, 0 no) (`IsToMonth`)
     ///
     /// Not in the vendor's documents: the vendor's own production code sends it (cds-cloudos-go-sdk services/ecs/ecs.go:154). read by the vendor SDK's instance details
-    pub is_to_month: Option<i64>,
+    pub is_to_month: Option<crate::types::ToMonthEnd>,
     /// Real GPU model name (`RealCardName`)
     ///
     /// Not in the vendor's documents: the vendor's own production code sends it (cds-cloudos-go-sdk services/ecs/ecs.go:154). read by the vendor SDK's instance details
@@ -290,12 +290,12 @@ impl Data {
         self.billing_info.as_ref()
     }
     /// `NoChargeForShutdown` (see the field [`Data::no_charge_for_shutdown`]).
-    pub fn no_charge_for_shutdown(&self) -> Option<i64> {
-        self.no_charge_for_shutdown
+    pub fn no_charge_for_shutdown(&self) -> Option<&crate::types::ShutdownBilling> {
+        self.no_charge_for_shutdown.as_ref()
     }
     /// `IsToMonth` (see the field [`Data::is_to_month`]).
-    pub fn is_to_month(&self) -> Option<i64> {
-        self.is_to_month
+    pub fn is_to_month(&self) -> Option<&crate::types::ToMonthEnd> {
+        self.is_to_month.as_ref()
     }
     /// `RealCardName` (see the field [`Data::real_card_name`]).
     pub fn real_card_name(&self) -> Option<&str> {
@@ -413,7 +413,7 @@ pub struct DataDisk {
     /// Whether it is deleted with the instance (1 yes, 0 no)
     ///
     /// 是否随实例删除 (`ReleaseWithInstance`)
-    pub release_with_instance: Option<i64>,
+    pub release_with_instance: Option<crate::types::ReleaseWithInstance>,
     /// Disk role (data)
     ///
     /// 盘类别 (`DiskType`)
@@ -469,8 +469,8 @@ pub struct DataDisk {
 }
 impl DataDisk {
     /// `ReleaseWithInstance` (see the field [`DataDisk::release_with_instance`]).
-    pub fn release_with_instance(&self) -> Option<i64> {
-        self.release_with_instance
+    pub fn release_with_instance(&self) -> Option<&crate::types::ReleaseWithInstance> {
+        self.release_with_instance.as_ref()
     }
     /// `DiskType` (see the field [`DataDisk::disk_type`]).
     pub fn disk_type(&self) -> Option<&str> {
@@ -1044,7 +1044,7 @@ pub struct SystemDisk {
     /// Whether it is deleted with the instance (1 yes, 0 no)
     ///
     /// 是否随实例删除 (`ReleaseWithInstance`)
-    pub release_with_instance: Option<i64>,
+    pub release_with_instance: Option<crate::types::ReleaseWithInstance>,
     /// Disk role (system)
     ///
     /// 盘类别 (`DiskType`)
@@ -1096,8 +1096,8 @@ pub struct SystemDisk {
 }
 impl SystemDisk {
     /// `ReleaseWithInstance` (see the field [`SystemDisk::release_with_instance`]).
-    pub fn release_with_instance(&self) -> Option<i64> {
-        self.release_with_instance
+    pub fn release_with_instance(&self) -> Option<&crate::types::ReleaseWithInstance> {
+        self.release_with_instance.as_ref()
     }
     /// `DiskType` (see the field [`SystemDisk::disk_type`]).
     pub fn disk_type(&self) -> Option<&str> {
@@ -1351,8 +1351,6 @@ impl crate::Client {
     /// 获取云服务器配置详情
     ///
     /// `GET /ecs/v1` — read-only: retried on transient failures.
-    ///
-    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidResourceId.NotFound`](crate::ErrorCode::InvalidResourceIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InvalidEvent.InvalidUrl.NotFound`](crate::ErrorCode::InvalidEventInvalidUrlNotFound), [`InternalError`](crate::ErrorCode::InternalError).
     ///
     /// Wire name: `DescribeInstance`.
     pub fn describe_instance(&self) -> DescribeInstanceRequest {

@@ -246,7 +246,7 @@ pub struct Instance {
     /// Whether shutting down stops billing: 1 yes, 0 no
     ///
     /// 是否关机不计费       1:是， 0：否 (`NoChargeForShutdown`)
-    pub no_charge_for_shutdown: Option<i64>,
+    pub no_charge_for_shutdown: Option<crate::types::ShutdownBilling>,
     /// Whether a public IP is bound (`BindingPubnetIp`)
     ///
     /// Not in the vendor's documents: the vendor's own production code sends it (cds-cloudos-go-sdk services/ecs/ecs.go:91). read by the vendor SDK's instance list
@@ -433,8 +433,8 @@ impl Instance {
         self.ecs_family_name.as_deref()
     }
     /// `NoChargeForShutdown` (see the field [`Instance::no_charge_for_shutdown`]).
-    pub fn no_charge_for_shutdown(&self) -> Option<i64> {
-        self.no_charge_for_shutdown
+    pub fn no_charge_for_shutdown(&self) -> Option<&crate::types::ShutdownBilling> {
+        self.no_charge_for_shutdown.as_ref()
     }
     /// `BindingPubnetIp` (see the field [`Instance::binding_pubnet_ip`]).
     pub fn binding_pubnet_ip(&self) -> Option<bool> {
@@ -874,8 +874,6 @@ impl crate::Client {
     /// 获取云服务器列表
     ///
     /// `GET /ecs/v1` — read-only: retried on transient failures.
-    ///
-    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidResourceId.NotFound`](crate::ErrorCode::InvalidResourceIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InvalidEvent.InvalidUrl.NotFound`](crate::ErrorCode::InvalidEventInvalidUrlNotFound), [`InternalError`](crate::ErrorCode::InternalError).
     ///
     /// Wire name: `DescribeInstanceList`.
     pub fn describe_instance_list(&self) -> DescribeInstanceListRequest {

@@ -19,7 +19,7 @@ pub struct OperateInstanceInput {
     /// Public IP release: 0 keep the public IP, 1 release it; default 1; only effective for free_shutdown_ecs
     ///
     /// 公网释放选项，0：保留公网IP；1：释放公网IP；默认1：释放公网IP；仅在关机不计费情况生效 (`DeleteEip`)
-    pub delete_eip: Option<i64>,
+    pub delete_eip: Option<crate::types::EipDeletion>,
 }
 impl cds_core::ser::Entries for OperateInstanceInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -55,7 +55,7 @@ impl OperateInstanceInputBuilder {
         self
     }
     /// Sets [`OperateInstanceInput::delete_eip`].
-    pub fn delete_eip(mut self, value: impl Into<i64>) -> Self {
+    pub fn delete_eip(mut self, value: impl Into<crate::types::EipDeletion>) -> Self {
         self.inner.delete_eip = Some(value.into());
         self
     }
@@ -159,7 +159,7 @@ impl OperateInstanceRequest {
     /// Public IP release: 0 keep the public IP, 1 release it; default 1; only effective for free_shutdown_ecs
     ///
     /// 公网释放选项，0：保留公网IP；1：释放公网IP；默认1：释放公网IP；仅在关机不计费情况生效 (`DeleteEip`, body)
-    pub fn delete_eip(mut self, value: impl Into<i64>) -> Self {
+    pub fn delete_eip(mut self, value: impl Into<crate::types::EipDeletion>) -> Self {
         self.input.delete_eip = Some(value.into());
         self
     }
@@ -216,8 +216,6 @@ impl crate::Client {
     /// 批量操作云服务器开、关机、重启
     ///
     /// `POST /ecs/v1` — changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidResourceId.NotFound`](crate::ErrorCode::InvalidResourceIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InvalidEvent.InvalidUrl.NotFound`](crate::ErrorCode::InvalidEventInvalidUrlNotFound), [`InternalError`](crate::ErrorCode::InternalError).
     ///
     /// Wire name: `OperateInstance`.
     pub fn operate_instance(&self) -> OperateInstanceRequest {

@@ -18,7 +18,7 @@ pub struct InstanceSystemDisk {
     /// Whether the system disk is deleted with the instance (1 yes, 0 no) (`ReleaseWithInstance`)
     ///
     /// Not in the vendor's documents: the vendor's own production code sends it (cds-cloudos-go-sdk services/ecs/ecs.go:23). the vendor SDK's system disk carries an optional ReleaseWithInstance
-    pub release_with_instance: Option<i64>,
+    pub release_with_instance: Option<crate::types::ReleaseWithInstance>,
 }
 impl cds_core::ser::Entries for InstanceSystemDisk {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -54,7 +54,10 @@ impl InstanceSystemDiskBuilder {
         self
     }
     /// Sets [`InstanceSystemDisk::release_with_instance`].
-    pub fn release_with_instance(mut self, value: impl Into<i64>) -> Self {
+    pub fn release_with_instance(
+        mut self,
+        value: impl Into<crate::types::ReleaseWithInstance>,
+    ) -> Self {
         self.inner.release_with_instance = Some(value.into());
         self
     }

@@ -223,7 +223,7 @@ pub struct CreateGpuInstanceInput {
     /// Whether a PrePaid server renews automatically: 1 renews (default), 0 does not
     ///
     /// 包年包月是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`)
-    pub auto_renew: Option<i64>,
+    pub auto_renew: Option<crate::types::AutoRenewal>,
     /// Months to buy for PrePaid: 0 buys until the end of the current month, 1 buys one calendar month; default 0, at most 36
     ///
     /// 包年包月云主机购买月数，输入0为购买到月底，输入1为购买一个自然月，默认为0。最长36月 (`PrepaidMonth`)
@@ -247,7 +247,7 @@ pub struct CreateGpuInstanceInput {
     /// Custom RAID of the data disks: 0, 1, 5, 10, -1 (pass-through), -2 (no RAID)
     ///
     /// 数据盘自定义Raid,支持 0, 1, 5, 10, -1（直通）,-2（不做raid） (`Raid`)
-    pub raid: Option<i64>,
+    pub raid: Option<crate::types::RaidLevel>,
     /// Number of GPU servers to create, 1-100
     ///
     /// 指定创建GPU服务器服务器的数量，取值范围：1-100 (`Amount`, required)
@@ -368,7 +368,7 @@ impl CreateGpuInstanceInputBuilder {
         self
     }
     /// Sets [`CreateGpuInstanceInput::auto_renew`].
-    pub fn auto_renew(mut self, value: impl Into<i64>) -> Self {
+    pub fn auto_renew(mut self, value: impl Into<crate::types::AutoRenewal>) -> Self {
         self.inner.auto_renew = Some(value.into());
         self
     }
@@ -398,7 +398,7 @@ impl CreateGpuInstanceInputBuilder {
         self
     }
     /// Sets [`CreateGpuInstanceInput::raid`].
-    pub fn raid(mut self, value: impl Into<i64>) -> Self {
+    pub fn raid(mut self, value: impl Into<crate::types::RaidLevel>) -> Self {
         self.inner.raid = Some(value.into());
         self
     }
@@ -581,7 +581,7 @@ impl CreateGpuInstanceRequest {
     /// Whether a PrePaid server renews automatically: 1 renews (default), 0 does not
     ///
     /// 包年包月是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`, body)
-    pub fn auto_renew(mut self, value: impl Into<i64>) -> Self {
+    pub fn auto_renew(mut self, value: impl Into<crate::types::AutoRenewal>) -> Self {
         self.input.auto_renew = Some(value.into());
         self
     }
@@ -623,7 +623,7 @@ impl CreateGpuInstanceRequest {
     /// Custom RAID of the data disks: 0, 1, 5, 10, -1 (pass-through), -2 (no RAID)
     ///
     /// 数据盘自定义Raid,支持 0, 1, 5, 10, -1（直通）,-2（不做raid） (`Raid`, body)
-    pub fn raid(mut self, value: impl Into<i64>) -> Self {
+    pub fn raid(mut self, value: impl Into<crate::types::RaidLevel>) -> Self {
         self.input.raid = Some(value.into());
         self
     }

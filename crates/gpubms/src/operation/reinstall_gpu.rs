@@ -64,7 +64,7 @@ pub struct ReinstallGpuInput {
     /// Custom RAID of the data disks: 0, 1, 5, 10, -1 (pass-through), -2 (no RAID)
     ///
     /// 数据盘自定义Raid,支持 0, 1, 5, 10, -1（直通）,-2（不做raid） (`Raid`)
-    pub raid: Option<i64>,
+    pub raid: Option<crate::types::RaidLevel>,
     /// Custom partitions of the system disk, e.g. \["/", "swap", "/aaa"\]; the first must be "/", swap is optional, others are custom
     ///
     /// 系统盘自定义分区，第一个必须是"/" 分区，swap分区可选，/aaa分区为自定义 (`CustomPartition`)
@@ -128,7 +128,7 @@ impl ReinstallGpuInputBuilder {
         self
     }
     /// Sets [`ReinstallGpuInput::raid`].
-    pub fn raid(mut self, value: impl Into<i64>) -> Self {
+    pub fn raid(mut self, value: impl Into<crate::types::RaidLevel>) -> Self {
         self.inner.raid = Some(value.into());
         self
     }
@@ -248,7 +248,7 @@ impl ReinstallGpuRequest {
     /// Custom RAID of the data disks: 0, 1, 5, 10, -1 (pass-through), -2 (no RAID)
     ///
     /// 数据盘自定义Raid,支持 0, 1, 5, 10, -1（直通）,-2（不做raid） (`Raid`, body)
-    pub fn raid(mut self, value: impl Into<i64>) -> Self {
+    pub fn raid(mut self, value: impl Into<crate::types::RaidLevel>) -> Self {
         self.input.raid = Some(value.into());
         self
     }
