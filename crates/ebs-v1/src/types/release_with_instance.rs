@@ -53,6 +53,12 @@ impl From<i64> for ReleaseWithInstance {
         ReleaseWithInstance::from(value.to_string().as_str())
     }
 }
+/// So that a bare literal converts too (`.auto_renew(1)`).
+impl From<i32> for ReleaseWithInstance {
+    fn from(value: i32) -> Self {
+        ReleaseWithInstance::from(i64::from(value))
+    }
+}
 impl std::str::FromStr for ReleaseWithInstance {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {

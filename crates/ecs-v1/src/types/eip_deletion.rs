@@ -53,6 +53,12 @@ impl From<i64> for EipDeletion {
         EipDeletion::from(value.to_string().as_str())
     }
 }
+/// So that a bare literal converts too (`.auto_renew(1)`).
+impl From<i32> for EipDeletion {
+    fn from(value: i32) -> Self {
+        EipDeletion::from(i64::from(value))
+    }
+}
 impl std::str::FromStr for EipDeletion {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {

@@ -53,6 +53,12 @@ impl From<i64> for Optimization {
         Optimization::from(value.to_string().as_str())
     }
 }
+/// So that a bare literal converts too (`.auto_renew(1)`).
+impl From<i32> for Optimization {
+    fn from(value: i32) -> Self {
+        Optimization::from(i64::from(value))
+    }
+}
 impl std::str::FromStr for Optimization {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {

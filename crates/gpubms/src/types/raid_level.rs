@@ -77,6 +77,12 @@ impl From<i64> for RaidLevel {
         RaidLevel::from(value.to_string().as_str())
     }
 }
+/// So that a bare literal converts too (`.auto_renew(1)`).
+impl From<i32> for RaidLevel {
+    fn from(value: i32) -> Self {
+        RaidLevel::from(i64::from(value))
+    }
+}
 impl std::str::FromStr for RaidLevel {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
