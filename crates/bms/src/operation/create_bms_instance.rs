@@ -143,6 +143,7 @@ impl cds_core::ser::Entries for CreateBmsInstanceInput {
 cds_core::impl_serialize!(CreateBmsInstanceInput);
 impl CreateBmsInstanceInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateBmsInstanceInputBuilder {
         CreateBmsInstanceInputBuilder::default()
     }
@@ -265,11 +266,13 @@ impl CreateBmsInstanceInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateBmsInstanceInput, cds_core::BuildError> {
         cds_core::validate::build("CreateBmsInstanceInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateBmsInstanceInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.region_id.is_none() {
             missing.push(cds_core::validate::join(path, "RegionId"));
@@ -324,10 +327,12 @@ pub struct CreateBmsInstanceOutput {
 }
 impl CreateBmsInstanceOutput {
     /// `Data` (see the field [`CreateBmsInstanceOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::TaskIdList> {
         self.data.as_ref()
     }
     /// `taskId` (see the field [`CreateBmsInstanceOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -369,10 +374,12 @@ pub struct CreateBmsInstanceRequest {
 #[allow(deprecated)]
 impl CreateBmsInstanceRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreateBmsInstanceInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreateBmsInstanceInput) -> Self {
         self.input = input;
         self
@@ -527,50 +534,71 @@ impl CreateBmsInstanceRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CREATE_BMS_INSTANCE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::CREATE_BMS_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreateBmsInstanceOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateBmsInstanceOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::CREATE_BMS_INSTANCE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreateBmsInstanceOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CREATE_BMS_INSTANCE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreateBmsInstanceOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::CREATE_BMS_INSTANCE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/Data/TaskIds/0`), polling [`DescribeBmsTask`](crate::Client::describe_bms_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            CreateBmsInstanceOutput,
-            crate::operation::describe_bms_task::DescribeBmsTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                CreateBmsInstanceOutput,
+                crate::operation::describe_bms_task::DescribeBmsTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::CREATE_BMS_INSTANCE,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_BMS_TASK,
             "/Data/TaskIds/0",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -583,6 +611,7 @@ impl crate::Client {
     /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty), [`ImageNotFound`](crate::ErrorCode::ImageNotFound), [`OrderGoodsConfEmpty`](crate::ErrorCode::OrderGoodsConfEmpty), [`NotSufficient`](crate::ErrorCode::NotSufficient), [`TaskToCoreFaild`](crate::ErrorCode::TaskToCoreFaild), [`DataNotExists`](crate::ErrorCode::DataNotExists), [`AmountOversize`](crate::ErrorCode::AmountOversize), [`VdcNotFound`](crate::ErrorCode::VdcNotFound), [`IpNotEnough`](crate::ErrorCode::IpNotEnough), [`PipeIdNotFound`](crate::ErrorCode::PipeIdNotFound).
     ///
     /// Wire name: `CreateBmsInstance`.
+    #[inline]
     pub fn create_bms_instance(&self) -> CreateBmsInstanceRequest {
         CreateBmsInstanceRequest {
             client: self.runtime().clone(),

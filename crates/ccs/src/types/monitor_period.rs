@@ -22,6 +22,7 @@ pub enum MonitorPeriod {
 }
 impl MonitorPeriod {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             MonitorPeriod::OneMinute => "60",
@@ -30,11 +31,13 @@ impl MonitorPeriod {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["60", "900"]
     }
 }
 impl From<&str> for MonitorPeriod {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "60" => MonitorPeriod::OneMinute,
@@ -44,28 +47,33 @@ impl From<&str> for MonitorPeriod {
     }
 }
 impl From<String> for MonitorPeriod {
+    #[inline]
     fn from(value: String) -> Self {
         MonitorPeriod::from(value.as_str())
     }
 }
 impl From<i64> for MonitorPeriod {
+    #[inline]
     fn from(value: i64) -> Self {
         MonitorPeriod::from(value.to_string().as_str())
     }
 }
 /// So that a bare literal converts too (`.auto_renew(1)`).
 impl From<i32> for MonitorPeriod {
+    #[inline]
     fn from(value: i32) -> Self {
         MonitorPeriod::from(i64::from(value))
     }
 }
 impl std::str::FromStr for MonitorPeriod {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(MonitorPeriod::from(value))
     }
 }
 impl std::fmt::Display for MonitorPeriod {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -85,6 +93,7 @@ impl<'de> serde::Deserialize<'de> for MonitorPeriod {
     }
 }
 impl cds_core::de::FromScalar for MonitorPeriod {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| MonitorPeriod::from(text.as_str())))

@@ -22,6 +22,7 @@ pub enum SecurityGroupRuleAction {
 }
 impl SecurityGroupRuleAction {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             SecurityGroupRuleAction::Deny => "0",
@@ -30,11 +31,13 @@ impl SecurityGroupRuleAction {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["0", "1"]
     }
 }
 impl From<&str> for SecurityGroupRuleAction {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "0" => SecurityGroupRuleAction::Deny,
@@ -44,28 +47,33 @@ impl From<&str> for SecurityGroupRuleAction {
     }
 }
 impl From<String> for SecurityGroupRuleAction {
+    #[inline]
     fn from(value: String) -> Self {
         SecurityGroupRuleAction::from(value.as_str())
     }
 }
 impl From<i64> for SecurityGroupRuleAction {
+    #[inline]
     fn from(value: i64) -> Self {
         SecurityGroupRuleAction::from(value.to_string().as_str())
     }
 }
 /// So that a bare literal converts too (`.auto_renew(1)`).
 impl From<i32> for SecurityGroupRuleAction {
+    #[inline]
     fn from(value: i32) -> Self {
         SecurityGroupRuleAction::from(i64::from(value))
     }
 }
 impl std::str::FromStr for SecurityGroupRuleAction {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(SecurityGroupRuleAction::from(value))
     }
 }
 impl std::fmt::Display for SecurityGroupRuleAction {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -87,6 +95,7 @@ impl<'de> serde::Deserialize<'de> for SecurityGroupRuleAction {
     }
 }
 impl cds_core::de::FromScalar for SecurityGroupRuleAction {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| SecurityGroupRuleAction::from(text.as_str())))

@@ -22,6 +22,7 @@ pub enum WindowsActivationMode {
 }
 impl WindowsActivationMode {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             WindowsActivationMode::Batch => "1",
@@ -30,11 +31,13 @@ impl WindowsActivationMode {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["1", "0"]
     }
 }
 impl From<&str> for WindowsActivationMode {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "1" => WindowsActivationMode::Batch,
@@ -44,28 +47,33 @@ impl From<&str> for WindowsActivationMode {
     }
 }
 impl From<String> for WindowsActivationMode {
+    #[inline]
     fn from(value: String) -> Self {
         WindowsActivationMode::from(value.as_str())
     }
 }
 impl From<i64> for WindowsActivationMode {
+    #[inline]
     fn from(value: i64) -> Self {
         WindowsActivationMode::from(value.to_string().as_str())
     }
 }
 /// So that a bare literal converts too (`.auto_renew(1)`).
 impl From<i32> for WindowsActivationMode {
+    #[inline]
     fn from(value: i32) -> Self {
         WindowsActivationMode::from(i64::from(value))
     }
 }
 impl std::str::FromStr for WindowsActivationMode {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(WindowsActivationMode::from(value))
     }
 }
 impl std::fmt::Display for WindowsActivationMode {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -87,6 +95,7 @@ impl<'de> serde::Deserialize<'de> for WindowsActivationMode {
     }
 }
 impl cds_core::de::FromScalar for WindowsActivationMode {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| WindowsActivationMode::from(text.as_str())))

@@ -22,6 +22,7 @@ pub enum SshKeyBinding {
 }
 impl SshKeyBinding {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             SshKeyBinding::Bound => "bound",
@@ -30,11 +31,13 @@ impl SshKeyBinding {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["bound", "unbound"]
     }
 }
 impl From<&str> for SshKeyBinding {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "bound" => SshKeyBinding::Bound,
@@ -44,17 +47,20 @@ impl From<&str> for SshKeyBinding {
     }
 }
 impl From<String> for SshKeyBinding {
+    #[inline]
     fn from(value: String) -> Self {
         SshKeyBinding::from(value.as_str())
     }
 }
 impl std::str::FromStr for SshKeyBinding {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(SshKeyBinding::from(value))
     }
 }
 impl std::fmt::Display for SshKeyBinding {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for SshKeyBinding {
     }
 }
 impl cds_core::de::FromScalar for SshKeyBinding {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| SshKeyBinding::from(text.as_str())))

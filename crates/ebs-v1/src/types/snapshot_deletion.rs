@@ -22,6 +22,7 @@ pub enum SnapshotDeletion {
 }
 impl SnapshotDeletion {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             SnapshotDeletion::Keep => "0",
@@ -30,11 +31,13 @@ impl SnapshotDeletion {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["0", "1"]
     }
 }
 impl From<&str> for SnapshotDeletion {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "0" => SnapshotDeletion::Keep,
@@ -44,28 +47,33 @@ impl From<&str> for SnapshotDeletion {
     }
 }
 impl From<String> for SnapshotDeletion {
+    #[inline]
     fn from(value: String) -> Self {
         SnapshotDeletion::from(value.as_str())
     }
 }
 impl From<i64> for SnapshotDeletion {
+    #[inline]
     fn from(value: i64) -> Self {
         SnapshotDeletion::from(value.to_string().as_str())
     }
 }
 /// So that a bare literal converts too (`.auto_renew(1)`).
 impl From<i32> for SnapshotDeletion {
+    #[inline]
     fn from(value: i32) -> Self {
         SnapshotDeletion::from(i64::from(value))
     }
 }
 impl std::str::FromStr for SnapshotDeletion {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(SnapshotDeletion::from(value))
     }
 }
 impl std::fmt::Display for SnapshotDeletion {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -85,6 +93,7 @@ impl<'de> serde::Deserialize<'de> for SnapshotDeletion {
     }
 }
 impl cds_core::de::FromScalar for SnapshotDeletion {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| SnapshotDeletion::from(text.as_str())))

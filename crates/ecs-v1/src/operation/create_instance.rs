@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `EventId` (see the field [`Data::event_id`]).
+    #[inline]
     pub fn event_id(&self) -> Option<&str> {
         self.event_id.as_deref()
     }
     /// `EcsIdSet` (see the field [`Data::ecs_id_set`]).
+    #[inline]
     pub fn ecs_id_set(&self) -> &[String] {
         self.ecs_id_set.as_deref().unwrap_or_default()
     }
@@ -90,6 +92,7 @@ impl cds_core::ser::Entries for DataDisk {
 cds_core::impl_serialize!(DataDisk);
 impl DataDisk {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DataDiskBuilder {
         DataDiskBuilder::default()
     }
@@ -126,6 +129,7 @@ impl DataDiskBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> DataDisk {
         self.inner
     }
@@ -175,6 +179,7 @@ impl cds_core::ser::Entries for PubnetInfo {
 cds_core::impl_serialize!(PubnetInfo);
 impl PubnetInfo {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> PubnetInfoBuilder {
         PubnetInfoBuilder::default()
     }
@@ -218,11 +223,13 @@ impl PubnetInfoBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<PubnetInfo, cds_core::BuildError> {
         cds_core::validate::build("PubnetInfo", self.inner)
     }
 }
 impl cds_core::validate::Validate for PubnetInfo {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.subnet_id.is_none() {
             missing.push(cds_core::validate::join(path, "SubnetId"));
@@ -249,6 +256,7 @@ impl cds_core::ser::Entries for SecurityGroup {
 cds_core::impl_serialize!(SecurityGroup);
 impl SecurityGroup {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> SecurityGroupBuilder {
         SecurityGroupBuilder::default()
     }
@@ -267,11 +275,13 @@ impl SecurityGroupBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<SecurityGroup, cds_core::BuildError> {
         cds_core::validate::build("SecurityGroup", self.inner)
     }
 }
 impl cds_core::validate::Validate for SecurityGroup {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.security_group_id.is_none() {
             missing.push(cds_core::validate::join(path, "SecurityGroupId"));
@@ -303,6 +313,7 @@ impl cds_core::ser::Entries for SubnetInfo {
 cds_core::impl_serialize!(SubnetInfo);
 impl SubnetInfo {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> SubnetInfoBuilder {
         SubnetInfoBuilder::default()
     }
@@ -326,11 +337,13 @@ impl SubnetInfoBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<SubnetInfo, cds_core::BuildError> {
         cds_core::validate::build("SubnetInfo", self.inner)
     }
 }
 impl cds_core::validate::Validate for SubnetInfo {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.subnet_id.is_none() {
             missing.push(cds_core::validate::join(path, "SubnetId"));
@@ -357,6 +370,7 @@ impl cds_core::ser::Entries for VpcInfo {
 cds_core::impl_serialize!(VpcInfo);
 impl VpcInfo {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> VpcInfoBuilder {
         VpcInfoBuilder::default()
     }
@@ -375,11 +389,13 @@ impl VpcInfoBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<VpcInfo, cds_core::BuildError> {
         cds_core::validate::build("VpcInfo", self.inner)
     }
 }
 impl cds_core::validate::Validate for VpcInfo {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.vpc_id.is_none() {
             missing.push(cds_core::validate::join(path, "VpcId"));
@@ -567,6 +583,7 @@ impl cds_core::ser::Entries for CreateInstanceInput {
 cds_core::impl_serialize!(CreateInstanceInput);
 impl CreateInstanceInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateInstanceInputBuilder {
         CreateInstanceInputBuilder::default()
     }
@@ -730,11 +747,13 @@ impl CreateInstanceInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateInstanceInput, cds_core::BuildError> {
         cds_core::validate::build("CreateInstanceInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateInstanceInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.available_zone_code.is_none() {
             missing.push(cds_core::validate::join(path, "AvailableZoneCode"));
@@ -800,6 +819,7 @@ pub struct CreateInstanceOutput {
 }
 impl CreateInstanceOutput {
     /// `Data` (see the field [`CreateInstanceOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::create_instance::Data> {
         self.data.as_ref()
     }
@@ -839,10 +859,12 @@ pub struct CreateInstanceRequest {
 #[allow(deprecated)]
 impl CreateInstanceRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreateInstanceInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreateInstanceInput) -> Self {
         self.input = input;
         self
@@ -1052,50 +1074,71 @@ impl CreateInstanceRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CREATE_INSTANCE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::CREATE_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreateInstanceOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateInstanceOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::CREATE_INSTANCE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreateInstanceOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CREATE_INSTANCE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreateInstanceOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::CREATE_INSTANCE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/Data/EventId`), polling [`DescribeEvent`](crate::Client::describe_event). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            CreateInstanceOutput,
-            crate::operation::describe_event::DescribeEventOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                CreateInstanceOutput,
+                crate::operation::describe_event::DescribeEventOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::CREATE_INSTANCE,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_EVENT,
             "/Data/EventId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -1106,6 +1149,7 @@ impl crate::Client {
     /// `POST /ecs/v1` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `CreateInstance`.
+    #[inline]
     pub fn create_instance(&self) -> CreateInstanceRequest {
         CreateInstanceRequest {
             client: self.runtime().clone(),

@@ -22,6 +22,7 @@ pub enum EipDeletion {
 }
 impl EipDeletion {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             EipDeletion::Keep => "0",
@@ -30,11 +31,13 @@ impl EipDeletion {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["0", "1"]
     }
 }
 impl From<&str> for EipDeletion {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "0" => EipDeletion::Keep,
@@ -44,28 +47,33 @@ impl From<&str> for EipDeletion {
     }
 }
 impl From<String> for EipDeletion {
+    #[inline]
     fn from(value: String) -> Self {
         EipDeletion::from(value.as_str())
     }
 }
 impl From<i64> for EipDeletion {
+    #[inline]
     fn from(value: i64) -> Self {
         EipDeletion::from(value.to_string().as_str())
     }
 }
 /// So that a bare literal converts too (`.auto_renew(1)`).
 impl From<i32> for EipDeletion {
+    #[inline]
     fn from(value: i32) -> Self {
         EipDeletion::from(i64::from(value))
     }
 }
 impl std::str::FromStr for EipDeletion {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(EipDeletion::from(value))
     }
 }
 impl std::fmt::Display for EipDeletion {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -85,6 +93,7 @@ impl<'de> serde::Deserialize<'de> for EipDeletion {
     }
 }
 impl cds_core::de::FromScalar for EipDeletion {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| EipDeletion::from(text.as_str())))

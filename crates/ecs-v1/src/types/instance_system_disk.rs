@@ -31,6 +31,7 @@ impl cds_core::ser::Entries for InstanceSystemDisk {
 cds_core::impl_serialize!(InstanceSystemDisk);
 impl InstanceSystemDisk {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> InstanceSystemDiskBuilder {
         InstanceSystemDiskBuilder::default()
     }
@@ -62,11 +63,13 @@ impl InstanceSystemDiskBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<InstanceSystemDisk, cds_core::BuildError> {
         cds_core::validate::build("InstanceSystemDisk", self.inner)
     }
 }
 impl cds_core::validate::Validate for InstanceSystemDisk {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.disk_feature.is_none() {
             missing.push(cds_core::validate::join(path, "DiskFeature"));

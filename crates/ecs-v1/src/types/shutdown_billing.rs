@@ -22,6 +22,7 @@ pub enum ShutdownBilling {
 }
 impl ShutdownBilling {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ShutdownBilling::NotBilled => "1",
@@ -30,11 +31,13 @@ impl ShutdownBilling {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["1", "0"]
     }
 }
 impl From<&str> for ShutdownBilling {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "1" => ShutdownBilling::NotBilled,
@@ -44,28 +47,33 @@ impl From<&str> for ShutdownBilling {
     }
 }
 impl From<String> for ShutdownBilling {
+    #[inline]
     fn from(value: String) -> Self {
         ShutdownBilling::from(value.as_str())
     }
 }
 impl From<i64> for ShutdownBilling {
+    #[inline]
     fn from(value: i64) -> Self {
         ShutdownBilling::from(value.to_string().as_str())
     }
 }
 /// So that a bare literal converts too (`.auto_renew(1)`).
 impl From<i32> for ShutdownBilling {
+    #[inline]
     fn from(value: i32) -> Self {
         ShutdownBilling::from(i64::from(value))
     }
 }
 impl std::str::FromStr for ShutdownBilling {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ShutdownBilling::from(value))
     }
 }
 impl std::fmt::Display for ShutdownBilling {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -85,6 +93,7 @@ impl<'de> serde::Deserialize<'de> for ShutdownBilling {
     }
 }
 impl cds_core::de::FromScalar for ShutdownBilling {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| ShutdownBilling::from(text.as_str())))

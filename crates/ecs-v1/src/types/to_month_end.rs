@@ -22,6 +22,7 @@ pub enum ToMonthEnd {
 }
 impl ToMonthEnd {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ToMonthEnd::Yes => "1",
@@ -30,11 +31,13 @@ impl ToMonthEnd {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["1", "0"]
     }
 }
 impl From<&str> for ToMonthEnd {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "1" => ToMonthEnd::Yes,
@@ -44,28 +47,33 @@ impl From<&str> for ToMonthEnd {
     }
 }
 impl From<String> for ToMonthEnd {
+    #[inline]
     fn from(value: String) -> Self {
         ToMonthEnd::from(value.as_str())
     }
 }
 impl From<i64> for ToMonthEnd {
+    #[inline]
     fn from(value: i64) -> Self {
         ToMonthEnd::from(value.to_string().as_str())
     }
 }
 /// So that a bare literal converts too (`.auto_renew(1)`).
 impl From<i32> for ToMonthEnd {
+    #[inline]
     fn from(value: i32) -> Self {
         ToMonthEnd::from(i64::from(value))
     }
 }
 impl std::str::FromStr for ToMonthEnd {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ToMonthEnd::from(value))
     }
 }
 impl std::fmt::Display for ToMonthEnd {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -85,6 +93,7 @@ impl<'de> serde::Deserialize<'de> for ToMonthEnd {
     }
 }
 impl cds_core::de::FromScalar for ToMonthEnd {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| ToMonthEnd::from(text.as_str())))

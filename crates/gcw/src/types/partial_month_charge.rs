@@ -22,6 +22,7 @@ pub enum PartialMonthCharge {
 }
 impl PartialMonthCharge {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             PartialMonthCharge::ProRata => "0",
@@ -30,11 +31,13 @@ impl PartialMonthCharge {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["0", "1"]
     }
 }
 impl From<&str> for PartialMonthCharge {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "0" => PartialMonthCharge::ProRata,
@@ -44,17 +47,20 @@ impl From<&str> for PartialMonthCharge {
     }
 }
 impl From<String> for PartialMonthCharge {
+    #[inline]
     fn from(value: String) -> Self {
         PartialMonthCharge::from(value.as_str())
     }
 }
 impl std::str::FromStr for PartialMonthCharge {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(PartialMonthCharge::from(value))
     }
 }
 impl std::fmt::Display for PartialMonthCharge {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for PartialMonthCharge {
     }
 }
 impl cds_core::de::FromScalar for PartialMonthCharge {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| PartialMonthCharge::from(text.as_str())))

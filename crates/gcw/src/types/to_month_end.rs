@@ -22,6 +22,7 @@ pub enum ToMonthEnd {
 }
 impl ToMonthEnd {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ToMonthEnd::WholeMonths => "0",
@@ -30,11 +31,13 @@ impl ToMonthEnd {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["0", "1"]
     }
 }
 impl From<&str> for ToMonthEnd {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "0" => ToMonthEnd::WholeMonths,
@@ -44,17 +47,20 @@ impl From<&str> for ToMonthEnd {
     }
 }
 impl From<String> for ToMonthEnd {
+    #[inline]
     fn from(value: String) -> Self {
         ToMonthEnd::from(value.as_str())
     }
 }
 impl std::str::FromStr for ToMonthEnd {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ToMonthEnd::from(value))
     }
 }
 impl std::fmt::Display for ToMonthEnd {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for ToMonthEnd {
     }
 }
 impl cds_core::de::FromScalar for ToMonthEnd {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| ToMonthEnd::from(text.as_str())))

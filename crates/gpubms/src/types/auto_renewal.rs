@@ -22,6 +22,7 @@ pub enum AutoRenewal {
 }
 impl AutoRenewal {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             AutoRenewal::Off => "0",
@@ -30,11 +31,13 @@ impl AutoRenewal {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["0", "1"]
     }
 }
 impl From<&str> for AutoRenewal {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "0" => AutoRenewal::Off,
@@ -44,28 +47,33 @@ impl From<&str> for AutoRenewal {
     }
 }
 impl From<String> for AutoRenewal {
+    #[inline]
     fn from(value: String) -> Self {
         AutoRenewal::from(value.as_str())
     }
 }
 impl From<i64> for AutoRenewal {
+    #[inline]
     fn from(value: i64) -> Self {
         AutoRenewal::from(value.to_string().as_str())
     }
 }
 /// So that a bare literal converts too (`.auto_renew(1)`).
 impl From<i32> for AutoRenewal {
+    #[inline]
     fn from(value: i32) -> Self {
         AutoRenewal::from(i64::from(value))
     }
 }
 impl std::str::FromStr for AutoRenewal {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(AutoRenewal::from(value))
     }
 }
 impl std::fmt::Display for AutoRenewal {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -85,6 +93,7 @@ impl<'de> serde::Deserialize<'de> for AutoRenewal {
     }
 }
 impl cds_core::de::FromScalar for AutoRenewal {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| AutoRenewal::from(text.as_str())))

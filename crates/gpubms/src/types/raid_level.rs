@@ -38,6 +38,7 @@ pub enum RaidLevel {
 }
 impl RaidLevel {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             RaidLevel::Raid0 => "0",
@@ -50,11 +51,13 @@ impl RaidLevel {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["0", "1", "5", "10", "-1", "-2"]
     }
 }
 impl From<&str> for RaidLevel {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "0" => RaidLevel::Raid0,
@@ -68,28 +71,33 @@ impl From<&str> for RaidLevel {
     }
 }
 impl From<String> for RaidLevel {
+    #[inline]
     fn from(value: String) -> Self {
         RaidLevel::from(value.as_str())
     }
 }
 impl From<i64> for RaidLevel {
+    #[inline]
     fn from(value: i64) -> Self {
         RaidLevel::from(value.to_string().as_str())
     }
 }
 /// So that a bare literal converts too (`.auto_renew(1)`).
 impl From<i32> for RaidLevel {
+    #[inline]
     fn from(value: i32) -> Self {
         RaidLevel::from(i64::from(value))
     }
 }
 impl std::str::FromStr for RaidLevel {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(RaidLevel::from(value))
     }
 }
 impl std::fmt::Display for RaidLevel {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -109,6 +117,7 @@ impl<'de> serde::Deserialize<'de> for RaidLevel {
     }
 }
 impl cds_core::de::FromScalar for RaidLevel {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| RaidLevel::from(text.as_str())))

@@ -173,9 +173,10 @@ fn operation(layout: &Layout, op: &Operation, names: &OpNames) -> TokenStream {
         );
         quote! {
             #[doc = #doc]
-            pub async fn send_and_wait(self, options: cds_core::WaitOptions) -> Result<(#output, #poller_output), cds_core::Error> {
-                self.check()?;
-                cds_core::waiter::start_and_wait(&self.client, &crate::meta::#meta, &self.input, &crate::meta::#waiter, #pointer, options).await
+            #[inline]
+            pub fn send_and_wait(self, options: cds_core::WaitOptions) -> impl std::future::Future<Output = Result<(#output, #poller_output), cds_core::Error>> + Send {
+                let checked = self.check();
+                cds_core::waiter::send_and_wait(self.client, &crate::meta::#meta, self.input, checked, &crate::meta::#waiter, #pointer, options)
             }
         }
     });
@@ -191,6 +192,7 @@ fn operation(layout: &Layout, op: &Operation, names: &OpNames) -> TokenStream {
         );
         quote! {
             #[doc = #doc]
+            #[inline]
             pub fn into_items(self) -> impl cds_core::__private::Stream<Item = Result<#item, cds_core::Error>> + Send {
                 let input = serde_json::to_value(&self.input).unwrap_or(serde_json::Value::Null);
                 cds_core::paginate::items(self.client, &crate::meta::#meta, &crate::meta::#pagination, input)
@@ -205,6 +207,7 @@ fn operation(layout: &Layout, op: &Operation, names: &OpNames) -> TokenStream {
     };
     let check = quote! {
         /// Checks required fields (nested ones by path) before anything is sent.
+        #[inline]
         fn check(&self) -> Result<(), cds_core::Error> {
             #check_body
         }
@@ -284,15 +287,17 @@ fn operation(layout: &Layout, op: &Operation, names: &OpNames) -> TokenStream {
                 Ok(self.send_with_response().await?.output)
             }
             /// Sends the request; the file's bytes come with the HTTP status and request id.
-            pub async fn send_with_response(self) -> Result<cds_core::Response<cds_core::Bytes>, cds_core::Error> {
-                self.check()?;
-                self.client.execute_binary(&crate::meta::#meta, &self.input).await
+            #[inline]
+            pub fn send_with_response(self) -> impl std::future::Future<Output = Result<cds_core::Response<cds_core::Bytes>, cds_core::Error>> + Send {
+                let checked = self.check();
+                cds_core::client::send_binary(self.client, &crate::meta::#meta, self.input, checked)
             }
         }
     } else if op.websocket {
         quote! {
             /// The `wss://` URL of this WebSocket endpoint on `host` (e.g. the `endpoint` that
             /// the line's URL operation returns), path parameters substituted and encoded.
+            #[inline]
             pub fn url(&self, host: &str) -> Result<String, cds_core::Error> {
                 self.check()?;
                 cds_core::request::websocket_url(&crate::meta::#meta, host, &self.input)
@@ -301,13 +306,16 @@ fn operation(layout: &Layout, op: &Operation, names: &OpNames) -> TokenStream {
     } else {
         quote! {
             /// Sends the request and decodes the output.
-            pub async fn send(self) -> Result<#output, cds_core::Error> {
-                Ok(self.send_with_response().await?.output)
+            #[inline]
+            pub fn send(self) -> impl std::future::Future<Output = Result<#output, cds_core::Error>> + Send {
+                let checked = self.check();
+                cds_core::client::send_output(self.client, &crate::meta::#meta, self.input, checked)
             }
             /// Sends the request; the output comes with the raw body, HTTP status and request id.
-            pub async fn send_with_response(self) -> Result<cds_core::Response<#output>, cds_core::Error> {
-                self.check()?;
-                self.client.execute(&crate::meta::#meta, &self.input).await
+            #[inline]
+            pub fn send_with_response(self) -> impl std::future::Future<Output = Result<cds_core::Response<#output>, cds_core::Error>> + Send {
+                let checked = self.check();
+                cds_core::client::send(self.client, &crate::meta::#meta, self.input, checked)
             }
             #task
             #pages
@@ -317,6 +325,7 @@ fn operation(layout: &Layout, op: &Operation, names: &OpNames) -> TokenStream {
         quote! {
             /// The request this would send now (signed, authenticated), without sending it:
             /// its `Display` redacts every secret.
+            #[inline]
             pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
                 self.check()?;
                 self.client.prepare(&crate::meta::#meta, &self.input)
@@ -340,10 +349,12 @@ fn operation(layout: &Layout, op: &Operation, names: &OpNames) -> TokenStream {
         #[allow(deprecated)]
         impl #request {
             /// The input built so far.
+            #[inline]
             pub fn input(&self) -> &#input {
                 &self.input
             }
             /// Replaces the whole input.
+            #[inline]
             pub fn with_input(mut self, input: #input) -> Self {
                 self.input = input;
                 self
@@ -359,6 +370,7 @@ fn operation(layout: &Layout, op: &Operation, names: &OpNames) -> TokenStream {
             #[doc = ""]
             #[doc = #wire_doc]
             #deprecated
+            #[inline]
             pub fn #method(&self) -> #request {
                 #request { client: self.runtime().clone(), input: #input::default() }
             }
