@@ -64,3 +64,29 @@ fn ecs_gpu_flags_decode_as_booleans_and_as_zero_or_one() {
         );
     }
 }
+
+#[test]
+fn public_interfaces_decode_as_a_list_and_as_one_object() {
+    use cds_ccs::operation::describe_instances::DescribeInstancesOutput;
+    let envelope = &cds_ccs::meta::SERVICE.envelope;
+    let interface = r#"{"InterfaceId":"i-1","PublicId":"p-1","Name":"public","IP":"100.1.1.9","IPv6":"2000::2","MAC":"00:50:56:a4:1f:6d","Connected":1}"#;
+    let body = |value: &str| {
+        format!(
+            r#"{{"Code":"Success","Data":{{"Instances":[{{"InstanceId":"x","PublicNetworkInterface":{value}}}]}}}}"#
+        )
+    };
+    for value in [format!("[{interface}]"), interface.to_string()] {
+        let out: DescribeInstancesOutput = decode(envelope, &body(&value));
+        let instance = &out.data().expect("data").instances()[0];
+        let public = instance.public_network_interface();
+        assert_eq!(public.len(), 1, "{value}");
+        assert_eq!(public[0].public_id(), Some("p-1"));
+        assert_eq!(public[0].ipv6(), Some("2000::2"));
+        assert_eq!(public[0].connected(), Some(1));
+    }
+    for (value, count) in [("[]", 0), ("\"\"", 0), ("null", 0)] {
+        let out: DescribeInstancesOutput = decode(envelope, &body(value));
+        let instance = &out.data().expect("data").instances()[0];
+        assert_eq!(instance.public_network_interface().len(), count, "{value}");
+    }
+}

@@ -4745,7 +4745,9 @@ pub static TYPE_DESCRIBE_INSTANCES_INSTANCE: Struct = Struct {
         },
         Field {
             name: "PublicNetworkInterface",
-            shape: Shape::Any,
+            shape: Shape::List(&Shape::Struct(
+                &TYPE_DESCRIBE_INSTANCES_PUBLIC_NETWORK_INTERFACE,
+            )),
             required: false,
             sensitive: false,
             flatten: false,
@@ -4831,6 +4833,61 @@ pub static TYPE_DESCRIBE_INSTANCES_PRIVATE_NETWORK_INTERFACE: Struct = Struct {
         Field {
             name: "PrivateId",
             shape: Shape::String,
+            required: false,
+            sensitive: false,
+            flatten: false,
+        },
+    ],
+};
+/// Shape of `DescribeInstancesPublicNetworkInterface`.
+pub static TYPE_DESCRIBE_INSTANCES_PUBLIC_NETWORK_INTERFACE: Struct = Struct {
+    name: "DescribeInstancesPublicNetworkInterface",
+    fields: &[
+        Field {
+            name: "InterfaceId",
+            shape: Shape::String,
+            required: false,
+            sensitive: false,
+            flatten: false,
+        },
+        Field {
+            name: "PublicId",
+            shape: Shape::String,
+            required: false,
+            sensitive: false,
+            flatten: false,
+        },
+        Field {
+            name: "Name",
+            shape: Shape::String,
+            required: false,
+            sensitive: false,
+            flatten: false,
+        },
+        Field {
+            name: "IP",
+            shape: Shape::String,
+            required: false,
+            sensitive: false,
+            flatten: false,
+        },
+        Field {
+            name: "IPv6",
+            shape: Shape::String,
+            required: false,
+            sensitive: false,
+            flatten: false,
+        },
+        Field {
+            name: "MAC",
+            shape: Shape::String,
+            required: false,
+            sensitive: false,
+            flatten: false,
+        },
+        Field {
+            name: "Connected",
+            shape: Shape::Integer,
             required: false,
             sensitive: false,
             flatten: false,

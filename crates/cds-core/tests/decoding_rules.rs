@@ -1,7 +1,7 @@
 //! The lenient decoding rules, one by one (the generated output types rely on them): scalars
 //! that decode either way, their limits, empty and null forms, and what an error says.
 
-use cds_core::de::{lenient, lenient_vec, FromScalar, Scalar};
+use cds_core::de::{lenient, lenient_vec, one_or_many, FromScalar, Scalar};
 use cds_core::operation::Envelope;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -168,6 +168,50 @@ fn structs_take_empty_forms_as_empty_and_name_what_is_wrong() {
     let from_reader: Thing = serde_json::from_reader(r#"{"Name":"c"}"#.as_bytes()).unwrap();
     assert_eq!(from_reader.name.as_deref(), Some("c"));
     let _ = empty;
+}
+
+#[derive(Deserialize, Debug, Default, PartialEq)]
+struct Holder {
+    #[serde(default, deserialize_with = "one_or_many")]
+    things: Option<Vec<Thing>>,
+}
+
+fn things(json: &str) -> Result<Option<Vec<Thing>>, String> {
+    serde_json::from_str::<Holder>(&format!(r#"{{"things":{json}}}"#))
+        .map(|h| h.things)
+        .map_err(|e| e.to_string())
+}
+
+#[test]
+fn one_or_many_takes_a_list_a_lone_object_null_and_blank() {
+    let a = Thing {
+        name: Some("a".into()),
+        size: Some(1),
+    };
+    let b = Thing {
+        name: Some("b".into()),
+        size: None,
+    };
+    assert_eq!(
+        things(r#"[{"Name":"a","Size":1},{"Name":"b"}]"#),
+        Ok(Some(vec![a, b]))
+    );
+    let lone = things(r#"{"Name":"a","Size":"1"}"#).unwrap().unwrap();
+    assert_eq!(lone.len(), 1);
+    assert_eq!(lone[0].size, Some(1));
+    assert_eq!(things("[]"), Ok(Some(vec![])));
+    assert_eq!(things("null"), Ok(None));
+    assert_eq!(things(r#""  ""#), Ok(Some(vec![])));
+    let err = things(r#""eth0""#).unwrap_err();
+    assert!(err.contains("a list, a single object or null"), "{err}");
+    let err = things("7").unwrap_err();
+    assert!(err.contains("a list, a single object or null"), "{err}");
+    let err = things(r#"{"Size":"big"}"#).unwrap_err();
+    assert!(err.contains("Thing.Size"), "{err}");
+    assert_eq!(
+        serde_json::from_str::<Holder>("{}").map(|h| h.things).ok(),
+        Some(None)
+    );
 }
 
 const CDS: Envelope = Envelope {

@@ -369,6 +369,14 @@ fn check_type(
     match TypeRef::parse(&f.ty) {
         Err(e) => errors.push(err(file, item.clone(), Some(&f.name), e)),
         Ok(t) => {
+            if f.one_or_list.is_some() && !matches!(t, TypeRef::List(_)) {
+                errors.push(err(
+                    file,
+                    item.clone(),
+                    Some(&f.name),
+                    format!("one_or_list needs a list type, not {:?}", f.ty),
+                ));
+            }
             for name in t.named() {
                 if !known.contains(name) {
                     errors.push(err(

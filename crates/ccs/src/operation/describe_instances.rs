@@ -193,10 +193,11 @@ pub struct Instance {
     ///
     /// 数据硬盘信息 (`DataDisks`)
     pub data_disks: Option<Vec<crate::types::InstanceDiskSummary>>,
-    /// Public network interface(s): a list of {InterfaceId, PublicId, Name, IP, IPv6, MAC, Connected}, or one such object
+    /// Public network interfaces (some answers give one object instead of a list)
     ///
     /// 公网网卡信息 (`PublicNetworkInterface`)
-    pub public_network_interface: Option<serde_json::Value>,
+    pub public_network_interface:
+        Option<Vec<crate::operation::describe_instances::PublicNetworkInterface>>,
     /// Private network interfaces
     ///
     /// 私网网卡信息 (`PrivateNetworkInterface`)
@@ -277,8 +278,10 @@ impl Instance {
     }
     /// `PublicNetworkInterface` (see the field [`Instance::public_network_interface`]).
     #[inline]
-    pub fn public_network_interface(&self) -> Option<&serde_json::Value> {
-        self.public_network_interface.as_ref()
+    pub fn public_network_interface(
+        &self,
+    ) -> &[crate::operation::describe_instances::PublicNetworkInterface] {
+        self.public_network_interface.as_deref().unwrap_or_default()
     }
     /// `PrivateNetworkInterface` (see the field [`Instance::private_network_interface`]).
     #[inline]
@@ -334,7 +337,7 @@ impl cds_core::de::Fields for Instance {
             "SystemDisk" => self.system_disk = cds_core::de::nested(value)?,
             "DataDisks" => self.data_disks = cds_core::de::nested(value)?,
             "PublicNetworkInterface" => {
-                self.public_network_interface = cds_core::de::nested(value)?;
+                self.public_network_interface = cds_core::de::one_or_many(value)?;
             }
             "PrivateNetworkInterface" => {
                 self.private_network_interface = cds_core::de::nested(value)?;
@@ -479,6 +482,114 @@ impl cds_core::ser::Entries for PrivateNetworkInterface {
 }
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(PrivateNetworkInterface);
+/// A public network interface
+///
+/// 公网网卡 (spec type `DescribeInstancesPublicNetworkInterface`)
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct PublicNetworkInterface {
+    /// Network interface id
+    ///
+    /// 网卡ID (`InterfaceId`)
+    pub interface_id: Option<String>,
+    /// Public network id
+    ///
+    /// 公网ID (`PublicId`)
+    pub public_id: Option<String>,
+    /// Network name
+    ///
+    /// 网络名称 (`Name`)
+    pub name: Option<String>,
+    /// IPv4 address
+    ///
+    /// IP地址 (`IP`)
+    pub ip: Option<String>,
+    /// IPv6 address
+    ///
+    /// IPv6地址 (`IPv6`)
+    pub ipv6: Option<String>,
+    /// MAC address
+    ///
+    /// MAC地址 (`MAC`)
+    pub mac: Option<String>,
+    /// Whether the interface is connected (1 connected)
+    ///
+    /// 是否已连接 (`Connected`)
+    pub connected: Option<i64>,
+}
+impl PublicNetworkInterface {
+    /// `InterfaceId` (see the field [`PublicNetworkInterface::interface_id`]).
+    #[inline]
+    pub fn interface_id(&self) -> Option<&str> {
+        self.interface_id.as_deref()
+    }
+    /// `PublicId` (see the field [`PublicNetworkInterface::public_id`]).
+    #[inline]
+    pub fn public_id(&self) -> Option<&str> {
+        self.public_id.as_deref()
+    }
+    /// `Name` (see the field [`PublicNetworkInterface::name`]).
+    #[inline]
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// `IP` (see the field [`PublicNetworkInterface::ip`]).
+    #[inline]
+    pub fn ip(&self) -> Option<&str> {
+        self.ip.as_deref()
+    }
+    /// `IPv6` (see the field [`PublicNetworkInterface::ipv6`]).
+    #[inline]
+    pub fn ipv6(&self) -> Option<&str> {
+        self.ipv6.as_deref()
+    }
+    /// `MAC` (see the field [`PublicNetworkInterface::mac`]).
+    #[inline]
+    pub fn mac(&self) -> Option<&str> {
+        self.mac.as_deref()
+    }
+    /// `Connected` (see the field [`PublicNetworkInterface::connected`]).
+    #[inline]
+    pub fn connected(&self) -> Option<i64> {
+        self.connected
+    }
+}
+impl cds_core::de::Fields for PublicNetworkInterface {
+    const NAME: &'static str = "PublicNetworkInterface";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "InterfaceId" => self.interface_id = cds_core::de::lenient(value)?,
+            "PublicId" => self.public_id = cds_core::de::lenient(value)?,
+            "Name" => self.name = cds_core::de::lenient(value)?,
+            "IP" => self.ip = cds_core::de::lenient(value)?,
+            "IPv6" => self.ipv6 = cds_core::de::lenient(value)?,
+            "MAC" => self.mac = cds_core::de::lenient(value)?,
+            "Connected" => self.connected = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(PublicNetworkInterface);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for PublicNetworkInterface {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "InterfaceId", &self.interface_id)?;
+        cds_core::ser::entry(map, "PublicId", &self.public_id)?;
+        cds_core::ser::entry(map, "Name", &self.name)?;
+        cds_core::ser::entry(map, "IP", &self.ip)?;
+        cds_core::ser::entry(map, "IPv6", &self.ipv6)?;
+        cds_core::ser::entry(map, "MAC", &self.mac)?;
+        cds_core::ser::entry(map, "Connected", &self.connected)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(PublicNetworkInterface);
 /// System disk
 ///
 /// 系统盘 (spec type `DescribeInstancesSystemDisk`)

@@ -213,6 +213,7 @@ fn fields_impl(layout: &Layout, name: &Ident, fields: &[StructField]) -> TokenSt
         }
         let wire = &f.field.name;
         let decode = match &f.ty {
+            TypeRef::List(_) if f.field.one_or_list.is_some() => quote!(one_or_many),
             t if lenient_scalar(t) => quote!(lenient),
             TypeRef::List(inner) if lenient_scalar(inner) => quote!(lenient_vec),
             _ => quote!(nested),
