@@ -2,11 +2,12 @@
 //! configuration, executing an operation from its static description, waiting for a task,
 //! walking pages, and describing a request without sending it.
 
+use crate::env::{self, Role};
 use crate::errors::CliError;
 use crate::settings::Resolved;
-use crate::table::{Line, Op, Paging, Task};
-use cds_core::operation::{AuthScheme, Operation, Protocol, Waiter};
-use cds_core::{Config, Credentials, ServiceClient};
+use crate::table::Line;
+use cds_core::operation::{AuthScheme, Operation, Pagination, Protocol, TaskMarker};
+use cds_core::{Config, ServiceClient};
 use serde_json::{json, Map, Value};
 use std::time::Duration;
 
@@ -24,70 +25,53 @@ pub struct Answer {
     pub request_id: Option<String>,
 }
 
-/// The runtime's description of `op`.
-pub fn operation(line: &Line, op: &Op) -> Result<&'static Operation, CliError> {
-    line.meta
-        .operations
-        .iter()
-        .copied()
-        .find(|o| o.name == op.name)
-        .ok_or_else(|| CliError::Usage(format!("{} is not in the runtime description", op.name)))
-}
-
-/// Builds the runtime configuration.
-pub fn config(settings: &Resolved, timeout: Option<Duration>) -> Result<Config, CliError> {
-    let mut b = Config::builder();
-    if let (Some(id), Some(key)) = (&settings.secret_id, &settings.secret_key) {
-        b = b.credentials(Credentials::new(id.clone(), key.clone()));
-    }
-    if let Some(token) = &settings.token {
-        b = b.bearer_token(token.clone());
-    }
-    if let Some(region) = &settings.region {
-        b = b.region(
-            region
-                .parse()
-                .map_err(|e: cds_core::ConfigError| CliError::Usage(e.to_string()))?,
-        );
-    }
-    if let Some(endpoint) = &settings.endpoint {
-        b = b.endpoint(endpoint.clone());
-    }
-    if let Some(region_id) = &settings.region_id {
-        b = b.region_id(region_id.clone());
-    }
-    if let Some(header) = &settings.auth_header {
-        let (name, value) = header
-            .split_once(':')
-            .ok_or_else(|| CliError::Usage("--cecstack-auth-header takes 'Name: value'".into()))?;
-        b = b.authenticator(cds_core::auth::StaticHeaders::new().header(name.trim(), value.trim()));
-    }
+/// Builds the runtime configuration of `line` from the resolved settings (read as the line's
+/// own `Client::from_env` reads its variables).
+pub fn config(
+    line: &Line,
+    settings: &Resolved,
+    timeout: Option<Duration>,
+) -> Result<Config, CliError> {
+    let mut b =
+        Config::builder_from_lookup(&line.meta.env, |var| settings.get(var).map(String::from))
+            .map_err(|e| CliError::Usage(e.to_string()))?;
     if let Some(t) = timeout {
         b = b.timeout(t);
     }
     b.build().map_err(|e| CliError::Usage(e.to_string()))
 }
 
-/// Fails with a usage error when the line's credentials are not configured.
-pub fn require_credentials(line: &Line, settings: &Resolved) -> Result<(), CliError> {
-    match line.meta.service.auth {
-        AuthScheme::HmacSha1 if settings.secret_id.is_none() || settings.secret_key.is_none() => {
-            Err(CliError::Usage(
-                "no credentials: set CDS_SECRET_ID and CDS_SECRET_KEY, pass --secret-id and \
-                 --secret-key, or run `cds configure`"
-                    .into(),
-            ))
+/// Fails with a usage error naming the variables and flags when the line's authentication
+/// (or a required endpoint) is not configured.
+pub fn require_settings(line: &Line, settings: &Resolved) -> Result<(), CliError> {
+    let needed: &[Role] = match line.meta.service.auth {
+        AuthScheme::HmacSha1 if matches!(line.meta.service.protocol, Protocol::Rpc { .. }) => {
+            &[Role::SecretId, Role::SecretKey]
         }
-        AuthScheme::Bearer if settings.token.is_none() => Err(CliError::Usage(
-            "no BridgX token: set BRIDGX_TOKEN, pass --bridgx-token, or run `cds configure`".into(),
-        )),
-        AuthScheme::Pluggable if settings.auth_header.is_none() => Err(CliError::Usage(
-            "no CECSTACK authentication: set CECSTACK_AUTH_HEADER or pass --cecstack-auth-header \
-             'Name: value'"
-                .into(),
-        )),
-        _ => Ok(()),
+        AuthScheme::Bearer => &[Role::Endpoint, Role::Token],
+        _ => &[Role::Endpoint, Role::AuthHeader],
+    };
+    let missing: Vec<&'static str> = env::declared(&line.meta.env)
+        .into_iter()
+        .filter(|(role, var)| needed.contains(role) && settings.get(var).is_none())
+        .map(|(_, var)| var)
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
     }
+    let flags: Vec<String> = missing
+        .iter()
+        .map(|var| {
+            let setting = env::settings().into_iter().find(|s| s.var == *var);
+            format!("--{}", setting.map(|s| s.flag()).unwrap_or_default())
+        })
+        .collect();
+    Err(CliError::Usage(format!(
+        "{} is not configured: set {}, pass {}, or run `cds configure`",
+        line.name(),
+        missing.join(" and "),
+        flags.join(" and ")
+    )))
 }
 
 /// Calls `op` once with `input` (keyed by wire names).
@@ -110,7 +94,7 @@ pub async fn execute(
 pub async fn wait(
     config: &Config,
     line: &Line,
-    task: &Task,
+    task: &TaskMarker,
     body: &Value,
     initial: Duration,
     deadline: Duration,
@@ -123,13 +107,7 @@ pub async fn wait(
         })
         .filter(|s| !s.is_empty() && s != "null")
         .ok_or_else(|| CliError::Call(format!("the response carries no task id at {}", task.id)))?;
-    let waiter: &'static Waiter = line
-        .meta
-        .waiters
-        .iter()
-        .copied()
-        .find(|w| w.poller.name == task.poller && w.id_param == task.id_param)
-        .ok_or_else(|| CliError::Call(format!("no waiter polls {}", task.poller)))?;
+    let waiter = task.waiter;
     let client = ServiceClient::new(config, line.meta.service);
     let done = cds_core::Wait::new(client, waiter, id)
         .poll_interval(initial, Duration::from_secs(20).max(initial))
@@ -145,7 +123,7 @@ pub async fn all_pages(
     config: &Config,
     line: &Line,
     op: &'static Operation,
-    paging: &Paging,
+    paging: &Pagination,
     input: Value,
     max_items: Option<u64>,
     emit: &mut dyn FnMut(Value) -> Result<(), CliError>,
@@ -232,7 +210,10 @@ pub fn describe_request(
         query.insert("Action".into(), json!(op.name));
         query.insert(
             "AccessKeyId".into(),
-            json!(settings.secret_id.as_deref().unwrap_or("<not set>")),
+            json!(env::vars(line, Role::SecretId)
+                .iter()
+                .find_map(|v| settings.get(v))
+                .unwrap_or("<not set>")),
         );
         query.insert(
             "SignatureMethod".into(),
@@ -254,7 +235,10 @@ pub fn describe_request(
     for (k, v) in &parts.headers {
         headers.insert(k.clone(), json!(v));
     }
-    if let (Some(h), Some(r)) = (service.region_header, &settings.region_id) {
+    let region_id = env::vars(line, Role::RegionId)
+        .iter()
+        .find_map(|v| settings.get(v));
+    if let (Some(h), Some(r)) = (service.region_header, region_id) {
         headers.insert(h.into(), json!(r));
     }
     if service.auth == AuthScheme::Bearer {

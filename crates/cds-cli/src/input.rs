@@ -2,13 +2,15 @@
 //! (which override its members); the `--generate-skeleton` template; required-parameter checks.
 
 use crate::errors::CliError;
-use crate::table::{Op, Param, Ty};
+use crate::shape::{self, FlagKind};
+use crate::table::Command;
+use cds_core::operation::{Param, Shape};
 use clap::ArgMatches;
 use serde_json::{Map, Value};
 use std::io::Read as _;
 
 /// Reads `--input-json FILE|-`: a JSON object whose keys are the operation's wire names.
-pub fn read_input_json(op: &Op, source: &str) -> Result<Map<String, Value>, CliError> {
+pub fn read_input_json(cmd: &Command, source: &str) -> Result<Map<String, Value>, CliError> {
     let text = if source == "-" {
         let mut s = String::new();
         std::io::stdin()
@@ -27,11 +29,11 @@ pub fn read_input_json(op: &Op, source: &str) -> Result<Map<String, Value>, CliE
         ));
     };
     for key in map.keys() {
-        if !op.params.iter().any(|p| p.name == key) {
-            let known: Vec<&str> = op.params.iter().map(|p| p.name).collect();
+        if cmd.param(key).is_none() {
+            let known: Vec<&str> = cmd.meta.params.iter().map(|p| p.name).collect();
             return Err(CliError::Usage(format!(
                 "--input-json: {} has no parameter {key:?} (parameters: {})",
-                op.name,
+                cmd.meta.name,
                 known.join(", ")
             )));
         }
@@ -40,13 +42,13 @@ pub fn read_input_json(op: &Op, source: &str) -> Result<Map<String, Value>, CliE
 }
 
 /// Merges the flags given into `input`.
-pub fn merge_flags(op: &Op, matches: &ArgMatches, input: &mut Map<String, Value>) {
-    for p in op.params {
-        let Ok(Some(values)) = matches.try_get_many::<Value>(p.flag) else {
+pub fn merge_flags(cmd: &Command, matches: &ArgMatches, input: &mut Map<String, Value>) {
+    for (p, f) in cmd.params() {
+        let Ok(Some(values)) = matches.try_get_many::<Value>(f.flag) else {
             continue;
         };
         let values: Vec<Value> = values.cloned().collect();
-        let value = if p.list {
+        let value = if shape::flag_kind(&p.shape) == FlagKind::ScalarList {
             let mut items = Vec::new();
             for v in values {
                 match v {
@@ -67,54 +69,53 @@ pub fn merge_flags(op: &Op, matches: &ArgMatches, input: &mut Map<String, Value>
 
 /// Fails with a usage error naming the flag of every required parameter missing from `input`.
 pub fn check_required(
-    line: &str,
-    op: &Op,
+    cmd: &Command,
     input: &Map<String, Value>,
     except: &[&str],
 ) -> Result<(), CliError> {
-    let missing: Vec<String> = op
-        .params
-        .iter()
-        .filter(|p| p.required && !except.contains(&p.name))
-        .filter(|p| input.get(p.name).is_none_or(Value::is_null))
-        .map(|p| format!("--{}", p.flag))
+    let missing: Vec<String> = cmd
+        .params()
+        .filter(|(p, _)| p.required && !except.contains(&p.name))
+        .filter(|(p, _)| input.get(p.name).is_none_or(Value::is_null))
+        .map(|(_, f)| format!("--{}", f.flag))
         .collect();
     if missing.is_empty() {
         Ok(())
     } else {
         Err(CliError::Usage(format!(
-            "{} needs {} (or give them in --input-json); see `cds help {line} {}`",
-            op.name,
+            "{} needs {} (or give them in --input-json); see `cds help {} {}`",
+            cmd.meta.name,
             missing.join(", "),
-            op.command
+            cmd.line.name(),
+            cmd.op.command
         )))
     }
 }
 
 /// A template of the whole input, for `--input-json`.
-pub fn skeleton(op: &Op) -> Value {
+pub fn skeleton(cmd: &Command) -> Value {
     let mut map = Map::new();
-    for p in op.params {
+    for p in cmd.meta.params {
         map.insert(p.name.to_string(), placeholder(p));
     }
     Value::Object(map)
 }
 
 fn placeholder(p: &Param) -> Value {
-    let one = match (p.values.first(), p.ty) {
-        (Some(v), Ty::Integer) => v
-            .value
-            .parse::<i64>()
-            .map(Value::from)
+    let (element, list) = crate::table::element(&p.shape);
+    let one = match element {
+        Shape::Enum(set) => set
+            .values
+            .first()
+            .and_then(|v| shape::enum_value(set, v.value).ok())
             .unwrap_or(Value::Null),
-        (Some(v), _) => Value::String(v.value.to_string()),
-        (None, Ty::String) => Value::String(String::new()),
-        (None, Ty::Integer) => Value::from(0),
-        (None, Ty::Number) => Value::from(0.0),
-        (None, Ty::Boolean) => Value::Bool(false),
-        (None, Ty::Json) => Value::Null,
+        Shape::String => Value::String(String::new()),
+        Shape::Integer => Value::from(0),
+        Shape::Number => Value::from(0.0),
+        Shape::Boolean => Value::Bool(false),
+        _ => Value::Null,
     };
-    if p.list {
+    if list {
         Value::Array(vec![one])
     } else {
         one

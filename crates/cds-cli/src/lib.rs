@@ -9,12 +9,14 @@
 
 pub mod args;
 pub mod call;
+pub mod env;
 pub mod errors;
 pub mod generated;
 pub mod input;
 pub mod output;
 pub mod run;
 pub mod settings;
+pub mod shape;
 pub mod table;
 
 pub use run::run;

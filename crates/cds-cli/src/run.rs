@@ -5,8 +5,8 @@ use crate::call;
 use crate::errors::{CliError, ErrorFormat};
 use crate::input;
 use crate::output::{self, Format, Query};
-use crate::settings::{self, Flags};
-use crate::table::{Line, Op};
+use crate::settings;
+use crate::table::Command;
 use clap::ArgMatches;
 use serde_json::Value;
 use std::ffi::OsString;
@@ -86,15 +86,15 @@ fn dispatch(argv: Vec<OsString>, words: &[String]) -> Result<(), CliError> {
         Some((name, lm)) => {
             let line = selection
                 .line
-                .filter(|l| l.name == name)
+                .filter(|l| l.name() == name)
                 .ok_or_else(|| CliError::Usage(format!("unknown product line {name}")))?;
             let Some((command, om)) = lm.subcommand() else {
                 return Err(CliError::Usage(format!("cds {name}: name an operation")));
             };
-            let op = line.op(command).ok_or_else(|| {
+            let cmd = Command::find(line.name(), command).ok_or_else(|| {
                 CliError::Usage(format!("cds {name}: unknown operation {command}"))
             })?;
-            run_op(line, op, om)
+            run_op(cmd, om)
         }
         None => Err(CliError::Usage(
             "name a product line (see cds --help)".into(),
@@ -122,7 +122,9 @@ fn clap_outcome(e: clap::Error, format: ErrorFormat) -> Result<(), CliError> {
     }
 }
 
-fn run_op(line: &'static Line, op: &'static Op, m: &ArgMatches) -> Result<(), CliError> {
+fn run_op(cmd: Command, m: &ArgMatches) -> Result<(), CliError> {
+    let line = cmd.line;
+    let meta = cmd.meta;
     let stdout = std::io::stdout();
     let pretty = stdout.is_terminal();
     let mut out = stdout.lock();
@@ -131,42 +133,31 @@ fn run_op(line: &'static Line, op: &'static Op, m: &ArgMatches) -> Result<(), Cl
         .and_then(|s| Format::parse(s))
         .unwrap_or_default();
     if m.get_flag("generate-skeleton") {
-        return output::print(&mut out, &input::skeleton(op), format, true);
+        return output::print(&mut out, &input::skeleton(&cmd), format, true);
     }
     let query = match m.get_one::<String>("query") {
         Some(q) => Some(Query::compile(q)?),
         None => None,
     };
     let mut input = match m.get_one::<String>("input-json") {
-        Some(source) => input::read_input_json(op, source)?,
+        Some(source) => input::read_input_json(&cmd, source)?,
         None => serde_json::Map::new(),
     };
-    input::merge_flags(op, m, &mut input);
+    input::merge_flags(&cmd, m, &mut input);
     let max_items = flag_value::<u64>(m, "max-items");
-    let all_pages = op.paging.is_some() && (flag(m, "all-pages") || max_items.is_some());
-    let except: Vec<&str> = match (&op.paging, all_pages) {
+    let all_pages = meta.pagination.is_some() && (flag(m, "all-pages") || max_items.is_some());
+    let except: Vec<&str> = match (meta.pagination, all_pages) {
         (Some(p), true) => vec![p.page, p.size],
         _ => Vec::new(),
     };
-    input::check_required(line.name, op, &input, &except)?;
-    let resolved = settings::resolve(
-        line.name,
-        Flags {
-            profile: m.get_one::<String>("profile").cloned(),
-            secret_id: m.get_one::<String>("secret-id").cloned(),
-            secret_key: m.get_one::<String>("secret-key").cloned(),
-            region: m.get_one::<String>("region").cloned(),
-            endpoint: m.get_one::<String>("endpoint").cloned(),
-            bridgx_token: m.get_one::<String>("bridgx-token").cloned(),
-            cecstack_region_id: m.get_one::<String>("cecstack-region-id").cloned(),
-            cecstack_auth_header: m.get_one::<String>("cecstack-auth-header").cloned(),
-        },
-    )?;
+    input::check_required(&cmd, &input, &except)?;
+    let flags = |name: &str| m.try_get_one::<String>(name).ok().flatten().cloned();
+    let resolved = settings::resolve(line, m.get_one::<String>("profile").cloned(), &flags)?;
+    call::require_settings(line, &resolved)?;
     let timeout = m.get_one::<u64>("timeout").map(|s| Duration::from_secs(*s));
-    let config = call::config(&resolved, timeout)?;
-    let meta = call::operation(line, op)?;
+    let config = call::config(line, &resolved, timeout)?;
     let input = Value::Object(input);
-    if op.websocket {
+    if meta.websocket {
         let url = call::websocket_url(&config, meta, input)?;
         return output::print(&mut out, &Value::String(url), format, pretty);
     }
@@ -174,12 +165,11 @@ fn run_op(line: &'static Line, op: &'static Op, m: &ArgMatches) -> Result<(), Cl
         let request = call::describe_request(&config, &resolved, line, meta, input)?;
         return output::print(&mut out, &request, format, true);
     }
-    call::require_credentials(line, &resolved)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| CliError::Call(format!("cannot start the runtime: {e}")))?;
-    if let (true, Some(paging)) = (all_pages, &op.paging) {
+    if let (true, Some(paging)) = (all_pages, meta.pagination) {
         let mut stream = output::Stream::new(&mut out, format, pretty);
         runtime.block_on(call::all_pages(
             &config,
@@ -199,10 +189,10 @@ fn run_op(line: &'static Line, op: &'static Op, m: &ArgMatches) -> Result<(), Cl
         return stream.finish();
     }
     let answer = runtime.block_on(call::execute(&config, line, meta, input))?;
-    if let (true, Some(task)) = (flag(m, "wait"), &op.task) {
+    if let (true, Some(task)) = (flag(m, "wait"), &meta.task) {
         let initial = flag_value::<f64>(m, "wait-interval").unwrap_or(2.0);
         let deadline = flag_value::<u64>(m, "wait-timeout").unwrap_or(1800);
-        let spinner = progress(op);
+        let spinner = progress(meta.name);
         let done = runtime.block_on(call::wait(
             &config,
             line,
@@ -216,7 +206,7 @@ fn run_op(line: &'static Line, op: &'static Op, m: &ArgMatches) -> Result<(), Cl
         }
         done?;
     }
-    let shown = match (&query, format, &op.paging) {
+    let shown = match (&query, format, meta.pagination) {
         (Some(q), _, _) => q.apply(&answer.body)?,
         (None, Format::Table, Some(p)) => {
             answer.body.pointer(p.items).cloned().unwrap_or(answer.body)
@@ -227,12 +217,12 @@ fn run_op(line: &'static Line, op: &'static Op, m: &ArgMatches) -> Result<(), Cl
 }
 
 /// A spinner on stderr while waiting, on a terminal only.
-fn progress(op: &Op) -> Option<indicatif::ProgressBar> {
+fn progress(op: &str) -> Option<indicatif::ProgressBar> {
     if !std::io::stderr().is_terminal() {
         return None;
     }
     let bar = indicatif::ProgressBar::new_spinner();
-    bar.set_message(format!("{}: waiting for the task to finish", op.name));
+    bar.set_message(format!("{op}: waiting for the task to finish"));
     bar.enable_steady_tick(Duration::from_millis(120));
     Some(bar)
 }

@@ -1,106 +1,62 @@
-//! Where credentials and settings come from: flags, then the environment, then a named
-//! profile of the config file; and `cds configure`, which writes that file with mode 0600.
+//! Where settings come from: flags, then the environment, then a named profile of the config
+//! file; and `cds configure`, which writes that file with mode 0600. Which variables exist,
+//! and their profile keys and flags, come from each line's `meta` ([`crate::env`]).
 
+use crate::env::{self, Role};
 use crate::errors::CliError;
-use serde::{Deserialize, Serialize};
+use crate::table::Line;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::io::{BufRead as _, IsTerminal as _, Write as _};
 use std::path::PathBuf;
 
-/// One profile of the config file.
-#[derive(Clone, Default, Serialize, Deserialize)]
-pub struct Profile {
-    /// AccessKeyId.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret_id: Option<String>,
-    /// AccessKeySecret.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret_key: Option<String>,
-    /// `mainland`, `asia` or `us`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
-    /// Endpoint override for every line.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub endpoint: Option<String>,
-    /// BridgX endpoint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bridgx_endpoint: Option<String>,
-    /// BridgX bearer token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bridgx_token: Option<String>,
-    /// CECSTACK endpoint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cecstack_endpoint: Option<String>,
-    /// CECSTACK region id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cecstack_region_id: Option<String>,
+/// One profile of the config file: keys as [`env::profile_key`] names them.
+pub type Profile = BTreeMap<String, toml::Value>;
+
+/// Where a setting came from (for messages; never its value).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A flag.
+    Flag(String),
+    /// An environment variable.
+    Env(&'static str),
+    /// A key of a profile.
+    Profile(String, String),
 }
 
-impl fmt::Debug for Profile {
+impl fmt::Display for Source {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let redact = |v: &Option<String>| v.as_ref().map(|_| "<redacted>");
-        f.debug_struct("Profile")
-            .field("secret_id", &self.secret_id)
-            .field("secret_key", &redact(&self.secret_key))
-            .field("region", &self.region)
-            .field("endpoint", &self.endpoint)
-            .field("bridgx_endpoint", &self.bridgx_endpoint)
-            .field("bridgx_token", &redact(&self.bridgx_token))
-            .field("cecstack_endpoint", &self.cecstack_endpoint)
-            .field("cecstack_region_id", &self.cecstack_region_id)
-            .finish()
+        match self {
+            Source::Flag(flag) => write!(f, "--{flag}"),
+            Source::Env(var) => write!(f, "{var}"),
+            Source::Profile(profile, key) => write!(f, "{key} of profile [{profile}]"),
+        }
     }
 }
 
-/// Settings given as flags.
-#[derive(Default)]
-pub struct Flags {
-    /// `--profile`.
-    pub profile: Option<String>,
-    /// `--secret-id`.
-    pub secret_id: Option<String>,
-    /// `--secret-key`.
-    pub secret_key: Option<String>,
-    /// `--region`.
-    pub region: Option<String>,
-    /// `--endpoint`.
-    pub endpoint: Option<String>,
-    /// `--bridgx-token`.
-    pub bridgx_token: Option<String>,
-    /// `--cecstack-region-id`.
-    pub cecstack_region_id: Option<String>,
-    /// `--cecstack-auth-header` (`Name: value`).
-    pub cecstack_auth_header: Option<String>,
-}
-
-/// The settings that apply to one call of one product line.
+/// The settings that apply to one call of one product line: variable → value and source.
 #[derive(Default)]
 pub struct Resolved {
-    /// AccessKeyId.
-    pub secret_id: Option<String>,
-    /// AccessKeySecret.
-    pub secret_key: Option<String>,
-    /// Region name.
-    pub region: Option<String>,
-    /// Endpoint override.
-    pub endpoint: Option<String>,
-    /// Bearer token.
-    pub token: Option<String>,
-    /// Region id header value.
-    pub region_id: Option<String>,
-    /// `Name: value` of the header that authenticates CECSTACK calls (a secret).
-    pub auth_header: Option<String>,
+    values: BTreeMap<&'static str, (String, Source)>,
 }
 
 impl fmt::Debug for Resolved {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Resolved")
-            .field("secret_id", &self.secret_id)
-            .field("region", &self.region)
-            .field("endpoint", &self.endpoint)
-            .field("region_id", &self.region_id)
-            .finish_non_exhaustive()
+        f.debug_map()
+            .entries(self.values.iter().map(|(k, (_, s))| (k, s.to_string())))
+            .finish()
+    }
+}
+
+impl Resolved {
+    /// The value of variable `var`.
+    pub fn get(&self, var: &str) -> Option<&str> {
+        self.values.get(var).map(|(v, _)| v.as_str())
+    }
+
+    /// Where the value of `var` came from.
+    pub fn source(&self, var: &str) -> Option<&Source> {
+        self.values.get(var).map(|(_, s)| s)
     }
 }
 
@@ -130,27 +86,39 @@ pub fn read_profiles(path: &std::path::Path) -> Result<BTreeMap<String, Profile>
     }
 }
 
+/// A profile value as text.
+pub fn text_of(v: &toml::Value) -> String {
+    match v {
+        toml::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
 fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
-/// Resolves the settings for `line`: flags, then the environment, then the profile.
-pub fn resolve(line: &str, flags: Flags) -> Result<Resolved, CliError> {
-    resolve_with(line, flags, &env_var)
+/// Resolves the settings for `line`: flags (`flag(name)`), then the environment, then the
+/// profile.
+pub fn resolve(
+    line: &Line,
+    profile: Option<String>,
+    flag: &dyn Fn(&str) -> Option<String>,
+) -> Result<Resolved, CliError> {
+    resolve_with(line, profile, flag, &env_var)
 }
 
 /// [`resolve`] with the environment read through `env`.
 pub fn resolve_with(
-    line: &str,
-    flags: Flags,
+    line: &Line,
+    profile: Option<String>,
+    flag: &dyn Fn(&str) -> Option<String>,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Resolved, CliError> {
-    let profile_name = flags
-        .profile
-        .clone()
+    let explicit = profile.is_some() || env("CDS_PROFILE").is_some();
+    let profile_name = profile
         .or_else(|| env("CDS_PROFILE"))
         .unwrap_or_else(|| "default".into());
-    let explicit = flags.profile.is_some() || env("CDS_PROFILE").is_some();
     let profiles = match config_path(env) {
         Some(path) => read_profiles(&path)?,
         None => BTreeMap::new(),
@@ -164,42 +132,34 @@ pub fn resolve_with(
         }
         None => Profile::default(),
     };
-    let pick = |flag: Option<String>, vars: &[&str], from_profile: &[&Option<String>]| {
-        flag.or_else(|| vars.iter().find_map(|v| env(v)))
-            .or_else(|| from_profile.iter().find_map(|p| (*p).clone()))
-    };
-    let (endpoint_vars, profile_endpoints): (&[&str], Vec<&Option<String>>) = match line {
-        "bridgx" => (
-            &["BRIDGX_ENDPOINT", "CDS_ENDPOINT"],
-            vec![&profile.bridgx_endpoint, &profile.endpoint],
-        ),
-        "cecstack-ecs" => (
-            &["CECSTACK_ENDPOINT", "CDS_ENDPOINT"],
-            vec![&profile.cecstack_endpoint, &profile.endpoint],
-        ),
-        _ => (&["CDS_ENDPOINT"], vec![&profile.endpoint]),
-    };
-    Ok(Resolved {
-        secret_id: pick(flags.secret_id, &["CDS_SECRET_ID"], &[&profile.secret_id]),
-        secret_key: pick(
-            flags.secret_key,
-            &["CDS_SECRET_KEY"],
-            &[&profile.secret_key],
-        ),
-        region: pick(flags.region, &["CDS_REGION"], &[&profile.region]),
-        endpoint: pick(flags.endpoint, endpoint_vars, &profile_endpoints),
-        token: pick(
-            flags.bridgx_token,
-            &["BRIDGX_TOKEN"],
-            &[&profile.bridgx_token],
-        ),
-        region_id: pick(
-            flags.cecstack_region_id,
-            &["CECSTACK_REGION_ID"],
-            &[&profile.cecstack_region_id],
-        ),
-        auth_header: pick(flags.cecstack_auth_header, &["CECSTACK_AUTH_HEADER"], &[]),
-    })
+    let mut out = Resolved::default();
+    for (role, var) in env::declared(&line.meta.env) {
+        let vars = env::vars(line, role);
+        let flag_name = match role {
+            Role::Endpoint => "endpoint".to_string(),
+            _ => env::profile_key(var).replace('_', "-"),
+        };
+        let found = flag(&flag_name)
+            .map(|v| (v, Source::Flag(flag_name.clone())))
+            .or_else(|| {
+                vars.iter()
+                    .find_map(|v| env(v).map(|value| (value, Source::Env(v))))
+            })
+            .or_else(|| {
+                vars.iter().find_map(|v| {
+                    let key = env::profile_key(v);
+                    profile
+                        .get(&key)
+                        .map(text_of)
+                        .filter(|s| !s.trim().is_empty())
+                        .map(|value| (value, Source::Profile(profile_name.clone(), key)))
+                })
+            });
+        if let Some(found) = found {
+            out.values.insert(var, found);
+        }
+    }
+    Ok(out)
 }
 
 /// `cds configure [--profile NAME]`: prompts for each setting (secrets without echo on a
@@ -215,16 +175,23 @@ pub fn configure(profile: Option<String>) -> Result<PathBuf, CliError> {
     let mut p = profiles.get(&name).cloned().unwrap_or_default();
     let interactive = std::io::stdin().is_terminal();
     let mut stdin = std::io::stdin().lock();
-    let mut ask = |label: &str, slot: &mut Option<String>, secret: bool| -> Result<(), CliError> {
-        let shown = match (&slot, secret) {
+    for setting in env::settings() {
+        let key = setting.key();
+        let secret = setting.role.secret();
+        let shown = match (p.get(&key), secret) {
             (Some(_), true) => "[set, hidden]".to_string(),
-            (Some(v), false) => format!("[{v}]"),
+            (Some(v), false) => format!("[{}]", text_of(v)),
             (None, _) => "[none]".to_string(),
         };
-        let prompt = format!("{label} {shown}: ");
+        let prompt = format!(
+            "{} of {} ({}) {shown}: ",
+            setting.role.what(),
+            setting.lines.join(", "),
+            setting.var
+        );
         let answer = if secret && interactive {
             rpassword::prompt_password(&prompt)
-                .map_err(|e| CliError::Usage(format!("reading {label}: {e}")))?
+                .map_err(|e| CliError::Usage(format!("reading {}: {e}", setting.var)))?
         } else {
             let mut err = std::io::stderr().lock();
             let _ = write!(err, "{prompt}");
@@ -232,29 +199,17 @@ pub fn configure(profile: Option<String>) -> Result<PathBuf, CliError> {
             let mut line = String::new();
             stdin
                 .read_line(&mut line)
-                .map_err(|e| CliError::Usage(format!("reading {label}: {e}")))?;
+                .map_err(|e| CliError::Usage(format!("reading {}: {e}", setting.var)))?;
             line
         };
         let answer = answer.trim();
         if !answer.is_empty() {
-            *slot = Some(answer.to_string());
+            p.insert(key, toml::Value::String(answer.to_string()));
         }
-        Ok(())
-    };
-    ask("CDS secret id (AccessKeyId)", &mut p.secret_id, false)?;
-    ask("CDS secret key (AccessKeySecret)", &mut p.secret_key, true)?;
-    ask("Region (mainland, asia, us)", &mut p.region, false)?;
-    ask(
-        "Endpoint override (http(s)://host[:port])",
-        &mut p.endpoint,
-        false,
-    )?;
-    ask("BridgX endpoint", &mut p.bridgx_endpoint, false)?;
-    ask("BridgX token", &mut p.bridgx_token, true)?;
-    ask("CECSTACK endpoint", &mut p.cecstack_endpoint, false)?;
-    ask("CECSTACK region id", &mut p.cecstack_region_id, false)?;
-    if let Some(r) = &p.region {
-        r.parse::<cds_core::Region>()
+    }
+    if let Some(r) = p.get("region") {
+        text_of(r)
+            .parse::<cds_core::Region>()
             .map_err(|e| CliError::Usage(e.to_string()))?;
     }
     profiles.insert(name, p);
@@ -303,6 +258,14 @@ mod tests {
         move |n| map.get(n).cloned()
     }
 
+    fn no_flags(_: &str) -> Option<String> {
+        None
+    }
+
+    fn line(name: &str) -> &'static Line {
+        crate::table::line(name).unwrap()
+    }
+
     #[test]
     fn flags_beat_environment_beats_profile() {
         let dir = tempfile::tempdir().unwrap();
@@ -314,27 +277,23 @@ mod tests {
         .unwrap();
         let f = file.to_string_lossy().to_string();
         let e = env(&[("CDS_CONFIG_FILE", &f), ("CDS_SECRET_ID", "from-env")]);
-        let r = resolve_with("ccs", Flags::default(), &e).unwrap();
-        assert_eq!(r.secret_id.as_deref(), Some("from-env"));
-        assert_eq!(r.secret_key.as_deref(), Some("pk"));
-        assert_eq!(r.region.as_deref(), Some("asia"));
-        let flags = Flags {
-            secret_id: Some("from-flag".into()),
-            ..Flags::default()
-        };
-        let r = resolve_with("ccs", flags, &e).unwrap();
-        assert_eq!(r.secret_id.as_deref(), Some("from-flag"));
-        let flags = Flags {
-            profile: Some("work".into()),
-            ..Flags::default()
-        };
-        let r = resolve_with("ccs", flags, &env(&[("CDS_CONFIG_FILE", &f)])).unwrap();
-        assert_eq!(r.secret_id.as_deref(), Some("work-id"));
-        let flags = Flags {
-            profile: Some("nope".into()),
-            ..Flags::default()
-        };
-        assert!(resolve_with("ccs", flags, &e).is_err());
+        let ccs = line("ccs");
+        let r = resolve_with(ccs, None, &no_flags, &e).unwrap();
+        assert_eq!(r.get("CDS_SECRET_ID"), Some("from-env"));
+        assert_eq!(r.get("CDS_SECRET_KEY"), Some("pk"));
+        assert_eq!(r.get("CDS_REGION"), Some("asia"));
+        let flag = |n: &str| (n == "secret-id").then(|| "from-flag".to_string());
+        let r = resolve_with(ccs, None, &flag, &e).unwrap();
+        assert_eq!(r.get("CDS_SECRET_ID"), Some("from-flag"));
+        let r = resolve_with(
+            ccs,
+            Some("work".into()),
+            &no_flags,
+            &env(&[("CDS_CONFIG_FILE", &f)]),
+        )
+        .unwrap();
+        assert_eq!(r.get("CDS_SECRET_ID"), Some("work-id"));
+        assert!(resolve_with(ccs, Some("nope".into()), &no_flags, &e).is_err());
     }
 
     #[test]
@@ -344,11 +303,11 @@ mod tests {
             ("BRIDGX_ENDPOINT", "http://bridgx:2"),
             ("BRIDGX_TOKEN", "t"),
         ]);
-        let r = resolve_with("bridgx", Flags::default(), &e).unwrap();
-        assert_eq!(r.endpoint.as_deref(), Some("http://bridgx:2"));
-        assert_eq!(r.token.as_deref(), Some("t"));
-        let r = resolve_with("cecstack-ecs", Flags::default(), &e).unwrap();
-        assert_eq!(r.endpoint.as_deref(), Some("http://generic:1"));
-        assert!(!format!("{r:?}").contains("t\""));
+        let r = resolve_with(line("bridgx"), None, &no_flags, &e).unwrap();
+        assert_eq!(r.get("BRIDGX_ENDPOINT"), Some("http://bridgx:2"));
+        assert_eq!(r.get("BRIDGX_TOKEN"), Some("t"));
+        let r = resolve_with(line("cecstack-ecs"), None, &no_flags, &e).unwrap();
+        assert_eq!(r.get("CECSTACK_ENDPOINT"), Some("http://generic:1"));
+        assert!(!format!("{r:?}").contains("generic"));
     }
 }

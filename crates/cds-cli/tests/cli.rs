@@ -4,8 +4,8 @@
 
 use assert_cmd::Command;
 use cds_cli::generated::LINES;
-use cds_cli::table::{Line, Op, Ty};
-use cds_core::operation::{Kind, LineDescription};
+use cds_cli::table::{Command as Cmd, Line};
+use cds_core::operation::{LineDescription, Shape};
 use cds_emulator::{Emulator, Script, ACCESS_KEY_ID, ACCESS_KEY_SECRET, BEARER_TOKEN, REGION_ID};
 use serde_json::{json, Map, Value};
 
@@ -22,7 +22,7 @@ fn rig() -> Rig {
         .enable_all()
         .build()
         .expect("runtime");
-    let lines: Vec<&'static LineDescription> = LINES.iter().map(|l| l.meta).collect();
+    let lines: Vec<&'static LineDescription> = LINES.iter().map(|l: &&Line| l.meta).collect();
     let emulator = runtime
         .block_on(Emulator::start(&lines))
         .expect("emulator starts");
@@ -86,39 +86,41 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// A value the emulator accepts for every required parameter of `op`.
-fn required_input(line: &Line, op: &Op) -> Map<String, Value> {
-    let meta = line
-        .meta
-        .operations
-        .iter()
-        .find(|o| o.name == op.name)
-        .expect("operation in meta");
-    let mut input = Map::new();
-    for p in op.params.iter().filter(|p| p.required) {
-        let kind = meta
-            .params
-            .iter()
-            .find(|m| m.name == p.name)
-            .map(|m| m.kind())
-            .unwrap_or(Kind::Any);
-        let one = match (p.values.first(), p.ty) {
-            (Some(v), Ty::Integer) => json!(v.value.parse::<i64>().unwrap_or(1)),
-            (Some(v), _) => json!(v.value),
-            (None, Ty::String) => json!("x"),
-            (None, Ty::Integer) => json!(1),
-            (None, Ty::Number) => json!(1.5),
-            (None, Ty::Boolean) => json!(true),
-            (None, Ty::Json) => match kind {
-                Kind::List => json!([]),
-                Kind::Object => json!({}),
-                _ => json!("x"),
-            },
-        };
-        let value = if p.list { json!([one]) } else { one };
-        input.insert(p.name.to_string(), value);
+/// A value of `shape` the emulator accepts.
+fn sample(shape: &Shape) -> Value {
+    match shape {
+        Shape::Enum(set) => {
+            let v = set.values.first().map(|v| v.value).unwrap_or("x");
+            if set.integer {
+                json!(v.parse::<i64>().unwrap_or(1))
+            } else {
+                json!(v)
+            }
+        }
+        Shape::String | Shape::Any => json!("x"),
+        Shape::Integer => json!(1),
+        Shape::Number => json!(1.5),
+        Shape::Boolean => json!(true),
+        Shape::List(inner) => json!([sample(inner)]),
+        Shape::Map(_) => json!({}),
+        Shape::Struct(s) => Value::Object(
+            s.fields
+                .iter()
+                .filter(|f| f.required)
+                .map(|f| (f.name.to_string(), sample(&f.shape)))
+                .collect(),
+        ),
     }
-    input
+}
+
+/// A value the emulator accepts for every required parameter of `cmd`.
+fn required_input(cmd: &Cmd) -> Map<String, Value> {
+    cmd.meta
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| (p.name.to_string(), sample(&p.shape)))
+        .collect()
 }
 
 /// Sets `value` at JSON pointer `pointer`, creating objects on the way.
@@ -139,13 +141,14 @@ fn set_at(root: &mut Value, pointer: &str, value: Value) {
 }
 
 /// A successful answer of `op` in its line's envelope, with `items` at the items pointer.
-fn page_body(line: &Line, op: &Op, items: Vec<Value>, total: usize) -> Value {
-    let paging = op.paging.as_ref().expect("paginated");
+fn page_body(cmd: &Cmd, items: Vec<Value>, total: usize) -> Value {
+    let line = cmd.line;
+    let paging = cmd.meta.pagination.expect("paginated");
     let example = line
         .meta
         .examples
         .iter()
-        .find(|(name, _)| *name == op.name)
+        .find(|(name, _)| *name == cmd.op.name)
         .and_then(|(_, text)| serde_json::from_str::<Value>(text).ok())
         .filter(Value::is_object);
     let mut body = example.unwrap_or_else(|| {
@@ -161,9 +164,8 @@ fn page_body(line: &Line, op: &Op, items: Vec<Value>, total: usize) -> Value {
     body
 }
 
-fn find(line: &str, command: &str) -> (&'static Line, &'static Op) {
-    let l = cds_cli::table::line(line).expect("line");
-    (l, l.op(command).expect("operation"))
+fn find(line: &str, command: &str) -> Cmd {
+    Cmd::find(line, command).expect("operation")
 }
 
 #[test]
@@ -234,9 +236,9 @@ fn yaml_table_and_query_shape_the_output() {
 #[test]
 fn a_create_with_wait_polls_the_task_until_it_finishes() {
     let rig = rig();
-    let (line, op) = find("ccs", "create-instance");
-    assert!(op.task.is_some());
-    let input = serde_json::to_string(&required_input(line, op)).unwrap();
+    let cmd = find("ccs", "create-instance");
+    assert!(cmd.meta.task.is_some());
+    let input = serde_json::to_string(&required_input(&cmd)).unwrap();
     let out = rig
         .cds()
         .args([
@@ -258,7 +260,7 @@ fn a_create_with_wait_polls_the_task_until_it_finishes() {
     assert!(polls.len() >= 2, "polled {} times", polls.len());
     // Without --wait nothing is polled.
     rig.emulator.reset();
-    let input = serde_json::to_string(&required_input(line, op)).unwrap();
+    let input = serde_json::to_string(&required_input(&cmd)).unwrap();
     let out = rig
         .cds()
         .args(["ccs", "create-instance", "--input-json", "-"])
@@ -292,8 +294,8 @@ fn values_with_reserved_bytes_arrive_exactly_and_verify_in_strict_mode() {
 #[test]
 fn a_wait_timeout_too_large_to_represent_waits_without_a_deadline() {
     let rig = rig();
-    let (line, op) = find("ccs", "create-instance");
-    let input = serde_json::to_string(&required_input(line, op)).unwrap();
+    let cmd = find("ccs", "create-instance");
+    let input = serde_json::to_string(&required_input(&cmd)).unwrap();
     let out = rig
         .cds()
         .args([
@@ -319,8 +321,11 @@ fn all_pages_walks_every_page_of_every_paginated_operation() {
     let rig = rig();
     let mut checked = 0;
     for line in LINES {
-        for op in line.ops.iter().filter(|o| o.paging.is_some()) {
-            let paging = op.paging.as_ref().unwrap();
+        for op in line.ops {
+            let cmd = Cmd::of(line, op).expect("in meta");
+            let Some(paging) = cmd.meta.pagination else {
+                continue;
+            };
             rig.emulator.reset();
             let item = |i: usize| json!({"CliTestId": format!("{}-{i}", op.name)});
             rig.emulator.script_sequence(
@@ -328,23 +333,23 @@ fn all_pages_walks_every_page_of_every_paginated_operation() {
                 vec![
                     Script {
                         status: 200,
-                        body: page_body(line, op, vec![item(1), item(2)], 3),
+                        body: page_body(&cmd, vec![item(1), item(2)], 3),
                     },
                     Script {
                         status: 200,
-                        body: page_body(line, op, vec![item(3)], 3),
+                        body: page_body(&cmd, vec![item(3)], 3),
                     },
                 ],
             );
-            let mut input = required_input(line, op);
+            let mut input = required_input(&cmd);
             input.insert(paging.size.to_string(), json!(2));
             let out = rig
                 .cds()
-                .args([line.name, op.command, "--all-pages", "--input-json", "-"])
+                .args([line.name(), op.command, "--all-pages", "--input-json", "-"])
                 .write_stdin(serde_json::to_string(&input).unwrap())
                 .output()
                 .unwrap();
-            let context = format!("{} {}: {}", line.name, op.command, text(&out.stderr));
+            let context = format!("{} {}: {}", line.name(), op.command, text(&out.stderr));
             assert!(out.status.success(), "{context}");
             let items = stdout_json(&out);
             assert_eq!(items, json!([item(1), item(2), item(3)]), "{context}");
@@ -374,8 +379,9 @@ fn all_pages_walks_every_page_of_every_paginated_operation() {
 #[test]
 fn max_items_stops_early() {
     let rig = rig();
-    let (line, op) = find("ccs", "describe-instances");
-    let body = page_body(line, op, vec![json!({"A": 1}), json!({"A": 2})], 10);
+    let cmd = find("ccs", "describe-instances");
+    let op = cmd.op;
+    let body = page_body(&cmd, vec![json!({"A": 1}), json!({"A": 2})], 10);
     rig.emulator.script(op.name, 200, body, None);
     let out = rig
         .cds()
@@ -518,11 +524,11 @@ fn every_operation_has_a_help_page_in_english_and_chinese() {
         for op in line.ops {
             let out = rig
                 .bare()
-                .args([line.name, op.command, "--help"])
+                .args([line.name(), op.command, "--help"])
                 .output()
                 .unwrap();
             let help = text(&out.stdout);
-            assert!(out.status.success(), "{} {}", line.name, op.command);
+            assert!(out.status.success(), "{} {}", line.name(), op.command);
             assert!(help.contains(op.en.lines().next().unwrap_or("")), "{help}");
             assert!(help.contains(op.zh.lines().next().unwrap_or("")), "{help}");
             for p in op.params {
@@ -640,8 +646,8 @@ fn completions_cover_every_shell() {
 #[test]
 fn a_failed_task_exits_1_with_its_reason() {
     let rig = rig();
-    let (line, op) = find("ccs", "create-instance");
-    let input = serde_json::to_string(&required_input(line, op)).unwrap();
+    let cmd = find("ccs", "create-instance");
+    let input = serde_json::to_string(&required_input(&cmd)).unwrap();
     let first = rig
         .cds()
         .args(["ccs", "create-instance", "--input-json", "-"])
@@ -683,9 +689,9 @@ fn the_top_level_help_lists_every_line() {
     let help = text(&out.stdout);
     for line in LINES {
         assert!(
-            help.contains(line.name) && help.contains(line.title_zh),
+            help.contains(line.name()) && help.contains(line.title_zh()),
             "{}",
-            line.name
+            line.name()
         );
     }
 }
