@@ -113,10 +113,19 @@ impl<O> Response<O> {
     }
 }
 
-impl<O: fmt::Debug> fmt::Debug for Response<O> {
+/// Generated outputs redact their sensitive fields in their own `Debug`; an untyped output (a
+/// `serde_json::Value`) is shown redacted here.
+impl<O: fmt::Debug + 'static> fmt::Debug for Response<O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let untyped = (&self.output as &dyn std::any::Any)
+            .downcast_ref::<Value>()
+            .map(|v| redact::redact_value(v, self.sensitive));
+        let output: &dyn fmt::Debug = match &untyped {
+            Some(redacted) => redacted,
+            None => &self.output,
+        };
         f.debug_struct("Response")
-            .field("output", &self.output)
+            .field("output", output)
             .field("raw", &self.raw_redacted())
             .field("status", &self.status)
             .field("request_id", &self.request_id)

@@ -21,7 +21,7 @@ fn is_document(p: &Path) -> bool {
     p.extension().is_some_and(|x| x == "txt" || x == "md") && !readme
 }
 
-/// Documents named by `args`: files, or every document of a folder (see [`is_document`]),
+/// Documents named by `args`: files, or every document of a folder (see `is_document`),
 /// each once.
 pub fn documents(args: &[PathBuf]) -> Result<Vec<Document>, String> {
     let mut paths = Vec::new();

@@ -49,7 +49,7 @@ pub struct NotFound {
     pub code: String,
     /// HTTP status.
     pub http: u16,
-    /// Message (default: "The specified <family> does not exist.").
+    /// Message (default: `The specified <family> does not exist.`).
     #[serde(default)]
     pub message: Option<String>,
     /// Why an undocumented code is used (required when the code is not among the line's errors).
