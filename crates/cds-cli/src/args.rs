@@ -4,6 +4,7 @@
 //! `cds ccs …` adds the line's operations (name and description), and only the chosen
 //! operation gets its arguments. `cds completion` builds the whole tree.
 
+use crate::help;
 use crate::shape::{self, FlagKind};
 use crate::table::{self, Command as Cmd, Flag, Line, Op};
 use cds_core::operation::{Param, Shape};
@@ -181,7 +182,7 @@ fn line_command(line: &'static Line, build_ops: bool, selection: Selection) -> C
 }
 
 fn op_command(line: &'static Line, op: &'static Op, with_args: bool) -> Command {
-    let mut cmd = Command::new(op.command).about(first_line(op.en));
+    let mut cmd = Command::new(op.command).about(help::first_line(op.en));
     let Some(command) = Cmd::of(line, op).filter(|_| with_args) else {
         return cmd;
     };
@@ -200,22 +201,26 @@ fn op_command(line: &'static Line, op: &'static Op, with_args: bool) -> Command 
     }
     cmd = cmd.long_about(long);
     for (p, f) in command.params() {
-        cmd = cmd.arg(param_arg(p, f));
+        cmd = cmd.arg(param_arg(line, p, f));
     }
     cmd = cmd
         .arg(
             Arg::new("input-json")
                 .help_heading("CLI options")
                 .long("input-json")
-                .value_name("FILE|-")
-                .help("The whole input as a JSON object keyed by wire names (from a file, or - for stdin); flags override its members"),
+                .value_name("FILE|file://FILE|-|JSON")
+                .help("The whole input as a JSON or YAML object keyed by wire names (a file, - for stdin, or inline); flags override its members"),
         )
         .arg(
             Arg::new("generate-skeleton")
                 .help_heading("CLI options")
                 .long("generate-skeleton")
-                .action(ArgAction::SetTrue)
-                .help("Print a JSON input skeleton for --input-json and exit"),
+                .value_name("WHICH")
+                .num_args(0..=1)
+                .require_equals(false)
+                .default_missing_value("input")
+                .value_parser(["input", "required"])
+                .help("Print an input template for --input-json and exit: every field (input) or the required ones; untouched optional placeholders are not sent"),
         )
         .arg(
             Arg::new("dry-run")
@@ -278,32 +283,39 @@ fn positive_seconds(s: &str) -> Result<f64, String> {
     }
 }
 
-fn first_line(text: &str) -> &str {
-    text.lines().next().unwrap_or("")
-}
-
-fn param_arg(p: &'static Param, f: &'static Flag) -> Arg {
-    let mut short = first_line(f.en).to_string();
+fn param_arg(line: &'static Line, p: &'static Param, f: &'static Flag) -> Arg {
+    let kind = shape::flag_kind(&p.shape);
+    let mut short = help::first_line(f.en).to_string();
     if !f.zh.is_empty() {
         short.push_str(" / ");
-        short.push_str(first_line(f.zh));
+        short.push_str(help::first_line(f.zh));
     }
+    short.push_str(&help::field_summary(&p.shape));
     if p.required {
         short.push_str(" [required]");
     }
-    let mut long = f.en.to_string();
-    if !f.zh.is_empty() {
-        long.push('\n');
-        long.push_str(f.zh);
-    }
-    let kind = shape::flag_kind(&p.shape);
-    let mut ty = shape::type_text(&p.shape);
-    if kind == FlagKind::ScalarList {
-        ty.push_str(" (repeat the flag, or give one JSON array)");
+    let mut long = help::lines(f.en, f.zh);
+    let mut ty = help::short_type(&p.shape);
+    match kind {
+        FlagKind::ScalarList => ty.push_str(" (repeat the flag, or give one JSON array)"),
+        FlagKind::Json => ty.push_str(" (JSON, or file://PATH)"),
+        FlagKind::Scalar => {}
     }
     long.push_str(&format!("\nWire name: {}; type: {ty}", p.name));
     if p.required {
         long.push_str("; required");
+    }
+    if p.sensitive {
+        long.push_str("; sensitive (never shown)");
+    }
+    let structure = help::structure(line, &p.shape);
+    if !structure.is_empty() {
+        long.push_str("\nStructure:\n");
+        long.push_str(structure.trim_end());
+    }
+    if let (FlagKind::ScalarList, Shape::Enum(set)) = (kind, table::element(&p.shape).0) {
+        long.push_str("\nValues:\n");
+        long.push_str(help::values(set, "  ").trim_end());
     }
     let arg = Arg::new(f.flag)
         .long(f.flag)
@@ -319,14 +331,10 @@ fn param_arg(p: &'static Param, f: &'static Flag) -> Arg {
     let shape: &'static Shape = &p.shape;
     match (kind, table::element(shape).0) {
         (FlagKind::Scalar, Shape::Enum(set)) => {
-            let values = set.values.iter().map(|v| {
-                let help = match (v.en.is_empty(), v.zh.is_empty()) {
-                    (false, false) => format!("{} / {}", v.en, v.zh),
-                    (false, true) => v.en.to_string(),
-                    _ => v.zh.to_string(),
-                };
-                PossibleValue::new(v.value).help(help)
-            });
+            let values = set
+                .values
+                .iter()
+                .map(|v| PossibleValue::new(v.value).help(help::pair(v.en, v.zh)));
             arg.value_parser(
                 PossibleValuesParser::new(values).try_map(move |s| shape::enum_value(set, &s)),
             )
@@ -335,7 +343,16 @@ fn param_arg(p: &'static Param, f: &'static Flag) -> Arg {
             PossibleValuesParser::new(["true", "false"])
                 .try_map(|s| shape::scalar(&Shape::Boolean, &s)),
         ),
-        _ => arg.value_parser(move |s: &str| shape::parse_flag(shape, s)),
+        (_, Shape::String | Shape::Number | Shape::Integer) => {
+            // A password or a negative number may start with `-`.
+            let flag = f.flag;
+            arg.allow_hyphen_values(true)
+                .value_parser(move |s: &str| shape::parse_flag(shape, flag, s))
+        }
+        _ => {
+            let flag = f.flag;
+            arg.value_parser(move |s: &str| shape::parse_flag(shape, flag, s))
+        }
     }
 }
 

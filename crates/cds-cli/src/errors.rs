@@ -103,6 +103,13 @@ impl CliError {
     }
 }
 
+impl std::fmt::Display for CliError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = self.to_text();
+        f.write_str(text.strip_prefix("error: ").unwrap_or(&text))
+    }
+}
+
 impl From<cds_core::Error> for CliError {
     fn from(e: cds_core::Error) -> Self {
         use cds_core::Error as E;

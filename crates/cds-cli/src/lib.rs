@@ -9,14 +9,17 @@
 
 pub mod args;
 pub mod call;
+pub mod check;
 pub mod env;
 pub mod errors;
 pub mod generated;
+pub mod help;
 pub mod input;
 pub mod output;
 pub mod run;
 pub mod settings;
 pub mod shape;
+pub mod suggest;
 pub mod table;
 
 pub use run::run;

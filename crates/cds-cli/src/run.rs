@@ -2,6 +2,7 @@
 
 use crate::args::{self, Selection};
 use crate::call;
+use crate::check;
 use crate::errors::{CliError, ErrorFormat};
 use crate::input;
 use crate::output::{self, Format, Query};
@@ -132,15 +133,20 @@ fn run_op(cmd: Command, m: &ArgMatches) -> Result<(), CliError> {
         .get_one::<String>("output")
         .and_then(|s| Format::parse(s))
         .unwrap_or_default();
-    if m.get_flag("generate-skeleton") {
-        return output::print(&mut out, &input::skeleton(&cmd), format, true);
+    if let Some(which) = m.get_one::<String>("generate-skeleton") {
+        let which = if which == "required" {
+            check::Skeleton::Required
+        } else {
+            check::Skeleton::All
+        };
+        return output::print(&mut out, &check::skeleton(&cmd, which), format, true);
     }
     let query = match m.get_one::<String>("query") {
         Some(q) => Some(Query::compile(q)?),
         None => None,
     };
     let mut input = match m.get_one::<String>("input-json") {
-        Some(source) => input::read_input_json(&cmd, source)?,
+        Some(source) => input::read_input_json(source)?,
         None => serde_json::Map::new(),
     };
     input::merge_flags(&cmd, m, &mut input);
@@ -150,7 +156,17 @@ fn run_op(cmd: Command, m: &ArgMatches) -> Result<(), CliError> {
         (Some(p), true) => vec![p.page, p.size],
         _ => Vec::new(),
     };
-    input::check_required(&cmd, &input, &except)?;
+    let flag_of = |name: &str| cmd.op.flag(name).map(|f| f.flag.to_string());
+    let problems = check::input(&cmd, &mut input, &except, &flag_of);
+    if !problems.0.is_empty() {
+        return Err(CliError::Usage(format!(
+            "the input of {} is not valid (nothing was sent):\n  {}\nsee `cds help {} {}`",
+            meta.name,
+            problems.0.join("\n  "),
+            line.name(),
+            cmd.op.command
+        )));
+    }
     let flags = |name: &str| m.try_get_one::<String>(name).ok().flatten().cloned();
     let resolved = settings::resolve(line, m.get_one::<String>("profile").cloned(), &flags)?;
     call::require_settings(line, &resolved)?;

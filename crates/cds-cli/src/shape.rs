@@ -106,8 +106,8 @@ pub fn enum_value(set: &EnumSet, s: &str) -> Result<Value, String> {
     }
 }
 
-/// Parses one occurrence of a flag whose parameter has `shape`.
-pub fn parse_flag(shape: &Shape, s: &str) -> Result<Value, String> {
+/// Parses one occurrence of flag `--flag` whose parameter has `shape`.
+pub fn parse_flag(shape: &Shape, flag: &str, s: &str) -> Result<Value, String> {
     match flag_kind(shape) {
         FlagKind::Scalar => scalar(shape, s),
         FlagKind::ScalarList => {
@@ -122,11 +122,27 @@ pub fn parse_flag(shape: &Shape, s: &str) -> Result<Value, String> {
                     check_scalar_json(inner, item)?;
                 }
                 Ok(Value::Array(items))
+            } else if s.contains(',') && !matches!(inner, Shape::Number) {
+                Err(format!(
+                    "{s:?} holds a comma: a list repeats the flag (--{flag} a --{flag} b) or \
+                     takes one JSON array (--{flag} '[\"a\",\"b\"]'); a single value with a comma \
+                     is given as a JSON array too"
+                ))
             } else {
                 scalar(inner, s)
             }
         }
-        FlagKind::Json => serde_json::from_str(s).map_err(|e| format!("not valid JSON: {e}")),
+        FlagKind::Json => {
+            if let Some(path) = s.strip_prefix("file://") {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| format!("cannot read {path}: {e}"))?;
+                return crate::input::parse_document(&format!("--{flag}"), &text)
+                    .map_err(|e| e.to_string());
+            }
+            serde_json::from_str(s).map_err(|e| {
+                format!("not valid JSON: {e} (give JSON, e.g. '[{{\"Name\": 1}}]', or file://PATH)")
+            })
+        }
     }
 }
 
@@ -160,14 +176,22 @@ mod tests {
     fn parses_typed_values() {
         static INTS: Shape = Shape::List(&Shape::Integer);
         static STRS: Shape = Shape::List(&Shape::String);
-        assert_eq!(parse_flag(&Shape::Integer, "42"), Ok(Value::from(42)));
-        assert!(parse_flag(&Shape::Integer, "4x").is_err());
+        assert_eq!(parse_flag(&Shape::Integer, "n", "42"), Ok(Value::from(42)));
+        assert!(parse_flag(&Shape::Integer, "n", "4x").is_err());
         assert_eq!(
-            parse_flag(&STRS, r#"["a","b"]"#),
+            parse_flag(&STRS, "ids", r#"["a","b"]"#),
             Ok(serde_json::json!(["a", "b"]))
         );
-        assert!(parse_flag(&INTS, r#"["a"]"#).is_err());
-        assert!(parse_flag(&Shape::Any, "{").is_err());
-        assert_eq!(parse_flag(&Shape::Boolean, "true"), Ok(Value::Bool(true)));
+        let comma = parse_flag(&STRS, "ids", "a,b").unwrap_err();
+        assert!(
+            comma.contains("--ids a --ids b") && comma.contains("JSON array"),
+            "{comma}"
+        );
+        assert!(parse_flag(&INTS, "n", r#"["a"]"#).is_err());
+        assert!(parse_flag(&Shape::Any, "x", "{").is_err());
+        assert_eq!(
+            parse_flag(&Shape::Boolean, "b", "true"),
+            Ok(Value::Bool(true))
+        );
     }
 }

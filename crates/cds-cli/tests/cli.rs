@@ -342,7 +342,11 @@ fn all_pages_walks_every_page_of_every_paginated_operation() {
                 ],
             );
             let mut input = required_input(&cmd);
-            input.insert(paging.size.to_string(), json!(2));
+            let size = match cmd.param(paging.size).map(|p| &p.shape) {
+                Some(Shape::String) => json!("2"),
+                _ => json!(2),
+            };
+            input.insert(paging.size.to_string(), size);
             let out = rig
                 .cds()
                 .args([line.name(), op.command, "--all-pages", "--input-json", "-"])
@@ -764,4 +768,189 @@ fn a_websocket_operation_prints_its_url() {
     assert!(url.contains("/e-1/") && url.ends_with("/tk"), "{url}");
     assert!(!url.contains("http://"), "{url}");
     assert!(rig.emulator.requests().is_empty());
+}
+
+/// The required parameters of ccs CreateInstance, valid.
+fn create_instance_input() -> Value {
+    json!({"RegionId": "CN_Beijing_A", "VdcId": "vdc-1", "InstanceName": "web",
+           "Password": "Secret-Pass-1", "Cpu": 2, "Ram": 4, "InstanceType": "Standard"})
+}
+
+#[test]
+fn nested_and_input_json_values_are_checked_before_sending() {
+    let rig = rig();
+    let flag_cases: &[&str] = &[
+        r#"[{"Type":"ssd_disk"}]"#,
+        r#"[{"Size":"big"}]"#,
+        r#"[{"size":100}]"#,
+        r#"{"Size":100}"#,
+        r#"[{}]"#,
+    ];
+    for disks in flag_cases {
+        let out = rig
+            .cds()
+            .args([
+                "ccs",
+                "create-instance",
+                "--input-json",
+                "-",
+                "--data-disks",
+                disks,
+            ])
+            .write_stdin(create_instance_input().to_string())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{disks}: {}", text(&out.stderr));
+        assert!(
+            text(&out.stderr).contains("DataDisks"),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+    let out = rig
+        .cds()
+        .args([
+            "ccs",
+            "create-instance",
+            "--input-json",
+            "-",
+            "--data-disks",
+            r#"[{"size":100}]"#,
+        ])
+        .write_stdin(create_instance_input().to_string())
+        .output()
+        .unwrap();
+    assert!(
+        text(&out.stderr).contains("did you mean Size"),
+        "{}",
+        text(&out.stderr)
+    );
+    let json_cases = [
+        ("Cpu", json!("two")),
+        ("DataDisks", json!("x")),
+        ("DataDisks", json!([{}])),
+        ("InstanceType", json!("Huge")),
+        ("instancetype", json!("Standard")),
+    ];
+    for (key, value) in json_cases {
+        let mut input = create_instance_input();
+        input[key] = value.clone();
+        let out = rig
+            .cds()
+            .args(["ccs", "create-instance", "--input-json", "-"])
+            .write_stdin(input.to_string())
+            .output()
+            .unwrap();
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{key}={value}: {err}");
+        assert!(err.contains("nothing was sent"), "{err}");
+    }
+    assert!(rig.emulator.requests().is_empty());
+    // The same input, valid, is sent.
+    let out = rig
+        .cds()
+        .args([
+            "ccs",
+            "create-instance",
+            "--input-json",
+            "-",
+            "--data-disks",
+            r#"[{"Size":100,"Type":"ssd_disk"}]"#,
+        ])
+        .write_stdin(create_instance_input().to_string())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let sent = rig.emulator.requests_for("CreateInstance")[0]
+        .body
+        .clone()
+        .unwrap();
+    assert_eq!(
+        sent["DataDisks"],
+        json!([{"Size": 100, "Type": "ssd_disk"}])
+    );
+}
+
+#[test]
+fn help_and_skeletons_show_nested_structure_and_untouched_placeholders_are_not_sent() {
+    let rig = rig();
+    let out = rig
+        .bare()
+        .args(["ccs", "create-instance", "--help"])
+        .output()
+        .unwrap();
+    let help = text(&out.stdout);
+    assert!(
+        help.contains("DataDisk fields:") && help.contains("Size: integer, required"),
+        "{help}"
+    );
+    let out = rig
+        .bare()
+        .args(["ccs", "create-instance", "--generate-skeleton"])
+        .output()
+        .unwrap();
+    let skeleton = stdout_json(&out);
+    assert_eq!(skeleton["DataDisks"][0]["Size"], "<integer, required>");
+    assert_eq!(skeleton["Cpu"], "<integer, required>");
+    assert!(skeleton["Amount"].is_string(), "{skeleton}");
+    let out = rig
+        .bare()
+        .args(["ccs", "create-instance", "--generate-skeleton", "required"])
+        .output()
+        .unwrap();
+    let required = stdout_json(&out);
+    assert!(
+        required.get("Amount").is_none() && required.get("Cpu").is_some(),
+        "{required}"
+    );
+    // Fill in the required fields only: nothing else is sent.
+    let mut filled = skeleton.clone();
+    for (k, v) in create_instance_input().as_object().unwrap() {
+        filled[k] = v.clone();
+    }
+    let file = rig.dir.path().join("create.json");
+    std::fs::write(&file, filled.to_string()).unwrap();
+    let out = rig
+        .cds()
+        .args(["ccs", "create-instance", "--input-json"])
+        .arg(format!("file://{}", file.display()))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let sent = rig.emulator.requests_for("CreateInstance")[0]
+        .body
+        .clone()
+        .unwrap();
+    let keys: Vec<&String> = sent.as_object().unwrap().keys().collect();
+    assert_eq!(keys.len(), 7, "{sent}");
+    for absent in ["Amount", "PublicIp", "InstanceChargeType", "DataDisks"] {
+        assert!(sent.get(absent).is_none(), "{absent} sent: {sent}");
+    }
+    // A required placeholder left untouched is an error.
+    let out = rig
+        .cds()
+        .args(["ccs", "create-instance", "--input-json", "-"])
+        .write_stdin(skeleton.to_string())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("placeholder"),
+        "{}",
+        text(&out.stderr)
+    );
+    // YAML input, from stdin.
+    let yaml = "RegionId: CN_Beijing_A\nVdcId: vdc-1\nInstanceName: web\nPassword: Secret-Pass-1\nCpu: 2\nRam: 4\nInstanceType: Standard\nDataDisks:\n  - Size: 100\n";
+    let out = rig
+        .cds()
+        .args(["ccs", "create-instance", "--input-json", "-"])
+        .write_stdin(yaml)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let sent = rig.emulator.requests_for("CreateInstance")[1]
+        .body
+        .clone()
+        .unwrap();
+    assert_eq!(sent["DataDisks"], json!([{"Size": 100}]));
 }
