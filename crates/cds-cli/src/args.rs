@@ -105,7 +105,7 @@ pub fn globals() -> Vec<Arg> {
     let mut args = vec![
         value("output".into(), "Output format".into())
             .short('o')
-            .value_parser(["json", "yaml", "table"]),
+            .value_parser(["json", "yaml", "table", "text"]),
         value(
             "query".into(),
             "JMESPath expression applied to the output (to each item with --all-pages)".into(),
@@ -158,6 +158,21 @@ pub fn globals() -> Vec<Arg> {
         )
         .value_parser(clap::value_parser!(u64).range(1..)),
     );
+    args.push(
+        value(
+            "max-attempts".into(),
+            "Attempts per call, retries included (default 3; reads and unsent writes only are retried) [env: CDS_MAX_ATTEMPTS]".into(),
+        )
+        .value_parser(clap::value_parser!(u32).range(1..=20)),
+    );
+    args.push(
+        Arg::new("debug")
+            .long("debug")
+            .global(true)
+            .action(ArgAction::SetTrue)
+            .help("Print what a call does on stderr (request line, attempts, retries, status, request id, timing); never a secret")
+            .help_heading("Global options"),
+    );
     args
 }
 
@@ -197,7 +212,7 @@ fn op_command(line: &'static Line, op: &'static Op, with_args: bool) -> Command 
         long.push_str("\nStarts an asynchronous task: add --wait to wait for it.");
     }
     if meta.pagination.is_some() {
-        long.push_str("\nPaginated: add --all-pages (and --max-items N) to stream every item.");
+        long.push_str("\nPaginated: add --all-pages (and --max-items N) to get every page.");
     }
     cmd = cmd.long_about(long);
     for (p, f) in command.params() {
@@ -262,7 +277,7 @@ fn op_command(line: &'static Line, op: &'static Op, with_args: bool) -> Command 
                     .help_heading("CLI options")
                     .long("all-pages")
                     .action(ArgAction::SetTrue)
-                    .help("Fetch every page and stream the items"),
+                    .help("Fetch every page (the runtime's paginator) and print one merged answer; --query applies to it"),
             )
             .arg(
                 Arg::new("max-items")
@@ -270,7 +285,14 @@ fn op_command(line: &'static Line, op: &'static Op, with_args: bool) -> Command 
                     .long("max-items")
                     .value_name("N")
                     .value_parser(clap::value_parser!(u64))
-                    .help("Stop after N items (implies --all-pages)"),
+                    .help("Stop after N items, printing NextToken to go on from (implies --all-pages)"),
+            )
+            .arg(
+                Arg::new("starting-token")
+                    .help_heading("CLI options")
+                    .long("starting-token")
+                    .value_name("TOKEN")
+                    .help("Go on from the NextToken an earlier --max-items printed (implies --all-pages)"),
             );
     }
     cmd

@@ -55,7 +55,13 @@ pub fn input(
             }
             Stripped::Untouched => {}
             Stripped::Kept(mut v) => {
-                value_at(&p.shape, &mut v, &shown, &mut problems);
+                value_at(
+                    &p.shape,
+                    &mut v,
+                    &shown,
+                    secret(cmd, p.name, p.sensitive),
+                    &mut problems,
+                );
                 input.insert(key, v);
             }
         }
@@ -160,8 +166,27 @@ fn describe(v: &Value) -> String {
     }
 }
 
+/// Whether a parameter's values are never shown.
+fn secret(cmd: &Command, name: &str, sensitive: bool) -> bool {
+    sensitive || cds_core::redact::is_sensitive(name, cmd.line.meta.service.sensitive_fields)
+}
+
+/// What kind of value `v` is, without showing it (for sensitive fields).
+fn redacted(v: &Value) -> String {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+    .to_string()
+}
+
 /// Checks `v` against `shape`, dropping `null` members.
-fn value_at(shape: &Shape, v: &mut Value, path: &str, problems: &mut Problems) {
+fn value_at(shape: &Shape, v: &mut Value, path: &str, secret: bool, problems: &mut Problems) {
+    let describe = |v: &Value| if secret { redacted(v) } else { describe(v) };
     match shape {
         Shape::Any => {}
         Shape::String => {
@@ -219,7 +244,7 @@ fn value_at(shape: &Shape, v: &mut Value, path: &str, problems: &mut Problems) {
                         problems.push(&format!("{path}[{i}]"), "null in a list");
                         continue;
                     }
-                    value_at(inner, item, &format!("{path}[{i}]"), problems);
+                    value_at(inner, item, &format!("{path}[{i}]"), secret, problems);
                 }
             }
             other => problems.push(
@@ -234,7 +259,7 @@ fn value_at(shape: &Shape, v: &mut Value, path: &str, problems: &mut Problems) {
             Value::Object(map) => {
                 map.retain(|_, v| !v.is_null());
                 for (k, item) in map.iter_mut() {
-                    value_at(inner, item, &format!("{path}.{k}"), problems);
+                    value_at(inner, item, &format!("{path}.{k}"), secret, problems);
                 }
             }
             other => problems.push(
@@ -243,7 +268,7 @@ fn value_at(shape: &Shape, v: &mut Value, path: &str, problems: &mut Problems) {
             ),
         },
         Shape::Struct(s) => match v {
-            Value::Object(map) => fields(s, map, path, problems),
+            Value::Object(map) => fields(s, map, path, secret, problems),
             other => problems.push(
                 path,
                 format!(
@@ -256,12 +281,24 @@ fn value_at(shape: &Shape, v: &mut Value, path: &str, problems: &mut Problems) {
     }
 }
 
-fn fields(s: &Struct, map: &mut Map<String, Value>, path: &str, problems: &mut Problems) {
+fn fields(
+    s: &Struct,
+    map: &mut Map<String, Value>,
+    path: &str,
+    secret: bool,
+    problems: &mut Problems,
+) {
     map.retain(|_, v| !v.is_null());
     for (k, v) in map.iter_mut() {
         let here = format!("{path}.{k}");
         match s.fields.iter().find(|f| f.name == k) {
-            Some(f) => value_at(&f.shape, v, &here, problems),
+            Some(f) => value_at(
+                &f.shape,
+                v,
+                &here,
+                secret || f.sensitive || cds_core::redact::is_sensitive(k, &[]),
+                problems,
+            ),
             None => {
                 let hint = suggest::hint(k, s.fields.iter().map(|f| f.name));
                 let names: Vec<&str> = s.fields.iter().map(|f| f.name).collect();
@@ -434,6 +471,9 @@ mod tests {
         assert!(p.iter().any(|m| m.contains("Cpu")), "{p:?}");
         let p = with("DataDisks", json!([{}]));
         assert!(p.iter().any(|m| m.contains("Size: required")), "{p:?}");
+        let p = with("Password", json!(12345678));
+        assert!(p.iter().any(|m| m.contains("got a number")), "{p:?}");
+        assert!(!p.iter().any(|m| m.contains("12345678")), "{p:?}");
     }
 
     #[test]

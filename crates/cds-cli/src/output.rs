@@ -1,5 +1,5 @@
 //! Printing results: JSON (pretty on a terminal, compact otherwise), YAML or a table, after an
-//! optional JMESPath `--query`; and streaming items of `--all-pages` as they arrive.
+//! optional JMESPath `--query`; or aws-cli's tab-separated `text`.
 
 use crate::errors::CliError;
 use serde_json::Value;
@@ -15,6 +15,8 @@ pub enum Format {
     Yaml,
     /// Aligned columns.
     Table,
+    /// Tab-separated lines, as aws-cli's `text`.
+    Text,
 }
 
 impl Format {
@@ -24,6 +26,7 @@ impl Format {
             "json" => Some(Format::Json),
             "yaml" => Some(Format::Yaml),
             "table" => Some(Format::Table),
+            "text" => Some(Format::Text),
             _ => None,
         }
     }
@@ -52,7 +55,8 @@ impl Query {
     }
 }
 
-fn io(e: std::io::Error) -> CliError {
+/// A failed write to stdout as an error (a closed pipe ends quietly).
+pub fn io(e: std::io::Error) -> CliError {
     if e.kind() == std::io::ErrorKind::BrokenPipe {
         return CliError::OutputClosed;
     }
@@ -80,6 +84,62 @@ pub fn print(out: &mut dyn Write, v: &Value, format: Format, pretty: bool) -> Re
             let columns = columns_of(&rows);
             write!(out, "{}", render_table(&columns, &rows)).map_err(io)
         }
+        Format::Text => {
+            let mut lines = Vec::new();
+            text_lines(v, None, &mut lines);
+            for l in lines {
+                writeln!(out, "{l}").map_err(io)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// aws-cli's `text`: an object's scalars on one tab-separated line (keys sorted), then each
+/// nested value under its key in upper case; a list of scalars on one line; a list of objects
+/// one after the other.
+fn text_lines(v: &Value, prefix: Option<&str>, out: &mut Vec<String>) {
+    let line = |cells: Vec<String>| -> String {
+        let mut all: Vec<String> = prefix.map(str::to_string).into_iter().collect();
+        all.extend(cells);
+        all.join("\t")
+    };
+    match v {
+        Value::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            let scalars: Vec<String> = keys
+                .iter()
+                .filter(|k| is_scalar(&m[k.as_str()]))
+                .map(|k| text_cell(&m[k.as_str()]))
+                .collect();
+            if !scalars.is_empty() {
+                out.push(line(scalars));
+            }
+            for k in keys.iter().filter(|k| !is_scalar(&m[k.as_str()])) {
+                text_lines(&m[k.as_str()], Some(&k.to_uppercase()), out);
+            }
+        }
+        Value::Array(items) if items.iter().all(is_scalar) => {
+            if !items.is_empty() {
+                out.push(line(items.iter().map(text_cell).collect()));
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                text_lines(item, prefix, out);
+            }
+        }
+        scalar => out.push(line(vec![text_cell(scalar)])),
+    }
+}
+
+fn text_cell(v: &Value) -> String {
+    match v {
+        Value::Null => "None".into(),
+        Value::String(s) => s.replace(['\n', '\t'], " "),
+        Value::Bool(b) => if *b { "True" } else { "False" }.into(),
+        other => other.to_string(),
     }
 }
 
@@ -167,94 +227,25 @@ fn render_table(columns: &[String], rows: &[Value]) -> String {
     out
 }
 
-/// Items of `--all-pages`, printed as they arrive: a JSON array written element by element,
-/// a YAML sequence, or table rows (columns from the first item, tab separated).
-pub struct Stream<'a> {
-    out: &'a mut dyn Write,
-    format: Format,
-    pretty: bool,
-    count: u64,
-    columns: Option<Vec<String>>,
-}
-
-impl<'a> Stream<'a> {
-    /// Starts a stream.
-    pub fn new(out: &'a mut dyn Write, format: Format, pretty: bool) -> Self {
-        Self {
-            out,
-            format,
-            pretty,
-            count: 0,
-            columns: None,
-        }
-    }
-
-    /// Prints one item.
-    pub fn item(&mut self, v: &Value) -> Result<(), CliError> {
-        match self.format {
-            Format::Json => {
-                let sep = if self.count == 0 { "[" } else { "," };
-                if self.pretty {
-                    let text = serde_json::to_string_pretty(v)
-                        .map_err(|e| CliError::Call(e.to_string()))?;
-                    let indented = text.replace('\n', "\n  ");
-                    write!(self.out, "{sep}\n  {indented}").map_err(io)?;
-                } else {
-                    write!(self.out, "{sep}{v}").map_err(io)?;
-                }
-            }
-            Format::Yaml => {
-                let text =
-                    serde_yaml::to_string(&vec![v]).map_err(|e| CliError::Call(e.to_string()))?;
-                write!(self.out, "{text}").map_err(io)?;
-            }
-            Format::Table => {
-                if self.columns.is_none() {
-                    let columns = columns_of(std::slice::from_ref(v));
-                    let header = if columns.is_empty() {
-                        "value".to_string()
-                    } else {
-                        columns.join("\t")
-                    };
-                    writeln!(self.out, "{header}").map_err(io)?;
-                    self.columns = Some(columns);
-                }
-                let columns = self.columns.as_deref().unwrap_or(&[]);
-                writeln!(self.out, "{}", row_cells(columns, v).join("\t")).map_err(io)?;
-            }
-        }
-        self.count += 1;
-        self.out.flush().map_err(io)
-    }
-
-    /// Ends the stream.
-    pub fn finish(self) -> Result<(), CliError> {
-        match self.format {
-            Format::Json if self.count == 0 => writeln!(self.out, "[]").map_err(io),
-            Format::Json if self.pretty => writeln!(self.out, "\n]").map_err(io),
-            Format::Json => writeln!(self.out, "]").map_err(io),
-            Format::Yaml if self.count == 0 => writeln!(self.out, "[]").map_err(io),
-            _ => Ok(()),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
 
     #[test]
-    fn streams_a_valid_json_array() {
-        for pretty in [false, true] {
-            let mut buf = Vec::new();
-            let mut s = Stream::new(&mut buf, Format::Json, pretty);
-            s.item(&json!({"a": 1})).unwrap();
-            s.item(&json!({"a": [2]})).unwrap();
-            s.finish().unwrap();
-            let v: Value = serde_json::from_slice(&buf).unwrap();
-            assert_eq!(v, json!([{"a": 1}, {"a": [2]}]));
-        }
+    fn text_is_tab_separated_as_aws_prints_it() {
+        let mut buf = Vec::new();
+        print(
+            &mut buf,
+            &json!({"Code": "Success", "Data": {"Instances": [{"Id": "i-1", "Cpu": 2}, {"Id": "i-2", "Cpu": null}], "Total": 2}, "Ids": ["a", "b"]}),
+            Format::Text,
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(buf).unwrap(),
+            "Success\nDATA\t2\nINSTANCES\t2\ti-1\nINSTANCES\tNone\ti-2\nIDS\ta\tb\n"
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use crate::args::{self, Selection};
 use crate::call;
 use crate::check;
+use crate::debug;
 use crate::errors::{CliError, ErrorFormat};
 use crate::input;
 use crate::output::{self, Format, Query};
@@ -28,6 +29,14 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
     let error_format = error_format_of(&words);
+    if words
+        .iter()
+        .skip(1)
+        .take_while(|w| *w != "--")
+        .any(|w| w == "--debug")
+    {
+        debug::start();
+    }
     match dispatch(argv, &words) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -151,7 +160,12 @@ fn run_op(cmd: Command, m: &ArgMatches) -> Result<(), CliError> {
     };
     input::merge_flags(&cmd, m, &mut input);
     let max_items = flag_value::<u64>(m, "max-items");
-    let all_pages = meta.pagination.is_some() && (flag(m, "all-pages") || max_items.is_some());
+    let starting_token = match flag_value::<String>(m, "starting-token") {
+        Some(t) => Some(call::Token::parse(&t)?),
+        None => None,
+    };
+    let all_pages = meta.pagination.is_some()
+        && (flag(m, "all-pages") || max_items.is_some() || starting_token.is_some());
     let except: Vec<&str> = match (meta.pagination, all_pages) {
         (Some(p), true) => vec![p.page, p.size],
         _ => Vec::new(),
@@ -171,52 +185,98 @@ fn run_op(cmd: Command, m: &ArgMatches) -> Result<(), CliError> {
     let resolved = settings::resolve(line, m.get_one::<String>("profile").cloned(), &flags)?;
     call::require_settings(line, &resolved)?;
     let timeout = m.get_one::<u64>("timeout").map(|s| Duration::from_secs(*s));
-    let config = call::config(line, &resolved, timeout)?;
+    let max_attempts = match m.get_one::<u32>("max-attempts") {
+        Some(n) => Some(*n),
+        None => match std::env::var("CDS_MAX_ATTEMPTS") {
+            Ok(v) if !v.trim().is_empty() => Some(
+                v.trim()
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| (1..=20).contains(n))
+                    .ok_or_else(|| {
+                        CliError::Usage(format!("CDS_MAX_ATTEMPTS={v:?} is not a number in 1..=20"))
+                    })?,
+            ),
+            _ => None,
+        },
+    };
+    let config = call::config(line, &resolved, timeout, max_attempts)?;
+    if let (Some(token), Some(paging)) = (&starting_token, meta.pagination) {
+        input.insert(
+            paging.page.into(),
+            typed_number(&cmd, paging.page, token.page),
+        );
+        if let Some(size) = token.size {
+            input.insert(paging.size.into(), typed_number(&cmd, paging.size, size));
+        }
+    }
     let input = Value::Object(input);
     if meta.websocket {
         let url = call::websocket_url(&config, meta, input)?;
         return output::print(&mut out, &Value::String(url), format, pretty);
     }
-    if m.get_flag("dry-run") {
-        let request = call::describe_request(&config, &resolved, line, meta, input)?;
-        return output::print(&mut out, &request, format, true);
+    if m.get_flag("dry-run") || debug::on() {
+        let request = call::prepare(&config, line, meta, input.clone())?;
+        if m.get_flag("dry-run") {
+            if format == Format::Text && query.is_none() {
+                return write!(out, "{request}")
+                    .and_then(|()| writeln!(out))
+                    .map_err(output::io);
+            }
+            let shown = call::request_value(&request);
+            let shown = match &query {
+                Some(q) => q.apply(&shown)?,
+                None => shown,
+            };
+            return output::print(&mut out, &shown, format, true);
+        }
+        debug::line(&format!(
+            "request (as prepared; each attempt is signed anew):\n{request}"
+        ));
     }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| CliError::Call(format!("cannot start the runtime: {e}")))?;
-    if let (true, Some(paging)) = (all_pages, meta.pagination) {
-        let mut stream = output::Stream::new(&mut out, format, pretty);
-        runtime.block_on(call::all_pages(
-            &config,
-            line,
-            meta,
-            paging,
-            input,
-            max_items,
-            &mut |item| {
-                let item = match &query {
-                    Some(q) => q.apply(&item)?,
-                    None => item,
-                };
-                stream.item(&item)
-            },
-        ))?;
-        return stream.finish();
+    let started = std::time::Instant::now();
+    let answer = match (all_pages, meta.pagination) {
+        (true, Some(paging)) => {
+            let walk = call::Walk {
+                skip: starting_token.map_or(0, |t| t.skip),
+                max_items,
+            };
+            runtime.block_on(call::all_pages(&config, line, meta, paging, input, walk))
+        }
+        _ => runtime.block_on(call::execute(&config, line, meta, input)),
+    };
+    if debug::on() {
+        match &answer {
+            Ok(a) => debug::line(&format!(
+                "answer: HTTP {}, request id {}, attempts {}, {:.1} ms",
+                a.status,
+                a.request_id.as_deref().unwrap_or("none"),
+                debug::attempts(),
+                started.elapsed().as_secs_f64() * 1000.0
+            )),
+            Err(e) => debug::line(&format!(
+                "failed after {:.1} ms: {e}",
+                started.elapsed().as_secs_f64() * 1000.0
+            )),
+        }
     }
-    let answer = runtime.block_on(call::execute(&config, line, meta, input))?;
+    let answer = answer?;
     if let (true, Some(task)) = (flag(m, "wait"), &meta.task) {
         let initial = flag_value::<f64>(m, "wait-interval").unwrap_or(2.0);
         let deadline = flag_value::<u64>(m, "wait-timeout").unwrap_or(1800);
         let spinner = progress(meta.name);
-        let done = runtime.block_on(call::wait(
-            &config,
-            line,
-            task,
-            &answer.body,
-            Duration::from_secs_f64(initial),
-            Duration::from_secs(deadline),
-        ));
+        let id = call::task_id(task, &answer.body)?;
+        let options = cds_core::WaitOptions::default()
+            .poll_interval(
+                Duration::from_secs_f64(initial),
+                Duration::from_secs(20).max(Duration::from_secs_f64(initial)),
+            )
+            .deadline(Duration::from_secs(deadline));
+        let done = runtime.block_on(call::wait(&config, line, task, id, options));
         if let Some(s) = spinner {
             s.finish_and_clear();
         }
@@ -230,6 +290,14 @@ fn run_op(cmd: Command, m: &ArgMatches) -> Result<(), CliError> {
         _ => answer.body,
     };
     output::print(&mut out, &shown, format, pretty)
+}
+
+/// `n` as the parameter `name` of `cmd` takes it (text or number).
+fn typed_number(cmd: &Command, name: &str, n: i64) -> Value {
+    match cmd.param(name).map(|p| &p.shape) {
+        Some(cds_core::operation::Shape::String) => Value::String(n.to_string()),
+        _ => Value::from(n),
+    }
 }
 
 /// A spinner on stderr while waiting, on a terminal only.

@@ -355,7 +355,8 @@ fn all_pages_walks_every_page_of_every_paginated_operation() {
                 .unwrap();
             let context = format!("{} {}: {}", line.name(), op.command, text(&out.stderr));
             assert!(out.status.success(), "{context}");
-            let items = stdout_json(&out);
+            let merged = stdout_json(&out);
+            let items = merged.pointer(paging.items).cloned().unwrap_or_default();
             assert_eq!(items, json!([item(1), item(2), item(3)]), "{context}");
             let pages: Vec<String> = rig
                 .emulator
@@ -380,13 +381,54 @@ fn all_pages_walks_every_page_of_every_paginated_operation() {
     assert!(checked >= 30, "only {checked} paginated operations");
 }
 
-#[test]
-fn max_items_stops_early() {
-    let rig = rig();
+/// Pages of DescribeInstances: `pages` pages of `size` instances named `i-<n>`.
+fn script_instance_pages(rig: &Rig, pages: usize, size: usize) {
     let cmd = find("ccs", "describe-instances");
-    let op = cmd.op;
-    let body = page_body(&cmd, vec![json!({"A": 1}), json!({"A": 2})], 10);
-    rig.emulator.script(op.name, 200, body, None);
+    let total = pages * size;
+    let answers = (0..=pages)
+        .map(|p| Script {
+            status: 200,
+            body: page_body(
+                &cmd,
+                (0..if p < pages { size } else { 0 })
+                    .map(|i| json!({"InstanceId": format!("i-{}", p * size + i), "InstanceName": format!("web-{}", p * size + i)}))
+                    .collect(),
+                total,
+            ),
+        })
+        .collect();
+    rig.emulator.script_sequence(cmd.op.name, answers);
+}
+
+#[test]
+fn all_pages_merges_pages_and_the_query_applies_to_the_merged_answer() {
+    let rig = rig();
+    script_instance_pages(&rig, 3, 2);
+    let out = rig
+        .cds()
+        .args([
+            "ccs",
+            "describe-instances",
+            "--page-size",
+            "2",
+            "--all-pages",
+            "--query",
+            "Data.Instances[].InstanceName",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        stdout_json(&out),
+        json!(["web-0", "web-1", "web-2", "web-3", "web-4", "web-5"])
+    );
+    assert_eq!(rig.emulator.requests_for("DescribeInstances").len(), 4);
+}
+
+#[test]
+fn max_items_stops_early_and_the_next_token_goes_on() {
+    let rig = rig();
+    script_instance_pages(&rig, 3, 2);
     let out = rig
         .cds()
         .args([
@@ -400,8 +442,94 @@ fn max_items_stops_early() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert_eq!(stdout_json(&out), json!([{"A": 1}, {"A": 2}, {"A": 1}]));
-    assert_eq!(rig.emulator.requests_for(op.name).len(), 2);
+    let first = stdout_json(&out);
+    let ids: Vec<&str> = first["Data"]["Instances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["InstanceId"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["i-0", "i-1", "i-2"]);
+    assert_eq!(first["NextToken"], "2:1:2");
+    assert_eq!(rig.emulator.requests_for("DescribeInstances").len(), 2);
+    rig.emulator.reset();
+    // The server answers page 2 then page 3 (scripted in order); the first item of page 2
+    // was shown already.
+    let cmd = find("ccs", "describe-instances");
+    let page = |from: usize| Script {
+        status: 200,
+        body: page_body(
+            &cmd,
+            (from..from + 2)
+                .map(|i| json!({"InstanceId": format!("i-{i}")}))
+                .collect(),
+            6,
+        ),
+    };
+    let empty = Script {
+        status: 200,
+        body: page_body(&cmd, Vec::new(), 6),
+    };
+    rig.emulator
+        .script_sequence(cmd.op.name, vec![page(2), page(4), empty]);
+    let out = rig
+        .cds()
+        .args([
+            "ccs",
+            "describe-instances",
+            "--starting-token",
+            "2:1:2",
+            "--query",
+            "Data.Instances[].InstanceId",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(stdout_json(&out), json!(["i-3", "i-4", "i-5"]));
+    let sent: Vec<Value> = rig
+        .emulator
+        .requests_for("DescribeInstances")
+        .iter()
+        .map(|r| r.body.clone().unwrap_or_default()["PageNumber"].clone())
+        .collect();
+    assert_eq!(sent, [json!(2), json!(3), json!(4)]);
+    let out = rig
+        .cds()
+        .args(["ccs", "describe-instances", "--starting-token", "nonsense"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn all_pages_against_a_server_repeating_one_page_exits_1() {
+    let rig = rig();
+    let cmd = find("ccs", "describe-instances");
+    let body = page_body(
+        &cmd,
+        vec![json!({"InstanceId": "a"}), json!({"InstanceId": "b"})],
+        1000,
+    );
+    rig.emulator.script(cmd.op.name, 200, body, None);
+    let out = rig
+        .cds()
+        .args([
+            "ccs",
+            "describe-instances",
+            "--page-size",
+            "2",
+            "--all-pages",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("identical"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(out.stdout.is_empty());
+    assert_eq!(rig.emulator.requests_for("DescribeInstances").len(), 2);
 }
 
 #[test]
@@ -458,7 +586,83 @@ fn dry_run_prints_the_request_with_secrets_redacted_and_sends_nothing() {
     assert_eq!(req["method"], "GET");
     assert_eq!(req["query"]["Action"], "DescribeTask");
     assert_eq!(req["query"]["TaskId"], "t-9");
-    assert_eq!(req["query"]["Signature"], "<redacted>");
+    assert_eq!(req["query"]["Signature"], "[REDACTED]");
+    assert_eq!(req["query"]["AccessKeyId"], ACCESS_KEY_ID);
+    // Sensitive parameters, in the body and as flags.
+    let out = rig
+        .cds()
+        .args(["ccs", "create-instance", "--input-json", "-", "--dry-run"])
+        .args([
+            "--password",
+            "-Hunter2-secret",
+            "--user-data",
+            "c2VjcmV0LXNjcmlwdA==",
+        ])
+        .write_stdin(create_instance_input().to_string())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    for secret in ["Hunter2", "Secret-Pass-1", "c2VjcmV0LXNjcmlwdA"] {
+        assert!(!stdout.contains(secret), "{secret} in {stdout}");
+    }
+    assert_eq!(stdout_json(&out)["body"]["Password"], "[REDACTED]");
+    assert_eq!(stdout_json(&out)["body"]["Cpu"], 2);
+    // --query and -o apply; -o text prints the runtime's own redacted rendering.
+    let out = rig
+        .cds()
+        .args([
+            "ccs",
+            "create-instance",
+            "--input-json",
+            "-",
+            "--dry-run",
+            "--query",
+            "body.Password",
+        ])
+        .write_stdin(create_instance_input().to_string())
+        .output()
+        .unwrap();
+    assert_eq!(stdout_json(&out), json!("[REDACTED]"));
+    let out = rig
+        .cds()
+        .args([
+            "ccs",
+            "create-instance",
+            "--input-json",
+            "-",
+            "--dry-run",
+            "-o",
+            "text",
+        ])
+        .write_stdin(create_instance_input().to_string())
+        .output()
+        .unwrap();
+    let shown = text(&out.stdout);
+    assert!(shown.starts_with("POST http"), "{shown}");
+    assert!(
+        shown.contains("Signature=[REDACTED]") && !shown.contains("Secret-Pass-1"),
+        "{shown}"
+    );
+    let out = rig
+        .cds()
+        .args([
+            "ccs",
+            "describe-task",
+            "--task-id",
+            "t",
+            "--dry-run",
+            "-o",
+            "yaml",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        text(&out.stdout).contains("method: GET"),
+        "{}",
+        text(&out.stdout)
+    );
+    // Bearer token and the CECSTACK authentication header.
     let bridgx = rig
         .cds()
         .args(["bridgx", "list-clusters", "--dry-run"])
@@ -467,8 +671,68 @@ fn dry_run_prints_the_request_with_secrets_redacted_and_sends_nothing() {
     let stdout = text(&bridgx.stdout);
     assert!(bridgx.status.success(), "{}", text(&bridgx.stderr));
     assert!(!stdout.contains(BEARER_TOKEN), "{stdout}");
-    assert!(stdout.contains("Bearer <redacted>"), "{stdout}");
+    assert_eq!(
+        stdout_json(&bridgx)["headers"]["Authorization"],
+        "[REDACTED]"
+    );
+    let cecstack = rig
+        .cds()
+        .args([
+            "--cecstack-auth-header",
+            "X-Auth-Token: tok-SECRET",
+            "cecstack-ecs",
+            "op-list-flavors",
+            "--dry-run",
+        ])
+        .output()
+        .unwrap();
+    let stdout = text(&cecstack.stdout);
+    assert!(cecstack.status.success(), "{}", text(&cecstack.stderr));
+    assert!(!stdout.contains("tok-SECRET"), "{stdout}");
+    assert_eq!(
+        stdout_json(&cecstack)["headers"]["X-Auth-Token"],
+        "[REDACTED]"
+    );
     assert!(rig.emulator.requests().is_empty());
+}
+
+#[test]
+fn debug_shows_the_call_and_never_a_secret() {
+    let rig = rig();
+    let out = rig
+        .cds()
+        .args(["--debug", "ccs", "create-instance", "--input-json", "-"])
+        .write_stdin(create_instance_input().to_string())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("POST http") && err.contains("Action=CreateInstance"),
+        "{err}"
+    );
+    assert!(
+        err.contains("attempts 1") && err.contains("HTTP 200"),
+        "{err}"
+    );
+    for secret in [ACCESS_KEY_SECRET, "Secret-Pass-1"] {
+        assert!(!err.contains(secret), "{secret} in {err}");
+    }
+    // A retried read shows its attempts; the bearer token never appears.
+    rig.emulator
+        .inject("ListClusters", cds_emulator::Fault::Status(503), 1);
+    let out = rig
+        .cds()
+        .args(["bridgx", "list-clusters", "--debug"])
+        .output()
+        .unwrap();
+    let err = text(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("attempts 2") && err.contains("retrying"),
+        "{err}"
+    );
+    assert!(!err.contains(BEARER_TOKEN), "{err}");
 }
 
 #[test]
