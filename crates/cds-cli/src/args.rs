@@ -251,7 +251,7 @@ fn op_command(line: &'static Line, op: &'static Op, with_args: bool) -> Command 
                     .help_heading("CLI options")
                     .long("wait")
                     .action(ArgAction::SetTrue)
-                    .help("Wait until the started task finishes"),
+                    .help("Wait until the started task finishes, then print the finished task (its status and resource id)"),
             )
             .arg(
                 Arg::new("wait-timeout")
@@ -267,8 +267,20 @@ fn op_command(line: &'static Line, op: &'static Op, with_args: bool) -> Command 
                     .long("wait-interval")
                     .value_name("SECONDS")
                     .value_parser(positive_seconds)
-                    .help("First delay between polls (default 2; grows to 20)"),
+                    .help("First delay between polls (default 0.5; grows by half each poll, to 20)"),
             );
+        if let Some(plan) = crate::call::describe_plan(line, meta) {
+            cmd = cmd.arg(
+                Arg::new("describe")
+                    .help_heading("CLI options")
+                    .long("describe")
+                    .action(ArgAction::SetTrue)
+                    .help(format!(
+                        "With --wait: then show the created {} ({} {})",
+                        plan.family, plan.op.name, plan.param
+                    )),
+            );
+        }
     }
     if meta.pagination.is_some() {
         cmd = cmd

@@ -427,3 +427,84 @@ mod tests {
         assert_eq!(decode("a%20b+c%3D"), "a b c=");
     }
 }
+
+/// How to show the resource a task-starting operation creates: the operation that shows it
+/// and the parameter that takes its id, from the line's resource model in `meta`.
+#[derive(Debug, Clone, Copy)]
+pub struct Describe {
+    /// The family's name.
+    pub family: &'static str,
+    /// The operation that shows one record (a get) or lists records filtered by id.
+    pub op: &'static Operation,
+    /// Its parameter that takes the id.
+    pub param: &'static str,
+    /// Where the new id is in the finished task's answer, if the model says.
+    pub task_resource: Option<&'static str>,
+    /// Where the new id is in the operation's own answer, if the model says.
+    pub id_out: Option<&'static str>,
+}
+
+/// The way to show what `op` creates, if the spec's resource model links the two.
+pub fn describe_plan(line: &Line, op: &Operation) -> Option<Describe> {
+    use cds_core::model::ActionKind;
+    let model = line.meta.resources?;
+    for family in model.families {
+        let Some(create) = family
+            .actions
+            .iter()
+            .find(|a| a.op == op.name && a.kind == ActionKind::Create)
+        else {
+            continue;
+        };
+        let get = family
+            .actions
+            .iter()
+            .find(|a| a.kind == ActionKind::Get && a.id.is_some())
+            .and_then(|a| Some((a.op, a.id?)));
+        let list = family
+            .actions
+            .iter()
+            .filter(|a| a.kind == ActionKind::List)
+            .find_map(|a| {
+                let (param, _) = a.filters.iter().find(|(_, field)| *field == family.id)?;
+                Some((a.op, *param))
+            });
+        let (name, param) = get.or(list)?;
+        return Some(Describe {
+            family: family.name,
+            op: line.meta.operation(name)?,
+            param,
+            task_resource: model.task_resource,
+            id_out: create.id_out.first().copied(),
+        });
+    }
+    None
+}
+
+impl Describe {
+    /// The new resource's id: from the finished task, else from the operation's answer.
+    pub fn resource_id(&self, answer: &Value, task: &Value) -> Option<String> {
+        let text = |v: &Value| match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        };
+        self.task_resource
+            .and_then(|p| task.pointer(p))
+            .and_then(text)
+            .or_else(|| self.id_out.and_then(|p| answer.pointer(p)).and_then(text))
+            .filter(|s| !s.is_empty())
+    }
+
+    /// The input that shows resource `id`.
+    pub fn input(&self, id: &str) -> Value {
+        let is_list = self
+            .op
+            .params
+            .iter()
+            .find(|p| p.name == self.param)
+            .is_some_and(|p| matches!(p.shape, cds_core::operation::Shape::List(_)));
+        let value = if is_list { json!([id]) } else { json!(id) };
+        json!({ self.param: value })
+    }
+}

@@ -181,6 +181,17 @@ fn run_op(cmd: Command, m: &ArgMatches) -> Result<(), CliError> {
             cmd.op.command
         )));
     }
+    let wait = flag(m, "wait");
+    let describe = if flag(m, "describe") {
+        Some(call::describe_plan(line, meta).ok_or_else(|| {
+            CliError::Usage(format!(
+                "--describe: the spec links {} to no resource it could show",
+                meta.name
+            ))
+        })?)
+    } else {
+        None
+    };
     let flags = |name: &str| m.try_get_one::<String>(name).ok().flatten().cloned();
     let resolved = settings::resolve(line, m.get_one::<String>("profile").cloned(), &flags)?;
     call::require_settings(line, &resolved)?;
@@ -265,8 +276,9 @@ fn run_op(cmd: Command, m: &ArgMatches) -> Result<(), CliError> {
         }
     }
     let answer = answer?;
-    if let (true, Some(task)) = (flag(m, "wait"), &meta.task) {
-        let initial = flag_value::<f64>(m, "wait-interval").unwrap_or(2.0);
+    let mut answer = answer;
+    if let (true, Some(task)) = (wait || describe.is_some(), &meta.task) {
+        let initial = flag_value::<f64>(m, "wait-interval").unwrap_or(DEFAULT_WAIT_INTERVAL);
         let deadline = flag_value::<u64>(m, "wait-timeout").unwrap_or(1800);
         let spinner = progress(meta.name);
         let id = call::task_id(task, &answer.body)?;
@@ -280,9 +292,34 @@ fn run_op(cmd: Command, m: &ArgMatches) -> Result<(), CliError> {
         if let Some(s) = spinner {
             s.finish_and_clear();
         }
-        done?;
+        let done = done?;
+        debug::line(&format!("task finished: {done}"));
+        let finished = call::Answer {
+            body: done,
+            status: answer.status,
+            request_id: answer.request_id.clone(),
+        };
+        answer = match describe {
+            Some(plan) => {
+                let id = plan
+                    .resource_id(&answer.body, &finished.body)
+                    .ok_or_else(|| {
+                        CliError::Call(format!(
+                            "the task finished but names no {} id to describe; it answered {}",
+                            plan.family, finished.body
+                        ))
+                    })?;
+                runtime.block_on(call::execute(&config, line, plan.op, plan.input(&id)))?
+            }
+            None => finished,
+        };
     }
-    let shown = match (&query, format, meta.pagination) {
+    let shown_paging = if wait || describe.is_some() {
+        None
+    } else {
+        meta.pagination
+    };
+    let shown = match (&query, format, shown_paging) {
         (Some(q), _, _) => q.apply(&answer.body)?,
         (None, Format::Table, Some(p)) => {
             answer.body.pointer(p.items).cloned().unwrap_or(answer.body)
@@ -291,6 +328,10 @@ fn run_op(cmd: Command, m: &ArgMatches) -> Result<(), CliError> {
     };
     output::print(&mut out, &shown, format, pretty)
 }
+
+/// First delay between polls of `--wait` (then growing by half each poll, to 20 s): short,
+/// so that a short task is seen finished at once.
+const DEFAULT_WAIT_INTERVAL: f64 = 0.5;
 
 /// `n` as the parameter `name` of `cmd` takes it (text or number).
 fn typed_number(cmd: &Command, name: &str, n: i64) -> Value {

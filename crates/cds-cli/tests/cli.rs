@@ -16,6 +16,29 @@ struct Rig {
     _runtime: tokio::runtime::Runtime,
 }
 
+/// A stateful emulator of every line (resources kept, tasks finishing after `latency`).
+fn stateful_rig(latency: std::time::Duration) -> Rig {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let lines: Vec<&'static LineDescription> = LINES.iter().map(|l: &&Line| l.meta).collect();
+    let emulator = runtime
+        .block_on(
+            Emulator::builder(&lines)
+                .seed(7)
+                .task_latency(latency)
+                .start(),
+        )
+        .expect("emulator starts");
+    Rig {
+        emulator,
+        dir: tempfile::tempdir().expect("temp dir"),
+        _runtime: runtime,
+    }
+}
+
 fn rig() -> Rig {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
@@ -1217,4 +1240,106 @@ fn help_and_skeletons_show_nested_structure_and_untouched_placeholders_are_not_s
         .clone()
         .unwrap();
     assert_eq!(sent["DataDisks"], json!([{"Size": 100}]));
+}
+
+#[test]
+fn wait_prints_the_finished_task_and_describe_shows_the_created_resource() {
+    let rig = stateful_rig(std::time::Duration::ZERO);
+    let started = std::time::Instant::now();
+    let out = rig
+        .cds()
+        .args([
+            "network",
+            "create-vdc",
+            "--region-id",
+            "CN_Beijing_A",
+            "--vdc-name",
+            "web",
+            "--wait",
+        ])
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let task = stdout_json(&out);
+    let id = task["Data"]["ResourceId"]
+        .as_str()
+        .expect("a ResourceId")
+        .to_string();
+    assert!(!id.is_empty(), "{task}");
+    assert!(task["Data"]["Status"].is_string(), "{task}");
+    assert!(
+        took < std::time::Duration::from_millis(1500),
+        "a 0 s task took {took:?}"
+    );
+    let out = rig
+        .cds()
+        .args([
+            "network",
+            "create-vdc",
+            "--region-id",
+            "CN_Beijing_A",
+            "--vdc-name",
+            "db",
+            "--wait",
+            "--describe",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let shown = stdout_json(&out);
+    let vdcs = shown["Data"].as_array().expect("DescribeVdc's list");
+    assert_eq!(vdcs.len(), 1, "{shown}");
+    assert_eq!(vdcs[0]["VdcName"], "db", "{shown}");
+    assert_ne!(vdcs[0]["VdcId"], id.as_str());
+    // An operation the model links to no resource has no --describe.
+    let out = rig
+        .cds()
+        .args(["ccs", "describe-task", "--task-id", "t", "--describe"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_create_instance_wait_prints_the_resource_id() {
+    let rig = stateful_rig(std::time::Duration::from_millis(300));
+    let out = rig
+        .cds()
+        .args([
+            "network",
+            "create-vdc",
+            "--region-id",
+            "CN_Beijing_A",
+            "--vdc-name",
+            "v",
+            "--wait",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let vdc = stdout_json(&out)["Data"]["ResourceId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut input = create_instance_input();
+    input["VdcId"] = json!(vdc);
+    input["ImageId"] = json!("img-1");
+    let out = rig
+        .cds()
+        .args([
+            "ccs",
+            "create-instance",
+            "--input-json",
+            "-",
+            "--wait",
+            "--query",
+            "Data.ResourceId",
+        ])
+        .write_stdin(input.to_string())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let id = stdout_json(&out);
+    assert!(id.as_str().is_some_and(|s| !s.is_empty()), "{id}");
 }
