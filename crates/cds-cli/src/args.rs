@@ -391,14 +391,34 @@ fn param_arg(line: &'static Line, p: &'static Param, f: &'static Flag) -> Arg {
 }
 
 fn configure_command() -> Command {
+    let key = || {
+        Arg::new("key")
+            .required(true)
+            .value_name("KEY")
+            .help("A setting: secret_id, secret_key, region, endpoint, bridgx_token, … (`cds configure list` shows them)")
+    };
     Command::new("configure")
         .about("Write a profile of the config file (mode 0600); secrets are read without echo")
         .long_about(
-            "Prompts for the credentials and settings of a profile and writes them to the config \
-             file ($CDS_CONFIG_FILE, else $XDG_CONFIG_HOME/cds/config.toml, else \
-             ~/.config/cds/config.toml) with mode 0600. An empty answer keeps the current value. \
-             Secrets are read without echo on a terminal and never printed.",
+            "Writes a profile of the config file ($CDS_CONFIG_FILE, else $XDG_CONFIG_HOME/cds/config.toml, \
+             else ~/.config/cds/config.toml) with mode 0600, atomically.\n\n\
+             With setting flags (--secret-id, --secret-key, --region, --endpoint, …) it writes those and \
+             asks nothing; without, it asks for each setting (an empty answer keeps the current value, \
+             each answer is checked as it is typed). Secrets are read without echo on a terminal and \
+             never printed. An explicit --profile (or CDS_PROFILE) beats the environment when calling.",
         )
+        .subcommand(
+            Command::new("set")
+                .about("Set one setting of the profile")
+                .arg(key())
+                .arg(Arg::new("value").required(true).value_name("VALUE").allow_hyphen_values(true)),
+        )
+        .subcommand(
+            Command::new("get")
+                .about("Print one setting of the profile (secrets: only whether they are set; exit 1 when not set)")
+                .arg(key()),
+        )
+        .subcommand(Command::new("list").about("List the profiles and the settings of one (secrets hidden)"))
 }
 
 fn completion_command() -> Command {

@@ -68,8 +68,52 @@ fn dispatch(argv: Vec<OsString>, words: &[String]) -> Result<(), CliError> {
     match matches.subcommand() {
         Some(("configure", m)) => {
             let profile = m.get_one::<String>("profile").cloned();
-            let path = settings::configure(profile)?;
-            let _ = writeln!(std::io::stderr(), "wrote {}", path.display());
+            let what = match m.subcommand() {
+                Some(("set", s)) => settings::Configure::Set(
+                    s.get_one::<String>("key").cloned().unwrap_or_default(),
+                    s.get_one::<String>("value").cloned().unwrap_or_default(),
+                ),
+                Some(("get", s)) => settings::Configure::Get(
+                    s.get_one::<String>("key").cloned().unwrap_or_default(),
+                ),
+                Some(("list", _)) => settings::Configure::List,
+                _ => {
+                    let mut given = Vec::new();
+                    for key in settings::keys() {
+                        let flag = match key.role {
+                            Some(crate::env::Role::Endpoint) => continue,
+                            Some(_) => key.key.replace('_', "-"),
+                            None => continue,
+                        };
+                        if let Ok(Some(v)) = m.try_get_one::<String>(&flag) {
+                            given.push((flag, v.clone()));
+                        }
+                    }
+                    if let Ok(Some(v)) = m.try_get_one::<String>("endpoint") {
+                        given.push(("endpoint".into(), v.clone()));
+                    }
+                    for (flag, key) in [("output", "output"), ("max-attempts", "max_attempts")] {
+                        if let Ok(Some(v)) =
+                            m.try_get_raw(flag).map(|r| r.and_then(|mut r| r.next()))
+                        {
+                            given.push((key.into(), v.to_string_lossy().into_owned()));
+                        }
+                    }
+                    settings::Configure::Write { given }
+                }
+            };
+            if let Some(text) = settings::configure(profile, what)? {
+                let mut out = std::io::stdout().lock();
+                write!(out, "{text}")
+                    .and_then(|()| {
+                        if text.ends_with('\n') {
+                            Ok(())
+                        } else {
+                            writeln!(out)
+                        }
+                    })
+                    .map_err(output::io)?;
+            }
             Ok(())
         }
         Some(("completion", m)) => {
@@ -195,6 +239,10 @@ fn run_op(cmd: Command, m: &ArgMatches) -> Result<(), CliError> {
     let flags = |name: &str| m.try_get_one::<String>(name).ok().flatten().cloned();
     let resolved = settings::resolve(line, m.get_one::<String>("profile").cloned(), &flags)?;
     call::require_settings(line, &resolved)?;
+    let format = match (m.get_one::<String>("output"), resolved.cli("output")) {
+        (None, Some(profile_output)) => Format::parse(profile_output).unwrap_or(format),
+        _ => format,
+    };
     let timeout = m.get_one::<u64>("timeout").map(|s| Duration::from_secs(*s));
     let max_attempts = match m.get_one::<u32>("max-attempts") {
         Some(n) => Some(*n),
@@ -208,7 +256,7 @@ fn run_op(cmd: Command, m: &ArgMatches) -> Result<(), CliError> {
                         CliError::Usage(format!("CDS_MAX_ATTEMPTS={v:?} is not a number in 1..=20"))
                     })?,
             ),
-            _ => None,
+            _ => resolved.cli("max_attempts").and_then(|v| v.parse().ok()),
         },
     };
     let config = call::config(line, &resolved, timeout, max_attempts)?;

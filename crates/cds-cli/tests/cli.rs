@@ -1343,3 +1343,201 @@ fn a_create_instance_wait_prints_the_resource_id() {
     let id = stdout_json(&out);
     assert!(id.as_str().is_some_and(|s| !s.is_empty()), "{id}");
 }
+
+#[test]
+fn configure_takes_flags_checks_answers_and_never_writes_empty_profiles() {
+    let rig = rig();
+    let path = rig.dir.path().join("config.toml");
+    let out = rig
+        .bare()
+        .args([
+            "configure",
+            "--profile",
+            "p2",
+            "--secret-id",
+            "X",
+            "--secret-key",
+            "Y-secret",
+            "--region",
+            "asia",
+        ])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let file = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        file.contains("[p2]")
+            && file.contains("secret_id = \"X\"")
+            && file.contains("region = \"asia\""),
+        "{file}"
+    );
+    assert!(!text(&out.stderr).contains("Y-secret"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    // A bad answer ends configure at once, before anything is written.
+    let before = std::fs::read_to_string(&path).unwrap();
+    let out = rig
+        .bare()
+        .args(["configure", "--profile", "p3"])
+        .write_stdin("id\nkey\nnowhere\n\n\n\n\n\n\n\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("region") && err.contains("nothing was written"),
+        "{err}"
+    );
+    assert_eq!(
+        err.matches("[none]: ").count(),
+        3,
+        "stopped at the region: {err}"
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), before);
+    // No answer at all: no empty profile.
+    let out = rig
+        .bare()
+        .args(["configure", "--profile", "empty"])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(!std::fs::read_to_string(&path).unwrap().contains("[empty]"));
+    // get / list never print a secret; get of an unset key exits 1.
+    let out = rig
+        .bare()
+        .args(["configure", "get", "secret-key", "--profile", "p2"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(!text(&out.stdout).contains("Y-secret") && text(&out.stdout).contains("hidden"));
+    let out = rig
+        .bare()
+        .args(["configure", "get", "region", "--profile", "p2"])
+        .output()
+        .unwrap();
+    assert_eq!(text(&out.stdout), "asia\n");
+    let out = rig
+        .bare()
+        .args(["configure", "get", "bridgx_token", "--profile", "p2"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let out = rig
+        .bare()
+        .args(["configure", "list", "--profile", "p2"])
+        .output()
+        .unwrap();
+    let list = text(&out.stdout);
+    assert!(
+        list.contains("region = asia") && list.contains("secret_key = (set, hidden)"),
+        "{list}"
+    );
+    assert!(!list.contains("Y-secret"), "{list}");
+    let out = rig
+        .bare()
+        .args(["configure", "set", "region", "mars", "--profile", "p2"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = rig
+        .bare()
+        .args(["configure", "set", "regoin", "us"])
+        .output()
+        .unwrap();
+    assert!(
+        text(&out.stderr).contains("did you mean region"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn an_explicit_profile_beats_environment_credentials() {
+    let rig = rig();
+    for (key, value) in [
+        ("secret_id", ACCESS_KEY_ID),
+        ("secret_key", ACCESS_KEY_SECRET),
+        ("endpoint", rig.emulator.base_url().as_str()),
+        ("output", "yaml"),
+        ("max_attempts", "1"),
+    ] {
+        let out = rig
+            .bare()
+            .args(["configure", "set", key, value, "--profile", "emu"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{key}: {}", text(&out.stderr));
+    }
+    // The environment holds other, wrong credentials: the explicit profile wins.
+    let call = |profile: Option<&str>| {
+        let mut cmd = rig.bare();
+        cmd.env("CDS_SECRET_ID", "wrong-id")
+            .env("CDS_SECRET_KEY", "wrong-secret")
+            .env("CDS_ENDPOINT", rig.emulator.base_url());
+        if let Some(p) = profile {
+            cmd.args(["--profile", p]);
+        }
+        cmd.args(["ccs", "describe-task", "--task-id", "t"])
+            .output()
+            .unwrap()
+    };
+    let out = call(Some("emu"));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("Code: Success"),
+        "profile output yaml: {}",
+        text(&out.stdout)
+    );
+    // CDS_PROFILE is explicit too.
+    let out = rig
+        .bare()
+        .env("CDS_PROFILE", "emu")
+        .env("CDS_SECRET_ID", "wrong-id")
+        .env("CDS_SECRET_KEY", "wrong-secret")
+        .args(["ccs", "describe-task", "--task-id", "t"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // Without an explicit profile, the environment wins (and is refused by the emulator).
+    let out = call(None);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+}
+
+#[test]
+fn a_shared_or_broken_config_file_is_reported() {
+    let rig = rig();
+    let path = rig.dir.path().join("config.toml");
+    std::fs::write(&path, "[default]\nregion = \"asia\"\n").unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let out = rig.bare().args(["configure", "list"]).output().unwrap();
+        assert!(
+            text(&out.stderr).contains("can be read by others"),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+    std::fs::write(&path, "[default]\nregion = \"asia\"\nsecret_id = \n").unwrap();
+    let out = rig
+        .cds()
+        .args(["ccs", "describe-task", "--task-id", "t"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("line 3, column"),
+        "{}",
+        text(&out.stderr)
+    );
+}
