@@ -13,7 +13,7 @@ use clap::{Arg, ArgAction, Command};
 
 /// Whether `word` is a global option that takes a value (so that the value is not mistaken
 /// for a command): every global option with a value, from [`globals`].
-fn takes_value(word: &str) -> bool {
+pub fn takes_value(word: &str) -> bool {
     let Some(name) = word.strip_prefix("--") else {
         return word == "-o";
     };
@@ -32,8 +32,6 @@ pub struct Selection {
     pub line: Option<&'static Line>,
     /// The operation named second, if it is one of the line.
     pub op: Option<Cmd>,
-    /// Build everything (completions).
-    pub everything: bool,
 }
 
 /// Finds the line and operation named by the first two positional words of `argv`.
@@ -54,16 +52,11 @@ pub fn select(argv: &[String]) -> Selection {
         }
         i += 1;
     }
-    let everything = words.first() == Some(&"completion");
     let line = words.first().and_then(|w| table::line(w));
     let op = line
         .and_then(|l| words.get(1).and_then(|w| l.op(w)))
         .and_then(|op| Cmd::of(line?, op));
-    Selection {
-        line,
-        op,
-        everything,
-    }
+    Selection { line, op }
 }
 
 /// The root command, built for `selection`.
@@ -79,15 +72,58 @@ pub fn root(selection: Selection) -> Command {
         .subcommand_required(true)
         .arg_required_else_help(true)
         .disable_help_subcommand(true)
-        .after_help("`cds help <LINE> <OPERATION>` shows an operation's English and Chinese documentation.")
-        .args(globals());
+        .after_help("`cds help <LINE> <OPERATION>` shows an operation's English and Chinese documentation; `cds help globals` the global options.")
+        .args(globals().into_iter().map(|a| {
+            // Shown once, in `cds --help` and `cds help globals`, not in every operation's help.
+            if selection.line.is_some() {
+                a.hide(true)
+            } else {
+                a
+            }
+        }));
     for line in crate::generated::LINES {
-        let build_ops =
-            selection.everything || selection.line.is_some_and(|l| l.name() == line.name());
+        let build_ops = selection.line.is_some_and(|l| l.name() == line.name());
         cmd = cmd.subcommand(line_command(line, build_ops, selection));
     }
     cmd.subcommand(configure_command())
         .subcommand(completion_command())
+}
+
+/// `cds help globals`: the global options, accepted anywhere on the command line.
+pub fn globals_help() -> String {
+    let mut out = String::from(
+        "Global options (accepted anywhere on the command line; settings also come from the \
+         environment and the profile written by `cds configure`):\n\n",
+    );
+    for a in globals() {
+        let Some(long) = a.get_long() else { continue };
+        let mut head = match a.get_short() {
+            Some(s) => format!("  -{s}, --{long}"),
+            None => format!("      --{long}"),
+        };
+        if a.get_action().takes_values() {
+            let values: Vec<String> = a
+                .get_possible_values()
+                .iter()
+                .map(|v| v.get_name().to_string())
+                .collect();
+            if values.is_empty() {
+                let name = a
+                    .get_value_names()
+                    .and_then(|n| n.first().map(|n| n.to_string()))
+                    .unwrap_or_else(|| "VALUE".into());
+                head.push_str(&format!(" <{name}>"));
+            } else {
+                head.push_str(&format!(" <{}>", values.join("|")));
+            }
+        }
+        out.push_str(&head);
+        out.push('\n');
+        if let Some(help) = a.get_help() {
+            out.push_str(&format!("          {help}\n"));
+        }
+    }
+    out
 }
 
 /// The global options: the CLI's own, then one per setting variable of the lines (from each
@@ -108,7 +144,8 @@ pub fn globals() -> Vec<Arg> {
             .value_parser(["json", "yaml", "table", "text"]),
         value(
             "query".into(),
-            "JMESPath expression applied to the output (to each item with --all-pages)".into(),
+            "JMESPath expression applied to the output (with --all-pages, to the merged answer)"
+                .into(),
         ),
         value(
             "profile".into(),
@@ -166,6 +203,13 @@ pub fn globals() -> Vec<Arg> {
         .value_parser(clap::value_parser!(u32).range(1..=20)),
     );
     args.push(
+        value(
+            "color".into(),
+            "Colour in output and messages: auto (on a terminal, unless NO_COLOR is set), always, never".into(),
+        )
+        .value_parser(["auto", "always", "never"]),
+    );
+    args.push(
         Arg::new("debug")
             .long("debug")
             .global(true)
@@ -184,12 +228,12 @@ fn line_command(line: &'static Line, build_ops: bool, selection: Selection) -> C
     };
     let mut cmd = Command::new(line.name())
         .about(about)
+        .after_help("Global options (--output, --query, --profile, …): `cds help globals`.")
         .subcommand_required(true)
         .arg_required_else_help(true);
     if build_ops {
         for op in line.ops {
-            let with_args =
-                selection.everything || selection.op.is_some_and(|o| std::ptr::eq(o.op, op));
+            let with_args = selection.op.is_some_and(|o| std::ptr::eq(o.op, op));
             cmd = cmd.subcommand(op_command(line, op, with_args));
         }
     }
@@ -214,7 +258,9 @@ fn op_command(line: &'static Line, op: &'static Op, with_args: bool) -> Command 
     if meta.pagination.is_some() {
         long.push_str("\nPaginated: add --all-pages (and --max-items N) to get every page.");
     }
-    cmd = cmd.long_about(long);
+    cmd = cmd.long_about(long).after_help(
+        "Global options (--output, --query, --profile, --debug, …): `cds help globals`.",
+    );
     for (p, f) in command.params() {
         cmd = cmd.arg(param_arg(line, p, f));
     }
@@ -423,7 +469,7 @@ fn configure_command() -> Command {
 
 fn completion_command() -> Command {
     Command::new("completion")
-        .about("Print a shell completion script")
+        .about("Print a shell completion script (it asks `cds` for candidates as you type)")
         .arg(
             Arg::new("shell")
                 .required(true)

@@ -66,6 +66,10 @@ impl CliError {
         }
         let text = match format {
             ErrorFormat::Json => self.to_json().to_string(),
+            ErrorFormat::Text if crate::output::color().stderr() => {
+                self.to_text()
+                    .replacen("error:", "\x1b[1;31merror:\x1b[0m", 1)
+            }
             ErrorFormat::Text => self.to_text(),
         };
         let _ = writeln!(std::io::stderr().lock(), "{text}");

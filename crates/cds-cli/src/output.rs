@@ -32,6 +32,126 @@ impl Format {
     }
 }
 
+/// `--color`: whether output and messages are coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Color {
+    /// On a terminal, unless `NO_COLOR` is set.
+    #[default]
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+static COLOR: std::sync::OnceLock<Color> = std::sync::OnceLock::new();
+
+/// Sets the colour choice of this run.
+pub fn set_color(color: Color) {
+    let _ = COLOR.set(color);
+}
+
+/// The colour choice of this run.
+pub fn color() -> Color {
+    COLOR.get().copied().unwrap_or_default()
+}
+
+impl Color {
+    /// From `--color` (`auto`, `always`, `never`); `auto` is `never` when `NO_COLOR` is set.
+    pub fn choose(flag: Option<&str>) -> Color {
+        match flag {
+            Some("always") => Color::Always,
+            Some("never") => Color::Never,
+            _ if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) => Color::Never,
+            _ => Color::Auto,
+        }
+    }
+
+    /// clap's choice.
+    pub fn clap(self) -> clap::ColorChoice {
+        match self {
+            Color::Auto => clap::ColorChoice::Auto,
+            Color::Always => clap::ColorChoice::Always,
+            Color::Never => clap::ColorChoice::Never,
+        }
+    }
+
+    /// Whether stdout is coloured.
+    pub fn stdout(self) -> bool {
+        use std::io::IsTerminal as _;
+        self == Color::Always || (self == Color::Auto && std::io::stdout().is_terminal())
+    }
+
+    /// Whether stderr is coloured.
+    pub fn stderr(self) -> bool {
+        use std::io::IsTerminal as _;
+        self == Color::Always || (self == Color::Auto && std::io::stderr().is_terminal())
+    }
+}
+
+/// JSON with keys, strings, numbers and literals coloured (ANSI), laid out like
+/// `serde_json`'s pretty (or compact) form.
+fn colored_json(v: &Value, pretty: bool, depth: usize, out: &mut String) {
+    const KEY: &str = "\x1b[1;34m";
+    const STRING: &str = "\x1b[32m";
+    const NUMBER: &str = "\x1b[36m";
+    const LITERAL: &str = "\x1b[35m";
+    const RESET: &str = "\x1b[0m";
+    let newline = |out: &mut String, depth: usize| {
+        if pretty {
+            out.push('\n');
+            out.push_str(&"  ".repeat(depth));
+        }
+    };
+    match v {
+        Value::Null | Value::Bool(_) => {
+            out.push_str(LITERAL);
+            out.push_str(&v.to_string());
+            out.push_str(RESET);
+        }
+        Value::Number(_) => {
+            out.push_str(NUMBER);
+            out.push_str(&v.to_string());
+            out.push_str(RESET);
+        }
+        Value::String(_) => {
+            out.push_str(STRING);
+            out.push_str(&v.to_string());
+            out.push_str(RESET);
+        }
+        Value::Array(items) if items.is_empty() => out.push_str("[]"),
+        Value::Object(map) if map.is_empty() => out.push_str("{}"),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                newline(out, depth + 1);
+                colored_json(item, pretty, depth + 1, out);
+            }
+            newline(out, depth);
+            out.push(']');
+        }
+        Value::Object(map) => {
+            out.push('{');
+            for (i, (k, item)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                newline(out, depth + 1);
+                out.push_str(KEY);
+                out.push_str(&Value::String(k.clone()).to_string());
+                out.push_str(RESET);
+                out.push_str(if pretty { ": " } else { ":" });
+                colored_json(item, pretty, depth + 1, out);
+            }
+            newline(out, depth);
+            out.push('}');
+        }
+    }
+}
+
 /// A compiled `--query`.
 pub struct Query(jmespath::Expression<'static>);
 
@@ -66,6 +186,11 @@ pub fn io(e: std::io::Error) -> CliError {
 /// Prints one whole result.
 pub fn print(out: &mut dyn Write, v: &Value, format: Format, pretty: bool) -> Result<(), CliError> {
     match format {
+        Format::Json if color().stdout() => {
+            let mut text = String::new();
+            colored_json(v, pretty, 0, &mut text);
+            writeln!(out, "{text}").map_err(io)
+        }
         Format::Json => {
             let text = if pretty {
                 serde_json::to_string_pretty(v)
@@ -231,6 +356,35 @@ fn render_table(columns: &[String], rows: &[Value]) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn colored_json_is_json_once_the_colours_are_taken_out() {
+        let v = json!({"a": [1, "x", null, true, {}], "b": {"c": []}});
+        for pretty in [false, true] {
+            let mut text = String::new();
+            colored_json(&v, pretty, 0, &mut text);
+            assert!(text.contains("\x1b[32m\"x\""), "{text}");
+            let mut plain = String::new();
+            let mut chars = text.chars();
+            while let Some(c) = chars.next() {
+                if c == '\x1b' {
+                    for c in chars.by_ref() {
+                        if c == 'm' {
+                            break;
+                        }
+                    }
+                } else {
+                    plain.push(c);
+                }
+            }
+            let expected = if pretty {
+                serde_json::to_string_pretty(&v).unwrap()
+            } else {
+                v.to_string()
+            };
+            assert_eq!(plain, expected);
+        }
+    }
 
     #[test]
     fn text_is_tab_separated_as_aws_prints_it() {

@@ -19,8 +19,15 @@ use std::time::Duration;
 /// Runs `cds` with `args` (the program name first) and returns its exit code.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     let mut argv: Vec<OsString> = args.into_iter().collect();
-    // `cds help <line> <op>` is `cds <line> <op> --help`.
+    if argv.get(1).is_some_and(|a| a == "__complete") {
+        return complete(&argv);
+    }
+    // `cds help globals`; `cds help <line> <op>` is `cds <line> <op> --help`.
     if argv.get(1).is_some_and(|a| a == "help") {
+        if argv.get(2).is_some_and(|a| a == "globals") {
+            let _ = write!(std::io::stdout(), "{}", args::globals_help());
+            return ExitCode::SUCCESS;
+        }
         argv.remove(1);
         argv.push("--help".into());
     }
@@ -29,6 +36,9 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
     let error_format = error_format_of(&words);
+    output::set_color(output::Color::choose(
+        option_value(&words, "color").as_deref(),
+    ));
     if words
         .iter()
         .skip(1)
@@ -46,6 +56,40 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     }
 }
 
+/// `cds __complete INDEX WORDS…`: the completion candidates, one per line.
+fn complete(argv: &[OsString]) -> ExitCode {
+    let words: Vec<String> = argv
+        .iter()
+        .skip(3)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let index = argv
+        .get(2)
+        .and_then(|i| i.to_str())
+        .and_then(|i| i.parse::<usize>().ok())
+        .unwrap_or(words.len());
+    let mut out = std::io::stdout().lock();
+    for c in crate::complete::candidates(index, &words) {
+        if writeln!(out, "{c}").is_err() {
+            break;
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// The value of a global option, found before parsing (`--name VALUE` or `--name=VALUE`).
+fn option_value(words: &[String], name: &str) -> Option<String> {
+    let long = format!("--{name}");
+    let eq = format!("--{name}=");
+    words.iter().enumerate().find_map(|(i, w)| {
+        if *w == long {
+            words.get(i + 1).cloned()
+        } else {
+            w.strip_prefix(&eq).map(str::to_string)
+        }
+    })
+}
+
 /// `--error-format json`, found before parsing so that parse errors obey it too.
 fn error_format_of(words: &[String]) -> ErrorFormat {
     let json = words
@@ -61,81 +105,27 @@ fn error_format_of(words: &[String]) -> ErrorFormat {
 
 fn dispatch(argv: Vec<OsString>, words: &[String]) -> Result<(), CliError> {
     let selection = args::select(words);
-    let matches = match args::root(selection).try_get_matches_from(argv) {
+    let root = args::root(selection).color(output::color().clap());
+    let matches = match root.try_get_matches_from(argv) {
         Ok(m) => m,
-        Err(e) => return clap_outcome(e, error_format_of(words)),
+        Err(e) => return clap_outcome(e, selection, words, error_format_of(words)),
     };
+    if let Some(cmd) = selection.op {
+        swallowed_flag(cmd, words)?;
+    }
     match matches.subcommand() {
-        Some(("configure", m)) => {
-            let profile = m.get_one::<String>("profile").cloned();
-            let what = match m.subcommand() {
-                Some(("set", s)) => settings::Configure::Set(
-                    s.get_one::<String>("key").cloned().unwrap_or_default(),
-                    s.get_one::<String>("value").cloned().unwrap_or_default(),
-                ),
-                Some(("get", s)) => settings::Configure::Get(
-                    s.get_one::<String>("key").cloned().unwrap_or_default(),
-                ),
-                Some(("list", _)) => settings::Configure::List,
-                _ => {
-                    let mut given = Vec::new();
-                    for key in settings::keys() {
-                        let flag = match key.role {
-                            Some(crate::env::Role::Endpoint) => continue,
-                            Some(_) => key.key.replace('_', "-"),
-                            None => continue,
-                        };
-                        if let Ok(Some(v)) = m.try_get_one::<String>(&flag) {
-                            given.push((flag, v.clone()));
-                        }
-                    }
-                    if let Ok(Some(v)) = m.try_get_one::<String>("endpoint") {
-                        given.push(("endpoint".into(), v.clone()));
-                    }
-                    for (flag, key) in [("output", "output"), ("max-attempts", "max_attempts")] {
-                        if let Ok(Some(v)) =
-                            m.try_get_raw(flag).map(|r| r.and_then(|mut r| r.next()))
-                        {
-                            given.push((key.into(), v.to_string_lossy().into_owned()));
-                        }
-                    }
-                    settings::Configure::Write { given }
-                }
-            };
-            if let Some(text) = settings::configure(profile, what)? {
-                let mut out = std::io::stdout().lock();
-                write!(out, "{text}")
-                    .and_then(|()| {
-                        if text.ends_with('\n') {
-                            Ok(())
-                        } else {
-                            writeln!(out)
-                        }
-                    })
-                    .map_err(output::io)?;
-            }
-            Ok(())
-        }
+        Some(("configure", m)) => configure(m),
         Some(("completion", m)) => {
-            let shell = match m.get_one::<String>("shell").map(String::as_str) {
-                Some("zsh") => clap_complete::Shell::Zsh,
-                Some("fish") => clap_complete::Shell::Fish,
-                _ => clap_complete::Shell::Bash,
-            };
-            let mut cmd = args::root(Selection {
-                everything: true,
-                ..Selection::default()
-            });
-            // Rendered into memory first: clap_complete panics when its writer fails.
-            let mut script = Vec::new();
-            clap_complete::generate(shell, &mut cmd, "cds", &mut script);
+            let shell = m
+                .get_one::<String>("shell")
+                .map(String::as_str)
+                .unwrap_or("");
+            let script = crate::complete::script(shell)
+                .ok_or_else(|| CliError::Usage(format!("no completion for {shell}")))?;
             std::io::stdout()
                 .lock()
-                .write_all(&script)
-                .map_err(|e| match e.kind() {
-                    std::io::ErrorKind::BrokenPipe => CliError::OutputClosed,
-                    _ => CliError::Call(format!("writing the output: {e}")),
-                })
+                .write_all(script.as_bytes())
+                .map_err(output::io)
         }
         Some((name, lm)) => {
             let line = selection
@@ -156,23 +146,208 @@ fn dispatch(argv: Vec<OsString>, words: &[String]) -> Result<(), CliError> {
     }
 }
 
-/// Help and version go to stdout with exit 0; anything else is a usage error (exit 2).
-fn clap_outcome(e: clap::Error, format: ErrorFormat) -> Result<(), CliError> {
-    use clap::error::ErrorKind;
+/// A parameter that takes values starting with `-` (a password, a negative number) must not
+/// swallow the next option: `--vdc-id --dry-run` is a missing value, not the id `--dry-run`.
+fn swallowed_flag(cmd: Command, words: &[String]) -> Result<(), CliError> {
+    let root = args::root(Selection {
+        line: Some(cmd.line),
+        op: Some(cmd),
+    });
+    let op_command = root
+        .find_subcommand(cmd.line.name())
+        .and_then(|l| l.find_subcommand(cmd.op.command));
+    let globals = args::globals();
+    let known = |w: &str| -> bool {
+        let Some(name) = w.strip_prefix("--") else {
+            return false;
+        };
+        let name = name.split('=').next().unwrap_or(name);
+        op_command.is_some_and(|c| c.get_arguments().any(|a| a.get_long() == Some(name)))
+            || globals.iter().any(|a| a.get_long() == Some(name))
+    };
+    for w in words.windows(2) {
+        let Some(flag) = w[0].strip_prefix("--") else {
+            continue;
+        };
+        if cmd.params().any(|(_, f)| f.flag == flag) && known(&w[1]) {
+            return Err(CliError::Usage(format!(
+                "--{flag} has no value (it would take {} as one); if that is the value, write --{flag}={}",
+                w[1], w[1]
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn configure(m: &ArgMatches) -> Result<(), CliError> {
+    let profile = m.get_one::<String>("profile").cloned();
+    let what = match m.subcommand() {
+        Some(("set", s)) => settings::Configure::Set(
+            s.get_one::<String>("key").cloned().unwrap_or_default(),
+            s.get_one::<String>("value").cloned().unwrap_or_default(),
+        ),
+        Some(("get", s)) => {
+            settings::Configure::Get(s.get_one::<String>("key").cloned().unwrap_or_default())
+        }
+        Some(("list", _)) => settings::Configure::List,
+        _ => {
+            let mut given = Vec::new();
+            for key in settings::keys() {
+                let flag = match key.role {
+                    Some(crate::env::Role::Endpoint) | None => continue,
+                    Some(_) => key.key.replace('_', "-"),
+                };
+                if let Ok(Some(v)) = m.try_get_one::<String>(&flag) {
+                    given.push((flag, v.clone()));
+                }
+            }
+            if let Ok(Some(v)) = m.try_get_one::<String>("endpoint") {
+                given.push(("endpoint".into(), v.clone()));
+            }
+            if let Ok(Some(v)) = m.try_get_one::<String>("output") {
+                given.push(("output".into(), v.clone()));
+            }
+            if let Ok(Some(v)) = m.try_get_one::<u32>("max-attempts") {
+                given.push(("max_attempts".into(), v.to_string()));
+            }
+            settings::Configure::Write { given }
+        }
+    };
+    if let Some(text) = settings::configure(profile, what)? {
+        let mut out = std::io::stdout().lock();
+        write!(out, "{text}")
+            .and_then(|()| {
+                if text.ends_with('\n') {
+                    Ok(())
+                } else {
+                    writeln!(out)
+                }
+            })
+            .map_err(output::io)?;
+    }
+    Ok(())
+}
+
+/// Help and version go to stdout with exit 0; an unknown command or option gets the CLI's own
+/// message (the best one to three suggestions, from what that place accepts); anything else
+/// is clap's usage error (exit 2).
+fn clap_outcome(
+    e: clap::Error,
+    selection: Selection,
+    words: &[String],
+    format: ErrorFormat,
+) -> Result<(), CliError> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let context = |kind: ContextKind| match e.get(kind) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        _ => None,
+    };
     match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
             let _ = e.print();
-            Ok(())
+            return Ok(());
         }
-        _ if format == ErrorFormat::Text => {
-            let _ = e.print();
-            Err(CliError::UsagePrinted)
+        ErrorKind::InvalidSubcommand => {
+            if let Some(word) = context(ContextKind::InvalidSubcommand) {
+                return Err(unknown_command(&word, selection));
+            }
         }
-        _ => {
-            let text = e.render().to_string();
-            let text = text.trim().trim_start_matches("error: ");
-            Err(CliError::Usage(text.to_string()))
+        ErrorKind::UnknownArgument => {
+            if let Some(arg) = context(ContextKind::InvalidArg) {
+                return Err(unknown_argument(&arg, selection, words));
+            }
         }
+        _ => {}
+    }
+    if format == ErrorFormat::Text {
+        let _ = e.print();
+        return Err(CliError::UsagePrinted);
+    }
+    let text = e.render().to_string();
+    let text = text.trim().trim_start_matches("error: ");
+    Err(CliError::Usage(text.to_string()))
+}
+
+/// An unknown line or operation.
+fn unknown_command(word: &str, selection: Selection) -> CliError {
+    match selection.line {
+        Some(line) => {
+            let hint = crate::suggest::hint(word, line.ops.iter().map(|o| o.command));
+            CliError::Usage(format!(
+                "{} has no operation {word:?}{hint} (`cds {} --help` lists them)",
+                line.name(),
+                line.name()
+            ))
+        }
+        None => {
+            let names: Vec<&str> = crate::table::line_names()
+                .chain(crate::complete::BUILTINS.iter().copied())
+                .collect();
+            let hint = crate::suggest::hint(word, names.iter().copied());
+            CliError::Usage(format!(
+                "no product line or command {word:?}{hint} (`cds --help` lists them)"
+            ))
+        }
+    }
+}
+
+/// An unknown option, or a stray value.
+fn unknown_argument(arg: &str, selection: Selection, words: &[String]) -> CliError {
+    if let Some(name) = arg.strip_prefix("--") {
+        let name = name.split('=').next().unwrap_or(name);
+        // An operation's own flags and options: never the global options.
+        let candidates: Vec<String> = match selection.op {
+            Some(cmd) => {
+                let root = args::root(selection);
+                root.find_subcommand(cmd.line.name())
+                    .and_then(|l| l.find_subcommand(cmd.op.command))
+                    .map(|c| {
+                        c.get_arguments()
+                            .filter(|a| !a.is_global_set() && !a.is_hide_set())
+                            .filter_map(|a| a.get_long().map(str::to_string))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            }
+            None => args::globals()
+                .iter()
+                .filter_map(|a| a.get_long().map(str::to_string))
+                .collect(),
+        };
+        let hint = crate::suggest::hint_with(name, candidates.iter().map(String::as_str), |c| {
+            format!("--{c}")
+        });
+        let place = match selection.op {
+            Some(cmd) => format!("cds {} {}", cmd.line.name(), cmd.op.command),
+            None => "cds".into(),
+        };
+        return CliError::Usage(format!(
+            "{place} has no option --{name}{hint} (see `{place} --help`)"
+        ));
+    }
+    // A stray value: after a list flag it is the usual `--ids a b`.
+    let at = words.iter().rposition(|w| w == arg).unwrap_or(0);
+    let flag = words[..at]
+        .iter()
+        .rev()
+        .find(|w| w.starts_with("--"))
+        .map(|w| w.trim_start_matches('-').to_string());
+    let list = selection.op.and_then(|cmd| {
+        cmd.params()
+            .find(|(p, f)| {
+                Some(f.flag) == flag.as_deref()
+                    && crate::shape::flag_kind(&p.shape) == crate::shape::FlagKind::ScalarList
+            })
+            .map(|(_, f)| f.flag)
+    });
+    match list {
+        Some(flag) => CliError::Usage(format!(
+            "unexpected value {arg:?}: a list repeats the flag (--{flag} a --{flag} b) or takes \
+             one JSON array (--{flag} '[\"a\",\"b\"]')"
+        )),
+        None => CliError::Usage(format!(
+            "unexpected value {arg:?}: each flag takes one value (quote a value with spaces)"
+        )),
     }
 }
 

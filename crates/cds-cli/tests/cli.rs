@@ -923,15 +923,72 @@ fn configure_writes_a_private_profile_that_later_calls_use() {
 }
 
 #[test]
-fn completions_cover_every_shell() {
+fn completions_are_small_scripts_that_ask_cds_at_run_time() {
     let rig = rig();
     for shell in ["bash", "zsh", "fish"] {
         let out = rig.bare().args(["completion", shell]).output().unwrap();
         assert!(out.status.success(), "{shell}");
-        assert!(text(&out.stdout).contains("describe-instances"), "{shell}");
+        assert!(
+            out.stdout.len() < 2048,
+            "{shell}: {} bytes",
+            out.stdout.len()
+        );
+        assert!(text(&out.stdout).contains("cds __complete"), "{shell}");
     }
     let out = rig.bare().args(["completion", "tcsh"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
+    let out = rig
+        .bare()
+        .args([
+            "__complete",
+            "3",
+            "cds",
+            "ccs",
+            "describe-instances",
+            "--vdc",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(text(&out.stdout), "--vdc-id\n--vdc-name\n");
+    let out = rig
+        .bare()
+        .args(["__complete", "2", "cds", "ccs", "describe-inst"])
+        .output()
+        .unwrap();
+    assert!(text(&out.stdout).lines().any(|l| l == "describe-instances"));
+    // Completing a bash line really works.
+    let script = rig
+        .bare()
+        .args(["completion", "bash"])
+        .output()
+        .unwrap()
+        .stdout;
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_cds"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let probe = format!(
+        "{}\nCOMP_WORDS=(cds bms operate-bms-power --operate st); COMP_CWORD=4; _cds; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        text(&script)
+    );
+    let out = std::process::Command::new("bash")
+        .args(["-c", &probe])
+        .env(
+            "PATH",
+            format!(
+                "{}:{}",
+                bin.display(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
+        )
+        .output()
+        .unwrap();
+    assert_eq!(
+        text(&out.stdout).trim(),
+        "start\nstop",
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
@@ -1537,6 +1594,187 @@ fn a_shared_or_broken_config_file_is_reported() {
     assert_eq!(out.status.code(), Some(2));
     assert!(
         text(&out.stderr).contains("line 3, column"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn typos_get_the_best_few_suggestions_from_the_right_place() {
+    let rig = rig();
+    let err = |args: &[&str]| {
+        let out = rig.cds().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        text(&out.stderr)
+    };
+    let e = err(&["cs", "describe-instances"]);
+    assert!(e.contains("did you mean ccs?"), "{e}");
+    let e = err(&["ccs", "describe-instance"]);
+    assert!(e.contains("did you mean describe-instances"), "{e}");
+    assert!(e.matches("describe-").count() <= 4, "{e}");
+    let e = err(&["ccs", "describe-task", "--id", "x"]);
+    assert!(e.contains("did you mean --task-id?"), "{e}");
+    assert!(!e.contains("bridgx"), "{e}");
+    let e = err(&["ccs", "delete-instance", "--instance-ids", "a", "b"]);
+    assert!(
+        e.contains("--instance-ids a --instance-ids b") && e.contains("JSON array"),
+        "{e}"
+    );
+    let e = err(&["ccs", "delete-instance", "--instance-ids", "a,b"]);
+    assert!(
+        e.contains("--instance-ids a --instance-ids b") && e.contains("JSON array"),
+        "{e}"
+    );
+    let e = err(&["ccs", "describe-task", "--task-id", "--dry-run"]);
+    assert!(e.contains("--task-id=--dry-run"), "{e}");
+    let out = rig
+        .cds()
+        .args([
+            "ccs",
+            "describe-task",
+            "--error-format",
+            "json",
+            "--tsak-id",
+            "t",
+        ])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stderr).expect("JSON error");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("--task-id"),
+        "{v}"
+    );
+    assert!(rig.emulator.requests().is_empty());
+}
+
+#[test]
+fn global_options_anywhere_help_globals_and_one_line_operation_help() {
+    let rig = rig();
+    for args in [
+        &["-o", "yaml", "ccs", "describe-task", "--task-id", "t"][..],
+        &["ccs", "-o", "yaml", "describe-task", "--task-id", "t"][..],
+        &["ccs", "describe-task", "--task-id", "t", "-o", "yaml"][..],
+        &[
+            "--cecstack-auth-header",
+            "X-Auth-Token: abc",
+            "ccs",
+            "describe-task",
+            "--output",
+            "yaml",
+            "--task-id",
+            "t",
+        ][..],
+    ] {
+        let out = rig.cds().args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        assert!(text(&out.stdout).contains("Code: Success"), "{args:?}");
+    }
+    let out = rig
+        .cds()
+        .args([
+            "--cecstack-auth-header",
+            "X-Auth-Token: abc",
+            "cecstack-ecs",
+            "op-list-flavors",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let op_help = text(
+        &rig.bare()
+            .args(["ccs", "describe-task", "--help"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert!(
+        !op_help.contains("--secret-key") && !op_help.contains("--bridgx-token"),
+        "{op_help}"
+    );
+    assert!(op_help.contains("cds help globals"), "{op_help}");
+    let globals = text(
+        &rig.bare()
+            .args(["help", "globals"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    for g in [
+        "--output",
+        "--secret-key",
+        "--cecstack-auth-header",
+        "CECSTACK_AUTH_HEADER",
+        "--debug",
+        "--color",
+    ] {
+        assert!(globals.contains(g), "{g}: {globals}");
+    }
+}
+
+#[test]
+fn text_output_color_and_plain_http_endpoints() {
+    let rig = rig();
+    let out = rig
+        .cds()
+        .args(["ccs", "describe-task", "--task-id", "t", "-o", "text"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(
+        text(&out.stdout).lines().any(|l| l.starts_with("DATA\t")),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = rig
+        .cds()
+        .args([
+            "ccs",
+            "describe-task",
+            "--task-id",
+            "t",
+            "--color",
+            "always",
+        ])
+        .output()
+        .unwrap();
+    assert!(text(&out.stdout).contains("\x1b["), "{}", text(&out.stdout));
+    let out = rig
+        .cds()
+        .env("NO_COLOR", "1")
+        .args(["ccs", "describe-task", "--task-id", "t"])
+        .output()
+        .unwrap();
+    assert!(!text(&out.stdout).contains("\x1b["));
+    let out = rig
+        .cds()
+        .env("CDS_ENDPOINT", "http://cdsapi.example.com")
+        .args(["ccs", "describe-task", "--task-id", "t"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let e = text(&out.stderr);
+    assert!(
+        e.contains("CDS_ENDPOINT") && e.contains("https://cdsapi.example.com"),
+        "{e}"
+    );
+    assert!(!e.contains("ConfigBuilder") && !e.contains("\\\""), "{e}");
+    let out = rig
+        .cds()
+        .args([
+            "--endpoint",
+            "http://10.0.0.1:8080",
+            "ccs",
+            "describe-task",
+            "--task-id",
+            "t",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        text(&out.stderr).contains("--endpoint"),
         "{}",
         text(&out.stderr)
     );
