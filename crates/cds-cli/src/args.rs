@@ -210,6 +210,13 @@ pub fn globals() -> Vec<Arg> {
         .value_parser(["auto", "always", "never"]),
     );
     args.push(
+        value(
+            "lang".into(),
+            "Language of help texts: en, zh or both (default) [env: CDS_LANG]".into(),
+        )
+        .value_parser(["en", "zh", "both"]),
+    );
+    args.push(
         Arg::new("debug")
             .long("debug")
             .global(true)
@@ -221,11 +228,7 @@ pub fn globals() -> Vec<Arg> {
 }
 
 fn line_command(line: &'static Line, build_ops: bool, selection: Selection) -> Command {
-    let about = if line.title_zh().is_empty() {
-        line.title_en().to_string()
-    } else {
-        format!("{} ({})", line.title_en(), line.title_zh())
-    };
+    let about = help::title(line.title_en(), line.title_zh());
     let mut cmd = Command::new(line.name())
         .about(about)
         .after_help("Global options (--output, --query, --profile, …): `cds help globals`.")
@@ -241,16 +244,20 @@ fn line_command(line: &'static Line, build_ops: bool, selection: Selection) -> C
 }
 
 fn op_command(line: &'static Line, op: &'static Op, with_args: bool) -> Command {
-    let mut cmd = Command::new(op.command).about(help::first_line(op.en));
+    let about = match help::lang() {
+        help::Lang::Zh if !op.zh.is_empty() => help::first_line(op.zh),
+        _ => help::first_line(op.en),
+    };
+    let mut cmd = Command::new(op.command).about(about);
     let Some(command) = Cmd::of(line, op).filter(|_| with_args) else {
         return cmd;
     };
     let meta = command.meta;
-    let mut long = String::from(op.en);
-    if !op.zh.is_empty() {
-        long.push_str("\n\n");
-        long.push_str(op.zh);
-    }
+    let mut long = match (help::lang(), op.zh.is_empty()) {
+        (_, true) | (help::Lang::En, _) => op.en.to_string(),
+        (help::Lang::Zh, false) => op.zh.to_string(),
+        (help::Lang::Both, false) => format!("{}\n\n{}", op.en, op.zh),
+    };
     long.push_str(&format!("\n\nOperation: {}", op.name));
     if meta.task.is_some() {
         long.push_str("\nStarts an asynchronous task: add --wait to wait for it.");
@@ -282,6 +289,13 @@ fn op_command(line: &'static Line, op: &'static Op, with_args: bool) -> Command 
                 .default_missing_value("input")
                 .value_parser(["input", "required"])
                 .help("Print an input template for --input-json and exit: every field (input) or the required ones; untouched optional placeholders are not sent"),
+        )
+        .arg(
+            Arg::new("example")
+                .help_heading("CLI options")
+                .long("example")
+                .action(ArgAction::SetTrue)
+                .help("Print an example command line (every required parameter, documented values where there are some) and exit"),
         )
         .arg(
             Arg::new("dry-run")
@@ -365,11 +379,7 @@ fn positive_seconds(s: &str) -> Result<f64, String> {
 
 fn param_arg(line: &'static Line, p: &'static Param, f: &'static Flag) -> Arg {
     let kind = shape::flag_kind(&p.shape);
-    let mut short = help::first_line(f.en).to_string();
-    if !f.zh.is_empty() {
-        short.push_str(" / ");
-        short.push_str(help::first_line(f.zh));
-    }
+    let mut short = help::pair(help::first_line(f.en), help::first_line(f.zh));
     short.push_str(&help::field_summary(&p.shape));
     if p.required {
         short.push_str(" [required]");

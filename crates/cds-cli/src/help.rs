@@ -3,21 +3,73 @@
 use crate::table::Line;
 use cds_core::operation::{EnumSet, Shape};
 
-/// `en / zh` (or whichever is not empty).
-pub fn pair(en: &str, zh: &str) -> String {
-    match (en.is_empty(), zh.is_empty()) {
-        (false, false) => format!("{en} / {zh}"),
-        (false, true) => en.to_string(),
-        _ => zh.to_string(),
+/// The language of help texts: `--lang`, else `CDS_LANG`, else both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// English and Chinese.
+    #[default]
+    Both,
+    /// English only (Chinese where there is no English).
+    En,
+    /// Chinese only (English where there is no Chinese).
+    Zh,
+}
+
+static LANG: std::sync::OnceLock<Lang> = std::sync::OnceLock::new();
+
+impl Lang {
+    /// From `--lang` or `CDS_LANG` (`en`, `zh`, `both`; anything else is both).
+    pub fn choose(flag: Option<&str>) -> Lang {
+        let env = std::env::var("CDS_LANG").ok();
+        match flag
+            .or(env.as_deref())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("en") => Lang::En,
+            Some("zh") => Lang::Zh,
+            _ => Lang::Both,
+        }
     }
 }
 
-/// `en` then `zh` on the next line (or whichever is not empty).
+/// Sets the language of this run's help texts.
+pub fn set_lang(lang: Lang) {
+    let _ = LANG.set(lang);
+}
+
+/// The language of this run's help texts.
+pub fn lang() -> Lang {
+    LANG.get().copied().unwrap_or_default()
+}
+
+/// The one text `--lang` asks for, or both joined by `sep`.
+fn choose(en: &str, zh: &str, sep: &str) -> String {
+    match (lang(), en.is_empty(), zh.is_empty()) {
+        (_, true, _) => zh.to_string(),
+        (_, false, true) => en.to_string(),
+        (Lang::En, false, false) => en.to_string(),
+        (Lang::Zh, false, false) => zh.to_string(),
+        (Lang::Both, false, false) => format!("{en}{sep}{zh}"),
+    }
+}
+
+/// `en / zh` (or whichever is not empty, or the one `--lang` asks for).
+pub fn pair(en: &str, zh: &str) -> String {
+    choose(en, zh, " / ")
+}
+
+/// `en` then `zh` on the next line (or whichever is not empty, or the one `--lang` asks for).
 pub fn lines(en: &str, zh: &str) -> String {
-    match (en.is_empty(), zh.is_empty()) {
-        (false, false) => format!("{en}\n{zh}"),
-        (false, true) => en.to_string(),
-        _ => zh.to_string(),
+    choose(en, zh, "\n")
+}
+
+/// A line's title: `en (zh)`, or the one `--lang` asks for.
+pub fn title(en: &str, zh: &str) -> String {
+    match (lang(), zh.is_empty()) {
+        (_, true) | (Lang::En, _) => en.to_string(),
+        (Lang::Zh, false) => zh.to_string(),
+        (Lang::Both, false) => format!("{en} ({zh})"),
     }
 }
 

@@ -14,6 +14,7 @@ pub mod complete;
 pub mod debug;
 pub mod env;
 pub mod errors;
+pub mod example;
 pub mod generated;
 pub mod help;
 pub mod input;

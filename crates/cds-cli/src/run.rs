@@ -35,6 +35,9 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         .iter()
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
+    crate::help::set_lang(crate::help::Lang::choose(
+        option_value(&words, "lang").as_deref(),
+    ));
     let error_format = error_format_of(&words);
     output::set_color(output::Color::choose(
         option_value(&words, "color").as_deref(),
@@ -361,6 +364,9 @@ fn run_op(cmd: Command, m: &ArgMatches) -> Result<(), CliError> {
         .get_one::<String>("output")
         .and_then(|s| Format::parse(s))
         .unwrap_or_default();
+    if m.get_flag("example") {
+        return writeln!(out, "{}", crate::example::command_line(&cmd)).map_err(output::io);
+    }
     if let Some(which) = m.get_one::<String>("generate-skeleton") {
         let which = if which == "required" {
             check::Skeleton::Required

@@ -1779,3 +1779,116 @@ fn text_output_color_and_plain_http_endpoints() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn every_operation_has_an_example_command_line_that_passes_the_checks() {
+    let rig = rig();
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_cds"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let err = rig.dir.path().join("example-err");
+    let err = err.display();
+    let mut script = String::from("fail=0\n");
+    let mut count = 0;
+    for line in LINES {
+        for op in line.ops {
+            let out = rig
+                .bare()
+                .args([line.name(), op.command, "--example"])
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{} {}", line.name(), op.command);
+            let example = text(&out.stdout);
+            assert!(example.starts_with(&format!("cds {} {}", line.name(), op.command)));
+            script.push_str(&format!(
+                "{} --dry-run >/dev/null 2>{err} || {{ echo \"{} {}: $(cat {err})\"; fail=1; }}\n",
+                example.trim_end(),
+                line.name(),
+                op.command
+            ));
+            count += 1;
+        }
+    }
+    script.push_str("exit $fail\n");
+    let url = rig.emulator.base_url();
+    let out = std::process::Command::new("bash")
+        .args(["-c", &script])
+        .env(
+            "PATH",
+            format!(
+                "{}:{}",
+                bin.display(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
+        )
+        .env("CDS_CONFIG_FILE", rig.dir.path().join("none.toml"))
+        .env("CDS_SECRET_ID", ACCESS_KEY_ID)
+        .env("CDS_SECRET_KEY", ACCESS_KEY_SECRET)
+        .env("CDS_ENDPOINT", &url)
+        .env("BRIDGX_ENDPOINT", &url)
+        .env("BRIDGX_TOKEN", BEARER_TOKEN)
+        .env("CECSTACK_ENDPOINT", &url)
+        .env("CECSTACK_REGION_ID", REGION_ID)
+        .env("CECSTACK_AUTH_HEADER", "X-Auth-Token: emulator")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    assert!(count >= 400, "{count}");
+    assert!(rig.emulator.requests().is_empty());
+}
+
+#[test]
+fn help_in_one_language_with_lang_or_cds_lang() {
+    let rig = rig();
+    let en = text(
+        &rig.bare()
+            .args(["--lang", "en", "ccs", "describe-task", "--help"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert!(
+        en.contains("Query the status of a task") && !en.contains("查询任务状态"),
+        "{en}"
+    );
+    let zh = text(
+        &rig.bare()
+            .env("CDS_LANG", "zh")
+            .args(["ccs", "describe-task", "--help"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert!(
+        zh.contains("查询任务状态") && !zh.contains("Query the status of a task"),
+        "{zh}"
+    );
+    let both = text(
+        &rig.bare()
+            .args(["ccs", "describe-task", "--help"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert!(
+        both.contains("查询任务状态") && both.contains("Query the status of a task"),
+        "{both}"
+    );
+    let lines = text(
+        &rig.bare()
+            .args(["--lang", "zh", "--help"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert!(
+        lines.contains("云服务器") && !lines.contains("Cloud servers"),
+        "{lines}"
+    );
+}
