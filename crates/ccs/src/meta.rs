@@ -244,7 +244,7 @@ pub static CREATE_INSTANCE: Operation = Operation {
             name: "AutoRenew",
             location: Location::Body,
             required: false,
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_AUTO_RENEW),
             sensitive: false,
             deprecated: None,
             undocumented: None,
@@ -640,7 +640,7 @@ pub static MODIFY_INSTANCE_CHARGE_TYPE: Operation = Operation {
             name: "AutoRenew",
             location: Location::Body,
             required: false,
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_AUTO_RENEW),
             sensitive: false,
             deprecated: None,
             undocumented: None,
@@ -1304,7 +1304,7 @@ pub static DESCRIBE_INSTANCE_MONITOR: Operation = Operation {
             name: "Period",
             location: Location::Body,
             required: true,
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_MONITOR_PERIOD),
             sensitive: false,
             deprecated: None,
             undocumented: None,
@@ -1901,7 +1901,7 @@ pub static DESCRIBE_INSTANCE_PRICE: Operation = Operation {
             name: "AutoRenew",
             location: Location::Body,
             required: false,
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_AUTO_RENEW),
             sensitive: false,
             deprecated: None,
             undocumented: None,
@@ -2760,7 +2760,7 @@ pub static ADD_NSG_RULE: Operation = Operation {
             name: "Direction",
             location: Location::Body,
             required: true,
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_NSG_RULE_DIRECTION),
             sensitive: false,
             deprecated: None,
             undocumented: None,
@@ -2909,7 +2909,7 @@ pub static MODIFY_NSG_RULE: Operation = Operation {
             name: "Direction",
             location: Location::Body,
             required: false,
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_NSG_RULE_DIRECTION),
             sensitive: false,
             deprecated: None,
             undocumented: None,
@@ -3453,7 +3453,7 @@ pub static ADD_SECURITY_GROUP_RULE: Operation = Operation {
             name: "Action",
             location: Location::Body,
             required: true,
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_SECURITY_GROUP_RULE_ACTION),
             sensitive: false,
             deprecated: None,
             undocumented: None,
@@ -4255,7 +4255,7 @@ pub static TYPE_CREATE_INSTANCE_WINDOWS_ACTIVATION: Struct = Struct {
     fields: &[
         Field {
             name: "Batch",
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_WINDOWS_ACTIVATION_MODE),
             required: true,
             sensitive: false,
             flatten: false,
@@ -5884,6 +5884,23 @@ pub static TYPE_SYSTEM_DISK: Struct = Struct {
         },
     ],
 };
+/// The value set `AutoRenew`.
+pub static ENUM_AUTO_RENEW: EnumSet = EnumSet {
+    name: "AutoRenew",
+    values: &[
+        EnumValue {
+            value: "1",
+            en: "Renew automatically (the default)",
+            zh: "自动续费（默认）",
+        },
+        EnumValue {
+            value: "0",
+            en: "Do not renew automatically",
+            zh: "不自动续费",
+        },
+    ],
+    integer: true,
+};
 /// The value set `BandwidthBillingMethod`.
 pub static ENUM_BANDWIDTH_BILLING_METHOD: EnumSet = EnumSet {
     name: "BandwidthBillingMethod",
@@ -6461,6 +6478,23 @@ pub static ENUM_INSTANCE_TYPE: EnumSet = EnumSet {
         },
     ],
     integer: false,
+};
+/// The value set `MonitorPeriod`.
+pub static ENUM_MONITOR_PERIOD: EnumSet = EnumSet {
+    name: "MonitorPeriod",
+    values: &[
+        EnumValue {
+            value: "60",
+            en: "One minute",
+            zh: "一分钟粒度",
+        },
+        EnumValue {
+            value: "900",
+            en: "Fifteen minutes",
+            zh: "十五分钟粒度",
+        },
+    ],
+    integer: true,
 };
 /// The value set `NsgMemberStatus`.
 pub static ENUM_NSG_MEMBER_STATUS: EnumSet = EnumSet {
@@ -7210,6 +7244,23 @@ pub static ENUM_TASK_STATUS: EnumSet = EnumSet {
         },
     ],
     integer: false,
+};
+/// The value set `WindowsActivationMode`.
+pub static ENUM_WINDOWS_ACTIVATION_MODE: EnumSet = EnumSet {
+    name: "WindowsActivationMode",
+    values: &[
+        EnumValue {
+            value: "1",
+            en: "Batch activation: one key for all the servers created",
+            zh: "批量激活",
+        },
+        EnumValue {
+            value: "0",
+            en: "Per-server activation: one key per server created",
+            zh: "单机激活",
+        },
+    ],
+    integer: true,
 };
 /// The emulator's resource model of this line (`spec/<line>/resources.yaml`).
 pub static RESOURCES: Option<&ResourceModel> = Some(&ResourceModel {

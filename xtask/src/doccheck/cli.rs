@@ -9,7 +9,7 @@ use super::{parse_document, specview};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const CHECK_USAGE: &str = "usage: cargo xtask doc-check [--spec DIR] [--deep] [--suggest] [--print-section-hashes] [--show OP] DOC|DIR...";
+const CHECK_USAGE: &str = "usage: cargo xtask doc-check [--spec DIR] [--shallow] [--suggest] [--print-section-hashes] [--show OP] DOC|DIR...";
 const DIFF_USAGE: &str = "usage: cargo xtask doc-diff [--old-section S] [--new-section S] [--spec DIR] [--line LINE] (OLD NEW | OLD... -- NEW...)";
 
 /// True for a file of a documents folder that is a document: `.txt` or `.md`, but not the
@@ -60,6 +60,7 @@ pub fn doc_check(root: &Path, args: &[String]) -> ExitCode {
             },
             "--suggest" => suggest = true,
             "--deep" => opts.deep = true,
+            "--shallow" => opts.deep = false,
             "--print-section-hashes" => print_hashes = true,
             "--show" => match it.next() {
                 Some(k) => show = Some(k.clone()),

@@ -310,9 +310,9 @@ pub fn meta_rs(layout: &Layout) -> TokenStream {
         //! shapes, output shape, task, paging), waiters, the shapes of the named types and
         //! value sets, environment variables, examples and the resource model.
         #[allow(unused_imports)]
-        use cds_core::operation::{AuthScheme, EnumSet, EnumValue, Envelope, Field, Host, LineDescription, Location, Method, Operation, Pagination, Param, Protocol, Service, Shape, Struct, TaskMarker, Waiter};
-        #[allow(unused_imports)]
         use cds_core::model::{Action, ActionKind, Embed, Family, NotFound, ResourceModel, Switch};
+        #[allow(unused_imports)]
+        use cds_core::operation::{AuthScheme, EnumSet, EnumValue, Envelope, Field, Host, LineDescription, Location, Method, Operation, Pagination, Param, Protocol, Service, Shape, Struct, TaskMarker, Waiter};
 
         /// The product line.
         pub static SERVICE: Service = Service {
