@@ -87,6 +87,7 @@ pub fn root(selection: Selection) -> Command {
     }
     cmd.subcommand(configure_command())
         .subcommand(completion_command())
+        .subcommand(crate::conformance::command())
 }
 
 /// `cds help globals`: the global options, accepted anywhere on the command line.

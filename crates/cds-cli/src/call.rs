@@ -45,6 +45,14 @@ pub fn config(
     b.build().map_err(|e| CliError::Usage(e.to_string()))
 }
 
+/// The runtime's configuration builder of `line`, preset from the resolved settings (the
+/// endpoint checked in the CLI's words first).
+pub fn builder(line: &Line, settings: &Resolved) -> Result<cds_core::ConfigBuilder, CliError> {
+    check_endpoint(line, settings)?;
+    Config::builder_from_lookup(&line.meta.env, |var| settings.get(var).map(String::from))
+        .map_err(|e| CliError::Usage(e.to_string()))
+}
+
 /// Refuses an endpoint the runtime would refuse, in the CLI's words (where it came from, what
 /// to do), before the runtime's own check.
 fn check_endpoint(line: &Line, settings: &Resolved) -> Result<(), CliError> {

@@ -11,6 +11,7 @@ pub mod args;
 pub mod call;
 pub mod check;
 pub mod complete;
+pub mod conformance;
 pub mod debug;
 pub mod env;
 pub mod errors;

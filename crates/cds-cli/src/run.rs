@@ -118,6 +118,21 @@ fn dispatch(argv: Vec<OsString>, words: &[String]) -> Result<(), CliError> {
     }
     match matches.subcommand() {
         Some(("configure", m)) => configure(m),
+        Some(("conformance", m)) => {
+            let flags = |name: &str| m.try_get_one::<String>(name).ok().flatten().cloned();
+            let report = crate::conformance::run(m, &flags)?;
+            let format = m
+                .get_one::<String>("output")
+                .and_then(|s| Format::parse(s))
+                .unwrap_or_default();
+            let shown = match m.get_one::<String>("query") {
+                Some(q) => Query::compile(q)?.apply(&report)?,
+                None => report,
+            };
+            let stdout = std::io::stdout();
+            let pretty = stdout.is_terminal();
+            output::print(&mut stdout.lock(), &shown, format, pretty)
+        }
         Some(("completion", m)) => {
             let shell = m
                 .get_one::<String>("shell")
