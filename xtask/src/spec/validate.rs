@@ -196,7 +196,7 @@ impl Line {
                         "parameters cannot be flattened".into(),
                     ));
                 }
-                check_type(&mut errors, &file, &item, f, &known);
+                check_type(&mut errors, &file, &item, f, known);
             }
             let mut seen = BTreeSet::new();
             for f in &op.response {
@@ -218,7 +218,7 @@ impl Line {
                         "response field listed twice".into(),
                     ));
                 }
-                check_type(&mut errors, &file, &item, f, &known);
+                check_type(&mut errors, &file, &item, f, known);
             }
             for (i, ex) in op.examples.iter().enumerate() {
                 if let Err(e) = serde_json::from_str::<serde_json::Value>(ex) {
@@ -321,7 +321,7 @@ impl Line {
                             "field listed twice".into(),
                         ));
                     }
-                    check_type(&mut errors, &file, &item, f, &known);
+                    check_type(&mut errors, &file, &item, f, known);
                 }
             }
         }
