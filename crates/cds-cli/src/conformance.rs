@@ -58,6 +58,13 @@ pub fn command() -> Command {
                 .help("Replay a recorded bundle: no network, the report only"),
         )
         .arg(
+            Arg::new("plan")
+                .long("plan")
+                .action(ArgAction::SetTrue)
+                .conflicts_with("answers")
+                .help("Print the order of calls and where each input comes from; call nothing"),
+        )
+        .arg(
             Arg::new("rate")
                 .long("rate")
                 .value_name("PER_SECOND")
@@ -169,6 +176,30 @@ pub fn plan(line: &Line) -> (Vec<Step>, Vec<&'static str>) {
         .map(|o| o.name)
         .collect();
     (steps, unreachable)
+}
+
+/// `--plan`: per line, the calls in order (each required input and the operation whose answer
+/// gives it) and the reads no earlier answer can feed.
+fn plans(lines: &[&'static Line]) -> Value {
+    let per_line: Vec<Value> = lines
+        .iter()
+        .map(|line| {
+            let (steps, unreachable) = plan(line);
+            let steps: Vec<Value> = steps
+                .iter()
+                .map(|s| {
+                    let inputs: Map<String, Value> = s
+                        .inputs
+                        .iter()
+                        .map(|(param, src)| (param.to_string(), Value::from(*src)))
+                        .collect();
+                    json!({"operation": s.op, "inputs": inputs})
+                })
+                .collect();
+            json!({"line": line.name(), "calls": steps, "unreachable": unreachable})
+        })
+        .collect();
+    Value::Array(per_line)
 }
 
 /// The first value of field `name` in `v`, depth first (a scalar, or the first scalar of a
@@ -559,6 +590,9 @@ pub fn run(m: &ArgMatches, flags: &dyn Fn(&str) -> Option<String>) -> Result<Val
     };
     if let Some(dir) = m.get_one::<String>("answers") {
         return replay(Path::new(dir), &lines);
+    }
+    if m.get_flag("plan") {
+        return Ok(plans(&lines));
     }
     let out = PathBuf::from(m.get_one::<String>("out").cloned().unwrap_or_default());
     let mut how = Redaction {

@@ -385,6 +385,27 @@ fn the_sweep_stops_at_the_first_authentication_failure() {
 }
 
 #[test]
+fn the_plan_is_printed_without_any_call() {
+    let rig = rig();
+    let out = rig
+        .cds()
+        .args(["conformance", "--plan", "--line", "ccs"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let plan: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let calls = plan[0]["calls"].as_array().unwrap();
+    assert!(
+        calls.iter().any(|c| c["operation"] == "DescribeInstances"),
+        "{plan}"
+    );
+    assert!(calls
+        .iter()
+        .any(|c| c["inputs"].as_object().is_some_and(|i| !i.is_empty())));
+    assert!(rig.emulator.requests().is_empty());
+}
+
+#[test]
 fn the_sweep_is_rate_limited() {
     let rig = rig();
     let dir = rig.dir.path().join("bundle");
