@@ -1,6 +1,6 @@
 //! `cargo xtask codegen [--check] [--only LINE]`, `cargo xtask spec-lint`,
 //! `cargo xtask doc-check DOC...`, `cargo xtask doc-diff OLD NEW`,
-//! `cargo xtask evidence-check TSV`, `cargo xtask conformance`.
+//! `cargo xtask evidence-check TSV`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -15,7 +15,6 @@ fn main() -> ExitCode {
         Some("doc-check") => return xtask::doccheck::cli::doc_check(&root, &args[1..]),
         Some("doc-diff") => return xtask::doccheck::cli::doc_diff(&root, &args[1..]),
         Some("evidence-check") => return xtask::doccheck::cli::evidence_check(&root, &args[1..]),
-        Some("conformance") => return xtask::doccheck::cli::conformance(&root, &args[1..]),
         Some("spec-lint") => return spec_lint(&root),
         _ => {}
     }
@@ -36,7 +35,7 @@ fn main() -> ExitCode {
 }
 
 fn usage() -> ExitCode {
-    eprintln!("usage: cargo xtask codegen [--check] [--only LINE]... | spec-lint | doc-check … | doc-diff … | conformance …");
+    eprintln!("usage: cargo xtask codegen [--check] [--only LINE]... | spec-lint | doc-check … | doc-diff …");
     ExitCode::from(2)
 }
 

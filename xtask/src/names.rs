@@ -52,9 +52,15 @@ fn acronym_plurals(wire: &str) -> String {
     out
 }
 
+/// `IPv4` and `IPv6` written as one word (`Ipv6`), so that case conversion gives `ipv6`,
+/// not `i_pv6`.
+fn ip_versions(wire: &str) -> String {
+    wire.replace("IPv4", "Ipv4").replace("IPv6", "Ipv6")
+}
+
 /// snake_case identifier text (may need `r#`: see [`is_keyword`]).
 pub fn snake(wire: &str) -> String {
-    let mut s = sanitize(&acronym_plurals(wire)).to_snake_case();
+    let mut s = sanitize(&acronym_plurals(&ip_versions(wire))).to_snake_case();
     if s.is_empty() {
         s = "field".into();
     }
@@ -153,6 +159,8 @@ mod tests {
     #[test]
     fn converts_wire_names() {
         assert_eq!(snake("VdcId"), "vdc_id");
+        assert_eq!(snake("IPv6"), "ipv6");
+        assert_eq!(snake("PublicIPv4Address"), "public_ipv4_address");
         assert_eq!(snake("type"), "type");
         assert!(is_keyword(&snake("type")));
         assert_eq!(snake("x-regionid"), "x_regionid");

@@ -189,6 +189,20 @@ fn parameters_are_unique_located_and_typed() {
 }
 
 #[test]
+fn one_or_list_needs_a_list() {
+    assert_rejected(
+        "instance.yaml",
+        "{name: Kind, in: body, type: InstanceKind",
+        "{name: Kind, in: body, one_or_list: \"answers differ\", type: InstanceKind",
+        &[
+            "operation CreateInstance",
+            "field Kind",
+            "one_or_list needs a list type",
+        ],
+    );
+}
+
+#[test]
 fn at_most_one_body_root() {
     assert_rejected(
         "instance.yaml",

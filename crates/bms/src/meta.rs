@@ -251,7 +251,7 @@ pub static CREATE_BMS_INSTANCE: Operation = Operation {
             name: "AutoRenew",
             location: Location::Body,
             required: true,
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_AUTO_RENEWAL),
             sensitive: false,
             deprecated: None,
             undocumented: None,
@@ -359,7 +359,7 @@ pub static CREATE_BMS_INSTANCE: Operation = Operation {
             name: "IsBond",
             location: Location::Body,
             required: false,
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_NIC_BOND),
             sensitive: false,
             deprecated: None,
             undocumented: None,
@@ -685,7 +685,7 @@ pub static MODIFY_BMS_ORDER: Operation = Operation {
             name: "AutoRenewal",
             location: Location::Body,
             required: true,
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_AUTO_RENEWAL),
             sensitive: false,
             deprecated: None,
             undocumented: None,
@@ -712,7 +712,7 @@ pub static MODIFY_BMS_ORDER: Operation = Operation {
             name: "IsToMonth",
             location: Location::Body,
             required: false,
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_TO_MONTH_END),
             sensitive: false,
             deprecated: None,
             undocumented: None,
@@ -1731,6 +1731,23 @@ pub static ENUM_IP_TYPE: EnumSet = EnumSet {
     ],
     integer: false,
 };
+/// The value set `NicBond`.
+pub static ENUM_NIC_BOND: EnumSet = EnumSet {
+    name: "NicBond",
+    values: &[
+        EnumValue {
+            value: "0",
+            en: "No bond (default)",
+            zh: "不做（默认）",
+        },
+        EnumValue {
+            value: "1",
+            en: "Bond the network cards",
+            zh: "做",
+        },
+    ],
+    integer: true,
+};
 /// The value set `PortMode`.
 pub static ENUM_PORT_MODE: EnumSet = EnumSet {
     name: "PortMode",
@@ -1791,6 +1808,23 @@ pub static ENUM_TASK_STATUS: EnumSet = EnumSet {
         },
     ],
     integer: false,
+};
+/// The value set `ToMonthEnd`.
+pub static ENUM_TO_MONTH_END: EnumSet = EnumSet {
+    name: "ToMonthEnd",
+    values: &[
+        EnumValue {
+            value: "0",
+            en: "No",
+            zh: "否",
+        },
+        EnumValue {
+            value: "1",
+            en: "Yes",
+            zh: "是",
+        },
+    ],
+    integer: true,
 };
 /// The emulator's resource model of this line (`spec/<line>/resources.yaml`).
 pub static RESOURCES: Option<&cds_core::model::ResourceModel> = Some(

@@ -161,7 +161,7 @@ async fn create_bms_instance_end_to_end() {
         .instance_name("sample value/+*~&=中".to_string())
         .assign_host_no("sample value/+*~&=中".to_string())
         .instance_charge_type(cds_bms::types::InstanceChargeType::from("sample"))
-        .auto_renew(7_i64)
+        .auto_renew(cds_bms::types::AutoRenewal::from("0"))
         .prepaid_month(7_i64)
         .compute_id("sample value/+*~&=中".to_string())
         .goods_id(7_i64)
@@ -173,7 +173,7 @@ async fn create_bms_instance_end_to_end() {
         .custom_partition(["sample value/+*~&=中".to_string()])
         .custom_partition_size([7_i64])
         .subject_id("sample value/+*~&=中".to_string())
-        .is_bond(7_i64)
+        .is_bond(cds_bms::types::NicBond::from("0"))
         .port_mode(cds_bms::types::PortMode::from("sample"))
         .send_with_response()
         .await;
@@ -454,10 +454,10 @@ async fn modify_bms_order_end_to_end() {
     let response = client
         .modify_bms_order()
         .baremetal_id("sample value/+*~&=中".to_string())
-        .auto_renewal(7_i64)
+        .auto_renewal(cds_bms::types::AutoRenewal::from("0"))
         .bill_method("sample value/+*~&=中".to_string())
         .duration(7_i64)
-        .is_to_month(7_i64)
+        .is_to_month(cds_bms::types::ToMonthEnd::from("0"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("ModifyBmsOrder");

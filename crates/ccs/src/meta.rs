@@ -242,7 +242,7 @@ pub static CREATE_INSTANCE: Operation = Operation {
             name: "AutoRenew",
             location: Location::Body,
             required: false,
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_AUTO_RENEW),
             sensitive: false,
             deprecated: None,
             undocumented: None,
@@ -638,7 +638,7 @@ pub static MODIFY_INSTANCE_CHARGE_TYPE: Operation = Operation {
             name: "AutoRenew",
             location: Location::Body,
             required: false,
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_AUTO_RENEW),
             sensitive: false,
             deprecated: None,
             undocumented: None,
@@ -1302,7 +1302,7 @@ pub static DESCRIBE_INSTANCE_MONITOR: Operation = Operation {
             name: "Period",
             location: Location::Body,
             required: true,
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_MONITOR_PERIOD),
             sensitive: false,
             deprecated: None,
             undocumented: None,
@@ -1899,7 +1899,7 @@ pub static DESCRIBE_INSTANCE_PRICE: Operation = Operation {
             name: "AutoRenew",
             location: Location::Body,
             required: false,
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_AUTO_RENEW),
             sensitive: false,
             deprecated: None,
             undocumented: None,
@@ -2758,7 +2758,7 @@ pub static ADD_NSG_RULE: Operation = Operation {
             name: "Direction",
             location: Location::Body,
             required: true,
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_NSG_RULE_DIRECTION),
             sensitive: false,
             deprecated: None,
             undocumented: None,
@@ -2907,7 +2907,7 @@ pub static MODIFY_NSG_RULE: Operation = Operation {
             name: "Direction",
             location: Location::Body,
             required: false,
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_NSG_RULE_DIRECTION),
             sensitive: false,
             deprecated: None,
             undocumented: None,
@@ -3451,7 +3451,7 @@ pub static ADD_SECURITY_GROUP_RULE: Operation = Operation {
             name: "Action",
             location: Location::Body,
             required: true,
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_SECURITY_GROUP_RULE_ACTION),
             sensitive: false,
             deprecated: None,
             undocumented: None,
@@ -4253,7 +4253,7 @@ pub static TYPE_CREATE_INSTANCE_WINDOWS_ACTIVATION: Struct = Struct {
     fields: &[
         Field {
             name: "Batch",
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_WINDOWS_ACTIVATION_MODE),
             required: true,
             sensitive: false,
             flatten: false,
@@ -4743,7 +4743,9 @@ pub static TYPE_DESCRIBE_INSTANCES_INSTANCE: Struct = Struct {
         },
         Field {
             name: "PublicNetworkInterface",
-            shape: Shape::Any,
+            shape: Shape::List(&Shape::Struct(
+                &TYPE_DESCRIBE_INSTANCES_PUBLIC_NETWORK_INTERFACE,
+            )),
             required: false,
             sensitive: false,
             flatten: false,
@@ -4829,6 +4831,61 @@ pub static TYPE_DESCRIBE_INSTANCES_PRIVATE_NETWORK_INTERFACE: Struct = Struct {
         Field {
             name: "PrivateId",
             shape: Shape::String,
+            required: false,
+            sensitive: false,
+            flatten: false,
+        },
+    ],
+};
+/// Shape of `DescribeInstancesPublicNetworkInterface`.
+pub static TYPE_DESCRIBE_INSTANCES_PUBLIC_NETWORK_INTERFACE: Struct = Struct {
+    name: "DescribeInstancesPublicNetworkInterface",
+    fields: &[
+        Field {
+            name: "InterfaceId",
+            shape: Shape::String,
+            required: false,
+            sensitive: false,
+            flatten: false,
+        },
+        Field {
+            name: "PublicId",
+            shape: Shape::String,
+            required: false,
+            sensitive: false,
+            flatten: false,
+        },
+        Field {
+            name: "Name",
+            shape: Shape::String,
+            required: false,
+            sensitive: false,
+            flatten: false,
+        },
+        Field {
+            name: "IP",
+            shape: Shape::String,
+            required: false,
+            sensitive: false,
+            flatten: false,
+        },
+        Field {
+            name: "IPv6",
+            shape: Shape::String,
+            required: false,
+            sensitive: false,
+            flatten: false,
+        },
+        Field {
+            name: "MAC",
+            shape: Shape::String,
+            required: false,
+            sensitive: false,
+            flatten: false,
+        },
+        Field {
+            name: "Connected",
+            shape: Shape::Integer,
             required: false,
             sensitive: false,
             flatten: false,
@@ -5882,6 +5939,23 @@ pub static TYPE_SYSTEM_DISK: Struct = Struct {
         },
     ],
 };
+/// The value set `AutoRenew`.
+pub static ENUM_AUTO_RENEW: EnumSet = EnumSet {
+    name: "AutoRenew",
+    values: &[
+        EnumValue {
+            value: "1",
+            en: "Renew automatically (the default)",
+            zh: "自动续费（默认）",
+        },
+        EnumValue {
+            value: "0",
+            en: "Do not renew automatically",
+            zh: "不自动续费",
+        },
+    ],
+    integer: true,
+};
 /// The value set `BandwidthBillingMethod`.
 pub static ENUM_BANDWIDTH_BILLING_METHOD: EnumSet = EnumSet {
     name: "BandwidthBillingMethod",
@@ -6459,6 +6533,23 @@ pub static ENUM_INSTANCE_TYPE: EnumSet = EnumSet {
         },
     ],
     integer: false,
+};
+/// The value set `MonitorPeriod`.
+pub static ENUM_MONITOR_PERIOD: EnumSet = EnumSet {
+    name: "MonitorPeriod",
+    values: &[
+        EnumValue {
+            value: "60",
+            en: "One minute",
+            zh: "一分钟粒度",
+        },
+        EnumValue {
+            value: "900",
+            en: "Fifteen minutes",
+            zh: "十五分钟粒度",
+        },
+    ],
+    integer: true,
 };
 /// The value set `NsgMemberStatus`.
 pub static ENUM_NSG_MEMBER_STATUS: EnumSet = EnumSet {
@@ -7208,6 +7299,23 @@ pub static ENUM_TASK_STATUS: EnumSet = EnumSet {
         },
     ],
     integer: false,
+};
+/// The value set `WindowsActivationMode`.
+pub static ENUM_WINDOWS_ACTIVATION_MODE: EnumSet = EnumSet {
+    name: "WindowsActivationMode",
+    values: &[
+        EnumValue {
+            value: "1",
+            en: "Batch activation: one key for all the servers created",
+            zh: "批量激活",
+        },
+        EnumValue {
+            value: "0",
+            en: "Per-server activation: one key per server created",
+            zh: "单机激活",
+        },
+    ],
+    integer: true,
 };
 /// The emulator's resource model of this line (`spec/<line>/resources.yaml`).
 pub static RESOURCES: Option<&cds_core::model::ResourceModel> = Some(

@@ -4,26 +4,26 @@
 //! `cds ccs …` adds the line's operations (name and description), and only the chosen
 //! operation gets its arguments. `cds completion` builds the whole tree.
 
-use crate::table::{self, Line, Op, Param, Ty};
+use crate::help;
+use crate::shape::{self, FlagKind};
+use crate::table::{self, Command as Cmd, Flag, Line, Op};
+use cds_core::operation::{Param, Shape};
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser as _};
 use clap::{Arg, ArgAction, Command};
-use serde_json::Value;
 
-/// Global options that take a value (so that the value is not mistaken for a command).
-const VALUE_GLOBALS: &[&str] = &[
-    "--output",
-    "-o",
-    "--query",
-    "--profile",
-    "--region",
-    "--endpoint",
-    "--secret-id",
-    "--secret-key",
-    "--bridgx-token",
-    "--cecstack-region-id",
-    "--error-format",
-    "--timeout",
-];
+/// Whether `word` is a global option that takes a value (so that the value is not mistaken
+/// for a command): every global option with a value, from [`globals`].
+pub fn takes_value(word: &str) -> bool {
+    let Some(name) = word.strip_prefix("--") else {
+        return word == "-o";
+    };
+    if name.contains('=') {
+        return false;
+    }
+    globals()
+        .iter()
+        .any(|a| a.get_long() == Some(name) && a.get_action().takes_values())
+}
 
 /// What the command line selects, found before clap runs so that only it gets built.
 #[derive(Debug, Default, Clone, Copy)]
@@ -31,9 +31,7 @@ pub struct Selection {
     /// The product line named first, if it is one.
     pub line: Option<&'static Line>,
     /// The operation named second, if it is one of the line.
-    pub op: Option<&'static Op>,
-    /// Build everything (completions).
-    pub everything: bool,
+    pub op: Option<Cmd>,
 }
 
 /// Finds the line and operation named by the first two positional words of `argv`.
@@ -46,7 +44,7 @@ pub fn select(argv: &[String]) -> Selection {
             break;
         }
         if a.starts_with('-') {
-            if VALUE_GLOBALS.contains(&a) {
+            if takes_value(a) {
                 i += 1;
             }
         } else {
@@ -54,14 +52,11 @@ pub fn select(argv: &[String]) -> Selection {
         }
         i += 1;
     }
-    let everything = words.first() == Some(&"completion");
     let line = words.first().and_then(|w| table::line(w));
-    let op = line.and_then(|l| words.get(1).and_then(|w| l.op(w)));
-    Selection {
-        line,
-        op,
-        everything,
-    }
+    let op = line
+        .and_then(|l| words.get(1).and_then(|w| l.op(w)))
+        .and_then(|op| Cmd::of(line?, op));
+    Selection { line, op }
 }
 
 /// The root command, built for `selection`.
@@ -72,143 +67,252 @@ pub fn root(selection: Selection) -> Command {
         .long_about(
             "Every documented operation of the Capital Online (CDS) cloud, CECSTACK ECS and BridgX.\n\n\
              Usage: cds <LINE> <OPERATION> [--param value ...]\n\
-             Credentials: flags, then CDS_SECRET_ID / CDS_SECRET_KEY / CDS_REGION / CDS_ENDPOINT \
-             (BRIDGX_ENDPOINT / BRIDGX_TOKEN, CECSTACK_ENDPOINT / CECSTACK_REGION_ID), then the \
-             profile written by `cds configure`.",
+             Settings: flags, then the environment, then the profile written by `cds configure`.",
         )
         .subcommand_required(true)
         .arg_required_else_help(true)
         .disable_help_subcommand(true)
-        .after_help("`cds help <LINE> <OPERATION>` shows an operation's English and Chinese documentation.")
-        .args(globals());
+        .after_help("`cds help <LINE> <OPERATION>` shows an operation's English and Chinese documentation; `cds help globals` the global options.")
+        .args(globals().into_iter().map(|a| {
+            // Shown once, in `cds --help` and `cds help globals`, not in every operation's help.
+            if selection.line.is_some() {
+                a.hide(true)
+            } else {
+                a
+            }
+        }));
     for line in crate::generated::LINES {
-        let build_ops = selection.everything || selection.line.is_some_and(|l| l.name == line.name);
+        let build_ops = selection.line.is_some_and(|l| l.name() == line.name());
         cmd = cmd.subcommand(line_command(line, build_ops, selection));
     }
     cmd.subcommand(configure_command())
         .subcommand(completion_command())
+        .subcommand(crate::conformance::command())
 }
 
-fn globals() -> Vec<Arg> {
-    let value = |name: &'static str, help: &'static str| {
-        Arg::new(name)
-            .long(name)
+/// `cds help globals`: the global options, accepted anywhere on the command line.
+pub fn globals_help() -> String {
+    let mut out = String::from(
+        "Global options (accepted anywhere on the command line; settings also come from the \
+         environment and the profile written by `cds configure`):\n\n",
+    );
+    for a in globals() {
+        let Some(long) = a.get_long() else { continue };
+        let mut head = match a.get_short() {
+            Some(s) => format!("  -{s}, --{long}"),
+            None => format!("      --{long}"),
+        };
+        if a.get_action().takes_values() {
+            let values: Vec<String> = a
+                .get_possible_values()
+                .iter()
+                .map(|v| v.get_name().to_string())
+                .collect();
+            if values.is_empty() {
+                let name = a
+                    .get_value_names()
+                    .and_then(|n| n.first().map(|n| n.to_string()))
+                    .unwrap_or_else(|| "VALUE".into());
+                head.push_str(&format!(" <{name}>"));
+            } else {
+                head.push_str(&format!(" <{}>", values.join("|")));
+            }
+        }
+        out.push_str(&head);
+        out.push('\n');
+        if let Some(help) = a.get_help() {
+            out.push_str(&format!("          {help}\n"));
+        }
+    }
+    out
+}
+
+/// The global options: the CLI's own, then one per setting variable of the lines (from each
+/// line's `meta`).
+pub fn globals() -> Vec<Arg> {
+    let value = |name: String, help: String| {
+        Arg::new(name.clone())
+            .long(name.clone())
             .global(true)
             .action(ArgAction::Set)
             .value_name(name.to_ascii_uppercase().replace('-', "_"))
             .help(help)
             .help_heading("Global options")
     };
-    vec![
-        value("output", "Output format")
+    let mut args = vec![
+        value("output".into(), "Output format".into())
             .short('o')
-            .value_parser(["json", "yaml", "table"]),
+            .value_parser(["json", "yaml", "table", "text"]),
         value(
-            "query",
-            "JMESPath expression applied to the output (to each item with --all-pages)",
+            "query".into(),
+            "JMESPath expression applied to the output (with --all-pages, to the merged answer)"
+                .into(),
         ),
         value(
-            "profile",
-            "Profile of the config file (default: CDS_PROFILE, then `default`)",
+            "profile".into(),
+            "Profile of the config file (default: CDS_PROFILE, then `default`)".into(),
         ),
-        value("region", "Access region [env: CDS_REGION]").value_parser(["mainland", "asia", "us"]),
+    ];
+    for setting in crate::env::settings() {
+        let flag = setting.flag();
+        if args.iter().any(|a| a.get_id() == flag.as_str()) {
+            continue;
+        }
+        let vars: Vec<&str> = crate::env::settings()
+            .into_iter()
+            .filter(|s| s.flag() == flag)
+            .map(|s| s.var)
+            .collect();
+        let lines = if setting.role == crate::env::Role::Endpoint {
+            "every line".to_string()
+        } else {
+            setting.lines.join(", ")
+        };
+        let mut help = format!(
+            "{} ({lines}) [env: {}]",
+            setting.role.what(),
+            vars.join(", ")
+        );
+        if setting.role.secret() {
+            help.push_str("; prefer the environment or `cds configure`");
+        }
+        let mut arg = value(flag, help);
+        if setting.role == crate::env::Role::Region {
+            arg = arg.value_parser(["mainland", "asia", "us"]);
+        }
+        args.push(arg);
+    }
+    args.push(
         value(
-            "endpoint",
-            "scheme://host[:port] replacing the service host [env: CDS_ENDPOINT, BRIDGX_ENDPOINT, CECSTACK_ENDPOINT]",
-        ),
-        value("secret-id", "AccessKeyId [env: CDS_SECRET_ID]"),
+            "error-format".into(),
+            "How errors are printed on stderr".into(),
+        )
+        .value_parser(["text", "json"]),
+    );
+    args.push(
         value(
-            "secret-key",
-            "AccessKeySecret (prefer the environment or `cds configure`) [env: CDS_SECRET_KEY]",
-        ),
-        value("bridgx-token", "BridgX bearer token [env: BRIDGX_TOKEN]"),
+            "timeout".into(),
+            "Per-request timeout in seconds (default 30)".into(),
+        )
+        .value_parser(clap::value_parser!(u64).range(1..)),
+    );
+    args.push(
         value(
-            "cecstack-region-id",
-            "CECSTACK region id (x-regionid) [env: CECSTACK_REGION_ID]",
-        ),
+            "max-attempts".into(),
+            "Attempts per call, retries included (default 3; reads and unsent writes only are retried) [env: CDS_MAX_ATTEMPTS]".into(),
+        )
+        .value_parser(clap::value_parser!(u32).range(1..=20)),
+    );
+    args.push(
         value(
-            "cecstack-auth-header",
-            "CECSTACK authentication header, 'Name: value' (its signing scheme is not documented, so \
-             the caller supplies it) [env: CECSTACK_AUTH_HEADER]",
-        ),
-        value("error-format", "How errors are printed on stderr")
-            .value_parser(["text", "json"]),
-        value("timeout", "Per-request timeout in seconds (default 30)")
-            .value_parser(clap::value_parser!(u64).range(1..)),
-    ]
+            "color".into(),
+            "Colour in output and messages: auto (on a terminal, unless NO_COLOR is set), always, never".into(),
+        )
+        .value_parser(["auto", "always", "never"]),
+    );
+    args.push(
+        value(
+            "lang".into(),
+            "Language of help texts: en, zh or both (default) [env: CDS_LANG]".into(),
+        )
+        .value_parser(["en", "zh", "both"]),
+    );
+    args.push(
+        Arg::new("debug")
+            .long("debug")
+            .global(true)
+            .action(ArgAction::SetTrue)
+            .help("Print what a call does on stderr (request line, attempts, retries, status, request id, timing); never a secret")
+            .help_heading("Global options"),
+    );
+    args
 }
 
 fn line_command(line: &'static Line, build_ops: bool, selection: Selection) -> Command {
-    let about = if line.title_zh.is_empty() {
-        line.title_en.to_string()
-    } else {
-        format!("{} ({})", line.title_en, line.title_zh)
-    };
-    let mut cmd = Command::new(line.name)
+    let about = help::title(line.title_en(), line.title_zh());
+    let mut cmd = Command::new(line.name())
         .about(about)
+        .after_help("Global options (--output, --query, --profile, …): `cds help globals`.")
         .subcommand_required(true)
         .arg_required_else_help(true);
     if build_ops {
         for op in line.ops {
-            let with_args =
-                selection.everything || selection.op.is_some_and(|o| std::ptr::eq(o, op));
-            cmd = cmd.subcommand(op_command(op, with_args));
+            let with_args = selection.op.is_some_and(|o| std::ptr::eq(o.op, op));
+            cmd = cmd.subcommand(op_command(line, op, with_args));
         }
     }
     cmd
 }
 
-fn op_command(op: &'static Op, with_args: bool) -> Command {
-    let mut cmd = Command::new(op.command).about(first_line(op.en));
-    if !with_args {
+fn op_command(line: &'static Line, op: &'static Op, with_args: bool) -> Command {
+    let about = match help::lang() {
+        help::Lang::Zh if !op.zh.is_empty() => help::first_line(op.zh),
+        _ => help::first_line(op.en),
+    };
+    let mut cmd = Command::new(op.command).about(about);
+    let Some(command) = Cmd::of(line, op).filter(|_| with_args) else {
         return cmd;
-    }
-    let mut long = String::from(op.en);
-    if !op.zh.is_empty() {
-        long.push_str("\n\n");
-        long.push_str(op.zh);
-    }
+    };
+    let meta = command.meta;
+    let mut long = match (help::lang(), op.zh.is_empty()) {
+        (_, true) | (help::Lang::En, _) => op.en.to_string(),
+        (help::Lang::Zh, false) => op.zh.to_string(),
+        (help::Lang::Both, false) => format!("{}\n\n{}", op.en, op.zh),
+    };
     long.push_str(&format!("\n\nOperation: {}", op.name));
-    if op.task.is_some() {
+    if meta.task.is_some() {
         long.push_str("\nStarts an asynchronous task: add --wait to wait for it.");
     }
-    if op.paging.is_some() {
-        long.push_str("\nPaginated: add --all-pages (and --max-items N) to stream every item.");
+    if meta.pagination.is_some() {
+        long.push_str("\nPaginated: add --all-pages (and --max-items N) to get every page.");
     }
-    cmd = cmd.long_about(long);
-    for p in op.params {
-        cmd = cmd.arg(param_arg(p));
+    cmd = cmd.long_about(long).after_help(
+        "Global options (--output, --query, --profile, --debug, …): `cds help globals`.",
+    );
+    for (p, f) in command.params() {
+        cmd = cmd.arg(param_arg(line, p, f));
     }
     cmd = cmd
         .arg(
             Arg::new("input-json")
-                    .help_heading("CLI options")
+                .help_heading("CLI options")
                 .long("input-json")
-                .value_name("FILE|-")
-                .help("The whole input as a JSON object keyed by wire names (from a file, or - for stdin); flags override its members"),
+                .value_name("FILE|file://FILE|-|JSON")
+                .help("The whole input as a JSON or YAML object keyed by wire names (a file, - for stdin, or inline); flags override its members"),
         )
         .arg(
             Arg::new("generate-skeleton")
-                    .help_heading("CLI options")
+                .help_heading("CLI options")
                 .long("generate-skeleton")
+                .value_name("WHICH")
+                .num_args(0..=1)
+                .require_equals(false)
+                .default_missing_value("input")
+                .value_parser(["input", "required"])
+                .help("Print an input template for --input-json and exit: every field (input) or the required ones; untouched optional placeholders are not sent"),
+        )
+        .arg(
+            Arg::new("example")
+                .help_heading("CLI options")
+                .long("example")
                 .action(ArgAction::SetTrue)
-                .help("Print a JSON input skeleton for --input-json and exit"),
+                .help("Print an example command line (every required parameter, documented values where there are some) and exit"),
         )
         .arg(
             Arg::new("dry-run")
-                    .help_heading("CLI options")
+                .help_heading("CLI options")
                 .long("dry-run")
                 .action(ArgAction::SetTrue)
                 .help("Print the request that would be sent (secrets redacted) instead of sending it"),
         );
-    if op.task.is_some() {
+    if meta.task.is_some() {
         cmd = cmd
             .arg(
                 Arg::new("wait")
                     .help_heading("CLI options")
                     .long("wait")
                     .action(ArgAction::SetTrue)
-                    .help("Wait until the started task finishes"),
+                    .help("Wait until the started task finishes, then print the finished task (its status and resource id)"),
             )
             .arg(
                 Arg::new("wait-timeout")
@@ -224,17 +328,29 @@ fn op_command(op: &'static Op, with_args: bool) -> Command {
                     .long("wait-interval")
                     .value_name("SECONDS")
                     .value_parser(positive_seconds)
-                    .help("First delay between polls (default 2; grows to 20)"),
+                    .help("First delay between polls (default 0.5; grows by half each poll, to 20)"),
             );
+        if let Some(plan) = crate::call::describe_plan(line, meta) {
+            cmd = cmd.arg(
+                Arg::new("describe")
+                    .help_heading("CLI options")
+                    .long("describe")
+                    .action(ArgAction::SetTrue)
+                    .help(format!(
+                        "With --wait: then show the created {} ({} {})",
+                        plan.family, plan.op.name, plan.param
+                    )),
+            );
+        }
     }
-    if op.paging.is_some() {
+    if meta.pagination.is_some() {
         cmd = cmd
             .arg(
                 Arg::new("all-pages")
                     .help_heading("CLI options")
                     .long("all-pages")
                     .action(ArgAction::SetTrue)
-                    .help("Fetch every page and stream the items"),
+                    .help("Fetch every page (the runtime's paginator) and print one merged answer; --query applies to it"),
             )
             .arg(
                 Arg::new("max-items")
@@ -242,7 +358,14 @@ fn op_command(op: &'static Op, with_args: bool) -> Command {
                     .long("max-items")
                     .value_name("N")
                     .value_parser(clap::value_parser!(u64))
-                    .help("Stop after N items (implies --all-pages)"),
+                    .help("Stop after N items, printing NextToken to go on from (implies --all-pages)"),
+            )
+            .arg(
+                Arg::new("starting-token")
+                    .help_heading("CLI options")
+                    .long("starting-token")
+                    .value_name("TOKEN")
+                    .help("Go on from the NextToken an earlier --max-items printed (implies --all-pages)"),
             );
     }
     cmd
@@ -255,158 +378,109 @@ fn positive_seconds(s: &str) -> Result<f64, String> {
     }
 }
 
-fn first_line(text: &str) -> &str {
-    text.lines().next().unwrap_or("")
-}
-
-fn param_arg(p: &'static Param) -> Arg {
-    let mut short = first_line(p.en).to_string();
-    if !p.zh.is_empty() {
-        short.push_str(" / ");
-        short.push_str(first_line(p.zh));
-    }
+fn param_arg(line: &'static Line, p: &'static Param, f: &'static Flag) -> Arg {
+    let kind = shape::flag_kind(&p.shape);
+    let mut short = help::pair(help::first_line(f.en), help::first_line(f.zh));
+    short.push_str(&help::field_summary(&p.shape));
     if p.required {
         short.push_str(" [required]");
     }
-    let mut long = p.en.to_string();
-    if !p.zh.is_empty() {
-        long.push('\n');
-        long.push_str(p.zh);
+    let mut long = help::lines(f.en, f.zh);
+    let mut ty = help::short_type(&p.shape);
+    match kind {
+        FlagKind::ScalarList => ty.push_str(" (repeat the flag, or give one JSON array)"),
+        FlagKind::Json => ty.push_str(" (JSON, or file://PATH)"),
+        FlagKind::Scalar => {}
     }
-    long.push_str(&format!("\nWire name: {}; type: {}", p.name, type_text(p)));
+    long.push_str(&format!("\nWire name: {}; type: {ty}", p.name));
     if p.required {
         long.push_str("; required");
     }
-    let value_name = match p.ty {
-        Ty::String if p.values.is_empty() => "STRING",
-        Ty::String => "VALUE",
-        Ty::Integer => "INT",
-        Ty::Number => "NUMBER",
-        Ty::Boolean => "BOOL",
-        Ty::Json => "JSON",
-    };
-    let arg = Arg::new(p.flag)
-        .long(p.flag)
+    if p.sensitive {
+        long.push_str("; sensitive (never shown)");
+    }
+    let structure = help::structure(line, &p.shape);
+    if !structure.is_empty() {
+        long.push_str("\nStructure:\n");
+        long.push_str(structure.trim_end());
+    }
+    if let (FlagKind::ScalarList, Shape::Enum(set)) = (kind, table::element(&p.shape).0) {
+        long.push_str("\nValues:\n");
+        long.push_str(help::values(set, "  ").trim_end());
+    }
+    let arg = Arg::new(f.flag)
+        .long(f.flag)
         .help_heading("Parameters")
-        .value_name(value_name)
+        .value_name(shape::value_name(&p.shape))
         .help(short)
         .long_help(long)
-        .action(if p.list {
+        .action(if kind == FlagKind::ScalarList {
             ArgAction::Append
         } else {
             ArgAction::Set
         });
-    if !p.values.is_empty() {
-        let values = p.values.iter().map(|v| {
-            let help = match (v.en.is_empty(), v.zh.is_empty()) {
-                (false, false) => format!("{} / {}", v.en, v.zh),
-                (false, true) => v.en.to_string(),
-                _ => v.zh.to_string(),
-            };
-            PossibleValue::new(v.value).help(help)
-        });
-        let ty = p.ty;
-        arg.value_parser(PossibleValuesParser::new(values).try_map(move |s| scalar(ty, &s)))
-    } else if p.ty == Ty::Boolean {
-        arg.value_parser(
-            PossibleValuesParser::new(["true", "false"]).try_map(|s| scalar(Ty::Boolean, &s)),
-        )
-    } else {
-        let (ty, list) = (p.ty, p.list);
-        arg.value_parser(move |s: &str| parse_value(ty, list, s))
-    }
-}
-
-fn type_text(p: &Param) -> String {
-    let base = match p.ty {
-        Ty::String => "string",
-        Ty::Integer => "integer",
-        Ty::Number => "number",
-        Ty::Boolean => "boolean (true|false)",
-        Ty::Json => "JSON",
-    };
-    let base = if p.values.is_empty() {
-        base.to_string()
-    } else {
-        format!("{base}, one of the values below")
-    };
-    if p.list {
-        format!("list of {base} (repeat the flag, or give one JSON array)")
-    } else {
-        base
-    }
-}
-
-/// Parses one command-line value of a parameter into JSON.
-pub fn parse_value(ty: Ty, list: bool, s: &str) -> Result<Value, String> {
-    if list && s.trim_start().starts_with('[') {
-        let v: Value = serde_json::from_str(s).map_err(|e| format!("not a JSON array: {e}"))?;
-        return match v {
-            Value::Array(items) => {
-                for item in &items {
-                    check_json_type(ty, item)?;
-                }
-                Ok(Value::Array(items))
-            }
-            _ => Err("expected a JSON array".into()),
-        };
-    }
-    scalar(ty, s)
-}
-
-fn scalar(ty: Ty, s: &str) -> Result<Value, String> {
-    match ty {
-        Ty::String => Ok(Value::String(s.to_string())),
-        Ty::Integer => s
-            .trim()
-            .parse::<i64>()
-            .map(Value::from)
-            .map_err(|_| format!("{s:?} is not an integer")),
-        Ty::Number => s
-            .trim()
-            .parse::<f64>()
-            .ok()
-            .and_then(serde_json::Number::from_f64)
-            .map(Value::Number)
-            .ok_or_else(|| format!("{s:?} is not a number")),
-        Ty::Boolean => match s.trim() {
-            "true" => Ok(Value::Bool(true)),
-            "false" => Ok(Value::Bool(false)),
-            _ => Err(format!("{s:?} is not true or false")),
-        },
-        Ty::Json => serde_json::from_str(s).map_err(|e| format!("not valid JSON: {e}")),
-    }
-}
-
-fn check_json_type(ty: Ty, v: &Value) -> Result<(), String> {
-    let ok = match ty {
-        Ty::String => v.is_string(),
-        Ty::Integer => v.is_i64() || v.is_u64(),
-        Ty::Number => v.is_number(),
-        Ty::Boolean => v.is_boolean(),
-        Ty::Json => true,
-    };
-    if ok {
-        Ok(())
-    } else {
-        Err(format!("{v} is not of type {ty:?}"))
+    let shape: &'static Shape = &p.shape;
+    match (kind, table::element(shape).0) {
+        (FlagKind::Scalar, Shape::Enum(set)) => {
+            let values = set
+                .values
+                .iter()
+                .map(|v| PossibleValue::new(v.value).help(help::pair(v.en, v.zh)));
+            arg.value_parser(
+                PossibleValuesParser::new(values).try_map(move |s| shape::enum_value(set, &s)),
+            )
+        }
+        (FlagKind::Scalar, Shape::Boolean) => arg.value_parser(
+            PossibleValuesParser::new(["true", "false"])
+                .try_map(|s| shape::scalar(&Shape::Boolean, &s)),
+        ),
+        (_, Shape::String | Shape::Number | Shape::Integer) => {
+            // A password or a negative number may start with `-`.
+            let flag = f.flag;
+            arg.allow_hyphen_values(true)
+                .value_parser(move |s: &str| shape::parse_flag(shape, flag, s))
+        }
+        _ => {
+            let flag = f.flag;
+            arg.value_parser(move |s: &str| shape::parse_flag(shape, flag, s))
+        }
     }
 }
 
 fn configure_command() -> Command {
+    let key = || {
+        Arg::new("key")
+            .required(true)
+            .value_name("KEY")
+            .help("A setting: secret_id, secret_key, region, endpoint, bridgx_token, … (`cds configure list` shows them)")
+    };
     Command::new("configure")
         .about("Write a profile of the config file (mode 0600); secrets are read without echo")
         .long_about(
-            "Prompts for the credentials and settings of a profile and writes them to the config \
-             file ($CDS_CONFIG_FILE, else $XDG_CONFIG_HOME/cds/config.toml, else \
-             ~/.config/cds/config.toml) with mode 0600. An empty answer keeps the current value. \
-             Secrets are read without echo on a terminal and never printed.",
+            "Writes a profile of the config file ($CDS_CONFIG_FILE, else $XDG_CONFIG_HOME/cds/config.toml, \
+             else ~/.config/cds/config.toml) with mode 0600, atomically.\n\n\
+             With setting flags (--secret-id, --secret-key, --region, --endpoint, …) it writes those and \
+             asks nothing; without, it asks for each setting (an empty answer keeps the current value, \
+             each answer is checked as it is typed). Secrets are read without echo on a terminal and \
+             never printed. An explicit --profile (or CDS_PROFILE) beats the environment when calling.",
         )
+        .subcommand(
+            Command::new("set")
+                .about("Set one setting of the profile")
+                .arg(key())
+                .arg(Arg::new("value").required(true).value_name("VALUE").allow_hyphen_values(true)),
+        )
+        .subcommand(
+            Command::new("get")
+                .about("Print one setting of the profile (secrets: only whether they are set; exit 1 when not set)")
+                .arg(key()),
+        )
+        .subcommand(Command::new("list").about("List the profiles and the settings of one (secrets hidden)"))
 }
 
 fn completion_command() -> Command {
     Command::new("completion")
-        .about("Print a shell completion script")
+        .about("Print a shell completion script (it asks `cds` for candidates as you type)")
         .arg(
             Arg::new("shell")
                 .required(true)
@@ -427,25 +501,13 @@ mod tests {
         let s = select(&argv(
             "cds --output table ccs describe-instances --vdc-id x",
         ));
-        assert_eq!(s.line.map(|l| l.name), Some("ccs"));
-        assert_eq!(s.op.map(|o| o.name), Some("DescribeInstances"));
+        assert_eq!(s.line.map(|l| l.name()), Some("ccs"));
+        assert_eq!(s.op.map(|o| o.op.name), Some("DescribeInstances"));
         let s = select(&argv("cds nosuchline x"));
         assert!(s.line.is_none() && s.op.is_none());
-    }
-
-    #[test]
-    fn parses_typed_values() {
-        assert_eq!(parse_value(Ty::Integer, false, "42"), Ok(Value::from(42)));
-        assert!(parse_value(Ty::Integer, false, "4x").is_err());
-        assert_eq!(
-            parse_value(Ty::String, true, r#"["a","b"]"#),
-            Ok(serde_json::json!(["a", "b"]))
-        );
-        assert!(parse_value(Ty::Integer, true, r#"["a"]"#).is_err());
-        assert!(parse_value(Ty::Json, false, "{").is_err());
-        assert_eq!(
-            parse_value(Ty::Boolean, false, "true"),
-            Ok(Value::Bool(true))
-        );
+        let s = select(&argv(
+            "cds --cecstack-auth-header X-Auth-Token:abc cecstack-ecs op-list-flavors",
+        ));
+        assert_eq!(s.op.map(|o| o.op.name), Some("OpListFlavors"));
     }
 }

@@ -16,6 +16,8 @@ pub enum CliError {
     UsagePrinted,
     /// The reader of stdout went away (`cds … | head`): stop quietly.
     OutputClosed,
+    /// `cds configure get` of a setting that is not set: exit 1, nothing printed.
+    NotSet,
     /// The service answered with an error.
     Service {
         /// Operation name.
@@ -48,6 +50,7 @@ impl CliError {
     pub fn exit_code(&self) -> u8 {
         match self {
             CliError::OutputClosed => 0,
+            CliError::NotSet => 1,
             CliError::Usage(_) | CliError::UsagePrinted => 2,
             CliError::Service { .. } | CliError::Call(_) => 1,
         }
@@ -55,11 +58,18 @@ impl CliError {
 
     /// Prints the error on stderr.
     pub fn report(&self, format: ErrorFormat) {
-        if matches!(self, CliError::UsagePrinted | CliError::OutputClosed) {
+        if matches!(
+            self,
+            CliError::UsagePrinted | CliError::OutputClosed | CliError::NotSet
+        ) {
             return;
         }
         let text = match format {
             ErrorFormat::Json => self.to_json().to_string(),
+            ErrorFormat::Text if crate::output::color().stderr() => {
+                self.to_text()
+                    .replacen("error:", "\x1b[1;31merror:\x1b[0m", 1)
+            }
             ErrorFormat::Text => self.to_text(),
         };
         let _ = writeln!(std::io::stderr().lock(), "{text}");
@@ -68,7 +78,7 @@ impl CliError {
     fn to_text(&self) -> String {
         match self {
             CliError::Usage(m) => format!("error: {m}"),
-            CliError::UsagePrinted | CliError::OutputClosed => String::new(),
+            CliError::UsagePrinted | CliError::OutputClosed | CliError::NotSet => String::new(),
             CliError::Call(m) => format!("error: {m}"),
             CliError::Service {
                 operation,
@@ -88,6 +98,7 @@ impl CliError {
             CliError::Usage(m) => json!({"error": {"type": "usage", "message": m}}),
             CliError::UsagePrinted => json!({"error": {"type": "usage"}}),
             CliError::OutputClosed => json!({"error": {"type": "output-closed"}}),
+            CliError::NotSet => json!({"error": {"type": "not-set"}}),
             CliError::Call(m) => json!({"error": {"type": "call", "message": m}}),
             CliError::Service {
                 operation,
@@ -100,6 +111,13 @@ impl CliError {
                 "message": message, "request_id": request_id,
             }}),
         }
+    }
+}
+
+impl std::fmt::Display for CliError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = self.to_text();
+        f.write_str(text.strip_prefix("error: ").unwrap_or(&text))
     }
 }
 

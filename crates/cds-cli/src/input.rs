@@ -1,52 +1,74 @@
-//! An operation's input as JSON keyed by wire names: from `--input-json`, then the flags
-//! (which override its members); the `--generate-skeleton` template; required-parameter checks.
+//! An operation's input as JSON keyed by wire names: from `--input-json` (a file, `file://…`,
+//! `-` for stdin, or inline; JSON or YAML), then the flags (which override its members).
 
 use crate::errors::CliError;
-use crate::table::{Op, Param, Ty};
+use crate::shape::{self, FlagKind};
+use crate::table::Command;
 use clap::ArgMatches;
 use serde_json::{Map, Value};
 use std::io::Read as _;
 
-/// Reads `--input-json FILE|-`: a JSON object whose keys are the operation's wire names.
-pub fn read_input_json(op: &Op, source: &str) -> Result<Map<String, Value>, CliError> {
-    let text = if source == "-" {
+/// Reads the text `source` names: `-` (stdin), `file://PATH`, a path, or (starting with `{`
+/// or `[`) the text itself.
+pub fn read_source(what: &str, source: &str) -> Result<String, CliError> {
+    if source == "-" {
         let mut s = String::new();
         std::io::stdin()
             .read_to_string(&mut s)
-            .map_err(|e| CliError::Usage(format!("--input-json: reading stdin: {e}")))?;
-        s
-    } else {
-        std::fs::read_to_string(source)
-            .map_err(|e| CliError::Usage(format!("--input-json: cannot read {source}: {e}")))?
-    };
-    let value: Value = serde_json::from_str(&text)
-        .map_err(|e| CliError::Usage(format!("--input-json: not valid JSON: {e}")))?;
-    let Value::Object(map) = value else {
-        return Err(CliError::Usage(
-            "--input-json: expected a JSON object keyed by parameter wire names".into(),
-        ));
-    };
-    for key in map.keys() {
-        if !op.params.iter().any(|p| p.name == key) {
-            let known: Vec<&str> = op.params.iter().map(|p| p.name).collect();
-            return Err(CliError::Usage(format!(
-                "--input-json: {} has no parameter {key:?} (parameters: {})",
-                op.name,
-                known.join(", ")
-            )));
-        }
+            .map_err(|e| CliError::Usage(format!("{what}: reading stdin: {e}")))?;
+        return Ok(s);
     }
-    Ok(map)
+    let trimmed = source.trim_start();
+    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        return Ok(source.to_string());
+    }
+    let path = source.strip_prefix("file://").unwrap_or(source);
+    std::fs::read_to_string(path)
+        .map_err(|e| CliError::Usage(format!("{what}: cannot read {path}: {e}")))
+}
+
+/// Parses JSON, or YAML when it is not JSON.
+pub fn parse_document(what: &str, text: &str) -> Result<Value, CliError> {
+    let json_error = match serde_json::from_str::<Value>(text) {
+        Ok(v) => return Ok(v),
+        Err(e) => e,
+    };
+    if text.trim_start().starts_with(['{', '[']) {
+        return Err(CliError::Usage(format!(
+            "{what}: not valid JSON: {json_error}"
+        )));
+    }
+    serde_yaml::from_str::<Value>(text).map_err(|e| {
+        let at = e
+            .location()
+            .map(|l| format!(" at line {} column {}", l.line(), l.column()))
+            .unwrap_or_default();
+        CliError::Usage(format!(
+            "{what}: neither JSON ({json_error}) nor YAML{at}: {e}"
+        ))
+    })
+}
+
+/// Reads `--input-json SOURCE`: an object whose keys are the operation's wire names.
+pub fn read_input_json(source: &str) -> Result<Map<String, Value>, CliError> {
+    let text = read_source("--input-json", source)?;
+    match parse_document("--input-json", &text)? {
+        Value::Object(map) => Ok(map),
+        Value::Null => Ok(Map::new()),
+        _ => Err(CliError::Usage(
+            "--input-json: expected an object keyed by parameter wire names".into(),
+        )),
+    }
 }
 
 /// Merges the flags given into `input`.
-pub fn merge_flags(op: &Op, matches: &ArgMatches, input: &mut Map<String, Value>) {
-    for p in op.params {
-        let Ok(Some(values)) = matches.try_get_many::<Value>(p.flag) else {
+pub fn merge_flags(cmd: &Command, matches: &ArgMatches, input: &mut Map<String, Value>) {
+    for (p, f) in cmd.params() {
+        let Ok(Some(values)) = matches.try_get_many::<Value>(f.flag) else {
             continue;
         };
         let values: Vec<Value> = values.cloned().collect();
-        let value = if p.list {
+        let value = if shape::flag_kind(&p.shape) == FlagKind::ScalarList {
             let mut items = Vec::new();
             for v in values {
                 match v {
@@ -62,61 +84,5 @@ pub fn merge_flags(op: &Op, matches: &ArgMatches, input: &mut Map<String, Value>
             }
         };
         input.insert(p.name.to_string(), value);
-    }
-}
-
-/// Fails with a usage error naming the flag of every required parameter missing from `input`.
-pub fn check_required(
-    line: &str,
-    op: &Op,
-    input: &Map<String, Value>,
-    except: &[&str],
-) -> Result<(), CliError> {
-    let missing: Vec<String> = op
-        .params
-        .iter()
-        .filter(|p| p.required && !except.contains(&p.name))
-        .filter(|p| input.get(p.name).is_none_or(Value::is_null))
-        .map(|p| format!("--{}", p.flag))
-        .collect();
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(CliError::Usage(format!(
-            "{} needs {} (or give them in --input-json); see `cds help {line} {}`",
-            op.name,
-            missing.join(", "),
-            op.command
-        )))
-    }
-}
-
-/// A template of the whole input, for `--input-json`.
-pub fn skeleton(op: &Op) -> Value {
-    let mut map = Map::new();
-    for p in op.params {
-        map.insert(p.name.to_string(), placeholder(p));
-    }
-    Value::Object(map)
-}
-
-fn placeholder(p: &Param) -> Value {
-    let one = match (p.values.first(), p.ty) {
-        (Some(v), Ty::Integer) => v
-            .value
-            .parse::<i64>()
-            .map(Value::from)
-            .unwrap_or(Value::Null),
-        (Some(v), _) => Value::String(v.value.to_string()),
-        (None, Ty::String) => Value::String(String::new()),
-        (None, Ty::Integer) => Value::from(0),
-        (None, Ty::Number) => Value::from(0.0),
-        (None, Ty::Boolean) => Value::Bool(false),
-        (None, Ty::Json) => Value::Null,
-    };
-    if p.list {
-        Value::Array(vec![one])
-    } else {
-        one
     }
 }

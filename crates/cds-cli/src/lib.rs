@@ -9,12 +9,21 @@
 
 pub mod args;
 pub mod call;
+pub mod check;
+pub mod complete;
+pub mod conformance;
+pub mod debug;
+pub mod env;
 pub mod errors;
+pub mod example;
 pub mod generated;
+pub mod help;
 pub mod input;
 pub mod output;
 pub mod run;
 pub mod settings;
+pub mod shape;
+pub mod suggest;
 pub mod table;
 
 pub use run::run;

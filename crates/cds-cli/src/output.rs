@@ -1,5 +1,5 @@
 //! Printing results: JSON (pretty on a terminal, compact otherwise), YAML or a table, after an
-//! optional JMESPath `--query`; and streaming items of `--all-pages` as they arrive.
+//! optional JMESPath `--query`; or aws-cli's tab-separated `text`.
 
 use crate::errors::CliError;
 use serde_json::Value;
@@ -15,6 +15,8 @@ pub enum Format {
     Yaml,
     /// Aligned columns.
     Table,
+    /// Tab-separated lines, as aws-cli's `text`.
+    Text,
 }
 
 impl Format {
@@ -24,7 +26,128 @@ impl Format {
             "json" => Some(Format::Json),
             "yaml" => Some(Format::Yaml),
             "table" => Some(Format::Table),
+            "text" => Some(Format::Text),
             _ => None,
+        }
+    }
+}
+
+/// `--color`: whether output and messages are coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Color {
+    /// On a terminal, unless `NO_COLOR` is set.
+    #[default]
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+static COLOR: std::sync::OnceLock<Color> = std::sync::OnceLock::new();
+
+/// Sets the colour choice of this run.
+pub fn set_color(color: Color) {
+    let _ = COLOR.set(color);
+}
+
+/// The colour choice of this run.
+pub fn color() -> Color {
+    COLOR.get().copied().unwrap_or_default()
+}
+
+impl Color {
+    /// From `--color` (`auto`, `always`, `never`); `auto` is `never` when `NO_COLOR` is set.
+    pub fn choose(flag: Option<&str>) -> Color {
+        match flag {
+            Some("always") => Color::Always,
+            Some("never") => Color::Never,
+            _ if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) => Color::Never,
+            _ => Color::Auto,
+        }
+    }
+
+    /// clap's choice.
+    pub fn clap(self) -> clap::ColorChoice {
+        match self {
+            Color::Auto => clap::ColorChoice::Auto,
+            Color::Always => clap::ColorChoice::Always,
+            Color::Never => clap::ColorChoice::Never,
+        }
+    }
+
+    /// Whether stdout is coloured.
+    pub fn stdout(self) -> bool {
+        use std::io::IsTerminal as _;
+        self == Color::Always || (self == Color::Auto && std::io::stdout().is_terminal())
+    }
+
+    /// Whether stderr is coloured.
+    pub fn stderr(self) -> bool {
+        use std::io::IsTerminal as _;
+        self == Color::Always || (self == Color::Auto && std::io::stderr().is_terminal())
+    }
+}
+
+/// JSON with keys, strings, numbers and literals coloured (ANSI), laid out like
+/// `serde_json`'s pretty (or compact) form.
+fn colored_json(v: &Value, pretty: bool, depth: usize, out: &mut String) {
+    const KEY: &str = "\x1b[1;34m";
+    const STRING: &str = "\x1b[32m";
+    const NUMBER: &str = "\x1b[36m";
+    const LITERAL: &str = "\x1b[35m";
+    const RESET: &str = "\x1b[0m";
+    let newline = |out: &mut String, depth: usize| {
+        if pretty {
+            out.push('\n');
+            out.push_str(&"  ".repeat(depth));
+        }
+    };
+    match v {
+        Value::Null | Value::Bool(_) => {
+            out.push_str(LITERAL);
+            out.push_str(&v.to_string());
+            out.push_str(RESET);
+        }
+        Value::Number(_) => {
+            out.push_str(NUMBER);
+            out.push_str(&v.to_string());
+            out.push_str(RESET);
+        }
+        Value::String(_) => {
+            out.push_str(STRING);
+            out.push_str(&v.to_string());
+            out.push_str(RESET);
+        }
+        Value::Array(items) if items.is_empty() => out.push_str("[]"),
+        Value::Object(map) if map.is_empty() => out.push_str("{}"),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                newline(out, depth + 1);
+                colored_json(item, pretty, depth + 1, out);
+            }
+            newline(out, depth);
+            out.push(']');
+        }
+        Value::Object(map) => {
+            out.push('{');
+            for (i, (k, item)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                newline(out, depth + 1);
+                out.push_str(KEY);
+                out.push_str(&Value::String(k.clone()).to_string());
+                out.push_str(RESET);
+                out.push_str(if pretty { ": " } else { ":" });
+                colored_json(item, pretty, depth + 1, out);
+            }
+            newline(out, depth);
+            out.push('}');
         }
     }
 }
@@ -52,7 +175,8 @@ impl Query {
     }
 }
 
-fn io(e: std::io::Error) -> CliError {
+/// A failed write to stdout as an error (a closed pipe ends quietly).
+pub fn io(e: std::io::Error) -> CliError {
     if e.kind() == std::io::ErrorKind::BrokenPipe {
         return CliError::OutputClosed;
     }
@@ -62,6 +186,11 @@ fn io(e: std::io::Error) -> CliError {
 /// Prints one whole result.
 pub fn print(out: &mut dyn Write, v: &Value, format: Format, pretty: bool) -> Result<(), CliError> {
     match format {
+        Format::Json if color().stdout() => {
+            let mut text = String::new();
+            colored_json(v, pretty, 0, &mut text);
+            writeln!(out, "{text}").map_err(io)
+        }
         Format::Json => {
             let text = if pretty {
                 serde_json::to_string_pretty(v)
@@ -80,6 +209,62 @@ pub fn print(out: &mut dyn Write, v: &Value, format: Format, pretty: bool) -> Re
             let columns = columns_of(&rows);
             write!(out, "{}", render_table(&columns, &rows)).map_err(io)
         }
+        Format::Text => {
+            let mut lines = Vec::new();
+            text_lines(v, None, &mut lines);
+            for l in lines {
+                writeln!(out, "{l}").map_err(io)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// aws-cli's `text`: an object's scalars on one tab-separated line (keys sorted), then each
+/// nested value under its key in upper case; a list of scalars on one line; a list of objects
+/// one after the other.
+fn text_lines(v: &Value, prefix: Option<&str>, out: &mut Vec<String>) {
+    let line = |cells: Vec<String>| -> String {
+        let mut all: Vec<String> = prefix.map(str::to_string).into_iter().collect();
+        all.extend(cells);
+        all.join("\t")
+    };
+    match v {
+        Value::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            let scalars: Vec<String> = keys
+                .iter()
+                .filter(|k| is_scalar(&m[k.as_str()]))
+                .map(|k| text_cell(&m[k.as_str()]))
+                .collect();
+            if !scalars.is_empty() {
+                out.push(line(scalars));
+            }
+            for k in keys.iter().filter(|k| !is_scalar(&m[k.as_str()])) {
+                text_lines(&m[k.as_str()], Some(&k.to_uppercase()), out);
+            }
+        }
+        Value::Array(items) if items.iter().all(is_scalar) => {
+            if !items.is_empty() {
+                out.push(line(items.iter().map(text_cell).collect()));
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                text_lines(item, prefix, out);
+            }
+        }
+        scalar => out.push(line(vec![text_cell(scalar)])),
+    }
+}
+
+fn text_cell(v: &Value) -> String {
+    match v {
+        Value::Null => "None".into(),
+        Value::String(s) => s.replace(['\n', '\t'], " "),
+        Value::Bool(b) => if *b { "True" } else { "False" }.into(),
+        other => other.to_string(),
     }
 }
 
@@ -167,94 +352,54 @@ fn render_table(columns: &[String], rows: &[Value]) -> String {
     out
 }
 
-/// Items of `--all-pages`, printed as they arrive: a JSON array written element by element,
-/// a YAML sequence, or table rows (columns from the first item, tab separated).
-pub struct Stream<'a> {
-    out: &'a mut dyn Write,
-    format: Format,
-    pretty: bool,
-    count: u64,
-    columns: Option<Vec<String>>,
-}
-
-impl<'a> Stream<'a> {
-    /// Starts a stream.
-    pub fn new(out: &'a mut dyn Write, format: Format, pretty: bool) -> Self {
-        Self {
-            out,
-            format,
-            pretty,
-            count: 0,
-            columns: None,
-        }
-    }
-
-    /// Prints one item.
-    pub fn item(&mut self, v: &Value) -> Result<(), CliError> {
-        match self.format {
-            Format::Json => {
-                let sep = if self.count == 0 { "[" } else { "," };
-                if self.pretty {
-                    let text = serde_json::to_string_pretty(v)
-                        .map_err(|e| CliError::Call(e.to_string()))?;
-                    let indented = text.replace('\n', "\n  ");
-                    write!(self.out, "{sep}\n  {indented}").map_err(io)?;
-                } else {
-                    write!(self.out, "{sep}{v}").map_err(io)?;
-                }
-            }
-            Format::Yaml => {
-                let text =
-                    serde_yaml::to_string(&vec![v]).map_err(|e| CliError::Call(e.to_string()))?;
-                write!(self.out, "{text}").map_err(io)?;
-            }
-            Format::Table => {
-                if self.columns.is_none() {
-                    let columns = columns_of(std::slice::from_ref(v));
-                    let header = if columns.is_empty() {
-                        "value".to_string()
-                    } else {
-                        columns.join("\t")
-                    };
-                    writeln!(self.out, "{header}").map_err(io)?;
-                    self.columns = Some(columns);
-                }
-                let columns = self.columns.as_deref().unwrap_or(&[]);
-                writeln!(self.out, "{}", row_cells(columns, v).join("\t")).map_err(io)?;
-            }
-        }
-        self.count += 1;
-        self.out.flush().map_err(io)
-    }
-
-    /// Ends the stream.
-    pub fn finish(self) -> Result<(), CliError> {
-        match self.format {
-            Format::Json if self.count == 0 => writeln!(self.out, "[]").map_err(io),
-            Format::Json if self.pretty => writeln!(self.out, "\n]").map_err(io),
-            Format::Json => writeln!(self.out, "]").map_err(io),
-            Format::Yaml if self.count == 0 => writeln!(self.out, "[]").map_err(io),
-            _ => Ok(()),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
 
     #[test]
-    fn streams_a_valid_json_array() {
+    fn colored_json_is_json_once_the_colours_are_taken_out() {
+        let v = json!({"a": [1, "x", null, true, {}], "b": {"c": []}});
         for pretty in [false, true] {
-            let mut buf = Vec::new();
-            let mut s = Stream::new(&mut buf, Format::Json, pretty);
-            s.item(&json!({"a": 1})).unwrap();
-            s.item(&json!({"a": [2]})).unwrap();
-            s.finish().unwrap();
-            let v: Value = serde_json::from_slice(&buf).unwrap();
-            assert_eq!(v, json!([{"a": 1}, {"a": [2]}]));
+            let mut text = String::new();
+            colored_json(&v, pretty, 0, &mut text);
+            assert!(text.contains("\x1b[32m\"x\""), "{text}");
+            let mut plain = String::new();
+            let mut chars = text.chars();
+            while let Some(c) = chars.next() {
+                if c == '\x1b' {
+                    for c in chars.by_ref() {
+                        if c == 'm' {
+                            break;
+                        }
+                    }
+                } else {
+                    plain.push(c);
+                }
+            }
+            let expected = if pretty {
+                serde_json::to_string_pretty(&v).unwrap()
+            } else {
+                v.to_string()
+            };
+            assert_eq!(plain, expected);
         }
+    }
+
+    #[test]
+    fn text_is_tab_separated_as_aws_prints_it() {
+        let mut buf = Vec::new();
+        print(
+            &mut buf,
+            &json!({"Code": "Success", "Data": {"Instances": [{"Id": "i-1", "Cpu": 2}, {"Id": "i-2", "Cpu": null}], "Total": 2}, "Ids": ["a", "b"]}),
+            Format::Text,
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(buf).unwrap(),
+            "Success\nDATA\t2\nINSTANCES\t2\ti-1\nINSTANCES\tNone\ti-2\nIDS\ta\tb\n"
+        );
     }
 
     #[test]

@@ -113,15 +113,67 @@ impl<O> Response<O> {
     }
 }
 
-impl<O: fmt::Debug> fmt::Debug for Response<O> {
+/// Generated outputs redact their sensitive fields in their own `Debug`; an untyped output (a
+/// `serde_json::Value`) is shown redacted here.
+impl<O: fmt::Debug + 'static> fmt::Debug for Response<O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let untyped = (&self.output as &dyn std::any::Any)
+            .downcast_ref::<Value>()
+            .map(|v| redact::redact_value(v, self.sensitive));
+        let output: &dyn fmt::Debug = match &untyped {
+            Some(redacted) => redacted,
+            None => &self.output,
+        };
         f.debug_struct("Response")
-            .field("output", &self.output)
+            .field("output", output)
             .field("raw", &self.raw_redacted())
             .field("status", &self.status)
             .field("request_id", &self.request_id)
             .finish()
     }
+}
+
+/// The call behind a generated request's `send_with_response()`: its required-field check
+/// (`checked`), then [`ServiceClient::execute`]. Generic and owning its input, so that a line
+/// crate's `#[inline]` request methods leave it to be compiled where an operation is called,
+/// not once per operation in the line crate.
+pub async fn send<I, O>(
+    client: ServiceClient,
+    op: &'static Operation,
+    input: I,
+    checked: Result<(), Error>,
+) -> Result<Response<O>, Error>
+where
+    I: Serialize + Send,
+    O: Fields + Send,
+{
+    checked?;
+    client.execute(op, &input).await
+}
+
+/// [`send`], returning the typed output only.
+pub async fn send_output<I, O>(
+    client: ServiceClient,
+    op: &'static Operation,
+    input: I,
+    checked: Result<(), Error>,
+) -> Result<O, Error>
+where
+    I: Serialize + Send,
+    O: Fields + Send,
+{
+    Ok(send(client, op, input, checked).await?.output)
+}
+
+/// [`ServiceClient::execute_binary`] behind a generated request of a file answer.
+pub async fn send_binary<I: Serialize + Send>(
+    client: ServiceClient,
+    op: &'static Operation,
+    input: I,
+    checked: Result<(), Error>,
+) -> Result<Response<bytes::Bytes>, Error> {
+    checked?;
+    client.execute_binary(op, &input).await
 }
 
 /// A product line's client runtime: configuration plus the line's static description.

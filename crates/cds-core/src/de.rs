@@ -206,6 +206,54 @@ where
     deserializer.deserialize_any(SeqVisitor(std::marker::PhantomData))
 }
 
+/// Deserializes a list that some answers give as a single element: a JSON list decodes
+/// element by element, a lone object as a list of one, `null` as `None` and a blank string as
+/// the empty list (the documents type such fields `string`). Used for the fields whose
+/// examples disagree (the spec's `one_or_list`).
+pub fn one_or_many<'de, D, T>(deserializer: D) -> Result<Option<Vec<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: de::Deserialize<'de>,
+{
+    deserializer.deserialize_any(OneOrManyVisitor(PhantomData))
+}
+
+struct OneOrManyVisitor<T>(PhantomData<T>);
+
+impl<'de, T: de::Deserialize<'de>> Visitor<'de> for OneOrManyVisitor<T> {
+    type Value = Option<Vec<T>>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list, a single object or null")
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        if v.trim().is_empty() {
+            Ok(Some(Vec::new()))
+        } else {
+            Err(E::invalid_type(de::Unexpected::Str(v), &self))
+        }
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        while let Some(item) = seq.next_element()? {
+            out.push(item);
+        }
+        Ok(Some(out))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        let one = T::deserialize(de::value::MapAccessDeserializer::new(map))?;
+        Ok(Some(vec![one]))
+    }
+}
+
 /// A struct decoded one field at a time: generated output types implement it with a `match`
 /// on the wire name, and [`impl_deserialize!`](crate::impl_deserialize) gives them
 /// `Deserialize` through [`FieldsVisitor`].

@@ -587,4 +587,21 @@ mod tests {
         let t = time::OffsetDateTime::from_unix_timestamp(1_514_808_000).expect("valid");
         assert_eq!(timestamp(t), "2018-01-01T12:00:00Z");
     }
+
+    #[test]
+    fn the_current_timestamp_is_now_in_the_documented_form() {
+        let before = time::OffsetDateTime::now_utc().unix_timestamp();
+        let stamp = current_timestamp();
+        let after = time::OffsetDateTime::now_utc().unix_timestamp();
+        let candidates: Vec<String> = (before..=after)
+            .map(|secs| timestamp(time::OffsetDateTime::from_unix_timestamp(secs).expect("now")))
+            .collect();
+        assert!(candidates.contains(&stamp), "{stamp} not in {candidates:?}");
+    }
+
+    #[test]
+    fn a_signer_debugs_as_redacted_and_never_shows_its_secret() {
+        let shown = format!("{:?}", Signer::new("very-secret-key"));
+        assert_eq!(shown, "Signer([REDACTED])");
+    }
 }

@@ -248,6 +248,26 @@ fn next_wait(interval: Duration, left: Option<Duration>, poll_takes: Duration) -
     }
 }
 
+/// [`start_and_wait`] behind a generated request's `send_and_wait()`: its required-field check
+/// (`checked`) first; generic and owning its input (see [`crate::client::send`]).
+pub async fn send_and_wait<I, O, P>(
+    client: ServiceClient,
+    op: &'static Operation,
+    input: I,
+    checked: Result<(), Error>,
+    waiter: &'static Waiter,
+    id_pointer: &'static str,
+    options: WaitOptions,
+) -> Result<(O, P), Error>
+where
+    I: Serialize + Send,
+    O: Fields + Send,
+    P: Fields + Send,
+{
+    checked?;
+    start_and_wait(&client, op, &input, waiter, id_pointer, options).await
+}
+
 /// Sends `op` with `input`, reads the task id at `id_pointer` of the response, and waits for
 /// it with `waiter`. Returns the typed output and the poller's final answer decoded as `P`.
 pub async fn start_and_wait<I, O, P>(

@@ -464,3 +464,200 @@ async fn a_flood_of_100_continue_times_out_near_the_attempt_timeout() {
         "{took:?} for a 400 ms timeout"
     );
 }
+
+#[tokio::test]
+async fn a_response_gives_its_status_request_id_body_and_a_redacted_debug() {
+    let body = r#"{"Code":"Success","Message":"ok","RequestId":"req-7","Data":{"Password":"p4ss","Name":"n"}}"#;
+    let server = Server::start(move |_| Reply::Bytes(json(200, body, ""))).await;
+    let response = read(&client(&config(&server).build().expect("config")))
+        .await
+        .expect("answered");
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.request_id(), Some("req-7"));
+    assert_eq!(response.body(), body.as_bytes());
+    assert_eq!(response.raw()["Data"]["Name"], "n");
+    let shown = format!("{response:?}");
+    assert!(
+        !shown.contains("p4ss") && shown.contains("[REDACTED]"),
+        "{shown}"
+    );
+    assert_eq!(response.raw_redacted()["Data"]["Password"], "[REDACTED]");
+    assert_eq!(
+        response.clone().into_raw()["Data"]["Password"],
+        "p4ss",
+        "the data is never altered"
+    );
+}
+
+#[tokio::test]
+async fn a_file_answer_is_returned_as_bytes_and_errors_still_map() {
+    static EXPORT: cds_core::operation::Operation = cds_core::operation::Operation {
+        binary_response: true,
+        ..cds_core::operation::Operation::new(
+            "ExportThing",
+            cds_core::operation::Method::Get,
+            true,
+            &[],
+        )
+    };
+    let server = Server::start(|n| match n {
+        0 => Reply::Bytes(
+            b"HTTP/1.1 200 OK\r\ncontent-type: application/vnd.ms-excel\r\ncontent-length: 4\r\n\r\nXLS!"
+                .to_vec(),
+        ),
+        1 => Reply::Bytes(json(200, r#"{"Code":"NoData","Message":"nothing"}"#, "")),
+        _ => Reply::Bytes(json(400, r#"{"Code":"Bad","Message":"no"}"#, "")),
+    })
+    .await;
+    let client = client(&config(&server).build().expect("config"));
+    let file = client
+        .execute_binary(&EXPORT, &value!({}))
+        .await
+        .expect("the file");
+    assert_eq!(&file.output[..], b"XLS!");
+    let err = client
+        .execute_binary(&EXPORT, &value!({}))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.code(),
+        Some("NoData"),
+        "a JSON failure envelope at 200 is an error"
+    );
+    let err = client
+        .execute_binary(&EXPORT, &value!({}))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("Bad"));
+}
+
+#[test]
+fn a_body_goes_with_posts_and_body_parameters_only() {
+    static PUT_NO_BODY_PARAMS: cds_core::operation::Operation =
+        cds_core::operation::Operation::new("Touch", cds_core::operation::Method::Put, false, &[]);
+    static DELETE: cds_core::operation::Operation = cds_core::operation::Operation::new(
+        "Drop",
+        cds_core::operation::Method::Delete,
+        false,
+        &[],
+    );
+    let config = cds_core::Config::builder()
+        .credentials(cds_core::Credentials::new("AKID", "s"))
+        .build()
+        .expect("config");
+    let c = client(&config);
+    let body = |op| c.prepare_value(op, value!({})).expect("prepared").body;
+    assert_eq!(
+        body(&WRITE),
+        Some(b"{}".to_vec()),
+        "a POST always sends a JSON body"
+    );
+    assert_eq!(body(&PUT_NO_BODY_PARAMS), Some(b"{}".to_vec()));
+    assert_eq!(
+        body(&READ),
+        None,
+        "a GET without body parameters sends none"
+    );
+    assert_eq!(body(&DELETE), None);
+    let named = c
+        .prepare_value(&WRITE, value!({"Name": "x"}))
+        .expect("prepared");
+    assert_eq!(named.body.as_deref(), Some(&br#"{"Name":"x"}"#[..]));
+}
+
+#[tokio::test]
+async fn missing_authentication_fails_before_waiting_for_the_rate_limiter() {
+    let clock = FakeClock::new();
+    let config = cds_core::Config::builder()
+        .endpoint("http://127.0.0.1:9")
+        .clock(clock.clone())
+        .rate_limit(RateLimit::new(0.01, 1))
+        .build()
+        .expect("config");
+    let c = client(&config);
+    for _ in 0..2 {
+        let err = c.execute::<_, Value>(&READ, &value!({})).await.unwrap_err();
+        assert!(matches!(err, Error::Config { .. }), "{err}");
+    }
+    assert!(
+        clock.sleeps().is_empty(),
+        "no token was waited for: {:?}",
+        clock.sleeps()
+    );
+}
+
+#[tokio::test]
+async fn a_budget_spent_before_the_first_attempt_reports_zero_attempts() {
+    let server = Server::start(|_| Reply::Bytes(ok())).await;
+    let config = config(&server)
+        .retry(RetryConfig::new().operation_timeout(Some(Duration::ZERO)))
+        .build()
+        .expect("config");
+    match read(&client(&config)).await.unwrap_err() {
+        Error::Transport {
+            attempts,
+            timed_out,
+            ..
+        } => {
+            assert_eq!(attempts, 0);
+            assert!(timed_out);
+        }
+        other => panic!("{other}"),
+    }
+    assert_eq!(server.count(), 0);
+}
+
+#[tokio::test]
+async fn a_timestamp_rejection_that_teaches_the_skew_is_resent_once_even_for_a_write() {
+    let later = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(3600));
+    let rejected = json(
+        400,
+        r#"{"Code":"InvalidTimeStamp.Expired","Message":"clock"}"#,
+        &format!("date: {later}\r\n"),
+    );
+    let server = Server::start(move |n| match n {
+        0 => Reply::Bytes(rejected.clone()),
+        _ => Reply::Bytes(ok()),
+    })
+    .await;
+    let config = config(&server).build().expect("config");
+    client(&config)
+        .execute::<_, Value>(&WRITE, &value!({}))
+        .await
+        .expect("the re-signed write succeeds");
+    assert_eq!(server.count(), 2);
+    assert!(
+        (3590..=3610).contains(&config.clock_skew_secs()),
+        "{}",
+        config.clock_skew_secs()
+    );
+    let stamps: Vec<String> = server
+        .seen()
+        .iter()
+        .map(|s| {
+            s.line
+                .split(['?', '&', ' '])
+                .find_map(|p| p.strip_prefix("Timestamp="))
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect();
+    assert_ne!(
+        stamps[0], stamps[1],
+        "the second is signed with the server's time"
+    );
+
+    // Rejected again with the same time learnt: not resent a second time.
+    let again = json(
+        400,
+        r#"{"Code":"InvalidTimeStamp.Expired","Message":"clock"}"#,
+        &format!("date: {later}\r\n"),
+    );
+    let stubborn = Server::start(move |_| Reply::Bytes(again.clone())).await;
+    let err = client(&common::config(&stubborn).build().expect("config"))
+        .execute::<_, Value>(&WRITE, &value!({}))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("InvalidTimeStamp.Expired"));
+    assert_eq!(stubborn.count(), 2, "one resend, no more");
+}

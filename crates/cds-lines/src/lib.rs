@@ -10,7 +10,6 @@ pub use cds_bms;
 pub use cds_bridgx;
 pub use cds_ccs;
 pub use cds_cecstack_ecs;
-use cds_core::operation::LineDescription;
 pub use cds_ebs_v1;
 pub use cds_ecs_v1;
 pub use cds_gcw;
@@ -19,7 +18,7 @@ pub use cds_network;
 pub use cds_storage;
 pub use cds_vpc;
 /// Every product line (12), in the spec's order.
-pub static ALL: &[&LineDescription] = &[
+pub static ALL: &[&cds_core::operation::LineDescription] = &[
     &cds_billing::meta::LINE,
     &cds_bms::meta::LINE,
     &cds_bridgx::meta::LINE,
@@ -49,10 +48,10 @@ pub static NAMES: &[&str] = &[
     "vpc",
 ];
 /// Every product line.
-pub fn all() -> Vec<&'static LineDescription> {
+pub fn all() -> Vec<&'static cds_core::operation::LineDescription> {
     ALL.to_vec()
 }
 /// The line named `name` (`ccs`, `cecstack-ecs`, …).
-pub fn line(name: &str) -> Option<&'static LineDescription> {
+pub fn line(name: &str) -> Option<&'static cds_core::operation::LineDescription> {
     ALL.iter().copied().find(|l| l.service.product == name)
 }

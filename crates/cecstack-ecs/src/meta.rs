@@ -3496,7 +3496,7 @@ pub static STOP_INSTANCE: Operation = Operation {
             name: "gracePeriodSeconds",
             location: Location::Body,
             required: false,
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_SHUTDOWN_MODE),
             sensitive: false,
             deprecated: None,
             undocumented: None,
@@ -3603,7 +3603,7 @@ pub static BATCH_STOP_INSTANCES: Operation = Operation {
             name: "GracePeriodSeconds",
             location: Location::Body,
             required: true,
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_SHUTDOWN_MODE),
             sensitive: false,
             deprecated: None,
             undocumented: None,
@@ -3678,7 +3678,7 @@ pub static RESTART_INSTANCE: Operation = Operation {
             name: "gracePeriodSeconds",
             location: Location::Body,
             required: false,
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_RESTART_MODE),
             sensitive: false,
             deprecated: None,
             undocumented: None,
@@ -3721,7 +3721,7 @@ pub static BATCH_RESTART_INSTANCES: Operation = Operation {
             name: "GracePeriodSeconds",
             location: Location::Body,
             required: true,
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_RESTART_MODE),
             sensitive: false,
             deprecated: None,
             undocumented: None,
@@ -4257,7 +4257,7 @@ pub static SET_INSTANCE_BOOT_ORDER: Operation = Operation {
             name: "bootMode",
             location: Location::Body,
             required: true,
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_BOOT_MODE),
             sensitive: false,
             deprecated: None,
             undocumented: None,
@@ -5752,7 +5752,7 @@ pub static LIST_SSH_KEY_INSTANCES: Operation = Operation {
             name: "bound",
             location: Location::Path,
             required: true,
-            shape: Shape::String,
+            shape: Shape::Enum(&ENUM_SSH_KEY_BINDING),
             sensitive: false,
             deprecated: None,
             undocumented: None,
@@ -5795,7 +5795,7 @@ pub static LIST_INSTANCE_SSH_KEYS: Operation = Operation {
             name: "bound",
             location: Location::Path,
             required: true,
-            shape: Shape::String,
+            shape: Shape::Enum(&ENUM_SSH_KEY_BINDING),
             sensitive: false,
             deprecated: None,
             undocumented: None,
@@ -18543,6 +18543,23 @@ pub static ENUM_BILLING_MODE: EnumSet = EnumSet {
     ],
     integer: false,
 };
+/// The value set `BootMode`.
+pub static ENUM_BOOT_MODE: EnumSet = EnumSet {
+    name: "BootMode",
+    values: &[
+        EnumValue {
+            value: "0",
+            en: "Boot from disk",
+            zh: "硬盘启动",
+        },
+        EnumValue {
+            value: "1",
+            en: "Boot from CD-ROM (ISO); bootId is then required",
+            zh: "光盘启动",
+        },
+    ],
+    integer: true,
+};
 /// The value set `CpuMultiArchSwitch`.
 pub static ENUM_CPU_MULTI_ARCH_SWITCH: EnumSet = EnumSet {
     name: "CpuMultiArchSwitch",
@@ -19135,6 +19152,23 @@ pub static ENUM_PRICE_ACTION: EnumSet = EnumSet {
     ],
     integer: false,
 };
+/// The value set `RestartMode`.
+pub static ENUM_RESTART_MODE: EnumSet = EnumSet {
+    name: "RestartMode",
+    values: &[
+        EnumValue {
+            value: "0",
+            en: "Forced restart",
+            zh: "强制重启",
+        },
+        EnumValue {
+            value: "1",
+            en: "Normal (graceful) restart",
+            zh: "普通重启",
+        },
+    ],
+    integer: true,
+};
 /// The value set `SecurityType`.
 pub static ENUM_SECURITY_TYPE: EnumSet = EnumSet {
     name: "SecurityType",
@@ -19158,6 +19192,40 @@ pub static ENUM_SECURITY_TYPE: EnumSet = EnumSet {
             value: "none",
             en: "Not enabled (the value of every example)",
             zh: "不开启",
+        },
+    ],
+    integer: false,
+};
+/// The value set `ShutdownMode`.
+pub static ENUM_SHUTDOWN_MODE: EnumSet = EnumSet {
+    name: "ShutdownMode",
+    values: &[
+        EnumValue {
+            value: "0",
+            en: "Forced shutdown",
+            zh: "强制关机",
+        },
+        EnumValue {
+            value: "1",
+            en: "Normal (graceful) shutdown",
+            zh: "普通关机",
+        },
+    ],
+    integer: true,
+};
+/// The value set `SshKeyBinding`.
+pub static ENUM_SSH_KEY_BINDING: EnumSet = EnumSet {
+    name: "SshKeyBinding",
+    values: &[
+        EnumValue {
+            value: "bound",
+            en: "Bound",
+            zh: "绑定",
+        },
+        EnumValue {
+            value: "unbound",
+            en: "Not bound",
+            zh: "未绑定",
         },
     ],
     integer: false,

@@ -3020,7 +3020,7 @@ async fn stop_instance_end_to_end() {
     let response = client
         .stop_instance()
         .ecs_id("sample value/+*~&=中".to_string())
-        .grace_period_seconds(7_i64)
+        .grace_period_seconds(cds_cecstack_ecs::types::ShutdownMode::from("0"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("StopInstance");
@@ -3174,7 +3174,7 @@ async fn batch_stop_instances_end_to_end() {
     let response = client
         .batch_stop_instances()
         .ecs_ids(["sample value/+*~&=中".to_string()])
-        .grace_period_seconds(7_i64)
+        .grace_period_seconds(cds_cecstack_ecs::types::ShutdownMode::from("0"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("BatchStopInstances");
@@ -3265,7 +3265,7 @@ async fn restart_instance_end_to_end() {
     let response = client
         .restart_instance()
         .ecs_id("sample value/+*~&=中".to_string())
-        .grace_period_seconds(7_i64)
+        .grace_period_seconds(cds_cecstack_ecs::types::RestartMode::from("0"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("RestartInstance");
@@ -3317,7 +3317,7 @@ async fn batch_restart_instances_end_to_end() {
     let response = client
         .batch_restart_instances()
         .ecs_ids(["sample value/+*~&=中".to_string()])
-        .grace_period_seconds(7_i64)
+        .grace_period_seconds(cds_cecstack_ecs::types::RestartMode::from("0"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("BatchRestartInstances");
@@ -3992,7 +3992,7 @@ async fn set_instance_boot_order_end_to_end() {
     let response = client
         .set_instance_boot_order()
         .ecs_id("sample value/+*~&=中".to_string())
-        .boot_mode(7_i64)
+        .boot_mode(cds_cecstack_ecs::types::BootMode::from("0"))
         .boot_id("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
@@ -5338,7 +5338,7 @@ async fn list_ssh_key_instances_end_to_end() {
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
         .list_ssh_key_instances()
-        .bound("sample value/+*~&=中".to_string())
+        .bound(cds_cecstack_ecs::types::SshKeyBinding::from("sample"))
         .key_pair_id("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
@@ -5356,7 +5356,7 @@ async fn list_ssh_key_instances_end_to_end() {
     assert_eq!(seen[0].rejected, None);
     assert_eq!(
         seen[0].path_params.get("bound").map(String::as_str),
-        Some("sample value/+*~&=中"),
+        Some("sample"),
         "path parameter {} arrives decoded",
         "bound"
     );
@@ -5396,7 +5396,7 @@ async fn list_instance_ssh_keys_end_to_end() {
     let client = cds_cecstack_ecs::Client::new(&emulator.config());
     let response = client
         .list_instance_ssh_keys()
-        .bound("sample value/+*~&=中".to_string())
+        .bound(cds_cecstack_ecs::types::SshKeyBinding::from("sample"))
         .ecs_id("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
@@ -5414,7 +5414,7 @@ async fn list_instance_ssh_keys_end_to_end() {
     assert_eq!(seen[0].rejected, None);
     assert_eq!(
         seen[0].path_params.get("bound").map(String::as_str),
-        Some("sample value/+*~&=中"),
+        Some("sample"),
         "path parameter {} arrives decoded",
         "bound"
     );

@@ -61,7 +61,7 @@ pub static CREATE_DISK: Operation = Operation {
             name: "ReleaseWithInstance",
             location: Location::Body,
             required: false,
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_RELEASE_WITH_INSTANCE),
             sensitive: false,
             deprecated: None,
             undocumented: None,
@@ -161,7 +161,7 @@ pub static DELETE_DISK: Operation = Operation {
             name: "DeleteSnapshot",
             location: Location::Body,
             required: false,
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_SNAPSHOT_DELETION),
             sensitive: false,
             deprecated: None,
             undocumented: None,
@@ -262,7 +262,7 @@ pub static ATTACH_DISK: Operation = Operation {
             name: "ReleaseWithInstance",
             location: Location::Body,
             required: false,
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_RELEASE_WITH_INSTANCE),
             sensitive: false,
             deprecated: None,
             undocumented: None,
@@ -938,7 +938,7 @@ pub static CREATE_SNAPSHOT: Operation = Operation {
             name: "IsOptimized",
             location: Location::Body,
             required: false,
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_OPTIMIZATION),
             sensitive: false,
             deprecated: None,
             undocumented: None,
@@ -1002,7 +1002,7 @@ pub static ROLLBACK_DISK_BY_SNAPSHOT: Operation = Operation {
             name: "AutoTurnOnInstance",
             location: Location::Body,
             required: false,
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_AUTO_POWER_ON),
             sensitive: false,
             deprecated: None,
             undocumented: None,
@@ -1178,7 +1178,7 @@ pub static CREATE_IMAGE_BY_SNAPSHOT: Operation = Operation {
             name: "IsOptimized",
             location: Location::Body,
             required: false,
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_OPTIMIZATION),
             sensitive: false,
             deprecated: None,
             undocumented: None,
@@ -1858,7 +1858,7 @@ pub static TYPE_DISK: Struct = Struct {
         },
         Field {
             name: "ReleaseWithInstance",
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_RELEASE_WITH_INSTANCE),
             required: false,
             sensitive: false,
             flatten: false,
@@ -2039,7 +2039,7 @@ pub static TYPE_SNAPSHOT: Struct = Struct {
         },
         Field {
             name: "IsOptimized",
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_OPTIMIZATION),
             required: false,
             sensitive: false,
             flatten: false,
@@ -2065,6 +2065,23 @@ pub static TYPE_SNAPSHOT_EVENT: Struct = Struct {
             flatten: false,
         },
     ],
+};
+/// The value set `AutoPowerOn`.
+pub static ENUM_AUTO_POWER_ON: EnumSet = EnumSet {
+    name: "AutoPowerOn",
+    values: &[
+        EnumValue {
+            value: "0",
+            en: "Leave it off",
+            zh: "不开启",
+        },
+        EnumValue {
+            value: "1",
+            en: "Power it on (default)",
+            zh: "开启",
+        },
+    ],
+    integer: true,
 };
 /// The value set `BillingMethod`.
 pub static ENUM_BILLING_METHOD: EnumSet = EnumSet {
@@ -2176,6 +2193,57 @@ pub static ENUM_DISK_STATUS: EnumSet = EnumSet {
         },
     ],
     integer: false,
+};
+/// The value set `Optimization`.
+pub static ENUM_OPTIMIZATION: EnumSet = EnumSet {
+    name: "Optimization",
+    values: &[
+        EnumValue {
+            value: "0",
+            en: "Optimization off",
+            zh: "不开启优化加速选项",
+        },
+        EnumValue {
+            value: "1",
+            en: "Optimization on",
+            zh: "开启优化加速选项",
+        },
+    ],
+    integer: true,
+};
+/// The value set `ReleaseWithInstance`.
+pub static ENUM_RELEASE_WITH_INSTANCE: EnumSet = EnumSet {
+    name: "ReleaseWithInstance",
+    values: &[
+        EnumValue {
+            value: "0",
+            en: "Not deleted with the instance",
+            zh: "否",
+        },
+        EnumValue {
+            value: "1",
+            en: "Deleted with the instance",
+            zh: "是",
+        },
+    ],
+    integer: true,
+};
+/// The value set `SnapshotDeletion`.
+pub static ENUM_SNAPSHOT_DELETION: EnumSet = EnumSet {
+    name: "SnapshotDeletion",
+    values: &[
+        EnumValue {
+            value: "0",
+            en: "Keep the snapshots (default)",
+            zh: "否",
+        },
+        EnumValue {
+            value: "1",
+            en: "Delete the snapshots",
+            zh: "是",
+        },
+    ],
+    integer: true,
 };
 /// The value set `SnapshotStatus`.
 pub static ENUM_SNAPSHOT_STATUS: EnumSet = EnumSet {

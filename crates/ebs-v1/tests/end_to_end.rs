@@ -16,7 +16,7 @@ async fn create_disk_end_to_end() {
         .create_disk()
         .available_zone_code("sample value/+*~&=中".to_string())
         .instance_id("sample value/+*~&=中".to_string())
-        .release_with_instance(7_i64)
+        .release_with_instance(cds_ebs_v1::types::ReleaseWithInstance::from("0"))
         .disk_name("sample value/+*~&=中".to_string())
         .disk_feature("sample value/+*~&=中".to_string())
         .snapshot_id("sample value/+*~&=中".to_string())
@@ -67,7 +67,7 @@ async fn delete_disk_end_to_end() {
     let response = client
         .delete_disk()
         .disk_ids(["sample value/+*~&=中".to_string()])
-        .delete_snapshot(7_i64)
+        .delete_snapshot(cds_ebs_v1::types::SnapshotDeletion::from("0"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("DeleteDisk");
@@ -158,7 +158,7 @@ async fn attach_disk_end_to_end() {
         .disk_ids(["sample value/+*~&=中".to_string()])
         .instance_id("sample value/+*~&=中".to_string())
         .ecs_id("sample value/+*~&=中".to_string())
-        .release_with_instance(7_i64)
+        .release_with_instance(cds_ebs_v1::types::ReleaseWithInstance::from("0"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("AttachDisk");
@@ -663,7 +663,7 @@ async fn create_snapshot_end_to_end() {
         .disk_id("sample value/+*~&=中".to_string())
         .snapshot_name("sample value/+*~&=中".to_string())
         .reserved_time("sample value/+*~&=中".to_string())
-        .is_optimized(7_i64)
+        .is_optimized(cds_ebs_v1::types::Optimization::from("0"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("CreateSnapshot");
@@ -715,7 +715,7 @@ async fn rollback_disk_by_snapshot_end_to_end() {
                 .reserved_time("sample value/+*~&=中".to_string())
                 .build(),
         )
-        .auto_turn_on_instance(7_i64)
+        .auto_turn_on_instance(cds_ebs_v1::types::AutoPowerOn::from("0"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("RollbackDiskBySnapshot");
@@ -895,7 +895,7 @@ async fn create_image_by_snapshot_end_to_end() {
         .create_image_by_snapshot()
         .snapshot_id("sample value/+*~&=中".to_string())
         .image_name("sample value/+*~&=中".to_string())
-        .is_optimized(7_i64)
+        .is_optimized(cds_ebs_v1::types::Optimization::from("0"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("CreateImageBySnapshot");

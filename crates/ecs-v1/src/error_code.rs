@@ -12,115 +12,115 @@
 pub enum ErrorCode {
     /// Internal error; retry, and open a ticket if it keeps failing / 内部错误，请重试。如果多次尝试失败，请提交工单 — “The request processing has failed due to some unknown error, exception or failure.”
     ///
-    /// `InternalError`, HTTP 500; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribeZoneInstanceType, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
+    /// `InternalError`, HTTP 500; documented for DescribeZoneInstanceType.
     InternalError,
     /// Customer information not found / 未获取到客户信息 — “Customer information does not exist”
     ///
-    /// `InvalidAccount.NotFound`, HTTP 404; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribeZoneInstanceType, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
+    /// `InvalidAccount.NotFound`, HTTP 404; documented for DescribeZoneInstanceType.
     InvalidAccountNotFound,
     /// The specified availability zone does not exist / 指定的可用区不存在 — “The specified available zone does not exist.”
     ///
-    /// `InvalidAvailableZone.NotFound`, HTTP 404; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribeZoneInstanceType, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
+    /// `InvalidAvailableZone.NotFound`, HTTP 404; documented for DescribeZoneInstanceType.
     InvalidAvailableZoneNotFound,
     /// The specified disk size does not exist, or no permission for this size / 指定的盘规格不存在，或者没有权限操作此规格 — “The specified DiskSize does not exist or beyond the permitted range.”
     ///
-    /// `InvalidDiskSize.ValueNotSupported`, HTTP 400; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
+    /// `InvalidDiskSize.ValueNotSupported`, HTTP 400.
     InvalidDiskSizeValueNotSupported,
-    /// The specified instance does not exist / 指定的实例不存在 — “The specified instance does not exist.”
+    /// The specified instance does not exist (the 2022 edition's code; the 2026-02-03 edition lists InvalidResourceId.NotFound instead) / 指定的实例不存在 — “The specified instance does not exist.”
     ///
-    /// `InvalidEcsId.NotFound`, HTTP 404; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName.
+    /// `InvalidEcsId.NotFound`, HTTP 404.
     InvalidEcsIdNotFound,
-    /// The route does not exist or has been upgraded / 路由不存在或已升级 — “The specified url does not exist”
+    /// The route does not exist or has been upgraded (added in the 2026-02-03 edition) / 路由不存在或已升级 — “The specified url does not exist”
     ///
-    /// `InvalidEvent.InvalidUrl.NotFound`, HTTP 404; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
+    /// `InvalidEvent.InvalidUrl.NotFound`, HTTP 404.
     InvalidEventInvalidUrlNotFound,
     /// The specified event does not exist / 指定的事件不存在 — “The specified event does not exist.”
     ///
-    /// `InvalidEvent.NotFound`, HTTP 404; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
+    /// `InvalidEvent.NotFound`, HTTP 404.
     InvalidEventNotFound,
     /// The specified image does not exist / 指定的镜像不存在 — “The specified image does not exist.”
     ///
-    /// `InvalidImage.NotFound`, HTTP 404; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
+    /// `InvalidImage.NotFound`, HTTP 404.
     InvalidImageNotFound,
     /// The specified instance spec does not exist / 指定的实例规格参数不存在 — “The specified InstanceSpec does not exist or beyond the permitted range.”
     ///
-    /// `InvalidInstanceSpec.ValueNotSupported`, HTTP 400; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
+    /// `InvalidInstanceSpec.ValueNotSupported`, HTTP 400.
     InvalidInstanceSpecValueNotSupported,
     /// The specified instance family does not exist, or no permission for instances of this spec / 指定的实例规格族类型不存在，或者没有权限操作此规格的实例 — “The specified InstanceType does not exist or beyond the permitted range.”
     ///
-    /// `InvalidInstanceType.ValueNotSupported`, HTTP 400; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
+    /// `InvalidInstanceType.ValueNotSupported`, HTTP 400.
     InvalidInstanceTypeValueNotSupported,
     /// The operation failed validation and cannot proceed / 操作未通过校验，无法进行 — “The operation fails to pass the inspection and is invalid.”
     ///
-    /// `InvalidOperation`, HTTP 403; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
+    /// `InvalidOperation`, HTTP 403.
     InvalidOperation,
     /// Resources of a batch operation must be in the same availability zone / 批量操作资源需要在相同可用区下 — “The operation is invalid.The resources of the operation are not in the same zone.”
     ///
-    /// `InvalidOperation.AzMismatch`, HTTP 403; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
+    /// `InvalidOperation.AzMismatch`, HTTP 403.
     InvalidOperationAzMismatch,
     /// The instance status does not allow the operation / 实例状态不支持执行指定操作 — “The instance state does not support the specified operation.”
     ///
-    /// `InvalidOperation.InstanceStatusUnsupported`, HTTP 403; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
+    /// `InvalidOperation.InstanceStatusUnsupported`, HTTP 403.
     InvalidOperationInstanceStatusUnsupported,
     /// Resources of a batch operation must be in the same VPC / 批量操作资源需要在相同vpc下 — “The operation is invalid. The resources of the operation are not in the same VPC.”
     ///
-    /// `InvalidOperation.VpcMismatch`, HTTP 403; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
+    /// `InvalidOperation.VpcMismatch`, HTTP 403.
     InvalidOperationVpcMismatch,
     /// A parameter is not valid / 参数不合法 — “The parameter is not valid.”
     ///
-    /// `InvalidParameter`, HTTP 400; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribeZoneInstanceType, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
+    /// `InvalidParameter`, HTTP 400; documented for DescribeZoneInstanceType.
     InvalidParameter,
     /// A required parameter is empty / 必需的参数为空 — “Required parameter is empty.”
     ///
-    /// `InvalidParameter.IsNull`, HTTP 400; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
+    /// `InvalidParameter.IsNull`, HTTP 400.
     InvalidParameterIsNull,
     /// The specified region does not exist / 指定的地域不存在 — “The specified region does not exist.”
     ///
-    /// `InvalidRegion.NotFound`, HTTP 404; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
+    /// `InvalidRegion.NotFound`, HTTP 404.
     InvalidRegionNotFound,
     /// The specified resource id does not exist / 指定的资源id不存在 — “The specified resource zone does not exist”
     ///
-    /// `InvalidResourceId.NotFound`, HTTP 404; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
+    /// `InvalidResourceId.NotFound`, HTTP 404.
     InvalidResourceIdNotFound,
     /// No user information found under the customer / 未获取到客户名下用户信息 — “The user information under the customer name does not exist.”
     ///
-    /// `InvalidUser.NotFound`, HTTP 404; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
+    /// `InvalidUser.NotFound`, HTTP 404.
     InvalidUserNotFound,
     /// The specified VPC does not exist / 指定的Vpc不存在 — “The specified vpc does not exist.”
     ///
-    /// `InvalidVpc.NotFound`, HTTP 404; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
+    /// `InvalidVpc.NotFound`, HTTP 404.
     InvalidVpcNotFound,
     /// The specified disk size exceeds the maximum / 指定的盘规格超出最大限制 — “The specified disk size exceeds the maximum capacity of the disk.”
     ///
-    /// `MaxDiskSizeExceed`, HTTP 400; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
+    /// `MaxDiskSizeExceed`, HTTP 400.
     MaxDiskSizeExceed,
     /// The number of instances to create exceeds the number currently allowed / 云服务器创建数量大于当前可创建数量 — “Exceeding the maximum number of ECS available.”
     ///
-    /// `MaxEcsCountExceed`, HTTP 400; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
+    /// `MaxEcsCountExceed`, HTTP 400.
     MaxEcsCountExceed,
     /// The specified disk size is below the minimum / 指定的盘规格低于最小限制 — “The specified disk size is below the minimum capacity of the disk.”
     ///
-    /// `MinDiskSizeLess`, HTTP 400; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
+    /// `MinDiskSizeLess`, HTTP 400.
     MinDiskSizeLess,
     /// A required parameter is missing / 缺少必需的参数 — “Missing required parameter.”
     ///
-    /// `MissingParameter`, HTTP 400; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribeZoneInstanceType, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
+    /// `MissingParameter`, HTTP 400; documented for DescribeZoneInstanceType.
     MissingParameter,
     /// Request parameter parsing error / 请求参数解析错误 — “Parameter parsing error.”
     ///
-    /// `ParamParseError`, HTTP 400; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribeZoneInstanceType, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
+    /// `ParamParseError`, HTTP 400; documented for DescribeZoneInstanceType.
     ParamParseError,
     /// Mixing local disks and cloud disks is not supported / 不支持盘本地盘和云盘混用 — “Mixing local disks and cloud disks is not supported.”
     ///
-    /// `UnSupportedMixingLocalAndEbs`, HTTP 400; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
+    /// `UnSupportedMixingLocalAndEbs`, HTTP 400.
     UnSupportedMixingLocalAndEbs,
     /// The action is not supported / Action不在可选范围内 — “Unsupported action.”
     ///
-    /// `UnsupportedAction`, HTTP 400; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribeZoneInstanceType, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
+    /// `UnsupportedAction`, HTTP 400; documented for DescribeZoneInstanceType.
     UnsupportedAction,
     /// The HTTP method is not supported for this action / http请求方式不支持 — “Action does not correspond to the request method.”
     ///
-    /// `UnsupportedHTTPMethod`, HTTP 400; documented for DescribeRegions, DescribeEcsFamilyInfo, DescribeZoneInstanceType, DescribePrice, DescribeEvent, DescribeAccountSubject, DescribeImages, CreateImage, DeleteImage, SyncImage, DescribeInstanceList, DescribeInstance, DescribeInstanceStatus, DescribeInstanceMonitor, CreateInstance, OperateInstance, DeleteInstance, ModifyInstancePassword, ModifyInstanceName, DescribeInstanceVncUrl, ChangeInstanceConfigure.
+    /// `UnsupportedHTTPMethod`, HTTP 400; documented for DescribeZoneInstanceType.
     UnsupportedHttpMethod,
     /// A code not documented when this SDK was generated.
     Unknown(String),

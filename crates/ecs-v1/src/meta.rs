@@ -252,7 +252,7 @@ pub static DESCRIBE_PRICE: Operation = Operation {
             name: "IsToMonth",
             location: Location::Body,
             required: false,
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_TO_MONTH_END),
             sensitive: false,
             deprecated: None,
             undocumented: None,
@@ -480,7 +480,7 @@ pub static CREATE_IMAGE: Operation = Operation {
             name: "IsOptimized",
             location: Location::Body,
             required: false,
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_OPTIMIZATION),
             sensitive: false,
             deprecated: None,
             undocumented: None,
@@ -1050,7 +1050,7 @@ pub static CREATE_INSTANCE: Operation = Operation {
             name: "IsToMonth",
             location: Location::Body,
             required: false,
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_TO_MONTH_END),
             sensitive: false,
             deprecated: None,
             undocumented: None,
@@ -1059,7 +1059,7 @@ pub static CREATE_INSTANCE: Operation = Operation {
             name: "IsAutoRenewal",
             location: Location::Body,
             required: false,
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_AUTO_RENEWAL),
             sensitive: false,
             deprecated: None,
             undocumented: None,
@@ -1068,7 +1068,7 @@ pub static CREATE_INSTANCE: Operation = Operation {
             name: "UtcTime",
             location: Location::Body,
             required: false,
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_UTC_TIME),
             sensitive: false,
             deprecated: None,
             undocumented: None,
@@ -1168,7 +1168,7 @@ pub static OPERATE_INSTANCE: Operation = Operation {
             name: "DeleteEip",
             location: Location::Body,
             required: false,
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_EIP_DELETION),
             sensitive: false,
             deprecated: None,
             undocumented: None,
@@ -1223,7 +1223,7 @@ pub static DELETE_INSTANCE: Operation = Operation {
             name: "DeleteEip",
             location: Location::Body,
             required: false,
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_EIP_DELETION),
             sensitive: false,
             deprecated: None,
             undocumented: None,
@@ -1565,7 +1565,7 @@ pub static TYPE_CREATE_INSTANCE_DATA_DISK: Struct = Struct {
         },
         Field {
             name: "ReleaseWithInstance",
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_RELEASE_WITH_INSTANCE),
             required: false,
             sensitive: false,
             flatten: false,
@@ -2070,7 +2070,7 @@ pub static TYPE_DESCRIBE_IMAGES_IMAGE: Struct = Struct {
         },
         Field {
             name: "IsOptimized",
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_OPTIMIZATION),
             required: false,
             sensitive: false,
             flatten: false,
@@ -2264,14 +2264,14 @@ pub static TYPE_DESCRIBE_INSTANCE_DATA: Struct = Struct {
         },
         Field {
             name: "NoChargeForShutdown",
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_SHUTDOWN_BILLING),
             required: false,
             sensitive: false,
             flatten: false,
         },
         Field {
             name: "IsToMonth",
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_TO_MONTH_END),
             required: false,
             sensitive: false,
             flatten: false,
@@ -2326,7 +2326,7 @@ pub static TYPE_DESCRIBE_INSTANCE_DATA_DISK: Struct = Struct {
     fields: &[
         Field {
             name: "ReleaseWithInstance",
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_RELEASE_WITH_INSTANCE),
             required: false,
             sensitive: false,
             flatten: false,
@@ -2829,7 +2829,7 @@ pub static TYPE_DESCRIBE_INSTANCE_LIST_INSTANCE: Struct = Struct {
         },
         Field {
             name: "NoChargeForShutdown",
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_SHUTDOWN_BILLING),
             required: false,
             sensitive: false,
             flatten: false,
@@ -3094,7 +3094,7 @@ pub static TYPE_DESCRIBE_INSTANCE_SYSTEM_DISK: Struct = Struct {
     fields: &[
         Field {
             name: "ReleaseWithInstance",
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_RELEASE_WITH_INSTANCE),
             required: false,
             sensitive: false,
             flatten: false,
@@ -3440,7 +3440,7 @@ pub static TYPE_INSTANCE_SYSTEM_DISK: Struct = Struct {
         },
         Field {
             name: "ReleaseWithInstance",
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_RELEASE_WITH_INSTANCE),
             required: false,
             sensitive: false,
             flatten: false,
@@ -3560,6 +3560,23 @@ pub static TYPE_ZONE_INSTANCE_SPEC: Struct = Struct {
         },
     ],
 };
+/// The value set `AutoRenewal`.
+pub static ENUM_AUTO_RENEWAL: EnumSet = EnumSet {
+    name: "AutoRenewal",
+    values: &[
+        EnumValue {
+            value: "1",
+            en: "Renew automatically (the default)",
+            zh: "是",
+        },
+        EnumValue {
+            value: "0",
+            en: "Do not renew",
+            zh: "否",
+        },
+    ],
+    integer: true,
+};
 /// The value set `BandwidthType`.
 pub static ENUM_BANDWIDTH_TYPE: EnumSet = EnumSet {
     name: "BandwidthType",
@@ -3637,6 +3654,23 @@ pub static ENUM_DISK_FEATURE: EnumSet = EnumSet {
         },
     ],
     integer: false,
+};
+/// The value set `EipDeletion`.
+pub static ENUM_EIP_DELETION: EnumSet = EnumSet {
+    name: "EipDeletion",
+    values: &[
+        EnumValue {
+            value: "0",
+            en: "Keep the public IPs (DeleteInstance: unbind them only)",
+            zh: "保留公网IP",
+        },
+        EnumValue {
+            value: "1",
+            en: "Release the public IPs (DeleteInstance: unbind and delete them)",
+            zh: "释放公网IP",
+        },
+    ],
+    integer: true,
 };
 /// The value set `ImageTemplateType`.
 pub static ENUM_IMAGE_TEMPLATE_TYPE: EnumSet = EnumSet {
@@ -3846,6 +3880,23 @@ pub static ENUM_MONITOR_INDICATOR: EnumSet = EnumSet {
     ],
     integer: false,
 };
+/// The value set `Optimization`.
+pub static ENUM_OPTIMIZATION: EnumSet = EnumSet {
+    name: "Optimization",
+    values: &[
+        EnumValue {
+            value: "1",
+            en: "Optimization on",
+            zh: "开启优化加速选项",
+        },
+        EnumValue {
+            value: "0",
+            en: "Optimization off (the default)",
+            zh: "不开启优化加速选项",
+        },
+    ],
+    integer: true,
+};
 /// The value set `PubnetIpType`.
 pub static ENUM_PUBNET_IP_TYPE: EnumSet = EnumSet {
     name: "PubnetIpType",
@@ -3862,6 +3913,23 @@ pub static ENUM_PUBNET_IP_TYPE: EnumSet = EnumSet {
         },
     ],
     integer: false,
+};
+/// The value set `ReleaseWithInstance`.
+pub static ENUM_RELEASE_WITH_INSTANCE: EnumSet = EnumSet {
+    name: "ReleaseWithInstance",
+    values: &[
+        EnumValue {
+            value: "1",
+            en: "Deleted with the instance",
+            zh: "随实例删除",
+        },
+        EnumValue {
+            value: "0",
+            en: "Not deleted with the instance",
+            zh: "不随实例删除",
+        },
+    ],
+    integer: true,
 };
 /// The value set `SaleStatus`.
 pub static ENUM_SALE_STATUS: EnumSet = EnumSet {
@@ -3880,6 +3948,23 @@ pub static ENUM_SALE_STATUS: EnumSet = EnumSet {
     ],
     integer: false,
 };
+/// The value set `ShutdownBilling`.
+pub static ENUM_SHUTDOWN_BILLING: EnumSet = EnumSet {
+    name: "ShutdownBilling",
+    values: &[
+        EnumValue {
+            value: "1",
+            en: "Not billed while shut down",
+            zh: "是",
+        },
+        EnumValue {
+            value: "0",
+            en: "Billed while shut down",
+            zh: "否",
+        },
+    ],
+    integer: true,
+};
 /// The value set `SpotType`.
 pub static ENUM_SPOT_TYPE: EnumSet = EnumSet {
     name: "SpotType",
@@ -3896,6 +3981,40 @@ pub static ENUM_SPOT_TYPE: EnumSet = EnumSet {
         },
     ],
     integer: false,
+};
+/// The value set `ToMonthEnd`.
+pub static ENUM_TO_MONTH_END: EnumSet = EnumSet {
+    name: "ToMonthEnd",
+    values: &[
+        EnumValue {
+            value: "1",
+            en: "Runs to the end of the month (the default)",
+            zh: "是",
+        },
+        EnumValue {
+            value: "0",
+            en: "Runs a whole month from the purchase",
+            zh: "否",
+        },
+    ],
+    integer: true,
+};
+/// The value set `UtcTime`.
+pub static ENUM_UTC_TIME: EnumSet = EnumSet {
+    name: "UtcTime",
+    values: &[
+        EnumValue {
+            value: "1",
+            en: "UTC",
+            zh: "是",
+        },
+        EnumValue {
+            value: "0",
+            en: "UTC+8, Shanghai time (the default)",
+            zh: "否（默认UTC+8，上海时间）",
+        },
+    ],
+    integer: true,
 };
 /// The emulator's resource model of this line (`spec/<line>/resources.yaml`).
 pub static RESOURCES: Option<&cds_core::model::ResourceModel> = Some(
@@ -5533,6 +5652,11 @@ pub static RESOURCES: Option<&cds_core::model::ResourceModel> = Some(
                                 message: "The specified available zone does not exist.",
                             },
                             cds_core::model::ErrorAnswer {
+                                code: "InvalidEcsId.NotFound",
+                                http: 404u16,
+                                message: "The specified instance does not exist.",
+                            },
+                            cds_core::model::ErrorAnswer {
                                 code: "InvalidResourceId.NotFound",
                                 http: 404u16,
                                 message: "The specified resource zone does not exist",
@@ -5700,6 +5824,11 @@ pub static RESOURCES: Option<&cds_core::model::ResourceModel> = Some(
                                 code: "InvalidAvailableZone.NotFound",
                                 http: 404u16,
                                 message: "The specified available zone does not exist.",
+                            },
+                            cds_core::model::ErrorAnswer {
+                                code: "InvalidEcsId.NotFound",
+                                http: 404u16,
+                                message: "The specified instance does not exist.",
                             },
                             cds_core::model::ErrorAnswer {
                                 code: "InvalidResourceId.NotFound",

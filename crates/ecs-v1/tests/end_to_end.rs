@@ -154,7 +154,7 @@ async fn describe_price_end_to_end() {
         .gpu(7_i64)
         .billing_method(cds_ecs_v1::types::BillingMethod::from("sample"))
         .duration(7_i64)
-        .is_to_month(7_i64)
+        .is_to_month(cds_ecs_v1::types::ToMonthEnd::from("1"))
         .system_disk_info(
             cds_ecs_v1::types::DiskSpec::builder()
                 .disk_feature(cds_ecs_v1::types::DiskFeature::from("sample"))
@@ -343,7 +343,7 @@ async fn create_image_end_to_end() {
         .ecs_id("sample value/+*~&=中".to_string())
         .name("sample value/+*~&=中".to_string())
         .test_account("sample value/+*~&=中".to_string())
-        .is_optimized(7_i64)
+        .is_optimized(cds_ecs_v1::types::Optimization::from("1"))
         .project_id("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
@@ -680,7 +680,7 @@ async fn create_instance_end_to_end() {
             cds_ecs_v1::types::InstanceSystemDisk::builder()
                 .disk_feature(cds_ecs_v1::types::DiskFeature::from("sample"))
                 .size(7_i64)
-                .release_with_instance(7_i64)
+                .release_with_instance(cds_ecs_v1::types::ReleaseWithInstance::from("1"))
                 .build()
                 .expect("every required field is set"),
         )
@@ -711,12 +711,12 @@ async fn create_instance_end_to_end() {
         .name("sample value/+*~&=中".to_string())
         .start_number(7_i64)
         .duration(7_i64)
-        .is_to_month(7_i64)
-        .is_auto_renewal(7_i64)
-        .utc_time(7_i64)
+        .is_to_month(cds_ecs_v1::types::ToMonthEnd::from("1"))
+        .is_auto_renewal(cds_ecs_v1::types::AutoRenewal::from("1"))
+        .utc_time(cds_ecs_v1::types::UtcTime::from("1"))
         .data_disk([cds_ecs_v1::operation::create_instance::DataDisk::builder()
             .disk_feature(cds_ecs_v1::types::DiskFeature::from("sample"))
-            .release_with_instance(7_i64)
+            .release_with_instance(cds_ecs_v1::types::ReleaseWithInstance::from("1"))
             .size(7_i64)
             .snapshot_id("sample value/+*~&=中".to_string())
             .build()])
@@ -774,7 +774,7 @@ async fn operate_instance_end_to_end() {
         .operate_instance()
         .ecs_ids(["sample value/+*~&=中".to_string()])
         .op_type(cds_ecs_v1::types::InstanceOperation::from("sample"))
-        .delete_eip(7_i64)
+        .delete_eip(cds_ecs_v1::types::EipDeletion::from("0"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("OperateInstance");
@@ -819,7 +819,7 @@ async fn delete_instance_end_to_end() {
     let response = client
         .delete_instance()
         .ecs_ids(["sample value/+*~&=中".to_string()])
-        .delete_eip(7_i64)
+        .delete_eip(cds_ecs_v1::types::EipDeletion::from("0"))
         .send_with_response()
         .await;
     let seen = emulator.requests_for("DeleteInstance");

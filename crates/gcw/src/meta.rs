@@ -3448,12 +3448,12 @@ pub static ENUM_AUTO_RENEWAL: EnumSet = EnumSet {
     values: &[
         EnumValue {
             value: "0",
-            en: "No",
+            en: "Do not renew",
             zh: "否",
         },
         EnumValue {
             value: "1",
-            en: "Yes",
+            en: "Renew automatically",
             zh: "是",
         },
     ],
@@ -3751,12 +3751,12 @@ pub static ENUM_PARTIAL_MONTH_CHARGE: EnumSet = EnumSet {
     values: &[
         EnumValue {
             value: "0",
-            en: "No (the default)",
+            en: "No: not charged as a full month (the default)",
             zh: "否",
         },
         EnumValue {
             value: "1",
-            en: "Yes",
+            en: "Yes: charged as a full month",
             zh: "是",
         },
     ],

@@ -330,7 +330,7 @@ pub static REINSTALL_GPU: Operation = Operation {
             name: "Raid",
             location: Location::Body,
             required: false,
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_RAID_LEVEL),
             sensitive: false,
             deprecated: None,
             undocumented: None,
@@ -500,7 +500,7 @@ pub static CREATE_GPU_INSTANCE: Operation = Operation {
             name: "AutoRenew",
             location: Location::Body,
             required: false,
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_AUTO_RENEWAL),
             sensitive: false,
             deprecated: None,
             undocumented: None,
@@ -554,7 +554,7 @@ pub static CREATE_GPU_INSTANCE: Operation = Operation {
             name: "Raid",
             location: Location::Body,
             required: false,
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_RAID_LEVEL),
             sensitive: false,
             deprecated: None,
             undocumented: None,
@@ -1749,6 +1749,43 @@ pub static ENUM_POWER_OPERATION: EnumSet = EnumSet {
         },
     ],
     integer: false,
+};
+/// The value set `RaidLevel`.
+pub static ENUM_RAID_LEVEL: EnumSet = EnumSet {
+    name: "RaidLevel",
+    values: &[
+        EnumValue {
+            value: "0",
+            en: "RAID 0",
+            zh: "0",
+        },
+        EnumValue {
+            value: "1",
+            en: "RAID 1",
+            zh: "1",
+        },
+        EnumValue {
+            value: "5",
+            en: "RAID 5",
+            zh: "5",
+        },
+        EnumValue {
+            value: "10",
+            en: "RAID 10",
+            zh: "10",
+        },
+        EnumValue {
+            value: "-1",
+            en: "Pass-through",
+            zh: "直通",
+        },
+        EnumValue {
+            value: "-2",
+            en: "No RAID",
+            zh: "不做raid",
+        },
+    ],
+    integer: true,
 };
 /// The value set `TaskStatus`.
 pub static ENUM_TASK_STATUS: EnumSet = EnumSet {

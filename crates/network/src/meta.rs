@@ -851,7 +851,7 @@ pub static CREATE_PUBLIC_NETWORK: Operation = Operation {
             name: "AutoRenew",
             location: Location::Body,
             required: true,
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_AUTO_RENEW),
             sensitive: false,
             deprecated: None,
             undocumented: None,
@@ -1612,7 +1612,7 @@ pub static TYPE_CREATE_VDC_PUBLIC_NETWORK: Struct = Struct {
         },
         Field {
             name: "AutoRenew",
-            shape: Shape::Integer,
+            shape: Shape::Enum(&ENUM_AUTO_RENEW),
             required: false,
             sensitive: false,
             flatten: false,

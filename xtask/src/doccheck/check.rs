@@ -1,7 +1,7 @@
 //! doc-check proper: compare each document with the spec, apply the acknowledged
 //! departures, and check the pinned hashes (whole document and per section).
 
-use super::compare::{compare, same_doc, Finding, Options};
+use super::compare::{compare, same_doc, Finding, Options, DEEP_KINDS};
 use super::model::{norm_heading, Document};
 use super::specview::{Departure, SpecLine};
 use std::collections::{BTreeMap, BTreeSet};
@@ -36,7 +36,7 @@ impl CheckReport {
 
 /// Checks `docs` against `lines` (top level only; see [`check_with`]).
 pub fn check(docs: &[Document], lines: &[SpecLine]) -> CheckReport {
-    check_with(docs, lines, Options::default())
+    check_with(docs, lines, Options { deep: false })
 }
 
 /// Checks `docs` against `lines`, comparing what `opts` asks for.
@@ -70,6 +70,8 @@ pub fn check_with(docs: &[Document], lines: &[SpecLine], opts: Options) -> Check
         hashes(doc, lines, &mut report);
     }
     let checked = |name: &str| docs.iter().any(|doc| same_doc(name, &doc.name));
+    // A shallow run never produces the deep kinds: their departures are not judged.
+    let judged = |d: &Departure| opts.deep || !DEEP_KINDS.contains(&d.kind.as_str());
     for line in lines {
         for src in &line.sources {
             let scope = vec![src.document.clone()];
@@ -80,6 +82,7 @@ pub fn check_with(docs: &[Document], lines: &[SpecLine], opts: Options) -> Check
                 &src.departures,
                 &used,
                 &checked,
+                &judged,
                 &mut report,
             );
         }
@@ -92,6 +95,7 @@ pub fn check_with(docs: &[Document], lines: &[SpecLine], opts: Options) -> Check
                 &op.departures,
                 &used,
                 &checked,
+                &judged,
                 &mut report,
             );
         }
@@ -103,6 +107,7 @@ pub fn check_with(docs: &[Document], lines: &[SpecLine], opts: Options) -> Check
 /// no reason, or that acknowledged nothing although every document they apply to was
 /// checked. A departure applies to the documents the operation names (`source`, `history`);
 /// with a `document:` prefix, to the line's documents with that prefix.
+#[allow(clippy::too_many_arguments)]
 fn stale(
     line: &SpecLine,
     op: &str,
@@ -110,9 +115,10 @@ fn stale(
     deps: &[Departure],
     used: &Used,
     checked: &dyn Fn(&str) -> bool,
+    judged: &dyn Fn(&Departure) -> bool,
     report: &mut CheckReport,
 ) {
-    for (k, d) in deps.iter().enumerate() {
+    for (k, d) in deps.iter().enumerate().filter(|(_, d)| judged(d)) {
         let at = format!(
             "{} {} departure {} ({} {})",
             line.name,

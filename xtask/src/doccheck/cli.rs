@@ -9,7 +9,7 @@ use super::{parse_document, specview};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const CHECK_USAGE: &str = "usage: cargo xtask doc-check [--spec DIR] [--deep] [--suggest] [--print-section-hashes] [--show OP] DOC|DIR...";
+const CHECK_USAGE: &str = "usage: cargo xtask doc-check [--spec DIR] [--shallow] [--suggest] [--print-section-hashes] [--show OP] DOC|DIR...";
 const DIFF_USAGE: &str = "usage: cargo xtask doc-diff [--old-section S] [--new-section S] [--spec DIR] [--line LINE] (OLD NEW | OLD... -- NEW...)";
 
 /// True for a file of a documents folder that is a document: `.txt` or `.md`, but not the
@@ -21,7 +21,7 @@ fn is_document(p: &Path) -> bool {
     p.extension().is_some_and(|x| x == "txt" || x == "md") && !readme
 }
 
-/// Documents named by `args`: files, or every document of a folder (see [`is_document`]),
+/// Documents named by `args`: files, or every document of a folder (see `is_document`),
 /// each once.
 pub fn documents(args: &[PathBuf]) -> Result<Vec<Document>, String> {
     let mut paths = Vec::new();
@@ -60,6 +60,7 @@ pub fn doc_check(root: &Path, args: &[String]) -> ExitCode {
             },
             "--suggest" => suggest = true,
             "--deep" => opts.deep = true,
+            "--shallow" => opts.deep = false,
             "--print-section-hashes" => print_hashes = true,
             "--show" => match it.next() {
                 Some(k) => show = Some(k.clone()),
@@ -430,81 +431,6 @@ pub fn evidence_check(root: &Path, args: &[String]) -> ExitCode {
             ));
         }
         println!("evidence-check: exit 1: {}", why.join("; "));
-        ExitCode::FAILURE
-    }
-}
-
-const CONFORMANCE_USAGE: &str =
-    "usage: cargo xtask conformance [--spec DIR] --line LINE (--plan | --answers DIR)";
-
-/// `cargo xtask conformance`: the sweep plan of a line, or the drift of recorded answers.
-pub fn conformance(root: &Path, args: &[String]) -> ExitCode {
-    let mut spec = root.join("spec");
-    let mut line_name = None;
-    let mut answers = None;
-    let mut show_plan = false;
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--spec" => match it.next() {
-                Some(d) => spec = PathBuf::from(d),
-                None => return usage(CONFORMANCE_USAGE),
-            },
-            "--line" => line_name = it.next().cloned(),
-            "--answers" => answers = it.next().map(PathBuf::from),
-            "--plan" => show_plan = true,
-            _ => return usage(CONFORMANCE_USAGE),
-        }
-    }
-    let Some(line_name) = line_name else {
-        return usage(CONFORMANCE_USAGE);
-    };
-    let line = match specview::load_line(&spec.join(&line_name)) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    if show_plan {
-        let (steps, skipped) = super::conformance::plan(&line);
-        for (k, s) in steps.iter().enumerate() {
-            let inputs: Vec<String> = s
-                .inputs
-                .iter()
-                .map(|(p, src)| format!("{p} ← {src}"))
-                .collect();
-            println!("{}. {} {}", k + 1, s.op, inputs.join(", "));
-        }
-        for s in &skipped {
-            println!("skipped: {s} (a required input no earlier answer provides)");
-        }
-        return ExitCode::SUCCESS;
-    }
-    let Some(dir) = answers else {
-        return usage(CONFORMANCE_USAGE);
-    };
-    let recorded = match super::conformance::read_answers(&dir) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let mut total = 0;
-    for (op, values) in &recorded {
-        for d in super::conformance::drift(&line, op, values) {
-            println!("{} {} {} {}", d.op, d.kind, d.path, d.detail);
-            total += 1;
-        }
-    }
-    println!(
-        "conformance: {} operation(s) answered, {total} drift(s)",
-        recorded.len()
-    );
-    if total == 0 {
-        ExitCode::SUCCESS
-    } else {
         ExitCode::FAILURE
     }
 }

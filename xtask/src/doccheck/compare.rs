@@ -249,12 +249,34 @@ fn scope(op: &SpecOp, doc: &str) -> Option<String> {
 }
 
 /// What doc-check compares.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Options {
     /// Below the top level too (see [`super::deep`]): nested request and response fields,
-    /// response types, examples against the tables.
+    /// response types, examples against the tables. The default; `--shallow` turns it off.
     pub deep: bool,
 }
+
+impl Default for Options {
+    fn default() -> Self {
+        Self { deep: true }
+    }
+}
+
+/// The kinds only the comparison below the top level produces.
+pub const DEEP_KINDS: &[&str] = &[
+    "response_nested_extra",
+    "response_type",
+    "response_untyped",
+    "response_nesting",
+    "param_nested_extra",
+    "param_nested_missing",
+    "param_nested_type",
+    "param_nested_required",
+    "param_nesting",
+    "param_untyped",
+    "example_type",
+    "error_extra",
+];
 
 /// Compares one documented operation with its spec operation.
 fn compare_op(ctx: &mut Ctx<'_>, all_docs_checked: bool, opts: Options) {

@@ -8,7 +8,6 @@ pub mod build;
 pub mod check;
 pub mod cli;
 pub mod compare;
-pub mod conformance;
 pub mod deep;
 pub mod diff;
 pub mod diffreport;

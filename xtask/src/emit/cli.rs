@@ -1,17 +1,15 @@
 //! The command tables of the `cds` CLI: `crates/cds-cli/src/generated/`.
 //!
-//! One module per product line holds, for every operation, its command name (kebab case), its
-//! English and Chinese descriptions, and its parameters with their flag names, CLI types,
-//! documented enum values and descriptions; plus what `--wait` and `--all-pages` need (the
-//! task marker and the paging parameters). The CLI builds its clap commands from these tables
-//! lazily, only for the line and operation named on the command line.
-//!
-//! The tables reference the line crates' `meta::LINE` so that the CLI executes operations from
-//! the same static descriptions the SDK uses.
+//! Presentation only: for every operation its command name (kebab case), its English and
+//! Chinese descriptions, and for each parameter its flag name and descriptions; for every
+//! named structure a parameter can hold, the descriptions of its fields (so that `--help` can
+//! show nested parameters). Everything else the CLI needs (shapes, required fields, value sets
+//! and their meanings, locations, sensitivity, tasks, paging, environment variables,
+//! authentication) it reads from the line crate's `meta::LINE`, the one description of the
+//! line that the runtime and the emulator read too.
 
-use crate::emit::line::types::yaml_text;
 use crate::output::{rust_file, Files};
-use crate::spec::{Doc, EnumDef, Field, Line, Operation};
+use crate::spec::{Doc, Field, Line, Operation, TypeDef};
 use crate::typeref::TypeRef;
 use heck::{ToKebabCase, ToSnakeCase};
 use proc_macro2::TokenStream;
@@ -32,16 +30,24 @@ const RESERVED_FLAGS: &[&str] = &[
     "secret-key",
     "bridgx-token",
     "cecstack-region-id",
+    "cecstack-auth-header",
     "dry-run",
     "wait",
     "wait-timeout",
     "wait-interval",
+    "describe",
     "all-pages",
     "max-items",
+    "starting-token",
     "input-json",
     "generate-skeleton",
+    "example",
     "error-format",
     "timeout",
+    "max-attempts",
+    "debug",
+    "color",
+    "lang",
     "version",
 ];
 
@@ -82,7 +88,8 @@ fn mod_rs(lines: &[Line]) -> TokenStream {
     let mods = lines.iter().map(|l| format_ident!("{}", module(&l.name)));
     let all = mods.clone();
     quote! {
-        //! Command tables of every product line, generated from the spec.
+        //! Command tables of every product line, generated from the spec: presentation only
+        //! (command and flag names, help texts); the rest is each line's `meta::LINE`.
         #(pub mod #mods;)*
         /// Every product line, in the spec's order.
         pub static LINES: &[&crate::table::Line] = &[ #(&#all::LINE),* ];
@@ -93,71 +100,93 @@ fn line_module(line: &Line) -> TokenStream {
     let name = &line.name;
     let krate = format_ident!("cds_{}", module(&line.name));
     let krate = quote!(cds_lines::#krate);
-    let (title_en, title_zh) = (&line.product.title.en, &line.product.title.zh);
-    let enums = line.enums();
-    let ops = line.operations().map(|(_, op)| op_tokens(line, op, &enums));
+    let types = line.types();
+    let ops = line.operations().map(|(_, op)| op_tokens(op));
+    let structs = input_structs(line, &types).into_iter().map(|(name, def)| {
+        let fields = def.fields.iter().map(|f| {
+            let (n, (en, zh)) = (&f.name, doc_pair(&f.doc));
+            quote!(FieldDoc { name: #n, en: #en, zh: #zh })
+        });
+        quote!(StructDoc { name: #name, fields: &[ #(#fields),* ] })
+    });
     let doc = format!(" Commands of `cds {name}`.");
     quote! {
         #![doc = #doc]
         #[allow(unused_imports)]
-        use crate::table::{EnumValue, Line, Op, Paging, Param, Task, Ty};
+        use crate::table::{FieldDoc, Flag, Line, Op, StructDoc};
         /// The product line.
         pub static LINE: Line = Line {
-            name: #name,
-            title_en: #title_en,
-            title_zh: #title_zh,
             meta: &#krate::meta::LINE,
             ops: &[ #(#ops),* ],
+            structs: &[ #(#structs),* ],
         };
     }
 }
 
-fn op_tokens(line: &Line, op: &Operation, enums: &BTreeMap<&str, &EnumDef>) -> TokenStream {
+/// The named structures (aliases resolved) that a parameter of `line` can hold, at any depth,
+/// sorted by name.
+fn input_structs<'a>(
+    line: &'a Line,
+    types: &BTreeMap<&'a str, &'a TypeDef>,
+) -> BTreeMap<String, &'a TypeDef> {
+    let resolve = |n: &str| -> Option<(String, &'a TypeDef)> {
+        let def = *types.get(n)?;
+        match &def.alias {
+            Some(target) => types.get(target.as_str()).map(|d| (target.clone(), *d)),
+            None => Some((n.to_string(), def)),
+        }
+    };
+    let mut out: BTreeMap<String, &TypeDef> = BTreeMap::new();
+    let mut stack: Vec<String> = line
+        .operations()
+        .flat_map(|(_, op)| op.params.iter())
+        .flat_map(|p| named(&p.ty))
+        .collect();
+    let mut seen = BTreeSet::new();
+    while let Some(n) = stack.pop() {
+        if !seen.insert(n.clone()) {
+            continue;
+        }
+        if let Some((target, def)) = resolve(&n) {
+            stack.extend(def.fields.iter().flat_map(|f| named(&f.ty)));
+            out.insert(target, def);
+        }
+    }
+    out
+}
+
+fn named(ty: &str) -> Vec<String> {
+    TypeRef::parse(ty)
+        .map(|t| t.named().into_iter().map(String::from).collect())
+        .unwrap_or_default()
+}
+
+fn op_tokens(op: &Operation) -> TokenStream {
     let name = &op.name;
     let command = op.name.to_kebab_case();
     let (en, zh) = doc_pair(&op.doc);
     let mut used: BTreeSet<String> = BTreeSet::new();
-    let params = op.params.iter().map(|p| param_tokens(p, enums, &mut used));
-    let params: Vec<TokenStream> = params.collect();
-    let waiter = op.task.as_ref().and_then(|t| {
-        let w = line.product.waiters.iter().find(|w| w.name == t.waiter)?;
-        Some((w, &t.id))
-    });
-    let task = match waiter {
-        Some((w, id)) => {
-            let (poller, id_param) = (&w.poller, &w.id_param);
-            quote!(Some(Task { poller: #poller, id_param: #id_param, id: #id }))
-        }
-        None => quote!(None),
-    };
-    let paging = match &op.paginate {
-        Some(p) => {
-            let (page, size, items) = (&p.page, &p.size, &p.items);
-            let total = match &p.total {
-                Some(t) => quote!(Some(#t)),
-                None => quote!(None),
-            };
-            quote!(Some(Paging { page: #page, size: #size, items: #items, total: #total }))
-        }
-        None => quote!(None),
-    };
-    let websocket = op.websocket;
+    let params: Vec<TokenStream> = op
+        .params
+        .iter()
+        .map(|p| flag_tokens(p, &mut used))
+        .collect();
     quote! {
-        Op {
-            name: #name, command: #command, en: #en, zh: #zh,
-            params: &[ #(#params),* ],
-            task: #task, paging: #paging, websocket: #websocket,
-        }
+        Op { name: #name, command: #command, en: #en, zh: #zh, params: &[ #(#params),* ] }
     }
 }
 
-fn param_tokens(
-    p: &Field,
-    enums: &BTreeMap<&str, &EnumDef>,
-    used: &mut BTreeSet<String>,
-) -> TokenStream {
+fn flag_tokens(p: &Field, used: &mut BTreeSet<String>) -> TokenStream {
     let name = &p.name;
-    let mut flag = p.name.to_kebab_case();
+    let flag = flag_name(&p.name, used);
+    let (en, zh) = doc_pair(&p.doc);
+    quote!(Flag { name: #name, flag: #flag, en: #en, zh: #zh })
+}
+
+/// The flag of parameter `name`: kebab case, `-param` when it would clash with a CLI option,
+/// numbered when two parameters of the operation would get the same flag.
+fn flag_name(name: &str, used: &mut BTreeSet<String>) -> String {
+    let mut flag = name.to_kebab_case();
     if flag.is_empty() {
         flag = "param".into();
     }
@@ -170,44 +199,7 @@ fn param_tokens(
         flag = format!("{base}-{i}");
         i += 1;
     }
-    let ty = TypeRef::parse(&p.ty).unwrap_or(TypeRef::Any);
-    let (element, list) = match &ty {
-        TypeRef::List(inner) => (inner.as_ref().clone(), true),
-        other => (other.clone(), false),
-    };
-    let (kind, values, list) = match &element {
-        TypeRef::String => ("String", Vec::new(), list),
-        TypeRef::Integer => ("Integer", Vec::new(), list),
-        TypeRef::Number => ("Number", Vec::new(), list),
-        TypeRef::Boolean => ("Boolean", Vec::new(), list),
-        TypeRef::Named(n) if enums.contains_key(n.as_str()) => {
-            let def = enums[n.as_str()];
-            let texts: Vec<(String, &Doc)> = def
-                .values
-                .iter()
-                .map(|v| (yaml_text(&v.value), &v.doc))
-                .collect();
-            let integer = def
-                .values
-                .iter()
-                .all(|v| v.value.is_i64() || v.value.is_u64());
-            (if integer { "Integer" } else { "String" }, texts, list)
-        }
-        _ => ("Json", Vec::new(), false),
-    };
-    let kind = format_ident!("{kind}");
-    let values = values.iter().map(|(v, d)| {
-        let (en, zh) = doc_pair(d);
-        quote!(EnumValue { value: #v, en: #en, zh: #zh })
-    });
-    let required = p.required;
-    let (en, zh) = doc_pair(&p.doc);
-    quote! {
-        Param {
-            name: #name, flag: #flag, ty: Ty::#kind, list: #list,
-            values: &[ #(#values),* ], required: #required, en: #en, zh: #zh,
-        }
-    }
+    flag
 }
 
 /// English and Chinese texts, trimmed; the Chinese is empty when it repeats the English.
@@ -222,26 +214,26 @@ fn doc_pair(doc: &Doc) -> (String, String) {
 mod tests {
     use super::*;
 
-    fn field(yaml: &str) -> Field {
-        serde_yaml::from_str(yaml).unwrap()
+    #[test]
+    fn flags_are_kebab_case_and_never_clash() {
+        let mut used = BTreeSet::new();
+        assert_eq!(flag_name("VdcId", &mut used), "vdc-id");
+        assert_eq!(flag_name("Query", &mut used), "query-param");
+        assert_eq!(flag_name("vdcId", &mut used), "vdc-id-2");
+        assert_eq!(flag_name("Debug", &mut used), "debug-param");
+        assert_eq!(flag_name("", &mut used), "param");
     }
 
     #[test]
-    fn flags_are_kebab_case_and_never_clash() {
-        let enums = BTreeMap::new();
-        let mut used = BTreeSet::new();
-        let a = param_tokens(&field("{name: VdcId, type: string}"), &enums, &mut used);
-        assert!(a.to_string().contains("\"vdc-id\""), "{a}");
-        let b = param_tokens(&field("{name: Query, type: string}"), &enums, &mut used);
-        assert!(b.to_string().contains("\"query-param\""), "{b}");
-        let c = param_tokens(
-            &field("{name: vdcId, type: list<integer>}"),
-            &enums,
-            &mut used,
-        );
-        assert!(c.to_string().contains("\"vdc-id-2\""), "{c}");
-        assert!(c.to_string().contains("list : true"), "{c}");
-        let d = param_tokens(&field("{name: Disks, type: list<Disk>}"), &enums, &mut used);
-        assert!(d.to_string().contains("Ty :: Json"), "{d}");
+    fn tables_hold_presentation_only() {
+        let field: Field = serde_yaml::from_str(
+            "{name: DataDisks, type: list<DataDisk>, required: true, doc: {en: Disks, zh: 数据盘}}",
+        )
+        .unwrap();
+        let t = flag_tokens(&field, &mut BTreeSet::new()).to_string();
+        assert!(t.contains("\"data-disks\"") && t.contains("数据盘"), "{t}");
+        for word in ["required", "list", "Ty", "values", "DataDisk\""] {
+            assert!(!t.contains(word), "{word} in {t}");
+        }
     }
 }

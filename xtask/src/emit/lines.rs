@@ -80,23 +80,21 @@ fn lib_rs(lines: &[Line]) -> TokenStream {
         //! the CLI and the emulator read.
         #![forbid(unsafe_code)]
 
-        use cds_core::operation::LineDescription;
-
         #(#reexports)*
 
         #[doc = #doc]
-        pub static ALL: &[&LineDescription] = &[ #(&#krates::meta::LINE),* ];
+        pub static ALL: &[&cds_core::operation::LineDescription] = &[ #(&#krates::meta::LINE),* ];
 
         /// The product-line names, as in `ALL`.
         pub static NAMES: &[&str] = &[ #(#names),* ];
 
         /// Every product line.
-        pub fn all() -> Vec<&'static LineDescription> {
+        pub fn all() -> Vec<&'static cds_core::operation::LineDescription> {
             ALL.to_vec()
         }
 
         /// The line named `name` (`ccs`, `cecstack-ecs`, …).
-        pub fn line(name: &str) -> Option<&'static LineDescription> {
+        pub fn line(name: &str) -> Option<&'static cds_core::operation::LineDescription> {
             ALL.iter().copied().find(|l| l.service.product == name)
         }
     }

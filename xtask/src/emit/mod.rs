@@ -1,4 +1,4 @@
-//! Everything the generator writes: one line's crate ([`line`]), the CLI's command tables
+//! Everything the generator writes: one line's crate ([`mod@line`]), the CLI's command tables
 //! ([`cli`]), the `cds-lines` crate that lists every line ([`lines`]) and the emulator's
 //! coverage table ([`emulator`]).
 

@@ -392,6 +392,10 @@ pub struct Field {
     /// Type `any`: why the shape is not typed.
     #[serde(default)]
     pub untyped: Option<String>,
+    /// Response lists only: some answers give a single element instead of a list (the
+    /// documents' examples disagree); why. The field decodes both forms.
+    #[serde(default)]
+    pub one_or_list: Option<String>,
 }
 
 /// A documented error code.

@@ -40,7 +40,23 @@ impl Line {
         errors
     }
 
+    /// Every rule, in order: the product, names, operations, types, duplicate shapes, the
+    /// resource model, waiters.
     pub(super) fn validate(&self, dir: &Path) -> Vec<SpecError> {
+        let mut errors = self.product_rules(dir);
+        let known = self.name_rules(dir, &mut errors);
+        errors.extend(self.operation_rules(dir, &known));
+        errors.extend(self.type_rules(dir, &known));
+        errors.extend(self.duplicate_types(dir));
+        if let Some(model) = &self.resources {
+            errors.extend(resources::validate(self, model, dir));
+        }
+        errors.extend(self.waiter_rules(dir));
+        errors
+    }
+
+    /// `product.yaml`: the name matches the folder; RPC lines have a version.
+    fn product_rules(&self, dir: &Path) -> Vec<SpecError> {
         let mut errors = Vec::new();
         let product_file = dir.join("product.yaml");
         let p = &self.product;
@@ -63,7 +79,11 @@ impl Line {
                 "rpc lines need a version".into(),
             ));
         }
-        // Names: types and enums unique across the line.
+        errors
+    }
+
+    /// Types and enums: unique across the line, PascalCase. Returns every type name.
+    fn name_rules<'a>(&'a self, dir: &Path, errors: &mut Vec<SpecError>) -> BTreeSet<&'a str> {
         let mut type_names: BTreeMap<&str, &str> = BTreeMap::new();
         for (stem, g) in &self.groups {
             for name in g.types.keys().chain(g.enums.keys()) {
@@ -85,7 +105,14 @@ impl Line {
                 }
             }
         }
-        let known: BTreeSet<&str> = type_names.keys().copied().collect();
+        type_names.keys().copied().collect()
+    }
+
+    /// Operations: unique PascalCase names, both docs, parameters located and typed, response
+    /// fields, examples, tasks, paging, deprecation and evidence entries.
+    fn operation_rules(&self, dir: &Path, known: &BTreeSet<&str>) -> Vec<SpecError> {
+        let mut errors = Vec::new();
+        let p = &self.product;
         let mut op_names: BTreeMap<&str, &str> = BTreeMap::new();
         for (stem, op) in self.operations() {
             let file = dir.join(format!("{stem}.yaml"));
@@ -169,7 +196,7 @@ impl Line {
                         "parameters cannot be flattened".into(),
                     ));
                 }
-                check_type(&mut errors, &file, &item, f, &known);
+                check_type(&mut errors, &file, &item, f, known);
             }
             let mut seen = BTreeSet::new();
             for f in &op.response {
@@ -191,7 +218,7 @@ impl Line {
                         "response field listed twice".into(),
                     ));
                 }
-                check_type(&mut errors, &file, &item, f, &known);
+                check_type(&mut errors, &file, &item, f, known);
             }
             for (i, ex) in op.examples.iter().enumerate() {
                 if let Err(e) = serde_json::from_str::<serde_json::Value>(ex) {
@@ -256,6 +283,12 @@ impl Line {
                 }
             }
         }
+        errors
+    }
+
+    /// Named types: aliases name another type and have no fields; fields unique and typed.
+    fn type_rules(&self, dir: &Path, known: &BTreeSet<&str>) -> Vec<SpecError> {
+        let mut errors = Vec::new();
         for (stem, g) in &self.groups {
             let file = dir.join(format!("{stem}.yaml"));
             for (name, t) in &g.types {
@@ -288,14 +321,18 @@ impl Line {
                             "field listed twice".into(),
                         ));
                     }
-                    check_type(&mut errors, &file, &item, f, &known);
+                    check_type(&mut errors, &file, &item, f, known);
                 }
             }
         }
-        errors.extend(self.duplicate_types(dir));
-        if let Some(model) = &self.resources {
-            errors.extend(resources::validate(self, model, dir));
-        }
+        errors
+    }
+
+    /// Waiters: the poller is an operation of the line, with the id (and UUID) parameters.
+    fn waiter_rules(&self, dir: &Path) -> Vec<SpecError> {
+        let mut errors = Vec::new();
+        let product_file = dir.join("product.yaml");
+        let p = &self.product;
         for w in &p.waiters {
             match self.operations().find(|(_, o)| o.name == w.poller) {
                 None => errors.push(err(
@@ -332,6 +369,14 @@ fn check_type(
     match TypeRef::parse(&f.ty) {
         Err(e) => errors.push(err(file, item.clone(), Some(&f.name), e)),
         Ok(t) => {
+            if f.one_or_list.is_some() && !matches!(t, TypeRef::List(_)) {
+                errors.push(err(
+                    file,
+                    item.clone(),
+                    Some(&f.name),
+                    format!("one_or_list needs a list type, not {:?}", f.ty),
+                ));
+            }
             for name in t.named() {
                 if !known.contains(name) {
                     errors.push(err(

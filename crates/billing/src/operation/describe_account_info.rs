@@ -25,14 +25,17 @@ pub struct Cost {
 }
 impl Cost {
     /// `Month` (see the field [`Cost::month`]).
+    #[inline]
     pub fn month(&self) -> Option<&str> {
         self.month.as_deref()
     }
     /// `Currency` (see the field [`Cost::currency`]).
+    #[inline]
     pub fn currency(&self) -> Option<&crate::types::Currency> {
         self.currency.as_ref()
     }
     /// `Amount` (see the field [`Cost::amount`]).
+    #[inline]
     pub fn amount(&self) -> Option<f64> {
         self.amount
     }
@@ -106,34 +109,42 @@ pub struct Data {
 }
 impl Data {
     /// `MasterTotalBalance` (see the field [`Data::master_total_balance`]).
+    #[inline]
     pub fn master_total_balance(&self) -> Option<f64> {
         self.master_total_balance
     }
     /// `CreditLine` (see the field [`Data::credit_line`]).
+    #[inline]
     pub fn credit_line(&self) -> Option<f64> {
         self.credit_line
     }
     /// `ToDeduct` (see the field [`Data::to_deduct`]).
+    #[inline]
     pub fn to_deduct(&self) -> Option<f64> {
         self.to_deduct
     }
     /// `RechargeCount` (see the field [`Data::recharge_count`]).
+    #[inline]
     pub fn recharge_count(&self) -> Option<i64> {
         self.recharge_count
     }
     /// `RechargeRecord` (see the field [`Data::recharge_record`]).
+    #[inline]
     pub fn recharge_record(&self) -> &[crate::operation::describe_account_info::Recharge] {
         self.recharge_record.as_deref().unwrap_or_default()
     }
     /// `MasterTotalCost` (see the field [`Data::master_total_cost`]).
+    #[inline]
     pub fn master_total_cost(&self) -> Option<f64> {
         self.master_total_cost
     }
     /// `CostCount` (see the field [`Data::cost_count`]).
+    #[inline]
     pub fn cost_count(&self) -> Option<i64> {
         self.cost_count
     }
     /// `CostRecords` (see the field [`Data::cost_records`]).
+    #[inline]
     pub fn cost_records(&self) -> &[crate::operation::describe_account_info::Cost] {
         self.cost_records.as_deref().unwrap_or_default()
     }
@@ -207,22 +218,27 @@ pub struct Recharge {
 }
 impl Recharge {
     /// `Currency` (see the field [`Recharge::currency`]).
+    #[inline]
     pub fn currency(&self) -> Option<&crate::types::Currency> {
         self.currency.as_ref()
     }
     /// `Amount` (see the field [`Recharge::amount`]).
+    #[inline]
     pub fn amount(&self) -> Option<f64> {
         self.amount
     }
     /// `SwiftNumber` (see the field [`Recharge::swift_number`]).
+    #[inline]
     pub fn swift_number(&self) -> Option<&str> {
         self.swift_number.as_deref()
     }
     /// `CreateDate` (see the field [`Recharge::create_date`]).
+    #[inline]
     pub fn create_date(&self) -> Option<&str> {
         self.create_date.as_deref()
     }
     /// `Type` (see the field [`Recharge::type`]).
+    #[inline]
     pub fn r#type(&self) -> Option<&str> {
         self.r#type.as_deref()
     }
@@ -271,6 +287,7 @@ impl cds_core::ser::Entries for DescribeAccountInfoInput {
 cds_core::impl_serialize!(DescribeAccountInfoInput);
 impl DescribeAccountInfoInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeAccountInfoInputBuilder {
         DescribeAccountInfoInputBuilder::default()
     }
@@ -284,6 +301,7 @@ pub struct DescribeAccountInfoInputBuilder {
 #[allow(deprecated)]
 impl DescribeAccountInfoInputBuilder {
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> DescribeAccountInfoInput {
         self.inner
     }
@@ -299,6 +317,7 @@ pub struct DescribeAccountInfoOutput {
 }
 impl DescribeAccountInfoOutput {
     /// `Data` (see the field [`DescribeAccountInfoOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_account_info::Data> {
         self.data.as_ref()
     }
@@ -338,37 +357,57 @@ pub struct DescribeAccountInfoRequest {
 #[allow(deprecated)]
 impl DescribeAccountInfoRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeAccountInfoInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeAccountInfoInput) -> Self {
         self.input = input;
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_ACCOUNT_INFO, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeAccountInfoOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeAccountInfoOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_ACCOUNT_INFO,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeAccountInfoOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_ACCOUNT_INFO, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeAccountInfoOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_ACCOUNT_INFO,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -379,6 +418,7 @@ impl crate::Client {
     /// `GET /billing` — read-only: retried on transient failures.
     ///
     /// Wire name: `DescribeAccountInfo`.
+    #[inline]
     pub fn describe_account_info(&self) -> DescribeAccountInfoRequest {
         DescribeAccountInfoRequest {
             client: self.runtime().clone(),

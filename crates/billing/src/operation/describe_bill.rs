@@ -25,14 +25,17 @@ pub struct Data {
 }
 impl Data {
     /// `TotalMasterCost` (see the field [`Data::total_master_cost`]).
+    #[inline]
     pub fn total_master_cost(&self) -> Option<f64> {
         self.total_master_cost
     }
     /// `TotalViceCost` (see the field [`Data::total_vice_cost`]).
+    #[inline]
     pub fn total_vice_cost(&self) -> Option<f64> {
         self.total_vice_cost
     }
     /// `BillInfo` (see the field [`Data::bill_info`]).
+    #[inline]
     pub fn bill_info(&self) -> &[crate::operation::describe_bill::Item] {
         self.bill_info.as_deref().unwrap_or_default()
     }
@@ -110,38 +113,47 @@ pub struct Item {
 }
 impl Item {
     /// `RegionId` (see the field [`Item::region_id`]).
+    #[inline]
     pub fn region_id(&self) -> Option<&str> {
         self.region_id.as_deref()
     }
     /// `ResourceId` (see the field [`Item::resource_id`]).
+    #[inline]
     pub fn resource_id(&self) -> Option<&str> {
         self.resource_id.as_deref()
     }
     /// `ResourceName` (see the field [`Item::resource_name`]).
+    #[inline]
     pub fn resource_name(&self) -> Option<&str> {
         self.resource_name.as_deref()
     }
     /// `ResourceType` (see the field [`Item::resource_type`]).
+    #[inline]
     pub fn resource_type(&self) -> Option<&str> {
         self.resource_type.as_deref()
     }
     /// `TotalCost` (see the field [`Item::total_cost`]).
+    #[inline]
     pub fn total_cost(&self) -> Option<f64> {
         self.total_cost
     }
     /// `VdcId` (see the field [`Item::vdc_id`]).
+    #[inline]
     pub fn vdc_id(&self) -> Option<&str> {
         self.vdc_id.as_deref()
     }
     /// `VdcName` (see the field [`Item::vdc_name`]).
+    #[inline]
     pub fn vdc_name(&self) -> Option<&str> {
         self.vdc_name.as_deref()
     }
     /// `CreateTime` (see the field [`Item::create_time`]).
+    #[inline]
     pub fn create_time(&self) -> Option<&str> {
         self.create_time.as_deref()
     }
     /// `DeleteTime` (see the field [`Item::delete_time`]).
+    #[inline]
     pub fn delete_time(&self) -> Option<&str> {
         self.delete_time.as_deref()
     }
@@ -209,6 +221,7 @@ impl cds_core::ser::Entries for DescribeBillInput {
 cds_core::impl_serialize!(DescribeBillInput);
 impl DescribeBillInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeBillInputBuilder {
         DescribeBillInputBuilder::default()
     }
@@ -232,11 +245,13 @@ impl DescribeBillInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeBillInput, cds_core::BuildError> {
         cds_core::validate::build("DescribeBillInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribeBillInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.date_from_to.is_none() {
             missing.push(cds_core::validate::join(path, "DateFromTo"));
@@ -257,6 +272,7 @@ pub struct DescribeBillOutput {
 }
 impl DescribeBillOutput {
     /// `Data` (see the field [`DescribeBillOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_bill::Data> {
         self.data.as_ref()
     }
@@ -296,10 +312,12 @@ pub struct DescribeBillRequest {
 #[allow(deprecated)]
 impl DescribeBillRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeBillInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeBillInput) -> Self {
         self.input = input;
         self
@@ -319,28 +337,45 @@ impl DescribeBillRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_BILL, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_BILL, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeBillOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeBillOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_BILL,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeBillOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_BILL, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeBillOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_BILL,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -353,6 +388,7 @@ impl crate::Client {
     /// Documented errors: [`InvalidPublicId.Malformed`](crate::ErrorCode::InvalidPublicIdMalformed).
     ///
     /// Wire name: `DescribeBill`.
+    #[inline]
     pub fn describe_bill(&self) -> DescribeBillRequest {
         DescribeBillRequest {
             client: self.runtime().clone(),

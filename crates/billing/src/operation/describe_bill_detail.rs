@@ -33,22 +33,27 @@ pub struct Data {
 }
 impl Data {
     /// `BeginTime` (see the field [`Data::begin_time`]).
+    #[inline]
     pub fn begin_time(&self) -> Option<&str> {
         self.begin_time.as_deref()
     }
     /// `EndTime` (see the field [`Data::end_time`]).
+    #[inline]
     pub fn end_time(&self) -> Option<&str> {
         self.end_time.as_deref()
     }
     /// `TotalRecords` (see the field [`Data::total_records`]).
+    #[inline]
     pub fn total_records(&self) -> Option<i64> {
         self.total_records
     }
     /// `TotalSummary` (see the field [`Data::total_summary`]).
+    #[inline]
     pub fn total_summary(&self) -> Option<&crate::types::CostSummary> {
         self.total_summary.as_ref()
     }
     /// `BillDetail` (see the field [`Data::bill_detail`]).
+    #[inline]
     pub fn bill_detail(&self) -> &[crate::operation::describe_bill_detail::Item] {
         self.bill_detail.as_deref().unwrap_or_default()
     }
@@ -158,66 +163,82 @@ pub struct Item {
 }
 impl Item {
     /// `Site` (see the field [`Item::site`]).
+    #[inline]
     pub fn site(&self) -> Option<&str> {
         self.site.as_deref()
     }
     /// `APP` (see the field [`Item::app`]).
+    #[inline]
     pub fn app(&self) -> Option<&str> {
         self.app.as_deref()
     }
     /// `PublicIp` (see the field [`Item::public_ip`]).
+    #[inline]
     pub fn public_ip(&self) -> Option<&str> {
         self.public_ip.as_deref()
     }
     /// `Currency` (see the field [`Item::currency`]).
+    #[inline]
     pub fn currency(&self) -> Option<&crate::types::Currency> {
         self.currency.as_ref()
     }
     /// `Label` (see the field [`Item::label`]).
+    #[inline]
     pub fn label(&self) -> Option<&str> {
         self.label.as_deref()
     }
     /// `Project` (see the field [`Item::project`]).
+    #[inline]
     pub fn project(&self) -> Option<&str> {
         self.project.as_deref()
     }
     /// `PrivateIp` (see the field [`Item::private_ip`]).
+    #[inline]
     pub fn private_ip(&self) -> Option<&str> {
         self.private_ip.as_deref()
     }
     /// `GoodsType` (see the field [`Item::goods_type`]).
+    #[inline]
     pub fn goods_type(&self) -> Option<&str> {
         self.goods_type.as_deref()
     }
     /// `CloudId` (see the field [`Item::cloud_id`]).
+    #[inline]
     pub fn cloud_id(&self) -> Option<&str> {
         self.cloud_id.as_deref()
     }
     /// `TotalCost` (see the field [`Item::total_cost`]).
+    #[inline]
     pub fn total_cost(&self) -> Option<&str> {
         self.total_cost.as_deref()
     }
     /// `BillType` (see the field [`Item::bill_type`]).
+    #[inline]
     pub fn bill_type(&self) -> Option<&str> {
         self.bill_type.as_deref()
     }
     /// `Config` (see the field [`Item::config`]).
+    #[inline]
     pub fn config(&self) -> Option<&str> {
         self.config.as_deref()
     }
     /// `Product` (see the field [`Item::product`]).
+    #[inline]
     pub fn product(&self) -> Option<&str> {
         self.product.as_deref()
     }
     /// `Resource` (see the field [`Item::resource`]).
+    #[inline]
     pub fn resource(&self) -> Option<&str> {
         self.resource.as_deref()
     }
     /// `BeginTime` (see the field [`Item::begin_time`]).
+    #[inline]
     pub fn begin_time(&self) -> Option<&str> {
         self.begin_time.as_deref()
     }
     /// `EndTime` (see the field [`Item::end_time`]).
+    #[inline]
     pub fn end_time(&self) -> Option<&str> {
         self.end_time.as_deref()
     }
@@ -304,6 +325,7 @@ impl cds_core::ser::Entries for DescribeBillDetailInput {
 cds_core::impl_serialize!(DescribeBillDetailInput);
 impl DescribeBillDetailInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeBillDetailInputBuilder {
         DescribeBillDetailInputBuilder::default()
     }
@@ -332,11 +354,13 @@ impl DescribeBillDetailInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeBillDetailInput, cds_core::BuildError> {
         cds_core::validate::build("DescribeBillDetailInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribeBillDetailInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.date_from.is_none() {
             missing.push(cds_core::validate::join(path, "DateFrom"));
@@ -357,6 +381,7 @@ pub struct DescribeBillDetailOutput {
 }
 impl DescribeBillDetailOutput {
     /// `Data` (see the field [`DescribeBillDetailOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_bill_detail::Data> {
         self.data.as_ref()
     }
@@ -396,10 +421,12 @@ pub struct DescribeBillDetailRequest {
 #[allow(deprecated)]
 impl DescribeBillDetailRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeBillDetailInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeBillDetailInput) -> Self {
         self.input = input;
         self
@@ -426,28 +453,46 @@ impl DescribeBillDetailRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_BILL_DETAIL, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_BILL_DETAIL, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeBillDetailOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeBillDetailOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_BILL_DETAIL,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeBillDetailOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_BILL_DETAIL, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeBillDetailOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_BILL_DETAIL,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -458,6 +503,7 @@ impl crate::Client {
     /// `GET /billing` — read-only: retried on transient failures.
     ///
     /// Wire name: `DescribeBillDetail`.
+    #[inline]
     pub fn describe_bill_detail(&self) -> DescribeBillDetailRequest {
         DescribeBillDetailRequest {
             client: self.runtime().clone(),

@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `TotalCost` (see the field [`Data::total_cost`]).
+    #[inline]
     pub fn total_cost(&self) -> Option<f64> {
         self.total_cost
     }
     /// `BillDetail` (see the field [`Data::bill_detail`]).
+    #[inline]
     pub fn bill_detail(&self) -> &[crate::operation::describe_bill_info::Detail] {
         self.bill_detail.as_deref().unwrap_or_default()
     }
@@ -140,78 +142,97 @@ pub struct Detail {
 }
 impl Detail {
     /// `RegionId` (see the field [`Detail::region_id`]).
+    #[inline]
     pub fn region_id(&self) -> Option<&str> {
         self.region_id.as_deref()
     }
     /// `ResourceId` (see the field [`Detail::resource_id`]).
+    #[inline]
     pub fn resource_id(&self) -> Option<&str> {
         self.resource_id.as_deref()
     }
     /// `ResourceName` (see the field [`Detail::resource_name`]).
+    #[inline]
     pub fn resource_name(&self) -> Option<&str> {
         self.resource_name.as_deref()
     }
     /// `ResourceType` (see the field [`Detail::resource_type`]).
+    #[inline]
     pub fn resource_type(&self) -> Option<&str> {
         self.resource_type.as_deref()
     }
     /// `VdcId` (see the field [`Detail::vdc_id`]).
+    #[inline]
     pub fn vdc_id(&self) -> Option<&str> {
         self.vdc_id.as_deref()
     }
     /// `VdcName` (see the field [`Detail::vdc_name`]).
+    #[inline]
     pub fn vdc_name(&self) -> Option<&str> {
         self.vdc_name.as_deref()
     }
     /// `CreateTime` (see the field [`Detail::create_time`]).
+    #[inline]
     pub fn create_time(&self) -> Option<&str> {
         self.create_time.as_deref()
     }
     /// `Configuration` (see the field [`Detail::configuration`]).
+    #[inline]
     pub fn configuration(&self) -> Option<&str> {
         self.configuration.as_deref()
     }
     /// `CostDetail` (see the field [`Detail::cost_detail`]).
+    #[inline]
     pub fn cost_detail(&self) -> Option<&str> {
         self.cost_detail.as_deref()
     }
     /// `StartTime` (see the field [`Detail::start_time`]).
+    #[inline]
     pub fn start_time(&self) -> Option<&str> {
         self.start_time.as_deref()
     }
     /// `EndTime` (see the field [`Detail::end_time`]).
+    #[inline]
     pub fn end_time(&self) -> Option<&str> {
         self.end_time.as_deref()
     }
     /// `PayType` (see the field [`Detail::pay_type`]).
+    #[inline]
     pub fn pay_type(&self) -> Option<&str> {
         self.pay_type.as_deref()
     }
     /// `PayDesc` (see the field [`Detail::pay_desc`]).
+    #[inline]
     pub fn pay_desc(&self) -> Option<&str> {
         self.pay_desc.as_deref()
     }
     /// `Status` (see the field [`Detail::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
     /// `TotalCost` (see the field [`Detail::total_cost`]).
+    #[inline]
     pub fn total_cost(&self) -> Option<f64> {
         self.total_cost
     }
     /// `UnitPrice` (see the field [`Detail::unit_price`]).
+    #[inline]
     pub fn unit_price(&self) -> Option<f64> {
         self.unit_price
     }
     /// `IPs` (see the field [`Detail::ips`]).
+    #[inline]
     pub fn ips(&self) -> &[String] {
         self.ips.as_deref().unwrap_or_default()
     }
     /// `ProjectName` (see the field [`Detail::project_name`]).
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_deref()
     }
     /// `ProjectId` (see the field [`Detail::project_id`]).
+    #[inline]
     pub fn project_id(&self) -> Option<&str> {
         self.project_id.as_deref()
     }
@@ -309,6 +330,7 @@ impl cds_core::ser::Entries for DescribeBillInfoInput {
 cds_core::impl_serialize!(DescribeBillInfoInput);
 impl DescribeBillInfoInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeBillInfoInputBuilder {
         DescribeBillInfoInputBuilder::default()
     }
@@ -342,11 +364,13 @@ impl DescribeBillInfoInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeBillInfoInput, cds_core::BuildError> {
         cds_core::validate::build("DescribeBillInfoInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribeBillInfoInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.date_from.is_none() {
             missing.push(cds_core::validate::join(path, "DateFrom"));
@@ -373,6 +397,7 @@ pub struct DescribeBillInfoOutput {
 }
 impl DescribeBillInfoOutput {
     /// `Data` (see the field [`DescribeBillInfoOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_bill_info::Data> {
         self.data.as_ref()
     }
@@ -412,10 +437,12 @@ pub struct DescribeBillInfoRequest {
 #[allow(deprecated)]
 impl DescribeBillInfoRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeBillInfoInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeBillInfoInput) -> Self {
         self.input = input;
         self
@@ -449,28 +476,46 @@ impl DescribeBillInfoRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_BILL_INFO, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_BILL_INFO, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeBillInfoOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeBillInfoOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_BILL_INFO,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeBillInfoOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_BILL_INFO, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeBillInfoOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_BILL_INFO,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -481,6 +526,7 @@ impl crate::Client {
     /// `GET /billing` — read-only: retried on transient failures.
     ///
     /// Wire name: `DescribeBillInfo`.
+    #[inline]
     pub fn describe_bill_info(&self) -> DescribeBillInfoRequest {
         DescribeBillInfoRequest {
             client: self.runtime().clone(),

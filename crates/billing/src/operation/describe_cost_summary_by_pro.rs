@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `TotalSummary` (see the field [`Data::total_summary`]).
+    #[inline]
     pub fn total_summary(&self) -> Option<&crate::types::CostSummary> {
         self.total_summary.as_ref()
     }
     /// `BillInfo` (see the field [`Data::bill_info`]).
+    #[inline]
     pub fn bill_info(&self) -> &[crate::operation::describe_cost_summary_by_pro::Item] {
         self.bill_info.as_deref().unwrap_or_default()
     }
@@ -96,34 +98,42 @@ pub struct Item {
 }
 impl Item {
     /// `TotalMasterCost` (see the field [`Item::total_master_cost`]).
+    #[inline]
     pub fn total_master_cost(&self) -> Option<f64> {
         self.total_master_cost
     }
     /// `TotalViceCost` (see the field [`Item::total_vice_cost`]).
+    #[inline]
     pub fn total_vice_cost(&self) -> Option<f64> {
         self.total_vice_cost
     }
     /// `TotalCost` (see the field [`Item::total_cost`]).
+    #[inline]
     pub fn total_cost(&self) -> Option<f64> {
         self.total_cost
     }
     /// `ToDeduct` (see the field [`Item::to_deduct`]).
+    #[inline]
     pub fn to_deduct(&self) -> Option<f64> {
         self.to_deduct
     }
     /// `Currency` (see the field [`Item::currency`]).
+    #[inline]
     pub fn currency(&self) -> Option<&crate::types::Currency> {
         self.currency.as_ref()
     }
     /// `ProductName` (see the field [`Item::product_name`]).
+    #[inline]
     pub fn product_name(&self) -> Option<&str> {
         self.product_name.as_deref()
     }
     /// `ProductType` (see the field [`Item::product_type`]).
+    #[inline]
     pub fn product_type(&self) -> Option<&str> {
         self.product_type.as_deref()
     }
     /// `ResourceCount` (see the field [`Item::resource_count`]).
+    #[inline]
     pub fn resource_count(&self) -> Option<i64> {
         self.resource_count
     }
@@ -194,6 +204,7 @@ impl cds_core::ser::Entries for DescribeCostSummaryByProInput {
 cds_core::impl_serialize!(DescribeCostSummaryByProInput);
 impl DescribeCostSummaryByProInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeCostSummaryByProInputBuilder {
         DescribeCostSummaryByProInputBuilder::default()
     }
@@ -222,11 +233,13 @@ impl DescribeCostSummaryByProInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeCostSummaryByProInput, cds_core::BuildError> {
         cds_core::validate::build("DescribeCostSummaryByProInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribeCostSummaryByProInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.date_from.is_none() {
             missing.push(cds_core::validate::join(path, "DateFrom"));
@@ -250,6 +263,7 @@ pub struct DescribeCostSummaryByProOutput {
 }
 impl DescribeCostSummaryByProOutput {
     /// `Data` (see the field [`DescribeCostSummaryByProOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_cost_summary_by_pro::Data> {
         self.data.as_ref()
     }
@@ -289,10 +303,12 @@ pub struct DescribeCostSummaryByProRequest {
 #[allow(deprecated)]
 impl DescribeCostSummaryByProRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeCostSummaryByProInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeCostSummaryByProInput) -> Self {
         self.input = input;
         self
@@ -319,28 +335,46 @@ impl DescribeCostSummaryByProRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_COST_SUMMARY_BY_PRO, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_COST_SUMMARY_BY_PRO, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeCostSummaryByProOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeCostSummaryByProOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_COST_SUMMARY_BY_PRO,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeCostSummaryByProOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_COST_SUMMARY_BY_PRO, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeCostSummaryByProOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_COST_SUMMARY_BY_PRO,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -351,6 +385,7 @@ impl crate::Client {
     /// `GET /billing` — read-only: retried on transient failures.
     ///
     /// Wire name: `DescribeCostSummaryByPro`.
+    #[inline]
     pub fn describe_cost_summary_by_pro(&self) -> DescribeCostSummaryByProRequest {
         DescribeCostSummaryByProRequest {
             client: self.runtime().clone(),

@@ -30,22 +30,27 @@ pub struct CostSummary {
 }
 impl CostSummary {
     /// `TotalCost` (see the field [`CostSummary::total_cost`]).
+    #[inline]
     pub fn total_cost(&self) -> Option<f64> {
         self.total_cost
     }
     /// `ViceCost` (see the field [`CostSummary::vice_cost`]).
+    #[inline]
     pub fn vice_cost(&self) -> Option<f64> {
         self.vice_cost
     }
     /// `MasterCost` (see the field [`CostSummary::master_cost`]).
+    #[inline]
     pub fn master_cost(&self) -> Option<f64> {
         self.master_cost
     }
     /// `ToDeduct` (see the field [`CostSummary::to_deduct`]).
+    #[inline]
     pub fn to_deduct(&self) -> Option<f64> {
         self.to_deduct
     }
     /// `Currency` (see the field [`CostSummary::currency`]).
+    #[inline]
     pub fn currency(&self) -> Option<&crate::types::Currency> {
         self.currency.as_ref()
     }

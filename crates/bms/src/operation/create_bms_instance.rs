@@ -35,7 +35,7 @@ pub struct CreateBmsInstanceInput {
     /// For prepaid billing: whether to renew automatically, 1 = yes (default), 0 = no
     ///
     /// 包年包月是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`, required)
-    pub auto_renew: Option<i64>,
+    pub auto_renew: Option<crate::types::AutoRenewal>,
     /// Months to buy for prepaid billing: 0 buys until the end of the month, 1 until the end of the following calendar month; default 0
     ///
     /// 包年包月购买月数，输入0为购买到月底，输入1为到月底后在购买一个自然月，默认为0。 (`PrepaidMonth`, required)
@@ -83,7 +83,7 @@ pub struct CreateBmsInstanceInput {
     /// Whether to bond the network cards: 0 = no (default), 1 = yes
     ///
     /// 网卡是否做bond， 0：不做（默认），1：做 (`IsBond`)
-    pub is_bond: Option<i64>,
+    pub is_bond: Option<crate::types::NicBond>,
     /// Switch port mode: in access mode a port serves one network and the IP is bound to the physical card; in trunk mode a port can serve several networks and IPs are bound to virtual cards
     ///
     /// 交换机端口模式， 注：access模式的一个端口只能对应一个网络，IP绑定在物理网卡上；trunk模式的一个端口可以对应多个网络，IP绑定在虚拟网卡上 (`PortMode`)
@@ -143,6 +143,7 @@ impl cds_core::ser::Entries for CreateBmsInstanceInput {
 cds_core::impl_serialize!(CreateBmsInstanceInput);
 impl CreateBmsInstanceInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateBmsInstanceInputBuilder {
         CreateBmsInstanceInputBuilder::default()
     }
@@ -189,7 +190,7 @@ impl CreateBmsInstanceInputBuilder {
         self
     }
     /// Sets [`CreateBmsInstanceInput::auto_renew`].
-    pub fn auto_renew(mut self, value: impl Into<i64>) -> Self {
+    pub fn auto_renew(mut self, value: impl Into<crate::types::AutoRenewal>) -> Self {
         self.inner.auto_renew = Some(value.into());
         self
     }
@@ -255,7 +256,7 @@ impl CreateBmsInstanceInputBuilder {
         self
     }
     /// Sets [`CreateBmsInstanceInput::is_bond`].
-    pub fn is_bond(mut self, value: impl Into<i64>) -> Self {
+    pub fn is_bond(mut self, value: impl Into<crate::types::NicBond>) -> Self {
         self.inner.is_bond = Some(value.into());
         self
     }
@@ -265,11 +266,13 @@ impl CreateBmsInstanceInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateBmsInstanceInput, cds_core::BuildError> {
         cds_core::validate::build("CreateBmsInstanceInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateBmsInstanceInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.region_id.is_none() {
             missing.push(cds_core::validate::join(path, "RegionId"));
@@ -324,10 +327,12 @@ pub struct CreateBmsInstanceOutput {
 }
 impl CreateBmsInstanceOutput {
     /// `Data` (see the field [`CreateBmsInstanceOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::TaskIdList> {
         self.data.as_ref()
     }
     /// `taskId` (see the field [`CreateBmsInstanceOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -369,10 +374,12 @@ pub struct CreateBmsInstanceRequest {
 #[allow(deprecated)]
 impl CreateBmsInstanceRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreateBmsInstanceInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreateBmsInstanceInput) -> Self {
         self.input = input;
         self
@@ -425,7 +432,7 @@ impl CreateBmsInstanceRequest {
     /// For prepaid billing: whether to renew automatically, 1 = yes (default), 0 = no
     ///
     /// 包年包月是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`, body, required)
-    pub fn auto_renew(mut self, value: impl Into<i64>) -> Self {
+    pub fn auto_renew(mut self, value: impl Into<crate::types::AutoRenewal>) -> Self {
         self.input.auto_renew = Some(value.into());
         self
     }
@@ -515,7 +522,7 @@ impl CreateBmsInstanceRequest {
     /// Whether to bond the network cards: 0 = no (default), 1 = yes
     ///
     /// 网卡是否做bond， 0：不做（默认），1：做 (`IsBond`, body)
-    pub fn is_bond(mut self, value: impl Into<i64>) -> Self {
+    pub fn is_bond(mut self, value: impl Into<crate::types::NicBond>) -> Self {
         self.input.is_bond = Some(value.into());
         self
     }
@@ -527,50 +534,71 @@ impl CreateBmsInstanceRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CREATE_BMS_INSTANCE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::CREATE_BMS_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreateBmsInstanceOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateBmsInstanceOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::CREATE_BMS_INSTANCE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreateBmsInstanceOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CREATE_BMS_INSTANCE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreateBmsInstanceOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::CREATE_BMS_INSTANCE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/Data/TaskIds/0`), polling [`DescribeBmsTask`](crate::Client::describe_bms_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            CreateBmsInstanceOutput,
-            crate::operation::describe_bms_task::DescribeBmsTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                CreateBmsInstanceOutput,
+                crate::operation::describe_bms_task::DescribeBmsTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::CREATE_BMS_INSTANCE,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_BMS_TASK,
             "/Data/TaskIds/0",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -583,6 +611,7 @@ impl crate::Client {
     /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty), [`ImageNotFound`](crate::ErrorCode::ImageNotFound), [`OrderGoodsConfEmpty`](crate::ErrorCode::OrderGoodsConfEmpty), [`NotSufficient`](crate::ErrorCode::NotSufficient), [`TaskToCoreFaild`](crate::ErrorCode::TaskToCoreFaild), [`DataNotExists`](crate::ErrorCode::DataNotExists), [`AmountOversize`](crate::ErrorCode::AmountOversize), [`VdcNotFound`](crate::ErrorCode::VdcNotFound), [`IpNotEnough`](crate::ErrorCode::IpNotEnough), [`PipeIdNotFound`](crate::ErrorCode::PipeIdNotFound).
     ///
     /// Wire name: `CreateBmsInstance`.
+    #[inline]
     pub fn create_bms_instance(&self) -> CreateBmsInstanceRequest {
         CreateBmsInstanceRequest {
             client: self.runtime().clone(),

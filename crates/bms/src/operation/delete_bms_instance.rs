@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for DeleteBmsInstanceInput {
 cds_core::impl_serialize!(DeleteBmsInstanceInput);
 impl DeleteBmsInstanceInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DeleteBmsInstanceInputBuilder {
         DeleteBmsInstanceInputBuilder::default()
     }
@@ -40,11 +41,13 @@ impl DeleteBmsInstanceInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DeleteBmsInstanceInput, cds_core::BuildError> {
         cds_core::validate::build("DeleteBmsInstanceInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DeleteBmsInstanceInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.baremetal_id.is_none() {
             missing.push(cds_core::validate::join(path, "BaremetalId"));
@@ -62,6 +65,7 @@ pub struct DeleteBmsInstanceOutput {
 }
 impl DeleteBmsInstanceOutput {
     /// `Data` (see the field [`DeleteBmsInstanceOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -101,10 +105,12 @@ pub struct DeleteBmsInstanceRequest {
 #[allow(deprecated)]
 impl DeleteBmsInstanceRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DeleteBmsInstanceInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DeleteBmsInstanceInput) -> Self {
         self.input = input;
         self
@@ -117,28 +123,46 @@ impl DeleteBmsInstanceRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DELETE_BMS_INSTANCE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DELETE_BMS_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DeleteBmsInstanceOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DeleteBmsInstanceOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DELETE_BMS_INSTANCE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DeleteBmsInstanceOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DELETE_BMS_INSTANCE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DeleteBmsInstanceOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DELETE_BMS_INSTANCE,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -151,6 +175,7 @@ impl crate::Client {
     /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty), [`LogicError`](crate::ErrorCode::LogicError).
     ///
     /// Wire name: `DeleteBmsInstance`.
+    #[inline]
     pub fn delete_bms_instance(&self) -> DeleteBmsInstanceRequest {
         DeleteBmsInstanceRequest {
             client: self.runtime().clone(),

@@ -73,62 +73,77 @@ pub struct Baremetal {
 }
 impl Baremetal {
     /// `BaremetalId` (see the field [`Baremetal::baremetal_id`]).
+    #[inline]
     pub fn baremetal_id(&self) -> Option<&str> {
         self.baremetal_id.as_deref()
     }
     /// `Name` (see the field [`Baremetal::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `Cpu` (see the field [`Baremetal::cpu`]).
+    #[inline]
     pub fn cpu(&self) -> Option<i64> {
         self.cpu
     }
     /// `Ram` (see the field [`Baremetal::ram`]).
+    #[inline]
     pub fn ram(&self) -> Option<i64> {
         self.ram
     }
     /// `State` (see the field [`Baremetal::state`]).
+    #[inline]
     pub fn state(&self) -> Option<&str> {
         self.state.as_deref()
     }
     /// `EnableMonitor` (see the field [`Baremetal::enable_monitor`]).
+    #[inline]
     pub fn enable_monitor(&self) -> Option<&str> {
         self.enable_monitor.as_deref()
     }
     /// `Status` (see the field [`Baremetal::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
     /// `VdcId` (see the field [`Baremetal::vdc_id`]).
+    #[inline]
     pub fn vdc_id(&self) -> Option<&str> {
         self.vdc_id.as_deref()
     }
     /// `RegionId` (see the field [`Baremetal::region_id`]).
+    #[inline]
     pub fn region_id(&self) -> Option<&str> {
         self.region_id.as_deref()
     }
     /// `VdcName` (see the field [`Baremetal::vdc_name`]).
+    #[inline]
     pub fn vdc_name(&self) -> Option<&str> {
         self.vdc_name.as_deref()
     }
     /// `RegionName` (see the field [`Baremetal::region_name`]).
+    #[inline]
     pub fn region_name(&self) -> Option<&str> {
         self.region_name.as_deref()
     }
     /// `InstanceChargeType` (see the field [`Baremetal::instance_charge_type`]).
+    #[inline]
     pub fn instance_charge_type(&self) -> Option<&crate::types::InstanceChargeType> {
         self.instance_charge_type.as_ref()
     }
     /// `IsAutoRenewal` (see the field [`Baremetal::is_auto_renewal`]).
+    #[inline]
     pub fn is_auto_renewal(&self) -> Option<&crate::types::AutoRenewal> {
         self.is_auto_renewal.as_ref()
     }
     /// `CreateDate` (see the field [`Baremetal::create_date`]).
+    #[inline]
     pub fn create_date(&self) -> Option<&str> {
         self.create_date.as_deref()
     }
     /// `Networks` (see the field [`Baremetal::networks`]).
+    #[inline]
     pub fn networks(&self) -> Option<&crate::types::ServerNetworks> {
         self.networks.as_ref()
     }
@@ -216,22 +231,27 @@ pub struct Data {
 }
 impl Data {
     /// `Baremetals` (see the field [`Data::baremetals`]).
+    #[inline]
     pub fn baremetals(&self) -> &[crate::operation::describe_bms::Baremetal] {
         self.baremetals.as_deref().unwrap_or_default()
     }
     /// `TotalCount` (see the field [`Data::total_count`]).
+    #[inline]
     pub fn total_count(&self) -> Option<i64> {
         self.total_count
     }
     /// `PageSize` (see the field [`Data::page_size`]).
+    #[inline]
     pub fn page_size(&self) -> Option<i64> {
         self.page_size
     }
     /// `PageNumber` (see the field [`Data::page_number`]).
+    #[inline]
     pub fn page_number(&self) -> Option<i64> {
         self.page_number
     }
     /// `Pages` (see the field [`Data::pages`]).
+    #[inline]
     pub fn pages(&self) -> Option<i64> {
         self.pages
     }
@@ -301,6 +321,7 @@ impl cds_core::ser::Entries for DescribeBmsInput {
 cds_core::impl_serialize!(DescribeBmsInput);
 impl DescribeBmsInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeBmsInputBuilder {
         DescribeBmsInputBuilder::default()
     }
@@ -334,6 +355,7 @@ impl DescribeBmsInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> DescribeBmsInput {
         self.inner
     }
@@ -349,6 +371,7 @@ pub struct DescribeBmsOutput {
 }
 impl DescribeBmsOutput {
     /// `Data` (see the field [`DescribeBmsOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_bms::Data> {
         self.data.as_ref()
     }
@@ -388,10 +411,12 @@ pub struct DescribeBmsRequest {
 #[allow(deprecated)]
 impl DescribeBmsRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeBmsInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeBmsInput) -> Self {
         self.input = input;
         self
@@ -425,29 +450,37 @@ impl DescribeBmsRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::DESCRIBE_BMS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeBmsOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeBmsOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::DESCRIBE_BMS, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeBmsOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_BMS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeBmsOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::DESCRIBE_BMS, self.input, checked)
     }
     /// Streams every item at `/Data/Baremetals` across all pages, advancing `PageNumber` (page size `PageSize`, default 50).
+    #[inline]
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<
@@ -472,6 +505,7 @@ impl crate::Client {
     /// Documented errors: [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty).
     ///
     /// Wire name: `DescribeBms`.
+    #[inline]
     pub fn describe_bms(&self) -> DescribeBmsRequest {
         DescribeBmsRequest {
             client: self.runtime().clone(),

@@ -93,82 +93,102 @@ pub struct Data {
 }
 impl Data {
     /// `BaremetalId` (see the field [`Data::baremetal_id`]).
+    #[inline]
     pub fn baremetal_id(&self) -> Option<&str> {
         self.baremetal_id.as_deref()
     }
     /// `Name` (see the field [`Data::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `Cpu` (see the field [`Data::cpu`]).
+    #[inline]
     pub fn cpu(&self) -> Option<i64> {
         self.cpu
     }
     /// `Ram` (see the field [`Data::ram`]).
+    #[inline]
     pub fn ram(&self) -> Option<i64> {
         self.ram
     }
     /// `State` (see the field [`Data::state`]).
+    #[inline]
     pub fn state(&self) -> Option<&str> {
         self.state.as_deref()
     }
     /// `EnableMonitor` (see the field [`Data::enable_monitor`]).
+    #[inline]
     pub fn enable_monitor(&self) -> Option<&str> {
         self.enable_monitor.as_deref()
     }
     /// `Status` (see the field [`Data::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
     /// `VdcId` (see the field [`Data::vdc_id`]).
+    #[inline]
     pub fn vdc_id(&self) -> Option<&str> {
         self.vdc_id.as_deref()
     }
     /// `RegionId` (see the field [`Data::region_id`]).
+    #[inline]
     pub fn region_id(&self) -> Option<&str> {
         self.region_id.as_deref()
     }
     /// `VdcName` (see the field [`Data::vdc_name`]).
+    #[inline]
     pub fn vdc_name(&self) -> Option<&str> {
         self.vdc_name.as_deref()
     }
     /// `RegionName` (see the field [`Data::region_name`]).
+    #[inline]
     pub fn region_name(&self) -> Option<&str> {
         self.region_name.as_deref()
     }
     /// `ImageName` (see the field [`Data::image_name`]).
+    #[inline]
     pub fn image_name(&self) -> Option<&str> {
         self.image_name.as_deref()
     }
     /// `InstanceChargeType` (see the field [`Data::instance_charge_type`]).
+    #[inline]
     pub fn instance_charge_type(&self) -> Option<&crate::types::InstanceChargeType> {
         self.instance_charge_type.as_ref()
     }
     /// `BillStatus` (see the field [`Data::bill_status`]).
+    #[inline]
     pub fn bill_status(&self) -> Option<&str> {
         self.bill_status.as_deref()
     }
     /// `IsAutoRenewal` (see the field [`Data::is_auto_renewal`]).
+    #[inline]
     pub fn is_auto_renewal(&self) -> Option<&crate::types::AutoRenewal> {
         self.is_auto_renewal.as_ref()
     }
     /// `RunningTime` (see the field [`Data::running_time`]).
+    #[inline]
     pub fn running_time(&self) -> Option<&str> {
         self.running_time.as_deref()
     }
     /// `CreateDate` (see the field [`Data::create_date`]).
+    #[inline]
     pub fn create_date(&self) -> Option<&str> {
         self.create_date.as_deref()
     }
     /// `ExpireDate` (see the field [`Data::expire_date`]).
+    #[inline]
     pub fn expire_date(&self) -> Option<&str> {
         self.expire_date.as_deref()
     }
     /// `Volumes` (see the field [`Data::volumes`]).
+    #[inline]
     pub fn volumes(&self) -> &[crate::operation::describe_bms_detail::Volume] {
         self.volumes.as_deref().unwrap_or_default()
     }
     /// `Networks` (see the field [`Data::networks`]).
+    #[inline]
     pub fn networks(&self) -> Option<&crate::types::ServerNetworks> {
         self.networks.as_ref()
     }
@@ -290,46 +310,57 @@ pub struct Volume {
 }
 impl Volume {
     /// `Id` (see the field [`Volume::id`]).
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
     /// `BaremetalId` (see the field [`Volume::baremetal_id`]).
+    #[inline]
     pub fn baremetal_id(&self) -> Option<&str> {
         self.baremetal_id.as_deref()
     }
     /// `Type` (see the field [`Volume::type`]).
+    #[inline]
     pub fn r#type(&self) -> Option<&str> {
         self.r#type.as_deref()
     }
     /// `Capacity` (see the field [`Volume::capacity`]).
+    #[inline]
     pub fn capacity(&self) -> Option<i64> {
         self.capacity
     }
     /// `Iops` (see the field [`Volume::iops`]).
+    #[inline]
     pub fn iops(&self) -> Option<i64> {
         self.iops
     }
     /// `Mbps` (see the field [`Volume::mbps`]).
+    #[inline]
     pub fn mbps(&self) -> Option<i64> {
         self.mbps
     }
     /// `VolumeType` (see the field [`Volume::volume_type`]).
+    #[inline]
     pub fn volume_type(&self) -> Option<&str> {
         self.volume_type.as_deref()
     }
     /// `VolumeId` (see the field [`Volume::volume_id`]).
+    #[inline]
     pub fn volume_id(&self) -> Option<&str> {
         self.volume_id.as_deref()
     }
     /// `VolumePath` (see the field [`Volume::volume_path`]).
+    #[inline]
     pub fn volume_path(&self) -> Option<&str> {
         self.volume_path.as_deref()
     }
     /// `CreateDate` (see the field [`Volume::create_date`]).
+    #[inline]
     pub fn create_date(&self) -> Option<&str> {
         self.create_date.as_deref()
     }
     /// `UpdateDate` (see the field [`Volume::update_date`]).
+    #[inline]
     pub fn update_date(&self) -> Option<&str> {
         self.update_date.as_deref()
     }
@@ -396,6 +427,7 @@ impl cds_core::ser::Entries for DescribeBmsDetailInput {
 cds_core::impl_serialize!(DescribeBmsDetailInput);
 impl DescribeBmsDetailInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeBmsDetailInputBuilder {
         DescribeBmsDetailInputBuilder::default()
     }
@@ -414,11 +446,13 @@ impl DescribeBmsDetailInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeBmsDetailInput, cds_core::BuildError> {
         cds_core::validate::build("DescribeBmsDetailInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribeBmsDetailInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.baremetal_id.is_none() {
             missing.push(cds_core::validate::join(path, "BaremetalId"));
@@ -436,6 +470,7 @@ pub struct DescribeBmsDetailOutput {
 }
 impl DescribeBmsDetailOutput {
     /// `Data` (see the field [`DescribeBmsDetailOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_bms_detail::Data> {
         self.data.as_ref()
     }
@@ -475,10 +510,12 @@ pub struct DescribeBmsDetailRequest {
 #[allow(deprecated)]
 impl DescribeBmsDetailRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeBmsDetailInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeBmsDetailInput) -> Self {
         self.input = input;
         self
@@ -491,28 +528,46 @@ impl DescribeBmsDetailRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_BMS_DETAIL, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_BMS_DETAIL, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeBmsDetailOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeBmsDetailOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_BMS_DETAIL,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeBmsDetailOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_BMS_DETAIL, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeBmsDetailOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_BMS_DETAIL,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -525,6 +580,7 @@ impl crate::Client {
     /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty), [`InstanceNotFound`](crate::ErrorCode::InstanceNotFound).
     ///
     /// Wire name: `DescribeBmsDetail`.
+    #[inline]
     pub fn describe_bms_detail(&self) -> DescribeBmsDetailRequest {
         DescribeBmsDetailRequest {
             client: self.runtime().clone(),

@@ -37,26 +37,32 @@ pub struct Compute {
 }
 impl Compute {
     /// `Id` (see the field [`Compute::id`]).
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
     /// `CpuInfo` (see the field [`Compute::cpu_info`]).
+    #[inline]
     pub fn cpu_info(&self) -> Option<&str> {
         self.cpu_info.as_deref()
     }
     /// `Cpu` (see the field [`Compute::cpu`]).
+    #[inline]
     pub fn cpu(&self) -> Option<i64> {
         self.cpu
     }
     /// `Ram` (see the field [`Compute::ram`]).
+    #[inline]
     pub fn ram(&self) -> Option<i64> {
         self.ram
     }
     /// `Frequency` (see the field [`Compute::frequency`]).
+    #[inline]
     pub fn frequency(&self) -> Option<&str> {
         self.frequency.as_deref()
     }
     /// `Disks` (see the field [`Compute::disks`]).
+    #[inline]
     pub fn disks(&self) -> &[crate::operation::describe_bms_goods::Disk] {
         self.disks.as_deref().unwrap_or_default()
     }
@@ -112,10 +118,12 @@ pub struct Data {
 }
 impl Data {
     /// `PrePaid` (see the field [`Data::pre_paid`]).
+    #[inline]
     pub fn pre_paid(&self) -> &[crate::operation::describe_bms_goods::Item] {
         self.pre_paid.as_deref().unwrap_or_default()
     }
     /// `PostPaid` (see the field [`Data::post_paid`]).
+    #[inline]
     pub fn post_paid(&self) -> &[crate::operation::describe_bms_goods::Item] {
         self.post_paid.as_deref().unwrap_or_default()
     }
@@ -171,18 +179,22 @@ pub struct Disk {
 }
 impl Disk {
     /// `Id` (see the field [`Disk::id`]).
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
     /// `Type` (see the field [`Disk::type`]).
+    #[inline]
     pub fn r#type(&self) -> Option<&str> {
         self.r#type.as_deref()
     }
     /// `Capacity` (see the field [`Disk::capacity`]).
+    #[inline]
     pub fn capacity(&self) -> Option<i64> {
         self.capacity
     }
     /// `Count` (see the field [`Disk::count`]).
+    #[inline]
     pub fn count(&self) -> Option<i64> {
         self.count
     }
@@ -238,14 +250,17 @@ pub struct Item {
 }
 impl Item {
     /// `GoodsId` (see the field [`Item::goods_id`]).
+    #[inline]
     pub fn goods_id(&self) -> Option<i64> {
         self.goods_id
     }
     /// `GoodsName` (see the field [`Item::goods_name`]).
+    #[inline]
     pub fn goods_name(&self) -> Option<&str> {
         self.goods_name.as_deref()
     }
     /// `Computes` (see the field [`Item::computes`]).
+    #[inline]
     pub fn computes(&self) -> &[crate::operation::describe_bms_goods::Compute] {
         self.computes.as_deref().unwrap_or_default()
     }
@@ -296,6 +311,7 @@ impl cds_core::ser::Entries for DescribeBmsGoodsInput {
 cds_core::impl_serialize!(DescribeBmsGoodsInput);
 impl DescribeBmsGoodsInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeBmsGoodsInputBuilder {
         DescribeBmsGoodsInputBuilder::default()
     }
@@ -314,11 +330,13 @@ impl DescribeBmsGoodsInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeBmsGoodsInput, cds_core::BuildError> {
         cds_core::validate::build("DescribeBmsGoodsInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribeBmsGoodsInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.region_id.is_none() {
             missing.push(cds_core::validate::join(path, "RegionId"));
@@ -336,6 +354,7 @@ pub struct DescribeBmsGoodsOutput {
 }
 impl DescribeBmsGoodsOutput {
     /// `Data` (see the field [`DescribeBmsGoodsOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_bms_goods::Data> {
         self.data.as_ref()
     }
@@ -375,10 +394,12 @@ pub struct DescribeBmsGoodsRequest {
 #[allow(deprecated)]
 impl DescribeBmsGoodsRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeBmsGoodsInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeBmsGoodsInput) -> Self {
         self.input = input;
         self
@@ -391,28 +412,46 @@ impl DescribeBmsGoodsRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_BMS_GOODS, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_BMS_GOODS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeBmsGoodsOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeBmsGoodsOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_BMS_GOODS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeBmsGoodsOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_BMS_GOODS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeBmsGoodsOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_BMS_GOODS,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -425,6 +464,7 @@ impl crate::Client {
     /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty).
     ///
     /// Wire name: `DescribeBmsGoods`.
+    #[inline]
     pub fn describe_bms_goods(&self) -> DescribeBmsGoodsRequest {
         DescribeBmsGoodsRequest {
             client: self.runtime().clone(),

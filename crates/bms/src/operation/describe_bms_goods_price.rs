@@ -25,14 +25,17 @@ pub struct Data {
 }
 impl Data {
     /// `TradeAmount` (see the field [`Data::trade_amount`]).
+    #[inline]
     pub fn trade_amount(&self) -> Option<&str> {
         self.trade_amount.as_deref()
     }
     /// `UnitPrice` (see the field [`Data::unit_price`]).
+    #[inline]
     pub fn unit_price(&self) -> Option<&str> {
         self.unit_price.as_deref()
     }
     /// `Currency` (see the field [`Data::currency`]).
+    #[inline]
     pub fn currency(&self) -> Option<&crate::types::Currency> {
         self.currency.as_ref()
     }
@@ -108,6 +111,7 @@ impl cds_core::ser::Entries for DescribeBmsGoodsPriceInput {
 cds_core::impl_serialize!(DescribeBmsGoodsPriceInput);
 impl DescribeBmsGoodsPriceInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeBmsGoodsPriceInputBuilder {
         DescribeBmsGoodsPriceInputBuilder::default()
     }
@@ -154,11 +158,13 @@ impl DescribeBmsGoodsPriceInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeBmsGoodsPriceInput, cds_core::BuildError> {
         cds_core::validate::build("DescribeBmsGoodsPriceInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribeBmsGoodsPriceInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.region_id.is_none() {
             missing.push(cds_core::validate::join(path, "RegionId"));
@@ -191,6 +197,7 @@ pub struct DescribeBmsGoodsPriceOutput {
 }
 impl DescribeBmsGoodsPriceOutput {
     /// `Data` (see the field [`DescribeBmsGoodsPriceOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_bms_goods_price::Data> {
         self.data.as_ref()
     }
@@ -230,10 +237,12 @@ pub struct DescribeBmsGoodsPriceRequest {
 #[allow(deprecated)]
 impl DescribeBmsGoodsPriceRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeBmsGoodsPriceInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeBmsGoodsPriceInput) -> Self {
         self.input = input;
         self
@@ -284,28 +293,46 @@ impl DescribeBmsGoodsPriceRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_BMS_GOODS_PRICE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_BMS_GOODS_PRICE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeBmsGoodsPriceOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeBmsGoodsPriceOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_BMS_GOODS_PRICE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeBmsGoodsPriceOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_BMS_GOODS_PRICE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeBmsGoodsPriceOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_BMS_GOODS_PRICE,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -318,6 +345,7 @@ impl crate::Client {
     /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty), [`DataNotExists`](crate::ErrorCode::DataNotExists).
     ///
     /// Wire name: `DescribeBmsGoodsPrice`.
+    #[inline]
     pub fn describe_bms_goods_price(&self) -> DescribeBmsGoodsPriceRequest {
         DescribeBmsGoodsPriceRequest {
             client: self.runtime().clone(),

@@ -25,14 +25,17 @@ pub struct Item {
 }
 impl Item {
     /// `Id` (see the field [`Item::id`]).
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
     /// `Name` (see the field [`Item::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `Type` (see the field [`Item::type`]).
+    #[inline]
     pub fn r#type(&self) -> Option<&crate::types::ImageType> {
         self.r#type.as_ref()
     }
@@ -88,6 +91,7 @@ impl cds_core::ser::Entries for DescribeBmsImageInput {
 cds_core::impl_serialize!(DescribeBmsImageInput);
 impl DescribeBmsImageInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeBmsImageInputBuilder {
         DescribeBmsImageInputBuilder::default()
     }
@@ -111,6 +115,7 @@ impl DescribeBmsImageInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> DescribeBmsImageInput {
         self.inner
     }
@@ -127,6 +132,7 @@ pub struct DescribeBmsImageOutput {
 }
 impl DescribeBmsImageOutput {
     /// `Data` (see the field [`DescribeBmsImageOutput::data`]).
+    #[inline]
     pub fn data(
         &self,
     ) -> Option<&std::collections::BTreeMap<String, Vec<crate::operation::describe_bms_image::Item>>>
@@ -169,10 +175,12 @@ pub struct DescribeBmsImageRequest {
 #[allow(deprecated)]
 impl DescribeBmsImageRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeBmsImageInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeBmsImageInput) -> Self {
         self.input = input;
         self
@@ -192,28 +200,46 @@ impl DescribeBmsImageRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_BMS_IMAGE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeBmsImageOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeBmsImageOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_BMS_IMAGE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeBmsImageOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_BMS_IMAGE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeBmsImageOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_BMS_IMAGE,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -226,6 +252,7 @@ impl crate::Client {
     /// Documented errors: [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty).
     ///
     /// Wire name: `DescribeBmsImage`.
+    #[inline]
     pub fn describe_bms_image(&self) -> DescribeBmsImageRequest {
         DescribeBmsImageRequest {
             client: self.runtime().clone(),

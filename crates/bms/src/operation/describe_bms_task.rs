@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `BareMetalIds` (see the field [`Data::bare_metal_ids`]).
+    #[inline]
     pub fn bare_metal_ids(&self) -> &[String] {
         self.bare_metal_ids.as_deref().unwrap_or_default()
     }
     /// `Status` (see the field [`Data::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&crate::types::TaskStatus> {
         self.status.as_ref()
     }
@@ -73,6 +75,7 @@ impl cds_core::ser::Entries for DescribeBmsTaskInput {
 cds_core::impl_serialize!(DescribeBmsTaskInput);
 impl DescribeBmsTaskInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeBmsTaskInputBuilder {
         DescribeBmsTaskInputBuilder::default()
     }
@@ -91,11 +94,13 @@ impl DescribeBmsTaskInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeBmsTaskInput, cds_core::BuildError> {
         cds_core::validate::build("DescribeBmsTaskInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribeBmsTaskInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.task_id.is_none() {
             missing.push(cds_core::validate::join(path, "TaskId"));
@@ -113,6 +118,7 @@ pub struct DescribeBmsTaskOutput {
 }
 impl DescribeBmsTaskOutput {
     /// `Data` (see the field [`DescribeBmsTaskOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_bms_task::Data> {
         self.data.as_ref()
     }
@@ -152,10 +158,12 @@ pub struct DescribeBmsTaskRequest {
 #[allow(deprecated)]
 impl DescribeBmsTaskRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeBmsTaskInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeBmsTaskInput) -> Self {
         self.input = input;
         self
@@ -168,28 +176,46 @@ impl DescribeBmsTaskRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_BMS_TASK, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_BMS_TASK, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeBmsTaskOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeBmsTaskOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_BMS_TASK,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeBmsTaskOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_BMS_TASK, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeBmsTaskOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_BMS_TASK,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -202,6 +228,7 @@ impl crate::Client {
     /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty), [`DataNotExists`](crate::ErrorCode::DataNotExists).
     ///
     /// Wire name: `DescribeBmsTask`.
+    #[inline]
     pub fn describe_bms_task(&self) -> DescribeBmsTaskRequest {
         DescribeBmsTaskRequest {
             client: self.runtime().clone(),

@@ -17,6 +17,7 @@ pub struct Data {
 }
 impl Data {
     /// `Url` (see the field [`Data::url`]).
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_deref()
     }
@@ -63,6 +64,7 @@ impl cds_core::ser::Entries for DescribeBmsVNCInput {
 cds_core::impl_serialize!(DescribeBmsVNCInput);
 impl DescribeBmsVNCInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeBmsVNCInputBuilder {
         DescribeBmsVNCInputBuilder::default()
     }
@@ -81,11 +83,13 @@ impl DescribeBmsVNCInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeBmsVNCInput, cds_core::BuildError> {
         cds_core::validate::build("DescribeBmsVNCInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribeBmsVNCInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.baremetal_id.is_none() {
             missing.push(cds_core::validate::join(path, "BaremetalId"));
@@ -103,6 +107,7 @@ pub struct DescribeBmsVNCOutput {
 }
 impl DescribeBmsVNCOutput {
     /// `Data` (see the field [`DescribeBmsVNCOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_bms_vnc::Data> {
         self.data.as_ref()
     }
@@ -142,10 +147,12 @@ pub struct DescribeBmsVNCRequest {
 #[allow(deprecated)]
 impl DescribeBmsVNCRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeBmsVNCInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeBmsVNCInput) -> Self {
         self.input = input;
         self
@@ -158,28 +165,46 @@ impl DescribeBmsVNCRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_BMS_VNC, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_BMS_VNC, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeBmsVNCOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeBmsVNCOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_BMS_VNC,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeBmsVNCOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_BMS_VNC, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeBmsVNCOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_BMS_VNC,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -192,6 +217,7 @@ impl crate::Client {
     /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty), [`DataNotExists`](crate::ErrorCode::DataNotExists).
     ///
     /// Wire name: `DescribeBmsVNC`.
+    #[inline]
     pub fn describe_bms_vnc(&self) -> DescribeBmsVNCRequest {
         DescribeBmsVNCRequest {
             client: self.runtime().clone(),

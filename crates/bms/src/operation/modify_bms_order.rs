@@ -17,6 +17,7 @@ pub struct Item {
 }
 impl Item {
     /// `SuborderIds` (see the field [`Item::suborder_ids`]).
+    #[inline]
     pub fn suborder_ids(&self) -> &[String] {
         self.suborder_ids.as_deref().unwrap_or_default()
     }
@@ -56,7 +57,7 @@ pub struct ModifyBmsOrderInput {
     /// Whether to enable automatic renewal: 0 = no, 1 = yes
     ///
     /// 是否开启自动续约&lt;br /&gt;0: 不开启，1: 开启 (`AutoRenewal`, required)
-    pub auto_renewal: Option<i64>,
+    pub auto_renewal: Option<crate::types::AutoRenewal>,
     /// Billing method: 1 = monthly/yearly (the only one supported at present)
     ///
     /// 计费方式&lt;br /&gt;1: 包年包月&lt;br /&gt;目前只支持包年包月 (`BillMethod`)
@@ -68,7 +69,7 @@ pub struct ModifyBmsOrderInput {
     /// Whether to bill until the end of the month: 0 = no, 1 = yes
     ///
     /// 是否计费到月底&lt;br /&gt;0: 否，1: 是 (`IsToMonth`)
-    pub is_to_month: Option<i64>,
+    pub is_to_month: Option<crate::types::ToMonthEnd>,
 }
 impl cds_core::ser::Entries for ModifyBmsOrderInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -83,6 +84,7 @@ impl cds_core::ser::Entries for ModifyBmsOrderInput {
 cds_core::impl_serialize!(ModifyBmsOrderInput);
 impl ModifyBmsOrderInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ModifyBmsOrderInputBuilder {
         ModifyBmsOrderInputBuilder::default()
     }
@@ -101,7 +103,7 @@ impl ModifyBmsOrderInputBuilder {
         self
     }
     /// Sets [`ModifyBmsOrderInput::auto_renewal`].
-    pub fn auto_renewal(mut self, value: impl Into<i64>) -> Self {
+    pub fn auto_renewal(mut self, value: impl Into<crate::types::AutoRenewal>) -> Self {
         self.inner.auto_renewal = Some(value.into());
         self
     }
@@ -116,16 +118,18 @@ impl ModifyBmsOrderInputBuilder {
         self
     }
     /// Sets [`ModifyBmsOrderInput::is_to_month`].
-    pub fn is_to_month(mut self, value: impl Into<i64>) -> Self {
+    pub fn is_to_month(mut self, value: impl Into<crate::types::ToMonthEnd>) -> Self {
         self.inner.is_to_month = Some(value.into());
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ModifyBmsOrderInput, cds_core::BuildError> {
         cds_core::validate::build("ModifyBmsOrderInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ModifyBmsOrderInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.baremetal_id.is_none() {
             missing.push(cds_core::validate::join(path, "BaremetalId"));
@@ -146,6 +150,7 @@ pub struct ModifyBmsOrderOutput {
 }
 impl ModifyBmsOrderOutput {
     /// `Data` (see the field [`ModifyBmsOrderOutput::data`]).
+    #[inline]
     pub fn data(&self) -> &[crate::operation::modify_bms_order::Item] {
         self.data.as_deref().unwrap_or_default()
     }
@@ -185,10 +190,12 @@ pub struct ModifyBmsOrderRequest {
 #[allow(deprecated)]
 impl ModifyBmsOrderRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ModifyBmsOrderInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ModifyBmsOrderInput) -> Self {
         self.input = input;
         self
@@ -203,7 +210,7 @@ impl ModifyBmsOrderRequest {
     /// Whether to enable automatic renewal: 0 = no, 1 = yes
     ///
     /// 是否开启自动续约&lt;br /&gt;0: 不开启，1: 开启 (`AutoRenewal`, body, required)
-    pub fn auto_renewal(mut self, value: impl Into<i64>) -> Self {
+    pub fn auto_renewal(mut self, value: impl Into<crate::types::AutoRenewal>) -> Self {
         self.input.auto_renewal = Some(value.into());
         self
     }
@@ -224,33 +231,51 @@ impl ModifyBmsOrderRequest {
     /// Whether to bill until the end of the month: 0 = no, 1 = yes
     ///
     /// 是否计费到月底&lt;br /&gt;0: 否，1: 是 (`IsToMonth`, body)
-    pub fn is_to_month(mut self, value: impl Into<i64>) -> Self {
+    pub fn is_to_month(mut self, value: impl Into<crate::types::ToMonthEnd>) -> Self {
         self.input.is_to_month = Some(value.into());
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::MODIFY_BMS_ORDER, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::MODIFY_BMS_ORDER, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ModifyBmsOrderOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ModifyBmsOrderOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::MODIFY_BMS_ORDER,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ModifyBmsOrderOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::MODIFY_BMS_ORDER, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ModifyBmsOrderOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::MODIFY_BMS_ORDER,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -263,6 +288,7 @@ impl crate::Client {
     /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty), [`OrderUpdateError`](crate::ErrorCode::OrderUpdateError), [`InstanceNotFound`](crate::ErrorCode::InstanceNotFound), [`OrderResourceError`](crate::ErrorCode::OrderResourceError).
     ///
     /// Wire name: `ModifyBmsOrder`.
+    #[inline]
     pub fn modify_bms_order(&self) -> ModifyBmsOrderRequest {
         ModifyBmsOrderRequest {
             client: self.runtime().clone(),

@@ -25,14 +25,17 @@ pub struct Data {
 }
 impl Data {
     /// `BaremetalIds` (see the field [`Data::baremetal_ids`]).
+    #[inline]
     pub fn baremetal_ids(&self) -> &[String] {
         self.baremetal_ids.as_deref().unwrap_or_default()
     }
     /// `TaskIds` (see the field [`Data::task_ids`]).
+    #[inline]
     pub fn task_ids(&self) -> &[String] {
         self.task_ids.as_deref().unwrap_or_default()
     }
     /// `TaskId` (see the field [`Data::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> &[String] {
         self.task_id.as_deref().unwrap_or_default()
     }
@@ -88,6 +91,7 @@ impl cds_core::ser::Entries for OperateBmsPowerInput {
 cds_core::impl_serialize!(OperateBmsPowerInput);
 impl OperateBmsPowerInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> OperateBmsPowerInputBuilder {
         OperateBmsPowerInputBuilder::default()
     }
@@ -111,11 +115,13 @@ impl OperateBmsPowerInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<OperateBmsPowerInput, cds_core::BuildError> {
         cds_core::validate::build("OperateBmsPowerInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for OperateBmsPowerInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.operate.is_none() {
             missing.push(cds_core::validate::join(path, "Operate"));
@@ -140,10 +146,12 @@ pub struct OperateBmsPowerOutput {
 }
 impl OperateBmsPowerOutput {
     /// `Data` (see the field [`OperateBmsPowerOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::operate_bms_power::Data> {
         self.data.as_ref()
     }
     /// `Msg` (see the field [`OperateBmsPowerOutput::msg`]).
+    #[inline]
     pub fn msg(&self) -> Option<&str> {
         self.msg.as_deref()
     }
@@ -185,10 +193,12 @@ pub struct OperateBmsPowerRequest {
 #[allow(deprecated)]
 impl OperateBmsPowerRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &OperateBmsPowerInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: OperateBmsPowerInput) -> Self {
         self.input = input;
         self
@@ -208,50 +218,71 @@ impl OperateBmsPowerRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::OPERATE_BMS_POWER, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::OPERATE_BMS_POWER, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<OperateBmsPowerOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<OperateBmsPowerOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OPERATE_BMS_POWER,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<OperateBmsPowerOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::OPERATE_BMS_POWER, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<OperateBmsPowerOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OPERATE_BMS_POWER,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/Data/TaskIds/0`), polling [`DescribeBmsTask`](crate::Client::describe_bms_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            OperateBmsPowerOutput,
-            crate::operation::describe_bms_task::DescribeBmsTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                OperateBmsPowerOutput,
+                crate::operation::describe_bms_task::DescribeBmsTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::OPERATE_BMS_POWER,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_BMS_TASK,
             "/Data/TaskIds/0",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -264,6 +295,7 @@ impl crate::Client {
     /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty), [`InstanceError`](crate::ErrorCode::InstanceError), [`TaskToCoreFaild`](crate::ErrorCode::TaskToCoreFaild), [`DataNotExists`](crate::ErrorCode::DataNotExists).
     ///
     /// Wire name: `OperateBmsPower`.
+    #[inline]
     pub fn operate_bms_power(&self) -> OperateBmsPowerRequest {
         OperateBmsPowerRequest {
             client: self.runtime().clone(),

@@ -59,6 +59,7 @@ impl cds_core::ser::Entries for ReinstallBmsInput {
 cds_core::impl_serialize!(ReinstallBmsInput);
 impl ReinstallBmsInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ReinstallBmsInputBuilder {
         ReinstallBmsInputBuilder::default()
     }
@@ -108,11 +109,13 @@ impl ReinstallBmsInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ReinstallBmsInput, cds_core::BuildError> {
         cds_core::validate::build("ReinstallBmsInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ReinstallBmsInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.baremetal_id.is_none() {
             missing.push(cds_core::validate::join(path, "BaremetalId"));
@@ -136,6 +139,7 @@ pub struct ReinstallBmsOutput {
 }
 impl ReinstallBmsOutput {
     /// `Data` (see the field [`ReinstallBmsOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::TaskIdList> {
         self.data.as_ref()
     }
@@ -175,10 +179,12 @@ pub struct ReinstallBmsRequest {
 #[allow(deprecated)]
 impl ReinstallBmsRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ReinstallBmsInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ReinstallBmsInput) -> Self {
         self.input = input;
         self
@@ -232,50 +238,70 @@ impl ReinstallBmsRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::REINSTALL_BMS, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::REINSTALL_BMS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ReinstallBmsOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ReinstallBmsOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::REINSTALL_BMS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ReinstallBmsOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::REINSTALL_BMS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ReinstallBmsOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::REINSTALL_BMS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/Data/TaskIds/0`), polling [`DescribeBmsTask`](crate::Client::describe_bms_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            ReinstallBmsOutput,
-            crate::operation::describe_bms_task::DescribeBmsTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                ReinstallBmsOutput,
+                crate::operation::describe_bms_task::DescribeBmsTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::REINSTALL_BMS,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_BMS_TASK,
             "/Data/TaskIds/0",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -288,6 +314,7 @@ impl crate::Client {
     /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty), [`ImageNotFound`](crate::ErrorCode::ImageNotFound), [`RebuildFailed`](crate::ErrorCode::RebuildFailed), [`TaskToCoreFaild`](crate::ErrorCode::TaskToCoreFaild), [`DataNotExists`](crate::ErrorCode::DataNotExists).
     ///
     /// Wire name: `ReinstallBms`.
+    #[inline]
     pub fn reinstall_bms(&self) -> ReinstallBmsRequest {
         ReinstallBmsRequest {
             client: self.runtime().clone(),

@@ -26,6 +26,7 @@ pub enum BmsPowerOperation {
 }
 impl BmsPowerOperation {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             BmsPowerOperation::Start => "start",
@@ -35,11 +36,13 @@ impl BmsPowerOperation {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["start", "stop", "reset"]
     }
 }
 impl From<&str> for BmsPowerOperation {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "start" => BmsPowerOperation::Start,
@@ -50,17 +53,20 @@ impl From<&str> for BmsPowerOperation {
     }
 }
 impl From<String> for BmsPowerOperation {
+    #[inline]
     fn from(value: String) -> Self {
         BmsPowerOperation::from(value.as_str())
     }
 }
 impl std::str::FromStr for BmsPowerOperation {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(BmsPowerOperation::from(value))
     }
 }
 impl std::fmt::Display for BmsPowerOperation {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -77,6 +83,7 @@ impl<'de> serde::Deserialize<'de> for BmsPowerOperation {
     }
 }
 impl cds_core::de::FromScalar for BmsPowerOperation {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| BmsPowerOperation::from(text.as_str())))

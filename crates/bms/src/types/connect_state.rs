@@ -22,6 +22,7 @@ pub enum ConnectState {
 }
 impl ConnectState {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ConnectState::On => "on",
@@ -30,11 +31,13 @@ impl ConnectState {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["on", "off"]
     }
 }
 impl From<&str> for ConnectState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "on" => ConnectState::On,
@@ -44,17 +47,20 @@ impl From<&str> for ConnectState {
     }
 }
 impl From<String> for ConnectState {
+    #[inline]
     fn from(value: String) -> Self {
         ConnectState::from(value.as_str())
     }
 }
 impl std::str::FromStr for ConnectState {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ConnectState::from(value))
     }
 }
 impl std::fmt::Display for ConnectState {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for ConnectState {
     }
 }
 impl cds_core::de::FromScalar for ConnectState {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| ConnectState::from(text.as_str())))

@@ -22,6 +22,7 @@ pub enum Currency {
 }
 impl Currency {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Currency::Cn => "CN",
@@ -30,11 +31,13 @@ impl Currency {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["CN", "US"]
     }
 }
 impl From<&str> for Currency {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CN" => Currency::Cn,
@@ -44,17 +47,20 @@ impl From<&str> for Currency {
     }
 }
 impl From<String> for Currency {
+    #[inline]
     fn from(value: String) -> Self {
         Currency::from(value.as_str())
     }
 }
 impl std::str::FromStr for Currency {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Currency::from(value))
     }
 }
 impl std::fmt::Display for Currency {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for Currency {
     }
 }
 impl cds_core::de::FromScalar for Currency {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| Currency::from(text.as_str())))

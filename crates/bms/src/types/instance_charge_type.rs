@@ -22,6 +22,7 @@ pub enum InstanceChargeType {
 }
 impl InstanceChargeType {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             InstanceChargeType::PrePaid => "PrePaid",
@@ -30,11 +31,13 @@ impl InstanceChargeType {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["PrePaid", "PostPaid"]
     }
 }
 impl From<&str> for InstanceChargeType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PrePaid" => InstanceChargeType::PrePaid,
@@ -44,17 +47,20 @@ impl From<&str> for InstanceChargeType {
     }
 }
 impl From<String> for InstanceChargeType {
+    #[inline]
     fn from(value: String) -> Self {
         InstanceChargeType::from(value.as_str())
     }
 }
 impl std::str::FromStr for InstanceChargeType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(InstanceChargeType::from(value))
     }
 }
 impl std::fmt::Display for InstanceChargeType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for InstanceChargeType {
     }
 }
 impl cds_core::de::FromScalar for InstanceChargeType {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| InstanceChargeType::from(text.as_str())))

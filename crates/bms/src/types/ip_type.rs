@@ -22,6 +22,7 @@ pub enum IpType {
 }
 impl IpType {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             IpType::Public => "public",
@@ -30,11 +31,13 @@ impl IpType {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["public", "private"]
     }
 }
 impl From<&str> for IpType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "public" => IpType::Public,
@@ -44,17 +47,20 @@ impl From<&str> for IpType {
     }
 }
 impl From<String> for IpType {
+    #[inline]
     fn from(value: String) -> Self {
         IpType::from(value.as_str())
     }
 }
 impl std::str::FromStr for IpType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(IpType::from(value))
     }
 }
 impl std::fmt::Display for IpType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for IpType {
     }
 }
 impl cds_core::de::FromScalar for IpType {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| IpType::from(text.as_str())))

@@ -50,42 +50,52 @@ pub struct NetworkCard {
 }
 impl NetworkCard {
     /// `Id` (see the field [`NetworkCard::id`]).
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
     /// `Mac` (see the field [`NetworkCard::mac`]).
+    #[inline]
     pub fn mac(&self) -> &[String] {
         self.mac.as_deref().unwrap_or_default()
     }
     /// `VlanId` (see the field [`NetworkCard::vlan_id`]).
+    #[inline]
     pub fn vlan_id(&self) -> Option<&str> {
         self.vlan_id.as_deref()
     }
     /// `WorkMode` (see the field [`NetworkCard::work_mode`]).
+    #[inline]
     pub fn work_mode(&self) -> Option<&str> {
         self.work_mode.as_deref()
     }
     /// `IpType` (see the field [`NetworkCard::ip_type`]).
+    #[inline]
     pub fn ip_type(&self) -> Option<&crate::types::IpType> {
         self.ip_type.as_ref()
     }
     /// `IpVersion` (see the field [`NetworkCard::ip_version`]).
+    #[inline]
     pub fn ip_version(&self) -> Option<&str> {
         self.ip_version.as_deref()
     }
     /// `IpAddress` (see the field [`NetworkCard::ip_address`]).
+    #[inline]
     pub fn ip_address(&self) -> Option<&str> {
         self.ip_address.as_deref()
     }
     /// `Netmask` (see the field [`NetworkCard::netmask`]).
+    #[inline]
     pub fn netmask(&self) -> Option<&str> {
         self.netmask.as_deref()
     }
     /// `Gateway` (see the field [`NetworkCard::gateway`]).
+    #[inline]
     pub fn gateway(&self) -> Option<&str> {
         self.gateway.as_deref()
     }
     /// `ConnectState` (see the field [`NetworkCard::connect_state`]).
+    #[inline]
     pub fn connect_state(&self) -> Option<&crate::types::ConnectState> {
         self.connect_state.as_ref()
     }

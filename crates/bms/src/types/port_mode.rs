@@ -22,6 +22,7 @@ pub enum PortMode {
 }
 impl PortMode {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             PortMode::Access => "access",
@@ -30,11 +31,13 @@ impl PortMode {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["access", "trunk"]
     }
 }
 impl From<&str> for PortMode {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "access" => PortMode::Access,
@@ -44,17 +47,20 @@ impl From<&str> for PortMode {
     }
 }
 impl From<String> for PortMode {
+    #[inline]
     fn from(value: String) -> Self {
         PortMode::from(value.as_str())
     }
 }
 impl std::str::FromStr for PortMode {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(PortMode::from(value))
     }
 }
 impl std::fmt::Display for PortMode {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for PortMode {
     }
 }
 impl cds_core::de::FromScalar for PortMode {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| PortMode::from(text.as_str())))

@@ -30,6 +30,7 @@ pub enum RaidLevel {
 }
 impl RaidLevel {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             RaidLevel::V0 => "0",
@@ -40,11 +41,13 @@ impl RaidLevel {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["0", "1", "5", "10"]
     }
 }
 impl From<&str> for RaidLevel {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "0" => RaidLevel::V0,
@@ -56,17 +59,20 @@ impl From<&str> for RaidLevel {
     }
 }
 impl From<String> for RaidLevel {
+    #[inline]
     fn from(value: String) -> Self {
         RaidLevel::from(value.as_str())
     }
 }
 impl std::str::FromStr for RaidLevel {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(RaidLevel::from(value))
     }
 }
 impl std::fmt::Display for RaidLevel {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -83,6 +89,7 @@ impl<'de> serde::Deserialize<'de> for RaidLevel {
     }
 }
 impl cds_core::de::FromScalar for RaidLevel {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| RaidLevel::from(text.as_str())))

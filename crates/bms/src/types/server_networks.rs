@@ -14,6 +14,7 @@ pub struct ServerNetworks {
 }
 impl ServerNetworks {
     /// `NetworkCards` (see the field [`ServerNetworks::network_cards`]).
+    #[inline]
     pub fn network_cards(&self) -> &[crate::types::NetworkCard] {
         self.network_cards.as_deref().unwrap_or_default()
     }

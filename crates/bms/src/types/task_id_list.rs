@@ -14,6 +14,7 @@ pub struct TaskIdList {
 }
 impl TaskIdList {
     /// `TaskIds` (see the field [`TaskIdList::task_ids`]).
+    #[inline]
     pub fn task_ids(&self) -> &[String] {
         self.task_ids.as_deref().unwrap_or_default()
     }

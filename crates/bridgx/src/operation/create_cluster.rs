@@ -36,6 +36,7 @@ impl cds_core::ser::Entries for ChargeConfig {
 cds_core::impl_serialize!(ChargeConfig);
 impl ChargeConfig {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ChargeConfigBuilder {
         ChargeConfigBuilder::default()
     }
@@ -64,11 +65,13 @@ impl ChargeConfigBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ChargeConfig, cds_core::BuildError> {
         cds_core::validate::build("ChargeConfig", self.inner)
     }
 }
 impl cds_core::validate::Validate for ChargeConfig {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.charge_type.is_none() {
             missing.push(cds_core::validate::join(path, "charge_type"));
@@ -100,6 +103,7 @@ impl cds_core::ser::Entries for Disk {
 cds_core::impl_serialize!(Disk);
 impl Disk {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DiskBuilder {
         DiskBuilder::default()
     }
@@ -123,11 +127,13 @@ impl DiskBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<Disk, cds_core::BuildError> {
         cds_core::validate::build("Disk", self.inner)
     }
 }
 impl cds_core::validate::Validate for Disk {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.category.is_none() {
             missing.push(cds_core::validate::join(path, "category"));
@@ -162,6 +168,7 @@ impl cds_core::ser::Entries for Disks {
 cds_core::impl_serialize!(Disks);
 impl Disks {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DisksBuilder {
         DisksBuilder::default()
     }
@@ -188,11 +195,13 @@ impl DisksBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<Disks, cds_core::BuildError> {
         cds_core::validate::build("Disks", self.inner)
     }
 }
 impl cds_core::validate::Validate for Disks {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.system_disk.is_none() {
             missing.push(cds_core::validate::join(path, "system_disk"));
@@ -248,6 +257,7 @@ impl cds_core::ser::Entries for NetworkConfig {
 cds_core::impl_serialize!(NetworkConfig);
 impl NetworkConfig {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> NetworkConfigBuilder {
         NetworkConfigBuilder::default()
     }
@@ -284,11 +294,13 @@ impl NetworkConfigBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<NetworkConfig, cds_core::BuildError> {
         cds_core::validate::build("NetworkConfig", self.inner)
     }
 }
 impl cds_core::validate::Validate for NetworkConfig {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.vpc.is_none() {
             missing.push(cds_core::validate::join(path, "vpc"));
@@ -404,6 +416,7 @@ impl cds_core::ser::Entries for CreateClusterInput {
 cds_core::impl_serialize!(CreateClusterInput);
 impl CreateClusterInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateClusterInputBuilder {
         CreateClusterInputBuilder::default()
     }
@@ -493,11 +506,13 @@ impl CreateClusterInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateClusterInput, cds_core::BuildError> {
         cds_core::validate::build("CreateClusterInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateClusterInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.name.is_none() {
             missing.push(cds_core::validate::join(path, "name"));
@@ -551,6 +566,7 @@ pub struct CreateClusterOutput {
 }
 impl CreateClusterOutput {
     /// `data` (see the field [`CreateClusterOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&str> {
         self.data.as_deref()
     }
@@ -590,10 +606,12 @@ pub struct CreateClusterRequest {
 #[allow(deprecated)]
 impl CreateClusterRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreateClusterInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreateClusterInput) -> Self {
         self.input = input;
         self
@@ -703,28 +721,46 @@ impl CreateClusterRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CREATE_CLUSTER, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::CREATE_CLUSTER, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreateClusterOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateClusterOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::CREATE_CLUSTER,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreateClusterOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CREATE_CLUSTER, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreateClusterOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::CREATE_CLUSTER,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -737,6 +773,7 @@ impl crate::Client {
     /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
     /// Wire name: `CreateCluster`.
+    #[inline]
     pub fn create_cluster(&self) -> CreateClusterRequest {
         CreateClusterRequest {
             client: self.runtime().clone(),

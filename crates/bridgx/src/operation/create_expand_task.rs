@@ -32,6 +32,7 @@ impl cds_core::ser::Entries for CreateExpandTaskInput {
 cds_core::impl_serialize!(CreateExpandTaskInput);
 impl CreateExpandTaskInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateExpandTaskInputBuilder {
         CreateExpandTaskInputBuilder::default()
     }
@@ -60,11 +61,13 @@ impl CreateExpandTaskInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateExpandTaskInput, cds_core::BuildError> {
         cds_core::validate::build("CreateExpandTaskInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateExpandTaskInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.task_name.is_none() {
             missing.push(cds_core::validate::join(path, "task_name"));
@@ -88,6 +91,7 @@ pub struct CreateExpandTaskOutput {
 }
 impl CreateExpandTaskOutput {
     /// `data` (see the field [`CreateExpandTaskOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&str> {
         self.data.as_deref()
     }
@@ -127,10 +131,12 @@ pub struct CreateExpandTaskRequest {
 #[allow(deprecated)]
 impl CreateExpandTaskRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreateExpandTaskInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreateExpandTaskInput) -> Self {
         self.input = input;
         self
@@ -157,28 +163,46 @@ impl CreateExpandTaskRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CREATE_EXPAND_TASK, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::CREATE_EXPAND_TASK, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreateExpandTaskOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateExpandTaskOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::CREATE_EXPAND_TASK,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreateExpandTaskOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CREATE_EXPAND_TASK, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreateExpandTaskOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::CREATE_EXPAND_TASK,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -191,6 +215,7 @@ impl crate::Client {
     /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
     /// Wire name: `CreateExpandTask`.
+    #[inline]
     pub fn create_expand_task(&self) -> CreateExpandTaskRequest {
         CreateExpandTaskRequest {
             client: self.runtime().clone(),

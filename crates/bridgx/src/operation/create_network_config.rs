@@ -67,6 +67,7 @@ impl cds_core::ser::Entries for CreateNetworkConfigInput {
 cds_core::impl_serialize!(CreateNetworkConfigInput);
 impl CreateNetworkConfigInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateNetworkConfigInputBuilder {
         CreateNetworkConfigInputBuilder::default()
     }
@@ -133,11 +134,13 @@ impl CreateNetworkConfigInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateNetworkConfigInput, cds_core::BuildError> {
         cds_core::validate::build("CreateNetworkConfigInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateNetworkConfigInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.provider.is_none() {
             missing.push(cds_core::validate::join(path, "provider"));
@@ -182,6 +185,7 @@ pub struct CreateNetworkConfigOutput {
 }
 impl CreateNetworkConfigOutput {
     /// `data` (see the field [`CreateNetworkConfigOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&str> {
         self.data.as_deref()
     }
@@ -221,10 +225,12 @@ pub struct CreateNetworkConfigRequest {
 #[allow(deprecated)]
 impl CreateNetworkConfigRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreateNetworkConfigInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreateNetworkConfigInput) -> Self {
         self.input = input;
         self
@@ -303,28 +309,46 @@ impl CreateNetworkConfigRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CREATE_NETWORK_CONFIG, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::CREATE_NETWORK_CONFIG, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreateNetworkConfigOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateNetworkConfigOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::CREATE_NETWORK_CONFIG,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreateNetworkConfigOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CREATE_NETWORK_CONFIG, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreateNetworkConfigOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::CREATE_NETWORK_CONFIG,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -337,6 +361,7 @@ impl crate::Client {
     /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
     /// Wire name: `CreateNetworkConfig`.
+    #[inline]
     pub fn create_network_config(&self) -> CreateNetworkConfigRequest {
         CreateNetworkConfigRequest {
             client: self.runtime().clone(),

@@ -49,6 +49,7 @@ impl cds_core::ser::Entries for Rule {
 cds_core::impl_serialize!(Rule);
 impl Rule {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> RuleBuilder {
         RuleBuilder::default()
     }
@@ -87,11 +88,13 @@ impl RuleBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<Rule, cds_core::BuildError> {
         cds_core::validate::build("Rule", self.inner)
     }
 }
 impl cds_core::validate::Validate for Rule {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.protocol.is_none() {
             missing.push(cds_core::validate::join(path, "protocol"));
@@ -137,6 +140,7 @@ impl cds_core::ser::Entries for CreateSecurityGroupInput {
 cds_core::impl_serialize!(CreateSecurityGroupInput);
 impl CreateSecurityGroupInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateSecurityGroupInputBuilder {
         CreateSecurityGroupInputBuilder::default()
     }
@@ -173,11 +177,13 @@ impl CreateSecurityGroupInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateSecurityGroupInput, cds_core::BuildError> {
         cds_core::validate::build("CreateSecurityGroupInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateSecurityGroupInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.account_key.is_none() {
             missing.push(cds_core::validate::join(path, "account_key"));
@@ -210,6 +216,7 @@ pub struct CreateSecurityGroupOutput {
 }
 impl CreateSecurityGroupOutput {
     /// `data` (see the field [`CreateSecurityGroupOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&str> {
         self.data.as_deref()
     }
@@ -249,10 +256,12 @@ pub struct CreateSecurityGroupRequest {
 #[allow(deprecated)]
 impl CreateSecurityGroupRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreateSecurityGroupInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreateSecurityGroupInput) -> Self {
         self.input = input;
         self
@@ -289,28 +298,46 @@ impl CreateSecurityGroupRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CREATE_SECURITY_GROUP, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::CREATE_SECURITY_GROUP, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreateSecurityGroupOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateSecurityGroupOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::CREATE_SECURITY_GROUP,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreateSecurityGroupOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CREATE_SECURITY_GROUP, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreateSecurityGroupOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::CREATE_SECURITY_GROUP,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -328,6 +355,7 @@ impl crate::Client {
     /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
     /// Wire name: `CreateSecurityGroup`.
+    #[inline]
     pub fn create_security_group(&self) -> CreateSecurityGroupRequest {
         CreateSecurityGroupRequest {
             client: self.runtime().clone(),

@@ -37,6 +37,7 @@ impl cds_core::ser::Entries for CreateShrinkTaskInput {
 cds_core::impl_serialize!(CreateShrinkTaskInput);
 impl CreateShrinkTaskInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateShrinkTaskInputBuilder {
         CreateShrinkTaskInputBuilder::default()
     }
@@ -70,11 +71,13 @@ impl CreateShrinkTaskInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateShrinkTaskInput, cds_core::BuildError> {
         cds_core::validate::build("CreateShrinkTaskInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateShrinkTaskInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.task_name.is_none() {
             missing.push(cds_core::validate::join(path, "task_name"));
@@ -98,6 +101,7 @@ pub struct CreateShrinkTaskOutput {
 }
 impl CreateShrinkTaskOutput {
     /// `data` (see the field [`CreateShrinkTaskOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&str> {
         self.data.as_deref()
     }
@@ -137,10 +141,12 @@ pub struct CreateShrinkTaskRequest {
 #[allow(deprecated)]
 impl CreateShrinkTaskRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreateShrinkTaskInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreateShrinkTaskInput) -> Self {
         self.input = input;
         self
@@ -174,28 +180,46 @@ impl CreateShrinkTaskRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CREATE_SHRINK_TASK, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::CREATE_SHRINK_TASK, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreateShrinkTaskOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateShrinkTaskOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::CREATE_SHRINK_TASK,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreateShrinkTaskOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CREATE_SHRINK_TASK, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreateShrinkTaskOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::CREATE_SHRINK_TASK,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -208,6 +232,7 @@ impl crate::Client {
     /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
     /// Wire name: `CreateShrinkTask`.
+    #[inline]
     pub fn create_shrink_task(&self) -> CreateShrinkTaskRequest {
         CreateShrinkTaskRequest {
             client: self.runtime().clone(),

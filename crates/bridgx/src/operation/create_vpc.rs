@@ -46,6 +46,7 @@ impl cds_core::ser::Entries for CreateVpcInput {
 cds_core::impl_serialize!(CreateVpcInput);
 impl CreateVpcInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateVpcInputBuilder {
         CreateVpcInputBuilder::default()
     }
@@ -84,11 +85,13 @@ impl CreateVpcInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateVpcInput, cds_core::BuildError> {
         cds_core::validate::build("CreateVpcInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateVpcInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.provider.is_none() {
             missing.push(cds_core::validate::join(path, "provider"));
@@ -115,6 +118,7 @@ pub struct CreateVpcOutput {
 }
 impl CreateVpcOutput {
     /// `data` (see the field [`CreateVpcOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&str> {
         self.data.as_deref()
     }
@@ -154,10 +158,12 @@ pub struct CreateVpcRequest {
 #[allow(deprecated)]
 impl CreateVpcRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreateVpcInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreateVpcInput) -> Self {
         self.input = input;
         self
@@ -198,27 +204,34 @@ impl CreateVpcRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CREATE_VPC, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::CREATE_VPC, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreateVpcOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateVpcOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::CREATE_VPC, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreateVpcOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CREATE_VPC, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreateVpcOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::CREATE_VPC, self.input, checked)
     }
 }
 impl crate::Client {
@@ -235,6 +248,7 @@ impl crate::Client {
     /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
     /// Wire name: `CreateVpc`.
+    #[inline]
     pub fn create_vpc(&self) -> CreateVpcRequest {
         CreateVpcRequest {
             client: self.runtime().clone(),

@@ -17,6 +17,7 @@ pub struct Data {
 }
 impl Data {
     /// `usage_total` (see the field [`Data::usage_total`]).
+    #[inline]
     pub fn usage_total(&self) -> Option<i64> {
         self.usage_total
     }
@@ -68,6 +69,7 @@ impl cds_core::ser::Entries for GetDailyMachineUsageTotalInput {
 cds_core::impl_serialize!(GetDailyMachineUsageTotalInput);
 impl GetDailyMachineUsageTotalInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> GetDailyMachineUsageTotalInputBuilder {
         GetDailyMachineUsageTotalInputBuilder::default()
     }
@@ -91,11 +93,13 @@ impl GetDailyMachineUsageTotalInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<GetDailyMachineUsageTotalInput, cds_core::BuildError> {
         cds_core::validate::build("GetDailyMachineUsageTotalInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for GetDailyMachineUsageTotalInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.date.is_none() {
             missing.push(cds_core::validate::join(path, "date"));
@@ -113,6 +117,7 @@ pub struct GetDailyMachineUsageTotalOutput {
 }
 impl GetDailyMachineUsageTotalOutput {
     /// `data` (see the field [`GetDailyMachineUsageTotalOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::get_daily_machine_usage_total::Data> {
         self.data.as_ref()
     }
@@ -152,10 +157,12 @@ pub struct GetDailyMachineUsageTotalRequest {
 #[allow(deprecated)]
 impl GetDailyMachineUsageTotalRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &GetDailyMachineUsageTotalInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: GetDailyMachineUsageTotalInput) -> Self {
         self.input = input;
         self
@@ -175,28 +182,46 @@ impl GetDailyMachineUsageTotalRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::GET_DAILY_MACHINE_USAGE_TOTAL, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::GET_DAILY_MACHINE_USAGE_TOTAL, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<GetDailyMachineUsageTotalOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<GetDailyMachineUsageTotalOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::GET_DAILY_MACHINE_USAGE_TOTAL,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<GetDailyMachineUsageTotalOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::GET_DAILY_MACHINE_USAGE_TOTAL, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<GetDailyMachineUsageTotalOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::GET_DAILY_MACHINE_USAGE_TOTAL,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -209,6 +234,7 @@ impl crate::Client {
     /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
     /// Wire name: `GetDailyMachineUsageTotal`.
+    #[inline]
     pub fn get_daily_machine_usage_total(&self) -> GetDailyMachineUsageTotalRequest {
         GetDailyMachineUsageTotalRequest {
             client: self.runtime().clone(),

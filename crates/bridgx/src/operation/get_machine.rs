@@ -53,42 +53,52 @@ pub struct Data {
 }
 impl Data {
     /// `instance_id` (see the field [`Data::instance_id`]).
+    #[inline]
     pub fn instance_id(&self) -> Option<&str> {
         self.instance_id.as_deref()
     }
     /// `provider` (see the field [`Data::provider`]).
+    #[inline]
     pub fn provider(&self) -> Option<&crate::types::CloudProvider> {
         self.provider.as_ref()
     }
     /// `region_id` (see the field [`Data::region_id`]).
+    #[inline]
     pub fn region_id(&self) -> Option<&str> {
         self.region_id.as_deref()
     }
     /// `create_at` (see the field [`Data::create_at`]).
+    #[inline]
     pub fn create_at(&self) -> Option<&str> {
         self.create_at.as_deref()
     }
     /// `image_id` (see the field [`Data::image_id`]).
+    #[inline]
     pub fn image_id(&self) -> Option<&str> {
         self.image_id.as_deref()
     }
     /// `instance_type` (see the field [`Data::instance_type`]).
+    #[inline]
     pub fn instance_type(&self) -> Option<&str> {
         self.instance_type.as_deref()
     }
     /// `storage_config` (see the field [`Data::storage_config`]).
+    #[inline]
     pub fn storage_config(&self) -> Option<&crate::operation::get_machine::StorageConfig> {
         self.storage_config.as_ref()
     }
     /// `network_config` (see the field [`Data::network_config`]).
+    #[inline]
     pub fn network_config(&self) -> Option<&crate::operation::get_machine::NetworkConfig> {
         self.network_config.as_ref()
     }
     /// `ip_outer` (see the field [`Data::ip_outer`]).
+    #[inline]
     pub fn ip_outer(&self) -> Option<&str> {
         self.ip_outer.as_deref()
     }
     /// `ip_inner` (see the field [`Data::ip_inner`]).
+    #[inline]
     pub fn ip_inner(&self) -> Option<&str> {
         self.ip_inner.as_deref()
     }
@@ -152,10 +162,12 @@ pub struct DataDisk {
 }
 impl DataDisk {
     /// `data_disk_type` (see the field [`DataDisk::data_disk_type`]).
+    #[inline]
     pub fn data_disk_type(&self) -> Option<&str> {
         self.data_disk_type.as_deref()
     }
     /// `data_disk_size` (see the field [`DataDisk::data_disk_size`]).
+    #[inline]
     pub fn data_disk_size(&self) -> Option<i64> {
         self.data_disk_size
     }
@@ -207,14 +219,17 @@ pub struct NetworkConfig {
 }
 impl NetworkConfig {
     /// `vpc_name` (see the field [`NetworkConfig::vpc_name`]).
+    #[inline]
     pub fn vpc_name(&self) -> Option<&str> {
         self.vpc_name.as_deref()
     }
     /// `subnet_id_name` (see the field [`NetworkConfig::subnet_id_name`]).
+    #[inline]
     pub fn subnet_id_name(&self) -> Option<&str> {
         self.subnet_id_name.as_deref()
     }
     /// `security_group_name` (see the field [`NetworkConfig::security_group_name`]).
+    #[inline]
     pub fn security_group_name(&self) -> Option<&str> {
         self.security_group_name.as_deref()
     }
@@ -274,18 +289,22 @@ pub struct StorageConfig {
 }
 impl StorageConfig {
     /// `system_disk_type` (see the field [`StorageConfig::system_disk_type`]).
+    #[inline]
     pub fn system_disk_type(&self) -> Option<&str> {
         self.system_disk_type.as_deref()
     }
     /// `system_disk_size` (see the field [`StorageConfig::system_disk_size`]).
+    #[inline]
     pub fn system_disk_size(&self) -> Option<i64> {
         self.system_disk_size
     }
     /// `data_disks` (see the field [`StorageConfig::data_disks`]).
+    #[inline]
     pub fn data_disks(&self) -> &[crate::operation::get_machine::DataDisk] {
         self.data_disks.as_deref().unwrap_or_default()
     }
     /// `data_disk_num` (see the field [`StorageConfig::data_disk_num`]).
+    #[inline]
     pub fn data_disk_num(&self) -> Option<i64> {
         self.data_disk_num
     }
@@ -338,6 +357,7 @@ impl cds_core::ser::Entries for GetMachineInput {
 cds_core::impl_serialize!(GetMachineInput);
 impl GetMachineInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> GetMachineInputBuilder {
         GetMachineInputBuilder::default()
     }
@@ -356,11 +376,13 @@ impl GetMachineInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<GetMachineInput, cds_core::BuildError> {
         cds_core::validate::build("GetMachineInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for GetMachineInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.instance_id.is_none() {
             missing.push(cds_core::validate::join(path, "instance_id"));
@@ -378,6 +400,7 @@ pub struct GetMachineOutput {
 }
 impl GetMachineOutput {
     /// `data` (see the field [`GetMachineOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::get_machine::Data> {
         self.data.as_ref()
     }
@@ -417,10 +440,12 @@ pub struct GetMachineRequest {
 #[allow(deprecated)]
 impl GetMachineRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &GetMachineInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: GetMachineInput) -> Self {
         self.input = input;
         self
@@ -433,27 +458,34 @@ impl GetMachineRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::GET_MACHINE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::GET_MACHINE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<GetMachineOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<GetMachineOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::GET_MACHINE, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<GetMachineOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::GET_MACHINE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<GetMachineOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::GET_MACHINE, self.input, checked)
     }
 }
 impl crate::Client {
@@ -466,6 +498,7 @@ impl crate::Client {
     /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
     /// Wire name: `GetMachine`.
+    #[inline]
     pub fn get_machine(&self) -> GetMachineRequest {
         GetMachineRequest {
             client: self.runtime().clone(),

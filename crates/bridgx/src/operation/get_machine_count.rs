@@ -17,6 +17,7 @@ pub struct Data {
 }
 impl Data {
     /// `instance_num` (see the field [`Data::instance_num`]).
+    #[inline]
     pub fn instance_num(&self) -> Option<i64> {
         self.instance_num
     }
@@ -68,6 +69,7 @@ impl cds_core::ser::Entries for GetMachineCountInput {
 cds_core::impl_serialize!(GetMachineCountInput);
 impl GetMachineCountInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> GetMachineCountInputBuilder {
         GetMachineCountInputBuilder::default()
     }
@@ -91,6 +93,7 @@ impl GetMachineCountInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> GetMachineCountInput {
         self.inner
     }
@@ -106,6 +109,7 @@ pub struct GetMachineCountOutput {
 }
 impl GetMachineCountOutput {
     /// `data` (see the field [`GetMachineCountOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::get_machine_count::Data> {
         self.data.as_ref()
     }
@@ -145,10 +149,12 @@ pub struct GetMachineCountRequest {
 #[allow(deprecated)]
 impl GetMachineCountRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &GetMachineCountInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: GetMachineCountInput) -> Self {
         self.input = input;
         self
@@ -168,28 +174,46 @@ impl GetMachineCountRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::GET_MACHINE_COUNT, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<GetMachineCountOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<GetMachineCountOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::GET_MACHINE_COUNT,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<GetMachineCountOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::GET_MACHINE_COUNT, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<GetMachineCountOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::GET_MACHINE_COUNT,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -202,6 +226,7 @@ impl crate::Client {
     /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
     /// Wire name: `GetMachineCount`.
+    #[inline]
     pub fn get_machine_count(&self) -> GetMachineCountRequest {
         GetMachineCountRequest {
             client: self.runtime().clone(),

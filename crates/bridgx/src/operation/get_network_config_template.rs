@@ -61,50 +61,62 @@ pub struct Data {
 }
 impl Data {
     /// `provider` (see the field [`Data::provider`]).
+    #[inline]
     pub fn provider(&self) -> Option<&crate::types::CloudProvider> {
         self.provider.as_ref()
     }
     /// `region_id` (see the field [`Data::region_id`]).
+    #[inline]
     pub fn region_id(&self) -> Option<&str> {
         self.region_id.as_deref()
     }
     /// `cidr_block` (see the field [`Data::cidr_block`]).
+    #[inline]
     pub fn cidr_block(&self) -> Option<&str> {
         self.cidr_block.as_deref()
     }
     /// `vpc_name` (see the field [`Data::vpc_name`]).
+    #[inline]
     pub fn vpc_name(&self) -> Option<&str> {
         self.vpc_name.as_deref()
     }
     /// `zone_id` (see the field [`Data::zone_id`]).
+    #[inline]
     pub fn zone_id(&self) -> Option<&str> {
         self.zone_id.as_deref()
     }
     /// `switch_cidr_block` (see the field [`Data::switch_cidr_block`]).
+    #[inline]
     pub fn switch_cidr_block(&self) -> Option<&str> {
         self.switch_cidr_block.as_deref()
     }
     /// `gateway_ip` (see the field [`Data::gateway_ip`]).
+    #[inline]
     pub fn gateway_ip(&self) -> Option<&str> {
         self.gateway_ip.as_deref()
     }
     /// `switch_name` (see the field [`Data::switch_name`]).
+    #[inline]
     pub fn switch_name(&self) -> Option<&str> {
         self.switch_name.as_deref()
     }
     /// `security_group_name` (see the field [`Data::security_group_name`]).
+    #[inline]
     pub fn security_group_name(&self) -> Option<&str> {
         self.security_group_name.as_deref()
     }
     /// `security_group_type` (see the field [`Data::security_group_type`]).
+    #[inline]
     pub fn security_group_type(&self) -> Option<&crate::types::SecurityGroupType> {
         self.security_group_type.as_ref()
     }
     /// `ak` (see the field [`Data::ak`]).
+    #[inline]
     pub fn ak(&self) -> Option<&str> {
         self.ak.as_deref()
     }
     /// `rules` (see the field [`Data::rules`]).
+    #[inline]
     pub fn rules(&self) -> &[crate::operation::get_network_config_template::Rule] {
         self.rules.as_deref().unwrap_or_default()
     }
@@ -196,30 +208,37 @@ pub struct Rule {
 }
 impl Rule {
     /// `protocol` (see the field [`Rule::protocol`]).
+    #[inline]
     pub fn protocol(&self) -> Option<&crate::types::IpProtocol> {
         self.protocol.as_ref()
     }
     /// `port_from` (see the field [`Rule::port_from`]).
+    #[inline]
     pub fn port_from(&self) -> Option<i64> {
         self.port_from
     }
     /// `port_to` (see the field [`Rule::port_to`]).
+    #[inline]
     pub fn port_to(&self) -> Option<i64> {
         self.port_to
     }
     /// `direction` (see the field [`Rule::direction`]).
+    #[inline]
     pub fn direction(&self) -> Option<&crate::types::RuleDirection> {
         self.direction.as_ref()
     }
     /// `group_id` (see the field [`Rule::group_id`]).
+    #[inline]
     pub fn group_id(&self) -> Option<&str> {
         self.group_id.as_deref()
     }
     /// `cidr_ip` (see the field [`Rule::cidr_ip`]).
+    #[inline]
     pub fn cidr_ip(&self) -> Option<&str> {
         self.cidr_ip.as_deref()
     }
     /// `prefix_list_id` (see the field [`Rule::prefix_list_id`]).
+    #[inline]
     pub fn prefix_list_id(&self) -> Option<&str> {
         self.prefix_list_id.as_deref()
     }
@@ -278,6 +297,7 @@ impl cds_core::ser::Entries for GetNetworkConfigTemplateInput {
 cds_core::impl_serialize!(GetNetworkConfigTemplateInput);
 impl GetNetworkConfigTemplateInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> GetNetworkConfigTemplateInputBuilder {
         GetNetworkConfigTemplateInputBuilder::default()
     }
@@ -296,11 +316,13 @@ impl GetNetworkConfigTemplateInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<GetNetworkConfigTemplateInput, cds_core::BuildError> {
         cds_core::validate::build("GetNetworkConfigTemplateInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for GetNetworkConfigTemplateInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.provider.is_none() {
             missing.push(cds_core::validate::join(path, "provider"));
@@ -318,6 +340,7 @@ pub struct GetNetworkConfigTemplateOutput {
 }
 impl GetNetworkConfigTemplateOutput {
     /// `data` (see the field [`GetNetworkConfigTemplateOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::get_network_config_template::Data> {
         self.data.as_ref()
     }
@@ -357,10 +380,12 @@ pub struct GetNetworkConfigTemplateRequest {
 #[allow(deprecated)]
 impl GetNetworkConfigTemplateRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &GetNetworkConfigTemplateInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: GetNetworkConfigTemplateInput) -> Self {
         self.input = input;
         self
@@ -373,28 +398,46 @@ impl GetNetworkConfigTemplateRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::GET_NETWORK_CONFIG_TEMPLATE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::GET_NETWORK_CONFIG_TEMPLATE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<GetNetworkConfigTemplateOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<GetNetworkConfigTemplateOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::GET_NETWORK_CONFIG_TEMPLATE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<GetNetworkConfigTemplateOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::GET_NETWORK_CONFIG_TEMPLATE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<GetNetworkConfigTemplateOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::GET_NETWORK_CONFIG_TEMPLATE,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -407,6 +450,7 @@ impl crate::Client {
     /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
     /// Wire name: `GetNetworkConfigTemplate`.
+    #[inline]
     pub fn get_network_config_template(&self) -> GetNetworkConfigTemplateRequest {
         GetNetworkConfigTemplateRequest {
             client: self.runtime().clone(),

@@ -29,18 +29,22 @@ pub struct Data {
 }
 impl Data {
     /// `security_group_id` (see the field [`Data::security_group_id`]).
+    #[inline]
     pub fn security_group_id(&self) -> Option<&str> {
         self.security_group_id.as_deref()
     }
     /// `security_group_name` (see the field [`Data::security_group_name`]).
+    #[inline]
     pub fn security_group_name(&self) -> Option<&str> {
         self.security_group_name.as_deref()
     }
     /// `security_group_type` (see the field [`Data::security_group_type`]).
+    #[inline]
     pub fn security_group_type(&self) -> Option<&crate::types::SecurityGroupType> {
         self.security_group_type.as_ref()
     }
     /// `rules` (see the field [`Data::rules`]).
+    #[inline]
     pub fn rules(&self) -> &[crate::operation::get_security_group::Rule] {
         self.rules.as_deref().unwrap_or_default()
     }
@@ -112,26 +116,32 @@ pub struct Rule {
 }
 impl Rule {
     /// `protocol` (see the field [`Rule::protocol`]).
+    #[inline]
     pub fn protocol(&self) -> Option<&crate::types::IpProtocol> {
         self.protocol.as_ref()
     }
     /// `port_range` (see the field [`Rule::port_range`]).
+    #[inline]
     pub fn port_range(&self) -> Option<&str> {
         self.port_range.as_deref()
     }
     /// `direction` (see the field [`Rule::direction`]).
+    #[inline]
     pub fn direction(&self) -> Option<&crate::types::RuleDirection> {
         self.direction.as_ref()
     }
     /// `group_id` (see the field [`Rule::group_id`]).
+    #[inline]
     pub fn group_id(&self) -> Option<&str> {
         self.group_id.as_deref()
     }
     /// `cidr_ip` (see the field [`Rule::cidr_ip`]).
+    #[inline]
     pub fn cidr_ip(&self) -> Option<&str> {
         self.cidr_ip.as_deref()
     }
     /// `prefix_list_id` (see the field [`Rule::prefix_list_id`]).
+    #[inline]
     pub fn prefix_list_id(&self) -> Option<&str> {
         self.prefix_list_id.as_deref()
     }
@@ -188,6 +198,7 @@ impl cds_core::ser::Entries for GetSecurityGroupInput {
 cds_core::impl_serialize!(GetSecurityGroupInput);
 impl GetSecurityGroupInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> GetSecurityGroupInputBuilder {
         GetSecurityGroupInputBuilder::default()
     }
@@ -206,11 +217,13 @@ impl GetSecurityGroupInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<GetSecurityGroupInput, cds_core::BuildError> {
         cds_core::validate::build("GetSecurityGroupInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for GetSecurityGroupInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.id.is_none() {
             missing.push(cds_core::validate::join(path, "id"));
@@ -228,6 +241,7 @@ pub struct GetSecurityGroupOutput {
 }
 impl GetSecurityGroupOutput {
     /// `data` (see the field [`GetSecurityGroupOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::get_security_group::Data> {
         self.data.as_ref()
     }
@@ -267,10 +281,12 @@ pub struct GetSecurityGroupRequest {
 #[allow(deprecated)]
 impl GetSecurityGroupRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &GetSecurityGroupInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: GetSecurityGroupInput) -> Self {
         self.input = input;
         self
@@ -283,28 +299,46 @@ impl GetSecurityGroupRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::GET_SECURITY_GROUP, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::GET_SECURITY_GROUP, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<GetSecurityGroupOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<GetSecurityGroupOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::GET_SECURITY_GROUP,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<GetSecurityGroupOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::GET_SECURITY_GROUP, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<GetSecurityGroupOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::GET_SECURITY_GROUP,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -317,6 +351,7 @@ impl crate::Client {
     /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
     /// Wire name: `GetSecurityGroup`.
+    #[inline]
     pub fn get_security_group(&self) -> GetSecurityGroupRequest {
         GetSecurityGroupRequest {
             client: self.runtime().clone(),

@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for GetSubnetInput {
 cds_core::impl_serialize!(GetSubnetInput);
 impl GetSubnetInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> GetSubnetInputBuilder {
         GetSubnetInputBuilder::default()
     }
@@ -50,11 +51,13 @@ impl GetSubnetInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<GetSubnetInput, cds_core::BuildError> {
         cds_core::validate::build("GetSubnetInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for GetSubnetInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.id.is_none() {
             missing.push(cds_core::validate::join(path, "id"));
@@ -75,6 +78,7 @@ pub struct GetSubnetOutput {
 }
 impl GetSubnetOutput {
     /// `data` (see the field [`GetSubnetOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::Subnet> {
         self.data.as_ref()
     }
@@ -114,10 +118,12 @@ pub struct GetSubnetRequest {
 #[allow(deprecated)]
 impl GetSubnetRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &GetSubnetInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: GetSubnetInput) -> Self {
         self.input = input;
         self
@@ -137,27 +143,34 @@ impl GetSubnetRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::GET_SUBNET, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::GET_SUBNET, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<GetSubnetOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<GetSubnetOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::GET_SUBNET, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<GetSubnetOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::GET_SUBNET, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<GetSubnetOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::GET_SUBNET, self.input, checked)
     }
 }
 impl crate::Client {
@@ -170,6 +183,7 @@ impl crate::Client {
     /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
     /// Wire name: `GetSubnet`.
+    #[inline]
     pub fn get_subnet(&self) -> GetSubnetRequest {
         GetSubnetRequest {
             client: self.runtime().clone(),

@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for GetVpcInput {
 cds_core::impl_serialize!(GetVpcInput);
 impl GetVpcInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> GetVpcInputBuilder {
         GetVpcInputBuilder::default()
     }
@@ -40,11 +41,13 @@ impl GetVpcInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<GetVpcInput, cds_core::BuildError> {
         cds_core::validate::build("GetVpcInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for GetVpcInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.id.is_none() {
             missing.push(cds_core::validate::join(path, "id"));
@@ -62,6 +65,7 @@ pub struct GetVpcOutput {
 }
 impl GetVpcOutput {
     /// `data` (see the field [`GetVpcOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::Vpc> {
         self.data.as_ref()
     }
@@ -101,10 +105,12 @@ pub struct GetVpcRequest {
 #[allow(deprecated)]
 impl GetVpcRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &GetVpcInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: GetVpcInput) -> Self {
         self.input = input;
         self
@@ -117,27 +123,33 @@ impl GetVpcRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::GET_VPC, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::GET_VPC, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<GetVpcOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<GetVpcOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::GET_VPC, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<GetVpcOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::GET_VPC, &self.input)
-            .await
+    ) -> impl std::future::Future<Output = Result<cds_core::Response<GetVpcOutput>, cds_core::Error>>
+           + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::GET_VPC, self.input, checked)
     }
 }
 impl crate::Client {
@@ -150,6 +162,7 @@ impl crate::Client {
     /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
     /// Wire name: `GetVpc`.
+    #[inline]
     pub fn get_vpc(&self) -> GetVpcRequest {
         GetVpcRequest {
             client: self.runtime().clone(),

@@ -41,30 +41,37 @@ pub struct Cluster {
 }
 impl Cluster {
     /// `cluster_id` (see the field [`Cluster::cluster_id`]).
+    #[inline]
     pub fn cluster_id(&self) -> Option<&str> {
         self.cluster_id.as_deref()
     }
     /// `cluster_name` (see the field [`Cluster::cluster_name`]).
+    #[inline]
     pub fn cluster_name(&self) -> Option<&str> {
         self.cluster_name.as_deref()
     }
     /// `provider` (see the field [`Cluster::provider`]).
+    #[inline]
     pub fn provider(&self) -> Option<&crate::types::CloudProvider> {
         self.provider.as_ref()
     }
     /// `account` (see the field [`Cluster::account`]).
+    #[inline]
     pub fn account(&self) -> Option<&str> {
         self.account.as_deref()
     }
     /// `total_remainder` (see the field [`Cluster::total_remainder`]).
+    #[inline]
     pub fn total_remainder(&self) -> Option<&str> {
         self.total_remainder.as_deref()
     }
     /// `create_at` (see the field [`Cluster::create_at`]).
+    #[inline]
     pub fn create_at(&self) -> Option<&str> {
         self.create_at.as_deref()
     }
     /// `create_by` (see the field [`Cluster::create_by`]).
+    #[inline]
     pub fn create_by(&self) -> Option<&str> {
         self.create_by.as_deref()
     }
@@ -122,10 +129,12 @@ pub struct Data {
 }
 impl Data {
     /// `cluster_list` (see the field [`Data::cluster_list`]).
+    #[inline]
     pub fn cluster_list(&self) -> &[crate::operation::list_clusters::Cluster] {
         self.cluster_list.as_deref().unwrap_or_default()
     }
     /// `pager` (see the field [`Data::pager`]).
+    #[inline]
     pub fn pager(&self) -> Option<&crate::types::Pager> {
         self.pager.as_ref()
     }
@@ -184,6 +193,7 @@ impl cds_core::ser::Entries for ListClustersInput {
 cds_core::impl_serialize!(ListClustersInput);
 impl ListClustersInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ListClustersInputBuilder {
         ListClustersInputBuilder::default()
     }
@@ -212,6 +222,7 @@ impl ListClustersInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> ListClustersInput {
         self.inner
     }
@@ -227,6 +238,7 @@ pub struct ListClustersOutput {
 }
 impl ListClustersOutput {
     /// `data` (see the field [`ListClustersOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::list_clusters::Data> {
         self.data.as_ref()
     }
@@ -266,10 +278,12 @@ pub struct ListClustersRequest {
 #[allow(deprecated)]
 impl ListClustersRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ListClustersInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ListClustersInput) -> Self {
         self.input = input;
         self
@@ -296,30 +310,48 @@ impl ListClustersRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::LIST_CLUSTERS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ListClustersOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ListClustersOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::LIST_CLUSTERS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ListClustersOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::LIST_CLUSTERS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ListClustersOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::LIST_CLUSTERS,
+            self.input,
+            checked,
+        )
     }
     /// Streams every item at `/data/cluster_list` across all pages, advancing `page_number` (page size `page_size`, default 50).
+    #[inline]
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<
@@ -344,6 +376,7 @@ impl crate::Client {
     /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
     /// Wire name: `ListClusters`.
+    #[inline]
     pub fn list_clusters(&self) -> ListClustersRequest {
         ListClustersRequest {
             client: self.runtime().clone(),

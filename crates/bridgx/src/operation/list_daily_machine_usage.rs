@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `instance_list` (see the field [`Data::instance_list`]).
+    #[inline]
     pub fn instance_list(&self) -> &[crate::operation::list_daily_machine_usage::Instance] {
         self.instance_list.as_deref().unwrap_or_default()
     }
     /// `pager` (see the field [`Data::pager`]).
+    #[inline]
     pub fn pager(&self) -> Option<&crate::types::Pager> {
         self.pager.as_ref()
     }
@@ -92,30 +94,37 @@ pub struct Instance {
 }
 impl Instance {
     /// `id` (see the field [`Instance::id`]).
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
     /// `cluster_name` (see the field [`Instance::cluster_name`]).
+    #[inline]
     pub fn cluster_name(&self) -> Option<&str> {
         self.cluster_name.as_deref()
     }
     /// `instance_id` (see the field [`Instance::instance_id`]).
+    #[inline]
     pub fn instance_id(&self) -> Option<&str> {
         self.instance_id.as_deref()
     }
     /// `startup_at` (see the field [`Instance::startup_at`]).
+    #[inline]
     pub fn startup_at(&self) -> Option<&str> {
         self.startup_at.as_deref()
     }
     /// `shutdown_at` (see the field [`Instance::shutdown_at`]).
+    #[inline]
     pub fn shutdown_at(&self) -> Option<&str> {
         self.shutdown_at.as_deref()
     }
     /// `startup_time` (see the field [`Instance::startup_time`]).
+    #[inline]
     pub fn startup_time(&self) -> Option<i64> {
         self.startup_time
     }
     /// `instance_type` (see the field [`Instance::instance_type`]).
+    #[inline]
     pub fn instance_type(&self) -> Option<&str> {
         self.instance_type.as_deref()
     }
@@ -189,6 +198,7 @@ impl cds_core::ser::Entries for ListDailyMachineUsageInput {
 cds_core::impl_serialize!(ListDailyMachineUsageInput);
 impl ListDailyMachineUsageInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ListDailyMachineUsageInputBuilder {
         ListDailyMachineUsageInputBuilder::default()
     }
@@ -222,11 +232,13 @@ impl ListDailyMachineUsageInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ListDailyMachineUsageInput, cds_core::BuildError> {
         cds_core::validate::build("ListDailyMachineUsageInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ListDailyMachineUsageInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.date.is_none() {
             missing.push(cds_core::validate::join(path, "date"));
@@ -244,6 +256,7 @@ pub struct ListDailyMachineUsageOutput {
 }
 impl ListDailyMachineUsageOutput {
     /// `data` (see the field [`ListDailyMachineUsageOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::list_daily_machine_usage::Data> {
         self.data.as_ref()
     }
@@ -283,10 +296,12 @@ pub struct ListDailyMachineUsageRequest {
 #[allow(deprecated)]
 impl ListDailyMachineUsageRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ListDailyMachineUsageInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ListDailyMachineUsageInput) -> Self {
         self.input = input;
         self
@@ -320,30 +335,49 @@ impl ListDailyMachineUsageRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::LIST_DAILY_MACHINE_USAGE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::LIST_DAILY_MACHINE_USAGE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ListDailyMachineUsageOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ListDailyMachineUsageOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::LIST_DAILY_MACHINE_USAGE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ListDailyMachineUsageOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::LIST_DAILY_MACHINE_USAGE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ListDailyMachineUsageOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::LIST_DAILY_MACHINE_USAGE,
+            self.input,
+            checked,
+        )
     }
     /// Streams every item at `/data/instance_list` across all pages, advancing `page_number` (page size `page_size`, default 50).
+    #[inline]
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<
@@ -368,6 +402,7 @@ impl crate::Client {
     /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
     /// Wire name: `ListDailyMachineUsage`.
+    #[inline]
     pub fn list_daily_machine_usage(&self) -> ListDailyMachineUsageRequest {
         ListDailyMachineUsageRequest {
             client: self.runtime().clone(),

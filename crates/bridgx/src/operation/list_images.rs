@@ -25,14 +25,17 @@ pub struct Image {
 }
 impl Image {
     /// `OsType` (see the field [`Image::os_type`]).
+    #[inline]
     pub fn os_type(&self) -> Option<&str> {
         self.os_type.as_deref()
     }
     /// `OsName` (see the field [`Image::os_name`]).
+    #[inline]
     pub fn os_name(&self) -> Option<&str> {
         self.os_name.as_deref()
     }
     /// `ImageId` (see the field [`Image::image_id`]).
+    #[inline]
     pub fn image_id(&self) -> Option<&str> {
         self.image_id.as_deref()
     }
@@ -88,6 +91,7 @@ impl cds_core::ser::Entries for ListImagesInput {
 cds_core::impl_serialize!(ListImagesInput);
 impl ListImagesInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ListImagesInputBuilder {
         ListImagesInputBuilder::default()
     }
@@ -111,11 +115,13 @@ impl ListImagesInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ListImagesInput, cds_core::BuildError> {
         cds_core::validate::build("ListImagesInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ListImagesInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.provider.is_none() {
             missing.push(cds_core::validate::join(path, "provider"));
@@ -136,6 +142,7 @@ pub struct ListImagesOutput {
 }
 impl ListImagesOutput {
     /// `data` (see the field [`ListImagesOutput::data`]).
+    #[inline]
     pub fn data(&self) -> &[crate::operation::list_images::Image] {
         self.data.as_deref().unwrap_or_default()
     }
@@ -175,10 +182,12 @@ pub struct ListImagesRequest {
 #[allow(deprecated)]
 impl ListImagesRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ListImagesInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ListImagesInput) -> Self {
         self.input = input;
         self
@@ -198,27 +207,34 @@ impl ListImagesRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::LIST_IMAGES, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::LIST_IMAGES, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ListImagesOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ListImagesOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::LIST_IMAGES, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ListImagesOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::LIST_IMAGES, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ListImagesOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::LIST_IMAGES, self.input, checked)
     }
 }
 impl crate::Client {
@@ -231,6 +247,7 @@ impl crate::Client {
     /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
     /// Wire name: `ListImages`.
+    #[inline]
     pub fn list_images(&self) -> ListImagesRequest {
         ListImagesRequest {
             client: self.runtime().clone(),

@@ -29,18 +29,22 @@ pub struct Item {
 }
 impl Item {
     /// `instance_type_family` (see the field [`Item::instance_type_family`]).
+    #[inline]
     pub fn instance_type_family(&self) -> Option<&str> {
         self.instance_type_family.as_deref()
     }
     /// `instance_type` (see the field [`Item::instance_type`]).
+    #[inline]
     pub fn instance_type(&self) -> Option<&str> {
         self.instance_type.as_deref()
     }
     /// `core` (see the field [`Item::core`]).
+    #[inline]
     pub fn core(&self) -> Option<i64> {
         self.core
     }
     /// `memory` (see the field [`Item::memory`]).
+    #[inline]
     pub fn memory(&self) -> Option<i64> {
         self.memory
     }
@@ -105,6 +109,7 @@ impl cds_core::ser::Entries for ListInstanceTypesInput {
 cds_core::impl_serialize!(ListInstanceTypesInput);
 impl ListInstanceTypesInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ListInstanceTypesInputBuilder {
         ListInstanceTypesInputBuilder::default()
     }
@@ -133,11 +138,13 @@ impl ListInstanceTypesInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ListInstanceTypesInput, cds_core::BuildError> {
         cds_core::validate::build("ListInstanceTypesInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ListInstanceTypesInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.provider.is_none() {
             missing.push(cds_core::validate::join(path, "provider"));
@@ -161,6 +168,7 @@ pub struct ListInstanceTypesOutput {
 }
 impl ListInstanceTypesOutput {
     /// `data` (see the field [`ListInstanceTypesOutput::data`]).
+    #[inline]
     pub fn data(&self) -> &[crate::operation::list_instance_types::Item] {
         self.data.as_deref().unwrap_or_default()
     }
@@ -200,10 +208,12 @@ pub struct ListInstanceTypesRequest {
 #[allow(deprecated)]
 impl ListInstanceTypesRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ListInstanceTypesInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ListInstanceTypesInput) -> Self {
         self.input = input;
         self
@@ -230,28 +240,46 @@ impl ListInstanceTypesRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::LIST_INSTANCE_TYPES, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::LIST_INSTANCE_TYPES, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ListInstanceTypesOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ListInstanceTypesOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::LIST_INSTANCE_TYPES,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ListInstanceTypesOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::LIST_INSTANCE_TYPES, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ListInstanceTypesOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::LIST_INSTANCE_TYPES,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -264,6 +292,7 @@ impl crate::Client {
     /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
     /// Wire name: `ListInstanceTypes`.
+    #[inline]
     pub fn list_instance_types(&self) -> ListInstanceTypesRequest {
         ListInstanceTypesRequest {
             client: self.runtime().clone(),

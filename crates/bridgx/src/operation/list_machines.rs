@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `instance_list` (see the field [`Data::instance_list`]).
+    #[inline]
     pub fn instance_list(&self) -> &[crate::operation::list_machines::Instance] {
         self.instance_list.as_deref().unwrap_or_default()
     }
     /// `pager` (see the field [`Data::pager`]).
+    #[inline]
     pub fn pager(&self) -> Option<&crate::types::Pager> {
         self.pager.as_ref()
     }
@@ -100,38 +102,47 @@ pub struct Instance {
 }
 impl Instance {
     /// `instance_id` (see the field [`Instance::instance_id`]).
+    #[inline]
     pub fn instance_id(&self) -> Option<&str> {
         self.instance_id.as_deref()
     }
     /// `ip_inner` (see the field [`Instance::ip_inner`]).
+    #[inline]
     pub fn ip_inner(&self) -> Option<&str> {
         self.ip_inner.as_deref()
     }
     /// `ip_outer` (see the field [`Instance::ip_outer`]).
+    #[inline]
     pub fn ip_outer(&self) -> Option<&str> {
         self.ip_outer.as_deref()
     }
     /// `provider` (see the field [`Instance::provider`]).
+    #[inline]
     pub fn provider(&self) -> Option<&crate::types::CloudProvider> {
         self.provider.as_ref()
     }
     /// `cluster_name` (see the field [`Instance::cluster_name`]).
+    #[inline]
     pub fn cluster_name(&self) -> Option<&str> {
         self.cluster_name.as_deref()
     }
     /// `instance_type` (see the field [`Instance::instance_type`]).
+    #[inline]
     pub fn instance_type(&self) -> Option<&str> {
         self.instance_type.as_deref()
     }
     /// `create_at` (see the field [`Instance::create_at`]).
+    #[inline]
     pub fn create_at(&self) -> Option<&str> {
         self.create_at.as_deref()
     }
     /// `status` (see the field [`Instance::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
     /// `startup_time` (see the field [`Instance::startup_time`]).
+    #[inline]
     pub fn startup_time(&self) -> Option<i64> {
         self.startup_time
     }
@@ -229,6 +240,7 @@ impl cds_core::ser::Entries for ListMachinesInput {
 cds_core::impl_serialize!(ListMachinesInput);
 impl ListMachinesInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ListMachinesInputBuilder {
         ListMachinesInputBuilder::default()
     }
@@ -282,6 +294,7 @@ impl ListMachinesInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> ListMachinesInput {
         self.inner
     }
@@ -297,6 +310,7 @@ pub struct ListMachinesOutput {
 }
 impl ListMachinesOutput {
     /// `data` (see the field [`ListMachinesOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::list_machines::Data> {
         self.data.as_ref()
     }
@@ -336,10 +350,12 @@ pub struct ListMachinesRequest {
 #[allow(deprecated)]
 impl ListMachinesRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ListMachinesInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ListMachinesInput) -> Self {
         self.input = input;
         self
@@ -401,30 +417,48 @@ impl ListMachinesRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::LIST_MACHINES, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ListMachinesOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ListMachinesOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::LIST_MACHINES,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ListMachinesOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::LIST_MACHINES, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ListMachinesOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::LIST_MACHINES,
+            self.input,
+            checked,
+        )
     }
     /// Streams every item at `/data/instance_list` across all pages, advancing `page_number` (page size `page_size`, default 50).
+    #[inline]
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<
@@ -449,6 +483,7 @@ impl crate::Client {
     /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
     /// Wire name: `ListMachines`.
+    #[inline]
     pub fn list_machines(&self) -> ListMachinesRequest {
         ListMachinesRequest {
             client: self.runtime().clone(),

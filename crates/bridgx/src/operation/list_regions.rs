@@ -21,10 +21,12 @@ pub struct Region {
 }
 impl Region {
     /// `RegionId` (see the field [`Region::region_id`]).
+    #[inline]
     pub fn region_id(&self) -> Option<&str> {
         self.region_id.as_deref()
     }
     /// `LocalName` (see the field [`Region::local_name`]).
+    #[inline]
     pub fn local_name(&self) -> Option<&str> {
         self.local_name.as_deref()
     }
@@ -73,6 +75,7 @@ impl cds_core::ser::Entries for ListRegionsInput {
 cds_core::impl_serialize!(ListRegionsInput);
 impl ListRegionsInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ListRegionsInputBuilder {
         ListRegionsInputBuilder::default()
     }
@@ -91,11 +94,13 @@ impl ListRegionsInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ListRegionsInput, cds_core::BuildError> {
         cds_core::validate::build("ListRegionsInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ListRegionsInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.provider.is_none() {
             missing.push(cds_core::validate::join(path, "provider"));
@@ -113,6 +118,7 @@ pub struct ListRegionsOutput {
 }
 impl ListRegionsOutput {
     /// `data` (see the field [`ListRegionsOutput::data`]).
+    #[inline]
     pub fn data(&self) -> &[crate::operation::list_regions::Region] {
         self.data.as_deref().unwrap_or_default()
     }
@@ -152,10 +158,12 @@ pub struct ListRegionsRequest {
 #[allow(deprecated)]
 impl ListRegionsRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ListRegionsInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ListRegionsInput) -> Self {
         self.input = input;
         self
@@ -168,27 +176,34 @@ impl ListRegionsRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::LIST_REGIONS, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::LIST_REGIONS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ListRegionsOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ListRegionsOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::LIST_REGIONS, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ListRegionsOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::LIST_REGIONS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ListRegionsOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::LIST_REGIONS, self.input, checked)
     }
 }
 impl crate::Client {
@@ -201,6 +216,7 @@ impl crate::Client {
     /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
     /// Wire name: `ListRegions`.
+    #[inline]
     pub fn list_regions(&self) -> ListRegionsRequest {
         ListRegionsRequest {
             client: self.runtime().clone(),

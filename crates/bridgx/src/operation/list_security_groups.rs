@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `Groups` (see the field [`Data::groups`]).
+    #[inline]
     pub fn groups(&self) -> &[crate::operation::list_security_groups::Group] {
         self.groups.as_deref().unwrap_or_default()
     }
     /// `Pager` (see the field [`Data::pager`]).
+    #[inline]
     pub fn pager(&self) -> Option<&crate::types::NetworkPager> {
         self.pager.as_ref()
     }
@@ -84,22 +86,27 @@ pub struct Group {
 }
 impl Group {
     /// `VpcId` (see the field [`Group::vpc_id`]).
+    #[inline]
     pub fn vpc_id(&self) -> Option<&str> {
         self.vpc_id.as_deref()
     }
     /// `SecurityGroupId` (see the field [`Group::security_group_id`]).
+    #[inline]
     pub fn security_group_id(&self) -> Option<&str> {
         self.security_group_id.as_deref()
     }
     /// `SecurityGroupName` (see the field [`Group::security_group_name`]).
+    #[inline]
     pub fn security_group_name(&self) -> Option<&str> {
         self.security_group_name.as_deref()
     }
     /// `SecurityGroupType` (see the field [`Group::security_group_type`]).
+    #[inline]
     pub fn security_group_type(&self) -> Option<&crate::types::SecurityGroupType> {
         self.security_group_type.as_ref()
     }
     /// `CreateAt` (see the field [`Group::create_at`]).
+    #[inline]
     pub fn create_at(&self) -> Option<&str> {
         self.create_at.as_deref()
     }
@@ -178,6 +185,7 @@ impl cds_core::ser::Entries for ListSecurityGroupsInput {
 cds_core::impl_serialize!(ListSecurityGroupsInput);
 impl ListSecurityGroupsInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ListSecurityGroupsInputBuilder {
         ListSecurityGroupsInputBuilder::default()
     }
@@ -216,11 +224,13 @@ impl ListSecurityGroupsInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ListSecurityGroupsInput, cds_core::BuildError> {
         cds_core::validate::build("ListSecurityGroupsInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ListSecurityGroupsInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.vpc_id.is_none() {
             missing.push(cds_core::validate::join(path, "vpc_id"));
@@ -238,6 +248,7 @@ pub struct ListSecurityGroupsOutput {
 }
 impl ListSecurityGroupsOutput {
     /// `data` (see the field [`ListSecurityGroupsOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::list_security_groups::Data> {
         self.data.as_ref()
     }
@@ -277,10 +288,12 @@ pub struct ListSecurityGroupsRequest {
 #[allow(deprecated)]
 impl ListSecurityGroupsRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ListSecurityGroupsInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ListSecurityGroupsInput) -> Self {
         self.input = input;
         self
@@ -321,30 +334,49 @@ impl ListSecurityGroupsRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::LIST_SECURITY_GROUPS, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::LIST_SECURITY_GROUPS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ListSecurityGroupsOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ListSecurityGroupsOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::LIST_SECURITY_GROUPS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ListSecurityGroupsOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::LIST_SECURITY_GROUPS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ListSecurityGroupsOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::LIST_SECURITY_GROUPS,
+            self.input,
+            checked,
+        )
     }
     /// Streams every item at `/data/Groups` across all pages, advancing `page_number` (page size `page_size`, default 50).
+    #[inline]
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<
@@ -369,6 +401,7 @@ impl crate::Client {
     /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
     /// Wire name: `ListSecurityGroups`.
+    #[inline]
     pub fn list_security_groups(&self) -> ListSecurityGroupsRequest {
         ListSecurityGroupsRequest {
             client: self.runtime().clone(),

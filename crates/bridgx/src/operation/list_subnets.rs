@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `Switches` (see the field [`Data::switches`]).
+    #[inline]
     pub fn switches(&self) -> &[crate::types::Subnet] {
         self.switches.as_deref().unwrap_or_default()
     }
     /// `Pager` (see the field [`Data::pager`]).
+    #[inline]
     pub fn pager(&self) -> Option<&crate::types::NetworkPager> {
         self.pager.as_ref()
     }
@@ -88,6 +90,7 @@ impl cds_core::ser::Entries for ListSubnetsInput {
 cds_core::impl_serialize!(ListSubnetsInput);
 impl ListSubnetsInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ListSubnetsInputBuilder {
         ListSubnetsInputBuilder::default()
     }
@@ -121,11 +124,13 @@ impl ListSubnetsInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ListSubnetsInput, cds_core::BuildError> {
         cds_core::validate::build("ListSubnetsInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ListSubnetsInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.vpc_id.is_none() {
             missing.push(cds_core::validate::join(path, "vpc_id"));
@@ -143,6 +148,7 @@ pub struct ListSubnetsOutput {
 }
 impl ListSubnetsOutput {
     /// `data` (see the field [`ListSubnetsOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::list_subnets::Data> {
         self.data.as_ref()
     }
@@ -182,10 +188,12 @@ pub struct ListSubnetsRequest {
 #[allow(deprecated)]
 impl ListSubnetsRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ListSubnetsInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ListSubnetsInput) -> Self {
         self.input = input;
         self
@@ -219,29 +227,37 @@ impl ListSubnetsRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::LIST_SUBNETS, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::LIST_SUBNETS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ListSubnetsOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ListSubnetsOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::LIST_SUBNETS, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ListSubnetsOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::LIST_SUBNETS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ListSubnetsOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::LIST_SUBNETS, self.input, checked)
     }
     /// Streams every item at `/data/Switches` across all pages, advancing `page_number` (page size `page_size`, default 50).
+    #[inline]
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<Item = Result<crate::types::Subnet, cds_core::Error>> + Send
@@ -265,6 +281,7 @@ impl crate::Client {
     /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
     /// Wire name: `ListSubnets`.
+    #[inline]
     pub fn list_subnets(&self) -> ListSubnetsRequest {
         ListSubnetsRequest {
             client: self.runtime().clone(),

@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `task_list` (see the field [`Data::task_list`]).
+    #[inline]
     pub fn task_list(&self) -> &[crate::operation::list_tasks::Task] {
         self.task_list.as_deref().unwrap_or_default()
     }
     /// `pager` (see the field [`Data::pager`]).
+    #[inline]
     pub fn pager(&self) -> Option<&crate::types::Pager> {
         self.pager.as_ref()
     }
@@ -96,34 +98,42 @@ pub struct Task {
 }
 impl Task {
     /// `task_id` (see the field [`Task::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
     /// `task_name` (see the field [`Task::task_name`]).
+    #[inline]
     pub fn task_name(&self) -> Option<&str> {
         self.task_name.as_deref()
     }
     /// `task_action` (see the field [`Task::task_action`]).
+    #[inline]
     pub fn task_action(&self) -> Option<&str> {
         self.task_action.as_deref()
     }
     /// `status` (see the field [`Task::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
     /// `cluster_name` (see the field [`Task::cluster_name`]).
+    #[inline]
     pub fn cluster_name(&self) -> Option<&str> {
         self.cluster_name.as_deref()
     }
     /// `create_at` (see the field [`Task::create_at`]).
+    #[inline]
     pub fn create_at(&self) -> Option<&str> {
         self.create_at.as_deref()
     }
     /// `execute_time` (see the field [`Task::execute_time`]).
+    #[inline]
     pub fn execute_time(&self) -> Option<i64> {
         self.execute_time
     }
     /// `finish_at` (see the field [`Task::finish_at`]).
+    #[inline]
     pub fn finish_at(&self) -> Option<&str> {
         self.finish_at.as_deref()
     }
@@ -194,6 +204,7 @@ impl cds_core::ser::Entries for ListTasksInput {
 cds_core::impl_serialize!(ListTasksInput);
 impl ListTasksInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ListTasksInputBuilder {
         ListTasksInputBuilder::default()
     }
@@ -222,6 +233,7 @@ impl ListTasksInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> ListTasksInput {
         self.inner
     }
@@ -237,6 +249,7 @@ pub struct ListTasksOutput {
 }
 impl ListTasksOutput {
     /// `data` (see the field [`ListTasksOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::list_tasks::Data> {
         self.data.as_ref()
     }
@@ -276,10 +289,12 @@ pub struct ListTasksRequest {
 #[allow(deprecated)]
 impl ListTasksRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ListTasksInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ListTasksInput) -> Self {
         self.input = input;
         self
@@ -306,29 +321,37 @@ impl ListTasksRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::LIST_TASKS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ListTasksOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ListTasksOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::LIST_TASKS, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ListTasksOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::LIST_TASKS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ListTasksOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::LIST_TASKS, self.input, checked)
     }
     /// Streams every item at `/data/task_list` across all pages, advancing `page_number` (page size `page_size`, default 50).
+    #[inline]
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<
@@ -353,6 +376,7 @@ impl crate::Client {
     /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
     /// Wire name: `ListTasks`.
+    #[inline]
     pub fn list_tasks(&self) -> ListTasksRequest {
         ListTasksRequest {
             client: self.runtime().clone(),

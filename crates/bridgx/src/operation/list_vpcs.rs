@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `Vpcs` (see the field [`Data::vpcs`]).
+    #[inline]
     pub fn vpcs(&self) -> &[crate::types::Vpc] {
         self.vpcs.as_deref().unwrap_or_default()
     }
     /// `Pager` (see the field [`Data::pager`]).
+    #[inline]
     pub fn pager(&self) -> Option<&crate::types::NetworkPager> {
         self.pager.as_ref()
     }
@@ -93,6 +95,7 @@ impl cds_core::ser::Entries for ListVpcsInput {
 cds_core::impl_serialize!(ListVpcsInput);
 impl ListVpcsInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ListVpcsInputBuilder {
         ListVpcsInputBuilder::default()
     }
@@ -131,6 +134,7 @@ impl ListVpcsInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> ListVpcsInput {
         self.inner
     }
@@ -146,6 +150,7 @@ pub struct ListVpcsOutput {
 }
 impl ListVpcsOutput {
     /// `data` (see the field [`ListVpcsOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::list_vpcs::Data> {
         self.data.as_ref()
     }
@@ -185,10 +190,12 @@ pub struct ListVpcsRequest {
 #[allow(deprecated)]
 impl ListVpcsRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ListVpcsInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ListVpcsInput) -> Self {
         self.input = input;
         self
@@ -229,29 +236,36 @@ impl ListVpcsRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::LIST_VPCS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ListVpcsOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ListVpcsOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::LIST_VPCS, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ListVpcsOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::LIST_VPCS, &self.input)
-            .await
+    ) -> impl std::future::Future<Output = Result<cds_core::Response<ListVpcsOutput>, cds_core::Error>>
+           + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::LIST_VPCS, self.input, checked)
     }
     /// Streams every item at `/data/Vpcs` across all pages, advancing `page_number` (page size `page_size`, default 50).
+    #[inline]
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<Item = Result<crate::types::Vpc, cds_core::Error>> + Send
@@ -275,6 +289,7 @@ impl crate::Client {
     /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
     /// Wire name: `ListVpcs`.
+    #[inline]
     pub fn list_vpcs(&self) -> ListVpcsRequest {
         ListVpcsRequest {
             client: self.runtime().clone(),

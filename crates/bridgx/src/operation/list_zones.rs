@@ -21,10 +21,12 @@ pub struct Zone {
 }
 impl Zone {
     /// `ZoneId` (see the field [`Zone::zone_id`]).
+    #[inline]
     pub fn zone_id(&self) -> Option<&str> {
         self.zone_id.as_deref()
     }
     /// `LocalName` (see the field [`Zone::local_name`]).
+    #[inline]
     pub fn local_name(&self) -> Option<&str> {
         self.local_name.as_deref()
     }
@@ -78,6 +80,7 @@ impl cds_core::ser::Entries for ListZonesInput {
 cds_core::impl_serialize!(ListZonesInput);
 impl ListZonesInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ListZonesInputBuilder {
         ListZonesInputBuilder::default()
     }
@@ -101,11 +104,13 @@ impl ListZonesInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ListZonesInput, cds_core::BuildError> {
         cds_core::validate::build("ListZonesInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ListZonesInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.provider.is_none() {
             missing.push(cds_core::validate::join(path, "provider"));
@@ -126,6 +131,7 @@ pub struct ListZonesOutput {
 }
 impl ListZonesOutput {
     /// `data` (see the field [`ListZonesOutput::data`]).
+    #[inline]
     pub fn data(&self) -> &[crate::operation::list_zones::Zone] {
         self.data.as_deref().unwrap_or_default()
     }
@@ -165,10 +171,12 @@ pub struct ListZonesRequest {
 #[allow(deprecated)]
 impl ListZonesRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ListZonesInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ListZonesInput) -> Self {
         self.input = input;
         self
@@ -188,27 +196,34 @@ impl ListZonesRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::LIST_ZONES, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::LIST_ZONES, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ListZonesOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ListZonesOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::LIST_ZONES, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ListZonesOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::LIST_ZONES, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ListZonesOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::LIST_ZONES, self.input, checked)
     }
 }
 impl crate::Client {
@@ -221,6 +236,7 @@ impl crate::Client {
     /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
     /// Wire name: `ListZones`.
+    #[inline]
     pub fn list_zones(&self) -> ListZonesRequest {
         ListZonesRequest {
             client: self.runtime().clone(),

@@ -32,6 +32,7 @@ impl cds_core::ser::Entries for SyncNetworkConfigInput {
 cds_core::impl_serialize!(SyncNetworkConfigInput);
 impl SyncNetworkConfigInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> SyncNetworkConfigInputBuilder {
         SyncNetworkConfigInputBuilder::default()
     }
@@ -60,11 +61,13 @@ impl SyncNetworkConfigInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<SyncNetworkConfigInput, cds_core::BuildError> {
         cds_core::validate::build("SyncNetworkConfigInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for SyncNetworkConfigInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.provider.is_none() {
             missing.push(cds_core::validate::join(path, "provider"));
@@ -88,6 +91,7 @@ pub struct SyncNetworkConfigOutput {
 }
 impl SyncNetworkConfigOutput {
     /// `data` (see the field [`SyncNetworkConfigOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -127,10 +131,12 @@ pub struct SyncNetworkConfigRequest {
 #[allow(deprecated)]
 impl SyncNetworkConfigRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &SyncNetworkConfigInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: SyncNetworkConfigInput) -> Self {
         self.input = input;
         self
@@ -157,28 +163,46 @@ impl SyncNetworkConfigRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::SYNC_NETWORK_CONFIG, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::SYNC_NETWORK_CONFIG, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<SyncNetworkConfigOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<SyncNetworkConfigOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::SYNC_NETWORK_CONFIG,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<SyncNetworkConfigOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::SYNC_NETWORK_CONFIG, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<SyncNetworkConfigOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::SYNC_NETWORK_CONFIG,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -191,6 +215,7 @@ impl crate::Client {
     /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
     /// Wire name: `SyncNetworkConfig`.
+    #[inline]
     pub fn sync_network_config(&self) -> SyncNetworkConfigRequest {
         SyncNetworkConfigRequest {
             client: self.runtime().clone(),

@@ -22,6 +22,7 @@ pub enum ChargeType {
 }
 impl ChargeType {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ChargeType::PostPaid => "PostPaid",
@@ -30,11 +31,13 @@ impl ChargeType {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["PostPaid", "PrePaid"]
     }
 }
 impl From<&str> for ChargeType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PostPaid" => ChargeType::PostPaid,
@@ -44,17 +47,20 @@ impl From<&str> for ChargeType {
     }
 }
 impl From<String> for ChargeType {
+    #[inline]
     fn from(value: String) -> Self {
         ChargeType::from(value.as_str())
     }
 }
 impl std::str::FromStr for ChargeType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ChargeType::from(value))
     }
 }
 impl std::fmt::Display for ChargeType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for ChargeType {
     }
 }
 impl cds_core::de::FromScalar for ChargeType {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| ChargeType::from(text.as_str())))

@@ -34,6 +34,7 @@ pub enum CloudProvider {
 }
 impl CloudProvider {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             CloudProvider::AlibabaCloud => "AlibabaCloud",
@@ -45,6 +46,7 @@ impl CloudProvider {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &[
             "AlibabaCloud",
@@ -56,6 +58,7 @@ impl CloudProvider {
     }
 }
 impl From<&str> for CloudProvider {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "AlibabaCloud" => CloudProvider::AlibabaCloud,
@@ -68,17 +71,20 @@ impl From<&str> for CloudProvider {
     }
 }
 impl From<String> for CloudProvider {
+    #[inline]
     fn from(value: String) -> Self {
         CloudProvider::from(value.as_str())
     }
 }
 impl std::str::FromStr for CloudProvider {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(CloudProvider::from(value))
     }
 }
 impl std::fmt::Display for CloudProvider {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -95,6 +101,7 @@ impl<'de> serde::Deserialize<'de> for CloudProvider {
     }
 }
 impl cds_core::de::FromScalar for CloudProvider {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| CloudProvider::from(text.as_str())))

@@ -22,6 +22,7 @@ pub enum InternetChargeType {
 }
 impl InternetChargeType {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             InternetChargeType::PayByBandwidth => "PayByBandwidth",
@@ -30,11 +31,13 @@ impl InternetChargeType {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["PayByBandwidth", "PayByTraffic"]
     }
 }
 impl From<&str> for InternetChargeType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PayByBandwidth" => InternetChargeType::PayByBandwidth,
@@ -44,17 +47,20 @@ impl From<&str> for InternetChargeType {
     }
 }
 impl From<String> for InternetChargeType {
+    #[inline]
     fn from(value: String) -> Self {
         InternetChargeType::from(value.as_str())
     }
 }
 impl std::str::FromStr for InternetChargeType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(InternetChargeType::from(value))
     }
 }
 impl std::fmt::Display for InternetChargeType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for InternetChargeType {
     }
 }
 impl cds_core::de::FromScalar for InternetChargeType {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| InternetChargeType::from(text.as_str())))

@@ -34,6 +34,7 @@ pub enum IpProtocol {
 }
 impl IpProtocol {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             IpProtocol::Tcp => "tcp",
@@ -45,11 +46,13 @@ impl IpProtocol {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["tcp", "udp", "icmp", "gre", "all"]
     }
 }
 impl From<&str> for IpProtocol {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "tcp" => IpProtocol::Tcp,
@@ -62,17 +65,20 @@ impl From<&str> for IpProtocol {
     }
 }
 impl From<String> for IpProtocol {
+    #[inline]
     fn from(value: String) -> Self {
         IpProtocol::from(value.as_str())
     }
 }
 impl std::str::FromStr for IpProtocol {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(IpProtocol::from(value))
     }
 }
 impl std::fmt::Display for IpProtocol {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -89,6 +95,7 @@ impl<'de> serde::Deserialize<'de> for IpProtocol {
     }
 }
 impl cds_core::de::FromScalar for IpProtocol {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| IpProtocol::from(text.as_str())))

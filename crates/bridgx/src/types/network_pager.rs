@@ -22,14 +22,17 @@ pub struct NetworkPager {
 }
 impl NetworkPager {
     /// `PageNumber` (see the field [`NetworkPager::page_number`]).
+    #[inline]
     pub fn page_number(&self) -> Option<i64> {
         self.page_number
     }
     /// `PageSize` (see the field [`NetworkPager::page_size`]).
+    #[inline]
     pub fn page_size(&self) -> Option<i64> {
         self.page_size
     }
     /// `Total` (see the field [`NetworkPager::total`]).
+    #[inline]
     pub fn total(&self) -> Option<i64> {
         self.total
     }

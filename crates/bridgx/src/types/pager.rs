@@ -22,14 +22,17 @@ pub struct Pager {
 }
 impl Pager {
     /// `page_number` (see the field [`Pager::page_number`]).
+    #[inline]
     pub fn page_number(&self) -> Option<i64> {
         self.page_number
     }
     /// `page_size` (see the field [`Pager::page_size`]).
+    #[inline]
     pub fn page_size(&self) -> Option<i64> {
         self.page_size
     }
     /// `total` (see the field [`Pager::total`]).
+    #[inline]
     pub fn total(&self) -> Option<i64> {
         self.total
     }

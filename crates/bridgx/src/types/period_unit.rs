@@ -22,6 +22,7 @@ pub enum PeriodUnit {
 }
 impl PeriodUnit {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             PeriodUnit::Week => "Week",
@@ -30,11 +31,13 @@ impl PeriodUnit {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["Week", "Month"]
     }
 }
 impl From<&str> for PeriodUnit {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Week" => PeriodUnit::Week,
@@ -44,17 +47,20 @@ impl From<&str> for PeriodUnit {
     }
 }
 impl From<String> for PeriodUnit {
+    #[inline]
     fn from(value: String) -> Self {
         PeriodUnit::from(value.as_str())
     }
 }
 impl std::str::FromStr for PeriodUnit {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(PeriodUnit::from(value))
     }
 }
 impl std::fmt::Display for PeriodUnit {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for PeriodUnit {
     }
 }
 impl cds_core::de::FromScalar for PeriodUnit {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| PeriodUnit::from(text.as_str())))

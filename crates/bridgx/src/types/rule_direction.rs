@@ -22,6 +22,7 @@ pub enum RuleDirection {
 }
 impl RuleDirection {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             RuleDirection::Egress => "egress",
@@ -30,11 +31,13 @@ impl RuleDirection {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["egress", "ingress"]
     }
 }
 impl From<&str> for RuleDirection {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "egress" => RuleDirection::Egress,
@@ -44,17 +47,20 @@ impl From<&str> for RuleDirection {
     }
 }
 impl From<String> for RuleDirection {
+    #[inline]
     fn from(value: String) -> Self {
         RuleDirection::from(value.as_str())
     }
 }
 impl std::str::FromStr for RuleDirection {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(RuleDirection::from(value))
     }
 }
 impl std::fmt::Display for RuleDirection {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for RuleDirection {
     }
 }
 impl cds_core::de::FromScalar for RuleDirection {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| RuleDirection::from(text.as_str())))

@@ -22,6 +22,7 @@ pub enum SecurityGroupType {
 }
 impl SecurityGroupType {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             SecurityGroupType::Normal => "normal",
@@ -30,11 +31,13 @@ impl SecurityGroupType {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["normal", "enterprise"]
     }
 }
 impl From<&str> for SecurityGroupType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "normal" => SecurityGroupType::Normal,
@@ -44,17 +47,20 @@ impl From<&str> for SecurityGroupType {
     }
 }
 impl From<String> for SecurityGroupType {
+    #[inline]
     fn from(value: String) -> Self {
         SecurityGroupType::from(value.as_str())
     }
 }
 impl std::str::FromStr for SecurityGroupType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(SecurityGroupType::from(value))
     }
 }
 impl std::fmt::Display for SecurityGroupType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for SecurityGroupType {
     }
 }
 impl cds_core::de::FromScalar for SecurityGroupType {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| SecurityGroupType::from(text.as_str())))

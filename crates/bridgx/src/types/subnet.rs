@@ -50,42 +50,52 @@ pub struct Subnet {
 }
 impl Subnet {
     /// `VpcId` (see the field [`Subnet::vpc_id`]).
+    #[inline]
     pub fn vpc_id(&self) -> Option<&str> {
         self.vpc_id.as_deref()
     }
     /// `SwitchId` (see the field [`Subnet::switch_id`]).
+    #[inline]
     pub fn switch_id(&self) -> Option<&str> {
         self.switch_id.as_deref()
     }
     /// `ZoneId` (see the field [`Subnet::zone_id`]).
+    #[inline]
     pub fn zone_id(&self) -> Option<&str> {
         self.zone_id.as_deref()
     }
     /// `SwitchName` (see the field [`Subnet::switch_name`]).
+    #[inline]
     pub fn switch_name(&self) -> Option<&str> {
         self.switch_name.as_deref()
     }
     /// `CidrBlock` (see the field [`Subnet::cidr_block`]).
+    #[inline]
     pub fn cidr_block(&self) -> Option<&str> {
         self.cidr_block.as_deref()
     }
     /// `GatewayIp` (see the field [`Subnet::gateway_ip`]).
+    #[inline]
     pub fn gateway_ip(&self) -> Option<&str> {
         self.gateway_ip.as_deref()
     }
     /// `VStatus` (see the field [`Subnet::v_status`]).
+    #[inline]
     pub fn v_status(&self) -> Option<&str> {
         self.v_status.as_deref()
     }
     /// `CreateAt` (see the field [`Subnet::create_at`]).
+    #[inline]
     pub fn create_at(&self) -> Option<&str> {
         self.create_at.as_deref()
     }
     /// `IsDefault` (see the field [`Subnet::is_default`]).
+    #[inline]
     pub fn is_default(&self) -> Option<&str> {
         self.is_default.as_deref()
     }
     /// `AvailableIpAddressCount` (see the field [`Subnet::available_ip_address_count`]).
+    #[inline]
     pub fn available_ip_address_count(&self) -> Option<i64> {
         self.available_ip_address_count
     }

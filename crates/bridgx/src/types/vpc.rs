@@ -36,30 +36,37 @@ pub struct Vpc {
 }
 impl Vpc {
     /// `VpcId` (see the field [`Vpc::vpc_id`]).
+    #[inline]
     pub fn vpc_id(&self) -> Option<&str> {
         self.vpc_id.as_deref()
     }
     /// `VpcName` (see the field [`Vpc::vpc_name`]).
+    #[inline]
     pub fn vpc_name(&self) -> Option<&str> {
         self.vpc_name.as_deref()
     }
     /// `CidrBlock` (see the field [`Vpc::cidr_block`]).
+    #[inline]
     pub fn cidr_block(&self) -> Option<&str> {
         self.cidr_block.as_deref()
     }
     /// `SwitchIds` (see the field [`Vpc::switch_ids`]).
+    #[inline]
     pub fn switch_ids(&self) -> Option<&str> {
         self.switch_ids.as_deref()
     }
     /// `Provider` (see the field [`Vpc::provider`]).
+    #[inline]
     pub fn provider(&self) -> Option<&crate::types::CloudProvider> {
         self.provider.as_ref()
     }
     /// `Status` (see the field [`Vpc::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&crate::types::VpcStatus> {
         self.status.as_ref()
     }
     /// `CreateAt` (see the field [`Vpc::create_at`]).
+    #[inline]
     pub fn create_at(&self) -> Option<&str> {
         self.create_at.as_deref()
     }

@@ -22,6 +22,7 @@ pub enum VpcStatus {
 }
 impl VpcStatus {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             VpcStatus::Pending => "Pending",
@@ -30,11 +31,13 @@ impl VpcStatus {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["Pending", "Available"]
     }
 }
 impl From<&str> for VpcStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Pending" => VpcStatus::Pending,
@@ -44,17 +47,20 @@ impl From<&str> for VpcStatus {
     }
 }
 impl From<String> for VpcStatus {
+    #[inline]
     fn from(value: String) -> Self {
         VpcStatus::from(value.as_str())
     }
 }
 impl std::str::FromStr for VpcStatus {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(VpcStatus::from(value))
     }
 }
 impl std::fmt::Display for VpcStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for VpcStatus {
     }
 }
 impl cds_core::de::FromScalar for VpcStatus {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| VpcStatus::from(text.as_str())))

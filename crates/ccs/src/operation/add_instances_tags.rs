@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for AddInstancesTagsInput {
 cds_core::impl_serialize!(AddInstancesTagsInput);
 impl AddInstancesTagsInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> AddInstancesTagsInputBuilder {
         AddInstancesTagsInputBuilder::default()
     }
@@ -50,11 +51,13 @@ impl AddInstancesTagsInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<AddInstancesTagsInput, cds_core::BuildError> {
         cds_core::validate::build("AddInstancesTagsInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for AddInstancesTagsInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.instance_ids.is_none() {
             missing.push(cds_core::validate::join(path, "InstanceIds"));
@@ -76,10 +79,12 @@ pub struct AddInstancesTagsOutput {
 }
 impl AddInstancesTagsOutput {
     /// `Data` (see the field [`AddInstancesTagsOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
     /// `TaskId` (see the field [`AddInstancesTagsOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -121,10 +126,12 @@ pub struct AddInstancesTagsRequest {
 #[allow(deprecated)]
 impl AddInstancesTagsRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &AddInstancesTagsInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: AddInstancesTagsInput) -> Self {
         self.input = input;
         self
@@ -144,28 +151,46 @@ impl AddInstancesTagsRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::ADD_INSTANCES_TAGS, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::ADD_INSTANCES_TAGS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<AddInstancesTagsOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<AddInstancesTagsOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::ADD_INSTANCES_TAGS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<AddInstancesTagsOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::ADD_INSTANCES_TAGS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<AddInstancesTagsOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::ADD_INSTANCES_TAGS,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -176,6 +201,7 @@ impl crate::Client {
     /// `POST /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `AddInstancesTags`.
+    #[inline]
     pub fn add_instances_tags(&self) -> AddInstancesTagsRequest {
         AddInstancesTagsRequest {
             client: self.runtime().clone(),

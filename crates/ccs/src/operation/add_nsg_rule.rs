@@ -23,7 +23,7 @@ pub struct AddNSGRuleInput {
     /// Rule direction (0 = inbound, 1 = outbound)
     ///
     /// 规则方向（0=入方向，1=出方向） (`Direction`, required)
-    pub direction: Option<i64>,
+    pub direction: Option<crate::types::NsgRuleDirection>,
     /// Protocol (TCP, UDP, ICMP)
     ///
     /// 协议类型（TCP，UDP，ICMP） (`Protocol`, required)
@@ -57,6 +57,7 @@ impl cds_core::ser::Entries for AddNSGRuleInput {
 cds_core::impl_serialize!(AddNSGRuleInput);
 impl AddNSGRuleInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> AddNSGRuleInputBuilder {
         AddNSGRuleInputBuilder::default()
     }
@@ -85,7 +86,7 @@ impl AddNSGRuleInputBuilder {
         self
     }
     /// Sets [`AddNSGRuleInput::direction`].
-    pub fn direction(mut self, value: impl Into<i64>) -> Self {
+    pub fn direction(mut self, value: impl Into<crate::types::NsgRuleDirection>) -> Self {
         self.inner.direction = Some(value.into());
         self
     }
@@ -110,11 +111,13 @@ impl AddNSGRuleInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<AddNSGRuleInput, cds_core::BuildError> {
         cds_core::validate::build("AddNSGRuleInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for AddNSGRuleInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.security_group_id.is_none() {
             missing.push(cds_core::validate::join(path, "SecurityGroupId"));
@@ -153,6 +156,7 @@ pub struct AddNSGRuleOutput {
 }
 impl AddNSGRuleOutput {
     /// `Data` (see the field [`AddNSGRuleOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -192,10 +196,12 @@ pub struct AddNSGRuleRequest {
 #[allow(deprecated)]
 impl AddNSGRuleRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &AddNSGRuleInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: AddNSGRuleInput) -> Self {
         self.input = input;
         self
@@ -224,7 +230,7 @@ impl AddNSGRuleRequest {
     /// Rule direction (0 = inbound, 1 = outbound)
     ///
     /// 规则方向（0=入方向，1=出方向） (`Direction`, body, required)
-    pub fn direction(mut self, value: impl Into<i64>) -> Self {
+    pub fn direction(mut self, value: impl Into<crate::types::NsgRuleDirection>) -> Self {
         self.input.direction = Some(value.into());
         self
     }
@@ -257,27 +263,34 @@ impl AddNSGRuleRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::ADD_NSG_RULE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::ADD_NSG_RULE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<AddNSGRuleOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<AddNSGRuleOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::ADD_NSG_RULE, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<AddNSGRuleOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::ADD_NSG_RULE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<AddNSGRuleOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::ADD_NSG_RULE, self.input, checked)
     }
 }
 impl crate::Client {
@@ -290,6 +303,7 @@ impl crate::Client {
     /// Documented errors: [`InvalidInterfaceID.Malformed`](crate::ErrorCode::InvalidInterfaceIdMalformed).
     ///
     /// Wire name: `AddNSGRule`.
+    #[inline]
     pub fn add_nsg_rule(&self) -> AddNSGRuleRequest {
         AddNSGRuleRequest {
             client: self.runtime().clone(),

@@ -15,7 +15,7 @@ pub struct AddSecurityGroupRuleInput {
     /// Connectivity policy inside the security group: 0 deny, 1 allow
     ///
     /// 安全组内网络连通策略。  **0 代表禁止,1 代表允许** (`Action`, required)
-    pub action: Option<i64>,
+    pub action: Option<crate::types::SecurityGroupRuleAction>,
     /// Rule description
     ///
     /// 规则描述信息 (`Description`, required)
@@ -67,6 +67,7 @@ impl cds_core::ser::Entries for AddSecurityGroupRuleInput {
 cds_core::impl_serialize!(AddSecurityGroupRuleInput);
 impl AddSecurityGroupRuleInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> AddSecurityGroupRuleInputBuilder {
         AddSecurityGroupRuleInputBuilder::default()
     }
@@ -85,7 +86,7 @@ impl AddSecurityGroupRuleInputBuilder {
         self
     }
     /// Sets [`AddSecurityGroupRuleInput::action`].
-    pub fn action(mut self, value: impl Into<i64>) -> Self {
+    pub fn action(mut self, value: impl Into<crate::types::SecurityGroupRuleAction>) -> Self {
         self.inner.action = Some(value.into());
         self
     }
@@ -130,11 +131,13 @@ impl AddSecurityGroupRuleInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<AddSecurityGroupRuleInput, cds_core::BuildError> {
         cds_core::validate::build("AddSecurityGroupRuleInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for AddSecurityGroupRuleInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.security_group_id.is_none() {
             missing.push(cds_core::validate::join(path, "SecurityGroupId"));
@@ -183,10 +186,12 @@ pub struct AddSecurityGroupRuleOutput {
 }
 impl AddSecurityGroupRuleOutput {
     /// `Data` (see the field [`AddSecurityGroupRuleOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
     /// `TaskId` (see the field [`AddSecurityGroupRuleOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -228,10 +233,12 @@ pub struct AddSecurityGroupRuleRequest {
 #[allow(deprecated)]
 impl AddSecurityGroupRuleRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &AddSecurityGroupRuleInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: AddSecurityGroupRuleInput) -> Self {
         self.input = input;
         self
@@ -246,7 +253,7 @@ impl AddSecurityGroupRuleRequest {
     /// Connectivity policy inside the security group: 0 deny, 1 allow
     ///
     /// 安全组内网络连通策略。  **0 代表禁止,1 代表允许** (`Action`, body, required)
-    pub fn action(mut self, value: impl Into<i64>) -> Self {
+    pub fn action(mut self, value: impl Into<crate::types::SecurityGroupRuleAction>) -> Self {
         self.input.action = Some(value.into());
         self
     }
@@ -307,50 +314,71 @@ impl AddSecurityGroupRuleRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::ADD_SECURITY_GROUP_RULE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::ADD_SECURITY_GROUP_RULE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<AddSecurityGroupRuleOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<AddSecurityGroupRuleOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::ADD_SECURITY_GROUP_RULE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<AddSecurityGroupRuleOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::ADD_SECURITY_GROUP_RULE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<AddSecurityGroupRuleOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::ADD_SECURITY_GROUP_RULE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            AddSecurityGroupRuleOutput,
-            crate::operation::describe_task::DescribeTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                AddSecurityGroupRuleOutput,
+                crate::operation::describe_task::DescribeTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::ADD_SECURITY_GROUP_RULE,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_TASK,
             "/TaskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -368,6 +396,7 @@ impl crate::Client {
     #[deprecated(
         note = "use `add_nsg_rule()`: Renamed AddNSGRule in the vendor's documents on 2025-08-06 (97ea3eeb), which say the old security-group actions are out of service (旧版API接口已停用). This method still sends AddSecurityGroupRule."
     )]
+    #[inline]
     pub fn add_security_group_rule(&self) -> AddSecurityGroupRuleRequest {
         AddSecurityGroupRuleRequest {
             client: self.runtime().clone(),

@@ -53,6 +53,7 @@ impl cds_core::ser::Entries for BatchAddNetworkInterfacesInput {
 cds_core::impl_serialize!(BatchAddNetworkInterfacesInput);
 impl BatchAddNetworkInterfacesInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> BatchAddNetworkInterfacesInputBuilder {
         BatchAddNetworkInterfacesInputBuilder::default()
     }
@@ -91,11 +92,13 @@ impl BatchAddNetworkInterfacesInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<BatchAddNetworkInterfacesInput, cds_core::BuildError> {
         cds_core::validate::build("BatchAddNetworkInterfacesInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for BatchAddNetworkInterfacesInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.instance_ids.is_none() {
             missing.push(cds_core::validate::join(path, "InstanceIds"));
@@ -123,10 +126,12 @@ pub struct BatchAddNetworkInterfacesOutput {
 }
 impl BatchAddNetworkInterfacesOutput {
     /// `Data` (see the field [`BatchAddNetworkInterfacesOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
     /// `TaskId` (see the field [`BatchAddNetworkInterfacesOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -168,10 +173,12 @@ pub struct BatchAddNetworkInterfacesRequest {
 #[allow(deprecated)]
 impl BatchAddNetworkInterfacesRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &BatchAddNetworkInterfacesInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: BatchAddNetworkInterfacesInput) -> Self {
         self.input = input;
         self
@@ -212,50 +219,71 @@ impl BatchAddNetworkInterfacesRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::BATCH_ADD_NETWORK_INTERFACES, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::BATCH_ADD_NETWORK_INTERFACES, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<BatchAddNetworkInterfacesOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<BatchAddNetworkInterfacesOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::BATCH_ADD_NETWORK_INTERFACES,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<BatchAddNetworkInterfacesOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::BATCH_ADD_NETWORK_INTERFACES, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<BatchAddNetworkInterfacesOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::BATCH_ADD_NETWORK_INTERFACES,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            BatchAddNetworkInterfacesOutput,
-            crate::operation::describe_task::DescribeTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                BatchAddNetworkInterfacesOutput,
+                crate::operation::describe_task::DescribeTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::BATCH_ADD_NETWORK_INTERFACES,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_TASK,
             "/TaskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -266,6 +294,7 @@ impl crate::Client {
     /// `POST /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `BatchAddNetworkInterfaces`.
+    #[inline]
     pub fn batch_add_network_interfaces(&self) -> BatchAddNetworkInterfacesRequest {
         BatchAddNetworkInterfacesRequest {
             client: self.runtime().clone(),

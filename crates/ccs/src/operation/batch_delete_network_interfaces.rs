@@ -37,6 +37,7 @@ impl cds_core::ser::Entries for BatchDeleteNetworkInterfacesInput {
 cds_core::impl_serialize!(BatchDeleteNetworkInterfacesInput);
 impl BatchDeleteNetworkInterfacesInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> BatchDeleteNetworkInterfacesInputBuilder {
         BatchDeleteNetworkInterfacesInputBuilder::default()
     }
@@ -70,11 +71,13 @@ impl BatchDeleteNetworkInterfacesInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<BatchDeleteNetworkInterfacesInput, cds_core::BuildError> {
         cds_core::validate::build("BatchDeleteNetworkInterfacesInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for BatchDeleteNetworkInterfacesInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.instance_ids.is_none() {
             missing.push(cds_core::validate::join(path, "InstanceIds"));
@@ -99,10 +102,12 @@ pub struct BatchDeleteNetworkInterfacesOutput {
 }
 impl BatchDeleteNetworkInterfacesOutput {
     /// `Data` (see the field [`BatchDeleteNetworkInterfacesOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
     /// `TaskId` (see the field [`BatchDeleteNetworkInterfacesOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -144,10 +149,12 @@ pub struct BatchDeleteNetworkInterfacesRequest {
 #[allow(deprecated)]
 impl BatchDeleteNetworkInterfacesRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &BatchDeleteNetworkInterfacesInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: BatchDeleteNetworkInterfacesInput) -> Self {
         self.input = input;
         self
@@ -181,50 +188,71 @@ impl BatchDeleteNetworkInterfacesRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::BATCH_DELETE_NETWORK_INTERFACES, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::BATCH_DELETE_NETWORK_INTERFACES, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<BatchDeleteNetworkInterfacesOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<BatchDeleteNetworkInterfacesOutput, cds_core::Error>>
+           + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::BATCH_DELETE_NETWORK_INTERFACES,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<BatchDeleteNetworkInterfacesOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::BATCH_DELETE_NETWORK_INTERFACES, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<BatchDeleteNetworkInterfacesOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::BATCH_DELETE_NETWORK_INTERFACES,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            BatchDeleteNetworkInterfacesOutput,
-            crate::operation::describe_task::DescribeTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                BatchDeleteNetworkInterfacesOutput,
+                crate::operation::describe_task::DescribeTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::BATCH_DELETE_NETWORK_INTERFACES,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_TASK,
             "/TaskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -235,6 +263,7 @@ impl crate::Client {
     /// `POST /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `BatchDeleteNetworkInterfaces`.
+    #[inline]
     pub fn batch_delete_network_interfaces(&self) -> BatchDeleteNetworkInterfacesRequest {
         BatchDeleteNetworkInterfacesRequest {
             client: self.runtime().clone(),

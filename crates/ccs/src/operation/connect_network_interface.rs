@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for ConnectNetworkInterfaceInput {
 cds_core::impl_serialize!(ConnectNetworkInterfaceInput);
 impl ConnectNetworkInterfaceInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ConnectNetworkInterfaceInputBuilder {
         ConnectNetworkInterfaceInputBuilder::default()
     }
@@ -50,11 +51,13 @@ impl ConnectNetworkInterfaceInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ConnectNetworkInterfaceInput, cds_core::BuildError> {
         cds_core::validate::build("ConnectNetworkInterfaceInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ConnectNetworkInterfaceInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.interface_id.is_none() {
             missing.push(cds_core::validate::join(path, "InterfaceId"));
@@ -75,6 +78,7 @@ pub struct ConnectNetworkInterfaceOutput {
 }
 impl ConnectNetworkInterfaceOutput {
     /// `TaskId` (see the field [`ConnectNetworkInterfaceOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -114,10 +118,12 @@ pub struct ConnectNetworkInterfaceRequest {
 #[allow(deprecated)]
 impl ConnectNetworkInterfaceRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ConnectNetworkInterfaceInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ConnectNetworkInterfaceInput) -> Self {
         self.input = input;
         self
@@ -137,50 +143,71 @@ impl ConnectNetworkInterfaceRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CONNECT_NETWORK_INTERFACE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::CONNECT_NETWORK_INTERFACE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ConnectNetworkInterfaceOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ConnectNetworkInterfaceOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::CONNECT_NETWORK_INTERFACE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ConnectNetworkInterfaceOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CONNECT_NETWORK_INTERFACE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ConnectNetworkInterfaceOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::CONNECT_NETWORK_INTERFACE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            ConnectNetworkInterfaceOutput,
-            crate::operation::describe_task::DescribeTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                ConnectNetworkInterfaceOutput,
+                crate::operation::describe_task::DescribeTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::CONNECT_NETWORK_INTERFACE,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_TASK,
             "/TaskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -193,6 +220,7 @@ impl crate::Client {
     /// Documented errors: [`IncorrectInstanceStatus`](crate::ErrorCode::IncorrectInstanceStatus), [`InvalidInterfaceID.Malformed`](crate::ErrorCode::InvalidInterfaceIdMalformed).
     ///
     /// Wire name: `ConnectNetworkInterface`.
+    #[inline]
     pub fn connect_network_interface(&self) -> ConnectNetworkInterfaceRequest {
         ConnectNetworkInterfaceRequest {
             client: self.runtime().clone(),

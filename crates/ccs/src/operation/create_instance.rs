@@ -34,6 +34,7 @@ impl cds_core::ser::Entries for PrivateIp {
 cds_core::impl_serialize!(PrivateIp);
 impl PrivateIp {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> PrivateIpBuilder {
         PrivateIpBuilder::default()
     }
@@ -62,11 +63,13 @@ impl PrivateIpBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<PrivateIp, cds_core::BuildError> {
         cds_core::validate::build("PrivateIp", self.inner)
     }
 }
 impl cds_core::validate::Validate for PrivateIp {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.private_id.is_none() {
             missing.push(cds_core::validate::join(path, "PrivateId"));
@@ -101,6 +104,7 @@ impl cds_core::ser::Entries for SecurityGroup {
 cds_core::impl_serialize!(SecurityGroup);
 impl SecurityGroup {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> SecurityGroupBuilder {
         SecurityGroupBuilder::default()
     }
@@ -124,11 +128,13 @@ impl SecurityGroupBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<SecurityGroup, cds_core::BuildError> {
         cds_core::validate::build("SecurityGroup", self.inner)
     }
 }
 impl cds_core::validate::Validate for SecurityGroup {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.security_group_id.is_none() {
             missing.push(cds_core::validate::join(path, "SecurityGroupId"));
@@ -147,7 +153,7 @@ pub struct WindowsActivation {
     /// 1 batch activation (one key for all servers created), 0 per-server activation (one key per server)
     ///
     /// 1为批量激活，0为单机激活 (`Batch`, required)
-    pub batch: Option<i64>,
+    pub batch: Option<crate::types::WindowsActivationMode>,
     /// Activation keys; per-server activation needs as many keys as servers are created
     ///
     /// 激活密钥；单机激活需要您输入与创建云服务器数量等数目的激活密钥 (`ProductIds`, required)
@@ -163,6 +169,7 @@ impl cds_core::ser::Entries for WindowsActivation {
 cds_core::impl_serialize!(WindowsActivation);
 impl WindowsActivation {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> WindowsActivationBuilder {
         WindowsActivationBuilder::default()
     }
@@ -176,7 +183,7 @@ pub struct WindowsActivationBuilder {
 #[allow(deprecated)]
 impl WindowsActivationBuilder {
     /// Sets [`WindowsActivation::batch`].
-    pub fn batch(mut self, value: impl Into<i64>) -> Self {
+    pub fn batch(mut self, value: impl Into<crate::types::WindowsActivationMode>) -> Self {
         self.inner.batch = Some(value.into());
         self
     }
@@ -186,11 +193,13 @@ impl WindowsActivationBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<WindowsActivation, cds_core::BuildError> {
         cds_core::validate::build("WindowsActivation", self.inner)
     }
 }
 impl cds_core::validate::Validate for WindowsActivation {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.batch.is_none() {
             missing.push(cds_core::validate::join(path, "Batch"));
@@ -235,7 +244,7 @@ pub struct CreateInstanceInput {
     /// Whether a monthly subscription server renews automatically: 1 auto renew (default), 0 no auto renewal
     ///
     /// 包年包月云主机是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`)
-    pub auto_renew: Option<i64>,
+    pub auto_renew: Option<crate::types::AutoRenew>,
     /// Months purchased for a monthly subscription server: 0 buys until the end of the month, 1 buys one calendar month; default 0.
     ///
     /// 包年包月云主机购买月数，输入0为购买到月底，输入1为购买一个自然月，默认为0。 (`PrepaidMonth`)
@@ -418,6 +427,7 @@ impl cds_core::ser::Entries for CreateInstanceInput {
 cds_core::impl_serialize!(CreateInstanceInput);
 impl CreateInstanceInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateInstanceInputBuilder {
         CreateInstanceInputBuilder::default()
     }
@@ -469,7 +479,7 @@ impl CreateInstanceInputBuilder {
         self
     }
     /// Sets [`CreateInstanceInput::auto_renew`].
-    pub fn auto_renew(mut self, value: impl Into<i64>) -> Self {
+    pub fn auto_renew(mut self, value: impl Into<crate::types::AutoRenew>) -> Self {
         self.inner.auto_renew = Some(value.into());
         self
     }
@@ -609,11 +619,13 @@ impl CreateInstanceInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateInstanceInput, cds_core::BuildError> {
         cds_core::validate::build("CreateInstanceInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateInstanceInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.region_id.is_none() {
             missing.push(cds_core::validate::join(path, "RegionId"));
@@ -683,10 +695,12 @@ pub struct CreateInstanceOutput {
 }
 impl CreateInstanceOutput {
     /// `TaskId` (see the field [`CreateInstanceOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
     /// `Data` (see the field [`CreateInstanceOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -728,10 +742,12 @@ pub struct CreateInstanceRequest {
 #[allow(deprecated)]
 impl CreateInstanceRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreateInstanceInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreateInstanceInput) -> Self {
         self.input = input;
         self
@@ -791,7 +807,7 @@ impl CreateInstanceRequest {
     /// Whether a monthly subscription server renews automatically: 1 auto renew (default), 0 no auto renewal
     ///
     /// 包年包月云主机是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`, body)
-    pub fn auto_renew(mut self, value: impl Into<i64>) -> Self {
+    pub fn auto_renew(mut self, value: impl Into<crate::types::AutoRenew>) -> Self {
         self.input.auto_renew = Some(value.into());
         self
     }
@@ -983,50 +999,71 @@ impl CreateInstanceRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CREATE_INSTANCE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::CREATE_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreateInstanceOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateInstanceOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::CREATE_INSTANCE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreateInstanceOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CREATE_INSTANCE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreateInstanceOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::CREATE_INSTANCE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            CreateInstanceOutput,
-            crate::operation::describe_task::DescribeTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                CreateInstanceOutput,
+                crate::operation::describe_task::DescribeTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::CREATE_INSTANCE,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_TASK,
             "/TaskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -1039,6 +1076,7 @@ impl crate::Client {
     /// Documented errors: [`InvalidInstanceType.ValueUnauthorized`](crate::ErrorCode::InvalidInstanceTypeValueUnauthorized), [`InvalidInstanceName.Malformed`](crate::ErrorCode::InvalidInstanceNameMalformed), [`InvalidPassword.Malformed`](crate::ErrorCode::InvalidPasswordMalformed), [`InvalidDataDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDataDiskSizeValueNotSupported), [`InvalidPrivateIpAddress.Malformed`](crate::ErrorCode::InvalidPrivateIpAddressMalformed), [`InvalidPrivateIpAddress.Duplicated`](crate::ErrorCode::InvalidPrivateIpAddressDuplicated), [`InvalidPublicIpAddress.Malformed`](crate::ErrorCode::InvalidPublicIpAddressMalformed), [`InvalidPublicIpAddress.Duplicated`](crate::ErrorCode::InvalidPublicIpAddressDuplicated), [`NotEnoughBalance`](crate::ErrorCode::NotEnoughBalance), [`Zone.NotOnSale`](crate::ErrorCode::ZoneNotOnSale), [`InvalidLaunchTemplateVersion.NotFound`](crate::ErrorCode::InvalidLaunchTemplateVersionNotFound), [`InvalidIp.IpRepeated`](crate::ErrorCode::InvalidIpIpRepeated), [`InvalidIp.IpAssigned`](crate::ErrorCode::InvalidIpIpAssigned), [`InvalidIp.Address`](crate::ErrorCode::InvalidIpAddress).
     ///
     /// Wire name: `CreateInstance`.
+    #[inline]
     pub fn create_instance(&self) -> CreateInstanceRequest {
         CreateInstanceRequest {
             client: self.runtime().clone(),

@@ -17,6 +17,7 @@ pub struct Data {
 }
 impl Data {
     /// `URL` (see the field [`Data::url`]).
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_deref()
     }
@@ -63,6 +64,7 @@ impl cds_core::ser::Entries for CreateInstanceHtmlConsoleURLInput {
 cds_core::impl_serialize!(CreateInstanceHtmlConsoleURLInput);
 impl CreateInstanceHtmlConsoleURLInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateInstanceHtmlConsoleURLInputBuilder {
         CreateInstanceHtmlConsoleURLInputBuilder::default()
     }
@@ -81,11 +83,13 @@ impl CreateInstanceHtmlConsoleURLInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateInstanceHtmlConsoleURLInput, cds_core::BuildError> {
         cds_core::validate::build("CreateInstanceHtmlConsoleURLInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateInstanceHtmlConsoleURLInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.instance_id.is_none() {
             missing.push(cds_core::validate::join(path, "InstanceId"));
@@ -107,10 +111,12 @@ pub struct CreateInstanceHtmlConsoleURLOutput {
 }
 impl CreateInstanceHtmlConsoleURLOutput {
     /// `Data` (see the field [`CreateInstanceHtmlConsoleURLOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::create_instance_html_console_url::Data> {
         self.data.as_ref()
     }
     /// `TaskId` (see the field [`CreateInstanceHtmlConsoleURLOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -152,10 +158,12 @@ pub struct CreateInstanceHtmlConsoleURLRequest {
 #[allow(deprecated)]
 impl CreateInstanceHtmlConsoleURLRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreateInstanceHtmlConsoleURLInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreateInstanceHtmlConsoleURLInput) -> Self {
         self.input = input;
         self
@@ -168,28 +176,46 @@ impl CreateInstanceHtmlConsoleURLRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CREATE_INSTANCE_HTML_CONSOLE_URL, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::CREATE_INSTANCE_HTML_CONSOLE_URL, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreateInstanceHtmlConsoleURLOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateInstanceHtmlConsoleURLOutput, cds_core::Error>>
+           + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::CREATE_INSTANCE_HTML_CONSOLE_URL,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreateInstanceHtmlConsoleURLOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CREATE_INSTANCE_HTML_CONSOLE_URL, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreateInstanceHtmlConsoleURLOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::CREATE_INSTANCE_HTML_CONSOLE_URL,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -200,6 +226,7 @@ impl crate::Client {
     /// `POST /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `CreateInstanceHtmlConsoleURL`.
+    #[inline]
     pub fn create_instance_html_console_url(&self) -> CreateInstanceHtmlConsoleURLRequest {
         CreateInstanceHtmlConsoleURLRequest {
             client: self.runtime().clone(),

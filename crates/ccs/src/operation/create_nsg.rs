@@ -17,6 +17,7 @@ pub struct Data {
 }
 impl Data {
     /// `SecurityGroupId` (see the field [`Data::security_group_id`]).
+    #[inline]
     pub fn security_group_id(&self) -> Option<&str> {
         self.security_group_id.as_deref()
     }
@@ -78,6 +79,7 @@ impl cds_core::ser::Entries for CreateNSGInput {
 cds_core::impl_serialize!(CreateNSGInput);
 impl CreateNSGInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateNSGInputBuilder {
         CreateNSGInputBuilder::default()
     }
@@ -114,11 +116,13 @@ impl CreateNSGInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateNSGInput, cds_core::BuildError> {
         cds_core::validate::build("CreateNSGInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateNSGInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.security_group_name.is_none() {
             missing.push(cds_core::validate::join(path, "SecurityGroupName"));
@@ -146,10 +150,12 @@ pub struct CreateNSGOutput {
 }
 impl CreateNSGOutput {
     /// `Data` (see the field [`CreateNSGOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::create_nsg::Data> {
         self.data.as_ref()
     }
     /// `TaskId` (see the field [`CreateNSGOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -191,10 +197,12 @@ pub struct CreateNSGRequest {
 #[allow(deprecated)]
 impl CreateNSGRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreateNSGInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreateNSGInput) -> Self {
         self.input = input;
         self
@@ -231,27 +239,34 @@ impl CreateNSGRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CREATE_NSG, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::CREATE_NSG, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreateNSGOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateNSGOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::CREATE_NSG, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreateNSGOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CREATE_NSG, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreateNSGOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::CREATE_NSG, self.input, checked)
     }
 }
 impl crate::Client {
@@ -264,6 +279,7 @@ impl crate::Client {
     /// Documented errors: [`InvalidInterfaceID.Malformed`](crate::ErrorCode::InvalidInterfaceIdMalformed).
     ///
     /// Wire name: `CreateNSG`.
+    #[inline]
     pub fn create_nsg(&self) -> CreateNSGRequest {
         CreateNSGRequest {
             client: self.runtime().clone(),

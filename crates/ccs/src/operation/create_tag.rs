@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for CreateTagInput {
 cds_core::impl_serialize!(CreateTagInput);
 impl CreateTagInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateTagInputBuilder {
         CreateTagInputBuilder::default()
     }
@@ -40,11 +41,13 @@ impl CreateTagInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateTagInput, cds_core::BuildError> {
         cds_core::validate::build("CreateTagInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateTagInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.tag_name.is_none() {
             missing.push(cds_core::validate::join(path, "TagName"));
@@ -66,10 +69,12 @@ pub struct CreateTagOutput {
 }
 impl CreateTagOutput {
     /// `Data` (see the field [`CreateTagOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
     /// `TaskId` (see the field [`CreateTagOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -111,10 +116,12 @@ pub struct CreateTagRequest {
 #[allow(deprecated)]
 impl CreateTagRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreateTagInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreateTagInput) -> Self {
         self.input = input;
         self
@@ -127,27 +134,34 @@ impl CreateTagRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CREATE_TAG, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::CREATE_TAG, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreateTagOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateTagOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::CREATE_TAG, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreateTagOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CREATE_TAG, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreateTagOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::CREATE_TAG, self.input, checked)
     }
 }
 impl crate::Client {
@@ -158,6 +172,7 @@ impl crate::Client {
     /// `POST /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `CreateTag`.
+    #[inline]
     pub fn create_tag(&self) -> CreateTagRequest {
         CreateTagRequest {
             client: self.runtime().clone(),

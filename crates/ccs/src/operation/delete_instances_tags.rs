@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for DeleteInstancesTagsInput {
 cds_core::impl_serialize!(DeleteInstancesTagsInput);
 impl DeleteInstancesTagsInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DeleteInstancesTagsInputBuilder {
         DeleteInstancesTagsInputBuilder::default()
     }
@@ -50,11 +51,13 @@ impl DeleteInstancesTagsInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DeleteInstancesTagsInput, cds_core::BuildError> {
         cds_core::validate::build("DeleteInstancesTagsInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DeleteInstancesTagsInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.instance_ids.is_none() {
             missing.push(cds_core::validate::join(path, "InstanceIds"));
@@ -76,10 +79,12 @@ pub struct DeleteInstancesTagsOutput {
 }
 impl DeleteInstancesTagsOutput {
     /// `Data` (see the field [`DeleteInstancesTagsOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
     /// `TaskId` (see the field [`DeleteInstancesTagsOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -121,10 +126,12 @@ pub struct DeleteInstancesTagsRequest {
 #[allow(deprecated)]
 impl DeleteInstancesTagsRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DeleteInstancesTagsInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DeleteInstancesTagsInput) -> Self {
         self.input = input;
         self
@@ -144,28 +151,46 @@ impl DeleteInstancesTagsRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DELETE_INSTANCES_TAGS, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DELETE_INSTANCES_TAGS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DeleteInstancesTagsOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DeleteInstancesTagsOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DELETE_INSTANCES_TAGS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DeleteInstancesTagsOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DELETE_INSTANCES_TAGS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DeleteInstancesTagsOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DELETE_INSTANCES_TAGS,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -176,6 +201,7 @@ impl crate::Client {
     /// `POST /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `DeleteInstancesTags`.
+    #[inline]
     pub fn delete_instances_tags(&self) -> DeleteInstancesTagsRequest {
         DeleteInstancesTagsRequest {
             client: self.runtime().clone(),

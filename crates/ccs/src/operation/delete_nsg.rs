@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for DeleteNSGInput {
 cds_core::impl_serialize!(DeleteNSGInput);
 impl DeleteNSGInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DeleteNSGInputBuilder {
         DeleteNSGInputBuilder::default()
     }
@@ -50,11 +51,13 @@ impl DeleteNSGInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DeleteNSGInput, cds_core::BuildError> {
         cds_core::validate::build("DeleteNSGInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DeleteNSGInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.security_group_id.is_none() {
             missing.push(cds_core::validate::join(path, "SecurityGroupId"));
@@ -72,6 +75,7 @@ pub struct DeleteNSGOutput {
 }
 impl DeleteNSGOutput {
     /// `Data` (see the field [`DeleteNSGOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -111,10 +115,12 @@ pub struct DeleteNSGRequest {
 #[allow(deprecated)]
 impl DeleteNSGRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DeleteNSGInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DeleteNSGInput) -> Self {
         self.input = input;
         self
@@ -134,27 +140,34 @@ impl DeleteNSGRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DELETE_NSG, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::DELETE_NSG, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DeleteNSGOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DeleteNSGOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::DELETE_NSG, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DeleteNSGOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DELETE_NSG, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DeleteNSGOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::DELETE_NSG, self.input, checked)
     }
 }
 impl crate::Client {
@@ -167,6 +180,7 @@ impl crate::Client {
     /// Documented errors: [`InvalidInterfaceID.Malformed`](crate::ErrorCode::InvalidInterfaceIdMalformed).
     ///
     /// Wire name: `DeleteNSG`.
+    #[inline]
     pub fn delete_nsg(&self) -> DeleteNSGRequest {
         DeleteNSGRequest {
             client: self.runtime().clone(),

@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for DeleteSecurityGroupInput {
 cds_core::impl_serialize!(DeleteSecurityGroupInput);
 impl DeleteSecurityGroupInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DeleteSecurityGroupInputBuilder {
         DeleteSecurityGroupInputBuilder::default()
     }
@@ -40,11 +41,13 @@ impl DeleteSecurityGroupInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DeleteSecurityGroupInput, cds_core::BuildError> {
         cds_core::validate::build("DeleteSecurityGroupInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DeleteSecurityGroupInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.security_group_id.is_none() {
             missing.push(cds_core::validate::join(path, "SecurityGroupId"));
@@ -66,10 +69,12 @@ pub struct DeleteSecurityGroupOutput {
 }
 impl DeleteSecurityGroupOutput {
     /// `Data` (see the field [`DeleteSecurityGroupOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
     /// `TaskId` (see the field [`DeleteSecurityGroupOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -111,10 +116,12 @@ pub struct DeleteSecurityGroupRequest {
 #[allow(deprecated)]
 impl DeleteSecurityGroupRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DeleteSecurityGroupInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DeleteSecurityGroupInput) -> Self {
         self.input = input;
         self
@@ -127,28 +134,46 @@ impl DeleteSecurityGroupRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DELETE_SECURITY_GROUP, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DELETE_SECURITY_GROUP, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DeleteSecurityGroupOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DeleteSecurityGroupOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DELETE_SECURITY_GROUP,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DeleteSecurityGroupOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DELETE_SECURITY_GROUP, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DeleteSecurityGroupOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DELETE_SECURITY_GROUP,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -166,6 +191,7 @@ impl crate::Client {
     #[deprecated(
         note = "use `delete_nsg()`: Renamed DeleteNSG in the vendor's documents on 2025-08-06 (97ea3eeb), which say the old security-group actions are out of service (旧版API接口已停用). This method still sends DeleteSecurityGroup."
     )]
+    #[inline]
     pub fn delete_security_group(&self) -> DeleteSecurityGroupRequest {
         DeleteSecurityGroupRequest {
             client: self.runtime().clone(),

@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for DeleteTagInput {
 cds_core::impl_serialize!(DeleteTagInput);
 impl DeleteTagInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DeleteTagInputBuilder {
         DeleteTagInputBuilder::default()
     }
@@ -40,11 +41,13 @@ impl DeleteTagInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DeleteTagInput, cds_core::BuildError> {
         cds_core::validate::build("DeleteTagInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DeleteTagInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.tag_id.is_none() {
             missing.push(cds_core::validate::join(path, "TagId"));
@@ -66,10 +69,12 @@ pub struct DeleteTagOutput {
 }
 impl DeleteTagOutput {
     /// `Data` (see the field [`DeleteTagOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
     /// `TaskId` (see the field [`DeleteTagOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -111,10 +116,12 @@ pub struct DeleteTagRequest {
 #[allow(deprecated)]
 impl DeleteTagRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DeleteTagInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DeleteTagInput) -> Self {
         self.input = input;
         self
@@ -127,27 +134,34 @@ impl DeleteTagRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DELETE_TAG, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::DELETE_TAG, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DeleteTagOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DeleteTagOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::DELETE_TAG, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DeleteTagOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DELETE_TAG, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DeleteTagOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::DELETE_TAG, self.input, checked)
     }
 }
 impl crate::Client {
@@ -160,6 +174,7 @@ impl crate::Client {
     /// Documented errors: [`20101`](crate::ErrorCode::CloudServerUsingTag).
     ///
     /// Wire name: `DeleteTag`.
+    #[inline]
     pub fn delete_tag(&self) -> DeleteTagRequest {
         DeleteTagRequest {
             client: self.runtime().clone(),

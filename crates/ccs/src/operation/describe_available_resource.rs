@@ -21,10 +21,12 @@ pub struct BillingMethod {
 }
 impl BillingMethod {
     /// `Key` (see the field [`BillingMethod::key`]).
+    #[inline]
     pub fn key(&self) -> Option<&crate::types::BandwidthBillingMethod> {
         self.key.as_ref()
     }
     /// `MaxQos` (see the field [`BillingMethod::max_qos`]).
+    #[inline]
     pub fn max_qos(&self) -> Option<i64> {
         self.max_qos
     }
@@ -88,26 +90,32 @@ pub struct Data {
 }
 impl Data {
     /// `RegionId` (see the field [`Data::region_id`]).
+    #[inline]
     pub fn region_id(&self) -> Option<&crate::types::RegionId> {
         self.region_id.as_ref()
     }
     /// `RegionName` (see the field [`Data::region_name`]).
+    #[inline]
     pub fn region_name(&self) -> Option<&str> {
         self.region_name.as_deref()
     }
     /// `RegionStatus` (see the field [`Data::region_status`]).
+    #[inline]
     pub fn region_status(&self) -> Option<&str> {
         self.region_status.as_deref()
     }
     /// `RegionStatusZh` (see the field [`Data::region_status_zh`]).
+    #[inline]
     pub fn region_status_zh(&self) -> Option<&str> {
         self.region_status_zh.as_deref()
     }
     /// `WanGoods` (see the field [`Data::wan_goods`]).
+    #[inline]
     pub fn wan_goods(&self) -> &[crate::operation::describe_available_resource::WanGood] {
         self.wan_goods.as_deref().unwrap_or_default()
     }
     /// `InstanceGoods` (see the field [`Data::instance_goods`]).
+    #[inline]
     pub fn instance_goods(&self) -> &[crate::operation::describe_available_resource::InstanceGood] {
         self.instance_goods.as_deref().unwrap_or_default()
     }
@@ -171,18 +179,22 @@ pub struct DiskGood {
 }
 impl DiskGood {
     /// `Type` (see the field [`DiskGood::type`]).
+    #[inline]
     pub fn r#type(&self) -> Option<&str> {
         self.r#type.as_deref()
     }
     /// `MinSize` (see the field [`DiskGood::min_size`]).
+    #[inline]
     pub fn min_size(&self) -> Option<i64> {
         self.min_size
     }
     /// `MaxSize` (see the field [`DiskGood::max_size`]).
+    #[inline]
     pub fn max_size(&self) -> Option<i64> {
         self.max_size
     }
     /// `Step` (see the field [`DiskGood::step`]).
+    #[inline]
     pub fn step(&self) -> Option<i64> {
         self.step
     }
@@ -234,10 +246,12 @@ pub struct ImageGoods {
 }
 impl ImageGoods {
     /// `PublicImage` (see the field [`ImageGoods::public_image`]).
+    #[inline]
     pub fn public_image(&self) -> &[crate::operation::describe_available_resource::PublicImage] {
         self.public_image.as_deref().unwrap_or_default()
     }
     /// `PrivateImages` (see the field [`ImageGoods::private_images`]).
+    #[inline]
     pub fn private_images(&self) -> Option<&serde_json::Value> {
         self.private_images.as_ref()
     }
@@ -293,20 +307,24 @@ pub struct InstanceGood {
 }
 impl InstanceGood {
     /// `InstanceType` (see the field [`InstanceGood::instance_type`]).
+    #[inline]
     pub fn instance_type(&self) -> Option<&crate::types::InstanceType> {
         self.instance_type.as_ref()
     }
     /// `ImageGoods` (see the field [`InstanceGood::image_goods`]).
+    #[inline]
     pub fn image_goods(
         &self,
     ) -> Option<&crate::operation::describe_available_resource::ImageGoods> {
         self.image_goods.as_ref()
     }
     /// `DiskGoods` (see the field [`InstanceGood::disk_goods`]).
+    #[inline]
     pub fn disk_goods(&self) -> &[crate::operation::describe_available_resource::DiskGood] {
         self.disk_goods.as_deref().unwrap_or_default()
     }
     /// `SystemDiskGoods` (see the field [`InstanceGood::system_disk_goods`]).
+    #[inline]
     pub fn system_disk_goods(&self) -> &[crate::operation::describe_available_resource::DiskGood] {
         self.system_disk_goods.as_deref().unwrap_or_default()
     }
@@ -362,14 +380,17 @@ pub struct PublicImage {
 }
 impl PublicImage {
     /// `ImageId` (see the field [`PublicImage::image_id`]).
+    #[inline]
     pub fn image_id(&self) -> Option<&crate::types::PublicTemplate> {
         self.image_id.as_ref()
     }
     /// `ImageType` (see the field [`PublicImage::image_type`]).
+    #[inline]
     pub fn image_type(&self) -> Option<&str> {
         self.image_type.as_deref()
     }
     /// `GicDisplayName` (see the field [`PublicImage::gic_display_name`]).
+    #[inline]
     pub fn gic_display_name(&self) -> Option<&str> {
         self.gic_display_name.as_deref()
     }
@@ -419,10 +440,12 @@ pub struct WanGood {
 }
 impl WanGood {
     /// `Type` (see the field [`WanGood::type`]).
+    #[inline]
     pub fn r#type(&self) -> Option<&crate::types::BandwidthType> {
         self.r#type.as_ref()
     }
     /// `BillingMethod` (see the field [`WanGood::billing_method`]).
+    #[inline]
     pub fn billing_method(
         &self,
     ) -> &[crate::operation::describe_available_resource::BillingMethod] {
@@ -478,6 +501,7 @@ impl cds_core::ser::Entries for DescribeAvailableResourceInput {
 cds_core::impl_serialize!(DescribeAvailableResourceInput);
 impl DescribeAvailableResourceInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeAvailableResourceInputBuilder {
         DescribeAvailableResourceInputBuilder::default()
     }
@@ -501,11 +525,13 @@ impl DescribeAvailableResourceInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeAvailableResourceInput, cds_core::BuildError> {
         cds_core::validate::build("DescribeAvailableResourceInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribeAvailableResourceInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.region_id.is_none() {
             missing.push(cds_core::validate::join(path, "RegionId"));
@@ -527,10 +553,12 @@ pub struct DescribeAvailableResourceOutput {
 }
 impl DescribeAvailableResourceOutput {
     /// `Data` (see the field [`DescribeAvailableResourceOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_available_resource::Data> {
         self.data.as_ref()
     }
     /// `Resource` (see the field [`DescribeAvailableResourceOutput::resource`]).
+    #[inline]
     pub fn resource(&self) -> &crate::operation::describe_available_resource::Data {
         &self.resource
     }
@@ -571,10 +599,12 @@ pub struct DescribeAvailableResourceRequest {
 #[allow(deprecated)]
 impl DescribeAvailableResourceRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeAvailableResourceInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeAvailableResourceInput) -> Self {
         self.input = input;
         self
@@ -594,28 +624,46 @@ impl DescribeAvailableResourceRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_AVAILABLE_RESOURCE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_AVAILABLE_RESOURCE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeAvailableResourceOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeAvailableResourceOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_AVAILABLE_RESOURCE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeAvailableResourceOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_AVAILABLE_RESOURCE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeAvailableResourceOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_AVAILABLE_RESOURCE,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -628,6 +676,7 @@ impl crate::Client {
     /// Documented errors: [`InvalidRegionID.Malformed`](crate::ErrorCode::InvalidRegionIdMalformed).
     ///
     /// Wire name: `DescribeAvailableResource`.
+    #[inline]
     pub fn describe_available_resource(&self) -> DescribeAvailableResourceRequest {
         DescribeAvailableResourceRequest {
             client: self.runtime().clone(),

@@ -25,14 +25,17 @@ pub struct Data {
 }
 impl Data {
     /// `InstanceId` (see the field [`Data::instance_id`]).
+    #[inline]
     pub fn instance_id(&self) -> Option<&str> {
         self.instance_id.as_deref()
     }
     /// `Period` (see the field [`Data::period`]).
+    #[inline]
     pub fn period(&self) -> Option<&str> {
         self.period.as_deref()
     }
     /// `DataPoints` (see the field [`Data::data_points`]).
+    #[inline]
     pub fn data_points(&self) -> &[crate::operation::describe_instance_monitor::DataPoint] {
         self.data_points.as_deref().unwrap_or_default()
     }
@@ -82,10 +85,12 @@ pub struct DataPoint {
 }
 impl DataPoint {
     /// `Timestamp` (see the field [`DataPoint::timestamp`]).
+    #[inline]
     pub fn timestamp(&self) -> Option<&str> {
         self.timestamp.as_deref()
     }
     /// `Value` (see the field [`DataPoint::value`]).
+    #[inline]
     pub fn value(&self) -> Option<f64> {
         self.value
     }
@@ -131,7 +136,7 @@ pub struct DescribeInstanceMonitorInput {
     /// Granularity of the data in seconds: 60 (one minute) or 900 (fifteen minutes)
     ///
     /// 监控数据粒度，一分钟粒度(60)、十五分钟粒度(900) (`Period`, required)
-    pub period: Option<i64>,
+    pub period: Option<crate::types::MonitorPeriod>,
     /// Start time, e.g. 2019-10-09 15:30:00
     ///
     /// 开始时间 (`StartTime`, required)
@@ -164,6 +169,7 @@ impl cds_core::ser::Entries for DescribeInstanceMonitorInput {
 cds_core::impl_serialize!(DescribeInstanceMonitorInput);
 impl DescribeInstanceMonitorInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeInstanceMonitorInputBuilder {
         DescribeInstanceMonitorInputBuilder::default()
     }
@@ -187,7 +193,7 @@ impl DescribeInstanceMonitorInputBuilder {
         self
     }
     /// Sets [`DescribeInstanceMonitorInput::period`].
-    pub fn period(mut self, value: impl Into<i64>) -> Self {
+    pub fn period(mut self, value: impl Into<crate::types::MonitorPeriod>) -> Self {
         self.inner.period = Some(value.into());
         self
     }
@@ -212,11 +218,13 @@ impl DescribeInstanceMonitorInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeInstanceMonitorInput, cds_core::BuildError> {
         cds_core::validate::build("DescribeInstanceMonitorInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribeInstanceMonitorInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.instance_id.is_none() {
             missing.push(cds_core::validate::join(path, "InstanceId"));
@@ -246,6 +254,7 @@ pub struct DescribeInstanceMonitorOutput {
 }
 impl DescribeInstanceMonitorOutput {
     /// `Data` (see the field [`DescribeInstanceMonitorOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_instance_monitor::Data> {
         self.data.as_ref()
     }
@@ -285,10 +294,12 @@ pub struct DescribeInstanceMonitorRequest {
 #[allow(deprecated)]
 impl DescribeInstanceMonitorRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeInstanceMonitorInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeInstanceMonitorInput) -> Self {
         self.input = input;
         self
@@ -310,7 +321,7 @@ impl DescribeInstanceMonitorRequest {
     /// Granularity of the data in seconds: 60 (one minute) or 900 (fifteen minutes)
     ///
     /// 监控数据粒度，一分钟粒度(60)、十五分钟粒度(900) (`Period`, body, required)
-    pub fn period(mut self, value: impl Into<i64>) -> Self {
+    pub fn period(mut self, value: impl Into<crate::types::MonitorPeriod>) -> Self {
         self.input.period = Some(value.into());
         self
     }
@@ -343,28 +354,46 @@ impl DescribeInstanceMonitorRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_INSTANCE_MONITOR, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_INSTANCE_MONITOR, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeInstanceMonitorOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeInstanceMonitorOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_INSTANCE_MONITOR,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeInstanceMonitorOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_INSTANCE_MONITOR, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeInstanceMonitorOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_INSTANCE_MONITOR,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -377,6 +406,7 @@ impl crate::Client {
     /// Documented errors: [`InvalidInterfaceID.Malformed`](crate::ErrorCode::InvalidInterfaceIdMalformed).
     ///
     /// Wire name: `DescribeInstanceMonitor`.
+    #[inline]
     pub fn describe_instance_monitor(&self) -> DescribeInstanceMonitorRequest {
         DescribeInstanceMonitorRequest {
             client: self.runtime().clone(),

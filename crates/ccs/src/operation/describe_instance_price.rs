@@ -17,6 +17,7 @@ pub struct Data {
 }
 impl Data {
     /// `TotalPrice` (see the field [`Data::total_price`]).
+    #[inline]
     pub fn total_price(&self) -> Option<f64> {
         self.total_price
     }
@@ -60,7 +61,7 @@ pub struct DescribeInstancePriceInput {
     /// Whether a monthly subscription server renews automatically: 1 auto renew (default), 0 no auto renewal
     ///
     /// 包年包月云主机是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`)
-    pub auto_renew: Option<i64>,
+    pub auto_renew: Option<crate::types::AutoRenew>,
     /// Months purchased for a monthly subscription server: 0 buys until the end of the month, 1 buys one calendar month; default 0.
     ///
     /// 包年包月云主机购买月数，输入0为购买到月底，输入1为购买一个自然月，默认为0。 (`PrepaidMonth`)
@@ -118,6 +119,7 @@ impl cds_core::ser::Entries for DescribeInstancePriceInput {
 cds_core::impl_serialize!(DescribeInstancePriceInput);
 impl DescribeInstancePriceInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeInstancePriceInputBuilder {
         DescribeInstancePriceInputBuilder::default()
     }
@@ -144,7 +146,7 @@ impl DescribeInstancePriceInputBuilder {
         self
     }
     /// Sets [`DescribeInstancePriceInput::auto_renew`].
-    pub fn auto_renew(mut self, value: impl Into<i64>) -> Self {
+    pub fn auto_renew(mut self, value: impl Into<crate::types::AutoRenew>) -> Self {
         self.inner.auto_renew = Some(value.into());
         self
     }
@@ -197,11 +199,13 @@ impl DescribeInstancePriceInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeInstancePriceInput, cds_core::BuildError> {
         cds_core::validate::build("DescribeInstancePriceInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribeInstancePriceInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.region_id.is_none() {
             missing.push(cds_core::validate::join(path, "RegionId"));
@@ -243,6 +247,7 @@ pub struct DescribeInstancePriceOutput {
 }
 impl DescribeInstancePriceOutput {
     /// `Data` (see the field [`DescribeInstancePriceOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_instance_price::Data> {
         self.data.as_ref()
     }
@@ -282,10 +287,12 @@ pub struct DescribeInstancePriceRequest {
 #[allow(deprecated)]
 impl DescribeInstancePriceRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeInstancePriceInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeInstancePriceInput) -> Self {
         self.input = input;
         self
@@ -310,7 +317,7 @@ impl DescribeInstancePriceRequest {
     /// Whether a monthly subscription server renews automatically: 1 auto renew (default), 0 no auto renewal
     ///
     /// 包年包月云主机是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`, body)
-    pub fn auto_renew(mut self, value: impl Into<i64>) -> Self {
+    pub fn auto_renew(mut self, value: impl Into<crate::types::AutoRenew>) -> Self {
         self.input.auto_renew = Some(value.into());
         self
     }
@@ -381,28 +388,46 @@ impl DescribeInstancePriceRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_INSTANCE_PRICE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_INSTANCE_PRICE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeInstancePriceOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeInstancePriceOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_INSTANCE_PRICE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeInstancePriceOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_INSTANCE_PRICE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeInstancePriceOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_INSTANCE_PRICE,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -413,6 +438,7 @@ impl crate::Client {
     /// `POST /ccs` — read-only: retried on transient failures.
     ///
     /// Wire name: `DescribeInstancePrice`.
+    #[inline]
     pub fn describe_instance_price(&self) -> DescribeInstancePriceRequest {
         DescribeInstancePriceRequest {
             client: self.runtime().clone(),

@@ -25,14 +25,17 @@ pub struct Spec {
 }
 impl Spec {
     /// `Cpu` (see the field [`Spec::cpu`]).
+    #[inline]
     pub fn cpu(&self) -> Option<i64> {
         self.cpu
     }
     /// `Ram` (see the field [`Spec::ram`]).
+    #[inline]
     pub fn ram(&self) -> Option<i64> {
         self.ram
     }
     /// `Name` (see the field [`Spec::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
@@ -93,6 +96,7 @@ impl cds_core::ser::Entries for DescribeInstanceTypeInput {
 cds_core::impl_serialize!(DescribeInstanceTypeInput);
 impl DescribeInstanceTypeInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeInstanceTypeInputBuilder {
         DescribeInstanceTypeInputBuilder::default()
     }
@@ -124,11 +128,13 @@ impl DescribeInstanceTypeInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeInstanceTypeInput, cds_core::BuildError> {
         cds_core::validate::build("DescribeInstanceTypeInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribeInstanceTypeInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.region_id.is_none() {
             missing.push(cds_core::validate::join(path, "RegionId"));
@@ -149,6 +155,7 @@ pub struct DescribeInstanceTypeOutput {
 }
 impl DescribeInstanceTypeOutput {
     /// `Data` (see the field [`DescribeInstanceTypeOutput::data`]).
+    #[inline]
     pub fn data(&self) -> &[crate::operation::describe_instance_type::Spec] {
         self.data.as_deref().unwrap_or_default()
     }
@@ -188,10 +195,12 @@ pub struct DescribeInstanceTypeRequest {
 #[allow(deprecated)]
 impl DescribeInstanceTypeRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeInstanceTypeInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeInstanceTypeInput) -> Self {
         self.input = input;
         self
@@ -221,28 +230,46 @@ impl DescribeInstanceTypeRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_INSTANCE_TYPE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_INSTANCE_TYPE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeInstanceTypeOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeInstanceTypeOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_INSTANCE_TYPE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeInstanceTypeOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_INSTANCE_TYPE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeInstanceTypeOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_INSTANCE_TYPE,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -253,6 +280,7 @@ impl crate::Client {
     /// `POST /ccs` — read-only: retried on transient failures.
     ///
     /// Wire name: `DescribeInstanceType`.
+    #[inline]
     pub fn describe_instance_type(&self) -> DescribeInstanceTypeRequest {
         DescribeInstanceTypeRequest {
             client: self.runtime().clone(),

@@ -29,18 +29,22 @@ pub struct Data {
 }
 impl Data {
     /// `Instances` (see the field [`Data::instances`]).
+    #[inline]
     pub fn instances(&self) -> &[crate::operation::describe_instances::Instance] {
         self.instances.as_deref().unwrap_or_default()
     }
     /// `PageNumber` (see the field [`Data::page_number`]).
+    #[inline]
     pub fn page_number(&self) -> Option<i64> {
         self.page_number
     }
     /// `PageCount` (see the field [`Data::page_count`]).
+    #[inline]
     pub fn page_count(&self) -> Option<i64> {
         self.page_count
     }
     /// `Total` (see the field [`Data::total`]).
+    #[inline]
     pub fn total(&self) -> Option<i64> {
         self.total
     }
@@ -96,14 +100,17 @@ pub struct Disks {
 }
 impl Disks {
     /// `SystemDisk` (see the field [`Disks::system_disk`]).
+    #[inline]
     pub fn system_disk(&self) -> Option<&crate::operation::describe_instances::SystemDisk> {
         self.system_disk.as_ref()
     }
     /// `DataDisks` (see the field [`Disks::data_disks`]).
+    #[inline]
     pub fn data_disks(&self) -> &[crate::types::InstanceDataDisk] {
         self.data_disks.as_deref().unwrap_or_default()
     }
     /// `LeftDataDiskNum` (see the field [`Disks::left_data_disk_num`]).
+    #[inline]
     pub fn left_data_disk_num(&self) -> Option<i64> {
         self.left_data_disk_num
     }
@@ -186,10 +193,11 @@ pub struct Instance {
     ///
     /// 数据硬盘信息 (`DataDisks`)
     pub data_disks: Option<Vec<crate::types::InstanceDiskSummary>>,
-    /// Public network interface(s): a list of {InterfaceId, PublicId, Name, IP, IPv6, MAC, Connected}, or one such object
+    /// Public network interfaces (some answers give one object instead of a list)
     ///
     /// 公网网卡信息 (`PublicNetworkInterface`)
-    pub public_network_interface: Option<serde_json::Value>,
+    pub public_network_interface:
+        Option<Vec<crate::operation::describe_instances::PublicNetworkInterface>>,
     /// Private network interfaces
     ///
     /// 私网网卡信息 (`PrivateNetworkInterface`)
@@ -214,54 +222,69 @@ pub struct Instance {
 }
 impl Instance {
     /// `InstanceId` (see the field [`Instance::instance_id`]).
+    #[inline]
     pub fn instance_id(&self) -> Option<&str> {
         self.instance_id.as_deref()
     }
     /// `InstanceName` (see the field [`Instance::instance_name`]).
+    #[inline]
     pub fn instance_name(&self) -> Option<&str> {
         self.instance_name.as_deref()
     }
     /// `InstanceStatus` (see the field [`Instance::instance_status`]).
+    #[inline]
     pub fn instance_status(&self) -> Option<&str> {
         self.instance_status.as_deref()
     }
     /// `InstanceChargeType` (see the field [`Instance::instance_charge_type`]).
+    #[inline]
     pub fn instance_charge_type(&self) -> Option<&crate::types::InstanceChargeType> {
         self.instance_charge_type.as_ref()
     }
     /// `InstanceChargeStatus` (see the field [`Instance::instance_charge_status`]).
+    #[inline]
     pub fn instance_charge_status(&self) -> Option<&str> {
         self.instance_charge_status.as_deref()
     }
     /// `VdcName` (see the field [`Instance::vdc_name`]).
+    #[inline]
     pub fn vdc_name(&self) -> Option<&str> {
         self.vdc_name.as_deref()
     }
     /// `VdcId` (see the field [`Instance::vdc_id`]).
+    #[inline]
     pub fn vdc_id(&self) -> Option<&str> {
         self.vdc_id.as_deref()
     }
     /// `RegionId` (see the field [`Instance::region_id`]).
+    #[inline]
     pub fn region_id(&self) -> Option<&crate::types::RegionId> {
         self.region_id.as_ref()
     }
     /// `Disks` (see the field [`Instance::disks`]).
+    #[inline]
     pub fn disks(&self) -> Option<&crate::operation::describe_instances::Disks> {
         self.disks.as_ref()
     }
     /// `SystemDisk` (see the field [`Instance::system_disk`]).
+    #[inline]
     pub fn system_disk(&self) -> &[serde_json::Value] {
         self.system_disk.as_deref().unwrap_or_default()
     }
     /// `DataDisks` (see the field [`Instance::data_disks`]).
+    #[inline]
     pub fn data_disks(&self) -> &[crate::types::InstanceDiskSummary] {
         self.data_disks.as_deref().unwrap_or_default()
     }
     /// `PublicNetworkInterface` (see the field [`Instance::public_network_interface`]).
-    pub fn public_network_interface(&self) -> Option<&serde_json::Value> {
-        self.public_network_interface.as_ref()
+    #[inline]
+    pub fn public_network_interface(
+        &self,
+    ) -> &[crate::operation::describe_instances::PublicNetworkInterface] {
+        self.public_network_interface.as_deref().unwrap_or_default()
     }
     /// `PrivateNetworkInterface` (see the field [`Instance::private_network_interface`]).
+    #[inline]
     pub fn private_network_interface(
         &self,
     ) -> &[crate::operation::describe_instances::PrivateNetworkInterface] {
@@ -270,18 +293,22 @@ impl Instance {
             .unwrap_or_default()
     }
     /// `Cpu` (see the field [`Instance::cpu`]).
+    #[inline]
     pub fn cpu(&self) -> Option<i64> {
         self.cpu
     }
     /// `Ram` (see the field [`Instance::ram`]).
+    #[inline]
     pub fn ram(&self) -> Option<i64> {
         self.ram
     }
     /// `Tags` (see the field [`Instance::tags`]).
+    #[inline]
     pub fn tags(&self) -> &[crate::operation::describe_instances::Tag] {
         self.tags.as_deref().unwrap_or_default()
     }
     /// `CreateTime` (see the field [`Instance::create_time`]).
+    #[inline]
     pub fn create_time(&self) -> Option<&str> {
         self.create_time.as_deref()
     }
@@ -310,7 +337,7 @@ impl cds_core::de::Fields for Instance {
             "SystemDisk" => self.system_disk = cds_core::de::nested(value)?,
             "DataDisks" => self.data_disks = cds_core::de::nested(value)?,
             "PublicNetworkInterface" => {
-                self.public_network_interface = cds_core::de::nested(value)?;
+                self.public_network_interface = cds_core::de::one_or_many(value)?;
             }
             "PrivateNetworkInterface" => {
                 self.private_network_interface = cds_core::de::nested(value)?;
@@ -391,26 +418,32 @@ pub struct PrivateNetworkInterface {
 }
 impl PrivateNetworkInterface {
     /// `InterfaceId` (see the field [`PrivateNetworkInterface::interface_id`]).
+    #[inline]
     pub fn interface_id(&self) -> Option<&str> {
         self.interface_id.as_deref()
     }
     /// `Name` (see the field [`PrivateNetworkInterface::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `IP` (see the field [`PrivateNetworkInterface::ip`]).
+    #[inline]
     pub fn ip(&self) -> Option<&str> {
         self.ip.as_deref()
     }
     /// `MAC` (see the field [`PrivateNetworkInterface::mac`]).
+    #[inline]
     pub fn mac(&self) -> Option<&str> {
         self.mac.as_deref()
     }
     /// `Connected` (see the field [`PrivateNetworkInterface::connected`]).
+    #[inline]
     pub fn connected(&self) -> Option<i64> {
         self.connected
     }
     /// `PrivateId` (see the field [`PrivateNetworkInterface::private_id`]).
+    #[inline]
     pub fn private_id(&self) -> Option<&str> {
         self.private_id.as_deref()
     }
@@ -449,6 +482,114 @@ impl cds_core::ser::Entries for PrivateNetworkInterface {
 }
 #[cfg(feature = "serde-serialize")]
 cds_core::impl_serialize!(PrivateNetworkInterface);
+/// A public network interface
+///
+/// 公网网卡 (spec type `DescribeInstancesPublicNetworkInterface`)
+#[derive(Clone, Default, PartialEq, Debug)]
+#[non_exhaustive]
+pub struct PublicNetworkInterface {
+    /// Network interface id
+    ///
+    /// 网卡ID (`InterfaceId`)
+    pub interface_id: Option<String>,
+    /// Public network id
+    ///
+    /// 公网ID (`PublicId`)
+    pub public_id: Option<String>,
+    /// Network name
+    ///
+    /// 网络名称 (`Name`)
+    pub name: Option<String>,
+    /// IPv4 address
+    ///
+    /// IP地址 (`IP`)
+    pub ip: Option<String>,
+    /// IPv6 address
+    ///
+    /// IPv6地址 (`IPv6`)
+    pub ipv6: Option<String>,
+    /// MAC address
+    ///
+    /// MAC地址 (`MAC`)
+    pub mac: Option<String>,
+    /// Whether the interface is connected (1 connected)
+    ///
+    /// 是否已连接 (`Connected`)
+    pub connected: Option<i64>,
+}
+impl PublicNetworkInterface {
+    /// `InterfaceId` (see the field [`PublicNetworkInterface::interface_id`]).
+    #[inline]
+    pub fn interface_id(&self) -> Option<&str> {
+        self.interface_id.as_deref()
+    }
+    /// `PublicId` (see the field [`PublicNetworkInterface::public_id`]).
+    #[inline]
+    pub fn public_id(&self) -> Option<&str> {
+        self.public_id.as_deref()
+    }
+    /// `Name` (see the field [`PublicNetworkInterface::name`]).
+    #[inline]
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// `IP` (see the field [`PublicNetworkInterface::ip`]).
+    #[inline]
+    pub fn ip(&self) -> Option<&str> {
+        self.ip.as_deref()
+    }
+    /// `IPv6` (see the field [`PublicNetworkInterface::ipv6`]).
+    #[inline]
+    pub fn ipv6(&self) -> Option<&str> {
+        self.ipv6.as_deref()
+    }
+    /// `MAC` (see the field [`PublicNetworkInterface::mac`]).
+    #[inline]
+    pub fn mac(&self) -> Option<&str> {
+        self.mac.as_deref()
+    }
+    /// `Connected` (see the field [`PublicNetworkInterface::connected`]).
+    #[inline]
+    pub fn connected(&self) -> Option<i64> {
+        self.connected
+    }
+}
+impl cds_core::de::Fields for PublicNetworkInterface {
+    const NAME: &'static str = "PublicNetworkInterface";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "InterfaceId" => self.interface_id = cds_core::de::lenient(value)?,
+            "PublicId" => self.public_id = cds_core::de::lenient(value)?,
+            "Name" => self.name = cds_core::de::lenient(value)?,
+            "IP" => self.ip = cds_core::de::lenient(value)?,
+            "IPv6" => self.ipv6 = cds_core::de::lenient(value)?,
+            "MAC" => self.mac = cds_core::de::lenient(value)?,
+            "Connected" => self.connected = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(PublicNetworkInterface);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for PublicNetworkInterface {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "InterfaceId", &self.interface_id)?;
+        cds_core::ser::entry(map, "PublicId", &self.public_id)?;
+        cds_core::ser::entry(map, "Name", &self.name)?;
+        cds_core::ser::entry(map, "IP", &self.ip)?;
+        cds_core::ser::entry(map, "IPv6", &self.ipv6)?;
+        cds_core::ser::entry(map, "MAC", &self.mac)?;
+        cds_core::ser::entry(map, "Connected", &self.connected)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(PublicNetworkInterface);
 /// System disk
 ///
 /// 系统盘 (spec type `DescribeInstancesSystemDisk`)
@@ -472,18 +613,22 @@ pub struct SystemDisk {
 }
 impl SystemDisk {
     /// `Size` (see the field [`SystemDisk::size`]).
+    #[inline]
     pub fn size(&self) -> Option<i64> {
         self.size
     }
     /// `DiskType` (see the field [`SystemDisk::disk_type`]).
+    #[inline]
     pub fn disk_type(&self) -> Option<&str> {
         self.disk_type.as_deref()
     }
     /// `IOPS` (see the field [`SystemDisk::iops`]).
+    #[inline]
     pub fn iops(&self) -> Option<i64> {
         self.iops
     }
     /// `IopsSize` (see the field [`SystemDisk::iops_size`]).
+    #[inline]
     pub fn iops_size(&self) -> Option<i64> {
         self.iops_size
     }
@@ -535,10 +680,12 @@ pub struct Tag {
 }
 impl Tag {
     /// `TagId` (see the field [`Tag::tag_id`]).
+    #[inline]
     pub fn tag_id(&self) -> Option<&str> {
         self.tag_id.as_deref()
     }
     /// `TagName` (see the field [`Tag::tag_name`]).
+    #[inline]
     pub fn tag_name(&self) -> Option<&str> {
         self.tag_name.as_deref()
     }
@@ -627,6 +774,7 @@ impl cds_core::ser::Entries for DescribeInstancesInput {
 cds_core::impl_serialize!(DescribeInstancesInput);
 impl DescribeInstancesInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeInstancesInputBuilder {
         DescribeInstancesInputBuilder::default()
     }
@@ -685,6 +833,7 @@ impl DescribeInstancesInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> DescribeInstancesInput {
         self.inner
     }
@@ -700,6 +849,7 @@ pub struct DescribeInstancesOutput {
 }
 impl DescribeInstancesOutput {
     /// `Data` (see the field [`DescribeInstancesOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_instances::Data> {
         self.data.as_ref()
     }
@@ -739,10 +889,12 @@ pub struct DescribeInstancesRequest {
 #[allow(deprecated)]
 impl DescribeInstancesRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeInstancesInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeInstancesInput) -> Self {
         self.input = input;
         self
@@ -811,30 +963,49 @@ impl DescribeInstancesRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_INSTANCES, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeInstancesOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeInstancesOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_INSTANCES,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeInstancesOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_INSTANCES, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeInstancesOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_INSTANCES,
+            self.input,
+            checked,
+        )
     }
     /// Streams every item at `/Data/Instances` across all pages, advancing `PageNumber` (page size `PageSize`, default 50).
+    #[inline]
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<
@@ -859,6 +1030,7 @@ impl crate::Client {
     /// Documented errors: [`IncorrectInstanceStatus`](crate::ErrorCode::IncorrectInstanceStatus), [`InstanceNotFound`](crate::ErrorCode::InstanceNotFound), [`InvalidInstanceID.Malformed`](crate::ErrorCode::InvalidInstanceIdMalformed), [`InvalidLaunchTemplateVersion.NotFound`](crate::ErrorCode::InvalidLaunchTemplateVersionNotFound).
     ///
     /// Wire name: `DescribeInstances`.
+    #[inline]
     pub fn describe_instances(&self) -> DescribeInstancesRequest {
         DescribeInstancesRequest {
             client: self.runtime().clone(),

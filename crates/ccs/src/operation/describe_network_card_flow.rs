@@ -42,6 +42,7 @@ impl cds_core::ser::Entries for DescribeNetworkCardFlowInput {
 cds_core::impl_serialize!(DescribeNetworkCardFlowInput);
 impl DescribeNetworkCardFlowInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeNetworkCardFlowInputBuilder {
         DescribeNetworkCardFlowInputBuilder::default()
     }
@@ -80,11 +81,13 @@ impl DescribeNetworkCardFlowInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeNetworkCardFlowInput, cds_core::BuildError> {
         cds_core::validate::build("DescribeNetworkCardFlowInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribeNetworkCardFlowInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.instance_id.is_none() {
             missing.push(cds_core::validate::join(path, "InstanceId"));
@@ -114,6 +117,7 @@ pub struct DescribeNetworkCardFlowOutput {
 }
 impl DescribeNetworkCardFlowOutput {
     /// `Data` (see the field [`DescribeNetworkCardFlowOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::NetworkCardFlowData> {
         self.data.as_ref()
     }
@@ -153,10 +157,12 @@ pub struct DescribeNetworkCardFlowRequest {
 #[allow(deprecated)]
 impl DescribeNetworkCardFlowRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeNetworkCardFlowInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeNetworkCardFlowInput) -> Self {
         self.input = input;
         self
@@ -197,28 +203,46 @@ impl DescribeNetworkCardFlowRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_NETWORK_CARD_FLOW, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_NETWORK_CARD_FLOW, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeNetworkCardFlowOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeNetworkCardFlowOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_NETWORK_CARD_FLOW,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeNetworkCardFlowOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_NETWORK_CARD_FLOW, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeNetworkCardFlowOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_NETWORK_CARD_FLOW,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -231,6 +255,7 @@ impl crate::Client {
     /// Documented errors: [`InvalidInterfaceID.Malformed`](crate::ErrorCode::InvalidInterfaceIdMalformed).
     ///
     /// Wire name: `DescribeNetworkCardFlow`.
+    #[inline]
     pub fn describe_network_card_flow(&self) -> DescribeNetworkCardFlowRequest {
         DescribeNetworkCardFlowRequest {
             client: self.runtime().clone(),

@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for DescribeNSGMembersInput {
 cds_core::impl_serialize!(DescribeNSGMembersInput);
 impl DescribeNSGMembersInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeNSGMembersInputBuilder {
         DescribeNSGMembersInputBuilder::default()
     }
@@ -40,11 +41,13 @@ impl DescribeNSGMembersInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeNSGMembersInput, cds_core::BuildError> {
         cds_core::validate::build("DescribeNSGMembersInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribeNSGMembersInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.security_group_id.is_none() {
             missing.push(cds_core::validate::join(path, "SecurityGroupId"));
@@ -62,6 +65,7 @@ pub struct DescribeNSGMembersOutput {
 }
 impl DescribeNSGMembersOutput {
     /// `Data` (see the field [`DescribeNSGMembersOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::SecurityGroupMembers> {
         self.data.as_ref()
     }
@@ -101,10 +105,12 @@ pub struct DescribeNSGMembersRequest {
 #[allow(deprecated)]
 impl DescribeNSGMembersRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeNSGMembersInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeNSGMembersInput) -> Self {
         self.input = input;
         self
@@ -117,28 +123,46 @@ impl DescribeNSGMembersRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_NSG_MEMBERS, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_NSG_MEMBERS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeNSGMembersOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeNSGMembersOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_NSG_MEMBERS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeNSGMembersOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_NSG_MEMBERS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeNSGMembersOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_NSG_MEMBERS,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -151,6 +175,7 @@ impl crate::Client {
     /// Documented errors: [`InvalidInterfaceID.Malformed`](crate::ErrorCode::InvalidInterfaceIdMalformed).
     ///
     /// Wire name: `DescribeNSGMembers`.
+    #[inline]
     pub fn describe_nsg_members(&self) -> DescribeNSGMembersRequest {
         DescribeNSGMembersRequest {
             client: self.runtime().clone(),

@@ -32,6 +32,7 @@ impl cds_core::ser::Entries for DescribeNSGsInput {
 cds_core::impl_serialize!(DescribeNSGsInput);
 impl DescribeNSGsInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeNSGsInputBuilder {
         DescribeNSGsInputBuilder::default()
     }
@@ -63,6 +64,7 @@ impl DescribeNSGsInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> DescribeNSGsInput {
         self.inner
     }
@@ -78,6 +80,7 @@ pub struct DescribeNSGsOutput {
 }
 impl DescribeNSGsOutput {
     /// `Data` (see the field [`DescribeNSGsOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::SecurityGroupList> {
         self.data.as_ref()
     }
@@ -117,10 +120,12 @@ pub struct DescribeNSGsRequest {
 #[allow(deprecated)]
 impl DescribeNSGsRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeNSGsInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeNSGsInput) -> Self {
         self.input = input;
         self
@@ -150,28 +155,45 @@ impl DescribeNSGsRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_NS_GS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeNSGsOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeNSGsOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_NS_GS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeNSGsOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_NS_GS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeNSGsOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_NS_GS,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -184,6 +206,7 @@ impl crate::Client {
     /// Documented errors: [`InvalidInterfaceID.Malformed`](crate::ErrorCode::InvalidInterfaceIdMalformed).
     ///
     /// Wire name: `DescribeNSGs`.
+    #[inline]
     pub fn describe_nsgs(&self) -> DescribeNSGsRequest {
         DescribeNSGsRequest {
             client: self.runtime().clone(),

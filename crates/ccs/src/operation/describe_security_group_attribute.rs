@@ -30,18 +30,22 @@ pub struct Data {
 }
 impl Data {
     /// `SecurityGroupName` (see the field [`Data::security_group_name`]).
+    #[inline]
     pub fn security_group_name(&self) -> Option<&str> {
         self.security_group_name.as_deref()
     }
     /// `SecurityGroupType` (see the field [`Data::security_group_type`]).
+    #[inline]
     pub fn security_group_type(&self) -> Option<&crate::types::SecurityGroupType> {
         self.security_group_type.as_ref()
     }
     /// `SecurityGroupRuleCount` (see the field [`Data::security_group_rule_count`]).
+    #[inline]
     pub fn security_group_rule_count(&self) -> Option<i64> {
         self.security_group_rule_count
     }
     /// `SecurityGroupRules` (see the field [`Data::security_group_rules`]).
+    #[inline]
     pub fn security_group_rules(
         &self,
     ) -> &[crate::operation::describe_security_group_attribute::Rule] {
@@ -147,50 +151,62 @@ pub struct Rule {
 }
 impl Rule {
     /// `RuleId` (see the field [`Rule::rule_id`]).
+    #[inline]
     pub fn rule_id(&self) -> Option<&str> {
         self.rule_id.as_deref()
     }
     /// `Status` (see the field [`Rule::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
     /// `TargetAddress` (see the field [`Rule::target_address`]).
+    #[inline]
     pub fn target_address(&self) -> Option<&str> {
         self.target_address.as_deref()
     }
     /// `TargetPort` (see the field [`Rule::target_port`]).
+    #[inline]
     pub fn target_port(&self) -> Option<&str> {
         self.target_port.as_deref()
     }
     /// `Direction` (see the field [`Rule::direction`]).
+    #[inline]
     pub fn direction(&self) -> Option<&str> {
         self.direction.as_deref()
     }
     /// `Protocol` (see the field [`Rule::protocol`]).
+    #[inline]
     pub fn protocol(&self) -> Option<&str> {
         self.protocol.as_deref()
     }
     /// `LocalPort` (see the field [`Rule::local_port`]).
+    #[inline]
     pub fn local_port(&self) -> Option<&str> {
         self.local_port.as_deref()
     }
     /// `Priority` (see the field [`Rule::priority`]).
+    #[inline]
     pub fn priority(&self) -> Option<i64> {
         self.priority
     }
     /// `Action` (see the field [`Rule::action`]).
+    #[inline]
     pub fn action(&self) -> Option<&crate::types::SecurityGroupRuleAction> {
         self.action.as_ref()
     }
     /// `Type` (see the field [`Rule::type`]).
+    #[inline]
     pub fn r#type(&self) -> Option<&crate::types::SecurityGroupRuleType> {
         self.r#type.as_ref()
     }
     /// `Description` (see the field [`Rule::description`]).
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
     /// `CreateTime` (see the field [`Rule::create_time`]).
+    #[inline]
     pub fn create_time(&self) -> Option<&str> {
         self.create_time.as_deref()
     }
@@ -264,6 +280,7 @@ impl cds_core::ser::Entries for DescribeSecurityGroupAttributeInput {
 cds_core::impl_serialize!(DescribeSecurityGroupAttributeInput);
 impl DescribeSecurityGroupAttributeInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeSecurityGroupAttributeInputBuilder {
         DescribeSecurityGroupAttributeInputBuilder::default()
     }
@@ -287,11 +304,13 @@ impl DescribeSecurityGroupAttributeInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeSecurityGroupAttributeInput, cds_core::BuildError> {
         cds_core::validate::build("DescribeSecurityGroupAttributeInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribeSecurityGroupAttributeInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.security_group_id.is_none() {
             missing.push(cds_core::validate::join(path, "SecurityGroupId"));
@@ -313,10 +332,12 @@ pub struct DescribeSecurityGroupAttributeOutput {
 }
 impl DescribeSecurityGroupAttributeOutput {
     /// `Data` (see the field [`DescribeSecurityGroupAttributeOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_security_group_attribute::Data> {
         self.data.as_ref()
     }
     /// `TaskId` (see the field [`DescribeSecurityGroupAttributeOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -358,10 +379,12 @@ pub struct DescribeSecurityGroupAttributeRequest {
 #[allow(deprecated)]
 impl DescribeSecurityGroupAttributeRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeSecurityGroupAttributeInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeSecurityGroupAttributeInput) -> Self {
         self.input = input;
         self
@@ -381,28 +404,47 @@ impl DescribeSecurityGroupAttributeRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_SECURITY_GROUP_ATTRIBUTE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_SECURITY_GROUP_ATTRIBUTE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeSecurityGroupAttributeOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<DescribeSecurityGroupAttributeOutput, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_SECURITY_GROUP_ATTRIBUTE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeSecurityGroupAttributeOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_SECURITY_GROUP_ATTRIBUTE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeSecurityGroupAttributeOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_SECURITY_GROUP_ATTRIBUTE,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -420,6 +462,7 @@ impl crate::Client {
     #[deprecated(
         note = "use `describe_nsg_attribute()`: Renamed DescribeNSGAttribute in the vendor's documents on 2025-08-06 (97ea3eeb), which say the old security-group actions are out of service (旧版API接口已停用). This method still sends DescribeSecurityGroupAttribute."
     )]
+    #[inline]
     pub fn describe_security_group_attribute(&self) -> DescribeSecurityGroupAttributeRequest {
         DescribeSecurityGroupAttributeRequest {
             client: self.runtime().clone(),

@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `SecurityGroupCount` (see the field [`Data::security_group_count`]).
+    #[inline]
     pub fn security_group_count(&self) -> Option<i64> {
         self.security_group_count
     }
     /// `SecurityGroup` (see the field [`Data::security_group`]).
+    #[inline]
     pub fn security_group(&self) -> &[crate::operation::describe_security_groups::Group] {
         self.security_group.as_deref().unwrap_or_default()
     }
@@ -102,38 +104,47 @@ pub struct Group {
 }
 impl Group {
     /// `SecurityGroupId` (see the field [`Group::security_group_id`]).
+    #[inline]
     pub fn security_group_id(&self) -> Option<&str> {
         self.security_group_id.as_deref()
     }
     /// `SecurityGroupName` (see the field [`Group::security_group_name`]).
+    #[inline]
     pub fn security_group_name(&self) -> Option<&str> {
         self.security_group_name.as_deref()
     }
     /// `Description` (see the field [`Group::description`]).
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
     /// `SecurityGroupType` (see the field [`Group::security_group_type`]).
+    #[inline]
     pub fn security_group_type(&self) -> Option<&crate::types::SecurityGroupType> {
         self.security_group_type.as_ref()
     }
     /// `BindInstanceCount` (see the field [`Group::bind_instance_count`]).
+    #[inline]
     pub fn bind_instance_count(&self) -> Option<i64> {
         self.bind_instance_count
     }
     /// `BindInterfaceCount` (see the field [`Group::bind_interface_count`]).
+    #[inline]
     pub fn bind_interface_count(&self) -> Option<i64> {
         self.bind_interface_count
     }
     /// `BindVdcCount` (see the field [`Group::bind_vdc_count`]).
+    #[inline]
     pub fn bind_vdc_count(&self) -> Option<i64> {
         self.bind_vdc_count
     }
     /// `CreateTime` (see the field [`Group::create_time`]).
+    #[inline]
     pub fn create_time(&self) -> Option<&str> {
         self.create_time.as_deref()
     }
     /// `UpdateTime` (see the field [`Group::update_time`]).
+    #[inline]
     pub fn update_time(&self) -> Option<&str> {
         self.update_time.as_deref()
     }
@@ -214,6 +225,7 @@ impl cds_core::ser::Entries for DescribeSecurityGroupsInput {
 cds_core::impl_serialize!(DescribeSecurityGroupsInput);
 impl DescribeSecurityGroupsInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeSecurityGroupsInputBuilder {
         DescribeSecurityGroupsInputBuilder::default()
     }
@@ -245,6 +257,7 @@ impl DescribeSecurityGroupsInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> DescribeSecurityGroupsInput {
         self.inner
     }
@@ -264,10 +277,12 @@ pub struct DescribeSecurityGroupsOutput {
 }
 impl DescribeSecurityGroupsOutput {
     /// `Data` (see the field [`DescribeSecurityGroupsOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_security_groups::Data> {
         self.data.as_ref()
     }
     /// `TaskId` (see the field [`DescribeSecurityGroupsOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -309,10 +324,12 @@ pub struct DescribeSecurityGroupsRequest {
 #[allow(deprecated)]
 impl DescribeSecurityGroupsRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeSecurityGroupsInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeSecurityGroupsInput) -> Self {
         self.input = input;
         self
@@ -342,28 +359,46 @@ impl DescribeSecurityGroupsRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_SECURITY_GROUPS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeSecurityGroupsOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeSecurityGroupsOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_SECURITY_GROUPS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeSecurityGroupsOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_SECURITY_GROUPS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeSecurityGroupsOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_SECURITY_GROUPS,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -381,6 +416,7 @@ impl crate::Client {
     #[deprecated(
         note = "use `describe_nsgs()`: Renamed DescribeNSGs in the vendor's documents on 2025-08-06 (97ea3eeb), which say the old security-group actions are out of service (旧版API接口已停用). This method still sends DescribeSecurityGroups."
     )]
+    #[inline]
     pub fn describe_security_groups(&self) -> DescribeSecurityGroupsRequest {
         DescribeSecurityGroupsRequest {
             client: self.runtime().clone(),

@@ -21,10 +21,12 @@ pub struct Tag {
 }
 impl Tag {
     /// `TagId` (see the field [`Tag::tag_id`]).
+    #[inline]
     pub fn tag_id(&self) -> Option<i64> {
         self.tag_id
     }
     /// `TagName` (see the field [`Tag::tag_name`]).
+    #[inline]
     pub fn tag_name(&self) -> Option<&str> {
         self.tag_name.as_deref()
     }
@@ -67,6 +69,7 @@ impl cds_core::ser::Entries for DescribeTagsInput {
 cds_core::impl_serialize!(DescribeTagsInput);
 impl DescribeTagsInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeTagsInputBuilder {
         DescribeTagsInputBuilder::default()
     }
@@ -80,6 +83,7 @@ pub struct DescribeTagsInputBuilder {
 #[allow(deprecated)]
 impl DescribeTagsInputBuilder {
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> DescribeTagsInput {
         self.inner
     }
@@ -95,6 +99,7 @@ pub struct DescribeTagsOutput {
 }
 impl DescribeTagsOutput {
     /// `Data` (see the field [`DescribeTagsOutput::data`]).
+    #[inline]
     pub fn data(&self) -> &[crate::operation::describe_tags::Tag] {
         self.data.as_deref().unwrap_or_default()
     }
@@ -134,37 +139,56 @@ pub struct DescribeTagsRequest {
 #[allow(deprecated)]
 impl DescribeTagsRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeTagsInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeTagsInput) -> Self {
         self.input = input;
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_TAGS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeTagsOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeTagsOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_TAGS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeTagsOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_TAGS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeTagsOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_TAGS,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -177,6 +201,7 @@ impl crate::Client {
     /// Documented errors: [`IncorrectInstanceStatus`](crate::ErrorCode::IncorrectInstanceStatus).
     ///
     /// Wire name: `DescribeTags`.
+    #[inline]
     pub fn describe_tags(&self) -> DescribeTagsRequest {
         DescribeTagsRequest {
             client: self.runtime().clone(),

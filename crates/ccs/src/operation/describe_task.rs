@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for DescribeTaskInput {
 cds_core::impl_serialize!(DescribeTaskInput);
 impl DescribeTaskInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeTaskInputBuilder {
         DescribeTaskInputBuilder::default()
     }
@@ -40,11 +41,13 @@ impl DescribeTaskInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeTaskInput, cds_core::BuildError> {
         cds_core::validate::build("DescribeTaskInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribeTaskInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.task_id.is_none() {
             missing.push(cds_core::validate::join(path, "TaskId"));
@@ -66,10 +69,12 @@ pub struct DescribeTaskOutput {
 }
 impl DescribeTaskOutput {
     /// `Data` (see the field [`DescribeTaskOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::DescribeTaskData> {
         self.data.as_ref()
     }
     /// `TaskId` (see the field [`DescribeTaskOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -111,10 +116,12 @@ pub struct DescribeTaskRequest {
 #[allow(deprecated)]
 impl DescribeTaskRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeTaskInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeTaskInput) -> Self {
         self.input = input;
         self
@@ -127,28 +134,45 @@ impl DescribeTaskRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_TASK, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_TASK, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeTaskOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeTaskOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_TASK,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeTaskOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_TASK, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeTaskOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_TASK,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -161,6 +185,7 @@ impl crate::Client {
     /// Documented errors: [`InvalidTaskID.Malformed`](crate::ErrorCode::InvalidTaskIdMalformed).
     ///
     /// Wire name: `DescribeTask`.
+    #[inline]
     pub fn describe_task(&self) -> DescribeTaskRequest {
         DescribeTaskRequest {
             client: self.runtime().clone(),

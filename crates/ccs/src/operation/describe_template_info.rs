@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `TotalPage` (see the field [`Data::total_page`]).
+    #[inline]
     pub fn total_page(&self) -> Option<i64> {
         self.total_page
     }
     /// `TemplateList` (see the field [`Data::template_list`]).
+    #[inline]
     pub fn template_list(&self) -> &[crate::operation::describe_template_info::Template] {
         self.template_list.as_deref().unwrap_or_default()
     }
@@ -76,14 +78,17 @@ pub struct Region {
 }
 impl Region {
     /// `RegionId` (see the field [`Region::region_id`]).
+    #[inline]
     pub fn region_id(&self) -> Option<&crate::types::RegionId> {
         self.region_id.as_ref()
     }
     /// `RegionName` (see the field [`Region::region_name`]).
+    #[inline]
     pub fn region_name(&self) -> Option<&str> {
         self.region_name.as_deref()
     }
     /// `Status` (see the field [`Region::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
@@ -153,30 +158,37 @@ pub struct Template {
 }
 impl Template {
     /// `TemplateId` (see the field [`Template::template_id`]).
+    #[inline]
     pub fn template_id(&self) -> Option<&str> {
         self.template_id.as_deref()
     }
     /// `Name` (see the field [`Template::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `Status` (see the field [`Template::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
     /// `Count` (see the field [`Template::count`]).
+    #[inline]
     pub fn count(&self) -> Option<i64> {
         self.count
     }
     /// `OSType` (see the field [`Template::os_type`]).
+    #[inline]
     pub fn os_type(&self) -> Option<&str> {
         self.os_type.as_deref()
     }
     /// `CreateTime` (see the field [`Template::create_time`]).
+    #[inline]
     pub fn create_time(&self) -> Option<&str> {
         self.create_time.as_deref()
     }
     /// `Region` (see the field [`Template::region`]).
+    #[inline]
     pub fn region(&self) -> &[crate::operation::describe_template_info::Region] {
         self.region.as_deref().unwrap_or_default()
     }
@@ -245,6 +257,7 @@ impl cds_core::ser::Entries for DescribeTemplateInfoInput {
 cds_core::impl_serialize!(DescribeTemplateInfoInput);
 impl DescribeTemplateInfoInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeTemplateInfoInputBuilder {
         DescribeTemplateInfoInputBuilder::default()
     }
@@ -273,11 +286,13 @@ impl DescribeTemplateInfoInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeTemplateInfoInput, cds_core::BuildError> {
         cds_core::validate::build("DescribeTemplateInfoInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribeTemplateInfoInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.page_number.is_none() {
             missing.push(cds_core::validate::join(path, "PageNumber"));
@@ -298,6 +313,7 @@ pub struct DescribeTemplateInfoOutput {
 }
 impl DescribeTemplateInfoOutput {
     /// `Data` (see the field [`DescribeTemplateInfoOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_template_info::Data> {
         self.data.as_ref()
     }
@@ -337,10 +353,12 @@ pub struct DescribeTemplateInfoRequest {
 #[allow(deprecated)]
 impl DescribeTemplateInfoRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeTemplateInfoInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeTemplateInfoInput) -> Self {
         self.input = input;
         self
@@ -367,30 +385,49 @@ impl DescribeTemplateInfoRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_TEMPLATE_INFO, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_TEMPLATE_INFO, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeTemplateInfoOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeTemplateInfoOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_TEMPLATE_INFO,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeTemplateInfoOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_TEMPLATE_INFO, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeTemplateInfoOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_TEMPLATE_INFO,
+            self.input,
+            checked,
+        )
     }
     /// Streams every item at `/Data/TemplateList` across all pages, advancing `PageNumber` (page size `PageSize`, default 50).
+    #[inline]
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<
@@ -415,6 +452,7 @@ impl crate::Client {
     /// Documented errors: [`IncorrectInstanceStatus`](crate::ErrorCode::IncorrectInstanceStatus), [`InstanceNotFound`](crate::ErrorCode::InstanceNotFound), [`InvalidInstanceID.Malformed`](crate::ErrorCode::InvalidInstanceIdMalformed).
     ///
     /// Wire name: `DescribeTemplateInfo`.
+    #[inline]
     pub fn describe_template_info(&self) -> DescribeTemplateInfoRequest {
         DescribeTemplateInfoRequest {
             client: self.runtime().clone(),

@@ -32,6 +32,7 @@ impl cds_core::ser::Entries for ExtendSystemDiskInput {
 cds_core::impl_serialize!(ExtendSystemDiskInput);
 impl ExtendSystemDiskInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ExtendSystemDiskInputBuilder {
         ExtendSystemDiskInputBuilder::default()
     }
@@ -60,11 +61,13 @@ impl ExtendSystemDiskInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ExtendSystemDiskInput, cds_core::BuildError> {
         cds_core::validate::build("ExtendSystemDiskInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ExtendSystemDiskInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.instance_id.is_none() {
             missing.push(cds_core::validate::join(path, "InstanceId"));
@@ -86,10 +89,12 @@ pub struct ExtendSystemDiskOutput {
 }
 impl ExtendSystemDiskOutput {
     /// `Data` (see the field [`ExtendSystemDiskOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::OrderAudit> {
         self.data.as_ref()
     }
     /// `TaskId` (see the field [`ExtendSystemDiskOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -131,10 +136,12 @@ pub struct ExtendSystemDiskRequest {
 #[allow(deprecated)]
 impl ExtendSystemDiskRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ExtendSystemDiskInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ExtendSystemDiskInput) -> Self {
         self.input = input;
         self
@@ -161,50 +168,71 @@ impl ExtendSystemDiskRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::EXTEND_SYSTEM_DISK, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::EXTEND_SYSTEM_DISK, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ExtendSystemDiskOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ExtendSystemDiskOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::EXTEND_SYSTEM_DISK,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ExtendSystemDiskOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::EXTEND_SYSTEM_DISK, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ExtendSystemDiskOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::EXTEND_SYSTEM_DISK,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            ExtendSystemDiskOutput,
-            crate::operation::describe_task::DescribeTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                ExtendSystemDiskOutput,
+                crate::operation::describe_task::DescribeTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::EXTEND_SYSTEM_DISK,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_TASK,
             "/TaskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -215,6 +243,7 @@ impl crate::Client {
     /// `POST /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `ExtendSystemDisk`.
+    #[inline]
     pub fn extend_system_disk(&self) -> ExtendSystemDiskRequest {
         ExtendSystemDiskRequest {
             client: self.runtime().clone(),

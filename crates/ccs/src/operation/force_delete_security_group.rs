@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for ForceDeleteSecurityGroupInput {
 cds_core::impl_serialize!(ForceDeleteSecurityGroupInput);
 impl ForceDeleteSecurityGroupInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ForceDeleteSecurityGroupInputBuilder {
         ForceDeleteSecurityGroupInputBuilder::default()
     }
@@ -40,11 +41,13 @@ impl ForceDeleteSecurityGroupInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ForceDeleteSecurityGroupInput, cds_core::BuildError> {
         cds_core::validate::build("ForceDeleteSecurityGroupInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ForceDeleteSecurityGroupInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.security_group_id.is_none() {
             missing.push(cds_core::validate::join(path, "SecurityGroupId"));
@@ -66,10 +69,12 @@ pub struct ForceDeleteSecurityGroupOutput {
 }
 impl ForceDeleteSecurityGroupOutput {
     /// `Data` (see the field [`ForceDeleteSecurityGroupOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
     /// `TaskId` (see the field [`ForceDeleteSecurityGroupOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -111,10 +116,12 @@ pub struct ForceDeleteSecurityGroupRequest {
 #[allow(deprecated)]
 impl ForceDeleteSecurityGroupRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ForceDeleteSecurityGroupInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ForceDeleteSecurityGroupInput) -> Self {
         self.input = input;
         self
@@ -127,50 +134,71 @@ impl ForceDeleteSecurityGroupRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::FORCE_DELETE_SECURITY_GROUP, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::FORCE_DELETE_SECURITY_GROUP, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ForceDeleteSecurityGroupOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ForceDeleteSecurityGroupOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::FORCE_DELETE_SECURITY_GROUP,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ForceDeleteSecurityGroupOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::FORCE_DELETE_SECURITY_GROUP, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ForceDeleteSecurityGroupOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::FORCE_DELETE_SECURITY_GROUP,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            ForceDeleteSecurityGroupOutput,
-            crate::operation::describe_task::DescribeTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                ForceDeleteSecurityGroupOutput,
+                crate::operation::describe_task::DescribeTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::FORCE_DELETE_SECURITY_GROUP,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_TASK,
             "/TaskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -188,6 +216,7 @@ impl crate::Client {
     #[deprecated(
         note = "removed from the vendor's documents on 2025-08-05: Removed from the vendor's documents on 2025-08-05 (08b768eb); DeleteNSG with ForceDelete=true deletes a group that still has cloud servers. The document says the old security-group actions are out of service (旧版API接口已停用)"
     )]
+    #[inline]
     pub fn force_delete_security_group(&self) -> ForceDeleteSecurityGroupRequest {
         ForceDeleteSecurityGroupRequest {
             client: self.runtime().clone(),

@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for GetIpInfoBySegmentInput {
 cds_core::impl_serialize!(GetIpInfoBySegmentInput);
 impl GetIpInfoBySegmentInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> GetIpInfoBySegmentInputBuilder {
         GetIpInfoBySegmentInputBuilder::default()
     }
@@ -50,11 +51,13 @@ impl GetIpInfoBySegmentInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<GetIpInfoBySegmentInput, cds_core::BuildError> {
         cds_core::validate::build("GetIpInfoBySegmentInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for GetIpInfoBySegmentInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.private_id.is_none() {
             missing.push(cds_core::validate::join(path, "PrivateId"));
@@ -75,6 +78,7 @@ pub struct GetIpInfoBySegmentOutput {
 }
 impl GetIpInfoBySegmentOutput {
     /// `Data` (see the field [`GetIpInfoBySegmentOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::SegmentIpInfo> {
         self.data.as_ref()
     }
@@ -114,10 +118,12 @@ pub struct GetIpInfoBySegmentRequest {
 #[allow(deprecated)]
 impl GetIpInfoBySegmentRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &GetIpInfoBySegmentInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: GetIpInfoBySegmentInput) -> Self {
         self.input = input;
         self
@@ -137,28 +143,46 @@ impl GetIpInfoBySegmentRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::GET_IP_INFO_BY_SEGMENT, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::GET_IP_INFO_BY_SEGMENT, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<GetIpInfoBySegmentOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<GetIpInfoBySegmentOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::GET_IP_INFO_BY_SEGMENT,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<GetIpInfoBySegmentOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::GET_IP_INFO_BY_SEGMENT, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<GetIpInfoBySegmentOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::GET_IP_INFO_BY_SEGMENT,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -169,6 +193,7 @@ impl crate::Client {
     /// `POST /ccs` — read-only: retried on transient failures.
     ///
     /// Wire name: `GetIpInfoBySegment`.
+    #[inline]
     pub fn get_ip_info_by_segment(&self) -> GetIpInfoBySegmentRequest {
         GetIpInfoBySegmentRequest {
             client: self.runtime().clone(),

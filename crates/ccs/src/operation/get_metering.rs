@@ -33,22 +33,27 @@ pub struct Pool {
 }
 impl Pool {
     /// `Id` (see the field [`Pool::id`]).
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
     /// `Name` (see the field [`Pool::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `TotalSize` (see the field [`Pool::total_size`]).
+    #[inline]
     pub fn total_size(&self) -> Option<&str> {
         self.total_size.as_deref()
     }
     /// `Cold` (see the field [`Pool::cold`]).
+    #[inline]
     pub fn cold(&self) -> Option<f64> {
         self.cold
     }
     /// `Warm` (see the field [`Pool::warm`]).
+    #[inline]
     pub fn warm(&self) -> Option<f64> {
         self.warm
     }
@@ -108,6 +113,7 @@ impl cds_core::ser::Entries for GetMeteringInput {
 cds_core::impl_serialize!(GetMeteringInput);
 impl GetMeteringInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> GetMeteringInputBuilder {
         GetMeteringInputBuilder::default()
     }
@@ -131,11 +137,13 @@ impl GetMeteringInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<GetMeteringInput, cds_core::BuildError> {
         cds_core::validate::build("GetMeteringInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for GetMeteringInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.end_time.is_none() {
             missing.push(cds_core::validate::join(path, "EndTime"));
@@ -153,6 +161,7 @@ pub struct GetMeteringOutput {
 }
 impl GetMeteringOutput {
     /// `Data` (see the field [`GetMeteringOutput::data`]).
+    #[inline]
     pub fn data(&self) -> &[crate::operation::get_metering::Pool] {
         self.data.as_deref().unwrap_or_default()
     }
@@ -192,10 +201,12 @@ pub struct GetMeteringRequest {
 #[allow(deprecated)]
 impl GetMeteringRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &GetMeteringInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: GetMeteringInput) -> Self {
         self.input = input;
         self
@@ -215,27 +226,34 @@ impl GetMeteringRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::GET_METERING, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::GET_METERING, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<GetMeteringOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<GetMeteringOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::GET_METERING, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<GetMeteringOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::GET_METERING, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<GetMeteringOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::GET_METERING, self.input, checked)
     }
 }
 impl crate::Client {
@@ -248,6 +266,7 @@ impl crate::Client {
     /// Documented errors: [`InvalidParamater`](crate::ErrorCode::InvalidParamater), [`InvalidParamater`](crate::ErrorCode::InvalidParamater), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull).
     ///
     /// Wire name: `GetMetering`.
+    #[inline]
     pub fn get_metering(&self) -> GetMeteringRequest {
         GetMeteringRequest {
             client: self.runtime().clone(),

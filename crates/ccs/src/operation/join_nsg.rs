@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for JoinNSGInput {
 cds_core::impl_serialize!(JoinNSGInput);
 impl JoinNSGInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> JoinNSGInputBuilder {
         JoinNSGInputBuilder::default()
     }
@@ -50,11 +51,13 @@ impl JoinNSGInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<JoinNSGInput, cds_core::BuildError> {
         cds_core::validate::build("JoinNSGInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for JoinNSGInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.security_group_id.is_none() {
             missing.push(cds_core::validate::join(path, "SecurityGroupId"));
@@ -75,6 +78,7 @@ pub struct JoinNSGOutput {
 }
 impl JoinNSGOutput {
     /// `Data` (see the field [`JoinNSGOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -114,10 +118,12 @@ pub struct JoinNSGRequest {
 #[allow(deprecated)]
 impl JoinNSGRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &JoinNSGInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: JoinNSGInput) -> Self {
         self.input = input;
         self
@@ -137,27 +143,33 @@ impl JoinNSGRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::JOIN_NSG, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::JOIN_NSG, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<JoinNSGOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<JoinNSGOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::JOIN_NSG, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<JoinNSGOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::JOIN_NSG, &self.input)
-            .await
+    ) -> impl std::future::Future<Output = Result<cds_core::Response<JoinNSGOutput>, cds_core::Error>>
+           + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::JOIN_NSG, self.input, checked)
     }
 }
 impl crate::Client {
@@ -170,6 +182,7 @@ impl crate::Client {
     /// Documented errors: [`InvalidInterfaceID.Malformed`](crate::ErrorCode::InvalidInterfaceIdMalformed).
     ///
     /// Wire name: `JoinNSG`.
+    #[inline]
     pub fn join_nsg(&self) -> JoinNSGRequest {
         JoinNSGRequest {
             client: self.runtime().clone(),

@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for LeaveSecurityGroupInput {
 cds_core::impl_serialize!(LeaveSecurityGroupInput);
 impl LeaveSecurityGroupInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> LeaveSecurityGroupInputBuilder {
         LeaveSecurityGroupInputBuilder::default()
     }
@@ -53,11 +54,13 @@ impl LeaveSecurityGroupInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<LeaveSecurityGroupInput, cds_core::BuildError> {
         cds_core::validate::build("LeaveSecurityGroupInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for LeaveSecurityGroupInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.security_group_id.is_none() {
             missing.push(cds_core::validate::join(path, "SecurityGroupId"));
@@ -88,10 +91,12 @@ pub struct LeaveSecurityGroupOutput {
 }
 impl LeaveSecurityGroupOutput {
     /// `Data` (see the field [`LeaveSecurityGroupOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
     /// `TaskId` (see the field [`LeaveSecurityGroupOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -133,10 +138,12 @@ pub struct LeaveSecurityGroupRequest {
 #[allow(deprecated)]
 impl LeaveSecurityGroupRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &LeaveSecurityGroupInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: LeaveSecurityGroupInput) -> Self {
         self.input = input;
         self
@@ -159,50 +166,71 @@ impl LeaveSecurityGroupRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::LEAVE_SECURITY_GROUP, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::LEAVE_SECURITY_GROUP, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<LeaveSecurityGroupOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<LeaveSecurityGroupOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::LEAVE_SECURITY_GROUP,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<LeaveSecurityGroupOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::LEAVE_SECURITY_GROUP, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<LeaveSecurityGroupOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::LEAVE_SECURITY_GROUP,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            LeaveSecurityGroupOutput,
-            crate::operation::describe_task::DescribeTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                LeaveSecurityGroupOutput,
+                crate::operation::describe_task::DescribeTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::LEAVE_SECURITY_GROUP,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_TASK,
             "/TaskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -220,6 +248,7 @@ impl crate::Client {
     #[deprecated(
         note = "use `leave_nsg()`: Renamed LeaveNSG in the vendor's documents on 2025-08-06 (97ea3eeb), which say the old security-group actions are out of service (旧版API接口已停用). This method still sends LeaveSecurityGroup."
     )]
+    #[inline]
     pub fn leave_security_group(&self) -> LeaveSecurityGroupRequest {
         LeaveSecurityGroupRequest {
             client: self.runtime().clone(),

@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for ModifyInstanceAttributeInput {
 cds_core::impl_serialize!(ModifyInstanceAttributeInput);
 impl ModifyInstanceAttributeInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ModifyInstanceAttributeInputBuilder {
         ModifyInstanceAttributeInputBuilder::default()
     }
@@ -50,11 +51,13 @@ impl ModifyInstanceAttributeInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ModifyInstanceAttributeInput, cds_core::BuildError> {
         cds_core::validate::build("ModifyInstanceAttributeInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ModifyInstanceAttributeInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.instance_ids.is_none() {
             missing.push(cds_core::validate::join(path, "InstanceIds"));
@@ -75,6 +78,7 @@ pub struct ModifyInstanceAttributeOutput {
 }
 impl ModifyInstanceAttributeOutput {
     /// `Data` (see the field [`ModifyInstanceAttributeOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -114,10 +118,12 @@ pub struct ModifyInstanceAttributeRequest {
 #[allow(deprecated)]
 impl ModifyInstanceAttributeRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ModifyInstanceAttributeInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ModifyInstanceAttributeInput) -> Self {
         self.input = input;
         self
@@ -137,28 +143,46 @@ impl ModifyInstanceAttributeRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::MODIFY_INSTANCE_ATTRIBUTE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::MODIFY_INSTANCE_ATTRIBUTE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ModifyInstanceAttributeOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ModifyInstanceAttributeOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::MODIFY_INSTANCE_ATTRIBUTE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ModifyInstanceAttributeOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::MODIFY_INSTANCE_ATTRIBUTE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ModifyInstanceAttributeOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::MODIFY_INSTANCE_ATTRIBUTE,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -169,6 +193,7 @@ impl crate::Client {
     /// `POST /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `ModifyInstanceAttribute`.
+    #[inline]
     pub fn modify_instance_attribute(&self) -> ModifyInstanceAttributeRequest {
         ModifyInstanceAttributeRequest {
             client: self.runtime().clone(),

@@ -19,7 +19,7 @@ pub struct ModifyInstanceChargeTypeInput {
     /// Whether a monthly subscription server renews automatically: 1 auto renew (default), 0 no auto renewal
     ///
     /// 包年包月云主机是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`)
-    pub auto_renew: Option<i64>,
+    pub auto_renew: Option<crate::types::AutoRenew>,
     /// Months purchased: 0 buys until the end of the month, 1 buys until the end of the month plus one calendar month; default 0.
     ///
     /// 包年包月云主机购买月数，输入0为购买到月底，输入1为到月底后在购买一个自然月，默认为0。 (`PrepaidMonth`)
@@ -37,6 +37,7 @@ impl cds_core::ser::Entries for ModifyInstanceChargeTypeInput {
 cds_core::impl_serialize!(ModifyInstanceChargeTypeInput);
 impl ModifyInstanceChargeTypeInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ModifyInstanceChargeTypeInputBuilder {
         ModifyInstanceChargeTypeInputBuilder::default()
     }
@@ -63,7 +64,7 @@ impl ModifyInstanceChargeTypeInputBuilder {
         self
     }
     /// Sets [`ModifyInstanceChargeTypeInput::auto_renew`].
-    pub fn auto_renew(mut self, value: impl Into<i64>) -> Self {
+    pub fn auto_renew(mut self, value: impl Into<crate::types::AutoRenew>) -> Self {
         self.inner.auto_renew = Some(value.into());
         self
     }
@@ -73,11 +74,13 @@ impl ModifyInstanceChargeTypeInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ModifyInstanceChargeTypeInput, cds_core::BuildError> {
         cds_core::validate::build("ModifyInstanceChargeTypeInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ModifyInstanceChargeTypeInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.instance_id.is_none() {
             missing.push(cds_core::validate::join(path, "InstanceId"));
@@ -102,10 +105,12 @@ pub struct ModifyInstanceChargeTypeOutput {
 }
 impl ModifyInstanceChargeTypeOutput {
     /// `TaskId` (see the field [`ModifyInstanceChargeTypeOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
     /// `Data` (see the field [`ModifyInstanceChargeTypeOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::OrderAudit> {
         self.data.as_ref()
     }
@@ -147,10 +152,12 @@ pub struct ModifyInstanceChargeTypeRequest {
 #[allow(deprecated)]
 impl ModifyInstanceChargeTypeRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ModifyInstanceChargeTypeInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ModifyInstanceChargeTypeInput) -> Self {
         self.input = input;
         self
@@ -175,7 +182,7 @@ impl ModifyInstanceChargeTypeRequest {
     /// Whether a monthly subscription server renews automatically: 1 auto renew (default), 0 no auto renewal
     ///
     /// 包年包月云主机是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`, body)
-    pub fn auto_renew(mut self, value: impl Into<i64>) -> Self {
+    pub fn auto_renew(mut self, value: impl Into<crate::types::AutoRenew>) -> Self {
         self.input.auto_renew = Some(value.into());
         self
     }
@@ -187,50 +194,71 @@ impl ModifyInstanceChargeTypeRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::MODIFY_INSTANCE_CHARGE_TYPE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::MODIFY_INSTANCE_CHARGE_TYPE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ModifyInstanceChargeTypeOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ModifyInstanceChargeTypeOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::MODIFY_INSTANCE_CHARGE_TYPE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ModifyInstanceChargeTypeOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::MODIFY_INSTANCE_CHARGE_TYPE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ModifyInstanceChargeTypeOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::MODIFY_INSTANCE_CHARGE_TYPE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            ModifyInstanceChargeTypeOutput,
-            crate::operation::describe_task::DescribeTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                ModifyInstanceChargeTypeOutput,
+                crate::operation::describe_task::DescribeTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::MODIFY_INSTANCE_CHARGE_TYPE,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_TASK,
             "/TaskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -243,6 +271,7 @@ impl crate::Client {
     /// Documented errors: [`IncorrectInstanceStatus`](crate::ErrorCode::IncorrectInstanceStatus), [`InstanceNotFound`](crate::ErrorCode::InstanceNotFound), [`InvalidInstanceId.Malformed`](crate::ErrorCode::InvalidInstanceIdMalformed).
     ///
     /// Wire name: `ModifyInstanceChargeType`.
+    #[inline]
     pub fn modify_instance_charge_type(&self) -> ModifyInstanceChargeTypeRequest {
         ModifyInstanceChargeTypeRequest {
             client: self.runtime().clone(),

@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for ModifyInstanceNameInput {
 cds_core::impl_serialize!(ModifyInstanceNameInput);
 impl ModifyInstanceNameInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ModifyInstanceNameInputBuilder {
         ModifyInstanceNameInputBuilder::default()
     }
@@ -50,11 +51,13 @@ impl ModifyInstanceNameInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ModifyInstanceNameInput, cds_core::BuildError> {
         cds_core::validate::build("ModifyInstanceNameInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ModifyInstanceNameInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.instance_id.is_none() {
             missing.push(cds_core::validate::join(path, "InstanceId"));
@@ -79,10 +82,12 @@ pub struct ModifyInstanceNameOutput {
 }
 impl ModifyInstanceNameOutput {
     /// `Data` (see the field [`ModifyInstanceNameOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
     /// `TaskId` (see the field [`ModifyInstanceNameOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -124,10 +129,12 @@ pub struct ModifyInstanceNameRequest {
 #[allow(deprecated)]
 impl ModifyInstanceNameRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ModifyInstanceNameInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ModifyInstanceNameInput) -> Self {
         self.input = input;
         self
@@ -147,28 +154,46 @@ impl ModifyInstanceNameRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::MODIFY_INSTANCE_NAME, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::MODIFY_INSTANCE_NAME, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ModifyInstanceNameOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ModifyInstanceNameOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::MODIFY_INSTANCE_NAME,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ModifyInstanceNameOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::MODIFY_INSTANCE_NAME, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ModifyInstanceNameOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::MODIFY_INSTANCE_NAME,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -181,6 +206,7 @@ impl crate::Client {
     /// Documented errors: [`IncorrectInstanceStatus`](crate::ErrorCode::IncorrectInstanceStatus), [`InstanceNotFound`](crate::ErrorCode::InstanceNotFound), [`InvalidInstanceID.Malformed`](crate::ErrorCode::InvalidInstanceIdMalformed), [`InvalidInstanceType.ValueUnauthorized`](crate::ErrorCode::InvalidInstanceTypeValueUnauthorized).
     ///
     /// Wire name: `ModifyInstanceName`.
+    #[inline]
     pub fn modify_instance_name(&self) -> ModifyInstanceNameRequest {
         ModifyInstanceNameRequest {
             client: self.runtime().clone(),

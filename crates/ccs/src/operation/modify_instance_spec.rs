@@ -37,6 +37,7 @@ impl cds_core::ser::Entries for ModifyInstanceSpecInput {
 cds_core::impl_serialize!(ModifyInstanceSpecInput);
 impl ModifyInstanceSpecInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ModifyInstanceSpecInputBuilder {
         ModifyInstanceSpecInputBuilder::default()
     }
@@ -70,11 +71,13 @@ impl ModifyInstanceSpecInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ModifyInstanceSpecInput, cds_core::BuildError> {
         cds_core::validate::build("ModifyInstanceSpecInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ModifyInstanceSpecInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.instance_id.is_none() {
             missing.push(cds_core::validate::join(path, "InstanceId"));
@@ -92,6 +95,7 @@ pub struct ModifyInstanceSpecOutput {
 }
 impl ModifyInstanceSpecOutput {
     /// `TaskId` (see the field [`ModifyInstanceSpecOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -131,10 +135,12 @@ pub struct ModifyInstanceSpecRequest {
 #[allow(deprecated)]
 impl ModifyInstanceSpecRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ModifyInstanceSpecInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ModifyInstanceSpecInput) -> Self {
         self.input = input;
         self
@@ -168,50 +174,71 @@ impl ModifyInstanceSpecRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::MODIFY_INSTANCE_SPEC, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::MODIFY_INSTANCE_SPEC, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ModifyInstanceSpecOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ModifyInstanceSpecOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::MODIFY_INSTANCE_SPEC,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ModifyInstanceSpecOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::MODIFY_INSTANCE_SPEC, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ModifyInstanceSpecOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::MODIFY_INSTANCE_SPEC,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            ModifyInstanceSpecOutput,
-            crate::operation::describe_task::DescribeTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                ModifyInstanceSpecOutput,
+                crate::operation::describe_task::DescribeTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::MODIFY_INSTANCE_SPEC,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_TASK,
             "/TaskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -224,6 +251,7 @@ impl crate::Client {
     /// Documented errors: [`IncorrectInstanceStatus`](crate::ErrorCode::IncorrectInstanceStatus), [`InstanceNotFound`](crate::ErrorCode::InstanceNotFound), [`InvalidInstanceID.Malformed`](crate::ErrorCode::InvalidInstanceIdMalformed), [`InvalidInstanceType.ValueUnauthorized`](crate::ErrorCode::InvalidInstanceTypeValueUnauthorized).
     ///
     /// Wire name: `ModifyInstanceSpec`.
+    #[inline]
     pub fn modify_instance_spec(&self) -> ModifyInstanceSpecRequest {
         ModifyInstanceSpecRequest {
             client: self.runtime().clone(),

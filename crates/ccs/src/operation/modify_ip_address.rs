@@ -53,6 +53,7 @@ impl cds_core::ser::Entries for ModifyIpAddressInput {
 cds_core::impl_serialize!(ModifyIpAddressInput);
 impl ModifyIpAddressInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ModifyIpAddressInputBuilder {
         ModifyIpAddressInputBuilder::default()
     }
@@ -91,11 +92,13 @@ impl ModifyIpAddressInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ModifyIpAddressInput, cds_core::BuildError> {
         cds_core::validate::build("ModifyIpAddressInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ModifyIpAddressInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.instance_id.is_none() {
             missing.push(cds_core::validate::join(path, "InstanceId"));
@@ -119,6 +122,7 @@ pub struct ModifyIpAddressOutput {
 }
 impl ModifyIpAddressOutput {
     /// `TaskId` (see the field [`ModifyIpAddressOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -158,10 +162,12 @@ pub struct ModifyIpAddressRequest {
 #[allow(deprecated)]
 impl ModifyIpAddressRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ModifyIpAddressInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ModifyIpAddressInput) -> Self {
         self.input = input;
         self
@@ -202,50 +208,71 @@ impl ModifyIpAddressRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::MODIFY_IP_ADDRESS, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::MODIFY_IP_ADDRESS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ModifyIpAddressOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ModifyIpAddressOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::MODIFY_IP_ADDRESS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ModifyIpAddressOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::MODIFY_IP_ADDRESS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ModifyIpAddressOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::MODIFY_IP_ADDRESS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            ModifyIpAddressOutput,
-            crate::operation::describe_task::DescribeTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                ModifyIpAddressOutput,
+                crate::operation::describe_task::DescribeTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::MODIFY_IP_ADDRESS,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_TASK,
             "/TaskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -258,6 +285,7 @@ impl crate::Client {
     /// Documented errors: [`IncorrectInstanceStatus`](crate::ErrorCode::IncorrectInstanceStatus), [`InvalidInterfaceID.Malformed`](crate::ErrorCode::InvalidInterfaceIdMalformed).
     ///
     /// Wire name: `ModifyIpAddress`.
+    #[inline]
     pub fn modify_ip_address(&self) -> ModifyIpAddressRequest {
         ModifyIpAddressRequest {
             client: self.runtime().clone(),

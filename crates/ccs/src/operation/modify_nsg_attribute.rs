@@ -32,6 +32,7 @@ impl cds_core::ser::Entries for ModifyNSGAttributeInput {
 cds_core::impl_serialize!(ModifyNSGAttributeInput);
 impl ModifyNSGAttributeInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ModifyNSGAttributeInputBuilder {
         ModifyNSGAttributeInputBuilder::default()
     }
@@ -60,11 +61,13 @@ impl ModifyNSGAttributeInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ModifyNSGAttributeInput, cds_core::BuildError> {
         cds_core::validate::build("ModifyNSGAttributeInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ModifyNSGAttributeInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.security_group_id.is_none() {
             missing.push(cds_core::validate::join(path, "SecurityGroupId"));
@@ -92,10 +95,12 @@ pub struct ModifyNSGAttributeOutput {
 }
 impl ModifyNSGAttributeOutput {
     /// `Data` (see the field [`ModifyNSGAttributeOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
     /// `TaskId` (see the field [`ModifyNSGAttributeOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -137,10 +142,12 @@ pub struct ModifyNSGAttributeRequest {
 #[allow(deprecated)]
 impl ModifyNSGAttributeRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ModifyNSGAttributeInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ModifyNSGAttributeInput) -> Self {
         self.input = input;
         self
@@ -167,28 +174,46 @@ impl ModifyNSGAttributeRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::MODIFY_NSG_ATTRIBUTE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::MODIFY_NSG_ATTRIBUTE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ModifyNSGAttributeOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ModifyNSGAttributeOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::MODIFY_NSG_ATTRIBUTE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ModifyNSGAttributeOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::MODIFY_NSG_ATTRIBUTE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ModifyNSGAttributeOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::MODIFY_NSG_ATTRIBUTE,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -201,6 +226,7 @@ impl crate::Client {
     /// Documented errors: [`InvalidInterfaceID.Malformed`](crate::ErrorCode::InvalidInterfaceIdMalformed).
     ///
     /// Wire name: `ModifyNSGAttribute`.
+    #[inline]
     pub fn modify_nsg_attribute(&self) -> ModifyNSGAttributeRequest {
         ModifyNSGAttributeRequest {
             client: self.runtime().clone(),

@@ -27,7 +27,7 @@ pub struct ModifyNSGRuleInput {
     /// Rule direction (0 = inbound, 1 = outbound)
     ///
     /// 规则方向（0=入方向，1=出方向） (`Direction`)
-    pub direction: Option<i64>,
+    pub direction: Option<crate::types::NsgRuleDirection>,
     /// Protocol (TCP, UDP, ICMP)
     ///
     /// 协议类型（TCP，UDP，ICMP） (`Protocol`)
@@ -62,6 +62,7 @@ impl cds_core::ser::Entries for ModifyNSGRuleInput {
 cds_core::impl_serialize!(ModifyNSGRuleInput);
 impl ModifyNSGRuleInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ModifyNSGRuleInputBuilder {
         ModifyNSGRuleInputBuilder::default()
     }
@@ -95,7 +96,7 @@ impl ModifyNSGRuleInputBuilder {
         self
     }
     /// Sets [`ModifyNSGRuleInput::direction`].
-    pub fn direction(mut self, value: impl Into<i64>) -> Self {
+    pub fn direction(mut self, value: impl Into<crate::types::NsgRuleDirection>) -> Self {
         self.inner.direction = Some(value.into());
         self
     }
@@ -120,11 +121,13 @@ impl ModifyNSGRuleInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ModifyNSGRuleInput, cds_core::BuildError> {
         cds_core::validate::build("ModifyNSGRuleInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ModifyNSGRuleInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.security_group_id.is_none() {
             missing.push(cds_core::validate::join(path, "SecurityGroupId"));
@@ -145,6 +148,7 @@ pub struct ModifyNSGRuleOutput {
 }
 impl ModifyNSGRuleOutput {
     /// `Data` (see the field [`ModifyNSGRuleOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -184,10 +188,12 @@ pub struct ModifyNSGRuleRequest {
 #[allow(deprecated)]
 impl ModifyNSGRuleRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ModifyNSGRuleInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ModifyNSGRuleInput) -> Self {
         self.input = input;
         self
@@ -223,7 +229,7 @@ impl ModifyNSGRuleRequest {
     /// Rule direction (0 = inbound, 1 = outbound)
     ///
     /// 规则方向（0=入方向，1=出方向） (`Direction`, body)
-    pub fn direction(mut self, value: impl Into<i64>) -> Self {
+    pub fn direction(mut self, value: impl Into<crate::types::NsgRuleDirection>) -> Self {
         self.input.direction = Some(value.into());
         self
     }
@@ -256,28 +262,46 @@ impl ModifyNSGRuleRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::MODIFY_NSG_RULE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::MODIFY_NSG_RULE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ModifyNSGRuleOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ModifyNSGRuleOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::MODIFY_NSG_RULE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ModifyNSGRuleOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::MODIFY_NSG_RULE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ModifyNSGRuleOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::MODIFY_NSG_RULE,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -290,6 +314,7 @@ impl crate::Client {
     /// Documented errors: [`InvalidInterfaceID.Malformed`](crate::ErrorCode::InvalidInterfaceIdMalformed).
     ///
     /// Wire name: `ModifyNSGRule`.
+    #[inline]
     pub fn modify_nsg_rule(&self) -> ModifyNSGRuleRequest {
         ModifyNSGRuleRequest {
             client: self.runtime().clone(),

@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for ModifyNSGRulePriorityInput {
 cds_core::impl_serialize!(ModifyNSGRulePriorityInput);
 impl ModifyNSGRulePriorityInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ModifyNSGRulePriorityInputBuilder {
         ModifyNSGRulePriorityInputBuilder::default()
     }
@@ -53,11 +54,13 @@ impl ModifyNSGRulePriorityInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ModifyNSGRulePriorityInput, cds_core::BuildError> {
         cds_core::validate::build("ModifyNSGRulePriorityInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ModifyNSGRulePriorityInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.security_group_id.is_none() {
             missing.push(cds_core::validate::join(path, "SecurityGroupId"));
@@ -84,6 +87,7 @@ pub struct ModifyNSGRulePriorityOutput {
 }
 impl ModifyNSGRulePriorityOutput {
     /// `Data` (see the field [`ModifyNSGRulePriorityOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -123,10 +127,12 @@ pub struct ModifyNSGRulePriorityRequest {
 #[allow(deprecated)]
 impl ModifyNSGRulePriorityRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ModifyNSGRulePriorityInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ModifyNSGRulePriorityInput) -> Self {
         self.input = input;
         self
@@ -149,28 +155,46 @@ impl ModifyNSGRulePriorityRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::MODIFY_NSG_RULE_PRIORITY, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::MODIFY_NSG_RULE_PRIORITY, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ModifyNSGRulePriorityOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ModifyNSGRulePriorityOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::MODIFY_NSG_RULE_PRIORITY,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ModifyNSGRulePriorityOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::MODIFY_NSG_RULE_PRIORITY, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ModifyNSGRulePriorityOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::MODIFY_NSG_RULE_PRIORITY,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -183,6 +207,7 @@ impl crate::Client {
     /// Documented errors: [`InvalidInterfaceID.Malformed`](crate::ErrorCode::InvalidInterfaceIdMalformed).
     ///
     /// Wire name: `ModifyNSGRulePriority`.
+    #[inline]
     pub fn modify_nsg_rule_priority(&self) -> ModifyNSGRulePriorityRequest {
         ModifyNSGRulePriorityRequest {
             client: self.runtime().clone(),

@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for ModifySecurityGroupRulePriorityInput {
 cds_core::impl_serialize!(ModifySecurityGroupRulePriorityInput);
 impl ModifySecurityGroupRulePriorityInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ModifySecurityGroupRulePriorityInputBuilder {
         ModifySecurityGroupRulePriorityInputBuilder::default()
     }
@@ -53,11 +54,13 @@ impl ModifySecurityGroupRulePriorityInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ModifySecurityGroupRulePriorityInput, cds_core::BuildError> {
         cds_core::validate::build("ModifySecurityGroupRulePriorityInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ModifySecurityGroupRulePriorityInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.security_group_id.is_none() {
             missing.push(cds_core::validate::join(path, "SecurityGroupId"));
@@ -88,10 +91,12 @@ pub struct ModifySecurityGroupRulePriorityOutput {
 }
 impl ModifySecurityGroupRulePriorityOutput {
     /// `Data` (see the field [`ModifySecurityGroupRulePriorityOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
     /// `TaskId` (see the field [`ModifySecurityGroupRulePriorityOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -133,10 +138,12 @@ pub struct ModifySecurityGroupRulePriorityRequest {
 #[allow(deprecated)]
 impl ModifySecurityGroupRulePriorityRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ModifySecurityGroupRulePriorityInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ModifySecurityGroupRulePriorityInput) -> Self {
         self.input = input;
         self
@@ -159,6 +166,7 @@ impl ModifySecurityGroupRulePriorityRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(
             &crate::meta::MODIFY_SECURITY_GROUP_RULE_PRIORITY,
@@ -167,6 +175,7 @@ impl ModifySecurityGroupRulePriorityRequest {
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(
@@ -175,42 +184,59 @@ impl ModifySecurityGroupRulePriorityRequest {
         )
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ModifySecurityGroupRulePriorityOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<ModifySecurityGroupRulePriorityOutput, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::MODIFY_SECURITY_GROUP_RULE_PRIORITY,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ModifySecurityGroupRulePriorityOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(
-                &crate::meta::MODIFY_SECURITY_GROUP_RULE_PRIORITY,
-                &self.input,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ModifySecurityGroupRulePriorityOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::MODIFY_SECURITY_GROUP_RULE_PRIORITY,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            ModifySecurityGroupRulePriorityOutput,
-            crate::operation::describe_task::DescribeTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                ModifySecurityGroupRulePriorityOutput,
+                crate::operation::describe_task::DescribeTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::MODIFY_SECURITY_GROUP_RULE_PRIORITY,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_TASK,
             "/TaskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -228,6 +254,7 @@ impl crate::Client {
     #[deprecated(
         note = "use `modify_nsg_rule_priority()`: Renamed ModifyNSGRulePriority in the vendor's documents on 2025-08-06 (97ea3eeb), which say the old security-group actions are out of service (旧版API接口已停用). This method still sends ModifySecurityGroupRulePriority."
     )]
+    #[inline]
     pub fn modify_security_group_rule_priority(&self) -> ModifySecurityGroupRulePriorityRequest {
         ModifySecurityGroupRulePriorityRequest {
             client: self.runtime().clone(),

@@ -74,6 +74,7 @@ impl cds_core::ser::Entries for ResetImageInput {
 cds_core::impl_serialize!(ResetImageInput);
 impl ResetImageInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ResetImageInputBuilder {
         ResetImageInputBuilder::default()
     }
@@ -127,11 +128,13 @@ impl ResetImageInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ResetImageInput, cds_core::BuildError> {
         cds_core::validate::build("ResetImageInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ResetImageInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.instance_id.is_none() {
             missing.push(cds_core::validate::join(path, "InstanceId"));
@@ -155,6 +158,7 @@ pub struct ResetImageOutput {
 }
 impl ResetImageOutput {
     /// `TaskId` (see the field [`ResetImageOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -194,10 +198,12 @@ pub struct ResetImageRequest {
 #[allow(deprecated)]
 impl ResetImageRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ResetImageInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ResetImageInput) -> Self {
         self.input = input;
         self
@@ -259,49 +265,59 @@ impl ResetImageRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::RESET_IMAGE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::RESET_IMAGE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ResetImageOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ResetImageOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::RESET_IMAGE, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ResetImageOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::RESET_IMAGE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ResetImageOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::RESET_IMAGE, self.input, checked)
     }
     /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            ResetImageOutput,
-            crate::operation::describe_task::DescribeTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                ResetImageOutput,
+                crate::operation::describe_task::DescribeTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::RESET_IMAGE,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_TASK,
             "/TaskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -314,6 +330,7 @@ impl crate::Client {
     /// Documented errors: [`IncorrectInstanceStatus`](crate::ErrorCode::IncorrectInstanceStatus), [`InstanceNotFound`](crate::ErrorCode::InstanceNotFound), [`InvalidInstanceId.Malformed`](crate::ErrorCode::InvalidInstanceIdMalformed), [`InvalidLaunchTemplateVersion.NotFound`](crate::ErrorCode::InvalidLaunchTemplateVersionNotFound).
     ///
     /// Wire name: `ResetImage`.
+    #[inline]
     pub fn reset_image(&self) -> ResetImageRequest {
         ResetImageRequest {
             client: self.runtime().clone(),

@@ -21,10 +21,12 @@ pub struct Task {
 }
 impl Task {
     /// `InstanceId` (see the field [`Task::instance_id`]).
+    #[inline]
     pub fn instance_id(&self) -> Option<&str> {
         self.instance_id.as_deref()
     }
     /// `TaskId` (see the field [`Task::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -86,6 +88,7 @@ impl cds_core::ser::Entries for ResetInstancesPasswordInput {
 cds_core::impl_serialize!(ResetInstancesPasswordInput);
 impl ResetInstancesPasswordInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ResetInstancesPasswordInputBuilder {
         ResetInstancesPasswordInputBuilder::default()
     }
@@ -109,11 +112,13 @@ impl ResetInstancesPasswordInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ResetInstancesPasswordInput, cds_core::BuildError> {
         cds_core::validate::build("ResetInstancesPasswordInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ResetInstancesPasswordInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.instance_ids.is_none() {
             missing.push(cds_core::validate::join(path, "InstanceIds"));
@@ -138,10 +143,12 @@ pub struct ResetInstancesPasswordOutput {
 }
 impl ResetInstancesPasswordOutput {
     /// `Data` (see the field [`ResetInstancesPasswordOutput::data`]).
+    #[inline]
     pub fn data(&self) -> &[crate::operation::reset_instances_password::Task] {
         self.data.as_deref().unwrap_or_default()
     }
     /// `TaskId` (see the field [`ResetInstancesPasswordOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -183,10 +190,12 @@ pub struct ResetInstancesPasswordRequest {
 #[allow(deprecated)]
 impl ResetInstancesPasswordRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ResetInstancesPasswordInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ResetInstancesPasswordInput) -> Self {
         self.input = input;
         self
@@ -206,50 +215,71 @@ impl ResetInstancesPasswordRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::RESET_INSTANCES_PASSWORD, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::RESET_INSTANCES_PASSWORD, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ResetInstancesPasswordOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ResetInstancesPasswordOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::RESET_INSTANCES_PASSWORD,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ResetInstancesPasswordOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::RESET_INSTANCES_PASSWORD, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ResetInstancesPasswordOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::RESET_INSTANCES_PASSWORD,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/Data/0/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            ResetInstancesPasswordOutput,
-            crate::operation::describe_task::DescribeTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                ResetInstancesPasswordOutput,
+                crate::operation::describe_task::DescribeTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::RESET_INSTANCES_PASSWORD,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_TASK,
             "/Data/0/TaskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -260,6 +290,7 @@ impl crate::Client {
     /// `POST /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `ResetInstancesPassword`.
+    #[inline]
     pub fn reset_instances_password(&self) -> ResetInstancesPasswordRequest {
         ResetInstancesPasswordRequest {
             client: self.runtime().clone(),

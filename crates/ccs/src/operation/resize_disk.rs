@@ -37,6 +37,7 @@ impl cds_core::ser::Entries for ResizeDiskInput {
 cds_core::impl_serialize!(ResizeDiskInput);
 impl ResizeDiskInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ResizeDiskInputBuilder {
         ResizeDiskInputBuilder::default()
     }
@@ -70,11 +71,13 @@ impl ResizeDiskInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ResizeDiskInput, cds_core::BuildError> {
         cds_core::validate::build("ResizeDiskInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ResizeDiskInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.instance_id.is_none() {
             missing.push(cds_core::validate::join(path, "InstanceId"));
@@ -98,6 +101,7 @@ pub struct ResizeDiskOutput {
 }
 impl ResizeDiskOutput {
     /// `TaskId` (see the field [`ResizeDiskOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -137,10 +141,12 @@ pub struct ResizeDiskRequest {
 #[allow(deprecated)]
 impl ResizeDiskRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ResizeDiskInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ResizeDiskInput) -> Self {
         self.input = input;
         self
@@ -174,49 +180,59 @@ impl ResizeDiskRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::RESIZE_DISK, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::RESIZE_DISK, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ResizeDiskOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ResizeDiskOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::RESIZE_DISK, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ResizeDiskOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::RESIZE_DISK, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ResizeDiskOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::RESIZE_DISK, self.input, checked)
     }
     /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            ResizeDiskOutput,
-            crate::operation::describe_task::DescribeTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                ResizeDiskOutput,
+                crate::operation::describe_task::DescribeTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::RESIZE_DISK,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_TASK,
             "/TaskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -229,6 +245,7 @@ impl crate::Client {
     /// Documented errors: [`IncorrectInstanceStatus`](crate::ErrorCode::IncorrectInstanceStatus), [`InstanceNotFound`](crate::ErrorCode::InstanceNotFound), [`InvalidInstanceID.Malformed`](crate::ErrorCode::InvalidInstanceIdMalformed), [`InvalidInstanceTypeDisk.ValueUnauthorized`](crate::ErrorCode::InvalidInstanceTypeDiskValueUnauthorized), [`InvalidDiskSize.TooSmall`](crate::ErrorCode::InvalidDiskSizeTooSmall), [`IncompleteParamter`](crate::ErrorCode::IncompleteParamter).
     ///
     /// Wire name: `ResizeDisk`.
+    #[inline]
     pub fn resize_disk(&self) -> ResizeDiskRequest {
         ResizeDiskRequest {
             client: self.runtime().clone(),

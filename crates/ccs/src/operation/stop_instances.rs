@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for StopInstancesInput {
 cds_core::impl_serialize!(StopInstancesInput);
 impl StopInstancesInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> StopInstancesInputBuilder {
         StopInstancesInputBuilder::default()
     }
@@ -50,11 +51,13 @@ impl StopInstancesInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<StopInstancesInput, cds_core::BuildError> {
         cds_core::validate::build("StopInstancesInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for StopInstancesInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.instance_ids.is_none() {
             missing.push(cds_core::validate::join(path, "InstanceIds"));
@@ -72,6 +75,7 @@ pub struct StopInstancesOutput {
 }
 impl StopInstancesOutput {
     /// `TaskId` (see the field [`StopInstancesOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -111,10 +115,12 @@ pub struct StopInstancesRequest {
 #[allow(deprecated)]
 impl StopInstancesRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &StopInstancesInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: StopInstancesInput) -> Self {
         self.input = input;
         self
@@ -134,50 +140,71 @@ impl StopInstancesRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::STOP_INSTANCES, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::STOP_INSTANCES, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<StopInstancesOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<StopInstancesOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::STOP_INSTANCES,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<StopInstancesOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::STOP_INSTANCES, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<StopInstancesOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::STOP_INSTANCES,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            StopInstancesOutput,
-            crate::operation::describe_task::DescribeTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                StopInstancesOutput,
+                crate::operation::describe_task::DescribeTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::STOP_INSTANCES,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_TASK,
             "/TaskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -190,6 +217,7 @@ impl crate::Client {
     /// Documented errors: [`IncorrectInstanceStatus`](crate::ErrorCode::IncorrectInstanceStatus), [`InstanceNotFound`](crate::ErrorCode::InstanceNotFound), [`InvalidInstanceID.Malformed`](crate::ErrorCode::InvalidInstanceIdMalformed).
     ///
     /// Wire name: `StopInstances`.
+    #[inline]
     pub fn stop_instances(&self) -> StopInstancesRequest {
         StopInstancesRequest {
             client: self.runtime().clone(),

@@ -38,6 +38,7 @@ pub enum BandwidthBillingMethod {
 }
 impl BandwidthBillingMethod {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             BandwidthBillingMethod::BandwIdth => "BandwIdth",
@@ -50,6 +51,7 @@ impl BandwidthBillingMethod {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &[
             "BandwIdth",
@@ -62,6 +64,7 @@ impl BandwidthBillingMethod {
     }
 }
 impl From<&str> for BandwidthBillingMethod {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "BandwIdth" => BandwidthBillingMethod::BandwIdth,
@@ -75,17 +78,20 @@ impl From<&str> for BandwidthBillingMethod {
     }
 }
 impl From<String> for BandwidthBillingMethod {
+    #[inline]
     fn from(value: String) -> Self {
         BandwidthBillingMethod::from(value.as_str())
     }
 }
 impl std::str::FromStr for BandwidthBillingMethod {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(BandwidthBillingMethod::from(value))
     }
 }
 impl std::fmt::Display for BandwidthBillingMethod {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -104,6 +110,7 @@ impl<'de> serde::Deserialize<'de> for BandwidthBillingMethod {
     }
 }
 impl cds_core::de::FromScalar for BandwidthBillingMethod {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| BandwidthBillingMethod::from(text.as_str())))

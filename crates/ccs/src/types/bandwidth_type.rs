@@ -120,6 +120,7 @@ pub enum BandwidthType {
 }
 impl BandwidthType {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             BandwidthType::BandwidthCmcc => "Bandwidth_CMCC",
@@ -157,6 +158,7 @@ impl BandwidthType {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &[
             "Bandwidth_CMCC",
@@ -190,6 +192,7 @@ impl BandwidthType {
     }
 }
 impl From<&str> for BandwidthType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Bandwidth_CMCC" => BandwidthType::BandwidthCmcc,
@@ -228,17 +231,20 @@ impl From<&str> for BandwidthType {
     }
 }
 impl From<String> for BandwidthType {
+    #[inline]
     fn from(value: String) -> Self {
         BandwidthType::from(value.as_str())
     }
 }
 impl std::str::FromStr for BandwidthType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(BandwidthType::from(value))
     }
 }
 impl std::fmt::Display for BandwidthType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -255,6 +261,7 @@ impl<'de> serde::Deserialize<'de> for BandwidthType {
     }
 }
 impl cds_core::de::FromScalar for BandwidthType {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| BandwidthType::from(text.as_str())))

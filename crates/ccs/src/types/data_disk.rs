@@ -31,6 +31,7 @@ impl cds_core::ser::Entries for DataDisk {
 cds_core::impl_serialize!(DataDisk);
 impl DataDisk {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DataDiskBuilder {
         DataDiskBuilder::default()
     }
@@ -59,11 +60,13 @@ impl DataDiskBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DataDisk, cds_core::BuildError> {
         cds_core::validate::build("DataDisk", self.inner)
     }
 }
 impl cds_core::validate::Validate for DataDisk {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.size.is_none() {
             missing.push(cds_core::validate::join(path, "Size"));

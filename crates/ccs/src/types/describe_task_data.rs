@@ -26,18 +26,22 @@ pub struct DescribeTaskData {
 }
 impl DescribeTaskData {
     /// `Status` (see the field [`DescribeTaskData::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&crate::types::TaskStatus> {
         self.status.as_ref()
     }
     /// `ResourceId` (see the field [`DescribeTaskData::resource_id`]).
+    #[inline]
     pub fn resource_id(&self) -> Option<&str> {
         self.resource_id.as_deref()
     }
     /// `ResourceIds` (see the field [`DescribeTaskData::resource_ids`]).
+    #[inline]
     pub fn resource_ids(&self) -> &[String] {
         self.resource_ids.as_deref().unwrap_or_default()
     }
     /// `TaskType` (see the field [`DescribeTaskData::task_type`]).
+    #[inline]
     pub fn task_type(&self) -> Option<&str> {
         self.task_type.as_deref()
     }

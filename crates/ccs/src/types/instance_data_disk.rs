@@ -28,22 +28,27 @@ pub struct InstanceDataDisk {
 }
 impl InstanceDataDisk {
     /// `DiskId` (see the field [`InstanceDataDisk::disk_id`]).
+    #[inline]
     pub fn disk_id(&self) -> Option<&str> {
         self.disk_id.as_deref()
     }
     /// `DiskType` (see the field [`InstanceDataDisk::disk_type`]).
+    #[inline]
     pub fn disk_type(&self) -> Option<&str> {
         self.disk_type.as_deref()
     }
     /// `Size` (see the field [`InstanceDataDisk::size`]).
+    #[inline]
     pub fn size(&self) -> Option<i64> {
         self.size
     }
     /// `IOPS` (see the field [`InstanceDataDisk::iops`]).
+    #[inline]
     pub fn iops(&self) -> Option<i64> {
         self.iops
     }
     /// `IopsSize` (see the field [`InstanceDataDisk::iops_size`]).
+    #[inline]
     pub fn iops_size(&self) -> Option<i64> {
         self.iops_size
     }

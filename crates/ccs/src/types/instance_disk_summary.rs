@@ -18,10 +18,12 @@ pub struct InstanceDiskSummary {
 }
 impl InstanceDiskSummary {
     /// `size` (see the field [`InstanceDiskSummary::size`]).
+    #[inline]
     pub fn size(&self) -> Option<i64> {
         self.size
     }
     /// `type` (see the field [`InstanceDiskSummary::type`]).
+    #[inline]
     pub fn r#type(&self) -> Option<&str> {
         self.r#type.as_deref()
     }

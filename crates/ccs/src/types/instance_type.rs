@@ -314,6 +314,7 @@ pub enum InstanceType {
 }
 impl InstanceType {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             InstanceType::Io => "IO",
@@ -395,6 +396,7 @@ impl InstanceType {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &[
             "IO",
@@ -476,6 +478,7 @@ impl InstanceType {
     }
 }
 impl From<&str> for InstanceType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "IO" => InstanceType::Io,
@@ -558,17 +561,20 @@ impl From<&str> for InstanceType {
     }
 }
 impl From<String> for InstanceType {
+    #[inline]
     fn from(value: String) -> Self {
         InstanceType::from(value.as_str())
     }
 }
 impl std::str::FromStr for InstanceType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(InstanceType::from(value))
     }
 }
 impl std::fmt::Display for InstanceType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -585,6 +591,7 @@ impl<'de> serde::Deserialize<'de> for InstanceType {
     }
 }
 impl cds_core::de::FromScalar for InstanceType {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| InstanceType::from(text.as_str())))

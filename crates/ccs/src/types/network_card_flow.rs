@@ -18,10 +18,12 @@ pub struct NetworkCardFlow {
 }
 impl NetworkCardFlow {
     /// `Input` (see the field [`NetworkCardFlow::input`]).
+    #[inline]
     pub fn input(&self) -> Option<f64> {
         self.input
     }
     /// `Output` (see the field [`NetworkCardFlow::output`]).
+    #[inline]
     pub fn output(&self) -> Option<f64> {
         self.output
     }

@@ -26,18 +26,22 @@ pub struct NetworkCardFlowData {
 }
 impl NetworkCardFlowData {
     /// `InstanceId` (see the field [`NetworkCardFlowData::instance_id`]).
+    #[inline]
     pub fn instance_id(&self) -> Option<&str> {
         self.instance_id.as_deref()
     }
     /// `InterfaceId` (see the field [`NetworkCardFlowData::interface_id`]).
+    #[inline]
     pub fn interface_id(&self) -> Option<&str> {
         self.interface_id.as_deref()
     }
     /// `NetworkCardFlow` (see the field [`NetworkCardFlowData::network_card_flow`]).
+    #[inline]
     pub fn network_card_flow(&self) -> Option<&crate::types::NetworkCardFlow> {
         self.network_card_flow.as_ref()
     }
     /// `Period` (see the field [`NetworkCardFlowData::period`]).
+    #[inline]
     pub fn period(&self) -> Option<i64> {
         self.period
     }

@@ -30,6 +30,7 @@ pub enum NsgMemberStatus {
 }
 impl NsgMemberStatus {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             NsgMemberStatus::Ok => "ok",
@@ -40,11 +41,13 @@ impl NsgMemberStatus {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["ok", "syncing", "unbinding", "error"]
     }
 }
 impl From<&str> for NsgMemberStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ok" => NsgMemberStatus::Ok,
@@ -56,17 +59,20 @@ impl From<&str> for NsgMemberStatus {
     }
 }
 impl From<String> for NsgMemberStatus {
+    #[inline]
     fn from(value: String) -> Self {
         NsgMemberStatus::from(value.as_str())
     }
 }
 impl std::str::FromStr for NsgMemberStatus {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(NsgMemberStatus::from(value))
     }
 }
 impl std::fmt::Display for NsgMemberStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -83,6 +89,7 @@ impl<'de> serde::Deserialize<'de> for NsgMemberStatus {
     }
 }
 impl cds_core::de::FromScalar for NsgMemberStatus {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| NsgMemberStatus::from(text.as_str())))

@@ -22,6 +22,7 @@ pub enum NsgRuleAction {
 }
 impl NsgRuleAction {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             NsgRuleAction::Accept => "ACCEPT",
@@ -30,11 +31,13 @@ impl NsgRuleAction {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["ACCEPT", "DROP"]
     }
 }
 impl From<&str> for NsgRuleAction {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ACCEPT" => NsgRuleAction::Accept,
@@ -44,17 +47,20 @@ impl From<&str> for NsgRuleAction {
     }
 }
 impl From<String> for NsgRuleAction {
+    #[inline]
     fn from(value: String) -> Self {
         NsgRuleAction::from(value.as_str())
     }
 }
 impl std::str::FromStr for NsgRuleAction {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(NsgRuleAction::from(value))
     }
 }
 impl std::fmt::Display for NsgRuleAction {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for NsgRuleAction {
     }
 }
 impl cds_core::de::FromScalar for NsgRuleAction {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| NsgRuleAction::from(text.as_str())))

@@ -12,54 +12,68 @@ pub enum NsgRuleDirection {
     /// Inbound
     ///
     /// 入方向 (`0`)
-    V0,
+    Inbound,
     /// Outbound
     ///
     /// 出方向 (`1`)
-    V1,
+    Outbound,
     /// A value not documented when this SDK was generated (kept as received).
     Unknown(String),
 }
 impl NsgRuleDirection {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
-            NsgRuleDirection::V0 => "0",
-            NsgRuleDirection::V1 => "1",
+            NsgRuleDirection::Inbound => "0",
+            NsgRuleDirection::Outbound => "1",
             NsgRuleDirection::Unknown(other) => other.as_str(),
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["0", "1"]
     }
 }
 impl From<&str> for NsgRuleDirection {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
-            "0" => NsgRuleDirection::V0,
-            "1" => NsgRuleDirection::V1,
+            "0" => NsgRuleDirection::Inbound,
+            "1" => NsgRuleDirection::Outbound,
             other => NsgRuleDirection::Unknown(other.to_string()),
         }
     }
 }
 impl From<String> for NsgRuleDirection {
+    #[inline]
     fn from(value: String) -> Self {
         NsgRuleDirection::from(value.as_str())
     }
 }
 impl From<i64> for NsgRuleDirection {
+    #[inline]
     fn from(value: i64) -> Self {
         NsgRuleDirection::from(value.to_string().as_str())
     }
 }
+/// So that a bare literal converts too (`.auto_renew(1)`).
+impl From<i32> for NsgRuleDirection {
+    #[inline]
+    fn from(value: i32) -> Self {
+        NsgRuleDirection::from(i64::from(value))
+    }
+}
 impl std::str::FromStr for NsgRuleDirection {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(NsgRuleDirection::from(value))
     }
 }
 impl std::fmt::Display for NsgRuleDirection {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -79,6 +93,7 @@ impl<'de> serde::Deserialize<'de> for NsgRuleDirection {
     }
 }
 impl cds_core::de::FromScalar for NsgRuleDirection {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| NsgRuleDirection::from(text.as_str())))

@@ -14,6 +14,7 @@ pub struct OrderAudit {
 }
 impl OrderAudit {
     /// `order_audit` (see the field [`OrderAudit::order_audit`]).
+    #[inline]
     pub fn order_audit(&self) -> Option<i64> {
         self.order_audit
     }

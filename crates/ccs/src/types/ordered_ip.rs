@@ -26,6 +26,7 @@ impl cds_core::ser::Entries for OrderedIp {
 cds_core::impl_serialize!(OrderedIp);
 impl OrderedIp {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> OrderedIpBuilder {
         OrderedIpBuilder::default()
     }
@@ -49,11 +50,13 @@ impl OrderedIpBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<OrderedIp, cds_core::BuildError> {
         cds_core::validate::build("OrderedIp", self.inner)
     }
 }
 impl cds_core::validate::Validate for OrderedIp {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.pipe_id.is_none() {
             missing.push(cds_core::validate::join(path, "PipeId"));

@@ -222,6 +222,7 @@ pub enum PublicTemplate {
 }
 impl PublicTemplate {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             PublicTemplate::AnolisOs8664 => "AnolisOS_8.6_64",
@@ -280,6 +281,7 @@ impl PublicTemplate {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &[
             "AnolisOS_8.6_64",
@@ -338,6 +340,7 @@ impl PublicTemplate {
     }
 }
 impl From<&str> for PublicTemplate {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "AnolisOS_8.6_64" => PublicTemplate::AnolisOs8664,
@@ -397,17 +400,20 @@ impl From<&str> for PublicTemplate {
     }
 }
 impl From<String> for PublicTemplate {
+    #[inline]
     fn from(value: String) -> Self {
         PublicTemplate::from(value.as_str())
     }
 }
 impl std::str::FromStr for PublicTemplate {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(PublicTemplate::from(value))
     }
 }
 impl std::fmt::Display for PublicTemplate {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -424,6 +430,7 @@ impl<'de> serde::Deserialize<'de> for PublicTemplate {
     }
 }
 impl cds_core::de::FromScalar for PublicTemplate {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| PublicTemplate::from(text.as_str())))

@@ -238,6 +238,7 @@ pub enum RegionId {
 }
 impl RegionId {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             RegionId::CnBeijingA => "CN_Beijing_A",
@@ -300,6 +301,7 @@ impl RegionId {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &[
             "CN_Beijing_A",
@@ -362,6 +364,7 @@ impl RegionId {
     }
 }
 impl From<&str> for RegionId {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CN_Beijing_A" => RegionId::CnBeijingA,
@@ -425,17 +428,20 @@ impl From<&str> for RegionId {
     }
 }
 impl From<String> for RegionId {
+    #[inline]
     fn from(value: String) -> Self {
         RegionId::from(value.as_str())
     }
 }
 impl std::str::FromStr for RegionId {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(RegionId::from(value))
     }
 }
 impl std::fmt::Display for RegionId {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -452,6 +458,7 @@ impl<'de> serde::Deserialize<'de> for RegionId {
     }
 }
 impl cds_core::de::FromScalar for RegionId {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| RegionId::from(text.as_str())))

@@ -20,6 +20,7 @@ pub enum RuleProtocol {
 }
 impl RuleProtocol {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             RuleProtocol::Tcp => "TCP",
@@ -29,11 +30,13 @@ impl RuleProtocol {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["TCP", "UDP", "ICMP"]
     }
 }
 impl From<&str> for RuleProtocol {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "TCP" => RuleProtocol::Tcp,
@@ -44,17 +47,20 @@ impl From<&str> for RuleProtocol {
     }
 }
 impl From<String> for RuleProtocol {
+    #[inline]
     fn from(value: String) -> Self {
         RuleProtocol::from(value.as_str())
     }
 }
 impl std::str::FromStr for RuleProtocol {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(RuleProtocol::from(value))
     }
 }
 impl std::fmt::Display for RuleProtocol {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for RuleProtocol {
     }
 }
 impl cds_core::de::FromScalar for RuleProtocol {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| RuleProtocol::from(text.as_str())))

@@ -46,38 +46,47 @@ pub struct SecurityGroup {
 }
 impl SecurityGroup {
     /// `SecurityGroupId` (see the field [`SecurityGroup::security_group_id`]).
+    #[inline]
     pub fn security_group_id(&self) -> Option<&str> {
         self.security_group_id.as_deref()
     }
     /// `SecurityGroupName` (see the field [`SecurityGroup::security_group_name`]).
+    #[inline]
     pub fn security_group_name(&self) -> Option<&str> {
         self.security_group_name.as_deref()
     }
     /// `Description` (see the field [`SecurityGroup::description`]).
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
     /// `SecurityGroupType` (see the field [`SecurityGroup::security_group_type`]).
+    #[inline]
     pub fn security_group_type(&self) -> Option<&crate::types::SecurityGroupType> {
         self.security_group_type.as_ref()
     }
     /// `ProjectId` (see the field [`SecurityGroup::project_id`]).
+    #[inline]
     pub fn project_id(&self) -> Option<&str> {
         self.project_id.as_deref()
     }
     /// `CreateTime` (see the field [`SecurityGroup::create_time`]).
+    #[inline]
     pub fn create_time(&self) -> Option<&str> {
         self.create_time.as_deref()
     }
     /// `UpdateTime` (see the field [`SecurityGroup::update_time`]).
+    #[inline]
     pub fn update_time(&self) -> Option<&str> {
         self.update_time.as_deref()
     }
     /// `InstanceCount` (see the field [`SecurityGroup::instance_count`]).
+    #[inline]
     pub fn instance_count(&self) -> Option<i64> {
         self.instance_count
     }
     /// `InterfaceCount` (see the field [`SecurityGroup::interface_count`]).
+    #[inline]
     pub fn interface_count(&self) -> Option<i64> {
         self.interface_count
     }

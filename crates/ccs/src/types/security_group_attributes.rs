@@ -50,42 +50,52 @@ pub struct SecurityGroupAttributes {
 }
 impl SecurityGroupAttributes {
     /// `SecurityGroupId` (see the field [`SecurityGroupAttributes::security_group_id`]).
+    #[inline]
     pub fn security_group_id(&self) -> Option<&str> {
         self.security_group_id.as_deref()
     }
     /// `SecurityGroupName` (see the field [`SecurityGroupAttributes::security_group_name`]).
+    #[inline]
     pub fn security_group_name(&self) -> Option<&str> {
         self.security_group_name.as_deref()
     }
     /// `Description` (see the field [`SecurityGroupAttributes::description`]).
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
     /// `SecurityGroupType` (see the field [`SecurityGroupAttributes::security_group_type`]).
+    #[inline]
     pub fn security_group_type(&self) -> Option<&crate::types::SecurityGroupType> {
         self.security_group_type.as_ref()
     }
     /// `ProjectId` (see the field [`SecurityGroupAttributes::project_id`]).
+    #[inline]
     pub fn project_id(&self) -> Option<&str> {
         self.project_id.as_deref()
     }
     /// `QuotaCount` (see the field [`SecurityGroupAttributes::quota_count`]).
+    #[inline]
     pub fn quota_count(&self) -> Option<i64> {
         self.quota_count
     }
     /// `RuleCount` (see the field [`SecurityGroupAttributes::rule_count`]).
+    #[inline]
     pub fn rule_count(&self) -> Option<i64> {
         self.rule_count
     }
     /// `Rules` (see the field [`SecurityGroupAttributes::rules`]).
+    #[inline]
     pub fn rules(&self) -> &[crate::types::SecurityGroupRule] {
         self.rules.as_deref().unwrap_or_default()
     }
     /// `CreateTime` (see the field [`SecurityGroupAttributes::create_time`]).
+    #[inline]
     pub fn create_time(&self) -> Option<&str> {
         self.create_time.as_deref()
     }
     /// `UpdateTime` (see the field [`SecurityGroupAttributes::update_time`]).
+    #[inline]
     pub fn update_time(&self) -> Option<&str> {
         self.update_time.as_deref()
     }

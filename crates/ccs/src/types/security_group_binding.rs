@@ -31,6 +31,7 @@ impl cds_core::ser::Entries for SecurityGroupBinding {
 cds_core::impl_serialize!(SecurityGroupBinding);
 impl SecurityGroupBinding {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> SecurityGroupBindingBuilder {
         SecurityGroupBindingBuilder::default()
     }
@@ -59,11 +60,13 @@ impl SecurityGroupBindingBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<SecurityGroupBinding, cds_core::BuildError> {
         cds_core::validate::build("SecurityGroupBinding", self.inner)
     }
 }
 impl cds_core::validate::Validate for SecurityGroupBinding {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.instance_id.is_none() {
             missing.push(cds_core::validate::join(path, "InstanceId"));

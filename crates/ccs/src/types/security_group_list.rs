@@ -18,10 +18,12 @@ pub struct SecurityGroupList {
 }
 impl SecurityGroupList {
     /// `SecurityGroupCount` (see the field [`SecurityGroupList::security_group_count`]).
+    #[inline]
     pub fn security_group_count(&self) -> Option<i64> {
         self.security_group_count
     }
     /// `SecurityGroups` (see the field [`SecurityGroupList::security_groups`]).
+    #[inline]
     pub fn security_groups(&self) -> &[crate::types::SecurityGroup] {
         self.security_groups.as_deref().unwrap_or_default()
     }

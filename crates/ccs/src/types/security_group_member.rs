@@ -38,30 +38,37 @@ pub struct SecurityGroupMember {
 }
 impl SecurityGroupMember {
     /// `InstanceId` (see the field [`SecurityGroupMember::instance_id`]).
+    #[inline]
     pub fn instance_id(&self) -> Option<&str> {
         self.instance_id.as_deref()
     }
     /// `InstanceName` (see the field [`SecurityGroupMember::instance_name`]).
+    #[inline]
     pub fn instance_name(&self) -> Option<&str> {
         self.instance_name.as_deref()
     }
     /// `InstanceStatus` (see the field [`SecurityGroupMember::instance_status`]).
+    #[inline]
     pub fn instance_status(&self) -> Option<&str> {
         self.instance_status.as_deref()
     }
     /// `InterfaceId` (see the field [`SecurityGroupMember::interface_id`]).
+    #[inline]
     pub fn interface_id(&self) -> Option<&str> {
         self.interface_id.as_deref()
     }
     /// `InterfaceIpAddress` (see the field [`SecurityGroupMember::interface_ip_address`]).
+    #[inline]
     pub fn interface_ip_address(&self) -> Option<&str> {
         self.interface_ip_address.as_deref()
     }
     /// `InterfaceMac` (see the field [`SecurityGroupMember::interface_mac`]).
+    #[inline]
     pub fn interface_mac(&self) -> Option<&str> {
         self.interface_mac.as_deref()
     }
     /// `InterfaceStatus` (see the field [`SecurityGroupMember::interface_status`]).
+    #[inline]
     pub fn interface_status(&self) -> Option<&crate::types::NsgMemberStatus> {
         self.interface_status.as_ref()
     }

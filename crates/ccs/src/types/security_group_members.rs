@@ -18,10 +18,12 @@ pub struct SecurityGroupMembers {
 }
 impl SecurityGroupMembers {
     /// `MemberCount` (see the field [`SecurityGroupMembers::member_count`]).
+    #[inline]
     pub fn member_count(&self) -> Option<i64> {
         self.member_count
     }
     /// `Members` (see the field [`SecurityGroupMembers::members`]).
+    #[inline]
     pub fn members(&self) -> &[crate::types::SecurityGroupMember] {
         self.members.as_deref().unwrap_or_default()
     }

@@ -54,46 +54,57 @@ pub struct SecurityGroupRule {
 }
 impl SecurityGroupRule {
     /// `RuleId` (see the field [`SecurityGroupRule::rule_id`]).
+    #[inline]
     pub fn rule_id(&self) -> Option<&str> {
         self.rule_id.as_deref()
     }
     /// `Description` (see the field [`SecurityGroupRule::description`]).
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
     /// `Protocol` (see the field [`SecurityGroupRule::protocol`]).
+    #[inline]
     pub fn protocol(&self) -> Option<&crate::types::RuleProtocol> {
         self.protocol.as_ref()
     }
     /// `Action` (see the field [`SecurityGroupRule::action`]).
+    #[inline]
     pub fn action(&self) -> Option<&crate::types::NsgRuleAction> {
         self.action.as_ref()
     }
     /// `Direction` (see the field [`SecurityGroupRule::direction`]).
+    #[inline]
     pub fn direction(&self) -> Option<&crate::types::NsgRuleDirection> {
         self.direction.as_ref()
     }
     /// `IpList` (see the field [`SecurityGroupRule::ip_list`]).
+    #[inline]
     pub fn ip_list(&self) -> &[String] {
         self.ip_list.as_deref().unwrap_or_default()
     }
     /// `PortList` (see the field [`SecurityGroupRule::port_list`]).
+    #[inline]
     pub fn port_list(&self) -> &[String] {
         self.port_list.as_deref().unwrap_or_default()
     }
     /// `Priority` (see the field [`SecurityGroupRule::priority`]).
+    #[inline]
     pub fn priority(&self) -> Option<i64> {
         self.priority
     }
     /// `QuotaCount` (see the field [`SecurityGroupRule::quota_count`]).
+    #[inline]
     pub fn quota_count(&self) -> Option<i64> {
         self.quota_count
     }
     /// `CreateTime` (see the field [`SecurityGroupRule::create_time`]).
+    #[inline]
     pub fn create_time(&self) -> Option<&str> {
         self.create_time.as_deref()
     }
     /// `UpdateTime` (see the field [`SecurityGroupRule::update_time`]).
+    #[inline]
     pub fn update_time(&self) -> Option<&str> {
         self.update_time.as_deref()
     }

@@ -12,54 +12,68 @@ pub enum SecurityGroupRuleAction {
     /// Deny
     ///
     /// 禁止 (`0`)
-    V0,
+    Deny,
     /// Allow
     ///
     /// 允许 (`1`)
-    V1,
+    Allow,
     /// A value not documented when this SDK was generated (kept as received).
     Unknown(String),
 }
 impl SecurityGroupRuleAction {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
-            SecurityGroupRuleAction::V0 => "0",
-            SecurityGroupRuleAction::V1 => "1",
+            SecurityGroupRuleAction::Deny => "0",
+            SecurityGroupRuleAction::Allow => "1",
             SecurityGroupRuleAction::Unknown(other) => other.as_str(),
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["0", "1"]
     }
 }
 impl From<&str> for SecurityGroupRuleAction {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
-            "0" => SecurityGroupRuleAction::V0,
-            "1" => SecurityGroupRuleAction::V1,
+            "0" => SecurityGroupRuleAction::Deny,
+            "1" => SecurityGroupRuleAction::Allow,
             other => SecurityGroupRuleAction::Unknown(other.to_string()),
         }
     }
 }
 impl From<String> for SecurityGroupRuleAction {
+    #[inline]
     fn from(value: String) -> Self {
         SecurityGroupRuleAction::from(value.as_str())
     }
 }
 impl From<i64> for SecurityGroupRuleAction {
+    #[inline]
     fn from(value: i64) -> Self {
         SecurityGroupRuleAction::from(value.to_string().as_str())
     }
 }
+/// So that a bare literal converts too (`.auto_renew(1)`).
+impl From<i32> for SecurityGroupRuleAction {
+    #[inline]
+    fn from(value: i32) -> Self {
+        SecurityGroupRuleAction::from(i64::from(value))
+    }
+}
 impl std::str::FromStr for SecurityGroupRuleAction {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(SecurityGroupRuleAction::from(value))
     }
 }
 impl std::fmt::Display for SecurityGroupRuleAction {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -81,6 +95,7 @@ impl<'de> serde::Deserialize<'de> for SecurityGroupRuleAction {
     }
 }
 impl cds_core::de::FromScalar for SecurityGroupRuleAction {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| SecurityGroupRuleAction::from(text.as_str())))

@@ -26,6 +26,7 @@ impl cds_core::ser::Entries for SecurityGroupRulePriority {
 cds_core::impl_serialize!(SecurityGroupRulePriority);
 impl SecurityGroupRulePriority {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> SecurityGroupRulePriorityBuilder {
         SecurityGroupRulePriorityBuilder::default()
     }
@@ -49,11 +50,13 @@ impl SecurityGroupRulePriorityBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<SecurityGroupRulePriority, cds_core::BuildError> {
         cds_core::validate::build("SecurityGroupRulePriority", self.inner)
     }
 }
 impl cds_core::validate::Validate for SecurityGroupRulePriority {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.rule_id.is_none() {
             missing.push(cds_core::validate::join(path, "RuleId"));

@@ -22,6 +22,7 @@ pub enum SecurityGroupRuleType {
 }
 impl SecurityGroupRuleType {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             SecurityGroupRuleType::Ip => "ip",
@@ -30,11 +31,13 @@ impl SecurityGroupRuleType {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["ip", "mac"]
     }
 }
 impl From<&str> for SecurityGroupRuleType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ip" => SecurityGroupRuleType::Ip,
@@ -44,17 +47,20 @@ impl From<&str> for SecurityGroupRuleType {
     }
 }
 impl From<String> for SecurityGroupRuleType {
+    #[inline]
     fn from(value: String) -> Self {
         SecurityGroupRuleType::from(value.as_str())
     }
 }
 impl std::str::FromStr for SecurityGroupRuleType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(SecurityGroupRuleType::from(value))
     }
 }
 impl std::fmt::Display for SecurityGroupRuleType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -73,6 +79,7 @@ impl<'de> serde::Deserialize<'de> for SecurityGroupRuleType {
     }
 }
 impl cds_core::de::FromScalar for SecurityGroupRuleType {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| SecurityGroupRuleType::from(text.as_str())))

@@ -18,10 +18,12 @@ pub struct SegmentIpInfo {
 }
 impl SegmentIpInfo {
     /// `AvailableIPTotal` (see the field [`SegmentIpInfo::available_ip_total`]).
+    #[inline]
     pub fn available_ip_total(&self) -> Option<i64> {
         self.available_ip_total
     }
     /// `AvailableIPList` (see the field [`SegmentIpInfo::available_ip_list`]).
+    #[inline]
     pub fn available_ip_list(&self) -> &[String] {
         self.available_ip_list.as_deref().unwrap_or_default()
     }

@@ -22,6 +22,7 @@ pub enum StopType {
 }
 impl StopType {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             StopType::Hard => "HARD",
@@ -30,11 +31,13 @@ impl StopType {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["HARD", "SOFT"]
     }
 }
 impl From<&str> for StopType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "HARD" => StopType::Hard,
@@ -44,17 +47,20 @@ impl From<&str> for StopType {
     }
 }
 impl From<String> for StopType {
+    #[inline]
     fn from(value: String) -> Self {
         StopType::from(value.as_str())
     }
 }
 impl std::str::FromStr for StopType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(StopType::from(value))
     }
 }
 impl std::fmt::Display for StopType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for StopType {
     }
 }
 impl cds_core::de::FromScalar for StopType {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| StopType::from(text.as_str())))

@@ -31,6 +31,7 @@ impl cds_core::ser::Entries for SystemDisk {
 cds_core::impl_serialize!(SystemDisk);
 impl SystemDisk {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> SystemDiskBuilder {
         SystemDiskBuilder::default()
     }
@@ -59,6 +60,7 @@ impl SystemDiskBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> SystemDisk {
         self.inner
     }

@@ -22,6 +22,7 @@ pub enum SystemDiskType {
 }
 impl SystemDiskType {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             SystemDiskType::SystemDisk => "system_disk",
@@ -30,11 +31,13 @@ impl SystemDiskType {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["system_disk", "ssd_system_disk"]
     }
 }
 impl From<&str> for SystemDiskType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "system_disk" => SystemDiskType::SystemDisk,
@@ -44,17 +47,20 @@ impl From<&str> for SystemDiskType {
     }
 }
 impl From<String> for SystemDiskType {
+    #[inline]
     fn from(value: String) -> Self {
         SystemDiskType::from(value.as_str())
     }
 }
 impl std::str::FromStr for SystemDiskType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(SystemDiskType::from(value))
     }
 }
 impl std::fmt::Display for SystemDiskType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for SystemDiskType {
     }
 }
 impl cds_core::de::FromScalar for SystemDiskType {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| SystemDiskType::from(text.as_str())))

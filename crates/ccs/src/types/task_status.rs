@@ -30,6 +30,7 @@ pub enum TaskStatus {
 }
 impl TaskStatus {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             TaskStatus::New => "NEW",
@@ -40,11 +41,13 @@ impl TaskStatus {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["NEW", "DOING", "FINISH", "ERROR"]
     }
 }
 impl From<&str> for TaskStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "NEW" => TaskStatus::New,
@@ -56,17 +59,20 @@ impl From<&str> for TaskStatus {
     }
 }
 impl From<String> for TaskStatus {
+    #[inline]
     fn from(value: String) -> Self {
         TaskStatus::from(value.as_str())
     }
 }
 impl std::str::FromStr for TaskStatus {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(TaskStatus::from(value))
     }
 }
 impl std::fmt::Display for TaskStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -83,6 +89,7 @@ impl<'de> serde::Deserialize<'de> for TaskStatus {
     }
 }
 impl cds_core::de::FromScalar for TaskStatus {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| TaskStatus::from(text.as_str())))

@@ -3,12 +3,9 @@
 
 //! Commands of `cds billing`.
 #[allow(unused_imports)]
-use crate::table::{EnumValue, Line, Op, Paging, Param, Task, Ty};
+use crate::table::{FieldDoc, Flag, Line, Op, StructDoc};
 /// The product line.
 pub static LINE: Line = Line {
-    name: "billing",
-    title_en: "Billing",
-    title_zh: "账单相关",
     meta: &cds_lines::cds_billing::meta::LINE,
     ops: &[
         Op {
@@ -17,41 +14,19 @@ pub static LINE: Line = Line {
             en: "Query bills (per-resource consumption over a date range).",
             zh: "查询账单",
             params: &[
-                Param {
+                Flag {
                     name: "DateFromTo",
                     flag: "date-from-to",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Billing period, e.g. \"2019.09.02 - 2019.09.03\" (one space on each side of the \"-\")",
                     zh: "账单区间(\"-\"左右有一个空格)",
                 },
-                Param {
+                Flag {
                     name: "Currency",
                     flag: "currency",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "CN",
-                            en: "RMB (the default)",
-                            zh: "人民币",
-                        },
-                        EnumValue {
-                            value: "US",
-                            en: "US dollar",
-                            zh: "美元",
-                        },
-                    ],
-                    required: true,
                     en: "Account currency (CN/US), default CN (RMB)",
                     zh: "账户币种, 默认CN(人民币)",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeBillInfo",
@@ -59,61 +34,31 @@ pub static LINE: Line = Line {
             en: "Query the bill details of one resource over a date range.",
             zh: "查询账单",
             params: &[
-                Param {
+                Flag {
                     name: "DateFrom",
                     flag: "date-from",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Billing start date, e.g. 2019.09.02",
                     zh: "账单开始时间",
                 },
-                Param {
+                Flag {
                     name: "DateTo",
                     flag: "date-to",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Billing end date, e.g. 2019.09.03",
                     zh: "账单结束时间",
                 },
-                Param {
+                Flag {
                     name: "ResourceId",
                     flag: "resource-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Resource id",
                     zh: "资源ID",
                 },
-                Param {
+                Flag {
                     name: "Currency",
                     flag: "currency",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "CN",
-                            en: "RMB (the default)",
-                            zh: "人民币",
-                        },
-                        EnumValue {
-                            value: "US",
-                            en: "US dollar",
-                            zh: "美元",
-                        },
-                    ],
-                    required: true,
                     en: "Account currency (CN/US), default CN (RMB)",
                     zh: "账户币种, 默认CN(人民币)",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeBillDetail",
@@ -121,40 +66,25 @@ pub static LINE: Line = Line {
             en: "Query detailed bill records over a date range (at most 31 days).",
             zh: "查询账单",
             params: &[
-                Param {
+                Flag {
                     name: "DateFrom",
                     flag: "date-from",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Start date, e.g. 2021.10.01 (later than 2019.01.01)",
                     zh: "开始日期（大于2019.01.01）",
                 },
-                Param {
+                Flag {
                     name: "DateTo",
                     flag: "date-to",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "End date (later than 2019.01.01); the range from start to end may not exceed 31 days",
                     zh: "结束日期（大于2019.01.01）开始日期到结束日期不超过31天",
                 },
-                Param {
+                Flag {
                     name: "ProjectName",
                     flag: "project-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Project name, e.g. 默认项目组 (default project)",
                     zh: "项目名称",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeAccountInfo",
@@ -162,9 +92,6 @@ pub static LINE: Line = Line {
             en: "Query the master account's balance, recharge records and consumption overview.",
             zh: "查询主账户余额，充值记录以及消费概况",
             params: &[],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeCostSummaryByPro",
@@ -172,51 +99,25 @@ pub static LINE: Line = Line {
             en: "Get the summarized bill grouped by product.",
             zh: "获取以产品为维度的汇总账单",
             params: &[
-                Param {
+                Flag {
                     name: "DateFrom",
                     flag: "date-from",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Billing start date, e.g. 2022-10-01",
                     zh: "账单开始时间",
                 },
-                Param {
+                Flag {
                     name: "DateTo",
                     flag: "date-to",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Billing end date, e.g. 2022-10-17",
                     zh: "账单结束时间",
                 },
-                Param {
+                Flag {
                     name: "Currency",
                     flag: "currency",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "CN",
-                            en: "RMB (the default)",
-                            zh: "人民币",
-                        },
-                        EnumValue {
-                            value: "US",
-                            en: "US dollar",
-                            zh: "美元",
-                        },
-                    ],
-                    required: true,
                     en: "Account currency (CN/US), default CN (RMB)",
                     zh: "账户币种, 默认CN(人民币)",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeCostSummaryByProject",
@@ -224,51 +125,26 @@ pub static LINE: Line = Line {
             en: "Get the summarized bill grouped by project.",
             zh: "获取以项目为维度的汇总账单",
             params: &[
-                Param {
+                Flag {
                     name: "DateFrom",
                     flag: "date-from",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Billing start date, e.g. 2022-10-01",
                     zh: "账单开始时间",
                 },
-                Param {
+                Flag {
                     name: "DateTo",
                     flag: "date-to",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Billing end date, e.g. 2022-10-17",
                     zh: "账单结束时间",
                 },
-                Param {
+                Flag {
                     name: "Currency",
                     flag: "currency",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "CN",
-                            en: "RMB (the default)",
-                            zh: "人民币",
-                        },
-                        EnumValue {
-                            value: "US",
-                            en: "US dollar",
-                            zh: "美元",
-                        },
-                    ],
-                    required: true,
                     en: "Account currency (CN/US), default CN (RMB)",
                     zh: "账户币种, 默认CN(人民币)",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
     ],
+    structs: &[],
 };

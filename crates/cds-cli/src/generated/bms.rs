@@ -3,12 +3,9 @@
 
 //! Commands of `cds bms`.
 #[allow(unused_imports)]
-use crate::table::{EnumValue, Line, Op, Paging, Param, Task, Ty};
+use crate::table::{FieldDoc, Flag, Line, Op, StructDoc};
 /// The product line.
 pub static LINE: Line = Line {
-    name: "bms",
-    title_en: "Bare-metal servers",
-    title_zh: "裸金属服务器",
     meta: &cds_lines::cds_bms::meta::LINE,
     ops: &[
         Op {
@@ -17,20 +14,13 @@ pub static LINE: Line = Line {
             en: "List the bare-metal goods (products) on sale.",
             zh: "查询裸金属商品列表",
             params: &[
-                Param {
+                Flag {
                     name: "RegionId",
                     flag: "region-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Availability zone id",
                     zh: "可用区编号",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeBmsGoodsPrice",
@@ -38,81 +28,43 @@ pub static LINE: Line = Line {
             en: "Calculate the price of bare-metal goods.",
             zh: "计算裸金属商品价格",
             params: &[
-                Param {
+                Flag {
                     name: "RegionId",
                     flag: "region-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Availability zone id",
                     zh: "可用区编号",
                 },
-                Param {
+                Flag {
                     name: "GoodsId",
                     flag: "goods-id",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Goods id",
                     zh: "商品ID",
                 },
-                Param {
+                Flag {
                     name: "ComputeId",
                     flag: "compute-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Configuration (compute) id",
                     zh: "规格配置ID",
                 },
-                Param {
+                Flag {
                     name: "InstanceChargeType",
                     flag: "instance-charge-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "PrePaid",
-                            en: "Prepaid (monthly or yearly)",
-                            zh: "预付费，包年包月",
-                        },
-                        EnumValue {
-                            value: "PostPaid",
-                            en: "Pay as you go",
-                            zh: "按量付费",
-                        },
-                    ],
-                    required: true,
                     en: "Billing method: PrePaid (prepaid, monthly/yearly) or PostPaid (pay as you go); only PrePaid is supported at present",
                     zh: "付费方式，取值范围： PrePaid：预付费，包年包月。 PostPaid：按量付费。 目前只支持包年包月",
                 },
-                Param {
+                Flag {
                     name: "PrepaidMonth",
                     flag: "prepaid-month",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Months to buy for prepaid billing: 0 buys until the end of the month, 1 until the end of the following calendar month; default 0",
                     zh: "包年包月购买月数，输入0为购买到月底，输入1为到月底后在购买一个自然月，默认为0。",
                 },
-                Param {
+                Flag {
                     name: "Amount",
                     flag: "amount",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Number of bare-metal servers; default 1",
                     zh: "指定创建裸金属服务器的数量，默认取值：1",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeBmsImage",
@@ -120,41 +72,19 @@ pub static LINE: Line = Line {
             en: "List bare-metal images.",
             zh: "查询裸金属镜像列表",
             params: &[
-                Param {
+                Flag {
                     name: "ImageType",
                     flag: "image-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "public",
-                            en: "Public image",
-                            zh: "公有镜像",
-                        },
-                        EnumValue {
-                            value: "private",
-                            en: "Private image",
-                            zh: "私有镜像",
-                        },
-                    ],
-                    required: false,
                     en: "Image type: public or private",
                     zh: "镜像类型: public:公有镜像,private:私有镜像",
                 },
-                Param {
+                Flag {
                     name: "OsType",
                     flag: "os-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Operating system type: centos, ubuntu, etc.",
                     zh: "操作系统类型: centos,ubuntu等",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "CreateBmsInstance",
@@ -162,257 +92,127 @@ pub static LINE: Line = Line {
             en: "Create bare-metal servers.",
             zh: "创建裸金属服务器",
             params: &[
-                Param {
+                Flag {
                     name: "RegionId",
                     flag: "region-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Availability zone id",
                     zh: "可用区编号",
                 },
-                Param {
+                Flag {
                     name: "VdcId",
                     flag: "vdc-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Virtual data center id",
                     zh: "虚拟数据中心ID",
                 },
-                Param {
+                Flag {
                     name: "Password",
                     flag: "password",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Password",
                     zh: "密码",
                 },
-                Param {
+                Flag {
                     name: "InstanceName",
                     flag: "instance-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Host name",
                     zh: "主机名称",
                 },
-                Param {
+                Flag {
                     name: "AssignHostNo",
                     flag: "assign-host-no",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Host number, at least three digits (padded when shorter)",
                     zh: "主机编号，编号至少三位，不足三位自动补全",
                 },
-                Param {
+                Flag {
                     name: "InstanceChargeType",
                     flag: "instance-charge-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "PrePaid",
-                            en: "Prepaid (monthly or yearly)",
-                            zh: "预付费，包年包月",
-                        },
-                        EnumValue {
-                            value: "PostPaid",
-                            en: "Pay as you go",
-                            zh: "按量付费",
-                        },
-                    ],
-                    required: true,
                     en: "Billing method: PrePaid (prepaid, monthly/yearly) or PostPaid (pay as you go)",
                     zh: "付费方式，取值范围： PrePaid：预付费，包年包月, PostPaid：按需计费",
                 },
-                Param {
+                Flag {
                     name: "AutoRenew",
                     flag: "auto-renew",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "For prepaid billing: whether to renew automatically, 1 = yes (default), 0 = no",
                     zh: "包年包月是否自动续费，1为自动续费（默认），0为不自动续费",
                 },
-                Param {
+                Flag {
                     name: "PrepaidMonth",
                     flag: "prepaid-month",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Months to buy for prepaid billing: 0 buys until the end of the month, 1 until the end of the following calendar month; default 0",
                     zh: "包年包月购买月数，输入0为购买到月底，输入1为到月底后在购买一个自然月，默认为0。",
                 },
-                Param {
+                Flag {
                     name: "ComputeId",
                     flag: "compute-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Configuration (compute) id",
                     zh: "规格配置ID",
                 },
-                Param {
+                Flag {
                     name: "GoodsId",
                     flag: "goods-id",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Goods id",
                     zh: "商品ID",
                 },
-                Param {
+                Flag {
                     name: "ImageId",
                     flag: "image-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Image id",
                     zh: "镜像ID",
                 },
-                Param {
+                Flag {
                     name: "EnableMonitor",
                     flag: "enable-monitor",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Whether to enable monitoring: True enables, False disables (default)",
                     zh: "是否开启监控, True为开启，False为关闭，默认为关闭。",
                 },
-                Param {
+                Flag {
                     name: "PipeIds",
                     flag: "pipe-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Ids of the network segments",
                     zh: "网段主键ID列表",
                 },
-                Param {
+                Flag {
                     name: "Amount",
                     flag: "amount",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Number of bare-metal servers to create, 1-100",
                     zh: "指定创建裸金属服务器的数量，取值范围：1-100",
                 },
-                Param {
+                Flag {
                     name: "Raid",
                     flag: "raid",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "0",
-                            en: "RAID 0",
-                            zh: "0",
-                        },
-                        EnumValue {
-                            value: "1",
-                            en: "RAID 1",
-                            zh: "1",
-                        },
-                        EnumValue {
-                            value: "5",
-                            en: "RAID 5",
-                            zh: "5",
-                        },
-                        EnumValue {
-                            value: "10",
-                            en: "RAID 10",
-                            zh: "10",
-                        },
-                    ],
-                    required: false,
                     en: "Custom RAID level of the data disks: 0, 1, 5 or 10",
                     zh: "数据盘自定义Raid,支持 0, 1, 5, 10",
                 },
-                Param {
+                Flag {
                     name: "CustomPartition",
                     flag: "custom-partition",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: false,
                     en: "Custom system-disk partitions; the first must be \"/\", swap is optional, others (e.g. /aaa) are custom",
                     zh: "系统盘自定义分区，第一个必须是\"/\" 分区，swap分区可选，/aaa分区为自定义",
                 },
-                Param {
+                Flag {
                     name: "CustomPartitionSize",
                     flag: "custom-partition-size",
-                    ty: Ty::Integer,
-                    list: true,
-                    values: &[],
-                    required: false,
                     en: "Sizes in GB of the custom partitions, in the order of CustomPartition",
                     zh: "系统盘自定义分区大小，单位GB，与自定义分区列表中对应分区的大小",
                 },
-                Param {
+                Flag {
                     name: "SubjectId",
                     flag: "subject-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Trial credit id",
                     zh: "测试金ID",
                 },
-                Param {
+                Flag {
                     name: "IsBond",
                     flag: "is-bond",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Whether to bond the network cards: 0 = no (default), 1 = yes",
                     zh: "网卡是否做bond， 0：不做（默认），1：做",
                 },
-                Param {
+                Flag {
                     name: "PortMode",
                     flag: "port-mode",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "access",
-                            en: "Access: a port serves one network; the IP is bound to the physical network card",
-                            zh: "access模式的一个端口只能对应一个网络，IP绑定在物理网卡上",
-                        },
-                        EnumValue {
-                            value: "trunk",
-                            en: "Trunk: a port can serve several networks; IPs are bound to virtual network cards",
-                            zh: "trunk模式的一个端口可以对应多个网络，IP绑定在虚拟网卡上",
-                        },
-                    ],
-                    required: false,
                     en: "Switch port mode: in access mode a port serves one network and the IP is bound to the physical card; in trunk mode a port can serve several networks and IPs are bound to virtual cards",
                     zh: "交换机端口模式， 注：access模式的一个端口只能对应一个网络，IP绑定在物理网卡上；trunk模式的一个端口可以对应多个网络，IP绑定在虚拟网卡上",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeBmsTask",
-                id_param: "TaskId",
-                id: "/Data/TaskIds/0",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeBms",
@@ -420,55 +220,31 @@ pub static LINE: Line = Line {
             en: "List bare-metal servers.",
             zh: "查询裸金属列表",
             params: &[
-                Param {
+                Flag {
                     name: "VdcId",
                     flag: "vdc-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Virtual data center id",
                     zh: "虚拟数据中心ID",
                 },
-                Param {
+                Flag {
                     name: "Name",
                     flag: "name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Bare-metal server name",
                     zh: "裸金属名称",
                 },
-                Param {
+                Flag {
                     name: "PageNumber",
                     flag: "page-number",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page number of the list; starts at 1, default 1",
                     zh: "Bms列表页码。起始值：1, 默认值：1",
                 },
-                Param {
+                Flag {
                     name: "PageSize",
                     flag: "page-size",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Items per page; default 500",
                     zh: "每页返回数量，默认值：500",
                 },
             ],
-            task: None,
-            paging: Some(Paging {
-                page: "PageNumber",
-                size: "PageSize",
-                items: "/Data/Baremetals",
-                total: Some("/Data/TotalCount"),
-            }),
-            websocket: false,
         },
         Op {
             name: "DescribeBmsDetail",
@@ -476,20 +252,13 @@ pub static LINE: Line = Line {
             en: "Get the details of a bare-metal server.",
             zh: "查询裸金属详情",
             params: &[
-                Param {
+                Flag {
                     name: "BaremetalId",
                     flag: "baremetal-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Bare-metal server id",
                     zh: "裸金属主键ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "OperateBmsPower",
@@ -497,50 +266,19 @@ pub static LINE: Line = Line {
             en: "Power operations on bare-metal servers (start, stop, restart).",
             zh: "裸金属服务器的电源操作（开机、关机、重启）",
             params: &[
-                Param {
+                Flag {
                     name: "Operate",
                     flag: "operate",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "start",
-                            en: "Power on",
-                            zh: "开启",
-                        },
-                        EnumValue {
-                            value: "stop",
-                            en: "Power off",
-                            zh: "关闭",
-                        },
-                        EnumValue {
-                            value: "reset",
-                            en: "Restart",
-                            zh: "重启",
-                        },
-                    ],
-                    required: true,
                     en: "Power operation: start, stop or reset (restart)",
                     zh: "操作电源的状态<br />start:  开启<br />stop:  关闭<br />reset:  重启",
                 },
-                Param {
+                Flag {
                     name: "BaremetalIds",
                     flag: "baremetal-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Ids of the bare-metal servers",
                     zh: "裸金属资源（ID）列表",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeBmsTask",
-                id_param: "TaskId",
-                id: "/Data/TaskIds/0",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ReinstallBms",
@@ -548,95 +286,43 @@ pub static LINE: Line = Line {
             en: "Reinstall the operating system of a bare-metal server.",
             zh: "裸金属服务器系统重装",
             params: &[
-                Param {
+                Flag {
                     name: "BaremetalId",
                     flag: "baremetal-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Bare-metal server id",
                     zh: "裸金属ID",
                 },
-                Param {
+                Flag {
                     name: "ImageId",
                     flag: "image-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Image id",
                     zh: "镜像ID",
                 },
-                Param {
+                Flag {
                     name: "Password",
                     flag: "password",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Password",
                     zh: "密码",
                 },
-                Param {
+                Flag {
                     name: "Raid",
                     flag: "raid",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "0",
-                            en: "RAID 0",
-                            zh: "0",
-                        },
-                        EnumValue {
-                            value: "1",
-                            en: "RAID 1",
-                            zh: "1",
-                        },
-                        EnumValue {
-                            value: "5",
-                            en: "RAID 5",
-                            zh: "5",
-                        },
-                        EnumValue {
-                            value: "10",
-                            en: "RAID 10",
-                            zh: "10",
-                        },
-                    ],
-                    required: false,
                     en: "Custom RAID level of the data disks: 0, 1, 5 or 10",
                     zh: "数据盘自定义Raid,支持 0, 1, 5, 10",
                 },
-                Param {
+                Flag {
                     name: "CustomPartition",
                     flag: "custom-partition",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: false,
                     en: "Custom system-disk partitions; the first must be \"/\", swap is optional, others (e.g. /aaa) are custom",
                     zh: "系统盘自定义分区，第一个必须是\"/\" 分区，swap分区可选，/aaa分区为自定义",
                 },
-                Param {
+                Flag {
                     name: "CustomPartitionSize",
                     flag: "custom-partition-size",
-                    ty: Ty::Integer,
-                    list: true,
-                    values: &[],
-                    required: false,
                     en: "Sizes in GB of the custom partitions, in the order of CustomPartition",
                     zh: "系统盘自定义分区大小，单位GB，与自定义分区列表中对应分区的大小",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeBmsTask",
-                id_param: "TaskId",
-                id: "/Data/TaskIds/0",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeBmsVNC",
@@ -644,20 +330,13 @@ pub static LINE: Line = Line {
             en: "Get the VNC access URL of a bare-metal server.",
             zh: "获取裸金属服务器的VNC访问地址",
             params: &[
-                Param {
+                Flag {
                     name: "BaremetalId",
                     flag: "baremetal-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Bare-metal server id",
                     zh: "裸金属编号id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ModifyBmsOrder",
@@ -665,60 +344,37 @@ pub static LINE: Line = Line {
             en: "Update a bare-metal order (renewal settings).",
             zh: "更新裸金属订单",
             params: &[
-                Param {
+                Flag {
                     name: "BaremetalId",
                     flag: "baremetal-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Bare-metal server id",
                     zh: "裸金属编号id",
                 },
-                Param {
+                Flag {
                     name: "AutoRenewal",
                     flag: "auto-renewal",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Whether to enable automatic renewal: 0 = no, 1 = yes",
                     zh: "是否开启自动续约<br />0: 不开启，1: 开启",
                 },
-                Param {
+                Flag {
                     name: "BillMethod",
                     flag: "bill-method",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Billing method: 1 = monthly/yearly (the only one supported at present)",
                     zh: "计费方式<br />1: 包年包月<br />目前只支持包年包月",
                 },
-                Param {
+                Flag {
                     name: "Duration",
                     flag: "duration",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Renewal duration",
                     zh: "续约时长",
                 },
-                Param {
+                Flag {
                     name: "IsToMonth",
                     flag: "is-to-month",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Whether to bill until the end of the month: 0 = no, 1 = yes",
                     zh: "是否计费到月底<br />0: 否，1: 是",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeBmsTask",
@@ -726,20 +382,13 @@ pub static LINE: Line = Line {
             en: "Query the status of a bare-metal server creation task.",
             zh: "查询创建裸金属服务器任务状态",
             params: &[
-                Param {
+                Flag {
                     name: "TaskId",
                     flag: "task-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "TaskId returned by CreateBmsInstance",
                     zh: "创建裸金属服务器返回的TaskId",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DeleteBmsInstance",
@@ -747,20 +396,13 @@ pub static LINE: Line = Line {
             en: "Delete a pay-as-you-go bare-metal server.",
             zh: "删除按需计费的裸金属服务器",
             params: &[
-                Param {
+                Flag {
                     name: "BaremetalId",
                     flag: "baremetal-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Id of the pay-as-you-go bare-metal server (power it off before deleting)",
                     zh: "按需裸金属服务器的编号id（删除前请先关机）",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "RenameBmsInstance",
@@ -768,30 +410,20 @@ pub static LINE: Line = Line {
             en: "Rename a bare-metal server (change its host name).",
             zh: "修改主机名称",
             params: &[
-                Param {
+                Flag {
                     name: "BaremetalId",
                     flag: "baremetal-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Bare-metal server id",
                     zh: "裸金属服务器的编号id",
                 },
-                Param {
+                Flag {
                     name: "name",
                     flag: "name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "New host name",
                     zh: "主机名称",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
     ],
+    structs: &[],
 };

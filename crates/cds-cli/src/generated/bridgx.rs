@@ -3,12 +3,9 @@
 
 //! Commands of `cds bridgx`.
 #[allow(unused_imports)]
-use crate::table::{EnumValue, Line, Op, Paging, Param, Task, Ty};
+use crate::table::{FieldDoc, Flag, Line, Op, StructDoc};
 /// The product line.
 pub static LINE: Line = Line {
-    name: "bridgx",
-    title_en: "BridgX multi-cloud cluster manager",
-    title_zh: "BridgX开发者API",
     meta: &cds_lines::cds_bridgx::meta::LINE,
     ops: &[
         Op {
@@ -17,30 +14,19 @@ pub static LINE: Line = Line {
             en: "Total machine usage time of one day: of the given cluster, or of all clusters linked to the account when no cluster is given.",
             zh: "指定集群，返回特定集群的使用时长，否则返回当前账号下关联全部集群的总时长。",
             params: &[
-                Param {
+                Flag {
                     name: "cluster_name",
                     flag: "cluster-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Cluster name",
                     zh: "集群名",
                 },
-                Param {
+                Flag {
                     name: "date",
                     flag: "date",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Date, e.g. 2021-10-11 (documented as yyyy-dd-mm)",
                     zh: "yyyy-dd-mm",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ListDailyMachineUsage",
@@ -48,55 +34,31 @@ pub static LINE: Line = Line {
             en: "List per-machine usage time of one day.",
             zh: "单日使用机器时长明细",
             params: &[
-                Param {
+                Flag {
                     name: "cluster_name",
                     flag: "cluster-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Cluster name",
                     zh: "集群名",
                 },
-                Param {
+                Flag {
                     name: "date",
                     flag: "date",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Date, e.g. 2021-10-11 (documented as yyyy-dd-mm)",
                     zh: "yyyy-dd-mm",
                 },
-                Param {
+                Flag {
                     name: "page_number",
                     flag: "page-number",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page number (default the first page)",
                     zh: "默认第一页",
                 },
-                Param {
+                Flag {
                     name: "page_size",
                     flag: "page-size",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page size, default 10, at most 50",
                     zh: "默认 10 最大 50",
                 },
             ],
-            task: None,
-            paging: Some(Paging {
-                page: "page_number",
-                size: "page_size",
-                items: "/data/instance_list",
-                total: Some("/data/pager/total"),
-            }),
-            websocket: false,
         },
         Op {
             name: "ListMachines",
@@ -104,121 +66,55 @@ pub static LINE: Line = Line {
             en: "List all machines of this account.",
             zh: "获取本账户下所有的机器信息",
             params: &[
-                Param {
+                Flag {
                     name: "account",
                     flag: "account",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Cloud account",
                     zh: "云账户",
                 },
-                Param {
+                Flag {
                     name: "instance_id",
                     flag: "instance-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Instance id (exact match)",
                     zh: "实例ID，精确匹配",
                 },
-                Param {
+                Flag {
                     name: "ip",
                     flag: "ip",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Private or public IP (exact match)",
                     zh: "内网或外网IP，精确匹配",
                 },
-                Param {
+                Flag {
                     name: "provider",
                     flag: "provider",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "AlibabaCloud",
-                            en: "Alibaba Cloud",
-                            zh: "AlibabaCloud",
-                        },
-                        EnumValue {
-                            value: "HuaweiCloud",
-                            en: "Huawei Cloud",
-                            zh: "HuaweiCloud",
-                        },
-                        EnumValue {
-                            value: "TencentCloud",
-                            en: "Tencent Cloud",
-                            zh: "TencentCloud",
-                        },
-                        EnumValue {
-                            value: "BaiduCloud",
-                            en: "Baidu Cloud",
-                            zh: "BaiduCloud",
-                        },
-                        EnumValue {
-                            value: "AWSCloud",
-                            en: "Amazon Web Services",
-                            zh: "AWSCloud",
-                        },
-                    ],
-                    required: false,
                     en: "Cloud provider (exact match)",
                     zh: "特定云厂商，精确匹配",
                 },
-                Param {
+                Flag {
                     name: "cluster_name",
                     flag: "cluster-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Cluster name",
                     zh: "集群名称",
                 },
-                Param {
+                Flag {
                     name: "status",
                     flag: "status",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Status (e.g. running,deleted)",
                     zh: "状态",
                 },
-                Param {
+                Flag {
                     name: "page_number",
                     flag: "page-number",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page number (default the first page)",
                     zh: "默认第一页",
                 },
-                Param {
+                Flag {
                     name: "page_size",
                     flag: "page-size",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page size, default 10, at most 50",
                     zh: "默认 10 最大 50",
                 },
             ],
-            task: None,
-            paging: Some(Paging {
-                page: "page_number",
-                size: "page_size",
-                items: "/data/instance_list",
-                total: Some("/data/pager/total"),
-            }),
-            websocket: false,
         },
         Op {
             name: "GetMachine",
@@ -226,20 +122,13 @@ pub static LINE: Line = Line {
             en: "Get the details of a machine.",
             zh: "获取某机器的详细信息",
             params: &[
-                Param {
+                Flag {
                     name: "instance_id",
                     flag: "instance-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Machine id",
                     zh: "机器的id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "GetMachineCount",
@@ -247,30 +136,19 @@ pub static LINE: Line = Line {
             en: "Get the number of running machines of this account.",
             zh: "获取本账户下运行的机器数量",
             params: &[
-                Param {
+                Flag {
                     name: "account",
                     flag: "account",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Cloud account",
                     zh: "云账户",
                 },
-                Param {
+                Flag {
                     name: "cluster_name",
                     flag: "cluster-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Cluster name",
                     zh: "集群名称",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "CreateExpandTask",
@@ -278,40 +156,25 @@ pub static LINE: Line = Line {
             en: "Scale out a cluster (increase its number of machines).",
             zh: "扩大某集群的机器数量",
             params: &[
-                Param {
+                Flag {
                     name: "task_name",
                     flag: "task-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Task name",
                     zh: "任务名称",
                 },
-                Param {
+                Flag {
                     name: "cluster_name",
                     flag: "cluster-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cluster name",
                     zh: "集群的名称",
                 },
-                Param {
+                Flag {
                     name: "count",
                     flag: "count",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Number of machines to add",
                     zh: "扩容的机器数量",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "CreateShrinkTask",
@@ -319,50 +182,31 @@ pub static LINE: Line = Line {
             en: "Scale in a cluster (reduce its number of machines); if IPs are given those machines are removed, otherwise count machines are chosen at random.",
             zh: "缩小某集群的机器数量，如果指定了IP会按照指定IP进行缩容，不指定IP会随机选择count台机器进行缩容。",
             params: &[
-                Param {
+                Flag {
                     name: "task_name",
                     flag: "task-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Task name",
                     zh: "任务名称",
                 },
-                Param {
+                Flag {
                     name: "cluster_name",
                     flag: "cluster-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cluster name",
                     zh: "集群的名称",
                 },
-                Param {
+                Flag {
                     name: "ips",
                     flag: "ips",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: false,
                     en: "IP addresses of the machines to remove",
                     zh: "缩容的ip地址",
                 },
-                Param {
+                Flag {
                     name: "count",
                     flag: "count",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Number of machines to remove",
                     zh: "扩容的机器数量",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ListTasks",
@@ -370,45 +214,25 @@ pub static LINE: Line = Line {
             en: "List the tasks of the account; without account all tasks are listed, with account only that account's tasks.",
             zh: "查询账号下的任务列表，不传account默认查询全部，传了account查询特定account下的。",
             params: &[
-                Param {
+                Flag {
                     name: "account",
                     flag: "account",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Cloud account",
                     zh: "云账户",
                 },
-                Param {
+                Flag {
                     name: "page_number",
                     flag: "page-number",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page number (default the first page)",
                     zh: "默认第一页",
                 },
-                Param {
+                Flag {
                     name: "page_size",
                     flag: "page-size",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page size, default 10, at most 50",
                     zh: "默认 10 最大 50",
                 },
             ],
-            task: None,
-            paging: Some(Paging {
-                page: "page_number",
-                size: "page_size",
-                items: "/data/task_list",
-                total: Some("/data/pager/total"),
-            }),
-            websocket: false,
         },
         Op {
             name: "CreateCluster",
@@ -416,187 +240,91 @@ pub static LINE: Line = Line {
             en: "Create a cluster template.",
             zh: "创建用户需要的集群模板",
             params: &[
-                Param {
+                Flag {
                     name: "name",
                     flag: "name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cluster name",
                     zh: "集群名称",
                 },
-                Param {
+                Flag {
                     name: "provider",
                     flag: "provider",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "AlibabaCloud",
-                            en: "Alibaba Cloud",
-                            zh: "AlibabaCloud",
-                        },
-                        EnumValue {
-                            value: "HuaweiCloud",
-                            en: "Huawei Cloud",
-                            zh: "HuaweiCloud",
-                        },
-                        EnumValue {
-                            value: "TencentCloud",
-                            en: "Tencent Cloud",
-                            zh: "TencentCloud",
-                        },
-                        EnumValue {
-                            value: "BaiduCloud",
-                            en: "Baidu Cloud",
-                            zh: "BaiduCloud",
-                        },
-                        EnumValue {
-                            value: "AWSCloud",
-                            en: "Amazon Web Services",
-                            zh: "AWSCloud",
-                        },
-                    ],
-                    required: true,
                     en: "Cloud provider: AlibabaCloud, HuaweiCloud, TencentCloud, BaiduCloud or AWSCloud",
                     zh: "云厂商",
                 },
-                Param {
+                Flag {
                     name: "region_id",
                     flag: "region-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Region, e.g. cn-beijing",
                     zh: "区域",
                 },
-                Param {
+                Flag {
                     name: "zone_id",
                     flag: "zone-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Availability zone, e.g. cn-beijing-h",
                     zh: "可用区",
                 },
-                Param {
+                Flag {
                     name: "network_config",
                     flag: "network-config",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Network configuration",
                     zh: "网络配置信息",
                 },
-                Param {
+                Flag {
                     name: "instance_type",
                     flag: "instance-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance specification, e.g. ecs.s6-c1m1.small",
                     zh: "实例规格",
                 },
-                Param {
+                Flag {
                     name: "charge_config",
                     flag: "charge-config",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Charging configuration",
                     zh: "付费信息配置",
                 },
-                Param {
+                Flag {
                     name: "charge_type",
                     flag: "charge-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "PostPaid",
-                            en: "Pay as you go",
-                            zh: "按量付费",
-                        },
-                        EnumValue {
-                            value: "PrePaid",
-                            en: "Monthly or yearly",
-                            zh: "包年包月",
-                        },
-                    ],
-                    required: false,
                     en: "Charge type (PostPaid or PrePaid), as sent at the top level by the request example",
                     zh: "付费类型",
                 },
-                Param {
+                Flag {
                     name: "image",
                     flag: "image",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "System image id",
                     zh: "系统镜像id",
                 },
-                Param {
+                Flag {
                     name: "disks",
                     flag: "disks",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Storage configuration",
                     zh: "存储配置信息",
                 },
-                Param {
+                Flag {
                     name: "password",
                     flag: "password",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Default instance password",
                     zh: "默认实例密码",
                 },
-                Param {
+                Flag {
                     name: "account_key",
                     flag: "account-key",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cloud account access key (AK)",
                     zh: "云账户ak",
                 },
-                Param {
+                Flag {
                     name: "desc",
                     flag: "desc",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Cluster description",
                     zh: "集群描述",
                 },
-                Param {
+                Flag {
                     name: "tags",
                     flag: "tags",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Cluster tags",
                     zh: "集群标签",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ListClusters",
@@ -604,45 +332,25 @@ pub static LINE: Line = Line {
             en: "List all clusters of this account.",
             zh: "获取本账户下所有的集群信息",
             params: &[
-                Param {
+                Flag {
                     name: "account",
                     flag: "account",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Cloud account (when omitted, all clusters of the organization are listed)",
                     zh: "云账户(不传默认查询组织下所有集群)",
                 },
-                Param {
+                Flag {
                     name: "page_number",
                     flag: "page-number",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page number (default the first page)",
                     zh: "默认第一页",
                 },
-                Param {
+                Flag {
                     name: "page_size",
                     flag: "page-size",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page size, default 10, at most 50",
                     zh: "默认 10 最大 50",
                 },
             ],
-            task: None,
-            paging: Some(Paging {
-                page: "page_number",
-                size: "page_size",
-                items: "/data/cluster_list",
-                total: Some("/data/pager/total"),
-            }),
-            websocket: false,
         },
         Op {
             name: "CreateVpc",
@@ -650,86 +358,37 @@ pub static LINE: Line = Line {
             en: "Create a VPC. A VPC has one CIDR block (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or subnets of them, mask 8-24 bits, default 172.16.0.0/12) that cannot be changed later; up to 60,000 private addresses; a router and route table are created automatically; up to three user-side CIDR blocks.",
             zh: "一个VPC只能指定一个网段，网段的范围包括10.0.0.0/8、172.16.0.0/12和192.168.0.0/16以及它们的子网，网段的掩码为8~24位，默认为172.16.0.0/12。\nVPC创建后无法修改网段。\n每个VPC支持云资源使用的私网网络地址数量为60,000个，且无法提升配额。\n创建VPC后，会自动创建一个路由器和一个路由表。\n每个VPC支持三个用户侧网段。如果多个用户侧网段之间存在包含关系，掩码较短的网段实际生效。例如10.0.0.0/8和10.1.0.0/16中，10.0.0.0/8实际生效。",
             params: &[
-                Param {
+                Flag {
                     name: "provider",
                     flag: "provider",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "AlibabaCloud",
-                            en: "Alibaba Cloud",
-                            zh: "AlibabaCloud",
-                        },
-                        EnumValue {
-                            value: "HuaweiCloud",
-                            en: "Huawei Cloud",
-                            zh: "HuaweiCloud",
-                        },
-                        EnumValue {
-                            value: "TencentCloud",
-                            en: "Tencent Cloud",
-                            zh: "TencentCloud",
-                        },
-                        EnumValue {
-                            value: "BaiduCloud",
-                            en: "Baidu Cloud",
-                            zh: "BaiduCloud",
-                        },
-                        EnumValue {
-                            value: "AWSCloud",
-                            en: "Amazon Web Services",
-                            zh: "AWSCloud",
-                        },
-                    ],
-                    required: true,
                     en: "Cloud provider, e.g. AlibabaCloud",
                     zh: "云厂商",
                 },
-                Param {
+                Flag {
                     name: "region_id",
                     flag: "region-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Target region id",
                     zh: "目标地域ID",
                 },
-                Param {
+                Flag {
                     name: "cidr_block",
                     flag: "cidr-block",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "CIDR block of the VPC: 172.16.0.0/12 (default), 10.0.0.0/8, 192.168.0.0/16 or a subset of them",
                     zh: "VPC的网段。您可以使用以下网段或其子集作为VPC的网段：<br> 172.16.0.0/12（默认值）<br> 10.0.0.0/8<br> 192.168.0.0/16。",
                 },
-                Param {
+                Flag {
                     name: "vpc_name",
                     flag: "vpc-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "VPC name: 2-64 characters, starting with a letter or Chinese character; may contain digits, periods, underscores and hyphens; must not start with http:// or https://",
                     zh: "VPC的名称: 长度为2～64个字符，必须以字母或中文开头，<br> 可包含数字、半角句号（.）、下划线（_）和短划线（-），<br> 但不能以http:// 或https:// 开头。",
                 },
-                Param {
+                Flag {
                     name: "ak",
                     flag: "ak",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Access key (AK) of the cloud provider account",
                     zh: "云厂商账户下的 AK",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ListVpcs",
@@ -737,91 +396,37 @@ pub static LINE: Line = Line {
             en: "Look up VPCs the user has created (by VPC name).",
             zh: "根据VPC的名字查找用户已经创建的vpc信息",
             params: &[
-                Param {
+                Flag {
                     name: "provider",
                     flag: "provider",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "AlibabaCloud",
-                            en: "Alibaba Cloud",
-                            zh: "AlibabaCloud",
-                        },
-                        EnumValue {
-                            value: "HuaweiCloud",
-                            en: "Huawei Cloud",
-                            zh: "HuaweiCloud",
-                        },
-                        EnumValue {
-                            value: "TencentCloud",
-                            en: "Tencent Cloud",
-                            zh: "TencentCloud",
-                        },
-                        EnumValue {
-                            value: "BaiduCloud",
-                            en: "Baidu Cloud",
-                            zh: "BaiduCloud",
-                        },
-                        EnumValue {
-                            value: "AWSCloud",
-                            en: "Amazon Web Services",
-                            zh: "AWSCloud",
-                        },
-                    ],
-                    required: false,
                     en: "Cloud provider",
                     zh: "云厂商",
                 },
-                Param {
+                Flag {
                     name: "region_id",
                     flag: "region-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Region id of the VPC",
                     zh: "VPC所在的地域ID",
                 },
-                Param {
+                Flag {
                     name: "vpc_name",
                     flag: "vpc-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "VPC name",
                     zh: "VPC的名称",
                 },
-                Param {
+                Flag {
                     name: "page_number",
                     flag: "page-number",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page number (default the first page)",
                     zh: "默认第一页",
                 },
-                Param {
+                Flag {
                     name: "page_size",
                     flag: "page-size",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page size, default 10, at most 50",
                     zh: "默认 10 最大 50",
                 },
             ],
-            task: None,
-            paging: Some(Paging {
-                page: "page_number",
-                size: "page_size",
-                items: "/data/Vpcs",
-                total: Some("/data/Pager/Total"),
-            }),
-            websocket: false,
         },
         Op {
             name: "CreateSubnet",
@@ -829,60 +434,37 @@ pub static LINE: Line = Line {
             en: "Create a subnet (switch). At most 150 switches per VPC; the first and last three addresses of a switch CIDR are reserved; instances under a switch may not exceed the VPC's remaining quota; an instance belongs to one switch; no multicast or broadcast; the CIDR cannot be changed after creation.",
             zh: "- 每个VPC内的交换机数量不能超过150个。\n- 每个交换机网段的第1个和最后3个IP地址为系统保留地址。例如192.168.1.0/24的系统保留地址为192.168.1.0、192.168.1.253、192.168.1.254和192.168.1.255。\n- 交换机下的云产品实例数量不允许超过VPC剩余的可用云产品实例数量（15000减去当前云产品实例数量）。\n- 一个云产品实例只能属于一个交换机。\n- 交换机不支持组播和广播。\n- 交换机创建成功后，无法修改网段",
             params: &[
-                Param {
+                Flag {
                     name: "account_key",
                     flag: "account-key",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cloud provider account (access key)",
                     zh: "云厂商账号",
                 },
-                Param {
+                Flag {
                     name: "zone_id",
                     flag: "zone-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Availability zone id",
                     zh: "可用区ID",
                 },
-                Param {
+                Flag {
                     name: "cidr_block",
                     flag: "cidr-block",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "CIDR block of the switch: mask length 16-29 bits, within the VPC's CIDR, not equal to the destination CIDR of a route entry of the VPC (a subset is allowed)",
                     zh: "交换机的网段。交换机网段要求如下：<br> 交换机的网段的掩码长度范围为16～29位。<br> 交换机的网段必须从属于所在VPC的网段。<br> 交换机的网段不能与所在VPC中路由条目的目标网段相同，<br> 但可以是目标网段的子集。",
                 },
-                Param {
+                Flag {
                     name: "vpc_id",
                     flag: "vpc-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Id of the VPC the switch belongs to",
                     zh: "要创建的交换机所属的VPC ID",
                 },
-                Param {
+                Flag {
                     name: "switch_name",
                     flag: "switch-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Switch name: 2-128 characters, starting with a letter or Chinese character, not starting with http:// or https://",
                     zh: "交换机的名称,名称长度为2～128个字符，必须以字母或中文开头，<br> 但不能以http:// 或https:// 开头。",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ListSubnets",
@@ -890,55 +472,31 @@ pub static LINE: Line = Line {
             en: "Look up subnet (switch) information.",
             zh: "来查找子网id信息",
             params: &[
-                Param {
+                Flag {
                     name: "vpc_id",
                     flag: "vpc-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Id of the VPC the switches belong to",
                     zh: "要查询的交换机所属VPC的ID",
                 },
-                Param {
+                Flag {
                     name: "switch_name",
                     flag: "switch-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Name of the switch to look up (when omitted, all switches of the VPC)",
                     zh: "要查询的交换机的名称。(不传默认查询VPC下全部 switch)",
                 },
-                Param {
+                Flag {
                     name: "page_number",
                     flag: "page-number",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page number (default the first page)",
                     zh: "默认第一页",
                 },
-                Param {
+                Flag {
                     name: "page_size",
                     flag: "page-size",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page size, default 10, at most 50",
                     zh: "默认 10 最大 50",
                 },
             ],
-            task: None,
-            paging: Some(Paging {
-                page: "page_number",
-                size: "page_size",
-                items: "/data/Switches",
-                total: Some("/data/Pager/Total"),
-            }),
-            websocket: false,
         },
         Op {
             name: "CreateSecurityGroup",
@@ -946,50 +504,31 @@ pub static LINE: Line = Line {
             en: "Create a security group with rules. The traffic initiator is the source, the receiver the destination; at most 200 inbound and outbound rules in total; rule priority 1-100 (smaller is higher); at equal priority drop rules win; the source can be an IP range or instances of another security group; an existing matching rule is not added again.",
             zh: "- 安全组的API文档中，流量的发起端为源端（Source），数据传输的接收端为目的端（Dest）。\n- 出方向和入方向安全组规则总和不能超过200条。\n- 安全组规则优先级（Priority）可选范围为1~100。数字越小，代表优先级越高。\n- 优先级相同的安全组规则，以拒绝访问（drop）的规则优先。\n- 源端设备可以是指定的IP地址范围（SourceCidrIp、Ipv6SourceCidrIp、SourcePrefixListId），也可以是其他安全组（SourceGroupId）中的ECS实例。\n- 如果匹配的安全组规则已存在，此次AuthorizeSecurityGroup调用成功，但不会增加规则数。",
             params: &[
-                Param {
+                Flag {
                     name: "account_key",
                     flag: "account-key",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cloud provider account (access key)",
                     zh: "云厂商账号",
                 },
-                Param {
+                Flag {
                     name: "vpc_id",
                     flag: "vpc-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Id of the VPC the security group belongs to",
                     zh: "安全组所属VPC ID",
                 },
-                Param {
+                Flag {
                     name: "security_group_name",
                     flag: "security-group-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Security group name: 2-128 English or Chinese characters, starting with a letter or Chinese character, not starting with http:// or https://; may contain digits, colons, underscores or hyphens; default empty",
                     zh: "安全组名称。长度为2~128个英文或中文字符。<br> 必须以大小字母或中文开头，不能以 http:// 和<br> https:// 开头。可以包含数字、半角冒号（:）、<br> 下划线（_）或者连字符（-）。默认值：空。",
                 },
-                Param {
+                Flag {
                     name: "rules",
                     flag: "rules",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Rules",
                     zh: "规则",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ListSecurityGroups",
@@ -997,65 +536,37 @@ pub static LINE: Line = Line {
             en: "List the security groups that have been created.",
             zh: "查看已经创建的安全组",
             params: &[
-                Param {
+                Flag {
                     name: "region_id",
                     flag: "region-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Region id of the security group",
                     zh: "安全组所属地域ID",
                 },
-                Param {
+                Flag {
                     name: "vpc_id",
                     flag: "vpc-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Id of the VPC the security groups belong to",
                     zh: "安全组所属VPC ID",
                 },
-                Param {
+                Flag {
                     name: "security_group_name",
                     flag: "security-group-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Security group name (when omitted, all groups of the VPC)",
                     zh: "安全组名称。(不传默认查 VPC 下所有)",
                 },
-                Param {
+                Flag {
                     name: "page_number",
                     flag: "page-number",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page number (default the first page)",
                     zh: "默认第一页",
                 },
-                Param {
+                Flag {
                     name: "page_size",
                     flag: "page-size",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page size, default 10, at most 50",
                     zh: "默认 10 最大 50",
                 },
             ],
-            task: None,
-            paging: Some(Paging {
-                page: "page_number",
-                size: "page_size",
-                items: "/data/Groups",
-                total: Some("/data/Pager/Total"),
-            }),
-            websocket: false,
         },
         Op {
             name: "CreateNetworkConfig",
@@ -1063,147 +574,67 @@ pub static LINE: Line = Line {
             en: "Create a VPC, a subnet and a security group with one call.",
             zh: "通过一个api即可创建vpc、子网及安全组",
             params: &[
-                Param {
+                Flag {
                     name: "provider",
                     flag: "provider",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "AlibabaCloud",
-                            en: "Alibaba Cloud",
-                            zh: "AlibabaCloud",
-                        },
-                        EnumValue {
-                            value: "HuaweiCloud",
-                            en: "Huawei Cloud",
-                            zh: "HuaweiCloud",
-                        },
-                        EnumValue {
-                            value: "TencentCloud",
-                            en: "Tencent Cloud",
-                            zh: "TencentCloud",
-                        },
-                        EnumValue {
-                            value: "BaiduCloud",
-                            en: "Baidu Cloud",
-                            zh: "BaiduCloud",
-                        },
-                        EnumValue {
-                            value: "AWSCloud",
-                            en: "Amazon Web Services",
-                            zh: "AWSCloud",
-                        },
-                    ],
-                    required: true,
                     en: "Cloud provider",
                     zh: "云厂商",
                 },
-                Param {
+                Flag {
                     name: "region_id",
                     flag: "region-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Target region id",
                     zh: "目标地域ID",
                 },
-                Param {
+                Flag {
                     name: "cidr_block",
                     flag: "cidr-block",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "CIDR block of the VPC: 172.16.0.0/12 (default), 10.0.0.0/8, 192.168.0.0/16 or a subset of them",
                     zh: "VPC的网段。您可以使用以下网段或其子集作为VPC的网段：<br> 172.16.0.0/12（默认值）。<br> 10.0.0.0/8。<br> 192.168.0.0/16。",
                 },
-                Param {
+                Flag {
                     name: "vpc_name",
                     flag: "vpc-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "VPC name: 2-128 characters, starting with a letter or Chinese character; may contain digits, periods, underscores and hyphens; must not start with http:// or https://",
                     zh: "VPC的名称:长度为2～128个字符，必须以字母或中文开头，<br> 可包含数字、半角句号（.）、下划线（_）和短划线（-），<br> 但不能以http:// 或https:// 开头。",
                 },
-                Param {
+                Flag {
                     name: "zone_id",
                     flag: "zone-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Availability zone id",
                     zh: "可用区ID",
                 },
-                Param {
+                Flag {
                     name: "switch_cidr_block",
                     flag: "switch-cidr-block",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "CIDR block of the switch: mask length 16-29 bits, within the VPC's CIDR, not equal to the destination CIDR of a route entry of the VPC (a subset is allowed)",
                     zh: "交换机的网段。交换机网段要求如下：<br> 交换机的网段的掩码长度范围为16～29位。<br> 交换机的网段必须从属于所在VPC的网段。<br> 交换机的网段不能与所在VPC中路由条目的目标网段相同，但可以是目标网段的子集。",
                 },
-                Param {
+                Flag {
                     name: "switch_name",
                     flag: "switch-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Switch name: 2-128 characters, starting with a letter or Chinese character, not starting with http:// or https://",
                     zh: "交换机的名称:长度为2～128个字符，必须以字母或中文开头，<br> 但不能以http:// 或https:// 开头。",
                 },
-                Param {
+                Flag {
                     name: "security_group_name",
                     flag: "security-group-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Security group name: 2-128 English or Chinese characters, starting with a letter or Chinese character, not starting with http:// or https://; may contain digits, colons, underscores or hyphens; default empty",
                     zh: "安全组名称。长度为2~128个英文或中文字符。<br> 必须以大小字母或中文开头，不能以 http:// 和https:// 开头。<br> 可以包含数字、半角冒号（:）、下划线（_）或者连字符（-）。默认值：空。",
                 },
-                Param {
+                Flag {
                     name: "security_group_type",
                     flag: "security-group-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "normal",
-                            en: "Basic security group",
-                            zh: "普通安全组",
-                        },
-                        EnumValue {
-                            value: "enterprise",
-                            en: "Enterprise security group",
-                            zh: "企业安全组",
-                        },
-                    ],
-                    required: true,
                     en: "Security group type: normal (basic) or enterprise",
                     zh: "安全组类型。可能值：<br> normal：普通安全组<br> enterprise：企业安全组",
                 },
-                Param {
+                Flag {
                     name: "ak",
                     flag: "ak",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Access key (AK) of the cloud provider account",
                     zh: "云厂商账户下的 AK",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ListRegions",
@@ -1211,46 +642,13 @@ pub static LINE: Line = Line {
             en: "List the regions of a cloud provider.",
             zh: "查看云厂商的地域列表",
             params: &[
-                Param {
+                Flag {
                     name: "provider",
                     flag: "provider",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "AlibabaCloud",
-                            en: "Alibaba Cloud",
-                            zh: "AlibabaCloud",
-                        },
-                        EnumValue {
-                            value: "HuaweiCloud",
-                            en: "Huawei Cloud",
-                            zh: "HuaweiCloud",
-                        },
-                        EnumValue {
-                            value: "TencentCloud",
-                            en: "Tencent Cloud",
-                            zh: "TencentCloud",
-                        },
-                        EnumValue {
-                            value: "BaiduCloud",
-                            en: "Baidu Cloud",
-                            zh: "BaiduCloud",
-                        },
-                        EnumValue {
-                            value: "AWSCloud",
-                            en: "Amazon Web Services",
-                            zh: "AWSCloud",
-                        },
-                    ],
-                    required: true,
                     en: "Cloud provider",
                     zh: "云厂商",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ListZones",
@@ -1258,56 +656,19 @@ pub static LINE: Line = Line {
             en: "List the availability zones of a cloud provider's region.",
             zh: "通过云厂商的地域查看该地域下的可用区列表",
             params: &[
-                Param {
+                Flag {
                     name: "provider",
                     flag: "provider",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "AlibabaCloud",
-                            en: "Alibaba Cloud",
-                            zh: "AlibabaCloud",
-                        },
-                        EnumValue {
-                            value: "HuaweiCloud",
-                            en: "Huawei Cloud",
-                            zh: "HuaweiCloud",
-                        },
-                        EnumValue {
-                            value: "TencentCloud",
-                            en: "Tencent Cloud",
-                            zh: "TencentCloud",
-                        },
-                        EnumValue {
-                            value: "BaiduCloud",
-                            en: "Baidu Cloud",
-                            zh: "BaiduCloud",
-                        },
-                        EnumValue {
-                            value: "AWSCloud",
-                            en: "Amazon Web Services",
-                            zh: "AWSCloud",
-                        },
-                    ],
-                    required: true,
                     en: "Cloud provider",
                     zh: "云厂商",
                 },
-                Param {
+                Flag {
                     name: "region_id",
                     flag: "region-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Region id",
                     zh: "地域ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ListInstanceTypes",
@@ -1315,66 +676,25 @@ pub static LINE: Line = Line {
             en: "List the instance types of a cloud provider's region and zone.",
             zh: "通过云厂商的地域和可用区查看该地域下及可用区下的机型列表",
             params: &[
-                Param {
+                Flag {
                     name: "provider",
                     flag: "provider",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "AlibabaCloud",
-                            en: "Alibaba Cloud",
-                            zh: "AlibabaCloud",
-                        },
-                        EnumValue {
-                            value: "HuaweiCloud",
-                            en: "Huawei Cloud",
-                            zh: "HuaweiCloud",
-                        },
-                        EnumValue {
-                            value: "TencentCloud",
-                            en: "Tencent Cloud",
-                            zh: "TencentCloud",
-                        },
-                        EnumValue {
-                            value: "BaiduCloud",
-                            en: "Baidu Cloud",
-                            zh: "BaiduCloud",
-                        },
-                        EnumValue {
-                            value: "AWSCloud",
-                            en: "Amazon Web Services",
-                            zh: "AWSCloud",
-                        },
-                    ],
-                    required: true,
                     en: "Cloud provider",
                     zh: "云厂商",
                 },
-                Param {
+                Flag {
                     name: "region_id",
                     flag: "region-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Region id",
                     zh: "地域ID",
                 },
-                Param {
+                Flag {
                     name: "zone_id",
                     flag: "zone-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Availability zone",
                     zh: "可用区",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ListImages",
@@ -1382,56 +702,19 @@ pub static LINE: Line = Line {
             en: "List the images of a cloud provider's region.",
             zh: "获取镜像列表",
             params: &[
-                Param {
+                Flag {
                     name: "provider",
                     flag: "provider",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "AlibabaCloud",
-                            en: "Alibaba Cloud",
-                            zh: "AlibabaCloud",
-                        },
-                        EnumValue {
-                            value: "HuaweiCloud",
-                            en: "Huawei Cloud",
-                            zh: "HuaweiCloud",
-                        },
-                        EnumValue {
-                            value: "TencentCloud",
-                            en: "Tencent Cloud",
-                            zh: "TencentCloud",
-                        },
-                        EnumValue {
-                            value: "BaiduCloud",
-                            en: "Baidu Cloud",
-                            zh: "BaiduCloud",
-                        },
-                        EnumValue {
-                            value: "AWSCloud",
-                            en: "Amazon Web Services",
-                            zh: "AWSCloud",
-                        },
-                    ],
-                    required: true,
                     en: "Cloud provider",
                     zh: "云厂商",
                 },
-                Param {
+                Flag {
                     name: "region_id",
                     flag: "region-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Region",
                     zh: "区域",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "SyncNetworkConfig",
@@ -1439,66 +722,25 @@ pub static LINE: Line = Line {
             en: "Synchronize the VPC, subnet and security group configuration of a cloud provider's region.",
             zh: "同步云厂商某地域的vpc、子网、安全组配置",
             params: &[
-                Param {
+                Flag {
                     name: "provider",
                     flag: "provider",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "AlibabaCloud",
-                            en: "Alibaba Cloud",
-                            zh: "AlibabaCloud",
-                        },
-                        EnumValue {
-                            value: "HuaweiCloud",
-                            en: "Huawei Cloud",
-                            zh: "HuaweiCloud",
-                        },
-                        EnumValue {
-                            value: "TencentCloud",
-                            en: "Tencent Cloud",
-                            zh: "TencentCloud",
-                        },
-                        EnumValue {
-                            value: "BaiduCloud",
-                            en: "Baidu Cloud",
-                            zh: "BaiduCloud",
-                        },
-                        EnumValue {
-                            value: "AWSCloud",
-                            en: "Amazon Web Services",
-                            zh: "AWSCloud",
-                        },
-                    ],
-                    required: true,
                     en: "Cloud provider",
                     zh: "云厂商",
                 },
-                Param {
+                Flag {
                     name: "region_id",
                     flag: "region-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Region",
                     zh: "区域",
                 },
-                Param {
+                Flag {
                     name: "account_key",
                     flag: "account-key",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cloud account (access key)",
                     zh: "云账号",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "GetNetworkConfigTemplate",
@@ -1506,46 +748,13 @@ pub static LINE: Line = Line {
             en: "Get the cloud provider's generic network configuration template.",
             zh: "获取云厂商通用网络配置模板",
             params: &[
-                Param {
+                Flag {
                     name: "provider",
                     flag: "provider",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "AlibabaCloud",
-                            en: "Alibaba Cloud",
-                            zh: "AlibabaCloud",
-                        },
-                        EnumValue {
-                            value: "HuaweiCloud",
-                            en: "Huawei Cloud",
-                            zh: "HuaweiCloud",
-                        },
-                        EnumValue {
-                            value: "TencentCloud",
-                            en: "Tencent Cloud",
-                            zh: "TencentCloud",
-                        },
-                        EnumValue {
-                            value: "BaiduCloud",
-                            en: "Baidu Cloud",
-                            zh: "BaiduCloud",
-                        },
-                        EnumValue {
-                            value: "AWSCloud",
-                            en: "Amazon Web Services",
-                            zh: "AWSCloud",
-                        },
-                    ],
-                    required: true,
                     en: "Cloud provider",
                     zh: "云厂商",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "GetVpc",
@@ -1553,20 +762,13 @@ pub static LINE: Line = Line {
             en: "Get VPC details by VPC id.",
             zh: "通过VPC id查看详情",
             params: &[
-                Param {
+                Flag {
                     name: "id",
                     flag: "id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "VPC id (path placeholder)",
                     zh: "占位符 vpc id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "GetSubnet",
@@ -1574,30 +776,19 @@ pub static LINE: Line = Line {
             en: "Get subnet details by VPC id and subnet id.",
             zh: "通过vpc id和子网 id查看详情",
             params: &[
-                Param {
+                Flag {
                     name: "id",
                     flag: "id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Subnet id (path placeholder)",
                     zh: "占位符 子网id",
                 },
-                Param {
+                Flag {
                     name: "vpc_id",
                     flag: "vpc-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "VPC id",
                     zh: "vpc id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "GetSecurityGroup",
@@ -1605,20 +796,120 @@ pub static LINE: Line = Line {
             en: "Get security group details (with rules) by security group id.",
             zh: "通过安全组 id查看详情",
             params: &[
-                Param {
+                Flag {
                     name: "id",
                     flag: "id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Security group id (path placeholder)",
                     zh: "占位符 安全组id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
+        },
+    ],
+    structs: &[
+        StructDoc {
+            name: "CreateClusterChargeConfig",
+            fields: &[
+                FieldDoc {
+                    name: "charge_type",
+                    en: "Charge type: PostPaid (pay as you go) or PrePaid (monthly/yearly)",
+                    zh: "付费类型：<br>\nPostPaid按量付费<br>\nPrePaid包年包月",
+                },
+                FieldDoc {
+                    name: "period_unit",
+                    en: "Unit of the purchase period, Week or Month; required when charge_type is PrePaid",
+                    zh: "购买资源的时长单位,取值范围:<br>Week: 周<br> Month: 月",
+                },
+                FieldDoc {
+                    name: "period",
+                    en: "Purchase period: 1-4 for Week; 1-9, 12, 24, 36, 48 or 60 for Month; required when charge_type is PrePaid",
+                    zh: "购买资源的时长, 取值范围:<br>period_unit为Week时: [1, 2, 3, 4]<br>period_unit为Month时: [1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 24, 36, 48, 60]",
+                },
+            ],
+        },
+        StructDoc {
+            name: "CreateClusterDisk",
+            fields: &[
+                FieldDoc {
+                    name: "category",
+                    en: "System (data) disk type, e.g. cloud_efficiency",
+                    zh: "系统盘(数据盘)类型",
+                },
+                FieldDoc {
+                    name: "size",
+                    en: "System (data) disk size in GB",
+                    zh: "系统盘(数据盘)大小(G)",
+                },
+            ],
+        },
+        StructDoc {
+            name: "CreateClusterDisks",
+            fields: &[
+                FieldDoc {
+                    name: "system_disk",
+                    en: "System disk configuration",
+                    zh: "系统盘配置",
+                },
+                FieldDoc {
+                    name: "data_disk",
+                    en: "Data disk configuration",
+                    zh: "数据盘配置",
+                },
+            ],
+        },
+        StructDoc {
+            name: "CreateClusterNetworkConfig",
+            fields: &[
+                FieldDoc {
+                    name: "vpc",
+                    en: "VPC id",
+                    zh: "虚拟私有网络vpc的id",
+                },
+                FieldDoc {
+                    name: "subnet_id",
+                    en: "Subnet id",
+                    zh: "子网id",
+                },
+                FieldDoc {
+                    name: "security_group",
+                    en: "Security group id",
+                    zh: "安全组id",
+                },
+                FieldDoc {
+                    name: "internet_charge_type",
+                    en: "Internet charge type: PayByBandwidth (fixed bandwidth) or PayByTraffic (by traffic, default); required when public bandwidth is needed",
+                    zh: "网络计费类型。取值范围：<br>\nPayByBandwidth：按固定带宽计费。<br>\nPayByTraffic（默认）：按使用流量计费。",
+                },
+            ],
+        },
+        StructDoc {
+            name: "CreateSecurityGroupRule",
+            fields: &[
+                FieldDoc {
+                    name: "protocol",
+                    en: "Transport protocol (case-sensitive): tcp, udp, icmp, gre, or all",
+                    zh: "传输层协议。取值大小写敏感。取值范围：<br> tcp<br> udp<br> icmp<br> gre<br> all：支持所有协议",
+                },
+                FieldDoc {
+                    name: "port_range",
+                    en: "Destination port range: for TCP/UDP 1-65535 as start/end (e.g. 1/200); -1/-1 for ICMP, GRE and all",
+                    zh: "目的端安全组开放的传输层协议相关的端口范围。取值范围：<br> TCP/UDP协议：取值范围为1~65535。使用斜线（/）隔开起始端口和终止端口。例如：1/200<br> ICMP协议：-1/-1<br> GRE协议：-1/-1<br> IpProtocol取值为all：-1/-1",
+                },
+                FieldDoc {
+                    name: "direction",
+                    en: "Rule direction: egress (outbound) or ingress (inbound)",
+                    zh: "安全组规则的方向：取值范围：<br> egress：出方向<br> ingress：入方向",
+                },
+                FieldDoc {
+                    name: "group_id",
+                    en: "Security group id to grant access (inbound or outbound); give either group_id or cidr_ip",
+                    zh: "需要设置访问权限的(入或者出)安全组ID",
+                },
+                FieldDoc {
+                    name: "cidr_ip",
+                    en: "IPv4 CIDR block to grant access (inbound or outbound); give either group_id or cidr_ip",
+                    zh: "需要设置访问权限的(入或者出)IPv4 CIDR地址块",
+                },
+            ],
         },
     ],
 };

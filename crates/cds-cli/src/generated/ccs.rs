@@ -3,12 +3,9 @@
 
 //! Commands of `cds ccs`.
 #[allow(unused_imports)]
-use crate::table::{EnumValue, Line, Op, Paging, Param, Task, Ty};
+use crate::table::{FieldDoc, Flag, Line, Op, StructDoc};
 /// The product line.
 pub static LINE: Line = Line {
-    name: "ccs",
-    title_en: "Cloud servers (instances)",
-    title_zh: "云服务器",
     meta: &cds_lines::cds_ccs::meta::LINE,
     ops: &[
         Op {
@@ -17,30 +14,19 @@ pub static LINE: Line = Line {
             en: "Get metering information of one or more of the customer's storage pools.",
             zh: "获取客户一个或多个存储池计量信息",
             params: &[
-                Param {
+                Flag {
                     name: "EndTime",
                     flag: "end-time",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Get the metering information up to EndTime, e.g. 20191101",
                     zh: "获取截止到EndTime的计量信息",
                 },
-                Param {
+                Flag {
                     name: "Uid",
                     flag: "uid",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Get the metering information of this storage pool only",
                     zh: "单独获取这个存储池的计量信息",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeAvailableResource",
@@ -48,311 +34,19 @@ pub static LINE: Line = Line {
             en: "Query the network types, billing methods and cloud server types available in a zone.",
             zh: "查询可用区下网络类型计费方式和云服务器类型",
             params: &[
-                Param {
+                Flag {
                     name: "RegionId",
                     flag: "region-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "CN_Beijing_A",
-                            en: "Beijing A; Mainland China; bare metal: no",
-                            zh: "北京A；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_B",
-                            en: "Beijing B; Mainland China; bare metal: no",
-                            zh: "北京B；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_C",
-                            en: "Beijing C; Mainland China; bare metal: no",
-                            zh: "北京C；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_E",
-                            en: "Beijing E; Mainland China; bare metal: no",
-                            zh: "北京E；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_H",
-                            en: "Beijing H; Mainland China; bare metal: no",
-                            zh: "北京H；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_I",
-                            en: "Beijing I; Mainland China; bare metal: yes",
-                            zh: "北京I；所在大区：中国大陆；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_J",
-                            en: "Beijing J; Mainland China; bare metal: yes",
-                            zh: "北京J；所在大区：中国大陆；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_Y",
-                            en: "Beijing Y; Mainland China; bare metal: yes",
-                            zh: "北京Y；所在大区：中国大陆；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_Z",
-                            en: "Beijing Z; Mainland China; bare metal: yes",
-                            zh: "北京Z；所在大区：中国大陆；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_A",
-                            en: "Dallas A; North America; bare metal: no",
-                            zh: "达拉斯A；所在大区：北美地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_B",
-                            en: "Dallas B; North America; bare metal: no",
-                            zh: "达拉斯B；所在大区：北美地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_C",
-                            en: "Dallas C; North America; bare metal: no",
-                            zh: "达拉斯C；所在大区：北美地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_D",
-                            en: "Dallas D; North America; bare metal: yes",
-                            zh: "达拉斯D；所在大区：北美地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_E",
-                            en: "Dallas E; North America; bare metal: yes",
-                            zh: "达拉斯E；所在大区：北美地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_F",
-                            en: "Dallas F; North America; bare metal: yes",
-                            zh: "达拉斯F；所在大区：北美地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_G",
-                            en: "Dallas G; North America; bare metal: no",
-                            zh: "达拉斯G；所在大区：北美地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_H",
-                            en: "Dallas H; North America; bare metal: yes",
-                            zh: "达拉斯H；所在大区：北美地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_I",
-                            en: "Dallas I; North America; bare metal: no",
-                            zh: "达拉斯I；所在大区：北美地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_J",
-                            en: "Dallas J; North America; bare metal: no",
-                            zh: "达拉斯J；所在大区：北美地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "US_Miami_A",
-                            en: "Miami A; North America; bare metal: listed twice, as no and as yes",
-                            zh: "迈阿密A；所在大区：北美地区；是否支持裸金属：否（另一行：是）",
-                        },
-                        EnumValue {
-                            value: "EUR_Germany_A",
-                            en: "Germany A; Europe; bare metal: no",
-                            zh: "德国A；所在大区：欧洲地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "EUR_Germany_B",
-                            en: "Germany B; Europe; bare metal: no",
-                            zh: "德国B；所在大区：欧洲地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "EUR_Germany_C",
-                            en: "Germany C; Europe; bare metal: no (yes in the 2022 edition)",
-                            zh: "德国C；所在大区：欧洲地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_Tokyo_A",
-                            en: "Tokyo A; Asia-Pacific; bare metal: no",
-                            zh: "东京A；所在大区：亚太地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Guangzhou_A",
-                            en: "Guangzhou A; Mainland China; bare metal: no",
-                            zh: "广州A；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "EUR_Netherlands_A",
-                            en: "Netherlands A; Europe; bare metal: no",
-                            zh: "荷兰A；所在大区：欧洲地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "US_LosAngeles_A",
-                            en: "Los Angeles A; North America; bare metal: no",
-                            zh: "洛杉矶A；所在大区：北美地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Shanghai_A",
-                            en: "Shanghai A; Mainland China; bare metal: no",
-                            zh: "上海A；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Shanghai_C",
-                            en: "Shanghai C; Mainland China; bare metal: no",
-                            zh: "上海C；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Shanghai_D",
-                            en: "Shanghai D; Mainland China; bare metal: no",
-                            zh: "上海D；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_Seoul_A",
-                            en: "Seoul A; Asia-Pacific; bare metal: no",
-                            zh: "首尔A；所在大区：亚太地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Taipei_A",
-                            en: "Taipei A; Mainland China; bare metal: no",
-                            zh: "台北A；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Wuxi_A",
-                            en: "Wuxi A; Mainland China; bare metal: no",
-                            zh: "无锡A；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Wuxi_B",
-                            en: "Wuxi B; Mainland China; bare metal: yes",
-                            zh: "无锡B；所在大区：中国大陆；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "CN_Hongkong_A",
-                            en: "Hong Kong A; Mainland China; bare metal: no",
-                            zh: "香港A；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_Singapore_A",
-                            en: "Singapore A; Asia-Pacific; bare metal: no",
-                            zh: "新加坡A；所在大区：亚太地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_Singapore_B",
-                            en: "Singapore B; Asia-Pacific; bare metal: no",
-                            zh: "新加坡B；所在大区：亚太地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_Singapore_C",
-                            en: "Singapore C; Asia-Pacific; bare metal: no",
-                            zh: "新加坡C；所在大区：亚太地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_Singapore_D",
-                            en: "Singapore D; Asia-Pacific; bare metal: no",
-                            zh: "新加坡D；所在大区：亚太地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_SGSIN_E",
-                            en: "Singapore E; Asia-Pacific; bare metal: no",
-                            zh: "新加坡E；所在大区：亚太地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_Mumbai_A",
-                            en: "Mumbai A; Asia-Pacific; bare metal: no",
-                            zh: "孟买A；所在大区：亚太地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_Mumbai_B",
-                            en: "Mumbai B (offline); Asia-Pacific; bare metal: no",
-                            zh: "孟买B(已下线)；所在大区：亚太地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_Mumbai_C",
-                            en: "Mumbai C; Asia-Pacific; bare metal: yes",
-                            zh: "孟买C；所在大区：亚太地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "US_Virginia_A",
-                            en: "Virginia A; North America; bare metal: yes",
-                            zh: "弗吉尼亚A；所在大区：北美地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_L",
-                            en: "Dallas L; North America; bare metal: yes",
-                            zh: "达拉斯L；所在大区：北美地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "APAC_Singapore_E",
-                            en: "Singapore E (2022 edition; the 2026-04-21 edition lists Singapore E as APAC_SGSIN_E); Asia-Pacific; bare metal: yes",
-                            zh: "新加坡E；所在大区：亚太地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "CN_Huhehaote_A",
-                            en: "Hohhot A; Mainland China; bare metal: yes",
-                            zh: "呼和浩特A；所在大区：中国大陆；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "CN_Huhehaote_B",
-                            en: "Hohhot B; Mainland China; bare metal: yes",
-                            zh: "呼和浩特B；所在大区：中国大陆；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "SR_SaintPaul_A",
-                            en: "São Paulo A; South America; bare metal: yes",
-                            zh: "圣保罗A；所在大区：南美地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "CN_Suzhou_A",
-                            en: "Suzhou A; Mainland China; bare metal: yes",
-                            zh: "苏州A；所在大区：中国大陆；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "APAC_Jakarta_A",
-                            en: "Jakarta A; Asia-Pacific; bare metal: yes",
-                            zh: "雅加达A；所在大区：亚太地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "APAC_HoChiMinh_A",
-                            en: "Ho Chi Minh City A; Asia-Pacific; bare metal: yes",
-                            zh: "胡志明A；所在大区：亚太地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "EUR_Marseilles_A",
-                            en: "Marseille A; Europe; bare metal: yes",
-                            zh: "马赛A；所在大区：欧洲地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_N",
-                            en: "Dallas N; North America; bare metal: yes",
-                            zh: "达拉斯N；所在大区：北美地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "CN_Changsha_A",
-                            en: "Changsha A; Mainland China; bare metal: no",
-                            zh: "长沙A；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Suqian_B",
-                            en: "Suqian B; Mainland China; bare metal: yes",
-                            zh: "宿迁B；所在大区：中国大陆；是否支持裸金属：是",
-                        },
-                    ],
-                    required: true,
                     en: "Zone id, e.g. CN_Beijing_A (values: enum RegionId)",
                     zh: "可用区编号",
                 },
-                Param {
+                Flag {
                     name: "AvailableResource",
                     flag: "available-resource",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Sent as \"1\" by the call example; undocumented",
                     zh: "调用示例中传入 \"1\"，未在参数表中说明",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeTask",
@@ -360,20 +54,13 @@ pub static LINE: Line = Line {
             en: "Query the status of a task.",
             zh: "查询任务状态",
             params: &[
-                Param {
+                Flag {
                     name: "TaskId",
                     flag: "task-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Task id",
                     zh: "任务Id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "CreateInstance",
@@ -381,721 +68,199 @@ pub static LINE: Line = Line {
             en: "Create one or more pay-as-you-go or monthly subscription cloud servers.",
             zh: "创建一台或多台按量付费或者包年包月云服务器。",
             params: &[
-                Param {
+                Flag {
                     name: "RegionId",
                     flag: "region-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Region (zone) id, e.g. CN_Beijing_A; see the enum RegionId (appendix 1).",
                     zh: "区域id",
                 },
-                Param {
+                Flag {
                     name: "VdcId",
                     flag: "vdc-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Virtual data center the cloud server belongs to",
                     zh: "云服务器所属虚拟数据中心",
                 },
-                Param {
+                Flag {
                     name: "Password",
                     flag: "password",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cloud server password (note: servers created with a public key also need a password)",
                     zh: "云服务器密码 **(注: 公钥方式创建的云服务器也需要用户提供密码)**",
                 },
-                Param {
+                Flag {
                     name: "PublicKey",
                     flag: "public-key",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Cloud server public key",
                     zh: "云服务器公钥",
                 },
-                Param {
+                Flag {
                     name: "InstanceName",
                     flag: "instance-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Host name of the cloud server",
                     zh: "云服务器的主机名",
                 },
-                Param {
+                Flag {
                     name: "DescriptionNum",
                     flag: "description-num",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Integer string. When numbering is enabled, a suffix of 3 to 6 digits is appended to the name automatically; when several servers are created at once, each server's number is incremented by 1. With numbering disabled, all servers created at once get the same name.",
                     zh: "int字符串；启用编号功能后，将自动为名称加上由3至6位数字组成的后缀，当一次性开通多台云服务器时，每台云服务器的编号将顺序加1。禁用编号后，一次性开通多台云服务器时每台服务器的名称将一样。",
                 },
-                Param {
+                Flag {
                     name: "InstanceChargeType",
                     flag: "instance-charge-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "PrePaid",
-                            en: "Prepaid: monthly subscription",
-                            zh: "预付费，包年包月",
-                        },
-                        EnumValue {
-                            value: "PostPaid",
-                            en: "Pay as you go (the default where the parameter is optional)",
-                            zh: "按量付费",
-                        },
-                    ],
-                    required: false,
                     en: "Billing method: PrePaid (prepaid, monthly subscription) or PostPaid (default, pay as you go).",
                     zh: "云主机的付费方式，取值范围：    PrePaid：预付费，包年包月。    PostPaid（默认）：按量付费。",
                 },
-                Param {
+                Flag {
                     name: "AutoRenew",
                     flag: "auto-renew",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Whether a monthly subscription server renews automatically: 1 auto renew (default), 0 no auto renewal",
                     zh: "包年包月云主机是否自动续费，1为自动续费（默认），0为不自动续费",
                 },
-                Param {
+                Flag {
                     name: "PrepaidMonth",
                     flag: "prepaid-month",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Months purchased for a monthly subscription server: 0 buys until the end of the month, 1 buys one calendar month; default 0.",
                     zh: "包年包月云主机购买月数，输入0为购买到月底，输入1为购买一个自然月，默认为0。",
                 },
-                Param {
+                Flag {
                     name: "Cpu",
                     flag: "cpu",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Number of CPUs; one of [1,2,4,8,10,16,32]. Defaults to the smallest purchasable.",
                     zh: "cpu数量，单位（个）只可选[1,2,4,8,10,16,32]    默认选择可以购买的最小的",
                 },
-                Param {
+                Flag {
                     name: "Ram",
                     flag: "ram",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Memory in GB; one of [1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128]. Defaults to the smallest purchasable.",
                     zh: "内存数量，单位（GB）只可选[1, 2, 4, 8, 12,  16, 24, 32, 48, 64, 96, 128]    默认选择可以购买的最小的",
                 },
-                Param {
+                Flag {
                     name: "InstanceType",
                     flag: "instance-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "IO",
-                            en: "IO enhanced",
-                            zh: "IO增强型",
-                        },
-                        EnumValue {
-                            value: "High",
-                            en: "High performance",
-                            zh: "高性能型",
-                        },
-                        EnumValue {
-                            value: "Standard",
-                            en: "Standard",
-                            zh: "标准型",
-                        },
-                        EnumValue {
-                            value: "General",
-                            en: "General purpose",
-                            zh: "通用型",
-                        },
-                        EnumValue {
-                            value: "Balance",
-                            en: "Balanced",
-                            zh: "均衡型",
-                        },
-                        EnumValue {
-                            value: "Compact",
-                            en: "Compact",
-                            zh: "紧凑型",
-                        },
-                        EnumValue {
-                            value: "Memory",
-                            en: "Memory optimized",
-                            zh: "内存型",
-                        },
-                        EnumValue {
-                            value: "Exclusive",
-                            en: "Exclusive",
-                            zh: "独享型",
-                        },
-                        EnumValue {
-                            value: "HighIO",
-                            en: "High I/O",
-                            zh: "高I/O型",
-                        },
-                        EnumValue {
-                            value: "Compute",
-                            en: "Compute optimized",
-                            zh: "计算型",
-                        },
-                        EnumValue {
-                            value: "G2_General",
-                            en: "G2 general purpose",
-                            zh: "G2.通用型",
-                        },
-                        EnumValue {
-                            value: "G2_Compute",
-                            en: "G2 compute optimized",
-                            zh: "G2.计算型",
-                        },
-                        EnumValue {
-                            value: "G2_Memory",
-                            en: "G2 memory optimized",
-                            zh: "G2.内存型",
-                        },
-                        EnumValue {
-                            value: "G2L_General",
-                            en: "G2L general purpose",
-                            zh: "G2L.通用型",
-                        },
-                        EnumValue {
-                            value: "G2L_Compute",
-                            en: "G2L compute optimized",
-                            zh: "G2L.计算型",
-                        },
-                        EnumValue {
-                            value: "G2L_Memory",
-                            en: "G2L memory optimized",
-                            zh: "G2L.内存型",
-                        },
-                        EnumValue {
-                            value: "G2L_Dense",
-                            en: "G2L dense compute",
-                            zh: "G2L.密集计算型",
-                        },
-                        EnumValue {
-                            value: "CCS.IC3",
-                            en: "Dense compute ic3",
-                            zh: "密集计算型ic3",
-                        },
-                        EnumValue {
-                            value: "CCS.C3",
-                            en: "Compute optimized c3",
-                            zh: "计算型c3",
-                        },
-                        EnumValue {
-                            value: "CCS.G3",
-                            en: "General purpose g3",
-                            zh: "通用型g3",
-                        },
-                        EnumValue {
-                            value: "CCS.R3",
-                            en: "Memory optimized r3",
-                            zh: "内存型r3",
-                        },
-                        EnumValue {
-                            value: "CCS.iC2",
-                            en: "Dense compute ic2",
-                            zh: "密集计算型ic2",
-                        },
-                        EnumValue {
-                            value: "CCS.C2",
-                            en: "Compute optimized c2",
-                            zh: "计算型c2",
-                        },
-                        EnumValue {
-                            value: "CCS.G2",
-                            en: "General purpose g2",
-                            zh: "通用型g2",
-                        },
-                        EnumValue {
-                            value: "CCS.R2",
-                            en: "Memory optimized r2",
-                            zh: "内存型r2",
-                        },
-                        EnumValue {
-                            value: "CCS.IC1",
-                            en: "Dense compute ic1",
-                            zh: "密集计算型ic1",
-                        },
-                        EnumValue {
-                            value: "CCS.C1",
-                            en: "Compute optimized c1",
-                            zh: "计算型c1",
-                        },
-                        EnumValue {
-                            value: "CCS.G1",
-                            en: "General purpose g1",
-                            zh: "通用型g1",
-                        },
-                        EnumValue {
-                            value: "CCS.R1",
-                            en: "Memory optimized r1",
-                            zh: "内存型r1",
-                        },
-                        EnumValue {
-                            value: "CCS.HFC3",
-                            en: "High clock speed compute optimized hfc3",
-                            zh: "高主频计算型hfc3",
-                        },
-                        EnumValue {
-                            value: "CCS.HFG3",
-                            en: "High clock speed general purpose hfg3",
-                            zh: "高主频通用型hfg3",
-                        },
-                        EnumValue {
-                            value: "CCS.HFR3",
-                            en: "High clock speed memory optimized hfr3",
-                            zh: "高主频内存型hfr3",
-                        },
-                        EnumValue {
-                            value: "CCS.IC3V2",
-                            en: "Dense compute ic3v2",
-                            zh: "密集计算型ic3v2",
-                        },
-                        EnumValue {
-                            value: "CCS.C3V2",
-                            en: "Compute optimized c3v2",
-                            zh: "计算型c3v2",
-                        },
-                        EnumValue {
-                            value: "CCS.G3V2",
-                            en: "General purpose g3v2",
-                            zh: "通用型g3v2",
-                        },
-                        EnumValue {
-                            value: "CCS.R3V2",
-                            en: "Memory optimized r3v2",
-                            zh: "内存型r3v2",
-                        },
-                        EnumValue {
-                            value: "CCS.IC2V2",
-                            en: "Dense compute ic2v2",
-                            zh: "密集计算型ic2v2",
-                        },
-                        EnumValue {
-                            value: "CCS.C2V2",
-                            en: "Compute optimized c2v2",
-                            zh: "计算型c2v2",
-                        },
-                        EnumValue {
-                            value: "CCS.G2V2",
-                            en: "General purpose g2v2",
-                            zh: "通用型g2v2",
-                        },
-                        EnumValue {
-                            value: "CCS.R2V2",
-                            en: "Memory optimized r2v2",
-                            zh: "内存型r2v2",
-                        },
-                        EnumValue {
-                            value: "CCS.IC1V2",
-                            en: "Dense compute ic1v2",
-                            zh: "密集计算型ic1v2",
-                        },
-                        EnumValue {
-                            value: "CCS.C1V2",
-                            en: "Compute optimized c1v2",
-                            zh: "计算型c1v2",
-                        },
-                        EnumValue {
-                            value: "CCS.G1V2",
-                            en: "General purpose g1v2",
-                            zh: "通用型g1v2",
-                        },
-                        EnumValue {
-                            value: "CCS.R1V2",
-                            en: "Memory optimized r1v2",
-                            zh: "内存型r1v2",
-                        },
-                        EnumValue {
-                            value: "CCS.C3NE3",
-                            en: "Compute optimized, network enhanced c3ne",
-                            zh: "计算网络增强型c3ne",
-                        },
-                        EnumValue {
-                            value: "CCS.G3NE3",
-                            en: "General purpose, network enhanced g3ne",
-                            zh: "通用网络增强型g3ne",
-                        },
-                        EnumValue {
-                            value: "CCS.R3NE3",
-                            en: "Memory optimized, network enhanced r3ne",
-                            zh: "内存网络增强型r3ne",
-                        },
-                        EnumValue {
-                            value: "CCS.G2NE",
-                            en: "Network enhanced general purpose g2ne",
-                            zh: "网络增强通用型g2ne",
-                        },
-                        EnumValue {
-                            value: "CCS.G1NE",
-                            en: "Network enhanced general purpose g1ne",
-                            zh: "网络增强通用型g1ne",
-                        },
-                        EnumValue {
-                            value: "CCS.C2NE",
-                            en: "Network enhanced compute optimized c2ne",
-                            zh: "网络增强计算型c2ne",
-                        },
-                        EnumValue {
-                            value: "CCS.IC2NE",
-                            en: "Network enhanced dense compute ic2ne",
-                            zh: "网络增强密集计算型ic2ne",
-                        },
-                        EnumValue {
-                            value: "CCS.C1NE",
-                            en: "Network enhanced compute optimized c1ne",
-                            zh: "网络增强计算型c1ne",
-                        },
-                        EnumValue {
-                            value: "CCS.IC1NE",
-                            en: "Network enhanced dense compute ic1ne",
-                            zh: "网络增强密集计算型ic1ne",
-                        },
-                        EnumValue {
-                            value: "CCS.R2NE",
-                            en: "Network enhanced memory optimized r2ne",
-                            zh: "网络增强内存型r2ne",
-                        },
-                        EnumValue {
-                            value: "CCS.R1NE",
-                            en: "Network enhanced memory optimized r1ne",
-                            zh: "网络增强内存型r1ne",
-                        },
-                        EnumValue {
-                            value: "CCS.IC1A",
-                            en: "AMD dense compute ic1a",
-                            zh: "云主机AMD密集计算型ic1a",
-                        },
-                        EnumValue {
-                            value: "CCS.HC1",
-                            en: "Dedicated host, compute optimized hc1",
-                            zh: "专有宿主机计算型云主机hc1",
-                        },
-                        EnumValue {
-                            value: "CCS.HG1",
-                            en: "Dedicated host, general purpose hg1",
-                            zh: "专有宿主机通用型云主机hg1",
-                        },
-                        EnumValue {
-                            value: "CCS.HR1",
-                            en: "Dedicated host, memory optimized hr1",
-                            zh: "专有宿主机内存型云主机hr1",
-                        },
-                        EnumValue {
-                            value: "CCS.HIC1",
-                            en: "Dedicated host, dense compute hic1",
-                            zh: "专有宿主机密集计算型hic1",
-                        },
-                        EnumValue {
-                            value: "CCS.C1CL",
-                            en: "Compute optimized c1cl",
-                            zh: "计算型c1cl",
-                        },
-                        EnumValue {
-                            value: "CCS.HG3",
-                            en: "Dedicated host, general purpose hg3",
-                            zh: "专有宿主机通用型云主机hg3",
-                        },
-                        EnumValue {
-                            value: "CCS.HC3",
-                            en: "Dedicated host, compute optimized hc3",
-                            zh: "专有宿主机计算型云主机hc3",
-                        },
-                        EnumValue {
-                            value: "CCS.HIC3",
-                            en: "Dedicated host, dense compute hic3",
-                            zh: "专有宿主机密集计算型hic3",
-                        },
-                        EnumValue {
-                            value: "CCS.HR3",
-                            en: "Dedicated host, memory optimized hr3",
-                            zh: "专有宿主机内存型云主机hr3",
-                        },
-                        EnumValue {
-                            value: "CCS.IC3CL",
-                            en: "Dense compute ic3cl",
-                            zh: "密集计算型ic3cl",
-                        },
-                        EnumValue {
-                            value: "CCS.IC1CL",
-                            en: "Dense compute ic1cl",
-                            zh: "密集计算型ic1cl",
-                        },
-                        EnumValue {
-                            value: "CCS.GC3",
-                            en: "GPU compute gc3",
-                            zh: "GPU计算型gc3",
-                        },
-                        EnumValue {
-                            value: "CCS.IC2CL",
-                            en: "Dense compute ic2cl",
-                            zh: "密集计算型ic2cl",
-                        },
-                        EnumValue {
-                            value: "CCS.C2CL",
-                            en: "Compute optimized c2cl",
-                            zh: "计算型c2cl",
-                        },
-                        EnumValue {
-                            value: "CCS.C3CL",
-                            en: "Compute optimized c3cl",
-                            zh: "计算型c3cl",
-                        },
-                        EnumValue {
-                            value: "CCS.G3CL",
-                            en: "General purpose g3cl",
-                            zh: "通用型g3cl",
-                        },
-                        EnumValue {
-                            value: "CCS.G2CL",
-                            en: "General purpose g2cl",
-                            zh: "通用型g2cl",
-                        },
-                        EnumValue {
-                            value: "CCS.R3CL",
-                            en: "Memory optimized r3cl",
-                            zh: "内存型r3cl",
-                        },
-                        EnumValue {
-                            value: "CCS.R2CL",
-                            en: "Memory optimized r2cl",
-                            zh: "内存型r2cl",
-                        },
-                    ],
-                    required: true,
                     en: "Instance type to buy, see appendix 2 (enum InstanceType); the public interface (DescribeAvailableResource) tells the products sold per site.",
                     zh: "购买实例的类型，具体类型可参考附件二，可调用公共接口获取不同及诶单售卖的产品",
                 },
-                Param {
+                Flag {
                     name: "ImageId",
                     flag: "image-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Template (image) id; defaults to Ubuntu_16.04_64 (public template names: enum PublicTemplate, appendix 4).",
                     zh: "模板Id，不指定则默认选择Ubuntu_16.04_64",
                 },
-                Param {
+                Flag {
                     name: "ImagePassword",
                     flag: "image-password",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Optional for public images; required when a custom image is used",
                     zh: "使用公共镜像时，该字段为非必填项；使用的是自定义镜像，该字段为必填项",
                 },
-                Param {
+                Flag {
                     name: "SystemDisk",
                     flag: "system-disk",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "System disk type, size and number of IOPS performance packs. Defaults: IOPS 0, size of the chosen template's system disk, Type system_disk (performance) or ssd_system_disk (ultra-high performance).",
                     zh: "系统盘类型，大小，IOPS预置性能包个数。默认: \"IOPS\": 0, \"size\": 所选模板的系统盘大小, Type: system_disk(性能),ssd_system_disk(超高性能)",
                 },
-                Param {
+                Flag {
                     name: "DataDisks",
                     flag: "data-disks",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Data disks; SSD supports IOPS packs, default IOPS 0",
                     zh: "ssd支持IOPS,默认: \"IOPS\": 0",
                 },
-                Param {
+                Flag {
                     name: "Amount",
                     flag: "amount",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Number of cloud servers to create, 1-99, default 1",
                     zh: "指定创建云服务器的数量，取值范围：1-99，默认取值：1",
                 },
-                Param {
+                Flag {
                     name: "PublicIp",
                     flag: "public-ip",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: false,
                     en: "Public IPv4 addresses. Each must be an available IP of the VDC; give addresses to assign manually, or `auto` to assign automatically; omitted means no public IPv4 address.",
                     zh: "公网Ipv4    输入的ip必须是该Vdc下可用ip，手动分配输入ip地址，自动分配输入：auto，默认不写为不分配公网Ipv4",
                 },
-                Param {
+                Flag {
                     name: "Ipv6Bind",
                     flag: "ipv6-bind",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Whether to assign a public IPv6 address too (default false); ignored when no public IPv4 address is assigned",
                     zh: "是否同时分配公网Ipv6，默认为false。若未分配公网IPv4则此字段无效",
                 },
-                Param {
+                Flag {
                     name: "PrivateIp",
                     flag: "private-ip",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Private IPs. The private network id and IPs must be available in the VDC; give addresses to assign manually, or `auto` to assign automatically; omitted means no private IP. Segment (optional) is the subnet block.",
                     zh: "内网Ip    输入的ip必须是该Vdc下可用内网uuid、ip，手动分配输入ip地址，自动分配输入：auto，默认不写为不分配ip,Segment为子网网段，非必填项",
                 },
-                Param {
+                Flag {
                     name: "UTC",
                     flag: "utc",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Whether to set the time zone to UTC",
                     zh: "是否设置时区为 UTC",
                 },
-                Param {
+                Flag {
                     name: "WindowsActivation",
                     flag: "windows-activation",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Windows activation keys. Batch: 1 batch activation, 0 per-server activation. Batch activation activates all servers created by this call with the same key; per-server activation uses a different key for each server and needs as many keys as servers are created (several keys separated by commas).",
                     zh: "Windows型主机激活码, Batch: 1为批量激活，0为单机激活；<br> 批量激活：为本次创建的所有云服务器使用同一密钥进行激活；<br> 单机激活：为本次创建的云服务器分别使用不同密钥进行激活，需要您输入与创建云服务器数量等数目的激活密钥，输入多个密钥请用逗号分隔。",
                 },
-                Param {
+                Flag {
                     name: "UserData",
                     flag: "user-data",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: false,
                     en: "User-defined data, base64 encoded",
                     zh: "用户自定义数据，格式必须为base64编码",
                 },
-                Param {
+                Flag {
                     name: "SecurityGroup",
                     flag: "security-group",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Security groups to bind, each as {security group id, network id}; where a network has several security groups they take effect in the order of the list",
                     zh: "绑定安全组列表，每项内容为{安全组ID, 网络ID}；同一网络下有多个安全组时，按列表中的顺序生效",
                 },
-                Param {
+                Flag {
                     name: "DryRun",
                     flag: "dry-run-param",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Dry run for testing: nothing is executed. Default false.",
                     zh: "试运行，测试使用，不执行具体逻辑。默认false不测试",
                 },
-                Param {
+                Flag {
                     name: "SwapOff",
                     flag: "swap-off",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Whether to turn off the swap partition of the system disk (default false)",
                     zh: "是否关闭云服务器系统盘swap分区。默认false不关闭",
                 },
-                Param {
+                Flag {
                     name: "OrderedIP",
                     flag: "ordered-ip",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Custom order of the network interfaces: public or private network ids of the VDC, in the order the interfaces should have; IP as for PrivateIp (addresses, or auto). When given, PublicIp and PrivateIp are ignored.",
                     zh: "自定义网卡顺序，输入该Vdc下可用公/私网uuid。网卡顺序将按照您传的uuid顺序生效。ip，手动分配输入ip地址，自动分配输入：auto，默认不写为不分配ip。此参数传入之后,PublicIp，PrivateIp不生效。",
                 },
-                Param {
+                Flag {
                     name: "LabelNames",
                     flag: "label-names",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: false,
                     en: "Tag names, at most 20 at a time (existing tags: DescribeTags); a tag that does not exist is created",
                     zh: "标签名称, 一次性最多支持20个。可通过DescribeTags获取现有标签。 若标签不存在, 默认为您创建",
                 },
-                Param {
+                Flag {
                     name: "DeletionProtection",
                     flag: "deletion-protection",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Deletion protection: true on, false off",
                     zh: "删除保护开关状态， true为开启，false关闭。",
                 },
-                Param {
+                Flag {
                     name: "DedicatedHostId",
                     flag: "dedicated-host-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Dedicated host to create the cloud server on; make sure the host is in a normal state",
                     zh: "创建云主机所处的专有宿主机ID信息，请确保宿主机状态正常。",
                 },
-                Param {
+                Flag {
                     name: "HostName",
                     flag: "host-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Host name of the guest operating system (undocumented; sent by the vendor's Go SDK)",
                     zh: "云服务器操作系统主机名（文档未说明）",
                 },
-                Param {
+                Flag {
                     name: "SubjectId",
                     flag: "subject-id",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Test fund id to pay with (undocumented here; documented on the VDC and network creates)",
                     zh: "测试金Id（本接口文档未说明）",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DeleteInstance",
@@ -1103,24 +268,13 @@ pub static LINE: Line = Line {
             en: "Delete one or more cloud servers.",
             zh: "删除一台或者多台云服务器",
             params: &[
-                Param {
+                Flag {
                     name: "InstanceIds",
                     flag: "instance-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Cloud server ids, available from DescribeInstances",
                     zh: "云服务器的编号，可以在DescribeInstances中获取",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "StopInstance",
@@ -1128,45 +282,19 @@ pub static LINE: Line = Line {
             en: "Power off a cloud server.",
             zh: "云服务器关机",
             params: &[
-                Param {
+                Flag {
                     name: "InstanceId",
                     flag: "instance-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cloud server id, available from DescribeInstances",
                     zh: "云服务器的编号，可以在DescribeInstances中获取",
                 },
-                Param {
+                Flag {
                     name: "StopType",
                     flag: "stop-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "HARD",
-                            en: "Force the power off",
-                            zh: "直接强制关机",
-                        },
-                        EnumValue {
-                            value: "SOFT",
-                            en: "Graceful shutdown only (the default)",
-                            zh: "仅软关机",
-                        },
-                    ],
-                    required: false,
                     en: "How to power off: HARD forces the power off, SOFT shuts down gracefully only. Default SOFT.",
                     zh: "实例的关机方式:  HARD：直接强制关机, SOFT：仅软关机。 默认关机方式为软关机(SOFT)。",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "RebootInstance",
@@ -1174,24 +302,13 @@ pub static LINE: Line = Line {
             en: "Reboot a cloud server.",
             zh: "云服务器重启",
             params: &[
-                Param {
+                Flag {
                     name: "InstanceId",
                     flag: "instance-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cloud server id, available from DescribeInstances",
                     zh: "云服务器的编号，可以在DescribeInstances中获取",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ModifyInstanceChargeType",
@@ -1199,65 +316,31 @@ pub static LINE: Line = Line {
             en: "Change the billing method of a cloud server.",
             zh: "云服务器变更计费方式",
             params: &[
-                Param {
+                Flag {
                     name: "InstanceId",
                     flag: "instance-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cloud server id, available from DescribeInstances",
                     zh: "云服务器的编号，可以在DescribeInstances中获取",
                 },
-                Param {
+                Flag {
                     name: "InstanceChargeType",
                     flag: "instance-charge-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "PrePaid",
-                            en: "Prepaid: monthly subscription",
-                            zh: "预付费，包年包月",
-                        },
-                        EnumValue {
-                            value: "PostPaid",
-                            en: "Pay as you go (the default where the parameter is optional)",
-                            zh: "按量付费",
-                        },
-                    ],
-                    required: true,
                     en: "Billing method: PrePaid (prepaid, monthly subscription) or PostPaid (pay as you go).",
                     zh: "云主机的付费方式，取值范围：    PrePaid：预付费，包年包月。    PostPaid：按量付费。",
                 },
-                Param {
+                Flag {
                     name: "AutoRenew",
                     flag: "auto-renew",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Whether a monthly subscription server renews automatically: 1 auto renew (default), 0 no auto renewal",
                     zh: "包年包月云主机是否自动续费，1为自动续费（默认），0为不自动续费",
                 },
-                Param {
+                Flag {
                     name: "PrepaidMonth",
                     flag: "prepaid-month",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Months purchased: 0 buys until the end of the month, 1 buys until the end of the month plus one calendar month; default 0.",
                     zh: "包年包月云主机购买月数，输入0为购买到月底，输入1为到月底后在购买一个自然月，默认为0。",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ModifyInstanceSpec",
@@ -1265,430 +348,31 @@ pub static LINE: Line = Line {
             en: "Upgrade the configuration (CPU / memory) of a cloud server.",
             zh: "云服务器配置升级，更新cpu/内存",
             params: &[
-                Param {
+                Flag {
                     name: "InstanceId",
                     flag: "instance-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cloud server id, found in the cloud server details",
                     zh: "云服务器的编号，可以在查询云服务器详情中查出",
                 },
-                Param {
+                Flag {
                     name: "Cpu",
                     flag: "cpu",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Number of CPUs; one of [1,2,4,8,10,16,32]. Unchanged when omitted.",
                     zh: "cpu数量，单位（个）只可选[1,2,4,8,10,16,32]    <br />不填写默认不更改",
                 },
-                Param {
+                Flag {
                     name: "Ram",
                     flag: "ram",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Memory in GB; one of [1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128]. Unchanged when omitted.",
                     zh: "内存数量，单位（GB）只可选[1, 2, 4, 8, 12,  16, 24, 32, 48, 64, 96, 128]    <br />不填写默认不更改",
                 },
-                Param {
+                Flag {
                     name: "InstanceType",
                     flag: "instance-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "IO",
-                            en: "IO enhanced",
-                            zh: "IO增强型",
-                        },
-                        EnumValue {
-                            value: "High",
-                            en: "High performance",
-                            zh: "高性能型",
-                        },
-                        EnumValue {
-                            value: "Standard",
-                            en: "Standard",
-                            zh: "标准型",
-                        },
-                        EnumValue {
-                            value: "General",
-                            en: "General purpose",
-                            zh: "通用型",
-                        },
-                        EnumValue {
-                            value: "Balance",
-                            en: "Balanced",
-                            zh: "均衡型",
-                        },
-                        EnumValue {
-                            value: "Compact",
-                            en: "Compact",
-                            zh: "紧凑型",
-                        },
-                        EnumValue {
-                            value: "Memory",
-                            en: "Memory optimized",
-                            zh: "内存型",
-                        },
-                        EnumValue {
-                            value: "Exclusive",
-                            en: "Exclusive",
-                            zh: "独享型",
-                        },
-                        EnumValue {
-                            value: "HighIO",
-                            en: "High I/O",
-                            zh: "高I/O型",
-                        },
-                        EnumValue {
-                            value: "Compute",
-                            en: "Compute optimized",
-                            zh: "计算型",
-                        },
-                        EnumValue {
-                            value: "G2_General",
-                            en: "G2 general purpose",
-                            zh: "G2.通用型",
-                        },
-                        EnumValue {
-                            value: "G2_Compute",
-                            en: "G2 compute optimized",
-                            zh: "G2.计算型",
-                        },
-                        EnumValue {
-                            value: "G2_Memory",
-                            en: "G2 memory optimized",
-                            zh: "G2.内存型",
-                        },
-                        EnumValue {
-                            value: "G2L_General",
-                            en: "G2L general purpose",
-                            zh: "G2L.通用型",
-                        },
-                        EnumValue {
-                            value: "G2L_Compute",
-                            en: "G2L compute optimized",
-                            zh: "G2L.计算型",
-                        },
-                        EnumValue {
-                            value: "G2L_Memory",
-                            en: "G2L memory optimized",
-                            zh: "G2L.内存型",
-                        },
-                        EnumValue {
-                            value: "G2L_Dense",
-                            en: "G2L dense compute",
-                            zh: "G2L.密集计算型",
-                        },
-                        EnumValue {
-                            value: "CCS.IC3",
-                            en: "Dense compute ic3",
-                            zh: "密集计算型ic3",
-                        },
-                        EnumValue {
-                            value: "CCS.C3",
-                            en: "Compute optimized c3",
-                            zh: "计算型c3",
-                        },
-                        EnumValue {
-                            value: "CCS.G3",
-                            en: "General purpose g3",
-                            zh: "通用型g3",
-                        },
-                        EnumValue {
-                            value: "CCS.R3",
-                            en: "Memory optimized r3",
-                            zh: "内存型r3",
-                        },
-                        EnumValue {
-                            value: "CCS.iC2",
-                            en: "Dense compute ic2",
-                            zh: "密集计算型ic2",
-                        },
-                        EnumValue {
-                            value: "CCS.C2",
-                            en: "Compute optimized c2",
-                            zh: "计算型c2",
-                        },
-                        EnumValue {
-                            value: "CCS.G2",
-                            en: "General purpose g2",
-                            zh: "通用型g2",
-                        },
-                        EnumValue {
-                            value: "CCS.R2",
-                            en: "Memory optimized r2",
-                            zh: "内存型r2",
-                        },
-                        EnumValue {
-                            value: "CCS.IC1",
-                            en: "Dense compute ic1",
-                            zh: "密集计算型ic1",
-                        },
-                        EnumValue {
-                            value: "CCS.C1",
-                            en: "Compute optimized c1",
-                            zh: "计算型c1",
-                        },
-                        EnumValue {
-                            value: "CCS.G1",
-                            en: "General purpose g1",
-                            zh: "通用型g1",
-                        },
-                        EnumValue {
-                            value: "CCS.R1",
-                            en: "Memory optimized r1",
-                            zh: "内存型r1",
-                        },
-                        EnumValue {
-                            value: "CCS.HFC3",
-                            en: "High clock speed compute optimized hfc3",
-                            zh: "高主频计算型hfc3",
-                        },
-                        EnumValue {
-                            value: "CCS.HFG3",
-                            en: "High clock speed general purpose hfg3",
-                            zh: "高主频通用型hfg3",
-                        },
-                        EnumValue {
-                            value: "CCS.HFR3",
-                            en: "High clock speed memory optimized hfr3",
-                            zh: "高主频内存型hfr3",
-                        },
-                        EnumValue {
-                            value: "CCS.IC3V2",
-                            en: "Dense compute ic3v2",
-                            zh: "密集计算型ic3v2",
-                        },
-                        EnumValue {
-                            value: "CCS.C3V2",
-                            en: "Compute optimized c3v2",
-                            zh: "计算型c3v2",
-                        },
-                        EnumValue {
-                            value: "CCS.G3V2",
-                            en: "General purpose g3v2",
-                            zh: "通用型g3v2",
-                        },
-                        EnumValue {
-                            value: "CCS.R3V2",
-                            en: "Memory optimized r3v2",
-                            zh: "内存型r3v2",
-                        },
-                        EnumValue {
-                            value: "CCS.IC2V2",
-                            en: "Dense compute ic2v2",
-                            zh: "密集计算型ic2v2",
-                        },
-                        EnumValue {
-                            value: "CCS.C2V2",
-                            en: "Compute optimized c2v2",
-                            zh: "计算型c2v2",
-                        },
-                        EnumValue {
-                            value: "CCS.G2V2",
-                            en: "General purpose g2v2",
-                            zh: "通用型g2v2",
-                        },
-                        EnumValue {
-                            value: "CCS.R2V2",
-                            en: "Memory optimized r2v2",
-                            zh: "内存型r2v2",
-                        },
-                        EnumValue {
-                            value: "CCS.IC1V2",
-                            en: "Dense compute ic1v2",
-                            zh: "密集计算型ic1v2",
-                        },
-                        EnumValue {
-                            value: "CCS.C1V2",
-                            en: "Compute optimized c1v2",
-                            zh: "计算型c1v2",
-                        },
-                        EnumValue {
-                            value: "CCS.G1V2",
-                            en: "General purpose g1v2",
-                            zh: "通用型g1v2",
-                        },
-                        EnumValue {
-                            value: "CCS.R1V2",
-                            en: "Memory optimized r1v2",
-                            zh: "内存型r1v2",
-                        },
-                        EnumValue {
-                            value: "CCS.C3NE3",
-                            en: "Compute optimized, network enhanced c3ne",
-                            zh: "计算网络增强型c3ne",
-                        },
-                        EnumValue {
-                            value: "CCS.G3NE3",
-                            en: "General purpose, network enhanced g3ne",
-                            zh: "通用网络增强型g3ne",
-                        },
-                        EnumValue {
-                            value: "CCS.R3NE3",
-                            en: "Memory optimized, network enhanced r3ne",
-                            zh: "内存网络增强型r3ne",
-                        },
-                        EnumValue {
-                            value: "CCS.G2NE",
-                            en: "Network enhanced general purpose g2ne",
-                            zh: "网络增强通用型g2ne",
-                        },
-                        EnumValue {
-                            value: "CCS.G1NE",
-                            en: "Network enhanced general purpose g1ne",
-                            zh: "网络增强通用型g1ne",
-                        },
-                        EnumValue {
-                            value: "CCS.C2NE",
-                            en: "Network enhanced compute optimized c2ne",
-                            zh: "网络增强计算型c2ne",
-                        },
-                        EnumValue {
-                            value: "CCS.IC2NE",
-                            en: "Network enhanced dense compute ic2ne",
-                            zh: "网络增强密集计算型ic2ne",
-                        },
-                        EnumValue {
-                            value: "CCS.C1NE",
-                            en: "Network enhanced compute optimized c1ne",
-                            zh: "网络增强计算型c1ne",
-                        },
-                        EnumValue {
-                            value: "CCS.IC1NE",
-                            en: "Network enhanced dense compute ic1ne",
-                            zh: "网络增强密集计算型ic1ne",
-                        },
-                        EnumValue {
-                            value: "CCS.R2NE",
-                            en: "Network enhanced memory optimized r2ne",
-                            zh: "网络增强内存型r2ne",
-                        },
-                        EnumValue {
-                            value: "CCS.R1NE",
-                            en: "Network enhanced memory optimized r1ne",
-                            zh: "网络增强内存型r1ne",
-                        },
-                        EnumValue {
-                            value: "CCS.IC1A",
-                            en: "AMD dense compute ic1a",
-                            zh: "云主机AMD密集计算型ic1a",
-                        },
-                        EnumValue {
-                            value: "CCS.HC1",
-                            en: "Dedicated host, compute optimized hc1",
-                            zh: "专有宿主机计算型云主机hc1",
-                        },
-                        EnumValue {
-                            value: "CCS.HG1",
-                            en: "Dedicated host, general purpose hg1",
-                            zh: "专有宿主机通用型云主机hg1",
-                        },
-                        EnumValue {
-                            value: "CCS.HR1",
-                            en: "Dedicated host, memory optimized hr1",
-                            zh: "专有宿主机内存型云主机hr1",
-                        },
-                        EnumValue {
-                            value: "CCS.HIC1",
-                            en: "Dedicated host, dense compute hic1",
-                            zh: "专有宿主机密集计算型hic1",
-                        },
-                        EnumValue {
-                            value: "CCS.C1CL",
-                            en: "Compute optimized c1cl",
-                            zh: "计算型c1cl",
-                        },
-                        EnumValue {
-                            value: "CCS.HG3",
-                            en: "Dedicated host, general purpose hg3",
-                            zh: "专有宿主机通用型云主机hg3",
-                        },
-                        EnumValue {
-                            value: "CCS.HC3",
-                            en: "Dedicated host, compute optimized hc3",
-                            zh: "专有宿主机计算型云主机hc3",
-                        },
-                        EnumValue {
-                            value: "CCS.HIC3",
-                            en: "Dedicated host, dense compute hic3",
-                            zh: "专有宿主机密集计算型hic3",
-                        },
-                        EnumValue {
-                            value: "CCS.HR3",
-                            en: "Dedicated host, memory optimized hr3",
-                            zh: "专有宿主机内存型云主机hr3",
-                        },
-                        EnumValue {
-                            value: "CCS.IC3CL",
-                            en: "Dense compute ic3cl",
-                            zh: "密集计算型ic3cl",
-                        },
-                        EnumValue {
-                            value: "CCS.IC1CL",
-                            en: "Dense compute ic1cl",
-                            zh: "密集计算型ic1cl",
-                        },
-                        EnumValue {
-                            value: "CCS.GC3",
-                            en: "GPU compute gc3",
-                            zh: "GPU计算型gc3",
-                        },
-                        EnumValue {
-                            value: "CCS.IC2CL",
-                            en: "Dense compute ic2cl",
-                            zh: "密集计算型ic2cl",
-                        },
-                        EnumValue {
-                            value: "CCS.C2CL",
-                            en: "Compute optimized c2cl",
-                            zh: "计算型c2cl",
-                        },
-                        EnumValue {
-                            value: "CCS.C3CL",
-                            en: "Compute optimized c3cl",
-                            zh: "计算型c3cl",
-                        },
-                        EnumValue {
-                            value: "CCS.G3CL",
-                            en: "General purpose g3cl",
-                            zh: "通用型g3cl",
-                        },
-                        EnumValue {
-                            value: "CCS.G2CL",
-                            en: "General purpose g2cl",
-                            zh: "通用型g2cl",
-                        },
-                        EnumValue {
-                            value: "CCS.R3CL",
-                            en: "Memory optimized r3cl",
-                            zh: "内存型r3cl",
-                        },
-                        EnumValue {
-                            value: "CCS.R2CL",
-                            en: "Memory optimized r2cl",
-                            zh: "内存型r2cl",
-                        },
-                    ],
-                    required: false,
                     en: "New instance type (values: enum InstanceType, appendix 2)",
                     zh: "将要修改为新的主机类型",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "CreateDisk",
@@ -1696,34 +380,19 @@ pub static LINE: Line = Line {
             en: "Add one or more disks to a cloud server.",
             zh: "云服务器增加一块或者多块硬盘",
             params: &[
-                Param {
+                Flag {
                     name: "InstanceId",
                     flag: "instance-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cloud server id, found in the cloud server details",
                     zh: "云服务器的编号，可以在查询云服务器详情中查出",
                 },
-                Param {
+                Flag {
                     name: "DataDisks",
                     flag: "data-disks",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Data disks. Size: data disk size; Type: data disk type (optional); IOPS: IOPS packs (optional, SSD only, default 0)",
                     zh: "数据盘列表，<br />Size：数据盘大小，<br />Type：数据盘类型，可选参数，<br />IOPS：IOPS包，可选参数,ssd类型可选，默认为0",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ResizeDisk",
@@ -1731,54 +400,31 @@ pub static LINE: Line = Line {
             en: "Expand a purchased disk.",
             zh: "扩容一块已经购买的硬盘",
             params: &[
-                Param {
+                Flag {
                     name: "InstanceId",
                     flag: "instance-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cloud server id, found in the cloud server details",
                     zh: "云服务器的编号，可以在查询云服务器详情中查出",
                 },
-                Param {
+                Flag {
                     name: "DiskId",
                     flag: "disk-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Disk id",
                     zh: "硬盘编号",
                 },
-                Param {
+                Flag {
                     name: "DataSize",
                     flag: "data-size",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Disk size after the expansion",
                     zh: "硬盘扩容后的大小",
                 },
-                Param {
+                Flag {
                     name: "IOPS",
                     flag: "iops",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Number of IOPS performance packs, default 0, SSD only",
                     zh: "IOPS预置性能包个数，默认为0，ssd类型可选",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DeleteDisk",
@@ -1786,34 +432,19 @@ pub static LINE: Line = Line {
             en: "Delete disks of a cloud server.",
             zh: "云服务器删除一块硬盘",
             params: &[
-                Param {
+                Flag {
                     name: "InstanceId",
                     flag: "instance-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cloud server id, found in the cloud server details",
                     zh: "云服务器的编号，可以在查询云服务器详情中查出",
                 },
-                Param {
+                Flag {
                     name: "DiskIds",
                     flag: "disk-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Disk ids",
                     zh: "硬盘编号",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ResetImage",
@@ -1821,94 +452,55 @@ pub static LINE: Line = Line {
             en: "Reinstall the operating system of a cloud server.",
             zh: "云服务器重装系统",
             params: &[
-                Param {
+                Flag {
                     name: "InstanceId",
                     flag: "instance-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cloud server id, found in the cloud server details",
                     zh: "云服务器的编号，可以在查询云服务器详情中查出",
                 },
-                Param {
+                Flag {
                     name: "ImageId",
                     flag: "image-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Template (image) id (public template names: enum PublicTemplate, appendix 4)",
                     zh: "模板Id",
                 },
-                Param {
+                Flag {
                     name: "ImagePassword",
                     flag: "image-password",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Optional for public images; required when a custom image is used",
                     zh: "使用公共镜像时，该字段为非必填项；使用的是自定义镜像，该字段为必填项",
                 },
-                Param {
+                Flag {
                     name: "Password",
                     flag: "password",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cloud server password (note: servers created with a public key also need a password)",
                     zh: "云服务器密码 **(注: 公钥方式创建的云服务器也需要用户提供密码)**",
                 },
-                Param {
+                Flag {
                     name: "PublicKey",
                     flag: "public-key",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Cloud server public key",
                     zh: "云服务器公钥",
                 },
-                Param {
+                Flag {
                     name: "ProductId",
                     flag: "product-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Windows product key: it is written and activated automatically when the server is created, so enter it correctly or activation fails; without a key an unactivated Windows server is created.",
                     zh: "输入Windows密钥后，在创建云服务器时自动将密钥写入并激活系统，请您保证正确填写，否则将激活失败；若您未填写密钥，默认创建未激活的windows云服务器。",
                 },
-                Param {
+                Flag {
                     name: "UserData",
                     flag: "user-data",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: false,
                     en: "User-defined data, base64 encoded",
                     zh: "用户自定义数据，格式必须为base64编码",
                 },
-                Param {
+                Flag {
                     name: "SwapOff",
                     flag: "swap-off",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Whether to turn off the swap partition of the system disk (default false)",
                     zh: "是否关闭云服务器系统盘swap分区。默认false不关闭",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeInstances",
@@ -1916,386 +508,61 @@ pub static LINE: Line = Line {
             en: "Query cloud server information.",
             zh: "查询云服务器信息",
             params: &[
-                Param {
+                Flag {
                     name: "PageNumber",
                     flag: "page-number",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page number of the list, starting at 1 (default 1); 10 entries per page by default",
                     zh: "Vdc列表的页码。起始值：1   默认值：1，默认每页显示10个Vdc的详细信息",
                 },
-                Param {
+                Flag {
                     name: "VdcId",
                     flag: "vdc-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "VDC the cloud server belongs to",
                     zh: "云服务器所属的Vdc",
                 },
-                Param {
+                Flag {
                     name: "InstanceId",
                     flag: "instance-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Cloud server id, found in the cloud server details",
                     zh: "云服务器的编号，可以在查询云服务器详情中查出",
                 },
-                Param {
+                Flag {
                     name: "PublicIp",
                     flag: "public-ip",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: false,
                     en: "Public IPs",
                     zh: "公网Ip",
                 },
-                Param {
+                Flag {
                     name: "PublicIpv6",
                     flag: "public-ipv6",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Public IPv6 address",
                     zh: "公网Ipv6",
                 },
-                Param {
+                Flag {
                     name: "PageSize",
                     flag: "page-size",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Number of entries per page",
                     zh: "每页返回数量",
                 },
-                Param {
+                Flag {
                     name: "VdcName",
                     flag: "vdc-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Name of the VDC the cloud server belongs to",
                     zh: "云服务器所属的Vdc名称",
                 },
-                Param {
+                Flag {
                     name: "TagName",
                     flag: "tag-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Tag of the cloud server",
                     zh: "云主机资源的标签信息",
                 },
-                Param {
+                Flag {
                     name: "RegionId",
                     flag: "region-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "CN_Beijing_A",
-                            en: "Beijing A; Mainland China; bare metal: no",
-                            zh: "北京A；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_B",
-                            en: "Beijing B; Mainland China; bare metal: no",
-                            zh: "北京B；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_C",
-                            en: "Beijing C; Mainland China; bare metal: no",
-                            zh: "北京C；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_E",
-                            en: "Beijing E; Mainland China; bare metal: no",
-                            zh: "北京E；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_H",
-                            en: "Beijing H; Mainland China; bare metal: no",
-                            zh: "北京H；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_I",
-                            en: "Beijing I; Mainland China; bare metal: yes",
-                            zh: "北京I；所在大区：中国大陆；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_J",
-                            en: "Beijing J; Mainland China; bare metal: yes",
-                            zh: "北京J；所在大区：中国大陆；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_Y",
-                            en: "Beijing Y; Mainland China; bare metal: yes",
-                            zh: "北京Y；所在大区：中国大陆；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_Z",
-                            en: "Beijing Z; Mainland China; bare metal: yes",
-                            zh: "北京Z；所在大区：中国大陆；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_A",
-                            en: "Dallas A; North America; bare metal: no",
-                            zh: "达拉斯A；所在大区：北美地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_B",
-                            en: "Dallas B; North America; bare metal: no",
-                            zh: "达拉斯B；所在大区：北美地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_C",
-                            en: "Dallas C; North America; bare metal: no",
-                            zh: "达拉斯C；所在大区：北美地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_D",
-                            en: "Dallas D; North America; bare metal: yes",
-                            zh: "达拉斯D；所在大区：北美地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_E",
-                            en: "Dallas E; North America; bare metal: yes",
-                            zh: "达拉斯E；所在大区：北美地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_F",
-                            en: "Dallas F; North America; bare metal: yes",
-                            zh: "达拉斯F；所在大区：北美地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_G",
-                            en: "Dallas G; North America; bare metal: no",
-                            zh: "达拉斯G；所在大区：北美地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_H",
-                            en: "Dallas H; North America; bare metal: yes",
-                            zh: "达拉斯H；所在大区：北美地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_I",
-                            en: "Dallas I; North America; bare metal: no",
-                            zh: "达拉斯I；所在大区：北美地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_J",
-                            en: "Dallas J; North America; bare metal: no",
-                            zh: "达拉斯J；所在大区：北美地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "US_Miami_A",
-                            en: "Miami A; North America; bare metal: listed twice, as no and as yes",
-                            zh: "迈阿密A；所在大区：北美地区；是否支持裸金属：否（另一行：是）",
-                        },
-                        EnumValue {
-                            value: "EUR_Germany_A",
-                            en: "Germany A; Europe; bare metal: no",
-                            zh: "德国A；所在大区：欧洲地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "EUR_Germany_B",
-                            en: "Germany B; Europe; bare metal: no",
-                            zh: "德国B；所在大区：欧洲地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "EUR_Germany_C",
-                            en: "Germany C; Europe; bare metal: no (yes in the 2022 edition)",
-                            zh: "德国C；所在大区：欧洲地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_Tokyo_A",
-                            en: "Tokyo A; Asia-Pacific; bare metal: no",
-                            zh: "东京A；所在大区：亚太地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Guangzhou_A",
-                            en: "Guangzhou A; Mainland China; bare metal: no",
-                            zh: "广州A；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "EUR_Netherlands_A",
-                            en: "Netherlands A; Europe; bare metal: no",
-                            zh: "荷兰A；所在大区：欧洲地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "US_LosAngeles_A",
-                            en: "Los Angeles A; North America; bare metal: no",
-                            zh: "洛杉矶A；所在大区：北美地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Shanghai_A",
-                            en: "Shanghai A; Mainland China; bare metal: no",
-                            zh: "上海A；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Shanghai_C",
-                            en: "Shanghai C; Mainland China; bare metal: no",
-                            zh: "上海C；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Shanghai_D",
-                            en: "Shanghai D; Mainland China; bare metal: no",
-                            zh: "上海D；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_Seoul_A",
-                            en: "Seoul A; Asia-Pacific; bare metal: no",
-                            zh: "首尔A；所在大区：亚太地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Taipei_A",
-                            en: "Taipei A; Mainland China; bare metal: no",
-                            zh: "台北A；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Wuxi_A",
-                            en: "Wuxi A; Mainland China; bare metal: no",
-                            zh: "无锡A；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Wuxi_B",
-                            en: "Wuxi B; Mainland China; bare metal: yes",
-                            zh: "无锡B；所在大区：中国大陆；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "CN_Hongkong_A",
-                            en: "Hong Kong A; Mainland China; bare metal: no",
-                            zh: "香港A；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_Singapore_A",
-                            en: "Singapore A; Asia-Pacific; bare metal: no",
-                            zh: "新加坡A；所在大区：亚太地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_Singapore_B",
-                            en: "Singapore B; Asia-Pacific; bare metal: no",
-                            zh: "新加坡B；所在大区：亚太地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_Singapore_C",
-                            en: "Singapore C; Asia-Pacific; bare metal: no",
-                            zh: "新加坡C；所在大区：亚太地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_Singapore_D",
-                            en: "Singapore D; Asia-Pacific; bare metal: no",
-                            zh: "新加坡D；所在大区：亚太地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_SGSIN_E",
-                            en: "Singapore E; Asia-Pacific; bare metal: no",
-                            zh: "新加坡E；所在大区：亚太地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_Mumbai_A",
-                            en: "Mumbai A; Asia-Pacific; bare metal: no",
-                            zh: "孟买A；所在大区：亚太地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_Mumbai_B",
-                            en: "Mumbai B (offline); Asia-Pacific; bare metal: no",
-                            zh: "孟买B(已下线)；所在大区：亚太地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_Mumbai_C",
-                            en: "Mumbai C; Asia-Pacific; bare metal: yes",
-                            zh: "孟买C；所在大区：亚太地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "US_Virginia_A",
-                            en: "Virginia A; North America; bare metal: yes",
-                            zh: "弗吉尼亚A；所在大区：北美地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_L",
-                            en: "Dallas L; North America; bare metal: yes",
-                            zh: "达拉斯L；所在大区：北美地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "APAC_Singapore_E",
-                            en: "Singapore E (2022 edition; the 2026-04-21 edition lists Singapore E as APAC_SGSIN_E); Asia-Pacific; bare metal: yes",
-                            zh: "新加坡E；所在大区：亚太地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "CN_Huhehaote_A",
-                            en: "Hohhot A; Mainland China; bare metal: yes",
-                            zh: "呼和浩特A；所在大区：中国大陆；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "CN_Huhehaote_B",
-                            en: "Hohhot B; Mainland China; bare metal: yes",
-                            zh: "呼和浩特B；所在大区：中国大陆；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "SR_SaintPaul_A",
-                            en: "São Paulo A; South America; bare metal: yes",
-                            zh: "圣保罗A；所在大区：南美地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "CN_Suzhou_A",
-                            en: "Suzhou A; Mainland China; bare metal: yes",
-                            zh: "苏州A；所在大区：中国大陆；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "APAC_Jakarta_A",
-                            en: "Jakarta A; Asia-Pacific; bare metal: yes",
-                            zh: "雅加达A；所在大区：亚太地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "APAC_HoChiMinh_A",
-                            en: "Ho Chi Minh City A; Asia-Pacific; bare metal: yes",
-                            zh: "胡志明A；所在大区：亚太地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "EUR_Marseilles_A",
-                            en: "Marseille A; Europe; bare metal: yes",
-                            zh: "马赛A；所在大区：欧洲地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_N",
-                            en: "Dallas N; North America; bare metal: yes",
-                            zh: "达拉斯N；所在大区：北美地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "CN_Changsha_A",
-                            en: "Changsha A; Mainland China; bare metal: no",
-                            zh: "长沙A；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Suqian_B",
-                            en: "Suqian B; Mainland China; bare metal: yes",
-                            zh: "宿迁B；所在大区：中国大陆；是否支持裸金属：是",
-                        },
-                    ],
-                    required: false,
                     en: "Zone the VDC belongs to (values: enum RegionId)",
                     zh: "RegionId：Vdc所属的可用区",
                 },
             ],
-            task: None,
-            paging: Some(Paging {
-                page: "PageNumber",
-                size: "PageSize",
-                items: "/Data/Instances",
-                total: None,
-            }),
-            websocket: false,
         },
         Op {
             name: "ConnectNetworkInterface",
@@ -2303,34 +570,19 @@ pub static LINE: Line = Line {
             en: "Connect a network interface.",
             zh: "连接网卡",
             params: &[
-                Param {
+                Flag {
                     name: "InterfaceId",
                     flag: "interface-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Network interface id, found in the cloud server details",
                     zh: "网卡的编号，可以在查询云服务器详情中查出",
                 },
-                Param {
+                Flag {
                     name: "InstanceId",
                     flag: "instance-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cloud server id",
                     zh: "云主机ID",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DisconnectNetworkInterface",
@@ -2338,34 +590,19 @@ pub static LINE: Line = Line {
             en: "Disconnect a network interface.",
             zh: "断开网卡",
             params: &[
-                Param {
+                Flag {
                     name: "InterfaceId",
                     flag: "interface-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Network interface id",
                     zh: "网卡ID",
                 },
-                Param {
+                Flag {
                     name: "InstanceId",
                     flag: "instance-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cloud server id",
                     zh: "主机ID",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ModifyIpAddress",
@@ -2373,64 +610,37 @@ pub static LINE: Line = Line {
             en: "Bind, unbind or change the IP address of a network interface.",
             zh: "为网卡绑定Ip地址或解绑Ip地址或修改Ip地址",
             params: &[
-                Param {
+                Flag {
                     name: "InstanceId",
                     flag: "instance-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cloud server id",
                     zh: "云服务器编号",
                 },
-                Param {
+                Flag {
                     name: "InterfaceId",
                     flag: "interface-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Network interface id, found in the cloud server details",
                     zh: "网卡的编号，可以在查询云服务器详情中查出",
                 },
-                Param {
+                Flag {
                     name: "Address",
                     flag: "address",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "IPv4 address to bind or change to; to unbind, pass None",
                     zh: "要绑定或者修改的Ipv4地址，解绑Ip此处请填写None",
                 },
-                Param {
+                Flag {
                     name: "Ipv6Bind",
                     flag: "ipv6-bind",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Bind (true) or unbind (false) the IPv6 address; default false",
                     zh: "绑定/解绑Ipv6地址，true绑定，false解绑，默认为false",
                 },
-                Param {
+                Flag {
                     name: "Password",
                     flag: "password",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Cloud server password (note: servers created with a public key also need a password). Marked required in the document; the vendor's clients call without it.",
                     zh: "云服务器密码 **(注: 公钥方式创建的云服务器也需要用户提供密码)**",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeInstanceMonitor",
@@ -2438,80 +648,49 @@ pub static LINE: Line = Line {
             en: "Get monitoring data of a cloud server's metrics.",
             zh: "获取主机实例各个指标监控数据",
             params: &[
-                Param {
+                Flag {
                     name: "InstanceId",
                     flag: "instance-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cloud server id",
                     zh: "云服务器编号",
                 },
-                Param {
+                Flag {
                     name: "MetricName",
                     flag: "metric-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Metric: CPUUtilization, RAMUtilization, DiskWriteIOPS, DiskReadIOPS, DiskWriteBPS, DiskReadBPS, InterfaceInRate, InterfaceOutRate (CPU, memory, disk IOPS, disk throughput, NIC traffic)",
                     zh: "实例各项指标，CPU(cpu)、内存(ram)、硬盘IOPS(iops)、硬盘吞吐量(throughput)、网卡流量(nic)",
                 },
-                Param {
+                Flag {
                     name: "Period",
                     flag: "period",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Granularity of the data in seconds: 60 (one minute) or 900 (fifteen minutes)",
                     zh: "监控数据粒度，一分钟粒度(60)、十五分钟粒度(900)",
                 },
-                Param {
+                Flag {
                     name: "StartTime",
                     flag: "start-time",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Start time, e.g. 2019-10-09 15:30:00",
                     zh: "开始时间",
                 },
-                Param {
+                Flag {
                     name: "EndTime",
                     flag: "end-time",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "End time, e.g. 2019-10-09 16:30:00",
                     zh: "结束时间",
                 },
-                Param {
+                Flag {
                     name: "InterfaceId",
                     flag: "interface-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Network interface id, found in the cloud server details",
                     zh: "网卡的编号，可以在查询云服务器详情中查出",
                 },
-                Param {
+                Flag {
                     name: "DiskId",
                     flag: "disk-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Disk id, found in the cloud server details",
                     zh: "硬盘编号， 可以在查询云服务器详情中查出",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "StartInstance",
@@ -2519,24 +698,13 @@ pub static LINE: Line = Line {
             en: "Power on a cloud server.",
             zh: "云服务器开机",
             params: &[
-                Param {
+                Flag {
                     name: "InstanceId",
                     flag: "instance-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cloud server id, available from DescribeInstances",
                     zh: "云服务器的编号，可以在DescribeInstances中获取",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ModifyInstanceName",
@@ -2544,30 +712,19 @@ pub static LINE: Line = Line {
             en: "Change the name of a cloud server.",
             zh: "修改云主机名称",
             params: &[
-                Param {
+                Flag {
                     name: "InstanceId",
                     flag: "instance-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cloud server id, found in the cloud server details",
                     zh: "云服务器的编号，可以在查询云服务器详情中查出",
                 },
-                Param {
+                Flag {
                     name: "InstanceName",
                     flag: "instance-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Host name of the cloud server",
                     zh: "云服务器的主机名",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeTags",
@@ -2575,9 +732,6 @@ pub static LINE: Line = Line {
             en: "Get the user's tags.",
             zh: "获取用户标签",
             params: &[],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "CreateTag",
@@ -2585,20 +739,13 @@ pub static LINE: Line = Line {
             en: "Create a user tag.",
             zh: "创建用户标签",
             params: &[
-                Param {
+                Flag {
                     name: "TagName",
                     flag: "tag-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Tag name",
                     zh: "标签名称",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DeleteTag",
@@ -2606,20 +753,13 @@ pub static LINE: Line = Line {
             en: "Delete a user tag.",
             zh: "删除用户标签",
             params: &[
-                Param {
+                Flag {
                     name: "TagId",
                     flag: "tag-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Tag id",
                     zh: "标签Id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "AddInstancesTags",
@@ -2627,30 +767,19 @@ pub static LINE: Line = Line {
             en: "Add tags to cloud servers.",
             zh: "为云主机添加标签",
             params: &[
-                Param {
+                Flag {
                     name: "InstanceIds",
                     flag: "instance-ids",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cloud server ids, separated by commas",
                     zh: "云主机IDs",
                 },
-                Param {
+                Flag {
                     name: "AddTagIds",
                     flag: "add-tag-ids",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Ids of the tags to add, separated by commas",
                     zh: "被添加标签的IDs",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DeleteInstancesTags",
@@ -2658,30 +787,19 @@ pub static LINE: Line = Line {
             en: "Remove tags from cloud servers.",
             zh: "删除云主机标签",
             params: &[
-                Param {
+                Flag {
                     name: "InstanceIds",
                     flag: "instance-ids",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cloud server ids, separated by commas",
                     zh: "云主机IDs",
                 },
-                Param {
+                Flag {
                     name: "DelTagIds",
                     flag: "del-tag-ids",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Ids of the tags to remove, separated by commas",
                     zh: "需要被删除的标签IDs",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeInstanceType",
@@ -2689,708 +807,25 @@ pub static LINE: Line = Line {
             en: "Get the specifications on sale for an instance type.",
             zh: "获取主机可售规格详情",
             params: &[
-                Param {
+                Flag {
                     name: "RegionId",
                     flag: "region-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "CN_Beijing_A",
-                            en: "Beijing A; Mainland China; bare metal: no",
-                            zh: "北京A；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_B",
-                            en: "Beijing B; Mainland China; bare metal: no",
-                            zh: "北京B；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_C",
-                            en: "Beijing C; Mainland China; bare metal: no",
-                            zh: "北京C；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_E",
-                            en: "Beijing E; Mainland China; bare metal: no",
-                            zh: "北京E；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_H",
-                            en: "Beijing H; Mainland China; bare metal: no",
-                            zh: "北京H；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_I",
-                            en: "Beijing I; Mainland China; bare metal: yes",
-                            zh: "北京I；所在大区：中国大陆；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_J",
-                            en: "Beijing J; Mainland China; bare metal: yes",
-                            zh: "北京J；所在大区：中国大陆；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_Y",
-                            en: "Beijing Y; Mainland China; bare metal: yes",
-                            zh: "北京Y；所在大区：中国大陆；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_Z",
-                            en: "Beijing Z; Mainland China; bare metal: yes",
-                            zh: "北京Z；所在大区：中国大陆；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_A",
-                            en: "Dallas A; North America; bare metal: no",
-                            zh: "达拉斯A；所在大区：北美地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_B",
-                            en: "Dallas B; North America; bare metal: no",
-                            zh: "达拉斯B；所在大区：北美地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_C",
-                            en: "Dallas C; North America; bare metal: no",
-                            zh: "达拉斯C；所在大区：北美地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_D",
-                            en: "Dallas D; North America; bare metal: yes",
-                            zh: "达拉斯D；所在大区：北美地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_E",
-                            en: "Dallas E; North America; bare metal: yes",
-                            zh: "达拉斯E；所在大区：北美地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_F",
-                            en: "Dallas F; North America; bare metal: yes",
-                            zh: "达拉斯F；所在大区：北美地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_G",
-                            en: "Dallas G; North America; bare metal: no",
-                            zh: "达拉斯G；所在大区：北美地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_H",
-                            en: "Dallas H; North America; bare metal: yes",
-                            zh: "达拉斯H；所在大区：北美地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_I",
-                            en: "Dallas I; North America; bare metal: no",
-                            zh: "达拉斯I；所在大区：北美地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_J",
-                            en: "Dallas J; North America; bare metal: no",
-                            zh: "达拉斯J；所在大区：北美地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "US_Miami_A",
-                            en: "Miami A; North America; bare metal: listed twice, as no and as yes",
-                            zh: "迈阿密A；所在大区：北美地区；是否支持裸金属：否（另一行：是）",
-                        },
-                        EnumValue {
-                            value: "EUR_Germany_A",
-                            en: "Germany A; Europe; bare metal: no",
-                            zh: "德国A；所在大区：欧洲地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "EUR_Germany_B",
-                            en: "Germany B; Europe; bare metal: no",
-                            zh: "德国B；所在大区：欧洲地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "EUR_Germany_C",
-                            en: "Germany C; Europe; bare metal: no (yes in the 2022 edition)",
-                            zh: "德国C；所在大区：欧洲地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_Tokyo_A",
-                            en: "Tokyo A; Asia-Pacific; bare metal: no",
-                            zh: "东京A；所在大区：亚太地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Guangzhou_A",
-                            en: "Guangzhou A; Mainland China; bare metal: no",
-                            zh: "广州A；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "EUR_Netherlands_A",
-                            en: "Netherlands A; Europe; bare metal: no",
-                            zh: "荷兰A；所在大区：欧洲地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "US_LosAngeles_A",
-                            en: "Los Angeles A; North America; bare metal: no",
-                            zh: "洛杉矶A；所在大区：北美地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Shanghai_A",
-                            en: "Shanghai A; Mainland China; bare metal: no",
-                            zh: "上海A；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Shanghai_C",
-                            en: "Shanghai C; Mainland China; bare metal: no",
-                            zh: "上海C；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Shanghai_D",
-                            en: "Shanghai D; Mainland China; bare metal: no",
-                            zh: "上海D；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_Seoul_A",
-                            en: "Seoul A; Asia-Pacific; bare metal: no",
-                            zh: "首尔A；所在大区：亚太地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Taipei_A",
-                            en: "Taipei A; Mainland China; bare metal: no",
-                            zh: "台北A；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Wuxi_A",
-                            en: "Wuxi A; Mainland China; bare metal: no",
-                            zh: "无锡A；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Wuxi_B",
-                            en: "Wuxi B; Mainland China; bare metal: yes",
-                            zh: "无锡B；所在大区：中国大陆；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "CN_Hongkong_A",
-                            en: "Hong Kong A; Mainland China; bare metal: no",
-                            zh: "香港A；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_Singapore_A",
-                            en: "Singapore A; Asia-Pacific; bare metal: no",
-                            zh: "新加坡A；所在大区：亚太地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_Singapore_B",
-                            en: "Singapore B; Asia-Pacific; bare metal: no",
-                            zh: "新加坡B；所在大区：亚太地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_Singapore_C",
-                            en: "Singapore C; Asia-Pacific; bare metal: no",
-                            zh: "新加坡C；所在大区：亚太地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_Singapore_D",
-                            en: "Singapore D; Asia-Pacific; bare metal: no",
-                            zh: "新加坡D；所在大区：亚太地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_SGSIN_E",
-                            en: "Singapore E; Asia-Pacific; bare metal: no",
-                            zh: "新加坡E；所在大区：亚太地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_Mumbai_A",
-                            en: "Mumbai A; Asia-Pacific; bare metal: no",
-                            zh: "孟买A；所在大区：亚太地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_Mumbai_B",
-                            en: "Mumbai B (offline); Asia-Pacific; bare metal: no",
-                            zh: "孟买B(已下线)；所在大区：亚太地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_Mumbai_C",
-                            en: "Mumbai C; Asia-Pacific; bare metal: yes",
-                            zh: "孟买C；所在大区：亚太地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "US_Virginia_A",
-                            en: "Virginia A; North America; bare metal: yes",
-                            zh: "弗吉尼亚A；所在大区：北美地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_L",
-                            en: "Dallas L; North America; bare metal: yes",
-                            zh: "达拉斯L；所在大区：北美地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "APAC_Singapore_E",
-                            en: "Singapore E (2022 edition; the 2026-04-21 edition lists Singapore E as APAC_SGSIN_E); Asia-Pacific; bare metal: yes",
-                            zh: "新加坡E；所在大区：亚太地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "CN_Huhehaote_A",
-                            en: "Hohhot A; Mainland China; bare metal: yes",
-                            zh: "呼和浩特A；所在大区：中国大陆；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "CN_Huhehaote_B",
-                            en: "Hohhot B; Mainland China; bare metal: yes",
-                            zh: "呼和浩特B；所在大区：中国大陆；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "SR_SaintPaul_A",
-                            en: "São Paulo A; South America; bare metal: yes",
-                            zh: "圣保罗A；所在大区：南美地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "CN_Suzhou_A",
-                            en: "Suzhou A; Mainland China; bare metal: yes",
-                            zh: "苏州A；所在大区：中国大陆；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "APAC_Jakarta_A",
-                            en: "Jakarta A; Asia-Pacific; bare metal: yes",
-                            zh: "雅加达A；所在大区：亚太地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "APAC_HoChiMinh_A",
-                            en: "Ho Chi Minh City A; Asia-Pacific; bare metal: yes",
-                            zh: "胡志明A；所在大区：亚太地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "EUR_Marseilles_A",
-                            en: "Marseille A; Europe; bare metal: yes",
-                            zh: "马赛A；所在大区：欧洲地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_N",
-                            en: "Dallas N; North America; bare metal: yes",
-                            zh: "达拉斯N；所在大区：北美地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "CN_Changsha_A",
-                            en: "Changsha A; Mainland China; bare metal: no",
-                            zh: "长沙A；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Suqian_B",
-                            en: "Suqian B; Mainland China; bare metal: yes",
-                            zh: "宿迁B；所在大区：中国大陆；是否支持裸金属：是",
-                        },
-                    ],
-                    required: true,
                     en: "Zone, see the appendix (appendix 1, enum RegionId)",
                     zh: "选择可用区,见附件",
                 },
-                Param {
+                Flag {
                     name: "InstanceType",
                     flag: "instance-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "IO",
-                            en: "IO enhanced",
-                            zh: "IO增强型",
-                        },
-                        EnumValue {
-                            value: "High",
-                            en: "High performance",
-                            zh: "高性能型",
-                        },
-                        EnumValue {
-                            value: "Standard",
-                            en: "Standard",
-                            zh: "标准型",
-                        },
-                        EnumValue {
-                            value: "General",
-                            en: "General purpose",
-                            zh: "通用型",
-                        },
-                        EnumValue {
-                            value: "Balance",
-                            en: "Balanced",
-                            zh: "均衡型",
-                        },
-                        EnumValue {
-                            value: "Compact",
-                            en: "Compact",
-                            zh: "紧凑型",
-                        },
-                        EnumValue {
-                            value: "Memory",
-                            en: "Memory optimized",
-                            zh: "内存型",
-                        },
-                        EnumValue {
-                            value: "Exclusive",
-                            en: "Exclusive",
-                            zh: "独享型",
-                        },
-                        EnumValue {
-                            value: "HighIO",
-                            en: "High I/O",
-                            zh: "高I/O型",
-                        },
-                        EnumValue {
-                            value: "Compute",
-                            en: "Compute optimized",
-                            zh: "计算型",
-                        },
-                        EnumValue {
-                            value: "G2_General",
-                            en: "G2 general purpose",
-                            zh: "G2.通用型",
-                        },
-                        EnumValue {
-                            value: "G2_Compute",
-                            en: "G2 compute optimized",
-                            zh: "G2.计算型",
-                        },
-                        EnumValue {
-                            value: "G2_Memory",
-                            en: "G2 memory optimized",
-                            zh: "G2.内存型",
-                        },
-                        EnumValue {
-                            value: "G2L_General",
-                            en: "G2L general purpose",
-                            zh: "G2L.通用型",
-                        },
-                        EnumValue {
-                            value: "G2L_Compute",
-                            en: "G2L compute optimized",
-                            zh: "G2L.计算型",
-                        },
-                        EnumValue {
-                            value: "G2L_Memory",
-                            en: "G2L memory optimized",
-                            zh: "G2L.内存型",
-                        },
-                        EnumValue {
-                            value: "G2L_Dense",
-                            en: "G2L dense compute",
-                            zh: "G2L.密集计算型",
-                        },
-                        EnumValue {
-                            value: "CCS.IC3",
-                            en: "Dense compute ic3",
-                            zh: "密集计算型ic3",
-                        },
-                        EnumValue {
-                            value: "CCS.C3",
-                            en: "Compute optimized c3",
-                            zh: "计算型c3",
-                        },
-                        EnumValue {
-                            value: "CCS.G3",
-                            en: "General purpose g3",
-                            zh: "通用型g3",
-                        },
-                        EnumValue {
-                            value: "CCS.R3",
-                            en: "Memory optimized r3",
-                            zh: "内存型r3",
-                        },
-                        EnumValue {
-                            value: "CCS.iC2",
-                            en: "Dense compute ic2",
-                            zh: "密集计算型ic2",
-                        },
-                        EnumValue {
-                            value: "CCS.C2",
-                            en: "Compute optimized c2",
-                            zh: "计算型c2",
-                        },
-                        EnumValue {
-                            value: "CCS.G2",
-                            en: "General purpose g2",
-                            zh: "通用型g2",
-                        },
-                        EnumValue {
-                            value: "CCS.R2",
-                            en: "Memory optimized r2",
-                            zh: "内存型r2",
-                        },
-                        EnumValue {
-                            value: "CCS.IC1",
-                            en: "Dense compute ic1",
-                            zh: "密集计算型ic1",
-                        },
-                        EnumValue {
-                            value: "CCS.C1",
-                            en: "Compute optimized c1",
-                            zh: "计算型c1",
-                        },
-                        EnumValue {
-                            value: "CCS.G1",
-                            en: "General purpose g1",
-                            zh: "通用型g1",
-                        },
-                        EnumValue {
-                            value: "CCS.R1",
-                            en: "Memory optimized r1",
-                            zh: "内存型r1",
-                        },
-                        EnumValue {
-                            value: "CCS.HFC3",
-                            en: "High clock speed compute optimized hfc3",
-                            zh: "高主频计算型hfc3",
-                        },
-                        EnumValue {
-                            value: "CCS.HFG3",
-                            en: "High clock speed general purpose hfg3",
-                            zh: "高主频通用型hfg3",
-                        },
-                        EnumValue {
-                            value: "CCS.HFR3",
-                            en: "High clock speed memory optimized hfr3",
-                            zh: "高主频内存型hfr3",
-                        },
-                        EnumValue {
-                            value: "CCS.IC3V2",
-                            en: "Dense compute ic3v2",
-                            zh: "密集计算型ic3v2",
-                        },
-                        EnumValue {
-                            value: "CCS.C3V2",
-                            en: "Compute optimized c3v2",
-                            zh: "计算型c3v2",
-                        },
-                        EnumValue {
-                            value: "CCS.G3V2",
-                            en: "General purpose g3v2",
-                            zh: "通用型g3v2",
-                        },
-                        EnumValue {
-                            value: "CCS.R3V2",
-                            en: "Memory optimized r3v2",
-                            zh: "内存型r3v2",
-                        },
-                        EnumValue {
-                            value: "CCS.IC2V2",
-                            en: "Dense compute ic2v2",
-                            zh: "密集计算型ic2v2",
-                        },
-                        EnumValue {
-                            value: "CCS.C2V2",
-                            en: "Compute optimized c2v2",
-                            zh: "计算型c2v2",
-                        },
-                        EnumValue {
-                            value: "CCS.G2V2",
-                            en: "General purpose g2v2",
-                            zh: "通用型g2v2",
-                        },
-                        EnumValue {
-                            value: "CCS.R2V2",
-                            en: "Memory optimized r2v2",
-                            zh: "内存型r2v2",
-                        },
-                        EnumValue {
-                            value: "CCS.IC1V2",
-                            en: "Dense compute ic1v2",
-                            zh: "密集计算型ic1v2",
-                        },
-                        EnumValue {
-                            value: "CCS.C1V2",
-                            en: "Compute optimized c1v2",
-                            zh: "计算型c1v2",
-                        },
-                        EnumValue {
-                            value: "CCS.G1V2",
-                            en: "General purpose g1v2",
-                            zh: "通用型g1v2",
-                        },
-                        EnumValue {
-                            value: "CCS.R1V2",
-                            en: "Memory optimized r1v2",
-                            zh: "内存型r1v2",
-                        },
-                        EnumValue {
-                            value: "CCS.C3NE3",
-                            en: "Compute optimized, network enhanced c3ne",
-                            zh: "计算网络增强型c3ne",
-                        },
-                        EnumValue {
-                            value: "CCS.G3NE3",
-                            en: "General purpose, network enhanced g3ne",
-                            zh: "通用网络增强型g3ne",
-                        },
-                        EnumValue {
-                            value: "CCS.R3NE3",
-                            en: "Memory optimized, network enhanced r3ne",
-                            zh: "内存网络增强型r3ne",
-                        },
-                        EnumValue {
-                            value: "CCS.G2NE",
-                            en: "Network enhanced general purpose g2ne",
-                            zh: "网络增强通用型g2ne",
-                        },
-                        EnumValue {
-                            value: "CCS.G1NE",
-                            en: "Network enhanced general purpose g1ne",
-                            zh: "网络增强通用型g1ne",
-                        },
-                        EnumValue {
-                            value: "CCS.C2NE",
-                            en: "Network enhanced compute optimized c2ne",
-                            zh: "网络增强计算型c2ne",
-                        },
-                        EnumValue {
-                            value: "CCS.IC2NE",
-                            en: "Network enhanced dense compute ic2ne",
-                            zh: "网络增强密集计算型ic2ne",
-                        },
-                        EnumValue {
-                            value: "CCS.C1NE",
-                            en: "Network enhanced compute optimized c1ne",
-                            zh: "网络增强计算型c1ne",
-                        },
-                        EnumValue {
-                            value: "CCS.IC1NE",
-                            en: "Network enhanced dense compute ic1ne",
-                            zh: "网络增强密集计算型ic1ne",
-                        },
-                        EnumValue {
-                            value: "CCS.R2NE",
-                            en: "Network enhanced memory optimized r2ne",
-                            zh: "网络增强内存型r2ne",
-                        },
-                        EnumValue {
-                            value: "CCS.R1NE",
-                            en: "Network enhanced memory optimized r1ne",
-                            zh: "网络增强内存型r1ne",
-                        },
-                        EnumValue {
-                            value: "CCS.IC1A",
-                            en: "AMD dense compute ic1a",
-                            zh: "云主机AMD密集计算型ic1a",
-                        },
-                        EnumValue {
-                            value: "CCS.HC1",
-                            en: "Dedicated host, compute optimized hc1",
-                            zh: "专有宿主机计算型云主机hc1",
-                        },
-                        EnumValue {
-                            value: "CCS.HG1",
-                            en: "Dedicated host, general purpose hg1",
-                            zh: "专有宿主机通用型云主机hg1",
-                        },
-                        EnumValue {
-                            value: "CCS.HR1",
-                            en: "Dedicated host, memory optimized hr1",
-                            zh: "专有宿主机内存型云主机hr1",
-                        },
-                        EnumValue {
-                            value: "CCS.HIC1",
-                            en: "Dedicated host, dense compute hic1",
-                            zh: "专有宿主机密集计算型hic1",
-                        },
-                        EnumValue {
-                            value: "CCS.C1CL",
-                            en: "Compute optimized c1cl",
-                            zh: "计算型c1cl",
-                        },
-                        EnumValue {
-                            value: "CCS.HG3",
-                            en: "Dedicated host, general purpose hg3",
-                            zh: "专有宿主机通用型云主机hg3",
-                        },
-                        EnumValue {
-                            value: "CCS.HC3",
-                            en: "Dedicated host, compute optimized hc3",
-                            zh: "专有宿主机计算型云主机hc3",
-                        },
-                        EnumValue {
-                            value: "CCS.HIC3",
-                            en: "Dedicated host, dense compute hic3",
-                            zh: "专有宿主机密集计算型hic3",
-                        },
-                        EnumValue {
-                            value: "CCS.HR3",
-                            en: "Dedicated host, memory optimized hr3",
-                            zh: "专有宿主机内存型云主机hr3",
-                        },
-                        EnumValue {
-                            value: "CCS.IC3CL",
-                            en: "Dense compute ic3cl",
-                            zh: "密集计算型ic3cl",
-                        },
-                        EnumValue {
-                            value: "CCS.IC1CL",
-                            en: "Dense compute ic1cl",
-                            zh: "密集计算型ic1cl",
-                        },
-                        EnumValue {
-                            value: "CCS.GC3",
-                            en: "GPU compute gc3",
-                            zh: "GPU计算型gc3",
-                        },
-                        EnumValue {
-                            value: "CCS.IC2CL",
-                            en: "Dense compute ic2cl",
-                            zh: "密集计算型ic2cl",
-                        },
-                        EnumValue {
-                            value: "CCS.C2CL",
-                            en: "Compute optimized c2cl",
-                            zh: "计算型c2cl",
-                        },
-                        EnumValue {
-                            value: "CCS.C3CL",
-                            en: "Compute optimized c3cl",
-                            zh: "计算型c3cl",
-                        },
-                        EnumValue {
-                            value: "CCS.G3CL",
-                            en: "General purpose g3cl",
-                            zh: "通用型g3cl",
-                        },
-                        EnumValue {
-                            value: "CCS.G2CL",
-                            en: "General purpose g2cl",
-                            zh: "通用型g2cl",
-                        },
-                        EnumValue {
-                            value: "CCS.R3CL",
-                            en: "Memory optimized r3cl",
-                            zh: "内存型r3cl",
-                        },
-                        EnumValue {
-                            value: "CCS.R2CL",
-                            en: "Memory optimized r2cl",
-                            zh: "内存型r2cl",
-                        },
-                    ],
-                    required: true,
                     en: "Instance type (values: enum InstanceType, appendix 2)",
                     zh: "主机类型",
                 },
-                Param {
+                Flag {
                     name: "InstanceChargeType",
                     flag: "instance-charge-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "PrePaid",
-                            en: "Prepaid: monthly subscription",
-                            zh: "预付费，包年包月",
-                        },
-                        EnumValue {
-                            value: "PostPaid",
-                            en: "Pay as you go (the default where the parameter is optional)",
-                            zh: "按量付费",
-                        },
-                    ],
-                    required: false,
                     en: "Billing method: PrePaid (prepaid, monthly subscription) or PostPaid (default, pay as you go).",
                     zh: "云主机的付费方式，取值范围： PrePaid：预付费，包年包月。 PostPaid（默认）：按量付费。",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ResetInstancesPassword",
@@ -3398,34 +833,19 @@ pub static LINE: Line = Line {
             en: "Change the password of cloud servers.",
             zh: "修改云主机密码",
             params: &[
-                Param {
+                Flag {
                     name: "InstanceIds",
                     flag: "instance-ids",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cloud server ids, separated by commas",
                     zh: "主机编号，多个用逗号隔开",
                 },
-                Param {
+                Flag {
                     name: "Password",
                     flag: "password",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "New password",
                     zh: "新主机密码",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/Data/0/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "CreateInstanceHtmlConsoleURL",
@@ -3433,20 +853,13 @@ pub static LINE: Line = Line {
             en: "Generate the HTML console URL of a cloud server.",
             zh: "生成云主机HTML控制台地址",
             params: &[
-                Param {
+                Flag {
                     name: "InstanceId",
                     flag: "instance-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cloud server id, available from DescribeInstances",
                     zh: "云服务器的编号，可以在DescribeInstances中获取",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ExtendSystemDisk",
@@ -3454,44 +867,25 @@ pub static LINE: Line = Line {
             en: "Expand the system disk.",
             zh: "系统盘扩容",
             params: &[
-                Param {
+                Flag {
                     name: "InstanceId",
                     flag: "instance-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cloud server id, available from DescribeInstances",
                     zh: "云服务器的编号，可以在DescribeInstances中获取",
                 },
-                Param {
+                Flag {
                     name: "Size",
                     flag: "size",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "System disk size",
                     zh: "系统盘大小",
                 },
-                Param {
+                Flag {
                     name: "IOPS",
                     flag: "iops",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Number of IOPS performance packs",
                     zh: "IOPS预置性能包个数",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeInstancePrice",
@@ -3499,517 +893,79 @@ pub static LINE: Line = Line {
             en: "Get the price of cloud servers.",
             zh: "云主机价格",
             params: &[
-                Param {
+                Flag {
                     name: "RegionId",
                     flag: "region-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Region (zone) id, e.g. CN_Beijing_A; see the enum RegionId (appendix 1).",
                     zh: "区域id",
                 },
-                Param {
+                Flag {
                     name: "InstanceChargeType",
                     flag: "instance-charge-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "PrePaid",
-                            en: "Prepaid: monthly subscription",
-                            zh: "预付费，包年包月",
-                        },
-                        EnumValue {
-                            value: "PostPaid",
-                            en: "Pay as you go (the default where the parameter is optional)",
-                            zh: "按量付费",
-                        },
-                    ],
-                    required: false,
                     en: "Billing method: PrePaid (prepaid, monthly subscription) or PostPaid (default, pay as you go).",
                     zh: "云主机的付费方式，取值范围：    PrePaid：预付费，包年包月。    PostPaid（默认）：按量付费。",
                 },
-                Param {
+                Flag {
                     name: "AutoRenew",
                     flag: "auto-renew",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Whether a monthly subscription server renews automatically: 1 auto renew (default), 0 no auto renewal",
                     zh: "包年包月云主机是否自动续费，1为自动续费（默认），0为不自动续费",
                 },
-                Param {
+                Flag {
                     name: "PrepaidMonth",
                     flag: "prepaid-month",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Months purchased for a monthly subscription server: 0 buys until the end of the month, 1 buys one calendar month; default 0.",
                     zh: "包年包月云主机购买月数，输入0为购买到月底，输入1为购买一个自然月，默认为0。",
                 },
-                Param {
+                Flag {
                     name: "Cpu",
                     flag: "cpu",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Number of CPUs; one of [1,2,4,8,10,16,32]. Defaults to the smallest purchasable.",
                     zh: "cpu数量，单位（个）只可选[1,2,4,8,10,16,32]    默认选择可以购买的最小的",
                 },
-                Param {
+                Flag {
                     name: "Ram",
                     flag: "ram",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Memory in GB; one of [1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128]. Defaults to the smallest purchasable.",
                     zh: "内存数量，单位（GB）只可选[1, 2, 4, 8, 12,  16, 24, 32, 48, 64, 96, 128]    默认选择可以购买的最小的",
                 },
-                Param {
+                Flag {
                     name: "InstanceType",
                     flag: "instance-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "IO",
-                            en: "IO enhanced",
-                            zh: "IO增强型",
-                        },
-                        EnumValue {
-                            value: "High",
-                            en: "High performance",
-                            zh: "高性能型",
-                        },
-                        EnumValue {
-                            value: "Standard",
-                            en: "Standard",
-                            zh: "标准型",
-                        },
-                        EnumValue {
-                            value: "General",
-                            en: "General purpose",
-                            zh: "通用型",
-                        },
-                        EnumValue {
-                            value: "Balance",
-                            en: "Balanced",
-                            zh: "均衡型",
-                        },
-                        EnumValue {
-                            value: "Compact",
-                            en: "Compact",
-                            zh: "紧凑型",
-                        },
-                        EnumValue {
-                            value: "Memory",
-                            en: "Memory optimized",
-                            zh: "内存型",
-                        },
-                        EnumValue {
-                            value: "Exclusive",
-                            en: "Exclusive",
-                            zh: "独享型",
-                        },
-                        EnumValue {
-                            value: "HighIO",
-                            en: "High I/O",
-                            zh: "高I/O型",
-                        },
-                        EnumValue {
-                            value: "Compute",
-                            en: "Compute optimized",
-                            zh: "计算型",
-                        },
-                        EnumValue {
-                            value: "G2_General",
-                            en: "G2 general purpose",
-                            zh: "G2.通用型",
-                        },
-                        EnumValue {
-                            value: "G2_Compute",
-                            en: "G2 compute optimized",
-                            zh: "G2.计算型",
-                        },
-                        EnumValue {
-                            value: "G2_Memory",
-                            en: "G2 memory optimized",
-                            zh: "G2.内存型",
-                        },
-                        EnumValue {
-                            value: "G2L_General",
-                            en: "G2L general purpose",
-                            zh: "G2L.通用型",
-                        },
-                        EnumValue {
-                            value: "G2L_Compute",
-                            en: "G2L compute optimized",
-                            zh: "G2L.计算型",
-                        },
-                        EnumValue {
-                            value: "G2L_Memory",
-                            en: "G2L memory optimized",
-                            zh: "G2L.内存型",
-                        },
-                        EnumValue {
-                            value: "G2L_Dense",
-                            en: "G2L dense compute",
-                            zh: "G2L.密集计算型",
-                        },
-                        EnumValue {
-                            value: "CCS.IC3",
-                            en: "Dense compute ic3",
-                            zh: "密集计算型ic3",
-                        },
-                        EnumValue {
-                            value: "CCS.C3",
-                            en: "Compute optimized c3",
-                            zh: "计算型c3",
-                        },
-                        EnumValue {
-                            value: "CCS.G3",
-                            en: "General purpose g3",
-                            zh: "通用型g3",
-                        },
-                        EnumValue {
-                            value: "CCS.R3",
-                            en: "Memory optimized r3",
-                            zh: "内存型r3",
-                        },
-                        EnumValue {
-                            value: "CCS.iC2",
-                            en: "Dense compute ic2",
-                            zh: "密集计算型ic2",
-                        },
-                        EnumValue {
-                            value: "CCS.C2",
-                            en: "Compute optimized c2",
-                            zh: "计算型c2",
-                        },
-                        EnumValue {
-                            value: "CCS.G2",
-                            en: "General purpose g2",
-                            zh: "通用型g2",
-                        },
-                        EnumValue {
-                            value: "CCS.R2",
-                            en: "Memory optimized r2",
-                            zh: "内存型r2",
-                        },
-                        EnumValue {
-                            value: "CCS.IC1",
-                            en: "Dense compute ic1",
-                            zh: "密集计算型ic1",
-                        },
-                        EnumValue {
-                            value: "CCS.C1",
-                            en: "Compute optimized c1",
-                            zh: "计算型c1",
-                        },
-                        EnumValue {
-                            value: "CCS.G1",
-                            en: "General purpose g1",
-                            zh: "通用型g1",
-                        },
-                        EnumValue {
-                            value: "CCS.R1",
-                            en: "Memory optimized r1",
-                            zh: "内存型r1",
-                        },
-                        EnumValue {
-                            value: "CCS.HFC3",
-                            en: "High clock speed compute optimized hfc3",
-                            zh: "高主频计算型hfc3",
-                        },
-                        EnumValue {
-                            value: "CCS.HFG3",
-                            en: "High clock speed general purpose hfg3",
-                            zh: "高主频通用型hfg3",
-                        },
-                        EnumValue {
-                            value: "CCS.HFR3",
-                            en: "High clock speed memory optimized hfr3",
-                            zh: "高主频内存型hfr3",
-                        },
-                        EnumValue {
-                            value: "CCS.IC3V2",
-                            en: "Dense compute ic3v2",
-                            zh: "密集计算型ic3v2",
-                        },
-                        EnumValue {
-                            value: "CCS.C3V2",
-                            en: "Compute optimized c3v2",
-                            zh: "计算型c3v2",
-                        },
-                        EnumValue {
-                            value: "CCS.G3V2",
-                            en: "General purpose g3v2",
-                            zh: "通用型g3v2",
-                        },
-                        EnumValue {
-                            value: "CCS.R3V2",
-                            en: "Memory optimized r3v2",
-                            zh: "内存型r3v2",
-                        },
-                        EnumValue {
-                            value: "CCS.IC2V2",
-                            en: "Dense compute ic2v2",
-                            zh: "密集计算型ic2v2",
-                        },
-                        EnumValue {
-                            value: "CCS.C2V2",
-                            en: "Compute optimized c2v2",
-                            zh: "计算型c2v2",
-                        },
-                        EnumValue {
-                            value: "CCS.G2V2",
-                            en: "General purpose g2v2",
-                            zh: "通用型g2v2",
-                        },
-                        EnumValue {
-                            value: "CCS.R2V2",
-                            en: "Memory optimized r2v2",
-                            zh: "内存型r2v2",
-                        },
-                        EnumValue {
-                            value: "CCS.IC1V2",
-                            en: "Dense compute ic1v2",
-                            zh: "密集计算型ic1v2",
-                        },
-                        EnumValue {
-                            value: "CCS.C1V2",
-                            en: "Compute optimized c1v2",
-                            zh: "计算型c1v2",
-                        },
-                        EnumValue {
-                            value: "CCS.G1V2",
-                            en: "General purpose g1v2",
-                            zh: "通用型g1v2",
-                        },
-                        EnumValue {
-                            value: "CCS.R1V2",
-                            en: "Memory optimized r1v2",
-                            zh: "内存型r1v2",
-                        },
-                        EnumValue {
-                            value: "CCS.C3NE3",
-                            en: "Compute optimized, network enhanced c3ne",
-                            zh: "计算网络增强型c3ne",
-                        },
-                        EnumValue {
-                            value: "CCS.G3NE3",
-                            en: "General purpose, network enhanced g3ne",
-                            zh: "通用网络增强型g3ne",
-                        },
-                        EnumValue {
-                            value: "CCS.R3NE3",
-                            en: "Memory optimized, network enhanced r3ne",
-                            zh: "内存网络增强型r3ne",
-                        },
-                        EnumValue {
-                            value: "CCS.G2NE",
-                            en: "Network enhanced general purpose g2ne",
-                            zh: "网络增强通用型g2ne",
-                        },
-                        EnumValue {
-                            value: "CCS.G1NE",
-                            en: "Network enhanced general purpose g1ne",
-                            zh: "网络增强通用型g1ne",
-                        },
-                        EnumValue {
-                            value: "CCS.C2NE",
-                            en: "Network enhanced compute optimized c2ne",
-                            zh: "网络增强计算型c2ne",
-                        },
-                        EnumValue {
-                            value: "CCS.IC2NE",
-                            en: "Network enhanced dense compute ic2ne",
-                            zh: "网络增强密集计算型ic2ne",
-                        },
-                        EnumValue {
-                            value: "CCS.C1NE",
-                            en: "Network enhanced compute optimized c1ne",
-                            zh: "网络增强计算型c1ne",
-                        },
-                        EnumValue {
-                            value: "CCS.IC1NE",
-                            en: "Network enhanced dense compute ic1ne",
-                            zh: "网络增强密集计算型ic1ne",
-                        },
-                        EnumValue {
-                            value: "CCS.R2NE",
-                            en: "Network enhanced memory optimized r2ne",
-                            zh: "网络增强内存型r2ne",
-                        },
-                        EnumValue {
-                            value: "CCS.R1NE",
-                            en: "Network enhanced memory optimized r1ne",
-                            zh: "网络增强内存型r1ne",
-                        },
-                        EnumValue {
-                            value: "CCS.IC1A",
-                            en: "AMD dense compute ic1a",
-                            zh: "云主机AMD密集计算型ic1a",
-                        },
-                        EnumValue {
-                            value: "CCS.HC1",
-                            en: "Dedicated host, compute optimized hc1",
-                            zh: "专有宿主机计算型云主机hc1",
-                        },
-                        EnumValue {
-                            value: "CCS.HG1",
-                            en: "Dedicated host, general purpose hg1",
-                            zh: "专有宿主机通用型云主机hg1",
-                        },
-                        EnumValue {
-                            value: "CCS.HR1",
-                            en: "Dedicated host, memory optimized hr1",
-                            zh: "专有宿主机内存型云主机hr1",
-                        },
-                        EnumValue {
-                            value: "CCS.HIC1",
-                            en: "Dedicated host, dense compute hic1",
-                            zh: "专有宿主机密集计算型hic1",
-                        },
-                        EnumValue {
-                            value: "CCS.C1CL",
-                            en: "Compute optimized c1cl",
-                            zh: "计算型c1cl",
-                        },
-                        EnumValue {
-                            value: "CCS.HG3",
-                            en: "Dedicated host, general purpose hg3",
-                            zh: "专有宿主机通用型云主机hg3",
-                        },
-                        EnumValue {
-                            value: "CCS.HC3",
-                            en: "Dedicated host, compute optimized hc3",
-                            zh: "专有宿主机计算型云主机hc3",
-                        },
-                        EnumValue {
-                            value: "CCS.HIC3",
-                            en: "Dedicated host, dense compute hic3",
-                            zh: "专有宿主机密集计算型hic3",
-                        },
-                        EnumValue {
-                            value: "CCS.HR3",
-                            en: "Dedicated host, memory optimized hr3",
-                            zh: "专有宿主机内存型云主机hr3",
-                        },
-                        EnumValue {
-                            value: "CCS.IC3CL",
-                            en: "Dense compute ic3cl",
-                            zh: "密集计算型ic3cl",
-                        },
-                        EnumValue {
-                            value: "CCS.IC1CL",
-                            en: "Dense compute ic1cl",
-                            zh: "密集计算型ic1cl",
-                        },
-                        EnumValue {
-                            value: "CCS.GC3",
-                            en: "GPU compute gc3",
-                            zh: "GPU计算型gc3",
-                        },
-                        EnumValue {
-                            value: "CCS.IC2CL",
-                            en: "Dense compute ic2cl",
-                            zh: "密集计算型ic2cl",
-                        },
-                        EnumValue {
-                            value: "CCS.C2CL",
-                            en: "Compute optimized c2cl",
-                            zh: "计算型c2cl",
-                        },
-                        EnumValue {
-                            value: "CCS.C3CL",
-                            en: "Compute optimized c3cl",
-                            zh: "计算型c3cl",
-                        },
-                        EnumValue {
-                            value: "CCS.G3CL",
-                            en: "General purpose g3cl",
-                            zh: "通用型g3cl",
-                        },
-                        EnumValue {
-                            value: "CCS.G2CL",
-                            en: "General purpose g2cl",
-                            zh: "通用型g2cl",
-                        },
-                        EnumValue {
-                            value: "CCS.R3CL",
-                            en: "Memory optimized r3cl",
-                            zh: "内存型r3cl",
-                        },
-                        EnumValue {
-                            value: "CCS.R2CL",
-                            en: "Memory optimized r2cl",
-                            zh: "内存型r2cl",
-                        },
-                    ],
-                    required: true,
                     en: "Instance type, e.g. Standard (values: enum InstanceType, appendix 2)",
                     zh: "主机类型",
                 },
-                Param {
+                Flag {
                     name: "ImageId",
                     flag: "image-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Template (image) id; defaults to Ubuntu_16.04_64 (public template names: enum PublicTemplate, appendix 4).",
                     zh: "模板Id，不指定则默认选择Ubuntu_16.04_64",
                 },
-                Param {
+                Flag {
                     name: "SystemDisk",
                     flag: "system-disk",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "System disk type, size and number of IOPS performance packs. Defaults: IOPS 0, size of the chosen template's system disk, Type system_disk.",
                     zh: "系统盘类型，大小，IOPS预置性能包个数。默认: \"IOPS\": 0, \"size\": 所选模板的系统盘大小, Type: system_disk",
                 },
-                Param {
+                Flag {
                     name: "DataDisks",
                     flag: "data-disks",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Data disks",
                     zh: "数据盘",
                 },
-                Param {
+                Flag {
                     name: "Amount",
                     flag: "amount",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Number of cloud servers, 1-99, default 1",
                     zh: "指定创建云服务器的数量，取值范围：1-99，默认取值：1",
                 },
-                Param {
+                Flag {
                     name: "HostId",
                     flag: "host-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Dedicated host to price the cloud servers on",
                     zh: "专有宿主机询价新增参数",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "StopInstances",
@@ -4017,45 +973,19 @@ pub static LINE: Line = Line {
             en: "Power off cloud servers in batch.",
             zh: "批量云服务器关机",
             params: &[
-                Param {
+                Flag {
                     name: "InstanceIds",
                     flag: "instance-ids",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cloud server ids, available from DescribeInstances, separated by commas",
                     zh: "云服务器的编号，可以在DescribeInstances中获取,多个使用逗号分隔",
                 },
-                Param {
+                Flag {
                     name: "StopType",
                     flag: "stop-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "HARD",
-                            en: "Force the power off",
-                            zh: "直接强制关机",
-                        },
-                        EnumValue {
-                            value: "SOFT",
-                            en: "Graceful shutdown only (the default)",
-                            zh: "仅软关机",
-                        },
-                    ],
-                    required: false,
                     en: "How to power off: HARD forces the power off, SOFT shuts down gracefully only. Default SOFT.",
                     zh: "实例的关机方式:  HARD：直接强制关机, SOFT：仅软关机。 默认关机方式为软关机(SOFT)。",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "StartInstances",
@@ -4063,24 +993,13 @@ pub static LINE: Line = Line {
             en: "Power on cloud servers in batch.",
             zh: "批量云服务器开机",
             params: &[
-                Param {
+                Flag {
                     name: "InstanceIds",
                     flag: "instance-ids",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cloud server ids, available from DescribeInstances, separated by commas",
                     zh: "云服务器的编号，可以在DescribeInstances中获取,多个使用逗号分隔",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "RebootInstances",
@@ -4088,24 +1007,13 @@ pub static LINE: Line = Line {
             en: "Reboot cloud servers in batch.",
             zh: "批量云服务器重启",
             params: &[
-                Param {
+                Flag {
                     name: "InstanceIds",
                     flag: "instance-ids",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cloud server ids, available from DescribeInstances, separated by commas",
                     zh: "云服务器的编号，可以在DescribeInstances中获取,多个使用逗号分隔",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "BatchAddNetworkInterfaces",
@@ -4113,64 +1021,37 @@ pub static LINE: Line = Line {
             en: "Add network interfaces to cloud servers in batch.",
             zh: "批量添加云服务器网卡",
             params: &[
-                Param {
+                Flag {
                     name: "InstanceIds",
                     flag: "instance-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Cloud server ids, available from DescribeInstances",
                     zh: "云服务器的编号，可以在DescribeInstances中获取",
                 },
-                Param {
+                Flag {
                     name: "PrivateId",
                     flag: "private-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Private network id (give either PrivateId or PublicId)",
                     zh: "私网ID/公网ID(填写公网ID或私网ID)",
                 },
-                Param {
+                Flag {
                     name: "PublicId",
                     flag: "public-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Public network id (give either PublicId or PrivateId)",
                     zh: "私网ID/公网ID(填写公网ID或私网ID)",
                 },
-                Param {
+                Flag {
                     name: "VdcId",
                     flag: "vdc-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "VDC id",
                     zh: "Vdc编号",
                 },
-                Param {
+                Flag {
                     name: "Password",
                     flag: "password",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cloud server password",
                     zh: "主机密码",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "BatchDeleteNetworkInterfaces",
@@ -4178,54 +1059,31 @@ pub static LINE: Line = Line {
             en: "Delete network interfaces of cloud servers in batch.",
             zh: "批量删除云服务器网卡",
             params: &[
-                Param {
+                Flag {
                     name: "InstanceIds",
                     flag: "instance-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Cloud server ids, available from DescribeInstances",
                     zh: "云服务器的编号，可以在DescribeInstances中获取",
                 },
-                Param {
+                Flag {
                     name: "PrivateId",
                     flag: "private-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Private network id (give either PrivateId or PublicId)",
                     zh: "私网ID/公网ID(填写公网ID或私网ID)",
                 },
-                Param {
+                Flag {
                     name: "PublicId",
                     flag: "public-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Public network id (give either PublicId or PrivateId)",
                     zh: "私网ID/公网ID(填写公网ID或私网ID)",
                 },
-                Param {
+                Flag {
                     name: "VdcId",
                     flag: "vdc-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "VDC id",
                     zh: "Vdc编号",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeNetworkCardFlow",
@@ -4233,60 +1091,37 @@ pub static LINE: Line = Line {
             en: "Get the traffic of a network interface.",
             zh: "获取网卡流量数据",
             params: &[
-                Param {
+                Flag {
                     name: "InstanceId",
                     flag: "instance-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "实例ID",
                 },
-                Param {
+                Flag {
                     name: "InterfaceId",
                     flag: "interface-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Network interface id, found in the cloud server details",
                     zh: "网卡的编号，可以在查询云服务器详情中查出",
                 },
-                Param {
+                Flag {
                     name: "MetricName",
                     flag: "metric-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Traffic metric name, e.g. NetworkCardFlow",
                     zh: "流量指标名称",
                 },
-                Param {
+                Flag {
                     name: "StartTime",
                     flag: "start-time",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Start time, e.g. 2019-10-09 15:30:00",
                     zh: "开始时间",
                 },
-                Param {
+                Flag {
                     name: "EndTime",
                     flag: "end-time",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "End time, e.g. 2019-10-09 16:30:00",
                     zh: "结束时间",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "GetIpInfoBySegment",
@@ -4294,30 +1129,19 @@ pub static LINE: Line = Line {
             en: "Get the available IPs of a subnet block of a private network.",
             zh: "通过网段获取私网下可用IP信息",
             params: &[
-                Param {
+                Flag {
                     name: "PrivateId",
                     flag: "private-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Private network id",
                     zh: "私网ID",
                 },
-                Param {
+                Flag {
                     name: "Segment",
                     flag: "segment",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Subnet block, e.g. 10.12.19.234/24",
                     zh: "子网段",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ModifyInstanceAttribute",
@@ -4325,30 +1149,19 @@ pub static LINE: Line = Line {
             en: "Turn the deletion protection of one or more cloud servers on or off.",
             zh: "修改一台或多台云主机删除保护开关状态",
             params: &[
-                Param {
+                Flag {
                     name: "InstanceIds",
                     flag: "instance-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Cloud server ids, available from DescribeInstances",
                     zh: "云服务器的编号，可以在DescribeInstances中获取",
                 },
-                Param {
+                Flag {
                     name: "DeletionProtection",
                     flag: "deletion-protection",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Deletion protection: true on, false off",
                     zh: "删除保护开关状态， true为开启，false关闭。",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "CreateNSG",
@@ -4356,61 +1169,31 @@ pub static LINE: Line = Line {
             en: "Create a network security group.",
             zh: "创建网络安全组",
             params: &[
-                Param {
+                Flag {
                     name: "SecurityGroupName",
                     flag: "security-group-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Security group name",
                     zh: "安全组名称",
                 },
-                Param {
+                Flag {
                     name: "Description",
                     flag: "description",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Security group description",
                     zh: "安全组描述",
                 },
-                Param {
+                Flag {
                     name: "SecurityGroupType",
                     flag: "security-group-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "public",
-                            en: "Public network security group",
-                            zh: "公网安全组",
-                        },
-                        EnumValue {
-                            value: "private",
-                            en: "Private network security group",
-                            zh: "私网安全组",
-                        },
-                    ],
-                    required: true,
                     en: "Security group type (public/private)",
                     zh: "安全组类型(public/private)",
                 },
-                Param {
+                Flag {
                     name: "ProjectId",
                     flag: "project-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Project group the security group belongs to; the default project group 0-0 when omitted",
                     zh: "所属项目组ID，未填写则使用默认项目组0-0",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DeleteNSG",
@@ -4418,30 +1201,19 @@ pub static LINE: Line = Line {
             en: "Delete a network security group.",
             zh: "删除网络安全组",
             params: &[
-                Param {
+                Flag {
                     name: "SecurityGroupId",
                     flag: "security-group-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Security group id",
                     zh: "安全组ID",
                 },
-                Param {
+                Flag {
                     name: "ForceDelete",
                     flag: "force-delete",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Must be true to delete a security group that still has cloud servers in it",
                     zh: "当安全组中有云主机时，必须指定此参数为true才能删除",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeNSGAttribute",
@@ -4449,20 +1221,13 @@ pub static LINE: Line = Line {
             en: "View the attributes and rules of a network security group.",
             zh: "查看网络安全组属性",
             params: &[
-                Param {
+                Flag {
                     name: "SecurityGroupId",
                     flag: "security-group-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Security group id",
                     zh: "安全组ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ModifyNSGAttribute",
@@ -4470,40 +1235,25 @@ pub static LINE: Line = Line {
             en: "Modify the name and description of a network security group.",
             zh: "修改网络安全组属性",
             params: &[
-                Param {
+                Flag {
                     name: "SecurityGroupId",
                     flag: "security-group-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Security group id",
                     zh: "安全组ID",
                 },
-                Param {
+                Flag {
                     name: "SecurityGroupName",
                     flag: "security-group-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "New security group name",
                     zh: "新安全组名称",
                 },
-                Param {
+                Flag {
                     name: "Description",
                     flag: "description",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "New security group description",
                     zh: "新安全组描述",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeNSGs",
@@ -4511,51 +1261,25 @@ pub static LINE: Line = Line {
             en: "List network security groups.",
             zh: "网络安全组列表",
             params: &[
-                Param {
+                Flag {
                     name: "SecurityGroupType",
                     flag: "security-group-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "public",
-                            en: "Public network security group",
-                            zh: "公网安全组",
-                        },
-                        EnumValue {
-                            value: "private",
-                            en: "Private network security group",
-                            zh: "私网安全组",
-                        },
-                    ],
-                    required: false,
                     en: "Security group type (public/private)",
                     zh: "安全组类型（public/private）",
                 },
-                Param {
+                Flag {
                     name: "Keyword",
                     flag: "keyword",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Only groups whose name contains this keyword",
                     zh: "名称包含指定关键字",
                 },
-                Param {
+                Flag {
                     name: "ProjectId",
                     flag: "project-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Project group id; give 0-0 for the default project group",
                     zh: "所属项目组ID，查询默认项目组请填写0-0",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeNSGMembers",
@@ -4563,20 +1287,13 @@ pub static LINE: Line = Line {
             en: "List the cloud server network interfaces that joined a network security group.",
             zh: "查看加入网络安全组的成员实例",
             params: &[
-                Param {
+                Flag {
                     name: "SecurityGroupId",
                     flag: "security-group-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Security group id",
                     zh: "安全组ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "AddNSGRule",
@@ -4584,117 +1301,55 @@ pub static LINE: Line = Line {
             en: "Add a rule to a network security group.",
             zh: "添加网络安全组规则",
             params: &[
-                Param {
+                Flag {
                     name: "SecurityGroupId",
                     flag: "security-group-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Security group id",
                     zh: "安全组id",
                 },
-                Param {
+                Flag {
                     name: "Description",
                     flag: "description",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Rule description",
                     zh: "规则描述信息",
                 },
-                Param {
+                Flag {
                     name: "Action",
                     flag: "action",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "ACCEPT",
-                            en: "Allow the traffic",
-                            zh: "允许",
-                        },
-                        EnumValue {
-                            value: "DROP",
-                            en: "Drop the traffic",
-                            zh: "丢弃",
-                        },
-                    ],
-                    required: true,
                     en: "Rule action (ACCEPT, DROP)",
                     zh: "规则动作（ACCEPT，DROP）",
                 },
-                Param {
+                Flag {
                     name: "Direction",
                     flag: "direction",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Rule direction (0 = inbound, 1 = outbound)",
                     zh: "规则方向（0=入方向，1=出方向）",
                 },
-                Param {
+                Flag {
                     name: "Protocol",
                     flag: "protocol",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "TCP",
-                            en: "TCP",
-                            zh: "",
-                        },
-                        EnumValue {
-                            value: "UDP",
-                            en: "UDP",
-                            zh: "",
-                        },
-                        EnumValue {
-                            value: "ICMP",
-                            en: "ICMP",
-                            zh: "",
-                        },
-                    ],
-                    required: true,
                     en: "Protocol (TCP, UDP, ICMP)",
                     zh: "协议类型（TCP，UDP，ICMP）",
                 },
-                Param {
+                Flag {
                     name: "IpList",
                     flag: "ip-list",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "IP addresses or CIDR blocks, at most 100",
                     zh: "IP/CIDR地址列表，最多100项",
                 },
-                Param {
+                Flag {
                     name: "PortList",
                     flag: "port-list",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Ports or port ranges, at most 100. The special value [\"0\"] means all ports; for protocols other than TCP and UDP the list must be [\"0\"].",
                     zh: "端口或端口范围列表，最多100项。特殊值[\"0\"]代表所有端口。对于非TCP或UDP协议，此列表必须填写[\"0\"]",
                 },
-                Param {
+                Flag {
                     name: "Priority",
                     flag: "priority",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Rule priority, 1-1000, unique within the group",
                     zh: "规则优先级，范围1-1000，不可与其他规则重复",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "RemoveNSGRule",
@@ -4702,30 +1357,19 @@ pub static LINE: Line = Line {
             en: "Delete a rule of a network security group.",
             zh: "删除网络安全组规则",
             params: &[
-                Param {
+                Flag {
                     name: "SecurityGroupId",
                     flag: "security-group-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Security group id",
                     zh: "安全组ID",
                 },
-                Param {
+                Flag {
                     name: "RuleId",
                     flag: "rule-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Rule id",
                     zh: "规则ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ModifyNSGRule",
@@ -4733,127 +1377,61 @@ pub static LINE: Line = Line {
             en: "Modify a rule of a network security group.",
             zh: "修改网络安全组规则",
             params: &[
-                Param {
+                Flag {
                     name: "SecurityGroupId",
                     flag: "security-group-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Security group id",
                     zh: "安全组ID",
                 },
-                Param {
+                Flag {
                     name: "RuleId",
                     flag: "rule-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Rule id",
                     zh: "规则ID",
                 },
-                Param {
+                Flag {
                     name: "Description",
                     flag: "description",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Rule description",
                     zh: "规则描述信息",
                 },
-                Param {
+                Flag {
                     name: "Action",
                     flag: "action",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "ACCEPT",
-                            en: "Allow the traffic",
-                            zh: "允许",
-                        },
-                        EnumValue {
-                            value: "DROP",
-                            en: "Drop the traffic",
-                            zh: "丢弃",
-                        },
-                    ],
-                    required: false,
                     en: "Rule action (ACCEPT, DROP)",
                     zh: "规则动作（ACCEPT，DROP）",
                 },
-                Param {
+                Flag {
                     name: "Direction",
                     flag: "direction",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Rule direction (0 = inbound, 1 = outbound)",
                     zh: "规则方向（0=入方向，1=出方向）",
                 },
-                Param {
+                Flag {
                     name: "Protocol",
                     flag: "protocol",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "TCP",
-                            en: "TCP",
-                            zh: "",
-                        },
-                        EnumValue {
-                            value: "UDP",
-                            en: "UDP",
-                            zh: "",
-                        },
-                        EnumValue {
-                            value: "ICMP",
-                            en: "ICMP",
-                            zh: "",
-                        },
-                    ],
-                    required: false,
                     en: "Protocol (TCP, UDP, ICMP)",
                     zh: "协议类型（TCP，UDP，ICMP）",
                 },
-                Param {
+                Flag {
                     name: "IpList",
                     flag: "ip-list",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: false,
                     en: "IP addresses or CIDR blocks, at most 100",
                     zh: "IP/CIDR地址列表，最多100项",
                 },
-                Param {
+                Flag {
                     name: "PortList",
                     flag: "port-list",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: false,
                     en: "Ports or port ranges, at most 100. The special value [\"0\"] means all ports; for protocols other than TCP and UDP the list must be [\"0\"].",
                     zh: "端口或端口范围列表，最多100项。特殊值[\"0\"]代表所有端口。对于非TCP或UDP协议，此列表必须填写[\"0\"]",
                 },
-                Param {
+                Flag {
                     name: "Priority",
                     flag: "priority",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Rule priority, 1-1000, unique within the group",
                     zh: "规则优先级，范围1-1000，不可与其他规则重复",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "JoinNSG",
@@ -4861,30 +1439,19 @@ pub static LINE: Line = Line {
             en: "Join cloud server network interfaces to a security group.",
             zh: "实例网卡加入安全组",
             params: &[
-                Param {
+                Flag {
                     name: "SecurityGroupId",
                     flag: "security-group-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Security group id",
                     zh: "安全组ID",
                 },
-                Param {
+                Flag {
                     name: "InterfaceIds",
                     flag: "interface-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Network interface ids of the cloud servers (from DescribeInstances)",
                     zh: "多个实例的网卡ID列表，可从实例的DescribeInstances接口获取",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "LeaveNSG",
@@ -4892,30 +1459,19 @@ pub static LINE: Line = Line {
             en: "Remove cloud server network interfaces from a security group.",
             zh: "实例网卡从安全组解绑",
             params: &[
-                Param {
+                Flag {
                     name: "SecurityGroupId",
                     flag: "security-group-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Security group id",
                     zh: "安全组ID",
                 },
-                Param {
+                Flag {
                     name: "InterfaceIds",
                     flag: "interface-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Network interface ids of the cloud servers (from DescribeNSGMembers)",
                     zh: "多个实例的网卡ID列表，可从DescribeSecurityGroupMembers接口获取",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ModifyNSGRulePriority",
@@ -4923,30 +1479,19 @@ pub static LINE: Line = Line {
             en: "Change the priorities of security group rules in batch.",
             zh: "批量调整安全组规则优先级",
             params: &[
-                Param {
+                Flag {
                     name: "SecurityGroupId",
                     flag: "security-group-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Security group id",
                     zh: "安全组ID",
                 },
-                Param {
+                Flag {
                     name: "Rules",
                     flag: "rules",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Rules to change",
                     zh: "要调整的规则列表",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "CreateSecurityGroup",
@@ -4954,51 +1499,25 @@ pub static LINE: Line = Line {
             en: "Create a network security group.",
             zh: "创建网络安全组",
             params: &[
-                Param {
+                Flag {
                     name: "SecurityGroupName",
                     flag: "security-group-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Security group name",
                     zh: "安全组名称",
                 },
-                Param {
+                Flag {
                     name: "Description",
                     flag: "description",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Security group description",
                     zh: "安全组描述",
                 },
-                Param {
+                Flag {
                     name: "SecurityGroupType",
                     flag: "security-group-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "public",
-                            en: "Public network security group",
-                            zh: "公网安全组",
-                        },
-                        EnumValue {
-                            value: "private",
-                            en: "Private network security group",
-                            zh: "私网安全组",
-                        },
-                    ],
-                    required: true,
                     en: "Security group type (public/private)",
                     zh: "安全组类型(public/private)",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DeleteSecurityGroup",
@@ -5006,20 +1525,13 @@ pub static LINE: Line = Line {
             en: "Delete a network security group.",
             zh: "删除网络安全组",
             params: &[
-                Param {
+                Flag {
                     name: "SecurityGroupId",
                     flag: "security-group-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Security group id",
                     zh: "安全组ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ForceDeleteSecurityGroup",
@@ -5027,24 +1539,13 @@ pub static LINE: Line = Line {
             en: "Force-delete a network security group.",
             zh: "强制删除网络安全组",
             params: &[
-                Param {
+                Flag {
                     name: "SecurityGroupId",
                     flag: "security-group-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Security group id",
                     zh: "安全组ID",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeSecurityGroupAttribute",
@@ -5052,30 +1553,19 @@ pub static LINE: Line = Line {
             en: "View the attributes (and rules) of a network security group.",
             zh: "查看网络安全组属性",
             params: &[
-                Param {
+                Flag {
                     name: "SecurityGroupId",
                     flag: "security-group-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Security group id",
                     zh: "安全组ID",
                 },
-                Param {
+                Flag {
                     name: "RuleId",
                     flag: "rule-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Security group rule id",
                     zh: "安全组规则ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ModifySecurityGroupAttribute",
@@ -5083,40 +1573,25 @@ pub static LINE: Line = Line {
             en: "Modify the attributes of a network security group.",
             zh: "修改网络安全组属性",
             params: &[
-                Param {
+                Flag {
                     name: "SecurityGroupId",
                     flag: "security-group-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Security group id",
                     zh: "安全组ID",
                 },
-                Param {
+                Flag {
                     name: "Description",
                     flag: "description",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "New security group description",
                     zh: "新安全组描述",
                 },
-                Param {
+                Flag {
                     name: "SecurityGroupName",
                     flag: "security-group-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "New security group name",
                     zh: "新安全组名称",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeSecurityGroups",
@@ -5124,51 +1599,25 @@ pub static LINE: Line = Line {
             en: "List network security groups.",
             zh: "网络安全组列表",
             params: &[
-                Param {
+                Flag {
                     name: "SecurityGroupType",
                     flag: "security-group-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "public",
-                            en: "Public network security group",
-                            zh: "公网安全组",
-                        },
-                        EnumValue {
-                            value: "private",
-                            en: "Private network security group",
-                            zh: "私网安全组",
-                        },
-                    ],
-                    required: false,
                     en: "Security group type (public/private); all types when omitted",
                     zh: "安全组类型(public/private),不填默认筛选所有类型的安全组列表",
                 },
-                Param {
+                Flag {
                     name: "keyword",
                     flag: "keyword",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Search keyword (sent in lower case, as the vendor's SDKs send it; the document writes Keyword)",
                     zh: "查询关键字",
                 },
-                Param {
+                Flag {
                     name: "SecurityGroupId",
                     flag: "security-group-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Security group id",
                     zh: "安全组ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "AddSecurityGroupRule",
@@ -5176,141 +1625,67 @@ pub static LINE: Line = Line {
             en: "Add a rule to a network security group.",
             zh: "添加网络安全组规则",
             params: &[
-                Param {
+                Flag {
                     name: "SecurityGroupId",
                     flag: "security-group-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Security group id",
                     zh: "安全组id",
                 },
-                Param {
+                Flag {
                     name: "Action",
                     flag: "action",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Connectivity policy inside the security group: 0 deny, 1 allow",
                     zh: "安全组内网络连通策略。  **0 代表禁止,1 代表允许**",
                 },
-                Param {
+                Flag {
                     name: "Description",
                     flag: "description",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Rule description",
                     zh: "规则描述信息",
                 },
-                Param {
+                Flag {
                     name: "TargetAddress",
                     flag: "target-address",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Target IP address (CIDR)",
                     zh: "目标ip地址",
                 },
-                Param {
+                Flag {
                     name: "TargetPort",
                     flag: "target-port",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Target port; 0 means all ports",
                     zh: "目标端口。**其中0代表所有端口的集合**",
                 },
-                Param {
+                Flag {
                     name: "LocalPort",
                     flag: "local-port",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Local source port opened or blocked",
                     zh: "本机开放或禁止的源端口",
                 },
-                Param {
+                Flag {
                     name: "Direction",
                     flag: "direction",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Rule direction; only bidirectional rules (all) are supported at present",
                     zh: "规则访问权限。**目前只支持双向规则的添加和绑定**",
                 },
-                Param {
+                Flag {
                     name: "Priority",
                     flag: "priority",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Rule priority within the security group, 1 to 100",
                     zh: "设置安全组中规则优先级，范围是1~100",
                 },
-                Param {
+                Flag {
                     name: "Protocol",
                     flag: "protocol",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "TCP",
-                            en: "TCP",
-                            zh: "",
-                        },
-                        EnumValue {
-                            value: "UDP",
-                            en: "UDP",
-                            zh: "",
-                        },
-                        EnumValue {
-                            value: "ICMP",
-                            en: "ICMP",
-                            zh: "",
-                        },
-                    ],
-                    required: true,
                     en: "Transport protocol: ICMP, TCP or UDP. For ICMP, TargetPort and LocalPort need not be sent.",
                     zh: "传输层协议。选填参数为:  ICMP、TCP、UDP。**注:如果协议为ICMP，不需要传递TargetPort、LocalPort参数。**",
                 },
-                Param {
+                Flag {
                     name: "RuleType",
                     flag: "rule-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "ip",
-                            en: "IP rule",
-                            zh: "ip",
-                        },
-                        EnumValue {
-                            value: "mac",
-                            en: "MAC rule",
-                            zh: "mac",
-                        },
-                    ],
-                    required: true,
                     en: "Rule type: mac or ip",
                     zh: "设置规则类型。选项: mac/ip",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "RemoveSecurityGroupRule",
@@ -5318,34 +1693,19 @@ pub static LINE: Line = Line {
             en: "Delete rules of a network security group.",
             zh: "删除网络安全组规则",
             params: &[
-                Param {
+                Flag {
                     name: "SecurityGroupId",
                     flag: "security-group-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Security group id",
                     zh: "安全组ID",
                 },
-                Param {
+                Flag {
                     name: "RuleIds",
                     flag: "rule-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Rule ids",
                     zh: "规则ID",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ModifySecurityGroupRule",
@@ -5353,40 +1713,25 @@ pub static LINE: Line = Line {
             en: "Modify the description of a network security group rule.",
             zh: "修改网络安全组规则描述",
             params: &[
-                Param {
+                Flag {
                     name: "SecurityGroupId",
                     flag: "security-group-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Security group id",
                     zh: "安全组ID",
                 },
-                Param {
+                Flag {
                     name: "RuleId",
                     flag: "rule-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Rule id",
                     zh: "规则ID",
                 },
-                Param {
+                Flag {
                     name: "Description",
                     flag: "description",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "New description",
                     zh: "新修改描述",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "JoinSecurityGroup",
@@ -5394,34 +1739,19 @@ pub static LINE: Line = Line {
             en: "Bind cloud server network interfaces to a security group.",
             zh: "主机实例加入安全组",
             params: &[
-                Param {
+                Flag {
                     name: "SecurityGroupId",
                     flag: "security-group-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Security group id",
                     zh: "安全组ID",
                 },
-                Param {
+                Flag {
                     name: "BindData",
                     flag: "bind-data",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Binding data: the cloud servers and networks to bind",
                     zh: "绑定数据",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "LeaveSecurityGroup",
@@ -5429,34 +1759,19 @@ pub static LINE: Line = Line {
             en: "Unbind cloud server network interfaces from a security group.",
             zh: "实例解绑网络安全组",
             params: &[
-                Param {
+                Flag {
                     name: "SecurityGroupId",
                     flag: "security-group-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Security group id",
                     zh: "安全组ID",
                 },
-                Param {
+                Flag {
                     name: "BindData",
                     flag: "bind-data",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Binding data: the cloud servers and networks to unbind",
                     zh: "绑定数据",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ModifySecurityGroupRulePriority",
@@ -5464,34 +1779,19 @@ pub static LINE: Line = Line {
             en: "Change the priority of security group rules.",
             zh: "修改安全组规则优先级",
             params: &[
-                Param {
+                Flag {
                     name: "SecurityGroupId",
                     flag: "security-group-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Security group id",
                     zh: "安全组ID",
                 },
-                Param {
+                Flag {
                     name: "BindData",
                     flag: "bind-data",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Binding data: rules and their new priorities",
                     zh: "绑定数据",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "CreateTemplate",
@@ -5499,64 +1799,37 @@ pub static LINE: Line = Line {
             en: "Create a custom template from a cloud server.",
             zh: "定制模板",
             params: &[
-                Param {
+                Flag {
                     name: "InstanceId",
                     flag: "instance-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cloud server instance id",
                     zh: "云主机实例ID",
                 },
-                Param {
+                Flag {
                     name: "DisplayName",
                     flag: "display-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Template name",
                     zh: "模板名称",
                 },
-                Param {
+                Flag {
                     name: "PowerOn",
                     flag: "power-on",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Whether to create the template with the server powered on",
                     zh: "是否开机定制模板",
                 },
-                Param {
+                Flag {
                     name: "WithDataDisk",
                     flag: "with-data-disk",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Whether the template includes the original server's data disks; default True",
                     zh: "所定制的模板是否需要挂载原主机数据盘，默认为 True",
                 },
-                Param {
+                Flag {
                     name: "InstanceUserName",
                     flag: "instance-user-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Cloud server user name. Not needed if the server was created with a public key and the password was never changed; if you renamed the default administrator account, give the new name. A mismatching user name makes server creation fail.",
                     zh: "云主机用户名, 如您的云主机使用的是公钥创建的方式，且未更改过密码，则无需填写用户名 如您修改过管理员权限默认账户，请填写修改后的名称。如用户名不一致，会导致创建云主机失败！",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DeleteTemplate",
@@ -5564,315 +1837,19 @@ pub static LINE: Line = Line {
             en: "Delete a template.",
             zh: "删除模板",
             params: &[
-                Param {
+                Flag {
                     name: "TemplateId",
                     flag: "template-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Template id",
                     zh: "模板ID",
                 },
-                Param {
+                Flag {
                     name: "RegionId",
                     flag: "region-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "CN_Beijing_A",
-                            en: "Beijing A; Mainland China; bare metal: no",
-                            zh: "北京A；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_B",
-                            en: "Beijing B; Mainland China; bare metal: no",
-                            zh: "北京B；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_C",
-                            en: "Beijing C; Mainland China; bare metal: no",
-                            zh: "北京C；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_E",
-                            en: "Beijing E; Mainland China; bare metal: no",
-                            zh: "北京E；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_H",
-                            en: "Beijing H; Mainland China; bare metal: no",
-                            zh: "北京H；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_I",
-                            en: "Beijing I; Mainland China; bare metal: yes",
-                            zh: "北京I；所在大区：中国大陆；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_J",
-                            en: "Beijing J; Mainland China; bare metal: yes",
-                            zh: "北京J；所在大区：中国大陆；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_Y",
-                            en: "Beijing Y; Mainland China; bare metal: yes",
-                            zh: "北京Y；所在大区：中国大陆；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_Z",
-                            en: "Beijing Z; Mainland China; bare metal: yes",
-                            zh: "北京Z；所在大区：中国大陆；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_A",
-                            en: "Dallas A; North America; bare metal: no",
-                            zh: "达拉斯A；所在大区：北美地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_B",
-                            en: "Dallas B; North America; bare metal: no",
-                            zh: "达拉斯B；所在大区：北美地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_C",
-                            en: "Dallas C; North America; bare metal: no",
-                            zh: "达拉斯C；所在大区：北美地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_D",
-                            en: "Dallas D; North America; bare metal: yes",
-                            zh: "达拉斯D；所在大区：北美地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_E",
-                            en: "Dallas E; North America; bare metal: yes",
-                            zh: "达拉斯E；所在大区：北美地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_F",
-                            en: "Dallas F; North America; bare metal: yes",
-                            zh: "达拉斯F；所在大区：北美地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_G",
-                            en: "Dallas G; North America; bare metal: no",
-                            zh: "达拉斯G；所在大区：北美地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_H",
-                            en: "Dallas H; North America; bare metal: yes",
-                            zh: "达拉斯H；所在大区：北美地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_I",
-                            en: "Dallas I; North America; bare metal: no",
-                            zh: "达拉斯I；所在大区：北美地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_J",
-                            en: "Dallas J; North America; bare metal: no",
-                            zh: "达拉斯J；所在大区：北美地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "US_Miami_A",
-                            en: "Miami A; North America; bare metal: listed twice, as no and as yes",
-                            zh: "迈阿密A；所在大区：北美地区；是否支持裸金属：否（另一行：是）",
-                        },
-                        EnumValue {
-                            value: "EUR_Germany_A",
-                            en: "Germany A; Europe; bare metal: no",
-                            zh: "德国A；所在大区：欧洲地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "EUR_Germany_B",
-                            en: "Germany B; Europe; bare metal: no",
-                            zh: "德国B；所在大区：欧洲地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "EUR_Germany_C",
-                            en: "Germany C; Europe; bare metal: no (yes in the 2022 edition)",
-                            zh: "德国C；所在大区：欧洲地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_Tokyo_A",
-                            en: "Tokyo A; Asia-Pacific; bare metal: no",
-                            zh: "东京A；所在大区：亚太地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Guangzhou_A",
-                            en: "Guangzhou A; Mainland China; bare metal: no",
-                            zh: "广州A；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "EUR_Netherlands_A",
-                            en: "Netherlands A; Europe; bare metal: no",
-                            zh: "荷兰A；所在大区：欧洲地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "US_LosAngeles_A",
-                            en: "Los Angeles A; North America; bare metal: no",
-                            zh: "洛杉矶A；所在大区：北美地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Shanghai_A",
-                            en: "Shanghai A; Mainland China; bare metal: no",
-                            zh: "上海A；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Shanghai_C",
-                            en: "Shanghai C; Mainland China; bare metal: no",
-                            zh: "上海C；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Shanghai_D",
-                            en: "Shanghai D; Mainland China; bare metal: no",
-                            zh: "上海D；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_Seoul_A",
-                            en: "Seoul A; Asia-Pacific; bare metal: no",
-                            zh: "首尔A；所在大区：亚太地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Taipei_A",
-                            en: "Taipei A; Mainland China; bare metal: no",
-                            zh: "台北A；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Wuxi_A",
-                            en: "Wuxi A; Mainland China; bare metal: no",
-                            zh: "无锡A；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Wuxi_B",
-                            en: "Wuxi B; Mainland China; bare metal: yes",
-                            zh: "无锡B；所在大区：中国大陆；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "CN_Hongkong_A",
-                            en: "Hong Kong A; Mainland China; bare metal: no",
-                            zh: "香港A；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_Singapore_A",
-                            en: "Singapore A; Asia-Pacific; bare metal: no",
-                            zh: "新加坡A；所在大区：亚太地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_Singapore_B",
-                            en: "Singapore B; Asia-Pacific; bare metal: no",
-                            zh: "新加坡B；所在大区：亚太地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_Singapore_C",
-                            en: "Singapore C; Asia-Pacific; bare metal: no",
-                            zh: "新加坡C；所在大区：亚太地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_Singapore_D",
-                            en: "Singapore D; Asia-Pacific; bare metal: no",
-                            zh: "新加坡D；所在大区：亚太地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_SGSIN_E",
-                            en: "Singapore E; Asia-Pacific; bare metal: no",
-                            zh: "新加坡E；所在大区：亚太地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_Mumbai_A",
-                            en: "Mumbai A; Asia-Pacific; bare metal: no",
-                            zh: "孟买A；所在大区：亚太地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_Mumbai_B",
-                            en: "Mumbai B (offline); Asia-Pacific; bare metal: no",
-                            zh: "孟买B(已下线)；所在大区：亚太地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_Mumbai_C",
-                            en: "Mumbai C; Asia-Pacific; bare metal: yes",
-                            zh: "孟买C；所在大区：亚太地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "US_Virginia_A",
-                            en: "Virginia A; North America; bare metal: yes",
-                            zh: "弗吉尼亚A；所在大区：北美地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_L",
-                            en: "Dallas L; North America; bare metal: yes",
-                            zh: "达拉斯L；所在大区：北美地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "APAC_Singapore_E",
-                            en: "Singapore E (2022 edition; the 2026-04-21 edition lists Singapore E as APAC_SGSIN_E); Asia-Pacific; bare metal: yes",
-                            zh: "新加坡E；所在大区：亚太地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "CN_Huhehaote_A",
-                            en: "Hohhot A; Mainland China; bare metal: yes",
-                            zh: "呼和浩特A；所在大区：中国大陆；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "CN_Huhehaote_B",
-                            en: "Hohhot B; Mainland China; bare metal: yes",
-                            zh: "呼和浩特B；所在大区：中国大陆；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "SR_SaintPaul_A",
-                            en: "São Paulo A; South America; bare metal: yes",
-                            zh: "圣保罗A；所在大区：南美地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "CN_Suzhou_A",
-                            en: "Suzhou A; Mainland China; bare metal: yes",
-                            zh: "苏州A；所在大区：中国大陆；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "APAC_Jakarta_A",
-                            en: "Jakarta A; Asia-Pacific; bare metal: yes",
-                            zh: "雅加达A；所在大区：亚太地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "APAC_HoChiMinh_A",
-                            en: "Ho Chi Minh City A; Asia-Pacific; bare metal: yes",
-                            zh: "胡志明A；所在大区：亚太地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "EUR_Marseilles_A",
-                            en: "Marseille A; Europe; bare metal: yes",
-                            zh: "马赛A；所在大区：欧洲地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_N",
-                            en: "Dallas N; North America; bare metal: yes",
-                            zh: "达拉斯N；所在大区：北美地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "CN_Changsha_A",
-                            en: "Changsha A; Mainland China; bare metal: no",
-                            zh: "长沙A；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Suqian_B",
-                            en: "Suqian B; Mainland China; bare metal: yes",
-                            zh: "宿迁B；所在大区：中国大陆；是否支持裸金属：是",
-                        },
-                    ],
-                    required: true,
                     en: "Region (zone) id, e.g. CN_Beijing_A (values: enum RegionId)",
                     zh: "区域ID",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "SyncTemplate",
@@ -5880,315 +1857,19 @@ pub static LINE: Line = Line {
             en: "Synchronize a template to a zone.",
             zh: "同步模板",
             params: &[
-                Param {
+                Flag {
                     name: "TemplateId",
                     flag: "template-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Template id",
                     zh: "模板ID",
                 },
-                Param {
+                Flag {
                     name: "RegionId",
                     flag: "region-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "CN_Beijing_A",
-                            en: "Beijing A; Mainland China; bare metal: no",
-                            zh: "北京A；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_B",
-                            en: "Beijing B; Mainland China; bare metal: no",
-                            zh: "北京B；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_C",
-                            en: "Beijing C; Mainland China; bare metal: no",
-                            zh: "北京C；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_E",
-                            en: "Beijing E; Mainland China; bare metal: no",
-                            zh: "北京E；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_H",
-                            en: "Beijing H; Mainland China; bare metal: no",
-                            zh: "北京H；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_I",
-                            en: "Beijing I; Mainland China; bare metal: yes",
-                            zh: "北京I；所在大区：中国大陆；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_J",
-                            en: "Beijing J; Mainland China; bare metal: yes",
-                            zh: "北京J；所在大区：中国大陆；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_Y",
-                            en: "Beijing Y; Mainland China; bare metal: yes",
-                            zh: "北京Y；所在大区：中国大陆；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_Z",
-                            en: "Beijing Z; Mainland China; bare metal: yes",
-                            zh: "北京Z；所在大区：中国大陆；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_A",
-                            en: "Dallas A; North America; bare metal: no",
-                            zh: "达拉斯A；所在大区：北美地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_B",
-                            en: "Dallas B; North America; bare metal: no",
-                            zh: "达拉斯B；所在大区：北美地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_C",
-                            en: "Dallas C; North America; bare metal: no",
-                            zh: "达拉斯C；所在大区：北美地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_D",
-                            en: "Dallas D; North America; bare metal: yes",
-                            zh: "达拉斯D；所在大区：北美地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_E",
-                            en: "Dallas E; North America; bare metal: yes",
-                            zh: "达拉斯E；所在大区：北美地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_F",
-                            en: "Dallas F; North America; bare metal: yes",
-                            zh: "达拉斯F；所在大区：北美地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_G",
-                            en: "Dallas G; North America; bare metal: no",
-                            zh: "达拉斯G；所在大区：北美地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_H",
-                            en: "Dallas H; North America; bare metal: yes",
-                            zh: "达拉斯H；所在大区：北美地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_I",
-                            en: "Dallas I; North America; bare metal: no",
-                            zh: "达拉斯I；所在大区：北美地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_J",
-                            en: "Dallas J; North America; bare metal: no",
-                            zh: "达拉斯J；所在大区：北美地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "US_Miami_A",
-                            en: "Miami A; North America; bare metal: listed twice, as no and as yes",
-                            zh: "迈阿密A；所在大区：北美地区；是否支持裸金属：否（另一行：是）",
-                        },
-                        EnumValue {
-                            value: "EUR_Germany_A",
-                            en: "Germany A; Europe; bare metal: no",
-                            zh: "德国A；所在大区：欧洲地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "EUR_Germany_B",
-                            en: "Germany B; Europe; bare metal: no",
-                            zh: "德国B；所在大区：欧洲地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "EUR_Germany_C",
-                            en: "Germany C; Europe; bare metal: no (yes in the 2022 edition)",
-                            zh: "德国C；所在大区：欧洲地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_Tokyo_A",
-                            en: "Tokyo A; Asia-Pacific; bare metal: no",
-                            zh: "东京A；所在大区：亚太地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Guangzhou_A",
-                            en: "Guangzhou A; Mainland China; bare metal: no",
-                            zh: "广州A；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "EUR_Netherlands_A",
-                            en: "Netherlands A; Europe; bare metal: no",
-                            zh: "荷兰A；所在大区：欧洲地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "US_LosAngeles_A",
-                            en: "Los Angeles A; North America; bare metal: no",
-                            zh: "洛杉矶A；所在大区：北美地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Shanghai_A",
-                            en: "Shanghai A; Mainland China; bare metal: no",
-                            zh: "上海A；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Shanghai_C",
-                            en: "Shanghai C; Mainland China; bare metal: no",
-                            zh: "上海C；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Shanghai_D",
-                            en: "Shanghai D; Mainland China; bare metal: no",
-                            zh: "上海D；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_Seoul_A",
-                            en: "Seoul A; Asia-Pacific; bare metal: no",
-                            zh: "首尔A；所在大区：亚太地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Taipei_A",
-                            en: "Taipei A; Mainland China; bare metal: no",
-                            zh: "台北A；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Wuxi_A",
-                            en: "Wuxi A; Mainland China; bare metal: no",
-                            zh: "无锡A；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Wuxi_B",
-                            en: "Wuxi B; Mainland China; bare metal: yes",
-                            zh: "无锡B；所在大区：中国大陆；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "CN_Hongkong_A",
-                            en: "Hong Kong A; Mainland China; bare metal: no",
-                            zh: "香港A；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_Singapore_A",
-                            en: "Singapore A; Asia-Pacific; bare metal: no",
-                            zh: "新加坡A；所在大区：亚太地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_Singapore_B",
-                            en: "Singapore B; Asia-Pacific; bare metal: no",
-                            zh: "新加坡B；所在大区：亚太地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_Singapore_C",
-                            en: "Singapore C; Asia-Pacific; bare metal: no",
-                            zh: "新加坡C；所在大区：亚太地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_Singapore_D",
-                            en: "Singapore D; Asia-Pacific; bare metal: no",
-                            zh: "新加坡D；所在大区：亚太地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_SGSIN_E",
-                            en: "Singapore E; Asia-Pacific; bare metal: no",
-                            zh: "新加坡E；所在大区：亚太地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_Mumbai_A",
-                            en: "Mumbai A; Asia-Pacific; bare metal: no",
-                            zh: "孟买A；所在大区：亚太地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_Mumbai_B",
-                            en: "Mumbai B (offline); Asia-Pacific; bare metal: no",
-                            zh: "孟买B(已下线)；所在大区：亚太地区；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "APAC_Mumbai_C",
-                            en: "Mumbai C; Asia-Pacific; bare metal: yes",
-                            zh: "孟买C；所在大区：亚太地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "US_Virginia_A",
-                            en: "Virginia A; North America; bare metal: yes",
-                            zh: "弗吉尼亚A；所在大区：北美地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_L",
-                            en: "Dallas L; North America; bare metal: yes",
-                            zh: "达拉斯L；所在大区：北美地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "APAC_Singapore_E",
-                            en: "Singapore E (2022 edition; the 2026-04-21 edition lists Singapore E as APAC_SGSIN_E); Asia-Pacific; bare metal: yes",
-                            zh: "新加坡E；所在大区：亚太地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "CN_Huhehaote_A",
-                            en: "Hohhot A; Mainland China; bare metal: yes",
-                            zh: "呼和浩特A；所在大区：中国大陆；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "CN_Huhehaote_B",
-                            en: "Hohhot B; Mainland China; bare metal: yes",
-                            zh: "呼和浩特B；所在大区：中国大陆；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "SR_SaintPaul_A",
-                            en: "São Paulo A; South America; bare metal: yes",
-                            zh: "圣保罗A；所在大区：南美地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "CN_Suzhou_A",
-                            en: "Suzhou A; Mainland China; bare metal: yes",
-                            zh: "苏州A；所在大区：中国大陆；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "APAC_Jakarta_A",
-                            en: "Jakarta A; Asia-Pacific; bare metal: yes",
-                            zh: "雅加达A；所在大区：亚太地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "APAC_HoChiMinh_A",
-                            en: "Ho Chi Minh City A; Asia-Pacific; bare metal: yes",
-                            zh: "胡志明A；所在大区：亚太地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "EUR_Marseilles_A",
-                            en: "Marseille A; Europe; bare metal: yes",
-                            zh: "马赛A；所在大区：欧洲地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_N",
-                            en: "Dallas N; North America; bare metal: yes",
-                            zh: "达拉斯N；所在大区：北美地区；是否支持裸金属：是",
-                        },
-                        EnumValue {
-                            value: "CN_Changsha_A",
-                            en: "Changsha A; Mainland China; bare metal: no",
-                            zh: "长沙A；所在大区：中国大陆；是否支持裸金属：否",
-                        },
-                        EnumValue {
-                            value: "CN_Suqian_B",
-                            en: "Suqian B; Mainland China; bare metal: yes",
-                            zh: "宿迁B；所在大区：中国大陆；是否支持裸金属：是",
-                        },
-                    ],
-                    required: true,
                     en: "Region (zone) id, e.g. CN_Beijing_A (values: enum RegionId)",
                     zh: "区域ID",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeTemplateInfo",
@@ -6196,45 +1877,167 @@ pub static LINE: Line = Line {
             en: "Get template information.",
             zh: "模板信息",
             params: &[
-                Param {
+                Flag {
                     name: "PageNumber",
                     flag: "page-number",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Page number",
                     zh: "页码",
                 },
-                Param {
+                Flag {
                     name: "PageSize",
                     flag: "page-size",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Page size",
                     zh: "每一页大小",
                 },
-                Param {
+                Flag {
                     name: "Keyword",
                     flag: "keyword",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Search keyword",
                     zh: "关键字查询",
                 },
             ],
-            task: None,
-            paging: Some(Paging {
-                page: "PageNumber",
-                size: "PageSize",
-                items: "/Data/TemplateList",
-                total: None,
-            }),
-            websocket: false,
+        },
+    ],
+    structs: &[
+        StructDoc {
+            name: "CreateInstancePrivateIp",
+            fields: &[
+                FieldDoc {
+                    name: "PrivateId",
+                    en: "Private network id, available in the VDC",
+                    zh: "该Vdc下可用内网uuid",
+                },
+                FieldDoc {
+                    name: "IP",
+                    en: "IP addresses to assign manually, or `auto` for each one to assign automatically",
+                    zh: "手动分配输入ip地址，自动分配输入：auto",
+                },
+                FieldDoc {
+                    name: "Segment",
+                    en: "Subnet block to take the addresses from, e.g. 10.240.193.1/32 (optional)",
+                    zh: "Segment为子网网段，非必填项",
+                },
+            ],
+        },
+        StructDoc {
+            name: "CreateInstanceSecurityGroup",
+            fields: &[
+                FieldDoc {
+                    name: "SecurityGroupId",
+                    en: "Security group id",
+                    zh: "安全组ID",
+                },
+                FieldDoc {
+                    name: "PipeId",
+                    en: "Network (public or private network) id",
+                    zh: "网络ID",
+                },
+            ],
+        },
+        StructDoc {
+            name: "CreateInstanceWindowsActivation",
+            fields: &[
+                FieldDoc {
+                    name: "Batch",
+                    en: "1 batch activation (one key for all servers created), 0 per-server activation (one key per server)",
+                    zh: "1为批量激活，0为单机激活",
+                },
+                FieldDoc {
+                    name: "ProductIds",
+                    en: "Activation keys; per-server activation needs as many keys as servers are created",
+                    zh: "激活密钥；单机激活需要您输入与创建云服务器数量等数目的激活密钥",
+                },
+            ],
+        },
+        StructDoc {
+            name: "DataDisk",
+            fields: &[
+                FieldDoc {
+                    name: "Size",
+                    en: "Size in GB",
+                    zh: "数据盘大小",
+                },
+                FieldDoc {
+                    name: "Type",
+                    en: "Disk type, e.g. ssd_disk or high_disk",
+                    zh: "数据盘类型",
+                },
+                FieldDoc {
+                    name: "IOPS",
+                    en: "Number of IOPS packs (SSD only), default 0",
+                    zh: "ssd支持IOPS,默认: \"IOPS\": 0",
+                },
+            ],
+        },
+        StructDoc {
+            name: "OrderedIp",
+            fields: &[
+                FieldDoc {
+                    name: "PipeId",
+                    en: "Public or private network id of the VDC",
+                    zh: "该Vdc下可用公/私网uuid",
+                },
+                FieldDoc {
+                    name: "IP",
+                    en: "IP addresses to assign manually, or `auto` for each one to assign automatically; omitted means no IP",
+                    zh: "手动分配输入ip地址，自动分配输入：auto，默认不写为不分配ip",
+                },
+            ],
+        },
+        StructDoc {
+            name: "SecurityGroupBinding",
+            fields: &[
+                FieldDoc {
+                    name: "InstanceId",
+                    en: "Instance id",
+                    zh: "实例ID",
+                },
+                FieldDoc {
+                    name: "PrivateId",
+                    en: "Private network id",
+                    zh: "私网ID",
+                },
+                FieldDoc {
+                    name: "PublicId",
+                    en: "Public network id",
+                    zh: "公网ID",
+                },
+            ],
+        },
+        StructDoc {
+            name: "SecurityGroupRulePriority",
+            fields: &[
+                FieldDoc {
+                    name: "RuleId",
+                    en: "Rule id",
+                    zh: "规则ID",
+                },
+                FieldDoc {
+                    name: "Priority",
+                    en: "New priority",
+                    zh: "新的优先级",
+                },
+            ],
+        },
+        StructDoc {
+            name: "SystemDisk",
+            fields: &[
+                FieldDoc {
+                    name: "Size",
+                    en: "Size in GB; defaults to the system disk size of the chosen template",
+                    zh: "大小，默认为所选模板的系统盘大小",
+                },
+                FieldDoc {
+                    name: "Type",
+                    en: "Disk type: system_disk (default, performance) or ssd_system_disk (ultra-high performance)",
+                    zh: "系统盘类型，默认 system_disk",
+                },
+                FieldDoc {
+                    name: "IOPS",
+                    en: "Number of IOPS performance packs, default 0",
+                    zh: "IOPS预置性能包个数，默认 0",
+                },
+            ],
         },
     ],
 };

@@ -3,12 +3,9 @@
 
 //! Commands of `cds cecstack-ecs`.
 #[allow(unused_imports)]
-use crate::table::{EnumValue, Line, Op, Paging, Param, Task, Ty};
+use crate::table::{FieldDoc, Flag, Line, Op, StructDoc};
 /// The product line.
 pub static LINE: Line = Line {
-    name: "cecstack-ecs",
-    title_en: "CECSTACK Elastic Compute Service (ECS)",
-    title_zh: "CECSTACK 云服务器 ECS",
     meta: &cds_lines::cds_cecstack_ecs::meta::LINE,
     ops: &[
         Op {
@@ -17,180 +14,109 @@ pub static LINE: Line = Line {
             en: "Create an ECS flavor.",
             zh: "创建 ecs 规格。",
             params: &[
-                Param {
+                Flag {
                     name: "flavorTypeId",
                     flag: "flavor-type-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Flavor type ID",
                     zh: "规格类型id",
                 },
-                Param {
+                Flag {
                     name: "name",
                     flag: "name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Name, length [1,127]",
                     zh: "名称【1,127】",
                 },
-                Param {
+                Flag {
                     name: "cpu",
                     flag: "cpu",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Number of CPU cores [1,256]",
                     zh: "cpu核数【1,256】",
                 },
-                Param {
+                Flag {
                     name: "ram",
                     flag: "ram",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Memory size (Gi) [1,1024]",
                     zh: "内存大小（Gi）【1,1024】",
                 },
-                Param {
+                Flag {
                     name: "localDisk",
                     flag: "local-disk",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Number of local disks [0,16]",
                     zh: "本地硬盘块数【0,16】",
                 },
-                Param {
+                Flag {
                     name: "intranetBWMax",
                     flag: "intranet-bw-max",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Maximum bandwidth of the primary network card [0,100] Gbps",
                     zh: "主网卡带宽最大值【0,100】Gbps",
                 },
-                Param {
+                Flag {
                     name: "gpu",
                     flag: "gpu",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Number of GPUs: [0,8] for a GPU flavor, [0,16] for a vGPU flavor. Only for GPU or vGPU flavor types.",
                     zh: "规格为GPU时，颗数限制为【0,8】 规格为vGPU时，颗数【0,16】 注：规格类型为GPU或VGPU规格类型时才能使用",
                 },
-                Param {
+                Flag {
                     name: "vgpuTypeId",
                     flag: "vgpu-type-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "vGPU type ID",
                     zh: "vGPU的类型ID",
                 },
-                Param {
+                Flag {
                     name: "vgpuTypeName",
                     flag: "vgpu-type-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "vGPU name",
                     zh: "vGPU的名称",
                 },
-                Param {
+                Flag {
                     name: "vgpuDisplayName",
                     flag: "vgpu-display-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "vGPU type display name",
                     zh: "VGPU类型展示名称",
                 },
-                Param {
+                Flag {
                     name: "vgpuMemory",
                     flag: "vgpu-memory",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "vGPU memory size (GB)",
                     zh: "vGPU的显存大小(GB)",
                 },
-                Param {
+                Flag {
                     name: "useElasticityLocalSysDisk",
                     flag: "use-elasticity-local-sys-disk",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Whether to use an elastic local system disk. Only with an elastic-local-disk flavor type.",
                     zh: "是否使用弹性本地系统盘 注：规格类型的本地硬盘，选择弹性本地盘规格类型时，才能使用",
                 },
-                Param {
+                Flag {
                     name: "elasticityLocalSysDiskSize",
                     flag: "elasticity-local-sys-disk-size",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Elastic local system disk size (GiB) [20,1024]. Same restriction as above.",
                     zh: "弹性本地系统盘大小（GiB）【20,1024】 注：同上",
                 },
-                Param {
+                Flag {
                     name: "elasticityLocalDataDiskNum",
                     flag: "elasticity-local-data-disk-num",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Number of elastic local data disks [0,4]. Same restriction as above.",
                     zh: "弹性本地数据盘数量【0,4】 注：同上",
                 },
-                Param {
+                Flag {
                     name: "elasticityLocalDataDiskSize",
                     flag: "elasticity-local-data-disk-size",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Elastic local data disk size (GiB) [10,16*1024]. Same restriction as above.",
                     zh: "弹性本地数据盘大小（GiB）【10,16*1024】 注：同上",
                 },
-                Param {
+                Flag {
                     name: "sriov",
                     flag: "sriov",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Number of SR-IOV network cards",
                     zh: "sriov网卡数量",
                 },
-                Param {
+                Flag {
                     name: "setBandwidth",
                     flag: "set-bandwidth",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Whether to set the bandwidth",
                     zh: "是否设置带宽",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "OpUpdateFlavor",
@@ -198,40 +124,25 @@ pub static LINE: Line = Line {
             en: "Edit an ECS flavor.",
             zh: "编辑 ECS 规格。",
             params: &[
-                Param {
+                Flag {
                     name: "flavorId",
                     flag: "flavor-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Flavor ID",
                     zh: "规格id",
                 },
-                Param {
+                Flag {
                     name: "name",
                     flag: "name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Name, length [1,127]",
                     zh: "名称【1,127】",
                 },
-                Param {
+                Flag {
                     name: "intranetBWMax",
                     flag: "intranet-bw-max",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Maximum bandwidth of the primary network card [0,100] Gbps",
                     zh: "主网卡带宽最大值【0,100】Gbps",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "OpDeleteFlavor",
@@ -239,20 +150,13 @@ pub static LINE: Line = Line {
             en: "Delete a flavor by its ID.",
             zh: "通过规格 id 删除规格。",
             params: &[
-                Param {
+                Flag {
                     name: "flavorId",
                     flag: "flavor-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Flavor ID",
                     zh: "规格id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "OpListFlavors",
@@ -260,101 +164,49 @@ pub static LINE: Line = Line {
             en: "List flavors.",
             zh: "获取规格列表。",
             params: &[
-                Param {
+                Flag {
                     name: "pageSize",
                     flag: "page-size",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page size",
                     zh: "分页大小",
                 },
-                Param {
+                Flag {
                     name: "pageNumber",
                     flag: "page-number",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page number",
                     zh: "分页页码",
                 },
-                Param {
+                Flag {
                     name: "name",
                     flag: "name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Name",
                     zh: "名称",
                 },
-                Param {
+                Flag {
                     name: "flavorId",
                     flag: "flavor-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Flavor ID",
                     zh: "规格id",
                 },
-                Param {
+                Flag {
                     name: "flavorTypeId",
                     flag: "flavor-type-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Flavor type ID",
                     zh: "规格类型id",
                 },
-                Param {
+                Flag {
                     name: "flavorType",
                     flag: "flavor-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Flavor type name (fuzzy match)",
                     zh: "规格类型名称",
                 },
-                Param {
+                Flag {
                     name: "archType",
                     flag: "arch-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "x86",
-                            en: "x86 (64-bit)",
-                            zh: "x86",
-                        },
-                        EnumValue {
-                            value: "arm",
-                            en: "ARM",
-                            zh: "arm",
-                        },
-                        EnumValue {
-                            value: "amd64",
-                            en: "amd64 (x86-64)",
-                            zh: "amd64",
-                        },
-                    ],
-                    required: false,
                     en: "CPU architecture (\"x86\", \"arm\")",
                     zh: "cpu架构 (\"x86\"、\"arm\")",
                 },
             ],
-            task: None,
-            paging: Some(Paging {
-                page: "pageNumber",
-                size: "pageSize",
-                items: "/data/flavors",
-                total: Some("/data/totalCount"),
-            }),
-            websocket: false,
         },
         Op {
             name: "OpListFlavorSupportedGpus",
@@ -362,9 +214,6 @@ pub static LINE: Line = Line {
             en: "List the GPU models supported for new GPU flavor types.",
             zh: "此接口用于创建新的 gpu 规格类型，获取支持的 gpu 型号。",
             params: &[],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "OpListFlavorSupportedVgpus",
@@ -372,20 +221,13 @@ pub static LINE: Line = Line {
             en: "List the vGPU models supported for new vGPU flavor types.",
             zh: "此接口用于创建新的 vgpu 规格类型，获取支持的 vgpu 型号。",
             params: &[
-                Param {
+                Flag {
                     name: "gpuType",
                     flag: "gpu-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "GPU model",
                     zh: "GPU型号",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "OpCreateFlavorType",
@@ -393,291 +235,115 @@ pub static LINE: Line = Line {
             en: "Create a flavor type: CPU architecture (x86, arm), CPU type, device type (basic, GPU, vGPU, AI computing) and so on.",
             zh: "此接口用于创建新的规格类型，可供传入的参数有 CPU 架构（\"x86\"、\"arm\"）、CPU 类型、设备类型（基础设备、GPU 设备、VGPU 设备、智算设备）等信息。",
             params: &[
-                Param {
+                Flag {
                     name: "name",
                     flag: "name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Flavor type name",
                     zh: "规格类型名称",
                 },
-                Param {
+                Flag {
                     name: "archType",
                     flag: "arch-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "x86",
-                            en: "x86 (64-bit)",
-                            zh: "x86",
-                        },
-                        EnumValue {
-                            value: "arm",
-                            en: "ARM",
-                            zh: "arm",
-                        },
-                        EnumValue {
-                            value: "amd64",
-                            en: "amd64 (x86-64)",
-                            zh: "amd64",
-                        },
-                    ],
-                    required: true,
                     en: "CPU architecture (\"x86\", \"arm\")",
                     zh: "CPU架构（\"x86\"、\"arm\"）",
                 },
-                Param {
+                Flag {
                     name: "cpuModel",
                     flag: "cpu-model",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "CPU type",
                     zh: "CPU类型",
                 },
-                Param {
+                Flag {
                     name: "vcpuType",
                     flag: "vcpu-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "custom",
-                            en: "Custom CPU model (the x86 default on private clouds)",
-                            zh: "custom",
-                        },
-                        EnumValue {
-                            value: "host-passthrough",
-                            en: "Host CPU passthrough (the only choice for ARM flavor types)",
-                            zh: "host-passthrough",
-                        },
-                    ],
-                    required: false,
                     en: "vCPU model (\"host-passthrough\", \"custom\"). ARM flavor types allow only host-passthrough. Private cloud: when omitted, x86 defaults to custom and ARM to host-passthrough. Operated cloud: when omitted, defaults to host-passthrough.",
                     zh: "vcpu模型（\"host-passthrough\"、\"custom\"） ARM规格类型仅允许配置host-passthrough 专有云：此项不填时，x86规格默认为custom，arm规格类型默认为host-passthrough 运营云：此项不填时，默认为host-passthrough",
                 },
-                Param {
+                Flag {
                     name: "deviceType",
                     flag: "device-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "normal",
-                            en: "Basic device",
-                            zh: "基础设备",
-                        },
-                        EnumValue {
-                            value: "gpu",
-                            en: "GPU device",
-                            zh: "GPU设备",
-                        },
-                        EnumValue {
-                            value: "vgpu",
-                            en: "vGPU device",
-                            zh: "VGPU设备",
-                        },
-                        EnumValue {
-                            value: "AiSpace",
-                            en: "AI computing device",
-                            zh: "智算设备",
-                        },
-                    ],
-                    required: true,
                     en: "Device type (basic device normal, GPU device gpu, vGPU device vgpu, AI computing device AiSpace)",
                     zh: "设备类型（基础设备-normal GPU设备 gpu，VGPU设备 vgpu，智算设备 AiSpace）",
                 },
-                Param {
+                Flag {
                     name: "securityType",
                     flag: "security-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "1.0",
-                            en: "Trusted computing V1",
-                            zh: "可信V1版",
-                        },
-                        EnumValue {
-                            value: "2.0",
-                            en: "Trusted computing V2",
-                            zh: "可信V2版",
-                        },
-                        EnumValue {
-                            value: "3.0",
-                            en: "Trusted computing V3",
-                            zh: "可信V3版",
-                        },
-                        EnumValue {
-                            value: "none",
-                            en: "Not enabled (the value of every example)",
-                            zh: "不开启",
-                        },
-                    ],
-                    required: false,
                     en: "Security type (trusted V1: 1.0, trusted V2: 2.0, trusted V3: 3.0)",
                     zh: "安全类型（可信V1版 - 1.0，可信V2版 - 2.0，可信V3版 - 3.0）",
                 },
-                Param {
+                Flag {
                     name: "localDiskType",
                     flag: "local-disk-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "none",
-                            en: "No local disk",
-                            zh: "none",
-                        },
-                        EnumValue {
-                            value: "hdd",
-                            en: "HDD",
-                            zh: "hdd",
-                        },
-                        EnumValue {
-                            value: "ssd",
-                            en: "SSD",
-                            zh: "ssd",
-                        },
-                        EnumValue {
-                            value: "elasticity",
-                            en: "Elastic local disk",
-                            zh: "elasticity",
-                        },
-                    ],
-                    required: false,
                     en: "Local disk type (none, hdd, ssd)",
                     zh: "本地硬盘类型（none, hdd, ssd）",
                 },
-                Param {
+                Flag {
                     name: "localDiskInterface",
                     flag: "local-disk-interface",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "sata",
-                            en: "SATA",
-                            zh: "sata",
-                        },
-                        EnumValue {
-                            value: "nvme",
-                            en: "NVMe",
-                            zh: "nvme",
-                        },
-                    ],
-                    required: false,
                     en: "Local disk interface type (sata, nvme)",
                     zh: "本地硬盘接口类型（sata, nvme）",
                 },
-                Param {
+                Flag {
                     name: "localDiskSize",
                     flag: "local-disk-size",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Local disk capacity",
                     zh: "本地硬盘容量",
                 },
-                Param {
+                Flag {
                     name: "flavorPrices",
                     flag: "flavor-prices",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Flavor unit prices",
                     zh: "规格单价",
                 },
-                Param {
+                Flag {
                     name: "rpIds",
                     flag: "rp-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: false,
                     en: "Resource pool IDs",
                     zh: "资源池ID",
                 },
-                Param {
+                Flag {
                     name: "isDedicatedCPU",
                     flag: "is-dedicated-cpu",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Whether to enable dedicated CPU (if enabled, the overcommit ratio should be 1)",
                     zh: "是否开启CPU独占（如果开启独占，则超分比应为1）",
                 },
-                Param {
+                Flag {
                     name: "isDedicatedMem",
                     flag: "is-dedicated-mem",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Whether to enable dedicated memory",
                     zh: "是否开启内存独占",
                 },
-                Param {
+                Flag {
                     name: "createCustomFlavor",
                     flag: "create-custom-flavor",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Whether to create a custom flavor",
                     zh: "是否创建自定义规格",
                 },
-                Param {
+                Flag {
                     name: "az",
                     flag: "az",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Availability zone",
                     zh: "可用区",
                 },
-                Param {
+                Flag {
                     name: "isSystemLocalDisk",
                     flag: "is-system-local-disk",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Whether the system disk is a local disk",
                     zh: "系统盘是否是本地盘",
                 },
-                Param {
+                Flag {
                     name: "gpuType",
                     flag: "gpu-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "GPU type",
                     zh: "gpu类型",
                 },
-                Param {
+                Flag {
                     name: "extraSpace",
                     flag: "extra-space",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Topology information",
                     zh: "拓扑信息",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "OpUpdateFlavorType",
@@ -685,50 +351,31 @@ pub static LINE: Line = Line {
             en: "Edit a flavor type.",
             zh: "编辑规格类型。",
             params: &[
-                Param {
+                Flag {
                     name: "flavorTypeId",
                     flag: "flavor-type-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Flavor type ID",
                     zh: "规格类型Id",
                 },
-                Param {
+                Flag {
                     name: "name",
                     flag: "name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Flavor type name (the document describes it as 'instance id, a URL parameter')",
                     zh: "虚机id, url中的参数",
                 },
-                Param {
+                Flag {
                     name: "rpIds",
                     flag: "rp-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: false,
                     en: "Resource pool IDs; omitting it or passing an empty string unbinds the resource pools",
                     zh: "资源池ID, 不传或传空字符串将解绑资源池",
                 },
-                Param {
+                Flag {
                     name: "rpId",
                     flag: "rp-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Resource pool ID",
                     zh: "资源池ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "OpDeleteFlavorType",
@@ -736,20 +383,13 @@ pub static LINE: Line = Line {
             en: "Delete a flavor type by its ID.",
             zh: "通过规格类型 id 删除指定的规格类型。",
             params: &[
-                Param {
+                Flag {
                     name: "flavorTypeId",
                     flag: "flavor-type-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Flavor type ID",
                     zh: "规格类型Id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "OpListResourcePoolHostCandidates",
@@ -757,20 +397,13 @@ pub static LINE: Line = Line {
             en: "List hosts (candidates for resource pools) of an availability zone.",
             zh: "获取主机列表。",
             params: &[
-                Param {
+                Flag {
                     name: "az",
                     flag: "az",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Availability zone name",
                     zh: "可用区名称",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "OpListFlavorTypes",
@@ -778,240 +411,91 @@ pub static LINE: Line = Line {
             en: "List flavor types.",
             zh: "获取规格类型列表。",
             params: &[
-                Param {
+                Flag {
                     name: "pageSize",
                     flag: "page-size",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page size; defaults to the system page size",
                     zh: "分页大小，默认为系统默认分页大小",
                 },
-                Param {
+                Flag {
                     name: "pageNumber",
                     flag: "page-number",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page number; defaults to 0 (the first page)",
                     zh: "分页页码，默认为0（第一页）",
                 },
-                Param {
+                Flag {
                     name: "name",
                     flag: "name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Filter: flavor type name, fuzzy match",
                     zh: "过滤参数，规格类型名称，支持模糊查询",
                 },
-                Param {
+                Flag {
                     name: "flavorTypeId",
                     flag: "flavor-type-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Filter: flavor type ID",
                     zh: "过滤参数，规格类型编号",
                 },
-                Param {
+                Flag {
                     name: "rpId",
                     flag: "rp-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Filter: resource pool ID",
                     zh: "过滤参数，资源池ID",
                 },
-                Param {
+                Flag {
                     name: "deviceType",
                     flag: "device-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "normal",
-                            en: "Basic device",
-                            zh: "基础设备",
-                        },
-                        EnumValue {
-                            value: "gpu",
-                            en: "GPU device",
-                            zh: "GPU设备",
-                        },
-                        EnumValue {
-                            value: "vgpu",
-                            en: "vGPU device",
-                            zh: "VGPU设备",
-                        },
-                        EnumValue {
-                            value: "AiSpace",
-                            en: "AI computing device",
-                            zh: "智算设备",
-                        },
-                    ],
-                    required: false,
                     en: "Filter: device type (basic device normal, GPU device gpu, vGPU device vgpu, AI computing device aiSpace)",
                     zh: "过滤参数，设备类型（基础设备-normal GPU设备 gpu, VGPU设备vgpu, 智算设备 aiSpace）",
                 },
-                Param {
+                Flag {
                     name: "securityType",
                     flag: "security-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "1.0",
-                            en: "Trusted computing V1",
-                            zh: "可信V1版",
-                        },
-                        EnumValue {
-                            value: "2.0",
-                            en: "Trusted computing V2",
-                            zh: "可信V2版",
-                        },
-                        EnumValue {
-                            value: "3.0",
-                            en: "Trusted computing V3",
-                            zh: "可信V3版",
-                        },
-                        EnumValue {
-                            value: "none",
-                            en: "Not enabled (the value of every example)",
-                            zh: "不开启",
-                        },
-                    ],
-                    required: false,
                     en: "Filter: trusted-computing security type (trusted V1: 1.0, trusted V2: 2.0, trusted V3: 3.0)",
                     zh: "过滤参数，可信计算安全类型（可信V1版 - 1.0，可信V2版 - 2.0，可信V3版 - 3.0）",
                 },
-                Param {
+                Flag {
                     name: "archType",
                     flag: "arch-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "x86",
-                            en: "x86 (64-bit)",
-                            zh: "x86",
-                        },
-                        EnumValue {
-                            value: "arm",
-                            en: "ARM",
-                            zh: "arm",
-                        },
-                        EnumValue {
-                            value: "amd64",
-                            en: "amd64 (x86-64)",
-                            zh: "amd64",
-                        },
-                    ],
-                    required: false,
                     en: "Filter: CPU architecture (x86, arm)",
                     zh: "过滤参数，cpu架构（x86、arm）",
                 },
-                Param {
+                Flag {
                     name: "gpuType",
                     flag: "gpu-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Filter: GPU type",
                     zh: "过滤参数，gpu类型",
                 },
-                Param {
+                Flag {
                     name: "vcpuType",
                     flag: "vcpu-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "custom",
-                            en: "Custom CPU model (the x86 default on private clouds)",
-                            zh: "custom",
-                        },
-                        EnumValue {
-                            value: "host-passthrough",
-                            en: "Host CPU passthrough (the only choice for ARM flavor types)",
-                            zh: "host-passthrough",
-                        },
-                    ],
-                    required: false,
                     en: "Filter: vCPU type (custom, host-passthrough)",
                     zh: "过滤参数，vcpu类型（custom、host-passthrough）",
                 },
-                Param {
+                Flag {
                     name: "useSriov",
                     flag: "use-sriov",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Filter: whether SR-IOV is supported",
                     zh: "过滤参数，是否支持Sriov",
                 },
-                Param {
+                Flag {
                     name: "localDiskType",
                     flag: "local-disk-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "none",
-                            en: "No local disk",
-                            zh: "none",
-                        },
-                        EnumValue {
-                            value: "hdd",
-                            en: "HDD",
-                            zh: "hdd",
-                        },
-                        EnumValue {
-                            value: "ssd",
-                            en: "SSD",
-                            zh: "ssd",
-                        },
-                        EnumValue {
-                            value: "elasticity",
-                            en: "Elastic local disk",
-                            zh: "elasticity",
-                        },
-                    ],
-                    required: false,
                     en: "Filter: local disk type (none, hdd, ssd, elasticity)",
                     zh: "过滤参数，本地磁盘类型（none, hdd, ssd, elasticity）",
                 },
-                Param {
+                Flag {
                     name: "az",
                     flag: "az",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Filter: availability zone",
                     zh: "过滤参数，可用区",
                 },
-                Param {
+                Flag {
                     name: "deptAvailable",
                     flag: "dept-available",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Filter: flavor availability",
                     zh: "过滤参数，规格可用性",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "OpCreateResourcePool",
@@ -1019,40 +503,25 @@ pub static LINE: Line = Line {
             en: "Create a resource pool.",
             zh: "创建资源池。",
             params: &[
-                Param {
+                Flag {
                     name: "az",
                     flag: "az",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Availability zone",
                     zh: "可用区",
                 },
-                Param {
+                Flag {
                     name: "name",
                     flag: "name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Name, length [1,127]",
                     zh: "名称【1,127】",
                 },
-                Param {
+                Flag {
                     name: "cpuAllocationRatio",
                     flag: "cpu-allocation-ratio",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "CPU overcommit ratio of the resource pool, range [1-6]",
                     zh: "资源池CPU超分比，超分比范围【1-6】",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "OpDeleteResourcePool",
@@ -1060,20 +529,13 @@ pub static LINE: Line = Line {
             en: "Delete a resource pool.",
             zh: "删除资源池。",
             params: &[
-                Param {
+                Flag {
                     name: "rpId",
                     flag: "rp-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Resource pool ID",
                     zh: "资源池ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "OpListResourcePools",
@@ -1081,55 +543,31 @@ pub static LINE: Line = Line {
             en: "List resource pools.",
             zh: "获取资源池列表。",
             params: &[
-                Param {
+                Flag {
                     name: "pageSize",
                     flag: "page-size",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page size, default 20",
                     zh: "分页大小，默认20",
                 },
-                Param {
+                Flag {
                     name: "pageNumber",
                     flag: "page-number",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page number",
                     zh: "页码",
                 },
-                Param {
+                Flag {
                     name: "name",
                     flag: "name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Name, fuzzy match",
                     zh: "名称，支持模糊查询",
                 },
-                Param {
+                Flag {
                     name: "rpId",
                     flag: "rp-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Resource pool ID",
                     zh: "资源池ID",
                 },
             ],
-            task: None,
-            paging: Some(Paging {
-                page: "pageNumber",
-                size: "pageSize",
-                items: "/data/resourcePools",
-                total: Some("/data/totalCount"),
-            }),
-            websocket: false,
         },
         Op {
             name: "OpGetResourcePool",
@@ -1137,20 +575,13 @@ pub static LINE: Line = Line {
             en: "Get the details of a resource pool.",
             zh: "资源池详情。",
             params: &[
-                Param {
+                Flag {
                     name: "rpId",
                     flag: "rp-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Resource pool ID",
                     zh: "资源池ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "OpAddResourcePoolHosts",
@@ -1158,30 +589,19 @@ pub static LINE: Line = Line {
             en: "Add hosts to a resource pool.",
             zh: "资源池添加主机。",
             params: &[
-                Param {
+                Flag {
                     name: "rpId",
                     flag: "rp-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Resource pool ID",
                     zh: "资源池ID",
                 },
-                Param {
+                Flag {
                     name: "hosts",
                     flag: "hosts",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Hosts",
                     zh: "主机集合",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "OpRemoveResourcePoolHost",
@@ -1189,50 +609,31 @@ pub static LINE: Line = Line {
             en: "Remove a host from a resource pool.",
             zh: "资源池移出主机。",
             params: &[
-                Param {
+                Flag {
                     name: "rpId",
                     flag: "rp-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Resource pool ID",
                     zh: "资源池ID",
                 },
-                Param {
+                Flag {
                     name: "cell",
                     flag: "cell",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cluster the host belongs to",
                     zh: "主机所属集群",
                 },
-                Param {
+                Flag {
                     name: "name",
                     flag: "name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Host name",
                     zh: "主机名称",
                 },
-                Param {
+                Flag {
                     name: "innerIp",
                     flag: "inner-ip",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Host internal IP",
                     zh: "主机内网ip",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "OpModifyHostResourcePool",
@@ -1240,40 +641,25 @@ pub static LINE: Line = Line {
             en: "Move a host to another resource pool.",
             zh: "主机变更资源池。",
             params: &[
-                Param {
+                Flag {
                     name: "rpId",
                     flag: "rp-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Resource pool ID (the current pool)",
                     zh: "资源池ID",
                 },
-                Param {
+                Flag {
                     name: "destRpId",
                     flag: "dest-rp-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Destination resource pool ID",
                     zh: "目的资源池ID",
                 },
-                Param {
+                Flag {
                     name: "host",
                     flag: "host",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Host information",
                     zh: "主机信息",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "OpListResourcePoolHosts",
@@ -1281,91 +667,43 @@ pub static LINE: Line = Line {
             en: "List the hosts associated with resource pools.",
             zh: "获取资源池关联主机列表。",
             params: &[
-                Param {
+                Flag {
                     name: "pageSize",
                     flag: "page-size",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page size, default 20",
                     zh: "分页大小，默认20",
                 },
-                Param {
+                Flag {
                     name: "pageNumber",
                     flag: "page-number",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page number",
                     zh: "页码",
                 },
-                Param {
+                Flag {
                     name: "rpId",
                     flag: "rp-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Resource pool ID",
                     zh: "资源池ID",
                 },
-                Param {
+                Flag {
                     name: "name",
                     flag: "name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Name, fuzzy match",
                     zh: "名称, 支持模糊查询",
                 },
-                Param {
+                Flag {
                     name: "innerIp",
                     flag: "inner-ip",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Host internal IP, fuzzy match",
                     zh: "主机内网ip, 支持模糊查询",
                 },
-                Param {
+                Flag {
                     name: "archType",
                     flag: "arch-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "x86",
-                            en: "x86 (64-bit)",
-                            zh: "x86",
-                        },
-                        EnumValue {
-                            value: "arm",
-                            en: "ARM",
-                            zh: "arm",
-                        },
-                        EnumValue {
-                            value: "amd64",
-                            en: "amd64 (x86-64)",
-                            zh: "amd64",
-                        },
-                    ],
-                    required: false,
                     en: "CPU architecture (\"x86\", \"arm\")",
                     zh: "cpu架构 (\"x86\"、\"arm\")",
                 },
             ],
-            task: None,
-            paging: Some(Paging {
-                page: "pageNumber",
-                size: "pageSize",
-                items: "/data/rpHosts",
-                total: Some("/data/totalCount"),
-            }),
-            websocket: false,
         },
         Op {
             name: "OpListHosts",
@@ -1373,20 +711,13 @@ pub static LINE: Line = Line {
             en: "List hosts, optionally those of a host group.",
             zh: "获取主机列表。",
             params: &[
-                Param {
+                Flag {
                     name: "hgId",
                     flag: "hg-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Host group ID",
                     zh: "主机组Id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "OpCreateHostGroup",
@@ -1394,20 +725,13 @@ pub static LINE: Line = Line {
             en: "Create a host group.",
             zh: "创建主机组。",
             params: &[
-                Param {
+                Flag {
                     name: "name",
                     flag: "name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Name, length [1,127]",
                     zh: "名称【1,127】",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "OpDeleteHostGroup",
@@ -1415,20 +739,13 @@ pub static LINE: Line = Line {
             en: "Delete a host group.",
             zh: "删除主机组。",
             params: &[
-                Param {
+                Flag {
                     name: "hgId",
                     flag: "hg-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Host group ID",
                     zh: "主机组ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "OpListHostGroups",
@@ -1436,55 +753,31 @@ pub static LINE: Line = Line {
             en: "List host groups.",
             zh: "获取主机组列表。",
             params: &[
-                Param {
+                Flag {
                     name: "pageSize",
                     flag: "page-size",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page size, default 20",
                     zh: "分页大小，默认20",
                 },
-                Param {
+                Flag {
                     name: "pageNumber",
                     flag: "page-number",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page number",
                     zh: "页码",
                 },
-                Param {
+                Flag {
                     name: "name",
                     flag: "name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Name, fuzzy match",
                     zh: "名称，支持模糊查询",
                 },
-                Param {
+                Flag {
                     name: "hgId",
                     flag: "hg-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Host group ID",
                     zh: "主机组ID",
                 },
             ],
-            task: None,
-            paging: Some(Paging {
-                page: "pageNumber",
-                size: "pageSize",
-                items: "/data/hostGroups",
-                total: Some("/data/totalCount"),
-            }),
-            websocket: false,
         },
         Op {
             name: "OpGetHostGroup",
@@ -1492,20 +785,13 @@ pub static LINE: Line = Line {
             en: "Get the details of a host group.",
             zh: "主机组详情。",
             params: &[
-                Param {
+                Flag {
                     name: "hgId",
                     flag: "hg-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Host group ID",
                     zh: "主机组ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "OpAddHostGroupHosts",
@@ -1513,30 +799,19 @@ pub static LINE: Line = Line {
             en: "Add hosts to a host group.",
             zh: "主机组添加主机。",
             params: &[
-                Param {
+                Flag {
                     name: "hgId",
                     flag: "hg-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Host group ID",
                     zh: "主机组ID",
                 },
-                Param {
+                Flag {
                     name: "hosts",
                     flag: "hosts",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Hosts",
                     zh: "主机集合",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "OpRemoveHostGroupHost",
@@ -1544,50 +819,31 @@ pub static LINE: Line = Line {
             en: "Remove a host from a host group.",
             zh: "主机组移出主机。",
             params: &[
-                Param {
+                Flag {
                     name: "hgId",
                     flag: "hg-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Host group ID",
                     zh: "主机组ID",
                 },
-                Param {
+                Flag {
                     name: "cell",
                     flag: "cell",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cluster the host belongs to",
                     zh: "主机所属集群",
                 },
-                Param {
+                Flag {
                     name: "name",
                     flag: "name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Host name",
                     zh: "主机名称",
                 },
-                Param {
+                Flag {
                     name: "innerIp",
                     flag: "inner-ip",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Host internal IP",
                     zh: "主机内网ip",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "OpListHostGroupHosts",
@@ -1595,55 +851,31 @@ pub static LINE: Line = Line {
             en: "List the hosts associated with host groups.",
             zh: "获取主机组关联主机列表。",
             params: &[
-                Param {
+                Flag {
                     name: "pageSize",
                     flag: "page-size",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page size, default 20",
                     zh: "分页大小，默认20",
                 },
-                Param {
+                Flag {
                     name: "pageNumber",
                     flag: "page-number",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page number",
                     zh: "页码",
                 },
-                Param {
+                Flag {
                     name: "hgId",
                     flag: "hg-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Host group ID",
                     zh: "主机组ID",
                 },
-                Param {
+                Flag {
                     name: "name",
                     flag: "name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Name, fuzzy match",
                     zh: "名称，支持模糊查询",
                 },
             ],
-            task: None,
-            paging: Some(Paging {
-                page: "pageNumber",
-                size: "pageSize",
-                items: "/data/hostGroups",
-                total: Some("/data/totalCount"),
-            }),
-            websocket: false,
         },
         Op {
             name: "OpListNodes",
@@ -1651,35 +883,19 @@ pub static LINE: Line = Line {
             en: "List all hosts (nodes) of the cluster.",
             zh: "获取集群所有主机列表。",
             params: &[
-                Param {
+                Flag {
                     name: "size",
                     flag: "size",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Number of records per page, for paging",
                     zh: "每页显示的记录数，用于分页功能",
                 },
-                Param {
+                Flag {
                     name: "current",
                     flag: "current",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page number, for paging",
                     zh: "页码，用于分页功能",
                 },
             ],
-            task: None,
-            paging: Some(Paging {
-                page: "current",
-                size: "size",
-                items: "/data/list",
-                total: Some("/data/total"),
-            }),
-            websocket: false,
         },
         Op {
             name: "OpSetNodeGpuMode",
@@ -1687,40 +903,25 @@ pub static LINE: Line = Line {
             en: "Set the GPU working mode of a host in the cluster.",
             zh: "给集群内主机设置 GPU 工作模式。",
             params: &[
-                Param {
+                Flag {
                     name: "cell",
                     flag: "cell",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cell ID",
                     zh: "cell id",
                 },
-                Param {
+                Flag {
                     name: "name",
                     flag: "name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Node name",
                     zh: "node名称",
                 },
-                Param {
+                Flag {
                     name: "gpuMode",
                     flag: "gpu-mode",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "GPU mode",
                     zh: "GPU模式",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "OpSetNodeLabels",
@@ -1728,60 +929,37 @@ pub static LINE: Line = Line {
             en: "Set labels on hosts in the cluster.",
             zh: "给集群内主机设置标签。",
             params: &[
-                Param {
+                Flag {
                     name: "nodes",
                     flag: "nodes",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Nodes",
                     zh: "节点列表",
                 },
-                Param {
+                Flag {
                     name: "hostLabel",
                     flag: "host-label",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Host label",
                     zh: "主机标签",
                 },
-                Param {
+                Flag {
                     name: "rackLabel",
                     flag: "rack-label",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Rack label",
                     zh: "机架标签",
                 },
-                Param {
+                Flag {
                     name: "switchLabel",
                     flag: "switch-label",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Switch label",
                     zh: "交换机标签",
                 },
-                Param {
+                Flag {
                     name: "netSwitchLabel",
                     flag: "net-switch-label",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Network switch label",
                     zh: "网络交换机标签",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "OpGetGlobalHaConfig",
@@ -1789,9 +967,6 @@ pub static LINE: Line = Line {
             en: "Get the global HA configuration.",
             zh: "获取全局 HA 配置。",
             params: &[],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "OpSetGlobalHaConfig",
@@ -1799,20 +974,13 @@ pub static LINE: Line = Line {
             en: "Set the global HA configuration.",
             zh: "设置全局 HA 配置。",
             params: &[
-                Param {
+                Flag {
                     name: "toleranceTime",
                     flag: "tolerance-time",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Failure detection sensitivity (time, in seconds); values: 600, 300, 120, 60, 30",
                     zh: "故障检查敏感度（时间，单位s） 取值：600, 300, 120, 60, 30",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "OpGetGlobalCpuOvercommitConfig",
@@ -1820,9 +988,6 @@ pub static LINE: Line = Line {
             en: "Get the global CPU overcommit ratio configuration.",
             zh: "获取全局 CPU 超分比配置。",
             params: &[],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "OpSetGlobalCpuOvercommitConfig",
@@ -1830,30 +995,19 @@ pub static LINE: Line = Line {
             en: "Set the global CPU overcommit ratio configuration.",
             zh: "设置全局 CPU 超分比配置。",
             params: &[
-                Param {
+                Flag {
                     name: "globalCpuOR",
                     flag: "global-cpu-or",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Global CPU overcommit ratio of the current region",
                     zh: "CPU当前region全局超分比",
                 },
-                Param {
+                Flag {
                     name: "azCpuConfigs",
                     flag: "az-cpu-configs",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "CPU overcommit configurations of the availability zones",
                     zh: "可用区CPU超分比配置集合",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "OpGetInstanceStatusCounts",
@@ -1861,9 +1015,6 @@ pub static LINE: Line = Line {
             en: "Get the number of instances in the region by status: total, running, stopped, error and other.",
             zh: "获取 region 内各个状态的虚拟机数据，包括总量、运行量、关机量、异常量和其他状态数量。",
             params: &[],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "OpGetClusterCapacity",
@@ -1871,9 +1022,6 @@ pub static LINE: Line = Line {
             en: "Get the CPU and memory capacity of the region: total, used and remaining.",
             zh: "获取 region 内 cpu/mem 的容量，包括总量、使用量和剩余量。",
             params: &[],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "OpSetGlobalMigrationNetwork",
@@ -1881,57 +1029,19 @@ pub static LINE: Line = Line {
             en: "Configure the global migration network.",
             zh: "全局迁移网络配置。",
             params: &[
-                Param {
+                Flag {
                     name: "globalNetwork",
                     flag: "global-network",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "manage",
-                            en: "Management network (the default)",
-                            zh: "默认，管理网",
-                        },
-                        EnumValue {
-                            value: "storage",
-                            en: "Storage network",
-                            zh: "存储网",
-                        },
-                        EnumValue {
-                            value: "business",
-                            en: "Business network",
-                            zh: "业务网",
-                        },
-                        EnumValue {
-                            value: "cninet",
-                            en: "Encrypted migration over the management network",
-                            zh: "管理网加 密迁移",
-                        },
-                    ],
-                    required: true,
                     en: "Global migration network: manage (default, management network), storage (storage network), business (business network), cninet (encrypted migration over the management network)",
                     zh: "全局迁移网络设置，可选值： manage （默认，管理网）、 storage （存储网）、 business （业务网）、 cninet （管理网加 密迁移）",
                 },
-                Param {
+                Flag {
                     name: "nodeInfoMethod",
                     flag: "node-info-method",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "ccos-api",
-                            en: "ccos-api (the only choice in this version)",
-                            zh: "ccos-api",
-                        },
-                    ],
-                    required: true,
                     en: "Method used to obtain node IPs; the current version only offers ccos-api",
                     zh: "指定获取节点IP的方法，当前 版本仅供选择： ccos-api",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "OpGetGlobalMigrationNetwork",
@@ -1939,9 +1049,6 @@ pub static LINE: Line = Line {
             en: "Get the global migration network.",
             zh: "获取全局迁移网络。",
             params: &[],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "OpGetSnapshotRecycleConfig",
@@ -1949,9 +1056,6 @@ pub static LINE: Line = Line {
             en: "Get the (snapshot) recycle bin configuration.",
             zh: "获取回收站配置。",
             params: &[],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "OpSetSnapshotRecycleConfig",
@@ -1959,30 +1063,19 @@ pub static LINE: Line = Line {
             en: "Set the snapshot recycle bin configuration.",
             zh: "设置快照回收站配置。",
             params: &[
-                Param {
+                Flag {
                     name: "enable",
                     flag: "enable",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "true (on) or false (off)",
                     zh: "取值: true (开), false (关)",
                 },
-                Param {
+                Flag {
                     name: "freezeTime",
                     flag: "freeze-time",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Retention time of resources in the recycle bin, in days",
                     zh: "资源在回收站的保留时间, 单位为天",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "OpGetLiveMigrationGlobalConfig",
@@ -1990,9 +1083,6 @@ pub static LINE: Line = Line {
             en: "Get the global live-migration settings.",
             zh: "获取热迁相关的全局变量。",
             params: &[],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "OpSetLiveMigrationLimit",
@@ -2000,20 +1090,13 @@ pub static LINE: Line = Line {
             en: "Change the limit on the number of instances in a batch live migration.",
             zh: "修改批量热迁移的虚机个数限制。",
             params: &[
-                Param {
+                Flag {
                     name: "migrateLimit",
                     flag: "migrate-limit",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Live-migration concurrency limit, range 2-100",
                     zh: "设置的热迁移并发数限制，取值范围2~100",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "OpSetLiveMigrationCrossCpuType",
@@ -2021,31 +1104,13 @@ pub static LINE: Line = Line {
             en: "Set whether live migration may cross CPU architectures.",
             zh: "修改热迁移时是否允许跨 CPU 架构进行迁移。",
             params: &[
-                Param {
+                Flag {
                     name: "cpuMultiArch",
                     flag: "cpu-multi-arch",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "ON",
-                            en: "On",
-                            zh: "开启",
-                        },
-                        EnumValue {
-                            value: "OFF",
-                            en: "Off (the initial value)",
-                            zh: "关闭",
-                        },
-                    ],
-                    required: true,
                     en: "Cross-CPU-type control, \"ON\" or \"OFF\"; initially \"OFF\"",
                     zh: "跨CPU类型控制，取值为\"ON\"或\"OFF\"，初始值\"OFF\"",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "OpBatchLiveMigrateInstances",
@@ -2053,20 +1118,13 @@ pub static LINE: Line = Line {
             en: "Live-migrate a batch of instances.",
             zh: "对一批虚拟机实例的热迁移操作。",
             params: &[
-                Param {
+                Flag {
                     name: "migrations",
                     flag: "migrations",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Live migrations",
                     zh: "热迁移数组",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "OpCancelLiveMigration",
@@ -2074,20 +1132,13 @@ pub static LINE: Line = Line {
             en: "Cancel an ongoing live migration of an instance.",
             zh: "取消正在进行的虚拟机热迁移操作。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance ID",
                     zh: "虚拟机id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "OpListAvailableLocalDisks",
@@ -2095,102 +1146,43 @@ pub static LINE: Line = Line {
             en: "List the local disks available in the cluster (type, size...), a helper for creating flavor types.",
             zh: "此接口为规格类型创建的辅助接口，用于获取集群内可用的本地盘类型、大小等信息。",
             params: &[
-                Param {
+                Flag {
                     name: "az",
                     flag: "az",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Availability zone",
                     zh: "可用区",
                 },
-                Param {
+                Flag {
                     name: "rpIds",
                     flag: "rp-ids",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Resource pools, comma-separated",
                     zh: "资源池，多个用“,” 隔开",
                 },
-                Param {
+                Flag {
                     name: "localDiskType",
                     flag: "local-disk-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "none",
-                            en: "No local disk",
-                            zh: "none",
-                        },
-                        EnumValue {
-                            value: "hdd",
-                            en: "HDD",
-                            zh: "hdd",
-                        },
-                        EnumValue {
-                            value: "ssd",
-                            en: "SSD",
-                            zh: "ssd",
-                        },
-                        EnumValue {
-                            value: "elasticity",
-                            en: "Elastic local disk",
-                            zh: "elasticity",
-                        },
-                    ],
-                    required: false,
                     en: "Local disk type: hdd/ssd",
                     zh: "本地盘类型 hdd/ssd",
                 },
-                Param {
+                Flag {
                     name: "localDiskInterface",
                     flag: "local-disk-interface",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "sata",
-                            en: "SATA",
-                            zh: "sata",
-                        },
-                        EnumValue {
-                            value: "nvme",
-                            en: "NVMe",
-                            zh: "nvme",
-                        },
-                    ],
-                    required: false,
                     en: "Local disk interface: sata/nvme",
                     zh: "本地盘接口 sata/nvme",
                 },
-                Param {
+                Flag {
                     name: "minSize",
                     flag: "min-size",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Minimum size, in GiB",
                     zh: "单位 GiB",
                 },
-                Param {
+                Flag {
                     name: "maxSize",
                     flag: "max-size",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Maximum size, in GiB",
                     zh: "单位 GiB",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "CreateInstance",
@@ -2198,368 +1190,199 @@ pub static LINE: Line = Line {
             en: "Create an instance.",
             zh: "创建虚拟机。",
             params: &[
-                Param {
+                Flag {
                     name: "departmentId",
                     flag: "department-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Department ID",
                     zh: "部门ID",
                 },
-                Param {
+                Flag {
                     name: "resourceGroupId",
                     flag: "resource-group-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Resource group ID",
                     zh: "资源组ID",
                 },
-                Param {
+                Flag {
                     name: "az",
                     flag: "az",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Availability zone",
                     zh: "可用区",
                 },
-                Param {
+                Flag {
                     name: "region",
                     flag: "region-param",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Region (the table describes it as 可用区, availability zone)",
                     zh: "可用区",
                 },
-                Param {
+                Flag {
                     name: "hostId",
                     flag: "host-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Node ID",
                     zh: "节点ID",
                 },
-                Param {
+                Flag {
                     name: "hostName",
                     flag: "host-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Node name",
                     zh: "节点名称",
                 },
-                Param {
+                Flag {
                     name: "password",
                     flag: "password",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Password",
                     zh: "密码",
                 },
-                Param {
+                Flag {
                     name: "displayName",
                     flag: "display-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Display name in the list",
                     zh: "列表显示名称",
                 },
-                Param {
+                Flag {
                     name: "description",
                     flag: "description",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Description",
                     zh: "描述",
                 },
-                Param {
+                Flag {
                     name: "tenantId",
                     flag: "tenant-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Tenant ID",
                     zh: "租户ID",
                 },
-                Param {
+                Flag {
                     name: "cpus",
                     flag: "cpus",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Number of CPU cores",
                     zh: "CPU核数",
                 },
-                Param {
+                Flag {
                     name: "memory",
                     flag: "memory",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Memory object",
                     zh: "内存对象",
                 },
-                Param {
+                Flag {
                     name: "localDisk",
                     flag: "local-disk",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Number of local disks",
                     zh: "本地硬盘块数",
                 },
-                Param {
+                Flag {
                     name: "volumes",
                     flag: "volumes",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "List of volumes",
                     zh: "云盘列表",
                 },
-                Param {
+                Flag {
                     name: "image",
                     flag: "image",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Image object",
                     zh: "镜像对象",
                 },
-                Param {
+                Flag {
                     name: "archType",
                     flag: "arch-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "x86",
-                            en: "x86 (64-bit)",
-                            zh: "x86",
-                        },
-                        EnumValue {
-                            value: "arm",
-                            en: "ARM",
-                            zh: "arm",
-                        },
-                        EnumValue {
-                            value: "amd64",
-                            en: "amd64 (x86-64)",
-                            zh: "amd64",
-                        },
-                    ],
-                    required: true,
                     en: "CPU architecture (\"x86\", \"arm\")",
                     zh: "CPU架构 (\"x86\"、\"arm\")",
                 },
-                Param {
+                Flag {
                     name: "networks",
                     flag: "networks",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Array of networks",
                     zh: "网络数组",
                 },
-                Param {
+                Flag {
                     name: "osType",
                     flag: "os-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "linux",
-                            en: "Linux",
-                            zh: "linux",
-                        },
-                        EnumValue {
-                            value: "windows",
-                            en: "Windows",
-                            zh: "windows",
-                        },
-                    ],
-                    required: false,
                     en: "Operating system type",
                     zh: "操作系统类型",
                 },
-                Param {
+                Flag {
                     name: "vmLabels",
                     flag: "vm-labels",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Array of labels",
                     zh: "标签数组",
                 },
-                Param {
+                Flag {
                     name: "userData",
                     flag: "user-data",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "User data",
                     zh: "用户自定义数据",
                 },
-                Param {
+                Flag {
                     name: "secGroupList",
                     flag: "sec-group-list",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: false,
                     en: "List of security groups",
                     zh: "安全组列表",
                 },
-                Param {
+                Flag {
                     name: "deploymentSet",
                     flag: "deployment-set",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Deployment set",
                     zh: "部署集",
                 },
-                Param {
+                Flag {
                     name: "bOperate",
                     flag: "b-operate",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Whether it is operable",
                     zh: "是否可操作",
                 },
-                Param {
+                Flag {
                     name: "bCreateOrder",
                     flag: "b-create-order",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Whether to create an order",
                     zh: "是否创建订单",
                 },
-                Param {
+                Flag {
                     name: "bUpdateQuotas",
                     flag: "b-update-quotas",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Whether to deduct quotas",
                     zh: "是否扣减配额",
                 },
-                Param {
+                Flag {
                     name: "billingMode",
                     flag: "billing-mode",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "ByCycle",
-                            en: "Subscription, billed per cycle",
-                            zh: "包周期",
-                        },
-                        EnumValue {
-                            value: "OnDemand",
-                            en: "Pay as you go",
-                            zh: "按需",
-                        },
-                    ],
-                    required: false,
                     en: "Billing mode",
                     zh: "计费模式",
                 },
-                Param {
+                Flag {
                     name: "imageSource",
                     flag: "image-source",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Image source",
                     zh: "镜像来源",
                 },
-                Param {
+                Flag {
                     name: "cycleCount",
                     flag: "cycle-count",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Number of billing cycles; required for subscription billing",
                     zh: "周期值，包周期必填",
                 },
-                Param {
+                Flag {
                     name: "rpId",
                     flag: "rp-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Resource pool ID",
                     zh: "资源池ID",
                 },
-                Param {
+                Flag {
                     name: "sriov",
                     flag: "sriov",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Number of SR-IOV NICs",
                     zh: "sriov网卡数量",
                 },
-                Param {
+                Flag {
                     name: "flavorId",
                     flag: "flavor-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Flavor ID",
                     zh: "规格ID",
                 },
-                Param {
+                Flag {
                     name: "keyPairName",
                     flag: "key-pair-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Key pair name",
                     zh: "密钥对名称",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "BatchCreateInstances",
@@ -2567,438 +1390,241 @@ pub static LINE: Line = Line {
             en: "Create instances in a batch.",
             zh: "批量创建虚机。",
             params: &[
-                Param {
+                Flag {
                     name: "departmentId",
                     flag: "department-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Department ID",
                     zh: "部门ID",
                 },
-                Param {
+                Flag {
                     name: "resourceGroupId",
                     flag: "resource-group-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Resource group ID",
                     zh: "资源组ID",
                 },
-                Param {
+                Flag {
                     name: "az",
                     flag: "az",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Availability zone",
                     zh: "可用区",
                 },
-                Param {
+                Flag {
                     name: "region",
                     flag: "region-param",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Region",
                     zh: "区域",
                 },
-                Param {
+                Flag {
                     name: "hostName",
                     flag: "host-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Node name: 1-127 characters, starting with a letter or Chinese character; letters, digits, underscore (_), hyphen (-) and dot (.) allowed",
                     zh: "节点名称，支持 1~127 位字符，必须以字母或中文开头，可以包含字母、数字、下划线（_）、中划线（-）、点（.）",
                 },
-                Param {
+                Flag {
                     name: "password",
                     flag: "password",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Password",
                     zh: "密码",
                 },
-                Param {
+                Flag {
                     name: "displayName",
                     flag: "display-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Display name in the list",
                     zh: "列表显示名称",
                 },
-                Param {
+                Flag {
                     name: "description",
                     flag: "description",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Description",
                     zh: "描述",
                 },
-                Param {
+                Flag {
                     name: "tenantId",
                     flag: "tenant-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Tenant id",
                     zh: "租户id",
                 },
-                Param {
+                Flag {
                     name: "cpus",
                     flag: "cpus",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Number of CPU cores",
                     zh: "cpu核数",
                 },
-                Param {
+                Flag {
                     name: "gpus",
                     flag: "gpus",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Number of GPUs (required for passthrough GPU flavors)",
                     zh: "GPU数量（直通gpu规格需填写）",
                 },
-                Param {
+                Flag {
                     name: "vgpu",
                     flag: "vgpu",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Number of vGPUs (required for vGPU flavors)",
                     zh: "vGPU数量（vgpu规格需填写）",
                 },
-                Param {
+                Flag {
                     name: "keyPairId",
                     flag: "key-pair-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "SSH key pair id",
                     zh: "sshKey",
                 },
-                Param {
+                Flag {
                     name: "localDisk",
                     flag: "local-disk",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Number of local disks",
                     zh: "本地硬盘块数",
                 },
-                Param {
+                Flag {
                     name: "memory",
                     flag: "memory",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Memory object",
                     zh: "内存对象",
                 },
-                Param {
+                Flag {
                     name: "volumes",
                     flag: "volumes",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "List of volumes",
                     zh: "云盘列表",
                 },
-                Param {
+                Flag {
                     name: "osSnapshotId",
                     flag: "os-snapshot-id",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Create the instance from a snapshot, when the snapshot is a system-disk snapshot. Note: local-disk instances cannot be created from snapshots",
                     zh: "使用快照创建虚拟机，当快照是系统盘快照时。可以通过快照来创建ecs。 注：本地硬盘型虚拟机不支持通过快照创建",
                 },
-                Param {
+                Flag {
                     name: "image",
                     flag: "image",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Image object",
                     zh: "镜像对象",
                 },
-                Param {
+                Flag {
                     name: "archType",
                     flag: "arch-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "x86",
-                            en: "x86 (64-bit)",
-                            zh: "x86",
-                        },
-                        EnumValue {
-                            value: "arm",
-                            en: "ARM",
-                            zh: "arm",
-                        },
-                        EnumValue {
-                            value: "amd64",
-                            en: "amd64 (x86-64)",
-                            zh: "amd64",
-                        },
-                    ],
-                    required: true,
                     en: "CPU architecture (\"x86\", \"arm\")",
                     zh: "cpu架构（\"x86\"，\"arm\"）",
                 },
-                Param {
+                Flag {
                     name: "networks",
                     flag: "networks",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Array of networks",
                     zh: "网络数组",
                 },
-                Param {
+                Flag {
                     name: "vmLabels",
                     flag: "vm-labels",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Array of labels",
                     zh: "标签数组",
                 },
-                Param {
+                Flag {
                     name: "osType",
                     flag: "os-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "linux",
-                            en: "Linux",
-                            zh: "linux",
-                        },
-                        EnumValue {
-                            value: "windows",
-                            en: "Windows",
-                            zh: "windows",
-                        },
-                    ],
-                    required: false,
                     en: "OS type: linux/windows",
                     zh: "os类型:linux/windows",
                 },
-                Param {
+                Flag {
                     name: "userData",
                     flag: "user-data",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "User data (#cloud-config), base64",
                     zh: "用户自定义数据 (#cloud-config) : base64",
                 },
-                Param {
+                Flag {
                     name: "secGroupList",
                     flag: "sec-group-list",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Security groups",
                     zh: "安全组",
                 },
-                Param {
+                Flag {
                     name: "ecsCount",
                     flag: "ecs-count",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Defaults to 1 when omitted; range 1-50",
                     zh: "不填默认1, 范围1-50",
                 },
-                Param {
+                Flag {
                     name: "vncPassword",
                     flag: "vnc-password",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "VNC password",
                     zh: "VNC密码",
                 },
-                Param {
+                Flag {
                     name: "deploymentSet",
                     flag: "deployment-set",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Deployment set id",
                     zh: "部署集id",
                 },
-                Param {
+                Flag {
                     name: "bOperate",
                     flag: "b-operate",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Whether it is operable",
                     zh: "是否可操作",
                 },
-                Param {
+                Flag {
                     name: "bCreateOrder",
                     flag: "b-create-order",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Whether to create an order",
                     zh: "是否创建订单",
                 },
-                Param {
+                Flag {
                     name: "bUpdateQuotas",
                     flag: "b-update-quotas",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Whether to deduct quotas",
                     zh: "是否扣减配额",
                 },
-                Param {
+                Flag {
                     name: "billingMode",
                     flag: "billing-mode",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "ByCycle",
-                            en: "Subscription, billed per cycle",
-                            zh: "包周期",
-                        },
-                        EnumValue {
-                            value: "OnDemand",
-                            en: "Pay as you go",
-                            zh: "按需",
-                        },
-                    ],
-                    required: false,
                     en: "Billing mode",
                     zh: "计费模式",
                 },
-                Param {
+                Flag {
                     name: "imageSource",
                     flag: "image-source",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Image source",
                     zh: "镜像来源",
                 },
-                Param {
+                Flag {
                     name: "cycleCount",
                     flag: "cycle-count",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Number of billing cycles; required for subscription billing",
                     zh: "周期值, 包周期必填",
                 },
-                Param {
+                Flag {
                     name: "isInstallAgent",
                     flag: "is-install-agent",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Whether advanced monitoring is enabled",
                     zh: "是否开启高级监控",
                 },
-                Param {
+                Flag {
                     name: "rpId",
                     flag: "rp-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Resource pool ID",
                     zh: "资源池ID",
                 },
-                Param {
+                Flag {
                     name: "flavorId",
                     flag: "flavor-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Flavor ID",
                     zh: "规格ID",
                 },
-                Param {
+                Flag {
                     name: "hgId",
                     flag: "hg-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Host group ID",
                     zh: "主机组ID",
                 },
-                Param {
+                Flag {
                     name: "cwpEnable",
                     flag: "cwp-enable",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Whether security hardening is enabled",
                     zh: "是否启用安全加固",
                 },
-                Param {
+                Flag {
                     name: "sriov",
                     flag: "sriov",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Number of SR-IOV NICs",
                     zh: "sriov网卡数量",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DeleteInstance",
@@ -3006,20 +1632,13 @@ pub static LINE: Line = Line {
             en: "Delete an instance by `ecsId`.",
             zh: "通过 `ecsId` 删除虚拟机。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚拟机id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "BatchDeleteInstances",
@@ -3027,20 +1646,13 @@ pub static LINE: Line = Line {
             en: "Delete flavors by flavor id (sic: the operation deletes instances in a batch).",
             zh: "通过规格 id 删除规格。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsIds",
                     flag: "ecs-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Array of instance ids",
                     zh: "Ecsid数组",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "GetInstance",
@@ -3048,20 +1660,13 @@ pub static LINE: Line = Line {
             en: "Get the instance details by `ecsId`.",
             zh: "通过 `ecsId` 获取虚机详情。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cloud server ID",
                     zh: "云服务器ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ListInstances",
@@ -3069,185 +1674,109 @@ pub static LINE: Line = Line {
             en: "List instances.",
             zh: "获取虚拟机列表。",
             params: &[
-                Param {
+                Flag {
                     name: "pageSize",
                     flag: "page-size",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Number of records per page",
                     zh: "每页显示的记录数",
                 },
-                Param {
+                Flag {
                     name: "pageNumber",
                     flag: "page-number",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page number",
                     zh: "页码",
                 },
-                Param {
+                Flag {
                     name: "vpcId",
                     flag: "vpc-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Filter: VPC id",
                     zh: "过滤条件，专有网络Id",
                 },
-                Param {
+                Flag {
                     name: "subnetId",
                     flag: "subnet-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Filter: subnet id",
                     zh: "过滤条件，子网Id",
                 },
-                Param {
+                Flag {
                     name: "privateIp",
                     flag: "private-ip",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Filter: private IP address",
                     zh: "过滤条件，私网ip地址",
                 },
-                Param {
+                Flag {
                     name: "secGroup",
                     flag: "sec-group",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Filter: security group id (a single security group only)",
                     zh: "过滤条件，安全组Id（仅支持单个安全组）",
                 },
-                Param {
+                Flag {
                     name: "eip",
                     flag: "eip",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Filter: elastic public IP address",
                     zh: "过滤条件，弹性公网ip地址",
                 },
-                Param {
+                Flag {
                     name: "flavorType",
                     flag: "flavor-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Filter: flavor type",
                     zh: "过滤条件，规格类型",
                 },
-                Param {
+                Flag {
                     name: "flavor",
                     flag: "flavor",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Filter: flavor",
                     zh: "过滤条件，规格",
                 },
-                Param {
+                Flag {
                     name: "rpName",
                     flag: "rp-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Filter: resource pool name",
                     zh: "过滤条件，资源池名称",
                 },
-                Param {
+                Flag {
                     name: "rpId",
                     flag: "rp-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Filter: resource pool id",
                     zh: "过滤条件，资源池id",
                 },
-                Param {
+                Flag {
                     name: "nodeName",
                     flag: "node-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Filter: physical node hosting the instance",
                     zh: "过滤条件，虚拟机所在物理机",
                 },
-                Param {
+                Flag {
                     name: "vmLabels",
                     flag: "vm-labels",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Filter: label, 'key'='value'",
                     zh: "过滤条件，标签信息，'key'='value'",
                 },
-                Param {
+                Flag {
                     name: "cpuExceedRatio",
                     flag: "cpu-exceed-ratio",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Filter: CPU overcommit ratio",
                     zh: "过滤条件，cpu超分比",
                 },
-                Param {
+                Flag {
                     name: "isLock",
                     flag: "is-lock",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Filter: locked or not, \"true\" or \"false\"",
                     zh: "过滤条件，是否锁定，\"true\"或\"false\"",
                 },
-                Param {
+                Flag {
                     name: "filter",
                     flag: "filter",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Filter expression; see the request examples",
                     zh: "过滤条件，参考请求示例使用",
                 },
-                Param {
+                Flag {
                     name: "orderBy",
                     flag: "order-by",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Sort order; default created_at:desc",
                     zh: "默认created_at:desc",
                 },
             ],
-            task: None,
-            paging: Some(Paging {
-                page: "pageNumber",
-                size: "pageSize",
-                items: "/data/virtualMachines",
-                total: Some("/data/totalCount"),
-            }),
-            websocket: false,
         },
         Op {
             name: "ListInstanceRenewResources",
@@ -3255,40 +1784,25 @@ pub static LINE: Line = Line {
             en: "List the resources of an instance to renew.",
             zh: "续订虚拟机资源列表。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚拟机id",
                 },
-                Param {
+                Flag {
                     name: "cycleCount",
                     flag: "cycle-count",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Number of billing cycles",
                     zh: "周期值",
                 },
-                Param {
+                Flag {
                     name: "volumes",
                     flag: "volumes",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: false,
                     en: "Ids of the volumes to renew; all volumes when omitted",
                     zh: "需要续订的云盘实例id, 不传返回所有云盘",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "RenewInstance",
@@ -3296,40 +1810,25 @@ pub static LINE: Line = Line {
             en: "Renew an instance.",
             zh: "续订虚拟机。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚机id",
                 },
-                Param {
+                Flag {
                     name: "cycleCount",
                     flag: "cycle-count",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Number of billing cycles",
                     zh: "周期值",
                 },
-                Param {
+                Flag {
                     name: "volumes",
                     flag: "volumes",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: false,
                     en: "Ids of the volumes to renew",
                     zh: "需要续订的云盘实例id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ListInstanceRefundResources",
@@ -3337,40 +1836,25 @@ pub static LINE: Line = Line {
             en: "List the resources of an instance to unsubscribe (refund).",
             zh: "退订虚拟机资源列表。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚拟机id",
                 },
-                Param {
+                Flag {
                     name: "volumes",
                     flag: "volumes",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: false,
                     en: "Ids of the volumes to unsubscribe; all volumes when omitted",
                     zh: "需要退订的云盘实例id, 不传返回所有云盘",
                 },
-                Param {
+                Flag {
                     name: "eips",
                     flag: "eips",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: false,
                     en: "Ids of the EIPs to unsubscribe; all EIPs when omitted",
                     zh: "需要退订的eip实例id, 不传返回所有eip",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "StartInstance",
@@ -3378,20 +1862,13 @@ pub static LINE: Line = Line {
             en: "Start, stop, suspend or resume an instance by ecsId. (start)",
             zh: "通过 ecsId 操作虚机开机、关机、挂起、恢复。（开机）",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚机id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "StopInstance",
@@ -3399,30 +1876,19 @@ pub static LINE: Line = Line {
             en: "Start, stop, suspend or resume an instance by ecsId. (stop)",
             zh: "通过 ecsId 操作虚机开机、关机、挂起、恢复。（关机）",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚机id",
                 },
-                Param {
+                Flag {
                     name: "gracePeriodSeconds",
                     flag: "grace-period-seconds",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Only sent for the stop URL: 0 means forced shutdown, 1 means normal shutdown",
                     zh: "仅在关机时传入，传0代表强制关机，传1代表非强制关机",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "SuspendInstance",
@@ -3430,20 +1896,13 @@ pub static LINE: Line = Line {
             en: "Start, stop, suspend or resume an instance by ecsId. (suspend)",
             zh: "通过 ecsId 操作虚机开机、关机、挂起、恢复。（挂起）",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚机id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ResumeInstance",
@@ -3451,20 +1910,13 @@ pub static LINE: Line = Line {
             en: "Start, stop, suspend or resume an instance by ecsId. (resume)",
             zh: "通过 ecsId 操作虚机开机、关机、挂起、恢复。（恢复）",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚机id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "BatchStopInstances",
@@ -3472,30 +1924,19 @@ pub static LINE: Line = Line {
             en: "Stop instances in a batch.",
             zh: "批量关闭虚拟机。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsIds",
                     flag: "ecs-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Array of instance ids",
                     zh: "Ecsid数组",
                 },
-                Param {
+                Flag {
                     name: "GracePeriodSeconds",
                     flag: "grace-period-seconds",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "0: forced shutdown; 1: normal shutdown",
                     zh: "0: 强制关机 1: 普通关机",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "BatchStartInstances",
@@ -3503,20 +1944,13 @@ pub static LINE: Line = Line {
             en: "Start instances in a batch.",
             zh: "批量启动虚拟机。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsIds",
                     flag: "ecs-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Array of instance ids",
                     zh: "Ecsid数组",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "RestartInstance",
@@ -3524,30 +1958,19 @@ pub static LINE: Line = Line {
             en: "Restart the instance given by ecsId.",
             zh: "通过指定的 ecsId 操作对应的虚拟机进行重启。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚拟机id",
                 },
-                Param {
+                Flag {
                     name: "gracePeriodSeconds",
                     flag: "grace-period-seconds",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Grace period, a body parameter (gracePeriodSeconds = 0 forces the restart, gracePeriodSeconds = 1 restarts normally)",
                     zh: "宽限期，Body入参（gracePeriodSeconds = 0则是强制重启，gracePeriodSeconds = 1是普通重启）",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "BatchRestartInstances",
@@ -3555,30 +1978,19 @@ pub static LINE: Line = Line {
             en: "Restart instances in a batch.",
             zh: "批量重启虚拟机。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsIds",
                     flag: "ecs-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Array of instance ids",
                     zh: "Ecsid数组",
                 },
-                Param {
+                Flag {
                     name: "GracePeriodSeconds",
                     flag: "grace-period-seconds",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "gracePeriodSeconds = 0: forced restart; gracePeriodSeconds = 1: normal restart",
                     zh: "gracePeriodSeconds = 0 强制重启, gracePeriodSeconds = 1 普通重启",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ResetInstancePassword",
@@ -3586,40 +1998,25 @@ pub static LINE: Line = Line {
             en: "Reset the password of the given instance (the document says VNC password) by ecsId.",
             zh: "通过 ecsId 重置指定 VNC 密码。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚拟机id",
                 },
-                Param {
+                Flag {
                     name: "password",
                     flag: "password",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Password",
                     zh: "密码",
                 },
-                Param {
+                Flag {
                     name: "user",
                     flag: "user",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "User name",
                     zh: "用户名",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ListZones",
@@ -3627,9 +2024,6 @@ pub static LINE: Line = Line {
             en: "List availability zones.",
             zh: "获取可用区列表。",
             params: &[],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "LockInstance",
@@ -3637,30 +2031,19 @@ pub static LINE: Line = Line {
             en: "Lock or unlock an instance (new lock/unlock feature of the instance list).",
             zh: "虚机列表新增锁定，解锁虚机的功能。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚机id",
                 },
-                Param {
+                Flag {
                     name: "isLock",
                     flag: "is-lock",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Whether to lock",
                     zh: "是否锁定",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ListInstanceAttachedVolumes",
@@ -3668,20 +2051,13 @@ pub static LINE: Line = Line {
             en: "List the volumes attached to an instance by `ecsId`.",
             zh: "通过 `ecsId` 获取已挂载的云盘。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚拟机id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "AttachInstanceVolumes",
@@ -3689,30 +2065,19 @@ pub static LINE: Line = Line {
             en: "Attach volumes; supports batches.",
             zh: "挂载云盘，可批量进行。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚拟机id",
                 },
-                Param {
+                Flag {
                     name: "volumes",
                     flag: "volumes",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Array of volumes to attach",
                     zh: "挂载云盘信息数组",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DetachInstanceVolume",
@@ -3720,30 +2085,19 @@ pub static LINE: Line = Line {
             en: "Detach a volume.",
             zh: "卸载云盘。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚拟机id",
                 },
-                Param {
+                Flag {
                     name: "volumeId",
                     flag: "volume-id",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Volume id, a body parameter",
                     zh: "云盘id, body中的参数",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DetachInstanceVolumes",
@@ -3751,30 +2105,19 @@ pub static LINE: Line = Line {
             en: "Detach volumes in a batch.",
             zh: "批量卸载云盘。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚拟机id",
                 },
-                Param {
+                Flag {
                     name: "volumeUuids",
                     flag: "volume-uuids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Volume id, a body parameter",
                     zh: "云盘id, body中的参数",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ResetVolumeDeleteFlag",
@@ -3782,40 +2125,25 @@ pub static LINE: Line = Line {
             en: "Change whether an attached volume is released with the instance.",
             zh: "变更已挂载的云盘是否随实例释放。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id, a URL parameter",
                     zh: "虚拟机id, 位于URL中的参数",
                 },
-                Param {
+                Flag {
                     name: "volumeId",
                     flag: "volume-id",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Volume id, in the request body",
                     zh: "云盘id, 位于请求体中",
                 },
-                Param {
+                Flag {
                     name: "deleteOnTermination",
                     flag: "delete-on-termination",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Whether it is released with the instance, in the request body",
                     zh: "是否随实例释放, 位于请求体中",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "UpdateInstanceLabels",
@@ -3823,30 +2151,19 @@ pub static LINE: Line = Line {
             en: "Change the labels of an instance.",
             zh: "变更虚拟机标签。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚拟机id",
                 },
-                Param {
+                Flag {
                     name: "labels",
                     flag: "labels",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Array of labels (at most five)",
                     zh: "标签信息数组（最多五个标签）",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "AttachInstanceIso",
@@ -3854,30 +2171,19 @@ pub static LINE: Line = Line {
             en: "Attach ISOs; supports batches.",
             zh: "挂载 ISO，可批量操作。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚拟机id",
                 },
-                Param {
+                Flag {
                     name: "attachRequests",
                     flag: "attach-requests",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "ISO attach parameters, in the request body",
                     zh: "挂载ISO参数，位于请求体中",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DetachInstanceIso",
@@ -3885,30 +2191,19 @@ pub static LINE: Line = Line {
             en: "Detach ISOs; supports batches.",
             zh: "卸载 ISO，可批量。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚拟机id",
                 },
-                Param {
+                Flag {
                     name: "imageId",
                     flag: "image-id",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Volume id, in the request body",
                     zh: "云盘id，位于请求体中",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ListInstanceAttachedIsos",
@@ -3916,20 +2211,13 @@ pub static LINE: Line = Line {
             en: "List the attached ISOs.",
             zh: "获取已挂载的 ISO 列表。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id, a URL parameter",
                     zh: "虚拟机id, 位于URL中的参数",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "SetInstanceBootOrder",
@@ -3937,40 +2225,25 @@ pub static LINE: Line = Line {
             en: "Set the boot order of an instance.",
             zh: "设置云服务器的启动顺序。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚拟机id",
                 },
-                Param {
+                Flag {
                     name: "bootMode",
                     flag: "boot-mode",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Boot mode: 0 boots from disk, 1 boots from CD-ROM",
                     zh: "启动模式: 0表示硬盘启动, 1表示光盘启动",
                 },
-                Param {
+                Flag {
                     name: "bootId",
                     flag: "boot-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "ISO imageId; required when bootMode is 1 (boot from CD-ROM)",
                     zh: "ISO imageId, 当bootMode为1(光盘启动)时必须提供",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ResizeInstance",
@@ -3978,80 +2251,49 @@ pub static LINE: Line = Line {
             en: "Change the CPU and memory specification of an instance.",
             zh: "变更虚机的 CPU 和内存规格。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚拟机id",
                 },
-                Param {
+                Flag {
                     name: "cpus",
                     flag: "cpus",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Number of CPU cores",
                     zh: "CPU核数",
                 },
-                Param {
+                Flag {
                     name: "memory",
                     flag: "memory",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Memory object",
                     zh: "内存对象",
                 },
-                Param {
+                Flag {
                     name: "vgpus",
                     flag: "vgpus",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Number of vGPUs",
                     zh: "vgpu数量",
                 },
-                Param {
+                Flag {
                     name: "hostGpus",
                     flag: "host-gpus",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Passthrough GPUs",
                     zh: "直通gpu",
                 },
-                Param {
+                Flag {
                     name: "flavorId",
                     flag: "flavor-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Flavor ID",
                     zh: "规格ID",
                 },
-                Param {
+                Flag {
                     name: "rpId",
                     flag: "rp-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Resource pool ID",
                     zh: "资源池ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ChangeInstanceOs",
@@ -4059,50 +2301,31 @@ pub static LINE: Line = Line {
             en: "Change the operating system of an instance.",
             zh: "变更虚拟机的操作系统。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚拟机id",
                 },
-                Param {
+                Flag {
                     name: "password",
                     flag: "password",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Password of the new system",
                     zh: "新系统的密码",
                 },
-                Param {
+                Flag {
                     name: "user",
                     flag: "user",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "User of the new system",
                     zh: "新系统的用户",
                 },
-                Param {
+                Flag {
                     name: "imageId",
                     flag: "image-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Image ID of the new system",
                     zh: "新系统的镜像ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ResetInstanceHostname",
@@ -4110,30 +2333,19 @@ pub static LINE: Line = Line {
             en: "Change the hostname of an instance.",
             zh: "变更虚拟机的 hostname。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚拟机id",
                 },
-                Param {
+                Flag {
                     name: "hostname",
                     flag: "hostname",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "New hostname",
                     zh: "新的hostname",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ResetInstanceName",
@@ -4141,30 +2353,19 @@ pub static LINE: Line = Line {
             en: "Change the display name of an instance.",
             zh: "变更虚拟机的展示名称。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚拟机id",
                 },
-                Param {
+                Flag {
                     name: "displayname",
                     flag: "displayname",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "New instance name",
                     zh: "新的虚拟机名称",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "UpdateInstanceDescription",
@@ -4172,30 +2373,19 @@ pub static LINE: Line = Line {
             en: "Modify the description of an instance.",
             zh: "修改虚拟机的描述信息。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚拟机id",
                 },
-                Param {
+                Flag {
                     name: "description",
                     flag: "description",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Description of the instance",
                     zh: "虚拟机的描述信息",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ListInstanceSchedulableNodes",
@@ -4203,20 +2393,13 @@ pub static LINE: Line = Line {
             en: "List the nodes the instance can be scheduled to, for live migration.",
             zh: "获取可调度的节点，用于热迁。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚拟机id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "LiveMigrateInstance",
@@ -4224,30 +2407,19 @@ pub static LINE: Line = Line {
             en: "Live-migrate an instance.",
             zh: "对虚拟机进行热迁。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚拟机id",
                 },
-                Param {
+                Flag {
                     name: "nodeName",
                     flag: "node-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Target node, a body parameter",
                     zh: "目标节点，位于请求体中的参数",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "BatchListSchedulableNodes",
@@ -4255,41 +2427,19 @@ pub static LINE: Line = Line {
             en: "Query the nodes available to the given instances for a batch live or cold migration.",
             zh: "查询指定虚拟机在进行批量热迁/冷迁时的可用节点。",
             params: &[
-                Param {
+                Flag {
                     name: "type",
                     flag: "type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "cold",
-                            en: "Cold migration (the default)",
-                            zh: "冷迁",
-                        },
-                        EnumValue {
-                            value: "live",
-                            en: "Live migration",
-                            zh: "热迁",
-                        },
-                    ],
-                    required: false,
                     en: "Whether the migration is cold or live: \"cold\" or \"live\"; default \"cold\"",
                     zh: "标注是冷迁还是热迁，取值 \"cold\" 或 \"live\"；默认 \"cold\"",
                 },
-                Param {
+                Flag {
                     name: "ecsIds",
                     flag: "ecs-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Array of instance ID strings",
                     zh: "虚拟机ID的字符串类型数组",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ColdMigrateInstance",
@@ -4297,30 +2447,19 @@ pub static LINE: Line = Line {
             en: "Cold-migrate an instance while it is stopped.",
             zh: "虚机关机状态时进行冷迁移。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚机id",
                 },
-                Param {
+                Flag {
                     name: "nodeName",
                     flag: "node-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Name of the migration target node",
                     zh: "迁移目标节点名称",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "BatchColdMigrateInstances",
@@ -4328,20 +2467,13 @@ pub static LINE: Line = Line {
             en: "Cold-migrate instances in a batch.",
             zh: "批量冷迁虚拟机。",
             params: &[
-                Param {
+                Flag {
                     name: "migrations",
                     flag: "migrations",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Migration parameters",
                     zh: "迁移入参结构",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "RunVmtoolsCommand",
@@ -4349,30 +2481,19 @@ pub static LINE: Line = Line {
             en: "Run a command through vmtools.",
             zh: "通过 vmtools 执行命令。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚拟机id",
                 },
-                Param {
+                Flag {
                     name: "qgaCommand",
                     flag: "qga-command",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Command to run, a body parameter",
                     zh: "要执行的命令，位于请求体中的参数",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ModifyInstanceEipConfig",
@@ -4380,40 +2501,25 @@ pub static LINE: Line = Line {
             en: "Modify whether an EIP is released with the instance.",
             zh: "用于修改 EIP 的随实例释放属性。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚拟机id",
                 },
-                Param {
+                Flag {
                     name: "eipId",
                     flag: "eip-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "EIP ID",
                     zh: "",
                 },
-                Param {
+                Flag {
                     name: "deleteOnTermination",
                     flag: "delete-on-termination",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Whether it is released with the instance",
                     zh: "是否随实例释放",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "QueryPrice",
@@ -4421,173 +2527,79 @@ pub static LINE: Line = Line {
             en: "Query the price of a flavor.",
             zh: "用于规格询价。",
             params: &[
-                Param {
+                Flag {
                     name: "tenantId",
                     flag: "tenant-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Tenant ID",
                     zh: "租户ID",
                 },
-                Param {
+                Flag {
                     name: "departmentId",
                     flag: "department-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Department ID",
                     zh: "部门ID",
                 },
-                Param {
+                Flag {
                     name: "region",
                     flag: "region-param",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Region",
                     zh: "地域",
                 },
-                Param {
+                Flag {
                     name: "az",
                     flag: "az",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Availability zone",
                     zh: "可用区",
                 },
-                Param {
+                Flag {
                     name: "action",
                     flag: "action",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "Create",
-                            en: "New purchase",
-                            zh: "新购",
-                        },
-                        EnumValue {
-                            value: "Renew",
-                            en: "Renewal",
-                            zh: "续费",
-                        },
-                    ],
-                    required: true,
                     en: "Pricing business type: Create (new purchase); Renew (renewal)",
                     zh: "询价业务类型： Create（新购）； Renew（续费）",
                 },
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "ECS ID to renew",
                     zh: "续费指定的ECS ID",
                 },
-                Param {
+                Flag {
                     name: "billingMode",
                     flag: "billing-mode",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "ByCycle",
-                            en: "Subscription, billed per cycle",
-                            zh: "包周期",
-                        },
-                        EnumValue {
-                            value: "OnDemand",
-                            en: "Pay as you go",
-                            zh: "按需",
-                        },
-                    ],
-                    required: true,
                     en: "Billing mode: ByCycle (subscription), OnDemand (pay as you go)",
                     zh: "计费模式：ByCycle（包周期）， OnDemand（按需）",
                 },
-                Param {
+                Flag {
                     name: "cycleType",
                     flag: "cycle-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "day",
-                            en: "Calendar day",
-                            zh: "按自然天为周期类型",
-                        },
-                        EnumValue {
-                            value: "hour",
-                            en: "Hour",
-                            zh: "按小时为周期类型",
-                        },
-                        EnumValue {
-                            value: "month",
-                            en: "Month",
-                            zh: "按月计费",
-                        },
-                        EnumValue {
-                            value: "year",
-                            en: "Year",
-                            zh: "按年计费",
-                        },
-                    ],
-                    required: false,
                     en: "Cycle type: day (calendar day), hour (hourly), month (monthly), year (yearly)",
                     zh: "周期类型：day（按自然天为周期类型）， hour（按小时为周期类型）， month（按月计费）， year（按年计费)",
                 },
-                Param {
+                Flag {
                     name: "cycleCount",
                     flag: "cycle-count",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Number of billing cycles",
                     zh: "周期值",
                 },
-                Param {
+                Flag {
                     name: "amount",
                     flag: "amount",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Quantity to buy",
                     zh: "购买数量",
                 },
-                Param {
+                Flag {
                     name: "flavors",
                     flag: "flavors",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "List of flavors",
                     zh: "规格列表",
                 },
-                Param {
+                Flag {
                     name: "volumes",
                     flag: "volumes",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "List of volumes",
                     zh: "云盘列表",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "QueryChangePrice",
@@ -4595,91 +2607,49 @@ pub static LINE: Line = Line {
             en: "Query the price of an ECS resize.",
             zh: "用于 ECS 变配询价。",
             params: &[
-                Param {
+                Flag {
                     name: "tenantId",
                     flag: "tenant-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Tenant ID",
                     zh: "租户ID",
                 },
-                Param {
+                Flag {
                     name: "departmentId",
                     flag: "department-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Department ID",
                     zh: "部门ID",
                 },
-                Param {
+                Flag {
                     name: "region",
                     flag: "region-param",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Region",
                     zh: "地域",
                 },
-                Param {
+                Flag {
                     name: "az",
                     flag: "az",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Availability zone",
                     zh: "可用区",
                 },
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "ECS ID to renew",
                     zh: "续费指定的ECS ID",
                 },
-                Param {
+                Flag {
                     name: "billingMode",
                     flag: "billing-mode",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "ByCycle",
-                            en: "Subscription, billed per cycle",
-                            zh: "包周期",
-                        },
-                        EnumValue {
-                            value: "OnDemand",
-                            en: "Pay as you go",
-                            zh: "按需",
-                        },
-                    ],
-                    required: true,
                     en: "Billing mode: ByCycle (subscription), OnDemand (pay as you go)",
                     zh: "计费模式: ByCycle (包周期), OnDemand (按需)",
                 },
-                Param {
+                Flag {
                     name: "flavors",
                     flag: "flavors",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "List of flavors",
                     zh: "规格列表",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "QueryRefundPrice",
@@ -4687,40 +2657,25 @@ pub static LINE: Line = Line {
             en: "Query the refund of an ECS unsubscription.",
             zh: "用于 ECS 退订询价。",
             params: &[
-                Param {
+                Flag {
                     name: "tenantId",
                     flag: "tenant-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Tenant ID",
                     zh: "租户ID",
                 },
-                Param {
+                Flag {
                     name: "departmentId",
                     flag: "department-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Department ID",
                     zh: "部门ID",
                 },
-                Param {
+                Flag {
                     name: "specList",
                     flag: "spec-list",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instances to unsubscribe",
                     zh: "退订实例列表",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "CloneInstance",
@@ -4728,247 +2683,133 @@ pub static LINE: Line = Line {
             en: "Clone an instance.",
             zh: "克隆虚拟机。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsid",
                     flag: "ecsid",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "ECS instance ID",
                     zh: "ECS实例ID",
                 },
-                Param {
+                Flag {
                     name: "departmentId",
                     flag: "department-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Department ID",
                     zh: "部门ID",
                 },
-                Param {
+                Flag {
                     name: "resourceGroupId",
                     flag: "resource-group-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Resource group ID",
                     zh: "资源组ID",
                 },
-                Param {
+                Flag {
                     name: "az",
                     flag: "az",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Availability zone",
                     zh: "可用区",
                 },
-                Param {
+                Flag {
                     name: "region",
                     flag: "region-param",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Region",
                     zh: "区域",
                 },
-                Param {
+                Flag {
                     name: "password",
                     flag: "password",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Password",
                     zh: "密码",
                 },
-                Param {
+                Flag {
                     name: "displayName",
                     flag: "display-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Display name in the list",
                     zh: "列表显示名称",
                 },
-                Param {
+                Flag {
                     name: "description",
                     flag: "description",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Description",
                     zh: "描述",
                 },
-                Param {
+                Flag {
                     name: "tenantId",
                     flag: "tenant-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Tenant id",
                     zh: "租户id",
                 },
-                Param {
+                Flag {
                     name: "cpus",
                     flag: "cpus",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Number of CPU cores",
                     zh: "cpu核数",
                 },
-                Param {
+                Flag {
                     name: "memory",
                     flag: "memory",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Memory object",
                     zh: "内存对象",
                 },
-                Param {
+                Flag {
                     name: "archType",
                     flag: "arch-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "x86",
-                            en: "x86 (64-bit)",
-                            zh: "x86",
-                        },
-                        EnumValue {
-                            value: "arm",
-                            en: "ARM",
-                            zh: "arm",
-                        },
-                        EnumValue {
-                            value: "amd64",
-                            en: "amd64 (x86-64)",
-                            zh: "amd64",
-                        },
-                    ],
-                    required: true,
                     en: "CPU architecture (\"x86\", \"arm\")",
                     zh: "cpu架构 (\"x86\", \"arm\")",
                 },
-                Param {
+                Flag {
                     name: "networks",
                     flag: "networks",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Array of networks",
                     zh: "网络数组",
                 },
-                Param {
+                Flag {
                     name: "userData",
                     flag: "user-data",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "User data (#cloud-config), base64",
                     zh: "用户自定义数据（#cloud-config）：base64",
                 },
-                Param {
+                Flag {
                     name: "secGroupList",
                     flag: "sec-group-list",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Security groups",
                     zh: "安全组",
                 },
-                Param {
+                Flag {
                     name: "isClone",
                     flag: "is-clone",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Whether this is a clone",
                     zh: "是否克隆",
                 },
-                Param {
+                Flag {
                     name: "sourceEcsId",
                     flag: "source-ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Source instance id",
                     zh: "源EcsId",
                 },
-                Param {
+                Flag {
                     name: "flavorId",
                     flag: "flavor-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Flavor id",
                     zh: "规格id",
                 },
-                Param {
+                Flag {
                     name: "billingMode",
                     flag: "billing-mode",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "ByCycle",
-                            en: "Subscription, billed per cycle",
-                            zh: "包周期",
-                        },
-                        EnumValue {
-                            value: "OnDemand",
-                            en: "Pay as you go",
-                            zh: "按需",
-                        },
-                    ],
-                    required: false,
                     en: "Billing mode",
                     zh: "计费模式",
                 },
-                Param {
+                Flag {
                     name: "image",
                     flag: "image",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Image object",
                     zh: "镜像对象",
                 },
-                Param {
+                Flag {
                     name: "imageSource",
                     flag: "image-source",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Image source",
                     zh: "镜像来源",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "CheckInstanceClone",
@@ -4976,30 +2817,19 @@ pub static LINE: Line = Line {
             en: "Clone an instance.",
             zh: "克隆虚拟机。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsid",
                     flag: "ecsid",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚拟机id",
                 },
-                Param {
+                Flag {
                     name: "tenantId",
                     flag: "tenant-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Tenant id",
                     zh: "租户id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "HibernateInstance",
@@ -5007,20 +2837,13 @@ pub static LINE: Line = Line {
             en: "Hibernate an instance.",
             zh: "休眠虚拟机。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚拟机id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ListSshKeys",
@@ -5028,55 +2851,31 @@ pub static LINE: Line = Line {
             en: "List SSH key pairs.",
             zh: "获取 SSH 密钥对列表。",
             params: &[
-                Param {
+                Flag {
                     name: "pageIndex",
                     flag: "page-index",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Page number.",
                     zh: "页码。",
                 },
-                Param {
+                Flag {
                     name: "pageSize",
                     flag: "page-size",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Page size (the table says page count).",
                     zh: "页数。",
                 },
-                Param {
+                Flag {
                     name: "name",
                     flag: "name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Key pair name.",
                     zh: "密钥对名称。",
                 },
-                Param {
+                Flag {
                     name: "fingerprint",
                     flag: "fingerprint",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Key pair fingerprint.",
                     zh: "密钥对指纹。",
                 },
             ],
-            task: None,
-            paging: Some(Paging {
-                page: "pageIndex",
-                size: "pageSize",
-                items: "/data/SSHKeys",
-                total: Some("/data/count"),
-            }),
-            websocket: false,
         },
         Op {
             name: "CreateSshKey",
@@ -5084,50 +2883,31 @@ pub static LINE: Line = Line {
             en: "Create an SSH key pair; the call returns the private-key file.",
             zh: "创建密钥，接口调用后会返回秘钥文件。",
             params: &[
-                Param {
+                Flag {
                     name: "name",
                     flag: "name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Key pair name",
                     zh: "密钥名",
                 },
-                Param {
+                Flag {
                     name: "departmentId",
                     flag: "department-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Department id",
                     zh: "部门id",
                 },
-                Param {
+                Flag {
                     name: "tenantId",
                     flag: "tenant-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Tenant id",
                     zh: "租户id",
                 },
-                Param {
+                Flag {
                     name: "resourceGroupId",
                     flag: "resource-group-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Resource group id",
                     zh: "资源组id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ImportSshKey",
@@ -5135,60 +2915,37 @@ pub static LINE: Line = Line {
             en: "Import an SSH key pair.",
             zh: "导入密钥。",
             params: &[
-                Param {
+                Flag {
                     name: "name",
                     flag: "name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Key pair name",
                     zh: "密钥名",
                 },
-                Param {
+                Flag {
                     name: "departmentId",
                     flag: "department-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Department id",
                     zh: "部门id",
                 },
-                Param {
+                Flag {
                     name: "idRSAPub",
                     flag: "id-rsa-pub",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Public key",
                     zh: "公钥",
                 },
-                Param {
+                Flag {
                     name: "resourceGroupId",
                     flag: "resource-group-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Resource group id",
                     zh: "资源组id",
                 },
-                Param {
+                Flag {
                     name: "tenantId",
                     flag: "tenant-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Tenant id",
                     zh: "租户id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DeleteSshKeys",
@@ -5196,20 +2953,13 @@ pub static LINE: Line = Line {
             en: "Delete SSH key pairs.",
             zh: "删除密钥。",
             params: &[
-                Param {
+                Flag {
                     name: "keyPairIds",
                     flag: "key-pair-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Array of key pair ids",
                     zh: "密钥对id数组",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "BindSshKey",
@@ -5217,51 +2967,25 @@ pub static LINE: Line = Line {
             en: "Bind an SSH key pair.",
             zh: "绑定密钥。",
             params: &[
-                Param {
+                Flag {
                     name: "keyPairId",
                     flag: "key-pair-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Key pair id",
                     zh: "密钥id",
                 },
-                Param {
+                Flag {
                     name: "passwordAuth",
                     flag: "password-auth",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "yes",
-                            en: "Yes",
-                            zh: "yes",
-                        },
-                        EnumValue {
-                            value: "no",
-                            en: "No",
-                            zh: "no",
-                        },
-                    ],
-                    required: true,
                     en: "One of yes, no",
                     zh: "oneof=yes no",
                 },
-                Param {
+                Flag {
                     name: "ecsIds",
                     flag: "ecs-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚拟机id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "UnbindSshKey",
@@ -5269,51 +2993,25 @@ pub static LINE: Line = Line {
             en: "Unbind an SSH key pair.",
             zh: "密钥解绑。",
             params: &[
-                Param {
+                Flag {
                     name: "keyPairId",
                     flag: "key-pair-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Key pair id",
                     zh: "密钥id",
                 },
-                Param {
+                Flag {
                     name: "ecsIds",
                     flag: "ecs-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚机id",
                 },
-                Param {
+                Flag {
                     name: "passwordAuth",
                     flag: "password-auth",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "yes",
-                            en: "Yes",
-                            zh: "yes",
-                        },
-                        EnumValue {
-                            value: "no",
-                            en: "No",
-                            zh: "no",
-                        },
-                    ],
-                    required: false,
                     en: "One of yes, no",
                     zh: "oneof=yes no",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ListSshKeyInstances",
@@ -5321,30 +3019,19 @@ pub static LINE: Line = Line {
             en: "List the instances bound or not bound to a key pair.",
             zh: "获取绑定未绑定密钥对的实例。",
             params: &[
-                Param {
+                Flag {
                     name: "bound",
                     flag: "bound",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Path parameter (bound/unbound)",
                     zh: "路径参数 (bound/unbound)",
                 },
-                Param {
+                Flag {
                     name: "keyPairId",
                     flag: "key-pair-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Key pair ID",
                     zh: "密钥对ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ListInstanceSshKeys",
@@ -5352,30 +3039,19 @@ pub static LINE: Line = Line {
             en: "List the key pairs bound or not bound to an instance.",
             zh: "获取绑定未绑定实例的密钥对。",
             params: &[
-                Param {
+                Flag {
                     name: "bound",
                     flag: "bound",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Path parameter (bound/unbound)",
                     zh: "路径参数 (bound/unbound)",
                 },
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚拟机id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "CreateTemplate",
@@ -5383,40 +3059,25 @@ pub static LINE: Line = Line {
             en: "Create a configuration template.",
             zh: "创建配置模板。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚拟机id",
                 },
-                Param {
+                Flag {
                     name: "templateName",
                     flag: "template-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Template name",
                     zh: "模板名称",
                 },
-                Param {
+                Flag {
                     name: "templateDesc",
                     flag: "template-desc",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Template description",
                     zh: "模板描述",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "SetInstanceSecurityOptions",
@@ -5424,140 +3085,85 @@ pub static LINE: Line = Line {
             en: "Set access control",
             zh: "设置访问控制",
             params: &[
-                Param {
+                Flag {
                     name: "ecsid",
                     flag: "ecsid",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚拟机id",
                 },
-                Param {
+                Flag {
                     name: "nameAndIPList",
                     flag: "name-and-ip-list",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: false,
                     en: "List of IP addresses",
                     zh: "IP地址列表",
                 },
-                Param {
+                Flag {
                     name: "timeOutLoginOut",
                     flag: "time-out-login-out",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "SSH login timeout",
                     zh: "SSH登录超时时间",
                 },
-                Param {
+                Flag {
                     name: "deny",
                     flag: "deny",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Number of login attempts",
                     zh: "登录次数",
                 },
-                Param {
+                Flag {
                     name: "unLockTime",
                     flag: "un-lock-time",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "User lockout time after timeout",
                     zh: "用户超时锁定",
                 },
-                Param {
+                Flag {
                     name: "Enable",
                     flag: "enable",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Whitelist/blacklist on or off",
                     zh: "黑白名单开启/关闭",
                 },
-                Param {
+                Flag {
                     name: "BWEnable",
                     flag: "bw-enable",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Whitelist/blacklist",
                     zh: "白名单/黑名单",
                 },
-                Param {
+                Flag {
                     name: "passwordStrength",
                     flag: "password-strength",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Password length",
                     zh: "密码长度",
                 },
-                Param {
+                Flag {
                     name: "numOfLowLetters",
                     flag: "num-of-low-letters",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Contains lower-case letters",
                     zh: "包含小写字母",
                 },
-                Param {
+                Flag {
                     name: "numOfUpLetters",
                     flag: "num-of-up-letters",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Contains upper-case letters",
                     zh: "包含大写字母",
                 },
-                Param {
+                Flag {
                     name: "numOfDigital",
                     flag: "num-of-digital",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Contains digits",
                     zh: "包含数字",
                 },
-                Param {
+                Flag {
                     name: "numOfSpecialSymbols",
                     flag: "num-of-special-symbols",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Contains special characters",
                     zh: "包含特殊字符",
                 },
-                Param {
+                Flag {
                     name: "defaultComb",
                     flag: "default-comb",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Password combination",
                     zh: "密码组合",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ListInstanceSecurityOptions",
@@ -5565,20 +3171,13 @@ pub static LINE: Line = Line {
             en: "Get the access control settings.",
             zh: "获取访问控制列表。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsid",
                     flag: "ecsid",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚拟机id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ListTemplates",
@@ -5586,75 +3185,43 @@ pub static LINE: Line = Line {
             en: "List instance configuration templates.",
             zh: "获取配置模板列表。",
             params: &[
-                Param {
+                Flag {
                     name: "templateId",
                     flag: "template-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Template id",
                     zh: "模版id",
                 },
-                Param {
+                Flag {
                     name: "templateName",
                     flag: "template-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Template name",
                     zh: "模板名称",
                 },
-                Param {
+                Flag {
                     name: "pageSize",
                     flag: "page-size",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page size",
                     zh: "分页大小",
                 },
-                Param {
+                Flag {
                     name: "pageNumber",
                     flag: "page-number",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page number",
                     zh: "分页页码",
                 },
-                Param {
+                Flag {
                     name: "departmentId",
                     flag: "department-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Department id",
                     zh: "部门id",
                 },
-                Param {
+                Flag {
                     name: "resourceGroupId",
                     flag: "resource-group-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Resource group id",
                     zh: "资源集id",
                 },
             ],
-            task: None,
-            paging: Some(Paging {
-                page: "pageNumber",
-                size: "pageSize",
-                items: "/data/templatelist",
-                total: Some("/data/totalCount"),
-            }),
-            websocket: false,
         },
         Op {
             name: "GetTemplate",
@@ -5662,20 +3229,13 @@ pub static LINE: Line = Line {
             en: "Get the details of an instance configuration template.",
             zh: "获取配置模板详情。",
             params: &[
-                Param {
+                Flag {
                     name: "templateId",
                     flag: "template-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Template id",
                     zh: "模版ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "UpdateTemplateName",
@@ -5683,30 +3243,19 @@ pub static LINE: Line = Line {
             en: "Rename an instance configuration template.",
             zh: "编辑配置模板名称。",
             params: &[
-                Param {
+                Flag {
                     name: "templateId",
                     flag: "template-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Template id",
                     zh: "模版ID",
                 },
-                Param {
+                Flag {
                     name: "templateName",
                     flag: "template-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Template name",
                     zh: "模版名称",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "UpdateTemplateUserData",
@@ -5714,30 +3263,19 @@ pub static LINE: Line = Line {
             en: "Edit the user data of an instance configuration template.",
             zh: "编辑配置模板用户数据。",
             params: &[
-                Param {
+                Flag {
                     name: "templateId",
                     flag: "template-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Template id",
                     zh: "模版ID",
                 },
-                Param {
+                Flag {
                     name: "userData",
                     flag: "user-data",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "User data (Base64)",
                     zh: "用户数据",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "BatchDeleteTemplates",
@@ -5745,20 +3283,13 @@ pub static LINE: Line = Line {
             en: "Delete several instance configuration templates.",
             zh: "批量删除配置模板。",
             params: &[
-                Param {
+                Flag {
                     name: "templateIdList",
                     flag: "template-id-list",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Template ids",
                     zh: "模版ID列表",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ListSchedulers",
@@ -5766,75 +3297,43 @@ pub static LINE: Line = Line {
             en: "List scheduled tasks.",
             zh: "获取定时任务列表。",
             params: &[
-                Param {
+                Flag {
                     name: "enabled",
                     flag: "enabled",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Task state: \"true\" or \"false\"",
                     zh: "任务状态",
                 },
-                Param {
+                Flag {
                     name: "schedulerType",
                     flag: "scheduler-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Task type, e.g. restartEcs",
                     zh: "任务类型",
                 },
-                Param {
+                Flag {
                     name: "schedulerId",
                     flag: "scheduler-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Task id",
                     zh: "任务id",
                 },
-                Param {
+                Flag {
                     name: "schedulerName",
                     flag: "scheduler-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Task name",
                     zh: "任务名称",
                 },
-                Param {
+                Flag {
                     name: "pageSize",
                     flag: "page-size",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page size",
                     zh: "分页大小",
                 },
-                Param {
+                Flag {
                     name: "pageIndex",
                     flag: "page-index",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page number",
                     zh: "分页页码",
                 },
             ],
-            task: None,
-            paging: Some(Paging {
-                page: "pageIndex",
-                size: "pageSize",
-                items: "/data/records",
-                total: Some("/data/count"),
-            }),
-            websocket: false,
         },
         Op {
             name: "CreateScheduler",
@@ -5842,110 +3341,67 @@ pub static LINE: Line = Line {
             en: "Create a scheduled task.",
             zh: "创建定时任务。",
             params: &[
-                Param {
+                Flag {
                     name: "departmentId",
                     flag: "department-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Department id",
                     zh: "部门id",
                 },
-                Param {
+                Flag {
                     name: "resourceGroupId",
                     flag: "resource-group-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Resource group id",
                     zh: "资源组id",
                 },
-                Param {
+                Flag {
                     name: "tenantId",
                     flag: "tenant-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Tenant id",
                     zh: "租户id",
                 },
-                Param {
+                Flag {
                     name: "schedulerName",
                     flag: "scheduler-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Scheduled task name",
                     zh: "定时任务名",
                 },
-                Param {
+                Flag {
                     name: "enabled",
                     flag: "enabled",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Whether the scheduled task is enabled",
                     zh: "定时任务是否开启",
                 },
-                Param {
+                Flag {
                     name: "schedulerType",
                     flag: "scheduler-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Scheduled task type, e.g. restartEcs",
                     zh: "定时任务类型",
                 },
-                Param {
+                Flag {
                     name: "schedulerObject",
                     flag: "scheduler-object",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Objects the task is bound to (instance ids)",
                     zh: "定时任务绑定对象",
                 },
-                Param {
+                Flag {
                     name: "cronExpression",
                     flag: "cron-expression",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cron expression, e.g. */5 * * * 1",
                     zh: "cron表达式",
                 },
-                Param {
+                Flag {
                     name: "infectiveAt",
                     flag: "infective-at",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Expiry time (Unix milliseconds)",
                     zh: "失效时间",
                 },
-                Param {
+                Flag {
                     name: "startNow",
                     flag: "start-now",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Whether to start immediately",
                     zh: "是否立即启动",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "UpdateScheduler",
@@ -5953,80 +3409,49 @@ pub static LINE: Line = Line {
             en: "Edit a scheduled task.",
             zh: "编辑定时任务。",
             params: &[
-                Param {
+                Flag {
                     name: "schedulerId",
                     flag: "scheduler-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Scheduled task id",
                     zh: "定时任务ID",
                 },
-                Param {
+                Flag {
                     name: "tenantId",
                     flag: "tenant-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Tenant id",
                     zh: "租户id",
                 },
-                Param {
+                Flag {
                     name: "enabled",
                     flag: "enabled",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Whether the scheduled task is enabled",
                     zh: "定时任务是否开启",
                 },
-                Param {
+                Flag {
                     name: "schedulerName",
                     flag: "scheduler-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Scheduled task name",
                     zh: "定时任务名称",
                 },
-                Param {
+                Flag {
                     name: "schedulerObject",
                     flag: "scheduler-object",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Objects the task is bound to",
                     zh: "定时任务绑定对象（逗号分隔）",
                 },
-                Param {
+                Flag {
                     name: "cronExpression",
                     flag: "cron-expression",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cron expression",
                     zh: "cron表达式",
                 },
-                Param {
+                Flag {
                     name: "infectiveAt",
                     flag: "infective-at",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Expiry time (Unix milliseconds)",
                     zh: "失效时间",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DeleteScheduler",
@@ -6034,20 +3459,13 @@ pub static LINE: Line = Line {
             en: "Delete a scheduled task.",
             zh: "删除定时任务。",
             params: &[
-                Param {
+                Flag {
                     name: "schedulerId",
                     flag: "scheduler-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Scheduler id",
                     zh: "调度器ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ListSnapshots",
@@ -6055,55 +3473,31 @@ pub static LINE: Line = Line {
             en: "List instance snapshots.",
             zh: "获取云服务器快照列表",
             params: &[
-                Param {
+                Flag {
                     name: "pageSize",
                     flag: "page-size",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Number of items per page",
                     zh: "每页显示的数量",
                 },
-                Param {
+                Flag {
                     name: "pageNumber",
                     flag: "page-number",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Current page number",
                     zh: "当前页码",
                 },
-                Param {
+                Flag {
                     name: "snapshotid",
                     flag: "snapshotid",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Snapshot id",
                     zh: "快照ID",
                 },
-                Param {
+                Flag {
                     name: "ecsid",
                     flag: "ecsid",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Instance id",
                     zh: "ECS实例ID",
                 },
             ],
-            task: None,
-            paging: Some(Paging {
-                page: "pageNumber",
-                size: "pageSize",
-                items: "/data/ecsSnapshots",
-                total: Some("/data/totalCount"),
-            }),
-            websocket: false,
         },
         Op {
             name: "CreateSnapshot",
@@ -6111,30 +3505,19 @@ pub static LINE: Line = Line {
             en: "Create an instance snapshot.",
             zh: "创建云服务器快照。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚拟机实例ID",
                 },
-                Param {
+                Flag {
                     name: "snapshotName",
                     flag: "snapshot-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Snapshot name",
                     zh: "快照名称",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "GetSnapshot",
@@ -6142,20 +3525,13 @@ pub static LINE: Line = Line {
             en: "Get the details of an instance snapshot.",
             zh: "获取云服务器详情。",
             params: &[
-                Param {
+                Flag {
                     name: "snapshotId",
                     flag: "snapshot-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Snapshot id",
                     zh: "快照ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DeleteSnapshot",
@@ -6163,20 +3539,13 @@ pub static LINE: Line = Line {
             en: "Delete an instance snapshot.",
             zh: "删除云服务器快照。",
             params: &[
-                Param {
+                Flag {
                     name: "snapshotId",
                     flag: "snapshot-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Snapshot id",
                     zh: "快照ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "RollbackSnapshot",
@@ -6184,20 +3553,13 @@ pub static LINE: Line = Line {
             en: "Roll an instance back to a snapshot.",
             zh: "回滚云服务器快照。",
             params: &[
-                Param {
+                Flag {
                     name: "snapshotId",
                     flag: "snapshot-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Snapshot id",
                     zh: "快照ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ListSnapshotPolicies",
@@ -6205,75 +3567,43 @@ pub static LINE: Line = Line {
             en: "List automatic snapshot policies.",
             zh: "获取自动快照策略列表。",
             params: &[
-                Param {
+                Flag {
                     name: "pageSize",
                     flag: "page-size",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page size",
                     zh: "分页大小",
                 },
-                Param {
+                Flag {
                     name: "pageNumber",
                     flag: "page-number",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page number",
                     zh: "分页页码",
                 },
-                Param {
+                Flag {
                     name: "policyName",
                     flag: "policy-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Automatic snapshot policy name",
                     zh: "自动快照策略名称",
                 },
-                Param {
+                Flag {
                     name: "policyId",
                     flag: "policy-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Automatic snapshot policy id",
                     zh: "自动快照策略ID",
                 },
-                Param {
+                Flag {
                     name: "departmentId",
                     flag: "department-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Department id",
                     zh: "部门ID",
                 },
-                Param {
+                Flag {
                     name: "resourceGroupId",
                     flag: "resource-group-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Resource group id",
                     zh: "资源集ID",
                 },
             ],
-            task: None,
-            paging: Some(Paging {
-                page: "pageNumber",
-                size: "pageSize",
-                items: "/data/snapshotPolicies",
-                total: Some("/data/totalCount"),
-            }),
-            websocket: false,
         },
         Op {
             name: "CreateSnapshotPolicy",
@@ -6281,50 +3611,31 @@ pub static LINE: Line = Line {
             en: "Create an automatic snapshot policy.",
             zh: "创建自动快照策略。",
             params: &[
-                Param {
+                Flag {
                     name: "policyName",
                     flag: "policy-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Automatic snapshot policy name",
                     zh: "自动快照策略名称",
                 },
-                Param {
+                Flag {
                     name: "hourOfDay",
                     flag: "hour-of-day",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Hour(s) of day at which snapshots are created",
                     zh: "创建时间",
                 },
-                Param {
+                Flag {
                     name: "weekDays",
                     flag: "week-days",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Repeat days of week",
                     zh: "重复日期",
                 },
-                Param {
+                Flag {
                     name: "expire",
                     flag: "expire",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Snapshot retention time [0-65536]",
                     zh: "快照保留时间【0-65536】",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "GetSnapshotPolicy",
@@ -6332,20 +3643,13 @@ pub static LINE: Line = Line {
             en: "Get the details of an automatic snapshot policy.",
             zh: "获取自动快照策略详情。",
             params: &[
-                Param {
+                Flag {
                     name: "policyId",
                     flag: "policy-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Automatic snapshot policy id",
                     zh: "自动快照策略ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DeleteSnapshotPolicy",
@@ -6353,20 +3657,13 @@ pub static LINE: Line = Line {
             en: "Delete an automatic snapshot policy.",
             zh: "删除自动快照策略。",
             params: &[
-                Param {
+                Flag {
                     name: "policyId",
                     flag: "policy-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Policy id",
                     zh: "策略ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "UpdateSnapshotPolicy",
@@ -6374,60 +3671,37 @@ pub static LINE: Line = Line {
             en: "Modify an automatic snapshot policy.",
             zh: "修改自动快照策略。",
             params: &[
-                Param {
+                Flag {
                     name: "policyId",
                     flag: "policy-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Automatic snapshot policy id",
                     zh: "自动快照策略ID",
                 },
-                Param {
+                Flag {
                     name: "policyName",
                     flag: "policy-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Policy name",
                     zh: "策略名称",
                 },
-                Param {
+                Flag {
                     name: "hourOfDay",
                     flag: "hour-of-day",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Hours of day to run, comma-separated (e.g. \"0,1\")",
                     zh: "每天执行的小时",
                 },
-                Param {
+                Flag {
                     name: "weekDays",
                     flag: "week-days",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Days of week to run",
                     zh: "每周执行的星期几",
                 },
-                Param {
+                Flag {
                     name: "expire",
                     flag: "expire",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Expiry time (minutes)",
                     zh: "过期时间（分钟）",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "BindSnapshotPolicy",
@@ -6435,30 +3709,19 @@ pub static LINE: Line = Line {
             en: "Bind an automatic snapshot policy to an instance.",
             zh: "自动快照策略与云服务器绑定。",
             params: &[
-                Param {
+                Flag {
                     name: "policyId",
                     flag: "policy-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Automatic snapshot policy id",
                     zh: "自动快照策略ID",
                 },
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "ECS实例ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "UnbindSnapshotPolicy",
@@ -6466,30 +3729,19 @@ pub static LINE: Line = Line {
             en: "Unbind an automatic snapshot policy from an instance.",
             zh: "自动快照策略与云服务器解绑。",
             params: &[
-                Param {
+                Flag {
                     name: "policyId",
                     flag: "policy-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Automatic snapshot policy id",
                     zh: "自动快照策略ID",
                 },
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "ECS实例ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "PauseSnapshotPolicy",
@@ -6497,20 +3749,13 @@ pub static LINE: Line = Line {
             en: "Pause an automatic snapshot policy.",
             zh: "暂停自动快照策略。",
             params: &[
-                Param {
+                Flag {
                     name: "policyId",
                     flag: "policy-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Automatic snapshot policy id",
                     zh: "自动快照策略ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ResumeSnapshotPolicy",
@@ -6518,20 +3763,13 @@ pub static LINE: Line = Line {
             en: "Resume an automatic snapshot policy.",
             zh: "恢复自动快照策略。",
             params: &[
-                Param {
+                Flag {
                     name: "policyId",
                     flag: "policy-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Automatic snapshot policy id",
                     zh: "自动快照策略ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "CreateDeploymentSet",
@@ -6539,174 +3777,55 @@ pub static LINE: Line = Line {
             en: "Create a deployment set.",
             zh: "创建部署集。",
             params: &[
-                Param {
+                Flag {
                     name: "name",
                     flag: "name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Deployment set name, unique within a tenant",
                     zh: "部署集名称，同一租户下唯一",
                 },
-                Param {
+                Flag {
                     name: "tenantId",
                     flag: "tenant-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Tenant id",
                     zh: "租户id",
                 },
-                Param {
+                Flag {
                     name: "departmentId",
                     flag: "department-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Department id",
                     zh: "部门id",
                 },
-                Param {
+                Flag {
                     name: "resourceGroupId",
                     flag: "resource-group-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Resource group id",
                     zh: "资源组id",
                 },
-                Param {
+                Flag {
                     name: "hostPolicy",
                     flag: "host-policy",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "anti-affinity",
-                            en: "Anti-affinity",
-                            zh: "反亲和",
-                        },
-                        EnumValue {
-                            value: "soft-anti-affinity",
-                            en: "Soft anti-affinity",
-                            zh: "软反亲和",
-                        },
-                        EnumValue {
-                            value: "affinity",
-                            en: "Affinity",
-                            zh: "亲和",
-                        },
-                        EnumValue {
-                            value: "soft-affinity",
-                            en: "Soft affinity",
-                            zh: "软亲和",
-                        },
-                    ],
-                    required: false,
                     en: "Host policy: anti-affinity, soft-anti-affinity, affinity or soft-affinity",
                     zh: "主机策略 取值范围 {\"anti-affinity\", \"soft-anti-affinity\", \"affinity\", \"soft-affinity\"}",
                 },
-                Param {
+                Flag {
                     name: "rackPolicy",
                     flag: "rack-policy",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "anti-affinity",
-                            en: "Anti-affinity",
-                            zh: "反亲和",
-                        },
-                        EnumValue {
-                            value: "soft-anti-affinity",
-                            en: "Soft anti-affinity",
-                            zh: "软反亲和",
-                        },
-                        EnumValue {
-                            value: "affinity",
-                            en: "Affinity",
-                            zh: "亲和",
-                        },
-                        EnumValue {
-                            value: "soft-affinity",
-                            en: "Soft affinity",
-                            zh: "软亲和",
-                        },
-                    ],
-                    required: false,
                     en: "Rack policy: anti-affinity, soft-anti-affinity, affinity or soft-affinity",
                     zh: "机架策略 取值范围 {\"anti-affinity\", \"soft-anti-affinity\", \"affinity\", \"soft-affinity\"}",
                 },
-                Param {
+                Flag {
                     name: "switchPolicy",
                     flag: "switch-policy",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "anti-affinity",
-                            en: "Anti-affinity",
-                            zh: "反亲和",
-                        },
-                        EnumValue {
-                            value: "soft-anti-affinity",
-                            en: "Soft anti-affinity",
-                            zh: "软反亲和",
-                        },
-                        EnumValue {
-                            value: "affinity",
-                            en: "Affinity",
-                            zh: "亲和",
-                        },
-                        EnumValue {
-                            value: "soft-affinity",
-                            en: "Soft affinity",
-                            zh: "软亲和",
-                        },
-                    ],
-                    required: false,
                     en: "Switch policy: anti-affinity, soft-anti-affinity, affinity or soft-affinity",
                     zh: "交换机策略 取值范围 {\"anti-affinity\", \"soft-anti-affinity\", \"affinity\", \"soft-affinity\"}",
                 },
-                Param {
+                Flag {
                     name: "netSwitchPolicy",
                     flag: "net-switch-policy",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "anti-affinity",
-                            en: "Anti-affinity",
-                            zh: "反亲和",
-                        },
-                        EnumValue {
-                            value: "soft-anti-affinity",
-                            en: "Soft anti-affinity",
-                            zh: "软反亲和",
-                        },
-                        EnumValue {
-                            value: "affinity",
-                            en: "Affinity",
-                            zh: "亲和",
-                        },
-                        EnumValue {
-                            value: "soft-affinity",
-                            en: "Soft affinity",
-                            zh: "软亲和",
-                        },
-                    ],
-                    required: false,
                     en: "Network switch policy: anti-affinity, soft-anti-affinity, affinity or soft-affinity",
                     zh: "网络交换机策略 取值范围 {\"anti-affinity\", \"soft-anti-affinity\", \"affinity\", \"soft-affinity\"}",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ListDeploymentSets",
@@ -6714,35 +3833,19 @@ pub static LINE: Line = Line {
             en: "List deployment sets.",
             zh: "获取部署集列表。",
             params: &[
-                Param {
+                Flag {
                     name: "current",
                     flag: "current",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Page number",
                     zh: "页码",
                 },
-                Param {
+                Flag {
                     name: "size",
                     flag: "size",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Number of records per page",
                     zh: "每页显示的记录数",
                 },
             ],
-            task: None,
-            paging: Some(Paging {
-                page: "current",
-                size: "size",
-                items: "/data/list",
-                total: None,
-            }),
-            websocket: false,
         },
         Op {
             name: "GetDeploymentSet",
@@ -6750,20 +3853,13 @@ pub static LINE: Line = Line {
             en: "Get the details of a deployment set.",
             zh: "查看部署集详情。",
             params: &[
-                Param {
+                Flag {
                     name: "deploymentSetId",
                     flag: "deployment-set-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Deployment set id",
                     zh: "部署集Id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DeleteDeploymentSet",
@@ -6771,20 +3867,13 @@ pub static LINE: Line = Line {
             en: "Delete a deployment set.",
             zh: "删除部署集。",
             params: &[
-                Param {
+                Flag {
                     name: "deploymentSetId",
                     flag: "deployment-set-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Deployment set id",
                     zh: "部署集Id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ListUsbDevices",
@@ -6792,30 +3881,19 @@ pub static LINE: Line = Line {
             en: "List USB devices.",
             zh: "获取 USB 列表。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Omit when binding to list all USB devices; pass it when unbinding to list the USB devices attached to that instance",
                     zh: "绑定时不传ecsId，查询所有USB；解绑时传ecsId，查询该ecs下挂载的USB",
                 },
-                Param {
+                Flag {
                     name: "nodeName",
                     flag: "node-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Node name",
                     zh: "节点名称",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "BindInstanceUsb",
@@ -6823,30 +3901,19 @@ pub static LINE: Line = Line {
             en: "Bind USB devices to an instance.",
             zh: "虚拟机绑定 USB。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsid",
                     flag: "ecsid",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚拟机id",
                 },
-                Param {
+                Flag {
                     name: "object",
                     flag: "object",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Batch binding parameters (USB devices)",
                     zh: "批量绑定参数",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "UnbindInstanceUsb",
@@ -6854,30 +3921,19 @@ pub static LINE: Line = Line {
             en: "Unbind USB devices from an instance.",
             zh: "虚拟机解绑 USB。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚拟机id",
                 },
-                Param {
+                Flag {
                     name: "object",
                     flag: "object",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Batch unbinding parameters (USB devices)",
                     zh: "批量绑定参数",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "QueryInstanceMonitor",
@@ -6885,80 +3941,49 @@ pub static LINE: Line = Line {
             en: "Query the basic monitoring data of an instance with a Prometheus range query.",
             zh: "ECS 基础监控。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚拟机id",
                 },
-                Param {
+                Flag {
                     name: "start",
                     flag: "start",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Start time in seconds since 1970-01-01 (e.g. \"1694398820.237\")",
                     zh: "开始时间 单位为秒，从1970年1月1日开始计时",
                 },
-                Param {
+                Flag {
                     name: "end",
                     flag: "end",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "End time in seconds since 1970-01-01",
                     zh: "结束时间 单位为秒，从1970年1月1日开始计时",
                 },
-                Param {
+                Flag {
                     name: "step",
                     flag: "step",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Step between points, in seconds",
                     zh: "时间间隔步长，单位为秒",
                 },
-                Param {
+                Flag {
                     name: "namespace",
                     flag: "namespace",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Namespace (e.g. default)",
                     zh: "命名空间",
                 },
-                Param {
+                Flag {
                     name: "query",
                     flag: "query-param",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Prometheus query expression (URL-encoded)",
                     zh: "Prometheus查询表达式字符串",
                 },
-                Param {
+                Flag {
                     name: "timeout",
                     flag: "timeout-param",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Timeout in milliseconds",
                     zh: "超时时间 单位为毫秒（ms）",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "QueryInstancesMonitor",
@@ -6966,141 +3991,49 @@ pub static LINE: Line = Line {
             en: "Query a basic monitoring metric for several instances.",
             zh: "ECS 基础监控列表查询。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsIds",
                     flag: "ecs-ids",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance ids, separated by spaces",
                     zh: "实例ID，多个以“ ”分隔",
                 },
-                Param {
+                Flag {
                     name: "start",
                     flag: "start",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Start time in seconds since 1970-01-01",
                     zh: "开始时间，单位：秒，从1970年1月1日开始计时",
                 },
-                Param {
+                Flag {
                     name: "end",
                     flag: "end",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "End time in seconds since 1970-01-01",
                     zh: "结束时间，单位：秒，从1970年1月1日开始计时",
                 },
-                Param {
+                Flag {
                     name: "step",
                     flag: "step",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Step between points, in seconds",
                     zh: "时间间隔步长，单位：秒",
                 },
-                Param {
+                Flag {
                     name: "namespace",
                     flag: "namespace",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Namespace (e.g. default)",
                     zh: "命名空间",
                 },
-                Param {
+                Flag {
                     name: "metric",
                     flag: "metric",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "cpu_usage",
-                            en: "CPU utilization",
-                            zh: "CPU利用率",
-                        },
-                        EnumValue {
-                            value: "memory_usage",
-                            en: "Memory utilization",
-                            zh: "内存利用率",
-                        },
-                        EnumValue {
-                            value: "disk_read_rate",
-                            en: "Disk read throughput, KiB/s",
-                            zh: "磁盘IO吞吐量读，单位KiB/s",
-                        },
-                        EnumValue {
-                            value: "disk_write_rate",
-                            en: "Disk write throughput, KiB/s",
-                            zh: "磁盘IO吞吐量写，单位KiB/s",
-                        },
-                        EnumValue {
-                            value: "disk_read_iops",
-                            en: "Disk read IOPS",
-                            zh: "磁盘读IOPS",
-                        },
-                        EnumValue {
-                            value: "disk_write_iop",
-                            en: "Disk write IOPS",
-                            zh: "磁盘写IOPS",
-                        },
-                        EnumValue {
-                            value: "receive_packets_total",
-                            en: "Total packets received",
-                            zh: "网络接收总包数",
-                        },
-                        EnumValue {
-                            value: "transmit_packets_total",
-                            en: "Total packets sent",
-                            zh: "网络发送总包数",
-                        },
-                        EnumValue {
-                            value: "net_receive_rate",
-                            en: "Network receive throughput, Mbps",
-                            zh: "网络吞吐量统计，接收，Mbps",
-                        },
-                        EnumValue {
-                            value: "net_transmit_rate",
-                            en: "Network transmit throughput, Mbps",
-                            zh: "网络吞吐量统计，发送，Mbps",
-                        },
-                        EnumValue {
-                            value: "disk_read_delay",
-                            en: "Disk read latency, ms",
-                            zh: "磁盘IO延迟 读 ms",
-                        },
-                        EnumValue {
-                            value: "disk_write_delay",
-                            en: "Disk write latency, ms",
-                            zh: "磁盘IO延迟 写 ms",
-                        },
-                    ],
-                    required: true,
                     en: "Monitoring metric: cpu_usage, memory_usage, disk_read_rate, disk_write_rate, disk_read_iops, disk_write_iop, receive_packets_total, transmit_packets_total, net_receive_rate, net_transmit_rate, disk_read_delay, disk_write_delay",
                     zh: "监控指标： cpu_usage CPU利用率 memory_usage 内存利用率 disk_read_rate 磁盘IO吞吐量读，单位KiB/s disk_write_rate 磁盘IO吞吐量写，单位KiB/s disk_read_iops 磁盘读IOPS disk_write_iop 磁盘写IOPS receive_packets_total 网络接收总包数 transmit_packets_total 网络发送总包数 net_receive_rate 网络吞吐量统计，接收，Mbps net_transmit_rate 网络吞吐量统计，发送，Mbps disk_read_delay 磁盘IO延迟 读 ms disk_write_delay 磁盘IO延迟 写 ms",
                 },
-                Param {
+                Flag {
                     name: "timeout",
                     flag: "timeout-param",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Timeout in milliseconds",
                     zh: "超时时间,ms",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ListRecycledSnapshots",
@@ -7108,75 +4041,43 @@ pub static LINE: Line = Line {
             en: "List the snapshots in the recycle bin.",
             zh: "获取快照回收站列表。",
             params: &[
-                Param {
+                Flag {
                     name: "current",
                     flag: "current",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Page number",
                     zh: "页数",
                 },
-                Param {
+                Flag {
                     name: "size",
                     flag: "size",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Number of items per page",
                     zh: "每页显示的数量",
                 },
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Filter: instance id",
                     zh: "过滤参数, ecsId",
                 },
-                Param {
+                Flag {
                     name: "tenantId",
                     flag: "tenant-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Filter: tenant id",
                     zh: "过滤参数, 租户Id",
                 },
-                Param {
+                Flag {
                     name: "instanceId",
                     flag: "instance-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Filter: recycled resource (snapshot) id",
                     zh: "过滤参数, 实例ID",
                 },
-                Param {
+                Flag {
                     name: "instanceName",
                     flag: "instance-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Filter: recycled resource name",
                     zh: "过滤参数, 实例名称",
                 },
             ],
-            task: None,
-            paging: Some(Paging {
-                page: "current",
-                size: "size",
-                items: "/data/list",
-                total: None,
-            }),
-            websocket: false,
         },
         Op {
             name: "RestoreRecycledSnapshot",
@@ -7184,50 +4085,31 @@ pub static LINE: Line = Line {
             en: "Restore a snapshot from the recycle bin.",
             zh: "还原快照。",
             params: &[
-                Param {
+                Flag {
                     name: "snapshotId",
                     flag: "snapshot-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Snapshot id",
                     zh: "快照id",
                 },
-                Param {
+                Flag {
                     name: "name",
                     flag: "name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Name (only in the request example)",
                     zh: "名称",
                 },
-                Param {
+                Flag {
                     name: "description",
                     flag: "description",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Description (only in the request example)",
                     zh: "描述",
                 },
-                Param {
+                Flag {
                     name: "sourceType",
                     flag: "source-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Source type, e.g. ECS_SYSTEM_DISK (only in the request example)",
                     zh: "来源类型",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DeleteRecycledSnapshot",
@@ -7235,20 +4117,13 @@ pub static LINE: Line = Line {
             en: "Delete a snapshot from the recycle bin.",
             zh: "删除快照。",
             params: &[
-                Param {
+                Flag {
                     name: "snapshotId",
                     flag: "snapshot-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Snapshot id",
                     zh: "快照id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "GetRecycledInstance",
@@ -7256,20 +4131,13 @@ pub static LINE: Line = Line {
             en: "Get the details of an instance in the recycle bin.",
             zh: "获取云服务器回收站详情。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚拟机id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "RestoreRecycledInstance",
@@ -7277,20 +4145,13 @@ pub static LINE: Line = Line {
             en: "Restore an instance from the recycle bin.",
             zh: "回收站还原云服务器。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚拟机id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DeleteRecycledInstance",
@@ -7298,20 +4159,13 @@ pub static LINE: Line = Line {
             en: "Delete an instance from the recycle bin.",
             zh: "回收站删除云服务器。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsid",
                     flag: "ecsid",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚拟机id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "AutoCleanRecycledInstances",
@@ -7319,30 +4173,19 @@ pub static LINE: Line = Line {
             en: "Automatically delete an expired instance from the recycle bin.",
             zh: "回收站到期自动删除云服务器。",
             params: &[
-                Param {
+                Flag {
                     name: "instanceId",
                     flag: "instance-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "云服务器id",
                 },
-                Param {
+                Flag {
                     name: "serviceCode",
                     flag: "service-code",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Product code (e.g. ECS)",
                     zh: "产品code",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "CheckVmtoolsIsoAttached",
@@ -7350,20 +4193,13 @@ pub static LINE: Line = Line {
             en: "Get the attachment state of the vmtools ISO of an instance.",
             zh: "获取 vmtools 的 iso 挂载状态。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚拟机id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "AttachVmtools",
@@ -7371,20 +4207,13 @@ pub static LINE: Line = Line {
             en: "Attach the vmtools ISO to an instance.",
             zh: "虚拟机可以挂载 vmtools iso。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsid",
                     flag: "ecsid",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚拟机id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ListSupportedIbNics",
@@ -7392,20 +4221,13 @@ pub static LINE: Line = Line {
             en: "List the InfiniBand NIC types available in an availability zone.",
             zh: "通过指定的 az 获取 ib 类型。",
             params: &[
-                Param {
+                Flag {
                     name: "az",
                     flag: "az",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Availability zone",
                     zh: "可用区",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ExportInstances",
@@ -7413,30 +4235,19 @@ pub static LINE: Line = Line {
             en: "Export the instance list as a spreadsheet file.",
             zh: "虚拟机列表导出。",
             params: &[
-                Param {
+                Flag {
                     name: "exportItem",
                     flag: "export-item",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Columns to export, comma-separated: displayName, ecsId, department, resourceGroup, privateIp, status, az, vcpu, ram, flavor, payModel, cpuArch, eip, createTime, osInfo, tenant",
                     zh: "导出列、逗号分割。支持导出的列：实例名称（displayName）、实例ID（ecsId）、部门（department）、资源集（resourceGroup）、私有IP（privateIp）、状态（status）、可用区（az）、vCPUs（vcpu）、内存（ram）、规格名称（flavor）、计费模式（payModel）、架构（cpuArch）、弹性公网IP（eip）、创建时间（createTime）、osInfo（操作系统）、tenant（租户）",
                 },
-                Param {
+                Flag {
                     name: "filterParams",
                     flag: "filter-params",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Filter conditions, including but not limited to the fields below",
                     zh: "筛选条件，包括但不限于以下字段：",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "InstallMonitorAgent",
@@ -7444,20 +4255,13 @@ pub static LINE: Line = Line {
             en: "Enable advanced monitoring (install the monitoring agent) on an instance.",
             zh: "通过指定的 `ecsId` 操作对应的虚机开机高级监控。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚拟机实例ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "GetServiceAttributes",
@@ -7465,30 +4269,19 @@ pub static LINE: Line = Line {
             en: "Get the subscription state of the cloud service.",
             zh: "查询订购服务",
             params: &[
-                Param {
+                Flag {
                     name: "tenantId",
                     flag: "tenant-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Tenant id",
                     zh: "租户id",
                 },
-                Param {
+                Flag {
                     name: "departmentId",
                     flag: "department-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Department id",
                     zh: "部门id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "GetServiceRegionInfo",
@@ -7496,30 +4289,19 @@ pub static LINE: Line = Line {
             en: "Get the regions and availability zones of the services a tenant subscribes to.",
             zh: "查询租户订购服务对应的 Region、可用区信息。",
             params: &[
-                Param {
+                Flag {
                     name: "tenantId",
                     flag: "tenant-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Tenant id",
                     zh: "租户ID",
                 },
-                Param {
+                Flag {
                     name: "departmentId",
                     flag: "department-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Department id",
                     zh: "部门ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "BatchDetachSharedVolume",
@@ -7527,30 +4309,19 @@ pub static LINE: Line = Line {
             en: "Detach a shared volume from several instances.",
             zh: "共享盘从多个虚拟机卸载。",
             params: &[
-                Param {
+                Flag {
                     name: "volumeId",
                     flag: "volume-id",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Volume id",
                     zh: "云盘id, body中的参数",
                 },
-                Param {
+                Flag {
                     name: "ecsIds",
                     flag: "ecs-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Ids of the instances to detach the shared volume from",
                     zh: "需要卸载共享盘的 ecsId 列表",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "BatchAttachSharedVolume",
@@ -7558,30 +4329,19 @@ pub static LINE: Line = Line {
             en: "Attach a shared volume to several instances.",
             zh: "共享盘挂载到多个虚拟机。",
             params: &[
-                Param {
+                Flag {
                     name: "volumeId",
                     flag: "volume-id",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Volume id",
                     zh: "云盘id, body中的参数",
                 },
-                Param {
+                Flag {
                     name: "ecsIds",
                     flag: "ecs-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Ids of the instances to attach the shared volume to",
                     zh: "需要挂载到的 ecsId 列表",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "GetVncUrl",
@@ -7589,20 +4349,13 @@ pub static LINE: Line = Line {
             en: "Get the VNC remote access URL of an instance.",
             zh: "获取 VNC 远程访问 URL。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚拟机ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ConnectVnc",
@@ -7610,30 +4363,19 @@ pub static LINE: Line = Line {
             en: "Open a noVNC remote console (WebSocket) to an instance; get the URL and its token (valid 10 minutes) from GetVncUrl first.",
             zh: "使用 noVNC 对 ECS 进行远程访问，要发起远程访问，请先通过“获取 VNC 远程访问”接口获取 url，url 中的 token 有效期 10 分钟。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚拟机ID",
                 },
-                Param {
+                Flag {
                     name: "token",
                     flag: "token",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Remote access token, valid for 10 minutes; taken from GetVncUrl",
                     zh: "远程访问的token，超时时间为10分钟 token来自于“获取VNC远程访问Url”接口",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: true,
         },
         Op {
             name: "ListMonitorProcesses",
@@ -7641,60 +4383,37 @@ pub static LINE: Line = Line {
             en: "List the processes recorded by process monitoring over a time range.",
             zh: "获取一段时间内进程监控的进程列表数据。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚拟机id",
                 },
-                Param {
+                Flag {
                     name: "start",
                     flag: "start",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Start timestamp, in seconds",
                     zh: "起始时间戳, 单位秒",
                 },
-                Param {
+                Flag {
                     name: "end",
                     flag: "end",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "End timestamp, in seconds",
                     zh: "结束时间戳, 单位秒",
                 },
-                Param {
+                Flag {
                     name: "step",
                     flag: "step",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Step, in seconds",
                     zh: "步长, 单位秒",
                 },
-                Param {
+                Flag {
                     name: "timeout",
                     flag: "timeout-param",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Timeout, in seconds",
                     zh: "超时时间, 单位秒",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "UpgradeMonitorAgent",
@@ -7702,20 +4421,13 @@ pub static LINE: Line = Line {
             en: "Upgrade the monitoring agent of an instance (for instances created before a platform upgrade).",
             zh: "升级监控插件。在环境升级场景下，调用此接口可以给历史虚机的监控插件升级。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚拟机id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ListInstanceNodeLocalDisks",
@@ -7723,20 +4435,13 @@ pub static LINE: Line = Line {
             en: "List the unused local disks on the node hosting an instance (helper for attaching local disks).",
             zh: "本地盘挂载的辅助接口，用于获取虚拟机所在节点上的可用本地盘列表。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚拟机ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "AttachLocalDisks",
@@ -7744,30 +4449,19 @@ pub static LINE: Line = Line {
             en: "Attach one or more local disks to an instance; the instance must not use a local-disk flavor.",
             zh: "此接口用于某个虚机挂载或批量挂载本地盘；虚机需要是非本地盘规格创建。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚机ID",
                 },
-                Param {
+                Flag {
                     name: "disks",
                     flag: "disks",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Local disks to attach (the request body is this JSON array)",
                     zh: "数组格式入参",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DetachLocalDisks",
@@ -7775,30 +4469,19 @@ pub static LINE: Line = Line {
             en: "Detach one or more local disks from an instance; the instance must not use a local-disk flavor.",
             zh: "此接口用于某个虚拟机卸载或者批量卸载本地盘;虚拟机需要是非本地盘规格创建。",
             params: &[
-                Param {
+                Flag {
                     name: "ecsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "虚拟机ID",
                 },
-                Param {
+                Flag {
                     name: "disks",
                     flag: "disks",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Local disks to detach (the request body is this JSON array)",
                     zh: "数组格式入参",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ExportMonitorData",
@@ -7806,238 +4489,876 @@ pub static LINE: Line = Line {
             en: "Export monitoring data (starts an export task).",
             zh: "导出监控数据。",
             params: &[
-                Param {
+                Flag {
                     name: "templateName",
                     flag: "template-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Task name",
                     zh: "任务名称",
                 },
-                Param {
+                Flag {
                     name: "statisticalMethod",
                     flag: "statistical-method",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "aggregatedValue",
-                            en: "Aggregated",
-                            zh: "聚合",
-                        },
-                        EnumValue {
-                            value: "originalValue",
-                            en: "Original values",
-                            zh: "原始值",
-                        },
-                    ],
-                    required: true,
                     en: "\"aggregatedValue\": aggregated; \"originalValue\": original values",
                     zh: "“aggregatedValue”：聚合 \"originalValue\":原始值",
                 },
-                Param {
+                Flag {
                     name: "aggregationMethods",
                     flag: "aggregation-methods",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[
-                        EnumValue {
-                            value: "min",
-                            en: "Minimum",
-                            zh: "min",
-                        },
-                        EnumValue {
-                            value: "max",
-                            en: "Maximum",
-                            zh: "max",
-                        },
-                        EnumValue {
-                            value: "avg",
-                            en: "Average",
-                            zh: "avg",
-                        },
-                    ],
-                    required: false,
                     en: "Aggregation methods: min, max, avg",
                     zh: "min max avg",
                 },
-                Param {
+                Flag {
                     name: "start",
                     flag: "start",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Start time (Unix seconds)",
                     zh: "开始时间",
                 },
-                Param {
+                Flag {
                     name: "end",
                     flag: "end",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "End time (Unix seconds)",
                     zh: "结束时间",
                 },
-                Param {
+                Flag {
                     name: "ecsIds",
                     flag: "ecs-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: false,
                     en: "Instances to export",
                     zh: "指定虚拟机列表",
                 },
-                Param {
+                Flag {
                     name: "metrics",
                     flag: "metrics",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[
-                        EnumValue {
-                            value: "cpuUsage",
-                            en: "CPU usage",
-                            zh: "cpu的使用情况",
-                        },
-                        EnumValue {
-                            value: "cpuContextSwitches",
-                            en: "CPU context switch rate (count/s)",
-                            zh: "CPU上下文切换率 (count/s)",
-                        },
-                        EnumValue {
-                            value: "nodeLoad1",
-                            en: "System load (1 min)",
-                            zh: "系统负载",
-                        },
-                        EnumValue {
-                            value: "nodeLoad5",
-                            en: "System load (5 min)",
-                            zh: "系统负载",
-                        },
-                        EnumValue {
-                            value: "nodeLoad15",
-                            en: "System load (15 min)",
-                            zh: "系统负载",
-                        },
-                        EnumValue {
-                            value: "memoryEnchanced",
-                            en: "Memory space (MiB)",
-                            zh: "内存空间 (MiB), KB/s",
-                        },
-                        EnumValue {
-                            value: "swapUsage",
-                            en: "Swap usage (%)",
-                            zh: "SWAP使用率 (%)",
-                        },
-                        EnumValue {
-                            value: "diskReads",
-                            en: "Disk read requests (IOPS)",
-                            zh: "Disk request(unit: IOPS)",
-                        },
-                        EnumValue {
-                            value: "diskWrites",
-                            en: "Disk write requests (IOPS)",
-                            zh: "Disk request(unit: IOPS)",
-                        },
-                        EnumValue {
-                            value: "diskUsage",
-                            en: "Disk usage (%)",
-                            zh: "磁盘使用率 (%)",
-                        },
-                        EnumValue {
-                            value: "diskStorageUsed",
-                            en: "Disk storage used (GiB)",
-                            zh: "磁盘存储量 (GiB)",
-                        },
-                        EnumValue {
-                            value: "diskStorageTotal",
-                            en: "Disk storage total (GiB)",
-                            zh: "磁盘存储量 (GiB)",
-                        },
-                        EnumValue {
-                            value: "diskInode",
-                            en: "Disk inode usage (%)",
-                            zh: "磁盘INODE使用率 (%)",
-                        },
-                        EnumValue {
-                            value: "diskIoUtils",
-                            en: "Disk IO utilization (%)",
-                            zh: "磁盘IO使用率 (%)",
-                        },
-                        EnumValue {
-                            value: "diskReadTime",
-                            en: "Disk read latency (ms)",
-                            zh: "磁盘读写延迟 (ms), 读, ms",
-                        },
-                        EnumValue {
-                            value: "diskWriteTime",
-                            en: "Disk write latency (ms)",
-                            zh: "磁盘读写延迟 (ms), 读, ms",
-                        },
-                        EnumValue {
-                            value: "diskThroughputRead",
-                            en: "Disk read throughput (KB/s)",
-                            zh: "I/O Throughput statistics(unit: KB/s)",
-                        },
-                        EnumValue {
-                            value: "diskThroughputWritten",
-                            en: "Disk write throughput (KB/s)",
-                            zh: "I/O Throughput statistics(unit: KB/s)",
-                        },
-                        EnumValue {
-                            value: "networkTransmit",
-                            en: "Network transmit throughput (MB/s)",
-                            zh: "Network throughput statistics(unit: MB/s)",
-                        },
-                        EnumValue {
-                            value: "networkReceive",
-                            en: "Network receive throughput (MB/s)",
-                            zh: "Network throughput statistics(unit: MB/s)",
-                        },
-                        EnumValue {
-                            value: "networkTcpTotal",
-                            en: "Network connections (total)",
-                            zh: "网络连接数 (个)",
-                        },
-                        EnumValue {
-                            value: "networkTcpEstablished",
-                            en: "Network connections (established)",
-                            zh: "网络连接数 (个)",
-                        },
-                        EnumValue {
-                            value: "processesTotal",
-                            en: "Total processes",
-                            zh: "进程总数 (个)",
-                        },
-                        EnumValue {
-                            value: "fileNumber",
-                            en: "Open files",
-                            zh: "系统已打开文件数 (单位: 个)",
-                        },
-                        EnumValue {
-                            value: "loggedUsers",
-                            en: "Users logged in on a shell",
-                            zh: "shell终端在线用户数 (个)",
-                        },
-                        EnumValue {
-                            value: "cpuCores",
-                            en: "CPU cores",
-                            zh: "CPU核数 (核)",
-                        },
-                    ],
-                    required: false,
                     en: "Metrics to export: cpuUsage, cpuContextSwitches, nodeLoad1, nodeLoad5, nodeLoad15, memoryEnchanced, swapUsage, diskReads, diskWrites, diskUsage, diskStorageUsed, diskStorageTotal, diskInode, diskIoUtils, diskReadTime, diskWriteTime, diskThroughputRead, diskThroughputWritten, networkTransmit, networkReceive, networkTcpTotal, networkTcpEstablished, processesTotal, fileNumber, loggedUsers, cpuCores",
                     zh: "指定指标列表 \"cpuUsage\" // cpu的使用情况 \"cpuContextSwitches\" // CPU上下文切换率 (count/s) \"nodeLoad1\" // 系统负载 \"nodeLoad5\" // 系统负载 \"nodeLoad15\" // 系统负载 \"memoryEnchanced\" // 内存空间 (MiB), KB/s \"swapUsage\" // SWAP使用率 (%) \"diskReads\" // Disk request(unit: IOPS) \"diskWrites\" // Disk request(unit: IOPS) \"diskUsage\" // 磁盘使用率 (%) \"diskStorageUsed\" // 磁盘存储量 (GiB) \"diskStorageTotal\" // 磁盘存储量 (GiB) \"diskInode\" // 磁盘INODE使用率 (%) \"diskIoUtils\" // 磁盘IO使用率 (%) \"diskReadTime\" // 磁盘读写延迟 (ms), 读, ms \"diskWriteTime\" // 磁盘读写延迟 (ms), 读, ms \"diskThroughputRead\" // I/O Throughput statistics(unit: KB/s) \"diskThroughputWritten\" // I/O Throughput statistics(unit: KB/s) \"networkTransmit\" // Network throughput statistics(unit: MB/s) \"networkReceive\" // Network throughput statistics(unit: MB/s) \"networkTcpTotal\" // 网络连接数 (个) \"networkTcpEstablished\" // 网络连接数 (个) \"processesTotal\" // 进程总数 (个) \"fileNumber\" // 系统已打开文件数 (单位: 个) \"loggedUsers\" // shell终端在线用户数 (个) \"cpuCores\" // CPU核数 (核)",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
+        },
+    ],
+    structs: &[
+        StructDoc {
+            name: "AttachInstanceVolumesVolumesItem",
+            fields: &[
+                FieldDoc {
+                    name: "volumeId",
+                    en: "Volume id",
+                    zh: "云盘id",
+                },
+                FieldDoc {
+                    name: "deleteOnTermination",
+                    en: "Whether it is released with the instance",
+                    zh: "是否随实例释放",
+                },
+                FieldDoc {
+                    name: "bootable",
+                    en: "Whether it can be used as a boot disk",
+                    zh: "是否可作为启动盘",
+                },
+            ],
+        },
+        StructDoc {
+            name: "AttachLocalDisksDisk",
+            fields: &[
+                FieldDoc {
+                    name: "diskName",
+                    en: "Local disk name",
+                    zh: "本地盘名称",
+                },
+                FieldDoc {
+                    name: "diskType",
+                    en: "Local disk type (e.g. hdd)",
+                    zh: "本地盘类型",
+                },
+                FieldDoc {
+                    name: "diskInterface",
+                    en: "Local disk interface (e.g. sata)",
+                    zh: "本地盘接口",
+                },
+                FieldDoc {
+                    name: "diskSize",
+                    en: "Local disk size (bytes)",
+                    zh: "本地盘大小",
+                },
+                FieldDoc {
+                    name: "nodeName",
+                    en: "Node name",
+                    zh: "节点名称",
+                },
+                FieldDoc {
+                    name: "pciAddress",
+                    en: "PCI address",
+                    zh: "pci地址",
+                },
+                FieldDoc {
+                    name: "hctl",
+                    en: "HCTL address",
+                    zh: "hctl",
+                },
+                FieldDoc {
+                    name: "product",
+                    en: "Product",
+                    zh: "产品",
+                },
+                FieldDoc {
+                    name: "vendor",
+                    en: "Vendor",
+                    zh: "供应商",
+                },
+            ],
+        },
+        StructDoc {
+            name: "AzCpuOvercommit",
+            fields: &[
+                FieldDoc {
+                    name: "az",
+                    en: "Availability zone",
+                    zh: "可用区",
+                },
+                FieldDoc {
+                    name: "azCpuOR",
+                    en: "CPU overcommit ratio of the availability zone",
+                    zh: "可用区CPU超分比",
+                },
+            ],
+        },
+        StructDoc {
+            name: "BatchColdMigrateInstancesMigrationsItem",
+            fields: &[
+                FieldDoc {
+                    name: "ecsId",
+                    en: "Instance ID",
+                    zh: "虚拟机ID",
+                },
+                FieldDoc {
+                    name: "nodeName",
+                    en: "Name of the migration target node",
+                    zh: "迁移目标节点名称",
+                },
+            ],
+        },
+        StructDoc {
+            name: "BatchCreateInstancesNetworksItem",
+            fields: &[
+                FieldDoc {
+                    name: "ipType",
+                    en: "dhcp: automatic assignment; fixedIp: manual assignment",
+                    zh: "dhcp--自动分配，fixedIp--手动分配",
+                },
+                FieldDoc {
+                    name: "vpcId",
+                    en: "VPC id",
+                    zh: "vpc id",
+                },
+                FieldDoc {
+                    name: "networkType",
+                    en: "Network type: Geneve/VLAN/Flat/IBNic; default Geneve",
+                    zh: "网络类型： Geneve/VLAN/Flat/IBNic，默认Geneve",
+                },
+                FieldDoc {
+                    name: "subnetId",
+                    en: "Subnet id",
+                    zh: "子网id",
+                },
+                FieldDoc {
+                    name: "subnetCidr",
+                    en: "Subnet CIDR",
+                    zh: "子网网段",
+                },
+                FieldDoc {
+                    name: "ipv6Cidr",
+                    en: "IPv6 CIDR",
+                    zh: "IPv6网段",
+                },
+                FieldDoc {
+                    name: "ipv6Type",
+                    en: "IPv6 type",
+                    zh: "IPv6类型",
+                },
+                FieldDoc {
+                    name: "ipv6Addr",
+                    en: "IPv6 address",
+                    zh: "v6 ip",
+                },
+                FieldDoc {
+                    name: "macType",
+                    en: "MAC address assignment",
+                    zh: "MAC地址分配方式",
+                },
+                FieldDoc {
+                    name: "macAddr",
+                    en: "MAC address",
+                    zh: "MAC地址",
+                },
+                FieldDoc {
+                    name: "portType",
+                    en: "Elastic NIC type: \"Primary\" or \"Extend\"",
+                    zh: "弹性网卡类型，取值范围[\"Primary\",\"Extend\"]",
+                },
+                FieldDoc {
+                    name: "ipv6Enabled",
+                    en: "Whether IPv6 is supported",
+                    zh: "是否支持v6",
+                },
+                FieldDoc {
+                    name: "index",
+                    en: "Sort order",
+                    zh: "排序",
+                },
+                FieldDoc {
+                    name: "portId",
+                    en: "Port id",
+                    zh: "port id",
+                },
+                FieldDoc {
+                    name: "fixedIp",
+                    en: "Fixed IP",
+                    zh: "指定ip",
+                },
+                FieldDoc {
+                    name: "macAddress",
+                    en: "MAC address",
+                    zh: "mac地址",
+                },
+                FieldDoc {
+                    name: "qosPolicyId",
+                    en: "QoS policy id",
+                    zh: "qos id",
+                },
+                FieldDoc {
+                    name: "securityGroupList",
+                    en: "List of security groups",
+                    zh: "安全组列表",
+                },
+                FieldDoc {
+                    name: "productId",
+                    en: "Product ID, for InfiniBand NIC PCI passthrough",
+                    zh: "支持IB网卡PCI直通，产品ID",
+                },
+                FieldDoc {
+                    name: "vendorId",
+                    en: "Vendor ID, for InfiniBand NIC PCI passthrough",
+                    zh: "支持IB网卡PCI直通，厂商ID",
+                },
+            ],
+        },
+        StructDoc {
+            name: "BatchCreateInstancesVolumesItem",
+            fields: &[
+                FieldDoc {
+                    name: "deleteOnTermination",
+                    en: "Whether it is released with the instance; default false",
+                    zh: "是否随实例释放，默认false",
+                },
+                FieldDoc {
+                    name: "diskBus",
+                    en: "Disk bus; default virtio",
+                    zh: "磁盘总线 默认：virtio",
+                },
+                FieldDoc {
+                    name: "isOsDisk",
+                    en: "Whether it is the system disk; default false",
+                    zh: "是否为系统盘，默认false",
+                },
+                FieldDoc {
+                    name: "volumeMode",
+                    en: "Intended use of the volume: \"Block\" or \"Filesystem\"",
+                    zh: "卷的预期使用方式，取值范围{\"Block\", \"Filesystem\"}",
+                },
+                FieldDoc {
+                    name: "volumeSize",
+                    en: "Volume size",
+                    zh: "云盘大小",
+                },
+                FieldDoc {
+                    name: "volumeType",
+                    en: "Volume type",
+                    zh: "云盘类型",
+                },
+                FieldDoc {
+                    name: "volumeUnit",
+                    en: "Volume size unit",
+                    zh: "云盘大小单位",
+                },
+                FieldDoc {
+                    name: "bootIndex",
+                    en: "Boot order",
+                    zh: "启动顺序",
+                },
+            ],
+        },
+        StructDoc {
+            name: "BindInstanceUsbDevice",
+            fields: &[
+                FieldDoc {
+                    name: "name",
+                    en: "USB device name",
+                    zh: "USB设备名称",
+                },
+                FieldDoc {
+                    name: "bus",
+                    en: "Bus the USB device is on",
+                    zh: "USB设备所在的总线",
+                },
+                FieldDoc {
+                    name: "device",
+                    en: "Device number of the USB device",
+                    zh: "USB设备的设备编号",
+                },
+                FieldDoc {
+                    name: "port",
+                    en: "Port the USB device is connected to",
+                    zh: "USB设备所连接的端口号",
+                },
+            ],
+        },
+        StructDoc {
+            name: "CloneInstanceMemory",
+            fields: &[
+                FieldDoc {
+                    name: "amount",
+                    en: "Memory size (Gi)",
+                    zh: "内存大小 (Gi)",
+                },
+                FieldDoc {
+                    name: "hugePage",
+                    en: "Huge page size",
+                    zh: "巨页大小",
+                },
+            ],
+        },
+        StructDoc {
+            name: "CloneInstanceNetworksItem",
+            fields: &[
+                FieldDoc {
+                    name: "ipType",
+                    en: "dhcp: automatic assignment; fixedIp: manual assignment",
+                    zh: "dhcp--自动分配，fixedIp--手动分配",
+                },
+                FieldDoc {
+                    name: "vpcId",
+                    en: "VPC id",
+                    zh: "vpc id",
+                },
+                FieldDoc {
+                    name: "subnetId",
+                    en: "Subnet id",
+                    zh: "子网id",
+                },
+                FieldDoc {
+                    name: "subnetCidr",
+                    en: "Sort order",
+                    zh: "排序",
+                },
+                FieldDoc {
+                    name: "portType",
+                    en: "Elastic NIC type: \"Primary\" or \"Extend\"",
+                    zh: "弹性网卡类型，取值范围[\"Primary\",\"Extend\"]",
+                },
+            ],
+        },
+        StructDoc {
+            name: "CreateInstanceNetworksItem",
+            fields: &[
+                FieldDoc {
+                    name: "ipType",
+                    en: "IP allocation type (dhcp)",
+                    zh: "IP分配类型（dhcp）",
+                },
+                FieldDoc {
+                    name: "vpcId",
+                    en: "VPC ID",
+                    zh: "",
+                },
+                FieldDoc {
+                    name: "subnetId",
+                    en: "Subnet ID",
+                    zh: "子网ID",
+                },
+                FieldDoc {
+                    name: "subnetCidr",
+                    en: "Subnet CIDR",
+                    zh: "子网网段",
+                },
+                FieldDoc {
+                    name: "portType",
+                    en: "Elastic NIC type",
+                    zh: "弹性网卡类型",
+                },
+                FieldDoc {
+                    name: "index",
+                    en: "Sort order",
+                    zh: "排序",
+                },
+                FieldDoc {
+                    name: "portId",
+                    en: "Port ID",
+                    zh: "",
+                },
+                FieldDoc {
+                    name: "fixedIp",
+                    en: "Fixed IP",
+                    zh: "指定IP",
+                },
+                FieldDoc {
+                    name: "macAddr",
+                    en: "MAC address",
+                    zh: "MAC地址",
+                },
+                FieldDoc {
+                    name: "ipv6Enabled",
+                    en: "Whether IPv6 is supported",
+                    zh: "是否支持IPv6",
+                },
+                FieldDoc {
+                    name: "ipv6Addr",
+                    en: "IPv6 address",
+                    zh: "IPv6地址",
+                },
+                FieldDoc {
+                    name: "qosPolicyId",
+                    en: "QoS policy ID",
+                    zh: "QoS策略ID",
+                },
+                FieldDoc {
+                    name: "secGroupList",
+                    en: "List of security groups",
+                    zh: "安全组列表",
+                },
+                FieldDoc {
+                    name: "networkType",
+                    en: "Network type: Geneve/VLAN/Flat; default Geneve; the primary NIC supports Geneve and VLAN",
+                    zh: "网络类型： Geneve/VLAN/Flat， 默认Geneve 主网卡支持Geneve、 VLAN",
+                },
+            ],
+        },
+        StructDoc {
+            name: "CreateInstanceVolumesItem",
+            fields: &[
+                FieldDoc {
+                    name: "deleteOnTermination",
+                    en: "Whether it is released with the instance",
+                    zh: "是否随实例释放",
+                },
+                FieldDoc {
+                    name: "diskBus",
+                    en: "Disk bus",
+                    zh: "磁盘总线",
+                },
+                FieldDoc {
+                    name: "isOsDisk",
+                    en: "Whether it is the system disk",
+                    zh: "是否为系统盘",
+                },
+                FieldDoc {
+                    name: "volumeMode",
+                    en: "Intended use of the volume",
+                    zh: "卷的预期使用方式",
+                },
+                FieldDoc {
+                    name: "volumeSize",
+                    en: "Volume size",
+                    zh: "云盘大小",
+                },
+                FieldDoc {
+                    name: "volumeType",
+                    en: "Volume type",
+                    zh: "云盘类型",
+                },
+                FieldDoc {
+                    name: "bootIndex",
+                    en: "Boot order",
+                    zh: "启动顺序",
+                },
+            ],
+        },
+        StructDoc {
+            name: "ExportInstancesFilterParams",
+            fields: &[
+                FieldDoc {
+                    name: "vpcId",
+                    en: "VPC id",
+                    zh: "专有网络ID",
+                },
+                FieldDoc {
+                    name: "subnetId",
+                    en: "Subnet id",
+                    zh: "子网ID",
+                },
+                FieldDoc {
+                    name: "privateIp",
+                    en: "Private IP",
+                    zh: "私有IP",
+                },
+                FieldDoc {
+                    name: "eip",
+                    en: "Elastic IP",
+                    zh: "弹性公网IP",
+                },
+                FieldDoc {
+                    name: "flavorType",
+                    en: "Flavor type",
+                    zh: "规格类型",
+                },
+                FieldDoc {
+                    name: "flavor",
+                    en: "Flavor",
+                    zh: "规格",
+                },
+                FieldDoc {
+                    name: "nodeName",
+                    en: "Name of the physical host",
+                    zh: "所在物理机名称",
+                },
+                FieldDoc {
+                    name: "isLock",
+                    en: "Whether locked (\"true\"/\"false\")",
+                    zh: "是否锁定",
+                },
+                FieldDoc {
+                    name: "displayName",
+                    en: "Instance name",
+                    zh: "云服务器名称",
+                },
+                FieldDoc {
+                    name: "ecsId",
+                    en: "Instance id",
+                    zh: "云服务器ID",
+                },
+                FieldDoc {
+                    name: "departmentId",
+                    en: "Department id",
+                    zh: "部门ID",
+                },
+                FieldDoc {
+                    name: "tenantId",
+                    en: "Tenant id",
+                    zh: "租户Id",
+                },
+                FieldDoc {
+                    name: "resourceGroupId",
+                    en: "Resource group id",
+                    zh: "资源集ID",
+                },
+                FieldDoc {
+                    name: "status",
+                    en: "Instance states",
+                    zh: "云服务器状态",
+                },
+                FieldDoc {
+                    name: "az",
+                    en: "Availability zones",
+                    zh: "可用区",
+                },
+                FieldDoc {
+                    name: "cpuArch",
+                    en: "Architectures",
+                    zh: "架构",
+                },
+                FieldDoc {
+                    name: "vmLabels",
+                    en: "Labels",
+                    zh: "标签",
+                },
+                FieldDoc {
+                    name: "orderBy",
+                    en: "Sort order",
+                    zh: "排序",
+                },
+            ],
+        },
+        StructDoc {
+            name: "ExtraSpace",
+            fields: &[
+                FieldDoc {
+                    name: "vNuma",
+                    en: "Enable vNUMA",
+                    zh: "开启vNuma",
+                },
+                FieldDoc {
+                    name: "sriov",
+                    en: "Enable SR-IOV network cards",
+                    zh: "开启sriov网卡",
+                },
+            ],
+        },
+        StructDoc {
+            name: "FlavorPrice",
+            fields: &[
+                FieldDoc {
+                    name: "billingMode",
+                    en: "Billing mode",
+                    zh: "计费模式",
+                },
+                FieldDoc {
+                    name: "cycleType",
+                    en: "Billing cycle",
+                    zh: "计费周期",
+                },
+                FieldDoc {
+                    name: "cpuPrice",
+                    en: "CPU price",
+                    zh: "CPU价格",
+                },
+                FieldDoc {
+                    name: "ramPrice",
+                    en: "Memory price",
+                    zh: "内存价格",
+                },
+                FieldDoc {
+                    name: "gpuPrice",
+                    en: "GPU price; required when creating a GPU passthrough flavor",
+                    zh: "gpu价格 注：创建GPU直通规格时需要指定",
+                },
+                FieldDoc {
+                    name: "gpuMemoryPrice",
+                    en: "vGPU memory price; required when creating a vGPU flavor",
+                    zh: "vgpu显存价格 注：创建vGPU规格时需要指定",
+                },
+                FieldDoc {
+                    name: "elasticityLocalDiskPrice",
+                    en: "Elastic local disk price; required when creating an elastic-local-disk flavor",
+                    zh: "弹性本地盘价格 注：创建弹性本地盘规格时需要指定",
+                },
+            ],
+        },
+        StructDoc {
+            name: "Host",
+            fields: &[
+                FieldDoc {
+                    name: "cell",
+                    en: "Cluster the host belongs to",
+                    zh: "主机所属集群",
+                },
+                FieldDoc {
+                    name: "name",
+                    en: "Host name",
+                    zh: "主机名称",
+                },
+                FieldDoc {
+                    name: "innerIp",
+                    en: "Host internal IP",
+                    zh: "主机内网ip",
+                },
+            ],
+        },
+        StructDoc {
+            name: "ImageSource",
+            fields: &[
+                FieldDoc {
+                    name: "imageUid",
+                    en: "Image ID",
+                    zh: "镜像ID",
+                },
+                FieldDoc {
+                    name: "url",
+                    en: "URL of the image file",
+                    zh: "镜像文件的URL",
+                },
+            ],
+        },
+        StructDoc {
+            name: "IsoImageRef",
+            fields: &[
+                FieldDoc {
+                    name: "imageId",
+                    en: "Image ID",
+                    zh: "镜像ID",
+                },
+            ],
+        },
+        StructDoc {
+            name: "Label",
+            fields: &[
+                FieldDoc {
+                    name: "key",
+                    en: "Label key",
+                    zh: "标签键",
+                },
+                FieldDoc {
+                    name: "value",
+                    en: "Label value",
+                    zh: "标签值",
+                },
+            ],
+        },
+        StructDoc {
+            name: "MemorySize",
+            fields: &[
+                FieldDoc {
+                    name: "amount",
+                    en: "Memory size (Gi)",
+                    zh: "内存大小（Gi）",
+                },
+            ],
+        },
+        StructDoc {
+            name: "MemorySpec",
+            fields: &[
+                FieldDoc {
+                    name: "amount",
+                    en: "Memory size (Gi)",
+                    zh: "内存大小 (Gi)",
+                },
+                FieldDoc {
+                    name: "hugePage",
+                    en: "Huge page size",
+                    zh: "巨页大小",
+                },
+            ],
+        },
+        StructDoc {
+            name: "OpBatchLiveMigrateInstancesMigration",
+            fields: &[
+                FieldDoc {
+                    name: "ecsId",
+                    en: "Instance ID",
+                    zh: "虚机ID",
+                },
+                FieldDoc {
+                    name: "nodeName",
+                    en: "Target node",
+                    zh: "目标节点",
+                },
+            ],
+        },
+        StructDoc {
+            name: "OpSetNodeLabelsNode",
+            fields: &[
+                FieldDoc {
+                    name: "cell",
+                    en: "Cell ID",
+                    zh: "cell id",
+                },
+                FieldDoc {
+                    name: "name",
+                    en: "Node name",
+                    zh: "node名称",
+                },
+            ],
+        },
+        StructDoc {
+            name: "QueryChangePriceFlavorsItem",
+            fields: &[
+                FieldDoc {
+                    name: "flavorId",
+                    en: "Flavor id",
+                    zh: "规格id",
+                },
+                FieldDoc {
+                    name: "cpu",
+                    en: "Number of CPU cores; required for custom flavors",
+                    zh: "cpu核数, 自定义规格必填",
+                },
+                FieldDoc {
+                    name: "ram",
+                    en: "Memory size in GiB; required for custom flavors",
+                    zh: "内存大小, 单位GiB, 自定义规格必填",
+                },
+                FieldDoc {
+                    name: "gpu",
+                    en: "GPU size; required for custom flavors",
+                    zh: "GPU大小, 自定义规格必填",
+                },
+            ],
+        },
+        StructDoc {
+            name: "QueryPriceFlavorsItem",
+            fields: &[
+                FieldDoc {
+                    name: "flavorId",
+                    en: "Flavor id",
+                    zh: "规格id",
+                },
+                FieldDoc {
+                    name: "cpu",
+                    en: "Number of CPUs",
+                    zh: "CPU数量",
+                },
+                FieldDoc {
+                    name: "ram",
+                    en: "RAM size (Gi)",
+                    zh: "RAM大小 (Gi)",
+                },
+            ],
+        },
+        StructDoc {
+            name: "QueryPriceVolume",
+            fields: &[
+                FieldDoc {
+                    name: "imageUuid",
+                    en: "Image UUID",
+                    zh: "镜像UUID",
+                },
+                FieldDoc {
+                    name: "size",
+                    en: "Volume size",
+                    zh: "云盘大小",
+                },
+                FieldDoc {
+                    name: "snapshotId",
+                    en: "Snapshot id",
+                    zh: "快照ID",
+                },
+                FieldDoc {
+                    name: "source",
+                    en: "Source type",
+                    zh: "来源类型",
+                },
+                FieldDoc {
+                    name: "sourceVolumeId",
+                    en: "Source volume id",
+                    zh: "源云盘ID",
+                },
+                FieldDoc {
+                    name: "volumeTypeId",
+                    en: "Volume type id",
+                    zh: "云盘类型ID",
+                },
+            ],
+        },
+        StructDoc {
+            name: "QueryRefundPriceSpecListItem",
+            fields: &[
+                FieldDoc {
+                    name: "serviceCode",
+                    en: "Service code",
+                    zh: "服务编码",
+                },
+                FieldDoc {
+                    name: "instanceId",
+                    en: "Instance ID",
+                    zh: "实例ID",
+                },
+            ],
+        },
+        StructDoc {
+            name: "ResizeInstanceHostGpus",
+            fields: &[
+                FieldDoc {
+                    name: "gpuType",
+                    en: "Passthrough GPU type",
+                    zh: "直通gpu类型",
+                },
+                FieldDoc {
+                    name: "number",
+                    en: "Number of passthrough GPUs",
+                    zh: "直通gpu数量",
+                },
+            ],
+        },
+        StructDoc {
+            name: "UpdateInstanceLabelsLabelsItem",
+            fields: &[
+                FieldDoc {
+                    name: "key",
+                    en: "Label key",
+                    zh: "标签键",
+                },
+                FieldDoc {
+                    name: "value",
+                    en: "Label value",
+                    zh: "标签值",
+                },
+            ],
         },
     ],
 };

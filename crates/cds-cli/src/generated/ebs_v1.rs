@@ -3,12 +3,9 @@
 
 //! Commands of `cds ebs-v1`.
 #[allow(unused_imports)]
-use crate::table::{EnumValue, Line, Op, Paging, Param, Task, Ty};
+use crate::table::{FieldDoc, Flag, Line, Op, StructDoc};
 /// The product line.
 pub static LINE: Line = Line {
-    name: "ebs-v1",
-    title_en: "Elastic Block Storage v1 (cloud disks and snapshots)",
-    title_zh: "云盘EBS与快照",
     meta: &cds_lines::cds_ebs_v1::meta::LINE,
     ops: &[
         Op {
@@ -17,120 +14,61 @@ pub static LINE: Line = Line {
             en: "Create one or more cloud disks (data disks).",
             zh: "创建一块或多块云盘（数据盘）",
             params: &[
-                Param {
+                Flag {
                     name: "AvailableZoneCode",
                     flag: "available-zone-code",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Availability zone code",
                     zh: "可用区Code",
                 },
-                Param {
+                Flag {
                     name: "InstanceId",
                     flag: "instance-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Instance to attach the disks to (attached when set and valid; disks can only be attached to instances of the same availability zone)",
                     zh: "挂载到云主机的实例id(字段有值并且有效时表示挂载到该实例，云盘只能挂载至同一可用区的实例上)",
                 },
-                Param {
+                Flag {
                     name: "ReleaseWithInstance",
                     flag: "release-with-instance",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Delete with the instance: 1 yes, 0 no (meaningful only when InstanceId is valid; defaults to 1 when attached)",
                     zh: "是否随实例删除，1:是,0:否(挂载实例字段有效时，本字段有意义，如果挂载到实例，默认为1)",
                 },
-                Param {
+                Flag {
                     name: "DiskName",
                     flag: "disk-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Disk name; a default name is given when omitted (2-40 characters: letters, Chinese characters, digits, dot, underscore, colon, hyphen and ASCII parentheses; must start with a letter)",
                     zh: "设置的云盘名称，不传则提供默认名称(名称规则：2-40个字符，可包含大小写字母、中文、数字、点号(.)、下划线(_)、半角冒号(:)、连字符(-)、英文括号(英文输入法下的括号)字符，以大小写字母开头)",
                 },
-                Param {
+                Flag {
                     name: "DiskFeature",
                     flag: "disk-feature",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Disk type (only SSD for now)",
                     zh: "盘类型(目前只支持SSD)",
                 },
-                Param {
+                Flag {
                     name: "SnapshotId",
                     flag: "snapshot-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Snapshot id (data-disk snapshots only)",
                     zh: "快照ID（只能传递数据盘的快照ID）",
                 },
-                Param {
+                Flag {
                     name: "Size",
                     flag: "size",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Capacity in GB; a multiple of 8, at least 24 GB",
                     zh: "盘容量，单位:GB,容量为8的倍数，且最小24GB起。",
                 },
-                Param {
+                Flag {
                     name: "Number",
                     flag: "number",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Number of disks; defaults to 1",
                     zh: "创建数量，不传默认为1",
                 },
-                Param {
+                Flag {
                     name: "BillingMethod",
                     flag: "billing-method",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "0",
-                            en: "Pay-as-you-go",
-                            zh: "按需计费",
-                        },
-                        EnumValue {
-                            value: "1",
-                            en: "Monthly/yearly subscription",
-                            zh: "包年包月",
-                        },
-                        EnumValue {
-                            value: "2",
-                            en: "Pay per use (snapshot chains)",
-                            zh: "按次计费",
-                        },
-                    ],
-                    required: false,
                     en: "Billing method: 0 pay-as-you-go, 1 subscription (default 0; only pay-as-you-go is supported for now)",
                     zh: "计费方式 ，0:按需计费,1:包年包月, (默认为0，目前只支持按需计费)",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeEvent",
-                id_param: "EventId",
-                id: "/Data/EventId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DeleteDisk",
@@ -138,34 +76,19 @@ pub static LINE: Line = Line {
             en: "Delete one or more cloud disks (data disks).",
             zh: "删除一块或多块云盘(数据盘)",
             params: &[
-                Param {
+                Flag {
                     name: "DiskIds",
                     flag: "disk-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Cloud disk ids",
                     zh: "云盘id列表",
                 },
-                Param {
+                Flag {
                     name: "DeleteSnapshot",
                     flag: "delete-snapshot",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Also delete the disks' snapshots that are not kept forever: 1 yes, 0 no; default 0",
                     zh: "是否同时删除非永久保留快照",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeEvent",
-                id_param: "EventId",
-                id: "/Data/EventId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DetachDisk",
@@ -173,24 +96,13 @@ pub static LINE: Line = Line {
             en: "Detach one or more cloud disks (data disks).",
             zh: "卸载一块或多块云盘（数据盘）",
             params: &[
-                Param {
+                Flag {
                     name: "DiskIds",
                     flag: "disk-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Ids of the cloud disks to detach",
                     zh: "卸载的云盘id列表",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeEvent",
-                id_param: "EventId",
-                id: "/Data/EventId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "AttachDisk",
@@ -198,54 +110,31 @@ pub static LINE: Line = Line {
             en: "Attach one or more cloud disks (data disks).",
             zh: "挂载一块或多块云盘（数据盘）",
             params: &[
-                Param {
+                Flag {
                     name: "DiskIds",
                     flag: "disk-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Ids of the cloud disks to attach",
                     zh: "挂载的云盘id列表",
                 },
-                Param {
+                Flag {
                     name: "InstanceId",
                     flag: "instance-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Target instance id",
                     zh: "挂载的目标实例id",
                 },
-                Param {
+                Flag {
                     name: "EcsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Target instance id under the name the request example uses; set InstanceId instead",
                     zh: "挂载的目标实例id",
                 },
-                Param {
+                Flag {
                     name: "ReleaseWithInstance",
                     flag: "release-with-instance",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Delete with the instance; default 1. 1 yes, 0 no",
                     zh: "是否随实例删除,默认为1。1:是, 0:否",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeEvent",
-                id_param: "EventId",
-                id: "/Data/EventId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ExtendDisk",
@@ -253,34 +142,19 @@ pub static LINE: Line = Line {
             en: "Extend a cloud disk (system or data disk).",
             zh: "云盘扩容（系统盘或者数据盘）",
             params: &[
-                Param {
+                Flag {
                     name: "DiskId",
                     flag: "disk-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Id of the cloud disk to extend",
                     zh: "扩容的云盘id",
                 },
-                Param {
+                Flag {
                     name: "ExtendedSize",
                     flag: "extended-size",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Target capacity in GB; must exceed the current capacity and be a multiple of 8",
                     zh: "扩容目标容量,单位:GB，目标容量必须大于扩容前容量，且必须为8的倍数。",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeEvent",
-                id_param: "EventId",
-                id: "/Data/EventId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeDiskQuota",
@@ -288,20 +162,13 @@ pub static LINE: Line = Line {
             en: "Get the cloud disk quota.",
             zh: "获取云盘配额",
             params: &[
-                Param {
+                Flag {
                     name: "AvailableZoneCode",
                     flag: "available-zone-code",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Availability zone code",
                     zh: "可用区Code",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeDiskList",
@@ -309,65 +176,37 @@ pub static LINE: Line = Line {
             en: "Get the list of cloud disks.",
             zh: "获取云盘列表",
             params: &[
-                Param {
+                Flag {
                     name: "AvailableZoneCode",
                     flag: "available-zone-code",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Availability zone code",
                     zh: "可用区Code",
                 },
-                Param {
+                Flag {
                     name: "RegionCode",
                     flag: "region-code",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Region code",
                     zh: "地域Code",
                 },
-                Param {
+                Flag {
                     name: "DiskIds",
                     flag: "disk-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: false,
                     en: "Cloud disk ids, sent as a JSON array text (e.g. '[\"disk-xx\", \"disk-xx\"]')",
                     zh: "云盘资源id列表",
                 },
-                Param {
+                Flag {
                     name: "PageNumber",
                     flag: "page-number",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page number",
                     zh: "页码",
                 },
-                Param {
+                Flag {
                     name: "PageSize",
                     flag: "page-size",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Records per page",
                     zh: "每页记录数",
                 },
             ],
-            task: None,
-            paging: Some(Paging {
-                page: "PageNumber",
-                size: "PageSize",
-                items: "/Data/DiskList",
-                total: Some("/TotalCount"),
-            }),
-            websocket: false,
         },
         Op {
             name: "DescribeDisk",
@@ -375,20 +214,13 @@ pub static LINE: Line = Line {
             en: "Get the details of a cloud disk.",
             zh: "获取云盘详情",
             params: &[
-                Param {
+                Flag {
                     name: "DiskId",
                     flag: "disk-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cloud disk id",
                     zh: "云盘id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeEcsAttachDisks",
@@ -396,20 +228,13 @@ pub static LINE: Line = Line {
             en: "Get the cloud disks attached to an instance.",
             zh: "获取实例挂载的云盘信息",
             params: &[
-                Param {
+                Flag {
                     name: "EcsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cloud server (instance) id",
                     zh: "云主机id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeEvent",
@@ -417,20 +242,13 @@ pub static LINE: Line = Line {
             en: "Get event information (the progress of an asynchronous operation).",
             zh: "获取事件信息",
             params: &[
-                Param {
+                Flag {
                     name: "EventId",
                     flag: "event-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Event id",
                     zh: "事件id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeSnapshotList",
@@ -438,75 +256,43 @@ pub static LINE: Line = Line {
             en: "List cloud disk snapshots.",
             zh: "查询云盘快照列表",
             params: &[
-                Param {
+                Flag {
                     name: "AvailableZoneCode",
                     flag: "available-zone-code",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Availability zone code",
                     zh: "可用区Code",
                 },
-                Param {
+                Flag {
                     name: "SnapshotIds",
                     flag: "snapshot-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: false,
                     en: "Snapshot ids, sent as a JSON array text (e.g. '[\"s-xxx\", \"s-xxx\"]')",
                     zh: "快照列表",
                 },
-                Param {
+                Flag {
                     name: "RegionCode",
                     flag: "region-code",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Region code",
                     zh: "地域Code",
                 },
-                Param {
+                Flag {
                     name: "DiskId",
                     flag: "disk-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Cloud disk id",
                     zh: "云盘ID",
                 },
-                Param {
+                Flag {
                     name: "PageNumber",
                     flag: "page-number",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page number",
                     zh: "页码",
                 },
-                Param {
+                Flag {
                     name: "PageSize",
                     flag: "page-size",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Records per page",
                     zh: "每页记录数",
                 },
             ],
-            task: None,
-            paging: Some(Paging {
-                page: "PageNumber",
-                size: "PageSize",
-                items: "/Data/SnapshotList",
-                total: Some("/TotalCount"),
-            }),
-            websocket: false,
         },
         Op {
             name: "DescribeSnapshot",
@@ -514,20 +300,13 @@ pub static LINE: Line = Line {
             en: "Get the information of one snapshot.",
             zh: "查询某一快照信息",
             params: &[
-                Param {
+                Flag {
                     name: "SnapshotId",
                     flag: "snapshot-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Snapshot id",
                     zh: "快照ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeSnapshotChainList",
@@ -535,75 +314,43 @@ pub static LINE: Line = Line {
             en: "List snapshot chains.",
             zh: "查询快照链列表",
             params: &[
-                Param {
+                Flag {
                     name: "AvailableZoneCode",
                     flag: "available-zone-code",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Availability zone code",
                     zh: "可用区Code",
                 },
-                Param {
+                Flag {
                     name: "RegionCode",
                     flag: "region-code",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Region code",
                     zh: "地域Code",
                 },
-                Param {
+                Flag {
                     name: "DiskId",
                     flag: "disk-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Cloud disk id",
                     zh: "云盘ID",
                 },
-                Param {
+                Flag {
                     name: "InstanceId",
                     flag: "instance-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Cloud server id",
                     zh: "云主机ID",
                 },
-                Param {
+                Flag {
                     name: "PageNumber",
                     flag: "page-number",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page number",
                     zh: "页码",
                 },
-                Param {
+                Flag {
                     name: "PageSize",
                     flag: "page-size",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Records per page",
                     zh: "每页记录数",
                 },
             ],
-            task: None,
-            paging: Some(Paging {
-                page: "PageNumber",
-                size: "PageSize",
-                items: "/Data/SnapshotChainList",
-                total: Some("/TotalCount"),
-            }),
-            websocket: false,
         },
         Op {
             name: "DescribeSnapshotChain",
@@ -611,55 +358,31 @@ pub static LINE: Line = Line {
             en: "Get the details of a snapshot chain.",
             zh: "查询快照链下的详细信息",
             params: &[
-                Param {
+                Flag {
                     name: "DiskId",
                     flag: "disk-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Cloud disk id",
                     zh: "云盘ID",
                 },
-                Param {
+                Flag {
                     name: "SnapshotChainId",
                     flag: "snapshot-chain-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Snapshot chain id",
                     zh: "快照链ID",
                 },
-                Param {
+                Flag {
                     name: "PageNumber",
                     flag: "page-number",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page number",
                     zh: "页码",
                 },
-                Param {
+                Flag {
                     name: "PageSize",
                     flag: "page-size",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Records per page",
                     zh: "每页记录数",
                 },
             ],
-            task: None,
-            paging: Some(Paging {
-                page: "PageNumber",
-                size: "PageSize",
-                items: "/Data/SnapshotList",
-                total: Some("/TotalCount"),
-            }),
-            websocket: false,
         },
         Op {
             name: "CreateSnapshot",
@@ -667,54 +390,31 @@ pub static LINE: Line = Line {
             en: "Create a snapshot of one cloud disk.",
             zh: "创建单个云盘快照",
             params: &[
-                Param {
+                Flag {
                     name: "DiskId",
                     flag: "disk-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cloud disk id",
                     zh: "云盘ID",
                 },
-                Param {
+                Flag {
                     name: "SnapshotName",
                     flag: "snapshot-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Snapshot name; defaults to the snapshot id. 2-128 characters, must not start with auto; letters, digits, Chinese characters and \"-\" allowed",
                     zh: "快照名称。不传默认与快照id一致，快照名称允许使用2-128个字符，不允许使用auto作为开头，允许大小写字母、数字、汉字和“-”",
                 },
-                Param {
+                Flag {
                     name: "ReservedTime",
                     flag: "reserved-time",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Snapshot retention; defaults to 1. Forever: kept permanently (not deleted with the disk); a number: retention in days",
                     zh: "快照保留时间。不传递该参数默认为1。Forever:永久保留，当云盘删除时快照不随随云盘删除；具体数字为保留天数。",
                 },
-                Param {
+                Flag {
                     name: "IsOptimized",
                     flag: "is-optimized",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Optimization/acceleration option: 1 on, 0 off; default 0",
                     zh: "优化加速选项",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeEvent",
-                id_param: "EventId",
-                id: "/Data/EventId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "RollbackDiskBySnapshot",
@@ -722,54 +422,31 @@ pub static LINE: Line = Line {
             en: "Roll a cloud disk back to a snapshot.",
             zh: "使用快照回滚云盘",
             params: &[
-                Param {
+                Flag {
                     name: "DiskId",
                     flag: "disk-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Id of the cloud disk to roll back",
                     zh: "要回滚的云盘ID",
                 },
-                Param {
+                Flag {
                     name: "SnapshotId",
                     flag: "snapshot-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Snapshot id",
                     zh: "快照ID",
                 },
-                Param {
+                Flag {
                     name: "NewSnapshot",
                     flag: "new-snapshot",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Information of a new snapshot to take",
                     zh: "新快照信息",
                 },
-                Param {
+                Flag {
                     name: "AutoTurnOnInstance",
                     flag: "auto-turn-on-instance",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Power the cloud server on automatically: 1 on, 0 off; default 1",
                     zh: "是否自动开启云主机电源。1：开启，0：不开启，默认为1",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeEvent",
-                id_param: "EventId",
-                id: "/Data/EventId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "RenameSnapshot",
@@ -777,30 +454,19 @@ pub static LINE: Line = Line {
             en: "Rename a snapshot.",
             zh: "修改快照名称",
             params: &[
-                Param {
+                Flag {
                     name: "SnapshotId",
                     flag: "snapshot-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Snapshot id",
                     zh: "快照ID",
                 },
-                Param {
+                Flag {
                     name: "SnapshotName",
                     flag: "snapshot-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "New snapshot name; must not clash with automatic snapshot names, must not start with auto, 2-126 characters; letters, digits, Chinese characters and \"-\" allowed",
                     zh: "新的快照名称。允许用户自定义名称，避免与自动快照（后续规划功能）命名重复，不允许使用auto作为开头，字符长度为2-126，允许大小写字母、数字、汉字和“-”",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DeleteSnapshot",
@@ -808,34 +474,19 @@ pub static LINE: Line = Line {
             en: "Delete one or more snapshots.",
             zh: "删除一个或者多个快照",
             params: &[
-                Param {
+                Flag {
                     name: "SnapshotIds",
                     flag: "snapshot-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Snapshot ids",
                     zh: "快照列表",
                 },
-                Param {
+                Flag {
                     name: "DeleteBindImages",
                     flag: "delete-bind-images",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Delete the images made from the snapshots too: true deletes them, false leaves them",
                     zh: "删除快照关联的镜像选项",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeEvent",
-                id_param: "EventId",
-                id: "/Data/EventId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeSnapshotQuota",
@@ -843,20 +494,13 @@ pub static LINE: Line = Line {
             en: "Get the snapshot quota of a cloud disk.",
             zh: "获取云盘快照配额信息",
             params: &[
-                Param {
+                Flag {
                     name: "DiskId",
                     flag: "disk-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cloud disk id",
                     zh: "云盘ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "CreateImageBySnapshot",
@@ -864,44 +508,25 @@ pub static LINE: Line = Line {
             en: "Create a custom image from a snapshot.",
             zh: "使用快照创建自定义镜像",
             params: &[
-                Param {
+                Flag {
                     name: "SnapshotId",
                     flag: "snapshot-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Snapshot id",
                     zh: "快照ID",
                 },
-                Param {
+                Flag {
                     name: "ImageName",
                     flag: "image-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Image name",
                     zh: "镜像名称",
                 },
-                Param {
+                Flag {
                     name: "IsOptimized",
                     flag: "is-optimized",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Optimization/acceleration option: 1 on, 0 off; default 0",
                     zh: "优化加速选项",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeEvent",
-                id_param: "EventId",
-                id: "/Data/EventId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "CopySnapshotCrossAZ",
@@ -909,34 +534,36 @@ pub static LINE: Line = Line {
             en: "Copy a snapshot to another availability zone.",
             zh: "跨可用区复制快照",
             params: &[
-                Param {
+                Flag {
                     name: "SnapshotId",
                     flag: "snapshot-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Snapshot id",
                     zh: "快照ID",
                 },
-                Param {
+                Flag {
                     name: "AvailableZoneCode",
                     flag: "available-zone-code",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Target availability zone code",
                     zh: "目标可用区Code",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeEvent",
-                id_param: "EventId",
-                id: "/Data/EventId",
-            }),
-            paging: None,
-            websocket: false,
+        },
+    ],
+    structs: &[
+        StructDoc {
+            name: "RollbackDiskBySnapshotNewSnapshot",
+            fields: &[
+                FieldDoc {
+                    name: "SnapshotName",
+                    en: "Name of the new snapshot",
+                    zh: "新建快照名称",
+                },
+                FieldDoc {
+                    name: "ReservedTime",
+                    en: "Retention of the new snapshot",
+                    zh: "新建快照保留时间",
+                },
+            ],
         },
     ],
 };

@@ -3,12 +3,9 @@
 
 //! Commands of `cds ecs-v1`.
 #[allow(unused_imports)]
-use crate::table::{EnumValue, Line, Op, Paging, Param, Task, Ty};
+use crate::table::{FieldDoc, Flag, Line, Op, StructDoc};
 /// The product line.
 pub static LINE: Line = Line {
-    name: "ecs-v1",
-    title_en: "Elastic Compute Service v1 (ECS)",
-    title_zh: "弹性云服务器ECS",
     meta: &cds_lines::cds_ecs_v1::meta::LINE,
     ops: &[
         Op {
@@ -17,9 +14,6 @@ pub static LINE: Line = Line {
             en: "Get the regions and availability zones where ECS is on sale.",
             zh: "获取弹性云服务器ECS可售的地域可用区信息",
             params: &[],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeEcsFamilyInfo",
@@ -27,46 +21,19 @@ pub static LINE: Line = Line {
             en: "Get the ECS compute family and spec information.",
             zh: "获取弹性云服务器ECS计算类型规格信息",
             params: &[
-                Param {
+                Flag {
                     name: "AvailableZoneCode",
                     flag: "available-zone-code",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Availability zone code (a private-network zone name from Appendix 5, or a value returned by DescribeRegions)",
                     zh: "可用区code(可取**附件五**中私有网络可用区名称或者**DescribeRegions**返回值)",
                 },
-                Param {
+                Flag {
                     name: "BillingMethod",
                     flag: "billing-method",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "0",
-                            en: "Pay-as-you-go",
-                            zh: "按需计费",
-                        },
-                        EnumValue {
-                            value: "1",
-                            en: "Monthly/yearly subscription",
-                            zh: "包年包月",
-                        },
-                        EnumValue {
-                            value: "3",
-                            en: "Spot instance",
-                            zh: "竞价实例",
-                        },
-                    ],
-                    required: true,
                     en: "Billing method: \"0\" pay-as-you-go; \"1\" monthly/yearly subscription; \"3\" spot instance",
                     zh: "计费方式 : \"0\"：按需计费; \"1\"：包年包月; \"3\": 竞价实例",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeZoneInstanceType",
@@ -74,60 +41,37 @@ pub static LINE: Line = Line {
             en: "Get the ECS compute families and specs of an availability zone with their sale status.",
             zh: "获取弹性云服务器ECS计算类型规格及其销售状况",
             params: &[
-                Param {
+                Flag {
                     name: "AvailableZoneCode",
                     flag: "available-zone-code",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Availability zone code (a private-network zone name from Appendix 5, or a value returned by DescribeRegions)",
                     zh: "可用区code(可取**附件五**中私有网络可用区名称或者**DescribeRegions**返回值)",
                 },
-                Param {
+                Flag {
                     name: "EcsFamilyName",
                     flag: "ecs-family-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Spec family name",
                     zh: "规格族名称",
                 },
-                Param {
+                Flag {
                     name: "Cpu",
                     flag: "cpu",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "CPU count",
                     zh: "Cpu大小",
                 },
-                Param {
+                Flag {
                     name: "Ram",
                     flag: "ram",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Memory size",
                     zh: "内存大小",
                 },
-                Param {
+                Flag {
                     name: "Gpu",
                     flag: "gpu",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Number of GPUs",
                     zh: "显卡数量",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribePrice",
@@ -135,136 +79,73 @@ pub static LINE: Line = Line {
             en: "Get the price of cloud servers.",
             zh: "获取云服务器价格",
             params: &[
-                Param {
+                Flag {
                     name: "AvailableZoneCode",
                     flag: "available-zone-code",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Availability zone code (a private-network zone name from Appendix 5, or a value returned by DescribeRegions)",
                     zh: "可用区code(可取**附件五**中私有网络可用区名称或者**DescribeRegions**返回值)",
                 },
-                Param {
+                Flag {
                     name: "EcsFamilyName",
                     flag: "ecs-family-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Cloud server spec family name, e.g. Ram渲染型GN6-01",
                     zh: "云服务器规格族名称,例：Ram渲染型GN6-01",
                 },
-                Param {
+                Flag {
                     name: "Cpu",
                     flag: "cpu",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "CPU count (must be a spec size returned by DescribeEcsFamilyInfo)",
                     zh: "Cpu大小（参数值必须为DescribeEcsFamilyInfo返回值中对应的规格大小）",
                 },
-                Param {
+                Flag {
                     name: "Ram",
                     flag: "ram",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Memory size (must be a spec size returned by DescribeEcsFamilyInfo)",
                     zh: "内存大小（参数值必须为DescribeEcsFamilyInfo返回值中对应的规格大小）",
                 },
-                Param {
+                Flag {
                     name: "Gpu",
                     flag: "gpu",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Number of GPUs (must be a spec size returned by DescribeEcsFamilyInfo)",
                     zh: "显卡数量（参数值必须为DescribeEcsFamilyInfo返回值中对应的规格大小）",
                 },
-                Param {
+                Flag {
                     name: "BillingMethod",
                     flag: "billing-method",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "0",
-                            en: "Pay-as-you-go",
-                            zh: "按需计费",
-                        },
-                        EnumValue {
-                            value: "1",
-                            en: "Monthly/yearly subscription",
-                            zh: "包年包月",
-                        },
-                        EnumValue {
-                            value: "3",
-                            en: "Spot instance",
-                            zh: "竞价实例",
-                        },
-                    ],
-                    required: true,
                     en: "Billing method: \"0\" pay-as-you-go, \"1\" monthly, \"3\" spot",
                     zh: "计费方式：\"0\": 按需  \"1\":包月  \"3\"竞价",
                 },
-                Param {
+                Flag {
                     name: "Duration",
                     flag: "duration",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Defaults to 1; only meaningful for monthly pricing, in months; below 12 billed monthly, 12 or more billed yearly and must be a multiple of 12",
                     zh: "默认为1，只在包月算价时有意义，单位为月，小于12时按月计费；大于等于12时按年计费，且输入值必须为12的整数倍",
                 },
-                Param {
+                Flag {
                     name: "IsToMonth",
                     flag: "is-to-month",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Whether a monthly purchase runs to the end of the month: 1 yes, 0 no, default 1. E.g. bought on 2022-07-22: 1 expires 2022-08-01, 0 expires 2022-08-22",
                     zh: "包月是否到月底 1:是  0:否 默认为1。如2022-07-22购买，传值为1，则到期时间为2022-08-01；值为0，则到期时间为2022-08-22",
                 },
-                Param {
+                Flag {
                     name: "SystemDiskInfo",
                     flag: "system-disk-info",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "System disk information, e.g. {\"DiskFeature\":\"ssd\",\"Size\":40}",
                     zh: "系统盘信息{\"DiskFeature\":\"ssd\",\"Size\":40}",
                 },
-                Param {
+                Flag {
                     name: "DataDiskInfo",
                     flag: "data-disk-info",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Data disk information, e.g. [{\"DiskFeature\":\"ssd\",\"Size\":40}]",
                     zh: "数据盘信息[{\"DiskFeature\":\"ssd\",\"Size\":40}]",
                 },
-                Param {
+                Flag {
                     name: "Number",
                     flag: "number",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Quantity to buy; defaults to 1",
                     zh: "购买数量，默认为1",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeEvent",
@@ -272,20 +153,13 @@ pub static LINE: Line = Line {
             en: "Get event information (the progress of an asynchronous operation).",
             zh: "获取事件信息",
             params: &[
-                Param {
+                Flag {
                     name: "EventId",
                     flag: "event-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Event id",
                     zh: "事件id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeAccountSubject",
@@ -293,9 +167,6 @@ pub static LINE: Line = Line {
             en: "Get the customer's test accounts.",
             zh: "获取客户测试账户",
             params: &[],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeImages",
@@ -303,30 +174,19 @@ pub static LINE: Line = Line {
             en: "Get image information.",
             zh: "获取镜像信息",
             params: &[
-                Param {
+                Flag {
                     name: "AvailableZoneCode",
                     flag: "available-zone-code",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Availability zone code (a private-network zone name from Appendix 5, or a value returned by DescribeRegions)",
                     zh: "可用区code(可取**附件五**中私有网络可用区名称或者**DescribeRegions**返回值)",
                 },
-                Param {
+                Flag {
                     name: "ImageIds",
                     flag: "image-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: false,
                     en: "Image ids (a JSON array text such as '[\"img-xx\", \"img-xx\"]')",
                     zh: "镜像id列表(格式为字符串，例如: '[\"img-xx\", \"img-xx\"]' )",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "CreateImage",
@@ -334,64 +194,37 @@ pub static LINE: Line = Line {
             en: "Create a private image from a cloud server.",
             zh: "创建私有镜像",
             params: &[
-                Param {
+                Flag {
                     name: "EcsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "实例ID",
                 },
-                Param {
+                Flag {
                     name: "Name",
                     flag: "name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Image name",
                     zh: "镜像名称",
                 },
-                Param {
+                Flag {
                     name: "TestAccount",
                     flag: "test-account",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Test project name",
                     zh: "测试项目名称",
                 },
-                Param {
+                Flag {
                     name: "IsOptimized",
                     flag: "is-optimized",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Optimization/acceleration option: 1 on, 0 off; default 0",
                     zh: "1：开启优化加速选项，0：不开启优化加速选项，默认为0",
                 },
-                Param {
+                Flag {
                     name: "ProjectId",
                     flag: "project-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Project group id",
                     zh: "项目组ID",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeEvent",
-                id_param: "EventId",
-                id: "/Data/EventId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DeleteImage",
@@ -399,34 +232,19 @@ pub static LINE: Line = Line {
             en: "Delete node images.",
             zh: "删除节点镜像",
             params: &[
-                Param {
+                Flag {
                     name: "ImageIds",
                     flag: "image-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Image ids",
                     zh: "实例ID列表",
                 },
-                Param {
+                Flag {
                     name: "AvailableZoneCode",
                     flag: "available-zone-code",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Availability zone code of the images to delete; images of all nodes are deleted when omitted",
                     zh: "删除的镜像所在可用区code，不填时默认删除所有节点镜像",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeEvent",
-                id_param: "EventId",
-                id: "/Data/EventId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "SyncImage",
@@ -434,44 +252,25 @@ pub static LINE: Line = Line {
             en: "Synchronize an image to target nodes (availability zones).",
             zh: "同步镜像到目标节点",
             params: &[
-                Param {
+                Flag {
                     name: "ImageId",
                     flag: "image-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Image id",
                     zh: "实例ID",
                 },
-                Param {
+                Flag {
                     name: "AvailableZoneCodes",
                     flag: "available-zone-codes",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Codes of the target availability zones",
                     zh: "同步镜像到目标可用区code列表",
                 },
-                Param {
+                Flag {
                     name: "TestAccount",
                     flag: "test-account",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Test project name",
                     zh: "测试项目名称",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeEvent",
-                id_param: "EventId",
-                id: "/Data/EventId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeInstanceList",
@@ -479,75 +278,43 @@ pub static LINE: Line = Line {
             en: "Get the list of cloud servers.",
             zh: "获取云服务器列表",
             params: &[
-                Param {
+                Flag {
                     name: "AvailableZoneCode",
                     flag: "available-zone-code",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Availability zone code",
                     zh: "可用区code",
                 },
-                Param {
+                Flag {
                     name: "VpcId",
                     flag: "vpc-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "VPC id",
                     zh: "vpc id",
                 },
-                Param {
+                Flag {
                     name: "SearchInfo",
                     flag: "search-info",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Search text (instance id, instance name or private IP)",
                     zh: "搜索信息（可传实例id或者实例名称或者私网ip）",
                 },
-                Param {
+                Flag {
                     name: "EcsIds",
                     flag: "ecs-ids",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Instance ids to list, comma-separated (no document names this parameter)",
                     zh: "",
                 },
-                Param {
+                Flag {
                     name: "PageNumber",
                     flag: "page-number",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page number (all data is returned when the paging parameters are omitted)",
                     zh: "当前页数（分页参数不传返回所有数据）",
                 },
-                Param {
+                Flag {
                     name: "PageSize",
                     flag: "page-size",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Items per page (all data is returned when the paging parameters are omitted)",
                     zh: "每页数据条数（分页参数不传返回所有数据）",
                 },
             ],
-            task: None,
-            paging: Some(Paging {
-                page: "PageNumber",
-                size: "PageSize",
-                items: "/Data/EcsList",
-                total: Some("/TotalCount"),
-            }),
-            websocket: false,
         },
         Op {
             name: "DescribeInstance",
@@ -555,20 +322,13 @@ pub static LINE: Line = Line {
             en: "Get the configuration details of a cloud server.",
             zh: "获取云服务器配置详情",
             params: &[
-                Param {
+                Flag {
                     name: "EcsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cloud server id",
                     zh: "云服务器id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeInstanceStatus",
@@ -576,20 +336,13 @@ pub static LINE: Line = Line {
             en: "Get the status of several cloud servers.",
             zh: "批量获取云服务器状态",
             params: &[
-                Param {
+                Flag {
                     name: "EcsIds",
                     flag: "ecs-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Cloud server ids",
                     zh: "云服务器列表",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeInstanceMonitor",
@@ -597,121 +350,37 @@ pub static LINE: Line = Line {
             en: "Get monitoring data of a cloud server.",
             zh: "云服务器监控信息",
             params: &[
-                Param {
+                Flag {
                     name: "EcsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "实例ID",
                 },
-                Param {
+                Flag {
                     name: "TimeInterval",
                     flag: "time-interval",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Monitoring period back from now, in hours (default 1 hour)",
                     zh: "当前时间某个时间段的监控时间，单位为小时 (默认1小时)",
                 },
-                Param {
+                Flag {
                     name: "StartTime",
                     flag: "start-time",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Start of the time range",
                     zh: "当前时间附近时间间隔",
                 },
-                Param {
+                Flag {
                     name: "EndTime",
                     flag: "end-time",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "End of the time range (defaults to now)",
                     zh: "获取数据的结束时间点(默认当前时间为结束时间)",
                 },
-                Param {
+                Flag {
                     name: "Indicators",
                     flag: "indicators",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[
-                        EnumValue {
-                            value: "CpuUsage",
-                            en: "CPU usage",
-                            zh: "CPU使用率",
-                        },
-                        EnumValue {
-                            value: "MemoryUsage",
-                            en: "Memory usage",
-                            zh: "内存使用率",
-                        },
-                        EnumValue {
-                            value: "Load",
-                            en: "System load average",
-                            zh: "系统平均负载",
-                        },
-                        EnumValue {
-                            value: "NetworkRate",
-                            en: "Network throughput",
-                            zh: "网络吞吐量",
-                        },
-                        EnumValue {
-                            value: "DiskUsage",
-                            en: "Disk usage",
-                            zh: "磁盘使用率",
-                        },
-                        EnumValue {
-                            value: "DiskThroughput",
-                            en: "Disk throughput",
-                            zh: "磁盘吞吐量",
-                        },
-                        EnumValue {
-                            value: "DiskIops",
-                            en: "Disk IOPS",
-                            zh: "磁盘iops",
-                        },
-                        EnumValue {
-                            value: "GpuUsage",
-                            en: "GPU usage",
-                            zh: "GPU使用率",
-                        },
-                        EnumValue {
-                            value: "GpuMemoryUsage",
-                            en: "GPU memory usage",
-                            zh: "显存使用率",
-                        },
-                        EnumValue {
-                            value: "GpuTemperature",
-                            en: "GPU temperature",
-                            zh: "GPU温度",
-                        },
-                        EnumValue {
-                            value: "GpuClocksGraphics",
-                            en: "Graphics clock frequency",
-                            zh: "图形时钟频率",
-                        },
-                        EnumValue {
-                            value: "GpuClocksMemory",
-                            en: "Memory clock frequency",
-                            zh: "显存时钟频率",
-                        },
-                    ],
-                    required: false,
                     en: "Metrics: CpuUsage (CPU usage), MemoryUsage (memory usage), Load (system load average), NetworkRate (network throughput), DiskUsage (disk usage), DiskThroughput (disk throughput), DiskIops (disk IOPS), GpuUsage (GPU usage), GpuMemoryUsage (GPU memory usage), GpuTemperature (GPU temperature), GpuClocksGraphics (graphics clock), GpuClocksMemory (memory clock); all metrics when omitted",
                     zh: "监控指标('CpuUsage', 'CPU使用率'), ('MemoryUsage', '内存使用率'), ('Load', '系统平均负载'), ('NetworkRate', '网络吞吐量'), ('DiskUsage', '磁盘使用率'), ('DiskThroughput', '磁盘吞吐量'), ('DiskIops', '磁盘iops'), ('GpuUsage', 'GPU使用率'), ('GpuMemoryUsage', '显存使用率'), ('GpuTemperature', 'GPU温度') ,('GpuClocksGraphics','图形时钟频率'),('GpuClocksMemory', '显存时钟频率')不填默认监控所有指标",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "CreateInstance",
@@ -719,311 +388,169 @@ pub static LINE: Line = Line {
             en: "Create cloud servers.",
             zh: "创建云服务器",
             params: &[
-                Param {
+                Flag {
                     name: "AvailableZoneCode",
                     flag: "available-zone-code",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Availability zone code (a private-network zone name from Appendix 5, or a value returned by DescribeRegions)",
                     zh: "可用区code(可取**附件五**中私有网络可用区名称或者**DescribeRegions**返回值)",
                 },
-                Param {
+                Flag {
                     name: "EcsFamilyName",
                     flag: "ecs-family-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Spec family name (EcsFamilyName returned by DescribeEcsFamilyInfo)",
                     zh: "规格族名称(可取**DescribeEcsFamilyInfo**接口返回值EcsFamilyName)",
                 },
-                Param {
+                Flag {
                     name: "Cpu",
                     flag: "cpu",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "CPU count",
                     zh: "Cpu",
                 },
-                Param {
+                Flag {
                     name: "Ram",
                     flag: "ram",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Memory size",
                     zh: "内存",
                 },
-                Param {
+                Flag {
                     name: "Gpu",
                     flag: "gpu",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Number of GPUs; defaults to 0",
                     zh: "显卡数量，默认为0",
                 },
-                Param {
+                Flag {
                     name: "Number",
                     flag: "number",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Quantity to buy; defaults to 1 (at most 100 per batch by default)",
                     zh: "购买数量，默认为1（默认批量最大值为100台）",
                 },
-                Param {
+                Flag {
                     name: "BillingMethod",
                     flag: "billing-method",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "0",
-                            en: "Pay-as-you-go",
-                            zh: "按需计费",
-                        },
-                        EnumValue {
-                            value: "1",
-                            en: "Monthly/yearly subscription",
-                            zh: "包年包月",
-                        },
-                        EnumValue {
-                            value: "3",
-                            en: "Spot instance",
-                            zh: "竞价实例",
-                        },
-                    ],
-                    required: true,
                     en: "Billing method: \"0\" pay-as-you-go, \"1\" monthly/yearly subscription, \"3\" spot instance",
                     zh: "计费方式：\"0\": 按需  \"1\":包年包月  \"3\": 竞价实例",
                 },
-                Param {
+                Flag {
                     name: "SpotType",
                     flag: "spot-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "auto",
-                            en: "Bid automatically at the market price, up to the pay-as-you-go price",
-                            zh: "自动出价（自动根据市场价格出价，最高可达到按需计费价格。实例不会因出价问题释放，但库存不足时仍会被自动释放）",
-                        },
-                        EnumValue {
-                            value: "bid",
-                            en: "Set a price ceiling (SpotAmount)",
-                            zh: "设置上线",
-                        },
-                    ],
-                    required: false,
                     en: "Spot bidding mode: \"auto\" bids automatically at the market price, up to the pay-as-you-go price (the instance is never released over its bid, but may still be released when stock runs short); \"bid\" sets a price ceiling",
                     zh: "购买的竞价实例模式： \"auto\": 自动出价（自动根据市场价格出价，最高可达到按需计费价格。实例不会因出价问题释放，但库存不足时仍会被自动释放），\"bid\" 设置上线",
                 },
-                Param {
+                Flag {
                     name: "SpotAmount",
                     flag: "spot-amount",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Price to pay in the bid (ceiling) mode; must lie in the spot price range DescribePrice returns",
                     zh: "竞价实例bid（设置上线）模式下需指的购买价 （需在**DescribePrice**返回的竞价价格范围内)",
                 },
-                Param {
+                Flag {
                     name: "SkipSpotRelease",
                     flag: "skip-spot-release",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Skip releasing spot instances already holding the resource pool. Default false: when stock is short, spot instances are released (which waits for their return, about an hour), maximising the pool's availability. True: no spot instance is released and the wait is skipped, for creations that must finish quickly",
                     zh: "是否跳过资源池中已占用的竞价实例释放。默认为 False：库存紧张时会释放竞价实例，释放依赖退租过程（约 1 小时），可最大化提高资源池整体可用性与利用率。设为 True 时：不释放竞价实例，从而跳过等待过程，适用于对创建速度要求较高、期望短时间内完成机器创建的场景。",
                 },
-                Param {
+                Flag {
                     name: "Password",
                     flag: "password",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Login password",
                     zh: "登录密码",
                 },
-                Param {
+                Flag {
                     name: "ImageId",
                     flag: "image-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Image id or image name (ImageName or ImageId returned by DescribeImages)",
                     zh: "镜像id或者镜像名称(**DescribeImages**返回值中的ImageName或者ImageId)",
                 },
-                Param {
+                Flag {
                     name: "SystemDisk",
                     flag: "system-disk",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "System disk information, e.g. {\"DiskFeature\": \"local\", \"Size\": 50}",
                     zh: "系统盘信息，示例:{\"DiskFeature\":\"local\", # 盘类型: 本地盘:\"local\", 云盘:\"ssd\" \"Size\":50 # 盘大小}",
                 },
-                Param {
+                Flag {
                     name: "VpcInfo",
                     flag: "vpc-info",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "VPC information, e.g. {\"VpcId\": \"7ab97a9a-8c0f-11ec-9b99-d2fedeecdbd1\"}",
                     zh: "vpc信息，示例:{\"VpcId\":\"7ab97a9a-8c0f-11ec-9b99-d2fedeecdbd1\"}",
                 },
-                Param {
+                Flag {
                     name: "SubnetInfo",
                     flag: "subnet-info",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Private network information, e.g. {\"SubnetId\": \"2cee7596-bbbb-11ec-a287-debf4cca37ce\"}",
                     zh: "私有网络信息，示例：{\"SubnetId\":\"2cee7596-bbbb-11ec-a287-debf4cca37ce\" # 子网id}",
                 },
-                Param {
+                Flag {
                     name: "PubnetInfo",
                     flag: "pubnet-info",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Public IPs: allocate new ones or bind existing ones (SubnetId, EipIds, IpType, BandwidthType, Qos: see the fields)",
                     zh: "支持新分配公网IP和绑定已有的公网IP.\"SubnetId\":\"\"; string类型，必填,子网id;若使用虚拟出网网关IP绑定公网IP则传虚拟出网网关id.\"EipIds\":[]; list类型, 选填,绑定的eip的id列表;若需新分配公网IP,不填,绑定已有公网IP需填,数量需要和云服务器数量一致.\"IpType\":\"\"; string类型，选填, 若使用虚拟出网网关必填.默认出网网关:\"default_gateway\",虚拟网关：”virtual”.\"BandwidthType\":\"\"; string类型，选填, 带宽类型;若需新分配公网IP必填,表示绑定公网IP的带宽类型.绑定已有公网IP不填.固定带宽:”Bandwidth”,固定带宽包月:”BandwidthMonth”,流量按需: “Traffic”（若实例计费方式为包年包月选择固定带宽时需传\"固定带宽包月\"）.\"Qos\":100; int类型，选填，公网带宽值,单位为M;若带宽类型选择”固定带宽”需填写.",
                 },
-                Param {
+                Flag {
                     name: "Name",
                     flag: "name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Cloud server name; assigned automatically when omitted (ecs-<creation date>)",
                     zh: "云服务器名,不传自动赋予（自动命名规则：ecs-创建日期）",
                 },
-                Param {
+                Flag {
                     name: "StartNumber",
                     flag: "start-number",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Starting number for numbering server names; omit if no numbering is needed",
                     zh: "云服务器名称编号起始数字，不需要服务器编号可不传",
                 },
-                Param {
+                Flag {
                     name: "Duration",
                     flag: "duration",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Only meaningful for monthly billing, in months; one year is 12, more than a year must be a multiple of 12, at most 36 (3 years)",
                     zh: "只在包月算价时有意义，以月份为单位，一年值为12，大于一年要输入12的整数倍，最大值36(3年)",
                 },
-                Param {
+                Flag {
                     name: "IsToMonth",
                     flag: "is-to-month",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Whether a monthly purchase runs to the end of the month: 1 yes, 0 no, default 1. E.g. bought on 2022-07-22: 1 expires 2022-08-01, 0 expires 2022-08-22",
                     zh: "包月是否到月底 1:是  0:否 默认为1。如2022-07-22购买，传值为1，则到期时间为2022-08-01；值为0，则到期时间为2022-08-22",
                 },
-                Param {
+                Flag {
                     name: "IsAutoRenewal",
                     flag: "is-auto-renewal",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Auto-renew on expiry (needed for monthly billing): 1 yes, 0 no, default 1",
                     zh: "是否自动续约，包月时需传。1:是  0:否 默认为1",
                 },
-                Param {
+                Flag {
                     name: "UtcTime",
                     flag: "utc-time",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Use UTC time: 1 yes, 0 no, default 0 (UTC+8, Shanghai time)",
                     zh: "是否utc时间，1:是  0:否 默认为0（默认UTC+8，上海时间）",
                 },
-                Param {
+                Flag {
                     name: "DataDisk",
                     flag: "data-disk",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Data disk information; cloud disks only, e.g. [{\"DiskFeature\": \"ssd\", \"ReleaseWithInstance\": 1, \"Size\": 50, \"SnapshotId\": \"s-xxx\"}]",
                     zh: "数据盘信息。仅支持云盘，示例：[{\"DiskFeature\":\"local\", # 盘类型，\"local\"：本地盘，\"ssd\": ssd云盘.  本地盘和云盘不能混用 \"ReleaseWithInstance\":1, # 是否随实例删除:1:随实例删除,0:不随实例删除.不传默认随实例删除 \"Size\":50 # 盘大小, \"SnapshotId\":\"s-xxx\" # 快照id,通过此快照创建数据盘,非必填}]",
                 },
-                Param {
+                Flag {
                     name: "DnsList",
                     flag: "dns-list",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: false,
                     en: "DNS servers, two elements [primary, secondary]; the default public DNS when omitted",
                     zh: "dns 解析 需要两个元素  [主dns，从dns]，不选采用默认通用DNS",
                 },
-                Param {
+                Flag {
                     name: "SecurityGroups",
                     flag: "security-groups",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Security groups, highest priority first, e.g. [{\"SecurityGroupId\": \"sg-p9fpfbrg6r1ft5vs\"}]",
                     zh: "安全组列表，安全组优先级按顺序由高到低，示例：SecurityGroups:[{\"SecurityGroupId\":\"sg-p9fpfbrg6r1ft5vs\", #安全组id}]",
                 },
-                Param {
+                Flag {
                     name: "TestAccount",
                     flag: "test-account",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Test account name",
                     zh: "测试账户名称",
                 },
-                Param {
+                Flag {
                     name: "ProjectId",
                     flag: "project-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Project group id",
                     zh: "项目组id",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeEvent",
-                id_param: "EventId",
-                id: "/Data/EventId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "OperateInstance",
@@ -1031,70 +558,25 @@ pub static LINE: Line = Line {
             en: "Start, shut down or restart several cloud servers.",
             zh: "批量操作云服务器开、关机、重启",
             params: &[
-                Param {
+                Flag {
                     name: "EcsIds",
                     flag: "ecs-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Cloud server ids",
                     zh: "云服务器id列表",
                 },
-                Param {
+                Flag {
                     name: "OpType",
                     flag: "op-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "start_up_ecs",
-                            en: "Start",
-                            zh: "开机",
-                        },
-                        EnumValue {
-                            value: "shutdown_ecs",
-                            en: "Shut down",
-                            zh: "关机",
-                        },
-                        EnumValue {
-                            value: "restart_ecs",
-                            en: "Restart",
-                            zh: "重启",
-                        },
-                        EnumValue {
-                            value: "hard_shutdown_ecs",
-                            en: "Force shutdown",
-                            zh: "强制关机",
-                        },
-                        EnumValue {
-                            value: "free_shutdown_ecs",
-                            en: "Shut down without charge (pay-as-you-go cloud-disk instances on the whitelist)",
-                            zh: "不计费关机",
-                        },
-                    ],
-                    required: true,
                     en: "Operation: start \"start_up_ecs\", shut down \"shutdown_ecs\", restart \"restart_ecs\", force shutdown \"hard_shutdown_ecs\", shut down without charge \"free_shutdown_ecs\" (pay-as-you-go cloud-disk instances only; the public IP may change at the next start; instances that do not support it shut down normally and keep being charged; while shut down this way only start, delete and custom image are allowed; the feature is on a whitelist, ask sales)",
                     zh: "操作类型：开机:\"start_up_ecs\" 关机:\"shutdown_ecs\" 重启:\"restart_ecs\" 强制关机:\"hard_shutdown_ecs\" 不计费关机:\"free_shutdown_ecs\",仅按需计费的云盘实例支持关机不计费，再开机公网IP可能会变化；若批量操作关机：支持关机不收费的实例，关机后停止 CPU、内存、GPU和公网收费；不支持关机不收费的实例，正常关机，继续收费；不计费关机期间不支持除开机、删除、定制镜像外的操作。目前关机不计费白名单开放，若需要请联系商务。",
                 },
-                Param {
+                Flag {
                     name: "DeleteEip",
                     flag: "delete-eip",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Public IP release: 0 keep the public IP, 1 release it; default 1; only effective for free_shutdown_ecs",
                     zh: "公网释放选项，0：保留公网IP；1：释放公网IP；默认1：释放公网IP；仅在关机不计费情况生效",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeEvent",
-                id_param: "EventId",
-                id: "/Data/EventId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DeleteInstance",
@@ -1102,34 +584,19 @@ pub static LINE: Line = Line {
             en: "Delete cloud servers.",
             zh: "删除云服务器",
             params: &[
-                Param {
+                Flag {
                     name: "EcsIds",
                     flag: "ecs-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Cloud server ids",
                     zh: "云服务器id列表",
                 },
-                Param {
+                Flag {
                     name: "DeleteEip",
                     flag: "delete-eip",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "1: unbind and delete the EIPs bound to the servers, 0: unbind them only; default 0",
                     zh: "1:解绑并删除服务器绑定的EIP，0:解绑EIP  默认为0",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeEvent",
-                id_param: "EventId",
-                id: "/Data/EventId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ModifyInstancePassword",
@@ -1137,34 +604,19 @@ pub static LINE: Line = Line {
             en: "Change the administrator password of instances.",
             zh: "修改实例管理员用户密码",
             params: &[
-                Param {
+                Flag {
                     name: "EcsIds",
                     flag: "ecs-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Cloud server ids",
                     zh: "云服务器id列表",
                 },
-                Param {
+                Flag {
                     name: "Password",
                     flag: "password",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "New password",
                     zh: "新密码",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeEvent",
-                id_param: "EventId",
-                id: "/Data/EventId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ModifyInstanceName",
@@ -1172,30 +624,19 @@ pub static LINE: Line = Line {
             en: "Rename a cloud server.",
             zh: "修改云服务器名称",
             params: &[
-                Param {
+                Flag {
                     name: "EcsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cloud server instance id",
                     zh: "云服务器实例ID",
                 },
-                Param {
+                Flag {
                     name: "Name",
                     flag: "name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "New instance name",
                     zh: "新实例名称",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeInstanceVncUrl",
@@ -1203,20 +644,13 @@ pub static LINE: Line = Line {
             en: "Get the remote (VNC) connection address of a cloud server.",
             zh: "获取云服务器远程连接地址",
             params: &[
-                Param {
+                Flag {
                     name: "EcsId",
                     flag: "ecs-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Instance id",
                     zh: "实例ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ChangeInstanceConfigure",
@@ -1224,74 +658,175 @@ pub static LINE: Line = Line {
             en: "Change the spec of cloud servers. Only shut-down instances; no change across types; GPU instances cannot change driver; pay-as-you-go instances may go up or down, subscription ones only up; cloud-disk instances may change spec family, local-disk ones may not; a batch must be consistent; spot instances cannot be changed.",
             zh: "更改实例规格。需知：1. 已关机状态下才可以操作 2. 不支持跨类型修改实例规格 3. GPU型不支持跨驱动 4. 按需计费支持升降配置 5. 包年包月只支持升配置 6. 云盘实例支持跨规格族，本地盘实例不支持跨规格族 7. 批量操作要具有一致性 8. 竞价实例不允许修改",
             params: &[
-                Param {
+                Flag {
                     name: "AvailableZoneCode",
                     flag: "available-zone-code",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Availability zone code",
                     zh: "可用区code",
                 },
-                Param {
+                Flag {
                     name: "EcsFamilyName",
                     flag: "ecs-family-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Spec family name",
                     zh: "规格族名称",
                 },
-                Param {
+                Flag {
                     name: "Cpu",
                     flag: "cpu",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "CPU count",
                     zh: "Cpu",
                 },
-                Param {
+                Flag {
                     name: "Ram",
                     flag: "ram",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Memory size",
                     zh: "内存",
                 },
-                Param {
+                Flag {
                     name: "Gpu",
                     flag: "gpu",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Number of GPUs; defaults to 0",
                     zh: "显卡数量，默认为0",
                 },
-                Param {
+                Flag {
                     name: "EcsIds",
                     flag: "ecs-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Instance ids",
                     zh: "实例id列表",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeEvent",
-                id_param: "EventId",
-                id: "/Data/EventId",
-            }),
-            paging: None,
-            websocket: false,
+        },
+    ],
+    structs: &[
+        StructDoc {
+            name: "CreateInstanceDataDisk",
+            fields: &[
+                FieldDoc {
+                    name: "DiskFeature",
+                    en: "Disk type: \"local\" local disk, \"ssd\" SSD cloud disk; local and cloud disks cannot be mixed",
+                    zh: "盘类型，\"local\"：本地盘，\"ssd\": ssd云盘.  本地盘和云盘不能混用",
+                },
+                FieldDoc {
+                    name: "ReleaseWithInstance",
+                    en: "Delete with the instance: 1 yes, 0 no; default yes",
+                    zh: "是否随实例删除:1:随实例删除,0:不随实例删除.不传默认随实例删除",
+                },
+                FieldDoc {
+                    name: "Size",
+                    en: "Disk size",
+                    zh: "盘大小",
+                },
+                FieldDoc {
+                    name: "SnapshotId",
+                    en: "Snapshot to create the data disk from (optional)",
+                    zh: "快照id,通过此快照创建数据盘,非必填",
+                },
+            ],
+        },
+        StructDoc {
+            name: "CreateInstancePubnetInfo",
+            fields: &[
+                FieldDoc {
+                    name: "SubnetId",
+                    en: "Subnet id; the virtual outbound gateway id when a virtual gateway IP is bound to the public IP",
+                    zh: "string类型，必填,子网id;若使用虚拟出网网关IP绑定公网IP则传虚拟出网网关id.",
+                },
+                FieldDoc {
+                    name: "IpType",
+                    en: "Gateway type (required with a virtual outbound gateway): default outbound gateway \"default_gateway\", virtual gateway \"virtual\"",
+                    zh: "string类型，选填, 若使用虚拟出网网关必填.默认出网网关:\"default_gateway\",虚拟网关：”virtual”.",
+                },
+                FieldDoc {
+                    name: "EipIds",
+                    en: "Ids of the EIPs to bind: omit to allocate new public IPs; to bind existing ones give as many as servers",
+                    zh: "list类型, 选填,绑定的eip的id列表;若需新分配公网IP,不填,绑定已有公网IP需填,数量需要和云服务器数量一致.",
+                },
+                FieldDoc {
+                    name: "BandwidthType",
+                    en: "Bandwidth type of a newly allocated public IP (required then; omitted when binding existing ones): fixed \"Bandwidth\", fixed monthly \"BandwidthMonth\", pay-by-traffic \"Traffic\" (a subscription instance with fixed bandwidth needs BandwidthMonth)",
+                    zh: "string类型，选填, 带宽类型;若需新分配公网IP必填,表示绑定公网IP的带宽类型.绑定已有公网IP不填.固定带宽:”Bandwidth”,固定带宽包月:”BandwidthMonth”,流量按需: “Traffic”（若实例计费方式为包年包月选择固定带宽时需传\"固定带宽包月\"）.",
+                },
+                FieldDoc {
+                    name: "Qos",
+                    en: "Public bandwidth in Mbit/s; needed with fixed bandwidth",
+                    zh: "int类型，选填，公网带宽值,单位为M;若带宽类型选择”固定带宽”需填写.",
+                },
+                FieldDoc {
+                    name: "BandwidthConfName",
+                    en: "Bandwidth line name (e.g. China Telecom, China Unicom), needed with a newly created VPP network",
+                    zh: "",
+                },
+            ],
+        },
+        StructDoc {
+            name: "CreateInstanceSecurityGroup",
+            fields: &[
+                FieldDoc {
+                    name: "SecurityGroupId",
+                    en: "Security group id",
+                    zh: "安全组id",
+                },
+            ],
+        },
+        StructDoc {
+            name: "CreateInstanceSubnetInfo",
+            fields: &[
+                FieldDoc {
+                    name: "SubnetId",
+                    en: "Subnet id",
+                    zh: "子网id",
+                },
+                FieldDoc {
+                    name: "IpAddress",
+                    en: "Private IPs to assign, one per instance created",
+                    zh: "",
+                },
+            ],
+        },
+        StructDoc {
+            name: "CreateInstanceVpcInfo",
+            fields: &[
+                FieldDoc {
+                    name: "VpcId",
+                    en: "VPC id",
+                    zh: "vpc id",
+                },
+            ],
+        },
+        StructDoc {
+            name: "DiskSpec",
+            fields: &[
+                FieldDoc {
+                    name: "DiskFeature",
+                    en: "Disk type: local disk \"local\", cloud disk \"ssd\"",
+                    zh: "盘类型: 本地盘:\"local\", 云盘:\"ssd\"",
+                },
+                FieldDoc {
+                    name: "Size",
+                    en: "Disk size",
+                    zh: "盘大小",
+                },
+            ],
+        },
+        StructDoc {
+            name: "InstanceSystemDisk",
+            fields: &[
+                FieldDoc {
+                    name: "DiskFeature",
+                    en: "Disk type: local disk \"local\", cloud disk \"ssd\"",
+                    zh: "盘类型: 本地盘:\"local\", 云盘:\"ssd\"",
+                },
+                FieldDoc {
+                    name: "Size",
+                    en: "Disk size",
+                    zh: "盘大小",
+                },
+                FieldDoc {
+                    name: "ReleaseWithInstance",
+                    en: "Whether the system disk is deleted with the instance (1 yes, 0 no)",
+                    zh: "",
+                },
+            ],
         },
     ],
 };

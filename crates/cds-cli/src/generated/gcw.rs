@@ -3,12 +3,9 @@
 
 //! Commands of `cds gcw`.
 #[allow(unused_imports)]
-use crate::table::{EnumValue, Line, Op, Paging, Param, Task, Ty};
+use crate::table::{FieldDoc, Flag, Line, Op, StructDoc};
 /// The product line.
 pub static LINE: Line = Line {
-    name: "gcw",
-    title_en: "Cloud desktop (GPU cloud workstation)",
-    title_zh: "云桌面",
     meta: &cds_lines::cds_gcw::meta::LINE,
     ops: &[
         Op {
@@ -17,40 +14,25 @@ pub static LINE: Line = Line {
             en: "List the sub-accounts.",
             zh: "查询子账户集合",
             params: &[
-                Param {
+                Flag {
                     name: "email",
                     flag: "email",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "User email (filter)",
                     zh: "用户邮箱",
                 },
-                Param {
+                Flag {
                     name: "name",
                     flag: "name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "User name (filter)",
                     zh: "用户的名称",
                 },
-                Param {
+                Flag {
                     name: "remark",
                     flag: "remark",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Remark (filter)",
                     zh: "备注",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "CreateSubAccount",
@@ -58,60 +40,37 @@ pub static LINE: Line = Line {
             en: "Create a sub-account.",
             zh: "创建子账户",
             params: &[
-                Param {
+                Flag {
                     name: "requestId",
                     flag: "request-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Request id (UUID)",
                     zh: "请求uuid",
                 },
-                Param {
+                Flag {
                     name: "password",
                     flag: "password",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "User password; a default password is generated when omitted. 8-20 characters combining digits, lower-case and upper-case letters",
                     zh: "用户密码，不传会自动生成默认密码：需8-20位，必须为数字、小写字母、大写字母组合",
                 },
-                Param {
+                Flag {
                     name: "email",
                     flag: "email",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "User email",
                     zh: "用户邮箱",
                 },
-                Param {
+                Flag {
                     name: "name",
                     flag: "name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "User name",
                     zh: "用户的名称",
                 },
-                Param {
+                Flag {
                     name: "remark",
                     flag: "remark",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Remark: at most 30 characters; Chinese characters, letters, digits and symbols are allowed",
                     zh: "备注，，子账户备注长度应长度不大于30位，支持汉字、英文、数字、符号",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "CreateSubAccounts",
@@ -119,30 +78,19 @@ pub static LINE: Line = Line {
             en: "Create sub-accounts in batch.",
             zh: "批量创建子账户",
             params: &[
-                Param {
+                Flag {
                     name: "requestId",
                     flag: "request-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Request id (UUID)",
                     zh: "请求uuid",
                 },
-                Param {
+                Flag {
                     name: "createAccountParams",
                     flag: "create-account-params",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Accounts to create",
                     zh: "账户参数",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ChangeSubAccountName",
@@ -150,40 +98,25 @@ pub static LINE: Line = Line {
             en: "Rename a sub-account.",
             zh: "修改子账名字",
             params: &[
-                Param {
+                Flag {
                     name: "requestId",
                     flag: "request-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Request id (UUID)",
                     zh: "请求uuid",
                 },
-                Param {
+                Flag {
                     name: "email",
                     flag: "email",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Account email",
                     zh: "账户邮箱",
                 },
-                Param {
+                Flag {
                     name: "name",
                     flag: "name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "New user name",
                     zh: "用户名",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ChangeSubAccountRemark",
@@ -191,40 +124,25 @@ pub static LINE: Line = Line {
             en: "Change the remark of sub-accounts (batch).",
             zh: "修改子账户备注 (批量)",
             params: &[
-                Param {
+                Flag {
                     name: "requestId",
                     flag: "request-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Request id (UUID)",
                     zh: "请求uuid",
                 },
-                Param {
+                Flag {
                     name: "emails",
                     flag: "emails",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Account emails",
                     zh: "账户邮箱集合",
                 },
-                Param {
+                Flag {
                     name: "remark",
                     flag: "remark",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Remark: at most 30 characters; Chinese characters, letters, digits and symbols are allowed",
                     zh: "备注，子账户备注长度应长度不大于30位，支持汉字、英文、数字、符号",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ChangeAccount",
@@ -232,40 +150,25 @@ pub static LINE: Line = Line {
             en: "Change the account bound to a cloud desktop.",
             zh: "实例修改绑定账户",
             params: &[
-                Param {
+                Flag {
                     name: "requestId",
                     flag: "request-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Request id (UUID)",
                     zh: "请求uuid",
                 },
-                Param {
+                Flag {
                     name: "vmId",
                     flag: "vm-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cloud desktop id",
                     zh: "vm Id",
                 },
-                Param {
+                Flag {
                     name: "accountId",
                     flag: "account-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Id of the account to bind",
                     zh: "vm accountId",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "UnbindAccounts",
@@ -273,30 +176,19 @@ pub static LINE: Line = Line {
             en: "Unbind the accounts of cloud desktops (batch).",
             zh: "实例解绑账户（批量）",
             params: &[
-                Param {
+                Flag {
                     name: "requestId",
                     flag: "request-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Request id (UUID)",
                     zh: "请求uuid",
                 },
-                Param {
+                Flag {
                     name: "vmIds",
                     flag: "vm-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Cloud desktop ids",
                     zh: "vm Ids",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "BindAccounts",
@@ -304,40 +196,25 @@ pub static LINE: Line = Line {
             en: "Bind an account to cloud desktops (batch).",
             zh: "实例绑定账户（批量）",
             params: &[
-                Param {
+                Flag {
                     name: "requestId",
                     flag: "request-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Request id (UUID)",
                     zh: "请求uuid",
                 },
-                Param {
+                Flag {
                     name: "vmIds",
                     flag: "vm-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Cloud desktop ids",
                     zh: "vm Ids",
                 },
-                Param {
+                Flag {
                     name: "accountId",
                     flag: "account-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Id of the account to bind",
                     zh: "vm accountId",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "QuerySites",
@@ -345,20 +222,13 @@ pub static LINE: Line = Line {
             en: "List the available sites (zones).",
             zh: "查询可用区域信息",
             params: &[
-                Param {
+                Flag {
                     name: "siteId",
                     flag: "site-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Site id (filter)",
                     zh: "站点id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "QueryProducts",
@@ -366,20 +236,13 @@ pub static LINE: Line = Line {
             en: "List the desktop products (specifications) and their prices.",
             zh: "查询商品信息",
             params: &[
-                Param {
+                Flag {
                     name: "siteId",
                     flag: "site-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Site id (filter)",
                     zh: "站点id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "QueryImages",
@@ -387,30 +250,19 @@ pub static LINE: Line = Line {
             en: "List the images available for cloud desktops, per product.",
             zh: "查询可用镜像信息",
             params: &[
-                Param {
+                Flag {
                     name: "siteId",
                     flag: "site-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Site id (filter)",
                     zh: "站点id",
                 },
-                Param {
+                Flag {
                     name: "productId",
                     flag: "product-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Product specification id (filter)",
                     zh: "商品规格id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "CreateDefaultNet",
@@ -418,44 +270,25 @@ pub static LINE: Line = Line {
             en: "Create the default network resources (VPC, subnet and virtual outbound gateways) of a site.",
             zh: "创建默认网络资源",
             params: &[
-                Param {
+                Flag {
                     name: "siteId",
                     flag: "site-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Site id",
                     zh: "站点id",
                 },
-                Param {
+                Flag {
                     name: "bandwidthConfIdStr",
                     flag: "bandwidth-conf-id-str",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "VPC bandwidth (line) id: the conf_id of a line returned by GetVpcBandwidth",
                     zh: "vpc带宽id   **(新增) 从32获取**",
                 },
-                Param {
+                Flag {
                     name: "requestId",
                     flag: "request-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Request id (UUID)",
                     zh: "请求标识uuid",
                 },
             ],
-            task: Some(Task {
-                poller: "QueryTask",
-                id_param: "taskId",
-                id: "/Data/taskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "SupplyDefaultNet",
@@ -463,44 +296,25 @@ pub static LINE: Line = Line {
             en: "Complete the default network resources of a site (one click).",
             zh: "一键补全默认网络资源",
             params: &[
-                Param {
+                Flag {
                     name: "siteId",
                     flag: "site-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Site id",
                     zh: "站点id",
                 },
-                Param {
+                Flag {
                     name: "bandwidthConfIdStr",
                     flag: "bandwidth-conf-id-str",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "VPC bandwidth (line) id: the conf_id of a line returned by GetVpcBandwidth",
                     zh: "vpc带宽id  **(新增) 从32获取**",
                 },
-                Param {
+                Flag {
                     name: "requestId",
                     flag: "request-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Request id (UUID)",
                     zh: "请求标识uuid",
                 },
             ],
-            task: Some(Task {
-                poller: "QueryTask",
-                id_param: "taskId",
-                id: "/Data/taskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "GetDefaultNet",
@@ -508,40 +322,25 @@ pub static LINE: Line = Line {
             en: "Query the VPC and virtual outbound gateway resources (the default network created by CreateDefaultNet).",
             zh: "查询vpc与虚拟出网网关资源(调用CreateDefaultNet创建的默认网络配置)",
             params: &[
-                Param {
+                Flag {
                     name: "siteId",
                     flag: "site-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Site id",
                     zh: "站点id",
                 },
-                Param {
+                Flag {
                     name: "bandwidthConfIdStr",
                     flag: "bandwidth-conf-id-str",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "VPC bandwidth (line) id: the conf_id of a line returned by GetVpcBandwidth",
                     zh: "vpc带宽id  **(新增) 从32获取**",
                 },
-                Param {
+                Flag {
                     name: "requestId",
                     flag: "request-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Request id (UUID)",
                     zh: "请求标识uuid",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "GetCustomNet",
@@ -549,40 +348,25 @@ pub static LINE: Line = Line {
             en: "Query the VPC and virtual outbound gateway resources (all custom networks of the account).",
             zh: "查询vpc与虚拟出网网关资源(该账户下所有的自定义网络配置)",
             params: &[
-                Param {
+                Flag {
                     name: "siteId",
                     flag: "site-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Site id",
                     zh: "站点id",
                 },
-                Param {
+                Flag {
                     name: "bandwidthConfIdStr",
                     flag: "bandwidth-conf-id-str",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "VPC bandwidth (line) id: the conf_id of a line returned by GetVpcBandwidth",
                     zh: "vpc带宽id **(新增) 从32获取**",
                 },
-                Param {
+                Flag {
                     name: "requestId",
                     flag: "request-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Request id (UUID)",
                     zh: "请求标识uuid",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "GetLineBillingScheme",
@@ -590,30 +374,19 @@ pub static LINE: Line = Line {
             en: "List the network lines (carriers) and their billing schemes.",
             zh: "获取线路及其计费方案",
             params: &[
-                Param {
+                Flag {
                     name: "siteId",
                     flag: "site-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Site id",
                     zh: "站点id",
                 },
-                Param {
+                Flag {
                     name: "requestId",
                     flag: "request-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Request id (UUID)",
                     zh: "请求标识uuid",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "GetEipPrice",
@@ -621,122 +394,61 @@ pub static LINE: Line = Line {
             en: "Get the price of elastic IPs.",
             zh: "获取弹性ip价格",
             params: &[
-                Param {
+                Flag {
                     name: "size",
                     flag: "size",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Number of EIPs",
                     zh: "eip数量(个)",
                 },
-                Param {
+                Flag {
                     name: "bandwidthConfId",
                     flag: "bandwidth-conf-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Bandwidth conf_id (see GetLineBillingScheme); replaced by bandwidthConfIdStr",
                     zh: "带宽conf_id",
                 },
-                Param {
+                Flag {
                     name: "bandwidthConfIdStr",
                     flag: "bandwidth-conf-id-str",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Bandwidth conf_id: the conf_id of a line returned by GetVpcBandwidth",
                     zh: "带宽conf_id **(新增) 从32获取**",
                 },
-                Param {
+                Flag {
                     name: "siteId",
                     flag: "site-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Site id",
                     zh: "站点id",
                 },
-                Param {
+                Flag {
                     name: "isMounth",
                     flag: "is-mounth",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "0",
-                            en: "Pay as you go",
-                            zh: "按需",
-                        },
-                        EnumValue {
-                            value: "1",
-                            en: "Monthly or yearly",
-                            zh: "包年包月",
-                        },
-                    ],
-                    required: true,
                     en: "Whether the EIP is bought monthly: 0 no, 1 yes",
                     zh: "是否包月  0：否 1：是",
                 },
-                Param {
+                Flag {
                     name: "isToMonth",
                     flag: "is-to-month",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "0",
-                            en: "Whole months (the default)",
-                            zh: "整月",
-                        },
-                        EnumValue {
-                            value: "1",
-                            en: "To the end of the month",
-                            zh: "到月底",
-                        },
-                    ],
-                    required: false,
                     en: "For a monthly purchase, whether it runs to the end of the month: 0 buys whole months, 1 runs to the end of the month",
                     zh: "包月购买时，是否到月底  0：购买整月 1：到月底  **(新增)**",
                 },
-                Param {
+                Flag {
                     name: "duration",
                     flag: "duration",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Monthly term in months (1 buys one month)",
                     zh: "包月时长   1：表示购买一个月   **(新增)**",
                 },
-                Param {
+                Flag {
                     name: "qos",
                     flag: "qos",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Bandwidth (Mbps)",
                     zh: "带宽值(mbps)",
                 },
-                Param {
+                Flag {
                     name: "requestId",
                     flag: "request-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Request id (UUID)",
                     zh: "请求标识uuid",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ConfigNet",
@@ -744,34 +456,19 @@ pub static LINE: Line = Line {
             en: "Configure the network of cloud desktops (batch).",
             zh: "配置云桌面网络（批量）",
             params: &[
-                Param {
+                Flag {
                     name: "requestId",
                     flag: "request-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Request id (UUID)",
                     zh: "请求uuid",
                 },
-                Param {
+                Flag {
                     name: "vmIds",
                     flag: "vm-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Cloud desktop ids",
                     zh: "vm Ids",
                 },
             ],
-            task: Some(Task {
-                poller: "QueryTask",
-                id_param: "taskId",
-                id: "/Data/taskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "GetVpcBandwidth",
@@ -779,20 +476,13 @@ pub static LINE: Line = Line {
             en: "List the VPC bandwidth lines (carriers) of a site; their conf_id is the bandwidthConfIdStr of the network operations.",
             zh: "获取vpc线路",
             params: &[
-                Param {
+                Flag {
                     name: "siteId",
                     flag: "site-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Site id",
                     zh: "站点id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "QueryVmPrice",
@@ -800,133 +490,61 @@ pub static LINE: Line = Line {
             en: "Query the price of cloud desktops.",
             zh: "查询云桌面价格信息",
             params: &[
-                Param {
+                Flag {
                     name: "requestId",
                     flag: "request-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Request id (UUID)",
                     zh: "请求uuid",
                 },
-                Param {
+                Flag {
                     name: "siteId",
                     flag: "site-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Site id",
                     zh: "节点id",
                 },
-                Param {
+                Flag {
                     name: "duration",
                     flag: "duration",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Number of months when billCycle is month (3 for 3 months, 5 for 5 months); not needed for pay-as-you-go; default 1",
                     zh: "包月周期数，billCtcle的值是mounth时为包月，3个月传3,5个月传5；按需无需传，默认为1",
                 },
-                Param {
+                Flag {
                     name: "isToMonth",
                     flag: "is-to-month",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "0",
-                            en: "Whole months (the default)",
-                            zh: "整月",
-                        },
-                        EnumValue {
-                            value: "1",
-                            en: "To the end of the month",
-                            zh: "到月底",
-                        },
-                    ],
-                    required: false,
                     en: "Whether the cost is computed to the end of the month (0 whole months, 1 to the end of the month; e.g. bought on 20 July to 31 July: isToMonth=1, duration=1); default 0 (monthly billing). E.g. starting 2022-06-22 12:19:08: isToMonth=1, duration=1 ends 2022-07-01 00:00:00; isToMonth=0, duration=1 ends 2022-07-22 12:19:08; isToMonth=1, duration=6 ends 2022-12-01; isToMonth=0, duration=6 ends 2022-12-22 12:19:08",
                     zh: "费用是否为计算到月底(0是整月，1到月底) ,如:7月20号购买到月底7-31号,则is_to_month=1,duration=1 ， 默认为0（包月使用） 如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08",
                 },
-                Param {
+                Flag {
                     name: "billCycle",
                     flag: "bill-cycle",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "month",
-                            en: "Monthly",
-                            zh: "按月",
-                        },
-                        EnumValue {
-                            value: "minute",
-                            en: "Pay as you go (per minute; the default)",
-                            zh: "按需计费",
-                        },
-                    ],
-                    required: false,
                     en: "Billing cycle: month (monthly) or minute (pay-as-you-go); default minute",
                     zh: "计费周期 month是按月，minute是按需计费， 默认为minute",
                 },
-                Param {
+                Flag {
                     name: "num",
                     flag: "num",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Quantity to buy; default 1",
                     zh: "购买数量 ， 默认为1",
                 },
-                Param {
+                Flag {
                     name: "goodsId",
                     flag: "goods-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Goods id",
                     zh: "商品id",
                 },
-                Param {
+                Flag {
                     name: "sysVolume",
                     flag: "sys-volume",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "local",
-                            en: "Local disk (the default)",
-                            zh: "本地盘",
-                        },
-                        EnumValue {
-                            value: "ssd",
-                            en: "Cloud disk (SSD)",
-                            zh: "云盘",
-                        },
-                    ],
-                    required: false,
                     en: "System disk type: local (local disk) or ssd (cloud disk); default local",
                     zh: "磁盘类型： 本地盘（local） 、云盘 (ssd) , 默认本地盘",
                 },
-                Param {
+                Flag {
                     name: "sysVolumeSize",
                     flag: "sys-volume-size",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Cloud disk size; not needed for a local disk (for a cloud disk it must be larger than the image and a multiple of 8)",
                     zh: "云盘大小 ，本底盘不用传  （云盘时传入盘的大小必须大于镜像大小且是8的倍数）",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "UpdateOrder",
@@ -934,82 +552,37 @@ pub static LINE: Line = Line {
             en: "Switch cloud desktops from pay-as-you-go to monthly billing (batch).",
             zh: "按需转包年包月(批量)",
             params: &[
-                Param {
+                Flag {
                     name: "requestId",
                     flag: "request-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Request id (UUID)",
                     zh: "请求uuid",
                 },
-                Param {
+                Flag {
                     name: "vmIds",
                     flag: "vm-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Cloud desktop ids",
                     zh: "vm ids",
                 },
-                Param {
+                Flag {
                     name: "isToMonth",
                     flag: "is-to-month",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "0",
-                            en: "Whole months (the default)",
-                            zh: "整月",
-                        },
-                        EnumValue {
-                            value: "1",
-                            en: "To the end of the month",
-                            zh: "到月底",
-                        },
-                    ],
-                    required: false,
                     en: "Whether the monthly term runs to the end of a calendar month: 1 yes, 0 no (default 0). E.g. starting 2022-06-22 12:19:08: isToMonth=1, duration=1 ends 2022-07-01 00:00:00; isToMonth=0, duration=1 ends 2022-07-22 12:19:08; isToMonth=1, duration=6 ends 2022-12-01; isToMonth=0, duration=6 ends 2022-12-22 12:19:08",
                     zh: "包月是否到月底 1是到月底，0否，默认为0 如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08",
                 },
-                Param {
+                Flag {
                     name: "duration",
                     flag: "duration",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Number of months (3 for 3 months, 5 for 5 months); default 1",
                     zh: "包月周期数，3个月传3,5个月传5；默认为1",
                 },
-                Param {
+                Flag {
                     name: "isAutoRenewal",
                     flag: "is-auto-renewal",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "0",
-                            en: "No",
-                            zh: "否",
-                        },
-                        EnumValue {
-                            value: "1",
-                            en: "Yes",
-                            zh: "是",
-                        },
-                    ],
-                    required: false,
                     en: "Whether the monthly subscription renews automatically: 1 yes, 0 no; default 0",
                     zh: "包月是否续约 1是0否 ， 默认为0",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "RenewalOrder",
@@ -1017,103 +590,43 @@ pub static LINE: Line = Line {
             en: "Renew monthly-billed cloud desktops (batch).",
             zh: "包年包月续约(批量)",
             params: &[
-                Param {
+                Flag {
                     name: "requestId",
                     flag: "request-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Request id (UUID)",
                     zh: "请求uuid",
                 },
-                Param {
+                Flag {
                     name: "vmIds",
                     flag: "vm-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Cloud desktop ids",
                     zh: "vm ids",
                 },
-                Param {
+                Flag {
                     name: "duration",
                     flag: "duration",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Number of months (3 for 3 months, 5 for 5 months); default 1",
                     zh: "包月周期数，3个月传3,5个月传5；默认为1",
                 },
-                Param {
+                Flag {
                     name: "priceToMonth",
                     flag: "price-to-month",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "0",
-                            en: "No (the default)",
-                            zh: "否",
-                        },
-                        EnumValue {
-                            value: "1",
-                            en: "Yes",
-                            zh: "是",
-                        },
-                    ],
-                    required: false,
                     en: "When the term runs to the end of the month, whether a partial month is charged as a full month: 0 no, 1 yes; default 0",
                     zh: "包月到月底，不足整月时是否按整月收费 0：否 1:是 默认为0",
                 },
-                Param {
+                Flag {
                     name: "isToMonth",
                     flag: "is-to-month",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "0",
-                            en: "Whole months (the default)",
-                            zh: "整月",
-                        },
-                        EnumValue {
-                            value: "1",
-                            en: "To the end of the month",
-                            zh: "到月底",
-                        },
-                    ],
-                    required: false,
                     en: "Whether the monthly term runs to the end of a calendar month: 1 yes, 0 no (default 0). E.g. starting 2022-06-22 12:19:08: isToMonth=1, duration=1 ends 2022-07-01 00:00:00; isToMonth=0, duration=1 ends 2022-07-22 12:19:08; isToMonth=1, duration=6 ends 2022-12-01; isToMonth=0, duration=6 ends 2022-12-22 12:19:08",
                     zh: "包月是否到月底 1是到月底，0否 ， 默认为0  如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08",
                 },
-                Param {
+                Flag {
                     name: "isAutoRenewal",
                     flag: "is-auto-renewal",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "0",
-                            en: "No",
-                            zh: "否",
-                        },
-                        EnumValue {
-                            value: "1",
-                            en: "Yes",
-                            zh: "是",
-                        },
-                    ],
-                    required: false,
                     en: "Whether the monthly subscription renews automatically: 1 yes, 0 no; default 1",
                     zh: "包月是否续约 1是0否 ， 默认为1",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "QueryTask",
@@ -1121,30 +634,19 @@ pub static LINE: Line = Line {
             en: "Query a task (progress of an asynchronous action).",
             zh: "获取任务信息",
             params: &[
-                Param {
+                Flag {
                     name: "taskId",
                     flag: "task-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Task id",
                     zh: "任务id",
                 },
-                Param {
+                Flag {
                     name: "requestId",
                     flag: "request-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Request id (a UUID chosen by the caller)",
                     zh: "请求标识uuid",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "QueryVms",
@@ -1152,81 +654,43 @@ pub static LINE: Line = Line {
             en: "List the ids of cloud desktops matching the filters.",
             zh: "查询云桌面集合",
             params: &[
-                Param {
+                Flag {
                     name: "siteId",
                     flag: "site-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Site id (filter)",
                     zh: "节点id",
                 },
-                Param {
+                Flag {
                     name: "productId",
                     flag: "product-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Product specification id (filter)",
                     zh: "规格",
                 },
-                Param {
+                Flag {
                     name: "billMethod",
                     flag: "bill-method",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "0",
-                            en: "Pay as you go",
-                            zh: "按需",
-                        },
-                        EnumValue {
-                            value: "1",
-                            en: "Monthly or yearly",
-                            zh: "包年包月",
-                        },
-                    ],
-                    required: false,
                     en: "Billing method (filter): 1 monthly/yearly, 0 pay-as-you-go",
                     zh: "计费模式 1包年包月 0按需",
                 },
-                Param {
+                Flag {
                     name: "email",
                     flag: "email",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "User email (filter)",
                     zh: "用户邮箱",
                 },
-                Param {
+                Flag {
                     name: "vpcId",
                     flag: "vpc-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "VPC id (filter)",
                     zh: "VPC id",
                 },
-                Param {
+                Flag {
                     name: "vpcName",
                     flag: "vpc-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "VPC name (filter)",
                     zh: "VPC name",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "QueryVm",
@@ -1234,20 +698,13 @@ pub static LINE: Line = Line {
             en: "Get the details of a cloud desktop.",
             zh: "查询云桌面详细信息",
             params: &[
-                Param {
+                Flag {
                     name: "vmId",
                     flag: "vm-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cloud desktop id",
                     zh: "云桌面ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "QueryExpireVms",
@@ -1255,9 +712,6 @@ pub static LINE: Line = Line {
             en: "List the cloud desktops that expire within seven days or have expired.",
             zh: "查询七天内即将到期与已过期的云桌面信息",
             params: &[],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "CreateVm",
@@ -1265,279 +719,133 @@ pub static LINE: Line = Line {
             en: "Create cloud desktop instances.",
             zh: "创建云桌面实例",
             params: &[
-                Param {
+                Flag {
                     name: "requestId",
                     flag: "request-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Request id (UUID)",
                     zh: "请求uuid",
                 },
-                Param {
+                Flag {
                     name: "siteId",
                     flag: "site-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Site id",
                     zh: "节点ID",
                 },
-                Param {
+                Flag {
                     name: "productId",
                     flag: "product-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Product specification id",
                     zh: "规格uuid",
                 },
-                Param {
+                Flag {
                     name: "name",
                     flag: "name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "GPU workstation name",
                     zh: "GPU工作站名称",
                 },
-                Param {
+                Flag {
                     name: "num",
                     flag: "num",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Number of desktops to create; default 1",
                     zh: "开通数量，默认为1",
                 },
-                Param {
+                Flag {
                     name: "hostNo",
                     flag: "host-no",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Starting number of the machines, greater than 0: when more than one desktop is bought, the names from the second on get a numeric suffix (e.g. 测试, then 测试_001, 测试_002); default 1",
                     zh: "开通机器起始编号，需大于0,购买超过一台GPU云桌面时，从第二台起名称后缀将自动添加编号，如名称为\"测试\"、后续名称为测试_001、测试_002等，默认为1",
                 },
-                Param {
+                Flag {
                     name: "imageId",
                     flag: "image-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Image id",
                     zh: "镜像id",
                 },
-                Param {
+                Flag {
                     name: "moneyType",
                     flag: "money-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "CN",
-                            en: "RMB (the default)",
-                            zh: "人民币",
-                        },
-                        EnumValue {
-                            value: "US",
-                            en: "US dollar",
-                            zh: "美元",
-                        },
-                    ],
-                    required: false,
                     en: "Currency of the sub-account trial funds: US (USD) or CN (CNY); default CN",
                     zh: "子账户-试用金的币种:US(美元)，CN(人民币) 默认人民币：\"CN\" ,",
                 },
-                Param {
+                Flag {
                     name: "subAccountId",
                     flag: "sub-account-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Sub-account trial-funds id",
                     zh: "子账户-试用金id",
                 },
-                Param {
+                Flag {
                     name: "billCycle",
                     flag: "bill-cycle",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "month",
-                            en: "Monthly",
-                            zh: "按月",
-                        },
-                        EnumValue {
-                            value: "minute",
-                            en: "Pay as you go (per minute; the default)",
-                            zh: "按需计费",
-                        },
-                    ],
-                    required: false,
                     en: "Billing cycle: month (monthly) or minute (pay-as-you-go); default minute. For minute, duration, isToMonth, isAutoRenewal and priceToMonth are not needed; for month they may be omitted to use the defaults duration=1, isToMonth=0, isAutoRenewal=0, priceToMonth=0 (one full month)",
                     zh: "费周期 month是按月，minute是按需计费 ， 默认为minute 如果选择按需：minute，则参数duration、isToMonth、isAutoRenewal、priceToMonth无需传如果选择包月：montn，则参数 duration、isToMonth、isAutoRenewal、priceToMonth 选择：1、不传使用默认值：duration=1，isToMonth=0，isAutoRenewal=0，priceToMonth=0表示为：包1个整月",
                 },
-                Param {
+                Flag {
                     name: "duration",
                     flag: "duration",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Number of months when billCycle is month (3 for 3 months, 5 for 5 months); not needed for pay-as-you-go; default 1",
                     zh: "包月周期数，billCtcle的值是mounth时为包月，3个月传3,5个月传5； 按需无需传，默认为1",
                 },
-                Param {
+                Flag {
                     name: "isToMonth",
                     flag: "is-to-month",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "0",
-                            en: "Whole months (the default)",
-                            zh: "整月",
-                        },
-                        EnumValue {
-                            value: "1",
-                            en: "To the end of the month",
-                            zh: "到月底",
-                        },
-                    ],
-                    required: false,
                     en: "Whether the monthly term runs to the end of a calendar month: 1 to the end of the month, 0 whole months (default 0). E.g. starting 2022-06-22 12:19:08: isToMonth=1, duration=1 ends 2022-07-01 00:00:00; isToMonth=0, duration=1 ends 2022-07-22 12:19:08; isToMonth=1, duration=6 ends 2022-12-01; isToMonth=0, duration=6 ends 2022-12-22 12:19:08",
                     zh: "包月是否到月底 1是到月底，0是整月， 默认为0如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08",
                 },
-                Param {
+                Flag {
                     name: "isAutoRenewal",
                     flag: "is-auto-renewal",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "0",
-                            en: "No",
-                            zh: "否",
-                        },
-                        EnumValue {
-                            value: "1",
-                            en: "Yes",
-                            zh: "是",
-                        },
-                    ],
-                    required: false,
                     en: "Whether the monthly subscription renews automatically: 1 yes, 0 no; default 0",
                     zh: "包月是否续约 1是0否， 默认为0",
                 },
-                Param {
+                Flag {
                     name: "priceToMonth",
                     flag: "price-to-month",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Monthly billing: whether a partial month is reckoned as a full month (used to decide whether the order may be created; the amount charged follows the monthly term): 0 yes, 1 no; default 0",
                     zh: "包年包月 不足整月是否按整月核算（目的是为了判断是否与允许创建订单 真正收费金额按照包月时长周期计算）  0是  1否， 默认为0",
                 },
-                Param {
+                Flag {
                     name: "qos",
                     flag: "qos",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Bandwidth (Mbps)",
                     zh: "带宽大小 (mbps)",
                 },
-                Param {
+                Flag {
                     name: "vpcId",
                     flag: "vpc-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "VPC id",
                     zh: "vpc id",
                 },
-                Param {
+                Flag {
                     name: "subnetNetId",
                     flag: "subnet-net-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Subnet id",
                     zh: "子网–子网id",
                 },
-                Param {
+                Flag {
                     name: "vgatewayNetId",
                     flag: "vgateway-net-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Virtual outbound gateway id",
                     zh: "虚拟出网网关网关–id",
                 },
-                Param {
+                Flag {
                     name: "vgatewayConfId",
                     flag: "vgateway-conf-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "conf_id of the virtual gateway (bandwidth line)",
                     zh: "虚拟网关–conf_id",
                 },
-                Param {
+                Flag {
                     name: "sysVolume",
                     flag: "sys-volume",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "local",
-                            en: "Local disk (the default)",
-                            zh: "本地盘",
-                        },
-                        EnumValue {
-                            value: "ssd",
-                            en: "Cloud disk (SSD)",
-                            zh: "云盘",
-                        },
-                    ],
-                    required: false,
                     en: "System disk type: local (local disk) or ssd (cloud disk); default local",
                     zh: "磁盘类型： 本地盘（local） 、云盘 (ssd) , 默认本地盘",
                 },
-                Param {
+                Flag {
                     name: "sysVolumeSize",
                     flag: "sys-volume-size",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Cloud disk size; not needed for a local disk (for a cloud disk it must be larger than the image and a multiple of 8)",
                     zh: "云盘大小 ，本底盘不用传  （云盘时传入盘的大小必须大于镜像大小且是8的倍数）",
                 },
             ],
-            task: Some(Task {
-                poller: "QueryTask",
-                id_param: "taskId",
-                id: "/Data/taskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "OperateVm",
@@ -1545,60 +853,25 @@ pub static LINE: Line = Line {
             en: "Power operation on cloud desktops (on, off, reboot).",
             zh: "云桌面电源操作",
             params: &[
-                Param {
+                Flag {
                     name: "requestId",
                     flag: "request-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Request id (UUID)",
                     zh: "请求uuid",
                 },
-                Param {
+                Flag {
                     name: "action",
                     flag: "action",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "on",
-                            en: "Power on",
-                            zh: "on",
-                        },
-                        EnumValue {
-                            value: "off",
-                            en: "Power off",
-                            zh: "off",
-                        },
-                        EnumValue {
-                            value: "reboot",
-                            en: "Reboot",
-                            zh: "reboot",
-                        },
-                    ],
-                    required: true,
                     en: "Operation: on, off or reboot",
                     zh: "操作: \"on\", \"off\", \"reboot\"",
                 },
-                Param {
+                Flag {
                     name: "vmIds",
                     flag: "vm-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Cloud desktop ids",
                     zh: "vm Ids",
                 },
             ],
-            task: Some(Task {
-                poller: "QueryTask",
-                id_param: "taskId",
-                id: "/Data/taskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "OffAndUnbind",
@@ -1606,34 +879,19 @@ pub static LINE: Line = Line {
             en: "Power off cloud desktops and unbind them.",
             zh: "云桌面关机并解绑操作",
             params: &[
-                Param {
+                Flag {
                     name: "requestId",
                     flag: "request-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Request id (UUID)",
                     zh: "请求uuid",
                 },
-                Param {
+                Flag {
                     name: "vmIds",
                     flag: "vm-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Cloud desktop ids",
                     zh: "vm Ids",
                 },
             ],
-            task: Some(Task {
-                poller: "QueryTask",
-                id_param: "taskId",
-                id: "/Data/taskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "RebuildVm",
@@ -1641,44 +899,25 @@ pub static LINE: Line = Line {
             en: "Rebuild (reinstall) a cloud desktop with an image.",
             zh: "重装云桌面",
             params: &[
-                Param {
+                Flag {
                     name: "requestId",
                     flag: "request-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Request id (UUID)",
                     zh: "请求uuid",
                 },
-                Param {
+                Flag {
                     name: "vmId",
                     flag: "vm-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cloud desktop id",
                     zh: "vm Id",
                 },
-                Param {
+                Flag {
                     name: "imageId",
                     flag: "image-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Image id",
                     zh: "镜像id",
                 },
             ],
-            task: Some(Task {
-                poller: "QueryTask",
-                id_param: "taskId",
-                id: "/Data/taskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DeleteVm",
@@ -1686,34 +925,19 @@ pub static LINE: Line = Line {
             en: "Delete a cloud desktop.",
             zh: "删除云桌面",
             params: &[
-                Param {
+                Flag {
                     name: "requestId",
                     flag: "request-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Request id (UUID)",
                     zh: "请求uuid",
                 },
-                Param {
+                Flag {
                     name: "vmId",
                     flag: "vm-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cloud desktop id",
                     zh: "vm Id",
                 },
             ],
-            task: Some(Task {
-                poller: "QueryTask",
-                id_param: "taskId",
-                id: "/Data/taskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ChangeVmName",
@@ -1721,40 +945,25 @@ pub static LINE: Line = Line {
             en: "Rename a cloud desktop.",
             zh: "修改云桌面名称",
             params: &[
-                Param {
+                Flag {
                     name: "requestId",
                     flag: "request-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Request id (UUID)",
                     zh: "请求uuid",
                 },
-                Param {
+                Flag {
                     name: "vmId",
                     flag: "vm-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Cloud desktop id",
                     zh: "vm Id",
                 },
-                Param {
+                Flag {
                     name: "name",
                     flag: "name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "New cloud desktop name",
                     zh: "vm name",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "UpdateVmLabels",
@@ -1762,40 +971,52 @@ pub static LINE: Line = Line {
             en: "Change the remark (label) of cloud desktops (batch).",
             zh: "修改云桌面备注（批量）",
             params: &[
-                Param {
+                Flag {
                     name: "requestId",
                     flag: "request-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Request id (UUID)",
                     zh: "请求uuid",
                 },
-                Param {
+                Flag {
                     name: "vmIds",
                     flag: "vm-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Cloud desktop ids",
                     zh: "vm Ids",
                 },
-                Param {
+                Flag {
                     name: "label",
                     flag: "label",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Remark (label)",
                     zh: "备注",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
+        },
+    ],
+    structs: &[
+        StructDoc {
+            name: "CreateSubAccountsParam",
+            fields: &[
+                FieldDoc {
+                    name: "password",
+                    en: "User password; a default password is generated when omitted. 8-20 characters combining digits, lower-case and upper-case letters",
+                    zh: "用户密码，不传会自动生成默认密码：需8-20位，必须为数字、小写字母、大写字母组合",
+                },
+                FieldDoc {
+                    name: "email",
+                    en: "User email",
+                    zh: "用户邮箱",
+                },
+                FieldDoc {
+                    name: "name",
+                    en: "User name",
+                    zh: "用户的名称",
+                },
+                FieldDoc {
+                    name: "remark",
+                    en: "Remark: at most 30 characters; Chinese characters, letters, digits and symbols are allowed",
+                    zh: "备注，子账户备注长度应长度不大于30位，支持汉字、英文、数字、符号",
+                },
+            ],
         },
     ],
 };

@@ -3,12 +3,9 @@
 
 //! Commands of `cds gpubms`.
 #[allow(unused_imports)]
-use crate::table::{EnumValue, Line, Op, Paging, Param, Task, Ty};
+use crate::table::{FieldDoc, Flag, Line, Op, StructDoc};
 /// The product line.
 pub static LINE: Line = Line {
-    name: "gpubms",
-    title_en: "GPU bare-metal servers",
-    title_zh: "GPU服务器",
     meta: &cds_lines::cds_gpubms::meta::LINE,
     ops: &[
         Op {
@@ -17,9 +14,6 @@ pub static LINE: Line = Line {
             en: "Get the regions where GPU servers are for sale.",
             zh: "获取GPU服务器可售的地域信息",
             params: &[],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeGpuGoods",
@@ -27,20 +21,13 @@ pub static LINE: Line = Line {
             en: "Query the list of GPU server goods.",
             zh: "查询GPU服务器商品列表",
             params: &[
-                Param {
+                Flag {
                     name: "RegionId",
                     flag: "region-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Site (region) id, as returned by DescribeGpuRegions (documented as DescribeRegions)",
                     zh: "站点编号（DescribeRegions返回值）",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeGpuGoodsPrice",
@@ -48,81 +35,43 @@ pub static LINE: Line = Line {
             en: "Calculate the price of GPU server goods.",
             zh: "计算GPU服务器商品价格",
             params: &[
-                Param {
+                Flag {
                     name: "RegionId",
                     flag: "region-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Site (region) id",
                     zh: "站点编号",
                 },
-                Param {
+                Flag {
                     name: "GoodsId",
                     flag: "goods-id",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Goods id",
                     zh: "商品ID",
                 },
-                Param {
+                Flag {
                     name: "ComputeId",
                     flag: "compute-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Compute specification id",
                     zh: "规格配置ID",
                 },
-                Param {
+                Flag {
                     name: "InstanceChargeType",
                     flag: "instance-charge-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "PrePaid",
-                            en: "Prepaid (monthly or yearly)",
-                            zh: "预付费，包年包月",
-                        },
-                        EnumValue {
-                            value: "PostPaid",
-                            en: "Pay as you go",
-                            zh: "按量付费",
-                        },
-                    ],
-                    required: true,
                     en: "Charge type: PrePaid (prepaid, monthly/yearly) or PostPaid (pay as you go); currently only PrePaid is supported",
                     zh: "付费方式，取值范围： PrePaid：预付费，包年包月。 PostPaid：按量付费。 目前只支持包年包月",
                 },
-                Param {
+                Flag {
                     name: "PrepaidMonth",
                     flag: "prepaid-month",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Months to buy for PrePaid: 0 buys until the end of the current month, 1 buys one more calendar month after that; default 0, at most 36",
                     zh: "包年包月购买月数，输入0为购买到月底，输入1为到月底后在购买一个自然月，默认为0。最长36月",
                 },
-                Param {
+                Flag {
                     name: "Amount",
                     flag: "amount",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Number of GPU servers to price, default 1",
                     zh: "指定创建GPU服务器服务器的数量，默认取值：1",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeGpu",
@@ -130,55 +79,31 @@ pub static LINE: Line = Line {
             en: "Query the list of GPU servers.",
             zh: "查询GPU服务器列表",
             params: &[
-                Param {
+                Flag {
                     name: "AppId",
                     flag: "app-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "VPC id / virtual data center id (e.g. the VpcId returned by DescribeVPC)",
                     zh: "VPC ID/虚拟数据中心Id(如：参考私有网络相关DescribeVPC 获取返回VpcId)",
                 },
-                Param {
+                Flag {
                     name: "Name",
                     flag: "name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "GPU server name",
                     zh: "GPU服务器名称",
                 },
-                Param {
+                Flag {
                     name: "PageNumber",
                     flag: "page-number",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page number of the GPU list; starts at 1, default 1",
                     zh: "Gpu列表页码。起始值：1, 默认值：1",
                 },
-                Param {
+                Flag {
                     name: "PageSize",
                     flag: "page-size",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Number of entries per page, default 500",
                     zh: "每页返回数量，默认值：500",
                 },
             ],
-            task: None,
-            paging: Some(Paging {
-                page: "PageNumber",
-                size: "PageSize",
-                items: "/Data/Records",
-                total: Some("/Data/TotalCount"),
-            }),
-            websocket: false,
         },
         Op {
             name: "DescribeGpuDetail",
@@ -186,20 +111,13 @@ pub static LINE: Line = Line {
             en: "Query the details of a GPU server.",
             zh: "查询GPU服务器详情",
             params: &[
-                Param {
+                Flag {
                     name: "ResourceId",
                     flag: "resource-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "GPU server id",
                     zh: "GPU服务器ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeGpuTask",
@@ -207,20 +125,13 @@ pub static LINE: Line = Line {
             en: "Query the status of a GPU server task (e.g. the creation task).",
             zh: "查询创建GPU服务器服务器任务状态",
             params: &[
-                Param {
+                Flag {
                     name: "TaskId",
                     flag: "task-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Task id returned when creating GPU servers",
                     zh: "创建GPU服务器服务器返回的TaskId",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ReinstallGpu",
@@ -228,74 +139,43 @@ pub static LINE: Line = Line {
             en: "Reinstall the operating system of a GPU server.",
             zh: "GPU服务器服务器系统重装",
             params: &[
-                Param {
+                Flag {
                     name: "ResourceId",
                     flag: "resource-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "GPU server id",
                     zh: "GPU服务器ID",
                 },
-                Param {
+                Flag {
                     name: "ImageId",
                     flag: "image-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Image id (see the Id returned by DescribeGpuImage)",
                     zh: "镜像ID (参考DescribeGpuImage返回Id)",
                 },
-                Param {
+                Flag {
                     name: "Password",
                     flag: "password",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Password",
                     zh: "密码",
                 },
-                Param {
+                Flag {
                     name: "Raid",
                     flag: "raid",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Custom RAID of the data disks: 0, 1, 5, 10, -1 (pass-through), -2 (no RAID)",
                     zh: "数据盘自定义Raid,支持 0, 1, 5, 10, -1（直通）,-2（不做raid）",
                 },
-                Param {
+                Flag {
                     name: "CustomPartition",
                     flag: "custom-partition",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: false,
                     en: "Custom partitions of the system disk, e.g. [\"/\", \"swap\", \"/aaa\"]; the first must be \"/\", swap is optional, others are custom",
                     zh: "系统盘自定义分区，第一个必须是\"/\" 分区，swap分区可选，/aaa分区为自定义",
                 },
-                Param {
+                Flag {
                     name: "CustomPartitionSize",
                     flag: "custom-partition-size",
-                    ty: Ty::Integer,
-                    list: true,
-                    values: &[],
-                    required: false,
                     en: "Sizes in GB of the custom system-disk partitions, matching CustomPartition entry by entry",
                     zh: "系统盘自定义分区大小，单位GB，与自定义分区列表中对应分区的大小",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeGpuTask",
-                id_param: "TaskId",
-                id: "/Data/TaskIds/0",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeGpuImage",
@@ -303,61 +183,31 @@ pub static LINE: Line = Line {
             en: "Query the list of GPU server images.",
             zh: "查询GPU服务器镜像列表",
             params: &[
-                Param {
+                Flag {
                     name: "ImageType",
                     flag: "image-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "public",
-                            en: "Public image",
-                            zh: "公有镜像",
-                        },
-                        EnumValue {
-                            value: "private",
-                            en: "Private image",
-                            zh: "私有镜像",
-                        },
-                    ],
-                    required: true,
                     en: "Image type: public (public image) or private (private image)",
                     zh: "镜像类型: public:公有镜像,private:私有镜像",
                 },
-                Param {
+                Flag {
                     name: "RegionId",
                     flag: "region-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Site (region) id",
                     zh: "站点编号",
                 },
-                Param {
+                Flag {
                     name: "OsType",
                     flag: "os-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Operating system type: centos, ubuntu, etc.",
                     zh: "操作系统类型: centos,ubuntu等",
                 },
-                Param {
+                Flag {
                     name: "ComputeId",
                     flag: "compute-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Compute specification id (see the compute Id returned by DescribeGpuGoods); required for public images",
                     zh: "规格配置ID（可参考DescribeGpuGoods返回ComputeIds中id），公有镜像必须指定",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "CreateGpuInstance",
@@ -365,232 +215,115 @@ pub static LINE: Line = Line {
             en: "Create GPU servers.",
             zh: "创建GPU服务器服务器",
             params: &[
-                Param {
+                Flag {
                     name: "RegionId",
                     flag: "region-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Site (region) id",
                     zh: "站点编号",
                 },
-                Param {
+                Flag {
                     name: "VpcNetWork",
                     flag: "vpc-net-work",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "VPC network information: VpcId (VPC id, see DescribeVPC), ReserveEip (whether to reserve an EIP, default false), NetId (subnet id, see DescribeSubnet), EipIdList (EIP ids, effective when ReserveEip is true; must equal the number of servers; assigned automatically when empty), Segments (private IPs with their segment ids; must equal the number of servers; assigned automatically when empty)",
                     zh: "VPC网络信息。<br/>VpcId为vpc网络编号id(可参考私有网络相关DescribeVPC获取返回VpcId)。<br/>ReserveEip 为是否预留eip，默认为false。<br/>NetId 为子网ID(可参考私有网络相关DescribeSubnet返回SubnetId)。EipIdList为eip的id列表，ReserveEip为ture时生效，如需指定eip地址时填入，需等于创建机器数量，当该值默认为空时自动分配。<br/>Segments为指定私网ip与segmentId，数量需等于机器数量。<br />当Segments为空时，默认为自动分配。",
                 },
-                Param {
+                Flag {
                     name: "Password",
                     flag: "password",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Password",
                     zh: "密码",
                 },
-                Param {
+                Flag {
                     name: "InstanceName",
                     flag: "instance-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Host name",
                     zh: "主机名称",
                 },
-                Param {
+                Flag {
                     name: "AssignHostNo",
                     flag: "assign-host-no",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Host number, at least three digits (padded automatically when shorter)",
                     zh: "主机编号，编号至少三位，不足三位自动补全",
                 },
-                Param {
+                Flag {
                     name: "InstanceChargeType",
                     flag: "instance-charge-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "PrePaid",
-                            en: "Prepaid (monthly or yearly)",
-                            zh: "预付费，包年包月",
-                        },
-                        EnumValue {
-                            value: "PostPaid",
-                            en: "Pay as you go",
-                            zh: "按量付费",
-                        },
-                    ],
-                    required: true,
                     en: "Charge type: PrePaid (prepaid, monthly/yearly) or PostPaid (pay on demand)",
                     zh: "付费方式，取值范围： PrePaid：预付费，包年包月, PostPaid：按需计费",
                 },
-                Param {
+                Flag {
                     name: "AutoRenew",
                     flag: "auto-renew",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Whether a PrePaid server renews automatically: 1 renews (default), 0 does not",
                     zh: "包年包月是否自动续费，1为自动续费（默认），0为不自动续费",
                 },
-                Param {
+                Flag {
                     name: "PrepaidMonth",
                     flag: "prepaid-month",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Months to buy for PrePaid: 0 buys until the end of the current month, 1 buys one calendar month; default 0, at most 36",
                     zh: "包年包月云主机购买月数，输入0为购买到月底，输入1为购买一个自然月，默认为0。最长36月",
                 },
-                Param {
+                Flag {
                     name: "ComputeId",
                     flag: "compute-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Compute specification id (see the compute id returned by DescribeGpuGoods)",
                     zh: "规格配置（可参考DescribeGpuGoods返回ComputeIds中id）ID",
                 },
-                Param {
+                Flag {
                     name: "GoodsId",
                     flag: "goods-id",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Goods id (see the GoodsId returned by DescribeGpuGoods)",
                     zh: "商品（可参考DescribeGpuGoods返回GoodsId）ID",
                 },
-                Param {
+                Flag {
                     name: "ImageId",
                     flag: "image-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Image id (see the Id returned by DescribeGpuImage)",
                     zh: "镜像ID (参考DescribeGpuImage返回Id)",
                 },
-                Param {
+                Flag {
                     name: "BondMode",
                     flag: "bond-mode",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "noBond",
-                            en: "No bonding (default)",
-                            zh: "默认noBond",
-                        },
-                        EnumValue {
-                            value: "bond1",
-                            en: "bond1",
-                            zh: "",
-                        },
-                        EnumValue {
-                            value: "bond6",
-                            en: "bond6",
-                            zh: "",
-                        },
-                    ],
-                    required: false,
                     en: "NIC bond mode: noBond (default), bond1 or bond6",
                     zh: "默认noBond。目前已支持bond1,bond6",
                 },
-                Param {
+                Flag {
                     name: "Raid",
                     flag: "raid",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Custom RAID of the data disks: 0, 1, 5, 10, -1 (pass-through), -2 (no RAID)",
                     zh: "数据盘自定义Raid,支持 0, 1, 5, 10, -1（直通）,-2（不做raid）",
                 },
-                Param {
+                Flag {
                     name: "Amount",
                     flag: "amount",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Number of GPU servers to create, 1-100",
                     zh: "指定创建GPU服务器服务器的数量，取值范围：1-100",
                 },
-                Param {
+                Flag {
                     name: "CustomPartition",
                     flag: "custom-partition",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: false,
                     en: "Custom partitions of the system disk, e.g. [\"/\", \"swap\", \"/aaa\"]; the first must be \"/\", swap is optional, others are custom",
                     zh: "系统盘自定义分区，第一个必须是\"/\" 分区，swap分区可选，/aaa分区为自定义",
                 },
-                Param {
+                Flag {
                     name: "CustomPartitionSize",
                     flag: "custom-partition-size",
-                    ty: Ty::Integer,
-                    list: true,
-                    values: &[],
-                    required: false,
                     en: "Sizes in GB of the custom system-disk partitions, matching CustomPartition entry by entry",
                     zh: "系统盘自定义分区大小，单位GB，与自定义分区列表中对应分区的大小",
                 },
-                Param {
+                Flag {
                     name: "SubjectId",
                     flag: "subject-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Trial credit (test fund) id",
                     zh: "测试金ID",
                 },
-                Param {
+                Flag {
                     name: "PortMode",
                     flag: "port-mode",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "access",
-                            en: "Access: a port serves one network; the IP is bound to the physical NIC",
-                            zh: "access模式的一个端口只能对应一个网络，IP绑定在物理网卡上",
-                        },
-                        EnumValue {
-                            value: "trunk",
-                            en: "Trunk: a port can serve several networks; IPs are bound to virtual NICs",
-                            zh: "trunk模式的一个端口可以对应多个网络，IP绑定在虚拟网卡上",
-                        },
-                    ],
-                    required: false,
                     en: "Switch port mode, trunk or access: in access mode a port maps to one network and the IP is bound to the physical NIC; in trunk mode a port can map to several networks and IPs are bound to virtual NICs",
                     zh: "交换机端口模式， 注：access模式的一个端口只能对应一个网络，IP绑定在物理网卡上；trunk模式的一个端口可以对应多个网络，IP绑定在虚拟网卡上",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeGpuTask",
-                id_param: "TaskId",
-                id: "/Data/taskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "OperateGpuPower",
@@ -598,50 +331,19 @@ pub static LINE: Line = Line {
             en: "Power operations on GPU servers (start, stop, restart).",
             zh: "GPU服务器的电源操作（开机、关机、重启）",
             params: &[
-                Param {
+                Flag {
                     name: "Operate",
                     flag: "operate",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "start",
-                            en: "Power on",
-                            zh: "开启",
-                        },
-                        EnumValue {
-                            value: "stop",
-                            en: "Power off",
-                            zh: "关闭",
-                        },
-                        EnumValue {
-                            value: "reset",
-                            en: "Restart",
-                            zh: "重启",
-                        },
-                    ],
-                    required: true,
                     en: "Power operation: start (power on), stop (power off), reset (restart)",
                     zh: "操作电源的状态<br/> start:  开启 <br/>stop:  关闭<br/> reset:  重启",
                 },
-                Param {
+                Flag {
                     name: "ResourceIds",
                     flag: "resource-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "GPU server resource ids",
                     zh: "GPU服务器资源ID列表",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeGpuTask",
-                id_param: "TaskId",
-                id: "/Data/TaskIds/0",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DeleteGpuInstances",
@@ -649,20 +351,60 @@ pub static LINE: Line = Line {
             en: "Delete GPU servers.",
             zh: "删除gpu服务器",
             params: &[
-                Param {
+                Flag {
                     name: "ResourceIds",
                     flag: "resource-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "GPU server resource ids",
                     zh: "GPU服务器资源ID列表",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
+        },
+    ],
+    structs: &[
+        StructDoc {
+            name: "CreateGpuInstanceSegment",
+            fields: &[
+                FieldDoc {
+                    name: "SegmentId",
+                    en: "Segment id",
+                    zh: "segmentId",
+                },
+                FieldDoc {
+                    name: "Address",
+                    en: "Private IP address",
+                    zh: "私网ip",
+                },
+            ],
+        },
+        StructDoc {
+            name: "CreateGpuInstanceVpcNetWork",
+            fields: &[
+                FieldDoc {
+                    name: "VpcId",
+                    en: "VPC id (see DescribeVPC)",
+                    zh: "VpcId为vpc网络编号id(可参考私有网络相关DescribeVPC获取返回VpcId)",
+                },
+                FieldDoc {
+                    name: "ReserveEip",
+                    en: "Whether to reserve an EIP, default false",
+                    zh: "ReserveEip 为是否预留eip，默认为false",
+                },
+                FieldDoc {
+                    name: "NetId",
+                    en: "Subnet id (see the SubnetId returned by DescribeSubnet)",
+                    zh: "NetId 为子网ID(可参考私有网络相关DescribeSubnet返回SubnetId)",
+                },
+                FieldDoc {
+                    name: "EipIdList",
+                    en: "EIP ids, effective when ReserveEip is true; to pin EIP addresses give as many as servers are created; assigned automatically when empty",
+                    zh: "EipIdList为eip的id列表，ReserveEip为ture时生效，如需指定eip地址时填入，需等于创建机器数量，当该值默认为空时自动分配",
+                },
+                FieldDoc {
+                    name: "Segments",
+                    en: "Private IPs with their segment ids, as many as servers; assigned automatically when empty",
+                    zh: "Segments为指定私网ip与segmentId，数量需等于机器数量。当Segments为空时，默认为自动分配",
+                },
+            ],
         },
     ],
 };

@@ -3,12 +3,9 @@
 
 //! Commands of `cds network`.
 #[allow(unused_imports)]
-use crate::table::{EnumValue, Line, Op, Paging, Param, Task, Ty};
+use crate::table::{FieldDoc, Flag, Line, Op, StructDoc};
 /// The product line.
 pub static LINE: Line = Line {
-    name: "network",
-    title_en: "Virtual data centers, public and private networks, GPN and network alarms",
-    title_zh: "虚拟数据中心、公网与私网、云互联组(GPN)及网络告警",
     meta: &cds_lines::cds_network::meta::LINE,
     ops: &[
         Op {
@@ -17,20 +14,13 @@ pub static LINE: Line = Line {
             en: "Get all network alarm contacts or the contacts of one alarm group.",
             zh: "获取网络告警全部联系人或某个告警组的联系人",
             params: &[
-                Param {
+                Flag {
                     name: "ObjGroupId",
                     flag: "obj-group-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Monitoring group whose contacts to get; pass an empty string to get all alarm contacts",
                     zh: "获取特定监控组或全部告警联系人，获取全部告警联系人传递空字符串",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "UpdateWanAlarmReceiver",
@@ -38,61 +28,31 @@ pub static LINE: Line = Line {
             en: "Update the contact details of an alarm contact.",
             zh: "更新特定联系人联系方式",
             params: &[
-                Param {
+                Flag {
                     name: "ReceiverId",
                     flag: "receiver-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Contact id",
                     zh: "联系人ID",
                 },
-                Param {
+                Flag {
                     name: "Email",
                     flag: "email",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Contact email",
                     zh: "联系人邮箱",
                 },
-                Param {
+                Flag {
                     name: "Mobile",
                     flag: "mobile",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Contact mobile number",
                     zh: "联系人手机号",
                 },
-                Param {
+                Flag {
                     name: "Code",
                     flag: "code",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "+86",
-                            en: "Mainland China",
-                            zh: "国内",
-                        },
-                        EnumValue {
-                            value: "+1",
-                            en: "+1 (North America)",
-                            zh: "+1",
-                        },
-                    ],
-                    required: false,
                     en: "Country calling code: +86 (mainland China) or +1",
                     zh: "可选择值 +86（国内)、+1",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeTask",
@@ -100,20 +60,13 @@ pub static LINE: Line = Line {
             en: "Query the status of a task.",
             zh: "查询任务状态",
             params: &[
-                Param {
+                Flag {
                     name: "TaskId",
                     flag: "task-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Task id",
                     zh: "任务Id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeGPN",
@@ -121,40 +74,25 @@ pub static LINE: Line = Line {
             en: "Query cloud interconnect groups (GPN).",
             zh: "查询云互联组(以下简称GPN)",
             params: &[
-                Param {
+                Flag {
                     name: "GpnId",
                     flag: "gpn-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "GPN id",
                     zh: "GPN编号",
                 },
-                Param {
+                Flag {
                     name: "Key",
                     flag: "key",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Search keyword",
                     zh: "关键词",
                 },
-                Param {
+                Flag {
                     name: "ProjectId",
                     flag: "project-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Project id",
                     zh: "项目组ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "AddAccessPoint",
@@ -162,44 +100,25 @@ pub static LINE: Line = Line {
             en: "Add access points to a cloud interconnect group.",
             zh: "云互联组增加接入点",
             params: &[
-                Param {
+                Flag {
                     name: "GpnId",
                     flag: "gpn-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "GPN id",
                     zh: "Gpn编号",
                 },
-                Param {
+                Flag {
                     name: "VdcAdd",
                     flag: "vdc-add",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "VDC access points to add",
                     zh: "添加VDC接入点",
                 },
-                Param {
+                Flag {
                     name: "PopAdd",
                     flag: "pop-add",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "POP access points to add. PopAdd and VdcAdd must not both be empty",
                     zh: "添加POP接入点<br>备注:PopAdd 和 VdcAdd不可同时为[]",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DeleteAccessPoint",
@@ -207,34 +126,19 @@ pub static LINE: Line = Line {
             en: "Remove access points from a cloud interconnect group.",
             zh: "云互联组删除接入点",
             params: &[
-                Param {
+                Flag {
                     name: "GpnId",
                     flag: "gpn-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "GPN id",
                     zh: "Gpn编号",
                 },
-                Param {
+                Flag {
                     name: "DelPoints",
                     flag: "del-points",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Ids of the access points to remove",
                     zh: "删除接入点",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeAccessInfo",
@@ -242,31 +146,13 @@ pub static LINE: Line = Line {
             en: "Query the access points available to GPNs.",
             zh: "查询GPN接入点信息",
             params: &[
-                Param {
+                Flag {
                     name: "Type",
                     flag: "type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "vdc",
-                            en: "A VDC",
-                            zh: "vdc",
-                        },
-                        EnumValue {
-                            value: "pop",
-                            en: "A POP",
-                            zh: "pop",
-                        },
-                    ],
-                    required: true,
                     en: "Access point type (vdc/pop)",
                     zh: "接入点类型(vdc/pop)",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "CreateGPN",
@@ -274,64 +160,37 @@ pub static LINE: Line = Line {
             en: "Create a cloud interconnect group (GPN).",
             zh: "创建GPN",
             params: &[
-                Param {
+                Flag {
                     name: "Name",
                     flag: "name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "GPN name",
                     zh: "接入点名称",
                 },
-                Param {
+                Flag {
                     name: "Qos",
                     flag: "qos",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "GPN bandwidth",
                     zh: "GPN带宽",
                 },
-                Param {
+                Flag {
                     name: "AccessPoint",
                     flag: "access-point",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "VDC access points",
                     zh: "Vdc_id: 虚拟数据中心id<br/>AccessPointType:接入点类型<br/>PrivateId:私网id",
                 },
-                Param {
+                Flag {
                     name: "PopAccessPoint",
                     flag: "pop-access-point",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "POP access points (may be an empty list)",
                     zh: "AccessPointType:接入点类型<br/>PopId:pop点id",
                 },
-                Param {
+                Flag {
                     name: "SubjectId",
                     flag: "subject-id",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Id of the trial credit (测试金) to pay with",
                     zh: "测试金Id",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DeleteGpn",
@@ -339,24 +198,13 @@ pub static LINE: Line = Line {
             en: "Delete a GPN.",
             zh: "删除一个GPN",
             params: &[
-                Param {
+                Flag {
                     name: "GpnId",
                     flag: "gpn-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "GPN id",
                     zh: "GPN编号",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribePublicIp",
@@ -364,30 +212,19 @@ pub static LINE: Line = Line {
             en: "Get the usage details of public IPs.",
             zh: "获取公网IP使用详情",
             params: &[
-                Param {
+                Flag {
                     name: "VdcId",
                     flag: "vdc-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "VDC id",
                     zh: "Vdc编号",
                 },
-                Param {
+                Flag {
                     name: "PublicId",
                     flag: "public-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Public network id",
                     zh: "公网ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribePrivateIp",
@@ -395,30 +232,19 @@ pub static LINE: Line = Line {
             en: "Get the usage details of private IPs.",
             zh: "获取私网IP使用详情",
             params: &[
-                Param {
+                Flag {
                     name: "VdcId",
                     flag: "vdc-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "VDC id",
                     zh: "Vdc编号",
                 },
-                Param {
+                Flag {
                     name: "PrivateId",
                     flag: "private-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Private network id",
                     zh: "私网ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeVdc",
@@ -426,346 +252,43 @@ pub static LINE: Line = Line {
             en: "Query the details of virtual data centers (VDC).",
             zh: "查询虚拟数据中心(以下简称VDC)详细信息",
             params: &[
-                Param {
+                Flag {
                     name: "RegionId",
                     flag: "region-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "CN_Beijing_A",
-                            en: "Beijing A (mainland China; no bare metal)",
-                            zh: "北京A（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_B",
-                            en: "Beijing B (mainland China; no bare metal)",
-                            zh: "北京B（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_C",
-                            en: "Beijing C (mainland China; no bare metal)",
-                            zh: "北京C（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_E",
-                            en: "Beijing E (mainland China; no bare metal)",
-                            zh: "北京E（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_H",
-                            en: "Beijing H (mainland China; no bare metal)",
-                            zh: "北京H（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_I",
-                            en: "Beijing I (mainland China; bare metal supported)",
-                            zh: "北京I（中国大陆，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_J",
-                            en: "Beijing J (mainland China; bare metal supported)",
-                            zh: "北京J（中国大陆，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_Y",
-                            en: "Beijing Y (mainland China; bare metal supported)",
-                            zh: "北京Y（中国大陆，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_Z",
-                            en: "Beijing Z (mainland China; bare metal supported)",
-                            zh: "北京Z（中国大陆，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_A",
-                            en: "Dallas A (North America; no bare metal)",
-                            zh: "达拉斯A（北美地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_B",
-                            en: "Dallas B (North America; no bare metal)",
-                            zh: "达拉斯B（北美地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_C",
-                            en: "Dallas C (North America; no bare metal)",
-                            zh: "达拉斯C（北美地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_D",
-                            en: "Dallas D (North America; bare metal supported)",
-                            zh: "达拉斯D（北美地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_E",
-                            en: "Dallas E (North America; bare metal supported)",
-                            zh: "达拉斯E（北美地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_F",
-                            en: "Dallas F (North America; bare metal supported)",
-                            zh: "达拉斯F（北美地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_G",
-                            en: "Dallas G (North America; no bare metal)",
-                            zh: "达拉斯G（北美地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_H",
-                            en: "Dallas H (North America; bare metal supported)",
-                            zh: "达拉斯H（北美地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_I",
-                            en: "Dallas I (North America; no bare metal)",
-                            zh: "达拉斯I（北美地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_J",
-                            en: "Dallas J (North America; no bare metal)",
-                            zh: "达拉斯J（北美地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "US_Miami_A",
-                            en: "Miami A (North America; no bare metal)",
-                            zh: "迈阿密A（北美地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "EUR_Germany_A",
-                            en: "Germany A (Europe; no bare metal)",
-                            zh: "德国A（欧洲地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "EUR_Germany_B",
-                            en: "Germany B (Europe; no bare metal)",
-                            zh: "德国B（欧洲地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "EUR_Germany_C",
-                            en: "Germany C (Europe; no bare metal)",
-                            zh: "德国C（欧洲地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "APAC_Tokyo_A",
-                            en: "Tokyo A (Asia-Pacific; no bare metal)",
-                            zh: "东京A（亚太地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Guangzhou_A",
-                            en: "Guangzhou A (mainland China; no bare metal)",
-                            zh: "广州A（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "EUR_Netherlands_A",
-                            en: "Netherlands A (Europe; no bare metal)",
-                            zh: "荷兰A（欧洲地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "US_LosAngeles_A",
-                            en: "LosAngeles A (North America; no bare metal)",
-                            zh: "洛杉矶A（北美地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Shanghai_A",
-                            en: "Shanghai A (mainland China; no bare metal)",
-                            zh: "上海A（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Shanghai_C",
-                            en: "Shanghai C (mainland China; no bare metal)",
-                            zh: "上海C（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Shanghai_D",
-                            en: "Shanghai D (mainland China; no bare metal)",
-                            zh: "上海D（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "APAC_Seoul_A",
-                            en: "Seoul A (Asia-Pacific; no bare metal)",
-                            zh: "首尔A（亚太地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Taipei_A",
-                            en: "Taipei A (mainland China; no bare metal)",
-                            zh: "台北A（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Wuxi_A",
-                            en: "Wuxi A (mainland China; no bare metal)",
-                            zh: "无锡A（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Wuxi_B",
-                            en: "Wuxi B (mainland China; bare metal supported)",
-                            zh: "无锡B（中国大陆，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "CN_Hongkong_A",
-                            en: "Hong Kong A (mainland China; no bare metal)",
-                            zh: "香港A（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "APAC_Singapore_A",
-                            en: "Singapore A (Asia-Pacific; no bare metal)",
-                            zh: "新加坡A（亚太地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "APAC_Singapore_B",
-                            en: "Singapore B (Asia-Pacific; no bare metal)",
-                            zh: "新加坡B（亚太地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "APAC_Singapore_C",
-                            en: "Singapore C (Asia-Pacific; no bare metal)",
-                            zh: "新加坡C（亚太地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "APAC_Singapore_D",
-                            en: "Singapore D (Asia-Pacific; no bare metal)",
-                            zh: "新加坡D（亚太地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "APAC_SGSIN_E",
-                            en: "Singapore E (Asia-Pacific; no bare metal)",
-                            zh: "新加坡E（亚太地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "APAC_Mumbai_A",
-                            en: "Mumbai A (Asia-Pacific; no bare metal)",
-                            zh: "孟买A（亚太地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "APAC_Mumbai_B",
-                            en: "Mumbai B (offline; Asia-Pacific; no bare metal)",
-                            zh: "孟买B（已下线，亚太地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "APAC_Mumbai_C",
-                            en: "Mumbai C (Asia-Pacific; bare metal supported)",
-                            zh: "孟买C（亚太地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "US_Virginia_A",
-                            en: "Virginia A (North America; bare metal supported)",
-                            zh: "弗吉尼亚A（北美地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_L",
-                            en: "Dallas L (North America; bare metal supported)",
-                            zh: "达拉斯L（北美地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "CN_Huhehaote_A",
-                            en: "Huhehaote A (mainland China; bare metal supported)",
-                            zh: "呼和浩特A（中国大陆，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "CN_Huhehaote_B",
-                            en: "Huhehaote B (mainland China; bare metal supported)",
-                            zh: "呼和浩特B（中国大陆，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "SR_SaintPaul_A",
-                            en: "SaintPaul A (South America; bare metal supported)",
-                            zh: "圣保罗A（南美地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "CN_Suzhou_A",
-                            en: "Suzhou A (mainland China; bare metal supported)",
-                            zh: "苏州A（中国大陆，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "APAC_Jakarta_A",
-                            en: "Jakarta A (Asia-Pacific; bare metal supported)",
-                            zh: "雅加达A（亚太地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "APAC_HoChiMinh_A",
-                            en: "HoChiMinh A (Asia-Pacific; bare metal supported)",
-                            zh: "胡志明A（亚太地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "EUR_Marseilles_A",
-                            en: "Marseilles A (Europe; bare metal supported)",
-                            zh: "马赛A（欧洲地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_N",
-                            en: "Dallas N (North America; bare metal supported)",
-                            zh: "达拉斯N（北美地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "CN_Changsha_A",
-                            en: "Changsha A (mainland China; no bare metal)",
-                            zh: "长沙A（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Suqian_B",
-                            en: "Suqian B (mainland China; bare metal supported)",
-                            zh: "宿迁B（中国大陆，是否支持裸金属：是）",
-                        },
-                    ],
-                    required: false,
                     en: "Region (availability zone) the VDC belongs to; see appendix 1",
                     zh: "选择Vdc所属可用区,见附件一",
                 },
-                Param {
+                Flag {
                     name: "VdcId",
                     flag: "vdc-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "VDC id",
                     zh: "Vdc编号",
                 },
-                Param {
+                Flag {
                     name: "PageNumber",
                     flag: "page-number",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page number of the VDC list",
                     zh: "Vdc列表的页码",
                 },
-                Param {
+                Flag {
                     name: "Keyword",
                     flag: "keyword",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Search keyword",
                     zh: "查询关键字",
                 },
-                Param {
+                Flag {
                     name: "ProjectId",
                     flag: "project-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Project id",
                     zh: "项目组ID",
                 },
-                Param {
+                Flag {
                     name: "PageSize",
                     flag: "page-size",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page size of the VDC list",
                     zh: "Vdc列表的页大小",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "CreateVdc",
@@ -773,330 +296,31 @@ pub static LINE: Line = Line {
             en: "Create a VDC.",
             zh: "创建一个Vdc",
             params: &[
-                Param {
+                Flag {
                     name: "RegionId",
                     flag: "region-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "CN_Beijing_A",
-                            en: "Beijing A (mainland China; no bare metal)",
-                            zh: "北京A（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_B",
-                            en: "Beijing B (mainland China; no bare metal)",
-                            zh: "北京B（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_C",
-                            en: "Beijing C (mainland China; no bare metal)",
-                            zh: "北京C（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_E",
-                            en: "Beijing E (mainland China; no bare metal)",
-                            zh: "北京E（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_H",
-                            en: "Beijing H (mainland China; no bare metal)",
-                            zh: "北京H（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_I",
-                            en: "Beijing I (mainland China; bare metal supported)",
-                            zh: "北京I（中国大陆，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_J",
-                            en: "Beijing J (mainland China; bare metal supported)",
-                            zh: "北京J（中国大陆，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_Y",
-                            en: "Beijing Y (mainland China; bare metal supported)",
-                            zh: "北京Y（中国大陆，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_Z",
-                            en: "Beijing Z (mainland China; bare metal supported)",
-                            zh: "北京Z（中国大陆，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_A",
-                            en: "Dallas A (North America; no bare metal)",
-                            zh: "达拉斯A（北美地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_B",
-                            en: "Dallas B (North America; no bare metal)",
-                            zh: "达拉斯B（北美地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_C",
-                            en: "Dallas C (North America; no bare metal)",
-                            zh: "达拉斯C（北美地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_D",
-                            en: "Dallas D (North America; bare metal supported)",
-                            zh: "达拉斯D（北美地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_E",
-                            en: "Dallas E (North America; bare metal supported)",
-                            zh: "达拉斯E（北美地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_F",
-                            en: "Dallas F (North America; bare metal supported)",
-                            zh: "达拉斯F（北美地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_G",
-                            en: "Dallas G (North America; no bare metal)",
-                            zh: "达拉斯G（北美地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_H",
-                            en: "Dallas H (North America; bare metal supported)",
-                            zh: "达拉斯H（北美地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_I",
-                            en: "Dallas I (North America; no bare metal)",
-                            zh: "达拉斯I（北美地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_J",
-                            en: "Dallas J (North America; no bare metal)",
-                            zh: "达拉斯J（北美地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "US_Miami_A",
-                            en: "Miami A (North America; no bare metal)",
-                            zh: "迈阿密A（北美地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "EUR_Germany_A",
-                            en: "Germany A (Europe; no bare metal)",
-                            zh: "德国A（欧洲地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "EUR_Germany_B",
-                            en: "Germany B (Europe; no bare metal)",
-                            zh: "德国B（欧洲地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "EUR_Germany_C",
-                            en: "Germany C (Europe; no bare metal)",
-                            zh: "德国C（欧洲地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "APAC_Tokyo_A",
-                            en: "Tokyo A (Asia-Pacific; no bare metal)",
-                            zh: "东京A（亚太地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Guangzhou_A",
-                            en: "Guangzhou A (mainland China; no bare metal)",
-                            zh: "广州A（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "EUR_Netherlands_A",
-                            en: "Netherlands A (Europe; no bare metal)",
-                            zh: "荷兰A（欧洲地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "US_LosAngeles_A",
-                            en: "LosAngeles A (North America; no bare metal)",
-                            zh: "洛杉矶A（北美地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Shanghai_A",
-                            en: "Shanghai A (mainland China; no bare metal)",
-                            zh: "上海A（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Shanghai_C",
-                            en: "Shanghai C (mainland China; no bare metal)",
-                            zh: "上海C（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Shanghai_D",
-                            en: "Shanghai D (mainland China; no bare metal)",
-                            zh: "上海D（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "APAC_Seoul_A",
-                            en: "Seoul A (Asia-Pacific; no bare metal)",
-                            zh: "首尔A（亚太地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Taipei_A",
-                            en: "Taipei A (mainland China; no bare metal)",
-                            zh: "台北A（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Wuxi_A",
-                            en: "Wuxi A (mainland China; no bare metal)",
-                            zh: "无锡A（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Wuxi_B",
-                            en: "Wuxi B (mainland China; bare metal supported)",
-                            zh: "无锡B（中国大陆，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "CN_Hongkong_A",
-                            en: "Hong Kong A (mainland China; no bare metal)",
-                            zh: "香港A（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "APAC_Singapore_A",
-                            en: "Singapore A (Asia-Pacific; no bare metal)",
-                            zh: "新加坡A（亚太地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "APAC_Singapore_B",
-                            en: "Singapore B (Asia-Pacific; no bare metal)",
-                            zh: "新加坡B（亚太地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "APAC_Singapore_C",
-                            en: "Singapore C (Asia-Pacific; no bare metal)",
-                            zh: "新加坡C（亚太地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "APAC_Singapore_D",
-                            en: "Singapore D (Asia-Pacific; no bare metal)",
-                            zh: "新加坡D（亚太地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "APAC_SGSIN_E",
-                            en: "Singapore E (Asia-Pacific; no bare metal)",
-                            zh: "新加坡E（亚太地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "APAC_Mumbai_A",
-                            en: "Mumbai A (Asia-Pacific; no bare metal)",
-                            zh: "孟买A（亚太地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "APAC_Mumbai_B",
-                            en: "Mumbai B (offline; Asia-Pacific; no bare metal)",
-                            zh: "孟买B（已下线，亚太地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "APAC_Mumbai_C",
-                            en: "Mumbai C (Asia-Pacific; bare metal supported)",
-                            zh: "孟买C（亚太地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "US_Virginia_A",
-                            en: "Virginia A (North America; bare metal supported)",
-                            zh: "弗吉尼亚A（北美地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_L",
-                            en: "Dallas L (North America; bare metal supported)",
-                            zh: "达拉斯L（北美地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "CN_Huhehaote_A",
-                            en: "Huhehaote A (mainland China; bare metal supported)",
-                            zh: "呼和浩特A（中国大陆，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "CN_Huhehaote_B",
-                            en: "Huhehaote B (mainland China; bare metal supported)",
-                            zh: "呼和浩特B（中国大陆，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "SR_SaintPaul_A",
-                            en: "SaintPaul A (South America; bare metal supported)",
-                            zh: "圣保罗A（南美地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "CN_Suzhou_A",
-                            en: "Suzhou A (mainland China; bare metal supported)",
-                            zh: "苏州A（中国大陆，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "APAC_Jakarta_A",
-                            en: "Jakarta A (Asia-Pacific; bare metal supported)",
-                            zh: "雅加达A（亚太地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "APAC_HoChiMinh_A",
-                            en: "HoChiMinh A (Asia-Pacific; bare metal supported)",
-                            zh: "胡志明A（亚太地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "EUR_Marseilles_A",
-                            en: "Marseilles A (Europe; bare metal supported)",
-                            zh: "马赛A（欧洲地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_N",
-                            en: "Dallas N (North America; bare metal supported)",
-                            zh: "达拉斯N（北美地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "CN_Changsha_A",
-                            en: "Changsha A (mainland China; no bare metal)",
-                            zh: "长沙A（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Suqian_B",
-                            en: "Suqian B (mainland China; bare metal supported)",
-                            zh: "宿迁B（中国大陆，是否支持裸金属：是）",
-                        },
-                    ],
-                    required: true,
                     en: "Id of the region (availability zone) the VDC belongs to",
                     zh: "Vdc所属的可用区Id",
                 },
-                Param {
+                Flag {
                     name: "VdcName",
                     flag: "vdc-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Name of the new VDC; defaults to the VDC's id when omitted",
                     zh: "创建的Vdc名称，不填写时默认写入Vdc的Id",
                 },
-                Param {
+                Flag {
                     name: "PublicNetwork",
                     flag: "public-network",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Public network to buy with the VDC; see appendix 3 for bandwidth types. BusyQos and BusyFloatBandwidth are the busy-hour floor and cap, not needed for ordinary bandwidth",
                     zh: "参考附件三带宽类型,  BusyQos、BusyFloatBandwidth繁时保底和封顶，普通带宽可不传",
                 },
-                Param {
+                Flag {
                     name: "SubjectId",
                     flag: "subject-id",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Id of the trial credit (测试金) to pay with",
                     zh: "测试金Id",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DeleteVdc",
@@ -1104,24 +328,13 @@ pub static LINE: Line = Line {
             en: "Delete a VDC that has no public network and has not joined a GPN or other products.",
             zh: "删除一个没有公网及没有加入gpn等其他产品的Vdc",
             params: &[
-                Param {
+                Flag {
                     name: "VdcId",
                     flag: "vdc-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "VDC id, as returned by DescribeVdc",
                     zh: "Vdc的编号，可以在查询Vdc详情中查出",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "CreatePublicNetwork",
@@ -1129,176 +342,73 @@ pub static LINE: Line = Line {
             en: "Add public bandwidth and IPs to a VDC.",
             zh: "给一个Vdc增加公网带宽和Ip",
             params: &[
-                Param {
+                Flag {
                     name: "VdcId",
                     flag: "vdc-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "VDC the public network belongs to",
                     zh: "云服务器所属的Vdc",
                 },
-                Param {
+                Flag {
                     name: "Name",
                     flag: "name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Public network name; defaults to 公网1",
                     zh: "公网名称，不填写时默认写公网1",
                 },
-                Param {
+                Flag {
                     name: "Type",
                     flag: "type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "BGP_4",
-                            en: "4-line BGP",
-                            zh: "4线BGP",
-                        },
-                        EnumValue {
-                            value: "BGP_2",
-                            en: "Dual-line BGP",
-                            zh: "双线BGP",
-                        },
-                        EnumValue {
-                            value: "ChinaTelecom",
-                            en: "China Telecom",
-                            zh: "电信",
-                        },
-                        EnumValue {
-                            value: "AntiDDOS",
-                            en: "Anti-DDoS",
-                            zh: "防DDOS",
-                        },
-                    ],
-                    required: true,
                     en: "Bandwidth type: BGP_4 (4-line BGP), BGP_2 (dual-line BGP), ChinaTelecom (China Telecom), AntiDDOS (anti-DDoS)",
                     zh: "BGP_4(4线BGP)       BGP_2(双线BGP)       ChinaTelecom(电信)       AntiDDOS(防DDOS)",
                 },
-                Param {
+                Flag {
                     name: "BillingMethod",
                     flag: "billing-method",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "Bandwidth",
-                            en: "Fixed bandwidth (the default)",
-                            zh: "固定带宽，默认",
-                        },
-                        EnumValue {
-                            value: "Traffic",
-                            en: "Pay by traffic",
-                            zh: "流量按需",
-                        },
-                        EnumValue {
-                            value: "DataPackage",
-                            en: "Traffic package",
-                            zh: "流量包",
-                        },
-                        EnumValue {
-                            value: "Bandwidth_95",
-                            en: "95th percentile",
-                            zh: "95峰值",
-                        },
-                        EnumValue {
-                            value: "BandwIdth",
-                            en: "Fixed bandwidth, as appendix 3 and the billing-scheme answers spell it",
-                            zh: "固定带宽",
-                        },
-                        EnumValue {
-                            value: "BandwIdth_95",
-                            en: "95th percentile, as appendix 3 spells it",
-                            zh: "95峰值",
-                        },
-                    ],
-                    required: true,
                     en: "Billing method: Bandwidth (fixed bandwidth, default), Traffic (pay by traffic), DataPackage (traffic package), Bandwidth_95 (95th percentile)",
                     zh: "Bandwidth（固定带宽，默认）<br />Traffic（流量按需）       <br />DataPackage（流量包）      <br />Bandwidth_95（95峰值）",
                 },
-                Param {
+                Flag {
                     name: "Qos",
                     flag: "qos",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Fixed bandwidth: the bandwidth (max 500, step 5); 95th percentile: the guaranteed bandwidth (max 500, step 50); traffic package: the package size in GB (max 51200, i.e. 50 TB)",
                     zh: "类型是固定带宽时，此处是公网带宽大小，最大500，步长5；类型是95峰值时，此处代表保底带宽，最大为500，步长50；类型是流量包时，代表流量包大小，单位是GB，最大是51200（50T)",
                 },
-                Param {
+                Flag {
                     name: "IPNum",
                     flag: "ip-num",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Number of IPs to buy: 4, 8, 16, 32 or 64",
                     zh: "购买的Ip数量，可选参数:{4,8,16,32,64}",
                 },
-                Param {
+                Flag {
                     name: "AutoRenew",
                     flag: "auto-renew",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "For traffic-package and 95th-percentile billing: whether to renew automatically, 1 = yes (default), 0 = no",
                     zh: "带宽类型为流量包和95峰值时，是否自动续费，1为自动续费（默认），0为不自动续费",
                 },
-                Param {
+                Flag {
                     name: "FloatBandwidth",
                     flag: "float-bandwidth",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "For 95th-percentile billing: the bandwidth cap; defaults to 120% of the bandwidth when empty",
                     zh: "公网类型为95峰值时，带宽大小的封顶带宽，为空时，默认为带宽大小的120%",
                 },
-                Param {
+                Flag {
                     name: "SubjectId",
                     flag: "subject-id",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Id of the trial credit (测试金) to pay with",
                     zh: "测试金Id",
                 },
-                Param {
+                Flag {
                     name: "BusyQos",
                     flag: "busy-qos",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Busy-hour guaranteed bandwidth; not needed for ordinary full-time bandwidth",
                     zh: "繁时保底带宽，正常全时带宽可不传",
                 },
-                Param {
+                Flag {
                     name: "BusyFloatBandwidth",
                     flag: "busy-float-bandwidth",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Busy-hour bandwidth cap; not needed for ordinary full-time bandwidth",
                     zh: "繁时封顶带宽，正常全时带宽可不传",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "CreatePrivateNetwork",
@@ -1306,75 +416,37 @@ pub static LINE: Line = Line {
             en: "Create a private network in a VDC.",
             zh: "给一个Vdc创建一个私网",
             params: &[
-                Param {
+                Flag {
                     name: "VdcId",
                     flag: "vdc-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "VDC the private network belongs to",
                     zh: "云服务器所属的Vdc",
                 },
-                Param {
+                Flag {
                     name: "Name",
                     flag: "name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Private network name; defaults to 私网1/2",
                     zh: "私网名称，默认不写名称是私网1/2",
                 },
-                Param {
+                Flag {
                     name: "Type",
                     flag: "type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "auto",
-                            en: "Automatically (the default)",
-                            zh: "auto，默认",
-                        },
-                        EnumValue {
-                            value: "manual",
-                            en: "By hand (Address and Mask)",
-                            zh: "manual",
-                        },
-                    ],
-                    required: false,
                     en: "Private network type (auto/manual), default auto",
                     zh: "私网类型(auto/manual)，默认auto",
                 },
-                Param {
+                Flag {
                     name: "Address",
                     flag: "address",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Private network address",
                     zh: "私网地址",
                 },
-                Param {
+                Flag {
                     name: "Mask",
                     flag: "mask",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Private network mask (prefix length, e.g. 16)",
                     zh: "私网掩码",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ModifyPublicNetwork",
@@ -1382,34 +454,19 @@ pub static LINE: Line = Line {
             en: "Change the bandwidth size or type of a VDC's public network.",
             zh: "变更Vdc的公网带宽大小或者类型",
             params: &[
-                Param {
+                Flag {
                     name: "PublicId",
                     flag: "public-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Public network id",
                     zh: "公网id",
                 },
-                Param {
+                Flag {
                     name: "Qos",
                     flag: "qos",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Bandwidth size",
                     zh: "带宽大小",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "AddPublicIp",
@@ -1417,34 +474,19 @@ pub static LINE: Line = Line {
             en: "Add a public IP segment to a purchased public network.",
             zh: "为已经购买的公网增加一个公网Ip段",
             params: &[
-                Param {
+                Flag {
                     name: "PublicId",
                     flag: "public-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Public network id",
                     zh: "公网id",
                 },
-                Param {
+                Flag {
                     name: "Number",
                     flag: "number",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Number of IPs to buy: 4, 8, 16, 32 or 64",
                     zh: "购买的Ip数量，可选参数:{4,8,16,32,64}",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DeletePublicIp",
@@ -1452,24 +494,13 @@ pub static LINE: Line = Line {
             en: "Delete an IP segment of a VDC's public network.",
             zh: "删除Vdc公网下的一个Ip段",
             params: &[
-                Param {
+                Flag {
                     name: "SegmentId",
                     flag: "segment-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Id of the public IP segment",
                     zh: "公网Ip段的Id",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DeletePublicNetwork",
@@ -1477,20 +508,13 @@ pub static LINE: Line = Line {
             en: "Delete the public IPs and bandwidth created under a VDC.",
             zh: "删除Vdc下已经创建的公网Ip及带宽",
             params: &[
-                Param {
+                Flag {
                     name: "PublicId",
                     flag: "public-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Public network id",
                     zh: "公网Id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DeletePrivateNetwork",
@@ -1498,24 +522,13 @@ pub static LINE: Line = Line {
             en: "Delete a private network created under a VDC.",
             zh: "删除Vdc下已经创建的私网",
             params: &[
-                Param {
+                Flag {
                     name: "PrivateId",
                     flag: "private-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Private network id",
                     zh: "私网Id",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "RenewPublicNetwork",
@@ -1523,45 +536,19 @@ pub static LINE: Line = Line {
             en: "Turn automatic renewal of a public network on or off.",
             zh: "修改公网的自动续约为开或者关",
             params: &[
-                Param {
+                Flag {
                     name: "PublicId",
                     flag: "public-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Public network id",
                     zh: "公网Id",
                 },
-                Param {
+                Flag {
                     name: "AutoRenew",
                     flag: "auto-renew",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "1",
-                            en: "Renew automatically (the default)",
-                            zh: "自动续费（默认）",
-                        },
-                        EnumValue {
-                            value: "0",
-                            en: "Do not renew automatically",
-                            zh: "不自动续费",
-                        },
-                    ],
-                    required: true,
                     en: "Whether to renew automatically: 1 = yes (default), 0 = no",
                     zh: "是否自动续费，1为自动续费（默认），0为不自动续费",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeBandwidthTraffic",
@@ -1569,20 +556,13 @@ pub static LINE: Line = Line {
             en: "Get a network's traffic over the last five minutes.",
             zh: "获取网络最近五分钟流量",
             params: &[
-                Param {
+                Flag {
                     name: "NetworkId",
                     flag: "network-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Network id (the PublicId for a public network, the PrivateId for a private network)",
                     zh: "网络Id(若查询公网即为PublicId， 若查询私网即为PrivateId)",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ModifyVdcName",
@@ -1590,30 +570,19 @@ pub static LINE: Line = Line {
             en: "Rename a VDC.",
             zh: "修改VDC名称",
             params: &[
-                Param {
+                Flag {
                     name: "VdcId",
                     flag: "vdc-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "VDC id",
                     zh: "虚拟数据中心的编号",
                 },
-                Param {
+                Flag {
                     name: "VdcName",
                     flag: "vdc-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "New VDC name",
                     zh: "虚拟数据中心的名称",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "VDCBandwidthBillingScheme",
@@ -1621,312 +590,19 @@ pub static LINE: Line = Line {
             en: "List the public bandwidth billing schemes a region supports.",
             zh: "获取对应节点支持的公网带宽计费方案",
             params: &[
-                Param {
+                Flag {
                     name: "RegionId",
                     flag: "region-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "CN_Beijing_A",
-                            en: "Beijing A (mainland China; no bare metal)",
-                            zh: "北京A（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_B",
-                            en: "Beijing B (mainland China; no bare metal)",
-                            zh: "北京B（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_C",
-                            en: "Beijing C (mainland China; no bare metal)",
-                            zh: "北京C（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_E",
-                            en: "Beijing E (mainland China; no bare metal)",
-                            zh: "北京E（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_H",
-                            en: "Beijing H (mainland China; no bare metal)",
-                            zh: "北京H（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_I",
-                            en: "Beijing I (mainland China; bare metal supported)",
-                            zh: "北京I（中国大陆，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_J",
-                            en: "Beijing J (mainland China; bare metal supported)",
-                            zh: "北京J（中国大陆，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_Y",
-                            en: "Beijing Y (mainland China; bare metal supported)",
-                            zh: "北京Y（中国大陆，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_Z",
-                            en: "Beijing Z (mainland China; bare metal supported)",
-                            zh: "北京Z（中国大陆，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_A",
-                            en: "Dallas A (North America; no bare metal)",
-                            zh: "达拉斯A（北美地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_B",
-                            en: "Dallas B (North America; no bare metal)",
-                            zh: "达拉斯B（北美地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_C",
-                            en: "Dallas C (North America; no bare metal)",
-                            zh: "达拉斯C（北美地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_D",
-                            en: "Dallas D (North America; bare metal supported)",
-                            zh: "达拉斯D（北美地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_E",
-                            en: "Dallas E (North America; bare metal supported)",
-                            zh: "达拉斯E（北美地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_F",
-                            en: "Dallas F (North America; bare metal supported)",
-                            zh: "达拉斯F（北美地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_G",
-                            en: "Dallas G (North America; no bare metal)",
-                            zh: "达拉斯G（北美地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_H",
-                            en: "Dallas H (North America; bare metal supported)",
-                            zh: "达拉斯H（北美地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_I",
-                            en: "Dallas I (North America; no bare metal)",
-                            zh: "达拉斯I（北美地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_J",
-                            en: "Dallas J (North America; no bare metal)",
-                            zh: "达拉斯J（北美地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "US_Miami_A",
-                            en: "Miami A (North America; no bare metal)",
-                            zh: "迈阿密A（北美地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "EUR_Germany_A",
-                            en: "Germany A (Europe; no bare metal)",
-                            zh: "德国A（欧洲地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "EUR_Germany_B",
-                            en: "Germany B (Europe; no bare metal)",
-                            zh: "德国B（欧洲地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "EUR_Germany_C",
-                            en: "Germany C (Europe; no bare metal)",
-                            zh: "德国C（欧洲地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "APAC_Tokyo_A",
-                            en: "Tokyo A (Asia-Pacific; no bare metal)",
-                            zh: "东京A（亚太地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Guangzhou_A",
-                            en: "Guangzhou A (mainland China; no bare metal)",
-                            zh: "广州A（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "EUR_Netherlands_A",
-                            en: "Netherlands A (Europe; no bare metal)",
-                            zh: "荷兰A（欧洲地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "US_LosAngeles_A",
-                            en: "LosAngeles A (North America; no bare metal)",
-                            zh: "洛杉矶A（北美地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Shanghai_A",
-                            en: "Shanghai A (mainland China; no bare metal)",
-                            zh: "上海A（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Shanghai_C",
-                            en: "Shanghai C (mainland China; no bare metal)",
-                            zh: "上海C（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Shanghai_D",
-                            en: "Shanghai D (mainland China; no bare metal)",
-                            zh: "上海D（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "APAC_Seoul_A",
-                            en: "Seoul A (Asia-Pacific; no bare metal)",
-                            zh: "首尔A（亚太地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Taipei_A",
-                            en: "Taipei A (mainland China; no bare metal)",
-                            zh: "台北A（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Wuxi_A",
-                            en: "Wuxi A (mainland China; no bare metal)",
-                            zh: "无锡A（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Wuxi_B",
-                            en: "Wuxi B (mainland China; bare metal supported)",
-                            zh: "无锡B（中国大陆，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "CN_Hongkong_A",
-                            en: "Hong Kong A (mainland China; no bare metal)",
-                            zh: "香港A（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "APAC_Singapore_A",
-                            en: "Singapore A (Asia-Pacific; no bare metal)",
-                            zh: "新加坡A（亚太地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "APAC_Singapore_B",
-                            en: "Singapore B (Asia-Pacific; no bare metal)",
-                            zh: "新加坡B（亚太地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "APAC_Singapore_C",
-                            en: "Singapore C (Asia-Pacific; no bare metal)",
-                            zh: "新加坡C（亚太地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "APAC_Singapore_D",
-                            en: "Singapore D (Asia-Pacific; no bare metal)",
-                            zh: "新加坡D（亚太地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "APAC_SGSIN_E",
-                            en: "Singapore E (Asia-Pacific; no bare metal)",
-                            zh: "新加坡E（亚太地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "APAC_Mumbai_A",
-                            en: "Mumbai A (Asia-Pacific; no bare metal)",
-                            zh: "孟买A（亚太地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "APAC_Mumbai_B",
-                            en: "Mumbai B (offline; Asia-Pacific; no bare metal)",
-                            zh: "孟买B（已下线，亚太地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "APAC_Mumbai_C",
-                            en: "Mumbai C (Asia-Pacific; bare metal supported)",
-                            zh: "孟买C（亚太地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "US_Virginia_A",
-                            en: "Virginia A (North America; bare metal supported)",
-                            zh: "弗吉尼亚A（北美地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_L",
-                            en: "Dallas L (North America; bare metal supported)",
-                            zh: "达拉斯L（北美地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "CN_Huhehaote_A",
-                            en: "Huhehaote A (mainland China; bare metal supported)",
-                            zh: "呼和浩特A（中国大陆，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "CN_Huhehaote_B",
-                            en: "Huhehaote B (mainland China; bare metal supported)",
-                            zh: "呼和浩特B（中国大陆，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "SR_SaintPaul_A",
-                            en: "SaintPaul A (South America; bare metal supported)",
-                            zh: "圣保罗A（南美地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "CN_Suzhou_A",
-                            en: "Suzhou A (mainland China; bare metal supported)",
-                            zh: "苏州A（中国大陆，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "APAC_Jakarta_A",
-                            en: "Jakarta A (Asia-Pacific; bare metal supported)",
-                            zh: "雅加达A（亚太地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "APAC_HoChiMinh_A",
-                            en: "HoChiMinh A (Asia-Pacific; bare metal supported)",
-                            zh: "胡志明A（亚太地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "EUR_Marseilles_A",
-                            en: "Marseilles A (Europe; bare metal supported)",
-                            zh: "马赛A（欧洲地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_N",
-                            en: "Dallas N (North America; bare metal supported)",
-                            zh: "达拉斯N（北美地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "CN_Changsha_A",
-                            en: "Changsha A (mainland China; no bare metal)",
-                            zh: "长沙A（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Suqian_B",
-                            en: "Suqian B (mainland China; bare metal supported)",
-                            zh: "宿迁B（中国大陆，是否支持裸金属：是）",
-                        },
-                    ],
-                    required: true,
                     en: "Region (availability zone) of the VDC; see appendix 1",
                     zh: "选择Vdc所属可用区,见附件一",
                 },
-                Param {
+                Flag {
                     name: "Type",
                     flag: "type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "wan",
-                            en: "Public bandwidth",
-                            zh: "公网带宽",
-                        },
-                    ],
-                    required: false,
                     en: "Resource type: wan (public bandwidth)",
                     zh: "公网带宽:wan",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "VDCBandwidthUnitPrice",
@@ -1934,484 +610,168 @@ pub static LINE: Line = Line {
             en: "Get the unit price of a public bandwidth billing scheme of a region.",
             zh: "获取对应节点支持的公网带宽计费方案的对应单价",
             params: &[
-                Param {
+                Flag {
                     name: "RegionId",
                     flag: "region-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "CN_Beijing_A",
-                            en: "Beijing A (mainland China; no bare metal)",
-                            zh: "北京A（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_B",
-                            en: "Beijing B (mainland China; no bare metal)",
-                            zh: "北京B（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_C",
-                            en: "Beijing C (mainland China; no bare metal)",
-                            zh: "北京C（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_E",
-                            en: "Beijing E (mainland China; no bare metal)",
-                            zh: "北京E（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_H",
-                            en: "Beijing H (mainland China; no bare metal)",
-                            zh: "北京H（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_I",
-                            en: "Beijing I (mainland China; bare metal supported)",
-                            zh: "北京I（中国大陆，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_J",
-                            en: "Beijing J (mainland China; bare metal supported)",
-                            zh: "北京J（中国大陆，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_Y",
-                            en: "Beijing Y (mainland China; bare metal supported)",
-                            zh: "北京Y（中国大陆，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "CN_Beijing_Z",
-                            en: "Beijing Z (mainland China; bare metal supported)",
-                            zh: "北京Z（中国大陆，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_A",
-                            en: "Dallas A (North America; no bare metal)",
-                            zh: "达拉斯A（北美地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_B",
-                            en: "Dallas B (North America; no bare metal)",
-                            zh: "达拉斯B（北美地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_C",
-                            en: "Dallas C (North America; no bare metal)",
-                            zh: "达拉斯C（北美地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_D",
-                            en: "Dallas D (North America; bare metal supported)",
-                            zh: "达拉斯D（北美地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_E",
-                            en: "Dallas E (North America; bare metal supported)",
-                            zh: "达拉斯E（北美地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_F",
-                            en: "Dallas F (North America; bare metal supported)",
-                            zh: "达拉斯F（北美地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_G",
-                            en: "Dallas G (North America; no bare metal)",
-                            zh: "达拉斯G（北美地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_H",
-                            en: "Dallas H (North America; bare metal supported)",
-                            zh: "达拉斯H（北美地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_I",
-                            en: "Dallas I (North America; no bare metal)",
-                            zh: "达拉斯I（北美地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_J",
-                            en: "Dallas J (North America; no bare metal)",
-                            zh: "达拉斯J（北美地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "US_Miami_A",
-                            en: "Miami A (North America; no bare metal)",
-                            zh: "迈阿密A（北美地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "EUR_Germany_A",
-                            en: "Germany A (Europe; no bare metal)",
-                            zh: "德国A（欧洲地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "EUR_Germany_B",
-                            en: "Germany B (Europe; no bare metal)",
-                            zh: "德国B（欧洲地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "EUR_Germany_C",
-                            en: "Germany C (Europe; no bare metal)",
-                            zh: "德国C（欧洲地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "APAC_Tokyo_A",
-                            en: "Tokyo A (Asia-Pacific; no bare metal)",
-                            zh: "东京A（亚太地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Guangzhou_A",
-                            en: "Guangzhou A (mainland China; no bare metal)",
-                            zh: "广州A（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "EUR_Netherlands_A",
-                            en: "Netherlands A (Europe; no bare metal)",
-                            zh: "荷兰A（欧洲地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "US_LosAngeles_A",
-                            en: "LosAngeles A (North America; no bare metal)",
-                            zh: "洛杉矶A（北美地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Shanghai_A",
-                            en: "Shanghai A (mainland China; no bare metal)",
-                            zh: "上海A（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Shanghai_C",
-                            en: "Shanghai C (mainland China; no bare metal)",
-                            zh: "上海C（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Shanghai_D",
-                            en: "Shanghai D (mainland China; no bare metal)",
-                            zh: "上海D（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "APAC_Seoul_A",
-                            en: "Seoul A (Asia-Pacific; no bare metal)",
-                            zh: "首尔A（亚太地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Taipei_A",
-                            en: "Taipei A (mainland China; no bare metal)",
-                            zh: "台北A（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Wuxi_A",
-                            en: "Wuxi A (mainland China; no bare metal)",
-                            zh: "无锡A（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Wuxi_B",
-                            en: "Wuxi B (mainland China; bare metal supported)",
-                            zh: "无锡B（中国大陆，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "CN_Hongkong_A",
-                            en: "Hong Kong A (mainland China; no bare metal)",
-                            zh: "香港A（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "APAC_Singapore_A",
-                            en: "Singapore A (Asia-Pacific; no bare metal)",
-                            zh: "新加坡A（亚太地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "APAC_Singapore_B",
-                            en: "Singapore B (Asia-Pacific; no bare metal)",
-                            zh: "新加坡B（亚太地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "APAC_Singapore_C",
-                            en: "Singapore C (Asia-Pacific; no bare metal)",
-                            zh: "新加坡C（亚太地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "APAC_Singapore_D",
-                            en: "Singapore D (Asia-Pacific; no bare metal)",
-                            zh: "新加坡D（亚太地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "APAC_SGSIN_E",
-                            en: "Singapore E (Asia-Pacific; no bare metal)",
-                            zh: "新加坡E（亚太地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "APAC_Mumbai_A",
-                            en: "Mumbai A (Asia-Pacific; no bare metal)",
-                            zh: "孟买A（亚太地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "APAC_Mumbai_B",
-                            en: "Mumbai B (offline; Asia-Pacific; no bare metal)",
-                            zh: "孟买B（已下线，亚太地区，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "APAC_Mumbai_C",
-                            en: "Mumbai C (Asia-Pacific; bare metal supported)",
-                            zh: "孟买C（亚太地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "US_Virginia_A",
-                            en: "Virginia A (North America; bare metal supported)",
-                            zh: "弗吉尼亚A（北美地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_L",
-                            en: "Dallas L (North America; bare metal supported)",
-                            zh: "达拉斯L（北美地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "CN_Huhehaote_A",
-                            en: "Huhehaote A (mainland China; bare metal supported)",
-                            zh: "呼和浩特A（中国大陆，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "CN_Huhehaote_B",
-                            en: "Huhehaote B (mainland China; bare metal supported)",
-                            zh: "呼和浩特B（中国大陆，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "SR_SaintPaul_A",
-                            en: "SaintPaul A (South America; bare metal supported)",
-                            zh: "圣保罗A（南美地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "CN_Suzhou_A",
-                            en: "Suzhou A (mainland China; bare metal supported)",
-                            zh: "苏州A（中国大陆，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "APAC_Jakarta_A",
-                            en: "Jakarta A (Asia-Pacific; bare metal supported)",
-                            zh: "雅加达A（亚太地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "APAC_HoChiMinh_A",
-                            en: "HoChiMinh A (Asia-Pacific; bare metal supported)",
-                            zh: "胡志明A（亚太地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "EUR_Marseilles_A",
-                            en: "Marseilles A (Europe; bare metal supported)",
-                            zh: "马赛A（欧洲地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "US_Dallas_N",
-                            en: "Dallas N (North America; bare metal supported)",
-                            zh: "达拉斯N（北美地区，是否支持裸金属：是）",
-                        },
-                        EnumValue {
-                            value: "CN_Changsha_A",
-                            en: "Changsha A (mainland China; no bare metal)",
-                            zh: "长沙A（中国大陆，是否支持裸金属：否）",
-                        },
-                        EnumValue {
-                            value: "CN_Suqian_B",
-                            en: "Suqian B (mainland China; bare metal supported)",
-                            zh: "宿迁B（中国大陆，是否支持裸金属：是）",
-                        },
-                    ],
-                    required: true,
                     en: "Region (availability zone) of the VDC; see appendix 1",
                     zh: "选择Vdc所属可用区,见附件一",
                 },
-                Param {
+                Flag {
                     name: "BandwidthType",
                     flag: "bandwidth-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "Bandwidth_Standard_BGP",
-                            en: "Standard BGP",
-                            zh: "标准BGP",
-                        },
-                        EnumValue {
-                            value: "Bandwidth_Multi_ISP_BGP",
-                            en: "BGP (multi-line)",
-                            zh: "BGP(多线)",
-                        },
-                        EnumValue {
-                            value: "Bandwidth_Multi_ISP_Economy_BGP",
-                            en: "BGP (economy multi-line)",
-                            zh: "BGP(经济型多线)",
-                        },
-                        EnumValue {
-                            value: "Bandwidth_Locally_Multi_ISP_BGP",
-                            en: "BGP (local multi-line)",
-                            zh: "BGP(本地多线)",
-                        },
-                        EnumValue {
-                            value: "Bandwidth_China_Optimized",
-                            en: "BGP, China-optimised",
-                            zh: "BGP-中国优化",
-                        },
-                        EnumValue {
-                            value: "Bandwidth_Tow_Line_BGP",
-                            en: "Dual-line BGP (the code is spelled Tow)",
-                            zh: "双线BGP",
-                        },
-                        EnumValue {
-                            value: "Bandwidth_Single_CMCC",
-                            en: "China Mobile only",
-                            zh: "单移动带宽",
-                        },
-                        EnumValue {
-                            value: "Bandwidth_Single_Telecom",
-                            en: "China Telecom only",
-                            zh: "单电信带宽",
-                        },
-                        EnumValue {
-                            value: "Bandwidth_Single_Unicom",
-                            en: "China Unicom only",
-                            zh: "单联通带宽",
-                        },
-                        EnumValue {
-                            value: "Bandwidth_BGP",
-                            en: "BGP",
-                            zh: "",
-                        },
-                        EnumValue {
-                            value: "Bandwidth_China_Telecom",
-                            en: "China Telecom",
-                            zh: "电信",
-                        },
-                        EnumValue {
-                            value: "Bandwidth_Taiwai_Optimized",
-                            en: "Taiwan-optimised (the code is spelled Taiwai)",
-                            zh: "台湾优化",
-                        },
-                        EnumValue {
-                            value: "Bandwidth_Korea_Optimized",
-                            en: "Korea-optimised",
-                            zh: "韩国优化",
-                        },
-                        EnumValue {
-                            value: "Bandwidth_VIP_Dedicated",
-                            en: "VIP dedicated bandwidth",
-                            zh: "VIP专用带宽",
-                        },
-                        EnumValue {
-                            value: "Bandwidth_Korea_Locally",
-                            en: "Korea local bandwidth",
-                            zh: "韩国本地带宽",
-                        },
-                        EnumValue {
-                            value: "Globally_Optimized_BGP",
-                            en: "Globally optimised BGP",
-                            zh: "全球优化BGP",
-                        },
-                        EnumValue {
-                            value: "Bandwidth_Japan_Locally",
-                            en: "Japan local bandwidth",
-                            zh: "日本本地带宽",
-                        },
-                        EnumValue {
-                            value: "Southeast_Asia_Optimizes_Bandwidth",
-                            en: "Philippines-optimised bandwidth",
-                            zh: "菲律宾优化带宽",
-                        },
-                        EnumValue {
-                            value: "Bandwidth_China_Unicom",
-                            en: "China Unicom",
-                            zh: "联通",
-                        },
-                        EnumValue {
-                            value: "Bandwidth_CMCC",
-                            en: "China Mobile",
-                            zh: "移动",
-                        },
-                        EnumValue {
-                            value: "Bandwidth_BGP_Optimized",
-                            en: "BGP, optimised",
-                            zh: "BGP优化",
-                        },
-                        EnumValue {
-                            value: "Bandwidth_East_China_BGP",
-                            en: "East China BGP",
-                            zh: "华东BGP",
-                        },
-                        EnumValue {
-                            value: "Bandwidth_North_China_BGP",
-                            en: "North China BGP",
-                            zh: "华北BGP",
-                        },
-                        EnumValue {
-                            value: "Bandwidth_SoutheastAsia_Optimization",
-                            en: "Southeast-Asia-optimised bandwidth",
-                            zh: "东南亚区域优化带宽",
-                        },
-                    ],
-                    required: true,
                     en: "Bandwidth type (as VDCBandwidthBillingScheme answers it)",
                     zh: "带宽类型",
                 },
-                Param {
+                Flag {
                     name: "BillingScheme",
                     flag: "billing-scheme",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "Bandwidth",
-                            en: "Fixed bandwidth (the default)",
-                            zh: "固定带宽，默认",
-                        },
-                        EnumValue {
-                            value: "Traffic",
-                            en: "Pay by traffic",
-                            zh: "流量按需",
-                        },
-                        EnumValue {
-                            value: "DataPackage",
-                            en: "Traffic package",
-                            zh: "流量包",
-                        },
-                        EnumValue {
-                            value: "Bandwidth_95",
-                            en: "95th percentile",
-                            zh: "95峰值",
-                        },
-                        EnumValue {
-                            value: "BandwIdth",
-                            en: "Fixed bandwidth, as appendix 3 and the billing-scheme answers spell it",
-                            zh: "固定带宽",
-                        },
-                        EnumValue {
-                            value: "BandwIdth_95",
-                            en: "95th percentile, as appendix 3 spells it",
-                            zh: "95峰值",
-                        },
-                    ],
-                    required: true,
                     en: "Billing scheme (as VDCBandwidthBillingScheme answers it)",
                     zh: "计费方案",
                 },
-                Param {
+                Flag {
                     name: "Type",
                     flag: "type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "wan",
-                            en: "Public bandwidth",
-                            zh: "公网带宽",
-                        },
-                    ],
-                    required: true,
                     en: "Resource type: wan (public bandwidth)",
                     zh: "公网带宽:wan",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
+        },
+    ],
+    structs: &[
+        StructDoc {
+            name: "AddAccessPointPop",
+            fields: &[
+                FieldDoc {
+                    name: "PopId",
+                    en: "POP id",
+                    zh: "pop点id",
+                },
+                FieldDoc {
+                    name: "CityId",
+                    en: "City id",
+                    zh: "城市编号",
+                },
+                FieldDoc {
+                    name: "PointType",
+                    en: "Access point type (Pop)",
+                    zh: "接入点类型",
+                },
+            ],
+        },
+        StructDoc {
+            name: "AddAccessPointVdc",
+            fields: &[
+                FieldDoc {
+                    name: "VdcId",
+                    en: "VDC id",
+                    zh: "虚拟数据中心id",
+                },
+                FieldDoc {
+                    name: "PointType",
+                    en: "Access point type (VDC)",
+                    zh: "接入点类型",
+                },
+                FieldDoc {
+                    name: "PrivateId",
+                    en: "Private network id",
+                    zh: "私网id",
+                },
+                FieldDoc {
+                    name: "CityId",
+                    en: "City id",
+                    zh: "城市编号",
+                },
+            ],
+        },
+        StructDoc {
+            name: "CreateGpnAccessPoint",
+            fields: &[
+                FieldDoc {
+                    name: "VdcId",
+                    en: "VDC id",
+                    zh: "虚拟数据中心id",
+                },
+                FieldDoc {
+                    name: "AccessPointType",
+                    en: "Access point type (vdc)",
+                    zh: "接入点类型",
+                },
+                FieldDoc {
+                    name: "PrivateId",
+                    en: "Private network id",
+                    zh: "私网id",
+                },
+            ],
+        },
+        StructDoc {
+            name: "CreateGpnPopAccessPoint",
+            fields: &[
+                FieldDoc {
+                    name: "AccessPointType",
+                    en: "Access point type (pop)",
+                    zh: "接入点类型",
+                },
+                FieldDoc {
+                    name: "PopId",
+                    en: "POP id",
+                    zh: "pop点id",
+                },
+            ],
+        },
+        StructDoc {
+            name: "CreateVdcPublicNetwork",
+            fields: &[
+                FieldDoc {
+                    name: "Name",
+                    en: "Public network name",
+                    zh: "公网名称",
+                },
+                FieldDoc {
+                    name: "Type",
+                    en: "Bandwidth type (see appendix 3), e.g. Bandwidth_BGP",
+                    zh: "公网带宽类型，参考附件三带宽类型",
+                },
+                FieldDoc {
+                    name: "BillingMethod",
+                    en: "Billing method, e.g. Bandwidth (fixed bandwidth)",
+                    zh: "计费方式",
+                },
+                FieldDoc {
+                    name: "Qos",
+                    en: "Bandwidth size",
+                    zh: "带宽大小",
+                },
+                FieldDoc {
+                    name: "IPNum",
+                    en: "Number of IPs to buy: 4, 8, 16, 32 or 64",
+                    zh: "购买的Ip数量",
+                },
+                FieldDoc {
+                    name: "AutoRenew",
+                    en: "Whether to renew automatically: 1 = yes, 0 = no",
+                    zh: "是否自动续费",
+                },
+                FieldDoc {
+                    name: "FloatBandwidth",
+                    en: "Bandwidth cap for 95th-percentile billing",
+                    zh: "封顶带宽",
+                },
+                FieldDoc {
+                    name: "BusyQos",
+                    en: "Busy-hour guaranteed bandwidth; not needed for ordinary bandwidth",
+                    zh: "繁时保底",
+                },
+                FieldDoc {
+                    name: "BusyFloatBandwidth",
+                    en: "Busy-hour bandwidth cap; not needed for ordinary bandwidth",
+                    zh: "繁时封顶",
+                },
+                FieldDoc {
+                    name: "FloatBandwich",
+                    en: "The document's misspelling of FloatBandwidth; use float_bandwidth",
+                    zh: "封顶带宽",
+                },
+            ],
         },
     ],
 };

@@ -3,12 +3,9 @@
 
 //! Commands of `cds storage`.
 #[allow(unused_imports)]
-use crate::table::{EnumValue, Line, Op, Paging, Param, Task, Ty};
+use crate::table::{FieldDoc, Flag, Line, Op, StructDoc};
 /// The product line.
 pub static LINE: Line = Line {
-    name: "storage",
-    title_en: "Bare-metal cloud disks",
-    title_zh: "裸金属云盘",
     meta: &cds_lines::cds_storage::meta::LINE,
     ops: &[
         Op {
@@ -17,60 +14,37 @@ pub static LINE: Line = Line {
             en: "Create bare-metal cloud disks.",
             zh: "创建裸金属云盘",
             params: &[
-                Param {
+                Flag {
                     name: "RegionId",
                     flag: "region-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Availability zone id",
                     zh: "可用区id",
                 },
-                Param {
+                Flag {
                     name: "Name",
                     flag: "name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Name of the disk to create",
                     zh: "创建的磁盘名字",
                 },
-                Param {
+                Flag {
                     name: "Size",
                     flag: "size",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Disk size (GB)",
                     zh: "磁盘大小，单位G",
                 },
-                Param {
+                Flag {
                     name: "Num",
                     flag: "num",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Number of disks to create",
                     zh: "创建磁盘的数量",
                 },
-                Param {
+                Flag {
                     name: "GoodsId",
                     flag: "goods-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Goods (product) id, see DescribeGoodsId",
                     zh: "商品ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "AttachDisk",
@@ -78,68 +52,43 @@ pub static LINE: Line = Line {
             en: "Attach a bare-metal cloud disk to a bare-metal server.",
             zh: "挂载裸金属云盘",
             params: &[
-                Param {
+                Flag {
                     name: "InstanceId",
                     flag: "instance-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Resource id of the server to attach the disk to",
                     zh: "挂载主机资源id",
                 },
-                Param {
+                Flag {
                     name: "DiskId",
                     flag: "disk-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Disk id",
                     zh: "磁盘id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DetachDisk",
             command: "detach-disk",
             en: "Detach a bare-metal cloud disk.",
             zh: "卸载裸金属云盘",
-            params: &[Param {
+            params: &[Flag {
                 name: "DiskId",
                 flag: "disk-id",
-                ty: Ty::String,
-                list: false,
-                values: &[],
-                required: true,
                 en: "Disk id",
                 zh: "磁盘id",
             }],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DeleteDisk",
             command: "delete-disk",
             en: "Delete a bare-metal cloud disk.",
             zh: "删除裸金属云盘",
-            params: &[Param {
+            params: &[Flag {
                 name: "DiskId",
                 flag: "disk-id",
-                ty: Ty::String,
-                list: false,
-                values: &[],
-                required: true,
                 en: "Disk id",
                 zh: "磁盘id",
             }],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeDisks",
@@ -147,94 +96,55 @@ pub static LINE: Line = Line {
             en: "List bare-metal cloud disks.",
             zh: "查询裸金属云盘列表",
             params: &[
-                Param {
+                Flag {
                     name: "RegionId",
                     flag: "region-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Availability zone id",
                     zh: "可用区id",
                 },
-                Param {
+                Flag {
                     name: "DiskId",
                     flag: "disk-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Disk id",
                     zh: "磁盘id",
                 },
-                Param {
+                Flag {
                     name: "InstanceId",
                     flag: "instance-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Id of the server the disk is attached to",
                     zh: "挂载主机id",
                 },
-                Param {
+                Flag {
                     name: "Name",
                     flag: "name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Disk name",
                     zh: "创建的磁盘名字",
                 },
-                Param {
+                Flag {
                     name: "PageNumber",
                     flag: "page-number",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page number of the disk list",
                     zh: "Disk列表页码",
                 },
-                Param {
+                Flag {
                     name: "PageSize",
                     flag: "page-size",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Number of items per page; default 50",
                     zh: "每页返回数量；默认50",
                 },
             ],
-            task: None,
-            paging: Some(Paging {
-                page: "PageNumber",
-                size: "PageSize",
-                items: "/Data/DiskList",
-                total: Some("/Data/Total"),
-            }),
-            websocket: false,
         },
         Op {
             name: "DescribeDiskUsage",
             command: "describe-disk-usage",
             en: "Query the usage of a bare-metal cloud disk.",
             zh: "查询裸金属云盘使用详情",
-            params: &[Param {
+            params: &[Flag {
                 name: "DiskId",
                 flag: "disk-id",
-                ty: Ty::String,
-                list: false,
-                values: &[],
-                required: true,
                 en: "Disk id",
                 zh: "磁盘id",
             }],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribePoolUsage",
@@ -242,30 +152,19 @@ pub static LINE: Line = Line {
             en: "Query the usage of a bare-metal cloud disk storage pool.",
             zh: "查询裸金属云盘存储池使用详情",
             params: &[
-                Param {
+                Flag {
                     name: "RegionId",
                     flag: "region-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Availability zone id",
                     zh: "可用区id",
                 },
-                Param {
+                Flag {
                     name: "PoolName",
                     flag: "pool-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Storage pool name, e.g. nvme_pool, ssd_pool",
                     zh: "存储池名字",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ChangeIops",
@@ -273,30 +172,19 @@ pub static LINE: Line = Line {
             en: "Change the IOPS of a bare-metal cloud disk.",
             zh: "更改裸金属云盘IOPS",
             params: &[
-                Param {
+                Flag {
                     name: "DiskId",
                     flag: "disk-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Disk id",
                     zh: "磁盘id",
                 },
-                Param {
+                Flag {
                     name: "Iops",
                     flag: "iops",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "IOPS",
                     zh: "iops",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ChangeBandwidth",
@@ -304,30 +192,19 @@ pub static LINE: Line = Line {
             en: "Change the bandwidth of a bare-metal cloud disk.",
             zh: "更改裸金属云盘带宽",
             params: &[
-                Param {
+                Flag {
                     name: "DiskId",
                     flag: "disk-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Disk id",
                     zh: "磁盘id",
                 },
-                Param {
+                Flag {
                     name: "Bw",
                     flag: "bw",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Disk bandwidth (the table describes it as the added IOPS)",
                     zh: "增加的iops",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ExpansionSize",
@@ -335,30 +212,19 @@ pub static LINE: Line = Line {
             en: "Expand a bare-metal cloud disk.",
             zh: "裸金属云盘扩容",
             params: &[
-                Param {
+                Flag {
                     name: "DiskId",
                     flag: "disk-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Disk id",
                     zh: "磁盘id",
                 },
-                Param {
+                Flag {
                     name: "Size",
                     flag: "size",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Capacity to add (GB)",
                     zh: "增加的容量",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "CreateSnapshot",
@@ -366,30 +232,19 @@ pub static LINE: Line = Line {
             en: "Create a snapshot of a bare-metal cloud disk.",
             zh: "创建裸金属云盘快照",
             params: &[
-                Param {
+                Flag {
                     name: "DiskId",
                     flag: "disk-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Disk id",
                     zh: "磁盘id",
                 },
-                Param {
+                Flag {
                     name: "SnapshotName",
                     flag: "snapshot-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Name of the snapshot to create",
                     zh: "创建快照的名字",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "CloneSnapshot",
@@ -397,68 +252,43 @@ pub static LINE: Line = Line {
             en: "Clone a bare-metal cloud disk snapshot into a new disk.",
             zh: "克隆裸金属云盘快照",
             params: &[
-                Param {
+                Flag {
                     name: "Name",
                     flag: "name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Name of the new disk created by the clone",
                     zh: "克隆生成的新磁盘名字",
                 },
-                Param {
+                Flag {
                     name: "SnapshotId",
                     flag: "snapshot-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Snapshot id",
                     zh: "快照id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DeleteSnapshot",
             command: "delete-snapshot",
             en: "Delete a bare-metal cloud disk snapshot.",
             zh: "删除裸金属云盘快照",
-            params: &[Param {
+            params: &[Flag {
                 name: "SnapshotId",
                 flag: "snapshot-id",
-                ty: Ty::String,
-                list: false,
-                values: &[],
-                required: true,
                 en: "Snapshot id",
                 zh: "快照id",
             }],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "RollbackSnapshot",
             command: "rollback-snapshot",
             en: "Roll a bare-metal cloud disk back to a snapshot.",
             zh: "裸金属云盘快照回滚",
-            params: &[Param {
+            params: &[Flag {
                 name: "SnapshotId",
                 flag: "snapshot-id",
-                ty: Ty::String,
-                list: false,
-                values: &[],
-                required: true,
                 en: "Snapshot id",
                 zh: "快照id",
             }],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeGoodsId",
@@ -466,50 +296,32 @@ pub static LINE: Line = Line {
             en: "Look up the goods (product) id of a bare-metal cloud disk configuration.",
             zh: "查询裸金属云盘商品id",
             params: &[
-                Param {
+                Flag {
                     name: "RegionId",
                     flag: "region-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Availability zone id",
                     zh: "可用区id",
                 },
-                Param {
+                Flag {
                     name: "Bw",
                     flag: "bw",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Bandwidth",
                     zh: "带宽",
                 },
-                Param {
+                Flag {
                     name: "Iops",
                     flag: "iops",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "IOPS",
                     zh: "iops",
                 },
-                Param {
+                Flag {
                     name: "Type",
                     flag: "type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Disk type, e.g. ssd",
                     zh: "磁盘类型",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
     ],
+    structs: &[],
 };

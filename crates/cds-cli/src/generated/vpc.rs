@@ -3,12 +3,9 @@
 
 //! Commands of `cds vpc`.
 #[allow(unused_imports)]
-use crate::table::{EnumValue, Line, Op, Paging, Param, Task, Ty};
+use crate::table::{FieldDoc, Flag, Line, Op, StructDoc};
 /// The product line.
 pub static LINE: Line = Line {
-    name: "vpc",
-    title_en: "Virtual private cloud (VPC)",
-    title_zh: "私有网络",
     meta: &cds_lines::cds_vpc::meta::LINE,
     ops: &[
         Op {
@@ -17,40 +14,25 @@ pub static LINE: Line = Line {
             en: "Query shared bandwidths.",
             zh: "查询共享带宽",
             params: &[
-                Param {
+                Flag {
                     name: "RegionCode",
                     flag: "region-code",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "VPC region code, see appendix 5 (VpcRegion)",
                     zh: "VPC区域code, 见附件五",
                 },
-                Param {
+                Flag {
                     name: "AvailableZoneCode",
                     flag: "available-zone-code",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "VPC availability zone code, see appendix 5 (VpcZone)",
                     zh: "列表页码。起始值：1, 默认值：1",
                 },
-                Param {
+                Flag {
                     name: "Keyword",
                     flag: "keyword",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Search keyword",
                     zh: "查询关键字",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "CreateBandwidth",
@@ -58,142 +40,55 @@ pub static LINE: Line = Line {
             en: "Create a shared bandwidth.",
             zh: "创建一个共享带宽",
             params: &[
-                Param {
+                Flag {
                     name: "RegionCode",
                     flag: "region-code",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "VPC region code, see appendix 5 (VpcRegion)",
                     zh: "VPC区域code, 见附件五",
                 },
-                Param {
+                Flag {
                     name: "AvailableZoneCode",
                     flag: "available-zone-code",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "VPC availability zone code, see appendix 5 (VpcZone)",
                     zh: "VPC可用区code, 见附件五",
                 },
-                Param {
+                Flag {
                     name: "Name",
                     flag: "name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Shared bandwidth name",
                     zh: "共享带宽名称",
                 },
-                Param {
+                Flag {
                     name: "BandwidthType",
                     flag: "bandwidth-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "Bandwidth_CMCC",
-                            en: "China Mobile",
-                            zh: "移动",
-                        },
-                        EnumValue {
-                            value: "Bandwidth_China_Unicom",
-                            en: "China Unicom",
-                            zh: "联通",
-                        },
-                        EnumValue {
-                            value: "Bandwidth_China_Telecom",
-                            en: "China Telecom",
-                            zh: "电信",
-                        },
-                        EnumValue {
-                            value: "Bandwidth_Multi_ISP_BGP",
-                            en: "Multi-line BGP",
-                            zh: "BGP多线",
-                        },
-                    ],
-                    required: true,
                     en: "Bandwidth type, e.g. Bandwidth_China_Telecom",
                     zh: "带宽类型",
                 },
-                Param {
+                Flag {
                     name: "BillScheme",
                     flag: "bill-scheme",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "BandwIdth",
-                            en: "EIP: fixed bandwidth",
-                            zh: "固定带宽",
-                        },
-                        EnumValue {
-                            value: "BandwIdthMonth",
-                            en: "EIP: fixed bandwidth, monthly",
-                            zh: "固定带宽EIP包月",
-                        },
-                        EnumValue {
-                            value: "Traffic",
-                            en: "EIP: pay by traffic",
-                            zh: "流量按需",
-                        },
-                        EnumValue {
-                            value: "BandwIdth_Shared",
-                            en: "Shared bandwidth: fixed bandwidth",
-                            zh: "固定带宽(共享)",
-                        },
-                        EnumValue {
-                            value: "BandwIdthMonth_Shared",
-                            en: "Shared bandwidth: fixed bandwidth, monthly",
-                            zh: "固定带宽(包月共享)",
-                        },
-                        EnumValue {
-                            value: "Traffic_Shared",
-                            en: "Shared bandwidth: pay by traffic",
-                            zh: "流量按需(共享)",
-                        },
-                    ],
-                    required: true,
                     en: "Billing scheme: BandwIdth_Shared (fixed bandwidth), Traffic_Shared (pay by traffic)",
                     zh: "计费方案<br/>BandwIdth_Shared（固定带宽）<br/>Traffic_Shared（流量按需）",
                 },
-                Param {
+                Flag {
                     name: "Qos",
                     flag: "qos",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Bandwidth size (Mbps)",
                     zh: "带宽大小",
                 },
-                Param {
+                Flag {
                     name: "NETID",
                     flag: "netid",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Subnet id; required for edge nodes",
                     zh: "子网ID，边缘节点必传",
                 },
-                Param {
+                Flag {
                     name: "SubjectId",
                     flag: "subject-id",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Id of the trial credit (测试金) to pay with",
                     zh: "测试金Id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "UpdateBandwidth",
@@ -201,34 +96,19 @@ pub static LINE: Line = Line {
             en: "Change the size of a shared bandwidth.",
             zh: "变更共享带宽",
             params: &[
-                Param {
+                Flag {
                     name: "BandwidthId",
                     flag: "bandwidth-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Shared bandwidth id",
                     zh: "共享带宽ID",
                 },
-                Param {
+                Flag {
                     name: "Qos",
                     flag: "qos",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Shared bandwidth size (Mbps)",
                     zh: "共享带宽大小（Mbps）",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DeleteBandwidth",
@@ -236,20 +116,13 @@ pub static LINE: Line = Line {
             en: "Delete a shared bandwidth.",
             zh: "删除一个共享带宽",
             params: &[
-                Param {
+                Flag {
                     name: "BandwidthId",
                     flag: "bandwidth-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Shared bandwidth id",
                     zh: "共享带宽ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "BandwidthAddEIP",
@@ -257,34 +130,19 @@ pub static LINE: Line = Line {
             en: "Add elastic IPs to a shared bandwidth.",
             zh: "共享带宽添加EIP",
             params: &[
-                Param {
+                Flag {
                     name: "BandwidthId",
                     flag: "bandwidth-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Shared bandwidth id",
                     zh: "共享带宽ID",
                 },
-                Param {
+                Flag {
                     name: "EIPIdList",
                     flag: "eip-id-list",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "EIP ids",
                     zh: "EIP ID列表",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "BandwidthRemoveEIP",
@@ -292,136 +150,49 @@ pub static LINE: Line = Line {
             en: "Remove elastic IPs from a shared bandwidth.",
             zh: "共享带宽移除EIP",
             params: &[
-                Param {
+                Flag {
                     name: "EIPIdList",
                     flag: "eip-id-list",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "EIP ids",
                     zh: "EIP列表",
                 },
-                Param {
+                Flag {
                     name: "Delete",
                     flag: "delete",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Whether to delete the EIPs outright; otherwise a dedicated bandwidth must be bought for them and the parameters below are required",
                     zh: "是否直接删除EIP，（否则需要为EIP新购独享底宽， 以下参数必传）",
                 },
-                Param {
+                Flag {
                     name: "RegionCode",
                     flag: "region-code",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "VPC region code, see appendix 5 (VpcRegion); required when Delete is false",
                     zh: "VPC区域code, 见附件五",
                 },
-                Param {
+                Flag {
                     name: "AvailableZoneCode",
                     flag: "available-zone-code",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "VPC availability zone code of the new dedicated bandwidth (edge nodes)",
                     zh: "VPC可用区code",
                 },
-                Param {
+                Flag {
                     name: "BandwidthType",
                     flag: "bandwidth-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "Bandwidth_CMCC",
-                            en: "China Mobile",
-                            zh: "移动",
-                        },
-                        EnumValue {
-                            value: "Bandwidth_China_Unicom",
-                            en: "China Unicom",
-                            zh: "联通",
-                        },
-                        EnumValue {
-                            value: "Bandwidth_China_Telecom",
-                            en: "China Telecom",
-                            zh: "电信",
-                        },
-                        EnumValue {
-                            value: "Bandwidth_Multi_ISP_BGP",
-                            en: "Multi-line BGP",
-                            zh: "BGP多线",
-                        },
-                    ],
-                    required: false,
                     en: "Bandwidth type of the new dedicated bandwidth; required when Delete is false",
                     zh: "带宽类型",
                 },
-                Param {
+                Flag {
                     name: "BillScheme",
                     flag: "bill-scheme",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "BandwIdth",
-                            en: "EIP: fixed bandwidth",
-                            zh: "固定带宽",
-                        },
-                        EnumValue {
-                            value: "BandwIdthMonth",
-                            en: "EIP: fixed bandwidth, monthly",
-                            zh: "固定带宽EIP包月",
-                        },
-                        EnumValue {
-                            value: "Traffic",
-                            en: "EIP: pay by traffic",
-                            zh: "流量按需",
-                        },
-                        EnumValue {
-                            value: "BandwIdth_Shared",
-                            en: "Shared bandwidth: fixed bandwidth",
-                            zh: "固定带宽(共享)",
-                        },
-                        EnumValue {
-                            value: "BandwIdthMonth_Shared",
-                            en: "Shared bandwidth: fixed bandwidth, monthly",
-                            zh: "固定带宽(包月共享)",
-                        },
-                        EnumValue {
-                            value: "Traffic_Shared",
-                            en: "Shared bandwidth: pay by traffic",
-                            zh: "流量按需(共享)",
-                        },
-                    ],
-                    required: false,
                     en: "Billing scheme of the new dedicated bandwidth, e.g. BandwIdth; required when Delete is false",
                     zh: "计费方案",
                 },
-                Param {
+                Flag {
                     name: "Qos",
                     flag: "qos",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Bandwidth size (Mbps) of the new dedicated bandwidth; required when Delete is false",
                     zh: "带宽大小",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "VPCBandWidthBillingScheme",
@@ -429,51 +200,25 @@ pub static LINE: Line = Line {
             en: "List the EIP and shared-bandwidth billing schemes a node supports.",
             zh: "获取对应节点支持的EIP带宽及共享带宽计费方案",
             params: &[
-                Param {
+                Flag {
                     name: "AvailableZoneCode",
                     flag: "available-zone-code",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Availability zone code, see appendix 5",
                     zh: "可用区Code, 见附件五",
                 },
-                Param {
+                Flag {
                     name: "RegionCode",
                     flag: "region-code",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Region code, see appendix 5",
                     zh: "地域Code, 见附件五",
                 },
-                Param {
+                Flag {
                     name: "Type",
                     flag: "type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "Bandwidth",
-                            en: "EIP bandwidth",
-                            zh: "EIP",
-                        },
-                        EnumValue {
-                            value: "Bandwidth_Shared",
-                            en: "Shared bandwidth",
-                            zh: "共享带宽",
-                        },
-                    ],
-                    required: false,
                     en: "Resource type: Bandwidth (EIP bandwidth) or Bandwidth_Shared (shared bandwidth); empty for both",
                     zh: "EIP：Bandwidth ； 共享带宽：Bandwidth_Shared",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "VPCBandWidthUnitPrice",
@@ -481,123 +226,37 @@ pub static LINE: Line = Line {
             en: "Get the unit price of an EIP or shared-bandwidth billing scheme.",
             zh: "获取EIP带宽及共享带宽计费方案对应单价",
             params: &[
-                Param {
+                Flag {
                     name: "AvailableZoneCode",
                     flag: "available-zone-code",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Availability zone code, see appendix 5",
                     zh: "可用区Code, 见附件五",
                 },
-                Param {
+                Flag {
                     name: "RegionCode",
                     flag: "region-code",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Region code, see appendix 5",
                     zh: "地域Code, 见附件五",
                 },
-                Param {
+                Flag {
                     name: "BandwidthType",
                     flag: "bandwidth-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "Bandwidth_CMCC",
-                            en: "China Mobile",
-                            zh: "移动",
-                        },
-                        EnumValue {
-                            value: "Bandwidth_China_Unicom",
-                            en: "China Unicom",
-                            zh: "联通",
-                        },
-                        EnumValue {
-                            value: "Bandwidth_China_Telecom",
-                            en: "China Telecom",
-                            zh: "电信",
-                        },
-                        EnumValue {
-                            value: "Bandwidth_Multi_ISP_BGP",
-                            en: "Multi-line BGP",
-                            zh: "BGP多线",
-                        },
-                    ],
-                    required: true,
                     en: "Bandwidth type",
                     zh: "带宽类型",
                 },
-                Param {
+                Flag {
                     name: "BillScheme",
                     flag: "bill-scheme",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "BandwIdth",
-                            en: "EIP: fixed bandwidth",
-                            zh: "固定带宽",
-                        },
-                        EnumValue {
-                            value: "BandwIdthMonth",
-                            en: "EIP: fixed bandwidth, monthly",
-                            zh: "固定带宽EIP包月",
-                        },
-                        EnumValue {
-                            value: "Traffic",
-                            en: "EIP: pay by traffic",
-                            zh: "流量按需",
-                        },
-                        EnumValue {
-                            value: "BandwIdth_Shared",
-                            en: "Shared bandwidth: fixed bandwidth",
-                            zh: "固定带宽(共享)",
-                        },
-                        EnumValue {
-                            value: "BandwIdthMonth_Shared",
-                            en: "Shared bandwidth: fixed bandwidth, monthly",
-                            zh: "固定带宽(包月共享)",
-                        },
-                        EnumValue {
-                            value: "Traffic_Shared",
-                            en: "Shared bandwidth: pay by traffic",
-                            zh: "流量按需(共享)",
-                        },
-                    ],
-                    required: true,
                     en: "Billing scheme",
                     zh: "计费方案",
                 },
-                Param {
+                Flag {
                     name: "Type",
                     flag: "type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "Bandwidth",
-                            en: "EIP bandwidth",
-                            zh: "EIP",
-                        },
-                        EnumValue {
-                            value: "Bandwidth_Shared",
-                            en: "Shared bandwidth",
-                            zh: "共享带宽",
-                        },
-                    ],
-                    required: true,
                     en: "Resource type: Bandwidth (EIP bandwidth) or Bandwidth_Shared (shared bandwidth)",
                     zh: "EIP：Bandwidth ； 共享带宽：Bandwidth_Shared",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "BandwidthBindResource",
@@ -605,55 +264,25 @@ pub static LINE: Line = Line {
             en: "Bind a shared bandwidth to a resource (a NAT gateway or a VPC SLB).",
             zh: "共享带宽绑定资源",
             params: &[
-                Param {
+                Flag {
                     name: "BandwidthId",
                     flag: "bandwidth-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Shared bandwidth id",
                     zh: "共享带宽ID",
                 },
-                Param {
+                Flag {
                     name: "BindType",
                     flag: "bind-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "NAT",
-                            en: "A NAT gateway",
-                            zh: "绑定NAT",
-                        },
-                        EnumValue {
-                            value: "VPCSLB",
-                            en: "A VPC SLB",
-                            zh: "绑定VPC SLB",
-                        },
-                    ],
-                    required: true,
                     en: "Kind of resource: NAT (a NAT gateway), VPCSLB (a VPC SLB)",
                     zh: "绑定资源类型：NAT-绑定NAT、VPCSLB-绑定VPC SLB",
                 },
-                Param {
+                Flag {
                     name: "ResourceId",
                     flag: "resource-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Id of the resource (the SLB id)",
                     zh: "SLB实例ID",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "BandwidthUnbindResource",
@@ -661,24 +290,13 @@ pub static LINE: Line = Line {
             en: "Unbind a shared bandwidth from its resource.",
             zh: "共享带宽解绑资源",
             params: &[
-                Param {
+                Flag {
                     name: "BandwidthId",
                     flag: "bandwidth-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Shared bandwidth id",
                     zh: "共享带宽ID",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeTask",
@@ -686,20 +304,13 @@ pub static LINE: Line = Line {
             en: "Query the status of a task.",
             zh: "查询任务状态",
             params: &[
-                Param {
+                Flag {
                     name: "TaskId",
                     flag: "task-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Task id",
                     zh: "任务Id",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeEIP",
@@ -707,40 +318,25 @@ pub static LINE: Line = Line {
             en: "Query elastic IPs (EIPs).",
             zh: "查询EIP",
             params: &[
-                Param {
+                Flag {
                     name: "RegionCode",
                     flag: "region-code",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "VPC region code, see appendix 5 (VpcRegion)",
                     zh: "VPC区域code, 见附件五",
                 },
-                Param {
+                Flag {
                     name: "AvailableZoneCode",
                     flag: "available-zone-code",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "VPC availability zone code, see appendix 5 (VpcZone); required for edge nodes, not sent for cloud platform nodes (whose EIPs have no zone)",
                     zh: "VPC可用区code, 见附件五(云平台节点EIP不包含此字段)",
                 },
-                Param {
+                Flag {
                     name: "Keyword",
                     flag: "keyword",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Search keyword (EIP address)",
                     zh: "查询关键字",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "CreateEIP",
@@ -748,152 +344,61 @@ pub static LINE: Line = Line {
             en: "Create elastic IPs.",
             zh: "创建一个EIP",
             params: &[
-                Param {
+                Flag {
                     name: "RegionCode",
                     flag: "region-code",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "VPC region code, see appendix 5 (VpcRegion)",
                     zh: "VPC区域code, 见附件五",
                 },
-                Param {
+                Flag {
                     name: "AvailableZoneCode",
                     flag: "available-zone-code",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "VPC availability zone code, see appendix 5 (VpcZone); not sent for cloud platform nodes, required for edge nodes",
                     zh: "VPC可用区code, 见附件五(云平台节点EIP不传此字段/边缘节点必传)",
                 },
-                Param {
+                Flag {
                     name: "BandwidthType",
                     flag: "bandwidth-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "Bandwidth_CMCC",
-                            en: "China Mobile",
-                            zh: "移动",
-                        },
-                        EnumValue {
-                            value: "Bandwidth_China_Unicom",
-                            en: "China Unicom",
-                            zh: "联通",
-                        },
-                        EnumValue {
-                            value: "Bandwidth_China_Telecom",
-                            en: "China Telecom",
-                            zh: "电信",
-                        },
-                        EnumValue {
-                            value: "Bandwidth_Multi_ISP_BGP",
-                            en: "Multi-line BGP",
-                            zh: "BGP多线",
-                        },
-                    ],
-                    required: true,
                     en: "Bandwidth type, e.g. Bandwidth_China_Telecom",
                     zh: "带宽类型",
                 },
-                Param {
+                Flag {
                     name: "BillScheme",
                     flag: "bill-scheme",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "BandwIdth",
-                            en: "EIP: fixed bandwidth",
-                            zh: "固定带宽",
-                        },
-                        EnumValue {
-                            value: "BandwIdthMonth",
-                            en: "EIP: fixed bandwidth, monthly",
-                            zh: "固定带宽EIP包月",
-                        },
-                        EnumValue {
-                            value: "Traffic",
-                            en: "EIP: pay by traffic",
-                            zh: "流量按需",
-                        },
-                        EnumValue {
-                            value: "BandwIdth_Shared",
-                            en: "Shared bandwidth: fixed bandwidth",
-                            zh: "固定带宽(共享)",
-                        },
-                        EnumValue {
-                            value: "BandwIdthMonth_Shared",
-                            en: "Shared bandwidth: fixed bandwidth, monthly",
-                            zh: "固定带宽(包月共享)",
-                        },
-                        EnumValue {
-                            value: "Traffic_Shared",
-                            en: "Shared bandwidth: pay by traffic",
-                            zh: "流量按需(共享)",
-                        },
-                    ],
-                    required: true,
                     en: "Billing scheme: BandwIdth (fixed bandwidth), BandwIdthMonth (fixed bandwidth, monthly), Traffic (pay by traffic)",
                     zh: "计费方案<br/>BandwIdth（固定带宽）<br/>BandwIdthMonth（固定带宽包月）<br/>Traffic（流量按需）<br/>",
                 },
-                Param {
+                Flag {
                     name: "Qos",
                     flag: "qos",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Bandwidth size (Mbps)",
                     zh: "带宽大小",
                 },
-                Param {
+                Flag {
                     name: "Size",
                     flag: "size",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Number of EIPs to create",
                     zh: "创建个数",
                 },
-                Param {
+                Flag {
                     name: "Description",
                     flag: "description",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "EIP description",
                     zh: "EIP描述",
                 },
-                Param {
+                Flag {
                     name: "SubjectId",
                     flag: "subject-id",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Id of the trial credit (测试金) to pay with",
                     zh: "测试金Id",
                 },
-                Param {
+                Flag {
                     name: "ProjectId",
                     flag: "project-id",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Project id",
                     zh: "项目组ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "UpdateEIP",
@@ -901,44 +406,25 @@ pub static LINE: Line = Line {
             en: "Change an elastic IP (description or bandwidth).",
             zh: "变更EIP",
             params: &[
-                Param {
+                Flag {
                     name: "EIPId",
                     flag: "eip-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "EIP id",
                     zh: "EIP ID",
                 },
-                Param {
+                Flag {
                     name: "Description",
                     flag: "description",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Description",
                     zh: "描述",
                 },
-                Param {
+                Flag {
                     name: "Qos",
                     flag: "qos",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Bandwidth size (Mbps)",
                     zh: "带宽大小（Mbps）",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DeleteEIP",
@@ -946,20 +432,13 @@ pub static LINE: Line = Line {
             en: "Delete an elastic IP.",
             zh: "删除一个EIP",
             params: &[
-                Param {
+                Flag {
                     name: "EIPId",
                     flag: "eip-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "EIP id",
                     zh: "EIP ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "BindEIP",
@@ -967,44 +446,25 @@ pub static LINE: Line = Line {
             en: "Bind an elastic IP to a subnet IP address.",
             zh: "绑定EIP到子网IP",
             params: &[
-                Param {
+                Flag {
                     name: "EIPId",
                     flag: "eip-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "EIP id",
                     zh: "EIP ID",
                 },
-                Param {
+                Flag {
                     name: "NetId",
                     flag: "net-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Subnet id (for edge nodes the virtual egress gateway id)",
                     zh: "子网ID （边缘节点为虚拟出网网关ID）",
                 },
-                Param {
+                Flag {
                     name: "IP",
                     flag: "ip",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Subnet IP address (for edge nodes the virtual egress gateway IP)",
                     zh: "子网IP（边缘节点为虚拟出网网关IP）",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "UnbindEIP",
@@ -1012,44 +472,25 @@ pub static LINE: Line = Line {
             en: "Unbind an elastic IP from a subnet IP address.",
             zh: "EIP从子网IP解绑",
             params: &[
-                Param {
+                Flag {
                     name: "EIPId",
                     flag: "eip-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "EIP id",
                     zh: "EIP ID",
                 },
-                Param {
+                Flag {
                     name: "NetId",
                     flag: "net-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Subnet id (for edge nodes the virtual egress gateway id)",
                     zh: "子网ID （边缘节点为虚拟出网网关ID）",
                 },
-                Param {
+                Flag {
                     name: "IP",
                     flag: "ip",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Subnet IP address (for edge nodes the virtual egress gateway IP)",
                     zh: "子网IP（边缘节点为虚拟出网网关IP）",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "NetEIPInfo",
@@ -1057,20 +498,13 @@ pub static LINE: Line = Line {
             en: "Query the EIPs of subnets or virtual egress gateways.",
             zh: "查询子网/虚拟出网网关 下的EIP",
             params: &[
-                Param {
+                Flag {
                     name: "NetIdList",
                     flag: "net-id-list",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Ids of subnets or virtual egress gateways",
                     zh: "子网/虚拟出网网关 ID  列表",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "ReserveIPAndBindEIP",
@@ -1078,30 +512,19 @@ pub static LINE: Line = Line {
             en: "Reserve virtual egress gateway IP addresses and bind EIPs to them.",
             zh: "保留IP并绑定EIP",
             params: &[
-                Param {
+                Flag {
                     name: "AvailableZoneCode",
                     flag: "available-zone-code",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "VPC availability zone code, see appendix 5 (VpcZone)",
                     zh: "VPC可用区code, 见附件五",
                 },
-                Param {
+                Flag {
                     name: "Ips",
                     flag: "ips",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "IP information",
                     zh: "ip信息",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeVirtualGateWay",
@@ -1109,60 +532,37 @@ pub static LINE: Line = Line {
             en: "Query virtual egress gateways.",
             zh: "查询虚拟出网网关",
             params: &[
-                Param {
+                Flag {
                     name: "RegionCode",
                     flag: "region-code",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "VPC region code, see appendix 5 (VpcRegion)",
                     zh: "VPC区域code, 见附件五",
                 },
-                Param {
+                Flag {
                     name: "Keyword",
                     flag: "keyword",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Search keyword (name or id)",
                     zh: "查询关键字 名称/ID",
                 },
-                Param {
+                Flag {
                     name: "PageNumber",
                     flag: "page-number",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page number of the list; starts at 1, default 1",
                     zh: "列表页码。起始值：1, 默认值：1",
                 },
-                Param {
+                Flag {
                     name: "VPCId",
                     flag: "vpc-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "VPC id",
                     zh: "VPC ID",
                 },
-                Param {
+                Flag {
                     name: "AvailableZoneCode",
                     flag: "available-zone-code",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "VPC availability zone code, see appendix 5 (VpcZone)",
                     zh: "VPC可用区code, 见附件五",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "CreateVirtualGateWay",
@@ -1170,30 +570,19 @@ pub static LINE: Line = Line {
             en: "Create virtual egress gateways in a VPC.",
             zh: "创建一个虚拟出网网关",
             params: &[
-                Param {
+                Flag {
                     name: "VPCId",
                     flag: "vpc-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "VPC id",
                     zh: "VPC ID",
                 },
-                Param {
+                Flag {
                     name: "VirtualGateWayList",
                     flag: "virtual-gate-way-list",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Virtual egress gateways to create",
                     zh: "要创建的虚拟出网网关列表",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DeleteVirtualGateWay",
@@ -1201,24 +590,13 @@ pub static LINE: Line = Line {
             en: "Delete a virtual egress gateway.",
             zh: "删除一个虚拟出网网关",
             params: &[
-                Param {
+                Flag {
                     name: "VirtualGateWayId",
                     flag: "virtual-gate-way-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Id of the virtual egress gateway to delete",
                     zh: "要删除的虚拟出网网关ID",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "CreateVpcSlb",
@@ -1226,101 +604,43 @@ pub static LINE: Line = Line {
             en: "Create a VPC load balancer (SLB).",
             zh: "创建VPC SLB",
             params: &[
-                Param {
+                Flag {
                     name: "RegionCode",
                     flag: "region-code",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Region code, see appendix 5 (VpcRegion)",
                     zh: "区域code, 见附件五",
                 },
-                Param {
+                Flag {
                     name: "AvailableZoneCode",
                     flag: "available-zone-code",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Availability zone code, see appendix 5 (VpcZone)",
                     zh: "可用区code, 见附件五",
                 },
-                Param {
+                Flag {
                     name: "VpcId",
                     flag: "vpc-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "VPC id",
                     zh: "VPC ID",
                 },
-                Param {
+                Flag {
                     name: "Name",
                     flag: "name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "SLB name",
                     zh: "SLB名称",
                 },
-                Param {
+                Flag {
                     name: "NetType",
                     flag: "net-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "wan",
-                            en: "Public network",
-                            zh: "公网",
-                        },
-                        EnumValue {
-                            value: "wan_lan",
-                            en: "Public and private network",
-                            zh: "公网和私网",
-                        },
-                    ],
-                    required: true,
                     en: "Network type: wan (public), wan_lan (public and private)",
                     zh: "网络类型: wan-公网、wan_lan-公网和私网",
                 },
-                Param {
+                Flag {
                     name: "ConfType",
                     flag: "conf-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "slb.v1.small",
-                            en: "Advanced",
-                            zh: "高阶型",
-                        },
-                        EnumValue {
-                            value: "slb.v1.medium",
-                            en: "Super",
-                            zh: "超强型",
-                        },
-                        EnumValue {
-                            value: "slb.v1.large",
-                            en: "Extreme",
-                            zh: "至强型",
-                        },
-                    ],
-                    required: true,
                     en: "Specification: slb.v1.small (advanced), slb.v1.medium (super), slb.v1.large (extreme)",
                     zh: "配置规格: slb.v1.small-高阶型、slb.v1.medium-超强型、slb.v1.large-至强型",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DeleteVpcSlb",
@@ -1328,24 +648,13 @@ pub static LINE: Line = Line {
             en: "Delete a VPC load balancer.",
             zh: "删除VPC SLB",
             params: &[
-                Param {
+                Flag {
                     name: "SlbId",
                     flag: "slb-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Id of the SLB to delete",
                     zh: "需要删除的SLB ID",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "UpdateVpcSlb",
@@ -1353,81 +662,31 @@ pub static LINE: Line = Line {
             en: "Change a VPC load balancer (name, network type, specification).",
             zh: "更新VPC SLB",
             params: &[
-                Param {
+                Flag {
                     name: "SlbId",
                     flag: "slb-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "SLB id",
                     zh: "SLB实例ID",
                 },
-                Param {
+                Flag {
                     name: "Name",
                     flag: "name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "SLB name",
                     zh: "SLB名称",
                 },
-                Param {
+                Flag {
                     name: "NetType",
                     flag: "net-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "wan",
-                            en: "Public network",
-                            zh: "公网",
-                        },
-                        EnumValue {
-                            value: "wan_lan",
-                            en: "Public and private network",
-                            zh: "公网和私网",
-                        },
-                    ],
-                    required: true,
                     en: "Network type: wan (public), wan_lan (public and private)",
                     zh: "网络类型: wan-公网、wan_lan-公网和私网",
                 },
-                Param {
+                Flag {
                     name: "ConfType",
                     flag: "conf-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "slb.v1.small",
-                            en: "Advanced",
-                            zh: "高阶型",
-                        },
-                        EnumValue {
-                            value: "slb.v1.medium",
-                            en: "Super",
-                            zh: "超强型",
-                        },
-                        EnumValue {
-                            value: "slb.v1.large",
-                            en: "Extreme",
-                            zh: "至强型",
-                        },
-                    ],
-                    required: true,
                     en: "Specification: slb.v1.small (advanced), slb.v1.medium (super), slb.v1.large (extreme)",
                     zh: "配置规格: slb.v1.small-高阶型、slb.v1.medium-超强型、slb.v1.large-至强型",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeVpcSlbListInfo",
@@ -1435,30 +694,19 @@ pub static LINE: Line = Line {
             en: "List VPC load balancers.",
             zh: "查询VPC SLB列表",
             params: &[
-                Param {
+                Flag {
                     name: "VpcId",
                     flag: "vpc-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Only the SLBs of this VPC",
                     zh: "指定SLB所属的VPC实例ID",
                 },
-                Param {
+                Flag {
                     name: "Keyword",
                     flag: "keyword",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Keyword matched against SLB names; may be an empty string",
                     zh: "关键字匹配，可以传递空字符串：\"\"",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeVpcSlbDetailInfo",
@@ -1466,20 +714,13 @@ pub static LINE: Line = Line {
             en: "Get the details of a VPC load balancer.",
             zh: "查询VPC SLB实例详情",
             params: &[
-                Param {
+                Flag {
                     name: "SlbId",
                     flag: "slb-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "SLB id",
                     zh: "SLB实例ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeVpcSlbListenCreateInfo",
@@ -1487,20 +728,13 @@ pub static LINE: Line = Line {
             en: "Get the VIPs and ACLs an SLB can use for a new listener.",
             zh: "查询SLB可用的的VIP、ACL信息（用于监听创建）",
             params: &[
-                Param {
+                Flag {
                     name: "SlbId",
                     flag: "slb-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "SLB id",
                     zh: "SLB实例ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "CreateVpcSLBListen",
@@ -1508,162 +742,73 @@ pub static LINE: Line = Line {
             en: "Create a listener on a VPC load balancer.",
             zh: "创建VPC SLB监听",
             params: &[
-                Param {
+                Flag {
                     name: "SlbId",
                     flag: "slb-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "SLB id",
                     zh: "SLB实例ID",
                 },
-                Param {
+                Flag {
                     name: "ListenName",
                     flag: "listen-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Listener name",
                     zh: "监听名称",
                 },
-                Param {
+                Flag {
                     name: "Vip",
                     flag: "vip",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "VIP address (from DescribeVpcSlbListenCreateInfo)",
                     zh: "VIP地址",
                 },
-                Param {
+                Flag {
                     name: "VipId",
                     flag: "vip-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "VIP id (from DescribeVpcSlbListenCreateInfo)",
                     zh: "VIP实例ID",
                 },
-                Param {
+                Flag {
                     name: "VipType",
                     flag: "vip-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "wan_eip",
-                            en: "Public VIP",
-                            zh: "公网VIP",
-                        },
-                        EnumValue {
-                            value: "wan_lan",
-                            en: "Private VIP",
-                            zh: "内网VIP",
-                        },
-                    ],
-                    required: true,
                     en: "VIP type: wan_eip (public VIP), wan_lan (private VIP)",
                     zh: "VIP类型：wan_eip-公网VIP、wan_lan-内网VIP",
                 },
-                Param {
+                Flag {
                     name: "ListenProtocol",
                     flag: "listen-protocol",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "TCP",
-                            en: "TCP",
-                            zh: "",
-                        },
-                        EnumValue {
-                            value: "UDP",
-                            en: "UDP",
-                            zh: "",
-                        },
-                    ],
-                    required: true,
                     en: "Listener protocol: TCP or UDP",
                     zh: "监听协议：TCP、UDP",
                 },
-                Param {
+                Flag {
                     name: "ListenPort",
                     flag: "listen-port",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Listener port, 1-65535",
                     zh: "监听端口，取值范围：1-65535",
                 },
-                Param {
+                Flag {
                     name: "AclId",
                     flag: "acl-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Id of the ACL to bind (from DescribeVpcSlbListenCreateInfo)",
                     zh: "需要绑定的ACL实例ID",
                 },
-                Param {
+                Flag {
                     name: "ListenTimeout",
                     flag: "listen-timeout",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Session persistence time in seconds, 0-900",
                     zh: "会话保持时间，单位秒，取值范围：0-900",
                 },
-                Param {
+                Flag {
                     name: "Scheduler",
                     flag: "scheduler",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "rr",
-                            en: "Round robin",
-                            zh: "轮询",
-                        },
-                        EnumValue {
-                            value: "wrr",
-                            en: "Weighted round robin",
-                            zh: "加权轮询",
-                        },
-                        EnumValue {
-                            value: "conhash",
-                            en: "Consistent hashing",
-                            zh: "一致性哈希",
-                        },
-                    ],
-                    required: true,
                     en: "Balancing policy: rr (round robin), wrr (weighted round robin), conhash (consistent hashing)",
                     zh: "负载均衡策略：rr-轮询、wrr-加权轮询、conhash-一致性哈希",
                 },
-                Param {
+                Flag {
                     name: "HealthCheckInfo",
                     flag: "health-check-info",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Health check configuration; without it the listener has no health check (recommended)",
                     zh: "健康检查配置",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DeleteVpcSLBListen",
@@ -1671,24 +816,13 @@ pub static LINE: Line = Line {
             en: "Delete listeners of VPC load balancers.",
             zh: "批量删除VPC SLB监听",
             params: &[
-                Param {
+                Flag {
                     name: "ListenIds",
                     flag: "listen-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Ids of the listeners to delete",
                     zh: "需要删除的监听ID列表",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "UpdateVpcSLBListen",
@@ -1696,90 +830,43 @@ pub static LINE: Line = Line {
             en: "Change a listener of a VPC load balancer.",
             zh: "更新VPC SLB监听",
             params: &[
-                Param {
+                Flag {
                     name: "ListenId",
                     flag: "listen-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Listener id",
                     zh: "监听实例ID",
                 },
-                Param {
+                Flag {
                     name: "ListenName",
                     flag: "listen-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Listener name",
                     zh: "监听名称",
                 },
-                Param {
+                Flag {
                     name: "AclId",
                     flag: "acl-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Id of the ACL to bind",
                     zh: "需要绑定的ACL实例ID",
                 },
-                Param {
+                Flag {
                     name: "ListenTimeout",
                     flag: "listen-timeout",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Session persistence time in seconds, 0-900",
                     zh: "会话保持时间，单位秒，取值范围：0-900",
                 },
-                Param {
+                Flag {
                     name: "Scheduler",
                     flag: "scheduler",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "rr",
-                            en: "Round robin",
-                            zh: "轮询",
-                        },
-                        EnumValue {
-                            value: "wrr",
-                            en: "Weighted round robin",
-                            zh: "加权轮询",
-                        },
-                        EnumValue {
-                            value: "conhash",
-                            en: "Consistent hashing",
-                            zh: "一致性哈希",
-                        },
-                    ],
-                    required: true,
                     en: "Balancing policy: rr (round robin), wrr (weighted round robin), conhash (consistent hashing)",
                     zh: "负载均衡策略：rr-轮询、wrr-加权轮询、conhash-一致性哈希",
                 },
-                Param {
+                Flag {
                     name: "HealthCheckInfo",
                     flag: "health-check-info",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Health check configuration",
                     zh: "健康检查配置",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeVpcSlbListenList",
@@ -1787,20 +874,13 @@ pub static LINE: Line = Line {
             en: "List the listeners of a VPC load balancer.",
             zh: "查询VPC SLB监听列表",
             params: &[
-                Param {
+                Flag {
                     name: "SlbId",
                     flag: "slb-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "SLB id",
                     zh: "SLB实例ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "QueryVpcSLBListen",
@@ -1808,20 +888,13 @@ pub static LINE: Line = Line {
             en: "Get the details of a VPC load balancer listener.",
             zh: "查询VPC SLB实例详情",
             params: &[
-                Param {
+                Flag {
                     name: "ListenId",
                     flag: "listen-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Listener id",
                     zh: "监听实例ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeVpcSlbListenRsInfo",
@@ -1829,36 +902,19 @@ pub static LINE: Line = Line {
             en: "List the servers of a VPC that can be bound to a listener.",
             zh: "查询VPC下可绑定监听的主机信息",
             params: &[
-                Param {
+                Flag {
                     name: "VpcId",
                     flag: "vpc-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "VPC id",
                     zh: "VPC实例ID",
                 },
-                Param {
+                Flag {
                     name: "VmType",
                     flag: "vm-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "kvm",
-                            en: "KVM cloud server",
-                            zh: "kvm",
-                        },
-                    ],
-                    required: true,
                     en: "Server type: kvm",
                     zh: "主机类型：kvm",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "CreateVpcSLBRsPort",
@@ -1866,34 +922,19 @@ pub static LINE: Line = Line {
             en: "Bind backend server ports to a VPC load balancer listener.",
             zh: "VPC SLB监听绑定后端服务端口",
             params: &[
-                Param {
+                Flag {
                     name: "ListenId",
                     flag: "listen-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Listener id",
                     zh: "监听实例ID",
                 },
-                Param {
+                Flag {
                     name: "RsList",
                     flag: "rs-list",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Backend servers to bind",
                     zh: "绑定的后端服务器列表",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DeleteVpcSLBRsPort",
@@ -1901,24 +942,13 @@ pub static LINE: Line = Line {
             en: "Unbind backend server ports from a VPC load balancer listener.",
             zh: "VPC SLB监听解绑后端服务端口",
             params: &[
-                Param {
+                Flag {
                     name: "RsPortIds",
                     flag: "rs-port-ids",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Ids of the backend services to unbind",
                     zh: "需要解绑的后端服务实例列表",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "UpdateVpcSLBRsPort",
@@ -1926,24 +956,13 @@ pub static LINE: Line = Line {
             en: "Change the port or weight of backend services of a VPC load balancer listener.",
             zh: "更新VPC SLB监听绑定后端服务端口",
             params: &[
-                Param {
+                Flag {
                     name: "RsPortList",
                     flag: "rs-port-list",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Backend services to change",
                     zh: "需要修改的后端服务列表",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "QueryVpcSLBRsPort",
@@ -1951,30 +970,19 @@ pub static LINE: Line = Line {
             en: "List the backend services bound to a VPC load balancer listener.",
             zh: "查询VPC SLB监听绑定后端服务端口列表",
             params: &[
-                Param {
+                Flag {
                     name: "ListenId",
                     flag: "listen-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Listener id",
                     zh: "监听实例ID",
                 },
-                Param {
+                Flag {
                     name: "Keyword",
                     flag: "keyword",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Keyword to match; may be an empty string",
                     zh: "关键字匹配，可以传递空字符串：\"\"",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeSubnet",
@@ -1982,60 +990,37 @@ pub static LINE: Line = Line {
             en: "Query subnets.",
             zh: "查询子网信息",
             params: &[
-                Param {
+                Flag {
                     name: "RegionCode",
                     flag: "region-code",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "VPC region code, see appendix 5 (VpcRegion)",
                     zh: "VPC区域code, 见附件五",
                 },
-                Param {
+                Flag {
                     name: "Keyword",
                     flag: "keyword",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Search keyword (name or id)",
                     zh: "查询关键字 名称/ID",
                 },
-                Param {
+                Flag {
                     name: "PageNumber",
                     flag: "page-number",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page number of the list; starts at 1, default 1",
                     zh: "列表页码。起始值：1, 默认值：1",
                 },
-                Param {
+                Flag {
                     name: "VPCId",
                     flag: "vpc-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "VPC id",
                     zh: "VPC ID",
                 },
-                Param {
+                Flag {
                     name: "AvailableZoneCode",
                     flag: "available-zone-code",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "VPC availability zone code, see appendix 5 (VpcZone)",
                     zh: "VPC可用区code, 见附件五",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "CreateSubnet",
@@ -2043,30 +1028,19 @@ pub static LINE: Line = Line {
             en: "Create subnets in a VPC.",
             zh: "创建一个子网",
             params: &[
-                Param {
+                Flag {
                     name: "VPCId",
                     flag: "vpc-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "VPC id",
                     zh: "VPC ID",
                 },
-                Param {
+                Flag {
                     name: "SubnetList",
                     flag: "subnet-list",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Subnets to create",
                     zh: "创建VPC必须创建一个子网",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DeleteSubnet",
@@ -2074,24 +1048,13 @@ pub static LINE: Line = Line {
             en: "Delete a subnet.",
             zh: "删除一个子网",
             params: &[
-                Param {
+                Flag {
                     name: "SubnetId",
                     flag: "subnet-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Id of the subnet to delete",
                     zh: "要删除的子网ID",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeSubNet",
@@ -2099,60 +1062,37 @@ pub static LINE: Line = Line {
             en: "Query subnets (old spelling of DescribeSubnet).",
             zh: "查询子网信息",
             params: &[
-                Param {
+                Flag {
                     name: "RegionCode",
                     flag: "region-code",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "VPC region code, see appendix 5 (VpcRegion)",
                     zh: "VPC区域code, 见附件五",
                 },
-                Param {
+                Flag {
                     name: "Keyword",
                     flag: "keyword",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Search keyword (name or id)",
                     zh: "查询关键字 名称/ID",
                 },
-                Param {
+                Flag {
                     name: "PageNumber",
                     flag: "page-number",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page number of the list; starts at 1, default 1",
                     zh: "列表页码。起始值：1, 默认值：1",
                 },
-                Param {
+                Flag {
                     name: "VPCId",
                     flag: "vpc-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "VPC id",
                     zh: "VPC ID",
                 },
-                Param {
+                Flag {
                     name: "AvailableZoneCode",
                     flag: "available-zone-code",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "VPC availability zone code, see appendix 5 (VpcZone)",
                     zh: "VPC可用区code, 见附件五",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "CreateSubNet",
@@ -2160,30 +1100,19 @@ pub static LINE: Line = Line {
             en: "Create subnets in a VPC (old spelling of CreateSubnet).",
             zh: "创建一个子网",
             params: &[
-                Param {
+                Flag {
                     name: "VPCId",
                     flag: "vpc-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "VPC id",
                     zh: "VPC ID",
                 },
-                Param {
+                Flag {
                     name: "SubnetList",
                     flag: "subnet-list",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Subnets to create",
                     zh: "创建VPC必须创建一个子网",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DeleteSubNet",
@@ -2191,24 +1120,13 @@ pub static LINE: Line = Line {
             en: "Delete a subnet (old spelling of DeleteSubnet).",
             zh: "删除一个子网",
             params: &[
-                Param {
+                Flag {
                     name: "SubnetId",
                     flag: "subnet-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Id of the subnet to delete",
                     zh: "要删除的子网ID",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeIPInfo",
@@ -2216,46 +1134,19 @@ pub static LINE: Line = Line {
             en: "Query the IP addresses of a subnet, virtual egress gateway or public network.",
             zh: "查询子网/虚拟出网网关/公网 IP 信息",
             params: &[
-                Param {
+                Flag {
                     name: "NetId",
                     flag: "net-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Id of the subnet, virtual egress gateway or public network",
                     zh: "子网/虚拟出网网关/公网 ID",
                 },
-                Param {
+                Flag {
                     name: "IPType",
                     flag: "ip-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "subnet",
-                            en: "Subnet",
-                            zh: "子网",
-                        },
-                        EnumValue {
-                            value: "virtual_gateway",
-                            en: "Virtual egress gateway",
-                            zh: "虚拟出网网关",
-                        },
-                        EnumValue {
-                            value: "pubnet",
-                            en: "Public network",
-                            zh: "公网",
-                        },
-                    ],
-                    required: true,
                     en: "Network type: subnet, virtual_gateway or pubnet",
                     zh: "subnet/virtual_gateway/pubnet",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeSubnetIp",
@@ -2263,20 +1154,13 @@ pub static LINE: Line = Line {
             en: "Query the IP address usage of a subnet.",
             zh: "查询子网IP使用信息",
             params: &[
-                Param {
+                Flag {
                     name: "NetId",
                     flag: "net-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Subnet id",
                     zh: "子网ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeVDCIPUSEDAY",
@@ -2284,60 +1168,37 @@ pub static LINE: Line = Line {
             en: "Get how long VDC public IPs and VDC EIPs have been idle.",
             zh: "获取VDCIP和VDCEIP的空闲时间等信息",
             params: &[
-                Param {
+                Flag {
                     name: "AvailableZoneCode",
                     flag: "available-zone-code",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Availability zone code (see appendix 5); empty when omitted",
                     zh: "可用区Code(见附件五),不传为空",
                 },
-                Param {
+                Flag {
                     name: "VDCId",
                     flag: "vdc-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "VDC id; empty when omitted",
                     zh: "所在VDCID,不传为空",
                 },
-                Param {
+                Flag {
                     name: "ShowAll",
                     flag: "show-all",
-                    ty: Ty::Boolean,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Whether to show all; true when omitted",
                     zh: "是否显示全部,不传为True",
                 },
-                Param {
+                Flag {
                     name: "Day",
                     flag: "day",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Number of days without use to look for; 30 when omitted",
                     zh: "检测IP未使用的天数,不传为30天",
                 },
-                Param {
+                Flag {
                     name: "PageNumber",
                     flag: "page-number",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page number; 1 when omitted",
                     zh: "第几页,可选,不传为1",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeOneMinuteFlow",
@@ -2345,40 +1206,25 @@ pub static LINE: Line = Line {
             en: "Get one-minute traffic samples of a bandwidth resource.",
             zh: "获取带宽资源1分钟粒度计量数据",
             params: &[
-                Param {
+                Flag {
                     name: "CloudId",
                     flag: "cloud-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Bandwidth resource id",
                     zh: "带宽资源ID",
                 },
-                Param {
+                Flag {
                     name: "StartTime",
                     flag: "start-time",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Start of the period (yyyy-MM-dd HH:mm:ss)",
                     zh: "查询计量开始时间",
                 },
-                Param {
+                Flag {
                     name: "EndTime",
                     flag: "end-time",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "End of the period (yyyy-MM-dd HH:mm:ss)",
                     zh: "查询计量结束时间",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribePipeUtilization",
@@ -2386,9 +1232,6 @@ pub static LINE: Line = Line {
             en: "Get the bandwidth utilisation of every pipe (public and private networks; private networks not in a GPN are not counted).",
             zh: "查询所有pipe资源带宽使用率(未加入GPN的私网不进行统计)",
             params: &[],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeAlarmObject",
@@ -2396,9 +1239,6 @@ pub static LINE: Line = Line {
             en: "List the resources network alarms can watch (public networks, WAN).",
             zh: "查询网络告警资源(公网WAN)",
             params: &[],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "CreateVLINK",
@@ -2406,30 +1246,19 @@ pub static LINE: Line = Line {
             en: "Enable VLINK on a subnet (cloud platform nodes only).",
             zh: "子网开启VLINK （仅云平台节点支持）",
             params: &[
-                Param {
+                Flag {
                     name: "SubnetId",
                     flag: "subnet-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Subnet id",
                     zh: "子网ID",
                 },
-                Param {
+                Flag {
                     name: "PipeId",
                     flag: "pipe-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Private network id",
                     zh: "私网ID",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DeleteVLINK",
@@ -2437,20 +1266,13 @@ pub static LINE: Line = Line {
             en: "Disable VLINK on a subnet (cloud platform nodes only).",
             zh: "子网关闭VLINK （仅云平台节点支持）",
             params: &[
-                Param {
+                Flag {
                     name: "VLINKId",
                     flag: "vlink-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "VLINK id",
                     zh: "VLINKId",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "VLINKAddVM",
@@ -2458,44 +1280,25 @@ pub static LINE: Line = Line {
             en: "Add cloud servers of the subnet to a VLINK (cloud platform nodes only).",
             zh: "子网下主机加入VLINK （仅云平台节点支持）",
             params: &[
-                Param {
+                Flag {
                     name: "VLINKId",
                     flag: "vlink-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "VLINK id",
                     zh: "VLINKId",
                 },
-                Param {
+                Flag {
                     name: "VMIdList",
                     flag: "vm-id-list",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Cloud server ids",
                     zh: "云主机ID列表",
                 },
-                Param {
+                Flag {
                     name: "Password",
                     flag: "password",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Cloud server password",
                     zh: "云主机密码",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "VLINKDeleteVM",
@@ -2503,34 +1306,19 @@ pub static LINE: Line = Line {
             en: "Remove cloud servers of the subnet from a VLINK (cloud platform nodes only).",
             zh: "子网下主机退出VLINK （仅云平台节点支持）",
             params: &[
-                Param {
+                Flag {
                     name: "VLINKId",
                     flag: "vlink-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "VLINK id",
                     zh: "VLINKId",
                 },
-                Param {
+                Flag {
                     name: "VMIdList",
                     flag: "vm-id-list",
-                    ty: Ty::String,
-                    list: true,
-                    values: &[],
-                    required: true,
                     en: "Cloud server ids",
                     zh: "云主机ID列表",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DescribeVPC",
@@ -2538,40 +1326,25 @@ pub static LINE: Line = Line {
             en: "Query virtual private clouds (VPCs).",
             zh: "查询私有网络(以下简称VPC)信息",
             params: &[
-                Param {
+                Flag {
                     name: "RegionCode",
                     flag: "region-code",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "VPC region code, see appendix 5 (VpcRegion)",
                     zh: "VPC区域code, 见附件五",
                 },
-                Param {
+                Flag {
                     name: "PageNumber",
                     flag: "page-number",
-                    ty: Ty::Integer,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Page number of the list; starts at 1, default 1",
                     zh: "列表页码。起始值：1, 默认值：1",
                 },
-                Param {
+                Flag {
                     name: "Keyword",
                     flag: "keyword",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Search keyword (VPC name)",
                     zh: "查询关键字",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "CreateVPC",
@@ -2579,116 +1352,49 @@ pub static LINE: Line = Line {
             en: "Create a VPC (with at least one subnet).",
             zh: "创建一个VPC",
             params: &[
-                Param {
+                Flag {
                     name: "RegionCode",
                     flag: "region-code",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "VPC region code, see appendix 5 (VpcRegion)",
                     zh: "VPC区域code, 见附件五",
                 },
-                Param {
+                Flag {
                     name: "VPCName",
                     flag: "vpc-name",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "VPC name",
                     zh: "VPC名称",
                 },
-                Param {
+                Flag {
                     name: "VPCSegment",
                     flag: "vpc-segment",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "VPC CIDR block, e.g. 10.15.0.0/16",
                     zh: "VPC网段",
                 },
-                Param {
+                Flag {
                     name: "VPCSegmentType",
                     flag: "vpc-segment-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "auto",
-                            en: "Use the recommended CIDR block (appendix 6)",
-                            zh: "使用推荐网段",
-                        },
-                        EnumValue {
-                            value: "manual",
-                            en: "Assign it by hand",
-                            zh: "手动分配",
-                        },
-                    ],
-                    required: true,
                     en: "auto (use the recommended CIDR block) or manual (assign it by hand)",
                     zh: "使用推荐网段或手动分配",
                 },
-                Param {
+                Flag {
                     name: "BandwidthType",
                     flag: "bandwidth-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "Bandwidth_CMCC",
-                            en: "China Mobile",
-                            zh: "移动",
-                        },
-                        EnumValue {
-                            value: "Bandwidth_China_Unicom",
-                            en: "China Unicom",
-                            zh: "联通",
-                        },
-                        EnumValue {
-                            value: "Bandwidth_China_Telecom",
-                            en: "China Telecom",
-                            zh: "电信",
-                        },
-                        EnumValue {
-                            value: "Bandwidth_Multi_ISP_BGP",
-                            en: "Multi-line BGP",
-                            zh: "BGP多线",
-                        },
-                    ],
-                    required: false,
                     en: "Bandwidth type of the VPC; required for edge nodes (see the VPC bandwidth types of appendix 6)",
                     zh: "VPC带宽类型，边缘节点必传，见附件三",
                 },
-                Param {
+                Flag {
                     name: "SubnetList",
                     flag: "subnet-list",
-                    ty: Ty::Json,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Subnets to create; a VPC must be created with at least one subnet",
                     zh: "创建VPC必须创建一个子网",
                 },
-                Param {
+                Flag {
                     name: "ProjectId",
                     flag: "project-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: false,
                     en: "Project id",
                     zh: "项目组ID",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "DeleteVPC",
@@ -2696,24 +1402,13 @@ pub static LINE: Line = Line {
             en: "Delete a VPC.",
             zh: "删除一个VPC",
             params: &[
-                Param {
+                Flag {
                     name: "VPCId",
                     flag: "vpc-id",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "Id of the VPC to delete",
                     zh: "要删除的VPC ID",
                 },
             ],
-            task: Some(Task {
-                poller: "DescribeTask",
-                id_param: "TaskId",
-                id: "/TaskId",
-            }),
-            paging: None,
-            websocket: false,
         },
         Op {
             name: "UpdateVPCBandwidthType",
@@ -2721,51 +1416,201 @@ pub static LINE: Line = Line {
             en: "Change the bandwidth type of a VPC (edge nodes only).",
             zh: "变更VPC带宽类型(仅适用于边缘节点)",
             params: &[
-                Param {
+                Flag {
                     name: "VPCID",
                     flag: "vpcid",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[],
-                    required: true,
                     en: "VPC id",
                     zh: "VPC ID",
                 },
-                Param {
+                Flag {
                     name: "BandwidthType",
                     flag: "bandwidth-type",
-                    ty: Ty::String,
-                    list: false,
-                    values: &[
-                        EnumValue {
-                            value: "Bandwidth_CMCC",
-                            en: "China Mobile",
-                            zh: "移动",
-                        },
-                        EnumValue {
-                            value: "Bandwidth_China_Unicom",
-                            en: "China Unicom",
-                            zh: "联通",
-                        },
-                        EnumValue {
-                            value: "Bandwidth_China_Telecom",
-                            en: "China Telecom",
-                            zh: "电信",
-                        },
-                        EnumValue {
-                            value: "Bandwidth_Multi_ISP_BGP",
-                            en: "Multi-line BGP",
-                            zh: "BGP多线",
-                        },
-                    ],
-                    required: true,
                     en: "New bandwidth type of the VPC",
                     zh: "共享带宽大小（Mbps）",
                 },
             ],
-            task: None,
-            paging: None,
-            websocket: false,
+        },
+    ],
+    structs: &[
+        StructDoc {
+            name: "CreateVirtualGateWayGateway",
+            fields: &[
+                FieldDoc {
+                    name: "AvailableZoneCode",
+                    en: "VPC availability zone code, see appendix 5 (VpcZone)",
+                    zh: "VPC可用区code, 见附件五",
+                },
+                FieldDoc {
+                    name: "VirtualGateWayName",
+                    en: "Gateway name",
+                    zh: "虚拟出网网关名称",
+                },
+                FieldDoc {
+                    name: "VirtualGateWaySegment",
+                    en: "Gateway CIDR block, e.g. 10.15.1.0/24",
+                    zh: "虚拟出网网关网段",
+                },
+                FieldDoc {
+                    name: "Type",
+                    en: "Bandwidth code, e.g. Bandwidth_CMCC",
+                    zh: "带宽CODE",
+                },
+            ],
+        },
+        StructDoc {
+            name: "HealthCheck",
+            fields: &[
+                FieldDoc {
+                    name: "Protocol",
+                    en: "Health check protocol: TCP or HTTP",
+                    zh: "健康检查协议：TCP、HTTP",
+                },
+                FieldDoc {
+                    name: "Virtualhost",
+                    en: "Health check host; used only with HTTP",
+                    zh: "健康检查地址，仅当健康检查协议为HTTP时此参数生效",
+                },
+                FieldDoc {
+                    name: "Port",
+                    en: "Health check port, 0-65535; 0 = the backend service's port",
+                    zh: "健康检查端口，取值范围：0-65535，0表示使用后端服务端口",
+                },
+                FieldDoc {
+                    name: "Path",
+                    en: "Health check path; used only with HTTP",
+                    zh: "健康检查路径，仅当健康检查协议为HTTP时此参数生效",
+                },
+                FieldDoc {
+                    name: "StatusCode",
+                    en: "Expected HTTP status code",
+                    zh: "健康检查状态码",
+                },
+                FieldDoc {
+                    name: "ConnectTimeout",
+                    en: "Response timeout of a check",
+                    zh: "监测超时响应时间",
+                },
+                FieldDoc {
+                    name: "DelayLoop",
+                    en: "Interval between checks",
+                    zh: "监测间隔时间",
+                },
+                FieldDoc {
+                    name: "Retry",
+                    en: "Retries before unhealthy (unhealthy threshold)",
+                    zh: "重连次数(不健康阈值)",
+                },
+                FieldDoc {
+                    name: "DelayBeforeRetry",
+                    en: "Interval between retries",
+                    zh: "重连时间间隔(不健康重试间隔时间)",
+                },
+            ],
+        },
+        StructDoc {
+            name: "ReserveIPAndBindEIPIp",
+            fields: &[
+                FieldDoc {
+                    name: "NetId",
+                    en: "Virtual egress gateway id",
+                    zh: "虚拟出网网关ID",
+                },
+                FieldDoc {
+                    name: "AddressList",
+                    en: "Gateway IP addresses",
+                    zh: "虚拟出网网关IP地址列表",
+                },
+                FieldDoc {
+                    name: "EIPList",
+                    en: "EIP addresses",
+                    zh: "EIP地址列表",
+                },
+                FieldDoc {
+                    name: "Description",
+                    en: "Description",
+                    zh: "描述",
+                },
+            ],
+        },
+        StructDoc {
+            name: "SlbBackend",
+            fields: &[
+                FieldDoc {
+                    name: "VmId",
+                    en: "Server id",
+                    zh: "服务器ID",
+                },
+                FieldDoc {
+                    name: "VmName",
+                    en: "Server name",
+                    zh: "服务器名称",
+                },
+                FieldDoc {
+                    name: "VmPublicIp",
+                    en: "Public IP of the server; an empty string when it has none",
+                    zh: "服务器公网IP，如果没有公网IP，可以传空字符串：\"\"",
+                },
+                FieldDoc {
+                    name: "VmType",
+                    en: "Server type",
+                    zh: "服务器类型",
+                },
+                FieldDoc {
+                    name: "VmPrivateIp",
+                    en: "Private IP of the server",
+                    zh: "服务器内网IP",
+                },
+                FieldDoc {
+                    name: "Port",
+                    en: "Backend service port, 2-65535 (sent as text)",
+                    zh: "后端服务端口，取值范围：2-65535",
+                },
+                FieldDoc {
+                    name: "Weight",
+                    en: "Weight, 0-1000 (sent as text)",
+                    zh: "权重，取值范围：0-1000",
+                },
+            ],
+        },
+        StructDoc {
+            name: "SlbBackendChange",
+            fields: &[
+                FieldDoc {
+                    name: "RsPortId",
+                    en: "Backend service id",
+                    zh: "后端服务实例ID",
+                },
+                FieldDoc {
+                    name: "Port",
+                    en: "Backend service port, 2-65535 (sent as text)",
+                    zh: "后端服务端口，取值范围：2-65535",
+                },
+                FieldDoc {
+                    name: "Weight",
+                    en: "Weight, 0-1000 (sent as text)",
+                    zh: "权重，取值范围：0-1000",
+                },
+            ],
+        },
+        StructDoc {
+            name: "SubnetSpec",
+            fields: &[
+                FieldDoc {
+                    name: "AvailableZoneCode",
+                    en: "VPC availability zone code, see appendix 5 (VpcZone)",
+                    zh: "VPC可用区code, 见附件五",
+                },
+                FieldDoc {
+                    name: "SubnetName",
+                    en: "Subnet name",
+                    zh: "子网名称",
+                },
+                FieldDoc {
+                    name: "SubnetSegment",
+                    en: "Subnet CIDR block, e.g. 10.15.1.0/24",
+                    zh: "子网网段",
+                },
+            ],
         },
     ],
 };

@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for AttachInstanceIsoInput {
 cds_core::impl_serialize!(AttachInstanceIsoInput);
 impl AttachInstanceIsoInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> AttachInstanceIsoInputBuilder {
         AttachInstanceIsoInputBuilder::default()
     }
@@ -53,11 +54,13 @@ impl AttachInstanceIsoInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<AttachInstanceIsoInput, cds_core::BuildError> {
         cds_core::validate::build("AttachInstanceIsoInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for AttachInstanceIsoInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_id.is_none() {
             missing.push(cds_core::validate::join(path, "ecsId"));
@@ -78,6 +81,7 @@ pub struct AttachInstanceIsoOutput {
 }
 impl AttachInstanceIsoOutput {
     /// `data` (see the field [`AttachInstanceIsoOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -117,10 +121,12 @@ pub struct AttachInstanceIsoRequest {
 #[allow(deprecated)]
 impl AttachInstanceIsoRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &AttachInstanceIsoInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: AttachInstanceIsoInput) -> Self {
         self.input = input;
         self
@@ -143,28 +149,46 @@ impl AttachInstanceIsoRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::ATTACH_INSTANCE_ISO, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::ATTACH_INSTANCE_ISO, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<AttachInstanceIsoOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<AttachInstanceIsoOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::ATTACH_INSTANCE_ISO,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<AttachInstanceIsoOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::ATTACH_INSTANCE_ISO, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<AttachInstanceIsoOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::ATTACH_INSTANCE_ISO,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -175,6 +199,7 @@ impl crate::Client {
     /// `PUT /api/ecs/v1/instances/{ecsId}/attach-iso` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `AttachInstanceIso`.
+    #[inline]
     pub fn attach_instance_iso(&self) -> AttachInstanceIsoRequest {
         AttachInstanceIsoRequest {
             client: self.runtime().clone(),

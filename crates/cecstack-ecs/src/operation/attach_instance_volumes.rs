@@ -34,6 +34,7 @@ impl cds_core::ser::Entries for VolumesItem {
 cds_core::impl_serialize!(VolumesItem);
 impl VolumesItem {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> VolumesItemBuilder {
         VolumesItemBuilder::default()
     }
@@ -62,6 +63,7 @@ impl VolumesItemBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> VolumesItem {
         self.inner
     }
@@ -89,6 +91,7 @@ impl cds_core::ser::Entries for AttachInstanceVolumesInput {
 cds_core::impl_serialize!(AttachInstanceVolumesInput);
 impl AttachInstanceVolumesInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> AttachInstanceVolumesInputBuilder {
         AttachInstanceVolumesInputBuilder::default()
     }
@@ -115,11 +118,13 @@ impl AttachInstanceVolumesInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<AttachInstanceVolumesInput, cds_core::BuildError> {
         cds_core::validate::build("AttachInstanceVolumesInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for AttachInstanceVolumesInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_id.is_none() {
             missing.push(cds_core::validate::join(path, "ecsId"));
@@ -137,6 +142,7 @@ pub struct AttachInstanceVolumesOutput {
 }
 impl AttachInstanceVolumesOutput {
     /// `data` (see the field [`AttachInstanceVolumesOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -176,10 +182,12 @@ pub struct AttachInstanceVolumesRequest {
 #[allow(deprecated)]
 impl AttachInstanceVolumesRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &AttachInstanceVolumesInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: AttachInstanceVolumesInput) -> Self {
         self.input = input;
         self
@@ -202,28 +210,46 @@ impl AttachInstanceVolumesRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::ATTACH_INSTANCE_VOLUMES, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::ATTACH_INSTANCE_VOLUMES, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<AttachInstanceVolumesOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<AttachInstanceVolumesOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::ATTACH_INSTANCE_VOLUMES,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<AttachInstanceVolumesOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::ATTACH_INSTANCE_VOLUMES, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<AttachInstanceVolumesOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::ATTACH_INSTANCE_VOLUMES,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -234,6 +260,7 @@ impl crate::Client {
     /// `PUT /api/ecs/v1/instances/{ecsId}/attach-volumes` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `AttachInstanceVolumes`.
+    #[inline]
     pub fn attach_instance_volumes(&self) -> AttachInstanceVolumesRequest {
         AttachInstanceVolumesRequest {
             client: self.runtime().clone(),

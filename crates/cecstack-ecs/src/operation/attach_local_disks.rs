@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for AttachLocalDisksInput {
 cds_core::impl_serialize!(AttachLocalDisksInput);
 impl AttachLocalDisksInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> AttachLocalDisksInputBuilder {
         AttachLocalDisksInputBuilder::default()
     }
@@ -53,11 +54,13 @@ impl AttachLocalDisksInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<AttachLocalDisksInput, cds_core::BuildError> {
         cds_core::validate::build("AttachLocalDisksInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for AttachLocalDisksInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_id.is_none() {
             missing.push(cds_core::validate::join(path, "ecsId"));
@@ -84,6 +87,7 @@ pub struct AttachLocalDisksOutput {
 }
 impl AttachLocalDisksOutput {
     /// `data` (see the field [`AttachLocalDisksOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -123,10 +127,12 @@ pub struct AttachLocalDisksRequest {
 #[allow(deprecated)]
 impl AttachLocalDisksRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &AttachLocalDisksInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: AttachLocalDisksInput) -> Self {
         self.input = input;
         self
@@ -149,28 +155,46 @@ impl AttachLocalDisksRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::ATTACH_LOCAL_DISKS, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::ATTACH_LOCAL_DISKS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<AttachLocalDisksOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<AttachLocalDisksOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::ATTACH_LOCAL_DISKS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<AttachLocalDisksOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::ATTACH_LOCAL_DISKS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<AttachLocalDisksOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::ATTACH_LOCAL_DISKS,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -181,6 +205,7 @@ impl crate::Client {
     /// `PUT /api/ecs/v1/instances/{ecsId}/attach-localdisks` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `AttachLocalDisks`.
+    #[inline]
     pub fn attach_local_disks(&self) -> AttachLocalDisksRequest {
         AttachLocalDisksRequest {
             client: self.runtime().clone(),

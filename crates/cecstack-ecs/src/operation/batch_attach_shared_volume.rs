@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for BatchAttachSharedVolumeInput {
 cds_core::impl_serialize!(BatchAttachSharedVolumeInput);
 impl BatchAttachSharedVolumeInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> BatchAttachSharedVolumeInputBuilder {
         BatchAttachSharedVolumeInputBuilder::default()
     }
@@ -50,11 +51,13 @@ impl BatchAttachSharedVolumeInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<BatchAttachSharedVolumeInput, cds_core::BuildError> {
         cds_core::validate::build("BatchAttachSharedVolumeInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for BatchAttachSharedVolumeInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.volume_id.is_none() {
             missing.push(cds_core::validate::join(path, "volumeId"));
@@ -75,6 +78,7 @@ pub struct BatchAttachSharedVolumeOutput {
 }
 impl BatchAttachSharedVolumeOutput {
     /// `data` (see the field [`BatchAttachSharedVolumeOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -114,10 +118,12 @@ pub struct BatchAttachSharedVolumeRequest {
 #[allow(deprecated)]
 impl BatchAttachSharedVolumeRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &BatchAttachSharedVolumeInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: BatchAttachSharedVolumeInput) -> Self {
         self.input = input;
         self
@@ -137,28 +143,46 @@ impl BatchAttachSharedVolumeRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::BATCH_ATTACH_SHARED_VOLUME, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::BATCH_ATTACH_SHARED_VOLUME, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<BatchAttachSharedVolumeOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<BatchAttachSharedVolumeOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::BATCH_ATTACH_SHARED_VOLUME,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<BatchAttachSharedVolumeOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::BATCH_ATTACH_SHARED_VOLUME, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<BatchAttachSharedVolumeOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::BATCH_ATTACH_SHARED_VOLUME,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -169,6 +193,7 @@ impl crate::Client {
     /// `PUT /api/ecs/v1/instances/batch-attach-volume` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `BatchAttachSharedVolume`.
+    #[inline]
     pub fn batch_attach_shared_volume(&self) -> BatchAttachSharedVolumeRequest {
         BatchAttachSharedVolumeRequest {
             client: self.runtime().clone(),

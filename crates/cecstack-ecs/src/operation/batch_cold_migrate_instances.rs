@@ -29,6 +29,7 @@ impl cds_core::ser::Entries for MigrationsItem {
 cds_core::impl_serialize!(MigrationsItem);
 impl MigrationsItem {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> MigrationsItemBuilder {
         MigrationsItemBuilder::default()
     }
@@ -52,11 +53,13 @@ impl MigrationsItemBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<MigrationsItem, cds_core::BuildError> {
         cds_core::validate::build("MigrationsItem", self.inner)
     }
 }
 impl cds_core::validate::Validate for MigrationsItem {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_id.is_none() {
             missing.push(cds_core::validate::join(path, "ecsId"));
@@ -84,6 +87,7 @@ impl cds_core::ser::Entries for BatchColdMigrateInstancesInput {
 cds_core::impl_serialize!(BatchColdMigrateInstancesInput);
 impl BatchColdMigrateInstancesInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> BatchColdMigrateInstancesInputBuilder {
         BatchColdMigrateInstancesInputBuilder::default()
     }
@@ -105,11 +109,13 @@ impl BatchColdMigrateInstancesInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<BatchColdMigrateInstancesInput, cds_core::BuildError> {
         cds_core::validate::build("BatchColdMigrateInstancesInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for BatchColdMigrateInstancesInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.migrations.is_none() {
             missing.push(cds_core::validate::join(path, "migrations"));
@@ -133,6 +139,7 @@ pub struct BatchColdMigrateInstancesOutput {
 }
 impl BatchColdMigrateInstancesOutput {
     /// `data` (see the field [`BatchColdMigrateInstancesOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -172,10 +179,12 @@ pub struct BatchColdMigrateInstancesRequest {
 #[allow(deprecated)]
 impl BatchColdMigrateInstancesRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &BatchColdMigrateInstancesInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: BatchColdMigrateInstancesInput) -> Self {
         self.input = input;
         self
@@ -191,28 +200,46 @@ impl BatchColdMigrateInstancesRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::BATCH_COLD_MIGRATE_INSTANCES, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::BATCH_COLD_MIGRATE_INSTANCES, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<BatchColdMigrateInstancesOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<BatchColdMigrateInstancesOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::BATCH_COLD_MIGRATE_INSTANCES,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<BatchColdMigrateInstancesOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::BATCH_COLD_MIGRATE_INSTANCES, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<BatchColdMigrateInstancesOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::BATCH_COLD_MIGRATE_INSTANCES,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -223,6 +250,7 @@ impl crate::Client {
     /// `POST /api/ecs/v1/instances/batch-cold-migrate` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `BatchColdMigrateInstances`.
+    #[inline]
     pub fn batch_cold_migrate_instances(&self) -> BatchColdMigrateInstancesRequest {
         BatchColdMigrateInstancesRequest {
             client: self.runtime().clone(),

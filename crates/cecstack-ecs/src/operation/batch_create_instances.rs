@@ -119,6 +119,7 @@ impl cds_core::ser::Entries for NetworksItem {
 cds_core::impl_serialize!(NetworksItem);
 impl NetworksItem {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> NetworksItemBuilder {
         NetworksItemBuilder::default()
     }
@@ -235,11 +236,13 @@ impl NetworksItemBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<NetworksItem, cds_core::BuildError> {
         cds_core::validate::build("NetworksItem", self.inner)
     }
 }
 impl cds_core::validate::Validate for NetworksItem {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ip_type.is_none() {
             missing.push(cds_core::validate::join(path, "ipType"));
@@ -313,6 +316,7 @@ impl cds_core::ser::Entries for VolumesItem {
 cds_core::impl_serialize!(VolumesItem);
 impl VolumesItem {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> VolumesItemBuilder {
         VolumesItemBuilder::default()
     }
@@ -366,11 +370,13 @@ impl VolumesItemBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<VolumesItem, cds_core::BuildError> {
         cds_core::validate::build("VolumesItem", self.inner)
     }
 }
 impl cds_core::validate::Validate for VolumesItem {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.is_os_disk.is_none() {
             missing.push(cds_core::validate::join(path, "isOsDisk"));
@@ -639,6 +645,7 @@ impl cds_core::ser::Entries for BatchCreateInstancesInput {
 cds_core::impl_serialize!(BatchCreateInstancesInput);
 impl BatchCreateInstancesInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> BatchCreateInstancesInputBuilder {
         BatchCreateInstancesInputBuilder::default()
     }
@@ -856,11 +863,13 @@ impl BatchCreateInstancesInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<BatchCreateInstancesInput, cds_core::BuildError> {
         cds_core::validate::build("BatchCreateInstancesInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for BatchCreateInstancesInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.department_id.is_none() {
             missing.push(cds_core::validate::join(path, "departmentId"));
@@ -926,6 +935,7 @@ pub struct BatchCreateInstancesOutput {
 }
 impl BatchCreateInstancesOutput {
     /// `data` (see the field [`BatchCreateInstancesOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::Instance> {
         self.data.as_ref()
     }
@@ -965,10 +975,12 @@ pub struct BatchCreateInstancesRequest {
 #[allow(deprecated)]
 impl BatchCreateInstancesRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &BatchCreateInstancesInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: BatchCreateInstancesInput) -> Self {
         self.input = input;
         self
@@ -1256,28 +1268,46 @@ impl BatchCreateInstancesRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::BATCH_CREATE_INSTANCES, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::BATCH_CREATE_INSTANCES, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<BatchCreateInstancesOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<BatchCreateInstancesOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::BATCH_CREATE_INSTANCES,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<BatchCreateInstancesOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::BATCH_CREATE_INSTANCES, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<BatchCreateInstancesOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::BATCH_CREATE_INSTANCES,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -1288,6 +1318,7 @@ impl crate::Client {
     /// `POST /api/ecs/v1/instances/batch-create` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `BatchCreateInstances`.
+    #[inline]
     pub fn batch_create_instances(&self) -> BatchCreateInstancesRequest {
         BatchCreateInstancesRequest {
             client: self.runtime().clone(),

@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for BatchDeleteTemplatesInput {
 cds_core::impl_serialize!(BatchDeleteTemplatesInput);
 impl BatchDeleteTemplatesInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> BatchDeleteTemplatesInputBuilder {
         BatchDeleteTemplatesInputBuilder::default()
     }
@@ -43,11 +44,13 @@ impl BatchDeleteTemplatesInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<BatchDeleteTemplatesInput, cds_core::BuildError> {
         cds_core::validate::build("BatchDeleteTemplatesInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for BatchDeleteTemplatesInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.template_id_list.is_none() {
             missing.push(cds_core::validate::join(path, "templateIdList"));
@@ -65,6 +68,7 @@ pub struct BatchDeleteTemplatesOutput {
 }
 impl BatchDeleteTemplatesOutput {
     /// `data` (see the field [`BatchDeleteTemplatesOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -104,10 +108,12 @@ pub struct BatchDeleteTemplatesRequest {
 #[allow(deprecated)]
 impl BatchDeleteTemplatesRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &BatchDeleteTemplatesInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: BatchDeleteTemplatesInput) -> Self {
         self.input = input;
         self
@@ -123,28 +129,46 @@ impl BatchDeleteTemplatesRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::BATCH_DELETE_TEMPLATES, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::BATCH_DELETE_TEMPLATES, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<BatchDeleteTemplatesOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<BatchDeleteTemplatesOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::BATCH_DELETE_TEMPLATES,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<BatchDeleteTemplatesOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::BATCH_DELETE_TEMPLATES, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<BatchDeleteTemplatesOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::BATCH_DELETE_TEMPLATES,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -155,6 +179,7 @@ impl crate::Client {
     /// `POST /api/ecs/v1/templates/batch-delete` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `BatchDeleteTemplates`.
+    #[inline]
     pub fn batch_delete_templates(&self) -> BatchDeleteTemplatesRequest {
         BatchDeleteTemplatesRequest {
             client: self.runtime().clone(),

@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for BatchListSchedulableNodesInput {
 cds_core::impl_serialize!(BatchListSchedulableNodesInput);
 impl BatchListSchedulableNodesInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> BatchListSchedulableNodesInputBuilder {
         BatchListSchedulableNodesInputBuilder::default()
     }
@@ -50,11 +51,13 @@ impl BatchListSchedulableNodesInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<BatchListSchedulableNodesInput, cds_core::BuildError> {
         cds_core::validate::build("BatchListSchedulableNodesInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for BatchListSchedulableNodesInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_ids.is_none() {
             missing.push(cds_core::validate::join(path, "ecsIds"));
@@ -72,6 +75,7 @@ pub struct BatchListSchedulableNodesOutput {
 }
 impl BatchListSchedulableNodesOutput {
     /// `data` (see the field [`BatchListSchedulableNodesOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&std::collections::BTreeMap<String, Vec<String>>> {
         self.data.as_ref()
     }
@@ -111,10 +115,12 @@ pub struct BatchListSchedulableNodesRequest {
 #[allow(deprecated)]
 impl BatchListSchedulableNodesRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &BatchListSchedulableNodesInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: BatchListSchedulableNodesInput) -> Self {
         self.input = input;
         self
@@ -134,28 +140,46 @@ impl BatchListSchedulableNodesRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::BATCH_LIST_SCHEDULABLE_NODES, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::BATCH_LIST_SCHEDULABLE_NODES, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<BatchListSchedulableNodesOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<BatchListSchedulableNodesOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::BATCH_LIST_SCHEDULABLE_NODES,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<BatchListSchedulableNodesOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::BATCH_LIST_SCHEDULABLE_NODES, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<BatchListSchedulableNodesOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::BATCH_LIST_SCHEDULABLE_NODES,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -166,6 +190,7 @@ impl crate::Client {
     /// `POST /api/ecs/v1/instances/batch-schedulable-nodes` — read-only: retried on transient failures.
     ///
     /// Wire name: `BatchListSchedulableNodes`.
+    #[inline]
     pub fn batch_list_schedulable_nodes(&self) -> BatchListSchedulableNodesRequest {
         BatchListSchedulableNodesRequest {
             client: self.runtime().clone(),

@@ -15,7 +15,7 @@ pub struct BatchRestartInstancesInput {
     /// gracePeriodSeconds = 0: forced restart; gracePeriodSeconds = 1: normal restart
     ///
     /// gracePeriodSeconds = 0 强制重启, gracePeriodSeconds = 1 普通重启 (`GracePeriodSeconds`, required)
-    pub grace_period_seconds: Option<i64>,
+    pub grace_period_seconds: Option<crate::types::RestartMode>,
 }
 impl cds_core::ser::Entries for BatchRestartInstancesInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for BatchRestartInstancesInput {
 cds_core::impl_serialize!(BatchRestartInstancesInput);
 impl BatchRestartInstancesInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> BatchRestartInstancesInputBuilder {
         BatchRestartInstancesInputBuilder::default()
     }
@@ -45,16 +46,18 @@ impl BatchRestartInstancesInputBuilder {
         self
     }
     /// Sets [`BatchRestartInstancesInput::grace_period_seconds`].
-    pub fn grace_period_seconds(mut self, value: impl Into<i64>) -> Self {
+    pub fn grace_period_seconds(mut self, value: impl Into<crate::types::RestartMode>) -> Self {
         self.inner.grace_period_seconds = Some(value.into());
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<BatchRestartInstancesInput, cds_core::BuildError> {
         cds_core::validate::build("BatchRestartInstancesInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for BatchRestartInstancesInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_ids.is_none() {
             missing.push(cds_core::validate::join(path, "ecsIds"));
@@ -75,6 +78,7 @@ pub struct BatchRestartInstancesOutput {
 }
 impl BatchRestartInstancesOutput {
     /// `data` (see the field [`BatchRestartInstancesOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -114,10 +118,12 @@ pub struct BatchRestartInstancesRequest {
 #[allow(deprecated)]
 impl BatchRestartInstancesRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &BatchRestartInstancesInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: BatchRestartInstancesInput) -> Self {
         self.input = input;
         self
@@ -132,33 +138,51 @@ impl BatchRestartInstancesRequest {
     /// gracePeriodSeconds = 0: forced restart; gracePeriodSeconds = 1: normal restart
     ///
     /// gracePeriodSeconds = 0 强制重启, gracePeriodSeconds = 1 普通重启 (`GracePeriodSeconds`, body, required)
-    pub fn grace_period_seconds(mut self, value: impl Into<i64>) -> Self {
+    pub fn grace_period_seconds(mut self, value: impl Into<crate::types::RestartMode>) -> Self {
         self.input.grace_period_seconds = Some(value.into());
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::BATCH_RESTART_INSTANCES, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::BATCH_RESTART_INSTANCES, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<BatchRestartInstancesOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<BatchRestartInstancesOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::BATCH_RESTART_INSTANCES,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<BatchRestartInstancesOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::BATCH_RESTART_INSTANCES, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<BatchRestartInstancesOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::BATCH_RESTART_INSTANCES,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -169,6 +193,7 @@ impl crate::Client {
     /// `PUT /api/ecs/v1/instances/batch-restart` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `BatchRestartInstances`.
+    #[inline]
     pub fn batch_restart_instances(&self) -> BatchRestartInstancesRequest {
         BatchRestartInstancesRequest {
             client: self.runtime().clone(),

@@ -15,7 +15,7 @@ pub struct BatchStopInstancesInput {
     /// 0: forced shutdown; 1: normal shutdown
     ///
     /// 0: 强制关机 1: 普通关机 (`GracePeriodSeconds`, required)
-    pub grace_period_seconds: Option<i64>,
+    pub grace_period_seconds: Option<crate::types::ShutdownMode>,
 }
 impl cds_core::ser::Entries for BatchStopInstancesInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for BatchStopInstancesInput {
 cds_core::impl_serialize!(BatchStopInstancesInput);
 impl BatchStopInstancesInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> BatchStopInstancesInputBuilder {
         BatchStopInstancesInputBuilder::default()
     }
@@ -45,16 +46,18 @@ impl BatchStopInstancesInputBuilder {
         self
     }
     /// Sets [`BatchStopInstancesInput::grace_period_seconds`].
-    pub fn grace_period_seconds(mut self, value: impl Into<i64>) -> Self {
+    pub fn grace_period_seconds(mut self, value: impl Into<crate::types::ShutdownMode>) -> Self {
         self.inner.grace_period_seconds = Some(value.into());
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<BatchStopInstancesInput, cds_core::BuildError> {
         cds_core::validate::build("BatchStopInstancesInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for BatchStopInstancesInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_ids.is_none() {
             missing.push(cds_core::validate::join(path, "ecsIds"));
@@ -75,6 +78,7 @@ pub struct BatchStopInstancesOutput {
 }
 impl BatchStopInstancesOutput {
     /// `data` (see the field [`BatchStopInstancesOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -114,10 +118,12 @@ pub struct BatchStopInstancesRequest {
 #[allow(deprecated)]
 impl BatchStopInstancesRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &BatchStopInstancesInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: BatchStopInstancesInput) -> Self {
         self.input = input;
         self
@@ -132,33 +138,51 @@ impl BatchStopInstancesRequest {
     /// 0: forced shutdown; 1: normal shutdown
     ///
     /// 0: 强制关机 1: 普通关机 (`GracePeriodSeconds`, body, required)
-    pub fn grace_period_seconds(mut self, value: impl Into<i64>) -> Self {
+    pub fn grace_period_seconds(mut self, value: impl Into<crate::types::ShutdownMode>) -> Self {
         self.input.grace_period_seconds = Some(value.into());
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::BATCH_STOP_INSTANCES, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::BATCH_STOP_INSTANCES, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<BatchStopInstancesOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<BatchStopInstancesOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::BATCH_STOP_INSTANCES,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<BatchStopInstancesOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::BATCH_STOP_INSTANCES, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<BatchStopInstancesOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::BATCH_STOP_INSTANCES,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -169,6 +193,7 @@ impl crate::Client {
     /// `PUT /api/ecs/v1/instances/batch-stop` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `BatchStopInstances`.
+    #[inline]
     pub fn batch_stop_instances(&self) -> BatchStopInstancesRequest {
         BatchStopInstancesRequest {
             client: self.runtime().clone(),

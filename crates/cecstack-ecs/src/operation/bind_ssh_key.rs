@@ -44,6 +44,7 @@ impl cds_core::ser::Entries for BindSshKeyInput {
 cds_core::impl_serialize!(BindSshKeyInput);
 impl BindSshKeyInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> BindSshKeyInputBuilder {
         BindSshKeyInputBuilder::default()
     }
@@ -72,11 +73,13 @@ impl BindSshKeyInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<BindSshKeyInput, cds_core::BuildError> {
         cds_core::validate::build("BindSshKeyInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for BindSshKeyInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.key_pair_id.is_none() {
             missing.push(cds_core::validate::join(path, "keyPairId"));
@@ -100,6 +103,7 @@ pub struct BindSshKeyOutput {
 }
 impl BindSshKeyOutput {
     /// `data` (see the field [`BindSshKeyOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -139,10 +143,12 @@ pub struct BindSshKeyRequest {
 #[allow(deprecated)]
 impl BindSshKeyRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &BindSshKeyInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: BindSshKeyInput) -> Self {
         self.input = input;
         self
@@ -169,27 +175,34 @@ impl BindSshKeyRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::BIND_SSH_KEY, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::BIND_SSH_KEY, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<BindSshKeyOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<BindSshKeyOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::BIND_SSH_KEY, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<BindSshKeyOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::BIND_SSH_KEY, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<BindSshKeyOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::BIND_SSH_KEY, self.input, checked)
     }
 }
 impl crate::Client {
@@ -200,6 +213,7 @@ impl crate::Client {
     /// `POST /api/ecs/v1/ssh-key/bind` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `BindSshKey`.
+    #[inline]
     pub fn bind_ssh_key(&self) -> BindSshKeyRequest {
         BindSshKeyRequest {
             client: self.runtime().clone(),

@@ -47,6 +47,7 @@ impl cds_core::ser::Entries for ChangeInstanceOsInput {
 cds_core::impl_serialize!(ChangeInstanceOsInput);
 impl ChangeInstanceOsInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ChangeInstanceOsInputBuilder {
         ChangeInstanceOsInputBuilder::default()
     }
@@ -80,11 +81,13 @@ impl ChangeInstanceOsInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ChangeInstanceOsInput, cds_core::BuildError> {
         cds_core::validate::build("ChangeInstanceOsInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ChangeInstanceOsInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_id.is_none() {
             missing.push(cds_core::validate::join(path, "ecsId"));
@@ -102,6 +105,7 @@ pub struct ChangeInstanceOsOutput {
 }
 impl ChangeInstanceOsOutput {
     /// `data` (see the field [`ChangeInstanceOsOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -141,10 +145,12 @@ pub struct ChangeInstanceOsRequest {
 #[allow(deprecated)]
 impl ChangeInstanceOsRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ChangeInstanceOsInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ChangeInstanceOsInput) -> Self {
         self.input = input;
         self
@@ -178,28 +184,46 @@ impl ChangeInstanceOsRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CHANGE_INSTANCE_OS, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::CHANGE_INSTANCE_OS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ChangeInstanceOsOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ChangeInstanceOsOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::CHANGE_INSTANCE_OS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ChangeInstanceOsOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CHANGE_INSTANCE_OS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ChangeInstanceOsOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::CHANGE_INSTANCE_OS,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -210,6 +234,7 @@ impl crate::Client {
     /// `POST /api/ecs/v1/instances/{ecsId}/change-os` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `ChangeInstanceOs`.
+    #[inline]
     pub fn change_instance_os(&self) -> ChangeInstanceOsRequest {
         ChangeInstanceOsRequest {
             client: self.runtime().clone(),

@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for CheckInstanceCloneInput {
 cds_core::impl_serialize!(CheckInstanceCloneInput);
 impl CheckInstanceCloneInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CheckInstanceCloneInputBuilder {
         CheckInstanceCloneInputBuilder::default()
     }
@@ -50,11 +51,13 @@ impl CheckInstanceCloneInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CheckInstanceCloneInput, cds_core::BuildError> {
         cds_core::validate::build("CheckInstanceCloneInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CheckInstanceCloneInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecsid.is_none() {
             missing.push(cds_core::validate::join(path, "ecsid"));
@@ -75,6 +78,7 @@ pub struct CheckInstanceCloneOutput {
 }
 impl CheckInstanceCloneOutput {
     /// `data` (see the field [`CheckInstanceCloneOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -114,10 +118,12 @@ pub struct CheckInstanceCloneRequest {
 #[allow(deprecated)]
 impl CheckInstanceCloneRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CheckInstanceCloneInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CheckInstanceCloneInput) -> Self {
         self.input = input;
         self
@@ -137,28 +143,46 @@ impl CheckInstanceCloneRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CHECK_INSTANCE_CLONE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::CHECK_INSTANCE_CLONE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CheckInstanceCloneOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CheckInstanceCloneOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::CHECK_INSTANCE_CLONE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CheckInstanceCloneOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CHECK_INSTANCE_CLONE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CheckInstanceCloneOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::CHECK_INSTANCE_CLONE,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -169,6 +193,7 @@ impl crate::Client {
     /// `GET /api/ecs/v1/instances/{ecsid}/check-clone` — read-only: retried on transient failures.
     ///
     /// Wire name: `CheckInstanceClone`.
+    #[inline]
     pub fn check_instance_clone(&self) -> CheckInstanceCloneRequest {
         CheckInstanceCloneRequest {
             client: self.runtime().clone(),

@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for CheckVmtoolsIsoAttachedInput {
 cds_core::impl_serialize!(CheckVmtoolsIsoAttachedInput);
 impl CheckVmtoolsIsoAttachedInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CheckVmtoolsIsoAttachedInputBuilder {
         CheckVmtoolsIsoAttachedInputBuilder::default()
     }
@@ -40,11 +41,13 @@ impl CheckVmtoolsIsoAttachedInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CheckVmtoolsIsoAttachedInput, cds_core::BuildError> {
         cds_core::validate::build("CheckVmtoolsIsoAttachedInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CheckVmtoolsIsoAttachedInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_id.is_none() {
             missing.push(cds_core::validate::join(path, "ecsId"));
@@ -62,6 +65,7 @@ pub struct CheckVmtoolsIsoAttachedOutput {
 }
 impl CheckVmtoolsIsoAttachedOutput {
     /// `data` (see the field [`CheckVmtoolsIsoAttachedOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::VmtoolsIsoState> {
         self.data.as_ref()
     }
@@ -101,10 +105,12 @@ pub struct CheckVmtoolsIsoAttachedRequest {
 #[allow(deprecated)]
 impl CheckVmtoolsIsoAttachedRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CheckVmtoolsIsoAttachedInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CheckVmtoolsIsoAttachedInput) -> Self {
         self.input = input;
         self
@@ -117,28 +123,46 @@ impl CheckVmtoolsIsoAttachedRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CHECK_VMTOOLS_ISO_ATTACHED, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::CHECK_VMTOOLS_ISO_ATTACHED, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CheckVmtoolsIsoAttachedOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CheckVmtoolsIsoAttachedOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::CHECK_VMTOOLS_ISO_ATTACHED,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CheckVmtoolsIsoAttachedOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CHECK_VMTOOLS_ISO_ATTACHED, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CheckVmtoolsIsoAttachedOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::CHECK_VMTOOLS_ISO_ATTACHED,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -149,6 +173,7 @@ impl crate::Client {
     /// `GET /api/ecs/v1/instances/{ecsId}/check-vmtoolsIso-attached` — read-only: retried on transient failures.
     ///
     /// Wire name: `CheckVmtoolsIsoAttached`.
+    #[inline]
     pub fn check_vmtools_iso_attached(&self) -> CheckVmtoolsIsoAttachedRequest {
         CheckVmtoolsIsoAttachedRequest {
             client: self.runtime().clone(),

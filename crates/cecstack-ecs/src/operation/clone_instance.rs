@@ -29,6 +29,7 @@ impl cds_core::ser::Entries for Memory {
 cds_core::impl_serialize!(Memory);
 impl Memory {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> MemoryBuilder {
         MemoryBuilder::default()
     }
@@ -52,11 +53,13 @@ impl MemoryBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<Memory, cds_core::BuildError> {
         cds_core::validate::build("Memory", self.inner)
     }
 }
 impl cds_core::validate::Validate for Memory {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.amount.is_none() {
             missing.push(cds_core::validate::join(path, "amount"));
@@ -103,6 +106,7 @@ impl cds_core::ser::Entries for NetworksItem {
 cds_core::impl_serialize!(NetworksItem);
 impl NetworksItem {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> NetworksItemBuilder {
         NetworksItemBuilder::default()
     }
@@ -141,11 +145,13 @@ impl NetworksItemBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<NetworksItem, cds_core::BuildError> {
         cds_core::validate::build("NetworksItem", self.inner)
     }
 }
 impl cds_core::validate::Validate for NetworksItem {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ip_type.is_none() {
             missing.push(cds_core::validate::join(path, "ipType"));
@@ -309,6 +315,7 @@ impl cds_core::ser::Entries for CloneInstanceInput {
 cds_core::impl_serialize!(CloneInstanceInput);
 impl CloneInstanceInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CloneInstanceInputBuilder {
         CloneInstanceInputBuilder::default()
     }
@@ -430,11 +437,13 @@ impl CloneInstanceInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CloneInstanceInput, cds_core::BuildError> {
         cds_core::validate::build("CloneInstanceInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CloneInstanceInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecsid.is_none() {
             missing.push(cds_core::validate::join(path, "ecsid"));
@@ -497,6 +506,7 @@ pub struct CloneInstanceOutput {
 }
 impl CloneInstanceOutput {
     /// `data` (see the field [`CloneInstanceOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::Instance> {
         self.data.as_ref()
     }
@@ -536,10 +546,12 @@ pub struct CloneInstanceRequest {
 #[allow(deprecated)]
 impl CloneInstanceRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CloneInstanceInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CloneInstanceInput) -> Self {
         self.input = input;
         self
@@ -695,28 +707,46 @@ impl CloneInstanceRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CLONE_INSTANCE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::CLONE_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CloneInstanceOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CloneInstanceOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::CLONE_INSTANCE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CloneInstanceOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CLONE_INSTANCE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CloneInstanceOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::CLONE_INSTANCE,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -727,6 +757,7 @@ impl crate::Client {
     /// `POST /api/ecs/v1/instances/{ecsid}/clone` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `CloneInstance`.
+    #[inline]
     pub fn clone_instance(&self) -> CloneInstanceRequest {
         CloneInstanceRequest {
             client: self.runtime().clone(),

@@ -35,6 +35,7 @@ impl cds_core::ser::Entries for ConnectVncInput {
 cds_core::impl_serialize!(ConnectVncInput);
 impl ConnectVncInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ConnectVncInputBuilder {
         ConnectVncInputBuilder::default()
     }
@@ -58,11 +59,13 @@ impl ConnectVncInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ConnectVncInput, cds_core::BuildError> {
         cds_core::validate::build("ConnectVncInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ConnectVncInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_id.is_none() {
             missing.push(cds_core::validate::join(path, "ecsId"));
@@ -108,10 +111,12 @@ pub struct ConnectVncRequest {
 #[allow(deprecated)]
 impl ConnectVncRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ConnectVncInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ConnectVncInput) -> Self {
         self.input = input;
         self
@@ -131,11 +136,13 @@ impl ConnectVncRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CONNECT_VNC, &self.input)
     }
     /// The `wss://` URL of this WebSocket endpoint on `host` (e.g. the `endpoint` that
     /// the line's URL operation returns), path parameters substituted and encoded.
+    #[inline]
     pub fn url(&self, host: &str) -> Result<String, cds_core::Error> {
         self.check()?;
         cds_core::request::websocket_url(&crate::meta::CONNECT_VNC, host, &self.input)
@@ -151,6 +158,7 @@ impl crate::Client {
     /// A WebSocket endpoint: the builder's `url(host)` gives the `wss://` URL to open with a WebSocket client; nothing is sent by this SDK.
     ///
     /// Wire name: `ConnectVnc`.
+    #[inline]
     pub fn connect_vnc(&self) -> ConnectVncRequest {
         ConnectVncRequest {
             client: self.runtime().clone(),

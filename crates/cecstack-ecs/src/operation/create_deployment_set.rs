@@ -73,62 +73,77 @@ pub struct Data {
 }
 impl Data {
     /// `createdAt` (see the field [`Data::created_at`]).
+    #[inline]
     pub fn created_at(&self) -> Option<&str> {
         self.created_at.as_deref()
     }
     /// `updatedAt` (see the field [`Data::updated_at`]).
+    #[inline]
     pub fn updated_at(&self) -> Option<&str> {
         self.updated_at.as_deref()
     }
     /// `deletedAt` (see the field [`Data::deleted_at`]).
+    #[inline]
     pub fn deleted_at(&self) -> Option<&str> {
         self.deleted_at.as_deref()
     }
     /// `name` (see the field [`Data::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `tenantId` (see the field [`Data::tenant_id`]).
+    #[inline]
     pub fn tenant_id(&self) -> Option<&str> {
         self.tenant_id.as_deref()
     }
     /// `deploymentSetId` (see the field [`Data::deployment_set_id`]).
+    #[inline]
     pub fn deployment_set_id(&self) -> Option<&str> {
         self.deployment_set_id.as_deref()
     }
     /// `departmentId` (see the field [`Data::department_id`]).
+    #[inline]
     pub fn department_id(&self) -> Option<&str> {
         self.department_id.as_deref()
     }
     /// `resourceGroupId` (see the field [`Data::resource_group_id`]).
+    #[inline]
     pub fn resource_group_id(&self) -> Option<&str> {
         self.resource_group_id.as_deref()
     }
     /// `hostPolicy` (see the field [`Data::host_policy`]).
+    #[inline]
     pub fn host_policy(&self) -> Option<&crate::types::DeploymentSetPolicy> {
         self.host_policy.as_ref()
     }
     /// `rackPolicy` (see the field [`Data::rack_policy`]).
+    #[inline]
     pub fn rack_policy(&self) -> Option<&crate::types::DeploymentSetPolicy> {
         self.rack_policy.as_ref()
     }
     /// `switchPolicy` (see the field [`Data::switch_policy`]).
+    #[inline]
     pub fn switch_policy(&self) -> Option<&crate::types::DeploymentSetPolicy> {
         self.switch_policy.as_ref()
     }
     /// `netSwitchPolicy` (see the field [`Data::net_switch_policy`]).
+    #[inline]
     pub fn net_switch_policy(&self) -> Option<&crate::types::DeploymentSetPolicy> {
         self.net_switch_policy.as_ref()
     }
     /// `ecsCount` (see the field [`Data::ecs_count`]).
+    #[inline]
     pub fn ecs_count(&self) -> Option<i64> {
         self.ecs_count
     }
     /// `departmentName` (see the field [`Data::department_name`]).
+    #[inline]
     pub fn department_name(&self) -> Option<&str> {
         self.department_name.as_deref()
     }
     /// `resourceGroupName` (see the field [`Data::resource_group_name`]).
+    #[inline]
     pub fn resource_group_name(&self) -> Option<&str> {
         self.resource_group_name.as_deref()
     }
@@ -240,6 +255,7 @@ impl cds_core::ser::Entries for CreateDeploymentSetInput {
 cds_core::impl_serialize!(CreateDeploymentSetInput);
 impl CreateDeploymentSetInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateDeploymentSetInputBuilder {
         CreateDeploymentSetInputBuilder::default()
     }
@@ -296,11 +312,13 @@ impl CreateDeploymentSetInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateDeploymentSetInput, cds_core::BuildError> {
         cds_core::validate::build("CreateDeploymentSetInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateDeploymentSetInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.name.is_none() {
             missing.push(cds_core::validate::join(path, "name"));
@@ -324,6 +342,7 @@ pub struct CreateDeploymentSetOutput {
 }
 impl CreateDeploymentSetOutput {
     /// `data` (see the field [`CreateDeploymentSetOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::create_deployment_set::Data> {
         self.data.as_ref()
     }
@@ -363,10 +382,12 @@ pub struct CreateDeploymentSetRequest {
 #[allow(deprecated)]
 impl CreateDeploymentSetRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreateDeploymentSetInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreateDeploymentSetInput) -> Self {
         self.input = input;
         self
@@ -431,28 +452,46 @@ impl CreateDeploymentSetRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CREATE_DEPLOYMENT_SET, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::CREATE_DEPLOYMENT_SET, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreateDeploymentSetOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateDeploymentSetOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::CREATE_DEPLOYMENT_SET,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreateDeploymentSetOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CREATE_DEPLOYMENT_SET, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreateDeploymentSetOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::CREATE_DEPLOYMENT_SET,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -463,6 +502,7 @@ impl crate::Client {
     /// `POST /api/ecs/v1/deployment-sets` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `CreateDeploymentSet`.
+    #[inline]
     pub fn create_deployment_set(&self) -> CreateDeploymentSetRequest {
         CreateDeploymentSetRequest {
             client: self.runtime().clone(),

@@ -57,46 +57,57 @@ pub struct BlockDeviceMappingsItem {
 }
 impl BlockDeviceMappingsItem {
     /// `name` (see the field [`BlockDeviceMappingsItem::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `volumeId` (see the field [`BlockDeviceMappingsItem::volume_id`]).
+    #[inline]
     pub fn volume_id(&self) -> Option<&str> {
         self.volume_id.as_deref()
     }
     /// `volumeSize` (see the field [`BlockDeviceMappingsItem::volume_size`]).
+    #[inline]
     pub fn volume_size(&self) -> Option<i64> {
         self.volume_size
     }
     /// `volumeType` (see the field [`BlockDeviceMappingsItem::volume_type`]).
+    #[inline]
     pub fn volume_type(&self) -> Option<&str> {
         self.volume_type.as_deref()
     }
     /// `diskBus` (see the field [`BlockDeviceMappingsItem::disk_bus`]).
+    #[inline]
     pub fn disk_bus(&self) -> Option<&str> {
         self.disk_bus.as_deref()
     }
     /// `volumeMode` (see the field [`BlockDeviceMappingsItem::volume_mode`]).
+    #[inline]
     pub fn volume_mode(&self) -> Option<&crate::types::VolumeMode> {
         self.volume_mode.as_ref()
     }
     /// `status` (see the field [`BlockDeviceMappingsItem::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
     /// `tenantId` (see the field [`BlockDeviceMappingsItem::tenant_id`]).
+    #[inline]
     pub fn tenant_id(&self) -> Option<&str> {
         self.tenant_id.as_deref()
     }
     /// `ecsId` (see the field [`BlockDeviceMappingsItem::ecs_id`]).
+    #[inline]
     pub fn ecs_id(&self) -> Option<&str> {
         self.ecs_id.as_deref()
     }
     /// `isOSDisk` (see the field [`BlockDeviceMappingsItem::is_os_disk`]).
+    #[inline]
     pub fn is_os_disk(&self) -> Option<bool> {
         self.is_os_disk
     }
     /// `deleteOnTermination` (see the field [`BlockDeviceMappingsItem::delete_on_termination`]).
+    #[inline]
     pub fn delete_on_termination(&self) -> Option<bool> {
         self.delete_on_termination
     }
@@ -289,136 +300,169 @@ pub struct Data {
 }
 impl Data {
     /// `createdAt` (see the field [`Data::created_at`]).
+    #[inline]
     pub fn created_at(&self) -> Option<&str> {
         self.created_at.as_deref()
     }
     /// `updatedAt` (see the field [`Data::updated_at`]).
+    #[inline]
     pub fn updated_at(&self) -> Option<&str> {
         self.updated_at.as_deref()
     }
     /// `deletedAt` (see the field [`Data::deleted_at`]).
+    #[inline]
     pub fn deleted_at(&self) -> Option<&str> {
         self.deleted_at.as_deref()
     }
     /// `id` (see the field [`Data::id`]).
+    #[inline]
     pub fn id(&self) -> Option<i64> {
         self.id
     }
     /// `imageId` (see the field [`Data::image_id`]).
+    #[inline]
     pub fn image_id(&self) -> Option<&str> {
         self.image_id.as_deref()
     }
     /// `imageUrl` (see the field [`Data::image_url`]).
+    #[inline]
     pub fn image_url(&self) -> Option<&str> {
         self.image_url.as_deref()
     }
     /// `ram` (see the field [`Data::ram`]).
+    #[inline]
     pub fn ram(&self) -> Option<i64> {
         self.ram
     }
     /// `hugePageSize` (see the field [`Data::huge_page_size`]).
+    #[inline]
     pub fn huge_page_size(&self) -> Option<&str> {
         self.huge_page_size.as_deref()
     }
     /// `vCpus` (see the field [`Data::v_cpus`]).
+    #[inline]
     pub fn v_cpus(&self) -> Option<i64> {
         self.v_cpus
     }
     /// `displayName` (see the field [`Data::display_name`]).
+    #[inline]
     pub fn display_name(&self) -> Option<&str> {
         self.display_name.as_deref()
     }
     /// `description` (see the field [`Data::description`]).
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
     /// `ecsId` (see the field [`Data::ecs_id`]).
+    #[inline]
     pub fn ecs_id(&self) -> Option<&str> {
         self.ecs_id.as_deref()
     }
     /// `hostName` (see the field [`Data::host_name`]).
+    #[inline]
     pub fn host_name(&self) -> Option<&str> {
         self.host_name.as_deref()
     }
     /// `password` (see the field [`Data::password`]).
+    #[inline]
     pub fn password(&self) -> Option<&str> {
         self.password.as_deref()
     }
     /// `tenantId` (see the field [`Data::tenant_id`]).
+    #[inline]
     pub fn tenant_id(&self) -> Option<&str> {
         self.tenant_id.as_deref()
     }
     /// `nodeName` (see the field [`Data::node_name`]).
+    #[inline]
     pub fn node_name(&self) -> Option<&str> {
         self.node_name.as_deref()
     }
     /// `region` (see the field [`Data::region`]).
+    #[inline]
     pub fn region(&self) -> Option<&str> {
         self.region.as_deref()
     }
     /// `az` (see the field [`Data::az`]).
+    #[inline]
     pub fn az(&self) -> Option<&str> {
         self.az.as_deref()
     }
     /// `cell` (see the field [`Data::cell`]).
+    #[inline]
     pub fn cell(&self) -> Option<&str> {
         self.cell.as_deref()
     }
     /// `cpuArch` (see the field [`Data::cpu_arch`]).
+    #[inline]
     pub fn cpu_arch(&self) -> Option<&crate::types::ArchType> {
         self.cpu_arch.as_ref()
     }
     /// `osType` (see the field [`Data::os_type`]).
+    #[inline]
     pub fn os_type(&self) -> Option<&crate::types::OsType> {
         self.os_type.as_ref()
     }
     /// `status` (see the field [`Data::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&crate::types::InstanceStatus> {
         self.status.as_ref()
     }
     /// `hardDeletedAt` (see the field [`Data::hard_deleted_at`]).
+    #[inline]
     pub fn hard_deleted_at(&self) -> Option<&str> {
         self.hard_deleted_at.as_deref()
     }
     /// `softDeletedAt` (see the field [`Data::soft_deleted_at`]).
+    #[inline]
     pub fn soft_deleted_at(&self) -> Option<&str> {
         self.soft_deleted_at.as_deref()
     }
     /// `taskStatus` (see the field [`Data::task_status`]).
+    #[inline]
     pub fn task_status(&self) -> Option<&crate::types::InstanceStatus> {
         self.task_status.as_ref()
     }
     /// `taskAt` (see the field [`Data::task_at`]).
+    #[inline]
     pub fn task_at(&self) -> Option<&str> {
         self.task_at.as_deref()
     }
     /// `isDedicatedCPU` (see the field [`Data::is_dedicated_cpu`]).
+    #[inline]
     pub fn is_dedicated_cpu(&self) -> Option<bool> {
         self.is_dedicated_cpu
     }
     /// `isDedicatedMem` (see the field [`Data::is_dedicated_mem`]).
+    #[inline]
     pub fn is_dedicated_mem(&self) -> Option<bool> {
         self.is_dedicated_mem
     }
     /// `blockDeviceMappings` (see the field [`Data::block_device_mappings`]).
+    #[inline]
     pub fn block_device_mappings(
         &self,
     ) -> &[crate::operation::create_instance::BlockDeviceMappingsItem] {
         self.block_device_mappings.as_deref().unwrap_or_default()
     }
     /// `networkMappings` (see the field [`Data::network_mappings`]).
+    #[inline]
     pub fn network_mappings(&self) -> Option<&str> {
         self.network_mappings.as_deref()
     }
     /// `errorMessage` (see the field [`Data::error_message`]).
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_deref()
     }
     /// `errMessage` (see the field [`Data::err_message`]).
+    #[inline]
     pub fn err_message(&self) -> Option<&str> {
         self.err_message.as_deref()
     }
     /// `localDisk` (see the field [`Data::local_disk`]).
+    #[inline]
     pub fn local_disk(&self) -> Option<i64> {
         self.local_disk
     }
@@ -633,6 +677,7 @@ impl cds_core::ser::Entries for NetworksItem {
 cds_core::impl_serialize!(NetworksItem);
 impl NetworksItem {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> NetworksItemBuilder {
         NetworksItemBuilder::default()
     }
@@ -716,11 +761,13 @@ impl NetworksItemBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<NetworksItem, cds_core::BuildError> {
         cds_core::validate::build("NetworksItem", self.inner)
     }
 }
 impl cds_core::validate::Validate for NetworksItem {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ip_type.is_none() {
             missing.push(cds_core::validate::join(path, "ipType"));
@@ -792,6 +839,7 @@ impl cds_core::ser::Entries for VolumesItem {
 cds_core::impl_serialize!(VolumesItem);
 impl VolumesItem {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> VolumesItemBuilder {
         VolumesItemBuilder::default()
     }
@@ -840,11 +888,13 @@ impl VolumesItemBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<VolumesItem, cds_core::BuildError> {
         cds_core::validate::build("VolumesItem", self.inner)
     }
 }
 impl cds_core::validate::Validate for VolumesItem {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.is_os_disk.is_none() {
             missing.push(cds_core::validate::join(path, "isOsDisk"));
@@ -1068,6 +1118,7 @@ impl cds_core::ser::Entries for CreateInstanceInput {
 cds_core::impl_serialize!(CreateInstanceInput);
 impl CreateInstanceInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateInstanceInputBuilder {
         CreateInstanceInputBuilder::default()
     }
@@ -1250,11 +1301,13 @@ impl CreateInstanceInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateInstanceInput, cds_core::BuildError> {
         cds_core::validate::build("CreateInstanceInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateInstanceInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.department_id.is_none() {
             missing.push(cds_core::validate::join(path, "departmentId"));
@@ -1314,6 +1367,7 @@ pub struct CreateInstanceOutput {
 }
 impl CreateInstanceOutput {
     /// `data` (see the field [`CreateInstanceOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::create_instance::Data> {
         self.data.as_ref()
     }
@@ -1353,10 +1407,12 @@ pub struct CreateInstanceRequest {
 #[allow(deprecated)]
 impl CreateInstanceRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreateInstanceInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreateInstanceInput) -> Self {
         self.input = input;
         self
@@ -1595,28 +1651,46 @@ impl CreateInstanceRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CREATE_INSTANCE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::CREATE_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreateInstanceOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateInstanceOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::CREATE_INSTANCE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreateInstanceOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CREATE_INSTANCE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreateInstanceOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::CREATE_INSTANCE,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -1627,6 +1701,7 @@ impl crate::Client {
     /// `POST /api/ecs/v1/instances` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `CreateInstance`.
+    #[inline]
     pub fn create_instance(&self) -> CreateInstanceRequest {
         CreateInstanceRequest {
             client: self.runtime().clone(),

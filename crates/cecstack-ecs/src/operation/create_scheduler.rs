@@ -17,6 +17,7 @@ pub struct Data {
 }
 impl Data {
     /// `records` (see the field [`Data::records`]).
+    #[inline]
     pub fn records(&self) -> Option<&str> {
         self.records.as_deref()
     }
@@ -108,6 +109,7 @@ impl cds_core::ser::Entries for CreateSchedulerInput {
 cds_core::impl_serialize!(CreateSchedulerInput);
 impl CreateSchedulerInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateSchedulerInputBuilder {
         CreateSchedulerInputBuilder::default()
     }
@@ -174,11 +176,13 @@ impl CreateSchedulerInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateSchedulerInput, cds_core::BuildError> {
         cds_core::validate::build("CreateSchedulerInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateSchedulerInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.department_id.is_none() {
             missing.push(cds_core::validate::join(path, "departmentId"));
@@ -208,6 +212,7 @@ pub struct CreateSchedulerOutput {
 }
 impl CreateSchedulerOutput {
     /// `data` (see the field [`CreateSchedulerOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::create_scheduler::Data> {
         self.data.as_ref()
     }
@@ -247,10 +252,12 @@ pub struct CreateSchedulerRequest {
 #[allow(deprecated)]
 impl CreateSchedulerRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreateSchedulerInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreateSchedulerInput) -> Self {
         self.input = input;
         self
@@ -329,28 +336,46 @@ impl CreateSchedulerRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CREATE_SCHEDULER, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::CREATE_SCHEDULER, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreateSchedulerOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateSchedulerOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::CREATE_SCHEDULER,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreateSchedulerOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CREATE_SCHEDULER, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreateSchedulerOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::CREATE_SCHEDULER,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -361,6 +386,7 @@ impl crate::Client {
     /// `POST /api/ecs/v1/scheduler` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `CreateScheduler`.
+    #[inline]
     pub fn create_scheduler(&self) -> CreateSchedulerRequest {
         CreateSchedulerRequest {
             client: self.runtime().clone(),

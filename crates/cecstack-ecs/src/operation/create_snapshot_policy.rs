@@ -37,6 +37,7 @@ impl cds_core::ser::Entries for CreateSnapshotPolicyInput {
 cds_core::impl_serialize!(CreateSnapshotPolicyInput);
 impl CreateSnapshotPolicyInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateSnapshotPolicyInputBuilder {
         CreateSnapshotPolicyInputBuilder::default()
     }
@@ -70,11 +71,13 @@ impl CreateSnapshotPolicyInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateSnapshotPolicyInput, cds_core::BuildError> {
         cds_core::validate::build("CreateSnapshotPolicyInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateSnapshotPolicyInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.policy_name.is_none() {
             missing.push(cds_core::validate::join(path, "policyName"));
@@ -101,6 +104,7 @@ pub struct CreateSnapshotPolicyOutput {
 }
 impl CreateSnapshotPolicyOutput {
     /// `data` (see the field [`CreateSnapshotPolicyOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -140,10 +144,12 @@ pub struct CreateSnapshotPolicyRequest {
 #[allow(deprecated)]
 impl CreateSnapshotPolicyRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreateSnapshotPolicyInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreateSnapshotPolicyInput) -> Self {
         self.input = input;
         self
@@ -177,28 +183,46 @@ impl CreateSnapshotPolicyRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CREATE_SNAPSHOT_POLICY, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::CREATE_SNAPSHOT_POLICY, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreateSnapshotPolicyOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateSnapshotPolicyOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::CREATE_SNAPSHOT_POLICY,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreateSnapshotPolicyOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CREATE_SNAPSHOT_POLICY, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreateSnapshotPolicyOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::CREATE_SNAPSHOT_POLICY,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -209,6 +233,7 @@ impl crate::Client {
     /// `PUT /api/ecs/v1/policy` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `CreateSnapshotPolicy`.
+    #[inline]
     pub fn create_snapshot_policy(&self) -> CreateSnapshotPolicyRequest {
         CreateSnapshotPolicyRequest {
             client: self.runtime().clone(),

@@ -37,6 +37,7 @@ impl cds_core::ser::Entries for CreateSshKeyInput {
 cds_core::impl_serialize!(CreateSshKeyInput);
 impl CreateSshKeyInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateSshKeyInputBuilder {
         CreateSshKeyInputBuilder::default()
     }
@@ -70,11 +71,13 @@ impl CreateSshKeyInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateSshKeyInput, cds_core::BuildError> {
         cds_core::validate::build("CreateSshKeyInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateSshKeyInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.name.is_none() {
             missing.push(cds_core::validate::join(path, "name"));
@@ -120,10 +123,12 @@ pub struct CreateSshKeyRequest {
 #[allow(deprecated)]
 impl CreateSshKeyRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreateSshKeyInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreateSshKeyInput) -> Self {
         self.input = input;
         self
@@ -157,28 +162,45 @@ impl CreateSshKeyRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CREATE_SSH_KEY, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::CREATE_SSH_KEY, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreateSshKeyOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateSshKeyOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::CREATE_SSH_KEY,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreateSshKeyOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CREATE_SSH_KEY, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreateSshKeyOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::CREATE_SSH_KEY,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -189,6 +211,7 @@ impl crate::Client {
     /// `POST /api/ecs/v1/ssh-key` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `CreateSshKey`.
+    #[inline]
     pub fn create_ssh_key(&self) -> CreateSshKeyRequest {
         CreateSshKeyRequest {
             client: self.runtime().clone(),

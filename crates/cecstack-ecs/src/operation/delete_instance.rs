@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for DeleteInstanceInput {
 cds_core::impl_serialize!(DeleteInstanceInput);
 impl DeleteInstanceInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DeleteInstanceInputBuilder {
         DeleteInstanceInputBuilder::default()
     }
@@ -40,11 +41,13 @@ impl DeleteInstanceInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DeleteInstanceInput, cds_core::BuildError> {
         cds_core::validate::build("DeleteInstanceInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DeleteInstanceInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_id.is_none() {
             missing.push(cds_core::validate::join(path, "ecsId"));
@@ -60,6 +63,7 @@ pub struct DeleteInstanceOutput {
 }
 impl DeleteInstanceOutput {
     /// `data` (see the field [`DeleteInstanceOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -99,10 +103,12 @@ pub struct DeleteInstanceRequest {
 #[allow(deprecated)]
 impl DeleteInstanceRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DeleteInstanceInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DeleteInstanceInput) -> Self {
         self.input = input;
         self
@@ -115,28 +121,46 @@ impl DeleteInstanceRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DELETE_INSTANCE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DELETE_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DeleteInstanceOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DeleteInstanceOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DELETE_INSTANCE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DeleteInstanceOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DELETE_INSTANCE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DeleteInstanceOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DELETE_INSTANCE,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -147,6 +171,7 @@ impl crate::Client {
     /// `DELETE /api/ecs/v1/instances/{ecsId}` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `DeleteInstance`.
+    #[inline]
     pub fn delete_instance(&self) -> DeleteInstanceRequest {
         DeleteInstanceRequest {
             client: self.runtime().clone(),

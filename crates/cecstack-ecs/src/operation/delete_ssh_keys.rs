@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for DeleteSshKeysInput {
 cds_core::impl_serialize!(DeleteSshKeysInput);
 impl DeleteSshKeysInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DeleteSshKeysInputBuilder {
         DeleteSshKeysInputBuilder::default()
     }
@@ -40,11 +41,13 @@ impl DeleteSshKeysInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DeleteSshKeysInput, cds_core::BuildError> {
         cds_core::validate::build("DeleteSshKeysInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DeleteSshKeysInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.key_pair_ids.is_none() {
             missing.push(cds_core::validate::join(path, "keyPairIds"));
@@ -62,6 +65,7 @@ pub struct DeleteSshKeysOutput {
 }
 impl DeleteSshKeysOutput {
     /// `data` (see the field [`DeleteSshKeysOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -101,10 +105,12 @@ pub struct DeleteSshKeysRequest {
 #[allow(deprecated)]
 impl DeleteSshKeysRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DeleteSshKeysInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DeleteSshKeysInput) -> Self {
         self.input = input;
         self
@@ -117,28 +123,46 @@ impl DeleteSshKeysRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DELETE_SSH_KEYS, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DELETE_SSH_KEYS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DeleteSshKeysOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DeleteSshKeysOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DELETE_SSH_KEYS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DeleteSshKeysOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DELETE_SSH_KEYS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DeleteSshKeysOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DELETE_SSH_KEYS,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -149,6 +173,7 @@ impl crate::Client {
     /// `POST /api/ecs/v1/ssh-key/batch-delete` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `DeleteSshKeys`.
+    #[inline]
     pub fn delete_ssh_keys(&self) -> DeleteSshKeysRequest {
         DeleteSshKeysRequest {
             client: self.runtime().clone(),

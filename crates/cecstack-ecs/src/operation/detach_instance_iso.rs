@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for DetachInstanceIsoInput {
 cds_core::impl_serialize!(DetachInstanceIsoInput);
 impl DetachInstanceIsoInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DetachInstanceIsoInputBuilder {
         DetachInstanceIsoInputBuilder::default()
     }
@@ -53,11 +54,13 @@ impl DetachInstanceIsoInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DetachInstanceIsoInput, cds_core::BuildError> {
         cds_core::validate::build("DetachInstanceIsoInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DetachInstanceIsoInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_id.is_none() {
             missing.push(cds_core::validate::join(path, "ecsId"));
@@ -75,6 +78,7 @@ pub struct DetachInstanceIsoOutput {
 }
 impl DetachInstanceIsoOutput {
     /// `data` (see the field [`DetachInstanceIsoOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -114,10 +118,12 @@ pub struct DetachInstanceIsoRequest {
 #[allow(deprecated)]
 impl DetachInstanceIsoRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DetachInstanceIsoInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DetachInstanceIsoInput) -> Self {
         self.input = input;
         self
@@ -140,28 +146,46 @@ impl DetachInstanceIsoRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DETACH_INSTANCE_ISO, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DETACH_INSTANCE_ISO, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DetachInstanceIsoOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DetachInstanceIsoOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DETACH_INSTANCE_ISO,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DetachInstanceIsoOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DETACH_INSTANCE_ISO, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DetachInstanceIsoOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DETACH_INSTANCE_ISO,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -172,6 +196,7 @@ impl crate::Client {
     /// `PUT /api/ecs/v1/instances/{ecsId}/detach-iso` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `DetachInstanceIso`.
+    #[inline]
     pub fn detach_instance_iso(&self) -> DetachInstanceIsoRequest {
         DetachInstanceIsoRequest {
             client: self.runtime().clone(),

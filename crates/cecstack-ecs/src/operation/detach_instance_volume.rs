@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for DetachInstanceVolumeInput {
 cds_core::impl_serialize!(DetachInstanceVolumeInput);
 impl DetachInstanceVolumeInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DetachInstanceVolumeInputBuilder {
         DetachInstanceVolumeInputBuilder::default()
     }
@@ -50,11 +51,13 @@ impl DetachInstanceVolumeInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DetachInstanceVolumeInput, cds_core::BuildError> {
         cds_core::validate::build("DetachInstanceVolumeInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DetachInstanceVolumeInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_id.is_none() {
             missing.push(cds_core::validate::join(path, "ecsId"));
@@ -72,6 +75,7 @@ pub struct DetachInstanceVolumeOutput {
 }
 impl DetachInstanceVolumeOutput {
     /// `data` (see the field [`DetachInstanceVolumeOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -111,10 +115,12 @@ pub struct DetachInstanceVolumeRequest {
 #[allow(deprecated)]
 impl DetachInstanceVolumeRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DetachInstanceVolumeInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DetachInstanceVolumeInput) -> Self {
         self.input = input;
         self
@@ -134,28 +140,46 @@ impl DetachInstanceVolumeRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DETACH_INSTANCE_VOLUME, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DETACH_INSTANCE_VOLUME, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DetachInstanceVolumeOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DetachInstanceVolumeOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DETACH_INSTANCE_VOLUME,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DetachInstanceVolumeOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DETACH_INSTANCE_VOLUME, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DetachInstanceVolumeOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DETACH_INSTANCE_VOLUME,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -166,6 +190,7 @@ impl crate::Client {
     /// `PUT /api/ecs/v1/instances/{ecsId}/detach-volume` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `DetachInstanceVolume`.
+    #[inline]
     pub fn detach_instance_volume(&self) -> DetachInstanceVolumeRequest {
         DetachInstanceVolumeRequest {
             client: self.runtime().clone(),

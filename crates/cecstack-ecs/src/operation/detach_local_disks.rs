@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for DetachLocalDisksInput {
 cds_core::impl_serialize!(DetachLocalDisksInput);
 impl DetachLocalDisksInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DetachLocalDisksInputBuilder {
         DetachLocalDisksInputBuilder::default()
     }
@@ -53,11 +54,13 @@ impl DetachLocalDisksInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DetachLocalDisksInput, cds_core::BuildError> {
         cds_core::validate::build("DetachLocalDisksInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DetachLocalDisksInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_id.is_none() {
             missing.push(cds_core::validate::join(path, "ecsId"));
@@ -84,6 +87,7 @@ pub struct DetachLocalDisksOutput {
 }
 impl DetachLocalDisksOutput {
     /// `data` (see the field [`DetachLocalDisksOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -123,10 +127,12 @@ pub struct DetachLocalDisksRequest {
 #[allow(deprecated)]
 impl DetachLocalDisksRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DetachLocalDisksInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DetachLocalDisksInput) -> Self {
         self.input = input;
         self
@@ -149,28 +155,46 @@ impl DetachLocalDisksRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DETACH_LOCAL_DISKS, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DETACH_LOCAL_DISKS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DetachLocalDisksOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DetachLocalDisksOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DETACH_LOCAL_DISKS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DetachLocalDisksOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DETACH_LOCAL_DISKS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DetachLocalDisksOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DETACH_LOCAL_DISKS,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -181,6 +205,7 @@ impl crate::Client {
     /// `PUT /api/ecs/v1/instances/{ecsId}/detach-localdisks` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `DetachLocalDisks`.
+    #[inline]
     pub fn detach_local_disks(&self) -> DetachLocalDisksRequest {
         DetachLocalDisksRequest {
             client: self.runtime().clone(),

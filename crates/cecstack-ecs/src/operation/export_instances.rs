@@ -109,6 +109,7 @@ impl cds_core::ser::Entries for FilterParams {
 cds_core::impl_serialize!(FilterParams);
 impl FilterParams {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> FilterParamsBuilder {
         FilterParamsBuilder::default()
     }
@@ -218,6 +219,7 @@ impl FilterParamsBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> FilterParams {
         self.inner
     }
@@ -245,6 +247,7 @@ impl cds_core::ser::Entries for ExportInstancesInput {
 cds_core::impl_serialize!(ExportInstancesInput);
 impl ExportInstancesInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ExportInstancesInputBuilder {
         ExportInstancesInputBuilder::default()
     }
@@ -271,11 +274,13 @@ impl ExportInstancesInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ExportInstancesInput, cds_core::BuildError> {
         cds_core::validate::build("ExportInstancesInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ExportInstancesInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.export_item.is_none() {
             missing.push(cds_core::validate::join(path, "exportItem"));
@@ -296,10 +301,12 @@ pub struct ExportInstancesRequest {
 #[allow(deprecated)]
 impl ExportInstancesRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ExportInstancesInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ExportInstancesInput) -> Self {
         self.input = input;
         self
@@ -322,11 +329,13 @@ impl ExportInstancesRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::EXPORT_INSTANCES, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
@@ -337,13 +346,19 @@ impl ExportInstancesRequest {
         Ok(self.send_with_response().await?.output)
     }
     /// Sends the request; the file's bytes come with the HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<cds_core::Bytes>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute_binary(&crate::meta::EXPORT_INSTANCES, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<cds_core::Bytes>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send_binary(
+            self.client,
+            &crate::meta::EXPORT_INSTANCES,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -354,6 +369,7 @@ impl crate::Client {
     /// `POST /api/ecs/v1/instances/export` — read-only: retried on transient failures.
     ///
     /// Wire name: `ExportInstances`.
+    #[inline]
     pub fn export_instances(&self) -> ExportInstancesRequest {
         ExportInstancesRequest {
             client: self.runtime().clone(),

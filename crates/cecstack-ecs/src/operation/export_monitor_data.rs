@@ -52,6 +52,7 @@ impl cds_core::ser::Entries for ExportMonitorDataInput {
 cds_core::impl_serialize!(ExportMonitorDataInput);
 impl ExportMonitorDataInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ExportMonitorDataInputBuilder {
         ExportMonitorDataInputBuilder::default()
     }
@@ -106,11 +107,13 @@ impl ExportMonitorDataInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ExportMonitorDataInput, cds_core::BuildError> {
         cds_core::validate::build("ExportMonitorDataInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ExportMonitorDataInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.template_name.is_none() {
             missing.push(cds_core::validate::join(path, "templateName"));
@@ -137,6 +140,7 @@ pub struct ExportMonitorDataOutput {
 }
 impl ExportMonitorDataOutput {
     /// `data` (see the field [`ExportMonitorDataOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&str> {
         self.data.as_deref()
     }
@@ -176,10 +180,12 @@ pub struct ExportMonitorDataRequest {
 #[allow(deprecated)]
 impl ExportMonitorDataRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ExportMonitorDataInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ExportMonitorDataInput) -> Self {
         self.input = input;
         self
@@ -240,28 +246,46 @@ impl ExportMonitorDataRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::EXPORT_MONITOR_DATA, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::EXPORT_MONITOR_DATA, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ExportMonitorDataOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ExportMonitorDataOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::EXPORT_MONITOR_DATA,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ExportMonitorDataOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::EXPORT_MONITOR_DATA, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ExportMonitorDataOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::EXPORT_MONITOR_DATA,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -272,6 +296,7 @@ impl crate::Client {
     /// `POST /api/ecs/v1/instances/monitor/export` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `ExportMonitorData`.
+    #[inline]
     pub fn export_monitor_data(&self) -> ExportMonitorDataRequest {
         ExportMonitorDataRequest {
             client: self.runtime().clone(),

@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for GetDeploymentSetInput {
 cds_core::impl_serialize!(GetDeploymentSetInput);
 impl GetDeploymentSetInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> GetDeploymentSetInputBuilder {
         GetDeploymentSetInputBuilder::default()
     }
@@ -40,11 +41,13 @@ impl GetDeploymentSetInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<GetDeploymentSetInput, cds_core::BuildError> {
         cds_core::validate::build("GetDeploymentSetInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for GetDeploymentSetInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.deployment_set_id.is_none() {
             missing.push(cds_core::validate::join(path, "deploymentSetId"));
@@ -62,6 +65,7 @@ pub struct GetDeploymentSetOutput {
 }
 impl GetDeploymentSetOutput {
     /// `data` (see the field [`GetDeploymentSetOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::DeploymentSet> {
         self.data.as_ref()
     }
@@ -101,10 +105,12 @@ pub struct GetDeploymentSetRequest {
 #[allow(deprecated)]
 impl GetDeploymentSetRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &GetDeploymentSetInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: GetDeploymentSetInput) -> Self {
         self.input = input;
         self
@@ -117,28 +123,46 @@ impl GetDeploymentSetRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::GET_DEPLOYMENT_SET, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::GET_DEPLOYMENT_SET, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<GetDeploymentSetOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<GetDeploymentSetOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::GET_DEPLOYMENT_SET,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<GetDeploymentSetOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::GET_DEPLOYMENT_SET, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<GetDeploymentSetOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::GET_DEPLOYMENT_SET,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -149,6 +173,7 @@ impl crate::Client {
     /// `GET /api/ecs/v1/deployment-sets/{deploymentSetId}` — read-only: retried on transient failures.
     ///
     /// Wire name: `GetDeploymentSet`.
+    #[inline]
     pub fn get_deployment_set(&self) -> GetDeploymentSetRequest {
         GetDeploymentSetRequest {
             client: self.runtime().clone(),

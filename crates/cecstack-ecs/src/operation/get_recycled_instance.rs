@@ -189,178 +189,222 @@ pub struct Data {
 }
 impl Data {
     /// `az` (see the field [`Data::az`]).
+    #[inline]
     pub fn az(&self) -> Option<&str> {
         self.az.as_deref()
     }
     /// `region` (see the field [`Data::region`]).
+    #[inline]
     pub fn region(&self) -> Option<&str> {
         self.region.as_deref()
     }
     /// `cell` (see the field [`Data::cell`]).
+    #[inline]
     pub fn cell(&self) -> Option<&str> {
         self.cell.as_deref()
     }
     /// `hostId` (see the field [`Data::host_id`]).
+    #[inline]
     pub fn host_id(&self) -> Option<&str> {
         self.host_id.as_deref()
     }
     /// `hostName` (see the field [`Data::host_name`]).
+    #[inline]
     pub fn host_name(&self) -> Option<&str> {
         self.host_name.as_deref()
     }
     /// `password` (see the field [`Data::password`]).
+    #[inline]
     pub fn password(&self) -> Option<&str> {
         self.password.as_deref()
     }
     /// `ecsId` (see the field [`Data::ecs_id`]).
+    #[inline]
     pub fn ecs_id(&self) -> Option<&str> {
         self.ecs_id.as_deref()
     }
     /// `displayName` (see the field [`Data::display_name`]).
+    #[inline]
     pub fn display_name(&self) -> Option<&str> {
         self.display_name.as_deref()
     }
     /// `description` (see the field [`Data::description`]).
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
     /// `tenantId` (see the field [`Data::tenant_id`]).
+    #[inline]
     pub fn tenant_id(&self) -> Option<&str> {
         self.tenant_id.as_deref()
     }
     /// `cpus` (see the field [`Data::cpus`]).
+    #[inline]
     pub fn cpus(&self) -> Option<i64> {
         self.cpus
     }
     /// `gpus` (see the field [`Data::gpus`]).
+    #[inline]
     pub fn gpus(&self) -> Option<i64> {
         self.gpus
     }
     /// `memory` (see the field [`Data::memory`]).
+    #[inline]
     pub fn memory(&self) -> Option<&crate::types::MemorySize> {
         self.memory.as_ref()
     }
     /// `volumes` (see the field [`Data::volumes`]).
+    #[inline]
     pub fn volumes(&self) -> &[crate::operation::get_recycled_instance::Volume] {
         self.volumes.as_deref().unwrap_or_default()
     }
     /// `image` (see the field [`Data::image`]).
+    #[inline]
     pub fn image(&self) -> Option<&crate::operation::get_recycled_instance::Image> {
         self.image.as_ref()
     }
     /// `archType` (see the field [`Data::arch_type`]).
+    #[inline]
     pub fn arch_type(&self) -> Option<&crate::types::ArchType> {
         self.arch_type.as_ref()
     }
     /// `networks` (see the field [`Data::networks`]).
+    #[inline]
     pub fn networks(&self) -> &[crate::operation::get_recycled_instance::Network] {
         self.networks.as_deref().unwrap_or_default()
     }
     /// `osType` (see the field [`Data::os_type`]).
+    #[inline]
     pub fn os_type(&self) -> Option<&crate::types::OsType> {
         self.os_type.as_ref()
     }
     /// `userData` (see the field [`Data::user_data`]).
+    #[inline]
     pub fn user_data(&self) -> Option<&str> {
         self.user_data.as_deref()
     }
     /// `secGroupList` (see the field [`Data::sec_group_list`]).
+    #[inline]
     pub fn sec_group_list(&self) -> &[String] {
         self.sec_group_list.as_deref().unwrap_or_default()
     }
     /// `needEIP` (see the field [`Data::need_eip`]).
+    #[inline]
     pub fn need_eip(&self) -> Option<bool> {
         self.need_eip
     }
     /// `eip` (see the field [`Data::eip`]).
+    #[inline]
     pub fn eip(&self) -> Option<&serde_json::Value> {
         self.eip.as_ref()
     }
     /// `userId` (see the field [`Data::user_id`]).
+    #[inline]
     pub fn user_id(&self) -> Option<&str> {
         self.user_id.as_deref()
     }
     /// `departmentId` (see the field [`Data::department_id`]).
+    #[inline]
     pub fn department_id(&self) -> Option<&str> {
         self.department_id.as_deref()
     }
     /// `resourceGroupId` (see the field [`Data::resource_group_id`]).
+    #[inline]
     pub fn resource_group_id(&self) -> Option<&str> {
         self.resource_group_id.as_deref()
     }
     /// `flavorId` (see the field [`Data::flavor_id`]).
+    #[inline]
     pub fn flavor_id(&self) -> Option<&str> {
         self.flavor_id.as_deref()
     }
     /// `billingMode` (see the field [`Data::billing_mode`]).
+    #[inline]
     pub fn billing_mode(&self) -> Option<&crate::types::BillingMode> {
         self.billing_mode.as_ref()
     }
     /// `keyPairId` (see the field [`Data::key_pair_id`]).
+    #[inline]
     pub fn key_pair_id(&self) -> Option<&str> {
         self.key_pair_id.as_deref()
     }
     /// `sourceEcsId` (see the field [`Data::source_ecs_id`]).
+    #[inline]
     pub fn source_ecs_id(&self) -> Option<&str> {
         self.source_ecs_id.as_deref()
     }
     /// `isClone` (see the field [`Data::is_clone`]).
+    #[inline]
     pub fn is_clone(&self) -> Option<bool> {
         self.is_clone
     }
     /// `hgId` (see the field [`Data::hg_id`]).
+    #[inline]
     pub fn hg_id(&self) -> Option<&str> {
         self.hg_id.as_deref()
     }
     /// `imageSource` (see the field [`Data::image_source`]).
+    #[inline]
     pub fn image_source(&self) -> Option<&str> {
         self.image_source.as_deref()
     }
     /// `vncPassword` (see the field [`Data::vnc_password`]).
+    #[inline]
     pub fn vnc_password(&self) -> Option<&str> {
         self.vnc_password.as_deref()
     }
     /// `deploymentSet` (see the field [`Data::deployment_set`]).
+    #[inline]
     pub fn deployment_set(&self) -> Option<&str> {
         self.deployment_set.as_deref()
     }
     /// `ecsCount` (see the field [`Data::ecs_count`]).
+    #[inline]
     pub fn ecs_count(&self) -> Option<i64> {
         self.ecs_count
     }
     /// `bOperate` (see the field [`Data::b_operate`]).
+    #[inline]
     pub fn b_operate(&self) -> Option<bool> {
         self.b_operate
     }
     /// `bCreateOrder` (see the field [`Data::b_create_order`]).
+    #[inline]
     pub fn b_create_order(&self) -> Option<bool> {
         self.b_create_order
     }
     /// `BUpdateQuotas` (see the field [`Data::b_update_quotas`]).
+    #[inline]
     pub fn b_update_quotas(&self) -> Option<bool> {
         self.b_update_quotas
     }
     /// `hostGPUs` (see the field [`Data::host_gpus`]).
+    #[inline]
     pub fn host_gpus(&self) -> Option<&crate::operation::get_recycled_instance::HostGpus> {
         self.host_gpus.as_ref()
     }
     /// `keyPairIds` (see the field [`Data::key_pair_ids`]).
+    #[inline]
     pub fn key_pair_ids(&self) -> &[String] {
         self.key_pair_ids.as_deref().unwrap_or_default()
     }
     /// `departmentName` (see the field [`Data::department_name`]).
+    #[inline]
     pub fn department_name(&self) -> Option<&str> {
         self.department_name.as_deref()
     }
     /// `resourceGroupName` (see the field [`Data::resource_group_name`]).
+    #[inline]
     pub fn resource_group_name(&self) -> Option<&str> {
         self.resource_group_name.as_deref()
     }
     /// `tenantName` (see the field [`Data::tenant_name`]).
+    #[inline]
     pub fn tenant_name(&self) -> Option<&str> {
         self.tenant_name.as_deref()
     }
     /// `flavorName` (see the field [`Data::flavor_name`]).
+    #[inline]
     pub fn flavor_name(&self) -> Option<&str> {
         self.flavor_name.as_deref()
     }
@@ -551,14 +595,17 @@ pub struct HostGpus {
 }
 impl HostGpus {
     /// `gpuType` (see the field [`HostGpus::gpu_type`]).
+    #[inline]
     pub fn gpu_type(&self) -> Option<&str> {
         self.gpu_type.as_deref()
     }
     /// `number` (see the field [`HostGpus::number`]).
+    #[inline]
     pub fn number(&self) -> Option<i64> {
         self.number
     }
     /// `product` (see the field [`HostGpus::product`]).
+    #[inline]
     pub fn product(&self) -> Option<&str> {
         self.product.as_deref()
     }
@@ -604,6 +651,7 @@ pub struct Image {
 }
 impl Image {
     /// `imageUid` (see the field [`Image::image_uid`]).
+    #[inline]
     pub fn image_uid(&self) -> Option<&str> {
         self.image_uid.as_deref()
     }
@@ -689,50 +737,62 @@ pub struct Network {
 }
 impl Network {
     /// `index` (see the field [`Network::index`]).
+    #[inline]
     pub fn index(&self) -> Option<i64> {
         self.index
     }
     /// `vpcId` (see the field [`Network::vpc_id`]).
+    #[inline]
     pub fn vpc_id(&self) -> Option<&str> {
         self.vpc_id.as_deref()
     }
     /// `subnetId` (see the field [`Network::subnet_id`]).
+    #[inline]
     pub fn subnet_id(&self) -> Option<&str> {
         self.subnet_id.as_deref()
     }
     /// `portId` (see the field [`Network::port_id`]).
+    #[inline]
     pub fn port_id(&self) -> Option<&str> {
         self.port_id.as_deref()
     }
     /// `fixedIp` (see the field [`Network::fixed_ip`]).
+    #[inline]
     pub fn fixed_ip(&self) -> Option<&str> {
         self.fixed_ip.as_deref()
     }
     /// `macAddr` (see the field [`Network::mac_addr`]).
+    #[inline]
     pub fn mac_addr(&self) -> Option<&str> {
         self.mac_addr.as_deref()
     }
     /// `secGroupList` (see the field [`Network::sec_group_list`]).
+    #[inline]
     pub fn sec_group_list(&self) -> &[String] {
         self.sec_group_list.as_deref().unwrap_or_default()
     }
     /// `portType` (see the field [`Network::port_type`]).
+    #[inline]
     pub fn port_type(&self) -> Option<&crate::types::PortType> {
         self.port_type.as_ref()
     }
     /// `ipType` (see the field [`Network::ip_type`]).
+    #[inline]
     pub fn ip_type(&self) -> Option<&crate::types::IpType> {
         self.ip_type.as_ref()
     }
     /// `vpcName` (see the field [`Network::vpc_name`]).
+    #[inline]
     pub fn vpc_name(&self) -> Option<&str> {
         self.vpc_name.as_deref()
     }
     /// `subnetName` (see the field [`Network::subnet_name`]).
+    #[inline]
     pub fn subnet_name(&self) -> Option<&str> {
         self.subnet_name.as_deref()
     }
     /// `subnetCidr` (see the field [`Network::subnet_cidr`]).
+    #[inline]
     pub fn subnet_cidr(&self) -> Option<&str> {
         self.subnet_cidr.as_deref()
     }
@@ -840,50 +900,62 @@ pub struct Volume {
 }
 impl Volume {
     /// `name` (see the field [`Volume::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `bootIndex` (see the field [`Volume::boot_index`]).
+    #[inline]
     pub fn boot_index(&self) -> Option<i64> {
         self.boot_index
     }
     /// `volumeSize` (see the field [`Volume::volume_size`]).
+    #[inline]
     pub fn volume_size(&self) -> Option<i64> {
         self.volume_size
     }
     /// `volumeType` (see the field [`Volume::volume_type`]).
+    #[inline]
     pub fn volume_type(&self) -> Option<&str> {
         self.volume_type.as_deref()
     }
     /// `volumeName` (see the field [`Volume::volume_name`]).
+    #[inline]
     pub fn volume_name(&self) -> Option<&str> {
         self.volume_name.as_deref()
     }
     /// `diskBus` (see the field [`Volume::disk_bus`]).
+    #[inline]
     pub fn disk_bus(&self) -> Option<&str> {
         self.disk_bus.as_deref()
     }
     /// `volumeMode` (see the field [`Volume::volume_mode`]).
+    #[inline]
     pub fn volume_mode(&self) -> Option<&crate::types::VolumeMode> {
         self.volume_mode.as_ref()
     }
     /// `deleteOnTermination` (see the field [`Volume::delete_on_termination`]).
+    #[inline]
     pub fn delete_on_termination(&self) -> Option<bool> {
         self.delete_on_termination
     }
     /// `isOsDisk` (see the field [`Volume::is_os_disk`]).
+    #[inline]
     pub fn is_os_disk(&self) -> Option<bool> {
         self.is_os_disk
     }
     /// `sourceVolumeId` (see the field [`Volume::source_volume_id`]).
+    #[inline]
     pub fn source_volume_id(&self) -> Option<i64> {
         self.source_volume_id
     }
     /// `volumeId` (see the field [`Volume::volume_id`]).
+    #[inline]
     pub fn volume_id(&self) -> Option<i64> {
         self.volume_id
     }
     /// `volumeUuid` (see the field [`Volume::volume_uuid`]).
+    #[inline]
     pub fn volume_uuid(&self) -> Option<&str> {
         self.volume_uuid.as_deref()
     }
@@ -954,6 +1026,7 @@ impl cds_core::ser::Entries for GetRecycledInstanceInput {
 cds_core::impl_serialize!(GetRecycledInstanceInput);
 impl GetRecycledInstanceInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> GetRecycledInstanceInputBuilder {
         GetRecycledInstanceInputBuilder::default()
     }
@@ -972,11 +1045,13 @@ impl GetRecycledInstanceInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<GetRecycledInstanceInput, cds_core::BuildError> {
         cds_core::validate::build("GetRecycledInstanceInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for GetRecycledInstanceInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_id.is_none() {
             missing.push(cds_core::validate::join(path, "ecsId"));
@@ -994,6 +1069,7 @@ pub struct GetRecycledInstanceOutput {
 }
 impl GetRecycledInstanceOutput {
     /// `data` (see the field [`GetRecycledInstanceOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::get_recycled_instance::Data> {
         self.data.as_ref()
     }
@@ -1033,10 +1109,12 @@ pub struct GetRecycledInstanceRequest {
 #[allow(deprecated)]
 impl GetRecycledInstanceRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &GetRecycledInstanceInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: GetRecycledInstanceInput) -> Self {
         self.input = input;
         self
@@ -1049,28 +1127,46 @@ impl GetRecycledInstanceRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::GET_RECYCLED_INSTANCE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::GET_RECYCLED_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<GetRecycledInstanceOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<GetRecycledInstanceOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::GET_RECYCLED_INSTANCE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<GetRecycledInstanceOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::GET_RECYCLED_INSTANCE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<GetRecycledInstanceOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::GET_RECYCLED_INSTANCE,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -1081,6 +1177,7 @@ impl crate::Client {
     /// `GET /api/ecs/v1/recycle/instances/{ecsId}` — read-only: retried on transient failures.
     ///
     /// Wire name: `GetRecycledInstance`.
+    #[inline]
     pub fn get_recycled_instance(&self) -> GetRecycledInstanceRequest {
         GetRecycledInstanceRequest {
             client: self.runtime().clone(),

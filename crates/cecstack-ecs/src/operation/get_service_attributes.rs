@@ -29,18 +29,22 @@ pub struct BillingMode {
 }
 impl BillingMode {
     /// `labelName` (see the field [`BillingMode::label_name`]).
+    #[inline]
     pub fn label_name(&self) -> Option<&str> {
         self.label_name.as_deref()
     }
     /// `labelVisible` (see the field [`BillingMode::label_visible`]).
+    #[inline]
     pub fn label_visible(&self) -> Option<bool> {
         self.label_visible
     }
     /// `defaultMode` (see the field [`BillingMode::default_mode`]).
+    #[inline]
     pub fn default_mode(&self) -> Option<&crate::types::BillingMode> {
         self.default_mode.as_ref()
     }
     /// `displayModes` (see the field [`BillingMode::display_modes`]).
+    #[inline]
     pub fn display_modes(&self) -> &[crate::operation::get_service_attributes::DisplayMode] {
         self.display_modes.as_deref().unwrap_or_default()
     }
@@ -100,18 +104,22 @@ pub struct Data {
 }
 impl Data {
     /// `serviceOpenable` (see the field [`Data::service_openable`]).
+    #[inline]
     pub fn service_openable(&self) -> Option<bool> {
         self.service_openable
     }
     /// `departmentRequired` (see the field [`Data::department_required`]).
+    #[inline]
     pub fn department_required(&self) -> Option<bool> {
         self.department_required
     }
     /// `resourceGroupRequired` (see the field [`Data::resource_group_required`]).
+    #[inline]
     pub fn resource_group_required(&self) -> Option<bool> {
         self.resource_group_required
     }
     /// `billingMode` (see the field [`Data::billing_mode`]).
+    #[inline]
     pub fn billing_mode(&self) -> Option<&crate::operation::get_service_attributes::BillingMode> {
         self.billing_mode.as_ref()
     }
@@ -167,10 +175,12 @@ pub struct DisplayMode {
 }
 impl DisplayMode {
     /// `value` (see the field [`DisplayMode::value`]).
+    #[inline]
     pub fn value(&self) -> Option<&crate::types::BillingMode> {
         self.value.as_ref()
     }
     /// `name` (see the field [`DisplayMode::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
@@ -224,6 +234,7 @@ impl cds_core::ser::Entries for GetServiceAttributesInput {
 cds_core::impl_serialize!(GetServiceAttributesInput);
 impl GetServiceAttributesInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> GetServiceAttributesInputBuilder {
         GetServiceAttributesInputBuilder::default()
     }
@@ -247,6 +258,7 @@ impl GetServiceAttributesInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> GetServiceAttributesInput {
         self.inner
     }
@@ -262,6 +274,7 @@ pub struct GetServiceAttributesOutput {
 }
 impl GetServiceAttributesOutput {
     /// `data` (see the field [`GetServiceAttributesOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::get_service_attributes::Data> {
         self.data.as_ref()
     }
@@ -301,10 +314,12 @@ pub struct GetServiceAttributesRequest {
 #[allow(deprecated)]
 impl GetServiceAttributesRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &GetServiceAttributesInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: GetServiceAttributesInput) -> Self {
         self.input = input;
         self
@@ -324,28 +339,46 @@ impl GetServiceAttributesRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::GET_SERVICE_ATTRIBUTES, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<GetServiceAttributesOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<GetServiceAttributesOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::GET_SERVICE_ATTRIBUTES,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<GetServiceAttributesOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::GET_SERVICE_ATTRIBUTES, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<GetServiceAttributesOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::GET_SERVICE_ATTRIBUTES,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -356,6 +389,7 @@ impl crate::Client {
     /// `GET /api/ecs/v1/instances/get-service-attrs` — read-only: retried on transient failures.
     ///
     /// Wire name: `GetServiceAttributes`.
+    #[inline]
     pub fn get_service_attributes(&self) -> GetServiceAttributesRequest {
         GetServiceAttributesRequest {
             client: self.runtime().clone(),

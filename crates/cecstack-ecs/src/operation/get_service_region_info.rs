@@ -21,10 +21,12 @@ pub struct Az {
 }
 impl Az {
     /// `azId` (see the field [`Az::az_id`]).
+    #[inline]
     pub fn az_id(&self) -> Option<&str> {
         self.az_id.as_deref()
     }
     /// `azDisplayName` (see the field [`Az::az_display_name`]).
+    #[inline]
     pub fn az_display_name(&self) -> Option<&str> {
         self.az_display_name.as_deref()
     }
@@ -76,14 +78,17 @@ pub struct Region {
 }
 impl Region {
     /// `regionId` (see the field [`Region::region_id`]).
+    #[inline]
     pub fn region_id(&self) -> Option<&str> {
         self.region_id.as_deref()
     }
     /// `regionDisplayName` (see the field [`Region::region_display_name`]).
+    #[inline]
     pub fn region_display_name(&self) -> Option<&str> {
         self.region_display_name.as_deref()
     }
     /// `azList` (see the field [`Region::az_list`]).
+    #[inline]
     pub fn az_list(&self) -> &[crate::operation::get_service_region_info::Az] {
         self.az_list.as_deref().unwrap_or_default()
     }
@@ -141,6 +146,7 @@ impl cds_core::ser::Entries for GetServiceRegionInfoInput {
 cds_core::impl_serialize!(GetServiceRegionInfoInput);
 impl GetServiceRegionInfoInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> GetServiceRegionInfoInputBuilder {
         GetServiceRegionInfoInputBuilder::default()
     }
@@ -164,11 +170,13 @@ impl GetServiceRegionInfoInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<GetServiceRegionInfoInput, cds_core::BuildError> {
         cds_core::validate::build("GetServiceRegionInfoInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for GetServiceRegionInfoInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.tenant_id.is_none() {
             missing.push(cds_core::validate::join(path, "tenantId"));
@@ -186,6 +194,7 @@ pub struct GetServiceRegionInfoOutput {
 }
 impl GetServiceRegionInfoOutput {
     /// `data` (see the field [`GetServiceRegionInfoOutput::data`]).
+    #[inline]
     pub fn data(&self) -> &[crate::operation::get_service_region_info::Region] {
         self.data.as_deref().unwrap_or_default()
     }
@@ -225,10 +234,12 @@ pub struct GetServiceRegionInfoRequest {
 #[allow(deprecated)]
 impl GetServiceRegionInfoRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &GetServiceRegionInfoInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: GetServiceRegionInfoInput) -> Self {
         self.input = input;
         self
@@ -248,28 +259,46 @@ impl GetServiceRegionInfoRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::GET_SERVICE_REGION_INFO, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::GET_SERVICE_REGION_INFO, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<GetServiceRegionInfoOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<GetServiceRegionInfoOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::GET_SERVICE_REGION_INFO,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<GetServiceRegionInfoOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::GET_SERVICE_REGION_INFO, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<GetServiceRegionInfoOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::GET_SERVICE_REGION_INFO,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -280,6 +309,7 @@ impl crate::Client {
     /// `POST /api/ecs/v1/service-region-info` — read-only: retried on transient failures.
     ///
     /// Wire name: `GetServiceRegionInfo`.
+    #[inline]
     pub fn get_service_region_info(&self) -> GetServiceRegionInfoRequest {
         GetServiceRegionInfoRequest {
             client: self.runtime().clone(),

@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for GetSnapshotInput {
 cds_core::impl_serialize!(GetSnapshotInput);
 impl GetSnapshotInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> GetSnapshotInputBuilder {
         GetSnapshotInputBuilder::default()
     }
@@ -40,11 +41,13 @@ impl GetSnapshotInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<GetSnapshotInput, cds_core::BuildError> {
         cds_core::validate::build("GetSnapshotInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for GetSnapshotInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.snapshot_id.is_none() {
             missing.push(cds_core::validate::join(path, "snapshotId"));
@@ -62,6 +65,7 @@ pub struct GetSnapshotOutput {
 }
 impl GetSnapshotOutput {
     /// `data` (see the field [`GetSnapshotOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::SnapshotPage> {
         self.data.as_ref()
     }
@@ -101,10 +105,12 @@ pub struct GetSnapshotRequest {
 #[allow(deprecated)]
 impl GetSnapshotRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &GetSnapshotInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: GetSnapshotInput) -> Self {
         self.input = input;
         self
@@ -117,27 +123,34 @@ impl GetSnapshotRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::GET_SNAPSHOT, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::GET_SNAPSHOT, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<GetSnapshotOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<GetSnapshotOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::GET_SNAPSHOT, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<GetSnapshotOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::GET_SNAPSHOT, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<GetSnapshotOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::GET_SNAPSHOT, self.input, checked)
     }
 }
 impl crate::Client {
@@ -148,6 +161,7 @@ impl crate::Client {
     /// `GET /api/ecs/v1/snapshot/{snapshotId}` — read-only: retried on transient failures.
     ///
     /// Wire name: `GetSnapshot`.
+    #[inline]
     pub fn get_snapshot(&self) -> GetSnapshotRequest {
         GetSnapshotRequest {
             client: self.runtime().clone(),

@@ -133,122 +133,152 @@ pub struct Data {
 }
 impl Data {
     /// `templateId` (see the field [`Data::template_id`]).
+    #[inline]
     pub fn template_id(&self) -> Option<&str> {
         self.template_id.as_deref()
     }
     /// `templateName` (see the field [`Data::template_name`]).
+    #[inline]
     pub fn template_name(&self) -> Option<&str> {
         self.template_name.as_deref()
     }
     /// `templateDesc` (see the field [`Data::template_desc`]).
+    #[inline]
     pub fn template_desc(&self) -> Option<&str> {
         self.template_desc.as_deref()
     }
     /// `tenantId` (see the field [`Data::tenant_id`]).
+    #[inline]
     pub fn tenant_id(&self) -> Option<&str> {
         self.tenant_id.as_deref()
     }
     /// `departmentId` (see the field [`Data::department_id`]).
+    #[inline]
     pub fn department_id(&self) -> Option<&str> {
         self.department_id.as_deref()
     }
     /// `departmentName` (see the field [`Data::department_name`]).
+    #[inline]
     pub fn department_name(&self) -> Option<&str> {
         self.department_name.as_deref()
     }
     /// `resourceGroupId` (see the field [`Data::resource_group_id`]).
+    #[inline]
     pub fn resource_group_id(&self) -> Option<&str> {
         self.resource_group_id.as_deref()
     }
     /// `resourceGroupName` (see the field [`Data::resource_group_name`]).
+    #[inline]
     pub fn resource_group_name(&self) -> Option<&str> {
         self.resource_group_name.as_deref()
     }
     /// `ecsName` (see the field [`Data::ecs_name`]).
+    #[inline]
     pub fn ecs_name(&self) -> Option<&str> {
         self.ecs_name.as_deref()
     }
     /// `region` (see the field [`Data::region`]).
+    #[inline]
     pub fn region(&self) -> Option<&str> {
         self.region.as_deref()
     }
     /// `az` (see the field [`Data::az`]).
+    #[inline]
     pub fn az(&self) -> Option<&str> {
         self.az.as_deref()
     }
     /// `archType` (see the field [`Data::arch_type`]).
+    #[inline]
     pub fn arch_type(&self) -> Option<&crate::types::ArchType> {
         self.arch_type.as_ref()
     }
     /// `flavorId` (see the field [`Data::flavor_id`]).
+    #[inline]
     pub fn flavor_id(&self) -> Option<&str> {
         self.flavor_id.as_deref()
     }
     /// `flavor` (see the field [`Data::flavor`]).
+    #[inline]
     pub fn flavor(&self) -> Option<&crate::operation::get_template::Flavor> {
         self.flavor.as_ref()
     }
     /// `imageId` (see the field [`Data::image_id`]).
+    #[inline]
     pub fn image_id(&self) -> Option<&str> {
         self.image_id.as_deref()
     }
     /// `imageVisibility` (see the field [`Data::image_visibility`]).
+    #[inline]
     pub fn image_visibility(&self) -> Option<&str> {
         self.image_visibility.as_deref()
     }
     /// `networks` (see the field [`Data::networks`]).
+    #[inline]
     pub fn networks(&self) -> &[crate::operation::get_template::Network] {
         self.networks.as_deref().unwrap_or_default()
     }
     /// `volumes` (see the field [`Data::volumes`]).
+    #[inline]
     pub fn volumes(&self) -> &[crate::operation::get_template::Volume] {
         self.volumes.as_deref().unwrap_or_default()
     }
     /// `sgIdList` (see the field [`Data::sg_id_list`]).
+    #[inline]
     pub fn sg_id_list(&self) -> &[String] {
         self.sg_id_list.as_deref().unwrap_or_default()
     }
     /// `eipChargeType` (see the field [`Data::eip_charge_type`]).
+    #[inline]
     pub fn eip_charge_type(&self) -> Option<&str> {
         self.eip_charge_type.as_deref()
     }
     /// `bandWidth` (see the field [`Data::band_width`]).
+    #[inline]
     pub fn band_width(&self) -> Option<i64> {
         self.band_width
     }
     /// `defaultVersion` (see the field [`Data::default_version`]).
+    #[inline]
     pub fn default_version(&self) -> Option<i64> {
         self.default_version
     }
     /// `currentVersion` (see the field [`Data::current_version`]).
+    #[inline]
     pub fn current_version(&self) -> Option<i64> {
         self.current_version
     }
     /// `billingMode` (see the field [`Data::billing_mode`]).
+    #[inline]
     pub fn billing_mode(&self) -> Option<&crate::types::BillingMode> {
         self.billing_mode.as_ref()
     }
     /// `ram` (see the field [`Data::ram`]).
+    #[inline]
     pub fn ram(&self) -> Option<i64> {
         self.ram
     }
     /// `vcpus` (see the field [`Data::vcpus`]).
+    #[inline]
     pub fn vcpus(&self) -> Option<i64> {
         self.vcpus
     }
     /// `userData` (see the field [`Data::user_data`]).
+    #[inline]
     pub fn user_data(&self) -> Option<&str> {
         self.user_data.as_deref()
     }
     /// `keyPairName` (see the field [`Data::key_pair_name`]).
+    #[inline]
     pub fn key_pair_name(&self) -> Option<&str> {
         self.key_pair_name.as_deref()
     }
     /// `keyPairId` (see the field [`Data::key_pair_id`]).
+    #[inline]
     pub fn key_pair_id(&self) -> Option<&str> {
         self.key_pair_id.as_deref()
     }
     /// `standardFlavor` (see the field [`Data::standard_flavor`]).
+    #[inline]
     pub fn standard_flavor(&self) -> Option<i64> {
         self.standard_flavor
     }
@@ -414,34 +444,42 @@ pub struct Flavor {
 }
 impl Flavor {
     /// `flavorId` (see the field [`Flavor::flavor_id`]).
+    #[inline]
     pub fn flavor_id(&self) -> Option<&str> {
         self.flavor_id.as_deref()
     }
     /// `name` (see the field [`Flavor::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `cpu` (see the field [`Flavor::cpu`]).
+    #[inline]
     pub fn cpu(&self) -> Option<i64> {
         self.cpu
     }
     /// `ram` (see the field [`Flavor::ram`]).
+    #[inline]
     pub fn ram(&self) -> Option<i64> {
         self.ram
     }
     /// `isCustom` (see the field [`Flavor::is_custom`]).
+    #[inline]
     pub fn is_custom(&self) -> Option<bool> {
         self.is_custom
     }
     /// `createAt` (see the field [`Flavor::create_at`]).
+    #[inline]
     pub fn create_at(&self) -> Option<&str> {
         self.create_at.as_deref()
     }
     /// `vmCount` (see the field [`Flavor::vm_count`]).
+    #[inline]
     pub fn vm_count(&self) -> Option<i64> {
         self.vm_count
     }
     /// `flavorType` (see the field [`Flavor::flavor_type`]).
+    #[inline]
     pub fn flavor_type(&self) -> Option<&crate::operation::get_template::FlavorType> {
         self.flavor_type.as_ref()
     }
@@ -541,50 +579,62 @@ pub struct FlavorType {
 }
 impl FlavorType {
     /// `flavorTypeId` (see the field [`FlavorType::flavor_type_id`]).
+    #[inline]
     pub fn flavor_type_id(&self) -> Option<&str> {
         self.flavor_type_id.as_deref()
     }
     /// `SpecCode` (see the field [`FlavorType::spec_code`]).
+    #[inline]
     pub fn spec_code(&self) -> Option<&str> {
         self.spec_code.as_deref()
     }
     /// `name` (see the field [`FlavorType::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `archType` (see the field [`FlavorType::arch_type`]).
+    #[inline]
     pub fn arch_type(&self) -> Option<&crate::types::ArchType> {
         self.arch_type.as_ref()
     }
     /// `cpuModel` (see the field [`FlavorType::cpu_model`]).
+    #[inline]
     pub fn cpu_model(&self) -> Option<&str> {
         self.cpu_model.as_deref()
     }
     /// `az` (see the field [`FlavorType::az`]).
+    #[inline]
     pub fn az(&self) -> Option<&str> {
         self.az.as_deref()
     }
     /// `deptAvailable` (see the field [`FlavorType::dept_available`]).
+    #[inline]
     pub fn dept_available(&self) -> Option<bool> {
         self.dept_available
     }
     /// `createAt` (see the field [`FlavorType::create_at`]).
+    #[inline]
     pub fn create_at(&self) -> Option<&str> {
         self.create_at.as_deref()
     }
     /// `flavorCount` (see the field [`FlavorType::flavor_count`]).
+    #[inline]
     pub fn flavor_count(&self) -> Option<i64> {
         self.flavor_count
     }
     /// `deviceType` (see the field [`FlavorType::device_type`]).
+    #[inline]
     pub fn device_type(&self) -> Option<&crate::types::DeviceType> {
         self.device_type.as_ref()
     }
     /// `securityType` (see the field [`FlavorType::security_type`]).
+    #[inline]
     pub fn security_type(&self) -> Option<&crate::types::SecurityType> {
         self.security_type.as_ref()
     }
     /// `cpuOverscalingRatio` (see the field [`FlavorType::cpu_overscaling_ratio`]).
+    #[inline]
     pub fn cpu_overscaling_ratio(&self) -> Option<i64> {
         self.cpu_overscaling_ratio
     }
@@ -662,18 +712,22 @@ pub struct Network {
 }
 impl Network {
     /// `vpcId` (see the field [`Network::vpc_id`]).
+    #[inline]
     pub fn vpc_id(&self) -> Option<&str> {
         self.vpc_id.as_deref()
     }
     /// `subnetId` (see the field [`Network::subnet_id`]).
+    #[inline]
     pub fn subnet_id(&self) -> Option<&str> {
         self.subnet_id.as_deref()
     }
     /// `ipv6Enabled` (see the field [`Network::ipv6_enabled`]).
+    #[inline]
     pub fn ipv6_enabled(&self) -> Option<bool> {
         self.ipv6_enabled
     }
     /// `portType` (see the field [`Network::port_type`]).
+    #[inline]
     pub fn port_type(&self) -> Option<&crate::types::PortType> {
         self.port_type.as_ref()
     }
@@ -741,26 +795,32 @@ pub struct Volume {
 }
 impl Volume {
     /// `volumeType` (see the field [`Volume::volume_type`]).
+    #[inline]
     pub fn volume_type(&self) -> Option<&str> {
         self.volume_type.as_deref()
     }
     /// `volumeSize` (see the field [`Volume::volume_size`]).
+    #[inline]
     pub fn volume_size(&self) -> Option<i64> {
         self.volume_size
     }
     /// `deleteOnTermination` (see the field [`Volume::delete_on_termination`]).
+    #[inline]
     pub fn delete_on_termination(&self) -> Option<bool> {
         self.delete_on_termination
     }
     /// `osOrData` (see the field [`Volume::os_or_data`]).
+    #[inline]
     pub fn os_or_data(&self) -> Option<&str> {
         self.os_or_data.as_deref()
     }
     /// `volumeMode` (see the field [`Volume::volume_mode`]).
+    #[inline]
     pub fn volume_mode(&self) -> Option<&crate::types::VolumeMode> {
         self.volume_mode.as_ref()
     }
     /// `diskBus` (see the field [`Volume::disk_bus`]).
+    #[inline]
     pub fn disk_bus(&self) -> Option<&str> {
         self.disk_bus.as_deref()
     }
@@ -819,6 +879,7 @@ impl cds_core::ser::Entries for GetTemplateInput {
 cds_core::impl_serialize!(GetTemplateInput);
 impl GetTemplateInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> GetTemplateInputBuilder {
         GetTemplateInputBuilder::default()
     }
@@ -837,11 +898,13 @@ impl GetTemplateInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<GetTemplateInput, cds_core::BuildError> {
         cds_core::validate::build("GetTemplateInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for GetTemplateInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.template_id.is_none() {
             missing.push(cds_core::validate::join(path, "templateId"));
@@ -859,6 +922,7 @@ pub struct GetTemplateOutput {
 }
 impl GetTemplateOutput {
     /// `data` (see the field [`GetTemplateOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::get_template::Data> {
         self.data.as_ref()
     }
@@ -898,10 +962,12 @@ pub struct GetTemplateRequest {
 #[allow(deprecated)]
 impl GetTemplateRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &GetTemplateInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: GetTemplateInput) -> Self {
         self.input = input;
         self
@@ -914,27 +980,34 @@ impl GetTemplateRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::GET_TEMPLATE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::GET_TEMPLATE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<GetTemplateOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<GetTemplateOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::GET_TEMPLATE, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<GetTemplateOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::GET_TEMPLATE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<GetTemplateOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::GET_TEMPLATE, self.input, checked)
     }
 }
 impl crate::Client {
@@ -945,6 +1018,7 @@ impl crate::Client {
     /// `GET /api/ecs/v1/templates/{templateId}` — read-only: retried on transient failures.
     ///
     /// Wire name: `GetTemplate`.
+    #[inline]
     pub fn get_template(&self) -> GetTemplateRequest {
         GetTemplateRequest {
             client: self.runtime().clone(),

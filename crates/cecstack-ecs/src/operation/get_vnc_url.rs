@@ -17,6 +17,7 @@ pub struct Data {
 }
 impl Data {
     /// `vncUrl` (see the field [`Data::vnc_url`]).
+    #[inline]
     pub fn vnc_url(&self) -> Option<&str> {
         self.vnc_url.as_deref()
     }
@@ -63,6 +64,7 @@ impl cds_core::ser::Entries for GetVncUrlInput {
 cds_core::impl_serialize!(GetVncUrlInput);
 impl GetVncUrlInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> GetVncUrlInputBuilder {
         GetVncUrlInputBuilder::default()
     }
@@ -81,11 +83,13 @@ impl GetVncUrlInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<GetVncUrlInput, cds_core::BuildError> {
         cds_core::validate::build("GetVncUrlInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for GetVncUrlInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_id.is_none() {
             missing.push(cds_core::validate::join(path, "ecsId"));
@@ -103,6 +107,7 @@ pub struct GetVncUrlOutput {
 }
 impl GetVncUrlOutput {
     /// `data` (see the field [`GetVncUrlOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::get_vnc_url::Data> {
         self.data.as_ref()
     }
@@ -142,10 +147,12 @@ pub struct GetVncUrlRequest {
 #[allow(deprecated)]
 impl GetVncUrlRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &GetVncUrlInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: GetVncUrlInput) -> Self {
         self.input = input;
         self
@@ -158,27 +165,34 @@ impl GetVncUrlRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::GET_VNC_URL, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::GET_VNC_URL, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<GetVncUrlOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<GetVncUrlOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::GET_VNC_URL, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<GetVncUrlOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::GET_VNC_URL, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<GetVncUrlOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::GET_VNC_URL, self.input, checked)
     }
 }
 impl crate::Client {
@@ -189,6 +203,7 @@ impl crate::Client {
     /// `GET /api/ecs/v1/instances/{ecsId}/vnc-url` — read-only: retried on transient failures.
     ///
     /// Wire name: `GetVncUrl`.
+    #[inline]
     pub fn get_vnc_url(&self) -> GetVncUrlRequest {
         GetVncUrlRequest {
             client: self.runtime().clone(),

@@ -41,30 +41,37 @@ pub struct Data {
 }
 impl Data {
     /// `tenantId` (see the field [`Data::tenant_id`]).
+    #[inline]
     pub fn tenant_id(&self) -> Option<&str> {
         self.tenant_id.as_deref()
     }
     /// `name` (see the field [`Data::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `keyPairId` (see the field [`Data::key_pair_id`]).
+    #[inline]
     pub fn key_pair_id(&self) -> Option<&str> {
         self.key_pair_id.as_deref()
     }
     /// `fingerprint` (see the field [`Data::fingerprint`]).
+    #[inline]
     pub fn fingerprint(&self) -> Option<&str> {
         self.fingerprint.as_deref()
     }
     /// `departmentId` (see the field [`Data::department_id`]).
+    #[inline]
     pub fn department_id(&self) -> Option<&str> {
         self.department_id.as_deref()
     }
     /// `resourceGroupId` (see the field [`Data::resource_group_id`]).
+    #[inline]
     pub fn resource_group_id(&self) -> Option<&str> {
         self.resource_group_id.as_deref()
     }
     /// `SSHKeyPairs` (see the field [`Data::ssh_key_pairs`]).
+    #[inline]
     pub fn ssh_key_pairs(&self) -> Option<&serde_json::Value> {
         self.ssh_key_pairs.as_ref()
     }
@@ -143,6 +150,7 @@ impl cds_core::ser::Entries for ImportSshKeyInput {
 cds_core::impl_serialize!(ImportSshKeyInput);
 impl ImportSshKeyInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ImportSshKeyInputBuilder {
         ImportSshKeyInputBuilder::default()
     }
@@ -181,11 +189,13 @@ impl ImportSshKeyInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ImportSshKeyInput, cds_core::BuildError> {
         cds_core::validate::build("ImportSshKeyInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ImportSshKeyInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.name.is_none() {
             missing.push(cds_core::validate::join(path, "name"));
@@ -209,6 +219,7 @@ pub struct ImportSshKeyOutput {
 }
 impl ImportSshKeyOutput {
     /// `data` (see the field [`ImportSshKeyOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::import_ssh_key::Data> {
         self.data.as_ref()
     }
@@ -248,10 +259,12 @@ pub struct ImportSshKeyRequest {
 #[allow(deprecated)]
 impl ImportSshKeyRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ImportSshKeyInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ImportSshKeyInput) -> Self {
         self.input = input;
         self
@@ -292,28 +305,45 @@ impl ImportSshKeyRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::IMPORT_SSH_KEY, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::IMPORT_SSH_KEY, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ImportSshKeyOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ImportSshKeyOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::IMPORT_SSH_KEY,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ImportSshKeyOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::IMPORT_SSH_KEY, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ImportSshKeyOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::IMPORT_SSH_KEY,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -324,6 +354,7 @@ impl crate::Client {
     /// `POST /api/ecs/v1/ssh-key/import` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `ImportSshKey`.
+    #[inline]
     pub fn import_ssh_key(&self) -> ImportSshKeyRequest {
         ImportSshKeyRequest {
             client: self.runtime().clone(),

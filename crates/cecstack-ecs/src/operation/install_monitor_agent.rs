@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for InstallMonitorAgentInput {
 cds_core::impl_serialize!(InstallMonitorAgentInput);
 impl InstallMonitorAgentInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> InstallMonitorAgentInputBuilder {
         InstallMonitorAgentInputBuilder::default()
     }
@@ -40,11 +41,13 @@ impl InstallMonitorAgentInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<InstallMonitorAgentInput, cds_core::BuildError> {
         cds_core::validate::build("InstallMonitorAgentInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for InstallMonitorAgentInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_id.is_none() {
             missing.push(cds_core::validate::join(path, "ecsId"));
@@ -62,6 +65,7 @@ pub struct InstallMonitorAgentOutput {
 }
 impl InstallMonitorAgentOutput {
     /// `data` (see the field [`InstallMonitorAgentOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -101,10 +105,12 @@ pub struct InstallMonitorAgentRequest {
 #[allow(deprecated)]
 impl InstallMonitorAgentRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &InstallMonitorAgentInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: InstallMonitorAgentInput) -> Self {
         self.input = input;
         self
@@ -117,28 +123,46 @@ impl InstallMonitorAgentRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::INSTALL_MONITOR_AGENT, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::INSTALL_MONITOR_AGENT, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<InstallMonitorAgentOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<InstallMonitorAgentOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::INSTALL_MONITOR_AGENT,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<InstallMonitorAgentOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::INSTALL_MONITOR_AGENT, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<InstallMonitorAgentOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::INSTALL_MONITOR_AGENT,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -149,6 +173,7 @@ impl crate::Client {
     /// `PUT /api/ecs/v1/instances/{ecsId}/monitor/install-agent` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `InstallMonitorAgent`.
+    #[inline]
     pub fn install_monitor_agent(&self) -> InstallMonitorAgentRequest {
         InstallMonitorAgentRequest {
             client: self.runtime().clone(),

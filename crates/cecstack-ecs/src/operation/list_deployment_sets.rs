@@ -29,18 +29,22 @@ pub struct Data {
 }
 impl Data {
     /// `size` (see the field [`Data::size`]).
+    #[inline]
     pub fn size(&self) -> Option<i64> {
         self.size
     }
     /// `current` (see the field [`Data::current`]).
+    #[inline]
     pub fn current(&self) -> Option<i64> {
         self.current
     }
     /// `total` (see the field [`Data::total`]).
+    #[inline]
     pub fn total(&self) -> Option<i64> {
         self.total
     }
     /// `list` (see the field [`Data::list`]).
+    #[inline]
     pub fn list(&self) -> &[crate::types::DeploymentSet] {
         self.list.as_deref().unwrap_or_default()
     }
@@ -98,6 +102,7 @@ impl cds_core::ser::Entries for ListDeploymentSetsInput {
 cds_core::impl_serialize!(ListDeploymentSetsInput);
 impl ListDeploymentSetsInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ListDeploymentSetsInputBuilder {
         ListDeploymentSetsInputBuilder::default()
     }
@@ -121,11 +126,13 @@ impl ListDeploymentSetsInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ListDeploymentSetsInput, cds_core::BuildError> {
         cds_core::validate::build("ListDeploymentSetsInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ListDeploymentSetsInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.current.is_none() {
             missing.push(cds_core::validate::join(path, "current"));
@@ -146,6 +153,7 @@ pub struct ListDeploymentSetsOutput {
 }
 impl ListDeploymentSetsOutput {
     /// `data` (see the field [`ListDeploymentSetsOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::list_deployment_sets::Data> {
         self.data.as_ref()
     }
@@ -185,10 +193,12 @@ pub struct ListDeploymentSetsRequest {
 #[allow(deprecated)]
 impl ListDeploymentSetsRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ListDeploymentSetsInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ListDeploymentSetsInput) -> Self {
         self.input = input;
         self
@@ -208,30 +218,49 @@ impl ListDeploymentSetsRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::LIST_DEPLOYMENT_SETS, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::LIST_DEPLOYMENT_SETS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ListDeploymentSetsOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ListDeploymentSetsOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::LIST_DEPLOYMENT_SETS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ListDeploymentSetsOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::LIST_DEPLOYMENT_SETS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ListDeploymentSetsOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::LIST_DEPLOYMENT_SETS,
+            self.input,
+            checked,
+        )
     }
     /// Streams every item at `/data/list` across all pages, advancing `current` (page size `size`, default 50).
+    #[inline]
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<Item = Result<crate::types::DeploymentSet, cds_core::Error>>
@@ -253,6 +282,7 @@ impl crate::Client {
     /// `GET /api/ecs/v1/deployment-sets` — read-only: retried on transient failures.
     ///
     /// Wire name: `ListDeploymentSets`.
+    #[inline]
     pub fn list_deployment_sets(&self) -> ListDeploymentSetsRequest {
         ListDeploymentSetsRequest {
             client: self.runtime().clone(),

@@ -45,34 +45,42 @@ pub struct DataItem {
 }
 impl DataItem {
     /// `ecsId` (see the field [`DataItem::ecs_id`]).
+    #[inline]
     pub fn ecs_id(&self) -> Option<&str> {
         self.ecs_id.as_deref()
     }
     /// `imageId` (see the field [`DataItem::image_id`]).
+    #[inline]
     pub fn image_id(&self) -> Option<&str> {
         self.image_id.as_deref()
     }
     /// `imageName` (see the field [`DataItem::image_name`]).
+    #[inline]
     pub fn image_name(&self) -> Option<&str> {
         self.image_name.as_deref()
     }
     /// `tenantId` (see the field [`DataItem::tenant_id`]).
+    #[inline]
     pub fn tenant_id(&self) -> Option<&str> {
         self.tenant_id.as_deref()
     }
     /// `osType` (see the field [`DataItem::os_type`]).
+    #[inline]
     pub fn os_type(&self) -> Option<&crate::types::OsType> {
         self.os_type.as_ref()
     }
     /// `platform` (see the field [`DataItem::platform`]).
+    #[inline]
     pub fn platform(&self) -> Option<&str> {
         self.platform.as_deref()
     }
     /// `status` (see the field [`DataItem::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
     /// `bootState` (see the field [`DataItem::boot_state`]).
+    #[inline]
     pub fn boot_state(&self) -> Option<bool> {
         self.boot_state
     }
@@ -133,6 +141,7 @@ impl cds_core::ser::Entries for ListInstanceAttachedIsosInput {
 cds_core::impl_serialize!(ListInstanceAttachedIsosInput);
 impl ListInstanceAttachedIsosInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ListInstanceAttachedIsosInputBuilder {
         ListInstanceAttachedIsosInputBuilder::default()
     }
@@ -151,11 +160,13 @@ impl ListInstanceAttachedIsosInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ListInstanceAttachedIsosInput, cds_core::BuildError> {
         cds_core::validate::build("ListInstanceAttachedIsosInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ListInstanceAttachedIsosInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_id.is_none() {
             missing.push(cds_core::validate::join(path, "ecsId"));
@@ -173,6 +184,7 @@ pub struct ListInstanceAttachedIsosOutput {
 }
 impl ListInstanceAttachedIsosOutput {
     /// `data` (see the field [`ListInstanceAttachedIsosOutput::data`]).
+    #[inline]
     pub fn data(&self) -> &[crate::operation::list_instance_attached_isos::DataItem] {
         self.data.as_deref().unwrap_or_default()
     }
@@ -212,10 +224,12 @@ pub struct ListInstanceAttachedIsosRequest {
 #[allow(deprecated)]
 impl ListInstanceAttachedIsosRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ListInstanceAttachedIsosInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ListInstanceAttachedIsosInput) -> Self {
         self.input = input;
         self
@@ -228,28 +242,46 @@ impl ListInstanceAttachedIsosRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::LIST_INSTANCE_ATTACHED_ISOS, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::LIST_INSTANCE_ATTACHED_ISOS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ListInstanceAttachedIsosOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ListInstanceAttachedIsosOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::LIST_INSTANCE_ATTACHED_ISOS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ListInstanceAttachedIsosOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::LIST_INSTANCE_ATTACHED_ISOS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ListInstanceAttachedIsosOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::LIST_INSTANCE_ATTACHED_ISOS,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -260,6 +292,7 @@ impl crate::Client {
     /// `GET /api/ecs/v1/instances/{ecsId}/attached-iso` — read-only: retried on transient failures.
     ///
     /// Wire name: `ListInstanceAttachedIsos`.
+    #[inline]
     pub fn list_instance_attached_isos(&self) -> ListInstanceAttachedIsosRequest {
         ListInstanceAttachedIsosRequest {
             client: self.runtime().clone(),

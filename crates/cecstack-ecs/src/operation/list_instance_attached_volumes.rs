@@ -49,38 +49,47 @@ pub struct AttachedVolumesItem {
 }
 impl AttachedVolumesItem {
     /// `volumeUuid` (see the field [`AttachedVolumesItem::volume_uuid`]).
+    #[inline]
     pub fn volume_uuid(&self) -> Option<&str> {
         self.volume_uuid.as_deref()
     }
     /// `volumeName` (see the field [`AttachedVolumesItem::volume_name`]).
+    #[inline]
     pub fn volume_name(&self) -> Option<&str> {
         self.volume_name.as_deref()
     }
     /// `description` (see the field [`AttachedVolumesItem::description`]).
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
     /// `maxIOPS` (see the field [`AttachedVolumesItem::max_iops`]).
+    #[inline]
     pub fn max_iops(&self) -> Option<i64> {
         self.max_iops
     }
     /// `volumeType` (see the field [`AttachedVolumesItem::volume_type`]).
+    #[inline]
     pub fn volume_type(&self) -> Option<&str> {
         self.volume_type.as_deref()
     }
     /// `storageClassId` (see the field [`AttachedVolumesItem::storage_class_id`]).
+    #[inline]
     pub fn storage_class_id(&self) -> Option<&str> {
         self.storage_class_id.as_deref()
     }
     /// `volumeSize` (see the field [`AttachedVolumesItem::volume_size`]).
+    #[inline]
     pub fn volume_size(&self) -> Option<i64> {
         self.volume_size
     }
     /// `isEncrypted` (see the field [`AttachedVolumesItem::is_encrypted`]).
+    #[inline]
     pub fn is_encrypted(&self) -> Option<bool> {
         self.is_encrypted
     }
     /// `createdAt` (see the field [`AttachedVolumesItem::created_at`]).
+    #[inline]
     pub fn created_at(&self) -> Option<&str> {
         self.created_at.as_deref()
     }
@@ -143,12 +152,14 @@ pub struct Data {
 }
 impl Data {
     /// `attachedVolumes` (see the field [`Data::attached_volumes`]).
+    #[inline]
     pub fn attached_volumes(
         &self,
     ) -> &[crate::operation::list_instance_attached_volumes::AttachedVolumesItem] {
         self.attached_volumes.as_deref().unwrap_or_default()
     }
     /// `count` (see the field [`Data::count`]).
+    #[inline]
     pub fn count(&self) -> Option<i64> {
         self.count
     }
@@ -197,6 +208,7 @@ impl cds_core::ser::Entries for ListInstanceAttachedVolumesInput {
 cds_core::impl_serialize!(ListInstanceAttachedVolumesInput);
 impl ListInstanceAttachedVolumesInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ListInstanceAttachedVolumesInputBuilder {
         ListInstanceAttachedVolumesInputBuilder::default()
     }
@@ -215,11 +227,13 @@ impl ListInstanceAttachedVolumesInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ListInstanceAttachedVolumesInput, cds_core::BuildError> {
         cds_core::validate::build("ListInstanceAttachedVolumesInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ListInstanceAttachedVolumesInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_id.is_none() {
             missing.push(cds_core::validate::join(path, "ecsId"));
@@ -237,6 +251,7 @@ pub struct ListInstanceAttachedVolumesOutput {
 }
 impl ListInstanceAttachedVolumesOutput {
     /// `data` (see the field [`ListInstanceAttachedVolumesOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::list_instance_attached_volumes::Data> {
         self.data.as_ref()
     }
@@ -276,10 +291,12 @@ pub struct ListInstanceAttachedVolumesRequest {
 #[allow(deprecated)]
 impl ListInstanceAttachedVolumesRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ListInstanceAttachedVolumesInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ListInstanceAttachedVolumesInput) -> Self {
         self.input = input;
         self
@@ -292,28 +309,46 @@ impl ListInstanceAttachedVolumesRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::LIST_INSTANCE_ATTACHED_VOLUMES, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::LIST_INSTANCE_ATTACHED_VOLUMES, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ListInstanceAttachedVolumesOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ListInstanceAttachedVolumesOutput, cds_core::Error>>
+           + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::LIST_INSTANCE_ATTACHED_VOLUMES,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ListInstanceAttachedVolumesOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::LIST_INSTANCE_ATTACHED_VOLUMES, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ListInstanceAttachedVolumesOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::LIST_INSTANCE_ATTACHED_VOLUMES,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -324,6 +359,7 @@ impl crate::Client {
     /// `GET /api/ecs/v1/instances/{ecsId}/attached-volumes` — read-only: retried on transient failures.
     ///
     /// Wire name: `ListInstanceAttachedVolumes`.
+    #[inline]
     pub fn list_instance_attached_volumes(&self) -> ListInstanceAttachedVolumesRequest {
         ListInstanceAttachedVolumesRequest {
             client: self.runtime().clone(),

@@ -49,38 +49,47 @@ pub struct Disk {
 }
 impl Disk {
     /// `diskName` (see the field [`Disk::disk_name`]).
+    #[inline]
     pub fn disk_name(&self) -> Option<&str> {
         self.disk_name.as_deref()
     }
     /// `nodeName` (see the field [`Disk::node_name`]).
+    #[inline]
     pub fn node_name(&self) -> Option<&str> {
         self.node_name.as_deref()
     }
     /// `pciAddress` (see the field [`Disk::pci_address`]).
+    #[inline]
     pub fn pci_address(&self) -> Option<&str> {
         self.pci_address.as_deref()
     }
     /// `product` (see the field [`Disk::product`]).
+    #[inline]
     pub fn product(&self) -> Option<&str> {
         self.product.as_deref()
     }
     /// `vendor` (see the field [`Disk::vendor`]).
+    #[inline]
     pub fn vendor(&self) -> Option<&str> {
         self.vendor.as_deref()
     }
     /// `size` (see the field [`Disk::size`]).
+    #[inline]
     pub fn size(&self) -> Option<i64> {
         self.size
     }
     /// `diskType` (see the field [`Disk::disk_type`]).
+    #[inline]
     pub fn disk_type(&self) -> Option<&str> {
         self.disk_type.as_deref()
     }
     /// `diskInterface` (see the field [`Disk::disk_interface`]).
+    #[inline]
     pub fn disk_interface(&self) -> Option<&str> {
         self.disk_interface.as_deref()
     }
     /// `htcl` (see the field [`Disk::htcl`]).
+    #[inline]
     pub fn htcl(&self) -> Option<&str> {
         self.htcl.as_deref()
     }
@@ -143,6 +152,7 @@ impl cds_core::ser::Entries for ListInstanceNodeLocalDisksInput {
 cds_core::impl_serialize!(ListInstanceNodeLocalDisksInput);
 impl ListInstanceNodeLocalDisksInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ListInstanceNodeLocalDisksInputBuilder {
         ListInstanceNodeLocalDisksInputBuilder::default()
     }
@@ -161,11 +171,13 @@ impl ListInstanceNodeLocalDisksInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ListInstanceNodeLocalDisksInput, cds_core::BuildError> {
         cds_core::validate::build("ListInstanceNodeLocalDisksInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ListInstanceNodeLocalDisksInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_id.is_none() {
             missing.push(cds_core::validate::join(path, "ecsId"));
@@ -183,6 +195,7 @@ pub struct ListInstanceNodeLocalDisksOutput {
 }
 impl ListInstanceNodeLocalDisksOutput {
     /// `data` (see the field [`ListInstanceNodeLocalDisksOutput::data`]).
+    #[inline]
     pub fn data(&self) -> &[crate::operation::list_instance_node_local_disks::Disk] {
         self.data.as_deref().unwrap_or_default()
     }
@@ -222,10 +235,12 @@ pub struct ListInstanceNodeLocalDisksRequest {
 #[allow(deprecated)]
 impl ListInstanceNodeLocalDisksRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ListInstanceNodeLocalDisksInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ListInstanceNodeLocalDisksInput) -> Self {
         self.input = input;
         self
@@ -238,28 +253,46 @@ impl ListInstanceNodeLocalDisksRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::LIST_INSTANCE_NODE_LOCAL_DISKS, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::LIST_INSTANCE_NODE_LOCAL_DISKS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ListInstanceNodeLocalDisksOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ListInstanceNodeLocalDisksOutput, cds_core::Error>>
+           + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::LIST_INSTANCE_NODE_LOCAL_DISKS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ListInstanceNodeLocalDisksOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::LIST_INSTANCE_NODE_LOCAL_DISKS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ListInstanceNodeLocalDisksOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::LIST_INSTANCE_NODE_LOCAL_DISKS,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -270,6 +303,7 @@ impl crate::Client {
     /// `GET /api/ecs/v1/instances/{ecsId}/nouse-disk-list` — read-only: retried on transient failures.
     ///
     /// Wire name: `ListInstanceNodeLocalDisks`.
+    #[inline]
     pub fn list_instance_node_local_disks(&self) -> ListInstanceNodeLocalDisksRequest {
         ListInstanceNodeLocalDisksRequest {
             client: self.runtime().clone(),

@@ -101,90 +101,112 @@ pub struct Data {
 }
 impl Data {
     /// `serviceCode` (see the field [`Data::service_code`]).
+    #[inline]
     pub fn service_code(&self) -> Option<&str> {
         self.service_code.as_deref()
     }
     /// `instanceId` (see the field [`Data::instance_id`]).
+    #[inline]
     pub fn instance_id(&self) -> Option<&str> {
         self.instance_id.as_deref()
     }
     /// `instanceName` (see the field [`Data::instance_name`]).
+    #[inline]
     pub fn instance_name(&self) -> Option<&str> {
         self.instance_name.as_deref()
     }
     /// `tenantId` (see the field [`Data::tenant_id`]).
+    #[inline]
     pub fn tenant_id(&self) -> Option<&str> {
         self.tenant_id.as_deref()
     }
     /// `tenantName` (see the field [`Data::tenant_name`]).
+    #[inline]
     pub fn tenant_name(&self) -> Option<&str> {
         self.tenant_name.as_deref()
     }
     /// `resourceGroupId` (see the field [`Data::resource_group_id`]).
+    #[inline]
     pub fn resource_group_id(&self) -> Option<&str> {
         self.resource_group_id.as_deref()
     }
     /// `departmentId` (see the field [`Data::department_id`]).
+    #[inline]
     pub fn department_id(&self) -> Option<&str> {
         self.department_id.as_deref()
     }
     /// `region` (see the field [`Data::region`]).
+    #[inline]
     pub fn region(&self) -> Option<&str> {
         self.region.as_deref()
     }
     /// `az` (see the field [`Data::az`]).
+    #[inline]
     pub fn az(&self) -> Option<&str> {
         self.az.as_deref()
     }
     /// `vCpus` (see the field [`Data::v_cpus`]).
+    #[inline]
     pub fn v_cpus(&self) -> Option<i64> {
         self.v_cpus
     }
     /// `ram` (see the field [`Data::ram`]).
+    #[inline]
     pub fn ram(&self) -> Option<i64> {
         self.ram
     }
     /// `flavor` (see the field [`Data::flavor`]).
+    #[inline]
     pub fn flavor(&self) -> Option<&crate::types::BillingFlavor> {
         self.flavor.as_ref()
     }
     /// `createdTime` (see the field [`Data::created_time`]).
+    #[inline]
     pub fn created_time(&self) -> Option<&str> {
         self.created_time.as_deref()
     }
     /// `expireTime` (see the field [`Data::expire_time`]).
+    #[inline]
     pub fn expire_time(&self) -> Option<&str> {
         self.expire_time.as_deref()
     }
     /// `refundFee` (see the field [`Data::refund_fee`]).
+    #[inline]
     pub fn refund_fee(&self) -> Option<f64> {
         self.refund_fee
     }
     /// `totalFee` (see the field [`Data::total_fee`]).
+    #[inline]
     pub fn total_fee(&self) -> Option<f64> {
         self.total_fee
     }
     /// `usedFee` (see the field [`Data::used_fee`]).
+    #[inline]
     pub fn used_fee(&self) -> Option<f64> {
         self.used_fee
     }
     /// `displayRefundFee` (see the field [`Data::display_refund_fee`]).
+    #[inline]
     pub fn display_refund_fee(&self) -> Option<&str> {
         self.display_refund_fee.as_deref()
     }
     /// `displayTotalFee` (see the field [`Data::display_total_fee`]).
+    #[inline]
     pub fn display_total_fee(&self) -> Option<&str> {
         self.display_total_fee.as_deref()
     }
     /// `displayUsedFee` (see the field [`Data::display_used_fee`]).
+    #[inline]
     pub fn display_used_fee(&self) -> Option<&str> {
         self.display_used_fee.as_deref()
     }
     /// `volumes` (see the field [`Data::volumes`]).
+    #[inline]
     pub fn volumes(&self) -> &[crate::operation::list_instance_refund_resources::VolumesItem] {
         self.volumes.as_deref().unwrap_or_default()
     }
     /// `eips` (see the field [`Data::eips`]).
+    #[inline]
     pub fn eips(&self) -> Option<&serde_json::Value> {
         self.eips.as_ref()
     }
@@ -332,70 +354,87 @@ pub struct VolumesItem {
 }
 impl VolumesItem {
     /// `serviceCode` (see the field [`VolumesItem::service_code`]).
+    #[inline]
     pub fn service_code(&self) -> Option<&str> {
         self.service_code.as_deref()
     }
     /// `instanceId` (see the field [`VolumesItem::instance_id`]).
+    #[inline]
     pub fn instance_id(&self) -> Option<&str> {
         self.instance_id.as_deref()
     }
     /// `instanceName` (see the field [`VolumesItem::instance_name`]).
+    #[inline]
     pub fn instance_name(&self) -> Option<&str> {
         self.instance_name.as_deref()
     }
     /// `tenantId` (see the field [`VolumesItem::tenant_id`]).
+    #[inline]
     pub fn tenant_id(&self) -> Option<&str> {
         self.tenant_id.as_deref()
     }
     /// `departmentId` (see the field [`VolumesItem::department_id`]).
+    #[inline]
     pub fn department_id(&self) -> Option<&str> {
         self.department_id.as_deref()
     }
     /// `resourceGroupId` (see the field [`VolumesItem::resource_group_id`]).
+    #[inline]
     pub fn resource_group_id(&self) -> Option<&str> {
         self.resource_group_id.as_deref()
     }
     /// `createdTime` (see the field [`VolumesItem::created_time`]).
+    #[inline]
     pub fn created_time(&self) -> Option<&str> {
         self.created_time.as_deref()
     }
     /// `expireTime` (see the field [`VolumesItem::expire_time`]).
+    #[inline]
     pub fn expire_time(&self) -> Option<&str> {
         self.expire_time.as_deref()
     }
     /// `volumeTypeId` (see the field [`VolumesItem::volume_type_id`]).
+    #[inline]
     pub fn volume_type_id(&self) -> Option<&str> {
         self.volume_type_id.as_deref()
     }
     /// `size` (see the field [`VolumesItem::size`]).
+    #[inline]
     pub fn size(&self) -> Option<i64> {
         self.size
     }
     /// `refundFee` (see the field [`VolumesItem::refund_fee`]).
+    #[inline]
     pub fn refund_fee(&self) -> Option<f64> {
         self.refund_fee
     }
     /// `totalFee` (see the field [`VolumesItem::total_fee`]).
+    #[inline]
     pub fn total_fee(&self) -> Option<f64> {
         self.total_fee
     }
     /// `usedFee` (see the field [`VolumesItem::used_fee`]).
+    #[inline]
     pub fn used_fee(&self) -> Option<f64> {
         self.used_fee
     }
     /// `displayRefundFee` (see the field [`VolumesItem::display_refund_fee`]).
+    #[inline]
     pub fn display_refund_fee(&self) -> Option<&str> {
         self.display_refund_fee.as_deref()
     }
     /// `displayTotalFee` (see the field [`VolumesItem::display_total_fee`]).
+    #[inline]
     pub fn display_total_fee(&self) -> Option<&str> {
         self.display_total_fee.as_deref()
     }
     /// `displayUsedFee` (see the field [`VolumesItem::display_used_fee`]).
+    #[inline]
     pub fn display_used_fee(&self) -> Option<&str> {
         self.display_used_fee.as_deref()
     }
     /// `deleteOnTermination` (see the field [`VolumesItem::delete_on_termination`]).
+    #[inline]
     pub fn delete_on_termination(&self) -> Option<bool> {
         self.delete_on_termination
     }
@@ -486,6 +525,7 @@ impl cds_core::ser::Entries for ListInstanceRefundResourcesInput {
 cds_core::impl_serialize!(ListInstanceRefundResourcesInput);
 impl ListInstanceRefundResourcesInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ListInstanceRefundResourcesInputBuilder {
         ListInstanceRefundResourcesInputBuilder::default()
     }
@@ -514,11 +554,13 @@ impl ListInstanceRefundResourcesInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ListInstanceRefundResourcesInput, cds_core::BuildError> {
         cds_core::validate::build("ListInstanceRefundResourcesInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ListInstanceRefundResourcesInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_id.is_none() {
             missing.push(cds_core::validate::join(path, "ecsId"));
@@ -536,6 +578,7 @@ pub struct ListInstanceRefundResourcesOutput {
 }
 impl ListInstanceRefundResourcesOutput {
     /// `data` (see the field [`ListInstanceRefundResourcesOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::list_instance_refund_resources::Data> {
         self.data.as_ref()
     }
@@ -575,10 +618,12 @@ pub struct ListInstanceRefundResourcesRequest {
 #[allow(deprecated)]
 impl ListInstanceRefundResourcesRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ListInstanceRefundResourcesInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ListInstanceRefundResourcesInput) -> Self {
         self.input = input;
         self
@@ -605,28 +650,46 @@ impl ListInstanceRefundResourcesRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::LIST_INSTANCE_REFUND_RESOURCES, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::LIST_INSTANCE_REFUND_RESOURCES, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ListInstanceRefundResourcesOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ListInstanceRefundResourcesOutput, cds_core::Error>>
+           + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::LIST_INSTANCE_REFUND_RESOURCES,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ListInstanceRefundResourcesOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::LIST_INSTANCE_REFUND_RESOURCES, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ListInstanceRefundResourcesOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::LIST_INSTANCE_REFUND_RESOURCES,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -637,6 +700,7 @@ impl crate::Client {
     /// `POST /api/ecs/v1/instances/{ecsId}/refund-resources` — read-only: retried on transient failures.
     ///
     /// Wire name: `ListInstanceRefundResources`.
+    #[inline]
     pub fn list_instance_refund_resources(&self) -> ListInstanceRefundResourcesRequest {
         ListInstanceRefundResourcesRequest {
             client: self.runtime().clone(),

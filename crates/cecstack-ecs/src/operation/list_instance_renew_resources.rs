@@ -85,74 +85,92 @@ pub struct Data {
 }
 impl Data {
     /// `serviceCode` (see the field [`Data::service_code`]).
+    #[inline]
     pub fn service_code(&self) -> Option<&str> {
         self.service_code.as_deref()
     }
     /// `instanceId` (see the field [`Data::instance_id`]).
+    #[inline]
     pub fn instance_id(&self) -> Option<&str> {
         self.instance_id.as_deref()
     }
     /// `instanceName` (see the field [`Data::instance_name`]).
+    #[inline]
     pub fn instance_name(&self) -> Option<&str> {
         self.instance_name.as_deref()
     }
     /// `tenantId` (see the field [`Data::tenant_id`]).
+    #[inline]
     pub fn tenant_id(&self) -> Option<&str> {
         self.tenant_id.as_deref()
     }
     /// `tenantName` (see the field [`Data::tenant_name`]).
+    #[inline]
     pub fn tenant_name(&self) -> Option<&str> {
         self.tenant_name.as_deref()
     }
     /// `resourceGroupId` (see the field [`Data::resource_group_id`]).
+    #[inline]
     pub fn resource_group_id(&self) -> Option<&str> {
         self.resource_group_id.as_deref()
     }
     /// `departmentId` (see the field [`Data::department_id`]).
+    #[inline]
     pub fn department_id(&self) -> Option<&str> {
         self.department_id.as_deref()
     }
     /// `region` (see the field [`Data::region`]).
+    #[inline]
     pub fn region(&self) -> Option<&str> {
         self.region.as_deref()
     }
     /// `az` (see the field [`Data::az`]).
+    #[inline]
     pub fn az(&self) -> Option<&str> {
         self.az.as_deref()
     }
     /// `vCpus` (see the field [`Data::v_cpus`]).
+    #[inline]
     pub fn v_cpus(&self) -> Option<i64> {
         self.v_cpus
     }
     /// `ram` (see the field [`Data::ram`]).
+    #[inline]
     pub fn ram(&self) -> Option<i64> {
         self.ram
     }
     /// `flavor` (see the field [`Data::flavor`]).
+    #[inline]
     pub fn flavor(&self) -> Option<&crate::types::BillingFlavor> {
         self.flavor.as_ref()
     }
     /// `expireCountdown` (see the field [`Data::expire_countdown`]).
+    #[inline]
     pub fn expire_countdown(&self) -> Option<i64> {
         self.expire_countdown
     }
     /// `expireTime` (see the field [`Data::expire_time`]).
+    #[inline]
     pub fn expire_time(&self) -> Option<&str> {
         self.expire_time.as_deref()
     }
     /// `price` (see the field [`Data::price`]).
+    #[inline]
     pub fn price(&self) -> Option<f64> {
         self.price
     }
     /// `displayPrice` (see the field [`Data::display_price`]).
+    #[inline]
     pub fn display_price(&self) -> Option<&str> {
         self.display_price.as_deref()
     }
     /// `volumes` (see the field [`Data::volumes`]).
+    #[inline]
     pub fn volumes(&self) -> &[crate::operation::list_instance_renew_resources::VolumesItem] {
         self.volumes.as_deref().unwrap_or_default()
     }
     /// `eips` (see the field [`Data::eips`]).
+    #[inline]
     pub fn eips(&self) -> Option<&serde_json::Value> {
         self.eips.as_ref()
     }
@@ -272,50 +290,62 @@ pub struct VolumesItem {
 }
 impl VolumesItem {
     /// `serviceCode` (see the field [`VolumesItem::service_code`]).
+    #[inline]
     pub fn service_code(&self) -> Option<&str> {
         self.service_code.as_deref()
     }
     /// `instanceId` (see the field [`VolumesItem::instance_id`]).
+    #[inline]
     pub fn instance_id(&self) -> Option<&str> {
         self.instance_id.as_deref()
     }
     /// `instanceName` (see the field [`VolumesItem::instance_name`]).
+    #[inline]
     pub fn instance_name(&self) -> Option<&str> {
         self.instance_name.as_deref()
     }
     /// `tenantId` (see the field [`VolumesItem::tenant_id`]).
+    #[inline]
     pub fn tenant_id(&self) -> Option<&str> {
         self.tenant_id.as_deref()
     }
     /// `departmentId` (see the field [`VolumesItem::department_id`]).
+    #[inline]
     pub fn department_id(&self) -> Option<&str> {
         self.department_id.as_deref()
     }
     /// `resourceGroupId` (see the field [`VolumesItem::resource_group_id`]).
+    #[inline]
     pub fn resource_group_id(&self) -> Option<&str> {
         self.resource_group_id.as_deref()
     }
     /// `expireCountdown` (see the field [`VolumesItem::expire_countdown`]).
+    #[inline]
     pub fn expire_countdown(&self) -> Option<i64> {
         self.expire_countdown
     }
     /// `expireTime` (see the field [`VolumesItem::expire_time`]).
+    #[inline]
     pub fn expire_time(&self) -> Option<&str> {
         self.expire_time.as_deref()
     }
     /// `volumeTypeId` (see the field [`VolumesItem::volume_type_id`]).
+    #[inline]
     pub fn volume_type_id(&self) -> Option<&str> {
         self.volume_type_id.as_deref()
     }
     /// `size` (see the field [`VolumesItem::size`]).
+    #[inline]
     pub fn size(&self) -> Option<i64> {
         self.size
     }
     /// `price` (see the field [`VolumesItem::price`]).
+    #[inline]
     pub fn price(&self) -> Option<f64> {
         self.price
     }
     /// `displayPrice` (see the field [`VolumesItem::display_price`]).
+    #[inline]
     pub fn display_price(&self) -> Option<&str> {
         self.display_price.as_deref()
     }
@@ -394,6 +424,7 @@ impl cds_core::ser::Entries for ListInstanceRenewResourcesInput {
 cds_core::impl_serialize!(ListInstanceRenewResourcesInput);
 impl ListInstanceRenewResourcesInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ListInstanceRenewResourcesInputBuilder {
         ListInstanceRenewResourcesInputBuilder::default()
     }
@@ -422,11 +453,13 @@ impl ListInstanceRenewResourcesInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ListInstanceRenewResourcesInput, cds_core::BuildError> {
         cds_core::validate::build("ListInstanceRenewResourcesInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ListInstanceRenewResourcesInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_id.is_none() {
             missing.push(cds_core::validate::join(path, "ecsId"));
@@ -447,6 +480,7 @@ pub struct ListInstanceRenewResourcesOutput {
 }
 impl ListInstanceRenewResourcesOutput {
     /// `data` (see the field [`ListInstanceRenewResourcesOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::list_instance_renew_resources::Data> {
         self.data.as_ref()
     }
@@ -486,10 +520,12 @@ pub struct ListInstanceRenewResourcesRequest {
 #[allow(deprecated)]
 impl ListInstanceRenewResourcesRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ListInstanceRenewResourcesInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ListInstanceRenewResourcesInput) -> Self {
         self.input = input;
         self
@@ -516,28 +552,46 @@ impl ListInstanceRenewResourcesRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::LIST_INSTANCE_RENEW_RESOURCES, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::LIST_INSTANCE_RENEW_RESOURCES, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ListInstanceRenewResourcesOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ListInstanceRenewResourcesOutput, cds_core::Error>>
+           + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::LIST_INSTANCE_RENEW_RESOURCES,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ListInstanceRenewResourcesOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::LIST_INSTANCE_RENEW_RESOURCES, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ListInstanceRenewResourcesOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::LIST_INSTANCE_RENEW_RESOURCES,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -548,6 +602,7 @@ impl crate::Client {
     /// `POST /api/ecs/v1/instances/{ecsId}/renew-resources` — read-only: retried on transient failures.
     ///
     /// Wire name: `ListInstanceRenewResources`.
+    #[inline]
     pub fn list_instance_renew_resources(&self) -> ListInstanceRenewResourcesRequest {
         ListInstanceRenewResourcesRequest {
             client: self.runtime().clone(),

@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for ListInstanceSchedulableNodesInput {
 cds_core::impl_serialize!(ListInstanceSchedulableNodesInput);
 impl ListInstanceSchedulableNodesInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ListInstanceSchedulableNodesInputBuilder {
         ListInstanceSchedulableNodesInputBuilder::default()
     }
@@ -40,11 +41,13 @@ impl ListInstanceSchedulableNodesInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ListInstanceSchedulableNodesInput, cds_core::BuildError> {
         cds_core::validate::build("ListInstanceSchedulableNodesInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ListInstanceSchedulableNodesInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_id.is_none() {
             missing.push(cds_core::validate::join(path, "ecsId"));
@@ -62,6 +65,7 @@ pub struct ListInstanceSchedulableNodesOutput {
 }
 impl ListInstanceSchedulableNodesOutput {
     /// `data` (see the field [`ListInstanceSchedulableNodesOutput::data`]).
+    #[inline]
     pub fn data(&self) -> &[String] {
         self.data.as_deref().unwrap_or_default()
     }
@@ -101,10 +105,12 @@ pub struct ListInstanceSchedulableNodesRequest {
 #[allow(deprecated)]
 impl ListInstanceSchedulableNodesRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ListInstanceSchedulableNodesInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ListInstanceSchedulableNodesInput) -> Self {
         self.input = input;
         self
@@ -117,28 +123,46 @@ impl ListInstanceSchedulableNodesRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::LIST_INSTANCE_SCHEDULABLE_NODES, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::LIST_INSTANCE_SCHEDULABLE_NODES, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ListInstanceSchedulableNodesOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ListInstanceSchedulableNodesOutput, cds_core::Error>>
+           + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::LIST_INSTANCE_SCHEDULABLE_NODES,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ListInstanceSchedulableNodesOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::LIST_INSTANCE_SCHEDULABLE_NODES, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ListInstanceSchedulableNodesOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::LIST_INSTANCE_SCHEDULABLE_NODES,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -149,6 +173,7 @@ impl crate::Client {
     /// `GET /api/ecs/v1/instances/{ecsId}/schedulable-nodes` — read-only: retried on transient failures.
     ///
     /// Wire name: `ListInstanceSchedulableNodes`.
+    #[inline]
     pub fn list_instance_schedulable_nodes(&self) -> ListInstanceSchedulableNodesRequest {
         ListInstanceSchedulableNodesRequest {
             client: self.runtime().clone(),

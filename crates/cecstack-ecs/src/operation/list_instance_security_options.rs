@@ -65,54 +65,67 @@ pub struct Data {
 }
 impl Data {
     /// `whiteIPList` (see the field [`Data::white_ip_list`]).
+    #[inline]
     pub fn white_ip_list(&self) -> &[String] {
         self.white_ip_list.as_deref().unwrap_or_default()
     }
     /// `blackIPList` (see the field [`Data::black_ip_list`]).
+    #[inline]
     pub fn black_ip_list(&self) -> &[String] {
         self.black_ip_list.as_deref().unwrap_or_default()
     }
     /// `timeOutLoginOut` (see the field [`Data::time_out_login_out`]).
+    #[inline]
     pub fn time_out_login_out(&self) -> Option<&str> {
         self.time_out_login_out.as_deref()
     }
     /// `deny` (see the field [`Data::deny`]).
+    #[inline]
     pub fn deny(&self) -> Option<&str> {
         self.deny.as_deref()
     }
     /// `unLockTime` (see the field [`Data::un_lock_time`]).
+    #[inline]
     pub fn un_lock_time(&self) -> Option<&str> {
         self.un_lock_time.as_deref()
     }
     /// `passwordStrength` (see the field [`Data::password_strength`]).
+    #[inline]
     pub fn password_strength(&self) -> Option<&str> {
         self.password_strength.as_deref()
     }
     /// `numOfLowLetters` (see the field [`Data::num_of_low_letters`]).
+    #[inline]
     pub fn num_of_low_letters(&self) -> Option<bool> {
         self.num_of_low_letters
     }
     /// `numOfUpLetters` (see the field [`Data::num_of_up_letters`]).
+    #[inline]
     pub fn num_of_up_letters(&self) -> Option<bool> {
         self.num_of_up_letters
     }
     /// `numOfDigital` (see the field [`Data::num_of_digital`]).
+    #[inline]
     pub fn num_of_digital(&self) -> Option<bool> {
         self.num_of_digital
     }
     /// `numOfSpecialSymbols` (see the field [`Data::num_of_special_symbols`]).
+    #[inline]
     pub fn num_of_special_symbols(&self) -> Option<bool> {
         self.num_of_special_symbols
     }
     /// `defaultComb` (see the field [`Data::default_comb`]).
+    #[inline]
     pub fn default_comb(&self) -> Option<&str> {
         self.default_comb.as_deref()
     }
     /// `enable` (see the field [`Data::enable`]).
+    #[inline]
     pub fn enable(&self) -> Option<bool> {
         self.enable
     }
     /// `BWEnable` (see the field [`Data::bw_enable`]).
+    #[inline]
     pub fn bw_enable(&self) -> Option<bool> {
         self.bw_enable
     }
@@ -207,6 +220,7 @@ impl cds_core::ser::Entries for ListInstanceSecurityOptionsInput {
 cds_core::impl_serialize!(ListInstanceSecurityOptionsInput);
 impl ListInstanceSecurityOptionsInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ListInstanceSecurityOptionsInputBuilder {
         ListInstanceSecurityOptionsInputBuilder::default()
     }
@@ -225,11 +239,13 @@ impl ListInstanceSecurityOptionsInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ListInstanceSecurityOptionsInput, cds_core::BuildError> {
         cds_core::validate::build("ListInstanceSecurityOptionsInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ListInstanceSecurityOptionsInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecsid.is_none() {
             missing.push(cds_core::validate::join(path, "ecsid"));
@@ -247,6 +263,7 @@ pub struct ListInstanceSecurityOptionsOutput {
 }
 impl ListInstanceSecurityOptionsOutput {
     /// `data` (see the field [`ListInstanceSecurityOptionsOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::list_instance_security_options::Data> {
         self.data.as_ref()
     }
@@ -286,10 +303,12 @@ pub struct ListInstanceSecurityOptionsRequest {
 #[allow(deprecated)]
 impl ListInstanceSecurityOptionsRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ListInstanceSecurityOptionsInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ListInstanceSecurityOptionsInput) -> Self {
         self.input = input;
         self
@@ -302,28 +321,46 @@ impl ListInstanceSecurityOptionsRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::LIST_INSTANCE_SECURITY_OPTIONS, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::LIST_INSTANCE_SECURITY_OPTIONS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ListInstanceSecurityOptionsOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ListInstanceSecurityOptionsOutput, cds_core::Error>>
+           + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::LIST_INSTANCE_SECURITY_OPTIONS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ListInstanceSecurityOptionsOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::LIST_INSTANCE_SECURITY_OPTIONS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ListInstanceSecurityOptionsOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::LIST_INSTANCE_SECURITY_OPTIONS,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -334,6 +371,7 @@ impl crate::Client {
     /// `GET /api/ecs/v1/instances/{ecsid}/security-options` — read-only: retried on transient failures.
     ///
     /// Wire name: `ListInstanceSecurityOptions`.
+    #[inline]
     pub fn list_instance_security_options(&self) -> ListInstanceSecurityOptionsRequest {
         ListInstanceSecurityOptionsRequest {
             client: self.runtime().clone(),

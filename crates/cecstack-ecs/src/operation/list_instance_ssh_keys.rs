@@ -49,38 +49,47 @@ pub struct DataItem {
 }
 impl DataItem {
     /// `keyPairId` (see the field [`DataItem::key_pair_id`]).
+    #[inline]
     pub fn key_pair_id(&self) -> Option<&str> {
         self.key_pair_id.as_deref()
     }
     /// `keyPairName` (see the field [`DataItem::key_pair_name`]).
+    #[inline]
     pub fn key_pair_name(&self) -> Option<&str> {
         self.key_pair_name.as_deref()
     }
     /// `fingerprint` (see the field [`DataItem::fingerprint`]).
+    #[inline]
     pub fn fingerprint(&self) -> Option<&str> {
         self.fingerprint.as_deref()
     }
     /// `departmentId` (see the field [`DataItem::department_id`]).
+    #[inline]
     pub fn department_id(&self) -> Option<&str> {
         self.department_id.as_deref()
     }
     /// `departmentName` (see the field [`DataItem::department_name`]).
+    #[inline]
     pub fn department_name(&self) -> Option<&str> {
         self.department_name.as_deref()
     }
     /// `resourceGroupId` (see the field [`DataItem::resource_group_id`]).
+    #[inline]
     pub fn resource_group_id(&self) -> Option<&str> {
         self.resource_group_id.as_deref()
     }
     /// `resourceGroupName` (see the field [`DataItem::resource_group_name`]).
+    #[inline]
     pub fn resource_group_name(&self) -> Option<&str> {
         self.resource_group_name.as_deref()
     }
     /// `ecsNum` (see the field [`DataItem::ecs_num`]).
+    #[inline]
     pub fn ecs_num(&self) -> Option<i64> {
         self.ecs_num
     }
     /// `createdAt` (see the field [`DataItem::created_at`]).
+    #[inline]
     pub fn created_at(&self) -> Option<&str> {
         self.created_at.as_deref()
     }
@@ -134,7 +143,7 @@ pub struct ListInstanceSshKeysInput {
     /// Path parameter (bound/unbound)
     ///
     /// 路径参数 (bound/unbound) (`bound`, required)
-    pub bound: Option<String>,
+    pub bound: Option<crate::types::SshKeyBinding>,
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
@@ -150,6 +159,7 @@ impl cds_core::ser::Entries for ListInstanceSshKeysInput {
 cds_core::impl_serialize!(ListInstanceSshKeysInput);
 impl ListInstanceSshKeysInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ListInstanceSshKeysInputBuilder {
         ListInstanceSshKeysInputBuilder::default()
     }
@@ -163,7 +173,7 @@ pub struct ListInstanceSshKeysInputBuilder {
 #[allow(deprecated)]
 impl ListInstanceSshKeysInputBuilder {
     /// Sets [`ListInstanceSshKeysInput::bound`].
-    pub fn bound(mut self, value: impl Into<String>) -> Self {
+    pub fn bound(mut self, value: impl Into<crate::types::SshKeyBinding>) -> Self {
         self.inner.bound = Some(value.into());
         self
     }
@@ -173,11 +183,13 @@ impl ListInstanceSshKeysInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ListInstanceSshKeysInput, cds_core::BuildError> {
         cds_core::validate::build("ListInstanceSshKeysInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ListInstanceSshKeysInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.bound.is_none() {
             missing.push(cds_core::validate::join(path, "bound"));
@@ -198,6 +210,7 @@ pub struct ListInstanceSshKeysOutput {
 }
 impl ListInstanceSshKeysOutput {
     /// `data` (see the field [`ListInstanceSshKeysOutput::data`]).
+    #[inline]
     pub fn data(&self) -> &[crate::operation::list_instance_ssh_keys::DataItem] {
         self.data.as_deref().unwrap_or_default()
     }
@@ -237,10 +250,12 @@ pub struct ListInstanceSshKeysRequest {
 #[allow(deprecated)]
 impl ListInstanceSshKeysRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ListInstanceSshKeysInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ListInstanceSshKeysInput) -> Self {
         self.input = input;
         self
@@ -248,7 +263,7 @@ impl ListInstanceSshKeysRequest {
     /// Path parameter (bound/unbound)
     ///
     /// 路径参数 (bound/unbound) (`bound`, path, required)
-    pub fn bound(mut self, value: impl Into<String>) -> Self {
+    pub fn bound(mut self, value: impl Into<crate::types::SshKeyBinding>) -> Self {
         self.input.bound = Some(value.into());
         self
     }
@@ -260,28 +275,46 @@ impl ListInstanceSshKeysRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::LIST_INSTANCE_SSH_KEYS, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::LIST_INSTANCE_SSH_KEYS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ListInstanceSshKeysOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ListInstanceSshKeysOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::LIST_INSTANCE_SSH_KEYS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ListInstanceSshKeysOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::LIST_INSTANCE_SSH_KEYS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ListInstanceSshKeysOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::LIST_INSTANCE_SSH_KEYS,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -292,6 +325,7 @@ impl crate::Client {
     /// `GET /api/ecs/v1/ssh-key/key-to-ecs/{bound}/{ecsId}` — read-only: retried on transient failures.
     ///
     /// Wire name: `ListInstanceSshKeys`.
+    #[inline]
     pub fn list_instance_ssh_keys(&self) -> ListInstanceSshKeysRequest {
         ListInstanceSshKeysRequest {
             client: self.runtime().clone(),

@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `totalCount` (see the field [`Data::total_count`]).
+    #[inline]
     pub fn total_count(&self) -> Option<i64> {
         self.total_count
     }
     /// `virtualMachines` (see the field [`Data::virtual_machines`]).
+    #[inline]
     pub fn virtual_machines(&self) -> &[crate::operation::list_instances::VirtualMachinesItem] {
         self.virtual_machines.as_deref().unwrap_or_default()
     }
@@ -80,18 +82,22 @@ pub struct VirtualMachinesItem {
 }
 impl VirtualMachinesItem {
     /// `requestId` (see the field [`VirtualMachinesItem::request_id`]).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
     }
     /// `code` (see the field [`VirtualMachinesItem::code`]).
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         self.code.as_deref()
     }
     /// `message` (see the field [`VirtualMachinesItem::message`]).
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
     /// `data` (see the field [`VirtualMachinesItem::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::Instance> {
         self.data.as_ref()
     }
@@ -224,6 +230,7 @@ impl cds_core::ser::Entries for ListInstancesInput {
 cds_core::impl_serialize!(ListInstancesInput);
 impl ListInstancesInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ListInstancesInputBuilder {
         ListInstancesInputBuilder::default()
     }
@@ -322,6 +329,7 @@ impl ListInstancesInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> ListInstancesInput {
         self.inner
     }
@@ -337,6 +345,7 @@ pub struct ListInstancesOutput {
 }
 impl ListInstancesOutput {
     /// `data` (see the field [`ListInstancesOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::list_instances::Data> {
         self.data.as_ref()
     }
@@ -376,10 +385,12 @@ pub struct ListInstancesRequest {
 #[allow(deprecated)]
 impl ListInstancesRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ListInstancesInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ListInstancesInput) -> Self {
         self.input = input;
         self
@@ -504,30 +515,49 @@ impl ListInstancesRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::LIST_INSTANCES, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ListInstancesOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ListInstancesOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::LIST_INSTANCES,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ListInstancesOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::LIST_INSTANCES, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ListInstancesOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::LIST_INSTANCES,
+            self.input,
+            checked,
+        )
     }
     /// Streams every item at `/data/virtualMachines` across all pages, advancing `pageNumber` (page size `pageSize`, default 50).
+    #[inline]
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<
@@ -550,6 +580,7 @@ impl crate::Client {
     /// `GET /api/ecs/v1/instances` — read-only: retried on transient failures.
     ///
     /// Wire name: `ListInstances`.
+    #[inline]
     pub fn list_instances(&self) -> ListInstancesRequest {
         ListInstancesRequest {
             client: self.runtime().clone(),

@@ -41,30 +41,37 @@ pub struct Process {
 }
 impl Process {
     /// `pid` (see the field [`Process::pid`]).
+    #[inline]
     pub fn pid(&self) -> Option<&str> {
         self.pid.as_deref()
     }
     /// `name` (see the field [`Process::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `cmdLine` (see the field [`Process::cmd_line`]).
+    #[inline]
     pub fn cmd_line(&self) -> Option<&str> {
         self.cmd_line.as_deref()
     }
     /// `cpu` (see the field [`Process::cpu`]).
+    #[inline]
     pub fn cpu(&self) -> Option<&str> {
         self.cpu.as_deref()
     }
     /// `memory` (see the field [`Process::memory`]).
+    #[inline]
     pub fn memory(&self) -> Option<&str> {
         self.memory.as_deref()
     }
     /// `openfiles` (see the field [`Process::openfiles`]).
+    #[inline]
     pub fn openfiles(&self) -> Option<&str> {
         self.openfiles.as_deref()
     }
     /// `time` (see the field [`Process::time`]).
+    #[inline]
     pub fn time(&self) -> Option<&str> {
         self.time.as_deref()
     }
@@ -143,6 +150,7 @@ impl cds_core::ser::Entries for ListMonitorProcessesInput {
 cds_core::impl_serialize!(ListMonitorProcessesInput);
 impl ListMonitorProcessesInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ListMonitorProcessesInputBuilder {
         ListMonitorProcessesInputBuilder::default()
     }
@@ -181,11 +189,13 @@ impl ListMonitorProcessesInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ListMonitorProcessesInput, cds_core::BuildError> {
         cds_core::validate::build("ListMonitorProcessesInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ListMonitorProcessesInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_id.is_none() {
             missing.push(cds_core::validate::join(path, "ecsId"));
@@ -209,6 +219,7 @@ pub struct ListMonitorProcessesOutput {
 }
 impl ListMonitorProcessesOutput {
     /// `data` (see the field [`ListMonitorProcessesOutput::data`]).
+    #[inline]
     pub fn data(&self) -> &[crate::operation::list_monitor_processes::Process] {
         self.data.as_deref().unwrap_or_default()
     }
@@ -248,10 +259,12 @@ pub struct ListMonitorProcessesRequest {
 #[allow(deprecated)]
 impl ListMonitorProcessesRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ListMonitorProcessesInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ListMonitorProcessesInput) -> Self {
         self.input = input;
         self
@@ -292,28 +305,46 @@ impl ListMonitorProcessesRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::LIST_MONITOR_PROCESSES, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::LIST_MONITOR_PROCESSES, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ListMonitorProcessesOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ListMonitorProcessesOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::LIST_MONITOR_PROCESSES,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ListMonitorProcessesOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::LIST_MONITOR_PROCESSES, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ListMonitorProcessesOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::LIST_MONITOR_PROCESSES,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -324,6 +355,7 @@ impl crate::Client {
     /// `GET /api/ecs/v1/instances/{ecsId}/monitor/processes` — read-only: retried on transient failures.
     ///
     /// Wire name: `ListMonitorProcesses`.
+    #[inline]
     pub fn list_monitor_processes(&self) -> ListMonitorProcessesRequest {
         ListMonitorProcessesRequest {
             client: self.runtime().clone(),

@@ -29,18 +29,22 @@ pub struct Data {
 }
 impl Data {
     /// `size` (see the field [`Data::size`]).
+    #[inline]
     pub fn size(&self) -> Option<i64> {
         self.size
     }
     /// `current` (see the field [`Data::current`]).
+    #[inline]
     pub fn current(&self) -> Option<i64> {
         self.current
     }
     /// `total` (see the field [`Data::total`]).
+    #[inline]
     pub fn total(&self) -> Option<i64> {
         self.total
     }
     /// `list` (see the field [`Data::list`]).
+    #[inline]
     pub fn list(&self) -> &[crate::operation::list_recycled_snapshots::Item] {
         self.list.as_deref().unwrap_or_default()
     }
@@ -156,74 +160,92 @@ pub struct Item {
 }
 impl Item {
     /// `createdAt` (see the field [`Item::created_at`]).
+    #[inline]
     pub fn created_at(&self) -> Option<&str> {
         self.created_at.as_deref()
     }
     /// `updatedAt` (see the field [`Item::updated_at`]).
+    #[inline]
     pub fn updated_at(&self) -> Option<&str> {
         self.updated_at.as_deref()
     }
     /// `deletedAt` (see the field [`Item::deleted_at`]).
+    #[inline]
     pub fn deleted_at(&self) -> Option<&str> {
         self.deleted_at.as_deref()
     }
     /// `id` (see the field [`Item::id`]).
+    #[inline]
     pub fn id(&self) -> Option<i64> {
         self.id
     }
     /// `instanceName` (see the field [`Item::instance_name`]).
+    #[inline]
     pub fn instance_name(&self) -> Option<&str> {
         self.instance_name.as_deref()
     }
     /// `instanceId` (see the field [`Item::instance_id`]).
+    #[inline]
     pub fn instance_id(&self) -> Option<&str> {
         self.instance_id.as_deref()
     }
     /// `instanceType` (see the field [`Item::instance_type`]).
+    #[inline]
     pub fn instance_type(&self) -> Option<&str> {
         self.instance_type.as_deref()
     }
     /// `zone` (see the field [`Item::zone`]).
+    #[inline]
     pub fn zone(&self) -> Option<&str> {
         self.zone.as_deref()
     }
     /// `cleanAt` (see the field [`Item::clean_at`]).
+    #[inline]
     pub fn clean_at(&self) -> Option<i64> {
         self.clean_at
     }
     /// `count` (see the field [`Item::count`]).
+    #[inline]
     pub fn count(&self) -> Option<i64> {
         self.count
     }
     /// `associatedEcsId` (see the field [`Item::associated_ecs_id`]).
+    #[inline]
     pub fn associated_ecs_id(&self) -> Option<&str> {
         self.associated_ecs_id.as_deref()
     }
     /// `associatedEcsName` (see the field [`Item::associated_ecs_name`]).
+    #[inline]
     pub fn associated_ecs_name(&self) -> Option<&str> {
         self.associated_ecs_name.as_deref()
     }
     /// `tenantName` (see the field [`Item::tenant_name`]).
+    #[inline]
     pub fn tenant_name(&self) -> Option<&str> {
         self.tenant_name.as_deref()
     }
     /// `tenantId` (see the field [`Item::tenant_id`]).
+    #[inline]
     pub fn tenant_id(&self) -> Option<&str> {
         self.tenant_id.as_deref()
     }
     /// `departmentId` (see the field [`Item::department_id`]).
+    #[inline]
     pub fn department_id(&self) -> Option<&str> {
         self.department_id.as_deref()
     }
     /// `resourceGroupId` (see the field [`Item::resource_group_id`]).
+    #[inline]
     pub fn resource_group_id(&self) -> Option<&str> {
         self.resource_group_id.as_deref()
     }
     /// `departmentName` (see the field [`Item::department_name`]).
+    #[inline]
     pub fn department_name(&self) -> Option<&str> {
         self.department_name.as_deref()
     }
     /// `resourceGroupName` (see the field [`Item::resource_group_name`]).
+    #[inline]
     pub fn resource_group_name(&self) -> Option<&str> {
         self.resource_group_name.as_deref()
     }
@@ -333,6 +355,7 @@ impl cds_core::ser::Entries for ListRecycledSnapshotsInput {
 cds_core::impl_serialize!(ListRecycledSnapshotsInput);
 impl ListRecycledSnapshotsInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ListRecycledSnapshotsInputBuilder {
         ListRecycledSnapshotsInputBuilder::default()
     }
@@ -376,11 +399,13 @@ impl ListRecycledSnapshotsInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ListRecycledSnapshotsInput, cds_core::BuildError> {
         cds_core::validate::build("ListRecycledSnapshotsInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ListRecycledSnapshotsInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.current.is_none() {
             missing.push(cds_core::validate::join(path, "current"));
@@ -401,6 +426,7 @@ pub struct ListRecycledSnapshotsOutput {
 }
 impl ListRecycledSnapshotsOutput {
     /// `data` (see the field [`ListRecycledSnapshotsOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::list_recycled_snapshots::Data> {
         self.data.as_ref()
     }
@@ -440,10 +466,12 @@ pub struct ListRecycledSnapshotsRequest {
 #[allow(deprecated)]
 impl ListRecycledSnapshotsRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ListRecycledSnapshotsInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ListRecycledSnapshotsInput) -> Self {
         self.input = input;
         self
@@ -491,30 +519,49 @@ impl ListRecycledSnapshotsRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::LIST_RECYCLED_SNAPSHOTS, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::LIST_RECYCLED_SNAPSHOTS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ListRecycledSnapshotsOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ListRecycledSnapshotsOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::LIST_RECYCLED_SNAPSHOTS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ListRecycledSnapshotsOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::LIST_RECYCLED_SNAPSHOTS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ListRecycledSnapshotsOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::LIST_RECYCLED_SNAPSHOTS,
+            self.input,
+            checked,
+        )
     }
     /// Streams every item at `/data/list` across all pages, advancing `current` (page size `size`, default 50).
+    #[inline]
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<
@@ -537,6 +584,7 @@ impl crate::Client {
     /// `GET /api/ecs/v1/recycle` — read-only: retried on transient failures.
     ///
     /// Wire name: `ListRecycledSnapshots`.
+    #[inline]
     pub fn list_recycled_snapshots(&self) -> ListRecycledSnapshotsRequest {
         ListRecycledSnapshotsRequest {
             client: self.runtime().clone(),

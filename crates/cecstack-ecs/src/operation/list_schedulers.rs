@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `count` (see the field [`Data::count`]).
+    #[inline]
     pub fn count(&self) -> Option<i64> {
         self.count
     }
     /// `records` (see the field [`Data::records`]).
+    #[inline]
     pub fn records(&self) -> &[crate::operation::list_schedulers::Record] {
         self.records.as_deref().unwrap_or_default()
     }
@@ -120,58 +122,72 @@ pub struct Record {
 }
 impl Record {
     /// `departmentId` (see the field [`Record::department_id`]).
+    #[inline]
     pub fn department_id(&self) -> Option<&str> {
         self.department_id.as_deref()
     }
     /// `resourceGroupId` (see the field [`Record::resource_group_id`]).
+    #[inline]
     pub fn resource_group_id(&self) -> Option<&str> {
         self.resource_group_id.as_deref()
     }
     /// `departmentName` (see the field [`Record::department_name`]).
+    #[inline]
     pub fn department_name(&self) -> Option<&str> {
         self.department_name.as_deref()
     }
     /// `resourceGroupName` (see the field [`Record::resource_group_name`]).
+    #[inline]
     pub fn resource_group_name(&self) -> Option<&str> {
         self.resource_group_name.as_deref()
     }
     /// `schedulerId` (see the field [`Record::scheduler_id`]).
+    #[inline]
     pub fn scheduler_id(&self) -> Option<&str> {
         self.scheduler_id.as_deref()
     }
     /// `schedulerName` (see the field [`Record::scheduler_name`]).
+    #[inline]
     pub fn scheduler_name(&self) -> Option<&str> {
         self.scheduler_name.as_deref()
     }
     /// `enabled` (see the field [`Record::enabled`]).
+    #[inline]
     pub fn enabled(&self) -> Option<bool> {
         self.enabled
     }
     /// `schedulerType` (see the field [`Record::scheduler_type`]).
+    #[inline]
     pub fn scheduler_type(&self) -> Option<&str> {
         self.scheduler_type.as_deref()
     }
     /// `schedulerObject` (see the field [`Record::scheduler_object`]).
+    #[inline]
     pub fn scheduler_object(&self) -> &[String] {
         self.scheduler_object.as_deref().unwrap_or_default()
     }
     /// `cronExpression` (see the field [`Record::cron_expression`]).
+    #[inline]
     pub fn cron_expression(&self) -> Option<&str> {
         self.cron_expression.as_deref()
     }
     /// `executeAt` (see the field [`Record::execute_at`]).
+    #[inline]
     pub fn execute_at(&self) -> Option<i64> {
         self.execute_at
     }
     /// `tenantName` (see the field [`Record::tenant_name`]).
+    #[inline]
     pub fn tenant_name(&self) -> Option<&str> {
         self.tenant_name.as_deref()
     }
     /// `tenantId` (see the field [`Record::tenant_id`]).
+    #[inline]
     pub fn tenant_id(&self) -> Option<&str> {
         self.tenant_id.as_deref()
     }
     /// `infectiveAt` (see the field [`Record::infective_at`]).
+    #[inline]
     pub fn infective_at(&self) -> Option<i64> {
         self.infective_at
     }
@@ -273,6 +289,7 @@ impl cds_core::ser::Entries for ListSchedulersInput {
 cds_core::impl_serialize!(ListSchedulersInput);
 impl ListSchedulersInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ListSchedulersInputBuilder {
         ListSchedulersInputBuilder::default()
     }
@@ -316,6 +333,7 @@ impl ListSchedulersInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> ListSchedulersInput {
         self.inner
     }
@@ -331,6 +349,7 @@ pub struct ListSchedulersOutput {
 }
 impl ListSchedulersOutput {
     /// `data` (see the field [`ListSchedulersOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::list_schedulers::Data> {
         self.data.as_ref()
     }
@@ -370,10 +389,12 @@ pub struct ListSchedulersRequest {
 #[allow(deprecated)]
 impl ListSchedulersRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ListSchedulersInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ListSchedulersInput) -> Self {
         self.input = input;
         self
@@ -421,30 +442,49 @@ impl ListSchedulersRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::LIST_SCHEDULERS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ListSchedulersOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ListSchedulersOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::LIST_SCHEDULERS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ListSchedulersOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::LIST_SCHEDULERS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ListSchedulersOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::LIST_SCHEDULERS,
+            self.input,
+            checked,
+        )
     }
     /// Streams every item at `/data/records` across all pages, advancing `pageIndex` (page size `pageSize`, default 50).
+    #[inline]
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<
@@ -467,6 +507,7 @@ impl crate::Client {
     /// `GET /api/ecs/v1/scheduler` — read-only: retried on transient failures.
     ///
     /// Wire name: `ListSchedulers`.
+    #[inline]
     pub fn list_schedulers(&self) -> ListSchedulersRequest {
         ListSchedulersRequest {
             client: self.runtime().clone(),

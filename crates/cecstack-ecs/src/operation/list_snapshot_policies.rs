@@ -47,6 +47,7 @@ impl cds_core::ser::Entries for ListSnapshotPoliciesInput {
 cds_core::impl_serialize!(ListSnapshotPoliciesInput);
 impl ListSnapshotPoliciesInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ListSnapshotPoliciesInputBuilder {
         ListSnapshotPoliciesInputBuilder::default()
     }
@@ -90,6 +91,7 @@ impl ListSnapshotPoliciesInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> ListSnapshotPoliciesInput {
         self.inner
     }
@@ -105,6 +107,7 @@ pub struct ListSnapshotPoliciesOutput {
 }
 impl ListSnapshotPoliciesOutput {
     /// `data` (see the field [`ListSnapshotPoliciesOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::SnapshotPolicyPage> {
         self.data.as_ref()
     }
@@ -144,10 +147,12 @@ pub struct ListSnapshotPoliciesRequest {
 #[allow(deprecated)]
 impl ListSnapshotPoliciesRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ListSnapshotPoliciesInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ListSnapshotPoliciesInput) -> Self {
         self.input = input;
         self
@@ -195,30 +200,49 @@ impl ListSnapshotPoliciesRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::LIST_SNAPSHOT_POLICIES, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ListSnapshotPoliciesOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ListSnapshotPoliciesOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::LIST_SNAPSHOT_POLICIES,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ListSnapshotPoliciesOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::LIST_SNAPSHOT_POLICIES, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ListSnapshotPoliciesOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::LIST_SNAPSHOT_POLICIES,
+            self.input,
+            checked,
+        )
     }
     /// Streams every item at `/data/snapshotPolicies` across all pages, advancing `pageNumber` (page size `pageSize`, default 50).
+    #[inline]
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<Item = Result<crate::types::SnapshotPolicy, cds_core::Error>>
@@ -240,6 +264,7 @@ impl crate::Client {
     /// `GET /api/ecs/v1/policy` — read-only: retried on transient failures.
     ///
     /// Wire name: `ListSnapshotPolicies`.
+    #[inline]
     pub fn list_snapshot_policies(&self) -> ListSnapshotPoliciesRequest {
         ListSnapshotPoliciesRequest {
             client: self.runtime().clone(),

@@ -37,6 +37,7 @@ impl cds_core::ser::Entries for ListSnapshotsInput {
 cds_core::impl_serialize!(ListSnapshotsInput);
 impl ListSnapshotsInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ListSnapshotsInputBuilder {
         ListSnapshotsInputBuilder::default()
     }
@@ -70,6 +71,7 @@ impl ListSnapshotsInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> ListSnapshotsInput {
         self.inner
     }
@@ -85,6 +87,7 @@ pub struct ListSnapshotsOutput {
 }
 impl ListSnapshotsOutput {
     /// `data` (see the field [`ListSnapshotsOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::SnapshotPage> {
         self.data.as_ref()
     }
@@ -124,10 +127,12 @@ pub struct ListSnapshotsRequest {
 #[allow(deprecated)]
 impl ListSnapshotsRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ListSnapshotsInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ListSnapshotsInput) -> Self {
         self.input = input;
         self
@@ -161,30 +166,49 @@ impl ListSnapshotsRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::LIST_SNAPSHOTS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ListSnapshotsOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ListSnapshotsOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::LIST_SNAPSHOTS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ListSnapshotsOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::LIST_SNAPSHOTS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ListSnapshotsOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::LIST_SNAPSHOTS,
+            self.input,
+            checked,
+        )
     }
     /// Streams every item at `/data/ecsSnapshots` across all pages, advancing `pageNumber` (page size `pageSize`, default 50).
+    #[inline]
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<Item = Result<crate::types::Snapshot, cds_core::Error>> + Send
@@ -206,6 +230,7 @@ impl crate::Client {
     /// `GET /api/ecs/v1/snapshot` — read-only: retried on transient failures.
     ///
     /// Wire name: `ListSnapshots`.
+    #[inline]
     pub fn list_snapshots(&self) -> ListSnapshotsRequest {
         ListSnapshotsRequest {
             client: self.runtime().clone(),

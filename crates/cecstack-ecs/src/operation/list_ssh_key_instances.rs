@@ -25,14 +25,17 @@ pub struct DataItem {
 }
 impl DataItem {
     /// `ecsId` (see the field [`DataItem::ecs_id`]).
+    #[inline]
     pub fn ecs_id(&self) -> Option<&str> {
         self.ecs_id.as_deref()
     }
     /// `ecsName` (see the field [`DataItem::ecs_name`]).
+    #[inline]
     pub fn ecs_name(&self) -> Option<&str> {
         self.ecs_name.as_deref()
     }
     /// `status` (see the field [`DataItem::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&crate::types::InstanceStatus> {
         self.status.as_ref()
     }
@@ -72,7 +75,7 @@ pub struct ListSshKeyInstancesInput {
     /// Path parameter (bound/unbound)
     ///
     /// 路径参数 (bound/unbound) (`bound`, required)
-    pub bound: Option<String>,
+    pub bound: Option<crate::types::SshKeyBinding>,
     /// Key pair ID
     ///
     /// 密钥对ID (`keyPairId`, required)
@@ -88,6 +91,7 @@ impl cds_core::ser::Entries for ListSshKeyInstancesInput {
 cds_core::impl_serialize!(ListSshKeyInstancesInput);
 impl ListSshKeyInstancesInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ListSshKeyInstancesInputBuilder {
         ListSshKeyInstancesInputBuilder::default()
     }
@@ -101,7 +105,7 @@ pub struct ListSshKeyInstancesInputBuilder {
 #[allow(deprecated)]
 impl ListSshKeyInstancesInputBuilder {
     /// Sets [`ListSshKeyInstancesInput::bound`].
-    pub fn bound(mut self, value: impl Into<String>) -> Self {
+    pub fn bound(mut self, value: impl Into<crate::types::SshKeyBinding>) -> Self {
         self.inner.bound = Some(value.into());
         self
     }
@@ -111,11 +115,13 @@ impl ListSshKeyInstancesInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ListSshKeyInstancesInput, cds_core::BuildError> {
         cds_core::validate::build("ListSshKeyInstancesInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ListSshKeyInstancesInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.bound.is_none() {
             missing.push(cds_core::validate::join(path, "bound"));
@@ -136,6 +142,7 @@ pub struct ListSshKeyInstancesOutput {
 }
 impl ListSshKeyInstancesOutput {
     /// `data` (see the field [`ListSshKeyInstancesOutput::data`]).
+    #[inline]
     pub fn data(&self) -> &[crate::operation::list_ssh_key_instances::DataItem] {
         self.data.as_deref().unwrap_or_default()
     }
@@ -175,10 +182,12 @@ pub struct ListSshKeyInstancesRequest {
 #[allow(deprecated)]
 impl ListSshKeyInstancesRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ListSshKeyInstancesInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ListSshKeyInstancesInput) -> Self {
         self.input = input;
         self
@@ -186,7 +195,7 @@ impl ListSshKeyInstancesRequest {
     /// Path parameter (bound/unbound)
     ///
     /// 路径参数 (bound/unbound) (`bound`, path, required)
-    pub fn bound(mut self, value: impl Into<String>) -> Self {
+    pub fn bound(mut self, value: impl Into<crate::types::SshKeyBinding>) -> Self {
         self.input.bound = Some(value.into());
         self
     }
@@ -198,28 +207,46 @@ impl ListSshKeyInstancesRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::LIST_SSH_KEY_INSTANCES, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::LIST_SSH_KEY_INSTANCES, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ListSshKeyInstancesOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ListSshKeyInstancesOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::LIST_SSH_KEY_INSTANCES,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ListSshKeyInstancesOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::LIST_SSH_KEY_INSTANCES, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ListSshKeyInstancesOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::LIST_SSH_KEY_INSTANCES,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -230,6 +257,7 @@ impl crate::Client {
     /// `GET /api/ecs/v1/ssh-key/ecs-to-key/{bound}/{keyPairId}` — read-only: retried on transient failures.
     ///
     /// Wire name: `ListSshKeyInstances`.
+    #[inline]
     pub fn list_ssh_key_instances(&self) -> ListSshKeyInstancesRequest {
         ListSshKeyInstancesRequest {
             client: self.runtime().clone(),

@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `SSHKeys` (see the field [`Data::ssh_keys`]).
+    #[inline]
     pub fn ssh_keys(&self) -> &[crate::operation::list_ssh_keys::SSHKeysItem] {
         self.ssh_keys.as_deref().unwrap_or_default()
     }
     /// `count` (see the field [`Data::count`]).
+    #[inline]
     pub fn count(&self) -> Option<i64> {
         self.count
     }
@@ -108,46 +110,57 @@ pub struct SSHKeysItem {
 }
 impl SSHKeysItem {
     /// `keyPairId` (see the field [`SSHKeysItem::key_pair_id`]).
+    #[inline]
     pub fn key_pair_id(&self) -> Option<&str> {
         self.key_pair_id.as_deref()
     }
     /// `keyPairName` (see the field [`SSHKeysItem::key_pair_name`]).
+    #[inline]
     pub fn key_pair_name(&self) -> Option<&str> {
         self.key_pair_name.as_deref()
     }
     /// `fingerprint` (see the field [`SSHKeysItem::fingerprint`]).
+    #[inline]
     pub fn fingerprint(&self) -> Option<&str> {
         self.fingerprint.as_deref()
     }
     /// `tenantId` (see the field [`SSHKeysItem::tenant_id`]).
+    #[inline]
     pub fn tenant_id(&self) -> Option<&str> {
         self.tenant_id.as_deref()
     }
     /// `tenantName` (see the field [`SSHKeysItem::tenant_name`]).
+    #[inline]
     pub fn tenant_name(&self) -> Option<&str> {
         self.tenant_name.as_deref()
     }
     /// `departmentId` (see the field [`SSHKeysItem::department_id`]).
+    #[inline]
     pub fn department_id(&self) -> Option<&str> {
         self.department_id.as_deref()
     }
     /// `departmentName` (see the field [`SSHKeysItem::department_name`]).
+    #[inline]
     pub fn department_name(&self) -> Option<&str> {
         self.department_name.as_deref()
     }
     /// `resourceGroupId` (see the field [`SSHKeysItem::resource_group_id`]).
+    #[inline]
     pub fn resource_group_id(&self) -> Option<&str> {
         self.resource_group_id.as_deref()
     }
     /// `resourceGroupName` (see the field [`SSHKeysItem::resource_group_name`]).
+    #[inline]
     pub fn resource_group_name(&self) -> Option<&str> {
         self.resource_group_name.as_deref()
     }
     /// `ecsNum` (see the field [`SSHKeysItem::ecs_num`]).
+    #[inline]
     pub fn ecs_num(&self) -> Option<i64> {
         self.ecs_num
     }
     /// `createdAt` (see the field [`SSHKeysItem::created_at`]).
+    #[inline]
     pub fn created_at(&self) -> Option<&str> {
         self.created_at.as_deref()
     }
@@ -231,6 +244,7 @@ impl cds_core::ser::Entries for ListSshKeysInput {
 cds_core::impl_serialize!(ListSshKeysInput);
 impl ListSshKeysInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ListSshKeysInputBuilder {
         ListSshKeysInputBuilder::default()
     }
@@ -264,11 +278,13 @@ impl ListSshKeysInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ListSshKeysInput, cds_core::BuildError> {
         cds_core::validate::build("ListSshKeysInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ListSshKeysInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.page_index.is_none() {
             missing.push(cds_core::validate::join(path, "pageIndex"));
@@ -289,6 +305,7 @@ pub struct ListSshKeysOutput {
 }
 impl ListSshKeysOutput {
     /// `data` (see the field [`ListSshKeysOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::list_ssh_keys::Data> {
         self.data.as_ref()
     }
@@ -328,10 +345,12 @@ pub struct ListSshKeysRequest {
 #[allow(deprecated)]
 impl ListSshKeysRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ListSshKeysInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ListSshKeysInput) -> Self {
         self.input = input;
         self
@@ -365,30 +384,48 @@ impl ListSshKeysRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::LIST_SSH_KEYS, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::LIST_SSH_KEYS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ListSshKeysOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ListSshKeysOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::LIST_SSH_KEYS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ListSshKeysOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::LIST_SSH_KEYS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ListSshKeysOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::LIST_SSH_KEYS,
+            self.input,
+            checked,
+        )
     }
     /// Streams every item at `/data/SSHKeys` across all pages, advancing `pageIndex` (page size `pageSize`, default 50).
+    #[inline]
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<
@@ -411,6 +448,7 @@ impl crate::Client {
     /// `GET /api/ecs/v1/ssh-key` — read-only: retried on transient failures.
     ///
     /// Wire name: `ListSshKeys`.
+    #[inline]
     pub fn list_ssh_keys(&self) -> ListSshKeysRequest {
         ListSshKeysRequest {
             client: self.runtime().clone(),

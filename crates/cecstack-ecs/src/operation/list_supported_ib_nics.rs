@@ -33,22 +33,27 @@ pub struct Item {
 }
 impl Item {
     /// `vendorID` (see the field [`Item::vendor_id`]).
+    #[inline]
     pub fn vendor_id(&self) -> Option<&str> {
         self.vendor_id.as_deref()
     }
     /// `vendor` (see the field [`Item::vendor`]).
+    #[inline]
     pub fn vendor(&self) -> Option<&str> {
         self.vendor.as_deref()
     }
     /// `productID` (see the field [`Item::product_id`]).
+    #[inline]
     pub fn product_id(&self) -> Option<&str> {
         self.product_id.as_deref()
     }
     /// `product` (see the field [`Item::product`]).
+    #[inline]
     pub fn product(&self) -> Option<&str> {
         self.product.as_deref()
     }
     /// `az` (see the field [`Item::az`]).
+    #[inline]
     pub fn az(&self) -> Option<&str> {
         self.az.as_deref()
     }
@@ -103,6 +108,7 @@ impl cds_core::ser::Entries for ListSupportedIbNicsInput {
 cds_core::impl_serialize!(ListSupportedIbNicsInput);
 impl ListSupportedIbNicsInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ListSupportedIbNicsInputBuilder {
         ListSupportedIbNicsInputBuilder::default()
     }
@@ -121,11 +127,13 @@ impl ListSupportedIbNicsInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ListSupportedIbNicsInput, cds_core::BuildError> {
         cds_core::validate::build("ListSupportedIbNicsInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ListSupportedIbNicsInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.az.is_none() {
             missing.push(cds_core::validate::join(path, "az"));
@@ -143,6 +151,7 @@ pub struct ListSupportedIbNicsOutput {
 }
 impl ListSupportedIbNicsOutput {
     /// `data` (see the field [`ListSupportedIbNicsOutput::data`]).
+    #[inline]
     pub fn data(&self) -> &[crate::operation::list_supported_ib_nics::Item] {
         self.data.as_deref().unwrap_or_default()
     }
@@ -182,10 +191,12 @@ pub struct ListSupportedIbNicsRequest {
 #[allow(deprecated)]
 impl ListSupportedIbNicsRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ListSupportedIbNicsInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ListSupportedIbNicsInput) -> Self {
         self.input = input;
         self
@@ -198,28 +209,46 @@ impl ListSupportedIbNicsRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::LIST_SUPPORTED_IB_NICS, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::LIST_SUPPORTED_IB_NICS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ListSupportedIbNicsOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ListSupportedIbNicsOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::LIST_SUPPORTED_IB_NICS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ListSupportedIbNicsOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::LIST_SUPPORTED_IB_NICS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ListSupportedIbNicsOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::LIST_SUPPORTED_IB_NICS,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -230,6 +259,7 @@ impl crate::Client {
     /// `GET /api/ecs/v1/ibnic/supported-list` — read-only: retried on transient failures.
     ///
     /// Wire name: `ListSupportedIbNics`.
+    #[inline]
     pub fn list_supported_ib_nics(&self) -> ListSupportedIbNicsRequest {
         ListSupportedIbNicsRequest {
             client: self.runtime().clone(),

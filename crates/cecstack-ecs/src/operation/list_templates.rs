@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `templatelist` (see the field [`Data::templatelist`]).
+    #[inline]
     pub fn templatelist(&self) -> &[crate::operation::list_templates::Template] {
         self.templatelist.as_deref().unwrap_or_default()
     }
     /// `totalCount` (see the field [`Data::total_count`]).
+    #[inline]
     pub fn total_count(&self) -> Option<i64> {
         self.total_count
     }
@@ -116,54 +118,67 @@ pub struct Template {
 }
 impl Template {
     /// `templateId` (see the field [`Template::template_id`]).
+    #[inline]
     pub fn template_id(&self) -> Option<&str> {
         self.template_id.as_deref()
     }
     /// `templateName` (see the field [`Template::template_name`]).
+    #[inline]
     pub fn template_name(&self) -> Option<&str> {
         self.template_name.as_deref()
     }
     /// `templateDesc` (see the field [`Template::template_desc`]).
+    #[inline]
     pub fn template_desc(&self) -> Option<&str> {
         self.template_desc.as_deref()
     }
     /// `tenantName` (see the field [`Template::tenant_name`]).
+    #[inline]
     pub fn tenant_name(&self) -> Option<&str> {
         self.tenant_name.as_deref()
     }
     /// `tenantId` (see the field [`Template::tenant_id`]).
+    #[inline]
     pub fn tenant_id(&self) -> Option<&str> {
         self.tenant_id.as_deref()
     }
     /// `departmentId` (see the field [`Template::department_id`]).
+    #[inline]
     pub fn department_id(&self) -> Option<&str> {
         self.department_id.as_deref()
     }
     /// `departmentName` (see the field [`Template::department_name`]).
+    #[inline]
     pub fn department_name(&self) -> Option<&str> {
         self.department_name.as_deref()
     }
     /// `resourceGroupId` (see the field [`Template::resource_group_id`]).
+    #[inline]
     pub fn resource_group_id(&self) -> Option<&str> {
         self.resource_group_id.as_deref()
     }
     /// `resourceGroupName` (see the field [`Template::resource_group_name`]).
+    #[inline]
     pub fn resource_group_name(&self) -> Option<&str> {
         self.resource_group_name.as_deref()
     }
     /// `createdAt` (see the field [`Template::created_at`]).
+    #[inline]
     pub fn created_at(&self) -> Option<&str> {
         self.created_at.as_deref()
     }
     /// `defaultVersion` (see the field [`Template::default_version`]).
+    #[inline]
     pub fn default_version(&self) -> Option<i64> {
         self.default_version
     }
     /// `currentVersion` (see the field [`Template::current_version`]).
+    #[inline]
     pub fn current_version(&self) -> Option<i64> {
         self.current_version
     }
     /// `standardFlavor` (see the field [`Template::standard_flavor`]).
+    #[inline]
     pub fn standard_flavor(&self) -> Option<i64> {
         self.standard_flavor
     }
@@ -261,6 +276,7 @@ impl cds_core::ser::Entries for ListTemplatesInput {
 cds_core::impl_serialize!(ListTemplatesInput);
 impl ListTemplatesInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ListTemplatesInputBuilder {
         ListTemplatesInputBuilder::default()
     }
@@ -304,6 +320,7 @@ impl ListTemplatesInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> ListTemplatesInput {
         self.inner
     }
@@ -319,6 +336,7 @@ pub struct ListTemplatesOutput {
 }
 impl ListTemplatesOutput {
     /// `data` (see the field [`ListTemplatesOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::list_templates::Data> {
         self.data.as_ref()
     }
@@ -358,10 +376,12 @@ pub struct ListTemplatesRequest {
 #[allow(deprecated)]
 impl ListTemplatesRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ListTemplatesInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ListTemplatesInput) -> Self {
         self.input = input;
         self
@@ -409,30 +429,49 @@ impl ListTemplatesRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::LIST_TEMPLATES, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ListTemplatesOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ListTemplatesOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::LIST_TEMPLATES,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ListTemplatesOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::LIST_TEMPLATES, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ListTemplatesOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::LIST_TEMPLATES,
+            self.input,
+            checked,
+        )
     }
     /// Streams every item at `/data/templatelist` across all pages, advancing `pageNumber` (page size `pageSize`, default 50).
+    #[inline]
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<
@@ -455,6 +494,7 @@ impl crate::Client {
     /// `GET /api/ecs/v1/templates` — read-only: retried on transient failures.
     ///
     /// Wire name: `ListTemplates`.
+    #[inline]
     pub fn list_templates(&self) -> ListTemplatesRequest {
         ListTemplatesRequest {
             client: self.runtime().clone(),

@@ -53,42 +53,52 @@ pub struct Device {
 }
 impl Device {
     /// `name` (see the field [`Device::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `nodeName` (see the field [`Device::node_name`]).
+    #[inline]
     pub fn node_name(&self) -> Option<&str> {
         self.node_name.as_deref()
     }
     /// `status` (see the field [`Device::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
     /// `bus` (see the field [`Device::bus`]).
+    #[inline]
     pub fn bus(&self) -> Option<&str> {
         self.bus.as_deref()
     }
     /// `port` (see the field [`Device::port`]).
+    #[inline]
     pub fn port(&self) -> Option<&str> {
         self.port.as_deref()
     }
     /// `vendor` (see the field [`Device::vendor`]).
+    #[inline]
     pub fn vendor(&self) -> Option<&str> {
         self.vendor.as_deref()
     }
     /// `device` (see the field [`Device::device`]).
+    #[inline]
     pub fn device(&self) -> Option<&str> {
         self.device.as_deref()
     }
     /// `product` (see the field [`Device::product`]).
+    #[inline]
     pub fn product(&self) -> Option<&str> {
         self.product.as_deref()
     }
     /// `productDescribe` (see the field [`Device::product_describe`]).
+    #[inline]
     pub fn product_describe(&self) -> Option<&str> {
         self.product_describe.as_deref()
     }
     /// `serialNumber` (see the field [`Device::serial_number`]).
+    #[inline]
     pub fn serial_number(&self) -> Option<&str> {
         self.serial_number.as_deref()
     }
@@ -158,6 +168,7 @@ impl cds_core::ser::Entries for ListUsbDevicesInput {
 cds_core::impl_serialize!(ListUsbDevicesInput);
 impl ListUsbDevicesInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ListUsbDevicesInputBuilder {
         ListUsbDevicesInputBuilder::default()
     }
@@ -181,6 +192,7 @@ impl ListUsbDevicesInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> ListUsbDevicesInput {
         self.inner
     }
@@ -196,6 +208,7 @@ pub struct ListUsbDevicesOutput {
 }
 impl ListUsbDevicesOutput {
     /// `data` (see the field [`ListUsbDevicesOutput::data`]).
+    #[inline]
     pub fn data(&self) -> &[crate::operation::list_usb_devices::Device] {
         self.data.as_deref().unwrap_or_default()
     }
@@ -235,10 +248,12 @@ pub struct ListUsbDevicesRequest {
 #[allow(deprecated)]
 impl ListUsbDevicesRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ListUsbDevicesInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ListUsbDevicesInput) -> Self {
         self.input = input;
         self
@@ -258,28 +273,46 @@ impl ListUsbDevicesRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::LIST_USB_DEVICES, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ListUsbDevicesOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ListUsbDevicesOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::LIST_USB_DEVICES,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ListUsbDevicesOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::LIST_USB_DEVICES, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ListUsbDevicesOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::LIST_USB_DEVICES,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -290,6 +323,7 @@ impl crate::Client {
     /// `GET /api/ecs/v1/usb` — read-only: retried on transient failures.
     ///
     /// Wire name: `ListUsbDevices`.
+    #[inline]
     pub fn list_usb_devices(&self) -> ListUsbDevicesRequest {
         ListUsbDevicesRequest {
             client: self.runtime().clone(),

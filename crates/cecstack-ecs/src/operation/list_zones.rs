@@ -17,6 +17,7 @@ pub struct Data {
 }
 impl Data {
     /// `zones` (see the field [`Data::zones`]).
+    #[inline]
     pub fn zones(&self) -> &[crate::operation::list_zones::ZonesItem] {
         self.zones.as_deref().unwrap_or_default()
     }
@@ -58,6 +59,7 @@ pub struct MembersItem {
 }
 impl MembersItem {
     /// `name` (see the field [`MembersItem::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
@@ -103,10 +105,12 @@ pub struct ZonesItem {
 }
 impl ZonesItem {
     /// `name` (see the field [`ZonesItem::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `members` (see the field [`ZonesItem::members`]).
+    #[inline]
     pub fn members(&self) -> &[crate::operation::list_zones::MembersItem] {
         self.members.as_deref().unwrap_or_default()
     }
@@ -149,6 +153,7 @@ impl cds_core::ser::Entries for ListZonesInput {
 cds_core::impl_serialize!(ListZonesInput);
 impl ListZonesInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ListZonesInputBuilder {
         ListZonesInputBuilder::default()
     }
@@ -162,6 +167,7 @@ pub struct ListZonesInputBuilder {
 #[allow(deprecated)]
 impl ListZonesInputBuilder {
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> ListZonesInput {
         self.inner
     }
@@ -177,6 +183,7 @@ pub struct ListZonesOutput {
 }
 impl ListZonesOutput {
     /// `data` (see the field [`ListZonesOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::list_zones::Data> {
         self.data.as_ref()
     }
@@ -216,36 +223,45 @@ pub struct ListZonesRequest {
 #[allow(deprecated)]
 impl ListZonesRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ListZonesInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ListZonesInput) -> Self {
         self.input = input;
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::LIST_ZONES, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ListZonesOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ListZonesOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::LIST_ZONES, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ListZonesOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::LIST_ZONES, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ListZonesOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::LIST_ZONES, self.input, checked)
     }
 }
 impl crate::Client {
@@ -256,6 +272,7 @@ impl crate::Client {
     /// `GET /api/ecs/v1/zones` — read-only: retried on transient failures.
     ///
     /// Wire name: `ListZones`.
+    #[inline]
     pub fn list_zones(&self) -> ListZonesRequest {
         ListZonesRequest {
             client: self.runtime().clone(),

@@ -30,6 +30,7 @@ impl cds_core::ser::Entries for ModifyInstanceEipConfigInput {
 cds_core::impl_serialize!(ModifyInstanceEipConfigInput);
 impl ModifyInstanceEipConfigInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ModifyInstanceEipConfigInputBuilder {
         ModifyInstanceEipConfigInputBuilder::default()
     }
@@ -58,11 +59,13 @@ impl ModifyInstanceEipConfigInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ModifyInstanceEipConfigInput, cds_core::BuildError> {
         cds_core::validate::build("ModifyInstanceEipConfigInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ModifyInstanceEipConfigInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_id.is_none() {
             missing.push(cds_core::validate::join(path, "ecsId"));
@@ -86,6 +89,7 @@ pub struct ModifyInstanceEipConfigOutput {
 }
 impl ModifyInstanceEipConfigOutput {
     /// `data` (see the field [`ModifyInstanceEipConfigOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -125,10 +129,12 @@ pub struct ModifyInstanceEipConfigRequest {
 #[allow(deprecated)]
 impl ModifyInstanceEipConfigRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ModifyInstanceEipConfigInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ModifyInstanceEipConfigInput) -> Self {
         self.input = input;
         self
@@ -153,28 +159,46 @@ impl ModifyInstanceEipConfigRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::MODIFY_INSTANCE_EIP_CONFIG, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::MODIFY_INSTANCE_EIP_CONFIG, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ModifyInstanceEipConfigOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ModifyInstanceEipConfigOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::MODIFY_INSTANCE_EIP_CONFIG,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ModifyInstanceEipConfigOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::MODIFY_INSTANCE_EIP_CONFIG, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ModifyInstanceEipConfigOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::MODIFY_INSTANCE_EIP_CONFIG,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -185,6 +209,7 @@ impl crate::Client {
     /// `PUT /api/ecs/v1/instances/{ecsId}/modify-eipconfig` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `ModifyInstanceEipConfig`.
+    #[inline]
     pub fn modify_instance_eip_config(&self) -> ModifyInstanceEipConfigRequest {
         ModifyInstanceEipConfigRequest {
             client: self.runtime().clone(),

@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for PauseSnapshotPolicyInput {
 cds_core::impl_serialize!(PauseSnapshotPolicyInput);
 impl PauseSnapshotPolicyInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> PauseSnapshotPolicyInputBuilder {
         PauseSnapshotPolicyInputBuilder::default()
     }
@@ -40,11 +41,13 @@ impl PauseSnapshotPolicyInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<PauseSnapshotPolicyInput, cds_core::BuildError> {
         cds_core::validate::build("PauseSnapshotPolicyInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for PauseSnapshotPolicyInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.policy_id.is_none() {
             missing.push(cds_core::validate::join(path, "policyId"));
@@ -62,6 +65,7 @@ pub struct PauseSnapshotPolicyOutput {
 }
 impl PauseSnapshotPolicyOutput {
     /// `data` (see the field [`PauseSnapshotPolicyOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -101,10 +105,12 @@ pub struct PauseSnapshotPolicyRequest {
 #[allow(deprecated)]
 impl PauseSnapshotPolicyRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &PauseSnapshotPolicyInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: PauseSnapshotPolicyInput) -> Self {
         self.input = input;
         self
@@ -117,28 +123,46 @@ impl PauseSnapshotPolicyRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::PAUSE_SNAPSHOT_POLICY, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::PAUSE_SNAPSHOT_POLICY, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<PauseSnapshotPolicyOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<PauseSnapshotPolicyOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::PAUSE_SNAPSHOT_POLICY,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<PauseSnapshotPolicyOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::PAUSE_SNAPSHOT_POLICY, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<PauseSnapshotPolicyOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::PAUSE_SNAPSHOT_POLICY,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -149,6 +173,7 @@ impl crate::Client {
     /// `POST /api/ecs/v1/policy/{policyId}/pause` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `PauseSnapshotPolicy`.
+    #[inline]
     pub fn pause_snapshot_policy(&self) -> PauseSnapshotPolicyRequest {
         PauseSnapshotPolicyRequest {
             client: self.runtime().clone(),

@@ -41,30 +41,37 @@ pub struct ChangePriceDetailDTOItem {
 }
 impl ChangePriceDetailDTOItem {
     /// `instanceId` (see the field [`ChangePriceDetailDTOItem::instance_id`]).
+    #[inline]
     pub fn instance_id(&self) -> Option<&str> {
         self.instance_id.as_deref()
     }
     /// `serviceCode` (see the field [`ChangePriceDetailDTOItem::service_code`]).
+    #[inline]
     pub fn service_code(&self) -> Option<&str> {
         self.service_code.as_deref()
     }
     /// `serviceDisplayName` (see the field [`ChangePriceDetailDTOItem::service_display_name`]).
+    #[inline]
     pub fn service_display_name(&self) -> Option<&str> {
         self.service_display_name.as_deref()
     }
     /// `bizType` (see the field [`ChangePriceDetailDTOItem::biz_type`]).
+    #[inline]
     pub fn biz_type(&self) -> Option<&str> {
         self.biz_type.as_deref()
     }
     /// `totalFee` (see the field [`ChangePriceDetailDTOItem::total_fee`]).
+    #[inline]
     pub fn total_fee(&self) -> Option<f64> {
         self.total_fee
     }
     /// `cycleType` (see the field [`ChangePriceDetailDTOItem::cycle_type`]).
+    #[inline]
     pub fn cycle_type(&self) -> Option<&str> {
         self.cycle_type.as_deref()
     }
     /// `cycleCount` (see the field [`ChangePriceDetailDTOItem::cycle_count`]).
+    #[inline]
     pub fn cycle_count(&self) -> Option<i64> {
         self.cycle_count
     }
@@ -137,22 +144,27 @@ pub struct ChangeTotalPrice {
 }
 impl ChangeTotalPrice {
     /// `displayPrice` (see the field [`ChangeTotalPrice::display_price`]).
+    #[inline]
     pub fn display_price(&self) -> Option<&str> {
         self.display_price.as_deref()
     }
     /// `price` (see the field [`ChangeTotalPrice::price`]).
+    #[inline]
     pub fn price(&self) -> Option<f64> {
         self.price
     }
     /// `discount` (see the field [`ChangeTotalPrice::discount`]).
+    #[inline]
     pub fn discount(&self) -> Option<f64> {
         self.discount
     }
     /// `total` (see the field [`ChangeTotalPrice::total`]).
+    #[inline]
     pub fn total(&self) -> Option<f64> {
         self.total
     }
     /// `changePriceDetailDTO` (see the field [`ChangeTotalPrice::change_price_detail_dto`]).
+    #[inline]
     pub fn change_price_detail_dto(
         &self,
     ) -> &[crate::operation::query_change_price::ChangePriceDetailDTOItem] {
@@ -218,20 +230,24 @@ pub struct Data {
 }
 impl Data {
     /// `showPriceSwitch` (see the field [`Data::show_price_switch`]).
+    #[inline]
     pub fn show_price_switch(&self) -> Option<&str> {
         self.show_price_switch.as_deref()
     }
     /// `totalPrice` (see the field [`Data::total_price`]).
+    #[inline]
     pub fn total_price(&self) -> Option<&crate::types::TotalPrice> {
         self.total_price.as_ref()
     }
     /// `changeTotalPrice` (see the field [`Data::change_total_price`]).
+    #[inline]
     pub fn change_total_price(
         &self,
     ) -> Option<&crate::operation::query_change_price::ChangeTotalPrice> {
         self.change_total_price.as_ref()
     }
     /// `tips` (see the field [`Data::tips`]).
+    #[inline]
     pub fn tips(&self) -> Option<&str> {
         self.tips.as_deref()
     }
@@ -301,6 +317,7 @@ impl cds_core::ser::Entries for FlavorsItem {
 cds_core::impl_serialize!(FlavorsItem);
 impl FlavorsItem {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> FlavorsItemBuilder {
         FlavorsItemBuilder::default()
     }
@@ -334,11 +351,13 @@ impl FlavorsItemBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<FlavorsItem, cds_core::BuildError> {
         cds_core::validate::build("FlavorsItem", self.inner)
     }
 }
 impl cds_core::validate::Validate for FlavorsItem {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.flavor_id.is_none() {
             missing.push(cds_core::validate::join(path, "flavorId"));
@@ -393,6 +412,7 @@ impl cds_core::ser::Entries for QueryChangePriceInput {
 cds_core::impl_serialize!(QueryChangePriceInput);
 impl QueryChangePriceInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> QueryChangePriceInputBuilder {
         QueryChangePriceInputBuilder::default()
     }
@@ -444,11 +464,13 @@ impl QueryChangePriceInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<QueryChangePriceInput, cds_core::BuildError> {
         cds_core::validate::build("QueryChangePriceInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for QueryChangePriceInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.tenant_id.is_none() {
             missing.push(cds_core::validate::join(path, "tenantId"));
@@ -484,6 +506,7 @@ pub struct QueryChangePriceOutput {
 }
 impl QueryChangePriceOutput {
     /// `data` (see the field [`QueryChangePriceOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::query_change_price::Data> {
         self.data.as_ref()
     }
@@ -523,10 +546,12 @@ pub struct QueryChangePriceRequest {
 #[allow(deprecated)]
 impl QueryChangePriceRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &QueryChangePriceInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: QueryChangePriceInput) -> Self {
         self.input = input;
         self
@@ -584,28 +609,46 @@ impl QueryChangePriceRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::QUERY_CHANGE_PRICE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::QUERY_CHANGE_PRICE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<QueryChangePriceOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<QueryChangePriceOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::QUERY_CHANGE_PRICE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<QueryChangePriceOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::QUERY_CHANGE_PRICE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<QueryChangePriceOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::QUERY_CHANGE_PRICE,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -616,6 +659,7 @@ impl crate::Client {
     /// `POST /api/ecs/v1/flavors/query-change-price` — read-only: retried on transient failures.
     ///
     /// Wire name: `QueryChangePrice`.
+    #[inline]
     pub fn query_change_price(&self) -> QueryChangePriceRequest {
         QueryChangePriceRequest {
             client: self.runtime().clone(),

@@ -52,6 +52,7 @@ impl cds_core::ser::Entries for QueryInstanceMonitorInput {
 cds_core::impl_serialize!(QueryInstanceMonitorInput);
 impl QueryInstanceMonitorInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> QueryInstanceMonitorInputBuilder {
         QueryInstanceMonitorInputBuilder::default()
     }
@@ -100,11 +101,13 @@ impl QueryInstanceMonitorInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<QueryInstanceMonitorInput, cds_core::BuildError> {
         cds_core::validate::build("QueryInstanceMonitorInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for QueryInstanceMonitorInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_id.is_none() {
             missing.push(cds_core::validate::join(path, "ecsId"));
@@ -134,6 +137,7 @@ pub struct QueryInstanceMonitorOutput {
 }
 impl QueryInstanceMonitorOutput {
     /// `data` (see the field [`QueryInstanceMonitorOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::QueryInstanceMonitorData> {
         self.data.as_ref()
     }
@@ -173,10 +177,12 @@ pub struct QueryInstanceMonitorRequest {
 #[allow(deprecated)]
 impl QueryInstanceMonitorRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &QueryInstanceMonitorInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: QueryInstanceMonitorInput) -> Self {
         self.input = input;
         self
@@ -231,28 +237,46 @@ impl QueryInstanceMonitorRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::QUERY_INSTANCE_MONITOR, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::QUERY_INSTANCE_MONITOR, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<QueryInstanceMonitorOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<QueryInstanceMonitorOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::QUERY_INSTANCE_MONITOR,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<QueryInstanceMonitorOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::QUERY_INSTANCE_MONITOR, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<QueryInstanceMonitorOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::QUERY_INSTANCE_MONITOR,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -263,6 +287,7 @@ impl crate::Client {
     /// `GET /api/ecs/v1/instances/{ecsId}/monitor/query-range` — read-only: retried on transient failures.
     ///
     /// Wire name: `QueryInstanceMonitor`.
+    #[inline]
     pub fn query_instance_monitor(&self) -> QueryInstanceMonitorRequest {
         QueryInstanceMonitorRequest {
             client: self.runtime().clone(),

@@ -52,6 +52,7 @@ impl cds_core::ser::Entries for QueryInstancesMonitorInput {
 cds_core::impl_serialize!(QueryInstancesMonitorInput);
 impl QueryInstancesMonitorInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> QueryInstancesMonitorInputBuilder {
         QueryInstancesMonitorInputBuilder::default()
     }
@@ -100,11 +101,13 @@ impl QueryInstancesMonitorInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<QueryInstancesMonitorInput, cds_core::BuildError> {
         cds_core::validate::build("QueryInstancesMonitorInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for QueryInstancesMonitorInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_ids.is_none() {
             missing.push(cds_core::validate::join(path, "ecsIds"));
@@ -134,6 +137,7 @@ pub struct QueryInstancesMonitorOutput {
 }
 impl QueryInstancesMonitorOutput {
     /// `data` (see the field [`QueryInstancesMonitorOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::QueryInstanceMonitorData> {
         self.data.as_ref()
     }
@@ -173,10 +177,12 @@ pub struct QueryInstancesMonitorRequest {
 #[allow(deprecated)]
 impl QueryInstancesMonitorRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &QueryInstancesMonitorInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: QueryInstancesMonitorInput) -> Self {
         self.input = input;
         self
@@ -231,28 +237,46 @@ impl QueryInstancesMonitorRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::QUERY_INSTANCES_MONITOR, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::QUERY_INSTANCES_MONITOR, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<QueryInstancesMonitorOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<QueryInstancesMonitorOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::QUERY_INSTANCES_MONITOR,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<QueryInstancesMonitorOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::QUERY_INSTANCES_MONITOR, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<QueryInstancesMonitorOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::QUERY_INSTANCES_MONITOR,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -263,6 +287,7 @@ impl crate::Client {
     /// `GET /api/ecs/v1/instances/monitor/query-range` — read-only: retried on transient failures.
     ///
     /// Wire name: `QueryInstancesMonitor`.
+    #[inline]
     pub fn query_instances_monitor(&self) -> QueryInstancesMonitorRequest {
         QueryInstancesMonitorRequest {
             client: self.runtime().clone(),

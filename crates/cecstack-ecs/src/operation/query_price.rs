@@ -25,14 +25,17 @@ pub struct Data {
 }
 impl Data {
     /// `showPriceSwitch` (see the field [`Data::show_price_switch`]).
+    #[inline]
     pub fn show_price_switch(&self) -> Option<&str> {
         self.show_price_switch.as_deref()
     }
     /// `totalPrice` (see the field [`Data::total_price`]).
+    #[inline]
     pub fn total_price(&self) -> Option<&crate::types::TotalPrice> {
         self.total_price.as_ref()
     }
     /// `tips` (see the field [`Data::tips`]).
+    #[inline]
     pub fn tips(&self) -> Option<&str> {
         self.tips.as_deref()
     }
@@ -95,6 +98,7 @@ impl cds_core::ser::Entries for FlavorsItem {
 cds_core::impl_serialize!(FlavorsItem);
 impl FlavorsItem {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> FlavorsItemBuilder {
         FlavorsItemBuilder::default()
     }
@@ -123,11 +127,13 @@ impl FlavorsItemBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<FlavorsItem, cds_core::BuildError> {
         cds_core::validate::build("FlavorsItem", self.inner)
     }
 }
 impl cds_core::validate::Validate for FlavorsItem {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.flavor_id.is_none() {
             missing.push(cds_core::validate::join(path, "flavorId"));
@@ -179,6 +185,7 @@ impl cds_core::ser::Entries for Volume {
 cds_core::impl_serialize!(Volume);
 impl Volume {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> VolumeBuilder {
         VolumeBuilder::default()
     }
@@ -222,6 +229,7 @@ impl VolumeBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> Volume {
         self.inner
     }
@@ -299,6 +307,7 @@ impl cds_core::ser::Entries for QueryPriceInput {
 cds_core::impl_serialize!(QueryPriceInput);
 impl QueryPriceInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> QueryPriceInputBuilder {
         QueryPriceInputBuilder::default()
     }
@@ -378,11 +387,13 @@ impl QueryPriceInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<QueryPriceInput, cds_core::BuildError> {
         cds_core::validate::build("QueryPriceInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for QueryPriceInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.tenant_id.is_none() {
             missing.push(cds_core::validate::join(path, "tenantId"));
@@ -421,6 +432,7 @@ pub struct QueryPriceOutput {
 }
 impl QueryPriceOutput {
     /// `data` (see the field [`QueryPriceOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::query_price::Data> {
         self.data.as_ref()
     }
@@ -460,10 +472,12 @@ pub struct QueryPriceRequest {
 #[allow(deprecated)]
 impl QueryPriceRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &QueryPriceInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: QueryPriceInput) -> Self {
         self.input = input;
         self
@@ -559,27 +573,34 @@ impl QueryPriceRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::QUERY_PRICE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::QUERY_PRICE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<QueryPriceOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<QueryPriceOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::QUERY_PRICE, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<QueryPriceOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::QUERY_PRICE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<QueryPriceOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::QUERY_PRICE, self.input, checked)
     }
 }
 impl crate::Client {
@@ -590,6 +611,7 @@ impl crate::Client {
     /// `POST /api/ecs/v1/flavors/query-price` — read-only: retried on transient failures.
     ///
     /// Wire name: `QueryPrice`.
+    #[inline]
     pub fn query_price(&self) -> QueryPriceRequest {
         QueryPriceRequest {
             client: self.runtime().clone(),

@@ -49,38 +49,47 @@ pub struct Data {
 }
 impl Data {
     /// `showPriceSwitch` (see the field [`Data::show_price_switch`]).
+    #[inline]
     pub fn show_price_switch(&self) -> Option<&str> {
         self.show_price_switch.as_deref()
     }
     /// `chargeSwitch` (see the field [`Data::charge_switch`]).
+    #[inline]
     pub fn charge_switch(&self) -> Option<&str> {
         self.charge_switch.as_deref()
     }
     /// `remainFee` (see the field [`Data::remain_fee`]).
+    #[inline]
     pub fn remain_fee(&self) -> Option<f64> {
         self.remain_fee
     }
     /// `totalFee` (see the field [`Data::total_fee`]).
+    #[inline]
     pub fn total_fee(&self) -> Option<f64> {
         self.total_fee
     }
     /// `usedFee` (see the field [`Data::used_fee`]).
+    #[inline]
     pub fn used_fee(&self) -> Option<f64> {
         self.used_fee
     }
     /// `displayRemainFee` (see the field [`Data::display_remain_fee`]).
+    #[inline]
     pub fn display_remain_fee(&self) -> Option<&str> {
         self.display_remain_fee.as_deref()
     }
     /// `displayTotalFee` (see the field [`Data::display_total_fee`]).
+    #[inline]
     pub fn display_total_fee(&self) -> Option<&str> {
         self.display_total_fee.as_deref()
     }
     /// `displayUsedFee` (see the field [`Data::display_used_fee`]).
+    #[inline]
     pub fn display_used_fee(&self) -> Option<&str> {
         self.display_used_fee.as_deref()
     }
     /// `refundDetailDTOS` (see the field [`Data::refund_detail_dtos`]).
+    #[inline]
     pub fn refund_detail_dtos(
         &self,
     ) -> &[crate::operation::query_refund_price::RefundDetailDTOSItem] {
@@ -180,46 +189,57 @@ pub struct RefundDetailDTOSItem {
 }
 impl RefundDetailDTOSItem {
     /// `serviceCode` (see the field [`RefundDetailDTOSItem::service_code`]).
+    #[inline]
     pub fn service_code(&self) -> Option<&str> {
         self.service_code.as_deref()
     }
     /// `serviceDisplayName` (see the field [`RefundDetailDTOSItem::service_display_name`]).
+    #[inline]
     pub fn service_display_name(&self) -> Option<&str> {
         self.service_display_name.as_deref()
     }
     /// `specCode` (see the field [`RefundDetailDTOSItem::spec_code`]).
+    #[inline]
     pub fn spec_code(&self) -> Option<&str> {
         self.spec_code.as_deref()
     }
     /// `instanceId` (see the field [`RefundDetailDTOSItem::instance_id`]).
+    #[inline]
     pub fn instance_id(&self) -> Option<&str> {
         self.instance_id.as_deref()
     }
     /// `bizType` (see the field [`RefundDetailDTOSItem::biz_type`]).
+    #[inline]
     pub fn biz_type(&self) -> Option<&str> {
         self.biz_type.as_deref()
     }
     /// `refundFee` (see the field [`RefundDetailDTOSItem::refund_fee`]).
+    #[inline]
     pub fn refund_fee(&self) -> Option<f64> {
         self.refund_fee
     }
     /// `totalFee` (see the field [`RefundDetailDTOSItem::total_fee`]).
+    #[inline]
     pub fn total_fee(&self) -> Option<f64> {
         self.total_fee
     }
     /// `usedFee` (see the field [`RefundDetailDTOSItem::used_fee`]).
+    #[inline]
     pub fn used_fee(&self) -> Option<f64> {
         self.used_fee
     }
     /// `displayRefundFee` (see the field [`RefundDetailDTOSItem::display_refund_fee`]).
+    #[inline]
     pub fn display_refund_fee(&self) -> Option<&str> {
         self.display_refund_fee.as_deref()
     }
     /// `displayTotalFee` (see the field [`RefundDetailDTOSItem::display_total_fee`]).
+    #[inline]
     pub fn display_total_fee(&self) -> Option<&str> {
         self.display_total_fee.as_deref()
     }
     /// `displayUsedFee` (see the field [`RefundDetailDTOSItem::display_used_fee`]).
+    #[inline]
     pub fn display_used_fee(&self) -> Option<&str> {
         self.display_used_fee.as_deref()
     }
@@ -295,6 +315,7 @@ impl cds_core::ser::Entries for SpecListItem {
 cds_core::impl_serialize!(SpecListItem);
 impl SpecListItem {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> SpecListItemBuilder {
         SpecListItemBuilder::default()
     }
@@ -318,11 +339,13 @@ impl SpecListItemBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<SpecListItem, cds_core::BuildError> {
         cds_core::validate::build("SpecListItem", self.inner)
     }
 }
 impl cds_core::validate::Validate for SpecListItem {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.service_code.is_none() {
             missing.push(cds_core::validate::join(path, "serviceCode"));
@@ -360,6 +383,7 @@ impl cds_core::ser::Entries for QueryRefundPriceInput {
 cds_core::impl_serialize!(QueryRefundPriceInput);
 impl QueryRefundPriceInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> QueryRefundPriceInputBuilder {
         QueryRefundPriceInputBuilder::default()
     }
@@ -391,11 +415,13 @@ impl QueryRefundPriceInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<QueryRefundPriceInput, cds_core::BuildError> {
         cds_core::validate::build("QueryRefundPriceInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for QueryRefundPriceInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.tenant_id.is_none() {
             missing.push(cds_core::validate::join(path, "tenantId"));
@@ -425,6 +451,7 @@ pub struct QueryRefundPriceOutput {
 }
 impl QueryRefundPriceOutput {
     /// `data` (see the field [`QueryRefundPriceOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::query_refund_price::Data> {
         self.data.as_ref()
     }
@@ -464,10 +491,12 @@ pub struct QueryRefundPriceRequest {
 #[allow(deprecated)]
 impl QueryRefundPriceRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &QueryRefundPriceInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: QueryRefundPriceInput) -> Self {
         self.input = input;
         self
@@ -497,28 +526,46 @@ impl QueryRefundPriceRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::QUERY_REFUND_PRICE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::QUERY_REFUND_PRICE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<QueryRefundPriceOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<QueryRefundPriceOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::QUERY_REFUND_PRICE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<QueryRefundPriceOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::QUERY_REFUND_PRICE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<QueryRefundPriceOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::QUERY_REFUND_PRICE,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -529,6 +576,7 @@ impl crate::Client {
     /// `POST /api/ecs/v1/flavors/query-refund-price` — read-only: retried on transient failures.
     ///
     /// Wire name: `QueryRefundPrice`.
+    #[inline]
     pub fn query_refund_price(&self) -> QueryRefundPriceRequest {
         QueryRefundPriceRequest {
             client: self.runtime().clone(),

@@ -32,6 +32,7 @@ impl cds_core::ser::Entries for RenewInstanceInput {
 cds_core::impl_serialize!(RenewInstanceInput);
 impl RenewInstanceInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> RenewInstanceInputBuilder {
         RenewInstanceInputBuilder::default()
     }
@@ -60,11 +61,13 @@ impl RenewInstanceInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<RenewInstanceInput, cds_core::BuildError> {
         cds_core::validate::build("RenewInstanceInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for RenewInstanceInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_id.is_none() {
             missing.push(cds_core::validate::join(path, "ecsId"));
@@ -85,6 +88,7 @@ pub struct RenewInstanceOutput {
 }
 impl RenewInstanceOutput {
     /// `data` (see the field [`RenewInstanceOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -124,10 +128,12 @@ pub struct RenewInstanceRequest {
 #[allow(deprecated)]
 impl RenewInstanceRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &RenewInstanceInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: RenewInstanceInput) -> Self {
         self.input = input;
         self
@@ -154,28 +160,46 @@ impl RenewInstanceRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::RENEW_INSTANCE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::RENEW_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<RenewInstanceOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<RenewInstanceOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::RENEW_INSTANCE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<RenewInstanceOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::RENEW_INSTANCE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<RenewInstanceOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::RENEW_INSTANCE,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -186,6 +210,7 @@ impl crate::Client {
     /// `POST /api/ecs/v1/instances/{ecsId}/renew` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `RenewInstance`.
+    #[inline]
     pub fn renew_instance(&self) -> RenewInstanceRequest {
         RenewInstanceRequest {
             client: self.runtime().clone(),

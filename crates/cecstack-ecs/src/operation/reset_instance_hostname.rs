@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for ResetInstanceHostnameInput {
 cds_core::impl_serialize!(ResetInstanceHostnameInput);
 impl ResetInstanceHostnameInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ResetInstanceHostnameInputBuilder {
         ResetInstanceHostnameInputBuilder::default()
     }
@@ -50,11 +51,13 @@ impl ResetInstanceHostnameInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ResetInstanceHostnameInput, cds_core::BuildError> {
         cds_core::validate::build("ResetInstanceHostnameInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ResetInstanceHostnameInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_id.is_none() {
             missing.push(cds_core::validate::join(path, "ecsId"));
@@ -75,6 +78,7 @@ pub struct ResetInstanceHostnameOutput {
 }
 impl ResetInstanceHostnameOutput {
     /// `data` (see the field [`ResetInstanceHostnameOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -114,10 +118,12 @@ pub struct ResetInstanceHostnameRequest {
 #[allow(deprecated)]
 impl ResetInstanceHostnameRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ResetInstanceHostnameInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ResetInstanceHostnameInput) -> Self {
         self.input = input;
         self
@@ -137,28 +143,46 @@ impl ResetInstanceHostnameRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::RESET_INSTANCE_HOSTNAME, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::RESET_INSTANCE_HOSTNAME, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ResetInstanceHostnameOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ResetInstanceHostnameOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::RESET_INSTANCE_HOSTNAME,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ResetInstanceHostnameOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::RESET_INSTANCE_HOSTNAME, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ResetInstanceHostnameOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::RESET_INSTANCE_HOSTNAME,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -169,6 +193,7 @@ impl crate::Client {
     /// `PUT /api/ecs/v1/instances/{ecsId}/reset-hostname` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `ResetInstanceHostname`.
+    #[inline]
     pub fn reset_instance_hostname(&self) -> ResetInstanceHostnameRequest {
         ResetInstanceHostnameRequest {
             client: self.runtime().clone(),

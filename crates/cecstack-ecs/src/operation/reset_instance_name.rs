@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for ResetInstanceNameInput {
 cds_core::impl_serialize!(ResetInstanceNameInput);
 impl ResetInstanceNameInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ResetInstanceNameInputBuilder {
         ResetInstanceNameInputBuilder::default()
     }
@@ -50,11 +51,13 @@ impl ResetInstanceNameInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ResetInstanceNameInput, cds_core::BuildError> {
         cds_core::validate::build("ResetInstanceNameInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ResetInstanceNameInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_id.is_none() {
             missing.push(cds_core::validate::join(path, "ecsId"));
@@ -75,6 +78,7 @@ pub struct ResetInstanceNameOutput {
 }
 impl ResetInstanceNameOutput {
     /// `data` (see the field [`ResetInstanceNameOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -114,10 +118,12 @@ pub struct ResetInstanceNameRequest {
 #[allow(deprecated)]
 impl ResetInstanceNameRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ResetInstanceNameInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ResetInstanceNameInput) -> Self {
         self.input = input;
         self
@@ -137,28 +143,46 @@ impl ResetInstanceNameRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::RESET_INSTANCE_NAME, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::RESET_INSTANCE_NAME, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ResetInstanceNameOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ResetInstanceNameOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::RESET_INSTANCE_NAME,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ResetInstanceNameOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::RESET_INSTANCE_NAME, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ResetInstanceNameOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::RESET_INSTANCE_NAME,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -169,6 +193,7 @@ impl crate::Client {
     /// `PUT /api/ecs/v1/instances/{ecsId}/reset-name` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `ResetInstanceName`.
+    #[inline]
     pub fn reset_instance_name(&self) -> ResetInstanceNameRequest {
         ResetInstanceNameRequest {
             client: self.runtime().clone(),

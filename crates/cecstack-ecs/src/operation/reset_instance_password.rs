@@ -41,6 +41,7 @@ impl cds_core::ser::Entries for ResetInstancePasswordInput {
 cds_core::impl_serialize!(ResetInstancePasswordInput);
 impl ResetInstancePasswordInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ResetInstancePasswordInputBuilder {
         ResetInstancePasswordInputBuilder::default()
     }
@@ -69,11 +70,13 @@ impl ResetInstancePasswordInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ResetInstancePasswordInput, cds_core::BuildError> {
         cds_core::validate::build("ResetInstancePasswordInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ResetInstancePasswordInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_id.is_none() {
             missing.push(cds_core::validate::join(path, "ecsId"));
@@ -91,6 +94,7 @@ pub struct ResetInstancePasswordOutput {
 }
 impl ResetInstancePasswordOutput {
     /// `data` (see the field [`ResetInstancePasswordOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -130,10 +134,12 @@ pub struct ResetInstancePasswordRequest {
 #[allow(deprecated)]
 impl ResetInstancePasswordRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ResetInstancePasswordInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ResetInstancePasswordInput) -> Self {
         self.input = input;
         self
@@ -160,28 +166,46 @@ impl ResetInstancePasswordRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::RESET_INSTANCE_PASSWORD, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::RESET_INSTANCE_PASSWORD, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ResetInstancePasswordOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ResetInstancePasswordOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::RESET_INSTANCE_PASSWORD,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ResetInstancePasswordOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::RESET_INSTANCE_PASSWORD, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ResetInstancePasswordOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::RESET_INSTANCE_PASSWORD,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -192,6 +216,7 @@ impl crate::Client {
     /// `POST /api/ecs/v1/instances/{ecsId}/reset-password` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `ResetInstancePassword`.
+    #[inline]
     pub fn reset_instance_password(&self) -> ResetInstancePasswordRequest {
         ResetInstancePasswordRequest {
             client: self.runtime().clone(),

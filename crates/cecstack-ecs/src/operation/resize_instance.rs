@@ -29,6 +29,7 @@ impl cds_core::ser::Entries for HostGpus {
 cds_core::impl_serialize!(HostGpus);
 impl HostGpus {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> HostGpusBuilder {
         HostGpusBuilder::default()
     }
@@ -52,6 +53,7 @@ impl HostGpusBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> HostGpus {
         self.inner
     }
@@ -104,6 +106,7 @@ impl cds_core::ser::Entries for ResizeInstanceInput {
 cds_core::impl_serialize!(ResizeInstanceInput);
 impl ResizeInstanceInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ResizeInstanceInputBuilder {
         ResizeInstanceInputBuilder::default()
     }
@@ -155,11 +158,13 @@ impl ResizeInstanceInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ResizeInstanceInput, cds_core::BuildError> {
         cds_core::validate::build("ResizeInstanceInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ResizeInstanceInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_id.is_none() {
             missing.push(cds_core::validate::join(path, "ecsId"));
@@ -186,6 +191,7 @@ pub struct ResizeInstanceOutput {
 }
 impl ResizeInstanceOutput {
     /// `data` (see the field [`ResizeInstanceOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::Instance> {
         self.data.as_ref()
     }
@@ -225,10 +231,12 @@ pub struct ResizeInstanceRequest {
 #[allow(deprecated)]
 impl ResizeInstanceRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ResizeInstanceInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ResizeInstanceInput) -> Self {
         self.input = input;
         self
@@ -286,28 +294,46 @@ impl ResizeInstanceRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::RESIZE_INSTANCE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::RESIZE_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ResizeInstanceOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ResizeInstanceOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::RESIZE_INSTANCE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ResizeInstanceOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::RESIZE_INSTANCE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ResizeInstanceOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::RESIZE_INSTANCE,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -318,6 +344,7 @@ impl crate::Client {
     /// `PATCH /api/ecs/v1/instances/{ecsId}` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `ResizeInstance`.
+    #[inline]
     pub fn resize_instance(&self) -> ResizeInstanceRequest {
         ResizeInstanceRequest {
             client: self.runtime().clone(),

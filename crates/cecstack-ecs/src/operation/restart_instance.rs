@@ -15,7 +15,7 @@ pub struct RestartInstanceInput {
     /// Grace period, a body parameter (gracePeriodSeconds = 0 forces the restart, gracePeriodSeconds = 1 restarts normally)
     ///
     /// 宽限期，Body入参（gracePeriodSeconds = 0则是强制重启，gracePeriodSeconds = 1是普通重启） (`gracePeriodSeconds`)
-    pub grace_period_seconds: Option<i64>,
+    pub grace_period_seconds: Option<crate::types::RestartMode>,
 }
 impl cds_core::ser::Entries for RestartInstanceInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for RestartInstanceInput {
 cds_core::impl_serialize!(RestartInstanceInput);
 impl RestartInstanceInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> RestartInstanceInputBuilder {
         RestartInstanceInputBuilder::default()
     }
@@ -45,16 +46,18 @@ impl RestartInstanceInputBuilder {
         self
     }
     /// Sets [`RestartInstanceInput::grace_period_seconds`].
-    pub fn grace_period_seconds(mut self, value: impl Into<i64>) -> Self {
+    pub fn grace_period_seconds(mut self, value: impl Into<crate::types::RestartMode>) -> Self {
         self.inner.grace_period_seconds = Some(value.into());
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<RestartInstanceInput, cds_core::BuildError> {
         cds_core::validate::build("RestartInstanceInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for RestartInstanceInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_id.is_none() {
             missing.push(cds_core::validate::join(path, "ecsId"));
@@ -72,6 +75,7 @@ pub struct RestartInstanceOutput {
 }
 impl RestartInstanceOutput {
     /// `data` (see the field [`RestartInstanceOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -111,10 +115,12 @@ pub struct RestartInstanceRequest {
 #[allow(deprecated)]
 impl RestartInstanceRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &RestartInstanceInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: RestartInstanceInput) -> Self {
         self.input = input;
         self
@@ -129,33 +135,51 @@ impl RestartInstanceRequest {
     /// Grace period, a body parameter (gracePeriodSeconds = 0 forces the restart, gracePeriodSeconds = 1 restarts normally)
     ///
     /// 宽限期，Body入参（gracePeriodSeconds = 0则是强制重启，gracePeriodSeconds = 1是普通重启） (`gracePeriodSeconds`, body)
-    pub fn grace_period_seconds(mut self, value: impl Into<i64>) -> Self {
+    pub fn grace_period_seconds(mut self, value: impl Into<crate::types::RestartMode>) -> Self {
         self.input.grace_period_seconds = Some(value.into());
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::RESTART_INSTANCE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::RESTART_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<RestartInstanceOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<RestartInstanceOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::RESTART_INSTANCE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<RestartInstanceOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::RESTART_INSTANCE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<RestartInstanceOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::RESTART_INSTANCE,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -166,6 +190,7 @@ impl crate::Client {
     /// `PUT /api/ecs/v1/instances/{ecsId}/restart` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `RestartInstance`.
+    #[inline]
     pub fn restart_instance(&self) -> RestartInstanceRequest {
         RestartInstanceRequest {
             client: self.runtime().clone(),

@@ -37,6 +37,7 @@ impl cds_core::ser::Entries for RestoreRecycledSnapshotInput {
 cds_core::impl_serialize!(RestoreRecycledSnapshotInput);
 impl RestoreRecycledSnapshotInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> RestoreRecycledSnapshotInputBuilder {
         RestoreRecycledSnapshotInputBuilder::default()
     }
@@ -70,11 +71,13 @@ impl RestoreRecycledSnapshotInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<RestoreRecycledSnapshotInput, cds_core::BuildError> {
         cds_core::validate::build("RestoreRecycledSnapshotInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for RestoreRecycledSnapshotInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.snapshot_id.is_none() {
             missing.push(cds_core::validate::join(path, "snapshotId"));
@@ -92,6 +95,7 @@ pub struct RestoreRecycledSnapshotOutput {
 }
 impl RestoreRecycledSnapshotOutput {
     /// `data` (see the field [`RestoreRecycledSnapshotOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -131,10 +135,12 @@ pub struct RestoreRecycledSnapshotRequest {
 #[allow(deprecated)]
 impl RestoreRecycledSnapshotRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &RestoreRecycledSnapshotInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: RestoreRecycledSnapshotInput) -> Self {
         self.input = input;
         self
@@ -168,28 +174,46 @@ impl RestoreRecycledSnapshotRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::RESTORE_RECYCLED_SNAPSHOT, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::RESTORE_RECYCLED_SNAPSHOT, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<RestoreRecycledSnapshotOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<RestoreRecycledSnapshotOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::RESTORE_RECYCLED_SNAPSHOT,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<RestoreRecycledSnapshotOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::RESTORE_RECYCLED_SNAPSHOT, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<RestoreRecycledSnapshotOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::RESTORE_RECYCLED_SNAPSHOT,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -200,6 +224,7 @@ impl crate::Client {
     /// `PUT /api/ecs/v1/recycle/snapshot/{snapshotId}` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `RestoreRecycledSnapshot`.
+    #[inline]
     pub fn restore_recycled_snapshot(&self) -> RestoreRecycledSnapshotRequest {
         RestoreRecycledSnapshotRequest {
             client: self.runtime().clone(),

@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for ResumeInstanceInput {
 cds_core::impl_serialize!(ResumeInstanceInput);
 impl ResumeInstanceInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ResumeInstanceInputBuilder {
         ResumeInstanceInputBuilder::default()
     }
@@ -40,11 +41,13 @@ impl ResumeInstanceInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ResumeInstanceInput, cds_core::BuildError> {
         cds_core::validate::build("ResumeInstanceInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ResumeInstanceInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_id.is_none() {
             missing.push(cds_core::validate::join(path, "ecsId"));
@@ -62,6 +65,7 @@ pub struct ResumeInstanceOutput {
 }
 impl ResumeInstanceOutput {
     /// `data` (see the field [`ResumeInstanceOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -101,10 +105,12 @@ pub struct ResumeInstanceRequest {
 #[allow(deprecated)]
 impl ResumeInstanceRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ResumeInstanceInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ResumeInstanceInput) -> Self {
         self.input = input;
         self
@@ -117,28 +123,46 @@ impl ResumeInstanceRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::RESUME_INSTANCE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::RESUME_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ResumeInstanceOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ResumeInstanceOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::RESUME_INSTANCE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ResumeInstanceOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::RESUME_INSTANCE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ResumeInstanceOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::RESUME_INSTANCE,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -149,6 +173,7 @@ impl crate::Client {
     /// `PUT /api/ecs/v1/instances/{ecsId}/resume` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `ResumeInstance`.
+    #[inline]
     pub fn resume_instance(&self) -> ResumeInstanceRequest {
         ResumeInstanceRequest {
             client: self.runtime().clone(),

@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for RollbackSnapshotInput {
 cds_core::impl_serialize!(RollbackSnapshotInput);
 impl RollbackSnapshotInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> RollbackSnapshotInputBuilder {
         RollbackSnapshotInputBuilder::default()
     }
@@ -40,11 +41,13 @@ impl RollbackSnapshotInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<RollbackSnapshotInput, cds_core::BuildError> {
         cds_core::validate::build("RollbackSnapshotInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for RollbackSnapshotInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.snapshot_id.is_none() {
             missing.push(cds_core::validate::join(path, "snapshotId"));
@@ -62,6 +65,7 @@ pub struct RollbackSnapshotOutput {
 }
 impl RollbackSnapshotOutput {
     /// `data` (see the field [`RollbackSnapshotOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -101,10 +105,12 @@ pub struct RollbackSnapshotRequest {
 #[allow(deprecated)]
 impl RollbackSnapshotRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &RollbackSnapshotInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: RollbackSnapshotInput) -> Self {
         self.input = input;
         self
@@ -117,28 +123,46 @@ impl RollbackSnapshotRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::ROLLBACK_SNAPSHOT, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::ROLLBACK_SNAPSHOT, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<RollbackSnapshotOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<RollbackSnapshotOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::ROLLBACK_SNAPSHOT,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<RollbackSnapshotOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::ROLLBACK_SNAPSHOT, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<RollbackSnapshotOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::ROLLBACK_SNAPSHOT,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -149,6 +173,7 @@ impl crate::Client {
     /// `POST /api/ecs/v1/snapshot/{snapshotId}/rollback` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `RollbackSnapshot`.
+    #[inline]
     pub fn rollback_snapshot(&self) -> RollbackSnapshotRequest {
         RollbackSnapshotRequest {
             client: self.runtime().clone(),

@@ -15,7 +15,7 @@ pub struct SetInstanceBootOrderInput {
     /// Boot mode: 0 boots from disk, 1 boots from CD-ROM
     ///
     /// 启动模式: 0表示硬盘启动, 1表示光盘启动 (`bootMode`, required)
-    pub boot_mode: Option<i64>,
+    pub boot_mode: Option<crate::types::BootMode>,
     /// ISO imageId; required when bootMode is 1 (boot from CD-ROM)
     ///
     /// ISO imageId, 当bootMode为1(光盘启动)时必须提供 (`bootId`, required)
@@ -32,6 +32,7 @@ impl cds_core::ser::Entries for SetInstanceBootOrderInput {
 cds_core::impl_serialize!(SetInstanceBootOrderInput);
 impl SetInstanceBootOrderInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> SetInstanceBootOrderInputBuilder {
         SetInstanceBootOrderInputBuilder::default()
     }
@@ -50,7 +51,7 @@ impl SetInstanceBootOrderInputBuilder {
         self
     }
     /// Sets [`SetInstanceBootOrderInput::boot_mode`].
-    pub fn boot_mode(mut self, value: impl Into<i64>) -> Self {
+    pub fn boot_mode(mut self, value: impl Into<crate::types::BootMode>) -> Self {
         self.inner.boot_mode = Some(value.into());
         self
     }
@@ -60,11 +61,13 @@ impl SetInstanceBootOrderInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<SetInstanceBootOrderInput, cds_core::BuildError> {
         cds_core::validate::build("SetInstanceBootOrderInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for SetInstanceBootOrderInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_id.is_none() {
             missing.push(cds_core::validate::join(path, "ecsId"));
@@ -88,6 +91,7 @@ pub struct SetInstanceBootOrderOutput {
 }
 impl SetInstanceBootOrderOutput {
     /// `data` (see the field [`SetInstanceBootOrderOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -127,10 +131,12 @@ pub struct SetInstanceBootOrderRequest {
 #[allow(deprecated)]
 impl SetInstanceBootOrderRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &SetInstanceBootOrderInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: SetInstanceBootOrderInput) -> Self {
         self.input = input;
         self
@@ -145,7 +151,7 @@ impl SetInstanceBootOrderRequest {
     /// Boot mode: 0 boots from disk, 1 boots from CD-ROM
     ///
     /// 启动模式: 0表示硬盘启动, 1表示光盘启动 (`bootMode`, body, required)
-    pub fn boot_mode(mut self, value: impl Into<i64>) -> Self {
+    pub fn boot_mode(mut self, value: impl Into<crate::types::BootMode>) -> Self {
         self.input.boot_mode = Some(value.into());
         self
     }
@@ -157,28 +163,46 @@ impl SetInstanceBootOrderRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::SET_INSTANCE_BOOT_ORDER, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::SET_INSTANCE_BOOT_ORDER, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<SetInstanceBootOrderOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<SetInstanceBootOrderOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::SET_INSTANCE_BOOT_ORDER,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<SetInstanceBootOrderOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::SET_INSTANCE_BOOT_ORDER, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<SetInstanceBootOrderOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::SET_INSTANCE_BOOT_ORDER,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -189,6 +213,7 @@ impl crate::Client {
     /// `PUT /api/ecs/v1/instances/{ecsId}/set-boot-order` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `SetInstanceBootOrder`.
+    #[inline]
     pub fn set_instance_boot_order(&self) -> SetInstanceBootOrderRequest {
         SetInstanceBootOrderRequest {
             client: self.runtime().clone(),

@@ -104,6 +104,7 @@ impl cds_core::ser::Entries for SetInstanceSecurityOptionsInput {
 cds_core::impl_serialize!(SetInstanceSecurityOptionsInput);
 impl SetInstanceSecurityOptionsInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> SetInstanceSecurityOptionsInputBuilder {
         SetInstanceSecurityOptionsInputBuilder::default()
     }
@@ -185,11 +186,13 @@ impl SetInstanceSecurityOptionsInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<SetInstanceSecurityOptionsInput, cds_core::BuildError> {
         cds_core::validate::build("SetInstanceSecurityOptionsInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for SetInstanceSecurityOptionsInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecsid.is_none() {
             missing.push(cds_core::validate::join(path, "ecsid"));
@@ -232,10 +235,12 @@ pub struct SetInstanceSecurityOptionsRequest {
 #[allow(deprecated)]
 impl SetInstanceSecurityOptionsRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &SetInstanceSecurityOptionsInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: SetInstanceSecurityOptionsInput) -> Self {
         self.input = input;
         self
@@ -335,28 +340,46 @@ impl SetInstanceSecurityOptionsRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::SET_INSTANCE_SECURITY_OPTIONS, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::SET_INSTANCE_SECURITY_OPTIONS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<SetInstanceSecurityOptionsOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<SetInstanceSecurityOptionsOutput, cds_core::Error>>
+           + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::SET_INSTANCE_SECURITY_OPTIONS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<SetInstanceSecurityOptionsOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::SET_INSTANCE_SECURITY_OPTIONS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<SetInstanceSecurityOptionsOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::SET_INSTANCE_SECURITY_OPTIONS,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -367,6 +390,7 @@ impl crate::Client {
     /// `POST /api/ecs/v1/instances/{ecsid}/security-options` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `SetInstanceSecurityOptions`.
+    #[inline]
     pub fn set_instance_security_options(&self) -> SetInstanceSecurityOptionsRequest {
         SetInstanceSecurityOptionsRequest {
             client: self.runtime().clone(),

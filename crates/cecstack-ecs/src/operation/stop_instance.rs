@@ -15,7 +15,7 @@ pub struct StopInstanceInput {
     /// Only sent for the stop URL: 0 means forced shutdown, 1 means normal shutdown
     ///
     /// 仅在关机时传入，传0代表强制关机，传1代表非强制关机 (`gracePeriodSeconds`)
-    pub grace_period_seconds: Option<i64>,
+    pub grace_period_seconds: Option<crate::types::ShutdownMode>,
 }
 impl cds_core::ser::Entries for StopInstanceInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for StopInstanceInput {
 cds_core::impl_serialize!(StopInstanceInput);
 impl StopInstanceInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> StopInstanceInputBuilder {
         StopInstanceInputBuilder::default()
     }
@@ -45,16 +46,18 @@ impl StopInstanceInputBuilder {
         self
     }
     /// Sets [`StopInstanceInput::grace_period_seconds`].
-    pub fn grace_period_seconds(mut self, value: impl Into<i64>) -> Self {
+    pub fn grace_period_seconds(mut self, value: impl Into<crate::types::ShutdownMode>) -> Self {
         self.inner.grace_period_seconds = Some(value.into());
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<StopInstanceInput, cds_core::BuildError> {
         cds_core::validate::build("StopInstanceInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for StopInstanceInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_id.is_none() {
             missing.push(cds_core::validate::join(path, "ecsId"));
@@ -72,6 +75,7 @@ pub struct StopInstanceOutput {
 }
 impl StopInstanceOutput {
     /// `data` (see the field [`StopInstanceOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -111,10 +115,12 @@ pub struct StopInstanceRequest {
 #[allow(deprecated)]
 impl StopInstanceRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &StopInstanceInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: StopInstanceInput) -> Self {
         self.input = input;
         self
@@ -129,33 +135,50 @@ impl StopInstanceRequest {
     /// Only sent for the stop URL: 0 means forced shutdown, 1 means normal shutdown
     ///
     /// 仅在关机时传入，传0代表强制关机，传1代表非强制关机 (`gracePeriodSeconds`, body)
-    pub fn grace_period_seconds(mut self, value: impl Into<i64>) -> Self {
+    pub fn grace_period_seconds(mut self, value: impl Into<crate::types::ShutdownMode>) -> Self {
         self.input.grace_period_seconds = Some(value.into());
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::STOP_INSTANCE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::STOP_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<StopInstanceOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<StopInstanceOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::STOP_INSTANCE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<StopInstanceOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::STOP_INSTANCE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<StopInstanceOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::STOP_INSTANCE,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -166,6 +189,7 @@ impl crate::Client {
     /// `PUT /api/ecs/v1/instances/{ecsId}/stop` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `StopInstance`.
+    #[inline]
     pub fn stop_instance(&self) -> StopInstanceRequest {
         StopInstanceRequest {
             client: self.runtime().clone(),

@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for SuspendInstanceInput {
 cds_core::impl_serialize!(SuspendInstanceInput);
 impl SuspendInstanceInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> SuspendInstanceInputBuilder {
         SuspendInstanceInputBuilder::default()
     }
@@ -40,11 +41,13 @@ impl SuspendInstanceInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<SuspendInstanceInput, cds_core::BuildError> {
         cds_core::validate::build("SuspendInstanceInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for SuspendInstanceInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_id.is_none() {
             missing.push(cds_core::validate::join(path, "ecsId"));
@@ -62,6 +65,7 @@ pub struct SuspendInstanceOutput {
 }
 impl SuspendInstanceOutput {
     /// `data` (see the field [`SuspendInstanceOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -101,10 +105,12 @@ pub struct SuspendInstanceRequest {
 #[allow(deprecated)]
 impl SuspendInstanceRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &SuspendInstanceInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: SuspendInstanceInput) -> Self {
         self.input = input;
         self
@@ -117,28 +123,46 @@ impl SuspendInstanceRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::SUSPEND_INSTANCE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::SUSPEND_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<SuspendInstanceOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<SuspendInstanceOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::SUSPEND_INSTANCE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<SuspendInstanceOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::SUSPEND_INSTANCE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<SuspendInstanceOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::SUSPEND_INSTANCE,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -149,6 +173,7 @@ impl crate::Client {
     /// `PUT /api/ecs/v1/instances/{ecsId}/suspend` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `SuspendInstance`.
+    #[inline]
     pub fn suspend_instance(&self) -> SuspendInstanceRequest {
         SuspendInstanceRequest {
             client: self.runtime().clone(),

@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for UnbindInstanceUsbInput {
 cds_core::impl_serialize!(UnbindInstanceUsbInput);
 impl UnbindInstanceUsbInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> UnbindInstanceUsbInputBuilder {
         UnbindInstanceUsbInputBuilder::default()
     }
@@ -53,11 +54,13 @@ impl UnbindInstanceUsbInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<UnbindInstanceUsbInput, cds_core::BuildError> {
         cds_core::validate::build("UnbindInstanceUsbInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for UnbindInstanceUsbInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_id.is_none() {
             missing.push(cds_core::validate::join(path, "ecsId"));
@@ -84,6 +87,7 @@ pub struct UnbindInstanceUsbOutput {
 }
 impl UnbindInstanceUsbOutput {
     /// `data` (see the field [`UnbindInstanceUsbOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -123,10 +127,12 @@ pub struct UnbindInstanceUsbRequest {
 #[allow(deprecated)]
 impl UnbindInstanceUsbRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &UnbindInstanceUsbInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: UnbindInstanceUsbInput) -> Self {
         self.input = input;
         self
@@ -149,28 +155,46 @@ impl UnbindInstanceUsbRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::UNBIND_INSTANCE_USB, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::UNBIND_INSTANCE_USB, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<UnbindInstanceUsbOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<UnbindInstanceUsbOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::UNBIND_INSTANCE_USB,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<UnbindInstanceUsbOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::UNBIND_INSTANCE_USB, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<UnbindInstanceUsbOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::UNBIND_INSTANCE_USB,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -181,6 +205,7 @@ impl crate::Client {
     /// `DELETE /api/ecs/v1/usb/{ecsId}/unbind` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `UnbindInstanceUsb`.
+    #[inline]
     pub fn unbind_instance_usb(&self) -> UnbindInstanceUsbRequest {
         UnbindInstanceUsbRequest {
             client: self.runtime().clone(),

@@ -44,6 +44,7 @@ impl cds_core::ser::Entries for UnbindSshKeyInput {
 cds_core::impl_serialize!(UnbindSshKeyInput);
 impl UnbindSshKeyInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> UnbindSshKeyInputBuilder {
         UnbindSshKeyInputBuilder::default()
     }
@@ -72,11 +73,13 @@ impl UnbindSshKeyInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<UnbindSshKeyInput, cds_core::BuildError> {
         cds_core::validate::build("UnbindSshKeyInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for UnbindSshKeyInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.key_pair_id.is_none() {
             missing.push(cds_core::validate::join(path, "keyPairId"));
@@ -97,6 +100,7 @@ pub struct UnbindSshKeyOutput {
 }
 impl UnbindSshKeyOutput {
     /// `data` (see the field [`UnbindSshKeyOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -136,10 +140,12 @@ pub struct UnbindSshKeyRequest {
 #[allow(deprecated)]
 impl UnbindSshKeyRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &UnbindSshKeyInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: UnbindSshKeyInput) -> Self {
         self.input = input;
         self
@@ -166,28 +172,45 @@ impl UnbindSshKeyRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::UNBIND_SSH_KEY, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::UNBIND_SSH_KEY, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<UnbindSshKeyOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<UnbindSshKeyOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::UNBIND_SSH_KEY,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<UnbindSshKeyOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::UNBIND_SSH_KEY, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<UnbindSshKeyOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::UNBIND_SSH_KEY,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -198,6 +221,7 @@ impl crate::Client {
     /// `POST /api/ecs/v1/ssh-key/unbind` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `UnbindSshKey`.
+    #[inline]
     pub fn unbind_ssh_key(&self) -> UnbindSshKeyRequest {
         UnbindSshKeyRequest {
             client: self.runtime().clone(),

@@ -29,6 +29,7 @@ impl cds_core::ser::Entries for LabelsItem {
 cds_core::impl_serialize!(LabelsItem);
 impl LabelsItem {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> LabelsItemBuilder {
         LabelsItemBuilder::default()
     }
@@ -52,11 +53,13 @@ impl LabelsItemBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<LabelsItem, cds_core::BuildError> {
         cds_core::validate::build("LabelsItem", self.inner)
     }
 }
 impl cds_core::validate::Validate for LabelsItem {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.key.is_none() {
             missing.push(cds_core::validate::join(path, "key"));
@@ -89,6 +92,7 @@ impl cds_core::ser::Entries for UpdateInstanceLabelsInput {
 cds_core::impl_serialize!(UpdateInstanceLabelsInput);
 impl UpdateInstanceLabelsInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> UpdateInstanceLabelsInputBuilder {
         UpdateInstanceLabelsInputBuilder::default()
     }
@@ -115,11 +119,13 @@ impl UpdateInstanceLabelsInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<UpdateInstanceLabelsInput, cds_core::BuildError> {
         cds_core::validate::build("UpdateInstanceLabelsInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for UpdateInstanceLabelsInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_id.is_none() {
             missing.push(cds_core::validate::join(path, "ecsId"));
@@ -146,6 +152,7 @@ pub struct UpdateInstanceLabelsOutput {
 }
 impl UpdateInstanceLabelsOutput {
     /// `data` (see the field [`UpdateInstanceLabelsOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -185,10 +192,12 @@ pub struct UpdateInstanceLabelsRequest {
 #[allow(deprecated)]
 impl UpdateInstanceLabelsRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &UpdateInstanceLabelsInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: UpdateInstanceLabelsInput) -> Self {
         self.input = input;
         self
@@ -211,28 +220,46 @@ impl UpdateInstanceLabelsRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::UPDATE_INSTANCE_LABELS, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::UPDATE_INSTANCE_LABELS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<UpdateInstanceLabelsOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<UpdateInstanceLabelsOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::UPDATE_INSTANCE_LABELS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<UpdateInstanceLabelsOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::UPDATE_INSTANCE_LABELS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<UpdateInstanceLabelsOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::UPDATE_INSTANCE_LABELS,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -243,6 +270,7 @@ impl crate::Client {
     /// `PUT /api/ecs/v1/instances/{ecsId}/label` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `UpdateInstanceLabels`.
+    #[inline]
     pub fn update_instance_labels(&self) -> UpdateInstanceLabelsRequest {
         UpdateInstanceLabelsRequest {
             client: self.runtime().clone(),

@@ -52,6 +52,7 @@ impl cds_core::ser::Entries for UpdateSchedulerInput {
 cds_core::impl_serialize!(UpdateSchedulerInput);
 impl UpdateSchedulerInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> UpdateSchedulerInputBuilder {
         UpdateSchedulerInputBuilder::default()
     }
@@ -103,11 +104,13 @@ impl UpdateSchedulerInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<UpdateSchedulerInput, cds_core::BuildError> {
         cds_core::validate::build("UpdateSchedulerInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for UpdateSchedulerInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.scheduler_id.is_none() {
             missing.push(cds_core::validate::join(path, "schedulerId"));
@@ -134,6 +137,7 @@ pub struct UpdateSchedulerOutput {
 }
 impl UpdateSchedulerOutput {
     /// `data` (see the field [`UpdateSchedulerOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -173,10 +177,12 @@ pub struct UpdateSchedulerRequest {
 #[allow(deprecated)]
 impl UpdateSchedulerRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &UpdateSchedulerInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: UpdateSchedulerInput) -> Self {
         self.input = input;
         self
@@ -234,28 +240,46 @@ impl UpdateSchedulerRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::UPDATE_SCHEDULER, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::UPDATE_SCHEDULER, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<UpdateSchedulerOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<UpdateSchedulerOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::UPDATE_SCHEDULER,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<UpdateSchedulerOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::UPDATE_SCHEDULER, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<UpdateSchedulerOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::UPDATE_SCHEDULER,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -266,6 +290,7 @@ impl crate::Client {
     /// `PUT /api/ecs/v1/scheduler/{schedulerId}` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `UpdateScheduler`.
+    #[inline]
     pub fn update_scheduler(&self) -> UpdateSchedulerRequest {
         UpdateSchedulerRequest {
             client: self.runtime().clone(),

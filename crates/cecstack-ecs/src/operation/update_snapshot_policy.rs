@@ -42,6 +42,7 @@ impl cds_core::ser::Entries for UpdateSnapshotPolicyInput {
 cds_core::impl_serialize!(UpdateSnapshotPolicyInput);
 impl UpdateSnapshotPolicyInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> UpdateSnapshotPolicyInputBuilder {
         UpdateSnapshotPolicyInputBuilder::default()
     }
@@ -80,11 +81,13 @@ impl UpdateSnapshotPolicyInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<UpdateSnapshotPolicyInput, cds_core::BuildError> {
         cds_core::validate::build("UpdateSnapshotPolicyInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for UpdateSnapshotPolicyInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.policy_id.is_none() {
             missing.push(cds_core::validate::join(path, "policyId"));
@@ -114,6 +117,7 @@ pub struct UpdateSnapshotPolicyOutput {
 }
 impl UpdateSnapshotPolicyOutput {
     /// `data` (see the field [`UpdateSnapshotPolicyOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -153,10 +157,12 @@ pub struct UpdateSnapshotPolicyRequest {
 #[allow(deprecated)]
 impl UpdateSnapshotPolicyRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &UpdateSnapshotPolicyInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: UpdateSnapshotPolicyInput) -> Self {
         self.input = input;
         self
@@ -197,28 +203,46 @@ impl UpdateSnapshotPolicyRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::UPDATE_SNAPSHOT_POLICY, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::UPDATE_SNAPSHOT_POLICY, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<UpdateSnapshotPolicyOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<UpdateSnapshotPolicyOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::UPDATE_SNAPSHOT_POLICY,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<UpdateSnapshotPolicyOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::UPDATE_SNAPSHOT_POLICY, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<UpdateSnapshotPolicyOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::UPDATE_SNAPSHOT_POLICY,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -229,6 +253,7 @@ impl crate::Client {
     /// `POST /api/ecs/v1/policy/{policyId}` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `UpdateSnapshotPolicy`.
+    #[inline]
     pub fn update_snapshot_policy(&self) -> UpdateSnapshotPolicyRequest {
         UpdateSnapshotPolicyRequest {
             client: self.runtime().clone(),

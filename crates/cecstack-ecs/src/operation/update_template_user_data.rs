@@ -35,6 +35,7 @@ impl cds_core::ser::Entries for UpdateTemplateUserDataInput {
 cds_core::impl_serialize!(UpdateTemplateUserDataInput);
 impl UpdateTemplateUserDataInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> UpdateTemplateUserDataInputBuilder {
         UpdateTemplateUserDataInputBuilder::default()
     }
@@ -58,11 +59,13 @@ impl UpdateTemplateUserDataInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<UpdateTemplateUserDataInput, cds_core::BuildError> {
         cds_core::validate::build("UpdateTemplateUserDataInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for UpdateTemplateUserDataInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.template_id.is_none() {
             missing.push(cds_core::validate::join(path, "templateId"));
@@ -83,6 +86,7 @@ pub struct UpdateTemplateUserDataOutput {
 }
 impl UpdateTemplateUserDataOutput {
     /// `data` (see the field [`UpdateTemplateUserDataOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -122,10 +126,12 @@ pub struct UpdateTemplateUserDataRequest {
 #[allow(deprecated)]
 impl UpdateTemplateUserDataRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &UpdateTemplateUserDataInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: UpdateTemplateUserDataInput) -> Self {
         self.input = input;
         self
@@ -145,28 +151,46 @@ impl UpdateTemplateUserDataRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::UPDATE_TEMPLATE_USER_DATA, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::UPDATE_TEMPLATE_USER_DATA, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<UpdateTemplateUserDataOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<UpdateTemplateUserDataOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::UPDATE_TEMPLATE_USER_DATA,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<UpdateTemplateUserDataOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::UPDATE_TEMPLATE_USER_DATA, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<UpdateTemplateUserDataOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::UPDATE_TEMPLATE_USER_DATA,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -177,6 +201,7 @@ impl crate::Client {
     /// `PUT /api/ecs/v1/templates/{templateId}/userdata` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `UpdateTemplateUserData`.
+    #[inline]
     pub fn update_template_user_data(&self) -> UpdateTemplateUserDataRequest {
         UpdateTemplateUserDataRequest {
             client: self.runtime().clone(),

@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for UpgradeMonitorAgentInput {
 cds_core::impl_serialize!(UpgradeMonitorAgentInput);
 impl UpgradeMonitorAgentInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> UpgradeMonitorAgentInputBuilder {
         UpgradeMonitorAgentInputBuilder::default()
     }
@@ -40,11 +41,13 @@ impl UpgradeMonitorAgentInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<UpgradeMonitorAgentInput, cds_core::BuildError> {
         cds_core::validate::build("UpgradeMonitorAgentInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for UpgradeMonitorAgentInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_id.is_none() {
             missing.push(cds_core::validate::join(path, "ecsId"));
@@ -87,10 +90,12 @@ pub struct UpgradeMonitorAgentRequest {
 #[allow(deprecated)]
 impl UpgradeMonitorAgentRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &UpgradeMonitorAgentInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: UpgradeMonitorAgentInput) -> Self {
         self.input = input;
         self
@@ -103,28 +108,46 @@ impl UpgradeMonitorAgentRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::UPGRADE_MONITOR_AGENT, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::UPGRADE_MONITOR_AGENT, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<UpgradeMonitorAgentOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<UpgradeMonitorAgentOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::UPGRADE_MONITOR_AGENT,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<UpgradeMonitorAgentOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::UPGRADE_MONITOR_AGENT, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<UpgradeMonitorAgentOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::UPGRADE_MONITOR_AGENT,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -135,6 +158,7 @@ impl crate::Client {
     /// `PUT /api/ecs/v1/instances/{ecsId}/monitor/upgrade-agent` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `UpgradeMonitorAgent`.
+    #[inline]
     pub fn upgrade_monitor_agent(&self) -> UpgradeMonitorAgentRequest {
         UpgradeMonitorAgentRequest {
             client: self.runtime().clone(),

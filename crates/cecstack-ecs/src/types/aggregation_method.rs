@@ -26,6 +26,7 @@ pub enum AggregationMethod {
 }
 impl AggregationMethod {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             AggregationMethod::Min => "min",
@@ -35,11 +36,13 @@ impl AggregationMethod {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["min", "max", "avg"]
     }
 }
 impl From<&str> for AggregationMethod {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "min" => AggregationMethod::Min,
@@ -50,17 +53,20 @@ impl From<&str> for AggregationMethod {
     }
 }
 impl From<String> for AggregationMethod {
+    #[inline]
     fn from(value: String) -> Self {
         AggregationMethod::from(value.as_str())
     }
 }
 impl std::str::FromStr for AggregationMethod {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(AggregationMethod::from(value))
     }
 }
 impl std::fmt::Display for AggregationMethod {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -77,6 +83,7 @@ impl<'de> serde::Deserialize<'de> for AggregationMethod {
     }
 }
 impl cds_core::de::FromScalar for AggregationMethod {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| AggregationMethod::from(text.as_str())))

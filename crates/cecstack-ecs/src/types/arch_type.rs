@@ -26,6 +26,7 @@ pub enum ArchType {
 }
 impl ArchType {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ArchType::X86 => "x86",
@@ -35,11 +36,13 @@ impl ArchType {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["x86", "arm", "amd64"]
     }
 }
 impl From<&str> for ArchType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "x86" => ArchType::X86,
@@ -50,17 +53,20 @@ impl From<&str> for ArchType {
     }
 }
 impl From<String> for ArchType {
+    #[inline]
     fn from(value: String) -> Self {
         ArchType::from(value.as_str())
     }
 }
 impl std::str::FromStr for ArchType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ArchType::from(value))
     }
 }
 impl std::fmt::Display for ArchType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -77,6 +83,7 @@ impl<'de> serde::Deserialize<'de> for ArchType {
     }
 }
 impl cds_core::de::FromScalar for ArchType {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| ArchType::from(text.as_str())))

@@ -61,6 +61,7 @@ impl cds_core::ser::Entries for AttachLocalDisksDisk {
 cds_core::impl_serialize!(AttachLocalDisksDisk);
 impl AttachLocalDisksDisk {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> AttachLocalDisksDiskBuilder {
         AttachLocalDisksDiskBuilder::default()
     }
@@ -119,11 +120,13 @@ impl AttachLocalDisksDiskBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<AttachLocalDisksDisk, cds_core::BuildError> {
         cds_core::validate::build("AttachLocalDisksDisk", self.inner)
     }
 }
 impl cds_core::validate::Validate for AttachLocalDisksDisk {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.disk_name.is_none() {
             missing.push(cds_core::validate::join(path, "diskName"));

@@ -18,10 +18,12 @@ pub struct AzCpuOvercommit {
 }
 impl AzCpuOvercommit {
     /// `az` (see the field [`AzCpuOvercommit::az`]).
+    #[inline]
     pub fn az(&self) -> Option<&str> {
         self.az.as_deref()
     }
     /// `azCpuOR` (see the field [`AzCpuOvercommit::az_cpu_or`]).
+    #[inline]
     pub fn az_cpu_or(&self) -> Option<i64> {
         self.az_cpu_or
     }
@@ -52,6 +54,7 @@ impl cds_core::ser::Entries for AzCpuOvercommit {
 cds_core::impl_serialize!(AzCpuOvercommit);
 impl AzCpuOvercommit {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> AzCpuOvercommitBuilder {
         AzCpuOvercommitBuilder::default()
     }
@@ -75,11 +78,13 @@ impl AzCpuOvercommitBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<AzCpuOvercommit, cds_core::BuildError> {
         cds_core::validate::build("AzCpuOvercommit", self.inner)
     }
 }
 impl cds_core::validate::Validate for AzCpuOvercommit {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.az.is_none() {
             missing.push(cds_core::validate::join(path, "az"));

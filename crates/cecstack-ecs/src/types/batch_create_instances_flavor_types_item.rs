@@ -90,82 +90,102 @@ pub struct BatchCreateInstancesFlavorTypesItem {
 }
 impl BatchCreateInstancesFlavorTypesItem {
     /// `flavorTypeId` (see the field [`BatchCreateInstancesFlavorTypesItem::flavor_type_id`]).
+    #[inline]
     pub fn flavor_type_id(&self) -> Option<&str> {
         self.flavor_type_id.as_deref()
     }
     /// `specCode` (see the field [`BatchCreateInstancesFlavorTypesItem::spec_code`]).
+    #[inline]
     pub fn spec_code(&self) -> Option<&str> {
         self.spec_code.as_deref()
     }
     /// `name` (see the field [`BatchCreateInstancesFlavorTypesItem::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `archType` (see the field [`BatchCreateInstancesFlavorTypesItem::arch_type`]).
+    #[inline]
     pub fn arch_type(&self) -> Option<&crate::types::ArchType> {
         self.arch_type.as_ref()
     }
     /// `cpuModel` (see the field [`BatchCreateInstancesFlavorTypesItem::cpu_model`]).
+    #[inline]
     pub fn cpu_model(&self) -> Option<&str> {
         self.cpu_model.as_deref()
     }
     /// `az` (see the field [`BatchCreateInstancesFlavorTypesItem::az`]).
+    #[inline]
     pub fn az(&self) -> Option<&str> {
         self.az.as_deref()
     }
     /// `deptAvailable` (see the field [`BatchCreateInstancesFlavorTypesItem::dept_available`]).
+    #[inline]
     pub fn dept_available(&self) -> Option<bool> {
         self.dept_available
     }
     /// `createAt` (see the field [`BatchCreateInstancesFlavorTypesItem::create_at`]).
+    #[inline]
     pub fn create_at(&self) -> Option<&str> {
         self.create_at.as_deref()
     }
     /// `flavorCount` (see the field [`BatchCreateInstancesFlavorTypesItem::flavor_count`]).
+    #[inline]
     pub fn flavor_count(&self) -> Option<i64> {
         self.flavor_count
     }
     /// `deviceType` (see the field [`BatchCreateInstancesFlavorTypesItem::device_type`]).
+    #[inline]
     pub fn device_type(&self) -> Option<&crate::types::DeviceType> {
         self.device_type.as_ref()
     }
     /// `securityType` (see the field [`BatchCreateInstancesFlavorTypesItem::security_type`]).
+    #[inline]
     pub fn security_type(&self) -> Option<&crate::types::SecurityType> {
         self.security_type.as_ref()
     }
     /// `gpuType` (see the field [`BatchCreateInstancesFlavorTypesItem::gpu_type`]).
+    #[inline]
     pub fn gpu_type(&self) -> Option<&str> {
         self.gpu_type.as_deref()
     }
     /// `gpuProduct` (see the field [`BatchCreateInstancesFlavorTypesItem::gpu_product`]).
+    #[inline]
     pub fn gpu_product(&self) -> Option<&str> {
         self.gpu_product.as_deref()
     }
     /// `localDiskType` (see the field [`BatchCreateInstancesFlavorTypesItem::local_disk_type`]).
+    #[inline]
     pub fn local_disk_type(&self) -> Option<&crate::types::LocalDiskType> {
         self.local_disk_type.as_ref()
     }
     /// `localDiskInterface` (see the field [`BatchCreateInstancesFlavorTypesItem::local_disk_interface`]).
+    #[inline]
     pub fn local_disk_interface(&self) -> Option<&crate::types::LocalDiskInterface> {
         self.local_disk_interface.as_ref()
     }
     /// `localDiskSize` (see the field [`BatchCreateInstancesFlavorTypesItem::local_disk_size`]).
+    #[inline]
     pub fn local_disk_size(&self) -> Option<i64> {
         self.local_disk_size
     }
     /// `cpuOverscalingRatio` (see the field [`BatchCreateInstancesFlavorTypesItem::cpu_overscaling_ratio`]).
+    #[inline]
     pub fn cpu_overscaling_ratio(&self) -> Option<i64> {
         self.cpu_overscaling_ratio
     }
     /// `extraSpace` (see the field [`BatchCreateInstancesFlavorTypesItem::extra_space`]).
+    #[inline]
     pub fn extra_space(&self) -> Option<&crate::types::ExtraSpace> {
         self.extra_space.as_ref()
     }
     /// `rpId` (see the field [`BatchCreateInstancesFlavorTypesItem::rp_id`]).
+    #[inline]
     pub fn rp_id(&self) -> Option<&str> {
         self.rp_id.as_deref()
     }
     /// `rpName` (see the field [`BatchCreateInstancesFlavorTypesItem::rp_name`]).
+    #[inline]
     pub fn rp_name(&self) -> Option<&str> {
         self.rp_name.as_deref()
     }

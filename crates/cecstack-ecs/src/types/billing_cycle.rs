@@ -30,6 +30,7 @@ pub enum BillingCycle {
 }
 impl BillingCycle {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             BillingCycle::Day => "day",
@@ -40,11 +41,13 @@ impl BillingCycle {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["day", "hour", "month", "year"]
     }
 }
 impl From<&str> for BillingCycle {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "day" => BillingCycle::Day,
@@ -56,17 +59,20 @@ impl From<&str> for BillingCycle {
     }
 }
 impl From<String> for BillingCycle {
+    #[inline]
     fn from(value: String) -> Self {
         BillingCycle::from(value.as_str())
     }
 }
 impl std::str::FromStr for BillingCycle {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(BillingCycle::from(value))
     }
 }
 impl std::fmt::Display for BillingCycle {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -83,6 +89,7 @@ impl<'de> serde::Deserialize<'de> for BillingCycle {
     }
 }
 impl cds_core::de::FromScalar for BillingCycle {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| BillingCycle::from(text.as_str())))

@@ -46,38 +46,47 @@ pub struct BillingFlavor {
 }
 impl BillingFlavor {
     /// `flavorId` (see the field [`BillingFlavor::flavor_id`]).
+    #[inline]
     pub fn flavor_id(&self) -> Option<&str> {
         self.flavor_id.as_deref()
     }
     /// `name` (see the field [`BillingFlavor::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `cpu` (see the field [`BillingFlavor::cpu`]).
+    #[inline]
     pub fn cpu(&self) -> Option<i64> {
         self.cpu
     }
     /// `ram` (see the field [`BillingFlavor::ram`]).
+    #[inline]
     pub fn ram(&self) -> Option<i64> {
         self.ram
     }
     /// `gpu` (see the field [`BillingFlavor::gpu`]).
+    #[inline]
     pub fn gpu(&self) -> Option<i64> {
         self.gpu
     }
     /// `isCustom` (see the field [`BillingFlavor::is_custom`]).
+    #[inline]
     pub fn is_custom(&self) -> Option<bool> {
         self.is_custom
     }
     /// `createAt` (see the field [`BillingFlavor::create_at`]).
+    #[inline]
     pub fn create_at(&self) -> Option<&str> {
         self.create_at.as_deref()
     }
     /// `vmCount` (see the field [`BillingFlavor::vm_count`]).
+    #[inline]
     pub fn vm_count(&self) -> Option<i64> {
         self.vm_count
     }
     /// `flavorType` (see the field [`BillingFlavor::flavor_type`]).
+    #[inline]
     pub fn flavor_type(&self) -> Option<&crate::types::BillingFlavorType> {
         self.flavor_type.as_ref()
     }

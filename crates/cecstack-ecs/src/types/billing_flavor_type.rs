@@ -74,66 +74,82 @@ pub struct BillingFlavorType {
 }
 impl BillingFlavorType {
     /// `flavorTypeId` (see the field [`BillingFlavorType::flavor_type_id`]).
+    #[inline]
     pub fn flavor_type_id(&self) -> Option<&str> {
         self.flavor_type_id.as_deref()
     }
     /// `SpecCode` (see the field [`BillingFlavorType::spec_code`]).
+    #[inline]
     pub fn spec_code(&self) -> Option<&str> {
         self.spec_code.as_deref()
     }
     /// `name` (see the field [`BillingFlavorType::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `archType` (see the field [`BillingFlavorType::arch_type`]).
+    #[inline]
     pub fn arch_type(&self) -> Option<&crate::types::ArchType> {
         self.arch_type.as_ref()
     }
     /// `cpuModel` (see the field [`BillingFlavorType::cpu_model`]).
+    #[inline]
     pub fn cpu_model(&self) -> Option<&str> {
         self.cpu_model.as_deref()
     }
     /// `az` (see the field [`BillingFlavorType::az`]).
+    #[inline]
     pub fn az(&self) -> Option<&str> {
         self.az.as_deref()
     }
     /// `deptAvailable` (see the field [`BillingFlavorType::dept_available`]).
+    #[inline]
     pub fn dept_available(&self) -> Option<bool> {
         self.dept_available
     }
     /// `createAt` (see the field [`BillingFlavorType::create_at`]).
+    #[inline]
     pub fn create_at(&self) -> Option<&str> {
         self.create_at.as_deref()
     }
     /// `flavorCount` (see the field [`BillingFlavorType::flavor_count`]).
+    #[inline]
     pub fn flavor_count(&self) -> Option<i64> {
         self.flavor_count
     }
     /// `deviceType` (see the field [`BillingFlavorType::device_type`]).
+    #[inline]
     pub fn device_type(&self) -> Option<&crate::types::DeviceType> {
         self.device_type.as_ref()
     }
     /// `securityType` (see the field [`BillingFlavorType::security_type`]).
+    #[inline]
     pub fn security_type(&self) -> Option<&crate::types::SecurityType> {
         self.security_type.as_ref()
     }
     /// `gpuType` (see the field [`BillingFlavorType::gpu_type`]).
+    #[inline]
     pub fn gpu_type(&self) -> Option<&str> {
         self.gpu_type.as_deref()
     }
     /// `gpuProduct` (see the field [`BillingFlavorType::gpu_product`]).
+    #[inline]
     pub fn gpu_product(&self) -> Option<&str> {
         self.gpu_product.as_deref()
     }
     /// `cpuOverscalingRatio` (see the field [`BillingFlavorType::cpu_overscaling_ratio`]).
+    #[inline]
     pub fn cpu_overscaling_ratio(&self) -> Option<i64> {
         self.cpu_overscaling_ratio
     }
     /// `rpId` (see the field [`BillingFlavorType::rp_id`]).
+    #[inline]
     pub fn rp_id(&self) -> Option<&str> {
         self.rp_id.as_deref()
     }
     /// `rpName` (see the field [`BillingFlavorType::rp_name`]).
+    #[inline]
     pub fn rp_name(&self) -> Option<&str> {
         self.rp_name.as_deref()
     }

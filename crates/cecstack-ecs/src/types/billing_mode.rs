@@ -22,6 +22,7 @@ pub enum BillingMode {
 }
 impl BillingMode {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             BillingMode::ByCycle => "ByCycle",
@@ -30,11 +31,13 @@ impl BillingMode {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["ByCycle", "OnDemand"]
     }
 }
 impl From<&str> for BillingMode {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ByCycle" => BillingMode::ByCycle,
@@ -44,17 +47,20 @@ impl From<&str> for BillingMode {
     }
 }
 impl From<String> for BillingMode {
+    #[inline]
     fn from(value: String) -> Self {
         BillingMode::from(value.as_str())
     }
 }
 impl std::str::FromStr for BillingMode {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(BillingMode::from(value))
     }
 }
 impl std::fmt::Display for BillingMode {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for BillingMode {
     }
 }
 impl cds_core::de::FromScalar for BillingMode {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| BillingMode::from(text.as_str())))

@@ -36,6 +36,7 @@ impl cds_core::ser::Entries for BindInstanceUsbDevice {
 cds_core::impl_serialize!(BindInstanceUsbDevice);
 impl BindInstanceUsbDevice {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> BindInstanceUsbDeviceBuilder {
         BindInstanceUsbDeviceBuilder::default()
     }
@@ -69,11 +70,13 @@ impl BindInstanceUsbDeviceBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<BindInstanceUsbDevice, cds_core::BuildError> {
         cds_core::validate::build("BindInstanceUsbDevice", self.inner)
     }
 }
 impl cds_core::validate::Validate for BindInstanceUsbDevice {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.name.is_none() {
             missing.push(cds_core::validate::join(path, "name"));

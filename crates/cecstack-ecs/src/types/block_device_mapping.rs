@@ -86,78 +86,97 @@ pub struct BlockDeviceMapping {
 }
 impl BlockDeviceMapping {
     /// `createdAt` (see the field [`BlockDeviceMapping::created_at`]).
+    #[inline]
     pub fn created_at(&self) -> Option<&str> {
         self.created_at.as_deref()
     }
     /// `updatedAt` (see the field [`BlockDeviceMapping::updated_at`]).
+    #[inline]
     pub fn updated_at(&self) -> Option<&str> {
         self.updated_at.as_deref()
     }
     /// `deletedAt` (see the field [`BlockDeviceMapping::deleted_at`]).
+    #[inline]
     pub fn deleted_at(&self) -> Option<&str> {
         self.deleted_at.as_deref()
     }
     /// `name` (see the field [`BlockDeviceMapping::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `volumeId` (see the field [`BlockDeviceMapping::volume_id`]).
+    #[inline]
     pub fn volume_id(&self) -> Option<&str> {
         self.volume_id.as_deref()
     }
     /// `volumeUuid` (see the field [`BlockDeviceMapping::volume_uuid`]).
+    #[inline]
     pub fn volume_uuid(&self) -> Option<&str> {
         self.volume_uuid.as_deref()
     }
     /// `volumeSize` (see the field [`BlockDeviceMapping::volume_size`]).
+    #[inline]
     pub fn volume_size(&self) -> Option<i64> {
         self.volume_size
     }
     /// `volumeType` (see the field [`BlockDeviceMapping::volume_type`]).
+    #[inline]
     pub fn volume_type(&self) -> Option<&str> {
         self.volume_type.as_deref()
     }
     /// `diskBus` (see the field [`BlockDeviceMapping::disk_bus`]).
+    #[inline]
     pub fn disk_bus(&self) -> Option<&str> {
         self.disk_bus.as_deref()
     }
     /// `volumeMode` (see the field [`BlockDeviceMapping::volume_mode`]).
+    #[inline]
     pub fn volume_mode(&self) -> Option<&crate::types::VolumeMode> {
         self.volume_mode.as_ref()
     }
     /// `status` (see the field [`BlockDeviceMapping::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
     /// `tenantId` (see the field [`BlockDeviceMapping::tenant_id`]).
+    #[inline]
     pub fn tenant_id(&self) -> Option<&str> {
         self.tenant_id.as_deref()
     }
     /// `ecsId` (see the field [`BlockDeviceMapping::ecs_id`]).
+    #[inline]
     pub fn ecs_id(&self) -> Option<&str> {
         self.ecs_id.as_deref()
     }
     /// `isOSDisk` (see the field [`BlockDeviceMapping::is_os_disk`]).
+    #[inline]
     pub fn is_os_disk(&self) -> Option<bool> {
         self.is_os_disk
     }
     /// `deleteOnTermination` (see the field [`BlockDeviceMapping::delete_on_termination`]).
+    #[inline]
     pub fn delete_on_termination(&self) -> Option<bool> {
         self.delete_on_termination
     }
     /// `sourceVolumeId` (see the field [`BlockDeviceMapping::source_volume_id`]).
+    #[inline]
     pub fn source_volume_id(&self) -> Option<i64> {
         self.source_volume_id
     }
     /// `multiAttach` (see the field [`BlockDeviceMapping::multi_attach`]).
+    #[inline]
     pub fn multi_attach(&self) -> Option<bool> {
         self.multi_attach
     }
     /// `volumeImageId` (see the field [`BlockDeviceMapping::volume_image_id`]).
+    #[inline]
     pub fn volume_image_id(&self) -> Option<&str> {
         self.volume_image_id.as_deref()
     }
     /// `localDiskSize` (see the field [`BlockDeviceMapping::local_disk_size`]).
+    #[inline]
     pub fn local_disk_size(&self) -> Option<i64> {
         self.local_disk_size
     }

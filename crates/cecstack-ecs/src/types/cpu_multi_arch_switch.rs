@@ -22,6 +22,7 @@ pub enum CpuMultiArchSwitch {
 }
 impl CpuMultiArchSwitch {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             CpuMultiArchSwitch::On => "ON",
@@ -30,11 +31,13 @@ impl CpuMultiArchSwitch {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["ON", "OFF"]
     }
 }
 impl From<&str> for CpuMultiArchSwitch {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ON" => CpuMultiArchSwitch::On,
@@ -44,17 +47,20 @@ impl From<&str> for CpuMultiArchSwitch {
     }
 }
 impl From<String> for CpuMultiArchSwitch {
+    #[inline]
     fn from(value: String) -> Self {
         CpuMultiArchSwitch::from(value.as_str())
     }
 }
 impl std::str::FromStr for CpuMultiArchSwitch {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(CpuMultiArchSwitch::from(value))
     }
 }
 impl std::fmt::Display for CpuMultiArchSwitch {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for CpuMultiArchSwitch {
     }
 }
 impl cds_core::de::FromScalar for CpuMultiArchSwitch {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| CpuMultiArchSwitch::from(text.as_str())))

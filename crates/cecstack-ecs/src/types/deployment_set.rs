@@ -74,66 +74,82 @@ pub struct DeploymentSet {
 }
 impl DeploymentSet {
     /// `createdAt` (see the field [`DeploymentSet::created_at`]).
+    #[inline]
     pub fn created_at(&self) -> Option<&str> {
         self.created_at.as_deref()
     }
     /// `updatedAt` (see the field [`DeploymentSet::updated_at`]).
+    #[inline]
     pub fn updated_at(&self) -> Option<&str> {
         self.updated_at.as_deref()
     }
     /// `deletedAt` (see the field [`DeploymentSet::deleted_at`]).
+    #[inline]
     pub fn deleted_at(&self) -> Option<&str> {
         self.deleted_at.as_deref()
     }
     /// `name` (see the field [`DeploymentSet::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `deploymentSetId` (see the field [`DeploymentSet::deployment_set_id`]).
+    #[inline]
     pub fn deployment_set_id(&self) -> Option<&str> {
         self.deployment_set_id.as_deref()
     }
     /// `departmentId` (see the field [`DeploymentSet::department_id`]).
+    #[inline]
     pub fn department_id(&self) -> Option<&str> {
         self.department_id.as_deref()
     }
     /// `resourceGroupId` (see the field [`DeploymentSet::resource_group_id`]).
+    #[inline]
     pub fn resource_group_id(&self) -> Option<&str> {
         self.resource_group_id.as_deref()
     }
     /// `hostPolicy` (see the field [`DeploymentSet::host_policy`]).
+    #[inline]
     pub fn host_policy(&self) -> Option<&crate::types::DeploymentSetPolicy> {
         self.host_policy.as_ref()
     }
     /// `rackPolicy` (see the field [`DeploymentSet::rack_policy`]).
+    #[inline]
     pub fn rack_policy(&self) -> Option<&crate::types::DeploymentSetPolicy> {
         self.rack_policy.as_ref()
     }
     /// `switchPolicy` (see the field [`DeploymentSet::switch_policy`]).
+    #[inline]
     pub fn switch_policy(&self) -> Option<&crate::types::DeploymentSetPolicy> {
         self.switch_policy.as_ref()
     }
     /// `netSwitchPolicy` (see the field [`DeploymentSet::net_switch_policy`]).
+    #[inline]
     pub fn net_switch_policy(&self) -> Option<&crate::types::DeploymentSetPolicy> {
         self.net_switch_policy.as_ref()
     }
     /// `ecsCount` (see the field [`DeploymentSet::ecs_count`]).
+    #[inline]
     pub fn ecs_count(&self) -> Option<i64> {
         self.ecs_count
     }
     /// `departmentName` (see the field [`DeploymentSet::department_name`]).
+    #[inline]
     pub fn department_name(&self) -> Option<&str> {
         self.department_name.as_deref()
     }
     /// `resourceGroupName` (see the field [`DeploymentSet::resource_group_name`]).
+    #[inline]
     pub fn resource_group_name(&self) -> Option<&str> {
         self.resource_group_name.as_deref()
     }
     /// `tenantName` (see the field [`DeploymentSet::tenant_name`]).
+    #[inline]
     pub fn tenant_name(&self) -> Option<&str> {
         self.tenant_name.as_deref()
     }
     /// `tenantId` (see the field [`DeploymentSet::tenant_id`]).
+    #[inline]
     pub fn tenant_id(&self) -> Option<&str> {
         self.tenant_id.as_deref()
     }

@@ -30,6 +30,7 @@ pub enum DeploymentSetPolicy {
 }
 impl DeploymentSetPolicy {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DeploymentSetPolicy::AntiAffinity => "anti-affinity",
@@ -40,6 +41,7 @@ impl DeploymentSetPolicy {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &[
             "anti-affinity",
@@ -50,6 +52,7 @@ impl DeploymentSetPolicy {
     }
 }
 impl From<&str> for DeploymentSetPolicy {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "anti-affinity" => DeploymentSetPolicy::AntiAffinity,
@@ -61,17 +64,20 @@ impl From<&str> for DeploymentSetPolicy {
     }
 }
 impl From<String> for DeploymentSetPolicy {
+    #[inline]
     fn from(value: String) -> Self {
         DeploymentSetPolicy::from(value.as_str())
     }
 }
 impl std::str::FromStr for DeploymentSetPolicy {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(DeploymentSetPolicy::from(value))
     }
 }
 impl std::fmt::Display for DeploymentSetPolicy {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -88,6 +94,7 @@ impl<'de> serde::Deserialize<'de> for DeploymentSetPolicy {
     }
 }
 impl cds_core::de::FromScalar for DeploymentSetPolicy {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| DeploymentSetPolicy::from(text.as_str())))

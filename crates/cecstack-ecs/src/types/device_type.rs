@@ -30,6 +30,7 @@ pub enum DeviceType {
 }
 impl DeviceType {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DeviceType::Normal => "normal",
@@ -40,11 +41,13 @@ impl DeviceType {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["normal", "gpu", "vgpu", "AiSpace"]
     }
 }
 impl From<&str> for DeviceType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "normal" => DeviceType::Normal,
@@ -56,17 +59,20 @@ impl From<&str> for DeviceType {
     }
 }
 impl From<String> for DeviceType {
+    #[inline]
     fn from(value: String) -> Self {
         DeviceType::from(value.as_str())
     }
 }
 impl std::str::FromStr for DeviceType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(DeviceType::from(value))
     }
 }
 impl std::fmt::Display for DeviceType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -83,6 +89,7 @@ impl<'de> serde::Deserialize<'de> for DeviceType {
     }
 }
 impl cds_core::de::FromScalar for DeviceType {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| DeviceType::from(text.as_str())))

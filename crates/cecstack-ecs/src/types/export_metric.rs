@@ -118,6 +118,7 @@ pub enum ExportMetric {
 }
 impl ExportMetric {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ExportMetric::CpuUsage => "cpuUsage",
@@ -150,6 +151,7 @@ impl ExportMetric {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &[
             "cpuUsage",
@@ -182,6 +184,7 @@ impl ExportMetric {
     }
 }
 impl From<&str> for ExportMetric {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "cpuUsage" => ExportMetric::CpuUsage,
@@ -215,17 +218,20 @@ impl From<&str> for ExportMetric {
     }
 }
 impl From<String> for ExportMetric {
+    #[inline]
     fn from(value: String) -> Self {
         ExportMetric::from(value.as_str())
     }
 }
 impl std::str::FromStr for ExportMetric {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ExportMetric::from(value))
     }
 }
 impl std::fmt::Display for ExportMetric {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -242,6 +248,7 @@ impl<'de> serde::Deserialize<'de> for ExportMetric {
     }
 }
 impl cds_core::de::FromScalar for ExportMetric {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| ExportMetric::from(text.as_str())))

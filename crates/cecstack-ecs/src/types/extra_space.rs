@@ -18,10 +18,12 @@ pub struct ExtraSpace {
 }
 impl ExtraSpace {
     /// `vNuma` (see the field [`ExtraSpace::v_numa`]).
+    #[inline]
     pub fn v_numa(&self) -> Option<bool> {
         self.v_numa
     }
     /// `sriov` (see the field [`ExtraSpace::sriov`]).
+    #[inline]
     pub fn sriov(&self) -> Option<bool> {
         self.sriov
     }
@@ -52,6 +54,7 @@ impl cds_core::ser::Entries for ExtraSpace {
 cds_core::impl_serialize!(ExtraSpace);
 impl ExtraSpace {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ExtraSpaceBuilder {
         ExtraSpaceBuilder::default()
     }
@@ -75,6 +78,7 @@ impl ExtraSpaceBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> ExtraSpace {
         self.inner
     }

@@ -96,90 +96,112 @@ pub struct Flavor {
 }
 impl Flavor {
     /// `flavorId` (see the field [`Flavor::flavor_id`]).
+    #[inline]
     pub fn flavor_id(&self) -> Option<&str> {
         self.flavor_id.as_deref()
     }
     /// `name` (see the field [`Flavor::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `cpu` (see the field [`Flavor::cpu`]).
+    #[inline]
     pub fn cpu(&self) -> Option<i64> {
         self.cpu
     }
     /// `ram` (see the field [`Flavor::ram`]).
+    #[inline]
     pub fn ram(&self) -> Option<i64> {
         self.ram
     }
     /// `gpu` (see the field [`Flavor::gpu`]).
+    #[inline]
     pub fn gpu(&self) -> Option<i64> {
         self.gpu
     }
     /// `localDisk` (see the field [`Flavor::local_disk`]).
+    #[inline]
     pub fn local_disk(&self) -> Option<i64> {
         self.local_disk
     }
     /// `vgpuTypeId` (see the field [`Flavor::vgpu_type_id`]).
+    #[inline]
     pub fn vgpu_type_id(&self) -> Option<&str> {
         self.vgpu_type_id.as_deref()
     }
     /// `vgpuDisplayName` (see the field [`Flavor::vgpu_display_name`]).
+    #[inline]
     pub fn vgpu_display_name(&self) -> Option<&str> {
         self.vgpu_display_name.as_deref()
     }
     /// `vgpuMemory` (see the field [`Flavor::vgpu_memory`]).
+    #[inline]
     pub fn vgpu_memory(&self) -> Option<i64> {
         self.vgpu_memory
     }
     /// `useElasticityLocalSysDisk` (see the field [`Flavor::use_elasticity_local_sys_disk`]).
+    #[inline]
     pub fn use_elasticity_local_sys_disk(&self) -> Option<bool> {
         self.use_elasticity_local_sys_disk
     }
     /// `elasticityLocalSysDiskSize` (see the field [`Flavor::elasticity_local_sys_disk_size`]).
+    #[inline]
     pub fn elasticity_local_sys_disk_size(&self) -> Option<i64> {
         self.elasticity_local_sys_disk_size
     }
     /// `elasticityLocalDataDiskNum` (see the field [`Flavor::elasticity_local_data_disk_num`]).
+    #[inline]
     pub fn elasticity_local_data_disk_num(&self) -> Option<i64> {
         self.elasticity_local_data_disk_num
     }
     /// `elasticityLocalDataDiskSize` (see the field [`Flavor::elasticity_local_data_disk_size`]).
+    #[inline]
     pub fn elasticity_local_data_disk_size(&self) -> Option<i64> {
         self.elasticity_local_data_disk_size
     }
     /// `isCustom` (see the field [`Flavor::is_custom`]).
+    #[inline]
     pub fn is_custom(&self) -> Option<bool> {
         self.is_custom
     }
     /// `createAt` (see the field [`Flavor::create_at`]).
+    #[inline]
     pub fn create_at(&self) -> Option<&str> {
         self.create_at.as_deref()
     }
     /// `vmCount` (see the field [`Flavor::vm_count`]).
+    #[inline]
     pub fn vm_count(&self) -> Option<i64> {
         self.vm_count
     }
     /// `intranetBWMax` (see the field [`Flavor::intranet_bw_max`]).
+    #[inline]
     pub fn intranet_bw_max(&self) -> Option<i64> {
         self.intranet_bw_max
     }
     /// `flavorType` (see the field [`Flavor::flavor_type`]).
+    #[inline]
     pub fn flavor_type(&self) -> Option<&crate::types::FlavorType> {
         self.flavor_type.as_ref()
     }
     /// `SpecCode` (see the field [`Flavor::spec_code`]).
+    #[inline]
     pub fn spec_code(&self) -> Option<&str> {
         self.spec_code.as_deref()
     }
     /// `deptAvailable` (see the field [`Flavor::dept_available`]).
+    #[inline]
     pub fn dept_available(&self) -> Option<bool> {
         self.dept_available
     }
     /// `sriov` (see the field [`Flavor::sriov`]).
+    #[inline]
     pub fn sriov(&self) -> Option<i64> {
         self.sriov
     }
     /// `intranetBWMMax` (see the field [`Flavor::intranet_bwm_max`]).
+    #[inline]
     pub fn intranet_bwm_max(&self) -> Option<i64> {
         self.intranet_bwm_max
     }

@@ -102,98 +102,122 @@ pub struct FlavorInfo {
 }
 impl FlavorInfo {
     /// `id` (see the field [`FlavorInfo::id`]).
+    #[inline]
     pub fn id(&self) -> Option<i64> {
         self.id
     }
     /// `flavorId` (see the field [`FlavorInfo::flavor_id`]).
+    #[inline]
     pub fn flavor_id(&self) -> Option<&str> {
         self.flavor_id.as_deref()
     }
     /// `flavorTypeId` (see the field [`FlavorInfo::flavor_type_id`]).
+    #[inline]
     pub fn flavor_type_id(&self) -> Option<&str> {
         self.flavor_type_id.as_deref()
     }
     /// `specCode` (see the field [`FlavorInfo::spec_code`]).
+    #[inline]
     pub fn spec_code(&self) -> Option<&str> {
         self.spec_code.as_deref()
     }
     /// `name` (see the field [`FlavorInfo::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `cpu` (see the field [`FlavorInfo::cpu`]).
+    #[inline]
     pub fn cpu(&self) -> Option<i64> {
         self.cpu
     }
     /// `ram` (see the field [`FlavorInfo::ram`]).
+    #[inline]
     pub fn ram(&self) -> Option<i64> {
         self.ram
     }
     /// `gpu` (see the field [`FlavorInfo::gpu`]).
+    #[inline]
     pub fn gpu(&self) -> Option<i64> {
         self.gpu
     }
     /// `isCustom` (see the field [`FlavorInfo::is_custom`]).
+    #[inline]
     pub fn is_custom(&self) -> Option<bool> {
         self.is_custom
     }
     /// `createdAt` (see the field [`FlavorInfo::created_at`]).
+    #[inline]
     pub fn created_at(&self) -> Option<&str> {
         self.created_at.as_deref()
     }
     /// `updatedAt` (see the field [`FlavorInfo::updated_at`]).
+    #[inline]
     pub fn updated_at(&self) -> Option<&str> {
         self.updated_at.as_deref()
     }
     /// `deletedAt` (see the field [`FlavorInfo::deleted_at`]).
+    #[inline]
     pub fn deleted_at(&self) -> Option<&str> {
         self.deleted_at.as_deref()
     }
     /// `flavorType` (see the field [`FlavorInfo::flavor_type`]).
+    #[inline]
     pub fn flavor_type(&self) -> Option<&crate::types::InstanceFlavorType> {
         self.flavor_type.as_ref()
     }
     /// `localDisk` (see the field [`FlavorInfo::local_disk`]).
+    #[inline]
     pub fn local_disk(&self) -> Option<i64> {
         self.local_disk
     }
     /// `intranetBWMax` (see the field [`FlavorInfo::intranet_bw_max`]).
+    #[inline]
     pub fn intranet_bw_max(&self) -> Option<i64> {
         self.intranet_bw_max
     }
     /// `vgpuTypeId` (see the field [`FlavorInfo::vgpu_type_id`]).
+    #[inline]
     pub fn vgpu_type_id(&self) -> Option<&str> {
         self.vgpu_type_id.as_deref()
     }
     /// `vgpuTypeName` (see the field [`FlavorInfo::vgpu_type_name`]).
+    #[inline]
     pub fn vgpu_type_name(&self) -> Option<&str> {
         self.vgpu_type_name.as_deref()
     }
     /// `vgpuDisplayName` (see the field [`FlavorInfo::vgpu_display_name`]).
+    #[inline]
     pub fn vgpu_display_name(&self) -> Option<&str> {
         self.vgpu_display_name.as_deref()
     }
     /// `vgpuMemory` (see the field [`FlavorInfo::vgpu_memory`]).
+    #[inline]
     pub fn vgpu_memory(&self) -> Option<i64> {
         self.vgpu_memory
     }
     /// `useElasticityLocalSysDisk` (see the field [`FlavorInfo::use_elasticity_local_sys_disk`]).
+    #[inline]
     pub fn use_elasticity_local_sys_disk(&self) -> Option<bool> {
         self.use_elasticity_local_sys_disk
     }
     /// `elasticityLocalSysDiskSize` (see the field [`FlavorInfo::elasticity_local_sys_disk_size`]).
+    #[inline]
     pub fn elasticity_local_sys_disk_size(&self) -> Option<i64> {
         self.elasticity_local_sys_disk_size
     }
     /// `elasticityLocalDataDiskNum` (see the field [`FlavorInfo::elasticity_local_data_disk_num`]).
+    #[inline]
     pub fn elasticity_local_data_disk_num(&self) -> Option<i64> {
         self.elasticity_local_data_disk_num
     }
     /// `elasticityLocalDataDiskSize` (see the field [`FlavorInfo::elasticity_local_data_disk_size`]).
+    #[inline]
     pub fn elasticity_local_data_disk_size(&self) -> Option<i64> {
         self.elasticity_local_data_disk_size
     }
     /// `sriov` (see the field [`FlavorInfo::sriov`]).
+    #[inline]
     pub fn sriov(&self) -> Option<i64> {
         self.sriov
     }

@@ -38,30 +38,37 @@ pub struct FlavorPrice {
 }
 impl FlavorPrice {
     /// `billingMode` (see the field [`FlavorPrice::billing_mode`]).
+    #[inline]
     pub fn billing_mode(&self) -> Option<&crate::types::BillingMode> {
         self.billing_mode.as_ref()
     }
     /// `cycleType` (see the field [`FlavorPrice::cycle_type`]).
+    #[inline]
     pub fn cycle_type(&self) -> Option<&str> {
         self.cycle_type.as_deref()
     }
     /// `cpuPrice` (see the field [`FlavorPrice::cpu_price`]).
+    #[inline]
     pub fn cpu_price(&self) -> Option<f64> {
         self.cpu_price
     }
     /// `ramPrice` (see the field [`FlavorPrice::ram_price`]).
+    #[inline]
     pub fn ram_price(&self) -> Option<f64> {
         self.ram_price
     }
     /// `gpuPrice` (see the field [`FlavorPrice::gpu_price`]).
+    #[inline]
     pub fn gpu_price(&self) -> Option<f64> {
         self.gpu_price
     }
     /// `gpuMemoryPrice` (see the field [`FlavorPrice::gpu_memory_price`]).
+    #[inline]
     pub fn gpu_memory_price(&self) -> Option<f64> {
         self.gpu_memory_price
     }
     /// `elasticityLocalDiskPrice` (see the field [`FlavorPrice::elasticity_local_disk_price`]).
+    #[inline]
     pub fn elasticity_local_disk_price(&self) -> Option<f64> {
         self.elasticity_local_disk_price
     }
@@ -108,6 +115,7 @@ impl cds_core::ser::Entries for FlavorPrice {
 cds_core::impl_serialize!(FlavorPrice);
 impl FlavorPrice {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> FlavorPriceBuilder {
         FlavorPriceBuilder::default()
     }
@@ -156,11 +164,13 @@ impl FlavorPriceBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<FlavorPrice, cds_core::BuildError> {
         cds_core::validate::build("FlavorPrice", self.inner)
     }
 }
 impl cds_core::validate::Validate for FlavorPrice {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.billing_mode.is_none() {
             missing.push(cds_core::validate::join(path, "billingMode"));

@@ -114,106 +114,132 @@ pub struct FlavorType {
 }
 impl FlavorType {
     /// `flavorTypeId` (see the field [`FlavorType::flavor_type_id`]).
+    #[inline]
     pub fn flavor_type_id(&self) -> Option<&str> {
         self.flavor_type_id.as_deref()
     }
     /// `SpecCode` (see the field [`FlavorType::spec_code`]).
+    #[inline]
     pub fn spec_code(&self) -> Option<&str> {
         self.spec_code.as_deref()
     }
     /// `name` (see the field [`FlavorType::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `archType` (see the field [`FlavorType::arch_type`]).
+    #[inline]
     pub fn arch_type(&self) -> Option<&crate::types::ArchType> {
         self.arch_type.as_ref()
     }
     /// `cpuModel` (see the field [`FlavorType::cpu_model`]).
+    #[inline]
     pub fn cpu_model(&self) -> Option<&str> {
         self.cpu_model.as_deref()
     }
     /// `vcpuType` (see the field [`FlavorType::vcpu_type`]).
+    #[inline]
     pub fn vcpu_type(&self) -> Option<&crate::types::VcpuType> {
         self.vcpu_type.as_ref()
     }
     /// `az` (see the field [`FlavorType::az`]).
+    #[inline]
     pub fn az(&self) -> Option<&str> {
         self.az.as_deref()
     }
     /// `deptAvailable` (see the field [`FlavorType::dept_available`]).
+    #[inline]
     pub fn dept_available(&self) -> Option<bool> {
         self.dept_available
     }
     /// `createAt` (see the field [`FlavorType::create_at`]).
+    #[inline]
     pub fn create_at(&self) -> Option<&str> {
         self.create_at.as_deref()
     }
     /// `flavorCount` (see the field [`FlavorType::flavor_count`]).
+    #[inline]
     pub fn flavor_count(&self) -> Option<i64> {
         self.flavor_count
     }
     /// `deviceType` (see the field [`FlavorType::device_type`]).
+    #[inline]
     pub fn device_type(&self) -> Option<&crate::types::DeviceType> {
         self.device_type.as_ref()
     }
     /// `securityType` (see the field [`FlavorType::security_type`]).
+    #[inline]
     pub fn security_type(&self) -> Option<&crate::types::SecurityType> {
         self.security_type.as_ref()
     }
     /// `gpuType` (see the field [`FlavorType::gpu_type`]).
+    #[inline]
     pub fn gpu_type(&self) -> Option<&str> {
         self.gpu_type.as_deref()
     }
     /// `gpuProduct` (see the field [`FlavorType::gpu_product`]).
+    #[inline]
     pub fn gpu_product(&self) -> Option<&str> {
         self.gpu_product.as_deref()
     }
     /// `localDiskType` (see the field [`FlavorType::local_disk_type`]).
+    #[inline]
     pub fn local_disk_type(&self) -> Option<&crate::types::LocalDiskType> {
         self.local_disk_type.as_ref()
     }
     /// `localDiskInterface` (see the field [`FlavorType::local_disk_interface`]).
+    #[inline]
     pub fn local_disk_interface(&self) -> Option<&crate::types::LocalDiskInterface> {
         self.local_disk_interface.as_ref()
     }
     /// `localDiskSize` (see the field [`FlavorType::local_disk_size`]).
+    #[inline]
     pub fn local_disk_size(&self) -> Option<i64> {
         self.local_disk_size
     }
     /// `cpuOverscalingRatio` (see the field [`FlavorType::cpu_overscaling_ratio`]).
+    #[inline]
     pub fn cpu_overscaling_ratio(&self) -> Option<i64> {
         self.cpu_overscaling_ratio
     }
     /// `rpId` (see the field [`FlavorType::rp_id`]).
+    #[inline]
     pub fn rp_id(&self) -> Option<&str> {
         self.rp_id.as_deref()
     }
     /// `rpName` (see the field [`FlavorType::rp_name`]).
+    #[inline]
     pub fn rp_name(&self) -> Option<&str> {
         self.rp_name.as_deref()
     }
     /// `resourcePools` (see the field [`FlavorType::resource_pools`]).
+    #[inline]
     pub fn resource_pools(&self) -> &[serde_json::Value] {
         self.resource_pools.as_deref().unwrap_or_default()
     }
     /// `isDedicatedCPU` (see the field [`FlavorType::is_dedicated_cpu`]).
+    #[inline]
     pub fn is_dedicated_cpu(&self) -> Option<bool> {
         self.is_dedicated_cpu
     }
     /// `isDedicatedMem` (see the field [`FlavorType::is_dedicated_mem`]).
+    #[inline]
     pub fn is_dedicated_mem(&self) -> Option<bool> {
         self.is_dedicated_mem
     }
     /// `isSystemLocalDisk` (see the field [`FlavorType::is_system_local_disk`]).
+    #[inline]
     pub fn is_system_local_disk(&self) -> Option<bool> {
         self.is_system_local_disk
     }
     /// `vmCount` (see the field [`FlavorType::vm_count`]).
+    #[inline]
     pub fn vm_count(&self) -> Option<i64> {
         self.vm_count
     }
     /// `extraSpace` (see the field [`FlavorType::extra_space`]).
+    #[inline]
     pub fn extra_space(&self) -> Option<&crate::types::ExtraSpace> {
         self.extra_space.as_ref()
     }

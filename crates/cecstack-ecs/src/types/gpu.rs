@@ -30,22 +30,27 @@ pub struct Gpu {
 }
 impl Gpu {
     /// `gpuType` (see the field [`Gpu::gpu_type`]).
+    #[inline]
     pub fn gpu_type(&self) -> Option<&str> {
         self.gpu_type.as_deref()
     }
     /// `product` (see the field [`Gpu::product`]).
+    #[inline]
     pub fn product(&self) -> Option<&str> {
         self.product.as_deref()
     }
     /// `mode` (see the field [`Gpu::mode`]).
+    #[inline]
     pub fn mode(&self) -> Option<&str> {
         self.mode.as_deref()
     }
     /// `vgpuDisplayName` (see the field [`Gpu::vgpu_display_name`]).
+    #[inline]
     pub fn vgpu_display_name(&self) -> Option<&str> {
         self.vgpu_display_name.as_deref()
     }
     /// `inUse` (see the field [`Gpu::in_use`]).
+    #[inline]
     pub fn in_use(&self) -> Option<bool> {
         self.in_use
     }

@@ -30,22 +30,27 @@ pub struct GpuInfo {
 }
 impl GpuInfo {
     /// `gpuType` (see the field [`GpuInfo::gpu_type`]).
+    #[inline]
     pub fn gpu_type(&self) -> Option<&str> {
         self.gpu_type.as_deref()
     }
     /// `product` (see the field [`GpuInfo::product`]).
+    #[inline]
     pub fn product(&self) -> Option<&str> {
         self.product.as_deref()
     }
     /// `mode` (see the field [`GpuInfo::mode`]).
+    #[inline]
     pub fn mode(&self) -> Option<&str> {
         self.mode.as_deref()
     }
     /// `vgpuDisplayName` (see the field [`GpuInfo::vgpu_display_name`]).
+    #[inline]
     pub fn vgpu_display_name(&self) -> Option<&str> {
         self.vgpu_display_name.as_deref()
     }
     /// `gpus` (see the field [`GpuInfo::gpus`]).
+    #[inline]
     pub fn gpus(&self) -> &[crate::types::Gpu] {
         self.gpus.as_deref().unwrap_or_default()
     }

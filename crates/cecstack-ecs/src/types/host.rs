@@ -22,14 +22,17 @@ pub struct Host {
 }
 impl Host {
     /// `cell` (see the field [`Host::cell`]).
+    #[inline]
     pub fn cell(&self) -> Option<&str> {
         self.cell.as_deref()
     }
     /// `name` (see the field [`Host::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `innerIp` (see the field [`Host::inner_ip`]).
+    #[inline]
     pub fn inner_ip(&self) -> Option<&str> {
         self.inner_ip.as_deref()
     }
@@ -62,6 +65,7 @@ impl cds_core::ser::Entries for Host {
 cds_core::impl_serialize!(Host);
 impl Host {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> HostBuilder {
         HostBuilder::default()
     }
@@ -90,11 +94,13 @@ impl HostBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<Host, cds_core::BuildError> {
         cds_core::validate::build("Host", self.inner)
     }
 }
 impl cds_core::validate::Validate for Host {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.cell.is_none() {
             missing.push(cds_core::validate::join(path, "cell"));

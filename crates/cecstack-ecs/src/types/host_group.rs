@@ -30,22 +30,27 @@ pub struct HostGroup {
 }
 impl HostGroup {
     /// `hgId` (see the field [`HostGroup::hg_id`]).
+    #[inline]
     pub fn hg_id(&self) -> Option<&str> {
         self.hg_id.as_deref()
     }
     /// `name` (see the field [`HostGroup::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `hostCnt` (see the field [`HostGroup::host_cnt`]).
+    #[inline]
     pub fn host_cnt(&self) -> Option<i64> {
         self.host_cnt
     }
     /// `createTime` (see the field [`HostGroup::create_time`]).
+    #[inline]
     pub fn create_time(&self) -> Option<&str> {
         self.create_time.as_deref()
     }
     /// `updateTime` (see the field [`HostGroup::update_time`]).
+    #[inline]
     pub fn update_time(&self) -> Option<&str> {
         self.update_time.as_deref()
     }

@@ -26,6 +26,7 @@ impl cds_core::ser::Entries for ImageSource {
 cds_core::impl_serialize!(ImageSource);
 impl ImageSource {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ImageSourceBuilder {
         ImageSourceBuilder::default()
     }
@@ -49,6 +50,7 @@ impl ImageSourceBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> ImageSource {
         self.inner
     }

@@ -342,338 +342,422 @@ pub struct Instance {
 }
 impl Instance {
     /// `createdAt` (see the field [`Instance::created_at`]).
+    #[inline]
     pub fn created_at(&self) -> Option<&str> {
         self.created_at.as_deref()
     }
     /// `updatedAt` (see the field [`Instance::updated_at`]).
+    #[inline]
     pub fn updated_at(&self) -> Option<&str> {
         self.updated_at.as_deref()
     }
     /// `deletedAt` (see the field [`Instance::deleted_at`]).
+    #[inline]
     pub fn deleted_at(&self) -> Option<&str> {
         self.deleted_at.as_deref()
     }
     /// `expiredAt` (see the field [`Instance::expired_at`]).
+    #[inline]
     pub fn expired_at(&self) -> Option<&str> {
         self.expired_at.as_deref()
     }
     /// `expireCountdown` (see the field [`Instance::expire_countdown`]).
+    #[inline]
     pub fn expire_countdown(&self) -> Option<i64> {
         self.expire_countdown
     }
     /// `id` (see the field [`Instance::id`]).
+    #[inline]
     pub fn id(&self) -> Option<i64> {
         self.id
     }
     /// `imageId` (see the field [`Instance::image_id`]).
+    #[inline]
     pub fn image_id(&self) -> Option<&str> {
         self.image_id.as_deref()
     }
     /// `imageUrl` (see the field [`Instance::image_url`]).
+    #[inline]
     pub fn image_url(&self) -> Option<&str> {
         self.image_url.as_deref()
     }
     /// `imageSource` (see the field [`Instance::image_source`]).
+    #[inline]
     pub fn image_source(&self) -> Option<&str> {
         self.image_source.as_deref()
     }
     /// `ram` (see the field [`Instance::ram`]).
+    #[inline]
     pub fn ram(&self) -> Option<i64> {
         self.ram
     }
     /// `hugePageSize` (see the field [`Instance::huge_page_size`]).
+    #[inline]
     pub fn huge_page_size(&self) -> Option<i64> {
         self.huge_page_size
     }
     /// `vCpus` (see the field [`Instance::v_cpus`]).
+    #[inline]
     pub fn v_cpus(&self) -> Option<i64> {
         self.v_cpus
     }
     /// `localDisk` (see the field [`Instance::local_disk`]).
+    #[inline]
     pub fn local_disk(&self) -> Option<i64> {
         self.local_disk
     }
     /// `displayName` (see the field [`Instance::display_name`]).
+    #[inline]
     pub fn display_name(&self) -> Option<&str> {
         self.display_name.as_deref()
     }
     /// `description` (see the field [`Instance::description`]).
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
     /// `ecsId` (see the field [`Instance::ecs_id`]).
+    #[inline]
     pub fn ecs_id(&self) -> Option<&str> {
         self.ecs_id.as_deref()
     }
     /// `hostName` (see the field [`Instance::host_name`]).
+    #[inline]
     pub fn host_name(&self) -> Option<&str> {
         self.host_name.as_deref()
     }
     /// `password` (see the field [`Instance::password`]).
+    #[inline]
     pub fn password(&self) -> Option<&str> {
         self.password.as_deref()
     }
     /// `tenantId` (see the field [`Instance::tenant_id`]).
+    #[inline]
     pub fn tenant_id(&self) -> Option<&str> {
         self.tenant_id.as_deref()
     }
     /// `tenantName` (see the field [`Instance::tenant_name`]).
+    #[inline]
     pub fn tenant_name(&self) -> Option<&str> {
         self.tenant_name.as_deref()
     }
     /// `nodeName` (see the field [`Instance::node_name`]).
+    #[inline]
     pub fn node_name(&self) -> Option<&str> {
         self.node_name.as_deref()
     }
     /// `region` (see the field [`Instance::region`]).
+    #[inline]
     pub fn region(&self) -> Option<&str> {
         self.region.as_deref()
     }
     /// `az` (see the field [`Instance::az`]).
+    #[inline]
     pub fn az(&self) -> Option<&str> {
         self.az.as_deref()
     }
     /// `cell` (see the field [`Instance::cell`]).
+    #[inline]
     pub fn cell(&self) -> Option<&str> {
         self.cell.as_deref()
     }
     /// `cpuArch` (see the field [`Instance::cpu_arch`]).
+    #[inline]
     pub fn cpu_arch(&self) -> Option<&crate::types::ArchType> {
         self.cpu_arch.as_ref()
     }
     /// `osType` (see the field [`Instance::os_type`]).
+    #[inline]
     pub fn os_type(&self) -> Option<&crate::types::OsType> {
         self.os_type.as_ref()
     }
     /// `status` (see the field [`Instance::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&crate::types::InstanceStatus> {
         self.status.as_ref()
     }
     /// `taskStatus` (see the field [`Instance::task_status`]).
+    #[inline]
     pub fn task_status(&self) -> Option<&crate::types::InstanceStatus> {
         self.task_status.as_ref()
     }
     /// `taskAt` (see the field [`Instance::task_at`]).
+    #[inline]
     pub fn task_at(&self) -> Option<&str> {
         self.task_at.as_deref()
     }
     /// `flavorId` (see the field [`Instance::flavor_id`]).
+    #[inline]
     pub fn flavor_id(&self) -> Option<&str> {
         self.flavor_id.as_deref()
     }
     /// `flavorInfo` (see the field [`Instance::flavor_info`]).
+    #[inline]
     pub fn flavor_info(&self) -> Option<&crate::types::FlavorInfo> {
         self.flavor_info.as_ref()
     }
     /// `billingMode` (see the field [`Instance::billing_mode`]).
+    #[inline]
     pub fn billing_mode(&self) -> Option<&crate::types::BillingMode> {
         self.billing_mode.as_ref()
     }
     /// `orderNo` (see the field [`Instance::order_no`]).
+    #[inline]
     pub fn order_no(&self) -> Option<&str> {
         self.order_no.as_deref()
     }
     /// `hardDeletedAt` (see the field [`Instance::hard_deleted_at`]).
+    #[inline]
     pub fn hard_deleted_at(&self) -> Option<&str> {
         self.hard_deleted_at.as_deref()
     }
     /// `softDeletedAt` (see the field [`Instance::soft_deleted_at`]).
+    #[inline]
     pub fn soft_deleted_at(&self) -> Option<&str> {
         self.soft_deleted_at.as_deref()
     }
     /// `blockDeviceMappings` (see the field [`Instance::block_device_mappings`]).
+    #[inline]
     pub fn block_device_mappings(&self) -> &[crate::types::BlockDeviceMapping] {
         self.block_device_mappings.as_deref().unwrap_or_default()
     }
     /// `networkMappings` (see the field [`Instance::network_mappings`]).
+    #[inline]
     pub fn network_mappings(&self) -> &[crate::types::NetworkMapping] {
         self.network_mappings.as_deref().unwrap_or_default()
     }
     /// `eipMappings` (see the field [`Instance::eip_mappings`]).
+    #[inline]
     pub fn eip_mappings(&self) -> &[serde_json::Value] {
         self.eip_mappings.as_deref().unwrap_or_default()
     }
     /// `hostGPUs` (see the field [`Instance::host_gpus`]).
+    #[inline]
     pub fn host_gpus(&self) -> &[serde_json::Value] {
         self.host_gpus.as_deref().unwrap_or_default()
     }
     /// `vgpus` (see the field [`Instance::vgpus`]).
+    #[inline]
     pub fn vgpus(&self) -> &[crate::types::Vgpu] {
         self.vgpus.as_deref().unwrap_or_default()
     }
     /// `errMessage` (see the field [`Instance::err_message`]).
+    #[inline]
     pub fn err_message(&self) -> Option<&str> {
         self.err_message.as_deref()
     }
     /// `departmentId` (see the field [`Instance::department_id`]).
+    #[inline]
     pub fn department_id(&self) -> Option<&str> {
         self.department_id.as_deref()
     }
     /// `resourceGroupId` (see the field [`Instance::resource_group_id`]).
+    #[inline]
     pub fn resource_group_id(&self) -> Option<&str> {
         self.resource_group_id.as_deref()
     }
     /// `departmentName` (see the field [`Instance::department_name`]).
+    #[inline]
     pub fn department_name(&self) -> Option<&str> {
         self.department_name.as_deref()
     }
     /// `resourceGroupName` (see the field [`Instance::resource_group_name`]).
+    #[inline]
     pub fn resource_group_name(&self) -> Option<&str> {
         self.resource_group_name.as_deref()
     }
     /// `flavor` (see the field [`Instance::flavor`]).
+    #[inline]
     pub fn flavor(&self) -> Option<&crate::types::Flavor> {
         self.flavor.as_ref()
     }
     /// `SSHKeyPairs` (see the field [`Instance::ssh_key_pairs`]).
+    #[inline]
     pub fn ssh_key_pairs(&self) -> &[serde_json::Value] {
         self.ssh_key_pairs.as_deref().unwrap_or_default()
     }
     /// `image` (see the field [`Instance::image`]).
+    #[inline]
     pub fn image(&self) -> Option<&crate::types::InstanceImage> {
         self.image.as_ref()
     }
     /// `hgId` (see the field [`Instance::hg_id`]).
+    #[inline]
     pub fn hg_id(&self) -> Option<&str> {
         self.hg_id.as_deref()
     }
     /// `hgName` (see the field [`Instance::hg_name`]).
+    #[inline]
     pub fn hg_name(&self) -> Option<&str> {
         self.hg_name.as_deref()
     }
     /// `vncPwdEnable` (see the field [`Instance::vnc_pwd_enable`]).
+    #[inline]
     pub fn vnc_pwd_enable(&self) -> Option<bool> {
         self.vnc_pwd_enable
     }
     /// `deploymentSet` (see the field [`Instance::deployment_set`]).
+    #[inline]
     pub fn deployment_set(&self) -> Option<&str> {
         self.deployment_set.as_deref()
     }
     /// `snapshotPolicyBind` (see the field [`Instance::snapshot_policy_bind`]).
+    #[inline]
     pub fn snapshot_policy_bind(&self) -> Option<&serde_json::Value> {
         self.snapshot_policy_bind.as_ref()
     }
     /// `bOperate` (see the field [`Instance::b_operate`]).
+    #[inline]
     pub fn b_operate(&self) -> Option<bool> {
         self.b_operate
     }
     /// `bCreateOrder` (see the field [`Instance::b_create_order`]).
+    #[inline]
     pub fn b_create_order(&self) -> Option<bool> {
         self.b_create_order
     }
     /// `bUpdateQuotas` (see the field [`Instance::b_update_quotas`]).
+    #[inline]
     pub fn b_update_quotas(&self) -> Option<bool> {
         self.b_update_quotas
     }
     /// `isMountedISO` (see the field [`Instance::is_mounted_iso`]).
+    #[inline]
     pub fn is_mounted_iso(&self) -> Option<bool> {
         self.is_mounted_iso
     }
     /// `haEnabled` (see the field [`Instance::ha_enabled`]).
+    #[inline]
     pub fn ha_enabled(&self) -> Option<bool> {
         self.ha_enabled
     }
     /// `bRecycle` (see the field [`Instance::b_recycle`]).
+    #[inline]
     pub fn b_recycle(&self) -> Option<bool> {
         self.b_recycle
     }
     /// `usbMappings` (see the field [`Instance::usb_mappings`]).
+    #[inline]
     pub fn usb_mappings(&self) -> &[serde_json::Value] {
         self.usb_mappings.as_deref().unwrap_or_default()
     }
     /// `vmtoolsStatus` (see the field [`Instance::vmtools_status`]).
+    #[inline]
     pub fn vmtools_status(&self) -> Option<&crate::types::VmtoolsStatus> {
         self.vmtools_status.as_ref()
     }
     /// `rpId` (see the field [`Instance::rp_id`]).
+    #[inline]
     pub fn rp_id(&self) -> Option<&str> {
         self.rp_id.as_deref()
     }
     /// `rpName` (see the field [`Instance::rp_name`]).
+    #[inline]
     pub fn rp_name(&self) -> Option<&str> {
         self.rp_name.as_deref()
     }
     /// `labelId` (see the field [`Instance::label_id`]).
+    #[inline]
     pub fn label_id(&self) -> Option<&str> {
         self.label_id.as_deref()
     }
     /// `vmLabels` (see the field [`Instance::vm_labels`]).
+    #[inline]
     pub fn vm_labels(&self) -> &[crate::types::Label] {
         self.vm_labels.as_deref().unwrap_or_default()
     }
     /// `isLock` (see the field [`Instance::is_lock`]).
+    #[inline]
     pub fn is_lock(&self) -> Option<bool> {
         self.is_lock
     }
     /// `cwpEnable` (see the field [`Instance::cwp_enable`]).
+    #[inline]
     pub fn cwp_enable(&self) -> Option<bool> {
         self.cwp_enable
     }
     /// `isDedicatedCPU` (see the field [`Instance::is_dedicated_cpu`]).
+    #[inline]
     pub fn is_dedicated_cpu(&self) -> Option<bool> {
         self.is_dedicated_cpu
     }
     /// `isDedicatedMem` (see the field [`Instance::is_dedicated_mem`]).
+    #[inline]
     pub fn is_dedicated_mem(&self) -> Option<bool> {
         self.is_dedicated_mem
     }
     /// `vcpuType` (see the field [`Instance::vcpu_type`]).
+    #[inline]
     pub fn vcpu_type(&self) -> Option<&crate::types::VcpuType> {
         self.vcpu_type.as_ref()
     }
     /// `cpuExceedRatio` (see the field [`Instance::cpu_exceed_ratio`]).
+    #[inline]
     pub fn cpu_exceed_ratio(&self) -> Option<i64> {
         self.cpu_exceed_ratio
     }
     /// `evictionStrategy` (see the field [`Instance::eviction_strategy`]).
+    #[inline]
     pub fn eviction_strategy(&self) -> Option<&str> {
         self.eviction_strategy.as_deref()
     }
     /// `namespace` (see the field [`Instance::namespace`]).
+    #[inline]
     pub fn namespace(&self) -> Option<&str> {
         self.namespace.as_deref()
     }
     /// `processInstanceId` (see the field [`Instance::process_instance_id`]).
+    #[inline]
     pub fn process_instance_id(&self) -> Option<&str> {
         self.process_instance_id.as_deref()
     }
     /// `ibNics` (see the field [`Instance::ib_nics`]).
+    #[inline]
     pub fn ib_nics(&self) -> &[serde_json::Value] {
         self.ib_nics.as_deref().unwrap_or_default()
     }
     /// `isInstalledAgent` (see the field [`Instance::is_installed_agent`]).
+    #[inline]
     pub fn is_installed_agent(&self) -> Option<bool> {
         self.is_installed_agent
     }
     /// `monitor_agent_version` (see the field [`Instance::monitor_agent_version`]).
+    #[inline]
     pub fn monitor_agent_version(&self) -> Option<&str> {
         self.monitor_agent_version.as_deref()
     }
     /// `needUpgradeAgent` (see the field [`Instance::need_upgrade_agent`]).
+    #[inline]
     pub fn need_upgrade_agent(&self) -> Option<bool> {
         self.need_upgrade_agent
     }
     /// `isVisible` (see the field [`Instance::is_visible`]).
+    #[inline]
     pub fn is_visible(&self) -> Option<bool> {
         self.is_visible
     }
     /// `sriov` (see the field [`Instance::sriov`]).
+    #[inline]
     pub fn sriov(&self) -> Option<i64> {
         self.sriov
     }
     /// `flavorTypes` (see the field [`Instance::flavor_types`]).
+    #[inline]
     pub fn flavor_types(&self) -> &[crate::types::BatchCreateInstancesFlavorTypesItem] {
         self.flavor_types.as_deref().unwrap_or_default()
     }
     /// `vgpuTypeid` (see the field [`Instance::vgpu_typeid`]).
+    #[inline]
     pub fn vgpu_typeid(&self) -> Option<&str> {
         self.vgpu_typeid.as_deref()
     }
     /// `errorMessage` (see the field [`Instance::error_message`]).
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_deref()
     }
     /// `cwpeEnable` (see the field [`Instance::cwpe_enable`]).
+    #[inline]
     pub fn cwpe_enable(&self) -> Option<bool> {
         self.cwpe_enable
     }

@@ -112,106 +112,132 @@ pub struct InstanceFlavorType {
 }
 impl InstanceFlavorType {
     /// `id` (see the field [`InstanceFlavorType::id`]).
+    #[inline]
     pub fn id(&self) -> Option<i64> {
         self.id
     }
     /// `flavorTypeId` (see the field [`InstanceFlavorType::flavor_type_id`]).
+    #[inline]
     pub fn flavor_type_id(&self) -> Option<&str> {
         self.flavor_type_id.as_deref()
     }
     /// `specCode` (see the field [`InstanceFlavorType::spec_code`]).
+    #[inline]
     pub fn spec_code(&self) -> Option<&str> {
         self.spec_code.as_deref()
     }
     /// `name` (see the field [`InstanceFlavorType::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `archType` (see the field [`InstanceFlavorType::arch_type`]).
+    #[inline]
     pub fn arch_type(&self) -> Option<&crate::types::ArchType> {
         self.arch_type.as_ref()
     }
     /// `cpuModel` (see the field [`InstanceFlavorType::cpu_model`]).
+    #[inline]
     pub fn cpu_model(&self) -> Option<&str> {
         self.cpu_model.as_deref()
     }
     /// `vcpuType` (see the field [`InstanceFlavorType::vcpu_type`]).
+    #[inline]
     pub fn vcpu_type(&self) -> Option<&crate::types::VcpuType> {
         self.vcpu_type.as_ref()
     }
     /// `localDiskType` (see the field [`InstanceFlavorType::local_disk_type`]).
+    #[inline]
     pub fn local_disk_type(&self) -> Option<&crate::types::LocalDiskType> {
         self.local_disk_type.as_ref()
     }
     /// `localDiskInterface` (see the field [`InstanceFlavorType::local_disk_interface`]).
+    #[inline]
     pub fn local_disk_interface(&self) -> Option<&crate::types::LocalDiskInterface> {
         self.local_disk_interface.as_ref()
     }
     /// `localDiskSize` (see the field [`InstanceFlavorType::local_disk_size`]).
+    #[inline]
     pub fn local_disk_size(&self) -> Option<i64> {
         self.local_disk_size
     }
     /// `az` (see the field [`InstanceFlavorType::az`]).
+    #[inline]
     pub fn az(&self) -> Option<&str> {
         self.az.as_deref()
     }
     /// `deviceType` (see the field [`InstanceFlavorType::device_type`]).
+    #[inline]
     pub fn device_type(&self) -> Option<&crate::types::DeviceType> {
         self.device_type.as_ref()
     }
     /// `GPUType` (see the field [`InstanceFlavorType::gpu_type`]).
+    #[inline]
     pub fn gpu_type(&self) -> Option<&str> {
         self.gpu_type.as_deref()
     }
     /// `securityType` (see the field [`InstanceFlavorType::security_type`]).
+    #[inline]
     pub fn security_type(&self) -> Option<&crate::types::SecurityType> {
         self.security_type.as_ref()
     }
     /// `GPUProduct` (see the field [`InstanceFlavorType::gpu_product`]).
+    #[inline]
     pub fn gpu_product(&self) -> Option<&str> {
         self.gpu_product.as_deref()
     }
     /// `cpuOverscalingRatio` (see the field [`InstanceFlavorType::cpu_overscaling_ratio`]).
+    #[inline]
     pub fn cpu_overscaling_ratio(&self) -> Option<i64> {
         self.cpu_overscaling_ratio
     }
     /// `createdAt` (see the field [`InstanceFlavorType::created_at`]).
+    #[inline]
     pub fn created_at(&self) -> Option<&str> {
         self.created_at.as_deref()
     }
     /// `updatedAt` (see the field [`InstanceFlavorType::updated_at`]).
+    #[inline]
     pub fn updated_at(&self) -> Option<&str> {
         self.updated_at.as_deref()
     }
     /// `deletedAt` (see the field [`InstanceFlavorType::deleted_at`]).
+    #[inline]
     pub fn deleted_at(&self) -> Option<&str> {
         self.deleted_at.as_deref()
     }
     /// `flavorPrices` (see the field [`InstanceFlavorType::flavor_prices`]).
+    #[inline]
     pub fn flavor_prices(&self) -> &[crate::types::FlavorPrice] {
         self.flavor_prices.as_deref().unwrap_or_default()
     }
     /// `flavors` (see the field [`InstanceFlavorType::flavors`]).
+    #[inline]
     pub fn flavors(&self) -> Option<&serde_json::Value> {
         self.flavors.as_ref()
     }
     /// `rpId` (see the field [`InstanceFlavorType::rp_id`]).
+    #[inline]
     pub fn rp_id(&self) -> Option<&str> {
         self.rp_id.as_deref()
     }
     /// `isDedicatedCPU` (see the field [`InstanceFlavorType::is_dedicated_cpu`]).
+    #[inline]
     pub fn is_dedicated_cpu(&self) -> Option<bool> {
         self.is_dedicated_cpu
     }
     /// `isDedicatedMem` (see the field [`InstanceFlavorType::is_dedicated_mem`]).
+    #[inline]
     pub fn is_dedicated_mem(&self) -> Option<bool> {
         self.is_dedicated_mem
     }
     /// `isSystemLocalDisk` (see the field [`InstanceFlavorType::is_system_local_disk`]).
+    #[inline]
     pub fn is_system_local_disk(&self) -> Option<bool> {
         self.is_system_local_disk
     }
     /// `extraSpace` (see the field [`InstanceFlavorType::extra_space`]).
+    #[inline]
     pub fn extra_space(&self) -> Option<&crate::types::ExtraSpace> {
         self.extra_space.as_ref()
     }

@@ -46,38 +46,47 @@ pub struct InstanceImage {
 }
 impl InstanceImage {
     /// `imageId` (see the field [`InstanceImage::image_id`]).
+    #[inline]
     pub fn image_id(&self) -> Option<&str> {
         self.image_id.as_deref()
     }
     /// `name` (see the field [`InstanceImage::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `visibility` (see the field [`InstanceImage::visibility`]).
+    #[inline]
     pub fn visibility(&self) -> Option<&str> {
         self.visibility.as_deref()
     }
     /// `cpuArch` (see the field [`InstanceImage::cpu_arch`]).
+    #[inline]
     pub fn cpu_arch(&self) -> Option<&crate::types::ArchType> {
         self.cpu_arch.as_ref()
     }
     /// `osType` (see the field [`InstanceImage::os_type`]).
+    #[inline]
     pub fn os_type(&self) -> Option<&crate::types::OsType> {
         self.os_type.as_ref()
     }
     /// `platform` (see the field [`InstanceImage::platform`]).
+    #[inline]
     pub fn platform(&self) -> Option<&str> {
         self.platform.as_deref()
     }
     /// `sourceType` (see the field [`InstanceImage::source_type`]).
+    #[inline]
     pub fn source_type(&self) -> Option<&str> {
         self.source_type.as_deref()
     }
     /// `instructions` (see the field [`InstanceImage::instructions`]).
+    #[inline]
     pub fn instructions(&self) -> Option<&str> {
         self.instructions.as_deref()
     }
     /// `osVersion` (see the field [`InstanceImage::os_version`]).
+    #[inline]
     pub fn os_version(&self) -> Option<&str> {
         self.os_version.as_deref()
     }

@@ -21,6 +21,7 @@ impl cds_core::ser::Entries for IsoImageRef {
 cds_core::impl_serialize!(IsoImageRef);
 impl IsoImageRef {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> IsoImageRefBuilder {
         IsoImageRefBuilder::default()
     }
@@ -39,6 +40,7 @@ impl IsoImageRefBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> IsoImageRef {
         self.inner
     }

@@ -18,10 +18,12 @@ pub struct Label {
 }
 impl Label {
     /// `key` (see the field [`Label::key`]).
+    #[inline]
     pub fn key(&self) -> Option<&str> {
         self.key.as_deref()
     }
     /// `value` (see the field [`Label::value`]).
+    #[inline]
     pub fn value(&self) -> Option<&str> {
         self.value.as_deref()
     }
@@ -52,6 +54,7 @@ impl cds_core::ser::Entries for Label {
 cds_core::impl_serialize!(Label);
 impl Label {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> LabelBuilder {
         LabelBuilder::default()
     }
@@ -75,6 +78,7 @@ impl LabelBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> Label {
         self.inner
     }

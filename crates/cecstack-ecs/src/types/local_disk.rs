@@ -42,34 +42,42 @@ pub struct LocalDisk {
 }
 impl LocalDisk {
     /// `az` (see the field [`LocalDisk::az`]).
+    #[inline]
     pub fn az(&self) -> Option<&str> {
         self.az.as_deref()
     }
     /// `cell` (see the field [`LocalDisk::cell`]).
+    #[inline]
     pub fn cell(&self) -> Option<&str> {
         self.cell.as_deref()
     }
     /// `nodeName` (see the field [`LocalDisk::node_name`]).
+    #[inline]
     pub fn node_name(&self) -> Option<&str> {
         self.node_name.as_deref()
     }
     /// `localDiskType` (see the field [`LocalDisk::local_disk_type`]).
+    #[inline]
     pub fn local_disk_type(&self) -> Option<&str> {
         self.local_disk_type.as_deref()
     }
     /// `localDiskInterface` (see the field [`LocalDisk::local_disk_interface`]).
+    #[inline]
     pub fn local_disk_interface(&self) -> Option<&str> {
         self.local_disk_interface.as_deref()
     }
     /// `diskSize` (see the field [`LocalDisk::disk_size`]).
+    #[inline]
     pub fn disk_size(&self) -> Option<i64> {
         self.disk_size
     }
     /// `diskNum` (see the field [`LocalDisk::disk_num`]).
+    #[inline]
     pub fn disk_num(&self) -> Option<i64> {
         self.disk_num
     }
     /// `orderKey` (see the field [`LocalDisk::order_key`]).
+    #[inline]
     pub fn order_key(&self) -> Option<&str> {
         self.order_key.as_deref()
     }

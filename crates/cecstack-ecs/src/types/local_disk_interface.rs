@@ -22,6 +22,7 @@ pub enum LocalDiskInterface {
 }
 impl LocalDiskInterface {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             LocalDiskInterface::Sata => "sata",
@@ -30,11 +31,13 @@ impl LocalDiskInterface {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["sata", "nvme"]
     }
 }
 impl From<&str> for LocalDiskInterface {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "sata" => LocalDiskInterface::Sata,
@@ -44,17 +47,20 @@ impl From<&str> for LocalDiskInterface {
     }
 }
 impl From<String> for LocalDiskInterface {
+    #[inline]
     fn from(value: String) -> Self {
         LocalDiskInterface::from(value.as_str())
     }
 }
 impl std::str::FromStr for LocalDiskInterface {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(LocalDiskInterface::from(value))
     }
 }
 impl std::fmt::Display for LocalDiskInterface {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for LocalDiskInterface {
     }
 }
 impl cds_core::de::FromScalar for LocalDiskInterface {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| LocalDiskInterface::from(text.as_str())))

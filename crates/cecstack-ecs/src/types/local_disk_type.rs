@@ -30,6 +30,7 @@ pub enum LocalDiskType {
 }
 impl LocalDiskType {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             LocalDiskType::None => "none",
@@ -40,11 +41,13 @@ impl LocalDiskType {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["none", "hdd", "ssd", "elasticity"]
     }
 }
 impl From<&str> for LocalDiskType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "none" => LocalDiskType::None,
@@ -56,17 +59,20 @@ impl From<&str> for LocalDiskType {
     }
 }
 impl From<String> for LocalDiskType {
+    #[inline]
     fn from(value: String) -> Self {
         LocalDiskType::from(value.as_str())
     }
 }
 impl std::str::FromStr for LocalDiskType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(LocalDiskType::from(value))
     }
 }
 impl std::fmt::Display for LocalDiskType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -83,6 +89,7 @@ impl<'de> serde::Deserialize<'de> for LocalDiskType {
     }
 }
 impl cds_core::de::FromScalar for LocalDiskType {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| LocalDiskType::from(text.as_str())))

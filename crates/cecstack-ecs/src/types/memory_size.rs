@@ -14,6 +14,7 @@ pub struct MemorySize {
 }
 impl MemorySize {
     /// `amount` (see the field [`MemorySize::amount`]).
+    #[inline]
     pub fn amount(&self) -> Option<&str> {
         self.amount.as_deref()
     }
@@ -42,6 +43,7 @@ impl cds_core::ser::Entries for MemorySize {
 cds_core::impl_serialize!(MemorySize);
 impl MemorySize {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> MemorySizeBuilder {
         MemorySizeBuilder::default()
     }
@@ -60,11 +62,13 @@ impl MemorySizeBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<MemorySize, cds_core::BuildError> {
         cds_core::validate::build("MemorySize", self.inner)
     }
 }
 impl cds_core::validate::Validate for MemorySize {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.amount.is_none() {
             missing.push(cds_core::validate::join(path, "amount"));

@@ -26,6 +26,7 @@ impl cds_core::ser::Entries for MemorySpec {
 cds_core::impl_serialize!(MemorySpec);
 impl MemorySpec {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> MemorySpecBuilder {
         MemorySpecBuilder::default()
     }
@@ -49,6 +50,7 @@ impl MemorySpecBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> MemorySpec {
         self.inner
     }

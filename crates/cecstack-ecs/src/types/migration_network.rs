@@ -30,6 +30,7 @@ pub enum MigrationNetwork {
 }
 impl MigrationNetwork {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             MigrationNetwork::Manage => "manage",
@@ -40,11 +41,13 @@ impl MigrationNetwork {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["manage", "storage", "business", "cninet"]
     }
 }
 impl From<&str> for MigrationNetwork {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "manage" => MigrationNetwork::Manage,
@@ -56,17 +59,20 @@ impl From<&str> for MigrationNetwork {
     }
 }
 impl From<String> for MigrationNetwork {
+    #[inline]
     fn from(value: String) -> Self {
         MigrationNetwork::from(value.as_str())
     }
 }
 impl std::str::FromStr for MigrationNetwork {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(MigrationNetwork::from(value))
     }
 }
 impl std::fmt::Display for MigrationNetwork {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -83,6 +89,7 @@ impl<'de> serde::Deserialize<'de> for MigrationNetwork {
     }
 }
 impl cds_core::de::FromScalar for MigrationNetwork {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| MigrationNetwork::from(text.as_str())))

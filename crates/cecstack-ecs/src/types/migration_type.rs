@@ -22,6 +22,7 @@ pub enum MigrationType {
 }
 impl MigrationType {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             MigrationType::Cold => "cold",
@@ -30,11 +31,13 @@ impl MigrationType {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["cold", "live"]
     }
 }
 impl From<&str> for MigrationType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "cold" => MigrationType::Cold,
@@ -44,17 +47,20 @@ impl From<&str> for MigrationType {
     }
 }
 impl From<String> for MigrationType {
+    #[inline]
     fn from(value: String) -> Self {
         MigrationType::from(value.as_str())
     }
 }
 impl std::str::FromStr for MigrationType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(MigrationType::from(value))
     }
 }
 impl std::fmt::Display for MigrationType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for MigrationType {
     }
 }
 impl cds_core::de::FromScalar for MigrationType {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| MigrationType::from(text.as_str())))

@@ -62,6 +62,7 @@ pub enum MonitorMetric {
 }
 impl MonitorMetric {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             MonitorMetric::CpuUsage => "cpu_usage",
@@ -80,6 +81,7 @@ impl MonitorMetric {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &[
             "cpu_usage",
@@ -98,6 +100,7 @@ impl MonitorMetric {
     }
 }
 impl From<&str> for MonitorMetric {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "cpu_usage" => MonitorMetric::CpuUsage,
@@ -117,17 +120,20 @@ impl From<&str> for MonitorMetric {
     }
 }
 impl From<String> for MonitorMetric {
+    #[inline]
     fn from(value: String) -> Self {
         MonitorMetric::from(value.as_str())
     }
 }
 impl std::str::FromStr for MonitorMetric {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(MonitorMetric::from(value))
     }
 }
 impl std::fmt::Display for MonitorMetric {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -144,6 +150,7 @@ impl<'de> serde::Deserialize<'de> for MonitorMetric {
     }
 }
 impl cds_core::de::FromScalar for MonitorMetric {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| MonitorMetric::from(text.as_str())))

@@ -192,194 +192,242 @@ pub struct NetworkMapping {
 }
 impl NetworkMapping {
     /// `vpcId` (see the field [`NetworkMapping::vpc_id`]).
+    #[inline]
     pub fn vpc_id(&self) -> Option<&str> {
         self.vpc_id.as_deref()
     }
     /// `subnetId` (see the field [`NetworkMapping::subnet_id`]).
+    #[inline]
     pub fn subnet_id(&self) -> Option<&str> {
         self.subnet_id.as_deref()
     }
     /// `portId` (see the field [`NetworkMapping::port_id`]).
+    #[inline]
     pub fn port_id(&self) -> Option<&str> {
         self.port_id.as_deref()
     }
     /// `portName` (see the field [`NetworkMapping::port_name`]).
+    #[inline]
     pub fn port_name(&self) -> Option<&str> {
         self.port_name.as_deref()
     }
     /// `ipv4Address` (see the field [`NetworkMapping::ipv4_address`]).
+    #[inline]
     pub fn ipv4_address(&self) -> Option<&str> {
         self.ipv4_address.as_deref()
     }
     /// `macAddress` (see the field [`NetworkMapping::mac_address`]).
+    #[inline]
     pub fn mac_address(&self) -> Option<&str> {
         self.mac_address.as_deref()
     }
     /// `uuid` (see the field [`NetworkMapping::uuid`]).
+    #[inline]
     pub fn uuid(&self) -> Option<&str> {
         self.uuid.as_deref()
     }
     /// `ecsId` (see the field [`NetworkMapping::ecs_id`]).
+    #[inline]
     pub fn ecs_id(&self) -> Option<&str> {
         self.ecs_id.as_deref()
     }
     /// `ipv6Enabled` (see the field [`NetworkMapping::ipv6_enabled`]).
+    #[inline]
     pub fn ipv6_enabled(&self) -> Option<bool> {
         self.ipv6_enabled
     }
     /// `ipv6Address` (see the field [`NetworkMapping::ipv6_address`]).
+    #[inline]
     pub fn ipv6_address(&self) -> Option<&str> {
         self.ipv6_address.as_deref()
     }
     /// `ipv4SubsidiaryCounts` (see the field [`NetworkMapping::ipv4_subsidiary_counts`]).
+    #[inline]
     pub fn ipv4_subsidiary_counts(&self) -> Option<i64> {
         self.ipv4_subsidiary_counts
     }
     /// `ipv6SubsidiaryCounts` (see the field [`NetworkMapping::ipv6_subsidiary_counts`]).
+    #[inline]
     pub fn ipv6_subsidiary_counts(&self) -> Option<i64> {
         self.ipv6_subsidiary_counts
     }
     /// `ipv4SubsidiaryAddresses` (see the field [`NetworkMapping::ipv4_subsidiary_addresses`]).
+    #[inline]
     pub fn ipv4_subsidiary_addresses(&self) -> Option<&str> {
         self.ipv4_subsidiary_addresses.as_deref()
     }
     /// `ipv6SubsidiaryAddresses` (see the field [`NetworkMapping::ipv6_subsidiary_addresses`]).
+    #[inline]
     pub fn ipv6_subsidiary_addresses(&self) -> Option<&str> {
         self.ipv6_subsidiary_addresses.as_deref()
     }
     /// `dnsList` (see the field [`NetworkMapping::dns_list`]).
+    #[inline]
     pub fn dns_list(&self) -> Option<&str> {
         self.dns_list.as_deref()
     }
     /// `portType` (see the field [`NetworkMapping::port_type`]).
+    #[inline]
     pub fn port_type(&self) -> Option<&crate::types::PortType> {
         self.port_type.as_ref()
     }
     /// `deleteOnTermination` (see the field [`NetworkMapping::delete_on_termination`]).
+    #[inline]
     pub fn delete_on_termination(&self) -> Option<bool> {
         self.delete_on_termination
     }
     /// `secGroups` (see the field [`NetworkMapping::sec_groups`]).
+    #[inline]
     pub fn sec_groups(&self) -> Option<&str> {
         self.sec_groups.as_deref()
     }
     /// `secGroupSpec` (see the field [`NetworkMapping::sec_group_spec`]).
+    #[inline]
     pub fn sec_group_spec(&self) -> Option<&str> {
         self.sec_group_spec.as_deref()
     }
     /// `portProductType` (see the field [`NetworkMapping::port_product_type`]).
+    #[inline]
     pub fn port_product_type(&self) -> Option<&str> {
         self.port_product_type.as_deref()
     }
     /// `portSecurityEnable` (see the field [`NetworkMapping::port_security_enable`]).
+    #[inline]
     pub fn port_security_enable(&self) -> Option<bool> {
         self.port_security_enable
     }
     /// `subnetCidr` (see the field [`NetworkMapping::subnet_cidr`]).
+    #[inline]
     pub fn subnet_cidr(&self) -> Option<&str> {
         self.subnet_cidr.as_deref()
     }
     /// `vpcName` (see the field [`NetworkMapping::vpc_name`]).
+    #[inline]
     pub fn vpc_name(&self) -> Option<&str> {
         self.vpc_name.as_deref()
     }
     /// `subnetName` (see the field [`NetworkMapping::subnet_name`]).
+    #[inline]
     pub fn subnet_name(&self) -> Option<&str> {
         self.subnet_name.as_deref()
     }
     /// `delete_on_termination` (see the field [`NetworkMapping::delete_on_termination_2`]).
+    #[inline]
     pub fn delete_on_termination_2(&self) -> Option<bool> {
         self.delete_on_termination_2
     }
     /// `dns_list` (see the field [`NetworkMapping::dns_list_2`]).
+    #[inline]
     pub fn dns_list_2(&self) -> Option<&str> {
         self.dns_list_2.as_deref()
     }
     /// `ipv4_address` (see the field [`NetworkMapping::ipv4_address_2`]).
+    #[inline]
     pub fn ipv4_address_2(&self) -> Option<&str> {
         self.ipv4_address_2.as_deref()
     }
     /// `ipv4_subsidary_addresses` (see the field [`NetworkMapping::ipv4_subsidary_addresses`]).
+    #[inline]
     pub fn ipv4_subsidary_addresses(&self) -> Option<&str> {
         self.ipv4_subsidary_addresses.as_deref()
     }
     /// `ipv4_subsidary_counts` (see the field [`NetworkMapping::ipv4_subsidary_counts`]).
+    #[inline]
     pub fn ipv4_subsidary_counts(&self) -> Option<i64> {
         self.ipv4_subsidary_counts
     }
     /// `ipv6_address` (see the field [`NetworkMapping::ipv6_address_2`]).
+    #[inline]
     pub fn ipv6_address_2(&self) -> Option<&str> {
         self.ipv6_address_2.as_deref()
     }
     /// `ipv6_enabled` (see the field [`NetworkMapping::ipv6_enabled_2`]).
+    #[inline]
     pub fn ipv6_enabled_2(&self) -> Option<bool> {
         self.ipv6_enabled_2
     }
     /// `ipv6_subsidary_addresses` (see the field [`NetworkMapping::ipv6_subsidary_addresses`]).
+    #[inline]
     pub fn ipv6_subsidary_addresses(&self) -> Option<&str> {
         self.ipv6_subsidary_addresses.as_deref()
     }
     /// `ipv6_subsidary_counts` (see the field [`NetworkMapping::ipv6_subsidary_counts`]).
+    #[inline]
     pub fn ipv6_subsidary_counts(&self) -> Option<i64> {
         self.ipv6_subsidary_counts
     }
     /// `mac_address` (see the field [`NetworkMapping::mac_address_2`]).
+    #[inline]
     pub fn mac_address_2(&self) -> Option<&str> {
         self.mac_address_2.as_deref()
     }
     /// `port_id` (see the field [`NetworkMapping::port_id_2`]).
+    #[inline]
     pub fn port_id_2(&self) -> Option<&str> {
         self.port_id_2.as_deref()
     }
     /// `port_name` (see the field [`NetworkMapping::port_name_2`]).
+    #[inline]
     pub fn port_name_2(&self) -> Option<&str> {
         self.port_name_2.as_deref()
     }
     /// `port_security_enable` (see the field [`NetworkMapping::port_security_enable_2`]).
+    #[inline]
     pub fn port_security_enable_2(&self) -> Option<bool> {
         self.port_security_enable_2
     }
     /// `port_type` (see the field [`NetworkMapping::port_type_2`]).
+    #[inline]
     pub fn port_type_2(&self) -> Option<&str> {
         self.port_type_2.as_deref()
     }
     /// `subnet_id` (see the field [`NetworkMapping::subnet_id_2`]).
+    #[inline]
     pub fn subnet_id_2(&self) -> Option<&str> {
         self.subnet_id_2.as_deref()
     }
     /// `vpc_id` (see the field [`NetworkMapping::vpc_id_2`]).
+    #[inline]
     pub fn vpc_id_2(&self) -> Option<&str> {
         self.vpc_id_2.as_deref()
     }
     /// `networkType` (see the field [`NetworkMapping::network_type`]).
+    #[inline]
     pub fn network_type(&self) -> Option<&crate::types::NetworkType> {
         self.network_type.as_ref()
     }
     /// `nicName` (see the field [`NetworkMapping::nic_name`]).
+    #[inline]
     pub fn nic_name(&self) -> Option<&str> {
         self.nic_name.as_deref()
     }
     /// `intranetBWMax` (see the field [`NetworkMapping::intranet_bw_max`]).
+    #[inline]
     pub fn intranet_bw_max(&self) -> Option<i64> {
         self.intranet_bw_max
     }
     /// `intranetBWMMax` (see the field [`NetworkMapping::intranet_bwm_max`]).
+    #[inline]
     pub fn intranet_bwm_max(&self) -> Option<i64> {
         self.intranet_bwm_max
     }
     /// `ipv4_subsidiary_addresses` (see the field [`NetworkMapping::ipv4_subsidiary_addresses_2`]).
+    #[inline]
     pub fn ipv4_subsidiary_addresses_2(&self) -> Option<&str> {
         self.ipv4_subsidiary_addresses_2.as_deref()
     }
     /// `ipv4_subsidiary_counts` (see the field [`NetworkMapping::ipv4_subsidiary_counts_2`]).
+    #[inline]
     pub fn ipv4_subsidiary_counts_2(&self) -> Option<i64> {
         self.ipv4_subsidiary_counts_2
     }
     /// `ipv6_subsidiary_addresses` (see the field [`NetworkMapping::ipv6_subsidiary_addresses_2`]).
+    #[inline]
     pub fn ipv6_subsidiary_addresses_2(&self) -> Option<&str> {
         self.ipv6_subsidiary_addresses_2.as_deref()
     }
     /// `ipv6_subsidiary_counts` (see the field [`NetworkMapping::ipv6_subsidiary_counts_2`]).
+    #[inline]
     pub fn ipv6_subsidiary_counts_2(&self) -> Option<i64> {
         self.ipv6_subsidiary_counts_2
     }

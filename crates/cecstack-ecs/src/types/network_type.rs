@@ -26,6 +26,7 @@ pub enum NetworkType {
 }
 impl NetworkType {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             NetworkType::Geneve => "Geneve",
@@ -36,11 +37,13 @@ impl NetworkType {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["Geneve", "VLAN", "Flat", "IBNic"]
     }
 }
 impl From<&str> for NetworkType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Geneve" => NetworkType::Geneve,
@@ -52,17 +55,20 @@ impl From<&str> for NetworkType {
     }
 }
 impl From<String> for NetworkType {
+    #[inline]
     fn from(value: String) -> Self {
         NetworkType::from(value.as_str())
     }
 }
 impl std::str::FromStr for NetworkType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(NetworkType::from(value))
     }
 }
 impl std::fmt::Display for NetworkType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -79,6 +85,7 @@ impl<'de> serde::Deserialize<'de> for NetworkType {
     }
 }
 impl cds_core::de::FromScalar for NetworkType {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| NetworkType::from(text.as_str())))

@@ -18,6 +18,7 @@ pub enum NodeInfoMethod {
 }
 impl NodeInfoMethod {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             NodeInfoMethod::CcosApi => "ccos-api",
@@ -25,11 +26,13 @@ impl NodeInfoMethod {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["ccos-api"]
     }
 }
 impl From<&str> for NodeInfoMethod {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ccos-api" => NodeInfoMethod::CcosApi,
@@ -38,17 +41,20 @@ impl From<&str> for NodeInfoMethod {
     }
 }
 impl From<String> for NodeInfoMethod {
+    #[inline]
     fn from(value: String) -> Self {
         NodeInfoMethod::from(value.as_str())
     }
 }
 impl std::str::FromStr for NodeInfoMethod {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(NodeInfoMethod::from(value))
     }
 }
 impl std::fmt::Display for NodeInfoMethod {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -65,6 +71,7 @@ impl<'de> serde::Deserialize<'de> for NodeInfoMethod {
     }
 }
 impl cds_core::de::FromScalar for NodeInfoMethod {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| NodeInfoMethod::from(text.as_str())))

@@ -22,6 +22,7 @@ pub enum OsType {
 }
 impl OsType {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             OsType::Linux => "linux",
@@ -30,11 +31,13 @@ impl OsType {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["linux", "windows"]
     }
 }
 impl From<&str> for OsType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "linux" => OsType::Linux,
@@ -44,17 +47,20 @@ impl From<&str> for OsType {
     }
 }
 impl From<String> for OsType {
+    #[inline]
     fn from(value: String) -> Self {
         OsType::from(value.as_str())
     }
 }
 impl std::str::FromStr for OsType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(OsType::from(value))
     }
 }
 impl std::fmt::Display for OsType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for OsType {
     }
 }
 impl cds_core::de::FromScalar for OsType {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| OsType::from(text.as_str())))

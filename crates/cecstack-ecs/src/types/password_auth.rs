@@ -22,6 +22,7 @@ pub enum PasswordAuth {
 }
 impl PasswordAuth {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             PasswordAuth::Yes => "yes",
@@ -30,11 +31,13 @@ impl PasswordAuth {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["yes", "no"]
     }
 }
 impl From<&str> for PasswordAuth {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "yes" => PasswordAuth::Yes,
@@ -44,17 +47,20 @@ impl From<&str> for PasswordAuth {
     }
 }
 impl From<String> for PasswordAuth {
+    #[inline]
     fn from(value: String) -> Self {
         PasswordAuth::from(value.as_str())
     }
 }
 impl std::str::FromStr for PasswordAuth {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(PasswordAuth::from(value))
     }
 }
 impl std::fmt::Display for PasswordAuth {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for PasswordAuth {
     }
 }
 impl cds_core::de::FromScalar for PasswordAuth {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| PasswordAuth::from(text.as_str())))

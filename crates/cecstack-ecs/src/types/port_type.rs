@@ -22,6 +22,7 @@ pub enum PortType {
 }
 impl PortType {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             PortType::Primary => "Primary",
@@ -30,11 +31,13 @@ impl PortType {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["Primary", "Extend"]
     }
 }
 impl From<&str> for PortType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Primary" => PortType::Primary,
@@ -44,17 +47,20 @@ impl From<&str> for PortType {
     }
 }
 impl From<String> for PortType {
+    #[inline]
     fn from(value: String) -> Self {
         PortType::from(value.as_str())
     }
 }
 impl std::str::FromStr for PortType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(PortType::from(value))
     }
 }
 impl std::fmt::Display for PortType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for PortType {
     }
 }
 impl cds_core::de::FromScalar for PortType {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| PortType::from(text.as_str())))

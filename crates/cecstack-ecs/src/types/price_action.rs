@@ -22,6 +22,7 @@ pub enum PriceAction {
 }
 impl PriceAction {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             PriceAction::Create => "Create",
@@ -30,11 +31,13 @@ impl PriceAction {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["Create", "Renew"]
     }
 }
 impl From<&str> for PriceAction {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Create" => PriceAction::Create,
@@ -44,17 +47,20 @@ impl From<&str> for PriceAction {
     }
 }
 impl From<String> for PriceAction {
+    #[inline]
     fn from(value: String) -> Self {
         PriceAction::from(value.as_str())
     }
 }
 impl std::str::FromStr for PriceAction {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(PriceAction::from(value))
     }
 }
 impl std::fmt::Display for PriceAction {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for PriceAction {
     }
 }
 impl cds_core::de::FromScalar for PriceAction {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| PriceAction::from(text.as_str())))

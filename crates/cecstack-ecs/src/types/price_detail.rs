@@ -42,34 +42,42 @@ pub struct PriceDetail {
 }
 impl PriceDetail {
     /// `serviceCode` (see the field [`PriceDetail::service_code`]).
+    #[inline]
     pub fn service_code(&self) -> Option<&str> {
         self.service_code.as_deref()
     }
     /// `serviceDisplayName` (see the field [`PriceDetail::service_display_name`]).
+    #[inline]
     pub fn service_display_name(&self) -> Option<&str> {
         self.service_display_name.as_deref()
     }
     /// `specCode` (see the field [`PriceDetail::spec_code`]).
+    #[inline]
     pub fn spec_code(&self) -> Option<&str> {
         self.spec_code.as_deref()
     }
     /// `instanceId` (see the field [`PriceDetail::instance_id`]).
+    #[inline]
     pub fn instance_id(&self) -> Option<&str> {
         self.instance_id.as_deref()
     }
     /// `displayPrice` (see the field [`PriceDetail::display_price`]).
+    #[inline]
     pub fn display_price(&self) -> Option<&str> {
         self.display_price.as_deref()
     }
     /// `price` (see the field [`PriceDetail::price`]).
+    #[inline]
     pub fn price(&self) -> Option<f64> {
         self.price
     }
     /// `discount` (see the field [`PriceDetail::discount`]).
+    #[inline]
     pub fn discount(&self) -> Option<f64> {
         self.discount
     }
     /// `total` (see the field [`PriceDetail::total`]).
+    #[inline]
     pub fn total(&self) -> Option<f64> {
         self.total
     }

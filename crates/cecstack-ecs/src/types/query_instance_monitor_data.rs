@@ -30,22 +30,27 @@ pub struct QueryInstanceMonitorData {
 }
 impl QueryInstanceMonitorData {
     /// `status` (see the field [`QueryInstanceMonitorData::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
     /// `errorType` (see the field [`QueryInstanceMonitorData::error_type`]).
+    #[inline]
     pub fn error_type(&self) -> Option<&str> {
         self.error_type.as_deref()
     }
     /// `error` (see the field [`QueryInstanceMonitorData::error`]).
+    #[inline]
     pub fn error(&self) -> Option<&str> {
         self.error.as_deref()
     }
     /// `warnings` (see the field [`QueryInstanceMonitorData::warnings`]).
+    #[inline]
     pub fn warnings(&self) -> Option<&serde_json::Value> {
         self.warnings.as_ref()
     }
     /// `data` (see the field [`QueryInstanceMonitorData::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::QueryInstanceMonitorResult> {
         self.data.as_ref()
     }

@@ -18,10 +18,12 @@ pub struct QueryInstanceMonitorResult {
 }
 impl QueryInstanceMonitorResult {
     /// `resultType` (see the field [`QueryInstanceMonitorResult::result_type`]).
+    #[inline]
     pub fn result_type(&self) -> Option<&str> {
         self.result_type.as_deref()
     }
     /// `result` (see the field [`QueryInstanceMonitorResult::result`]).
+    #[inline]
     pub fn result(&self) -> &[crate::types::QueryInstanceMonitorSeries] {
         self.result.as_deref().unwrap_or_default()
     }

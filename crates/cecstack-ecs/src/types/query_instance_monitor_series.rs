@@ -18,10 +18,12 @@ pub struct QueryInstanceMonitorSeries {
 }
 impl QueryInstanceMonitorSeries {
     /// `metric` (see the field [`QueryInstanceMonitorSeries::metric`]).
+    #[inline]
     pub fn metric(&self) -> Option<&std::collections::BTreeMap<String, String>> {
         self.metric.as_ref()
     }
     /// `values` (see the field [`QueryInstanceMonitorSeries::values`]).
+    #[inline]
     pub fn values(&self) -> &[Vec<serde_json::Value>] {
         self.values.as_deref().unwrap_or_default()
     }

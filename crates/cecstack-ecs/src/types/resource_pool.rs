@@ -42,34 +42,42 @@ pub struct ResourcePool {
 }
 impl ResourcePool {
     /// `rpId` (see the field [`ResourcePool::rp_id`]).
+    #[inline]
     pub fn rp_id(&self) -> Option<&str> {
         self.rp_id.as_deref()
     }
     /// `name` (see the field [`ResourcePool::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `az` (see the field [`ResourcePool::az`]).
+    #[inline]
     pub fn az(&self) -> Option<&str> {
         self.az.as_deref()
     }
     /// `hostCnt` (see the field [`ResourcePool::host_cnt`]).
+    #[inline]
     pub fn host_cnt(&self) -> Option<i64> {
         self.host_cnt
     }
     /// `ftCnt` (see the field [`ResourcePool::ft_cnt`]).
+    #[inline]
     pub fn ft_cnt(&self) -> Option<i64> {
         self.ft_cnt
     }
     /// `cpuAllocationRatio` (see the field [`ResourcePool::cpu_allocation_ratio`]).
+    #[inline]
     pub fn cpu_allocation_ratio(&self) -> Option<i64> {
         self.cpu_allocation_ratio
     }
     /// `createTime` (see the field [`ResourcePool::create_time`]).
+    #[inline]
     pub fn create_time(&self) -> Option<&str> {
         self.create_time.as_deref()
     }
     /// `updateTime` (see the field [`ResourcePool::update_time`]).
+    #[inline]
     pub fn update_time(&self) -> Option<&str> {
         self.update_time.as_deref()
     }

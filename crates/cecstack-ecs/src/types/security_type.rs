@@ -30,6 +30,7 @@ pub enum SecurityType {
 }
 impl SecurityType {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             SecurityType::V10 => "1.0",
@@ -40,11 +41,13 @@ impl SecurityType {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["1.0", "2.0", "3.0", "none"]
     }
 }
 impl From<&str> for SecurityType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "1.0" => SecurityType::V10,
@@ -56,17 +59,20 @@ impl From<&str> for SecurityType {
     }
 }
 impl From<String> for SecurityType {
+    #[inline]
     fn from(value: String) -> Self {
         SecurityType::from(value.as_str())
     }
 }
 impl std::str::FromStr for SecurityType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(SecurityType::from(value))
     }
 }
 impl std::fmt::Display for SecurityType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -83,6 +89,7 @@ impl<'de> serde::Deserialize<'de> for SecurityType {
     }
 }
 impl cds_core::de::FromScalar for SecurityType {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| SecurityType::from(text.as_str())))

@@ -90,82 +90,102 @@ pub struct Snapshot {
 }
 impl Snapshot {
     /// `createdAt` (see the field [`Snapshot::created_at`]).
+    #[inline]
     pub fn created_at(&self) -> Option<&str> {
         self.created_at.as_deref()
     }
     /// `updatedAt` (see the field [`Snapshot::updated_at`]).
+    #[inline]
     pub fn updated_at(&self) -> Option<&str> {
         self.updated_at.as_deref()
     }
     /// `deletedAt` (see the field [`Snapshot::deleted_at`]).
+    #[inline]
     pub fn deleted_at(&self) -> Option<&str> {
         self.deleted_at.as_deref()
     }
     /// `id` (see the field [`Snapshot::id`]).
+    #[inline]
     pub fn id(&self) -> Option<i64> {
         self.id
     }
     /// `region` (see the field [`Snapshot::region`]).
+    #[inline]
     pub fn region(&self) -> Option<&str> {
         self.region.as_deref()
     }
     /// `departmentId` (see the field [`Snapshot::department_id`]).
+    #[inline]
     pub fn department_id(&self) -> Option<&str> {
         self.department_id.as_deref()
     }
     /// `resourceGroupId` (see the field [`Snapshot::resource_group_id`]).
+    #[inline]
     pub fn resource_group_id(&self) -> Option<&str> {
         self.resource_group_id.as_deref()
     }
     /// `ecsSnapshotId` (see the field [`Snapshot::ecs_snapshot_id`]).
+    #[inline]
     pub fn ecs_snapshot_id(&self) -> Option<&str> {
         self.ecs_snapshot_id.as_deref()
     }
     /// `ecsSnapshotName` (see the field [`Snapshot::ecs_snapshot_name`]).
+    #[inline]
     pub fn ecs_snapshot_name(&self) -> Option<&str> {
         self.ecs_snapshot_name.as_deref()
     }
     /// `tenantId` (see the field [`Snapshot::tenant_id`]).
+    #[inline]
     pub fn tenant_id(&self) -> Option<&str> {
         self.tenant_id.as_deref()
     }
     /// `tenantName` (see the field [`Snapshot::tenant_name`]).
+    #[inline]
     pub fn tenant_name(&self) -> Option<&str> {
         self.tenant_name.as_deref()
     }
     /// `ecsId` (see the field [`Snapshot::ecs_id`]).
+    #[inline]
     pub fn ecs_id(&self) -> Option<&str> {
         self.ecs_id.as_deref()
     }
     /// `consistencySnapshotId` (see the field [`Snapshot::consistency_snapshot_id`]).
+    #[inline]
     pub fn consistency_snapshot_id(&self) -> Option<i64> {
         self.consistency_snapshot_id
     }
     /// `status` (see the field [`Snapshot::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
     /// `type` (see the field [`Snapshot::type`]).
+    #[inline]
     pub fn r#type(&self) -> Option<&str> {
         self.r#type.as_deref()
     }
     /// `expiredAt` (see the field [`Snapshot::expired_at`]).
+    #[inline]
     pub fn expired_at(&self) -> Option<&str> {
         self.expired_at.as_deref()
     }
     /// `description` (see the field [`Snapshot::description`]).
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
     /// `errorMessage` (see the field [`Snapshot::error_message`]).
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_deref()
     }
     /// `volumeSnapshots` (see the field [`Snapshot::volume_snapshots`]).
+    #[inline]
     pub fn volume_snapshots(&self) -> &[serde_json::Value] {
         self.volume_snapshots.as_deref().unwrap_or_default()
     }
     /// `errMessage` (see the field [`Snapshot::err_message`]).
+    #[inline]
     pub fn err_message(&self) -> Option<&str> {
         self.err_message.as_deref()
     }

@@ -18,10 +18,12 @@ pub struct SnapshotPage {
 }
 impl SnapshotPage {
     /// `ecsSnapshots` (see the field [`SnapshotPage::ecs_snapshots`]).
+    #[inline]
     pub fn ecs_snapshots(&self) -> &[crate::types::Snapshot] {
         self.ecs_snapshots.as_deref().unwrap_or_default()
     }
     /// `totalCount` (see the field [`SnapshotPage::total_count`]).
+    #[inline]
     pub fn total_count(&self) -> Option<i64> {
         self.total_count
     }

@@ -82,74 +82,92 @@ pub struct SnapshotPolicy {
 }
 impl SnapshotPolicy {
     /// `createdAt` (see the field [`SnapshotPolicy::created_at`]).
+    #[inline]
     pub fn created_at(&self) -> Option<&str> {
         self.created_at.as_deref()
     }
     /// `updatedAt` (see the field [`SnapshotPolicy::updated_at`]).
+    #[inline]
     pub fn updated_at(&self) -> Option<&str> {
         self.updated_at.as_deref()
     }
     /// `deletedAt` (see the field [`SnapshotPolicy::deleted_at`]).
+    #[inline]
     pub fn deleted_at(&self) -> Option<&str> {
         self.deleted_at.as_deref()
     }
     /// `id` (see the field [`SnapshotPolicy::id`]).
+    #[inline]
     pub fn id(&self) -> Option<i64> {
         self.id
     }
     /// `region` (see the field [`SnapshotPolicy::region`]).
+    #[inline]
     pub fn region(&self) -> Option<&str> {
         self.region.as_deref()
     }
     /// `departmentId` (see the field [`SnapshotPolicy::department_id`]).
+    #[inline]
     pub fn department_id(&self) -> Option<&str> {
         self.department_id.as_deref()
     }
     /// `resourceGroupId` (see the field [`SnapshotPolicy::resource_group_id`]).
+    #[inline]
     pub fn resource_group_id(&self) -> Option<&str> {
         self.resource_group_id.as_deref()
     }
     /// `policyId` (see the field [`SnapshotPolicy::policy_id`]).
+    #[inline]
     pub fn policy_id(&self) -> Option<&str> {
         self.policy_id.as_deref()
     }
     /// `policyName` (see the field [`SnapshotPolicy::policy_name`]).
+    #[inline]
     pub fn policy_name(&self) -> Option<&str> {
         self.policy_name.as_deref()
     }
     /// `tenantId` (see the field [`SnapshotPolicy::tenant_id`]).
+    #[inline]
     pub fn tenant_id(&self) -> Option<&str> {
         self.tenant_id.as_deref()
     }
     /// `tenantName` (see the field [`SnapshotPolicy::tenant_name`]).
+    #[inline]
     pub fn tenant_name(&self) -> Option<&str> {
         self.tenant_name.as_deref()
     }
     /// `executeAt` (see the field [`SnapshotPolicy::execute_at`]).
+    #[inline]
     pub fn execute_at(&self) -> Option<&str> {
         self.execute_at.as_deref()
     }
     /// `hourOfDay` (see the field [`SnapshotPolicy::hour_of_day`]).
+    #[inline]
     pub fn hour_of_day(&self) -> Option<&str> {
         self.hour_of_day.as_deref()
     }
     /// `weekDays` (see the field [`SnapshotPolicy::week_days`]).
+    #[inline]
     pub fn week_days(&self) -> Option<&str> {
         self.week_days.as_deref()
     }
     /// `status` (see the field [`SnapshotPolicy::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
     /// `expire` (see the field [`SnapshotPolicy::expire`]).
+    #[inline]
     pub fn expire(&self) -> Option<i64> {
         self.expire
     }
     /// `bindEcs` (see the field [`SnapshotPolicy::bind_ecs`]).
+    #[inline]
     pub fn bind_ecs(&self) -> Option<&serde_json::Value> {
         self.bind_ecs.as_ref()
     }
     /// `bindEcsCount` (see the field [`SnapshotPolicy::bind_ecs_count`]).
+    #[inline]
     pub fn bind_ecs_count(&self) -> Option<i64> {
         self.bind_ecs_count
     }

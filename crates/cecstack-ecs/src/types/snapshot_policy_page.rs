@@ -18,10 +18,12 @@ pub struct SnapshotPolicyPage {
 }
 impl SnapshotPolicyPage {
     /// `snapshotPolicies` (see the field [`SnapshotPolicyPage::snapshot_policies`]).
+    #[inline]
     pub fn snapshot_policies(&self) -> &[crate::types::SnapshotPolicy] {
         self.snapshot_policies.as_deref().unwrap_or_default()
     }
     /// `totalCount` (see the field [`SnapshotPolicyPage::total_count`]).
+    #[inline]
     pub fn total_count(&self) -> Option<i64> {
         self.total_count
     }

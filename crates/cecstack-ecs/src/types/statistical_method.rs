@@ -22,6 +22,7 @@ pub enum StatisticalMethod {
 }
 impl StatisticalMethod {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             StatisticalMethod::AggregatedValue => "aggregatedValue",
@@ -30,11 +31,13 @@ impl StatisticalMethod {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["aggregatedValue", "originalValue"]
     }
 }
 impl From<&str> for StatisticalMethod {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "aggregatedValue" => StatisticalMethod::AggregatedValue,
@@ -44,17 +47,20 @@ impl From<&str> for StatisticalMethod {
     }
 }
 impl From<String> for StatisticalMethod {
+    #[inline]
     fn from(value: String) -> Self {
         StatisticalMethod::from(value.as_str())
     }
 }
 impl std::str::FromStr for StatisticalMethod {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(StatisticalMethod::from(value))
     }
 }
 impl std::fmt::Display for StatisticalMethod {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for StatisticalMethod {
     }
 }
 impl cds_core::de::FromScalar for StatisticalMethod {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| StatisticalMethod::from(text.as_str())))

@@ -30,22 +30,27 @@ pub struct TotalPrice {
 }
 impl TotalPrice {
     /// `displayPrice` (see the field [`TotalPrice::display_price`]).
+    #[inline]
     pub fn display_price(&self) -> Option<&str> {
         self.display_price.as_deref()
     }
     /// `price` (see the field [`TotalPrice::price`]).
+    #[inline]
     pub fn price(&self) -> Option<f64> {
         self.price
     }
     /// `discount` (see the field [`TotalPrice::discount`]).
+    #[inline]
     pub fn discount(&self) -> Option<f64> {
         self.discount
     }
     /// `total` (see the field [`TotalPrice::total`]).
+    #[inline]
     pub fn total(&self) -> Option<f64> {
         self.total
     }
     /// `priceDetailDTOS` (see the field [`TotalPrice::price_detail_dtos`]).
+    #[inline]
     pub fn price_detail_dtos(&self) -> &[crate::types::PriceDetail] {
         self.price_detail_dtos.as_deref().unwrap_or_default()
     }

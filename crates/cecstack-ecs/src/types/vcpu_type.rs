@@ -22,6 +22,7 @@ pub enum VcpuType {
 }
 impl VcpuType {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             VcpuType::Custom => "custom",
@@ -30,11 +31,13 @@ impl VcpuType {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["custom", "host-passthrough"]
     }
 }
 impl From<&str> for VcpuType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "custom" => VcpuType::Custom,
@@ -44,17 +47,20 @@ impl From<&str> for VcpuType {
     }
 }
 impl From<String> for VcpuType {
+    #[inline]
     fn from(value: String) -> Self {
         VcpuType::from(value.as_str())
     }
 }
 impl std::str::FromStr for VcpuType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(VcpuType::from(value))
     }
 }
 impl std::fmt::Display for VcpuType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for VcpuType {
     }
 }
 impl cds_core::de::FromScalar for VcpuType {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| VcpuType::from(text.as_str())))

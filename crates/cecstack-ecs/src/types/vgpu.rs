@@ -34,26 +34,32 @@ pub struct Vgpu {
 }
 impl Vgpu {
     /// `createdAt` (see the field [`Vgpu::created_at`]).
+    #[inline]
     pub fn created_at(&self) -> Option<&str> {
         self.created_at.as_deref()
     }
     /// `updatedAt` (see the field [`Vgpu::updated_at`]).
+    #[inline]
     pub fn updated_at(&self) -> Option<&str> {
         self.updated_at.as_deref()
     }
     /// `deletedAt` (see the field [`Vgpu::deleted_at`]).
+    #[inline]
     pub fn deleted_at(&self) -> Option<&str> {
         self.deleted_at.as_deref()
     }
     /// `ecsId` (see the field [`Vgpu::ecs_id`]).
+    #[inline]
     pub fn ecs_id(&self) -> Option<&str> {
         self.ecs_id.as_deref()
     }
     /// `vgpuTypeId` (see the field [`Vgpu::vgpu_type_id`]).
+    #[inline]
     pub fn vgpu_type_id(&self) -> Option<&str> {
         self.vgpu_type_id.as_deref()
     }
     /// `name` (see the field [`Vgpu::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }

@@ -30,6 +30,7 @@ pub enum VmtoolsIsoState {
 }
 impl VmtoolsIsoState {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             VmtoolsIsoState::Detached => "detached",
@@ -40,11 +41,13 @@ impl VmtoolsIsoState {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["detached", "attaching", "attached", "detaching"]
     }
 }
 impl From<&str> for VmtoolsIsoState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "detached" => VmtoolsIsoState::Detached,
@@ -56,17 +59,20 @@ impl From<&str> for VmtoolsIsoState {
     }
 }
 impl From<String> for VmtoolsIsoState {
+    #[inline]
     fn from(value: String) -> Self {
         VmtoolsIsoState::from(value.as_str())
     }
 }
 impl std::str::FromStr for VmtoolsIsoState {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(VmtoolsIsoState::from(value))
     }
 }
 impl std::fmt::Display for VmtoolsIsoState {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -83,6 +89,7 @@ impl<'de> serde::Deserialize<'de> for VmtoolsIsoState {
     }
 }
 impl cds_core::de::FromScalar for VmtoolsIsoState {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| VmtoolsIsoState::from(text.as_str())))

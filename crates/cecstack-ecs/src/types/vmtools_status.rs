@@ -34,26 +34,32 @@ pub struct VmtoolsStatus {
 }
 impl VmtoolsStatus {
     /// `createdAt` (see the field [`VmtoolsStatus::created_at`]).
+    #[inline]
     pub fn created_at(&self) -> Option<&str> {
         self.created_at.as_deref()
     }
     /// `updatedAt` (see the field [`VmtoolsStatus::updated_at`]).
+    #[inline]
     pub fn updated_at(&self) -> Option<&str> {
         self.updated_at.as_deref()
     }
     /// `deletedAt` (see the field [`VmtoolsStatus::deleted_at`]).
+    #[inline]
     pub fn deleted_at(&self) -> Option<&str> {
         self.deleted_at.as_deref()
     }
     /// `ecsId` (see the field [`VmtoolsStatus::ecs_id`]).
+    #[inline]
     pub fn ecs_id(&self) -> Option<&str> {
         self.ecs_id.as_deref()
     }
     /// `status` (see the field [`VmtoolsStatus::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
     /// `lastProbeTime` (see the field [`VmtoolsStatus::last_probe_time`]).
+    #[inline]
     pub fn last_probe_time(&self) -> Option<&str> {
         self.last_probe_time.as_deref()
     }

@@ -22,6 +22,7 @@ pub enum VolumeMode {
 }
 impl VolumeMode {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             VolumeMode::Block => "Block",
@@ -30,11 +31,13 @@ impl VolumeMode {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["Block", "Filesystem"]
     }
 }
 impl From<&str> for VolumeMode {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Block" => VolumeMode::Block,
@@ -44,17 +47,20 @@ impl From<&str> for VolumeMode {
     }
 }
 impl From<String> for VolumeMode {
+    #[inline]
     fn from(value: String) -> Self {
         VolumeMode::from(value.as_str())
     }
 }
 impl std::str::FromStr for VolumeMode {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(VolumeMode::from(value))
     }
 }
 impl std::fmt::Display for VolumeMode {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for VolumeMode {
     }
 }
 impl cds_core::de::FromScalar for VolumeMode {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| VolumeMode::from(text.as_str())))

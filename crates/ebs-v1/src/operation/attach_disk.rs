@@ -25,7 +25,7 @@ pub struct AttachDiskInput {
     /// Delete with the instance; default 1. 1 yes, 0 no
     ///
     /// 是否随实例删除,默认为1。1:是, 0:否 (`ReleaseWithInstance`)
-    pub release_with_instance: Option<i64>,
+    pub release_with_instance: Option<crate::types::ReleaseWithInstance>,
 }
 impl cds_core::ser::Entries for AttachDiskInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -39,6 +39,7 @@ impl cds_core::ser::Entries for AttachDiskInput {
 cds_core::impl_serialize!(AttachDiskInput);
 impl AttachDiskInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> AttachDiskInputBuilder {
         AttachDiskInputBuilder::default()
     }
@@ -70,16 +71,21 @@ impl AttachDiskInputBuilder {
         self
     }
     /// Sets [`AttachDiskInput::release_with_instance`].
-    pub fn release_with_instance(mut self, value: impl Into<i64>) -> Self {
+    pub fn release_with_instance(
+        mut self,
+        value: impl Into<crate::types::ReleaseWithInstance>,
+    ) -> Self {
         self.inner.release_with_instance = Some(value.into());
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<AttachDiskInput, cds_core::BuildError> {
         cds_core::validate::build("AttachDiskInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for AttachDiskInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.disk_ids.is_none() {
             missing.push(cds_core::validate::join(path, "DiskIds"));
@@ -100,6 +106,7 @@ pub struct AttachDiskOutput {
 }
 impl AttachDiskOutput {
     /// `Data` (see the field [`AttachDiskOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::EventResult> {
         self.data.as_ref()
     }
@@ -139,10 +146,12 @@ pub struct AttachDiskRequest {
 #[allow(deprecated)]
 impl AttachDiskRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &AttachDiskInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: AttachDiskInput) -> Self {
         self.input = input;
         self
@@ -176,54 +185,67 @@ impl AttachDiskRequest {
     /// Delete with the instance; default 1. 1 yes, 0 no
     ///
     /// 是否随实例删除,默认为1。1:是, 0:否 (`ReleaseWithInstance`, body)
-    pub fn release_with_instance(mut self, value: impl Into<i64>) -> Self {
+    pub fn release_with_instance(
+        mut self,
+        value: impl Into<crate::types::ReleaseWithInstance>,
+    ) -> Self {
         self.input.release_with_instance = Some(value.into());
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::ATTACH_DISK, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::ATTACH_DISK, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<AttachDiskOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<AttachDiskOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::ATTACH_DISK, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<AttachDiskOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::ATTACH_DISK, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<AttachDiskOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::ATTACH_DISK, self.input, checked)
     }
     /// Sends the request, then waits for the task it starts (its id at `/Data/EventId`), polling [`DescribeEvent`](crate::Client::describe_event). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            AttachDiskOutput,
-            crate::operation::describe_event::DescribeEventOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                AttachDiskOutput,
+                crate::operation::describe_event::DescribeEventOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::ATTACH_DISK,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_EVENT,
             "/Data/EventId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -234,6 +256,7 @@ impl crate::Client {
     /// `POST /ebs/v1` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `AttachDisk`.
+    #[inline]
     pub fn attach_disk(&self) -> AttachDiskRequest {
         AttachDiskRequest {
             client: self.runtime().clone(),

@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `EventId` (see the field [`Data::event_id`]).
+    #[inline]
     pub fn event_id(&self) -> Option<&str> {
         self.event_id.as_deref()
     }
     /// `DiskIdSet` (see the field [`Data::disk_id_set`]).
+    #[inline]
     pub fn disk_id_set(&self) -> &[String] {
         self.disk_id_set.as_deref().unwrap_or_default()
     }
@@ -70,7 +72,7 @@ pub struct CreateDiskInput {
     /// Delete with the instance: 1 yes, 0 no (meaningful only when InstanceId is valid; defaults to 1 when attached)
     ///
     /// 是否随实例删除，1:是,0:否(挂载实例字段有效时，本字段有意义，如果挂载到实例，默认为1) (`ReleaseWithInstance`)
-    pub release_with_instance: Option<i64>,
+    pub release_with_instance: Option<crate::types::ReleaseWithInstance>,
     /// Disk name; a default name is given when omitted (2-40 characters: letters, Chinese characters, digits, dot, underscore, colon, hyphen and ASCII parentheses; must start with a letter)
     ///
     /// 设置的云盘名称，不传则提供默认名称(名称规则：2-40个字符，可包含大小写字母、中文、数字、点号(.)、下划线(_)、半角冒号(:)、连字符(-)、英文括号(英文输入法下的括号)字符，以大小写字母开头) (`DiskName`)
@@ -113,6 +115,7 @@ impl cds_core::ser::Entries for CreateDiskInput {
 cds_core::impl_serialize!(CreateDiskInput);
 impl CreateDiskInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateDiskInputBuilder {
         CreateDiskInputBuilder::default()
     }
@@ -136,7 +139,10 @@ impl CreateDiskInputBuilder {
         self
     }
     /// Sets [`CreateDiskInput::release_with_instance`].
-    pub fn release_with_instance(mut self, value: impl Into<i64>) -> Self {
+    pub fn release_with_instance(
+        mut self,
+        value: impl Into<crate::types::ReleaseWithInstance>,
+    ) -> Self {
         self.inner.release_with_instance = Some(value.into());
         self
     }
@@ -171,11 +177,13 @@ impl CreateDiskInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateDiskInput, cds_core::BuildError> {
         cds_core::validate::build("CreateDiskInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateDiskInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.available_zone_code.is_none() {
             missing.push(cds_core::validate::join(path, "AvailableZoneCode"));
@@ -199,6 +207,7 @@ pub struct CreateDiskOutput {
 }
 impl CreateDiskOutput {
     /// `Data` (see the field [`CreateDiskOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::create_disk::Data> {
         self.data.as_ref()
     }
@@ -238,10 +247,12 @@ pub struct CreateDiskRequest {
 #[allow(deprecated)]
 impl CreateDiskRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreateDiskInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreateDiskInput) -> Self {
         self.input = input;
         self
@@ -263,7 +274,10 @@ impl CreateDiskRequest {
     /// Delete with the instance: 1 yes, 0 no (meaningful only when InstanceId is valid; defaults to 1 when attached)
     ///
     /// 是否随实例删除，1:是,0:否(挂载实例字段有效时，本字段有意义，如果挂载到实例，默认为1) (`ReleaseWithInstance`, body)
-    pub fn release_with_instance(mut self, value: impl Into<i64>) -> Self {
+    pub fn release_with_instance(
+        mut self,
+        value: impl Into<crate::types::ReleaseWithInstance>,
+    ) -> Self {
         self.input.release_with_instance = Some(value.into());
         self
     }
@@ -310,49 +324,59 @@ impl CreateDiskRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CREATE_DISK, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::CREATE_DISK, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreateDiskOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateDiskOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::CREATE_DISK, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreateDiskOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CREATE_DISK, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreateDiskOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::CREATE_DISK, self.input, checked)
     }
     /// Sends the request, then waits for the task it starts (its id at `/Data/EventId`), polling [`DescribeEvent`](crate::Client::describe_event). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            CreateDiskOutput,
-            crate::operation::describe_event::DescribeEventOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                CreateDiskOutput,
+                crate::operation::describe_event::DescribeEventOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::CREATE_DISK,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_EVENT,
             "/Data/EventId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -363,6 +387,7 @@ impl crate::Client {
     /// `POST /ebs/v1` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `CreateDisk`.
+    #[inline]
     pub fn create_disk(&self) -> CreateDiskRequest {
         CreateDiskRequest {
             client: self.runtime().clone(),

@@ -25,14 +25,17 @@ pub struct Data {
 }
 impl Data {
     /// `EventId` (see the field [`Data::event_id`]).
+    #[inline]
     pub fn event_id(&self) -> Option<&str> {
         self.event_id.as_deref()
     }
     /// `ImageName` (see the field [`Data::image_name`]).
+    #[inline]
     pub fn image_name(&self) -> Option<&str> {
         self.image_name.as_deref()
     }
     /// `ImageId` (see the field [`Data::image_id`]).
+    #[inline]
     pub fn image_id(&self) -> Option<&str> {
         self.image_id.as_deref()
     }
@@ -80,7 +83,7 @@ pub struct CreateImageBySnapshotInput {
     /// Optimization/acceleration option: 1 on, 0 off; default 0
     ///
     /// 优化加速选项 (`IsOptimized`)
-    pub is_optimized: Option<i64>,
+    pub is_optimized: Option<crate::types::Optimization>,
 }
 impl cds_core::ser::Entries for CreateImageBySnapshotInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -93,6 +96,7 @@ impl cds_core::ser::Entries for CreateImageBySnapshotInput {
 cds_core::impl_serialize!(CreateImageBySnapshotInput);
 impl CreateImageBySnapshotInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateImageBySnapshotInputBuilder {
         CreateImageBySnapshotInputBuilder::default()
     }
@@ -116,16 +120,18 @@ impl CreateImageBySnapshotInputBuilder {
         self
     }
     /// Sets [`CreateImageBySnapshotInput::is_optimized`].
-    pub fn is_optimized(mut self, value: impl Into<i64>) -> Self {
+    pub fn is_optimized(mut self, value: impl Into<crate::types::Optimization>) -> Self {
         self.inner.is_optimized = Some(value.into());
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateImageBySnapshotInput, cds_core::BuildError> {
         cds_core::validate::build("CreateImageBySnapshotInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateImageBySnapshotInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.snapshot_id.is_none() {
             missing.push(cds_core::validate::join(path, "SnapshotId"));
@@ -146,6 +152,7 @@ pub struct CreateImageBySnapshotOutput {
 }
 impl CreateImageBySnapshotOutput {
     /// `Data` (see the field [`CreateImageBySnapshotOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::create_image_by_snapshot::Data> {
         self.data.as_ref()
     }
@@ -185,10 +192,12 @@ pub struct CreateImageBySnapshotRequest {
 #[allow(deprecated)]
 impl CreateImageBySnapshotRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreateImageBySnapshotInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreateImageBySnapshotInput) -> Self {
         self.input = input;
         self
@@ -210,55 +219,76 @@ impl CreateImageBySnapshotRequest {
     /// Optimization/acceleration option: 1 on, 0 off; default 0
     ///
     /// 优化加速选项 (`IsOptimized`, body)
-    pub fn is_optimized(mut self, value: impl Into<i64>) -> Self {
+    pub fn is_optimized(mut self, value: impl Into<crate::types::Optimization>) -> Self {
         self.input.is_optimized = Some(value.into());
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CREATE_IMAGE_BY_SNAPSHOT, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::CREATE_IMAGE_BY_SNAPSHOT, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreateImageBySnapshotOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateImageBySnapshotOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::CREATE_IMAGE_BY_SNAPSHOT,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreateImageBySnapshotOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CREATE_IMAGE_BY_SNAPSHOT, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreateImageBySnapshotOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::CREATE_IMAGE_BY_SNAPSHOT,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/Data/EventId`), polling [`DescribeEvent`](crate::Client::describe_event). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            CreateImageBySnapshotOutput,
-            crate::operation::describe_event::DescribeEventOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                CreateImageBySnapshotOutput,
+                crate::operation::describe_event::DescribeEventOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::CREATE_IMAGE_BY_SNAPSHOT,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_EVENT,
             "/Data/EventId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -269,6 +299,7 @@ impl crate::Client {
     /// `POST /ebs/v1` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `CreateImageBySnapshot`.
+    #[inline]
     pub fn create_image_by_snapshot(&self) -> CreateImageBySnapshotRequest {
         CreateImageBySnapshotRequest {
             client: self.runtime().clone(),

@@ -23,7 +23,7 @@ pub struct CreateSnapshotInput {
     /// Optimization/acceleration option: 1 on, 0 off; default 0
     ///
     /// 优化加速选项 (`IsOptimized`)
-    pub is_optimized: Option<i64>,
+    pub is_optimized: Option<crate::types::Optimization>,
 }
 impl cds_core::ser::Entries for CreateSnapshotInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -37,6 +37,7 @@ impl cds_core::ser::Entries for CreateSnapshotInput {
 cds_core::impl_serialize!(CreateSnapshotInput);
 impl CreateSnapshotInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateSnapshotInputBuilder {
         CreateSnapshotInputBuilder::default()
     }
@@ -65,16 +66,18 @@ impl CreateSnapshotInputBuilder {
         self
     }
     /// Sets [`CreateSnapshotInput::is_optimized`].
-    pub fn is_optimized(mut self, value: impl Into<i64>) -> Self {
+    pub fn is_optimized(mut self, value: impl Into<crate::types::Optimization>) -> Self {
         self.inner.is_optimized = Some(value.into());
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateSnapshotInput, cds_core::BuildError> {
         cds_core::validate::build("CreateSnapshotInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateSnapshotInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.disk_id.is_none() {
             missing.push(cds_core::validate::join(path, "DiskId"));
@@ -92,6 +95,7 @@ pub struct CreateSnapshotOutput {
 }
 impl CreateSnapshotOutput {
     /// `Data` (see the field [`CreateSnapshotOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::SnapshotEvent> {
         self.data.as_ref()
     }
@@ -131,10 +135,12 @@ pub struct CreateSnapshotRequest {
 #[allow(deprecated)]
 impl CreateSnapshotRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreateSnapshotInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreateSnapshotInput) -> Self {
         self.input = input;
         self
@@ -163,55 +169,76 @@ impl CreateSnapshotRequest {
     /// Optimization/acceleration option: 1 on, 0 off; default 0
     ///
     /// 优化加速选项 (`IsOptimized`, body)
-    pub fn is_optimized(mut self, value: impl Into<i64>) -> Self {
+    pub fn is_optimized(mut self, value: impl Into<crate::types::Optimization>) -> Self {
         self.input.is_optimized = Some(value.into());
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CREATE_SNAPSHOT, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::CREATE_SNAPSHOT, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreateSnapshotOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateSnapshotOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::CREATE_SNAPSHOT,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreateSnapshotOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CREATE_SNAPSHOT, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreateSnapshotOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::CREATE_SNAPSHOT,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/Data/EventId`), polling [`DescribeEvent`](crate::Client::describe_event). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            CreateSnapshotOutput,
-            crate::operation::describe_event::DescribeEventOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                CreateSnapshotOutput,
+                crate::operation::describe_event::DescribeEventOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::CREATE_SNAPSHOT,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_EVENT,
             "/Data/EventId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -222,6 +249,7 @@ impl crate::Client {
     /// `POST /ebs/v1` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `CreateSnapshot`.
+    #[inline]
     pub fn create_snapshot(&self) -> CreateSnapshotRequest {
         CreateSnapshotRequest {
             client: self.runtime().clone(),

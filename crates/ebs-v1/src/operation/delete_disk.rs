@@ -15,7 +15,7 @@ pub struct DeleteDiskInput {
     /// Also delete the disks' snapshots that are not kept forever: 1 yes, 0 no; default 0
     ///
     /// 是否同时删除非永久保留快照 (`DeleteSnapshot`)
-    pub delete_snapshot: Option<i64>,
+    pub delete_snapshot: Option<crate::types::SnapshotDeletion>,
 }
 impl cds_core::ser::Entries for DeleteDiskInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for DeleteDiskInput {
 cds_core::impl_serialize!(DeleteDiskInput);
 impl DeleteDiskInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DeleteDiskInputBuilder {
         DeleteDiskInputBuilder::default()
     }
@@ -45,16 +46,18 @@ impl DeleteDiskInputBuilder {
         self
     }
     /// Sets [`DeleteDiskInput::delete_snapshot`].
-    pub fn delete_snapshot(mut self, value: impl Into<i64>) -> Self {
+    pub fn delete_snapshot(mut self, value: impl Into<crate::types::SnapshotDeletion>) -> Self {
         self.inner.delete_snapshot = Some(value.into());
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DeleteDiskInput, cds_core::BuildError> {
         cds_core::validate::build("DeleteDiskInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DeleteDiskInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.disk_ids.is_none() {
             missing.push(cds_core::validate::join(path, "DiskIds"));
@@ -72,6 +75,7 @@ pub struct DeleteDiskOutput {
 }
 impl DeleteDiskOutput {
     /// `Data` (see the field [`DeleteDiskOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::EventResult> {
         self.data.as_ref()
     }
@@ -111,10 +115,12 @@ pub struct DeleteDiskRequest {
 #[allow(deprecated)]
 impl DeleteDiskRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DeleteDiskInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DeleteDiskInput) -> Self {
         self.input = input;
         self
@@ -129,54 +135,64 @@ impl DeleteDiskRequest {
     /// Also delete the disks' snapshots that are not kept forever: 1 yes, 0 no; default 0
     ///
     /// 是否同时删除非永久保留快照 (`DeleteSnapshot`, body)
-    pub fn delete_snapshot(mut self, value: impl Into<i64>) -> Self {
+    pub fn delete_snapshot(mut self, value: impl Into<crate::types::SnapshotDeletion>) -> Self {
         self.input.delete_snapshot = Some(value.into());
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DELETE_DISK, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::DELETE_DISK, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DeleteDiskOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DeleteDiskOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::DELETE_DISK, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DeleteDiskOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DELETE_DISK, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DeleteDiskOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::DELETE_DISK, self.input, checked)
     }
     /// Sends the request, then waits for the task it starts (its id at `/Data/EventId`), polling [`DescribeEvent`](crate::Client::describe_event). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            DeleteDiskOutput,
-            crate::operation::describe_event::DescribeEventOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                DeleteDiskOutput,
+                crate::operation::describe_event::DescribeEventOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::DELETE_DISK,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_EVENT,
             "/Data/EventId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -187,6 +203,7 @@ impl crate::Client {
     /// `POST /ebs/v1` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `DeleteDisk`.
+    #[inline]
     pub fn delete_disk(&self) -> DeleteDiskRequest {
         DeleteDiskRequest {
             client: self.runtime().clone(),

@@ -17,6 +17,7 @@ pub struct Data {
 }
 impl Data {
     /// `DiskInfo` (see the field [`Data::disk_info`]).
+    #[inline]
     pub fn disk_info(&self) -> Option<&crate::types::Disk> {
         self.disk_info.as_ref()
     }
@@ -63,6 +64,7 @@ impl cds_core::ser::Entries for DescribeDiskInput {
 cds_core::impl_serialize!(DescribeDiskInput);
 impl DescribeDiskInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeDiskInputBuilder {
         DescribeDiskInputBuilder::default()
     }
@@ -81,11 +83,13 @@ impl DescribeDiskInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeDiskInput, cds_core::BuildError> {
         cds_core::validate::build("DescribeDiskInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribeDiskInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.disk_id.is_none() {
             missing.push(cds_core::validate::join(path, "DiskId"));
@@ -103,6 +107,7 @@ pub struct DescribeDiskOutput {
 }
 impl DescribeDiskOutput {
     /// `Data` (see the field [`DescribeDiskOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_disk::Data> {
         self.data.as_ref()
     }
@@ -142,10 +147,12 @@ pub struct DescribeDiskRequest {
 #[allow(deprecated)]
 impl DescribeDiskRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeDiskInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeDiskInput) -> Self {
         self.input = input;
         self
@@ -158,28 +165,45 @@ impl DescribeDiskRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_DISK, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_DISK, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeDiskOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeDiskOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_DISK,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeDiskOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_DISK, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeDiskOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_DISK,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -190,6 +214,7 @@ impl crate::Client {
     /// `GET /ebs/v1` — read-only: retried on transient failures.
     ///
     /// Wire name: `DescribeDisk`.
+    #[inline]
     pub fn describe_disk(&self) -> DescribeDiskRequest {
         DescribeDiskRequest {
             client: self.runtime().clone(),

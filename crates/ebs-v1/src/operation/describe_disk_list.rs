@@ -42,6 +42,7 @@ impl cds_core::ser::Entries for DescribeDiskListInput {
 cds_core::impl_serialize!(DescribeDiskListInput);
 impl DescribeDiskListInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeDiskListInputBuilder {
         DescribeDiskListInputBuilder::default()
     }
@@ -80,6 +81,7 @@ impl DescribeDiskListInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> DescribeDiskListInput {
         self.inner
     }
@@ -107,18 +109,22 @@ pub struct DescribeDiskListOutput {
 }
 impl DescribeDiskListOutput {
     /// `Data` (see the field [`DescribeDiskListOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::DiskList> {
         self.data.as_ref()
     }
     /// `PageNumber` (see the field [`DescribeDiskListOutput::page_number`]).
+    #[inline]
     pub fn page_number(&self) -> Option<i64> {
         self.page_number
     }
     /// `PageSize` (see the field [`DescribeDiskListOutput::page_size`]).
+    #[inline]
     pub fn page_size(&self) -> Option<i64> {
         self.page_size
     }
     /// `TotalCount` (see the field [`DescribeDiskListOutput::total_count`]).
+    #[inline]
     pub fn total_count(&self) -> Option<i64> {
         self.total_count
     }
@@ -164,10 +170,12 @@ pub struct DescribeDiskListRequest {
 #[allow(deprecated)]
 impl DescribeDiskListRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeDiskListInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeDiskListInput) -> Self {
         self.input = input;
         self
@@ -208,30 +216,49 @@ impl DescribeDiskListRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_DISK_LIST, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeDiskListOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeDiskListOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_DISK_LIST,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeDiskListOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_DISK_LIST, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeDiskListOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_DISK_LIST,
+            self.input,
+            checked,
+        )
     }
     /// Streams every item at `/Data/DiskList` across all pages, advancing `PageNumber` (page size `PageSize`, default 50).
+    #[inline]
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<Item = Result<crate::types::Disk, cds_core::Error>> + Send
@@ -253,6 +280,7 @@ impl crate::Client {
     /// `GET /ebs/v1` — read-only: retried on transient failures.
     ///
     /// Wire name: `DescribeDiskList`.
+    #[inline]
     pub fn describe_disk_list(&self) -> DescribeDiskListRequest {
         DescribeDiskListRequest {
             client: self.runtime().clone(),

@@ -17,6 +17,7 @@ pub struct Data {
 }
 impl Data {
     /// `QuotaList` (see the field [`Data::quota_list`]).
+    #[inline]
     pub fn quota_list(&self) -> &[crate::operation::describe_disk_quota::Item] {
         self.quota_list.as_deref().unwrap_or_default()
     }
@@ -70,18 +71,22 @@ pub struct Item {
 }
 impl Item {
     /// `TotalQuota` (see the field [`Item::total_quota`]).
+    #[inline]
     pub fn total_quota(&self) -> Option<i64> {
         self.total_quota
     }
     /// `UsedQuota` (see the field [`Item::used_quota`]).
+    #[inline]
     pub fn used_quota(&self) -> Option<i64> {
         self.used_quota
     }
     /// `FreeQuota` (see the field [`Item::free_quota`]).
+    #[inline]
     pub fn free_quota(&self) -> Option<i64> {
         self.free_quota
     }
     /// `DiskFeature` (see the field [`Item::disk_feature`]).
+    #[inline]
     pub fn disk_feature(&self) -> Option<&str> {
         self.disk_feature.as_deref()
     }
@@ -134,6 +139,7 @@ impl cds_core::ser::Entries for DescribeDiskQuotaInput {
 cds_core::impl_serialize!(DescribeDiskQuotaInput);
 impl DescribeDiskQuotaInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeDiskQuotaInputBuilder {
         DescribeDiskQuotaInputBuilder::default()
     }
@@ -152,11 +158,13 @@ impl DescribeDiskQuotaInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeDiskQuotaInput, cds_core::BuildError> {
         cds_core::validate::build("DescribeDiskQuotaInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribeDiskQuotaInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.available_zone_code.is_none() {
             missing.push(cds_core::validate::join(path, "AvailableZoneCode"));
@@ -174,6 +182,7 @@ pub struct DescribeDiskQuotaOutput {
 }
 impl DescribeDiskQuotaOutput {
     /// `Data` (see the field [`DescribeDiskQuotaOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_disk_quota::Data> {
         self.data.as_ref()
     }
@@ -213,10 +222,12 @@ pub struct DescribeDiskQuotaRequest {
 #[allow(deprecated)]
 impl DescribeDiskQuotaRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeDiskQuotaInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeDiskQuotaInput) -> Self {
         self.input = input;
         self
@@ -229,28 +240,46 @@ impl DescribeDiskQuotaRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_DISK_QUOTA, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_DISK_QUOTA, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeDiskQuotaOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeDiskQuotaOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_DISK_QUOTA,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeDiskQuotaOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_DISK_QUOTA, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeDiskQuotaOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_DISK_QUOTA,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -261,6 +290,7 @@ impl crate::Client {
     /// `GET /ebs/v1` — read-only: retried on transient failures.
     ///
     /// Wire name: `DescribeDiskQuota`.
+    #[inline]
     pub fn describe_disk_quota(&self) -> DescribeDiskQuotaRequest {
         DescribeDiskQuotaRequest {
             client: self.runtime().clone(),

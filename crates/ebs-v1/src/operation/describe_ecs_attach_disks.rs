@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for DescribeEcsAttachDisksInput {
 cds_core::impl_serialize!(DescribeEcsAttachDisksInput);
 impl DescribeEcsAttachDisksInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeEcsAttachDisksInputBuilder {
         DescribeEcsAttachDisksInputBuilder::default()
     }
@@ -40,11 +41,13 @@ impl DescribeEcsAttachDisksInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeEcsAttachDisksInput, cds_core::BuildError> {
         cds_core::validate::build("DescribeEcsAttachDisksInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribeEcsAttachDisksInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_id.is_none() {
             missing.push(cds_core::validate::join(path, "EcsId"));
@@ -62,6 +65,7 @@ pub struct DescribeEcsAttachDisksOutput {
 }
 impl DescribeEcsAttachDisksOutput {
     /// `Data` (see the field [`DescribeEcsAttachDisksOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::DiskList> {
         self.data.as_ref()
     }
@@ -101,10 +105,12 @@ pub struct DescribeEcsAttachDisksRequest {
 #[allow(deprecated)]
 impl DescribeEcsAttachDisksRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeEcsAttachDisksInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeEcsAttachDisksInput) -> Self {
         self.input = input;
         self
@@ -117,28 +123,46 @@ impl DescribeEcsAttachDisksRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_ECS_ATTACH_DISKS, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_ECS_ATTACH_DISKS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeEcsAttachDisksOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeEcsAttachDisksOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_ECS_ATTACH_DISKS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeEcsAttachDisksOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_ECS_ATTACH_DISKS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeEcsAttachDisksOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_ECS_ATTACH_DISKS,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -149,6 +173,7 @@ impl crate::Client {
     /// `GET /ebs/v1` — read-only: retried on transient failures.
     ///
     /// Wire name: `DescribeEcsAttachDisks`.
+    #[inline]
     pub fn describe_ecs_attach_disks(&self) -> DescribeEcsAttachDisksRequest {
         DescribeEcsAttachDisksRequest {
             client: self.runtime().clone(),

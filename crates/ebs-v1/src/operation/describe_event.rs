@@ -41,30 +41,37 @@ pub struct Data {
 }
 impl Data {
     /// `EventId` (see the field [`Data::event_id`]).
+    #[inline]
     pub fn event_id(&self) -> Option<&str> {
         self.event_id.as_deref()
     }
     /// `EventStatus` (see the field [`Data::event_status`]).
+    #[inline]
     pub fn event_status(&self) -> Option<&str> {
         self.event_status.as_deref()
     }
     /// `EventStatusDisplay` (see the field [`Data::event_status_display`]).
+    #[inline]
     pub fn event_status_display(&self) -> Option<&str> {
         self.event_status_display.as_deref()
     }
     /// `EventType` (see the field [`Data::event_type`]).
+    #[inline]
     pub fn event_type(&self) -> Option<&str> {
         self.event_type.as_deref()
     }
     /// `EventTypeDisplay` (see the field [`Data::event_type_display`]).
+    #[inline]
     pub fn event_type_display(&self) -> Option<&str> {
         self.event_type_display.as_deref()
     }
     /// `CreateTime` (see the field [`Data::create_time`]).
+    #[inline]
     pub fn create_time(&self) -> Option<&str> {
         self.create_time.as_deref()
     }
     /// `TaskList` (see the field [`Data::task_list`]).
+    #[inline]
     pub fn task_list(&self) -> &[crate::operation::describe_event::Task] {
         self.task_list.as_deref().unwrap_or_default()
     }
@@ -160,46 +167,57 @@ pub struct Task {
 }
 impl Task {
     /// `TaskId` (see the field [`Task::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
     /// `Status` (see the field [`Task::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
     /// `StatusDisplay` (see the field [`Task::status_display`]).
+    #[inline]
     pub fn status_display(&self) -> Option<&str> {
         self.status_display.as_deref()
     }
     /// `ResourceId` (see the field [`Task::resource_id`]).
+    #[inline]
     pub fn resource_id(&self) -> Option<&str> {
         self.resource_id.as_deref()
     }
     /// `CreateTime` (see the field [`Task::create_time`]).
+    #[inline]
     pub fn create_time(&self) -> Option<&str> {
         self.create_time.as_deref()
     }
     /// `UpdateTime` (see the field [`Task::update_time`]).
+    #[inline]
     pub fn update_time(&self) -> Option<&str> {
         self.update_time.as_deref()
     }
     /// `EndTime` (see the field [`Task::end_time`]).
+    #[inline]
     pub fn end_time(&self) -> Option<&str> {
         self.end_time.as_deref()
     }
     /// `ResourceType` (see the field [`Task::resource_type`]).
+    #[inline]
     pub fn resource_type(&self) -> Option<&str> {
         self.resource_type.as_deref()
     }
     /// `ResourceDisplay` (see the field [`Task::resource_display`]).
+    #[inline]
     pub fn resource_display(&self) -> Option<&str> {
         self.resource_display.as_deref()
     }
     /// `TaskType` (see the field [`Task::task_type`]).
+    #[inline]
     pub fn task_type(&self) -> Option<&str> {
         self.task_type.as_deref()
     }
     /// `TaskTypeDisplay` (see the field [`Task::task_type_display`]).
+    #[inline]
     pub fn task_type_display(&self) -> Option<&str> {
         self.task_type_display.as_deref()
     }
@@ -266,6 +284,7 @@ impl cds_core::ser::Entries for DescribeEventInput {
 cds_core::impl_serialize!(DescribeEventInput);
 impl DescribeEventInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeEventInputBuilder {
         DescribeEventInputBuilder::default()
     }
@@ -284,11 +303,13 @@ impl DescribeEventInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeEventInput, cds_core::BuildError> {
         cds_core::validate::build("DescribeEventInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribeEventInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.event_id.is_none() {
             missing.push(cds_core::validate::join(path, "EventId"));
@@ -306,6 +327,7 @@ pub struct DescribeEventOutput {
 }
 impl DescribeEventOutput {
     /// `Data` (see the field [`DescribeEventOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_event::Data> {
         self.data.as_ref()
     }
@@ -345,10 +367,12 @@ pub struct DescribeEventRequest {
 #[allow(deprecated)]
 impl DescribeEventRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeEventInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeEventInput) -> Self {
         self.input = input;
         self
@@ -361,28 +385,46 @@ impl DescribeEventRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_EVENT, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_EVENT, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeEventOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeEventOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_EVENT,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeEventOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_EVENT, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeEventOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_EVENT,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -393,6 +435,7 @@ impl crate::Client {
     /// `GET /ebs/v1` — read-only: retried on transient failures.
     ///
     /// Wire name: `DescribeEvent`.
+    #[inline]
     pub fn describe_event(&self) -> DescribeEventRequest {
         DescribeEventRequest {
             client: self.runtime().clone(),

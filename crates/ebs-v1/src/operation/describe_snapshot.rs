@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `SnapshotInfo` (see the field [`Data::snapshot_info`]).
+    #[inline]
     pub fn snapshot_info(&self) -> Option<&crate::types::Snapshot> {
         self.snapshot_info.as_ref()
     }
     /// `SnapshotList` (see the field [`Data::snapshot_list`]).
+    #[inline]
     pub fn snapshot_list(&self) -> &[crate::types::Snapshot] {
         self.snapshot_list.as_deref().unwrap_or_default()
     }
@@ -73,6 +75,7 @@ impl cds_core::ser::Entries for DescribeSnapshotInput {
 cds_core::impl_serialize!(DescribeSnapshotInput);
 impl DescribeSnapshotInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeSnapshotInputBuilder {
         DescribeSnapshotInputBuilder::default()
     }
@@ -91,6 +94,7 @@ impl DescribeSnapshotInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> DescribeSnapshotInput {
         self.inner
     }
@@ -118,18 +122,22 @@ pub struct DescribeSnapshotOutput {
 }
 impl DescribeSnapshotOutput {
     /// `Data` (see the field [`DescribeSnapshotOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_snapshot::Data> {
         self.data.as_ref()
     }
     /// `PageNumber` (see the field [`DescribeSnapshotOutput::page_number`]).
+    #[inline]
     pub fn page_number(&self) -> Option<i64> {
         self.page_number
     }
     /// `PageSize` (see the field [`DescribeSnapshotOutput::page_size`]).
+    #[inline]
     pub fn page_size(&self) -> Option<i64> {
         self.page_size
     }
     /// `TotalCount` (see the field [`DescribeSnapshotOutput::total_count`]).
+    #[inline]
     pub fn total_count(&self) -> Option<i64> {
         self.total_count
     }
@@ -175,10 +183,12 @@ pub struct DescribeSnapshotRequest {
 #[allow(deprecated)]
 impl DescribeSnapshotRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeSnapshotInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeSnapshotInput) -> Self {
         self.input = input;
         self
@@ -191,28 +201,46 @@ impl DescribeSnapshotRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_SNAPSHOT, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeSnapshotOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeSnapshotOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_SNAPSHOT,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeSnapshotOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_SNAPSHOT, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeSnapshotOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_SNAPSHOT,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -223,6 +251,7 @@ impl crate::Client {
     /// `GET /ebs/v1` — read-only: retried on transient failures.
     ///
     /// Wire name: `DescribeSnapshot`.
+    #[inline]
     pub fn describe_snapshot(&self) -> DescribeSnapshotRequest {
         DescribeSnapshotRequest {
             client: self.runtime().clone(),

@@ -57,46 +57,57 @@ pub struct Data {
 }
 impl Data {
     /// `DiskId` (see the field [`Data::disk_id`]).
+    #[inline]
     pub fn disk_id(&self) -> Option<&str> {
         self.disk_id.as_deref()
     }
     /// `DiskName` (see the field [`Data::disk_name`]).
+    #[inline]
     pub fn disk_name(&self) -> Option<&str> {
         self.disk_name.as_deref()
     }
     /// `DiskSize` (see the field [`Data::disk_size`]).
+    #[inline]
     pub fn disk_size(&self) -> Option<i64> {
         self.disk_size
     }
     /// `InstanceId` (see the field [`Data::instance_id`]).
+    #[inline]
     pub fn instance_id(&self) -> Option<&str> {
         self.instance_id.as_deref()
     }
     /// `InstanceName` (see the field [`Data::instance_name`]).
+    #[inline]
     pub fn instance_name(&self) -> Option<&str> {
         self.instance_name.as_deref()
     }
     /// `SnapshotSize` (see the field [`Data::snapshot_size`]).
+    #[inline]
     pub fn snapshot_size(&self) -> Option<&str> {
         self.snapshot_size.as_deref()
     }
     /// `BillingMethod` (see the field [`Data::billing_method`]).
+    #[inline]
     pub fn billing_method(&self) -> Option<&crate::types::BillingMethod> {
         self.billing_method.as_ref()
     }
     /// `SnapshotChainId` (see the field [`Data::snapshot_chain_id`]).
+    #[inline]
     pub fn snapshot_chain_id(&self) -> Option<&str> {
         self.snapshot_chain_id.as_deref()
     }
     /// `DiskProperty` (see the field [`Data::disk_property`]).
+    #[inline]
     pub fn disk_property(&self) -> Option<&crate::types::DiskProperty> {
         self.disk_property.as_ref()
     }
     /// `SnapshotNum` (see the field [`Data::snapshot_num`]).
+    #[inline]
     pub fn snapshot_num(&self) -> Option<i64> {
         self.snapshot_num
     }
     /// `SnapshotList` (see the field [`Data::snapshot_list`]).
+    #[inline]
     pub fn snapshot_list(&self) -> &[crate::types::Snapshot] {
         self.snapshot_list.as_deref().unwrap_or_default()
     }
@@ -178,6 +189,7 @@ impl cds_core::ser::Entries for DescribeSnapshotChainInput {
 cds_core::impl_serialize!(DescribeSnapshotChainInput);
 impl DescribeSnapshotChainInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeSnapshotChainInputBuilder {
         DescribeSnapshotChainInputBuilder::default()
     }
@@ -211,6 +223,7 @@ impl DescribeSnapshotChainInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> DescribeSnapshotChainInput {
         self.inner
     }
@@ -238,18 +251,22 @@ pub struct DescribeSnapshotChainOutput {
 }
 impl DescribeSnapshotChainOutput {
     /// `Data` (see the field [`DescribeSnapshotChainOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_snapshot_chain::Data> {
         self.data.as_ref()
     }
     /// `PageNumber` (see the field [`DescribeSnapshotChainOutput::page_number`]).
+    #[inline]
     pub fn page_number(&self) -> Option<i64> {
         self.page_number
     }
     /// `PageSize` (see the field [`DescribeSnapshotChainOutput::page_size`]).
+    #[inline]
     pub fn page_size(&self) -> Option<i64> {
         self.page_size
     }
     /// `TotalCount` (see the field [`DescribeSnapshotChainOutput::total_count`]).
+    #[inline]
     pub fn total_count(&self) -> Option<i64> {
         self.total_count
     }
@@ -295,10 +312,12 @@ pub struct DescribeSnapshotChainRequest {
 #[allow(deprecated)]
 impl DescribeSnapshotChainRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeSnapshotChainInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeSnapshotChainInput) -> Self {
         self.input = input;
         self
@@ -332,30 +351,49 @@ impl DescribeSnapshotChainRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_SNAPSHOT_CHAIN, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeSnapshotChainOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeSnapshotChainOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_SNAPSHOT_CHAIN,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeSnapshotChainOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_SNAPSHOT_CHAIN, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeSnapshotChainOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_SNAPSHOT_CHAIN,
+            self.input,
+            checked,
+        )
     }
     /// Streams every item at `/Data/SnapshotList` across all pages, advancing `PageNumber` (page size `PageSize`, default 50).
+    #[inline]
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<Item = Result<crate::types::Snapshot, cds_core::Error>> + Send
@@ -377,6 +415,7 @@ impl crate::Client {
     /// `GET /ebs/v1` — read-only: retried on transient failures.
     ///
     /// Wire name: `DescribeSnapshotChain`.
+    #[inline]
     pub fn describe_snapshot_chain(&self) -> DescribeSnapshotChainRequest {
         DescribeSnapshotChainRequest {
             client: self.runtime().clone(),

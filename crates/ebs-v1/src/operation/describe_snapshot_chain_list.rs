@@ -65,54 +65,67 @@ pub struct Chain {
 }
 impl Chain {
     /// `BillingMethod` (see the field [`Chain::billing_method`]).
+    #[inline]
     pub fn billing_method(&self) -> Option<&crate::types::BillingMethod> {
         self.billing_method.as_ref()
     }
     /// `DiskId` (see the field [`Chain::disk_id`]).
+    #[inline]
     pub fn disk_id(&self) -> Option<&str> {
         self.disk_id.as_deref()
     }
     /// `DiskName` (see the field [`Chain::disk_name`]).
+    #[inline]
     pub fn disk_name(&self) -> Option<&str> {
         self.disk_name.as_deref()
     }
     /// `DiskSize` (see the field [`Chain::disk_size`]).
+    #[inline]
     pub fn disk_size(&self) -> Option<i64> {
         self.disk_size
     }
     /// `InstanceId` (see the field [`Chain::instance_id`]).
+    #[inline]
     pub fn instance_id(&self) -> Option<&str> {
         self.instance_id.as_deref()
     }
     /// `InstanceName` (see the field [`Chain::instance_name`]).
+    #[inline]
     pub fn instance_name(&self) -> Option<&str> {
         self.instance_name.as_deref()
     }
     /// `SnapshotNumber` (see the field [`Chain::snapshot_number`]).
+    #[inline]
     pub fn snapshot_number(&self) -> Option<i64> {
         self.snapshot_number
     }
     /// `SnapshotNum` (see the field [`Chain::snapshot_num`]).
+    #[inline]
     pub fn snapshot_num(&self) -> Option<i64> {
         self.snapshot_num
     }
     /// `RegionCode` (see the field [`Chain::region_code`]).
+    #[inline]
     pub fn region_code(&self) -> Option<&str> {
         self.region_code.as_deref()
     }
     /// `AvailableZoneCode` (see the field [`Chain::available_zone_code`]).
+    #[inline]
     pub fn available_zone_code(&self) -> Option<&str> {
         self.available_zone_code.as_deref()
     }
     /// `DiskProperty` (see the field [`Chain::disk_property`]).
+    #[inline]
     pub fn disk_property(&self) -> Option<&crate::types::DiskProperty> {
         self.disk_property.as_ref()
     }
     /// `SnapshotChainId` (see the field [`Chain::snapshot_chain_id`]).
+    #[inline]
     pub fn snapshot_chain_id(&self) -> Option<&str> {
         self.snapshot_chain_id.as_deref()
     }
     /// `SnapshotSize` (see the field [`Chain::snapshot_size`]).
+    #[inline]
     pub fn snapshot_size(&self) -> Option<f64> {
         self.snapshot_size
     }
@@ -180,6 +193,7 @@ pub struct Data {
 }
 impl Data {
     /// `SnapshotChainList` (see the field [`Data::snapshot_chain_list`]).
+    #[inline]
     pub fn snapshot_chain_list(&self) -> &[crate::operation::describe_snapshot_chain_list::Chain] {
         self.snapshot_chain_list.as_deref().unwrap_or_default()
     }
@@ -253,6 +267,7 @@ impl cds_core::ser::Entries for DescribeSnapshotChainListInput {
 cds_core::impl_serialize!(DescribeSnapshotChainListInput);
 impl DescribeSnapshotChainListInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeSnapshotChainListInputBuilder {
         DescribeSnapshotChainListInputBuilder::default()
     }
@@ -296,6 +311,7 @@ impl DescribeSnapshotChainListInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> DescribeSnapshotChainListInput {
         self.inner
     }
@@ -323,18 +339,22 @@ pub struct DescribeSnapshotChainListOutput {
 }
 impl DescribeSnapshotChainListOutput {
     /// `Data` (see the field [`DescribeSnapshotChainListOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_snapshot_chain_list::Data> {
         self.data.as_ref()
     }
     /// `PageNumber` (see the field [`DescribeSnapshotChainListOutput::page_number`]).
+    #[inline]
     pub fn page_number(&self) -> Option<i64> {
         self.page_number
     }
     /// `PageSize` (see the field [`DescribeSnapshotChainListOutput::page_size`]).
+    #[inline]
     pub fn page_size(&self) -> Option<i64> {
         self.page_size
     }
     /// `TotalCount` (see the field [`DescribeSnapshotChainListOutput::total_count`]).
+    #[inline]
     pub fn total_count(&self) -> Option<i64> {
         self.total_count
     }
@@ -380,10 +400,12 @@ pub struct DescribeSnapshotChainListRequest {
 #[allow(deprecated)]
 impl DescribeSnapshotChainListRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeSnapshotChainListInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeSnapshotChainListInput) -> Self {
         self.input = input;
         self
@@ -431,30 +453,49 @@ impl DescribeSnapshotChainListRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_SNAPSHOT_CHAIN_LIST, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeSnapshotChainListOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeSnapshotChainListOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_SNAPSHOT_CHAIN_LIST,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeSnapshotChainListOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_SNAPSHOT_CHAIN_LIST, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeSnapshotChainListOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_SNAPSHOT_CHAIN_LIST,
+            self.input,
+            checked,
+        )
     }
     /// Streams every item at `/Data/SnapshotChainList` across all pages, advancing `PageNumber` (page size `PageSize`, default 50).
+    #[inline]
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<
@@ -477,6 +518,7 @@ impl crate::Client {
     /// `GET /ebs/v1` — read-only: retried on transient failures.
     ///
     /// Wire name: `DescribeSnapshotChainList`.
+    #[inline]
     pub fn describe_snapshot_chain_list(&self) -> DescribeSnapshotChainListRequest {
         DescribeSnapshotChainListRequest {
             client: self.runtime().clone(),

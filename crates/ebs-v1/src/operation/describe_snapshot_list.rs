@@ -17,6 +17,7 @@ pub struct Data {
 }
 impl Data {
     /// `SnapshotList` (see the field [`Data::snapshot_list`]).
+    #[inline]
     pub fn snapshot_list(&self) -> &[crate::types::Snapshot] {
         self.snapshot_list.as_deref().unwrap_or_default()
     }
@@ -88,6 +89,7 @@ impl cds_core::ser::Entries for DescribeSnapshotListInput {
 cds_core::impl_serialize!(DescribeSnapshotListInput);
 impl DescribeSnapshotListInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeSnapshotListInputBuilder {
         DescribeSnapshotListInputBuilder::default()
     }
@@ -131,6 +133,7 @@ impl DescribeSnapshotListInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> DescribeSnapshotListInput {
         self.inner
     }
@@ -158,18 +161,22 @@ pub struct DescribeSnapshotListOutput {
 }
 impl DescribeSnapshotListOutput {
     /// `Data` (see the field [`DescribeSnapshotListOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_snapshot_list::Data> {
         self.data.as_ref()
     }
     /// `PageNumber` (see the field [`DescribeSnapshotListOutput::page_number`]).
+    #[inline]
     pub fn page_number(&self) -> Option<i64> {
         self.page_number
     }
     /// `PageSize` (see the field [`DescribeSnapshotListOutput::page_size`]).
+    #[inline]
     pub fn page_size(&self) -> Option<i64> {
         self.page_size
     }
     /// `TotalCount` (see the field [`DescribeSnapshotListOutput::total_count`]).
+    #[inline]
     pub fn total_count(&self) -> Option<i64> {
         self.total_count
     }
@@ -215,10 +222,12 @@ pub struct DescribeSnapshotListRequest {
 #[allow(deprecated)]
 impl DescribeSnapshotListRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeSnapshotListInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeSnapshotListInput) -> Self {
         self.input = input;
         self
@@ -266,30 +275,49 @@ impl DescribeSnapshotListRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_SNAPSHOT_LIST, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeSnapshotListOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeSnapshotListOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_SNAPSHOT_LIST,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeSnapshotListOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_SNAPSHOT_LIST, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeSnapshotListOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_SNAPSHOT_LIST,
+            self.input,
+            checked,
+        )
     }
     /// Streams every item at `/Data/SnapshotList` across all pages, advancing `PageNumber` (page size `PageSize`, default 50).
+    #[inline]
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<Item = Result<crate::types::Snapshot, cds_core::Error>> + Send
@@ -311,6 +339,7 @@ impl crate::Client {
     /// `GET /ebs/v1` — read-only: retried on transient failures.
     ///
     /// Wire name: `DescribeSnapshotList`.
+    #[inline]
     pub fn describe_snapshot_list(&self) -> DescribeSnapshotListRequest {
         DescribeSnapshotListRequest {
             client: self.runtime().clone(),

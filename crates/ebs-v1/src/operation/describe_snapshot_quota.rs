@@ -29,18 +29,22 @@ pub struct Data {
 }
 impl Data {
     /// `DiskId` (see the field [`Data::disk_id`]).
+    #[inline]
     pub fn disk_id(&self) -> Option<&str> {
         self.disk_id.as_deref()
     }
     /// `TotalQuota` (see the field [`Data::total_quota`]).
+    #[inline]
     pub fn total_quota(&self) -> Option<i64> {
         self.total_quota
     }
     /// `UsedQuota` (see the field [`Data::used_quota`]).
+    #[inline]
     pub fn used_quota(&self) -> Option<i64> {
         self.used_quota
     }
     /// `FreeQuota` (see the field [`Data::free_quota`]).
+    #[inline]
     pub fn free_quota(&self) -> Option<i64> {
         self.free_quota
     }
@@ -93,6 +97,7 @@ impl cds_core::ser::Entries for DescribeSnapshotQuotaInput {
 cds_core::impl_serialize!(DescribeSnapshotQuotaInput);
 impl DescribeSnapshotQuotaInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeSnapshotQuotaInputBuilder {
         DescribeSnapshotQuotaInputBuilder::default()
     }
@@ -111,11 +116,13 @@ impl DescribeSnapshotQuotaInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeSnapshotQuotaInput, cds_core::BuildError> {
         cds_core::validate::build("DescribeSnapshotQuotaInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribeSnapshotQuotaInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.disk_id.is_none() {
             missing.push(cds_core::validate::join(path, "DiskId"));
@@ -133,6 +140,7 @@ pub struct DescribeSnapshotQuotaOutput {
 }
 impl DescribeSnapshotQuotaOutput {
     /// `Data` (see the field [`DescribeSnapshotQuotaOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_snapshot_quota::Data> {
         self.data.as_ref()
     }
@@ -172,10 +180,12 @@ pub struct DescribeSnapshotQuotaRequest {
 #[allow(deprecated)]
 impl DescribeSnapshotQuotaRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeSnapshotQuotaInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeSnapshotQuotaInput) -> Self {
         self.input = input;
         self
@@ -188,28 +198,46 @@ impl DescribeSnapshotQuotaRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_SNAPSHOT_QUOTA, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_SNAPSHOT_QUOTA, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeSnapshotQuotaOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeSnapshotQuotaOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_SNAPSHOT_QUOTA,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeSnapshotQuotaOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_SNAPSHOT_QUOTA, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeSnapshotQuotaOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_SNAPSHOT_QUOTA,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -220,6 +248,7 @@ impl crate::Client {
     /// `GET /ebs/v1` — read-only: retried on transient failures.
     ///
     /// Wire name: `DescribeSnapshotQuota`.
+    #[inline]
     pub fn describe_snapshot_quota(&self) -> DescribeSnapshotQuotaRequest {
         DescribeSnapshotQuotaRequest {
             client: self.runtime().clone(),

@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for DetachDiskInput {
 cds_core::impl_serialize!(DetachDiskInput);
 impl DetachDiskInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DetachDiskInputBuilder {
         DetachDiskInputBuilder::default()
     }
@@ -40,11 +41,13 @@ impl DetachDiskInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DetachDiskInput, cds_core::BuildError> {
         cds_core::validate::build("DetachDiskInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DetachDiskInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.disk_ids.is_none() {
             missing.push(cds_core::validate::join(path, "DiskIds"));
@@ -62,6 +65,7 @@ pub struct DetachDiskOutput {
 }
 impl DetachDiskOutput {
     /// `Data` (see the field [`DetachDiskOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::EventResult> {
         self.data.as_ref()
     }
@@ -101,10 +105,12 @@ pub struct DetachDiskRequest {
 #[allow(deprecated)]
 impl DetachDiskRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DetachDiskInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DetachDiskInput) -> Self {
         self.input = input;
         self
@@ -117,49 +123,59 @@ impl DetachDiskRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DETACH_DISK, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::DETACH_DISK, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DetachDiskOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DetachDiskOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::DETACH_DISK, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DetachDiskOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DETACH_DISK, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DetachDiskOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::DETACH_DISK, self.input, checked)
     }
     /// Sends the request, then waits for the task it starts (its id at `/Data/EventId`), polling [`DescribeEvent`](crate::Client::describe_event). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            DetachDiskOutput,
-            crate::operation::describe_event::DescribeEventOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                DetachDiskOutput,
+                crate::operation::describe_event::DescribeEventOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::DETACH_DISK,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_EVENT,
             "/Data/EventId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -170,6 +186,7 @@ impl crate::Client {
     /// `POST /ebs/v1` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `DetachDisk`.
+    #[inline]
     pub fn detach_disk(&self) -> DetachDiskRequest {
         DetachDiskRequest {
             client: self.runtime().clone(),

@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for RenameSnapshotInput {
 cds_core::impl_serialize!(RenameSnapshotInput);
 impl RenameSnapshotInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> RenameSnapshotInputBuilder {
         RenameSnapshotInputBuilder::default()
     }
@@ -50,11 +51,13 @@ impl RenameSnapshotInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<RenameSnapshotInput, cds_core::BuildError> {
         cds_core::validate::build("RenameSnapshotInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for RenameSnapshotInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.snapshot_id.is_none() {
             missing.push(cds_core::validate::join(path, "SnapshotId"));
@@ -75,6 +78,7 @@ pub struct RenameSnapshotOutput {
 }
 impl RenameSnapshotOutput {
     /// `Data` (see the field [`RenameSnapshotOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -114,10 +118,12 @@ pub struct RenameSnapshotRequest {
 #[allow(deprecated)]
 impl RenameSnapshotRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &RenameSnapshotInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: RenameSnapshotInput) -> Self {
         self.input = input;
         self
@@ -137,28 +143,46 @@ impl RenameSnapshotRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::RENAME_SNAPSHOT, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::RENAME_SNAPSHOT, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<RenameSnapshotOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<RenameSnapshotOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::RENAME_SNAPSHOT,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<RenameSnapshotOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::RENAME_SNAPSHOT, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<RenameSnapshotOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::RENAME_SNAPSHOT,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -169,6 +193,7 @@ impl crate::Client {
     /// `POST /ebs/v1` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `RenameSnapshot`.
+    #[inline]
     pub fn rename_snapshot(&self) -> RenameSnapshotRequest {
         RenameSnapshotRequest {
             client: self.runtime().clone(),

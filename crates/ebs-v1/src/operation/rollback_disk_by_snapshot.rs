@@ -29,6 +29,7 @@ impl cds_core::ser::Entries for NewSnapshot {
 cds_core::impl_serialize!(NewSnapshot);
 impl NewSnapshot {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> NewSnapshotBuilder {
         NewSnapshotBuilder::default()
     }
@@ -52,6 +53,7 @@ impl NewSnapshotBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> NewSnapshot {
         self.inner
     }
@@ -75,7 +77,7 @@ pub struct RollbackDiskBySnapshotInput {
     /// Power the cloud server on automatically: 1 on, 0 off; default 1
     ///
     /// 是否自动开启云主机电源。1：开启，0：不开启，默认为1 (`AutoTurnOnInstance`)
-    pub auto_turn_on_instance: Option<i64>,
+    pub auto_turn_on_instance: Option<crate::types::AutoPowerOn>,
 }
 impl cds_core::ser::Entries for RollbackDiskBySnapshotInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -89,6 +91,7 @@ impl cds_core::ser::Entries for RollbackDiskBySnapshotInput {
 cds_core::impl_serialize!(RollbackDiskBySnapshotInput);
 impl RollbackDiskBySnapshotInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> RollbackDiskBySnapshotInputBuilder {
         RollbackDiskBySnapshotInputBuilder::default()
     }
@@ -120,16 +123,18 @@ impl RollbackDiskBySnapshotInputBuilder {
         self
     }
     /// Sets [`RollbackDiskBySnapshotInput::auto_turn_on_instance`].
-    pub fn auto_turn_on_instance(mut self, value: impl Into<i64>) -> Self {
+    pub fn auto_turn_on_instance(mut self, value: impl Into<crate::types::AutoPowerOn>) -> Self {
         self.inner.auto_turn_on_instance = Some(value.into());
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<RollbackDiskBySnapshotInput, cds_core::BuildError> {
         cds_core::validate::build("RollbackDiskBySnapshotInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for RollbackDiskBySnapshotInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.disk_id.is_none() {
             missing.push(cds_core::validate::join(path, "DiskId"));
@@ -150,6 +155,7 @@ pub struct RollbackDiskBySnapshotOutput {
 }
 impl RollbackDiskBySnapshotOutput {
     /// `Data` (see the field [`RollbackDiskBySnapshotOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::EventResult> {
         self.data.as_ref()
     }
@@ -189,10 +195,12 @@ pub struct RollbackDiskBySnapshotRequest {
 #[allow(deprecated)]
 impl RollbackDiskBySnapshotRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &RollbackDiskBySnapshotInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: RollbackDiskBySnapshotInput) -> Self {
         self.input = input;
         self
@@ -224,55 +232,76 @@ impl RollbackDiskBySnapshotRequest {
     /// Power the cloud server on automatically: 1 on, 0 off; default 1
     ///
     /// 是否自动开启云主机电源。1：开启，0：不开启，默认为1 (`AutoTurnOnInstance`, body)
-    pub fn auto_turn_on_instance(mut self, value: impl Into<i64>) -> Self {
+    pub fn auto_turn_on_instance(mut self, value: impl Into<crate::types::AutoPowerOn>) -> Self {
         self.input.auto_turn_on_instance = Some(value.into());
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::ROLLBACK_DISK_BY_SNAPSHOT, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::ROLLBACK_DISK_BY_SNAPSHOT, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<RollbackDiskBySnapshotOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<RollbackDiskBySnapshotOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::ROLLBACK_DISK_BY_SNAPSHOT,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<RollbackDiskBySnapshotOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::ROLLBACK_DISK_BY_SNAPSHOT, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<RollbackDiskBySnapshotOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::ROLLBACK_DISK_BY_SNAPSHOT,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/Data/EventId`), polling [`DescribeEvent`](crate::Client::describe_event). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            RollbackDiskBySnapshotOutput,
-            crate::operation::describe_event::DescribeEventOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                RollbackDiskBySnapshotOutput,
+                crate::operation::describe_event::DescribeEventOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::ROLLBACK_DISK_BY_SNAPSHOT,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_EVENT,
             "/Data/EventId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -283,6 +312,7 @@ impl crate::Client {
     /// `POST /ebs/v1` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `RollbackDiskBySnapshot`.
+    #[inline]
     pub fn rollback_disk_by_snapshot(&self) -> RollbackDiskBySnapshotRequest {
         RollbackDiskBySnapshotRequest {
             client: self.runtime().clone(),

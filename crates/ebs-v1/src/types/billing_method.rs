@@ -12,55 +12,61 @@ pub enum BillingMethod {
     /// Pay-as-you-go
     ///
     /// 按需计费 (`0`)
-    V0,
+    PayAsYouGo,
     /// Monthly/yearly subscription
     ///
     /// 包年包月 (`1`)
-    V1,
+    Subscription,
     /// Pay per use (snapshot chains)
     ///
     /// 按次计费 (`2`)
-    V2,
+    PayPerUse,
     /// A value not documented when this SDK was generated (kept as received).
     Unknown(String),
 }
 impl BillingMethod {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
-            BillingMethod::V0 => "0",
-            BillingMethod::V1 => "1",
-            BillingMethod::V2 => "2",
+            BillingMethod::PayAsYouGo => "0",
+            BillingMethod::Subscription => "1",
+            BillingMethod::PayPerUse => "2",
             BillingMethod::Unknown(other) => other.as_str(),
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["0", "1", "2"]
     }
 }
 impl From<&str> for BillingMethod {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
-            "0" => BillingMethod::V0,
-            "1" => BillingMethod::V1,
-            "2" => BillingMethod::V2,
+            "0" => BillingMethod::PayAsYouGo,
+            "1" => BillingMethod::Subscription,
+            "2" => BillingMethod::PayPerUse,
             other => BillingMethod::Unknown(other.to_string()),
         }
     }
 }
 impl From<String> for BillingMethod {
+    #[inline]
     fn from(value: String) -> Self {
         BillingMethod::from(value.as_str())
     }
 }
 impl std::str::FromStr for BillingMethod {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(BillingMethod::from(value))
     }
 }
 impl std::fmt::Display for BillingMethod {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -77,6 +83,7 @@ impl<'de> serde::Deserialize<'de> for BillingMethod {
     }
 }
 impl cds_core::de::FromScalar for BillingMethod {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| BillingMethod::from(text.as_str())))

@@ -34,7 +34,7 @@ pub struct Disk {
     /// Deleted with the instance: 1 yes, 0 no
     ///
     /// 是否随实例删除，1:是，0:否 (`ReleaseWithInstance`)
-    pub release_with_instance: Option<i64>,
+    pub release_with_instance: Option<crate::types::ReleaseWithInstance>,
     /// Region code
     ///
     /// 地域Code (`RegionCode`)
@@ -66,58 +66,72 @@ pub struct Disk {
 }
 impl Disk {
     /// `DiskId` (see the field [`Disk::disk_id`]).
+    #[inline]
     pub fn disk_id(&self) -> Option<&str> {
         self.disk_id.as_deref()
     }
     /// `DiskName` (see the field [`Disk::disk_name`]).
+    #[inline]
     pub fn disk_name(&self) -> Option<&str> {
         self.disk_name.as_deref()
     }
     /// `Size` (see the field [`Disk::size`]).
+    #[inline]
     pub fn size(&self) -> Option<i64> {
         self.size
     }
     /// `EcsId` (see the field [`Disk::ecs_id`]).
+    #[inline]
     pub fn ecs_id(&self) -> Option<&str> {
         self.ecs_id.as_deref()
     }
     /// `EcsName` (see the field [`Disk::ecs_name`]).
+    #[inline]
     pub fn ecs_name(&self) -> Option<&str> {
         self.ecs_name.as_deref()
     }
     /// `BillingMethod` (see the field [`Disk::billing_method`]).
+    #[inline]
     pub fn billing_method(&self) -> Option<&crate::types::BillingMethod> {
         self.billing_method.as_ref()
     }
     /// `ReleaseWithInstance` (see the field [`Disk::release_with_instance`]).
-    pub fn release_with_instance(&self) -> Option<i64> {
-        self.release_with_instance
+    #[inline]
+    pub fn release_with_instance(&self) -> Option<&crate::types::ReleaseWithInstance> {
+        self.release_with_instance.as_ref()
     }
     /// `RegionCode` (see the field [`Disk::region_code`]).
+    #[inline]
     pub fn region_code(&self) -> Option<&str> {
         self.region_code.as_deref()
     }
     /// `AvailableZoneCode` (see the field [`Disk::available_zone_code`]).
+    #[inline]
     pub fn available_zone_code(&self) -> Option<&str> {
         self.available_zone_code.as_deref()
     }
     /// `Status` (see the field [`Disk::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&crate::types::DiskStatus> {
         self.status.as_ref()
     }
     /// `StatusDisplay` (see the field [`Disk::status_display`]).
+    #[inline]
     pub fn status_display(&self) -> Option<&str> {
         self.status_display.as_deref()
     }
     /// `DiskFeature` (see the field [`Disk::disk_feature`]).
+    #[inline]
     pub fn disk_feature(&self) -> Option<&str> {
         self.disk_feature.as_deref()
     }
     /// `Property` (see the field [`Disk::property`]).
+    #[inline]
     pub fn property(&self) -> Option<&crate::types::DiskProperty> {
         self.property.as_ref()
     }
     /// `Order` (see the field [`Disk::order`]).
+    #[inline]
     pub fn order(&self) -> Option<i64> {
         self.order
     }

@@ -14,6 +14,7 @@ pub struct DiskList {
 }
 impl DiskList {
     /// `DiskList` (see the field [`DiskList::disk_list`]).
+    #[inline]
     pub fn disk_list(&self) -> &[crate::types::Disk] {
         self.disk_list.as_deref().unwrap_or_default()
     }

@@ -22,6 +22,7 @@ pub enum DiskProperty {
 }
 impl DiskProperty {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DiskProperty::System => "system",
@@ -30,11 +31,13 @@ impl DiskProperty {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["system", "data"]
     }
 }
 impl From<&str> for DiskProperty {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "system" => DiskProperty::System,
@@ -44,17 +47,20 @@ impl From<&str> for DiskProperty {
     }
 }
 impl From<String> for DiskProperty {
+    #[inline]
     fn from(value: String) -> Self {
         DiskProperty::from(value.as_str())
     }
 }
 impl std::str::FromStr for DiskProperty {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(DiskProperty::from(value))
     }
 }
 impl std::fmt::Display for DiskProperty {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for DiskProperty {
     }
 }
 impl cds_core::de::FromScalar for DiskProperty {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| DiskProperty::from(text.as_str())))

@@ -66,6 +66,7 @@ pub enum DiskStatus {
 }
 impl DiskStatus {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DiskStatus::Building => "building",
@@ -85,6 +86,7 @@ impl DiskStatus {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &[
             "building",
@@ -104,6 +106,7 @@ impl DiskStatus {
     }
 }
 impl From<&str> for DiskStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "building" => DiskStatus::Building,
@@ -124,17 +127,20 @@ impl From<&str> for DiskStatus {
     }
 }
 impl From<String> for DiskStatus {
+    #[inline]
     fn from(value: String) -> Self {
         DiskStatus::from(value.as_str())
     }
 }
 impl std::str::FromStr for DiskStatus {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(DiskStatus::from(value))
     }
 }
 impl std::fmt::Display for DiskStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -151,6 +157,7 @@ impl<'de> serde::Deserialize<'de> for DiskStatus {
     }
 }
 impl cds_core::de::FromScalar for DiskStatus {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| DiskStatus::from(text.as_str())))

@@ -54,56 +54,68 @@ pub struct Snapshot {
     /// Whether the snapshot has the optimization option on: 1 on, 0 off
     ///
     /// 快照是否开启优化选项，1为开启，0为不开启。 (`IsOptimized`)
-    pub is_optimized: Option<i64>,
+    pub is_optimized: Option<crate::types::Optimization>,
 }
 impl Snapshot {
     /// `SnapshotId` (see the field [`Snapshot::snapshot_id`]).
+    #[inline]
     pub fn snapshot_id(&self) -> Option<&str> {
         self.snapshot_id.as_deref()
     }
     /// `SnapshotName` (see the field [`Snapshot::snapshot_name`]).
+    #[inline]
     pub fn snapshot_name(&self) -> Option<&str> {
         self.snapshot_name.as_deref()
     }
     /// `DiskId` (see the field [`Snapshot::disk_id`]).
+    #[inline]
     pub fn disk_id(&self) -> Option<&str> {
         self.disk_id.as_deref()
     }
     /// `DiskName` (see the field [`Snapshot::disk_name`]).
+    #[inline]
     pub fn disk_name(&self) -> Option<&str> {
         self.disk_name.as_deref()
     }
     /// `DiskSize` (see the field [`Snapshot::disk_size`]).
+    #[inline]
     pub fn disk_size(&self) -> Option<i64> {
         self.disk_size
     }
     /// `ReservedTime` (see the field [`Snapshot::reserved_time`]).
+    #[inline]
     pub fn reserved_time(&self) -> Option<&str> {
         self.reserved_time.as_deref()
     }
     /// `SnapshotStatus` (see the field [`Snapshot::snapshot_status`]).
+    #[inline]
     pub fn snapshot_status(&self) -> Option<&crate::types::SnapshotStatus> {
         self.snapshot_status.as_ref()
     }
     /// `CreateTime` (see the field [`Snapshot::create_time`]).
+    #[inline]
     pub fn create_time(&self) -> Option<&str> {
         self.create_time.as_deref()
     }
     /// `RegionCode` (see the field [`Snapshot::region_code`]).
+    #[inline]
     pub fn region_code(&self) -> Option<&str> {
         self.region_code.as_deref()
     }
     /// `AvailableZoneCode` (see the field [`Snapshot::available_zone_code`]).
+    #[inline]
     pub fn available_zone_code(&self) -> Option<&str> {
         self.available_zone_code.as_deref()
     }
     /// `DiskProperty` (see the field [`Snapshot::disk_property`]).
+    #[inline]
     pub fn disk_property(&self) -> Option<&crate::types::DiskProperty> {
         self.disk_property.as_ref()
     }
     /// `IsOptimized` (see the field [`Snapshot::is_optimized`]).
-    pub fn is_optimized(&self) -> Option<i64> {
-        self.is_optimized
+    #[inline]
+    pub fn is_optimized(&self) -> Option<&crate::types::Optimization> {
+        self.is_optimized.as_ref()
     }
 }
 impl cds_core::de::Fields for Snapshot {

@@ -18,10 +18,12 @@ pub struct SnapshotEvent {
 }
 impl SnapshotEvent {
     /// `EventId` (see the field [`SnapshotEvent::event_id`]).
+    #[inline]
     pub fn event_id(&self) -> Option<&str> {
         self.event_id.as_deref()
     }
     /// `SnapshotId` (see the field [`SnapshotEvent::snapshot_id`]).
+    #[inline]
     pub fn snapshot_id(&self) -> Option<&str> {
         self.snapshot_id.as_deref()
     }

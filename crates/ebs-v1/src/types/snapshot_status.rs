@@ -66,6 +66,7 @@ pub enum SnapshotStatus {
 }
 impl SnapshotStatus {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             SnapshotStatus::Creating => "creating",
@@ -85,6 +86,7 @@ impl SnapshotStatus {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &[
             "creating",
@@ -104,6 +106,7 @@ impl SnapshotStatus {
     }
 }
 impl From<&str> for SnapshotStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "creating" => SnapshotStatus::Creating,
@@ -124,17 +127,20 @@ impl From<&str> for SnapshotStatus {
     }
 }
 impl From<String> for SnapshotStatus {
+    #[inline]
     fn from(value: String) -> Self {
         SnapshotStatus::from(value.as_str())
     }
 }
 impl std::str::FromStr for SnapshotStatus {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(SnapshotStatus::from(value))
     }
 }
 impl std::fmt::Display for SnapshotStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -151,6 +157,7 @@ impl<'de> serde::Deserialize<'de> for SnapshotStatus {
     }
 }
 impl cds_core::de::FromScalar for SnapshotStatus {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| SnapshotStatus::from(text.as_str())))

@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `EventId` (see the field [`Data::event_id`]).
+    #[inline]
     pub fn event_id(&self) -> Option<&str> {
         self.event_id.as_deref()
     }
     /// `ImageId` (see the field [`Data::image_id`]).
+    #[inline]
     pub fn image_id(&self) -> Option<&str> {
         self.image_id.as_deref()
     }
@@ -74,7 +76,7 @@ pub struct CreateImageInput {
     /// Optimization/acceleration option: 1 on, 0 off; default 0
     ///
     /// 1：开启优化加速选项，0：不开启优化加速选项，默认为0 (`IsOptimized`)
-    pub is_optimized: Option<i64>,
+    pub is_optimized: Option<crate::types::Optimization>,
     /// Project group id
     ///
     /// 项目组ID (`ProjectId`)
@@ -93,6 +95,7 @@ impl cds_core::ser::Entries for CreateImageInput {
 cds_core::impl_serialize!(CreateImageInput);
 impl CreateImageInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateImageInputBuilder {
         CreateImageInputBuilder::default()
     }
@@ -121,7 +124,7 @@ impl CreateImageInputBuilder {
         self
     }
     /// Sets [`CreateImageInput::is_optimized`].
-    pub fn is_optimized(mut self, value: impl Into<i64>) -> Self {
+    pub fn is_optimized(mut self, value: impl Into<crate::types::Optimization>) -> Self {
         self.inner.is_optimized = Some(value.into());
         self
     }
@@ -131,11 +134,13 @@ impl CreateImageInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateImageInput, cds_core::BuildError> {
         cds_core::validate::build("CreateImageInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateImageInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_id.is_none() {
             missing.push(cds_core::validate::join(path, "EcsId"));
@@ -156,6 +161,7 @@ pub struct CreateImageOutput {
 }
 impl CreateImageOutput {
     /// `Data` (see the field [`CreateImageOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::create_image::Data> {
         self.data.as_ref()
     }
@@ -195,10 +201,12 @@ pub struct CreateImageRequest {
 #[allow(deprecated)]
 impl CreateImageRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreateImageInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreateImageInput) -> Self {
         self.input = input;
         self
@@ -227,7 +235,7 @@ impl CreateImageRequest {
     /// Optimization/acceleration option: 1 on, 0 off; default 0
     ///
     /// 1：开启优化加速选项，0：不开启优化加速选项，默认为0 (`IsOptimized`, body)
-    pub fn is_optimized(mut self, value: impl Into<i64>) -> Self {
+    pub fn is_optimized(mut self, value: impl Into<crate::types::Optimization>) -> Self {
         self.input.is_optimized = Some(value.into());
         self
     }
@@ -239,49 +247,59 @@ impl CreateImageRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CREATE_IMAGE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::CREATE_IMAGE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreateImageOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateImageOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::CREATE_IMAGE, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreateImageOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CREATE_IMAGE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreateImageOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::CREATE_IMAGE, self.input, checked)
     }
     /// Sends the request, then waits for the task it starts (its id at `/Data/EventId`), polling [`DescribeEvent`](crate::Client::describe_event). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            CreateImageOutput,
-            crate::operation::describe_event::DescribeEventOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                CreateImageOutput,
+                crate::operation::describe_event::DescribeEventOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::CREATE_IMAGE,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_EVENT,
             "/Data/EventId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -291,9 +309,8 @@ impl crate::Client {
     ///
     /// `POST /ecs/v1` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidResourceId.NotFound`](crate::ErrorCode::InvalidResourceIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InvalidEvent.InvalidUrl.NotFound`](crate::ErrorCode::InvalidEventInvalidUrlNotFound), [`InternalError`](crate::ErrorCode::InternalError).
-    ///
     /// Wire name: `CreateImage`.
+    #[inline]
     pub fn create_image(&self) -> CreateImageRequest {
         CreateImageRequest {
             client: self.runtime().clone(),

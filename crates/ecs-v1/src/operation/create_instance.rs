@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `EventId` (see the field [`Data::event_id`]).
+    #[inline]
     pub fn event_id(&self) -> Option<&str> {
         self.event_id.as_deref()
     }
     /// `EcsIdSet` (see the field [`Data::ecs_id_set`]).
+    #[inline]
     pub fn ecs_id_set(&self) -> &[String] {
         self.ecs_id_set.as_deref().unwrap_or_default()
     }
@@ -68,7 +70,7 @@ pub struct DataDisk {
     /// Delete with the instance: 1 yes, 0 no; default yes
     ///
     /// 是否随实例删除:1:随实例删除,0:不随实例删除.不传默认随实例删除 (`ReleaseWithInstance`)
-    pub release_with_instance: Option<i64>,
+    pub release_with_instance: Option<crate::types::ReleaseWithInstance>,
     /// Disk size
     ///
     /// 盘大小 (`Size`)
@@ -90,6 +92,7 @@ impl cds_core::ser::Entries for DataDisk {
 cds_core::impl_serialize!(DataDisk);
 impl DataDisk {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DataDiskBuilder {
         DataDiskBuilder::default()
     }
@@ -108,7 +111,10 @@ impl DataDiskBuilder {
         self
     }
     /// Sets [`DataDisk::release_with_instance`].
-    pub fn release_with_instance(mut self, value: impl Into<i64>) -> Self {
+    pub fn release_with_instance(
+        mut self,
+        value: impl Into<crate::types::ReleaseWithInstance>,
+    ) -> Self {
         self.inner.release_with_instance = Some(value.into());
         self
     }
@@ -123,6 +129,7 @@ impl DataDiskBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> DataDisk {
         self.inner
     }
@@ -172,6 +179,7 @@ impl cds_core::ser::Entries for PubnetInfo {
 cds_core::impl_serialize!(PubnetInfo);
 impl PubnetInfo {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> PubnetInfoBuilder {
         PubnetInfoBuilder::default()
     }
@@ -215,11 +223,13 @@ impl PubnetInfoBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<PubnetInfo, cds_core::BuildError> {
         cds_core::validate::build("PubnetInfo", self.inner)
     }
 }
 impl cds_core::validate::Validate for PubnetInfo {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.subnet_id.is_none() {
             missing.push(cds_core::validate::join(path, "SubnetId"));
@@ -246,6 +256,7 @@ impl cds_core::ser::Entries for SecurityGroup {
 cds_core::impl_serialize!(SecurityGroup);
 impl SecurityGroup {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> SecurityGroupBuilder {
         SecurityGroupBuilder::default()
     }
@@ -264,11 +275,13 @@ impl SecurityGroupBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<SecurityGroup, cds_core::BuildError> {
         cds_core::validate::build("SecurityGroup", self.inner)
     }
 }
 impl cds_core::validate::Validate for SecurityGroup {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.security_group_id.is_none() {
             missing.push(cds_core::validate::join(path, "SecurityGroupId"));
@@ -300,6 +313,7 @@ impl cds_core::ser::Entries for SubnetInfo {
 cds_core::impl_serialize!(SubnetInfo);
 impl SubnetInfo {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> SubnetInfoBuilder {
         SubnetInfoBuilder::default()
     }
@@ -323,11 +337,13 @@ impl SubnetInfoBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<SubnetInfo, cds_core::BuildError> {
         cds_core::validate::build("SubnetInfo", self.inner)
     }
 }
 impl cds_core::validate::Validate for SubnetInfo {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.subnet_id.is_none() {
             missing.push(cds_core::validate::join(path, "SubnetId"));
@@ -354,6 +370,7 @@ impl cds_core::ser::Entries for VpcInfo {
 cds_core::impl_serialize!(VpcInfo);
 impl VpcInfo {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> VpcInfoBuilder {
         VpcInfoBuilder::default()
     }
@@ -372,11 +389,13 @@ impl VpcInfoBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<VpcInfo, cds_core::BuildError> {
         cds_core::validate::build("VpcInfo", self.inner)
     }
 }
 impl cds_core::validate::Validate for VpcInfo {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.vpc_id.is_none() {
             missing.push(cds_core::validate::join(path, "VpcId"));
@@ -466,15 +485,15 @@ pub struct CreateInstanceInput {
     /// Whether a monthly purchase runs to the end of the month: 1 yes, 0 no, default 1. E.g. bought on 2022-07-22: 1 expires 2022-08-01, 0 expires 2022-08-22
     ///
     /// 包月是否到月底 1:是  0:否 默认为1。如2022-07-22购买，传值为1，则到期时间为2022-08-01；值为0，则到期时间为2022-08-22 (`IsToMonth`)
-    pub is_to_month: Option<i64>,
+    pub is_to_month: Option<crate::types::ToMonthEnd>,
     /// Auto-renew on expiry (needed for monthly billing): 1 yes, 0 no, default 1
     ///
     /// 是否自动续约，包月时需传。1:是  0:否 默认为1 (`IsAutoRenewal`)
-    pub is_auto_renewal: Option<i64>,
+    pub is_auto_renewal: Option<crate::types::AutoRenewal>,
     /// Use UTC time: 1 yes, 0 no, default 0 (UTC+8, Shanghai time)
     ///
     /// 是否utc时间，1:是  0:否 默认为0（默认UTC+8，上海时间） (`UtcTime`)
-    pub utc_time: Option<i64>,
+    pub utc_time: Option<crate::types::UtcTime>,
     /// Data disk information; cloud disks only, e.g. \[{"DiskFeature": "ssd", "ReleaseWithInstance": 1, "Size": 50, "SnapshotId": "s-xxx"}\]
     ///
     /// 数据盘信息。仅支持云盘，示例：\[{"DiskFeature":"local", # 盘类型，"local"：本地盘，"ssd": ssd云盘.  本地盘和云盘不能混用 "ReleaseWithInstance":1, # 是否随实例删除:1:随实例删除,0:不随实例删除.不传默认随实例删除 "Size":50 # 盘大小, "SnapshotId":"s-xxx" # 快照id,通过此快照创建数据盘,非必填}\] (`DataDisk`)
@@ -564,6 +583,7 @@ impl cds_core::ser::Entries for CreateInstanceInput {
 cds_core::impl_serialize!(CreateInstanceInput);
 impl CreateInstanceInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateInstanceInputBuilder {
         CreateInstanceInputBuilder::default()
     }
@@ -681,17 +701,17 @@ impl CreateInstanceInputBuilder {
         self
     }
     /// Sets [`CreateInstanceInput::is_to_month`].
-    pub fn is_to_month(mut self, value: impl Into<i64>) -> Self {
+    pub fn is_to_month(mut self, value: impl Into<crate::types::ToMonthEnd>) -> Self {
         self.inner.is_to_month = Some(value.into());
         self
     }
     /// Sets [`CreateInstanceInput::is_auto_renewal`].
-    pub fn is_auto_renewal(mut self, value: impl Into<i64>) -> Self {
+    pub fn is_auto_renewal(mut self, value: impl Into<crate::types::AutoRenewal>) -> Self {
         self.inner.is_auto_renewal = Some(value.into());
         self
     }
     /// Sets [`CreateInstanceInput::utc_time`].
-    pub fn utc_time(mut self, value: impl Into<i64>) -> Self {
+    pub fn utc_time(mut self, value: impl Into<crate::types::UtcTime>) -> Self {
         self.inner.utc_time = Some(value.into());
         self
     }
@@ -727,11 +747,13 @@ impl CreateInstanceInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateInstanceInput, cds_core::BuildError> {
         cds_core::validate::build("CreateInstanceInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateInstanceInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.available_zone_code.is_none() {
             missing.push(cds_core::validate::join(path, "AvailableZoneCode"));
@@ -797,6 +819,7 @@ pub struct CreateInstanceOutput {
 }
 impl CreateInstanceOutput {
     /// `Data` (see the field [`CreateInstanceOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::create_instance::Data> {
         self.data.as_ref()
     }
@@ -836,10 +859,12 @@ pub struct CreateInstanceRequest {
 #[allow(deprecated)]
 impl CreateInstanceRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreateInstanceInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreateInstanceInput) -> Self {
         self.input = input;
         self
@@ -989,21 +1014,21 @@ impl CreateInstanceRequest {
     /// Whether a monthly purchase runs to the end of the month: 1 yes, 0 no, default 1. E.g. bought on 2022-07-22: 1 expires 2022-08-01, 0 expires 2022-08-22
     ///
     /// 包月是否到月底 1:是  0:否 默认为1。如2022-07-22购买，传值为1，则到期时间为2022-08-01；值为0，则到期时间为2022-08-22 (`IsToMonth`, body)
-    pub fn is_to_month(mut self, value: impl Into<i64>) -> Self {
+    pub fn is_to_month(mut self, value: impl Into<crate::types::ToMonthEnd>) -> Self {
         self.input.is_to_month = Some(value.into());
         self
     }
     /// Auto-renew on expiry (needed for monthly billing): 1 yes, 0 no, default 1
     ///
     /// 是否自动续约，包月时需传。1:是  0:否 默认为1 (`IsAutoRenewal`, body)
-    pub fn is_auto_renewal(mut self, value: impl Into<i64>) -> Self {
+    pub fn is_auto_renewal(mut self, value: impl Into<crate::types::AutoRenewal>) -> Self {
         self.input.is_auto_renewal = Some(value.into());
         self
     }
     /// Use UTC time: 1 yes, 0 no, default 0 (UTC+8, Shanghai time)
     ///
     /// 是否utc时间，1:是  0:否 默认为0（默认UTC+8，上海时间） (`UtcTime`, body)
-    pub fn utc_time(mut self, value: impl Into<i64>) -> Self {
+    pub fn utc_time(mut self, value: impl Into<crate::types::UtcTime>) -> Self {
         self.input.utc_time = Some(value.into());
         self
     }
@@ -1049,50 +1074,71 @@ impl CreateInstanceRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CREATE_INSTANCE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::CREATE_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreateInstanceOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateInstanceOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::CREATE_INSTANCE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreateInstanceOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CREATE_INSTANCE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreateInstanceOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::CREATE_INSTANCE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/Data/EventId`), polling [`DescribeEvent`](crate::Client::describe_event). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            CreateInstanceOutput,
-            crate::operation::describe_event::DescribeEventOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                CreateInstanceOutput,
+                crate::operation::describe_event::DescribeEventOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::CREATE_INSTANCE,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_EVENT,
             "/Data/EventId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -1102,9 +1148,8 @@ impl crate::Client {
     ///
     /// `POST /ecs/v1` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidResourceId.NotFound`](crate::ErrorCode::InvalidResourceIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InvalidEvent.InvalidUrl.NotFound`](crate::ErrorCode::InvalidEventInvalidUrlNotFound), [`InternalError`](crate::ErrorCode::InternalError).
-    ///
     /// Wire name: `CreateInstance`.
+    #[inline]
     pub fn create_instance(&self) -> CreateInstanceRequest {
         CreateInstanceRequest {
             client: self.runtime().clone(),

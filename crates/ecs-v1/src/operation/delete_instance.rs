@@ -15,7 +15,7 @@ pub struct DeleteInstanceInput {
     /// 1: unbind and delete the EIPs bound to the servers, 0: unbind them only; default 0
     ///
     /// 1:解绑并删除服务器绑定的EIP，0:解绑EIP  默认为0 (`DeleteEip`)
-    pub delete_eip: Option<i64>,
+    pub delete_eip: Option<crate::types::EipDeletion>,
 }
 impl cds_core::ser::Entries for DeleteInstanceInput {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for DeleteInstanceInput {
 cds_core::impl_serialize!(DeleteInstanceInput);
 impl DeleteInstanceInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DeleteInstanceInputBuilder {
         DeleteInstanceInputBuilder::default()
     }
@@ -45,16 +46,18 @@ impl DeleteInstanceInputBuilder {
         self
     }
     /// Sets [`DeleteInstanceInput::delete_eip`].
-    pub fn delete_eip(mut self, value: impl Into<i64>) -> Self {
+    pub fn delete_eip(mut self, value: impl Into<crate::types::EipDeletion>) -> Self {
         self.inner.delete_eip = Some(value.into());
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DeleteInstanceInput, cds_core::BuildError> {
         cds_core::validate::build("DeleteInstanceInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DeleteInstanceInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_ids.is_none() {
             missing.push(cds_core::validate::join(path, "EcsIds"));
@@ -76,10 +79,12 @@ pub struct DeleteInstanceOutput {
 }
 impl DeleteInstanceOutput {
     /// `Data` (see the field [`DeleteInstanceOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::EventResult> {
         self.data.as_ref()
     }
     /// `CodeMsg` (see the field [`DeleteInstanceOutput::code_msg`]).
+    #[inline]
     pub fn code_msg(&self) -> Option<&str> {
         self.code_msg.as_deref()
     }
@@ -121,10 +126,12 @@ pub struct DeleteInstanceRequest {
 #[allow(deprecated)]
 impl DeleteInstanceRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DeleteInstanceInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DeleteInstanceInput) -> Self {
         self.input = input;
         self
@@ -139,55 +146,76 @@ impl DeleteInstanceRequest {
     /// 1: unbind and delete the EIPs bound to the servers, 0: unbind them only; default 0
     ///
     /// 1:解绑并删除服务器绑定的EIP，0:解绑EIP  默认为0 (`DeleteEip`, body)
-    pub fn delete_eip(mut self, value: impl Into<i64>) -> Self {
+    pub fn delete_eip(mut self, value: impl Into<crate::types::EipDeletion>) -> Self {
         self.input.delete_eip = Some(value.into());
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DELETE_INSTANCE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DELETE_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DeleteInstanceOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DeleteInstanceOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DELETE_INSTANCE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DeleteInstanceOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DELETE_INSTANCE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DeleteInstanceOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DELETE_INSTANCE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/Data/EventId`), polling [`DescribeEvent`](crate::Client::describe_event). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            DeleteInstanceOutput,
-            crate::operation::describe_event::DescribeEventOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                DeleteInstanceOutput,
+                crate::operation::describe_event::DescribeEventOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::DELETE_INSTANCE,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_EVENT,
             "/Data/EventId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -197,9 +225,8 @@ impl crate::Client {
     ///
     /// `POST /ecs/v1` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidResourceId.NotFound`](crate::ErrorCode::InvalidResourceIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InvalidEvent.InvalidUrl.NotFound`](crate::ErrorCode::InvalidEventInvalidUrlNotFound), [`InternalError`](crate::ErrorCode::InternalError).
-    ///
     /// Wire name: `DeleteInstance`.
+    #[inline]
     pub fn delete_instance(&self) -> DeleteInstanceRequest {
         DeleteInstanceRequest {
             client: self.runtime().clone(),

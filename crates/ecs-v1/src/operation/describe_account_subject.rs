@@ -37,26 +37,32 @@ pub struct Account {
 }
 impl Account {
     /// `Name` (see the field [`Account::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `Balance` (see the field [`Account::balance`]).
+    #[inline]
     pub fn balance(&self) -> Option<f64> {
         self.balance
     }
     /// `Income` (see the field [`Account::income`]).
+    #[inline]
     pub fn income(&self) -> Option<f64> {
         self.income
     }
     /// `Duration` (see the field [`Account::duration`]).
+    #[inline]
     pub fn duration(&self) -> Option<i64> {
         self.duration
     }
     /// `BeginTime` (see the field [`Account::begin_time`]).
+    #[inline]
     pub fn begin_time(&self) -> Option<&str> {
         self.begin_time.as_deref()
     }
     /// `EndTime` (see the field [`Account::end_time`]).
+    #[inline]
     pub fn end_time(&self) -> Option<&str> {
         self.end_time.as_deref()
     }
@@ -107,6 +113,7 @@ impl cds_core::ser::Entries for DescribeAccountSubjectInput {
 cds_core::impl_serialize!(DescribeAccountSubjectInput);
 impl DescribeAccountSubjectInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeAccountSubjectInputBuilder {
         DescribeAccountSubjectInputBuilder::default()
     }
@@ -120,6 +127,7 @@ pub struct DescribeAccountSubjectInputBuilder {
 #[allow(deprecated)]
 impl DescribeAccountSubjectInputBuilder {
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> DescribeAccountSubjectInput {
         self.inner
     }
@@ -139,10 +147,12 @@ pub struct DescribeAccountSubjectOutput {
 }
 impl DescribeAccountSubjectOutput {
     /// `Data` (see the field [`DescribeAccountSubjectOutput::data`]).
+    #[inline]
     pub fn data(&self) -> &[crate::operation::describe_account_subject::Account] {
         self.data.as_deref().unwrap_or_default()
     }
     /// `CodeMsg` (see the field [`DescribeAccountSubjectOutput::code_msg`]).
+    #[inline]
     pub fn code_msg(&self) -> Option<&str> {
         self.code_msg.as_deref()
     }
@@ -184,37 +194,57 @@ pub struct DescribeAccountSubjectRequest {
 #[allow(deprecated)]
 impl DescribeAccountSubjectRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeAccountSubjectInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeAccountSubjectInput) -> Self {
         self.input = input;
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_ACCOUNT_SUBJECT, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeAccountSubjectOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeAccountSubjectOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_ACCOUNT_SUBJECT,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeAccountSubjectOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_ACCOUNT_SUBJECT, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeAccountSubjectOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_ACCOUNT_SUBJECT,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -224,9 +254,8 @@ impl crate::Client {
     ///
     /// `GET /ecs/v1` — read-only: retried on transient failures.
     ///
-    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidResourceId.NotFound`](crate::ErrorCode::InvalidResourceIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InvalidEvent.InvalidUrl.NotFound`](crate::ErrorCode::InvalidEventInvalidUrlNotFound), [`InternalError`](crate::ErrorCode::InternalError).
-    ///
     /// Wire name: `DescribeAccountSubject`.
+    #[inline]
     pub fn describe_account_subject(&self) -> DescribeAccountSubjectRequest {
         DescribeAccountSubjectRequest {
             client: self.runtime().clone(),

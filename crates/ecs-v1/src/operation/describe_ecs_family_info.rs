@@ -17,6 +17,7 @@ pub struct Data {
 }
 impl Data {
     /// `EcsFamilyInfo` (see the field [`Data::ecs_family_info`]).
+    #[inline]
     pub fn ecs_family_info(&self) -> &[crate::operation::describe_ecs_family_info::Family] {
         self.ecs_family_info.as_deref().unwrap_or_default()
     }
@@ -62,10 +63,12 @@ pub struct Family {
 }
 impl Family {
     /// `EcsFamilyName` (see the field [`Family::ecs_family_name`]).
+    #[inline]
     pub fn ecs_family_name(&self) -> Option<&str> {
         self.ecs_family_name.as_deref()
     }
     /// `SpecList` (see the field [`Family::spec_list`]).
+    #[inline]
     pub fn spec_list(&self) -> &[crate::operation::describe_ecs_family_info::Spec] {
         self.spec_list.as_deref().unwrap_or_default()
     }
@@ -129,26 +132,32 @@ pub struct Spec {
 }
 impl Spec {
     /// `GpuShowType` (see the field [`Spec::gpu_show_type`]).
+    #[inline]
     pub fn gpu_show_type(&self) -> Option<&str> {
         self.gpu_show_type.as_deref()
     }
     /// `GpuTypeId` (see the field [`Spec::gpu_type_id`]).
+    #[inline]
     pub fn gpu_type_id(&self) -> Option<&str> {
         self.gpu_type_id.as_deref()
     }
     /// `Cpu` (see the field [`Spec::cpu`]).
+    #[inline]
     pub fn cpu(&self) -> Option<i64> {
         self.cpu
     }
     /// `Ram` (see the field [`Spec::ram`]).
+    #[inline]
     pub fn ram(&self) -> Option<i64> {
         self.ram
     }
     /// `Gpu` (see the field [`Spec::gpu`]).
+    #[inline]
     pub fn gpu(&self) -> Option<i64> {
         self.gpu
     }
     /// `SupportGpuDriver` (see the field [`Spec::support_gpu_driver`]).
+    #[inline]
     pub fn support_gpu_driver(&self) -> Option<&str> {
         self.support_gpu_driver.as_deref()
     }
@@ -210,6 +219,7 @@ impl cds_core::ser::Entries for DescribeEcsFamilyInfoInput {
 cds_core::impl_serialize!(DescribeEcsFamilyInfoInput);
 impl DescribeEcsFamilyInfoInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeEcsFamilyInfoInputBuilder {
         DescribeEcsFamilyInfoInputBuilder::default()
     }
@@ -233,11 +243,13 @@ impl DescribeEcsFamilyInfoInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeEcsFamilyInfoInput, cds_core::BuildError> {
         cds_core::validate::build("DescribeEcsFamilyInfoInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribeEcsFamilyInfoInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.available_zone_code.is_none() {
             missing.push(cds_core::validate::join(path, "AvailableZoneCode"));
@@ -258,6 +270,7 @@ pub struct DescribeEcsFamilyInfoOutput {
 }
 impl DescribeEcsFamilyInfoOutput {
     /// `Data` (see the field [`DescribeEcsFamilyInfoOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_ecs_family_info::Data> {
         self.data.as_ref()
     }
@@ -297,10 +310,12 @@ pub struct DescribeEcsFamilyInfoRequest {
 #[allow(deprecated)]
 impl DescribeEcsFamilyInfoRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeEcsFamilyInfoInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeEcsFamilyInfoInput) -> Self {
         self.input = input;
         self
@@ -320,28 +335,46 @@ impl DescribeEcsFamilyInfoRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_ECS_FAMILY_INFO, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_ECS_FAMILY_INFO, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeEcsFamilyInfoOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeEcsFamilyInfoOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_ECS_FAMILY_INFO,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeEcsFamilyInfoOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_ECS_FAMILY_INFO, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeEcsFamilyInfoOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_ECS_FAMILY_INFO,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -351,9 +384,8 @@ impl crate::Client {
     ///
     /// `GET /ecs/v1` — read-only: retried on transient failures.
     ///
-    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidResourceId.NotFound`](crate::ErrorCode::InvalidResourceIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InvalidEvent.InvalidUrl.NotFound`](crate::ErrorCode::InvalidEventInvalidUrlNotFound), [`InternalError`](crate::ErrorCode::InternalError).
-    ///
     /// Wire name: `DescribeEcsFamilyInfo`.
+    #[inline]
     pub fn describe_ecs_family_info(&self) -> DescribeEcsFamilyInfoRequest {
         DescribeEcsFamilyInfoRequest {
             client: self.runtime().clone(),

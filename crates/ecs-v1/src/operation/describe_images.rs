@@ -17,6 +17,7 @@ pub struct Data {
 }
 impl Data {
     /// `ImageList` (see the field [`Data::image_list`]).
+    #[inline]
     pub fn image_list(&self) -> &[crate::operation::describe_images::Image] {
         self.image_list.as_deref().unwrap_or_default()
     }
@@ -118,76 +119,93 @@ pub struct Image {
     /// Whether the image has the optimization option on: 1 on, 0 off
     ///
     /// 镜像是否开启优化选项，1为开启，0为不开启 (`IsOptimized`)
-    pub is_optimized: Option<i64>,
+    pub is_optimized: Option<crate::types::Optimization>,
 }
 impl Image {
     /// `TemplateType` (see the field [`Image::template_type`]).
+    #[inline]
     pub fn template_type(&self) -> Option<&crate::types::ImageTemplateType> {
         self.template_type.as_ref()
     }
     /// `ImageId` (see the field [`Image::image_id`]).
+    #[inline]
     pub fn image_id(&self) -> Option<&str> {
         self.image_id.as_deref()
     }
     /// `ImageName` (see the field [`Image::image_name`]).
+    #[inline]
     pub fn image_name(&self) -> Option<&str> {
         self.image_name.as_deref()
     }
     /// `Status` (see the field [`Image::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
     /// `OsType` (see the field [`Image::os_type`]).
+    #[inline]
     pub fn os_type(&self) -> Option<&str> {
         self.os_type.as_deref()
     }
     /// `OsBit` (see the field [`Image::os_bit`]).
+    #[inline]
     pub fn os_bit(&self) -> Option<i64> {
         self.os_bit
     }
     /// `StatusDisplay` (see the field [`Image::status_display`]).
+    #[inline]
     pub fn status_display(&self) -> Option<&str> {
         self.status_display.as_deref()
     }
     /// `AzId` (see the field [`Image::az_id`]).
+    #[inline]
     pub fn az_id(&self) -> Option<&str> {
         self.az_id.as_deref()
     }
     /// `AzName` (see the field [`Image::az_name`]).
+    #[inline]
     pub fn az_name(&self) -> Option<&str> {
         self.az_name.as_deref()
     }
     /// `SupportGpuDriver` (see the field [`Image::support_gpu_driver`]).
+    #[inline]
     pub fn support_gpu_driver(&self) -> Option<&str> {
         self.support_gpu_driver.as_deref()
     }
     /// `Username` (see the field [`Image::username`]).
+    #[inline]
     pub fn username(&self) -> Option<&str> {
         self.username.as_deref()
     }
     /// `SupportType` (see the field [`Image::support_type`]).
+    #[inline]
     pub fn support_type(&self) -> &[String] {
         self.support_type.as_deref().unwrap_or_default()
     }
     /// `OsVersion` (see the field [`Image::os_version`]).
+    #[inline]
     pub fn os_version(&self) -> Option<&str> {
         self.os_version.as_deref()
     }
     /// `CreateTime` (see the field [`Image::create_time`]).
+    #[inline]
     pub fn create_time(&self) -> Option<&str> {
         self.create_time.as_deref()
     }
     /// `OsSize` (see the field [`Image::os_size`]).
+    #[inline]
     pub fn os_size(&self) -> Option<i64> {
         self.os_size
     }
     /// `AvailableZoneCode` (see the field [`Image::available_zone_code`]).
+    #[inline]
     pub fn available_zone_code(&self) -> Option<&str> {
         self.available_zone_code.as_deref()
     }
     /// `IsOptimized` (see the field [`Image::is_optimized`]).
-    pub fn is_optimized(&self) -> Option<i64> {
-        self.is_optimized
+    #[inline]
+    pub fn is_optimized(&self) -> Option<&crate::types::Optimization> {
+        self.is_optimized.as_ref()
     }
 }
 impl cds_core::de::Fields for Image {
@@ -271,6 +289,7 @@ impl cds_core::ser::Entries for DescribeImagesInput {
 cds_core::impl_serialize!(DescribeImagesInput);
 impl DescribeImagesInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeImagesInputBuilder {
         DescribeImagesInputBuilder::default()
     }
@@ -294,6 +313,7 @@ impl DescribeImagesInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> DescribeImagesInput {
         self.inner
     }
@@ -321,18 +341,22 @@ pub struct DescribeImagesOutput {
 }
 impl DescribeImagesOutput {
     /// `Data` (see the field [`DescribeImagesOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_images::Data> {
         self.data.as_ref()
     }
     /// `PageNumber` (see the field [`DescribeImagesOutput::page_number`]).
+    #[inline]
     pub fn page_number(&self) -> Option<i64> {
         self.page_number
     }
     /// `PageSize` (see the field [`DescribeImagesOutput::page_size`]).
+    #[inline]
     pub fn page_size(&self) -> Option<i64> {
         self.page_size
     }
     /// `TotalCount` (see the field [`DescribeImagesOutput::total_count`]).
+    #[inline]
     pub fn total_count(&self) -> Option<i64> {
         self.total_count
     }
@@ -378,10 +402,12 @@ pub struct DescribeImagesRequest {
 #[allow(deprecated)]
 impl DescribeImagesRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeImagesInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeImagesInput) -> Self {
         self.input = input;
         self
@@ -401,28 +427,46 @@ impl DescribeImagesRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_IMAGES, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeImagesOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeImagesOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_IMAGES,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeImagesOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_IMAGES, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeImagesOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_IMAGES,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -432,9 +476,8 @@ impl crate::Client {
     ///
     /// `GET /ecs/v1.1` — read-only: retried on transient failures.
     ///
-    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidResourceId.NotFound`](crate::ErrorCode::InvalidResourceIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InvalidEvent.InvalidUrl.NotFound`](crate::ErrorCode::InvalidEventInvalidUrlNotFound), [`InternalError`](crate::ErrorCode::InternalError).
-    ///
     /// Wire name: `DescribeImages`.
+    #[inline]
     pub fn describe_images(&self) -> DescribeImagesRequest {
         DescribeImagesRequest {
             client: self.runtime().clone(),

@@ -33,22 +33,27 @@ pub struct BillingInfo {
 }
 impl BillingInfo {
     /// `BillingMethod` (see the field [`BillingInfo::billing_method`]).
+    #[inline]
     pub fn billing_method(&self) -> Option<&crate::types::BillingMethod> {
         self.billing_method.as_ref()
     }
     /// `BillingMethodName` (see the field [`BillingInfo::billing_method_name`]).
+    #[inline]
     pub fn billing_method_name(&self) -> Option<&str> {
         self.billing_method_name.as_deref()
     }
     /// `BillingStatus` (see the field [`BillingInfo::billing_status`]).
+    #[inline]
     pub fn billing_status(&self) -> Option<&str> {
         self.billing_status.as_deref()
     }
     /// `BillCycleId` (see the field [`BillingInfo::bill_cycle_id`]).
+    #[inline]
     pub fn bill_cycle_id(&self) -> Option<&crate::types::BillingCycle> {
         self.bill_cycle_id.as_ref()
     }
     /// `BillingMethodStatus` (see the field [`BillingInfo::billing_method_status`]).
+    #[inline]
     pub fn billing_method_status(&self) -> Option<&str> {
         self.billing_method_status.as_deref()
     }
@@ -178,11 +183,11 @@ pub struct Data {
     /// Whether shutting down stops billing: 1 yes, 0 no
     ///
     /// 是否关机不计费, 1:是， 0：否 (`NoChargeForShutdown`)
-    pub no_charge_for_shutdown: Option<i64>,
+    pub no_charge_for_shutdown: Option<crate::types::ShutdownBilling>,
     /// Whether a monthly purchase runs to the end of the month (1 yes, 0 no) (`IsToMonth`)
     ///
     /// Not in the vendor's documents: the vendor's own production code sends it (cds-cloudos-go-sdk services/ecs/ecs.go:154). read by the vendor SDK's instance details
-    pub is_to_month: Option<i64>,
+    pub is_to_month: Option<crate::types::ToMonthEnd>,
     /// Real GPU model name (`RealCardName`)
     ///
     /// Not in the vendor's documents: the vendor's own production code sends it (cds-cloudos-go-sdk services/ecs/ecs.go:154). read by the vendor SDK's instance details
@@ -210,114 +215,142 @@ pub struct Data {
 }
 impl Data {
     /// `EcsId` (see the field [`Data::ecs_id`]).
+    #[inline]
     pub fn ecs_id(&self) -> Option<&str> {
         self.ecs_id.as_deref()
     }
     /// `EcsName` (see the field [`Data::ecs_name`]).
+    #[inline]
     pub fn ecs_name(&self) -> Option<&str> {
         self.ecs_name.as_deref()
     }
     /// `RegionId` (see the field [`Data::region_id`]).
+    #[inline]
     pub fn region_id(&self) -> Option<&str> {
         self.region_id.as_deref()
     }
     /// `RegionName` (see the field [`Data::region_name`]).
+    #[inline]
     pub fn region_name(&self) -> Option<&str> {
         self.region_name.as_deref()
     }
     /// `AzId` (see the field [`Data::az_id`]).
+    #[inline]
     pub fn az_id(&self) -> Option<&str> {
         self.az_id.as_deref()
     }
     /// `AzName` (see the field [`Data::az_name`]).
+    #[inline]
     pub fn az_name(&self) -> Option<&str> {
         self.az_name.as_deref()
     }
     /// `Status` (see the field [`Data::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&crate::types::InstanceStatus> {
         self.status.as_ref()
     }
     /// `StatusDisplay` (see the field [`Data::status_display`]).
+    #[inline]
     pub fn status_display(&self) -> Option<&str> {
         self.status_display.as_deref()
     }
     /// `IsGpu` (see the field [`Data::is_gpu`]).
+    #[inline]
     pub fn is_gpu(&self) -> Option<bool> {
         self.is_gpu
     }
     /// `CreateTime` (see the field [`Data::create_time`]).
+    #[inline]
     pub fn create_time(&self) -> Option<&str> {
         self.create_time.as_deref()
     }
     /// `Duration` (see the field [`Data::duration`]).
+    #[inline]
     pub fn duration(&self) -> Option<i64> {
         self.duration
     }
     /// `EndBillTime` (see the field [`Data::end_bill_time`]).
+    #[inline]
     pub fn end_bill_time(&self) -> Option<&str> {
         self.end_bill_time.as_deref()
     }
     /// `IsAutoRenewal` (see the field [`Data::is_auto_renewal`]).
+    #[inline]
     pub fn is_auto_renewal(&self) -> Option<&str> {
         self.is_auto_renewal.as_deref()
     }
     /// `TimeZone` (see the field [`Data::time_zone`]).
+    #[inline]
     pub fn time_zone(&self) -> Option<&str> {
         self.time_zone.as_deref()
     }
     /// `IsRam` (see the field [`Data::is_ram`]).
+    #[inline]
     pub fn is_ram(&self) -> Option<bool> {
         self.is_ram
     }
     /// `EcsRule` (see the field [`Data::ecs_rule`]).
+    #[inline]
     pub fn ecs_rule(&self) -> Option<&crate::operation::describe_instance::EcsRule> {
         self.ecs_rule.as_ref()
     }
     /// `OsInfo` (see the field [`Data::os_info`]).
+    #[inline]
     pub fn os_info(&self) -> Option<&crate::operation::describe_instance::OsInfo> {
         self.os_info.as_ref()
     }
     /// `Disk` (see the field [`Data::disk`]).
+    #[inline]
     pub fn disk(&self) -> Option<&crate::operation::describe_instance::Disk> {
         self.disk.as_ref()
     }
     /// `Pipe` (see the field [`Data::pipe`]).
+    #[inline]
     pub fn pipe(&self) -> Option<&crate::operation::describe_instance::Pipe> {
         self.pipe.as_ref()
     }
     /// `BillingInfo` (see the field [`Data::billing_info`]).
+    #[inline]
     pub fn billing_info(&self) -> Option<&crate::operation::describe_instance::BillingInfo> {
         self.billing_info.as_ref()
     }
     /// `NoChargeForShutdown` (see the field [`Data::no_charge_for_shutdown`]).
-    pub fn no_charge_for_shutdown(&self) -> Option<i64> {
-        self.no_charge_for_shutdown
+    #[inline]
+    pub fn no_charge_for_shutdown(&self) -> Option<&crate::types::ShutdownBilling> {
+        self.no_charge_for_shutdown.as_ref()
     }
     /// `IsToMonth` (see the field [`Data::is_to_month`]).
-    pub fn is_to_month(&self) -> Option<i64> {
-        self.is_to_month
+    #[inline]
+    pub fn is_to_month(&self) -> Option<&crate::types::ToMonthEnd> {
+        self.is_to_month.as_ref()
     }
     /// `RealCardName` (see the field [`Data::real_card_name`]).
+    #[inline]
     pub fn real_card_name(&self) -> Option<&str> {
         self.real_card_name.as_deref()
     }
     /// `SecurityGroup` (see the field [`Data::security_group`]).
+    #[inline]
     pub fn security_group(&self) -> &[crate::types::InstanceSecurityGroup] {
         self.security_group.as_deref().unwrap_or_default()
     }
     /// `StockRelease` (see the field [`Data::stock_release`]).
+    #[inline]
     pub fn stock_release(&self) -> Option<bool> {
         self.stock_release
     }
     /// `Supplier` (see the field [`Data::supplier`]).
+    #[inline]
     pub fn supplier(&self) -> Option<&str> {
         self.supplier.as_deref()
     }
     /// `SystemDiskFeature` (see the field [`Data::system_disk_feature`]).
+    #[inline]
     pub fn system_disk_feature(&self) -> Option<&crate::types::DiskFeature> {
         self.system_disk_feature.as_ref()
     }
     /// `Tag` (see the field [`Data::tag`]).
+    #[inline]
     pub fn tag(&self) -> &[serde_json::Value] {
         self.tag.as_deref().unwrap_or_default()
     }
@@ -413,7 +446,7 @@ pub struct DataDisk {
     /// Whether it is deleted with the instance (1 yes, 0 no)
     ///
     /// 是否随实例删除 (`ReleaseWithInstance`)
-    pub release_with_instance: Option<i64>,
+    pub release_with_instance: Option<crate::types::ReleaseWithInstance>,
     /// Disk role (data)
     ///
     /// 盘类别 (`DiskType`)
@@ -469,58 +502,72 @@ pub struct DataDisk {
 }
 impl DataDisk {
     /// `ReleaseWithInstance` (see the field [`DataDisk::release_with_instance`]).
-    pub fn release_with_instance(&self) -> Option<i64> {
-        self.release_with_instance
+    #[inline]
+    pub fn release_with_instance(&self) -> Option<&crate::types::ReleaseWithInstance> {
+        self.release_with_instance.as_ref()
     }
     /// `DiskType` (see the field [`DataDisk::disk_type`]).
+    #[inline]
     pub fn disk_type(&self) -> Option<&str> {
         self.disk_type.as_deref()
     }
     /// `Name` (see the field [`DataDisk::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `Size` (see the field [`DataDisk::size`]).
+    #[inline]
     pub fn size(&self) -> Option<i64> {
         self.size
     }
     /// `DiskIops` (see the field [`DataDisk::disk_iops`]).
+    #[inline]
     pub fn disk_iops(&self) -> Option<i64> {
         self.disk_iops
     }
     /// `BandMbps` (see the field [`DataDisk::band_mbps`]).
+    #[inline]
     pub fn band_mbps(&self) -> Option<i64> {
         self.band_mbps
     }
     /// `Unit` (see the field [`DataDisk::unit`]).
+    #[inline]
     pub fn unit(&self) -> Option<&str> {
         self.unit.as_deref()
     }
     /// `Id` (see the field [`DataDisk::id`]).
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
     /// `DiskFeature` (see the field [`DataDisk::disk_feature`]).
+    #[inline]
     pub fn disk_feature(&self) -> Option<&crate::types::DiskFeature> {
         self.disk_feature.as_ref()
     }
     /// `DiskId` (see the field [`DataDisk::disk_id`]).
+    #[inline]
     pub fn disk_id(&self) -> Option<&str> {
         self.disk_id.as_deref()
     }
     /// `DiskName` (see the field [`DataDisk::disk_name`]).
+    #[inline]
     pub fn disk_name(&self) -> Option<&str> {
         self.disk_name.as_deref()
     }
     /// `EbsGoodsId` (see the field [`DataDisk::ebs_goods_id`]).
+    #[inline]
     pub fn ebs_goods_id(&self) -> Option<&str> {
         self.ebs_goods_id.as_deref()
     }
     /// `EcsGoodsId` (see the field [`DataDisk::ecs_goods_id`]).
+    #[inline]
     pub fn ecs_goods_id(&self) -> Option<&str> {
         self.ecs_goods_id.as_deref()
     }
     /// `IsFollowDelete` (see the field [`DataDisk::is_follow_delete`]).
+    #[inline]
     pub fn is_follow_delete(&self) -> Option<i64> {
         self.is_follow_delete
     }
@@ -594,10 +641,12 @@ pub struct Disk {
 }
 impl Disk {
     /// `SystemDiskConf` (see the field [`Disk::system_disk_conf`]).
+    #[inline]
     pub fn system_disk_conf(&self) -> Option<&crate::operation::describe_instance::SystemDisk> {
         self.system_disk_conf.as_ref()
     }
     /// `DataDiskConf` (see the field [`Disk::data_disk_conf`]).
+    #[inline]
     pub fn data_disk_conf(&self) -> &[crate::operation::describe_instance::DataDisk] {
         self.data_disk_conf.as_deref().unwrap_or_default()
     }
@@ -677,42 +726,52 @@ pub struct EcsRule {
 }
 impl EcsRule {
     /// `Name` (see the field [`EcsRule::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `CpuNum` (see the field [`EcsRule::cpu_num`]).
+    #[inline]
     pub fn cpu_num(&self) -> Option<i64> {
         self.cpu_num
     }
     /// `CpuUnit` (see the field [`EcsRule::cpu_unit`]).
+    #[inline]
     pub fn cpu_unit(&self) -> Option<&str> {
         self.cpu_unit.as_deref()
     }
     /// `Ram` (see the field [`EcsRule::ram`]).
+    #[inline]
     pub fn ram(&self) -> Option<i64> {
         self.ram
     }
     /// `Gpu` (see the field [`EcsRule::gpu`]).
+    #[inline]
     pub fn gpu(&self) -> Option<i64> {
         self.gpu
     }
     /// `RamUnit` (see the field [`EcsRule::ram_unit`]).
+    #[inline]
     pub fn ram_unit(&self) -> Option<&str> {
         self.ram_unit.as_deref()
     }
     /// `GpuUnit` (see the field [`EcsRule::gpu_unit`]).
+    #[inline]
     pub fn gpu_unit(&self) -> Option<&str> {
         self.gpu_unit.as_deref()
     }
     /// `CategoryId` (see the field [`EcsRule::category_id`]).
+    #[inline]
     pub fn category_id(&self) -> Option<&str> {
         self.category_id.as_deref()
     }
     /// `ConfName` (see the field [`EcsRule::conf_name`]).
+    #[inline]
     pub fn conf_name(&self) -> Option<&str> {
         self.conf_name.as_deref()
     }
     /// `EcsGoodsId` (see the field [`EcsRule::ecs_goods_id`]).
+    #[inline]
     pub fn ecs_goods_id(&self) -> Option<&str> {
         self.ecs_goods_id.as_deref()
     }
@@ -780,14 +839,17 @@ pub struct Eip {
 }
 impl Eip {
     /// `ConfName` (see the field [`Eip::conf_name`]).
+    #[inline]
     pub fn conf_name(&self) -> Option<&str> {
         self.conf_name.as_deref()
     }
     /// `EipIp` (see the field [`Eip::eip_ip`]).
+    #[inline]
     pub fn eip_ip(&self) -> Option<&str> {
         self.eip_ip.as_deref()
     }
     /// `CurrentUseQos` (see the field [`Eip::current_use_qos`]).
+    #[inline]
     pub fn current_use_qos(&self) -> Option<&str> {
         self.current_use_qos.as_deref()
     }
@@ -853,26 +915,32 @@ pub struct OsInfo {
 }
 impl OsInfo {
     /// `ImageId` (see the field [`OsInfo::image_id`]).
+    #[inline]
     pub fn image_id(&self) -> Option<&str> {
         self.image_id.as_deref()
     }
     /// `ImageName` (see the field [`OsInfo::image_name`]).
+    #[inline]
     pub fn image_name(&self) -> Option<&str> {
         self.image_name.as_deref()
     }
     /// `OsType` (see the field [`OsInfo::os_type`]).
+    #[inline]
     pub fn os_type(&self) -> Option<&str> {
         self.os_type.as_deref()
     }
     /// `Bit` (see the field [`OsInfo::bit`]).
+    #[inline]
     pub fn bit(&self) -> Option<i64> {
         self.bit
     }
     /// `Version` (see the field [`OsInfo::version`]).
+    #[inline]
     pub fn version(&self) -> Option<&str> {
         self.version.as_deref()
     }
     /// `Unit` (see the field [`OsInfo::unit`]).
+    #[inline]
     pub fn unit(&self) -> Option<&str> {
         self.unit.as_deref()
     }
@@ -957,38 +1025,47 @@ pub struct Pipe {
 }
 impl Pipe {
     /// `VpcName` (see the field [`Pipe::vpc_name`]).
+    #[inline]
     pub fn vpc_name(&self) -> Option<&str> {
         self.vpc_name.as_deref()
     }
     /// `VpcId` (see the field [`Pipe::vpc_id`]).
+    #[inline]
     pub fn vpc_id(&self) -> Option<&str> {
         self.vpc_id.as_deref()
     }
     /// `SubnetId` (see the field [`Pipe::subnet_id`]).
+    #[inline]
     pub fn subnet_id(&self) -> Option<&str> {
         self.subnet_id.as_deref()
     }
     /// `SubnetName` (see the field [`Pipe::subnet_name`]).
+    #[inline]
     pub fn subnet_name(&self) -> Option<&str> {
         self.subnet_name.as_deref()
     }
     /// `CreateTime` (see the field [`Pipe::create_time`]).
+    #[inline]
     pub fn create_time(&self) -> Option<&str> {
         self.create_time.as_deref()
     }
     /// `PrivateNet` (see the field [`Pipe::private_net`]).
+    #[inline]
     pub fn private_net(&self) -> Option<&str> {
         self.private_net.as_deref()
     }
     /// `PubNet` (see the field [`Pipe::pub_net`]).
+    #[inline]
     pub fn pub_net(&self) -> Option<&str> {
         self.pub_net.as_deref()
     }
     /// `VirtualNet` (see the field [`Pipe::virtual_net`]).
+    #[inline]
     pub fn virtual_net(&self) -> &[String] {
         self.virtual_net.as_deref().unwrap_or_default()
     }
     /// `EipInfo` (see the field [`Pipe::eip_info`]).
+    #[inline]
     pub fn eip_info(
         &self,
     ) -> Option<&std::collections::BTreeMap<String, crate::operation::describe_instance::Eip>> {
@@ -1044,7 +1121,7 @@ pub struct SystemDisk {
     /// Whether it is deleted with the instance (1 yes, 0 no)
     ///
     /// 是否随实例删除 (`ReleaseWithInstance`)
-    pub release_with_instance: Option<i64>,
+    pub release_with_instance: Option<crate::types::ReleaseWithInstance>,
     /// Disk role (system)
     ///
     /// 盘类别 (`DiskType`)
@@ -1096,54 +1173,67 @@ pub struct SystemDisk {
 }
 impl SystemDisk {
     /// `ReleaseWithInstance` (see the field [`SystemDisk::release_with_instance`]).
-    pub fn release_with_instance(&self) -> Option<i64> {
-        self.release_with_instance
+    #[inline]
+    pub fn release_with_instance(&self) -> Option<&crate::types::ReleaseWithInstance> {
+        self.release_with_instance.as_ref()
     }
     /// `DiskType` (see the field [`SystemDisk::disk_type`]).
+    #[inline]
     pub fn disk_type(&self) -> Option<&str> {
         self.disk_type.as_deref()
     }
     /// `Name` (see the field [`SystemDisk::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `Size` (see the field [`SystemDisk::size`]).
+    #[inline]
     pub fn size(&self) -> Option<i64> {
         self.size
     }
     /// `DiskIops` (see the field [`SystemDisk::disk_iops`]).
+    #[inline]
     pub fn disk_iops(&self) -> Option<i64> {
         self.disk_iops
     }
     /// `BandMbps` (see the field [`SystemDisk::band_mbps`]).
+    #[inline]
     pub fn band_mbps(&self) -> Option<i64> {
         self.band_mbps
     }
     /// `Unit` (see the field [`SystemDisk::unit`]).
+    #[inline]
     pub fn unit(&self) -> Option<&str> {
         self.unit.as_deref()
     }
     /// `DiskId` (see the field [`SystemDisk::disk_id`]).
+    #[inline]
     pub fn disk_id(&self) -> Option<&str> {
         self.disk_id.as_deref()
     }
     /// `DiskFeature` (see the field [`SystemDisk::disk_feature`]).
+    #[inline]
     pub fn disk_feature(&self) -> Option<&crate::types::DiskFeature> {
         self.disk_feature.as_ref()
     }
     /// `DiskName` (see the field [`SystemDisk::disk_name`]).
+    #[inline]
     pub fn disk_name(&self) -> Option<&str> {
         self.disk_name.as_deref()
     }
     /// `EbsGoodsId` (see the field [`SystemDisk::ebs_goods_id`]).
+    #[inline]
     pub fn ebs_goods_id(&self) -> Option<&str> {
         self.ebs_goods_id.as_deref()
     }
     /// `EcsGoodsId` (see the field [`SystemDisk::ecs_goods_id`]).
+    #[inline]
     pub fn ecs_goods_id(&self) -> Option<&str> {
         self.ecs_goods_id.as_deref()
     }
     /// `IsFollowDelete` (see the field [`SystemDisk::is_follow_delete`]).
+    #[inline]
     pub fn is_follow_delete(&self) -> Option<i64> {
         self.is_follow_delete
     }
@@ -1216,6 +1306,7 @@ impl cds_core::ser::Entries for DescribeInstanceInput {
 cds_core::impl_serialize!(DescribeInstanceInput);
 impl DescribeInstanceInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeInstanceInputBuilder {
         DescribeInstanceInputBuilder::default()
     }
@@ -1234,11 +1325,13 @@ impl DescribeInstanceInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeInstanceInput, cds_core::BuildError> {
         cds_core::validate::build("DescribeInstanceInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribeInstanceInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_id.is_none() {
             missing.push(cds_core::validate::join(path, "EcsId"));
@@ -1260,10 +1353,12 @@ pub struct DescribeInstanceOutput {
 }
 impl DescribeInstanceOutput {
     /// `Data` (see the field [`DescribeInstanceOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_instance::Data> {
         self.data.as_ref()
     }
     /// `CodeMsg` (see the field [`DescribeInstanceOutput::code_msg`]).
+    #[inline]
     pub fn code_msg(&self) -> Option<&str> {
         self.code_msg.as_deref()
     }
@@ -1305,10 +1400,12 @@ pub struct DescribeInstanceRequest {
 #[allow(deprecated)]
 impl DescribeInstanceRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeInstanceInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeInstanceInput) -> Self {
         self.input = input;
         self
@@ -1321,28 +1418,46 @@ impl DescribeInstanceRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_INSTANCE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeInstanceOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeInstanceOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_INSTANCE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeInstanceOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_INSTANCE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeInstanceOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_INSTANCE,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -1352,9 +1467,8 @@ impl crate::Client {
     ///
     /// `GET /ecs/v1` — read-only: retried on transient failures.
     ///
-    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidResourceId.NotFound`](crate::ErrorCode::InvalidResourceIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InvalidEvent.InvalidUrl.NotFound`](crate::ErrorCode::InvalidEventInvalidUrlNotFound), [`InternalError`](crate::ErrorCode::InternalError).
-    ///
     /// Wire name: `DescribeInstance`.
+    #[inline]
     pub fn describe_instance(&self) -> DescribeInstanceRequest {
         DescribeInstanceRequest {
             client: self.runtime().clone(),

@@ -17,6 +17,7 @@ pub struct Data {
 }
 impl Data {
     /// `EcsList` (see the field [`Data::ecs_list`]).
+    #[inline]
     pub fn ecs_list(&self) -> &[crate::operation::describe_instance_list::Instance] {
         self.ecs_list.as_deref().unwrap_or_default()
     }
@@ -62,10 +63,12 @@ pub struct Eip {
 }
 impl Eip {
     /// `ConfName` (see the field [`Eip::conf_name`]).
+    #[inline]
     pub fn conf_name(&self) -> Option<&str> {
         self.conf_name.as_deref()
     }
     /// `EipIp` (see the field [`Eip::eip_ip`]).
+    #[inline]
     pub fn eip_ip(&self) -> Option<&str> {
         self.eip_ip.as_deref()
     }
@@ -246,7 +249,7 @@ pub struct Instance {
     /// Whether shutting down stops billing: 1 yes, 0 no
     ///
     /// 是否关机不计费       1:是， 0：否 (`NoChargeForShutdown`)
-    pub no_charge_for_shutdown: Option<i64>,
+    pub no_charge_for_shutdown: Option<crate::types::ShutdownBilling>,
     /// Whether a public IP is bound (`BindingPubnetIp`)
     ///
     /// Not in the vendor's documents: the vendor's own production code sends it (cds-cloudos-go-sdk services/ecs/ecs.go:91). read by the vendor SDK's instance list
@@ -290,58 +293,72 @@ pub struct Instance {
 }
 impl Instance {
     /// `EcsId` (see the field [`Instance::ecs_id`]).
+    #[inline]
     pub fn ecs_id(&self) -> Option<&str> {
         self.ecs_id.as_deref()
     }
     /// `EcsName` (see the field [`Instance::ecs_name`]).
+    #[inline]
     pub fn ecs_name(&self) -> Option<&str> {
         self.ecs_name.as_deref()
     }
     /// `VpcId` (see the field [`Instance::vpc_id`]).
+    #[inline]
     pub fn vpc_id(&self) -> Option<&str> {
         self.vpc_id.as_deref()
     }
     /// `VpcName` (see the field [`Instance::vpc_name`]).
+    #[inline]
     pub fn vpc_name(&self) -> Option<&str> {
         self.vpc_name.as_deref()
     }
     /// `Status` (see the field [`Instance::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&crate::types::InstanceStatus> {
         self.status.as_ref()
     }
     /// `StatusDisplay` (see the field [`Instance::status_display`]).
+    #[inline]
     pub fn status_display(&self) -> Option<&str> {
         self.status_display.as_deref()
     }
     /// `AzId` (see the field [`Instance::az_id`]).
+    #[inline]
     pub fn az_id(&self) -> Option<&str> {
         self.az_id.as_deref()
     }
     /// `AzName` (see the field [`Instance::az_name`]).
+    #[inline]
     pub fn az_name(&self) -> Option<&str> {
         self.az_name.as_deref()
     }
     /// `RegionId` (see the field [`Instance::region_id`]).
+    #[inline]
     pub fn region_id(&self) -> Option<&str> {
         self.region_id.as_deref()
     }
     /// `RegionName` (see the field [`Instance::region_name`]).
+    #[inline]
     pub fn region_name(&self) -> Option<&str> {
         self.region_name.as_deref()
     }
     /// `PrivateNet` (see the field [`Instance::private_net`]).
+    #[inline]
     pub fn private_net(&self) -> Option<&str> {
         self.private_net.as_deref()
     }
     /// `PubNet` (see the field [`Instance::pub_net`]).
+    #[inline]
     pub fn pub_net(&self) -> Option<&str> {
         self.pub_net.as_deref()
     }
     /// `VirtualNet` (see the field [`Instance::virtual_net`]).
+    #[inline]
     pub fn virtual_net(&self) -> &[String] {
         self.virtual_net.as_deref().unwrap_or_default()
     }
     /// `EipInfo` (see the field [`Instance::eip_info`]).
+    #[inline]
     pub fn eip_info(
         &self,
     ) -> Option<&std::collections::BTreeMap<String, crate::operation::describe_instance_list::Eip>>
@@ -349,130 +366,162 @@ impl Instance {
         self.eip_info.as_ref()
     }
     /// `CreateTime` (see the field [`Instance::create_time`]).
+    #[inline]
     pub fn create_time(&self) -> Option<&str> {
         self.create_time.as_deref()
     }
     /// `EndBillTime` (see the field [`Instance::end_bill_time`]).
+    #[inline]
     pub fn end_bill_time(&self) -> Option<&str> {
         self.end_bill_time.as_deref()
     }
     /// `IsAutoRenewal` (see the field [`Instance::is_auto_renewal`]).
+    #[inline]
     pub fn is_auto_renewal(&self) -> Option<&str> {
         self.is_auto_renewal.as_deref()
     }
     /// `IsGpu` (see the field [`Instance::is_gpu`]).
+    #[inline]
     pub fn is_gpu(&self) -> Option<bool> {
         self.is_gpu
     }
     /// `CardName` (see the field [`Instance::card_name`]).
+    #[inline]
     pub fn card_name(&self) -> Option<&str> {
         self.card_name.as_deref()
     }
     /// `CpuSize` (see the field [`Instance::cpu_size`]).
+    #[inline]
     pub fn cpu_size(&self) -> Option<i64> {
         self.cpu_size
     }
     /// `RamSize` (see the field [`Instance::ram_size`]).
+    #[inline]
     pub fn ram_size(&self) -> Option<i64> {
         self.ram_size
     }
     /// `GpuSize` (see the field [`Instance::gpu_size`]).
+    #[inline]
     pub fn gpu_size(&self) -> Option<i64> {
         self.gpu_size
     }
     /// `BillingMethodName` (see the field [`Instance::billing_method_name`]).
+    #[inline]
     pub fn billing_method_name(&self) -> Option<&str> {
         self.billing_method_name.as_deref()
     }
     /// `BillingMethod` (see the field [`Instance::billing_method`]).
+    #[inline]
     pub fn billing_method(&self) -> Option<&crate::types::BillingMethod> {
         self.billing_method.as_ref()
     }
     /// `OsType` (see the field [`Instance::os_type`]).
+    #[inline]
     pub fn os_type(&self) -> Option<&str> {
         self.os_type.as_deref()
     }
     /// `OsVersion` (see the field [`Instance::os_version`]).
+    #[inline]
     pub fn os_version(&self) -> Option<&str> {
         self.os_version.as_deref()
     }
     /// `ImageName` (see the field [`Instance::image_name`]).
+    #[inline]
     pub fn image_name(&self) -> Option<&str> {
         self.image_name.as_deref()
     }
     /// `OsBit` (see the field [`Instance::os_bit`]).
+    #[inline]
     pub fn os_bit(&self) -> Option<i64> {
         self.os_bit
     }
     /// `CustomerId` (see the field [`Instance::customer_id`]).
+    #[inline]
     pub fn customer_id(&self) -> Option<&str> {
         self.customer_id.as_deref()
     }
     /// `SystemDiskType` (see the field [`Instance::system_disk_type`]).
+    #[inline]
     pub fn system_disk_type(&self) -> Option<&str> {
         self.system_disk_type.as_deref()
     }
     /// `SystemDiskFeature` (see the field [`Instance::system_disk_feature`]).
+    #[inline]
     pub fn system_disk_feature(&self) -> Option<&crate::types::DiskFeature> {
         self.system_disk_feature.as_ref()
     }
     /// `SystemDiskSize` (see the field [`Instance::system_disk_size`]).
+    #[inline]
     pub fn system_disk_size(&self) -> Option<i64> {
         self.system_disk_size
     }
     /// `SupportGpuDriver` (see the field [`Instance::support_gpu_driver`]).
+    #[inline]
     pub fn support_gpu_driver(&self) -> Option<&str> {
         self.support_gpu_driver.as_deref()
     }
     /// `SpecFamilyId` (see the field [`Instance::spec_family_id`]).
+    #[inline]
     pub fn spec_family_id(&self) -> Option<&str> {
         self.spec_family_id.as_deref()
     }
     /// `EcsFamilyName` (see the field [`Instance::ecs_family_name`]).
+    #[inline]
     pub fn ecs_family_name(&self) -> Option<&str> {
         self.ecs_family_name.as_deref()
     }
     /// `NoChargeForShutdown` (see the field [`Instance::no_charge_for_shutdown`]).
-    pub fn no_charge_for_shutdown(&self) -> Option<i64> {
-        self.no_charge_for_shutdown
+    #[inline]
+    pub fn no_charge_for_shutdown(&self) -> Option<&crate::types::ShutdownBilling> {
+        self.no_charge_for_shutdown.as_ref()
     }
     /// `BindingPubnetIp` (see the field [`Instance::binding_pubnet_ip`]).
+    #[inline]
     pub fn binding_pubnet_ip(&self) -> Option<bool> {
         self.binding_pubnet_ip
     }
     /// `EcsGoodsId` (see the field [`Instance::ecs_goods_id`]).
+    #[inline]
     pub fn ecs_goods_id(&self) -> Option<&str> {
         self.ecs_goods_id.as_deref()
     }
     /// `GpuCardInfo` (see the field [`Instance::gpu_card_info`]).
+    #[inline]
     pub fn gpu_card_info(&self) -> Option<&crate::types::GpuCardInfo> {
         self.gpu_card_info.as_ref()
     }
     /// `GpuDriver` (see the field [`Instance::gpu_driver`]).
+    #[inline]
     pub fn gpu_driver(&self) -> Option<&str> {
         self.gpu_driver.as_deref()
     }
     /// `IsHaveSnapshot` (see the field [`Instance::is_have_snapshot`]).
+    #[inline]
     pub fn is_have_snapshot(&self) -> Option<bool> {
         self.is_have_snapshot
     }
     /// `ProductSource` (see the field [`Instance::product_source`]).
+    #[inline]
     pub fn product_source(&self) -> Option<&str> {
         self.product_source.as_deref()
     }
     /// `ProductSourceDisplay` (see the field [`Instance::product_source_display`]).
+    #[inline]
     pub fn product_source_display(&self) -> Option<&str> {
         self.product_source_display.as_deref()
     }
     /// `SecurityGroup` (see the field [`Instance::security_group`]).
+    #[inline]
     pub fn security_group(&self) -> &[serde_json::Value] {
         self.security_group.as_deref().unwrap_or_default()
     }
     /// `SubnetId` (see the field [`Instance::subnet_id`]).
+    #[inline]
     pub fn subnet_id(&self) -> Option<&str> {
         self.subnet_id.as_deref()
     }
     /// `Tag` (see the field [`Instance::tag`]).
+    #[inline]
     pub fn tag(&self) -> &[serde_json::Value] {
         self.tag.as_deref().unwrap_or_default()
     }
@@ -642,6 +691,7 @@ impl cds_core::ser::Entries for DescribeInstanceListInput {
 cds_core::impl_serialize!(DescribeInstanceListInput);
 impl DescribeInstanceListInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeInstanceListInputBuilder {
         DescribeInstanceListInputBuilder::default()
     }
@@ -685,6 +735,7 @@ impl DescribeInstanceListInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> DescribeInstanceListInput {
         self.inner
     }
@@ -716,22 +767,27 @@ pub struct DescribeInstanceListOutput {
 }
 impl DescribeInstanceListOutput {
     /// `Data` (see the field [`DescribeInstanceListOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_instance_list::Data> {
         self.data.as_ref()
     }
     /// `PageNumber` (see the field [`DescribeInstanceListOutput::page_number`]).
+    #[inline]
     pub fn page_number(&self) -> Option<i64> {
         self.page_number
     }
     /// `PageSize` (see the field [`DescribeInstanceListOutput::page_size`]).
+    #[inline]
     pub fn page_size(&self) -> Option<i64> {
         self.page_size
     }
     /// `TotalCount` (see the field [`DescribeInstanceListOutput::total_count`]).
+    #[inline]
     pub fn total_count(&self) -> Option<i64> {
         self.total_count
     }
     /// `CodeMsg` (see the field [`DescribeInstanceListOutput::code_msg`]).
+    #[inline]
     pub fn code_msg(&self) -> Option<&str> {
         self.code_msg.as_deref()
     }
@@ -779,10 +835,12 @@ pub struct DescribeInstanceListRequest {
 #[allow(deprecated)]
 impl DescribeInstanceListRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeInstanceListInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeInstanceListInput) -> Self {
         self.input = input;
         self
@@ -830,30 +888,49 @@ impl DescribeInstanceListRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_INSTANCE_LIST, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeInstanceListOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeInstanceListOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_INSTANCE_LIST,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeInstanceListOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_INSTANCE_LIST, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeInstanceListOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_INSTANCE_LIST,
+            self.input,
+            checked,
+        )
     }
     /// Streams every item at `/Data/EcsList` across all pages, advancing `PageNumber` (page size `PageSize`, default 50).
+    #[inline]
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<
@@ -875,9 +952,8 @@ impl crate::Client {
     ///
     /// `GET /ecs/v1` — read-only: retried on transient failures.
     ///
-    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidResourceId.NotFound`](crate::ErrorCode::InvalidResourceIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InvalidEvent.InvalidUrl.NotFound`](crate::ErrorCode::InvalidEventInvalidUrlNotFound), [`InternalError`](crate::ErrorCode::InternalError).
-    ///
     /// Wire name: `DescribeInstanceList`.
+    #[inline]
     pub fn describe_instance_list(&self) -> DescribeInstanceListRequest {
         DescribeInstanceListRequest {
             client: self.runtime().clone(),

@@ -29,18 +29,22 @@ pub struct Metric {
 }
 impl Metric {
     /// `Unit` (see the field [`Metric::unit`]).
+    #[inline]
     pub fn unit(&self) -> Option<&str> {
         self.unit.as_deref()
     }
     /// `Device` (see the field [`Metric::device`]).
+    #[inline]
     pub fn device(&self) -> Option<&str> {
         self.device.as_deref()
     }
     /// `Time` (see the field [`Metric::time`]).
+    #[inline]
     pub fn time(&self) -> &[String] {
         self.time.as_deref().unwrap_or_default()
     }
     /// `Value` (see the field [`Metric::value`]).
+    #[inline]
     pub fn value(&self) -> &[f64] {
         self.value.as_deref().unwrap_or_default()
     }
@@ -113,6 +117,7 @@ impl cds_core::ser::Entries for DescribeInstanceMonitorInput {
 cds_core::impl_serialize!(DescribeInstanceMonitorInput);
 impl DescribeInstanceMonitorInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeInstanceMonitorInputBuilder {
         DescribeInstanceMonitorInputBuilder::default()
     }
@@ -154,11 +159,13 @@ impl DescribeInstanceMonitorInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeInstanceMonitorInput, cds_core::BuildError> {
         cds_core::validate::build("DescribeInstanceMonitorInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribeInstanceMonitorInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_id.is_none() {
             missing.push(cds_core::validate::join(path, "EcsId"));
@@ -178,6 +185,7 @@ pub struct DescribeInstanceMonitorOutput {
 }
 impl DescribeInstanceMonitorOutput {
     /// `Data` (see the field [`DescribeInstanceMonitorOutput::data`]).
+    #[inline]
     pub fn data(
         &self,
     ) -> Option<
@@ -221,10 +229,12 @@ pub struct DescribeInstanceMonitorRequest {
 #[allow(deprecated)]
 impl DescribeInstanceMonitorRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeInstanceMonitorInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeInstanceMonitorInput) -> Self {
         self.input = input;
         self
@@ -268,28 +278,46 @@ impl DescribeInstanceMonitorRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_INSTANCE_MONITOR, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_INSTANCE_MONITOR, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeInstanceMonitorOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeInstanceMonitorOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_INSTANCE_MONITOR,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeInstanceMonitorOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_INSTANCE_MONITOR, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeInstanceMonitorOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_INSTANCE_MONITOR,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -299,9 +327,8 @@ impl crate::Client {
     ///
     /// `POST /ecs/v1` — read-only: retried on transient failures.
     ///
-    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidResourceId.NotFound`](crate::ErrorCode::InvalidResourceIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InvalidEvent.InvalidUrl.NotFound`](crate::ErrorCode::InvalidEventInvalidUrlNotFound), [`InternalError`](crate::ErrorCode::InternalError).
-    ///
     /// Wire name: `DescribeInstanceMonitor`.
+    #[inline]
     pub fn describe_instance_monitor(&self) -> DescribeInstanceMonitorRequest {
         DescribeInstanceMonitorRequest {
             client: self.runtime().clone(),

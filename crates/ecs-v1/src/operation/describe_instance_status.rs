@@ -19,6 +19,7 @@ pub struct Data {
 }
 impl Data {
     /// `EcsStatus` (see the field [`Data::ecs_status`]).
+    #[inline]
     pub fn ecs_status(
         &self,
     ) -> Option<&std::collections::BTreeMap<String, crate::operation::describe_instance_status::Item>>
@@ -67,10 +68,12 @@ pub struct Item {
 }
 impl Item {
     /// `Status` (see the field [`Item::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&crate::types::InstanceStatus> {
         self.status.as_ref()
     }
     /// `StatusDisplay` (see the field [`Item::status_display`]).
+    #[inline]
     pub fn status_display(&self) -> Option<&str> {
         self.status_display.as_deref()
     }
@@ -119,6 +122,7 @@ impl cds_core::ser::Entries for DescribeInstanceStatusInput {
 cds_core::impl_serialize!(DescribeInstanceStatusInput);
 impl DescribeInstanceStatusInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeInstanceStatusInputBuilder {
         DescribeInstanceStatusInputBuilder::default()
     }
@@ -137,11 +141,13 @@ impl DescribeInstanceStatusInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeInstanceStatusInput, cds_core::BuildError> {
         cds_core::validate::build("DescribeInstanceStatusInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribeInstanceStatusInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_ids.is_none() {
             missing.push(cds_core::validate::join(path, "EcsIds"));
@@ -159,6 +165,7 @@ pub struct DescribeInstanceStatusOutput {
 }
 impl DescribeInstanceStatusOutput {
     /// `Data` (see the field [`DescribeInstanceStatusOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_instance_status::Data> {
         self.data.as_ref()
     }
@@ -198,10 +205,12 @@ pub struct DescribeInstanceStatusRequest {
 #[allow(deprecated)]
 impl DescribeInstanceStatusRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeInstanceStatusInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeInstanceStatusInput) -> Self {
         self.input = input;
         self
@@ -214,28 +223,46 @@ impl DescribeInstanceStatusRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_INSTANCE_STATUS, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_INSTANCE_STATUS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeInstanceStatusOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeInstanceStatusOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_INSTANCE_STATUS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeInstanceStatusOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_INSTANCE_STATUS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeInstanceStatusOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_INSTANCE_STATUS,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -245,9 +272,8 @@ impl crate::Client {
     ///
     /// `POST /ecs/v1` — read-only: retried on transient failures.
     ///
-    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidResourceId.NotFound`](crate::ErrorCode::InvalidResourceIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InvalidEvent.InvalidUrl.NotFound`](crate::ErrorCode::InvalidEventInvalidUrlNotFound), [`InternalError`](crate::ErrorCode::InternalError).
-    ///
     /// Wire name: `DescribeInstanceStatus`.
+    #[inline]
     pub fn describe_instance_status(&self) -> DescribeInstanceStatusRequest {
         DescribeInstanceStatusRequest {
             client: self.runtime().clone(),

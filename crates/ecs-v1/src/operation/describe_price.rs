@@ -33,22 +33,27 @@ pub struct Data {
 }
 impl Data {
     /// `PriceUnit` (see the field [`Data::price_unit`]).
+    #[inline]
     pub fn price_unit(&self) -> Option<&str> {
         self.price_unit.as_deref()
     }
     /// `PriceSymbol` (see the field [`Data::price_symbol`]).
+    #[inline]
     pub fn price_symbol(&self) -> Option<&str> {
         self.price_symbol.as_deref()
     }
     /// `TotalPrice` (see the field [`Data::total_price`]).
+    #[inline]
     pub fn total_price(&self) -> Option<f64> {
         self.total_price
     }
     /// `SpotStdAmount` (see the field [`Data::spot_std_amount`]).
+    #[inline]
     pub fn spot_std_amount(&self) -> Option<f64> {
         self.spot_std_amount
     }
     /// `DemandStdAmount` (see the field [`Data::demand_std_amount`]).
+    #[inline]
     pub fn demand_std_amount(&self) -> Option<f64> {
         self.demand_std_amount
     }
@@ -120,7 +125,7 @@ pub struct DescribePriceInput {
     /// Whether a monthly purchase runs to the end of the month: 1 yes, 0 no, default 1. E.g. bought on 2022-07-22: 1 expires 2022-08-01, 0 expires 2022-08-22
     ///
     /// 包月是否到月底 1:是  0:否 默认为1。如2022-07-22购买，传值为1，则到期时间为2022-08-01；值为0，则到期时间为2022-08-22 (`IsToMonth`)
-    pub is_to_month: Option<i64>,
+    pub is_to_month: Option<crate::types::ToMonthEnd>,
     /// System disk information, e.g. {"DiskFeature":"ssd","Size":40}
     ///
     /// 系统盘信息{"DiskFeature":"ssd","Size":40} (`SystemDiskInfo`, required)
@@ -153,6 +158,7 @@ impl cds_core::ser::Entries for DescribePriceInput {
 cds_core::impl_serialize!(DescribePriceInput);
 impl DescribePriceInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribePriceInputBuilder {
         DescribePriceInputBuilder::default()
     }
@@ -201,7 +207,7 @@ impl DescribePriceInputBuilder {
         self
     }
     /// Sets [`DescribePriceInput::is_to_month`].
-    pub fn is_to_month(mut self, value: impl Into<i64>) -> Self {
+    pub fn is_to_month(mut self, value: impl Into<crate::types::ToMonthEnd>) -> Self {
         self.inner.is_to_month = Some(value.into());
         self
     }
@@ -224,11 +230,13 @@ impl DescribePriceInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribePriceInput, cds_core::BuildError> {
         cds_core::validate::build("DescribePriceInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribePriceInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.available_zone_code.is_none() {
             missing.push(cds_core::validate::join(path, "AvailableZoneCode"));
@@ -271,10 +279,12 @@ pub struct DescribePriceOutput {
 }
 impl DescribePriceOutput {
     /// `Data` (see the field [`DescribePriceOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_price::Data> {
         self.data.as_ref()
     }
     /// `CodeMsg` (see the field [`DescribePriceOutput::code_msg`]).
+    #[inline]
     pub fn code_msg(&self) -> Option<&str> {
         self.code_msg.as_deref()
     }
@@ -316,10 +326,12 @@ pub struct DescribePriceRequest {
 #[allow(deprecated)]
 impl DescribePriceRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribePriceInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribePriceInput) -> Self {
         self.input = input;
         self
@@ -376,7 +388,7 @@ impl DescribePriceRequest {
     /// Whether a monthly purchase runs to the end of the month: 1 yes, 0 no, default 1. E.g. bought on 2022-07-22: 1 expires 2022-08-01, 0 expires 2022-08-22
     ///
     /// 包月是否到月底 1:是  0:否 默认为1。如2022-07-22购买，传值为1，则到期时间为2022-08-01；值为0，则到期时间为2022-08-22 (`IsToMonth`, body)
-    pub fn is_to_month(mut self, value: impl Into<i64>) -> Self {
+    pub fn is_to_month(mut self, value: impl Into<crate::types::ToMonthEnd>) -> Self {
         self.input.is_to_month = Some(value.into());
         self
     }
@@ -405,28 +417,46 @@ impl DescribePriceRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_PRICE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_PRICE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribePriceOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribePriceOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_PRICE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribePriceOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_PRICE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribePriceOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_PRICE,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -436,9 +466,8 @@ impl crate::Client {
     ///
     /// `POST /ecs/v1` — read-only: retried on transient failures.
     ///
-    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidResourceId.NotFound`](crate::ErrorCode::InvalidResourceIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InvalidEvent.InvalidUrl.NotFound`](crate::ErrorCode::InvalidEventInvalidUrlNotFound), [`InternalError`](crate::ErrorCode::InternalError).
-    ///
     /// Wire name: `DescribePrice`.
+    #[inline]
     pub fn describe_price(&self) -> DescribePriceRequest {
         DescribePriceRequest {
             client: self.runtime().clone(),

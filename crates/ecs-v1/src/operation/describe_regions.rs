@@ -25,14 +25,17 @@ pub struct Az {
 }
 impl Az {
     /// `AzId` (see the field [`Az::az_id`]).
+    #[inline]
     pub fn az_id(&self) -> Option<&str> {
         self.az_id.as_deref()
     }
     /// `AzName` (see the field [`Az::az_name`]).
+    #[inline]
     pub fn az_name(&self) -> Option<&str> {
         self.az_name.as_deref()
     }
     /// `AvailableZoneCode` (see the field [`Az::available_zone_code`]).
+    #[inline]
     pub fn available_zone_code(&self) -> Option<&str> {
         self.available_zone_code.as_deref()
     }
@@ -92,18 +95,22 @@ pub struct Region {
 }
 impl Region {
     /// `RegionId` (see the field [`Region::region_id`]).
+    #[inline]
     pub fn region_id(&self) -> Option<&str> {
         self.region_id.as_deref()
     }
     /// `RegionName` (see the field [`Region::region_name`]).
+    #[inline]
     pub fn region_name(&self) -> Option<&str> {
         self.region_name.as_deref()
     }
     /// `AzList` (see the field [`Region::az_list`]).
+    #[inline]
     pub fn az_list(&self) -> &[crate::operation::describe_regions::Az] {
         self.az_list.as_deref().unwrap_or_default()
     }
     /// `RegionCode` (see the field [`Region::region_code`]).
+    #[inline]
     pub fn region_code(&self) -> Option<&str> {
         self.region_code.as_deref()
     }
@@ -159,14 +166,17 @@ pub struct RegionGroup {
 }
 impl RegionGroup {
     /// `RegionGroupId` (see the field [`RegionGroup::region_group_id`]).
+    #[inline]
     pub fn region_group_id(&self) -> Option<&str> {
         self.region_group_id.as_deref()
     }
     /// `RegionGroupName` (see the field [`RegionGroup::region_group_name`]).
+    #[inline]
     pub fn region_group_name(&self) -> Option<&str> {
         self.region_group_name.as_deref()
     }
     /// `RegionList` (see the field [`RegionGroup::region_list`]).
+    #[inline]
     pub fn region_list(&self) -> &[crate::operation::describe_regions::Region] {
         self.region_list.as_deref().unwrap_or_default()
     }
@@ -211,6 +221,7 @@ impl cds_core::ser::Entries for DescribeRegionsInput {
 cds_core::impl_serialize!(DescribeRegionsInput);
 impl DescribeRegionsInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeRegionsInputBuilder {
         DescribeRegionsInputBuilder::default()
     }
@@ -224,6 +235,7 @@ pub struct DescribeRegionsInputBuilder {
 #[allow(deprecated)]
 impl DescribeRegionsInputBuilder {
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> DescribeRegionsInput {
         self.inner
     }
@@ -243,10 +255,12 @@ pub struct DescribeRegionsOutput {
 }
 impl DescribeRegionsOutput {
     /// `Data` (see the field [`DescribeRegionsOutput::data`]).
+    #[inline]
     pub fn data(&self) -> &[crate::operation::describe_regions::RegionGroup] {
         self.data.as_deref().unwrap_or_default()
     }
     /// `CodeMsg` (see the field [`DescribeRegionsOutput::code_msg`]).
+    #[inline]
     pub fn code_msg(&self) -> Option<&str> {
         self.code_msg.as_deref()
     }
@@ -288,37 +302,57 @@ pub struct DescribeRegionsRequest {
 #[allow(deprecated)]
 impl DescribeRegionsRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeRegionsInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeRegionsInput) -> Self {
         self.input = input;
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_REGIONS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeRegionsOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeRegionsOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_REGIONS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeRegionsOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_REGIONS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeRegionsOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_REGIONS,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -328,9 +362,8 @@ impl crate::Client {
     ///
     /// `GET /ecs/v1` — read-only: retried on transient failures.
     ///
-    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidResourceId.NotFound`](crate::ErrorCode::InvalidResourceIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InvalidEvent.InvalidUrl.NotFound`](crate::ErrorCode::InvalidEventInvalidUrlNotFound), [`InternalError`](crate::ErrorCode::InternalError).
-    ///
     /// Wire name: `DescribeRegions`.
+    #[inline]
     pub fn describe_regions(&self) -> DescribeRegionsRequest {
         DescribeRegionsRequest {
             client: self.runtime().clone(),

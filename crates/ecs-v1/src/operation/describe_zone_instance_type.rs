@@ -42,6 +42,7 @@ impl cds_core::ser::Entries for DescribeZoneInstanceTypeInput {
 cds_core::impl_serialize!(DescribeZoneInstanceTypeInput);
 impl DescribeZoneInstanceTypeInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeZoneInstanceTypeInputBuilder {
         DescribeZoneInstanceTypeInputBuilder::default()
     }
@@ -80,11 +81,13 @@ impl DescribeZoneInstanceTypeInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeZoneInstanceTypeInput, cds_core::BuildError> {
         cds_core::validate::build("DescribeZoneInstanceTypeInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribeZoneInstanceTypeInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.available_zone_code.is_none() {
             missing.push(cds_core::validate::join(path, "AvailableZoneCode"));
@@ -102,6 +105,7 @@ pub struct DescribeZoneInstanceTypeOutput {
 }
 impl DescribeZoneInstanceTypeOutput {
     /// `Data` (see the field [`DescribeZoneInstanceTypeOutput::data`]).
+    #[inline]
     pub fn data(&self) -> &[crate::types::ZoneInstanceFamily] {
         self.data.as_deref().unwrap_or_default()
     }
@@ -141,10 +145,12 @@ pub struct DescribeZoneInstanceTypeRequest {
 #[allow(deprecated)]
 impl DescribeZoneInstanceTypeRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeZoneInstanceTypeInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeZoneInstanceTypeInput) -> Self {
         self.input = input;
         self
@@ -185,28 +191,46 @@ impl DescribeZoneInstanceTypeRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_ZONE_INSTANCE_TYPE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_ZONE_INSTANCE_TYPE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeZoneInstanceTypeOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeZoneInstanceTypeOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_ZONE_INSTANCE_TYPE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeZoneInstanceTypeOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_ZONE_INSTANCE_TYPE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeZoneInstanceTypeOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_ZONE_INSTANCE_TYPE,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -219,6 +243,7 @@ impl crate::Client {
     /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InternalError`](crate::ErrorCode::InternalError).
     ///
     /// Wire name: `DescribeZoneInstanceType`.
+    #[inline]
     pub fn describe_zone_instance_type(&self) -> DescribeZoneInstanceTypeRequest {
         DescribeZoneInstanceTypeRequest {
             client: self.runtime().clone(),

@@ -35,6 +35,7 @@ impl cds_core::ser::Entries for ModifyInstancePasswordInput {
 cds_core::impl_serialize!(ModifyInstancePasswordInput);
 impl ModifyInstancePasswordInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ModifyInstancePasswordInputBuilder {
         ModifyInstancePasswordInputBuilder::default()
     }
@@ -58,11 +59,13 @@ impl ModifyInstancePasswordInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ModifyInstancePasswordInput, cds_core::BuildError> {
         cds_core::validate::build("ModifyInstancePasswordInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ModifyInstancePasswordInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_ids.is_none() {
             missing.push(cds_core::validate::join(path, "EcsIds"));
@@ -87,10 +90,12 @@ pub struct ModifyInstancePasswordOutput {
 }
 impl ModifyInstancePasswordOutput {
     /// `Data` (see the field [`ModifyInstancePasswordOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::EventResult> {
         self.data.as_ref()
     }
     /// `CodeMsg` (see the field [`ModifyInstancePasswordOutput::code_msg`]).
+    #[inline]
     pub fn code_msg(&self) -> Option<&str> {
         self.code_msg.as_deref()
     }
@@ -132,10 +137,12 @@ pub struct ModifyInstancePasswordRequest {
 #[allow(deprecated)]
 impl ModifyInstancePasswordRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ModifyInstancePasswordInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ModifyInstancePasswordInput) -> Self {
         self.input = input;
         self
@@ -155,50 +162,71 @@ impl ModifyInstancePasswordRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::MODIFY_INSTANCE_PASSWORD, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::MODIFY_INSTANCE_PASSWORD, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ModifyInstancePasswordOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ModifyInstancePasswordOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::MODIFY_INSTANCE_PASSWORD,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ModifyInstancePasswordOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::MODIFY_INSTANCE_PASSWORD, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ModifyInstancePasswordOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::MODIFY_INSTANCE_PASSWORD,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/Data/EventId`), polling [`DescribeEvent`](crate::Client::describe_event). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            ModifyInstancePasswordOutput,
-            crate::operation::describe_event::DescribeEventOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                ModifyInstancePasswordOutput,
+                crate::operation::describe_event::DescribeEventOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::MODIFY_INSTANCE_PASSWORD,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_EVENT,
             "/Data/EventId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -208,9 +236,8 @@ impl crate::Client {
     ///
     /// `POST /ecs/v1` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidResourceId.NotFound`](crate::ErrorCode::InvalidResourceIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InvalidEvent.InvalidUrl.NotFound`](crate::ErrorCode::InvalidEventInvalidUrlNotFound), [`InternalError`](crate::ErrorCode::InternalError).
-    ///
     /// Wire name: `ModifyInstancePassword`.
+    #[inline]
     pub fn modify_instance_password(&self) -> ModifyInstancePasswordRequest {
         ModifyInstancePasswordRequest {
             client: self.runtime().clone(),

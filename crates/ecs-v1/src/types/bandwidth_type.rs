@@ -26,6 +26,7 @@ pub enum BandwidthType {
 }
 impl BandwidthType {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             BandwidthType::Bandwidth => "Bandwidth",
@@ -35,11 +36,13 @@ impl BandwidthType {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["Bandwidth", "BandwidthMonth", "Traffic"]
     }
 }
 impl From<&str> for BandwidthType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Bandwidth" => BandwidthType::Bandwidth,
@@ -50,17 +53,20 @@ impl From<&str> for BandwidthType {
     }
 }
 impl From<String> for BandwidthType {
+    #[inline]
     fn from(value: String) -> Self {
         BandwidthType::from(value.as_str())
     }
 }
 impl std::str::FromStr for BandwidthType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(BandwidthType::from(value))
     }
 }
 impl std::fmt::Display for BandwidthType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -77,6 +83,7 @@ impl<'de> serde::Deserialize<'de> for BandwidthType {
     }
 }
 impl cds_core::de::FromScalar for BandwidthType {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| BandwidthType::from(text.as_str())))

@@ -22,6 +22,7 @@ pub enum DiskFeature {
 }
 impl DiskFeature {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DiskFeature::Local => "local",
@@ -30,11 +31,13 @@ impl DiskFeature {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["local", "ssd"]
     }
 }
 impl From<&str> for DiskFeature {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "local" => DiskFeature::Local,
@@ -44,17 +47,20 @@ impl From<&str> for DiskFeature {
     }
 }
 impl From<String> for DiskFeature {
+    #[inline]
     fn from(value: String) -> Self {
         DiskFeature::from(value.as_str())
     }
 }
 impl std::str::FromStr for DiskFeature {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(DiskFeature::from(value))
     }
 }
 impl std::fmt::Display for DiskFeature {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for DiskFeature {
     }
 }
 impl cds_core::de::FromScalar for DiskFeature {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| DiskFeature::from(text.as_str())))

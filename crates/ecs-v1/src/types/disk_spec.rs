@@ -26,6 +26,7 @@ impl cds_core::ser::Entries for DiskSpec {
 cds_core::impl_serialize!(DiskSpec);
 impl DiskSpec {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DiskSpecBuilder {
         DiskSpecBuilder::default()
     }
@@ -49,11 +50,13 @@ impl DiskSpecBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DiskSpec, cds_core::BuildError> {
         cds_core::validate::build("DiskSpec", self.inner)
     }
 }
 impl cds_core::validate::Validate for DiskSpec {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.disk_feature.is_none() {
             missing.push(cds_core::validate::join(path, "DiskFeature"));

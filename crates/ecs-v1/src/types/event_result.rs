@@ -14,6 +14,7 @@ pub struct EventResult {
 }
 impl EventResult {
     /// `EventId` (see the field [`EventResult::event_id`]).
+    #[inline]
     pub fn event_id(&self) -> Option<&str> {
         self.event_id.as_deref()
     }

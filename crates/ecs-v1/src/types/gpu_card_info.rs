@@ -24,18 +24,22 @@ pub struct GpuCardInfo {
 }
 impl GpuCardInfo {
     /// `GicBusinessName` (see the field [`GpuCardInfo::gic_business_name`]).
+    #[inline]
     pub fn gic_business_name(&self) -> Option<&str> {
         self.gic_business_name.as_deref()
     }
     /// `GpuDriver` (see the field [`GpuCardInfo::gpu_driver`]).
+    #[inline]
     pub fn gpu_driver(&self) -> Option<&str> {
         self.gpu_driver.as_deref()
     }
     /// `GpuTypeId` (see the field [`GpuCardInfo::gpu_type_id`]).
+    #[inline]
     pub fn gpu_type_id(&self) -> Option<&str> {
         self.gpu_type_id.as_deref()
     }
     /// `RealName` (see the field [`GpuCardInfo::real_name`]).
+    #[inline]
     pub fn real_name(&self) -> &[String] {
         self.real_name.as_deref().unwrap_or_default()
     }

@@ -22,6 +22,7 @@ pub enum ImageTemplateType {
 }
 impl ImageTemplateType {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ImageTemplateType::Public => "public",
@@ -30,11 +31,13 @@ impl ImageTemplateType {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["public", "private"]
     }
 }
 impl From<&str> for ImageTemplateType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "public" => ImageTemplateType::Public,
@@ -44,17 +47,20 @@ impl From<&str> for ImageTemplateType {
     }
 }
 impl From<String> for ImageTemplateType {
+    #[inline]
     fn from(value: String) -> Self {
         ImageTemplateType::from(value.as_str())
     }
 }
 impl std::str::FromStr for ImageTemplateType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ImageTemplateType::from(value))
     }
 }
 impl std::fmt::Display for ImageTemplateType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for ImageTemplateType {
     }
 }
 impl cds_core::de::FromScalar for ImageTemplateType {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| ImageTemplateType::from(text.as_str())))

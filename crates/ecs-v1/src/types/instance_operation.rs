@@ -34,6 +34,7 @@ pub enum InstanceOperation {
 }
 impl InstanceOperation {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             InstanceOperation::StartUpEcs => "start_up_ecs",
@@ -45,6 +46,7 @@ impl InstanceOperation {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &[
             "start_up_ecs",
@@ -56,6 +58,7 @@ impl InstanceOperation {
     }
 }
 impl From<&str> for InstanceOperation {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "start_up_ecs" => InstanceOperation::StartUpEcs,
@@ -68,17 +71,20 @@ impl From<&str> for InstanceOperation {
     }
 }
 impl From<String> for InstanceOperation {
+    #[inline]
     fn from(value: String) -> Self {
         InstanceOperation::from(value.as_str())
     }
 }
 impl std::str::FromStr for InstanceOperation {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(InstanceOperation::from(value))
     }
 }
 impl std::fmt::Display for InstanceOperation {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -95,6 +101,7 @@ impl<'de> serde::Deserialize<'de> for InstanceOperation {
     }
 }
 impl cds_core::de::FromScalar for InstanceOperation {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| InstanceOperation::from(text.as_str())))

@@ -28,22 +28,27 @@ pub struct InstanceSecurityGroup {
 }
 impl InstanceSecurityGroup {
     /// `GroupInterconnected` (see the field [`InstanceSecurityGroup::group_interconnected`]).
+    #[inline]
     pub fn group_interconnected(&self) -> Option<bool> {
         self.group_interconnected
     }
     /// `Priority` (see the field [`InstanceSecurityGroup::priority`]).
+    #[inline]
     pub fn priority(&self) -> Option<i64> {
         self.priority
     }
     /// `SecurityGroupId` (see the field [`InstanceSecurityGroup::security_group_id`]).
+    #[inline]
     pub fn security_group_id(&self) -> Option<&str> {
         self.security_group_id.as_deref()
     }
     /// `SecurityGroupName` (see the field [`InstanceSecurityGroup::security_group_name`]).
+    #[inline]
     pub fn security_group_name(&self) -> Option<&str> {
         self.security_group_name.as_deref()
     }
     /// `SecurityGroupType` (see the field [`InstanceSecurityGroup::security_group_type`]).
+    #[inline]
     pub fn security_group_type(&self) -> Option<&str> {
         self.security_group_type.as_deref()
     }

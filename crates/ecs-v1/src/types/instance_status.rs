@@ -82,6 +82,7 @@ pub enum InstanceStatus {
 }
 impl InstanceStatus {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             InstanceStatus::Building => "building",
@@ -105,6 +106,7 @@ impl InstanceStatus {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &[
             "building",
@@ -128,6 +130,7 @@ impl InstanceStatus {
     }
 }
 impl From<&str> for InstanceStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "building" => InstanceStatus::Building,
@@ -152,17 +155,20 @@ impl From<&str> for InstanceStatus {
     }
 }
 impl From<String> for InstanceStatus {
+    #[inline]
     fn from(value: String) -> Self {
         InstanceStatus::from(value.as_str())
     }
 }
 impl std::str::FromStr for InstanceStatus {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(InstanceStatus::from(value))
     }
 }
 impl std::fmt::Display for InstanceStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -179,6 +185,7 @@ impl<'de> serde::Deserialize<'de> for InstanceStatus {
     }
 }
 impl cds_core::de::FromScalar for InstanceStatus {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| InstanceStatus::from(text.as_str())))

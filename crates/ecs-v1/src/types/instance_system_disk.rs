@@ -18,7 +18,7 @@ pub struct InstanceSystemDisk {
     /// Whether the system disk is deleted with the instance (1 yes, 0 no) (`ReleaseWithInstance`)
     ///
     /// Not in the vendor's documents: the vendor's own production code sends it (cds-cloudos-go-sdk services/ecs/ecs.go:23). the vendor SDK's system disk carries an optional ReleaseWithInstance
-    pub release_with_instance: Option<i64>,
+    pub release_with_instance: Option<crate::types::ReleaseWithInstance>,
 }
 impl cds_core::ser::Entries for InstanceSystemDisk {
     fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -31,6 +31,7 @@ impl cds_core::ser::Entries for InstanceSystemDisk {
 cds_core::impl_serialize!(InstanceSystemDisk);
 impl InstanceSystemDisk {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> InstanceSystemDiskBuilder {
         InstanceSystemDiskBuilder::default()
     }
@@ -54,16 +55,21 @@ impl InstanceSystemDiskBuilder {
         self
     }
     /// Sets [`InstanceSystemDisk::release_with_instance`].
-    pub fn release_with_instance(mut self, value: impl Into<i64>) -> Self {
+    pub fn release_with_instance(
+        mut self,
+        value: impl Into<crate::types::ReleaseWithInstance>,
+    ) -> Self {
         self.inner.release_with_instance = Some(value.into());
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<InstanceSystemDisk, cds_core::BuildError> {
         cds_core::validate::build("InstanceSystemDisk", self.inner)
     }
 }
 impl cds_core::validate::Validate for InstanceSystemDisk {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.disk_feature.is_none() {
             missing.push(cds_core::validate::join(path, "DiskFeature"));

@@ -14,6 +14,7 @@ pub struct InstanceVncUrl {
 }
 impl InstanceVncUrl {
     /// `InstanceVncUrl` (see the field [`InstanceVncUrl::instance_vnc_url`]).
+    #[inline]
     pub fn instance_vnc_url(&self) -> Option<&str> {
         self.instance_vnc_url.as_deref()
     }

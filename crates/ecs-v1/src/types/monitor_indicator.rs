@@ -62,6 +62,7 @@ pub enum MonitorIndicator {
 }
 impl MonitorIndicator {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             MonitorIndicator::CpuUsage => "CpuUsage",
@@ -80,6 +81,7 @@ impl MonitorIndicator {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &[
             "CpuUsage",
@@ -98,6 +100,7 @@ impl MonitorIndicator {
     }
 }
 impl From<&str> for MonitorIndicator {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CpuUsage" => MonitorIndicator::CpuUsage,
@@ -117,17 +120,20 @@ impl From<&str> for MonitorIndicator {
     }
 }
 impl From<String> for MonitorIndicator {
+    #[inline]
     fn from(value: String) -> Self {
         MonitorIndicator::from(value.as_str())
     }
 }
 impl std::str::FromStr for MonitorIndicator {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(MonitorIndicator::from(value))
     }
 }
 impl std::fmt::Display for MonitorIndicator {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -144,6 +150,7 @@ impl<'de> serde::Deserialize<'de> for MonitorIndicator {
     }
 }
 impl cds_core::de::FromScalar for MonitorIndicator {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| MonitorIndicator::from(text.as_str())))

@@ -22,6 +22,7 @@ pub enum PubnetIpType {
 }
 impl PubnetIpType {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             PubnetIpType::DefaultGateway => "default_gateway",
@@ -30,11 +31,13 @@ impl PubnetIpType {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["default_gateway", "virtual"]
     }
 }
 impl From<&str> for PubnetIpType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "default_gateway" => PubnetIpType::DefaultGateway,
@@ -44,17 +47,20 @@ impl From<&str> for PubnetIpType {
     }
 }
 impl From<String> for PubnetIpType {
+    #[inline]
     fn from(value: String) -> Self {
         PubnetIpType::from(value.as_str())
     }
 }
 impl std::str::FromStr for PubnetIpType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(PubnetIpType::from(value))
     }
 }
 impl std::fmt::Display for PubnetIpType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for PubnetIpType {
     }
 }
 impl cds_core::de::FromScalar for PubnetIpType {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| PubnetIpType::from(text.as_str())))

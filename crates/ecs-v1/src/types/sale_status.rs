@@ -22,6 +22,7 @@ pub enum SaleStatus {
 }
 impl SaleStatus {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             SaleStatus::Sell => "SELL",
@@ -30,11 +31,13 @@ impl SaleStatus {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["SELL", "SELLOUT"]
     }
 }
 impl From<&str> for SaleStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SELL" => SaleStatus::Sell,
@@ -44,17 +47,20 @@ impl From<&str> for SaleStatus {
     }
 }
 impl From<String> for SaleStatus {
+    #[inline]
     fn from(value: String) -> Self {
         SaleStatus::from(value.as_str())
     }
 }
 impl std::str::FromStr for SaleStatus {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(SaleStatus::from(value))
     }
 }
 impl std::fmt::Display for SaleStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for SaleStatus {
     }
 }
 impl cds_core::de::FromScalar for SaleStatus {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| SaleStatus::from(text.as_str())))

@@ -22,6 +22,7 @@ pub enum SpotType {
 }
 impl SpotType {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             SpotType::Auto => "auto",
@@ -30,11 +31,13 @@ impl SpotType {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["auto", "bid"]
     }
 }
 impl From<&str> for SpotType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "auto" => SpotType::Auto,
@@ -44,17 +47,20 @@ impl From<&str> for SpotType {
     }
 }
 impl From<String> for SpotType {
+    #[inline]
     fn from(value: String) -> Self {
         SpotType::from(value.as_str())
     }
 }
 impl std::str::FromStr for SpotType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(SpotType::from(value))
     }
 }
 impl std::fmt::Display for SpotType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for SpotType {
     }
 }
 impl cds_core::de::FromScalar for SpotType {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| SpotType::from(text.as_str())))

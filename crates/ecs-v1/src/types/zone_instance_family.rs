@@ -22,14 +22,17 @@ pub struct ZoneInstanceFamily {
 }
 impl ZoneInstanceFamily {
     /// `EcsFamilyName` (see the field [`ZoneInstanceFamily::ecs_family_name`]).
+    #[inline]
     pub fn ecs_family_name(&self) -> Option<&str> {
         self.ecs_family_name.as_deref()
     }
     /// `AvailableZone` (see the field [`ZoneInstanceFamily::available_zone`]).
+    #[inline]
     pub fn available_zone(&self) -> Option<&str> {
         self.available_zone.as_deref()
     }
     /// `SpecList` (see the field [`ZoneInstanceFamily::spec_list`]).
+    #[inline]
     pub fn spec_list(&self) -> &[crate::types::ZoneInstanceSpec] {
         self.spec_list.as_deref().unwrap_or_default()
     }

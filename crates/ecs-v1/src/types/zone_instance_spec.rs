@@ -38,30 +38,37 @@ pub struct ZoneInstanceSpec {
 }
 impl ZoneInstanceSpec {
     /// `Cpu` (see the field [`ZoneInstanceSpec::cpu`]).
+    #[inline]
     pub fn cpu(&self) -> Option<i64> {
         self.cpu
     }
     /// `Ram` (see the field [`ZoneInstanceSpec::ram`]).
+    #[inline]
     pub fn ram(&self) -> Option<i64> {
         self.ram
     }
     /// `Gpu` (see the field [`ZoneInstanceSpec::gpu`]).
+    #[inline]
     pub fn gpu(&self) -> Option<i64> {
         self.gpu
     }
     /// `GpuType` (see the field [`ZoneInstanceSpec::gpu_type`]).
+    #[inline]
     pub fn gpu_type(&self) -> Option<&str> {
         self.gpu_type.as_deref()
     }
     /// `SupportGpuDriver` (see the field [`ZoneInstanceSpec::support_gpu_driver`]).
+    #[inline]
     pub fn support_gpu_driver(&self) -> Option<&str> {
         self.support_gpu_driver.as_deref()
     }
     /// `Status` (see the field [`ZoneInstanceSpec::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&crate::types::SaleStatus> {
         self.status.as_ref()
     }
     /// `CpuName` (see the field [`ZoneInstanceSpec::cpu_name`]).
+    #[inline]
     pub fn cpu_name(&self) -> Option<&str> {
         self.cpu_name.as_deref()
     }

@@ -32,6 +32,7 @@ impl cds_core::ser::Entries for BindAccountsInput {
 cds_core::impl_serialize!(BindAccountsInput);
 impl BindAccountsInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> BindAccountsInputBuilder {
         BindAccountsInputBuilder::default()
     }
@@ -60,11 +61,13 @@ impl BindAccountsInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<BindAccountsInput, cds_core::BuildError> {
         cds_core::validate::build("BindAccountsInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for BindAccountsInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.request_id.is_none() {
             missing.push(cds_core::validate::join(path, "requestId"));
@@ -88,6 +91,7 @@ pub struct BindAccountsOutput {
 }
 impl BindAccountsOutput {
     /// `Data` (see the field [`BindAccountsOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::AccountBindingResult> {
         self.data.as_ref()
     }
@@ -127,10 +131,12 @@ pub struct BindAccountsRequest {
 #[allow(deprecated)]
 impl BindAccountsRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &BindAccountsInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: BindAccountsInput) -> Self {
         self.input = input;
         self
@@ -157,28 +163,45 @@ impl BindAccountsRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::BIND_ACCOUNTS, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::BIND_ACCOUNTS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<BindAccountsOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<BindAccountsOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::BIND_ACCOUNTS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<BindAccountsOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::BIND_ACCOUNTS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<BindAccountsOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::BIND_ACCOUNTS,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -191,6 +214,7 @@ impl crate::Client {
     /// Documented errors: [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`13013`](crate::ErrorCode::FailedBindCloudDesktop).
     ///
     /// Wire name: `BindAccounts`.
+    #[inline]
     pub fn bind_accounts(&self) -> BindAccountsRequest {
         BindAccountsRequest {
             client: self.runtime().clone(),

@@ -32,6 +32,7 @@ impl cds_core::ser::Entries for ChangeSubAccountRemarkInput {
 cds_core::impl_serialize!(ChangeSubAccountRemarkInput);
 impl ChangeSubAccountRemarkInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ChangeSubAccountRemarkInputBuilder {
         ChangeSubAccountRemarkInputBuilder::default()
     }
@@ -60,11 +61,13 @@ impl ChangeSubAccountRemarkInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ChangeSubAccountRemarkInput, cds_core::BuildError> {
         cds_core::validate::build("ChangeSubAccountRemarkInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ChangeSubAccountRemarkInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.request_id.is_none() {
             missing.push(cds_core::validate::join(path, "requestId"));
@@ -88,6 +91,7 @@ pub struct ChangeSubAccountRemarkOutput {
 }
 impl ChangeSubAccountRemarkOutput {
     /// `Data` (see the field [`ChangeSubAccountRemarkOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::RequestAck> {
         self.data.as_ref()
     }
@@ -127,10 +131,12 @@ pub struct ChangeSubAccountRemarkRequest {
 #[allow(deprecated)]
 impl ChangeSubAccountRemarkRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ChangeSubAccountRemarkInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ChangeSubAccountRemarkInput) -> Self {
         self.input = input;
         self
@@ -157,28 +163,46 @@ impl ChangeSubAccountRemarkRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CHANGE_SUB_ACCOUNT_REMARK, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::CHANGE_SUB_ACCOUNT_REMARK, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ChangeSubAccountRemarkOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ChangeSubAccountRemarkOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::CHANGE_SUB_ACCOUNT_REMARK,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ChangeSubAccountRemarkOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CHANGE_SUB_ACCOUNT_REMARK, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ChangeSubAccountRemarkOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::CHANGE_SUB_ACCOUNT_REMARK,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -191,6 +215,7 @@ impl crate::Client {
     /// Documented errors: [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`11013`](crate::ErrorCode::FailedChangeUserRemark), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount).
     ///
     /// Wire name: `ChangeSubAccountRemark`.
+    #[inline]
     pub fn change_sub_account_remark(&self) -> ChangeSubAccountRemarkRequest {
         ChangeSubAccountRemarkRequest {
             client: self.runtime().clone(),

@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for ConfigNetInput {
 cds_core::impl_serialize!(ConfigNetInput);
 impl ConfigNetInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ConfigNetInputBuilder {
         ConfigNetInputBuilder::default()
     }
@@ -50,11 +51,13 @@ impl ConfigNetInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ConfigNetInput, cds_core::BuildError> {
         cds_core::validate::build("ConfigNetInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ConfigNetInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.request_id.is_none() {
             missing.push(cds_core::validate::join(path, "requestId"));
@@ -75,6 +78,7 @@ pub struct ConfigNetOutput {
 }
 impl ConfigNetOutput {
     /// `Data` (see the field [`ConfigNetOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::DesktopsTask> {
         self.data.as_ref()
     }
@@ -114,10 +118,12 @@ pub struct ConfigNetRequest {
 #[allow(deprecated)]
 impl ConfigNetRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ConfigNetInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ConfigNetInput) -> Self {
         self.input = input;
         self
@@ -137,49 +143,59 @@ impl ConfigNetRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CONFIG_NET, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::CONFIG_NET, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ConfigNetOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ConfigNetOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::CONFIG_NET, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ConfigNetOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CONFIG_NET, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ConfigNetOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::CONFIG_NET, self.input, checked)
     }
     /// Sends the request, then waits for the task it starts (its id at `/Data/taskId`), polling [`QueryTask`](crate::Client::query_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            ConfigNetOutput,
-            crate::operation::query_task::QueryTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                ConfigNetOutput,
+                crate::operation::query_task::QueryTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::CONFIG_NET,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_TASK,
             "/Data/taskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -192,6 +208,7 @@ impl crate::Client {
     /// Documented errors: [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`10005`](crate::ErrorCode::AccountDataError), [`13002`](crate::ErrorCode::GpuCloudDesktopOperationFailed).
     ///
     /// Wire name: `ConfigNet`.
+    #[inline]
     pub fn config_net(&self) -> ConfigNetRequest {
         ConfigNetRequest {
             client: self.runtime().clone(),

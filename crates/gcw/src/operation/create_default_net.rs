@@ -32,6 +32,7 @@ impl cds_core::ser::Entries for CreateDefaultNetInput {
 cds_core::impl_serialize!(CreateDefaultNetInput);
 impl CreateDefaultNetInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateDefaultNetInputBuilder {
         CreateDefaultNetInputBuilder::default()
     }
@@ -60,11 +61,13 @@ impl CreateDefaultNetInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateDefaultNetInput, cds_core::BuildError> {
         cds_core::validate::build("CreateDefaultNetInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateDefaultNetInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.site_id.is_none() {
             missing.push(cds_core::validate::join(path, "siteId"));
@@ -88,6 +91,7 @@ pub struct CreateDefaultNetOutput {
 }
 impl CreateDefaultNetOutput {
     /// `Data` (see the field [`CreateDefaultNetOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::NetTask> {
         self.data.as_ref()
     }
@@ -127,10 +131,12 @@ pub struct CreateDefaultNetRequest {
 #[allow(deprecated)]
 impl CreateDefaultNetRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreateDefaultNetInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreateDefaultNetInput) -> Self {
         self.input = input;
         self
@@ -157,50 +163,71 @@ impl CreateDefaultNetRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CREATE_DEFAULT_NET, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::CREATE_DEFAULT_NET, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreateDefaultNetOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateDefaultNetOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::CREATE_DEFAULT_NET,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreateDefaultNetOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CREATE_DEFAULT_NET, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreateDefaultNetOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::CREATE_DEFAULT_NET,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/Data/taskId`), polling [`QueryTask`](crate::Client::query_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            CreateDefaultNetOutput,
-            crate::operation::query_task::QueryTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                CreateDefaultNetOutput,
+                crate::operation::query_task::QueryTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::CREATE_DEFAULT_NET,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_TASK,
             "/Data/taskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -213,6 +240,7 @@ impl crate::Client {
     /// Documented errors: [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`10005`](crate::ErrorCode::AccountDataError), [`13500`](crate::ErrorCode::OneClickCreationFailed), [`10007`](crate::ErrorCode::CurrentAccountLacksPermission), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount).
     ///
     /// Wire name: `CreateDefaultNet`.
+    #[inline]
     pub fn create_default_net(&self) -> CreateDefaultNetRequest {
         CreateDefaultNetRequest {
             client: self.runtime().clone(),

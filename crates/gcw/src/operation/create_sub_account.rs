@@ -53,6 +53,7 @@ impl cds_core::ser::Entries for CreateSubAccountInput {
 cds_core::impl_serialize!(CreateSubAccountInput);
 impl CreateSubAccountInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateSubAccountInputBuilder {
         CreateSubAccountInputBuilder::default()
     }
@@ -91,11 +92,13 @@ impl CreateSubAccountInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateSubAccountInput, cds_core::BuildError> {
         cds_core::validate::build("CreateSubAccountInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateSubAccountInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.request_id.is_none() {
             missing.push(cds_core::validate::join(path, "requestId"));
@@ -119,6 +122,7 @@ pub struct CreateSubAccountOutput {
 }
 impl CreateSubAccountOutput {
     /// `Data` (see the field [`CreateSubAccountOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -158,10 +162,12 @@ pub struct CreateSubAccountRequest {
 #[allow(deprecated)]
 impl CreateSubAccountRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreateSubAccountInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreateSubAccountInput) -> Self {
         self.input = input;
         self
@@ -202,28 +208,46 @@ impl CreateSubAccountRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CREATE_SUB_ACCOUNT, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::CREATE_SUB_ACCOUNT, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreateSubAccountOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateSubAccountOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::CREATE_SUB_ACCOUNT,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreateSubAccountOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CREATE_SUB_ACCOUNT, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreateSubAccountOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::CREATE_SUB_ACCOUNT,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -236,6 +260,7 @@ impl crate::Client {
     /// Documented errors: [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`10005`](crate::ErrorCode::AccountDataError), [`11000`](crate::ErrorCode::FailedCreateUser).
     ///
     /// Wire name: `CreateSubAccount`.
+    #[inline]
     pub fn create_sub_account(&self) -> CreateSubAccountRequest {
         CreateSubAccountRequest {
             client: self.runtime().clone(),

@@ -25,14 +25,17 @@ pub struct Data {
 }
 impl Data {
     /// `failedNum` (see the field [`Data::failed_num`]).
+    #[inline]
     pub fn failed_num(&self) -> Option<i64> {
         self.failed_num
     }
     /// `successNum` (see the field [`Data::success_num`]).
+    #[inline]
     pub fn success_num(&self) -> Option<i64> {
         self.success_num
     }
     /// `failedMsgs` (see the field [`Data::failed_msgs`]).
+    #[inline]
     pub fn failed_msgs(&self) -> &[crate::operation::create_sub_accounts::FailedMsg] {
         self.failed_msgs.as_deref().unwrap_or_default()
     }
@@ -90,18 +93,22 @@ pub struct FailedMsg {
 }
 impl FailedMsg {
     /// `name` (see the field [`FailedMsg::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `email` (see the field [`FailedMsg::email`]).
+    #[inline]
     pub fn email(&self) -> Option<&str> {
         self.email.as_deref()
     }
     /// `remark` (see the field [`FailedMsg::remark`]).
+    #[inline]
     pub fn remark(&self) -> Option<&str> {
         self.remark.as_deref()
     }
     /// `messsage` (see the field [`FailedMsg::messsage`]).
+    #[inline]
     pub fn messsage(&self) -> Option<&str> {
         self.messsage.as_deref()
     }
@@ -181,6 +188,7 @@ impl cds_core::ser::Entries for Param {
 cds_core::impl_serialize!(Param);
 impl Param {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ParamBuilder {
         ParamBuilder::default()
     }
@@ -214,11 +222,13 @@ impl ParamBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<Param, cds_core::BuildError> {
         cds_core::validate::build("Param", self.inner)
     }
 }
 impl cds_core::validate::Validate for Param {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.email.is_none() {
             missing.push(cds_core::validate::join(path, "email"));
@@ -251,6 +261,7 @@ impl cds_core::ser::Entries for CreateSubAccountsInput {
 cds_core::impl_serialize!(CreateSubAccountsInput);
 impl CreateSubAccountsInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateSubAccountsInputBuilder {
         CreateSubAccountsInputBuilder::default()
     }
@@ -277,11 +288,13 @@ impl CreateSubAccountsInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateSubAccountsInput, cds_core::BuildError> {
         cds_core::validate::build("CreateSubAccountsInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateSubAccountsInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.request_id.is_none() {
             missing.push(cds_core::validate::join(path, "requestId"));
@@ -308,6 +321,7 @@ pub struct CreateSubAccountsOutput {
 }
 impl CreateSubAccountsOutput {
     /// `Data` (see the field [`CreateSubAccountsOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::create_sub_accounts::Data> {
         self.data.as_ref()
     }
@@ -347,10 +361,12 @@ pub struct CreateSubAccountsRequest {
 #[allow(deprecated)]
 impl CreateSubAccountsRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreateSubAccountsInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreateSubAccountsInput) -> Self {
         self.input = input;
         self
@@ -373,28 +389,46 @@ impl CreateSubAccountsRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CREATE_SUB_ACCOUNTS, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::CREATE_SUB_ACCOUNTS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreateSubAccountsOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateSubAccountsOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::CREATE_SUB_ACCOUNTS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreateSubAccountsOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CREATE_SUB_ACCOUNTS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreateSubAccountsOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::CREATE_SUB_ACCOUNTS,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -407,6 +441,7 @@ impl crate::Client {
     /// Documented errors: [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`10005`](crate::ErrorCode::AccountDataError), [`11003`](crate::ErrorCode::FailedCreateUsersInBatch).
     ///
     /// Wire name: `CreateSubAccounts`.
+    #[inline]
     pub fn create_sub_accounts(&self) -> CreateSubAccountsRequest {
         CreateSubAccountsRequest {
             client: self.runtime().clone(),

@@ -126,6 +126,7 @@ impl cds_core::ser::Entries for CreateVmInput {
 cds_core::impl_serialize!(CreateVmInput);
 impl CreateVmInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateVmInputBuilder {
         CreateVmInputBuilder::default()
     }
@@ -250,11 +251,13 @@ impl CreateVmInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateVmInput, cds_core::BuildError> {
         cds_core::validate::build("CreateVmInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateVmInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.request_id.is_none() {
             missing.push(cds_core::validate::join(path, "requestId"));
@@ -293,6 +296,7 @@ pub struct CreateVmOutput {
 }
 impl CreateVmOutput {
     /// `Data` (see the field [`CreateVmOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::DesktopsTask> {
         self.data.as_ref()
     }
@@ -332,10 +336,12 @@ pub struct CreateVmRequest {
 #[allow(deprecated)]
 impl CreateVmRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreateVmInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreateVmInput) -> Self {
         self.input = input;
         self
@@ -498,49 +504,58 @@ impl CreateVmRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CREATE_VM, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::CREATE_VM, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreateVmOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateVmOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::CREATE_VM, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreateVmOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CREATE_VM, &self.input)
-            .await
+    ) -> impl std::future::Future<Output = Result<cds_core::Response<CreateVmOutput>, cds_core::Error>>
+           + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::CREATE_VM, self.input, checked)
     }
     /// Sends the request, then waits for the task it starts (its id at `/Data/taskId`), polling [`QueryTask`](crate::Client::query_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            CreateVmOutput,
-            crate::operation::query_task::QueryTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                CreateVmOutput,
+                crate::operation::query_task::QueryTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::CREATE_VM,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_TASK,
             "/Data/taskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -553,6 +568,7 @@ impl crate::Client {
     /// Documented errors: [`10007`](crate::ErrorCode::CurrentAccountLacksPermission), [`10005`](crate::ErrorCode::AccountDataError), [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`13001`](crate::ErrorCode::FailedCreateGpuCloudDesktop), [`12501`](crate::ErrorCode::MonthlyPurchaseQuotaUserExhaustedChangeBillingMethod), [`12502`](crate::ErrorCode::PayAsYouGoPurchaseQuotaUserExhausted), [`13505`](crate::ErrorCode::NetworkValidationFailed), [`13000`](crate::ErrorCode::InsufficientResources), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount).
     ///
     /// Wire name: `CreateVm`.
+    #[inline]
     pub fn create_vm(&self) -> CreateVmRequest {
         CreateVmRequest {
             client: self.runtime().clone(),

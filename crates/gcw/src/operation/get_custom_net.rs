@@ -49,38 +49,47 @@ pub struct Vpc {
 }
 impl Vpc {
     /// `vpcId` (see the field [`Vpc::vpc_id`]).
+    #[inline]
     pub fn vpc_id(&self) -> Option<&str> {
         self.vpc_id.as_deref()
     }
     /// `vpcName` (see the field [`Vpc::vpc_name`]).
+    #[inline]
     pub fn vpc_name(&self) -> Option<&str> {
         self.vpc_name.as_deref()
     }
     /// `vpcSegment` (see the field [`Vpc::vpc_segment`]).
+    #[inline]
     pub fn vpc_segment(&self) -> Option<&str> {
         self.vpc_segment.as_deref()
     }
     /// `customerId` (see the field [`Vpc::customer_id`]).
+    #[inline]
     pub fn customer_id(&self) -> Option<&str> {
         self.customer_id.as_deref()
     }
     /// `userId` (see the field [`Vpc::user_id`]).
+    #[inline]
     pub fn user_id(&self) -> Option<&str> {
         self.user_id.as_deref()
     }
     /// `subnets` (see the field [`Vpc::subnets`]).
+    #[inline]
     pub fn subnets(&self) -> &[crate::types::NetSegment] {
         self.subnets.as_deref().unwrap_or_default()
     }
     /// `vgateways` (see the field [`Vpc::vgateways`]).
+    #[inline]
     pub fn vgateways(&self) -> &[crate::types::NetSegment] {
         self.vgateways.as_deref().unwrap_or_default()
     }
     /// `bandwidth_conf_id` (see the field [`Vpc::bandwidth_conf_id`]).
+    #[inline]
     pub fn bandwidth_conf_id(&self) -> Option<&str> {
         self.bandwidth_conf_id.as_deref()
     }
     /// `bandwidth_conf_name` (see the field [`Vpc::bandwidth_conf_name`]).
+    #[inline]
     pub fn bandwidth_conf_name(&self) -> Option<&str> {
         self.bandwidth_conf_name.as_deref()
     }
@@ -155,6 +164,7 @@ impl cds_core::ser::Entries for GetCustomNetInput {
 cds_core::impl_serialize!(GetCustomNetInput);
 impl GetCustomNetInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> GetCustomNetInputBuilder {
         GetCustomNetInputBuilder::default()
     }
@@ -183,11 +193,13 @@ impl GetCustomNetInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<GetCustomNetInput, cds_core::BuildError> {
         cds_core::validate::build("GetCustomNetInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for GetCustomNetInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.site_id.is_none() {
             missing.push(cds_core::validate::join(path, "siteId"));
@@ -211,6 +223,7 @@ pub struct GetCustomNetOutput {
 }
 impl GetCustomNetOutput {
     /// `Data` (see the field [`GetCustomNetOutput::data`]).
+    #[inline]
     pub fn data(&self) -> &[crate::operation::get_custom_net::Vpc] {
         self.data.as_deref().unwrap_or_default()
     }
@@ -250,10 +263,12 @@ pub struct GetCustomNetRequest {
 #[allow(deprecated)]
 impl GetCustomNetRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &GetCustomNetInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: GetCustomNetInput) -> Self {
         self.input = input;
         self
@@ -280,28 +295,45 @@ impl GetCustomNetRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::GET_CUSTOM_NET, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::GET_CUSTOM_NET, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<GetCustomNetOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<GetCustomNetOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::GET_CUSTOM_NET,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<GetCustomNetOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::GET_CUSTOM_NET, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<GetCustomNetOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::GET_CUSTOM_NET,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -314,6 +346,7 @@ impl crate::Client {
     /// Documented errors: [`13502`](crate::ErrorCode::FailedQueryVpcAndZoneInformationServiceError), [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount).
     ///
     /// Wire name: `GetCustomNet`.
+    #[inline]
     pub fn get_custom_net(&self) -> GetCustomNetRequest {
         GetCustomNetRequest {
             client: self.runtime().clone(),

@@ -73,62 +73,77 @@ pub struct Data {
 }
 impl Data {
     /// `id` (see the field [`Data::id`]).
+    #[inline]
     pub fn id(&self) -> Option<i64> {
         self.id
     }
     /// `vpcRecordId` (see the field [`Data::vpc_record_id`]).
+    #[inline]
     pub fn vpc_record_id(&self) -> Option<&str> {
         self.vpc_record_id.as_deref()
     }
     /// `cityId` (see the field [`Data::city_id`]).
+    #[inline]
     pub fn city_id(&self) -> Option<&str> {
         self.city_id.as_deref()
     }
     /// `vpcId` (see the field [`Data::vpc_id`]).
+    #[inline]
     pub fn vpc_id(&self) -> Option<&str> {
         self.vpc_id.as_deref()
     }
     /// `vpcName` (see the field [`Data::vpc_name`]).
+    #[inline]
     pub fn vpc_name(&self) -> Option<&str> {
         self.vpc_name.as_deref()
     }
     /// `vpcSegment` (see the field [`Data::vpc_segment`]).
+    #[inline]
     pub fn vpc_segment(&self) -> Option<&str> {
         self.vpc_segment.as_deref()
     }
     /// `customerId` (see the field [`Data::customer_id`]).
+    #[inline]
     pub fn customer_id(&self) -> Option<&str> {
         self.customer_id.as_deref()
     }
     /// `userId` (see the field [`Data::user_id`]).
+    #[inline]
     pub fn user_id(&self) -> Option<&str> {
         self.user_id.as_deref()
     }
     /// `createTime` (see the field [`Data::create_time`]).
+    #[inline]
     pub fn create_time(&self) -> Option<&str> {
         self.create_time.as_deref()
     }
     /// `updateTime` (see the field [`Data::update_time`]).
+    #[inline]
     pub fn update_time(&self) -> Option<&str> {
         self.update_time.as_deref()
     }
     /// `deleteFlag` (see the field [`Data::delete_flag`]).
+    #[inline]
     pub fn delete_flag(&self) -> Option<bool> {
         self.delete_flag
     }
     /// `subnets` (see the field [`Data::subnets`]).
+    #[inline]
     pub fn subnets(&self) -> &[crate::types::NetSegment] {
         self.subnets.as_deref().unwrap_or_default()
     }
     /// `vgateways` (see the field [`Data::vgateways`]).
+    #[inline]
     pub fn vgateways(&self) -> &[crate::types::NetSegment] {
         self.vgateways.as_deref().unwrap_or_default()
     }
     /// `bandwidth_conf_id` (see the field [`Data::bandwidth_conf_id`]).
+    #[inline]
     pub fn bandwidth_conf_id(&self) -> Option<&str> {
         self.bandwidth_conf_id.as_deref()
     }
     /// `bandwidth_conf_name` (see the field [`Data::bandwidth_conf_name`]).
+    #[inline]
     pub fn bandwidth_conf_name(&self) -> Option<&str> {
         self.bandwidth_conf_name.as_deref()
     }
@@ -215,6 +230,7 @@ impl cds_core::ser::Entries for GetDefaultNetInput {
 cds_core::impl_serialize!(GetDefaultNetInput);
 impl GetDefaultNetInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> GetDefaultNetInputBuilder {
         GetDefaultNetInputBuilder::default()
     }
@@ -243,11 +259,13 @@ impl GetDefaultNetInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<GetDefaultNetInput, cds_core::BuildError> {
         cds_core::validate::build("GetDefaultNetInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for GetDefaultNetInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.site_id.is_none() {
             missing.push(cds_core::validate::join(path, "siteId"));
@@ -271,6 +289,7 @@ pub struct GetDefaultNetOutput {
 }
 impl GetDefaultNetOutput {
     /// `Data` (see the field [`GetDefaultNetOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::get_default_net::Data> {
         self.data.as_ref()
     }
@@ -310,10 +329,12 @@ pub struct GetDefaultNetRequest {
 #[allow(deprecated)]
 impl GetDefaultNetRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &GetDefaultNetInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: GetDefaultNetInput) -> Self {
         self.input = input;
         self
@@ -340,28 +361,46 @@ impl GetDefaultNetRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::GET_DEFAULT_NET, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::GET_DEFAULT_NET, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<GetDefaultNetOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<GetDefaultNetOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::GET_DEFAULT_NET,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<GetDefaultNetOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::GET_DEFAULT_NET, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<GetDefaultNetOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::GET_DEFAULT_NET,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -374,6 +413,7 @@ impl crate::Client {
     /// Documented errors: [`13502`](crate::ErrorCode::FailedQueryVpcAndZoneInformationServiceError), [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount).
     ///
     /// Wire name: `GetDefaultNet`.
+    #[inline]
     pub fn get_default_net(&self) -> GetDefaultNetRequest {
         GetDefaultNetRequest {
             client: self.runtime().clone(),

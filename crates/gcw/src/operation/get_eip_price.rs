@@ -25,14 +25,17 @@ pub struct Data {
 }
 impl Data {
     /// `bandwidth_price` (see the field [`Data::bandwidth_price`]).
+    #[inline]
     pub fn bandwidth_price(&self) -> Option<&crate::operation::get_eip_price::Price> {
         self.bandwidth_price.as_ref()
     }
     /// `eip_price` (see the field [`Data::eip_price`]).
+    #[inline]
     pub fn eip_price(&self) -> Option<&crate::operation::get_eip_price::Price> {
         self.eip_price.as_ref()
     }
     /// `total_price` (see the field [`Data::total_price`]).
+    #[inline]
     pub fn total_price(&self) -> Option<&crate::operation::get_eip_price::Price> {
         self.total_price.as_ref()
     }
@@ -94,22 +97,27 @@ pub struct Price {
 }
 impl Price {
     /// `price` (see the field [`Price::price`]).
+    #[inline]
     pub fn price(&self) -> Option<f64> {
         self.price
     }
     /// `price_str` (see the field [`Price::price_str`]).
+    #[inline]
     pub fn price_str(&self) -> Option<&str> {
         self.price_str.as_deref()
     }
     /// `sign` (see the field [`Price::sign`]).
+    #[inline]
     pub fn sign(&self) -> Option<&str> {
         self.sign.as_deref()
     }
     /// `cycle` (see the field [`Price::cycle`]).
+    #[inline]
     pub fn cycle(&self) -> Option<&str> {
         self.cycle.as_deref()
     }
     /// `end_time` (see the field [`Price::end_time`]).
+    #[inline]
     pub fn end_time(&self) -> Option<&str> {
         self.end_time.as_deref()
     }
@@ -206,6 +214,7 @@ impl cds_core::ser::Entries for GetEipPriceInput {
 cds_core::impl_serialize!(GetEipPriceInput);
 impl GetEipPriceInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> GetEipPriceInputBuilder {
         GetEipPriceInputBuilder::default()
     }
@@ -267,11 +276,13 @@ impl GetEipPriceInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<GetEipPriceInput, cds_core::BuildError> {
         cds_core::validate::build("GetEipPriceInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for GetEipPriceInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.size.is_none() {
             missing.push(cds_core::validate::join(path, "size"));
@@ -304,6 +315,7 @@ pub struct GetEipPriceOutput {
 }
 impl GetEipPriceOutput {
     /// `Data` (see the field [`GetEipPriceOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::get_eip_price::Data> {
         self.data.as_ref()
     }
@@ -343,10 +355,12 @@ pub struct GetEipPriceRequest {
 #[allow(deprecated)]
 impl GetEipPriceRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &GetEipPriceInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: GetEipPriceInput) -> Self {
         self.input = input;
         self
@@ -420,28 +434,45 @@ impl GetEipPriceRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::GET_EIP_PRICE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::GET_EIP_PRICE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<GetEipPriceOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<GetEipPriceOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::GET_EIP_PRICE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<GetEipPriceOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::GET_EIP_PRICE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<GetEipPriceOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::GET_EIP_PRICE,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -454,6 +485,7 @@ impl crate::Client {
     /// Documented errors: [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`13503`](crate::ErrorCode::FailedGetEipPriceServiceError), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount).
     ///
     /// Wire name: `GetEipPrice`.
+    #[inline]
     pub fn get_eip_price(&self) -> GetEipPriceRequest {
         GetEipPriceRequest {
             client: self.runtime().clone(),

@@ -25,14 +25,17 @@ pub struct Item {
 }
 impl Item {
     /// `key` (see the field [`Item::key`]).
+    #[inline]
     pub fn key(&self) -> Option<&str> {
         self.key.as_deref()
     }
     /// `id` (see the field [`Item::id`]).
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
     /// `name` (see the field [`Item::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
@@ -86,14 +89,17 @@ pub struct Line {
 }
 impl Line {
     /// `conf_id` (see the field [`Line::conf_id`]).
+    #[inline]
     pub fn conf_id(&self) -> Option<i64> {
         self.conf_id
     }
     /// `conf_name` (see the field [`Line::conf_name`]).
+    #[inline]
     pub fn conf_name(&self) -> Option<&str> {
         self.conf_name.as_deref()
     }
     /// `billing_scheme` (see the field [`Line::billing_scheme`]).
+    #[inline]
     pub fn billing_scheme(&self) -> &[crate::operation::get_line_billing_scheme::Scheme] {
         self.billing_scheme.as_deref().unwrap_or_default()
     }
@@ -163,30 +169,37 @@ pub struct Scheme {
 }
 impl Scheme {
     /// `goods_id` (see the field [`Scheme::goods_id`]).
+    #[inline]
     pub fn goods_id(&self) -> Option<&str> {
         self.goods_id.as_deref()
     }
     /// `billing_method` (see the field [`Scheme::billing_method`]).
+    #[inline]
     pub fn billing_method(&self) -> Option<&crate::types::BillingMethod> {
         self.billing_method.as_ref()
     }
     /// `billing_type` (see the field [`Scheme::billing_type`]).
+    #[inline]
     pub fn billing_type(&self) -> Option<&str> {
         self.billing_type.as_deref()
     }
     /// `billing_scheme_id` (see the field [`Scheme::billing_scheme_id`]).
+    #[inline]
     pub fn billing_scheme_id(&self) -> Option<&str> {
         self.billing_scheme_id.as_deref()
     }
     /// `billing_scheme_name` (see the field [`Scheme::billing_scheme_name`]).
+    #[inline]
     pub fn billing_scheme_name(&self) -> Option<&str> {
         self.billing_scheme_name.as_deref()
     }
     /// `billing_cycle_id` (see the field [`Scheme::billing_cycle_id`]).
+    #[inline]
     pub fn billing_cycle_id(&self) -> Option<&str> {
         self.billing_cycle_id.as_deref()
     }
     /// `billing_items` (see the field [`Scheme::billing_items`]).
+    #[inline]
     pub fn billing_items(&self) -> &[crate::operation::get_line_billing_scheme::Item] {
         self.billing_items.as_deref().unwrap_or_default()
     }
@@ -252,6 +265,7 @@ impl cds_core::ser::Entries for GetLineBillingSchemeInput {
 cds_core::impl_serialize!(GetLineBillingSchemeInput);
 impl GetLineBillingSchemeInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> GetLineBillingSchemeInputBuilder {
         GetLineBillingSchemeInputBuilder::default()
     }
@@ -275,11 +289,13 @@ impl GetLineBillingSchemeInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<GetLineBillingSchemeInput, cds_core::BuildError> {
         cds_core::validate::build("GetLineBillingSchemeInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for GetLineBillingSchemeInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.site_id.is_none() {
             missing.push(cds_core::validate::join(path, "siteId"));
@@ -300,6 +316,7 @@ pub struct GetLineBillingSchemeOutput {
 }
 impl GetLineBillingSchemeOutput {
     /// `Data` (see the field [`GetLineBillingSchemeOutput::data`]).
+    #[inline]
     pub fn data(&self) -> &[crate::operation::get_line_billing_scheme::Line] {
         self.data.as_deref().unwrap_or_default()
     }
@@ -339,10 +356,12 @@ pub struct GetLineBillingSchemeRequest {
 #[allow(deprecated)]
 impl GetLineBillingSchemeRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &GetLineBillingSchemeInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: GetLineBillingSchemeInput) -> Self {
         self.input = input;
         self
@@ -362,28 +381,46 @@ impl GetLineBillingSchemeRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::GET_LINE_BILLING_SCHEME, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::GET_LINE_BILLING_SCHEME, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<GetLineBillingSchemeOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<GetLineBillingSchemeOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::GET_LINE_BILLING_SCHEME,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<GetLineBillingSchemeOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::GET_LINE_BILLING_SCHEME, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<GetLineBillingSchemeOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::GET_LINE_BILLING_SCHEME,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -396,6 +433,7 @@ impl crate::Client {
     /// Documented errors: [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`13504`](crate::ErrorCode::FailedGetBillingSchemesServiceError), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount).
     ///
     /// Wire name: `GetLineBillingScheme`.
+    #[inline]
     pub fn get_line_billing_scheme(&self) -> GetLineBillingSchemeRequest {
         GetLineBillingSchemeRequest {
             client: self.runtime().clone(),

@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for GetVpcBandwidthInput {
 cds_core::impl_serialize!(GetVpcBandwidthInput);
 impl GetVpcBandwidthInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> GetVpcBandwidthInputBuilder {
         GetVpcBandwidthInputBuilder::default()
     }
@@ -40,11 +41,13 @@ impl GetVpcBandwidthInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<GetVpcBandwidthInput, cds_core::BuildError> {
         cds_core::validate::build("GetVpcBandwidthInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for GetVpcBandwidthInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.site_id.is_none() {
             missing.push(cds_core::validate::join(path, "siteId"));
@@ -62,6 +65,7 @@ pub struct GetVpcBandwidthOutput {
 }
 impl GetVpcBandwidthOutput {
     /// `Data` (see the field [`GetVpcBandwidthOutput::data`]).
+    #[inline]
     pub fn data(&self) -> &[crate::types::VpcBandwidthLine] {
         self.data.as_deref().unwrap_or_default()
     }
@@ -101,10 +105,12 @@ pub struct GetVpcBandwidthRequest {
 #[allow(deprecated)]
 impl GetVpcBandwidthRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &GetVpcBandwidthInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: GetVpcBandwidthInput) -> Self {
         self.input = input;
         self
@@ -117,28 +123,46 @@ impl GetVpcBandwidthRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::GET_VPC_BANDWIDTH, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::GET_VPC_BANDWIDTH, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<GetVpcBandwidthOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<GetVpcBandwidthOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::GET_VPC_BANDWIDTH,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<GetVpcBandwidthOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::GET_VPC_BANDWIDTH, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<GetVpcBandwidthOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::GET_VPC_BANDWIDTH,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -151,6 +175,7 @@ impl crate::Client {
     /// Documented errors: [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`13507`](crate::ErrorCode::FailedGetVpcLineTypes).
     ///
     /// Wire name: `GetVpcBandwidth`.
+    #[inline]
     pub fn get_vpc_bandwidth(&self) -> GetVpcBandwidthRequest {
         GetVpcBandwidthRequest {
             client: self.runtime().clone(),

@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for OffAndUnbindInput {
 cds_core::impl_serialize!(OffAndUnbindInput);
 impl OffAndUnbindInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> OffAndUnbindInputBuilder {
         OffAndUnbindInputBuilder::default()
     }
@@ -50,11 +51,13 @@ impl OffAndUnbindInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<OffAndUnbindInput, cds_core::BuildError> {
         cds_core::validate::build("OffAndUnbindInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for OffAndUnbindInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.request_id.is_none() {
             missing.push(cds_core::validate::join(path, "requestId"));
@@ -75,6 +78,7 @@ pub struct OffAndUnbindOutput {
 }
 impl OffAndUnbindOutput {
     /// `Data` (see the field [`OffAndUnbindOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::DesktopsTask> {
         self.data.as_ref()
     }
@@ -114,10 +118,12 @@ pub struct OffAndUnbindRequest {
 #[allow(deprecated)]
 impl OffAndUnbindRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &OffAndUnbindInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: OffAndUnbindInput) -> Self {
         self.input = input;
         self
@@ -137,50 +143,70 @@ impl OffAndUnbindRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::OFF_AND_UNBIND, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::OFF_AND_UNBIND, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<OffAndUnbindOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<OffAndUnbindOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OFF_AND_UNBIND,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<OffAndUnbindOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::OFF_AND_UNBIND, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<OffAndUnbindOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OFF_AND_UNBIND,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/Data/taskId`), polling [`QueryTask`](crate::Client::query_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            OffAndUnbindOutput,
-            crate::operation::query_task::QueryTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                OffAndUnbindOutput,
+                crate::operation::query_task::QueryTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::OFF_AND_UNBIND,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_TASK,
             "/Data/taskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -193,6 +219,7 @@ impl crate::Client {
     /// Documented errors: [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`10005`](crate::ErrorCode::AccountDataError), [`13002`](crate::ErrorCode::GpuCloudDesktopOperationFailed), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount).
     ///
     /// Wire name: `OffAndUnbind`.
+    #[inline]
     pub fn off_and_unbind(&self) -> OffAndUnbindRequest {
         OffAndUnbindRequest {
             client: self.runtime().clone(),

@@ -29,18 +29,22 @@ pub struct Vm {
 }
 impl Vm {
     /// `vmName` (see the field [`Vm::vm_name`]).
+    #[inline]
     pub fn vm_name(&self) -> Option<&str> {
         self.vm_name.as_deref()
     }
     /// `billMethod` (see the field [`Vm::bill_method`]).
+    #[inline]
     pub fn bill_method(&self) -> Option<&crate::types::BillingMethod> {
         self.bill_method.as_ref()
     }
     /// `expireTime` (see the field [`Vm::expire_time`]).
+    #[inline]
     pub fn expire_time(&self) -> Option<&str> {
         self.expire_time.as_deref()
     }
     /// `status` (see the field [`Vm::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&crate::types::DesktopStatus> {
         self.status.as_ref()
     }
@@ -87,6 +91,7 @@ impl cds_core::ser::Entries for QueryExpireVmsInput {
 cds_core::impl_serialize!(QueryExpireVmsInput);
 impl QueryExpireVmsInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> QueryExpireVmsInputBuilder {
         QueryExpireVmsInputBuilder::default()
     }
@@ -100,6 +105,7 @@ pub struct QueryExpireVmsInputBuilder {
 #[allow(deprecated)]
 impl QueryExpireVmsInputBuilder {
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> QueryExpireVmsInput {
         self.inner
     }
@@ -127,18 +133,22 @@ pub struct QueryExpireVmsOutput {
 }
 impl QueryExpireVmsOutput {
     /// `Data` (see the field [`QueryExpireVmsOutput::data`]).
+    #[inline]
     pub fn data(&self) -> &[crate::operation::query_expire_vms::Vm] {
         self.data.as_deref().unwrap_or_default()
     }
     /// `data` (see the field [`QueryExpireVmsOutput::data_2`]).
+    #[inline]
     pub fn data_2(&self) -> &[crate::operation::query_expire_vms::Vm] {
         self.data_2.as_deref().unwrap_or_default()
     }
     /// `code` (see the field [`QueryExpireVmsOutput::code`]).
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         self.code.as_deref()
     }
     /// `msg` (see the field [`QueryExpireVmsOutput::msg`]).
+    #[inline]
     pub fn msg(&self) -> Option<&str> {
         self.msg.as_deref()
     }
@@ -184,37 +194,57 @@ pub struct QueryExpireVmsRequest {
 #[allow(deprecated)]
 impl QueryExpireVmsRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &QueryExpireVmsInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: QueryExpireVmsInput) -> Self {
         self.input = input;
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::QUERY_EXPIRE_VMS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<QueryExpireVmsOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<QueryExpireVmsOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::QUERY_EXPIRE_VMS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<QueryExpireVmsOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::QUERY_EXPIRE_VMS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<QueryExpireVmsOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::QUERY_EXPIRE_VMS,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -225,6 +255,7 @@ impl crate::Client {
     /// `GET /gcw` — read-only: retried on transient failures.
     ///
     /// Wire name: `QueryExpireVms`.
+    #[inline]
     pub fn query_expire_vms(&self) -> QueryExpireVmsRequest {
         QueryExpireVmsRequest {
             client: self.runtime().clone(),

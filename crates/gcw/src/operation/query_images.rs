@@ -45,34 +45,42 @@ pub struct Image {
 }
 impl Image {
     /// `imageId` (see the field [`Image::image_id`]).
+    #[inline]
     pub fn image_id(&self) -> Option<&str> {
         self.image_id.as_deref()
     }
     /// `imageName` (see the field [`Image::image_name`]).
+    #[inline]
     pub fn image_name(&self) -> Option<&str> {
         self.image_name.as_deref()
     }
     /// `detailName` (see the field [`Image::detail_name`]).
+    #[inline]
     pub fn detail_name(&self) -> Option<&str> {
         self.detail_name.as_deref()
     }
     /// `imageType` (see the field [`Image::image_type`]).
+    #[inline]
     pub fn image_type(&self) -> Option<&crate::types::ImageType> {
         self.image_type.as_ref()
     }
     /// `osType` (see the field [`Image::os_type`]).
+    #[inline]
     pub fn os_type(&self) -> Option<&str> {
         self.os_type.as_deref()
     }
     /// `imageSize` (see the field [`Image::image_size`]).
+    #[inline]
     pub fn image_size(&self) -> Option<f64> {
         self.image_size
     }
     /// `message` (see the field [`Image::message`]).
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
     /// `imageSites` (see the field [`Image::image_sites`]).
+    #[inline]
     pub fn image_sites(&self) -> &[crate::operation::query_images::ImageSite] {
         self.image_sites.as_deref().unwrap_or_default()
     }
@@ -140,18 +148,22 @@ pub struct ImageSite {
 }
 impl ImageSite {
     /// `imageSiteId` (see the field [`ImageSite::image_site_id`]).
+    #[inline]
     pub fn image_site_id(&self) -> Option<&str> {
         self.image_site_id.as_deref()
     }
     /// `siteId` (see the field [`ImageSite::site_id`]).
+    #[inline]
     pub fn site_id(&self) -> Option<&str> {
         self.site_id.as_deref()
     }
     /// `siteName` (see the field [`ImageSite::site_name`]).
+    #[inline]
     pub fn site_name(&self) -> Option<&str> {
         self.site_name.as_deref()
     }
     /// `status` (see the field [`ImageSite::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&crate::types::ImageStatus> {
         self.status.as_ref()
     }
@@ -211,18 +223,22 @@ pub struct Product {
 }
 impl Product {
     /// `productId` (see the field [`Product::product_id`]).
+    #[inline]
     pub fn product_id(&self) -> Option<&str> {
         self.product_id.as_deref()
     }
     /// `productName` (see the field [`Product::product_name`]).
+    #[inline]
     pub fn product_name(&self) -> Option<&str> {
         self.product_name.as_deref()
     }
     /// `publicImages` (see the field [`Product::public_images`]).
+    #[inline]
     pub fn public_images(&self) -> &[crate::operation::query_images::Image] {
         self.public_images.as_deref().unwrap_or_default()
     }
     /// `privateImages` (see the field [`Product::private_images`]).
+    #[inline]
     pub fn private_images(&self) -> &[crate::operation::query_images::Image] {
         self.private_images.as_deref().unwrap_or_default()
     }
@@ -280,6 +296,7 @@ impl cds_core::ser::Entries for QueryImagesInput {
 cds_core::impl_serialize!(QueryImagesInput);
 impl QueryImagesInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> QueryImagesInputBuilder {
         QueryImagesInputBuilder::default()
     }
@@ -303,6 +320,7 @@ impl QueryImagesInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> QueryImagesInput {
         self.inner
     }
@@ -338,26 +356,32 @@ pub struct QueryImagesOutput {
 }
 impl QueryImagesOutput {
     /// `data` (see the field [`QueryImagesOutput::data`]).
+    #[inline]
     pub fn data(&self) -> &[crate::operation::query_images::Product] {
         self.data.as_deref().unwrap_or_default()
     }
     /// `Data` (see the field [`QueryImagesOutput::data_2`]).
+    #[inline]
     pub fn data_2(&self) -> &[crate::operation::query_images::Product] {
         self.data_2.as_deref().unwrap_or_default()
     }
     /// `code` (see the field [`QueryImagesOutput::code`]).
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         self.code.as_deref()
     }
     /// `msg` (see the field [`QueryImagesOutput::msg`]).
+    #[inline]
     pub fn msg(&self) -> Option<&str> {
         self.msg.as_deref()
     }
     /// `requestId` (see the field [`QueryImagesOutput::request_id`]).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
     }
     /// `status` (see the field [`QueryImagesOutput::status`]).
+    #[inline]
     pub fn status(&self) -> Option<i64> {
         self.status
     }
@@ -407,10 +431,12 @@ pub struct QueryImagesRequest {
 #[allow(deprecated)]
 impl QueryImagesRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &QueryImagesInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: QueryImagesInput) -> Self {
         self.input = input;
         self
@@ -430,27 +456,34 @@ impl QueryImagesRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::QUERY_IMAGES, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<QueryImagesOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<QueryImagesOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::QUERY_IMAGES, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<QueryImagesOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::QUERY_IMAGES, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<QueryImagesOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::QUERY_IMAGES, self.input, checked)
     }
 }
 impl crate::Client {
@@ -463,6 +496,7 @@ impl crate::Client {
     /// Documented errors: [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount).
     ///
     /// Wire name: `QueryImages`.
+    #[inline]
     pub fn query_images(&self) -> QueryImagesRequest {
         QueryImagesRequest {
             client: self.runtime().clone(),

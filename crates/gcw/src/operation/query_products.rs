@@ -73,62 +73,77 @@ pub struct Product {
 }
 impl Product {
     /// `siteId` (see the field [`Product::site_id`]).
+    #[inline]
     pub fn site_id(&self) -> Option<&str> {
         self.site_id.as_deref()
     }
     /// `productId` (see the field [`Product::product_id`]).
+    #[inline]
     pub fn product_id(&self) -> Option<&str> {
         self.product_id.as_deref()
     }
     /// `cpuCores` (see the field [`Product::cpu_cores`]).
+    #[inline]
     pub fn cpu_cores(&self) -> Option<i64> {
         self.cpu_cores
     }
     /// `memorySize` (see the field [`Product::memory_size`]).
+    #[inline]
     pub fn memory_size(&self) -> Option<i64> {
         self.memory_size
     }
     /// `gpuModel` (see the field [`Product::gpu_model`]).
+    #[inline]
     pub fn gpu_model(&self) -> Option<&str> {
         self.gpu_model.as_deref()
     }
     /// `gpuRam` (see the field [`Product::gpu_ram`]).
+    #[inline]
     pub fn gpu_ram(&self) -> Option<i64> {
         self.gpu_ram
     }
     /// `systemDiskSize` (see the field [`Product::system_disk_size`]).
+    #[inline]
     pub fn system_disk_size(&self) -> Option<i64> {
         self.system_disk_size
     }
     /// `os` (see the field [`Product::os`]).
+    #[inline]
     pub fn os(&self) -> Option<&str> {
         self.os.as_deref()
     }
     /// `goodsId` (see the field [`Product::goods_id`]).
+    #[inline]
     pub fn goods_id(&self) -> Option<i64> {
         self.goods_id
     }
     /// `requirePrice` (see the field [`Product::require_price`]).
+    #[inline]
     pub fn require_price(&self) -> Option<f64> {
         self.require_price
     }
     /// `monthPrice` (see the field [`Product::month_price`]).
+    #[inline]
     pub fn month_price(&self) -> Option<f64> {
         self.month_price
     }
     /// `isAllowSsd` (see the field [`Product::is_allow_ssd`]).
+    #[inline]
     pub fn is_allow_ssd(&self) -> Option<bool> {
         self.is_allow_ssd
     }
     /// `isAllowLocal` (see the field [`Product::is_allow_local`]).
+    #[inline]
     pub fn is_allow_local(&self) -> Option<bool> {
         self.is_allow_local
     }
     /// `isAllowMinute` (see the field [`Product::is_allow_minute`]).
+    #[inline]
     pub fn is_allow_minute(&self) -> Option<bool> {
         self.is_allow_minute
     }
     /// `isAllowMonth` (see the field [`Product::is_allow_month`]).
+    #[inline]
     pub fn is_allow_month(&self) -> Option<bool> {
         self.is_allow_month
     }
@@ -203,6 +218,7 @@ impl cds_core::ser::Entries for QueryProductsInput {
 cds_core::impl_serialize!(QueryProductsInput);
 impl QueryProductsInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> QueryProductsInputBuilder {
         QueryProductsInputBuilder::default()
     }
@@ -221,6 +237,7 @@ impl QueryProductsInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> QueryProductsInput {
         self.inner
     }
@@ -236,6 +253,7 @@ pub struct QueryProductsOutput {
 }
 impl QueryProductsOutput {
     /// `Data` (see the field [`QueryProductsOutput::data`]).
+    #[inline]
     pub fn data(&self) -> &[crate::operation::query_products::Product] {
         self.data.as_deref().unwrap_or_default()
     }
@@ -275,10 +293,12 @@ pub struct QueryProductsRequest {
 #[allow(deprecated)]
 impl QueryProductsRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &QueryProductsInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: QueryProductsInput) -> Self {
         self.input = input;
         self
@@ -291,28 +311,46 @@ impl QueryProductsRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::QUERY_PRODUCTS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<QueryProductsOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<QueryProductsOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::QUERY_PRODUCTS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<QueryProductsOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::QUERY_PRODUCTS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<QueryProductsOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::QUERY_PRODUCTS,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -325,6 +363,7 @@ impl crate::Client {
     /// Documented errors: [`12000`](crate::ErrorCode::FailedQueryProductSpecifications).
     ///
     /// Wire name: `QueryProducts`.
+    #[inline]
     pub fn query_products(&self) -> QueryProductsRequest {
         QueryProductsRequest {
             client: self.runtime().clone(),

@@ -41,30 +41,37 @@ pub struct Site {
 }
 impl Site {
     /// `siteId` (see the field [`Site::site_id`]).
+    #[inline]
     pub fn site_id(&self) -> Option<&str> {
         self.site_id.as_deref()
     }
     /// `podName` (see the field [`Site::pod_name`]).
+    #[inline]
     pub fn pod_name(&self) -> Option<&str> {
         self.pod_name.as_deref()
     }
     /// `siteName` (see the field [`Site::site_name`]).
+    #[inline]
     pub fn site_name(&self) -> Option<&str> {
         self.site_name.as_deref()
     }
     /// `regionName` (see the field [`Site::region_name`]).
+    #[inline]
     pub fn region_name(&self) -> Option<&str> {
         self.region_name.as_deref()
     }
     /// `regionId` (see the field [`Site::region_id`]).
+    #[inline]
     pub fn region_id(&self) -> Option<&str> {
         self.region_id.as_deref()
     }
     /// `cityName` (see the field [`Site::city_name`]).
+    #[inline]
     pub fn city_name(&self) -> Option<&str> {
         self.city_name.as_deref()
     }
     /// `cityId` (see the field [`Site::city_id`]).
+    #[inline]
     pub fn city_id(&self) -> Option<&str> {
         self.city_id.as_deref()
     }
@@ -123,6 +130,7 @@ impl cds_core::ser::Entries for QuerySitesInput {
 cds_core::impl_serialize!(QuerySitesInput);
 impl QuerySitesInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> QuerySitesInputBuilder {
         QuerySitesInputBuilder::default()
     }
@@ -141,6 +149,7 @@ impl QuerySitesInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> QuerySitesInput {
         self.inner
     }
@@ -156,6 +165,7 @@ pub struct QuerySitesOutput {
 }
 impl QuerySitesOutput {
     /// `Data` (see the field [`QuerySitesOutput::data`]).
+    #[inline]
     pub fn data(&self) -> &[crate::operation::query_sites::Site] {
         self.data.as_deref().unwrap_or_default()
     }
@@ -195,10 +205,12 @@ pub struct QuerySitesRequest {
 #[allow(deprecated)]
 impl QuerySitesRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &QuerySitesInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: QuerySitesInput) -> Self {
         self.input = input;
         self
@@ -211,27 +223,34 @@ impl QuerySitesRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::QUERY_SITES, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<QuerySitesOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<QuerySitesOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::QUERY_SITES, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<QuerySitesOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::QUERY_SITES, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<QuerySitesOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::QUERY_SITES, self.input, checked)
     }
 }
 impl crate::Client {
@@ -242,6 +261,7 @@ impl crate::Client {
     /// `GET /gcw` — read-only: retried on transient failures.
     ///
     /// Wire name: `QuerySites`.
+    #[inline]
     pub fn query_sites(&self) -> QuerySitesRequest {
         QuerySitesRequest {
             client: self.runtime().clone(),

@@ -41,30 +41,37 @@ pub struct Account {
 }
 impl Account {
     /// `accountId` (see the field [`Account::account_id`]).
+    #[inline]
     pub fn account_id(&self) -> Option<&str> {
         self.account_id.as_deref()
     }
     /// `name` (see the field [`Account::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `password` (see the field [`Account::password`]).
+    #[inline]
     pub fn password(&self) -> Option<&str> {
         self.password.as_deref()
     }
     /// `email` (see the field [`Account::email`]).
+    #[inline]
     pub fn email(&self) -> Option<&str> {
         self.email.as_deref()
     }
     /// `remark` (see the field [`Account::remark`]).
+    #[inline]
     pub fn remark(&self) -> Option<&str> {
         self.remark.as_deref()
     }
     /// `bindNum` (see the field [`Account::bind_num`]).
+    #[inline]
     pub fn bind_num(&self) -> Option<i64> {
         self.bind_num
     }
     /// `status` (see the field [`Account::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&crate::types::SubAccountStatus> {
         self.status.as_ref()
     }
@@ -146,6 +153,7 @@ impl cds_core::ser::Entries for QuerySubAccountsInput {
 cds_core::impl_serialize!(QuerySubAccountsInput);
 impl QuerySubAccountsInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> QuerySubAccountsInputBuilder {
         QuerySubAccountsInputBuilder::default()
     }
@@ -174,6 +182,7 @@ impl QuerySubAccountsInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> QuerySubAccountsInput {
         self.inner
     }
@@ -189,6 +198,7 @@ pub struct QuerySubAccountsOutput {
 }
 impl QuerySubAccountsOutput {
     /// `Data` (see the field [`QuerySubAccountsOutput::data`]).
+    #[inline]
     pub fn data(&self) -> &[crate::operation::query_sub_accounts::Account] {
         self.data.as_deref().unwrap_or_default()
     }
@@ -228,10 +238,12 @@ pub struct QuerySubAccountsRequest {
 #[allow(deprecated)]
 impl QuerySubAccountsRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &QuerySubAccountsInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: QuerySubAccountsInput) -> Self {
         self.input = input;
         self
@@ -258,28 +270,46 @@ impl QuerySubAccountsRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::QUERY_SUB_ACCOUNTS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<QuerySubAccountsOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<QuerySubAccountsOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::QUERY_SUB_ACCOUNTS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<QuerySubAccountsOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::QUERY_SUB_ACCOUNTS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<QuerySubAccountsOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::QUERY_SUB_ACCOUNTS,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -290,6 +320,7 @@ impl crate::Client {
     /// `GET /gcw` — read-only: retried on transient failures.
     ///
     /// Wire name: `QuerySubAccounts`.
+    #[inline]
     pub fn query_sub_accounts(&self) -> QuerySubAccountsRequest {
         QuerySubAccountsRequest {
             client: self.runtime().clone(),

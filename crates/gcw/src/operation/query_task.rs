@@ -29,18 +29,22 @@ pub struct Data {
 }
 impl Data {
     /// `taskId` (see the field [`Data::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
     /// `status` (see the field [`Data::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&crate::types::TaskStatus> {
         self.status.as_ref()
     }
     /// `failReason` (see the field [`Data::fail_reason`]).
+    #[inline]
     pub fn fail_reason(&self) -> Option<&str> {
         self.fail_reason.as_deref()
     }
     /// `requestId` (see the field [`Data::request_id`]).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
     }
@@ -98,6 +102,7 @@ impl cds_core::ser::Entries for QueryTaskInput {
 cds_core::impl_serialize!(QueryTaskInput);
 impl QueryTaskInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> QueryTaskInputBuilder {
         QueryTaskInputBuilder::default()
     }
@@ -121,11 +126,13 @@ impl QueryTaskInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<QueryTaskInput, cds_core::BuildError> {
         cds_core::validate::build("QueryTaskInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for QueryTaskInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.task_id.is_none() {
             missing.push(cds_core::validate::join(path, "taskId"));
@@ -146,6 +153,7 @@ pub struct QueryTaskOutput {
 }
 impl QueryTaskOutput {
     /// `Data` (see the field [`QueryTaskOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::query_task::Data> {
         self.data.as_ref()
     }
@@ -185,10 +193,12 @@ pub struct QueryTaskRequest {
 #[allow(deprecated)]
 impl QueryTaskRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &QueryTaskInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: QueryTaskInput) -> Self {
         self.input = input;
         self
@@ -208,27 +218,34 @@ impl QueryTaskRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::QUERY_TASK, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::QUERY_TASK, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<QueryTaskOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<QueryTaskOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::QUERY_TASK, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<QueryTaskOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::QUERY_TASK, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<QueryTaskOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::QUERY_TASK, self.input, checked)
     }
 }
 impl crate::Client {
@@ -241,6 +258,7 @@ impl crate::Client {
     /// Documented errors: [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount).
     ///
     /// Wire name: `QueryTask`.
+    #[inline]
     pub fn query_task(&self) -> QueryTaskRequest {
         QueryTaskRequest {
             client: self.runtime().clone(),

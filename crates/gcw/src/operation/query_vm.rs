@@ -71,62 +71,77 @@ pub struct Data {
 }
 impl Data {
     /// `vmName` (see the field [`Data::vm_name`]).
+    #[inline]
     pub fn vm_name(&self) -> Option<&str> {
         self.vm_name.as_deref()
     }
     /// `siteId` (see the field [`Data::site_id`]).
+    #[inline]
     pub fn site_id(&self) -> Option<&str> {
         self.site_id.as_deref()
     }
     /// `billMethod` (see the field [`Data::bill_method`]).
+    #[inline]
     pub fn bill_method(&self) -> Option<&crate::types::BillingMethod> {
         self.bill_method.as_ref()
     }
     /// `productId` (see the field [`Data::product_id`]).
+    #[inline]
     pub fn product_id(&self) -> Option<&str> {
         self.product_id.as_deref()
     }
     /// `vpcId` (see the field [`Data::vpc_id`]).
+    #[inline]
     pub fn vpc_id(&self) -> Option<&str> {
         self.vpc_id.as_deref()
     }
     /// `vpcName` (see the field [`Data::vpc_name`]).
+    #[inline]
     pub fn vpc_name(&self) -> Option<&str> {
         self.vpc_name.as_deref()
     }
     /// `eip` (see the field [`Data::eip`]).
+    #[inline]
     pub fn eip(&self) -> Option<&str> {
         self.eip.as_deref()
     }
     /// `privateIp` (see the field [`Data::private_ip`]).
+    #[inline]
     pub fn private_ip(&self) -> Option<&str> {
         self.private_ip.as_deref()
     }
     /// `publicIp` (see the field [`Data::public_ip`]).
+    #[inline]
     pub fn public_ip(&self) -> Option<&str> {
         self.public_ip.as_deref()
     }
     /// `bw` (see the field [`Data::bw`]).
+    #[inline]
     pub fn bw(&self) -> Option<i64> {
         self.bw
     }
     /// `accountName` (see the field [`Data::account_name`]).
+    #[inline]
     pub fn account_name(&self) -> Option<&str> {
         self.account_name.as_deref()
     }
     /// `accountEmail` (see the field [`Data::account_email`]).
+    #[inline]
     pub fn account_email(&self) -> Option<&str> {
         self.account_email.as_deref()
     }
     /// `expireTime` (see the field [`Data::expire_time`]).
+    #[inline]
     pub fn expire_time(&self) -> Option<&str> {
         self.expire_time.as_deref()
     }
     /// `status` (see the field [`Data::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&crate::types::DesktopStatus> {
         self.status.as_ref()
     }
     /// `label` (see the field [`Data::label`]).
+    #[inline]
     pub fn label(&self) -> Option<&str> {
         self.label.as_deref()
     }
@@ -201,6 +216,7 @@ impl cds_core::ser::Entries for QueryVmInput {
 cds_core::impl_serialize!(QueryVmInput);
 impl QueryVmInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> QueryVmInputBuilder {
         QueryVmInputBuilder::default()
     }
@@ -219,11 +235,13 @@ impl QueryVmInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<QueryVmInput, cds_core::BuildError> {
         cds_core::validate::build("QueryVmInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for QueryVmInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.vm_id.is_none() {
             missing.push(cds_core::validate::join(path, "vmId"));
@@ -241,6 +259,7 @@ pub struct QueryVmOutput {
 }
 impl QueryVmOutput {
     /// `Data` (see the field [`QueryVmOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::query_vm::Data> {
         self.data.as_ref()
     }
@@ -280,10 +299,12 @@ pub struct QueryVmRequest {
 #[allow(deprecated)]
 impl QueryVmRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &QueryVmInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: QueryVmInput) -> Self {
         self.input = input;
         self
@@ -296,27 +317,33 @@ impl QueryVmRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::QUERY_VM, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::QUERY_VM, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<QueryVmOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<QueryVmOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::QUERY_VM, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<QueryVmOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::QUERY_VM, &self.input)
-            .await
+    ) -> impl std::future::Future<Output = Result<cds_core::Response<QueryVmOutput>, cds_core::Error>>
+           + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::QUERY_VM, self.input, checked)
     }
 }
 impl crate::Client {
@@ -329,6 +356,7 @@ impl crate::Client {
     /// Documented errors: [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount).
     ///
     /// Wire name: `QueryVm`.
+    #[inline]
     pub fn query_vm(&self) -> QueryVmRequest {
         QueryVmRequest {
             client: self.runtime().clone(),

@@ -45,34 +45,42 @@ pub struct Data {
 }
 impl Data {
     /// `tradeAmount` (see the field [`Data::trade_amount`]).
+    #[inline]
     pub fn trade_amount(&self) -> Option<f64> {
         self.trade_amount
     }
     /// `singleTradeAmount` (see the field [`Data::single_trade_amount`]).
+    #[inline]
     pub fn single_trade_amount(&self) -> Option<f64> {
         self.single_trade_amount
     }
     /// `num` (see the field [`Data::num`]).
+    #[inline]
     pub fn num(&self) -> Option<i64> {
         self.num
     }
     /// `vmPrice` (see the field [`Data::vm_price`]).
+    #[inline]
     pub fn vm_price(&self) -> Option<f64> {
         self.vm_price
     }
     /// `sysVolumePrice` (see the field [`Data::sys_volume_price`]).
+    #[inline]
     pub fn sys_volume_price(&self) -> Option<f64> {
         self.sys_volume_price
     }
     /// `areaId` (see the field [`Data::area_id`]).
+    #[inline]
     pub fn area_id(&self) -> Option<&str> {
         self.area_id.as_deref()
     }
     /// `requestId` (see the field [`Data::request_id`]).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
     }
     /// `requestContent` (see the field [`Data::request_content`]).
+    #[inline]
     pub fn request_content(&self) -> Option<&str> {
         self.request_content.as_deref()
     }
@@ -175,6 +183,7 @@ impl cds_core::ser::Entries for QueryVmPriceInput {
 cds_core::impl_serialize!(QueryVmPriceInput);
 impl QueryVmPriceInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> QueryVmPriceInputBuilder {
         QueryVmPriceInputBuilder::default()
     }
@@ -233,11 +242,13 @@ impl QueryVmPriceInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<QueryVmPriceInput, cds_core::BuildError> {
         cds_core::validate::build("QueryVmPriceInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for QueryVmPriceInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.request_id.is_none() {
             missing.push(cds_core::validate::join(path, "requestId"));
@@ -261,6 +272,7 @@ pub struct QueryVmPriceOutput {
 }
 impl QueryVmPriceOutput {
     /// `Data` (see the field [`QueryVmPriceOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::query_vm_price::Data> {
         self.data.as_ref()
     }
@@ -300,10 +312,12 @@ pub struct QueryVmPriceRequest {
 #[allow(deprecated)]
 impl QueryVmPriceRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &QueryVmPriceInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: QueryVmPriceInput) -> Self {
         self.input = input;
         self
@@ -372,28 +386,45 @@ impl QueryVmPriceRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::QUERY_VM_PRICE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::QUERY_VM_PRICE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<QueryVmPriceOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<QueryVmPriceOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::QUERY_VM_PRICE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<QueryVmPriceOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::QUERY_VM_PRICE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<QueryVmPriceOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::QUERY_VM_PRICE,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -406,6 +437,7 @@ impl crate::Client {
     /// Documented errors: [`12505`](crate::ErrorCode::FailedQueryCloudDesktopPrice), [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount).
     ///
     /// Wire name: `QueryVmPrice`.
+    #[inline]
     pub fn query_vm_price(&self) -> QueryVmPriceRequest {
         QueryVmPriceRequest {
             client: self.runtime().clone(),

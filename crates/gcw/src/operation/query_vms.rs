@@ -17,6 +17,7 @@ pub struct Data {
 }
 impl Data {
     /// `vmIds` (see the field [`Data::vm_ids`]).
+    #[inline]
     pub fn vm_ids(&self) -> &[String] {
         self.vm_ids.as_deref().unwrap_or_default()
     }
@@ -88,6 +89,7 @@ impl cds_core::ser::Entries for QueryVmsInput {
 cds_core::impl_serialize!(QueryVmsInput);
 impl QueryVmsInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> QueryVmsInputBuilder {
         QueryVmsInputBuilder::default()
     }
@@ -131,6 +133,7 @@ impl QueryVmsInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> QueryVmsInput {
         self.inner
     }
@@ -146,6 +149,7 @@ pub struct QueryVmsOutput {
 }
 impl QueryVmsOutput {
     /// `Data` (see the field [`QueryVmsOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::query_vms::Data> {
         self.data.as_ref()
     }
@@ -185,10 +189,12 @@ pub struct QueryVmsRequest {
 #[allow(deprecated)]
 impl QueryVmsRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &QueryVmsInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: QueryVmsInput) -> Self {
         self.input = input;
         self
@@ -236,27 +242,33 @@ impl QueryVmsRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::QUERY_VMS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<QueryVmsOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<QueryVmsOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::QUERY_VMS, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<QueryVmsOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::QUERY_VMS, &self.input)
-            .await
+    ) -> impl std::future::Future<Output = Result<cds_core::Response<QueryVmsOutput>, cds_core::Error>>
+           + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::QUERY_VMS, self.input, checked)
     }
 }
 impl crate::Client {
@@ -269,6 +281,7 @@ impl crate::Client {
     /// Documented errors: [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements).
     ///
     /// Wire name: `QueryVms`.
+    #[inline]
     pub fn query_vms(&self) -> QueryVmsRequest {
         QueryVmsRequest {
             client: self.runtime().clone(),

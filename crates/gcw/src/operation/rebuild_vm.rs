@@ -32,6 +32,7 @@ impl cds_core::ser::Entries for RebuildVmInput {
 cds_core::impl_serialize!(RebuildVmInput);
 impl RebuildVmInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> RebuildVmInputBuilder {
         RebuildVmInputBuilder::default()
     }
@@ -60,11 +61,13 @@ impl RebuildVmInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<RebuildVmInput, cds_core::BuildError> {
         cds_core::validate::build("RebuildVmInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for RebuildVmInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.request_id.is_none() {
             missing.push(cds_core::validate::join(path, "requestId"));
@@ -88,6 +91,7 @@ pub struct RebuildVmOutput {
 }
 impl RebuildVmOutput {
     /// `Data` (see the field [`RebuildVmOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::DesktopTask> {
         self.data.as_ref()
     }
@@ -127,10 +131,12 @@ pub struct RebuildVmRequest {
 #[allow(deprecated)]
 impl RebuildVmRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &RebuildVmInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: RebuildVmInput) -> Self {
         self.input = input;
         self
@@ -157,49 +163,59 @@ impl RebuildVmRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::REBUILD_VM, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::REBUILD_VM, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<RebuildVmOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<RebuildVmOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::REBUILD_VM, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<RebuildVmOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::REBUILD_VM, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<RebuildVmOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::REBUILD_VM, self.input, checked)
     }
     /// Sends the request, then waits for the task it starts (its id at `/Data/taskId`), polling [`QueryTask`](crate::Client::query_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            RebuildVmOutput,
-            crate::operation::query_task::QueryTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                RebuildVmOutput,
+                crate::operation::query_task::QueryTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::REBUILD_VM,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_TASK,
             "/Data/taskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -212,6 +228,7 @@ impl crate::Client {
     /// Documented errors: [`10007`](crate::ErrorCode::CurrentAccountLacksPermission), [`10005`](crate::ErrorCode::AccountDataError), [`13004`](crate::ErrorCode::DesktopCannotBeRebuiltInItsCurrentState), [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`13002`](crate::ErrorCode::GpuCloudDesktopOperationFailed), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount), [`10008`](crate::ErrorCode::InternalDataErrorFailedQueryProductInformation).
     ///
     /// Wire name: `RebuildVm`.
+    #[inline]
     pub fn rebuild_vm(&self) -> RebuildVmRequest {
         RebuildVmRequest {
             client: self.runtime().clone(),

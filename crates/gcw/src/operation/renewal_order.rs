@@ -47,6 +47,7 @@ impl cds_core::ser::Entries for RenewalOrderInput {
 cds_core::impl_serialize!(RenewalOrderInput);
 impl RenewalOrderInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> RenewalOrderInputBuilder {
         RenewalOrderInputBuilder::default()
     }
@@ -90,11 +91,13 @@ impl RenewalOrderInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<RenewalOrderInput, cds_core::BuildError> {
         cds_core::validate::build("RenewalOrderInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for RenewalOrderInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.request_id.is_none() {
             missing.push(cds_core::validate::join(path, "requestId"));
@@ -115,6 +118,7 @@ pub struct RenewalOrderOutput {
 }
 impl RenewalOrderOutput {
     /// `Data` (see the field [`RenewalOrderOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::OrderResult> {
         self.data.as_ref()
     }
@@ -154,10 +158,12 @@ pub struct RenewalOrderRequest {
 #[allow(deprecated)]
 impl RenewalOrderRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &RenewalOrderInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: RenewalOrderInput) -> Self {
         self.input = input;
         self
@@ -205,28 +211,45 @@ impl RenewalOrderRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::RENEWAL_ORDER, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::RENEWAL_ORDER, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<RenewalOrderOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<RenewalOrderOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::RENEWAL_ORDER,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<RenewalOrderOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::RENEWAL_ORDER, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<RenewalOrderOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::RENEWAL_ORDER,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -239,6 +262,7 @@ impl crate::Client {
     /// Documented errors: [`12504`](crate::ErrorCode::ThisActionOnlyRenewsMonthlySubscriptionsSwitchFrom), [`12500`](crate::ErrorCode::FailedRenewOrder), [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount).
     ///
     /// Wire name: `RenewalOrder`.
+    #[inline]
     pub fn renewal_order(&self) -> RenewalOrderRequest {
         RenewalOrderRequest {
             client: self.runtime().clone(),

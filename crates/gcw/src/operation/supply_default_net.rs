@@ -32,6 +32,7 @@ impl cds_core::ser::Entries for SupplyDefaultNetInput {
 cds_core::impl_serialize!(SupplyDefaultNetInput);
 impl SupplyDefaultNetInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> SupplyDefaultNetInputBuilder {
         SupplyDefaultNetInputBuilder::default()
     }
@@ -60,11 +61,13 @@ impl SupplyDefaultNetInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<SupplyDefaultNetInput, cds_core::BuildError> {
         cds_core::validate::build("SupplyDefaultNetInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for SupplyDefaultNetInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.site_id.is_none() {
             missing.push(cds_core::validate::join(path, "siteId"));
@@ -88,6 +91,7 @@ pub struct SupplyDefaultNetOutput {
 }
 impl SupplyDefaultNetOutput {
     /// `Data` (see the field [`SupplyDefaultNetOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::NetTask> {
         self.data.as_ref()
     }
@@ -127,10 +131,12 @@ pub struct SupplyDefaultNetRequest {
 #[allow(deprecated)]
 impl SupplyDefaultNetRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &SupplyDefaultNetInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: SupplyDefaultNetInput) -> Self {
         self.input = input;
         self
@@ -157,50 +163,71 @@ impl SupplyDefaultNetRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::SUPPLY_DEFAULT_NET, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::SUPPLY_DEFAULT_NET, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<SupplyDefaultNetOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<SupplyDefaultNetOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::SUPPLY_DEFAULT_NET,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<SupplyDefaultNetOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::SUPPLY_DEFAULT_NET, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<SupplyDefaultNetOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::SUPPLY_DEFAULT_NET,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/Data/taskId`), polling [`QueryTask`](crate::Client::query_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            SupplyDefaultNetOutput,
-            crate::operation::query_task::QueryTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                SupplyDefaultNetOutput,
+                crate::operation::query_task::QueryTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::SUPPLY_DEFAULT_NET,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_TASK,
             "/Data/taskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -213,6 +240,7 @@ impl crate::Client {
     /// Documented errors: [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`10005`](crate::ErrorCode::AccountDataError), [`13506`](crate::ErrorCode::FailedCompleteVpcNetwork), [`10007`](crate::ErrorCode::CurrentAccountLacksPermission), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount).
     ///
     /// Wire name: `SupplyDefaultNet`.
+    #[inline]
     pub fn supply_default_net(&self) -> SupplyDefaultNetRequest {
         SupplyDefaultNetRequest {
             client: self.runtime().clone(),

@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for UnbindAccountsInput {
 cds_core::impl_serialize!(UnbindAccountsInput);
 impl UnbindAccountsInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> UnbindAccountsInputBuilder {
         UnbindAccountsInputBuilder::default()
     }
@@ -50,11 +51,13 @@ impl UnbindAccountsInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<UnbindAccountsInput, cds_core::BuildError> {
         cds_core::validate::build("UnbindAccountsInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for UnbindAccountsInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.request_id.is_none() {
             missing.push(cds_core::validate::join(path, "requestId"));
@@ -75,6 +78,7 @@ pub struct UnbindAccountsOutput {
 }
 impl UnbindAccountsOutput {
     /// `Data` (see the field [`UnbindAccountsOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::AccountBindingResult> {
         self.data.as_ref()
     }
@@ -114,10 +118,12 @@ pub struct UnbindAccountsRequest {
 #[allow(deprecated)]
 impl UnbindAccountsRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &UnbindAccountsInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: UnbindAccountsInput) -> Self {
         self.input = input;
         self
@@ -137,28 +143,46 @@ impl UnbindAccountsRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::UNBIND_ACCOUNTS, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::UNBIND_ACCOUNTS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<UnbindAccountsOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<UnbindAccountsOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::UNBIND_ACCOUNTS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<UnbindAccountsOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::UNBIND_ACCOUNTS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<UnbindAccountsOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::UNBIND_ACCOUNTS,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -171,6 +195,7 @@ impl crate::Client {
     /// Documented errors: [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`13012`](crate::ErrorCode::FailedUnbindOnlyStoppedCloudDesktopsCanBe).
     ///
     /// Wire name: `UnbindAccounts`.
+    #[inline]
     pub fn unbind_accounts(&self) -> UnbindAccountsRequest {
         UnbindAccountsRequest {
             client: self.runtime().clone(),

@@ -42,6 +42,7 @@ impl cds_core::ser::Entries for UpdateOrderInput {
 cds_core::impl_serialize!(UpdateOrderInput);
 impl UpdateOrderInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> UpdateOrderInputBuilder {
         UpdateOrderInputBuilder::default()
     }
@@ -80,11 +81,13 @@ impl UpdateOrderInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<UpdateOrderInput, cds_core::BuildError> {
         cds_core::validate::build("UpdateOrderInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for UpdateOrderInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.request_id.is_none() {
             missing.push(cds_core::validate::join(path, "requestId"));
@@ -105,6 +108,7 @@ pub struct UpdateOrderOutput {
 }
 impl UpdateOrderOutput {
     /// `Data` (see the field [`UpdateOrderOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::OrderResult> {
         self.data.as_ref()
     }
@@ -144,10 +148,12 @@ pub struct UpdateOrderRequest {
 #[allow(deprecated)]
 impl UpdateOrderRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &UpdateOrderInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: UpdateOrderInput) -> Self {
         self.input = input;
         self
@@ -188,27 +194,34 @@ impl UpdateOrderRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::UPDATE_ORDER, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::UPDATE_ORDER, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<UpdateOrderOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<UpdateOrderOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::UPDATE_ORDER, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<UpdateOrderOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::UPDATE_ORDER, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<UpdateOrderOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::UPDATE_ORDER, self.input, checked)
     }
 }
 impl crate::Client {
@@ -221,6 +234,7 @@ impl crate::Client {
     /// Documented errors: [`12503`](crate::ErrorCode::ThisActionOnlySwitchesPayAsYouGo), [`12501`](crate::ErrorCode::MonthlyPurchaseQuotaUserExhaustedChangeBillingMethod), [`12506`](crate::ErrorCode::FailedSwitchCloudDesktopFromPayAsYou), [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount).
     ///
     /// Wire name: `UpdateOrder`.
+    #[inline]
     pub fn update_order(&self) -> UpdateOrderRequest {
         UpdateOrderRequest {
             client: self.runtime().clone(),

@@ -32,6 +32,7 @@ impl cds_core::ser::Entries for UpdateVmLabelsInput {
 cds_core::impl_serialize!(UpdateVmLabelsInput);
 impl UpdateVmLabelsInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> UpdateVmLabelsInputBuilder {
         UpdateVmLabelsInputBuilder::default()
     }
@@ -60,11 +61,13 @@ impl UpdateVmLabelsInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<UpdateVmLabelsInput, cds_core::BuildError> {
         cds_core::validate::build("UpdateVmLabelsInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for UpdateVmLabelsInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.request_id.is_none() {
             missing.push(cds_core::validate::join(path, "requestId"));
@@ -88,6 +91,7 @@ pub struct UpdateVmLabelsOutput {
 }
 impl UpdateVmLabelsOutput {
     /// `Data` (see the field [`UpdateVmLabelsOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -127,10 +131,12 @@ pub struct UpdateVmLabelsRequest {
 #[allow(deprecated)]
 impl UpdateVmLabelsRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &UpdateVmLabelsInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: UpdateVmLabelsInput) -> Self {
         self.input = input;
         self
@@ -157,28 +163,46 @@ impl UpdateVmLabelsRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::UPDATE_VM_LABELS, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::UPDATE_VM_LABELS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<UpdateVmLabelsOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<UpdateVmLabelsOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::UPDATE_VM_LABELS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<UpdateVmLabelsOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::UPDATE_VM_LABELS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<UpdateVmLabelsOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::UPDATE_VM_LABELS,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -191,6 +215,7 @@ impl crate::Client {
     /// Documented errors: [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`13015`](crate::ErrorCode::FailedUpdateCloudDesktopRemark).
     ///
     /// Wire name: `UpdateVmLabels`.
+    #[inline]
     pub fn update_vm_labels(&self) -> UpdateVmLabelsRequest {
         UpdateVmLabelsRequest {
             client: self.runtime().clone(),

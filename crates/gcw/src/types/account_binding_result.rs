@@ -22,14 +22,17 @@ pub struct AccountBindingResult {
 }
 impl AccountBindingResult {
     /// `failedNum` (see the field [`AccountBindingResult::failed_num`]).
+    #[inline]
     pub fn failed_num(&self) -> Option<i64> {
         self.failed_num
     }
     /// `successNum` (see the field [`AccountBindingResult::success_num`]).
+    #[inline]
     pub fn success_num(&self) -> Option<i64> {
         self.success_num
     }
     /// `failedMsgs` (see the field [`AccountBindingResult::failed_msgs`]).
+    #[inline]
     pub fn failed_msgs(&self) -> &[crate::types::FailedDesktop] {
         self.failed_msgs.as_deref().unwrap_or_default()
     }

@@ -9,52 +9,58 @@
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AutoRenewal {
-    /// No
+    /// Do not renew
     ///
     /// 否 (`0`)
-    V0,
-    /// Yes
+    NoRenewal,
+    /// Renew automatically
     ///
     /// 是 (`1`)
-    V1,
+    Renew,
     /// A value not documented when this SDK was generated (kept as received).
     Unknown(String),
 }
 impl AutoRenewal {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
-            AutoRenewal::V0 => "0",
-            AutoRenewal::V1 => "1",
+            AutoRenewal::NoRenewal => "0",
+            AutoRenewal::Renew => "1",
             AutoRenewal::Unknown(other) => other.as_str(),
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["0", "1"]
     }
 }
 impl From<&str> for AutoRenewal {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
-            "0" => AutoRenewal::V0,
-            "1" => AutoRenewal::V1,
+            "0" => AutoRenewal::NoRenewal,
+            "1" => AutoRenewal::Renew,
             other => AutoRenewal::Unknown(other.to_string()),
         }
     }
 }
 impl From<String> for AutoRenewal {
+    #[inline]
     fn from(value: String) -> Self {
         AutoRenewal::from(value.as_str())
     }
 }
 impl std::str::FromStr for AutoRenewal {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(AutoRenewal::from(value))
     }
 }
 impl std::fmt::Display for AutoRenewal {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for AutoRenewal {
     }
 }
 impl cds_core::de::FromScalar for AutoRenewal {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| AutoRenewal::from(text.as_str())))

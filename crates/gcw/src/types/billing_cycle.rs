@@ -22,6 +22,7 @@ pub enum BillingCycle {
 }
 impl BillingCycle {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             BillingCycle::Month => "month",
@@ -30,11 +31,13 @@ impl BillingCycle {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["month", "minute"]
     }
 }
 impl From<&str> for BillingCycle {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "month" => BillingCycle::Month,
@@ -44,17 +47,20 @@ impl From<&str> for BillingCycle {
     }
 }
 impl From<String> for BillingCycle {
+    #[inline]
     fn from(value: String) -> Self {
         BillingCycle::from(value.as_str())
     }
 }
 impl std::str::FromStr for BillingCycle {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(BillingCycle::from(value))
     }
 }
 impl std::fmt::Display for BillingCycle {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for BillingCycle {
     }
 }
 impl cds_core::de::FromScalar for BillingCycle {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| BillingCycle::from(text.as_str())))

@@ -90,6 +90,7 @@ pub enum DesktopStatus {
 }
 impl DesktopStatus {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DesktopStatus::Configuring => "configuring",
@@ -115,6 +116,7 @@ impl DesktopStatus {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &[
             "configuring",
@@ -140,6 +142,7 @@ impl DesktopStatus {
     }
 }
 impl From<&str> for DesktopStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "configuring" => DesktopStatus::Configuring,
@@ -166,17 +169,20 @@ impl From<&str> for DesktopStatus {
     }
 }
 impl From<String> for DesktopStatus {
+    #[inline]
     fn from(value: String) -> Self {
         DesktopStatus::from(value.as_str())
     }
 }
 impl std::str::FromStr for DesktopStatus {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(DesktopStatus::from(value))
     }
 }
 impl std::fmt::Display for DesktopStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -193,6 +199,7 @@ impl<'de> serde::Deserialize<'de> for DesktopStatus {
     }
 }
 impl cds_core::de::FromScalar for DesktopStatus {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| DesktopStatus::from(text.as_str())))

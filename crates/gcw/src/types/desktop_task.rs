@@ -26,18 +26,22 @@ pub struct DesktopTask {
 }
 impl DesktopTask {
     /// `taskId` (see the field [`DesktopTask::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
     /// `vmId` (see the field [`DesktopTask::vm_id`]).
+    #[inline]
     pub fn vm_id(&self) -> Option<&str> {
         self.vm_id.as_deref()
     }
     /// `requestId` (see the field [`DesktopTask::request_id`]).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
     }
     /// `requestContent` (see the field [`DesktopTask::request_content`]).
+    #[inline]
     pub fn request_content(&self) -> Option<&str> {
         self.request_content.as_deref()
     }

@@ -26,18 +26,22 @@ pub struct DesktopsTask {
 }
 impl DesktopsTask {
     /// `taskId` (see the field [`DesktopsTask::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
     /// `vmIds` (see the field [`DesktopsTask::vm_ids`]).
+    #[inline]
     pub fn vm_ids(&self) -> &[String] {
         self.vm_ids.as_deref().unwrap_or_default()
     }
     /// `requestId` (see the field [`DesktopsTask::request_id`]).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
     }
     /// `requestContent` (see the field [`DesktopsTask::request_content`]).
+    #[inline]
     pub fn request_content(&self) -> Option<&str> {
         self.request_content.as_deref()
     }

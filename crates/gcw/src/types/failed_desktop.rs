@@ -18,10 +18,12 @@ pub struct FailedDesktop {
 }
 impl FailedDesktop {
     /// `messsage` (see the field [`FailedDesktop::messsage`]).
+    #[inline]
     pub fn messsage(&self) -> Option<&str> {
         self.messsage.as_deref()
     }
     /// `vmId` (see the field [`FailedDesktop::vm_id`]).
+    #[inline]
     pub fn vm_id(&self) -> Option<&str> {
         self.vm_id.as_deref()
     }

@@ -42,6 +42,7 @@ pub enum ImageStatus {
 }
 impl ImageStatus {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ImageStatus::Creating => "Creating",
@@ -55,6 +56,7 @@ impl ImageStatus {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &[
             "Creating",
@@ -68,6 +70,7 @@ impl ImageStatus {
     }
 }
 impl From<&str> for ImageStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Creating" => ImageStatus::Creating,
@@ -82,17 +85,20 @@ impl From<&str> for ImageStatus {
     }
 }
 impl From<String> for ImageStatus {
+    #[inline]
     fn from(value: String) -> Self {
         ImageStatus::from(value.as_str())
     }
 }
 impl std::str::FromStr for ImageStatus {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ImageStatus::from(value))
     }
 }
 impl std::fmt::Display for ImageStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -109,6 +115,7 @@ impl<'de> serde::Deserialize<'de> for ImageStatus {
     }
 }
 impl cds_core::de::FromScalar for ImageStatus {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| ImageStatus::from(text.as_str())))

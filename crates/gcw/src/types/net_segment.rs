@@ -66,58 +66,72 @@ pub struct NetSegment {
 }
 impl NetSegment {
     /// `status` (see the field [`NetSegment::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&crate::types::NetStatus> {
         self.status.as_ref()
     }
     /// `status_str` (see the field [`NetSegment::status_str`]).
+    #[inline]
     pub fn status_str(&self) -> Option<&str> {
         self.status_str.as_deref()
     }
     /// `name` (see the field [`NetSegment::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `not_used` (see the field [`NetSegment::not_used`]).
+    #[inline]
     pub fn not_used(&self) -> Option<i64> {
         self.not_used
     }
     /// `used_num` (see the field [`NetSegment::used_num`]).
+    #[inline]
     pub fn used_num(&self) -> Option<i64> {
         self.used_num
     }
     /// `mask` (see the field [`NetSegment::mask`]).
+    #[inline]
     pub fn mask(&self) -> Option<i64> {
         self.mask
     }
     /// `id` (see the field [`NetSegment::id`]).
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
     /// `dns` (see the field [`NetSegment::dns`]).
+    #[inline]
     pub fn dns(&self) -> Option<&str> {
         self.dns.as_deref()
     }
     /// `ip_type` (see the field [`NetSegment::ip_type`]).
+    #[inline]
     pub fn ip_type(&self) -> Option<&crate::types::NetType> {
         self.ip_type.as_ref()
     }
     /// `ip_address` (see the field [`NetSegment::ip_address`]).
+    #[inline]
     pub fn ip_address(&self) -> Option<&str> {
         self.ip_address.as_deref()
     }
     /// `gateway` (see the field [`NetSegment::gateway`]).
+    #[inline]
     pub fn gateway(&self) -> Option<&str> {
         self.gateway.as_deref()
     }
     /// `vlan_id` (see the field [`NetSegment::vlan_id`]).
+    #[inline]
     pub fn vlan_id(&self) -> Option<&str> {
         self.vlan_id.as_deref()
     }
     /// `conf_id` (see the field [`NetSegment::conf_id`]).
+    #[inline]
     pub fn conf_id(&self) -> Option<&str> {
         self.conf_id.as_deref()
     }
     /// `conf_name` (see the field [`NetSegment::conf_name`]).
+    #[inline]
     pub fn conf_name(&self) -> Option<&str> {
         self.conf_name.as_deref()
     }

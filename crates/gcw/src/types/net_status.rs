@@ -50,6 +50,7 @@ pub enum NetStatus {
 }
 impl NetStatus {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             NetStatus::Ok => "ok",
@@ -65,6 +66,7 @@ impl NetStatus {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &[
             "ok", "erro", "creating", "deleting", "updating", "deleted", "shutdown", "stopping",
@@ -73,6 +75,7 @@ impl NetStatus {
     }
 }
 impl From<&str> for NetStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ok" => NetStatus::Ok,
@@ -89,17 +92,20 @@ impl From<&str> for NetStatus {
     }
 }
 impl From<String> for NetStatus {
+    #[inline]
     fn from(value: String) -> Self {
         NetStatus::from(value.as_str())
     }
 }
 impl std::str::FromStr for NetStatus {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(NetStatus::from(value))
     }
 }
 impl std::fmt::Display for NetStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -116,6 +122,7 @@ impl<'de> serde::Deserialize<'de> for NetStatus {
     }
 }
 impl cds_core::de::FromScalar for NetStatus {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| NetStatus::from(text.as_str())))

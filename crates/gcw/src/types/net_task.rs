@@ -22,14 +22,17 @@ pub struct NetTask {
 }
 impl NetTask {
     /// `requestId` (see the field [`NetTask::request_id`]).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
     }
     /// `taskId` (see the field [`NetTask::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
     /// `requestContent` (see the field [`NetTask::request_content`]).
+    #[inline]
     pub fn request_content(&self) -> Option<&str> {
         self.request_content.as_deref()
     }

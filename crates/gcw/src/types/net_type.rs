@@ -26,6 +26,7 @@ pub enum NetType {
 }
 impl NetType {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             NetType::Pubnet => "pubnet",
@@ -35,11 +36,13 @@ impl NetType {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["pubnet", "subnet", "virtual_gateway"]
     }
 }
 impl From<&str> for NetType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "pubnet" => NetType::Pubnet,
@@ -50,17 +53,20 @@ impl From<&str> for NetType {
     }
 }
 impl From<String> for NetType {
+    #[inline]
     fn from(value: String) -> Self {
         NetType::from(value.as_str())
     }
 }
 impl std::str::FromStr for NetType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(NetType::from(value))
     }
 }
 impl std::fmt::Display for NetType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -77,6 +83,7 @@ impl<'de> serde::Deserialize<'de> for NetType {
     }
 }
 impl cds_core::de::FromScalar for NetType {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| NetType::from(text.as_str())))

@@ -30,22 +30,27 @@ pub struct OrderResult {
 }
 impl OrderResult {
     /// `successVmIds` (see the field [`OrderResult::success_vm_ids`]).
+    #[inline]
     pub fn success_vm_ids(&self) -> &[String] {
         self.success_vm_ids.as_deref().unwrap_or_default()
     }
     /// `failedVmIds` (see the field [`OrderResult::failed_vm_ids`]).
+    #[inline]
     pub fn failed_vm_ids(&self) -> &[String] {
         self.failed_vm_ids.as_deref().unwrap_or_default()
     }
     /// `failedMsg` (see the field [`OrderResult::failed_msg`]).
+    #[inline]
     pub fn failed_msg(&self) -> Option<&str> {
         self.failed_msg.as_deref()
     }
     /// `requestId` (see the field [`OrderResult::request_id`]).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
     }
     /// `requestContent` (see the field [`OrderResult::request_content`]).
+    #[inline]
     pub fn request_content(&self) -> Option<&str> {
         self.request_content.as_deref()
     }

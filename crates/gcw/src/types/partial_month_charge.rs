@@ -9,52 +9,58 @@
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PartialMonthCharge {
-    /// No (the default)
+    /// No: not charged as a full month (the default)
     ///
     /// 否 (`0`)
-    V0,
-    /// Yes
+    ProRata,
+    /// Yes: charged as a full month
     ///
     /// 是 (`1`)
-    V1,
+    FullMonth,
     /// A value not documented when this SDK was generated (kept as received).
     Unknown(String),
 }
 impl PartialMonthCharge {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
-            PartialMonthCharge::V0 => "0",
-            PartialMonthCharge::V1 => "1",
+            PartialMonthCharge::ProRata => "0",
+            PartialMonthCharge::FullMonth => "1",
             PartialMonthCharge::Unknown(other) => other.as_str(),
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["0", "1"]
     }
 }
 impl From<&str> for PartialMonthCharge {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
-            "0" => PartialMonthCharge::V0,
-            "1" => PartialMonthCharge::V1,
+            "0" => PartialMonthCharge::ProRata,
+            "1" => PartialMonthCharge::FullMonth,
             other => PartialMonthCharge::Unknown(other.to_string()),
         }
     }
 }
 impl From<String> for PartialMonthCharge {
+    #[inline]
     fn from(value: String) -> Self {
         PartialMonthCharge::from(value.as_str())
     }
 }
 impl std::str::FromStr for PartialMonthCharge {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(PartialMonthCharge::from(value))
     }
 }
 impl std::fmt::Display for PartialMonthCharge {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for PartialMonthCharge {
     }
 }
 impl cds_core::de::FromScalar for PartialMonthCharge {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| PartialMonthCharge::from(text.as_str())))

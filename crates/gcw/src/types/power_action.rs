@@ -26,6 +26,7 @@ pub enum PowerAction {
 }
 impl PowerAction {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             PowerAction::On => "on",
@@ -35,11 +36,13 @@ impl PowerAction {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["on", "off", "reboot"]
     }
 }
 impl From<&str> for PowerAction {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "on" => PowerAction::On,
@@ -50,17 +53,20 @@ impl From<&str> for PowerAction {
     }
 }
 impl From<String> for PowerAction {
+    #[inline]
     fn from(value: String) -> Self {
         PowerAction::from(value.as_str())
     }
 }
 impl std::str::FromStr for PowerAction {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(PowerAction::from(value))
     }
 }
 impl std::fmt::Display for PowerAction {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -77,6 +83,7 @@ impl<'de> serde::Deserialize<'de> for PowerAction {
     }
 }
 impl cds_core::de::FromScalar for PowerAction {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| PowerAction::from(text.as_str())))

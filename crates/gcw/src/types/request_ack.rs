@@ -14,6 +14,7 @@ pub struct RequestAck {
 }
 impl RequestAck {
     /// `requestId` (see the field [`RequestAck::request_id`]).
+    #[inline]
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
     }

@@ -26,6 +26,7 @@ pub enum SubAccountStatus {
 }
 impl SubAccountStatus {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             SubAccountStatus::Creating => "creating",
@@ -35,11 +36,13 @@ impl SubAccountStatus {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["creating", "create", "error"]
     }
 }
 impl From<&str> for SubAccountStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "creating" => SubAccountStatus::Creating,
@@ -50,17 +53,20 @@ impl From<&str> for SubAccountStatus {
     }
 }
 impl From<String> for SubAccountStatus {
+    #[inline]
     fn from(value: String) -> Self {
         SubAccountStatus::from(value.as_str())
     }
 }
 impl std::str::FromStr for SubAccountStatus {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(SubAccountStatus::from(value))
     }
 }
 impl std::fmt::Display for SubAccountStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -77,6 +83,7 @@ impl<'de> serde::Deserialize<'de> for SubAccountStatus {
     }
 }
 impl cds_core::de::FromScalar for SubAccountStatus {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| SubAccountStatus::from(text.as_str())))

@@ -12,49 +12,55 @@ pub enum ToMonthEnd {
     /// Whole months (the default)
     ///
     /// 整月 (`0`)
-    V0,
+    WholeMonths,
     /// To the end of the month
     ///
     /// 到月底 (`1`)
-    V1,
+    ToMonthEnd,
     /// A value not documented when this SDK was generated (kept as received).
     Unknown(String),
 }
 impl ToMonthEnd {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
-            ToMonthEnd::V0 => "0",
-            ToMonthEnd::V1 => "1",
+            ToMonthEnd::WholeMonths => "0",
+            ToMonthEnd::ToMonthEnd => "1",
             ToMonthEnd::Unknown(other) => other.as_str(),
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["0", "1"]
     }
 }
 impl From<&str> for ToMonthEnd {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
-            "0" => ToMonthEnd::V0,
-            "1" => ToMonthEnd::V1,
+            "0" => ToMonthEnd::WholeMonths,
+            "1" => ToMonthEnd::ToMonthEnd,
             other => ToMonthEnd::Unknown(other.to_string()),
         }
     }
 }
 impl From<String> for ToMonthEnd {
+    #[inline]
     fn from(value: String) -> Self {
         ToMonthEnd::from(value.as_str())
     }
 }
 impl std::str::FromStr for ToMonthEnd {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ToMonthEnd::from(value))
     }
 }
 impl std::fmt::Display for ToMonthEnd {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for ToMonthEnd {
     }
 }
 impl cds_core::de::FromScalar for ToMonthEnd {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| ToMonthEnd::from(text.as_str())))

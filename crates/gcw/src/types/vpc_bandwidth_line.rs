@@ -18,10 +18,12 @@ pub struct VpcBandwidthLine {
 }
 impl VpcBandwidthLine {
     /// `conf_id` (see the field [`VpcBandwidthLine::conf_id`]).
+    #[inline]
     pub fn conf_id(&self) -> Option<i64> {
         self.conf_id
     }
     /// `conf_name` (see the field [`VpcBandwidthLine::conf_name`]).
+    #[inline]
     pub fn conf_name(&self) -> Option<&str> {
         self.conf_name.as_deref()
     }

@@ -17,6 +17,7 @@ pub struct Data {
 }
 impl Data {
     /// `taskId` (see the field [`Data::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -70,6 +71,7 @@ impl cds_core::ser::Entries for Segment {
 cds_core::impl_serialize!(Segment);
 impl Segment {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> SegmentBuilder {
         SegmentBuilder::default()
     }
@@ -93,6 +95,7 @@ impl SegmentBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> Segment {
         self.inner
     }
@@ -137,6 +140,7 @@ impl cds_core::ser::Entries for VpcNetWork {
 cds_core::impl_serialize!(VpcNetWork);
 impl VpcNetWork {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> VpcNetWorkBuilder {
         VpcNetWorkBuilder::default()
     }
@@ -178,11 +182,13 @@ impl VpcNetWorkBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<VpcNetWork, cds_core::BuildError> {
         cds_core::validate::build("VpcNetWork", self.inner)
     }
 }
 impl cds_core::validate::Validate for VpcNetWork {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.vpc_id.is_none() {
             missing.push(cds_core::validate::join(path, "VpcId"));
@@ -223,7 +229,7 @@ pub struct CreateGpuInstanceInput {
     /// Whether a PrePaid server renews automatically: 1 renews (default), 0 does not
     ///
     /// 包年包月是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`)
-    pub auto_renew: Option<i64>,
+    pub auto_renew: Option<crate::types::AutoRenewal>,
     /// Months to buy for PrePaid: 0 buys until the end of the current month, 1 buys one calendar month; default 0, at most 36
     ///
     /// 包年包月云主机购买月数，输入0为购买到月底，输入1为购买一个自然月，默认为0。最长36月 (`PrepaidMonth`)
@@ -247,7 +253,7 @@ pub struct CreateGpuInstanceInput {
     /// Custom RAID of the data disks: 0, 1, 5, 10, -1 (pass-through), -2 (no RAID)
     ///
     /// 数据盘自定义Raid,支持 0, 1, 5, 10, -1（直通）,-2（不做raid） (`Raid`)
-    pub raid: Option<i64>,
+    pub raid: Option<crate::types::RaidLevel>,
     /// Number of GPU servers to create, 1-100
     ///
     /// 指定创建GPU服务器服务器的数量，取值范围：1-100 (`Amount`, required)
@@ -319,6 +325,7 @@ impl cds_core::ser::Entries for CreateGpuInstanceInput {
 cds_core::impl_serialize!(CreateGpuInstanceInput);
 impl CreateGpuInstanceInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateGpuInstanceInputBuilder {
         CreateGpuInstanceInputBuilder::default()
     }
@@ -368,7 +375,7 @@ impl CreateGpuInstanceInputBuilder {
         self
     }
     /// Sets [`CreateGpuInstanceInput::auto_renew`].
-    pub fn auto_renew(mut self, value: impl Into<i64>) -> Self {
+    pub fn auto_renew(mut self, value: impl Into<crate::types::AutoRenewal>) -> Self {
         self.inner.auto_renew = Some(value.into());
         self
     }
@@ -398,7 +405,7 @@ impl CreateGpuInstanceInputBuilder {
         self
     }
     /// Sets [`CreateGpuInstanceInput::raid`].
-    pub fn raid(mut self, value: impl Into<i64>) -> Self {
+    pub fn raid(mut self, value: impl Into<crate::types::RaidLevel>) -> Self {
         self.inner.raid = Some(value.into());
         self
     }
@@ -434,11 +441,13 @@ impl CreateGpuInstanceInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateGpuInstanceInput, cds_core::BuildError> {
         cds_core::validate::build("CreateGpuInstanceInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateGpuInstanceInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.region_id.is_none() {
             missing.push(cds_core::validate::join(path, "RegionId"));
@@ -483,6 +492,7 @@ pub struct CreateGpuInstanceOutput {
 }
 impl CreateGpuInstanceOutput {
     /// `Data` (see the field [`CreateGpuInstanceOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::create_gpu_instance::Data> {
         self.data.as_ref()
     }
@@ -522,10 +532,12 @@ pub struct CreateGpuInstanceRequest {
 #[allow(deprecated)]
 impl CreateGpuInstanceRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreateGpuInstanceInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreateGpuInstanceInput) -> Self {
         self.input = input;
         self
@@ -581,7 +593,7 @@ impl CreateGpuInstanceRequest {
     /// Whether a PrePaid server renews automatically: 1 renews (default), 0 does not
     ///
     /// 包年包月是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`, body)
-    pub fn auto_renew(mut self, value: impl Into<i64>) -> Self {
+    pub fn auto_renew(mut self, value: impl Into<crate::types::AutoRenewal>) -> Self {
         self.input.auto_renew = Some(value.into());
         self
     }
@@ -623,7 +635,7 @@ impl CreateGpuInstanceRequest {
     /// Custom RAID of the data disks: 0, 1, 5, 10, -1 (pass-through), -2 (no RAID)
     ///
     /// 数据盘自定义Raid,支持 0, 1, 5, 10, -1（直通）,-2（不做raid） (`Raid`, body)
-    pub fn raid(mut self, value: impl Into<i64>) -> Self {
+    pub fn raid(mut self, value: impl Into<crate::types::RaidLevel>) -> Self {
         self.input.raid = Some(value.into());
         self
     }
@@ -669,50 +681,71 @@ impl CreateGpuInstanceRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CREATE_GPU_INSTANCE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::CREATE_GPU_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreateGpuInstanceOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateGpuInstanceOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::CREATE_GPU_INSTANCE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreateGpuInstanceOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CREATE_GPU_INSTANCE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreateGpuInstanceOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::CREATE_GPU_INSTANCE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/Data/taskId`), polling [`DescribeGpuTask`](crate::Client::describe_gpu_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            CreateGpuInstanceOutput,
-            crate::operation::describe_gpu_task::DescribeGpuTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                CreateGpuInstanceOutput,
+                crate::operation::describe_gpu_task::DescribeGpuTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::CREATE_GPU_INSTANCE,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_GPU_TASK,
             "/Data/taskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -723,6 +756,7 @@ impl crate::Client {
     /// `POST /gpubms/v1` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `CreateGpuInstance`.
+    #[inline]
     pub fn create_gpu_instance(&self) -> CreateGpuInstanceRequest {
         CreateGpuInstanceRequest {
             client: self.runtime().clone(),

@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for DeleteGpuInstancesInput {
 cds_core::impl_serialize!(DeleteGpuInstancesInput);
 impl DeleteGpuInstancesInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DeleteGpuInstancesInputBuilder {
         DeleteGpuInstancesInputBuilder::default()
     }
@@ -40,11 +41,13 @@ impl DeleteGpuInstancesInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DeleteGpuInstancesInput, cds_core::BuildError> {
         cds_core::validate::build("DeleteGpuInstancesInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DeleteGpuInstancesInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.resource_ids.is_none() {
             missing.push(cds_core::validate::join(path, "ResourceIds"));
@@ -66,10 +69,12 @@ pub struct DeleteGpuInstancesOutput {
 }
 impl DeleteGpuInstancesOutput {
     /// `Msg` (see the field [`DeleteGpuInstancesOutput::msg`]).
+    #[inline]
     pub fn msg(&self) -> Option<&str> {
         self.msg.as_deref()
     }
     /// `Data` (see the field [`DeleteGpuInstancesOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -111,10 +116,12 @@ pub struct DeleteGpuInstancesRequest {
 #[allow(deprecated)]
 impl DeleteGpuInstancesRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DeleteGpuInstancesInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DeleteGpuInstancesInput) -> Self {
         self.input = input;
         self
@@ -127,28 +134,46 @@ impl DeleteGpuInstancesRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DELETE_GPU_INSTANCES, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DELETE_GPU_INSTANCES, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DeleteGpuInstancesOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DeleteGpuInstancesOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DELETE_GPU_INSTANCES,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DeleteGpuInstancesOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DELETE_GPU_INSTANCES, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DeleteGpuInstancesOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DELETE_GPU_INSTANCES,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -159,6 +184,7 @@ impl crate::Client {
     /// `POST /gpubms/v1` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `DeleteGpuInstances`.
+    #[inline]
     pub fn delete_gpu_instances(&self) -> DeleteGpuInstancesRequest {
         DeleteGpuInstancesRequest {
             client: self.runtime().clone(),

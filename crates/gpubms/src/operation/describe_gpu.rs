@@ -33,22 +33,27 @@ pub struct Data {
 }
 impl Data {
     /// `Records` (see the field [`Data::records`]).
+    #[inline]
     pub fn records(&self) -> &[crate::operation::describe_gpu::Record] {
         self.records.as_deref().unwrap_or_default()
     }
     /// `TotalCount` (see the field [`Data::total_count`]).
+    #[inline]
     pub fn total_count(&self) -> Option<i64> {
         self.total_count
     }
     /// `PageSize` (see the field [`Data::page_size`]).
+    #[inline]
     pub fn page_size(&self) -> Option<i64> {
         self.page_size
     }
     /// `Pages` (see the field [`Data::pages`]).
+    #[inline]
     pub fn pages(&self) -> Option<i64> {
         self.pages
     }
     /// `PageNumber` (see the field [`Data::page_number`]).
+    #[inline]
     pub fn page_number(&self) -> Option<i64> {
         self.page_number
     }
@@ -130,38 +135,47 @@ pub struct NetworkCard {
 }
 impl NetworkCard {
     /// `Id` (see the field [`NetworkCard::id`]).
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
     /// `VlanId` (see the field [`NetworkCard::vlan_id`]).
+    #[inline]
     pub fn vlan_id(&self) -> Option<&str> {
         self.vlan_id.as_deref()
     }
     /// `IpType` (see the field [`NetworkCard::ip_type`]).
+    #[inline]
     pub fn ip_type(&self) -> Option<&crate::types::IpType> {
         self.ip_type.as_ref()
     }
     /// `IpVersion` (see the field [`NetworkCard::ip_version`]).
+    #[inline]
     pub fn ip_version(&self) -> Option<&str> {
         self.ip_version.as_deref()
     }
     /// `IpAddress` (see the field [`NetworkCard::ip_address`]).
+    #[inline]
     pub fn ip_address(&self) -> Option<&str> {
         self.ip_address.as_deref()
     }
     /// `Netmask` (see the field [`NetworkCard::netmask`]).
+    #[inline]
     pub fn netmask(&self) -> Option<&str> {
         self.netmask.as_deref()
     }
     /// `Gateway` (see the field [`NetworkCard::gateway`]).
+    #[inline]
     pub fn gateway(&self) -> Option<&str> {
         self.gateway.as_deref()
     }
     /// `EipAddress` (see the field [`NetworkCard::eip_address`]).
+    #[inline]
     pub fn eip_address(&self) -> Option<&str> {
         self.eip_address.as_deref()
     }
     /// `EipLinkType` (see the field [`NetworkCard::eip_link_type`]).
+    #[inline]
     pub fn eip_link_type(&self) -> Option<&str> {
         self.eip_link_type.as_deref()
     }
@@ -219,6 +233,7 @@ pub struct Networks {
 }
 impl Networks {
     /// `NetworkCards` (see the field [`Networks::network_cards`]).
+    #[inline]
     pub fn network_cards(&self) -> &[crate::operation::describe_gpu::NetworkCard] {
         self.network_cards.as_deref().unwrap_or_default()
     }
@@ -312,58 +327,72 @@ pub struct Record {
 }
 impl Record {
     /// `ResourceId` (see the field [`Record::resource_id`]).
+    #[inline]
     pub fn resource_id(&self) -> Option<&str> {
         self.resource_id.as_deref()
     }
     /// `Name` (see the field [`Record::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `Cpu` (see the field [`Record::cpu`]).
+    #[inline]
     pub fn cpu(&self) -> Option<i64> {
         self.cpu
     }
     /// `Ram` (see the field [`Record::ram`]).
+    #[inline]
     pub fn ram(&self) -> Option<i64> {
         self.ram
     }
     /// `State` (see the field [`Record::state`]).
+    #[inline]
     pub fn state(&self) -> Option<&str> {
         self.state.as_deref()
     }
     /// `Status` (see the field [`Record::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
     /// `RegionId` (see the field [`Record::region_id`]).
+    #[inline]
     pub fn region_id(&self) -> Option<&str> {
         self.region_id.as_deref()
     }
     /// `AppName` (see the field [`Record::app_name`]).
+    #[inline]
     pub fn app_name(&self) -> Option<&str> {
         self.app_name.as_deref()
     }
     /// `AppId` (see the field [`Record::app_id`]).
+    #[inline]
     pub fn app_id(&self) -> Option<&str> {
         self.app_id.as_deref()
     }
     /// `RegionName` (see the field [`Record::region_name`]).
+    #[inline]
     pub fn region_name(&self) -> Option<&str> {
         self.region_name.as_deref()
     }
     /// `InstanceChargeType` (see the field [`Record::instance_charge_type`]).
+    #[inline]
     pub fn instance_charge_type(&self) -> Option<&crate::types::InstanceChargeType> {
         self.instance_charge_type.as_ref()
     }
     /// `IsAutoRenewal` (see the field [`Record::is_auto_renewal`]).
+    #[inline]
     pub fn is_auto_renewal(&self) -> Option<&crate::types::AutoRenewal> {
         self.is_auto_renewal.as_ref()
     }
     /// `CreateDate` (see the field [`Record::create_date`]).
+    #[inline]
     pub fn create_date(&self) -> Option<&str> {
         self.create_date.as_deref()
     }
     /// `Networks` (see the field [`Record::networks`]).
+    #[inline]
     pub fn networks(&self) -> Option<&crate::operation::describe_gpu::Networks> {
         self.networks.as_ref()
     }
@@ -453,6 +482,7 @@ impl cds_core::ser::Entries for DescribeGpuInput {
 cds_core::impl_serialize!(DescribeGpuInput);
 impl DescribeGpuInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeGpuInputBuilder {
         DescribeGpuInputBuilder::default()
     }
@@ -486,6 +516,7 @@ impl DescribeGpuInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> DescribeGpuInput {
         self.inner
     }
@@ -501,6 +532,7 @@ pub struct DescribeGpuOutput {
 }
 impl DescribeGpuOutput {
     /// `Data` (see the field [`DescribeGpuOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_gpu::Data> {
         self.data.as_ref()
     }
@@ -540,10 +572,12 @@ pub struct DescribeGpuRequest {
 #[allow(deprecated)]
 impl DescribeGpuRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeGpuInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeGpuInput) -> Self {
         self.input = input;
         self
@@ -577,29 +611,37 @@ impl DescribeGpuRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::DESCRIBE_GPU, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeGpuOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeGpuOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::DESCRIBE_GPU, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeGpuOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_GPU, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeGpuOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::DESCRIBE_GPU, self.input, checked)
     }
     /// Streams every item at `/Data/Records` across all pages, advancing `PageNumber` (page size `PageSize`, default 50).
+    #[inline]
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<
@@ -622,6 +664,7 @@ impl crate::Client {
     /// `GET /gpubms/v1` — read-only: retried on transient failures.
     ///
     /// Wire name: `DescribeGpu`.
+    #[inline]
     pub fn describe_gpu(&self) -> DescribeGpuRequest {
         DescribeGpuRequest {
             client: self.runtime().clone(),

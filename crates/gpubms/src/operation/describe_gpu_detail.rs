@@ -89,78 +89,97 @@ pub struct Data {
 }
 impl Data {
     /// `ResourceId` (see the field [`Data::resource_id`]).
+    #[inline]
     pub fn resource_id(&self) -> Option<&str> {
         self.resource_id.as_deref()
     }
     /// `Name` (see the field [`Data::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `Cpu` (see the field [`Data::cpu`]).
+    #[inline]
     pub fn cpu(&self) -> Option<i64> {
         self.cpu
     }
     /// `Ram` (see the field [`Data::ram`]).
+    #[inline]
     pub fn ram(&self) -> Option<i64> {
         self.ram
     }
     /// `State` (see the field [`Data::state`]).
+    #[inline]
     pub fn state(&self) -> Option<&str> {
         self.state.as_deref()
     }
     /// `Status` (see the field [`Data::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
     /// `AppId` (see the field [`Data::app_id`]).
+    #[inline]
     pub fn app_id(&self) -> Option<&str> {
         self.app_id.as_deref()
     }
     /// `RegionId` (see the field [`Data::region_id`]).
+    #[inline]
     pub fn region_id(&self) -> Option<&str> {
         self.region_id.as_deref()
     }
     /// `AppName` (see the field [`Data::app_name`]).
+    #[inline]
     pub fn app_name(&self) -> Option<&str> {
         self.app_name.as_deref()
     }
     /// `RegionName` (see the field [`Data::region_name`]).
+    #[inline]
     pub fn region_name(&self) -> Option<&str> {
         self.region_name.as_deref()
     }
     /// `ImageName` (see the field [`Data::image_name`]).
+    #[inline]
     pub fn image_name(&self) -> Option<&str> {
         self.image_name.as_deref()
     }
     /// `InstanceChargeType` (see the field [`Data::instance_charge_type`]).
+    #[inline]
     pub fn instance_charge_type(&self) -> Option<&crate::types::InstanceChargeType> {
         self.instance_charge_type.as_ref()
     }
     /// `BillStatus` (see the field [`Data::bill_status`]).
+    #[inline]
     pub fn bill_status(&self) -> Option<&str> {
         self.bill_status.as_deref()
     }
     /// `IsAutoRenewal` (see the field [`Data::is_auto_renewal`]).
+    #[inline]
     pub fn is_auto_renewal(&self) -> Option<&crate::types::AutoRenewal> {
         self.is_auto_renewal.as_ref()
     }
     /// `RunningTime` (see the field [`Data::running_time`]).
+    #[inline]
     pub fn running_time(&self) -> Option<&str> {
         self.running_time.as_deref()
     }
     /// `CreateDate` (see the field [`Data::create_date`]).
+    #[inline]
     pub fn create_date(&self) -> Option<&str> {
         self.create_date.as_deref()
     }
     /// `ExpireDate` (see the field [`Data::expire_date`]).
+    #[inline]
     pub fn expire_date(&self) -> Option<&str> {
         self.expire_date.as_deref()
     }
     /// `Volumes` (see the field [`Data::volumes`]).
+    #[inline]
     pub fn volumes(&self) -> &[crate::operation::describe_gpu_detail::Volume] {
         self.volumes.as_deref().unwrap_or_default()
     }
     /// `Networks` (see the field [`Data::networks`]).
+    #[inline]
     pub fn networks(&self) -> Option<&crate::operation::describe_gpu_detail::Networks> {
         self.networks.as_ref()
     }
@@ -280,46 +299,57 @@ pub struct NetworkCard {
 }
 impl NetworkCard {
     /// `Id` (see the field [`NetworkCard::id`]).
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
     /// `Mac` (see the field [`NetworkCard::mac`]).
+    #[inline]
     pub fn mac(&self) -> &[String] {
         self.mac.as_deref().unwrap_or_default()
     }
     /// `VlanId` (see the field [`NetworkCard::vlan_id`]).
+    #[inline]
     pub fn vlan_id(&self) -> Option<&str> {
         self.vlan_id.as_deref()
     }
     /// `WorkMode` (see the field [`NetworkCard::work_mode`]).
+    #[inline]
     pub fn work_mode(&self) -> Option<&str> {
         self.work_mode.as_deref()
     }
     /// `IpType` (see the field [`NetworkCard::ip_type`]).
+    #[inline]
     pub fn ip_type(&self) -> Option<&crate::types::IpType> {
         self.ip_type.as_ref()
     }
     /// `IpVersion` (see the field [`NetworkCard::ip_version`]).
+    #[inline]
     pub fn ip_version(&self) -> Option<&str> {
         self.ip_version.as_deref()
     }
     /// `IpAddress` (see the field [`NetworkCard::ip_address`]).
+    #[inline]
     pub fn ip_address(&self) -> Option<&str> {
         self.ip_address.as_deref()
     }
     /// `Netmask` (see the field [`NetworkCard::netmask`]).
+    #[inline]
     pub fn netmask(&self) -> Option<&str> {
         self.netmask.as_deref()
     }
     /// `Gateway` (see the field [`NetworkCard::gateway`]).
+    #[inline]
     pub fn gateway(&self) -> Option<&str> {
         self.gateway.as_deref()
     }
     /// `eipAddress` (see the field [`NetworkCard::eip_address`]).
+    #[inline]
     pub fn eip_address(&self) -> Option<&str> {
         self.eip_address.as_deref()
     }
     /// `eipLinkType` (see the field [`NetworkCard::eip_link_type`]).
+    #[inline]
     pub fn eip_link_type(&self) -> Option<&str> {
         self.eip_link_type.as_deref()
     }
@@ -381,6 +411,7 @@ pub struct Networks {
 }
 impl Networks {
     /// `NetworkCards` (see the field [`Networks::network_cards`]).
+    #[inline]
     pub fn network_cards(&self) -> &[crate::operation::describe_gpu_detail::NetworkCard] {
         self.network_cards.as_deref().unwrap_or_default()
     }
@@ -446,30 +477,37 @@ pub struct Volume {
 }
 impl Volume {
     /// `Id` (see the field [`Volume::id`]).
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
     /// `Type` (see the field [`Volume::type`]).
+    #[inline]
     pub fn r#type(&self) -> Option<&str> {
         self.r#type.as_deref()
     }
     /// `Capacity` (see the field [`Volume::capacity`]).
+    #[inline]
     pub fn capacity(&self) -> Option<i64> {
         self.capacity
     }
     /// `VolumeType` (see the field [`Volume::volume_type`]).
+    #[inline]
     pub fn volume_type(&self) -> Option<&str> {
         self.volume_type.as_deref()
     }
     /// `VolumeId` (see the field [`Volume::volume_id`]).
+    #[inline]
     pub fn volume_id(&self) -> Option<&str> {
         self.volume_id.as_deref()
     }
     /// `VolumePath` (see the field [`Volume::volume_path`]).
+    #[inline]
     pub fn volume_path(&self) -> Option<&str> {
         self.volume_path.as_deref()
     }
     /// `UpdateDate` (see the field [`Volume::update_date`]).
+    #[inline]
     pub fn update_date(&self) -> Option<&str> {
         self.update_date.as_deref()
     }
@@ -528,6 +566,7 @@ impl cds_core::ser::Entries for DescribeGpuDetailInput {
 cds_core::impl_serialize!(DescribeGpuDetailInput);
 impl DescribeGpuDetailInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeGpuDetailInputBuilder {
         DescribeGpuDetailInputBuilder::default()
     }
@@ -546,11 +585,13 @@ impl DescribeGpuDetailInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeGpuDetailInput, cds_core::BuildError> {
         cds_core::validate::build("DescribeGpuDetailInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribeGpuDetailInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.resource_id.is_none() {
             missing.push(cds_core::validate::join(path, "ResourceId"));
@@ -568,6 +609,7 @@ pub struct DescribeGpuDetailOutput {
 }
 impl DescribeGpuDetailOutput {
     /// `Data` (see the field [`DescribeGpuDetailOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_gpu_detail::Data> {
         self.data.as_ref()
     }
@@ -607,10 +649,12 @@ pub struct DescribeGpuDetailRequest {
 #[allow(deprecated)]
 impl DescribeGpuDetailRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeGpuDetailInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeGpuDetailInput) -> Self {
         self.input = input;
         self
@@ -623,28 +667,46 @@ impl DescribeGpuDetailRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_GPU_DETAIL, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_GPU_DETAIL, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeGpuDetailOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeGpuDetailOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_GPU_DETAIL,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeGpuDetailOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_GPU_DETAIL, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeGpuDetailOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_GPU_DETAIL,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -655,6 +717,7 @@ impl crate::Client {
     /// `GET /gpubms/v1` — read-only: retried on transient failures.
     ///
     /// Wire name: `DescribeGpuDetail`.
+    #[inline]
     pub fn describe_gpu_detail(&self) -> DescribeGpuDetailRequest {
         DescribeGpuDetailRequest {
             client: self.runtime().clone(),

@@ -41,30 +41,37 @@ pub struct Compute {
 }
 impl Compute {
     /// `Id` (see the field [`Compute::id`]).
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
     /// `CpuInfo` (see the field [`Compute::cpu_info`]).
+    #[inline]
     pub fn cpu_info(&self) -> Option<&str> {
         self.cpu_info.as_deref()
     }
     /// `Cpu` (see the field [`Compute::cpu`]).
+    #[inline]
     pub fn cpu(&self) -> Option<i64> {
         self.cpu
     }
     /// `Ram` (see the field [`Compute::ram`]).
+    #[inline]
     pub fn ram(&self) -> Option<i64> {
         self.ram
     }
     /// `Frequency` (see the field [`Compute::frequency`]).
+    #[inline]
     pub fn frequency(&self) -> Option<&str> {
         self.frequency.as_deref()
     }
     /// `PurchaseNum` (see the field [`Compute::purchase_num`]).
+    #[inline]
     pub fn purchase_num(&self) -> Option<i64> {
         self.purchase_num
     }
     /// `Disks` (see the field [`Compute::disks`]).
+    #[inline]
     pub fn disks(&self) -> &[crate::operation::describe_gpu_goods::Disk] {
         self.disks.as_deref().unwrap_or_default()
     }
@@ -122,10 +129,12 @@ pub struct Data {
 }
 impl Data {
     /// `PrePaid` (see the field [`Data::pre_paid`]).
+    #[inline]
     pub fn pre_paid(&self) -> &[crate::operation::describe_gpu_goods::Goods] {
         self.pre_paid.as_deref().unwrap_or_default()
     }
     /// `PostPaid` (see the field [`Data::post_paid`]).
+    #[inline]
     pub fn post_paid(&self) -> &[crate::operation::describe_gpu_goods::Goods] {
         self.post_paid.as_deref().unwrap_or_default()
     }
@@ -181,18 +190,22 @@ pub struct Disk {
 }
 impl Disk {
     /// `Id` (see the field [`Disk::id`]).
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
     /// `Type` (see the field [`Disk::type`]).
+    #[inline]
     pub fn r#type(&self) -> Option<&str> {
         self.r#type.as_deref()
     }
     /// `Capacity` (see the field [`Disk::capacity`]).
+    #[inline]
     pub fn capacity(&self) -> Option<i64> {
         self.capacity
     }
     /// `Count` (see the field [`Disk::count`]).
+    #[inline]
     pub fn count(&self) -> Option<i64> {
         self.count
     }
@@ -248,14 +261,17 @@ pub struct Goods {
 }
 impl Goods {
     /// `GoodsId` (see the field [`Goods::goods_id`]).
+    #[inline]
     pub fn goods_id(&self) -> Option<i64> {
         self.goods_id
     }
     /// `GoodsName` (see the field [`Goods::goods_name`]).
+    #[inline]
     pub fn goods_name(&self) -> Option<&str> {
         self.goods_name.as_deref()
     }
     /// `Computes` (see the field [`Goods::computes`]).
+    #[inline]
     pub fn computes(&self) -> &[crate::operation::describe_gpu_goods::Compute] {
         self.computes.as_deref().unwrap_or_default()
     }
@@ -306,6 +322,7 @@ impl cds_core::ser::Entries for DescribeGpuGoodsInput {
 cds_core::impl_serialize!(DescribeGpuGoodsInput);
 impl DescribeGpuGoodsInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeGpuGoodsInputBuilder {
         DescribeGpuGoodsInputBuilder::default()
     }
@@ -324,11 +341,13 @@ impl DescribeGpuGoodsInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeGpuGoodsInput, cds_core::BuildError> {
         cds_core::validate::build("DescribeGpuGoodsInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribeGpuGoodsInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.region_id.is_none() {
             missing.push(cds_core::validate::join(path, "RegionId"));
@@ -346,6 +365,7 @@ pub struct DescribeGpuGoodsOutput {
 }
 impl DescribeGpuGoodsOutput {
     /// `Data` (see the field [`DescribeGpuGoodsOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_gpu_goods::Data> {
         self.data.as_ref()
     }
@@ -385,10 +405,12 @@ pub struct DescribeGpuGoodsRequest {
 #[allow(deprecated)]
 impl DescribeGpuGoodsRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeGpuGoodsInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeGpuGoodsInput) -> Self {
         self.input = input;
         self
@@ -401,28 +423,46 @@ impl DescribeGpuGoodsRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_GPU_GOODS, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_GPU_GOODS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeGpuGoodsOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeGpuGoodsOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_GPU_GOODS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeGpuGoodsOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_GPU_GOODS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeGpuGoodsOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_GPU_GOODS,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -433,6 +473,7 @@ impl crate::Client {
     /// `GET /gpubms/v1` — read-only: retried on transient failures.
     ///
     /// Wire name: `DescribeGpuGoods`.
+    #[inline]
     pub fn describe_gpu_goods(&self) -> DescribeGpuGoodsRequest {
         DescribeGpuGoodsRequest {
             client: self.runtime().clone(),

@@ -25,14 +25,17 @@ pub struct Data {
 }
 impl Data {
     /// `TradeAmount` (see the field [`Data::trade_amount`]).
+    #[inline]
     pub fn trade_amount(&self) -> Option<&str> {
         self.trade_amount.as_deref()
     }
     /// `UnitPrice` (see the field [`Data::unit_price`]).
+    #[inline]
     pub fn unit_price(&self) -> Option<&str> {
         self.unit_price.as_deref()
     }
     /// `Currency` (see the field [`Data::currency`]).
+    #[inline]
     pub fn currency(&self) -> Option<&crate::types::Currency> {
         self.currency.as_ref()
     }
@@ -108,6 +111,7 @@ impl cds_core::ser::Entries for DescribeGpuGoodsPriceInput {
 cds_core::impl_serialize!(DescribeGpuGoodsPriceInput);
 impl DescribeGpuGoodsPriceInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeGpuGoodsPriceInputBuilder {
         DescribeGpuGoodsPriceInputBuilder::default()
     }
@@ -154,11 +158,13 @@ impl DescribeGpuGoodsPriceInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeGpuGoodsPriceInput, cds_core::BuildError> {
         cds_core::validate::build("DescribeGpuGoodsPriceInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribeGpuGoodsPriceInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.region_id.is_none() {
             missing.push(cds_core::validate::join(path, "RegionId"));
@@ -188,6 +194,7 @@ pub struct DescribeGpuGoodsPriceOutput {
 }
 impl DescribeGpuGoodsPriceOutput {
     /// `Data` (see the field [`DescribeGpuGoodsPriceOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_gpu_goods_price::Data> {
         self.data.as_ref()
     }
@@ -227,10 +234,12 @@ pub struct DescribeGpuGoodsPriceRequest {
 #[allow(deprecated)]
 impl DescribeGpuGoodsPriceRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeGpuGoodsPriceInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeGpuGoodsPriceInput) -> Self {
         self.input = input;
         self
@@ -281,28 +290,46 @@ impl DescribeGpuGoodsPriceRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_GPU_GOODS_PRICE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_GPU_GOODS_PRICE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeGpuGoodsPriceOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeGpuGoodsPriceOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_GPU_GOODS_PRICE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeGpuGoodsPriceOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_GPU_GOODS_PRICE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeGpuGoodsPriceOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_GPU_GOODS_PRICE,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -313,6 +340,7 @@ impl crate::Client {
     /// `POST /gpubms/v1` — read-only: retried on transient failures.
     ///
     /// Wire name: `DescribeGpuGoodsPrice`.
+    #[inline]
     pub fn describe_gpu_goods_price(&self) -> DescribeGpuGoodsPriceRequest {
         DescribeGpuGoodsPriceRequest {
             client: self.runtime().clone(),

@@ -25,14 +25,17 @@ pub struct Image {
 }
 impl Image {
     /// `Id` (see the field [`Image::id`]).
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
     /// `Name` (see the field [`Image::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `Type` (see the field [`Image::type`]).
+    #[inline]
     pub fn r#type(&self) -> Option<&crate::types::ImageType> {
         self.r#type.as_ref()
     }
@@ -98,6 +101,7 @@ impl cds_core::ser::Entries for DescribeGpuImageInput {
 cds_core::impl_serialize!(DescribeGpuImageInput);
 impl DescribeGpuImageInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeGpuImageInputBuilder {
         DescribeGpuImageInputBuilder::default()
     }
@@ -131,11 +135,13 @@ impl DescribeGpuImageInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeGpuImageInput, cds_core::BuildError> {
         cds_core::validate::build("DescribeGpuImageInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribeGpuImageInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.image_type.is_none() {
             missing.push(cds_core::validate::join(path, "ImageType"));
@@ -158,6 +164,7 @@ pub struct DescribeGpuImageOutput {
 }
 impl DescribeGpuImageOutput {
     /// `Data` (see the field [`DescribeGpuImageOutput::data`]).
+    #[inline]
     pub fn data(
         &self,
     ) -> Option<&std::collections::BTreeMap<String, Vec<crate::operation::describe_gpu_image::Image>>>
@@ -200,10 +207,12 @@ pub struct DescribeGpuImageRequest {
 #[allow(deprecated)]
 impl DescribeGpuImageRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeGpuImageInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeGpuImageInput) -> Self {
         self.input = input;
         self
@@ -237,28 +246,46 @@ impl DescribeGpuImageRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_GPU_IMAGE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_GPU_IMAGE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeGpuImageOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeGpuImageOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_GPU_IMAGE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeGpuImageOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_GPU_IMAGE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeGpuImageOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_GPU_IMAGE,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -269,6 +296,7 @@ impl crate::Client {
     /// `POST /gpubms/v1` — read-only: retried on transient failures.
     ///
     /// Wire name: `DescribeGpuImage`.
+    #[inline]
     pub fn describe_gpu_image(&self) -> DescribeGpuImageRequest {
         DescribeGpuImageRequest {
             client: self.runtime().clone(),

@@ -21,10 +21,12 @@ pub struct Region {
 }
 impl Region {
     /// `RegionId` (see the field [`Region::region_id`]).
+    #[inline]
     pub fn region_id(&self) -> Option<&str> {
         self.region_id.as_deref()
     }
     /// `RegionName` (see the field [`Region::region_name`]).
+    #[inline]
     pub fn region_name(&self) -> Option<&str> {
         self.region_name.as_deref()
     }
@@ -67,6 +69,7 @@ impl cds_core::ser::Entries for DescribeGpuRegionsInput {
 cds_core::impl_serialize!(DescribeGpuRegionsInput);
 impl DescribeGpuRegionsInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeGpuRegionsInputBuilder {
         DescribeGpuRegionsInputBuilder::default()
     }
@@ -80,6 +83,7 @@ pub struct DescribeGpuRegionsInputBuilder {
 #[allow(deprecated)]
 impl DescribeGpuRegionsInputBuilder {
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> DescribeGpuRegionsInput {
         self.inner
     }
@@ -95,6 +99,7 @@ pub struct DescribeGpuRegionsOutput {
 }
 impl DescribeGpuRegionsOutput {
     /// `Data` (see the field [`DescribeGpuRegionsOutput::data`]).
+    #[inline]
     pub fn data(&self) -> &[crate::operation::describe_gpu_regions::Region] {
         self.data.as_deref().unwrap_or_default()
     }
@@ -134,37 +139,57 @@ pub struct DescribeGpuRegionsRequest {
 #[allow(deprecated)]
 impl DescribeGpuRegionsRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeGpuRegionsInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeGpuRegionsInput) -> Self {
         self.input = input;
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_GPU_REGIONS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeGpuRegionsOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeGpuRegionsOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_GPU_REGIONS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeGpuRegionsOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_GPU_REGIONS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeGpuRegionsOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_GPU_REGIONS,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -175,6 +200,7 @@ impl crate::Client {
     /// `GET /gpubms/v1` — read-only: retried on transient failures.
     ///
     /// Wire name: `DescribeGpuRegions`.
+    #[inline]
     pub fn describe_gpu_regions(&self) -> DescribeGpuRegionsRequest {
         DescribeGpuRegionsRequest {
             client: self.runtime().clone(),

@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `ResourceIds` (see the field [`Data::resource_ids`]).
+    #[inline]
     pub fn resource_ids(&self) -> &[String] {
         self.resource_ids.as_deref().unwrap_or_default()
     }
     /// `Status` (see the field [`Data::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&crate::types::TaskStatus> {
         self.status.as_ref()
     }
@@ -73,6 +75,7 @@ impl cds_core::ser::Entries for DescribeGpuTaskInput {
 cds_core::impl_serialize!(DescribeGpuTaskInput);
 impl DescribeGpuTaskInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeGpuTaskInputBuilder {
         DescribeGpuTaskInputBuilder::default()
     }
@@ -91,11 +94,13 @@ impl DescribeGpuTaskInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeGpuTaskInput, cds_core::BuildError> {
         cds_core::validate::build("DescribeGpuTaskInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribeGpuTaskInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.task_id.is_none() {
             missing.push(cds_core::validate::join(path, "TaskId"));
@@ -113,6 +118,7 @@ pub struct DescribeGpuTaskOutput {
 }
 impl DescribeGpuTaskOutput {
     /// `Data` (see the field [`DescribeGpuTaskOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_gpu_task::Data> {
         self.data.as_ref()
     }
@@ -152,10 +158,12 @@ pub struct DescribeGpuTaskRequest {
 #[allow(deprecated)]
 impl DescribeGpuTaskRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeGpuTaskInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeGpuTaskInput) -> Self {
         self.input = input;
         self
@@ -168,28 +176,46 @@ impl DescribeGpuTaskRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_GPU_TASK, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_GPU_TASK, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeGpuTaskOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeGpuTaskOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_GPU_TASK,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeGpuTaskOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_GPU_TASK, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeGpuTaskOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_GPU_TASK,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -200,6 +226,7 @@ impl crate::Client {
     /// `GET /gpubms/v1` — read-only: retried on transient failures.
     ///
     /// Wire name: `DescribeGpuTask`.
+    #[inline]
     pub fn describe_gpu_task(&self) -> DescribeGpuTaskRequest {
         DescribeGpuTaskRequest {
             client: self.runtime().clone(),

@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `ResourceIds` (see the field [`Data::resource_ids`]).
+    #[inline]
     pub fn resource_ids(&self) -> &[String] {
         self.resource_ids.as_deref().unwrap_or_default()
     }
     /// `TaskIds` (see the field [`Data::task_ids`]).
+    #[inline]
     pub fn task_ids(&self) -> &[String] {
         self.task_ids.as_deref().unwrap_or_default()
     }
@@ -78,6 +80,7 @@ impl cds_core::ser::Entries for OperateGpuPowerInput {
 cds_core::impl_serialize!(OperateGpuPowerInput);
 impl OperateGpuPowerInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> OperateGpuPowerInputBuilder {
         OperateGpuPowerInputBuilder::default()
     }
@@ -101,11 +104,13 @@ impl OperateGpuPowerInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<OperateGpuPowerInput, cds_core::BuildError> {
         cds_core::validate::build("OperateGpuPowerInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for OperateGpuPowerInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.operate.is_none() {
             missing.push(cds_core::validate::join(path, "Operate"));
@@ -130,10 +135,12 @@ pub struct OperateGpuPowerOutput {
 }
 impl OperateGpuPowerOutput {
     /// `Msg` (see the field [`OperateGpuPowerOutput::msg`]).
+    #[inline]
     pub fn msg(&self) -> Option<&str> {
         self.msg.as_deref()
     }
     /// `Data` (see the field [`OperateGpuPowerOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::operate_gpu_power::Data> {
         self.data.as_ref()
     }
@@ -175,10 +182,12 @@ pub struct OperateGpuPowerRequest {
 #[allow(deprecated)]
 impl OperateGpuPowerRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &OperateGpuPowerInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: OperateGpuPowerInput) -> Self {
         self.input = input;
         self
@@ -198,50 +207,71 @@ impl OperateGpuPowerRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::OPERATE_GPU_POWER, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::OPERATE_GPU_POWER, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<OperateGpuPowerOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<OperateGpuPowerOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OPERATE_GPU_POWER,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<OperateGpuPowerOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::OPERATE_GPU_POWER, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<OperateGpuPowerOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OPERATE_GPU_POWER,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/Data/TaskIds/0`), polling [`DescribeGpuTask`](crate::Client::describe_gpu_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            OperateGpuPowerOutput,
-            crate::operation::describe_gpu_task::DescribeGpuTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                OperateGpuPowerOutput,
+                crate::operation::describe_gpu_task::DescribeGpuTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::OPERATE_GPU_POWER,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_GPU_TASK,
             "/Data/TaskIds/0",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -252,6 +282,7 @@ impl crate::Client {
     /// `POST /gpubms/v1` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `OperateGpuPower`.
+    #[inline]
     pub fn operate_gpu_power(&self) -> OperateGpuPowerRequest {
         OperateGpuPowerRequest {
             client: self.runtime().clone(),

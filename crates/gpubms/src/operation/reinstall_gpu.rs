@@ -17,6 +17,7 @@ pub struct Data {
 }
 impl Data {
     /// `TaskIds` (see the field [`Data::task_ids`]).
+    #[inline]
     pub fn task_ids(&self) -> &[String] {
         self.task_ids.as_deref().unwrap_or_default()
     }
@@ -64,7 +65,7 @@ pub struct ReinstallGpuInput {
     /// Custom RAID of the data disks: 0, 1, 5, 10, -1 (pass-through), -2 (no RAID)
     ///
     /// 数据盘自定义Raid,支持 0, 1, 5, 10, -1（直通）,-2（不做raid） (`Raid`)
-    pub raid: Option<i64>,
+    pub raid: Option<crate::types::RaidLevel>,
     /// Custom partitions of the system disk, e.g. \["/", "swap", "/aaa"\]; the first must be "/", swap is optional, others are custom
     ///
     /// 系统盘自定义分区，第一个必须是"/" 分区，swap分区可选，/aaa分区为自定义 (`CustomPartition`)
@@ -100,6 +101,7 @@ impl cds_core::ser::Entries for ReinstallGpuInput {
 cds_core::impl_serialize!(ReinstallGpuInput);
 impl ReinstallGpuInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ReinstallGpuInputBuilder {
         ReinstallGpuInputBuilder::default()
     }
@@ -128,7 +130,7 @@ impl ReinstallGpuInputBuilder {
         self
     }
     /// Sets [`ReinstallGpuInput::raid`].
-    pub fn raid(mut self, value: impl Into<i64>) -> Self {
+    pub fn raid(mut self, value: impl Into<crate::types::RaidLevel>) -> Self {
         self.inner.raid = Some(value.into());
         self
     }
@@ -149,11 +151,13 @@ impl ReinstallGpuInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ReinstallGpuInput, cds_core::BuildError> {
         cds_core::validate::build("ReinstallGpuInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ReinstallGpuInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.resource_id.is_none() {
             missing.push(cds_core::validate::join(path, "ResourceId"));
@@ -177,6 +181,7 @@ pub struct ReinstallGpuOutput {
 }
 impl ReinstallGpuOutput {
     /// `Data` (see the field [`ReinstallGpuOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::reinstall_gpu::Data> {
         self.data.as_ref()
     }
@@ -216,10 +221,12 @@ pub struct ReinstallGpuRequest {
 #[allow(deprecated)]
 impl ReinstallGpuRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ReinstallGpuInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ReinstallGpuInput) -> Self {
         self.input = input;
         self
@@ -248,7 +255,7 @@ impl ReinstallGpuRequest {
     /// Custom RAID of the data disks: 0, 1, 5, 10, -1 (pass-through), -2 (no RAID)
     ///
     /// 数据盘自定义Raid,支持 0, 1, 5, 10, -1（直通）,-2（不做raid） (`Raid`, body)
-    pub fn raid(mut self, value: impl Into<i64>) -> Self {
+    pub fn raid(mut self, value: impl Into<crate::types::RaidLevel>) -> Self {
         self.input.raid = Some(value.into());
         self
     }
@@ -273,50 +280,70 @@ impl ReinstallGpuRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::REINSTALL_GPU, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::REINSTALL_GPU, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ReinstallGpuOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ReinstallGpuOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::REINSTALL_GPU,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ReinstallGpuOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::REINSTALL_GPU, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ReinstallGpuOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::REINSTALL_GPU,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/Data/TaskIds/0`), polling [`DescribeGpuTask`](crate::Client::describe_gpu_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            ReinstallGpuOutput,
-            crate::operation::describe_gpu_task::DescribeGpuTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                ReinstallGpuOutput,
+                crate::operation::describe_gpu_task::DescribeGpuTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::REINSTALL_GPU,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_GPU_TASK,
             "/Data/TaskIds/0",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -327,6 +354,7 @@ impl crate::Client {
     /// `POST /gpubms/v1` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `ReinstallGpu`.
+    #[inline]
     pub fn reinstall_gpu(&self) -> ReinstallGpuRequest {
         ReinstallGpuRequest {
             client: self.runtime().clone(),

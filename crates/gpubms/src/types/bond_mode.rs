@@ -22,6 +22,7 @@ pub enum BondMode {
 }
 impl BondMode {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             BondMode::NoBond => "noBond",
@@ -31,11 +32,13 @@ impl BondMode {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["noBond", "bond1", "bond6"]
     }
 }
 impl From<&str> for BondMode {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "noBond" => BondMode::NoBond,
@@ -46,17 +49,20 @@ impl From<&str> for BondMode {
     }
 }
 impl From<String> for BondMode {
+    #[inline]
     fn from(value: String) -> Self {
         BondMode::from(value.as_str())
     }
 }
 impl std::str::FromStr for BondMode {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(BondMode::from(value))
     }
 }
 impl std::fmt::Display for BondMode {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -73,6 +79,7 @@ impl<'de> serde::Deserialize<'de> for BondMode {
     }
 }
 impl cds_core::de::FromScalar for BondMode {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| BondMode::from(text.as_str())))

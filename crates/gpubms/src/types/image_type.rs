@@ -22,6 +22,7 @@ pub enum ImageType {
 }
 impl ImageType {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ImageType::Public => "public",
@@ -30,11 +31,13 @@ impl ImageType {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["public", "private"]
     }
 }
 impl From<&str> for ImageType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "public" => ImageType::Public,
@@ -44,17 +47,20 @@ impl From<&str> for ImageType {
     }
 }
 impl From<String> for ImageType {
+    #[inline]
     fn from(value: String) -> Self {
         ImageType::from(value.as_str())
     }
 }
 impl std::str::FromStr for ImageType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ImageType::from(value))
     }
 }
 impl std::fmt::Display for ImageType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for ImageType {
     }
 }
 impl cds_core::de::FromScalar for ImageType {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| ImageType::from(text.as_str())))

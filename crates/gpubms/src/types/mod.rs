@@ -19,5 +19,7 @@ mod port_mode;
 pub use port_mode::PortMode;
 mod power_operation;
 pub use power_operation::PowerOperation;
+mod raid_level;
+pub use raid_level::RaidLevel;
 mod task_status;
 pub use task_status::TaskStatus;

@@ -26,6 +26,7 @@ pub enum PowerOperation {
 }
 impl PowerOperation {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             PowerOperation::Start => "start",
@@ -35,11 +36,13 @@ impl PowerOperation {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["start", "stop", "reset"]
     }
 }
 impl From<&str> for PowerOperation {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "start" => PowerOperation::Start,
@@ -50,17 +53,20 @@ impl From<&str> for PowerOperation {
     }
 }
 impl From<String> for PowerOperation {
+    #[inline]
     fn from(value: String) -> Self {
         PowerOperation::from(value.as_str())
     }
 }
 impl std::str::FromStr for PowerOperation {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(PowerOperation::from(value))
     }
 }
 impl std::fmt::Display for PowerOperation {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -77,6 +83,7 @@ impl<'de> serde::Deserialize<'de> for PowerOperation {
     }
 }
 impl cds_core::de::FromScalar for PowerOperation {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| PowerOperation::from(text.as_str())))

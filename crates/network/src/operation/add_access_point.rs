@@ -34,6 +34,7 @@ impl cds_core::ser::Entries for Pop {
 cds_core::impl_serialize!(Pop);
 impl Pop {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> PopBuilder {
         PopBuilder::default()
     }
@@ -62,11 +63,13 @@ impl PopBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<Pop, cds_core::BuildError> {
         cds_core::validate::build("Pop", self.inner)
     }
 }
 impl cds_core::validate::Validate for Pop {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.pop_id.is_none() {
             missing.push(cds_core::validate::join(path, "PopId"));
@@ -114,6 +117,7 @@ impl cds_core::ser::Entries for Vdc {
 cds_core::impl_serialize!(Vdc);
 impl Vdc {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> VdcBuilder {
         VdcBuilder::default()
     }
@@ -147,11 +151,13 @@ impl VdcBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<Vdc, cds_core::BuildError> {
         cds_core::validate::build("Vdc", self.inner)
     }
 }
 impl cds_core::validate::Validate for Vdc {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.vdc_id.is_none() {
             missing.push(cds_core::validate::join(path, "VdcId"));
@@ -195,6 +201,7 @@ impl cds_core::ser::Entries for AddAccessPointInput {
 cds_core::impl_serialize!(AddAccessPointInput);
 impl AddAccessPointInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> AddAccessPointInputBuilder {
         AddAccessPointInputBuilder::default()
     }
@@ -229,11 +236,13 @@ impl AddAccessPointInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<AddAccessPointInput, cds_core::BuildError> {
         cds_core::validate::build("AddAccessPointInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for AddAccessPointInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.gpn_id.is_none() {
             missing.push(cds_core::validate::join(path, "GpnId"));
@@ -267,10 +276,12 @@ pub struct AddAccessPointOutput {
 }
 impl AddAccessPointOutput {
     /// `Data` (see the field [`AddAccessPointOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
     /// `TaskId` (see the field [`AddAccessPointOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<i64> {
         self.task_id
     }
@@ -312,10 +323,12 @@ pub struct AddAccessPointRequest {
 #[allow(deprecated)]
 impl AddAccessPointRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &AddAccessPointInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: AddAccessPointInput) -> Self {
         self.input = input;
         self
@@ -348,50 +361,71 @@ impl AddAccessPointRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::ADD_ACCESS_POINT, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::ADD_ACCESS_POINT, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<AddAccessPointOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<AddAccessPointOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::ADD_ACCESS_POINT,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<AddAccessPointOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::ADD_ACCESS_POINT, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<AddAccessPointOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::ADD_ACCESS_POINT,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            AddAccessPointOutput,
-            crate::operation::describe_task::DescribeTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                AddAccessPointOutput,
+                crate::operation::describe_task::DescribeTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::ADD_ACCESS_POINT,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_TASK,
             "/TaskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -404,6 +438,7 @@ impl crate::Client {
     /// Documented errors: [`InvalidGpnID.Malformed`](crate::ErrorCode::InvalidGpnIdMalformed), [`InvalidVdcID.Malformed`](crate::ErrorCode::InvalidVdcIdMalformed).
     ///
     /// Wire name: `AddAccessPoint`.
+    #[inline]
     pub fn add_access_point(&self) -> AddAccessPointRequest {
         AddAccessPointRequest {
             client: self.runtime().clone(),

@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for AddPublicIpInput {
 cds_core::impl_serialize!(AddPublicIpInput);
 impl AddPublicIpInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> AddPublicIpInputBuilder {
         AddPublicIpInputBuilder::default()
     }
@@ -50,11 +51,13 @@ impl AddPublicIpInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<AddPublicIpInput, cds_core::BuildError> {
         cds_core::validate::build("AddPublicIpInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for AddPublicIpInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.public_id.is_none() {
             missing.push(cds_core::validate::join(path, "PublicId"));
@@ -75,6 +78,7 @@ pub struct AddPublicIpOutput {
 }
 impl AddPublicIpOutput {
     /// `TaskId` (see the field [`AddPublicIpOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -114,10 +118,12 @@ pub struct AddPublicIpRequest {
 #[allow(deprecated)]
 impl AddPublicIpRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &AddPublicIpInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: AddPublicIpInput) -> Self {
         self.input = input;
         self
@@ -137,50 +143,70 @@ impl AddPublicIpRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::ADD_PUBLIC_IP, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::ADD_PUBLIC_IP, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<AddPublicIpOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<AddPublicIpOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::ADD_PUBLIC_IP,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<AddPublicIpOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::ADD_PUBLIC_IP, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<AddPublicIpOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::ADD_PUBLIC_IP,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            AddPublicIpOutput,
-            crate::operation::describe_task::DescribeTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                AddPublicIpOutput,
+                crate::operation::describe_task::DescribeTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::ADD_PUBLIC_IP,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_TASK,
             "/TaskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -193,6 +219,7 @@ impl crate::Client {
     /// Documented errors: [`InvalidPublicNetwork.IP.Malformed`](crate::ErrorCode::InvalidPublicNetworkIpMalformed).
     ///
     /// Wire name: `AddPublicIp`.
+    #[inline]
     pub fn add_public_ip(&self) -> AddPublicIpRequest {
         AddPublicIpRequest {
             client: self.runtime().clone(),

@@ -42,6 +42,7 @@ impl cds_core::ser::Entries for CreateGPNInput {
 cds_core::impl_serialize!(CreateGPNInput);
 impl CreateGPNInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateGPNInputBuilder {
         CreateGPNInputBuilder::default()
     }
@@ -86,11 +87,13 @@ impl CreateGPNInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateGPNInput, cds_core::BuildError> {
         cds_core::validate::build("CreateGPNInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateGPNInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.name.is_none() {
             missing.push(cds_core::validate::join(path, "Name"));
@@ -133,10 +136,12 @@ pub struct CreateGPNOutput {
 }
 impl CreateGPNOutput {
     /// `Data` (see the field [`CreateGPNOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
     /// `TaskId` (see the field [`CreateGPNOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<i64> {
         self.task_id
     }
@@ -178,10 +183,12 @@ pub struct CreateGPNRequest {
 #[allow(deprecated)]
 impl CreateGPNRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreateGPNInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreateGPNInput) -> Self {
         self.input = input;
         self
@@ -228,49 +235,59 @@ impl CreateGPNRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CREATE_GPN, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::CREATE_GPN, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreateGPNOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateGPNOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::CREATE_GPN, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreateGPNOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CREATE_GPN, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreateGPNOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::CREATE_GPN, self.input, checked)
     }
     /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            CreateGPNOutput,
-            crate::operation::describe_task::DescribeTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                CreateGPNOutput,
+                crate::operation::describe_task::DescribeTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::CREATE_GPN,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_TASK,
             "/TaskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -281,6 +298,7 @@ impl crate::Client {
     /// `POST /network` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `CreateGPN`.
+    #[inline]
     pub fn create_gpn(&self) -> CreateGPNRequest {
         CreateGPNRequest {
             client: self.runtime().clone(),

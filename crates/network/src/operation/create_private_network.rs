@@ -42,6 +42,7 @@ impl cds_core::ser::Entries for CreatePrivateNetworkInput {
 cds_core::impl_serialize!(CreatePrivateNetworkInput);
 impl CreatePrivateNetworkInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreatePrivateNetworkInputBuilder {
         CreatePrivateNetworkInputBuilder::default()
     }
@@ -80,11 +81,13 @@ impl CreatePrivateNetworkInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreatePrivateNetworkInput, cds_core::BuildError> {
         cds_core::validate::build("CreatePrivateNetworkInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreatePrivateNetworkInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.vdc_id.is_none() {
             missing.push(cds_core::validate::join(path, "VdcId"));
@@ -102,6 +105,7 @@ pub struct CreatePrivateNetworkOutput {
 }
 impl CreatePrivateNetworkOutput {
     /// `TaskId` (see the field [`CreatePrivateNetworkOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -141,10 +145,12 @@ pub struct CreatePrivateNetworkRequest {
 #[allow(deprecated)]
 impl CreatePrivateNetworkRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreatePrivateNetworkInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreatePrivateNetworkInput) -> Self {
         self.input = input;
         self
@@ -185,50 +191,71 @@ impl CreatePrivateNetworkRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CREATE_PRIVATE_NETWORK, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::CREATE_PRIVATE_NETWORK, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreatePrivateNetworkOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreatePrivateNetworkOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::CREATE_PRIVATE_NETWORK,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreatePrivateNetworkOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CREATE_PRIVATE_NETWORK, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreatePrivateNetworkOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::CREATE_PRIVATE_NETWORK,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            CreatePrivateNetworkOutput,
-            crate::operation::describe_task::DescribeTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                CreatePrivateNetworkOutput,
+                crate::operation::describe_task::DescribeTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::CREATE_PRIVATE_NETWORK,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_TASK,
             "/TaskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -241,6 +268,7 @@ impl crate::Client {
     /// Documented errors: [`InvalidVDCID.Malformed`](crate::ErrorCode::InvalidVdcIdMalformed), [`QuotaExceed.PrivateNetwork`](crate::ErrorCode::QuotaExceedPrivateNetwork).
     ///
     /// Wire name: `CreatePrivateNetwork`.
+    #[inline]
     pub fn create_private_network(&self) -> CreatePrivateNetworkRequest {
         CreatePrivateNetworkRequest {
             client: self.runtime().clone(),

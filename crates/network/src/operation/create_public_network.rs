@@ -35,7 +35,7 @@ pub struct CreatePublicNetworkInput {
     /// For traffic-package and 95th-percentile billing: whether to renew automatically, 1 = yes (default), 0 = no
     ///
     /// 带宽类型为流量包和95峰值时，是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`, required)
-    pub auto_renew: Option<i64>,
+    pub auto_renew: Option<crate::types::AutoRenew>,
     /// For 95th-percentile billing: the bandwidth cap; defaults to 120% of the bandwidth when empty
     ///
     /// 公网类型为95峰值时，带宽大小的封顶带宽，为空时，默认为带宽大小的120% (`FloatBandwidth`, required)
@@ -72,6 +72,7 @@ impl cds_core::ser::Entries for CreatePublicNetworkInput {
 cds_core::impl_serialize!(CreatePublicNetworkInput);
 impl CreatePublicNetworkInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreatePublicNetworkInputBuilder {
         CreatePublicNetworkInputBuilder::default()
     }
@@ -115,7 +116,7 @@ impl CreatePublicNetworkInputBuilder {
         self
     }
     /// Sets [`CreatePublicNetworkInput::auto_renew`].
-    pub fn auto_renew(mut self, value: impl Into<i64>) -> Self {
+    pub fn auto_renew(mut self, value: impl Into<crate::types::AutoRenew>) -> Self {
         self.inner.auto_renew = Some(value.into());
         self
     }
@@ -140,11 +141,13 @@ impl CreatePublicNetworkInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreatePublicNetworkInput, cds_core::BuildError> {
         cds_core::validate::build("CreatePublicNetworkInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreatePublicNetworkInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.vdc_id.is_none() {
             missing.push(cds_core::validate::join(path, "VdcId"));
@@ -180,6 +183,7 @@ pub struct CreatePublicNetworkOutput {
 }
 impl CreatePublicNetworkOutput {
     /// `TaskId` (see the field [`CreatePublicNetworkOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -219,10 +223,12 @@ pub struct CreatePublicNetworkRequest {
 #[allow(deprecated)]
 impl CreatePublicNetworkRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreatePublicNetworkInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreatePublicNetworkInput) -> Self {
         self.input = input;
         self
@@ -272,7 +278,7 @@ impl CreatePublicNetworkRequest {
     /// For traffic-package and 95th-percentile billing: whether to renew automatically, 1 = yes (default), 0 = no
     ///
     /// 带宽类型为流量包和95峰值时，是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`, body, required)
-    pub fn auto_renew(mut self, value: impl Into<i64>) -> Self {
+    pub fn auto_renew(mut self, value: impl Into<crate::types::AutoRenew>) -> Self {
         self.input.auto_renew = Some(value.into());
         self
     }
@@ -305,50 +311,71 @@ impl CreatePublicNetworkRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CREATE_PUBLIC_NETWORK, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::CREATE_PUBLIC_NETWORK, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreatePublicNetworkOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreatePublicNetworkOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::CREATE_PUBLIC_NETWORK,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreatePublicNetworkOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CREATE_PUBLIC_NETWORK, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreatePublicNetworkOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::CREATE_PUBLIC_NETWORK,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            CreatePublicNetworkOutput,
-            crate::operation::describe_task::DescribeTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                CreatePublicNetworkOutput,
+                crate::operation::describe_task::DescribeTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::CREATE_PUBLIC_NETWORK,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_TASK,
             "/TaskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -361,6 +388,7 @@ impl crate::Client {
     /// Documented errors: [`Account.Arrearage`](crate::ErrorCode::AccountArrearage), [`InvalidVdcId.Malformed`](crate::ErrorCode::InvalidVdcIdMalformed), [`InvalidPublicNetwork.Type.Malformed`](crate::ErrorCode::InvalidPublicNetworkTypeMalformed), [`InvalidPublicNetwork.BillingMethod.Malformed`](crate::ErrorCode::InvalidPublicNetworkBillingMethodMalformed), [`InvalidPublicNetwork.Bandwich.Malformed`](crate::ErrorCode::InvalidPublicNetworkBandwichMalformed), [`InvalidPublicNetwork.Ip.Malformed`](crate::ErrorCode::InvalidPublicNetworkIpMalformed).
     ///
     /// Wire name: `CreatePublicNetwork`.
+    #[inline]
     pub fn create_public_network(&self) -> CreatePublicNetworkRequest {
         CreatePublicNetworkRequest {
             client: self.runtime().clone(),

@@ -33,7 +33,7 @@ pub struct PublicNetwork {
     /// Whether to renew automatically: 1 = yes, 0 = no
     ///
     /// 是否自动续费 (`AutoRenew`)
-    pub auto_renew: Option<i64>,
+    pub auto_renew: Option<crate::types::AutoRenew>,
     /// Bandwidth cap for 95th-percentile billing
     ///
     /// 封顶带宽 (`FloatBandwidth`)
@@ -71,6 +71,7 @@ impl cds_core::ser::Entries for PublicNetwork {
 cds_core::impl_serialize!(PublicNetwork);
 impl PublicNetwork {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> PublicNetworkBuilder {
         PublicNetworkBuilder::default()
     }
@@ -109,7 +110,7 @@ impl PublicNetworkBuilder {
         self
     }
     /// Sets [`PublicNetwork::auto_renew`].
-    pub fn auto_renew(mut self, value: impl Into<i64>) -> Self {
+    pub fn auto_renew(mut self, value: impl Into<crate::types::AutoRenew>) -> Self {
         self.inner.auto_renew = Some(value.into());
         self
     }
@@ -137,6 +138,7 @@ impl PublicNetworkBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> PublicNetwork {
         self.inner
     }
@@ -174,6 +176,7 @@ impl cds_core::ser::Entries for CreateVdcInput {
 cds_core::impl_serialize!(CreateVdcInput);
 impl CreateVdcInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateVdcInputBuilder {
         CreateVdcInputBuilder::default()
     }
@@ -210,11 +213,13 @@ impl CreateVdcInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateVdcInput, cds_core::BuildError> {
         cds_core::validate::build("CreateVdcInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateVdcInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.region_id.is_none() {
             missing.push(cds_core::validate::join(path, "RegionId"));
@@ -232,6 +237,7 @@ pub struct CreateVdcOutput {
 }
 impl CreateVdcOutput {
     /// `TaskId` (see the field [`CreateVdcOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -271,10 +277,12 @@ pub struct CreateVdcRequest {
 #[allow(deprecated)]
 impl CreateVdcRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreateVdcInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreateVdcInput) -> Self {
         self.input = input;
         self
@@ -311,49 +319,59 @@ impl CreateVdcRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CREATE_VDC, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::CREATE_VDC, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreateVdcOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateVdcOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::CREATE_VDC, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreateVdcOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CREATE_VDC, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreateVdcOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::CREATE_VDC, self.input, checked)
     }
     /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            CreateVdcOutput,
-            crate::operation::describe_task::DescribeTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                CreateVdcOutput,
+                crate::operation::describe_task::DescribeTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::CREATE_VDC,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_TASK,
             "/TaskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -366,6 +384,7 @@ impl crate::Client {
     /// Documented errors: [`Account.Arrearage`](crate::ErrorCode::AccountArrearage), [`Region.NotOnSale`](crate::ErrorCode::RegionNotOnSale), [`QuotaExceed.Vdc`](crate::ErrorCode::QuotaExceedVdc), [`InvalidRegionId.Malformed`](crate::ErrorCode::InvalidRegionIdMalformed), [`InvalidPublicNetwork.Type.Malformed`](crate::ErrorCode::InvalidPublicNetworkTypeMalformed), [`InvalidPublicNetwork.BillingMethod.Malformed`](crate::ErrorCode::InvalidPublicNetworkBillingMethodMalformed), [`InvalidPublicNetwork.Bandwich.Malformed`](crate::ErrorCode::InvalidPublicNetworkBandwichMalformed), [`InvalidPublicNetwork.Ip.Malformed`](crate::ErrorCode::InvalidPublicNetworkIpMalformed).
     ///
     /// Wire name: `CreateVdc`.
+    #[inline]
     pub fn create_vdc(&self) -> CreateVdcRequest {
         CreateVdcRequest {
             client: self.runtime().clone(),

@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for DeleteAccessPointInput {
 cds_core::impl_serialize!(DeleteAccessPointInput);
 impl DeleteAccessPointInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DeleteAccessPointInputBuilder {
         DeleteAccessPointInputBuilder::default()
     }
@@ -50,11 +51,13 @@ impl DeleteAccessPointInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DeleteAccessPointInput, cds_core::BuildError> {
         cds_core::validate::build("DeleteAccessPointInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DeleteAccessPointInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.gpn_id.is_none() {
             missing.push(cds_core::validate::join(path, "GpnId"));
@@ -79,10 +82,12 @@ pub struct DeleteAccessPointOutput {
 }
 impl DeleteAccessPointOutput {
     /// `Data` (see the field [`DeleteAccessPointOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
     /// `TaskId` (see the field [`DeleteAccessPointOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<i64> {
         self.task_id
     }
@@ -124,10 +129,12 @@ pub struct DeleteAccessPointRequest {
 #[allow(deprecated)]
 impl DeleteAccessPointRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DeleteAccessPointInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DeleteAccessPointInput) -> Self {
         self.input = input;
         self
@@ -147,50 +154,71 @@ impl DeleteAccessPointRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DELETE_ACCESS_POINT, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DELETE_ACCESS_POINT, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DeleteAccessPointOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DeleteAccessPointOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DELETE_ACCESS_POINT,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DeleteAccessPointOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DELETE_ACCESS_POINT, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DeleteAccessPointOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DELETE_ACCESS_POINT,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            DeleteAccessPointOutput,
-            crate::operation::describe_task::DescribeTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                DeleteAccessPointOutput,
+                crate::operation::describe_task::DescribeTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::DELETE_ACCESS_POINT,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_TASK,
             "/TaskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -203,6 +231,7 @@ impl crate::Client {
     /// Documented errors: [`InvalidGpnID.Malformed`](crate::ErrorCode::InvalidGpnIdMalformed).
     ///
     /// Wire name: `DeleteAccessPoint`.
+    #[inline]
     pub fn delete_access_point(&self) -> DeleteAccessPointRequest {
         DeleteAccessPointRequest {
             client: self.runtime().clone(),

@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for DeletePublicNetworkInput {
 cds_core::impl_serialize!(DeletePublicNetworkInput);
 impl DeletePublicNetworkInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DeletePublicNetworkInputBuilder {
         DeletePublicNetworkInputBuilder::default()
     }
@@ -40,11 +41,13 @@ impl DeletePublicNetworkInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DeletePublicNetworkInput, cds_core::BuildError> {
         cds_core::validate::build("DeletePublicNetworkInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DeletePublicNetworkInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.public_id.is_none() {
             missing.push(cds_core::validate::join(path, "PublicId"));
@@ -62,6 +65,7 @@ pub struct DeletePublicNetworkOutput {
 }
 impl DeletePublicNetworkOutput {
     /// `TaskId` (see the field [`DeletePublicNetworkOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -101,10 +105,12 @@ pub struct DeletePublicNetworkRequest {
 #[allow(deprecated)]
 impl DeletePublicNetworkRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DeletePublicNetworkInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DeletePublicNetworkInput) -> Self {
         self.input = input;
         self
@@ -117,28 +123,46 @@ impl DeletePublicNetworkRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DELETE_PUBLIC_NETWORK, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DELETE_PUBLIC_NETWORK, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DeletePublicNetworkOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DeletePublicNetworkOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DELETE_PUBLIC_NETWORK,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DeletePublicNetworkOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DELETE_PUBLIC_NETWORK, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DeletePublicNetworkOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DELETE_PUBLIC_NETWORK,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -151,6 +175,7 @@ impl crate::Client {
     /// Documented errors: [`InvalidPublicID.Malformed`](crate::ErrorCode::InvalidPublicIdMalformed).
     ///
     /// Wire name: `DeletePublicNetwork`.
+    #[inline]
     pub fn delete_public_network(&self) -> DeletePublicNetworkRequest {
         DeletePublicNetworkRequest {
             client: self.runtime().clone(),

@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for DeleteVdcInput {
 cds_core::impl_serialize!(DeleteVdcInput);
 impl DeleteVdcInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DeleteVdcInputBuilder {
         DeleteVdcInputBuilder::default()
     }
@@ -40,11 +41,13 @@ impl DeleteVdcInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DeleteVdcInput, cds_core::BuildError> {
         cds_core::validate::build("DeleteVdcInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DeleteVdcInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.vdc_id.is_none() {
             missing.push(cds_core::validate::join(path, "VdcId"));
@@ -62,6 +65,7 @@ pub struct DeleteVdcOutput {
 }
 impl DeleteVdcOutput {
     /// `TaskId` (see the field [`DeleteVdcOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -101,10 +105,12 @@ pub struct DeleteVdcRequest {
 #[allow(deprecated)]
 impl DeleteVdcRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DeleteVdcInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DeleteVdcInput) -> Self {
         self.input = input;
         self
@@ -117,49 +123,59 @@ impl DeleteVdcRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DELETE_VDC, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::DELETE_VDC, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DeleteVdcOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DeleteVdcOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::DELETE_VDC, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DeleteVdcOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DELETE_VDC, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DeleteVdcOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::DELETE_VDC, self.input, checked)
     }
     /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            DeleteVdcOutput,
-            crate::operation::describe_task::DescribeTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                DeleteVdcOutput,
+                crate::operation::describe_task::DescribeTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::DELETE_VDC,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_TASK,
             "/TaskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -172,6 +188,7 @@ impl crate::Client {
     /// Documented errors: [`IncorrectVdcStatus`](crate::ErrorCode::IncorrectVdcStatus), [`VdcNotFound`](crate::ErrorCode::VdcNotFound), [`InvalidVdcId.Malformed`](crate::ErrorCode::InvalidVdcIdMalformed).
     ///
     /// Wire name: `DeleteVdc`.
+    #[inline]
     pub fn delete_vdc(&self) -> DeleteVdcRequest {
         DeleteVdcRequest {
             client: self.runtime().clone(),

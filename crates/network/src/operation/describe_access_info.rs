@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `Vdc` (see the field [`Data::vdc`]).
+    #[inline]
     pub fn vdc(&self) -> &[crate::operation::describe_access_info::Vdc] {
         self.vdc.as_deref().unwrap_or_default()
     }
     /// `Pop` (see the field [`Data::pop`]).
+    #[inline]
     pub fn pop(&self) -> Option<&serde_json::Value> {
         self.pop.as_ref()
     }
@@ -72,10 +74,12 @@ pub struct PrivateNetwork {
 }
 impl PrivateNetwork {
     /// `PrivateId` (see the field [`PrivateNetwork::private_id`]).
+    #[inline]
     pub fn private_id(&self) -> Option<&str> {
         self.private_id.as_deref()
     }
     /// `Address` (see the field [`PrivateNetwork::address`]).
+    #[inline]
     pub fn address(&self) -> Option<&str> {
         self.address.as_deref()
     }
@@ -143,30 +147,37 @@ pub struct Vdc {
 }
 impl Vdc {
     /// `CityId` (see the field [`Vdc::city_id`]).
+    #[inline]
     pub fn city_id(&self) -> Option<&str> {
         self.city_id.as_deref()
     }
     /// `RegionId` (see the field [`Vdc::region_id`]).
+    #[inline]
     pub fn region_id(&self) -> Option<&crate::types::AvailabilityZone> {
         self.region_id.as_ref()
     }
     /// `RegionName` (see the field [`Vdc::region_name`]).
+    #[inline]
     pub fn region_name(&self) -> Option<&str> {
         self.region_name.as_deref()
     }
     /// `VdcId` (see the field [`Vdc::vdc_id`]).
+    #[inline]
     pub fn vdc_id(&self) -> Option<&str> {
         self.vdc_id.as_deref()
     }
     /// `VdcName` (see the field [`Vdc::vdc_name`]).
+    #[inline]
     pub fn vdc_name(&self) -> Option<&str> {
         self.vdc_name.as_deref()
     }
     /// `ZoneName` (see the field [`Vdc::zone_name`]).
+    #[inline]
     pub fn zone_name(&self) -> Option<&str> {
         self.zone_name.as_deref()
     }
     /// `PrivateNetwork` (see the field [`Vdc::private_network`]).
+    #[inline]
     pub fn private_network(&self) -> &[crate::operation::describe_access_info::PrivateNetwork] {
         self.private_network.as_deref().unwrap_or_default()
     }
@@ -225,6 +236,7 @@ impl cds_core::ser::Entries for DescribeAccessInfoInput {
 cds_core::impl_serialize!(DescribeAccessInfoInput);
 impl DescribeAccessInfoInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeAccessInfoInputBuilder {
         DescribeAccessInfoInputBuilder::default()
     }
@@ -243,11 +255,13 @@ impl DescribeAccessInfoInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeAccessInfoInput, cds_core::BuildError> {
         cds_core::validate::build("DescribeAccessInfoInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribeAccessInfoInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.r#type.is_none() {
             missing.push(cds_core::validate::join(path, "Type"));
@@ -269,10 +283,12 @@ pub struct DescribeAccessInfoOutput {
 }
 impl DescribeAccessInfoOutput {
     /// `Data` (see the field [`DescribeAccessInfoOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_access_info::Data> {
         self.data.as_ref()
     }
     /// `TaskId` (see the field [`DescribeAccessInfoOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -314,10 +330,12 @@ pub struct DescribeAccessInfoRequest {
 #[allow(deprecated)]
 impl DescribeAccessInfoRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeAccessInfoInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeAccessInfoInput) -> Self {
         self.input = input;
         self
@@ -330,28 +348,46 @@ impl DescribeAccessInfoRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_ACCESS_INFO, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_ACCESS_INFO, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeAccessInfoOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeAccessInfoOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_ACCESS_INFO,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeAccessInfoOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_ACCESS_INFO, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeAccessInfoOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_ACCESS_INFO,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -362,6 +398,7 @@ impl crate::Client {
     /// `POST /network` — read-only: retried on transient failures.
     ///
     /// Wire name: `DescribeAccessInfo`.
+    #[inline]
     pub fn describe_access_info(&self) -> DescribeAccessInfoRequest {
         DescribeAccessInfoRequest {
             client: self.runtime().clone(),

@@ -21,12 +21,14 @@ pub struct Data {
 }
 impl Data {
     /// `LastFiveMinutesUsage` (see the field [`Data::last_five_minutes_usage`]).
+    #[inline]
     pub fn last_five_minutes_usage(
         &self,
     ) -> Option<&crate::operation::describe_bandwidth_traffic::Usage> {
         self.last_five_minutes_usage.as_ref()
     }
     /// `MaxQos` (see the field [`Data::max_qos`]).
+    #[inline]
     pub fn max_qos(&self) -> Option<i64> {
         self.max_qos
     }
@@ -76,10 +78,12 @@ pub struct Usage {
 }
 impl Usage {
     /// `Inbps` (see the field [`Usage::inbps`]).
+    #[inline]
     pub fn inbps(&self) -> Option<f64> {
         self.inbps
     }
     /// `Outbps` (see the field [`Usage::outbps`]).
+    #[inline]
     pub fn outbps(&self) -> Option<f64> {
         self.outbps
     }
@@ -128,6 +132,7 @@ impl cds_core::ser::Entries for DescribeBandwidthTrafficInput {
 cds_core::impl_serialize!(DescribeBandwidthTrafficInput);
 impl DescribeBandwidthTrafficInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeBandwidthTrafficInputBuilder {
         DescribeBandwidthTrafficInputBuilder::default()
     }
@@ -146,11 +151,13 @@ impl DescribeBandwidthTrafficInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeBandwidthTrafficInput, cds_core::BuildError> {
         cds_core::validate::build("DescribeBandwidthTrafficInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribeBandwidthTrafficInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.network_id.is_none() {
             missing.push(cds_core::validate::join(path, "NetworkId"));
@@ -168,6 +175,7 @@ pub struct DescribeBandwidthTrafficOutput {
 }
 impl DescribeBandwidthTrafficOutput {
     /// `Data` (see the field [`DescribeBandwidthTrafficOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_bandwidth_traffic::Data> {
         self.data.as_ref()
     }
@@ -207,10 +215,12 @@ pub struct DescribeBandwidthTrafficRequest {
 #[allow(deprecated)]
 impl DescribeBandwidthTrafficRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeBandwidthTrafficInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeBandwidthTrafficInput) -> Self {
         self.input = input;
         self
@@ -223,28 +233,46 @@ impl DescribeBandwidthTrafficRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_BANDWIDTH_TRAFFIC, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_BANDWIDTH_TRAFFIC, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeBandwidthTrafficOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeBandwidthTrafficOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_BANDWIDTH_TRAFFIC,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeBandwidthTrafficOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_BANDWIDTH_TRAFFIC, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeBandwidthTrafficOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_BANDWIDTH_TRAFFIC,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -257,6 +285,7 @@ impl crate::Client {
     /// Documented errors: [`InvalidPublicId.Malformed`](crate::ErrorCode::InvalidPublicIdMalformed).
     ///
     /// Wire name: `DescribeBandwidthTraffic`.
+    #[inline]
     pub fn describe_bandwidth_traffic(&self) -> DescribeBandwidthTrafficRequest {
         DescribeBandwidthTrafficRequest {
             client: self.runtime().clone(),

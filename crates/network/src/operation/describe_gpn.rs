@@ -32,6 +32,7 @@ impl cds_core::ser::Entries for DescribeGPNInput {
 cds_core::impl_serialize!(DescribeGPNInput);
 impl DescribeGPNInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeGPNInputBuilder {
         DescribeGPNInputBuilder::default()
     }
@@ -60,6 +61,7 @@ impl DescribeGPNInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> DescribeGPNInput {
         self.inner
     }
@@ -75,6 +77,7 @@ pub struct DescribeGPNOutput {
 }
 impl DescribeGPNOutput {
     /// `Data` (see the field [`DescribeGPNOutput::data`]).
+    #[inline]
     pub fn data(&self) -> &[crate::types::DescribeGpnGroup] {
         self.data.as_deref().unwrap_or_default()
     }
@@ -114,10 +117,12 @@ pub struct DescribeGPNRequest {
 #[allow(deprecated)]
 impl DescribeGPNRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeGPNInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeGPNInput) -> Self {
         self.input = input;
         self
@@ -144,27 +149,34 @@ impl DescribeGPNRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::DESCRIBE_GPN, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeGPNOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeGPNOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::DESCRIBE_GPN, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeGPNOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_GPN, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeGPNOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::DESCRIBE_GPN, self.input, checked)
     }
 }
 impl crate::Client {
@@ -175,6 +187,7 @@ impl crate::Client {
     /// `POST /network` — read-only: retried on transient failures.
     ///
     /// Wire name: `DescribeGPN`.
+    #[inline]
     pub fn describe_gpn(&self) -> DescribeGPNRequest {
         DescribeGPNRequest {
             client: self.runtime().clone(),

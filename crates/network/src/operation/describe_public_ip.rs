@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for DescribePublicIpInput {
 cds_core::impl_serialize!(DescribePublicIpInput);
 impl DescribePublicIpInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribePublicIpInputBuilder {
         DescribePublicIpInputBuilder::default()
     }
@@ -50,11 +51,13 @@ impl DescribePublicIpInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribePublicIpInput, cds_core::BuildError> {
         cds_core::validate::build("DescribePublicIpInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribePublicIpInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.vdc_id.is_none() {
             missing.push(cds_core::validate::join(path, "VdcId"));
@@ -79,10 +82,12 @@ pub struct DescribePublicIpOutput {
 }
 impl DescribePublicIpOutput {
     /// `Data` (see the field [`DescribePublicIpOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::IpUsage> {
         self.data.as_ref()
     }
     /// `TaskId` (see the field [`DescribePublicIpOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -124,10 +129,12 @@ pub struct DescribePublicIpRequest {
 #[allow(deprecated)]
 impl DescribePublicIpRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribePublicIpInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribePublicIpInput) -> Self {
         self.input = input;
         self
@@ -147,28 +154,46 @@ impl DescribePublicIpRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_PUBLIC_IP, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_PUBLIC_IP, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribePublicIpOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribePublicIpOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_PUBLIC_IP,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribePublicIpOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_PUBLIC_IP, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribePublicIpOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_PUBLIC_IP,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -179,6 +204,7 @@ impl crate::Client {
     /// `POST /network` — read-only: retried on transient failures.
     ///
     /// Wire name: `DescribePublicIp`.
+    #[inline]
     pub fn describe_public_ip(&self) -> DescribePublicIpRequest {
         DescribePublicIpRequest {
             client: self.runtime().clone(),

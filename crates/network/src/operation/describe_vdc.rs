@@ -49,38 +49,47 @@ pub struct PrivateNetwork {
 }
 impl PrivateNetwork {
     /// `PrivateId` (see the field [`PrivateNetwork::private_id`]).
+    #[inline]
     pub fn private_id(&self) -> Option<&str> {
         self.private_id.as_deref()
     }
     /// `Name` (see the field [`PrivateNetwork::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `Status` (see the field [`PrivateNetwork::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
     /// `UnuseIpNum` (see the field [`PrivateNetwork::unuse_ip_num`]).
+    #[inline]
     pub fn unuse_ip_num(&self) -> Option<i64> {
         self.unuse_ip_num
     }
     /// `unuse_ip_num` (see the field [`PrivateNetwork::unuse_ip_num_2`]).
+    #[inline]
     pub fn unuse_ip_num_2(&self) -> Option<i64> {
         self.unuse_ip_num_2
     }
     /// `Segments` (see the field [`PrivateNetwork::segments`]).
+    #[inline]
     pub fn segments(&self) -> &[String] {
         self.segments.as_deref().unwrap_or_default()
     }
     /// `Ip` (see the field [`PrivateNetwork::ip`]).
+    #[inline]
     pub fn ip(&self) -> Option<&str> {
         self.ip.as_deref()
     }
     /// `Mask` (see the field [`PrivateNetwork::mask`]).
+    #[inline]
     pub fn mask(&self) -> Option<&str> {
         self.mask.as_deref()
     }
     /// `Id` (see the field [`PrivateNetwork::id`]).
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
@@ -174,42 +183,52 @@ pub struct PublicNetwork {
 }
 impl PublicNetwork {
     /// `PublicId` (see the field [`PublicNetwork::public_id`]).
+    #[inline]
     pub fn public_id(&self) -> Option<&str> {
         self.public_id.as_deref()
     }
     /// `Name` (see the field [`PublicNetwork::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `Status` (see the field [`PublicNetwork::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
     /// `Qos` (see the field [`PublicNetwork::qos`]).
+    #[inline]
     pub fn qos(&self) -> Option<i64> {
         self.qos
     }
     /// `UnuseIpNum` (see the field [`PublicNetwork::unuse_ip_num`]).
+    #[inline]
     pub fn unuse_ip_num(&self) -> Option<i64> {
         self.unuse_ip_num
     }
     /// `unuse_ip_num` (see the field [`PublicNetwork::unuse_ip_num_2`]).
+    #[inline]
     pub fn unuse_ip_num_2(&self) -> Option<i64> {
         self.unuse_ip_num_2
     }
     /// `Segments` (see the field [`PublicNetwork::segments`]).
+    #[inline]
     pub fn segments(&self) -> &[crate::operation::describe_vdc::PublicSegment] {
         self.segments.as_deref().unwrap_or_default()
     }
     /// `Type` (see the field [`PublicNetwork::type`]).
+    #[inline]
     pub fn r#type(&self) -> Option<&str> {
         self.r#type.as_deref()
     }
     /// `Ip` (see the field [`PublicNetwork::ip`]).
+    #[inline]
     pub fn ip(&self) -> Option<&str> {
         self.ip.as_deref()
     }
     /// `Mask` (see the field [`PublicNetwork::mask`]).
+    #[inline]
     pub fn mask(&self) -> Option<&str> {
         self.mask.as_deref()
     }
@@ -281,18 +300,22 @@ pub struct PublicSegment {
 }
 impl PublicSegment {
     /// `SegmentId` (see the field [`PublicSegment::segment_id`]).
+    #[inline]
     pub fn segment_id(&self) -> Option<&str> {
         self.segment_id.as_deref()
     }
     /// `Address` (see the field [`PublicSegment::address`]).
+    #[inline]
     pub fn address(&self) -> Option<&str> {
         self.address.as_deref()
     }
     /// `Mask` (see the field [`PublicSegment::mask`]).
+    #[inline]
     pub fn mask(&self) -> Option<i64> {
         self.mask
     }
     /// `Gateway` (see the field [`PublicSegment::gateway`]).
+    #[inline]
     pub fn gateway(&self) -> Option<&str> {
         self.gateway.as_deref()
     }
@@ -368,34 +391,42 @@ pub struct Vdc {
 }
 impl Vdc {
     /// `VdcId` (see the field [`Vdc::vdc_id`]).
+    #[inline]
     pub fn vdc_id(&self) -> Option<&str> {
         self.vdc_id.as_deref()
     }
     /// `VdcName` (see the field [`Vdc::vdc_name`]).
+    #[inline]
     pub fn vdc_name(&self) -> Option<&str> {
         self.vdc_name.as_deref()
     }
     /// `RegionId` (see the field [`Vdc::region_id`]).
+    #[inline]
     pub fn region_id(&self) -> Option<&crate::types::AvailabilityZone> {
         self.region_id.as_ref()
     }
     /// `VdcStatus` (see the field [`Vdc::vdc_status`]).
+    #[inline]
     pub fn vdc_status(&self) -> Option<&str> {
         self.vdc_status.as_deref()
     }
     /// `PageNumber` (see the field [`Vdc::page_number`]).
+    #[inline]
     pub fn page_number(&self) -> Option<i64> {
         self.page_number
     }
     /// `PageCount` (see the field [`Vdc::page_count`]).
+    #[inline]
     pub fn page_count(&self) -> Option<i64> {
         self.page_count
     }
     /// `PublicNetwork` (see the field [`Vdc::public_network`]).
+    #[inline]
     pub fn public_network(&self) -> &[crate::operation::describe_vdc::PublicNetwork] {
         self.public_network.as_deref().unwrap_or_default()
     }
     /// `PrivateNetwork` (see the field [`Vdc::private_network`]).
+    #[inline]
     pub fn private_network(&self) -> &[crate::operation::describe_vdc::PrivateNetwork] {
         self.private_network.as_deref().unwrap_or_default()
     }
@@ -483,6 +514,7 @@ impl cds_core::ser::Entries for DescribeVdcInput {
 cds_core::impl_serialize!(DescribeVdcInput);
 impl DescribeVdcInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeVdcInputBuilder {
         DescribeVdcInputBuilder::default()
     }
@@ -526,6 +558,7 @@ impl DescribeVdcInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> DescribeVdcInput {
         self.inner
     }
@@ -541,6 +574,7 @@ pub struct DescribeVdcOutput {
 }
 impl DescribeVdcOutput {
     /// `Data` (see the field [`DescribeVdcOutput::data`]).
+    #[inline]
     pub fn data(&self) -> &[crate::operation::describe_vdc::Vdc] {
         self.data.as_deref().unwrap_or_default()
     }
@@ -580,10 +614,12 @@ pub struct DescribeVdcRequest {
 #[allow(deprecated)]
 impl DescribeVdcRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeVdcInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeVdcInput) -> Self {
         self.input = input;
         self
@@ -633,27 +669,34 @@ impl DescribeVdcRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::DESCRIBE_VDC, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeVdcOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeVdcOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::DESCRIBE_VDC, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeVdcOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_VDC, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeVdcOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::DESCRIBE_VDC, self.input, checked)
     }
 }
 impl crate::Client {
@@ -666,6 +709,7 @@ impl crate::Client {
     /// Documented errors: [`InvalidRegionID.Malformed`](crate::ErrorCode::InvalidRegionIdMalformed), [`VDCNotFound`](crate::ErrorCode::VdcNotFound), [`InvalidVDCID.Malformed`](crate::ErrorCode::InvalidVdcIdMalformed).
     ///
     /// Wire name: `DescribeVdc`.
+    #[inline]
     pub fn describe_vdc(&self) -> DescribeVdcRequest {
         DescribeVdcRequest {
             client: self.runtime().clone(),

@@ -37,26 +37,32 @@ pub struct Item {
 }
 impl Item {
     /// `ReceiverId` (see the field [`Item::receiver_id`]).
+    #[inline]
     pub fn receiver_id(&self) -> Option<&str> {
         self.receiver_id.as_deref()
     }
     /// `ReceiverMail` (see the field [`Item::receiver_mail`]).
+    #[inline]
     pub fn receiver_mail(&self) -> Option<&str> {
         self.receiver_mail.as_deref()
     }
     /// `ReceiverName` (see the field [`Item::receiver_name`]).
+    #[inline]
     pub fn receiver_name(&self) -> Option<&str> {
         self.receiver_name.as_deref()
     }
     /// `ReceiverTel` (see the field [`Item::receiver_tel`]).
+    #[inline]
     pub fn receiver_tel(&self) -> Option<&str> {
         self.receiver_tel.as_deref()
     }
     /// `UsedByNow` (see the field [`Item::used_by_now`]).
+    #[inline]
     pub fn used_by_now(&self) -> Option<bool> {
         self.used_by_now
     }
     /// `UsedByOther` (see the field [`Item::used_by_other`]).
+    #[inline]
     pub fn used_by_other(&self) -> Option<bool> {
         self.used_by_other
     }
@@ -113,6 +119,7 @@ impl cds_core::ser::Entries for GetWanAlarmReceiverInput {
 cds_core::impl_serialize!(GetWanAlarmReceiverInput);
 impl GetWanAlarmReceiverInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> GetWanAlarmReceiverInputBuilder {
         GetWanAlarmReceiverInputBuilder::default()
     }
@@ -131,6 +138,7 @@ impl GetWanAlarmReceiverInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> GetWanAlarmReceiverInput {
         self.inner
     }
@@ -146,6 +154,7 @@ pub struct GetWanAlarmReceiverOutput {
 }
 impl GetWanAlarmReceiverOutput {
     /// `Data` (see the field [`GetWanAlarmReceiverOutput::data`]).
+    #[inline]
     pub fn data(&self) -> &[crate::operation::get_wan_alarm_receiver::Item] {
         self.data.as_deref().unwrap_or_default()
     }
@@ -185,10 +194,12 @@ pub struct GetWanAlarmReceiverRequest {
 #[allow(deprecated)]
 impl GetWanAlarmReceiverRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &GetWanAlarmReceiverInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: GetWanAlarmReceiverInput) -> Self {
         self.input = input;
         self
@@ -201,28 +212,46 @@ impl GetWanAlarmReceiverRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::GET_WAN_ALARM_RECEIVER, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<GetWanAlarmReceiverOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<GetWanAlarmReceiverOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::GET_WAN_ALARM_RECEIVER,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<GetWanAlarmReceiverOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::GET_WAN_ALARM_RECEIVER, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<GetWanAlarmReceiverOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::GET_WAN_ALARM_RECEIVER,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -235,6 +264,7 @@ impl crate::Client {
     /// Documented errors: [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull).
     ///
     /// Wire name: `GetWanAlarmReceiver`.
+    #[inline]
     pub fn get_wan_alarm_receiver(&self) -> GetWanAlarmReceiverRequest {
         GetWanAlarmReceiverRequest {
             client: self.runtime().clone(),

@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for ModifyVdcNameInput {
 cds_core::impl_serialize!(ModifyVdcNameInput);
 impl ModifyVdcNameInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ModifyVdcNameInputBuilder {
         ModifyVdcNameInputBuilder::default()
     }
@@ -50,11 +51,13 @@ impl ModifyVdcNameInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ModifyVdcNameInput, cds_core::BuildError> {
         cds_core::validate::build("ModifyVdcNameInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ModifyVdcNameInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.vdc_id.is_none() {
             missing.push(cds_core::validate::join(path, "VdcId"));
@@ -79,10 +82,12 @@ pub struct ModifyVdcNameOutput {
 }
 impl ModifyVdcNameOutput {
     /// `Data` (see the field [`ModifyVdcNameOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
     /// `TaskId` (see the field [`ModifyVdcNameOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -124,10 +129,12 @@ pub struct ModifyVdcNameRequest {
 #[allow(deprecated)]
 impl ModifyVdcNameRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ModifyVdcNameInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ModifyVdcNameInput) -> Self {
         self.input = input;
         self
@@ -147,28 +154,46 @@ impl ModifyVdcNameRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::MODIFY_VDC_NAME, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::MODIFY_VDC_NAME, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ModifyVdcNameOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ModifyVdcNameOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::MODIFY_VDC_NAME,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ModifyVdcNameOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::MODIFY_VDC_NAME, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ModifyVdcNameOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::MODIFY_VDC_NAME,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -181,6 +206,7 @@ impl crate::Client {
     /// Documented errors: [`IncorrectVdcStatus`](crate::ErrorCode::IncorrectVdcStatus), [`VdcNotFound`](crate::ErrorCode::VdcNotFound), [`InvalidVdcId.Malformed`](crate::ErrorCode::InvalidVdcIdMalformed).
     ///
     /// Wire name: `ModifyVdcName`.
+    #[inline]
     pub fn modify_vdc_name(&self) -> ModifyVdcNameRequest {
         ModifyVdcNameRequest {
             client: self.runtime().clone(),

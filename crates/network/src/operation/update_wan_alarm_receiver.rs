@@ -37,6 +37,7 @@ impl cds_core::ser::Entries for UpdateWanAlarmReceiverInput {
 cds_core::impl_serialize!(UpdateWanAlarmReceiverInput);
 impl UpdateWanAlarmReceiverInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> UpdateWanAlarmReceiverInputBuilder {
         UpdateWanAlarmReceiverInputBuilder::default()
     }
@@ -70,11 +71,13 @@ impl UpdateWanAlarmReceiverInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<UpdateWanAlarmReceiverInput, cds_core::BuildError> {
         cds_core::validate::build("UpdateWanAlarmReceiverInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for UpdateWanAlarmReceiverInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.receiver_id.is_none() {
             missing.push(cds_core::validate::join(path, "ReceiverId"));
@@ -92,6 +95,7 @@ pub struct UpdateWanAlarmReceiverOutput {
 }
 impl UpdateWanAlarmReceiverOutput {
     /// `Data` (see the field [`UpdateWanAlarmReceiverOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -131,10 +135,12 @@ pub struct UpdateWanAlarmReceiverRequest {
 #[allow(deprecated)]
 impl UpdateWanAlarmReceiverRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &UpdateWanAlarmReceiverInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: UpdateWanAlarmReceiverInput) -> Self {
         self.input = input;
         self
@@ -168,28 +174,46 @@ impl UpdateWanAlarmReceiverRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::UPDATE_WAN_ALARM_RECEIVER, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::UPDATE_WAN_ALARM_RECEIVER, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<UpdateWanAlarmReceiverOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<UpdateWanAlarmReceiverOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::UPDATE_WAN_ALARM_RECEIVER,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<UpdateWanAlarmReceiverOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::UPDATE_WAN_ALARM_RECEIVER, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<UpdateWanAlarmReceiverOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::UPDATE_WAN_ALARM_RECEIVER,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -202,6 +226,7 @@ impl crate::Client {
     /// Documented errors: [`Parameter Error`](crate::ErrorCode::ParameterError), [`Parameter Error`](crate::ErrorCode::ParameterError).
     ///
     /// Wire name: `UpdateWanAlarmReceiver`.
+    #[inline]
     pub fn update_wan_alarm_receiver(&self) -> UpdateWanAlarmReceiverRequest {
         UpdateWanAlarmReceiverRequest {
             client: self.runtime().clone(),

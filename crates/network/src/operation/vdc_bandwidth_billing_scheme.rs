@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for VDCBandwidthBillingSchemeInput {
 cds_core::impl_serialize!(VDCBandwidthBillingSchemeInput);
 impl VDCBandwidthBillingSchemeInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> VDCBandwidthBillingSchemeInputBuilder {
         VDCBandwidthBillingSchemeInputBuilder::default()
     }
@@ -50,11 +51,13 @@ impl VDCBandwidthBillingSchemeInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<VDCBandwidthBillingSchemeInput, cds_core::BuildError> {
         cds_core::validate::build("VDCBandwidthBillingSchemeInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for VDCBandwidthBillingSchemeInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.region_id.is_none() {
             missing.push(cds_core::validate::join(path, "RegionId"));
@@ -72,6 +75,7 @@ pub struct VDCBandwidthBillingSchemeOutput {
 }
 impl VDCBandwidthBillingSchemeOutput {
     /// `Data` (see the field [`VDCBandwidthBillingSchemeOutput::data`]).
+    #[inline]
     pub fn data(&self) -> &[crate::types::VdcBandwidthBillingSchemes] {
         self.data.as_deref().unwrap_or_default()
     }
@@ -111,10 +115,12 @@ pub struct VDCBandwidthBillingSchemeRequest {
 #[allow(deprecated)]
 impl VDCBandwidthBillingSchemeRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &VDCBandwidthBillingSchemeInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: VDCBandwidthBillingSchemeInput) -> Self {
         self.input = input;
         self
@@ -134,28 +140,46 @@ impl VDCBandwidthBillingSchemeRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::VDC_BANDWIDTH_BILLING_SCHEME, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::VDC_BANDWIDTH_BILLING_SCHEME, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<VDCBandwidthBillingSchemeOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<VDCBandwidthBillingSchemeOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::VDC_BANDWIDTH_BILLING_SCHEME,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<VDCBandwidthBillingSchemeOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::VDC_BANDWIDTH_BILLING_SCHEME, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<VDCBandwidthBillingSchemeOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::VDC_BANDWIDTH_BILLING_SCHEME,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -166,6 +190,7 @@ impl crate::Client {
     /// `GET /network` — read-only: retried on transient failures.
     ///
     /// Wire name: `VDCBandwidthBillingScheme`.
+    #[inline]
     pub fn vdc_bandwidth_billing_scheme(&self) -> VDCBandwidthBillingSchemeRequest {
         VDCBandwidthBillingSchemeRequest {
             client: self.runtime().clone(),

@@ -37,6 +37,7 @@ impl cds_core::ser::Entries for VDCBandwidthUnitPriceInput {
 cds_core::impl_serialize!(VDCBandwidthUnitPriceInput);
 impl VDCBandwidthUnitPriceInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> VDCBandwidthUnitPriceInputBuilder {
         VDCBandwidthUnitPriceInputBuilder::default()
     }
@@ -70,11 +71,13 @@ impl VDCBandwidthUnitPriceInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<VDCBandwidthUnitPriceInput, cds_core::BuildError> {
         cds_core::validate::build("VDCBandwidthUnitPriceInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for VDCBandwidthUnitPriceInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.region_id.is_none() {
             missing.push(cds_core::validate::join(path, "RegionId"));
@@ -101,6 +104,7 @@ pub struct VDCBandwidthUnitPriceOutput {
 }
 impl VDCBandwidthUnitPriceOutput {
     /// `Data` (see the field [`VDCBandwidthUnitPriceOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::VdcBandwidthUnitPrices> {
         self.data.as_ref()
     }
@@ -140,10 +144,12 @@ pub struct VDCBandwidthUnitPriceRequest {
 #[allow(deprecated)]
 impl VDCBandwidthUnitPriceRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &VDCBandwidthUnitPriceInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: VDCBandwidthUnitPriceInput) -> Self {
         self.input = input;
         self
@@ -177,28 +183,46 @@ impl VDCBandwidthUnitPriceRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::VDC_BANDWIDTH_UNIT_PRICE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::VDC_BANDWIDTH_UNIT_PRICE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<VDCBandwidthUnitPriceOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<VDCBandwidthUnitPriceOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::VDC_BANDWIDTH_UNIT_PRICE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<VDCBandwidthUnitPriceOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::VDC_BANDWIDTH_UNIT_PRICE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<VDCBandwidthUnitPriceOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::VDC_BANDWIDTH_UNIT_PRICE,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -209,6 +233,7 @@ impl crate::Client {
     /// `GET /network` — read-only: retried on transient failures.
     ///
     /// Wire name: `VDCBandwidthUnitPrice`.
+    #[inline]
     pub fn vdc_bandwidth_unit_price(&self) -> VDCBandwidthUnitPriceRequest {
         VDCBandwidthUnitPriceRequest {
             client: self.runtime().clone(),

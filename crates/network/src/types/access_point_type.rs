@@ -22,6 +22,7 @@ pub enum AccessPointType {
 }
 impl AccessPointType {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             AccessPointType::Vdc => "vdc",
@@ -30,11 +31,13 @@ impl AccessPointType {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["vdc", "pop"]
     }
 }
 impl From<&str> for AccessPointType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "vdc" => AccessPointType::Vdc,
@@ -44,17 +47,20 @@ impl From<&str> for AccessPointType {
     }
 }
 impl From<String> for AccessPointType {
+    #[inline]
     fn from(value: String) -> Self {
         AccessPointType::from(value.as_str())
     }
 }
 impl std::str::FromStr for AccessPointType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(AccessPointType::from(value))
     }
 }
 impl std::fmt::Display for AccessPointType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for AccessPointType {
     }
 }
 impl cds_core::de::FromScalar for AccessPointType {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| AccessPointType::from(text.as_str())))

@@ -12,54 +12,68 @@ pub enum AutoRenew {
     /// Renew automatically (the default)
     ///
     /// 自动续费（默认） (`1`)
-    V1,
+    Renew,
     /// Do not renew automatically
     ///
     /// 不自动续费 (`0`)
-    V0,
+    NoRenew,
     /// A value not documented when this SDK was generated (kept as received).
     Unknown(String),
 }
 impl AutoRenew {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
-            AutoRenew::V1 => "1",
-            AutoRenew::V0 => "0",
+            AutoRenew::Renew => "1",
+            AutoRenew::NoRenew => "0",
             AutoRenew::Unknown(other) => other.as_str(),
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["1", "0"]
     }
 }
 impl From<&str> for AutoRenew {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
-            "1" => AutoRenew::V1,
-            "0" => AutoRenew::V0,
+            "1" => AutoRenew::Renew,
+            "0" => AutoRenew::NoRenew,
             other => AutoRenew::Unknown(other.to_string()),
         }
     }
 }
 impl From<String> for AutoRenew {
+    #[inline]
     fn from(value: String) -> Self {
         AutoRenew::from(value.as_str())
     }
 }
 impl From<i64> for AutoRenew {
+    #[inline]
     fn from(value: i64) -> Self {
         AutoRenew::from(value.to_string().as_str())
     }
 }
+/// So that a bare literal converts too (`.auto_renew(1)`).
+impl From<i32> for AutoRenew {
+    #[inline]
+    fn from(value: i32) -> Self {
+        AutoRenew::from(i64::from(value))
+    }
+}
 impl std::str::FromStr for AutoRenew {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(AutoRenew::from(value))
     }
 }
 impl std::fmt::Display for AutoRenew {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -79,6 +93,7 @@ impl<'de> serde::Deserialize<'de> for AutoRenew {
     }
 }
 impl cds_core::de::FromScalar for AutoRenew {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| AutoRenew::from(text.as_str())))

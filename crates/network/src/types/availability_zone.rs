@@ -234,6 +234,7 @@ pub enum AvailabilityZone {
 }
 impl AvailabilityZone {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             AvailabilityZone::CnBeijingA => "CN_Beijing_A",
@@ -295,6 +296,7 @@ impl AvailabilityZone {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &[
             "CN_Beijing_A",
@@ -356,6 +358,7 @@ impl AvailabilityZone {
     }
 }
 impl From<&str> for AvailabilityZone {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CN_Beijing_A" => AvailabilityZone::CnBeijingA,
@@ -418,17 +421,20 @@ impl From<&str> for AvailabilityZone {
     }
 }
 impl From<String> for AvailabilityZone {
+    #[inline]
     fn from(value: String) -> Self {
         AvailabilityZone::from(value.as_str())
     }
 }
 impl std::str::FromStr for AvailabilityZone {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(AvailabilityZone::from(value))
     }
 }
 impl std::fmt::Display for AvailabilityZone {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -445,6 +451,7 @@ impl<'de> serde::Deserialize<'de> for AvailabilityZone {
     }
 }
 impl cds_core::de::FromScalar for AvailabilityZone {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| AvailabilityZone::from(text.as_str())))

@@ -38,6 +38,7 @@ pub enum BillingMethod {
 }
 impl BillingMethod {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             BillingMethod::Bandwidth => "Bandwidth",
@@ -50,6 +51,7 @@ impl BillingMethod {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &[
             "Bandwidth",
@@ -62,6 +64,7 @@ impl BillingMethod {
     }
 }
 impl From<&str> for BillingMethod {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Bandwidth" => BillingMethod::Bandwidth,
@@ -75,17 +78,20 @@ impl From<&str> for BillingMethod {
     }
 }
 impl From<String> for BillingMethod {
+    #[inline]
     fn from(value: String) -> Self {
         BillingMethod::from(value.as_str())
     }
 }
 impl std::str::FromStr for BillingMethod {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(BillingMethod::from(value))
     }
 }
 impl std::fmt::Display for BillingMethod {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -102,6 +108,7 @@ impl<'de> serde::Deserialize<'de> for BillingMethod {
     }
 }
 impl cds_core::de::FromScalar for BillingMethod {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| BillingMethod::from(text.as_str())))

@@ -22,6 +22,7 @@ pub enum CallingCode {
 }
 impl CallingCode {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             CallingCode::V86 => "+86",
@@ -30,11 +31,13 @@ impl CallingCode {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["+86", "+1"]
     }
 }
 impl From<&str> for CallingCode {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "+86" => CallingCode::V86,
@@ -44,17 +47,20 @@ impl From<&str> for CallingCode {
     }
 }
 impl From<String> for CallingCode {
+    #[inline]
     fn from(value: String) -> Self {
         CallingCode::from(value.as_str())
     }
 }
 impl std::str::FromStr for CallingCode {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(CallingCode::from(value))
     }
 }
 impl std::fmt::Display for CallingCode {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for CallingCode {
     }
 }
 impl cds_core::de::FromScalar for CallingCode {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| CallingCode::from(text.as_str())))

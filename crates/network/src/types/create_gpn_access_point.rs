@@ -31,6 +31,7 @@ impl cds_core::ser::Entries for CreateGpnAccessPoint {
 cds_core::impl_serialize!(CreateGpnAccessPoint);
 impl CreateGpnAccessPoint {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateGpnAccessPointBuilder {
         CreateGpnAccessPointBuilder::default()
     }
@@ -59,11 +60,13 @@ impl CreateGpnAccessPointBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateGpnAccessPoint, cds_core::BuildError> {
         cds_core::validate::build("CreateGpnAccessPoint", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateGpnAccessPoint {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.vdc_id.is_none() {
             missing.push(cds_core::validate::join(path, "VdcId"));

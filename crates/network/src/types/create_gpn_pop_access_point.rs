@@ -26,6 +26,7 @@ impl cds_core::ser::Entries for CreateGpnPopAccessPoint {
 cds_core::impl_serialize!(CreateGpnPopAccessPoint);
 impl CreateGpnPopAccessPoint {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateGpnPopAccessPointBuilder {
         CreateGpnPopAccessPointBuilder::default()
     }
@@ -49,11 +50,13 @@ impl CreateGpnPopAccessPointBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateGpnPopAccessPoint, cds_core::BuildError> {
         cds_core::validate::build("CreateGpnPopAccessPoint", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateGpnPopAccessPoint {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.access_point_type.is_none() {
             missing.push(cds_core::validate::join(path, "AccessPointType"));

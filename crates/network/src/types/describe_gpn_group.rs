@@ -50,42 +50,52 @@ pub struct DescribeGpnGroup {
 }
 impl DescribeGpnGroup {
     /// `GpnId` (see the field [`DescribeGpnGroup::gpn_id`]).
+    #[inline]
     pub fn gpn_id(&self) -> Option<&str> {
         self.gpn_id.as_deref()
     }
     /// `Name` (see the field [`DescribeGpnGroup::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `Qos` (see the field [`DescribeGpnGroup::qos`]).
+    #[inline]
     pub fn qos(&self) -> Option<i64> {
         self.qos
     }
     /// `EvpnId` (see the field [`DescribeGpnGroup::evpn_id`]).
+    #[inline]
     pub fn evpn_id(&self) -> Option<i64> {
         self.evpn_id
     }
     /// `Status` (see the field [`DescribeGpnGroup::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
     /// `StatusStr` (see the field [`DescribeGpnGroup::status_str`]).
+    #[inline]
     pub fn status_str(&self) -> Option<&str> {
         self.status_str.as_deref()
     }
     /// `SubOrderId` (see the field [`DescribeGpnGroup::sub_order_id`]).
+    #[inline]
     pub fn sub_order_id(&self) -> Option<&str> {
         self.sub_order_id.as_deref()
     }
     /// `JoinVdcs` (see the field [`DescribeGpnGroup::join_vdcs`]).
+    #[inline]
     pub fn join_vdcs(&self) -> &[crate::types::DescribeGpnJoinVdc] {
         self.join_vdcs.as_deref().unwrap_or_default()
     }
     /// `JoinVpcs` (see the field [`DescribeGpnGroup::join_vpcs`]).
+    #[inline]
     pub fn join_vpcs(&self) -> &[crate::types::DescribeGpnJoinVpc] {
         self.join_vpcs.as_deref().unwrap_or_default()
     }
     /// `JoinPops` (see the field [`DescribeGpnGroup::join_pops`]).
+    #[inline]
     pub fn join_pops(&self) -> &[crate::types::DescribeGpnJoinPop] {
         self.join_pops.as_deref().unwrap_or_default()
     }

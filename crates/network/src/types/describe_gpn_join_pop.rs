@@ -26,18 +26,22 @@ pub struct DescribeGpnJoinPop {
 }
 impl DescribeGpnJoinPop {
     /// `PopId` (see the field [`DescribeGpnJoinPop::pop_id`]).
+    #[inline]
     pub fn pop_id(&self) -> Option<&str> {
         self.pop_id.as_deref()
     }
     /// `CityId` (see the field [`DescribeGpnJoinPop::city_id`]).
+    #[inline]
     pub fn city_id(&self) -> Option<&str> {
         self.city_id.as_deref()
     }
     /// `PopName` (see the field [`DescribeGpnJoinPop::pop_name`]).
+    #[inline]
     pub fn pop_name(&self) -> Option<&str> {
         self.pop_name.as_deref()
     }
     /// `Qos` (see the field [`DescribeGpnJoinPop::qos`]).
+    #[inline]
     pub fn qos(&self) -> Option<i64> {
         self.qos
     }

@@ -42,34 +42,42 @@ pub struct DescribeGpnJoinVdc {
 }
 impl DescribeGpnJoinVdc {
     /// `PrivateId` (see the field [`DescribeGpnJoinVdc::private_id`]).
+    #[inline]
     pub fn private_id(&self) -> Option<&str> {
         self.private_id.as_deref()
     }
     /// `RegionId` (see the field [`DescribeGpnJoinVdc::region_id`]).
+    #[inline]
     pub fn region_id(&self) -> Option<&crate::types::AvailabilityZone> {
         self.region_id.as_ref()
     }
     /// `VdcName` (see the field [`DescribeGpnJoinVdc::vdc_name`]).
+    #[inline]
     pub fn vdc_name(&self) -> Option<&str> {
         self.vdc_name.as_deref()
     }
     /// `VdcId` (see the field [`DescribeGpnJoinVdc::vdc_id`]).
+    #[inline]
     pub fn vdc_id(&self) -> Option<&str> {
         self.vdc_id.as_deref()
     }
     /// `CityId` (see the field [`DescribeGpnJoinVdc::city_id`]).
+    #[inline]
     pub fn city_id(&self) -> Option<&str> {
         self.city_id.as_deref()
     }
     /// `PrivateNet` (see the field [`DescribeGpnJoinVdc::private_net`]).
+    #[inline]
     pub fn private_net(&self) -> Option<&str> {
         self.private_net.as_deref()
     }
     /// `Address` (see the field [`DescribeGpnJoinVdc::address`]).
+    #[inline]
     pub fn address(&self) -> Option<&str> {
         self.address.as_deref()
     }
     /// `Qos` (see the field [`DescribeGpnJoinVdc::qos`]).
+    #[inline]
     pub fn qos(&self) -> Option<i64> {
         self.qos
     }

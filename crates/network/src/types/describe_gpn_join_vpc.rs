@@ -42,34 +42,42 @@ pub struct DescribeGpnJoinVpc {
 }
 impl DescribeGpnJoinVpc {
     /// `PrivateId` (see the field [`DescribeGpnJoinVpc::private_id`]).
+    #[inline]
     pub fn private_id(&self) -> Option<&str> {
         self.private_id.as_deref()
     }
     /// `RegionId` (see the field [`DescribeGpnJoinVpc::region_id`]).
+    #[inline]
     pub fn region_id(&self) -> Option<&crate::types::AvailabilityZone> {
         self.region_id.as_ref()
     }
     /// `VpcName` (see the field [`DescribeGpnJoinVpc::vpc_name`]).
+    #[inline]
     pub fn vpc_name(&self) -> Option<&str> {
         self.vpc_name.as_deref()
     }
     /// `VpcId` (see the field [`DescribeGpnJoinVpc::vpc_id`]).
+    #[inline]
     pub fn vpc_id(&self) -> Option<&str> {
         self.vpc_id.as_deref()
     }
     /// `CityId` (see the field [`DescribeGpnJoinVpc::city_id`]).
+    #[inline]
     pub fn city_id(&self) -> Option<&str> {
         self.city_id.as_deref()
     }
     /// `PrivateNet` (see the field [`DescribeGpnJoinVpc::private_net`]).
+    #[inline]
     pub fn private_net(&self) -> Option<&str> {
         self.private_net.as_deref()
     }
     /// `Address` (see the field [`DescribeGpnJoinVpc::address`]).
+    #[inline]
     pub fn address(&self) -> Option<&str> {
         self.address.as_deref()
     }
     /// `Qos` (see the field [`DescribeGpnJoinVpc::qos`]).
+    #[inline]
     pub fn qos(&self) -> Option<i64> {
         self.qos
     }

@@ -26,18 +26,22 @@ pub struct IpUsage {
 }
 impl IpUsage {
     /// `UnusedList` (see the field [`IpUsage::unused_list`]).
+    #[inline]
     pub fn unused_list(&self) -> &[String] {
         self.unused_list.as_deref().unwrap_or_default()
     }
     /// `UnusedTotal` (see the field [`IpUsage::unused_total`]).
+    #[inline]
     pub fn unused_total(&self) -> Option<i64> {
         self.unused_total
     }
     /// `UsedList` (see the field [`IpUsage::used_list`]).
+    #[inline]
     pub fn used_list(&self) -> &[crate::types::UsedIp] {
         self.used_list.as_deref().unwrap_or_default()
     }
     /// `UsedTotal` (see the field [`IpUsage::used_total`]).
+    #[inline]
     pub fn used_total(&self) -> Option<i64> {
         self.used_total
     }

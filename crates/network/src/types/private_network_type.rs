@@ -22,6 +22,7 @@ pub enum PrivateNetworkType {
 }
 impl PrivateNetworkType {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             PrivateNetworkType::Auto => "auto",
@@ -30,11 +31,13 @@ impl PrivateNetworkType {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["auto", "manual"]
     }
 }
 impl From<&str> for PrivateNetworkType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "auto" => PrivateNetworkType::Auto,
@@ -44,17 +47,20 @@ impl From<&str> for PrivateNetworkType {
     }
 }
 impl From<String> for PrivateNetworkType {
+    #[inline]
     fn from(value: String) -> Self {
         PrivateNetworkType::from(value.as_str())
     }
 }
 impl std::str::FromStr for PrivateNetworkType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(PrivateNetworkType::from(value))
     }
 }
 impl std::fmt::Display for PrivateNetworkType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for PrivateNetworkType {
     }
 }
 impl cds_core::de::FromScalar for PrivateNetworkType {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| PrivateNetworkType::from(text.as_str())))

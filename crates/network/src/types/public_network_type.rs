@@ -30,6 +30,7 @@ pub enum PublicNetworkType {
 }
 impl PublicNetworkType {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             PublicNetworkType::Bgp4 => "BGP_4",
@@ -40,11 +41,13 @@ impl PublicNetworkType {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["BGP_4", "BGP_2", "ChinaTelecom", "AntiDDOS"]
     }
 }
 impl From<&str> for PublicNetworkType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "BGP_4" => PublicNetworkType::Bgp4,
@@ -56,17 +59,20 @@ impl From<&str> for PublicNetworkType {
     }
 }
 impl From<String> for PublicNetworkType {
+    #[inline]
     fn from(value: String) -> Self {
         PublicNetworkType::from(value.as_str())
     }
 }
 impl std::str::FromStr for PublicNetworkType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(PublicNetworkType::from(value))
     }
 }
 impl std::fmt::Display for PublicNetworkType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -83,6 +89,7 @@ impl<'de> serde::Deserialize<'de> for PublicNetworkType {
     }
 }
 impl cds_core::de::FromScalar for PublicNetworkType {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| PublicNetworkType::from(text.as_str())))

@@ -18,10 +18,12 @@ pub struct UsedIp {
 }
 impl UsedIp {
     /// `Address` (see the field [`UsedIp::address`]).
+    #[inline]
     pub fn address(&self) -> Option<&str> {
         self.address.as_deref()
     }
     /// `Usage` (see the field [`UsedIp::usage`]).
+    #[inline]
     pub fn usage(&self) -> Option<&str> {
         self.usage.as_deref()
     }

@@ -26,18 +26,22 @@ pub struct VdcBandwidthBillingScheme {
 }
 impl VdcBandwidthBillingScheme {
     /// `BillingScheme` (see the field [`VdcBandwidthBillingScheme::billing_scheme`]).
+    #[inline]
     pub fn billing_scheme(&self) -> Option<&crate::types::BillingMethod> {
         self.billing_scheme.as_ref()
     }
     /// `BillingSchemeName` (see the field [`VdcBandwidthBillingScheme::billing_scheme_name`]).
+    #[inline]
     pub fn billing_scheme_name(&self) -> Option<&str> {
         self.billing_scheme_name.as_deref()
     }
     /// `ResourceType` (see the field [`VdcBandwidthBillingScheme::resource_type`]).
+    #[inline]
     pub fn resource_type(&self) -> Option<&crate::types::VdcBandwidthResourceType> {
         self.resource_type.as_ref()
     }
     /// `ResourceTypeName` (see the field [`VdcBandwidthBillingScheme::resource_type_name`]).
+    #[inline]
     pub fn resource_type_name(&self) -> Option<&str> {
         self.resource_type_name.as_deref()
     }

@@ -22,14 +22,17 @@ pub struct VdcBandwidthBillingSchemes {
 }
 impl VdcBandwidthBillingSchemes {
     /// `BandwidthType` (see the field [`VdcBandwidthBillingSchemes::bandwidth_type`]).
+    #[inline]
     pub fn bandwidth_type(&self) -> Option<&crate::types::VdcBandwidthType> {
         self.bandwidth_type.as_ref()
     }
     /// `BandwidthTypeName` (see the field [`VdcBandwidthBillingSchemes::bandwidth_type_name`]).
+    #[inline]
     pub fn bandwidth_type_name(&self) -> Option<&str> {
         self.bandwidth_type_name.as_deref()
     }
     /// `BillingSchemeList` (see the field [`VdcBandwidthBillingSchemes::billing_scheme_list`]).
+    #[inline]
     pub fn billing_scheme_list(&self) -> &[crate::types::VdcBandwidthBillingScheme] {
         self.billing_scheme_list.as_deref().unwrap_or_default()
     }

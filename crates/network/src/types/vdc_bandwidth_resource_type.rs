@@ -18,6 +18,7 @@ pub enum VdcBandwidthResourceType {
 }
 impl VdcBandwidthResourceType {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             VdcBandwidthResourceType::Wan => "wan",
@@ -25,11 +26,13 @@ impl VdcBandwidthResourceType {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["wan"]
     }
 }
 impl From<&str> for VdcBandwidthResourceType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "wan" => VdcBandwidthResourceType::Wan,
@@ -38,17 +41,20 @@ impl From<&str> for VdcBandwidthResourceType {
     }
 }
 impl From<String> for VdcBandwidthResourceType {
+    #[inline]
     fn from(value: String) -> Self {
         VdcBandwidthResourceType::from(value.as_str())
     }
 }
 impl std::str::FromStr for VdcBandwidthResourceType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(VdcBandwidthResourceType::from(value))
     }
 }
 impl std::fmt::Display for VdcBandwidthResourceType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -67,6 +73,7 @@ impl<'de> serde::Deserialize<'de> for VdcBandwidthResourceType {
     }
 }
 impl cds_core::de::FromScalar for VdcBandwidthResourceType {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| VdcBandwidthResourceType::from(text.as_str())))

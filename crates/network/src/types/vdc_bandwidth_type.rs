@@ -108,6 +108,7 @@ pub enum VdcBandwidthType {
 }
 impl VdcBandwidthType {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             VdcBandwidthType::BandwidthStandardBgp => "Bandwidth_Standard_BGP",
@@ -142,6 +143,7 @@ impl VdcBandwidthType {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &[
             "Bandwidth_Standard_BGP",
@@ -172,6 +174,7 @@ impl VdcBandwidthType {
     }
 }
 impl From<&str> for VdcBandwidthType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Bandwidth_Standard_BGP" => VdcBandwidthType::BandwidthStandardBgp,
@@ -207,17 +210,20 @@ impl From<&str> for VdcBandwidthType {
     }
 }
 impl From<String> for VdcBandwidthType {
+    #[inline]
     fn from(value: String) -> Self {
         VdcBandwidthType::from(value.as_str())
     }
 }
 impl std::str::FromStr for VdcBandwidthType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(VdcBandwidthType::from(value))
     }
 }
 impl std::fmt::Display for VdcBandwidthType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -234,6 +240,7 @@ impl<'de> serde::Deserialize<'de> for VdcBandwidthType {
     }
 }
 impl cds_core::de::FromScalar for VdcBandwidthType {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| VdcBandwidthType::from(text.as_str())))

@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for AttachDiskInput {
 cds_core::impl_serialize!(AttachDiskInput);
 impl AttachDiskInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> AttachDiskInputBuilder {
         AttachDiskInputBuilder::default()
     }
@@ -50,11 +51,13 @@ impl AttachDiskInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<AttachDiskInput, cds_core::BuildError> {
         cds_core::validate::build("AttachDiskInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for AttachDiskInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.instance_id.is_none() {
             missing.push(cds_core::validate::join(path, "InstanceId"));
@@ -75,6 +78,7 @@ pub struct AttachDiskOutput {
 }
 impl AttachDiskOutput {
     /// `Data` (see the field [`AttachDiskOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::DiskTaskListData> {
         self.data.as_ref()
     }
@@ -114,10 +118,12 @@ pub struct AttachDiskRequest {
 #[allow(deprecated)]
 impl AttachDiskRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &AttachDiskInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: AttachDiskInput) -> Self {
         self.input = input;
         self
@@ -137,27 +143,34 @@ impl AttachDiskRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::ATTACH_DISK, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::ATTACH_DISK, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<AttachDiskOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<AttachDiskOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::ATTACH_DISK, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<AttachDiskOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::ATTACH_DISK, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<AttachDiskOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::ATTACH_DISK, self.input, checked)
     }
 }
 impl crate::Client {
@@ -170,6 +183,7 @@ impl crate::Client {
     /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty).
     ///
     /// Wire name: `AttachDisk`.
+    #[inline]
     pub fn attach_disk(&self) -> AttachDiskRequest {
         AttachDiskRequest {
             client: self.runtime().clone(),

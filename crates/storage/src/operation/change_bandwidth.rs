@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for ChangeBandwidthInput {
 cds_core::impl_serialize!(ChangeBandwidthInput);
 impl ChangeBandwidthInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ChangeBandwidthInputBuilder {
         ChangeBandwidthInputBuilder::default()
     }
@@ -50,11 +51,13 @@ impl ChangeBandwidthInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ChangeBandwidthInput, cds_core::BuildError> {
         cds_core::validate::build("ChangeBandwidthInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ChangeBandwidthInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.disk_id.is_none() {
             missing.push(cds_core::validate::join(path, "DiskId"));
@@ -75,6 +78,7 @@ pub struct ChangeBandwidthOutput {
 }
 impl ChangeBandwidthOutput {
     /// `Data` (see the field [`ChangeBandwidthOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::TaskRef> {
         self.data.as_ref()
     }
@@ -114,10 +118,12 @@ pub struct ChangeBandwidthRequest {
 #[allow(deprecated)]
 impl ChangeBandwidthRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ChangeBandwidthInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ChangeBandwidthInput) -> Self {
         self.input = input;
         self
@@ -137,28 +143,46 @@ impl ChangeBandwidthRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CHANGE_BANDWIDTH, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::CHANGE_BANDWIDTH, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ChangeBandwidthOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ChangeBandwidthOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::CHANGE_BANDWIDTH,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ChangeBandwidthOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CHANGE_BANDWIDTH, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ChangeBandwidthOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::CHANGE_BANDWIDTH,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -171,6 +195,7 @@ impl crate::Client {
     /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty).
     ///
     /// Wire name: `ChangeBandwidth`.
+    #[inline]
     pub fn change_bandwidth(&self) -> ChangeBandwidthRequest {
         ChangeBandwidthRequest {
             client: self.runtime().clone(),

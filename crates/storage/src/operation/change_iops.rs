@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for ChangeIopsInput {
 cds_core::impl_serialize!(ChangeIopsInput);
 impl ChangeIopsInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ChangeIopsInputBuilder {
         ChangeIopsInputBuilder::default()
     }
@@ -50,11 +51,13 @@ impl ChangeIopsInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ChangeIopsInput, cds_core::BuildError> {
         cds_core::validate::build("ChangeIopsInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ChangeIopsInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.disk_id.is_none() {
             missing.push(cds_core::validate::join(path, "DiskId"));
@@ -75,6 +78,7 @@ pub struct ChangeIopsOutput {
 }
 impl ChangeIopsOutput {
     /// `Data` (see the field [`ChangeIopsOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::TaskRef> {
         self.data.as_ref()
     }
@@ -114,10 +118,12 @@ pub struct ChangeIopsRequest {
 #[allow(deprecated)]
 impl ChangeIopsRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ChangeIopsInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ChangeIopsInput) -> Self {
         self.input = input;
         self
@@ -137,27 +143,34 @@ impl ChangeIopsRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CHANGE_IOPS, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::CHANGE_IOPS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ChangeIopsOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ChangeIopsOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::CHANGE_IOPS, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ChangeIopsOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CHANGE_IOPS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ChangeIopsOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::CHANGE_IOPS, self.input, checked)
     }
 }
 impl crate::Client {
@@ -170,6 +183,7 @@ impl crate::Client {
     /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty).
     ///
     /// Wire name: `ChangeIops`.
+    #[inline]
     pub fn change_iops(&self) -> ChangeIopsRequest {
         ChangeIopsRequest {
             client: self.runtime().clone(),

@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for CloneSnapshotInput {
 cds_core::impl_serialize!(CloneSnapshotInput);
 impl CloneSnapshotInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CloneSnapshotInputBuilder {
         CloneSnapshotInputBuilder::default()
     }
@@ -50,11 +51,13 @@ impl CloneSnapshotInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CloneSnapshotInput, cds_core::BuildError> {
         cds_core::validate::build("CloneSnapshotInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CloneSnapshotInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.name.is_none() {
             missing.push(cds_core::validate::join(path, "Name"));
@@ -75,6 +78,7 @@ pub struct CloneSnapshotOutput {
 }
 impl CloneSnapshotOutput {
     /// `Data` (see the field [`CloneSnapshotOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::DiskTask> {
         self.data.as_ref()
     }
@@ -114,10 +118,12 @@ pub struct CloneSnapshotRequest {
 #[allow(deprecated)]
 impl CloneSnapshotRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CloneSnapshotInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CloneSnapshotInput) -> Self {
         self.input = input;
         self
@@ -137,28 +143,46 @@ impl CloneSnapshotRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CLONE_SNAPSHOT, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::CLONE_SNAPSHOT, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CloneSnapshotOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CloneSnapshotOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::CLONE_SNAPSHOT,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CloneSnapshotOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CLONE_SNAPSHOT, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CloneSnapshotOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::CLONE_SNAPSHOT,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -171,6 +195,7 @@ impl crate::Client {
     /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty).
     ///
     /// Wire name: `CloneSnapshot`.
+    #[inline]
     pub fn clone_snapshot(&self) -> CloneSnapshotRequest {
         CloneSnapshotRequest {
             client: self.runtime().clone(),

@@ -17,6 +17,7 @@ pub struct Data {
 }
 impl Data {
     /// `DiskInfo` (see the field [`Data::disk_info`]).
+    #[inline]
     pub fn disk_info(&self) -> &[crate::types::DiskTask] {
         self.disk_info.as_deref().unwrap_or_default()
     }
@@ -83,6 +84,7 @@ impl cds_core::ser::Entries for CreateDiskInput {
 cds_core::impl_serialize!(CreateDiskInput);
 impl CreateDiskInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateDiskInputBuilder {
         CreateDiskInputBuilder::default()
     }
@@ -121,11 +123,13 @@ impl CreateDiskInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateDiskInput, cds_core::BuildError> {
         cds_core::validate::build("CreateDiskInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateDiskInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.region_id.is_none() {
             missing.push(cds_core::validate::join(path, "RegionId"));
@@ -155,6 +159,7 @@ pub struct CreateDiskOutput {
 }
 impl CreateDiskOutput {
     /// `Data` (see the field [`CreateDiskOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::create_disk::Data> {
         self.data.as_ref()
     }
@@ -194,10 +199,12 @@ pub struct CreateDiskRequest {
 #[allow(deprecated)]
 impl CreateDiskRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreateDiskInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreateDiskInput) -> Self {
         self.input = input;
         self
@@ -238,27 +245,34 @@ impl CreateDiskRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CREATE_DISK, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::CREATE_DISK, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreateDiskOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateDiskOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::CREATE_DISK, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreateDiskOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CREATE_DISK, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreateDiskOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::CREATE_DISK, self.input, checked)
     }
 }
 impl crate::Client {
@@ -271,6 +285,7 @@ impl crate::Client {
     /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty).
     ///
     /// Wire name: `CreateDisk`.
+    #[inline]
     pub fn create_disk(&self) -> CreateDiskRequest {
         CreateDiskRequest {
             client: self.runtime().clone(),

@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `TaskId` (see the field [`Data::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
     /// `SnapshotId` (see the field [`Data::snapshot_id`]).
+    #[inline]
     pub fn snapshot_id(&self) -> Option<&str> {
         self.snapshot_id.as_deref()
     }
@@ -78,6 +80,7 @@ impl cds_core::ser::Entries for CreateSnapshotInput {
 cds_core::impl_serialize!(CreateSnapshotInput);
 impl CreateSnapshotInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateSnapshotInputBuilder {
         CreateSnapshotInputBuilder::default()
     }
@@ -101,11 +104,13 @@ impl CreateSnapshotInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateSnapshotInput, cds_core::BuildError> {
         cds_core::validate::build("CreateSnapshotInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateSnapshotInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.disk_id.is_none() {
             missing.push(cds_core::validate::join(path, "DiskId"));
@@ -126,6 +131,7 @@ pub struct CreateSnapshotOutput {
 }
 impl CreateSnapshotOutput {
     /// `Data` (see the field [`CreateSnapshotOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::create_snapshot::Data> {
         self.data.as_ref()
     }
@@ -165,10 +171,12 @@ pub struct CreateSnapshotRequest {
 #[allow(deprecated)]
 impl CreateSnapshotRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreateSnapshotInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreateSnapshotInput) -> Self {
         self.input = input;
         self
@@ -188,28 +196,46 @@ impl CreateSnapshotRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CREATE_SNAPSHOT, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::CREATE_SNAPSHOT, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreateSnapshotOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateSnapshotOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::CREATE_SNAPSHOT,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreateSnapshotOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CREATE_SNAPSHOT, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreateSnapshotOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::CREATE_SNAPSHOT,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -222,6 +248,7 @@ impl crate::Client {
     /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty).
     ///
     /// Wire name: `CreateSnapshot`.
+    #[inline]
     pub fn create_snapshot(&self) -> CreateSnapshotRequest {
         CreateSnapshotRequest {
             client: self.runtime().clone(),

@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for DeleteDiskInput {
 cds_core::impl_serialize!(DeleteDiskInput);
 impl DeleteDiskInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DeleteDiskInputBuilder {
         DeleteDiskInputBuilder::default()
     }
@@ -40,11 +41,13 @@ impl DeleteDiskInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DeleteDiskInput, cds_core::BuildError> {
         cds_core::validate::build("DeleteDiskInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DeleteDiskInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.disk_id.is_none() {
             missing.push(cds_core::validate::join(path, "DiskId"));
@@ -62,6 +65,7 @@ pub struct DeleteDiskOutput {
 }
 impl DeleteDiskOutput {
     /// `Data` (see the field [`DeleteDiskOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::DiskTaskListData> {
         self.data.as_ref()
     }
@@ -101,10 +105,12 @@ pub struct DeleteDiskRequest {
 #[allow(deprecated)]
 impl DeleteDiskRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DeleteDiskInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DeleteDiskInput) -> Self {
         self.input = input;
         self
@@ -117,27 +123,34 @@ impl DeleteDiskRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DELETE_DISK, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::DELETE_DISK, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DeleteDiskOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DeleteDiskOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::DELETE_DISK, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DeleteDiskOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DELETE_DISK, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DeleteDiskOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::DELETE_DISK, self.input, checked)
     }
 }
 impl crate::Client {
@@ -150,6 +163,7 @@ impl crate::Client {
     /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty).
     ///
     /// Wire name: `DeleteDisk`.
+    #[inline]
     pub fn delete_disk(&self) -> DeleteDiskRequest {
         DeleteDiskRequest {
             client: self.runtime().clone(),

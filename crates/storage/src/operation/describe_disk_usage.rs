@@ -29,18 +29,22 @@ pub struct Data {
 }
 impl Data {
     /// `DiskId` (see the field [`Data::disk_id`]).
+    #[inline]
     pub fn disk_id(&self) -> Option<&str> {
         self.disk_id.as_deref()
     }
     /// `Use` (see the field [`Data::use`]).
+    #[inline]
     pub fn r#use(&self) -> Option<i64> {
         self.r#use
     }
     /// `Size` (see the field [`Data::size`]).
+    #[inline]
     pub fn size(&self) -> Option<i64> {
         self.size
     }
     /// `Ratio` (see the field [`Data::ratio`]).
+    #[inline]
     pub fn ratio(&self) -> Option<&str> {
         self.ratio.as_deref()
     }
@@ -93,6 +97,7 @@ impl cds_core::ser::Entries for DescribeDiskUsageInput {
 cds_core::impl_serialize!(DescribeDiskUsageInput);
 impl DescribeDiskUsageInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeDiskUsageInputBuilder {
         DescribeDiskUsageInputBuilder::default()
     }
@@ -111,11 +116,13 @@ impl DescribeDiskUsageInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeDiskUsageInput, cds_core::BuildError> {
         cds_core::validate::build("DescribeDiskUsageInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribeDiskUsageInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.disk_id.is_none() {
             missing.push(cds_core::validate::join(path, "DiskId"));
@@ -133,6 +140,7 @@ pub struct DescribeDiskUsageOutput {
 }
 impl DescribeDiskUsageOutput {
     /// `Data` (see the field [`DescribeDiskUsageOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_disk_usage::Data> {
         self.data.as_ref()
     }
@@ -172,10 +180,12 @@ pub struct DescribeDiskUsageRequest {
 #[allow(deprecated)]
 impl DescribeDiskUsageRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeDiskUsageInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeDiskUsageInput) -> Self {
         self.input = input;
         self
@@ -188,28 +198,46 @@ impl DescribeDiskUsageRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_DISK_USAGE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_DISK_USAGE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeDiskUsageOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeDiskUsageOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_DISK_USAGE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeDiskUsageOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_DISK_USAGE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeDiskUsageOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_DISK_USAGE,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -222,6 +250,7 @@ impl crate::Client {
     /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty).
     ///
     /// Wire name: `DescribeDiskUsage`.
+    #[inline]
     pub fn describe_disk_usage(&self) -> DescribeDiskUsageRequest {
         DescribeDiskUsageRequest {
             client: self.runtime().clone(),

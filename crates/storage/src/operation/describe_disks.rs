@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `Total` (see the field [`Data::total`]).
+    #[inline]
     pub fn total(&self) -> Option<i64> {
         self.total
     }
     /// `DiskList` (see the field [`Data::disk_list`]).
+    #[inline]
     pub fn disk_list(&self) -> &[crate::operation::describe_disks::Disk] {
         self.disk_list.as_deref().unwrap_or_default()
     }
@@ -108,46 +110,57 @@ pub struct Disk {
 }
 impl Disk {
     /// `DiskId` (see the field [`Disk::disk_id`]).
+    #[inline]
     pub fn disk_id(&self) -> Option<&str> {
         self.disk_id.as_deref()
     }
     /// `Name` (see the field [`Disk::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `State` (see the field [`Disk::state`]).
+    #[inline]
     pub fn state(&self) -> Option<&str> {
         self.state.as_deref()
     }
     /// `Size` (see the field [`Disk::size`]).
+    #[inline]
     pub fn size(&self) -> Option<i64> {
         self.size
     }
     /// `Iops` (see the field [`Disk::iops`]).
+    #[inline]
     pub fn iops(&self) -> Option<i64> {
         self.iops
     }
     /// `Bw` (see the field [`Disk::bw`]).
+    #[inline]
     pub fn bw(&self) -> Option<i64> {
         self.bw
     }
     /// `DiskType` (see the field [`Disk::disk_type`]).
+    #[inline]
     pub fn disk_type(&self) -> Option<&str> {
         self.disk_type.as_deref()
     }
     /// `RegionId` (see the field [`Disk::region_id`]).
+    #[inline]
     pub fn region_id(&self) -> Option<&str> {
         self.region_id.as_deref()
     }
     /// `CustomerId` (see the field [`Disk::customer_id`]).
+    #[inline]
     pub fn customer_id(&self) -> Option<&str> {
         self.customer_id.as_deref()
     }
     /// `UserId` (see the field [`Disk::user_id`]).
+    #[inline]
     pub fn user_id(&self) -> Option<&str> {
         self.user_id.as_deref()
     }
     /// `CreateTime` (see the field [`Disk::create_time`]).
+    #[inline]
     pub fn create_time(&self) -> Option<&str> {
         self.create_time.as_deref()
     }
@@ -239,6 +252,7 @@ impl cds_core::ser::Entries for DescribeDisksInput {
 cds_core::impl_serialize!(DescribeDisksInput);
 impl DescribeDisksInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeDisksInputBuilder {
         DescribeDisksInputBuilder::default()
     }
@@ -282,6 +296,7 @@ impl DescribeDisksInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> DescribeDisksInput {
         self.inner
     }
@@ -297,6 +312,7 @@ pub struct DescribeDisksOutput {
 }
 impl DescribeDisksOutput {
     /// `Data` (see the field [`DescribeDisksOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_disks::Data> {
         self.data.as_ref()
     }
@@ -336,10 +352,12 @@ pub struct DescribeDisksRequest {
 #[allow(deprecated)]
 impl DescribeDisksRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeDisksInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeDisksInput) -> Self {
         self.input = input;
         self
@@ -387,30 +405,49 @@ impl DescribeDisksRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_DISKS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeDisksOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeDisksOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_DISKS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeDisksOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_DISKS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeDisksOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_DISKS,
+            self.input,
+            checked,
+        )
     }
     /// Streams every item at `/Data/DiskList` across all pages, advancing `PageNumber` (page size `PageSize`, default 50).
+    #[inline]
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<
@@ -435,6 +472,7 @@ impl crate::Client {
     /// Documented errors: [`ParametersIsEmpty`](crate::ErrorCode::ParametersIsEmpty).
     ///
     /// Wire name: `DescribeDisks`.
+    #[inline]
     pub fn describe_disks(&self) -> DescribeDisksRequest {
         DescribeDisksRequest {
             client: self.runtime().clone(),

@@ -17,6 +17,7 @@ pub struct Data {
 }
 impl Data {
     /// `GoodsId` (see the field [`Data::goods_id`]).
+    #[inline]
     pub fn goods_id(&self) -> Option<&str> {
         self.goods_id.as_deref()
     }
@@ -78,6 +79,7 @@ impl cds_core::ser::Entries for DescribeGoodsIdInput {
 cds_core::impl_serialize!(DescribeGoodsIdInput);
 impl DescribeGoodsIdInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeGoodsIdInputBuilder {
         DescribeGoodsIdInputBuilder::default()
     }
@@ -111,11 +113,13 @@ impl DescribeGoodsIdInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeGoodsIdInput, cds_core::BuildError> {
         cds_core::validate::build("DescribeGoodsIdInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribeGoodsIdInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.region_id.is_none() {
             missing.push(cds_core::validate::join(path, "RegionId"));
@@ -142,6 +146,7 @@ pub struct DescribeGoodsIdOutput {
 }
 impl DescribeGoodsIdOutput {
     /// `Data` (see the field [`DescribeGoodsIdOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_goods_id::Data> {
         self.data.as_ref()
     }
@@ -181,10 +186,12 @@ pub struct DescribeGoodsIdRequest {
 #[allow(deprecated)]
 impl DescribeGoodsIdRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeGoodsIdInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeGoodsIdInput) -> Self {
         self.input = input;
         self
@@ -218,28 +225,46 @@ impl DescribeGoodsIdRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_GOODS_ID, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_GOODS_ID, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeGoodsIdOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeGoodsIdOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_GOODS_ID,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeGoodsIdOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_GOODS_ID, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeGoodsIdOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_GOODS_ID,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -252,6 +277,7 @@ impl crate::Client {
     /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty).
     ///
     /// Wire name: `DescribeGoodsId`.
+    #[inline]
     pub fn describe_goods_id(&self) -> DescribeGoodsIdRequest {
         DescribeGoodsIdRequest {
             client: self.runtime().clone(),

@@ -29,18 +29,22 @@ pub struct Data {
 }
 impl Data {
     /// `PoolName` (see the field [`Data::pool_name`]).
+    #[inline]
     pub fn pool_name(&self) -> Option<&str> {
         self.pool_name.as_deref()
     }
     /// `Use` (see the field [`Data::use`]).
+    #[inline]
     pub fn r#use(&self) -> Option<i64> {
         self.r#use
     }
     /// `Size` (see the field [`Data::size`]).
+    #[inline]
     pub fn size(&self) -> Option<i64> {
         self.size
     }
     /// `Ratio` (see the field [`Data::ratio`]).
+    #[inline]
     pub fn ratio(&self) -> Option<&str> {
         self.ratio.as_deref()
     }
@@ -98,6 +102,7 @@ impl cds_core::ser::Entries for DescribePoolUsageInput {
 cds_core::impl_serialize!(DescribePoolUsageInput);
 impl DescribePoolUsageInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribePoolUsageInputBuilder {
         DescribePoolUsageInputBuilder::default()
     }
@@ -121,11 +126,13 @@ impl DescribePoolUsageInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribePoolUsageInput, cds_core::BuildError> {
         cds_core::validate::build("DescribePoolUsageInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribePoolUsageInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.region_id.is_none() {
             missing.push(cds_core::validate::join(path, "RegionId"));
@@ -146,6 +153,7 @@ pub struct DescribePoolUsageOutput {
 }
 impl DescribePoolUsageOutput {
     /// `Data` (see the field [`DescribePoolUsageOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_pool_usage::Data> {
         self.data.as_ref()
     }
@@ -185,10 +193,12 @@ pub struct DescribePoolUsageRequest {
 #[allow(deprecated)]
 impl DescribePoolUsageRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribePoolUsageInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribePoolUsageInput) -> Self {
         self.input = input;
         self
@@ -208,28 +218,46 @@ impl DescribePoolUsageRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_POOL_USAGE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_POOL_USAGE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribePoolUsageOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribePoolUsageOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_POOL_USAGE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribePoolUsageOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_POOL_USAGE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribePoolUsageOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_POOL_USAGE,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -242,6 +270,7 @@ impl crate::Client {
     /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty).
     ///
     /// Wire name: `DescribePoolUsage`.
+    #[inline]
     pub fn describe_pool_usage(&self) -> DescribePoolUsageRequest {
         DescribePoolUsageRequest {
             client: self.runtime().clone(),

@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for ExpansionSizeInput {
 cds_core::impl_serialize!(ExpansionSizeInput);
 impl ExpansionSizeInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ExpansionSizeInputBuilder {
         ExpansionSizeInputBuilder::default()
     }
@@ -50,11 +51,13 @@ impl ExpansionSizeInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ExpansionSizeInput, cds_core::BuildError> {
         cds_core::validate::build("ExpansionSizeInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ExpansionSizeInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.disk_id.is_none() {
             missing.push(cds_core::validate::join(path, "DiskId"));
@@ -75,6 +78,7 @@ pub struct ExpansionSizeOutput {
 }
 impl ExpansionSizeOutput {
     /// `Data` (see the field [`ExpansionSizeOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::TaskRef> {
         self.data.as_ref()
     }
@@ -114,10 +118,12 @@ pub struct ExpansionSizeRequest {
 #[allow(deprecated)]
 impl ExpansionSizeRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ExpansionSizeInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ExpansionSizeInput) -> Self {
         self.input = input;
         self
@@ -137,28 +143,46 @@ impl ExpansionSizeRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::EXPANSION_SIZE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::EXPANSION_SIZE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ExpansionSizeOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ExpansionSizeOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::EXPANSION_SIZE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ExpansionSizeOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::EXPANSION_SIZE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ExpansionSizeOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::EXPANSION_SIZE,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -171,6 +195,7 @@ impl crate::Client {
     /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty).
     ///
     /// Wire name: `ExpansionSize`.
+    #[inline]
     pub fn expansion_size(&self) -> ExpansionSizeRequest {
         ExpansionSizeRequest {
             client: self.runtime().clone(),

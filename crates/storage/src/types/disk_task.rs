@@ -18,10 +18,12 @@ pub struct DiskTask {
 }
 impl DiskTask {
     /// `DiskId` (see the field [`DiskTask::disk_id`]).
+    #[inline]
     pub fn disk_id(&self) -> Option<&str> {
         self.disk_id.as_deref()
     }
     /// `TaskId` (see the field [`DiskTask::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }

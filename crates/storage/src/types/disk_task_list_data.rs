@@ -18,10 +18,12 @@ pub struct DiskTaskListData {
 }
 impl DiskTaskListData {
     /// `DiskInfo` (see the field [`DiskTaskListData::disk_info`]).
+    #[inline]
     pub fn disk_info(&self) -> &[crate::types::TaskRef] {
         self.disk_info.as_deref().unwrap_or_default()
     }
     /// `TaskId` (see the field [`DiskTaskListData::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }

@@ -14,6 +14,7 @@ pub struct TaskRef {
 }
 impl TaskRef {
     /// `TaskId` (see the field [`TaskRef::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }

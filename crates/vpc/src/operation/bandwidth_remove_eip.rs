@@ -54,6 +54,7 @@ impl cds_core::ser::Entries for BandwidthRemoveEIPInput {
 cds_core::impl_serialize!(BandwidthRemoveEIPInput);
 impl BandwidthRemoveEIPInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> BandwidthRemoveEIPInputBuilder {
         BandwidthRemoveEIPInputBuilder::default()
     }
@@ -102,11 +103,13 @@ impl BandwidthRemoveEIPInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<BandwidthRemoveEIPInput, cds_core::BuildError> {
         cds_core::validate::build("BandwidthRemoveEIPInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for BandwidthRemoveEIPInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.eip_id_list.is_none() {
             missing.push(cds_core::validate::join(path, "EIPIdList"));
@@ -131,10 +134,12 @@ pub struct BandwidthRemoveEIPOutput {
 }
 impl BandwidthRemoveEIPOutput {
     /// `Data` (see the field [`BandwidthRemoveEIPOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
     /// `TaskId` (see the field [`BandwidthRemoveEIPOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -176,10 +181,12 @@ pub struct BandwidthRemoveEIPRequest {
 #[allow(deprecated)]
 impl BandwidthRemoveEIPRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &BandwidthRemoveEIPInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: BandwidthRemoveEIPInput) -> Self {
         self.input = input;
         self
@@ -236,50 +243,71 @@ impl BandwidthRemoveEIPRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::BANDWIDTH_REMOVE_EIP, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::BANDWIDTH_REMOVE_EIP, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<BandwidthRemoveEIPOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<BandwidthRemoveEIPOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::BANDWIDTH_REMOVE_EIP,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<BandwidthRemoveEIPOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::BANDWIDTH_REMOVE_EIP, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<BandwidthRemoveEIPOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::BANDWIDTH_REMOVE_EIP,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            BandwidthRemoveEIPOutput,
-            crate::operation::describe_task::DescribeTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                BandwidthRemoveEIPOutput,
+                crate::operation::describe_task::DescribeTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::BANDWIDTH_REMOVE_EIP,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_TASK,
             "/TaskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -290,6 +318,7 @@ impl crate::Client {
     /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `BandwidthRemoveEIP`.
+    #[inline]
     pub fn bandwidth_remove_eip(&self) -> BandwidthRemoveEIPRequest {
         BandwidthRemoveEIPRequest {
             client: self.runtime().clone(),

@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for BandwidthUnbindResourceInput {
 cds_core::impl_serialize!(BandwidthUnbindResourceInput);
 impl BandwidthUnbindResourceInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> BandwidthUnbindResourceInputBuilder {
         BandwidthUnbindResourceInputBuilder::default()
     }
@@ -40,11 +41,13 @@ impl BandwidthUnbindResourceInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<BandwidthUnbindResourceInput, cds_core::BuildError> {
         cds_core::validate::build("BandwidthUnbindResourceInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for BandwidthUnbindResourceInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.bandwidth_id.is_none() {
             missing.push(cds_core::validate::join(path, "BandwidthId"));
@@ -66,10 +69,12 @@ pub struct BandwidthUnbindResourceOutput {
 }
 impl BandwidthUnbindResourceOutput {
     /// `Data` (see the field [`BandwidthUnbindResourceOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
     /// `TaskId` (see the field [`BandwidthUnbindResourceOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -111,10 +116,12 @@ pub struct BandwidthUnbindResourceRequest {
 #[allow(deprecated)]
 impl BandwidthUnbindResourceRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &BandwidthUnbindResourceInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: BandwidthUnbindResourceInput) -> Self {
         self.input = input;
         self
@@ -127,50 +134,71 @@ impl BandwidthUnbindResourceRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::BANDWIDTH_UNBIND_RESOURCE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::BANDWIDTH_UNBIND_RESOURCE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<BandwidthUnbindResourceOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<BandwidthUnbindResourceOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::BANDWIDTH_UNBIND_RESOURCE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<BandwidthUnbindResourceOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::BANDWIDTH_UNBIND_RESOURCE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<BandwidthUnbindResourceOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::BANDWIDTH_UNBIND_RESOURCE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            BandwidthUnbindResourceOutput,
-            crate::operation::describe_task::DescribeTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                BandwidthUnbindResourceOutput,
+                crate::operation::describe_task::DescribeTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::BANDWIDTH_UNBIND_RESOURCE,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_TASK,
             "/TaskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -181,6 +209,7 @@ impl crate::Client {
     /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `BandwidthUnbindResource`.
+    #[inline]
     pub fn bandwidth_unbind_resource(&self) -> BandwidthUnbindResourceRequest {
         BandwidthUnbindResourceRequest {
             client: self.runtime().clone(),

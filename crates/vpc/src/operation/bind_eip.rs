@@ -32,6 +32,7 @@ impl cds_core::ser::Entries for BindEIPInput {
 cds_core::impl_serialize!(BindEIPInput);
 impl BindEIPInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> BindEIPInputBuilder {
         BindEIPInputBuilder::default()
     }
@@ -60,11 +61,13 @@ impl BindEIPInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<BindEIPInput, cds_core::BuildError> {
         cds_core::validate::build("BindEIPInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for BindEIPInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.eip_id.is_none() {
             missing.push(cds_core::validate::join(path, "EIPId"));
@@ -92,10 +95,12 @@ pub struct BindEIPOutput {
 }
 impl BindEIPOutput {
     /// `Data` (see the field [`BindEIPOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
     /// `TaskId` (see the field [`BindEIPOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -137,10 +142,12 @@ pub struct BindEIPRequest {
 #[allow(deprecated)]
 impl BindEIPRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &BindEIPInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: BindEIPInput) -> Self {
         self.input = input;
         self
@@ -167,49 +174,58 @@ impl BindEIPRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::BIND_EIP, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::BIND_EIP, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<BindEIPOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<BindEIPOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::BIND_EIP, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<BindEIPOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::BIND_EIP, &self.input)
-            .await
+    ) -> impl std::future::Future<Output = Result<cds_core::Response<BindEIPOutput>, cds_core::Error>>
+           + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::BIND_EIP, self.input, checked)
     }
     /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            BindEIPOutput,
-            crate::operation::describe_task::DescribeTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                BindEIPOutput,
+                crate::operation::describe_task::DescribeTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::BIND_EIP,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_TASK,
             "/TaskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -220,6 +236,7 @@ impl crate::Client {
     /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `BindEIP`.
+    #[inline]
     pub fn bind_eip(&self) -> BindEIPRequest {
         BindEIPRequest {
             client: self.runtime().clone(),

@@ -17,6 +17,7 @@ pub struct Bandwidth {
 }
 impl Bandwidth {
     /// `BandwidthId` (see the field [`Bandwidth::bandwidth_id`]).
+    #[inline]
     pub fn bandwidth_id(&self) -> Option<&str> {
         self.bandwidth_id.as_deref()
     }
@@ -98,6 +99,7 @@ impl cds_core::ser::Entries for CreateBandwidthInput {
 cds_core::impl_serialize!(CreateBandwidthInput);
 impl CreateBandwidthInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateBandwidthInputBuilder {
         CreateBandwidthInputBuilder::default()
     }
@@ -151,11 +153,13 @@ impl CreateBandwidthInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateBandwidthInput, cds_core::BuildError> {
         cds_core::validate::build("CreateBandwidthInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateBandwidthInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.region_code.is_none() {
             missing.push(cds_core::validate::join(path, "RegionCode"));
@@ -188,6 +192,7 @@ pub struct CreateBandwidthOutput {
 }
 impl CreateBandwidthOutput {
     /// `Data` (see the field [`CreateBandwidthOutput::data`]).
+    #[inline]
     pub fn data(&self) -> &[crate::operation::create_bandwidth::Bandwidth] {
         self.data.as_deref().unwrap_or_default()
     }
@@ -227,10 +232,12 @@ pub struct CreateBandwidthRequest {
 #[allow(deprecated)]
 impl CreateBandwidthRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreateBandwidthInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreateBandwidthInput) -> Self {
         self.input = input;
         self
@@ -292,28 +299,46 @@ impl CreateBandwidthRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CREATE_BANDWIDTH, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::CREATE_BANDWIDTH, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreateBandwidthOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateBandwidthOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::CREATE_BANDWIDTH,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreateBandwidthOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CREATE_BANDWIDTH, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreateBandwidthOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::CREATE_BANDWIDTH,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -324,6 +349,7 @@ impl crate::Client {
     /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `CreateBandwidth`.
+    #[inline]
     pub fn create_bandwidth(&self) -> CreateBandwidthRequest {
         CreateBandwidthRequest {
             client: self.runtime().clone(),

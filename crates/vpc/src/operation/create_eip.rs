@@ -21,10 +21,12 @@ pub struct Eip {
 }
 impl Eip {
     /// `EIPId` (see the field [`Eip::eip_id`]).
+    #[inline]
     pub fn eip_id(&self) -> Option<&str> {
         self.eip_id.as_deref()
     }
     /// `IP` (see the field [`Eip::ip`]).
+    #[inline]
     pub fn ip(&self) -> Option<&str> {
         self.ip.as_deref()
     }
@@ -115,6 +117,7 @@ impl cds_core::ser::Entries for CreateEIPInput {
 cds_core::impl_serialize!(CreateEIPInput);
 impl CreateEIPInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateEIPInputBuilder {
         CreateEIPInputBuilder::default()
     }
@@ -173,11 +176,13 @@ impl CreateEIPInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateEIPInput, cds_core::BuildError> {
         cds_core::validate::build("CreateEIPInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateEIPInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.region_code.is_none() {
             missing.push(cds_core::validate::join(path, "RegionCode"));
@@ -207,6 +212,7 @@ pub struct CreateEIPOutput {
 }
 impl CreateEIPOutput {
     /// `Data` (see the field [`CreateEIPOutput::data`]).
+    #[inline]
     pub fn data(&self) -> &[crate::operation::create_eip::Eip] {
         self.data.as_deref().unwrap_or_default()
     }
@@ -246,10 +252,12 @@ pub struct CreateEIPRequest {
 #[allow(deprecated)]
 impl CreateEIPRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreateEIPInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreateEIPInput) -> Self {
         self.input = input;
         self
@@ -320,27 +328,34 @@ impl CreateEIPRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CREATE_EIP, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::CREATE_EIP, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreateEIPOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateEIPOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::CREATE_EIP, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreateEIPOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CREATE_EIP, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreateEIPOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::CREATE_EIP, self.input, checked)
     }
 }
 impl crate::Client {
@@ -351,6 +366,7 @@ impl crate::Client {
     /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `CreateEIP`.
+    #[inline]
     pub fn create_eip(&self) -> CreateEIPRequest {
         CreateEIPRequest {
             client: self.runtime().clone(),

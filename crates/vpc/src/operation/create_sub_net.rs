@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for CreateSubNetInput {
 cds_core::impl_serialize!(CreateSubNetInput);
 impl CreateSubNetInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateSubNetInputBuilder {
         CreateSubNetInputBuilder::default()
     }
@@ -53,11 +54,13 @@ impl CreateSubNetInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateSubNetInput, cds_core::BuildError> {
         cds_core::validate::build("CreateSubNetInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateSubNetInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.vpc_id.is_none() {
             missing.push(cds_core::validate::join(path, "VPCId"));
@@ -84,6 +87,7 @@ pub struct CreateSubNetOutput {
 }
 impl CreateSubNetOutput {
     /// `Data` (see the field [`CreateSubNetOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::CreateSubnetData> {
         self.data.as_ref()
     }
@@ -123,10 +127,12 @@ pub struct CreateSubNetRequest {
 #[allow(deprecated)]
 impl CreateSubNetRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreateSubNetInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreateSubNetInput) -> Self {
         self.input = input;
         self
@@ -149,28 +155,45 @@ impl CreateSubNetRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CREATE_SUB_NET, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::CREATE_SUB_NET, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreateSubNetOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateSubNetOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::CREATE_SUB_NET,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreateSubNetOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CREATE_SUB_NET, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreateSubNetOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::CREATE_SUB_NET,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -186,6 +209,7 @@ impl crate::Client {
     #[deprecated(
         note = "use `create_subnet()`: Renamed CreateSubnet in the vendor's documents (between 2022-12-14 and 2023-01-09); this operation still sends the old action CreateSubNet. No source shows whether the service still accepts the old spelling: the 2022 edition's own call example and the vendor's Go SDK already sent CreateSubnet. This method still sends CreateSubNet."
     )]
+    #[inline]
     pub fn create_sub_net(&self) -> CreateSubNetRequest {
         CreateSubNetRequest {
             client: self.runtime().clone(),

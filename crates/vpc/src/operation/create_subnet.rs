@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for CreateSubnetInput {
 cds_core::impl_serialize!(CreateSubnetInput);
 impl CreateSubnetInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateSubnetInputBuilder {
         CreateSubnetInputBuilder::default()
     }
@@ -53,11 +54,13 @@ impl CreateSubnetInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateSubnetInput, cds_core::BuildError> {
         cds_core::validate::build("CreateSubnetInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateSubnetInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.vpc_id.is_none() {
             missing.push(cds_core::validate::join(path, "VPCId"));
@@ -84,6 +87,7 @@ pub struct CreateSubnetOutput {
 }
 impl CreateSubnetOutput {
     /// `Data` (see the field [`CreateSubnetOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::CreateSubnetData> {
         self.data.as_ref()
     }
@@ -123,10 +127,12 @@ pub struct CreateSubnetRequest {
 #[allow(deprecated)]
 impl CreateSubnetRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreateSubnetInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreateSubnetInput) -> Self {
         self.input = input;
         self
@@ -149,28 +155,45 @@ impl CreateSubnetRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CREATE_SUBNET, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::CREATE_SUBNET, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreateSubnetOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateSubnetOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::CREATE_SUBNET,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreateSubnetOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CREATE_SUBNET, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreateSubnetOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::CREATE_SUBNET,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -181,6 +204,7 @@ impl crate::Client {
     /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `CreateSubnet`.
+    #[inline]
     pub fn create_subnet(&self) -> CreateSubnetRequest {
         CreateSubnetRequest {
             client: self.runtime().clone(),

@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `TaskIdList` (see the field [`Data::task_id_list`]).
+    #[inline]
     pub fn task_id_list(&self) -> &[String] {
         self.task_id_list.as_deref().unwrap_or_default()
     }
     /// `VirtualGateWayIdList` (see the field [`Data::virtual_gate_way_id_list`]).
+    #[inline]
     pub fn virtual_gate_way_id_list(&self) -> &[String] {
         self.virtual_gate_way_id_list.as_deref().unwrap_or_default()
     }
@@ -92,6 +94,7 @@ impl cds_core::ser::Entries for Gateway {
 cds_core::impl_serialize!(Gateway);
 impl Gateway {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> GatewayBuilder {
         GatewayBuilder::default()
     }
@@ -125,11 +128,13 @@ impl GatewayBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<Gateway, cds_core::BuildError> {
         cds_core::validate::build("Gateway", self.inner)
     }
 }
 impl cds_core::validate::Validate for Gateway {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.available_zone_code.is_none() {
             missing.push(cds_core::validate::join(path, "AvailableZoneCode"));
@@ -168,6 +173,7 @@ impl cds_core::ser::Entries for CreateVirtualGateWayInput {
 cds_core::impl_serialize!(CreateVirtualGateWayInput);
 impl CreateVirtualGateWayInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateVirtualGateWayInputBuilder {
         CreateVirtualGateWayInputBuilder::default()
     }
@@ -194,11 +200,13 @@ impl CreateVirtualGateWayInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateVirtualGateWayInput, cds_core::BuildError> {
         cds_core::validate::build("CreateVirtualGateWayInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateVirtualGateWayInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.vpc_id.is_none() {
             missing.push(cds_core::validate::join(path, "VPCId"));
@@ -225,6 +233,7 @@ pub struct CreateVirtualGateWayOutput {
 }
 impl CreateVirtualGateWayOutput {
     /// `Data` (see the field [`CreateVirtualGateWayOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::create_virtual_gate_way::Data> {
         self.data.as_ref()
     }
@@ -264,10 +273,12 @@ pub struct CreateVirtualGateWayRequest {
 #[allow(deprecated)]
 impl CreateVirtualGateWayRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreateVirtualGateWayInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreateVirtualGateWayInput) -> Self {
         self.input = input;
         self
@@ -290,28 +301,46 @@ impl CreateVirtualGateWayRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CREATE_VIRTUAL_GATE_WAY, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::CREATE_VIRTUAL_GATE_WAY, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreateVirtualGateWayOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateVirtualGateWayOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::CREATE_VIRTUAL_GATE_WAY,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreateVirtualGateWayOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CREATE_VIRTUAL_GATE_WAY, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreateVirtualGateWayOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::CREATE_VIRTUAL_GATE_WAY,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -322,6 +351,7 @@ impl crate::Client {
     /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `CreateVirtualGateWay`.
+    #[inline]
     pub fn create_virtual_gate_way(&self) -> CreateVirtualGateWayRequest {
         CreateVirtualGateWayRequest {
             client: self.runtime().clone(),

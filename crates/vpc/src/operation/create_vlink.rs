@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for CreateVLINKInput {
 cds_core::impl_serialize!(CreateVLINKInput);
 impl CreateVLINKInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateVLINKInputBuilder {
         CreateVLINKInputBuilder::default()
     }
@@ -50,11 +51,13 @@ impl CreateVLINKInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateVLINKInput, cds_core::BuildError> {
         cds_core::validate::build("CreateVLINKInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateVLINKInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.subnet_id.is_none() {
             missing.push(cds_core::validate::join(path, "SubnetId"));
@@ -75,6 +78,7 @@ pub struct CreateVLINKOutput {
 }
 impl CreateVLINKOutput {
     /// `Data` (see the field [`CreateVLINKOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::VlinkRef> {
         self.data.as_ref()
     }
@@ -114,10 +118,12 @@ pub struct CreateVLINKRequest {
 #[allow(deprecated)]
 impl CreateVLINKRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreateVLINKInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreateVLINKInput) -> Self {
         self.input = input;
         self
@@ -137,27 +143,34 @@ impl CreateVLINKRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CREATE_VLINK, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::CREATE_VLINK, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreateVLINKOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateVLINKOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::CREATE_VLINK, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreateVLINKOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CREATE_VLINK, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreateVLINKOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::CREATE_VLINK, self.input, checked)
     }
 }
 impl crate::Client {
@@ -168,6 +181,7 @@ impl crate::Client {
     /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `CreateVLINK`.
+    #[inline]
     pub fn create_vlink(&self) -> CreateVLINKRequest {
         CreateVLINKRequest {
             client: self.runtime().clone(),

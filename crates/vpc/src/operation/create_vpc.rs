@@ -25,14 +25,17 @@ pub struct Data {
 }
 impl Data {
     /// `SubnetIdList` (see the field [`Data::subnet_id_list`]).
+    #[inline]
     pub fn subnet_id_list(&self) -> &[String] {
         self.subnet_id_list.as_deref().unwrap_or_default()
     }
     /// `SubnetTaskId` (see the field [`Data::subnet_task_id`]).
+    #[inline]
     pub fn subnet_task_id(&self) -> &[String] {
         self.subnet_task_id.as_deref().unwrap_or_default()
     }
     /// `VPCId` (see the field [`Data::vpc_id`]).
+    #[inline]
     pub fn vpc_id(&self) -> Option<&str> {
         self.vpc_id.as_deref()
     }
@@ -115,6 +118,7 @@ impl cds_core::ser::Entries for CreateVPCInput {
 cds_core::impl_serialize!(CreateVPCInput);
 impl CreateVPCInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateVPCInputBuilder {
         CreateVPCInputBuilder::default()
     }
@@ -166,11 +170,13 @@ impl CreateVPCInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateVPCInput, cds_core::BuildError> {
         cds_core::validate::build("CreateVPCInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateVPCInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.region_code.is_none() {
             missing.push(cds_core::validate::join(path, "RegionCode"));
@@ -210,10 +216,12 @@ pub struct CreateVPCOutput {
 }
 impl CreateVPCOutput {
     /// `Data` (see the field [`CreateVPCOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::create_vpc::Data> {
         self.data.as_ref()
     }
     /// `TaskId` (see the field [`CreateVPCOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -255,10 +263,12 @@ pub struct CreateVPCRequest {
 #[allow(deprecated)]
 impl CreateVPCRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreateVPCInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreateVPCInput) -> Self {
         self.input = input;
         self
@@ -318,49 +328,59 @@ impl CreateVPCRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CREATE_VPC, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::CREATE_VPC, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreateVPCOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateVPCOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::CREATE_VPC, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreateVPCOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CREATE_VPC, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreateVPCOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::CREATE_VPC, self.input, checked)
     }
     /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            CreateVPCOutput,
-            crate::operation::describe_task::DescribeTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                CreateVPCOutput,
+                crate::operation::describe_task::DescribeTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::CREATE_VPC,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_TASK,
             "/TaskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -371,6 +391,7 @@ impl crate::Client {
     /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `CreateVPC`.
+    #[inline]
     pub fn create_vpc(&self) -> CreateVPCRequest {
         CreateVPCRequest {
             client: self.runtime().clone(),

@@ -17,6 +17,7 @@ pub struct Data {
 }
 impl Data {
     /// `SlbId` (see the field [`Data::slb_id`]).
+    #[inline]
     pub fn slb_id(&self) -> Option<&str> {
         self.slb_id.as_deref()
     }
@@ -88,6 +89,7 @@ impl cds_core::ser::Entries for CreateVpcSlbInput {
 cds_core::impl_serialize!(CreateVpcSlbInput);
 impl CreateVpcSlbInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateVpcSlbInputBuilder {
         CreateVpcSlbInputBuilder::default()
     }
@@ -131,11 +133,13 @@ impl CreateVpcSlbInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateVpcSlbInput, cds_core::BuildError> {
         cds_core::validate::build("CreateVpcSlbInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateVpcSlbInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.region_code.is_none() {
             missing.push(cds_core::validate::join(path, "RegionCode"));
@@ -172,10 +176,12 @@ pub struct CreateVpcSlbOutput {
 }
 impl CreateVpcSlbOutput {
     /// `Data` (see the field [`CreateVpcSlbOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::create_vpc_slb::Data> {
         self.data.as_ref()
     }
     /// `TaskId` (see the field [`CreateVpcSlbOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -217,10 +223,12 @@ pub struct CreateVpcSlbRequest {
 #[allow(deprecated)]
 impl CreateVpcSlbRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreateVpcSlbInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreateVpcSlbInput) -> Self {
         self.input = input;
         self
@@ -268,50 +276,70 @@ impl CreateVpcSlbRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CREATE_VPC_SLB, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::CREATE_VPC_SLB, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreateVpcSlbOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateVpcSlbOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::CREATE_VPC_SLB,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreateVpcSlbOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CREATE_VPC_SLB, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreateVpcSlbOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::CREATE_VPC_SLB,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            CreateVpcSlbOutput,
-            crate::operation::describe_task::DescribeTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                CreateVpcSlbOutput,
+                crate::operation::describe_task::DescribeTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::CREATE_VPC_SLB,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_TASK,
             "/TaskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -322,6 +350,7 @@ impl crate::Client {
     /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `CreateVpcSlb`.
+    #[inline]
     pub fn create_vpc_slb(&self) -> CreateVpcSlbRequest {
         CreateVpcSlbRequest {
             client: self.runtime().clone(),

@@ -17,6 +17,7 @@ pub struct Data {
 }
 impl Data {
     /// `ListenId` (see the field [`Data::listen_id`]).
+    #[inline]
     pub fn listen_id(&self) -> Option<&str> {
         self.listen_id.as_deref()
     }
@@ -113,6 +114,7 @@ impl cds_core::ser::Entries for CreateVpcSLBListenInput {
 cds_core::impl_serialize!(CreateVpcSLBListenInput);
 impl CreateVpcSLBListenInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateVpcSLBListenInputBuilder {
         CreateVpcSLBListenInputBuilder::default()
     }
@@ -181,11 +183,13 @@ impl CreateVpcSLBListenInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateVpcSLBListenInput, cds_core::BuildError> {
         cds_core::validate::build("CreateVpcSLBListenInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateVpcSLBListenInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.slb_id.is_none() {
             missing.push(cds_core::validate::join(path, "SlbId"));
@@ -228,10 +232,12 @@ pub struct CreateVpcSLBListenOutput {
 }
 impl CreateVpcSLBListenOutput {
     /// `Data` (see the field [`CreateVpcSLBListenOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::create_vpc_slb_listen::Data> {
         self.data.as_ref()
     }
     /// `TaskId` (see the field [`CreateVpcSLBListenOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -273,10 +279,12 @@ pub struct CreateVpcSLBListenRequest {
 #[allow(deprecated)]
 impl CreateVpcSLBListenRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreateVpcSLBListenInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreateVpcSLBListenInput) -> Self {
         self.input = input;
         self
@@ -359,50 +367,71 @@ impl CreateVpcSLBListenRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CREATE_VPC_SLB_LISTEN, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::CREATE_VPC_SLB_LISTEN, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreateVpcSLBListenOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateVpcSLBListenOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::CREATE_VPC_SLB_LISTEN,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreateVpcSLBListenOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CREATE_VPC_SLB_LISTEN, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreateVpcSLBListenOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::CREATE_VPC_SLB_LISTEN,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            CreateVpcSLBListenOutput,
-            crate::operation::describe_task::DescribeTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                CreateVpcSLBListenOutput,
+                crate::operation::describe_task::DescribeTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::CREATE_VPC_SLB_LISTEN,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_TASK,
             "/TaskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -413,6 +442,7 @@ impl crate::Client {
     /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `CreateVpcSLBListen`.
+    #[inline]
     pub fn create_vpc_slb_listen(&self) -> CreateVpcSLBListenRequest {
         CreateVpcSLBListenRequest {
             client: self.runtime().clone(),

@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for CreateVpcSLBRsPortInput {
 cds_core::impl_serialize!(CreateVpcSLBRsPortInput);
 impl CreateVpcSLBRsPortInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateVpcSLBRsPortInputBuilder {
         CreateVpcSLBRsPortInputBuilder::default()
     }
@@ -53,11 +54,13 @@ impl CreateVpcSLBRsPortInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateVpcSLBRsPortInput, cds_core::BuildError> {
         cds_core::validate::build("CreateVpcSLBRsPortInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateVpcSLBRsPortInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.listen_id.is_none() {
             missing.push(cds_core::validate::join(path, "ListenId"));
@@ -88,10 +91,12 @@ pub struct CreateVpcSLBRsPortOutput {
 }
 impl CreateVpcSLBRsPortOutput {
     /// `Data` (see the field [`CreateVpcSLBRsPortOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
     /// `TaskId` (see the field [`CreateVpcSLBRsPortOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -133,10 +138,12 @@ pub struct CreateVpcSLBRsPortRequest {
 #[allow(deprecated)]
 impl CreateVpcSLBRsPortRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreateVpcSLBRsPortInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreateVpcSLBRsPortInput) -> Self {
         self.input = input;
         self
@@ -159,50 +166,71 @@ impl CreateVpcSLBRsPortRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::CREATE_VPC_SLB_RS_PORT, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::CREATE_VPC_SLB_RS_PORT, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreateVpcSLBRsPortOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateVpcSLBRsPortOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::CREATE_VPC_SLB_RS_PORT,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreateVpcSLBRsPortOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::CREATE_VPC_SLB_RS_PORT, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreateVpcSLBRsPortOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::CREATE_VPC_SLB_RS_PORT,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            CreateVpcSLBRsPortOutput,
-            crate::operation::describe_task::DescribeTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                CreateVpcSLBRsPortOutput,
+                crate::operation::describe_task::DescribeTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::CREATE_VPC_SLB_RS_PORT,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_TASK,
             "/TaskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -213,6 +241,7 @@ impl crate::Client {
     /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `CreateVpcSLBRsPort`.
+    #[inline]
     pub fn create_vpc_slbrs_port(&self) -> CreateVpcSLBRsPortRequest {
         CreateVpcSLBRsPortRequest {
             client: self.runtime().clone(),

@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for DeleteBandwidthInput {
 cds_core::impl_serialize!(DeleteBandwidthInput);
 impl DeleteBandwidthInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DeleteBandwidthInputBuilder {
         DeleteBandwidthInputBuilder::default()
     }
@@ -40,11 +41,13 @@ impl DeleteBandwidthInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DeleteBandwidthInput, cds_core::BuildError> {
         cds_core::validate::build("DeleteBandwidthInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DeleteBandwidthInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.bandwidth_id.is_none() {
             missing.push(cds_core::validate::join(path, "BandwidthId"));
@@ -66,10 +69,12 @@ pub struct DeleteBandwidthOutput {
 }
 impl DeleteBandwidthOutput {
     /// `Data` (see the field [`DeleteBandwidthOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
     /// `TaskId` (see the field [`DeleteBandwidthOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -111,10 +116,12 @@ pub struct DeleteBandwidthRequest {
 #[allow(deprecated)]
 impl DeleteBandwidthRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DeleteBandwidthInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DeleteBandwidthInput) -> Self {
         self.input = input;
         self
@@ -127,28 +134,46 @@ impl DeleteBandwidthRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DELETE_BANDWIDTH, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DELETE_BANDWIDTH, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DeleteBandwidthOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DeleteBandwidthOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DELETE_BANDWIDTH,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DeleteBandwidthOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DELETE_BANDWIDTH, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DeleteBandwidthOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DELETE_BANDWIDTH,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -159,6 +184,7 @@ impl crate::Client {
     /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `DeleteBandwidth`.
+    #[inline]
     pub fn delete_bandwidth(&self) -> DeleteBandwidthRequest {
         DeleteBandwidthRequest {
             client: self.runtime().clone(),

@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for DeleteEIPInput {
 cds_core::impl_serialize!(DeleteEIPInput);
 impl DeleteEIPInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DeleteEIPInputBuilder {
         DeleteEIPInputBuilder::default()
     }
@@ -40,11 +41,13 @@ impl DeleteEIPInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DeleteEIPInput, cds_core::BuildError> {
         cds_core::validate::build("DeleteEIPInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DeleteEIPInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.eip_id.is_none() {
             missing.push(cds_core::validate::join(path, "EIPId"));
@@ -62,6 +65,7 @@ pub struct DeleteEIPOutput {
 }
 impl DeleteEIPOutput {
     /// `Data` (see the field [`DeleteEIPOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -101,10 +105,12 @@ pub struct DeleteEIPRequest {
 #[allow(deprecated)]
 impl DeleteEIPRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DeleteEIPInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DeleteEIPInput) -> Self {
         self.input = input;
         self
@@ -117,27 +123,34 @@ impl DeleteEIPRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DELETE_EIP, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::DELETE_EIP, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DeleteEIPOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DeleteEIPOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::DELETE_EIP, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DeleteEIPOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DELETE_EIP, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DeleteEIPOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::DELETE_EIP, self.input, checked)
     }
 }
 impl crate::Client {
@@ -148,6 +161,7 @@ impl crate::Client {
     /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `DeleteEIP`.
+    #[inline]
     pub fn delete_eip(&self) -> DeleteEIPRequest {
         DeleteEIPRequest {
             client: self.runtime().clone(),

@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for DeleteSubNetInput {
 cds_core::impl_serialize!(DeleteSubNetInput);
 impl DeleteSubNetInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DeleteSubNetInputBuilder {
         DeleteSubNetInputBuilder::default()
     }
@@ -40,11 +41,13 @@ impl DeleteSubNetInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DeleteSubNetInput, cds_core::BuildError> {
         cds_core::validate::build("DeleteSubNetInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DeleteSubNetInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.subnet_id.is_none() {
             missing.push(cds_core::validate::join(path, "SubnetId"));
@@ -66,10 +69,12 @@ pub struct DeleteSubNetOutput {
 }
 impl DeleteSubNetOutput {
     /// `Data` (see the field [`DeleteSubNetOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
     /// `TaskId` (see the field [`DeleteSubNetOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -111,10 +116,12 @@ pub struct DeleteSubNetRequest {
 #[allow(deprecated)]
 impl DeleteSubNetRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DeleteSubNetInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DeleteSubNetInput) -> Self {
         self.input = input;
         self
@@ -127,50 +134,70 @@ impl DeleteSubNetRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DELETE_SUB_NET, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DELETE_SUB_NET, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DeleteSubNetOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DeleteSubNetOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DELETE_SUB_NET,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DeleteSubNetOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DELETE_SUB_NET, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DeleteSubNetOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DELETE_SUB_NET,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            DeleteSubNetOutput,
-            crate::operation::describe_task::DescribeTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                DeleteSubNetOutput,
+                crate::operation::describe_task::DescribeTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::DELETE_SUB_NET,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_TASK,
             "/TaskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -186,6 +213,7 @@ impl crate::Client {
     #[deprecated(
         note = "use `delete_subnet()`: Renamed DeleteSubnet in the vendor's documents (between 2022-12-14 and 2023-01-09); this operation still sends the old action DeleteSubNet. No source shows whether the service still accepts the old spelling: the 2022 edition's own call example and the vendor's Go SDK already sent DeleteSubnet. This method still sends DeleteSubNet."
     )]
+    #[inline]
     pub fn delete_sub_net(&self) -> DeleteSubNetRequest {
         DeleteSubNetRequest {
             client: self.runtime().clone(),

@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for DeleteVLINKInput {
 cds_core::impl_serialize!(DeleteVLINKInput);
 impl DeleteVLINKInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DeleteVLINKInputBuilder {
         DeleteVLINKInputBuilder::default()
     }
@@ -40,11 +41,13 @@ impl DeleteVLINKInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DeleteVLINKInput, cds_core::BuildError> {
         cds_core::validate::build("DeleteVLINKInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DeleteVLINKInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.vlink_id.is_none() {
             missing.push(cds_core::validate::join(path, "VLINKId"));
@@ -62,6 +65,7 @@ pub struct DeleteVLINKOutput {
 }
 impl DeleteVLINKOutput {
     /// `Data` (see the field [`DeleteVLINKOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::VlinkRef> {
         self.data.as_ref()
     }
@@ -101,10 +105,12 @@ pub struct DeleteVLINKRequest {
 #[allow(deprecated)]
 impl DeleteVLINKRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DeleteVLINKInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DeleteVLINKInput) -> Self {
         self.input = input;
         self
@@ -117,27 +123,34 @@ impl DeleteVLINKRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DELETE_VLINK, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::DELETE_VLINK, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DeleteVLINKOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DeleteVLINKOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::DELETE_VLINK, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DeleteVLINKOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DELETE_VLINK, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DeleteVLINKOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::DELETE_VLINK, self.input, checked)
     }
 }
 impl crate::Client {
@@ -148,6 +161,7 @@ impl crate::Client {
     /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `DeleteVLINK`.
+    #[inline]
     pub fn delete_vlink(&self) -> DeleteVLINKRequest {
         DeleteVLINKRequest {
             client: self.runtime().clone(),

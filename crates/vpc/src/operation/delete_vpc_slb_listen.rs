@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for DeleteVpcSLBListenInput {
 cds_core::impl_serialize!(DeleteVpcSLBListenInput);
 impl DeleteVpcSLBListenInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DeleteVpcSLBListenInputBuilder {
         DeleteVpcSLBListenInputBuilder::default()
     }
@@ -40,11 +41,13 @@ impl DeleteVpcSLBListenInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DeleteVpcSLBListenInput, cds_core::BuildError> {
         cds_core::validate::build("DeleteVpcSLBListenInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DeleteVpcSLBListenInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.listen_ids.is_none() {
             missing.push(cds_core::validate::join(path, "ListenIds"));
@@ -66,10 +69,12 @@ pub struct DeleteVpcSLBListenOutput {
 }
 impl DeleteVpcSLBListenOutput {
     /// `Data` (see the field [`DeleteVpcSLBListenOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
     /// `TaskId` (see the field [`DeleteVpcSLBListenOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -111,10 +116,12 @@ pub struct DeleteVpcSLBListenRequest {
 #[allow(deprecated)]
 impl DeleteVpcSLBListenRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DeleteVpcSLBListenInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DeleteVpcSLBListenInput) -> Self {
         self.input = input;
         self
@@ -127,50 +134,71 @@ impl DeleteVpcSLBListenRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DELETE_VPC_SLB_LISTEN, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DELETE_VPC_SLB_LISTEN, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DeleteVpcSLBListenOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DeleteVpcSLBListenOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DELETE_VPC_SLB_LISTEN,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DeleteVpcSLBListenOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DELETE_VPC_SLB_LISTEN, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DeleteVpcSLBListenOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DELETE_VPC_SLB_LISTEN,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            DeleteVpcSLBListenOutput,
-            crate::operation::describe_task::DescribeTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                DeleteVpcSLBListenOutput,
+                crate::operation::describe_task::DescribeTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::DELETE_VPC_SLB_LISTEN,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_TASK,
             "/TaskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -181,6 +209,7 @@ impl crate::Client {
     /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `DeleteVpcSLBListen`.
+    #[inline]
     pub fn delete_vpc_slb_listen(&self) -> DeleteVpcSLBListenRequest {
         DeleteVpcSLBListenRequest {
             client: self.runtime().clone(),

@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for DeleteVpcSLBRsPortInput {
 cds_core::impl_serialize!(DeleteVpcSLBRsPortInput);
 impl DeleteVpcSLBRsPortInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DeleteVpcSLBRsPortInputBuilder {
         DeleteVpcSLBRsPortInputBuilder::default()
     }
@@ -40,11 +41,13 @@ impl DeleteVpcSLBRsPortInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DeleteVpcSLBRsPortInput, cds_core::BuildError> {
         cds_core::validate::build("DeleteVpcSLBRsPortInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DeleteVpcSLBRsPortInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.rs_port_ids.is_none() {
             missing.push(cds_core::validate::join(path, "RsPortIds"));
@@ -66,10 +69,12 @@ pub struct DeleteVpcSLBRsPortOutput {
 }
 impl DeleteVpcSLBRsPortOutput {
     /// `Data` (see the field [`DeleteVpcSLBRsPortOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
     /// `TaskId` (see the field [`DeleteVpcSLBRsPortOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -111,10 +116,12 @@ pub struct DeleteVpcSLBRsPortRequest {
 #[allow(deprecated)]
 impl DeleteVpcSLBRsPortRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DeleteVpcSLBRsPortInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DeleteVpcSLBRsPortInput) -> Self {
         self.input = input;
         self
@@ -127,50 +134,71 @@ impl DeleteVpcSLBRsPortRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DELETE_VPC_SLB_RS_PORT, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DELETE_VPC_SLB_RS_PORT, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DeleteVpcSLBRsPortOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DeleteVpcSLBRsPortOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DELETE_VPC_SLB_RS_PORT,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DeleteVpcSLBRsPortOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DELETE_VPC_SLB_RS_PORT, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DeleteVpcSLBRsPortOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DELETE_VPC_SLB_RS_PORT,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            DeleteVpcSLBRsPortOutput,
-            crate::operation::describe_task::DescribeTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                DeleteVpcSLBRsPortOutput,
+                crate::operation::describe_task::DescribeTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::DELETE_VPC_SLB_RS_PORT,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_TASK,
             "/TaskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -181,6 +209,7 @@ impl crate::Client {
     /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `DeleteVpcSLBRsPort`.
+    #[inline]
     pub fn delete_vpc_slbrs_port(&self) -> DeleteVpcSLBRsPortRequest {
         DeleteVpcSLBRsPortRequest {
             client: self.runtime().clone(),

@@ -16,6 +16,7 @@ impl cds_core::ser::Entries for DescribeAlarmObjectInput {
 cds_core::impl_serialize!(DescribeAlarmObjectInput);
 impl DescribeAlarmObjectInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeAlarmObjectInputBuilder {
         DescribeAlarmObjectInputBuilder::default()
     }
@@ -29,6 +30,7 @@ pub struct DescribeAlarmObjectInputBuilder {
 #[allow(deprecated)]
 impl DescribeAlarmObjectInputBuilder {
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> DescribeAlarmObjectInput {
         self.inner
     }
@@ -44,6 +46,7 @@ pub struct DescribeAlarmObjectOutput {
 }
 impl DescribeAlarmObjectOutput {
     /// `Data` (see the field [`DescribeAlarmObjectOutput::data`]).
+    #[inline]
     pub fn data(&self) -> &[crate::types::AlarmObjectGroup] {
         self.data.as_deref().unwrap_or_default()
     }
@@ -83,37 +86,57 @@ pub struct DescribeAlarmObjectRequest {
 #[allow(deprecated)]
 impl DescribeAlarmObjectRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeAlarmObjectInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeAlarmObjectInput) -> Self {
         self.input = input;
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_ALARM_OBJECT, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeAlarmObjectOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeAlarmObjectOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_ALARM_OBJECT,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeAlarmObjectOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_ALARM_OBJECT, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeAlarmObjectOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_ALARM_OBJECT,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -124,6 +147,7 @@ impl crate::Client {
     /// `POST /vpc` — read-only: retried on transient failures.
     ///
     /// Wire name: `DescribeAlarmObject`.
+    #[inline]
     pub fn describe_alarm_object(&self) -> DescribeAlarmObjectRequest {
         DescribeAlarmObjectRequest {
             client: self.runtime().clone(),

@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `Total` (see the field [`Data::total`]).
+    #[inline]
     pub fn total(&self) -> Option<i64> {
         self.total
     }
     /// `BandwidthList` (see the field [`Data::bandwidth_list`]).
+    #[inline]
     pub fn bandwidth_list(&self) -> &[crate::types::Bandwidth] {
         self.bandwidth_list.as_deref().unwrap_or_default()
     }
@@ -83,6 +85,7 @@ impl cds_core::ser::Entries for DescribeBandwidthInput {
 cds_core::impl_serialize!(DescribeBandwidthInput);
 impl DescribeBandwidthInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeBandwidthInputBuilder {
         DescribeBandwidthInputBuilder::default()
     }
@@ -111,6 +114,7 @@ impl DescribeBandwidthInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> DescribeBandwidthInput {
         self.inner
     }
@@ -126,6 +130,7 @@ pub struct DescribeBandwidthOutput {
 }
 impl DescribeBandwidthOutput {
     /// `Data` (see the field [`DescribeBandwidthOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_bandwidth::Data> {
         self.data.as_ref()
     }
@@ -165,10 +170,12 @@ pub struct DescribeBandwidthRequest {
 #[allow(deprecated)]
 impl DescribeBandwidthRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeBandwidthInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeBandwidthInput) -> Self {
         self.input = input;
         self
@@ -195,28 +202,46 @@ impl DescribeBandwidthRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_BANDWIDTH, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeBandwidthOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeBandwidthOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_BANDWIDTH,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeBandwidthOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_BANDWIDTH, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeBandwidthOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_BANDWIDTH,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -227,6 +252,7 @@ impl crate::Client {
     /// `POST /vpc` — read-only: retried on transient failures.
     ///
     /// Wire name: `DescribeBandwidth`.
+    #[inline]
     pub fn describe_bandwidth(&self) -> DescribeBandwidthRequest {
         DescribeBandwidthRequest {
             client: self.runtime().clone(),

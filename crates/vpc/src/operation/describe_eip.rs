@@ -21,10 +21,12 @@ pub struct BindResource {
 }
 impl BindResource {
     /// `SubnetId` (see the field [`BindResource::subnet_id`]).
+    #[inline]
     pub fn subnet_id(&self) -> Option<&str> {
         self.subnet_id.as_deref()
     }
     /// `SubnetIP` (see the field [`BindResource::subnet_ip`]).
+    #[inline]
     pub fn subnet_ip(&self) -> Option<&str> {
         self.subnet_ip.as_deref()
     }
@@ -72,10 +74,12 @@ pub struct Data {
 }
 impl Data {
     /// `Total` (see the field [`Data::total`]).
+    #[inline]
     pub fn total(&self) -> Option<i64> {
         self.total
     }
     /// `EIPList` (see the field [`Data::eip_list`]).
+    #[inline]
     pub fn eip_list(&self) -> &[crate::operation::describe_eip::Eip] {
         self.eip_list.as_deref().unwrap_or_default()
     }
@@ -155,42 +159,52 @@ pub struct Eip {
 }
 impl Eip {
     /// `Id` (see the field [`Eip::id`]).
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
     /// `IP` (see the field [`Eip::ip`]).
+    #[inline]
     pub fn ip(&self) -> Option<&str> {
         self.ip.as_deref()
     }
     /// `RegionCode` (see the field [`Eip::region_code`]).
+    #[inline]
     pub fn region_code(&self) -> Option<&str> {
         self.region_code.as_deref()
     }
     /// `AvailableZoneCode` (see the field [`Eip::available_zone_code`]).
+    #[inline]
     pub fn available_zone_code(&self) -> Option<&str> {
         self.available_zone_code.as_deref()
     }
     /// `Status` (see the field [`Eip::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
     /// `Description` (see the field [`Eip::description`]).
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
     /// `IsBind` (see the field [`Eip::is_bind`]).
+    #[inline]
     pub fn is_bind(&self) -> Option<bool> {
         self.is_bind
     }
     /// `CreateTime` (see the field [`Eip::create_time`]).
+    #[inline]
     pub fn create_time(&self) -> Option<&str> {
         self.create_time.as_deref()
     }
     /// `BandwidthInfo` (see the field [`Eip::bandwidth_info`]).
+    #[inline]
     pub fn bandwidth_info(&self) -> Option<&crate::types::Bandwidth> {
         self.bandwidth_info.as_ref()
     }
     /// `BindResourceInfo` (see the field [`Eip::bind_resource_info`]).
+    #[inline]
     pub fn bind_resource_info(&self) -> Option<&crate::operation::describe_eip::BindResource> {
         self.bind_resource_info.as_ref()
     }
@@ -267,6 +281,7 @@ impl cds_core::ser::Entries for DescribeEIPInput {
 cds_core::impl_serialize!(DescribeEIPInput);
 impl DescribeEIPInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeEIPInputBuilder {
         DescribeEIPInputBuilder::default()
     }
@@ -295,6 +310,7 @@ impl DescribeEIPInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> DescribeEIPInput {
         self.inner
     }
@@ -310,6 +326,7 @@ pub struct DescribeEIPOutput {
 }
 impl DescribeEIPOutput {
     /// `Data` (see the field [`DescribeEIPOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_eip::Data> {
         self.data.as_ref()
     }
@@ -349,10 +366,12 @@ pub struct DescribeEIPRequest {
 #[allow(deprecated)]
 impl DescribeEIPRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeEIPInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeEIPInput) -> Self {
         self.input = input;
         self
@@ -379,27 +398,34 @@ impl DescribeEIPRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::DESCRIBE_EIP, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeEIPOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeEIPOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::DESCRIBE_EIP, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeEIPOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_EIP, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeEIPOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::DESCRIBE_EIP, self.input, checked)
     }
 }
 impl crate::Client {
@@ -410,6 +436,7 @@ impl crate::Client {
     /// `POST /vpc` — read-only: retried on transient failures.
     ///
     /// Wire name: `DescribeEIP`.
+    #[inline]
     pub fn describe_eip(&self) -> DescribeEIPRequest {
         DescribeEIPRequest {
             client: self.runtime().clone(),

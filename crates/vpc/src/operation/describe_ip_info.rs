@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `SegmentNum` (see the field [`Data::segment_num`]).
+    #[inline]
     pub fn segment_num(&self) -> Option<i64> {
         self.segment_num
     }
     /// `SegmentList` (see the field [`Data::segment_list`]).
+    #[inline]
     pub fn segment_list(&self) -> &[crate::operation::describe_ip_info::Segment] {
         self.segment_list.as_deref().unwrap_or_default()
     }
@@ -80,18 +82,22 @@ pub struct Ip {
 }
 impl Ip {
     /// `IPAddress` (see the field [`Ip::ip_address`]).
+    #[inline]
     pub fn ip_address(&self) -> Option<&str> {
         self.ip_address.as_deref()
     }
     /// `IPMask` (see the field [`Ip::ip_mask`]).
+    #[inline]
     pub fn ip_mask(&self) -> Option<i64> {
         self.ip_mask
     }
     /// `IPStatus` (see the field [`Ip::ip_status`]).
+    #[inline]
     pub fn ip_status(&self) -> Option<&crate::types::IpStatus> {
         self.ip_status.as_ref()
     }
     /// `IPUsage` (see the field [`Ip::ip_usage`]).
+    #[inline]
     pub fn ip_usage(&self) -> Option<&str> {
         self.ip_usage.as_deref()
     }
@@ -143,10 +149,12 @@ pub struct Segment {
 }
 impl Segment {
     /// `NetSignal` (see the field [`Segment::net_signal`]).
+    #[inline]
     pub fn net_signal(&self) -> Option<&str> {
         self.net_signal.as_deref()
     }
     /// `IPList` (see the field [`Segment::ip_list`]).
+    #[inline]
     pub fn ip_list(&self) -> &[crate::operation::describe_ip_info::Ip] {
         self.ip_list.as_deref().unwrap_or_default()
     }
@@ -200,6 +208,7 @@ impl cds_core::ser::Entries for DescribeIPInfoInput {
 cds_core::impl_serialize!(DescribeIPInfoInput);
 impl DescribeIPInfoInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeIPInfoInputBuilder {
         DescribeIPInfoInputBuilder::default()
     }
@@ -223,11 +232,13 @@ impl DescribeIPInfoInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeIPInfoInput, cds_core::BuildError> {
         cds_core::validate::build("DescribeIPInfoInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribeIPInfoInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.net_id.is_none() {
             missing.push(cds_core::validate::join(path, "NetId"));
@@ -248,6 +259,7 @@ pub struct DescribeIPInfoOutput {
 }
 impl DescribeIPInfoOutput {
     /// `Data` (see the field [`DescribeIPInfoOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_ip_info::Data> {
         self.data.as_ref()
     }
@@ -287,10 +299,12 @@ pub struct DescribeIPInfoRequest {
 #[allow(deprecated)]
 impl DescribeIPInfoRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeIPInfoInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeIPInfoInput) -> Self {
         self.input = input;
         self
@@ -310,28 +324,46 @@ impl DescribeIPInfoRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_IP_INFO, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_IP_INFO, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeIPInfoOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeIPInfoOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_IP_INFO,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeIPInfoOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_IP_INFO, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeIPInfoOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_IP_INFO,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -342,6 +374,7 @@ impl crate::Client {
     /// `POST /vpc` — read-only: retried on transient failures.
     ///
     /// Wire name: `DescribeIPInfo`.
+    #[inline]
     pub fn describe_ip_info(&self) -> DescribeIPInfoRequest {
         DescribeIPInfoRequest {
             client: self.runtime().clone(),

@@ -32,6 +32,7 @@ impl cds_core::ser::Entries for DescribeOneMinuteFlowInput {
 cds_core::impl_serialize!(DescribeOneMinuteFlowInput);
 impl DescribeOneMinuteFlowInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeOneMinuteFlowInputBuilder {
         DescribeOneMinuteFlowInputBuilder::default()
     }
@@ -60,11 +61,13 @@ impl DescribeOneMinuteFlowInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeOneMinuteFlowInput, cds_core::BuildError> {
         cds_core::validate::build("DescribeOneMinuteFlowInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribeOneMinuteFlowInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.cloud_id.is_none() {
             missing.push(cds_core::validate::join(path, "CloudId"));
@@ -88,6 +91,7 @@ pub struct DescribeOneMinuteFlowOutput {
 }
 impl DescribeOneMinuteFlowOutput {
     /// `Data` (see the field [`DescribeOneMinuteFlowOutput::data`]).
+    #[inline]
     pub fn data(&self) -> &[crate::types::FlowSample] {
         self.data.as_deref().unwrap_or_default()
     }
@@ -127,10 +131,12 @@ pub struct DescribeOneMinuteFlowRequest {
 #[allow(deprecated)]
 impl DescribeOneMinuteFlowRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeOneMinuteFlowInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeOneMinuteFlowInput) -> Self {
         self.input = input;
         self
@@ -157,28 +163,46 @@ impl DescribeOneMinuteFlowRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_ONE_MINUTE_FLOW, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_ONE_MINUTE_FLOW, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeOneMinuteFlowOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeOneMinuteFlowOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_ONE_MINUTE_FLOW,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeOneMinuteFlowOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_ONE_MINUTE_FLOW, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeOneMinuteFlowOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_ONE_MINUTE_FLOW,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -189,6 +213,7 @@ impl crate::Client {
     /// `POST /vpc` — read-only: retried on transient failures.
     ///
     /// Wire name: `DescribeOneMinuteFlow`.
+    #[inline]
     pub fn describe_one_minute_flow(&self) -> DescribeOneMinuteFlowRequest {
         DescribeOneMinuteFlowRequest {
             client: self.runtime().clone(),

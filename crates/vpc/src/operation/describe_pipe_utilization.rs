@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `Time` (see the field [`Data::time`]).
+    #[inline]
     pub fn time(&self) -> Option<&str> {
         self.time.as_deref()
     }
     /// `VdcInfo` (see the field [`Data::vdc_info`]).
+    #[inline]
     pub fn vdc_info(&self) -> &[crate::types::VdcPipes] {
         self.vdc_info.as_deref().unwrap_or_default()
     }
@@ -67,6 +69,7 @@ impl cds_core::ser::Entries for DescribePipeUtilizationInput {
 cds_core::impl_serialize!(DescribePipeUtilizationInput);
 impl DescribePipeUtilizationInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribePipeUtilizationInputBuilder {
         DescribePipeUtilizationInputBuilder::default()
     }
@@ -80,6 +83,7 @@ pub struct DescribePipeUtilizationInputBuilder {
 #[allow(deprecated)]
 impl DescribePipeUtilizationInputBuilder {
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> DescribePipeUtilizationInput {
         self.inner
     }
@@ -95,6 +99,7 @@ pub struct DescribePipeUtilizationOutput {
 }
 impl DescribePipeUtilizationOutput {
     /// `Data` (see the field [`DescribePipeUtilizationOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_pipe_utilization::Data> {
         self.data.as_ref()
     }
@@ -134,37 +139,57 @@ pub struct DescribePipeUtilizationRequest {
 #[allow(deprecated)]
 impl DescribePipeUtilizationRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribePipeUtilizationInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribePipeUtilizationInput) -> Self {
         self.input = input;
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_PIPE_UTILIZATION, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribePipeUtilizationOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribePipeUtilizationOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_PIPE_UTILIZATION,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribePipeUtilizationOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_PIPE_UTILIZATION, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribePipeUtilizationOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_PIPE_UTILIZATION,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -175,6 +200,7 @@ impl crate::Client {
     /// `POST /vpc` — read-only: retried on transient failures.
     ///
     /// Wire name: `DescribePipeUtilization`.
+    #[inline]
     pub fn describe_pipe_utilization(&self) -> DescribePipeUtilizationRequest {
         DescribePipeUtilizationRequest {
             client: self.runtime().clone(),

@@ -42,6 +42,7 @@ impl cds_core::ser::Entries for DescribeSubNetInput {
 cds_core::impl_serialize!(DescribeSubNetInput);
 impl DescribeSubNetInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeSubNetInputBuilder {
         DescribeSubNetInputBuilder::default()
     }
@@ -80,6 +81,7 @@ impl DescribeSubNetInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> DescribeSubNetInput {
         self.inner
     }
@@ -95,6 +97,7 @@ pub struct DescribeSubNetOutput {
 }
 impl DescribeSubNetOutput {
     /// `Data` (see the field [`DescribeSubNetOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::DescribeSubnetData> {
         self.data.as_ref()
     }
@@ -134,10 +137,12 @@ pub struct DescribeSubNetRequest {
 #[allow(deprecated)]
 impl DescribeSubNetRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeSubNetInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeSubNetInput) -> Self {
         self.input = input;
         self
@@ -178,28 +183,46 @@ impl DescribeSubNetRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_SUB_NET, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeSubNetOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeSubNetOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_SUB_NET,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeSubNetOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_SUB_NET, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeSubNetOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_SUB_NET,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -215,6 +238,7 @@ impl crate::Client {
     #[deprecated(
         note = "use `describe_subnet()`: Renamed DescribeSubnet in the vendor's documents (between 2022-12-14 and 2023-01-09); this operation still sends the old action DescribeSubNet. No source shows whether the service still accepts the old spelling: the 2022 edition's own call example and the vendor's Go SDK already sent DescribeSubnet. This method still sends DescribeSubNet."
     )]
+    #[inline]
     pub fn describe_sub_net(&self) -> DescribeSubNetRequest {
         DescribeSubNetRequest {
             client: self.runtime().clone(),

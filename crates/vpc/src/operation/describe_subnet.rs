@@ -42,6 +42,7 @@ impl cds_core::ser::Entries for DescribeSubnetInput {
 cds_core::impl_serialize!(DescribeSubnetInput);
 impl DescribeSubnetInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeSubnetInputBuilder {
         DescribeSubnetInputBuilder::default()
     }
@@ -80,6 +81,7 @@ impl DescribeSubnetInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> DescribeSubnetInput {
         self.inner
     }
@@ -95,6 +97,7 @@ pub struct DescribeSubnetOutput {
 }
 impl DescribeSubnetOutput {
     /// `Data` (see the field [`DescribeSubnetOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::DescribeSubnetData> {
         self.data.as_ref()
     }
@@ -134,10 +137,12 @@ pub struct DescribeSubnetRequest {
 #[allow(deprecated)]
 impl DescribeSubnetRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeSubnetInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeSubnetInput) -> Self {
         self.input = input;
         self
@@ -178,28 +183,46 @@ impl DescribeSubnetRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_SUBNET, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeSubnetOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeSubnetOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_SUBNET,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeSubnetOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_SUBNET, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeSubnetOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_SUBNET,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -210,6 +233,7 @@ impl crate::Client {
     /// `POST /vpc` — read-only: retried on transient failures.
     ///
     /// Wire name: `DescribeSubnet`.
+    #[inline]
     pub fn describe_subnet(&self) -> DescribeSubnetRequest {
         DescribeSubnetRequest {
             client: self.runtime().clone(),

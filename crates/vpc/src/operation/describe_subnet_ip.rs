@@ -29,18 +29,22 @@ pub struct Data {
 }
 impl Data {
     /// `UnusedList` (see the field [`Data::unused_list`]).
+    #[inline]
     pub fn unused_list(&self) -> &[String] {
         self.unused_list.as_deref().unwrap_or_default()
     }
     /// `UnusedNum` (see the field [`Data::unused_num`]).
+    #[inline]
     pub fn unused_num(&self) -> Option<i64> {
         self.unused_num
     }
     /// `UsedList` (see the field [`Data::used_list`]).
+    #[inline]
     pub fn used_list(&self) -> &[crate::operation::describe_subnet_ip::Used] {
         self.used_list.as_deref().unwrap_or_default()
     }
     /// `UsedNum` (see the field [`Data::used_num`]).
+    #[inline]
     pub fn used_num(&self) -> Option<i64> {
         self.used_num
     }
@@ -92,10 +96,12 @@ pub struct Used {
 }
 impl Used {
     /// `IP` (see the field [`Used::ip`]).
+    #[inline]
     pub fn ip(&self) -> Option<&str> {
         self.ip.as_deref()
     }
     /// `Usage` (see the field [`Used::usage`]).
+    #[inline]
     pub fn usage(&self) -> Option<&str> {
         self.usage.as_deref()
     }
@@ -144,6 +150,7 @@ impl cds_core::ser::Entries for DescribeSubnetIpInput {
 cds_core::impl_serialize!(DescribeSubnetIpInput);
 impl DescribeSubnetIpInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeSubnetIpInputBuilder {
         DescribeSubnetIpInputBuilder::default()
     }
@@ -162,11 +169,13 @@ impl DescribeSubnetIpInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeSubnetIpInput, cds_core::BuildError> {
         cds_core::validate::build("DescribeSubnetIpInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribeSubnetIpInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.net_id.is_none() {
             missing.push(cds_core::validate::join(path, "NetId"));
@@ -184,6 +193,7 @@ pub struct DescribeSubnetIpOutput {
 }
 impl DescribeSubnetIpOutput {
     /// `Data` (see the field [`DescribeSubnetIpOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_subnet_ip::Data> {
         self.data.as_ref()
     }
@@ -223,10 +233,12 @@ pub struct DescribeSubnetIpRequest {
 #[allow(deprecated)]
 impl DescribeSubnetIpRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeSubnetIpInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeSubnetIpInput) -> Self {
         self.input = input;
         self
@@ -239,28 +251,46 @@ impl DescribeSubnetIpRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_SUBNET_IP, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_SUBNET_IP, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeSubnetIpOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeSubnetIpOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_SUBNET_IP,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeSubnetIpOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_SUBNET_IP, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeSubnetIpOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_SUBNET_IP,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -271,6 +301,7 @@ impl crate::Client {
     /// `POST /vpc` — read-only: retried on transient failures.
     ///
     /// Wire name: `DescribeSubnetIp`.
+    #[inline]
     pub fn describe_subnet_ip(&self) -> DescribeSubnetIpRequest {
         DescribeSubnetIpRequest {
             client: self.runtime().clone(),

@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `AVAILABLE` (see the field [`Data::available`]).
+    #[inline]
     pub fn available(&self) -> &[crate::types::VdcIpUsage] {
         self.available.as_deref().unwrap_or_default()
     }
     /// `UNAVAILABLE` (see the field [`Data::unavailable`]).
+    #[inline]
     pub fn unavailable(&self) -> &[crate::types::VdcIpUsage] {
         self.unavailable.as_deref().unwrap_or_default()
     }
@@ -93,6 +95,7 @@ impl cds_core::ser::Entries for DescribeVDCIPUSEDAYInput {
 cds_core::impl_serialize!(DescribeVDCIPUSEDAYInput);
 impl DescribeVDCIPUSEDAYInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeVDCIPUSEDAYInputBuilder {
         DescribeVDCIPUSEDAYInputBuilder::default()
     }
@@ -131,6 +134,7 @@ impl DescribeVDCIPUSEDAYInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> DescribeVDCIPUSEDAYInput {
         self.inner
     }
@@ -146,6 +150,7 @@ pub struct DescribeVDCIPUSEDAYOutput {
 }
 impl DescribeVDCIPUSEDAYOutput {
     /// `Data` (see the field [`DescribeVDCIPUSEDAYOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_vdcipuseday::Data> {
         self.data.as_ref()
     }
@@ -185,10 +190,12 @@ pub struct DescribeVDCIPUSEDAYRequest {
 #[allow(deprecated)]
 impl DescribeVDCIPUSEDAYRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeVDCIPUSEDAYInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeVDCIPUSEDAYInput) -> Self {
         self.input = input;
         self
@@ -229,28 +236,46 @@ impl DescribeVDCIPUSEDAYRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_VDCIPUSEDAY, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeVDCIPUSEDAYOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeVDCIPUSEDAYOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_VDCIPUSEDAY,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeVDCIPUSEDAYOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_VDCIPUSEDAY, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeVDCIPUSEDAYOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_VDCIPUSEDAY,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -261,6 +286,7 @@ impl crate::Client {
     /// `POST /vpc` — read-only: retried on transient failures.
     ///
     /// Wire name: `DescribeVDCIPUSEDAY`.
+    #[inline]
     pub fn describe_vdcipuseday(&self) -> DescribeVDCIPUSEDAYRequest {
         DescribeVDCIPUSEDAYRequest {
             client: self.runtime().clone(),

@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `Total` (see the field [`Data::total`]).
+    #[inline]
     pub fn total(&self) -> Option<i64> {
         self.total
     }
     /// `VirtualGateWayList` (see the field [`Data::virtual_gate_way_list`]).
+    #[inline]
     pub fn virtual_gate_way_list(&self) -> &[crate::operation::describe_virtual_gate_way::Gateway] {
         self.virtual_gate_way_list.as_deref().unwrap_or_default()
     }
@@ -102,38 +104,47 @@ pub struct Gateway {
 }
 impl Gateway {
     /// `VirtualGateWayId` (see the field [`Gateway::virtual_gate_way_id`]).
+    #[inline]
     pub fn virtual_gate_way_id(&self) -> Option<&str> {
         self.virtual_gate_way_id.as_deref()
     }
     /// `VirtualGateWayName` (see the field [`Gateway::virtual_gate_way_name`]).
+    #[inline]
     pub fn virtual_gate_way_name(&self) -> Option<&str> {
         self.virtual_gate_way_name.as_deref()
     }
     /// `VirtualGateWaySegment` (see the field [`Gateway::virtual_gate_way_segment`]).
+    #[inline]
     pub fn virtual_gate_way_segment(&self) -> Option<&str> {
         self.virtual_gate_way_segment.as_deref()
     }
     /// `UsedIPNum` (see the field [`Gateway::used_ip_num`]).
+    #[inline]
     pub fn used_ip_num(&self) -> Option<i64> {
         self.used_ip_num
     }
     /// `VPCId` (see the field [`Gateway::vpc_id`]).
+    #[inline]
     pub fn vpc_id(&self) -> Option<&str> {
         self.vpc_id.as_deref()
     }
     /// `VPCName` (see the field [`Gateway::vpc_name`]).
+    #[inline]
     pub fn vpc_name(&self) -> Option<&str> {
         self.vpc_name.as_deref()
     }
     /// `AvailableZoneCode` (see the field [`Gateway::available_zone_code`]).
+    #[inline]
     pub fn available_zone_code(&self) -> Option<&str> {
         self.available_zone_code.as_deref()
     }
     /// `Status` (see the field [`Gateway::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
     /// `Type` (see the field [`Gateway::type`]).
+    #[inline]
     pub fn r#type(&self) -> Option<&str> {
         self.r#type.as_deref()
     }
@@ -224,6 +235,7 @@ impl cds_core::ser::Entries for DescribeVirtualGateWayInput {
 cds_core::impl_serialize!(DescribeVirtualGateWayInput);
 impl DescribeVirtualGateWayInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeVirtualGateWayInputBuilder {
         DescribeVirtualGateWayInputBuilder::default()
     }
@@ -262,11 +274,13 @@ impl DescribeVirtualGateWayInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeVirtualGateWayInput, cds_core::BuildError> {
         cds_core::validate::build("DescribeVirtualGateWayInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribeVirtualGateWayInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.region_code.is_none() {
             missing.push(cds_core::validate::join(path, "RegionCode"));
@@ -284,6 +298,7 @@ pub struct DescribeVirtualGateWayOutput {
 }
 impl DescribeVirtualGateWayOutput {
     /// `Data` (see the field [`DescribeVirtualGateWayOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_virtual_gate_way::Data> {
         self.data.as_ref()
     }
@@ -323,10 +338,12 @@ pub struct DescribeVirtualGateWayRequest {
 #[allow(deprecated)]
 impl DescribeVirtualGateWayRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeVirtualGateWayInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeVirtualGateWayInput) -> Self {
         self.input = input;
         self
@@ -367,28 +384,46 @@ impl DescribeVirtualGateWayRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_VIRTUAL_GATE_WAY, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_VIRTUAL_GATE_WAY, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeVirtualGateWayOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeVirtualGateWayOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_VIRTUAL_GATE_WAY,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeVirtualGateWayOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_VIRTUAL_GATE_WAY, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeVirtualGateWayOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_VIRTUAL_GATE_WAY,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -399,6 +434,7 @@ impl crate::Client {
     /// `POST /vpc` — read-only: retried on transient failures.
     ///
     /// Wire name: `DescribeVirtualGateWay`.
+    #[inline]
     pub fn describe_virtual_gate_way(&self) -> DescribeVirtualGateWayRequest {
         DescribeVirtualGateWayRequest {
             client: self.runtime().clone(),

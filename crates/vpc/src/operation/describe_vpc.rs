@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `Total` (see the field [`Data::total`]).
+    #[inline]
     pub fn total(&self) -> Option<i64> {
         self.total
     }
     /// `VPCList` (see the field [`Data::vpc_list`]).
+    #[inline]
     pub fn vpc_list(&self) -> &[crate::operation::describe_vpc::Vpc] {
         self.vpc_list.as_deref().unwrap_or_default()
     }
@@ -92,30 +94,37 @@ pub struct Vpc {
 }
 impl Vpc {
     /// `VPCId` (see the field [`Vpc::vpc_id`]).
+    #[inline]
     pub fn vpc_id(&self) -> Option<&str> {
         self.vpc_id.as_deref()
     }
     /// `VPCNmae` (see the field [`Vpc::vpc_nmae`]).
+    #[inline]
     pub fn vpc_nmae(&self) -> Option<&str> {
         self.vpc_nmae.as_deref()
     }
     /// `VPCSegment` (see the field [`Vpc::vpc_segment`]).
+    #[inline]
     pub fn vpc_segment(&self) -> Option<&str> {
         self.vpc_segment.as_deref()
     }
     /// `Status` (see the field [`Vpc::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
     /// `RegionCode` (see the field [`Vpc::region_code`]).
+    #[inline]
     pub fn region_code(&self) -> Option<&str> {
         self.region_code.as_deref()
     }
     /// `CreateTime` (see the field [`Vpc::create_time`]).
+    #[inline]
     pub fn create_time(&self) -> Option<&str> {
         self.create_time.as_deref()
     }
     /// `BandwidthType` (see the field [`Vpc::bandwidth_type`]).
+    #[inline]
     pub fn bandwidth_type(&self) -> Option<&crate::types::VpcBandwidthType> {
         self.bandwidth_type.as_ref()
     }
@@ -184,6 +193,7 @@ impl cds_core::ser::Entries for DescribeVPCInput {
 cds_core::impl_serialize!(DescribeVPCInput);
 impl DescribeVPCInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeVPCInputBuilder {
         DescribeVPCInputBuilder::default()
     }
@@ -212,6 +222,7 @@ impl DescribeVPCInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> DescribeVPCInput {
         self.inner
     }
@@ -227,6 +238,7 @@ pub struct DescribeVPCOutput {
 }
 impl DescribeVPCOutput {
     /// `Data` (see the field [`DescribeVPCOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_vpc::Data> {
         self.data.as_ref()
     }
@@ -266,10 +278,12 @@ pub struct DescribeVPCRequest {
 #[allow(deprecated)]
 impl DescribeVPCRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeVPCInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeVPCInput) -> Self {
         self.input = input;
         self
@@ -296,27 +310,34 @@ impl DescribeVPCRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::DESCRIBE_VPC, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeVPCOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeVPCOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::DESCRIBE_VPC, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeVPCOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_VPC, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeVPCOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::DESCRIBE_VPC, self.input, checked)
     }
 }
 impl crate::Client {
@@ -327,6 +348,7 @@ impl crate::Client {
     /// `POST /vpc` — read-only: retried on transient failures.
     ///
     /// Wire name: `DescribeVPC`.
+    #[inline]
     pub fn describe_vpc(&self) -> DescribeVPCRequest {
         DescribeVPCRequest {
             client: self.runtime().clone(),

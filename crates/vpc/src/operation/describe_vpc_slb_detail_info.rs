@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for DescribeVpcSlbDetailInfoInput {
 cds_core::impl_serialize!(DescribeVpcSlbDetailInfoInput);
 impl DescribeVpcSlbDetailInfoInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeVpcSlbDetailInfoInputBuilder {
         DescribeVpcSlbDetailInfoInputBuilder::default()
     }
@@ -40,11 +41,13 @@ impl DescribeVpcSlbDetailInfoInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeVpcSlbDetailInfoInput, cds_core::BuildError> {
         cds_core::validate::build("DescribeVpcSlbDetailInfoInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribeVpcSlbDetailInfoInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.slb_id.is_none() {
             missing.push(cds_core::validate::join(path, "SlbId"));
@@ -62,6 +65,7 @@ pub struct DescribeVpcSlbDetailInfoOutput {
 }
 impl DescribeVpcSlbDetailInfoOutput {
     /// `Data` (see the field [`DescribeVpcSlbDetailInfoOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::Slb> {
         self.data.as_ref()
     }
@@ -101,10 +105,12 @@ pub struct DescribeVpcSlbDetailInfoRequest {
 #[allow(deprecated)]
 impl DescribeVpcSlbDetailInfoRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeVpcSlbDetailInfoInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeVpcSlbDetailInfoInput) -> Self {
         self.input = input;
         self
@@ -117,28 +123,46 @@ impl DescribeVpcSlbDetailInfoRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_VPC_SLB_DETAIL_INFO, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_VPC_SLB_DETAIL_INFO, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeVpcSlbDetailInfoOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeVpcSlbDetailInfoOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_VPC_SLB_DETAIL_INFO,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeVpcSlbDetailInfoOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_VPC_SLB_DETAIL_INFO, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeVpcSlbDetailInfoOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_VPC_SLB_DETAIL_INFO,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -149,6 +173,7 @@ impl crate::Client {
     /// `POST /vpc` — read-only: retried on transient failures.
     ///
     /// Wire name: `DescribeVpcSlbDetailInfo`.
+    #[inline]
     pub fn describe_vpc_slb_detail_info(&self) -> DescribeVpcSlbDetailInfoRequest {
         DescribeVpcSlbDetailInfoRequest {
             client: self.runtime().clone(),

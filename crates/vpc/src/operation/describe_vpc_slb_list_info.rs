@@ -17,6 +17,7 @@ pub struct Data {
 }
 impl Data {
     /// `SlbList` (see the field [`Data::slb_list`]).
+    #[inline]
     pub fn slb_list(&self) -> &[crate::types::Slb] {
         self.slb_list.as_deref().unwrap_or_default()
     }
@@ -68,6 +69,7 @@ impl cds_core::ser::Entries for DescribeVpcSlbListInfoInput {
 cds_core::impl_serialize!(DescribeVpcSlbListInfoInput);
 impl DescribeVpcSlbListInfoInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeVpcSlbListInfoInputBuilder {
         DescribeVpcSlbListInfoInputBuilder::default()
     }
@@ -91,6 +93,7 @@ impl DescribeVpcSlbListInfoInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> DescribeVpcSlbListInfoInput {
         self.inner
     }
@@ -106,6 +109,7 @@ pub struct DescribeVpcSlbListInfoOutput {
 }
 impl DescribeVpcSlbListInfoOutput {
     /// `Data` (see the field [`DescribeVpcSlbListInfoOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_vpc_slb_list_info::Data> {
         self.data.as_ref()
     }
@@ -145,10 +149,12 @@ pub struct DescribeVpcSlbListInfoRequest {
 #[allow(deprecated)]
 impl DescribeVpcSlbListInfoRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeVpcSlbListInfoInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeVpcSlbListInfoInput) -> Self {
         self.input = input;
         self
@@ -168,28 +174,46 @@ impl DescribeVpcSlbListInfoRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_VPC_SLB_LIST_INFO, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeVpcSlbListInfoOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeVpcSlbListInfoOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_VPC_SLB_LIST_INFO,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeVpcSlbListInfoOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_VPC_SLB_LIST_INFO, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeVpcSlbListInfoOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_VPC_SLB_LIST_INFO,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -200,6 +224,7 @@ impl crate::Client {
     /// `GET /vpc` — read-only: retried on transient failures.
     ///
     /// Wire name: `DescribeVpcSlbListInfo`.
+    #[inline]
     pub fn describe_vpc_slb_list_info(&self) -> DescribeVpcSlbListInfoRequest {
         DescribeVpcSlbListInfoRequest {
             client: self.runtime().clone(),

@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `SlbAclList` (see the field [`Data::slb_acl_list`]).
+    #[inline]
     pub fn slb_acl_list(&self) -> &[crate::types::SlbAcl] {
         self.slb_acl_list.as_deref().unwrap_or_default()
     }
     /// `SlbVipList` (see the field [`Data::slb_vip_list`]).
+    #[inline]
     pub fn slb_vip_list(&self) -> &[crate::types::SlbListenVip] {
         self.slb_vip_list.as_deref().unwrap_or_default()
     }
@@ -73,6 +75,7 @@ impl cds_core::ser::Entries for DescribeVpcSlbListenCreateInfoInput {
 cds_core::impl_serialize!(DescribeVpcSlbListenCreateInfoInput);
 impl DescribeVpcSlbListenCreateInfoInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeVpcSlbListenCreateInfoInputBuilder {
         DescribeVpcSlbListenCreateInfoInputBuilder::default()
     }
@@ -91,11 +94,13 @@ impl DescribeVpcSlbListenCreateInfoInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeVpcSlbListenCreateInfoInput, cds_core::BuildError> {
         cds_core::validate::build("DescribeVpcSlbListenCreateInfoInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribeVpcSlbListenCreateInfoInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.slb_id.is_none() {
             missing.push(cds_core::validate::join(path, "SlbId"));
@@ -113,6 +118,7 @@ pub struct DescribeVpcSlbListenCreateInfoOutput {
 }
 impl DescribeVpcSlbListenCreateInfoOutput {
     /// `Data` (see the field [`DescribeVpcSlbListenCreateInfoOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_vpc_slb_listen_create_info::Data> {
         self.data.as_ref()
     }
@@ -152,10 +158,12 @@ pub struct DescribeVpcSlbListenCreateInfoRequest {
 #[allow(deprecated)]
 impl DescribeVpcSlbListenCreateInfoRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeVpcSlbListenCreateInfoInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeVpcSlbListenCreateInfoInput) -> Self {
         self.input = input;
         self
@@ -168,6 +176,7 @@ impl DescribeVpcSlbListenCreateInfoRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(
             &crate::meta::DESCRIBE_VPC_SLB_LISTEN_CREATE_INFO,
@@ -176,6 +185,7 @@ impl DescribeVpcSlbListenCreateInfoRequest {
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(
@@ -184,20 +194,34 @@ impl DescribeVpcSlbListenCreateInfoRequest {
         )
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeVpcSlbListenCreateInfoOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<DescribeVpcSlbListenCreateInfoOutput, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_VPC_SLB_LISTEN_CREATE_INFO,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeVpcSlbListenCreateInfoOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(
-                &crate::meta::DESCRIBE_VPC_SLB_LISTEN_CREATE_INFO,
-                &self.input,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeVpcSlbListenCreateInfoOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_VPC_SLB_LISTEN_CREATE_INFO,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -208,6 +232,7 @@ impl crate::Client {
     /// `POST /vpc` — read-only: retried on transient failures.
     ///
     /// Wire name: `DescribeVpcSlbListenCreateInfo`.
+    #[inline]
     pub fn describe_vpc_slb_listen_create_info(&self) -> DescribeVpcSlbListenCreateInfoRequest {
         DescribeVpcSlbListenCreateInfoRequest {
             client: self.runtime().clone(),

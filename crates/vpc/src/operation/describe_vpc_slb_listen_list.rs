@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `ListenList` (see the field [`Data::listen_list`]).
+    #[inline]
     pub fn listen_list(&self) -> &[crate::types::SlbListen] {
         self.listen_list.as_deref().unwrap_or_default()
     }
     /// `Total` (see the field [`Data::total`]).
+    #[inline]
     pub fn total(&self) -> Option<i64> {
         self.total
     }
@@ -73,6 +75,7 @@ impl cds_core::ser::Entries for DescribeVpcSlbListenListInput {
 cds_core::impl_serialize!(DescribeVpcSlbListenListInput);
 impl DescribeVpcSlbListenListInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeVpcSlbListenListInputBuilder {
         DescribeVpcSlbListenListInputBuilder::default()
     }
@@ -91,11 +94,13 @@ impl DescribeVpcSlbListenListInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeVpcSlbListenListInput, cds_core::BuildError> {
         cds_core::validate::build("DescribeVpcSlbListenListInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribeVpcSlbListenListInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.slb_id.is_none() {
             missing.push(cds_core::validate::join(path, "SlbId"));
@@ -117,10 +122,12 @@ pub struct DescribeVpcSlbListenListOutput {
 }
 impl DescribeVpcSlbListenListOutput {
     /// `Data` (see the field [`DescribeVpcSlbListenListOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::describe_vpc_slb_listen_list::Data> {
         self.data.as_ref()
     }
     /// `TaskId` (see the field [`DescribeVpcSlbListenListOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -162,10 +169,12 @@ pub struct DescribeVpcSlbListenListRequest {
 #[allow(deprecated)]
 impl DescribeVpcSlbListenListRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeVpcSlbListenListInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeVpcSlbListenListInput) -> Self {
         self.input = input;
         self
@@ -178,28 +187,46 @@ impl DescribeVpcSlbListenListRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_VPC_SLB_LISTEN_LIST, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_VPC_SLB_LISTEN_LIST, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeVpcSlbListenListOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeVpcSlbListenListOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_VPC_SLB_LISTEN_LIST,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeVpcSlbListenListOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_VPC_SLB_LISTEN_LIST, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeVpcSlbListenListOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_VPC_SLB_LISTEN_LIST,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -210,6 +237,7 @@ impl crate::Client {
     /// `POST /vpc` — read-only: retried on transient failures.
     ///
     /// Wire name: `DescribeVpcSlbListenList`.
+    #[inline]
     pub fn describe_vpc_slb_listen_list(&self) -> DescribeVpcSlbListenListRequest {
         DescribeVpcSlbListenListRequest {
             client: self.runtime().clone(),

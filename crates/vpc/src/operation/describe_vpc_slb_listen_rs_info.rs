@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for DescribeVpcSlbListenRsInfoInput {
 cds_core::impl_serialize!(DescribeVpcSlbListenRsInfoInput);
 impl DescribeVpcSlbListenRsInfoInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DescribeVpcSlbListenRsInfoInputBuilder {
         DescribeVpcSlbListenRsInfoInputBuilder::default()
     }
@@ -50,11 +51,13 @@ impl DescribeVpcSlbListenRsInfoInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DescribeVpcSlbListenRsInfoInput, cds_core::BuildError> {
         cds_core::validate::build("DescribeVpcSlbListenRsInfoInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DescribeVpcSlbListenRsInfoInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.vpc_id.is_none() {
             missing.push(cds_core::validate::join(path, "VpcId"));
@@ -75,6 +78,7 @@ pub struct DescribeVpcSlbListenRsInfoOutput {
 }
 impl DescribeVpcSlbListenRsInfoOutput {
     /// `Data` (see the field [`DescribeVpcSlbListenRsInfoOutput::data`]).
+    #[inline]
     pub fn data(&self) -> &[crate::types::SlbServer] {
         self.data.as_deref().unwrap_or_default()
     }
@@ -114,10 +118,12 @@ pub struct DescribeVpcSlbListenRsInfoRequest {
 #[allow(deprecated)]
 impl DescribeVpcSlbListenRsInfoRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DescribeVpcSlbListenRsInfoInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DescribeVpcSlbListenRsInfoInput) -> Self {
         self.input = input;
         self
@@ -137,28 +143,46 @@ impl DescribeVpcSlbListenRsInfoRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::DESCRIBE_VPC_SLB_LISTEN_RS_INFO, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::DESCRIBE_VPC_SLB_LISTEN_RS_INFO, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DescribeVpcSlbListenRsInfoOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DescribeVpcSlbListenRsInfoOutput, cds_core::Error>>
+           + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::DESCRIBE_VPC_SLB_LISTEN_RS_INFO,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DescribeVpcSlbListenRsInfoOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::DESCRIBE_VPC_SLB_LISTEN_RS_INFO, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DescribeVpcSlbListenRsInfoOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::DESCRIBE_VPC_SLB_LISTEN_RS_INFO,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -169,6 +193,7 @@ impl crate::Client {
     /// `POST /vpc` — read-only: retried on transient failures.
     ///
     /// Wire name: `DescribeVpcSlbListenRsInfo`.
+    #[inline]
     pub fn describe_vpc_slb_listen_rs_info(&self) -> DescribeVpcSlbListenRsInfoRequest {
         DescribeVpcSlbListenRsInfoRequest {
             client: self.runtime().clone(),

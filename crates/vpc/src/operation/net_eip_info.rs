@@ -41,30 +41,37 @@ pub struct Eip {
 }
 impl Eip {
     /// `EIP` (see the field [`Eip::eip`]).
+    #[inline]
     pub fn eip(&self) -> Option<&str> {
         self.eip.as_deref()
     }
     /// `EIPId` (see the field [`Eip::eip_id`]).
+    #[inline]
     pub fn eip_id(&self) -> Option<&str> {
         self.eip_id.as_deref()
     }
     /// `Qos` (see the field [`Eip::qos`]).
+    #[inline]
     pub fn qos(&self) -> Option<i64> {
         self.qos
     }
     /// `Status` (see the field [`Eip::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
     /// `BandwidthType` (see the field [`Eip::bandwidth_type`]).
+    #[inline]
     pub fn bandwidth_type(&self) -> Option<&str> {
         self.bandwidth_type.as_deref()
     }
     /// `BillScheme` (see the field [`Eip::bill_scheme`]).
+    #[inline]
     pub fn bill_scheme(&self) -> Option<&str> {
         self.bill_scheme.as_deref()
     }
     /// `ReginCode` (see the field [`Eip::regin_code`]).
+    #[inline]
     pub fn regin_code(&self) -> Option<&str> {
         self.regin_code.as_deref()
     }
@@ -138,26 +145,32 @@ pub struct Net {
 }
 impl Net {
     /// `NetId` (see the field [`Net::net_id`]).
+    #[inline]
     pub fn net_id(&self) -> Option<&str> {
         self.net_id.as_deref()
     }
     /// `NetName` (see the field [`Net::net_name`]).
+    #[inline]
     pub fn net_name(&self) -> Option<&str> {
         self.net_name.as_deref()
     }
     /// `NetType` (see the field [`Net::net_type`]).
+    #[inline]
     pub fn net_type(&self) -> Option<&str> {
         self.net_type.as_deref()
     }
     /// `IPNum` (see the field [`Net::ip_num`]).
+    #[inline]
     pub fn ip_num(&self) -> Option<&str> {
         self.ip_num.as_deref()
     }
     /// `IPMask` (see the field [`Net::ip_mask`]).
+    #[inline]
     pub fn ip_mask(&self) -> Option<i64> {
         self.ip_mask
     }
     /// `EIP_INFO_LIST` (see the field [`Net::eip_info_list`]).
+    #[inline]
     pub fn eip_info_list(&self) -> &[crate::operation::net_eip_info::Eip] {
         self.eip_info_list.as_deref().unwrap_or_default()
     }
@@ -214,6 +227,7 @@ impl cds_core::ser::Entries for NetEIPInfoInput {
 cds_core::impl_serialize!(NetEIPInfoInput);
 impl NetEIPInfoInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> NetEIPInfoInputBuilder {
         NetEIPInfoInputBuilder::default()
     }
@@ -232,11 +246,13 @@ impl NetEIPInfoInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<NetEIPInfoInput, cds_core::BuildError> {
         cds_core::validate::build("NetEIPInfoInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for NetEIPInfoInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.net_id_list.is_none() {
             missing.push(cds_core::validate::join(path, "NetIdList"));
@@ -254,6 +270,7 @@ pub struct NetEIPInfoOutput {
 }
 impl NetEIPInfoOutput {
     /// `Data` (see the field [`NetEIPInfoOutput::data`]).
+    #[inline]
     pub fn data(&self) -> &[crate::operation::net_eip_info::Net] {
         self.data.as_deref().unwrap_or_default()
     }
@@ -293,10 +310,12 @@ pub struct NetEIPInfoRequest {
 #[allow(deprecated)]
 impl NetEIPInfoRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &NetEIPInfoInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: NetEIPInfoInput) -> Self {
         self.input = input;
         self
@@ -309,27 +328,34 @@ impl NetEIPInfoRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::NET_EIP_INFO, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::NET_EIP_INFO, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<NetEIPInfoOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<NetEIPInfoOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::NET_EIP_INFO, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<NetEIPInfoOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::NET_EIP_INFO, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<NetEIPInfoOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::NET_EIP_INFO, self.input, checked)
     }
 }
 impl crate::Client {
@@ -340,6 +366,7 @@ impl crate::Client {
     /// `POST /vpc` — read-only: retried on transient failures.
     ///
     /// Wire name: `NetEIPInfo`.
+    #[inline]
     pub fn net_eip_info(&self) -> NetEIPInfoRequest {
         NetEIPInfoRequest {
             client: self.runtime().clone(),

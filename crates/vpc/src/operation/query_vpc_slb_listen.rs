@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for QueryVpcSLBListenInput {
 cds_core::impl_serialize!(QueryVpcSLBListenInput);
 impl QueryVpcSLBListenInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> QueryVpcSLBListenInputBuilder {
         QueryVpcSLBListenInputBuilder::default()
     }
@@ -40,11 +41,13 @@ impl QueryVpcSLBListenInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<QueryVpcSLBListenInput, cds_core::BuildError> {
         cds_core::validate::build("QueryVpcSLBListenInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for QueryVpcSLBListenInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.listen_id.is_none() {
             missing.push(cds_core::validate::join(path, "ListenId"));
@@ -62,6 +65,7 @@ pub struct QueryVpcSLBListenOutput {
 }
 impl QueryVpcSLBListenOutput {
     /// `Data` (see the field [`QueryVpcSLBListenOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::SlbListen> {
         self.data.as_ref()
     }
@@ -101,10 +105,12 @@ pub struct QueryVpcSLBListenRequest {
 #[allow(deprecated)]
 impl QueryVpcSLBListenRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &QueryVpcSLBListenInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: QueryVpcSLBListenInput) -> Self {
         self.input = input;
         self
@@ -117,28 +123,46 @@ impl QueryVpcSLBListenRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::QUERY_VPC_SLB_LISTEN, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::QUERY_VPC_SLB_LISTEN, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<QueryVpcSLBListenOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<QueryVpcSLBListenOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::QUERY_VPC_SLB_LISTEN,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<QueryVpcSLBListenOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::QUERY_VPC_SLB_LISTEN, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<QueryVpcSLBListenOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::QUERY_VPC_SLB_LISTEN,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -149,6 +173,7 @@ impl crate::Client {
     /// `POST /vpc` — read-only: retried on transient failures.
     ///
     /// Wire name: `QueryVpcSLBListen`.
+    #[inline]
     pub fn query_vpc_slb_listen(&self) -> QueryVpcSLBListenRequest {
         QueryVpcSLBListenRequest {
             client: self.runtime().clone(),

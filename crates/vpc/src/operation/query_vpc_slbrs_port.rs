@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `RsPortList` (see the field [`Data::rs_port_list`]).
+    #[inline]
     pub fn rs_port_list(&self) -> &[crate::types::SlbBackendPort] {
         self.rs_port_list.as_deref().unwrap_or_default()
     }
     /// `Total` (see the field [`Data::total`]).
+    #[inline]
     pub fn total(&self) -> Option<i64> {
         self.total
     }
@@ -78,6 +80,7 @@ impl cds_core::ser::Entries for QueryVpcSLBRsPortInput {
 cds_core::impl_serialize!(QueryVpcSLBRsPortInput);
 impl QueryVpcSLBRsPortInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> QueryVpcSLBRsPortInputBuilder {
         QueryVpcSLBRsPortInputBuilder::default()
     }
@@ -101,11 +104,13 @@ impl QueryVpcSLBRsPortInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<QueryVpcSLBRsPortInput, cds_core::BuildError> {
         cds_core::validate::build("QueryVpcSLBRsPortInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for QueryVpcSLBRsPortInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.listen_id.is_none() {
             missing.push(cds_core::validate::join(path, "ListenId"));
@@ -126,6 +131,7 @@ pub struct QueryVpcSLBRsPortOutput {
 }
 impl QueryVpcSLBRsPortOutput {
     /// `Data` (see the field [`QueryVpcSLBRsPortOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::query_vpc_slbrs_port::Data> {
         self.data.as_ref()
     }
@@ -165,10 +171,12 @@ pub struct QueryVpcSLBRsPortRequest {
 #[allow(deprecated)]
 impl QueryVpcSLBRsPortRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &QueryVpcSLBRsPortInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: QueryVpcSLBRsPortInput) -> Self {
         self.input = input;
         self
@@ -188,28 +196,46 @@ impl QueryVpcSLBRsPortRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::QUERY_VPC_SLB_RS_PORT, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::QUERY_VPC_SLB_RS_PORT, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<QueryVpcSLBRsPortOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<QueryVpcSLBRsPortOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::QUERY_VPC_SLB_RS_PORT,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<QueryVpcSLBRsPortOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::QUERY_VPC_SLB_RS_PORT, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<QueryVpcSLBRsPortOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::QUERY_VPC_SLB_RS_PORT,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -220,6 +246,7 @@ impl crate::Client {
     /// `POST /vpc` — read-only: retried on transient failures.
     ///
     /// Wire name: `QueryVpcSLBRsPort`.
+    #[inline]
     pub fn query_vpc_slbrs_port(&self) -> QueryVpcSLBRsPortRequest {
         QueryVpcSLBRsPortRequest {
             client: self.runtime().clone(),

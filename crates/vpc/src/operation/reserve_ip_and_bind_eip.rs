@@ -39,6 +39,7 @@ impl cds_core::ser::Entries for Ip {
 cds_core::impl_serialize!(Ip);
 impl Ip {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> IpBuilder {
         IpBuilder::default()
     }
@@ -72,11 +73,13 @@ impl IpBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<Ip, cds_core::BuildError> {
         cds_core::validate::build("Ip", self.inner)
     }
 }
 impl cds_core::validate::Validate for Ip {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.net_id.is_none() {
             missing.push(cds_core::validate::join(path, "NetId"));
@@ -115,6 +118,7 @@ impl cds_core::ser::Entries for ReserveIPAndBindEIPInput {
 cds_core::impl_serialize!(ReserveIPAndBindEIPInput);
 impl ReserveIPAndBindEIPInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ReserveIPAndBindEIPInputBuilder {
         ReserveIPAndBindEIPInputBuilder::default()
     }
@@ -141,11 +145,13 @@ impl ReserveIPAndBindEIPInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ReserveIPAndBindEIPInput, cds_core::BuildError> {
         cds_core::validate::build("ReserveIPAndBindEIPInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ReserveIPAndBindEIPInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.available_zone_code.is_none() {
             missing.push(cds_core::validate::join(path, "AvailableZoneCode"));
@@ -197,10 +203,12 @@ pub struct ReserveIPAndBindEIPRequest {
 #[allow(deprecated)]
 impl ReserveIPAndBindEIPRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ReserveIPAndBindEIPInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ReserveIPAndBindEIPInput) -> Self {
         self.input = input;
         self
@@ -223,28 +231,46 @@ impl ReserveIPAndBindEIPRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::RESERVE_IP_AND_BIND_EIP, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::RESERVE_IP_AND_BIND_EIP, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ReserveIPAndBindEIPOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ReserveIPAndBindEIPOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::RESERVE_IP_AND_BIND_EIP,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ReserveIPAndBindEIPOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::RESERVE_IP_AND_BIND_EIP, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ReserveIPAndBindEIPOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::RESERVE_IP_AND_BIND_EIP,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -255,6 +281,7 @@ impl crate::Client {
     /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `ReserveIPAndBindEIP`.
+    #[inline]
     pub fn reserve_ip_and_bind_eip(&self) -> ReserveIPAndBindEIPRequest {
         ReserveIPAndBindEIPRequest {
             client: self.runtime().clone(),

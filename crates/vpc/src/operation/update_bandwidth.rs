@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for UpdateBandwidthInput {
 cds_core::impl_serialize!(UpdateBandwidthInput);
 impl UpdateBandwidthInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> UpdateBandwidthInputBuilder {
         UpdateBandwidthInputBuilder::default()
     }
@@ -50,11 +51,13 @@ impl UpdateBandwidthInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<UpdateBandwidthInput, cds_core::BuildError> {
         cds_core::validate::build("UpdateBandwidthInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for UpdateBandwidthInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.bandwidth_id.is_none() {
             missing.push(cds_core::validate::join(path, "BandwidthId"));
@@ -79,10 +82,12 @@ pub struct UpdateBandwidthOutput {
 }
 impl UpdateBandwidthOutput {
     /// `Data` (see the field [`UpdateBandwidthOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
     /// `TaskId` (see the field [`UpdateBandwidthOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -124,10 +129,12 @@ pub struct UpdateBandwidthRequest {
 #[allow(deprecated)]
 impl UpdateBandwidthRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &UpdateBandwidthInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: UpdateBandwidthInput) -> Self {
         self.input = input;
         self
@@ -147,50 +154,71 @@ impl UpdateBandwidthRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::UPDATE_BANDWIDTH, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::UPDATE_BANDWIDTH, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<UpdateBandwidthOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<UpdateBandwidthOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::UPDATE_BANDWIDTH,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<UpdateBandwidthOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::UPDATE_BANDWIDTH, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<UpdateBandwidthOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::UPDATE_BANDWIDTH,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            UpdateBandwidthOutput,
-            crate::operation::describe_task::DescribeTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                UpdateBandwidthOutput,
+                crate::operation::describe_task::DescribeTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::UPDATE_BANDWIDTH,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_TASK,
             "/TaskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -201,6 +229,7 @@ impl crate::Client {
     /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `UpdateBandwidth`.
+    #[inline]
     pub fn update_bandwidth(&self) -> UpdateBandwidthRequest {
         UpdateBandwidthRequest {
             client: self.runtime().clone(),

@@ -32,6 +32,7 @@ impl cds_core::ser::Entries for UpdateEIPInput {
 cds_core::impl_serialize!(UpdateEIPInput);
 impl UpdateEIPInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> UpdateEIPInputBuilder {
         UpdateEIPInputBuilder::default()
     }
@@ -60,11 +61,13 @@ impl UpdateEIPInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<UpdateEIPInput, cds_core::BuildError> {
         cds_core::validate::build("UpdateEIPInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for UpdateEIPInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.eip_id.is_none() {
             missing.push(cds_core::validate::join(path, "EIPId"));
@@ -86,10 +89,12 @@ pub struct UpdateEIPOutput {
 }
 impl UpdateEIPOutput {
     /// `Data` (see the field [`UpdateEIPOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
     /// `TaskId` (see the field [`UpdateEIPOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -131,10 +136,12 @@ pub struct UpdateEIPRequest {
 #[allow(deprecated)]
 impl UpdateEIPRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &UpdateEIPInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: UpdateEIPInput) -> Self {
         self.input = input;
         self
@@ -161,49 +168,59 @@ impl UpdateEIPRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::UPDATE_EIP, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::UPDATE_EIP, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<UpdateEIPOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<UpdateEIPOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::UPDATE_EIP, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<UpdateEIPOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::UPDATE_EIP, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<UpdateEIPOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::UPDATE_EIP, self.input, checked)
     }
     /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            UpdateEIPOutput,
-            crate::operation::describe_task::DescribeTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                UpdateEIPOutput,
+                crate::operation::describe_task::DescribeTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::UPDATE_EIP,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_TASK,
             "/TaskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -214,6 +231,7 @@ impl crate::Client {
     /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `UpdateEIP`.
+    #[inline]
     pub fn update_eip(&self) -> UpdateEIPRequest {
         UpdateEIPRequest {
             client: self.runtime().clone(),

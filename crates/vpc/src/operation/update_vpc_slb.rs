@@ -37,6 +37,7 @@ impl cds_core::ser::Entries for UpdateVpcSlbInput {
 cds_core::impl_serialize!(UpdateVpcSlbInput);
 impl UpdateVpcSlbInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> UpdateVpcSlbInputBuilder {
         UpdateVpcSlbInputBuilder::default()
     }
@@ -70,11 +71,13 @@ impl UpdateVpcSlbInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<UpdateVpcSlbInput, cds_core::BuildError> {
         cds_core::validate::build("UpdateVpcSlbInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for UpdateVpcSlbInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.slb_id.is_none() {
             missing.push(cds_core::validate::join(path, "SlbId"));
@@ -105,10 +108,12 @@ pub struct UpdateVpcSlbOutput {
 }
 impl UpdateVpcSlbOutput {
     /// `Data` (see the field [`UpdateVpcSlbOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
     /// `TaskId` (see the field [`UpdateVpcSlbOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -150,10 +155,12 @@ pub struct UpdateVpcSlbRequest {
 #[allow(deprecated)]
 impl UpdateVpcSlbRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &UpdateVpcSlbInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: UpdateVpcSlbInput) -> Self {
         self.input = input;
         self
@@ -187,50 +194,70 @@ impl UpdateVpcSlbRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::UPDATE_VPC_SLB, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::UPDATE_VPC_SLB, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<UpdateVpcSlbOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<UpdateVpcSlbOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::UPDATE_VPC_SLB,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<UpdateVpcSlbOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::UPDATE_VPC_SLB, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<UpdateVpcSlbOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::UPDATE_VPC_SLB,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            UpdateVpcSlbOutput,
-            crate::operation::describe_task::DescribeTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                UpdateVpcSlbOutput,
+                crate::operation::describe_task::DescribeTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::UPDATE_VPC_SLB,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_TASK,
             "/TaskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -241,6 +268,7 @@ impl crate::Client {
     /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `UpdateVpcSlb`.
+    #[inline]
     pub fn update_vpc_slb(&self) -> UpdateVpcSlbRequest {
         UpdateVpcSlbRequest {
             client: self.runtime().clone(),

@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for UpdateVpcSLBRsPortInput {
 cds_core::impl_serialize!(UpdateVpcSLBRsPortInput);
 impl UpdateVpcSLBRsPortInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> UpdateVpcSLBRsPortInputBuilder {
         UpdateVpcSLBRsPortInputBuilder::default()
     }
@@ -43,11 +44,13 @@ impl UpdateVpcSLBRsPortInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<UpdateVpcSLBRsPortInput, cds_core::BuildError> {
         cds_core::validate::build("UpdateVpcSLBRsPortInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for UpdateVpcSLBRsPortInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.rs_port_list.is_none() {
             missing.push(cds_core::validate::join(path, "RsPortList"));
@@ -75,10 +78,12 @@ pub struct UpdateVpcSLBRsPortOutput {
 }
 impl UpdateVpcSLBRsPortOutput {
     /// `Data` (see the field [`UpdateVpcSLBRsPortOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
     /// `TaskId` (see the field [`UpdateVpcSLBRsPortOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -120,10 +125,12 @@ pub struct UpdateVpcSLBRsPortRequest {
 #[allow(deprecated)]
 impl UpdateVpcSLBRsPortRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &UpdateVpcSLBRsPortInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: UpdateVpcSLBRsPortInput) -> Self {
         self.input = input;
         self
@@ -139,50 +146,71 @@ impl UpdateVpcSLBRsPortRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::UPDATE_VPC_SLB_RS_PORT, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::UPDATE_VPC_SLB_RS_PORT, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<UpdateVpcSLBRsPortOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<UpdateVpcSLBRsPortOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::UPDATE_VPC_SLB_RS_PORT,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<UpdateVpcSLBRsPortOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::UPDATE_VPC_SLB_RS_PORT, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<UpdateVpcSLBRsPortOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::UPDATE_VPC_SLB_RS_PORT,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            UpdateVpcSLBRsPortOutput,
-            crate::operation::describe_task::DescribeTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                UpdateVpcSLBRsPortOutput,
+                crate::operation::describe_task::DescribeTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::UPDATE_VPC_SLB_RS_PORT,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_TASK,
             "/TaskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -193,6 +221,7 @@ impl crate::Client {
     /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `UpdateVpcSLBRsPort`.
+    #[inline]
     pub fn update_vpc_slbrs_port(&self) -> UpdateVpcSLBRsPortRequest {
         UpdateVpcSLBRsPortRequest {
             client: self.runtime().clone(),

@@ -41,6 +41,7 @@ impl cds_core::ser::Entries for VLINKAddVMInput {
 cds_core::impl_serialize!(VLINKAddVMInput);
 impl VLINKAddVMInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> VLINKAddVMInputBuilder {
         VLINKAddVMInputBuilder::default()
     }
@@ -69,11 +70,13 @@ impl VLINKAddVMInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<VLINKAddVMInput, cds_core::BuildError> {
         cds_core::validate::build("VLINKAddVMInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for VLINKAddVMInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.vlink_id.is_none() {
             missing.push(cds_core::validate::join(path, "VLINKId"));
@@ -98,10 +101,12 @@ pub struct VLINKAddVMOutput {
 }
 impl VLINKAddVMOutput {
     /// `Data` (see the field [`VLINKAddVMOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::VlinkMessage> {
         self.data.as_ref()
     }
     /// `TaskId` (see the field [`VLINKAddVMOutput::task_id`]).
+    #[inline]
     pub fn task_id(&self) -> Option<&str> {
         self.task_id.as_deref()
     }
@@ -143,10 +148,12 @@ pub struct VLINKAddVMRequest {
 #[allow(deprecated)]
 impl VLINKAddVMRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &VLINKAddVMInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: VLINKAddVMInput) -> Self {
         self.input = input;
         self
@@ -173,49 +180,59 @@ impl VLINKAddVMRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::VLINK_ADD_VM, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(&crate::meta::VLINK_ADD_VM, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<VLINKAddVMOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<VLINKAddVMOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(self.client, &crate::meta::VLINK_ADD_VM, self.input, checked)
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<VLINKAddVMOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::VLINK_ADD_VM, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<VLINKAddVMOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(self.client, &crate::meta::VLINK_ADD_VM, self.input, checked)
     }
     /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
-    pub async fn send_and_wait(
+    #[inline]
+    pub fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<
-        (
-            VLINKAddVMOutput,
-            crate::operation::describe_task::DescribeTaskOutput,
-        ),
-        cds_core::Error,
-    > {
-        self.check()?;
-        cds_core::waiter::start_and_wait(
-            &self.client,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                VLINKAddVMOutput,
+                crate::operation::describe_task::DescribeTaskOutput,
+            ),
+            cds_core::Error,
+        >,
+    > + Send {
+        let checked = self.check();
+        cds_core::waiter::send_and_wait(
+            self.client,
             &crate::meta::VLINK_ADD_VM,
-            &self.input,
+            self.input,
+            checked,
             &crate::meta::WAITER_TASK,
             "/TaskId",
             options,
         )
-        .await
     }
 }
 impl crate::Client {
@@ -226,6 +243,7 @@ impl crate::Client {
     /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `VLINKAddVM`.
+    #[inline]
     pub fn vlink_add_vm(&self) -> VLINKAddVMRequest {
         VLINKAddVMRequest {
             client: self.runtime().clone(),

@@ -32,6 +32,7 @@ impl cds_core::ser::Entries for VPCBandWidthBillingSchemeInput {
 cds_core::impl_serialize!(VPCBandWidthBillingSchemeInput);
 impl VPCBandWidthBillingSchemeInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> VPCBandWidthBillingSchemeInputBuilder {
         VPCBandWidthBillingSchemeInputBuilder::default()
     }
@@ -60,11 +61,13 @@ impl VPCBandWidthBillingSchemeInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<VPCBandWidthBillingSchemeInput, cds_core::BuildError> {
         cds_core::validate::build("VPCBandWidthBillingSchemeInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for VPCBandWidthBillingSchemeInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.available_zone_code.is_none() {
             missing.push(cds_core::validate::join(path, "AvailableZoneCode"));
@@ -85,6 +88,7 @@ pub struct VPCBandWidthBillingSchemeOutput {
 }
 impl VPCBandWidthBillingSchemeOutput {
     /// `Data` (see the field [`VPCBandWidthBillingSchemeOutput::data`]).
+    #[inline]
     pub fn data(&self) -> &[crate::types::BandwidthBillingSchemes] {
         self.data.as_deref().unwrap_or_default()
     }
@@ -124,10 +128,12 @@ pub struct VPCBandWidthBillingSchemeRequest {
 #[allow(deprecated)]
 impl VPCBandWidthBillingSchemeRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &VPCBandWidthBillingSchemeInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: VPCBandWidthBillingSchemeInput) -> Self {
         self.input = input;
         self
@@ -154,28 +160,46 @@ impl VPCBandWidthBillingSchemeRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::VPC_BAND_WIDTH_BILLING_SCHEME, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::VPC_BAND_WIDTH_BILLING_SCHEME, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<VPCBandWidthBillingSchemeOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<VPCBandWidthBillingSchemeOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::VPC_BAND_WIDTH_BILLING_SCHEME,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<VPCBandWidthBillingSchemeOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::VPC_BAND_WIDTH_BILLING_SCHEME, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<VPCBandWidthBillingSchemeOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::VPC_BAND_WIDTH_BILLING_SCHEME,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -186,6 +210,7 @@ impl crate::Client {
     /// `POST /vpc` — read-only: retried on transient failures.
     ///
     /// Wire name: `VPCBandWidthBillingScheme`.
+    #[inline]
     pub fn vpc_band_width_billing_scheme(&self) -> VPCBandWidthBillingSchemeRequest {
         VPCBandWidthBillingSchemeRequest {
             client: self.runtime().clone(),

@@ -42,6 +42,7 @@ impl cds_core::ser::Entries for VPCBandWidthUnitPriceInput {
 cds_core::impl_serialize!(VPCBandWidthUnitPriceInput);
 impl VPCBandWidthUnitPriceInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> VPCBandWidthUnitPriceInputBuilder {
         VPCBandWidthUnitPriceInputBuilder::default()
     }
@@ -80,11 +81,13 @@ impl VPCBandWidthUnitPriceInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<VPCBandWidthUnitPriceInput, cds_core::BuildError> {
         cds_core::validate::build("VPCBandWidthUnitPriceInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for VPCBandWidthUnitPriceInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.available_zone_code.is_none() {
             missing.push(cds_core::validate::join(path, "AvailableZoneCode"));
@@ -114,6 +117,7 @@ pub struct VPCBandWidthUnitPriceOutput {
 }
 impl VPCBandWidthUnitPriceOutput {
     /// `Data` (see the field [`VPCBandWidthUnitPriceOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::BandwidthUnitPrices> {
         self.data.as_ref()
     }
@@ -153,10 +157,12 @@ pub struct VPCBandWidthUnitPriceRequest {
 #[allow(deprecated)]
 impl VPCBandWidthUnitPriceRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &VPCBandWidthUnitPriceInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: VPCBandWidthUnitPriceInput) -> Self {
         self.input = input;
         self
@@ -197,28 +203,46 @@ impl VPCBandWidthUnitPriceRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::VPC_BAND_WIDTH_UNIT_PRICE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::VPC_BAND_WIDTH_UNIT_PRICE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<VPCBandWidthUnitPriceOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<VPCBandWidthUnitPriceOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::VPC_BAND_WIDTH_UNIT_PRICE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<VPCBandWidthUnitPriceOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::VPC_BAND_WIDTH_UNIT_PRICE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<VPCBandWidthUnitPriceOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::VPC_BAND_WIDTH_UNIT_PRICE,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::Client {
@@ -229,6 +253,7 @@ impl crate::Client {
     /// `POST /vpc` — read-only: retried on transient failures.
     ///
     /// Wire name: `VPCBandWidthUnitPrice`.
+    #[inline]
     pub fn vpc_band_width_unit_price(&self) -> VPCBandWidthUnitPriceRequest {
         VPCBandWidthUnitPriceRequest {
             client: self.runtime().clone(),

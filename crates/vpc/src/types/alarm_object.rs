@@ -18,10 +18,12 @@ pub struct AlarmObject {
 }
 impl AlarmObject {
     /// `instance_id` (see the field [`AlarmObject::instance_id`]).
+    #[inline]
     pub fn instance_id(&self) -> Option<&str> {
         self.instance_id.as_deref()
     }
     /// `instance_name` (see the field [`AlarmObject::instance_name`]).
+    #[inline]
     pub fn instance_name(&self) -> Option<&str> {
         self.instance_name.as_deref()
     }

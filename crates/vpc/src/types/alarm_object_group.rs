@@ -22,14 +22,17 @@ pub struct AlarmObjectGroup {
 }
 impl AlarmObjectGroup {
     /// `product_type` (see the field [`AlarmObjectGroup::product_type`]).
+    #[inline]
     pub fn product_type(&self) -> Option<&str> {
         self.product_type.as_deref()
     }
     /// `product_type_str` (see the field [`AlarmObjectGroup::product_type_str`]).
+    #[inline]
     pub fn product_type_str(&self) -> Option<&str> {
         self.product_type_str.as_deref()
     }
     /// `link_instances` (see the field [`AlarmObjectGroup::link_instances`]).
+    #[inline]
     pub fn link_instances(&self) -> &[crate::types::AlarmObject] {
         self.link_instances.as_deref().unwrap_or_default()
     }

@@ -46,38 +46,47 @@ pub struct Bandwidth {
 }
 impl Bandwidth {
     /// `Id` (see the field [`Bandwidth::id`]).
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
     /// `Name` (see the field [`Bandwidth::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `Qos` (see the field [`Bandwidth::qos`]).
+    #[inline]
     pub fn qos(&self) -> Option<i64> {
         self.qos
     }
     /// `RegionCode` (see the field [`Bandwidth::region_code`]).
+    #[inline]
     pub fn region_code(&self) -> Option<&str> {
         self.region_code.as_deref()
     }
     /// `AvailableZoneCode` (see the field [`Bandwidth::available_zone_code`]).
+    #[inline]
     pub fn available_zone_code(&self) -> Option<&str> {
         self.available_zone_code.as_deref()
     }
     /// `BandwidthType` (see the field [`Bandwidth::bandwidth_type`]).
+    #[inline]
     pub fn bandwidth_type(&self) -> Option<&crate::types::VpcBandwidthType> {
         self.bandwidth_type.as_ref()
     }
     /// `BillScheme` (see the field [`Bandwidth::bill_scheme`]).
+    #[inline]
     pub fn bill_scheme(&self) -> Option<&crate::types::BillScheme> {
         self.bill_scheme.as_ref()
     }
     /// `Status` (see the field [`Bandwidth::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
     /// `CreateTime` (see the field [`Bandwidth::create_time`]).
+    #[inline]
     pub fn create_time(&self) -> Option<&str> {
         self.create_time.as_deref()
     }

@@ -26,18 +26,22 @@ pub struct BandwidthBillingScheme {
 }
 impl BandwidthBillingScheme {
     /// `BillingScheme` (see the field [`BandwidthBillingScheme::billing_scheme`]).
+    #[inline]
     pub fn billing_scheme(&self) -> Option<&crate::types::BillScheme> {
         self.billing_scheme.as_ref()
     }
     /// `BillingSchemeName` (see the field [`BandwidthBillingScheme::billing_scheme_name`]).
+    #[inline]
     pub fn billing_scheme_name(&self) -> Option<&str> {
         self.billing_scheme_name.as_deref()
     }
     /// `ResourceType` (see the field [`BandwidthBillingScheme::resource_type`]).
+    #[inline]
     pub fn resource_type(&self) -> Option<&crate::types::BandwidthResourceType> {
         self.resource_type.as_ref()
     }
     /// `ResourceTypeName` (see the field [`BandwidthBillingScheme::resource_type_name`]).
+    #[inline]
     pub fn resource_type_name(&self) -> Option<&str> {
         self.resource_type_name.as_deref()
     }

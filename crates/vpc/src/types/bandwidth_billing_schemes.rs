@@ -22,14 +22,17 @@ pub struct BandwidthBillingSchemes {
 }
 impl BandwidthBillingSchemes {
     /// `BandwidthType` (see the field [`BandwidthBillingSchemes::bandwidth_type`]).
+    #[inline]
     pub fn bandwidth_type(&self) -> Option<&crate::types::VpcBandwidthType> {
         self.bandwidth_type.as_ref()
     }
     /// `BandwidthTypeName` (see the field [`BandwidthBillingSchemes::bandwidth_type_name`]).
+    #[inline]
     pub fn bandwidth_type_name(&self) -> Option<&str> {
         self.bandwidth_type_name.as_deref()
     }
     /// `BillingSchemeList` (see the field [`BandwidthBillingSchemes::billing_scheme_list`]).
+    #[inline]
     pub fn billing_scheme_list(&self) -> &[crate::types::BandwidthBillingScheme] {
         self.billing_scheme_list.as_deref().unwrap_or_default()
     }

@@ -22,6 +22,7 @@ pub enum BandwidthBindType {
 }
 impl BandwidthBindType {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             BandwidthBindType::Nat => "NAT",
@@ -30,11 +31,13 @@ impl BandwidthBindType {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["NAT", "VPCSLB"]
     }
 }
 impl From<&str> for BandwidthBindType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "NAT" => BandwidthBindType::Nat,
@@ -44,17 +47,20 @@ impl From<&str> for BandwidthBindType {
     }
 }
 impl From<String> for BandwidthBindType {
+    #[inline]
     fn from(value: String) -> Self {
         BandwidthBindType::from(value.as_str())
     }
 }
 impl std::str::FromStr for BandwidthBindType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(BandwidthBindType::from(value))
     }
 }
 impl std::fmt::Display for BandwidthBindType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for BandwidthBindType {
     }
 }
 impl cds_core::de::FromScalar for BandwidthBindType {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| BandwidthBindType::from(text.as_str())))

@@ -22,6 +22,7 @@ pub enum BandwidthResourceType {
 }
 impl BandwidthResourceType {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             BandwidthResourceType::Bandwidth => "Bandwidth",
@@ -30,11 +31,13 @@ impl BandwidthResourceType {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["Bandwidth", "Bandwidth_Shared"]
     }
 }
 impl From<&str> for BandwidthResourceType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Bandwidth" => BandwidthResourceType::Bandwidth,
@@ -44,17 +47,20 @@ impl From<&str> for BandwidthResourceType {
     }
 }
 impl From<String> for BandwidthResourceType {
+    #[inline]
     fn from(value: String) -> Self {
         BandwidthResourceType::from(value.as_str())
     }
 }
 impl std::str::FromStr for BandwidthResourceType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(BandwidthResourceType::from(value))
     }
 }
 impl std::fmt::Display for BandwidthResourceType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -73,6 +79,7 @@ impl<'de> serde::Deserialize<'de> for BandwidthResourceType {
     }
 }
 impl cds_core::de::FromScalar for BandwidthResourceType {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| BandwidthResourceType::from(text.as_str())))

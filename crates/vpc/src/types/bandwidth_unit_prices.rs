@@ -18,10 +18,12 @@ pub struct BandwidthUnitPrices {
 }
 impl BandwidthUnitPrices {
     /// `BandwidthPrice` (see the field [`BandwidthUnitPrices::bandwidth_price`]).
+    #[inline]
     pub fn bandwidth_price(&self) -> Option<&crate::types::UnitPrice> {
         self.bandwidth_price.as_ref()
     }
     /// `EIPPrice` (see the field [`BandwidthUnitPrices::eip_price`]).
+    #[inline]
     pub fn eip_price(&self) -> Option<&crate::types::UnitPrice> {
         self.eip_price.as_ref()
     }

@@ -38,6 +38,7 @@ pub enum BillScheme {
 }
 impl BillScheme {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             BillScheme::BandwIdth => "BandwIdth",
@@ -50,6 +51,7 @@ impl BillScheme {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &[
             "BandwIdth",
@@ -62,6 +64,7 @@ impl BillScheme {
     }
 }
 impl From<&str> for BillScheme {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "BandwIdth" => BillScheme::BandwIdth,
@@ -75,17 +78,20 @@ impl From<&str> for BillScheme {
     }
 }
 impl From<String> for BillScheme {
+    #[inline]
     fn from(value: String) -> Self {
         BillScheme::from(value.as_str())
     }
 }
 impl std::str::FromStr for BillScheme {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(BillScheme::from(value))
     }
 }
 impl std::fmt::Display for BillScheme {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -102,6 +108,7 @@ impl<'de> serde::Deserialize<'de> for BillScheme {
     }
 }
 impl cds_core::de::FromScalar for BillScheme {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| BillScheme::from(text.as_str())))

@@ -22,14 +22,17 @@ pub struct CreateSubnetData {
 }
 impl CreateSubnetData {
     /// `SubnetIdList` (see the field [`CreateSubnetData::subnet_id_list`]).
+    #[inline]
     pub fn subnet_id_list(&self) -> &[String] {
         self.subnet_id_list.as_deref().unwrap_or_default()
     }
     /// `TaskIdList` (see the field [`CreateSubnetData::task_id_list`]).
+    #[inline]
     pub fn task_id_list(&self) -> &[String] {
         self.task_id_list.as_deref().unwrap_or_default()
     }
     /// `SubnetTaskId` (see the field [`CreateSubnetData::subnet_task_id`]).
+    #[inline]
     pub fn subnet_task_id(&self) -> &[String] {
         self.subnet_task_id.as_deref().unwrap_or_default()
     }

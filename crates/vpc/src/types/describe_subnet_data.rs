@@ -18,10 +18,12 @@ pub struct DescribeSubnetData {
 }
 impl DescribeSubnetData {
     /// `Total` (see the field [`DescribeSubnetData::total`]).
+    #[inline]
     pub fn total(&self) -> Option<i64> {
         self.total
     }
     /// `SubnetList` (see the field [`DescribeSubnetData::subnet_list`]).
+    #[inline]
     pub fn subnet_list(&self) -> &[crate::types::Subnet] {
         self.subnet_list.as_deref().unwrap_or_default()
     }

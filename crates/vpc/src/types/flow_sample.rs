@@ -26,18 +26,22 @@ pub struct FlowSample {
 }
 impl FlowSample {
     /// `in_bps` (see the field [`FlowSample::in_bps`]).
+    #[inline]
     pub fn in_bps(&self) -> Option<f64> {
         self.in_bps
     }
     /// `out_bps` (see the field [`FlowSample::out_bps`]).
+    #[inline]
     pub fn out_bps(&self) -> Option<f64> {
         self.out_bps
     }
     /// `time` (see the field [`FlowSample::time`]).
+    #[inline]
     pub fn time(&self) -> Option<&str> {
         self.time.as_deref()
     }
     /// `value` (see the field [`FlowSample::value`]).
+    #[inline]
     pub fn value(&self) -> Option<f64> {
         self.value
     }

@@ -46,38 +46,47 @@ pub struct HealthCheck {
 }
 impl HealthCheck {
     /// `Protocol` (see the field [`HealthCheck::protocol`]).
+    #[inline]
     pub fn protocol(&self) -> Option<&crate::types::HealthCheckProtocol> {
         self.protocol.as_ref()
     }
     /// `Virtualhost` (see the field [`HealthCheck::virtualhost`]).
+    #[inline]
     pub fn virtualhost(&self) -> Option<&str> {
         self.virtualhost.as_deref()
     }
     /// `Port` (see the field [`HealthCheck::port`]).
+    #[inline]
     pub fn port(&self) -> Option<i64> {
         self.port
     }
     /// `Path` (see the field [`HealthCheck::path`]).
+    #[inline]
     pub fn path(&self) -> Option<&str> {
         self.path.as_deref()
     }
     /// `StatusCode` (see the field [`HealthCheck::status_code`]).
+    #[inline]
     pub fn status_code(&self) -> Option<i64> {
         self.status_code
     }
     /// `ConnectTimeout` (see the field [`HealthCheck::connect_timeout`]).
+    #[inline]
     pub fn connect_timeout(&self) -> Option<i64> {
         self.connect_timeout
     }
     /// `DelayLoop` (see the field [`HealthCheck::delay_loop`]).
+    #[inline]
     pub fn delay_loop(&self) -> Option<i64> {
         self.delay_loop
     }
     /// `Retry` (see the field [`HealthCheck::retry`]).
+    #[inline]
     pub fn retry(&self) -> Option<i64> {
         self.retry
     }
     /// `DelayBeforeRetry` (see the field [`HealthCheck::delay_before_retry`]).
+    #[inline]
     pub fn delay_before_retry(&self) -> Option<i64> {
         self.delay_before_retry
     }
@@ -122,6 +131,7 @@ impl cds_core::ser::Entries for HealthCheck {
 cds_core::impl_serialize!(HealthCheck);
 impl HealthCheck {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> HealthCheckBuilder {
         HealthCheckBuilder::default()
     }
@@ -180,6 +190,7 @@ impl HealthCheckBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> HealthCheck {
         self.inner
     }

@@ -18,6 +18,7 @@ pub enum HealthCheckProtocol {
 }
 impl HealthCheckProtocol {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             HealthCheckProtocol::Tcp => "TCP",
@@ -26,11 +27,13 @@ impl HealthCheckProtocol {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["TCP", "HTTP"]
     }
 }
 impl From<&str> for HealthCheckProtocol {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "TCP" => HealthCheckProtocol::Tcp,
@@ -40,17 +43,20 @@ impl From<&str> for HealthCheckProtocol {
     }
 }
 impl From<String> for HealthCheckProtocol {
+    #[inline]
     fn from(value: String) -> Self {
         HealthCheckProtocol::from(value.as_str())
     }
 }
 impl std::str::FromStr for HealthCheckProtocol {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(HealthCheckProtocol::from(value))
     }
 }
 impl std::fmt::Display for HealthCheckProtocol {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -67,6 +73,7 @@ impl<'de> serde::Deserialize<'de> for HealthCheckProtocol {
     }
 }
 impl cds_core::de::FromScalar for HealthCheckProtocol {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| HealthCheckProtocol::from(text.as_str())))

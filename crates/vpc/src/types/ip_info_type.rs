@@ -26,6 +26,7 @@ pub enum IpInfoType {
 }
 impl IpInfoType {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             IpInfoType::Subnet => "subnet",
@@ -35,11 +36,13 @@ impl IpInfoType {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["subnet", "virtual_gateway", "pubnet"]
     }
 }
 impl From<&str> for IpInfoType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "subnet" => IpInfoType::Subnet,
@@ -50,17 +53,20 @@ impl From<&str> for IpInfoType {
     }
 }
 impl From<String> for IpInfoType {
+    #[inline]
     fn from(value: String) -> Self {
         IpInfoType::from(value.as_str())
     }
 }
 impl std::str::FromStr for IpInfoType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(IpInfoType::from(value))
     }
 }
 impl std::fmt::Display for IpInfoType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -77,6 +83,7 @@ impl<'de> serde::Deserialize<'de> for IpInfoType {
     }
 }
 impl cds_core::de::FromScalar for IpInfoType {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| IpInfoType::from(text.as_str())))

@@ -12,54 +12,68 @@ pub enum IpStatus {
     /// In use
     ///
     /// 使用 (`1`)
-    V1,
+    InUse,
     /// Unused
     ///
     /// 未使用 (`0`)
-    V0,
+    Unused,
     /// A value not documented when this SDK was generated (kept as received).
     Unknown(String),
 }
 impl IpStatus {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
-            IpStatus::V1 => "1",
-            IpStatus::V0 => "0",
+            IpStatus::InUse => "1",
+            IpStatus::Unused => "0",
             IpStatus::Unknown(other) => other.as_str(),
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["1", "0"]
     }
 }
 impl From<&str> for IpStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
-            "1" => IpStatus::V1,
-            "0" => IpStatus::V0,
+            "1" => IpStatus::InUse,
+            "0" => IpStatus::Unused,
             other => IpStatus::Unknown(other.to_string()),
         }
     }
 }
 impl From<String> for IpStatus {
+    #[inline]
     fn from(value: String) -> Self {
         IpStatus::from(value.as_str())
     }
 }
 impl From<i64> for IpStatus {
+    #[inline]
     fn from(value: i64) -> Self {
         IpStatus::from(value.to_string().as_str())
     }
 }
+/// So that a bare literal converts too (`.auto_renew(1)`).
+impl From<i32> for IpStatus {
+    #[inline]
+    fn from(value: i32) -> Self {
+        IpStatus::from(i64::from(value))
+    }
+}
 impl std::str::FromStr for IpStatus {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(IpStatus::from(value))
     }
 }
 impl std::fmt::Display for IpStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -79,6 +93,7 @@ impl<'de> serde::Deserialize<'de> for IpStatus {
     }
 }
 impl cds_core::de::FromScalar for IpStatus {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| IpStatus::from(text.as_str())))

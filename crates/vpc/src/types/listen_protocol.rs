@@ -18,6 +18,7 @@ pub enum ListenProtocol {
 }
 impl ListenProtocol {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ListenProtocol::Tcp => "TCP",
@@ -26,11 +27,13 @@ impl ListenProtocol {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["TCP", "UDP"]
     }
 }
 impl From<&str> for ListenProtocol {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "TCP" => ListenProtocol::Tcp,
@@ -40,17 +43,20 @@ impl From<&str> for ListenProtocol {
     }
 }
 impl From<String> for ListenProtocol {
+    #[inline]
     fn from(value: String) -> Self {
         ListenProtocol::from(value.as_str())
     }
 }
 impl std::str::FromStr for ListenProtocol {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ListenProtocol::from(value))
     }
 }
 impl std::fmt::Display for ListenProtocol {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -67,6 +73,7 @@ impl<'de> serde::Deserialize<'de> for ListenProtocol {
     }
 }
 impl cds_core::de::FromScalar for ListenProtocol {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| ListenProtocol::from(text.as_str())))

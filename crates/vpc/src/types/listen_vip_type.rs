@@ -22,6 +22,7 @@ pub enum ListenVipType {
 }
 impl ListenVipType {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ListenVipType::WanEip => "wan_eip",
@@ -30,11 +31,13 @@ impl ListenVipType {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["wan_eip", "wan_lan"]
     }
 }
 impl From<&str> for ListenVipType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "wan_eip" => ListenVipType::WanEip,
@@ -44,17 +47,20 @@ impl From<&str> for ListenVipType {
     }
 }
 impl From<String> for ListenVipType {
+    #[inline]
     fn from(value: String) -> Self {
         ListenVipType::from(value.as_str())
     }
 }
 impl std::str::FromStr for ListenVipType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ListenVipType::from(value))
     }
 }
 impl std::fmt::Display for ListenVipType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for ListenVipType {
     }
 }
 impl cds_core::de::FromScalar for ListenVipType {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| ListenVipType::from(text.as_str())))

@@ -22,6 +22,7 @@ pub enum PipeType {
 }
 impl PipeType {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             PipeType::Public => "public",
@@ -30,11 +31,13 @@ impl PipeType {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["public", "private"]
     }
 }
 impl From<&str> for PipeType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "public" => PipeType::Public,
@@ -44,17 +47,20 @@ impl From<&str> for PipeType {
     }
 }
 impl From<String> for PipeType {
+    #[inline]
     fn from(value: String) -> Self {
         PipeType::from(value.as_str())
     }
 }
 impl std::str::FromStr for PipeType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(PipeType::from(value))
     }
 }
 impl std::fmt::Display for PipeType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for PipeType {
     }
 }
 impl cds_core::de::FromScalar for PipeType {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| PipeType::from(text.as_str())))

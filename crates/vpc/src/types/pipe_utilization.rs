@@ -42,34 +42,42 @@ pub struct PipeUtilization {
 }
 impl PipeUtilization {
     /// `InFlow` (see the field [`PipeUtilization::in_flow`]).
+    #[inline]
     pub fn in_flow(&self) -> Option<f64> {
         self.in_flow
     }
     /// `InUtilization` (see the field [`PipeUtilization::in_utilization`]).
+    #[inline]
     pub fn in_utilization(&self) -> Option<&str> {
         self.in_utilization.as_deref()
     }
     /// `OutFlow` (see the field [`PipeUtilization::out_flow`]).
+    #[inline]
     pub fn out_flow(&self) -> Option<f64> {
         self.out_flow
     }
     /// `OutUtilization` (see the field [`PipeUtilization::out_utilization`]).
+    #[inline]
     pub fn out_utilization(&self) -> Option<&str> {
         self.out_utilization.as_deref()
     }
     /// `PipeId` (see the field [`PipeUtilization::pipe_id`]).
+    #[inline]
     pub fn pipe_id(&self) -> Option<&str> {
         self.pipe_id.as_deref()
     }
     /// `PipeName` (see the field [`PipeUtilization::pipe_name`]).
+    #[inline]
     pub fn pipe_name(&self) -> Option<&str> {
         self.pipe_name.as_deref()
     }
     /// `Qos` (see the field [`PipeUtilization::qos`]).
+    #[inline]
     pub fn qos(&self) -> Option<i64> {
         self.qos
     }
     /// `Type` (see the field [`PipeUtilization::type`]).
+    #[inline]
     pub fn r#type(&self) -> Option<&crate::types::PipeType> {
         self.r#type.as_ref()
     }

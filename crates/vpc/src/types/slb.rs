@@ -98,90 +98,112 @@ pub struct Slb {
 }
 impl Slb {
     /// `Id` (see the field [`Slb::id`]).
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
     /// `Name` (see the field [`Slb::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `AzId` (see the field [`Slb::az_id`]).
+    #[inline]
     pub fn az_id(&self) -> Option<&str> {
         self.az_id.as_deref()
     }
     /// `AzName` (see the field [`Slb::az_name`]).
+    #[inline]
     pub fn az_name(&self) -> Option<&str> {
         self.az_name.as_deref()
     }
     /// `BandwidthId` (see the field [`Slb::bandwidth_id`]).
+    #[inline]
     pub fn bandwidth_id(&self) -> Option<&str> {
         self.bandwidth_id.as_deref()
     }
     /// `BandwidthName` (see the field [`Slb::bandwidth_name`]).
+    #[inline]
     pub fn bandwidth_name(&self) -> Option<&str> {
         self.bandwidth_name.as_deref()
     }
     /// `BandwidthInfo` (see the field [`Slb::bandwidth_info`]).
+    #[inline]
     pub fn bandwidth_info(&self) -> Option<&crate::types::SlbBandwidth> {
         self.bandwidth_info.as_ref()
     }
     /// `BillingMethod` (see the field [`Slb::billing_method`]).
+    #[inline]
     pub fn billing_method(&self) -> Option<&crate::types::SlbBillingMethod> {
         self.billing_method.as_ref()
     }
     /// `BillingSchemeId` (see the field [`Slb::billing_scheme_id`]).
+    #[inline]
     pub fn billing_scheme_id(&self) -> Option<&str> {
         self.billing_scheme_id.as_deref()
     }
     /// `BillingSchemeName` (see the field [`Slb::billing_scheme_name`]).
+    #[inline]
     pub fn billing_scheme_name(&self) -> Option<&str> {
         self.billing_scheme_name.as_deref()
     }
     /// `ConfName` (see the field [`Slb::conf_name`]).
+    #[inline]
     pub fn conf_name(&self) -> Option<&str> {
         self.conf_name.as_deref()
     }
     /// `CreateTime` (see the field [`Slb::create_time`]).
+    #[inline]
     pub fn create_time(&self) -> Option<&str> {
         self.create_time.as_deref()
     }
     /// `NetType` (see the field [`Slb::net_type`]).
+    #[inline]
     pub fn net_type(&self) -> Option<&crate::types::SlbNetType> {
         self.net_type.as_ref()
     }
     /// `NetTypeZh` (see the field [`Slb::net_type_zh`]).
+    #[inline]
     pub fn net_type_zh(&self) -> Option<&str> {
         self.net_type_zh.as_deref()
     }
     /// `RegionId` (see the field [`Slb::region_id`]).
+    #[inline]
     pub fn region_id(&self) -> Option<&str> {
         self.region_id.as_deref()
     }
     /// `RegionName` (see the field [`Slb::region_name`]).
+    #[inline]
     pub fn region_name(&self) -> Option<&str> {
         self.region_name.as_deref()
     }
     /// `Status` (see the field [`Slb::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&crate::types::SlbStatus> {
         self.status.as_ref()
     }
     /// `StatusZh` (see the field [`Slb::status_zh`]).
+    #[inline]
     pub fn status_zh(&self) -> Option<&str> {
         self.status_zh.as_deref()
     }
     /// `VipList` (see the field [`Slb::vip_list`]).
+    #[inline]
     pub fn vip_list(&self) -> &[crate::types::SlbVip] {
         self.vip_list.as_deref().unwrap_or_default()
     }
     /// `VpcId` (see the field [`Slb::vpc_id`]).
+    #[inline]
     pub fn vpc_id(&self) -> Option<&str> {
         self.vpc_id.as_deref()
     }
     /// `VpcName` (see the field [`Slb::vpc_name`]).
+    #[inline]
     pub fn vpc_name(&self) -> Option<&str> {
         self.vpc_name.as_deref()
     }
     /// `VpcSegments` (see the field [`Slb::vpc_segments`]).
+    #[inline]
     pub fn vpc_segments(&self) -> Option<&str> {
         self.vpc_segments.as_deref()
     }

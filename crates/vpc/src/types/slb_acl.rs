@@ -18,10 +18,12 @@ pub struct SlbAcl {
 }
 impl SlbAcl {
     /// `AclId` (see the field [`SlbAcl::acl_id`]).
+    #[inline]
     pub fn acl_id(&self) -> Option<&str> {
         self.acl_id.as_deref()
     }
     /// `AclName` (see the field [`SlbAcl::acl_name`]).
+    #[inline]
     pub fn acl_name(&self) -> Option<&str> {
         self.acl_name.as_deref()
     }

@@ -51,6 +51,7 @@ impl cds_core::ser::Entries for SlbBackend {
 cds_core::impl_serialize!(SlbBackend);
 impl SlbBackend {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> SlbBackendBuilder {
         SlbBackendBuilder::default()
     }
@@ -99,11 +100,13 @@ impl SlbBackendBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<SlbBackend, cds_core::BuildError> {
         cds_core::validate::build("SlbBackend", self.inner)
     }
 }
 impl cds_core::validate::Validate for SlbBackend {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.vm_id.is_none() {
             missing.push(cds_core::validate::join(path, "VmId"));

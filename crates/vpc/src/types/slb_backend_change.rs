@@ -31,6 +31,7 @@ impl cds_core::ser::Entries for SlbBackendChange {
 cds_core::impl_serialize!(SlbBackendChange);
 impl SlbBackendChange {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> SlbBackendChangeBuilder {
         SlbBackendChangeBuilder::default()
     }
@@ -59,11 +60,13 @@ impl SlbBackendChangeBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<SlbBackendChange, cds_core::BuildError> {
         cds_core::validate::build("SlbBackendChange", self.inner)
     }
 }
 impl cds_core::validate::Validate for SlbBackendChange {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.rs_port_id.is_none() {
             missing.push(cds_core::validate::join(path, "RsPortId"));

@@ -58,50 +58,62 @@ pub struct SlbBackendPort {
 }
 impl SlbBackendPort {
     /// `RsPortId` (see the field [`SlbBackendPort::rs_port_id`]).
+    #[inline]
     pub fn rs_port_id(&self) -> Option<&str> {
         self.rs_port_id.as_deref()
     }
     /// `ResourceId` (see the field [`SlbBackendPort::resource_id`]).
+    #[inline]
     pub fn resource_id(&self) -> Option<&str> {
         self.resource_id.as_deref()
     }
     /// `ResourceName` (see the field [`SlbBackendPort::resource_name`]).
+    #[inline]
     pub fn resource_name(&self) -> Option<&str> {
         self.resource_name.as_deref()
     }
     /// `LanIp` (see the field [`SlbBackendPort::lan_ip`]).
+    #[inline]
     pub fn lan_ip(&self) -> Option<&str> {
         self.lan_ip.as_deref()
     }
     /// `WanIp` (see the field [`SlbBackendPort::wan_ip`]).
+    #[inline]
     pub fn wan_ip(&self) -> Option<&str> {
         self.wan_ip.as_deref()
     }
     /// `Port` (see the field [`SlbBackendPort::port`]).
+    #[inline]
     pub fn port(&self) -> Option<&str> {
         self.port.as_deref()
     }
     /// `Weight` (see the field [`SlbBackendPort::weight`]).
+    #[inline]
     pub fn weight(&self) -> Option<&str> {
         self.weight.as_deref()
     }
     /// `VmType` (see the field [`SlbBackendPort::vm_type`]).
+    #[inline]
     pub fn vm_type(&self) -> Option<&str> {
         self.vm_type.as_deref()
     }
     /// `CheckStatus` (see the field [`SlbBackendPort::check_status`]).
+    #[inline]
     pub fn check_status(&self) -> Option<&str> {
         self.check_status.as_deref()
     }
     /// `CheckStatusStr` (see the field [`SlbBackendPort::check_status_str`]).
+    #[inline]
     pub fn check_status_str(&self) -> Option<&str> {
         self.check_status_str.as_deref()
     }
     /// `Status` (see the field [`SlbBackendPort::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
     /// `StatusZh` (see the field [`SlbBackendPort::status_zh`]).
+    #[inline]
     pub fn status_zh(&self) -> Option<&str> {
         self.status_zh.as_deref()
     }

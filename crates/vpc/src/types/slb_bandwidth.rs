@@ -18,10 +18,12 @@ pub struct SlbBandwidth {
 }
 impl SlbBandwidth {
     /// `Id` (see the field [`SlbBandwidth::id`]).
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
     /// `Name` (see the field [`SlbBandwidth::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }

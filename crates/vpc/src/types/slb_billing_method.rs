@@ -12,43 +12,49 @@ pub enum SlbBillingMethod {
     /// Pay as you go
     ///
     /// 按需计费 (`0`)
-    V0,
+    PayAsYouGo,
     /// A value not documented when this SDK was generated (kept as received).
     Unknown(String),
 }
 impl SlbBillingMethod {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
-            SlbBillingMethod::V0 => "0",
+            SlbBillingMethod::PayAsYouGo => "0",
             SlbBillingMethod::Unknown(other) => other.as_str(),
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["0"]
     }
 }
 impl From<&str> for SlbBillingMethod {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
-            "0" => SlbBillingMethod::V0,
+            "0" => SlbBillingMethod::PayAsYouGo,
             other => SlbBillingMethod::Unknown(other.to_string()),
         }
     }
 }
 impl From<String> for SlbBillingMethod {
+    #[inline]
     fn from(value: String) -> Self {
         SlbBillingMethod::from(value.as_str())
     }
 }
 impl std::str::FromStr for SlbBillingMethod {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(SlbBillingMethod::from(value))
     }
 }
 impl std::fmt::Display for SlbBillingMethod {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -65,6 +71,7 @@ impl<'de> serde::Deserialize<'de> for SlbBillingMethod {
     }
 }
 impl cds_core::de::FromScalar for SlbBillingMethod {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| SlbBillingMethod::from(text.as_str())))

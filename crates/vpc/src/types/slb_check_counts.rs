@@ -18,10 +18,12 @@ pub struct SlbCheckCounts {
 }
 impl SlbCheckCounts {
     /// `Error` (see the field [`SlbCheckCounts::error`]).
+    #[inline]
     pub fn error(&self) -> Option<i64> {
         self.error
     }
     /// `Ok` (see the field [`SlbCheckCounts::ok`]).
+    #[inline]
     pub fn ok(&self) -> Option<i64> {
         self.ok
     }

@@ -26,6 +26,7 @@ pub enum SlbConfType {
 }
 impl SlbConfType {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             SlbConfType::SlbV1Small => "slb.v1.small",
@@ -35,11 +36,13 @@ impl SlbConfType {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["slb.v1.small", "slb.v1.medium", "slb.v1.large"]
     }
 }
 impl From<&str> for SlbConfType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "slb.v1.small" => SlbConfType::SlbV1Small,
@@ -50,17 +53,20 @@ impl From<&str> for SlbConfType {
     }
 }
 impl From<String> for SlbConfType {
+    #[inline]
     fn from(value: String) -> Self {
         SlbConfType::from(value.as_str())
     }
 }
 impl std::str::FromStr for SlbConfType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(SlbConfType::from(value))
     }
 }
 impl std::fmt::Display for SlbConfType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -77,6 +83,7 @@ impl<'de> serde::Deserialize<'de> for SlbConfType {
     }
 }
 impl cds_core::de::FromScalar for SlbConfType {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| SlbConfType::from(text.as_str())))

@@ -74,66 +74,82 @@ pub struct SlbListen {
 }
 impl SlbListen {
     /// `ListenId` (see the field [`SlbListen::listen_id`]).
+    #[inline]
     pub fn listen_id(&self) -> Option<&str> {
         self.listen_id.as_deref()
     }
     /// `ListenName` (see the field [`SlbListen::listen_name`]).
+    #[inline]
     pub fn listen_name(&self) -> Option<&str> {
         self.listen_name.as_deref()
     }
     /// `ListenPort` (see the field [`SlbListen::listen_port`]).
+    #[inline]
     pub fn listen_port(&self) -> Option<i64> {
         self.listen_port
     }
     /// `ListenProtocol` (see the field [`SlbListen::listen_protocol`]).
+    #[inline]
     pub fn listen_protocol(&self) -> Option<&crate::types::ListenProtocol> {
         self.listen_protocol.as_ref()
     }
     /// `ListenVip` (see the field [`SlbListen::listen_vip`]).
+    #[inline]
     pub fn listen_vip(&self) -> Option<&str> {
         self.listen_vip.as_deref()
     }
     /// `Vip` (see the field [`SlbListen::vip`]).
+    #[inline]
     pub fn vip(&self) -> Option<&str> {
         self.vip.as_deref()
     }
     /// `VipId` (see the field [`SlbListen::vip_id`]).
+    #[inline]
     pub fn vip_id(&self) -> Option<&str> {
         self.vip_id.as_deref()
     }
     /// `VipType` (see the field [`SlbListen::vip_type`]).
+    #[inline]
     pub fn vip_type(&self) -> Option<&crate::types::ListenVipType> {
         self.vip_type.as_ref()
     }
     /// `AclId` (see the field [`SlbListen::acl_id`]).
+    #[inline]
     pub fn acl_id(&self) -> Option<&str> {
         self.acl_id.as_deref()
     }
     /// `ListenTimeout` (see the field [`SlbListen::listen_timeout`]).
+    #[inline]
     pub fn listen_timeout(&self) -> Option<i64> {
         self.listen_timeout
     }
     /// `Scheduler` (see the field [`SlbListen::scheduler`]).
+    #[inline]
     pub fn scheduler(&self) -> Option<&crate::types::SlbScheduler> {
         self.scheduler.as_ref()
     }
     /// `SchedulerCn` (see the field [`SlbListen::scheduler_cn`]).
+    #[inline]
     pub fn scheduler_cn(&self) -> Option<&str> {
         self.scheduler_cn.as_deref()
     }
     /// `HealthCheckInfo` (see the field [`SlbListen::health_check_info`]).
+    #[inline]
     pub fn health_check_info(&self) -> Option<&crate::types::HealthCheck> {
         self.health_check_info.as_ref()
     }
     /// `CheckInfo` (see the field [`SlbListen::check_info`]).
+    #[inline]
     pub fn check_info(&self) -> Option<&crate::types::SlbCheckCounts> {
         self.check_info.as_ref()
     }
     /// `Status` (see the field [`SlbListen::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }
     /// `StatusCn` (see the field [`SlbListen::status_cn`]).
+    #[inline]
     pub fn status_cn(&self) -> Option<&str> {
         self.status_cn.as_deref()
     }

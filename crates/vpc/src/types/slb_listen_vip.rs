@@ -22,14 +22,17 @@ pub struct SlbListenVip {
 }
 impl SlbListenVip {
     /// `Vip` (see the field [`SlbListenVip::vip`]).
+    #[inline]
     pub fn vip(&self) -> Option<&str> {
         self.vip.as_deref()
     }
     /// `VipId` (see the field [`SlbListenVip::vip_id`]).
+    #[inline]
     pub fn vip_id(&self) -> Option<&str> {
         self.vip_id.as_deref()
     }
     /// `VipType` (see the field [`SlbListenVip::vip_type`]).
+    #[inline]
     pub fn vip_type(&self) -> Option<&crate::types::ListenVipType> {
         self.vip_type.as_ref()
     }

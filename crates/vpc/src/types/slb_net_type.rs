@@ -22,6 +22,7 @@ pub enum SlbNetType {
 }
 impl SlbNetType {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             SlbNetType::Wan => "wan",
@@ -30,11 +31,13 @@ impl SlbNetType {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["wan", "wan_lan"]
     }
 }
 impl From<&str> for SlbNetType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "wan" => SlbNetType::Wan,
@@ -44,17 +47,20 @@ impl From<&str> for SlbNetType {
     }
 }
 impl From<String> for SlbNetType {
+    #[inline]
     fn from(value: String) -> Self {
         SlbNetType::from(value.as_str())
     }
 }
 impl std::str::FromStr for SlbNetType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(SlbNetType::from(value))
     }
 }
 impl std::fmt::Display for SlbNetType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for SlbNetType {
     }
 }
 impl cds_core::de::FromScalar for SlbNetType {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| SlbNetType::from(text.as_str())))

@@ -26,6 +26,7 @@ pub enum SlbScheduler {
 }
 impl SlbScheduler {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             SlbScheduler::Rr => "rr",
@@ -35,11 +36,13 @@ impl SlbScheduler {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["rr", "wrr", "conhash"]
     }
 }
 impl From<&str> for SlbScheduler {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "rr" => SlbScheduler::Rr,
@@ -50,17 +53,20 @@ impl From<&str> for SlbScheduler {
     }
 }
 impl From<String> for SlbScheduler {
+    #[inline]
     fn from(value: String) -> Self {
         SlbScheduler::from(value.as_str())
     }
 }
 impl std::str::FromStr for SlbScheduler {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(SlbScheduler::from(value))
     }
 }
 impl std::fmt::Display for SlbScheduler {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -77,6 +83,7 @@ impl<'de> serde::Deserialize<'de> for SlbScheduler {
     }
 }
 impl cds_core::de::FromScalar for SlbScheduler {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| SlbScheduler::from(text.as_str())))

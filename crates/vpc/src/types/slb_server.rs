@@ -30,22 +30,27 @@ pub struct SlbServer {
 }
 impl SlbServer {
     /// `vm_id` (see the field [`SlbServer::vm_id`]).
+    #[inline]
     pub fn vm_id(&self) -> Option<&str> {
         self.vm_id.as_deref()
     }
     /// `vm_name` (see the field [`SlbServer::vm_name`]).
+    #[inline]
     pub fn vm_name(&self) -> Option<&str> {
         self.vm_name.as_deref()
     }
     /// `vm_private_ip` (see the field [`SlbServer::vm_private_ip`]).
+    #[inline]
     pub fn vm_private_ip(&self) -> Option<&str> {
         self.vm_private_ip.as_deref()
     }
     /// `vm_public_ip` (see the field [`SlbServer::vm_public_ip`]).
+    #[inline]
     pub fn vm_public_ip(&self) -> Option<&str> {
         self.vm_public_ip.as_deref()
     }
     /// `vm_type` (see the field [`SlbServer::vm_type`]).
+    #[inline]
     pub fn vm_type(&self) -> Option<&crate::types::SlbVmType> {
         self.vm_type.as_ref()
     }

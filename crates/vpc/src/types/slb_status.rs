@@ -22,6 +22,7 @@ pub enum SlbStatus {
 }
 impl SlbStatus {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             SlbStatus::Ok => "ok",
@@ -30,11 +31,13 @@ impl SlbStatus {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["ok", "error"]
     }
 }
 impl From<&str> for SlbStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ok" => SlbStatus::Ok,
@@ -44,17 +47,20 @@ impl From<&str> for SlbStatus {
     }
 }
 impl From<String> for SlbStatus {
+    #[inline]
     fn from(value: String) -> Self {
         SlbStatus::from(value.as_str())
     }
 }
 impl std::str::FromStr for SlbStatus {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(SlbStatus::from(value))
     }
 }
 impl std::fmt::Display for SlbStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for SlbStatus {
     }
 }
 impl cds_core::de::FromScalar for SlbStatus {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| SlbStatus::from(text.as_str())))

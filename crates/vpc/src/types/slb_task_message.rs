@@ -18,10 +18,12 @@ pub struct SlbTaskMessage {
 }
 impl SlbTaskMessage {
     /// `msg` (see the field [`SlbTaskMessage::msg`]).
+    #[inline]
     pub fn msg(&self) -> Option<&str> {
         self.msg.as_deref()
     }
     /// `status` (see the field [`SlbTaskMessage::status`]).
+    #[inline]
     pub fn status(&self) -> Option<i64> {
         self.status
     }

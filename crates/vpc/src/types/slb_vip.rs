@@ -18,10 +18,12 @@ pub struct SlbVip {
 }
 impl SlbVip {
     /// `Address` (see the field [`SlbVip::address`]).
+    #[inline]
     pub fn address(&self) -> Option<&str> {
         self.address.as_deref()
     }
     /// `Type` (see the field [`SlbVip::type`]).
+    #[inline]
     pub fn r#type(&self) -> Option<&crate::types::SlbVipNetwork> {
         self.r#type.as_ref()
     }

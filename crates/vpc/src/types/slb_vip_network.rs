@@ -22,6 +22,7 @@ pub enum SlbVipNetwork {
 }
 impl SlbVipNetwork {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             SlbVipNetwork::Public => "public",
@@ -30,11 +31,13 @@ impl SlbVipNetwork {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["public", "private"]
     }
 }
 impl From<&str> for SlbVipNetwork {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "public" => SlbVipNetwork::Public,
@@ -44,17 +47,20 @@ impl From<&str> for SlbVipNetwork {
     }
 }
 impl From<String> for SlbVipNetwork {
+    #[inline]
     fn from(value: String) -> Self {
         SlbVipNetwork::from(value.as_str())
     }
 }
 impl std::str::FromStr for SlbVipNetwork {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(SlbVipNetwork::from(value))
     }
 }
 impl std::fmt::Display for SlbVipNetwork {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for SlbVipNetwork {
     }
 }
 impl cds_core::de::FromScalar for SlbVipNetwork {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| SlbVipNetwork::from(text.as_str())))

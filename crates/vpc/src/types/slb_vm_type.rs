@@ -18,6 +18,7 @@ pub enum SlbVmType {
 }
 impl SlbVmType {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             SlbVmType::Kvm => "kvm",
@@ -25,11 +26,13 @@ impl SlbVmType {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["kvm"]
     }
 }
 impl From<&str> for SlbVmType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "kvm" => SlbVmType::Kvm,
@@ -38,17 +41,20 @@ impl From<&str> for SlbVmType {
     }
 }
 impl From<String> for SlbVmType {
+    #[inline]
     fn from(value: String) -> Self {
         SlbVmType::from(value.as_str())
     }
 }
 impl std::str::FromStr for SlbVmType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(SlbVmType::from(value))
     }
 }
 impl std::fmt::Display for SlbVmType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -65,6 +71,7 @@ impl<'de> serde::Deserialize<'de> for SlbVmType {
     }
 }
 impl cds_core::de::FromScalar for SlbVmType {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| SlbVmType::from(text.as_str())))

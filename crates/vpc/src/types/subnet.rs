@@ -42,34 +42,42 @@ pub struct Subnet {
 }
 impl Subnet {
     /// `SubnetId` (see the field [`Subnet::subnet_id`]).
+    #[inline]
     pub fn subnet_id(&self) -> Option<&str> {
         self.subnet_id.as_deref()
     }
     /// `SubnetName` (see the field [`Subnet::subnet_name`]).
+    #[inline]
     pub fn subnet_name(&self) -> Option<&str> {
         self.subnet_name.as_deref()
     }
     /// `SubnetSegment` (see the field [`Subnet::subnet_segment`]).
+    #[inline]
     pub fn subnet_segment(&self) -> Option<&str> {
         self.subnet_segment.as_deref()
     }
     /// `UsedIPNum` (see the field [`Subnet::used_ip_num`]).
+    #[inline]
     pub fn used_ip_num(&self) -> Option<i64> {
         self.used_ip_num
     }
     /// `VPCId` (see the field [`Subnet::vpc_id`]).
+    #[inline]
     pub fn vpc_id(&self) -> Option<&str> {
         self.vpc_id.as_deref()
     }
     /// `VPCName` (see the field [`Subnet::vpc_name`]).
+    #[inline]
     pub fn vpc_name(&self) -> Option<&str> {
         self.vpc_name.as_deref()
     }
     /// `AvailableZoneCode` (see the field [`Subnet::available_zone_code`]).
+    #[inline]
     pub fn available_zone_code(&self) -> Option<&str> {
         self.available_zone_code.as_deref()
     }
     /// `Status` (see the field [`Subnet::status`]).
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_deref()
     }

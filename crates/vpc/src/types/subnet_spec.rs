@@ -31,6 +31,7 @@ impl cds_core::ser::Entries for SubnetSpec {
 cds_core::impl_serialize!(SubnetSpec);
 impl SubnetSpec {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> SubnetSpecBuilder {
         SubnetSpecBuilder::default()
     }
@@ -59,11 +60,13 @@ impl SubnetSpecBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<SubnetSpec, cds_core::BuildError> {
         cds_core::validate::build("SubnetSpec", self.inner)
     }
 }
 impl cds_core::validate::Validate for SubnetSpec {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.available_zone_code.is_none() {
             missing.push(cds_core::validate::join(path, "AvailableZoneCode"));

@@ -46,38 +46,47 @@ pub struct UnitPrice {
 }
 impl UnitPrice {
     /// `StdPrice` (see the field [`UnitPrice::std_price`]).
+    #[inline]
     pub fn std_price(&self) -> Option<f64> {
         self.std_price
     }
     /// `StdPriceStr` (see the field [`UnitPrice::std_price_str`]).
+    #[inline]
     pub fn std_price_str(&self) -> Option<&str> {
         self.std_price_str.as_deref()
     }
     /// `Price` (see the field [`UnitPrice::price`]).
+    #[inline]
     pub fn price(&self) -> Option<f64> {
         self.price
     }
     /// `PriceStr` (see the field [`UnitPrice::price_str`]).
+    #[inline]
     pub fn price_str(&self) -> Option<&str> {
         self.price_str.as_deref()
     }
     /// `Discount` (see the field [`UnitPrice::discount`]).
+    #[inline]
     pub fn discount(&self) -> Option<f64> {
         self.discount
     }
     /// `DiscountStr` (see the field [`UnitPrice::discount_str`]).
+    #[inline]
     pub fn discount_str(&self) -> Option<&str> {
         self.discount_str.as_deref()
     }
     /// `Sign` (see the field [`UnitPrice::sign`]).
+    #[inline]
     pub fn sign(&self) -> Option<&str> {
         self.sign.as_deref()
     }
     /// `Cycle` (see the field [`UnitPrice::cycle`]).
+    #[inline]
     pub fn cycle(&self) -> Option<&str> {
         self.cycle.as_deref()
     }
     /// `Unit` (see the field [`UnitPrice::unit`]).
+    #[inline]
     pub fn unit(&self) -> Option<&str> {
         self.unit.as_deref()
     }

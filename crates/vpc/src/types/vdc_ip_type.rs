@@ -22,6 +22,7 @@ pub enum VdcIpType {
 }
 impl VdcIpType {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             VdcIpType::Vdcip => "VDCIP",
@@ -30,11 +31,13 @@ impl VdcIpType {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["VDCIP", "VDCEIP"]
     }
 }
 impl From<&str> for VdcIpType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "VDCIP" => VdcIpType::Vdcip,
@@ -44,17 +47,20 @@ impl From<&str> for VdcIpType {
     }
 }
 impl From<String> for VdcIpType {
+    #[inline]
     fn from(value: String) -> Self {
         VdcIpType::from(value.as_str())
     }
 }
 impl std::str::FromStr for VdcIpType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(VdcIpType::from(value))
     }
 }
 impl std::fmt::Display for VdcIpType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for VdcIpType {
     }
 }
 impl cds_core::de::FromScalar for VdcIpType {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| VdcIpType::from(text.as_str())))

@@ -50,42 +50,52 @@ pub struct VdcIpUsage {
 }
 impl VdcIpUsage {
     /// `CustomerID` (see the field [`VdcIpUsage::customer_id`]).
+    #[inline]
     pub fn customer_id(&self) -> Option<&str> {
         self.customer_id.as_deref()
     }
     /// `IP` (see the field [`VdcIpUsage::ip`]).
+    #[inline]
     pub fn ip(&self) -> Option<&str> {
         self.ip.as_deref()
     }
     /// `SiteID` (see the field [`VdcIpUsage::site_id`]).
+    #[inline]
     pub fn site_id(&self) -> Option<&str> {
         self.site_id.as_deref()
     }
     /// `VDCName` (see the field [`VdcIpUsage::vdc_name`]).
+    #[inline]
     pub fn vdc_name(&self) -> Option<&str> {
         self.vdc_name.as_deref()
     }
     /// `VDCID` (see the field [`VdcIpUsage::vdcid`]).
+    #[inline]
     pub fn vdcid(&self) -> Option<&str> {
         self.vdcid.as_deref()
     }
     /// `PipeID` (see the field [`VdcIpUsage::pipe_id`]).
+    #[inline]
     pub fn pipe_id(&self) -> Option<&str> {
         self.pipe_id.as_deref()
     }
     /// `IPType` (see the field [`VdcIpUsage::ip_type`]).
+    #[inline]
     pub fn ip_type(&self) -> Option<&crate::types::VdcIpType> {
         self.ip_type.as_ref()
     }
     /// `UpdateTime` (see the field [`VdcIpUsage::update_time`]).
+    #[inline]
     pub fn update_time(&self) -> Option<&str> {
         self.update_time.as_deref()
     }
     /// `Used` (see the field [`VdcIpUsage::used`]).
+    #[inline]
     pub fn used(&self) -> Option<&crate::types::IpStatus> {
         self.used.as_ref()
     }
     /// `DaysOfUsed` (see the field [`VdcIpUsage::days_of_used`]).
+    #[inline]
     pub fn days_of_used(&self) -> Option<i64> {
         self.days_of_used
     }

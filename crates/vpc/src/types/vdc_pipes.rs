@@ -22,14 +22,17 @@ pub struct VdcPipes {
 }
 impl VdcPipes {
     /// `VdcId` (see the field [`VdcPipes::vdc_id`]).
+    #[inline]
     pub fn vdc_id(&self) -> Option<&str> {
         self.vdc_id.as_deref()
     }
     /// `VdcName` (see the field [`VdcPipes::vdc_name`]).
+    #[inline]
     pub fn vdc_name(&self) -> Option<&str> {
         self.vdc_name.as_deref()
     }
     /// `PipeInfo` (see the field [`VdcPipes::pipe_info`]).
+    #[inline]
     pub fn pipe_info(&self) -> &[crate::types::PipeUtilization] {
         self.pipe_info.as_deref().unwrap_or_default()
     }

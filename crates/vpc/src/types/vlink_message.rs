@@ -14,6 +14,7 @@ pub struct VlinkMessage {
 }
 impl VlinkMessage {
     /// `Msg` (see the field [`VlinkMessage::msg`]).
+    #[inline]
     pub fn msg(&self) -> Option<&str> {
         self.msg.as_deref()
     }

@@ -14,6 +14,7 @@ pub struct VlinkRef {
 }
 impl VlinkRef {
     /// `VLINKId` (see the field [`VlinkRef::vlink_id`]).
+    #[inline]
     pub fn vlink_id(&self) -> Option<&str> {
         self.vlink_id.as_deref()
     }

@@ -30,6 +30,7 @@ pub enum VpcBandwidthType {
 }
 impl VpcBandwidthType {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             VpcBandwidthType::BandwidthCmcc => "Bandwidth_CMCC",
@@ -40,6 +41,7 @@ impl VpcBandwidthType {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &[
             "Bandwidth_CMCC",
@@ -50,6 +52,7 @@ impl VpcBandwidthType {
     }
 }
 impl From<&str> for VpcBandwidthType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Bandwidth_CMCC" => VpcBandwidthType::BandwidthCmcc,
@@ -61,17 +64,20 @@ impl From<&str> for VpcBandwidthType {
     }
 }
 impl From<String> for VpcBandwidthType {
+    #[inline]
     fn from(value: String) -> Self {
         VpcBandwidthType::from(value.as_str())
     }
 }
 impl std::str::FromStr for VpcBandwidthType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(VpcBandwidthType::from(value))
     }
 }
 impl std::fmt::Display for VpcBandwidthType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -88,6 +94,7 @@ impl<'de> serde::Deserialize<'de> for VpcBandwidthType {
     }
 }
 impl cds_core::de::FromScalar for VpcBandwidthType {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| VpcBandwidthType::from(text.as_str())))

@@ -98,6 +98,7 @@ pub enum VpcRegion {
 }
 impl VpcRegion {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             VpcRegion::CnDongguan => "CN_Dongguan",
@@ -125,6 +126,7 @@ impl VpcRegion {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &[
             "CN_Dongguan",
@@ -152,6 +154,7 @@ impl VpcRegion {
     }
 }
 impl From<&str> for VpcRegion {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CN_Dongguan" => VpcRegion::CnDongguan,
@@ -180,17 +183,20 @@ impl From<&str> for VpcRegion {
     }
 }
 impl From<String> for VpcRegion {
+    #[inline]
     fn from(value: String) -> Self {
         VpcRegion::from(value.as_str())
     }
 }
 impl std::str::FromStr for VpcRegion {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(VpcRegion::from(value))
     }
 }
 impl std::fmt::Display for VpcRegion {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -207,6 +213,7 @@ impl<'de> serde::Deserialize<'de> for VpcRegion {
     }
 }
 impl cds_core::de::FromScalar for VpcRegion {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| VpcRegion::from(text.as_str())))

@@ -22,6 +22,7 @@ pub enum VpcSegmentType {
 }
 impl VpcSegmentType {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             VpcSegmentType::Auto => "auto",
@@ -30,11 +31,13 @@ impl VpcSegmentType {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &["auto", "manual"]
     }
 }
 impl From<&str> for VpcSegmentType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "auto" => VpcSegmentType::Auto,
@@ -44,17 +47,20 @@ impl From<&str> for VpcSegmentType {
     }
 }
 impl From<String> for VpcSegmentType {
+    #[inline]
     fn from(value: String) -> Self {
         VpcSegmentType::from(value.as_str())
     }
 }
 impl std::str::FromStr for VpcSegmentType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(VpcSegmentType::from(value))
     }
 }
 impl std::fmt::Display for VpcSegmentType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for VpcSegmentType {
     }
 }
 impl cds_core::de::FromScalar for VpcSegmentType {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| VpcSegmentType::from(text.as_str())))

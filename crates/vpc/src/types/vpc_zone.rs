@@ -106,6 +106,7 @@ pub enum VpcZone {
 }
 impl VpcZone {
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             VpcZone::CnDongguanA => "CN_Dongguan_A",
@@ -135,6 +136,7 @@ impl VpcZone {
         }
     }
     /// Every documented wire value.
+    #[inline]
     pub fn values() -> &'static [&'static str] {
         &[
             "CN_Dongguan_A",
@@ -164,6 +166,7 @@ impl VpcZone {
     }
 }
 impl From<&str> for VpcZone {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CN_Dongguan_A" => VpcZone::CnDongguanA,
@@ -194,17 +197,20 @@ impl From<&str> for VpcZone {
     }
 }
 impl From<String> for VpcZone {
+    #[inline]
     fn from(value: String) -> Self {
         VpcZone::from(value.as_str())
     }
 }
 impl std::str::FromStr for VpcZone {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(VpcZone::from(value))
     }
 }
 impl std::fmt::Display for VpcZone {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -221,6 +227,7 @@ impl<'de> serde::Deserialize<'de> for VpcZone {
     }
 }
 impl cds_core::de::FromScalar for VpcZone {
+    #[inline]
     fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
         Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?
             .map(|text| VpcZone::from(text.as_str())))

@@ -17,24 +17,28 @@ use std::collections::BTreeMap;
 /// `src/operation/mod.rs`: one `pub mod` per operation (and `pub mod operator` when the line
 /// has an operator-side API); or, with `operator`, `src/operation/operator/mod.rs`.
 pub fn mod_rs(layout: &Layout, operator: bool) -> TokenStream {
-    let mut modules: Vec<&OpNames> = layout
+    let mut modules: Vec<(String, TokenStream)> = layout
         .ops
         .values()
         .filter(|n| n.operator == operator)
+        .map(|n| {
+            let m = names::ident(&n.module);
+            let doc = format!(" `{}`: input, output, request.", n.rust);
+            (n.module.clone(), quote!(#[doc = #doc] pub mod #m;))
+        })
         .collect();
-    modules.sort_by(|a, b| a.module.cmp(&b.module));
-    let mods = modules.iter().map(|n| {
-        let m = names::ident(&n.module);
-        let doc = format!(" `{}`: input, output, request.", n.rust);
-        quote!(#[doc = #doc] pub mod #m;)
-    });
-    let has_operator = !operator && layout.ops.values().any(|n| n.operator);
-    let operator_mod = has_operator.then(|| {
-        quote! {
-            /// The operator-side (administrator) API, reached through [`crate::Client::operator`].
-            pub mod operator;
-        }
-    });
+    if !operator && layout.ops.values().any(|n| n.operator) {
+        modules.push((
+            "operator".to_string(),
+            quote! {
+                /// The operator-side (administrator) API, reached through [`crate::Client::operator`].
+                pub mod operator;
+            },
+        ));
+    }
+    // In the order rustfmt keeps them, so that `codegen --check` needs no rustfmt.
+    modules.sort_by(|a, b| a.0.cmp(&b.0));
+    let mods = modules.into_iter().map(|(_, m)| m);
     let doc = if operator {
         " The operator-side operations: one module each (input, output, request, the shapes only it uses)."
     } else {
@@ -42,7 +46,6 @@ pub fn mod_rs(layout: &Layout, operator: bool) -> TokenStream {
     };
     quote! {
         #![doc = #doc]
-        #operator_mod
         #(#mods)*
     }
 }
@@ -170,9 +173,10 @@ fn operation(layout: &Layout, op: &Operation, names: &OpNames) -> TokenStream {
         );
         quote! {
             #[doc = #doc]
-            pub async fn send_and_wait(self, options: cds_core::WaitOptions) -> Result<(#output, #poller_output), cds_core::Error> {
-                self.check()?;
-                cds_core::waiter::start_and_wait(&self.client, &crate::meta::#meta, &self.input, &crate::meta::#waiter, #pointer, options).await
+            #[inline]
+            pub fn send_and_wait(self, options: cds_core::WaitOptions) -> impl std::future::Future<Output = Result<(#output, #poller_output), cds_core::Error>> + Send {
+                let checked = self.check();
+                cds_core::waiter::send_and_wait(self.client, &crate::meta::#meta, self.input, checked, &crate::meta::#waiter, #pointer, options)
             }
         }
     });
@@ -188,6 +192,7 @@ fn operation(layout: &Layout, op: &Operation, names: &OpNames) -> TokenStream {
         );
         quote! {
             #[doc = #doc]
+            #[inline]
             pub fn into_items(self) -> impl cds_core::__private::Stream<Item = Result<#item, cds_core::Error>> + Send {
                 let input = serde_json::to_value(&self.input).unwrap_or(serde_json::Value::Null);
                 cds_core::paginate::items(self.client, &crate::meta::#meta, &crate::meta::#pagination, input)
@@ -202,6 +207,7 @@ fn operation(layout: &Layout, op: &Operation, names: &OpNames) -> TokenStream {
     };
     let check = quote! {
         /// Checks required fields (nested ones by path) before anything is sent.
+        #[inline]
         fn check(&self) -> Result<(), cds_core::Error> {
             #check_body
         }
@@ -281,15 +287,17 @@ fn operation(layout: &Layout, op: &Operation, names: &OpNames) -> TokenStream {
                 Ok(self.send_with_response().await?.output)
             }
             /// Sends the request; the file's bytes come with the HTTP status and request id.
-            pub async fn send_with_response(self) -> Result<cds_core::Response<cds_core::Bytes>, cds_core::Error> {
-                self.check()?;
-                self.client.execute_binary(&crate::meta::#meta, &self.input).await
+            #[inline]
+            pub fn send_with_response(self) -> impl std::future::Future<Output = Result<cds_core::Response<cds_core::Bytes>, cds_core::Error>> + Send {
+                let checked = self.check();
+                cds_core::client::send_binary(self.client, &crate::meta::#meta, self.input, checked)
             }
         }
     } else if op.websocket {
         quote! {
             /// The `wss://` URL of this WebSocket endpoint on `host` (e.g. the `endpoint` that
             /// the line's URL operation returns), path parameters substituted and encoded.
+            #[inline]
             pub fn url(&self, host: &str) -> Result<String, cds_core::Error> {
                 self.check()?;
                 cds_core::request::websocket_url(&crate::meta::#meta, host, &self.input)
@@ -298,13 +306,16 @@ fn operation(layout: &Layout, op: &Operation, names: &OpNames) -> TokenStream {
     } else {
         quote! {
             /// Sends the request and decodes the output.
-            pub async fn send(self) -> Result<#output, cds_core::Error> {
-                Ok(self.send_with_response().await?.output)
+            #[inline]
+            pub fn send(self) -> impl std::future::Future<Output = Result<#output, cds_core::Error>> + Send {
+                let checked = self.check();
+                cds_core::client::send_output(self.client, &crate::meta::#meta, self.input, checked)
             }
             /// Sends the request; the output comes with the raw body, HTTP status and request id.
-            pub async fn send_with_response(self) -> Result<cds_core::Response<#output>, cds_core::Error> {
-                self.check()?;
-                self.client.execute(&crate::meta::#meta, &self.input).await
+            #[inline]
+            pub fn send_with_response(self) -> impl std::future::Future<Output = Result<cds_core::Response<#output>, cds_core::Error>> + Send {
+                let checked = self.check();
+                cds_core::client::send(self.client, &crate::meta::#meta, self.input, checked)
             }
             #task
             #pages
@@ -314,6 +325,7 @@ fn operation(layout: &Layout, op: &Operation, names: &OpNames) -> TokenStream {
         quote! {
             /// The request this would send now (signed, authenticated), without sending it:
             /// its `Display` redacts every secret.
+            #[inline]
             pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
                 self.check()?;
                 self.client.prepare(&crate::meta::#meta, &self.input)
@@ -337,10 +349,12 @@ fn operation(layout: &Layout, op: &Operation, names: &OpNames) -> TokenStream {
         #[allow(deprecated)]
         impl #request {
             /// The input built so far.
+            #[inline]
             pub fn input(&self) -> &#input {
                 &self.input
             }
             /// Replaces the whole input.
+            #[inline]
             pub fn with_input(mut self, input: #input) -> Self {
                 self.input = input;
                 self
@@ -356,6 +370,7 @@ fn operation(layout: &Layout, op: &Operation, names: &OpNames) -> TokenStream {
             #[doc = ""]
             #[doc = #wire_doc]
             #deprecated
+            #[inline]
             pub fn #method(&self) -> #request {
                 #request { client: self.runtime().clone(), input: #input::default() }
             }

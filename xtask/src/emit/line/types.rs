@@ -168,25 +168,26 @@ fn accessors(layout: &Layout, name: &Ident, fields: &[StructField]) -> Option<To
         let method = accessor_name(&f.rust);
         let doc = format!(" `{}` (see the field [`{name}::{}`]).", f.field.name, f.rust)
             .replace("::r#", "::");
+        // `#[inline]`: compiled where it is used, not in the line crate (most go unused).
         let ty = layout.rust_type(&f.ty);
         if f.field.flatten {
-            return quote! { #[doc = #doc] pub fn #method(&self) -> &#ty { &self.#id } };
+            return quote! { #[doc = #doc] #[inline] pub fn #method(&self) -> &#ty { &self.#id } };
         }
         match &f.ty {
             TypeRef::String => quote! {
-                #[doc = #doc] pub fn #method(&self) -> Option<&str> { self.#id.as_deref() }
+                #[doc = #doc] #[inline] pub fn #method(&self) -> Option<&str> { self.#id.as_deref() }
             },
             TypeRef::Integer | TypeRef::Number | TypeRef::Boolean => quote! {
-                #[doc = #doc] pub fn #method(&self) -> Option<#ty> { self.#id }
+                #[doc = #doc] #[inline] pub fn #method(&self) -> Option<#ty> { self.#id }
             },
             TypeRef::List(inner) => {
                 let inner = layout.rust_type(inner);
                 quote! {
-                    #[doc = #doc] pub fn #method(&self) -> &[#inner] { self.#id.as_deref().unwrap_or_default() }
+                    #[doc = #doc] #[inline] pub fn #method(&self) -> &[#inner] { self.#id.as_deref().unwrap_or_default() }
                 }
             }
             _ => quote! {
-                #[doc = #doc] pub fn #method(&self) -> Option<&#ty> { self.#id.as_ref() }
+                #[doc = #doc] #[inline] pub fn #method(&self) -> Option<&#ty> { self.#id.as_ref() }
             },
         }
     });
@@ -212,6 +213,7 @@ fn fields_impl(layout: &Layout, name: &Ident, fields: &[StructField]) -> TokenSt
         }
         let wire = &f.field.name;
         let decode = match &f.ty {
+            TypeRef::List(_) if f.field.one_or_list.is_some() => quote!(one_or_many),
             t if lenient_scalar(t) => quote!(lenient),
             TypeRef::List(inner) if lenient_scalar(inner) => quote!(lenient_vec),
             _ => quote!(nested),
@@ -375,6 +377,7 @@ fn builder(layout: &Layout, name: &Ident, fields: &[StructField], checked: bool)
     let build = if checked {
         quote! {
             /// Builds the value; fails naming every required field (by path) that is not set.
+            #[inline]
             pub fn build(self) -> Result<#name, cds_core::BuildError> {
                 cds_core::validate::build(#name_str, self.inner)
             }
@@ -382,6 +385,7 @@ fn builder(layout: &Layout, name: &Ident, fields: &[StructField], checked: bool)
     } else {
         quote! {
             /// Builds the value (it has no required fields).
+            #[inline]
             pub fn build(self) -> #name {
                 self.inner
             }
@@ -391,6 +395,7 @@ fn builder(layout: &Layout, name: &Ident, fields: &[StructField], checked: bool)
     quote! {
         impl #name {
             /// A builder of this type.
+            #[inline]
             pub fn builder() -> #builder {
                 #builder::default()
             }
@@ -443,6 +448,7 @@ fn validate_impl(layout: &Layout, name: &Ident, fields: &[StructField]) -> Token
     });
     quote! {
         impl cds_core::validate::Validate for #name {
+            #[inline]
             fn validate(&self, path: &str, missing: &mut Vec<String>) {
                 #(#checks)*
             }
@@ -510,8 +516,16 @@ pub fn gen_enum(name: &str, def: &EnumDef) -> TokenStream {
     let from_integer = integer.then(|| {
         quote! {
             impl From<i64> for #id {
+                #[inline]
                 fn from(value: i64) -> Self {
                     #id::from(value.to_string().as_str())
+                }
+            }
+            /// So that a bare literal converts too (`.auto_renew(1)`).
+            impl From<i32> for #id {
+                #[inline]
+                fn from(value: i32) -> Self {
+                    #id::from(i64::from(value))
                 }
             }
         }
@@ -535,6 +549,7 @@ pub fn gen_enum(name: &str, def: &EnumDef) -> TokenStream {
         }
         impl #id {
             /// The wire value.
+            #[inline]
             pub fn as_str(&self) -> &str {
                 match self {
                     #( #id::#var_ids => #values, )*
@@ -542,11 +557,13 @@ pub fn gen_enum(name: &str, def: &EnumDef) -> TokenStream {
                 }
             }
             /// Every documented wire value.
+            #[inline]
             pub fn values() -> &'static [&'static str] {
                 &[ #(#values),* ]
             }
         }
         impl From<&str> for #id {
+            #[inline]
             fn from(value: &str) -> Self {
                 match value {
                     #( #values => #id::#var_ids, )*
@@ -555,6 +572,7 @@ pub fn gen_enum(name: &str, def: &EnumDef) -> TokenStream {
             }
         }
         impl From<String> for #id {
+            #[inline]
             fn from(value: String) -> Self {
                 #id::from(value.as_str())
             }
@@ -562,11 +580,13 @@ pub fn gen_enum(name: &str, def: &EnumDef) -> TokenStream {
         #from_integer
         impl std::str::FromStr for #id {
             type Err = std::convert::Infallible;
+            #[inline]
             fn from_str(value: &str) -> Result<Self, Self::Err> {
                 Ok(#id::from(value))
             }
         }
         impl std::fmt::Display for #id {
+            #[inline]
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
@@ -583,6 +603,7 @@ pub fn gen_enum(name: &str, def: &EnumDef) -> TokenStream {
             }
         }
         impl cds_core::de::FromScalar for #id {
+            #[inline]
             fn from_scalar(scalar: cds_core::de::Scalar) -> Result<Option<Self>, String> {
                 Ok(<String as cds_core::de::FromScalar>::from_scalar(scalar)?.map(|text| #id::from(text.as_str())))
             }

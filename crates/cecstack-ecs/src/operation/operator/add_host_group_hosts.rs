@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for AddHostGroupHostsInput {
 cds_core::impl_serialize!(AddHostGroupHostsInput);
 impl AddHostGroupHostsInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> AddHostGroupHostsInputBuilder {
         AddHostGroupHostsInputBuilder::default()
     }
@@ -53,11 +54,13 @@ impl AddHostGroupHostsInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<AddHostGroupHostsInput, cds_core::BuildError> {
         cds_core::validate::build("AddHostGroupHostsInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for AddHostGroupHostsInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.hg_id.is_none() {
             missing.push(cds_core::validate::join(path, "hgId"));
@@ -109,10 +112,12 @@ pub struct AddHostGroupHostsRequest {
 #[allow(deprecated)]
 impl AddHostGroupHostsRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &AddHostGroupHostsInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: AddHostGroupHostsInput) -> Self {
         self.input = input;
         self
@@ -135,28 +140,46 @@ impl AddHostGroupHostsRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::OP_ADD_HOST_GROUP_HOSTS, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::OP_ADD_HOST_GROUP_HOSTS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<AddHostGroupHostsOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<AddHostGroupHostsOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OP_ADD_HOST_GROUP_HOSTS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<AddHostGroupHostsOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::OP_ADD_HOST_GROUP_HOSTS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<AddHostGroupHostsOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OP_ADD_HOST_GROUP_HOSTS,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::OperatorClient {
@@ -167,6 +190,7 @@ impl crate::OperatorClient {
     /// `POST /api/ecs/v1/host-groups/{hgId}/add-hosts` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `OpAddHostGroupHosts`.
+    #[inline]
     pub fn add_host_group_hosts(&self) -> AddHostGroupHostsRequest {
         AddHostGroupHostsRequest {
             client: self.runtime().clone(),

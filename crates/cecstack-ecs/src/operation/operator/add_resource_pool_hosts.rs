@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for AddResourcePoolHostsInput {
 cds_core::impl_serialize!(AddResourcePoolHostsInput);
 impl AddResourcePoolHostsInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> AddResourcePoolHostsInputBuilder {
         AddResourcePoolHostsInputBuilder::default()
     }
@@ -53,11 +54,13 @@ impl AddResourcePoolHostsInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<AddResourcePoolHostsInput, cds_core::BuildError> {
         cds_core::validate::build("AddResourcePoolHostsInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for AddResourcePoolHostsInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.rp_id.is_none() {
             missing.push(cds_core::validate::join(path, "rpId"));
@@ -109,10 +112,12 @@ pub struct AddResourcePoolHostsRequest {
 #[allow(deprecated)]
 impl AddResourcePoolHostsRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &AddResourcePoolHostsInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: AddResourcePoolHostsInput) -> Self {
         self.input = input;
         self
@@ -135,28 +140,46 @@ impl AddResourcePoolHostsRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::OP_ADD_RESOURCE_POOL_HOSTS, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::OP_ADD_RESOURCE_POOL_HOSTS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<AddResourcePoolHostsOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<AddResourcePoolHostsOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OP_ADD_RESOURCE_POOL_HOSTS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<AddResourcePoolHostsOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::OP_ADD_RESOURCE_POOL_HOSTS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<AddResourcePoolHostsOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OP_ADD_RESOURCE_POOL_HOSTS,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::OperatorClient {
@@ -167,6 +190,7 @@ impl crate::OperatorClient {
     /// `POST /api/ecs/v1/resource-pools/{rpId}/add-hosts` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `OpAddResourcePoolHosts`.
+    #[inline]
     pub fn add_resource_pool_hosts(&self) -> AddResourcePoolHostsRequest {
         AddResourcePoolHostsRequest {
             client: self.runtime().clone(),

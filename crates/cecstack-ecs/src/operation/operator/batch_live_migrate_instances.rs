@@ -29,6 +29,7 @@ impl cds_core::ser::Entries for Migration {
 cds_core::impl_serialize!(Migration);
 impl Migration {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> MigrationBuilder {
         MigrationBuilder::default()
     }
@@ -52,11 +53,13 @@ impl MigrationBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<Migration, cds_core::BuildError> {
         cds_core::validate::build("Migration", self.inner)
     }
 }
 impl cds_core::validate::Validate for Migration {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_id.is_none() {
             missing.push(cds_core::validate::join(path, "ecsId"));
@@ -82,6 +85,7 @@ impl cds_core::ser::Entries for BatchLiveMigrateInstancesInput {
 cds_core::impl_serialize!(BatchLiveMigrateInstancesInput);
 impl BatchLiveMigrateInstancesInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> BatchLiveMigrateInstancesInputBuilder {
         BatchLiveMigrateInstancesInputBuilder::default()
     }
@@ -105,11 +109,13 @@ impl BatchLiveMigrateInstancesInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<BatchLiveMigrateInstancesInput, cds_core::BuildError> {
         cds_core::validate::build("BatchLiveMigrateInstancesInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for BatchLiveMigrateInstancesInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.migrations.is_none() {
             missing.push(cds_core::validate::join(path, "migrations"));
@@ -133,6 +139,7 @@ pub struct BatchLiveMigrateInstancesOutput {
 }
 impl BatchLiveMigrateInstancesOutput {
     /// `data` (see the field [`BatchLiveMigrateInstancesOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -172,10 +179,12 @@ pub struct BatchLiveMigrateInstancesRequest {
 #[allow(deprecated)]
 impl BatchLiveMigrateInstancesRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &BatchLiveMigrateInstancesInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: BatchLiveMigrateInstancesInput) -> Self {
         self.input = input;
         self
@@ -193,28 +202,46 @@ impl BatchLiveMigrateInstancesRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::OP_BATCH_LIVE_MIGRATE_INSTANCES, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::OP_BATCH_LIVE_MIGRATE_INSTANCES, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<BatchLiveMigrateInstancesOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<BatchLiveMigrateInstancesOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OP_BATCH_LIVE_MIGRATE_INSTANCES,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<BatchLiveMigrateInstancesOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::OP_BATCH_LIVE_MIGRATE_INSTANCES, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<BatchLiveMigrateInstancesOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OP_BATCH_LIVE_MIGRATE_INSTANCES,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::OperatorClient {
@@ -225,6 +252,7 @@ impl crate::OperatorClient {
     /// `POST /api/ecs/v1/instances/batch-live-migrate` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `OpBatchLiveMigrateInstances`.
+    #[inline]
     pub fn batch_live_migrate_instances(&self) -> BatchLiveMigrateInstancesRequest {
         BatchLiveMigrateInstancesRequest {
             client: self.runtime().clone(),

@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for CancelLiveMigrationInput {
 cds_core::impl_serialize!(CancelLiveMigrationInput);
 impl CancelLiveMigrationInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CancelLiveMigrationInputBuilder {
         CancelLiveMigrationInputBuilder::default()
     }
@@ -40,11 +41,13 @@ impl CancelLiveMigrationInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CancelLiveMigrationInput, cds_core::BuildError> {
         cds_core::validate::build("CancelLiveMigrationInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CancelLiveMigrationInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.ecs_id.is_none() {
             missing.push(cds_core::validate::join(path, "ecsId"));
@@ -62,6 +65,7 @@ pub struct CancelLiveMigrationOutput {
 }
 impl CancelLiveMigrationOutput {
     /// `data` (see the field [`CancelLiveMigrationOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -101,10 +105,12 @@ pub struct CancelLiveMigrationRequest {
 #[allow(deprecated)]
 impl CancelLiveMigrationRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CancelLiveMigrationInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CancelLiveMigrationInput) -> Self {
         self.input = input;
         self
@@ -117,28 +123,46 @@ impl CancelLiveMigrationRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::OP_CANCEL_LIVE_MIGRATION, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::OP_CANCEL_LIVE_MIGRATION, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CancelLiveMigrationOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CancelLiveMigrationOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OP_CANCEL_LIVE_MIGRATION,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CancelLiveMigrationOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::OP_CANCEL_LIVE_MIGRATION, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CancelLiveMigrationOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OP_CANCEL_LIVE_MIGRATION,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::OperatorClient {
@@ -149,6 +173,7 @@ impl crate::OperatorClient {
     /// `DELETE /api/ecs/v1/instances/{ecsId}/live-migrate` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `OpCancelLiveMigration`.
+    #[inline]
     pub fn cancel_live_migration(&self) -> CancelLiveMigrationRequest {
         CancelLiveMigrationRequest {
             client: self.runtime().clone(),

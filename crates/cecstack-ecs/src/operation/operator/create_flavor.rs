@@ -93,82 +93,102 @@ pub struct Data {
 }
 impl Data {
     /// `flavorId` (see the field [`Data::flavor_id`]).
+    #[inline]
     pub fn flavor_id(&self) -> Option<&str> {
         self.flavor_id.as_deref()
     }
     /// `name` (see the field [`Data::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `cpu` (see the field [`Data::cpu`]).
+    #[inline]
     pub fn cpu(&self) -> Option<i64> {
         self.cpu
     }
     /// `ram` (see the field [`Data::ram`]).
+    #[inline]
     pub fn ram(&self) -> Option<i64> {
         self.ram
     }
     /// `gpu` (see the field [`Data::gpu`]).
+    #[inline]
     pub fn gpu(&self) -> Option<i64> {
         self.gpu
     }
     /// `localDisk` (see the field [`Data::local_disk`]).
+    #[inline]
     pub fn local_disk(&self) -> Option<i64> {
         self.local_disk
     }
     /// `vgpuTypeId` (see the field [`Data::vgpu_type_id`]).
+    #[inline]
     pub fn vgpu_type_id(&self) -> Option<&str> {
         self.vgpu_type_id.as_deref()
     }
     /// `vgpuDisplayName` (see the field [`Data::vgpu_display_name`]).
+    #[inline]
     pub fn vgpu_display_name(&self) -> Option<&str> {
         self.vgpu_display_name.as_deref()
     }
     /// `vgpuMemory` (see the field [`Data::vgpu_memory`]).
+    #[inline]
     pub fn vgpu_memory(&self) -> Option<i64> {
         self.vgpu_memory
     }
     /// `useElasticityLocalSysDisk` (see the field [`Data::use_elasticity_local_sys_disk`]).
+    #[inline]
     pub fn use_elasticity_local_sys_disk(&self) -> Option<bool> {
         self.use_elasticity_local_sys_disk
     }
     /// `elasticityLocalSysDiskSize` (see the field [`Data::elasticity_local_sys_disk_size`]).
+    #[inline]
     pub fn elasticity_local_sys_disk_size(&self) -> Option<i64> {
         self.elasticity_local_sys_disk_size
     }
     /// `elasticityLocalDataDiskNum` (see the field [`Data::elasticity_local_data_disk_num`]).
+    #[inline]
     pub fn elasticity_local_data_disk_num(&self) -> Option<i64> {
         self.elasticity_local_data_disk_num
     }
     /// `elasticityLocalDataDiskSize` (see the field [`Data::elasticity_local_data_disk_size`]).
+    #[inline]
     pub fn elasticity_local_data_disk_size(&self) -> Option<i64> {
         self.elasticity_local_data_disk_size
     }
     /// `isCustom` (see the field [`Data::is_custom`]).
+    #[inline]
     pub fn is_custom(&self) -> Option<bool> {
         self.is_custom
     }
     /// `createAt` (see the field [`Data::create_at`]).
+    #[inline]
     pub fn create_at(&self) -> Option<&str> {
         self.create_at.as_deref()
     }
     /// `vmCount` (see the field [`Data::vm_count`]).
+    #[inline]
     pub fn vm_count(&self) -> Option<i64> {
         self.vm_count
     }
     /// `intranetBWMax` (see the field [`Data::intranet_bw_max`]).
+    #[inline]
     pub fn intranet_bw_max(&self) -> Option<i64> {
         self.intranet_bw_max
     }
     /// `flavorType` (see the field [`Data::flavor_type`]).
+    #[inline]
     pub fn flavor_type(&self) -> Option<&crate::operation::operator::create_flavor::FlavorType> {
         self.flavor_type.as_ref()
     }
     /// `SpecCode` (see the field [`Data::spec_code`]).
+    #[inline]
     pub fn spec_code(&self) -> Option<&str> {
         self.spec_code.as_deref()
     }
     /// `deptAvailable` (see the field [`Data::dept_available`]).
+    #[inline]
     pub fn dept_available(&self) -> Option<bool> {
         self.dept_available
     }
@@ -372,106 +392,132 @@ pub struct FlavorType {
 }
 impl FlavorType {
     /// `flavorTypeId` (see the field [`FlavorType::flavor_type_id`]).
+    #[inline]
     pub fn flavor_type_id(&self) -> Option<&str> {
         self.flavor_type_id.as_deref()
     }
     /// `SpecCode` (see the field [`FlavorType::spec_code`]).
+    #[inline]
     pub fn spec_code(&self) -> Option<&str> {
         self.spec_code.as_deref()
     }
     /// `name` (see the field [`FlavorType::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `archType` (see the field [`FlavorType::arch_type`]).
+    #[inline]
     pub fn arch_type(&self) -> Option<&crate::types::ArchType> {
         self.arch_type.as_ref()
     }
     /// `cpuModel` (see the field [`FlavorType::cpu_model`]).
+    #[inline]
     pub fn cpu_model(&self) -> Option<&str> {
         self.cpu_model.as_deref()
     }
     /// `az` (see the field [`FlavorType::az`]).
+    #[inline]
     pub fn az(&self) -> Option<&str> {
         self.az.as_deref()
     }
     /// `deptAvailable` (see the field [`FlavorType::dept_available`]).
+    #[inline]
     pub fn dept_available(&self) -> Option<bool> {
         self.dept_available
     }
     /// `createAt` (see the field [`FlavorType::create_at`]).
+    #[inline]
     pub fn create_at(&self) -> Option<&str> {
         self.create_at.as_deref()
     }
     /// `flavorCount` (see the field [`FlavorType::flavor_count`]).
+    #[inline]
     pub fn flavor_count(&self) -> Option<i64> {
         self.flavor_count
     }
     /// `deviceType` (see the field [`FlavorType::device_type`]).
+    #[inline]
     pub fn device_type(&self) -> Option<&crate::types::DeviceType> {
         self.device_type.as_ref()
     }
     /// `securityType` (see the field [`FlavorType::security_type`]).
+    #[inline]
     pub fn security_type(&self) -> Option<&crate::types::SecurityType> {
         self.security_type.as_ref()
     }
     /// `gpuType` (see the field [`FlavorType::gpu_type`]).
+    #[inline]
     pub fn gpu_type(&self) -> Option<&str> {
         self.gpu_type.as_deref()
     }
     /// `gpuProduct` (see the field [`FlavorType::gpu_product`]).
+    #[inline]
     pub fn gpu_product(&self) -> Option<&str> {
         self.gpu_product.as_deref()
     }
     /// `localDiskType` (see the field [`FlavorType::local_disk_type`]).
+    #[inline]
     pub fn local_disk_type(&self) -> Option<&crate::types::LocalDiskType> {
         self.local_disk_type.as_ref()
     }
     /// `localDiskInterface` (see the field [`FlavorType::local_disk_interface`]).
+    #[inline]
     pub fn local_disk_interface(&self) -> Option<&crate::types::LocalDiskInterface> {
         self.local_disk_interface.as_ref()
     }
     /// `localDiskSize` (see the field [`FlavorType::local_disk_size`]).
+    #[inline]
     pub fn local_disk_size(&self) -> Option<i64> {
         self.local_disk_size
     }
     /// `cpuOverscalingRatio` (see the field [`FlavorType::cpu_overscaling_ratio`]).
+    #[inline]
     pub fn cpu_overscaling_ratio(&self) -> Option<i64> {
         self.cpu_overscaling_ratio
     }
     /// `rpId` (see the field [`FlavorType::rp_id`]).
+    #[inline]
     pub fn rp_id(&self) -> Option<&str> {
         self.rp_id.as_deref()
     }
     /// `rpName` (see the field [`FlavorType::rp_name`]).
+    #[inline]
     pub fn rp_name(&self) -> Option<&str> {
         self.rp_name.as_deref()
     }
     /// `resourcePools` (see the field [`FlavorType::resource_pools`]).
+    #[inline]
     pub fn resource_pools(&self) -> &[serde_json::Value] {
         self.resource_pools.as_deref().unwrap_or_default()
     }
     /// `isDedicatedCPU` (see the field [`FlavorType::is_dedicated_cpu`]).
+    #[inline]
     pub fn is_dedicated_cpu(&self) -> Option<bool> {
         self.is_dedicated_cpu
     }
     /// `isDedicatedMem` (see the field [`FlavorType::is_dedicated_mem`]).
+    #[inline]
     pub fn is_dedicated_mem(&self) -> Option<bool> {
         self.is_dedicated_mem
     }
     /// `isSystemLocalDisk` (see the field [`FlavorType::is_system_local_disk`]).
+    #[inline]
     pub fn is_system_local_disk(&self) -> Option<bool> {
         self.is_system_local_disk
     }
     /// `vmCount` (see the field [`FlavorType::vm_count`]).
+    #[inline]
     pub fn vm_count(&self) -> Option<i64> {
         self.vm_count
     }
     /// `sriov` (see the field [`FlavorType::sriov`]).
+    #[inline]
     pub fn sriov(&self) -> Option<i64> {
         self.sriov
     }
     /// `extraSpace` (see the field [`FlavorType::extra_space`]).
+    #[inline]
     pub fn extra_space(&self) -> Option<&crate::types::ExtraSpace> {
         self.extra_space.as_ref()
     }
@@ -670,6 +716,7 @@ impl cds_core::ser::Entries for CreateFlavorInput {
 cds_core::impl_serialize!(CreateFlavorInput);
 impl CreateFlavorInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateFlavorInputBuilder {
         CreateFlavorInputBuilder::default()
     }
@@ -768,11 +815,13 @@ impl CreateFlavorInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateFlavorInput, cds_core::BuildError> {
         cds_core::validate::build("CreateFlavorInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateFlavorInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.flavor_type_id.is_none() {
             missing.push(cds_core::validate::join(path, "flavorTypeId"));
@@ -799,6 +848,7 @@ pub struct CreateFlavorOutput {
 }
 impl CreateFlavorOutput {
     /// `data` (see the field [`CreateFlavorOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::operator::create_flavor::Data> {
         self.data.as_ref()
     }
@@ -838,10 +888,12 @@ pub struct CreateFlavorRequest {
 #[allow(deprecated)]
 impl CreateFlavorRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreateFlavorInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreateFlavorInput) -> Self {
         self.input = input;
         self
@@ -966,28 +1018,45 @@ impl CreateFlavorRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::OP_CREATE_FLAVOR, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::OP_CREATE_FLAVOR, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreateFlavorOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateFlavorOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OP_CREATE_FLAVOR,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreateFlavorOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::OP_CREATE_FLAVOR, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreateFlavorOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OP_CREATE_FLAVOR,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::OperatorClient {
@@ -998,6 +1067,7 @@ impl crate::OperatorClient {
     /// `POST /api/ecs/v1/flavors` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `OpCreateFlavor`.
+    #[inline]
     pub fn create_flavor(&self) -> CreateFlavorRequest {
         CreateFlavorRequest {
             client: self.runtime().clone(),

@@ -107,6 +107,7 @@ impl cds_core::ser::Entries for CreateFlavorTypeInput {
 cds_core::impl_serialize!(CreateFlavorTypeInput);
 impl CreateFlavorTypeInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateFlavorTypeInputBuilder {
         CreateFlavorTypeInputBuilder::default()
     }
@@ -216,11 +217,13 @@ impl CreateFlavorTypeInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateFlavorTypeInput, cds_core::BuildError> {
         cds_core::validate::build("CreateFlavorTypeInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateFlavorTypeInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.name.is_none() {
             missing.push(cds_core::validate::join(path, "name"));
@@ -259,6 +262,7 @@ pub struct CreateFlavorTypeOutput {
 }
 impl CreateFlavorTypeOutput {
     /// `data` (see the field [`CreateFlavorTypeOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::FlavorType> {
         self.data.as_ref()
     }
@@ -298,10 +302,12 @@ pub struct CreateFlavorTypeRequest {
 #[allow(deprecated)]
 impl CreateFlavorTypeRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreateFlavorTypeInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreateFlavorTypeInput) -> Self {
         self.input = input;
         self
@@ -439,28 +445,46 @@ impl CreateFlavorTypeRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::OP_CREATE_FLAVOR_TYPE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::OP_CREATE_FLAVOR_TYPE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreateFlavorTypeOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateFlavorTypeOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OP_CREATE_FLAVOR_TYPE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreateFlavorTypeOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::OP_CREATE_FLAVOR_TYPE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreateFlavorTypeOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OP_CREATE_FLAVOR_TYPE,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::OperatorClient {
@@ -471,6 +495,7 @@ impl crate::OperatorClient {
     /// `POST /api/ecs/v1/flavortypes` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `OpCreateFlavorType`.
+    #[inline]
     pub fn create_flavor_type(&self) -> CreateFlavorTypeRequest {
         CreateFlavorTypeRequest {
             client: self.runtime().clone(),

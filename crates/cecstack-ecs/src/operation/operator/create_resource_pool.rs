@@ -32,6 +32,7 @@ impl cds_core::ser::Entries for CreateResourcePoolInput {
 cds_core::impl_serialize!(CreateResourcePoolInput);
 impl CreateResourcePoolInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> CreateResourcePoolInputBuilder {
         CreateResourcePoolInputBuilder::default()
     }
@@ -60,11 +61,13 @@ impl CreateResourcePoolInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<CreateResourcePoolInput, cds_core::BuildError> {
         cds_core::validate::build("CreateResourcePoolInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for CreateResourcePoolInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.az.is_none() {
             missing.push(cds_core::validate::join(path, "az"));
@@ -88,6 +91,7 @@ pub struct CreateResourcePoolOutput {
 }
 impl CreateResourcePoolOutput {
     /// `data` (see the field [`CreateResourcePoolOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::ResourcePool> {
         self.data.as_ref()
     }
@@ -127,10 +131,12 @@ pub struct CreateResourcePoolRequest {
 #[allow(deprecated)]
 impl CreateResourcePoolRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &CreateResourcePoolInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: CreateResourcePoolInput) -> Self {
         self.input = input;
         self
@@ -157,28 +163,46 @@ impl CreateResourcePoolRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::OP_CREATE_RESOURCE_POOL, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::OP_CREATE_RESOURCE_POOL, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<CreateResourcePoolOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateResourcePoolOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OP_CREATE_RESOURCE_POOL,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<CreateResourcePoolOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::OP_CREATE_RESOURCE_POOL, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<CreateResourcePoolOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OP_CREATE_RESOURCE_POOL,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::OperatorClient {
@@ -189,6 +213,7 @@ impl crate::OperatorClient {
     /// `POST /api/ecs/v1/resource-pools` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `OpCreateResourcePool`.
+    #[inline]
     pub fn create_resource_pool(&self) -> CreateResourcePoolRequest {
         CreateResourcePoolRequest {
             client: self.runtime().clone(),

@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for DeleteFlavorTypeInput {
 cds_core::impl_serialize!(DeleteFlavorTypeInput);
 impl DeleteFlavorTypeInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DeleteFlavorTypeInputBuilder {
         DeleteFlavorTypeInputBuilder::default()
     }
@@ -40,11 +41,13 @@ impl DeleteFlavorTypeInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DeleteFlavorTypeInput, cds_core::BuildError> {
         cds_core::validate::build("DeleteFlavorTypeInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DeleteFlavorTypeInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.flavor_type_id.is_none() {
             missing.push(cds_core::validate::join(path, "flavorTypeId"));
@@ -62,6 +65,7 @@ pub struct DeleteFlavorTypeOutput {
 }
 impl DeleteFlavorTypeOutput {
     /// `data` (see the field [`DeleteFlavorTypeOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -101,10 +105,12 @@ pub struct DeleteFlavorTypeRequest {
 #[allow(deprecated)]
 impl DeleteFlavorTypeRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DeleteFlavorTypeInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DeleteFlavorTypeInput) -> Self {
         self.input = input;
         self
@@ -117,28 +123,46 @@ impl DeleteFlavorTypeRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::OP_DELETE_FLAVOR_TYPE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::OP_DELETE_FLAVOR_TYPE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DeleteFlavorTypeOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DeleteFlavorTypeOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OP_DELETE_FLAVOR_TYPE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DeleteFlavorTypeOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::OP_DELETE_FLAVOR_TYPE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DeleteFlavorTypeOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OP_DELETE_FLAVOR_TYPE,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::OperatorClient {
@@ -149,6 +173,7 @@ impl crate::OperatorClient {
     /// `DELETE /api/ecs/v1/flavortypes/{flavorTypeId}` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `OpDeleteFlavorType`.
+    #[inline]
     pub fn delete_flavor_type(&self) -> DeleteFlavorTypeRequest {
         DeleteFlavorTypeRequest {
             client: self.runtime().clone(),

@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for DeleteHostGroupInput {
 cds_core::impl_serialize!(DeleteHostGroupInput);
 impl DeleteHostGroupInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DeleteHostGroupInputBuilder {
         DeleteHostGroupInputBuilder::default()
     }
@@ -40,11 +41,13 @@ impl DeleteHostGroupInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DeleteHostGroupInput, cds_core::BuildError> {
         cds_core::validate::build("DeleteHostGroupInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DeleteHostGroupInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.hg_id.is_none() {
             missing.push(cds_core::validate::join(path, "hgId"));
@@ -87,10 +90,12 @@ pub struct DeleteHostGroupRequest {
 #[allow(deprecated)]
 impl DeleteHostGroupRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DeleteHostGroupInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DeleteHostGroupInput) -> Self {
         self.input = input;
         self
@@ -103,28 +108,46 @@ impl DeleteHostGroupRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::OP_DELETE_HOST_GROUP, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::OP_DELETE_HOST_GROUP, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DeleteHostGroupOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DeleteHostGroupOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OP_DELETE_HOST_GROUP,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DeleteHostGroupOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::OP_DELETE_HOST_GROUP, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DeleteHostGroupOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OP_DELETE_HOST_GROUP,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::OperatorClient {
@@ -135,6 +158,7 @@ impl crate::OperatorClient {
     /// `DELETE /api/ecs/v1/host-groups/{hgId}` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `OpDeleteHostGroup`.
+    #[inline]
     pub fn delete_host_group(&self) -> DeleteHostGroupRequest {
         DeleteHostGroupRequest {
             client: self.runtime().clone(),

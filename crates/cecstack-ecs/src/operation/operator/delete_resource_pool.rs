@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for DeleteResourcePoolInput {
 cds_core::impl_serialize!(DeleteResourcePoolInput);
 impl DeleteResourcePoolInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> DeleteResourcePoolInputBuilder {
         DeleteResourcePoolInputBuilder::default()
     }
@@ -40,11 +41,13 @@ impl DeleteResourcePoolInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<DeleteResourcePoolInput, cds_core::BuildError> {
         cds_core::validate::build("DeleteResourcePoolInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for DeleteResourcePoolInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.rp_id.is_none() {
             missing.push(cds_core::validate::join(path, "rpId"));
@@ -87,10 +90,12 @@ pub struct DeleteResourcePoolRequest {
 #[allow(deprecated)]
 impl DeleteResourcePoolRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &DeleteResourcePoolInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: DeleteResourcePoolInput) -> Self {
         self.input = input;
         self
@@ -103,28 +108,46 @@ impl DeleteResourcePoolRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::OP_DELETE_RESOURCE_POOL, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::OP_DELETE_RESOURCE_POOL, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<DeleteResourcePoolOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<DeleteResourcePoolOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OP_DELETE_RESOURCE_POOL,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<DeleteResourcePoolOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::OP_DELETE_RESOURCE_POOL, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<DeleteResourcePoolOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OP_DELETE_RESOURCE_POOL,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::OperatorClient {
@@ -135,6 +158,7 @@ impl crate::OperatorClient {
     /// `DELETE /api/ecs/v1/resource-pools/{rpId}` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `OpDeleteResourcePool`.
+    #[inline]
     pub fn delete_resource_pool(&self) -> DeleteResourcePoolRequest {
         DeleteResourcePoolRequest {
             client: self.runtime().clone(),

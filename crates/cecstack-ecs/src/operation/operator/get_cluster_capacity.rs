@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `cpu` (see the field [`Data::cpu`]).
+    #[inline]
     pub fn cpu(&self) -> Option<&crate::operation::operator::get_cluster_capacity::Resource> {
         self.cpu.as_ref()
     }
     /// `ram` (see the field [`Data::ram`]).
+    #[inline]
     pub fn ram(&self) -> Option<&crate::operation::operator::get_cluster_capacity::Resource> {
         self.ram.as_ref()
     }
@@ -80,18 +82,22 @@ pub struct Resource {
 }
 impl Resource {
     /// `allocatable` (see the field [`Resource::allocatable`]).
+    #[inline]
     pub fn allocatable(&self) -> Option<i64> {
         self.allocatable
     }
     /// `usage` (see the field [`Resource::usage`]).
+    #[inline]
     pub fn usage(&self) -> Option<i64> {
         self.usage
     }
     /// `remain` (see the field [`Resource::remain`]).
+    #[inline]
     pub fn remain(&self) -> Option<i64> {
         self.remain
     }
     /// `unit` (see the field [`Resource::unit`]).
+    #[inline]
     pub fn unit(&self) -> Option<&str> {
         self.unit.as_deref()
     }
@@ -138,6 +144,7 @@ impl cds_core::ser::Entries for GetClusterCapacityInput {
 cds_core::impl_serialize!(GetClusterCapacityInput);
 impl GetClusterCapacityInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> GetClusterCapacityInputBuilder {
         GetClusterCapacityInputBuilder::default()
     }
@@ -151,6 +158,7 @@ pub struct GetClusterCapacityInputBuilder {
 #[allow(deprecated)]
 impl GetClusterCapacityInputBuilder {
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> GetClusterCapacityInput {
         self.inner
     }
@@ -166,6 +174,7 @@ pub struct GetClusterCapacityOutput {
 }
 impl GetClusterCapacityOutput {
     /// `data` (see the field [`GetClusterCapacityOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::operator::get_cluster_capacity::Data> {
         self.data.as_ref()
     }
@@ -205,37 +214,57 @@ pub struct GetClusterCapacityRequest {
 #[allow(deprecated)]
 impl GetClusterCapacityRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &GetClusterCapacityInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: GetClusterCapacityInput) -> Self {
         self.input = input;
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::OP_GET_CLUSTER_CAPACITY, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<GetClusterCapacityOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<GetClusterCapacityOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OP_GET_CLUSTER_CAPACITY,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<GetClusterCapacityOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::OP_GET_CLUSTER_CAPACITY, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<GetClusterCapacityOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OP_GET_CLUSTER_CAPACITY,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::OperatorClient {
@@ -246,6 +275,7 @@ impl crate::OperatorClient {
     /// `GET /api/ecs/v1/monitor/capacity` — read-only: retried on transient failures.
     ///
     /// Wire name: `OpGetClusterCapacity`.
+    #[inline]
     pub fn get_cluster_capacity(&self) -> GetClusterCapacityRequest {
         GetClusterCapacityRequest {
             client: self.runtime().clone(),

@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `globalCpuOR` (see the field [`Data::global_cpu_or`]).
+    #[inline]
     pub fn global_cpu_or(&self) -> Option<i64> {
         self.global_cpu_or
     }
     /// `azCpuConfigs` (see the field [`Data::az_cpu_configs`]).
+    #[inline]
     pub fn az_cpu_configs(&self) -> &[crate::types::AzCpuOvercommit] {
         self.az_cpu_configs.as_deref().unwrap_or_default()
     }
@@ -67,6 +69,7 @@ impl cds_core::ser::Entries for GetGlobalCpuOvercommitConfigInput {
 cds_core::impl_serialize!(GetGlobalCpuOvercommitConfigInput);
 impl GetGlobalCpuOvercommitConfigInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> GetGlobalCpuOvercommitConfigInputBuilder {
         GetGlobalCpuOvercommitConfigInputBuilder::default()
     }
@@ -80,6 +83,7 @@ pub struct GetGlobalCpuOvercommitConfigInputBuilder {
 #[allow(deprecated)]
 impl GetGlobalCpuOvercommitConfigInputBuilder {
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> GetGlobalCpuOvercommitConfigInput {
         self.inner
     }
@@ -95,6 +99,7 @@ pub struct GetGlobalCpuOvercommitConfigOutput {
 }
 impl GetGlobalCpuOvercommitConfigOutput {
     /// `data` (see the field [`GetGlobalCpuOvercommitConfigOutput::data`]).
+    #[inline]
     pub fn data(
         &self,
     ) -> Option<&crate::operation::operator::get_global_cpu_overcommit_config::Data> {
@@ -136,20 +141,24 @@ pub struct GetGlobalCpuOvercommitConfigRequest {
 #[allow(deprecated)]
 impl GetGlobalCpuOvercommitConfigRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &GetGlobalCpuOvercommitConfigInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: GetGlobalCpuOvercommitConfigInput) -> Self {
         self.input = input;
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(
@@ -158,20 +167,33 @@ impl GetGlobalCpuOvercommitConfigRequest {
         )
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<GetGlobalCpuOvercommitConfigOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<GetGlobalCpuOvercommitConfigOutput, cds_core::Error>>
+           + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OP_GET_GLOBAL_CPU_OVERCOMMIT_CONFIG,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<GetGlobalCpuOvercommitConfigOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(
-                &crate::meta::OP_GET_GLOBAL_CPU_OVERCOMMIT_CONFIG,
-                &self.input,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<GetGlobalCpuOvercommitConfigOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OP_GET_GLOBAL_CPU_OVERCOMMIT_CONFIG,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::OperatorClient {
@@ -182,6 +204,7 @@ impl crate::OperatorClient {
     /// `GET /api/ecs/v1/global-config/cpu` — read-only: retried on transient failures.
     ///
     /// Wire name: `OpGetGlobalCpuOvercommitConfig`.
+    #[inline]
     pub fn get_global_cpu_overcommit_config(&self) -> GetGlobalCpuOvercommitConfigRequest {
         GetGlobalCpuOvercommitConfigRequest {
             client: self.runtime().clone(),

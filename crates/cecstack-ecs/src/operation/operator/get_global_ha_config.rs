@@ -17,6 +17,7 @@ pub struct Data {
 }
 impl Data {
     /// `toleranceTime` (see the field [`Data::tolerance_time`]).
+    #[inline]
     pub fn tolerance_time(&self) -> Option<i64> {
         self.tolerance_time
     }
@@ -57,6 +58,7 @@ impl cds_core::ser::Entries for GetGlobalHaConfigInput {
 cds_core::impl_serialize!(GetGlobalHaConfigInput);
 impl GetGlobalHaConfigInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> GetGlobalHaConfigInputBuilder {
         GetGlobalHaConfigInputBuilder::default()
     }
@@ -70,6 +72,7 @@ pub struct GetGlobalHaConfigInputBuilder {
 #[allow(deprecated)]
 impl GetGlobalHaConfigInputBuilder {
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> GetGlobalHaConfigInput {
         self.inner
     }
@@ -85,6 +88,7 @@ pub struct GetGlobalHaConfigOutput {
 }
 impl GetGlobalHaConfigOutput {
     /// `data` (see the field [`GetGlobalHaConfigOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::operator::get_global_ha_config::Data> {
         self.data.as_ref()
     }
@@ -124,37 +128,57 @@ pub struct GetGlobalHaConfigRequest {
 #[allow(deprecated)]
 impl GetGlobalHaConfigRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &GetGlobalHaConfigInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: GetGlobalHaConfigInput) -> Self {
         self.input = input;
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::OP_GET_GLOBAL_HA_CONFIG, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<GetGlobalHaConfigOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<GetGlobalHaConfigOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OP_GET_GLOBAL_HA_CONFIG,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<GetGlobalHaConfigOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::OP_GET_GLOBAL_HA_CONFIG, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<GetGlobalHaConfigOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OP_GET_GLOBAL_HA_CONFIG,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::OperatorClient {
@@ -165,6 +189,7 @@ impl crate::OperatorClient {
     /// `GET /api/ecs/v1/instances/global-ha-config` — read-only: retried on transient failures.
     ///
     /// Wire name: `OpGetGlobalHaConfig`.
+    #[inline]
     pub fn get_global_ha_config(&self) -> GetGlobalHaConfigRequest {
         GetGlobalHaConfigRequest {
             client: self.runtime().clone(),

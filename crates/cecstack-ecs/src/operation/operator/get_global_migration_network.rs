@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `globalNetwork` (see the field [`Data::global_network`]).
+    #[inline]
     pub fn global_network(&self) -> Option<&crate::types::MigrationNetwork> {
         self.global_network.as_ref()
     }
     /// `nodeInfoMethod` (see the field [`Data::node_info_method`]).
+    #[inline]
     pub fn node_info_method(&self) -> Option<&crate::types::NodeInfoMethod> {
         self.node_info_method.as_ref()
     }
@@ -67,6 +69,7 @@ impl cds_core::ser::Entries for GetGlobalMigrationNetworkInput {
 cds_core::impl_serialize!(GetGlobalMigrationNetworkInput);
 impl GetGlobalMigrationNetworkInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> GetGlobalMigrationNetworkInputBuilder {
         GetGlobalMigrationNetworkInputBuilder::default()
     }
@@ -80,6 +83,7 @@ pub struct GetGlobalMigrationNetworkInputBuilder {
 #[allow(deprecated)]
 impl GetGlobalMigrationNetworkInputBuilder {
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> GetGlobalMigrationNetworkInput {
         self.inner
     }
@@ -95,6 +99,7 @@ pub struct GetGlobalMigrationNetworkOutput {
 }
 impl GetGlobalMigrationNetworkOutput {
     /// `data` (see the field [`GetGlobalMigrationNetworkOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::operator::get_global_migration_network::Data> {
         self.data.as_ref()
     }
@@ -134,37 +139,57 @@ pub struct GetGlobalMigrationNetworkRequest {
 #[allow(deprecated)]
 impl GetGlobalMigrationNetworkRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &GetGlobalMigrationNetworkInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: GetGlobalMigrationNetworkInput) -> Self {
         self.input = input;
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::OP_GET_GLOBAL_MIGRATION_NETWORK, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<GetGlobalMigrationNetworkOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<GetGlobalMigrationNetworkOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OP_GET_GLOBAL_MIGRATION_NETWORK,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<GetGlobalMigrationNetworkOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::OP_GET_GLOBAL_MIGRATION_NETWORK, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<GetGlobalMigrationNetworkOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OP_GET_GLOBAL_MIGRATION_NETWORK,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::OperatorClient {
@@ -175,6 +200,7 @@ impl crate::OperatorClient {
     /// `GET /api/ecs/v1/global-config/network-config` — read-only: retried on transient failures.
     ///
     /// Wire name: `OpGetGlobalMigrationNetwork`.
+    #[inline]
     pub fn get_global_migration_network(&self) -> GetGlobalMigrationNetworkRequest {
         GetGlobalMigrationNetworkRequest {
             client: self.runtime().clone(),

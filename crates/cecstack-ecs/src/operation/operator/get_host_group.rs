@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for GetHostGroupInput {
 cds_core::impl_serialize!(GetHostGroupInput);
 impl GetHostGroupInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> GetHostGroupInputBuilder {
         GetHostGroupInputBuilder::default()
     }
@@ -40,11 +41,13 @@ impl GetHostGroupInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<GetHostGroupInput, cds_core::BuildError> {
         cds_core::validate::build("GetHostGroupInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for GetHostGroupInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.hg_id.is_none() {
             missing.push(cds_core::validate::join(path, "hgId"));
@@ -62,6 +65,7 @@ pub struct GetHostGroupOutput {
 }
 impl GetHostGroupOutput {
     /// `data` (see the field [`GetHostGroupOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::HostGroup> {
         self.data.as_ref()
     }
@@ -101,10 +105,12 @@ pub struct GetHostGroupRequest {
 #[allow(deprecated)]
 impl GetHostGroupRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &GetHostGroupInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: GetHostGroupInput) -> Self {
         self.input = input;
         self
@@ -117,28 +123,45 @@ impl GetHostGroupRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::OP_GET_HOST_GROUP, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::OP_GET_HOST_GROUP, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<GetHostGroupOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<GetHostGroupOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OP_GET_HOST_GROUP,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<GetHostGroupOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::OP_GET_HOST_GROUP, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<GetHostGroupOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OP_GET_HOST_GROUP,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::OperatorClient {
@@ -149,6 +172,7 @@ impl crate::OperatorClient {
     /// `GET /api/ecs/v1/host-group/{hgId}` — read-only: retried on transient failures.
     ///
     /// Wire name: `OpGetHostGroup`.
+    #[inline]
     pub fn get_host_group(&self) -> GetHostGroupRequest {
         GetHostGroupRequest {
             client: self.runtime().clone(),

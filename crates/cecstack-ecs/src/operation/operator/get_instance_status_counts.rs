@@ -33,22 +33,27 @@ pub struct Data {
 }
 impl Data {
     /// `totalCount` (see the field [`Data::total_count`]).
+    #[inline]
     pub fn total_count(&self) -> Option<i64> {
         self.total_count
     }
     /// `runningCount` (see the field [`Data::running_count`]).
+    #[inline]
     pub fn running_count(&self) -> Option<i64> {
         self.running_count
     }
     /// `stoppedCount` (see the field [`Data::stopped_count`]).
+    #[inline]
     pub fn stopped_count(&self) -> Option<i64> {
         self.stopped_count
     }
     /// `errorCount` (see the field [`Data::error_count`]).
+    #[inline]
     pub fn error_count(&self) -> Option<i64> {
         self.error_count
     }
     /// `otherCount` (see the field [`Data::other_count`]).
+    #[inline]
     pub fn other_count(&self) -> Option<i64> {
         self.other_count
     }
@@ -97,6 +102,7 @@ impl cds_core::ser::Entries for GetInstanceStatusCountsInput {
 cds_core::impl_serialize!(GetInstanceStatusCountsInput);
 impl GetInstanceStatusCountsInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> GetInstanceStatusCountsInputBuilder {
         GetInstanceStatusCountsInputBuilder::default()
     }
@@ -110,6 +116,7 @@ pub struct GetInstanceStatusCountsInputBuilder {
 #[allow(deprecated)]
 impl GetInstanceStatusCountsInputBuilder {
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> GetInstanceStatusCountsInput {
         self.inner
     }
@@ -125,6 +132,7 @@ pub struct GetInstanceStatusCountsOutput {
 }
 impl GetInstanceStatusCountsOutput {
     /// `data` (see the field [`GetInstanceStatusCountsOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::operator::get_instance_status_counts::Data> {
         self.data.as_ref()
     }
@@ -164,37 +172,57 @@ pub struct GetInstanceStatusCountsRequest {
 #[allow(deprecated)]
 impl GetInstanceStatusCountsRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &GetInstanceStatusCountsInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: GetInstanceStatusCountsInput) -> Self {
         self.input = input;
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::OP_GET_INSTANCE_STATUS_COUNTS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<GetInstanceStatusCountsOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<GetInstanceStatusCountsOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OP_GET_INSTANCE_STATUS_COUNTS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<GetInstanceStatusCountsOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::OP_GET_INSTANCE_STATUS_COUNTS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<GetInstanceStatusCountsOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OP_GET_INSTANCE_STATUS_COUNTS,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::OperatorClient {
@@ -205,6 +233,7 @@ impl crate::OperatorClient {
     /// `GET /api/ecs/v1/monitor/vmcount` — read-only: retried on transient failures.
     ///
     /// Wire name: `OpGetInstanceStatusCounts`.
+    #[inline]
     pub fn get_instance_status_counts(&self) -> GetInstanceStatusCountsRequest {
         GetInstanceStatusCountsRequest {
             client: self.runtime().clone(),

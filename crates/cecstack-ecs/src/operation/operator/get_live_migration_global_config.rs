@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `migrateLimit` (see the field [`Data::migrate_limit`]).
+    #[inline]
     pub fn migrate_limit(&self) -> Option<i64> {
         self.migrate_limit
     }
     /// `cpuMultiArch` (see the field [`Data::cpu_multi_arch`]).
+    #[inline]
     pub fn cpu_multi_arch(&self) -> Option<&crate::types::CpuMultiArchSwitch> {
         self.cpu_multi_arch.as_ref()
     }
@@ -67,6 +69,7 @@ impl cds_core::ser::Entries for GetLiveMigrationGlobalConfigInput {
 cds_core::impl_serialize!(GetLiveMigrationGlobalConfigInput);
 impl GetLiveMigrationGlobalConfigInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> GetLiveMigrationGlobalConfigInputBuilder {
         GetLiveMigrationGlobalConfigInputBuilder::default()
     }
@@ -80,6 +83,7 @@ pub struct GetLiveMigrationGlobalConfigInputBuilder {
 #[allow(deprecated)]
 impl GetLiveMigrationGlobalConfigInputBuilder {
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> GetLiveMigrationGlobalConfigInput {
         self.inner
     }
@@ -95,6 +99,7 @@ pub struct GetLiveMigrationGlobalConfigOutput {
 }
 impl GetLiveMigrationGlobalConfigOutput {
     /// `data` (see the field [`GetLiveMigrationGlobalConfigOutput::data`]).
+    #[inline]
     pub fn data(
         &self,
     ) -> Option<&crate::operation::operator::get_live_migration_global_config::Data> {
@@ -136,20 +141,24 @@ pub struct GetLiveMigrationGlobalConfigRequest {
 #[allow(deprecated)]
 impl GetLiveMigrationGlobalConfigRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &GetLiveMigrationGlobalConfigInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: GetLiveMigrationGlobalConfigInput) -> Self {
         self.input = input;
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(
@@ -158,20 +167,33 @@ impl GetLiveMigrationGlobalConfigRequest {
         )
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<GetLiveMigrationGlobalConfigOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<GetLiveMigrationGlobalConfigOutput, cds_core::Error>>
+           + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OP_GET_LIVE_MIGRATION_GLOBAL_CONFIG,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<GetLiveMigrationGlobalConfigOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(
-                &crate::meta::OP_GET_LIVE_MIGRATION_GLOBAL_CONFIG,
-                &self.input,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<GetLiveMigrationGlobalConfigOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OP_GET_LIVE_MIGRATION_GLOBAL_CONFIG,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::OperatorClient {
@@ -182,6 +204,7 @@ impl crate::OperatorClient {
     /// `GET /api/ecs/v1/global-config/live-migrate` — read-only: retried on transient failures.
     ///
     /// Wire name: `OpGetLiveMigrationGlobalConfig`.
+    #[inline]
     pub fn get_live_migration_global_config(&self) -> GetLiveMigrationGlobalConfigRequest {
         GetLiveMigrationGlobalConfigRequest {
             client: self.runtime().clone(),

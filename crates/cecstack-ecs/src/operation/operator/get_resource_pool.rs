@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for GetResourcePoolInput {
 cds_core::impl_serialize!(GetResourcePoolInput);
 impl GetResourcePoolInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> GetResourcePoolInputBuilder {
         GetResourcePoolInputBuilder::default()
     }
@@ -40,11 +41,13 @@ impl GetResourcePoolInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<GetResourcePoolInput, cds_core::BuildError> {
         cds_core::validate::build("GetResourcePoolInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for GetResourcePoolInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.rp_id.is_none() {
             missing.push(cds_core::validate::join(path, "rpId"));
@@ -62,6 +65,7 @@ pub struct GetResourcePoolOutput {
 }
 impl GetResourcePoolOutput {
     /// `data` (see the field [`GetResourcePoolOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::types::ResourcePool> {
         self.data.as_ref()
     }
@@ -101,10 +105,12 @@ pub struct GetResourcePoolRequest {
 #[allow(deprecated)]
 impl GetResourcePoolRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &GetResourcePoolInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: GetResourcePoolInput) -> Self {
         self.input = input;
         self
@@ -117,28 +123,46 @@ impl GetResourcePoolRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::OP_GET_RESOURCE_POOL, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::OP_GET_RESOURCE_POOL, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<GetResourcePoolOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<GetResourcePoolOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OP_GET_RESOURCE_POOL,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<GetResourcePoolOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::OP_GET_RESOURCE_POOL, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<GetResourcePoolOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OP_GET_RESOURCE_POOL,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::OperatorClient {
@@ -149,6 +173,7 @@ impl crate::OperatorClient {
     /// `GET /api/ecs/v1/resource-pool/{rpId}` — read-only: retried on transient failures.
     ///
     /// Wire name: `OpGetResourcePool`.
+    #[inline]
     pub fn get_resource_pool(&self) -> GetResourcePoolRequest {
         GetResourcePoolRequest {
             client: self.runtime().clone(),

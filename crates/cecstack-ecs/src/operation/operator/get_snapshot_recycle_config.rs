@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `enable` (see the field [`Data::enable`]).
+    #[inline]
     pub fn enable(&self) -> Option<bool> {
         self.enable
     }
     /// `freezeTime` (see the field [`Data::freeze_time`]).
+    #[inline]
     pub fn freeze_time(&self) -> Option<i64> {
         self.freeze_time
     }
@@ -67,6 +69,7 @@ impl cds_core::ser::Entries for GetSnapshotRecycleConfigInput {
 cds_core::impl_serialize!(GetSnapshotRecycleConfigInput);
 impl GetSnapshotRecycleConfigInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> GetSnapshotRecycleConfigInputBuilder {
         GetSnapshotRecycleConfigInputBuilder::default()
     }
@@ -80,6 +83,7 @@ pub struct GetSnapshotRecycleConfigInputBuilder {
 #[allow(deprecated)]
 impl GetSnapshotRecycleConfigInputBuilder {
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> GetSnapshotRecycleConfigInput {
         self.inner
     }
@@ -95,6 +99,7 @@ pub struct GetSnapshotRecycleConfigOutput {
 }
 impl GetSnapshotRecycleConfigOutput {
     /// `data` (see the field [`GetSnapshotRecycleConfigOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::operator::get_snapshot_recycle_config::Data> {
         self.data.as_ref()
     }
@@ -134,37 +139,57 @@ pub struct GetSnapshotRecycleConfigRequest {
 #[allow(deprecated)]
 impl GetSnapshotRecycleConfigRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &GetSnapshotRecycleConfigInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: GetSnapshotRecycleConfigInput) -> Self {
         self.input = input;
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::OP_GET_SNAPSHOT_RECYCLE_CONFIG, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<GetSnapshotRecycleConfigOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<GetSnapshotRecycleConfigOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OP_GET_SNAPSHOT_RECYCLE_CONFIG,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<GetSnapshotRecycleConfigOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::OP_GET_SNAPSHOT_RECYCLE_CONFIG, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<GetSnapshotRecycleConfigOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OP_GET_SNAPSHOT_RECYCLE_CONFIG,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::OperatorClient {
@@ -175,6 +200,7 @@ impl crate::OperatorClient {
     /// `GET /api/ecs/v1/instances/recycle-config` — read-only: retried on transient failures.
     ///
     /// Wire name: `OpGetSnapshotRecycleConfig`.
+    #[inline]
     pub fn get_snapshot_recycle_config(&self) -> GetSnapshotRecycleConfigRequest {
         GetSnapshotRecycleConfigRequest {
             client: self.runtime().clone(),

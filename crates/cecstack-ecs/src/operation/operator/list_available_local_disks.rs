@@ -47,6 +47,7 @@ impl cds_core::ser::Entries for ListAvailableLocalDisksInput {
 cds_core::impl_serialize!(ListAvailableLocalDisksInput);
 impl ListAvailableLocalDisksInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ListAvailableLocalDisksInputBuilder {
         ListAvailableLocalDisksInputBuilder::default()
     }
@@ -93,6 +94,7 @@ impl ListAvailableLocalDisksInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> ListAvailableLocalDisksInput {
         self.inner
     }
@@ -108,6 +110,7 @@ pub struct ListAvailableLocalDisksOutput {
 }
 impl ListAvailableLocalDisksOutput {
     /// `data` (see the field [`ListAvailableLocalDisksOutput::data`]).
+    #[inline]
     pub fn data(&self) -> &[crate::types::LocalDisk] {
         self.data.as_deref().unwrap_or_default()
     }
@@ -147,10 +150,12 @@ pub struct ListAvailableLocalDisksRequest {
 #[allow(deprecated)]
 impl ListAvailableLocalDisksRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ListAvailableLocalDisksInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ListAvailableLocalDisksInput) -> Self {
         self.input = input;
         self
@@ -201,28 +206,46 @@ impl ListAvailableLocalDisksRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::OP_LIST_AVAILABLE_LOCAL_DISKS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ListAvailableLocalDisksOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ListAvailableLocalDisksOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OP_LIST_AVAILABLE_LOCAL_DISKS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ListAvailableLocalDisksOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::OP_LIST_AVAILABLE_LOCAL_DISKS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ListAvailableLocalDisksOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OP_LIST_AVAILABLE_LOCAL_DISKS,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::OperatorClient {
@@ -233,6 +256,7 @@ impl crate::OperatorClient {
     /// `GET /api/ecs/v1/harddisks/nouse-list` — read-only: retried on transient failures.
     ///
     /// Wire name: `OpListAvailableLocalDisks`.
+    #[inline]
     pub fn list_available_local_disks(&self) -> ListAvailableLocalDisksRequest {
         ListAvailableLocalDisksRequest {
             client: self.runtime().clone(),

@@ -33,22 +33,27 @@ pub struct Gpu {
 }
 impl Gpu {
     /// `gpuType` (see the field [`Gpu::gpu_type`]).
+    #[inline]
     pub fn gpu_type(&self) -> Option<&str> {
         self.gpu_type.as_deref()
     }
     /// `product` (see the field [`Gpu::product`]).
+    #[inline]
     pub fn product(&self) -> Option<&str> {
         self.product.as_deref()
     }
     /// `vendor` (see the field [`Gpu::vendor`]).
+    #[inline]
     pub fn vendor(&self) -> Option<&str> {
         self.vendor.as_deref()
     }
     /// `supportVGPU` (see the field [`Gpu::support_vgpu`]).
+    #[inline]
     pub fn support_vgpu(&self) -> Option<bool> {
         self.support_vgpu
     }
     /// `vgpus` (see the field [`Gpu::vgpus`]).
+    #[inline]
     pub fn vgpus(&self) -> &[serde_json::Value] {
         self.vgpus.as_deref().unwrap_or_default()
     }
@@ -102,10 +107,12 @@ pub struct Vendor {
 }
 impl Vendor {
     /// `vendor` (see the field [`Vendor::vendor`]).
+    #[inline]
     pub fn vendor(&self) -> Option<&str> {
         self.vendor.as_deref()
     }
     /// `gpuList` (see the field [`Vendor::gpu_list`]).
+    #[inline]
     pub fn gpu_list(&self) -> &[crate::operation::operator::list_flavor_supported_gpus::Gpu] {
         self.gpu_list.as_deref().unwrap_or_default()
     }
@@ -148,6 +155,7 @@ impl cds_core::ser::Entries for ListFlavorSupportedGpusInput {
 cds_core::impl_serialize!(ListFlavorSupportedGpusInput);
 impl ListFlavorSupportedGpusInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ListFlavorSupportedGpusInputBuilder {
         ListFlavorSupportedGpusInputBuilder::default()
     }
@@ -161,6 +169,7 @@ pub struct ListFlavorSupportedGpusInputBuilder {
 #[allow(deprecated)]
 impl ListFlavorSupportedGpusInputBuilder {
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> ListFlavorSupportedGpusInput {
         self.inner
     }
@@ -176,6 +185,7 @@ pub struct ListFlavorSupportedGpusOutput {
 }
 impl ListFlavorSupportedGpusOutput {
     /// `data` (see the field [`ListFlavorSupportedGpusOutput::data`]).
+    #[inline]
     pub fn data(&self) -> &[crate::operation::operator::list_flavor_supported_gpus::Vendor] {
         self.data.as_deref().unwrap_or_default()
     }
@@ -215,37 +225,57 @@ pub struct ListFlavorSupportedGpusRequest {
 #[allow(deprecated)]
 impl ListFlavorSupportedGpusRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ListFlavorSupportedGpusInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ListFlavorSupportedGpusInput) -> Self {
         self.input = input;
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::OP_LIST_FLAVOR_SUPPORTED_GPUS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ListFlavorSupportedGpusOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ListFlavorSupportedGpusOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OP_LIST_FLAVOR_SUPPORTED_GPUS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ListFlavorSupportedGpusOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::OP_LIST_FLAVOR_SUPPORTED_GPUS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ListFlavorSupportedGpusOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OP_LIST_FLAVOR_SUPPORTED_GPUS,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::OperatorClient {
@@ -256,6 +286,7 @@ impl crate::OperatorClient {
     /// `GET /api/ecs/v1/flavortypes/supported-gpus` — read-only: retried on transient failures.
     ///
     /// Wire name: `OpListFlavorSupportedGpus`.
+    #[inline]
     pub fn list_flavor_supported_gpus(&self) -> ListFlavorSupportedGpusRequest {
         ListFlavorSupportedGpusRequest {
             client: self.runtime().clone(),

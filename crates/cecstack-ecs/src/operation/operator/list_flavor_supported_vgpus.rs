@@ -33,22 +33,27 @@ pub struct Item {
 }
 impl Item {
     /// `typeId` (see the field [`Item::type_id`]).
+    #[inline]
     pub fn type_id(&self) -> Option<&str> {
         self.type_id.as_deref()
     }
     /// `typeName` (see the field [`Item::type_name`]).
+    #[inline]
     pub fn type_name(&self) -> Option<&str> {
         self.type_name.as_deref()
     }
     /// `displayName` (see the field [`Item::display_name`]).
+    #[inline]
     pub fn display_name(&self) -> Option<&str> {
         self.display_name.as_deref()
     }
     /// `memorySize` (see the field [`Item::memory_size`]).
+    #[inline]
     pub fn memory_size(&self) -> Option<i64> {
         self.memory_size
     }
     /// `licenseType` (see the field [`Item::license_type`]).
+    #[inline]
     pub fn license_type(&self) -> Option<&str> {
         self.license_type.as_deref()
     }
@@ -103,6 +108,7 @@ impl cds_core::ser::Entries for ListFlavorSupportedVgpusInput {
 cds_core::impl_serialize!(ListFlavorSupportedVgpusInput);
 impl ListFlavorSupportedVgpusInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ListFlavorSupportedVgpusInputBuilder {
         ListFlavorSupportedVgpusInputBuilder::default()
     }
@@ -121,11 +127,13 @@ impl ListFlavorSupportedVgpusInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ListFlavorSupportedVgpusInput, cds_core::BuildError> {
         cds_core::validate::build("ListFlavorSupportedVgpusInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ListFlavorSupportedVgpusInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.gpu_type.is_none() {
             missing.push(cds_core::validate::join(path, "gpuType"));
@@ -143,6 +151,7 @@ pub struct ListFlavorSupportedVgpusOutput {
 }
 impl ListFlavorSupportedVgpusOutput {
     /// `data` (see the field [`ListFlavorSupportedVgpusOutput::data`]).
+    #[inline]
     pub fn data(&self) -> &[crate::operation::operator::list_flavor_supported_vgpus::Item] {
         self.data.as_deref().unwrap_or_default()
     }
@@ -182,10 +191,12 @@ pub struct ListFlavorSupportedVgpusRequest {
 #[allow(deprecated)]
 impl ListFlavorSupportedVgpusRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ListFlavorSupportedVgpusInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ListFlavorSupportedVgpusInput) -> Self {
         self.input = input;
         self
@@ -198,28 +209,46 @@ impl ListFlavorSupportedVgpusRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::OP_LIST_FLAVOR_SUPPORTED_VGPUS, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::OP_LIST_FLAVOR_SUPPORTED_VGPUS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ListFlavorSupportedVgpusOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ListFlavorSupportedVgpusOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OP_LIST_FLAVOR_SUPPORTED_VGPUS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ListFlavorSupportedVgpusOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::OP_LIST_FLAVOR_SUPPORTED_VGPUS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ListFlavorSupportedVgpusOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OP_LIST_FLAVOR_SUPPORTED_VGPUS,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::OperatorClient {
@@ -230,6 +259,7 @@ impl crate::OperatorClient {
     /// `GET /api/ecs/v1/flavortypes/supported-vgpus` — read-only: retried on transient failures.
     ///
     /// Wire name: `OpListFlavorSupportedVgpus`.
+    #[inline]
     pub fn list_flavor_supported_vgpus(&self) -> ListFlavorSupportedVgpusRequest {
         ListFlavorSupportedVgpusRequest {
             client: self.runtime().clone(),

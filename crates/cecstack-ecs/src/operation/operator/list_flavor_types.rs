@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `flavorTypes` (see the field [`Data::flavor_types`]).
+    #[inline]
     pub fn flavor_types(&self) -> &[crate::types::FlavorType] {
         self.flavor_types.as_deref().unwrap_or_default()
     }
     /// `totalCount` (see the field [`Data::total_count`]).
+    #[inline]
     pub fn total_count(&self) -> Option<i64> {
         self.total_count
     }
@@ -138,6 +140,7 @@ impl cds_core::ser::Entries for ListFlavorTypesInput {
 cds_core::impl_serialize!(ListFlavorTypesInput);
 impl ListFlavorTypesInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ListFlavorTypesInputBuilder {
         ListFlavorTypesInputBuilder::default()
     }
@@ -221,6 +224,7 @@ impl ListFlavorTypesInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> ListFlavorTypesInput {
         self.inner
     }
@@ -236,6 +240,7 @@ pub struct ListFlavorTypesOutput {
 }
 impl ListFlavorTypesOutput {
     /// `data` (see the field [`ListFlavorTypesOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::operator::list_flavor_types::Data> {
         self.data.as_ref()
     }
@@ -275,10 +280,12 @@ pub struct ListFlavorTypesRequest {
 #[allow(deprecated)]
 impl ListFlavorTypesRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ListFlavorTypesInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ListFlavorTypesInput) -> Self {
         self.input = input;
         self
@@ -382,28 +389,46 @@ impl ListFlavorTypesRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::OP_LIST_FLAVOR_TYPES, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ListFlavorTypesOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ListFlavorTypesOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OP_LIST_FLAVOR_TYPES,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ListFlavorTypesOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::OP_LIST_FLAVOR_TYPES, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ListFlavorTypesOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OP_LIST_FLAVOR_TYPES,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::OperatorClient {
@@ -414,6 +439,7 @@ impl crate::OperatorClient {
     /// `GET /api/ecs/v1/flavortypes` — read-only: retried on transient failures.
     ///
     /// Wire name: `OpListFlavorTypes`.
+    #[inline]
     pub fn list_flavor_types(&self) -> ListFlavorTypesRequest {
         ListFlavorTypesRequest {
             client: self.runtime().clone(),

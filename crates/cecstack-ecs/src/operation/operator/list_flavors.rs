@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `flavors` (see the field [`Data::flavors`]).
+    #[inline]
     pub fn flavors(&self) -> &[crate::operation::operator::list_flavors::Flavor] {
         self.flavors.as_deref().unwrap_or_default()
     }
     /// `totalCount` (see the field [`Data::total_count`]).
+    #[inline]
     pub fn total_count(&self) -> Option<i64> {
         self.total_count
     }
@@ -144,82 +146,102 @@ pub struct Flavor {
 }
 impl Flavor {
     /// `flavorId` (see the field [`Flavor::flavor_id`]).
+    #[inline]
     pub fn flavor_id(&self) -> Option<&str> {
         self.flavor_id.as_deref()
     }
     /// `name` (see the field [`Flavor::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `cpu` (see the field [`Flavor::cpu`]).
+    #[inline]
     pub fn cpu(&self) -> Option<i64> {
         self.cpu
     }
     /// `ram` (see the field [`Flavor::ram`]).
+    #[inline]
     pub fn ram(&self) -> Option<i64> {
         self.ram
     }
     /// `gpu` (see the field [`Flavor::gpu`]).
+    #[inline]
     pub fn gpu(&self) -> Option<i64> {
         self.gpu
     }
     /// `localDisk` (see the field [`Flavor::local_disk`]).
+    #[inline]
     pub fn local_disk(&self) -> Option<i64> {
         self.local_disk
     }
     /// `isCustom` (see the field [`Flavor::is_custom`]).
+    #[inline]
     pub fn is_custom(&self) -> Option<bool> {
         self.is_custom
     }
     /// `createAt` (see the field [`Flavor::create_at`]).
+    #[inline]
     pub fn create_at(&self) -> Option<&str> {
         self.create_at.as_deref()
     }
     /// `vmCount` (see the field [`Flavor::vm_count`]).
+    #[inline]
     pub fn vm_count(&self) -> Option<i64> {
         self.vm_count
     }
     /// `useElasticityLocalSysDisk` (see the field [`Flavor::use_elasticity_local_sys_disk`]).
+    #[inline]
     pub fn use_elasticity_local_sys_disk(&self) -> Option<bool> {
         self.use_elasticity_local_sys_disk
     }
     /// `elasticityLocalSysDiskSize` (see the field [`Flavor::elasticity_local_sys_disk_size`]).
+    #[inline]
     pub fn elasticity_local_sys_disk_size(&self) -> Option<i64> {
         self.elasticity_local_sys_disk_size
     }
     /// `elasticityLocalDataDiskNum` (see the field [`Flavor::elasticity_local_data_disk_num`]).
+    #[inline]
     pub fn elasticity_local_data_disk_num(&self) -> Option<i64> {
         self.elasticity_local_data_disk_num
     }
     /// `elasticityLocalDataDiskSize` (see the field [`Flavor::elasticity_local_data_disk_size`]).
+    #[inline]
     pub fn elasticity_local_data_disk_size(&self) -> Option<i64> {
         self.elasticity_local_data_disk_size
     }
     /// `vgpuTypeId` (see the field [`Flavor::vgpu_type_id`]).
+    #[inline]
     pub fn vgpu_type_id(&self) -> Option<&str> {
         self.vgpu_type_id.as_deref()
     }
     /// `vgpuDisplayName` (see the field [`Flavor::vgpu_display_name`]).
+    #[inline]
     pub fn vgpu_display_name(&self) -> Option<&str> {
         self.vgpu_display_name.as_deref()
     }
     /// `intranetBWMax` (see the field [`Flavor::intranet_bw_max`]).
+    #[inline]
     pub fn intranet_bw_max(&self) -> Option<i64> {
         self.intranet_bw_max
     }
     /// `flavorType` (see the field [`Flavor::flavor_type`]).
+    #[inline]
     pub fn flavor_type(&self) -> Option<&crate::operation::operator::list_flavors::FlavorType> {
         self.flavor_type.as_ref()
     }
     /// `sriov` (see the field [`Flavor::sriov`]).
+    #[inline]
     pub fn sriov(&self) -> Option<i64> {
         self.sriov
     }
     /// `extraSpace` (see the field [`Flavor::extra_space`]).
+    #[inline]
     pub fn extra_space(&self) -> Option<&crate::types::ExtraSpace> {
         self.extra_space.as_ref()
     }
     /// `deptAvailable` (see the field [`Flavor::dept_available`]).
+    #[inline]
     pub fn dept_available(&self) -> Option<bool> {
         self.dept_available
     }
@@ -407,90 +429,112 @@ pub struct FlavorType {
 }
 impl FlavorType {
     /// `flavorTypeId` (see the field [`FlavorType::flavor_type_id`]).
+    #[inline]
     pub fn flavor_type_id(&self) -> Option<&str> {
         self.flavor_type_id.as_deref()
     }
     /// `SpecCode` (see the field [`FlavorType::spec_code`]).
+    #[inline]
     pub fn spec_code(&self) -> Option<&str> {
         self.spec_code.as_deref()
     }
     /// `name` (see the field [`FlavorType::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `archType` (see the field [`FlavorType::arch_type`]).
+    #[inline]
     pub fn arch_type(&self) -> Option<&crate::types::ArchType> {
         self.arch_type.as_ref()
     }
     /// `cpuModel` (see the field [`FlavorType::cpu_model`]).
+    #[inline]
     pub fn cpu_model(&self) -> Option<&str> {
         self.cpu_model.as_deref()
     }
     /// `az` (see the field [`FlavorType::az`]).
+    #[inline]
     pub fn az(&self) -> Option<&str> {
         self.az.as_deref()
     }
     /// `deptAvailable` (see the field [`FlavorType::dept_available`]).
+    #[inline]
     pub fn dept_available(&self) -> Option<bool> {
         self.dept_available
     }
     /// `createAt` (see the field [`FlavorType::create_at`]).
+    #[inline]
     pub fn create_at(&self) -> Option<&str> {
         self.create_at.as_deref()
     }
     /// `flavorCount` (see the field [`FlavorType::flavor_count`]).
+    #[inline]
     pub fn flavor_count(&self) -> Option<i64> {
         self.flavor_count
     }
     /// `deviceType` (see the field [`FlavorType::device_type`]).
+    #[inline]
     pub fn device_type(&self) -> Option<&crate::types::DeviceType> {
         self.device_type.as_ref()
     }
     /// `securityType` (see the field [`FlavorType::security_type`]).
+    #[inline]
     pub fn security_type(&self) -> Option<&crate::types::SecurityType> {
         self.security_type.as_ref()
     }
     /// `gpuType` (see the field [`FlavorType::gpu_type`]).
+    #[inline]
     pub fn gpu_type(&self) -> Option<&str> {
         self.gpu_type.as_deref()
     }
     /// `gpuProduct` (see the field [`FlavorType::gpu_product`]).
+    #[inline]
     pub fn gpu_product(&self) -> Option<&str> {
         self.gpu_product.as_deref()
     }
     /// `localDiskType` (see the field [`FlavorType::local_disk_type`]).
+    #[inline]
     pub fn local_disk_type(&self) -> Option<&crate::types::LocalDiskType> {
         self.local_disk_type.as_ref()
     }
     /// `localDiskInterface` (see the field [`FlavorType::local_disk_interface`]).
+    #[inline]
     pub fn local_disk_interface(&self) -> Option<&crate::types::LocalDiskInterface> {
         self.local_disk_interface.as_ref()
     }
     /// `localDiskSize` (see the field [`FlavorType::local_disk_size`]).
+    #[inline]
     pub fn local_disk_size(&self) -> Option<i64> {
         self.local_disk_size
     }
     /// `cpuOverscalingRatio` (see the field [`FlavorType::cpu_overscaling_ratio`]).
+    #[inline]
     pub fn cpu_overscaling_ratio(&self) -> Option<i64> {
         self.cpu_overscaling_ratio
     }
     /// `rpId` (see the field [`FlavorType::rp_id`]).
+    #[inline]
     pub fn rp_id(&self) -> Option<&str> {
         self.rp_id.as_deref()
     }
     /// `rpName` (see the field [`FlavorType::rp_name`]).
+    #[inline]
     pub fn rp_name(&self) -> Option<&str> {
         self.rp_name.as_deref()
     }
     /// `isDedicatedCPU` (see the field [`FlavorType::is_dedicated_cpu`]).
+    #[inline]
     pub fn is_dedicated_cpu(&self) -> Option<bool> {
         self.is_dedicated_cpu
     }
     /// `isDedicatedMem` (see the field [`FlavorType::is_dedicated_mem`]).
+    #[inline]
     pub fn is_dedicated_mem(&self) -> Option<bool> {
         self.is_dedicated_mem
     }
     /// `specCode` (see the field [`FlavorType::spec_code_2`]).
+    #[inline]
     pub fn spec_code_2(&self) -> Option<i64> {
         self.spec_code_2
     }
@@ -613,6 +657,7 @@ impl cds_core::ser::Entries for ListFlavorsInput {
 cds_core::impl_serialize!(ListFlavorsInput);
 impl ListFlavorsInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ListFlavorsInputBuilder {
         ListFlavorsInputBuilder::default()
     }
@@ -661,6 +706,7 @@ impl ListFlavorsInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> ListFlavorsInput {
         self.inner
     }
@@ -676,6 +722,7 @@ pub struct ListFlavorsOutput {
 }
 impl ListFlavorsOutput {
     /// `data` (see the field [`ListFlavorsOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::operator::list_flavors::Data> {
         self.data.as_ref()
     }
@@ -715,10 +762,12 @@ pub struct ListFlavorsRequest {
 #[allow(deprecated)]
 impl ListFlavorsRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ListFlavorsInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ListFlavorsInput) -> Self {
         self.input = input;
         self
@@ -773,30 +822,48 @@ impl ListFlavorsRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::OP_LIST_FLAVORS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ListFlavorsOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ListFlavorsOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OP_LIST_FLAVORS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ListFlavorsOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::OP_LIST_FLAVORS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ListFlavorsOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OP_LIST_FLAVORS,
+            self.input,
+            checked,
+        )
     }
     /// Streams every item at `/data/flavors` across all pages, advancing `pageNumber` (page size `pageSize`, default 50).
+    #[inline]
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<
@@ -819,6 +886,7 @@ impl crate::OperatorClient {
     /// `GET /api/ecs/v1/flavors` — read-only: retried on transient failures.
     ///
     /// Wire name: `OpListFlavors`.
+    #[inline]
     pub fn list_flavors(&self) -> ListFlavorsRequest {
         ListFlavorsRequest {
             client: self.runtime().clone(),

@@ -25,14 +25,17 @@ pub struct Data {
 }
 impl Data {
     /// `hostGroups` (see the field [`Data::host_groups`]).
+    #[inline]
     pub fn host_groups(&self) -> &[crate::operation::operator::list_host_group_hosts::Host] {
         self.host_groups.as_deref().unwrap_or_default()
     }
     /// `hgHosts` (see the field [`Data::hg_hosts`]).
+    #[inline]
     pub fn hg_hosts(&self) -> &[crate::operation::operator::list_host_group_hosts::Host] {
         self.hg_hosts.as_deref().unwrap_or_default()
     }
     /// `totalCount` (see the field [`Data::total_count`]).
+    #[inline]
     pub fn total_count(&self) -> Option<i64> {
         self.total_count
     }
@@ -106,34 +109,42 @@ pub struct Host {
 }
 impl Host {
     /// `name` (see the field [`Host::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `innerIp` (see the field [`Host::inner_ip`]).
+    #[inline]
     pub fn inner_ip(&self) -> Option<&str> {
         self.inner_ip.as_deref()
     }
     /// `archType` (see the field [`Host::arch_type`]).
+    #[inline]
     pub fn arch_type(&self) -> Option<&str> {
         self.arch_type.as_deref()
     }
     /// `cell` (see the field [`Host::cell`]).
+    #[inline]
     pub fn cell(&self) -> Option<&str> {
         self.cell.as_deref()
     }
     /// `hgId` (see the field [`Host::hg_id`]).
+    #[inline]
     pub fn hg_id(&self) -> Option<&str> {
         self.hg_id.as_deref()
     }
     /// `hgName` (see the field [`Host::hg_name`]).
+    #[inline]
     pub fn hg_name(&self) -> Option<&str> {
         self.hg_name.as_deref()
     }
     /// `createTime` (see the field [`Host::create_time`]).
+    #[inline]
     pub fn create_time(&self) -> Option<&str> {
         self.create_time.as_deref()
     }
     /// `updateTime` (see the field [`Host::update_time`]).
+    #[inline]
     pub fn update_time(&self) -> Option<&str> {
         self.update_time.as_deref()
     }
@@ -209,6 +220,7 @@ impl cds_core::ser::Entries for ListHostGroupHostsInput {
 cds_core::impl_serialize!(ListHostGroupHostsInput);
 impl ListHostGroupHostsInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ListHostGroupHostsInputBuilder {
         ListHostGroupHostsInputBuilder::default()
     }
@@ -242,6 +254,7 @@ impl ListHostGroupHostsInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> ListHostGroupHostsInput {
         self.inner
     }
@@ -257,6 +270,7 @@ pub struct ListHostGroupHostsOutput {
 }
 impl ListHostGroupHostsOutput {
     /// `data` (see the field [`ListHostGroupHostsOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::operator::list_host_group_hosts::Data> {
         self.data.as_ref()
     }
@@ -296,10 +310,12 @@ pub struct ListHostGroupHostsRequest {
 #[allow(deprecated)]
 impl ListHostGroupHostsRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ListHostGroupHostsInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ListHostGroupHostsInput) -> Self {
         self.input = input;
         self
@@ -333,30 +349,49 @@ impl ListHostGroupHostsRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::OP_LIST_HOST_GROUP_HOSTS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ListHostGroupHostsOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ListHostGroupHostsOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OP_LIST_HOST_GROUP_HOSTS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ListHostGroupHostsOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::OP_LIST_HOST_GROUP_HOSTS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ListHostGroupHostsOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OP_LIST_HOST_GROUP_HOSTS,
+            self.input,
+            checked,
+        )
     }
     /// Streams every item at `/data/hostGroups` across all pages, advancing `pageNumber` (page size `pageSize`, default 50).
+    #[inline]
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<
@@ -379,6 +414,7 @@ impl crate::OperatorClient {
     /// `GET /api/ecs/v1/host-group/hosts` — read-only: retried on transient failures.
     ///
     /// Wire name: `OpListHostGroupHosts`.
+    #[inline]
     pub fn list_host_group_hosts(&self) -> ListHostGroupHostsRequest {
         ListHostGroupHostsRequest {
             client: self.runtime().clone(),

@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `hostGroups` (see the field [`Data::host_groups`]).
+    #[inline]
     pub fn host_groups(&self) -> &[crate::types::HostGroup] {
         self.host_groups.as_deref().unwrap_or_default()
     }
     /// `totalCount` (see the field [`Data::total_count`]).
+    #[inline]
     pub fn total_count(&self) -> Option<i64> {
         self.total_count
     }
@@ -88,6 +90,7 @@ impl cds_core::ser::Entries for ListHostGroupsInput {
 cds_core::impl_serialize!(ListHostGroupsInput);
 impl ListHostGroupsInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ListHostGroupsInputBuilder {
         ListHostGroupsInputBuilder::default()
     }
@@ -121,6 +124,7 @@ impl ListHostGroupsInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> ListHostGroupsInput {
         self.inner
     }
@@ -136,6 +140,7 @@ pub struct ListHostGroupsOutput {
 }
 impl ListHostGroupsOutput {
     /// `data` (see the field [`ListHostGroupsOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::operator::list_host_groups::Data> {
         self.data.as_ref()
     }
@@ -175,10 +180,12 @@ pub struct ListHostGroupsRequest {
 #[allow(deprecated)]
 impl ListHostGroupsRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ListHostGroupsInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ListHostGroupsInput) -> Self {
         self.input = input;
         self
@@ -212,30 +219,49 @@ impl ListHostGroupsRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::OP_LIST_HOST_GROUPS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ListHostGroupsOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ListHostGroupsOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OP_LIST_HOST_GROUPS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ListHostGroupsOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::OP_LIST_HOST_GROUPS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ListHostGroupsOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OP_LIST_HOST_GROUPS,
+            self.input,
+            checked,
+        )
     }
     /// Streams every item at `/data/hostGroups` across all pages, advancing `pageNumber` (page size `pageSize`, default 50).
+    #[inline]
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<Item = Result<crate::types::HostGroup, cds_core::Error>> + Send
@@ -257,6 +283,7 @@ impl crate::OperatorClient {
     /// `GET /api/ecs/v1/host-groups` — read-only: retried on transient failures.
     ///
     /// Wire name: `OpListHostGroups`.
+    #[inline]
     pub fn list_host_groups(&self) -> ListHostGroupsRequest {
         ListHostGroupsRequest {
             client: self.runtime().clone(),

@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `hosts` (see the field [`Data::hosts`]).
+    #[inline]
     pub fn hosts(&self) -> &[crate::types::Host] {
         self.hosts.as_deref().unwrap_or_default()
     }
     /// `totalCount` (see the field [`Data::total_count`]).
+    #[inline]
     pub fn total_count(&self) -> Option<i64> {
         self.total_count
     }
@@ -73,6 +75,7 @@ impl cds_core::ser::Entries for ListHostsInput {
 cds_core::impl_serialize!(ListHostsInput);
 impl ListHostsInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ListHostsInputBuilder {
         ListHostsInputBuilder::default()
     }
@@ -91,6 +94,7 @@ impl ListHostsInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> ListHostsInput {
         self.inner
     }
@@ -106,6 +110,7 @@ pub struct ListHostsOutput {
 }
 impl ListHostsOutput {
     /// `data` (see the field [`ListHostsOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::operator::list_hosts::Data> {
         self.data.as_ref()
     }
@@ -145,10 +150,12 @@ pub struct ListHostsRequest {
 #[allow(deprecated)]
 impl ListHostsRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ListHostsInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ListHostsInput) -> Self {
         self.input = input;
         self
@@ -161,28 +168,45 @@ impl ListHostsRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::OP_LIST_HOSTS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ListHostsOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ListHostsOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OP_LIST_HOSTS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ListHostsOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::OP_LIST_HOSTS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ListHostsOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OP_LIST_HOSTS,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::OperatorClient {
@@ -193,6 +217,7 @@ impl crate::OperatorClient {
     /// `GET /api/ecs/v1/hosts` — read-only: retried on transient failures.
     ///
     /// Wire name: `OpListHosts`.
+    #[inline]
     pub fn list_hosts(&self) -> ListHostsRequest {
         ListHostsRequest {
             client: self.runtime().clone(),

@@ -29,18 +29,22 @@ pub struct Data {
 }
 impl Data {
     /// `size` (see the field [`Data::size`]).
+    #[inline]
     pub fn size(&self) -> Option<i64> {
         self.size
     }
     /// `current` (see the field [`Data::current`]).
+    #[inline]
     pub fn current(&self) -> Option<i64> {
         self.current
     }
     /// `total` (see the field [`Data::total`]).
+    #[inline]
     pub fn total(&self) -> Option<i64> {
         self.total
     }
     /// `list` (see the field [`Data::list`]).
+    #[inline]
     pub fn list(&self) -> &[crate::operation::operator::list_nodes::Node] {
         self.list.as_deref().unwrap_or_default()
     }
@@ -136,54 +140,67 @@ pub struct Node {
 }
 impl Node {
     /// `createdAt` (see the field [`Node::created_at`]).
+    #[inline]
     pub fn created_at(&self) -> Option<&str> {
         self.created_at.as_deref()
     }
     /// `updatedAt` (see the field [`Node::updated_at`]).
+    #[inline]
     pub fn updated_at(&self) -> Option<&str> {
         self.updated_at.as_deref()
     }
     /// `cell` (see the field [`Node::cell`]).
+    #[inline]
     pub fn cell(&self) -> Option<&str> {
         self.cell.as_deref()
     }
     /// `name` (see the field [`Node::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `hostIp` (see the field [`Node::host_ip`]).
+    #[inline]
     pub fn host_ip(&self) -> Option<&str> {
         self.host_ip.as_deref()
     }
     /// `hostSlot` (see the field [`Node::host_slot`]).
+    #[inline]
     pub fn host_slot(&self) -> Option<&str> {
         self.host_slot.as_deref()
     }
     /// `hostRack` (see the field [`Node::host_rack`]).
+    #[inline]
     pub fn host_rack(&self) -> Option<&str> {
         self.host_rack.as_deref()
     }
     /// `hostSwitch` (see the field [`Node::host_switch`]).
+    #[inline]
     pub fn host_switch(&self) -> Option<&str> {
         self.host_switch.as_deref()
     }
     /// `hostNetSwitch` (see the field [`Node::host_net_switch`]).
+    #[inline]
     pub fn host_net_switch(&self) -> Option<&str> {
         self.host_net_switch.as_deref()
     }
     /// `arch` (see the field [`Node::arch`]).
+    #[inline]
     pub fn arch(&self) -> Option<&str> {
         self.arch.as_deref()
     }
     /// `isGPUNode` (see the field [`Node::is_gpu_node`]).
+    #[inline]
     pub fn is_gpu_node(&self) -> Option<bool> {
         self.is_gpu_node
     }
     /// `gpuInfo` (see the field [`Node::gpu_info`]).
+    #[inline]
     pub fn gpu_info(&self) -> Option<&crate::types::GpuInfo> {
         self.gpu_info.as_ref()
     }
     /// `hardDiskList` (see the field [`Node::hard_disk_list`]).
+    #[inline]
     pub fn hard_disk_list(&self) -> &[crate::types::LocalDisk] {
         self.hard_disk_list.as_deref().unwrap_or_default()
     }
@@ -259,6 +276,7 @@ impl cds_core::ser::Entries for ListNodesInput {
 cds_core::impl_serialize!(ListNodesInput);
 impl ListNodesInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ListNodesInputBuilder {
         ListNodesInputBuilder::default()
     }
@@ -282,6 +300,7 @@ impl ListNodesInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> ListNodesInput {
         self.inner
     }
@@ -297,6 +316,7 @@ pub struct ListNodesOutput {
 }
 impl ListNodesOutput {
     /// `data` (see the field [`ListNodesOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::operator::list_nodes::Data> {
         self.data.as_ref()
     }
@@ -336,10 +356,12 @@ pub struct ListNodesRequest {
 #[allow(deprecated)]
 impl ListNodesRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ListNodesInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ListNodesInput) -> Self {
         self.input = input;
         self
@@ -359,30 +381,48 @@ impl ListNodesRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::OP_LIST_NODES, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ListNodesOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ListNodesOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OP_LIST_NODES,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ListNodesOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::OP_LIST_NODES, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ListNodesOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OP_LIST_NODES,
+            self.input,
+            checked,
+        )
     }
     /// Streams every item at `/data/list` across all pages, advancing `current` (page size `size`, default 50).
+    #[inline]
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<
@@ -405,6 +445,7 @@ impl crate::OperatorClient {
     /// `GET /api/ecs/v1/nodes` — read-only: retried on transient failures.
     ///
     /// Wire name: `OpListNodes`.
+    #[inline]
     pub fn list_nodes(&self) -> ListNodesRequest {
         ListNodesRequest {
             client: self.runtime().clone(),

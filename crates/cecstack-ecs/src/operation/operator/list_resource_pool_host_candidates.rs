@@ -37,26 +37,32 @@ pub struct Data {
 }
 impl Data {
     /// `size` (see the field [`Data::size`]).
+    #[inline]
     pub fn size(&self) -> Option<i64> {
         self.size
     }
     /// `current` (see the field [`Data::current`]).
+    #[inline]
     pub fn current(&self) -> Option<i64> {
         self.current
     }
     /// `total` (see the field [`Data::total`]).
+    #[inline]
     pub fn total(&self) -> Option<i64> {
         self.total
     }
     /// `list` (see the field [`Data::list`]).
+    #[inline]
     pub fn list(&self) -> &[crate::operation::operator::list_resource_pool_host_candidates::Host] {
         self.list.as_deref().unwrap_or_default()
     }
     /// `hosts` (see the field [`Data::hosts`]).
+    #[inline]
     pub fn hosts(&self) -> &[crate::operation::operator::list_resource_pool_host_candidates::Host] {
         self.hosts.as_deref().unwrap_or_default()
     }
     /// `totalCount` (see the field [`Data::total_count`]).
+    #[inline]
     pub fn total_count(&self) -> Option<i64> {
         self.total_count
     }
@@ -156,54 +162,67 @@ pub struct Host {
 }
 impl Host {
     /// `createdAt` (see the field [`Host::created_at`]).
+    #[inline]
     pub fn created_at(&self) -> Option<&str> {
         self.created_at.as_deref()
     }
     /// `updatedAt` (see the field [`Host::updated_at`]).
+    #[inline]
     pub fn updated_at(&self) -> Option<&str> {
         self.updated_at.as_deref()
     }
     /// `cell` (see the field [`Host::cell`]).
+    #[inline]
     pub fn cell(&self) -> Option<&str> {
         self.cell.as_deref()
     }
     /// `name` (see the field [`Host::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `innerIp` (see the field [`Host::inner_ip`]).
+    #[inline]
     pub fn inner_ip(&self) -> Option<&str> {
         self.inner_ip.as_deref()
     }
     /// `hostIp` (see the field [`Host::host_ip`]).
+    #[inline]
     pub fn host_ip(&self) -> Option<&str> {
         self.host_ip.as_deref()
     }
     /// `hostSlot` (see the field [`Host::host_slot`]).
+    #[inline]
     pub fn host_slot(&self) -> Option<&str> {
         self.host_slot.as_deref()
     }
     /// `hostRack` (see the field [`Host::host_rack`]).
+    #[inline]
     pub fn host_rack(&self) -> Option<&str> {
         self.host_rack.as_deref()
     }
     /// `hostSwitch` (see the field [`Host::host_switch`]).
+    #[inline]
     pub fn host_switch(&self) -> Option<&str> {
         self.host_switch.as_deref()
     }
     /// `hostNetSwitch` (see the field [`Host::host_net_switch`]).
+    #[inline]
     pub fn host_net_switch(&self) -> Option<&str> {
         self.host_net_switch.as_deref()
     }
     /// `arch` (see the field [`Host::arch`]).
+    #[inline]
     pub fn arch(&self) -> Option<&str> {
         self.arch.as_deref()
     }
     /// `isGPUNode` (see the field [`Host::is_gpu_node`]).
+    #[inline]
     pub fn is_gpu_node(&self) -> Option<bool> {
         self.is_gpu_node
     }
     /// `gpuInfo` (see the field [`Host::gpu_info`]).
+    #[inline]
     pub fn gpu_info(&self) -> Option<&crate::types::GpuInfo> {
         self.gpu_info.as_ref()
     }
@@ -274,6 +293,7 @@ impl cds_core::ser::Entries for ListResourcePoolHostCandidatesInput {
 cds_core::impl_serialize!(ListResourcePoolHostCandidatesInput);
 impl ListResourcePoolHostCandidatesInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ListResourcePoolHostCandidatesInputBuilder {
         ListResourcePoolHostCandidatesInputBuilder::default()
     }
@@ -292,6 +312,7 @@ impl ListResourcePoolHostCandidatesInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> ListResourcePoolHostCandidatesInput {
         self.inner
     }
@@ -307,6 +328,7 @@ pub struct ListResourcePoolHostCandidatesOutput {
 }
 impl ListResourcePoolHostCandidatesOutput {
     /// `data` (see the field [`ListResourcePoolHostCandidatesOutput::data`]).
+    #[inline]
     pub fn data(
         &self,
     ) -> Option<&crate::operation::operator::list_resource_pool_host_candidates::Data> {
@@ -348,10 +370,12 @@ pub struct ListResourcePoolHostCandidatesRequest {
 #[allow(deprecated)]
 impl ListResourcePoolHostCandidatesRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ListResourcePoolHostCandidatesInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ListResourcePoolHostCandidatesInput) -> Self {
         self.input = input;
         self
@@ -364,11 +388,13 @@ impl ListResourcePoolHostCandidatesRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(
@@ -377,20 +403,34 @@ impl ListResourcePoolHostCandidatesRequest {
         )
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ListResourcePoolHostCandidatesOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<ListResourcePoolHostCandidatesOutput, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OP_LIST_RESOURCE_POOL_HOST_CANDIDATES,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ListResourcePoolHostCandidatesOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(
-                &crate::meta::OP_LIST_RESOURCE_POOL_HOST_CANDIDATES,
-                &self.input,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ListResourcePoolHostCandidatesOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OP_LIST_RESOURCE_POOL_HOST_CANDIDATES,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::OperatorClient {
@@ -401,6 +441,7 @@ impl crate::OperatorClient {
     /// `GET /api/ecs/v1/resource-pool/host-list` — read-only: retried on transient failures.
     ///
     /// Wire name: `OpListResourcePoolHostCandidates`.
+    #[inline]
     pub fn list_resource_pool_host_candidates(&self) -> ListResourcePoolHostCandidatesRequest {
         ListResourcePoolHostCandidatesRequest {
             client: self.runtime().clone(),

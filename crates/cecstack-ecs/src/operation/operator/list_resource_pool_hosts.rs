@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `rpHosts` (see the field [`Data::rp_hosts`]).
+    #[inline]
     pub fn rp_hosts(&self) -> &[crate::operation::operator::list_resource_pool_hosts::Host] {
         self.rp_hosts.as_deref().unwrap_or_default()
     }
     /// `totalCount` (see the field [`Data::total_count`]).
+    #[inline]
     pub fn total_count(&self) -> Option<i64> {
         self.total_count
     }
@@ -100,38 +102,47 @@ pub struct Host {
 }
 impl Host {
     /// `name` (see the field [`Host::name`]).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// `innerIp` (see the field [`Host::inner_ip`]).
+    #[inline]
     pub fn inner_ip(&self) -> Option<&str> {
         self.inner_ip.as_deref()
     }
     /// `archType` (see the field [`Host::arch_type`]).
+    #[inline]
     pub fn arch_type(&self) -> Option<&str> {
         self.arch_type.as_deref()
     }
     /// `cell` (see the field [`Host::cell`]).
+    #[inline]
     pub fn cell(&self) -> Option<&str> {
         self.cell.as_deref()
     }
     /// `rpId` (see the field [`Host::rp_id`]).
+    #[inline]
     pub fn rp_id(&self) -> Option<&str> {
         self.rp_id.as_deref()
     }
     /// `rpName` (see the field [`Host::rp_name`]).
+    #[inline]
     pub fn rp_name(&self) -> Option<&str> {
         self.rp_name.as_deref()
     }
     /// `addRpTime` (see the field [`Host::add_rp_time`]).
+    #[inline]
     pub fn add_rp_time(&self) -> Option<&str> {
         self.add_rp_time.as_deref()
     }
     /// `createTime` (see the field [`Host::create_time`]).
+    #[inline]
     pub fn create_time(&self) -> Option<&str> {
         self.create_time.as_deref()
     }
     /// `updateTime` (see the field [`Host::update_time`]).
+    #[inline]
     pub fn update_time(&self) -> Option<&str> {
         self.update_time.as_deref()
     }
@@ -219,6 +230,7 @@ impl cds_core::ser::Entries for ListResourcePoolHostsInput {
 cds_core::impl_serialize!(ListResourcePoolHostsInput);
 impl ListResourcePoolHostsInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ListResourcePoolHostsInputBuilder {
         ListResourcePoolHostsInputBuilder::default()
     }
@@ -262,6 +274,7 @@ impl ListResourcePoolHostsInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> ListResourcePoolHostsInput {
         self.inner
     }
@@ -277,6 +290,7 @@ pub struct ListResourcePoolHostsOutput {
 }
 impl ListResourcePoolHostsOutput {
     /// `data` (see the field [`ListResourcePoolHostsOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::operator::list_resource_pool_hosts::Data> {
         self.data.as_ref()
     }
@@ -316,10 +330,12 @@ pub struct ListResourcePoolHostsRequest {
 #[allow(deprecated)]
 impl ListResourcePoolHostsRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ListResourcePoolHostsInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ListResourcePoolHostsInput) -> Self {
         self.input = input;
         self
@@ -367,30 +383,49 @@ impl ListResourcePoolHostsRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::OP_LIST_RESOURCE_POOL_HOSTS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ListResourcePoolHostsOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ListResourcePoolHostsOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OP_LIST_RESOURCE_POOL_HOSTS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ListResourcePoolHostsOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::OP_LIST_RESOURCE_POOL_HOSTS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ListResourcePoolHostsOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OP_LIST_RESOURCE_POOL_HOSTS,
+            self.input,
+            checked,
+        )
     }
     /// Streams every item at `/data/rpHosts` across all pages, advancing `pageNumber` (page size `pageSize`, default 50).
+    #[inline]
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<
@@ -413,6 +448,7 @@ impl crate::OperatorClient {
     /// `GET /api/ecs/v1/resource-pool/hosts` — read-only: retried on transient failures.
     ///
     /// Wire name: `OpListResourcePoolHosts`.
+    #[inline]
     pub fn list_resource_pool_hosts(&self) -> ListResourcePoolHostsRequest {
         ListResourcePoolHostsRequest {
             client: self.runtime().clone(),

@@ -21,10 +21,12 @@ pub struct Data {
 }
 impl Data {
     /// `resourcePools` (see the field [`Data::resource_pools`]).
+    #[inline]
     pub fn resource_pools(&self) -> &[crate::types::ResourcePool] {
         self.resource_pools.as_deref().unwrap_or_default()
     }
     /// `totalCount` (see the field [`Data::total_count`]).
+    #[inline]
     pub fn total_count(&self) -> Option<i64> {
         self.total_count
     }
@@ -88,6 +90,7 @@ impl cds_core::ser::Entries for ListResourcePoolsInput {
 cds_core::impl_serialize!(ListResourcePoolsInput);
 impl ListResourcePoolsInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ListResourcePoolsInputBuilder {
         ListResourcePoolsInputBuilder::default()
     }
@@ -121,6 +124,7 @@ impl ListResourcePoolsInputBuilder {
         self
     }
     /// Builds the value (it has no required fields).
+    #[inline]
     pub fn build(self) -> ListResourcePoolsInput {
         self.inner
     }
@@ -136,6 +140,7 @@ pub struct ListResourcePoolsOutput {
 }
 impl ListResourcePoolsOutput {
     /// `data` (see the field [`ListResourcePoolsOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&crate::operation::operator::list_resource_pools::Data> {
         self.data.as_ref()
     }
@@ -175,10 +180,12 @@ pub struct ListResourcePoolsRequest {
 #[allow(deprecated)]
 impl ListResourcePoolsRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ListResourcePoolsInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ListResourcePoolsInput) -> Self {
         self.input = input;
         self
@@ -212,30 +219,49 @@ impl ListResourcePoolsRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         Ok(())
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::OP_LIST_RESOURCE_POOLS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ListResourcePoolsOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ListResourcePoolsOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OP_LIST_RESOURCE_POOLS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ListResourcePoolsOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::OP_LIST_RESOURCE_POOLS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ListResourcePoolsOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OP_LIST_RESOURCE_POOLS,
+            self.input,
+            checked,
+        )
     }
     /// Streams every item at `/data/resourcePools` across all pages, advancing `pageNumber` (page size `pageSize`, default 50).
+    #[inline]
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<Item = Result<crate::types::ResourcePool, cds_core::Error>>
@@ -257,6 +283,7 @@ impl crate::OperatorClient {
     /// `GET /api/ecs/v1/resource-pools` — read-only: retried on transient failures.
     ///
     /// Wire name: `OpListResourcePools`.
+    #[inline]
     pub fn list_resource_pools(&self) -> ListResourcePoolsRequest {
         ListResourcePoolsRequest {
             client: self.runtime().clone(),

@@ -32,6 +32,7 @@ impl cds_core::ser::Entries for ModifyHostResourcePoolInput {
 cds_core::impl_serialize!(ModifyHostResourcePoolInput);
 impl ModifyHostResourcePoolInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> ModifyHostResourcePoolInputBuilder {
         ModifyHostResourcePoolInputBuilder::default()
     }
@@ -60,11 +61,13 @@ impl ModifyHostResourcePoolInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<ModifyHostResourcePoolInput, cds_core::BuildError> {
         cds_core::validate::build("ModifyHostResourcePoolInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for ModifyHostResourcePoolInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.rp_id.is_none() {
             missing.push(cds_core::validate::join(path, "rpId"));
@@ -116,10 +119,12 @@ pub struct ModifyHostResourcePoolRequest {
 #[allow(deprecated)]
 impl ModifyHostResourcePoolRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &ModifyHostResourcePoolInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: ModifyHostResourcePoolInput) -> Self {
         self.input = input;
         self
@@ -146,28 +151,46 @@ impl ModifyHostResourcePoolRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::OP_MODIFY_HOST_RESOURCE_POOL, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::OP_MODIFY_HOST_RESOURCE_POOL, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ModifyHostResourcePoolOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<ModifyHostResourcePoolOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OP_MODIFY_HOST_RESOURCE_POOL,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ModifyHostResourcePoolOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::OP_MODIFY_HOST_RESOURCE_POOL, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<ModifyHostResourcePoolOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OP_MODIFY_HOST_RESOURCE_POOL,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::OperatorClient {
@@ -178,6 +201,7 @@ impl crate::OperatorClient {
     /// `POST /api/ecs/v1/resource-pools/{rpId}/host-modify-rp` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `OpModifyHostResourcePool`.
+    #[inline]
     pub fn modify_host_resource_pool(&self) -> ModifyHostResourcePoolRequest {
         ModifyHostResourcePoolRequest {
             client: self.runtime().clone(),

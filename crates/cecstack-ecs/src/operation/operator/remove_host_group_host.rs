@@ -37,6 +37,7 @@ impl cds_core::ser::Entries for RemoveHostGroupHostInput {
 cds_core::impl_serialize!(RemoveHostGroupHostInput);
 impl RemoveHostGroupHostInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> RemoveHostGroupHostInputBuilder {
         RemoveHostGroupHostInputBuilder::default()
     }
@@ -70,11 +71,13 @@ impl RemoveHostGroupHostInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<RemoveHostGroupHostInput, cds_core::BuildError> {
         cds_core::validate::build("RemoveHostGroupHostInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for RemoveHostGroupHostInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.hg_id.is_none() {
             missing.push(cds_core::validate::join(path, "hgId"));
@@ -126,10 +129,12 @@ pub struct RemoveHostGroupHostRequest {
 #[allow(deprecated)]
 impl RemoveHostGroupHostRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &RemoveHostGroupHostInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: RemoveHostGroupHostInput) -> Self {
         self.input = input;
         self
@@ -163,28 +168,46 @@ impl RemoveHostGroupHostRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::OP_REMOVE_HOST_GROUP_HOST, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::OP_REMOVE_HOST_GROUP_HOST, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<RemoveHostGroupHostOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<RemoveHostGroupHostOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OP_REMOVE_HOST_GROUP_HOST,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<RemoveHostGroupHostOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::OP_REMOVE_HOST_GROUP_HOST, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<RemoveHostGroupHostOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OP_REMOVE_HOST_GROUP_HOST,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::OperatorClient {
@@ -195,6 +218,7 @@ impl crate::OperatorClient {
     /// `POST /api/ecs/v1/host-groups/{hgId}/remove-host` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `OpRemoveHostGroupHost`.
+    #[inline]
     pub fn remove_host_group_host(&self) -> RemoveHostGroupHostRequest {
         RemoveHostGroupHostRequest {
             client: self.runtime().clone(),

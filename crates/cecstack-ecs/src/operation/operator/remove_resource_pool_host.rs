@@ -37,6 +37,7 @@ impl cds_core::ser::Entries for RemoveResourcePoolHostInput {
 cds_core::impl_serialize!(RemoveResourcePoolHostInput);
 impl RemoveResourcePoolHostInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> RemoveResourcePoolHostInputBuilder {
         RemoveResourcePoolHostInputBuilder::default()
     }
@@ -70,11 +71,13 @@ impl RemoveResourcePoolHostInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<RemoveResourcePoolHostInput, cds_core::BuildError> {
         cds_core::validate::build("RemoveResourcePoolHostInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for RemoveResourcePoolHostInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.rp_id.is_none() {
             missing.push(cds_core::validate::join(path, "rpId"));
@@ -126,10 +129,12 @@ pub struct RemoveResourcePoolHostRequest {
 #[allow(deprecated)]
 impl RemoveResourcePoolHostRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &RemoveResourcePoolHostInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: RemoveResourcePoolHostInput) -> Self {
         self.input = input;
         self
@@ -163,28 +168,46 @@ impl RemoveResourcePoolHostRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::OP_REMOVE_RESOURCE_POOL_HOST, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::OP_REMOVE_RESOURCE_POOL_HOST, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<RemoveResourcePoolHostOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<RemoveResourcePoolHostOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OP_REMOVE_RESOURCE_POOL_HOST,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<RemoveResourcePoolHostOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::OP_REMOVE_RESOURCE_POOL_HOST, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<RemoveResourcePoolHostOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OP_REMOVE_RESOURCE_POOL_HOST,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::OperatorClient {
@@ -195,6 +218,7 @@ impl crate::OperatorClient {
     /// `POST /api/ecs/v1/resource-pools/{rpId}/remove-host` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `OpRemoveResourcePoolHost`.
+    #[inline]
     pub fn remove_resource_pool_host(&self) -> RemoveResourcePoolHostRequest {
         RemoveResourcePoolHostRequest {
             client: self.runtime().clone(),

@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for SetGlobalCpuOvercommitConfigInput {
 cds_core::impl_serialize!(SetGlobalCpuOvercommitConfigInput);
 impl SetGlobalCpuOvercommitConfigInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> SetGlobalCpuOvercommitConfigInputBuilder {
         SetGlobalCpuOvercommitConfigInputBuilder::default()
     }
@@ -53,11 +54,13 @@ impl SetGlobalCpuOvercommitConfigInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<SetGlobalCpuOvercommitConfigInput, cds_core::BuildError> {
         cds_core::validate::build("SetGlobalCpuOvercommitConfigInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for SetGlobalCpuOvercommitConfigInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.global_cpu_or.is_none() {
             missing.push(cds_core::validate::join(path, "globalCpuOR"));
@@ -109,10 +112,12 @@ pub struct SetGlobalCpuOvercommitConfigRequest {
 #[allow(deprecated)]
 impl SetGlobalCpuOvercommitConfigRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &SetGlobalCpuOvercommitConfigInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: SetGlobalCpuOvercommitConfigInput) -> Self {
         self.input = input;
         self
@@ -135,6 +140,7 @@ impl SetGlobalCpuOvercommitConfigRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(
             &crate::meta::OP_SET_GLOBAL_CPU_OVERCOMMIT_CONFIG,
@@ -143,6 +149,7 @@ impl SetGlobalCpuOvercommitConfigRequest {
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(
@@ -151,20 +158,33 @@ impl SetGlobalCpuOvercommitConfigRequest {
         )
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<SetGlobalCpuOvercommitConfigOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<SetGlobalCpuOvercommitConfigOutput, cds_core::Error>>
+           + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OP_SET_GLOBAL_CPU_OVERCOMMIT_CONFIG,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<SetGlobalCpuOvercommitConfigOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(
-                &crate::meta::OP_SET_GLOBAL_CPU_OVERCOMMIT_CONFIG,
-                &self.input,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<SetGlobalCpuOvercommitConfigOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OP_SET_GLOBAL_CPU_OVERCOMMIT_CONFIG,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::OperatorClient {
@@ -175,6 +195,7 @@ impl crate::OperatorClient {
     /// `POST /api/ecs/v1/global-config/cpu` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `OpSetGlobalCpuOvercommitConfig`.
+    #[inline]
     pub fn set_global_cpu_overcommit_config(&self) -> SetGlobalCpuOvercommitConfigRequest {
         SetGlobalCpuOvercommitConfigRequest {
             client: self.runtime().clone(),

@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for SetGlobalHaConfigInput {
 cds_core::impl_serialize!(SetGlobalHaConfigInput);
 impl SetGlobalHaConfigInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> SetGlobalHaConfigInputBuilder {
         SetGlobalHaConfigInputBuilder::default()
     }
@@ -40,11 +41,13 @@ impl SetGlobalHaConfigInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<SetGlobalHaConfigInput, cds_core::BuildError> {
         cds_core::validate::build("SetGlobalHaConfigInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for SetGlobalHaConfigInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.tolerance_time.is_none() {
             missing.push(cds_core::validate::join(path, "toleranceTime"));
@@ -62,6 +65,7 @@ pub struct SetGlobalHaConfigOutput {
 }
 impl SetGlobalHaConfigOutput {
     /// `data` (see the field [`SetGlobalHaConfigOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -101,10 +105,12 @@ pub struct SetGlobalHaConfigRequest {
 #[allow(deprecated)]
 impl SetGlobalHaConfigRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &SetGlobalHaConfigInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: SetGlobalHaConfigInput) -> Self {
         self.input = input;
         self
@@ -117,28 +123,46 @@ impl SetGlobalHaConfigRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::OP_SET_GLOBAL_HA_CONFIG, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::OP_SET_GLOBAL_HA_CONFIG, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<SetGlobalHaConfigOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<SetGlobalHaConfigOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OP_SET_GLOBAL_HA_CONFIG,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<SetGlobalHaConfigOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::OP_SET_GLOBAL_HA_CONFIG, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<SetGlobalHaConfigOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OP_SET_GLOBAL_HA_CONFIG,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::OperatorClient {
@@ -149,6 +173,7 @@ impl crate::OperatorClient {
     /// `PUT /api/ecs/v1/instances/global-ha-config` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `OpSetGlobalHaConfig`.
+    #[inline]
     pub fn set_global_ha_config(&self) -> SetGlobalHaConfigRequest {
         SetGlobalHaConfigRequest {
             client: self.runtime().clone(),

@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for SetGlobalMigrationNetworkInput {
 cds_core::impl_serialize!(SetGlobalMigrationNetworkInput);
 impl SetGlobalMigrationNetworkInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> SetGlobalMigrationNetworkInputBuilder {
         SetGlobalMigrationNetworkInputBuilder::default()
     }
@@ -50,11 +51,13 @@ impl SetGlobalMigrationNetworkInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<SetGlobalMigrationNetworkInput, cds_core::BuildError> {
         cds_core::validate::build("SetGlobalMigrationNetworkInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for SetGlobalMigrationNetworkInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.global_network.is_none() {
             missing.push(cds_core::validate::join(path, "globalNetwork"));
@@ -75,6 +78,7 @@ pub struct SetGlobalMigrationNetworkOutput {
 }
 impl SetGlobalMigrationNetworkOutput {
     /// `data` (see the field [`SetGlobalMigrationNetworkOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -114,10 +118,12 @@ pub struct SetGlobalMigrationNetworkRequest {
 #[allow(deprecated)]
 impl SetGlobalMigrationNetworkRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &SetGlobalMigrationNetworkInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: SetGlobalMigrationNetworkInput) -> Self {
         self.input = input;
         self
@@ -137,28 +143,46 @@ impl SetGlobalMigrationNetworkRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::OP_SET_GLOBAL_MIGRATION_NETWORK, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::OP_SET_GLOBAL_MIGRATION_NETWORK, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<SetGlobalMigrationNetworkOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<SetGlobalMigrationNetworkOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OP_SET_GLOBAL_MIGRATION_NETWORK,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<SetGlobalMigrationNetworkOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::OP_SET_GLOBAL_MIGRATION_NETWORK, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<SetGlobalMigrationNetworkOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OP_SET_GLOBAL_MIGRATION_NETWORK,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::OperatorClient {
@@ -169,6 +193,7 @@ impl crate::OperatorClient {
     /// `PUT /api/ecs/v1/global-config/network-config` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `OpSetGlobalMigrationNetwork`.
+    #[inline]
     pub fn set_global_migration_network(&self) -> SetGlobalMigrationNetworkRequest {
         SetGlobalMigrationNetworkRequest {
             client: self.runtime().clone(),

@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for SetLiveMigrationCrossCpuTypeInput {
 cds_core::impl_serialize!(SetLiveMigrationCrossCpuTypeInput);
 impl SetLiveMigrationCrossCpuTypeInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> SetLiveMigrationCrossCpuTypeInputBuilder {
         SetLiveMigrationCrossCpuTypeInputBuilder::default()
     }
@@ -40,11 +41,13 @@ impl SetLiveMigrationCrossCpuTypeInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<SetLiveMigrationCrossCpuTypeInput, cds_core::BuildError> {
         cds_core::validate::build("SetLiveMigrationCrossCpuTypeInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for SetLiveMigrationCrossCpuTypeInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.cpu_multi_arch.is_none() {
             missing.push(cds_core::validate::join(path, "cpuMultiArch"));
@@ -62,6 +65,7 @@ pub struct SetLiveMigrationCrossCpuTypeOutput {
 }
 impl SetLiveMigrationCrossCpuTypeOutput {
     /// `data` (see the field [`SetLiveMigrationCrossCpuTypeOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -101,10 +105,12 @@ pub struct SetLiveMigrationCrossCpuTypeRequest {
 #[allow(deprecated)]
 impl SetLiveMigrationCrossCpuTypeRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &SetLiveMigrationCrossCpuTypeInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: SetLiveMigrationCrossCpuTypeInput) -> Self {
         self.input = input;
         self
@@ -117,6 +123,7 @@ impl SetLiveMigrationCrossCpuTypeRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(
             &crate::meta::OP_SET_LIVE_MIGRATION_CROSS_CPU_TYPE,
@@ -125,6 +132,7 @@ impl SetLiveMigrationCrossCpuTypeRequest {
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client.prepare(
@@ -133,20 +141,33 @@ impl SetLiveMigrationCrossCpuTypeRequest {
         )
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<SetLiveMigrationCrossCpuTypeOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<SetLiveMigrationCrossCpuTypeOutput, cds_core::Error>>
+           + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OP_SET_LIVE_MIGRATION_CROSS_CPU_TYPE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<SetLiveMigrationCrossCpuTypeOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(
-                &crate::meta::OP_SET_LIVE_MIGRATION_CROSS_CPU_TYPE,
-                &self.input,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<SetLiveMigrationCrossCpuTypeOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OP_SET_LIVE_MIGRATION_CROSS_CPU_TYPE,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::OperatorClient {
@@ -157,6 +178,7 @@ impl crate::OperatorClient {
     /// `POST /api/ecs/v1/global-config/live-migrate-arch` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `OpSetLiveMigrationCrossCpuType`.
+    #[inline]
     pub fn set_live_migration_cross_cpu_type(&self) -> SetLiveMigrationCrossCpuTypeRequest {
         SetLiveMigrationCrossCpuTypeRequest {
             client: self.runtime().clone(),

@@ -22,6 +22,7 @@ impl cds_core::ser::Entries for SetLiveMigrationLimitInput {
 cds_core::impl_serialize!(SetLiveMigrationLimitInput);
 impl SetLiveMigrationLimitInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> SetLiveMigrationLimitInputBuilder {
         SetLiveMigrationLimitInputBuilder::default()
     }
@@ -40,11 +41,13 @@ impl SetLiveMigrationLimitInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<SetLiveMigrationLimitInput, cds_core::BuildError> {
         cds_core::validate::build("SetLiveMigrationLimitInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for SetLiveMigrationLimitInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.migrate_limit.is_none() {
             missing.push(cds_core::validate::join(path, "migrateLimit"));
@@ -62,6 +65,7 @@ pub struct SetLiveMigrationLimitOutput {
 }
 impl SetLiveMigrationLimitOutput {
     /// `data` (see the field [`SetLiveMigrationLimitOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -101,10 +105,12 @@ pub struct SetLiveMigrationLimitRequest {
 #[allow(deprecated)]
 impl SetLiveMigrationLimitRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &SetLiveMigrationLimitInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: SetLiveMigrationLimitInput) -> Self {
         self.input = input;
         self
@@ -117,28 +123,46 @@ impl SetLiveMigrationLimitRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::OP_SET_LIVE_MIGRATION_LIMIT, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::OP_SET_LIVE_MIGRATION_LIMIT, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<SetLiveMigrationLimitOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<SetLiveMigrationLimitOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OP_SET_LIVE_MIGRATION_LIMIT,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<SetLiveMigrationLimitOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::OP_SET_LIVE_MIGRATION_LIMIT, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<SetLiveMigrationLimitOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OP_SET_LIVE_MIGRATION_LIMIT,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::OperatorClient {
@@ -149,6 +173,7 @@ impl crate::OperatorClient {
     /// `PUT /api/ecs/v1/global-config/live-migrate-limit` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `OpSetLiveMigrationLimit`.
+    #[inline]
     pub fn set_live_migration_limit(&self) -> SetLiveMigrationLimitRequest {
         SetLiveMigrationLimitRequest {
             client: self.runtime().clone(),

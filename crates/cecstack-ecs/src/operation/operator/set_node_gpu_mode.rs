@@ -32,6 +32,7 @@ impl cds_core::ser::Entries for SetNodeGpuModeInput {
 cds_core::impl_serialize!(SetNodeGpuModeInput);
 impl SetNodeGpuModeInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> SetNodeGpuModeInputBuilder {
         SetNodeGpuModeInputBuilder::default()
     }
@@ -60,11 +61,13 @@ impl SetNodeGpuModeInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<SetNodeGpuModeInput, cds_core::BuildError> {
         cds_core::validate::build("SetNodeGpuModeInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for SetNodeGpuModeInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.cell.is_none() {
             missing.push(cds_core::validate::join(path, "cell"));
@@ -88,6 +91,7 @@ pub struct SetNodeGpuModeOutput {
 }
 impl SetNodeGpuModeOutput {
     /// `data` (see the field [`SetNodeGpuModeOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -127,10 +131,12 @@ pub struct SetNodeGpuModeRequest {
 #[allow(deprecated)]
 impl SetNodeGpuModeRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &SetNodeGpuModeInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: SetNodeGpuModeInput) -> Self {
         self.input = input;
         self
@@ -157,28 +163,46 @@ impl SetNodeGpuModeRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::OP_SET_NODE_GPU_MODE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::OP_SET_NODE_GPU_MODE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<SetNodeGpuModeOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<SetNodeGpuModeOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OP_SET_NODE_GPU_MODE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<SetNodeGpuModeOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::OP_SET_NODE_GPU_MODE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<SetNodeGpuModeOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OP_SET_NODE_GPU_MODE,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::OperatorClient {
@@ -189,6 +213,7 @@ impl crate::OperatorClient {
     /// `PUT /api/ecs/v1/nodes/gpu-mode` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `OpSetNodeGpuMode`.
+    #[inline]
     pub fn set_node_gpu_mode(&self) -> SetNodeGpuModeRequest {
         SetNodeGpuModeRequest {
             client: self.runtime().clone(),

@@ -29,6 +29,7 @@ impl cds_core::ser::Entries for Node {
 cds_core::impl_serialize!(Node);
 impl Node {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> NodeBuilder {
         NodeBuilder::default()
     }
@@ -52,11 +53,13 @@ impl NodeBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<Node, cds_core::BuildError> {
         cds_core::validate::build("Node", self.inner)
     }
 }
 impl cds_core::validate::Validate for Node {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.cell.is_none() {
             missing.push(cds_core::validate::join(path, "cell"));
@@ -104,6 +107,7 @@ impl cds_core::ser::Entries for SetNodeLabelsInput {
 cds_core::impl_serialize!(SetNodeLabelsInput);
 impl SetNodeLabelsInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> SetNodeLabelsInputBuilder {
         SetNodeLabelsInputBuilder::default()
     }
@@ -145,11 +149,13 @@ impl SetNodeLabelsInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<SetNodeLabelsInput, cds_core::BuildError> {
         cds_core::validate::build("SetNodeLabelsInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for SetNodeLabelsInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.nodes.is_none() {
             missing.push(cds_core::validate::join(path, "nodes"));
@@ -173,6 +179,7 @@ pub struct SetNodeLabelsOutput {
 }
 impl SetNodeLabelsOutput {
     /// `data` (see the field [`SetNodeLabelsOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -212,10 +219,12 @@ pub struct SetNodeLabelsRequest {
 #[allow(deprecated)]
 impl SetNodeLabelsRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &SetNodeLabelsInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: SetNodeLabelsInput) -> Self {
         self.input = input;
         self
@@ -259,28 +268,46 @@ impl SetNodeLabelsRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::OP_SET_NODE_LABELS, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::OP_SET_NODE_LABELS, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<SetNodeLabelsOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<SetNodeLabelsOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OP_SET_NODE_LABELS,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<SetNodeLabelsOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::OP_SET_NODE_LABELS, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<SetNodeLabelsOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OP_SET_NODE_LABELS,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::OperatorClient {
@@ -291,6 +318,7 @@ impl crate::OperatorClient {
     /// `POST /api/ecs/v1/nodes/label` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `OpSetNodeLabels`.
+    #[inline]
     pub fn set_node_labels(&self) -> SetNodeLabelsRequest {
         SetNodeLabelsRequest {
             client: self.runtime().clone(),

@@ -27,6 +27,7 @@ impl cds_core::ser::Entries for SetSnapshotRecycleConfigInput {
 cds_core::impl_serialize!(SetSnapshotRecycleConfigInput);
 impl SetSnapshotRecycleConfigInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> SetSnapshotRecycleConfigInputBuilder {
         SetSnapshotRecycleConfigInputBuilder::default()
     }
@@ -50,11 +51,13 @@ impl SetSnapshotRecycleConfigInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<SetSnapshotRecycleConfigInput, cds_core::BuildError> {
         cds_core::validate::build("SetSnapshotRecycleConfigInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for SetSnapshotRecycleConfigInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.enable.is_none() {
             missing.push(cds_core::validate::join(path, "enable"));
@@ -75,6 +78,7 @@ pub struct SetSnapshotRecycleConfigOutput {
 }
 impl SetSnapshotRecycleConfigOutput {
     /// `data` (see the field [`SetSnapshotRecycleConfigOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -114,10 +118,12 @@ pub struct SetSnapshotRecycleConfigRequest {
 #[allow(deprecated)]
 impl SetSnapshotRecycleConfigRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &SetSnapshotRecycleConfigInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: SetSnapshotRecycleConfigInput) -> Self {
         self.input = input;
         self
@@ -137,28 +143,46 @@ impl SetSnapshotRecycleConfigRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::OP_SET_SNAPSHOT_RECYCLE_CONFIG, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::OP_SET_SNAPSHOT_RECYCLE_CONFIG, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<SetSnapshotRecycleConfigOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<SetSnapshotRecycleConfigOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OP_SET_SNAPSHOT_RECYCLE_CONFIG,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<SetSnapshotRecycleConfigOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::OP_SET_SNAPSHOT_RECYCLE_CONFIG, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<SetSnapshotRecycleConfigOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OP_SET_SNAPSHOT_RECYCLE_CONFIG,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::OperatorClient {
@@ -169,6 +193,7 @@ impl crate::OperatorClient {
     /// `PUT /api/ecs/v1/instances/recycle-config` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `OpSetSnapshotRecycleConfig`.
+    #[inline]
     pub fn set_snapshot_recycle_config(&self) -> SetSnapshotRecycleConfigRequest {
         SetSnapshotRecycleConfigRequest {
             client: self.runtime().clone(),

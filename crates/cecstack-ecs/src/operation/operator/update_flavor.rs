@@ -32,6 +32,7 @@ impl cds_core::ser::Entries for UpdateFlavorInput {
 cds_core::impl_serialize!(UpdateFlavorInput);
 impl UpdateFlavorInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> UpdateFlavorInputBuilder {
         UpdateFlavorInputBuilder::default()
     }
@@ -60,11 +61,13 @@ impl UpdateFlavorInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<UpdateFlavorInput, cds_core::BuildError> {
         cds_core::validate::build("UpdateFlavorInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for UpdateFlavorInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.flavor_id.is_none() {
             missing.push(cds_core::validate::join(path, "flavorId"));
@@ -85,6 +88,7 @@ pub struct UpdateFlavorOutput {
 }
 impl UpdateFlavorOutput {
     /// `data` (see the field [`UpdateFlavorOutput::data`]).
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.as_ref()
     }
@@ -124,10 +128,12 @@ pub struct UpdateFlavorRequest {
 #[allow(deprecated)]
 impl UpdateFlavorRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &UpdateFlavorInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: UpdateFlavorInput) -> Self {
         self.input = input;
         self
@@ -154,28 +160,45 @@ impl UpdateFlavorRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::OP_UPDATE_FLAVOR, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::OP_UPDATE_FLAVOR, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<UpdateFlavorOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<UpdateFlavorOutput, cds_core::Error>> + Send {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OP_UPDATE_FLAVOR,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<UpdateFlavorOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::OP_UPDATE_FLAVOR, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<UpdateFlavorOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OP_UPDATE_FLAVOR,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::OperatorClient {
@@ -186,6 +209,7 @@ impl crate::OperatorClient {
     /// `POST /api/ecs/v1/flavors/{flavorId}` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `OpUpdateFlavor`.
+    #[inline]
     pub fn update_flavor(&self) -> UpdateFlavorRequest {
         UpdateFlavorRequest {
             client: self.runtime().clone(),

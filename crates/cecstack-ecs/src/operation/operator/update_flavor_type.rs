@@ -37,6 +37,7 @@ impl cds_core::ser::Entries for UpdateFlavorTypeInput {
 cds_core::impl_serialize!(UpdateFlavorTypeInput);
 impl UpdateFlavorTypeInput {
     /// A builder of this type.
+    #[inline]
     pub fn builder() -> UpdateFlavorTypeInputBuilder {
         UpdateFlavorTypeInputBuilder::default()
     }
@@ -70,11 +71,13 @@ impl UpdateFlavorTypeInputBuilder {
         self
     }
     /// Builds the value; fails naming every required field (by path) that is not set.
+    #[inline]
     pub fn build(self) -> Result<UpdateFlavorTypeInput, cds_core::BuildError> {
         cds_core::validate::build("UpdateFlavorTypeInput", self.inner)
     }
 }
 impl cds_core::validate::Validate for UpdateFlavorTypeInput {
+    #[inline]
     fn validate(&self, path: &str, missing: &mut Vec<String>) {
         if self.flavor_type_id.is_none() {
             missing.push(cds_core::validate::join(path, "flavorTypeId"));
@@ -120,10 +123,12 @@ pub struct UpdateFlavorTypeRequest {
 #[allow(deprecated)]
 impl UpdateFlavorTypeRequest {
     /// The input built so far.
+    #[inline]
     pub fn input(&self) -> &UpdateFlavorTypeInput {
         &self.input
     }
     /// Replaces the whole input.
+    #[inline]
     pub fn with_input(mut self, input: UpdateFlavorTypeInput) -> Self {
         self.input = input;
         self
@@ -157,28 +162,46 @@ impl UpdateFlavorTypeRequest {
         self
     }
     /// Checks required fields (nested ones by path) before anything is sent.
+    #[inline]
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&crate::meta::OP_UPDATE_FLAVOR_TYPE, &self.input)
     }
     /// The request this would send now (signed, authenticated), without sending it:
     /// its `Display` redacts every secret.
+    #[inline]
     pub fn prepare(&self) -> Result<cds_core::PreparedRequest, cds_core::Error> {
         self.check()?;
         self.client
             .prepare(&crate::meta::OP_UPDATE_FLAVOR_TYPE, &self.input)
     }
     /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<UpdateFlavorTypeOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<UpdateFlavorTypeOutput, cds_core::Error>> + Send
+    {
+        let checked = self.check();
+        cds_core::client::send_output(
+            self.client,
+            &crate::meta::OP_UPDATE_FLAVOR_TYPE,
+            self.input,
+            checked,
+        )
     }
     /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
+    #[inline]
+    pub fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<UpdateFlavorTypeOutput>, cds_core::Error> {
-        self.check()?;
-        self.client
-            .execute(&crate::meta::OP_UPDATE_FLAVOR_TYPE, &self.input)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<cds_core::Response<UpdateFlavorTypeOutput>, cds_core::Error>,
+    > + Send {
+        let checked = self.check();
+        cds_core::client::send(
+            self.client,
+            &crate::meta::OP_UPDATE_FLAVOR_TYPE,
+            self.input,
+            checked,
+        )
     }
 }
 impl crate::OperatorClient {
@@ -189,6 +212,7 @@ impl crate::OperatorClient {
     /// `PUT /api/ecs/v1/flavortypes/{flavorTypeId}` — changes state: retried only when the request certainly never reached the server.
     ///
     /// Wire name: `OpUpdateFlavorType`.
+    #[inline]
     pub fn update_flavor_type(&self) -> UpdateFlavorTypeRequest {
         UpdateFlavorTypeRequest {
             client: self.runtime().clone(),
