@@ -124,13 +124,25 @@ fn generated_crate_has_the_promised_surface() {
     assert!(meta.contains("pub static ENUM_INSTANCE_KIND: EnumSet"));
     assert!(meta.contains("task: Some(TaskMarker"));
     assert!(meta.contains("pagination: Some(&PAGINATION_DESCRIBE_INSTANCES)"));
-    assert!(meta.contains("pub static RESOURCES: Option<&cds_core::model::ResourceModel> = Some("));
+    // The resource model is compiled only with the crate's `model` feature, which cds-lines
+    // turns on.
     assert!(
-        meta.contains("task: Some(\"/TaskId\")"),
+        meta.contains("#[cfg(feature = \"model\")]\nmod resources;"),
+        "{meta}"
+    );
+    assert!(meta.contains(
+        "#[cfg(not(feature = \"model\"))]\npub static RESOURCES: Option<&cds_core::model::ResourceModel> = None;"
+    ));
+    assert!(text("crates/mini/Cargo.toml").contains("\nmodel = []\n"));
+    assert!(text("crates/cds-lines/Cargo.toml").contains("features = [\"model\"]"));
+    let model = text("crates/mini/src/meta/resources.rs");
+    assert!(model.contains("pub static RESOURCES: Option<&cds_core::model::ResourceModel> = Some("));
+    assert!(
+        model.contains("task: Some(\"/TaskId\")"),
         "a create's task pointer comes from the spec"
     );
     assert!(
-        meta.contains("items: Some(\"/Data/Instances\")"),
+        model.contains("items: Some(\"/Data/Instances\")"),
         "a list's items come from its paging"
     );
     // The CLI table and the list of lines refer to the line's meta.

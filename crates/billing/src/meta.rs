@@ -1092,7 +1092,8 @@ pub static ENUM_CURRENCY: EnumSet = EnumSet {
     ],
     integer: false,
 };
-/// The emulator's resource model of this line (`spec/<line>/resources.yaml`).
+/// The emulator's resource model of this line: none (`spec/<line>/resources.yaml`
+/// does not exist).
 pub static RESOURCES: Option<&cds_core::model::ResourceModel> = None;
 /// Everything generated about this line, for tools such as the emulator and the CLI.
 pub static LINE: LineDescription = LineDescription {

@@ -474,16 +474,22 @@ pub fn describe_plan(line: &Line, op: &Operation) -> Option<Describe> {
             .iter()
             .filter(|a| a.kind == ActionKind::List)
             .find_map(|a| {
-                let (param, _) = a.filters.iter().find(|(_, field)| *field == family.id)?;
-                Some((a.op, *param))
+                let f = a
+                    .filters
+                    .iter()
+                    .find(|f| f.fields.iter().any(|m| m.field == family.id && !m.contains))?;
+                Some((a.op, f.param))
             });
         let (name, param) = get.or(list)?;
         return Some(Describe {
             family: family.name,
             op: line.meta.operation(name)?,
             param,
-            task_resource: model.task_resource,
-            id_out: create.id_out.first().copied(),
+            task_resource: model.tasks.as_ref().and_then(|t| t.resource),
+            id_out: create.out.iter().find_map(|(p, e)| match e {
+                cds_core::model::Expr::Field(f) if *f == family.id => Some(*p),
+                _ => None,
+            }),
         });
     }
     None

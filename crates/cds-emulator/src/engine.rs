@@ -1379,11 +1379,8 @@ fn shape_at(output: &cds_core::operation::Struct, pointer: &str) -> Option<Shape
     let first = segs.next()?;
     let mut shape = output.fields.iter().find(|f| f.name == first)?.shape;
     for seg in segs {
-        loop {
-            match shape {
-                Shape::List(inner) | Shape::Map(inner) => shape = *inner,
-                _ => break,
-            }
+        while let Shape::List(inner) | Shape::Map(inner) = shape {
+            shape = *inner;
         }
         if seg.parse::<usize>().is_ok() {
             continue;

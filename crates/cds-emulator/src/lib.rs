@@ -91,9 +91,21 @@ pub struct EmulatorBuilder {
     fault_seed: u64,
     log_capacity: usize,
     limits: server::Limits,
+    state: Option<std::path::PathBuf>,
 }
 
 impl EmulatorBuilder {
+    /// Keeps the resources in the state file `path` (stateful emulator only): what it holds is
+    /// loaded before the port is bound; from then on every change is appended to a journal
+    /// beside it (`<path>.journal`) and synced before the request that made it is answered,
+    /// so an acknowledged write survives a crash; the journal is compacted into `path` as it
+    /// grows, and on [`Emulator::shutdown`]. [`EmulatorBuilder::start`] fails, naming the
+    /// path, when the state cannot be read or written there.
+    pub fn state_file(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.state = Some(path.into());
+        self
+    }
+
     /// The address to serve (default 127.0.0.1 on a free port).
     pub fn addr(mut self, addr: SocketAddr) -> Self {
         self.addr = addr;
@@ -107,6 +119,10 @@ impl EmulatorBuilder {
     }
 
     /// `false` answers every operation with its documented example (no resources).
+    ///
+    /// The resources come from each line crate's resource model (`meta::RESOURCES`), which
+    /// is compiled only with the line crate's `model` feature (on through `cds-lines`): a
+    /// line whose model is not compiled answers its examples. [`modelled_lines`] says which.
     pub fn stateful(mut self, stateful: bool) -> Self {
         self.stateful = stateful;
         self
@@ -181,6 +197,24 @@ impl EmulatorBuilder {
             // Read the served lines' models now, not on the first request.
             model::register(&self.lines);
         }
+        let mut store = self
+            .stateful
+            .then(|| Store::new(self.seed, self.task_latency));
+        // The state is loaded (and proved writable) before the port is bound: no request is
+        // answered from a state about to be replaced.
+        let journal = match (&self.state, store.as_mut()) {
+            (Some(path), Some(store)) => Some(journal::open(path, store)?),
+            (Some(path), None) => {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    format!(
+                        "state file {}: an emulator answering examples only holds no state",
+                        path.display()
+                    ),
+                ))
+            }
+            (None, _) => None,
+        };
         let listener = tokio::net::TcpListener::bind(self.addr).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
@@ -191,9 +225,8 @@ impl EmulatorBuilder {
             nonces: Mutex::new(auth::Nonces::default()),
             overrides: Mutex::new(overrides),
             clock_skew_secs: std::sync::atomic::AtomicI64::new(0),
-            store: self
-                .stateful
-                .then(|| Mutex::new(Store::new(self.seed, self.task_latency))),
+            store: store.map(Mutex::new),
+            journal,
             mode: self.mode,
             request_counter: std::sync::atomic::AtomicU64::new(0),
             limits: self.limits,
@@ -273,6 +306,7 @@ impl Emulator {
             fault_seed: 0,
             log_capacity: 10_000,
             limits: server::Limits::default(),
+            state: None,
         }
     }
 
@@ -352,6 +386,22 @@ impl Emulator {
         }
     }
 
+    /// Queues the store's changes for the journal, if there is one (call with the store
+    /// locked; the write completes in the background).
+    fn journal(&self, store: &mut Store) {
+        if let Some(j) = &self.shared.journal {
+            let _ = j.queue(store);
+        }
+    }
+
+    /// Writes the whole state as one snapshot, if there is a state file.
+    fn compact(&self, store: &mut Store) -> std::io::Result<()> {
+        match &self.shared.journal {
+            Some(j) => j.compact_now(store),
+            None => Ok(()),
+        }
+    }
+
     fn store(&self) -> Option<std::sync::MutexGuard<'_, Store>> {
         self.shared
             .store
@@ -363,6 +413,7 @@ impl Emulator {
     pub fn reset_resources(&self) {
         if let Some(mut s) = self.store() {
             s.reset();
+            self.journal(&mut s);
         }
     }
 
@@ -391,6 +442,7 @@ impl Emulator {
                     records: vec![record],
                 },
             );
+            self.journal(&mut s);
         }
     }
 
@@ -409,7 +461,10 @@ impl Emulator {
     /// Replaces the resources by those of a document from [`Emulator::export_state`].
     pub fn import_state(&self, doc: Value) -> Result<(), String> {
         match self.store() {
-            Some(mut s) => s.import(doc),
+            Some(mut s) => {
+                s.import(doc)?;
+                self.compact(&mut s).map_err(|e| e.to_string())
+            }
             None => Err("this emulator answers examples only; it holds no state".into()),
         }
     }
@@ -433,7 +488,7 @@ impl Emulator {
         match self.store() {
             Some(mut s) => {
                 s.replace(doc);
-                Ok(())
+                self.compact(&mut s)
             }
             None => Err(std::io::Error::other(
                 "this emulator answers examples only; it holds no state",
@@ -546,6 +601,7 @@ impl Emulator {
             .insert(id.to_string(), reason.to_string());
         if let Some(mut s) = self.store() {
             s.fail_task(id, reason);
+            self.journal(&mut s);
         }
     }
 
@@ -611,11 +667,26 @@ impl Emulator {
     }
 
     /// Stops accepting connections, lets the requests in progress finish, and returns when
-    /// every connection is closed.
-    pub async fn shutdown(mut self) {
+    /// every connection is closed; then, with a state file, writes the state into it as one
+    /// snapshot (the journal emptied and removed).
+    pub async fn shutdown(mut self) -> std::io::Result<()> {
         let _ = self.stop.send(true);
         if let Some(served) = self.served.take() {
             let _ = served.await;
+        }
+        let Some(j) = &self.shared.journal else {
+            return Ok(());
+        };
+        if let Some(mut s) = self.store() {
+            j.compact_now(&mut s)?;
+        }
+        j.close();
+        let journal = journal::journal_path(j.path());
+        match std::fs::remove_file(&journal) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(std::io::Error::other(
+                format!("state file {}: {e}", journal.display()),
+            )),
+            _ => Ok(()),
         }
     }
 }

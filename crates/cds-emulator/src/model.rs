@@ -158,7 +158,7 @@ impl LineModel {
         }
         // Templates: parents first (an embedded family's example sits in its parent's).
         let examples: Vec<Option<Value>> = (0..families.len())
-            .map(|i| example_record(desc, model, &families, i))
+            .map(|i| example_record(desc, &families, i))
             .collect();
         for (i, ex) in examples.into_iter().enumerate() {
             let ex = ex.unwrap_or_else(|| Value::Object(Map::new()));
@@ -183,7 +183,6 @@ impl LineModel {
 /// record; for an embedded family, the first of its kind in the parent's example record.
 fn example_record(
     desc: &'static LineDescription,
-    model: &ResourceModel,
     families: &[FamilyInfo],
     i: usize,
 ) -> Option<Value> {
@@ -191,7 +190,7 @@ fn example_record(
     if let Some(e) = f.embed {
         let parent = families.iter().position(|p| p.def.name == e.parent)?;
         if parent != i {
-            if let Some(p) = example_record(desc, model, families, parent) {
+            if let Some(p) = example_record(desc, families, parent) {
                 if let Some(Value::Object(first)) = p.pointer(&pointer(e.at)).and_then(|v| v.get(0))
                 {
                     return Some(Value::Object(first.clone()));

@@ -144,8 +144,36 @@ async fn stages(
     let call = check(shared, ex, parsed, routes, bytes, tenant)?;
     match override_(shared, ex, &call) {
         Overridden::Answer(reply, act) => Ok((reply, Some(act))),
-        Overridden::Change(act) => Ok((answer(shared, ex, &call, act.as_ref()), act)),
+        Overridden::Change(act) => {
+            let (reply, durable) = answer(shared, ex, &call, act.as_ref());
+            Ok((durably(ex, &call, reply, durable).await, act))
+        }
     }
+}
+
+/// The reply, once the changes it acknowledges are on disk (a state file's journal); an error
+/// when they could not be written.
+async fn durably(
+    ex: &Exchange,
+    call: &Call,
+    reply: Reply,
+    durable: Option<crate::journal::Durable>,
+) -> Reply {
+    let Some(durable) = durable else {
+        return reply;
+    };
+    let problem = match durable.await {
+        Ok(Ok(())) => return reply,
+        Ok(Err(e)) => e,
+        Err(_) => "the journal is closed".to_string(),
+    };
+    Reply::error(
+        call.line.service,
+        500,
+        "InternalError",
+        &format!("The change was made but could not be saved: {problem}"),
+        &ex.request_id,
+    )
 }
 
 /// Stage 1: the query and headers.
@@ -444,7 +472,13 @@ fn override_(shared: &Shared, ex: &Exchange, call: &Call) -> Overridden {
 
 /// Stage 6: the stateful engine's answer, or the documented example (with task progress for
 /// pollers), changed by the override's edit.
-fn answer(shared: &Shared, ex: &Exchange, call: &Call, act: Option<&Act>) -> Reply {
+fn answer(
+    shared: &Shared,
+    ex: &Exchange,
+    call: &Call,
+    act: Option<&Act>,
+) -> (Reply, Option<crate::journal::Durable>) {
+    let mut durable = None;
     let stateful = shared.store.as_ref().and_then(|store| {
         let failure = poller_failure(shared, call);
         let ecall = engine::Call {
@@ -458,7 +492,10 @@ fn answer(shared: &Shared, ex: &Exchange, call: &Call, act: Option<&Act>) -> Rep
             now: shared.now(),
         };
         let mut store = store.lock().unwrap_or_else(|e| e.into_inner());
-        engine::answer(&mut store, &ecall)
+        let answered = engine::answer(&mut store, &ecall);
+        // Queued under the lock: the journal holds changes in the order they were made.
+        durable = shared.journal.as_ref().and_then(|j| j.queue(&mut store));
+        answered
     });
     let (status, mut body) = stateful.unwrap_or_else(|| (200, default_answer(shared, call)));
     if let Some(BodyAct::Edit(edit)) = act.and_then(|a| a.body.as_ref()) {
@@ -469,7 +506,7 @@ fn answer(shared: &Shared, ex: &Exchange, call: &Call, act: Option<&Act>) -> Rep
         reply.rejected = reply_code(call.line.service, &reply);
     }
     reply.retry_after = act.and_then(|a| a.retry_after);
-    reply
+    (reply, durable)
 }
 
 /// The id a poller asks about, when the request is a poll.

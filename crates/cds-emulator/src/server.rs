@@ -56,6 +56,8 @@ pub(crate) struct Shared {
     pub clock_skew_secs: AtomicI64,
     /// Resources (`None`: every operation answers its example).
     pub store: Option<Mutex<Store>>,
+    /// Where every change of the store is written before it is acknowledged (a state file).
+    pub journal: Option<crate::journal::Journal>,
     /// Where parameters are accepted.
     pub mode: Mode,
     pub request_counter: AtomicU64,

@@ -241,6 +241,8 @@ pub struct Store {
     pub(crate) journaling: bool,
     /// Tasks started so far (orders tasks due together).
     task_seq: u64,
+    /// The counters the journal last recorded.
+    pub(crate) journaled_counters: (u64, u64),
 }
 
 impl Store {
@@ -256,6 +258,7 @@ impl Store {
             journal: Vec::new(),
             journaling: false,
             task_seq: 0,
+            journaled_counters: (0, 0),
         }
     }
 
@@ -274,6 +277,23 @@ impl Store {
         if self.journaling {
             self.journal.push(e);
         }
+    }
+
+    /// The changes made since the last call, for the journal (the generators' counters last,
+    /// when they moved).
+    pub(crate) fn take_journal(&mut self) -> Vec<crate::journal::Entry> {
+        if !self.journaling {
+            return Vec::new();
+        }
+        let counters = (self.counter, self.addresses);
+        if counters != self.journaled_counters {
+            self.journaled_counters = counters;
+            self.journal.push(crate::journal::Entry::Counters {
+                counter: counters.0,
+                addresses: counters.1,
+            });
+        }
+        std::mem::take(&mut self.journal)
     }
 
     fn next(&mut self) -> u64 {
@@ -426,6 +446,17 @@ impl Store {
         self.tasks.insert(id, task);
     }
 
+    /// Puts back a task read from a journal (due now, its place kept).
+    pub(crate) fn restore_task(&mut self, id: String, mut task: Task) {
+        task.due = Instant::now();
+        self.task_seq = self.task_seq.max(task.seq);
+        self.log(crate::journal::Entry::Task {
+            id: id.clone(),
+            task: task.clone(),
+        });
+        self.tasks.insert(id, task);
+    }
+
     /// Applies every task whose time has come.
     pub fn settle(&mut self, now: Instant) {
         let mut due: Vec<(u64, String)> = self
@@ -511,6 +542,7 @@ impl Store {
                 .iter()
                 .map(|(id, t)| (id.clone(), t.clone()))
                 .collect(),
+            journal_seq: 0,
         }
     }
 
@@ -608,6 +640,13 @@ pub struct StateDoc {
     partitions: HashMap<String, BTreeMap<String, Vec<Value>>>,
     #[serde(default)]
     tasks: BTreeMap<String, Task>,
+    /// The number of the last journal line this snapshot holds (state files only).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub(crate) journal_seq: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// Frees many records on another thread (freeing 10,000 JSON records takes tens of ms).

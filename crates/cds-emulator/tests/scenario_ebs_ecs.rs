@@ -28,7 +28,7 @@ async fn create_ecs(ecs: &cds_ecs_v1::Client, name: &str, number: u32) -> Vec<St
         .send()
         .await
         .unwrap();
-    let ids: Vec<String> = items(&raw, "/Data/EcsIdSet")
+    let ids: Vec<String> = items(raw, "/Data/EcsIdSet")
         .iter()
         .map(|v| v.as_str().unwrap().to_string())
         .collect();

@@ -28,7 +28,7 @@ fn cargo_toml(lines: &[Line]) -> String {
         .iter()
         .map(|l| {
             format!(
-                "{} = {{ path = \"../{}\", version = \"=0.1.0\" }}\n",
+                "{} = {{ path = \"../{}\", version = \"=0.1.0\", features = [\"model\"] }}\n",
                 package(l),
                 l.name
             )
@@ -48,6 +48,8 @@ rust-version.workspace = true
 license.workspace = true
 repository.workspace = true
 
+# Every line with its `model` feature: the tools that serve or drive every line read the
+# resource model (the emulator answers from it, the CLI's `--wait --describe` follows it).
 [dependencies]
 cds-core.workspace = true
 {deps}

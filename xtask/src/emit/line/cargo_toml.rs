@@ -26,6 +26,9 @@ serde_json.workspace = true
 # `serde::Serialize` for the types that are only received (to store or show a decoded
 # answer). Off by default: a consumer who only reads answers compiles no serializers for them.
 serde-serialize = []
+# `meta::RESOURCES`, the resource model the emulator and the CLI read (`cds-lines` turns it
+# on). Off by default: a program that only calls the service does not compile it.
+model = []
 
 # A path-only dev-dependency: the emulator (with its `cli` feature) depends on every line, so
 # a versioned one would make a cycle that `cargo package` cannot order; cargo drops it from

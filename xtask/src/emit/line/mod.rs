@@ -51,6 +51,9 @@ pub fn crate_files(line: &Line) -> Result<Files, Vec<String>> {
             operation::mod_rs(&layout, false),
         ),
     ];
+    if let Some(model) = model::resources_rs(line) {
+        rust.push(("src/meta/resources.rs".into(), model));
+    }
     for name in layout.shared_types() {
         rust.push((
             format!("src/types/{}.rs", shared_types::file_stem(name)),

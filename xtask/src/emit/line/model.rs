@@ -278,15 +278,37 @@ fn model(line: &Line, m: &Model) -> TokenStream {
 
 /// `pub static RESOURCES: Option<&ResourceModel>`.
 pub fn model_tokens(line: &Line) -> TokenStream {
-    let value = match &line.resources {
-        Some(m) => {
-            let m = model(line, m);
-            quote!(Some(&#m))
-        }
-        None => quote!(None),
-    };
-    quote! {
-        /// The emulator's resource model of this line (`spec/<line>/resources.yaml`).
-        pub static RESOURCES: Option<&cds_core::model::ResourceModel> = #value;
+    match &line.resources {
+        Some(_) => quote! {
+            // The model is compiled only with the crate's `model` feature (the emulator and the
+            // CLI enable it through `cds-lines`): a program that only calls the service never
+            // compiles it.
+            #[cfg(feature = "model")]
+            mod resources;
+            #[cfg(feature = "model")]
+            pub use resources::RESOURCES;
+            /// The emulator's resource model of this line: `None` here, because this crate's
+            /// `model` feature is off (`cds-lines` turns it on).
+            #[cfg(not(feature = "model"))]
+            pub static RESOURCES: Option<&cds_core::model::ResourceModel> = None;
+        },
+        None => quote! {
+            /// The emulator's resource model of this line: none (`spec/<line>/resources.yaml`
+            /// does not exist).
+            pub static RESOURCES: Option<&cds_core::model::ResourceModel> = None;
+        },
     }
+}
+
+/// `src/meta/resources.rs` (compiled with the `model` feature), for a line with a resource
+/// model.
+pub fn resources_rs(line: &Line) -> Option<TokenStream> {
+    let m = model(line, line.resources.as_ref()?);
+    Some(quote! {
+        //! The emulator's resource model of this line (`spec/<line>/resources.yaml`), compiled
+        //! with the crate's `model` feature only.
+
+        /// The emulator's resource model of this line (`spec/<line>/resources.yaml`).
+        pub static RESOURCES: Option<&cds_core::model::ResourceModel> = Some(&#m);
+    })
 }

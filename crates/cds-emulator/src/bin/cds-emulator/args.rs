@@ -20,8 +20,10 @@ OPTIONS:
     --latency DURATION     how long asynchronous tasks run before their change is visible
                            (default 1s; e.g. 0, 250ms, 2s)
     --seed N               seed of the generated ids (default 0)
-    --state FILE           load the resources from FILE at start (if it exists) and save them
-                           there, atomically, on exit (Ctrl-C)
+    --state FILE           keep the resources in FILE: loaded before the port is bound; every
+                           change journaled to FILE.journal and synced before it is answered
+                           (survives kill -9); compacted into FILE as it grows and on exit
+                           (Ctrl-C, SIGTERM, SIGHUP: stop accepting, finish, then save)
     --fault RULE           override answers (inject faults); repeatable. RULE is comma-separated
                            key=value: line=ccs,op=CreateInstance,p=0.2,times=5,status=503,
                            code=ServiceUnavailable,message=busy,retry-after=2,latency=150ms, or

@@ -86,21 +86,19 @@ async fn serve(args: args::Args, lines: Vec<&'static LineDescription>) -> std::i
         .task_latency(args.latency)
         .fault_seed(args.fault_seed)
         .request_log(args.request_log);
+    if let Some(path) = &args.state {
+        builder = builder.state_file(path);
+    }
     for rule in args.faults.iter().cloned() {
         builder = builder.with_override(rule);
     }
     let emulator = builder.start().await?;
     if let Some(path) = &args.state {
-        if path.exists() {
-            emulator.load_state(path).map_err(|e| {
-                std::io::Error::other(format!("cannot load {}: {e}", path.display()))
-            })?;
-            println!(
-                "loaded {} resources from {}",
-                emulator.resource_count(),
-                path.display()
-            );
-        }
+        println!(
+            "loaded {} resources from {}",
+            emulator.resource_count(),
+            path.display()
+        );
     }
     let url = emulator.base_url();
     let names: Vec<&str> = lines.iter().map(|l| l.service.product).collect();
@@ -135,14 +133,36 @@ async fn serve(args: args::Args, lines: Vec<&'static LineDescription>) -> std::i
         cds_emulator::ACCESS_KEY_ID,
         cds_emulator::BEARER_TOKEN
     );
-    tokio::signal::ctrl_c().await?;
+    use std::io::Write as _;
+    let _ = std::io::stdout().flush();
+    let signal = stop_signal().await?;
+    eprintln!("cds-emulator: {signal}: no new connections; finishing the requests in progress");
+    let count = emulator.resource_count();
+    emulator.shutdown().await?;
     if let Some(path) = &args.state {
-        emulator.save_state(path)?;
-        println!(
-            "saved {} resources to {}",
-            emulator.resource_count(),
-            path.display()
-        );
+        println!("saved {count} resources to {}", path.display());
     }
     Ok(())
+}
+
+/// Waits for Ctrl-C (SIGINT), SIGTERM (`docker stop`, systemd) or SIGHUP; names the one that
+/// came.
+#[cfg(unix)]
+async fn stop_signal() -> std::io::Result<&'static str> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = signal(SignalKind::terminate())?;
+    let mut hup = signal(SignalKind::hangup())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    Ok(tokio::select! {
+        _ = term.recv() => "SIGTERM",
+        _ = hup.recv() => "SIGHUP",
+        _ = int.recv() => "SIGINT",
+    })
+}
+
+/// Waits for Ctrl-C.
+#[cfg(not(unix))]
+async fn stop_signal() -> std::io::Result<&'static str> {
+    tokio::signal::ctrl_c().await?;
+    Ok("Ctrl-C")
 }
