@@ -186,3 +186,193 @@ fn shape_matches(kind: Kind, value: &Value, text_location: bool) -> bool {
         _ => false,
     }
 }
+
+/// A request as the compatible mode reads it: flattened lists and objects (`InstanceIds.0`,
+/// `SystemDisk.Type`, `DataDisks.1.Size`) rebuilt into the documented parameter, and what a
+/// server would not know dropped (reported in `ignored`): undocumented parameters (the
+/// vendor's Go SDK sends `SubjectId`, `HostName`, …) and re-cased duplicates of the common
+/// ones (its Python SDK adds `service`, `version`, `action`).
+pub struct Lenient {
+    /// The query, flattened parameters of query location rebuilt (as JSON text).
+    pub query: Vec<(String, String)>,
+    /// The body, flattened parameters of body location rebuilt, undocumented members dropped.
+    pub body: Option<Value>,
+    /// The names dropped, as received.
+    pub ignored: Vec<String>,
+}
+
+/// Reads a request leniently for `op` (compatible mode): see [`Lenient`].
+pub fn lenient(
+    op: &Operation,
+    query: &[(String, String)],
+    body: Option<&Value>,
+    rpc: bool,
+) -> Lenient {
+    let param = |name: &str| op.params.iter().find(|p| p.name == name);
+    let mut out = Lenient {
+        query: Vec::with_capacity(query.len()),
+        body: body.cloned(),
+        ignored: Vec::new(),
+    };
+    let mut flattened: BTreeMap<&'static str, Vec<(Vec<&str>, &str)>> = BTreeMap::new();
+    for (k, v) in query {
+        if rpc && RPC_COMMON.contains(&k.as_str()) {
+            out.query.push((k.clone(), v.clone()));
+            continue;
+        }
+        if param(k).is_some() {
+            out.query.push((k.clone(), v.clone()));
+            continue;
+        }
+        if let Some((base, rest)) = k.split_once('.') {
+            if let Some(p) = param(base).filter(|p| {
+                matches!(p.location, Location::Query | Location::Body)
+                    && matches!(
+                        p.kind(),
+                        Kind::List | Kind::Object | Kind::Any | Kind::String
+                    )
+            }) {
+                flattened
+                    .entry(p.name)
+                    .or_default()
+                    .push((rest.split('.').collect(), v.as_str()));
+                continue;
+            }
+        }
+        // Undocumented, or a re-cased duplicate of a common parameter: ignored.
+        out.ignored.push(k.clone());
+    }
+    let body_root = op.params.iter().any(|p| p.location == Location::BodyRoot);
+    if let Some(Value::Object(map)) = out.body.as_mut() {
+        if !body_root {
+            let unknown: Vec<String> = map.keys().filter(|k| param(k).is_none()).cloned().collect();
+            for k in unknown {
+                map.remove(&k);
+                out.ignored.push(k);
+            }
+        }
+    }
+    for (name, parts) in flattened {
+        let Some(p) = param(name) else { continue };
+        let mut tree = Value::Null;
+        for (path, v) in &parts {
+            insert_path(&mut tree, path, v);
+        }
+        let value = match (p.kind(), listify(tree)) {
+            // A list flattened into a parameter documented as text (`InstanceIds`, ids
+            // separated by commas).
+            (Kind::String, Value::Array(items)) => Value::String(
+                items
+                    .iter()
+                    .map(|v| {
+                        v.as_str()
+                            .map(str::to_string)
+                            .unwrap_or_else(|| v.to_string())
+                    })
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
+            (_, tree) => coerce(&p.shape, tree),
+        };
+        let in_body = p.location == Location::Body;
+        match (in_body, out.body.as_mut()) {
+            (true, Some(Value::Object(map))) => {
+                map.insert(name.to_string(), value);
+            }
+            (true, None) => {
+                let mut map = Map::new();
+                map.insert(name.to_string(), value);
+                out.body = Some(Value::Object(map));
+            }
+            _ => out.query.push((
+                name.to_string(),
+                value
+                    .as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| value.to_string()),
+            )),
+        }
+    }
+    out
+}
+
+/// Puts `value` at `path` in a tree of objects (list items are objects keyed by index until
+/// [`listify`]).
+fn insert_path(tree: &mut Value, path: &[&str], value: &str) {
+    let Some((first, rest)) = path.split_first() else {
+        *tree = Value::String(value.to_string());
+        return;
+    };
+    if !tree.is_object() {
+        *tree = Value::Object(Map::new());
+    }
+    if let Value::Object(map) = tree {
+        let child = map.entry(first.to_string()).or_insert(Value::Null);
+        insert_path(child, rest, value);
+    }
+}
+
+/// Objects whose keys are all indexes become lists, in index order.
+fn listify(v: Value) -> Value {
+    match v {
+        Value::Object(map) => {
+            let indexed = !map.is_empty() && map.keys().all(|k| k.parse::<usize>().is_ok());
+            if indexed {
+                let mut items: Vec<(usize, Value)> = map
+                    .into_iter()
+                    .map(|(k, v)| (k.parse().unwrap_or(0), listify(v)))
+                    .collect();
+                items.sort_by_key(|(i, _)| *i);
+                Value::Array(items.into_iter().map(|(_, v)| v).collect())
+            } else {
+                Value::Object(map.into_iter().map(|(k, v)| (k, listify(v))).collect())
+            }
+        }
+        other => other,
+    }
+}
+
+/// Text values made into the documented shape's numbers and booleans.
+fn coerce(shape: &cds_core::operation::Shape, v: Value) -> Value {
+    use cds_core::operation::Shape;
+    match (shape, v) {
+        (Shape::Integer, Value::String(s)) => match s.trim().parse::<i64>() {
+            Ok(n) => Value::from(n),
+            Err(_) => Value::String(s),
+        },
+        (Shape::Number, Value::String(s)) => match s
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+        {
+            Some(n) => Value::Number(n),
+            None => Value::String(s),
+        },
+        (Shape::Boolean, Value::String(s)) => match s.as_str() {
+            "true" | "True" | "1" => Value::Bool(true),
+            "false" | "False" | "0" => Value::Bool(false),
+            _ => Value::String(s),
+        },
+        (Shape::List(inner), Value::Array(items)) => {
+            Value::Array(items.into_iter().map(|i| coerce(inner, i)).collect())
+        }
+        (Shape::Map(inner), Value::Object(map)) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, coerce(inner, v)))
+                .collect(),
+        ),
+        (Shape::Struct(st), Value::Object(map)) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| {
+                    let v = match st.fields.iter().find(|f| f.name == k) {
+                        Some(f) => coerce(&f.shape, v),
+                        None => v,
+                    };
+                    (k, v)
+                })
+                .collect(),
+        ),
+        (_, v) => v,
+    }
+}

@@ -313,16 +313,29 @@ fn check(
     };
     ex.record.body = body_json.clone();
     let compatible = shared.mode == Mode::Compatible;
+    let malformed = !bytes.is_empty() && body_json.is_none();
+    // Compatible mode reads each route's request leniently (a server ignores what it does not
+    // know); strict mode checks what arrived.
+    let read = |route: &Route| -> (Vec<(String, String)>, Option<Value>, Vec<String>) {
+        if compatible {
+            let rpc = matches!(route.line.service.protocol, Protocol::Rpc { .. });
+            let l = checks::lenient(route.op, &p.query, body_json.as_ref(), rpc);
+            (l.query, l.body, l.ignored)
+        } else {
+            (p.query.clone(), body_json.clone(), Vec::new())
+        }
+    };
     let mut first_problem: Option<(&Route, (&'static str, String))> = None;
-    let mut chosen: Option<Route> = None;
+    let mut chosen: Option<(Route, (Vec<(String, String)>, Option<Value>, Vec<String>))> = None;
     for route in &routes {
-        let verdict = if !bytes.is_empty() && body_json.is_none() {
+        let (query, body, ignored) = read(route);
+        let verdict = if malformed {
             Err(("MalformedJSON", "The request body is not JSON.".to_string()))
         } else {
             let arrived = Arrived {
-                query: &p.query,
-                body: body_json.as_ref().and_then(Value::as_object),
-                body_root: body_json.as_ref(),
+                query: &query,
+                body: body.as_ref().and_then(Value::as_object),
+                body_root: body.as_ref(),
                 headers: &p.headers,
                 path: &route.path_params,
             };
@@ -331,18 +344,21 @@ fn check(
         };
         match verdict {
             Ok(()) => {
-                chosen = Some(Route {
-                    line: route.line,
-                    op: route.op,
-                    path_params: route.path_params.clone(),
-                });
+                chosen = Some((
+                    Route {
+                        line: route.line,
+                        op: route.op,
+                        path_params: route.path_params.clone(),
+                    },
+                    (query, body, ignored),
+                ));
                 break;
             }
             Err(problem) if first_problem.is_none() => first_problem = Some((route, problem)),
             Err(_) => {}
         }
     }
-    let Some(route) = chosen else {
+    let Some((route, (query, body, ignored))) = chosen else {
         let (route, (code, message)) = first_problem.expect("at least one route was checked");
         ex.service = route.line.service;
         ex.record.product = route.line.service.product.to_string();
@@ -360,10 +376,11 @@ fn check(
     ex.record.product = route.line.service.product.to_string();
     ex.record.operation = route.op.name.to_string();
     ex.record.path_params = route.path_params.clone();
+    ex.record.ignored = ignored;
     let arrived = Arrived {
-        query: &p.query,
-        body: body_json.as_ref().and_then(Value::as_object),
-        body_root: body_json.as_ref(),
+        query: &query,
+        body: body.as_ref().and_then(Value::as_object),
+        body_root: body.as_ref(),
         headers: &p.headers,
         path: &route.path_params,
     };
@@ -373,8 +390,8 @@ fn check(
         op: route.op,
         params,
         tenant,
-        query: p.query,
-        body: body_json,
+        query,
+        body,
         path_params: route.path_params,
     })
 }
