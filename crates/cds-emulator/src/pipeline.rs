@@ -316,24 +316,28 @@ fn check(
     let malformed = !bytes.is_empty() && body_json.is_none();
     // Compatible mode reads each route's request leniently (a server ignores what it does not
     // know); strict mode checks what arrived.
-    let read = |route: &Route| -> (Vec<(String, String)>, Option<Value>, Vec<String>) {
+    let read = |route: &Route| -> checks::Lenient {
         if compatible {
             let rpc = matches!(route.line.service.protocol, Protocol::Rpc { .. });
-            let l = checks::lenient(route.op, &p.query, body_json.as_ref(), rpc);
-            (l.query, l.body, l.ignored)
+            checks::lenient(route.op, &p.query, body_json.as_ref(), rpc)
         } else {
-            (p.query.clone(), body_json.clone(), Vec::new())
+            checks::Lenient {
+                query: p.query.clone(),
+                body: body_json.clone(),
+                ignored: Vec::new(),
+            }
         }
     };
     let mut first_problem: Option<(&Route, (&'static str, String))> = None;
-    let mut chosen: Option<(Route, (Vec<(String, String)>, Option<Value>, Vec<String>))> = None;
+    let mut chosen: Option<(Route, checks::Lenient)> = None;
     for route in &routes {
-        let (query, body, ignored) = read(route);
+        let read = read(route);
+        let (query, body) = (&read.query, &read.body);
         let verdict = if malformed {
             Err(("MalformedJSON", "The request body is not JSON.".to_string()))
         } else {
             let arrived = Arrived {
-                query: &query,
+                query,
                 body: body.as_ref().and_then(Value::as_object),
                 body_root: body.as_ref(),
                 headers: &p.headers,
@@ -350,7 +354,7 @@ fn check(
                         op: route.op,
                         path_params: route.path_params.clone(),
                     },
-                    (query, body, ignored),
+                    read,
                 ));
                 break;
             }
@@ -358,7 +362,15 @@ fn check(
             Err(_) => {}
         }
     }
-    let Some((route, (query, body, ignored))) = chosen else {
+    let Some((
+        route,
+        checks::Lenient {
+            query,
+            body,
+            ignored,
+        },
+    )) = chosen
+    else {
         let (route, (code, message)) = first_problem.expect("at least one route was checked");
         ex.service = route.line.service;
         ex.record.product = route.line.service.product.to_string();
