@@ -134,9 +134,7 @@ pub(crate) fn open(path: &Path, store: &mut Store) -> std::io::Result<Journal> {
         Err(e) => return Err(named(&jpath, e)),
     }
     // Everything known goes into one snapshot now: this also proves the folder writable.
-    let mut doc = store.document();
-    doc.journal_seq = seq;
-    store::write_atomically(path, &doc).map_err(|e| {
+    store::write_atomically(path, &store.document_ref(seq)).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
         named(path, e)
     })?;
@@ -317,9 +315,7 @@ impl Journal {
     /// Queues a snapshot of `store` (call with the store locked, after [`Journal::queue`]).
     fn snapshot(&self, store: &Store, done: Option<mpsc::Sender<Result<(), String>>>) {
         let q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
-        let mut doc = store.document();
-        doc.journal_seq = q.1;
-        let Ok(text) = serde_json::to_vec(&doc) else {
+        let Ok(text) = serde_json::to_vec(&store.document_ref(q.1)) else {
             return;
         };
         if let Some(tx) = &q.0 {

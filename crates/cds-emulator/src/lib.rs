@@ -478,7 +478,7 @@ impl Emulator {
             ));
         };
         store.settle_all();
-        store::write_atomically(path, &store.document())
+        store::write_atomically(path, &store.document_ref(0))
     }
 
     /// Loads a state file written by [`Emulator::save_state`] (same format version only).

@@ -247,8 +247,10 @@ fn authenticate(
     match auth::authenticate(line, &creds, shared.now().unix_timestamp(), &shared.nonces) {
         Ok(tenant) => {
             ex.authenticated = true;
-            ex.record.query = p.query.clone();
-            ex.record.headers = p.headers.clone();
+            if shared.logging() {
+                ex.record.query = p.query.clone();
+                ex.record.headers = p.headers.clone();
+            }
             Ok(tenant)
         }
         Err((status, code, message)) => Err(Reply::error(
@@ -311,7 +313,9 @@ fn check(
     } else {
         serde_json::from_slice(&bytes).ok()
     };
-    ex.record.body = body_json.clone();
+    if shared.logging() {
+        ex.record.body = body_json.clone();
+    }
     let compatible = shared.mode == Mode::Compatible;
     let malformed = !bytes.is_empty() && body_json.is_none();
     // Compatible mode reads each route's request leniently (a server ignores what it does not

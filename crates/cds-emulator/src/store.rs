@@ -241,6 +241,9 @@ pub struct Store {
     pub(crate) journaling: bool,
     /// Tasks started so far (orders tasks due together).
     task_seq: u64,
+    /// The tasks still running, by their place (what [`Store::settle`] looks at: finished
+    /// tasks stay for the poller but cost a request nothing).
+    running: BTreeMap<u64, String>,
     /// The counters the journal last recorded.
     pub(crate) journaled_counters: (u64, u64),
 }
@@ -258,6 +261,7 @@ impl Store {
             journal: Vec::new(),
             journaling: false,
             task_seq: 0,
+            running: BTreeMap::new(),
             journaled_counters: (0, 0),
         }
     }
@@ -267,6 +271,7 @@ impl Store {
     pub fn reset(&mut self) {
         let old = std::mem::take(&mut self.partitions);
         self.tasks.clear();
+        self.running.clear();
         self.counter = 0;
         self.addresses = 0;
         self.log(crate::journal::Entry::Reset);
@@ -439,6 +444,9 @@ impl Store {
     pub fn add_task(&mut self, id: String, mut task: Task) {
         self.task_seq = self.task_seq.max(self.tasks.len() as u64) + 1;
         task.seq = self.task_seq;
+        if !task.done && task.failed.is_none() {
+            self.running.insert(task.seq, id.clone());
+        }
         self.log(crate::journal::Entry::Task {
             id: id.clone(),
             task: task.clone(),
@@ -454,19 +462,21 @@ impl Store {
             id: id.clone(),
             task: task.clone(),
         });
+        if !task.done && task.failed.is_none() {
+            self.running.insert(task.seq, id.clone());
+        }
         self.tasks.insert(id, task);
     }
 
     /// Applies every task whose time has come.
     pub fn settle(&mut self, now: Instant) {
-        let mut due: Vec<(u64, String)> = self
-            .tasks
-            .iter()
-            .filter(|(_, t)| !t.done && t.failed.is_none() && t.due <= now)
-            .map(|(k, t)| (t.seq, k.clone()))
+        let due: Vec<String> = self
+            .running
+            .values()
+            .filter(|id| self.tasks.get(*id).is_some_and(|t| t.due <= now))
+            .cloned()
             .collect();
-        due.sort();
-        for (_, id) in due {
+        for id in due {
             self.finish_task(&id);
         }
     }
@@ -480,8 +490,10 @@ impl Store {
             return;
         }
         task.done = true;
+        let seq = task.seq;
         let partition = task.partition.clone();
         let changes = std::mem::take(&mut task.changes);
+        self.running.remove(&seq);
         self.log(crate::journal::Entry::Finish { id: id.to_string() });
         for c in changes {
             self.apply_quietly(&partition, c);
@@ -492,8 +504,10 @@ impl Store {
     pub fn fail_task(&mut self, id: &str, reason: &str) {
         if let Some(t) = self.tasks.get_mut(id) {
             if !t.done {
+                let seq = t.seq;
                 t.failed = Some(reason.to_string());
                 t.changes.clear();
+                self.running.remove(&seq);
                 self.log(crate::journal::Entry::Fail {
                     id: id.to_string(),
                     reason: reason.to_string(),
@@ -514,6 +528,33 @@ impl Store {
     /// Finishes every running task (a saved state holds no running task).
     pub fn settle_all(&mut self) {
         self.settle(Instant::now() + Duration::from_secs(365 * 24 * 3600));
+    }
+
+    /// The state document without copying the records, for writing (`journal_seq`: the last
+    /// journal line it holds).
+    pub fn document_ref(&self, journal_seq: u64) -> StateRef<'_> {
+        StateRef {
+            format: STATE_FORMAT,
+            version: STATE_VERSION,
+            seed: self.seed,
+            counter: self.counter,
+            addresses: self.addresses,
+            partitions: self
+                .partitions
+                .iter()
+                .map(|(t, p)| {
+                    (
+                        t.as_str(),
+                        p.iter()
+                            .filter(|(_, r)| r.len() > 0)
+                            .map(|(k, r)| (k.as_str(), RecordsRef(r)))
+                            .collect(),
+                    )
+                })
+                .collect(),
+            tasks: self.tasks.iter().map(|(id, t)| (id.as_str(), t)).collect(),
+            journal_seq,
+        }
     }
 
     /// The state document (call [`Store::settle_all`] first).
@@ -577,6 +618,17 @@ impl Store {
         free_later(old);
         self.tasks = doc.tasks.into_iter().collect();
         self.task_seq = self.tasks.values().map(|t| t.seq).max().unwrap_or(0);
+        // Documents written before tasks were numbered: number them now.
+        for t in self.tasks.values_mut().filter(|t| t.seq == 0) {
+            self.task_seq += 1;
+            t.seq = self.task_seq;
+        }
+        self.running = self
+            .tasks
+            .iter()
+            .filter(|(_, t)| !t.done && t.failed.is_none())
+            .map(|(id, t)| (t.seq, id.clone()))
+            .collect();
         let now = Instant::now();
         for t in self.tasks.values_mut() {
             t.due = now;
@@ -647,6 +699,29 @@ pub struct StateDoc {
 
 fn is_zero(n: &u64) -> bool {
     *n == 0
+}
+
+/// A state document borrowing the store's records (what is written; read as [`StateDoc`]).
+#[derive(Serialize)]
+pub struct StateRef<'a> {
+    format: &'static str,
+    version: u64,
+    seed: u64,
+    counter: u64,
+    addresses: u64,
+    partitions: BTreeMap<&'a str, BTreeMap<&'a str, RecordsRef<'a>>>,
+    tasks: BTreeMap<&'a str, &'a Task>,
+    #[serde(skip_serializing_if = "is_zero")]
+    journal_seq: u64,
+}
+
+/// A family's records, written as a list.
+pub struct RecordsRef<'a>(&'a Records);
+
+impl Serialize for RecordsRef<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter())
+    }
 }
 
 /// Frees many records on another thread (freeing 10,000 JSON records takes tens of ms).
