@@ -905,9 +905,7 @@ pub fn validate(line: &Line, model: &Model, dir: &Path) -> Vec<SpecError> {
                 }
             }
             // 9: what each kind needs.
-            if a.kind.takes_ids()
-                && a.id.is_none()
-                && !(a.kind == Kind::Check && !a.refs.is_empty())
+            if a.kind.takes_ids() && a.id.is_none() && (a.kind != Kind::Check || a.refs.is_empty())
             {
                 push(
                     &item,
@@ -1027,10 +1025,8 @@ pub fn validate(line: &Line, model: &Model, dir: &Path) -> Vec<SpecError> {
                     .filter(|s| !family.statuses.contains(s))
                     .map(|s| format!("from {s}: not a documented status")),
             );
-            if !a.from.is_empty() || !a.transitions.is_empty() {
-                if family.status.is_none() {
-                    bad.push("a state condition needs the family's `status` field".into());
-                }
+            if (!a.from.is_empty() || !a.transitions.is_empty()) && family.status.is_none() {
+                bad.push("a state condition needs the family's `status` field".into());
             }
             for b in bad {
                 push(&item, Some(field), b);
