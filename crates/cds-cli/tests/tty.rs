@@ -198,15 +198,18 @@ fn json_is_pretty_on_a_terminal_and_compact_in_a_pipe() {
         return;
     }
     let rig = rig();
-    let session = Session::start("cds ccs describe-task --task-id t", &rig.env()).unwrap();
+    // A call that succeeds against the stateful emulator (an unknown task id is refused as
+    // DescribeTask documents).
+    let session = Session::start("cds ccs describe-instances", &rig.env()).unwrap();
     let (ok, shown) = session.finish();
     assert!(ok, "{shown}");
     assert!(shown.contains("{\r\n  \""), "not pretty: {shown:?}");
     let out = rig
         .piped()
-        .args(["ccs", "describe-task", "--task-id", "t"])
+        .args(["ccs", "describe-instances"])
         .output()
         .unwrap();
+    assert!(out.status.success());
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
 }
 
