@@ -502,7 +502,10 @@ mod tests {
             .filter(|p| p.required)
             .map(|p| p.name)
             .collect();
-        let sent: Vec<&str> = map.keys().map(String::as_str).collect();
+        // Sorted: the map keeps insertion order when serde_json's `preserve_order` is on (it
+        // is, when the workspace is built together).
+        let mut sent: Vec<&str> = map.keys().map(String::as_str).collect();
+        sent.sort();
         assert_eq!(sent, {
             let mut r = required.clone();
             r.sort();

@@ -285,6 +285,39 @@ fn what_a_call_would_refuse_prepare_refuses_without_io() {
         no_endpoint.to_string().contains("endpoint"),
         "{no_endpoint}"
     );
+    // Each REST scheme without its own secret is refused by name, even when another
+    // scheme's secret is configured.
+    static BEARER_LINE: Service = Service {
+        auth: AuthScheme::Bearer,
+        ..REST
+    };
+    static HMAC_REST_LINE: Service = Service {
+        auth: AuthScheme::HmacSha1,
+        ..REST
+    };
+    let with_authenticator = Config::builder()
+        .endpoint("https://e.example.com")
+        .authenticator(TokenHeader)
+        .build()
+        .expect("config");
+    let with_bearer = Config::builder()
+        .endpoint("https://e.example.com")
+        .bearer_token("tok")
+        .build()
+        .expect("config");
+    for (config, line, named) in [
+        (&with_authenticator, &BEARER_LINE, "bearer token"),
+        (&with_bearer, &REST, "authenticator"),
+        (&with_bearer, &HMAC_REST_LINE, "authenticator"),
+    ] {
+        let refused = ServiceClient::new(config, line)
+            .prepare_value(&REST_OP, json!({"ecsId": "i"}))
+            .unwrap_err();
+        assert!(
+            matches!(refused, Error::Config { .. }) && refused.to_string().contains(named),
+            "{named}: {refused}"
+        );
+    }
     let dots = ServiceClient::new(
         &Config::builder()
             .endpoint("https://e.example.com")

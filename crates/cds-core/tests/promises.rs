@@ -579,6 +579,52 @@ async fn missing_authentication_fails_before_waiting_for_the_rate_limiter() {
         let err = c.execute::<_, Value>(&READ, &value!({})).await.unwrap_err();
         assert!(matches!(err, Error::Config { .. }), "{err}");
     }
+    // The REST schemes too, each missing its own secret (the other scheme's is configured).
+    use cds_core::operation::{AuthScheme, Host, Operation, Protocol, Service};
+    static REST_READ: Operation = Operation {
+        path: Some("/things"),
+        ..READ
+    };
+    const fn rest(auth: AuthScheme) -> Service {
+        Service {
+            protocol: Protocol::Rest,
+            auth,
+            host: Host::Endpoint,
+            path: "",
+            ..LINE
+        }
+    }
+    static BEARER: Service = rest(AuthScheme::Bearer);
+    static PLUGGABLE: Service = rest(AuthScheme::Pluggable);
+    static HMAC_REST: Service = rest(AuthScheme::HmacSha1);
+    let with_bearer = cds_core::Config::builder()
+        .endpoint("http://127.0.0.1:9")
+        .clock(clock.clone())
+        .rate_limit(RateLimit::new(0.01, 1))
+        .bearer_token("tok")
+        .build()
+        .expect("config");
+    let with_authenticator = cds_core::Config::builder()
+        .endpoint("http://127.0.0.1:9")
+        .clock(clock.clone())
+        .rate_limit(RateLimit::new(0.01, 1))
+        .authenticator(cds_core::auth::StaticHeaders::new())
+        .build()
+        .expect("config");
+    for (config, line) in [
+        (&with_authenticator, &BEARER),
+        (&with_bearer, &PLUGGABLE),
+        (&with_bearer, &HMAC_REST),
+    ] {
+        let c = ServiceClient::new(config, line);
+        for _ in 0..2 {
+            let err = c
+                .execute::<_, Value>(&REST_READ, &value!({}))
+                .await
+                .unwrap_err();
+            assert!(matches!(err, Error::Config { .. }), "{err}");
+        }
+    }
     assert!(
         clock.sleeps().is_empty(),
         "no token was waited for: {:?}",
