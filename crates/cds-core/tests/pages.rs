@@ -66,3 +66,56 @@ async fn a_repeated_page_ends_the_pages_with_a_pagination_error() {
     );
     assert_eq!(server.count(), 2);
 }
+
+/// A server that always answers a full page of distinct items (its own page counter), with the
+/// total given as `total` (or none).
+async fn endless(total: Option<&'static str>) -> Server {
+    Server::start(move |n| {
+        let total = total.map(|t| format!(r#","Total":{t}"#)).unwrap_or_default();
+        let body = format!(
+            r#"{{"Code":"Success","Data":{{"Items":[{},{}]{total}}}}}"#,
+            2 * n,
+            2 * n + 1
+        );
+        Reply::Bytes(json(200, &body, ""))
+    })
+    .await
+}
+
+async fn count_pages(server: &Server, pagination: &'static Pagination) -> usize {
+    let client = ServiceClient::new(&config(server).build().expect("config"), &LINE);
+    let pages: Vec<cds_core::paginate::Page> =
+        cds_core::paginate::pages(client, &LIST, pagination, value!({"PageSize": 2}))
+            .try_collect()
+            .await
+            .expect("pages");
+    pages.len()
+}
+
+#[tokio::test]
+async fn the_total_stops_the_walk_as_a_number_and_as_text() {
+    for total in ["4", r#""4""#, r#"" 4 ""#] {
+        let server = endless(Some(total)).await;
+        assert_eq!(count_pages(&server, &PAGES).await, 2, "Total {total}");
+        assert_eq!(server.count(), 2, "Total {total}");
+    }
+    // Items seen are counted across pages: a total of 5 needs a third page.
+    let server = endless(Some("5")).await;
+    assert_eq!(count_pages(&server, &PAGES).await, 3);
+}
+
+#[tokio::test]
+async fn a_short_page_stops_the_walk_without_a_total() {
+    static NO_TOTAL: Pagination = Pagination {
+        total: None,
+        ..PAGES
+    };
+    let server = Server::start(|n| {
+        let items = if n == 0 { "[1,2]" } else { "[3]" };
+        let body = format!(r#"{{"Code":"Success","Data":{{"Items":{items}}}}}"#);
+        Reply::Bytes(json(200, &body, ""))
+    })
+    .await;
+    assert_eq!(count_pages(&server, &NO_TOTAL).await, 2);
+    assert_eq!(server.count(), 2);
+}
