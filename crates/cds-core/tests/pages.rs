@@ -71,7 +71,9 @@ async fn a_repeated_page_ends_the_pages_with_a_pagination_error() {
 /// total given as `total` (or none).
 async fn endless(total: Option<&'static str>) -> Server {
     Server::start(move |n| {
-        let total = total.map(|t| format!(r#","Total":{t}"#)).unwrap_or_default();
+        let total = total
+            .map(|t| format!(r#","Total":{t}"#))
+            .unwrap_or_default();
         let body = format!(
             r#"{{"Code":"Success","Data":{{"Items":[{},{}]{total}}}}}"#,
             2 * n,
