@@ -10,7 +10,8 @@ use serde_json::Value;
 
 /// Paths (JSON pointers) of `fixture` whose values `decoded` lost or changed. Top-level keys
 /// named in `skip_top` (the envelope) or in [`crate::envelope::MESSAGE_ALIASES`] are ignored; so are `null` and `""` leaves, which
-/// decode to "absent". Scalars compare loosely (`"4"` equals `4`, `1` equals `true`).
+/// decode to "absent". Scalars compare loosely (`"4"` equals `4`, `1` equals `true`); an
+/// object decoded as a list of one is compared with that element.
 pub fn lost_paths(fixture: &Value, decoded: &Value, skip_top: &[&str]) -> Vec<String> {
     let mut lost = Vec::new();
     match (fixture, decoded) {
@@ -43,6 +44,8 @@ fn walk(f: &Value, d: Option<&Value>, path: &str, lost: &mut Vec<String>) {
                 }
             }
             _ if fo.values().all(Value::is_null) => {}
+            // A lone object decoded as a list of one (the spec's `one_or_list`).
+            Value::Array(da) if da.len() == 1 => walk(f, da.first(), path, lost),
             _ => lost.push(path.to_string()),
         },
         Value::Array(fa) => match d {
@@ -148,5 +151,23 @@ mod tests {
         assert_eq!(lost_paths(&f, &d, &["Code"]), vec!["/Data/A"]);
         let d = json!({"Data": {"A": 1, "B": [{"C": "x"}]}});
         assert!(lost_paths(&f, &d, &["Code"]).is_empty());
+    }
+
+    #[test]
+    fn an_object_decoded_as_a_list_of_one_is_compared_with_its_element() {
+        let f = json!({"Data": {"If": {"Id": "a", "Up": 1}}});
+        assert!(lost_paths(&f, &json!({"Data": {"If": [{"Id": "a", "Up": 1}]}}), &[]).is_empty());
+        assert_eq!(
+            lost_paths(&f, &json!({"Data": {"If": [{"Id": "a"}]}}), &[]),
+            vec!["/Data/If/Up"]
+        );
+        assert_eq!(
+            lost_paths(
+                &f,
+                &json!({"Data": {"If": [{"Id": "a", "Up": 1}, {}]}}),
+                &[]
+            ),
+            vec!["/Data/If"]
+        );
     }
 }
