@@ -128,6 +128,12 @@ async fn serve(args: args::Args, lines: Vec<&'static LineDescription>) -> std::i
     println!("  export BRIDGX_TOKEN={}", cds_emulator::BEARER_TOKEN);
     println!("  export CECSTACK_ENDPOINT={url}");
     println!("  export CECSTACK_REGION_ID={}", cds_emulator::REGION_ID);
+    // CECSTACK's signing scheme is undocumented: the SDK sends whatever header is configured,
+    // and the emulator does not verify it.
+    println!(
+        "  export CECSTACK_AUTH_HEADER='X-Auth-Token: {}'",
+        cds_emulator::BEARER_TOKEN
+    );
     println!(
         "Tenants: AccessKeyId {}.<name> (same secret) or token {}.<name> see only their own resources.",
         cds_emulator::ACCESS_KEY_ID,
