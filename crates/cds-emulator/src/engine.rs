@@ -1078,6 +1078,17 @@ fn poll(store: &mut Store, call: &Call<'_>, lm: &LineModel) -> (u16, Value) {
     for p in tm.clear {
         respond::set_pointer(&mut answer, p, Value::Null);
     }
+    // Where the example echoes the task's id (ccs DescribeTask's top-level `TaskId`), the
+    // answer echoes the id that was polled, never the example's.
+    let echoes = [
+        format!("/{}", waiter.id_param),
+        format!("/{}/{}", call.line.service.envelope.data, waiter.id_param),
+    ];
+    for p in echoes {
+        if answer.pointer(&p).is_some() {
+            respond::set_pointer(&mut answer, &p, json!(id));
+        }
+    }
     respond::set_pointer(&mut answer, waiter.status, json!(status));
     if let Some(p) = tm.resource {
         respond::set_pointer(&mut answer, p, json!(task.resources.first()));

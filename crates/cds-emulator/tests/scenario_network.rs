@@ -213,8 +213,14 @@ async fn vdcs_public_and_private_networks() {
         .send()
         .await
         .unwrap();
+    let task = deleted.task_id.clone().expect("a task id");
     let done = wait(&net, deleted.task_id).await;
     assert_eq!(done["Data"]["ResourceId"], second.as_str());
+    assert_eq!(
+        done["TaskId"],
+        task.as_str(),
+        "the poll echoes its own task id"
+    );
     assert!(items(
         &json(
             &net.describe_vdc()
