@@ -1104,4 +1104,5 @@ pub static LINE: LineDescription = LineDescription {
     examples: crate::examples::ALL,
     env: ENV,
     resources: RESOURCES,
+    has_model: false,
 };

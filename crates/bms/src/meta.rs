@@ -1843,4 +1843,5 @@ pub static LINE: LineDescription = LineDescription {
     examples: crate::examples::ALL,
     env: ENV,
     resources: RESOURCES,
+    has_model: true,
 };

@@ -391,8 +391,12 @@ pub struct LineDescription {
     pub examples: &'static [(&'static str, &'static str)],
     /// The environment variables its `Client::from_env` reads.
     pub env: crate::config::EnvNames,
-    /// The emulator's resource model, if the line has one.
+    /// The emulator's resource model, if the line has one and it is compiled (the line
+    /// crate's `model` feature).
     pub resources: Option<&'static crate::model::ResourceModel>,
+    /// Whether the spec gives the line a resource model, compiled or not: `true` with
+    /// `resources` `None` means the line crate's `model` feature is off.
+    pub has_model: bool,
 }
 
 impl LineDescription {

@@ -194,6 +194,24 @@ impl EmulatorBuilder {
             overrides.add(o);
         }
         if self.stateful {
+            // A line whose model exists but was not compiled would silently answer its
+            // examples: refuse, saying how to compile it.
+            if let Some(line) = self
+                .lines
+                .iter()
+                .find(|l| l.has_model && l.resources.is_none())
+            {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    format!(
+                        "line {}: its resource model is not compiled; enable the `model` feature \
+                         of its crate (e.g. `cds-{} = {{ version = \"…\", features = [\"model\"] }}` \
+                         among the dev-dependencies), or start a stateless emulator \
+                         (`Emulator::start`)",
+                        line.service.product, line.service.product
+                    ),
+                ));
+            }
             // Read the served lines' models now, not on the first request.
             model::register(&self.lines);
         }

@@ -65,3 +65,36 @@ fn every_reference_resolves_a_documented_answer_or_a_fallback() {
     }
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+/// A line whose model exists in the spec but was not compiled (its crate's `model` feature off)
+/// is refused by a stateful emulator with a message that says how to compile it; a stateless
+/// one serves it.
+#[tokio::test]
+async fn a_stateful_emulator_refuses_a_line_whose_model_is_not_compiled() {
+    static UNCOMPILED: cds_core::operation::LineDescription =
+        cds_core::operation::LineDescription {
+            resources: None,
+            ..cds_ccs::meta::LINE
+        };
+    assert!(cds_ccs::meta::LINE.has_model && cds_ccs::meta::LINE.resources.is_some());
+    let err = cds_emulator::Emulator::builder(&[&UNCOMPILED])
+        .start()
+        .await
+        .err()
+        .expect("refused");
+    assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+    let shown = err.to_string();
+    assert!(
+        shown.contains("line ccs")
+            && shown.contains("`model` feature")
+            && shown.contains("cds-ccs"),
+        "{shown}"
+    );
+    assert!(cds_emulator::Emulator::start(&[&UNCOMPILED]).await.is_ok());
+    // A line without a model in the spec (billing) is served statefully as before.
+    assert!(!cds_billing::meta::LINE.has_model);
+    assert!(cds_emulator::Emulator::builder(&[&cds_billing::meta::LINE])
+        .start()
+        .await
+        .is_ok());
+}

@@ -4033,4 +4033,5 @@ pub static LINE: LineDescription = LineDescription {
     examples: crate::examples::ALL,
     env: ENV,
     resources: RESOURCES,
+    has_model: true,
 };

@@ -1826,4 +1826,5 @@ pub static LINE: LineDescription = LineDescription {
     examples: crate::examples::ALL,
     env: ENV,
     resources: RESOURCES,
+    has_model: true,
 };

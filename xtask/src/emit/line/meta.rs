@@ -274,6 +274,7 @@ pub fn meta_rs(layout: &Layout) -> TokenStream {
     let shapes = shape_statics(layout);
     let resources = crate::emit::line::model::model_tokens(line);
     let (title_en, title_zh) = (p.title.en.trim(), p.title.zh.trim());
+    let has_model = line.resources.is_some();
     let all = ops.iter().map(|op| meta_ident(&op.name));
     let waiter_id = |name: &str| format_ident!("WAITER_{}", name.to_shouty_snake_case());
     let all_waiters = p.waiters.iter().map(|w| waiter_id(&w.name));
@@ -337,7 +338,7 @@ pub fn meta_rs(layout: &Layout) -> TokenStream {
         /// Everything generated about this line, for tools such as the emulator and the CLI.
         pub static LINE: LineDescription = LineDescription {
             service: &SERVICE, title: (#title_en, #title_zh), operations: OPERATIONS, waiters: WAITERS,
-            examples: crate::examples::ALL, env: ENV, resources: RESOURCES,
+            examples: crate::examples::ALL, env: ENV, resources: RESOURCES, has_model: #has_model,
         };
     }
 }
