@@ -77,11 +77,13 @@ async fn a_stateful_emulator_refuses_a_line_whose_model_is_not_compiled() {
             ..cds_ccs::meta::LINE
         };
     assert!(cds_ccs::meta::LINE.has_model && cds_ccs::meta::LINE.resources.is_some());
-    let err = cds_emulator::Emulator::builder(&[&UNCOMPILED])
+    let err = match cds_emulator::Emulator::builder(&[&UNCOMPILED])
         .start()
         .await
-        .err()
-        .expect("refused");
+    {
+        Ok(_) => panic!("a line whose model is not compiled was served statefully"),
+        Err(e) => e,
+    };
     assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
     let shown = err.to_string();
     assert!(
