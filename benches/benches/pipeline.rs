@@ -33,6 +33,10 @@ fn bench(c: &mut Criterion) {
         b.iter(|| client.prepare(op, black_box(&input)).expect("prepared"))
     });
     group.bench_function("decode", |b| b.iter(|| decode(black_box(&body))));
+    // What the raw reqwest baseline of the `call` benchmark does with the same body.
+    group.bench_function("raw_value_decode", |b| {
+        b.iter(|| serde_json::from_slice::<serde_json::Value>(black_box(&body)).expect("JSON"))
+    });
     group.bench_function("prepare_and_decode", |b| {
         b.iter(|| {
             let request = client.prepare(op, black_box(&input)).expect("prepared");

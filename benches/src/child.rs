@@ -44,14 +44,24 @@ pub struct ServerProcess {
 
 impl ServerProcess {
     /// Starts this binary again as a server of `body` (a name of [`BODIES`]) answering after
-    /// `delay`.
+    /// `delay`. With `CDS_BENCH_SERVER_CPUS` set (a `taskset -c` list), the server runs on
+    /// those CPUs only, to measure without the scheduler's placement of the two processes.
     pub fn start(body: &str, delay: Duration) -> ServerProcess {
         let exe = match std::env::current_exe() {
             Ok(exe) => exe,
             Err(e) => panic!("the benchmark knows its path: {e}"),
         };
-        let mut child = match Command::new(exe)
-            .args(["--serve", body, &delay.as_millis().to_string()])
+        let delay_ms = delay.as_millis().to_string();
+        let mut command = match std::env::var("CDS_BENCH_SERVER_CPUS") {
+            Ok(cpus) => {
+                let mut c = Command::new("taskset");
+                c.args(["-c", &cpus]).arg(exe);
+                c
+            }
+            Err(_) => Command::new(exe),
+        };
+        let mut child = match command
+            .args(["--serve", body, &delay_ms])
             .stdout(Stdio::piped())
             .spawn()
         {

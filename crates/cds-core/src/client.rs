@@ -26,6 +26,7 @@ use crate::transport::{self, Answer, AttemptError};
 use serde::Serialize;
 use serde_json::Value;
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 use tracing::Instrument as _;
 
@@ -179,7 +180,8 @@ pub async fn send_binary<I: Serialize + Send>(
 /// A product line's client runtime: configuration plus the line's static description.
 #[derive(Debug, Clone)]
 pub struct ServiceClient {
-    config: Config,
+    /// Shared, so that cloning a client (every request builder does) is one reference count.
+    config: Arc<Config>,
     service: &'static Service,
 }
 
@@ -200,7 +202,7 @@ impl ServiceClient {
     /// A client for `service` with `config`.
     pub fn new(config: &Config, service: &'static Service) -> Self {
         Self {
-            config: config.clone(),
+            config: Arc::new(config.clone()),
             service,
         }
     }
@@ -518,7 +520,7 @@ impl ServiceClient {
                     return Err(self.transport_error(op, attempt, failure, message));
                 }
             };
-            if let Some(date) = answer.header("date") {
+            if let Some(date) = answer.header(&reqwest::header::DATE) {
                 config.skew.observe(date, clock.system_now());
             }
             let status = answer.status;
@@ -527,12 +529,17 @@ impl ServiceClient {
                     operation: op.name,
                     status,
                     location: answer
-                        .header("location")
+                        .header(&reqwest::header::LOCATION)
                         .map(location_without_query)
                         .unwrap_or_else(|| "(none)".into()),
                 });
             }
-            let retry_after = retry::retry_after(&answer.headers, clock.system_now());
+            // Only an answer that may be retried has a wait worth reading.
+            let retry_after = if retry::is_transient_status(status) {
+                retry::retry_after(&answer.headers, clock.system_now())
+            } else {
+                None
+            };
             let verdict = retry::classify(&Outcome::new(
                 op.read,
                 Event::Status {
@@ -812,7 +819,7 @@ fn not_decoded(op: &'static Operation, done: &Done) -> Error {
 
 fn is_json(answer: &Answer) -> bool {
     answer
-        .header("content-type")
+        .header(&reqwest::header::CONTENT_TYPE)
         .is_some_and(|ct| ct.to_ascii_lowercase().contains("json"))
 }
 

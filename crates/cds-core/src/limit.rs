@@ -90,6 +90,11 @@ impl RateLimiters {
         }
     }
 
+    /// Whether any line is limited: when none is, a call touches neither lock nor map.
+    fn any(&self) -> bool {
+        self.default.is_some() || !self.per_line.is_empty()
+    }
+
     fn limit_of(&self, line: &str) -> Option<RateLimit> {
         self.per_line.get(line).copied().or(self.default)
     }
@@ -126,6 +131,9 @@ impl RateLimiters {
 
     /// An answer of `line` said "throttled".
     pub fn on_throttled(&self, line: &str) {
+        if !self.any() {
+            return;
+        }
         if let Some(bucket) = self.buckets().get_mut(line) {
             if bucket.limit.adaptive {
                 let floor = bucket.limit.per_second / 16.0;
@@ -136,6 +144,9 @@ impl RateLimiters {
 
     /// An answer of `line` succeeded.
     pub fn on_success(&self, line: &str) {
+        if !self.any() {
+            return;
+        }
         if let Some(bucket) = self.buckets().get_mut(line) {
             if bucket.limit.adaptive {
                 let max = bucket.limit.per_second;

@@ -139,18 +139,23 @@ impl Backoff {
 /// The server's wish about when to retry, from `Retry-After` (delta seconds or an HTTP date)
 /// or the milliseconds variants `retry-after-ms` / `x-ms-retry-after-ms`.
 pub fn retry_after(headers: &reqwest::header::HeaderMap, now: SystemTime) -> Option<Duration> {
-    let text = |name: &str| {
+    use reqwest::header::HeaderName;
+    static MILLISECOND_HEADERS: [HeaderName; 2] = [
+        HeaderName::from_static("retry-after-ms"),
+        HeaderName::from_static("x-ms-retry-after-ms"),
+    ];
+    let text = |name: &HeaderName| {
         headers
             .get(name)
             .and_then(|v| v.to_str().ok())
             .map(str::trim)
     };
-    for name in ["retry-after-ms", "x-ms-retry-after-ms"] {
+    for name in &MILLISECOND_HEADERS {
         if let Some(ms) = text(name).and_then(|v| v.parse::<u64>().ok()) {
             return Some(Duration::from_millis(ms));
         }
     }
-    let value = text("retry-after")?;
+    let value = text(&reqwest::header::RETRY_AFTER)?;
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
@@ -288,7 +293,7 @@ impl Retry {
 }
 
 /// 429 and every 5xx: the server could not serve the request now.
-fn is_transient_status(status: u16) -> bool {
+pub(crate) fn is_transient_status(status: u16) -> bool {
     status == 429 || (500..=599).contains(&status)
 }
 

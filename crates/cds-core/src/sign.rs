@@ -403,7 +403,37 @@ impl Signer {
 /// A UTC timestamp in the documented `yyyy-MM-ddTHH:mm:ssZ` form.
 pub fn timestamp(now: time::OffsetDateTime) -> String {
     let now = now.to_offset(time::UtcOffset::UTC);
-    let mut out = String::with_capacity(20);
+    let Ok(year @ 0..=9999) = u32::try_from(now.year()) else {
+        return timestamp_formatted(now);
+    };
+    // Four-digit years (every real call's) are written digit by digit: `write!` with padding
+    // cost more than the rest of the timestamp's work.
+    let mut out = [0u8; 20];
+    let mut put = |at: usize, value: u32, digits: usize| {
+        let mut v = value;
+        for i in (0..digits).rev() {
+            out[at + i] = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+    };
+    put(0, year, 4);
+    put(5, u32::from(u8::from(now.month())), 2);
+    put(8, u32::from(now.day()), 2);
+    put(11, u32::from(now.hour()), 2);
+    put(14, u32::from(now.minute()), 2);
+    put(17, u32::from(now.second()), 2);
+    out[4] = b'-';
+    out[7] = b'-';
+    out[10] = b'T';
+    out[13] = b':';
+    out[16] = b':';
+    out[19] = b'Z';
+    ascii_to_string(out.to_vec())
+}
+
+/// [`timestamp`] through `write!`: years without exactly four digits.
+fn timestamp_formatted(now: time::OffsetDateTime) -> String {
+    let mut out = String::with_capacity(22);
     // Writing to a String cannot fail.
     let _ = write!(
         out,
@@ -439,8 +469,11 @@ pub fn current_timestamp() -> String {
 /// largest difference between an SDK call and a bare HTTP request in the call benchmark.
 pub fn nonce() -> String {
     let bytes = fastrand::u128(..).to_le_bytes();
+    let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
     uuid::Builder::from_random_bytes(bytes)
         .into_uuid()
+        .hyphenated()
+        .encode_lower(&mut text)
         .to_string()
 }
 
@@ -580,6 +613,47 @@ mod tests {
         let parsed = uuid::Uuid::parse_str(&a).expect("a UUID");
         assert_eq!(parsed.get_version_num(), 4);
         assert_eq!(parsed.get_variant(), uuid::Variant::RFC4122);
+    }
+
+    #[test]
+    fn timestamp_is_the_civil_date_of_any_instant() {
+        /// The proleptic Gregorian date of `days` since 1970-01-01 (Hinnant's
+        /// `civil_from_days`), written here from the algorithm, not from `time`.
+        fn civil(days: i64) -> (i64, u32, u32) {
+            let z = days + 719_468;
+            let era = z.div_euclid(146_097);
+            let doe = z.rem_euclid(146_097);
+            let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+            let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+            let mp = (5 * doy + 2) / 153;
+            let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+            let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+            let year = yoe + era * 400 + i64::from(month <= 2);
+            (year, month, day)
+        }
+        let first = time::OffsetDateTime::new_utc(time::Date::MIN, time::Time::MIDNIGHT);
+        let last = time::OffsetDateTime::new_utc(time::Date::MAX, time::Time::MIDNIGHT);
+        let (low, high) = (first.unix_timestamp(), last.unix_timestamp());
+        let year_0 = -62_167_219_200_i64; // 0000-01-01T00:00:00Z
+        let year_10000 = 253_402_300_800_i64; // 10000-01-01T00:00:00Z
+        let edges = proptest::prop_oneof![
+            low..=high,
+            (year_0 - 86_400)..(year_0 + 86_400),
+            (year_10000 - 86_400)..=high.min(year_10000 + 86_400),
+            -86_400_i64..86_400,
+        ];
+        proptest::proptest!(|(secs in edges)| {
+            let at = time::OffsetDateTime::from_unix_timestamp(secs).expect("in range");
+            let (year, month, day) = civil(secs.div_euclid(86_400));
+            let of_day = secs.rem_euclid(86_400);
+            let expected = format!(
+                "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+                of_day / 3600,
+                of_day / 60 % 60,
+                of_day % 60
+            );
+            proptest::prop_assert_eq!(timestamp(at), expected);
+        });
     }
 
     #[test]

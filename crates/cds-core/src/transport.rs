@@ -9,7 +9,7 @@
 use crate::clock::Clock;
 use crate::retry::Failure;
 use bytes::{Bytes, BytesMut};
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderName};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -24,18 +24,26 @@ pub(crate) struct Answer {
     pub body: Bytes,
 }
 
+/// The headers that may carry a request id, most usual first (names made once, not parsed
+/// on every answer).
+static REQUEST_ID_HEADERS: [HeaderName; 3] = [
+    HeaderName::from_static("x-request-id"),
+    HeaderName::from_static("request-id"),
+    HeaderName::from_static("x-requestid"),
+];
+
 impl Answer {
     /// The request id from the usual headers.
     pub fn header_request_id(&self) -> Option<String> {
-        ["x-request-id", "request-id", "x-requestid"]
+        REQUEST_ID_HEADERS
             .iter()
-            .find_map(|h| self.headers.get(*h))
+            .find_map(|h| self.headers.get(h))
             .and_then(|v| v.to_str().ok())
             .map(str::to_string)
     }
 
     /// A header as text.
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub fn header(&self, name: &HeaderName) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 }
@@ -47,6 +55,51 @@ pub(crate) enum AttemptError {
     Failed(Failure, String),
     /// The body is longer than the cap (status of the answer).
     TooLarge(u16),
+}
+
+/// A body being received: a body that arrives in one chunk (most answers) is kept as it
+/// came, without a copy; later chunks are gathered into one buffer.
+#[derive(Default)]
+enum Body {
+    #[default]
+    Empty,
+    One(Bytes),
+    Many(BytesMut),
+}
+
+impl Body {
+    fn len(&self) -> usize {
+        match self {
+            Body::Empty => 0,
+            Body::One(bytes) => bytes.len(),
+            Body::Many(buffer) => buffer.len(),
+        }
+    }
+
+    /// Adds `chunk`; a buffer started for a second chunk gets at least `capacity` bytes.
+    fn push(&mut self, chunk: Bytes, capacity: usize) {
+        match std::mem::take(self) {
+            Body::Empty => *self = Body::One(chunk),
+            Body::One(first) => {
+                let mut buffer = BytesMut::with_capacity(capacity.max(first.len() + chunk.len()));
+                buffer.extend_from_slice(&first);
+                buffer.extend_from_slice(&chunk);
+                *self = Body::Many(buffer);
+            }
+            Body::Many(mut buffer) => {
+                buffer.extend_from_slice(&chunk);
+                *self = Body::Many(buffer);
+            }
+        }
+    }
+
+    fn into_bytes(self) -> Bytes {
+        match self {
+            Body::Empty => Bytes::new(),
+            Body::One(bytes) => bytes,
+            Body::Many(buffer) => buffer.freeze(),
+        }
+    }
 }
 
 /// Sends `request` with `http` and reads the whole answer within `timeout` of `clock`'s time,
@@ -72,14 +125,14 @@ pub(crate) async fn exchange(
         let hint = response
             .content_length()
             .and_then(|l| usize::try_from(l).ok());
-        let mut body = BytesMut::with_capacity(hint.unwrap_or(8 * 1024).min(cap));
+        let mut body = Body::default();
         loop {
             match response.chunk().await {
                 Ok(Some(chunk)) => {
                     if body.len().saturating_add(chunk.len()) > cap {
                         return Err(AttemptError::TooLarge(status));
                     }
-                    body.extend_from_slice(&chunk);
+                    body.push(chunk, hint.unwrap_or(8 * 1024).min(cap));
                 }
                 Ok(None) => break,
                 Err(e) => {
@@ -94,7 +147,7 @@ pub(crate) async fn exchange(
         Ok(Answer {
             status,
             headers,
-            body: body.freeze(),
+            body: body.into_bytes(),
         })
     };
     match crate::clock::timeout(clock, timeout, work).await {
@@ -199,4 +252,32 @@ fn classify(e: reqwest::Error) -> (Failure, String) {
         source = s.source();
     }
     (failure, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_body_keeps_every_chunk_in_order() {
+        let chunks: [&[u8]; 4] = [b"{\"a\":", b"", b"[1,2]", b"}"];
+        for n in 0..=chunks.len() {
+            let mut body = Body::default();
+            for chunk in &chunks[..n] {
+                body.push(Bytes::from_static(chunk), 2);
+            }
+            let expected: Vec<u8> = chunks[..n].concat();
+            assert_eq!(body.len(), expected.len(), "{n} chunks");
+            assert_eq!(body.into_bytes(), expected, "{n} chunks");
+        }
+    }
+
+    #[test]
+    fn a_one_chunk_body_is_the_chunk_itself() {
+        let chunk = Bytes::from(vec![7_u8; 100]);
+        let mut body = Body::default();
+        body.push(chunk.clone(), 8 * 1024);
+        let bytes = body.into_bytes();
+        assert_eq!(bytes.as_ptr(), chunk.as_ptr(), "no copy");
+    }
 }

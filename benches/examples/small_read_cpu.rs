@@ -1,0 +1,201 @@
+//! The diagnostic behind the `cpu_small_read_*` rows of the `call` benchmark: client CPU per
+//! small read, SDK against raw reqwest, over many calls in interleaved rounds (so that both
+//! sides see the same machine), with what explains a difference: user and system time,
+//! context switches and allocations per call.
+//!
+//! ```text
+//! cargo run --release -p cds-benches --example small_read_cpu -- \
+//!     <current_thread|multi_thread> [calls per round] [rounds] [sdk|raw|both] [short|signed]
+//! ```
+//!
+//! `signed` makes the raw side request the SDK's signed URL (about 300 characters instead
+//! of 45), which reqwest parses three times per request: the part of the difference that any
+//! client of this API pays. Pin the processes to compare without scheduler placement:
+//! `taskset -c 0 …` (client and server on one CPU), or `CDS_BENCH_SERVER_CPUS=1 taskset -c 0 …`
+//! (one CPU each). The process also counts under `strace -f -c` and `valgrind --tool=callgrind`
+//! (the server child runs natively).
+
+use cds_benches::child::ServerProcess;
+use std::time::{Duration, Instant};
+use tokio::runtime::Builder;
+
+#[global_allocator]
+static GLOBAL: &stats_alloc::StatsAlloc<std::alloc::System> = &stats_alloc::INSTRUMENTED_SYSTEM;
+
+/// Allocations (reallocations included) and bytes allocated so far.
+fn allocations() -> (usize, usize) {
+    let stats = GLOBAL.stats();
+    (
+        stats.allocations + stats.reallocations,
+        stats.bytes_allocated,
+    )
+}
+
+/// Voluntary and involuntary context switches of all this process's threads.
+fn switches() -> (u64, u64) {
+    let mut total = (0, 0);
+    let tasks = std::fs::read_dir("/proc/self/task").into_iter().flatten();
+    for task in tasks.flatten() {
+        let status = std::fs::read_to_string(task.path().join("status")).unwrap_or_default();
+        let number = |line: &str| {
+            line.split_whitespace()
+                .nth(1)
+                .and_then(|n| n.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        for line in status.lines() {
+            if line.starts_with("voluntary_ctxt_switches") {
+                total.0 += number(line);
+            } else if line.starts_with("nonvoluntary_ctxt_switches") {
+                total.1 += number(line);
+            }
+        }
+    }
+    total
+}
+
+/// User and system CPU time of this process in seconds (`/proc/self/stat`, 10 ms ticks).
+fn user_system() -> (f64, f64) {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+            / 100.0
+    };
+    (ticks(11), ticks(12))
+}
+
+/// What one side spent over its rounds.
+#[derive(Default)]
+struct Spent {
+    cpu: f64,
+    wall: f64,
+    user: f64,
+    system: f64,
+    switches: (u64, u64),
+}
+
+impl Spent {
+    fn measure(&mut self, round: impl FnOnce()) {
+        let (cpu, wall, us, sw) = (
+            cpu_time::ProcessTime::now(),
+            Instant::now(),
+            user_system(),
+            switches(),
+        );
+        round();
+        self.cpu += cpu.elapsed().as_secs_f64();
+        self.wall += wall.elapsed().as_secs_f64();
+        let (us_after, sw_after) = (user_system(), switches());
+        self.user += us_after.0 - us.0;
+        self.system += us_after.1 - us.1;
+        self.switches.0 += sw_after.0 - sw.0;
+        self.switches.1 += sw_after.1 - sw.1;
+    }
+}
+
+fn main() {
+    cds_benches::child::serve_if_asked();
+    let args: Vec<String> = std::env::args().collect();
+    let arg = |i: usize, default: &str| args.get(i).cloned().unwrap_or_else(|| default.into());
+    let flavour = arg(1, "current_thread");
+    let calls: u32 = arg(2, "5000").parse().unwrap_or(5000);
+    let rounds: u32 = arg(3, "5").parse().unwrap_or(5);
+    let sides = arg(4, "both");
+    let raw_url = arg(5, "short");
+    let server = ServerProcess::start("account", Duration::ZERO);
+    let runtime = if flavour == "current_thread" {
+        Builder::new_current_thread().enable_all().build()
+    } else {
+        Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+    }
+    .expect("runtime");
+    let config = cds_core::Config::builder()
+        .credentials(cds_core::Credentials::new(
+            "3a8f2c1e9b7d4e6fa0c5b2d8e1f47a93",
+            "9f8e7d6c5b4a39281706f5e4d3c2b1a0",
+        ))
+        .endpoint(format!("http://{}", server.addr))
+        .build()
+        .expect("config");
+    let sdk = runtime.block_on(async { cds_billing::Client::new(&config) });
+    let http = runtime.block_on(async { reqwest::Client::new() });
+    let url = if raw_url == "signed" {
+        let prepared = sdk.describe_account_info().prepare().expect("prepared");
+        prepared.url.clone()
+    } else {
+        format!("http://{}/?Action=DescribeAccountInfo", server.addr)
+    };
+    let sdk_round = |n: u32| {
+        runtime.block_on(async {
+            for _ in 0..n {
+                sdk.describe_account_info().send().await.expect("ok");
+            }
+        })
+    };
+    let raw_round = |n: u32| {
+        runtime.block_on(async {
+            for _ in 0..n {
+                let response = http.get(&url).send().await.expect("answer");
+                let bytes = response.bytes().await.expect("body");
+                let _: serde_json::Value = serde_json::from_slice(&bytes).expect("JSON");
+            }
+        })
+    };
+    sdk_round(500);
+    raw_round(500);
+    let before = allocations();
+    sdk_round(1000);
+    let between = allocations();
+    raw_round(1000);
+    let after = allocations();
+    let (mut sdk_spent, mut raw_spent) = (Spent::default(), Spent::default());
+    for _ in 0..rounds {
+        if sides != "raw" {
+            sdk_spent.measure(|| sdk_round(calls));
+        }
+        if sides != "sdk" {
+            raw_spent.measure(|| raw_round(calls));
+        }
+    }
+    let n = f64::from(calls * rounds);
+    let us = |seconds: f64| seconds / n * 1e6;
+    println!(
+        "{flavour} (raw URL {raw_url}): sdk cpu {:.1} µs wall {:.1} µs | raw cpu {:.1} µs wall {:.1} µs | cpu ratio {:.3} wall ratio {:.3}",
+        us(sdk_spent.cpu),
+        us(sdk_spent.wall),
+        us(raw_spent.cpu),
+        us(raw_spent.wall),
+        sdk_spent.cpu / raw_spent.cpu,
+        sdk_spent.wall / raw_spent.wall
+    );
+    println!(
+        "  user/system per call: sdk {:.1}/{:.1} µs | raw {:.1}/{:.1} µs",
+        us(sdk_spent.user),
+        us(sdk_spent.system),
+        us(raw_spent.user),
+        us(raw_spent.system)
+    );
+    let per_call = |count: u64| count as f64 / n;
+    println!(
+        "  context switches per call (voluntary/involuntary): sdk {:.2}/{:.2} | raw {:.2}/{:.2}",
+        per_call(sdk_spent.switches.0),
+        per_call(sdk_spent.switches.1),
+        per_call(raw_spent.switches.0),
+        per_call(raw_spent.switches.1)
+    );
+    println!(
+        "  allocations per call: sdk {} ({} bytes) | raw {} ({} bytes)",
+        (between.0 - before.0) / 1000,
+        (between.1 - before.1) / 1000,
+        (after.0 - between.0) / 1000,
+        (after.1 - between.1) / 1000
+    );
+}
