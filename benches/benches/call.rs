@@ -1,7 +1,8 @@
 //! Whole calls through the SDK against raw `reqwest` (GET, then the body into a
 //! `serde_json::Value`) on one loopback server (a child process answering a fixed body): a
 //! small read (`DescribeAccountInfo`) on a current-thread and on a multi-thread runtime, and a
-//! 500-instance `DescribeInstances`.
+//! 500-instance `DescribeInstances`. The small read's raw side is measured twice: with a bare
+//! URL (`/?Action=DescribeAccountInfo`), and with the SDK's signed URL.
 //!
 //! The SDK's call does everything a real one does: input check, signed query with a fresh
 //! nonce and timestamp, retry set-up, envelope check, typed decoding. Each pair is measured
@@ -99,6 +100,12 @@ fn pair<M: Measurement>(
         let url = format!("http://{addr}/?Action=DescribeAccountInfo");
         group.bench_function("raw_reqwest", |b| {
             b.to_async(&runtime).iter(|| raw_get(&http, &url))
+        });
+        // The same raw call with the SDK's signed URL (about 300 characters, which reqwest
+        // parses three times per request): the cost any client of this API pays.
+        let signed = sdk.describe_account_info().prepare().expect("prepared").url;
+        group.bench_function("raw_reqwest_signed_url", |b| {
+            b.to_async(&runtime).iter(|| raw_get(&http, &signed))
         });
     } else {
         let sdk = runtime.block_on(async { cds_ccs::Client::new(&config(addr)) });
