@@ -157,14 +157,25 @@ fn main() {
     raw_round(1000);
     let after = allocations();
     let (mut sdk_spent, mut raw_spent) = (Spent::default(), Spent::default());
-    for _ in 0..rounds {
-        if sides != "raw" {
-            sdk_spent.measure(|| sdk_round(calls));
+    // Each round measures both sides back to back (alternating which goes first), so that
+    // a round's ratio compares the two under the same machine state.
+    let mut round_ratios = Vec::new();
+    for round in 0..rounds {
+        let (sdk_before, raw_before) = (sdk_spent.cpu, raw_spent.cpu);
+        let sdk_first = round % 2 == 0;
+        for side in [sdk_first, !sdk_first] {
+            if side && sides != "raw" {
+                sdk_spent.measure(|| sdk_round(calls));
+            } else if !side && sides != "sdk" {
+                raw_spent.measure(|| raw_round(calls));
+            }
         }
-        if sides != "sdk" {
-            raw_spent.measure(|| raw_round(calls));
+        let raw_cpu = raw_spent.cpu - raw_before;
+        if raw_cpu > 0.0 {
+            round_ratios.push((sdk_spent.cpu - sdk_before) / raw_cpu);
         }
     }
+    round_ratios.sort_by(f64::total_cmp);
     let n = f64::from(calls * rounds);
     let us = |seconds: f64| seconds / n * 1e6;
     println!(
@@ -191,6 +202,14 @@ fn main() {
         per_call(raw_spent.switches.0),
         per_call(raw_spent.switches.1)
     );
+    if let Some(median) = round_ratios.get(round_ratios.len() / 2) {
+        println!(
+            "  cpu ratio per round: median {median:.3}, lowest {:.3}, highest {:.3} ({} rounds)",
+            round_ratios[0],
+            round_ratios[round_ratios.len() - 1],
+            round_ratios.len()
+        );
+    }
     println!(
         "  allocations per call: sdk {} ({} bytes) | raw {} ({} bytes)",
         (between.0 - before.0) / 1000,
