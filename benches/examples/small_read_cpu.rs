@@ -5,12 +5,15 @@
 //!
 //! ```text
 //! cargo run --release -p cds-benches --example small_read_cpu -- \
-//!     <current_thread|multi_thread> [calls per round] [rounds] [sdk|raw|both] [short|signed]
+//!     <current_thread|multi_thread> [calls per round] [rounds] [sdk|raw|both] [short|signed|prepared]
 //! ```
 //!
 //! `signed` makes the raw side request the SDK's signed URL (about 300 characters instead
 //! of 45), which reqwest parses three times per request: the part of the difference that any
-//! client of this API pays. Pin the processes to compare without scheduler placement:
+//! client of this API pays. `prepared` makes the raw side sign every request itself (the SDK's
+//! `prepare()`: a fresh timestamp, nonce and signature) and send it with raw reqwest: the least
+//! any client of this API over reqwest does, so SDK / prepared is what the SDK's own glue
+//! (retry loop, timers, tracing span, typed decoding) costs. Pin the processes to compare without scheduler placement:
 //! `taskset -c 0 …` (client and server on one CPU), or `CDS_BENCH_SERVER_CPUS=1 taskset -c 0 …`
 //! (one CPU each). The process also counts under `strace -f -c` and `valgrind --tool=callgrind`
 //! (the server child runs natively).
@@ -143,7 +146,12 @@ fn main() {
     let raw_round = |n: u32| {
         runtime.block_on(async {
             for _ in 0..n {
-                let response = http.get(&url).send().await.expect("answer");
+                let response = if raw_url == "prepared" {
+                    let prepared = sdk.describe_account_info().prepare().expect("prepared");
+                    http.get(prepared.url).send().await.expect("answer")
+                } else {
+                    http.get(&url).send().await.expect("answer")
+                };
                 let bytes = response.bytes().await.expect("body");
                 let _: serde_json::Value = serde_json::from_slice(&bytes).expect("JSON");
             }
