@@ -5,15 +5,16 @@
 //!
 //! ```text
 //! cargo run --release -p cds-benches --example small_read_cpu -- \
-//!     <current_thread|multi_thread> [calls per round] [rounds] [sdk|raw|both] [short|signed|prepared]
+//!     <current_thread|multi_thread> [calls per round] [rounds] [sdk|raw|both] [short|signed|signing]
 //! ```
 //!
 //! `signed` makes the raw side request the SDK's signed URL (about 300 characters instead
 //! of 45), which reqwest parses three times per request: the part of the difference that any
-//! client of this API pays. `prepared` makes the raw side sign every request itself (the SDK's
-//! `prepare()`: a fresh timestamp, nonce and signature) and send it with raw reqwest: the least
-//! any client of this API over reqwest does, so SDK / prepared is what the SDK's own glue
-//! (retry loop, timers, tracing span, typed decoding) costs. Pin the processes to compare without scheduler placement:
+//! client of this API pays. `signing` makes the raw side sign every request itself, as a
+//! hand-written client over reqwest would (a fresh timestamp and nonce, `cds_core::sign::Signer`
+//! with its key schedule kept, the query appended to the endpoint): the least any client of
+//! this API does, so SDK / signing is what the SDK's own glue (required-field checks, retry
+//! loop, timers, tracing span, typed decoding) costs. Pin the processes to compare without scheduler placement:
 //! `taskset -c 0 …` (client and server on one CPU), or `CDS_BENCH_SERVER_CPUS=1 taskset -c 0 …`
 //! (one CPU each). The process also counts under `strace -f -c` and `valgrind --tool=callgrind`
 //! (the server child runs natively).
@@ -101,6 +102,56 @@ impl Spent {
     }
 }
 
+/// A hand-written client's signing: the SDK's signed URL taken apart once, then each request
+/// signed afresh (new timestamp and nonce) with a kept `Signer`.
+struct HandSigned {
+    /// The URL up to and including `?`.
+    base: String,
+    /// The query's parameters other than the signature, timestamp and nonce.
+    fixed: Vec<(String, String)>,
+    signer: cds_core::sign::Signer,
+}
+
+impl HandSigned {
+    fn new(signed_url: &str) -> Self {
+        let (base, query) = signed_url.split_once('?').expect("a query");
+        let fixed = query
+            .split('&')
+            .filter_map(|pair| pair.split_once('='))
+            .filter(|(name, _)| !matches!(*name, "Signature" | "Timestamp" | "SignatureNonce"))
+            .map(|(name, value)| {
+                assert!(!value.contains('%'), "{name}: an escaped value");
+                (name.to_owned(), value.to_owned())
+            })
+            .collect();
+        HandSigned {
+            base: format!("{base}?"),
+            fixed,
+            signer: cds_core::sign::Signer::new(SECRET),
+        }
+    }
+
+    fn url(&self) -> String {
+        let timestamp = cds_core::sign::current_timestamp();
+        let nonce = cds_core::sign::nonce();
+        let mut params: Vec<(&str, &str)> = self
+            .fixed
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        params.push(("Timestamp", &timestamp));
+        params.push(("SignatureNonce", &nonce));
+        let query = self.signer.signed_query("GET", &params);
+        let mut url = String::with_capacity(self.base.len() + query.len());
+        url.push_str(&self.base);
+        url.push_str(&query);
+        url
+    }
+}
+
+/// The benchmark's secret key (a loopback server, no real account).
+const SECRET: &str = "9f8e7d6c5b4a39281706f5e4d3c2b1a0";
+
 fn main() {
     cds_benches::child::serve_if_asked();
     let args: Vec<String> = std::env::args().collect();
@@ -123,19 +174,20 @@ fn main() {
     let config = cds_core::Config::builder()
         .credentials(cds_core::Credentials::new(
             "3a8f2c1e9b7d4e6fa0c5b2d8e1f47a93",
-            "9f8e7d6c5b4a39281706f5e4d3c2b1a0",
+            SECRET,
         ))
         .endpoint(format!("http://{}", server.addr))
         .build()
         .expect("config");
     let sdk = runtime.block_on(async { cds_billing::Client::new(&config) });
     let http = runtime.block_on(async { reqwest::Client::new() });
-    let url = if raw_url == "signed" {
+    let url = if raw_url == "signed" || raw_url == "signing" {
         let prepared = sdk.describe_account_info().prepare().expect("prepared");
         prepared.url.clone()
     } else {
         format!("http://{}/?Action=DescribeAccountInfo", server.addr)
     };
+    let signing = (raw_url == "signing").then(|| HandSigned::new(&url));
     let sdk_round = |n: u32| {
         runtime.block_on(async {
             for _ in 0..n {
@@ -146,9 +198,8 @@ fn main() {
     let raw_round = |n: u32| {
         runtime.block_on(async {
             for _ in 0..n {
-                let response = if raw_url == "prepared" {
-                    let prepared = sdk.describe_account_info().prepare().expect("prepared");
-                    http.get(prepared.url).send().await.expect("answer")
+                let response = if let Some(signing) = &signing {
+                    http.get(signing.url()).send().await.expect("answer")
                 } else {
                     http.get(&url).send().await.expect("answer")
                 };
