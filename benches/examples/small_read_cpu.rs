@@ -5,7 +5,7 @@
 //!
 //! ```text
 //! cargo run --release -p cds-benches --example small_read_cpu -- \
-//!     <current_thread|multi_thread> [calls per round] [rounds] [sdk|raw|both] [short|signed|signing]
+//!     <current_thread|multi_thread> [calls per round] [rounds] [sdk|raw|both] [short|signed|signing|hyper]
 //! ```
 //!
 //! `signed` makes the raw side request the SDK's signed URL (about 300 characters instead
@@ -14,7 +14,9 @@
 //! hand-written client over reqwest would (a fresh timestamp and nonce, `cds_core::sign::Signer`
 //! with its key schedule kept, the query appended to the endpoint): the least any client of
 //! this API does, so SDK / signing is what the SDK's own glue (required-field checks, retry
-//! loop, timers, tracing span, typed decoding) costs. Pin the processes to compare without scheduler placement:
+//! loop, timers, tracing span, typed decoding) costs over reqwest; `hyper` does the same signing
+//! with hyper-util's pooled client (the SDK's own transport), so SDK / hyper is the glue's
+//! cost over the transport the SDK actually uses. Pin the processes to compare without scheduler placement:
 //! `taskset -c 0 …` (client and server on one CPU), or `CDS_BENCH_SERVER_CPUS=1 taskset -c 0 …`
 //! (one CPU each). The process also counts under `strace -f -c` and `valgrind --tool=callgrind`
 //! (the server child runs natively).
@@ -149,6 +151,30 @@ impl HandSigned {
     }
 }
 
+/// hyper-util's pooled client over plain TCP, as the SDK's transport is built.
+type HyperClient = hyper_util::client::legacy::Client<
+    hyper_util::client::legacy::connect::HttpConnector,
+    http_body_util::Empty<bytes::Bytes>,
+>;
+
+/// GET `url` with raw reqwest; the whole body.
+async fn reqwest_get(http: &reqwest::Client, url: impl reqwest::IntoUrl) -> bytes::Bytes {
+    let response = http.get(url).send().await.expect("answer");
+    response.bytes().await.expect("body")
+}
+
+/// GET `url` with hyper-util's client; the whole body.
+async fn hyper_get(client: &HyperClient, url: String) -> bytes::Bytes {
+    use http_body_util::BodyExt;
+    let uri: hyper::Uri = url.parse().expect("uri");
+    let request = hyper::Request::get(uri)
+        .body(http_body_util::Empty::new())
+        .expect("request");
+    let response = client.request(request).await.expect("answer");
+    let body = response.into_body().collect().await.expect("body");
+    body.to_bytes()
+}
+
 /// The benchmark's secret key (a loopback server, no real account).
 const SECRET: &str = "9f8e7d6c5b4a39281706f5e4d3c2b1a0";
 
@@ -181,13 +207,16 @@ fn main() {
         .expect("config");
     let sdk = runtime.block_on(async { cds_billing::Client::new(&config) });
     let http = runtime.block_on(async { reqwest::Client::new() });
-    let url = if raw_url == "signed" || raw_url == "signing" {
+    let url = if raw_url == "signed" || raw_url == "signing" || raw_url == "hyper" {
         let prepared = sdk.describe_account_info().prepare().expect("prepared");
         prepared.url.clone()
     } else {
         format!("http://{}/?Action=DescribeAccountInfo", server.addr)
     };
-    let signing = (raw_url == "signing").then(|| HandSigned::new(&url));
+    let signing = (raw_url == "signing" || raw_url == "hyper").then(|| HandSigned::new(&url));
+    let hyper_client: HyperClient =
+        hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+            .build_http();
     let sdk_round = |n: u32| {
         runtime.block_on(async {
             for _ in 0..n {
@@ -198,12 +227,13 @@ fn main() {
     let raw_round = |n: u32| {
         runtime.block_on(async {
             for _ in 0..n {
-                let response = if let Some(signing) = &signing {
-                    http.get(signing.url()).send().await.expect("answer")
-                } else {
-                    http.get(&url).send().await.expect("answer")
+                let bytes = match &signing {
+                    Some(signing) if raw_url == "hyper" => {
+                        hyper_get(&hyper_client, signing.url()).await
+                    }
+                    Some(signing) => reqwest_get(&http, signing.url()).await,
+                    None => reqwest_get(&http, &url).await,
                 };
-                let bytes = response.bytes().await.expect("body");
                 let _: serde_json::Value = serde_json::from_slice(&bytes).expect("JSON");
             }
         })

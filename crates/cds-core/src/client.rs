@@ -485,14 +485,14 @@ impl ServiceClient {
                 ));
             };
             let skew_before = config.skew.seconds();
-            let request = self
-                .sign(op, plan)?
-                .into_http(&config.http)
-                .map_err(|reason| Error::InvalidParameter {
-                    operation: op.name,
-                    parameter: "<request>".into(),
-                    reason,
-                })?;
+            let request =
+                self.sign(op, plan)?
+                    .into_http()
+                    .map_err(|reason| Error::InvalidParameter {
+                        operation: op.name,
+                        parameter: "<request>".into(),
+                        reason,
+                    })?;
             let exchanged = transport::exchange(
                 clock,
                 &config.http,

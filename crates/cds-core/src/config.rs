@@ -62,7 +62,7 @@ pub struct Config {
     pub(crate) endpoint: Option<String>,
     pub(crate) region_id: Option<String>,
     pub(crate) retry: RetryConfig,
-    pub(crate) http: reqwest::Client,
+    pub(crate) http: crate::http_client::HttpClient,
     pub(crate) timeout: Duration,
     pub(crate) max_response_bytes: u64,
     pub(crate) clock: Arc<dyn Clock>,
@@ -357,12 +357,6 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Time allowed for one attempt (the whole exchange, body included), by default.
 pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Where `localhost` resolves (port taken from the URL): IPv4 and IPv6 loopback.
-const LOCALHOST: [std::net::SocketAddr; 2] = [
-    std::net::SocketAddr::new(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 0),
-    std::net::SocketAddr::new(std::net::IpAddr::V6(std::net::Ipv6Addr::LOCALHOST), 0),
-];
-
 /// Builds a [`Config`] from explicit values.
 #[derive(Default)]
 pub struct ConfigBuilder {
@@ -486,8 +480,13 @@ impl ConfigBuilder {
         self
     }
 
-    /// Use this HTTP client instead of building one. It should not follow redirects
-    /// (`reqwest::redirect::Policy::none()`); the runtime refuses any 3xx it sees.
+    /// Send with this reqwest client instead of the runtime's own. It should not follow
+    /// redirects (`reqwest::redirect::Policy::none()`); the runtime refuses any 3xx it sees.
+    ///
+    /// Without it, the runtime sends with hyper-util's pooled client over rustls (a signed URL
+    /// is parsed once, not three times as in reqwest), or with a reqwest client it builds when
+    /// the environment names a proxy (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, or their
+    /// lower-case forms), so that reqwest's proxy rules, `NO_PROXY` included, apply.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -501,21 +500,12 @@ impl ConfigBuilder {
         };
         let clock: Arc<dyn Clock> = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
         let http = match self.http {
-            Some(http) => http,
-            None => reqwest::Client::builder()
-                .connector_layer(crate::transport::ConnectTimeout {
-                    clock: clock.clone(),
-                    timeout: self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
-                })
-                // `localhost` is loopback by definition: never ask DNS for it.
-                .resolve_to_addrs("localhost", &LOCALHOST)
-                .pool_idle_timeout(Duration::from_secs(90))
-                .tcp_nodelay(true)
-                .redirect(reqwest::redirect::Policy::none())
-                .referer(false)
-                .user_agent(concat!("cds-sdk-rust/", env!("CARGO_PKG_VERSION")))
-                .build()
-                .map_err(|e| ConfigError::Http(e.to_string()))?,
+            Some(http) => crate::http_client::HttpClient::Reqwest(http),
+            None => crate::http_client::HttpClient::build(
+                clock.clone(),
+                self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+            )
+            .map_err(ConfigError::Http)?,
         };
         let retry = self.retry.unwrap_or_default();
         let quota = retry.quota.clone().map(|q| Arc::new(RetryQuota::new(q)));

@@ -27,6 +27,7 @@ pub mod de;
 pub mod envelope;
 pub mod error;
 pub mod fixture;
+mod http_client;
 pub mod limit;
 pub mod model;
 pub mod operation;

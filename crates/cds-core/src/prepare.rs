@@ -110,21 +110,29 @@ impl PreparedRequest {
         name == "Signature" || redact::is_sensitive(name, self.sensitive)
     }
 
-    /// The request for the HTTP client.
-    pub(crate) fn into_http(self, http: &reqwest::Client) -> Result<reqwest::Request, String> {
-        let method =
-            reqwest::Method::from_bytes(self.method.as_bytes()).map_err(|e| e.to_string())?;
-        let url = reqwest::Url::parse(&self.url).map_err(|e| e.to_string())?;
-        let mut builder = http.request(method, url);
+    /// The request for the HTTP client. The URL is taken as an `http::Uri` as it is (the
+    /// runtime builds it escaped); one the URI grammar refuses goes through the URL parser,
+    /// which escapes what needs it.
+    pub(crate) fn into_http(self) -> Result<http::Request<bytes::Bytes>, String> {
+        let uri = match http::Uri::try_from(self.url.as_str()) {
+            Ok(uri) => uri,
+            Err(_) => {
+                let url = reqwest::Url::parse(&self.url).map_err(|e| e.to_string())?;
+                http::Uri::try_from(url.as_str()).map_err(|e| e.to_string())?
+            }
+        };
+        let mut builder = http::Request::builder().method(self.method).uri(uri);
         for (name, value) in &self.headers {
             builder = builder.header(name.as_str(), value.as_str());
         }
-        if let Some(body) = self.body {
-            builder = builder
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(body);
-        }
-        builder.build().map_err(|e| e.to_string())
+        let body = match self.body {
+            Some(body) => {
+                builder = builder.header(http::header::CONTENT_TYPE, "application/json");
+                bytes::Bytes::from(body)
+            }
+            None => bytes::Bytes::new(),
+        };
+        builder.body(body).map_err(|e| e.to_string())
     }
 }
 
@@ -179,5 +187,54 @@ impl fmt::Debug for PreparedRequest {
             .field("headers", &self.headers_redacted())
             .field("body", &self.body_redacted())
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(url: &str, body: Option<&[u8]>) -> PreparedRequest {
+        PreparedRequest {
+            operation: "Op",
+            method: if body.is_some() { "POST" } else { "GET" },
+            url: url.to_string(),
+            headers: vec![("X-Line".into(), "v".into())],
+            body: body.map(<[u8]>::to_vec),
+            secret_headers: Vec::new(),
+            sensitive: &[],
+        }
+    }
+
+    #[test]
+    fn an_escaped_url_is_sent_as_built() {
+        let url = "http://127.0.0.1:9/a/?B=c%2Fd%3Ae&Signature=x%2By%3D";
+        let http = request(url, None).into_http().expect("request");
+        assert_eq!(http.uri().to_string(), url);
+        assert_eq!(http.method(), http::Method::GET);
+        assert_eq!(http.headers()["x-line"], "v");
+        assert!(http.headers().get(http::header::CONTENT_TYPE).is_none());
+        assert!(http.body().is_empty());
+    }
+
+    #[test]
+    fn a_url_outside_the_uri_grammar_is_escaped_by_the_url_parser() {
+        let http = request("http://127.0.0.1:9/a b/?q=x y|z", Some(b"{}"))
+            .into_http()
+            .expect("request");
+        assert_eq!(
+            http.uri().to_string(),
+            "http://127.0.0.1:9/a%20b/?q=x%20y|z"
+        );
+        assert_eq!(
+            http.headers()[http::header::CONTENT_TYPE],
+            "application/json"
+        );
+        assert_eq!(http.body().as_ref(), b"{}");
+    }
+
+    #[test]
+    fn an_unparsable_url_is_an_error_not_a_panic() {
+        assert!(request("not a url", None).into_http().is_err());
     }
 }

@@ -2,11 +2,12 @@
 //! attempt's timeout; and the connect timeout, as a layer of the HTTP client's connector.
 //!
 //! Both timeouts run on the configuration's [`Clock`], so a test with a fake clock decides
-//! when they fire. Redirects are never followed here (the HTTP client is built without a
-//! redirect policy, and the caller refuses any 3xx it sees), so a signed request and its body
-//! go only where the configuration says.
+//! when they fire. Redirects are never followed here (neither HTTP client follows one, see
+//! [`crate::http_client`], and the caller refuses any 3xx it sees), so a signed request and its
+//! body go only where the configuration says.
 
 use crate::clock::Clock;
+use crate::http_client::HttpClient;
 use crate::retry::Failure;
 use bytes::{Bytes, BytesMut};
 use reqwest::header::{HeaderMap, HeaderName};
@@ -106,25 +107,30 @@ impl Body {
 /// refusing bodies longer than `max_body` bytes.
 pub(crate) async fn exchange(
     clock: &dyn Clock,
-    http: &reqwest::Client,
-    request: reqwest::Request,
+    http: &HttpClient,
+    request: http::Request<Bytes>,
     timeout: Duration,
     max_body: u64,
 ) -> Result<Answer, AttemptError> {
     let work = async {
-        let mut response = http.execute(request).await.map_err(|e| {
-            let (failure, message) = classify(e);
-            AttemptError::Failed(failure, message)
+        let mut response = http.send(request).await.map_err(|e| {
+            let failure = if e.connect {
+                Failure::ConnectFailed
+            } else if e.timed_out {
+                Failure::TimedOut
+            } else {
+                Failure::Interrupted
+            };
+            AttemptError::Failed(failure, e.message)
         })?;
-        let status = response.status().as_u16();
-        let headers = std::mem::take(response.headers_mut());
-        if response.content_length().is_some_and(|len| len > max_body) {
+        let status = response.status();
+        let headers = response.take_headers();
+        let length = response.content_length(&headers);
+        if length.is_some_and(|len| len > max_body) {
             return Err(AttemptError::TooLarge(status));
         }
         let cap = usize::try_from(max_body).unwrap_or(usize::MAX);
-        let hint = response
-            .content_length()
-            .and_then(|l| usize::try_from(l).ok());
+        let hint = length.and_then(|l| usize::try_from(l).ok());
         let mut body = Body::default();
         loop {
             match response.chunk().await {
@@ -135,8 +141,7 @@ pub(crate) async fn exchange(
                     body.push(chunk, hint.unwrap_or(8 * 1024).min(cap));
                 }
                 Ok(None) => break,
-                Err(e) => {
-                    let (_, message) = classify(e);
+                Err(message) => {
                     return Err(AttemptError::Failed(
                         Failure::Interrupted,
                         format!("reading the body: {message}"),
@@ -231,27 +236,6 @@ where
             }
         })
     }
-}
-
-fn classify(e: reqwest::Error) -> (Failure, String) {
-    // reqwest's Display never includes header values; strip the URL anyway (it holds the
-    // signed query) to keep messages short.
-    let e = e.without_url();
-    let failure = if e.is_connect() {
-        Failure::ConnectFailed
-    } else if e.is_timeout() {
-        Failure::TimedOut
-    } else {
-        Failure::Interrupted
-    };
-    let mut message = e.to_string();
-    let mut source = std::error::Error::source(&e);
-    while let Some(s) = source {
-        message.push_str(": ");
-        message.push_str(&s.to_string());
-        source = s.source();
-    }
-    (failure, message)
 }
 
 #[cfg(test)]
