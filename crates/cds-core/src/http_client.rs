@@ -88,6 +88,11 @@ impl HttpClient {
         if proxy_in_environment() {
             return reqwest_client(layer).map(HttpClient::Reqwest);
         }
+        Self::direct(layer)
+    }
+
+    /// hyper-util's pooled client over rustls, its connector bounded by `layer`.
+    fn direct(layer: ConnectTimeout) -> Result<Self, String> {
         let mut tcp = HttpConnector::new_with_resolver(LocalhostResolver::default());
         tcp.enforce_http(false);
         tcp.set_nodelay(true);
@@ -273,60 +278,42 @@ impl tower_service::Service<Name> for LocalhostResolver {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::clock::SystemClock;
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    use tokio::net::TcpListener;
+    use crate::test_server::{answer_at_once, one_exchange};
 
-    /// A server on 127.0.0.1 that reads one request head, answers `answer` and returns the head.
-    async fn one_exchange(answer: &'static [u8]) -> (SocketAddr, tokio::task::JoinHandle<String>) {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        let task = tokio::spawn(async move {
-            let (mut socket, _) = listener.accept().await.expect("accept");
-            let mut head = Vec::new();
-            let mut buf = [0u8; 4096];
-            while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-                let n = socket.read(&mut buf).await.expect("read");
-                if n == 0 {
-                    break;
-                }
-                head.extend_from_slice(&buf[..n]);
-            }
-            socket.write_all(answer).await.expect("write");
-            String::from_utf8_lossy(&head).into_owned()
-        });
-        (addr, task)
+    fn layer() -> ConnectTimeout {
+        ConnectTimeout {
+            clock: Arc::new(SystemClock),
+            timeout: Duration::from_secs(10),
+        }
     }
 
-    fn default_client() -> HttpClient {
-        let client =
-            HttpClient::build(Arc::new(SystemClock), Duration::from_secs(10)).expect("client");
-        assert!(matches!(client, HttpClient::Direct(_)) || proxy_in_environment());
-        client
+    /// The default client, whatever the environment says about proxies.
+    pub(crate) fn direct_client() -> HttpClient {
+        HttpClient::direct(layer()).expect("client")
+    }
+
+    fn get(url: String) -> http::Request<Bytes> {
+        http::Request::get(url).body(Bytes::new()).expect("request")
     }
 
     #[tokio::test]
     async fn the_uri_goes_out_as_built_with_the_user_agent_and_no_referer() {
-        if proxy_in_environment() {
-            return; // reqwest's proxy path: not the client under test
-        }
         let (addr, server) =
             one_exchange(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nx-request-id: r1\r\n\r\n{}")
                 .await;
         let target = "/billing/?A=b%2Fc%3Ad&Signature=x%2By%3D&E=%E4%B8%AD";
-        let request = http::Request::get(format!("http://{addr}{target}"))
-            .body(Bytes::new())
-            .expect("request");
-        let mut answer = default_client().send(request).await.ok().expect("answer");
+        let request = get(format!("http://{addr}{target}"));
+        let mut answer = direct_client()
+            .send(request)
+            .await
+            .unwrap_or_else(|e| panic!("{}", e.message));
         assert_eq!(answer.status(), 200);
         let headers = answer.take_headers();
         assert_eq!(answer.content_length(&headers), Some(2));
-        assert_eq!(
-            headers.get("x-request-id").map(|v| v.as_bytes()),
-            Some(&b"r1"[..])
-        );
+        assert_eq!(headers["x-request-id"], "r1");
         assert_eq!(
             answer.chunk().await.expect("body"),
             Some(Bytes::from_static(b"{}"))
@@ -347,24 +334,34 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn the_proxy_clients_reqwest_follows_no_redirect_and_names_the_sdk() {
+        let (addr, server) = one_exchange(
+            b"HTTP/1.1 307 Temporary Redirect\r\nlocation: /elsewhere?Signature=s\r\ncontent-length: 0\r\n\r\n",
+        )
+        .await;
+        let client = HttpClient::Reqwest(reqwest_client(layer()).expect("client"));
+        let answer = client
+            .send(get(format!("http://{addr}/a?B=c")))
+            .await
+            .ok()
+            .expect("answer");
+        assert_eq!(
+            answer.status(),
+            307,
+            "the redirect is the caller's to refuse"
+        );
+        let head = server.await.expect("server").to_ascii_lowercase();
+        assert!(
+            head.contains(&format!("user-agent: {}", AGENT.to_ascii_lowercase())),
+            "{head}"
+        );
+        assert!(!head.contains("referer"), "{head}");
+    }
+
+    #[tokio::test]
     async fn https_to_a_server_without_tls_fails_while_connecting() {
-        if proxy_in_environment() {
-            return;
-        }
-        // A server that answers in plain text at once, whatever the client says.
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        tokio::spawn(async move {
-            let (mut socket, _) = listener.accept().await.expect("accept");
-            let _ = socket
-                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n")
-                .await;
-            let _ = socket.read(&mut [0u8; 1024]).await;
-        });
-        let request = http::Request::get(format!("https://{addr}/"))
-            .body(Bytes::new())
-            .expect("request");
-        let Err(error) = default_client().send(request).await else {
+        let addr = answer_at_once(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n").await;
+        let Err(error) = direct_client().send(get(format!("https://{addr}/"))).await else {
             panic!("a plain-text server passed for TLS");
         };
         assert!(error.connect, "{}", error.message);
@@ -374,6 +371,14 @@ mod tests {
             "{}",
             error.message
         );
+    }
+
+    #[test]
+    fn a_built_client_is_hyper_utils_unless_the_environment_names_a_proxy() {
+        let client =
+            HttpClient::build(Arc::new(SystemClock), Duration::from_secs(10)).expect("client");
+        let proxied = names_a_proxy(|name| std::env::var_os(name));
+        assert_eq!(matches!(client, HttpClient::Reqwest(_)), proxied);
     }
 
     #[test]

@@ -38,6 +38,8 @@ pub mod request;
 pub mod retry;
 pub mod ser;
 pub mod sign;
+#[cfg(test)]
+mod test_server;
 mod transport;
 pub mod validate;
 pub mod waiter;

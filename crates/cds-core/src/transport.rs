@@ -241,6 +241,78 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clock::SystemClock;
+    use crate::test_server::one_exchange;
+
+    /// One exchange with a server answering `answer`, the body capped at `max_body`.
+    async fn exchange_with(answer: &'static [u8], max_body: u64) -> Result<Answer, AttemptError> {
+        let (addr, _server) = one_exchange(answer).await;
+        let request = http::Request::get(format!("http://{addr}/"))
+            .body(Bytes::new())
+            .expect("request");
+        let http = crate::http_client::tests::direct_client();
+        exchange(
+            &SystemClock,
+            &http,
+            request,
+            Duration::from_secs(10),
+            max_body,
+        )
+        .await
+    }
+
+    #[tokio::test]
+    async fn an_announced_length_at_the_cap_is_read_and_one_over_is_refused_unread() {
+        const ANSWER: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nhello";
+        let answer = exchange_with(ANSWER, 5).await.expect("at the cap");
+        assert_eq!(answer.body, Bytes::from_static(b"hello"));
+        assert!(matches!(
+            exchange_with(ANSWER, 4).await,
+            Err(AttemptError::TooLarge(200))
+        ));
+    }
+
+    #[tokio::test]
+    async fn a_streamed_body_at_the_cap_is_read_and_one_over_is_refused() {
+        const ANSWER: &[u8] =
+            b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n3\r\nhel\r\n2\r\nlo\r\n0\r\n\r\n";
+        let answer = exchange_with(ANSWER, 5).await.expect("at the cap");
+        assert_eq!(answer.body, Bytes::from_static(b"hello"));
+        assert!(matches!(
+            exchange_with(ANSWER, 4).await,
+            Err(AttemptError::TooLarge(200))
+        ));
+    }
+
+    #[test]
+    fn the_request_id_comes_from_the_first_usual_header_present() {
+        let answer = |pairs: &[(&'static str, &'static str)]| {
+            let mut headers = HeaderMap::new();
+            for (name, value) in pairs {
+                headers.insert(*name, reqwest::header::HeaderValue::from_static(value));
+            }
+            Answer {
+                status: 200,
+                headers,
+                body: Bytes::new(),
+            }
+        };
+        assert_eq!(answer(&[]).header_request_id(), None);
+        assert_eq!(
+            answer(&[("x-requestid", "c")])
+                .header_request_id()
+                .as_deref(),
+            Some("c")
+        );
+        let all = answer(&[
+            ("x-requestid", "c"),
+            ("request-id", "b"),
+            ("x-request-id", "a"),
+        ]);
+        assert_eq!(all.header_request_id().as_deref(), Some("a"));
+        let two = answer(&[("x-requestid", "c"), ("request-id", "b")]);
+        assert_eq!(two.header_request_id().as_deref(), Some("b"));
+    }
 
     #[test]
     fn a_body_keeps_every_chunk_in_order() {
