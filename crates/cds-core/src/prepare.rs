@@ -233,6 +233,62 @@ mod tests {
         assert_eq!(http.body().as_ref(), b"{}");
     }
 
+    /// Text aimed at the URI grammar's edges: unreserved ASCII mixed with every reserved
+    /// and sub-delimiter byte, `%`, space, `~`, quotes, control bytes and multi-byte UTF-8.
+    fn edgy_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::strategy::Strategy;
+        proptest::collection::vec(
+            proptest::sample::select(vec![
+                "a", "Z", "0", "-", "_", ".", "~", "=", "&", "+", "%", "/", ":", "?", "#", "[",
+                "]", "@", "!", "$", "'", "(", ")", "*", ",", ";", " ", "\"", "|", "{", "^", "`",
+                "\\", "<", "\u{1}", "\u{7f}", "\t", "é", "中", "🦀",
+            ]),
+            0..8,
+        )
+        .prop_map(|pieces| pieces.concat())
+    }
+
+    const BASES: [&str; 3] = [
+        "http://127.0.0.1:9/",
+        "https://cdsapi.capitalonline.net/ccs/",
+        "http://[::1]:8080/a/b/",
+    ];
+
+    proptest::proptest! {
+        /// The fast path sends a URL the runtime built (its query escaped by
+        /// `sign::canonical_query`) byte for byte as the URL parser serialises it: the URI
+        /// grammar and the URL parser agree on everything the runtime writes.
+        #[test]
+        fn a_built_url_goes_out_as_the_url_parser_writes_it(
+            base in proptest::sample::select(BASES.to_vec()),
+            params in proptest::collection::vec((edgy_text(), edgy_text()), 0..5),
+        ) {
+            let pairs: Vec<(&str, &str)> =
+                params.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+            let url = format!("{base}?{}", crate::sign::canonical_query(&pairs));
+            let oracle = reqwest::Url::parse(&url).expect("a URL");
+            let sent = request(&url, None).into_http().expect("request");
+            proptest::prop_assert_eq!(sent.uri().to_string(), oracle.as_str());
+        }
+
+        /// Any query text, escaped or not: the request either fails to build or reaches the
+        /// server with the parameters the URL parser reads from the same text.
+        #[test]
+        fn any_query_text_arrives_with_the_parameters_the_url_parser_reads(
+            base in proptest::sample::select(BASES.to_vec()),
+            query in edgy_text(),
+        ) {
+            let url = format!("{base}?{query}");
+            let pairs = |text: &str| reqwest::Url::parse(text).map(|u| {
+                u.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect::<Vec<_>>()
+            });
+            if let Ok(sent) = request(&url, None).into_http() {
+                let expected = pairs(&url).expect("what was sent parses");
+                proptest::prop_assert_eq!(pairs(&sent.uri().to_string()).ok(), Some(expected));
+            }
+        }
+    }
+
     #[test]
     fn an_unparsable_url_is_an_error_not_a_panic() {
         assert!(request("not a url", None).into_http().is_err());

@@ -125,7 +125,7 @@ pub(crate) async fn exchange(
         })?;
         let status = response.status();
         let headers = response.take_headers();
-        let length = response.content_length(&headers);
+        let length = response.content_length();
         if length.is_some_and(|len| len > max_body) {
             return Err(AttemptError::TooLarge(status));
         }
